@@ -1,0 +1,312 @@
+"""Configuration: `DIR/llmos.toml`, presets, environment overrides and a builder.
+
+Precedence, lowest first: preset defaults < llmos.toml < environment (LLMOS_MODEL, LLMOS_PROVIDER,
+LLMOS_BASE_URL, LLMOS_BUDGET_USD) < explicit overrides (CLI flags, builder calls).
+Unknown keys are errors that name the key, so a typo never silently does nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from llmos.exceptions import ConfigError
+
+CONFIG_FILE = "llmos.toml"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class ModelConfig(_Section):
+    provider: str = "test"
+    name: str = ""
+    base_url: str | None = None
+    api_key_env: str | None = None  # name of the env var holding the key (default per provider)
+    max_tokens: int = Field(4096, gt=0)
+    temperature: float | None = None
+    timeout_s: float = Field(120.0, gt=0)
+    max_retries: int = Field(4, ge=0)
+    stream: bool = False  # the loop uses the streaming API when true
+
+
+class PriceConfig(_Section):
+    input: float = Field(ge=0)  # USD per million tokens
+    output: float = Field(ge=0)
+    cache_write: float | None = Field(None, ge=0)
+    cache_read: float | None = Field(None, ge=0)
+
+
+class BudgetConfig(_Section):
+    total_usd: float | None = Field(10.0, ge=0)  # None: no total budget
+    per_run_usd: float | None = Field(1.0, ge=0)  # None: no per-run cap
+
+
+class AgentConfig(_Section):
+    default: str = "default"
+    max_turns: int = Field(20, gt=0)
+
+
+class ToolsConfig(_Section):
+    builtin: bool = True
+    command_timeout_s: float = Field(60.0, gt=0)
+    output_limit: int = Field(20_000, gt=0)  # characters of a tool result the model sees
+
+
+class SecurityConfig(_Section):
+    enabled: bool = True
+    read_only: bool = False
+    extra_deny: list[str] = Field(default_factory=list)  # regexes over shell commands / tool names
+    extra_allow: list[str] = Field(default_factory=list)
+    allowed_paths: list[str] = Field(default_factory=list)  # paths outside the workspace file tools may use
+
+
+class MCPServerConfig(_Section):
+    command: str | None = None
+    args: list[str] = Field(default_factory=list)
+    env: dict[str, str] = Field(default_factory=dict)
+    cwd: str | None = None
+    url: str | None = None  # streamable HTTP instead of stdio
+    timeout_s: float = Field(60.0, gt=0)
+    enabled: bool = True
+
+
+class MCPConfig(_Section):
+    servers: dict[str, MCPServerConfig] = Field(default_factory=dict)
+
+
+class HooksConfig(_Section):
+    paths: list[str] = Field(default_factory=list)  # 'package.module:HookClass'
+
+
+class LearningConfig(_Section):
+    enabled: bool = True
+    follower_threshold: float = Field(0.92, ge=0, le=1)
+    mixed_threshold: float = Field(0.75, ge=0, le=1)
+    min_support: int = Field(2, ge=1)  # successful traces before a plan replays without a model
+    transient_retries: int = Field(1, ge=0)
+
+
+class SentienceConfig(_Section):
+    enabled: bool = True
+    inject_prompt: bool = True
+    auto_improve: bool = False
+    setpoints: dict[str, float] = Field(default_factory=dict)
+    sensitivity: dict[str, float] = Field(default_factory=dict)
+    decay: dict[str, float] = Field(default_factory=dict)
+    energy_half_life_s: float = Field(1800.0, gt=0)
+    thresholds: dict[str, float] = Field(default_factory=dict)
+    triggers: dict[str, dict[str, float]] = Field(default_factory=dict)
+    history_limit: int = Field(1000, gt=0)
+
+
+class EvolutionConfig(_Section):
+    crystallize: bool = True
+    min_uses: int = Field(5, ge=1)
+    min_success: float = Field(0.95, ge=0, le=1)
+    demote_after_failures: int = Field(2, ge=1)
+    git: bool = True
+
+
+class SandboxConfig(_Section):
+    backend: Literal["auto", "bwrap", "subprocess"] = "auto"
+    allow_weak_fallback: bool = False
+    cpu_s: float = Field(5.0, gt=0)
+    memory_mb: int = Field(512, gt=0)
+    wall_s: float = Field(10.0, gt=0)
+    output_bytes: int = Field(1_000_000, gt=0)
+    max_processes: int = Field(64, gt=0)
+
+
+class ServerConfig(_Section):
+    host: str = "127.0.0.1"
+    port: int = Field(8765, ge=0, le=65535)
+
+
+class Config(_Section):
+    """The whole configuration of one workspace."""
+
+    preset: Literal["development", "production", "testing"] = "development"
+    model: ModelConfig = Field(default_factory=ModelConfig)
+    pricing: dict[str, PriceConfig] = Field(default_factory=dict)
+    budget: BudgetConfig = Field(default_factory=BudgetConfig)
+    agent: AgentConfig = Field(default_factory=AgentConfig)
+    tools: ToolsConfig = Field(default_factory=ToolsConfig)
+    security: SecurityConfig = Field(default_factory=SecurityConfig)
+    mcp: MCPConfig = Field(default_factory=MCPConfig)
+    hooks: HooksConfig = Field(default_factory=HooksConfig)
+    learning: LearningConfig = Field(default_factory=LearningConfig)
+    sentience: SentienceConfig = Field(default_factory=SentienceConfig)
+    evolution: EvolutionConfig = Field(default_factory=EvolutionConfig)
+    sandbox: SandboxConfig = Field(default_factory=SandboxConfig)
+    server: ServerConfig = Field(default_factory=ServerConfig)
+
+
+PRESETS: dict[str, dict[str, Any]] = {
+    "development": {"budget": {"total_usd": 10.0, "per_run_usd": 1.0}},
+    "production": {
+        "budget": {"total_usd": 100.0, "per_run_usd": 2.0},
+        "learning": {"min_support": 3},
+        "sentience": {"auto_improve": False},
+    },
+    "testing": {
+        "model": {"provider": "test", "max_retries": 0},
+        "budget": {"total_usd": 1.0, "per_run_usd": 0.5},
+        "evolution": {"git": False},
+    },
+}
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for k, v in over.items():
+        if isinstance(v, dict) and isinstance(out.get(k), dict):
+            out[k] = _merge(out[k], v)
+        else:
+            out[k] = v
+    return out
+
+
+def _format_errors(e: ValidationError, source: str) -> str:
+    parts = []
+    for err in e.errors():
+        loc = ".".join(str(p) for p in err["loc"])
+        msg = "unknown key" if err["type"] == "extra_forbidden" else err["msg"]
+        parts.append(f"{loc}: {msg}")
+    return f"invalid configuration in {source}: " + "; ".join(parts)
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as f:
+            return tomllib.load(f)
+    except tomllib.TOMLDecodeError as e:
+        raise ConfigError(f"{path} is not valid TOML: {e}") from e
+    except OSError as e:
+        raise ConfigError(f"cannot read {path}: {e}") from e
+
+
+def env_overrides(environ: dict[str, str] | None = None) -> dict[str, Any]:
+    env = os.environ if environ is None else environ
+    out: dict[str, Any] = {}
+    model: dict[str, Any] = {}
+    if env.get("LLMOS_PROVIDER"):
+        model["provider"] = env["LLMOS_PROVIDER"]
+    if env.get("LLMOS_MODEL"):
+        model["name"] = env["LLMOS_MODEL"]
+    if env.get("LLMOS_BASE_URL"):
+        model["base_url"] = env["LLMOS_BASE_URL"]
+    if model:
+        out["model"] = model
+    if env.get("LLMOS_BUDGET_USD"):
+        try:
+            out["budget"] = {"total_usd": float(env["LLMOS_BUDGET_USD"])}
+        except ValueError:
+            raise ConfigError(f"LLMOS_BUDGET_USD must be a number, got {env['LLMOS_BUDGET_USD']!r}") from None
+    return out
+
+
+def load_config(
+    workspace: Path | None = None,
+    *,
+    overrides: dict[str, Any] | None = None,
+    preset: str | None = None,
+    environ: dict[str, str] | None = None,
+) -> Config:
+    """The configuration of a workspace: preset < llmos.toml < environment < overrides."""
+    data: dict[str, Any] = {}
+    source = "defaults"
+    if workspace is not None and (workspace / CONFIG_FILE).exists():
+        data = read_toml(workspace / CONFIG_FILE)
+        source = str(workspace / CONFIG_FILE)
+    chosen = preset or data.get("preset") or (overrides or {}).get("preset") or "development"
+    if chosen not in PRESETS:
+        raise ConfigError(f"unknown preset {chosen!r}: choose one of {', '.join(PRESETS)}")
+    merged = _merge(PRESETS[chosen], data)
+    merged = _merge(merged, env_overrides(environ))
+    merged = _merge(merged, overrides or {})
+    merged["preset"] = chosen
+    try:
+        return Config.model_validate(merged)
+    except ValidationError as e:
+        raise ConfigError(_format_errors(e, source)) from None
+
+
+class ConfigBuilder:
+    """Programmatic configuration: `ConfigBuilder("testing").model("test").budget(2.0).build()`."""
+
+    def __init__(self, preset: str = "development") -> None:
+        if preset not in PRESETS:
+            raise ConfigError(f"unknown preset {preset!r}: choose one of {', '.join(PRESETS)}")
+        self._preset = preset
+        self._data: dict[str, Any] = {}
+
+    def set(self, section: str, **values: Any) -> ConfigBuilder:
+        self._data = _merge(self._data, {section: values})
+        return self
+
+    def model(self, provider: str, name: str = "", **kw: Any) -> ConfigBuilder:
+        return self.set("model", provider=provider, name=name, **kw)
+
+    def budget(self, total_usd: float | None, per_run_usd: float | None = None) -> ConfigBuilder:
+        values: dict[str, Any] = {"total_usd": total_usd}
+        if per_run_usd is not None:
+            values["per_run_usd"] = per_run_usd
+        return self.set("budget", **values)
+
+    def mcp_server(self, name: str, command: str, *args: str, **kw: Any) -> ConfigBuilder:
+        self._data = _merge(self._data, {"mcp": {"servers": {name: {"command": command, "args": list(args), **kw}}}})
+        return self
+
+    def build(self) -> Config:
+        merged = _merge(PRESETS[self._preset], self._data)
+        merged["preset"] = self._preset
+        try:
+            return Config.model_validate(merged)
+        except ValidationError as e:
+            raise ConfigError(_format_errors(e, "ConfigBuilder")) from None
+
+
+DEFAULT_TOML = """\
+# LLM OS workspace configuration. Every key is optional; the defaults are shown.
+# preset = "development"        # development | production | testing
+
+[model]
+provider = "test"               # anthropic | openai | test
+# name = "claude-sonnet-4-5"    # model name (provider default if empty)
+# base_url = "http://localhost:11434/v1"   # OpenAI-compatible servers (Ollama, vLLM, LM Studio)
+# max_tokens = 4096
+
+[budget]
+total_usd = 10.0                # never spent past this, across runs
+per_run_usd = 1.0               # a single run stops before passing this
+
+# [pricing."my-local-model"]    # USD per million tokens, for models not in the built-in table
+# input = 0.0
+# output = 0.0
+
+[security]
+read_only = false
+# extra_deny = ["git push"]
+# allowed_paths = ["/data/shared"]
+
+[learning]
+follower_threshold = 0.92       # confidence to replay without the model
+mixed_threshold = 0.75          # confidence to use a past run as an example
+min_support = 2                 # successful runs before a plan replays
+
+[sentience]
+enabled = true
+
+# [mcp.servers.files]
+# command = "npx"
+# args = ["-y", "@modelcontextprotocol/server-filesystem", "."]
+
+# [hooks]
+# paths = ["mypackage.hooks:AuditHook"]
+"""

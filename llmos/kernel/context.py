@@ -1,0 +1,46 @@
+"""The context of one run: what every layer needs to execute a goal under the same rules."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from llmos.kernel.hooks import HookChain
+from llmos.learning.trace import Trace
+from llmos.tools.registry import ToolRegistry
+
+if TYPE_CHECKING:
+    from llmos.kernel.config import Config
+
+EventSink = Callable[[dict[str, Any]], Awaitable[None]]
+Asker = Callable[[str], Awaitable[bool]]
+
+
+@dataclass
+class RunContext:
+    """Everything a run shares across layers.
+
+    `ask` answers a hook's "ask" verdict (an interactive session asks the person); without it,
+    "ask" becomes "deny" with the reason. `events` receives streaming events (SSE, chat UI).
+    `scratch` is for hooks to keep per-run state.
+    """
+
+    trace: Trace
+    workspace: Path
+    registry: ToolRegistry
+    hooks: HookChain
+    config: Config
+    ask: Asker | None = None
+    events: EventSink | None = None
+    turn: int = 0
+    scratch: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def run_id(self) -> str:
+        return self.trace.id
+
+    async def emit(self, type_: str, **data: Any) -> None:
+        if self.events is not None:
+            await self.events({"type": type_, "run_id": self.trace.id, **data})

@@ -1,0 +1,136 @@
+"""The one seam every tool call passes through, in every mode.
+
+    PreToolUse hooks (security policy, sentience confirmations, user hooks)
+      -> allow / deny / ask (ask -> the person, or deny when nobody can answer)
+      -> the tool itself (validated arguments; exceptions become error results)
+      -> PostToolUse / PostToolUseFailure hooks
+      -> the call recorded in the run's trace
+
+The learner loop, FOLLOWER replay, crystallized tools and sandboxed code all call
+`execute_tool_call`; nothing calls `Tool.invoke` directly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from llmos.kernel.context import RunContext
+from llmos.kernel.hooks import ToolUseEvent
+from llmos.learning.trace import CallSource, ToolCallRecord
+from llmos.models.base import ToolCall
+from llmos.tools.base import ToolContext, ToolOutput
+
+
+def _clip(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    return text[:limit] + f"\n… [truncated: {len(text) - limit} more characters]"
+
+
+async def execute_tool_call(
+    ctx: RunContext,
+    call: ToolCall,
+    *,
+    source: CallSource = "model",
+    turn: int | None = None,
+    parent_id: str | None = None,
+) -> ToolCallRecord:
+    """Run one tool call through the hook chain and record it in the trace."""
+    record = ToolCallRecord(
+        id=call.id or "call_" + uuid.uuid4().hex[:12],
+        name=call.name,
+        arguments=dict(call.arguments),
+        turn=ctx.turn if turn is None else turn,
+        source=source,
+        parent_id=parent_id,
+    )
+    tool = ctx.registry.get(call.name)
+    started = time.perf_counter()
+    if tool is None:
+        known = ", ".join(ctx.registry.names()[:30])
+        record.result = f"ERROR: unknown tool {call.name!r}. Available tools: {known}"
+        record.is_error = True
+        ctx.trace.tool_calls.append(record)
+        await ctx.hooks.post_tool_use_failure(ctx, record)
+        await ctx.emit("tool_result", name=record.name, is_error=True, result=record.result)
+        return record
+
+    event = ToolUseEvent(call.name, dict(call.arguments), source, tool.kind, record.id)
+    verdict = await ctx.hooks.pre_tool_use(ctx, event)
+    if verdict.decision == "ask":
+        allowed = await ctx.ask(f"{call.name} {event.arguments}: {verdict.reason}") if ctx.ask else False
+        if allowed:
+            verdict.decision, verdict.reason = "allow", f"confirmed by the user ({verdict.reason})"
+        else:
+            verdict.decision = "deny"
+            if ctx.ask is None:
+                verdict.reason = f"confirmation required, and nobody can confirm in a non-interactive run: {verdict.reason}"
+            else:
+                verdict.reason = f"the user declined: {verdict.reason}"
+    record.decision = verdict.decision
+    record.decision_reason = verdict.reason
+    if verdict.arguments is not None and verdict.arguments != record.arguments:
+        record.original_arguments = record.arguments
+        record.arguments = dict(verdict.arguments)
+    await ctx.emit("tool_call", name=record.name, arguments=record.arguments, source=source)
+
+    if record.decision == "deny":
+        record.result = f"ERROR: denied by {verdict.by or 'policy'}: {verdict.reason}"
+        record.is_error = True
+        ctx.trace.tool_calls.append(record)
+        await ctx.hooks.post_tool_use_failure(ctx, record)
+        await ctx.emit("tool_result", name=record.name, is_error=True, result=record.result)
+        return record
+
+    async def call_inner(name: str, arguments: dict[str, Any]) -> ToolOutput:
+        inner = await execute_tool_call(
+            ctx, ToolCall("", name, arguments), source="inner", turn=record.turn, parent_id=record.id
+        )
+        return ToolOutput(inner.result, inner.is_error)
+
+    tctx = ToolContext(workspace=ctx.workspace, run_id=ctx.run_id, call_tool=call_inner,
+                       extra={"config": ctx.config, "record_id": record.id})
+    # the record goes into the trace before the call so inner calls appear after their parent
+    ctx.trace.tool_calls.append(record)
+    output = await tool.call(record.arguments, tctx)
+    record.duration_s = time.perf_counter() - started
+    record.result = _clip(output.content, ctx.config.tools.output_limit)
+    record.is_error = output.is_error
+    if record.is_error:
+        await ctx.hooks.post_tool_use_failure(ctx, record)
+    else:
+        await ctx.hooks.post_tool_use(ctx, record)
+    await ctx.emit("tool_result", name=record.name, is_error=record.is_error, result=record.result)
+    return record
+
+
+async def execute_tool_calls(
+    ctx: RunContext, calls: Sequence[ToolCall], *, source: CallSource = "model", turn: int | None = None
+) -> list[ToolCallRecord]:
+    """Run the calls of one turn concurrently; records come back in call order."""
+    if len(calls) == 1:
+        return [await execute_tool_call(ctx, calls[0], source=source, turn=turn)]
+    start = len(ctx.trace.tool_calls)
+    records = list(await asyncio.gather(*(execute_tool_call(ctx, c, source=source, turn=turn) for c in calls)))
+    # concurrent calls may have entered the trace in any order: put them back in call order,
+    # each followed by the inner calls it made
+    segment = ctx.trace.tool_calls[start:]
+    children: dict[str, list[ToolCallRecord]] = {}
+    for r in segment:
+        if r.parent_id is not None:
+            children.setdefault(r.parent_id, []).append(r)
+
+    def with_children(r: ToolCallRecord) -> list[ToolCallRecord]:
+        out = [r]
+        for child in children.get(r.id, []):
+            out.extend(with_children(child))
+        return out
+
+    ordered = [x for r in records for x in with_children(r)]
+    if len(ordered) == len(segment):
+        ctx.trace.tool_calls[start:] = ordered
+    return records

@@ -1,0 +1,92 @@
+"""The workspace database: one SQLite file, WAL mode, short transactions.
+
+Every store (traces, ledger, plans, state, evolution) owns its tables and creates them with
+`ensure_schema`. Connections are per thread; writes use `BEGIN IMMEDIATE` so concurrent runs
+(threads or processes) serialize cleanly instead of failing halfway.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from llmos.exceptions import StoreError
+
+DB_DIR = ".llmos"
+DB_FILE = "llmos.db"
+
+
+class Database:
+    """A SQLite database file shared by every store of a workspace."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._local = threading.local()
+        self._schemas: set[str] = set()
+        self._lock = threading.Lock()
+        self._all: list[sqlite3.Connection] = []
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            conn = self.connection()
+            conn.execute("PRAGMA journal_mode=WAL")
+        except (OSError, sqlite3.Error) as e:
+            raise StoreError(f"cannot open the workspace database {self.path}: {e}") from e
+
+    @classmethod
+    def for_workspace(cls, workspace: Path) -> Database:
+        return cls(Path(workspace) / DB_DIR / DB_FILE)
+
+    def connection(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None, check_same_thread=False)
+            conn.row_factory = sqlite3.Row
+            conn.execute("PRAGMA busy_timeout=30000")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            self._local.conn = conn
+            with self._lock:
+                self._all.append(conn)
+        return conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """A write transaction (BEGIN IMMEDIATE): all or nothing."""
+        conn = self.connection()
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as e:
+            raise StoreError(f"cannot start a transaction on {self.path}: {e}") from e
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+
+    def ensure_schema(self, name: str, ddl: str) -> None:
+        """Run a store's CREATE statements once per process (idempotent: IF NOT EXISTS)."""
+        if name in self._schemas:
+            return
+        with self._lock:
+            if name in self._schemas:
+                return
+            try:
+                self.connection().executescript(ddl)
+            except sqlite3.Error as e:
+                raise StoreError(f"cannot create the {name} tables in {self.path}: {e}") from e
+            self._schemas.add(name)
+
+    def close(self) -> None:
+        with self._lock:
+            for conn in self._all:
+                try:
+                    conn.close()
+                except sqlite3.Error:
+                    pass
+            self._all.clear()
+        self._local = threading.local()
