@@ -7,7 +7,9 @@
     │   ├── UnknownProvider         [model] provider names no known provider
     │   ├── MissingAPIKey           the provider needs a key and none was found
     │   ├── AgentError              a Markdown agent file is invalid or missing
+    │   ├── VersionError            a versioned change is unknown or cannot be reverted safely
     │   ├── ToolDefinitionError     a function cannot become a tool (bad signature, schema)
+    │   ├── PathOutsideWorkspace    a path resolves outside the workspace and every allowed path
     │   └── ModeUnavailable         a forced mode cannot run (e.g. FOLLOWER with no safe plan)
     ├── ModelError                  the model provider failed
     │   ├── ModelHTTPError          an HTTP error from the provider: carries status and body
@@ -64,8 +66,19 @@ class AgentError(UserError):
     """A Markdown agent file is invalid, or an agent name is unknown."""
 
 
+class VersionError(UserError):
+    """A versioned change is unknown, or reverting it would overwrite a later edit."""
+
+
 class ToolDefinitionError(UserError):
     """A function cannot be turned into a tool, or a tool name is unknown."""
+
+
+class PathOutsideWorkspace(UserError, PermissionError):
+    """A path resolves (after ~, `..` and symlinks) outside the workspace and every allowed path.
+
+    Also a `PermissionError`, so code that catches OS permission errors catches it too.
+    """
 
 
 class ModeUnavailable(UserError):

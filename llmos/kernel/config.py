@@ -90,6 +90,7 @@ class LearningConfig(_Section):
     mixed_threshold: float = Field(0.75, ge=0, le=1)
     min_support: int = Field(2, ge=1)  # successful traces before a plan replays without a model
     transient_retries: int = Field(1, ge=0)
+    ignore_tools: list[str] = Field(default_factory=lambda: ["tool_search"])  # meta tools left out of plans
 
 
 class SentienceConfig(_Section):
@@ -100,6 +101,7 @@ class SentienceConfig(_Section):
     sensitivity: dict[str, float] = Field(default_factory=dict)
     decay: dict[str, float] = Field(default_factory=dict)
     energy_half_life_s: float = Field(1800.0, gt=0)
+    half_life_s: dict[str, float] = Field(default_factory=dict)  # idle recovery of other dimensions
     thresholds: dict[str, float] = Field(default_factory=dict)
     triggers: dict[str, dict[str, float]] = Field(default_factory=dict)
     history_limit: int = Field(1000, gt=0)
@@ -121,6 +123,7 @@ class SandboxConfig(_Section):
     wall_s: float = Field(10.0, gt=0)
     output_bytes: int = Field(1_000_000, gt=0)
     max_processes: int = Field(64, gt=0)
+    scratch_mb: int = Field(64, gt=0)  # size of the sandbox's private writable tmpfs (its cwd and /tmp)
 
 
 class ServerConfig(_Section):

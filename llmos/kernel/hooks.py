@@ -5,6 +5,7 @@ Events, in the order a run meets them:
     user_prompt_submit  the goal arrives (may rewrite it)
     pre_model_call      before every model request (the budget check lives here)
     post_model_call     after it, with usage and cost
+    model_call_failed   the request raised or was cancelled (the budget releases its reservation)
     pre_tool_use        before every tool call, in every mode: allow, deny or rewrite the input
     post_tool_use       after a successful call
     post_tool_use_failure  after a call that returned an error (or was denied)
@@ -92,6 +93,9 @@ class Hook:
     ) -> None:
         pass
 
+    async def model_call_failed(self, ctx: RunContext, request: ModelRequest, error: BaseException) -> None:
+        """The model call raised (or was cancelled) after pre_model_call succeeded."""
+
     async def pre_tool_use(self, ctx: RunContext, event: ToolUseEvent) -> HookDecision | None:
         return None
 
@@ -142,6 +146,10 @@ class HookChain:
     ) -> None:
         for h in self.hooks:
             await h.post_model_call(ctx, request, response, record)
+
+    async def model_call_failed(self, ctx: RunContext, request: ModelRequest, error: BaseException) -> None:
+        for h in self.hooks:
+            await h.model_call_failed(ctx, request, error)
 
     async def pre_tool_use(self, ctx: RunContext, event: ToolUseEvent) -> HookDecision:
         """The combined verdict: the first deny wins; an ask is kept unless a later hook denies."""

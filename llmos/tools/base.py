@@ -23,12 +23,13 @@ import inspect
 import json
 import re
 import time
+import types
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, get_type_hints, overload
+from typing import Any, Union, get_args, get_origin, get_type_hints, overload
 
-from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, create_model
 
 from llmos.exceptions import ToolDefinitionError
 from llmos.models.base import ToolSpec
@@ -97,7 +98,7 @@ class Tool:
                 f"{'.'.join(str(p) for p in err['loc']) or 'arguments'}: {err['msg']}" for err in e.errors()
             )
             raise ValueError(f"invalid arguments for {self.name}: {problems}") from None
-        return {k: getattr(model, k) for k in type(model).model_fields}
+        return {(f.alias or k): getattr(model, k) for k, f in type(model).model_fields.items()}
 
     async def call(self, arguments: dict[str, Any], ctx: ToolContext) -> ToolOutput:
         """Validate and run; any exception becomes an error output naming the problem."""
@@ -127,49 +128,126 @@ def to_text(value: Any) -> str:
         return str(value)
 
 
+_ARG_HEADERS = frozenset(
+    {"args", "arguments", "parameters", "params", "keyword args", "keyword arguments", "other parameters"}
+)
+_OTHER_HEADERS = frozenset(
+    {"returns", "return", "raises", "yields", "yield", "examples", "example", "notes", "note", "see also"}
+    | {"references", "warnings", "warning", "attributes", "todo"}
+)
+
+
+def _section_header(lines: list[str], i: int) -> tuple[str | None, bool]:
+    """(section, skip the next line) if line i starts a docstring section, else (None, False)."""
+    line = lines[i]
+    stripped = line.strip()
+    header = stripped.rstrip(":").lower()
+    underline = lines[i + 1].strip() if i + 1 < len(lines) else ""
+    if stripped and not line[0].isspace() and len(underline) >= 3 and set(underline) == {"-"}:
+        return ("numpy" if header in _ARG_HEADERS else "other"), True  # NumPy: header underlined with dashes
+    if stripped.endswith(":") and header in _ARG_HEADERS:
+        return "args", False
+    if stripped.endswith(":") and header in _OTHER_HEADERS:
+        return "other", False
+    return None, False
+
+
 def parse_docstring(doc: str | None) -> tuple[str, dict[str, str]]:
     """(description, {param: description}) from a Google-, NumPy- or Sphinx-style docstring."""
     if not doc:
         return "", {}
-    doc = inspect.cleandoc(doc)
+    lines = inspect.cleandoc(doc).splitlines()
     params: dict[str, str] = {}
-    lines = doc.splitlines()
     desc_lines: list[str] = []
-    section: str | None = None
-    current: str | None = None
-    for line in lines:
+    section: str | None = None  # None (description) | "args" (Google) | "numpy" | "other"
+    current: list[str] = []
+    skip = False
+    for i, line in enumerate(lines):
+        if skip:
+            skip = False
+            continue
         stripped = line.strip()
-        header = stripped.rstrip(":").lower()
-        if stripped.endswith(":") and header in {"args", "arguments", "parameters", "params"}:
-            section, current = "args", None
+        new_section, skip = _section_header(lines, i)
+        if new_section:
+            section, current = new_section, []
             continue
-        if stripped.endswith(":") and header in {"returns", "return", "raises", "yields", "examples", "example"}:
-            section, current = "other", None
-            continue
-        if set(stripped) <= {"-"} and stripped and section is None and desc_lines:
-            # NumPy underline: the previous line was a header
-            prev = desc_lines.pop().strip().lower()
-            section = "args" if prev in {"parameters", "args", "arguments"} else "other"
-            continue
-        sphinx = re.match(r":param\s+(?:\w+\s+)?(\w+):\s*(.*)", stripped)
+        sphinx = re.match(r":param\s+(?:[^:]*\s+)?(\w+):\s*(.*)", stripped)
         if sphinx:
-            params[sphinx.group(1)] = sphinx.group(2)
+            current = [sphinx.group(1)]
+            params[current[0]] = sphinx.group(2)
+            section = section or "sphinx"
+            continue
+        if stripped.startswith(":"):  # :type x:, :returns: ...
+            current = []
+            continue
+        if section == "numpy" and stripped and not line[0].isspace():
+            names = stripped.split(":", 1)[0]
+            current = [n.strip().lstrip("*") for n in names.split(",") if n.strip()]
+            for n in current:
+                params[n] = ""
             continue
         if section == "args":
-            m = re.match(r"(\w+)\s*(?:\([^)]*\))?\s*:\s*(.*)", stripped)
+            m = re.match(r"\*{0,2}(\w+)\s*(?:\([^)]*\))?\s*:\s*(.*)", stripped)
             if m and not line.startswith(" " * 8):
-                current = m.group(1)
-                params[current] = m.group(2)
-            elif current and stripped:
-                params[current] = (params[current] + " " + stripped).strip()
+                current = [m.group(1)]
+                params[current[0]] = m.group(2)
+                continue
+        if section in ("args", "numpy", "sphinx") and current and stripped:
+            for n in current:
+                params[n] = (params[n] + " " + stripped).strip()
             continue
-        if section is None and not stripped.startswith(":"):
+        if section is None:
             desc_lines.append(line)
     return "\n".join(desc_lines).strip(), params
 
 
 def _is_context(annotation: Any) -> bool:
-    return annotation is ToolContext or getattr(annotation, "__name__", None) == "ToolContext"
+    """Whether a parameter receives the ToolContext (also `ToolContext | None`)."""
+    if annotation is ToolContext or getattr(annotation, "__name__", None) == "ToolContext":
+        return True
+    if get_origin(annotation) in (Union, types.UnionType):
+        args = [a for a in get_args(annotation) if a is not type(None)]
+        return bool(args) and all(_is_context(a) for a in args)
+    return False
+
+
+def _field_name(pname: str, index: int) -> str:
+    """An internal pydantic field name for a parameter whose own name pydantic cannot use as is
+    (`json`, `copy`, `schema`, `model_*`, `_x`); the parameter name stays the JSON name (alias)."""
+    if pname.startswith("_") or pname.startswith("model_") or hasattr(BaseModel, pname):
+        return f"arg{index}_"
+    return pname
+
+
+def _fields(
+    func: Callable[..., Any], tool_name: str, hints: dict[str, Any], doc_params: dict[str, str]
+) -> tuple[dict[str, Any], str | None, list[str]]:
+    """(pydantic fields, the ToolContext parameter, positional-only parameter names) of a function."""
+    fields: dict[str, Any] = {}
+    context_param: str | None = None
+    positional: list[str] = []
+    try:
+        signature = inspect.signature(func)
+    except (TypeError, ValueError) as e:
+        raise ToolDefinitionError(f"tool {tool_name}: cannot read its signature: {e}") from e
+    for index, (pname, param) in enumerate(signature.parameters.items()):
+        if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
+            raise ToolDefinitionError(f"tool {tool_name}: *args/**kwargs are not supported ({pname})")
+        annotation = hints.get(pname, param.annotation)
+        if _is_context(annotation):
+            context_param = pname
+            if param.kind is param.POSITIONAL_ONLY:
+                positional.append(pname)
+            continue
+        if annotation is inspect.Parameter.empty:
+            raise ToolDefinitionError(f"tool {tool_name}: parameter {pname!r} needs a type hint")
+        if param.kind is param.POSITIONAL_ONLY:
+            positional.append(pname)
+        default = ... if param.default is inspect.Parameter.empty else param.default
+        fname = _field_name(pname, index)
+        alias = pname if fname != pname else None
+        fields[fname] = (annotation, Field(default, alias=alias, description=doc_params.get(pname)))
+    return fields, context_param, positional
 
 
 def function_tool(
@@ -189,21 +267,7 @@ def function_tool(
     except Exception as e:
         raise ToolDefinitionError(f"cannot read the type hints of {tool_name}: {e}") from e
     doc_desc, doc_params = parse_docstring(func.__doc__)
-    fields: dict[str, Any] = {}
-    context_param: str | None = None
-    for pname, param in inspect.signature(func).parameters.items():
-        if param.kind in (param.VAR_POSITIONAL, param.VAR_KEYWORD):
-            raise ToolDefinitionError(f"tool {tool_name}: *args/**kwargs are not supported ({pname})")
-        annotation = hints.get(pname, param.annotation)
-        if _is_context(annotation):
-            context_param = pname
-            continue
-        if annotation is inspect.Parameter.empty:
-            raise ToolDefinitionError(f"tool {tool_name}: parameter {pname!r} needs a type hint")
-        from pydantic import Field
-
-        default = ... if param.default is inspect.Parameter.empty else param.default
-        fields[pname] = (annotation, Field(default, description=doc_params.get(pname)))
+    fields, context_param, positional = _fields(func, tool_name, hints, doc_params)
     try:
         validator = create_model(  # type: ignore[call-overload]
             f"{tool_name.replace('.', '_').replace('-', '_')}_args",
@@ -224,10 +288,11 @@ def function_tool(
         kwargs = dict(args)
         if context_param:
             kwargs[context_param] = ctx
+        pos = [kwargs.pop(n) for n in positional if n in kwargs]
         if is_async:
-            value = await func(**kwargs)
+            value = await func(*pos, **kwargs)
         else:
-            value = await asyncio.to_thread(func, **kwargs)
+            value = await asyncio.to_thread(func, *pos, **kwargs)
         if isinstance(value, ToolOutput):
             return value
         return ToolOutput(to_text(value), data=value)

@@ -1,0 +1,190 @@
+"""The `llmos` command. Heavy modules are imported inside commands so start-up stays fast."""
+
+from __future__ import annotations
+
+import importlib
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from llmos.cli._common import WorkspaceOpt, console, err_console, fail, open_runtime, run_async, workspace_path
+
+app = typer.Typer(
+    name="llmos",
+    help="LLM OS: a runtime for LLM agents that gets cheaper, faster and safer the more it is used.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+for _name, _module in [
+    ("traces", "llmos.cli.traces"),
+    ("policy", "llmos.cli.policy"),
+    ("tools", "llmos.cli.tools"),
+    ("agents", "llmos.cli.agents"),
+    ("state", "llmos.cli.state"),
+    ("plans", "llmos.cli.plans"),
+    ("evolve", "llmos.cli.evolve"),
+]:
+    try:
+        _mod = importlib.import_module(_module)
+    except ModuleNotFoundError as _e:  # a subsystem not built in this checkout
+        if _e.name != _module:
+            raise
+        continue
+    app.add_typer(_mod.app, name=_name)
+
+
+@app.callback()
+def _root(
+    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="More log output on stderr.")] = 0,
+) -> None:
+    level = logging.WARNING - 10 * min(verbose, 2)
+    logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
+
+
+@app.command()
+def run(
+    goal: Annotated[str, typer.Argument(help="What you want done.")],
+    workspace: WorkspaceOpt = None,
+    mode: Annotated[str, typer.Option(help="auto | learner | follower | mixed | crystallized")] = "auto",
+    model: Annotated[str | None, typer.Option(help="Model spec: test, anthropic:NAME, openai:NAME, ollama:NAME")] = None,
+    agent: Annotated[str | None, typer.Option(help="Markdown agent to run as.")] = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print exactly one JSON object on stdout.")] = False,
+    explain: Annotated[bool, typer.Option("--explain", help="Show why this mode was chosen.")] = False,
+) -> None:
+    """Run one goal."""
+    from llmos.cli.render import render_result
+
+    async def go() -> dict[str, Any]:
+        async with open_runtime(workspace, model) as rt:
+            result = await rt.execute(goal, mode=mode, agent=agent)
+            return result.to_dict(explain=True)
+
+    data = run_async(go())
+    if json_out:
+        if not explain:
+            data.pop("mode_reason", None)
+        sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")
+    else:
+        render_result(data, explain=explain)
+    raise typer.Exit(0 if data["success"] else 1)
+
+
+@app.command()
+def chat(
+    workspace: WorkspaceOpt = None,
+    model: Annotated[str | None, typer.Option(help="Model spec.")] = None,
+    agent: Annotated[str | None, typer.Option(help="Markdown agent.")] = None,
+) -> None:
+    """An interactive session: each line is a goal; the conversation is kept between turns."""
+    from llmos.cli.chat import chat_loop
+
+    run_async(chat_loop(workspace, model, agent))
+
+
+@app.command()
+def budget(workspace: WorkspaceOpt = None, json_out: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Budget balance and spending by mode and model."""
+    from llmos.cli.render import render_budget
+    from llmos.kernel.config import load_config
+    from llmos.kernel.economy import Ledger
+    from llmos.storage.db import Database
+
+    ws = workspace_path(workspace)
+    ledger = Ledger(Database.for_workspace(ws), load_config(ws).budget)
+    data = {"balance": ledger.balance().to_dict(), "by_mode": ledger.spending("mode"),
+            "by_model": ledger.spending("model"), "by_agent": ledger.spending("agent")}
+    if json_out:
+        sys.stdout.write(json.dumps(data) + "\n")
+    else:
+        render_budget(data)
+
+
+@app.command()
+def stats(workspace: WorkspaceOpt = None, json_out: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Runs, success and spend by mode, and what learning saved."""
+    from llmos.cli.render import render_stats
+
+    async def go() -> dict[str, Any]:
+        async with open_runtime(workspace, None, start_mcp=False) as rt:
+            return rt.stats()
+
+    data = run_async(go())
+    if json_out:
+        sys.stdout.write(json.dumps(data, default=str) + "\n")
+    else:
+        render_stats(data)
+
+
+@app.command()
+def init(
+    workspace: Annotated[Path, typer.Argument(help="Directory to create.")] = Path("workspace"),
+    force: Annotated[bool, typer.Option(help="Overwrite an existing llmos.toml.")] = False,
+) -> None:
+    """Create a workspace with a commented llmos.toml."""
+    from llmos.kernel.config import CONFIG_FILE, DEFAULT_TOML
+
+    workspace.mkdir(parents=True, exist_ok=True)
+    (workspace / "agents").mkdir(exist_ok=True)
+    (workspace / "tools" / "generated").mkdir(parents=True, exist_ok=True)
+    target = workspace / CONFIG_FILE
+    if target.exists() and not force:
+        fail(f"{target} already exists (use --force to overwrite)")
+    target.write_text(DEFAULT_TOML)
+    console.print(f"[green]Created[/green] {target}")
+
+
+@app.command()
+def demo(
+    workspace: Annotated[Path | None, typer.Option(help="Workspace for the demo (default: a fresh temporary one).")] = None,
+) -> None:
+    """The offline demo: real tool calls, traces, costs and learning, with the shipped test model."""
+    from llmos.cli.demo import run_demo
+
+    run_async(run_demo(workspace))
+
+
+@app.command()
+def serve(
+    workspace: WorkspaceOpt = None,
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port (0: pick a free one).")] = 8765,
+    model: Annotated[str | None, typer.Option(help="Model spec.")] = None,
+) -> None:
+    """Serve the HTTP API (POST /v1/execute, GET /healthz, ...)."""
+    from llmos.cli.serve import serve_command
+
+    serve_command(workspace_path(workspace), host, port, model)
+
+
+@app.command()
+def feedback(
+    run_id: Annotated[str, typer.Argument(help="The run to rate.")],
+    rating: Annotated[str, typer.Argument(help="good | bad")],
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Tell LLM OS whether a run was good or bad (it moves the internal state)."""
+    if rating not in ("good", "bad"):
+        fail(f"rating must be 'good' or 'bad', not {rating!r}")
+
+    async def go() -> None:
+        async with open_runtime(workspace, None, start_mcp=False) as rt:
+            await rt.feedback(run_id, rating == "good")
+
+    run_async(go())
+    console.print(f"Recorded {rating} feedback for {run_id}.")
+
+
+def main() -> None:
+    os.environ.setdefault("PYTHONIOENCODING", "utf-8")
+    try:
+        app()
+    except KeyboardInterrupt:
+        err_console.print("interrupted")
+        raise SystemExit(130) from None

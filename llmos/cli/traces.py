@@ -1,0 +1,95 @@
+"""`llmos traces`: list, show, export and reject recorded runs."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from llmos.cli._common import WorkspaceOpt, console, fail, workspace_path
+
+app = typer.Typer(help="Recorded runs (traces).", no_args_is_help=True)
+
+
+def _store(workspace: Path | None):  # type: ignore[no-untyped-def]
+    from llmos.storage.db import Database
+    from llmos.storage.traces import TraceStore
+
+    return TraceStore(Database.for_workspace(workspace_path(workspace)))
+
+
+@app.command("list")
+def list_(
+    workspace: WorkspaceOpt = None,
+    limit: Annotated[int, typer.Option(help="How many (newest first).")] = 20,
+    mode: Annotated[str | None, typer.Option(help="Only this mode.")] = None,
+    status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
+    json_out: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """List recent runs."""
+    from rich.table import Table
+
+    traces = _store(workspace).list(limit=limit, mode=mode, status=status)
+    if json_out:
+        sys.stdout.write(json.dumps([t.to_dict() for t in traces], default=str) + "\n")
+        return
+    table = Table(title=f"{len(traces)} most recent runs")
+    for col in ("id", "when", "mode", "status", "calls", "tools", "cost", "goal"):
+        table.add_column(col, overflow="fold")
+    for t in traces:
+        when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(t.started_at))
+        status_txt = t.status + (" (rejected)" if t.rejected else "")
+        table.add_row(t.id, when, t.mode, status_txt, str(t.llm_calls), str(len(t.top_level_calls)),
+                      f"${t.cost_usd:.6f}", t.goal[:80])
+    console.print(table)
+
+
+@app.command()
+def show(
+    run_id: Annotated[str, typer.Argument(help="Run id (a unique prefix is enough).")],
+    workspace: WorkspaceOpt = None,
+    fmt: Annotated[str, typer.Option("--format", help="markdown | json")] = "markdown",
+) -> None:
+    """Show one run as readable Markdown (or JSON)."""
+    trace = _store(workspace).get(run_id)
+    if trace is None:
+        fail(f"no run with id {run_id!r}")
+    if fmt == "json":
+        sys.stdout.write(trace.to_json() + "\n")
+    elif fmt == "markdown":
+        from rich.markdown import Markdown
+
+        console.print(Markdown(trace.to_markdown()))
+    else:
+        fail(f"unknown format {fmt!r}: use markdown or json")
+
+
+@app.command()
+def export(
+    run_id: Annotated[str, typer.Argument(help="Run id.")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="File to write (.md or .json).")],
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Export one run to a Markdown or JSON file."""
+    trace = _store(workspace).get(run_id)
+    if trace is None:
+        fail(f"no run with id {run_id!r}")
+    out.write_text(trace.to_json() if out.suffix == ".json" else trace.to_markdown())
+    console.print(f"Wrote {out}")
+
+
+@app.command()
+def reject(run_id: Annotated[str, typer.Argument(help="Run id.")], workspace: WorkspaceOpt = None) -> None:
+    """Mark a run as wrong: it never supports a learned plan again."""
+    from llmos.cli._common import open_runtime, run_async
+
+    async def go() -> str:
+        async with open_runtime(workspace, None, start_mcp=False) as rt:
+            return rt.reject(run_id).id
+
+    rid = run_async(go())
+    console.print(f"Rejected {rid}; plans it supported were rebuilt without it.")

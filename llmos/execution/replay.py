@@ -1,0 +1,150 @@
+"""FOLLOWER: replay a learned plan with new slot values, without the model.
+
+Every call goes through `execute_tool_calls` (source="replay"), so the hook chain (security policy,
+budget, confirmations, user hooks) sees it exactly as it sees a model's call. Calls of one
+recorded turn run concurrently. The replay stops (and the runtime lets the model continue) when:
+
+- the explanations of an argument disagree with live values, or need a value that is missing;
+- a tool call is denied, or fails (a transient-looking failure is retried `retries` times first);
+- a result's JSON shape is one the plan never saw, or a result value that was the same in every
+  supporting trace changes while a later argument is a constant that might have depended on it.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from dataclasses import dataclass, field
+
+from llmos.kernel.context import RunContext
+from llmos.kernel.toolcall import execute_tool_call, execute_tool_calls
+from llmos.learning import explain as ex
+from llmos.learning.goals import Token, tokenize
+from llmos.learning.plans import Plan, coerce, match, path_key, result_shape, set_path
+from llmos.learning.selection import ModeDecision
+from llmos.learning.trace import ToolCallRecord
+from llmos.models.base import ToolCall
+
+TRANSIENT_RE = re.compile(
+    r"temporar|unavailable|try again|retry|timed? ?out|timeout|\b429\b|\b503\b|\b502\b|rate.?limit|overloaded",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class ReplayOutcome:
+    success: bool
+    output: str
+    records: list[ToolCallRecord] = field(default_factory=list)  # top-level calls done, in order
+    diverged: str | None = None
+    step: int = 0  # the plan step where the replay stopped (number of steps done on success)
+
+
+def is_transient(record: ToolCallRecord) -> bool:
+    return record.is_error and not record.denied and bool(TRANSIENT_RE.search(record.result[:500]))
+
+
+def goal_tokens(plan: Plan, decision: ModeDecision) -> list[Token]:
+    """The goal's tokens (from the decision's goal, else the skeleton with the slot values)."""
+    if decision.goal:
+        return tokenize(decision.goal)
+    tokens = list(plan.skeleton)
+    for pos, slot in plan.slots.items():
+        if slot.name in decision.slots:
+            v = decision.slots[slot.name]
+            tokens[pos] = Token("number" if ex.is_num(v) else tokens[pos].kind, str(v))
+    return tokens
+
+
+class _Diverged(Exception):  # noqa: N818
+    def __init__(self, reason: str, step: int) -> None:
+        super().__init__(reason)
+        self.reason, self.step = reason, step
+
+
+async def replay(ctx: RunContext, decision: ModeDecision, *, retries: int = 1) -> ReplayOutcome:
+    """Run the decision's plan. Zero model calls; never raises for a divergence (see `diverged`)."""
+    plan = decision.plan
+    records: list[ToolCallRecord] = []
+    if plan is None:
+        return ReplayOutcome(False, "", records, "the decision carries no plan", 0)
+    tokens = goal_tokens(plan, decision)
+    m = match(plan, tokens)
+    if m is None or not m.full:
+        return ReplayOutcome(False, "", records, "the goal does not match the plan's skeleton", 0)
+    env = ex.Env(tokens, [None] * len(plan.steps), [ex.NOT_JSON] * len(plan.steps))
+    groups = sorted({s.group for s in plan.steps})
+    base_turn = ctx.turn
+    try:
+        for g_index, group in enumerate(groups):
+            idxs = [i for i, s in enumerate(plan.steps) if s.group == group]
+            calls = [ToolCall("", plan.steps[i].name, _arguments(plan, i, env)) for i in idxs]
+            for i, call in zip(idxs, calls, strict=True):
+                if ctx.registry.get(call.name) is None:
+                    raise _Diverged(f"the tool {call.name} is not available", i)
+            turn = base_turn + g_index + 1
+            done = await execute_tool_calls(ctx, calls, source="replay", turn=turn)
+            records.extend(done)
+            for i, call, rec in zip(idxs, calls, done, strict=True):
+                rec = await _retry(ctx, call, rec, retries, turn, records)
+                _verify(plan, i, rec, env)
+            ctx.turn = turn
+    except _Diverged as d:
+        return ReplayOutcome(False, "", records, d.reason, d.step)
+    return ReplayOutcome(True, _answer(plan, env), records, None, len(plan.steps))
+
+
+def _arguments(plan: Plan, i: int, env: ex.Env) -> dict[str, object]:
+    step = plan.steps[i]
+    args = copy.deepcopy(step.arguments)
+    for leaf in step.leaves:
+        try:
+            value = coerce(ex.evaluate_all(leaf.cands, env), leaf.type)
+        except ex.Disagree as e:
+            raise _Diverged(f"{step.name}.{ex.format_path(leaf.path)}: explanations disagree ({e})", i) from None
+        except (ex.Unavailable, ArithmeticError, ValueError, TypeError) as e:
+            raise _Diverged(f"{step.name}.{ex.format_path(leaf.path)}: {e}", i) from None
+        set_path(args, leaf.path, value)
+    return args  # type: ignore[no-any-return]
+
+
+async def _retry(ctx: RunContext, call: ToolCall, rec: ToolCallRecord, retries: int, turn: int,
+                 records: list[ToolCallRecord]) -> ToolCallRecord:
+    attempts = 0
+    while is_transient(rec) and attempts < retries:
+        attempts += 1
+        rec = await execute_tool_call(ctx, ToolCall("", call.name, dict(call.arguments)), source="replay", turn=turn)
+        records.append(rec)
+    return rec
+
+
+def _verify(plan: Plan, i: int, rec: ToolCallRecord, env: ex.Env) -> None:
+    step = plan.steps[i]
+    if rec.denied:
+        raise _Diverged(f"{step.name} was denied: {rec.decision_reason}", i)
+    if rec.is_error:
+        raise _Diverged(f"{step.name} failed: {rec.result[:300]}", i)
+    if rec.original_arguments is not None:
+        raise _Diverged(f"a hook rewrote the arguments of {step.name}", i)
+    parsed = ex.parse_result(rec.result)
+    shp = result_shape(parsed)
+    if step.result_shapes and shp not in step.result_shapes:
+        raise _Diverged(f"{step.name} returned a result of a shape the plan never saw", i)
+    env.texts[i] = rec.result
+    env.parsed[i] = parsed
+    if step.const_results and plan.fixed_leaf_after(i):
+        live = {path_key(p): v for p, v in ex.leaves(parsed)}
+        for key, value in step.const_results.items():
+            if key in live and not ex.same(live[key], value):
+                raise _Diverged(f"{step.name} returned {live[key]!r} at {key} where every supporting run saw "
+                                f"{value!r}, and a later argument is a constant that may depend on it", i)
+
+
+def _answer(plan: Plan, env: ex.Env) -> str:
+    if plan.answer:
+        try:
+            return str(ex.evaluate(("tmpl", tuple(plan.answer)), env))
+        except (ex.Unavailable, ArithmeticError, ValueError, TypeError):
+            pass
+    names = ", ".join(s.name for s in plan.steps)
+    return f"Done (replayed plan {plan.id}: {names})."

@@ -1,0 +1,169 @@
+"""The agent loop (LEARNER mode): model → tool calls → results → … → final answer.
+
+One turn: PreModelCall hooks (the budget reserves the call's worst case) → the model →
+PostModelCall hooks (cost settled, trace updated) → the turn's tool calls, concurrently, each
+through `execute_tool_call` (the hook chain) → results back to the model. The loop ends on a
+final answer, `max_turns`, or a ControlFlow signal (budget, cancellation), which the runtime
+turns into the run's outcome with its trace saved.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from llmos.exceptions import ModelError
+from llmos.kernel.context import RunContext
+from llmos.kernel.toolcall import execute_tool_calls
+from llmos.learning.trace import ModelCallRecord, Status
+from llmos.models.base import (
+    Message,
+    Model,
+    ModelRequest,
+    ModelResponse,
+    StreamDone,
+    TextDelta,
+    ToolCallDelta,
+    ToolResult,
+    ToolSpec,
+)
+
+if TYPE_CHECKING:
+    from llmos.models.pricing import Pricing
+
+SEARCH_TOOL = "tool_search"
+
+
+@dataclass
+class LoopOptions:
+    model: Model
+    pricing: Pricing
+    system: str = ""
+    tools: list[str] | None = None  # glob patterns of the tools offered; None = all
+    tool_search: bool = False  # offer `tool_search` so the model can load tools not offered yet
+    max_turns: int = 20
+    max_tokens: int = 4096
+    temperature: float | None = None
+    stream: bool = False
+
+
+@dataclass
+class LoopOutcome:
+    status: Status
+    output: str = ""
+    error: str | None = None
+    messages: list[Message] = field(default_factory=list)
+
+
+def _offered(ctx: RunContext, opts: LoopOptions, found: set[str]) -> list[ToolSpec]:
+    specs = {t.name: t.spec for t in ctx.registry.select(opts.tools)}
+    for name in found:
+        tool = ctx.registry.get(name)
+        if tool is not None:
+            specs[name] = tool.spec
+    search = ctx.registry.get(SEARCH_TOOL)
+    if opts.tool_search and search is not None:
+        specs[SEARCH_TOOL] = search.spec
+    elif not opts.tool_search:
+        specs.pop(SEARCH_TOOL, None)
+    return list(specs.values())
+
+
+def _found_by_search(result: str) -> set[str]:
+    try:
+        items = json.loads(result)
+    except (json.JSONDecodeError, TypeError):
+        return set()
+    if not isinstance(items, list):
+        return set()
+    return {str(i["name"]) for i in items if isinstance(i, dict) and "name" in i}
+
+
+async def _call_model(ctx: RunContext, opts: LoopOptions, request: ModelRequest) -> ModelResponse:
+    if not opts.stream:
+        return await opts.model.request(request)
+    final: ModelResponse | None = None
+    async for event in opts.model.stream(request):
+        if isinstance(event, TextDelta):
+            await ctx.emit("model_text", text=event.text)
+        elif isinstance(event, ToolCallDelta):
+            pass  # announced when it runs
+        elif isinstance(event, StreamDone):
+            final = event.response
+    if final is None:
+        from llmos.exceptions import ModelResponseError
+
+        raise ModelResponseError("the model stream ended without a final response")
+    return final
+
+
+async def model_turn(ctx: RunContext, opts: LoopOptions, request: ModelRequest) -> ModelResponse:
+    """One model call with budget, cost accounting and trace capture around it."""
+    ctx.scratch["model"] = opts.model
+    await ctx.hooks.pre_model_call(ctx, request)
+    started = time.perf_counter()
+    try:
+        response = await _call_model(ctx, opts, request)
+    except BaseException as e:
+        await ctx.hooks.model_call_failed(ctx, request, e)
+        raise
+    usage = response.usage
+    record = ModelCallRecord(
+        provider=opts.model.provider,
+        model=response.model or opts.model.name,
+        input_tokens=usage.input_tokens,
+        output_tokens=usage.output_tokens,
+        cache_write_tokens=usage.cache_write_tokens,
+        cache_read_tokens=usage.cache_read_tokens,
+        cost_usd=opts.pricing.cost(opts.model.provider, opts.model.name, usage),
+        duration_s=time.perf_counter() - started,
+        stop_reason=response.stop_reason,
+    )
+    ctx.trace.model_calls.append(record)
+    await ctx.hooks.post_model_call(ctx, request, response, record)
+    if response.text and not opts.stream:
+        await ctx.emit("model_text", text=response.text)
+    return response
+
+
+async def run_loop(ctx: RunContext, opts: LoopOptions, messages: list[Message]) -> LoopOutcome:
+    """Run the model with tools until it answers. `messages` may already hold earlier turns
+    (a replay that fell back: the model sees what was done)."""
+    found: set[str] = set()
+    last_errors: list[str] = []
+    for _ in range(opts.max_turns):
+        request = ModelRequest(
+            messages=list(messages),
+            system=opts.system,
+            tools=_offered(ctx, opts, found),
+            max_tokens=opts.max_tokens,
+            temperature=opts.temperature,
+        )
+        try:
+            response = await model_turn(ctx, opts, request)
+        except ModelError as e:
+            return LoopOutcome("failed", error=f"{type(e).__name__}: {e}", messages=messages)
+        messages.append(response.to_message())
+        calls = response.tool_calls
+        if not calls:
+            output = response.text
+            if response.stop_reason == "max_tokens":
+                return LoopOutcome("failed", output, "the model stopped at max_tokens before finishing", messages)
+            if last_errors:
+                return LoopOutcome(
+                    "failed", output, "the model stopped after failed tool calls: " + "; ".join(last_errors)[:500],
+                    messages,
+                )
+            return LoopOutcome("success", output, None, messages)
+        ctx.turn += 1
+        records = await execute_tool_calls(ctx, calls, source="model", turn=ctx.turn)
+        for rec in records:
+            if rec.name == SEARCH_TOOL and not rec.is_error:
+                found |= _found_by_search(rec.result)
+        last_errors = [f"{r.name}: {r.result[:200]}" for r in records if r.is_error]
+        messages.append(
+            Message("user", [ToolResult(c.id, r.result, r.is_error) for c, r in zip(calls, records, strict=True)])
+        )
+    return LoopOutcome("failed", "", f"stopped after max_turns={opts.max_turns} without a final answer", messages)

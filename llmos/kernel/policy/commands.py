@@ -1,0 +1,442 @@
+"""Per-command checks: what each command deletes, writes, runs or escalates.
+
+`run(analyzer, cmd)` dispatches one expanded simple command; wrappers and interpreters live in
+`wrappers.py` and `interp.py`. Each check returns the `Flow` the command writes to stdout.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Callable
+
+from llmos.kernel.policy.options import parse_opts
+from llmos.kernel.policy.paths import UNKNOWN
+from llmos.kernel.policy.shell import NONE, UNKNOWN_FLOW, Cmd, Flow, ShellAnalyzer
+from llmos.kernel.policy.words import ansi_c
+
+Check = Callable[[ShellAnalyzer, Cmd], Flow]
+
+SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "fish", "csh", "tcsh", "rbash", "yash"})
+NETWORK_TOOLS = frozenset({"nc", "ncat", "netcat", "nc.traditional", "nc.openbsd", "socat", "telnet"})
+DOWNLOADERS = frozenset({"curl", "wget", "fetch", "aria2c", "http", "https", "lwp-download", "wget2"})
+FILTERS = frozenset(
+    {"cat", "tee", "head", "tail", "sed", "tr", "grep", "awk", "sort", "uniq", "tac", "cut", "dos2unix",
+     "gunzip", "zcat", "bzcat", "xzcat", "unxz", "gzip", "xz", "bunzip2", "iconv", "rev", "fold"}
+)  # fmt: skip
+PRIVILEGED = frozenset(
+    {"setcap", "visudo", "passwd", "useradd", "usermod", "userdel", "groupadd", "groupmod", "gpasswd",
+     "chpasswd", "adduser", "deluser", "vipw", "vigr", "newgrp", "sg", "chsh", "chfn"}
+)  # fmt: skip
+POWER = frozenset({"shutdown", "reboot", "halt", "poweroff"})
+DISK_TOOLS = frozenset({"mke2fs", "mkswap", "wipefs", "blkdiscard", "mkdosfs", "mkntfs", "zpool", "mdadm"})
+PARTITIONERS = frozenset({"fdisk", "sfdisk", "cfdisk", "gdisk", "sgdisk", "parted", "cgdisk"})
+
+CHECKS: dict[str, Check] = {}
+
+
+def check(*names: str) -> Callable[[Check], Check]:
+    def register(fn: Check) -> Check:
+        for n in names:
+            CHECKS[n] = fn
+        return fn
+
+    return register
+
+
+def run(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    """Check one command (after expansion) and return what it writes to stdout."""
+    if cmd.depth > 40:
+        a.add("deny", "shell.parse_error", "could not parse the command: too many nested wrappers", cmd.subject)
+        return UNKNOWN_FLOW
+    if UNKNOWN in cmd.argv[0]:
+        return unknown_command(a, cmd)
+    name = cmd.name
+    a.executed.append(name)
+    if cmd.subject not in a.segments:
+        a.segments.append(cmd.subject)
+    for arg in cmd.args:
+        for candidate in (arg, arg.rpartition("@")[2], arg.partition("=")[2]):
+            if candidate and UNKNOWN not in candidate and (candidate[0] in "/~." or "/" in candidate):
+                a.read_target(candidate, cmd.st, cmd.subject)
+    fn = CHECKS.get(name)
+    if fn is None:
+        from llmos.kernel.policy import interp
+
+        fn = interp.lookup(name)
+    if fn is None and name.startswith(("mkfs", "mkfs.")):
+        fn = CHECKS["mke2fs"]
+    if a.read_only:
+        from llmos.kernel.policy.readonly import check_read_only
+
+        check_read_only(a, cmd)
+    return fn(a, cmd) if fn is not None else UNKNOWN_FLOW
+
+
+def unknown_command(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    a.add("ask", "shell.unknown_command", f"the command name {cmd.subject.split(' ')[0]!r} cannot be known here",
+          cmd.subject)  # fmt: skip
+    before = len(a.findings)
+    check_rm(a, cmd.with_argv(["rm", *cmd.args]))  # would it be catastrophic if it were rm?
+    probe = a.findings[before:]
+    del a.findings[before:]
+    for f in probe:
+        if f.rule == "shell.root_deletion":
+            a.add("deny", f.rule, f"an unknown command with the arguments of a deletion: {f.reason}", cmd.subject)
+    return UNKNOWN_FLOW
+
+
+def targets_of(cmd: Cmd, short_val: str = "", long_val: tuple[str, ...] = ()) -> list[str]:
+    return parse_opts(cmd.args, short_val, long_val).positionals
+
+
+# -- deletion and writes --------------------------------------------------------------------------
+
+
+@check("rm", "unlink", "rmdir", "shred", "srm")
+def check_rm(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    p = parse_opts(cmd.args, "n" if cmd.name == "shred" else "", ("--interactive",))
+    if p.has("--no-preserve-root"):
+        a.add("deny", "shell.root_deletion", "rm --no-preserve-root exists only to delete /", cmd.subject)
+    recursive = p.has("-r", "-R", "--recursive") and cmd.name == "rm"
+    for t in p.positionals:
+        if cmd.name == "shred" and t.startswith("/dev/"):
+            a.add("deny", "shell.disk_wipe", f"shreds the device {t}", cmd.subject)
+            continue
+        a.write_target(t, cmd.st, "delete_recursive" if recursive else "delete", cmd.subject)
+    return NONE
+
+
+@check("mv")
+def check_mv(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    p = parse_opts(cmd.args, "tS", ("--target-directory", "--suffix"))
+    dest = p.values("-t", "--target-directory")
+    sources = p.positionals if dest else p.positionals[:-1]
+    for s in sources:
+        a.write_target(s, cmd.st, "delete_recursive", cmd.subject)
+    for d in dest or p.positionals[-1:]:
+        a.write_target(d, cmd.st, "write", cmd.subject)
+    return NONE
+
+
+@check("cp", "install", "ln", "rsync", "scp")
+def check_cp(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    p = parse_opts(cmd.args, "tSmogeB" if cmd.name != "cp" else "tS", ("--target-directory", "--suffix"))
+    if cmd.name == "install" and any(v in ("root", "0") for v in p.values("-o", "--owner")):
+        a.add("deny", "shell.privilege_escalation", "installs a file owned by root", cmd.subject)
+    dest = p.values("-t", "--target-directory")
+    pos = [x for x in p.positionals if not re.match(r"^[\w.-]*@?[\w.-]+:", x)]  # remote rsync/scp paths
+    if cmd.name == "install" and p.has("-d", "--directory"):
+        dest = pos
+    elif cmd.name == "ln" and len(p.positionals) == 1 and not dest:
+        dest = [os.path.basename(p.positionals[0].rstrip("/")) or "."]
+    elif not dest and len(p.positionals) >= 2 and pos and pos[-1] == p.positionals[-1]:
+        dest = [pos[-1]]
+    for d in dest:
+        a.write_target(d, cmd.st, "write", cmd.subject)
+    return NONE
+
+
+@check("touch", "mkdir", "truncate", "mkfifo", "mknod", "tee")
+def check_touch(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    p = parse_opts(cmd.args, {"touch": "dtr", "mkdir": "m", "truncate": "sr", "mkfifo": "mZ"}.get(cmd.name, ""))
+    targets = p.positionals[:1] if cmd.name == "mknod" else p.positionals
+    if cmd.name == "mknod":
+        a.add("deny", "shell.disk_wipe", "creates a device node", cmd.subject)
+    for t in targets:
+        a.write_target(t, cmd.st, "write", cmd.subject)
+    return cmd.stdin if cmd.name == "tee" else NONE
+
+
+@check("dd")
+def check_dd(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    for arg in cmd.args:
+        key, _, value = arg.partition("=")
+        if key == "of":
+            a.write_target(value, cmd.st, "write", cmd.subject)
+        elif key == "if":
+            a.read_target(value, cmd.st, cmd.subject)
+    return UNKNOWN_FLOW if not any(x.startswith("of=") for x in cmd.args) else NONE
+
+
+@check("sed")
+def check_sed(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    p = parse_opts(cmd.args, "efl", ("--expression", "--file"), optional_short="i")
+    files = p.positionals if p.has("-e", "-f", "--expression", "--file") else p.positionals[1:]
+    if p.has("-i", "--in-place"):
+        for f in files:
+            a.write_target(f, cmd.st, "write", cmd.subject)
+    return cmd.stdin if cmd.stdin.kind in ("download", "decoded", "network") else UNKNOWN_FLOW
+
+
+def _setuid(mode: str) -> bool:
+    if re.fullmatch(r"[0-7]{4,}", mode):
+        return int(mode[-4]) & 6 != 0
+    return any(re.fullmatch(r"[ugoa]*[+=][rwxXstugo]*s[rwxXstugo]*", part) for part in mode.split(","))
+
+
+@check("chmod", "chown", "chgrp", "chattr")
+def check_chmod(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    args = [x for x in cmd.args]
+    mode_like = [x for x in args if re.fullmatch(r"[-+=][rwxXst]+", x)]
+    p = parse_opts([x for x in args if x not in mode_like], "", ("--reference",))
+    pos = mode_like + p.positionals
+    if not pos:
+        return NONE
+    spec, targets = (pos[0], pos[1:]) if not p.has("--reference") else ("", pos)
+    if cmd.name == "chmod" and _setuid(spec):
+        a.add("deny", "shell.privilege_escalation", f"sets the setuid/setgid bit ({spec})", cmd.subject)
+    if cmd.name in ("chown", "chgrp") and re.search(r"(^|:|\.)(root|0|wheel|sudo|admin)$|^(root|0)[:.]", spec):
+        a.add("deny", "shell.privilege_escalation", f"gives files to root ({cmd.name} {spec})", cmd.subject)
+    recursive = p.has("-R", "--recursive")
+    for t in targets:
+        a.write_target(t, cmd.st, "chmod_recursive" if recursive else "write", cmd.subject)
+    return NONE
+
+
+@check("tar", "bsdtar")
+def check_tar(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    args = list(cmd.args)
+    if args and not args[0].startswith("-") and re.fullmatch(r"[a-zA-Z]+", args[0]):
+        args[0] = "-" + args[0]  # old style: tar xzf file
+    p = parse_opts(args, "fCbTXgHKLNV", ("--file", "--directory", "--to-command", "--use-compress-program"))
+    for o, v in p.opts:
+        if v and (o in ("--to-command", "--use-compress-program", "-I") or "exec=" in v):
+            a.script(v.split("exec=", 1)[-1], cmd.st.copy(), cmd.depth + 1)
+    if p.has("-x", "--extract", "--get"):
+        for d in p.values("-C", "--directory") or ["."]:
+            a.write_target(d.rstrip("/") + "/x", cmd.st, "write", cmd.subject)
+    elif p.has("-c", "--create", "-r", "--append", "-u", "--update"):
+        for f in p.values("-f", "--file"):
+            if f != "-":
+                a.write_target(f, cmd.st, "write", cmd.subject)
+    return NONE
+
+
+@check("unzip")
+def check_unzip(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    p = parse_opts(cmd.args, "dxP")
+    if not p.has("-l", "-t", "-v", "-p", "-Z"):
+        for d in p.values("-d") or ["."]:
+            a.write_target(d.rstrip("/") + "/x", cmd.st, "write", cmd.subject)
+    return NONE
+
+
+# -- disks, privileges, system ---------------------------------------------------------------------
+
+
+@check(*DISK_TOOLS)
+def check_disk(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    a.add("deny", "shell.disk_wipe", f"{cmd.name} formats or wipes a disk", cmd.subject)
+    return NONE
+
+
+@check(*PARTITIONERS)
+def check_partition(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    p = parse_opts(cmd.args)
+    if p.has("-l", "--list", "-s", "--help", "-h", "-v", "--version") or "print" in p.positionals:
+        return UNKNOWN_FLOW
+    if any(x.startswith("/dev/") for x in p.positionals):
+        a.add("deny", "shell.disk_wipe", f"{cmd.name} edits the partition table of a disk", cmd.subject)
+    else:
+        a.add("ask", "shell.disk", f"{cmd.name} edits partition tables", cmd.subject)
+    return NONE
+
+
+@check(*PRIVILEGED)
+def check_privileged(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    a.add("deny", "shell.privilege_escalation", f"{cmd.name} changes privileges or accounts", cmd.subject)
+    return NONE
+
+
+@check(*POWER)
+def check_power(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    if not parse_opts(cmd.args).has("--help"):
+        a.add("deny", "shell.system_control", f"{cmd.name} stops the machine", cmd.subject)
+    return NONE
+
+
+@check("init", "telinit")
+def check_init(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    if any(x in ("0", "6", "1", "s", "S", "single") for x in cmd.args):
+        a.add("deny", "shell.system_control", f"{cmd.name} {' '.join(cmd.args)} changes the run level", cmd.subject)
+    return NONE
+
+
+@check("systemctl", "loginctl")
+def check_systemctl(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    verbs = parse_opts(cmd.args, "tpHMsn", ("--type", "--property", "--host", "--machine", "--signal")).positionals
+    verb = verbs[0] if verbs else ""
+    if verb in ("poweroff", "reboot", "halt", "kexec", "suspend", "hibernate", "hybrid-sleep", "emergency",
+                "rescue", "isolate", "default", "soft-reboot", "terminate-session", "kill-session"):  # fmt: skip
+        a.add("deny", "shell.system_control", f"{cmd.name} {verb} stops or reconfigures the machine", cmd.subject)
+    elif verb in ("start", "stop", "restart", "enable", "disable", "mask", "unmask", "kill", "reload",
+                  "daemon-reload", "edit", "link", "set-default"):  # fmt: skip
+        a.add("ask", "shell.system_service", f"{cmd.name} {verb} changes system services", cmd.subject)
+    return UNKNOWN_FLOW
+
+
+@check("kill")
+def check_kill(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    args = list(cmd.args)
+    if args and args[0] in ("-s", "-n") and len(args) > 1:
+        args = args[2:]
+    elif args and args[0].startswith("-") and args[0] not in ("-1", "--", "-l", "-L"):
+        args = args[1:]  # the signal: -9, -KILL, -SIGKILL
+    if args and args[0] == "--":
+        args = args[1:]
+    if "-1" in args or "1" in args:
+        a.add("deny", "shell.system_control", "kills every process (or init)", cmd.subject)
+    return NONE
+
+
+@check("killall", "killall5")
+def check_killall(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    a.add("deny", "shell.system_control", f"{cmd.name} kills processes by name across the system", cmd.subject)
+    return NONE
+
+
+@check("pkill")
+def check_pkill(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    a.add("ask", "shell.pkill", "pkill kills processes by pattern", cmd.subject)
+    return NONE
+
+
+@check("crontab")
+def check_crontab(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    p = parse_opts(cmd.args, "u")
+    if p.has("-l") and not p.positionals and not p.has("-e", "-r", "-i"):
+        return UNKNOWN_FLOW
+    a.add("deny", "shell.credential_write", "edits a crontab (runs commands later, persistently)", cmd.subject)
+    return NONE
+
+
+# -- network, downloads, pipes ----------------------------------------------------------------------
+
+
+@check(*NETWORK_TOOLS)
+def check_net(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    p = parse_opts(cmd.args, "pswiqWIOPTVXxg" if cmd.name != "socat" else "", ())
+    if cmd.name == "socat":
+        if any(re.match(r"(?i)(exec|system):", x) for x in p.positionals):
+            a.add("deny", "shell.reverse_shell", "socat connects a program to the network", cmd.subject)
+    elif p.has("-e", "-c", "--exec", "--sh-exec", "--lua-exec"):
+        a.add("deny", "shell.reverse_shell", f"{cmd.name} -e runs a program for the network", cmd.subject)
+    return Flow("network")
+
+
+@check("openssl")
+def check_openssl(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    sub = cmd.args[0] if cmd.args else ""
+    if sub in ("s_client", "s_server"):
+        a.executed.append("nc")  # a network tool for the pipeline check
+        return Flow("network")
+    if sub in ("enc", "base64") and "-d" in cmd.args:
+        return Flow("decoded")
+    return UNKNOWN_FLOW
+
+
+@check(*DOWNLOADERS)
+def check_download(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    if cmd.name == "curl":
+        p = parse_opts(cmd.args, "odHXeErsuUxAbcCKmTwFyYzQ", ("--output", "--output-dir", "--data", "--header",
+                                                                 "--request", "--user", "--url", "--form"))  # fmt: skip
+        urls = [x for x in p.positionals if "://" in x or "." in x]
+        outs = p.values("-o", "--output")
+        if p.has("-O", "--remote-name", "--remote-name-all"):
+            outs += [os.path.basename(u.split("?")[0].rstrip("/")) or "index.html" for u in urls]
+        outdir = (p.values("--output-dir") or [""])[0]
+        outs = [os.path.join(outdir, o) if outdir and not o.startswith("/") else o for o in outs]
+    else:
+        p = parse_opts(cmd.args, "OoaPeiBTtUDlQwAR", ("--output-document", "--directory-prefix", "--output-file"))
+        outs = p.values("-O", "--output-document")
+        prefix = (p.values("-P", "--directory-prefix") or [""])[0]
+        if not outs:
+            names = [os.path.basename(u.split("?")[0].rstrip("/")) or "index.html" for u in p.positionals]
+            outs = [os.path.join(prefix, n) if prefix else n for n in names]
+    for o in outs:
+        if o == "-":
+            continue
+        a.write_target(o, cmd.st, "write", cmd.subject)
+        path = a.paths.resolve(o, cmd.st.cwd)
+        if path:
+            cmd.st.downloaded.add(path)
+    return Flow("download")
+
+
+@check("echo", "printf")
+def check_echo(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    args = list(cmd.args)
+    if cmd.name == "echo":
+        while args and re.fullmatch(r"-[neE]+", args[0]):
+            args = args[1:]
+        return Flow("literal", " ".join(args))
+    if args and args[0] == "--":
+        args = args[1:]
+    if not args:
+        return Flow("literal", "")
+    fmt = ansi_c("$'" + args[0].replace("'", "\\'") + "'", 0)[0]
+    rest = iter(args[1:])
+    text = re.sub(r"%[-0-9.]*[sbdq]", lambda m: ansi_c("$'" + next(rest, "").replace("'", "\\'") + "'", 0)[0], fmt)
+    return Flow("literal", text)
+
+
+@check("base64", "xxd", "uudecode", "basenc", "base32")
+def check_decode(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    if cmd.name == "uudecode" or any(x in ("-d", "--decode", "-D", "-r", "-rp", "-pr") for x in cmd.args):
+        return cmd.stdin if cmd.stdin.kind in ("download", "network") else Flow("decoded")
+    return UNKNOWN_FLOW
+
+
+@check(*(FILTERS - {"tee", "sed"}))
+def check_filter(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    if cmd.stdin.kind in ("download", "decoded", "network"):
+        return cmd.stdin
+    if cmd.name == "cat" and not cmd.args:
+        return cmd.stdin
+    if cmd.name in ("gunzip", "zcat", "bzcat", "xzcat", "unxz", "bunzip2") or "-d" in cmd.args:
+        return Flow("decoded") if cmd.stdin.kind != "none" or cmd.name == "zcat" else UNKNOWN_FLOW
+    return UNKNOWN_FLOW
+
+
+# -- version control and packages -------------------------------------------------------------------
+
+
+@check("git")
+def check_git(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    p = parse_opts(cmd.args, "Cc", ("--git-dir", "--work-tree", "--namespace"), stop=True)
+    rest = cmd.args[p.rest_index :]
+    sub, sub_args = (rest[0], rest[1:]) if rest else ("", [])
+    for o, v in p.opts:
+        if o == "-c" and v and re.match(r"(?i)(core\.(sshcommand|pager|editor|fsmonitor|hookspath)|alias\.)", v):
+            a.add("ask", "shell.git_config", f"git -c {v} can run arbitrary commands", cmd.subject)
+    sp = parse_opts(sub_args, "omb", ("--origin", "--branch", "--depth", "--repo"))
+    if sub == "push" and (
+        sp.has("-f", "--force", "--mirror", "--force-with-lease", "--delete", "-d")
+        or any(x.startswith("+") for x in sp.positionals)
+    ):
+        a.add("ask", "shell.git_force_push", "git push --force/--delete/--mirror rewrites remote history",
+              cmd.subject)  # fmt: skip
+    if sub == "clone" and sp.positionals:
+        dest = sp.positionals[1] if len(sp.positionals) > 1 else os.path.basename(sp.positionals[0].rstrip("/"))
+        a.write_target(dest.removesuffix(".git") or ".", cmd.st, "write", cmd.subject)
+    if sub == "config" and sp.has("--global", "--system"):
+        a.add("ask", "shell.git_config", "changes git's global configuration", cmd.subject)
+    return UNKNOWN_FLOW
+
+
+@check("npm", "pnpm", "yarn", "pip", "pip3", "gem", "cargo", "pipx", "uv")
+def check_packages(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    args = cmd.args
+    if cmd.name == "uv" and args[:1] == ["pip"]:
+        args = args[1:]
+    globally = {"-g", "--global", "--user", "--break-system-packages", "--system"} & set(args)
+    if (cmd.name == "yarn" and args[:1] == ["global"]) or globally:
+        a.add("ask", "shell.global_install", f"installs packages outside the project ({cmd.subject})",
+              cmd.subject)  # fmt: skip
+    return UNKNOWN_FLOW
+
+
+from llmos.kernel.policy import wrappers as _wrappers  # noqa: E402  (registers its checks)
+
+_ = _wrappers

@@ -1,0 +1,223 @@
+"""Interpreters: shells (`bash -c`, scripts, stdin), Python, Perl, Ruby, Node, PHP, Lua.
+
+Shell code is parsed recursively. Code in other languages is read for the usual one-liner
+shapes: a socket plus exec/pty/subprocess (reverse shell), a fetch plus exec/eval
+(download-and-run), fork loops, and the shell commands it hands to system()/subprocess,
+which are analysed like any other command (Python through its `ast`).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable
+
+from llmos.kernel.policy.commands import SHELLS, run
+from llmos.kernel.policy.options import parse_opts
+from llmos.kernel.policy.paths import UNKNOWN
+from llmos.kernel.policy.shell import NONE, UNKNOWN_FLOW, Cmd, Flow, ShellAnalyzer
+
+PYTHON = re.compile(r"^(python|pypy)(\d+(\.\d+)*)?[mtw]?$")
+CODE_FLAGS = {"perl": "eE", "ruby": "e", "node": "ep", "nodejs": "ep", "bun": "e", "php": "r", "lua": "e",
+              "luajit": "e", "Rscript": "e", "osascript": "e", "pwsh": "c", "deno": ""}  # fmt: skip
+
+_SOCKET = re.compile(r"socket|fsockopen|TCPSocket|UDPSocket|net\.connect|net\.Socket|createConnection|/dev/tcp/")
+_EXECY = re.compile(r"subprocess|pty\.spawn|dup2|\bexec|system|popen|spawn|child_process|proc_open|/bin/\w*sh\b"
+                    r"|\bSTDIN\b|\bcmd\.exe")  # fmt: skip
+_FETCH = re.compile(r"urlopen|urllib|requests\.(get|post)|httpx|http\.client|urlretrieve|LWP::|HTTP::Tiny"
+                    r"|Net::HTTP|open-uri|URI\.open|\bfetch\(|https?\.get\(|file_get_contents\(\s*['\"]https?:"
+                    r"|curl_exec|\bwget\b|\bcurl\b")  # fmt: skip
+_RUNS = re.compile(r"\bexec\b|\beval\b|compile\(|system|subprocess|popen|child_process|spawn|passthru"
+                   r"|shell_exec|\bsh\b|\bbash\b|Function\(|\bload\b")  # fmt: skip
+_SHELL_STRINGS = re.compile(r"(?:system|exec|execSync|shell_exec|passthru|popen|os\.execute|spawnSync|qx)"
+                            r"\s*\(?\s*(['\"])(.+?)(?<!\\)\1")  # fmt: skip
+_SHELL_CALLS = {"system", "popen", "getoutput", "getstatusoutput", "check_output", "check_call", "call", "run",
+                "Popen", "spawn", "run_command"}  # fmt: skip
+
+
+def lookup(name: str) -> Callable[[ShellAnalyzer, Cmd], Flow] | None:
+    if name in SHELLS:
+        return check_shell
+    if PYTHON.match(name):
+        return check_python
+    if name in CODE_FLAGS:
+        return check_code
+    return None
+
+
+def unknown_code(a: ShellAnalyzer, cmd: Cmd, what: str) -> None:
+    """Code whose text cannot be known: judged by where it comes from."""
+    kinds = cmd.flow_kinds() | {cmd.stdin.kind}
+    if "download" in kinds:
+        a.add("deny", "shell.download_exec", f"{what} code downloaded from the network", cmd.subject)
+    elif "network" in kinds:
+        a.add("deny", "shell.reverse_shell", f"{what} code received from the network", cmd.subject)
+    elif "decoded" in kinds:
+        a.add("deny", "shell.obfuscated_exec", f"{what} encoded (hidden) code", cmd.subject)
+    else:
+        a.add("ask", "shell.unknown_code", f"{what} code that cannot be known here", cmd.subject)
+
+
+def stdin_code(a: ShellAnalyzer, cmd: Cmd, lang: str) -> None:
+    """`cmd` runs the code it reads on stdin."""
+    kind = cmd.stdin.kind
+    if kind == "download":
+        a.add("deny", "shell.download_exec", f"pipes a download into {cmd.name}", cmd.subject)
+    elif kind == "network":
+        a.add("deny", "shell.reverse_shell", f"feeds {cmd.name} with commands from the network", cmd.subject)
+    elif kind == "decoded":
+        a.add("deny", "shell.obfuscated_exec", f"pipes decoded (hidden) code into {cmd.name}", cmd.subject)
+    elif kind == "literal":
+        if lang == "shell":
+            a.script(cmd.stdin.text, cmd.st.copy(), cmd.depth + 1)
+        else:
+            check_source_code(a, cmd, lang, cmd.stdin.text)
+    elif kind in ("unknown", "find"):
+        a.add("ask", "shell.pipe_exec", f"{cmd.name} runs code read from a pipe", cmd.subject)
+
+
+def run_script_file(a: ShellAnalyzer, cmd: Cmd, path: str) -> None:
+    if path in ("-", "/dev/stdin"):
+        stdin_code(a, cmd, "shell" if cmd.name in SHELLS else "code")
+    elif path.startswith(("/dev/fd/", "/proc/self/fd/")) or UNKNOWN in path:
+        unknown_code(a, cmd, f"{cmd.name} runs")
+    else:
+        resolved = a.paths.resolve(path, cmd.st.cwd)
+        if resolved in cmd.st.downloaded:
+            a.add("deny", "shell.download_exec", f"runs {path}, downloaded earlier in the command", cmd.subject)
+
+
+def check_shell(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    args = cmd.args
+    has_code = reads_stdin = False
+    i = 0
+    while i < len(args):
+        x = args[i]
+        if x == "--":
+            i += 1
+            break
+        if x in ("-o", "+o", "-O", "+O", "--rcfile", "--init-file"):
+            i += 2
+            continue
+        if x.startswith("--"):
+            i += 1
+            continue
+        if x[:1] in "-+" and len(x) > 1:
+            has_code |= x[0] == "-" and "c" in x[1:]
+            reads_stdin |= "s" in x[1:]
+            i += 1
+            continue
+        break
+    rest = args[i:]
+    if has_code:
+        code = rest[0] if rest else ""
+        if UNKNOWN in code:
+            unknown_code(a, cmd, f"{cmd.name} -c runs")
+        child = cmd.st.copy()
+        child.vars.update(cmd.env)
+        return a.script(code, child, cmd.depth + 1, cmd.stdin)
+    if rest and not reads_stdin:
+        run_script_file(a, cmd, rest[0])
+        return UNKNOWN_FLOW
+    stdin_code(a, cmd, "shell")
+    return UNKNOWN_FLOW
+
+
+def check_python(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    p = parse_opts(cmd.args, "cmWXQ", (), stop=True)
+    code = p.values("-c")
+    module = p.values("-m")
+    rest = cmd.args[p.rest_index :]
+    if code:
+        check_source_code(a, cmd, "python", code[0])
+    elif module:
+        if module[0] in ("pip", "pip3"):
+            return run(a, cmd.with_argv(["pip", *rest]))
+    elif rest and rest[0] != "-":
+        run_script_file(a, cmd, rest[0])
+    else:
+        stdin_code(a, cmd, "python")
+    return UNKNOWN_FLOW
+
+
+def check_code(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    flags = CODE_FLAGS[cmd.name]
+    long = ("--eval", "--print") if cmd.name.startswith(("node", "bun")) else ()
+    p = parse_opts(cmd.args, flags + ("IMmrx" if cmd.name in ("perl", "ruby") else ""), long,
+                   optional_short="il0" if cmd.name == "perl" else "")  # fmt: skip
+    codes = [v for o, v in p.opts if v is not None and (o[1:] in flags or o in long)]
+    libs = " ".join(v for o, v in p.opts if o in ("-M", "-m", "-r") and v)
+    for code in codes:
+        check_source_code(a, cmd, cmd.name, libs + "\n" + code)
+    if cmd.name == "perl" and p.has("-i"):
+        for f in p.positionals if codes else p.positionals[1:]:
+            a.write_target(f, cmd.st, "write", cmd.subject)
+    if not codes:
+        if p.positionals and p.positionals[0] != "-":
+            run_script_file(a, cmd, p.positionals[0])
+        else:
+            stdin_code(a, cmd, cmd.name)
+    return UNKNOWN_FLOW
+
+
+def check_source_code(a: ShellAnalyzer, cmd: Cmd, lang: str, code: str) -> None:
+    if UNKNOWN in code:
+        unknown_code(a, cmd, f"{cmd.name} runs")
+    if _SOCKET.search(code) and _EXECY.search(code):
+        a.add("deny", "shell.reverse_shell", f"{cmd.name} code connects a shell or program to a socket", cmd.subject)
+    if _FETCH.search(code) and _RUNS.search(code):
+        a.add("deny", "shell.download_exec", f"{cmd.name} code downloads code and runs it", cmd.subject)
+    if re.search(r"\bfork\b", code) and re.search(r"\b(while|for|loop|until)\b", code):
+        a.add("deny", "shell.fork_bomb", f"{cmd.name} code forks in a loop (a fork bomb)", cmd.subject)
+    if lang.startswith(("python", "pypy")) and _python_calls(a, cmd, code):
+        return
+    for m in _SHELL_STRINGS.finditer(code):
+        a.script(m.group(2), cmd.st.copy(), cmd.depth + 1)
+    for m in re.finditer(r"`([^`]+)`|%x\{([^}]+)\}", code):
+        a.script(m.group(1) or m.group(2), cmd.st.copy(), cmd.depth + 1)
+
+
+def _dotted(node: ast.expr) -> str:
+    if isinstance(node, ast.Attribute):
+        return _dotted(node.value) + "." + node.attr
+    return node.id if isinstance(node, ast.Name) else ""
+
+
+def _python_calls(a: ShellAnalyzer, cmd: Cmd, code: str) -> bool:
+    """Analyse the shell commands and file operations of Python code; False if it does not parse."""
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError, RecursionError):
+        return False
+    sub = cmd.with_argv
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call) or not node.args:
+            continue
+        name = _dotted(node.func)
+        last = name.rsplit(".", 1)[-1]
+        first = node.args[0]
+        const = first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else None
+        items = None
+        if isinstance(first, (ast.List, ast.Tuple)):
+            items = [e.value if isinstance(e, ast.Constant) and isinstance(e.value, str) else UNKNOWN
+                     for e in first.elts]  # fmt: skip
+        if last in _SHELL_CALLS and name.split(".")[0] in ("os", "subprocess", "commands", last):
+            if const is not None:
+                a.script(const, cmd.st.copy(), cmd.depth + 1)
+            elif items:
+                run(a, sub(items))
+        elif last == "rmtree":
+            run(a, sub(["rm", "-rf", const if const is not None else UNKNOWN]))
+        elif last in ("remove", "unlink", "rmdir") and name.split(".")[0] in ("os", last):
+            run(a, sub(["rm", const if const is not None else UNKNOWN]))
+        elif name == "open" and const is not None:
+            mode = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "mode"), None)
+            text = mode.value if isinstance(mode, ast.Constant) and isinstance(mode.value, str) else "r"
+            if set(text) & set("wax+"):
+                a.write_target(const, cmd.st, "write", cmd.subject)
+            else:
+                a.read_target(const, cmd.st, cmd.subject)
+    return True
+
+
+_ = NONE

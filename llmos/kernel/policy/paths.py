@@ -1,0 +1,228 @@
+"""Path resolution and classification: workspace, protected system directories, credentials.
+
+Paths are resolved the way the operating system would see them: `~` and `~user` expanded,
+relative paths joined to the current directory, `..` and symlinks resolved (for a deletion the
+last component is not followed: `rm link` removes the link, `rm -r link/` what it points to).
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Literal
+
+from llmos.kernel.policy.decision import Finding
+
+UNKNOWN = "\x00"  # marks the part of an expanded shell word whose value cannot be known
+GLOB_CHARS = frozenset("*?[")
+
+Op = Literal["delete", "delete_recursive", "write", "chmod_recursive"]
+
+PROTECTED_DIRS = frozenset(
+    {
+        "/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64", "/libx32", "/media",
+        "/mnt", "/opt", "/proc", "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr", "/var", "/snap",
+        "/usr/bin", "/usr/sbin", "/usr/lib", "/usr/lib64", "/usr/local", "/usr/local/bin", "/usr/share",
+        "/var/lib", "/var/log", "/var/tmp", "/var/spool", "/System", "/Library", "/Applications",
+        "/Users", "/private", "/nix", "/efi",
+    }
+)  # fmt: skip
+
+# Relative to a home directory (the user's, /root, /home/NAME).
+HOME_SECRETS = (
+    ".ssh/id_*", ".ssh/*_rsa", ".ssh/*_ed25519", ".ssh/*_ecdsa", ".ssh/*_dsa", ".ssh/*.pem", ".ssh/*key*",
+    ".aws/credentials", ".aws/config", ".gnupg", ".gnupg/*", ".netrc", ".pgpass", ".git-credentials",
+    ".docker/config.json", ".kube/config", ".config/gcloud/*", ".azure/*", ".pypirc", ".npmrc",
+    ".vault-token", ".config/gh/hosts.yml", ".password-store/*",
+)  # fmt: skip
+SYSTEM_SECRETS = ("/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/etc/sudoers.d/*", "/etc/ssh/ssh_host_*key")
+# Writes here give persistence or take over an account (start-up files, keys, cron, accounts).
+HOME_STARTUP = (
+    ".ssh", ".ssh/*", ".aws", ".aws/*", ".bashrc", ".bash_profile", ".bash_login", ".bash_logout", ".profile",
+    ".zshrc", ".zprofile", ".zshenv", ".zlogin", ".zlogout", ".config/fish/*", ".tcshrc", ".cshrc",
+    ".kshrc", ".inputrc", ".xinitrc", ".xprofile", ".xsession", ".config/autostart/*",
+    ".config/systemd/user/*", ".gnupg", ".gnupg/*", ".local/share/systemd/*",
+)  # fmt: skip
+SYSTEM_STARTUP = (
+    "/etc/passwd", "/etc/shadow", "/etc/group", "/etc/gshadow", "/etc/sudoers", "/etc/sudoers.d",
+    "/etc/sudoers.d/*", "/etc/crontab", "/etc/cron.*", "/etc/cron.*/*", "/var/spool/cron", "/var/spool/cron/*",
+    "/etc/profile", "/etc/profile.d/*", "/etc/bash.bashrc", "/etc/bashrc", "/etc/zsh/*", "/etc/environment",
+    "/etc/ld.so.preload", "/etc/pam.d/*", "/etc/ssh/*", "/etc/security/*", "/etc/systemd/*", "/etc/rc.local",
+    "/etc/init.d/*", "/root", "/root/*", "/etc/hosts",
+)  # fmt: skip
+SAFE_DEVICES = frozenset(
+    {"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/stdout", "/dev/stderr",
+     "/dev/stdin", "/dev/tty"}
+)  # fmt: skip
+SECRET_NAMES = (".env", ".env.*", "*.env", "id_rsa", "id_rsa.*", "id_ed25519", "id_ecdsa", "id_dsa", "*.pem", "*.key")
+
+
+def is_inside(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip("/") + "/")
+
+
+def _match(rel: str, patterns: Iterable[str]) -> bool:
+    return any(fnmatch.fnmatchcase(rel, p) for p in patterns)
+
+
+@dataclass
+class PathContext:
+    """The places a policy knows: the workspace, extra allowed roots, and the user's home."""
+
+    workspace: str
+    allowed: tuple[str, ...] = ()
+    home: str = ""
+
+    @classmethod
+    def create(cls, workspace: os.PathLike[str] | str, allowed: Iterable[str] = ()) -> PathContext:
+        home = os.path.realpath(os.path.expanduser("~"))
+        ws = os.path.realpath(os.path.expanduser(os.fspath(workspace)))
+        roots = tuple(os.path.realpath(os.path.expanduser(a)) for a in allowed if a)
+        return cls(ws, roots, home)
+
+    # -- resolution ---------------------------------------------------------------------------
+
+    def expand_user(self, value: str) -> str:
+        if not value.startswith("~"):
+            return value
+        head, sep, rest = value[1:].partition("/")
+        if head == "":
+            base = self.home
+        elif head == "root":
+            base = "/root"
+        elif head.replace("-", "").replace("_", "").replace(".", "").isalnum():
+            base = "/home/" + head
+        else:
+            return value
+        return base + (sep + rest if sep else "")
+
+    def absolute(self, value: str, cwd: str | None) -> str | None:
+        """`value` made absolute (not resolved); None when it is relative and the cwd is unknown."""
+        value = self.expand_user(value)
+        if value.startswith("/"):
+            return value
+        if cwd is None:
+            return None
+        return os.path.join(cwd, value)
+
+    def resolve(self, value: str, cwd: str | None, *, follow_last: bool = True) -> str | None:
+        path = self.absolute(value, cwd)
+        if path is None:
+            return None
+        if follow_last or (path.endswith("/") and path != "/"):
+            return os.path.realpath(path)
+        parent, name = os.path.split(path)
+        if name in ("", ".", ".."):
+            return os.path.realpath(path)
+        return os.path.join(os.path.realpath(parent), name)
+
+    # -- classification -----------------------------------------------------------------------
+
+    def homes(self, path: str) -> list[str]:
+        """Path relative to each home directory that contains it."""
+        out = []
+        for root in {self.home, "/root"}:
+            if root and root != "/" and is_inside(path, root) and path != root:
+                out.append(path[len(root.rstrip("/")) + 1 :])
+        if path.startswith("/home/"):
+            parts = path.split("/", 3)
+            if len(parts) == 4:
+                out.append(parts[3])
+        return out
+
+    def secret(self, path: str) -> bool:
+        """A file holding credentials: never read, even from an allowed path."""
+        if path.endswith(".pub") or path.endswith("/known_hosts"):
+            return False
+        if _match(path, SYSTEM_SECRETS) or any(_match(rel, HOME_SECRETS) for rel in self.homes(path)):
+            return True
+        return not self.in_workspace(path) and _match(os.path.basename(path), SECRET_NAMES)
+
+    def startup(self, path: str) -> bool:
+        """A credential, start-up or account file: never written."""
+        if _match(path, SYSTEM_STARTUP) or _match(path, SYSTEM_SECRETS):
+            return True
+        return any(_match(rel, HOME_STARTUP) or _match(rel, HOME_SECRETS) for rel in self.homes(path))
+
+    def protected(self, path: str) -> bool:
+        """/, system directories, home directories, and the directories that contain the workspace."""
+        if path in PROTECTED_DIRS or path == self.home:
+            return True
+        if path.startswith("/home/") and path.count("/") == 2:
+            return True
+        return path != self.workspace and is_inside(self.workspace, path)
+
+    def in_workspace(self, path: str) -> bool:
+        return is_inside(path, self.workspace)
+
+    def granted(self, path: str) -> bool:
+        return self.in_workspace(path) or any(is_inside(path, a) for a in self.allowed)
+
+    def target(self, value: str, cwd: str | None, op: Op, subject: str) -> Finding | None:
+        """The problem with a shell command writing or deleting `value`, if any."""
+        recursive = op in ("delete_recursive", "chmod_recursive")
+        verb = {"delete": "deletes", "delete_recursive": "recursively deletes", "write": "writes to",
+                "chmod_recursive": "recursively changes permissions of"}[op]  # fmt: skip
+        shown = value.replace(UNKNOWN, "$?")
+        cut = min((i for i, ch in enumerate(value) if ch in GLOB_CHARS or ch == UNKNOWN), default=-1)
+        if cut >= 0:
+            return self._partial(value, cut, cwd, op, subject, verb, shown)
+        path = self.resolve(value, cwd, follow_last=op == "write")
+        if path is None:
+            return self._unknown_cwd(recursive, subject, verb, shown)
+        return self._classify(path, op, subject, verb, shown)
+
+    def _unknown_cwd(self, recursive: bool, subject: str, verb: str, shown: str) -> Finding:
+        reason = f"{verb} {shown!r} relative to a directory that cannot be known (after a cd)"
+        if recursive:
+            return Finding("deny", "shell.unknown_target", reason, subject)
+        return Finding("ask", "shell.unknown_target", reason, subject)
+
+    def _partial(
+        self, value: str, cut: int, cwd: str | None, op: Op, subject: str, verb: str, shown: str
+    ) -> Finding | None:
+        """A target with a glob or an unknown expansion: judge the directory before it."""
+        recursive = op in ("delete_recursive", "chmod_recursive")
+        prefix = value[:cut]
+        unknown = value[cut] == UNKNOWN
+        if prefix == "" and unknown:
+            reason = f"{verb} {shown!r}, whose value cannot be known here (it could be empty or /)"
+            return Finding("deny" if recursive else "ask", "shell.unknown_target", reason, subject)
+        base_text = prefix[: prefix.rfind("/") + 1] if "/" in prefix else "."
+        base = self.resolve(base_text or ".", cwd)
+        if base is None:
+            return self._unknown_cwd(recursive, subject, verb, shown)
+        if op != "write" and self.protected(base):
+            what = "may expand to" if unknown else "matches everything in"
+            return Finding("deny", "shell.root_deletion", f"{verb} {shown!r}, which {what} {base}", subject)
+        child = os.path.join(base, "x")
+        return self._classify(child, "write" if op == "write" else "delete", subject, verb, shown)
+
+    def _classify(self, path: str, op: Op, subject: str, verb: str, shown: str) -> Finding | None:
+        recursive = op in ("delete_recursive", "chmod_recursive")
+        if path.startswith("/dev/"):
+            return self._device(path, op, subject, verb, shown)
+        if recursive and self.protected(path):
+            return Finding("deny", "shell.root_deletion", f"{verb} {shown!r} ({path})", subject)
+        if self.startup(path):
+            return Finding("deny", "shell.credential_write",
+                           f"{verb} {shown!r}: a credential or shell start-up file ({path})", subject)  # fmt: skip
+        if self.in_workspace(path):
+            if recursive and path == self.workspace and op == "delete_recursive":
+                return Finding("ask", "shell.workspace_deletion", f"{verb} the whole workspace ({path})", subject)
+            return None
+        if self.granted(path):
+            return None
+        return Finding("deny", "shell.outside_workspace",
+                       f"{verb} {shown!r}, outside the workspace ({path})", subject)  # fmt: skip
+
+    def _device(self, path: str, op: Op, subject: str, verb: str, shown: str) -> Finding | None:
+        if path in SAFE_DEVICES or path.startswith(("/dev/fd/", "/dev/shm/", "/dev/pts/")):
+            return None
+        if path.startswith(("/dev/tcp/", "/dev/udp/")):
+            return Finding("deny", "shell.reverse_shell", f"opens a network connection through {path}", subject)
+        if op == "write":
+            return Finding("deny", "shell.disk_wipe", f"{verb} the device {path}", subject)
+        return Finding("deny", "shell.root_deletion", f"{verb} {shown!r} under /dev", subject)

@@ -1,0 +1,337 @@
+"""Shell command analysis: bashlex parses the command, this module walks the tree.
+
+Every simple command is expanded (quotes, variables assigned earlier in the script, `~`, braces,
+`$'...'`), unwrapped (sudo, env, nohup, timeout, xargs, find -exec, `bash -c`, eval, ...) and
+handed to the per-command checks in `commands.py`. Data flowing through pipes is tracked
+coarsely (`Flow`): a download piped into an interpreter, `echo 'rm -rf /' | sh`, `nc` feeding a
+shell. Anything the parser cannot read is denied: an unparsed command is never allowed.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import bashlex
+
+from llmos.kernel.policy.decision import Finding
+from llmos.kernel.policy.paths import UNKNOWN, Op, PathContext
+from llmos.kernel.policy.words import SPLIT, expand, shown, split_words
+
+MAX_DEPTH = 12
+MAX_LENGTH = 100_000
+UNKNOWN_VAR = "${__llmos_unknown__}"
+
+
+@dataclass(frozen=True)
+class Flow:
+    """What a command writes to stdout, as far as the policy cares."""
+
+    kind: str = "none"  # none | literal | download | decoded | network | find | unknown
+    text: str = ""
+    paths: tuple[str, ...] = ()
+
+
+NONE = Flow()
+UNKNOWN_FLOW = Flow("unknown")
+_STRONG = ("download", "network", "decoded")
+
+
+def merge(a: Flow, b: Flow) -> Flow:
+    for kind in _STRONG:
+        if a.kind == kind:
+            return a
+        if b.kind == kind:
+            return b
+    return b if b.kind != "none" else a
+
+
+@dataclass
+class State:
+    """What the script has established so far: cwd, variables, functions, downloaded files."""
+
+    cwd: str | None
+    vars: dict[str, list[str]] = field(default_factory=dict)
+    functions: set[str] = field(default_factory=set)
+    downloaded: set[str] = field(default_factory=set)
+
+    def copy(self) -> State:
+        return State(self.cwd, dict(self.vars), set(self.functions), self.downloaded)
+
+    def lookup(self, name: str, home: str) -> list[str]:
+        if name in self.vars:
+            return self.vars[name]
+        if name == "HOME":
+            return [home]
+        if name == "PWD" and self.cwd is not None:
+            return [self.cwd]
+        return [UNKNOWN]
+
+
+@dataclass
+class Cmd:
+    """A simple command after expansion, as the checks see it."""
+
+    argv: list[str]
+    st: State
+    stdin: Flow = NONE
+    flows: list[Flow] = field(default_factory=list)
+    env: dict[str, list[str]] = field(default_factory=dict)
+    depth: int = 0
+
+    @property
+    def name(self) -> str:
+        return os.path.basename(self.argv[0]) if self.argv else ""
+
+    @property
+    def args(self) -> list[str]:
+        return self.argv[1:]
+
+    @property
+    def subject(self) -> str:
+        return shown(" ".join([self.name, *self.args]))
+
+    def with_argv(self, argv: list[str]) -> Cmd:
+        return replace(self, argv=argv, depth=self.depth + 1)
+
+    def flow_kinds(self) -> set[str]:
+        return {f.kind for f in self.flows}
+
+
+class ParseFailure(Exception):
+    pass
+
+
+def parse(source: str) -> tuple[list[Any], str]:
+    """bashlex trees for `source` and the text their positions refer to; raises ParseFailure."""
+    if len(source) > MAX_LENGTH:
+        raise ParseFailure(f"the command is longer than {MAX_LENGTH} characters")
+    try:
+        return list(bashlex.parse(source)), source
+    except NotImplementedError as e:
+        if "time" in str(e):  # the `time` reserved word: parse it as the `time` command
+            import re
+
+            fixed = re.sub(r"(^|[;&|({]\s*|\b(?:then|do|else)\s+)time(\s)", r"\1\\time\2", source)
+            if fixed != source:
+                return parse(fixed)
+        raise ParseFailure(f"unsupported shell construct ({e})") from None
+    except RecursionError:
+        raise ParseFailure("the command is nested too deeply") from None
+    except Exception as e:  # bashlex raises ParsingError, AttributeError, IndexError... on bad input
+        raise ParseFailure(str(e) or type(e).__name__) from None
+
+
+class ShellAnalyzer:
+    """Collects `findings` (and normalised `segments`) for one shell command."""
+
+    def __init__(self, paths: PathContext, *, read_only: bool = False) -> None:
+        self.paths = paths
+        self.read_only = read_only
+        self.findings: list[Finding] = []
+        self.segments: list[str] = []
+        self.executed: list[str] = []  # names of the commands run, in order
+
+    # -- entry points ---------------------------------------------------------------------------
+
+    def analyze(self, command: str) -> list[Finding]:
+        if not command.strip():
+            self.add("deny", "shell.parse_error", "could not parse the command: it is empty", "")
+            return self.findings
+        self.script(command, State(self.paths.workspace), 0)
+        return self.findings
+
+    def add(self, decision: str, rule: str, reason: str, subject: str) -> None:
+        finding = Finding("deny" if decision == "deny" else "ask", rule, reason, subject)
+        if finding not in self.findings:
+            self.findings.append(finding)
+
+    def script(self, source: str, st: State, depth: int, stdin: Flow = NONE) -> Flow:
+        if depth > MAX_DEPTH:
+            self.add("deny", "shell.parse_error", "could not parse the command: nested too deeply", source[:80])
+            return UNKNOWN_FLOW
+        source = source.replace(UNKNOWN, UNKNOWN_VAR).replace(SPLIT, " ")
+        try:
+            trees, source = parse(source)
+        except ParseFailure as e:
+            self.add("deny", "shell.parse_error", f"could not parse the command: {e}", source[:80])
+            return UNKNOWN_FLOW
+        flow = NONE
+        for tree in trees:
+            flow = merge(flow, self.node(tree, source, st, stdin, depth))
+        return flow
+
+    # -- the tree walk ----------------------------------------------------------------------------
+
+    def node(self, n: Any, src: str, st: State, stdin: Flow, depth: int) -> Flow:
+        kind = n.kind
+        if kind == "command":
+            return self.command(n, src, st, stdin, depth)
+        if kind == "pipeline":
+            return self.pipeline(n, src, st, depth)
+        if kind == "list":
+            flow = NONE
+            for p in n.parts:
+                if p.kind != "operator":
+                    flow = merge(flow, self.node(p, src, st, NONE, depth))
+            return flow
+        if kind == "compound":
+            inner = st.copy() if n.list and getattr(n.list[0], "word", "") == "(" else st
+            flow = NONE
+            for p in n.list:
+                flow = merge(flow, self.node(p, src, inner, stdin, depth))
+            for r in getattr(n, "redirects", None) or []:
+                self.redirect(r, src, st, "compound command", depth)
+            return flow
+        if kind == "function":
+            name = n.parts[0].word
+            body = n.parts[-1]
+            self.fork_bomb(name, body)
+            st.functions.add(name)
+            self.node(body, src, st.copy(), NONE, depth)
+            return NONE
+        if kind == "for":
+            return self.for_loop(n, src, st, depth)
+        if kind in ("reservedword", "operator", "pipe"):
+            return NONE
+        flow = NONE
+        for child in getattr(n, "parts", None) or getattr(n, "list", None) or []:
+            flow = merge(flow, self.node(child, src, st, NONE, depth))
+        return flow
+
+    def for_loop(self, n: Any, src: str, st: State, depth: int) -> Flow:
+        parts = n.parts
+        var = parts[1].word
+        values: list[str] = []
+        body: list[Any] = []
+        in_words = False
+        for p in parts[2:]:
+            if p.kind == "reservedword" and p.word == "in":
+                in_words = True
+            elif p.kind == "reservedword" and p.word in (";", "do", "\n"):
+                in_words = False
+            elif p.kind == "word" and in_words:
+                values.extend(split_words(self.expand(p, src, st, [], depth)))
+            elif p.kind not in ("reservedword", "word"):
+                body.append(p)
+        st.vars[var] = values or [UNKNOWN]
+        flow = NONE
+        for b in body:
+            flow = merge(flow, self.node(b, src, st, NONE, depth))
+        return flow
+
+    def pipeline(self, n: Any, src: str, st: State, depth: int) -> Flow:
+        start = len(self.executed)
+        flow = NONE
+        for p in n.parts:
+            if p.kind not in ("pipe", "reservedword"):
+                flow = self.node(p, src, st, flow, depth)
+        from llmos.kernel.policy.commands import NETWORK_TOOLS, SHELLS
+
+        names = set(self.executed[start:])
+        if names & NETWORK_TOOLS and names & SHELLS:
+            tool = sorted(names & NETWORK_TOOLS)[0]
+            self.add("deny", "shell.reverse_shell", f"connects a shell to the network through {tool}",
+                     shown(src[n.pos[0] : n.pos[1]]))  # fmt: skip
+        return flow
+
+    def fork_bomb(self, name: str, body: Any) -> None:
+        calls = 0
+        piped_or_background = False
+
+        def visit(x: Any, in_pipe: bool) -> None:
+            nonlocal calls, piped_or_background
+            if x.kind == "command" and x.parts and getattr(x.parts[0], "word", None) == name:
+                calls += 1
+                piped_or_background |= in_pipe
+            if x.kind == "operator" and getattr(x, "op", "") == "&":
+                piped_or_background = True
+            for child in getattr(x, "parts", None) or getattr(x, "list", None) or []:
+                visit(child, in_pipe or x.kind == "pipeline")
+
+        visit(body, False)
+        if calls and (piped_or_background or calls > 1):
+            self.add("deny", "shell.fork_bomb", f"function {name!r} calls itself recursively in the background "
+                     "or through a pipe (a fork bomb)", name)  # fmt: skip
+
+    # -- simple commands ----------------------------------------------------------------------------
+
+    def expand(self, word: Any, src: str, st: State, flows: list[Flow], depth: int) -> list[str]:
+        def subst(part: Any) -> str | None:
+            flow = self.node(part.command, src, st.copy(), NONE, depth + 1)
+            flows.append(flow)
+            if part.kind == "processsubstitution":
+                return "/dev/fd/63"
+            return flow.text if flow.kind == "literal" else None
+
+        return expand(src, word, lambda name: st.lookup(name, self.paths.home), subst)
+
+    def command(self, n: Any, src: str, st: State, stdin: Flow, depth: int) -> Flow:
+        flows: list[Flow] = []
+        argv: list[str] = []
+        env: dict[str, list[str]] = {}
+        redirects: list[Any] = []
+        for p in n.parts:
+            if p.kind == "assignment":
+                name, _, _ = p.word.partition("=")
+                values = [v.partition("=")[2].replace(SPLIT, " ") for v in self.expand(p, src, st, flows, depth)]
+                env[name.rstrip("+")] = values
+            elif p.kind == "word":
+                argv.extend(split_words(self.expand(p, src, st, flows, depth)))
+            elif p.kind == "redirect":
+                redirects.append(p)
+        if not argv:
+            st.vars.update(env)
+        cmd = Cmd(argv, st, stdin, flows, env, depth)
+        subject = cmd.subject if argv else "redirection"
+        for r in redirects:
+            heredoc = self.redirect(r, src, st, subject, depth)
+            if heredoc is not None:
+                cmd.stdin = heredoc
+        if not argv:
+            return NONE
+        from llmos.kernel.policy.commands import run
+
+        return run(self, cmd)
+
+    def redirect(self, r: Any, src: str, st: State, subject: str, depth: int) -> Flow | None:
+        """Check one redirection; returns the stdin it provides for a heredoc or here-string."""
+        rtype = r.type
+        if rtype in ("<<", "<<-"):
+            text = r.heredoc.value if getattr(r, "heredoc", None) is not None else ""
+            return Flow("literal", text.rsplit("\n", 1)[0] if "\n" in text else "")
+        target = r.output
+        if isinstance(target, int) or target is None or getattr(target, "kind", "") != "word":
+            return None
+        values = split_words(self.expand(target, src, st, [], depth)) or [""]
+        if rtype == "<<<":
+            return Flow("literal", " ".join(values))
+        for value in values:
+            if rtype == "<":
+                self.read_target(value, st, subject)
+            else:
+                self.write_target(value, st, "write", subject)
+        return None
+
+    # -- helpers for the checks -----------------------------------------------------------------------
+
+    def write_target(self, value: str, st: State, op: Op, subject: str) -> None:
+        finding = self.paths.target(value, st.cwd, op, subject)
+        if finding is not None and finding not in self.findings:
+            self.findings.append(finding)
+        if self.read_only and not (finding and finding.decision == "deny"):
+            path = self.paths.resolve(value.replace(UNKNOWN, "x"), st.cwd)
+            if path is None or not (path in ("/dev/null", "/dev/stdout", "/dev/stderr") or path.startswith("/dev/fd/")):
+                self.add("deny", "shell.read_only", f"read-only mode: {subject!r} writes to {shown(value)!r}", subject)
+
+    def read_target(self, value: str, st: State, subject: str) -> None:
+        if UNKNOWN in value:
+            return
+        path = self.paths.resolve(value, st.cwd)
+        if path is None:
+            return
+        if path.startswith(("/dev/tcp/", "/dev/udp/")):
+            self.add("deny", "shell.reverse_shell", f"opens a network connection through {path}", subject)
+        elif self.paths.secret(path):
+            self.add("deny", "shell.credential_read", f"reads credentials from {path}", subject)

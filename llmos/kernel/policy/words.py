@@ -1,0 +1,223 @@
+"""Shell word expansion, done conservatively from the source text of a bashlex word.
+
+bashlex gives the structure (which parts are parameters, substitutions, tildes); the quoting is
+decoded here, including `$'\\x72m'` (ANSI-C quoting, which bashlex mangles). Whatever cannot be
+known (an unset variable, a command substitution's output) becomes the `UNKNOWN` marker, so a
+check can tell `rm -rf "$X"/` from `rm -rf build/`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from llmos.kernel.policy.paths import UNKNOWN
+
+SPLIT = "\x01"  # where an unquoted expansion may be split into several words
+MAX_CANDIDATES = 64
+
+Lookup = Callable[[str], list[str]]
+Subst = Callable[[Any], "str | None"]
+
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?$!-]")
+_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b",
+                   "f": "\f", "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?"}  # fmt: skip
+
+
+def ansi_c(raw: str, i: int) -> tuple[str, int]:
+    """Decode `$'...'` starting at raw[i] == '$'; returns (text, index after the closing quote)."""
+    out: list[str] = []
+    j = i + 2
+    while j < len(raw):
+        ch = raw[j]
+        if ch == "'":
+            return "".join(out), j + 1
+        if ch == "\\" and j + 1 < len(raw):
+            nxt = raw[j + 1]
+            if nxt in _SIMPLE_ESCAPES:
+                out.append(_SIMPLE_ESCAPES[nxt])
+                j += 2
+                continue
+            m = (
+                re.match(r"x([0-9A-Fa-f]{1,2})", raw[j + 1 :])
+                or re.match(r"u([0-9A-Fa-f]{1,4})", raw[j + 1 :])
+                or re.match(r"U([0-9A-Fa-f]{1,8})", raw[j + 1 :])
+            )
+            if m:
+                out.append(chr(int(m.group(1), 16)))
+                j += 1 + len(m.group(0))
+                continue
+            m = re.match(r"[0-7]{1,3}", raw[j + 1 :])
+            if m:
+                out.append(chr(int(m.group(0), 8) & 0xFF))
+                j += 1 + len(m.group(0))
+                continue
+            out.append("\\" + nxt)
+            j += 2
+            continue
+        out.append(ch)
+        j += 1
+    return "".join(out), j
+
+
+def _parameter(value: str, lookup: Lookup) -> list[str]:
+    """Candidates for `${value}` (value without the braces)."""
+    if not value or value[0] in "#!":
+        return [UNKNOWN]
+    m = _NAME.match(value)
+    if not m:
+        return [UNKNOWN]
+    name, rest = m.group(0), value[m.end() :]
+    if not rest:
+        return lookup(name)
+    op = re.match(r":?[-=+?]", rest)
+    if op is None:
+        return [UNKNOWN]  # substrings, pattern removal, case changes...
+    word = _unquote(rest[op.end() :])
+    current = lookup(name)
+    if op.group(0).endswith(("-", "=")):
+        return [c for c in current if c != UNKNOWN] + ([word] if UNKNOWN in current else [])
+    if op.group(0).endswith("+"):
+        return [word, ""] if UNKNOWN in current else [word]
+    return current
+
+
+def _unquote(text: str) -> str:
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        return text[1:-1]
+    return text
+
+
+def _combine(results: list[str], piece: list[str]) -> list[str]:
+    return [r + c for r in results for c in piece][:MAX_CANDIDATES]
+
+
+def expand(src: str, node: Any, lookup: Lookup, subst: Subst) -> list[str]:
+    """The possible values of a word node (several for braces or multi-valued variables).
+
+    Unquoted expansions carry `SPLIT` where whitespace would split them; use `split_words`.
+    """
+    start, end = node.pos
+    raw = src[start:end]
+    parts = {p.pos[0] - start: p for p in getattr(node, "parts", None) or []}
+    results = [""]
+    buf: list[str] = []
+    dq = False
+    braces = False
+    i = 0
+
+    def flush() -> None:
+        nonlocal results
+        if buf:
+            results = _combine(results, ["".join(buf)])
+            buf.clear()
+
+    while i < len(raw):
+        ch = raw[i]
+        if ch == "$" and not dq and raw[i + 1 : i + 2] == "'":
+            text, i = ansi_c(raw, i)
+            buf.append(text)
+            continue
+        part = parts.get(i)
+        if part is not None and part.kind in ("parameter", "commandsubstitution", "processsubstitution"):
+            flush()
+            if part.kind == "parameter":
+                piece = _parameter(part.value or "", lookup) if hasattr(part, "value") else [UNKNOWN]
+            else:
+                got = subst(part)
+                piece = [UNKNOWN] if got is None else [got.rstrip("\n")]
+            if not dq:
+                piece = [re.sub(r"\s+", SPLIT, c) for c in piece]
+            results = _combine(results, piece)
+            i = part.pos[1] - start
+            continue
+        if ch == "\\" and i + 1 < len(raw):
+            nxt = raw[i + 1]
+            if nxt == "\n":
+                pass
+            elif not dq or nxt in '$`"\\':
+                buf.append(nxt)
+            else:
+                buf.append("\\" + nxt)
+            i += 2
+            continue
+        if ch == "'" and not dq:
+            close = raw.find("'", i + 1)
+            close = len(raw) if close < 0 else close
+            buf.append(raw[i + 1 : close])
+            i = close + 1
+            continue
+        if ch == '"':
+            dq = not dq
+            i += 1
+            continue
+        if ch == "{" and not dq:
+            braces = True
+        buf.append(ch)
+        i += 1
+    flush()
+    if braces:
+        results = [b for r in results for b in brace_expand(r)][:MAX_CANDIDATES]
+    return results
+
+
+def brace_expand(text: str, limit: int = MAX_CANDIDATES) -> list[str]:
+    """`a{b,c}d` -> [abd, acd]; `{1..3}` ranges of small numbers or letters too."""
+    depth, open_at = 0, -1
+    commas: list[int] = []
+    for i, ch in enumerate(text):
+        if ch == "{":
+            if depth == 0:
+                open_at, commas = i, []
+            depth += 1
+        elif ch == "," and depth == 1:
+            commas.append(i)
+        elif ch == "}" and depth > 0:
+            depth -= 1
+            if depth == 0:
+                head, body, tail = text[:open_at], text[open_at + 1 : i], text[i + 1 :]
+                if commas:
+                    cuts = [open_at, *commas, i]
+                    alts = [text[a + 1 : b] for a, b in zip(cuts, cuts[1:], strict=False)]
+                else:
+                    alts = _range(body)
+                    if alts is None:
+                        rest = brace_expand(tail, limit)
+                        return [text[: i + 1] + r for r in rest][:limit]
+                out: list[str] = []
+                for alt in alts:
+                    for r in brace_expand(alt + tail, limit):
+                        out.append(head + r)
+                        if len(out) >= limit:
+                            return out
+                return out
+    return [text]
+
+
+def _range(body: str) -> list[str] | None:
+    m = re.fullmatch(r"(-?\d+)\.\.(-?\d+)", body) or re.fullmatch(r"([A-Za-z])\.\.([A-Za-z])", body)
+    if not m:
+        return None
+    a, b = m.group(1), m.group(2)
+    if a.lstrip("-").isdigit():
+        lo, hi = int(a), int(b)
+        step = 1 if hi >= lo else -1
+        return [str(n) for n in range(lo, hi + step, step)][:MAX_CANDIDATES]
+    step = 1 if ord(b) >= ord(a) else -1
+    return [chr(c) for c in range(ord(a), ord(b) + step, step)]
+
+
+def split_words(values: list[str]) -> list[str]:
+    """Candidates split where unquoted expansions would split; empty pieces dropped."""
+    out: list[str] = []
+    for v in values:
+        if SPLIT in v:
+            out.extend(p for p in v.split(SPLIT) if p)
+        else:
+            out.append(v)
+    return out
+
+
+def shown(value: str) -> str:
+    return value.replace(UNKNOWN, "$?").replace(SPLIT, " ")

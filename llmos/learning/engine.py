@@ -1,0 +1,238 @@
+"""LearningEngine: the facade the runtime calls before and after every run.
+
+    engine = LearningEngine(db, config.learning)
+    decision = engine.select(goal, "auto", agent="default", policy=None)   # -> ModeDecision
+    report = engine.observe(trace)                                          # after every run
+    engine.reject(run_id, trace)                                            # a person said "wrong"
+
+Plans live in memory (indexed for fast matching) and in SQLite (derived data, rebuildable).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from llmos.exceptions import ModeUnavailable, UserError
+from llmos.kernel.config import LearningConfig
+from llmos.learning import induction
+from llmos.learning.induction import Evidence
+from llmos.learning.plans import Plan, match
+from llmos.learning.selection import MODES, ModeDecision, PlanIndex, SelectionPolicy, select
+from llmos.learning.store import Changes, PlanStore
+from llmos.learning.trace import Trace
+from llmos.storage.db import Database
+
+__all__ = ["LearningEngine", "ModeDecision", "ObserveReport", "SelectionPolicy"]
+
+FALLBACK_PENALTY = 0.1
+REJECTED_REPLAY_PENALTY = 0.5
+
+
+@dataclass
+class ObserveReport:
+    plan_id: str | None
+    repetition_count: int  # the plan's support after this run
+    novel: bool  # a new plan was started
+    reason: str = ""
+
+
+class LearningEngine:
+    def __init__(self, db: Database, config: LearningConfig) -> None:
+        self.db = db
+        self.config = config
+        self.store = PlanStore(db)
+        self.index = PlanIndex()
+        self._lock = threading.RLock()
+        for plan in self.store.load():
+            self.index.put(plan)
+        self._seen = self.store.seen()
+
+    # ---------------------------------------------------------------- selection
+    def select(self, goal: str, requested_mode: str = "auto", *, agent: str = "default",
+               policy: SelectionPolicy | None = None) -> ModeDecision:
+        if requested_mode not in MODES:
+            raise UserError(f"unknown mode {requested_mode!r}: choose one of {', '.join(MODES)}")
+        with self._lock:
+            if not self.config.enabled and requested_mode in ("auto",):
+                return ModeDecision("learner", 1.0, reason={"why": "learning is disabled"}, goal=goal)
+            decision, blockers = select(self.index, goal, self.config, requested_mode, agent, policy)
+        if requested_mode == "follower" and decision.mode != "follower":
+            raise ModeUnavailable("FOLLOWER is not available for this goal: " + "; ".join(blockers))
+        if requested_mode == "mixed" and decision.mode != "mixed":
+            raise ModeUnavailable("MIXED is not available for this goal: " + "; ".join(blockers))
+        return decision
+
+    # ---------------------------------------------------------------- learning
+    def observe(self, trace: Trace) -> ObserveReport:
+        return self.observe_many([trace])[0]
+
+    def observe_many(self, traces: Iterable[Trace]) -> list[ObserveReport]:
+        """Observe runs in order and write the changes in one transaction (bulk path for rebuilds)."""
+        with self._lock:
+            changes = Changes()
+            reports = [self._observe(t, changes) for t in traces]
+            self.store.write(changes)
+        return reports
+
+    def _observe(self, trace: Trace, changes: Changes) -> ObserveReport:
+        if trace.id in self._seen:
+            pid = self._seen[trace.id]
+            plan = self.index.plans.get(pid) if pid else None
+            return ObserveReport(pid, plan.support if plan else 0, False, "already observed")
+        if is_replay_run(trace):
+            report = self._observe_replay(trace, changes)
+        else:
+            report = self._observe_support(trace, changes)
+        self._seen[trace.id] = report.plan_id
+        changes.seen.append((trace.id, report.plan_id))
+        return report
+
+    def _observe_replay(self, trace: Trace, changes: Changes) -> ObserveReport:
+        plan = self.index.plans.get(trace.plan_id or "")
+        if plan is None:
+            return ObserveReport(None, 0, False, "replayed plan no longer exists")
+        plan.uses += 1
+        fell_back = any(e.get("kind") == "fallback" for e in trace.events)
+        if fell_back or not trace.success or trace.rejected:
+            plan.fallbacks += 1 if fell_back else 0
+            plan.penalty = min(1.0, plan.penalty + FALLBACK_PENALTY)
+            why = "replay fell back to the model" if fell_back else f"replay ended {trace.status}"
+        else:
+            plan.replay_successes += 1
+            plan.penalty /= 2
+            why = "replay succeeded"
+        changes.touch(plan)
+        if fell_back:  # what the model did after the replay stopped may reveal a branch
+            ev = induction.normalise(trace, frozenset(self.config.ignore_tools))
+            if not isinstance(ev, str):
+                for p in self.index.bucket(ev.agent, len(ev.tokens)):
+                    m = match(p, ev.tokens)
+                    if m is not None and not m.diff and p.seq != ev.seq:
+                        self._mark(p, p.branching, f"run {trace.id} (a replay that fell back) took "
+                                   f"{_seq_text(ev.seq)}", changes)
+        return ObserveReport(plan.id, plan.support, False, why)
+
+    def _observe_support(self, trace: Trace, changes: Changes) -> ObserveReport:
+        ev = induction.normalise(trace, frozenset(self.config.ignore_tools))
+        if isinstance(ev, str):
+            return ObserveReport(None, 0, False, ev)
+        plan, novel, why = self._induce(ev, changes)
+        changes.evidence.append((ev, plan.id))
+        return ObserveReport(plan.id, plan.support, novel, why)
+
+    def _induce(self, ev: Evidence, changes: Changes) -> tuple[Plan, bool, str]:
+        bucket = self.index.bucket(ev.agent, len(ev.tokens))
+        seq = ev.seq
+        candidates = []
+        for p in bucket:
+            m = match(p, ev.tokens)
+            assert m is not None
+            if p.seq != seq:
+                if not m.diff:  # same skeleton, other tool sequence: a branch
+                    self._mark(p, p.branching, f"trace {ev.trace_id} took {_seq_text(seq)} "
+                               f"instead of {_seq_text(p.seq)}", changes)
+                continue
+            candidates.append((len(m.diff), -p.support, p.id, p, m))
+        candidates.sort(key=lambda c: c[:3])
+        notes = []
+        for _d, _s, _id, p, m in candidates[:3]:
+            merged, why = induction.merge(p, ev)
+            if merged is not None:
+                widened = len(merged.slots) > len(p.slots)
+                merged.penalty /= 2  # a later success earns back half of what fallbacks cost
+                self._put(merged, changes)
+                if widened:
+                    self._check_branching(merged, changes)
+                return merged, False, f"supports plan {merged.id}"
+            notes.append(why)
+            if not m.diff:
+                self._mark(p, p.contradicted, f"trace {ev.trace_id}: {why}", changes)
+        plan = induction.new_plan(ev)
+        self._put(plan, changes)
+        self._check_branching(plan, changes)
+        return plan, True, "new plan" + (f" ({notes[0]})" if notes else "")
+
+    def _check_branching(self, plan: Plan, changes: Changes) -> None:
+        for other in self.index.bucket(plan.agent, plan.ntokens):
+            if other.id == plan.id or other.seq == plan.seq:
+                continue
+            for texts in other.evidence_tokens:
+                if all(i in plan.slots or t.text == texts[i] for i, t in enumerate(plan.skeleton)):
+                    self._mark(plan, plan.branching, f"plan {other.id} took {_seq_text(other.seq)} "
+                               f"for the goal {' '.join(texts)!r}", changes)
+                    break
+
+    def _mark(self, plan: Plan, where: list[str], note: str, changes: Changes) -> None:
+        if len(where) < 20:
+            where.append(note)
+        changes.touch(plan)
+
+    def _put(self, plan: Plan, changes: Changes) -> None:
+        self.index.put(plan)
+        changes.touch(plan)
+
+    # ---------------------------------------------------------------- rejection and rebuilds
+    def reject(self, run_id: str, trace: Trace | None = None) -> list[str]:
+        """Forget a run's support: rebuild the plans it supported without it. Returns affected plan ids."""
+        with self._lock:
+            changes = Changes()
+            affected: list[str] = []
+            pid = self.store.plan_of_trace(run_id)
+            if trace is not None and trace.mode == "follower" and trace.plan_id in self.index.plans:
+                replayed = self.index.plans[trace.plan_id]  # a person says the replay was wrong
+                replayed.penalty = min(1.0, replayed.penalty + REJECTED_REPLAY_PENALTY)
+                replayed.replay_successes = max(0, replayed.replay_successes - 1)
+                changes.touch(replayed)
+                affected.append(replayed.id)
+            if pid is not None:
+                affected.append(pid)
+                self._rebuild_plan(pid, run_id, changes)
+            self.store.write(changes)
+            return affected
+
+    def _rebuild_plan(self, pid: str, dropped: str, changes: Changes) -> None:
+        old = self.index.plans.get(pid)
+        evidence = [e for e in self.store.evidence_for([pid]) if e.trace_id != dropped]
+        changes.dropped_evidence.add(dropped)
+        self.index.remove(pid)
+        changes.delete(pid)
+        for ev in evidence:
+            plan, novel, _why = self._induce(ev, changes)
+            changes.reassigned[ev.trace_id] = plan.id
+            if novel and old is not None:  # replay history stays with the rebuilt plan
+                plan.uses, plan.replay_successes = old.uses, old.replay_successes
+                plan.fallbacks, plan.penalty = old.fallbacks, old.penalty
+
+    def rebuild(self, traces: Iterable[Trace]) -> int:
+        """Forget every plan and learn again from these traces (in order). Returns the plan count."""
+        with self._lock:
+            self.store.clear()
+            self.index = PlanIndex()
+            self._seen = {}
+        self.observe_many(sorted(traces, key=lambda t: t.started_at))
+        return len(self.index.plans)
+
+    # ---------------------------------------------------------------- inspection
+    def plans(self) -> list[Plan]:
+        with self._lock:
+            return sorted(self.index.plans.values(), key=lambda p: (-p.support, p.id))
+
+    def plan(self, plan_id: str) -> Plan:
+        with self._lock:
+            plan = self.index.plans.get(plan_id)
+        if plan is None:
+            raise UserError(f"no plan {plan_id!r}: `llmos plans list` shows the learned plans")
+        return plan
+
+
+def is_replay_run(trace: Trace) -> bool:
+    """A FOLLOWER run, including one that fell back to the model (the runtime then says "learner")."""
+    return trace.mode == "follower" or any(
+        e.get("kind") == "fallback" and e.get("from_mode", "follower") == "follower" for e in trace.events
+    )
+
+
+def _seq_text(seq: tuple[tuple[str, ...], ...]) -> str:
+    return " -> ".join("+".join(g) for g in seq) or "(no calls)"

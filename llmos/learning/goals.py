@@ -1,0 +1,99 @@
+"""Goal text as tokens: the raw material of skeletons and slots.
+
+A goal becomes a list of tokens: words (letters, digits and inner `-`, `.`, `_`, `@`, `/`, `:`
+joins, e.g. `BOLT-17`, `B2`, `a.b@c.example`), numbers (`250`, `12.75`), quoted strings (`'...'` or
+`"..."`, one token whose value has no quotes) and single punctuation characters.
+
+Slots are never guessed from one goal: a plan's slot positions are the positions observed to vary
+across its supporting traces (see `plans.py`). Each slot remembers the *shapes* of the values it
+has seen (a character-class pattern: `Paris` -> `Aa`, `BOLT-17` -> `A-9`, any number -> `number`,
+any quoted text -> `quoted`); a new value must have one of those shapes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+Kind = Literal["word", "number", "quoted", "punct"]
+
+_TOKEN_RE = re.compile(
+    r"""(?<!\w)'(?P<sq>[^']*)'(?!\w)|"(?P<dq>[^"]*)"|(?P<word>[^\W_]\w*(?:[-./:@+']\w+)*)|(?P<punct>\S)""",
+    re.UNICODE,
+)
+_NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
+
+# Conditional wording: a goal with one of these words may take a branch its evidence never showed.
+CONDITIONAL_WORDS = frozenset(
+    """if unless when whenever whether otherwise only case provided providing below above under over
+    less more fewer greater lower higher least most than exceeds exceed exceeding until else except
+    either""".split()
+)
+
+STOPWORDS = frozenset(
+    """a an the to of in on at and or for with it its is be as by from into this that please then
+    my me i you your our we us""".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    kind: Kind
+    text: str  # the value: quoted strings without their quotes
+
+    def typed(self) -> str | int | float:
+        """The value as the goal means it: numbers parsed (int if all digits, else float)."""
+        if self.kind == "number":
+            return int(self.text) if self.text.isdigit() else float(self.text)
+        return self.text
+
+    def key(self) -> tuple[str, str]:
+        return (self.kind, self.text)
+
+
+def tokenize(goal: str) -> list[Token]:
+    tokens: list[Token] = []
+    for m in _TOKEN_RE.finditer(goal):
+        if m.group("sq") is not None:
+            tokens.append(Token("quoted", m.group("sq")))
+        elif m.group("dq") is not None:
+            tokens.append(Token("quoted", m.group("dq")))
+        elif m.group("word") is not None:
+            w = m.group("word")
+            tokens.append(Token("number" if _NUMBER_RE.fullmatch(w) else "word", w))
+        else:
+            tokens.append(Token("punct", m.group("punct")))
+    return tokens
+
+
+def shape(token: Token) -> str:
+    """The character-class pattern of a token's value (runs collapsed)."""
+    if token.kind == "number":
+        return "number"
+    if token.kind == "quoted":
+        return "quoted"
+    out: list[str] = []
+    for ch in token.text:
+        c = "A" if ch.isupper() else "a" if ch.islower() else "9" if ch.isdigit() else ch
+        if not out or out[-1] != c or c not in "Aa9":
+            out.append(c)
+    return "".join(out)
+
+
+def conditional_words(tokens: list[Token]) -> list[str]:
+    """Conditional words in the goal's own wording (quoted text excluded)."""
+    return sorted({t.text.lower() for t in tokens if t.kind == "word" and t.text.lower() in CONDITIONAL_WORDS})
+
+
+def content_words(tokens: list[Token]) -> frozenset[str]:
+    """Lower-cased words for paraphrase similarity (stopwords, numbers and quoted text dropped)."""
+    return frozenset(
+        t.text.lower() for t in tokens if t.kind == "word" and t.text.lower() not in STOPWORDS and len(t.text) > 1
+    )
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)

@@ -1,0 +1,351 @@
+"""Plans: what the learning layer keeps from successful traces.
+
+A plan is a goal skeleton (tokens, with slot positions observed to vary), the tool calls in order
+(grouped by turn: calls of one group ran concurrently), and for every argument leaf the set of
+explanations that fit ALL supporting traces. It also records its evidence (support, replays,
+fallbacks), what makes it unsafe (branching, contradictions) and what a code generator needs
+(`steps`, `slots`, `describe()`), so the evolution layer can crystallize it later.
+
+Plans are derived data: `induction.py` builds them from traces; `store.py` keeps them in SQLite.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+from llmos.learning import explain as ex
+from llmos.learning.goals import Token, shape
+
+Seq = tuple[tuple[str, ...], ...]
+
+
+@dataclass
+class Slot:
+    pos: int
+    name: str
+    shapes: list[str] = field(default_factory=list)
+    values: list[str] = field(default_factory=list)  # a few observed values, for display
+
+
+@dataclass
+class Leaf:
+    """One argument leaf (JSON path inside the arguments) and the explanations that fit all evidence."""
+
+    path: ex.Path
+    cands: list[ex.Cand]
+    type: str  # int | float | number | str | bool | null | mixed
+
+
+@dataclass
+class PlanStep:
+    name: str
+    group: int
+    arguments: dict[str, Any]  # the arguments of the latest supporting trace (structure for replay)
+    leaves: list[Leaf]
+    result_shapes: list[Any] = field(default_factory=list)
+    const_results: dict[str, Any] = field(default_factory=dict)  # json(path) -> value equal in all evidence
+    echo_paths: list[str] = field(default_factory=list)  # result paths that repeat one of the call's arguments
+
+
+@dataclass
+class Plan:
+    id: str
+    agent: str
+    skeleton: list[Token]
+    slots: dict[int, Slot]
+    steps: list[PlanStep]
+    answer: list[ex.Cand] = field(default_factory=list)  # template parts of the final answer
+    trace_ids: list[str] = field(default_factory=list)
+    evidence_tokens: list[tuple[str, ...]] = field(default_factory=list)  # distinct goals' token texts
+    uses: int = 0  # FOLLOWER replays started
+    replay_successes: int = 0
+    fallbacks: int = 0
+    penalty: float = 0.0  # confidence lost to fallbacks; halves with each later success
+    branching: list[str] = field(default_factory=list)
+    contradicted: list[str] = field(default_factory=list)
+    example: dict[str, Any] = field(default_factory=dict)  # the latest supporting trace, shortened
+    created_at: float = field(default_factory=time.time)
+    updated_at: float = field(default_factory=time.time)
+
+    # ---- derived
+    @property
+    def support(self) -> int:
+        return len(self.trace_ids)
+
+    @property
+    def support_run_ids(self) -> list[str]:
+        return self.trace_ids
+
+    @property
+    def ntokens(self) -> int:
+        return len(self.skeleton)
+
+    @property
+    def seq(self) -> Seq:
+        groups: dict[int, list[str]] = {}
+        for s in self.steps:
+            groups.setdefault(s.group, []).append(s.name)
+        return tuple(tuple(groups[g]) for g in sorted(groups))
+
+    @property
+    def tool_names(self) -> list[str]:
+        return list(dict.fromkeys(s.name for s in self.steps))
+
+    def slot_names(self) -> dict[int, str]:
+        return {p: s.name for p, s in self.slots.items()}
+
+    def skeleton_text(self) -> str:
+        parts = []
+        for i, t in enumerate(self.skeleton):
+            if i in self.slots:
+                parts.append("{" + self.slots[i].name + "}")
+            elif t.kind == "quoted":
+                parts.append(repr(t.text))
+            else:
+                parts.append(t.text)
+        return " ".join(parts)
+
+    def unsafe_reasons(self) -> list[str]:
+        out = [f"branching: {b}" for b in self.branching[:3]]
+        out += [f"contradicted: {c}" for c in self.contradicted[:3]]
+        for step in self.steps:
+            for leaf in step.leaves:
+                if not leaf.cands:
+                    out.append(f"{step.name}.{ex.format_path(leaf.path)} is unexplained")
+        last_group = max((s.group for s in self.steps), default=0)
+        used = self.essential_results()
+        for i, step in enumerate(self.steps):
+            if step.group != last_group and i not in used:
+                out.append(f"the result of step {i} ({step.name}) feeds no later argument: it may decide a branch")
+        return out
+
+    def essential_results(self) -> set[int]:
+        """Steps whose result feeds a later argument (echoes of the step's own arguments excluded)."""
+        used: set[int] = set()
+        for step in self.steps:
+            for leaf in step.leaves:
+                for c in leaf.cands:
+                    for r in ex.refs(c):
+                        if r[0] == "res" and r[1] < len(self.steps) and (
+                            path_key(r[2]) not in self.steps[r[1]].echo_paths
+                        ):
+                            used.add(r[1])
+        return used
+
+    def fixed_leaf_after(self, step: int) -> bool:
+        """Whether a step after `step` has an argument that depends on neither slots nor results."""
+        for s in self.steps[step + 1 :]:
+            for leaf in s.leaves:
+                if all(not ex.uses_results(c) and not (ex.token_positions(c) & self.slots.keys()) for c in leaf.cands):
+                    return True
+        return False
+
+    def explanations(self) -> list[dict[str, Any]]:
+        names, steps = self.slot_names(), [s.name for s in self.steps]
+        out = []
+        for i, step in enumerate(self.steps):
+            for leaf in step.leaves:
+                out.append({
+                    "step": i,
+                    "tool": step.name,
+                    "argument": ex.format_path(leaf.path),
+                    "type": leaf.type,
+                    "explanations": [ex.describe(c, names, steps) for c in _ranked(leaf.cands)][:6],
+                    "ambiguous": len(leaf.cands) > 1,
+                })
+        return out
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "agent": self.agent,
+            "skeleton": self.skeleton_text(),
+            "slots": [{"name": s.name, "position": p, "shapes": s.shapes, "values": s.values[:5]}
+                      for p, s in sorted(self.slots.items())],
+            "steps": [{"tool": s.name, "group": s.group} for s in self.steps],
+            "support": self.support,
+            "uses": self.uses,
+            "replay_successes": self.replay_successes,
+            "fallbacks": self.fallbacks,
+            "penalty": round(self.penalty, 4),
+            "unsafe": self.unsafe_reasons(),
+            "explanations": self.explanations(),
+            "trace_ids": self.trace_ids[-10:],
+        }
+
+    # ---- serialisation
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "agent": self.agent,
+            "skeleton": [[t.kind, t.text] for t in self.skeleton],
+            "slots": [[p, s.name, s.shapes, s.values] for p, s in sorted(self.slots.items())],
+            "steps": [
+                {
+                    "name": s.name,
+                    "group": s.group,
+                    "arguments": s.arguments,
+                    "leaves": [[list(lf.path), [ex.to_json(c) for c in lf.cands], lf.type] for lf in s.leaves],
+                    "result_shapes": s.result_shapes,
+                    "const_results": s.const_results,
+                    "echo_paths": s.echo_paths,
+                }
+                for s in self.steps
+            ],
+            "answer": [ex.to_json(p) for p in self.answer],
+            "trace_ids": self.trace_ids,
+            "evidence_tokens": [list(t) for t in self.evidence_tokens],
+            "uses": self.uses,
+            "replay_successes": self.replay_successes,
+            "fallbacks": self.fallbacks,
+            "penalty": self.penalty,
+            "branching": self.branching,
+            "contradicted": self.contradicted,
+            "example": self.example,
+            "created_at": self.created_at,
+            "updated_at": self.updated_at,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Plan:
+        return cls(
+            id=d["id"],
+            agent=d["agent"],
+            skeleton=[Token(k, t) for k, t in d["skeleton"]],
+            slots={p: Slot(p, n, list(sh), list(v)) for p, n, sh, v in d["slots"]},
+            steps=[
+                PlanStep(
+                    name=s["name"],
+                    group=s["group"],
+                    arguments=s["arguments"],
+                    leaves=[Leaf(tuple(p), [ex.from_json(c) for c in cs], t) for p, cs, t in s["leaves"]],
+                    result_shapes=s.get("result_shapes", []),
+                    const_results=s.get("const_results", {}),
+                    echo_paths=list(s.get("echo_paths", [])),
+                )
+                for s in d["steps"]
+            ],
+            answer=[ex.from_json(p) for p in d.get("answer", [])],
+            trace_ids=list(d.get("trace_ids", [])),
+            evidence_tokens=[tuple(t) for t in d.get("evidence_tokens", [])],
+            uses=d.get("uses", 0),
+            replay_successes=d.get("replay_successes", 0),
+            fallbacks=d.get("fallbacks", 0),
+            penalty=d.get("penalty", 0.0),
+            branching=list(d.get("branching", [])),
+            contradicted=list(d.get("contradicted", [])),
+            example=d.get("example", {}),
+            created_at=d.get("created_at", time.time()),
+            updated_at=d.get("updated_at", time.time()),
+        )
+
+    def copy(self) -> Plan:
+        return copy.deepcopy(self)
+
+
+_KIND_RANK = {"val": 0, "const": 1, "tmpl": 2, "arith": 3}
+
+
+def _ranked(cands: list[ex.Cand]) -> list[ex.Cand]:
+    return sorted(cands, key=lambda c: (_KIND_RANK.get(c[0], 9), len(repr(c))))
+
+
+# ---------------------------------------------------------------- matching
+@dataclass
+class Match:
+    plan: Plan
+    diff: list[int]  # non-slot positions whose token differs
+    bad_shapes: list[int]  # slot positions whose value has a shape never seen
+
+    @property
+    def full(self) -> bool:
+        return not self.diff and not self.bad_shapes
+
+
+def match(plan: Plan, tokens: list[Token], limit: int | None = None) -> Match | None:
+    """Compare a goal's tokens with a plan's skeleton (None when the lengths differ or `limit` is passed)."""
+    if len(tokens) != len(plan.skeleton):
+        return None
+    diff: list[int] = []
+    bad: list[int] = []
+    slots = plan.slots
+    for i, (t, s) in enumerate(zip(tokens, plan.skeleton, strict=True)):
+        slot = slots.get(i)
+        if slot is None:
+            if t.kind != s.kind or t.text != s.text:
+                diff.append(i)
+                if limit is not None and len(diff) > limit:
+                    return None
+        elif shape(t) not in slot.shapes:
+            bad.append(i)
+    return Match(plan, diff, bad)
+
+
+# ---------------------------------------------------------------- helpers for replay
+def value_type(values: list[Any]) -> str:
+    kinds = set()
+    for v in values:
+        if isinstance(v, bool):
+            kinds.add("bool")
+        elif isinstance(v, int):
+            kinds.add("int")
+        elif isinstance(v, float):
+            kinds.add("float")
+        elif isinstance(v, str):
+            kinds.add("str")
+        elif v is None:
+            kinds.add("null")
+        else:
+            kinds.add("other")
+    if len(kinds) == 1:
+        return kinds.pop()
+    if kinds <= {"int", "float"}:
+        return "number"
+    return "mixed"
+
+
+def coerce(value: Any, kind: str) -> Any:
+    """A computed value in the type the recorded arguments had; Unavailable when it cannot be."""
+    if kind == "int":
+        if ex.is_num(value) and abs(value - round(value)) < 1e-9:
+            return int(round(value))
+        raise ex.Unavailable(f"expected an integer, computed {value!r}")
+    if kind == "float":
+        if ex.is_num(value):
+            return float(value)
+        raise ex.Unavailable(f"expected a number, computed {value!r}")
+    if kind == "number" and not ex.is_num(value):
+        raise ex.Unavailable(f"expected a number, computed {value!r}")
+    if kind == "str" and not isinstance(value, str):
+        raise ex.Unavailable(f"expected text, computed {value!r}")
+    return value
+
+
+def set_path(obj: Any, path: ex.Path, value: Any) -> None:
+    for p in path[:-1]:
+        obj = obj[p]
+    obj[path[-1]] = value
+
+
+def result_shape(parsed: Any) -> Any:
+    if parsed is ex.NOT_JSON:
+        return "text"
+    if isinstance(parsed, dict):
+        return {k: result_shape(v) for k, v in sorted(parsed.items())}
+    if isinstance(parsed, list):
+        return "list"
+    if isinstance(parsed, bool):
+        return "bool"
+    if ex.is_num(parsed):
+        return "number"
+    if parsed is None:
+        return "null"
+    return "str"
+
+
+def path_key(path: ex.Path) -> str:
+    return json.dumps(list(path))

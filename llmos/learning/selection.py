@@ -1,0 +1,233 @@
+"""Mode selection: FOLLOWER, MIXED or LEARNER, from a confidence defined by evidence.
+
+FOLLOWER needs exactly one plan whose skeleton the goal matches (equal constants, slot values of
+known shapes), that plan safe (no branching, no contradiction, every argument explained), at least
+`min_support` independent successful traces, no conditional wording in the goal, and a confidence
+at or above the threshold. Anything less is never replayed.
+
+MIXED needs a related plan (same skeleton but not replayable, a near-miss skeleton, or a
+paraphrase) whose relatedness reaches the MIXED threshold. Otherwise LEARNER.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from llmos.kernel.config import LearningConfig
+from llmos.learning.goals import Token, conditional_words, content_words, jaccard, tokenize
+from llmos.learning.plans import Match, Plan, match
+
+MODES = ("auto", "learner", "follower", "mixed", "crystallized")
+PARAPHRASE_CANDIDATES = 200
+
+
+@dataclass
+class SelectionPolicy:
+    """A tightening of the thresholds (sentience provides one). Deltas are >= 0 and raise thresholds."""
+
+    follower_threshold_delta: float = 0.0
+    mixed_threshold_delta: float = 0.0
+    allow_mixed: bool = True
+    require_well_supported: bool = False
+
+    def __post_init__(self) -> None:
+        if self.follower_threshold_delta < 0 or self.mixed_threshold_delta < 0:
+            raise ValueError("SelectionPolicy deltas must be >= 0 (a policy can only tighten)")
+
+
+@dataclass
+class ModeDecision:
+    mode: str  # learner | follower | mixed
+    confidence: float
+    plan_id: str | None = None
+    slots: dict[str, Any] = field(default_factory=dict)
+    reason: dict[str, Any] = field(default_factory=dict)
+    plan: Plan | None = None
+    example: str | None = None  # MIXED: the text to put before the goal
+    tool_names: list[str] | None = None  # MIXED: the tools to offer
+    goal: str = ""
+
+
+class PlanIndex:
+    """Plans by (agent, goal length), and by constant content word (for paraphrases)."""
+
+    def __init__(self) -> None:
+        self.plans: dict[str, Plan] = {}
+        self.buckets: dict[tuple[str, int], dict[str, Plan]] = {}
+        self.words: dict[tuple[str, str], set[str]] = {}
+        self._plan_words: dict[str, frozenset[str]] = {}
+
+    def put(self, plan: Plan) -> None:
+        self.remove(plan.id)
+        self.plans[plan.id] = plan
+        self.buckets.setdefault((plan.agent, plan.ntokens), {})[plan.id] = plan
+        words = content_words([t for i, t in enumerate(plan.skeleton) if i not in plan.slots])
+        self._plan_words[plan.id] = words
+        for w in words:
+            self.words.setdefault((plan.agent, w), set()).add(plan.id)
+
+    def remove(self, plan_id: str) -> None:
+        old = self.plans.pop(plan_id, None)
+        if old is None:
+            return
+        self.buckets.get((old.agent, old.ntokens), {}).pop(plan_id, None)
+        for w in self._plan_words.pop(plan_id, frozenset()):
+            ids = self.words.get((old.agent, w))
+            if ids is not None:
+                ids.discard(plan_id)
+                if not ids:
+                    del self.words[(old.agent, w)]
+
+    def bucket(self, agent: str, n: int) -> list[Plan]:
+        return list(self.buckets.get((agent, n), {}).values())
+
+    def paraphrases(self, agent: str, words: frozenset[str]) -> list[tuple[float, Plan]]:
+        counts: dict[str, int] = {}
+        for w in words:
+            for pid in self.words.get((agent, w), ()):
+                counts[pid] = counts.get(pid, 0) + 1
+        best = sorted(counts.items(), key=lambda kv: -kv[1])[:PARAPHRASE_CANDIDATES]
+        out = [(jaccard(words, self._plan_words[pid]), self.plans[pid]) for pid, _ in best]
+        return sorted(out, key=lambda x: (-x[0], -x[1].support))
+
+
+def near_limit(n: int) -> int:
+    """How many skeleton positions a near-miss may differ in."""
+    return max(1, min(6, (n - 1) // 2))
+
+
+def follower_confidence(plan: Plan, cfg: LearningConfig) -> float:
+    n, m = plan.support, cfg.min_support
+    support = 1 - 0.04 / (n - m + 1) if n >= m else 0.5 + 0.3 * n / m
+    conf = support * (1 - min(1.0, plan.penalty))
+    if plan.unsafe_reasons():
+        conf *= 0.5
+    if n < m:  # a plan below min_support never reaches the FOLLOWER threshold
+        conf = min(conf, max(0.0, cfg.follower_threshold - 0.01))
+    return round(max(0.0, conf), 4)
+
+
+def slot_values(plan: Plan, tokens: list[Token]) -> dict[str, Any]:
+    return {s.name: tokens[p].typed() for p, s in sorted(plan.slots.items())}
+
+
+def _evidence(plan: Plan, cfg: LearningConfig) -> dict[str, Any]:
+    ambiguous = [f"{e['tool']}.{e['argument']}" for e in plan.explanations() if e["ambiguous"]]
+    return {
+        "support": plan.support,
+        "min_support": cfg.min_support,
+        "replays": plan.uses,
+        "replay_successes": plan.replay_successes,
+        "fallbacks": plan.fallbacks,
+        "penalty": round(plan.penalty, 4),
+        "unsafe": plan.unsafe_reasons(),
+        "ambiguous_arguments": ambiguous[:10],
+        "skeleton": plan.skeleton_text(),
+    }
+
+
+def _follower_blockers(full: list[Match], cond: list[str], cfg: LearningConfig,
+                       policy: SelectionPolicy) -> list[str]:
+    if not full:
+        return ["no learned plan matches this goal's skeleton"]
+    if len(full) > 1:
+        return [f"the goal matches {len(full)} plans ({', '.join(m.plan.id for m in full[:4])}): ambiguous"]
+    plan = full[0].plan
+    out = list(plan.unsafe_reasons())
+    if plan.support < cfg.min_support:
+        out.append(f"support {plan.support} < min_support {cfg.min_support}")
+    if cond:
+        out.append(f"conditional wording ({', '.join(cond)}): a branch the evidence never showed may apply")
+    if not plan.steps:
+        out.append("the plan makes no tool calls")
+    if policy.require_well_supported and (plan.support < max(cfg.min_support + 1, 3) or plan.penalty > 0):
+        out.append("policy requires a well-supported plan (more support, no recent fallback)")
+    return out
+
+
+def select(index: PlanIndex, goal: str, cfg: LearningConfig, requested: str = "auto", agent: str = "default",
+           policy: SelectionPolicy | None = None) -> tuple[ModeDecision, list[str]]:
+    """The decision, and (for forced modes that cannot run) the blockers. Never raises."""
+    policy = policy or SelectionPolicy()
+    tokens = tokenize(goal)
+    f_thr = min(1.0, cfg.follower_threshold + policy.follower_threshold_delta)
+    m_thr = min(1.0, cfg.mixed_threshold + policy.mixed_threshold_delta)
+    reason: dict[str, Any] = {
+        "requested": requested,
+        "thresholds": {"follower": round(f_thr, 4), "mixed": round(m_thr, 4), "min_support": cfg.min_support},
+        "policy": {"follower_threshold_delta": policy.follower_threshold_delta,
+                   "mixed_threshold_delta": policy.mixed_threshold_delta,
+                   "allow_mixed": policy.allow_mixed, "require_well_supported": policy.require_well_supported},
+    }
+    decision = ModeDecision("learner", 0.0, reason=reason, goal=goal)
+    if requested in ("learner", "crystallized"):
+        reason["why"] = "learner forced" if requested == "learner" else (
+            "crystallized tools are not available yet: running the model")
+        decision.confidence = 1.0
+        return decision, []
+
+    limit = near_limit(len(tokens))
+    matches = [m for p in index.bucket(agent, len(tokens)) if (m := match(p, tokens, limit)) is not None]
+    full = [m for m in matches if m.full]
+    cond = conditional_words(tokens)
+    blockers = _follower_blockers(full, cond, cfg, policy)
+    f_conf = follower_confidence(full[0].plan, cfg) if len(full) == 1 else 0.0
+    if len(full) == 1:
+        plan = full[0].plan
+        reason["plan"] = {"id": plan.id, "confidence": f_conf, "evidence": _evidence(plan, cfg)}
+        reason["slots"] = slot_values(plan, tokens)
+    if not blockers and f_conf < f_thr and requested != "follower":
+        blockers.append(f"confidence {f_conf} < follower threshold {round(f_thr, 4)}")
+    if not blockers:
+        plan = full[0].plan
+        decision.mode, decision.confidence, decision.plan_id, decision.plan = "follower", f_conf, plan.id, plan
+        decision.slots = slot_values(plan, tokens)
+        reason["why"] = (f"plan {plan.id} matches the skeleton '{plan.skeleton_text()}' with support "
+                         f"{plan.support} and confidence {f_conf} >= {round(f_thr, 4)}")
+        return decision, []
+    reason["why_not_follower"] = blockers
+    if requested == "follower":
+        return decision, blockers
+
+    related = _related(index, agent, tokens, matches, full)
+    reason["related"] = [{"plan": p.id, "kind": kind, "score": score, "goal": p.example.get("goal", "")}
+                         for score, kind, p in related[:3]]
+    best = related[0] if related else None
+    if best is not None and policy.allow_mixed and (best[0] >= m_thr or requested == "mixed"):
+        score, kind, plan = best
+        from llmos.learning.mixed import example_text
+
+        decision.mode, decision.confidence, decision.plan_id, decision.plan = "mixed", score, plan.id, plan
+        decision.example = example_text(plan)
+        decision.tool_names = plan.tool_names
+        reason["why"] = f"a related plan ({kind}, score {score} >= {round(m_thr, 4)}) guides the model"
+        return decision, []
+    if requested == "mixed":
+        why = "MIXED is disabled by policy" if not policy.allow_mixed else "no related trace"
+        return decision, [why]
+    decision.confidence = max(f_conf, best[0] if best else 0.0)
+    if best is None:
+        reason["why"] = "no related plan: the model solves this goal"
+    elif not policy.allow_mixed:
+        reason["why"] = "MIXED is disabled by policy: the model solves this goal"
+    else:
+        reason["why"] = f"the closest plan scores {best[0]} < mixed threshold {round(m_thr, 4)}"
+    return decision, []
+
+
+def _related(index: PlanIndex, agent: str, tokens: list[Token], matches: list[Match],
+             full: list[Match]) -> list[tuple[float, str, Plan]]:
+    out: dict[str, tuple[float, str, Plan]] = {}
+    for m in full:
+        out[m.plan.id] = (0.95 if not m.plan.unsafe_reasons() else 0.9, "same skeleton", m.plan)
+    for m in matches:
+        if m.full:
+            continue
+        k = len(m.diff) + len(m.bad_shapes)
+        out[m.plan.id] = (round(0.97 - 0.04 * k, 4), f"near-miss ({k} positions differ)", m.plan)
+    words = content_words(tokens)
+    for score, plan in index.paraphrases(agent, words)[:20]:
+        if plan.id not in out and score > 0:
+            out[plan.id] = (round(score * 0.95, 4), "paraphrase", plan)
+    return sorted(out.values(), key=lambda x: (-x[0], -x[2].support, x[2].id))

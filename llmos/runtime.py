@@ -1,0 +1,354 @@
+"""`LLMOS`: the runtime facade. One workspace, one configuration, every layer wired together.
+
+    async with LLMOS(workspace="./workspace") as os:
+        result = await os.execute("Convert 100 USD to EUR and save it as 'trip'")
+        print(result.to_dict())
+
+Data flows one way: goal → mode selection (learning, sentience) → execution (kernel loop,
+replay, crystallized call) → trace → learning.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os as _os
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from llmos._log import logger
+from llmos.exceptions import (
+    BudgetExceeded,
+    LLMOSError,
+    ModeUnavailable,
+    RunCancelled,
+    UserError,
+)
+from llmos.kernel.config import Config, load_config
+from llmos.kernel.context import Asker, EventSink, RunContext
+from llmos.kernel.economy import BudgetHook, Ledger
+from llmos.kernel.hooks import Hook, HookChain, load_hook
+from llmos.kernel.loop import LoopOptions, LoopOutcome, run_loop
+from llmos.learning.trace import Trace
+from llmos.models.base import Message, Model
+from llmos.result import MODES, RunResult
+from llmos.storage.db import Database
+from llmos.storage.traces import TraceStore
+from llmos.tools.base import Tool
+from llmos.tools.registry import ToolRegistry
+
+
+def default_workspace() -> Path:
+    """$LLMOS_HOME, else ./workspace."""
+    return Path(_os.environ.get("LLMOS_HOME") or "workspace")
+
+
+class LLMOS:
+    """The LLM OS runtime for one workspace. Use as an async context manager (or start/close)."""
+
+    def __init__(
+        self,
+        workspace: str | Path | None = None,
+        *,
+        config: Config | None = None,
+        model: Model | str | None = None,
+        tools: Iterable[Tool] = (),
+        hooks: Iterable[Hook] = (),
+        preset: str | None = None,
+        overrides: dict[str, Any] | None = None,
+        start_mcp: bool = True,
+    ) -> None:
+        self._start_mcp_servers = start_mcp
+        self.workspace = Path(workspace) if workspace is not None else default_workspace()
+        self.workspace.mkdir(parents=True, exist_ok=True)
+        self.workspace = self.workspace.resolve()
+        self.config = config or load_config(self.workspace, overrides=overrides, preset=preset)
+        self._model_arg = model
+        self._extra_tools = list(tools)
+        self._extra_hooks = list(hooks)
+        self._started = False
+        self._mcp: Any = None
+        self.db: Database | None = None
+
+    # ------------------------------------------------------------------ lifecycle
+    async def __aenter__(self) -> LLMOS:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def start(self) -> None:
+        if self._started:
+            return
+        from llmos.agents import AgentRegistry, agent_tools
+        from llmos.learning.engine import LearningEngine
+        from llmos.models import resolve_model
+        from llmos.models.pricing import Pricing
+        from llmos.sentience import Sentience
+        from llmos.storage.versions import VersionStore
+
+        cfg = self.config
+        self.db = Database.for_workspace(self.workspace)
+        self.traces = TraceStore(self.db)
+        self.ledger = Ledger(self.db, cfg.budget)
+        self.pricing = Pricing(cfg.pricing)
+        self.model: Model = self._resolve(self._model_arg, resolve_model)
+        self.agents = AgentRegistry(self.workspace)
+        self.versions = VersionStore(self.db, self.workspace)
+        self.learning = LearningEngine(self.db, cfg.learning)
+        self.sentience = Sentience(self.db, cfg.sentience)
+        self.registry = ToolRegistry()
+        self._register_tools(agent_tools(self.agents, self.versions))
+        self.hooks = self._build_hooks()
+        self._started = True
+        try:
+            await self._start_mcp()
+        except BaseException:
+            await self.close()
+            raise
+
+    def _resolve(self, model: Model | str | None, resolve: Any) -> Model:
+        if model is None:
+            return resolve(self.config.model)  # type: ignore[no-any-return]
+        if isinstance(model, str):
+            from llmos.models import parse_model_spec
+
+            provider, name = parse_model_spec(model)
+            return resolve(self.config.model.model_copy(update={"provider": provider, "name": name}))  # type: ignore[no-any-return]
+        return model
+
+    def _register_tools(self, agent_tools: list[Tool]) -> None:
+        from llmos.tools.builtin import builtin_tools
+        from llmos.tools.search import ToolSearch
+
+        if self.config.tools.builtin:
+            for t in builtin_tools(self.workspace, self.config):
+                self.registry.register(t)
+        for t in agent_tools:
+            self.registry.register(t)
+        for t in self._extra_tools:
+            self.registry.register(t, replace=True)
+        self.registry.register(ToolSearch(self.registry).search_tool(lambda names: None), replace=True)
+
+    def _build_hooks(self) -> HookChain:
+        from llmos.kernel.policy import SecurityHook, SecurityPolicy
+
+        chain = HookChain()
+        if self.config.security.enabled:
+            chain.add(SecurityHook(SecurityPolicy(self.workspace, self.config.security)))
+        chain.add(self.sentience.hook())
+        chain.add(BudgetHook(self.ledger, self.pricing))
+        for path in self.config.hooks.paths:
+            chain.add(load_hook(path))
+        chain.extend(self._extra_hooks)
+        return chain
+
+    async def _start_mcp(self) -> None:
+        servers = {n: s for n, s in self.config.mcp.servers.items() if s.enabled}
+        if not servers or not self._start_mcp_servers:
+            return
+        from llmos.tools.mcp import MCPManager
+
+        self._mcp = MCPManager(servers, cwd=self.workspace)
+        for t in await self._mcp.start():
+            self.registry.register(t, replace=True)
+
+    async def close(self) -> None:
+        if self._mcp is not None:
+            mcp, self._mcp = self._mcp, None
+            await mcp.close()
+        if self.db is not None:
+            self.db.close()
+            self.db = None
+        self._started = False
+
+    def _require_started(self) -> None:
+        if not self._started:
+            raise UserError("LLMOS is not started: use `async with LLMOS(...) as os:` or `await os.start()`")
+
+    # ------------------------------------------------------------------ execution
+    async def execute(
+        self,
+        goal: str,
+        *,
+        mode: str = "auto",
+        agent: str | None = None,
+        model: Model | str | None = None,
+        events: EventSink | None = None,
+        ask: Asker | None = None,
+        history: list[Message] | None = None,
+    ) -> RunResult:
+        """Run one goal and return its result (the trace is stored whatever happens)."""
+        self._require_started()
+        if not isinstance(goal, str) or not goal.strip():
+            raise UserError("the goal is empty: say what you want done")
+        mode = (mode or "auto").lower()
+        if mode not in MODES:
+            raise UserError(f"unknown mode {mode!r}: choose one of {', '.join(MODES)}")
+        agent_def = self.agents.get(agent or self.config.agent.default)
+        run_model = self._resolve(model or agent_def.model, _resolver()) if (model or agent_def.model) else self.model
+        trace = Trace(goal=goal, agent=agent_def.name, requested_mode=mode)
+        ctx = RunContext(trace, self.workspace, self.registry, self.hooks, self.config, ask=ask, events=events)
+        ctx.scratch["run_cap_usd"] = self._run_cap(agent_def.budget_usd)
+        try:
+            await self._run(ctx, goal, mode, agent_def, run_model, history)
+        except ModeUnavailable:
+            raise
+        except BudgetExceeded as e:
+            trace.finish("budget_exceeded", error=str(e))
+        except (asyncio.CancelledError, RunCancelled) as e:
+            trace.finish("cancelled", error=f"run cancelled: {e}" if str(e) else "run cancelled")
+            await self._finish(ctx)
+            raise
+        except LLMOSError as e:
+            trace.finish("failed", error=f"{type(e).__name__}: {e}")
+        except Exception as e:  # a bug somewhere below: the run fails, its trace is kept
+            logger.exception("run %s failed with an unexpected error", trace.id)
+            trace.finish("failed", error=f"internal error: {type(e).__name__}: {e}")
+        await self._finish(ctx)
+        result = RunResult.from_trace(trace)
+        result.messages = list(ctx.scratch.get("messages") or [])
+        return result
+
+    def _run_cap(self, agent_budget: float | None) -> float | None:
+        cap = self.config.budget.per_run_usd
+        if agent_budget is not None:
+            cap = agent_budget if cap is None else min(cap, agent_budget)
+        multiplier = self.sentience.policy().exploration_budget_multiplier if self.sentience else 1.0
+        return None if cap is None else cap * multiplier
+
+    async def _run(
+        self, ctx: RunContext, goal: str, mode: str, agent_def: Any, model: Model, history: list[Message] | None
+    ) -> None:
+        trace = ctx.trace
+        goal = await self.hooks.user_prompt_submit(ctx, goal)
+        trace.goal = goal
+        decision = self._select(goal, mode, agent_def.name)
+        trace.mode = decision.mode
+        trace.mode_reason = decision.reason
+        trace.plan_id = decision.plan_id
+        await ctx.emit("mode", mode=decision.mode, confidence=decision.confidence, plan_id=decision.plan_id)
+        opts = LoopOptions(
+            model=model,
+            pricing=self.pricing,
+            system=self._system_prompt(agent_def),
+            tools=agent_def.tools,
+            tool_search=False,
+            max_turns=agent_def.max_turns or self.config.agent.max_turns,
+            max_tokens=self.config.model.max_tokens,
+            temperature=self.config.model.temperature,
+            stream=self.config.model.stream,
+        )
+        messages = list(history or [])
+        if decision.mode == "follower":
+            outcome = await self._follow(ctx, decision, opts, messages, goal)
+        elif decision.mode == "mixed":
+            opts.tools = decision.tool_names
+            opts.tool_search = True
+            messages.append(Message.user(f"{decision.example}\n\n{goal}" if decision.example else goal))
+            outcome = await run_loop(ctx, opts, messages)
+        else:
+            messages.append(Message.user(goal))
+            outcome = await run_loop(ctx, opts, messages)
+        trace.finish(outcome.status, outcome.output, outcome.error)
+        ctx.scratch["messages"] = outcome.messages
+
+    def _select(self, goal: str, mode: str, agent: str) -> Any:
+        from llmos.learning.engine import ModeDecision
+
+        if mode == "orchestrator":
+            raise ModeUnavailable("ORCHESTRATOR mode is not available yet: run the goal with mode auto or learner")
+        if mode == "learner" or not self.config.learning.enabled:
+            if mode in ("follower", "mixed", "crystallized"):
+                raise ModeUnavailable(f"mode {mode} needs the learning layer, which is disabled in llmos.toml")
+            return ModeDecision(mode="learner", confidence=0.0, reason={"why": f"mode {mode} requested"})
+        policy = self.sentience.selection_policy() if self.sentience else None
+        return self.learning.select(goal, mode, agent=agent, policy=policy)
+
+    async def _follow(
+        self, ctx: RunContext, decision: Any, opts: LoopOptions, messages: list[Message], goal: str
+    ) -> LoopOutcome:
+        from llmos.execution.continuation import continuation
+        from llmos.execution.replay import replay
+
+        result = await replay(ctx, decision, retries=self.config.learning.transient_retries)
+        if result.success:
+            self._credit_savings(ctx.trace, decision)
+            return LoopOutcome("success", result.output, None, messages)
+        # the replay stopped: the model continues from where it stopped, seeing what was done
+        ctx.trace.event("fallback", from_mode="follower", reason=result.diverged, step=result.step)
+        ctx.trace.mode = "learner"
+        messages.extend(continuation(goal, result.records))
+        return await run_loop(ctx, opts, messages)
+
+    def _credit_savings(self, trace: Trace, decision: Any) -> None:
+        """A replay saves what the learner runs it replays cost, on average."""
+        plan = decision.plan
+        ids = list(getattr(plan, "support_run_ids", []) or [])[-5:]
+        costs, tokens = [], []
+        for run_id in ids:
+            t = self.traces.get(run_id)
+            if t is not None and t.llm_calls:
+                costs.append(t.cost_usd)
+                tokens.append(t.input_tokens + t.output_tokens)
+        if costs:
+            trace.metadata["saved_usd"] = round(sum(costs) / len(costs), 8)
+            trace.metadata["saved_tokens"] = int(sum(tokens) / len(tokens))
+
+    def _system_prompt(self, agent_def: Any) -> str:
+        parts = [agent_def.system_prompt.strip()]
+        parts.append(f"Workspace: {self.workspace}")
+        block = self.sentience.prompt_block() if self.sentience else ""
+        if block:
+            parts.append(block)
+        return "\n\n".join(p for p in parts if p)
+
+    async def _finish(self, ctx: RunContext) -> None:
+        trace = ctx.trace
+        if trace.ended_at is None:
+            trace.finish("failed", error=trace.error or "the run ended without an outcome")
+        try:
+            await self.hooks.stop(ctx, trace)
+        except Exception as e:  # a user hook must not lose the trace
+            trace.event("hook_error", error=f"{type(e).__name__}: {e}")
+        self.traces.save(trace)
+        try:
+            report = self.learning.observe(trace)
+            if self.sentience:
+                self.sentience.on_run_end(
+                    trace, repetition_count=report.repetition_count, novel=report.novel, new_tools=[]
+                )
+        except Exception:  # learning is derived data: never fail a run over it
+            logger.exception("learning from run %s failed", trace.id)
+
+    # ------------------------------------------------------------------ queries
+    def stats(self) -> dict[str, Any]:
+        self._require_started()
+        out = self.traces.stats()
+        out["budget"] = self.ledger.balance().to_dict()
+        out["spending_by_model"] = self.ledger.spending("model")
+        out["plans"] = len(self.learning.plans())
+        out["generated_at"] = time.time()
+        return out
+
+    async def feedback(self, run_id: str, good: bool) -> None:
+        self._require_started()
+        trace = self.traces.require(run_id)
+        trace.event("feedback", good=good)
+        self.traces.save(trace)
+        if self.sentience:
+            self.sentience.feedback(trace.id, good)
+
+    def reject(self, run_id: str) -> Trace:
+        self._require_started()
+        trace = self.traces.set_rejected(run_id, True)
+        self.learning.reject(run_id, trace)
+        return trace
+
+
+def _resolver() -> Any:
+    from llmos.models import resolve_model
+
+    return resolve_model

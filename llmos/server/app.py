@@ -1,0 +1,448 @@
+"""The HTTP API of LLM OS: a FastAPI app over one shared runtime (`llmos.runtime.LLMOS`).
+
+Runs are async and share the runtime (its MCP servers, database, ledger); store reads run in worker
+threads, so no request blocks the event loop. Errors are JSON `{"error": ...}`: validation 422,
+misuse 400/404/422, unexpected 500 (logged, and the server keeps serving). A run that fails is an
+outcome, not an HTTP error: 200 with `success: false`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import inspect
+import json
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import TYPE_CHECKING, Annotated, Any
+
+import anyio.to_thread
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, StreamingResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from llmos._log import logger
+from llmos.exceptions import (
+    AgentError,
+    BudgetExceeded,
+    LLMOSError,
+    ModelError,
+    ModeUnavailable,
+    RunCancelled,
+    UserError,
+)
+from llmos.server import schemas, sse
+
+if TYPE_CHECKING:
+    from llmos.result import RunResult
+    from llmos.runtime import LLMOS
+
+KEEPALIVE_S = 15.0  # a comment frame this often keeps proxies from closing a quiet stream
+FIRST_EVENT_WAIT_S = 2.0  # how long a stream waits for the run to start before sending headers
+
+
+class JSON(JSONResponse):
+    """JSON that tolerates values the stdlib cannot encode (paths, datetimes): they become strings."""
+
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8")
+
+
+def error(status: int, message: str, **extra: Any) -> JSON:
+    return JSON({"error": message, **extra}, status_code=status)
+
+
+def status_for(exc: LLMOSError) -> int:
+    """The HTTP status of an LLM OS exception that escaped a request."""
+    if isinstance(exc, ModeUnavailable):
+        return 422
+    if isinstance(exc, AgentError):
+        return 404
+    if isinstance(exc, UserError):
+        return 400
+    if isinstance(exc, BudgetExceeded):
+        return 402
+    if isinstance(exc, RunCancelled):
+        return 409
+    if isinstance(exc, ModelError):
+        return 502
+    return 500
+
+
+# ---------------------------------------------------------------- error handling
+
+
+def _describe(err: dict[str, Any]) -> str:
+    loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path")]
+    where = ".".join(loc)
+    if err.get("type") == "extra_forbidden":
+        return f"{where}: unknown field"
+    if err.get("type") == "json_invalid":
+        return f"the request body is not valid JSON ({err.get('msg', '')})"
+    msg = str(err.get("msg", "invalid"))
+    return f"{where}: {msg}" if where else msg
+
+
+async def _on_validation_error(request: Request, exc: Exception) -> JSON:
+    assert isinstance(exc, RequestValidationError)
+    errors = [dict(e) for e in exc.errors()]
+    for e in errors:
+        e.pop("input", None)  # never echo request data back (it may be large or sensitive)
+        e.pop("ctx", None)
+        e.pop("url", None)
+    message = "invalid request: " + "; ".join(_describe(e) for e in errors)
+    return JSON({"error": message, "detail": errors}, status_code=422)
+
+
+async def _on_http_error(request: Request, exc: Exception) -> JSON:
+    assert isinstance(exc, StarletteHTTPException)
+    return JSON({"error": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers)
+
+
+async def _on_llmos_error(request: Request, exc: Exception) -> JSON:
+    assert isinstance(exc, LLMOSError)
+    status = status_for(exc)
+    if status >= 500:
+        logger.error("%s %s failed: %s", request.method, request.url.path, type(exc).__name__)
+    return error(status, str(exc) or type(exc).__name__)
+
+
+class CatchAll:
+    """Turns an unexpected exception into a 500 JSON answer (when nothing was sent yet) and logs it,
+    so one failing request never takes the server down nor leaks a traceback to the client."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Any) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            logger.error("unexpected error in %s %s", scope.get("method"), scope.get("path"), exc_info=exc)
+            if started:
+                return
+            response = error(500, f"internal error: {type(exc).__name__}: {exc}")
+            await response(scope, receive, send)
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _runtime(request: Request) -> LLMOS:
+    runtime: LLMOS = request.app.state.llmos
+    return runtime
+
+
+if TYPE_CHECKING:
+    Runtime = LLMOS
+else:
+    Runtime = Annotated[Any, Depends(_runtime)]
+
+
+async def call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Call a runtime method that may be sync (run in a worker thread: it may touch SQLite) or async."""
+    if inspect.iscoroutinefunction(fn):
+        return await fn(*args, **kwargs)
+    value = await anyio.to_thread.run_sync(functools.partial(fn, *args, **kwargs))
+    if inspect.isawaitable(value):
+        value = await value
+    return value
+
+
+def _to_dict(obj: Any) -> Any:
+    to_dict = getattr(obj, "to_dict", None)
+    return to_dict() if callable(to_dict) else obj
+
+
+def trace_summary(trace: Any) -> dict[str, Any]:
+    return {
+        "id": trace.id,
+        "goal": trace.goal,
+        "agent": trace.agent,
+        "mode": trace.mode,
+        "requested_mode": trace.requested_mode,
+        "status": trace.status,
+        "success": trace.success,
+        "rejected": trace.rejected,
+        "llm_calls": trace.llm_calls,
+        "tool_calls": len(trace.tool_calls),
+        "input_tokens": trace.input_tokens,
+        "output_tokens": trace.output_tokens,
+        "cost_usd": trace.cost_usd,
+        "duration_s": round(trace.duration_s, 4),
+        "started_at": trace.started_at,
+        "ended_at": trace.ended_at,
+        "plan_id": trace.plan_id,
+        "error": trace.error,
+    }
+
+
+def agent_dict(agent: Any) -> dict[str, Any]:
+    """An agent as the API shows it (its system prompt is left out: `llmos agents show` has it)."""
+    tools = getattr(agent, "tools", None)
+    path = getattr(agent, "path", None)
+    return {
+        "name": agent.name,
+        "description": getattr(agent, "description", ""),
+        "tools": list(tools) if tools is not None else None,
+        "model": getattr(agent, "model", None),
+        "max_turns": getattr(agent, "max_turns", None),
+        "budget_usd": getattr(agent, "budget_usd", None),
+        "source": str(getattr(agent, "source", "")),
+        "path": str(path) if path else None,
+    }
+
+
+def _consume(task: asyncio.Task[Any]) -> None:
+    """Retrieve a background run's exception so asyncio does not warn about it."""
+    if not task.cancelled():
+        task.exception()
+
+
+# ---------------------------------------------------------------- routes
+
+router = APIRouter()
+_ERR = {"model": schemas.ErrorOut}
+
+
+@router.get("/healthz", response_model=schemas.HealthOut, responses={503: _ERR}, tags=["server"])
+async def healthz(request: Request) -> JSON:
+    """200 once the runtime has started (its MCP servers are up); 503 while starting or stopping."""
+    state = request.app.state
+    if not state.started:
+        return JSON({"ok": False, "error": "the runtime is not running"}, status_code=503)
+    runtime = state.llmos
+    body: dict[str, Any] = {
+        "ok": True,
+        "version": _version(),
+        "workspace": str(getattr(runtime, "workspace", "")),
+        "uptime_s": round(time.monotonic() - state.started_at, 3),
+    }
+    model = getattr(runtime, "model", None)
+    if model is not None:
+        body["model"] = f"{getattr(model, 'provider', '?')}:{getattr(model, 'name', '?')}"
+    mcp = getattr(runtime, "_mcp", None)
+    body["mcp_servers"] = mcp.status() if mcp is not None and callable(getattr(mcp, "status", None)) else {}
+    health = getattr(runtime, "health", None)
+    if callable(health):
+        extra = health()
+        if inspect.isawaitable(extra):
+            extra = await extra
+        if isinstance(extra, dict):
+            body.update({k: v for k, v in extra.items() if k != "ok"})
+    return JSON(body)
+
+
+@router.post(
+    "/v1/execute",
+    response_model=schemas.RunResultOut,
+    responses={400: _ERR, 404: _ERR, 422: _ERR, 500: _ERR},
+    tags=["runs"],
+)
+async def execute(body: schemas.ExecuteRequest, runtime: Runtime) -> JSON:
+    """Run a goal to the end and return its result (the JSON of `llmos run --json`)."""
+    result = await runtime.execute(body.goal, mode=body.mode, agent=body.agent)
+    return JSON(result.to_dict(explain=body.explain))
+
+
+@router.post(
+    "/v1/execute/stream",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "description": "Server-sent events (`event: <type>`, `data: <JSON>`), ending with `final`.",
+            "content": {sse.MEDIA_TYPE: {"schema": schemas.StreamEventOut.model_json_schema()}},
+        },
+        400: _ERR,
+        404: _ERR,
+        422: _ERR,
+    },
+    tags=["runs"],
+)
+async def execute_stream(body: schemas.ExecuteRequest, runtime: Runtime) -> StreamingResponse:
+    """Run a goal and stream its events as they happen. The last event is `final`, whose data is
+    `{"type": "final", "run_id": ..., "result": <the result of /v1/execute>}`; if the run raises
+    after the stream began, the last event is `error` instead. Disconnecting cancels the run."""
+    queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
+    began = asyncio.Event()
+
+    async def on_event(event: dict[str, Any]) -> None:
+        queue.put_nowait(event)
+        began.set()
+
+    task = asyncio.create_task(runtime.execute(body.goal, mode=body.mode, agent=body.agent, events=on_event))
+    task.add_done_callback(_consume)
+    task.add_done_callback(lambda _t: queue.put_nowait(None))
+    # A run that cannot start (unknown agent, unavailable mode) fails before its first event:
+    # wait a moment for that, so it gets an ordinary HTTP error instead of a stream.
+    waiter = asyncio.ensure_future(began.wait())
+    try:
+        await asyncio.wait({task, waiter}, timeout=FIRST_EVENT_WAIT_S, return_when=asyncio.FIRST_COMPLETED)
+    except BaseException:
+        task.cancel()  # the request itself was cancelled (shutdown): so is the run
+        raise
+    finally:
+        waiter.cancel()
+    if not began.is_set() and task.done() and not task.cancelled():
+        failure = task.exception()
+        if failure is not None:
+            raise failure
+    return StreamingResponse(
+        _stream(task, queue, body.explain), media_type=sse.MEDIA_TYPE, headers=sse.HEADERS
+    )
+
+
+async def _stream(
+    task: asyncio.Task[RunResult], queue: asyncio.Queue[dict[str, Any] | None], explain: bool
+) -> AsyncIterator[bytes]:
+    try:
+        while True:
+            try:
+                event = await asyncio.wait_for(queue.get(), timeout=KEEPALIVE_S)
+            except TimeoutError:
+                yield sse.KEEPALIVE
+                continue
+            if event is None:
+                break
+            kind = str(event.get("type") or "message")
+            if kind == "final":
+                continue  # the stream's own `final` (below) carries the whole result
+            yield sse.encode(kind, event)
+        exc = None if task.cancelled() else task.exception()
+        if task.cancelled() or exc is not None:
+            status = status_for(exc) if isinstance(exc, LLMOSError) else 500
+            message = str(exc) if exc is not None else "the run was cancelled"
+            if exc is not None and not isinstance(exc, LLMOSError):
+                logger.error("a streamed run failed unexpectedly", exc_info=exc)
+                message = f"internal error: {type(exc).__name__}: {exc}"
+            yield sse.encode("error", {"type": "error", "status": status, "error": message})
+            return
+        result = task.result().to_dict(explain=explain)
+        yield sse.encode("final", {"type": "final", "run_id": result.get("run_id"), "result": result})
+    finally:
+        if not task.done():
+            task.cancel()  # the client went away: stop spending on a run nobody reads
+
+
+@router.get("/v1/stats", tags=["observability"])
+async def stats(runtime: Runtime) -> JSON:
+    """Totals: runs, success rate, tokens, cost, savings, modes."""
+    return JSON(await call(runtime.stats))
+
+
+@router.get("/v1/traces", response_model=schemas.TraceListOut, responses={422: _ERR}, tags=["observability"])
+async def list_traces(
+    runtime: Runtime,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 20,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    status: Annotated[schemas.TraceStatus | None, Query()] = None,
+    mode: Annotated[str | None, Query(min_length=1)] = None,
+) -> JSON:
+    """Recent runs, newest first, as summaries (`GET /v1/traces/{id}` has the whole trace)."""
+    traces = await call(runtime.traces.list, limit, offset, status=status, mode=mode)
+    items = [trace_summary(t) for t in traces]
+    return JSON({"traces": items, "limit": limit, "offset": offset, "count": len(items)})
+
+
+@router.get("/v1/traces/{run_id}", responses={404: _ERR}, tags=["observability"])
+async def get_trace(run_id: str, runtime: Runtime) -> JSON:
+    """One run's whole trace: tool calls, model calls, events, why its mode was chosen."""
+    trace = await call(runtime.traces.get, run_id)
+    if trace is None:
+        return error(404, f"no run with id {run_id!r}")
+    return JSON(_to_dict(trace))
+
+
+@router.get("/v1/agents", response_model=schemas.AgentListOut, tags=["observability"])
+async def list_agents(runtime: Runtime) -> JSON:
+    """The agents this workspace can run (built-in and `agents/*.md`)."""
+    agents = await call(runtime.agents.list)
+    return JSON({"agents": [agent_dict(a) for a in agents]})
+
+
+@router.get("/v1/state", responses={404: _ERR}, tags=["observability"])
+async def state(runtime: Runtime) -> JSON:
+    """The sentience layer's current state (valence, drives, recent adjustments)."""
+    sentience = getattr(runtime, "sentience", None)
+    if sentience is None or not getattr(sentience, "enabled", True):
+        return error(404, "sentience disabled: set [sentience] enabled = true in llmos.toml")
+    return JSON(_to_dict(await call(sentience.snapshot)))
+
+
+@router.post(
+    "/v1/feedback", response_model=schemas.FeedbackOut, responses={404: _ERR, 422: _ERR}, tags=["runs"]
+)
+async def feedback(body: schemas.FeedbackRequest, runtime: Runtime) -> JSON:
+    """Rate a run: `bad` keeps it out of learning (and demotes the plan it followed)."""
+    trace = await call(runtime.traces.get, body.run_id)
+    if trace is None:
+        return error(404, f"no run with id {body.run_id!r}")
+    await call(runtime.feedback, trace.id, body.rating == "good")
+    return JSON({"ok": True, "run_id": trace.id, "rating": body.rating})
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("llmos")
+    except PackageNotFoundError:
+        return "0.1.0"
+
+
+# ---------------------------------------------------------------- the app
+
+
+def create_app(runtime: LLMOS, *, manage_lifecycle: bool = True) -> FastAPI:
+    """The FastAPI app serving `runtime`. With `manage_lifecycle` (the default) the app's lifespan
+    starts the runtime (MCP servers and all) before serving and closes it on shutdown; pass False
+    when the caller starts and closes the runtime itself."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if manage_lifecycle:
+            await runtime.start()
+        app.state.started = True
+        app.state.started_at = time.monotonic()
+        try:
+            yield
+        finally:
+            app.state.started = False
+            if manage_lifecycle:
+                try:
+                    await runtime.close()
+                except Exception as exc:
+                    logger.error("closing the runtime failed: %s: %s", type(exc).__name__, exc)
+
+    app = FastAPI(
+        title="LLM OS",
+        version=_version(),
+        description="Run goals with LLM agents that learn from their past runs.",
+        lifespan=lifespan,
+    )
+    app.state.llmos = runtime
+    app.state.started = False
+    app.state.started_at = time.monotonic()
+    app.add_exception_handler(RequestValidationError, _on_validation_error)
+    app.add_exception_handler(StarletteHTTPException, _on_http_error)
+    app.add_exception_handler(LLMOSError, _on_llmos_error)
+    app.add_middleware(CatchAll)
+    app.include_router(router)
+    return app
+
+
+__all__ = ["JSON", "create_app", "status_for"]
