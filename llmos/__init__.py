@@ -30,7 +30,22 @@ _EXPORTS = {
     "Trace": "llmos.learning.trace",
 }
 
-__all__ = [*_EXPORTS, "__version__"]
+__all__ = [
+    "LLMOS",
+    "Config",
+    "ConfigBuilder",
+    "Hook",
+    "HookDecision",
+    "RunResult",
+    "TestModel",
+    "Tool",
+    "ToolContext",
+    "ToolOutput",
+    "Trace",
+    "__version__",
+    "load_config",
+    "tool",
+]
 
 if TYPE_CHECKING:
     from llmos.kernel.config import Config, ConfigBuilder, load_config

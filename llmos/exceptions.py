@@ -120,7 +120,7 @@ class SandboxError(LLMOSError):
     """Untrusted code cannot be run safely on this machine with this configuration."""
 
 
-class ControlFlow(LLMOSError):  # noqa: N818 - not an error: a signal that ends a run early
+class ControlFlow(LLMOSError):
     """Base of the signals that end a run early. They are outcomes, not bugs."""
 
 

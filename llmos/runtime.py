@@ -96,9 +96,9 @@ class LLMOS:
         self.pricing = Pricing(cfg.pricing)
         self.model: Model = self._resolve(self._model_arg, resolve_model)
         self.agents = AgentRegistry(self.workspace)
-        self.versions = VersionStore(self.db, self.workspace)
+        self.versions = VersionStore(self.db, self.workspace, git=cfg.evolution.git)
         self.learning = LearningEngine(self.db, cfg.learning)
-        self.sentience = Sentience(self.db, cfg.sentience)
+        self.sentience = Sentience(self.db, cfg.sentience, traces=self.traces)
         self.registry = ToolRegistry()
         self._register_tools(agent_tools(self.agents, self.versions))
         self.hooks = self._build_hooks()
@@ -188,9 +188,13 @@ class LLMOS:
         if mode not in MODES:
             raise UserError(f"unknown mode {mode!r}: choose one of {', '.join(MODES)}")
         agent_def = self.agents.get(agent or self.config.agent.default)
-        run_model = self._resolve(model or agent_def.model, _resolver()) if (model or agent_def.model) else self.model
+        run_model = (
+            self._resolve(model or agent_def.model, _resolver()) if (model or agent_def.model) else self.model
+        )
         trace = Trace(goal=goal, agent=agent_def.name, requested_mode=mode)
-        ctx = RunContext(trace, self.workspace, self.registry, self.hooks, self.config, ask=ask, events=events)
+        ctx = RunContext(
+            trace, self.workspace, self.registry, self.hooks, self.config, ask=ask, events=events
+        )
         ctx.scratch["run_cap_usd"] = self._run_cap(agent_def.budget_usd)
         try:
             await self._run(ctx, goal, mode, agent_def, run_model, history)
@@ -220,7 +224,13 @@ class LLMOS:
         return None if cap is None else cap * multiplier
 
     async def _run(
-        self, ctx: RunContext, goal: str, mode: str, agent_def: Any, model: Model, history: list[Message] | None
+        self,
+        ctx: RunContext,
+        goal: str,
+        mode: str,
+        agent_def: Any,
+        model: Model,
+        history: list[Message] | None,
     ) -> None:
         trace = ctx.trace
         goal = await self.hooks.user_prompt_submit(ctx, goal)
@@ -259,10 +269,14 @@ class LLMOS:
         from llmos.learning.engine import ModeDecision
 
         if mode == "orchestrator":
-            raise ModeUnavailable("ORCHESTRATOR mode is not available yet: run the goal with mode auto or learner")
+            raise ModeUnavailable(
+                "ORCHESTRATOR mode is not available yet: run the goal with mode auto or learner"
+            )
         if mode == "learner" or not self.config.learning.enabled:
             if mode in ("follower", "mixed", "crystallized"):
-                raise ModeUnavailable(f"mode {mode} needs the learning layer, which is disabled in llmos.toml")
+                raise ModeUnavailable(
+                    f"mode {mode} needs the learning layer, which is disabled in llmos.toml"
+                )
             return ModeDecision(mode="learner", confidence=0.0, reason={"why": f"mode {mode} requested"})
         policy = self.sentience.selection_policy() if self.sentience else None
         return self.learning.select(goal, mode, agent=agent, policy=policy)
@@ -324,6 +338,13 @@ class LLMOS:
             logger.exception("learning from run %s failed", trace.id)
 
     # ------------------------------------------------------------------ queries
+    def health(self) -> dict[str, Any]:
+        """Readiness details for GET /healthz: started, tools, MCP servers."""
+        out: dict[str, Any] = {"started": self._started, "tools": len(self.registry) if self._started else 0}
+        if self._mcp is not None:
+            out["mcp_servers"] = self._mcp.status()
+        return out
+
     def stats(self) -> dict[str, Any]:
         self._require_started()
         out = self.traces.stats()

@@ -34,7 +34,9 @@ def _guard(sock: socket.socket, address: Any) -> None:
     if sock.family == getattr(socket, "AF_UNIX", None):
         return
     if not _is_loopback(address):
-        raise ConnectionRefusedError(f"tests may only connect to loopback, not {address!r} (real model calls are blocked)")
+        raise ConnectionRefusedError(
+            f"tests may only connect to loopback, not {address!r} (real model calls are blocked)"
+        )
 
 
 def _connect(self: socket.socket, address: Any) -> None:
@@ -49,9 +51,18 @@ def _connect_ex(self: socket.socket, address: Any) -> int:
 
 @pytest.fixture(autouse=True)
 def _block_real_models(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    for var in ("ANTHROPIC_API_KEY", "ANTHROPIC_AUTH_TOKEN", "ANTHROPIC_BASE_URL", "OPENAI_API_KEY",
-                "OPENAI_BASE_URL", "LLMOS_MODEL", "LLMOS_PROVIDER", "LLMOS_BASE_URL", "LLMOS_BUDGET_USD",
-                "LLMOS_HOME"):
+    for var in (
+        "ANTHROPIC_API_KEY",
+        "ANTHROPIC_AUTH_TOKEN",
+        "ANTHROPIC_BASE_URL",
+        "OPENAI_API_KEY",
+        "OPENAI_BASE_URL",
+        "LLMOS_MODEL",
+        "LLMOS_PROVIDER",
+        "LLMOS_BASE_URL",
+        "LLMOS_BUDGET_USD",
+        "LLMOS_HOME",
+    ):
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setattr(socket.socket, "connect", _connect)
     monkeypatch.setattr(socket.socket, "connect_ex", _connect_ex)

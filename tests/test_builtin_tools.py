@@ -51,8 +51,8 @@ def alive(pid: int) -> bool:
         return False
 
 
-async def wait_dead(pid: int, timeout: float = 3.0) -> bool:
-    deadline = time.monotonic() + timeout
+async def wait_dead(pid: int, within_s: float = 3.0) -> bool:
+    deadline = time.monotonic() + within_s
     while time.monotonic() < deadline:
         if not alive(pid):
             return True
@@ -253,7 +253,7 @@ async def test_run_command_output_and_exit_code(tools: Tools, ws: Path) -> None:
     out = await tools("run_command", command="pwd; echo to-err >&2")
     assert not out.is_error
     assert out.content.startswith("exit code: 0")
-    assert f"[stdout]\n{ws.resolve()}" in out.content
+    assert f"[stdout]\n{ws}" in out.content  # tmp_path is already resolved
     assert "[stderr]\nto-err" in out.content
     assert out.data["exit_code"] == 0 and out.data["timed_out"] is False
     fail = await tools("run_command", command="exit 3")
@@ -302,7 +302,8 @@ async def test_run_command_does_not_block_the_event_loop(tools: Tools) -> None:
     task = asyncio.create_task(ticker())
     try:
         out, out2 = await asyncio.gather(
-            tools("run_command", command="sleep 0.5; echo a"), tools("run_command", command="sleep 0.5; echo b")
+            tools("run_command", command="sleep 0.5; echo a"),
+            tools("run_command", command="sleep 0.5; echo b"),
         )
     finally:
         task.cancel()

@@ -88,7 +88,11 @@ async def test_transient_failure_during_replay_is_retried(tmp_path: Path) -> Non
     out = await h.run(fam, fam.sample(rng, h.world))
     assert out.trace.mode == "follower" and out.correct and out.llm_calls == 0
     names = [(c.name, c.is_error) for c in out.trace.tool_calls]
-    assert names == [(PREFIX + "get_stock", True), (PREFIX + "get_stock", False), (PREFIX + "set_stock", False)]
+    assert names == [
+        (PREFIX + "get_stock", True),
+        (PREFIX + "get_stock", False),
+        (PREFIX + "set_stock", False),
+    ]
 
 
 async def test_persistent_failure_falls_back_and_lowers_confidence(tmp_path: Path) -> None:
@@ -148,14 +152,19 @@ async def test_changed_result_shape_stops_the_replay(tmp_path: Path) -> None:
     assert d.mode == "follower"
     res = await replay(h.ctx(trace), d)
     assert not res.success and "shape" in (res.diverged or "") and res.step == 0
-    assert h.world.state["values"] == {"temp_Paris": h.world.state["values"]["temp_Paris"],
-                                       "temp_Tokyo": h.world.state["values"]["temp_Tokyo"]}
+    assert h.world.state["values"] == {
+        "temp_Paris": h.world.state["values"]["temp_Paris"],
+        "temp_Tokyo": h.world.state["values"]["temp_Tokyo"],
+    }
 
 
 def _ship_trace(order: int, city: str, carrier: str) -> Trace:
     t = Trace(goal=f"Ship order {order} to {city}")
-    t.tool_calls = [ToolCallRecord("c1", "ship", {"order": order, "city": city, "carrier": carrier},
-                                   result='{"ok": true}', turn=1)]
+    t.tool_calls = [
+        ToolCallRecord(
+            "c1", "ship", {"order": order, "city": city, "carrier": carrier}, result='{"ok": true}', turn=1
+        )
+    ]
     t.finish("success", "Shipped.")
     return t
 
@@ -287,8 +296,12 @@ async def test_unit_scale_is_learned(tmp_path: Path) -> None:
         await calls([("save_value", {"name": p["label"], "value": p["km"] * 0.621371})])
         return "saved"
 
-    fam = Family("miles", "Save {km} km in miles as '{label}'", solve,
-                 lambda r, w: {"km": r.randint(1, 900), "label": f"d{r.randint(1, 99)}"})
+    fam = Family(
+        "miles",
+        "Save {km} km in miles as '{label}'",
+        solve,
+        lambda r, w: {"km": r.randint(1, 900), "label": f"d{r.randint(1, 99)}"},
+    )
     rng = random.Random(11)
     modes = await run_all(h, fam, [fam.sample(rng, h.world) for _ in range(6)])
     assert modes.count("follower") >= 3

@@ -30,8 +30,11 @@ async def test_family_learns_and_replays_correctly(tmp_path: Path, name: str) ->
 async def test_email_lookups_replay_in_one_turn(tmp_path: Path) -> None:
     h = Harness(tmp_path)
     fam = FAMILIES["email"]
-    params = [{"report": "sales", "person": "Alice"}, {"report": "budget", "person": "Bruno"},
-              {"report": "hiring", "person": "Chen"}]
+    params = [
+        {"report": "sales", "person": "Alice"},
+        {"report": "budget", "person": "Bruno"},
+        {"report": "hiring", "person": "Chen"},
+    ]
     for p in params[:2]:
         await h.run(fam, p)
     out = await h.run(fam, params[2])

@@ -49,16 +49,23 @@ class World:
         cur = ["USD", "EUR", "GBP", "JPY", "CHF", "CAD"]
         self.state: dict[str, Any] = {
             "rates": {f"{a}/{b}": round(rng.uniform(0.05, 3.0), 4) for a in cur for b in cur if a != b},
-            "weather": {c: round(rng.uniform(-15, 38), 1) for c in ["Paris", "Tokyo", "Lima", "Oslo", "Cairo"]},
+            "weather": {
+                c: round(rng.uniform(-15, 38), 1) for c in ["Paris", "Tokyo", "Lima", "Oslo", "Cairo"]
+            },
             "people": {p: f"{p.lower()}@corp.example" for p in ["Alice", "Bruno", "Chen", "Dana"]},
-            "reports": {r: {"title": f"{r.capitalize()} report", "text": f"{r} total {rng.randint(1, 999)}"}
-                        for r in ["sales", "budget", "hiring", "travel"]},
-            "stock": {}, "values": {}, "notes": [], "outbox": [],
+            "reports": {
+                r: {"title": f"{r.capitalize()} report", "text": f"{r} total {rng.randint(1, 999)}"}
+                for r in ["sales", "budget", "hiring", "travel"]
+            },
+            "stock": {},
+            "values": {},
+            "notes": [],
+            "outbox": [],
         }
         self.faults: dict[str, int] = {}
         self.calls: list[tuple[str, dict[str, Any]]] = []
 
-    def apply(self, state: dict[str, Any], name: str, a: dict[str, Any]) -> Any:
+    def apply(self, state: dict[str, Any], name: str, a: dict[str, Any]) -> Any:  # noqa: C901
         if name == "get_exchange_rate":
             rate = state["rates"].get(f"{a['src']}/{a['dst']}")
             if rate is None:
@@ -73,8 +80,11 @@ class World:
             state["notes"].append({"title": a["title"], "text": a["text"]})
             return {"id": len(state["notes"]), "title": a["title"]}
         if name == "get_stock":
-            return {"sku": a["sku"], "warehouse": a["warehouse"],
-                    "quantity": state["stock"].get(f"{a['sku']}@{a['warehouse']}", 0)}
+            return {
+                "sku": a["sku"],
+                "warehouse": a["warehouse"],
+                "quantity": state["stock"].get(f"{a['sku']}@{a['warehouse']}", 0),
+            }
         if name == "set_stock":
             if a["quantity"] < 0:
                 raise ToolFailed("quantity cannot be negative")
@@ -103,16 +113,28 @@ class World:
     def registry(self) -> ToolRegistry:
         reg = ToolRegistry()
         params = {
-            "get_exchange_rate": ["src", "dst"], "multiply": ["a", "b"], "save_value": ["name", "value"],
-            "create_note": ["title", "text"], "get_stock": ["sku", "warehouse"],
-            "set_stock": ["sku", "warehouse", "quantity"], "get_weather": ["city"],
-            "celsius_to_fahrenheit": ["celsius"], "lookup_email": ["person"], "get_report": ["name"],
+            "get_exchange_rate": ["src", "dst"],
+            "multiply": ["a", "b"],
+            "save_value": ["name", "value"],
+            "create_note": ["title", "text"],
+            "get_stock": ["sku", "warehouse"],
+            "set_stock": ["sku", "warehouse", "quantity"],
+            "get_weather": ["city"],
+            "celsius_to_fahrenheit": ["celsius"],
+            "lookup_email": ["person"],
+            "get_report": ["name"],
             "send_email": ["to", "subject", "body"],
         }
         for name, names in params.items():
-            reg.register(Tool(PREFIX + name, f"the {name} tool",
-                              {"type": "object", "properties": {n: {} for n in names}, "required": names},
-                              self._invoker(name), source="mcp:bench"))
+            reg.register(
+                Tool(
+                    PREFIX + name,
+                    f"the {name} tool",
+                    {"type": "object", "properties": {n: {} for n in names}, "required": names},
+                    self._invoker(name),
+                    source="mcp:bench",
+                )
+            )
         return reg
 
     def _invoker(self, name: str) -> Callable[[dict[str, Any], ToolContext], Awaitable[ToolOutput]]:
@@ -160,8 +182,14 @@ async def solve_note(p: dict[str, Any], calls: Calls) -> str:
 def _stock_solver(delta: int) -> Solver:
     async def solve(p: dict[str, Any], calls: Calls) -> str:
         (g,) = await calls([("get_stock", {"sku": p["sku"], "warehouse": p["wh"]})])
-        (s,) = await calls([("set_stock", {"sku": p["sku"], "warehouse": p["wh"],
-                                           "quantity": g["quantity"] + delta * p["qty"]})])
+        (s,) = await calls(
+            [
+                (
+                    "set_stock",
+                    {"sku": p["sku"], "warehouse": p["wh"], "quantity": g["quantity"] + delta * p["qty"]},
+                )
+            ]
+        )
         return f"Done. {p['sku']} in {p['wh']}: {g['quantity']} -> {s['quantity']}."
 
     return solve
@@ -182,6 +210,7 @@ async def solve_email(p: dict[str, Any], calls: Calls) -> str:
 
 def _restock_solver() -> Solver:
     """Branch on a tool result: set the stock to `target` only when it is below `target`."""
+
     async def solve(p: dict[str, Any], calls: Calls) -> str:
         (g,) = await calls([("get_stock", {"sku": p["sku"], "warehouse": p["wh"]})])
         if g["quantity"] < p["target"]:
@@ -200,7 +229,12 @@ WHS = ["A1", "B2", "C3", "D4"]
 def sample_currency(rng: random.Random, w: World) -> dict[str, Any]:
     src, dst = rng.sample(CUR, 2)
     amount: int | float = rng.randint(5, 2000) if rng.random() < 0.5 else round(rng.uniform(1, 500), 2)
-    return {"amount": amount, "src": src, "dst": dst, "label": f"{rng.choice(['trip', 'rent'])}_{dst.lower()}_{rng.randint(1, 99)}"}
+    return {
+        "amount": amount,
+        "src": src,
+        "dst": dst,
+        "label": f"{rng.choice(['trip', 'rent'])}_{dst.lower()}_{rng.randint(1, 99)}",
+    }
 
 
 def sample_stock(rng: random.Random, w: World) -> dict[str, Any]:
@@ -217,22 +251,51 @@ def sample_restock(rng: random.Random, w: World) -> dict[str, Any]:
 
 
 FAMILIES = {
-    "currency": Family("currency", "Convert {amount} {src} to {dst} and save it as '{label}'", solve_currency,
-                       sample_currency),
-    "note": Family("note", "Create a note titled '{title}' with the text '{text}'", solve_note,
-                   lambda r, w: {"title": f"{r.choice(['Ideas', 'Reading list', 'Gym'])} {r.randint(1, 99)}",
-                                 "text": r.choice(["Buy milk, eggs", "Call the plumber", "Ship the beta"])}),
-    "stock_add": Family("stock_add", "Add {qty} units of {sku} to warehouse {wh}", _stock_solver(1), sample_stock),
-    "stock_remove": Family("stock_remove", "Remove {qty} units of {sku} to warehouse {wh}", _stock_solver(-1),
-                           sample_stock),
-    "weather": Family("weather", "Record the temperature in {city} in Fahrenheit", solve_weather,
-                      lambda r, w: {"city": r.choice(["Paris", "Tokyo", "Lima", "Oslo", "Cairo"])}),
-    "email": Family("email", "Email the {report} report to {person}", solve_email,
-                    lambda r, w: {"report": r.choice(["sales", "budget", "hiring", "travel"]),
-                                  "person": r.choice(["Alice", "Bruno", "Chen", "Dana"])}),
-    "restock": Family("restock", "Restock {sku} in warehouse {wh} to {target} units if it has fewer", _restock_solver(),
-                      sample_restock),
-    "topup": Family("topup", "Top up {sku} in warehouse {wh} to {target} units", _restock_solver(), sample_restock),
+    "currency": Family(
+        "currency",
+        "Convert {amount} {src} to {dst} and save it as '{label}'",
+        solve_currency,
+        sample_currency,
+    ),
+    "note": Family(
+        "note",
+        "Create a note titled '{title}' with the text '{text}'",
+        solve_note,
+        lambda r, w: {
+            "title": f"{r.choice(['Ideas', 'Reading list', 'Gym'])} {r.randint(1, 99)}",
+            "text": r.choice(["Buy milk, eggs", "Call the plumber", "Ship the beta"]),
+        },
+    ),
+    "stock_add": Family(
+        "stock_add", "Add {qty} units of {sku} to warehouse {wh}", _stock_solver(1), sample_stock
+    ),
+    "stock_remove": Family(
+        "stock_remove", "Remove {qty} units of {sku} to warehouse {wh}", _stock_solver(-1), sample_stock
+    ),
+    "weather": Family(
+        "weather",
+        "Record the temperature in {city} in Fahrenheit",
+        solve_weather,
+        lambda r, w: {"city": r.choice(["Paris", "Tokyo", "Lima", "Oslo", "Cairo"])},
+    ),
+    "email": Family(
+        "email",
+        "Email the {report} report to {person}",
+        solve_email,
+        lambda r, w: {
+            "report": r.choice(["sales", "budget", "hiring", "travel"]),
+            "person": r.choice(["Alice", "Bruno", "Chen", "Dana"]),
+        },
+    ),
+    "restock": Family(
+        "restock",
+        "Restock {sku} in warehouse {wh} to {target} units if it has fewer",
+        _restock_solver(),
+        sample_restock,
+    ),
+    "topup": Family(
+        "topup", "Top up {sku} in warehouse {wh} to {target} units", _restock_solver(), sample_restock
+    ),
 }
 
 
@@ -282,8 +345,11 @@ class Harness:
 
     async def _model_solve(self, ctx: RunContext, family: Family, params: dict[str, Any]) -> int:
         """The scripted model: one 'model call' per turn; calls already done successfully are skipped."""
-        done = {(r.name, json.dumps(r.arguments, sort_keys=True)): r for r in ctx.trace.top_level_calls
-                if not r.is_error}
+        done = {
+            (r.name, json.dumps(r.arguments, sort_keys=True)): r
+            for r in ctx.trace.top_level_calls
+            if not r.is_error
+        }
         turns = 0
 
         async def calls(batch: list[tuple[str, dict[str, Any]]]) -> list[dict[str, Any]]:
@@ -302,8 +368,11 @@ class Harness:
                 turns += 1
                 ctx.turn += 1
                 recs = await execute_tool_calls(
-                    ctx, [ToolCall(f"m{ctx.turn}_{i}", PREFIX + batch[i][0], batch[i][1]) for i in todo],
-                    source="model", turn=ctx.turn)
+                    ctx,
+                    [ToolCall(f"m{ctx.turn}_{i}", PREFIX + batch[i][0], batch[i][1]) for i in todo],
+                    source="model",
+                    turn=ctx.turn,
+                )
                 failed = []
                 for i, rec in zip(todo, recs, strict=True):
                     if rec.is_error:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import signal
 import sys
 import threading
 import time
@@ -31,8 +33,8 @@ def alive(pid: int) -> bool:
         return False
 
 
-async def wait_dead(pid: int, timeout: float = 3.0) -> bool:
-    deadline = time.monotonic() + timeout
+async def wait_dead(pid: int, within_s: float = 3.0) -> bool:
+    deadline = time.monotonic() + within_s
     while time.monotonic() < deadline:
         if not alive(pid):
             return True
@@ -103,15 +105,17 @@ async def test_concurrent_calls_from_many_tasks_and_threads() -> None:
 
         # a call from another thread (its own event loop) is served by the manager's loop
         box: list[ToolOutput] = []
-        thread = threading.Thread(target=lambda: box.append(asyncio.run(mgr.call("e", "add", {"a": 1, "b": 2}))))
+        thread = threading.Thread(
+            target=lambda: box.append(asyncio.run(mgr.call("e", "add", {"a": 1, "b": 2})))
+        )
         thread.start()
-        while thread.is_alive():
-            await asyncio.sleep(0.01)
+        await asyncio.to_thread(thread.join, 10)
         assert box[0].content == "3"
 
 
 async def test_missing_command_raises_naming_server_and_command() -> None:
-    mgr = MCPManager({"ghost": MCPServerConfig(command="/nonexistent/llmos-mcp-server", args=["--x"])})
+    ghost = MCPServerConfig.model_validate({"command": "/nonexistent/llmos-mcp-server", "args": ["--x"]})
+    mgr = MCPManager({"ghost": ghost})
     with pytest.raises(MCPServerError) as err:
         await mgr.start()
     message = str(err.value)
@@ -147,9 +151,6 @@ async def test_server_killed_mid_run_then_restarted() -> None:
         pid = int((await mgr.call("e", "pid")).content)
         pending = asyncio.create_task(mgr.call("e", "slow", {"seconds": 10}))
         await asyncio.sleep(0.3)
-        import os
-        import signal
-
         os.kill(pid, signal.SIGKILL)
         out = await asyncio.wait_for(pending, 5)
         assert out.is_error and "MCP server 'e'" in out.content and "died" in out.content
@@ -190,12 +191,12 @@ async def test_config_builder_servers_and_cwd(tmp_path: Path) -> None:
     async with MCPManager(config.mcp.servers, cwd=tmp_path) as mgr:
         assert "calc__add" in {t.name for t in mgr.tools}
         pid = mgr.status()["calc"]["pid"]
-        assert pid is not None and Path(f"/proc/{pid}/cwd").resolve() == (tmp_path / "sub").resolve()
+        assert pid is not None and os.readlink(f"/proc/{pid}/cwd") == str(tmp_path / "sub")
 
 
 async def test_server_without_command_or_url() -> None:
     with pytest.raises(MCPServerError, match="neither a command nor a url"):
-        await MCPManager({"empty": MCPServerConfig()}).start()
+        await MCPManager({"empty": MCPServerConfig.model_validate({})}).start()
 
 
 def test_tool_names() -> None:
@@ -218,3 +219,38 @@ def test_content_text() -> None:
     )
     assert content_text(result) == "a\n[image image/png]\ninline\n[resource_link file:///y]\nb"
     assert content_text(SimpleNamespace(content=[], structured_content={"k": 1})) == '{"k": 1}'
+
+
+async def test_streamable_http_server() -> None:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable,
+        str(SERVER),
+        "--http",
+        str(port),
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    try:
+        for _ in range(200):
+            try:
+                _, writer = await asyncio.open_connection("127.0.0.1", port)
+                writer.close()
+                await writer.wait_closed()
+                break
+            except OSError:
+                await asyncio.sleep(0.05)
+        config = MCPServerConfig.model_validate({"url": f"http://127.0.0.1:{port}/mcp"})
+        async with MCPManager({"web": config}) as mgr:
+            assert "web__add" in {t.name for t in mgr.tools}
+            assert (await mgr.call("web", "add", {"a": 20, "b": 22})).content == "42"
+            failed = await mgr.call("web", "fail", {"message": "nope"})
+            assert failed.is_error and failed.content == "Error executing tool fail: nope"
+            assert mgr.status()["web"]["target"] == f"http://127.0.0.1:{port}/mcp"
+    finally:
+        proc.terminate()
+        await proc.wait()

@@ -26,8 +26,11 @@ from llmos.models.base import (
 
 __all__ = ["llm_server"]
 
-SPEC = ToolSpec("read_file", "Read a file", {"type": "object", "properties": {"path": {"type": "string"}},
-                                              "required": ["path"]})
+SPEC = ToolSpec(
+    "read_file",
+    "Read a file",
+    {"type": "object", "properties": {"path": {"type": "string"}}, "required": ["path"]},
+)
 OTHER = ToolSpec("list_dir", "List a directory", {"type": "object", "properties": {}})
 
 
@@ -39,12 +42,21 @@ async def model(llm_server: FakeLLMServer) -> AsyncIterator[AnthropicModel]:
 
 
 def request(**kw: object) -> ModelRequest:
-    return ModelRequest(messages=[Message.user("Read a.txt")], system="You are terse.", tools=[OTHER, SPEC], **kw)  # type: ignore[arg-type]
+    return ModelRequest(
+        messages=[Message.user("Read a.txt")], system="You are terse.", tools=[OTHER, SPEC], **kw
+    )  # type: ignore[arg-type]
 
 
 async def test_text_reply_and_usage(model: AnthropicModel, llm_server: FakeLLMServer) -> None:
-    llm_server.push(text("hello", input_tokens=11, output_tokens=3, cache_creation_input_tokens=7,
-                         cache_read_input_tokens=5))
+    llm_server.push(
+        text(
+            "hello",
+            input_tokens=11,
+            output_tokens=3,
+            cache_creation_input_tokens=7,
+            cache_read_input_tokens=5,
+        )
+    )
     r = await model.request(request())
     assert r.text == "hello" and r.stop_reason == "end_turn" and r.model == "claude-sonnet-4-5"
     assert (r.usage.input_tokens, r.usage.output_tokens) == (11, 3)
@@ -54,25 +66,37 @@ async def test_text_reply_and_usage(model: AnthropicModel, llm_server: FakeLLMSe
     assert sent.headers.get("x-api-key") == "k" or sent.headers.get("authorization") == "Bearer k"
 
 
-async def test_request_body_has_cache_markers_and_translation(model: AnthropicModel, llm_server: FakeLLMServer) -> None:
+async def test_request_body_has_cache_markers_and_translation(
+    model: AnthropicModel, llm_server: FakeLLMServer
+) -> None:
     llm_server.push(text("done"))
     messages = [
         Message.user("Read a.txt"),
         Message("assistant", [ToolCall("toolu_1", "read_file", {"path": "a.txt"})]),
         Message("user", [ToolResult("toolu_1", "no such file", is_error=True)]),
     ]
-    await model.request(ModelRequest(messages=messages, system="sys", tools=[OTHER, SPEC], tool_choice="any",
-                                     temperature=0.2, stop_sequences=["END"]))
+    await model.request(
+        ModelRequest(
+            messages=messages,
+            system="sys",
+            tools=[OTHER, SPEC],
+            tool_choice="any",
+            temperature=0.2,
+            stop_sequences=["END"],
+        )
+    )
     body = llm_server.requests[-1].body
     assert body["system"] == [{"type": "text", "text": "sys", "cache_control": {"type": "ephemeral"}}]
     assert body["tools"][-1]["cache_control"] == {"type": "ephemeral"}
     assert "cache_control" not in body["tools"][0]
     assert body["tool_choice"] == {"type": "any"}
     assert body["temperature"] == 0.2 and body["stop_sequences"] == ["END"]
-    assert body["messages"][1]["content"] == [{"type": "tool_use", "id": "toolu_1", "name": "read_file",
-                                               "input": {"path": "a.txt"}}]
-    assert body["messages"][2]["content"] == [{"type": "tool_result", "tool_use_id": "toolu_1",
-                                               "content": "no such file", "is_error": True}]
+    assert body["messages"][1]["content"] == [
+        {"type": "tool_use", "id": "toolu_1", "name": "read_file", "input": {"path": "a.txt"}}
+    ]
+    assert body["messages"][2]["content"] == [
+        {"type": "tool_result", "tool_use_id": "toolu_1", "content": "no such file", "is_error": True}
+    ]
 
 
 async def test_tool_use_reply(model: AnthropicModel, llm_server: FakeLLMServer) -> None:
@@ -90,7 +114,9 @@ async def test_stream_text(model: AnthropicModel, llm_server: FakeLLMServer) -> 
     assert "".join(e.text for e in events if isinstance(e, TextDelta)) == "streaming is fun"
     done = events[-1].response
     assert done.text == "streaming is fun" and done.stop_reason == "end_turn"
-    assert done.usage.input_tokens == 20 and done.usage.cache_read_tokens == 4 and done.usage.output_tokens > 0
+    assert (
+        done.usage.input_tokens == 20 and done.usage.cache_read_tokens == 4 and done.usage.output_tokens > 0
+    )
     assert llm_server.requests[-1].body["stream"] is True
 
 
@@ -144,7 +170,9 @@ async def test_connection_error_is_status_0() -> None:
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    m = AnthropicModel(api_key="k", base_url=f"http://127.0.0.1:{port}", max_retries=1, retry_base_delay=0.001)
+    m = AnthropicModel(
+        api_key="k", base_url=f"http://127.0.0.1:{port}", max_retries=1, retry_base_delay=0.001
+    )
     with pytest.raises(ModelHTTPError) as info:
         await m.request(request())
     assert info.value.status == 0
@@ -160,7 +188,9 @@ def test_missing_key_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None
     assert isinstance(resolve_model(ModelConfig(provider="anthropic", api_key_env="MY_KEY")), AnthropicModel)
 
 
-async def test_env_key_auth_token_and_base_url(monkeypatch: pytest.MonkeyPatch, llm_server: FakeLLMServer) -> None:
+async def test_env_key_auth_token_and_base_url(
+    monkeypatch: pytest.MonkeyPatch, llm_server: FakeLLMServer
+) -> None:
     monkeypatch.setenv("ANTHROPIC_AUTH_TOKEN", "tok")
     monkeypatch.setenv("ANTHROPIC_BASE_URL", llm_server.url)
     m = resolve_model(ModelConfig(provider="anthropic", name="claude-haiku-4-5"))
@@ -176,3 +206,18 @@ def test_missing_sdk(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "anthropic", None)  # makes `import anthropic` fail
     with pytest.raises(MissingDependency, match="anthropic"):
         AnthropicModel(api_key="k")
+
+
+def test_retry_policy_delays() -> None:
+    from llmos.models._retry import HTTPFailure, RetryPolicy, retry_after
+
+    policy = RetryPolicy(max_retries=3, base_delay=1.0, max_delay=5.0, max_retry_after=10.0)
+    assert retry_after({"retry-after": "2"}) == 2.0
+    assert retry_after({"Retry-After-Ms": "250"}) == 0.25
+    assert retry_after({}) is None
+    assert policy.delay(0, HTTPFailure(429, "", {"retry-after": "3600"})) == 10.0  # capped
+    assert 0.5 <= policy.delay(0, HTTPFailure(500, "")) <= 1.0  # base * jitter
+    assert 2.5 <= policy.delay(10, HTTPFailure(500, "")) <= 5.0  # capped backoff
+    assert HTTPFailure(0, "timeout").retryable and HTTPFailure(529, "").retryable
+    assert not HTTPFailure(404, "").retryable
+    assert not HTTPFailure(503, "", {"x-should-retry": "false"}).retryable

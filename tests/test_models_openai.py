@@ -8,7 +8,13 @@ from collections.abc import AsyncIterator
 import pytest
 from fakes.llm_server import FakeLLMServer, ToolUse, error, llm_server, text, tool, tools
 
-from llmos.exceptions import MissingAPIKey, MissingDependency, ModelHTTPError, ModelResponseError, UnknownProvider
+from llmos.exceptions import (
+    MissingAPIKey,
+    MissingDependency,
+    ModelHTTPError,
+    ModelResponseError,
+    UnknownProvider,
+)
 from llmos.kernel.config import ModelConfig
 from llmos.models import parse_model_spec, resolve_model
 from llmos.models.base import (
@@ -31,8 +37,9 @@ SPEC = ToolSpec("read_file", "Read a file", {"type": "object", "properties": {"p
 
 @pytest.fixture
 async def model(llm_server: FakeLLMServer) -> AsyncIterator[OpenAIModel]:
-    m = OpenAIModel("gpt-test", api_key="k", base_url=llm_server.url + "/v1", retry_base_delay=0.001,
-                    max_retries=2)
+    m = OpenAIModel(
+        "gpt-test", api_key="k", base_url=llm_server.url + "/v1", retry_base_delay=0.001, max_retries=2
+    )
     yield m
     await m.aclose()
 
@@ -60,7 +67,10 @@ async def test_request_translation(model: OpenAIModel, llm_server: FakeLLMServer
     await model.request(ModelRequest(messages=messages, system="sys", tools=[SPEC], tool_choice="any"))
     body = llm_server.requests[-1].body
     assert body["messages"][0] == {"role": "system", "content": "sys"}
-    assert body["messages"][2]["tool_calls"][0]["function"] == {"name": "read_file", "arguments": '{"path": "a.txt"}'}
+    assert body["messages"][2]["tool_calls"][0]["function"] == {
+        "name": "read_file",
+        "arguments": '{"path": "a.txt"}',
+    }
     assert body["messages"][3] == {"role": "tool", "tool_call_id": "c1", "content": "ERROR: missing"}
     assert body["tools"][0]["function"]["parameters"] == SPEC.input_schema
     assert body["tool_choice"] == "required"
@@ -70,12 +80,20 @@ async def test_request_translation(model: OpenAIModel, llm_server: FakeLLMServer
 async def test_tool_call_string_arguments(model: OpenAIModel, llm_server: FakeLLMServer) -> None:
     llm_server.push(tool("read_file", {"path": "a.txt"}, id="call_1"))
     r = await model.request(request())
-    assert r.stop_reason == "tool_use" and r.tool_calls == [ToolCall("call_1", "read_file", {"path": "a.txt"})]
+    assert r.stop_reason == "tool_use" and r.tool_calls == [
+        ToolCall("call_1", "read_file", {"path": "a.txt"})
+    ]
 
 
-async def test_arguments_as_object_missing_ids_and_empty(model: OpenAIModel, llm_server: FakeLLMServer) -> None:
-    llm_server.push(tools(ToolUse("read_file", {}, id=None, raw_arguments={"path": "b.txt"}),
-                          ToolUse("list_dir", {}, id=None, raw_arguments="")))
+async def test_arguments_as_object_missing_ids_and_empty(
+    model: OpenAIModel, llm_server: FakeLLMServer
+) -> None:
+    llm_server.push(
+        tools(
+            ToolUse("read_file", {}, id=None, raw_arguments={"path": "b.txt"}),
+            ToolUse("list_dir", {}, id=None, raw_arguments=""),
+        )
+    )
     r = await model.request(request())
     first, second = r.tool_calls
     assert first.arguments == {"path": "b.txt"} and second.arguments == {}
@@ -99,11 +117,18 @@ async def test_stream_text(model: OpenAIModel, llm_server: FakeLLMServer) -> Non
 
 
 async def test_stream_tool_calls(model: OpenAIModel, llm_server: FakeLLMServer) -> None:
-    llm_server.push(tools(ToolUse("read_file", {"path": "x/y.txt"}, id="c1"),
-                          ToolUse("list_dir", {}, id="c2", raw_arguments={"path": "."})))
+    llm_server.push(
+        tools(
+            ToolUse("read_file", {"path": "x/y.txt"}, id="c1"),
+            ToolUse("list_dir", {}, id="c2", raw_arguments={"path": "."}),
+        )
+    )
     events = [e async for e in model.stream(request())]
     calls = [e.call for e in events if isinstance(e, ToolCallDelta)]
-    assert calls == [ToolCall("c1", "read_file", {"path": "x/y.txt"}), ToolCall("c2", "list_dir", {"path": "."})]
+    assert calls == [
+        ToolCall("c1", "read_file", {"path": "x/y.txt"}),
+        ToolCall("c2", "list_dir", {"path": "."}),
+    ]
     done = events[-1]
     assert isinstance(done, StreamDone) and done.response.stop_reason == "tool_use"
     assert done.response.tool_calls == calls
@@ -136,7 +161,11 @@ def test_keys_and_local_servers(monkeypatch: pytest.MonkeyPatch) -> None:
     assert local.provider == "openai"
     ollama = resolve_model(ModelConfig(provider="ollama"))
     assert isinstance(ollama, OpenAIModel)
-    assert (ollama.provider, ollama.name, ollama.base_url) == ("ollama", "llama3.2", "http://localhost:11434/v1")
+    assert (ollama.provider, ollama.name, ollama.base_url) == (
+        "ollama",
+        "llama3.2",
+        "http://localhost:11434/v1",
+    )
     vllm = resolve_model(ModelConfig(provider="vllm", name="qwen"))
     assert isinstance(vllm, OpenAIModel) and vllm.base_url == "http://localhost:8000/v1"
     monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")

@@ -86,7 +86,10 @@ async def test_search_tool(tmp_path: Path) -> None:
 
     out = await tool.call({"query": "weather"}, ToolContext(workspace=tmp_path))
     listing = json.loads(out.content)
-    assert listing[0] == {"name": "weather.getForecast", "description": "Get the weather forecast for a city."}
+    assert listing[0] == {
+        "name": "weather.getForecast",
+        "description": "Get the weather forecast for a city.",
+    }
     assert found == [[item["name"] for item in listing]]
     assert "tool_search" not in names(search.search("search for tools"))
 

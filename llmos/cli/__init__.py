@@ -12,7 +12,15 @@ from typing import Annotated, Any
 
 import typer
 
-from llmos.cli._common import WorkspaceOpt, console, err_console, fail, open_runtime, run_async, workspace_path
+from llmos.cli._common import (
+    WorkspaceOpt,
+    console,
+    err_console,
+    fail,
+    open_runtime,
+    run_async,
+    workspace_path,
+)
 
 app = typer.Typer(
     name="llmos",
@@ -42,7 +50,9 @@ for _name, _module in [
 
 @app.callback()
 def _root(
-    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="More log output on stderr.")] = 0,
+    verbose: Annotated[
+        int, typer.Option("--verbose", "-v", count=True, help="More log output on stderr.")
+    ] = 0,
 ) -> None:
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
@@ -53,9 +63,13 @@ def run(
     goal: Annotated[str, typer.Argument(help="What you want done.")],
     workspace: WorkspaceOpt = None,
     mode: Annotated[str, typer.Option(help="auto | learner | follower | mixed | crystallized")] = "auto",
-    model: Annotated[str | None, typer.Option(help="Model spec: test, anthropic:NAME, openai:NAME, ollama:NAME")] = None,
+    model: Annotated[
+        str | None, typer.Option(help="Model spec: test, anthropic:NAME, openai:NAME, ollama:NAME")
+    ] = None,
     agent: Annotated[str | None, typer.Option(help="Markdown agent to run as.")] = None,
-    json_out: Annotated[bool, typer.Option("--json", help="Print exactly one JSON object on stdout.")] = False,
+    json_out: Annotated[
+        bool, typer.Option("--json", help="Print exactly one JSON object on stdout.")
+    ] = False,
     explain: Annotated[bool, typer.Option("--explain", help="Show why this mode was chosen.")] = False,
 ) -> None:
     """Run one goal."""
@@ -98,8 +112,12 @@ def budget(workspace: WorkspaceOpt = None, json_out: Annotated[bool, typer.Optio
 
     ws = workspace_path(workspace)
     ledger = Ledger(Database.for_workspace(ws), load_config(ws).budget)
-    data = {"balance": ledger.balance().to_dict(), "by_mode": ledger.spending("mode"),
-            "by_model": ledger.spending("model"), "by_agent": ledger.spending("agent")}
+    data = {
+        "balance": ledger.balance().to_dict(),
+        "by_mode": ledger.spending("mode"),
+        "by_model": ledger.spending("model"),
+        "by_agent": ledger.spending("agent"),
+    }
     if json_out:
         sys.stdout.write(json.dumps(data) + "\n")
     else:
@@ -142,7 +160,9 @@ def init(
 
 @app.command()
 def demo(
-    workspace: Annotated[Path | None, typer.Option(help="Workspace for the demo (default: a fresh temporary one).")] = None,
+    workspace: Annotated[
+        Path | None, typer.Option(help="Workspace for the demo (default: a fresh temporary one).")
+    ] = None,
 ) -> None:
     """The offline demo: real tool calls, traces, costs and learning, with the shipped test model."""
     from llmos.cli.demo import run_demo
@@ -153,8 +173,8 @@ def demo(
 @app.command()
 def serve(
     workspace: WorkspaceOpt = None,
-    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port (0: pick a free one).")] = 8765,
+    host: Annotated[str | None, typer.Option(help="Interface to listen on (default: [server] host).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port, 0 picks a free one (default: [server] port).")] = None,
     model: Annotated[str | None, typer.Option(help="Model spec.")] = None,
 ) -> None:
     """Serve the HTTP API (POST /v1/execute, GET /healthz, ...)."""

@@ -37,10 +37,13 @@ async def run_demo(workspace: Path | None) -> None:
         tmp = tempfile.TemporaryDirectory(prefix="llmos-demo-")
         workspace = Path(tmp.name)
     workspace.mkdir(parents=True, exist_ok=True)
-    console.print(Panel.fit(
-        "[bold]LLM OS offline demo[/bold]\nEverything is real — tools, SQLite traces, the budget ledger, the "
-        "security policy, replay — except the model, which is the shipped deterministic test model\n"
-        f"(priced like claude-sonnet-4-5). Workspace: {workspace}"))
+    console.print(
+        Panel.fit(
+            "[bold]LLM OS offline demo[/bold]\nEverything is real — tools, SQLite traces, the budget ledger, the "
+            "security policy, replay — except the model, which is the shipped deterministic test model\n"
+            f"(priced like claude-sonnet-4-5). Workspace: {workspace}"
+        )
+    )
     scripted = TestModel(script=currency_agent)
     try:
         async with LLMOS(workspace=workspace, model=scripted, tools=demo_tools(workspace)) as os:
@@ -59,12 +62,16 @@ async def _builtin_tools(os: Any, model: Any) -> None:
     r = await os.execute(goal, model=model, mode="learner")
     for c in r.tool_calls:
         console.print(f"  → [bold]{c['name']}[/bold] {json.dumps(c['arguments'])} = {c['result'][:80]}")
-    content = (os.workspace / "hello.txt").read_text() if (os.workspace / "hello.txt").exists() else "(missing)"
+    content = (
+        (os.workspace / "hello.txt").read_text() if (os.workspace / "hello.txt").exists() else "(missing)"
+    )
     console.print(f"  hello.txt now contains: [green]{content!r}[/green]")
     trace = os.traces.get(r.run_id)
-    console.print(f"  trace [bold]{r.run_id}[/bold] stored ({len(trace.tool_calls)} tool calls, "
-                  f"{trace.llm_calls} model calls) · cost ${r.cost_usd:.6f} charged to the ledger "
-                  f"(remaining ${os.ledger.balance().remaining_usd:.4f})")
+    console.print(
+        f"  trace [bold]{r.run_id}[/bold] stored ({len(trace.tool_calls)} tool calls, "
+        f"{trace.llm_calls} model calls) · cost ${r.cost_usd:.6f} charged to the ledger "
+        f"(remaining ${os.ledger.balance().remaining_usd:.4f})"
+    )
 
 
 async def _learning(os: Any) -> None:
@@ -79,17 +86,28 @@ async def _learning(os: Any) -> None:
             learner_cost = r.cost_usd
         colour = MODE_COLOURS.get(r.mode, "white")
         ok = "" if r.success else " [red](failed)[/red]"
-        table.add_row(str(i), goal, f"[{colour}]{r.mode}[/{colour}]{ok}", str(r.llm_calls),
-                      str(r.input_tokens + r.output_tokens), f"${r.cost_usd:.6f}",
-                      f"${r.saved_usd:.6f}" if r.saved_usd else "", f"{r.duration_s * 1000:.1f}")
+        table.add_row(
+            str(i),
+            goal,
+            f"[{colour}]{r.mode}[/{colour}]{ok}",
+            str(r.llm_calls),
+            str(r.input_tokens + r.output_tokens),
+            f"${r.cost_usd:.6f}",
+            f"${r.saved_usd:.6f}" if r.saved_usd else "",
+            f"{r.duration_s * 1000:.1f}",
+        )
     console.print(table)
     values = json.loads((os.workspace / "values.json").read_text())
-    console.print(f"  values.json holds {len(values)} saved conversions, e.g. trip_eur = {values.get('trip_eur')}")
+    console.print(
+        f"  values.json holds {len(values)} saved conversions, e.g. trip_eur = {values.get('trip_eur')}"
+    )
     plans = os.learning.plans()
     if plans:
         p = plans[0]
-        console.print(f"  learned plan [bold]{p.id}[/bold]: {getattr(p, 'skeleton_text', '')} "
-                      f"(support {getattr(p, 'support', '?')})")
+        console.print(
+            f"  learned plan [bold]{p.id}[/bold]: {getattr(p, 'skeleton_text', '')} "
+            f"(support {getattr(p, 'support', '?')})"
+        )
     if learner_cost:
         console.print(f"  a LEARNER run cost ${learner_cost:.6f}; replays cost $0 and no model call.")
 
@@ -103,8 +121,10 @@ async def _security(os: Any, model: Any) -> None:
     console.print(f"  run success: {r.success}")
     if os.sentience is not None:
         snap = os.sentience.snapshot()
-        console.print(f"  internal state after the violation: {json.dumps(snap.get('valence'))} "
-                      f"→ latent mode [bold]{snap.get('mode')}[/bold]")
+        console.print(
+            f"  internal state after the violation: {json.dumps(snap.get('valence'))} "
+            f"→ latent mode [bold]{snap.get('mode')}[/bold]"
+        )
 
 
 def _summary(os: Any) -> None:
@@ -115,8 +135,15 @@ def _summary(os: Any) -> None:
         table.add_column(col)
     for mode, m in s["by_mode"].items():
         colour = MODE_COLOURS.get(mode, "white")
-        table.add_row(f"[{colour}]{mode}[/{colour}]", str(m["runs"]), str(m["llm_calls"]), f"${m['cost_usd']:.6f}",
-                      f"${m['saved_usd']:.6f}")
+        table.add_row(
+            f"[{colour}]{mode}[/{colour}]",
+            str(m["runs"]),
+            str(m["llm_calls"]),
+            f"${m['cost_usd']:.6f}",
+            f"${m['saved_usd']:.6f}",
+        )
     console.print(table)
-    console.print(f"  total spent ${s['cost_usd']:.6f}, saved ≈ ${s['saved_usd']:.6f} "
-                  f"({s['saved_tokens']} tokens) by not calling the model again.")
+    console.print(
+        f"  total spent ${s['cost_usd']:.6f}, saved ≈ ${s['saved_usd']:.6f} "
+        f"({s['saved_tokens']} tokens) by not calling the model again."
+    )

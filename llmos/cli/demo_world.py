@@ -9,15 +9,25 @@ import re
 import uuid
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from llmos.models.base import ModelRequest, ModelResponse, TextBlock, ToolCall, ToolResult, Usage
 from llmos.tools.base import Tool, ToolContext, tool
 
-RATES = {"USD/EUR": 0.9231, "EUR/USD": 1.0833, "GBP/JPY": 191.42, "USD/CHF": 0.8812, "CAD/USD": 0.7304,
-         "EUR/GBP": 0.8571, "AUD/USD": 0.6612, "USD/INR": 83.12}
-GOAL_RE = re.compile(r"Convert (?P<amount>\d+(?:\.\d+)?) (?P<src>[A-Z]{3}) to (?P<dst>[A-Z]{3}) "
-                     r"and save it as '(?P<label>[^']+)'")
+RATES = {
+    "USD/EUR": 0.9231,
+    "EUR/USD": 1.0833,
+    "GBP/JPY": 191.42,
+    "USD/CHF": 0.8812,
+    "CAD/USD": 0.7304,
+    "EUR/GBP": 0.8571,
+    "AUD/USD": 0.6612,
+    "USD/INR": 83.12,
+}
+GOAL_RE = re.compile(
+    r"Convert (?P<amount>\d+(?:\.\d+)?) (?P<src>[A-Z]{3}) to (?P<dst>[A-Z]{3}) "
+    r"and save it as '(?P<label>[^']+)'"
+)
 
 
 def round_half_up(x: float, digits: int = 2) -> float:
@@ -87,13 +97,21 @@ def currency_agent(request: ModelRequest) -> ModelResponse:
         if step is not None and step[0] in names:
             content = [ToolCall("call_" + uuid.uuid4().hex[:10], step[0], step[1])]
         elif step is not None:
-            content = [ToolCall("call_" + uuid.uuid4().hex[:10], "tool_search", {"query": step[0]})] \
-                if "tool_search" in names else [TextBlock(f"I need the {step[0]} tool.")]
+            content = (
+                [ToolCall("call_" + uuid.uuid4().hex[:10], "tool_search", {"query": step[0]})]
+                if "tool_search" in names
+                else [TextBlock(f"I need the {step[0]} tool.")]
+            )
         else:
             v = results["save_value"]["value"]
-            content = [TextBlock(f"Done. {g['amount']} {g['src']} = {v} {g['dst']}, saved as '{g['label']}'.")]
-    usage = Usage(input_tokens=_tokens([request.system, [m.content for m in request.messages],
-                                        [t.input_schema for t in request.tools]]),
-                  output_tokens=_tokens([getattr(c, "arguments", None) or getattr(c, "text", "") for c in content]))
-    stop = "tool_use" if any(isinstance(c, ToolCall) for c in content) else "end_turn"
+            content = [
+                TextBlock(f"Done. {g['amount']} {g['src']} = {v} {g['dst']}, saved as '{g['label']}'.")
+            ]
+    usage = Usage(
+        input_tokens=_tokens(
+            [request.system, [m.content for m in request.messages], [t.input_schema for t in request.tools]]
+        ),
+        output_tokens=_tokens([getattr(c, "arguments", None) or getattr(c, "text", "") for c in content]),
+    )
+    stop: Literal["tool_use", "end_turn"] = "tool_use" if any(isinstance(c, ToolCall) for c in content) else "end_turn"
     return ModelResponse(content, stop, usage, "test")

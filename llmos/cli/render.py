@@ -29,7 +29,9 @@ def render_result(data: dict[str, Any], *, explain: bool = False) -> None:
             res = str(c.get("result", ""))
             res = res if len(res) < 160 else res[:157] + "…"
             style = "red" if c.get("is_error") else ""
-            table.add_row(str(i), c["name"], json.dumps(c.get("arguments"), ensure_ascii=False)[:120], res, style=style)
+            table.add_row(
+                str(i), c["name"], json.dumps(c.get("arguments"), ensure_ascii=False)[:120], res, style=style
+            )
         console.print(table)
     body = data.get("output") or ""
     if data.get("error"):
@@ -50,8 +52,10 @@ def render_budget(data: dict[str, Any]) -> None:
     b = data["balance"]
     total = "unlimited" if b["total_usd"] is None else f"${b['total_usd']:.2f}"
     remaining = "unlimited" if b["remaining_usd"] is None else f"${b['remaining_usd']:.6f}"
-    console.print(f"Budget {total} · spent ${b['spent_usd']:.6f} · reserved ${b['reserved_usd']:.6f} · "
-                  f"remaining {remaining}" + (f" · {b['unpriced_calls']} unpriced calls" if b["unpriced_calls"] else ""))
+    console.print(
+        f"Budget {total} · spent ${b['spent_usd']:.6f} · reserved ${b['reserved_usd']:.6f} · "
+        f"remaining {remaining}" + (f" · {b['unpriced_calls']} unpriced calls" if b["unpriced_calls"] else "")
+    )
     for key in ("by_mode", "by_model", "by_agent"):
         rows = data.get(key) or {}
         if not rows:
@@ -60,20 +64,42 @@ def render_budget(data: dict[str, Any]) -> None:
         for col in ("", "calls", "input tokens", "output tokens", "cost"):
             table.add_column(col)
         for k, v in rows.items():
-            table.add_row(k, str(v["calls"]), str(v["input_tokens"]), str(v["output_tokens"]), f"${v['cost_usd']:.6f}")
+            table.add_row(
+                k, str(v["calls"]), str(v["input_tokens"]), str(v["output_tokens"]), f"${v['cost_usd']:.6f}"
+            )
         console.print(table)
 
 
 def render_stats(data: dict[str, Any]) -> None:
-    table = Table(title=f"{data['runs']} runs · {data['success']} succeeded · spent ${data['cost_usd']:.6f} · "
-                        f"saved ≈ ${data['saved_usd']:.6f} ({data['saved_tokens']} tokens)")
-    for col in ("mode", "runs", "success", "model calls", "tokens in", "tokens out", "cost", "saved", "avg s"):
+    table = Table(
+        title=f"{data['runs']} runs · {data['success']} succeeded · spent ${data['cost_usd']:.6f} · "
+        f"saved ≈ ${data['saved_usd']:.6f} ({data['saved_tokens']} tokens)"
+    )
+    for col in (
+        "mode",
+        "runs",
+        "success",
+        "model calls",
+        "tokens in",
+        "tokens out",
+        "cost",
+        "saved",
+        "avg s",
+    ):
         table.add_column(col)
     for mode, m in data["by_mode"].items():
         colour = MODE_COLOURS.get(mode, "white")
-        table.add_row(f"[{colour}]{mode}[/{colour}]", str(m["runs"]), str(m["success"]), str(m["llm_calls"]),
-                      str(m["input_tokens"]), str(m["output_tokens"]), f"${m['cost_usd']:.6f}",
-                      f"${m['saved_usd']:.6f}", f"{m['avg_duration_s']:.3f}")
+        table.add_row(
+            f"[{colour}]{mode}[/{colour}]",
+            str(m["runs"]),
+            str(m["success"]),
+            str(m["llm_calls"]),
+            str(m["input_tokens"]),
+            str(m["output_tokens"]),
+            f"${m['cost_usd']:.6f}",
+            f"${m['saved_usd']:.6f}",
+            f"{m['avg_duration_s']:.3f}",
+        )
     console.print(table)
     b = data.get("budget")
     if b:

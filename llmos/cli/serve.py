@@ -9,9 +9,10 @@ if TYPE_CHECKING:
     from llmos.server.runner import Server
 
 
-def serve_command(workspace: Path | None, host: str, port: int, model: str | None) -> None:
+def serve_command(workspace: Path | None, host: str | None, port: int | None, model: str | None) -> None:
     """Run the server until SIGTERM/SIGINT; errors (bad config, port in use, an MCP server that
-    cannot start) become one clear line on stderr and exit status 2."""
+    cannot start) become one clear line on stderr and exit status 2. `host`/`port` None: the
+    `[server]` section of llmos.toml."""
     import typer
     from rich.console import Console
     from rich.markup import escape
@@ -22,12 +23,14 @@ def serve_command(workspace: Path | None, host: str, port: int, model: str | Non
     try:
         from llmos.server import serve
     except ModuleNotFoundError as e:  # fastapi / uvicorn are the `server` extra
+        if e.name not in ("fastapi", "uvicorn", "starlette"):
+            raise
         err.print(f"[red]error:[/red] {escape(str(e))}: install it with `pip install 'llmos[server]'`")
         raise typer.Exit(2) from None
 
     def ready(server: Server) -> None:
-        base = f"http://{_url_host(host)}:{server.port}"
-        where = escape(str(workspace or "."))
+        base = f"http://{_url_host(server.config.host)}:{server.port}"
+        where = escape(str(server.runtime.workspace))
         err.print(f"LLM OS serving {where} at {base}  (API docs: {base}/docs)", soft_wrap=True)
 
     try:
@@ -38,7 +41,7 @@ def serve_command(workspace: Path | None, host: str, port: int, model: str | Non
     err.print("LLM OS server stopped.")
 
 
-def _url_host(host: str) -> str:
-    if host in ("0.0.0.0", "::", ""):
+def _url_host(host: str | None) -> str:
+    if not host or host in ("0.0.0.0", "::"):
         return "127.0.0.1"
     return f"[{host}]" if ":" in host else host

@@ -43,8 +43,16 @@ def list_(
     for t in traces:
         when = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(t.started_at))
         status_txt = t.status + (" (rejected)" if t.rejected else "")
-        table.add_row(t.id, when, t.mode, status_txt, str(t.llm_calls), str(len(t.top_level_calls)),
-                      f"${t.cost_usd:.6f}", t.goal[:80])
+        table.add_row(
+            t.id,
+            when,
+            t.mode,
+            status_txt,
+            str(t.llm_calls),
+            str(len(t.top_level_calls)),
+            f"${t.cost_usd:.6f}",
+            t.goal[:80],
+        )
     console.print(table)
 
 

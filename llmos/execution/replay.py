@@ -26,7 +26,8 @@ from llmos.learning.trace import ToolCallRecord
 from llmos.models.base import ToolCall
 
 TRANSIENT_RE = re.compile(
-    r"temporar|unavailable|try again|retry|timed? ?out|timeout|\b429\b|\b503\b|\b502\b|rate.?limit|overloaded",
+    r"temporar|unavailable|try again|retry|timed? ?out|timeout|\b429\b|\b503\b|\b502\b|rate.?limit"
+    r"|overloaded",
     re.IGNORECASE,
 )
 
@@ -56,7 +57,7 @@ def goal_tokens(plan: Plan, decision: ModeDecision) -> list[Token]:
     return tokens
 
 
-class _Diverged(Exception):  # noqa: N818
+class _Diverged(Exception):
     def __init__(self, reason: str, step: int) -> None:
         super().__init__(reason)
         self.reason, self.step = reason, step
@@ -101,19 +102,29 @@ def _arguments(plan: Plan, i: int, env: ex.Env) -> dict[str, object]:
         try:
             value = coerce(ex.evaluate_all(leaf.cands, env), leaf.type)
         except ex.Disagree as e:
-            raise _Diverged(f"{step.name}.{ex.format_path(leaf.path)}: explanations disagree ({e})", i) from None
+            raise _Diverged(
+                f"{step.name}.{ex.format_path(leaf.path)}: explanations disagree ({e})", i
+            ) from None
         except (ex.Unavailable, ArithmeticError, ValueError, TypeError) as e:
             raise _Diverged(f"{step.name}.{ex.format_path(leaf.path)}: {e}", i) from None
         set_path(args, leaf.path, value)
-    return args  # type: ignore[no-any-return]
+    return args
 
 
-async def _retry(ctx: RunContext, call: ToolCall, rec: ToolCallRecord, retries: int, turn: int,
-                 records: list[ToolCallRecord]) -> ToolCallRecord:
+async def _retry(
+    ctx: RunContext,
+    call: ToolCall,
+    rec: ToolCallRecord,
+    retries: int,
+    turn: int,
+    records: list[ToolCallRecord],
+) -> ToolCallRecord:
     attempts = 0
     while is_transient(rec) and attempts < retries:
         attempts += 1
-        rec = await execute_tool_call(ctx, ToolCall("", call.name, dict(call.arguments)), source="replay", turn=turn)
+        rec = await execute_tool_call(
+            ctx, ToolCall("", call.name, dict(call.arguments)), source="replay", turn=turn
+        )
         records.append(rec)
     return rec
 
@@ -136,8 +147,11 @@ def _verify(plan: Plan, i: int, rec: ToolCallRecord, env: ex.Env) -> None:
         live = {path_key(p): v for p, v in ex.leaves(parsed)}
         for key, value in step.const_results.items():
             if key in live and not ex.same(live[key], value):
-                raise _Diverged(f"{step.name} returned {live[key]!r} at {key} where every supporting run saw "
-                                f"{value!r}, and a later argument is a constant that may depend on it", i)
+                raise _Diverged(
+                    f"{step.name} returned {live[key]!r} at {key} where every supporting run saw "
+                    f"{value!r}, and a later argument is a constant that may depend on it",
+                    i,
+                )
 
 
 def _answer(plan: Plan, env: ex.Env) -> str:

@@ -28,34 +28,34 @@ class ModelConfig(_Section):
     name: str = ""
     base_url: str | None = None
     api_key_env: str | None = None  # name of the env var holding the key (default per provider)
-    max_tokens: int = Field(4096, gt=0)
+    max_tokens: int = Field(default=4096, gt=0)
     temperature: float | None = None
-    timeout_s: float = Field(120.0, gt=0)
-    max_retries: int = Field(4, ge=0)
+    timeout_s: float = Field(default=120.0, gt=0)
+    max_retries: int = Field(default=4, ge=0)
     stream: bool = False  # the loop uses the streaming API when true
 
 
 class PriceConfig(_Section):
     input: float = Field(ge=0)  # USD per million tokens
     output: float = Field(ge=0)
-    cache_write: float | None = Field(None, ge=0)
-    cache_read: float | None = Field(None, ge=0)
+    cache_write: float | None = Field(default=None, ge=0)
+    cache_read: float | None = Field(default=None, ge=0)
 
 
 class BudgetConfig(_Section):
-    total_usd: float | None = Field(10.0, ge=0)  # None: no total budget
-    per_run_usd: float | None = Field(1.0, ge=0)  # None: no per-run cap
+    total_usd: float | None = Field(default=10.0, ge=0)  # None: no total budget
+    per_run_usd: float | None = Field(default=1.0, ge=0)  # None: no per-run cap
 
 
 class AgentConfig(_Section):
     default: str = "default"
-    max_turns: int = Field(20, gt=0)
+    max_turns: int = Field(default=20, gt=0)
 
 
 class ToolsConfig(_Section):
     builtin: bool = True
-    command_timeout_s: float = Field(60.0, gt=0)
-    output_limit: int = Field(20_000, gt=0)  # characters of a tool result the model sees
+    command_timeout_s: float = Field(default=60.0, gt=0)
+    output_limit: int = Field(default=20_000, gt=0)  # characters of a tool result the model sees
 
 
 class SecurityConfig(_Section):
@@ -72,7 +72,7 @@ class MCPServerConfig(_Section):
     env: dict[str, str] = Field(default_factory=dict)
     cwd: str | None = None
     url: str | None = None  # streamable HTTP instead of stdio
-    timeout_s: float = Field(60.0, gt=0)
+    timeout_s: float = Field(default=60.0, gt=0)
     enabled: bool = True
 
 
@@ -86,10 +86,10 @@ class HooksConfig(_Section):
 
 class LearningConfig(_Section):
     enabled: bool = True
-    follower_threshold: float = Field(0.92, ge=0, le=1)
-    mixed_threshold: float = Field(0.75, ge=0, le=1)
-    min_support: int = Field(2, ge=1)  # successful traces before a plan replays without a model
-    transient_retries: int = Field(1, ge=0)
+    follower_threshold: float = Field(default=0.92, ge=0, le=1)
+    mixed_threshold: float = Field(default=0.75, ge=0, le=1)
+    min_support: int = Field(default=2, ge=1)  # successful traces before a plan replays without a model
+    transient_retries: int = Field(default=1, ge=0)
     ignore_tools: list[str] = Field(default_factory=lambda: ["tool_search"])  # meta tools left out of plans
 
 
@@ -100,54 +100,54 @@ class SentienceConfig(_Section):
     setpoints: dict[str, float] = Field(default_factory=dict)
     sensitivity: dict[str, float] = Field(default_factory=dict)
     decay: dict[str, float] = Field(default_factory=dict)
-    energy_half_life_s: float = Field(1800.0, gt=0)
+    energy_half_life_s: float = Field(default=1800.0, gt=0)
     half_life_s: dict[str, float] = Field(default_factory=dict)  # idle recovery of other dimensions
     thresholds: dict[str, float] = Field(default_factory=dict)
     triggers: dict[str, dict[str, float]] = Field(default_factory=dict)
-    history_limit: int = Field(1000, gt=0)
+    history_limit: int = Field(default=1000, gt=0)
 
 
 class EvolutionConfig(_Section):
     crystallize: bool = True
-    min_uses: int = Field(5, ge=1)
-    min_success: float = Field(0.95, ge=0, le=1)
-    demote_after_failures: int = Field(2, ge=1)
+    min_uses: int = Field(default=5, ge=1)
+    min_success: float = Field(default=0.95, ge=0, le=1)
+    demote_after_failures: int = Field(default=2, ge=1)
     git: bool = True
 
 
 class SandboxConfig(_Section):
     backend: Literal["auto", "bwrap", "subprocess"] = "auto"
     allow_weak_fallback: bool = False
-    cpu_s: float = Field(5.0, gt=0)
-    memory_mb: int = Field(512, gt=0)
-    wall_s: float = Field(10.0, gt=0)
-    output_bytes: int = Field(1_000_000, gt=0)
-    max_processes: int = Field(64, gt=0)
-    scratch_mb: int = Field(64, gt=0)  # size of the sandbox's private writable tmpfs (its cwd and /tmp)
+    cpu_s: float = Field(default=5.0, gt=0)
+    memory_mb: int = Field(default=512, gt=0)
+    wall_s: float = Field(default=10.0, gt=0)
+    output_bytes: int = Field(default=1_000_000, gt=0)
+    max_processes: int = Field(default=64, gt=0)
+    scratch_mb: int = Field(default=64, gt=0)  # size of the sandbox's private writable tmpfs (its cwd and /tmp)
 
 
 class ServerConfig(_Section):
     host: str = "127.0.0.1"
-    port: int = Field(8765, ge=0, le=65535)
+    port: int = Field(default=8765, ge=0, le=65535)
 
 
 class Config(_Section):
     """The whole configuration of one workspace."""
 
     preset: Literal["development", "production", "testing"] = "development"
-    model: ModelConfig = Field(default_factory=ModelConfig)
+    model: ModelConfig = Field(default_factory=lambda: ModelConfig())
     pricing: dict[str, PriceConfig] = Field(default_factory=dict)
-    budget: BudgetConfig = Field(default_factory=BudgetConfig)
-    agent: AgentConfig = Field(default_factory=AgentConfig)
-    tools: ToolsConfig = Field(default_factory=ToolsConfig)
-    security: SecurityConfig = Field(default_factory=SecurityConfig)
-    mcp: MCPConfig = Field(default_factory=MCPConfig)
-    hooks: HooksConfig = Field(default_factory=HooksConfig)
-    learning: LearningConfig = Field(default_factory=LearningConfig)
-    sentience: SentienceConfig = Field(default_factory=SentienceConfig)
-    evolution: EvolutionConfig = Field(default_factory=EvolutionConfig)
-    sandbox: SandboxConfig = Field(default_factory=SandboxConfig)
-    server: ServerConfig = Field(default_factory=ServerConfig)
+    budget: BudgetConfig = Field(default_factory=lambda: BudgetConfig())
+    agent: AgentConfig = Field(default_factory=lambda: AgentConfig())
+    tools: ToolsConfig = Field(default_factory=lambda: ToolsConfig())
+    security: SecurityConfig = Field(default_factory=lambda: SecurityConfig())
+    mcp: MCPConfig = Field(default_factory=lambda: MCPConfig())
+    hooks: HooksConfig = Field(default_factory=lambda: HooksConfig())
+    learning: LearningConfig = Field(default_factory=lambda: LearningConfig())
+    sentience: SentienceConfig = Field(default_factory=lambda: SentienceConfig())
+    evolution: EvolutionConfig = Field(default_factory=lambda: EvolutionConfig())
+    sandbox: SandboxConfig = Field(default_factory=lambda: SandboxConfig())
+    server: ServerConfig = Field(default_factory=lambda: ServerConfig())
 
 
 PRESETS: dict[str, dict[str, Any]] = {
@@ -263,7 +263,9 @@ class ConfigBuilder:
         return self.set("budget", **values)
 
     def mcp_server(self, name: str, command: str, *args: str, **kw: Any) -> ConfigBuilder:
-        self._data = _merge(self._data, {"mcp": {"servers": {name: {"command": command, "args": list(args), **kw}}}})
+        self._data = _merge(
+            self._data, {"mcp": {"servers": {name: {"command": command, "args": list(args), **kw}}}}
+        )
         return self
 
     def build(self) -> Config:

@@ -79,7 +79,7 @@ class Ledger:
         row = conn.execute(
             "SELECT COALESCE(SUM(CASE WHEN status='charged' THEN cost_usd END), 0), "
             "COALESCE(SUM(CASE WHEN status='reserved' AND created_at > ? THEN reserved_usd END), 0) "
-            f"FROM ledger WHERE 1=1 {where}",  # noqa: S608
+            f"FROM ledger WHERE 1=1 {where}",
             (stale, *params),
         ).fetchone()
         return float(row[0]), float(row[1])
@@ -99,13 +99,21 @@ class Ledger:
         if by not in ("mode", "model", "agent"):
             raise ValueError(f"cannot group spending by {by!r}")
         col = "provider || ':' || model" if by == "model" else by
-        rows = self.db.connection().execute(
-            f"SELECT {col} k, COUNT(*) n, SUM(cost_usd) cost, SUM(input_tokens) tin, SUM(output_tokens) tout "  # noqa: S608
-            "FROM ledger WHERE status='charged' GROUP BY k ORDER BY cost DESC"
-        ).fetchall()
+        rows = (
+            self.db.connection()
+            .execute(
+                f"SELECT {col} k, COUNT(*) n, SUM(cost_usd) cost, SUM(input_tokens) tin, SUM(output_tokens) tout "
+                "FROM ledger WHERE status='charged' GROUP BY k ORDER BY cost DESC"
+            )
+            .fetchall()
+        )
         return {
-            r["k"] or "-": {"calls": r["n"], "cost_usd": round(r["cost"] or 0, 8), "input_tokens": r["tin"] or 0,
-                            "output_tokens": r["tout"] or 0}
+            r["k"] or "-": {
+                "calls": r["n"],
+                "cost_usd": round(r["cost"] or 0, 8),
+                "input_tokens": r["tin"] or 0,
+                "output_tokens": r["tout"] or 0,
+            }
             for r in rows
         }
 
@@ -160,14 +168,23 @@ class Ledger:
                 "cache_write_tokens=?, cache_read_tokens=?, settled_at=?, mode=COALESCE(NULLIF(?, ''), mode) "
                 "WHERE id=?",
                 (
-                    record.cost_usd or 0.0, int(record.cost_usd is None), record.input_tokens, record.output_tokens,
-                    record.cache_write_tokens, record.cache_read_tokens, time.time(), mode, reservation,
+                    record.cost_usd or 0.0,
+                    int(record.cost_usd is None),
+                    record.input_tokens,
+                    record.output_tokens,
+                    record.cache_write_tokens,
+                    record.cache_read_tokens,
+                    time.time(),
+                    mode,
+                    reservation,
                 ),
             )
 
     def release(self, reservation: int) -> None:
         with self.db.transaction() as conn:
-            conn.execute("UPDATE ledger SET status='released', settled_at=? WHERE id=?", (time.time(), reservation))
+            conn.execute(
+                "UPDATE ledger SET status='released', settled_at=? WHERE id=?", (time.time(), reservation)
+            )
 
 
 def worst_case_input_tokens(request: ModelRequest) -> int:
@@ -177,7 +194,9 @@ def worst_case_input_tokens(request: ModelRequest) -> int:
         "messages": [[asdict(b) for b in m.content] for m in request.messages],
         "tools": [asdict(t) for t in request.tools],
     }
-    return len(json.dumps(payload, ensure_ascii=False).encode()) + 64 * (len(request.messages) + len(request.tools) + 4)
+    return len(json.dumps(payload, ensure_ascii=False).encode()) + 64 * (
+        len(request.messages) + len(request.tools) + 4
+    )
 
 
 class BudgetHook(Hook):
@@ -191,10 +210,18 @@ class BudgetHook(Hook):
 
     async def pre_model_call(self, ctx: RunContext, request: ModelRequest) -> None:
         model = ctx.scratch["model"]
-        worst = self.pricing.worst_case(model.provider, model.name, worst_case_input_tokens(request), request.max_tokens)
+        worst = self.pricing.worst_case(
+            model.provider, model.name, worst_case_input_tokens(request), request.max_tokens
+        )
         cap = ctx.scratch.get("run_cap_usd")
         ctx.scratch["reservation"] = self.ledger.reserve(
-            ctx.run_id, model.provider, model.name, worst, run_cap_usd=cap, mode=ctx.trace.mode, agent=ctx.trace.agent
+            ctx.run_id,
+            model.provider,
+            model.name,
+            worst,
+            run_cap_usd=cap,
+            mode=ctx.trace.mode,
+            agent=ctx.trace.agent,
         )
 
     async def post_model_call(

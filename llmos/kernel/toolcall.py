@@ -92,8 +92,12 @@ async def execute_tool_call(
         )
         return ToolOutput(inner.result, inner.is_error)
 
-    tctx = ToolContext(workspace=ctx.workspace, run_id=ctx.run_id, call_tool=call_inner,
-                       extra={"config": ctx.config, "record_id": record.id})
+    tctx = ToolContext(
+        workspace=ctx.workspace,
+        run_id=ctx.run_id,
+        call_tool=call_inner,
+        extra={"config": ctx.config, "record_id": record.id},
+    )
     # the record goes into the trace before the call so inner calls appear after their parent
     ctx.trace.tool_calls.append(record)
     output = await tool.call(record.arguments, tctx)
@@ -115,7 +119,9 @@ async def execute_tool_calls(
     if len(calls) == 1:
         return [await execute_tool_call(ctx, calls[0], source=source, turn=turn)]
     start = len(ctx.trace.tool_calls)
-    records = list(await asyncio.gather(*(execute_tool_call(ctx, c, source=source, turn=turn) for c in calls)))
+    records = list(
+        await asyncio.gather(*(execute_tool_call(ctx, c, source=source, turn=turn) for c in calls))
+    )
     # concurrent calls may have entered the trace in any order: put them back in call order,
     # each followed by the inner calls it made
     segment = ctx.trace.tool_calls[start:]

@@ -10,6 +10,7 @@ Plans live in memory (indexed for fast matching) and in SQLite (derived data, re
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -50,8 +51,15 @@ class LearningEngine:
         self._seen = self.store.seen()
 
     # ---------------------------------------------------------------- selection
-    def select(self, goal: str, requested_mode: str = "auto", *, agent: str = "default",
-               policy: SelectionPolicy | None = None) -> ModeDecision:
+    def select(
+        self,
+        goal: str,
+        requested_mode: str = "auto",
+        *,
+        agent: str = "default",
+        policy: SelectionPolicy | object | None = None,
+    ) -> ModeDecision:
+        """The mode for this goal. `policy`: a SelectionPolicy or any object with its attributes."""
         if requested_mode not in MODES:
             raise UserError(f"unknown mode {requested_mode!r}: choose one of {', '.join(MODES)}")
         with self._lock:
@@ -104,14 +112,31 @@ class LearningEngine:
             plan.penalty /= 2
             why = "replay succeeded"
         changes.touch(plan)
-        if fell_back:  # what the model did after the replay stopped may reveal a branch
+        if fell_back:  # what the model did after the replay stopped refines the plan or reveals a branch
             ev = induction.normalise(trace, frozenset(self.config.ignore_tools))
+            if not isinstance(ev, str) and ev.seq == plan.seq:
+                refined, note = induction.refine(plan, ev)
+                if refined is not None:
+                    self._put(refined, changes)
+                    plan = refined
+                elif note.startswith("nothing explains"):
+                    self._mark(
+                        plan,
+                        plan.contradicted,
+                        f"run {trace.id} (a replay the model finished): {note}",
+                        changes,
+                    )
             if not isinstance(ev, str):
+                seq = _deduped_seq(ev)  # a model may repeat a look-up the replay already made
                 for p in self.index.bucket(ev.agent, len(ev.tokens)):
                     m = match(p, ev.tokens)
-                    if m is not None and not m.diff and p.seq != ev.seq:
-                        self._mark(p, p.branching, f"run {trace.id} (a replay that fell back) took "
-                                   f"{_seq_text(ev.seq)}", changes)
+                    if m is not None and not m.diff and p.seq != seq:
+                        self._mark(
+                            p,
+                            p.branching,
+                            f"run {trace.id} (a replay that fell back) took {_seq_text(seq)}",
+                            changes,
+                        )
         return ObserveReport(plan.id, plan.support, False, why)
 
     def _observe_support(self, trace: Trace, changes: Changes) -> ObserveReport:
@@ -131,8 +156,12 @@ class LearningEngine:
             assert m is not None
             if p.seq != seq:
                 if not m.diff:  # same skeleton, other tool sequence: a branch
-                    self._mark(p, p.branching, f"trace {ev.trace_id} took {_seq_text(seq)} "
-                               f"instead of {_seq_text(p.seq)}", changes)
+                    self._mark(
+                        p,
+                        p.branching,
+                        f"trace {ev.trace_id} took {_seq_text(seq)} instead of {_seq_text(p.seq)}",
+                        changes,
+                    )
                 continue
             candidates.append((len(m.diff), -p.support, p.id, p, m))
         candidates.sort(key=lambda c: c[:3])
@@ -160,8 +189,12 @@ class LearningEngine:
                 continue
             for texts in other.evidence_tokens:
                 if all(i in plan.slots or t.text == texts[i] for i, t in enumerate(plan.skeleton)):
-                    self._mark(plan, plan.branching, f"plan {other.id} took {_seq_text(other.seq)} "
-                               f"for the goal {' '.join(texts)!r}", changes)
+                    self._mark(
+                        plan,
+                        plan.branching,
+                        f"plan {other.id} took {_seq_text(other.seq)} for the goal {' '.join(texts)!r}",
+                        changes,
+                    )
                     break
 
     def _mark(self, plan: Plan, where: list[str], note: str, changes: Changes) -> None:
@@ -232,6 +265,17 @@ def is_replay_run(trace: Trace) -> bool:
     return trace.mode == "follower" or any(
         e.get("kind") == "fallback" and e.get("from_mode", "follower") == "follower" for e in trace.events
     )
+
+
+def _deduped_seq(ev: Evidence) -> tuple[tuple[str, ...], ...]:
+    seen: set[str] = set()
+    groups: dict[int, list[str]] = {}
+    for c in ev.calls:
+        key = json.dumps([c.name, c.arguments], sort_keys=True, default=str)
+        if key not in seen:
+            seen.add(key)
+            groups.setdefault(c.group, []).append(c.name)
+    return tuple(tuple(groups[g]) for g in sorted(groups))
 
 
 def _seq_text(seq: tuple[tuple[str, ...], ...]) -> str:

@@ -4,7 +4,7 @@ An explanation (a *candidate*) is a small hashable tuple, JSON-able as nested li
 
     ("const", json_text)                       the same value every time
     ("val", ref, transform)                    a goal token or an earlier result value, transformed
-    ("tmpl", (part, ...))                      a string template: ("lit", text) or ("val", ref, transform) parts
+    ("tmpl", (part, ...))                      a string template of ("lit", text) and ("val", ref, tf) parts
     ("arith", op, a, b, rounding)              arithmetic over numbers: op in + - * / id; operands are
                                                refs or ("k", constant); rounding None or (mode, digits)
 
@@ -39,11 +39,11 @@ MAX_LEAVES = 200
 MAX_OPERANDS = 24
 
 
-class Unavailable(Exception):  # noqa: N818 - a value the live run does not provide
+class Unavailable(Exception):
     """A candidate cannot be evaluated: a result path is missing, a type is wrong, a division by zero."""
 
 
-class Disagree(Exception):  # noqa: N818
+class Disagree(Exception):
     """Candidates that all fit the evidence give different live values: replay is not safe."""
 
 
@@ -139,9 +139,8 @@ def leaves(value: Any, path: Path = (), depth: int = 0) -> Iterator[tuple[Path, 
 
 def walk(value: Any, path: Path) -> Any:
     for p in path:
-        if isinstance(p, int) and isinstance(value, list) and 0 <= p < len(value):
-            value = value[p]
-        elif isinstance(p, str) and isinstance(value, dict) and p in value:
+        in_list = isinstance(p, int) and isinstance(value, list) and 0 <= p < len(value)
+        if in_list or (isinstance(p, str) and isinstance(value, dict) and p in value):
             value = value[p]
         else:
             raise Unavailable(f"result path {format_path(path)} is missing")
@@ -288,7 +287,7 @@ def _nice(c: float) -> float:
     return float(f"{c:.10g}")
 
 
-def _arith(value: float | int, env: Env, step: int) -> set[Cand]:
+def _arith(value: float | int, env: Env, step: int) -> set[Cand]:  # noqa: C901
     found: set[Cand] = set()
     ops = _operands(env, step)
 
@@ -332,7 +331,7 @@ def _bounded(text: str, start: int, end: int) -> bool:
     return not before.isalnum() and not after.isalnum()
 
 
-def _templates(value: str, env: Env, step: int) -> set[Cand]:
+def _templates(value: str, env: Env, step: int) -> set[Cand]:  # noqa: C901
     spans: dict[tuple[int, int], list[Cand]] = {}
     for ref, _tf, src in _string_sources(env, step):
         transforms: tuple[str, ...] = ("str",) if is_num(src) else TEMPLATE_TRANSFORMS
@@ -442,7 +441,7 @@ def describe_ref(ref: Cand, names: dict[int, str] | None = None, steps: list[str
 
 
 def describe(cand: Cand, names: dict[int, str] | None = None, steps: list[str] | None = None) -> str:
-    """A short human reading of a candidate: 'constant 5', '{city}', 'round({a} * get_rate.result.rate, 2)'."""
+    """A short human reading: 'constant 5', '{city}', 'round_half_up({a} * get_rate.result.rate, 2)'."""
     kind = cand[0]
     if kind == "const":
         return f"constant {cand[1]}"
@@ -456,7 +455,9 @@ def describe(cand: Cand, names: dict[int, str] | None = None, steps: list[str] |
                 out.append(part[1].replace("{", "{{").replace("}", "}}"))
             else:
                 inner = describe_ref(part[1], names, steps)
-                out.append(inner if part[2] == "id" else f"{part[2]}({inner})")
+                if part[1][0] == "res":
+                    inner = "{" + inner + "}"
+                out.append(inner if part[2] == "id" else "{" + f"{part[2]}({inner.strip('{}')})" + "}")
         return 'f"' + "".join(out) + '"'
     if kind == "arith":
         a = describe_ref(cand[2], names, steps)

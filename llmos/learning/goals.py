@@ -26,14 +26,75 @@ _NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
 
 # Conditional wording: a goal with one of these words may take a branch its evidence never showed.
 CONDITIONAL_WORDS = frozenset(
-    """if unless when whenever whether otherwise only case provided providing below above under over
-    less more fewer greater lower higher least most than exceeds exceed exceeding until else except
-    either""".split()
+    [
+        "if",
+        "unless",
+        "when",
+        "whenever",
+        "whether",
+        "otherwise",
+        "only",
+        "case",
+        "provided",
+        "providing",
+        "below",
+        "above",
+        "under",
+        "over",
+        "less",
+        "more",
+        "fewer",
+        "greater",
+        "lower",
+        "higher",
+        "least",
+        "most",
+        "than",
+        "exceeds",
+        "exceed",
+        "exceeding",
+        "until",
+        "else",
+        "except",
+        "either",
+    ]
 )
 
 STOPWORDS = frozenset(
-    """a an the to of in on at and or for with it its is be as by from into this that please then
-    my me i you your our we us""".split()
+    [
+        "a",
+        "an",
+        "the",
+        "to",
+        "of",
+        "in",
+        "on",
+        "at",
+        "and",
+        "or",
+        "for",
+        "with",
+        "it",
+        "its",
+        "is",
+        "be",
+        "as",
+        "by",
+        "from",
+        "into",
+        "this",
+        "that",
+        "please",
+        "then",
+        "my",
+        "me",
+        "i",
+        "you",
+        "your",
+        "our",
+        "we",
+        "us",
+    ]
 )
 
 
@@ -83,13 +144,17 @@ def shape(token: Token) -> str:
 
 def conditional_words(tokens: list[Token]) -> list[str]:
     """Conditional words in the goal's own wording (quoted text excluded)."""
-    return sorted({t.text.lower() for t in tokens if t.kind == "word" and t.text.lower() in CONDITIONAL_WORDS})
+    return sorted(
+        {t.text.lower() for t in tokens if t.kind == "word" and t.text.lower() in CONDITIONAL_WORDS}
+    )
 
 
 def content_words(tokens: list[Token]) -> frozenset[str]:
     """Lower-cased words for paraphrase similarity (stopwords, numbers and quoted text dropped)."""
     return frozenset(
-        t.text.lower() for t in tokens if t.kind == "word" and t.text.lower() not in STOPWORDS and len(t.text) > 1
+        t.text.lower()
+        for t in tokens
+        if t.kind == "word" and t.text.lower() not in STOPWORDS and len(t.text) > 1
     )
 
 

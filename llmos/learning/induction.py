@@ -1,10 +1,10 @@
 """Induction: a successful trace becomes evidence, and evidence becomes (or joins) a plan.
 
-    normalise(trace)      top-level calls, retried errors folded away, grouped by turn
-    new_plan(evidence)    every explanation of every argument leaf in this one trace
-    merge(plan, evidence) slots := slots ∪ differing positions; explanations filtered by the new
-                          trace; refused (with the reason) when an argument loses every explanation
-                          or a varying slot is used by nothing
+normalise(trace)      top-level calls, retried errors folded away, grouped by turn
+new_plan(evidence)    every explanation of every argument leaf in this one trace
+merge(plan, evidence) slots := slots ∪ differing positions; explanations filtered by the new
+                      trace; refused (with the reason) when an argument loses every explanation
+                      or a varying slot is used by nothing
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from typing import Any
 
 from llmos.learning import explain as ex
 from llmos.learning.goals import Token, shape, tokenize
-from llmos.learning.plans import Leaf, Plan, PlanStep, Slot, path_key, result_shape, value_type
+from llmos.learning.plans import Leaf, Plan, PlanStep, Slot, match, path_key, result_shape, value_type
 from llmos.learning.trace import ToolCallRecord, Trace
 
 MAX_SHAPES = 10
@@ -69,14 +69,27 @@ class Evidence:
         return tuple(t.text for t in self.tokens)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"trace_id": self.trace_id, "agent": self.agent, "goal": self.goal, "answer": self.answer,
-                "mode": self.mode, "at": self.at,
-                "calls": [[c.name, c.group, c.arguments, c.result] for c in self.calls]}
+        return {
+            "trace_id": self.trace_id,
+            "agent": self.agent,
+            "goal": self.goal,
+            "answer": self.answer,
+            "mode": self.mode,
+            "at": self.at,
+            "calls": [[c.name, c.group, c.arguments, c.result] for c in self.calls],
+        }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Evidence:
-        return cls(d["trace_id"], d["agent"], d["goal"], [Call(n, g, a, r) for n, g, a, r in d["calls"]],
-                   d.get("answer", ""), d.get("mode", "learner"), d.get("at", 0.0))
+        return cls(
+            d["trace_id"],
+            d["agent"],
+            d["goal"],
+            [Call(n, g, a, r) for n, g, a, r in d["calls"]],
+            d.get("answer", ""),
+            d.get("mode", "learner"),
+            d.get("at", 0.0),
+        )
 
 
 def support_problem(trace: Trace) -> str | None:
@@ -137,8 +150,15 @@ def _canon(arguments: dict[str, Any]) -> str:
 
 
 def _with_turn(rec: ToolCallRecord, turn: int) -> ToolCallRecord:
-    return ToolCallRecord(id=rec.id, name=rec.name, arguments=rec.arguments, result=rec.result,
-                          is_error=rec.is_error, turn=turn, source=rec.source)
+    return ToolCallRecord(
+        id=rec.id,
+        name=rec.name,
+        arguments=rec.arguments,
+        result=rec.result,
+        is_error=rec.is_error,
+        turn=turn,
+        source=rec.source,
+    )
 
 
 def arg_leaves(arguments: Any, path: ex.Path = ()) -> list[tuple[ex.Path, Any]]:
@@ -171,14 +191,20 @@ def new_plan(ev: Evidence) -> Plan:
                 continue  # no arguments at all
             leaves.append(Leaf(path, sorted(ex.generate(value, env, before), key=repr), value_type([value])))
         parsed = env.parsed[i]
-        steps.append(PlanStep(
-            name=call.name, group=call.group, arguments=call.arguments, leaves=leaves,
-            result_shapes=[result_shape(parsed)],
-            const_results={path_key(p): v for p, v in ex.leaves(parsed)},
-            echo_paths=sorted(echoes(call, parsed)),
-        ))
-    plan = Plan(id=plan_id_for(ev.agent, ev.trace_id), agent=ev.agent, skeleton=list(ev.tokens), slots={},
-                steps=steps)
+        steps.append(
+            PlanStep(
+                name=call.name,
+                group=call.group,
+                arguments=call.arguments,
+                leaves=leaves,
+                result_shapes=[result_shape(parsed)],
+                const_results={path_key(p): v for p, v in ex.leaves(parsed)},
+                echo_paths=sorted(echoes(call, parsed)),
+            )
+        )
+    plan = Plan(
+        id=plan_id_for(ev.agent, ev.trace_id), agent=ev.agent, skeleton=list(ev.tokens), slots={}, steps=steps
+    )
     _add_evidence(plan, ev)
     return plan
 
@@ -187,26 +213,10 @@ def merge(plan: Plan, ev: Evidence) -> tuple[Plan | None, str]:
     """The plan extended by this evidence, or (None, why not)."""
     if ev.seq != plan.seq or len(ev.tokens) != plan.ntokens:
         return None, "different tool sequence or goal length"
-    env = ev.env()
     merged = plan.copy()
-    for i, (step, call) in enumerate(zip(merged.steps, ev.calls, strict=True)):
-        values = dict(arg_leaves(call.arguments))
-        if set(values) - {()} != {lf.path for lf in step.leaves}:
-            return None, f"{step.name} was called with different argument names"
-        for leaf in step.leaves:
-            value = values[leaf.path]
-            leaf.cands = [c for c in leaf.cands if ex.fits(c, value, env)]
-            if not leaf.cands:
-                return None, f"nothing explains {step.name}.{ex.format_path(leaf.path)} in every trace"
-            leaf.type = _merge_type(leaf.type, value)
-        parsed = env.parsed[i]
-        shp = result_shape(parsed)
-        if shp not in step.result_shapes and len(step.result_shapes) < MAX_SHAPES:
-            step.result_shapes.append(shp)
-        live = {path_key(p): v for p, v in ex.leaves(parsed)}
-        step.const_results = {k: v for k, v in step.const_results.items() if k in live and ex.same(live[k], v)}
-        step.arguments = call.arguments
-        step.echo_paths = sorted(set(step.echo_paths) & echoes(call, parsed))
+    problem = _filter(merged, ev)
+    if problem:
+        return None, problem
     for pos, (a, b) in enumerate(zip(merged.skeleton, ev.tokens, strict=True)):
         if pos not in merged.slots and a.key() != b.key():
             merged.slots[pos] = Slot(pos, "", [shape(a)], [a.text])
@@ -214,9 +224,49 @@ def merge(plan: Plan, ev: Evidence) -> tuple[Plan | None, str]:
     unused = sorted(set(merged.slots) - used)
     if unused:
         return None, "goal words vary but no argument uses them: " + ", ".join(
-            repr(ev.tokens[p].text) for p in unused)
+            repr(ev.tokens[p].text) for p in unused
+        )
     _add_evidence(merged, ev)
     return merged, "merged"
+
+
+def refine(plan: Plan, ev: Evidence) -> tuple[Plan | None, str]:
+    """The plan with explanations the evidence rules out dropped, its support unchanged (for runs that
+    are not independent: a replay the model finished). (None, why) when nothing explains an argument."""
+    if ev.seq != plan.seq or len(ev.tokens) != plan.ntokens:
+        return None, "different tool sequence or goal length"
+    m = match(plan, ev.tokens)
+    if m is None or not m.full:
+        return None, "the goal does not match the plan's skeleton"
+    refined = plan.copy()
+    problem = _filter(refined, ev)
+    return (None, problem) if problem else (refined, "refined")
+
+
+def _filter(merged: Plan, ev: Evidence) -> str:
+    """Keep the explanations that also fit this evidence (in place); the problem, if any."""
+    env = ev.env()
+    for i, (step, call) in enumerate(zip(merged.steps, ev.calls, strict=True)):
+        values = dict(arg_leaves(call.arguments))
+        if set(values) - {()} != {lf.path for lf in step.leaves}:
+            return f"{step.name} was called with different argument names"
+        for leaf in step.leaves:
+            value = values[leaf.path]
+            leaf.cands = [c for c in leaf.cands if ex.fits(c, value, env)]
+            if not leaf.cands:
+                return f"nothing explains {step.name}.{ex.format_path(leaf.path)} in every trace"
+            leaf.type = _merge_type(leaf.type, value)
+        parsed = env.parsed[i]
+        shp = result_shape(parsed)
+        if shp not in step.result_shapes and len(step.result_shapes) < MAX_SHAPES:
+            step.result_shapes.append(shp)
+        live = {path_key(p): v for p, v in ex.leaves(parsed)}
+        step.const_results = {
+            k: v for k, v in step.const_results.items() if k in live and ex.same(live[k], v)
+        }
+        step.arguments = call.arguments
+        step.echo_paths = sorted(set(step.echo_paths) & echoes(call, parsed))
+    return ""
 
 
 def _merge_type(kind: str, value: Any) -> str:
@@ -244,8 +294,15 @@ def _add_evidence(plan: Plan, ev: Evidence) -> None:
     plan.answer = answer_template(ev, set(plan.slots))
     plan.example = {
         "goal": ev.goal,
-        "calls": [{"name": c.name, "group": c.group, "arguments": c.arguments,
-                   "result": c.result[:EXAMPLE_RESULT_CHARS]} for c in ev.calls],
+        "calls": [
+            {
+                "name": c.name,
+                "group": c.group,
+                "arguments": c.arguments,
+                "result": c.result[:EXAMPLE_RESULT_CHARS],
+            }
+            for c in ev.calls
+        ],
         "answer": ev.answer[:EXAMPLE_RESULT_CHARS],
     }
     plan.updated_at = time.time()
@@ -259,7 +316,9 @@ def _name_slots(plan: Plan) -> None:
             for leaf in step.leaves:
                 if name:
                     break
-                direct = any(c[0] == "val" and c[1] == ("tok", pos) and c[2] in ("id", "num") for c in leaf.cands)
+                direct = any(
+                    c[0] == "val" and c[1] == ("tok", pos) and c[2] in ("id", "num") for c in leaf.cands
+                )
                 if direct and leaf.path and isinstance(leaf.path[-1], str):
                     name = leaf.path[-1]
         name = name or f"word{pos}"

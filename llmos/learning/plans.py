@@ -48,7 +48,9 @@ class PlanStep:
     leaves: list[Leaf]
     result_shapes: list[Any] = field(default_factory=list)
     const_results: dict[str, Any] = field(default_factory=dict)  # json(path) -> value equal in all evidence
-    echo_paths: list[str] = field(default_factory=list)  # result paths that repeat one of the call's arguments
+    echo_paths: list[str] = field(
+        default_factory=list
+    )  # result paths that repeat one of the call's arguments
 
 
 @dataclass
@@ -120,7 +122,9 @@ class Plan:
         used = self.essential_results()
         for i, step in enumerate(self.steps):
             if step.group != last_group and i not in used:
-                out.append(f"the result of step {i} ({step.name}) feeds no later argument: it may decide a branch")
+                out.append(
+                    f"the result of step {i} ({step.name}) feeds no later argument: it may decide a branch"
+                )
         return out
 
     def essential_results(self) -> set[int]:
@@ -130,8 +134,10 @@ class Plan:
             for leaf in step.leaves:
                 for c in leaf.cands:
                     for r in ex.refs(c):
-                        if r[0] == "res" and r[1] < len(self.steps) and (
-                            path_key(r[2]) not in self.steps[r[1]].echo_paths
+                        if (
+                            r[0] == "res"
+                            and r[1] < len(self.steps)
+                            and (path_key(r[2]) not in self.steps[r[1]].echo_paths)
                         ):
                             used.add(r[1])
         return used
@@ -140,7 +146,10 @@ class Plan:
         """Whether a step after `step` has an argument that depends on neither slots nor results."""
         for s in self.steps[step + 1 :]:
             for leaf in s.leaves:
-                if all(not ex.uses_results(c) and not (ex.token_positions(c) & self.slots.keys()) for c in leaf.cands):
+                if all(
+                    not ex.uses_results(c) and not (ex.token_positions(c) & self.slots.keys())
+                    for c in leaf.cands
+                ):
                     return True
         return False
 
@@ -149,14 +158,16 @@ class Plan:
         out = []
         for i, step in enumerate(self.steps):
             for leaf in step.leaves:
-                out.append({
-                    "step": i,
-                    "tool": step.name,
-                    "argument": ex.format_path(leaf.path),
-                    "type": leaf.type,
-                    "explanations": [ex.describe(c, names, steps) for c in _ranked(leaf.cands)][:6],
-                    "ambiguous": len(leaf.cands) > 1,
-                })
+                out.append(
+                    {
+                        "step": i,
+                        "tool": step.name,
+                        "argument": ex.format_path(leaf.path),
+                        "type": leaf.type,
+                        "explanations": [ex.describe(c, names, steps) for c in _ranked(leaf.cands)][:6],
+                        "ambiguous": len(leaf.cands) > 1,
+                    }
+                )
         return out
 
     def describe(self) -> dict[str, Any]:
@@ -164,8 +175,10 @@ class Plan:
             "id": self.id,
             "agent": self.agent,
             "skeleton": self.skeleton_text(),
-            "slots": [{"name": s.name, "position": p, "shapes": s.shapes, "values": s.values[:5]}
-                      for p, s in sorted(self.slots.items())],
+            "slots": [
+                {"name": s.name, "position": p, "shapes": s.shapes, "values": s.values[:5]}
+                for p, s in sorted(self.slots.items())
+            ],
             "steps": [{"tool": s.name, "group": s.group} for s in self.steps],
             "support": self.support,
             "uses": self.uses,
@@ -189,7 +202,9 @@ class Plan:
                     "name": s.name,
                     "group": s.group,
                     "arguments": s.arguments,
-                    "leaves": [[list(lf.path), [ex.to_json(c) for c in lf.cands], lf.type] for lf in s.leaves],
+                    "leaves": [
+                        [list(lf.path), [ex.to_json(c) for c in lf.cands], lf.type] for lf in s.leaves
+                    ],
                     "result_shapes": s.result_shapes,
                     "const_results": s.const_results,
                     "echo_paths": s.echo_paths,
@@ -312,7 +327,7 @@ def coerce(value: Any, kind: str) -> Any:
     """A computed value in the type the recorded arguments had; Unavailable when it cannot be."""
     if kind == "int":
         if ex.is_num(value) and abs(value - round(value)) < 1e-9:
-            return int(round(value))
+            return round(value)
         raise ex.Unavailable(f"expected an integer, computed {value!r}")
     if kind == "float":
         if ex.is_num(value):

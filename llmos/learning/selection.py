@@ -31,9 +31,27 @@ class SelectionPolicy:
     allow_mixed: bool = True
     require_well_supported: bool = False
 
+    min_support_delta: int = 0  # >= 0: more independent traces before FOLLOWER
+
     def __post_init__(self) -> None:
-        if self.follower_threshold_delta < 0 or self.mixed_threshold_delta < 0:
+        if self.follower_threshold_delta < 0 or self.mixed_threshold_delta < 0 or self.min_support_delta < 0:
             raise ValueError("SelectionPolicy deltas must be >= 0 (a policy can only tighten)")
+
+    @classmethod
+    def of(cls, policy: object | None) -> SelectionPolicy:
+        """A SelectionPolicy from any object with these attributes (e.g. sentience's Policy).
+        Negative deltas are ignored: a policy may tighten the thresholds, never loosen them."""
+        if policy is None:
+            return cls()
+        if isinstance(policy, SelectionPolicy):
+            return policy
+        return cls(
+            follower_threshold_delta=max(0.0, float(getattr(policy, "follower_threshold_delta", 0.0))),
+            mixed_threshold_delta=max(0.0, float(getattr(policy, "mixed_threshold_delta", 0.0))),
+            allow_mixed=bool(getattr(policy, "allow_mixed", True)),
+            require_well_supported=bool(getattr(policy, "require_well_supported", False)),
+            min_support_delta=max(0, int(getattr(policy, "min_support_delta", 0))),
+        )
 
 
 @dataclass
@@ -127,8 +145,9 @@ def _evidence(plan: Plan, cfg: LearningConfig) -> dict[str, Any]:
     }
 
 
-def _follower_blockers(full: list[Match], cond: list[str], cfg: LearningConfig,
-                       policy: SelectionPolicy) -> list[str]:
+def _follower_blockers(
+    full: list[Match], cond: list[str], cfg: LearningConfig, policy: SelectionPolicy
+) -> list[str]:
     if not full:
         return ["no learned plan matches this goal's skeleton"]
     if len(full) > 1:
@@ -146,24 +165,38 @@ def _follower_blockers(full: list[Match], cond: list[str], cfg: LearningConfig,
     return out
 
 
-def select(index: PlanIndex, goal: str, cfg: LearningConfig, requested: str = "auto", agent: str = "default",
-           policy: SelectionPolicy | None = None) -> tuple[ModeDecision, list[str]]:
+def select(
+    index: PlanIndex,
+    goal: str,
+    cfg: LearningConfig,
+    requested: str = "auto",
+    agent: str = "default",
+    policy: object | None = None,
+) -> tuple[ModeDecision, list[str]]:
     """The decision, and (for forced modes that cannot run) the blockers. Never raises."""
-    policy = policy or SelectionPolicy()
+    policy = SelectionPolicy.of(policy)
+    if policy.min_support_delta:
+        cfg = cfg.model_copy(update={"min_support": cfg.min_support + policy.min_support_delta})
     tokens = tokenize(goal)
     f_thr = min(1.0, cfg.follower_threshold + policy.follower_threshold_delta)
     m_thr = min(1.0, cfg.mixed_threshold + policy.mixed_threshold_delta)
     reason: dict[str, Any] = {
         "requested": requested,
         "thresholds": {"follower": round(f_thr, 4), "mixed": round(m_thr, 4), "min_support": cfg.min_support},
-        "policy": {"follower_threshold_delta": policy.follower_threshold_delta,
-                   "mixed_threshold_delta": policy.mixed_threshold_delta,
-                   "allow_mixed": policy.allow_mixed, "require_well_supported": policy.require_well_supported},
+        "policy": {
+            "follower_threshold_delta": policy.follower_threshold_delta,
+            "mixed_threshold_delta": policy.mixed_threshold_delta,
+            "allow_mixed": policy.allow_mixed,
+            "require_well_supported": policy.require_well_supported,
+        },
     }
     decision = ModeDecision("learner", 0.0, reason=reason, goal=goal)
     if requested in ("learner", "crystallized"):
-        reason["why"] = "learner forced" if requested == "learner" else (
-            "crystallized tools are not available yet: running the model")
+        reason["why"] = (
+            "learner forced"
+            if requested == "learner"
+            else ("crystallized tools are not available yet: running the model")
+        )
         decision.confidence = 1.0
         return decision, []
 
@@ -181,18 +214,27 @@ def select(index: PlanIndex, goal: str, cfg: LearningConfig, requested: str = "a
         blockers.append(f"confidence {f_conf} < follower threshold {round(f_thr, 4)}")
     if not blockers:
         plan = full[0].plan
-        decision.mode, decision.confidence, decision.plan_id, decision.plan = "follower", f_conf, plan.id, plan
+        decision.mode, decision.confidence, decision.plan_id, decision.plan = (
+            "follower",
+            f_conf,
+            plan.id,
+            plan,
+        )
         decision.slots = slot_values(plan, tokens)
-        reason["why"] = (f"plan {plan.id} matches the skeleton '{plan.skeleton_text()}' with support "
-                         f"{plan.support} and confidence {f_conf} >= {round(f_thr, 4)}")
+        reason["why"] = (
+            f"plan {plan.id} matches the skeleton '{plan.skeleton_text()}' with support "
+            f"{plan.support} and confidence {f_conf} >= {round(f_thr, 4)}"
+        )
         return decision, []
     reason["why_not_follower"] = blockers
     if requested == "follower":
         return decision, blockers
 
     related = _related(index, agent, tokens, matches, full)
-    reason["related"] = [{"plan": p.id, "kind": kind, "score": score, "goal": p.example.get("goal", "")}
-                         for score, kind, p in related[:3]]
+    reason["related"] = [
+        {"plan": p.id, "kind": kind, "score": score, "goal": p.example.get("goal", "")}
+        for score, kind, p in related[:3]
+    ]
     best = related[0] if related else None
     if best is not None and policy.allow_mixed and (best[0] >= m_thr or requested == "mixed"):
         score, kind, plan = best
@@ -216,8 +258,9 @@ def select(index: PlanIndex, goal: str, cfg: LearningConfig, requested: str = "a
     return decision, []
 
 
-def _related(index: PlanIndex, agent: str, tokens: list[Token], matches: list[Match],
-             full: list[Match]) -> list[tuple[float, str, Plan]]:
+def _related(
+    index: PlanIndex, agent: str, tokens: list[Token], matches: list[Match], full: list[Match]
+) -> list[tuple[float, str, Plan]]:
     out: dict[str, tuple[float, str, Plan]] = {}
     for m in full:
         out[m.plan.id] = (0.95 if not m.plan.unsafe_reasons() else 0.9, "same skeleton", m.plan)

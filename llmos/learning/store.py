@@ -82,15 +82,19 @@ class PlanStore:
         if not ids:
             return []
         marks = ",".join("?" * len(ids))
-        rows = self.db.connection().execute(
-            f"SELECT data FROM learning_evidence WHERE plan_id IN ({marks}) ORDER BY n", ids
-        ).fetchall()
+        rows = (
+            self.db.connection()
+            .execute(f"SELECT data FROM learning_evidence WHERE plan_id IN ({marks}) ORDER BY n", ids)
+            .fetchall()
+        )
         return [Evidence.from_dict(json.loads(r["data"])) for r in rows]
 
     def plan_of_trace(self, trace_id: str) -> str | None:
-        row = self.db.connection().execute(
-            "SELECT plan_id FROM learning_evidence WHERE trace_id = ?", (trace_id,)
-        ).fetchone()
+        row = (
+            self.db.connection()
+            .execute("SELECT plan_id FROM learning_evidence WHERE trace_id = ?", (trace_id,))
+            .fetchone()
+        )
         return None if row is None else str(row["plan_id"])
 
     def write(self, changes: Changes) -> None:
@@ -102,15 +106,28 @@ class PlanStore:
                 conn.executemany(
                     "INSERT OR REPLACE INTO learning_plans (id, agent, ntokens, support, updated_at, data) "
                     "VALUES (?,?,?,?,?,?)",
-                    [(p.id, p.agent, p.ntokens, p.support, p.updated_at, json.dumps(p.to_dict(), default=str))
-                     for p in changes.plans.values()],
+                    [
+                        (
+                            p.id,
+                            p.agent,
+                            p.ntokens,
+                            p.support,
+                            p.updated_at,
+                            json.dumps(p.to_dict(), default=str),
+                        )
+                        for p in changes.plans.values()
+                    ],
                 )
                 conn.executemany(
-                    "DELETE FROM learning_evidence WHERE trace_id = ?", [(t,) for t in changes.dropped_evidence]
+                    "DELETE FROM learning_evidence WHERE trace_id = ?",
+                    [(t,) for t in changes.dropped_evidence],
                 )
                 conn.executemany(
                     "INSERT OR REPLACE INTO learning_evidence (trace_id, plan_id, data) VALUES (?,?,?)",
-                    [(ev.trace_id, pid, json.dumps(ev.to_dict(), default=str)) for ev, pid in changes.evidence],
+                    [
+                        (ev.trace_id, pid, json.dumps(ev.to_dict(), default=str))
+                        for ev, pid in changes.evidence
+                    ],
                 )
                 conn.executemany(
                     "UPDATE learning_evidence SET plan_id = ? WHERE trace_id = ?",

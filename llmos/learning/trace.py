@@ -60,7 +60,12 @@ class ToolCallRecord:
 
     def public(self) -> dict[str, Any]:
         """The form in the result JSON contract."""
-        return {"name": self.name, "arguments": self.arguments, "result": self.result, "is_error": self.is_error}
+        return {
+            "name": self.name,
+            "arguments": self.arguments,
+            "result": self.result,
+            "is_error": self.is_error,
+        }
 
 
 @dataclass
@@ -168,7 +173,14 @@ class Trace:
             f"- **Format version:** {self.format_version}",
         ]
         if self.mode_reason:
-            lines += ["", "## Why this mode", "", "```json", json.dumps(self.mode_reason, indent=2, default=str), "```"]
+            lines += [
+                "",
+                "## Why this mode",
+                "",
+                "```json",
+                json.dumps(self.mode_reason, indent=2, default=str),
+                "```",
+            ]
         if self.tool_calls:
             lines += ["", "## Tool calls", ""]
             for i, c in enumerate(self.tool_calls, 1):
@@ -178,7 +190,13 @@ class Trace:
                 lines.append(f"   - arguments: `{json.dumps(c.arguments, ensure_ascii=False)}`")
                 lines.append(f"   - result: `{_clip(c.result)}` ({c.duration_s * 1000:.1f} ms)")
         if self.model_calls:
-            lines += ["", "## Model calls", "", "| # | model | in | out | cache w | cache r | cost |", "|---|---|---|---|---|---|---|"]
+            lines += [
+                "",
+                "## Model calls",
+                "",
+                "| # | model | in | out | cache w | cache r | cost |",
+                "|---|---|---|---|---|---|---|",
+            ]
             for i, m in enumerate(self.model_calls, 1):
                 cost = "unpriced" if m.cost_usd is None else f"${m.cost_usd:.6f}"
                 lines.append(
@@ -187,7 +205,10 @@ class Trace:
                 )
         if self.events:
             lines += ["", "## Events", ""]
-            lines += [f"- {e.get('kind')}: {json.dumps({k: v for k, v in e.items() if k not in ('kind', 'at')}, default=str)}" for e in self.events]
+            lines += [
+                f"- {e.get('kind')}: {json.dumps({k: v for k, v in e.items() if k not in ('kind', 'at')}, default=str)}"
+                for e in self.events
+            ]
         lines += ["", "## Answer", "", self.output or "_(none)_"]
         if self.error:
             lines += ["", "## Error", "", self.error]

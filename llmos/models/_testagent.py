@@ -108,8 +108,11 @@ def _builtin_clause(clause: str, tools: list[ToolSpec], last_file: str | None) -
         return "read_file", {"path": path}
     if find_tool(tools, "grep") and g.quoted and re.search(r"\b(search|grep|look for|occurrences?)\b", low):
         args: dict[str, Any] = {"pattern": g.quoted[0]}
+        where = DIR_AFTER.search(QUOTED.sub(" ", clause))
         if path:
             args["path"] = path
+        elif where and where.group(1).rstrip(".").lower() not in WORKSPACE_WORDS:
+            args["path"] = where.group(1).rstrip(".")
         return "grep", args
     if find_tool(tools, "glob") and re.search(r"\b(find|locate|glob)\b", low):
         pattern = next((q for q in g.quoted if "*" in q), None)

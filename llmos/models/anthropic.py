@@ -77,7 +77,9 @@ class AnthropicModel:
         self._sdk: Any = anthropic
         # The SDK warns (DeprecationWarning) on every call to a model it lists as deprecated. The model is
         # the user's explicit choice, and under `-W error` the warning would fail every call: silence it.
-        warnings.filterwarnings("ignore", message=r"The model '[^']*' is deprecated", category=DeprecationWarning)
+        warnings.filterwarnings(
+            "ignore", message=r"The model '[^']*' is deprecated", category=DeprecationWarning
+        )
         self.name = name or DEFAULT_MODEL
         self._api_key, self._auth_token = _credentials(api_key, api_key_env)
         self.base_url = base_url or os.environ.get(BASE_URL_ENV) or None

@@ -42,8 +42,8 @@ class Price:
         return cls(
             input,
             output,
-            input * CACHE_WRITE_FACTOR if cache_write is None else cache_write,
-            input * CACHE_READ_FACTOR if cache_read is None else cache_read,
+            round(input * CACHE_WRITE_FACTOR, 10) if cache_write is None else cache_write,
+            round(input * CACHE_READ_FACTOR, 10) if cache_read is None else cache_read,
         )
 
     def cost(self, usage: Usage) -> float:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import asyncio
 import functools
 import inspect
-import json
 import time
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
@@ -19,22 +18,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import anyio.to_thread
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, StreamingResponse
-from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Receive, Scope, Send
+from fastapi.responses import StreamingResponse
 
+from llmos import __version__
 from llmos._log import logger
-from llmos.exceptions import (
-    AgentError,
-    BudgetExceeded,
-    LLMOSError,
-    ModelError,
-    ModeUnavailable,
-    RunCancelled,
-    UserError,
-)
-from llmos.server import schemas, sse
+from llmos.exceptions import LLMOSError
+from llmos.server import errors, schemas, sse
+from llmos.server.errors import JSON, error, status_for
 
 if TYPE_CHECKING:
     from llmos.result import RunResult
@@ -42,101 +32,6 @@ if TYPE_CHECKING:
 
 KEEPALIVE_S = 15.0  # a comment frame this often keeps proxies from closing a quiet stream
 FIRST_EVENT_WAIT_S = 2.0  # how long a stream waits for the run to start before sending headers
-
-
-class JSON(JSONResponse):
-    """JSON that tolerates values the stdlib cannot encode (paths, datetimes): they become strings."""
-
-    def render(self, content: Any) -> bytes:
-        return json.dumps(content, ensure_ascii=False, separators=(",", ":"), default=str).encode("utf-8")
-
-
-def error(status: int, message: str, **extra: Any) -> JSON:
-    return JSON({"error": message, **extra}, status_code=status)
-
-
-def status_for(exc: LLMOSError) -> int:
-    """The HTTP status of an LLM OS exception that escaped a request."""
-    if isinstance(exc, ModeUnavailable):
-        return 422
-    if isinstance(exc, AgentError):
-        return 404
-    if isinstance(exc, UserError):
-        return 400
-    if isinstance(exc, BudgetExceeded):
-        return 402
-    if isinstance(exc, RunCancelled):
-        return 409
-    if isinstance(exc, ModelError):
-        return 502
-    return 500
-
-
-# ---------------------------------------------------------------- error handling
-
-
-def _describe(err: dict[str, Any]) -> str:
-    loc = [str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path")]
-    where = ".".join(loc)
-    if err.get("type") == "extra_forbidden":
-        return f"{where}: unknown field"
-    if err.get("type") == "json_invalid":
-        return f"the request body is not valid JSON ({err.get('msg', '')})"
-    msg = str(err.get("msg", "invalid"))
-    return f"{where}: {msg}" if where else msg
-
-
-async def _on_validation_error(request: Request, exc: Exception) -> JSON:
-    assert isinstance(exc, RequestValidationError)
-    errors = [dict(e) for e in exc.errors()]
-    for e in errors:
-        e.pop("input", None)  # never echo request data back (it may be large or sensitive)
-        e.pop("ctx", None)
-        e.pop("url", None)
-    message = "invalid request: " + "; ".join(_describe(e) for e in errors)
-    return JSON({"error": message, "detail": errors}, status_code=422)
-
-
-async def _on_http_error(request: Request, exc: Exception) -> JSON:
-    assert isinstance(exc, StarletteHTTPException)
-    return JSON({"error": str(exc.detail)}, status_code=exc.status_code, headers=exc.headers)
-
-
-async def _on_llmos_error(request: Request, exc: Exception) -> JSON:
-    assert isinstance(exc, LLMOSError)
-    status = status_for(exc)
-    if status >= 500:
-        logger.error("%s %s failed: %s", request.method, request.url.path, type(exc).__name__)
-    return error(status, str(exc) or type(exc).__name__)
-
-
-class CatchAll:
-    """Turns an unexpected exception into a 500 JSON answer (when nothing was sent yet) and logs it,
-    so one failing request never takes the server down nor leaks a traceback to the client."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        started = False
-
-        async def tracking_send(message: Any) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-            await send(message)
-
-        try:
-            await self.app(scope, receive, tracking_send)
-        except Exception as exc:
-            logger.error("unexpected error in %s %s", scope.get("method"), scope.get("path"), exc_info=exc)
-            if started:
-                return
-            response = error(500, f"internal error: {type(exc).__name__}: {exc}")
-            await response(scope, receive, send)
 
 
 # ---------------------------------------------------------------- helpers
@@ -228,15 +123,14 @@ async def healthz(request: Request) -> JSON:
     runtime = state.llmos
     body: dict[str, Any] = {
         "ok": True,
-        "version": _version(),
+        "version": __version__,
         "workspace": str(getattr(runtime, "workspace", "")),
         "uptime_s": round(time.monotonic() - state.started_at, 3),
     }
     model = getattr(runtime, "model", None)
     if model is not None:
         body["model"] = f"{getattr(model, 'provider', '?')}:{getattr(model, 'name', '?')}"
-    mcp = getattr(runtime, "_mcp", None)
-    body["mcp_servers"] = mcp.status() if mcp is not None and callable(getattr(mcp, "status", None)) else {}
+    body["mcp_servers"] = {}
     health = getattr(runtime, "health", None)
     if callable(health):
         extra = health()
@@ -395,15 +289,6 @@ async def feedback(body: schemas.FeedbackRequest, runtime: Runtime) -> JSON:
     return JSON({"ok": True, "run_id": trace.id, "rating": body.rating})
 
 
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("llmos")
-    except PackageNotFoundError:
-        return "0.1.0"
-
-
 # ---------------------------------------------------------------- the app
 
 
@@ -430,19 +315,16 @@ def create_app(runtime: LLMOS, *, manage_lifecycle: bool = True) -> FastAPI:
 
     app = FastAPI(
         title="LLM OS",
-        version=_version(),
+        version=__version__,
         description="Run goals with LLM agents that learn from their past runs.",
         lifespan=lifespan,
     )
     app.state.llmos = runtime
     app.state.started = False
     app.state.started_at = time.monotonic()
-    app.add_exception_handler(RequestValidationError, _on_validation_error)
-    app.add_exception_handler(StarletteHTTPException, _on_http_error)
-    app.add_exception_handler(LLMOSError, _on_llmos_error)
-    app.add_middleware(CatchAll)
+    errors.install(app)
     app.include_router(router)
     return app
 
 
-__all__ = ["JSON", "create_app", "status_for"]
+__all__ = ["create_app", "router"]

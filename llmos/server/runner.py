@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+import socket
 from collections.abc import Callable, Generator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -59,6 +60,10 @@ class Server(uvicorn.Server):
     """uvicorn's server; signals are handled by `serve_runtime` for the whole life of the process
     (including the runtime's start and close), and a signal ends it with status 0, not by re-raising."""
 
+    def __init__(self, config: uvicorn.Config, runtime: LLMOS) -> None:
+        super().__init__(config)
+        self.runtime = runtime
+
     @contextlib.contextmanager
     def capture_signals(self) -> Generator[None, None, None]:
         yield
@@ -96,7 +101,7 @@ def make_server(
         timeout_graceful_shutdown=graceful_timeout_s,
         server_header=False,
     )
-    return Server(config)
+    return Server(config, runtime)
 
 
 async def serve_runtime(
@@ -107,8 +112,10 @@ async def serve_runtime(
     on_ready: Callable[[Server], None] | None = None,
     **server_kwargs: Any,
 ) -> None:
-    """Start `runtime`, serve it on host:port until SIGTERM/SIGINT (or `server.should_exit`), close it."""
+    """Start `runtime`, serve it on host:port until SIGTERM/SIGINT (or `server.should_exit`), close it.
+    The socket is bound first, so a port in use fails at once, before any MCP server starts."""
     server = make_server(runtime, host, port, **server_kwargs)
+    sock = bind(host, port)
     main = asyncio.current_task()
     loop = asyncio.get_running_loop()
     serving = False
@@ -134,7 +141,7 @@ async def serve_runtime(
             serving = True
             ready = asyncio.ensure_future(_notify_ready(server, on_ready)) if on_ready else None
             try:
-                await server.serve()
+                await server.serve(sockets=[sock])
             except SystemExit as exc:  # uvicorn exits this way when it cannot bind or start
                 raise UserError(f"cannot serve on {host}:{port}: see the log above") from exc
             finally:
@@ -147,8 +154,21 @@ async def serve_runtime(
             raise
         logger.info("stopped before the server started")
     finally:
+        sock.close()
         for sig in installed:
             loop.remove_signal_handler(sig)
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on host:port (port 0: a free one); UserError naming the address if not."""
+    try:
+        infos = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+        family = infos[0][0]
+        sock = socket.create_server(infos[0][4][:2], family=family, backlog=2048)
+    except OSError as e:
+        raise UserError(f"cannot listen on {host}:{port}: {e.strerror or e}") from None
+    sock.setblocking(False)
+    return sock
 
 
 async def _notify_ready(server: Server, on_ready: Callable[[Server], None]) -> None:
@@ -161,21 +181,24 @@ async def _notify_ready(server: Server, on_ready: Callable[[Server], None]) -> N
 
 def serve(
     workspace: Path | str | None,
-    host: str = "127.0.0.1",
-    port: int = 8765,
+    host: str | None = None,
+    port: int | None = None,
     *,
     log_level: str = "info",
     access_log: bool = True,
     on_ready: Callable[[Server], None] | None = None,
     **runtime_kwargs: Any,
 ) -> None:
-    """Serve the workspace's runtime over HTTP until SIGTERM/SIGINT. `runtime_kwargs` go to `LLMOS`
-    (config, model, preset...); `on_ready(server)` is called once the socket listens (`server.port`).
-    Blocks; returns normally after a clean shutdown; LLM OS errors (bad config, MCP server that
-    cannot start, port in use) propagate with their message."""
+    """Serve the workspace's runtime over HTTP until SIGTERM/SIGINT. `host`/`port` default to the
+    `[server]` section of llmos.toml; `runtime_kwargs` go to `LLMOS` (config, model, preset...);
+    `on_ready(server)` is called once the socket listens (`server.port`). Blocks; returns normally
+    after a clean shutdown; LLM OS errors (bad config, an MCP server that cannot start, port in use)
+    propagate with their message."""
     from llmos.runtime import LLMOS
 
     runtime = LLMOS(workspace=Path(workspace) if workspace is not None else None, **runtime_kwargs)
+    host = runtime.config.server.host if host is None else host
+    port = runtime.config.server.port if port is None else port
 
     def announce(server: Server) -> None:
         logger.info("LLM OS serving %s on http://%s:%s", runtime.workspace, host, server.port)

@@ -50,10 +50,24 @@ class TraceStore:
     def save(self, trace: Trace) -> None:
         data = trace.to_json(indent=None)
         row = (
-            trace.id, trace.goal, trace.agent, trace.mode, trace.status, int(trace.success), int(trace.rejected),
-            trace.plan_id, trace.llm_calls, trace.input_tokens, trace.output_tokens, trace.cost_usd,
-            float(trace.metadata.get("saved_usd") or 0.0), int(trace.metadata.get("saved_tokens") or 0),
-            trace.started_at, trace.ended_at, trace.format_version, data,
+            trace.id,
+            trace.goal,
+            trace.agent,
+            trace.mode,
+            trace.status,
+            int(trace.success),
+            int(trace.rejected),
+            trace.plan_id,
+            trace.llm_calls,
+            trace.input_tokens,
+            trace.output_tokens,
+            trace.cost_usd,
+            float(trace.metadata.get("saved_usd") or 0.0),
+            int(trace.metadata.get("saved_tokens") or 0),
+            trace.started_at,
+            trace.ended_at,
+            trace.format_version,
+            data,
         )
         try:
             with self.db.transaction() as conn:
@@ -70,9 +84,11 @@ class TraceStore:
         row = self.db.connection().execute("SELECT data FROM runs WHERE id = ?", (run_id,)).fetchone()
         if row is None:
             # allow unambiguous prefixes, like git
-            rows = self.db.connection().execute(
-                "SELECT data FROM runs WHERE id LIKE ? LIMIT 2", (run_id.replace("%", "") + "%",)
-            ).fetchall()
+            rows = (
+                self.db.connection()
+                .execute("SELECT data FROM runs WHERE id LIKE ? LIMIT 2", (run_id.replace("%", "") + "%",))
+                .fetchall()
+            )
             if len(rows) != 1:
                 return None
             row = rows[0]
@@ -94,10 +110,14 @@ class TraceStore:
         agent: str | None = None,
     ) -> builtins.list[Trace]:
         where, params = self._filters(status=status, mode=mode, agent=agent)
-        rows = self.db.connection().execute(
-            f"SELECT data FROM runs {where} ORDER BY started_at DESC LIMIT ? OFFSET ?",  # noqa: S608
-            (*params, limit, offset),
-        ).fetchall()
+        rows = (
+            self.db.connection()
+            .execute(
+                f"SELECT data FROM runs {where} ORDER BY started_at DESC LIMIT ? OFFSET ?",
+                (*params, limit, offset),
+            )
+            .fetchall()
+        )
         return [Trace.from_dict(json.loads(r["data"])) for r in rows]
 
     def recent(self, limit: int = 200) -> builtins.list[Trace]:
@@ -140,10 +160,15 @@ class TraceStore:
             "AVG(ended_at - started_at) avg_s FROM runs GROUP BY mode ORDER BY mode"
         ):
             by_mode[r["mode"]] = {
-                "runs": r["n"], "success": r["ok"] or 0, "llm_calls": r["calls"] or 0,
-                "input_tokens": r["tin"] or 0, "output_tokens": r["tout"] or 0,
-                "cost_usd": round(r["cost"] or 0.0, 6), "saved_usd": round(r["saved"] or 0.0, 6),
-                "saved_tokens": r["saved_tok"] or 0, "avg_duration_s": round(r["avg_s"] or 0.0, 4),
+                "runs": r["n"],
+                "success": r["ok"] or 0,
+                "llm_calls": r["calls"] or 0,
+                "input_tokens": r["tin"] or 0,
+                "output_tokens": r["tout"] or 0,
+                "cost_usd": round(r["cost"] or 0.0, 6),
+                "saved_usd": round(r["saved"] or 0.0, 6),
+                "saved_tokens": r["saved_tok"] or 0,
+                "avg_duration_s": round(r["avg_s"] or 0.0, 4),
             }
         by_agent = {
             r["agent"]: {"runs": r["n"], "cost_usd": round(r["cost"] or 0.0, 6)}

@@ -49,8 +49,10 @@ def text(s: str, **usage: int) -> Reply:
     return Reply(text=s, usage=usage)
 
 
-def tool(name: str, args: dict[str, Any], *, id: str | None = "auto", raw: Any = None, **usage: int) -> Reply:
-    return Reply(tool_calls=[ToolUse(name, args, id, raw)], usage=usage)
+def tool(
+    name: str, args: dict[str, Any], *, id: str | None = "auto", raw_arguments: Any = None, **usage: int
+) -> Reply:
+    return Reply(tool_calls=[ToolUse(name, args, id, raw_arguments)], usage=usage)
 
 
 def tools(*calls: ToolUse, text: str | None = None) -> Reply:
@@ -127,10 +129,14 @@ class _Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         path = self.path.split("?")[0].rstrip("/")
         body = json.loads(raw or b"{}")
-        self.server.requests.append(Recorded(path, {k.lower(): v for k, v in self.headers.items()}, body, raw))
+        self.server.requests.append(
+            Recorded(path, {k.lower(): v for k, v in self.headers.items()}, body, raw)
+        )
         auth = self.headers.get("x-api-key") or self.headers.get("authorization", "").removeprefix("Bearer ")
         if not auth:
-            return self._json(401, {"type": "error", "error": {"type": "authentication_error", "message": "no key"}})
+            return self._json(
+                401, {"type": "error", "error": {"type": "authentication_error", "message": "no key"}}
+            )
         reply = self.server.next_reply()
         if reply.status != 200:
             return self._json(reply.status, reply.body, reply.headers)
@@ -156,31 +162,75 @@ class _Handler(BaseHTTPRequestHandler):
             **reply.usage,
         }
         stop = reply.stop_reason or ("tool_use" if reply.tool_calls else "end_turn")
-        msg = {"id": _new_id("msg_"), "type": "message", "role": "assistant", "model": body.get("model"),
-               "content": content, "stop_reason": stop, "stop_sequence": None, "usage": usage}
+        msg = {
+            "id": _new_id("msg_"),
+            "type": "message",
+            "role": "assistant",
+            "model": body.get("model"),
+            "content": content,
+            "stop_reason": stop,
+            "stop_sequence": None,
+            "usage": usage,
+        }
         if not body.get("stream"):
             return self._json(200, msg)
         start = {**msg, "content": [], "stop_reason": None, "usage": {**usage, "output_tokens": 1}}
-        events: list[tuple[str, dict[str, Any]]] = [("message_start", {"type": "message_start", "message": start}),
-                                                    ("ping", {"type": "ping"})]
+        events: list[tuple[str, dict[str, Any]]] = [
+            ("message_start", {"type": "message_start", "message": start}),
+            ("ping", {"type": "ping"}),
+        ]
         for i, block in enumerate(content):
             if block["type"] == "text":
-                events.append(("content_block_start", {"type": "content_block_start", "index": i,
-                                                       "content_block": {"type": "text", "text": ""}}))
+                events.append(
+                    (
+                        "content_block_start",
+                        {
+                            "type": "content_block_start",
+                            "index": i,
+                            "content_block": {"type": "text", "text": ""},
+                        },
+                    )
+                )
                 for part in _chunks(block["text"]):
-                    events.append(("content_block_delta", {"type": "content_block_delta", "index": i,
-                                                           "delta": {"type": "text_delta", "text": part}}))
+                    events.append(
+                        (
+                            "content_block_delta",
+                            {
+                                "type": "content_block_delta",
+                                "index": i,
+                                "delta": {"type": "text_delta", "text": part},
+                            },
+                        )
+                    )
             else:
-                events.append(("content_block_start", {"type": "content_block_start", "index": i,
-                                                       "content_block": {**block, "input": {}}}))
+                events.append(
+                    (
+                        "content_block_start",
+                        {"type": "content_block_start", "index": i, "content_block": {**block, "input": {}}},
+                    )
+                )
                 for part in _chunks(json.dumps(block["input"])):
-                    events.append(("content_block_delta", {"type": "content_block_delta", "index": i,
-                                                           "delta": {"type": "input_json_delta",
-                                                                     "partial_json": part}}))
+                    events.append(
+                        (
+                            "content_block_delta",
+                            {
+                                "type": "content_block_delta",
+                                "index": i,
+                                "delta": {"type": "input_json_delta", "partial_json": part},
+                            },
+                        )
+                    )
             events.append(("content_block_stop", {"type": "content_block_stop", "index": i}))
-        events.append(("message_delta", {"type": "message_delta",
-                                         "delta": {"stop_reason": stop, "stop_sequence": None},
-                                         "usage": {"output_tokens": usage["output_tokens"]}}))
+        events.append(
+            (
+                "message_delta",
+                {
+                    "type": "message_delta",
+                    "delta": {"stop_reason": stop, "stop_sequence": None},
+                    "usage": {"output_tokens": usage["output_tokens"]},
+                },
+            )
+        )
         events.append(("message_stop", {"type": "message_stop"}))
         self._sse(f"event: {name}\ndata: {json.dumps(data)}\n\n" for name, data in events)
 
@@ -188,8 +238,13 @@ class _Handler(BaseHTTPRequestHandler):
     def _openai(self, body: dict[str, Any], raw: bytes, reply: Reply) -> None:
         calls = []
         for c in reply.tool_calls:
-            call: dict[str, Any] = {"type": "function", "function": {
-                "name": c.name, "arguments": json.dumps(c.input) if c.raw_arguments is None else c.raw_arguments}}
+            call: dict[str, Any] = {
+                "type": "function",
+                "function": {
+                    "name": c.name,
+                    "arguments": json.dumps(c.input) if c.raw_arguments is None else c.raw_arguments,
+                },
+            }
             if c.id is not None:
                 call["id"] = c.id if c.id != "auto" else _new_id("call_")
             calls.append(call)
@@ -199,15 +254,25 @@ class _Handler(BaseHTTPRequestHandler):
         cached = reply.usage.get("cached_tokens", 0)
         prompt = reply.usage.get("prompt_tokens", _tokens(len(raw)))
         completion = reply.usage.get("completion_tokens", _tokens(len(json.dumps(message))))
-        usage: dict[str, Any] = {"prompt_tokens": prompt, "completion_tokens": completion,
-                                 "total_tokens": prompt + completion}
+        usage: dict[str, Any] = {
+            "prompt_tokens": prompt,
+            "completion_tokens": completion,
+            "total_tokens": prompt + completion,
+        }
         if cached:
             usage["prompt_tokens_details"] = {"cached_tokens": cached}
         finish = reply.stop_reason or ("tool_calls" if calls else "stop")
         base = {"id": _new_id("chatcmpl-"), "created": 1700000000, "model": body.get("model")}
         if not body.get("stream"):
-            return self._json(200, {**base, "object": "chat.completion", "usage": usage,
-                                    "choices": [{"index": 0, "message": message, "finish_reason": finish}]})
+            return self._json(
+                200,
+                {
+                    **base,
+                    "object": "chat.completion",
+                    "usage": usage,
+                    "choices": [{"index": 0, "message": message, "finish_reason": finish}],
+                },
+            )
         base["object"] = "chat.completion.chunk"
 
         def chunk(delta: dict[str, Any], finish_reason: str | None = None) -> dict[str, Any]:
@@ -218,7 +283,11 @@ class _Handler(BaseHTTPRequestHandler):
             out.append(chunk({"content": part}))
         for i, c in enumerate(calls):
             args = c["function"]["arguments"]
-            head: dict[str, Any] = {"index": i, "type": "function", "function": {"name": c["function"]["name"]}}
+            head: dict[str, Any] = {
+                "index": i,
+                "type": "function",
+                "function": {"name": c["function"]["name"]},
+            }
             if "id" in c:
                 head["id"] = c["id"]
             if isinstance(args, str):

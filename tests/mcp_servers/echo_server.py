@@ -1,6 +1,6 @@
 """A small MCP stdio server for the tests of llmos.tools.mcp (mcp 2.x `MCPServer`).
 
-    python echo_server.py [--name NAME] [--fail-start]
+    python echo_server.py [--name NAME] [--fail-start] [--http PORT]
 
 Tools: add(a, b), echo(text), fail(message) (raises ToolError), crash(message) (raises ValueError),
 slow(seconds), pid() and spawn_child() (starts a long-lived grandchild process and returns its pid,
@@ -73,12 +73,17 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--name", default="echo")
     ap.add_argument("--fail-start", action="store_true")
+    ap.add_argument("--http", type=int, metavar="PORT", help="serve streamable HTTP on 127.0.0.1:PORT/mcp")
     a = ap.parse_args()
     logging.basicConfig(level=logging.CRITICAL, stream=sys.stderr, force=True)
     if a.fail_start:
         sys.stderr.write("echo_server: refusing to start (--fail-start)\n")
         sys.exit(3)
-    build(a.name).run("stdio")  # type: ignore[attr-defined]
+    server = build(a.name)
+    if a.http:
+        server.run("streamable-http", host="127.0.0.1", port=a.http)  # type: ignore[attr-defined]
+    else:
+        server.run("stdio")  # type: ignore[attr-defined]
 
 
 if __name__ == "__main__":

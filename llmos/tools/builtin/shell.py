@@ -121,6 +121,8 @@ def shell_tools(env: Env) -> list[Tool]:
         except asyncio.CancelledError:
             _kill_group(proc.pid)
             readers.cancel()
+            with contextlib.suppress(BaseException):  # reap it, so its transport closes cleanly
+                await asyncio.shield(_wait_exit(proc, DRAIN_TIMEOUT_S))
             raise
         _kill_group(proc.pid)  # on timeout, and whatever the command left running in its group
         note = ""

@@ -1,0 +1,172 @@
+"""Learning-layer micro benchmark: plan matching at scale, and replay overhead per step.
+
+    PYTHONPATH=. .venv/bin/python bench/learning_bench.py [--traces 100000 --skeletons 1000]
+
+1. Stores N traces over K goal skeletons through the real observe path (`observe_many`, one
+   transaction per batch: the same induction as one-by-one observe) in a fresh SQLite workspace.
+2. Mode-selection latency: `select()` on fresh goals of known skeletons, near-misses and unknown
+   goals; prints p50 / p99 (targets: p50 <= 5 ms, p99 <= 20 ms).
+3. Replay overhead per step, excluding tool time: FOLLOWER replays of a 3-step plan through
+   `execute_tool_calls` with a trivial registry tool and an empty hook chain (target <= 1 ms).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from llmos.execution.replay import replay
+from llmos.kernel.config import Config, LearningConfig
+from llmos.kernel.context import RunContext
+from llmos.kernel.hooks import HookChain
+from llmos.learning.engine import LearningEngine
+from llmos.learning.trace import ToolCallRecord, Trace
+from llmos.storage.db import Database
+from llmos.tools.base import Tool, ToolContext, ToolOutput
+from llmos.tools.registry import ToolRegistry
+
+VERBS = ["Add", "Ship", "Move", "Book", "Count", "Order", "Send", "Load", "Pack", "Tag"]
+NOUNS = ["units", "boxes", "crates", "pallets", "cases", "bags", "rolls", "kits", "sets", "packs"]
+FILLERS = ["now", "please", "today", "quickly", "first", "again"]
+
+
+def skeleton(k: int) -> str:
+    extra = " ".join(FILLERS[: k % 4])
+    return f"{VERBS[k % 10]} {{qty}} {NOUNS[(k // 10) % 10]} of {{sku}} to depot{k // 100} {{wh}} {extra}".strip()
+
+
+def make_trace(k: int, rng: random.Random) -> Trace:
+    qty, sku, wh = rng.randint(2, 90), f"SKU-{rng.randint(10, 99)}", f"{rng.choice('ABCDE')}{rng.randint(1, 9)}"
+    old = rng.randint(0, 500)
+    t = Trace(goal=skeleton(k).format(qty=qty, sku=sku, wh=wh))
+    t.tool_calls = [
+        ToolCallRecord("a", f"get_{k}", {"sku": sku, "warehouse": wh},
+                       json.dumps({"sku": sku, "warehouse": wh, "quantity": old}), turn=1),
+        ToolCallRecord("b", f"set_{k}", {"sku": sku, "warehouse": wh, "quantity": old + qty},
+                       json.dumps({"ok": True, "quantity": old + qty}), turn=2),
+    ]
+    t.finish("success", f"Done: {old} -> {old + qty}")
+    return t
+
+
+def pct(values: list[float], p: float) -> float:
+    values = sorted(values)
+    return values[min(len(values) - 1, int(p / 100 * len(values)))]
+
+
+def store_traces(engine: LearningEngine, n: int, k: int, batch: int) -> float:
+    rng = random.Random(1)
+    started = time.perf_counter()
+    done = 0
+    while done < n:
+        traces = [make_trace((done + i) % k, rng) for i in range(min(batch, n - done))]
+        engine.observe_many(traces)
+        done += len(traces)
+    return time.perf_counter() - started
+
+
+def selection_latency(engine: LearningEngine, k: int, samples: int) -> dict[str, Any]:
+    rng = random.Random(2)
+    times: list[float] = []
+    modes: dict[str, int] = {}
+    for i in range(samples):
+        kind = i % 3
+        goal = skeleton(rng.randrange(k)).format(qty=rng.randint(2, 90), sku=f"SKU-{rng.randint(10, 99)}",
+                                                 wh=f"{rng.choice('ABCDE')}{rng.randint(1, 9)}")
+        if kind == 1:  # near-miss: one skeleton word changed
+            goal = goal.replace(" of ", " off ", 1)
+        elif kind == 2:  # unknown goal
+            goal = f"Summarise the {rng.choice(NOUNS)} report for {rng.choice(VERBS)} {i}"
+        t0 = time.perf_counter()
+        d = engine.select(goal)
+        times.append((time.perf_counter() - t0) * 1000)
+        modes[d.mode] = modes.get(d.mode, 0) + 1
+    return {"p50_ms": round(pct(times, 50), 3), "p99_ms": round(pct(times, 99), 3), "modes": modes}
+
+
+def trivial_registry() -> ToolRegistry:
+    reg = ToolRegistry()
+
+    async def lookup(args: dict[str, Any], ctx: ToolContext) -> ToolOutput:
+        return ToolOutput(json.dumps({"value": len(str(args.get("key", ""))), "key": args.get("key")}))
+
+    async def store(args: dict[str, Any], ctx: ToolContext) -> ToolOutput:
+        return ToolOutput(json.dumps({"ok": True}))
+
+    async def double(args: dict[str, Any], ctx: ToolContext) -> ToolOutput:
+        return ToolOutput(json.dumps({"doubled": args["x"] * 2}))
+
+    reg.register(Tool("lookup", "look up", {"type": "object", "properties": {"key": {}}}, lookup))
+    reg.register(Tool("double", "double", {"type": "object", "properties": {"x": {}}}, double))
+    reg.register(Tool("store", "store", {"type": "object", "properties": {"name": {}, "value": {}}}, store))
+    return reg
+
+
+def replay_trace(i: int) -> Trace:
+    key = f"k{i}"
+    t = Trace(goal=f"Store the value of {key} as 'v{i}'")
+    t.tool_calls = [
+        ToolCallRecord("a", "lookup", {"key": key}, json.dumps({"value": len(key), "key": key}), turn=1),
+        ToolCallRecord("b", "double", {"x": len(key)}, json.dumps({"doubled": len(key) * 2}), turn=2),
+        ToolCallRecord("c", "store", {"name": f"v{i}", "value": len(key) * 2 + 1}, '{"ok": true}', turn=3),
+    ]
+    t.finish("success", "stored")
+    return t
+
+
+async def replay_overhead(tmp: Path, runs: int) -> dict[str, Any]:
+    engine = LearningEngine(Database(tmp / "replay.db"), LearningConfig())
+    engine.observe_many([replay_trace(i) for i in (10, 200, 3000)])
+    reg, cfg = trivial_registry(), Config()
+    decision = engine.select("Store the value of k77 as 'v77'")
+    assert decision.mode == "follower", decision.reason
+    total, tool_time, steps = 0.0, 0.0, 0
+    for i in range(runs):
+        goal = f"Store the value of k{i} as 'v{i}'"
+        d = engine.select(goal)
+        trace = Trace(goal=goal, mode="follower")
+        ctx = RunContext(trace, tmp, reg, HookChain(), cfg)
+        t0 = time.perf_counter()
+        out = await replay(ctx, d)
+        total += time.perf_counter() - t0
+        assert out.success, out.diverged
+        tool_time += sum(r.duration_s for r in out.records)
+        steps += len(out.records)
+    return {"overhead_ms_per_step": round((total - tool_time) / steps * 1000, 4), "steps": steps}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--traces", type=int, default=100_000)
+    ap.add_argument("--skeletons", type=int, default=1_000)
+    ap.add_argument("--batch", type=int, default=5_000)
+    ap.add_argument("--samples", type=int, default=3_000)
+    ap.add_argument("--replays", type=int, default=300)
+    a = ap.parse_args()
+    with tempfile.TemporaryDirectory() as d:
+        tmp = Path(d)
+        engine = LearningEngine(Database(tmp / "llmos.db"), LearningConfig())
+        stored = store_traces(engine, a.traces, a.skeletons, a.batch)
+        plans = engine.plans()
+        reopened_at = time.perf_counter()
+        engine = LearningEngine(Database(tmp / "llmos.db"), LearningConfig())
+        load_s = time.perf_counter() - reopened_at
+        sel = selection_latency(engine, a.skeletons, a.samples)
+        rep = asyncio.run(replay_overhead(tmp, a.replays))
+    print(f"stored {a.traces} traces over {a.skeletons} skeletons in {stored:.1f}s -> {len(plans)} plans "
+          f"(support {min(p.support for p in plans)}..{max(p.support for p in plans)}); reload {load_s:.2f}s")
+    print(f"mode selection: p50 {sel['p50_ms']} ms, p99 {sel['p99_ms']} ms (targets 5 / 20) modes {sel['modes']}")
+    print(f"replay overhead: {rep['overhead_ms_per_step']} ms per step over {rep['steps']} steps (target 1)")
+    ok = sel["p50_ms"] <= 5 and sel["p99_ms"] <= 20 and rep["overhead_ms_per_step"] <= 1
+    print("RESULT", "ok" if ok else "over target", json.dumps({"selection": sel, "replay": rep}))
+
+
+if __name__ == "__main__":
+    main()

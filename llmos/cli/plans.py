@@ -1,0 +1,95 @@
+"""`llmos plans`: the plans the learning layer has learned (skeleton, slots, evidence, explanations)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from llmos.cli._common import WorkspaceOpt, console, fail, workspace_path
+
+if TYPE_CHECKING:
+    from llmos.learning.engine import LearningEngine
+
+app = typer.Typer(help="Learned plans (what FOLLOWER replays).", no_args_is_help=True)
+
+
+def _engine(workspace: Path | None) -> LearningEngine:
+    from llmos.kernel.config import load_config
+    from llmos.learning.engine import LearningEngine
+    from llmos.storage.db import Database
+
+    path = workspace_path(workspace)
+    if not (path / ".llmos" / "llmos.db").exists():
+        fail(f"no workspace database in {path}: run a goal there first (or pass --workspace)")
+    return LearningEngine(Database.for_workspace(path), load_config(path).learning)
+
+
+@app.command("list")
+def list_(
+    workspace: WorkspaceOpt = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Plain JSON on stdout.")] = False,
+) -> None:
+    """List learned plans with their support, replays and confidence."""
+    from rich.table import Table
+
+    from llmos.learning.selection import follower_confidence
+
+    engine = _engine(workspace)
+    plans = engine.plans()
+    if json_out:
+        out = [dict(p.describe(), confidence=follower_confidence(p, engine.config)) for p in plans]
+        sys.stdout.write(json.dumps(out, default=str) + "\n")
+        return
+    table = Table(title=f"{len(plans)} learned plans")
+    for col in ("id", "skeleton", "tools", "support", "replays ok/all", "fallbacks", "confidence", "safe"):
+        table.add_column(col)
+    for p in plans:
+        unsafe = p.unsafe_reasons()
+        table.add_row(
+            p.id,
+            p.skeleton_text(),
+            " -> ".join("+".join(g) for g in p.seq),
+            str(p.support),
+            f"{p.replay_successes}/{p.uses}",
+            str(p.fallbacks),
+            f"{follower_confidence(p, engine.config):.3f}",
+            "yes" if not unsafe else "[yellow]no[/yellow]",
+        )
+    console.print(table)
+
+
+@app.command("show")
+def show(
+    plan_id: Annotated[str, typer.Argument(help="A plan id from `llmos plans list`.")],
+    workspace: WorkspaceOpt = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Plain JSON on stdout.")] = False,
+) -> None:
+    """One plan: skeleton, slots, steps, evidence and how each argument is explained."""
+    from llmos.exceptions import UserError
+    from llmos.learning.selection import follower_confidence
+
+    engine = _engine(workspace)
+    try:
+        plan = engine.plan(plan_id)
+    except UserError as e:
+        fail(str(e))
+    data = dict(plan.describe(), confidence=follower_confidence(plan, engine.config))
+    if json_out:
+        sys.stdout.write(json.dumps(data, default=str) + "\n")
+        return
+    console.print(f"[bold]{plan.id}[/bold]  {plan.skeleton_text()}", highlight=False)
+    console.print(
+        f"support {plan.support} (min {engine.config.min_support}), replays {plan.replay_successes}/{plan.uses}, "
+        f"fallbacks {plan.fallbacks}, confidence {data['confidence']:.3f}",
+        highlight=False,
+    )
+    for s in data["slots"]:
+        console.print(f"  slot {{{s['name']}}} at word {s['position']}: shapes {s['shapes']}, e.g. {s['values']}")
+    for reason in data["unsafe"]:
+        console.print(f"  [yellow]unsafe:[/yellow] {reason}", highlight=False)
+    for e in data["explanations"]:
+        console.print(f"  step {e['step']} {e['tool']}.{e['argument']} = {' | '.join(e['explanations'])}", highlight=False)

@@ -1,0 +1,168 @@
+"""MCP client: every tool of every configured MCP server becomes an LLM OS `Tool`.
+
+    async with MCPManager(config.mcp.servers, cwd=workspace) as mcp:
+        registry = ToolRegistry(mcp.tools)          # named SERVER__tool, source "mcp:SERVER"
+
+Each server runs in its own long-lived asyncio task that enters and exits the MCP client's anyio
+context managers (they must stay in one task) and serves a queue of calls, each call in its own
+child task: calls may come concurrently from any task (or any thread, through the manager's loop).
+Servers start concurrently, once. A server that dies mid-run turns the call into an error result
+naming the server; the next call tries one restart. `close()` ends every server process and
+everything they started (found by an environment marker under /proc), so nothing outlives the manager.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from llmos._log import logger
+from llmos.exceptions import MCPServerError
+from llmos.kernel.config import MCPServerConfig
+from llmos.tools.base import Tool, ToolContext, ToolOutput
+from llmos.tools.mcp._server import Call, ServerRunner
+from llmos.tools.mcp._util import MAX_RESTARTS, SEP, content_text, error_output, field_of, tool_name
+
+__all__ = ["SEP", "MCPManager", "content_text", "tool_name"]
+
+
+def _server_cwd(config: MCPServerConfig, base: Path | None) -> Path | None:
+    """The server's working directory: its own `cwd` (relative to the manager's), else the manager's."""
+    if not config.cwd:
+        return base
+    cwd = Path(config.cwd).expanduser()
+    return base / cwd if base is not None and not cwd.is_absolute() else cwd
+
+
+class MCPManager:
+    """Starts the enabled MCP servers, exposes their tools, and ends every server process on close."""
+
+    def __init__(self, servers: Mapping[str, MCPServerConfig], *, cwd: Path | None = None) -> None:
+        base = Path(cwd).expanduser().resolve() if cwd else None
+        self._servers = {
+            name: ServerRunner(name, cfg, _server_cwd(cfg, base))
+            for name, cfg in servers.items()
+            if cfg.enabled
+        }
+        self.tools: list[Tool] = []
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._started = False
+        self._closed = False
+
+    async def start(self, *, strict: bool = True) -> list[Tool]:
+        """Start every enabled server concurrently; return all their tools.
+
+        With `strict` (the default) a server that fails to start raises `MCPServerError` after the
+        others are closed again; otherwise the failure shows in `status()` and the rest run.
+        """
+        if self._started:
+            return self.tools
+        if self._closed:
+            raise MCPServerError("this MCPManager was closed; create a new one")
+        self._started = True
+        self._loop = asyncio.get_running_loop()
+        servers = list(self._servers.values())
+        results = await asyncio.gather(*(s.start() for s in servers), return_exceptions=True)
+        failures: list[BaseException] = []
+        for server, res in zip(servers, results, strict=True):
+            if isinstance(res, BaseException):
+                server.error, server.gave_up = str(res), True
+                failures.append(res)
+        if failures and strict:
+            await self.close()
+            raise failures[0]
+        taken: set[str] = set()
+        self.tools = [self._make_tool(s, t, taken) for s in servers if s.running for t in s.listing]
+        return self.tools
+
+    def _make_tool(self, server: ServerRunner, remote: Any, taken: set[str]) -> Tool:
+        remote_name: str = remote.name
+        schema = dict(field_of(remote, "input_schema", "inputSchema") or {})
+        schema.setdefault("type", "object")
+        schema.setdefault("properties", {})
+        base = name = tool_name(server.name, remote_name)
+        n = 1
+        while name in taken:  # two remote names that sanitise alike
+            n += 1
+            name = f"{base[: 64 - len(str(n)) - 1]}_{n}"
+        taken.add(name)
+
+        async def invoke(args: dict[str, Any], ctx: ToolContext) -> ToolOutput:
+            return await self.call(server.name, remote_name, args)
+
+        return Tool(
+            name=name,
+            description=remote.description or f"{remote_name} (from the MCP server {server.name})",
+            input_schema=schema,
+            invoke=invoke,
+            source=f"mcp:{server.name}",
+            kind="function",
+            metadata={"mcp_server": server.name, "mcp_tool": remote_name},
+        )
+
+    async def call(self, server: str, tool: str, arguments: dict[str, Any] | None = None) -> ToolOutput:
+        """Call one tool of one server; every failure is an error result, never an exception."""
+        loop = self._loop
+        if loop is not None and loop is not asyncio.get_running_loop():
+            fut = asyncio.run_coroutine_threadsafe(self.call(server, tool, arguments), loop)
+            return await asyncio.wrap_future(fut)
+        srv = self._servers.get(server)
+        if srv is None:
+            return error_output(f"no MCP server named {server!r}")
+        if self._closed:
+            return error_output(f"MCP server {server!r} was closed")
+        if not srv.running:
+            failure = await self._restart(srv)
+            if failure is not None:
+                return failure
+        assert srv.queue is not None
+        future: asyncio.Future[ToolOutput] = asyncio.get_running_loop().create_future()
+        srv.queue.put_nowait(Call(tool, dict(arguments or {}), future))
+        return await future
+
+    async def _restart(self, srv: ServerRunner) -> ToolOutput | None:
+        async with srv.lock:
+            if srv.running:
+                return None
+            if srv.gave_up or srv.restarts >= MAX_RESTARTS:
+                return error_output(f"MCP server {srv.name!r} is not running ({srv.error or 'stopped'})")
+            srv.restarts += 1
+            await srv.stop()
+            try:
+                await srv.start()
+            except MCPServerError as e:
+                srv.error, srv.gave_up = str(e), True
+                return error_output(str(e))
+            logger.info("MCP server %s restarted", srv.name)
+            return None
+
+    def status(self) -> dict[str, dict[str, Any]]:
+        """Per server: running, tool count, error, pid, restarts."""
+        return {
+            name: {
+                "running": s.running,
+                "tools": len(s.listing),
+                "error": s.error,
+                "pid": s.pid,
+                "restarts": s.restarts,
+                "target": s.describe(),
+            }
+            for name, s in self._servers.items()
+        }
+
+    async def close(self) -> None:
+        """Stop every server; no server process (or process it started) outlives this call."""
+        self._closed = True
+        await asyncio.gather(*(s.stop() for s in self._servers.values()), return_exceptions=True)
+
+    async def __aenter__(self) -> MCPManager:
+        await self.start()
+        return self
+
+    async def __aexit__(
+        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
