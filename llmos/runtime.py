@@ -68,6 +68,7 @@ class LLMOS:
         self._extra_tools = list(tools)
         self._extra_hooks = list(hooks)
         self._started = False
+        self._models: dict[str, Model] = {}  # the clients this runtime created (closed by close())
         self._mcp: Any = None
         self.db: Database | None = None
 
@@ -84,7 +85,6 @@ class LLMOS:
             return
         from llmos.agents import AgentRegistry, agent_tools
         from llmos.learning.engine import LearningEngine
-        from llmos.models import resolve_model
         from llmos.models.pricing import Pricing
         from llmos.sentience import Sentience
         from llmos.storage.versions import VersionStore
@@ -94,7 +94,7 @@ class LLMOS:
         self.traces = TraceStore(self.db)
         self.ledger = Ledger(self.db, cfg.budget)
         self.pricing = Pricing(cfg.pricing)
-        self.model: Model = self._resolve(self._model_arg, resolve_model)
+        self.model: Model = self._resolve(self._model_arg)
         self.agents = AgentRegistry(self.workspace)
         self.versions = VersionStore(self.db, self.workspace, git=cfg.evolution.git)
         self.learning = LearningEngine(self.db, cfg.learning)
@@ -109,15 +109,20 @@ class LLMOS:
             await self.close()
             raise
 
-    def _resolve(self, model: Model | str | None, resolve: Any) -> Model:
-        if model is None:
-            return resolve(self.config.model)  # type: ignore[no-any-return]
-        if isinstance(model, str):
-            from llmos.models import parse_model_spec
+    def _resolve(self, model: Model | str | None) -> Model:
+        """A Model object, from the configuration or a spec string (cached: one client per spec)."""
+        from llmos.models import parse_model_spec, resolve_model
 
-            provider, name = parse_model_spec(model)
-            return resolve(self.config.model.model_copy(update={"provider": provider, "name": name}))  # type: ignore[no-any-return]
-        return model
+        if model is not None and not isinstance(model, str):
+            return model
+        key = model or ""
+        if key not in self._models:
+            cfg = self.config.model
+            if model:
+                provider, name = parse_model_spec(model)
+                cfg = cfg.model_copy(update={"provider": provider, "name": name})
+            self._models[key] = resolve_model(cfg)
+        return self._models[key]
 
     def _register_tools(self, agent_tools: list[Tool]) -> None:
         from llmos.tools.builtin import builtin_tools
@@ -159,6 +164,14 @@ class LLMOS:
         if self._mcp is not None:
             mcp, self._mcp = self._mcp, None
             await mcp.close()
+        models, self._models = list(self._models.values()), {}
+        for m in models:
+            aclose = getattr(m, "aclose", None)
+            if callable(aclose):
+                try:
+                    await aclose()
+                except Exception:  # closing a client must not hide the real outcome
+                    logger.debug("closing model client failed", exc_info=True)
         if self.db is not None:
             self.db.close()
             self.db = None
@@ -188,9 +201,7 @@ class LLMOS:
         if mode not in MODES:
             raise UserError(f"unknown mode {mode!r}: choose one of {', '.join(MODES)}")
         agent_def = self.agents.get(agent or self.config.agent.default)
-        run_model = (
-            self._resolve(model or agent_def.model, _resolver()) if (model or agent_def.model) else self.model
-        )
+        run_model = self._resolve(model or agent_def.model) if (model or agent_def.model) else self.model
         trace = Trace(goal=goal, agent=agent_def.name, requested_mode=mode)
         ctx = RunContext(
             trace, self.workspace, self.registry, self.hooks, self.config, ask=ask, events=events
@@ -367,9 +378,3 @@ class LLMOS:
         trace = self.traces.set_rejected(run_id, True)
         self.learning.reject(run_id, trace)
         return trace
-
-
-def _resolver() -> Any:
-    from llmos.models import resolve_model
-
-    return resolve_model

@@ -77,8 +77,10 @@ async def _builtin_tools(os: Any, model: Any) -> None:
 async def _learning(os: Any) -> None:
     console.print(Rule("2 · the same kind of goal, again and again: learning"))
     table = Table()
-    for col in ("#", "goal", "mode", "model calls", "tokens", "cost", "saved", "ms"):
-        table.add_column(col)
+    table.add_column("#")
+    table.add_column("goal", no_wrap=True, overflow="ellipsis", max_width=52)
+    for col in ("mode", "model calls", "tokens", "cost", "saved", "ms"):
+        table.add_column(col, no_wrap=True)
     learner_cost = 0.0
     for i, goal in enumerate(CURRENCY_GOALS, 1):
         r = await os.execute(goal)
@@ -123,7 +125,7 @@ async def _security(os: Any, model: Any) -> None:
         snap = os.sentience.snapshot()
         console.print(
             f"  internal state after the violation: {json.dumps(snap.get('valence'))} "
-            f"→ latent mode [bold]{snap.get('mode')}[/bold]"
+            f"→ latent mode [bold]{snap.get('latent_mode')}[/bold]"
         )
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from llmos.exceptions import ModeUnavailable, UserError
 from llmos.kernel.config import LearningConfig
 from llmos.learning import induction
+from llmos.learning.goals import shape
 from llmos.learning.induction import Evidence
 from llmos.learning.plans import Plan, match
 from llmos.learning.selection import MODES, ModeDecision, PlanIndex, SelectionPolicy, select
@@ -150,9 +151,10 @@ class LearningEngine:
     def _induce(self, ev: Evidence, changes: Changes) -> tuple[Plan, bool, str]:
         bucket = self.index.bucket(ev.agent, len(ev.tokens))
         seq = ev.seq
+        shapes = [shape(t) for t in ev.tokens]
         candidates = []
         for p in bucket:
-            m = match(p, ev.tokens)
+            m = match(p, ev.tokens, shapes=shapes)
             assert m is not None
             if p.seq != seq:
                 if not m.diff:  # same skeleton, other tool sequence: a branch

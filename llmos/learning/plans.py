@@ -88,10 +88,15 @@ class Plan:
 
     @property
     def seq(self) -> Seq:
+        cached: Seq | None = self.__dict__.get("_seq")
+        if cached is not None:
+            return cached
         groups: dict[int, list[str]] = {}
         for s in self.steps:
             groups.setdefault(s.group, []).append(s.name)
-        return tuple(tuple(groups[g]) for g in sorted(groups))
+        out = tuple(tuple(groups[g]) for g in sorted(groups))
+        self.__dict__["_seq"] = out
+        return out
 
     @property
     def tool_names(self) -> list[str]:
@@ -259,7 +264,19 @@ class Plan:
         )
 
     def copy(self) -> Plan:
-        return copy.deepcopy(self)
+        """A copy safe to change (explanations are immutable tuples and are shared)."""
+        new = copy.copy(self)
+        new.slots = {p: Slot(s.pos, s.name, list(s.shapes), list(s.values)) for p, s in self.slots.items()}
+        new.steps = [
+            PlanStep(st.name, st.group, st.arguments, [Leaf(lf.path, list(lf.cands), lf.type) for lf in st.leaves],
+                     list(st.result_shapes), dict(st.const_results), list(st.echo_paths))
+            for st in self.steps
+        ]
+        new.trace_ids = list(self.trace_ids)
+        new.evidence_tokens = list(self.evidence_tokens)
+        new.branching, new.contradicted = list(self.branching), list(self.contradicted)
+        new.example = dict(self.example)
+        return new
 
 
 _KIND_RANK = {"val": 0, "const": 1, "tmpl": 2, "arith": 3}
@@ -281,8 +298,11 @@ class Match:
         return not self.diff and not self.bad_shapes
 
 
-def match(plan: Plan, tokens: list[Token], limit: int | None = None) -> Match | None:
-    """Compare a goal's tokens with a plan's skeleton (None when the lengths differ or `limit` is passed)."""
+def match(
+    plan: Plan, tokens: list[Token], limit: int | None = None, shapes: list[str] | None = None
+) -> Match | None:
+    """Compare a goal's tokens with a plan's skeleton (None when the lengths differ or `limit` is passed).
+    `shapes`: the tokens' shapes, when the caller matches one goal against many plans."""
     if len(tokens) != len(plan.skeleton):
         return None
     diff: list[int] = []
@@ -295,7 +315,7 @@ def match(plan: Plan, tokens: list[Token], limit: int | None = None) -> Match | 
                 diff.append(i)
                 if limit is not None and len(diff) > limit:
                     return None
-        elif shape(t) not in slot.shapes:
+        elif (shapes[i] if shapes is not None else shape(t)) not in slot.shapes:
             bad.append(i)
     return Match(plan, diff, bad)
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from llmos.kernel.config import LearningConfig
-from llmos.learning.goals import Token, conditional_words, content_words, jaccard, tokenize
+from llmos.learning.goals import Token, conditional_words, content_words, jaccard, shape, tokenize
 from llmos.learning.plans import Match, Plan, match
 
 MODES = ("auto", "learner", "follower", "mixed", "crystallized")
@@ -201,7 +201,8 @@ def select(
         return decision, []
 
     limit = near_limit(len(tokens))
-    matches = [m for p in index.bucket(agent, len(tokens)) if (m := match(p, tokens, limit)) is not None]
+    shapes = [shape(t) for t in tokens]
+    matches = [m for p in index.bucket(agent, len(tokens)) if (m := match(p, tokens, limit, shapes)) is not None]
     full = [m for m in matches if m.full]
     cond = conditional_words(tokens)
     blockers = _follower_blockers(full, cond, cfg, policy)

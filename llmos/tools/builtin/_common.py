@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import ParamSpec
 
@@ -60,11 +60,14 @@ class Env:
 
     workspace: Path
     config: Config
-    roots: list[Path] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.workspace = Path(self.workspace).expanduser().resolve()
-        self.roots = allowed_roots(self.workspace, self.config.security.allowed_paths)
+
+    @property
+    def roots(self) -> list[Path]:
+        """The workspace and every allowed path, resolved (read at each call: config may change)."""
+        return allowed_roots(self.workspace, self.config.security.allowed_paths)
 
     @property
     def limit(self) -> int:

@@ -20,6 +20,7 @@ MAX_LIST = 1000  # entries of list_dir / glob
 MAX_MATCHES = 200  # lines of grep
 MAX_LINE = 400  # characters of one grep line
 MAX_GREP_FILE = 5_000_000  # bytes: larger files are skipped by grep
+MAX_READ_BYTES = 50_000_000  # bytes: read_file refuses larger files
 GLOB_CHARS = frozenset("*?[")
 
 
@@ -48,6 +49,11 @@ class FileTools:
             return error(f"{path!r} is a directory: use list_dir")
         if _is_binary(target):
             return error(f"{path!r} is a binary file ({target.stat().st_size} bytes)")
+        if target.stat().st_size > MAX_READ_BYTES:
+            return error(
+                f"{path!r} is too large to read ({target.stat().st_size} bytes): use grep, or run_command "
+                "with head/tail/sed to read a part"
+            )
         if offset < 1:
             return error("offset is 1-based: the first line is offset=1")
         if limit is not None and limit < 1:
@@ -170,13 +176,14 @@ class FileTools:
         if not rest:
             return self.env.show(base) if base.exists() else f"no files match {pattern!r}"
         explicit = {p for p in parts if p in SKIP_DIRS}
+        roots = self.env.roots
         found: list[str] = []
         total = 0
         for match in base.glob(rest):
             rel = match.relative_to(base).parts
             if any(p in SKIP_DIRS and p not in explicit for p in rel):
                 continue
-            if not is_within(match.resolve(), self.env.roots):
+            if not is_within(match.resolve(), roots):
                 continue
             total += 1
             if len(found) < MAX_LIST:
@@ -201,11 +208,12 @@ class FileTools:
             return error(f"invalid regular expression {pattern!r}: {e}")
         target = self.env.resolve(path, must_exist=True)
         out: list[str] = []
+        roots = self.env.roots
         for file in _walk(target):
             rel = self.env.show(file)
             if glob and not (fnmatch.fnmatch(file.name, glob) or fnmatch.fnmatch(rel, glob)):
                 continue
-            if is_within(file.resolve(), self.env.roots):
+            if is_within(file.resolve(), roots):
                 _grep_file(file, rel, regex, out)
             if len(out) >= MAX_MATCHES:
                 break
