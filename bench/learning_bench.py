@@ -16,7 +16,6 @@ import argparse
 import asyncio
 import json
 import random
-import statistics
 import tempfile
 import time
 from pathlib import Path
@@ -39,18 +38,33 @@ FILLERS = ["now", "please", "today", "quickly", "first", "again"]
 
 def skeleton(k: int) -> str:
     extra = " ".join(FILLERS[: k % 4])
-    return f"{VERBS[k % 10]} {{qty}} {NOUNS[(k // 10) % 10]} of {{sku}} to depot{k // 100} {{wh}} {extra}".strip()
+    verb, noun = VERBS[k % 10], NOUNS[(k // 10) % 10]
+    return f"{verb} {{qty}} {noun} of {{sku}} to depot{k // 100} {{wh}} {extra}".strip()
 
 
 def make_trace(k: int, rng: random.Random) -> Trace:
-    qty, sku, wh = rng.randint(2, 90), f"SKU-{rng.randint(10, 99)}", f"{rng.choice('ABCDE')}{rng.randint(1, 9)}"
+    qty, sku, wh = (
+        rng.randint(2, 90),
+        f"SKU-{rng.randint(10, 99)}",
+        f"{rng.choice('ABCDE')}{rng.randint(1, 9)}",
+    )
     old = rng.randint(0, 500)
     t = Trace(goal=skeleton(k).format(qty=qty, sku=sku, wh=wh))
     t.tool_calls = [
-        ToolCallRecord("a", f"get_{k}", {"sku": sku, "warehouse": wh},
-                       json.dumps({"sku": sku, "warehouse": wh, "quantity": old}), turn=1),
-        ToolCallRecord("b", f"set_{k}", {"sku": sku, "warehouse": wh, "quantity": old + qty},
-                       json.dumps({"ok": True, "quantity": old + qty}), turn=2),
+        ToolCallRecord(
+            "a",
+            f"get_{k}",
+            {"sku": sku, "warehouse": wh},
+            json.dumps({"sku": sku, "warehouse": wh, "quantity": old}),
+            turn=1,
+        ),
+        ToolCallRecord(
+            "b",
+            f"set_{k}",
+            {"sku": sku, "warehouse": wh, "quantity": old + qty},
+            json.dumps({"ok": True, "quantity": old + qty}),
+            turn=2,
+        ),
     ]
     t.finish("success", f"Done: {old} -> {old + qty}")
     return t
@@ -78,8 +92,11 @@ def selection_latency(engine: LearningEngine, k: int, samples: int) -> dict[str,
     modes: dict[str, int] = {}
     for i in range(samples):
         kind = i % 3
-        goal = skeleton(rng.randrange(k)).format(qty=rng.randint(2, 90), sku=f"SKU-{rng.randint(10, 99)}",
-                                                 wh=f"{rng.choice('ABCDE')}{rng.randint(1, 9)}")
+        goal = skeleton(rng.randrange(k)).format(
+            qty=rng.randint(2, 90),
+            sku=f"SKU-{rng.randint(10, 99)}",
+            wh=f"{rng.choice('ABCDE')}{rng.randint(1, 9)}",
+        )
         if kind == 1:  # near-miss: one skeleton word changed
             goal = goal.replace(" of ", " off ", 1)
         elif kind == 2:  # unknown goal
@@ -160,9 +177,14 @@ def main() -> None:
         load_s = time.perf_counter() - reopened_at
         sel = selection_latency(engine, a.skeletons, a.samples)
         rep = asyncio.run(replay_overhead(tmp, a.replays))
-    print(f"stored {a.traces} traces over {a.skeletons} skeletons in {stored:.1f}s -> {len(plans)} plans "
-          f"(support {min(p.support for p in plans)}..{max(p.support for p in plans)}); reload {load_s:.2f}s")
-    print(f"mode selection: p50 {sel['p50_ms']} ms, p99 {sel['p99_ms']} ms (targets 5 / 20) modes {sel['modes']}")
+    print(
+        f"stored {a.traces} traces over {a.skeletons} skeletons in {stored:.1f}s -> {len(plans)} plans "
+        f"(support {min(p.support for p in plans)}..{max(p.support for p in plans)}); reload {load_s:.2f}s"
+    )
+    print(
+        f"mode selection: p50 {sel['p50_ms']} ms, p99 {sel['p99_ms']} ms (targets 5 / 20), "
+        f"modes {sel['modes']}"
+    )
     print(f"replay overhead: {rep['overhead_ms_per_step']} ms per step over {rep['steps']} steps (target 1)")
     ok = sel["p50_ms"] <= 5 and sel["p99_ms"] <= 20 and rep["overhead_ms_per_step"] <= 1
     print("RESULT", "ok" if ok else "over target", json.dumps({"selection": sel, "replay": rep}))

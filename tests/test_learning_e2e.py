@@ -47,8 +47,12 @@ def oracle(request: ModelRequest) -> Any:
 
 async def test_learner_mixed_follower_through_the_runtime(tmp_path: Path) -> None:
     stock = {"BOLT-11@A1": 10, "NUT-12@B2": 20, "GEAR-13@C3": 30, "PIPE-14@D4": 40}
-    goals = ["Add 5 units of BOLT-11 to warehouse A1", "Add 7 units of NUT-12 to warehouse B2",
-             "Add 9 units of GEAR-13 to warehouse C3", "Add 2 units of PIPE-14 to warehouse D4"]
+    goals = [
+        "Add 5 units of BOLT-11 to warehouse A1",
+        "Add 7 units of NUT-12 to warehouse B2",
+        "Add 9 units of GEAR-13 to warehouse C3",
+        "Add 2 units of PIPE-14 to warehouse D4",
+    ]
     async with LLMOS(workspace=tmp_path, model=TestModel(script=oracle), tools=make_tools(stock)) as os:
         results = [await os.execute(g) for g in goals]
         modes = [r.mode for r in results]

@@ -22,7 +22,9 @@ def weather_trace(city: str, celsius: float) -> Trace:
     f = round(celsius * 9 / 5 + 32, 2)
     t = Trace(goal=f"Record the temperature in {city} in Fahrenheit")
     t.tool_calls = [
-        ToolCallRecord("a", "get_weather", {"city": city}, json.dumps({"city": city, "celsius": celsius}), turn=1),
+        ToolCallRecord(
+            "a", "get_weather", {"city": city}, json.dumps({"city": city, "celsius": celsius}), turn=1
+        ),
         ToolCallRecord("b", "c2f", {"celsius": celsius}, json.dumps({"fahrenheit": f}), turn=2),
         ToolCallRecord("c", "save_value", {"name": f"temp_{city}", "value": f}, '{"ok": true}', turn=3),
     ]
@@ -64,9 +66,15 @@ def test_reject_rebuilds_the_plan_without_the_run(tmp_path: Path) -> None:
 
 
 def test_explanations_of_the_weather_family() -> None:
-    ev1 = Evidence("t1", "default", "Record the temperature in Paris in Fahrenheit",
-                   [Call("get_weather", 0, {"city": "Paris"}, '{"city": "Paris", "celsius": 12.5}'),
-                    Call("save_value", 1, {"name": "temp_Paris", "value": 12.5}, "{}")])
+    ev1 = Evidence(
+        "t1",
+        "default",
+        "Record the temperature in Paris in Fahrenheit",
+        [
+            Call("get_weather", 0, {"city": "Paris"}, '{"city": "Paris", "celsius": 12.5}'),
+            Call("save_value", 1, {"name": "temp_Paris", "value": 12.5}, "{}"),
+        ],
+    )
     plan = new_plan(ev1)
     names = [ex.describe(c) for c in plan.steps[1].leaves[0].cands]
     assert 'f"temp_{token4}"' in names and 'f"temp_{step0.result.city}"' in names
@@ -74,12 +82,18 @@ def test_explanations_of_the_weather_family() -> None:
 
 words = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=2, max_size=8)
 caps = words.map(str.capitalize)
-numbers = st.one_of(st.integers(1, 5000), st.decimals(1, 999, places=2).map(float).filter(lambda x: x != int(x)))
+numbers = st.one_of(
+    st.integers(1, 5000), st.decimals(1, 999, places=2).map(float).filter(lambda x: x != int(x))
+)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.tuples(caps, words, numbers), min_size=2, max_size=4, unique_by=lambda x: (x[0], x[1], x[2])))
-def test_rendering_a_plan_with_a_traces_own_values_reproduces_its_calls(rows: list[tuple[str, str, Any]]) -> None:
+@given(
+    st.lists(st.tuples(caps, words, numbers), min_size=2, max_size=4, unique_by=lambda x: (x[0], x[1], x[2]))
+)
+def test_rendering_a_plan_with_a_traces_own_values_reproduces_its_calls(
+    rows: list[tuple[str, str, Any]],
+) -> None:
     """Templates, transforms and typed numbers: every supporting trace is reproduced exactly."""
     evidence = []
     for i, (city, word, n) in enumerate(rows):

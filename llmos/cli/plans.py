@@ -83,13 +83,19 @@ def show(
         return
     console.print(f"[bold]{plan.id}[/bold]  {plan.skeleton_text()}", highlight=False)
     console.print(
-        f"support {plan.support} (min {engine.config.min_support}), replays {plan.replay_successes}/{plan.uses}, "
-        f"fallbacks {plan.fallbacks}, confidence {data['confidence']:.3f}",
+        f"support {plan.support} (min {engine.config.min_support}), "
+        f"replays {plan.replay_successes}/{plan.uses}, fallbacks {plan.fallbacks}, "
+        f"confidence {data['confidence']:.3f}",
         highlight=False,
     )
     for s in data["slots"]:
-        console.print(f"  slot {{{s['name']}}} at word {s['position']}: shapes {s['shapes']}, e.g. {s['values']}")
+        console.print(
+            f"  slot {{{s['name']}}} at word {s['position']}: shapes {s['shapes']}, e.g. {s['values']}"
+        )
     for reason in data["unsafe"]:
         console.print(f"  [yellow]unsafe:[/yellow] {reason}", highlight=False)
-    for e in data["explanations"]:
-        console.print(f"  step {e['step']} {e['tool']}.{e['argument']} = {' | '.join(e['explanations'])}", highlight=False)
+    for x in data["explanations"]:
+        console.print(
+            f"  step {x['step']} {x['tool']}.{x['argument']} = {' | '.join(x['explanations'])}",
+            highlight=False,
+        )

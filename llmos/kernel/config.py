@@ -64,6 +64,7 @@ class SecurityConfig(_Section):
     extra_deny: list[str] = Field(default_factory=list)  # regexes over shell commands / tool names
     extra_allow: list[str] = Field(default_factory=list)
     allowed_paths: list[str] = Field(default_factory=list)  # paths outside the workspace file tools may use
+    ask_patterns: list[str] = Field(default_factory=list)  # regexes whose matches need a person's confirmation
 
 
 class MCPServerConfig(_Section):

@@ -90,7 +90,8 @@ async def execute_tool_call(
         inner = await execute_tool_call(
             ctx, ToolCall("", name, arguments), source="inner", turn=record.turn, parent_id=record.id
         )
-        return ToolOutput(inner.result, inner.is_error)
+        # `data` is the inner record: a crystallized tool checks it for a denial or a rewritten input
+        return ToolOutput(inner.result, inner.is_error, data=inner)
 
     tctx = ToolContext(
         workspace=ctx.workspace,

@@ -129,7 +129,7 @@ class LearningEngine:
                     )
             if not isinstance(ev, str):
                 seq = _deduped_seq(ev)  # a model may repeat a look-up the replay already made
-                for p in self.index.bucket(ev.agent, len(ev.tokens)):
+                for p in self.index.near(ev.agent, ev.tokens, 0):
                     m = match(p, ev.tokens)
                     if m is not None and not m.diff and p.seq != seq:
                         self._mark(
@@ -149,7 +149,8 @@ class LearningEngine:
         return ObserveReport(plan.id, plan.support, novel, why)
 
     def _induce(self, ev: Evidence, changes: Changes) -> tuple[Plan, bool, str]:
-        bucket = self.index.bucket(ev.agent, len(ev.tokens))
+        n = len(ev.tokens)
+        bucket = self.index.near(ev.agent, ev.tokens, max(2, (n + 1) // 2))  # merge candidates
         seq = ev.seq
         shapes = [shape(t) for t in ev.tokens]
         candidates = []

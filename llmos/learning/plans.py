@@ -268,8 +268,15 @@ class Plan:
         new = copy.copy(self)
         new.slots = {p: Slot(s.pos, s.name, list(s.shapes), list(s.values)) for p, s in self.slots.items()}
         new.steps = [
-            PlanStep(st.name, st.group, st.arguments, [Leaf(lf.path, list(lf.cands), lf.type) for lf in st.leaves],
-                     list(st.result_shapes), dict(st.const_results), list(st.echo_paths))
+            PlanStep(
+                st.name,
+                st.group,
+                st.arguments,
+                [Leaf(lf.path, list(lf.cands), lf.type) for lf in st.leaves],
+                list(st.result_shapes),
+                dict(st.const_results),
+                list(st.echo_paths),
+            )
             for st in self.steps
         ]
         new.trace_ids = list(self.trace_ids)

@@ -75,6 +75,9 @@ class PlanIndex:
         self.buckets: dict[tuple[str, int], dict[str, Plan]] = {}
         self.words: dict[tuple[str, str], set[str]] = {}
         self._plan_words: dict[str, frozenset[str]] = {}
+        # (agent, length, position, kind, text) -> plans with that constant there
+        self.constants: dict[tuple[str, int, int, str, str], set[str]] = {}
+        self._plan_constants: dict[str, list[tuple[str, int, int, str, str]]] = {}
 
     def put(self, plan: Plan) -> None:
         self.remove(plan.id)
@@ -84,11 +87,37 @@ class PlanIndex:
         self._plan_words[plan.id] = words
         for w in words:
             self.words.setdefault((plan.agent, w), set()).add(plan.id)
+        keys: list[tuple[str, int, int, str, str]] = [
+            (plan.agent, plan.ntokens, i, str(t.kind), t.text)
+            for i, t in enumerate(plan.skeleton)
+            if i not in plan.slots
+        ]
+        self._plan_constants[plan.id] = keys
+        for k in keys:
+            self.constants.setdefault(k, set()).add(plan.id)
+
+    def near(self, agent: str, tokens: list[Token], limit: int) -> list[Plan]:
+        """Plans of this length whose constants differ from the goal in at most `limit` positions."""
+        n = len(tokens)
+        hits: dict[str, int] = {}
+        for i, t in enumerate(tokens):
+            for pid in self.constants.get((agent, n, i, t.kind, t.text), ()):
+                hits[pid] = hits.get(pid, 0) + 1
+        out = [self.plans[pid] for pid, c in hits.items() if len(self._plan_constants[pid]) - c <= limit]
+        if limit >= n:  # plans sharing no constant at all
+            out += [p for pid, p in self.buckets.get((agent, n), {}).items() if pid not in hits]
+        return out
 
     def remove(self, plan_id: str) -> None:
         old = self.plans.pop(plan_id, None)
         if old is None:
             return
+        for k in self._plan_constants.pop(plan_id, []):
+            ids = self.constants.get(k)
+            if ids is not None:
+                ids.discard(plan_id)
+                if not ids:
+                    del self.constants[k]
         self.buckets.get((old.agent, old.ntokens), {}).pop(plan_id, None)
         for w in self._plan_words.pop(plan_id, frozenset()):
             ids = self.words.get((old.agent, w))
@@ -202,7 +231,9 @@ def select(
 
     limit = near_limit(len(tokens))
     shapes = [shape(t) for t in tokens]
-    matches = [m for p in index.bucket(agent, len(tokens)) if (m := match(p, tokens, limit, shapes)) is not None]
+    matches = [
+        m for p in index.near(agent, tokens, limit) if (m := match(p, tokens, limit, shapes)) is not None
+    ]
     full = [m for m in matches if m.full]
     cond = conditional_words(tokens)
     blockers = _follower_blockers(full, cond, cfg, policy)

@@ -21,7 +21,7 @@ SHELLS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "mksh", "ash", "fish", "
 NETWORK_TOOLS = frozenset({"nc", "ncat", "netcat", "nc.traditional", "nc.openbsd", "socat", "telnet"})
 DOWNLOADERS = frozenset({"curl", "wget", "fetch", "aria2c", "http", "https", "lwp-download", "wget2"})
 FILTERS = frozenset(
-    {"cat", "tee", "head", "tail", "sed", "tr", "grep", "awk", "sort", "uniq", "tac", "cut", "dos2unix",
+    {"cat", "tee", "head", "tail", "sed", "tr", "grep", "sort", "uniq", "tac", "cut", "dos2unix",
      "gunzip", "zcat", "bzcat", "xzcat", "unxz", "gzip", "xz", "bunzip2", "iconv", "rev", "fold"}
 )  # fmt: skip
 PRIVILEGED = frozenset(
@@ -364,6 +364,31 @@ def check_download(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     return Flow("download")
 
 
+@check("pwd")
+def check_pwd(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    return Flow("literal", cmd.st.cwd) if cmd.st.cwd else UNKNOWN_FLOW
+
+
+@check("docker", "podman", "nerdctl")
+def check_docker(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    args = cmd.args
+    if any(x in ("run", "create", "exec") for x in args[:3]):
+        mounts = [args[i + 1] for i, x in enumerate(args[:-1]) if x in ("-v", "--volume", "--mount")]
+        mounts += [x.partition("=")[2] for x in args if x.startswith(("--volume=", "--mount="))]
+        if any(m.split(":")[0] in ("/", "/etc", "/root", "/var/run/docker.sock") or "source=/," in m + ","
+               for m in mounts) or {"--privileged", "--pid=host", "--net=host,--privileged"} & set(args):  # fmt: skip
+            a.add("deny", "shell.privilege_escalation", f"{cmd.name} gives a container the host's root",
+                  cmd.subject)  # fmt: skip
+    return UNKNOWN_FLOW
+
+
+@check("mount", "umount", "swapoff", "swapon", "losetup")
+def check_mount(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    if cmd.args and not (cmd.name == "mount" and cmd.args[0] in ("-l", "--list", "-h", "--help")):
+        a.add("ask", "shell.mount", f"{cmd.name} changes mounted file systems", cmd.subject)
+    return UNKNOWN_FLOW
+
+
 @check("echo", "printf")
 def check_echo(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     args = list(cmd.args)
@@ -410,6 +435,8 @@ def check_git(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     for o, v in p.opts:
         if o == "-c" and v and re.match(r"(?i)(core\.(sshcommand|pager|editor|fsmonitor|hookspath)|alias\.)", v):
             a.add("ask", "shell.git_config", f"git -c {v} can run arbitrary commands", cmd.subject)
+            value = v.partition("=")[2]
+            a.script(value[1:] if value.startswith("!") else value, cmd.st.copy(), cmd.depth + 1)
     sp = parse_opts(sub_args, "omb", ("--origin", "--branch", "--depth", "--repo"))
     if sub == "push" and (
         sp.has("-f", "--force", "--mirror", "--force-with-lease", "--delete", "-d")

@@ -11,11 +11,12 @@ from __future__ import annotations
 import ast
 import re
 from collections.abc import Callable
+from dataclasses import replace
 
 from llmos.kernel.policy.commands import SHELLS, run
 from llmos.kernel.policy.options import parse_opts
 from llmos.kernel.policy.paths import UNKNOWN
-from llmos.kernel.policy.shell import NONE, UNKNOWN_FLOW, Cmd, Flow, ShellAnalyzer
+from llmos.kernel.policy.shell import UNKNOWN_FLOW, Cmd, Flow, ShellAnalyzer
 
 PYTHON = re.compile(r"^(python|pypy)(\d+(\.\d+)*)?[mtw]?$")
 CODE_FLAGS = {"perl": "eE", "ruby": "e", "node": "ep", "nodejs": "ep", "bun": "e", "php": "r", "lua": "e",
@@ -36,6 +37,8 @@ _SHELL_CALLS = {"system", "popen", "getoutput", "getstatusoutput", "check_output
 
 
 def lookup(name: str) -> Callable[[ShellAnalyzer, Cmd], Flow] | None:
+    if name in ("awk", "gawk", "mawk", "nawk", "busybox-awk"):
+        return check_awk
     if name in SHELLS:
         return check_shell
     if PYTHON.match(name):
@@ -83,8 +86,11 @@ def run_script_file(a: ShellAnalyzer, cmd: Cmd, path: str) -> None:
         unknown_code(a, cmd, f"{cmd.name} runs")
     else:
         resolved = a.paths.resolve(path, cmd.st.cwd)
-        if resolved in cmd.st.downloaded:
+        written = cmd.st.written.get(resolved or "")
+        if resolved in cmd.st.downloaded or (written is not None and written.kind == "download"):
             a.add("deny", "shell.download_exec", f"runs {path}, downloaded earlier in the command", cmd.subject)
+        elif written is not None:
+            stdin_code(a, replace(cmd, stdin=written), "shell" if cmd.name in SHELLS else cmd.name)
 
 
 def check_shell(a: ShellAnalyzer, cmd: Cmd) -> Flow:
@@ -220,4 +226,17 @@ def _python_calls(a: ShellAnalyzer, cmd: Cmd, code: str) -> bool:
     return True
 
 
-_ = NONE
+
+def check_awk(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    p = parse_opts(cmd.args, "fvFe", ("--file", "--assign", "--field-separator", "--source"))
+    programs = p.values("-e", "--source") or p.positionals[:1]
+    for prog in programs if not p.has("-f", "--file") else []:
+        for m in _SHELL_STRINGS.finditer(prog):
+            a.script(m.group(2), cmd.st.copy(), cmd.depth + 1)
+        for m in re.finditer(r"\|\s*\"([^\"]+)\"|\"([^\"]+)\"\s*\|\s*getline", prog):
+            a.script(m.group(1) or m.group(2), cmd.st.copy(), cmd.depth + 1)
+        for m in re.finditer(r">>?\s*\"([^\"]+)\"", prog):
+            a.write_target(m.group(1), cmd.st, "write", cmd.subject)
+        if UNKNOWN in prog:
+            unknown_code(a, cmd, "awk runs")
+    return cmd.stdin if cmd.stdin.kind in ("download", "decoded", "network") else UNKNOWN_FLOW

@@ -50,7 +50,7 @@ SYSTEM_STARTUP = (
     "/etc/sudoers.d/*", "/etc/crontab", "/etc/cron.*", "/etc/cron.*/*", "/var/spool/cron", "/var/spool/cron/*",
     "/etc/profile", "/etc/profile.d/*", "/etc/bash.bashrc", "/etc/bashrc", "/etc/zsh/*", "/etc/environment",
     "/etc/ld.so.preload", "/etc/pam.d/*", "/etc/ssh/*", "/etc/security/*", "/etc/systemd/*", "/etc/rc.local",
-    "/etc/init.d/*", "/root", "/root/*", "/etc/hosts",
+    "/etc/init.d/*", "/etc/hosts",
 )  # fmt: skip
 SAFE_DEVICES = frozenset(
     {"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/stdout", "/dev/stderr",

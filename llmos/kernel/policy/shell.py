@@ -10,6 +10,7 @@ shell. Anything the parser cannot read is denied: an unparsed command is never a
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -55,9 +56,10 @@ class State:
     vars: dict[str, list[str]] = field(default_factory=dict)
     functions: set[str] = field(default_factory=set)
     downloaded: set[str] = field(default_factory=set)
+    written: dict[str, Flow] = field(default_factory=dict)  # files the script wrote known content to
 
     def copy(self) -> State:
-        return State(self.cwd, dict(self.vars), set(self.functions), self.downloaded)
+        return State(self.cwd, dict(self.vars), set(self.functions), self.downloaded, self.written)
 
     def lookup(self, name: str, home: str) -> list[str]:
         if name in self.vars:
@@ -110,17 +112,33 @@ def parse(source: str) -> tuple[list[Any], str]:
     try:
         return list(bashlex.parse(source)), source
     except NotImplementedError as e:
-        if "time" in str(e):  # the `time` reserved word: parse it as the `time` command
-            import re
-
-            fixed = re.sub(r"(^|[;&|({]\s*|\b(?:then|do|else)\s+)time(\s)", r"\1\\time\2", source)
-            if fixed != source:
-                return parse(fixed)
+        fixed = _rewrite(source, str(e))
+        if fixed != source:
+            return parse(fixed)
         raise ParseFailure(f"unsupported shell construct ({e})") from None
     except RecursionError:
         raise ParseFailure("the command is nested too deeply") from None
     except Exception as e:  # bashlex raises ParsingError, AttributeError, IndexError... on bad input
+        fixed = _rewrite(source, str(e))
+        if fixed != source:
+            return parse(fixed)
         raise ParseFailure(str(e) or type(e).__name__) from None
+
+
+# Constructs bashlex cannot parse, rewritten into equivalents for the analysis. Only bodies without
+# substitutions are rewritten (they have no side effects but assigning numbers); anything else
+# stays unparsed, and so denied.
+_ARITH = re.compile(r"\$\(\(([^()`$]|\$\{?\w+\}?|\([^()`$]*\))*\)\)|\$\[[^]`$]*\]")
+_TEST = re.compile(r"\[\[ ((?:[^]`$]|\$\{?\w+\}?|\](?!\]))*) \]\]")
+_ARITH_CMD = re.compile(r"(^|[;&|({]\s*|\b(?:then|do|else|if|while|until)\s+)\(\(([^()`$]|\$\{?\w+\}?)*\)\)")
+
+
+def _rewrite(source: str, error: str) -> str:
+    if "time" in error:  # the `time` reserved word: parse it as the `time` command
+        return re.sub(r"(^|[;&|({]\s*|\b(?:then|do|else)\s+)time(\s)", r"\1\\time\2", source)
+    fixed = _ARITH.sub("${__llmos_arith__}", source)
+    fixed = _TEST.sub("true", fixed)
+    return _ARITH_CMD.sub(lambda m: m.group(1) + "true", fixed)
 
 
 class ShellAnalyzer:
@@ -263,6 +281,8 @@ class ShellAnalyzer:
             flows.append(flow)
             if part.kind == "processsubstitution":
                 return "/dev/fd/63"
+            if flow.kind == "find" and len(flow.paths) == 1:
+                return flow.paths[0].rstrip("/") + "/*"
             return flow.text if flow.kind == "literal" else None
 
         return expand(src, word, lambda name: st.lookup(name, self.paths.home), subst)
@@ -285,17 +305,25 @@ class ShellAnalyzer:
             st.vars.update(env)
         cmd = Cmd(argv, st, stdin, flows, env, depth)
         subject = cmd.subject if argv else "redirection"
+        outputs: list[str] = []
         for r in redirects:
-            heredoc = self.redirect(r, src, st, subject, depth)
+            heredoc = self.redirect(r, src, st, subject, depth, outputs)
             if heredoc is not None:
                 cmd.stdin = heredoc
         if not argv:
             return NONE
         from llmos.kernel.policy.commands import run
 
-        return run(self, cmd)
+        flow = run(self, cmd)
+        for out in outputs:
+            path = self.paths.resolve(out, st.cwd)
+            if path and flow.kind in ("literal", "download", "decoded"):
+                st.written[path] = flow
+        return NONE if outputs else flow
 
-    def redirect(self, r: Any, src: str, st: State, subject: str, depth: int) -> Flow | None:
+    def redirect(
+        self, r: Any, src: str, st: State, subject: str, depth: int, outputs: list[str] | None = None
+    ) -> Flow | None:
         """Check one redirection; returns the stdin it provides for a heredoc or here-string."""
         rtype = r.type
         if rtype in ("<<", "<<-"):
@@ -312,6 +340,8 @@ class ShellAnalyzer:
                 self.read_target(value, st, subject)
             else:
                 self.write_target(value, st, "write", subject)
+                if outputs is not None and rtype in (">", ">>", ">|", "&>") and UNKNOWN not in value:
+                    outputs.append(value)
         return None
 
     # -- helpers for the checks -----------------------------------------------------------------------

@@ -1,0 +1,507 @@
+"""Crystallization: a learned plan becomes a Python module, generated from the plan (no model call).
+
+    problems(plan)                      why a plan cannot be crystallized ([] when it can)
+    tool_name_for(plan, taken)          a readable, unique function name from the plan's skeleton
+    generate(plan, name, version=1)     -> Generated(name, source, fingerprint, params)
+
+The module holds one async function whose parameters are the plan's slots. Its body calls the
+plan's tools in order (a group of concurrent calls through `run.gather`), computing each argument
+with the plan's preferred explanation, written out as code (`round_half_up(multiply["result"], 2)`).
+Every other explanation the evidence allows sits in the module's `CHECKS` table, and
+`support.CrystallizedRun` checks at each call that they all agree with the computed value, that
+results have known shapes and that constants that mattered did not change: the same safety
+checks as FOLLOWER replay. The layout is the one `ruff format` produces (see `pycode.py`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import keyword
+import re
+import textwrap
+from dataclasses import dataclass
+from typing import Any
+
+from llmos.evolution.pycode import Atom, Call, Map, Node, Seq, flat, literal, pystr, statement
+from llmos.learning import explain as ex
+from llmos.learning.goals import STOPWORDS
+from llmos.learning.plans import Plan
+
+CODEGEN_VERSION = 1
+SUPPORT_NAMES = frozenset(
+    {"CrystallizedRun", "Diverged", "Result", "ToolContext", "as_str", "capitalize", "div", "lower"}
+    | {"number", "round_half_even", "round_half_up", "slug", "strip", "text", "title", "upper"}
+)
+RESERVED = SUPPORT_NAMES | {
+    "ctx",
+    "run",
+    "answer",
+    "CHECKS",
+    "TOOL_NAME",
+    "PLAN_ID",
+    "VERSION",
+    "FINGERPRINT",
+}
+_TF_FUNC = {
+    "lower": "lower",
+    "upper": "upper",
+    "title": "title",
+    "capitalize": "capitalize",
+    "strip": "strip",
+}
+_KIND_RANK = {"val": 0, "arith": 1, "tmpl": 2, "const": 3}
+MAX_NAME = 40
+
+
+class CodegenError(Exception):
+    """The plan has a feature the generator cannot express (the plan is then not crystallized)."""
+
+
+@dataclass
+class Generated:
+    name: str
+    source: str
+    fingerprint: str
+    params: list[tuple[int, str, str]]  # (goal position, slot name, parameter name)
+
+
+# ---------------------------------------------------------------- eligibility and naming
+def problems(plan: Plan) -> list[str]:
+    """Why this plan cannot become a tool ([] when it can)."""
+    out = list(plan.unsafe_reasons())
+    if not plan.steps:
+        out.append("the plan makes no tool calls")
+    if not out:
+        try:
+            generate(plan, "check")
+        except CodegenError as e:
+            out.append(str(e))
+    return out
+
+
+def fingerprint(plan: Plan) -> str:
+    """What the generated code depends on: equal fingerprints generate the same function body."""
+    data = {
+        "codegen": CODEGEN_VERSION,
+        "skeleton": [[t.kind, t.text] for t in plan.skeleton],
+        "slots": [[p, s.name, sorted(s.shapes)] for p, s in sorted(plan.slots.items())],
+        "steps": [_step_checks(plan, i) for i in range(len(plan.steps))],
+        "answer": [ex.to_json(p) for p in plan.answer],
+    }
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
+
+
+def tool_name_for(plan: Plan, taken: set[str] | frozenset[str] = frozenset()) -> str:
+    """`convert_save`, `email_report`: the skeleton's constant content words, made unique."""
+    words = []
+    for i, t in enumerate(plan.skeleton):
+        if i in plan.slots or t.kind != "word":
+            continue
+        w = re.sub(r"[^a-z0-9]+", "_", t.text.lower()).strip("_")
+        if w and w not in STOPWORDS and len(w) > 1 and not w.isdigit() and w not in words:
+            words.append(w)
+    base = ""
+    for w in words:
+        if base and len(base) + 1 + len(w) > MAX_NAME:
+            break
+        base = f"{base}_{w}" if base else w
+    base = base[:MAX_NAME] or "plan_" + plan.id.removeprefix("plan_")[:8]
+    if base[0].isdigit() or keyword.iskeyword(base) or base in RESERVED:
+        base = "do_" + base
+    name, n = base, 2
+    while name in taken:
+        name, n = f"{base}_{n}", n + 1
+    return name
+
+
+def _identifier(name: str, taken: set[str]) -> str:
+    ident = re.sub(r"\W", "_", name, flags=re.ASCII).strip("_") or "value"
+    if ident[0].isdigit():
+        ident = "v" + ident
+    if keyword.iskeyword(ident) or ident in RESERVED or ident.startswith("__"):
+        ident += "_"
+    base, n = ident, 2
+    while ident in taken:
+        ident, n = f"{base}_{n}", n + 1
+    taken.add(ident)
+    return ident
+
+
+def _rank(c: ex.Cand) -> tuple[Any, ...]:
+    tf = c[2] if c[0] == "val" else "id"
+    rnd = c[4] if c[0] == "arith" else None
+    return (
+        _KIND_RANK.get(c[0], 9),
+        0 if ex.uses_results(c) else 1,
+        tf not in ("id", "num"),
+        rnd is not None,
+        len(list(ex.refs(c))),
+        len(repr(c)),
+        repr(c),
+    )
+
+
+def _step_checks(plan: Plan, i: int) -> dict[str, Any]:
+    step = plan.steps[i]
+    return {
+        "tool": step.name,
+        "group": step.group,
+        "leaves": [
+            [list(lf.path), lf.type, [ex.to_json(c) for c in sorted(lf.cands, key=_rank)]]
+            for lf in step.leaves
+        ],
+        "shapes": step.result_shapes,
+        "constants": step.const_results if plan.fixed_leaf_after(i) else {},
+    }
+
+
+# ---------------------------------------------------------------- expressions
+class _Gen:
+    def __init__(self, plan: Plan) -> None:
+        self.plan = plan
+        taken: set[str] = set()
+        self.params: dict[int, str] = {p: _identifier(s.name, taken) for p, s in sorted(plan.slots.items())}
+        self.kinds: dict[int, str] = {}
+        for p, s in plan.slots.items():
+            nums = [sh == "number" for sh in s.shapes] or [False]
+            self.kinds[p] = "number" if all(nums) else ("mixed" if any(nums) else "str")
+        self.vars: list[str] = []
+        for step in plan.steps:
+            base = re.split(r"__|\.", step.name)[-1] or "result"
+            base = base.removeprefix("get_") if len(base) > 4 else base
+            self.vars.append(_identifier(base, taken))
+        self.used: set[int] = set()
+        self.helpers: set[str] = set()
+        self.quote = '"'
+        self.in_fstring = False
+
+    def call(self, func: str, args: tuple[Node, ...]) -> Call:
+        self.helpers.add(func)
+        return Call(func, args)
+
+    def annotation(self, pos: int) -> str:
+        return {"number": "int | float", "str": "str", "mixed": "str | int | float"}[self.kinds[pos]]
+
+    def _token_text(self, pos: int) -> Node:
+        p = self.params[pos]
+        return Atom(p) if self.kinds[pos] == "str" else self.call("text", (Atom(p),))
+
+    def _result(self, step: int, path: ex.Path) -> Node:
+        self.used.add(step)
+        code = self.vars[step]
+        if not path:
+            return Atom(code + ".text")
+        for k in path:
+            key = str(k) if isinstance(k, int) else pystr(k, self.quote if self.in_fstring else None)
+            if self.in_fstring and not isinstance(k, int) and ("'" in k or '"' in k or "\\" in k):
+                raise _NeedsJoin
+            code += f"[{key}]"
+        return Atom(code)
+
+    def ref(self, ref: ex.Cand, tf: str) -> Node:
+        if ref[0] == "tok":
+            pos = ref[1]
+            if pos not in self.params:
+                return self._constant_token(pos, tf)
+            if tf == "num":
+                p = Atom(self.params[pos])
+                return p if self.kinds[pos] == "number" else self.call("number", (p,))
+            base = self._token_text(pos)
+        elif ref[0] == "res":
+            base = self._result(ref[1], tuple(ref[2]))
+            if tf == "num":
+                return self.call("number", (base,))
+        else:
+            raise CodegenError(f"unknown reference {ref!r}")
+        if tf == "id":
+            return base
+        if tf == "str":
+            return self.call("as_str", (base,))
+        if tf in ("slug_", "slug-"):
+            return self.call("slug", (base, Atom(pystr(tf[-1]))))
+        if tf in _TF_FUNC:
+            return self.call(_TF_FUNC[tf], (base,))
+        raise CodegenError(f"unknown transform {tf!r}")
+
+    def _constant_token(self, pos: int, tf: str) -> Node:
+        tok = self.plan.skeleton[pos]
+        try:
+            value: Any = (
+                ex.number_of(("tok", pos), ex.Env(self.plan.skeleton, [], []))
+                if tf == "num"
+                else (ex.transform(tf, tok.text))
+            )
+        except ex.Unavailable as e:
+            raise CodegenError(f"goal word {pos} ({tok.text!r}) cannot be used as {tf}: {e}") from None
+        return literal(value)
+
+    def operand(self, ref: ex.Cand) -> Node:
+        if ref[0] == "k":
+            return Atom(repr(float(ref[1])))
+        return self.ref(ref, "num")
+
+    def cand(self, c: ex.Cand) -> Node:
+        kind = c[0]
+        if kind == "const":
+            return literal(json.loads(c[1]))
+        if kind == "val":
+            return self.ref(c[1], c[2])
+        if kind == "tmpl":
+            return self.template(c[1])
+        if kind == "arith":
+            op, a, b, rnd = c[1], c[2], c[3], c[4]
+            x = self.operand(a)
+            if op == "/":
+                x = self.call("div", (x, self.operand(b)))
+            elif op in ("+", "-", "*"):
+                x = Atom(f"{flat(x)} {op} {flat(self.operand(b))}")
+            elif op != "id":
+                raise CodegenError(f"unknown operator {op!r}")
+            if rnd:
+                return self.call(f"round_half_{rnd[0]}", (x, Atom(str(int(rnd[1])))))
+            return x
+        raise CodegenError(f"unknown explanation {kind!r}")
+
+    def template(self, parts: tuple[Any, ...] | list[Any]) -> Node:
+        """An f-string (the join of text() parts when an expression would need a quote or backslash)."""
+        if all(p[0] == "lit" for p in parts):
+            return Atom(pystr("".join(p[1] for p in parts)))
+        lit = "".join(p[1] for p in parts if p[0] == "lit")
+        outer = "'" if lit.count('"') > lit.count("'") else '"'
+        used, helpers = set(self.used), set(self.helpers)
+        try:
+            self.quote, self.in_fstring = ("'" if outer == '"' else '"'), True
+            body = []
+            for p in parts:
+                if p[0] == "lit":
+                    body.append(pystr(p[1], outer)[1:-1].replace("{", "{{").replace("}", "}}"))
+                else:
+                    code = flat(self.ref(p[1], p[2]))
+                    if outer in code or "\\" in code or "{" in code or "}" in code:
+                        raise _NeedsJoin
+                    body.append("{" + code + "}")
+            return Atom("f" + outer + "".join(body) + outer)
+        except _NeedsJoin:
+            self.used, self.helpers = used, helpers
+        finally:
+            self.quote, self.in_fstring = '"', False
+        items = [
+            Atom(pystr(p[1])) if p[0] == "lit" else self.call("text", (self.ref(p[1], p[2]),)) for p in parts
+        ]
+        return Call('"".join', (Seq(tuple(items)),))
+
+
+class _NeedsJoin(Exception):
+    pass
+
+
+def _arguments(value: Any, path: ex.Path, leaves: dict[ex.Path, Node]) -> Node:
+    if path in leaves:
+        return leaves[path]
+    if isinstance(value, dict):
+        return Map(tuple((pystr(str(k)), _arguments(v, (*path, str(k)), leaves)) for k, v in value.items()))
+    if isinstance(value, list):
+        return Seq(tuple(_arguments(v, (*path, i), leaves) for i, v in enumerate(value)))
+    return literal(value)
+
+
+# ---------------------------------------------------------------- the module
+def generate(plan: Plan, name: str, version: int = 1) -> Generated:
+    """The source of the crystallized module for `plan` (raises CodegenError when it cannot)."""
+    if not plan.steps:
+        raise CodegenError("the plan makes no tool calls")
+    g = _Gen(plan)
+    args: list[Node] = []
+    summary: list[str] = []
+    names, steps = plan.slot_names(), [s.name for s in plan.steps]
+    for step in plan.steps:
+        leaves: dict[ex.Path, Node] = {}
+        said = []
+        for leaf in step.leaves:
+            if not leaf.cands:
+                raise CodegenError(f"{step.name}.{ex.format_path(leaf.path)} is unexplained")
+            best = sorted(leaf.cands, key=_rank)[0]
+            leaves[tuple(leaf.path)] = g.cand(best)
+            said.append(f"{ex.format_path(leaf.path)}={ex.describe(best, names, steps)}")
+        args.append(_arguments(step.arguments, (), leaves))
+        summary.append(f"{step.name}({', '.join(said)})")
+    answer = flat(g.template(plan.answer)) if plan.answer else None
+    risky = any(p[0] == "val" and (p[1][0] == "res" or p[2] != "id") for p in plan.answer)
+
+    body = [f"    run = CrystallizedRun(ctx, CHECKS, {_tuple([g.params[p] for p in sorted(g.params)])})"]
+    for n, group in enumerate(sorted({s.group for s in plan.steps}), 1):
+        idxs = [i for i, s in enumerate(plan.steps) if s.group == group]
+        calls = [Call("run.call", (Atom(str(i)), Atom(pystr(plan.steps[i].name)), args[i])) for i in idxs]
+        body.append(f"    # {n}. {' + '.join(plan.steps[i].name for i in idxs)}")
+        if len(idxs) == 1:
+            head = f"{g.vars[idxs[0]]} = await " if idxs[0] in g.used else "await "
+            body.append(statement(head, calls[0], 4))
+        else:
+            targets = [g.vars[i] if i in g.used else "_" for i in idxs]
+            head = f"{', '.join(targets)} = await " if any(t != "_" for t in targets) else "await "
+            body.append(statement(head, Call("run.gather", tuple(calls)), 4))
+    if answer is None:
+        body.append("    return run.done()")
+    elif risky:
+        body += ["    try:", *_answer(g, plan.answer, 8), "    except Diverged:", "        return run.done()"]
+        g.helpers.add("Diverged")
+    else:
+        body += _answer(g, plan.answer, 4)
+
+    checks = {
+        "plan": plan.id,
+        "skeleton": [[t.kind, t.text] for t in plan.skeleton],
+        "slots": [[p, g.params[p]] for p in sorted(g.params)],
+        "steps": [_step_checks(plan, i) for i in range(len(plan.steps))],
+    }
+    fp = fingerprint(plan)
+    params = [f"{g.params[p]}: {g.annotation(p)}" for p in sorted(g.params)] + ["ctx: ToolContext"]
+    signature = f"async def {name}({', '.join(params)}) -> str:"
+    if len(signature) > 88:
+        signature = f"async def {name}(\n" + "".join(f"    {p},\n" for p in params) + ") -> str:"
+    imports = sorted(g.helpers | {"CrystallizedRun", "ToolContext"}, key=_import_key)
+    parts = [
+        _docstring(_module_doc(plan, name, version), 0),
+        "",
+        _import_line("llmos.evolution.support", imports),
+        "",
+        f"TOOL_NAME = {pystr(name)}",
+        f"PLAN_ID = {pystr(plan.id)}",
+        f"VERSION = {int(version)}",
+        f"FINGERPRINT = {pystr(fp)}",
+        "",
+        "",
+        signature,
+        _docstring(_function_doc(plan, g, summary), 4),
+        *body,
+        "",
+        "",
+        "# What the evidence allows, checked at every call: all explanations of each argument",
+        "# (they must agree with the value computed above), result shapes seen, and results",
+        "# that never varied while a later argument is a constant.",
+        statement("CHECKS = ", literal(checks), 0),
+    ]
+    source = "\n".join(parts) + "\n"
+    if any(len(line) > 110 for line in source.splitlines()):
+        source = "# ruff: noqa: E501\n" + source
+    return Generated(name, source, fp, [(p, plan.slots[p].name, g.params[p]) for p in sorted(g.params)])
+
+
+def _answer(g: _Gen, parts: list[ex.Cand], indent: int) -> list[str]:
+    """`return f"..."`; a long answer is built in pieces that each fit in 88 columns (so the layout
+    does not depend on the line length `ruff format` is run with)."""
+    pad = " " * indent
+    whole = flat(g.template(parts))
+    if indent + len("return ") + len(whole) <= 88:
+        return [f"{pad}return {whole}"]
+    room = 88 - indent - len("answer += ")
+    pieces: list[list[ex.Cand]] = [[]]
+    for part in _split_literals(parts, room // 2):
+        if pieces[-1] and len(flat(g.template([*pieces[-1], part]))) > room:
+            pieces.append([])
+        pieces[-1].append(part)
+    lines = [f"{pad}answer = {flat(g.template(pieces[0]))}"]
+    lines += [f"{pad}answer += {flat(g.template(p))}" for p in pieces[1:]]
+    return [*lines, f"{pad}return answer"]
+
+
+def _split_literals(parts: list[ex.Cand], size: int) -> list[ex.Cand]:
+    out: list[ex.Cand] = []
+    for p in parts:
+        if p[0] != "lit" or len(p[1]) <= size:
+            out.append(p)
+            continue
+        text = p[1]
+        while len(text) > size:
+            cut = text.rfind(" ", 0, size) + 1 or size
+            out.append(("lit", text[:cut]))
+            text = text[cut:]
+        if text:
+            out.append(("lit", text))
+    return out
+
+
+def _tuple(items: list[str]) -> str:
+    if len(items) == 1:
+        return f"({items[0]},)"
+    return "(" + ", ".join(items) + ")"
+
+
+def _import_key(name: str) -> tuple[int, str]:
+    if name.isupper():
+        return (0, name)
+    return (1 if name[0].isupper() else 2, name)
+
+
+def _import_line(module: str, names: list[str]) -> str:
+    line = f"from {module} import {', '.join(names)}"
+    if len(line) <= 88:
+        return line
+    return f"from {module} import (\n" + "".join(f"    {n},\n" for n in names) + ")"
+
+
+def _clean(text: str) -> str:
+    out = "".join(ch if ch.isprintable() or ch == "\n" else " " for ch in text)
+    return out.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+
+
+def _docstring(paragraphs: list[str], indent: int) -> str:
+    """A docstring: paragraphs wrapped to fit; a paragraph starting with '- ' or a digit keeps its lines."""
+    pad = " " * indent
+    width = 88 - indent
+    lines: list[str] = []
+    for i, para in enumerate(paragraphs):
+        if i:
+            lines.append("")
+        for raw in para.split("\n"):
+            sub = "    " if raw.startswith("    ") else ""
+            lead = len(raw) - len(raw.lstrip(" "))
+            hang = " " * (lead + (3 if re.match(r"\s*\d+\. ", raw) else 4 if sub else 0))
+            wrapped = textwrap.wrap(
+                _clean(raw.strip()),
+                width - lead - (3 if i == 0 and not lines else 0),
+                initial_indent=" " * lead,
+                subsequent_indent=hang,
+                break_long_words=False,
+                break_on_hyphens=False,
+            ) or [""]
+            lines.extend(wrapped)
+    if len(lines) == 1:
+        return f'{pad}"""{lines[0].strip()}"""'
+    first, rest = lines[0].strip(), lines[1:]
+    inner = "\n".join((pad + line).rstrip() for line in rest)
+    return f'{pad}"""{first}\n{inner}\n{pad}"""'
+
+
+def _module_doc(plan: Plan, name: str, version: int) -> list[str]:
+    return [
+        f"Crystallized tool `{name}`: {plan.skeleton_text()}.",
+        f"Generated by LLM OS from plan {plan.id} (version {version}) without a model call. Do not "
+        "edit by hand: every version is in the evolution log (`llmos evolve log`), and `llmos "
+        "evolve revert ID` restores an earlier one.",
+    ]
+
+
+def _function_doc(plan: Plan, g: _Gen, summary: list[str]) -> list[str]:
+    runs = ", ".join(plan.trace_ids[-5:]) + (", ..." if len(plan.trace_ids) > 5 else "")
+    calls = "\n".join(f"{i}. {line}" for i, line in enumerate(summary, 1))
+    args = ["Args:"]
+    for p in sorted(g.params):
+        slot = plan.slots[p]
+        kind = {"number": "a number", "str": "a word", "mixed": "a word or number"}[g.kinds[p]]
+        if "quoted" in slot.shapes:
+            kind = "a text"
+        seen = ", ".join(slot.values[:3])
+        args.append(
+            f"    {g.params[p]}: {{{slot.name}}} in the goal, {kind}" + (f" (e.g. {seen})" if seen else "")
+        )
+    return [
+        f"{plan.skeleton_text()}.",
+        f"Crystallized from plan {plan.id}: learned from {plan.support} successful runs ({runs}) and "
+        f"{plan.replay_successes} successful replays. It calls, in order:",
+        calls,
+        "Every call passes the hook chain (policy, budget, trace). It stops with an error when a call "
+        "fails or a result breaks what the evidence showed, so the caller can take over.",
+        "\n".join(args),
+    ]

@@ -1,0 +1,310 @@
+"""What crystallized tools import: the verified tool-call step and small typed helpers.
+
+A crystallized module (see `crystallize.py`) is plain Python: one async function whose body calls
+the plan's tools in order through `CrystallizedRun.call`, computing every argument with the data
+flow the plan learned. `CrystallizedRun` keeps the FOLLOWER replay's safety checks:
+
+- every explanation the evidence allows for an argument is evaluated with live values and must
+  agree with the value the code computed (else `Diverged`: the plan may not apply);
+- each call goes through `ctx.call_tool` (the hook chain: policy, budget, trace) and a denied,
+  failed (after transient retries) or hook-rewritten call stops the tool;
+- a result must have a JSON shape the plan saw, and a result value that was the same in every
+  supporting run must not change while a later argument is a constant.
+
+This module's names are a stable contract for generated files: add, never rename.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import copy
+from collections.abc import Awaitable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from llmos.execution.replay import TRANSIENT_RE
+from llmos.learning import explain as ex
+from llmos.learning.goals import Token
+from llmos.learning.plans import coerce, path_key, result_shape, set_path
+from llmos.tools.base import ToolContext, ToolOutput
+
+__all__ = [
+    "CrystallizedRun",
+    "Diverged",
+    "Result",
+    "ToolContext",
+    "as_str",
+    "capitalize",
+    "div",
+    "lower",
+    "number",
+    "round_half_even",
+    "round_half_up",
+    "slug",
+    "strip",
+    "text",
+    "title",
+    "upper",
+]
+
+
+class Diverged(Exception):
+    """The plan does not apply to this call: a tool failed or a result broke an assumption."""
+
+    def __init__(self, reason: str, step: int | None = None) -> None:
+        super().__init__(reason)
+        self.reason, self.step = reason, step
+
+
+# ---------------------------------------------------------------- progress (for the dispatcher)
+@dataclass
+class Progress:
+    """What one crystallized call did, read by `dispatch.run_crystallized` to continue from it."""
+
+    calls: list[tuple[str, int]] = field(default_factory=list)  # (inner record id, plan group)
+    steps_done: int = 0
+    diverged: str | None = None
+    step: int | None = None
+
+
+_WATCHED: dict[str, Progress] = {}
+
+
+def watch(record_id: str) -> Progress:
+    progress = _WATCHED[record_id] = Progress()
+    return progress
+
+
+def unwatch(record_id: str) -> None:
+    _WATCHED.pop(record_id, None)
+
+
+# ---------------------------------------------------------------- values
+class Result:
+    """A tool result: `r["key"][0]` reads parsed JSON (missing paths raise Diverged); `r.text`."""
+
+    __slots__ = ("label", "text", "value")
+
+    def __init__(self, value: Any, text: str, label: str) -> None:
+        self.value, self.text, self.label = value, text, label
+
+    def __getitem__(self, key: str | int) -> Any:
+        v = self.value
+        if (
+            isinstance(key, int) and not isinstance(key, bool) and isinstance(v, list) and 0 <= key < len(v)
+        ) or (isinstance(key, str) and isinstance(v, dict) and key in v):
+            item = v[key]
+        else:
+            raise Diverged(f"{self.label}: the result has no {key!r}")
+        if isinstance(item, dict | list):
+            return Result(item, self.text, f"{self.label}[{key!r}]")
+        return item
+
+
+def _unavailable(fn: str, v: Any) -> Diverged:
+    return Diverged(f"{fn}() cannot use {v!r}")
+
+
+def number(v: Any) -> int | float:
+    """A number (not a bool), else Diverged."""
+    if ex.is_num(v):
+        return v  # type: ignore[no-any-return]
+    raise _unavailable("number", v)
+
+
+def text(v: Any) -> str:
+    """A goal word as text (numbers as the goal wrote them)."""
+    return v if isinstance(v, str) else str(v)
+
+
+def _tf(name: str, v: Any) -> Any:
+    try:
+        return ex.transform(name, v)
+    except ex.Unavailable:
+        raise _unavailable(name, v) from None
+
+
+def as_str(v: Any) -> str:
+    """A number shown as text (`str`); anything else is Diverged."""
+    return str(_tf("str", v))
+
+
+def lower(v: Any) -> str:
+    return str(_tf("lower", v))
+
+
+def upper(v: Any) -> str:
+    return str(_tf("upper", v))
+
+
+def title(v: Any) -> str:
+    return str(_tf("title", v))
+
+
+def capitalize(v: Any) -> str:
+    return str(_tf("capitalize", v))
+
+
+def strip(v: Any) -> str:
+    return str(_tf("strip", v))
+
+
+def slug(v: Any, sep: str) -> str:
+    return str(_tf("slug" + sep, v))
+
+
+def round_half_up(x: Any, digits: int) -> float:
+    try:
+        return ex.rounded(number(x), "up", digits)
+    except ex.Unavailable as e:
+        raise Diverged(str(e)) from None
+
+
+def round_half_even(x: Any, digits: int) -> float:
+    try:
+        return ex.rounded(number(x), "even", digits)
+    except ex.Unavailable as e:
+        raise Diverged(str(e)) from None
+
+
+def div(a: Any, b: Any) -> float:
+    if number(b) == 0:
+        raise Diverged("division by zero")
+    return number(a) / b  # type: ignore[no-any-return]
+
+
+# ---------------------------------------------------------------- the verified call
+@dataclass
+class _Leaf:
+    path: ex.Path
+    type: str
+    cands: list[ex.Cand]
+
+
+@dataclass
+class _Step:
+    tool: str
+    group: int
+    leaves: list[_Leaf]
+    shapes: list[Any]
+    constants: dict[str, Any]
+
+
+def _steps(checks: dict[str, Any]) -> list[_Step]:
+    cached = checks.get("_parsed")
+    if cached is None:
+        cached = [
+            _Step(
+                s["tool"],
+                s["group"],
+                [_Leaf(tuple(p), t, [ex.from_json(c) for c in cs]) for p, t, cs in s["leaves"]],
+                s["shapes"],
+                s["constants"],
+            )
+            for s in checks["steps"]
+        ]
+        checks["_parsed"] = cached
+    return cached  # type: ignore[no-any-return]
+
+
+class CrystallizedRun:
+    """One execution of a crystallized tool: the goal's tokens, results so far, verification."""
+
+    def __init__(self, ctx: ToolContext, checks: dict[str, Any], slots: Sequence[Any]) -> None:
+        self.ctx = ctx
+        self.plan_id = str(checks.get("plan", ""))
+        self.steps = _steps(checks)
+        tokens = [Token(k, t) for k, t in checks["skeleton"]]
+        for (pos, _name), value in zip(checks["slots"], slots, strict=True):
+            kind = "number" if ex.is_num(value) else ("quoted" if tokens[pos].kind == "quoted" else "word")
+            tokens[pos] = Token(kind, text(value))
+        n = len(self.steps)
+        self.env = ex.Env(tokens, [None] * n, [ex.NOT_JSON] * n)
+        config = ctx.extra.get("config")
+        self.retries = int(getattr(getattr(config, "learning", None), "transient_retries", 1))
+        record_id = ctx.extra.get("record_id")
+        self.progress = _WATCHED.get(record_id) if isinstance(record_id, str) else None
+
+    def fail(self, reason: str, step: int) -> Diverged:
+        if self.progress is not None and self.progress.diverged is None:
+            self.progress.diverged, self.progress.step = reason, step
+        return Diverged(reason, step)
+
+    async def call(self, step: int, tool: str, arguments: dict[str, Any]) -> Result:
+        """Check the arguments against the plan, call the tool through the hook chain, verify the result."""
+        spec = self.steps[step]
+        if tool != spec.tool:
+            raise self.fail(f"step {step} calls {tool} but the plan says {spec.tool}", step)
+        self._check_arguments(step, spec, arguments)
+        out = await self._invoke(step, spec, arguments)
+        return self._verify(step, spec, out)
+
+    async def gather(self, *calls: Awaitable[Result]) -> list[Result]:
+        """Run the calls of one plan group concurrently (as the recorded turn did)."""
+        return list(await asyncio.gather(*calls))
+
+    def done(self) -> str:
+        names = ", ".join(s.tool for s in self.steps)
+        return f"Done (crystallized plan {self.plan_id}: {names})."
+
+    def _check_arguments(self, i: int, spec: _Step, arguments: dict[str, Any]) -> None:
+        for leaf in spec.leaves:
+            where = f"{spec.tool}.{ex.format_path(leaf.path)}"
+            try:
+                computed = coerce(ex.walk(arguments, leaf.path), leaf.type)
+                expected = coerce(ex.evaluate_all(leaf.cands, self.env), leaf.type)
+            except ex.Disagree as e:
+                raise self.fail(f"{where}: explanations disagree ({e})", i) from None
+            except (ex.Unavailable, ArithmeticError, ValueError, TypeError) as e:
+                raise self.fail(f"{where}: {e}", i) from None
+            if not ex.same(computed, expected):
+                raise self.fail(f"{where}: the code computed {computed!r} but the plan gives {expected!r}", i)
+            set_path(arguments, leaf.path, computed)
+
+    async def _invoke(self, i: int, spec: _Step, arguments: dict[str, Any]) -> ToolOutput:
+        call_tool = self.ctx.call_tool
+        if call_tool is None:
+            raise self.fail("a crystallized tool must run through the hook chain (no call_tool)", i)
+        attempts = 0
+        while True:
+            out = await call_tool(spec.tool, copy.deepcopy(arguments))
+            record = out.data
+            if self.progress is not None and isinstance(getattr(record, "id", None), str):
+                self.progress.calls.append((record.id, spec.group))
+            denied = getattr(record, "decision", "allow") != "allow"
+            if (
+                denied
+                or not out.is_error
+                or attempts >= self.retries
+                or not TRANSIENT_RE.search(out.content[:500])
+            ):
+                break
+            attempts += 1
+        if denied:
+            raise self.fail(
+                f"{spec.tool} was denied: {getattr(record, 'decision_reason', '') or out.content}", i
+            )
+        if out.is_error:
+            raise self.fail(f"{spec.tool} failed: {out.content[:300]}", i)
+        if getattr(record, "original_arguments", None) is not None:
+            raise self.fail(f"a hook rewrote the arguments of {spec.tool}", i)
+        return out
+
+    def _verify(self, i: int, spec: _Step, out: ToolOutput) -> Result:
+        parsed = ex.parse_result(out.content)
+        if spec.shapes and result_shape(parsed) not in spec.shapes:
+            raise self.fail(f"{spec.tool} returned a result of a shape the plan never saw", i)
+        self.env.texts[i] = out.content
+        self.env.parsed[i] = parsed
+        if spec.constants:
+            live = {path_key(p): v for p, v in ex.leaves(parsed)}
+            for key, value in spec.constants.items():
+                if key in live and not ex.same(live[key], value):
+                    raise self.fail(
+                        f"{spec.tool} returned {live[key]!r} at {key} where every supporting run saw "
+                        f"{value!r}, and a later argument is a constant that may depend on it",
+                        i,
+                    )
+        if self.progress is not None:
+            self.progress.steps_done += 1
+        return Result(parsed, out.content, spec.tool)
