@@ -74,6 +74,10 @@ class ToolDefinitionError(UserError):
     """A function cannot be turned into a tool, or a tool name is unknown."""
 
 
+class EvolutionError(UserError):
+    """A plan cannot be crystallized (unsafe, unknown, ambiguous), or a generated tool is unknown."""
+
+
 class PathOutsideWorkspace(UserError, PermissionError):
     """A path resolves (after ~, `..` and symlinks) outside the workspace and every allowed path.
 

@@ -96,14 +96,35 @@ def test_symlinks_in_the_workspace_are_followed(tmp_path: Path) -> None:
 
 def test_read_only_mode(tmp_path: Path) -> None:
     policy = SecurityPolicy(tmp_path, SecurityConfig(read_only=True))
-    for command in ("echo hi > out.txt", "rm a.txt", "mv a b", "cp a b", "sed -i s/a/b/ f.txt", "touch x",
-                    "mkdir d", "ls | tee out.txt", 'git commit -m "x"', "git push", "pip install x",
-                    "find . -name '*.pyc' -delete"):  # fmt: skip
+    for command in (
+        "echo hi > out.txt",
+        "rm a.txt",
+        "mv a b",
+        "cp a b",
+        "sed -i s/a/b/ f.txt",
+        "touch x",
+        "mkdir d",
+        "ls | tee out.txt",
+        'git commit -m "x"',
+        "git push",
+        "pip install x",
+        "find . -name '*.pyc' -delete",
+    ):
         d = policy.check("bash", {"command": command})
         assert (d.decision, d.rule) == ("deny", "shell.read_only"), command
         assert "read-only" in d.reason
-    for command in ("ls -la", "cat README.md", "grep -r foo .", "git status", "git log -3", "git diff",
-                    "ls > /dev/null 2>&1", "find . -name '*.py'", "wc -l *.py | sort -n", "bash -c 'ls'"):  # fmt: skip
+    for command in (
+        "ls -la",
+        "cat README.md",
+        "grep -r foo .",
+        "git status",
+        "git log -3",
+        "git diff",
+        "ls > /dev/null 2>&1",
+        "find . -name '*.py'",
+        "wc -l *.py | sort -n",
+        "bash -c 'ls'",
+    ):
         assert policy.check("bash", {"command": command}).decision == "allow", command
     assert policy.check("bash", {"command": "python script.py"}).decision == "ask"
     assert policy.check("bash", {"command": "rm -rf /"}).rule == "shell.root_deletion"

@@ -10,7 +10,7 @@ the reason, and processing goes on. The policy reads DIR/llmos.toml ([security])
 from __future__ import annotations
 
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Annotated, Any
 
 import typer
 
@@ -67,8 +67,11 @@ def check_stream(workspace: Path, stdin: IO[str], stdout: IO[str], *, rules: boo
                 d = policy.check(tool, args, kind)
                 out = {"decision": d.decision, "reason": d.reason, "rule": d.rule}
             except Exception as e:  # a bug in a check must never turn into an allow
-                out = {"decision": "deny", "reason": f"internal policy error: {type(e).__name__}: {e}",
-                       "rule": "policy.error"}  # fmt: skip
+                out = {
+                    "decision": "deny",
+                    "reason": f"internal policy error: {type(e).__name__}: {e}",
+                    "rule": "policy.error",
+                }
         if not rules:
             del out["rule"]
         stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
@@ -78,8 +81,10 @@ def check_stream(workspace: Path, stdin: IO[str], stdout: IO[str], *, rules: boo
 
 @app.command()
 def check(
-    workspace: Path = typer.Option(Path("."), "--workspace", "-w", help="The workspace (reads DIR/llmos.toml)."),
-    rules: bool = typer.Option(False, "--rules", help="Add the rule that decided to each answer."),
+    workspace: Annotated[Path, typer.Option("--workspace", "-w", help="The workspace (reads DIR/llmos.toml).")] = Path(
+        "."
+    ),
+    rules: Annotated[bool, typer.Option("--rules", help="Add the rule that decided to each answer.")] = False,
 ) -> None:
     """Read JSON lines {"tool": NAME, "input": {...}} on stdin; print one decision per line."""
     import sys

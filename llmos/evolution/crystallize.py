@@ -30,7 +30,7 @@ from llmos.learning.plans import Plan
 
 CODEGEN_VERSION = 1
 SUPPORT_NAMES = frozenset(
-    {"CrystallizedRun", "Diverged", "Result", "ToolContext", "as_str", "capitalize", "div", "lower"}
+    {"CrystallizedRun", "Diverged", "Number", "Result", "ToolContext", "as_str", "capitalize", "div", "lower"}
     | {"number", "round_half_even", "round_half_up", "slug", "strip", "text", "title", "upper"}
 )
 RESERVED = SUPPORT_NAMES | {
@@ -181,7 +181,10 @@ class _Gen:
         return Call(func, args)
 
     def annotation(self, pos: int) -> str:
-        return {"number": "int | float", "str": "str", "mixed": "str | int | float"}[self.kinds[pos]]
+        kind = self.kinds[pos]
+        if kind != "str":
+            self.helpers.add("Number")
+        return {"number": "Number", "str": "str", "mixed": "str | Number"}[kind]
 
     def _token_text(self, pos: int) -> Node:
         p = self.params[pos]

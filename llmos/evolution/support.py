@@ -24,13 +24,14 @@ from typing import Any
 
 from llmos.execution.replay import TRANSIENT_RE
 from llmos.learning import explain as ex
-from llmos.learning.goals import Token
+from llmos.learning.goals import Kind, Token
 from llmos.learning.plans import coerce, path_key, result_shape, set_path
 from llmos.tools.base import ToolContext, ToolOutput
 
 __all__ = [
     "CrystallizedRun",
     "Diverged",
+    "Number",
     "Result",
     "ToolContext",
     "as_str",
@@ -46,6 +47,9 @@ __all__ = [
     "title",
     "upper",
 ]
+
+
+Number = int | float  # a numeric goal word (the goal's own 12 stays an int, 12.5 a float)
 
 
 class Diverged(Exception):
@@ -89,16 +93,25 @@ class Result:
         self.value, self.text, self.label = value, text, label
 
     def __getitem__(self, key: str | int) -> Any:
-        v = self.value
-        if (
-            isinstance(key, int) and not isinstance(key, bool) and isinstance(v, list) and 0 <= key < len(v)
-        ) or (isinstance(key, str) and isinstance(v, dict) and key in v):
-            item = v[key]
-        else:
+        found, item = _child(self.value, key)
+        if not found:
             raise Diverged(f"{self.label}: the result has no {key!r}")
         if isinstance(item, dict | list):
             return Result(item, self.text, f"{self.label}[{key!r}]")
         return item
+
+
+def _child(value: Any, key: str | int) -> tuple[bool, Any]:
+    if isinstance(value, dict):
+        return (True, value[key]) if isinstance(key, str) and key in value else (False, None)
+    if (
+        isinstance(value, list)
+        and isinstance(key, int)
+        and not isinstance(key, bool)
+        and 0 <= key < len(value)
+    ):
+        return True, value[key]
+    return False, None
 
 
 def _unavailable(fn: str, v: Any) -> Diverged:
@@ -216,7 +229,9 @@ class CrystallizedRun:
         self.steps = _steps(checks)
         tokens = [Token(k, t) for k, t in checks["skeleton"]]
         for (pos, _name), value in zip(checks["slots"], slots, strict=True):
-            kind = "number" if ex.is_num(value) else ("quoted" if tokens[pos].kind == "quoted" else "word")
+            kind: Kind = (
+                "number" if ex.is_num(value) else ("quoted" if tokens[pos].kind == "quoted" else "word")
+            )
             tokens[pos] = Token(kind, text(value))
         n = len(self.steps)
         self.env = ex.Env(tokens, [None] * n, [ex.NOT_JSON] * n)

@@ -7,41 +7,30 @@ from typing import Literal
 
 Verdict = Literal["allow", "deny", "ask"]
 
+
+def words(*lines: str) -> frozenset[str]:
+    """A set of names written as whitespace-separated lines."""
+    return frozenset(w for line in lines for w in line.split())
+
+
+def patterns(*lines: str) -> tuple[str, ...]:
+    """An ordered tuple of names or glob patterns written as whitespace-separated lines."""
+    return tuple(w for line in lines for w in line.split())
+
+
 # Rule classes that nothing in the configuration can override (extra_allow never applies):
 # the catastrophic classes, plus credential access, read-only mode and unparseable commands.
-NON_OVERRIDABLE = frozenset(
-    {
-        "shell.root_deletion",
-        "shell.disk_wipe",
-        "shell.fork_bomb",
-        "shell.reverse_shell",
-        "shell.download_exec",
-        "shell.obfuscated_exec",
-        "shell.privilege_escalation",
-        "shell.credential_write",
-        "shell.credential_read",
-        "shell.parse_error",
-        "shell.read_only",
-        "file.credential",
-        "file.read_only",
-        "file.invalid",
-    }
+NON_OVERRIDABLE = words(
+    "shell.root_deletion shell.disk_wipe shell.fork_bomb shell.reverse_shell shell.download_exec",
+    "shell.obfuscated_exec shell.privilege_escalation shell.credential_write shell.credential_read",
+    "shell.parse_error shell.read_only file.credential file.read_only file.invalid",
 )
 
 # The order in which deny findings are reported when a command has several.
-_RANK = (
-    "shell.parse_error",
-    "shell.root_deletion",
-    "shell.disk_wipe",
-    "shell.fork_bomb",
-    "shell.reverse_shell",
-    "shell.download_exec",
-    "shell.obfuscated_exec",
-    "shell.credential_write",
-    "shell.credential_read",
-    "shell.privilege_escalation",
-    "shell.system_control",
-    "shell.read_only",
+_RANK = patterns(
+    "shell.parse_error shell.root_deletion shell.disk_wipe shell.fork_bomb shell.reverse_shell",
+    "shell.download_exec shell.obfuscated_exec shell.credential_write shell.credential_read",
+    "shell.privilege_escalation shell.system_control shell.read_only",
 )
 
 

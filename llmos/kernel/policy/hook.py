@@ -28,6 +28,12 @@ class SecurityHook(Hook):
     async def pre_tool_use(self, ctx: RunContext, event: ToolUseEvent) -> HookDecision:
         d = self.policy.check(event.tool, event.arguments, event.kind or None)
         if d.decision != "allow" or d.rule != DEFAULT_ALLOW:
-            ctx.trace.event("policy", tool=event.tool, decision=d.decision, reason=d.reason, rule=d.rule,
-                            source=event.source)  # fmt: skip
+            ctx.trace.event(
+                "policy",
+                tool=event.tool,
+                decision=d.decision,
+                reason=d.reason,
+                rule=d.rule,
+                source=event.source,
+            )
         return HookDecision(d.decision, d.reason)

@@ -19,21 +19,54 @@ from llmos.kernel.policy.paths import UNKNOWN
 from llmos.kernel.policy.shell import UNKNOWN_FLOW, Cmd, Flow, ShellAnalyzer
 
 PYTHON = re.compile(r"^(python|pypy)(\d+(\.\d+)*)?[mtw]?$")
-CODE_FLAGS = {"perl": "eE", "ruby": "e", "node": "ep", "nodejs": "ep", "bun": "e", "php": "r", "lua": "e",
-              "luajit": "e", "Rscript": "e", "osascript": "e", "pwsh": "c", "deno": ""}  # fmt: skip
+CODE_FLAGS = {
+    "perl": "eE",
+    "ruby": "e",
+    "node": "ep",
+    "nodejs": "ep",
+    "bun": "e",
+    "php": "r",
+    "lua": "e",
+    "luajit": "e",
+    "Rscript": "e",
+    "osascript": "e",
+    "pwsh": "c",
+    "deno": "",
+}
 
 _SOCKET = re.compile(r"socket|fsockopen|TCPSocket|UDPSocket|net\.connect|net\.Socket|createConnection|/dev/tcp/")
-_EXECY = re.compile(r"subprocess|pty\.spawn|dup2|\bexec|system|popen|spawn|child_process|proc_open|/bin/\w*sh\b"
-                    r"|\bSTDIN\b|\bcmd\.exe")  # fmt: skip
-_FETCH = re.compile(r"urlopen|urllib|requests\.(get|post)|httpx|http\.client|urlretrieve|LWP::|HTTP::Tiny"
-                    r"|Net::HTTP|open-uri|URI\.open|\bfetch\(|https?\.get\(|file_get_contents\(\s*['\"]https?:"
-                    r"|curl_exec|\bwget\b|\bcurl\b")  # fmt: skip
-_RUNS = re.compile(r"\bexec\b|\beval\b|compile\(|system|subprocess|popen|child_process|spawn|passthru"
-                   r"|shell_exec|\bsh\b|\bbash\b|Function\(|\bload\b")  # fmt: skip
-_SHELL_STRINGS = re.compile(r"(?:system|exec|execSync|shell_exec|passthru|popen|os\.execute|spawnSync|qx)"
-                            r"\s*\(?\s*(['\"])(.+?)(?<!\\)\1")  # fmt: skip
-_SHELL_CALLS = {"system", "popen", "getoutput", "getstatusoutput", "check_output", "check_call", "call", "run",
-                "Popen", "spawn", "run_command"}  # fmt: skip
+_EXECY = re.compile(
+    r"subprocess|pty\.spawn|dup2|\bexec|system|popen|spawn|child_process|proc_open|/bin/\w*sh\b"
+    r"|\bSTDIN\b|\bcmd\.exe"
+)
+_FETCH = re.compile(
+    r"urlopen|urllib|requests\.(get|post)|httpx|http\.client|urlretrieve|LWP::|HTTP::Tiny"
+    r"|Net::HTTP|open-uri|URI\.open|\bfetch\(|https?\.get\(|file_get_contents\(\s*['\"]https?:"
+    r"|curl_exec|\bwget\b|\bcurl\b"
+)
+_RUNS = re.compile(
+    r"\bexec\b|\beval\b|compile\(|system|subprocess|popen|child_process|spawn|passthru"
+    r"|shell_exec|\bsh\b|\bbash\b|Function\(|\bload\b"
+)
+_SHELL_STRINGS = re.compile(
+    r"(?:system|exec|execSync|shell_exec|passthru|popen|os\.execute|spawnSync|qx)"
+    r"\s*\(?\s*(['\"])(.+?)(?<!\\)\1"
+)
+_DECODE = re.compile(r"b64decode|base64|decodebytes|codecs\.decode|zlib\.decompress|marshal\.loads|fromhex|rot13")
+_ALWAYS_SHELL = {"system", "popen", "getoutput", "getstatusoutput", "check_output", "check_call", "Popen"}
+_SHELL_CALLS = {
+    "system",
+    "popen",
+    "getoutput",
+    "getstatusoutput",
+    "check_output",
+    "check_call",
+    "call",
+    "run",
+    "Popen",
+    "spawn",
+    "run_command",
+}
 
 
 def lookup(name: str) -> Callable[[ShellAnalyzer, Cmd], Flow] | None:
@@ -90,7 +123,8 @@ def run_script_file(a: ShellAnalyzer, cmd: Cmd, path: str) -> None:
         if resolved in cmd.st.downloaded or (written is not None and written.kind == "download"):
             a.add("deny", "shell.download_exec", f"runs {path}, downloaded earlier in the command", cmd.subject)
         elif written is not None:
-            stdin_code(a, replace(cmd, stdin=written), "shell" if cmd.name in SHELLS else cmd.name)
+            interpreter = lookup(cmd.name) not in (None, check_shell)
+            stdin_code(a, replace(cmd, stdin=written), cmd.name if interpreter else "shell")
 
 
 def check_shell(a: ShellAnalyzer, cmd: Cmd) -> Flow:
@@ -149,8 +183,12 @@ def check_python(a: ShellAnalyzer, cmd: Cmd) -> Flow:
 def check_code(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     flags = CODE_FLAGS[cmd.name]
     long = ("--eval", "--print") if cmd.name.startswith(("node", "bun")) else ()
-    p = parse_opts(cmd.args, flags + ("IMmrx" if cmd.name in ("perl", "ruby") else ""), long,
-                   optional_short="il0" if cmd.name == "perl" else "")  # fmt: skip
+    p = parse_opts(
+        cmd.args,
+        flags + ("IMmrx" if cmd.name in ("perl", "ruby") else ""),
+        long,
+        optional_short="il0" if cmd.name == "perl" else "",
+    )
     codes = [v for o, v in p.opts if v is not None and (o[1:] in flags or o in long)]
     libs = " ".join(v for o, v in p.opts if o in ("-M", "-m", "-r") and v)
     for code in codes:
@@ -170,9 +208,16 @@ def check_source_code(a: ShellAnalyzer, cmd: Cmd, lang: str, code: str) -> None:
     if UNKNOWN in code:
         unknown_code(a, cmd, f"{cmd.name} runs")
     if _SOCKET.search(code) and _EXECY.search(code):
-        a.add("deny", "shell.reverse_shell", f"{cmd.name} code connects a shell or program to a socket", cmd.subject)
+        a.add(
+            "deny",
+            "shell.reverse_shell",
+            f"{cmd.name} code connects a shell or program to a socket",
+            cmd.subject,
+        )
     if _FETCH.search(code) and _RUNS.search(code):
         a.add("deny", "shell.download_exec", f"{cmd.name} code downloads code and runs it", cmd.subject)
+    if _DECODE.search(code) and re.search(r"\b(exec|eval|compile|system|popen)\b", code):
+        a.add("deny", "shell.obfuscated_exec", f"{cmd.name} code decodes hidden code and runs it", cmd.subject)
     if re.search(r"\bfork\b", code) and re.search(r"\b(while|for|loop|until)\b", code):
         a.add("deny", "shell.fork_bomb", f"{cmd.name} code forks in a loop (a fork bomb)", cmd.subject)
     if lang.startswith(("python", "pypy")) and _python_calls(a, cmd, code):
@@ -205,26 +250,31 @@ def _python_calls(a: ShellAnalyzer, cmd: Cmd, code: str) -> bool:
         const = first.value if isinstance(first, ast.Constant) and isinstance(first.value, str) else None
         items = None
         if isinstance(first, (ast.List, ast.Tuple)):
-            items = [e.value if isinstance(e, ast.Constant) and isinstance(e.value, str) else UNKNOWN
-                     for e in first.elts]  # fmt: skip
-        if last in _SHELL_CALLS and name.split(".")[0] in ("os", "subprocess", "commands", last):
+            items = [
+                e.value if isinstance(e, ast.Constant) and isinstance(e.value, str) else UNKNOWN for e in first.elts
+            ]
+        head = name.split(".")[0]
+        if last in _SHELL_CALLS and (head in ("os", "subprocess", "commands", "", last) or last in _ALWAYS_SHELL):
             if const is not None:
                 a.script(const, cmd.st.copy(), cmd.depth + 1)
             elif items:
                 run(a, sub(items))
+            else:
+                a.add("ask", "shell.unknown_code", f"{cmd.name} code runs a command built at run time", cmd.subject)
         elif last == "rmtree":
             run(a, sub(["rm", "-rf", const if const is not None else UNKNOWN]))
         elif last in ("remove", "unlink", "rmdir") and name.split(".")[0] in ("os", last):
             run(a, sub(["rm", const if const is not None else UNKNOWN]))
         elif name == "open" and const is not None:
-            mode = node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "mode"), None)
+            mode = (
+                node.args[1] if len(node.args) > 1 else next((k.value for k in node.keywords if k.arg == "mode"), None)
+            )
             text = mode.value if isinstance(mode, ast.Constant) and isinstance(mode.value, str) else "r"
             if set(text) & set("wax+"):
                 a.write_target(const, cmd.st, "write", cmd.subject)
             else:
                 a.read_target(const, cmd.st, cmd.subject)
     return True
-
 
 
 def check_awk(a: ShellAnalyzer, cmd: Cmd) -> Flow:

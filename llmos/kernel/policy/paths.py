@@ -13,50 +13,48 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
-from llmos.kernel.policy.decision import Finding
+from llmos.kernel.policy.decision import Finding, patterns, words
 
 UNKNOWN = "\x00"  # marks the part of an expanded shell word whose value cannot be known
 GLOB_CHARS = frozenset("*?[")
 
 Op = Literal["delete", "delete_recursive", "write", "chmod_recursive"]
 
-PROTECTED_DIRS = frozenset(
-    {
-        "/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64", "/libx32", "/media",
-        "/mnt", "/opt", "/proc", "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr", "/var", "/snap",
-        "/usr/bin", "/usr/sbin", "/usr/lib", "/usr/lib64", "/usr/local", "/usr/local/bin", "/usr/share",
-        "/var/lib", "/var/log", "/var/tmp", "/var/spool", "/System", "/Library", "/Applications",
-        "/Users", "/private", "/nix", "/efi",
-    }
-)  # fmt: skip
+PROTECTED_DIRS = words(
+    "/ /bin /boot /dev /etc /home /lib /lib32 /lib64 /libx32 /media /mnt /opt /proc /root /run /sbin",
+    "/srv /sys /tmp /usr /var /snap /usr/bin /usr/sbin /usr/lib /usr/lib64 /usr/local /usr/local/bin",
+    "/usr/share /var/lib /var/log /var/tmp /var/spool /System /Library /Applications /Users /private",
+    "/nix /efi",
+)
 
 # Relative to a home directory (the user's, /root, /home/NAME).
-HOME_SECRETS = (
-    ".ssh/id_*", ".ssh/*_rsa", ".ssh/*_ed25519", ".ssh/*_ecdsa", ".ssh/*_dsa", ".ssh/*.pem", ".ssh/*key*",
-    ".aws/credentials", ".aws/config", ".gnupg", ".gnupg/*", ".netrc", ".pgpass", ".git-credentials",
-    ".docker/config.json", ".kube/config", ".config/gcloud/*", ".azure/*", ".pypirc", ".npmrc",
-    ".vault-token", ".config/gh/hosts.yml", ".password-store/*",
-)  # fmt: skip
+HOME_SECRETS = patterns(
+    ".ssh .aws .gnupg .password-store",
+    ".ssh/id_* .ssh/*_rsa .ssh/*_ed25519 .ssh/*_ecdsa .ssh/*_dsa .ssh/*.pem .ssh/*key*",
+    ".aws/credentials .aws/config .gnupg .gnupg/* .netrc .pgpass .git-credentials .docker/config.json",
+    ".kube/config .config/gcloud/* .azure/* .pypirc .npmrc .vault-token .config/gh/hosts.yml",
+    ".password-store/*",
+)
 SYSTEM_SECRETS = ("/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/etc/sudoers.d/*", "/etc/ssh/ssh_host_*key")
 # Writes here give persistence or take over an account (start-up files, keys, cron, accounts).
-HOME_STARTUP = (
-    ".ssh", ".ssh/*", ".aws", ".aws/*", ".bashrc", ".bash_profile", ".bash_login", ".bash_logout", ".profile",
-    ".zshrc", ".zprofile", ".zshenv", ".zlogin", ".zlogout", ".config/fish/*", ".tcshrc", ".cshrc",
-    ".kshrc", ".inputrc", ".xinitrc", ".xprofile", ".xsession", ".config/autostart/*",
-    ".config/systemd/user/*", ".gnupg", ".gnupg/*", ".local/share/systemd/*",
-)  # fmt: skip
-SYSTEM_STARTUP = (
-    "/etc/passwd", "/etc/shadow", "/etc/group", "/etc/gshadow", "/etc/sudoers", "/etc/sudoers.d",
-    "/etc/sudoers.d/*", "/etc/crontab", "/etc/cron.*", "/etc/cron.*/*", "/var/spool/cron", "/var/spool/cron/*",
-    "/etc/profile", "/etc/profile.d/*", "/etc/bash.bashrc", "/etc/bashrc", "/etc/zsh/*", "/etc/environment",
-    "/etc/ld.so.preload", "/etc/pam.d/*", "/etc/ssh/*", "/etc/security/*", "/etc/systemd/*", "/etc/rc.local",
-    "/etc/init.d/*", "/etc/hosts",
-)  # fmt: skip
-SAFE_DEVICES = frozenset(
-    {"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/stdout", "/dev/stderr",
-     "/dev/stdin", "/dev/tty"}
-)  # fmt: skip
-SECRET_NAMES = (".env", ".env.*", "*.env", "id_rsa", "id_rsa.*", "id_ed25519", "id_ecdsa", "id_dsa", "*.pem", "*.key")
+HOME_STARTUP = patterns(
+    ".ssh .ssh/* .aws .aws/* .bashrc .bash_profile .bash_login .bash_logout .profile .zshrc .zprofile",
+    ".zshenv .zlogin .zlogout .config/fish/* .tcshrc .cshrc .kshrc .inputrc .xinitrc .xprofile",
+    ".xsession .config/autostart/* .config/systemd/user/* .gnupg .gnupg/* .local/share/systemd/*",
+)
+SYSTEM_STARTUP = patterns(
+    "/etc/passwd /etc/shadow /etc/group /etc/gshadow /etc/sudoers /etc/sudoers.d /etc/sudoers.d/*",
+    "/etc/crontab /etc/cron.* /etc/cron.*/* /var/spool/cron /var/spool/cron/* /etc/profile",
+    "/etc/profile.d/* /etc/bash.bashrc /etc/bashrc /etc/zsh/* /etc/environment /etc/ld.so.preload",
+    "/etc/pam.d/* /etc/ssh/* /etc/security/* /etc/systemd/* /etc/rc.local /etc/init.d/* /etc/hosts",
+)
+SAFE_DEVICES = words(
+    "/dev/null /dev/zero /dev/full /dev/random /dev/urandom /dev/stdout /dev/stderr /dev/stdin",
+    "/dev/tty",
+)
+SECRET_NAMES = patterns(
+    ".env .env.* *.env id_rsa id_rsa.* id_ed25519 id_ecdsa id_dsa *.pem *.key",
+)
 
 
 def is_inside(path: str, root: str) -> bool:
@@ -163,8 +161,12 @@ class PathContext:
     def target(self, value: str, cwd: str | None, op: Op, subject: str) -> Finding | None:
         """The problem with a shell command writing or deleting `value`, if any."""
         recursive = op in ("delete_recursive", "chmod_recursive")
-        verb = {"delete": "deletes", "delete_recursive": "recursively deletes", "write": "writes to",
-                "chmod_recursive": "recursively changes permissions of"}[op]  # fmt: skip
+        verb = {
+            "delete": "deletes",
+            "delete_recursive": "recursively deletes",
+            "write": "writes to",
+            "chmod_recursive": "recursively changes permissions of",
+        }[op]
         shown = value.replace(UNKNOWN, "$?")
         cut = min((i for i, ch in enumerate(value) if ch in GLOB_CHARS or ch == UNKNOWN), default=-1)
         if cut >= 0:
@@ -207,16 +209,19 @@ class PathContext:
         if recursive and self.protected(path):
             return Finding("deny", "shell.root_deletion", f"{verb} {shown!r} ({path})", subject)
         if self.startup(path):
-            return Finding("deny", "shell.credential_write",
-                           f"{verb} {shown!r}: a credential or shell start-up file ({path})", subject)  # fmt: skip
+            return Finding(
+                "deny",
+                "shell.credential_write",
+                f"{verb} {shown!r}: a credential or shell start-up file ({path})",
+                subject,
+            )
         if self.in_workspace(path):
             if recursive and path == self.workspace and op == "delete_recursive":
                 return Finding("ask", "shell.workspace_deletion", f"{verb} the whole workspace ({path})", subject)
             return None
         if self.granted(path):
             return None
-        return Finding("deny", "shell.outside_workspace",
-                       f"{verb} {shown!r}, outside the workspace ({path})", subject)  # fmt: skip
+        return Finding("deny", "shell.outside_workspace", f"{verb} {shown!r}, outside the workspace ({path})", subject)
 
     def _device(self, path: str, op: Op, subject: str, verb: str, shown: str) -> Finding | None:
         if path in SAFE_DEVICES or path.startswith(("/dev/fd/", "/dev/shm/", "/dev/pts/")):

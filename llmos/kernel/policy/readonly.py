@@ -8,29 +8,34 @@ operands of rm/cp/mv/sed -i/... are denied where they are checked (`ShellAnalyze
 from __future__ import annotations
 
 from llmos.kernel.policy.commands import SHELLS
+from llmos.kernel.policy.decision import words
 from llmos.kernel.policy.shell import Cmd, ShellAnalyzer
 
-READERS = frozenset(
-    """ls ll la dir cat head tail less more grep egrep fgrep rg ag ack wc echo printf pwd stat file du df tree
-    sort uniq diff cmp cut tr jq yq which whereis type env printenv date whoami id uname hostname basename
-    dirname realpath readlink true false test [ sleep md5sum sha1sum sha256sum sha512sum cksum b2sum nl column
-    comm join paste fold fmt od hexdump strings ps free uptime locale seq expr tac rev zcat bzcat xzcat look
-    cd pushd popd export declare typeset local read set shopt alias unset getopts shift exit return : help
-    history hash man info apropos lsof netstat ss ip ifconfig top htop nproc lscpu lsblk findmnt mount groups
-    last w who tty getconf vmstat iostat time command builtin nohup nice timeout xargs env find
-    awk sed base64 xxd curl wget ping dig host nslookup""".split()
-)  # fmt: skip
-GIT_READERS = frozenset(
-    """status log diff show blame rev-parse ls-files ls-tree describe grep shortlog reflog cat-file rev-list
-    whatchanged show-ref for-each-ref help version count-objects fsck name-rev merge-base verify-commit""".split()
-)  # fmt: skip
-WRITERS = frozenset(
-    """rm rmdir mv cp touch mkdir ln chmod chown chgrp truncate dd install rsync tee shred unlink patch
-    pip pip3 npm pnpm yarn cargo gem go make cmake ninja apt apt-get dnf yum brew conda uv poetry""".split()
-)  # fmt: skip
+READERS = words(
+    "ls ll la dir cat head tail less more grep egrep fgrep rg ag ack wc echo printf pwd stat file du",
+    "df tree sort uniq diff cmp cut tr jq yq which whereis type env printenv date whoami id uname",
+    "hostname basename dirname realpath readlink true false test [ sleep md5sum sha1sum sha256sum",
+    "sha512sum cksum b2sum nl column comm join paste fold fmt od hexdump strings ps free uptime",
+    "locale seq expr tac rev zcat bzcat xzcat look cd pushd popd export declare typeset local read",
+    "set shopt alias unset getopts shift exit return : help history hash man info apropos lsof",
+    "netstat ss ip ifconfig top htop nproc lscpu lsblk findmnt mount groups last w who tty getconf",
+    "vmstat iostat time command builtin nohup nice timeout xargs env find awk sed base64 xxd curl",
+    "wget ping dig host nslookup",
+)
+GIT_READERS = words(
+    "status log diff show blame rev-parse ls-files ls-tree describe grep shortlog reflog cat-file",
+    "rev-list whatchanged show-ref for-each-ref help version count-objects fsck name-rev merge-base",
+    "verify-commit",
+)
+WRITERS = words(
+    "rm rmdir mv cp touch mkdir ln chmod chown chgrp truncate dd install rsync tee shred unlink patch",
+    "pip pip3 npm pnpm yarn cargo gem go make cmake ninja apt apt-get dnf yum brew conda uv poetry",
+)
 # Commands that only run another command, which is checked on its own.
-PASS_THROUGH = frozenset({"xargs", "env", "nohup", "nice", "timeout", "time", "command", "builtin", "exec",
-                          "sudo", "watch", "flock", "stdbuf", "setsid", "eval", "source", "."})  # fmt: skip
+PASS_THROUGH = words(
+    "xargs env nohup nice timeout time command builtin exec sudo watch flock stdbuf setsid eval",
+    "source .",
+)
 
 
 def check_read_only(a: ShellAnalyzer, cmd: Cmd) -> None:
@@ -58,4 +63,9 @@ def check_read_only(a: ShellAnalyzer, cmd: Cmd) -> None:
     elif name in WRITERS:
         a.add("deny", "shell.read_only", f"{reason} writes files", cmd.subject)
     elif name not in READERS:
-        a.add("ask", "shell.read_only_unknown", f"{reason}: cannot tell whether {name} writes files", cmd.subject)
+        a.add(
+            "ask",
+            "shell.read_only_unknown",
+            f"{reason}: cannot tell whether {name} writes files",
+            cmd.subject,
+        )

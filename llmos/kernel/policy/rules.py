@@ -25,17 +25,23 @@ from typing import Any
 
 from llmos.exceptions import ConfigError
 from llmos.kernel.config import SecurityConfig
-from llmos.kernel.policy.decision import Finding, PolicyDecision, rank
+from llmos.kernel.policy.decision import Finding, PolicyDecision, patterns, rank, words
 from llmos.kernel.policy.paths import PathContext
 
-SHELL_TOOLS = frozenset({"run_command", "bash", "shell", "Bash", "run_shell", "execute_command", "sh", "terminal",
-                         "run_bash", "exec_command"})  # fmt: skip
-WRITE_TOOLS = frozenset({"write_file", "edit_file", "Write", "Edit", "MultiEdit", "NotebookEdit", "create_file",
-                         "delete_file", "append_file", "move_file", "replace_in_file", "apply_patch"})  # fmt: skip
-READ_TOOLS = frozenset({"read_file", "list_dir", "glob", "grep", "Read", "Glob", "Grep", "LS", "list_files",
-                        "search_files", "view_file", "read_many_files", "NotebookRead"})  # fmt: skip
-PATH_KEYS = ("path", "file_path", "filepath", "filename", "notebook_path", "dir", "directory", "source",
-             "destination", "target", "src", "dst")  # fmt: skip
+SHELL_TOOLS = words(
+    "run_command bash shell Bash run_shell execute_command sh terminal run_bash exec_command",
+)
+WRITE_TOOLS = words(
+    "write_file edit_file Write Edit MultiEdit NotebookEdit create_file delete_file append_file",
+    "move_file replace_in_file apply_patch",
+)
+READ_TOOLS = words(
+    "read_file list_dir glob grep Read Glob Grep LS list_files search_files view_file read_many_files",
+    "NotebookRead",
+)
+PATH_KEYS = patterns(
+    "path file_path filepath filename notebook_path dir directory source destination target src dst",
+)
 LIST_KEYS = ("paths", "files", "file_paths")
 DEFAULT_ALLOW = "default.allow"
 
@@ -76,8 +82,9 @@ class SecurityPolicy:
         if not self.config.enabled:
             return PolicyDecision("allow", "the security policy is disabled", "policy.disabled")
         if not isinstance(arguments, dict):
-            return PolicyDecision("deny", f"arguments must be a JSON object, got {type(arguments).__name__}",
-                                  "policy.invalid")  # fmt: skip
+            return PolicyDecision(
+                "deny", f"arguments must be a JSON object, got {type(arguments).__name__}", "policy.invalid"
+            )
         inferred = infer_kind(tool)
         if not kind or (kind == "function" and inferred != "function"):
             kind = inferred
@@ -97,8 +104,11 @@ class SecurityPolicy:
 
             command = shlex.join(command)
         if not isinstance(command, str):
-            return PolicyDecision("deny", "could not parse the command: no `command` string in the arguments",
-                                  "shell.parse_error")  # fmt: skip
+            return PolicyDecision(
+                "deny",
+                "could not parse the command: no `command` string in the arguments",
+                "shell.parse_error",
+            )
         from llmos.kernel.policy.shell import ShellAnalyzer
 
         analyzer = ShellAnalyzer(self.paths, read_only=self.config.read_only)
@@ -129,8 +139,7 @@ class SecurityPolicy:
         if p.secret(resolved) or p.secret(lexical):
             return [Finding("deny", "file.credential", f"{tool}: {where} holds credentials", tool)]
         if write and (p.startup(resolved) or p.startup(lexical)):
-            return [Finding("deny", "file.credential", f"{tool}: {where} is a credential or shell start-up file",
-                            tool)]  # fmt: skip
+            return [Finding("deny", "file.credential", f"{tool}: {where} is a credential or shell start-up file", tool)]
         if not p.granted(resolved):
             return [Finding("deny", "file.outside_workspace", f"{tool}: {where} is outside the workspace", tool)]
         if write and self.config.read_only:
@@ -143,28 +152,34 @@ class SecurityPolicy:
         candidates = [text, " ; ".join(subjects), *subjects]
         for pat in self._deny:
             if any(pat.search(c) for c in candidates):
-                return PolicyDecision("deny", f"matches the configured extra_deny pattern {pat.pattern!r}",
-                                      "config.extra_deny")  # fmt: skip
+                return PolicyDecision(
+                    "deny", f"matches the configured extra_deny pattern {pat.pattern!r}", "config.extra_deny"
+                )
         findings = sorted(findings, key=rank)
         hard = [f for f in findings if f.decision == "deny" and not f.overridable]
         if hard:
             return self._verdict(hard, len(findings))
         for pat in self._ask:
             if any(pat.search(c) for c in candidates):
-                return PolicyDecision("ask", f"matches the configured ask pattern {pat.pattern!r}",
-                                      "config.ask_patterns")  # fmt: skip
-        kept, used = [], set()
+                return PolicyDecision(
+                    "ask", f"matches the configured ask pattern {pat.pattern!r}", "config.ask_patterns"
+                )
+        kept: list[Finding] = []
+        used: set[str] = set()
         for f in findings:
-            pat = self._allowing(f, text, len(subjects))
-            if pat is None:
+            allowed_by = self._allowing(f, text, len(subjects))
+            if allowed_by is None:
                 kept.append(f)
             else:
-                used.add(pat)
+                used.add(allowed_by)
         if kept:
             return self._verdict(kept, len(findings))
         if used:
-            return PolicyDecision("allow", f"allowed by the configured extra_allow pattern {sorted(used)[0]!r}",
-                                  "config.extra_allow")  # fmt: skip
+            return PolicyDecision(
+                "allow",
+                f"allowed by the configured extra_allow pattern {sorted(used)[0]!r}",
+                "config.extra_allow",
+            )
         return PolicyDecision("allow", "no security rule applies", DEFAULT_ALLOW)
 
     def _allowing(self, f: Finding, text: str, n_subjects: int) -> str | None:

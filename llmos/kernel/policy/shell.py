@@ -57,9 +57,10 @@ class State:
     functions: set[str] = field(default_factory=set)
     downloaded: set[str] = field(default_factory=set)
     written: dict[str, Flow] = field(default_factory=dict)  # files the script wrote known content to
+    links: dict[str, str] = field(default_factory=dict)  # symlinks the script made: path -> target
 
     def copy(self) -> State:
-        return State(self.cwd, dict(self.vars), set(self.functions), self.downloaded, self.written)
+        return State(self.cwd, dict(self.vars), set(self.functions), self.downloaded, self.written, self.links)
 
     def lookup(self, name: str, home: str) -> list[str]:
         if name in self.vars:
@@ -130,6 +131,7 @@ def parse(source: str) -> tuple[list[Any], str]:
 # stays unparsed, and so denied.
 _ARITH = re.compile(r"\$\(\(([^()`$]|\$\{?\w+\}?|\([^()`$]*\))*\)\)|\$\[[^]`$]*\]")
 _TEST = re.compile(r"\[\[ ((?:[^]`$]|\$\{?\w+\}?|\](?!\]))*) \]\]")
+_ARRAY = re.compile(r"(^|[;&|\s])(\w+\+?=)\([^()`$]*\)")
 _ARITH_CMD = re.compile(r"(^|[;&|({]\s*|\b(?:then|do|else|if|while|until)\s+)\(\(([^()`$]|\$\{?\w+\}?)*\)\)")
 
 
@@ -137,6 +139,7 @@ def _rewrite(source: str, error: str) -> str:
     if "time" in error:  # the `time` reserved word: parse it as the `time` command
         return re.sub(r"(^|[;&|({]\s*|\b(?:then|do|else)\s+)time(\s)", r"\1\\time\2", source)
     fixed = _ARITH.sub("${__llmos_arith__}", source)
+    fixed = _ARRAY.sub(lambda m: m.group(1) + m.group(2) + "${__llmos_array__}", fixed)
     fixed = _TEST.sub("true", fixed)
     return _ARITH_CMD.sub(lambda m: m.group(1) + "true", fixed)
 
@@ -250,8 +253,12 @@ class ShellAnalyzer:
         names = set(self.executed[start:])
         if names & NETWORK_TOOLS and names & SHELLS:
             tool = sorted(names & NETWORK_TOOLS)[0]
-            self.add("deny", "shell.reverse_shell", f"connects a shell to the network through {tool}",
-                     shown(src[n.pos[0] : n.pos[1]]))  # fmt: skip
+            self.add(
+                "deny",
+                "shell.reverse_shell",
+                f"connects a shell to the network through {tool}",
+                shown(src[n.pos[0] : n.pos[1]]),
+            )
         return flow
 
     def fork_bomb(self, name: str, body: Any) -> None:
@@ -270,8 +277,12 @@ class ShellAnalyzer:
 
         visit(body, False)
         if calls and (piped_or_background or calls > 1):
-            self.add("deny", "shell.fork_bomb", f"function {name!r} calls itself recursively in the background "
-                     "or through a pipe (a fork bomb)", name)  # fmt: skip
+            self.add(
+                "deny",
+                "shell.fork_bomb",
+                f"function {name!r} calls itself recursively in the background or through a pipe (a fork bomb)",
+                name,
+            )
 
     # -- simple commands ----------------------------------------------------------------------------
 
@@ -347,13 +358,29 @@ class ShellAnalyzer:
     # -- helpers for the checks -----------------------------------------------------------------------
 
     def write_target(self, value: str, st: State, op: Op, subject: str) -> None:
+        value = self.through_links(value, st)
         finding = self.paths.target(value, st.cwd, op, subject)
         if finding is not None and finding not in self.findings:
             self.findings.append(finding)
         if self.read_only and not (finding and finding.decision == "deny"):
             path = self.paths.resolve(value.replace(UNKNOWN, "x"), st.cwd)
             if path is None or not (path in ("/dev/null", "/dev/stdout", "/dev/stderr") or path.startswith("/dev/fd/")):
-                self.add("deny", "shell.read_only", f"read-only mode: {subject!r} writes to {shown(value)!r}", subject)
+                self.add(
+                    "deny",
+                    "shell.read_only",
+                    f"read-only mode: {subject!r} writes to {shown(value)!r}",
+                    subject,
+                )
+
+    def through_links(self, value: str, st: State) -> str:
+        """`value` with a symlink made earlier in this script replaced by its target."""
+        if not st.links or UNKNOWN in value:
+            return value
+        path = self.paths.absolute(value, st.cwd)
+        for link, target in st.links.items():
+            if path is not None and (path == link + "/" or path.startswith(link + "/")):
+                return target.rstrip("/") + path[len(link) :]
+        return value
 
     def read_target(self, value: str, st: State, subject: str) -> None:
         if UNKNOWN in value:

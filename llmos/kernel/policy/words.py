@@ -8,6 +8,7 @@ check can tell `rm -rf "$X"/` from `rm -rf build/`.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from typing import Any
@@ -21,8 +22,21 @@ Lookup = Callable[[str], list[str]]
 Subst = Callable[[Any], "str | None"]
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|[0-9]+|[@*#?$!-]")
-_SIMPLE_ESCAPES = {"n": "\n", "t": "\t", "r": "\r", "a": "\a", "b": "\b", "e": "\x1b", "E": "\x1b",
-                   "f": "\f", "v": "\v", "\\": "\\", "'": "'", '"': '"', "?": "?"}  # fmt: skip
+_SIMPLE_ESCAPES = {
+    "n": "\n",
+    "t": "\t",
+    "r": "\r",
+    "a": "\a",
+    "b": "\b",
+    "e": "\x1b",
+    "E": "\x1b",
+    "f": "\f",
+    "v": "\v",
+    "\\": "\\",
+    "'": "'",
+    '"': '"',
+    "?": "?",
+}
 
 
 def ansi_c(raw: str, i: int) -> tuple[str, int]:
@@ -89,6 +103,15 @@ def _unquote(text: str) -> str:
     return text
 
 
+def _part_values(part: Any, lookup: Lookup, subst: Subst, quoted: bool) -> list[str]:
+    if part.kind == "parameter":
+        piece = _parameter(part.value or "", lookup) if hasattr(part, "value") else [UNKNOWN]
+    else:
+        got = subst(part)
+        piece = [UNKNOWN] if got is None else [got.rstrip("\n")]
+    return piece if quoted else [re.sub(r"\s+", SPLIT, c) for c in piece]
+
+
 def _combine(results: list[str], piece: list[str]) -> list[str]:
     return [r + c for r in results for c in piece][:MAX_CANDIDATES]
 
@@ -122,14 +145,7 @@ def expand(src: str, node: Any, lookup: Lookup, subst: Subst) -> list[str]:
         part = parts.get(i)
         if part is not None and part.kind in ("parameter", "commandsubstitution", "processsubstitution"):
             flush()
-            if part.kind == "parameter":
-                piece = _parameter(part.value or "", lookup) if hasattr(part, "value") else [UNKNOWN]
-            else:
-                got = subst(part)
-                piece = [UNKNOWN] if got is None else [got.rstrip("\n")]
-            if not dq:
-                piece = [re.sub(r"\s+", SPLIT, c) for c in piece]
-            results = _combine(results, piece)
+            results = _combine(results, _part_values(part, lookup, subst, dq))
             i = part.pos[1] - start
             continue
         if ch == "\\" and i + 1 < len(raw):
@@ -179,12 +195,13 @@ def brace_expand(text: str, limit: int = MAX_CANDIDATES) -> list[str]:
                 head, body, tail = text[:open_at], text[open_at + 1 : i], text[i + 1 :]
                 if commas:
                     cuts = [open_at, *commas, i]
-                    alts = [text[a + 1 : b] for a, b in zip(cuts, cuts[1:], strict=False)]
+                    alts = [text[a + 1 : b] for a, b in itertools.pairwise(cuts)]
                 else:
-                    alts = _range(body)
-                    if alts is None:
+                    ranged = _range(body)
+                    if ranged is None:
                         rest = brace_expand(tail, limit)
                         return [text[: i + 1] + r for r in rest][:limit]
+                    alts = ranged
                 out: list[str] = []
                 for alt in alts:
                     for r in brace_expand(alt + tail, limit):

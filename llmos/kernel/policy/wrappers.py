@@ -11,8 +11,22 @@ from llmos.kernel.policy.words import SPLIT
 
 # name -> (short options taking a value, long options taking a value, positionals before the command)
 WRAPPERS: dict[str, tuple[str, tuple[str, ...], int]] = {
-    "sudo": ("ugCDhprtTU", ("--user", "--group", "--close-from", "--chdir", "--host", "--prompt", "--role",
-                            "--type", "--command-timeout", "--other-user"), 0),  # fmt: skip
+    "sudo": (
+        "ugCDhprtTU",
+        (
+            "--user",
+            "--group",
+            "--close-from",
+            "--chdir",
+            "--host",
+            "--prompt",
+            "--role",
+            "--type",
+            "--command-timeout",
+            "--other-user",
+        ),
+        0,
+    ),
     "doas": ("uC", (), 0),
     "pkexec": ("", ("--user",), 0),
     "chroot": ("", ("--userspec", "--groups"), 1),
@@ -48,7 +62,12 @@ ESCALATE = frozenset({"sudo", "doas", "pkexec", "chroot", "su", "runuser"})
 def _unwrap(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     short, long, skip = WRAPPERS[cmd.name]
     if cmd.name in ESCALATE:
-        a.add("deny", "shell.privilege_escalation", f"{cmd.name} runs a command with other privileges", cmd.subject)
+        a.add(
+            "deny",
+            "shell.privilege_escalation",
+            f"{cmd.name} runs a command with other privileges",
+            cmd.subject,
+        )
     if cmd.name == "command" and any(x in ("-v", "-V") for x in cmd.args[:2]):
         return UNKNOWN_FLOW
     p = parse_opts(cmd.args, short, long, stop=True)
@@ -135,9 +154,22 @@ def _items(stdin: Flow) -> list[str]:
 
 @check("xargs")
 def check_xargs(a: ShellAnalyzer, cmd: Cmd) -> Flow:
-    p = parse_opts(cmd.args, "adEILnPs", ("--arg-file", "--delimiter", "--max-args", "--max-procs",
-                                          "--max-chars", "--max-lines", "--eof", "--replace"),
-                   stop=True, optional_short="ile")  # fmt: skip
+    p = parse_opts(
+        cmd.args,
+        "adEILnPs",
+        (
+            "--arg-file",
+            "--delimiter",
+            "--max-args",
+            "--max-procs",
+            "--max-chars",
+            "--max-lines",
+            "--eof",
+            "--replace",
+        ),
+        stop=True,
+        optional_short="ile",
+    )
     inner = cmd.args[p.rest_index :] or ["echo"]
     items = _items(cmd.stdin) if not p.has("-a", "--arg-file") else [UNKNOWN]
     marker = next((v or "{}" for o, v in p.opts if o in ("-I", "-i", "--replace")), None)
@@ -159,7 +191,7 @@ FIND_EXEC = ("-exec", "-execdir", "-ok", "-okdir")
 def check_find(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     args = list(cmd.args)
     i = 0
-    while i < len(args) and args[i] in ("-H", "-L", "-P") or (i < len(args) and args[i].startswith(("-D", "-O"))):
+    while (i < len(args) and args[i] in ("-H", "-L", "-P")) or (i < len(args) and args[i].startswith(("-D", "-O"))):
         i += 2 if args[i] == "-D" else 1
     starts: list[str] = []
     while i < len(args) and not args[i].startswith(("-", "(", "!", ")")) and args[i] != ",":
@@ -209,10 +241,18 @@ def check_source(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     return UNKNOWN_FLOW
 
 
+@check("trap")
+def check_trap(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    args = [x for x in cmd.args if x != "--"]
+    if args and not args[0].startswith("-"):
+        a.script(args[0], cmd.st.copy(), cmd.depth + 1)
+    return NONE
+
+
 @check("alias")
 def check_alias(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     for x in cmd.args:
-        name, eq, value = x.partition("=")
+        _, eq, value = x.partition("=")
         if eq and value:
             a.script(value, cmd.st.copy(), cmd.depth + 1)
     return NONE
@@ -251,5 +291,3 @@ def check_unset(a: ShellAnalyzer, cmd: Cmd) -> Flow:
         if not x.startswith("-"):
             cmd.st.vars[x] = [""]
     return NONE
-
-

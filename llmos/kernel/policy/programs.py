@@ -1,0 +1,189 @@
+"""Checks of programs that move data: network tools, downloads, pipes, version control, packages."""
+
+from __future__ import annotations
+
+import os
+import re
+
+from llmos.kernel.policy.commands import DOWNLOADERS, FILTERS, NETWORK_TOOLS, check
+from llmos.kernel.policy.options import parse_opts
+from llmos.kernel.policy.shell import UNKNOWN_FLOW, Cmd, Flow, ShellAnalyzer
+from llmos.kernel.policy.words import ansi_c
+
+# -- network, downloads, pipes ----------------------------------------------------------------------
+
+
+@check(*NETWORK_TOOLS)
+def check_net(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    p = parse_opts(cmd.args, "pswiqWIOPTVXxg" if cmd.name != "socat" else "", ())
+    if cmd.name == "socat":
+        if any(re.match(r"(?i)(exec|system):", x) for x in p.positionals):
+            a.add("deny", "shell.reverse_shell", "socat connects a program to the network", cmd.subject)
+    elif p.has("-e", "-c", "--exec", "--sh-exec", "--lua-exec"):
+        a.add("deny", "shell.reverse_shell", f"{cmd.name} -e runs a program for the network", cmd.subject)
+    return Flow("network")
+
+
+@check("openssl")
+def check_openssl(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    sub = cmd.args[0] if cmd.args else ""
+    if sub in ("s_client", "s_server"):
+        a.executed.append("nc")  # a network tool for the pipeline check
+        return Flow("network")
+    if sub in ("enc", "base64") and "-d" in cmd.args:
+        return Flow("decoded")
+    return UNKNOWN_FLOW
+
+
+@check(*DOWNLOADERS)
+def check_download(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    if cmd.name == "curl":
+        p = parse_opts(
+            cmd.args,
+            "odHXeErsuUxAbcCKmTwFyYzQ",
+            ("--output", "--output-dir", "--data", "--header", "--request", "--user", "--url", "--form"),
+        )
+        urls = [x for x in p.positionals if "://" in x or "." in x]
+        outs = p.values("-o", "--output")
+        if p.has("-O", "--remote-name", "--remote-name-all"):
+            outs += [os.path.basename(u.split("?")[0].rstrip("/")) or "index.html" for u in urls]
+        outdir = (p.values("--output-dir") or [""])[0]
+        outs = [os.path.join(outdir, o) if outdir and not o.startswith("/") else o for o in outs]
+    else:
+        p = parse_opts(cmd.args, "OoaPeiBTtUDlQwAR", ("--output-document", "--directory-prefix", "--output-file"))
+        outs = p.values("-O", "--output-document")
+        prefix = (p.values("-P", "--directory-prefix") or [""])[0]
+        if not outs:
+            names = [os.path.basename(u.split("?")[0].rstrip("/")) or "index.html" for u in p.positionals]
+            outs = [os.path.join(prefix, n) if prefix else n for n in names]
+    for o in outs:
+        if o == "-":
+            continue
+        a.write_target(o, cmd.st, "write", cmd.subject)
+        path = a.paths.resolve(o, cmd.st.cwd)
+        if path:
+            cmd.st.downloaded.add(path)
+    return Flow("download")
+
+
+@check("pwd")
+def check_pwd(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    return Flow("literal", cmd.st.cwd) if cmd.st.cwd else UNKNOWN_FLOW
+
+
+@check("docker", "podman", "nerdctl")
+def check_docker(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    args = cmd.args
+    if any(x in ("run", "create", "exec") for x in args[:3]):
+        mounts = [args[i + 1] for i, x in enumerate(args[:-1]) if x in ("-v", "--volume", "--mount")]
+        mounts += [x.partition("=")[2] for x in args if x.startswith(("--volume=", "--mount="))]
+        if any(
+            m.split(":")[0] in ("/", "/etc", "/root", "/var/run/docker.sock") or "source=/," in m + "," for m in mounts
+        ) or {"--privileged", "--pid=host", "--net=host,--privileged"} & set(args):
+            a.add(
+                "deny",
+                "shell.privilege_escalation",
+                f"{cmd.name} gives a container the host's root",
+                cmd.subject,
+            )
+    return UNKNOWN_FLOW
+
+
+@check("mount", "umount", "swapoff", "swapon", "losetup")
+def check_mount(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    if cmd.args and not (cmd.name == "mount" and cmd.args[0] in ("-l", "--list", "-h", "--help")):
+        a.add("ask", "shell.mount", f"{cmd.name} changes mounted file systems", cmd.subject)
+    return UNKNOWN_FLOW
+
+
+@check("echo", "printf")
+def check_echo(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    args = list(cmd.args)
+    if cmd.name == "echo":
+        while args and re.fullmatch(r"-[neE]+", args[0]):
+            args = args[1:]
+        return Flow("literal", " ".join(args))
+    if args and args[0] == "--":
+        args = args[1:]
+    if not args:
+        return Flow("literal", "")
+    fmt = ansi_c("$'" + args[0].replace("'", "\\'") + "'", 0)[0]
+    rest = iter(args[1:])
+    text = re.sub(r"%[-0-9.]*[sbdq]", lambda m: ansi_c("$'" + next(rest, "").replace("'", "\\'") + "'", 0)[0], fmt)
+    return Flow("literal", text)
+
+
+@check("base64", "xxd", "uudecode", "basenc", "base32")
+def check_decode(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    if cmd.name == "uudecode" or any(x in ("-d", "--decode", "-D", "-r", "-rp", "-pr") for x in cmd.args):
+        return cmd.stdin if cmd.stdin.kind in ("download", "network") else Flow("decoded")
+    return UNKNOWN_FLOW
+
+
+@check(*(FILTERS - {"tee", "sed"}))
+def check_filter(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    if cmd.stdin.kind in ("download", "decoded", "network"):
+        return cmd.stdin
+    if cmd.name == "cat" and not cmd.args:
+        return cmd.stdin
+    if cmd.name in ("gunzip", "zcat", "bzcat", "xzcat", "unxz", "bunzip2") or "-d" in cmd.args:
+        return Flow("decoded") if cmd.stdin.kind != "none" or cmd.name == "zcat" else UNKNOWN_FLOW
+    return UNKNOWN_FLOW
+
+
+# -- version control and packages -------------------------------------------------------------------
+
+
+@check("git")
+def check_git(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    p = parse_opts(cmd.args, "Cc", ("--git-dir", "--work-tree", "--namespace"), stop=True)
+    rest = cmd.args[p.rest_index :]
+    sub, sub_args = (rest[0], rest[1:]) if rest else ("", [])
+    for o, v in p.opts:
+        if o == "-c" and v and re.match(r"(?i)(core\.(sshcommand|pager|editor|fsmonitor|hookspath)|alias\.)", v):
+            a.add("ask", "shell.git_config", f"git -c {v} can run arbitrary commands", cmd.subject)
+            value = v.partition("=")[2]
+            a.script(value[1:] if value.startswith("!") else value, cmd.st.copy(), cmd.depth + 1)
+    sp = parse_opts(sub_args, "omb", ("--origin", "--branch", "--depth", "--repo"))
+    if sub == "push" and (
+        sp.has("-f", "--force", "--mirror", "--force-with-lease", "--delete", "-d")
+        or any(x.startswith("+") for x in sp.positionals)
+    ):
+        a.add(
+            "ask",
+            "shell.git_force_push",
+            "git push --force/--delete/--mirror rewrites remote history",
+            cmd.subject,
+        )
+    if sub == "clone" and sp.positionals:
+        dest = sp.positionals[1] if len(sp.positionals) > 1 else os.path.basename(sp.positionals[0].rstrip("/"))
+        a.write_target(dest.removesuffix(".git") or ".", cmd.st, "write", cmd.subject)
+    if sub == "config" and sp.has("--global", "--system"):
+        a.add("ask", "shell.git_config", "changes git's global configuration", cmd.subject)
+    return UNKNOWN_FLOW
+
+
+@check("npm", "pnpm", "yarn", "pip", "pip3", "gem", "cargo", "pipx", "uv")
+def check_packages(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    args = cmd.args
+    if cmd.name == "uv" and args[:1] == ["pip"]:
+        args = args[1:]
+    globally = {"-g", "--global", "--user", "--break-system-packages", "--system"} & set(args)
+    if (cmd.name == "yarn" and args[:1] == ["global"]) or globally:
+        a.add(
+            "ask",
+            "shell.global_install",
+            f"installs packages outside the project ({cmd.subject})",
+            cmd.subject,
+        )
+    return UNKNOWN_FLOW
+
+
+@check("terraform", "tofu", "kubectl", "helm")
+def check_infra(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    verbs = [x for x in cmd.args if not x.startswith("-")][:2]
+    if (cmd.name in ("terraform", "tofu") and verbs[:1] == ["destroy"]) or (
+        cmd.name in ("kubectl", "helm") and verbs[:1] in (["delete"], ["uninstall"])
+    ):
+        a.add("ask", "shell.infra_destroy", f"{cmd.name} {verbs[0]} destroys infrastructure", cmd.subject)
+    return UNKNOWN_FLOW
