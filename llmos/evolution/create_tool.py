@@ -93,11 +93,7 @@ class _Checker(ast.NodeVisitor):
     def visit_Call(self, node: ast.Call) -> None:
         if isinstance(node.func, ast.Name) and node.func.id in {"getattr", "hasattr"}:
             attr = node.args[1] if len(node.args) > 1 else None
-            if not (
-                isinstance(attr, ast.Constant)
-                and isinstance(attr.value, str)
-                and not attr.value.startswith("_")
-            ):
+            if not (isinstance(attr, ast.Constant) and isinstance(attr.value, str) and not attr.value.startswith("_")):
                 self.bad(node, f"{node.func.id} needs a literal attribute name that does not start with '_'")
         self.generic_visit(node)
 
@@ -163,9 +159,7 @@ _SIMPLE |= {"Any": Any, "None": type(None), "List": list, "Dict": dict}
 
 def _annotation(node: ast.expr | None) -> Any:
     if node is None:
-        raise ToolDefinitionError(
-            "every parameter needs a type annotation (int, float, str, bool, list, dict)"
-        )
+        raise ToolDefinitionError("every parameter needs a type annotation (int, float, str, bool, list, dict)")
     if isinstance(node, ast.Constant) and node.value is None:
         return type(None)
     if isinstance(node, ast.Constant) and isinstance(node.value, str):
@@ -301,9 +295,7 @@ def sandboxed_tool(sandbox: Sandbox, name: str, description: str, source: str, *
     )
 
 
-def persist(
-    workspace: Path, name: str, description: str, source: str, examples: list[dict[str, Any]]
-) -> Path:
+def persist(workspace: Path, name: str, description: str, source: str, examples: list[dict[str, Any]]) -> Path:
     """Write WORKSPACE/tools/generated/created/NAME.py (header line + source), atomically."""
     folder = workspace / CREATED_DIR
     folder.mkdir(parents=True, exist_ok=True)
@@ -322,9 +314,7 @@ def load_created_tools(workspace: Path, sandbox: Sandbox, registry: ToolRegistry
         text = path.read_text(encoding="utf-8")
         first, _, source = text.partition("\n")
         if not first.startswith(HEADER):
-            raise ToolDefinitionError(
-                f"{path}: not a created tool (missing the {HEADER.strip()!r} header line)"
-            )
+            raise ToolDefinitionError(f"{path}: not a created tool (missing the {HEADER.strip()!r} header line)")
         meta = json.loads(first[len(HEADER) :])
         tool = sandboxed_tool(sandbox, meta["name"], meta["description"], source, path=str(path))
         registry.register(tool, replace=True)
@@ -355,14 +345,10 @@ def create_tool_tool(sandbox: Sandbox, registry: ToolRegistry, on_created: OnCre
             body: the function body (without the def line)
         """
         if not TOOL_NAME.match(name) or keyword.iskeyword(name):
-            return ToolOutput(
-                f"ERROR: bad tool name {name!r}: use lowercase letters, digits and _", is_error=True
-            )
+            return ToolOutput(f"ERROR: bad tool name {name!r}: use lowercase letters, digits and _", is_error=True)
         existing = registry.get(name)
         if existing is not None and existing.metadata.get("created_by") != "create_tool":
-            return ToolOutput(
-                f"ERROR: a tool named {name!r} already exists ({existing.source})", is_error=True
-            )
+            return ToolOutput(f"ERROR: a tool named {name!r} already exists ({existing.source})", is_error=True)
         if not examples:
             return ToolOutput("ERROR: give at least one example call with its expected result", is_error=True)
         try:

@@ -23,39 +23,15 @@ import textwrap
 from dataclasses import dataclass
 from typing import Any
 
-from llmos.evolution.pycode import Atom, Call, Map, Node, Seq, flat, literal, pystr, statement
+from llmos.evolution.expressions import RESERVED, CodegenError, Gen, arguments
+from llmos.evolution.pycode import Atom, Call, Node, flat, literal, pystr, statement
 from llmos.learning import explain as ex
 from llmos.learning.goals import STOPWORDS
 from llmos.learning.plans import Plan
 
 CODEGEN_VERSION = 1
-SUPPORT_NAMES = frozenset(
-    {"CrystallizedRun", "Diverged", "Number", "Result", "ToolContext", "as_str", "capitalize", "div", "lower"}
-    | {"number", "round_half_even", "round_half_up", "slug", "strip", "text", "title", "upper"}
-)
-RESERVED = SUPPORT_NAMES | {
-    "ctx",
-    "run",
-    "answer",
-    "CHECKS",
-    "TOOL_NAME",
-    "PLAN_ID",
-    "VERSION",
-    "FINGERPRINT",
-}
-_TF_FUNC = {
-    "lower": "lower",
-    "upper": "upper",
-    "title": "title",
-    "capitalize": "capitalize",
-    "strip": "strip",
-}
 _KIND_RANK = {"val": 0, "arith": 1, "tmpl": 2, "const": 3}
 MAX_NAME = 40
-
-
-class CodegenError(Exception):
-    """The plan has a feature the generator cannot express (the plan is then not crystallized)."""
 
 
 @dataclass
@@ -115,19 +91,6 @@ def tool_name_for(plan: Plan, taken: set[str] | frozenset[str] = frozenset()) ->
     return name
 
 
-def _identifier(name: str, taken: set[str]) -> str:
-    ident = re.sub(r"\W", "_", name, flags=re.ASCII).strip("_") or "value"
-    if ident[0].isdigit():
-        ident = "v" + ident
-    if keyword.iskeyword(ident) or ident in RESERVED or ident.startswith("__"):
-        ident += "_"
-    base, n = ident, 2
-    while ident in taken:
-        ident, n = f"{base}_{n}", n + 1
-    taken.add(ident)
-    return ident
-
-
 def _rank(c: ex.Cand) -> tuple[Any, ...]:
     tf = c[2] if c[0] == "val" else "id"
     rnd = c[4] if c[0] == "arith" else None
@@ -148,165 +111,11 @@ def _step_checks(plan: Plan, i: int) -> dict[str, Any]:
         "tool": step.name,
         "group": step.group,
         "leaves": [
-            [list(lf.path), lf.type, [ex.to_json(c) for c in sorted(lf.cands, key=_rank)]]
-            for lf in step.leaves
+            [list(lf.path), lf.type, [ex.to_json(c) for c in sorted(lf.cands, key=_rank)]] for lf in step.leaves
         ],
         "shapes": step.result_shapes,
         "constants": step.const_results if plan.fixed_leaf_after(i) else {},
     }
-
-
-# ---------------------------------------------------------------- expressions
-class _Gen:
-    def __init__(self, plan: Plan) -> None:
-        self.plan = plan
-        taken: set[str] = set()
-        self.params: dict[int, str] = {p: _identifier(s.name, taken) for p, s in sorted(plan.slots.items())}
-        self.kinds: dict[int, str] = {}
-        for p, s in plan.slots.items():
-            nums = [sh == "number" for sh in s.shapes] or [False]
-            self.kinds[p] = "number" if all(nums) else ("mixed" if any(nums) else "str")
-        self.vars: list[str] = []
-        for step in plan.steps:
-            base = re.split(r"__|\.", step.name)[-1] or "result"
-            base = base.removeprefix("get_") if len(base) > 4 else base
-            self.vars.append(_identifier(base, taken))
-        self.used: set[int] = set()
-        self.helpers: set[str] = set()
-        self.quote = '"'
-        self.in_fstring = False
-
-    def call(self, func: str, args: tuple[Node, ...]) -> Call:
-        self.helpers.add(func)
-        return Call(func, args)
-
-    def annotation(self, pos: int) -> str:
-        kind = self.kinds[pos]
-        if kind != "str":
-            self.helpers.add("Number")
-        return {"number": "Number", "str": "str", "mixed": "str | Number"}[kind]
-
-    def _token_text(self, pos: int) -> Node:
-        p = self.params[pos]
-        return Atom(p) if self.kinds[pos] == "str" else self.call("text", (Atom(p),))
-
-    def _result(self, step: int, path: ex.Path) -> Node:
-        self.used.add(step)
-        code = self.vars[step]
-        if not path:
-            return Atom(code + ".text")
-        for k in path:
-            key = str(k) if isinstance(k, int) else pystr(k, self.quote if self.in_fstring else None)
-            if self.in_fstring and not isinstance(k, int) and ("'" in k or '"' in k or "\\" in k):
-                raise _NeedsJoin
-            code += f"[{key}]"
-        return Atom(code)
-
-    def ref(self, ref: ex.Cand, tf: str) -> Node:
-        if ref[0] == "tok":
-            pos = ref[1]
-            if pos not in self.params:
-                return self._constant_token(pos, tf)
-            if tf == "num":
-                p = Atom(self.params[pos])
-                return p if self.kinds[pos] == "number" else self.call("number", (p,))
-            base = self._token_text(pos)
-        elif ref[0] == "res":
-            base = self._result(ref[1], tuple(ref[2]))
-            if tf == "num":
-                return self.call("number", (base,))
-        else:
-            raise CodegenError(f"unknown reference {ref!r}")
-        if tf == "id":
-            return base
-        if tf == "str":
-            return self.call("as_str", (base,))
-        if tf in ("slug_", "slug-"):
-            return self.call("slug", (base, Atom(pystr(tf[-1]))))
-        if tf in _TF_FUNC:
-            return self.call(_TF_FUNC[tf], (base,))
-        raise CodegenError(f"unknown transform {tf!r}")
-
-    def _constant_token(self, pos: int, tf: str) -> Node:
-        tok = self.plan.skeleton[pos]
-        try:
-            value: Any = (
-                ex.number_of(("tok", pos), ex.Env(self.plan.skeleton, [], []))
-                if tf == "num"
-                else (ex.transform(tf, tok.text))
-            )
-        except ex.Unavailable as e:
-            raise CodegenError(f"goal word {pos} ({tok.text!r}) cannot be used as {tf}: {e}") from None
-        return literal(value)
-
-    def operand(self, ref: ex.Cand) -> Node:
-        if ref[0] == "k":
-            return Atom(repr(float(ref[1])))
-        return self.ref(ref, "num")
-
-    def cand(self, c: ex.Cand) -> Node:
-        kind = c[0]
-        if kind == "const":
-            return literal(json.loads(c[1]))
-        if kind == "val":
-            return self.ref(c[1], c[2])
-        if kind == "tmpl":
-            return self.template(c[1])
-        if kind == "arith":
-            op, a, b, rnd = c[1], c[2], c[3], c[4]
-            x = self.operand(a)
-            if op == "/":
-                x = self.call("div", (x, self.operand(b)))
-            elif op in ("+", "-", "*"):
-                x = Atom(f"{flat(x)} {op} {flat(self.operand(b))}")
-            elif op != "id":
-                raise CodegenError(f"unknown operator {op!r}")
-            if rnd:
-                return self.call(f"round_half_{rnd[0]}", (x, Atom(str(int(rnd[1])))))
-            return x
-        raise CodegenError(f"unknown explanation {kind!r}")
-
-    def template(self, parts: tuple[Any, ...] | list[Any]) -> Node:
-        """An f-string (the join of text() parts when an expression would need a quote or backslash)."""
-        if all(p[0] == "lit" for p in parts):
-            return Atom(pystr("".join(p[1] for p in parts)))
-        lit = "".join(p[1] for p in parts if p[0] == "lit")
-        outer = "'" if lit.count('"') > lit.count("'") else '"'
-        used, helpers = set(self.used), set(self.helpers)
-        try:
-            self.quote, self.in_fstring = ("'" if outer == '"' else '"'), True
-            body = []
-            for p in parts:
-                if p[0] == "lit":
-                    body.append(pystr(p[1], outer)[1:-1].replace("{", "{{").replace("}", "}}"))
-                else:
-                    code = flat(self.ref(p[1], p[2]))
-                    if outer in code or "\\" in code or "{" in code or "}" in code:
-                        raise _NeedsJoin
-                    body.append("{" + code + "}")
-            return Atom("f" + outer + "".join(body) + outer)
-        except _NeedsJoin:
-            self.used, self.helpers = used, helpers
-        finally:
-            self.quote, self.in_fstring = '"', False
-        items = [
-            Atom(pystr(p[1])) if p[0] == "lit" else self.call("text", (self.ref(p[1], p[2]),)) for p in parts
-        ]
-        return Call('"".join', (Seq(tuple(items)),))
-
-
-class _NeedsJoin(Exception):
-    pass
-
-
-def _arguments(value: Any, path: ex.Path, leaves: dict[ex.Path, Node]) -> Node:
-    if path in leaves:
-        return leaves[path]
-    if isinstance(value, dict):
-        return Map(tuple((pystr(str(k)), _arguments(v, (*path, str(k)), leaves)) for k, v in value.items()))
-    if isinstance(value, list):
-        return Seq(tuple(_arguments(v, (*path, i), leaves) for i, v in enumerate(value)))
-    return literal(value)
 
 
 # ---------------------------------------------------------------- the module
@@ -314,7 +123,7 @@ def generate(plan: Plan, name: str, version: int = 1) -> Generated:
     """The source of the crystallized module for `plan` (raises CodegenError when it cannot)."""
     if not plan.steps:
         raise CodegenError("the plan makes no tool calls")
-    g = _Gen(plan)
+    g = Gen(plan)
     args: list[Node] = []
     summary: list[str] = []
     names, steps = plan.slot_names(), [s.name for s in plan.steps]
@@ -327,7 +136,7 @@ def generate(plan: Plan, name: str, version: int = 1) -> Generated:
             best = sorted(leaf.cands, key=_rank)[0]
             leaves[tuple(leaf.path)] = g.cand(best)
             said.append(f"{ex.format_path(leaf.path)}={ex.describe(best, names, steps)}")
-        args.append(_arguments(step.arguments, (), leaves))
+        args.append(arguments(step.arguments, (), leaves))
         summary.append(f"{step.name}({', '.join(said)})")
     answer = flat(g.template(plan.answer)) if plan.answer else None
     risky = any(p[0] == "val" and (p[1][0] == "res" or p[2] != "id") for p in plan.answer)
@@ -391,7 +200,7 @@ def generate(plan: Plan, name: str, version: int = 1) -> Generated:
     return Generated(name, source, fp, [(p, plan.slots[p].name, g.params[p]) for p in sorted(g.params)])
 
 
-def _answer(g: _Gen, parts: list[ex.Cand], indent: int) -> list[str]:
+def _answer(g: Gen, parts: list[ex.Cand], indent: int) -> list[str]:
     """`return f"..."`; a long answer is built in pieces that each fit in 88 columns (so the layout
     does not depend on the line length `ruff format` is run with)."""
     pad = " " * indent
@@ -486,7 +295,7 @@ def _module_doc(plan: Plan, name: str, version: int) -> list[str]:
     ]
 
 
-def _function_doc(plan: Plan, g: _Gen, summary: list[str]) -> list[str]:
+def _function_doc(plan: Plan, g: Gen, summary: list[str]) -> list[str]:
     runs = ", ".join(plan.trace_ids[-5:]) + (", ..." if len(plan.trace_ids) > 5 else "")
     calls = "\n".join(f"{i}. {line}" for i, line in enumerate(summary, 1))
     args = ["Args:"]
@@ -496,9 +305,7 @@ def _function_doc(plan: Plan, g: _Gen, summary: list[str]) -> list[str]:
         if "quoted" in slot.shapes:
             kind = "a text"
         seen = ", ".join(slot.values[:3])
-        args.append(
-            f"    {g.params[p]}: {{{slot.name}}} in the goal, {kind}" + (f" (e.g. {seen})" if seen else "")
-        )
+        args.append(f"    {g.params[p]}: {{{slot.name}}} in the goal, {kind}" + (f" (e.g. {seen})" if seen else ""))
     return [
         f"{plan.skeleton_text()}.",
         f"Crystallized from plan {plan.id}: learned from {plan.support} successful runs ({runs}) and "

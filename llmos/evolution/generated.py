@@ -63,9 +63,7 @@ def read_info(source: str, where: str = "<generated>") -> ModuleInfo:
     missing = [c for c in _CONSTANTS if c not in found]
     if missing:
         raise ToolDefinitionError(f"{where}: not a crystallized tool module (missing {', '.join(missing)})")
-    return ModuleInfo(
-        str(found["TOOL_NAME"]), str(found["PLAN_ID"]), int(found["VERSION"]), str(found["FINGERPRINT"])
-    )
+    return ModuleInfo(str(found["TOOL_NAME"]), str(found["PLAN_ID"]), int(found["VERSION"]), str(found["FINGERPRINT"]))
 
 
 def build_tool(source: str, path: Path | str) -> Tool:

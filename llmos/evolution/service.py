@@ -144,9 +144,7 @@ class Evolution:
                     continue
                 current = self.registry.get(name)
                 if current is not None and current.source != gen.SOURCE:
-                    logger.warning(
-                        "generated tool %s not loaded: a %s tool has that name", name, current.source
-                    )
+                    logger.warning("generated tool %s not loaded: a %s tool has that name", name, current.source)
                     continue
                 self.registry.register(tool, replace=True)
                 self._loaded[name] = tool
@@ -263,9 +261,7 @@ class Evolution:
         except EvolutionError as e:
             return self.demote(plan.id, f"the changed plan cannot be crystallized: {e}")
 
-    def crystallize(
-        self, plan_id: str, *, who: str = "user", why: str = "", plan: Plan | None = None
-    ) -> Change:
+    def crystallize(self, plan_id: str, *, who: str = "user", why: str = "", plan: Plan | None = None) -> Change:
         """Crystallize a plan now (a person or the cognitive kernel asked). Raises EvolutionError
         with the reasons when the plan is unsafe or unknown."""
         plan = plan or self.plans(plan_id)
@@ -276,9 +272,7 @@ class Evolution:
             if row is not None and row.status == "active" and row.fingerprint == cz.fingerprint(plan):
                 if row.pinned:
                     self._update(plan.id, pinned=0)
-                raise EvolutionError(
-                    f"plan {plan.id} is already crystallized as {row.name} (version {row.version})"
-                )
+                raise EvolutionError(f"plan {plan.id} is already crystallized as {row.name} (version {row.version})")
             return self._write(plan, who=who, why=why or f"crystallize plan {plan.id} on request")
 
     def _write(self, plan: Plan, *, who: str, why: str) -> Change:
@@ -289,9 +283,7 @@ class Evolution:
         name = row.name if row is not None else cz.tool_name_for(plan, self._taken())
         path = self.workspace / gen.rel_path(name)
         before = path.read_text(encoding="utf-8") if path.exists() else None
-        version = 1 + max(
-            [0, *(_version(c.after) for c in self.versions.history(gen.target(name), limit=1000))]
-        )
+        version = 1 + max([0, *(_version(c.after) for c in self.versions.history(gen.target(name), limit=1000))])
         code = cz.generate(plan, name, version)
         try:
             tool = gen.build_tool(code.source, path)  # load it before anything is written
@@ -331,9 +323,7 @@ class Evolution:
             change = self.versions.write(
                 "tool.demote", gen.target(row.name), gen.rel_path(row.name), None, who=who, why=reason
             )
-            self._update(
-                plan_id, status="demoted", streak=0, stop_runs=None, stop_successes=None, reason=reason[:500]
-            )
+            self._update(plan_id, status="demoted", streak=0, stop_runs=None, stop_successes=None, reason=reason[:500])
             self.refresh(force=True)
             return change
 
@@ -381,11 +371,7 @@ class Evolution:
 
     # ------------------------------------------------------------------ inspection
     def record(self, plan_id: str) -> ToolRecord | None:
-        row = (
-            self.db.connection()
-            .execute("SELECT * FROM evolution_tools WHERE plan_id = ?", (plan_id,))
-            .fetchone()
-        )
+        row = self.db.connection().execute("SELECT * FROM evolution_tools WHERE plan_id = ?", (plan_id,)).fetchone()
         return _record(row) if row is not None else None
 
     def _row_by_name(self, name: str) -> ToolRecord | None:
@@ -421,11 +407,7 @@ class Evolution:
         from llmos.learning.store import PlanStore
 
         PlanStore(self.db)  # makes sure the learning tables exist
-        row = (
-            self.db.connection()
-            .execute("SELECT data FROM learning_plans WHERE id = ?", (plan_id,))
-            .fetchone()
-        )
+        row = self.db.connection().execute("SELECT data FROM learning_plans WHERE id = ?", (plan_id,)).fetchone()
         return Plan.from_dict(json.loads(row["data"])) if row is not None else None
 
     # ------------------------------------------------------------------ the cognitive kernel
@@ -450,9 +432,7 @@ class Evolution:
             if row is not None and row.status == "active":
                 return {"plan_id": pid, "tool": row.name, "already": True}
             try:
-                change = self.crystallize(
-                    pid, who="sentience", why=f"cognitive kernel: {opportunity.description}"
-                )
+                change = self.crystallize(pid, who="sentience", why=f"cognitive kernel: {opportunity.description}")
             except (EvolutionError, VersionError) as e:
                 reasons.append(f"{pid}: {e}")
                 continue

@@ -104,12 +104,7 @@ class Result:
 def _child(value: Any, key: str | int) -> tuple[bool, Any]:
     if isinstance(value, dict):
         return (True, value[key]) if isinstance(key, str) and key in value else (False, None)
-    if (
-        isinstance(value, list)
-        and isinstance(key, int)
-        and not isinstance(key, bool)
-        and 0 <= key < len(value)
-    ):
+    if isinstance(value, list) and isinstance(key, int) and not isinstance(key, bool) and 0 <= key < len(value):
         return True, value[key]
     return False, None
 
@@ -229,9 +224,7 @@ class CrystallizedRun:
         self.steps = _steps(checks)
         tokens = [Token(k, t) for k, t in checks["skeleton"]]
         for (pos, _name), value in zip(checks["slots"], slots, strict=True):
-            kind: Kind = (
-                "number" if ex.is_num(value) else ("quoted" if tokens[pos].kind == "quoted" else "word")
-            )
+            kind: Kind = "number" if ex.is_num(value) else ("quoted" if tokens[pos].kind == "quoted" else "word")
             tokens[pos] = Token(kind, text(value))
         n = len(self.steps)
         self.env = ex.Env(tokens, [None] * n, [ex.NOT_JSON] * n)
@@ -287,18 +280,11 @@ class CrystallizedRun:
             if self.progress is not None and isinstance(getattr(record, "id", None), str):
                 self.progress.calls.append((record.id, spec.group))
             denied = getattr(record, "decision", "allow") != "allow"
-            if (
-                denied
-                or not out.is_error
-                or attempts >= self.retries
-                or not TRANSIENT_RE.search(out.content[:500])
-            ):
+            if denied or not out.is_error or attempts >= self.retries or not TRANSIENT_RE.search(out.content[:500]):
                 break
             attempts += 1
         if denied:
-            raise self.fail(
-                f"{spec.tool} was denied: {getattr(record, 'decision_reason', '') or out.content}", i
-            )
+            raise self.fail(f"{spec.tool} was denied: {getattr(record, 'decision_reason', '') or out.content}", i)
         if out.is_error:
             raise self.fail(f"{spec.tool} failed: {out.content[:300]}", i)
         if getattr(record, "original_arguments", None) is not None:

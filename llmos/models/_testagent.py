@@ -69,12 +69,26 @@ def find_tool(tools: list[ToolSpec], base: str) -> ToolSpec | None:
 
 # ---------------------------------------------------------------------------- planning
 Step = tuple[str, dict[str, Any]]
+AGENT_GOAL = re.compile(
+    r"\b(?:create|make|add|build)\s+(?:an?\s+|the\s+)?(?P<name>[A-Za-z][\w-]*)\s+agent\b"
+    r"(?:\s+(?:that|which|who|to)\s+(?P<purpose>.+))?",
+    re.I,
+)
 
 
 def _builtin_clause(clause: str, tools: list[ToolSpec], last_file: str | None) -> Step | None:
     """One built-in tool call for one clause of the goal, when its wording asks for one."""
     g = Goal.parse(clause)
     low = clause.lower()
+    agent = AGENT_GOAL.search(clause)
+    if agent and find_tool(tools, "create_agent"):
+        name = re.sub(r"[^a-z0-9]+", "-", agent.group("name").lower()).strip("-")
+        purpose = (agent.group("purpose") or "").strip().rstrip(".") or f"acts as a {name}"
+        return "create_agent", {
+            "name": name,
+            "description": f"An agent that {purpose}.",
+            "system_prompt": f"You are {name}, an agent that {purpose}. Do exactly that, well and briefly.",
+        }
     path = g.files[0] if g.files else (last_file if re.search(r"\b(it|that file|the file)\b", low) else None)
     if find_tool(tools, "run_command") and (
         g.commands or (re.search(r"\b(run|execute)\b", low) and re.search(r"\bcommand\b", low))

@@ -43,6 +43,8 @@ PATH_KEYS = patterns(
     "path file_path filepath filename notebook_path dir directory source destination target src dst",
 )
 LIST_KEYS = ("paths", "files", "file_paths")
+# writers whose target is given by a path argument; other file_write tools manage their own paths
+PATH_WRITERS = frozenset({"write_file", "edit_file", "Write", "Edit", "MultiEdit", "NotebookEdit"})
 DEFAULT_ALLOW = "default.allow"
 
 
@@ -126,7 +128,12 @@ class SecurityPolicy:
         if tool.lower() == "glob" and isinstance(pattern, str) and (pattern.startswith(("/", "~")) or ".." in pattern):
             values.append(re.split(r"[*?\[{]", pattern, maxsplit=1)[0] or "/")
         if not values and write:
-            return [Finding("deny", "file.invalid", f"{tool}: no path in the arguments", tool)]
+            if tool in PATH_WRITERS:  # a file tool that must say where it writes
+                return [Finding("deny", "file.invalid", f"{tool}: no path in the arguments", tool)]
+            # a writer that chooses its own location inside the workspace (create_agent, create_tool)
+            if self.config.read_only:
+                return [Finding("deny", "file.read_only", f"{tool}: read-only mode forbids changes", tool)]
+            return []
         return [f for v in values for f in self._path_findings(tool, v, write)]
 
     def _path_findings(self, tool: str, value: Any, write: bool) -> list[Finding]:
