@@ -137,9 +137,8 @@ def main() -> None:
         return
     for mode in ("crystallized", "follower"):
         r = result[mode]
-        print(
-            f"{mode:>12}: p50 {r['p50_ms']:.3f} ms  p95 {r['p95_ms']:.3f} ms  min {r['min_ms']:.3f} ms  ({r['calls']} calls)"
-        )
+        line = f"p50 {r['p50_ms']:.3f} ms  p95 {r['p95_ms']:.3f} ms  min {r['min_ms']:.3f} ms"
+        print(f"{mode:>12}: {line}  ({r['calls']} calls)")
     verdict = "OK" if result["ok"] else "ABOVE TARGET"
     print(f"crystallized/follower p50 ratio {result['ratio_p50']}; target p50 <= 1 ms: {verdict}")
 

@@ -122,6 +122,9 @@ TOOLS: dict[str, Tool] = {t.name: t for t in [
     Tool("get_parcel", "Weight of an order's parcel, in kg.", {"order": int}, _table("parcels", "weight_kg")),
     Tool("book_courier", f"Book a courier for an order: service 'freight' above {HEAVY_KG} kg, else 'standard'.",
          {"order": int, "service": str}, _append("couriers", ["order", "service"])),
+    Tool("book_pickup", f"Book a pickup for an order's parcel: service 'freight' above {HEAVY_KG} kg, else 'standard'.",
+         {"order": int, "weight_kg": float, "service": str},
+         _append("pickups", ["order", "weight_kg", "service"])),
     Tool("create_ticket", "Open a ticket assigned to an e-mail address.", {"assignee": str, "title": str},
          _append("tickets_opened", ["assignee", "title"])),
 ]}
@@ -441,8 +444,27 @@ ship = Family(
 )
 
 
-def sample_courier(rng: random.Random, w: State, i: int) -> Params:
-    order = 7000 + i * 3 + rng.randint(0, 2)
+CITY_CARRIER = {c: CARRIERS[z] for z, cs in ZONES.items() for c in cs}
+
+
+def sample_post(rng: random.Random, w: State, i: int) -> Params:
+    zone = "EU" if i < 5 else rng.choice(list(ZONES))     # the first five go to the EU: carrier DHL
+    return {"order": 6000 + i * 3 + rng.randint(0, 2), "city": rng.choice(ZONES[zone])}
+
+
+post = Family(   # no look-up at all: the carrier is a function of the city the model knows (tool description)
+    name="adv_post",
+    templates=["Post order {order} to {city}"],
+    fields={"order": INT, "city": CAPWORD},
+    sample=sample_post,
+    plan=[Step("create_shipment", lambda p, r: {"order": p["order"], "city": p["city"],
+                                                "carrier": CITY_CARRIER[p["city"]]})],
+    expect=lambda p, b: {"shipments": [{"order": p["order"], "city": p["city"], "carrier": CITY_CARRIER[p["city"]]}]},
+)
+
+
+def sample_courier(rng: random.Random, w: State, i: int, base: int = 7000) -> Params:
+    order = base + i * 3 + rng.randint(0, 2)
     heavy = i >= 5 and rng.random() < 0.5                 # the first five parcels are light
     w["tables"].setdefault("parcels", {})[str(order)] = (round(rng.uniform(21, 60), 1) if heavy
                                                          else round(rng.uniform(0.5, 19), 1))
@@ -473,6 +495,21 @@ courier = Family(   # the service is a constant in every early trace, but a thre
     ],
     expect=lambda p, b: {"couriers": [{"order": p["order"],
                                        "service": service(b["tables"]["parcels"][str(p["order"])])}]},
+)
+
+
+pickup = Family(   # like adv_courier, but the weight is also an argument: the lookup feeds a later call
+    name="adv_pickup",
+    templates=["Arrange a pickup for order {order}"],
+    fields={"order": INT},
+    sample=lambda rng, w, i: sample_courier(rng, w, i, base=8000),
+    plan=[
+        Step("get_parcel", lambda p, r: {"order": p["order"]}),
+        Step("book_pickup", lambda p, r: {"order": p["order"], "weight_kg": r["get_parcel"]["weight_kg"],
+                                          "service": service(r["get_parcel"]["weight_kg"])}),
+    ],
+    expect=lambda p, b: {"pickups": [{"order": p["order"], "weight_kg": b["tables"]["parcels"][str(p["order"])],
+                                      "service": service(b["tables"]["parcels"][str(p["order"])])}]},
 )
 
 
@@ -597,6 +634,6 @@ oneoff_weather_c = Family(
 
 FAMILIES: list[Family] = [
     stock_remove, price_raise, price_lower, currency_cents, weather_kelvin, ticket_open,
-    reorder, topup, fill, cap_budget, triage, ship, courier, humidity, faulty_note,
+    reorder, topup, fill, cap_budget, triage, ship, post, courier, pickup, humidity, faulty_note,
     currency_para, stock_para, oneoff_mail_note, oneoff_double, oneoff_weather_c,
 ]

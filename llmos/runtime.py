@@ -102,12 +102,35 @@ class LLMOS:
         self.registry = ToolRegistry()
         self._register_tools(agent_tools(self.agents, self.versions))
         self.hooks = self._build_hooks()
+        self._start_evolution()
         self._started = True
         try:
             await self._start_mcp()
         except BaseException:
             await self.close()
             raise
+
+    def _start_evolution(self) -> None:
+        from llmos.evolution import Evolution
+        from llmos.evolution.create_tool import create_tool_tool, load_created_tools
+        from llmos.execution.sandbox import Sandbox
+
+        assert self.db is not None
+        self.evolution = Evolution(
+            self.db,
+            self.workspace,
+            self.registry,
+            self.versions,
+            self.config.evolution,
+            plans=self.learning.index.plans.get,
+        )
+        self.evolution.load()
+        self.sentience.register_action("crystallize", self.evolution.crystallize_action)
+        sandbox = Sandbox(self.config.sandbox)
+        self.evolution.sandbox = sandbox
+        if sandbox.available()[0]:  # model-written tools only where untrusted code can be contained
+            self.registry.register(create_tool_tool(sandbox, self.registry, versions=self.versions), replace=True)
+            load_created_tools(self.workspace, sandbox, self.registry)
 
     def _resolve(self, model: Model | str | None) -> Model:
         """A Model object, from the configuration or a spec string (cached: one client per spec)."""
@@ -203,9 +226,7 @@ class LLMOS:
         agent_def = self.agents.get(agent or self.config.agent.default)
         run_model = self._resolve(model or agent_def.model) if (model or agent_def.model) else self.model
         trace = Trace(goal=goal, agent=agent_def.name, requested_mode=mode)
-        ctx = RunContext(
-            trace, self.workspace, self.registry, self.hooks, self.config, ask=ask, events=events
-        )
+        ctx = RunContext(trace, self.workspace, self.registry, self.hooks, self.config, ask=ask, events=events)
         ctx.scratch["run_cap_usd"] = self._run_cap(agent_def.budget_usd)
         try:
             await self._run(ctx, goal, mode, agent_def, run_model, history)
@@ -280,17 +301,15 @@ class LLMOS:
         from llmos.learning.engine import ModeDecision
 
         if mode == "orchestrator":
-            raise ModeUnavailable(
-                "ORCHESTRATOR mode is not available yet: run the goal with mode auto or learner"
-            )
+            raise ModeUnavailable("ORCHESTRATOR mode is not available yet: run the goal with mode auto or learner")
         if mode == "learner" or not self.config.learning.enabled:
             if mode in ("follower", "mixed", "crystallized"):
-                raise ModeUnavailable(
-                    f"mode {mode} needs the learning layer, which is disabled in llmos.toml"
-                )
+                raise ModeUnavailable(f"mode {mode} needs the learning layer, which is disabled in llmos.toml")
             return ModeDecision(mode="learner", confidence=0.0, reason={"why": f"mode {mode} requested"})
         policy = self.sentience.selection_policy() if self.sentience else None
-        return self.learning.select(goal, mode, agent=agent, policy=policy)
+        # CRYSTALLIZED is the compiled form of a safe plan: it needs the goal to be FOLLOWER-safe first
+        requested = "follower" if mode == "crystallized" else mode
+        return self.learning.select(goal, requested, agent=agent, policy=policy)
 
     async def _follow(
         self, ctx: RunContext, decision: Any, opts: LoopOptions, messages: list[Message], goal: str
@@ -298,12 +317,25 @@ class LLMOS:
         from llmos.execution.continuation import continuation
         from llmos.execution.replay import replay
 
-        result = await replay(ctx, decision, retries=self.config.learning.transient_retries)
+        self.evolution.refresh()
+        crystallized = self.evolution.tool_for(decision.plan_id) if decision.plan_id else None
+        if crystallized is not None:
+            ctx.trace.mode = from_mode = "crystallized"
+            ctx.trace.mode_reason = {**ctx.trace.mode_reason, "crystallized_tool": crystallized.name}
+            result = await self.evolution.run_crystallized(ctx, decision)
+            self.evolution.record_outcome(decision.plan_id, result.success, result.diverged or "")
+        else:
+            if ctx.trace.requested_mode == "crystallized":
+                raise ModeUnavailable(f"plan {decision.plan_id} has no crystallized tool yet")
+            from_mode = "follower"
+            result = await replay(ctx, decision, retries=self.config.learning.transient_retries)
         if result.success:
             self._credit_savings(ctx.trace, decision)
             return LoopOutcome("success", result.output, None, messages)
         # the replay stopped: the model continues from where it stopped, seeing what was done
-        ctx.trace.event("fallback", from_mode="follower", reason=result.diverged, step=result.step)
+        ctx.trace.event(
+            "fallback", from_mode=from_mode, reason=result.diverged, step=result.step, plan_id=decision.plan_id
+        )
         ctx.trace.mode = "learner"
         messages.extend(continuation(goal, result.records))
         return await run_loop(ctx, opts, messages)
@@ -345,8 +377,19 @@ class LLMOS:
                 self.sentience.on_run_end(
                     trace, repetition_count=report.repetition_count, novel=report.novel, new_tools=[]
                 )
+            self._maybe_crystallize(report.plan_id or trace.plan_id)
         except Exception:  # learning is derived data: never fail a run over it
             logger.exception("learning from run %s failed", trace.id)
+
+    def _maybe_crystallize(self, plan_id: str | None) -> None:
+        plan = self.learning.index.plans.get(plan_id) if plan_id else None
+        if plan is None or not self.config.evolution.crystallize:
+            return
+        policy = self.sentience.policy() if self.sentience else None
+        delta = max(0, int(getattr(policy, "min_support_delta", 0) or 0))
+        change = self.evolution.maybe_crystallize(plan, min_uses_delta=delta)
+        if change is not None and self.sentience:
+            self.sentience.on_self_modification("crystallize", True)
 
     # ------------------------------------------------------------------ queries
     def health(self) -> dict[str, Any]:

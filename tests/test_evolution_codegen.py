@@ -45,6 +45,19 @@ async def learn(tmp: Path, family: str, runs: int = 6, seed: int = 7) -> tuple[H
     return h, plans[0], seen
 
 
+def assert_ruff_clean(paths: list[str]) -> None:
+    """`ruff check` and `ruff format --check` pass, with the repo's settings and with ruff's defaults."""
+    config = str(ROOT / "pyproject.toml")
+    for args in (
+        ["check", "--config", config],
+        ["format", "--check", "--config", config],
+        ["check", "--isolated"],
+        ["format", "--check", "--isolated"],
+    ):
+        done = subprocess.run([str(RUFF), *args, *paths], capture_output=True, text=True, check=False)
+        assert done.returncode == 0, (args, done.stdout, done.stderr)
+
+
 def groups(calls: list[Any]) -> list[list[tuple[str, str]]]:
     """Calls grouped by turn, each group sorted (calls of one turn run concurrently)."""
     out: dict[int, list[tuple[str, str]]] = {}
@@ -71,18 +84,18 @@ def modules(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Harness
 
 def test_generated_modules_are_ruff_clean_and_formatted(modules: dict[str, Any]) -> None:
     paths = [str(m[3]) for m in modules.values()]
-    config = str(ROOT / "pyproject.toml")
-    for args in (["check", "--config", config], ["format", "--check", "--config", config],
-                 ["check", "--isolated"], ["format", "--check", "--isolated"]):
-        done = subprocess.run([str(RUFF), *args, *paths], capture_output=True, text=True, check=False)
-        assert done.returncode == 0, (args, done.stdout, done.stderr)
+    assert_ruff_clean(paths)
 
 
 def test_names_signature_and_docstring(modules: dict[str, Any]) -> None:
     names = {name: m[3].stem for name, m in modules.items()}
-    assert names == {"currency": "convert_save", "stock_add": "add_units_warehouse",
-                     "weather": "record_temperature_fahrenheit", "email": "email_report",
-                     "note": "create_note_titled_text"}
+    assert names == {
+        "currency": "convert_save",
+        "stock_add": "add_units_warehouse",
+        "weather": "record_temperature_fahrenheit",
+        "email": "email_report",
+        "note": "create_note_titled_text",
+    }
     _h, plan, _seen, path = modules["currency"]
     source = path.read_text()
     info = read_info(source)
@@ -92,14 +105,12 @@ def test_names_signature_and_docstring(modules: dict[str, Any]) -> None:
     props = tool.input_schema["properties"]
     assert list(props) == ["a", "src", "dst", "name"] and "ctx" not in props
     assert "bench__get_exchange_rate" in tool.description and plan.trace_ids[-1] in tool.description
-    assert "round_half" in source and "exchange_rate[\"rate\"]" in source
+    assert "round_half" in source and 'exchange_rate["rate"]' in source
     assert "{a} in the goal" in props["a"]["description"]
 
 
 @pytest.mark.parametrize("family", FAMILY_NAMES)
-async def test_calling_the_module_reproduces_each_supporting_trace(
-    modules: dict[str, Any], family: str
-) -> None:
+async def test_calling_the_module_reproduces_each_supporting_trace(modules: dict[str, Any], family: str) -> None:
     h, plan, seen, path = modules[family]
     tool = build_tool(path.read_text(), path)
     h.registry.register(tool, replace=True)
@@ -130,5 +141,74 @@ def test_pycode_layout_and_strings() -> None:
     short = statement("x = ", Call("f", (Atom("a"), Map((('"k"', Seq((Atom("1"),))),)))), 4)
     assert short == '    x = f(a, {"k": [1]})'
     long = statement("x = ", literal({"key": ["v" * 40, "w" * 40]}), 0)
-    assert long.splitlines() == ["x = {", '    "key": [', f'        "{"v" * 40}",', f'        "{"w" * 40}",',
-                                 "    ],", "}"]
+    assert long.splitlines() == [
+        "x = {",
+        '    "key": [',
+        f'        "{"v" * 40}",',
+        f'        "{"w" * 40}",',
+        "    ],",
+        "}",
+    ]
+
+
+def _post_trace(channel: str, message: str) -> Trace:
+    from llmos.learning.trace import ToolCallRecord
+
+    footer = 'Sent by the release bot — do not reply; questions go to the {ops} "desk" \\ thanks'
+    text = f"[{channel}] {message}"
+    result = {"posted": True, "channel": channel, "echo_of_the_whole_text_field": text}
+    t = Trace(goal=f'Post the message "{message}" to channel {channel}')
+    t.tool_calls = [
+        ToolCallRecord("c1", "post", {"channel": channel, "text": text, "footer": footer}, json.dumps(result), turn=1)
+    ]
+    t.finish("success", f'Posted "{message}" to {channel} {{ok}}.')
+    return t
+
+
+async def test_long_and_odd_strings_stay_ruff_clean_and_exact(tmp_path: Path) -> None:
+    from llmos.kernel.config import Config
+    from llmos.learning.engine import LearningEngine
+    from llmos.storage.db import Database
+    from llmos.tools.base import tool
+    from llmos.tools.registry import ToolRegistry
+
+    long = "a very long message with 'single' quotes, {braces}, back\\slashes and ünïcödé " * 2
+    cases = [
+        ("general", long.strip()),
+        ("random", "short one"),
+        ("ops-team", "ship it {now}"),
+        ("general", "déjà vu \\o/ 'again'"),
+    ]
+    db = Database(tmp_path / "llmos.db")
+    engine = LearningEngine(db, Config().learning)
+    for ch, msg in cases:
+        engine.observe(_post_trace(ch, msg))
+    (plan,) = engine.plans()
+    assert cz.problems(plan) == []
+    code = cz.generate(plan, cz.tool_name_for(plan))
+    path = tmp_path / f"{code.name}.py"
+    path.write_text(code.source)
+    assert max(len(line) for line in code.source.splitlines()) <= 88
+    assert_ruff_clean([str(path)])
+    calls: list[dict[str, Any]] = []
+
+    @tool
+    def post(channel: str, text: str, footer: str) -> dict[str, Any]:
+        """Post a message."""
+        calls.append({"channel": channel, "text": text, "footer": footer})
+        return {"posted": True, "channel": channel, "echo_of_the_whole_text_field": text}
+
+    registry = ToolRegistry([post])
+    generated = build_tool(code.source, path)
+    registry.register(generated)
+    from llmos.kernel.context import RunContext
+    from llmos.kernel.hooks import HookChain
+
+    for ch, msg in [*cases, ("support", "brand new {message} with 'quotes' \\ ok")]:
+        trace = Trace(goal=f'Post the message "{msg}" to channel {ch}')
+        ctx = RunContext(trace, tmp_path, registry, HookChain(), Config())
+        out = await run_crystallized(ctx, SimpleNamespace(goal=trace.goal, plan=plan, plan_id=plan.id), generated)
+        assert out.success, out.diverged
+        assert calls[-1]["text"] == f"[{ch}] {msg}" and calls[-1]["footer"].endswith("\\ thanks")
+        assert out.output == f'Posted "{msg}" to {ch} {{ok}}.'
+    db.close()

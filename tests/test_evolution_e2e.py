@@ -1,20 +1,20 @@
 """End to end through LLMOS with a scripted model: LEARNER -> FOLLOWER -> CRYSTALLIZED (llm_calls 0),
 the generated tool offered to the model, fallback to LEARNER from what was done, and the CLI.
 
-When the runtime has no evolution wiring yet, `Wired` below adds exactly the wiring proposed to
-the lead (see the evolution report); with the wiring in runtime.py the plain LLMOS is used.
+The runtime wires evolution itself (crystallization, dispatch, fallback, demotion).
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
 from typer.testing import CliRunner
 
-from llmos.kernel.loop import LoopOutcome
 from llmos.models.base import ModelRequest, ToolCall, ToolResult
 from llmos.models.testmodel import TestModel
 from llmos.runtime import LLMOS
@@ -54,59 +54,15 @@ def oracle(request: ModelRequest) -> Any:
     return f"Done. {sku} in {wh} now has {json.loads(results[-1].content)['quantity']} units."
 
 
-class Wired(LLMOS):
-    """The proposed runtime wiring (used only while runtime.py has none)."""
-
-    async def start(self) -> None:
-        await super().start()
-        if getattr(self, "evolution", None) is None:
-            from llmos.evolution import Evolution
-
-            assert self.db is not None
-            self.evolution = Evolution(self.db, self.workspace, self.registry, self.versions,
-                                       self.config.evolution, plans=self.learning.index.plans.get)
-            self.evolution.load()
-            self.sentience.register_action("crystallize", self.evolution.crystallize_action)
-
-    async def _follow(self, ctx: Any, decision: Any, opts: Any, messages: Any, goal: str) -> LoopOutcome:
-        from llmos.execution.continuation import continuation
-        from llmos.kernel.loop import run_loop
-
-        self.evolution.refresh()
-        if self.evolution.tool_for(decision.plan_id) is None:
-            return await super()._follow(ctx, decision, opts, messages, goal)
-        ctx.trace.mode = "crystallized"
-        result = await self.evolution.run_crystallized(ctx, decision)
-        self.evolution.record_outcome(decision.plan_id, result.success, result.diverged or "")
-        if result.success:
-            self._credit_savings(ctx.trace, decision)
-            return LoopOutcome("success", result.output, None, messages)
-        ctx.trace.event("fallback", from_mode="crystallized", reason=result.diverged, step=result.step,
-                        plan_id=decision.plan_id)
-        ctx.trace.mode = "learner"
-        messages.extend(continuation(goal, result.records))
-        return await run_loop(ctx, opts, messages)
-
-    async def _finish(self, ctx: Any) -> None:
-        trace = ctx.trace
-        crystallized = trace.mode == "crystallized"
-        if crystallized:  # until the learning engine counts mode "crystallized" as a replay
-            trace.mode = "follower"
-        try:
-            await super()._finish(ctx)
-        finally:
-            trace.mode = "crystallized" if crystallized else trace.mode
-        plan = self.learning.index.plans.get(trace.plan_id or "") if trace.plan_id else None
-        if plan is None:
-            pid = self.learning.store.plan_of_trace(trace.id)
-            plan = self.learning.index.plans.get(pid) if pid else None
-        if plan is not None:
-            self.evolution.maybe_crystallize(plan)
-
-
-def runtime(tmp: Path, stock: dict[str, int]) -> LLMOS:
-    cls = LLMOS if hasattr(LLMOS, "evolution") or "evolution" in LLMOS.__init__.__code__.co_names else Wired
-    return cls(workspace=tmp, model=TestModel(script=oracle), tools=make_tools(stock))
+@asynccontextmanager
+async def runtime(tmp: Path, stock: dict[str, int]) -> AsyncIterator[LLMOS]:
+    """The real runtime (it wires evolution: crystallization, dispatch, fallback, demotion)."""
+    os = LLMOS(workspace=tmp, model=TestModel(script=oracle), tools=make_tools(stock))
+    await os.start()
+    try:
+        yield os
+    finally:
+        await os.close()
 
 
 async def test_learner_follower_crystallized_and_fallback(tmp_path: Path) -> None:
@@ -122,7 +78,7 @@ async def test_learner_follower_crystallized_and_fallback(tmp_path: Path) -> Non
         assert all(m == "crystallized" for m in modes[first:])
         for r in results[first:]:
             assert r.success and r.llm_calls == 0
-            assert [c["name"] for c in r.to_dict()["tool_calls"]][0] == "add_units_warehouse"
+            assert r.to_dict()["tool_calls"][0]["name"] == "add_units_warehouse"
         assert all(stock[f"BOLT-{10 + i}@{whs[i % 4]}"] == 10 * i + i + 2 for i in range(8))
         trace = os.traces.require(results[-1].run_id)
         top, *inner = trace.tool_calls
@@ -158,4 +114,5 @@ async def test_learner_follower_crystallized_and_fallback(tmp_path: Path) -> Non
     async with runtime(tmp_path, stock) as os:
         assert os.registry.get("add_units_warehouse") is None
         again = await os.execute("Add 4 units of BOLT-12 to warehouse C3")
-        assert again.mode == "follower" and again.llm_calls == 0
+        # replayed again or, since the fallback lowered its confidence, used to guide the model
+        assert again.success and again.mode in ("follower", "mixed"), again.mode

@@ -32,8 +32,14 @@ class Setup:
         self.evo = self.new_evolution()
 
     def new_evolution(self, registry: Any = None) -> Evolution:
-        return Evolution(self.h.db, self.h.tmp, registry or self.h.registry, self.versions, self.config,
-                         plans=lambda pid: self.h.engine.index.plans.get(pid))
+        return Evolution(
+            self.h.db,
+            self.h.tmp,
+            registry or self.h.registry,
+            self.versions,
+            self.config,
+            plans=lambda pid: self.h.engine.index.plans.get(pid),
+        )
 
     async def learn(self, n: int) -> Plan:
         for _ in range(n):
@@ -95,8 +101,12 @@ async def test_crystallized_run_goes_through_the_hook_chain(tmp_path: Path) -> N
     out, trace, correct = await s.crystallized({"amount": 250, "src": "USD", "dst": "EUR", "label": "trip_eur_1"})
     assert out.success and correct, out.diverged
     assert out.output.startswith("Done. 250 USD = ") and trace.llm_calls == 0
-    assert seen == [("convert_save", "crystallized"), ("bench__get_exchange_rate", "inner"),
-                    ("bench__multiply", "inner"), ("bench__save_value", "inner")]
+    assert seen == [
+        ("convert_save", "crystallized"),
+        ("bench__get_exchange_rate", "inner"),
+        ("bench__multiply", "inner"),
+        ("bench__save_value", "inner"),
+    ]
     top, *inner = trace.tool_calls
     assert all(c.parent_id == top.id for c in inner)
     (row,) = s.evo.tools()
@@ -111,7 +121,10 @@ async def test_failure_diverges_with_top_level_records_and_repeated_failures_dem
     out, trace, _ = await s.crystallized({"amount": 10, "src": "USD", "dst": "GBP", "label": "rent_gbp_2"})
     assert not out.success and out.step == 1 and "bench__multiply failed" in (out.diverged or "")
     assert [(r.name, r.turn, r.parent_id) for r in out.records] == [
-        ("bench__get_exchange_rate", 1, None), ("bench__multiply", 2, None), ("bench__multiply", 2, None)]
+        ("bench__get_exchange_rate", 1, None),
+        ("bench__multiply", 2, None),
+        ("bench__multiply", 2, None),
+    ]
     messages = continuation("goal", out.records)
     assert [m.role for m in messages] == ["user", "assistant", "user", "assistant", "user"]
     assert isinstance(messages[1].content[0], ToolCall) and isinstance(messages[4].content[0], ToolResult)
@@ -200,3 +213,38 @@ def _ctx(h: Harness, trace: Trace, hook: Hook) -> Any:
     chain = HookChain()
     chain.add(hook)
     return RunContext(trace, h.tmp, h.registry, chain, h.config)
+
+
+async def test_created_tool_is_versioned_and_revert_unregisters_it(tmp_path: Path) -> None:
+    from llmos.evolution.create_tool import persist
+    from llmos.tools.base import Tool, ToolOutput
+
+    s = Setup(tmp_path)
+
+    async def invoke(args: dict[str, Any], ctx: Any) -> ToolOutput:
+        return ToolOutput("2")
+
+    path = persist(
+        tmp_path,
+        "double",
+        "Double a number.",
+        "def double(x: int) -> int:\n    return 2 * x\n",
+        [{"args": {"x": 1}, "expected": 2}],
+        versions=s.versions,
+        run_id="run_1",
+    )
+    s.h.registry.register(
+        Tool(
+            "double",
+            "Double a number.",
+            {"type": "object"},
+            invoke,
+            source="sandbox",
+            metadata={"created_by": "create_tool"},
+        )
+    )
+    change = s.versions.latest("tool:double")
+    assert change is not None and change.kind == "tool.create" and change.who == "model"
+    assert change.path == "tools/generated/created/double.py" and change.run_id == "run_1" and path.exists()
+    s.evo.revert(change.id, who="user")
+    assert not path.exists() and s.h.registry.get("double") is None

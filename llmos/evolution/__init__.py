@@ -13,14 +13,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from llmos.evolution.service import Evolution, ToolRecord
+    from llmos.evolution.records import ToolRecord
+    from llmos.evolution.service import Evolution
 
 __all__ = ["Evolution", "ToolRecord"]
 
 
 def __getattr__(name: str) -> Any:  # lazy: `import llmos.evolution.support` stays light
-    if name in __all__:
-        from llmos.evolution import service
+    if name == "Evolution":
+        from llmos.evolution.service import Evolution
 
-        return getattr(service, name)
+        return Evolution
+    if name == "ToolRecord":
+        from llmos.evolution.records import ToolRecord
+
+        return ToolRecord
     raise AttributeError(f"module 'llmos.evolution' has no attribute {name!r}")

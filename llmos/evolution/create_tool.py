@@ -23,7 +23,7 @@ import re
 import secrets
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Literal, Optional, Union
+from typing import TYPE_CHECKING, Any, Literal, Optional, Union
 
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
@@ -31,6 +31,9 @@ from llmos.exceptions import SandboxError, ToolDefinitionError
 from llmos.execution.sandbox import Sandbox
 from llmos.tools.base import Tool, ToolContext, ToolOutput, function_tool, to_text
 from llmos.tools.registry import ToolRegistry
+
+if TYPE_CHECKING:
+    from llmos.storage.versions import VersionStore
 
 ALLOWED_IMPORTS = frozenset(
     {"math", "json", "re", "datetime", "statistics", "itertools", "functools", "collections", "decimal"}
@@ -295,14 +298,37 @@ def sandboxed_tool(sandbox: Sandbox, name: str, description: str, source: str, *
     )
 
 
-def persist(workspace: Path, name: str, description: str, source: str, examples: list[dict[str, Any]]) -> Path:
-    """Write WORKSPACE/tools/generated/created/NAME.py (header line + source), atomically."""
+def persist(
+    workspace: Path,
+    name: str,
+    description: str,
+    source: str,
+    examples: list[dict[str, Any]],
+    *,
+    versions: VersionStore | None = None,
+    run_id: str | None = None,
+) -> Path:
+    """Write WORKSPACE/tools/generated/created/NAME.py (header line + source), atomically. With
+    `versions`, the write is a "tool.create" change of the evolution log (who, why, diff)."""
     folder = workspace / CREATED_DIR
     folder.mkdir(parents=True, exist_ok=True)
     header = json.dumps({"name": name, "description": description, "examples": examples}, ensure_ascii=False)
     path = folder / f"{name}.py"
+    content = f"{HEADER}{header}\n{source}"
+    if versions is not None:
+        why = f"the model created the tool {name}: {description}"[:500]
+        versions.write(
+            "tool.create",
+            f"tool:{name}",
+            (CREATED_DIR / f"{name}.py").as_posix(),
+            content,
+            who="model",
+            why=why,
+            run_id=run_id,
+        )
+        return path
     tmp = path.with_suffix(".py.tmp")
-    tmp.write_text(f"{HEADER}{header}\n{source}", encoding="utf-8")
+    tmp.write_text(content, encoding="utf-8")
     tmp.replace(path)
     return path
 
@@ -322,8 +348,15 @@ def load_created_tools(workspace: Path, sandbox: Sandbox, registry: ToolRegistry
     return loaded
 
 
-def create_tool_tool(sandbox: Sandbox, registry: ToolRegistry, on_created: OnCreated | None = None) -> Tool:
-    """The `create_tool` tool. `on_created(name, source)` (sync or async) runs after each registration."""
+def create_tool_tool(
+    sandbox: Sandbox,
+    registry: ToolRegistry,
+    on_created: OnCreated | None = None,
+    *,
+    versions: VersionStore | None = None,
+) -> Tool:
+    """The `create_tool` tool. `on_created(name, source)` (sync or async) runs after each registration;
+    with `versions`, every created tool is a versioned "tool.create" change (revertible)."""
 
     async def create_tool(
         name: str,
@@ -367,7 +400,7 @@ def create_tool_tool(sandbox: Sandbox, registry: ToolRegistry, on_created: OnCre
                 is_error=True,
             )
         plain = [{"args": e.args, "expected": e.expected} for e in examples]
-        path = persist(ctx.workspace, name, tool.description, code, plain)
+        path = persist(ctx.workspace, name, tool.description, code, plain, versions=versions, run_id=ctx.run_id)
         tool.metadata.update({"path": str(path), "examples": plain})
         registry.register(tool, replace=True)
         if on_created is not None:

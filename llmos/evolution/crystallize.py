@@ -16,15 +16,17 @@ checks as FOLLOWER replay. The layout is the one `ruff format` produces (see `py
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import keyword
 import re
 import textwrap
+import tokenize
 from dataclasses import dataclass
 from typing import Any
 
-from llmos.evolution.expressions import RESERVED, CodegenError, Gen, arguments
-from llmos.evolution.pycode import Atom, Call, Node, flat, literal, pystr, statement
+from llmos.evolution.expressions import RESERVED, CodegenError, Gen, arguments, split_literals
+from llmos.evolution.pycode import CONCAT, Atom, Call, Node, Seq, flat, literal, pystr, statement
 from llmos.learning import explain as ex
 from llmos.learning.goals import STOPWORDS
 from llmos.learning.plans import Plan
@@ -91,11 +93,14 @@ def tool_name_for(plan: Plan, taken: set[str] | frozenset[str] = frozenset()) ->
     return name
 
 
-def _rank(c: ex.Cand) -> tuple[Any, ...]:
+def _rank(c: ex.Cand, slots: dict[int, Any]) -> tuple[Any, ...]:
+    """Preferred explanation first: data flow from results, then slots; constants; and last,
+    expressions of constant goal words (a coincidence of wording, not data flow)."""
     tf = c[2] if c[0] == "val" else "id"
     rnd = c[4] if c[0] == "arith" else None
+    varies = c[0] == "const" or ex.uses_results(c) or bool(ex.token_positions(c) & slots.keys())
     return (
-        _KIND_RANK.get(c[0], 9),
+        _KIND_RANK.get(c[0], 9) if varies else 9,
         0 if ex.uses_results(c) else 1,
         tf not in ("id", "num"),
         rnd is not None,
@@ -111,7 +116,8 @@ def _step_checks(plan: Plan, i: int) -> dict[str, Any]:
         "tool": step.name,
         "group": step.group,
         "leaves": [
-            [list(lf.path), lf.type, [ex.to_json(c) for c in sorted(lf.cands, key=_rank)]] for lf in step.leaves
+            [list(lf.path), lf.type, [ex.to_json(c) for c in sorted(lf.cands, key=lambda c: _rank(c, plan.slots))]]
+            for lf in step.leaves
         ],
         "shapes": step.result_shapes,
         "constants": step.const_results if plan.fixed_leaf_after(i) else {},
@@ -133,19 +139,21 @@ def generate(plan: Plan, name: str, version: int = 1) -> Generated:
         for leaf in step.leaves:
             if not leaf.cands:
                 raise CodegenError(f"{step.name}.{ex.format_path(leaf.path)} is unexplained")
-            best = sorted(leaf.cands, key=_rank)[0]
+            best = sorted(leaf.cands, key=lambda c: _rank(c, plan.slots))[0]
             leaves[tuple(leaf.path)] = g.cand(best)
             said.append(f"{ex.format_path(leaf.path)}={ex.describe(best, names, steps)}")
         args.append(arguments(step.arguments, (), leaves))
         summary.append(f"{step.name}({', '.join(said)})")
-    answer = flat(g.template(plan.answer)) if plan.answer else None
+    answer = flat(g.template(plan.answer, split=False)) if plan.answer else None
     risky = any(p[0] == "val" and (p[1][0] == "res" or p[2] != "id") for p in plan.answer)
 
-    body = [f"    run = CrystallizedRun(ctx, CHECKS, {_tuple([g.params[p] for p in sorted(g.params)])})"]
+    slot_list = Seq(tuple(Atom(g.params[p]) for p in sorted(g.params)))
+    body = [statement("run = ", Call("CrystallizedRun", (Atom("ctx"), Atom("CHECKS"), slot_list)), 4)]
     for n, group in enumerate(sorted({s.group for s in plan.steps}), 1):
         idxs = [i for i, s in enumerate(plan.steps) if s.group == group]
         calls = [Call("run.call", (Atom(str(i)), Atom(pystr(plan.steps[i].name)), args[i])) for i in idxs]
-        body.append(f"    # {n}. {' + '.join(plan.steps[i].name for i in idxs)}")
+        comment = f"    # {n}. {' + '.join(plan.steps[i].name for i in idxs)}"
+        body.append(comment if len(comment) <= 88 else f"    # {n}. {len(idxs)} concurrent calls")
         if len(idxs) == 1:
             head = f"{g.vars[idxs[0]]} = await " if idxs[0] in g.used else "await "
             body.append(statement(head, calls[0], 4))
@@ -172,6 +180,10 @@ def generate(plan: Plan, name: str, version: int = 1) -> Generated:
     signature = f"async def {name}({', '.join(params)}) -> str:"
     if len(signature) > 88:
         signature = f"async def {name}(\n" + "".join(f"    {p},\n" for p in params) + ") -> str:"
+    checks_code = statement("CHECKS = ", literal(checks), 0)
+    rendered = "\n".join(body) + "\n" + checks_code
+    if _uses_name(rendered, CONCAT):  # long strings rendered as concat(...) by pycode
+        g.helpers.add(CONCAT)
     imports = sorted(g.helpers | {"CrystallizedRun", "ToolContext"}, key=_import_key)
     parts = [
         _docstring(_module_doc(plan, name, version), 0),
@@ -192,11 +204,9 @@ def generate(plan: Plan, name: str, version: int = 1) -> Generated:
         "# What the evidence allows, checked at every call: all explanations of each argument",
         "# (they must agree with the value computed above), result shapes seen, and results",
         "# that never varied while a later argument is a constant.",
-        statement("CHECKS = ", literal(checks), 0),
+        checks_code,
     ]
     source = "\n".join(parts) + "\n"
-    if any(len(line) > 110 for line in source.splitlines()):
-        source = "# ruff: noqa: E501\n" + source
     return Generated(name, source, fp, [(p, plan.slots[p].name, g.params[p]) for p in sorted(g.params)])
 
 
@@ -204,34 +214,24 @@ def _answer(g: Gen, parts: list[ex.Cand], indent: int) -> list[str]:
     """`return f"..."`; a long answer is built in pieces that each fit in 88 columns (so the layout
     does not depend on the line length `ruff format` is run with)."""
     pad = " " * indent
-    whole = flat(g.template(parts))
+    whole = flat(g.template(parts, split=False))
     if indent + len("return ") + len(whole) <= 88:
         return [f"{pad}return {whole}"]
     room = 88 - indent - len("answer += ")
     pieces: list[list[ex.Cand]] = [[]]
-    for part in _split_literals(parts, room // 2):
-        if pieces[-1] and len(flat(g.template([*pieces[-1], part]))) > room:
+    for part in split_literals(parts, room // 2):
+        if pieces[-1] and len(flat(g.template([*pieces[-1], part], split=False))) > room:
             pieces.append([])
         pieces[-1].append(part)
-    lines = [f"{pad}answer = {flat(g.template(pieces[0]))}"]
-    lines += [f"{pad}answer += {flat(g.template(p))}" for p in pieces[1:]]
+    lines = [f"{pad}answer = {flat(g.template(pieces[0], split=False))}"]
+    lines += [f"{pad}answer += {flat(g.template(p, split=False))}" for p in pieces[1:]]
     return [*lines, f"{pad}return answer"]
 
 
-def _split_literals(parts: list[ex.Cand], size: int) -> list[ex.Cand]:
-    out: list[ex.Cand] = []
-    for p in parts:
-        if p[0] != "lit" or len(p[1]) <= size:
-            out.append(p)
-            continue
-        text = p[1]
-        while len(text) > size:
-            cut = text.rfind(" ", 0, size) + 1 or size
-            out.append(("lit", text[:cut]))
-            text = text[cut:]
-        if text:
-            out.append(("lit", text))
-    return out
+def _uses_name(code: str, name: str) -> bool:
+    """Whether `name` appears in `code` as a name (not inside a string)."""
+    tokens = tokenize.generate_tokens(io.StringIO(code).readline)
+    return any(t.type == tokenize.NAME and t.string == name for t in tokens)
 
 
 def _tuple(items: list[str]) -> str:
@@ -275,7 +275,7 @@ def _docstring(paragraphs: list[str], indent: int) -> str:
                 width - lead - (3 if i == 0 and not lines else 0),
                 initial_indent=" " * lead,
                 subsequent_indent=hang,
-                break_long_words=False,
+                break_long_words=True,
                 break_on_hyphens=False,
             ) or [""]
             lines.extend(wrapped)
@@ -304,7 +304,7 @@ def _function_doc(plan: Plan, g: Gen, summary: list[str]) -> list[str]:
         kind = {"number": "a number", "str": "a word", "mixed": "a word or number"}[g.kinds[p]]
         if "quoted" in slot.shapes:
             kind = "a text"
-        seen = ", ".join(slot.values[:3])
+        seen = ", ".join(v if len(v) <= 30 else v[:27] + "..." for v in slot.values[:3])
         args.append(f"    {g.params[p]}: {{{slot.name}}} in the goal, {kind}" + (f" (e.g. {seen})" if seen else ""))
     return [
         f"{plan.skeleton_text()}.",

@@ -13,13 +13,15 @@ import keyword
 import re
 from typing import Any
 
-from llmos.evolution.pycode import Atom, Call, Map, Node, Seq, flat, literal, pystr
+from llmos.evolution.pycode import Atom, Call, Map, Node, Seq, Str, flat, literal, pystr
 from llmos.learning import explain as ex
 from llmos.learning.plans import Plan
 
+LONG = 56  # longer f-strings are split (see `Gen._pieces`)
+
 SUPPORT_NAMES = frozenset(
     {"CrystallizedRun", "Diverged", "Number", "Result", "ToolContext", "as_str", "capitalize", "div", "lower"}
-    | {"number", "round_half_even", "round_half_up", "slug", "strip", "text", "title", "upper"}
+    | {"concat", "number", "round_half_even", "round_half_up", "slug", "strip", "text", "title", "upper"}
 )
 RESERVED = SUPPORT_NAMES | {
     "ctx",
@@ -124,6 +126,9 @@ class Gen:
         raise CodegenError(f"unknown transform {tf!r}")
 
     def _constant_token(self, pos: int, tf: str) -> Node:
+        return literal(self._constant_value(pos, tf))
+
+    def _constant_value(self, pos: int, tf: str) -> Any:
         tok = self.plan.skeleton[pos]
         try:
             value: Any = (
@@ -133,7 +138,7 @@ class Gen:
             )
         except ex.Unavailable as e:
             raise CodegenError(f"goal word {pos} ({tok.text!r}) cannot be used as {tf}: {e}") from None
-        return literal(value)
+        return value
 
     def operand(self, ref: ex.Cand) -> Node:
         if ref[0] == "k":
@@ -162,10 +167,11 @@ class Gen:
             return x
         raise CodegenError(f"unknown explanation {kind!r}")
 
-    def template(self, parts: tuple[Any, ...] | list[Any]) -> Node:
+    def template(self, parts: tuple[Any, ...] | list[Any], *, split: bool = True) -> Node:
         """An f-string (the join of text() parts when an expression would need a quote or backslash)."""
+        parts = self._fold(parts)
         if all(p[0] == "lit" for p in parts):
-            return Atom(pystr("".join(p[1] for p in parts)))
+            return Str("".join(p[1] for p in parts))
         lit = "".join(p[1] for p in parts if p[0] == "lit")
         outer = "'" if lit.count('"') > lit.count("'") else '"'
         used, helpers = set(self.used), set(self.helpers)
@@ -180,13 +186,57 @@ class Gen:
                     if outer in code or "\\" in code or "{" in code or "}" in code:
                         raise NeedsJoin
                     body.append("{" + code + "}")
-            return Atom("f" + outer + "".join(body) + outer)
+            code = "f" + outer + "".join(body) + outer
+            if len(code) <= LONG or not split:
+                return Atom(code)
+            return self._pieces(parts)
         except NeedsJoin:
             self.used, self.helpers = used, helpers
         finally:
             self.quote, self.in_fstring = '"', False
         items = [Atom(pystr(p[1])) if p[0] == "lit" else self.call("text", (self.ref(p[1], p[2]),)) for p in parts]
-        return Call('"".join', (Seq(tuple(items)),))
+        self.helpers.add("concat")
+        return Call("concat", tuple(items))
+
+    def _fold(self, parts: tuple[Any, ...] | list[Any]) -> list[Any]:
+        """Constant goal words become literal text; adjacent literals merge."""
+        out: list[Any] = []
+        for p in parts:
+            if p[0] == "val" and p[1][0] == "tok" and p[1][1] not in self.params:
+                value = self._constant_value(p[1][1], p[2])
+                p = ("lit", value if isinstance(value, str) else str(value))
+            if p[0] == "lit" and out and out[-1][0] == "lit":
+                out[-1] = ("lit", out[-1][1] + p[1])
+            else:
+                out.append(p)
+        return out
+
+    def _pieces(self, parts: tuple[Any, ...] | list[Any]) -> Node:
+        """A long template as `concat(...)` of short f-strings (never a line over 88 columns)."""
+        pieces: list[list[Any]] = [[]]
+        for part in split_literals(list(parts), LONG // 2):
+            if pieces[-1] and len(flat(self.template([*pieces[-1], part], split=False))) > LONG:
+                pieces.append([])
+            pieces[-1].append(part)
+        self.helpers.add("concat")
+        return Call("concat", tuple(self.template(p, split=False) for p in pieces))
+
+
+def split_literals(parts: list[Any], size: int) -> list[Any]:
+    """Template parts with every literal longer than `size` cut in pieces (at spaces when possible)."""
+    out: list[Any] = []
+    for p in parts:
+        if p[0] != "lit" or len(p[1]) <= size:
+            out.append(p)
+            continue
+        text = p[1]
+        while len(text) > size:
+            cut = text.rfind(" ", 0, size) + 1 or size
+            out.append(("lit", text[:cut]))
+            text = text[cut:]
+        if text:
+            out.append(("lit", text))
+    return out
 
 
 class CodegenError(Exception):

@@ -14,11 +14,19 @@ from dataclasses import dataclass
 from typing import Any
 
 WIDTH = 88
+CONCAT = "concat"  # the helper that joins the chunks of a long string (llmos.evolution.support.concat)
 
 
 @dataclass(frozen=True)
 class Atom:
     code: str
+
+
+@dataclass(frozen=True)
+class Str:
+    """A string literal; when it does not fit, `concat(...)` of chunks that do (support.concat)."""
+
+    value: str
 
 
 @dataclass(frozen=True)
@@ -37,7 +45,7 @@ class Map:
     items: tuple[tuple[str, Node], ...]  # (key code, value)
 
 
-Node = Atom | Call | Seq | Map
+Node = Atom | Str | Call | Seq | Map
 
 
 def pystr(s: str, quote: str | None = None) -> str:
@@ -71,7 +79,7 @@ def literal(value: Any) -> Node:
     if isinstance(value, list | tuple):
         return Seq(tuple(literal(v) for v in value))
     if isinstance(value, str):
-        return Atom(pystr(value))
+        return Str(value)
     if isinstance(value, float) and not math.isfinite(value):
         return Atom(f'float("{value}")')
     if value is None or isinstance(value, bool | int | float):
@@ -82,6 +90,8 @@ def literal(value: Any) -> Node:
 def flat(node: Node) -> str:
     if isinstance(node, Atom):
         return node.code
+    if isinstance(node, Str):
+        return pystr(node.value)
     if isinstance(node, Call):
         return f"{node.func}({', '.join(flat(a) for a in node.args)})"
     if isinstance(node, Seq):
@@ -92,7 +102,14 @@ def flat(node: Node) -> str:
 def render(node: Node, indent: int, prefix: int, suffix: int = 0) -> str:
     """`node` starting at column `prefix` (its lines indented by `indent`), followed by `suffix` chars."""
     one = flat(node)
-    if prefix + len(one) + suffix <= WIDTH or isinstance(node, Atom) or not _items(node):
+    if prefix + len(one) + suffix <= WIDTH or isinstance(node, Atom):
+        return one
+    if isinstance(node, Str):
+        chunks = _chunks(node.value, WIDTH - indent - 4 - 1)
+        if len(chunks) < 2:
+            return one
+        return render(Call(CONCAT, tuple(Atom(c) for c in chunks)), indent, prefix, suffix)
+    if not _items(node):
         return one
     pad = " " * (indent + 4)
     lines: list[str] = []
@@ -106,6 +123,21 @@ def render(node: Node, indent: int, prefix: int, suffix: int = 0) -> str:
         lines = [pad + render(item, indent + 4, indent + 4, 1) + "," for item in items]
         open_, close = (node.func + "(", ")") if isinstance(node, Call) else ("[", "]")
     return open_ + "\n" + "\n".join(lines) + "\n" + " " * indent + close
+
+
+def _chunks(value: str, room: int) -> list[str]:
+    """String literals of the pieces of `value`, each at most `room` columns (at least 12)."""
+    room = max(12, room)
+    out: list[str] = []
+    piece = ""
+    for ch in value:
+        if piece and len(pystr(piece + ch)) > room:
+            out.append(pystr(piece))
+            piece = ""
+        piece += ch
+    if piece:
+        out.append(pystr(piece))
+    return out
 
 
 def _items(node: Node) -> bool:

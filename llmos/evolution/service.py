@@ -19,9 +19,7 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +27,7 @@ from llmos._log import logger
 from llmos.evolution import crystallize as cz
 from llmos.evolution import generated as gen
 from llmos.evolution.dispatch import run_crystallized
+from llmos.evolution.records import ToolRecord, ToolRecords
 from llmos.exceptions import EvolutionError, ToolDefinitionError, VersionError
 from llmos.execution.replay import ReplayOutcome
 from llmos.kernel.config import EvolutionConfig
@@ -39,49 +38,7 @@ from llmos.storage.versions import Change, VersionStore
 from llmos.tools.base import Tool
 from llmos.tools.registry import ToolRegistry
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS evolution_tools (
-    plan_id TEXT PRIMARY KEY,
-    name TEXT NOT NULL UNIQUE,
-    status TEXT NOT NULL,
-    version INTEGER NOT NULL,
-    fingerprint TEXT NOT NULL,
-    uses INTEGER NOT NULL DEFAULT 0,
-    successes INTEGER NOT NULL DEFAULT 0,
-    failures INTEGER NOT NULL DEFAULT 0,
-    streak INTEGER NOT NULL DEFAULT 0,
-    pinned INTEGER NOT NULL DEFAULT 0,
-    stop_runs INTEGER,
-    stop_successes INTEGER,
-    reason TEXT NOT NULL DEFAULT '',
-    created_at REAL NOT NULL,
-    updated_at REAL NOT NULL
-);
-"""
-
 PlanLookup = Callable[[str], Plan | None]
-
-
-@dataclass
-class ToolRecord:
-    plan_id: str
-    name: str
-    status: str  # active | demoted | reverted
-    version: int
-    fingerprint: str
-    uses: int
-    successes: int
-    failures: int
-    streak: int  # consecutive failures
-    pinned: bool  # a person chose this version: no automatic regeneration
-    stop_runs: int | None  # the plan's runs/successes when it stopped being active (set lazily)
-    stop_successes: int | None
-    reason: str
-    created_at: float
-    updated_at: float
-
-    def to_dict(self) -> dict[str, Any]:
-        return dict(self.__dict__)
 
 
 def evidence(plan: Plan) -> tuple[int, int]:
@@ -111,7 +68,8 @@ class Evolution:
         self._by_plan: dict[str, Tool] = {}
         self._cache: dict[str, Tool] = {}  # source digest -> Tool (no re-exec of unchanged modules)
         self._signature: tuple[Any, ...] | None = None
-        db.ensure_schema("evolution", SCHEMA)
+        self.store = ToolRecords(db)
+        self.sandbox: Any = None  # set by the runtime: created tools come back through it on a revert
 
     # ------------------------------------------------------------------ loading
     def load(self) -> list[str]:
@@ -205,7 +163,7 @@ class Evolution:
             if row is None:
                 return None
             streak = 0 if ok else row.streak + 1
-            self._update(
+            self.store.update(
                 plan_id,
                 uses=row.uses + 1,
                 successes=row.successes + (1 if ok else 0),
@@ -232,7 +190,7 @@ class Evolution:
             if row is not None:
                 if row.status == "reverted" or row.stop_runs is None or row.stop_successes is None:
                     if row.stop_runs is None:  # the first look after a demotion: start counting
-                        self._update(plan.id, stop_runs=runs, stop_successes=good)
+                        self.store.update(plan.id, stop_runs=runs, stop_successes=good)
                     return None
                 good, runs = good - row.stop_successes, runs - row.stop_runs
             need = self.config.min_uses + max(0, min_uses_delta)
@@ -271,7 +229,7 @@ class Evolution:
             row = self.record(plan.id)
             if row is not None and row.status == "active" and row.fingerprint == cz.fingerprint(plan):
                 if row.pinned:
-                    self._update(plan.id, pinned=0)
+                    self.store.update(plan.id, pinned=0)
                 raise EvolutionError(f"plan {plan.id} is already crystallized as {row.name} (version {row.version})")
             return self._write(plan, who=who, why=why or f"crystallize plan {plan.id} on request")
 
@@ -301,15 +259,7 @@ class Evolution:
             why=why,
             expect_before=before,
         )
-        now = time.time()
-        with self.db.transaction() as conn:
-            conn.execute(
-                "INSERT INTO evolution_tools (plan_id, name, status, version, fingerprint, created_at,"
-                " updated_at) VALUES (?, ?, 'active', ?, ?, ?, ?) ON CONFLICT(plan_id) DO UPDATE SET"
-                " status='active', version=excluded.version, fingerprint=excluded.fingerprint, streak=0, pinned=0,"
-                " stop_runs=NULL, stop_successes=NULL, reason='', updated_at=excluded.updated_at",
-                (plan.id, name, version, code.fingerprint, now, now),
-            )
+        self.store.activate(plan.id, name, version, code.fingerprint, pinned=False, reason="")
         self._cache[gen.digest(code.source)] = tool
         self.refresh(force=True)
         return change
@@ -323,7 +273,9 @@ class Evolution:
             change = self.versions.write(
                 "tool.demote", gen.target(row.name), gen.rel_path(row.name), None, who=who, why=reason
             )
-            self._update(plan_id, status="demoted", streak=0, stop_runs=None, stop_successes=None, reason=reason[:500])
+            self.store.update(
+                plan_id, status="demoted", streak=0, stop_runs=None, stop_successes=None, reason=reason[:500]
+            )
             self.refresh(force=True)
             return change
 
@@ -336,14 +288,34 @@ class Evolution:
             name = change.target.removeprefix("tool:")
             if change.target.startswith("tool:") and change.path == gen.rel_path(name):
                 self._after_revert(name, done)
+            elif change.target.startswith("tool:") and change.path == _created_path(name):
+                self._follow_created(name, done)
             self.refresh(force=True)
             return done
 
+    def _follow_created(self, name: str, done: Change) -> None:
+        """A model-created tool (create_tool) was reverted: unregister it, or load the restored version."""
+        current = self.registry.get(name)
+        if done.after is None or self.sandbox is None:
+            if current is not None and current.metadata.get("created_by") == "create_tool":
+                self.registry.remove(name)
+            return
+        from llmos.evolution.create_tool import HEADER, sandboxed_tool
+
+        first, _, source = done.after.partition("\n")
+        if not first.startswith(HEADER):
+            return
+        meta = json.loads(first[len(HEADER) :])
+        path = self.workspace / (done.path or "")
+        self.registry.register(
+            sandboxed_tool(self.sandbox, name, meta["description"], source, path=str(path)), replace=True
+        )
+
     def _after_revert(self, name: str, done: Change) -> None:
-        row = self._row_by_name(name)
+        row = self.store.by_name(name)
         if done.after is None:
             if row is not None:
-                self._update(
+                self.store.update(
                     row.plan_id,
                     status="reverted",
                     pinned=1,
@@ -356,31 +328,17 @@ class Evolution:
             info = gen.read_info(done.after)
         except ToolDefinitionError:
             return
-        now = time.time()
-        with self.db.transaction() as conn:
-            conn.execute(
-                "INSERT INTO evolution_tools (plan_id, name, status, version, fingerprint, pinned, reason,"
-                " created_at, updated_at) VALUES (?, ?, 'active', ?, ?, 1, ?, ?, ?) ON CONFLICT(plan_id) DO"
-                " UPDATE SET status='active', version=excluded.version, fingerprint=excluded.fingerprint,"
-                " streak=0, pinned=1, reason=excluded.reason, updated_at=excluded.updated_at",
-                (info.plan_id, info.name, info.version, info.fingerprint, done.why, now, now),
-            )
+        self.store.activate(info.plan_id, info.name, info.version, info.fingerprint, pinned=True, reason=done.why)
 
     def log(self, limit: int = 50, kind: str | None = None) -> list[Change]:
         return self.versions.history(kind=kind, limit=limit)
 
     # ------------------------------------------------------------------ inspection
     def record(self, plan_id: str) -> ToolRecord | None:
-        row = self.db.connection().execute("SELECT * FROM evolution_tools WHERE plan_id = ?", (plan_id,)).fetchone()
-        return _record(row) if row is not None else None
-
-    def _row_by_name(self, name: str) -> ToolRecord | None:
-        row = self.db.connection().execute("SELECT * FROM evolution_tools WHERE name = ?", (name,)).fetchone()
-        return _record(row) if row is not None else None
+        return self.store.get(plan_id)
 
     def records(self) -> list[ToolRecord]:
-        rows = self.db.connection().execute("SELECT * FROM evolution_tools ORDER BY created_at").fetchall()
-        return [_record(r) for r in rows]
+        return self.store.all()
 
     def tools(self) -> list[dict[str, Any]]:
         """Generated tools with plan, version, uses and status (for `llmos evolve list`)."""
@@ -396,12 +354,6 @@ class Evolution:
     def _taken(self) -> set[str]:
         names = set(self.registry.names()) | {r.name for r in self.records()}
         return names | {p.stem for p in gen.module_files(self.workspace)}
-
-    def _update(self, plan_id: str, **fields: Any) -> None:
-        fields["updated_at"] = time.time()
-        cols = ", ".join(f"{k} = ?" for k in fields)
-        with self.db.transaction() as conn:
-            conn.execute(f"UPDATE evolution_tools SET {cols} WHERE plan_id = ?", (*fields.values(), plan_id))
 
     def _plan_from_db(self, plan_id: str) -> Plan | None:
         from llmos.learning.store import PlanStore
@@ -442,6 +394,10 @@ class Evolution:
         return False
 
 
+def _created_path(name: str) -> str:
+    return (gen.GENERATED_DIR / "created" / f"{name}.py").as_posix()
+
+
 def _version(source: str | None) -> int:
     if not source:
         return 0
@@ -449,23 +405,3 @@ def _version(source: str | None) -> int:
         return gen.read_info(source).version
     except ToolDefinitionError:
         return 0
-
-
-def _record(row: Any) -> ToolRecord:
-    return ToolRecord(
-        plan_id=row["plan_id"],
-        name=row["name"],
-        status=row["status"],
-        version=row["version"],
-        fingerprint=row["fingerprint"],
-        uses=row["uses"],
-        successes=row["successes"],
-        failures=row["failures"],
-        streak=row["streak"],
-        pinned=bool(row["pinned"]),
-        stop_runs=row["stop_runs"],
-        stop_successes=row["stop_successes"],
-        reason=row["reason"],
-        created_at=row["created_at"],
-        updated_at=row["updated_at"],
-    )

@@ -36,6 +36,7 @@ __all__ = [
     "ToolContext",
     "as_str",
     "capitalize",
+    "concat",
     "div",
     "lower",
     "number",
@@ -111,6 +112,11 @@ def _child(value: Any, key: str | int) -> tuple[bool, Any]:
 
 def _unavailable(fn: str, v: Any) -> Diverged:
     return Diverged(f"{fn}() cannot use {v!r}")
+
+
+def concat(*pieces: str) -> str:
+    """Pieces of one text, joined (generated code cuts long literals so that no line is too long)."""
+    return "".join(pieces)
 
 
 def number(v: Any) -> int | float:

@@ -6,8 +6,12 @@ recorded turn run concurrently. The replay stops (and the runtime lets the model
 
 - the explanations of an argument disagree with live values, or need a value that is missing;
 - a tool call is denied, or fails (a transient-looking failure is retried `retries` times first);
-- a result's JSON shape is one the plan never saw, or a result value that was the same in every
-  supporting trace changes while a later argument is a constant that might have depended on it.
+- a result's JSON shape is one the plan never saw;
+- a result is outside the evidence envelope (`learning/envelope.py`): a value that was the same in
+  every supporting trace changes, two numbers are in the other order than in every supporting
+  trace, or (when a later argument is a constant that might depend on it) a number falls outside
+  the range the supporting traces saw. These stops are precautions: the trace gets an "envelope"
+  event, and the learning layer does not count them against the plan.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from dataclasses import dataclass, field
 
 from llmos.kernel.context import RunContext
 from llmos.kernel.toolcall import execute_tool_call, execute_tool_calls
+from llmos.learning import envelope
 from llmos.learning import explain as ex
 from llmos.learning.goals import Token, tokenize
 from llmos.learning.plans import Plan, coerce, match, path_key, result_shape, set_path
@@ -58,9 +63,9 @@ def goal_tokens(plan: Plan, decision: ModeDecision) -> list[Token]:
 
 
 class _Diverged(Exception):
-    def __init__(self, reason: str, step: int) -> None:
+    def __init__(self, reason: str, step: int, precaution: bool = False) -> None:
         super().__init__(reason)
-        self.reason, self.step = reason, step
+        self.reason, self.step, self.precaution = reason, step, precaution
 
 
 async def replay(ctx: RunContext, decision: ModeDecision, *, retries: int = 1) -> ReplayOutcome:
@@ -77,6 +82,9 @@ async def replay(ctx: RunContext, decision: ModeDecision, *, retries: int = 1) -
     groups = sorted({s.group for s in plan.steps})
     base_turn = ctx.turn
     try:
+        why = _new_slot_value(plan, tokens)
+        if why:
+            raise _Diverged(why, 0, precaution=True)
         for g_index, group in enumerate(groups):
             idxs = [i for i, s in enumerate(plan.steps) if s.group == group]
             calls = [ToolCall("", plan.steps[i].name, _arguments(plan, i, env)) for i in idxs]
@@ -90,7 +98,13 @@ async def replay(ctx: RunContext, decision: ModeDecision, *, retries: int = 1) -
                 rec = await _retry(ctx, call, rec, retries, turn, records)
                 _verify(plan, i, rec, env)
             ctx.turn = turn
+            for i in idxs:
+                why = envelope.broken(plan.relations, env, i)
+                if why:
+                    raise _Diverged(f"outside the evidence: {why}", i, precaution=True)
     except _Diverged as d:
+        if d.precaution:
+            ctx.trace.event("envelope", plan_id=plan.id, reason=d.reason, step=d.step)
         return ReplayOutcome(False, "", records, d.reason, d.step)
     return ReplayOutcome(True, _answer(plan, env), records, None, len(plan.steps))
 
@@ -102,9 +116,7 @@ def _arguments(plan: Plan, i: int, env: ex.Env) -> dict[str, object]:
         try:
             value = coerce(ex.evaluate_all(leaf.cands, env), leaf.type)
         except ex.Disagree as e:
-            raise _Diverged(
-                f"{step.name}.{ex.format_path(leaf.path)}: explanations disagree ({e})", i
-            ) from None
+            raise _Diverged(f"{step.name}.{ex.format_path(leaf.path)}: explanations disagree ({e})", i) from None
         except (ex.Unavailable, ArithmeticError, ValueError, TypeError) as e:
             raise _Diverged(f"{step.name}.{ex.format_path(leaf.path)}: {e}", i) from None
         set_path(args, leaf.path, value)
@@ -122,9 +134,7 @@ async def _retry(
     attempts = 0
     while is_transient(rec) and attempts < retries:
         attempts += 1
-        rec = await execute_tool_call(
-            ctx, ToolCall("", call.name, dict(call.arguments)), source="replay", turn=turn
-        )
+        rec = await execute_tool_call(ctx, ToolCall("", call.name, dict(call.arguments)), source="replay", turn=turn)
         records.append(rec)
     return rec
 
@@ -143,14 +153,59 @@ def _verify(plan: Plan, i: int, rec: ToolCallRecord, env: ex.Env) -> None:
         raise _Diverged(f"{step.name} returned a result of a shape the plan never saw", i)
     env.texts[i] = rec.result
     env.parsed[i] = parsed
-    if step.const_results and plan.fixed_leaf_after(i):
-        live = {path_key(p): v for p, v in ex.leaves(parsed)}
-        for key, value in step.const_results.items():
-            if key in live and not ex.same(live[key], value):
+    _check_envelope(plan, i, parsed)
+
+
+def _new_slot_value(plan: Plan, tokens: list[Token]) -> str | None:
+    """A constant argument (the same in every supporting run) may depend on a word of the goal (a city
+    picks a carrier): a slot word the evidence never showed is outside the evidence. Identifiers
+    (words with digits), numbers and quoted text are not checked: they are new in almost every goal."""
+    if not plan.slots or not plan.fixed_leaf_after(-1):
+        return None
+    for pos, slot in sorted(plan.slots.items()):
+        tok = tokens[pos]
+        if tok.kind != "word" or any(ch.isdigit() for ch in tok.text) or tok.text in slot.values:
+            continue
+        return (
+            f"outside the evidence: {slot.name} = {tok.text!r} was never seen, and an argument that was "
+            "the same in every supporting run may depend on it"
+        )
+    return None
+
+
+def _check_envelope(plan: Plan, i: int, parsed: object) -> None:
+    """Stop when a result leaves what every supporting run saw (see the module docstring)."""
+    step = plan.steps[i]
+    fixed_after = plan.fixed_leaf_after(i)
+    if not step.const_results and not (fixed_after and step.ranges):
+        return
+    live = {path_key(p): v for p, v in ex.leaves(parsed)}
+    echo = set(step.echo_paths)
+    for key, value in step.const_results.items():
+        if key not in live or ex.same(live[key], value):
+            continue
+        if fixed_after:
+            raise _Diverged(
+                f"{step.name} returned {live[key]!r} at {key} where every supporting run saw "
+                f"{value!r}, and a later argument is a constant that may depend on it",
+                i,
+            )
+        if plan.support >= 2 and key not in echo:
+            raise _Diverged(
+                f"outside the evidence: {step.name} returned {live[key]!r} at {key} where every "
+                f"supporting run saw {value!r}: the model may have decided on it",
+                i,
+                precaution=True,
+            )
+    if fixed_after:
+        for key, (lo, hi) in step.ranges.items():
+            v = live.get(key)
+            if isinstance(v, int | float) and key not in echo and not lo - 1e-9 <= v <= hi + 1e-9:
                 raise _Diverged(
-                    f"{step.name} returned {live[key]!r} at {key} where every supporting run saw "
-                    f"{value!r}, and a later argument is a constant that may depend on it",
+                    f"outside the evidence: {step.name} returned {v!r} at {key}, outside [{lo}, {hi}] "
+                    "seen in every supporting run, and a later argument is a constant that may depend on it",
                     i,
+                    precaution=True,
                 )
 
 

@@ -104,7 +104,11 @@ class LearningEngine:
             return ObserveReport(None, 0, False, "replayed plan no longer exists")
         plan.uses += 1
         fell_back = any(e.get("kind") == "fallback" for e in trace.events)
-        if fell_back or not trace.success or trace.rejected:
+        # a precaution (the replay left the evidence envelope) that the model finished is no failure
+        precaution = any(e.get("kind") == "envelope" for e in trace.events)
+        if fell_back and precaution and trace.success and not trace.rejected:
+            why = "replay stopped outside the evidence; the model finished"
+        elif fell_back or not trace.success or trace.rejected:
             plan.fallbacks += 1 if fell_back else 0
             plan.penalty = min(1.0, plan.penalty + FALLBACK_PENALTY)
             why = "replay fell back to the model" if fell_back else f"replay ended {trace.status}"
@@ -263,10 +267,14 @@ class LearningEngine:
         return plan
 
 
+REPLAY_MODES = ("follower", "crystallized")
+
+
 def is_replay_run(trace: Trace) -> bool:
-    """A FOLLOWER run, including one that fell back to the model (the runtime then says "learner")."""
-    return trace.mode == "follower" or any(
-        e.get("kind") == "fallback" and e.get("from_mode", "follower") == "follower" for e in trace.events
+    """A FOLLOWER or CRYSTALLIZED run, including one that fell back to the model (the runtime then
+    says "learner"): it executes a plan, so it is never independent evidence for one."""
+    return trace.mode in REPLAY_MODES or any(
+        e.get("kind") == "fallback" and e.get("from_mode", "follower") in REPLAY_MODES for e in trace.events
     )
 
 

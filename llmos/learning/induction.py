@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from llmos.learning import envelope
 from llmos.learning import explain as ex
 from llmos.learning.goals import Token, shape, tokenize
 from llmos.learning.plans import Leaf, Plan, PlanStep, Slot, match, path_key, result_shape, value_type
@@ -200,11 +201,11 @@ def new_plan(ev: Evidence) -> Plan:
                 result_shapes=[result_shape(parsed)],
                 const_results={path_key(p): v for p, v in ex.leaves(parsed)},
                 echo_paths=sorted(echoes(call, parsed)),
+                ranges=numeric_ranges(parsed),
             )
         )
-    plan = Plan(
-        id=plan_id_for(ev.agent, ev.trace_id), agent=ev.agent, skeleton=list(ev.tokens), slots={}, steps=steps
-    )
+    plan = Plan(id=plan_id_for(ev.agent, ev.trace_id), agent=ev.agent, skeleton=list(ev.tokens), slots={}, steps=steps)
+    plan.relations = envelope.relations(env, [s.echo_paths for s in steps])
     _add_evidence(plan, ev)
     return plan
 
@@ -223,9 +224,7 @@ def merge(plan: Plan, ev: Evidence) -> tuple[Plan | None, str]:
     used = set().union(*(ex.token_positions(c) for s in merged.steps for lf in s.leaves for c in lf.cands))
     unused = sorted(set(merged.slots) - used)
     if unused:
-        return None, "goal words vary but no argument uses them: " + ", ".join(
-            repr(ev.tokens[p].text) for p in unused
-        )
+        return None, "goal words vary but no argument uses them: " + ", ".join(repr(ev.tokens[p].text) for p in unused)
     _add_evidence(merged, ev)
     return merged, "merged"
 
@@ -240,7 +239,13 @@ def refine(plan: Plan, ev: Evidence) -> tuple[Plan | None, str]:
         return None, "the goal does not match the plan's skeleton"
     refined = plan.copy()
     problem = _filter(refined, ev)
-    return (None, problem) if problem else (refined, "refined")
+    if problem:
+        return None, problem
+    for pos, slot in refined.slots.items():  # slot values the model has now handled with this plan's calls
+        text = ev.tokens[pos].text
+        if text not in slot.values and len(slot.values) < MAX_VALUES:
+            slot.values.append(text)
+    return refined, "refined"
 
 
 def _filter(merged: Plan, ev: Evidence) -> str:
@@ -261,12 +266,28 @@ def _filter(merged: Plan, ev: Evidence) -> str:
         if shp not in step.result_shapes and len(step.result_shapes) < MAX_SHAPES:
             step.result_shapes.append(shp)
         live = {path_key(p): v for p, v in ex.leaves(parsed)}
-        step.const_results = {
-            k: v for k, v in step.const_results.items() if k in live and ex.same(live[k], v)
-        }
+        step.const_results = {k: v for k, v in step.const_results.items() if k in live and ex.same(live[k], v)}
         step.arguments = call.arguments
         step.echo_paths = sorted(set(step.echo_paths) & echoes(call, parsed))
+        step.ranges = widen(step.ranges, numeric_ranges(parsed))
+    merged.relations = envelope.keep_holding(merged.relations, env)
     return ""
+
+
+def numeric_ranges(parsed: Any) -> dict[str, list[float]]:
+    """[value, value] for every numeric leaf of a result (bounded like the explanations' leaves)."""
+    out: dict[str, list[float]] = {}
+    for n, (p, v) in enumerate(ex.leaves(parsed)):
+        if n >= ex.MAX_LEAVES:
+            break
+        if ex.is_num(v):
+            out[path_key(p)] = [float(v), float(v)]
+    return out
+
+
+def widen(ranges: dict[str, list[float]], live: dict[str, list[float]]) -> dict[str, list[float]]:
+    """The ranges that cover both (a path missing from either is dropped: no range is known)."""
+    return {k: [min(lo, live[k][0]), max(hi, live[k][1])] for k, (lo, hi) in ranges.items() if k in live}
 
 
 def _merge_type(kind: str, value: Any) -> str:
@@ -316,9 +337,7 @@ def _name_slots(plan: Plan) -> None:
             for leaf in step.leaves:
                 if name:
                     break
-                direct = any(
-                    c[0] == "val" and c[1] == ("tok", pos) and c[2] in ("id", "num") for c in leaf.cands
-                )
+                direct = any(c[0] == "val" and c[1] == ("tok", pos) and c[2] in ("id", "num") for c in leaf.cands)
                 if direct and leaf.path and isinstance(leaf.path[-1], str):
                     name = leaf.path[-1]
         name = name or f"word{pos}"

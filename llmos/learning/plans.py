@@ -48,9 +48,8 @@ class PlanStep:
     leaves: list[Leaf]
     result_shapes: list[Any] = field(default_factory=list)
     const_results: dict[str, Any] = field(default_factory=dict)  # json(path) -> value equal in all evidence
-    echo_paths: list[str] = field(
-        default_factory=list
-    )  # result paths that repeat one of the call's arguments
+    echo_paths: list[str] = field(default_factory=list)  # result paths that repeat one of the call's arguments
+    ranges: dict[str, list[float]] = field(default_factory=dict)  # json(path) -> [min, max] of numbers
 
 
 @dataclass
@@ -69,6 +68,7 @@ class Plan:
     penalty: float = 0.0  # confidence lost to fallbacks; halves with each later success
     branching: list[str] = field(default_factory=list)
     contradicted: list[str] = field(default_factory=list)
+    relations: list[tuple[Any, ...]] = field(default_factory=list)  # envelope.Relation held in all evidence
     example: dict[str, Any] = field(default_factory=dict)  # the latest supporting trace, shortened
     created_at: float = field(default_factory=time.time)
     updated_at: float = field(default_factory=time.time)
@@ -127,9 +127,7 @@ class Plan:
         used = self.essential_results()
         for i, step in enumerate(self.steps):
             if step.group != last_group and i not in used:
-                out.append(
-                    f"the result of step {i} ({step.name}) feeds no later argument: it may decide a branch"
-                )
+                out.append(f"the result of step {i} ({step.name}) feeds no later argument: it may decide a branch")
         return out
 
     def essential_results(self) -> set[int]:
@@ -151,10 +149,7 @@ class Plan:
         """Whether a step after `step` has an argument that depends on neither slots nor results."""
         for s in self.steps[step + 1 :]:
             for leaf in s.leaves:
-                if all(
-                    not ex.uses_results(c) and not (ex.token_positions(c) & self.slots.keys())
-                    for c in leaf.cands
-                ):
+                if all(not ex.uses_results(c) and not (ex.token_positions(c) & self.slots.keys()) for c in leaf.cands):
                     return True
         return False
 
@@ -207,12 +202,11 @@ class Plan:
                     "name": s.name,
                     "group": s.group,
                     "arguments": s.arguments,
-                    "leaves": [
-                        [list(lf.path), [ex.to_json(c) for c in lf.cands], lf.type] for lf in s.leaves
-                    ],
+                    "leaves": [[list(lf.path), [ex.to_json(c) for c in lf.cands], lf.type] for lf in s.leaves],
                     "result_shapes": s.result_shapes,
                     "const_results": s.const_results,
                     "echo_paths": s.echo_paths,
+                    "ranges": s.ranges,
                 }
                 for s in self.steps
             ],
@@ -225,6 +219,7 @@ class Plan:
             "penalty": self.penalty,
             "branching": self.branching,
             "contradicted": self.contradicted,
+            "relations": [ex.to_json(r) for r in self.relations],
             "example": self.example,
             "created_at": self.created_at,
             "updated_at": self.updated_at,
@@ -246,6 +241,7 @@ class Plan:
                     result_shapes=s.get("result_shapes", []),
                     const_results=s.get("const_results", {}),
                     echo_paths=list(s.get("echo_paths", [])),
+                    ranges={k: list(v) for k, v in s.get("ranges", {}).items()},
                 )
                 for s in d["steps"]
             ],
@@ -258,6 +254,7 @@ class Plan:
             penalty=d.get("penalty", 0.0),
             branching=list(d.get("branching", [])),
             contradicted=list(d.get("contradicted", [])),
+            relations=[ex.from_json(r) for r in d.get("relations", [])],
             example=d.get("example", {}),
             created_at=d.get("created_at", time.time()),
             updated_at=d.get("updated_at", time.time()),
@@ -276,12 +273,14 @@ class Plan:
                 list(st.result_shapes),
                 dict(st.const_results),
                 list(st.echo_paths),
+                {k: list(v) for k, v in st.ranges.items()},
             )
             for st in self.steps
         ]
         new.trace_ids = list(self.trace_ids)
         new.evidence_tokens = list(self.evidence_tokens)
         new.branching, new.contradicted = list(self.branching), list(self.contradicted)
+        new.relations = list(self.relations)
         new.example = dict(self.example)
         return new
 
@@ -305,9 +304,7 @@ class Match:
         return not self.diff and not self.bad_shapes
 
 
-def match(
-    plan: Plan, tokens: list[Token], limit: int | None = None, shapes: list[str] | None = None
-) -> Match | None:
+def match(plan: Plan, tokens: list[Token], limit: int | None = None, shapes: list[str] | None = None) -> Match | None:
     """Compare a goal's tokens with a plan's skeleton (None when the lengths differ or `limit` is passed).
     `shapes`: the tokens' shapes, when the caller matches one goal against many plans."""
     if len(tokens) != len(plan.skeleton):

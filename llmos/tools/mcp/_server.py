@@ -87,8 +87,18 @@ class ServerRunner:
         ready: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.queue = asyncio.Queue()
         self.marker = uuid.uuid4().hex
-        self.task = asyncio.create_task(self._run(ready, self.queue), name=f"mcp:{self.name}")
-        await ready
+        task = self.task = asyncio.create_task(self._run(ready, self.queue), name=f"mcp:{self.name}")
+        try:
+            await ready
+        except asyncio.CancelledError:
+            # the caller gave up while the server was starting: stop the runner (and its process)
+            # instead of leaving it to finish starting and report to a future nobody awaits
+            task.cancel()
+            with contextlib.suppress(BaseException):
+                await task
+            if self.task is task:
+                self.task = None
+            raise
         self.running, self.error = True, None
 
     async def _connect(self, stack: contextlib.AsyncExitStack) -> Any:
@@ -127,6 +137,8 @@ class ServerRunner:
         try:
             async with contextlib.AsyncExitStack() as stack:
                 session = await self._connect(stack)
+                if ready.done():  # start() was cancelled meanwhile: nobody waits for this server
+                    return
                 ready.set_result(None)
                 await self._serve(session, queue)
         except Exception as e:

@@ -1,0 +1,135 @@
+"""The evidence envelope: facts about tool results that held in every supporting run of a plan.
+
+A plan's explanations say how each argument was computed, but not *why the model made these calls
+at all*. A model that branches on a tool result ("set the budget only when it is over the cap",
+"page the team only for a high-priority ticket") leaves no trace of the branch in runs that all
+took the same side. What those runs do share are facts about the results they saw:
+
+- a result value that was the same in every run (`PlanStep.const_results`: priority "high");
+- the order of two numbers (`Plan.relations`): a numeric result against a number of the goal,
+  against another numeric result, or against zero (`amount > cap` in every run).
+
+A replay that sees one of these facts broken is outside the evidence: the model's branch may go
+the other way, so the replay stops and the model continues (a *precaution*, not a failure of the
+plan). The model's run then teaches the plan: the fact is dropped (same calls) or the skeleton is
+marked as branching (other calls).
+
+    Operand  = ("tok", position) | ("res", step, path) | ("zero",)
+    Relation = (a, b, sign)          sign of a - b in every supporting run: -1, 0 or 1
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from llmos.learning import explain as ex
+from llmos.learning.plans import path_key
+
+Operand = tuple[Any, ...]
+Relation = tuple[Operand, Operand, int]
+
+MAX_NUMBERS_PER_STEP = 12
+MAX_OPERANDS = 32
+MAX_RELATIONS = 200
+ZERO: Operand = ("zero",)
+
+
+def _sign(x: float) -> int:
+    if abs(x) <= 1e-9:
+        return 0
+    return 1 if x > 0 else -1
+
+
+def numbers(env: ex.Env, echo_paths: list[list[str]]) -> list[tuple[Operand, float]]:
+    """Numeric operands of one run: goal numbers, then numeric result leaves that are not echoes
+    of the call's own arguments (an echo is decided by the plan's explanations, not by the world)."""
+    out: list[tuple[Operand, float]] = []
+    for i, t in enumerate(env.tokens):
+        if t.kind == "number":
+            v = t.typed()
+            assert not isinstance(v, str)
+            out.append((("tok", i), float(v)))
+    for s, parsed in enumerate(env.parsed):
+        if env.texts[s] is None:
+            continue
+        echo = set(echo_paths[s]) if s < len(echo_paths) else set()
+        n = 0
+        for path, v in ex.leaves(parsed):
+            if ex.is_num(v) and path_key(path) not in echo:
+                out.append((("res", s, path), float(v)))
+                n += 1
+                if n >= MAX_NUMBERS_PER_STEP:
+                    break
+    return out[:MAX_OPERANDS]
+
+
+def relations(env: ex.Env, echo_paths: list[list[str]]) -> list[Relation]:
+    """Every relation between a numeric result and another number (or zero) in one run."""
+    ops = numbers(env, echo_paths)
+    out: list[Relation] = []
+    for j, (b, y) in enumerate(ops):
+        if b[0] != "res":
+            continue
+        out.append((b, ZERO, _sign(y)))
+        for a, x in ops[:j]:
+            out.append((a, b, _sign(x - y)))
+            if len(out) >= MAX_RELATIONS:
+                return out
+    return out
+
+
+def value(op: Operand, env: ex.Env) -> float | None:
+    """The operand's live value; None when it is not available (yet) or not a number."""
+    if op[0] == "zero":
+        return 0.0
+    try:
+        v = ex.number_of(op, env)
+    except (ex.Unavailable, IndexError):
+        return None
+    return float(v)
+
+
+def sign_of(rel: Relation, env: ex.Env) -> int | None:
+    a, b = value(rel[0], env), value(rel[1], env)
+    if a is None or b is None:
+        return None
+    return _sign(a - b)
+
+
+def keep_holding(rels: list[Relation], env: ex.Env) -> list[Relation]:
+    """The relations that also hold in this run (a relation it cannot evaluate is dropped)."""
+    return [r for r in rels if sign_of(r, env) == r[2]]
+
+
+def broken(rels: list[Relation], env: ex.Env, step: int) -> str | None:
+    """A relation involving step `step`'s result that the live values break (its description)."""
+    for r in rels:
+        if not any(op[0] == "res" and op[1] == step for op in r[:2]):
+            continue
+        s = sign_of(r, env)
+        if s is not None and s != r[2]:
+            return f"{_describe(r[0])} {_CMP[r[2]]} {_describe(r[1])} in every supporting run, but not now"
+    return None
+
+
+_CMP = {-1: "<", 0: "=", 1: ">"}
+
+
+def _describe(op: Operand) -> str:
+    if op[0] == "zero":
+        return "0"
+    if op[0] == "tok":
+        return f"goal number #{op[1]}"
+    return f"step {op[1]} result {ex.format_path(op[2])}"
+
+
+def to_json(rels: list[Relation]) -> list[Any]:
+    return [ex.to_json(r) for r in rels]
+
+
+def from_json(data: list[Any]) -> list[Relation]:
+    out: list[Relation] = []
+    for r in data:
+        a, b, s = ex.from_json(r)
+        out.append((a, b, int(s)))
+    return out
