@@ -25,6 +25,8 @@ CURRENCY_GOALS = [
     "Convert 15.25 AUD to USD and save it as 'lunch_usd'",
     "Convert 2500 CAD to USD and save it as 'car_usd'",
     "Convert 64 EUR to USD and save it as 'dinner_usd'",
+    "Convert 19.99 USD to EUR and save it as 'book_eur'",
+    "Convert 7300 GBP to JPY and save it as 'tour_jpy'",
 ]
 
 
@@ -88,6 +90,9 @@ async def _learning(os: Any) -> None:
             learner_cost = r.cost_usd
         colour = MODE_COLOURS.get(r.mode, "white")
         ok = "" if r.success else " [red](failed)[/red]"
+        fell = [e for e in os.traces.require(r.run_id).events if e.get("kind") == "fallback"]
+        if fell:  # the replay met something its plan did not foresee: the model took over
+            ok += f" [dim]← {fell[0]['from_mode']} fell back[/dim]"
         table.add_row(
             str(i),
             goal,
@@ -107,8 +112,13 @@ async def _learning(os: Any) -> None:
     if plans:
         p = plans[0]
         console.print(
-            f"  learned plan [bold]{p.id}[/bold]: {getattr(p, 'skeleton_text', '')} "
-            f"(support {getattr(p, 'support', '?')})"
+            f"  learned plan [bold]{p.id}[/bold]: '{p.skeleton_text()}' — {p.support} supporting runs, "
+            f"{p.replay_successes} successful replays"
+        )
+    for t in os.evolution.tools():
+        console.print(
+            f"  crystallized tool [magenta]{t['name']}[/magenta] (tools/generated/{t['name']}.py) "
+            f"compiled from that plan, no model involved"
         )
     if learner_cost:
         console.print(f"  a LEARNER run cost ${learner_cost:.6f}; replays cost $0 and no model call.")

@@ -65,6 +65,7 @@ async def run_crystallized(ctx: RunContext, decision: Any, tool: Tool) -> Replay
     finally:
         support.unwatch(call_id)
     ctx.turn = base_turn + 1
+    _number_turns(ctx, record, progress, base_turn)
     steps = int(tool.metadata.get("steps", 0))
     if not record.is_error:
         return ReplayOutcome(True, record.result, [record], None, steps)
@@ -76,6 +77,24 @@ async def run_crystallized(ctx: RunContext, decision: Any, tool: Tool) -> Replay
     )
     step = progress.step if progress.step is not None else progress.steps_done
     return ReplayOutcome(False, "", records, reason, step)
+
+
+def _turns(progress: support.Progress, base_turn: int) -> dict[str, int]:
+    """Inner record id -> turn: one turn per plan group, in order, after the tool's own turn."""
+    group_of = dict(progress.calls)
+    turn_of = {g: base_turn + 1 + n for n, g in enumerate(sorted(set(group_of.values())))}
+    return {rid: turn_of[g] for rid, g in group_of.items()}
+
+
+def _number_turns(ctx: RunContext, parent: ToolCallRecord, progress: support.Progress, base_turn: int) -> None:
+    """Give the inner calls in the trace the turns of their plan groups, so that learning reads the
+    run like a replay of the plan (groups, order) and later model turns come after them."""
+    turns = _turns(progress, base_turn)
+    for r in ctx.trace.tool_calls:
+        if r.parent_id == parent.id and r.id in turns:
+            r.turn = turns[r.id]
+    if turns:
+        ctx.turn = max(ctx.turn, *turns.values())
 
 
 def _top_level(

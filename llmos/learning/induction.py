@@ -104,12 +104,24 @@ def support_problem(trace: Trace) -> str | None:
     return None
 
 
+def _evidence_calls(trace: Trace) -> list[ToolCallRecord]:
+    """The top-level calls, with a crystallized tool's call replaced by the calls it made: the
+    generated tool is the plan compiled, so its inner calls are what the plan did."""
+    out: list[ToolCallRecord] = []
+    for c in trace.top_level_calls:
+        if c.source == "crystallized":
+            out.extend(r for r in trace.tool_calls if r.parent_id == c.id)
+        else:
+            out.append(c)
+    return out
+
+
 def normalise(trace: Trace, ignore_tools: frozenset[str] = frozenset()) -> Evidence | str:
     """The trace as evidence, or the reason it supports no plan."""
     problem = support_problem(trace)
     if problem:
         return problem
-    top = [c for c in trace.top_level_calls if c.name not in ignore_tools]
+    top = [c for c in _evidence_calls(trace) if c.name not in ignore_tools]
     if not top:
         return "the run made no tool calls"
     kept: list[ToolCallRecord | None] = list(top)
