@@ -38,6 +38,8 @@ from llmos.storage.traces import TraceStore
 from llmos.tools.base import Tool
 from llmos.tools.registry import ToolRegistry
 
+SELF_MODIFYING_TOOLS = frozenset({"create_agent", "modify_agent", "create_tool"})
+
 
 def default_workspace() -> Path:
     """$LLMOS_HOME, else ./workspace."""
@@ -109,6 +111,7 @@ class LLMOS:
         except BaseException:
             await self.close()
             raise
+        self._known_tools = set(self.registry.names())
 
     def _start_evolution(self) -> None:
         from llmos.evolution import Evolution
@@ -373,11 +376,22 @@ class LLMOS:
         self.traces.save(trace)
         try:
             report = self.learning.observe(trace)
+            new_tools = sorted(set(self.registry.names()) - self._known_tools)
+            self._known_tools.update(new_tools)
             if self.sentience:
                 self.sentience.on_run_end(
-                    trace, repetition_count=report.repetition_count, novel=report.novel, new_tools=[]
+                    trace, repetition_count=report.repetition_count, novel=report.novel, new_tools=new_tools
                 )
+                for call in trace.top_level_calls:
+                    if call.name in SELF_MODIFYING_TOOLS and not call.denied:
+                        self.sentience.on_self_modification(call.name, not call.is_error, run_id=trace.id)
             self._maybe_crystallize(report.plan_id or trace.plan_id)
+            if self.sentience and self.config.sentience.auto_improve:
+                actions = await self.sentience.improve()
+                for action in actions:
+                    trace.event("self_improvement", **action)
+                if actions:
+                    self.traces.save(trace)
         except Exception:  # learning is derived data: never fail a run over it
             logger.exception("learning from run %s failed", trace.id)
 

@@ -82,7 +82,7 @@ async def replay(ctx: RunContext, decision: ModeDecision, *, retries: int = 1) -
     groups = sorted({s.group for s in plan.steps})
     base_turn = ctx.turn
     try:
-        why = _new_slot_value(plan, tokens)
+        why = envelope.goal_problem(plan, tokens)
         if why:
             raise _Diverged(why, 0, precaution=True)
         for g_index, group in enumerate(groups):
@@ -99,9 +99,9 @@ async def replay(ctx: RunContext, decision: ModeDecision, *, retries: int = 1) -
                 _verify(plan, i, rec, env)
             ctx.turn = turn
             for i in idxs:
-                why = envelope.broken(plan.relations, env, i)
+                why = envelope.relation_problem(plan, env, i)
                 if why:
-                    raise _Diverged(f"outside the evidence: {why}", i, precaution=True)
+                    raise _Diverged(why, i, precaution=True)
     except _Diverged as d:
         if d.precaution:
             ctx.trace.event("envelope", plan_id=plan.id, reason=d.reason, step=d.step)
@@ -156,57 +156,21 @@ def _verify(plan: Plan, i: int, rec: ToolCallRecord, env: ex.Env) -> None:
     _check_envelope(plan, i, parsed)
 
 
-def _new_slot_value(plan: Plan, tokens: list[Token]) -> str | None:
-    """A constant argument (the same in every supporting run) may depend on a word of the goal (a city
-    picks a carrier): a slot word the evidence never showed is outside the evidence. Identifiers
-    (words with digits), numbers and quoted text are not checked: they are new in almost every goal."""
-    if not plan.slots or not plan.fixed_leaf_after(-1):
-        return None
-    for pos, slot in sorted(plan.slots.items()):
-        tok = tokens[pos]
-        if tok.kind != "word" or any(ch.isdigit() for ch in tok.text) or tok.text in slot.values:
-            continue
-        return (
-            f"outside the evidence: {slot.name} = {tok.text!r} was never seen, and an argument that was "
-            "the same in every supporting run may depend on it"
-        )
-    return None
-
-
 def _check_envelope(plan: Plan, i: int, parsed: object) -> None:
     """Stop when a result leaves what every supporting run saw (see the module docstring)."""
     step = plan.steps[i]
-    fixed_after = plan.fixed_leaf_after(i)
-    if not step.const_results and not (fixed_after and step.ranges):
-        return
-    live = {path_key(p): v for p, v in ex.leaves(parsed)}
-    echo = set(step.echo_paths)
-    for key, value in step.const_results.items():
-        if key not in live or ex.same(live[key], value):
-            continue
-        if fixed_after:
-            raise _Diverged(
-                f"{step.name} returned {live[key]!r} at {key} where every supporting run saw "
-                f"{value!r}, and a later argument is a constant that may depend on it",
-                i,
-            )
-        if plan.support >= 2 and key not in echo:
-            raise _Diverged(
-                f"outside the evidence: {step.name} returned {live[key]!r} at {key} where every "
-                f"supporting run saw {value!r}: the model may have decided on it",
-                i,
-                precaution=True,
-            )
-    if fixed_after:
-        for key, (lo, hi) in step.ranges.items():
-            v = live.get(key)
-            if isinstance(v, int | float) and key not in echo and not lo - 1e-9 <= v <= hi + 1e-9:
+    if step.const_results and plan.fixed_leaf_after(i):
+        live = {path_key(p): v for p, v in ex.leaves(parsed)}
+        for key, value in step.const_results.items():
+            if key in live and not ex.same(live[key], value):
                 raise _Diverged(
-                    f"outside the evidence: {step.name} returned {v!r} at {key}, outside [{lo}, {hi}] "
-                    "seen in every supporting run, and a later argument is a constant that may depend on it",
+                    f"{step.name} returned {live[key]!r} at {key} where every supporting run saw "
+                    f"{value!r}, and a later argument is a constant that may depend on it",
                     i,
-                    precaution=True,
                 )
+    why = envelope.result_problem(plan, i, parsed)
+    if why:
+        raise _Diverged(why, i, precaution=True)
 
 
 def _answer(plan: Plan, env: ex.Env) -> str:

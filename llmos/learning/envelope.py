@@ -23,7 +23,8 @@ from __future__ import annotations
 from typing import Any
 
 from llmos.learning import explain as ex
-from llmos.learning.plans import path_key
+from llmos.learning.goals import Token
+from llmos.learning.plans import Plan, path_key
 
 Operand = tuple[Any, ...]
 Relation = tuple[Operand, Operand, int]
@@ -32,6 +33,7 @@ MAX_NUMBERS_PER_STEP = 12
 MAX_OPERANDS = 32
 MAX_RELATIONS = 200
 ZERO: Operand = ("zero",)
+PRECAUTION = "outside the evidence"  # the start of every reason this module gives
 
 
 def _sign(x: float) -> int:
@@ -99,6 +101,60 @@ def sign_of(rel: Relation, env: ex.Env) -> int | None:
 def keep_holding(rels: list[Relation], env: ex.Env) -> list[Relation]:
     """The relations that also hold in this run (a relation it cannot evaluate is dropped)."""
     return [r for r in rels if sign_of(r, env) == r[2]]
+
+
+# ---------------------------------------------------------------- the checks a replay makes
+def goal_problem(plan: Plan, tokens: list[Token]) -> str | None:
+    """Before any call. A constant argument (the same in every supporting run) may depend on a word
+    of the goal (a city picks a carrier): a slot word the evidence never showed is outside it.
+    Identifiers (words with digits), numbers and quoted text are not checked: they are new in
+    almost every goal."""
+    if not plan.slots or not plan.fixed_leaf_after(-1):
+        return None
+    for pos, slot in sorted(plan.slots.items()):
+        tok = tokens[pos] if pos < len(tokens) else None
+        if tok is None or tok.kind != "word" or any(ch.isdigit() for ch in tok.text) or tok.text in slot.values:
+            continue
+        return (
+            f"{PRECAUTION}: {slot.name} = {tok.text!r} was never seen, and an argument that was "
+            "the same in every supporting run may depend on it"
+        )
+    return None
+
+
+def result_problem(plan: Plan, i: int, parsed: Any) -> str | None:
+    """After step i returned `parsed`. A value that was the same in every supporting run (two or
+    more) changed; or, when a later argument is a constant that may depend on it, a number is
+    outside the range every supporting run saw. Echoes of the call's own arguments are not facts."""
+    step = plan.steps[i]
+    fixed_after = plan.fixed_leaf_after(i)
+    check_consts = plan.support >= 2 and bool(step.const_results)
+    if not check_consts and not (fixed_after and step.ranges):
+        return None
+    live = {path_key(p): v for p, v in ex.leaves(parsed)}
+    echo = set(step.echo_paths)
+    if check_consts:
+        for key, want in step.const_results.items():
+            if key in live and key not in echo and not ex.same(live[key], want):
+                return (
+                    f"{PRECAUTION}: {step.name} returned {live[key]!r} at {key} where every supporting "
+                    f"run saw {want!r}: the model may have decided on it"
+                )
+    if fixed_after:
+        for key, (lo, hi) in step.ranges.items():
+            v = live.get(key)
+            if ex.is_num(v) and key not in echo and not lo - 1e-9 <= float(v) <= hi + 1e-9:
+                return (
+                    f"{PRECAUTION}: {step.name} returned {v!r} at {key}, outside [{lo}, {hi}] seen in every "
+                    "supporting run, and a later argument is a constant that may depend on it"
+                )
+    return None
+
+
+def relation_problem(plan: Plan, env: ex.Env, step: int) -> str | None:
+    """After step `step`'s result is in `env`: a relation of the plan that its live values break."""
+    why = broken(plan.relations, env, step)
+    return f"{PRECAUTION}: {why}" if why else None
 
 
 def broken(rels: list[Relation], env: ex.Env, step: int) -> str | None:
