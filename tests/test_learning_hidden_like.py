@@ -225,3 +225,35 @@ async def test_plans_keep_their_envelope_across_a_reload(tmp_path: Path) -> None
     (loaded,) = again.plans()
     assert loaded.relations == plan.relations
     assert json.dumps(loaded.to_dict(), sort_keys=True) == json.dumps(plan.to_dict(), sort_keys=True)
+
+
+async def test_crystallized_tools_stay_inside_the_same_envelope(tmp_path: Path) -> None:
+    from llmos.evolution import Evolution
+    from llmos.kernel.config import EvolutionConfig
+    from llmos.storage.versions import VersionStore
+
+    h = harness(tmp_path)
+    tickets = h.world.state["tickets"]
+    for n in range(5):  # high priority every time: a crystallized tool pages the team
+        tickets[str(100 + n)] = {"priority": "high", "team": ["search", "infra"][n % 2], "summary": "Down"}
+        out = await h.run(TRIAGE, {"ticket": 100 + n}, mode="learner")
+        assert out.correct
+    (plan,) = h.engine.plans()
+    evo = Evolution(
+        h.db,
+        h.tmp,
+        h.registry,
+        VersionStore(h.db, tmp_path),
+        EvolutionConfig(min_uses=5),
+        plans=lambda pid: h.engine.index.plans.get(pid),
+    )
+    assert evo.maybe_crystallize(plan) is not None
+    tickets["200"] = {"priority": "low", "team": "infra", "summary": "Typo on a page"}
+    decision = h.engine.select("Triage ticket 200")
+    assert decision.mode == "follower" and evo.tool_for(decision.plan_id) is not None
+    trace = Trace(goal="Triage ticket 200", mode="crystallized", plan_id=decision.plan_id)
+    result = await evo.run_crystallized(h.ctx(trace), decision)
+    assert not result.success and result.diverged and "outside the evidence" in result.diverged
+    assert stopped_outside_evidence(trace) and len(h.world.state["pages"]) == 5  # nobody was paged
+    assert [r.name for r in result.records] == [PREFIX + "get_ticket"]  # the model continues from here
+    assert evo.record_outcome(plan.id, False, result.diverged) is None  # a precaution never demotes

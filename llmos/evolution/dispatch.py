@@ -58,6 +58,7 @@ async def run_crystallized(ctx: RunContext, decision: Any, tool: Tool) -> Replay
     call_id = "call_" + uuid.uuid4().hex[:12]
     base_turn = ctx.turn
     progress = support.watch(call_id)
+    progress.plan = getattr(decision, "plan", None)  # the live plan: its evidence envelope is checked too
     try:
         record = await execute_tool_call(
             ctx, ToolCall(call_id, tool.name, arguments), source="crystallized", turn=base_turn + 1
@@ -76,6 +77,8 @@ async def run_crystallized(ctx: RunContext, decision: Any, tool: Tool) -> Replay
         record.decision_reason if record.denied else record.result.removeprefix("ERROR: ")[:500]
     )
     step = progress.step if progress.step is not None else progress.steps_done
+    if progress.precaution:  # as FOLLOWER replay marks it: the learning layer does not count it against the plan
+        ctx.trace.event("envelope", plan_id=getattr(decision, "plan_id", None), reason=reason, step=step)
     return ReplayOutcome(False, "", records, reason, step)
 
 

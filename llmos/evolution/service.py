@@ -32,6 +32,7 @@ from llmos.exceptions import EvolutionError, ToolDefinitionError, VersionError
 from llmos.execution.replay import ReplayOutcome
 from llmos.kernel.config import EvolutionConfig
 from llmos.kernel.context import RunContext
+from llmos.learning.envelope import PRECAUTION
 from llmos.learning.plans import Plan
 from llmos.storage.db import Database
 from llmos.storage.versions import Change, VersionStore
@@ -162,6 +163,8 @@ class Evolution:
             row = self.record(plan_id)
             if row is None:
                 return None
+            if not ok and reason.startswith(PRECAUTION):
+                return None  # the run left the plan's evidence envelope: a precaution, not a failure of the tool
             streak = 0 if ok else row.streak + 1
             self.store.update(
                 plan_id,

@@ -9,7 +9,10 @@ flow the plan learned. `CrystallizedRun` keeps the FOLLOWER replay's safety chec
 - each call goes through `ctx.call_tool` (the hook chain: policy, budget, trace) and a denied,
   failed (after transient retries) or hook-rewritten call stops the tool;
 - a result must have a JSON shape the plan saw, and a result value that was the same in every
-  supporting run must not change while a later argument is a constant.
+  supporting run must not change while a later argument is a constant;
+- when the dispatcher passes the live plan (`Progress.plan`), the run also stays inside the plan's
+  evidence envelope exactly as FOLLOWER replay does (`llmos.learning.envelope`): a stop there is a
+  precaution (`Progress.precaution`), not a failure of the tool.
 
 This module's names are a stable contract for generated files: add, never rename.
 """
@@ -23,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from llmos.execution.replay import TRANSIENT_RE
+from llmos.learning import envelope
 from llmos.learning import explain as ex
 from llmos.learning.goals import Kind, Token
 from llmos.learning.plans import coerce, path_key, result_shape, set_path
@@ -70,6 +74,8 @@ class Progress:
     steps_done: int = 0
     diverged: str | None = None
     step: int | None = None
+    plan: Any = None  # the live plan (llmos.learning.plans.Plan): its evidence envelope is checked too
+    precaution: bool = False  # the stop was the envelope's, not a failure
 
 
 _WATCHED: dict[str, Progress] = {}
@@ -238,10 +244,18 @@ class CrystallizedRun:
         self.retries = int(getattr(getattr(config, "learning", None), "transient_retries", 1))
         record_id = ctx.extra.get("record_id")
         self.progress = _WATCHED.get(record_id) if isinstance(record_id, str) else None
+        self.plan = self.progress.plan if self.progress is not None else None
+        if self.plan is not None and len(self.plan.steps) != n:
+            self.plan = None  # the module was generated from another version of the plan
+        if self.plan is not None:
+            why = envelope.goal_problem(self.plan, tokens)
+            if why:
+                raise self.fail(why, 0, precaution=True)
 
-    def fail(self, reason: str, step: int) -> Diverged:
+    def fail(self, reason: str, step: int, precaution: bool = False) -> Diverged:
         if self.progress is not None and self.progress.diverged is None:
             self.progress.diverged, self.progress.step = reason, step
+            self.progress.precaution = precaution
         return Diverged(reason, step)
 
     async def call(self, step: int, tool: str, arguments: dict[str, Any]) -> Result:
@@ -312,6 +326,10 @@ class CrystallizedRun:
                         f"{value!r}, and a later argument is a constant that may depend on it",
                         i,
                     )
+        if self.plan is not None:
+            why = envelope.result_problem(self.plan, i, parsed) or envelope.relation_problem(self.plan, self.env, i)
+            if why:
+                raise self.fail(why, i, precaution=True)
         if self.progress is not None:
             self.progress.steps_done += 1
         return Result(parsed, out.content, spec.tool)

@@ -20,6 +20,7 @@ marked as branching (other calls).
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from llmos.learning import explain as ex
@@ -33,6 +34,8 @@ MAX_NUMBERS_PER_STEP = 12
 MAX_OPERANDS = 32
 MAX_RELATIONS = 200
 ZERO: Operand = ("zero",)
+MAX_PICKED_CHARS = 40
+MAX_PICKED_WORDS = 3
 PRECAUTION = "outside the evidence"  # the start of every reason this module gives
 
 
@@ -105,11 +108,12 @@ def keep_holding(rels: list[Relation], env: ex.Env) -> list[Relation]:
 
 # ---------------------------------------------------------------- the checks a replay makes
 def goal_problem(plan: Plan, tokens: list[Token]) -> str | None:
-    """Before any call. A constant argument (the same in every supporting run) may depend on a word
-    of the goal (a city picks a carrier): a slot word the evidence never showed is outside it.
+    """Before any call. A constant argument (the same in every supporting run, and short: a name, a
+    number, a flag) may depend on a word of the goal (a city picks a carrier): a slot word the
+    evidence never showed is outside it.
     Identifiers (words with digits), numbers and quoted text are not checked: they are new in
     almost every goal."""
-    if not plan.slots or not plan.fixed_leaf_after(-1):
+    if not plan.slots or not _picked_constant(plan):
         return None
     for pos, slot in sorted(plan.slots.items()):
         tok = tokens[pos] if pos < len(tokens) else None
@@ -120,6 +124,22 @@ def goal_problem(plan: Plan, tokens: list[Token]) -> str | None:
             "the same in every supporting run may depend on it"
         )
     return None
+
+
+def _picked_constant(plan: Plan) -> bool:
+    """Whether an argument is the same in every supporting run and looks picked from a few choices
+    (a number, a flag or a short name like "DHL"; not boilerplate text such as a footer)."""
+    for step in plan.steps:
+        for leaf in step.leaves:
+            if any(ex.uses_results(c) or ex.token_positions(c) & plan.slots.keys() for c in leaf.cands):
+                continue
+            for c in leaf.cands:
+                if c[0] != "const":
+                    continue
+                v = json.loads(c[1])
+                if not isinstance(v, str) or (len(v) <= MAX_PICKED_CHARS and len(v.split()) <= MAX_PICKED_WORDS):
+                    return True
+    return False
 
 
 def result_problem(plan: Plan, i: int, parsed: Any) -> str | None:
@@ -143,7 +163,7 @@ def result_problem(plan: Plan, i: int, parsed: Any) -> str | None:
     if fixed_after:
         for key, (lo, hi) in step.ranges.items():
             v = live.get(key)
-            if ex.is_num(v) and key not in echo and not lo - 1e-9 <= float(v) <= hi + 1e-9:
+            if isinstance(v, int | float) and key not in echo and not lo - 1e-9 <= v <= hi + 1e-9:
                 return (
                     f"{PRECAUTION}: {step.name} returned {v!r} at {key}, outside [{lo}, {hi}] seen in every "
                     "supporting run, and a later argument is a constant that may depend on it"
