@@ -520,7 +520,8 @@ def sample_humidity(rng: random.Random, w: State, i: int) -> Params:
     if i >= 2 and rng.random() < 0.6:        # some goals hit a failing read or write, once or twice
         tool, args = (("get_humidity", {"city": city}) if rng.random() < 0.5
                       else ("save_value", {"name": f"humidity_{city}"}))
-        w["faults"].append({"tool": tool, "args": args, "times": rng.choice([1, 2])})
+        if not any(f.get("args") == args for f in w["faults"]):   # at most 2 failures: the oracle retries twice
+            w["faults"].append({"tool": tool, "args": args, "times": rng.choice([1, 2])})
     return {"city": city}
 
 

@@ -93,20 +93,20 @@ class LLMOS:
 
         cfg = self.config
         self.db = Database.for_workspace(self.workspace)
-        self.traces = TraceStore(self.db)
-        self.ledger = Ledger(self.db, cfg.budget)
-        self.pricing = Pricing(cfg.pricing)
-        self.model: Model = self._resolve(self._model_arg)
-        self.agents = AgentRegistry(self.workspace)
-        self.versions = VersionStore(self.db, self.workspace, git=cfg.evolution.git)
-        self.learning = LearningEngine(self.db, cfg.learning)
-        self.sentience = Sentience(self.db, cfg.sentience, traces=self.traces)
-        self.registry = ToolRegistry()
-        self._register_tools(agent_tools(self.agents, self.versions))
-        self.hooks = self._build_hooks()
-        self._start_evolution()
-        self._started = True
-        try:
+        try:  # whatever fails while starting (a bad hook path, a missing key...) closes what was opened
+            self.traces = TraceStore(self.db)
+            self.ledger = Ledger(self.db, cfg.budget)
+            self.pricing = Pricing(cfg.pricing)
+            self.model: Model = self._resolve(self._model_arg)
+            self.agents = AgentRegistry(self.workspace)
+            self.versions = VersionStore(self.db, self.workspace, git=cfg.evolution.git)
+            self.learning = LearningEngine(self.db, cfg.learning)
+            self.sentience = Sentience(self.db, cfg.sentience, traces=self.traces)
+            self.registry = ToolRegistry()
+            self._register_tools(agent_tools(self.agents, self.versions))
+            self.hooks = self._build_hooks()
+            self._start_evolution()
+            self._started = True
             await self._start_mcp()
         except BaseException:
             await self.close()

@@ -12,7 +12,7 @@ import random
 from pathlib import Path
 from typing import Any
 
-from test_learning_world import FAMILIES, PREFIX, Calls, Family, Harness, World
+from test_learning_world import FAMILIES, PREFIX, Calls, Family, Harness, World, round_half_up, sample_currency
 
 from llmos.learning.trace import Trace
 from llmos.tools.base import Tool
@@ -257,3 +257,30 @@ async def test_crystallized_tools_stay_inside_the_same_envelope(tmp_path: Path) 
     assert stopped_outside_evidence(trace) and len(h.world.state["pages"]) == 5  # nobody was paged
     assert [r.name for r in result.records] == [PREFIX + "get_ticket"]  # the model continues from here
     assert evo.record_outcome(plan.id, False, result.diverged) is None  # a precaution never demotes
+
+
+async def solve_cents(p: dict[str, Any], calls: Calls) -> str:
+    (r,) = await calls([("get_exchange_rate", {"src": p["src"], "dst": p["dst"]})])
+    (m,) = await calls([("multiply", {"a": p["amount"], "b": r["rate"]})])
+    cents = int(round_half_up(m["result"] * 100, 0))
+    await calls([("save_value", {"name": p["label"], "value": cents})])
+    return f"Saved {cents} cents as '{p['label']}'."
+
+
+CENTS = Family(
+    "cents", "Convert {amount} {src} to {dst} in cents and save it as '{label}'", solve_cents, sample_currency
+)
+
+
+async def test_a_unit_change_with_rounding_is_learned_and_crystallized(tmp_path: Path) -> None:
+    # also: after a precaution the scripted model redoes multiply (1881 vs the replay's 1881.0); that repeat
+    # must neither mark a branch nor keep the plan from learning (induction.without_repeats)
+    from llmos.evolution import crystallize as cz
+
+    h = harness(tmp_path)
+    rng = random.Random(5)
+    modes = [await run_ok(h, CENTS, sample_currency(rng, h.world)) for _ in range(6)]
+    assert modes[-1] == "follower"
+    (plan,) = h.engine.plans()
+    assert cz.problems(plan) == []
+    assert "round_half_up(" in cz.generate(plan, "convert_cents").source

@@ -23,8 +23,8 @@ SERVER = Path(__file__).parent / "mcp_servers" / "echo_server.py"
 DELAY_S = 1.0
 # a real MCP server that takes DELAY_S to start serving
 SLOW_START = (
-    "import runpy, sys, time; time.sleep(%r); sys.argv = [%r]; runpy.run_path(%r, run_name='__main__')"
-    % (DELAY_S, str(SERVER), str(SERVER))
+    f"import runpy, sys, time; time.sleep({DELAY_S!r}); sys.argv = [{str(SERVER)!r}]; "
+    f"runpy.run_path({str(SERVER)!r}, run_name='__main__')"
 )
 
 
@@ -40,7 +40,7 @@ async def test_cancelled_start_stops_the_runner(caplog: pytest.LogCaptureFixture
     asyncio.get_running_loop().set_exception_handler(lambda loop, ctx: errors.append(ctx))
     starter = asyncio.create_task(srv.start())
     deadline = time.monotonic() + 5
-    while not marked_pids(srv.marker) and time.monotonic() < deadline:  # the process exists
+    while not marked_pids(srv.marker) and time.monotonic() < deadline:  # noqa: ASYNC110 - polls /proc
         await asyncio.sleep(0.02)
     assert marked_pids(srv.marker), "the server process never started"
     runner = srv.task

@@ -106,18 +106,27 @@ def chat(
 def budget(workspace: WorkspaceOpt = None, json_out: Annotated[bool, typer.Option("--json")] = False) -> None:
     """Budget balance and spending by mode and model."""
     from llmos.cli.render import render_budget
+    from llmos.exceptions import LLMOSError
     from llmos.kernel.config import load_config
     from llmos.kernel.economy import Ledger
     from llmos.storage.db import Database
 
     ws = workspace_path(workspace)
-    ledger = Ledger(Database.for_workspace(ws), load_config(ws).budget)
-    data = {
-        "balance": ledger.balance().to_dict(),
-        "by_mode": ledger.spending("mode"),
-        "by_model": ledger.spending("model"),
-        "by_agent": ledger.spending("agent"),
-    }
+    try:  # a malformed llmos.toml is a clear message and exit code 2, not a traceback
+        config = load_config(ws)
+        db = Database.for_workspace(ws)
+    except LLMOSError as e:
+        fail(str(e))
+    try:
+        ledger = Ledger(db, config.budget)
+        data = {
+            "balance": ledger.balance().to_dict(),
+            "by_mode": ledger.spending("mode"),
+            "by_model": ledger.spending("model"),
+            "by_agent": ledger.spending("agent"),
+        }
+    finally:
+        db.close()
     if json_out:
         sys.stdout.write(json.dumps(data) + "\n")
     else:

@@ -229,8 +229,9 @@ def load_config(
         data = read_toml(workspace / CONFIG_FILE)
         source = str(workspace / CONFIG_FILE)
     chosen = preset or data.get("preset") or (overrides or {}).get("preset") or "development"
-    if chosen not in PRESETS:
-        raise ConfigError(f"unknown preset {chosen!r}: choose one of {', '.join(PRESETS)}")
+    if not isinstance(chosen, str) or chosen not in PRESETS:
+        where = f" in {source}" if source != "defaults" else ""
+        raise ConfigError(f"unknown preset {chosen!r}{where}: choose one of {', '.join(PRESETS)}")
     merged = _merge(PRESETS[chosen], data)
     merged = _merge(merged, env_overrides(environ))
     merged = _merge(merged, overrides or {})

@@ -5,7 +5,8 @@ Events, in the order a run meets them:
     user_prompt_submit  the goal arrives (may rewrite it)
     pre_model_call      before every model request (the budget check lives here)
     post_model_call     after it, with usage and cost
-    model_call_failed   the request raised or was cancelled (the budget releases its reservation)
+    model_call_failed   the request raised, was cancelled or was stopped by a pre_model_call hook
+                        (the budget releases its reservation)
     pre_tool_use        before every tool call, in every mode: allow, deny or rewrite the input
     post_tool_use       after a successful call
     post_tool_use_failure  after a call that returned an error (or was denied)
@@ -94,7 +95,8 @@ class Hook:
         pass
 
     async def model_call_failed(self, ctx: RunContext, request: ModelRequest, error: BaseException) -> None:
-        """The model call raised (or was cancelled) after pre_model_call succeeded."""
+        """The model call raised or was cancelled, or a pre_model_call hook stopped it (release what
+        your pre_model_call took; it may not have run if an earlier hook raised)."""
 
     async def pre_tool_use(self, ctx: RunContext, event: ToolUseEvent) -> HookDecision | None:
         return None

@@ -102,9 +102,11 @@ async def _call_model(ctx: RunContext, opts: LoopOptions, request: ModelRequest)
 async def model_turn(ctx: RunContext, opts: LoopOptions, request: ModelRequest) -> ModelResponse:
     """One model call with budget, cost accounting and trace capture around it."""
     ctx.scratch["model"] = opts.model
-    await ctx.hooks.pre_model_call(ctx, request)
     started = time.perf_counter()
     try:
+        # a hook after the budget may stop the call once its worst case is reserved: the
+        # failure path releases the reservation either way
+        await ctx.hooks.pre_model_call(ctx, request)
         response = await _call_model(ctx, opts, request)
     except BaseException as e:
         await ctx.hooks.model_call_failed(ctx, request, e)

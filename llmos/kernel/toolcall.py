@@ -68,7 +68,9 @@ async def execute_tool_call(
         else:
             verdict.decision = "deny"
             if ctx.ask is None:
-                verdict.reason = f"confirmation required, and nobody can confirm in a non-interactive run: {verdict.reason}"
+                verdict.reason = (
+                    f"confirmation required, and nobody can confirm in a non-interactive run: {verdict.reason}"
+                )
             else:
                 verdict.reason = f"the user declined: {verdict.reason}"
     record.decision = verdict.decision
@@ -101,7 +103,14 @@ async def execute_tool_call(
     )
     # the record goes into the trace before the call so inner calls appear after their parent
     ctx.trace.tool_calls.append(record)
-    output = await tool.call(record.arguments, tctx)
+    try:
+        output = await tool.call(record.arguments, tctx)
+    except asyncio.CancelledError:
+        # the run is being stopped: the record already in the trace says so, never a blank result
+        record.duration_s = time.perf_counter() - started
+        record.result = "ERROR: cancelled before it finished (the run was stopped)"
+        record.is_error = True
+        raise
     record.duration_s = time.perf_counter() - started
     record.result = _clip(output.content, ctx.config.tools.output_limit)
     record.is_error = output.is_error
@@ -120,9 +129,16 @@ async def execute_tool_calls(
     if len(calls) == 1:
         return [await execute_tool_call(ctx, calls[0], source=source, turn=turn)]
     start = len(ctx.trace.tool_calls)
-    records = list(
-        await asyncio.gather(*(execute_tool_call(ctx, c, source=source, turn=turn) for c in calls))
-    )
+    tasks = [asyncio.ensure_future(execute_tool_call(ctx, c, source=source, turn=turn)) for c in calls]
+    try:
+        records = list(await asyncio.gather(*tasks))
+    except BaseException:
+        # one call raised (a hook bug, a control-flow signal): stop its siblings too, so that no
+        # tool keeps running, or writes into the trace, after the run has ended
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+        raise
     # concurrent calls may have entered the trace in any order: put them back in call order,
     # each followed by the inner calls it made
     segment = ctx.trace.tool_calls[start:]

@@ -10,7 +10,6 @@ Plans live in memory (indexed for fast matching) and in SQLite (derived data, re
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -119,6 +118,8 @@ class LearningEngine:
         changes.touch(plan)
         if fell_back:  # what the model did after the replay stopped refines the plan or reveals a branch
             ev = induction.normalise(trace, frozenset(self.config.ignore_tools))
+            if not isinstance(ev, str):  # a model may repeat a call the replay already made
+                ev = induction.without_repeats(ev)
             if not isinstance(ev, str) and ev.seq == plan.seq:
                 refined, note = induction.refine(plan, ev)
                 if refined is not None:
@@ -132,7 +133,7 @@ class LearningEngine:
                         changes,
                     )
             if not isinstance(ev, str):
-                seq = _deduped_seq(ev)  # a model may repeat a look-up the replay already made
+                seq = ev.seq
                 for p in self.index.near(ev.agent, ev.tokens, 0):
                     m = match(p, ev.tokens)
                     if m is not None and not m.diff and p.seq != seq:
@@ -276,17 +277,6 @@ def is_replay_run(trace: Trace) -> bool:
     return trace.mode in REPLAY_MODES or any(
         e.get("kind") == "fallback" and e.get("from_mode", "follower") in REPLAY_MODES for e in trace.events
     )
-
-
-def _deduped_seq(ev: Evidence) -> tuple[tuple[str, ...], ...]:
-    seen: set[str] = set()
-    groups: dict[int, list[str]] = {}
-    for c in ev.calls:
-        key = json.dumps([c.name, c.arguments], sort_keys=True, default=str)
-        if key not in seen:
-            seen.add(key)
-            groups.setdefault(c.group, []).append(c.name)
-    return tuple(tuple(groups[g]) for g in sorted(groups))
 
 
 def _seq_text(seq: tuple[tuple[str, ...], ...]) -> str:

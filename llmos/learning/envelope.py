@@ -127,12 +127,12 @@ def goal_problem(plan: Plan, tokens: list[Token]) -> str | None:
 
 
 def _picked_constant(plan: Plan) -> bool:
-    """Whether an argument is the same in every supporting run and looks picked from a few choices
-    (a number, a flag or a short name like "DHL"; not boilerplate text such as a footer)."""
+    """Whether an argument is the same in every supporting run, is not a word of the goal, and looks
+    picked from a few choices (a number, a flag or a short name like "DHL"; not boilerplate text)."""
     for step in plan.steps:
         for leaf in step.leaves:
-            if any(ex.uses_results(c) or ex.token_positions(c) & plan.slots.keys() for c in leaf.cands):
-                continue
+            if any(ex.uses_results(c) or ex.token_positions(c) for c in leaf.cands):
+                continue  # computed from results or slots, or a word of the goal itself: not picked
             for c in leaf.cands:
                 if c[0] != "const":
                     continue

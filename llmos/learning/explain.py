@@ -35,6 +35,7 @@ STRING_TRANSFORMS = ("id", "lower", "upper", "title", "capitalize", "strip", "sl
 TEMPLATE_TRANSFORMS = ("id", "lower", "upper", "capitalize", "title")
 ROUNDINGS: tuple[tuple[str, int], ...] = tuple((m, d) for d in range(5) for m in ("up", "even"))
 MAX_TEMPLATES = 96
+SCALES = (10.0, 100.0, 1000.0, 0.1, 0.01, 0.001)
 MAX_LEAVES = 200
 MAX_OPERANDS = 24
 
@@ -306,6 +307,8 @@ def _arith(value: float | int, env: Env, step: int) -> set[Cand]:  # noqa: C901
 
     for i, (a, x) in enumerate(ops):
         check("id", a, None, x)
+        for scale in SCALES:  # a unit change, rounded: cents, per mille, kilo
+            check("*", a, ("k", scale), x * scale)
         if x != 0:
             k = _nice(value / x)
             if k not in (0.0, 1.0) and same(x * k, value):

@@ -158,6 +158,34 @@ def normalise(trace: Trace, ignore_tools: frozenset[str] = frozenset()) -> Evide
     )
 
 
+def without_repeats(ev: Evidence) -> Evidence:
+    """The evidence without calls that repeat an earlier call (same tool, equal arguments: 3 == 3.0),
+    groups renumbered. For a replay the model finished: it may redo a look-up the replay made."""
+    seen: set[str] = set()
+    kept: list[Call] = []
+    for c in ev.calls:
+        key = json.dumps([c.name, _plain(c.arguments)], sort_keys=True, default=str)
+        if key not in seen:
+            seen.add(key)
+            kept.append(c)
+    if len(kept) == len(ev.calls):
+        return ev
+    renumber = {g: n for n, g in enumerate(sorted({c.group for c in kept}))}
+    calls = [Call(c.name, renumber[c.group], c.arguments, c.result) for c in kept]
+    return Evidence(ev.trace_id, ev.agent, ev.goal, calls, ev.answer, ev.mode, ev.at, list(ev.tokens))
+
+
+def _plain(value: Any) -> Any:
+    """Arguments with integral floats as ints (the model's 1881 and a replay's 1881.0 are one call)."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
 def _canon(arguments: dict[str, Any]) -> str:
     return json.dumps(arguments, sort_keys=True, default=str)
 

@@ -113,10 +113,11 @@ class TestModel:
             return reply
         content = self._content(reply)
         stop: StopReason = "tool_use" if any(isinstance(b, ToolCall) for b in content) else "end_turn"
-        usage = Usage(
-            input_tokens=count_tokens(_request_json(request)),
-            output_tokens=count_tokens([dataclasses.asdict(b) for b in content]),
-        )
+        output = count_tokens([dataclasses.asdict(b) for b in content])
+        if output > request.max_tokens:  # like a real model, never more than max_tokens of output
+            output, stop = request.max_tokens, "max_tokens"
+            content = [b for b in content if isinstance(b, TextBlock)] or [TextBlock("")]
+        usage = Usage(input_tokens=count_tokens(_request_json(request)), output_tokens=output)
         return ModelResponse(content, stop, usage, self.name)
 
     def _content(self, reply: Any) -> list[TextBlock | ToolCall]:

@@ -81,12 +81,17 @@ class TraceStore:
             raise StoreError(f"cannot save trace {trace.id}: {e}") from e
 
     def get(self, run_id: str) -> Trace | None:
+        if not run_id:
+            return None
         row = self.db.connection().execute("SELECT data FROM runs WHERE id = ?", (run_id,)).fetchone()
         if row is None:
-            # allow unambiguous prefixes, like git
+            # allow unambiguous prefixes, like git (compared literally: '_' and '%' are no wildcards)
             rows = (
                 self.db.connection()
-                .execute("SELECT data FROM runs WHERE id LIKE ? LIMIT 2", (run_id.replace("%", "") + "%",))
+                .execute(
+                    "SELECT data FROM runs WHERE id >= ? AND id < ? AND substr(id, 1, ?) = ? LIMIT 2",
+                    (run_id, run_id + "\U0010ffff", len(run_id), run_id),
+                )
                 .fetchall()
             )
             if len(rows) != 1:
