@@ -37,7 +37,15 @@ except ImportError:  # loaded outside the bench processes
 
 Family, Field, Step, Tool, ToolFail = fam.Family, fam.Field, fam.Step, fam.Tool, fam.ToolFail
 INT, NUM, CODE, QUOTED, CAPWORD, SKU, WAREHOUSE, LOWER = (
-    fam.INT, fam.NUM, fam.CODE, fam.QUOTED, fam.CAPWORD, fam.SKU, fam.WAREHOUSE, fam.LOWER)
+    fam.INT,
+    fam.NUM,
+    fam.CODE,
+    fam.QUOTED,
+    fam.CAPWORD,
+    fam.SKU,
+    fam.WAREHOUSE,
+    fam.LOWER,
+)
 round_half_up, stock_key, stock_of = fam.round_half_up, fam.stock_key, fam.stock_of
 State = dict[str, Any]
 Params = dict[str, Any]
@@ -73,7 +81,7 @@ def _get_budget(s: State, a: dict) -> dict:
     return {"dept": a["dept"], "amount": b}
 
 
-def _set_budget(s: State, a: dict) -> dict:   # accepts any amount: nothing stops a wrong replay
+def _set_budget(s: State, a: dict) -> dict:  # accepts any amount: nothing stops a wrong replay
     s.setdefault("budgets", {})[a["dept"]] = a["amount"]
     s.setdefault("budget_log", []).append({"dept": a["dept"], "note": a["note"]})
     return {"dept": a["dept"], "amount": a["amount"]}
@@ -86,6 +94,7 @@ def _table(name: str, what: str):
         if v is None:
             raise ToolFail(f"no {what} for {key}")
         return {**{k: a[k] for k in a}, **(v if isinstance(v, dict) else {what: v})}
+
     return get
 
 
@@ -94,6 +103,7 @@ def _append(section: str, keys: list[str]):
         out = s.setdefault(section, [])
         out.append({k: a[k] for k in keys})
         return {"id": len(out), "ok": True}
+
     return run
 
 
@@ -101,33 +111,72 @@ CARRIERS = {"EU": "DHL", "NA": "UPS", "APAC": "SF Express", "LATAM": "Correos"}
 HEAVY_KG = 20
 
 
-TOOLS: dict[str, Tool] = {t.name: t for t in [
-    Tool("get_price", "Current price of a SKU, in cents.", {"sku": str}, _get_price),
-    Tool("set_price", "Set the price of a SKU, in cents.", {"sku": str, "price_cents": int}, _set_price),
-    Tool("create_order", "Order units of a SKU for a warehouse from the supplier.",
-         {"sku": str, "warehouse": str, "quantity": int}, _create_order),
-    Tool("get_budget", "Current budget of a department, in dollars.", {"dept": str}, _get_budget),
-    Tool("set_budget", "Set the budget of a department, with a note for the audit log.",
-         {"dept": str, "amount": int, "note": str}, _set_budget),
-    Tool("get_humidity", "Current relative humidity of a city, in percent.", {"city": str},
-         _table("humidity", "humidity")),
-    Tool("get_ticket", "A support ticket: its priority (high or low), owning team and summary.",
-         {"ticket": int}, _table("tickets", "ticket")),
-    Tool("page_team", "Page a team's on-call engineer about a ticket (for high-priority tickets).",
-         {"team": str, "ticket": int}, _append("pages", ["team", "ticket"])),
-    Tool("get_zone", "Shipping zone of a city: EU, NA, APAC or LATAM.", {"city": str}, _table("zones", "zone")),
-    Tool("create_shipment", "Ship an order to a city with a carrier. Carrier policy by zone: "
-         + ", ".join(f"{z} -> {c}" for z, c in CARRIERS.items()) + ".",
-         {"order": int, "city": str, "carrier": str}, _append("shipments", ["order", "city", "carrier"])),
-    Tool("get_parcel", "Weight of an order's parcel, in kg.", {"order": int}, _table("parcels", "weight_kg")),
-    Tool("book_courier", f"Book a courier for an order: service 'freight' above {HEAVY_KG} kg, else 'standard'.",
-         {"order": int, "service": str}, _append("couriers", ["order", "service"])),
-    Tool("book_pickup", f"Book a pickup for an order's parcel: service 'freight' above {HEAVY_KG} kg, else 'standard'.",
-         {"order": int, "weight_kg": float, "service": str},
-         _append("pickups", ["order", "weight_kg", "service"])),
-    Tool("create_ticket", "Open a ticket assigned to an e-mail address.", {"assignee": str, "title": str},
-         _append("tickets_opened", ["assignee", "title"])),
-]}
+TOOLS: dict[str, Tool] = {
+    t.name: t
+    for t in [
+        Tool("get_price", "Current price of a SKU, in cents.", {"sku": str}, _get_price),
+        Tool("set_price", "Set the price of a SKU, in cents.", {"sku": str, "price_cents": int}, _set_price),
+        Tool(
+            "create_order",
+            "Order units of a SKU for a warehouse from the supplier.",
+            {"sku": str, "warehouse": str, "quantity": int},
+            _create_order,
+        ),
+        Tool("get_budget", "Current budget of a department, in dollars.", {"dept": str}, _get_budget),
+        Tool(
+            "set_budget",
+            "Set the budget of a department, with a note for the audit log.",
+            {"dept": str, "amount": int, "note": str},
+            _set_budget,
+        ),
+        Tool(
+            "get_humidity",
+            "Current relative humidity of a city, in percent.",
+            {"city": str},
+            _table("humidity", "humidity"),
+        ),
+        Tool(
+            "get_ticket",
+            "A support ticket: its priority (high or low), owning team and summary.",
+            {"ticket": int},
+            _table("tickets", "ticket"),
+        ),
+        Tool(
+            "page_team",
+            "Page a team's on-call engineer about a ticket (for high-priority tickets).",
+            {"team": str, "ticket": int},
+            _append("pages", ["team", "ticket"]),
+        ),
+        Tool("get_zone", "Shipping zone of a city: EU, NA, APAC or LATAM.", {"city": str}, _table("zones", "zone")),
+        Tool(
+            "create_shipment",
+            "Ship an order to a city with a carrier. Carrier policy by zone: "
+            + ", ".join(f"{z} -> {c}" for z, c in CARRIERS.items())
+            + ".",
+            {"order": int, "city": str, "carrier": str},
+            _append("shipments", ["order", "city", "carrier"]),
+        ),
+        Tool("get_parcel", "Weight of an order's parcel, in kg.", {"order": int}, _table("parcels", "weight_kg")),
+        Tool(
+            "book_courier",
+            f"Book a courier for an order: service 'freight' above {HEAVY_KG} kg, else 'standard'.",
+            {"order": int, "service": str},
+            _append("couriers", ["order", "service"]),
+        ),
+        Tool(
+            "book_pickup",
+            f"Book a pickup for an order's parcel: service 'freight' above {HEAVY_KG} kg, else 'standard'.",
+            {"order": int, "weight_kg": float, "service": str},
+            _append("pickups", ["order", "weight_kg", "service"]),
+        ),
+        Tool(
+            "create_ticket",
+            "Open a ticket assigned to an e-mail address.",
+            {"assignee": str, "title": str},
+            _append("tickets_opened", ["assignee", "title"]),
+        ),
+    ]
+}
 
 
 # =========================================================================== helpers
@@ -166,8 +215,10 @@ stock_remove = Family(
     sample=sample_remove,
     plan=[
         Step("get_stock", lambda p, r: {"sku": p["sku"], "warehouse": p["wh"]}),
-        Step("set_stock", lambda p, r: {"sku": p["sku"], "warehouse": p["wh"],
-                                        "quantity": r["get_stock"]["quantity"] - p["qty"]}),
+        Step(
+            "set_stock",
+            lambda p, r: {"sku": p["sku"], "warehouse": p["wh"], "quantity": r["get_stock"]["quantity"] - p["qty"]},
+        ),
     ],
     expect=lambda p, b: {"stock": {stock_key(p["sku"], p["wh"]): stock_of(b, p["sku"], p["wh"]) - p["qty"]}},
 )
@@ -188,8 +239,10 @@ def price_family(name: str, verb: str, sign: int) -> Family:
         sample=sample_price,
         plan=[
             Step("get_price", lambda p, r: {"sku": p["sku"]}),
-            Step("set_price", lambda p, r: {"sku": p["sku"],
-                                            "price_cents": r["get_price"]["price_cents"] + sign * p["delta"]}),
+            Step(
+                "set_price",
+                lambda p, r: {"sku": p["sku"], "price_cents": r["get_price"]["price_cents"] + sign * p["delta"]},
+            ),
         ],
         expect=lambda p, b: {"prices": {p["sku"]: b["prices"][p["sku"]] + sign * p["delta"]}},
     )
@@ -219,8 +272,10 @@ currency_cents = Family(
     plan=[
         Step("get_exchange_rate", lambda p, r: {"src": p["src"], "dst": p["dst"]}),
         Step("multiply", lambda p, r: {"a": p["amount"], "b": r["get_exchange_rate"]["rate"]}),
-        Step("save_value", lambda p, r: {"name": p["label"],
-                                         "value": int(round_half_up(r["multiply"]["result"] * 100, 0))}),
+        Step(
+            "save_value",
+            lambda p, r: {"name": p["label"], "value": int(round_half_up(r["multiply"]["result"] * 100, 0))},
+        ),
     ],
     expect=lambda p, b: {"values": {p["label"]: cents(p, b["tables"]["rates"][f"{p['src']}/{p['dst']}"])}},
 )
@@ -237,8 +292,10 @@ weather_kelvin = Family(
     sample=fam.sample_weather,
     plan=[
         Step("get_weather", lambda p, r: {"city": p["city"]}),
-        Step("save_value", lambda p, r: {"name": f"KELVIN_{p['city'].upper()}",
-                                         "value": kelvin(r["get_weather"]["celsius"])}),
+        Step(
+            "save_value",
+            lambda p, r: {"name": f"KELVIN_{p['city'].upper()}", "value": kelvin(r["get_weather"]["celsius"])},
+        ),
     ],
     expect=lambda p, b: {"values": {f"KELVIN_{p['city'].upper()}": kelvin(b["tables"]["weather"][p["city"]])}},
 )
@@ -258,18 +315,26 @@ ticket_open = Family(
     sample=sample_ticket_open,
     plan=[
         Step("lookup_email", lambda p, r: {"person": p["person"]}),
-        Step("create_ticket", lambda p, r: {"assignee": r["lookup_email"]["email"],
-                                            "title": f"{p['topic'].title()} issue ({p['person']})"}),
+        Step(
+            "create_ticket",
+            lambda p, r: {
+                "assignee": r["lookup_email"]["email"],
+                "title": f"{p['topic'].title()} issue ({p['person']})",
+            },
+        ),
     ],
-    expect=lambda p, b: {"tickets_opened": [{"assignee": b["tables"]["people"][p["person"]],
-                                             "title": f"{p['topic'].title()} issue ({p['person']})"}]},
+    expect=lambda p, b: {
+        "tickets_opened": [
+            {"assignee": b["tables"]["people"][p["person"]], "title": f"{p['topic'].title()} issue ({p['person']})"}
+        ]
+    },
 )
 
 
 # =========================================================================== 4. branches on results
 def sample_reorder(rng: random.Random, w: State, i: int) -> Params:
     sku, wh = fresh("reorder", w, rng, "CLIP"), rng.choice(fam.WAREHOUSES)
-    low = i >= 5 and rng.random() < 0.5       # the first five goals never take the branch
+    low = i >= 5 and rng.random() < 0.5  # the first five goals never take the branch
     w.setdefault("stock", {})[stock_key(sku, wh)] = rng.randint(0, 9) if low else rng.randint(40, 90)
     return {"sku": sku, "wh": wh, "min": rng.randint(10, 30)}
 
@@ -281,20 +346,27 @@ reorder = Family(
     sample=sample_reorder,
     plan=[
         Step("get_stock", lambda p, r: {"sku": p["sku"], "warehouse": p["wh"]}),
-        Step("create_order", lambda p, r: {"sku": p["sku"], "warehouse": p["wh"], "quantity": 2 * p["min"]},
-             when=lambda p, r: r["get_stock"]["quantity"] < p["min"]),
+        Step(
+            "create_order",
+            lambda p, r: {"sku": p["sku"], "warehouse": p["wh"], "quantity": 2 * p["min"]},
+            when=lambda p, r: r["get_stock"]["quantity"] < p["min"],
+        ),
     ],
-    expect=lambda p, b: ({"orders": [{"sku": p["sku"], "warehouse": p["wh"], "quantity": 2 * p["min"]}]}
-                         if stock_of(b, p["sku"], p["wh"]) < p["min"] else {}),
+    expect=lambda p, b: (
+        {"orders": [{"sku": p["sku"], "warehouse": p["wh"], "quantity": 2 * p["min"]}]}
+        if stock_of(b, p["sku"], p["wh"]) < p["min"]
+        else {}
+    ),
 )
 
 
 def sample_topup(rng: random.Random, w: State, i: int) -> Params:
     sku, wh = fresh("topup", w, rng, "CORD"), rng.choice(fam.WAREHOUSES)
     target = rng.randint(20, 60)
-    below = i >= 5 and rng.random() < 0.5     # the first five goals: already full, nothing to do
-    w.setdefault("stock", {})[stock_key(sku, wh)] = rng.randint(0, target - 5) if below else rng.randint(
-        target + 1, target + 80)
+    below = i >= 5 and rng.random() < 0.5  # the first five goals: already full, nothing to do
+    w.setdefault("stock", {})[stock_key(sku, wh)] = (
+        rng.randint(0, target - 5) if below else rng.randint(target + 1, target + 80)
+    )
     return {"sku": sku, "wh": wh, "target": target}
 
 
@@ -305,47 +377,68 @@ topup = Family(
     sample=sample_topup,
     plan=[
         Step("get_stock", lambda p, r: {"sku": p["sku"], "warehouse": p["wh"]}),
-        Step("set_stock", lambda p, r: {"sku": p["sku"], "warehouse": p["wh"], "quantity": p["target"]},
-             when=lambda p, r: r["get_stock"]["quantity"] < p["target"]),
+        Step(
+            "set_stock",
+            lambda p, r: {"sku": p["sku"], "warehouse": p["wh"], "quantity": p["target"]},
+            when=lambda p, r: r["get_stock"]["quantity"] < p["target"],
+        ),
     ],
-    expect=lambda p, b: ({"stock": {stock_key(p["sku"], p["wh"]): p["target"]}}
-                         if stock_of(b, p["sku"], p["wh"]) < p["target"] else {}),
+    expect=lambda p, b: (
+        {"stock": {stock_key(p["sku"], p["wh"]): p["target"]}} if stock_of(b, p["sku"], p["wh"]) < p["target"] else {}
+    ),
 )
 
 
 def sample_fill(rng: random.Random, w: State, i: int) -> Params:
     sku, wh = fresh("fill", w, rng, "FUSE"), rng.choice(fam.WAREHOUSES)
     target = rng.randint(30, 80)
-    full = i >= 4 and rng.random() < 0.5      # the first four always need an order
-    w.setdefault("stock", {})[stock_key(sku, wh)] = rng.randint(target + 1, target + 50) if full else rng.randint(
-        0, target - 3)
+    full = i >= 4 and rng.random() < 0.5  # the first four always need an order
+    w.setdefault("stock", {})[stock_key(sku, wh)] = (
+        rng.randint(target + 1, target + 50) if full else rng.randint(0, target - 3)
+    )
     return {"sku": sku, "wh": wh, "target": target}
 
 
-fill = Family(   # the branch's derived quantity (target - stock) would be negative: the tool refuses it
+fill = Family(  # the branch's derived quantity (target - stock) would be negative: the tool refuses it
     name="adv_fill",
     templates=["Order enough {sku} for warehouse {wh} to reach {target} units"],
     fields={"sku": SKU, "wh": WAREHOUSE, "target": INT},
     sample=sample_fill,
     plan=[
         Step("get_stock", lambda p, r: {"sku": p["sku"], "warehouse": p["wh"]}),
-        Step("create_order", lambda p, r: {"sku": p["sku"], "warehouse": p["wh"],
-                                           "quantity": p["target"] - r["get_stock"]["quantity"]},
-             when=lambda p, r: r["get_stock"]["quantity"] < p["target"]),
+        Step(
+            "create_order",
+            lambda p, r: {"sku": p["sku"], "warehouse": p["wh"], "quantity": p["target"] - r["get_stock"]["quantity"]},
+            when=lambda p, r: r["get_stock"]["quantity"] < p["target"],
+        ),
     ],
-    expect=lambda p, b: ({"orders": [{"sku": p["sku"], "warehouse": p["wh"],
-                                      "quantity": p["target"] - stock_of(b, p["sku"], p["wh"])}]}
-                         if stock_of(b, p["sku"], p["wh"]) < p["target"] else {}),
+    expect=lambda p, b: (
+        {"orders": [{"sku": p["sku"], "warehouse": p["wh"], "quantity": p["target"] - stock_of(b, p["sku"], p["wh"])}]}
+        if stock_of(b, p["sku"], p["wh"]) < p["target"]
+        else {}
+    ),
 )
 
-DEPTS = ["Sales", "Legal", "Design", "Support", "Research", "Finance", "Ops", "Marketing", "Hr", "Security",
-         "Facilities", "Training"]
+DEPTS = [
+    "Sales",
+    "Legal",
+    "Design",
+    "Support",
+    "Research",
+    "Finance",
+    "Ops",
+    "Marketing",
+    "Hr",
+    "Security",
+    "Facilities",
+    "Training",
+]
 
 
 def sample_cap(rng: random.Random, w: State, i: int) -> Params:
     dept = DEPTS[i % len(DEPTS)] if i < len(DEPTS) else rng.choice(DEPTS)
     cap = rng.randint(20, 80) * 100
-    over = i < 4 or rng.random() < 0.5        # the first four are always over the cap
+    over = i < 4 or rng.random() < 0.5  # the first four are always over the cap
     w.setdefault("budgets", {})[dept] = cap + rng.randint(1, 40) * 50 if over else cap - rng.randint(1, 15) * 100
     return {"dept": dept, "cap": cap}
 
@@ -354,20 +447,27 @@ def cap_note(old: int) -> str:
     return f"capped from {old}"
 
 
-cap_budget = Family(   # set_budget accepts anything: replaying the branch would raise the budget
+cap_budget = Family(  # set_budget accepts anything: replaying the branch would raise the budget
     name="adv_cap_budget",
     templates=["Cap the {dept} budget at {cap} dollars"],
     fields={"dept": CAPWORD, "cap": INT},
     sample=sample_cap,
     plan=[
         Step("get_budget", lambda p, r: {"dept": p["dept"]}),
-        Step("set_budget", lambda p, r: {"dept": p["dept"], "amount": p["cap"],
-                                         "note": cap_note(r["get_budget"]["amount"])},
-             when=lambda p, r: r["get_budget"]["amount"] > p["cap"]),
+        Step(
+            "set_budget",
+            lambda p, r: {"dept": p["dept"], "amount": p["cap"], "note": cap_note(r["get_budget"]["amount"])},
+            when=lambda p, r: r["get_budget"]["amount"] > p["cap"],
+        ),
     ],
-    expect=lambda p, b: ({"budgets": {p["dept"]: p["cap"]},
-                          "budget_log": [{"dept": p["dept"], "note": cap_note(b["budgets"][p["dept"]])}]}
-                         if b["budgets"][p["dept"]] > p["cap"] else {}),
+    expect=lambda p, b: (
+        {
+            "budgets": {p["dept"]: p["cap"]},
+            "budget_log": [{"dept": p["dept"], "note": cap_note(b["budgets"][p["dept"]])}],
+        }
+        if b["budgets"][p["dept"]] > p["cap"]
+        else {}
+    ),
 )
 
 TEAMS = ["payments", "search", "mobile", "infra", "identity"]
@@ -375,10 +475,12 @@ TEAMS = ["payments", "search", "mobile", "infra", "identity"]
 
 def sample_triage(rng: random.Random, w: State, i: int) -> Params:
     ticket = 1000 + i * 7 + rng.randint(0, 6)
-    high = i < 5 or rng.random() < 0.5        # the first five are all high priority
+    high = i < 5 or rng.random() < 0.5  # the first five are all high priority
     w["tables"].setdefault("tickets", {})[str(ticket)] = {
-        "priority": "high" if high else "low", "team": rng.choice(TEAMS),
-        "summary": rng.choice(["Checkout fails", "Login loops", "Search is slow", "App crashes"])}
+        "priority": "high" if high else "low",
+        "team": rng.choice(TEAMS),
+        "summary": rng.choice(["Checkout fails", "Login loops", "Search is slow", "App crashes"]),
+    }
     return {"ticket": ticket}
 
 
@@ -389,17 +491,23 @@ def triage_expect(p: Params, b: State) -> dict:
     return {"notes": [{"title": f"Ticket {p['ticket']}", "text": t["summary"]}]}
 
 
-triage = Family(   # the result picks the next tool: page_team (high) or create_note (low)
+triage = Family(  # the result picks the next tool: page_team (high) or create_note (low)
     name="adv_triage",
     templates=["Triage ticket {ticket}"],
     fields={"ticket": INT},
     sample=sample_triage,
     plan=[
         Step("get_ticket", lambda p, r: {"ticket": p["ticket"]}),
-        Step("page_team", lambda p, r: {"team": r["get_ticket"]["team"], "ticket": p["ticket"]},
-             when=lambda p, r: r["get_ticket"]["priority"] == "high"),
-        Step("create_note", lambda p, r: {"title": f"Ticket {p['ticket']}", "text": r["get_ticket"]["summary"]},
-             when=lambda p, r: r["get_ticket"]["priority"] != "high"),
+        Step(
+            "page_team",
+            lambda p, r: {"team": r["get_ticket"]["team"], "ticket": p["ticket"]},
+            when=lambda p, r: r["get_ticket"]["priority"] == "high",
+        ),
+        Step(
+            "create_note",
+            lambda p, r: {"title": f"Ticket {p['ticket']}", "text": r["get_ticket"]["summary"]},
+            when=lambda p, r: r["get_ticket"]["priority"] != "high",
+        ),
     ],
     expect=triage_expect,
 )
@@ -417,13 +525,16 @@ TOOLS["get_ticket"].run = _get_ticket
 
 
 # =========================================================================== 5. constant early, varying later
-ZONES = {"EU": ["Paris", "Berlin", "Madrid", "Dublin", "Oslo", "Lisbon", "Vienna", "Prague"],
-         "NA": ["Denver", "Toronto", "Boston"], "APAC": ["Tokyo", "Sydney", "Hanoi"],
-         "LATAM": ["Lima", "Santiago", "Bogota"]}
+ZONES = {
+    "EU": ["Paris", "Berlin", "Madrid", "Dublin", "Oslo", "Lisbon", "Vienna", "Prague"],
+    "NA": ["Denver", "Toronto", "Boston"],
+    "APAC": ["Tokyo", "Sydney", "Hanoi"],
+    "LATAM": ["Lima", "Santiago", "Bogota"],
+}
 
 
 def sample_ship(rng: random.Random, w: State, i: int) -> Params:
-    zone = "EU" if i < 5 else rng.choice(list(ZONES))     # the first five go to the EU: carrier DHL
+    zone = "EU" if i < 5 else rng.choice(list(ZONES))  # the first five go to the EU: carrier DHL
     city = rng.choice(ZONES[zone])
     w["tables"].setdefault("zones", {})[city] = zone
     return {"order": 5000 + i * 3 + rng.randint(0, 2), "city": city}
@@ -436,11 +547,14 @@ ship = Family(
     sample=sample_ship,
     plan=[
         Step("get_zone", lambda p, r: {"city": p["city"]}),
-        Step("create_shipment", lambda p, r: {"order": p["order"], "city": p["city"],
-                                              "carrier": CARRIERS[r["get_zone"]["zone"]]}),
+        Step(
+            "create_shipment",
+            lambda p, r: {"order": p["order"], "city": p["city"], "carrier": CARRIERS[r["get_zone"]["zone"]]},
+        ),
     ],
-    expect=lambda p, b: {"shipments": [{"order": p["order"], "city": p["city"],
-                                        "carrier": CARRIERS[b["tables"]["zones"][p["city"]]]}]},
+    expect=lambda p, b: {
+        "shipments": [{"order": p["order"], "city": p["city"], "carrier": CARRIERS[b["tables"]["zones"][p["city"]]]}]
+    },
 )
 
 
@@ -448,26 +562,30 @@ CITY_CARRIER = {c: CARRIERS[z] for z, cs in ZONES.items() for c in cs}
 
 
 def sample_post(rng: random.Random, w: State, i: int) -> Params:
-    zone = "EU" if i < 5 else rng.choice(list(ZONES))     # the first five go to the EU: carrier DHL
+    zone = "EU" if i < 5 else rng.choice(list(ZONES))  # the first five go to the EU: carrier DHL
     return {"order": 6000 + i * 3 + rng.randint(0, 2), "city": rng.choice(ZONES[zone])}
 
 
-post = Family(   # no look-up at all: the carrier is a function of the city the model knows (tool description)
+post = Family(  # no look-up at all: the carrier is a function of the city the model knows (tool description)
     name="adv_post",
     templates=["Post order {order} to {city}"],
     fields={"order": INT, "city": CAPWORD},
     sample=sample_post,
-    plan=[Step("create_shipment", lambda p, r: {"order": p["order"], "city": p["city"],
-                                                "carrier": CITY_CARRIER[p["city"]]})],
+    plan=[
+        Step(
+            "create_shipment", lambda p, r: {"order": p["order"], "city": p["city"], "carrier": CITY_CARRIER[p["city"]]}
+        )
+    ],
     expect=lambda p, b: {"shipments": [{"order": p["order"], "city": p["city"], "carrier": CITY_CARRIER[p["city"]]}]},
 )
 
 
 def sample_courier(rng: random.Random, w: State, i: int, base: int = 7000) -> Params:
     order = base + i * 3 + rng.randint(0, 2)
-    heavy = i >= 5 and rng.random() < 0.5                 # the first five parcels are light
-    w["tables"].setdefault("parcels", {})[str(order)] = (round(rng.uniform(21, 60), 1) if heavy
-                                                         else round(rng.uniform(0.5, 19), 1))
+    heavy = i >= 5 and rng.random() < 0.5  # the first five parcels are light
+    w["tables"].setdefault("parcels", {})[str(order)] = (
+        round(rng.uniform(21, 60), 1) if heavy else round(rng.uniform(0.5, 19), 1)
+    )
     return {"order": order}
 
 
@@ -484,7 +602,7 @@ def _get_parcel(s: State, a: dict) -> dict:
 
 TOOLS["get_parcel"].run = _get_parcel
 
-courier = Family(   # the service is a constant in every early trace, but a threshold on the weight decides it
+courier = Family(  # the service is a constant in every early trace, but a threshold on the weight decides it
     name="adv_courier",
     templates=["Book a courier for order {order}"],
     fields={"order": INT},
@@ -493,23 +611,37 @@ courier = Family(   # the service is a constant in every early trace, but a thre
         Step("get_parcel", lambda p, r: {"order": p["order"]}),
         Step("book_courier", lambda p, r: {"order": p["order"], "service": service(r["get_parcel"]["weight_kg"])}),
     ],
-    expect=lambda p, b: {"couriers": [{"order": p["order"],
-                                       "service": service(b["tables"]["parcels"][str(p["order"])])}]},
+    expect=lambda p, b: {
+        "couriers": [{"order": p["order"], "service": service(b["tables"]["parcels"][str(p["order"])])}]
+    },
 )
 
 
-pickup = Family(   # like adv_courier, but the weight is also an argument: the lookup feeds a later call
+pickup = Family(  # like adv_courier, but the weight is also an argument: the lookup feeds a later call
     name="adv_pickup",
     templates=["Arrange a pickup for order {order}"],
     fields={"order": INT},
     sample=lambda rng, w, i: sample_courier(rng, w, i, base=8000),
     plan=[
         Step("get_parcel", lambda p, r: {"order": p["order"]}),
-        Step("book_pickup", lambda p, r: {"order": p["order"], "weight_kg": r["get_parcel"]["weight_kg"],
-                                          "service": service(r["get_parcel"]["weight_kg"])}),
+        Step(
+            "book_pickup",
+            lambda p, r: {
+                "order": p["order"],
+                "weight_kg": r["get_parcel"]["weight_kg"],
+                "service": service(r["get_parcel"]["weight_kg"]),
+            },
+        ),
     ],
-    expect=lambda p, b: {"pickups": [{"order": p["order"], "weight_kg": b["tables"]["parcels"][str(p["order"])],
-                                      "service": service(b["tables"]["parcels"][str(p["order"])])}]},
+    expect=lambda p, b: {
+        "pickups": [
+            {
+                "order": p["order"],
+                "weight_kg": b["tables"]["parcels"][str(p["order"])],
+                "service": service(b["tables"]["parcels"][str(p["order"])]),
+            }
+        ]
+    },
 )
 
 
@@ -517,10 +649,11 @@ pickup = Family(   # like adv_courier, but the weight is also an argument: the l
 def sample_humidity(rng: random.Random, w: State, i: int) -> Params:
     city = rng.choice(fam.CITIES)
     w["tables"].setdefault("humidity", {}).setdefault(city, rng.randint(10, 99))
-    if i >= 2 and rng.random() < 0.6:        # some goals hit a failing read or write, once or twice
-        tool, args = (("get_humidity", {"city": city}) if rng.random() < 0.5
-                      else ("save_value", {"name": f"humidity_{city}"}))
-        if not any(f.get("args") == args for f in w["faults"]):   # at most 2 failures: the oracle retries twice
+    if i >= 2 and rng.random() < 0.6:  # some goals hit a failing read or write, once or twice
+        tool, args = (
+            ("get_humidity", {"city": city}) if rng.random() < 0.5 else ("save_value", {"name": f"humidity_{city}"})
+        )
+        if not any(f.get("args") == args for f in w["faults"]):  # at most 2 failures: the oracle retries twice
             w["faults"].append({"tool": tool, "args": args, "times": rng.choice([1, 2])})
     return {"city": city}
 
@@ -560,6 +693,7 @@ faulty_note = Family(
 def with_wording(sample, n: int):
     def s(rng: random.Random, w: State, i: int) -> Params:
         return {**sample(rng, w, i), "wording": rng.randrange(n)}
+
     return s
 
 
@@ -602,7 +736,8 @@ oneoff_mail_note = Family(
         *fam.email.plan,
     ],
     expect=lambda p, b: {"notes": [{"title": p["title"], "text": p["text"]}], **fam.expect_email(p, b)},
-    count=1, repeats=False,
+    count=1,
+    repeats=False,
 )
 
 oneoff_double = Family(
@@ -612,11 +747,14 @@ oneoff_double = Family(
     sample=fam.sample_stock_add,
     plan=[
         Step("get_stock", lambda p, r: {"sku": p["sku"], "warehouse": p["wh"]}),
-        Step("set_stock", lambda p, r: {"sku": p["sku"], "warehouse": p["wh"],
-                                        "quantity": r["get_stock"]["quantity"] + 2 * p["qty"]}),
+        Step(
+            "set_stock",
+            lambda p, r: {"sku": p["sku"], "warehouse": p["wh"], "quantity": r["get_stock"]["quantity"] + 2 * p["qty"]},
+        ),
     ],
     expect=lambda p, b: {"stock": {stock_key(p["sku"], p["wh"]): stock_of(b, p["sku"], p["wh"]) + 2 * p["qty"]}},
-    count=1, repeats=False,
+    count=1,
+    repeats=False,
 )
 
 oneoff_weather_c = Family(
@@ -629,12 +767,32 @@ oneoff_weather_c = Family(
         Step("save_value", lambda p, r: {"name": f"temp_{p['city']}", "value": r["get_weather"]["celsius"]}),
     ],
     expect=lambda p, b: {"values": {f"temp_{p['city']}": b["tables"]["weather"][p["city"]]}},
-    count=1, repeats=False,
+    count=1,
+    repeats=False,
 )
 
 
 FAMILIES: list[Family] = [
-    stock_remove, price_raise, price_lower, currency_cents, weather_kelvin, ticket_open,
-    reorder, topup, fill, cap_budget, triage, ship, post, courier, pickup, humidity, faulty_note,
-    currency_para, stock_para, oneoff_mail_note, oneoff_double, oneoff_weather_c,
+    stock_remove,
+    price_raise,
+    price_lower,
+    currency_cents,
+    weather_kelvin,
+    ticket_open,
+    reorder,
+    topup,
+    fill,
+    cap_budget,
+    triage,
+    ship,
+    post,
+    courier,
+    pickup,
+    humidity,
+    faulty_note,
+    currency_para,
+    stock_para,
+    oneoff_mail_note,
+    oneoff_double,
+    oneoff_weather_c,
 ]

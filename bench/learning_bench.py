@@ -181,10 +181,7 @@ def main() -> None:
         f"stored {a.traces} traces over {a.skeletons} skeletons in {stored:.1f}s -> {len(plans)} plans "
         f"(support {min(p.support for p in plans)}..{max(p.support for p in plans)}); reload {load_s:.2f}s"
     )
-    print(
-        f"mode selection: p50 {sel['p50_ms']} ms, p99 {sel['p99_ms']} ms (targets 5 / 20), "
-        f"modes {sel['modes']}"
-    )
+    print(f"mode selection: p50 {sel['p50_ms']} ms, p99 {sel['p99_ms']} ms (targets 5 / 20), modes {sel['modes']}")
     print(f"replay overhead: {rep['overhead_ms_per_step']} ms per step over {rep['steps']} steps (target 1)")
     ok = sel["p50_ms"] <= 5 and sel["p99_ms"] <= 20 and rep["overhead_ms_per_step"] <= 1
     print("RESULT", "ok" if ok else "over target", json.dumps({"selection": sel, "replay": rep}))

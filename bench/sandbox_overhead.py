@@ -71,9 +71,7 @@ def main() -> None:
     report: dict[str, Any] = {
         "bwrap": asyncio.run(_bench(SandboxConfig.model_validate({"backend": "bwrap"}), ns.calls)),
         "subprocess": asyncio.run(
-            _bench(
-                SandboxConfig.model_validate({"backend": "subprocess", "allow_weak_fallback": True}), ns.calls
-            )
+            _bench(SandboxConfig.model_validate({"backend": "subprocess", "allow_weak_fallback": True}), ns.calls)
         ),
         "bare_python": _bare_python(ns.calls),
         "target_ms": 50,
@@ -87,9 +85,7 @@ def main() -> None:
         if "error" in row:
             sys.stdout.write(f"{name:12} unavailable: {row['error']}\n")
         else:
-            verdict = (
-                "" if name == "bare_python" else ("  OK" if row["p50_ms"] < 50 else "  SLOW (target 50 ms)")
-            )
+            verdict = "" if name == "bare_python" else ("  OK" if row["p50_ms"] < 50 else "  SLOW (target 50 ms)")
             sys.stdout.write(
                 f"{name:12} p50 {row['p50_ms']:7.2f} ms  p95 {row['p95_ms']:7.2f} ms  "
                 f"(min {row['min_ms']:.2f}, max {row['max_ms']:.2f}, {row['calls']} calls){verdict}\n"

@@ -49,9 +49,7 @@ class MissingDependency(UserError):
     def __init__(self, package: str, extra: str) -> None:
         self.package = package
         self.extra = extra
-        super().__init__(
-            f"the {package!r} package is not installed: install it with `pip install 'llmos[{extra}]'`"
-        )
+        super().__init__(f"the {package!r} package is not installed: install it with `pip install 'llmos[{extra}]'`")
 
 
 class UnknownProvider(UserError):

@@ -252,13 +252,9 @@ async def test_create_agent(setup: tuple[AgentRegistry, VersionStore, dict[str, 
     # a fresh registry (the next command) sees it too
     assert AgentRegistry(ctx.workspace).get("haiku-poet").description == "Writes haikus."
 
-    again = await tools["create_agent"].call(
-        {"name": "haiku-poet", "description": "d", "system_prompt": "p"}, ctx
-    )
+    again = await tools["create_agent"].call({"name": "haiku-poet", "description": "d", "system_prompt": "p"}, ctx)
     assert again.is_error and "already exists" in again.content and "modify_agent" in again.content
-    builtin = await tools["create_agent"].call(
-        {"name": "default", "description": "d", "system_prompt": "p"}, ctx
-    )
+    builtin = await tools["create_agent"].call({"name": "default", "description": "d", "system_prompt": "p"}, ctx)
     assert builtin.is_error and "already exists" in builtin.content
 
 
@@ -288,9 +284,7 @@ async def test_create_agent_bad_input(
 async def test_modify_agent(setup: tuple[AgentRegistry, VersionStore, dict[str, Tool], ToolContext]) -> None:
     reg, versions, tools, ctx = setup
     write(ctx.workspace, "alpha", GOOD.replace("haiku-poet", "alpha"))
-    out = await tools["modify_agent"].call(
-        {"name": "alpha", "system_prompt": "New prompt.", "model": ""}, ctx
-    )
+    out = await tools["modify_agent"].call({"name": "alpha", "system_prompt": "New prompt.", "model": ""}, ctx)
     assert not out.is_error, out.content
     assert "+New prompt." in out.content
     agent = reg.get("alpha")
@@ -402,9 +396,7 @@ def test_cli_history_without_database(tmp_path: Path) -> None:
 
 # -- properties and concurrency --------------------------------------------------------------
 
-_text = st.text(
-    st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("\n-:#'\"[]{}"), max_size=60
-)
+_text = st.text(st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("\n-:#'\"[]{}"), max_size=60)
 
 
 @settings(max_examples=150, deadline=None)

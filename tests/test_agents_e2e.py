@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
+from test_server import LiveServer
 
 from llmos.models.testmodel import TestModel
 from llmos.runtime import LLMOS
-from test_server import LiveServer
 
 
 async def test_model_creates_an_agent_that_the_next_run_uses(tmp_path: Path) -> None:

@@ -139,7 +139,7 @@ def test_stats_and_budget(ws: tuple[Path, list[dict[str, Any]]]) -> None:
     assert stats.returncode == 0, stats.stderr
     data = one_json(stats.stdout)
     assert data["runs"] >= 2 and data["llm_calls"] >= 4
-    assert data["budget"]["total_usd"] == 10.0 and data["budget"]["spent_usd"] > 0
+    assert data["budget"]["total_usd"] == 25.0 and data["budget"]["spent_usd"] > 0
     human = llmos_cli("stats", "-w", str(path))
     assert human.returncode == 0 and "learner" in human.stdout and "budget remaining" in human.stdout
     budget = one_json(llmos_cli("budget", "-w", str(path), "--json").stdout)
@@ -154,7 +154,7 @@ def test_init(tmp_path: Path) -> None:
     assert toml.count("#") > 10  # commented
     assert (target / "agents").is_dir() and (target / "tools" / "generated").is_dir()
     cfg = load_config(target, environ={})
-    assert cfg.model.provider == "test" and cfg.budget.total_usd == 10.0
+    assert cfg.model.provider == "test" and cfg.budget.total_usd == 25.0
     again = llmos_cli("init", str(target))
     assert again.returncode == 2 and "already exists" in again.stderr and "--force" in again.stderr
     assert llmos_cli("init", str(target), "--force").returncode == 0

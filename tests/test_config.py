@@ -32,7 +32,7 @@ def write(ws: Path, toml: str) -> Path:
 def test_defaults_without_a_file(tmp_path: Path) -> None:
     cfg = load_config(tmp_path, environ={})
     assert cfg.preset == "development" and cfg.model.provider == "test"
-    assert (cfg.budget.total_usd, cfg.budget.per_run_usd) == (10.0, 1.0)
+    assert (cfg.budget.total_usd, cfg.budget.per_run_usd) == (25.0, 1.0)
 
 
 def test_malformed_toml_names_the_file_and_the_problem(tmp_path: Path) -> None:

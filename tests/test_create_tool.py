@@ -233,9 +233,7 @@ async def test_bad_requests_are_errors_for_the_model(tmp_path: Path) -> None:
     maker = create_tool_tool(_sandbox(), registry)
     ctx, _ = _ctx(tmp_path)
     base = {"description": "d", "source": "def existing(x: int) -> int:\n    return x\n"}
-    clash = await maker.call(
-        {**base, "name": "existing", "examples": [{"args": {"x": 1}, "expected": 1}]}, ctx
-    )
+    clash = await maker.call({**base, "name": "existing", "examples": [{"args": {"x": 1}, "expected": 1}]}, ctx)
     assert clash.is_error and "already exists" in clash.content
     no_examples = await maker.call({**base, "name": "other", "examples": []}, ctx)
     assert no_examples.is_error and "at least one example" in no_examples.content

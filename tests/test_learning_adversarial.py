@@ -161,9 +161,7 @@ async def test_changed_result_shape_stops_the_replay(tmp_path: Path) -> None:
 def _ship_trace(order: int, city: str, carrier: str) -> Trace:
     t = Trace(goal=f"Ship order {order} to {city}")
     t.tool_calls = [
-        ToolCallRecord(
-            "c1", "ship", {"order": order, "city": city, "carrier": carrier}, result='{"ok": true}', turn=1
-        )
+        ToolCallRecord("c1", "ship", {"order": order, "city": city, "carrier": carrier}, result='{"ok": true}', turn=1)
     ]
     t.finish("success", "Shipped.")
     return t

@@ -22,9 +22,7 @@ def weather_trace(city: str, celsius: float) -> Trace:
     f = round(celsius * 9 / 5 + 32, 2)
     t = Trace(goal=f"Record the temperature in {city} in Fahrenheit")
     t.tool_calls = [
-        ToolCallRecord(
-            "a", "get_weather", {"city": city}, json.dumps({"city": city, "celsius": celsius}), turn=1
-        ),
+        ToolCallRecord("a", "get_weather", {"city": city}, json.dumps({"city": city, "celsius": celsius}), turn=1),
         ToolCallRecord("b", "c2f", {"celsius": celsius}, json.dumps({"fahrenheit": f}), turn=2),
         ToolCallRecord("c", "save_value", {"name": f"temp_{city}", "value": f}, '{"ok": true}', turn=3),
     ]
@@ -82,15 +80,11 @@ def test_explanations_of_the_weather_family() -> None:
 
 words = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=2, max_size=8)
 caps = words.map(str.capitalize)
-numbers = st.one_of(
-    st.integers(1, 5000), st.decimals(1, 999, places=2).map(float).filter(lambda x: x != int(x))
-)
+numbers = st.one_of(st.integers(1, 5000), st.decimals(1, 999, places=2).map(float).filter(lambda x: x != int(x)))
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(
-    st.lists(st.tuples(caps, words, numbers), min_size=2, max_size=4, unique_by=lambda x: (x[0], x[1], x[2]))
-)
+@given(st.lists(st.tuples(caps, words, numbers), min_size=2, max_size=4, unique_by=lambda x: (x[0], x[1], x[2])))
 def test_rendering_a_plan_with_a_traces_own_values_reproduces_its_calls(
     rows: list[tuple[str, str, Any]],
 ) -> None:

@@ -49,9 +49,7 @@ class World:
         cur = ["USD", "EUR", "GBP", "JPY", "CHF", "CAD"]
         self.state: dict[str, Any] = {
             "rates": {f"{a}/{b}": round(rng.uniform(0.05, 3.0), 4) for a in cur for b in cur if a != b},
-            "weather": {
-                c: round(rng.uniform(-15, 38), 1) for c in ["Paris", "Tokyo", "Lima", "Oslo", "Cairo"]
-            },
+            "weather": {c: round(rng.uniform(-15, 38), 1) for c in ["Paris", "Tokyo", "Lima", "Oslo", "Cairo"]},
             "people": {p: f"{p.lower()}@corp.example" for p in ["Alice", "Bruno", "Chen", "Dana"]},
             "reports": {
                 r: {"title": f"{r.capitalize()} report", "text": f"{r} total {rng.randint(1, 999)}"}
@@ -266,9 +264,7 @@ FAMILIES = {
             "text": r.choice(["Buy milk, eggs", "Call the plumber", "Ship the beta"]),
         },
     ),
-    "stock_add": Family(
-        "stock_add", "Add {qty} units of {sku} to warehouse {wh}", _stock_solver(1), sample_stock
-    ),
+    "stock_add": Family("stock_add", "Add {qty} units of {sku} to warehouse {wh}", _stock_solver(1), sample_stock),
     "stock_remove": Family(
         "stock_remove", "Remove {qty} units of {sku} to warehouse {wh}", _stock_solver(-1), sample_stock
     ),
@@ -293,9 +289,7 @@ FAMILIES = {
         _restock_solver(),
         sample_restock,
     ),
-    "topup": Family(
-        "topup", "Top up {sku} in warehouse {wh} to {target} units", _restock_solver(), sample_restock
-    ),
+    "topup": Family("topup", "Top up {sku} in warehouse {wh} to {target} units", _restock_solver(), sample_restock),
 }
 
 
@@ -346,9 +340,7 @@ class Harness:
     async def _model_solve(self, ctx: RunContext, family: Family, params: dict[str, Any]) -> int:
         """The scripted model: one 'model call' per turn; calls already done successfully are skipped."""
         done = {
-            (r.name, json.dumps(r.arguments, sort_keys=True)): r
-            for r in ctx.trace.top_level_calls
-            if not r.is_error
+            (r.name, json.dumps(r.arguments, sort_keys=True)): r for r in ctx.trace.top_level_calls if not r.is_error
         }
         turns = 0
 

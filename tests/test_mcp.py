@@ -105,9 +105,7 @@ async def test_concurrent_calls_from_many_tasks_and_threads() -> None:
 
         # a call from another thread (its own event loop) is served by the manager's loop
         box: list[ToolOutput] = []
-        thread = threading.Thread(
-            target=lambda: box.append(asyncio.run(mgr.call("e", "add", {"a": 1, "b": 2})))
-        )
+        thread = threading.Thread(target=lambda: box.append(asyncio.run(mgr.call("e", "add", {"a": 1, "b": 2}))))
         thread.start()
         await asyncio.to_thread(thread.join, 10)
         assert box[0].content == "3"

@@ -42,9 +42,7 @@ async def model(llm_server: FakeLLMServer) -> AsyncIterator[AnthropicModel]:
 
 
 def request(**kw: object) -> ModelRequest:
-    return ModelRequest(
-        messages=[Message.user("Read a.txt")], system="You are terse.", tools=[OTHER, SPEC], **kw
-    )  # type: ignore[arg-type]
+    return ModelRequest(messages=[Message.user("Read a.txt")], system="You are terse.", tools=[OTHER, SPEC], **kw)  # type: ignore[arg-type]
 
 
 async def test_text_reply_and_usage(model: AnthropicModel, llm_server: FakeLLMServer) -> None:
@@ -66,9 +64,7 @@ async def test_text_reply_and_usage(model: AnthropicModel, llm_server: FakeLLMSe
     assert sent.headers.get("x-api-key") == "k" or sent.headers.get("authorization") == "Bearer k"
 
 
-async def test_request_body_has_cache_markers_and_translation(
-    model: AnthropicModel, llm_server: FakeLLMServer
-) -> None:
+async def test_request_body_has_cache_markers_and_translation(model: AnthropicModel, llm_server: FakeLLMServer) -> None:
     llm_server.push(text("done"))
     messages = [
         Message.user("Read a.txt"),
@@ -114,9 +110,7 @@ async def test_stream_text(model: AnthropicModel, llm_server: FakeLLMServer) -> 
     assert "".join(e.text for e in events if isinstance(e, TextDelta)) == "streaming is fun"
     done = events[-1].response
     assert done.text == "streaming is fun" and done.stop_reason == "end_turn"
-    assert (
-        done.usage.input_tokens == 20 and done.usage.cache_read_tokens == 4 and done.usage.output_tokens > 0
-    )
+    assert done.usage.input_tokens == 20 and done.usage.cache_read_tokens == 4 and done.usage.output_tokens > 0
     assert llm_server.requests[-1].body["stream"] is True
 
 
@@ -170,9 +164,7 @@ async def test_connection_error_is_status_0() -> None:
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    m = AnthropicModel(
-        api_key="k", base_url=f"http://127.0.0.1:{port}", max_retries=1, retry_base_delay=0.001
-    )
+    m = AnthropicModel(api_key="k", base_url=f"http://127.0.0.1:{port}", max_retries=1, retry_base_delay=0.001)
     with pytest.raises(ModelHTTPError) as info:
         await m.request(request())
     assert info.value.status == 0
@@ -188,9 +180,7 @@ def test_missing_key_names_the_variable(monkeypatch: pytest.MonkeyPatch) -> None
     assert isinstance(resolve_model(ModelConfig(provider="anthropic", api_key_env="MY_KEY")), AnthropicModel)
 
 
-async def test_env_key_auth_token_and_base_url(
-    monkeypatch: pytest.MonkeyPatch, llm_server: FakeLLMServer
-) -> None:
+async def test_env_key_auth_token_and_base_url(monkeypatch: pytest.MonkeyPatch, llm_server: FakeLLMServer) -> None:
     monkeypatch.setenv("ANTHROPIC_AUTH_TOKEN", "tok")
     monkeypatch.setenv("ANTHROPIC_BASE_URL", llm_server.url)
     m = resolve_model(ModelConfig(provider="anthropic", name="claude-haiku-4-5"))

@@ -37,9 +37,7 @@ SPEC = ToolSpec("read_file", "Read a file", {"type": "object", "properties": {"p
 
 @pytest.fixture
 async def model(llm_server: FakeLLMServer) -> AsyncIterator[OpenAIModel]:
-    m = OpenAIModel(
-        "gpt-test", api_key="k", base_url=llm_server.url + "/v1", retry_base_delay=0.001, max_retries=2
-    )
+    m = OpenAIModel("gpt-test", api_key="k", base_url=llm_server.url + "/v1", retry_base_delay=0.001, max_retries=2)
     yield m
     await m.aclose()
 
@@ -80,14 +78,10 @@ async def test_request_translation(model: OpenAIModel, llm_server: FakeLLMServer
 async def test_tool_call_string_arguments(model: OpenAIModel, llm_server: FakeLLMServer) -> None:
     llm_server.push(tool("read_file", {"path": "a.txt"}, id="call_1"))
     r = await model.request(request())
-    assert r.stop_reason == "tool_use" and r.tool_calls == [
-        ToolCall("call_1", "read_file", {"path": "a.txt"})
-    ]
+    assert r.stop_reason == "tool_use" and r.tool_calls == [ToolCall("call_1", "read_file", {"path": "a.txt"})]
 
 
-async def test_arguments_as_object_missing_ids_and_empty(
-    model: OpenAIModel, llm_server: FakeLLMServer
-) -> None:
+async def test_arguments_as_object_missing_ids_and_empty(model: OpenAIModel, llm_server: FakeLLMServer) -> None:
     llm_server.push(
         tools(
             ToolUse("read_file", {}, id=None, raw_arguments={"path": "b.txt"}),

@@ -30,14 +30,10 @@ def test_dated_names_take_the_longest_prefix() -> None:
 
 def test_cost_and_worst_case() -> None:
     p = Pricing()
-    usage = Usage(
-        input_tokens=1_000_000, output_tokens=100_000, cache_write_tokens=200_000, cache_read_tokens=500_000
-    )
+    usage = Usage(input_tokens=1_000_000, output_tokens=100_000, cache_write_tokens=200_000, cache_read_tokens=500_000)
     assert p.cost("anthropic", "claude-sonnet-4-5", usage) == pytest.approx(3 + 1.5 + 0.75 + 0.15)
     # worst case: every input token at the dearest input rate (a cache write), every output token
-    assert p.worst_case("anthropic", "claude-sonnet-4-5", 1000, 100) == pytest.approx(
-        (1000 * 3.75 + 100 * 15) / 1e6
-    )
+    assert p.worst_case("anthropic", "claude-sonnet-4-5", 1000, 100) == pytest.approx((1000 * 3.75 + 100 * 15) / 1e6)
 
 
 def test_test_model_is_priced_like_sonnet() -> None:
@@ -62,6 +58,4 @@ def test_config_overrides_win(tmp_path) -> None:  # type: ignore[no-untyped-def]
     p = Pricing(config.pricing)
     assert p.cost("ollama", "llama3.2", Usage(1000, 1000)) == 0.0
     assert p.price("anthropic", "claude-sonnet-4-5-20250929") == Price(2.0, 10.0, 2.5, 0.05)
-    assert Pricing({"my-model": PriceConfig(input=1, output=2)}).price("openai", "my-model") == Price(
-        1, 2, 1.25, 0.1
-    )
+    assert Pricing({"my-model": PriceConfig(input=1, output=2)}).price("openai", "my-model") == Price(1, 2, 1.25, 0.1)

@@ -68,9 +68,7 @@ async def test_runs_a_function_with_files_and_returns_its_value() -> None:
         "    return {'sum': x + y, 'cwd': os.getcwd(), 'a': open('a.txt').read(),\n"
         "            'b': list(open('data/b.bin', 'rb').read()), 'env': sorted(os.environ)}\n"
     )
-    r = await sandbox().run(
-        code, function="f", args={"x": 2}, files={"a.txt": "AAA", "data/b.bin": b"\x00\x01"}
-    )
+    r = await sandbox().run(code, function="f", args={"x": 2}, files={"a.txt": "AAA", "data/b.bin": b"\x00\x01"})
     assert r.ok, r.error
     assert r.backend == "bwrap" and not r.weak
     assert r.value["sum"] == 3 and r.value["a"] == "AAA" and r.value["b"] == [0, 1]
@@ -153,9 +151,7 @@ async def test_no_write_outside_the_scratch_directory(tmp_path: Path) -> None:
     host_tmp = tmp_path / "from_sandbox.txt"
     workspace = REPO / "sandbox_pwned.txt"
     system = ["/etc/pwned", "/usr/pwned", "/pwned", "/root/pwned", "/work/pwned"]
-    r = await sandbox().run(
-        WRITE_CODE, function="f", args={"paths": [str(host_tmp), str(workspace), *system]}
-    )
+    r = await sandbox().run(WRITE_CODE, function="f", args={"paths": [str(host_tmp), str(workspace), *system]})
     assert r.ok, r.error
     for p in system:
         assert r.value[p] != "written", p
@@ -232,9 +228,7 @@ async def test_memory_hog_is_stopped() -> None:
 
 @needs_bwrap
 async def test_infinite_loop_hits_the_cpu_limit() -> None:
-    r = await sandbox(cpu_s=1, wall_s=10).run(
-        "def f():\n    while True:\n        pass\n", function="f", args={}
-    )
+    r = await sandbox(cpu_s=1, wall_s=10).run("def f():\n    while True:\n        pass\n", function="f", args={})
     assert not r.ok and r.killed_by == "cpu", r
     assert r.duration_s < 8  # 1 s of CPU (+1 s grace); generous for a loaded machine
     assert_clean(r)
@@ -286,9 +280,7 @@ async def test_tool_calls_go_through_the_host_handler_and_denials_raise_inside()
 
 @needs_bwrap
 async def test_tool_call_without_a_handler_is_an_error_inside() -> None:
-    code = (
-        "def f():\n    try:\n        call_tool('x')\n    except ToolCallError as e:\n        return str(e)\n"
-    )
+    code = "def f():\n    try:\n        call_tool('x')\n    except ToolCallError as e:\n        return str(e)\n"
     r = await sandbox().run(code, function="f", args={})
     assert r.ok and "no tools" in r.value
 
@@ -336,12 +328,7 @@ async def test_bad_calls_are_rejected_before_running() -> None:
 @needs_bwrap
 async def test_concurrent_calls_are_independent() -> None:
     s = sandbox()
-    code = (
-        "import os\n"
-        "def f(i):\n"
-        "    open('mine.txt', 'w').write(str(i))\n"
-        "    return [i, open('mine.txt').read()]\n"
-    )
+    code = "import os\ndef f(i):\n    open('mine.txt', 'w').write(str(i))\n    return [i, open('mine.txt').read()]\n"
     results = await asyncio.gather(*(s.run(code, function="f", args={"i": i}) for i in range(8)))
     assert [r.value for r in results] == [[i, str(i)] for i in range(8)]
 

@@ -79,9 +79,7 @@ def test_time_relaxation_composes_exactly(v: Valence, a: float, b: float) -> Non
 
 
 @given(valences, st.floats(1, 1e5))
-def test_energy_recovers_with_its_half_life_and_nothing_else_moves_by_default(
-    v: Valence, half: float
-) -> None:
+def test_energy_recovers_with_its_half_life_and_nothing_else_moves_by_default(v: Valence, half: float) -> None:
     params = ValenceParams.from_config(cfg(energy_half_life_s=half))
     later = relax(v, half, params)
     expected = params.setpoints["energy"] + (v.energy - params.setpoints["energy"]) / 2

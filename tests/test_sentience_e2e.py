@@ -37,9 +37,7 @@ async def test_denied_rm_rf_lowers_safety_and_changes_the_next_runs_policy(tmp_p
 
     systems: list[str] = []
     command = ["rm -rf /"]
-    async with LLMOS(
-        workspace=tmp_path, model=testmodel.TestModel(script=shell_agent(systems, command))
-    ) as os:
+    async with LLMOS(workspace=tmp_path, model=testmodel.TestModel(script=shell_agent(systems, command))) as os:
         s = os.sentience
         before_policy, before_safety = s.policy(), s.valence().safety
         r = await os.execute("free some disk space", mode="learner")

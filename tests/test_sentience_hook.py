@@ -14,9 +14,7 @@ from llmos.storage.db import Database
 
 
 def make(tmp_path: Path, **cfg: Any) -> Sentience:
-    return Sentience(
-        Database.for_workspace(tmp_path), SentienceConfig.model_validate(cfg), clock=lambda: 1000.0
-    )
+    return Sentience(Database.for_workspace(tmp_path), SentienceConfig.model_validate(cfg), clock=lambda: 1000.0)
 
 
 def ev(tool: str, kind: str, **args: Any) -> ToolUseEvent:

@@ -28,9 +28,7 @@ class Clock:
 
 
 def make(tmp_path: Path, clock: Clock | None = None, **cfg: Any) -> Sentience:
-    return Sentience(
-        Database.for_workspace(tmp_path), SentienceConfig.model_validate(cfg), clock=clock or Clock()
-    )
+    return Sentience(Database.for_workspace(tmp_path), SentienceConfig.model_validate(cfg), clock=clock or Clock())
 
 
 def trace(
@@ -62,17 +60,13 @@ def test_on_run_end_maps_outcomes_to_triggers(tmp_path: Path) -> None:
     ]  # fmt: skip
     assert s.on_run_end(trace("failed", calls=[denied()])) == ["task_failure", "safety_violation"]
     unanswered = "confirmation required, and nobody can confirm in a non-interactive run: "
-    declined = ToolCallRecord(
-        "c2", "write_file", {}, decision="deny", decision_reason="the user declined: outside"
-    )
+    declined = ToolCallRecord("c2", "write_file", {}, decision="deny", decision_reason="the user declined: outside")
     asked = ToolCallRecord("c3", "write_file", {}, decision="ask", decision_reason="security asks")
     own = ToolCallRecord(
         "c4", "bash", {}, decision="deny",
         decision_reason=unanswered + "shell commands need confirmation while latent mode CAUTIOUS",
     )  # fmt: skip
-    confirmed = ToolCallRecord(
-        "c5", "bash", {}, decision="allow", decision_reason="confirmed by the user (x)"
-    )
+    confirmed = ToolCallRecord("c5", "bash", {}, decision="allow", decision_reason="confirmed by the user (x)")
     fired = s.on_run_end(trace("success", calls=[declined, asked, own, confirmed]))
     assert fired == [
         "task_success",
@@ -143,14 +137,8 @@ def test_reading_never_writes_and_time_recovers_energy(tmp_path: Path) -> None:
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(
-    st.lists(
-        st.tuples(st.floats(0, 5000), st.sampled_from(TRIGGERS), st.integers(0, 4)), min_size=1, max_size=12
-    )
-)
-def test_state_does_not_depend_on_read_frequency(
-    tmp_path_factory: Any, steps: list[tuple[float, str, int]]
-) -> None:
+@given(st.lists(st.tuples(st.floats(0, 5000), st.sampled_from(TRIGGERS), st.integers(0, 4)), min_size=1, max_size=12))
+def test_state_does_not_depend_on_read_frequency(tmp_path_factory: Any, steps: list[tuple[float, str, int]]) -> None:
     results = []
     for reads in (False, True):
         clock = Clock()
@@ -220,9 +208,7 @@ def test_disabled_is_a_no_op(tmp_path: Path) -> None:
     assert s.opportunities([trace()] * 10) == []
     assert s.history() == []
     assert s.snapshot()["enabled"] is False
-    tables = (
-        s._db.connection().execute("SELECT name FROM sqlite_master WHERE name LIKE 'sentience%'").fetchall()
-    )
+    tables = s._db.connection().execute("SELECT name FROM sqlite_master WHERE name LIKE 'sentience%'").fetchall()
     assert tables == []  # the database was never touched
 
 
@@ -242,9 +228,7 @@ def test_feedback_counts_once_per_run(tmp_path: Path) -> None:
 def test_prompt_block_and_snapshot(tmp_path: Path) -> None:
     s = make(tmp_path)
     block = s.prompt_block()
-    assert (
-        block.startswith("[INTERNAL_STATE]") and "latent_mode: BALANCED" in block and "safety=+0.50" in block
-    )
+    assert block.startswith("[INTERNAL_STATE]") and "latent_mode: BALANCED" in block and "safety=+0.50" in block
     assert make(tmp_path, inject_prompt=False).prompt_block() == ""
     for _ in range(3):
         s.on_run_end(trace("failed", calls=[denied()]))
@@ -261,9 +245,7 @@ def test_opportunities_from_traces(tmp_path: Path) -> None:
     bad = ToolCallRecord("x", "flaky", {}, is_error=True)
     good = ToolCallRecord("y", "flaky", {})
     traces = [trace(goal=f"convert file{i}.csv to json", cost=0.01) for i in range(6)]
-    traces += [
-        trace(calls=[bad, bad, good], goal=f"other {i} thing", agent="big", cost=0.5) for i in range(3)
-    ]
+    traces += [trace(calls=[bad, bad, good], goal=f"other {i} thing", agent="big", cost=0.5) for i in range(3)]
     traces += [trace(goal="x", events=[{"kind": "fallback"}], plan_id="plan_7") for _ in range(2)]
     found = {o.kind: o for o in s.opportunities(traces)}
     assert set(found) == {"crystallize", "fix_tool", "cost_concentration", "plan_fallback"}

@@ -102,9 +102,7 @@ class LiveServer:
 
         try:
             asyncio.run(
-                serve_runtime(
-                    self.runtime, "127.0.0.1", 0, on_ready=ready, configure_logging=False, access_log=False
-                )
+                serve_runtime(self.runtime, "127.0.0.1", 0, on_ready=ready, configure_logging=False, access_log=False)
             )
         except BaseException as e:
             self._error = e
@@ -356,9 +354,7 @@ async def test_concurrent_runs_share_one_mcp_server(tmp_path: Path) -> None:
 
 
 async def test_disconnecting_a_stream_cancels_its_run(client: httpx.AsyncClient) -> None:
-    async with client.stream(
-        "POST", "/v1/execute/stream", json={"goal": "nap nap 30", "mode": "learner"}
-    ) as r:
+    async with client.stream("POST", "/v1/execute/stream", json={"goal": "nap nap 30", "mode": "learner"}) as r:
         lines = r.aiter_lines()
         run_id = None
         async for line in lines:

@@ -68,9 +68,7 @@ async def test_callable_script_and_usage() -> None:
 
     expected_in = math.ceil(len(json.dumps(dataclasses.asdict(request), default=str, ensure_ascii=False)) / 4)
     assert r.usage.input_tokens == expected_in
-    assert r.usage.output_tokens == math.ceil(
-        len(json.dumps([{"text": "you said hello", "type": "text"}])) / 4
-    )
+    assert r.usage.output_tokens == math.ceil(len(json.dumps([{"text": "you said hello", "type": "text"}])) / 4)
     assert m.requests[0].messages[0].text == "hello"
 
 
@@ -89,9 +87,7 @@ async def test_stream_yields_text_then_done() -> None:
     assert "".join(e.text for e in events[:-1]) == events[-1].response.text
 
 
-async def run_goal(
-    goal: str, workspace: Path, model: TestModel | None = None
-) -> tuple[ModelResponse, list[ToolCall]]:
+async def run_goal(goal: str, workspace: Path, model: TestModel | None = None) -> tuple[ModelResponse, list[ToolCall]]:
     """A minimal agent loop over the real built-in tools."""
     tools = {t.name: t for t in builtin_tools(workspace)}
     model = model or TestModel()
@@ -113,9 +109,7 @@ async def run_goal(
 
 async def test_default_writes_a_file(tmp_path: Path) -> None:
     r, calls = await run_goal("Create a file notes.txt containing 'hello world'", tmp_path)
-    assert [(c.name, c.arguments) for c in calls] == [
-        ("write_file", {"path": "notes.txt", "content": "hello world"})
-    ]
+    assert [(c.name, c.arguments) for c in calls] == [("write_file", {"path": "notes.txt", "content": "hello world"})]
     assert (tmp_path / "notes.txt").read_text() == "hello world"
     assert r.stop_reason == "end_turn" and "Done" in r.text and "write_file" in r.text
 

@@ -54,9 +54,7 @@ def test_history_filters_and_order(store: VersionStore) -> None:
 
 def test_write_and_revert_chain(tmp_path: Path, store: VersionStore) -> None:
     f = tmp_path / "agents" / "a.md"
-    c1 = store.write(
-        "agent.create", "agent:a", "agents/a.md", "one\n", who="m", why="create", expect_before=None
-    )
+    c1 = store.write("agent.create", "agent:a", "agents/a.md", "one\n", who="m", why="create", expect_before=None)
     assert f.read_text() == "one\n"
     c2 = store.write("agent.modify", "agent:a", f, "two\n", who="m", why="edit")  # absolute path accepted
     assert c2.path == "agents/a.md" and c2.before == "one\n" and c2.after == "two\n"

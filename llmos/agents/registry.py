@@ -69,9 +69,7 @@ class AgentRegistry:
             if entry is not None:
                 if entry.agent is not None:
                     return entry.agent
-                raise AgentError(
-                    f"agent {name!r} is broken ({self.directory / (name + '.md')}): {entry.error}"
-                )
+                raise AgentError(f"agent {name!r} is broken ({self.directory / (name + '.md')}): {entry.error}")
             builtin = self._builtin().get(name)
             if builtin is not None:
                 return builtin

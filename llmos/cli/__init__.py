@@ -50,9 +50,7 @@ for _name, _module in [
 
 @app.callback()
 def _root(
-    verbose: Annotated[
-        int, typer.Option("--verbose", "-v", count=True, help="More log output on stderr.")
-    ] = 0,
+    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True, help="More log output on stderr.")] = 0,
 ) -> None:
     level = logging.WARNING - 10 * min(verbose, 2)
     logging.basicConfig(level=level, stream=sys.stderr, format="%(levelname)s %(name)s: %(message)s")
@@ -67,9 +65,7 @@ def run(
         str | None, typer.Option(help="Model spec: test, anthropic:NAME, openai:NAME, ollama:NAME")
     ] = None,
     agent: Annotated[str | None, typer.Option(help="Markdown agent to run as.")] = None,
-    json_out: Annotated[
-        bool, typer.Option("--json", help="Print exactly one JSON object on stdout.")
-    ] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print exactly one JSON object on stdout.")] = False,
     explain: Annotated[bool, typer.Option("--explain", help="Show why this mode was chosen.")] = False,
 ) -> None:
     """Run one goal."""

@@ -46,9 +46,7 @@ def run_async(coro: Coroutine[Any, Any, T]) -> T:
 
 
 @asynccontextmanager
-async def open_runtime(
-    workspace: Path | None, model: str | None, *, start_mcp: bool = True
-) -> AsyncIterator[LLMOS]:
+async def open_runtime(workspace: Path | None, model: str | None, *, start_mcp: bool = True) -> AsyncIterator[LLMOS]:
     from llmos.runtime import LLMOS
 
     rt = LLMOS(workspace=workspace_path(workspace), model=model, start_mcp=start_mcp)

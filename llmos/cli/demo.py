@@ -64,9 +64,7 @@ async def _builtin_tools(os: Any, model: Any) -> None:
     r = await os.execute(goal, model=model, mode="learner")
     for c in r.tool_calls:
         console.print(f"  → [bold]{c['name']}[/bold] {json.dumps(c['arguments'])} = {c['result'][:80]}")
-    content = (
-        (os.workspace / "hello.txt").read_text() if (os.workspace / "hello.txt").exists() else "(missing)"
-    )
+    content = (os.workspace / "hello.txt").read_text() if (os.workspace / "hello.txt").exists() else "(missing)"
     console.print(f"  hello.txt now contains: [green]{content!r}[/green]")
     trace = os.traces.get(r.run_id)
     console.print(
@@ -105,9 +103,7 @@ async def _learning(os: Any) -> None:
         )
     console.print(table)
     values = json.loads((os.workspace / "values.json").read_text())
-    console.print(
-        f"  values.json holds {len(values)} saved conversions, e.g. trip_eur = {values.get('trip_eur')}"
-    )
+    console.print(f"  values.json holds {len(values)} saved conversions, e.g. trip_eur = {values.get('trip_eur')}")
     plans = os.learning.plans()
     if plans:
         p = plans[0]

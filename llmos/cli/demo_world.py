@@ -104,9 +104,7 @@ def currency_agent(request: ModelRequest) -> ModelResponse:
             )
         else:
             v = results["save_value"]["value"]
-            content = [
-                TextBlock(f"Done. {g['amount']} {g['src']} = {v} {g['dst']}, saved as '{g['label']}'.")
-            ]
+            content = [TextBlock(f"Done. {g['amount']} {g['src']} = {v} {g['dst']}, saved as '{g['label']}'.")]
     usage = Usage(
         input_tokens=_tokens(
             [request.system, [m.content for m in request.messages], [t.input_schema for t in request.tools]]

@@ -89,9 +89,7 @@ def show(
         highlight=False,
     )
     for s in data["slots"]:
-        console.print(
-            f"  slot {{{s['name']}}} at word {s['position']}: shapes {s['shapes']}, e.g. {s['values']}"
-        )
+        console.print(f"  slot {{{s['name']}}} at word {s['position']}: shapes {s['shapes']}, e.g. {s['values']}")
     for reason in data["unsafe"]:
         console.print(f"  [yellow]unsafe:[/yellow] {reason}", highlight=False)
     for x in data["explanations"]:

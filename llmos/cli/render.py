@@ -29,9 +29,7 @@ def render_result(data: dict[str, Any], *, explain: bool = False) -> None:
             res = str(c.get("result", ""))
             res = res if len(res) < 160 else res[:157] + "…"
             style = "red" if c.get("is_error") else ""
-            table.add_row(
-                str(i), c["name"], json.dumps(c.get("arguments"), ensure_ascii=False)[:120], res, style=style
-            )
+            table.add_row(str(i), c["name"], json.dumps(c.get("arguments"), ensure_ascii=False)[:120], res, style=style)
         console.print(table)
     body = data.get("output") or ""
     if data.get("error"):
@@ -64,9 +62,7 @@ def render_budget(data: dict[str, Any]) -> None:
         for col in ("", "calls", "input tokens", "output tokens", "cost"):
             table.add_column(col)
         for k, v in rows.items():
-            table.add_row(
-                k, str(v["calls"]), str(v["input_tokens"]), str(v["output_tokens"]), f"${v['cost_usd']:.6f}"
-            )
+            table.add_row(k, str(v["calls"]), str(v["input_tokens"]), str(v["output_tokens"]), f"${v['cost_usd']:.6f}")
         console.print(table)
 
 

@@ -18,9 +18,7 @@ from llmos.cli._common import WorkspaceOpt, console, fail, workspace_path
 if TYPE_CHECKING:
     from llmos.sentience import HistoryEntry, Sentience
 
-app = typer.Typer(
-    help="The internal state: valence, latent mode, policy and suggestions.", invoke_without_command=True
-)
+app = typer.Typer(help="The internal state: valence, latent mode, policy and suggestions.", invoke_without_command=True)
 
 SPARKS = "▁▂▃▄▅▆▇█"
 
@@ -74,9 +72,7 @@ def _render_state(snap: dict[str, Any]) -> None:
     from rich.table import Table
 
     if not snap["enabled"]:
-        console.print(
-            "Sentience is [bold]disabled[/bold] ([sentience] enabled = false): the policy is neutral."
-        )
+        console.print("Sentience is [bold]disabled[/bold] ([sentience] enabled = false): the policy is neutral.")
         return
     table = Table(title=f"Internal state — latent mode [bold]{snap['latent_mode']}[/bold]")
     for col in ("dimension", "value", "set-point", "gauge"):
@@ -104,9 +100,7 @@ def _render_state(snap: dict[str, Any]) -> None:
     for col in ("priority", "kind", "target", "why", "status"):
         otable.add_column(col, overflow="fold")
     for o in opps:
-        status = (
-            "cooling down" if o["cooldown_until"] else ("actionable" if o["actionable"] else "report only")
-        )
+        status = "cooling down" if o["cooldown_until"] else ("actionable" if o["actionable"] else "report only")
         otable.add_row(f"{o['priority']:.2f}", o["kind"], o["target"][:60], o["description"], status)
     console.print(otable)
 

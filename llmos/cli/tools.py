@@ -13,9 +13,7 @@ from llmos.cli._common import WorkspaceOpt, console, run_async, workspace_path
 if TYPE_CHECKING:
     from llmos.tools.registry import ToolRegistry
 
-app = typer.Typer(
-    help="List and search the tools of a workspace; check its MCP servers.", no_args_is_help=True
-)
+app = typer.Typer(help="List and search the tools of a workspace; check its MCP servers.", no_args_is_help=True)
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print plain JSON on stdout.")]
 
@@ -49,9 +47,7 @@ def _print_table(rows: list[dict[str, Any]], title: str) -> None:
     console.print(table)
 
 
-async def _registry_rows(
-    workspace: WorkspaceOpt, query: str | None = None, limit: int = 10
-) -> list[dict[str, Any]]:
+async def _registry_rows(workspace: WorkspaceOpt, query: str | None = None, limit: int = 10) -> list[dict[str, Any]]:
     from llmos.runtime import LLMOS
 
     async with LLMOS(workspace=workspace_path(workspace)) as rt:

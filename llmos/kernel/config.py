@@ -43,7 +43,7 @@ class PriceConfig(_Section):
 
 
 class BudgetConfig(_Section):
-    total_usd: float | None = Field(default=10.0, ge=0)  # None: no total budget
+    total_usd: float | None = Field(default=25.0, ge=0)  # None: no total budget
     per_run_usd: float | None = Field(default=1.0, ge=0)  # None: no per-run cap
 
 
@@ -152,7 +152,7 @@ class Config(_Section):
 
 
 PRESETS: dict[str, dict[str, Any]] = {
-    "development": {"budget": {"total_usd": 10.0, "per_run_usd": 1.0}},
+    "development": {"budget": {"total_usd": 25.0, "per_run_usd": 1.0}},
     "production": {
         "budget": {"total_usd": 100.0, "per_run_usd": 2.0},
         "learning": {"min_support": 3},
@@ -265,9 +265,7 @@ class ConfigBuilder:
         return self.set("budget", **values)
 
     def mcp_server(self, name: str, command: str, *args: str, **kw: Any) -> ConfigBuilder:
-        self._data = _merge(
-            self._data, {"mcp": {"servers": {name: {"command": command, "args": list(args), **kw}}}}
-        )
+        self._data = _merge(self._data, {"mcp": {"servers": {name: {"command": command, "args": list(args), **kw}}}})
         return self
 
     def build(self) -> Config:
@@ -290,7 +288,7 @@ provider = "test"               # anthropic | openai | test
 # max_tokens = 4096
 
 [budget]
-total_usd = 10.0                # never spent past this, across runs
+total_usd = 25.0                # never spent past this, across runs
 per_run_usd = 1.0               # a single run stops before passing this
 
 # [pricing."my-local-model"]    # USD per million tokens, for models not in the built-in table

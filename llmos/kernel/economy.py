@@ -182,9 +182,7 @@ class Ledger:
 
     def release(self, reservation: int) -> None:
         with self.db.transaction() as conn:
-            conn.execute(
-                "UPDATE ledger SET status='released', settled_at=? WHERE id=?", (time.time(), reservation)
-            )
+            conn.execute("UPDATE ledger SET status='released', settled_at=? WHERE id=?", (time.time(), reservation))
 
 
 def worst_case_input_tokens(request: ModelRequest) -> int:
@@ -194,9 +192,7 @@ def worst_case_input_tokens(request: ModelRequest) -> int:
         "messages": [[asdict(b) for b in m.content] for m in request.messages],
         "tools": [asdict(t) for t in request.tools],
     }
-    return len(json.dumps(payload, ensure_ascii=False).encode()) + 64 * (
-        len(request.messages) + len(request.tools) + 4
-    )
+    return len(json.dumps(payload, ensure_ascii=False).encode()) + 64 * (len(request.messages) + len(request.tools) + 4)
 
 
 class BudgetHook(Hook):

@@ -152,9 +152,7 @@ async def run_loop(ctx: RunContext, opts: LoopOptions, messages: list[Message]) 
         if not calls:
             output = response.text
             if response.stop_reason == "max_tokens":
-                return LoopOutcome(
-                    "failed", output, "the model stopped at max_tokens before finishing", messages
-                )
+                return LoopOutcome("failed", output, "the model stopped at max_tokens before finishing", messages)
             if last_errors:
                 return LoopOutcome(
                     "failed",
@@ -170,10 +168,6 @@ async def run_loop(ctx: RunContext, opts: LoopOptions, messages: list[Message]) 
                 found |= _found_by_search(rec.result)
         last_errors = [f"{r.name}: {r.result[:200]}" for r in records if r.is_error]
         messages.append(
-            Message(
-                "user", [ToolResult(c.id, r.result, r.is_error) for c, r in zip(calls, records, strict=True)]
-            )
+            Message("user", [ToolResult(c.id, r.result, r.is_error) for c, r in zip(calls, records, strict=True)])
         )
-    return LoopOutcome(
-        "failed", "", f"stopped after max_turns={opts.max_turns} without a final answer", messages
-    )
+    return LoopOutcome("failed", "", f"stopped after max_turns={opts.max_turns} without a final answer", messages)

@@ -144,17 +144,13 @@ def shape(token: Token) -> str:
 
 def conditional_words(tokens: list[Token]) -> list[str]:
     """Conditional words in the goal's own wording (quoted text excluded)."""
-    return sorted(
-        {t.text.lower() for t in tokens if t.kind == "word" and t.text.lower() in CONDITIONAL_WORDS}
-    )
+    return sorted({t.text.lower() for t in tokens if t.kind == "word" and t.text.lower() in CONDITIONAL_WORDS})
 
 
 def content_words(tokens: list[Token]) -> frozenset[str]:
     """Lower-cased words for paraphrase similarity (stopwords, numbers and quoted text dropped)."""
     return frozenset(
-        t.text.lower()
-        for t in tokens
-        if t.kind == "word" and t.text.lower() not in STOPWORDS and len(t.text) > 1
+        t.text.lower() for t in tokens if t.kind == "word" and t.text.lower() not in STOPWORDS and len(t.text) > 1
     )
 
 

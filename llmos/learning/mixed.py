@@ -31,8 +31,7 @@ def example_text(plan: Plan) -> str:
     for c in calls:
         args = _short(json.dumps(c.get("arguments", {}), ensure_ascii=False, sort_keys=True), MAX_ARGS)
         lines.append(
-            f"  step {c.get('group', 0) + 1}: {c.get('name')}({args}) -> "
-            f"{_short(c.get('result', ''), MAX_RESULT)}"
+            f"  step {c.get('group', 0) + 1}: {c.get('name')}({args}) -> {_short(c.get('result', ''), MAX_RESULT)}"
         )
     if ex.get("answer"):
         lines.append(f"Its final answer: {_short(ex['answer'], MAX_RESULT)}")

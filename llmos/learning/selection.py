@@ -174,9 +174,7 @@ def _evidence(plan: Plan, cfg: LearningConfig) -> dict[str, Any]:
     }
 
 
-def _follower_blockers(
-    full: list[Match], cond: list[str], cfg: LearningConfig, policy: SelectionPolicy
-) -> list[str]:
+def _follower_blockers(full: list[Match], cond: list[str], cfg: LearningConfig, policy: SelectionPolicy) -> list[str]:
     if not full:
         return ["no learned plan matches this goal's skeleton"]
     if len(full) > 1:
@@ -231,9 +229,7 @@ def select(
 
     limit = near_limit(len(tokens))
     shapes = [shape(t) for t in tokens]
-    matches = [
-        m for p in index.near(agent, tokens, limit) if (m := match(p, tokens, limit, shapes)) is not None
-    ]
+    matches = [m for p in index.near(agent, tokens, limit) if (m := match(p, tokens, limit, shapes)) is not None]
     full = [m for m in matches if m.full]
     cond = conditional_words(tokens)
     blockers = _follower_blockers(full, cond, cfg, policy)

@@ -124,10 +124,7 @@ class PlanStore:
                 )
                 conn.executemany(
                     "INSERT OR REPLACE INTO learning_evidence (trace_id, plan_id, data) VALUES (?,?,?)",
-                    [
-                        (ev.trace_id, pid, json.dumps(ev.to_dict(), default=str))
-                        for ev, pid in changes.evidence
-                    ],
+                    [(ev.trace_id, pid, json.dumps(ev.to_dict(), default=str)) for ev, pid in changes.evidence],
                 )
                 conn.executemany(
                     "UPDATE learning_evidence SET plan_id = ? WHERE trace_id = ?",

@@ -74,8 +74,7 @@ def parse_model_spec(spec: str) -> tuple[str, str]:
         return "openai", text
     if sep:
         raise UnknownProvider(
-            f"unknown model provider {head!r} in {spec!r}: known providers are "
-            + ", ".join(known_providers())
+            f"unknown model provider {head!r} in {spec!r}: known providers are " + ", ".join(known_providers())
         )
     raise UnknownProvider(
         f"cannot tell the provider of model {spec!r}: write it as 'provider:name' with one of "

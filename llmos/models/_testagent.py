@@ -76,50 +76,22 @@ AGENT_GOAL = re.compile(
 )
 
 
-def _builtin_clause(clause: str, tools: list[ToolSpec], last_file: str | None) -> Step | None:
-    """One built-in tool call for one clause of the goal, when its wording asks for one."""
-    g = Goal.parse(clause)
-    low = clause.lower()
+def _agent_clause(clause: str, tools: list[ToolSpec]) -> Step | None:
+    """ "Create a haiku-poet agent that writes haikus" -> create_agent(...)."""
     agent = AGENT_GOAL.search(clause)
-    if agent and find_tool(tools, "create_agent"):
-        name = re.sub(r"[^a-z0-9]+", "-", agent.group("name").lower()).strip("-")
-        purpose = (agent.group("purpose") or "").strip().rstrip(".") or f"acts as a {name}"
-        return "create_agent", {
-            "name": name,
-            "description": f"An agent that {purpose}.",
-            "system_prompt": f"You are {name}, an agent that {purpose}. Do exactly that, well and briefly.",
-        }
-    path = g.files[0] if g.files else (last_file if re.search(r"\b(it|that file|the file)\b", low) else None)
-    if find_tool(tools, "run_command") and (
-        g.commands or (re.search(r"\b(run|execute)\b", low) and re.search(r"\bcommand\b", low))
-    ):
-        command = (
-            g.commands[0] if g.commands else (g.quoted[0] if g.quoted else _after(clause, r"\bcommand\b"))
-        )
-        if command:
-            return "run_command", {"command": command}
-    if (
-        find_tool(tools, "edit_file")
-        and path
-        and len(g.quoted) >= 2
-        and re.search(r"\b(replace|change|substitute)\b", low)
-    ):
-        return "edit_file", {"path": path, "old": g.quoted[0], "new": g.quoted[1]}
-    if (
-        find_tool(tools, "write_file")
-        and path
-        and re.search(r"\b(create|write|save|make|put|overwrite)\b", low)
-    ):
-        content = g.quoted[0] if g.quoted else ""
-        if not content and (m := CONTENT_AFTER.search(clause)):
-            content = m.group(1).strip().rstrip(".")
-        return "write_file", {"path": path, "content": content}
-    if (
-        find_tool(tools, "read_file")
-        and path
-        and re.search(r"\b(read|show|print|cat|display|open|view|contents?|what'?s in|what is in)\b", low)
-    ):
-        return "read_file", {"path": path}
+    if agent is None or not find_tool(tools, "create_agent"):
+        return None
+    name = re.sub(r"[^a-z0-9]+", "-", agent.group("name").lower()).strip("-")
+    purpose = (agent.group("purpose") or "").strip().rstrip(".") or f"acts as a {name}"
+    return "create_agent", {
+        "name": name,
+        "description": f"An agent that {purpose}.",
+        "system_prompt": f"You are {name}, an agent that {purpose}. Do exactly that, well and briefly.",
+    }
+
+
+def _search_clause(clause: str, g: Goal, low: str, path: str | None, tools: list[ToolSpec]) -> Step | None:
+    """grep, glob and list_dir clauses."""
     if find_tool(tools, "grep") and g.quoted and re.search(r"\b(search|grep|look for|occurrences?)\b", low):
         args: dict[str, Any] = {"pattern": g.quoted[0]}
         where = DIR_AFTER.search(QUOTED.sub(" ", clause))
@@ -140,6 +112,41 @@ def _builtin_clause(clause: str, tools: list[ToolSpec], last_file: str | None) -
         target = m.group(1).rstrip(".") if m else "."
         return "list_dir", {"path": "." if target.lower() in WORKSPACE_WORDS or not target else target}
     return None
+
+
+def _builtin_clause(clause: str, tools: list[ToolSpec], last_file: str | None) -> Step | None:
+    """One built-in tool call for one clause of the goal, when its wording asks for one."""
+    g = Goal.parse(clause)
+    low = clause.lower()
+    agent_step = _agent_clause(clause, tools)
+    if agent_step is not None:
+        return agent_step
+    path = g.files[0] if g.files else (last_file if re.search(r"\b(it|that file|the file)\b", low) else None)
+    if find_tool(tools, "run_command") and (
+        g.commands or (re.search(r"\b(run|execute)\b", low) and re.search(r"\bcommand\b", low))
+    ):
+        command = g.commands[0] if g.commands else (g.quoted[0] if g.quoted else _after(clause, r"\bcommand\b"))
+        if command:
+            return "run_command", {"command": command}
+    if (
+        find_tool(tools, "edit_file")
+        and path
+        and len(g.quoted) >= 2
+        and re.search(r"\b(replace|change|substitute)\b", low)
+    ):
+        return "edit_file", {"path": path, "old": g.quoted[0], "new": g.quoted[1]}
+    if find_tool(tools, "write_file") and path and re.search(r"\b(create|write|save|make|put|overwrite)\b", low):
+        content = g.quoted[0] if g.quoted else ""
+        if not content and (m := CONTENT_AFTER.search(clause)):
+            content = m.group(1).strip().rstrip(".")
+        return "write_file", {"path": path, "content": content}
+    if (
+        find_tool(tools, "read_file")
+        and path
+        and re.search(r"\b(read|show|print|cat|display|open|view|contents?|what'?s in|what is in)\b", low)
+    ):
+        return "read_file", {"path": path}
+    return _search_clause(clause, g, low, path, tools)
 
 
 def _after(text: str, pattern: str) -> str:
@@ -178,9 +185,7 @@ def fill_arguments(schema: dict[str, Any], goal: Goal) -> dict[str, Any]:
         kind = prop.get("type", "string")
         kind = next((k for k in kind if k != "null"), "string") if isinstance(kind, list) else kind
         if prop.get("enum"):
-            args[name] = next(
-                (v for v in prop["enum"] if str(v).lower() in goal.text.lower()), prop["enum"][0]
-            )
+            args[name] = next((v for v in prop["enum"] if str(v).lower() in goal.text.lower()), prop["enum"][0])
         elif kind in ("number", "integer"):
             value = numbers.pop(0) if numbers else prop.get("default", 0)
             args[name] = int(value) if kind == "integer" else value

@@ -77,9 +77,7 @@ class AnthropicModel:
         self._sdk: Any = anthropic
         # The SDK warns (DeprecationWarning) on every call to a model it lists as deprecated. The model is
         # the user's explicit choice, and under `-W error` the warning would fail every call: silence it.
-        warnings.filterwarnings(
-            "ignore", message=r"The model '[^']*' is deprecated", category=DeprecationWarning
-        )
+        warnings.filterwarnings("ignore", message=r"The model '[^']*' is deprecated", category=DeprecationWarning)
         self.name = name or DEFAULT_MODEL
         self._api_key, self._auth_token = _credentials(api_key, api_key_env)
         self.base_url = base_url or os.environ.get(BASE_URL_ENV) or None
@@ -131,9 +129,7 @@ class AnthropicModel:
     # ------------------------------------------------------------------ calls
     def params(self, request: ModelRequest) -> dict[str, Any]:
         """The SDK arguments for `request` (the request body; `extra_body` holds fields the SDK lacks)."""
-        max_tokens = (
-            request.max_tokens if self.max_tokens is None else min(request.max_tokens, self.max_tokens)
-        )
+        max_tokens = request.max_tokens if self.max_tokens is None else min(request.max_tokens, self.max_tokens)
         params: dict[str, Any] = {
             "model": self.name,
             "max_tokens": max_tokens,
@@ -143,8 +139,7 @@ class AnthropicModel:
             params["system"] = [{"type": "text", "text": request.system, "cache_control": EPHEMERAL}]
         if request.tools:
             tools: list[dict[str, Any]] = [
-                {"name": t.name, "description": t.description, "input_schema": t.input_schema}
-                for t in request.tools
+                {"name": t.name, "description": t.description, "input_schema": t.input_schema} for t in request.tools
             ]
             tools[-1]["cache_control"] = EPHEMERAL
             params["tools"] = tools
@@ -163,9 +158,7 @@ class AnthropicModel:
         async def call() -> Any:
             return await client.messages.create(**params)
 
-        message = await call_with_retries(
-            call, classify=self._classify, provider=self.provider, policy=self.retry
-        )
+        message = await call_with_retries(call, classify=self._classify, provider=self.provider, policy=self.retry)
         return from_anthropic_message(message)
 
     async def stream(self, request: ModelRequest) -> AsyncIterator[StreamEvent]:
@@ -202,9 +195,7 @@ def _credentials(api_key: str | None, api_key_env: str | None) -> tuple[str | No
     if api_key_env:
         value = os.environ.get(api_key_env)
         if not value:
-            raise MissingAPIKey(
-                f"no Anthropic API key: {api_key_env} (named by [model] api_key_env) is not set"
-            )
+            raise MissingAPIKey(f"no Anthropic API key: {api_key_env} (named by [model] api_key_env) is not set")
         return value, None
     if os.environ.get(DEFAULT_KEY_ENV):
         return os.environ[DEFAULT_KEY_ENV], None

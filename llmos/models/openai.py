@@ -139,9 +139,7 @@ class OpenAIModel:
     # ------------------------------------------------------------------ calls
     def params(self, request: ModelRequest) -> dict[str, Any]:
         """The chat completions request body for `request` (without `stream`)."""
-        max_tokens = (
-            request.max_tokens if self.max_tokens is None else min(request.max_tokens, self.max_tokens)
-        )
+        max_tokens = request.max_tokens if self.max_tokens is None else min(request.max_tokens, self.max_tokens)
         params: dict[str, Any] = {"model": self.name, "messages": to_openai_messages(request)}
         # OpenAI's newer models reject max_tokens; compatible servers may not know max_completion_tokens
         params["max_completion_tokens" if self.is_openai else "max_tokens"] = max_tokens
@@ -168,9 +166,7 @@ class OpenAIModel:
         async def call() -> Any:
             return await client.chat.completions.create(**params)
 
-        completion = await call_with_retries(
-            call, classify=self._classify, provider=self.provider, policy=self.retry
-        )
+        completion = await call_with_retries(call, classify=self._classify, provider=self.provider, policy=self.retry)
         return from_openai_completion(completion)
 
     async def stream(self, request: ModelRequest) -> AsyncIterator[StreamEvent]:
@@ -180,9 +176,7 @@ class OpenAIModel:
         async def call() -> Any:
             return await client.chat.completions.create(**params)
 
-        stream = await call_with_retries(
-            call, classify=self._classify, provider=self.provider, policy=self.retry
-        )
+        stream = await call_with_retries(call, classify=self._classify, provider=self.provider, policy=self.retry)
         acc = _StreamAccumulator()
         try:
             async for chunk in stream:
@@ -254,8 +248,7 @@ def parse_arguments(name: str, raw: Any) -> dict[str, Any]:
             value = json.loads(raw)
         except json.JSONDecodeError as e:
             raise ModelResponseError(
-                f"the model called tool {name!r} with arguments that are not valid JSON "
-                f"({e.msg}): {raw[:500]!r}"
+                f"the model called tool {name!r} with arguments that are not valid JSON ({e.msg}): {raw[:500]!r}"
             ) from None
         if isinstance(value, dict):
             return value
@@ -263,9 +256,7 @@ def parse_arguments(name: str, raw: Any) -> dict[str, Any]:
             return {}
     else:
         value = raw
-    raise ModelResponseError(
-        f"the model called tool {name!r} with arguments that are not an object: {value!r}"
-    )
+    raise ModelResponseError(f"the model called tool {name!r} with arguments that are not an object: {value!r}")
 
 
 def _call_id(raw: Any) -> str:
@@ -309,16 +300,12 @@ def from_openai_completion(completion: Any) -> ModelResponse:
     for tc in _field(message, "tool_calls") or []:
         fn = _field(tc, "function") or {}
         name = str(_field(fn, "name") or "")
-        content.append(
-            ToolCall(_call_id(_field(tc, "id")), name, parse_arguments(name, _field(fn, "arguments")))
-        )
+        content.append(ToolCall(_call_id(_field(tc, "id")), name, parse_arguments(name, _field(fn, "arguments"))))
     finish = _field(choice, "finish_reason")
     stop = _stop(finish, any(isinstance(c, ToolCall) for c in content))
     if _field(message, "refusal") and not _field(message, "content"):
         stop = "refusal"
-    return ModelResponse(
-        content, stop, usage_of(_field(completion, "usage")), str(_field(completion, "model") or "")
-    )
+    return ModelResponse(content, stop, usage_of(_field(completion, "usage")), str(_field(completion, "model") or ""))
 
 
 @dataclass

@@ -74,8 +74,7 @@ class Pricing:
     def __init__(self, overrides: Mapping[str, PriceConfig] | None = None) -> None:
         self.table: dict[str, Price] = dict(BUILTIN_PRICES)
         self.overrides: dict[str, Price] = {
-            name: Price.of(p.input, p.output, p.cache_write, p.cache_read)
-            for name, p in (overrides or {}).items()
+            name: Price.of(p.input, p.output, p.cache_write, p.cache_read) for name, p in (overrides or {}).items()
         }
 
     def price(self, provider: str, model: str) -> Price | None:
@@ -93,17 +92,13 @@ class Pricing:
         price = self.price(provider, model)
         return None if price is None else price.cost(usage)
 
-    def worst_case(
-        self, provider: str, model: str, max_input_tokens: int, max_output_tokens: int
-    ) -> float | None:
+    def worst_case(self, provider: str, model: str, max_input_tokens: int, max_output_tokens: int) -> float | None:
         """The most one call could cost: every input token at the dearest input rate, every output token."""
         price = self.price(provider, model)
         if price is None:
             return None
         dearest_input = max(price.input, price.cache_write, price.cache_read)
-        return (
-            max(0, max_input_tokens) * dearest_input + max(0, max_output_tokens) * price.output
-        ) / 1_000_000
+        return (max(0, max_input_tokens) * dearest_input + max(0, max_output_tokens) * price.output) / 1_000_000
 
     def is_priced(self, provider: str, model: str) -> bool:
         return self.price(provider, model) is not None

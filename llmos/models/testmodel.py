@@ -128,9 +128,7 @@ class TestModel:
         if isinstance(reply, dict):
             reply = [reply]
         if not isinstance(reply, list):
-            raise ModelResponseError(
-                f"TestModel cannot use a reply of type {type(reply).__name__}: {reply!r}"
-            )
+            raise ModelResponseError(f"TestModel cannot use a reply of type {type(reply).__name__}: {reply!r}")
         out: list[TextBlock | ToolCall] = []
         for item in reply:
             if isinstance(item, TextBlock):
@@ -142,9 +140,7 @@ class TestModel:
             elif isinstance(item, dict) and "tool" in item:
                 args = item.get("args", item.get("arguments", {}))
                 if not isinstance(args, dict):
-                    raise ModelResponseError(
-                        f"TestModel: the args of {item['tool']!r} must be a dict, not {args!r}"
-                    )
+                    raise ModelResponseError(f"TestModel: the args of {item['tool']!r} must be a dict, not {args!r}")
                 out.append(ToolCall(str(item.get("id") or self._next_id()), str(item["tool"]), dict(args)))
             elif isinstance(item, dict) and "text" in item:
                 out.append(TextBlock(str(item["text"])))

@@ -80,15 +80,12 @@ def build_triggers(overrides: Mapping[str, Mapping[str, float]]) -> dict[str, Tr
     out = dict(DEFAULT_TRIGGERS)
     for name, effects in overrides.items():
         if name not in DEFAULT_TRIGGERS:
-            raise ConfigError(
-                f"sentience.triggers.{name}: unknown trigger (choose from {', '.join(TRIGGERS)})"
-            )
+            raise ConfigError(f"sentience.triggers.{name}: unknown trigger (choose from {', '.join(TRIGGERS)})")
         merged = dict(DEFAULT_TRIGGERS[name].effects)
         for dim, delta in effects.items():
             if dim not in DIMENSIONS:
                 raise ConfigError(
-                    f"sentience.triggers.{name}.{dim}: unknown dimension"
-                    f" (choose from {', '.join(DIMENSIONS)})"
+                    f"sentience.triggers.{name}.{dim}: unknown dimension (choose from {', '.join(DIMENSIONS)})"
                 )
             if not math.isfinite(float(delta)) or abs(float(delta)) > 20:
                 raise ConfigError(f"sentience.triggers.{name}.{dim}: {delta} must be a number in [-20, 20]")

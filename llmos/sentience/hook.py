@@ -35,9 +35,7 @@ _DESTRUCTIVE_SHELL = re.compile(
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
-_DESTRUCTIVE_TOOL = re.compile(
-    r"(?:^|[_.:-])(?:delete|remove|rm|rmdir|unlink|purge|wipe|destroy|drop)(?:$|[_.:-])"
-)
+_DESTRUCTIVE_TOOL = re.compile(r"(?:^|[_.:-])(?:delete|remove|rm|rmdir|unlink|purge|wipe|destroy|drop)(?:$|[_.:-])")
 
 
 def _strings(value: Any) -> Iterator[str]:

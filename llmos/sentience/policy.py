@@ -88,9 +88,7 @@ def derive_policy(v: Valence, mode: LatentMode) -> Policy:
             exploration_budget_multiplier=0.25,
         )
     elif mode is LatentMode.CAUTIOUS:
-        reasons.append(
-            "cautious: more evidence before replaying, confirm writes and shell, no destructive ops"
-        )
+        reasons.append("cautious: more evidence before replaying, confirm writes and shell, no destructive ops")
         p.update(
             prefer_safe_modes=True,
             allow_exploration=False,
@@ -178,9 +176,7 @@ def suggest_mode(
     if crystallized and (policy.prefer_crystallized or confidence >= ft):
         return ModeSuggestion("crystallized", "a crystallized tool covers this goal", ft, mt, need)
     if confidence >= ft and support >= need:
-        return ModeSuggestion(
-            "follower", f"confidence {confidence:.2f} >= {ft:.2f} with {support} runs", ft, mt, need
-        )
+        return ModeSuggestion("follower", f"confidence {confidence:.2f} >= {ft:.2f} with {support} runs", ft, mt, need)
     if confidence >= ft and policy.require_well_supported:
         return ModeSuggestion("learner", f"plan has {support} runs, policy needs {need}", ft, mt, need)
     if confidence >= mt and policy.allow_mixed:

@@ -134,9 +134,7 @@ class Sentience:
         return self.store.history(limit) if self.enabled else []
 
     # ---- updating
-    def fire(
-        self, trigger: str, magnitude: float = 1.0, *, run_id: str | None = None, **detail: Any
-    ) -> Valence:
+    def fire(self, trigger: str, magnitude: float = 1.0, *, run_id: str | None = None, **detail: Any) -> Valence:
         """Apply one trigger now (one transaction). Returns the new valence."""
         return self.fire_many([(trigger, magnitude, detail)], run_id=run_id)
 
@@ -146,9 +144,7 @@ class Sentience:
             return self.valence()
         for name, magnitude, _ in fires:
             if name not in self.triggers:
-                raise UserError(
-                    f"unknown sentience trigger {name!r} (choose from {', '.join(self.triggers)})"
-                )
+                raise UserError(f"unknown sentience trigger {name!r} (choose from {', '.join(self.triggers)})")
             if not math.isfinite(magnitude) or magnitude < 0:
                 raise UserError(f"trigger {name!r}: magnitude must be a finite number >= 0, got {magnitude}")
         with self.store.transaction() as tx:
@@ -252,9 +248,7 @@ class Sentience:
             traces = self._traces.recent(int(self.thresholds["trace_window"])) if self._traces else []
         return detect(traces, self.valence(), self.thresholds)
 
-    async def improve(
-        self, traces: Iterable[Any] | None = None, *, max_actions: int = 3
-    ) -> list[dict[str, Any]]:
+    async def improve(self, traces: Iterable[Any] | None = None, *, max_actions: int = 3) -> list[dict[str, Any]]:
         """Act on actionable opportunities when auto_improve is on and the policy allows it."""
         if not self.enabled or not self.config.auto_improve or not self.policy().allow_self_modification:
             return []

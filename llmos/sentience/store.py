@@ -77,9 +77,7 @@ class StoreTx:
 
     def state(self) -> tuple[Valence, float] | None:
         row = self.conn.execute("SELECT * FROM sentience_state WHERE id = 1").fetchone()
-        return (
-            None if row is None else (Valence.from_dict({d: row[d] for d in DIMENSIONS}), row["updated_at"])
-        )
+        return None if row is None else (Valence.from_dict({d: row[d] for d in DIMENSIONS}), row["updated_at"])
 
     def write_state(self, v: Valence, at: float) -> None:
         vals = v.as_dict()
@@ -135,9 +133,7 @@ class StoreTx:
         )
 
     def set_cooldown(self, key: str, until: float) -> None:
-        self.conn.execute(
-            "INSERT OR REPLACE INTO sentience_cooldowns (key, until) VALUES (?,?)", (key, until)
-        )
+        self.conn.execute("INSERT OR REPLACE INTO sentience_cooldowns (key, until) VALUES (?,?)", (key, until))
 
     def add_action(self, at: float, kind: str, target: str, ok: bool, detail: dict[str, Any]) -> None:
         self.conn.execute(
@@ -167,11 +163,7 @@ class SentienceStore:
 
     def state(self) -> tuple[Valence, float] | None:
         rows = self._read("SELECT * FROM sentience_state WHERE id = 1")
-        return (
-            None
-            if not rows
-            else (Valence.from_dict({d: rows[0][d] for d in DIMENSIONS}), rows[0]["updated_at"])
-        )
+        return None if not rows else (Valence.from_dict({d: rows[0][d] for d in DIMENSIONS}), rows[0]["updated_at"])
 
     def history(self, limit: int | None = None) -> list[HistoryEntry]:
         """Oldest first; the last `limit` entries when given."""

@@ -70,9 +70,7 @@ class Valence:
 def _check_dims(section: str, values: dict[str, float], lo: float, hi: float) -> dict[str, float]:
     for k, v in values.items():
         if k not in DIMENSIONS:
-            raise ConfigError(
-                f"sentience.{section}.{k}: unknown dimension (choose from {', '.join(DIMENSIONS)})"
-            )
+            raise ConfigError(f"sentience.{section}.{k}: unknown dimension (choose from {', '.join(DIMENSIONS)})")
         if not (lo <= float(v) <= hi) or math.isnan(float(v)):
             raise ConfigError(f"sentience.{section}.{k}: {v} is outside [{lo}, {hi}]")
     return {k: float(v) for k, v in values.items()}

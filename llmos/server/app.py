@@ -195,9 +195,7 @@ async def execute_stream(body: schemas.ExecuteRequest, runtime: Runtime) -> Stre
         failure = task.exception()
         if failure is not None:
             raise failure
-    return StreamingResponse(
-        _stream(task, queue, body.explain), media_type=sse.MEDIA_TYPE, headers=sse.HEADERS
-    )
+    return StreamingResponse(_stream(task, queue, body.explain), media_type=sse.MEDIA_TYPE, headers=sse.HEADERS)
 
 
 async def _stream(
@@ -277,9 +275,7 @@ async def state(runtime: Runtime) -> JSON:
     return JSON(_to_dict(await call(sentience.snapshot)))
 
 
-@router.post(
-    "/v1/feedback", response_model=schemas.FeedbackOut, responses={404: _ERR, 422: _ERR}, tags=["runs"]
-)
+@router.post("/v1/feedback", response_model=schemas.FeedbackOut, responses={404: _ERR, 422: _ERR}, tags=["runs"])
 async def feedback(body: schemas.FeedbackRequest, runtime: Runtime) -> JSON:
     """Rate a run: `bad` keeps it out of learning (and demotes the plan it followed)."""
     trace = await call(runtime.traces.get, body.run_id)

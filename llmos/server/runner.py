@@ -204,7 +204,5 @@ def serve(
         logger.info("LLM OS serving %s on http://%s:%s", runtime.workspace, host, server.port)
 
     asyncio.run(
-        serve_runtime(
-            runtime, host, port, on_ready=on_ready or announce, log_level=log_level, access_log=access_log
-        )
+        serve_runtime(runtime, host, port, on_ready=on_ready or announce, log_level=log_level, access_log=access_log)
     )

@@ -21,13 +21,9 @@ class ExecuteRequest(_Request):
 
     goal: str = Field(min_length=1, description="What the agent should do.", examples=["list the files here"])
     mode: Mode = Field("auto", description="Execution mode; `auto` lets the runtime choose.")
-    agent: str | None = Field(
-        None, min_length=1, description="Name of the agent to run (default agent if omitted)."
-    )
+    agent: str | None = Field(None, min_length=1, description="Name of the agent to run (default agent if omitted).")
 
-    explain: bool = Field(
-        False, description="Include `mode_reason` (why this mode was chosen) in the result."
-    )
+    explain: bool = Field(False, description="Include `mode_reason` (why this mode was chosen) in the result.")
 
     @field_validator("goal")
     @classmethod

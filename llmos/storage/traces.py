@@ -135,8 +135,7 @@ class TraceStore:
         conn = self.db.connection()
         while True:
             rows = conn.execute(
-                "SELECT id, started_at, data FROM runs WHERE (started_at, id) > (?, ?) "
-                "ORDER BY started_at, id LIMIT ?",
+                "SELECT id, started_at, data FROM runs WHERE (started_at, id) > (?, ?) ORDER BY started_at, id LIMIT ?",
                 (last, last_id, batch),
             ).fetchall()
             if not rows:

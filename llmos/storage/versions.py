@@ -156,9 +156,7 @@ class VersionStore:
     ) -> Change:
         """Log a change whose file the caller already wrote (or that touches no file)."""
         with self.db.transaction() as conn:
-            change = self._insert(
-                conn, kind, target, who, why, before, after, self._rel(path), run_id, reverts
-            )
+            change = self._insert(conn, kind, target, who, why, before, after, self._rel(path), run_id, reverts)
         self._git_commit(change)
         return change
 
@@ -289,9 +287,7 @@ class VersionStore:
         env.setdefault("GIT_AUTHOR_EMAIL", "llmos@localhost")
         env.setdefault("GIT_COMMITTER_NAME", env["GIT_AUTHOR_NAME"])
         env.setdefault("GIT_COMMITTER_EMAIL", env["GIT_AUTHOR_EMAIL"])
-        message = (
-            f"{change.kind} {change.target} (llmos change {change.id})\n\n{change.why}\nby {change.who}\n"
-        )
+        message = f"{change.kind} {change.target} (llmos change {change.id})\n\n{change.why}\nby {change.who}\n"
 
         def run(*args: str) -> subprocess.CompletedProcess[str]:
             return subprocess.run(
@@ -317,9 +313,7 @@ class VersionStore:
             return
         change.git_commit = sha or None
         with self.db.transaction() as conn:
-            conn.execute(
-                "UPDATE version_changes SET git_commit = ? WHERE id = ?", (change.git_commit, change.id)
-            )
+            conn.execute("UPDATE version_changes SET git_commit = ? WHERE id = ?", (change.git_commit, change.id))
 
 
 def _read(path: Path) -> str | None:

@@ -49,9 +49,7 @@ class ToolRegistry:
     def require(self, name: str) -> Tool:
         found = self.get(name)
         if found is None:
-            raise ToolDefinitionError(
-                f"no tool named {name!r}; known tools: {', '.join(self.names()) or 'none'}"
-            )
+            raise ToolDefinitionError(f"no tool named {name!r}; known tools: {', '.join(self.names()) or 'none'}")
         return found
 
     def __contains__(self, name: object) -> bool:

@@ -22,9 +22,7 @@ from llmos.tools.base import Tool, ToolOutput, function_tool
 from llmos.tools.registry import ToolRegistry
 
 SEARCH_TOOL_NAME = "tool_search"
-SEARCH_TOOL_DESCRIPTION = (
-    "Search for tools by name or keyword; matching tools become available for your next call."
-)
+SEARCH_TOOL_DESCRIPTION = "Search for tools by name or keyword; matching tools become available for your next call."
 K1 = 1.2
 B = 0.75
 NAME_WEIGHT = 2
@@ -139,9 +137,7 @@ class ToolSearch:
             listing = [{"name": t.name, "description": _short(t.description)} for t in found]
             return ToolOutput(json.dumps(listing, ensure_ascii=False), data=names)
 
-        return function_tool(
-            tool_search, name=SEARCH_TOOL_NAME, description=SEARCH_TOOL_DESCRIPTION, source="builtin"
-        )
+        return function_tool(tool_search, name=SEARCH_TOOL_NAME, description=SEARCH_TOOL_DESCRIPTION, source="builtin")
 
 
 def _short(text: str) -> str:

@@ -49,9 +49,7 @@ def text(s: str, **usage: int) -> Reply:
     return Reply(text=s, usage=usage)
 
 
-def tool(
-    name: str, args: dict[str, Any], *, id: str | None = "auto", raw_arguments: Any = None, **usage: int
-) -> Reply:
+def tool(name: str, args: dict[str, Any], *, id: str | None = "auto", raw_arguments: Any = None, **usage: int) -> Reply:
     return Reply(tool_calls=[ToolUse(name, args, id, raw_arguments)], usage=usage)
 
 
@@ -129,14 +127,10 @@ class _Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         path = self.path.split("?")[0].rstrip("/")
         body = json.loads(raw or b"{}")
-        self.server.requests.append(
-            Recorded(path, {k.lower(): v for k, v in self.headers.items()}, body, raw)
-        )
+        self.server.requests.append(Recorded(path, {k.lower(): v for k, v in self.headers.items()}, body, raw))
         auth = self.headers.get("x-api-key") or self.headers.get("authorization", "").removeprefix("Bearer ")
         if not auth:
-            return self._json(
-                401, {"type": "error", "error": {"type": "authentication_error", "message": "no key"}}
-            )
+            return self._json(401, {"type": "error", "error": {"type": "authentication_error", "message": "no key"}})
         reply = self.server.next_reply()
         if reply.status != 200:
             return self._json(reply.status, reply.body, reply.headers)

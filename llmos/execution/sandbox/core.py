@@ -150,9 +150,7 @@ class Sandbox:
     ) -> SandboxResult:
         """Run `function(**args)` from the module source `code` in the sandbox."""
         if not isinstance(code, str) or not function.isidentifier():
-            raise SandboxError(
-                f"bad sandbox call: code must be a str and function an identifier ({function!r})"
-            )
+            raise SandboxError(f"bad sandbox call: code must be a str and function an identifier ({function!r})")
         call_args = check_args(args)
         call_files = check_files(files)
         backend, reason = await asyncio.to_thread(self._choose)
@@ -321,9 +319,7 @@ class Sandbox:
             elif kind == "tool_call":
                 call.tool_calls += 1
                 output = await self._tool(message, tool_handler)
-                await send(
-                    frame({"id": message.get("id"), "content": output.content, "is_error": output.is_error})
-                )
+                await send(frame({"id": message.get("id"), "content": output.content, "is_error": output.is_error}))
             elif kind in ("result", "error", "killed"):
                 call.final = message
 
@@ -332,9 +328,7 @@ class Sandbox:
         if not isinstance(name, str) or not isinstance(arguments, dict):
             return ToolOutput("ERROR: malformed tool call from the sandbox", is_error=True)
         if tool_handler is None:
-            return ToolOutput(
-                f"ERROR: no tools are available in this sandbox (called {name!r})", is_error=True
-            )
+            return ToolOutput(f"ERROR: no tools are available in this sandbox (called {name!r})", is_error=True)
         try:
             output = await tool_handler(name, arguments)
         except asyncio.CancelledError:

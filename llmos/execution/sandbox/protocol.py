@@ -80,9 +80,7 @@ def check_files(files: dict[str, str | bytes] | None) -> dict[str, str | bytes]:
         if not parts or str(name).startswith("/") or any(p in (".", "..") for p in parts) or "\0" in name:
             raise SandboxError(f"bad sandbox file name {name!r}: use a relative path without '..'")
         if not isinstance(content, (str, bytes)):
-            raise SandboxError(
-                f"sandbox file {name!r}: content must be str or bytes, not {type(content).__name__}"
-            )
+            raise SandboxError(f"sandbox file {name!r}: content must be str or bytes, not {type(content).__name__}")
         out["/".join(parts)] = content
     return out
 

@@ -16,9 +16,7 @@ from llmos.tools.paths import allowed_roots, display_path, resolve_in_workspace
 P = ParamSpec("P")
 
 # directories grep and glob do not descend into
-SKIP_DIRS = frozenset(
-    {".git", ".hg", ".svn", ".llmos", "node_modules", "__pycache__", ".venv", ".mypy_cache"}
-)
+SKIP_DIRS = frozenset({".git", ".hg", ".svn", ".llmos", "node_modules", "__pycache__", ".venv", ".mypy_cache"})
 
 
 def cap(text: str, limit: int) -> str:
@@ -78,9 +76,7 @@ class Env:
         return self.config.security.read_only
 
     def resolve(self, path: str, *, must_exist: bool = False) -> Path:
-        return resolve_in_workspace(
-            path, self.workspace, self.config.security.allowed_paths, must_exist=must_exist
-        )
+        return resolve_in_workspace(path, self.workspace, self.config.security.allowed_paths, must_exist=must_exist)
 
     def show(self, path: Path) -> str:
         return display_path(path, self.workspace)

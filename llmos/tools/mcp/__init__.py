@@ -43,9 +43,7 @@ class MCPManager:
     def __init__(self, servers: Mapping[str, MCPServerConfig], *, cwd: Path | None = None) -> None:
         base = Path(cwd).expanduser().resolve() if cwd else None
         self._servers = {
-            name: ServerRunner(name, cfg, _server_cwd(cfg, base))
-            for name, cfg in servers.items()
-            if cfg.enabled
+            name: ServerRunner(name, cfg, _server_cwd(cfg, base)) for name, cfg in servers.items() if cfg.enabled
         }
         self.tools: list[Tool] = []
         self._loop: asyncio.AbstractEventLoop | None = None

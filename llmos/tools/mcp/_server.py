@@ -81,9 +81,7 @@ class ServerRunner:
     async def start(self) -> None:
         """Start the runner task and wait until the server listed its tools (or failed)."""
         if not self.config.command and not self.config.url:
-            raise MCPServerError(
-                f"MCP server {self.name!r} has neither a command nor a url in its configuration"
-            )
+            raise MCPServerError(f"MCP server {self.name!r} has neither a command nor a url in its configuration")
         ready: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.queue = asyncio.Queue()
         self.marker = uuid.uuid4().hex
@@ -151,9 +149,7 @@ class ServerRunner:
                 )
                 ready.set_exception(
                     MCPServerError(
-                        self._with_stderr(
-                            f"MCP server {self.name!r} failed to start ({self.describe()}): {reason}"
-                        )
+                        self._with_stderr(f"MCP server {self.name!r} failed to start ({self.describe()}): {reason}")
                     )
                 )
             else:
@@ -191,23 +187,17 @@ class ServerRunner:
 
         out = error_output(f"MCP server {self.name!r} was closed while {call.tool} was running")
         try:
-            result = await session.call_tool(
-                call.tool, call.arguments, read_timeout_seconds=self.config.timeout_s
-            )
+            result = await session.call_tool(call.tool, call.arguments, read_timeout_seconds=self.config.timeout_s)
             text = content_text(result)
             if field_of(result, "is_error", "isError"):
-                out = ToolOutput(
-                    text or f"ERROR: {call.tool} failed on MCP server {self.name!r}", is_error=True
-                )
+                out = ToolOutput(text or f"ERROR: {call.tool} failed on MCP server {self.name!r}", is_error=True)
             else:
                 out = ToolOutput(text, data=field_of(result, "structured_content", "structuredContent"))
         except MCPError as e:
             if e.code == CONNECTION_CLOSED:
                 self.running = False
                 self.error = f"the server died during a call to {call.tool}"
-                out = error_output(
-                    self._with_stderr(f"MCP server {self.name!r} ({self.describe()}) died: {e.message}")
-                )
+                out = error_output(self._with_stderr(f"MCP server {self.name!r} ({self.describe()}) died: {e.message}"))
                 queue.put_nowait(None)  # end the runner; the next call restarts the server
             elif e.code == REQUEST_TIMEOUT:
                 out = error_output(
