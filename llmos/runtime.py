@@ -17,6 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from llmos import _assembly as assembly
 from llmos._log import logger
 from llmos.exceptions import (
     BudgetExceeded,
@@ -27,8 +28,8 @@ from llmos.exceptions import (
 )
 from llmos.kernel.config import Config, load_config
 from llmos.kernel.context import Asker, EventSink, RunContext
-from llmos.kernel.economy import BudgetHook, Ledger
-from llmos.kernel.hooks import Hook, HookChain, load_hook
+from llmos.kernel.economy import Ledger
+from llmos.kernel.hooks import Hook
 from llmos.kernel.loop import LoopOptions, LoopOutcome, run_loop
 from llmos.learning.trace import Trace
 from llmos.models.base import Message, Model
@@ -103,37 +104,15 @@ class LLMOS:
             self.learning = LearningEngine(self.db, cfg.learning)
             self.sentience = Sentience(self.db, cfg.sentience, traces=self.traces)
             self.registry = ToolRegistry()
-            self._register_tools(agent_tools(self.agents, self.versions))
-            self.hooks = self._build_hooks()
-            self._start_evolution()
+            assembly.register_tools(self, agent_tools(self.agents, self.versions))
+            self.hooks = assembly.build_hooks(self)
+            self.evolution = assembly.start_evolution(self)
             self._started = True
             await self._start_mcp()
         except BaseException:
             await self.close()
             raise
         self._known_tools = set(self.registry.names())
-
-    def _start_evolution(self) -> None:
-        from llmos.evolution import Evolution
-        from llmos.evolution.create_tool import create_tool_tool, load_created_tools
-        from llmos.execution.sandbox import Sandbox
-
-        assert self.db is not None
-        self.evolution = Evolution(
-            self.db,
-            self.workspace,
-            self.registry,
-            self.versions,
-            self.config.evolution,
-            plans=self.learning.index.plans.get,
-        )
-        self.evolution.load()
-        self.sentience.register_action("crystallize", self.evolution.crystallize_action)
-        sandbox = Sandbox(self.config.sandbox)
-        self.evolution.sandbox = sandbox
-        if sandbox.available()[0]:  # model-written tools only where untrusted code can be contained
-            self.registry.register(create_tool_tool(sandbox, self.registry, versions=self.versions), replace=True)
-            load_created_tools(self.workspace, sandbox, self.registry)
 
     def _resolve(self, model: Model | str | None) -> Model:
         """A Model object, from the configuration or a spec string (cached: one client per spec)."""
@@ -149,32 +128,6 @@ class LLMOS:
                 cfg = cfg.model_copy(update={"provider": provider, "name": name})
             self._models[key] = resolve_model(cfg)
         return self._models[key]
-
-    def _register_tools(self, agent_tools: list[Tool]) -> None:
-        from llmos.tools.builtin import builtin_tools
-        from llmos.tools.search import ToolSearch
-
-        if self.config.tools.builtin:
-            for t in builtin_tools(self.workspace, self.config):
-                self.registry.register(t)
-        for t in agent_tools:
-            self.registry.register(t)
-        for t in self._extra_tools:
-            self.registry.register(t, replace=True)
-        self.registry.register(ToolSearch(self.registry).search_tool(lambda names: None), replace=True)
-
-    def _build_hooks(self) -> HookChain:
-        from llmos.kernel.policy import SecurityHook, SecurityPolicy
-
-        chain = HookChain()
-        if self.config.security.enabled:
-            chain.add(SecurityHook(SecurityPolicy(self.workspace, self.config.security)))
-        chain.add(self.sentience.hook())
-        chain.add(BudgetHook(self.ledger, self.pricing))
-        for path in self.config.hooks.paths:
-            chain.add(load_hook(path))
-        chain.extend(self._extra_hooks)
-        return chain
 
     async def _start_mcp(self) -> None:
         servers = {n: s for n, s in self.config.mcp.servers.items() if s.enabled}

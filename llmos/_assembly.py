@@ -1,0 +1,68 @@
+"""Assembling a runtime from its parts: the tool registry, the hook chain, evolution.
+
+Kept apart from `llmos.runtime` so the facade reads as lifecycle + execution; these functions
+only wire components together (what is built-in, in which order), they hold no state of their own.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from llmos.kernel.economy import BudgetHook
+from llmos.kernel.hooks import HookChain, load_hook
+
+if TYPE_CHECKING:
+    from llmos.evolution import Evolution
+    from llmos.runtime import LLMOS
+    from llmos.tools.base import Tool
+
+
+def register_tools(rt: LLMOS, agent_tools: list[Tool]) -> None:
+    """Built-in tools, the agents' self-modification tools, the caller's tools, tool search."""
+    from llmos.tools.builtin import builtin_tools
+    from llmos.tools.search import ToolSearch
+
+    if rt.config.tools.builtin:
+        for t in builtin_tools(rt.workspace, rt.config):
+            rt.registry.register(t)
+    for t in agent_tools:
+        rt.registry.register(t)
+    for t in rt._extra_tools:
+        rt.registry.register(t, replace=True)
+    rt.registry.register(ToolSearch(rt.registry).search_tool(lambda names: None), replace=True)
+
+
+def build_hooks(rt: LLMOS) -> HookChain:
+    """Built-in hooks first (security, sentience, budget), then configured and caller hooks."""
+    from llmos.kernel.policy import SecurityHook, SecurityPolicy
+
+    chain = HookChain()
+    if rt.config.security.enabled:
+        chain.add(SecurityHook(SecurityPolicy(rt.workspace, rt.config.security)))
+    chain.add(rt.sentience.hook())
+    chain.add(BudgetHook(rt.ledger, rt.pricing))
+    for path in rt.config.hooks.paths:
+        chain.add(load_hook(path))
+    chain.extend(rt._extra_hooks)
+    return chain
+
+
+def start_evolution(rt: LLMOS) -> Evolution:
+    """Crystallized tools (loaded from the change log), the cognitive kernel's crystallize action,
+    and model-written tools where untrusted code can be contained."""
+    from llmos.evolution import Evolution
+    from llmos.evolution.create_tool import create_tool_tool, load_created_tools
+    from llmos.execution.sandbox import Sandbox
+
+    assert rt.db is not None
+    evolution = Evolution(
+        rt.db, rt.workspace, rt.registry, rt.versions, rt.config.evolution, plans=rt.learning.index.plans.get
+    )
+    evolution.load()
+    rt.sentience.register_action("crystallize", evolution.crystallize_action)
+    sandbox = Sandbox(rt.config.sandbox)
+    evolution.sandbox = sandbox
+    if sandbox.available()[0]:
+        rt.registry.register(create_tool_tool(sandbox, rt.registry, versions=rt.versions), replace=True)
+        load_created_tools(rt.workspace, sandbox, rt.registry)
+    return evolution
