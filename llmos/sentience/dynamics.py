@@ -41,7 +41,9 @@ def _spec(description: str, scaled: tuple[str, ...] | None = None, **effects: fl
 
 DEFAULT_TRIGGERS: Mapping[str, TriggerSpec] = MappingProxyType(
     {
-        "task_success": _spec("a run succeeded", self_confidence=0.5, energy=-0.3, safety=0.2),
+        # a success costs little energy: at the default decay, sustained successful work settles
+        # energy near -0.05 (BALANCED), not in RECOVERY; failures and cost drain it further
+        "task_success": _spec("a run succeeded", self_confidence=0.5, energy=-0.1, safety=0.2),
         "task_failure": _spec("a run failed", self_confidence=-1.0, safety=-0.3, energy=-0.5),
         "repetition": _spec(
             "the goal repeats an earlier one (grows with the count)",

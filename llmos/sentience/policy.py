@@ -85,7 +85,7 @@ def derive_policy(v: Valence, mode: LatentMode) -> Policy:
             confirm_shell=True,
             block_destructive=True,
             prefer_dry_run=True,
-            exploration_budget_multiplier=0.25,
+            exploration_budget_multiplier=0.5,
         )
     elif mode is LatentMode.CAUTIOUS:
         reasons.append("cautious: more evidence before replaying, confirm writes and shell, no destructive ops")
@@ -104,7 +104,7 @@ def derive_policy(v: Valence, mode: LatentMode) -> Policy:
             confirm_shell=True,
             block_destructive=True,
             prefer_dry_run=True,
-            exploration_budget_multiplier=0.5,
+            exploration_budget_multiplier=0.75,
         )
     elif mode is LatentMode.AUTO_CREATIVE:
         reasons.append("creative: explore more, replay a little less eagerly")

@@ -58,6 +58,9 @@ def classify_call(call: Any) -> str | None:
     return "near_miss" if confirmation else "violation"
 
 
+REPLAY_EFFORT = 0.25  # the magnitude of a success that needed no model call
+
+
 class Sentience:
     def __init__(
         self,
@@ -188,7 +191,9 @@ class Sentience:
         cost = float(getattr(trace, "cost_usd", 0.0) or 0.0)
         high = self.thresholds["high_cost_usd"]
         if status == "success":
-            fires.append(("task_success", 1.0, {}))
+            # a run that needed no model (a replay, a crystallized call) is light work and weak evidence
+            effort = 1.0 if getattr(trace, "model_calls", None) else REPLAY_EFFORT
+            fires.append(("task_success", effort, {} if effort == 1.0 else {"replay": True}))
         elif status == "failed" and _TIMEOUT.search(error):
             fires.append(("timeout", 1.0, {}))
         elif status == "failed":
