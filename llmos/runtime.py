@@ -232,6 +232,7 @@ class LLMOS:
             model=model,
             pricing=self.pricing,
             system=self._system_prompt(agent_def),
+            system_volatile=self.sentience.prompt_block() if self.sentience else "",
             tools=agent_def.tools,
             tool_search=False,
             max_turns=agent_def.max_turns or self.config.agent.max_turns,
@@ -313,9 +314,6 @@ class LLMOS:
     def _system_prompt(self, agent_def: Any) -> str:
         parts = [agent_def.system_prompt.strip()]
         parts.append(f"Workspace: {self.workspace}")
-        block = self.sentience.prompt_block() if self.sentience else ""
-        if block:
-            parts.append(block)
         return "\n\n".join(p for p in parts if p)
 
     async def _finish(self, ctx: RunContext) -> None:

@@ -211,3 +211,15 @@ def test_retry_policy_delays() -> None:
     assert HTTPFailure(0, "timeout").retryable and HTTPFailure(529, "").retryable
     assert not HTTPFailure(404, "").retryable
     assert not HTTPFailure(503, "", {"x-should-retry": "false"}).retryable
+
+
+async def test_volatile_system_text_stays_after_the_cache_breakpoint(
+    model: AnthropicModel, llm_server: FakeLLMServer
+) -> None:
+    """The internal state changes every run: it must not invalidate the cached system prefix."""
+    llm_server.push(text("ok"))
+    await model.request(ModelRequest(messages=[Message.user("hi")], system="stable", system_volatile="[STATE]"))
+    assert llm_server.requests[-1].body["system"] == [
+        {"type": "text", "text": "stable", "cache_control": {"type": "ephemeral"}},
+        {"type": "text", "text": "[STATE]"},
+    ]

@@ -17,7 +17,7 @@ def shell_agent(seen_systems: list[str], command: list[str]) -> Any:
     """Runs `command[0]` once, then stops; records every system prompt it is shown."""
 
     def agent(request: ModelRequest) -> ModelResponse:
-        seen_systems.append(str(request.system or ""))
+        seen_systems.append(request.full_system)
         done = any(isinstance(b, ToolResult) for m in request.messages for b in m.content)
         content: list[TextBlock | ToolCall]
         if done:

@@ -188,7 +188,7 @@ class Ledger:
 def worst_case_input_tokens(request: ModelRequest) -> int:
     """An upper bound on a request's input tokens: a token is never shorter than one UTF-8 byte."""
     payload = {
-        "system": request.system,
+        "system": request.full_system,
         "messages": [[asdict(b) for b in m.content] for m in request.messages],
         "tools": [asdict(t) for t in request.tools],
     }

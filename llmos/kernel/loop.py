@@ -41,6 +41,7 @@ class LoopOptions:
     model: Model
     pricing: Pricing
     system: str = ""
+    system_volatile: str = ""  # changes between runs (internal state): kept out of the cached prefix
     tools: list[str] | None = None  # glob patterns of the tools offered; None = all
     tool_search: bool = False  # offer `tool_search` so the model can load tools not offered yet
     max_turns: int = 20
@@ -139,6 +140,7 @@ async def run_loop(ctx: RunContext, opts: LoopOptions, messages: list[Message]) 
         request = ModelRequest(
             messages=list(messages),
             system=opts.system,
+            system_volatile=opts.system_volatile,
             tools=_offered(ctx, opts, found),
             max_tokens=opts.max_tokens,
             temperature=opts.temperature,

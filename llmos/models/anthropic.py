@@ -135,8 +135,13 @@ class AnthropicModel:
             "max_tokens": max_tokens,
             "messages": to_anthropic_messages(request.messages),
         }
+        system: list[dict[str, Any]] = []
         if request.system:
-            params["system"] = [{"type": "text", "text": request.system, "cache_control": EPHEMERAL}]
+            system.append({"type": "text", "text": request.system, "cache_control": EPHEMERAL})
+        if request.system_volatile:  # after the cache breakpoint: changing it keeps the prefix cached
+            system.append({"type": "text", "text": request.system_volatile})
+        if system:
+            params["system"] = system
         if request.tools:
             tools: list[dict[str, Any]] = [
                 {"name": t.name, "description": t.description, "input_schema": t.input_schema} for t in request.tools

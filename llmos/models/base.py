@@ -76,6 +76,10 @@ class ToolSpec:
 
 @dataclass
 class ModelRequest:
+    """One request. `system` is the stable instruction prefix (providers cache it); `system_volatile`
+    is appended after it and changes between runs (e.g. the internal state), so it never
+    invalidates the cached prefix."""
+
     messages: list[Message]
     system: str = ""
     tools: list[ToolSpec] = field(default_factory=list)
@@ -83,6 +87,12 @@ class ModelRequest:
     temperature: float | None = None
     tool_choice: Literal["auto", "any", "none"] = "auto"
     stop_sequences: list[str] = field(default_factory=list)
+    system_volatile: str = ""
+
+    @property
+    def full_system(self) -> str:
+        """The whole system prompt, for providers without prompt caching."""
+        return "\n\n".join(p for p in (self.system, self.system_volatile) if p)
 
 
 @dataclass

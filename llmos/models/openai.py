@@ -200,8 +200,8 @@ class OpenAIModel:
 def to_openai_messages(request: ModelRequest) -> list[dict[str, Any]]:
     """System prompt, then each message; tool results become `role: tool` messages, placed first."""
     out: list[dict[str, Any]] = []
-    if request.system:
-        out.append({"role": "system", "content": request.system})
+    if request.full_system:
+        out.append({"role": "system", "content": request.full_system})
     for m in request.messages:
         out.extend(_message(m))
     return out
