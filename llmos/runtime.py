@@ -21,6 +21,7 @@ from llmos import _assembly as assembly
 from llmos._log import logger
 from llmos.exceptions import (
     BudgetExceeded,
+    ConfigError,
     LLMOSError,
     ModeUnavailable,
     RunCancelled,
@@ -64,6 +65,8 @@ class LLMOS:
     ) -> None:
         self._start_mcp_servers = start_mcp
         self.workspace = Path(workspace) if workspace is not None else default_workspace()
+        if self.workspace.exists() and not self.workspace.is_dir():
+            raise ConfigError(f"the workspace {self.workspace} is not a directory")
         self.workspace.mkdir(parents=True, exist_ok=True)
         self.workspace = self.workspace.resolve()
         self.config = config or load_config(self.workspace, overrides=overrides, preset=preset)
@@ -301,12 +304,13 @@ class LLMOS:
         """A replay saves what the learner runs it replays cost, on average."""
         plan = decision.plan
         ids = list(getattr(plan, "support_run_ids", []) or [])[-5:]
+        usage = self.traces.usage(ids)  # one query on the indexed columns, not five parsed traces
         costs, tokens = [], []
         for run_id in ids:
-            t = self.traces.get(run_id)
-            if t is not None and t.llm_calls:
-                costs.append(t.cost_usd)
-                tokens.append(t.input_tokens + t.output_tokens)
+            calls, cost, used = usage.get(run_id, (0, 0.0, 0))
+            if calls:
+                costs.append(cost)
+                tokens.append(used)
         if costs:
             trace.metadata["saved_usd"] = round(sum(costs) / len(costs), 8)
             trace.metadata["saved_tokens"] = int(sum(tokens) / len(tokens))

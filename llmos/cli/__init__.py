@@ -99,7 +99,10 @@ def chat(
 
 
 @app.command()
-def budget(workspace: WorkspaceOpt = None, json_out: Annotated[bool, typer.Option("--json")] = False) -> None:
+def budget(
+    workspace: WorkspaceOpt = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print plain JSON to stdout.")] = False,
+) -> None:
     """Budget balance and spending by mode and model."""
     from llmos.cli.render import render_budget
     from llmos.exceptions import LLMOSError
@@ -130,7 +133,10 @@ def budget(workspace: WorkspaceOpt = None, json_out: Annotated[bool, typer.Optio
 
 
 @app.command()
-def stats(workspace: WorkspaceOpt = None, json_out: Annotated[bool, typer.Option("--json")] = False) -> None:
+def stats(
+    workspace: WorkspaceOpt = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print plain JSON to stdout.")] = False,
+) -> None:
     """Runs, success and spend by mode, and what learning saved."""
     from llmos.cli.render import render_stats
 
@@ -208,8 +214,13 @@ def feedback(
 
 def main() -> None:
     os.environ.setdefault("PYTHONIOENCODING", "utf-8")
+    from llmos.exceptions import LLMOSError
+
     try:
         app()
     except KeyboardInterrupt:
         err_console.print("interrupted")
         raise SystemExit(130) from None
+    except LLMOSError as e:  # a command that did not turn its error into `fail`: still one clear line
+        err_console.print(f"[red]error:[/red] {e}", highlight=False)
+        raise SystemExit(2) from None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import os
 from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
@@ -37,6 +36,8 @@ def fail(message: str, code: int = 2) -> NoReturn:
 
 def run_async(coro: Coroutine[Any, Any, T]) -> T:
     """Run a coroutine; LLM OS errors become a clear message and exit code 2."""
+    import asyncio  # here, not at the top: `llmos --help` does not need it
+
     from llmos.exceptions import LLMOSError
 
     try:

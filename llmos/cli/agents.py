@@ -81,7 +81,11 @@ def list_agents(workspace: WorkspaceOpt = None, as_json: AsJson = False) -> None
 
 
 @app.command()
-def show(name: str, workspace: WorkspaceOpt = None, as_json: AsJson = False) -> None:
+def show(
+    name: Annotated[str, typer.Argument(help="The agent's name (see `llmos agents list`).")],
+    workspace: WorkspaceOpt = None,
+    as_json: AsJson = False,
+) -> None:
     """Show one agent: its settings and system prompt."""
     from llmos.agents.registry import AgentRegistry
     from llmos.exceptions import AgentError
@@ -120,7 +124,7 @@ def _change_json(change: Change, *, content: bool) -> dict[str, Any]:
 
 @app.command()
 def history(
-    name: str,
+    name: Annotated[str, typer.Argument(help="The agent's name (see `llmos agents list`).")],
     workspace: WorkspaceOpt = None,
     limit: Annotated[int, typer.Option(help="How many changes, newest first.")] = 20,
     diff: Annotated[bool, typer.Option("--diff", help="Show each change's diff.")] = False,
@@ -152,7 +156,7 @@ def history(
 
 @app.command()
 def revert(
-    name: str,
+    name: Annotated[str, typer.Argument(help="The agent's name (see `llmos agents list`).")],
     workspace: WorkspaceOpt = None,
     change: Annotated[int | None, typer.Option("--change", help="Change id (default: the latest).")] = None,
     force: Annotated[bool, typer.Option("--force", help="Revert even if the file changed since.")] = False,

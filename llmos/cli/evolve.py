@@ -122,7 +122,7 @@ def list_tools(workspace: WorkspaceOpt = None, as_json: AsJson = False) -> None:
 
 @app.command()
 def crystallize(
-    plan_id: str,
+    plan_id: Annotated[str, typer.Argument(help="A plan id from `llmos plans list`.")],
     workspace: WorkspaceOpt = None,
     why: Annotated[str, typer.Option(help="Why (recorded in the evolution log).")] = "",
     as_json: AsJson = False,
@@ -145,7 +145,7 @@ def crystallize(
 
 @app.command()
 def demote(
-    plan_id: str,
+    plan_id: Annotated[str, typer.Argument(help="A plan id from `llmos plans list`.")],
     workspace: WorkspaceOpt = None,
     reason: Annotated[str, typer.Option(help="Why (recorded in the evolution log).")] = "demoted by the user",
     as_json: AsJson = False,
@@ -189,7 +189,11 @@ def log(
 
 
 @app.command()
-def show(change_id: int, workspace: WorkspaceOpt = None, as_json: AsJson = False) -> None:
+def show(
+    change_id: Annotated[int, typer.Argument(help="A change id from `llmos evolve log`.")],
+    workspace: WorkspaceOpt = None,
+    as_json: AsJson = False,
+) -> None:
     """One change: who, when, why and its diff."""
     from llmos.exceptions import LLMOSError
 
@@ -206,7 +210,7 @@ def show(change_id: int, workspace: WorkspaceOpt = None, as_json: AsJson = False
 
 @app.command()
 def revert(
-    change_id: int,
+    change_id: Annotated[int, typer.Argument(help="A change id from `llmos evolve log`.")],
     workspace: WorkspaceOpt = None,
     why: Annotated[str, typer.Option(help="Why (recorded in the evolution log).")] = "",
     force: Annotated[bool, typer.Option("--force", help="Revert even if the file changed since.")] = False,

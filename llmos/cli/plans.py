@@ -18,6 +18,7 @@ app = typer.Typer(help="Learned plans (what FOLLOWER replays).", no_args_is_help
 
 
 def _engine(workspace: Path | None) -> LearningEngine:
+    from llmos.exceptions import LLMOSError
     from llmos.kernel.config import load_config
     from llmos.learning.engine import LearningEngine
     from llmos.storage.db import Database
@@ -25,7 +26,11 @@ def _engine(workspace: Path | None) -> LearningEngine:
     path = workspace_path(workspace)
     if not (path / ".llmos" / "llmos.db").exists():
         fail(f"no workspace database in {path}: run a goal there first (or pass --workspace)")
-    return LearningEngine(Database.for_workspace(path), load_config(path).learning)
+    try:
+        config = load_config(path)
+    except LLMOSError as e:
+        fail(str(e))
+    return LearningEngine(Database.for_workspace(path), config.learning)
 
 
 @app.command("list")

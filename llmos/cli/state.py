@@ -158,7 +158,7 @@ def history(
     workspace: WorkspaceOpt = None,
     limit: Annotated[int, typer.Option(help="Updates to chart (the newest).", min=1)] = 100,
     rows: Annotated[int, typer.Option(help="Updates to list in the table.", min=0)] = 20,
-    json_out: Annotated[bool, typer.Option("--json")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print plain JSON to stdout.")] = False,
 ) -> None:
     """The history of state updates: a sparkline per dimension and a table."""
     s = open_sentience(workspace)

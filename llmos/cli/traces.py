@@ -28,7 +28,7 @@ def list_(
     limit: Annotated[int, typer.Option(help="How many (newest first).")] = 20,
     mode: Annotated[str | None, typer.Option(help="Only this mode.")] = None,
     status: Annotated[str | None, typer.Option(help="Only this status.")] = None,
-    json_out: Annotated[bool, typer.Option("--json")] = False,
+    json_out: Annotated[bool, typer.Option("--json", help="Print plain JSON to stdout.")] = False,
 ) -> None:
     """List recent runs."""
     from rich.table import Table

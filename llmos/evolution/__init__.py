@@ -3,9 +3,10 @@
     from llmos.evolution import Evolution
     evo = Evolution(db, workspace, registry, versions, config.evolution)
 
-See `service.py` (the facade), `crystallize.py` (code generation), `generated.py` (loading),
-`dispatch.py` (CRYSTALLIZED runs), `support.py` (what generated modules import) and
-`create_tool.py` (tools written by the model, run in the sandbox).
+See `service.py` (the facade; `_loader.py` keeps the registry in step with the modules on disk),
+`crystallize.py` (code generation), `generated.py` (loading), `dispatch.py` (CRYSTALLIZED runs),
+`support.py` (what generated modules import) and `create_tool.py` (tools written by the model,
+run in the sandbox; their source checks are in `_toolsource.py`).
 """
 
 from __future__ import annotations

@@ -234,12 +234,6 @@ def _uses_name(code: str, name: str) -> bool:
     return any(t.type == tokenize.NAME and t.string == name for t in tokens)
 
 
-def _tuple(items: list[str]) -> str:
-    if len(items) == 1:
-        return f"({items[0]},)"
-    return "(" + ", ".join(items) + ")"
-
-
 def _import_key(name: str) -> tuple[int, str]:
     if name.isupper():
         return (0, name)

@@ -23,9 +23,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from llmos._log import logger
 from llmos.evolution import crystallize as cz
 from llmos.evolution import generated as gen
+from llmos.evolution._loader import GeneratedTools
 from llmos.evolution.dispatch import run_crystallized
 from llmos.evolution.records import ToolRecord, ToolRecords
 from llmos.exceptions import EvolutionError, ToolDefinitionError, VersionError
@@ -65,10 +65,7 @@ class Evolution:
         self.config = config
         self.plans: PlanLookup = plans or self._plan_from_db
         self._lock = threading.RLock()
-        self._loaded: dict[str, Tool] = {}  # tool name -> the Tool we registered
-        self._by_plan: dict[str, Tool] = {}
-        self._cache: dict[str, Tool] = {}  # source digest -> Tool (no re-exec of unchanged modules)
-        self._signature: tuple[Any, ...] | None = None
+        self._tools = GeneratedTools(self.workspace, registry, versions, self._lock)
         self.store = ToolRecords(db)
         self.sandbox: Any = None  # set by the runtime: created tools come back through it on a revert
 
@@ -76,77 +73,16 @@ class Evolution:
     def load(self) -> list[str]:
         """Register every active generated tool (start-up). Returns their names."""
         self.refresh(force=True)
-        return sorted(self._loaded)
+        return sorted(self._tools.loaded)
 
     def refresh(self, *, force: bool = False) -> bool:
         """Follow changes on disk (a revert from another process, a demotion): cheap when nothing changed.
         Returns whether the registry changed."""
-        sig = gen.signature(self.workspace)
-        with self._lock:
-            if not force and sig == self._signature:
-                return False
-            self._signature = sig
-            found: dict[str, Tool] = {}
-            for path in gen.module_files(self.workspace):
-                tool = self._load_file(path)
-                if tool is not None:
-                    found[tool.name] = tool
-            changed = False
-            for name, old in list(self._loaded.items()):
-                if name not in found or found[name] is not old:
-                    if self.registry.get(name) is old:
-                        self.registry.remove(name)
-                    del self._loaded[name]
-                    changed = True
-            for name, tool in found.items():
-                if self._loaded.get(name) is tool:
-                    continue
-                current = self.registry.get(name)
-                if current is not None and current.source != gen.SOURCE:
-                    logger.warning("generated tool %s not loaded: a %s tool has that name", name, current.source)
-                    continue
-                self.registry.register(tool, replace=True)
-                self._loaded[name] = tool
-                changed = True
-            self._by_plan = {str(t.metadata["plan_id"]): t for t in self._loaded.values()}
-            return changed
-
-    def _load_file(self, path: Path) -> Tool | None:
-        try:
-            source = path.read_text(encoding="utf-8")
-            info = gen.read_info(source, str(path))
-        except (OSError, UnicodeDecodeError, ToolDefinitionError) as e:
-            logger.warning("skipping %s: %s", path, e)
-            return None
-        digest = gen.digest(source)
-        cached = self._cache.get(digest)
-        if cached is not None:
-            return cached
-        latest = self.versions.latest(gen.target(info.name))
-        if latest is None or latest.after != source or path.name != f"{info.name}.py":
-            logger.warning(
-                "generated tool %s not loaded: %s is not the version the evolution log recorded",
-                info.name,
-                path,
-            )
-            return None
-        try:
-            tool = gen.build_tool(source, path)
-        except ToolDefinitionError as e:
-            logger.warning("generated tool %s not loaded: %s", info.name, e)
-            return None
-        self._cache[digest] = tool
-        return tool
+        return self._tools.refresh(force=force)
 
     def tool_for(self, plan_id: str | None) -> Tool | None:
         """The active crystallized tool of a plan (None when there is none)."""
-        if not plan_id:
-            return None
-        with self._lock:
-            tool = self._by_plan.get(plan_id)
-        if tool is None or self.registry.get(tool.name) is not tool:
-            return None
-        return tool
+        return self._tools.tool_for(plan_id)
 
     # ------------------------------------------------------------------ running
     async def run_crystallized(self, ctx: RunContext, decision: Any) -> ReplayOutcome:
@@ -263,7 +199,7 @@ class Evolution:
             expect_before=before,
         )
         self.store.activate(plan.id, name, version, code.fingerprint, pinned=False, reason="")
-        self._cache[gen.digest(code.source)] = tool
+        self._tools.remember(code.source, tool)
         self.refresh(force=True)
         return change
 
@@ -285,13 +221,15 @@ class Evolution:
     # ------------------------------------------------------------------ versions
     def revert(self, change_id: int, who: str = "user", *, force: bool = False, why: str = "") -> Change:
         """Restore what a change replaced; generated tools follow at once (loaded or unregistered)."""
+        from llmos.evolution.create_tool import created_path
+
         change = self.versions.get(int(change_id))
         with self._lock:
             done = self.versions.revert(change.id, who=who, why=why, force=force)
             name = change.target.removeprefix("tool:")
             if change.target.startswith("tool:") and change.path == gen.rel_path(name):
                 self._after_revert(name, done)
-            elif change.target.startswith("tool:") and change.path == _created_path(name):
+            elif change.target.startswith("tool:") and change.path == created_path(name):
                 self._follow_created(name, done)
             self.refresh(force=True)
             return done
@@ -303,12 +241,12 @@ class Evolution:
             if current is not None and current.metadata.get("created_by") == "create_tool":
                 self.registry.remove(name)
             return
-        from llmos.evolution.create_tool import HEADER, sandboxed_tool
+        from llmos.evolution.create_tool import parse_created, sandboxed_tool
 
-        first, _, source = done.after.partition("\n")
-        if not first.startswith(HEADER):
+        parsed = parse_created(done.after)
+        if parsed is None:
             return
-        meta = json.loads(first[len(HEADER) :])
+        meta, source = parsed
         path = self.workspace / (done.path or "")
         self.registry.register(
             sandboxed_tool(self.sandbox, name, meta["description"], source, path=str(path)), replace=True
@@ -348,7 +286,7 @@ class Evolution:
         out = []
         for r in self.records():
             d = r.to_dict()
-            d["loaded"] = r.name in self._loaded
+            d["loaded"] = r.name in self._tools.loaded
             d["path"] = gen.rel_path(r.name)
             d["success_rate"] = round(r.successes / r.uses, 4) if r.uses else None
             out.append(d)
@@ -395,10 +333,6 @@ class Evolution:
         if reasons:
             raise EvolutionError("; ".join(reasons[:3]))
         return False
-
-
-def _created_path(name: str) -> str:
-    return (gen.GENERATED_DIR / "created" / f"{name}.py").as_posix()
 
 
 def _version(source: str | None) -> int:

@@ -31,6 +31,16 @@ def _clip(text: str, limit: int) -> str:
     return text[:limit] + f"\n… [truncated: {len(text) - limit} more characters]"
 
 
+async def _refused(ctx: RunContext, record: ToolCallRecord, result: str) -> ToolCallRecord:
+    """A call that never reached its tool (unknown, or denied): an error result, traced."""
+    record.result = result
+    record.is_error = True
+    ctx.trace.tool_calls.append(record)
+    await ctx.hooks.post_tool_use_failure(ctx, record)
+    await ctx.emit("tool_result", name=record.name, is_error=True, result=record.result)
+    return record
+
+
 async def execute_tool_call(
     ctx: RunContext,
     call: ToolCall,
@@ -52,12 +62,7 @@ async def execute_tool_call(
     started = time.perf_counter()
     if tool is None:
         known = ", ".join(ctx.registry.names()[:30])
-        record.result = f"ERROR: unknown tool {call.name!r}. Available tools: {known}"
-        record.is_error = True
-        ctx.trace.tool_calls.append(record)
-        await ctx.hooks.post_tool_use_failure(ctx, record)
-        await ctx.emit("tool_result", name=record.name, is_error=True, result=record.result)
-        return record
+        return await _refused(ctx, record, f"ERROR: unknown tool {call.name!r}. Available tools: {known}")
 
     event = ToolUseEvent(call.name, dict(call.arguments), source, tool.kind, record.id)
     verdict = await ctx.hooks.pre_tool_use(ctx, event)
@@ -81,12 +86,7 @@ async def execute_tool_call(
     await ctx.emit("tool_call", name=record.name, arguments=record.arguments, source=source)
 
     if record.decision == "deny":
-        record.result = f"ERROR: denied by {verdict.by or 'policy'}: {verdict.reason}"
-        record.is_error = True
-        ctx.trace.tool_calls.append(record)
-        await ctx.hooks.post_tool_use_failure(ctx, record)
-        await ctx.emit("tool_result", name=record.name, is_error=True, result=record.result)
-        return record
+        return await _refused(ctx, record, f"ERROR: denied by {verdict.by or 'policy'}: {verdict.reason}")
 
     async def call_inner(name: str, arguments: dict[str, Any]) -> ToolOutput:
         inner = await execute_tool_call(

@@ -107,7 +107,10 @@ class Sentience:
         """The valence at `at` (default now), with idle recovery since the last update applied."""
         if not self.enabled:
             return self.params.setpoint_valence()
-        stored = self.store.state()
+        return self._relaxed(self.store.state(), at)
+
+    def _relaxed(self, stored: tuple[Valence, float] | None, at: float | None) -> Valence:
+        """The stored valence (None: the set-points) with idle recovery up to `at` applied."""
         if stored is None:
             return self.params.setpoint_valence()
         v, updated_at = stored
@@ -291,7 +294,7 @@ class Sentience:
             }
         now = self.clock()
         stored = self.store.state()
-        v = self.valence(now)
+        v = self._relaxed(stored, now)  # the row just read, not a second read
         mode = derive_mode(v, self.thresholds)
         cooldowns = self.store.cooldowns()
         opps = []

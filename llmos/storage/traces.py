@@ -6,7 +6,7 @@ import builtins
 import json
 import sqlite3
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from llmos.exceptions import StoreError, UserError
@@ -143,6 +143,26 @@ class TraceStore:
             for r in rows:
                 yield Trace.from_dict(json.loads(r["data"]))
             last, last_id = rows[-1]["started_at"], rows[-1]["id"]
+
+    def usage(self, run_ids: Iterable[str]) -> dict[str, tuple[int, float, int]]:
+        """(llm_calls, cost_usd, input + output tokens) of each stored run among `run_ids`, read from
+        the indexed columns in one query (no trace is parsed)."""
+        ids = list(dict.fromkeys(run_ids))
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = (
+            self.db.connection()
+            .execute(
+                f"SELECT id, llm_calls, cost_usd, input_tokens, output_tokens FROM runs WHERE id IN ({marks})",
+                ids,
+            )
+            .fetchall()
+        )
+        return {
+            r["id"]: (int(r["llm_calls"]), float(r["cost_usd"]), int(r["input_tokens"]) + int(r["output_tokens"]))
+            for r in rows
+        }
 
     def count(self) -> int:
         return int(self.db.connection().execute("SELECT COUNT(*) FROM runs").fetchone()[0])

@@ -99,10 +99,6 @@ def unknown_command(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     return UNKNOWN_FLOW
 
 
-def targets_of(cmd: Cmd, short_val: str = "", long_val: tuple[str, ...] = ()) -> list[str]:
-    return parse_opts(cmd.args, short_val, long_val).positionals
-
-
 # -- deletion and writes --------------------------------------------------------------------------
 
 
