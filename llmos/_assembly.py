@@ -11,6 +11,9 @@ from typing import TYPE_CHECKING
 from llmos.kernel.economy import BudgetHook
 from llmos.kernel.hooks import HookChain, load_hook
 
+# rarely needed tools with long schemas: offered on demand through tool_search (see kernel.loop)
+DEFERRED_TOOLS = frozenset({"create_agent", "modify_agent", "list_agents", "create_tool"})
+
 if TYPE_CHECKING:
     from llmos.evolution import Evolution
     from llmos.runtime import LLMOS
@@ -26,7 +29,7 @@ def register_tools(rt: LLMOS, agent_tools: list[Tool]) -> None:
         for t in builtin_tools(rt.workspace, rt.config):
             rt.registry.register(t)
     for t in agent_tools:
-        rt.registry.register(t)
+        rt.registry.register(_defer(t))
     for t in rt._extra_tools:
         rt.registry.register(t, replace=True)
     rt.registry.register(ToolSearch(rt.registry).search_tool(lambda names: None), replace=True)
@@ -63,6 +66,12 @@ def start_evolution(rt: LLMOS) -> Evolution:
     sandbox = Sandbox(rt.config.sandbox)
     evolution.sandbox = sandbox
     if sandbox.available()[0]:
-        rt.registry.register(create_tool_tool(sandbox, rt.registry, versions=rt.versions), replace=True)
+        rt.registry.register(_defer(create_tool_tool(sandbox, rt.registry, versions=rt.versions)), replace=True)
         load_created_tools(rt.workspace, sandbox, rt.registry)
     return evolution
+
+
+def _defer(tool: Tool) -> Tool:
+    if tool.name in DEFERRED_TOOLS:
+        tool.metadata["defer"] = True
+    return tool

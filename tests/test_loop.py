@@ -65,7 +65,9 @@ async def test_final_answer(tmp_path: Path) -> None:
     req = model.requests[0]
     assert req.messages[0].role == "user" and req.messages[0].text == "do it"
     offered = {t.name for t in req.tools}
-    assert "add" in offered and "tool_search" not in offered  # tool_search only with tool_search=True
+    assert "add" in offered
+    # the self-modification tools are deferred: not offered, but loadable through tool_search
+    assert "create_agent" not in offered and "tool_search" in offered
 
 
 async def test_tool_call_then_answer(tmp_path: Path) -> None:

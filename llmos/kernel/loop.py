@@ -59,15 +59,25 @@ class LoopOutcome:
 
 
 def _offered(ctx: RunContext, opts: LoopOptions, found: set[str]) -> list[ToolSpec]:
-    specs = {t.name: t.spec for t in ctx.registry.select(opts.tools)}
+    """The tools of this request. A tool marked `defer` (rarely needed, long schema: the
+    self-modification tools) is offered only once `tool_search` found it or the agent names it
+    exactly; while any is held back, `tool_search` is offered so the model can load it."""
+    named = set(opts.tools or ())
+    specs = {}
+    deferred = False
+    for t in ctx.registry.select(opts.tools):
+        if t.metadata.get("defer") and t.name not in found and t.name not in named:
+            deferred = True
+            continue
+        specs[t.name] = t.spec
     for name in found:
         tool = ctx.registry.get(name)
         if tool is not None:
             specs[name] = tool.spec
     search = ctx.registry.get(SEARCH_TOOL)
-    if opts.tool_search and search is not None:
+    if (opts.tool_search or deferred) and search is not None:
         specs[SEARCH_TOOL] = search.spec
-    elif not opts.tool_search:
+    else:
         specs.pop(SEARCH_TOOL, None)
     return list(specs.values())
 

@@ -79,8 +79,10 @@ AGENT_GOAL = re.compile(
 def _agent_clause(clause: str, tools: list[ToolSpec]) -> Step | None:
     """ "Create a haiku-poet agent that writes haikus" -> create_agent(...)."""
     agent = AGENT_GOAL.search(clause)
-    if agent is None or not find_tool(tools, "create_agent"):
+    if agent is None:
         return None
+    if not find_tool(tools, "create_agent"):  # load it first when it is offered on demand
+        return ("tool_search", {"query": "create_agent"}) if find_tool(tools, "tool_search") else None
     name = re.sub(r"[^a-z0-9]+", "-", agent.group("name").lower()).strip("-")
     purpose = (agent.group("purpose") or "").strip().rstrip(".") or f"acts as a {name}"
     return "create_agent", {
