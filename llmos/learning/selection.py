@@ -144,6 +144,9 @@ def near_limit(n: int) -> int:
     return max(1, min(6, (n - 1) // 2))
 
 
+MAX_FOLLOWER_THRESHOLD = 0.995  # support >= min_support + 7 reaches it (see follower_confidence)
+
+
 def follower_confidence(plan: Plan, cfg: LearningConfig) -> float:
     n, m = plan.support, cfg.min_support
     support = 1 - 0.04 / (n - m + 1) if n >= m else 0.5 + 0.3 * n / m
@@ -205,7 +208,12 @@ def select(
     if policy.min_support_delta:
         cfg = cfg.model_copy(update={"min_support": cfg.min_support + policy.min_support_delta})
     tokens = tokenize(goal)
-    f_thr = min(1.0, cfg.follower_threshold + policy.follower_threshold_delta)
+    # a tightened threshold stays reachable: a cautious system still replays very well-supported plans
+    # (the policy never lowers the configured threshold; it raises it at most to MAX_FOLLOWER_THRESHOLD)
+    f_thr = max(
+        cfg.follower_threshold,
+        min(MAX_FOLLOWER_THRESHOLD, cfg.follower_threshold + policy.follower_threshold_delta),
+    )
     m_thr = min(1.0, cfg.mixed_threshold + policy.mixed_threshold_delta)
     reason: dict[str, Any] = {
         "requested": requested,
