@@ -6,9 +6,10 @@ from __future__ import annotations
 import random
 from pathlib import Path
 
+from test_learning_world import FAMILIES, Harness
+
 from llmos.kernel.config import LearningConfig
 from llmos.learning.selection import MAX_FOLLOWER_THRESHOLD, SelectionPolicy
-from test_learning_world import FAMILIES, Harness
 
 CAUTIOUS = SelectionPolicy(follower_threshold_delta=0.2, allow_mixed=False, require_well_supported=True)
 
