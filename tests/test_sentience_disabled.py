@@ -33,7 +33,7 @@ async def _runs(workspace: Path, *, remove_layer: bool) -> tuple[list[Any], list
         if remove_layer:  # a runtime built without the layer
             os.hooks.hooks = [h for h in os.hooks.hooks if h.name != "sentience"]
             os.sentience = None  # type: ignore[assignment]
-        results = []
+        results: list[Any] = []
         for goal in GOALS:
             r = await os.execute(goal)
             results.append(

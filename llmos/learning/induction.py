@@ -232,6 +232,7 @@ def new_plan(ev: Evidence) -> Plan:
                 continue  # no arguments at all
             leaves.append(Leaf(path, sorted(ex.generate(value, env, before), key=repr), value_type([value])))
         parsed = env.parsed[i]
+        echo_paths = sorted(echoes(call, parsed))
         steps.append(
             PlanStep(
                 name=call.name,
@@ -240,12 +241,15 @@ def new_plan(ev: Evidence) -> Plan:
                 leaves=leaves,
                 result_shapes=[result_shape(parsed)],
                 const_results={path_key(p): v for p, v in ex.leaves(parsed)},
-                echo_paths=sorted(echoes(call, parsed)),
+                echo_paths=echo_paths,
                 ranges=numeric_ranges(parsed),
+                lengths=envelope.list_lengths(parsed),
+                categories=envelope.categories(parsed, echo_paths),
             )
         )
     plan = Plan(id=plan_id_for(ev.agent, ev.trace_id), agent=ev.agent, skeleton=list(ev.tokens), slots={}, steps=steps)
     plan.relations = envelope.relations(env, [s.echo_paths for s in steps])
+    plan.memberships = envelope.memberships(env)
     _add_evidence(plan, ev)
     return plan
 
@@ -260,7 +264,7 @@ def merge(plan: Plan, ev: Evidence) -> tuple[Plan | None, str]:
         return None, problem
     for pos, (a, b) in enumerate(zip(merged.skeleton, ev.tokens, strict=True)):
         if pos not in merged.slots and a.key() != b.key():
-            merged.slots[pos] = Slot(pos, "", [shape(a)], [a.text])
+            merged.slots[pos] = Slot(pos, "", [shape(a)], [a.text], envelope.widen_span([], a))
     used = set().union(*(ex.token_positions(c) for s in merged.steps for lf in s.leaves for c in lf.cands))
     unused = sorted(set(merged.slots) - used)
     if unused:
@@ -285,6 +289,7 @@ def refine(plan: Plan, ev: Evidence) -> tuple[Plan | None, str]:
         text = ev.tokens[pos].text
         if text not in slot.values and len(slot.values) < MAX_VALUES:
             slot.values.append(text)
+        slot.span = envelope.widen_span(envelope.slot_span(slot), ev.tokens[pos])
     return refined, "refined"
 
 
@@ -310,7 +315,10 @@ def _filter(merged: Plan, ev: Evidence) -> str:
         step.arguments = call.arguments
         step.echo_paths = sorted(set(step.echo_paths) & echoes(call, parsed))
         step.ranges = widen(step.ranges, numeric_ranges(parsed))
+        step.lengths = envelope.same_lengths(step.lengths, envelope.list_lengths(parsed))
+        step.categories = envelope.union_categories(step.categories, envelope.categories(parsed, step.echo_paths))
     merged.relations = envelope.keep_holding(merged.relations, env)
+    merged.memberships = envelope.keep_members(merged.memberships, env)
     return ""
 
 
@@ -347,6 +355,7 @@ def _add_evidence(plan: Plan, ev: Evidence) -> None:
             slot.shapes.append(sh)
         if tok.text not in slot.values and len(slot.values) < MAX_VALUES:
             slot.values.append(tok.text)
+        slot.span = envelope.widen_span(envelope.slot_span(slot), tok)
     _name_slots(plan)
     plan.trace_ids.append(ev.trace_id)
     texts = ev.token_texts()

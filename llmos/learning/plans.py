@@ -29,6 +29,7 @@ class Slot:
     name: str
     shapes: list[str] = field(default_factory=list)
     values: list[str] = field(default_factory=list)  # a few observed values, for display
+    span: list[float] = field(default_factory=list)  # [min, max] of a numeric slot's values (all evidence)
 
 
 @dataclass
@@ -50,6 +51,8 @@ class PlanStep:
     const_results: dict[str, Any] = field(default_factory=dict)  # json(path) -> value equal in all evidence
     echo_paths: list[str] = field(default_factory=list)  # result paths that repeat one of the call's arguments
     ranges: dict[str, list[float]] = field(default_factory=dict)  # json(path) -> [min, max] of numbers
+    lengths: dict[str, int] = field(default_factory=dict)  # json(path) -> length of a list, equal in all evidence
+    categories: dict[str, list[str]] = field(default_factory=dict)  # json(path) -> the few short texts seen
 
 
 @dataclass
@@ -69,6 +72,9 @@ class Plan:
     branching: list[str] = field(default_factory=list)
     contradicted: list[str] = field(default_factory=list)
     relations: list[tuple[Any, ...]] = field(default_factory=list)  # envelope.Relation held in all evidence
+    # envelope.Membership held in all evidence: (goal token position, step, 1 if the token's value is a
+    # value of the step's result else 0)
+    memberships: list[tuple[int, int, int]] = field(default_factory=list)
     example: dict[str, Any] = field(default_factory=dict)  # the latest supporting trace, shortened
     created_at: float = field(default_factory=time.time)
     updated_at: float = field(default_factory=time.time)
@@ -196,7 +202,7 @@ class Plan:
             "id": self.id,
             "agent": self.agent,
             "skeleton": [[t.kind, t.text] for t in self.skeleton],
-            "slots": [[p, s.name, s.shapes, s.values] for p, s in sorted(self.slots.items())],
+            "slots": [[p, s.name, s.shapes, s.values, s.span] for p, s in sorted(self.slots.items())],
             "steps": [
                 {
                     "name": s.name,
@@ -207,6 +213,8 @@ class Plan:
                     "const_results": s.const_results,
                     "echo_paths": s.echo_paths,
                     "ranges": s.ranges,
+                    "lengths": s.lengths,
+                    "categories": s.categories,
                 }
                 for s in self.steps
             ],
@@ -220,6 +228,7 @@ class Plan:
             "branching": self.branching,
             "contradicted": self.contradicted,
             "relations": [ex.to_json(r) for r in self.relations],
+            "memberships": [list(m) for m in self.memberships],
             "example": self.example,
             "created_at": self.created_at,
             "updated_at": self.updated_at,
@@ -231,7 +240,9 @@ class Plan:
             id=d["id"],
             agent=d["agent"],
             skeleton=[Token(k, t) for k, t in d["skeleton"]],
-            slots={p: Slot(p, n, list(sh), list(v)) for p, n, sh, v in d["slots"]},
+            slots={
+                s[0]: Slot(s[0], s[1], list(s[2]), list(s[3]), list(s[4]) if len(s) > 4 else []) for s in d["slots"]
+            },
             steps=[
                 PlanStep(
                     name=s["name"],
@@ -242,6 +253,8 @@ class Plan:
                     const_results=s.get("const_results", {}),
                     echo_paths=list(s.get("echo_paths", [])),
                     ranges={k: list(v) for k, v in s.get("ranges", {}).items()},
+                    lengths=dict(s.get("lengths", {})),
+                    categories={k: list(v) for k, v in s.get("categories", {}).items()},
                 )
                 for s in d["steps"]
             ],
@@ -255,6 +268,7 @@ class Plan:
             branching=list(d.get("branching", [])),
             contradicted=list(d.get("contradicted", [])),
             relations=[ex.from_json(r) for r in d.get("relations", [])],
+            memberships=[(int(a), int(b), int(c)) for a, b, c in d.get("memberships", [])],
             example=d.get("example", {}),
             created_at=d.get("created_at", time.time()),
             updated_at=d.get("updated_at", time.time()),
@@ -263,7 +277,9 @@ class Plan:
     def copy(self) -> Plan:
         """A copy safe to change (explanations are immutable tuples and are shared)."""
         new = copy.copy(self)
-        new.slots = {p: Slot(s.pos, s.name, list(s.shapes), list(s.values)) for p, s in self.slots.items()}
+        new.slots = {
+            p: Slot(s.pos, s.name, list(s.shapes), list(s.values), list(s.span)) for p, s in self.slots.items()
+        }
         new.steps = [
             PlanStep(
                 st.name,
@@ -274,6 +290,8 @@ class Plan:
                 dict(st.const_results),
                 list(st.echo_paths),
                 {k: list(v) for k, v in st.ranges.items()},
+                dict(st.lengths),
+                {k: list(v) for k, v in st.categories.items()},
             )
             for st in self.steps
         ]
@@ -281,6 +299,7 @@ class Plan:
         new.evidence_tokens = list(self.evidence_tokens)
         new.branching, new.contradicted = list(self.branching), list(self.contradicted)
         new.relations = list(self.relations)
+        new.memberships = list(self.memberships)
         new.example = dict(self.example)
         return new
 
