@@ -94,10 +94,10 @@ async def replay(ctx: RunContext, decision: ModeDecision, *, retries: int = 1) -
             turn = base_turn + g_index + 1
             done = await execute_tool_calls(ctx, calls, source="replay", turn=turn)
             records.extend(done)
+            ctx.turn = turn  # before any stop: the model's turns come after this group, not inside it
             for i, call, rec in zip(idxs, calls, done, strict=True):
                 rec = await _retry(ctx, call, rec, retries, turn, records)
                 _verify(plan, i, rec, env)
-            ctx.turn = turn
             for i in idxs:
                 why = envelope.relation_problem(plan, env, i)
                 if why:

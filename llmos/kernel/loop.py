@@ -75,10 +75,11 @@ def _offered(ctx: RunContext, opts: LoopOptions, found: set[str]) -> list[ToolSp
         if tool is not None:
             specs[name] = tool.spec
     search = ctx.registry.get(SEARCH_TOOL)
+    specs.pop(SEARCH_TOOL, None)
     if (opts.tool_search or deferred) and search is not None:
-        specs[SEARCH_TOOL] = search.spec
-    else:
-        specs.pop(SEARCH_TOOL, None)
+        # first in the list: a model looking for "the search tool" must not take a domain tool
+        # whose name merely contains "search" for it
+        return [search.spec, *specs.values()]
     return list(specs.values())
 
 
