@@ -77,10 +77,10 @@ async def _builtin_tools(os: Any, model: Any) -> None:
 async def _learning(os: Any) -> None:
     console.print(Rule("2 · the same kind of goal, again and again: learning"))
     table = Table()
-    table.add_column("#")
-    table.add_column("goal", no_wrap=True, overflow="ellipsis", max_width=52)
-    for col in ("mode", "model calls", "tokens", "cost", "saved", "ms"):
-        table.add_column(col, no_wrap=True)
+    table.add_column("#", no_wrap=True, min_width=2)
+    table.add_column("goal", no_wrap=True, overflow="ellipsis", max_width=44)
+    for col, width in (("mode", 22), ("calls", 5), ("tokens", 6), ("cost", 9), ("saved", 9), ("ms", 5)):
+        table.add_column(col, no_wrap=True, min_width=width)
     learner_cost = 0.0
     for i, goal in enumerate(CURRENCY_GOALS, 1):
         r = await os.execute(goal)
@@ -90,7 +90,7 @@ async def _learning(os: Any) -> None:
         ok = "" if r.success else " [red](failed)[/red]"
         fell = [e for e in os.traces.require(r.run_id).events if e.get("kind") == "fallback"]
         if fell:  # the replay met something its plan did not foresee: the model took over
-            ok += f" [dim]← {fell[0]['from_mode']} fell back[/dim]"
+            ok += f" [dim]← {fell[0]['from_mode']}[/dim]"
         table.add_row(
             str(i),
             goal,
