@@ -12,10 +12,19 @@ import random
 from pathlib import Path
 from typing import Any
 
-from test_learning_world import FAMILIES, PREFIX, Calls, Family, Harness, World, round_half_up, sample_currency
+from test_learning_world import (
+    FAMILIES,
+    PREFIX,
+    Calls,
+    Family,
+    Harness,
+    World,
+    round_half_up,
+    sample_currency,
+    world_harness,
+)
 
 from llmos.learning.trace import Trace
-from llmos.tools.base import Tool
 
 CARRIER = {"Paris": "DHL", "Berlin": "DHL", "Madrid": "DHL", "Dublin": "DHL", "Tokyo": "SF", "Lima": "Correos"}
 EXTRA = {
@@ -53,24 +62,12 @@ class HiddenWorld(World):
 
     def registry(self) -> Any:
         reg = super().registry()
-        for name, names in EXTRA.items():
-            reg.register(
-                Tool(
-                    PREFIX + name,
-                    f"the {name} tool",
-                    {"type": "object", "properties": {n: {} for n in names}, "required": names},
-                    self._invoker(name),
-                    source="mcp:bench",
-                )
-            )
+        self.register(reg, EXTRA)
         return reg
 
 
 def harness(tmp: Path) -> Harness:
-    h = Harness(tmp)
-    h.world = HiddenWorld()
-    h.registry = h.world.registry()
-    return h
+    return world_harness(tmp, HiddenWorld())
 
 
 async def solve_cap(p: dict[str, Any], calls: Calls) -> str:

@@ -15,10 +15,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from test_learning_world import PREFIX, Calls, Family, Harness, World
+from test_learning_world import PREFIX, Calls, Family, Harness, World, world_harness
 
 from llmos.learning.trace import Trace
-from llmos.tools.base import Tool
 
 EXTRA = {
     "get_team": ["team"],
@@ -62,24 +61,12 @@ class RedWorld(World):
 
     def registry(self) -> Any:
         reg = super().registry()
-        for name, names in EXTRA.items():
-            reg.register(
-                Tool(
-                    PREFIX + name,
-                    f"the {name} tool",
-                    {"type": "object", "properties": {n: {} for n in names}, "required": names},
-                    self._invoker(name),
-                    source="mcp:bench",
-                )
-            )
+        self.register(reg, EXTRA)
         return reg
 
 
 def harness(tmp: Path) -> Harness:
-    h = Harness(tmp)
-    h.world = RedWorld()
-    h.registry = h.world.registry()
-    return h
+    return world_harness(tmp, RedWorld())
 
 
 async def solve_team(p: dict[str, Any], calls: Calls) -> str:

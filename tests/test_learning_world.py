@@ -123,6 +123,11 @@ class World:
             "get_report": ["name"],
             "send_email": ["to", "subject", "body"],
         }
+        self.register(reg, params)
+        return reg
+
+    def register(self, reg: ToolRegistry, params: dict[str, list[str]]) -> None:
+        """One bench tool per name (prefixed, every parameter required), run by `apply` (for subclasses too)."""
         for name, names in params.items():
             reg.register(
                 Tool(
@@ -133,7 +138,6 @@ class World:
                     source="mcp:bench",
                 )
             )
-        return reg
 
     def _invoker(self, name: str) -> Callable[[dict[str, Any], ToolContext], Awaitable[ToolOutput]]:
         async def run(a: dict[str, Any], ctx: ToolContext) -> ToolOutput:
@@ -383,6 +387,14 @@ class Harness:
             return turns + 1
         ctx.trace.finish("success", answer)
         return turns + 1
+
+
+def world_harness(tmp: Path, world: World) -> Harness:
+    """A harness on another world (a subclass of World with more tools)."""
+    h = Harness(tmp)
+    h.world = world
+    h.registry = h.world.registry()
+    return h
 
 
 def _direct(world: World, state: dict[str, Any]) -> Calls:

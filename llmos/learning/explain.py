@@ -13,146 +13,81 @@ An explanation (a *candidate*) is a small hashable tuple, JSON-able as nested li
 `generate` lists every candidate that explains a value in one trace; `fits` checks a candidate on
 another trace. A plan keeps, per argument, every candidate that fits ALL its supporting traces;
 at replay time `evaluate_all` computes them with live values and refuses when they disagree.
+
+This module evaluates and inspects candidates; the values they read live in `_explain_values` and
+the search (`generate`) in `_explain_search`, both re-exported here.
 """
 
 from __future__ import annotations
 
 import json
 import math
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
-from itertools import product
 from typing import Any
 
-from llmos.learning.goals import Token
+from llmos.learning._explain_search import (
+    MAX_OPERANDS,
+    MAX_TEMPLATES,
+    ROUNDINGS,
+    SCALES,
+    STRING_TRANSFORMS,
+    TEMPLATE_TRANSFORMS,
+    generate,
+)
+from llmos.learning._explain_values import (
+    MAX_LEAVES,
+    NOT_JSON,
+    Cand,
+    Disagree,
+    Env,
+    Path,
+    Unavailable,
+    format_path,
+    is_num,
+    leaves,
+    parse_result,
+    rounded,
+    same,
+    transform,
+    walk,
+)
 
-Cand = tuple[Any, ...]
-Path = tuple[str | int, ...]
-
-STRING_TRANSFORMS = ("id", "lower", "upper", "title", "capitalize", "strip", "slug_", "slug-")
-TEMPLATE_TRANSFORMS = ("id", "lower", "upper", "capitalize", "title")
-ROUNDINGS: tuple[tuple[str, int], ...] = tuple((m, d) for d in range(5) for m in ("up", "even"))
-MAX_TEMPLATES = 96
-SCALES = (10.0, 100.0, 1000.0, 0.1, 0.01, 0.001)
-MAX_LEAVES = 200
-MAX_OPERANDS = 24
-
-
-class Unavailable(Exception):
-    """A candidate cannot be evaluated: a result path is missing, a type is wrong, a division by zero."""
-
-
-class Disagree(Exception):
-    """Candidates that all fit the evidence give different live values: replay is not safe."""
-
-
-@dataclass
-class Env:
-    """What an explanation can read: the goal's tokens and the results of earlier steps."""
-
-    tokens: list[Token]
-    texts: list[str | None]  # result text per plan step (None: not run yet)
-    parsed: list[Any]  # parsed JSON per step (NOT_JSON when the text is not JSON)
-
-
-class _NotJSON:
-    def __repr__(self) -> str:
-        return "NOT_JSON"
-
-
-NOT_JSON: Any = _NotJSON()
-
-
-def parse_result(text: str) -> Any:
-    s = text.strip()
-    if not s or s[0] not in "{[":
-        return NOT_JSON
-    try:
-        return json.loads(s)
-    except ValueError:
-        return NOT_JSON
-
-
-# ---------------------------------------------------------------- value helpers
-def is_num(v: Any) -> bool:
-    return isinstance(v, int | float) and not isinstance(v, bool)
-
-
-def same(a: Any, b: Any) -> bool:
-    """Equality of JSON values; numbers compare with a tiny tolerance (12 == 12.0)."""
-    if is_num(a) and is_num(b):
-        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
-    if isinstance(a, bool) or isinstance(b, bool):
-        return type(a) is type(b) and a == b
-    return type(a) is type(b) and bool(a == b)
-
-
-def transform(name: str, v: Any) -> Any:
-    if name == "id":
-        return v
-    if name == "str":
-        if is_num(v):
-            return str(v)
-        raise Unavailable("not a number")
-    if not isinstance(v, str):
-        raise Unavailable(f"{name} needs text")
-    if name == "lower":
-        return v.lower()
-    if name == "upper":
-        return v.upper()
-    if name == "title":
-        return v.title()
-    if name == "capitalize":
-        return v.capitalize()
-    if name == "strip":
-        return v.strip()
-    if name in ("slug_", "slug-"):
-        sep = name[-1]
-        return re.sub(r"[^a-z0-9]+", sep, v.lower()).strip(sep)
-    raise Unavailable(f"unknown transform {name}")
-
-
-def rounded(x: float, mode: str, digits: int) -> float:
-    try:
-        q = Decimal(repr(float(x))).quantize(
-            Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP if mode == "up" else ROUND_HALF_EVEN
-        )
-    except (InvalidOperation, ValueError, OverflowError) as e:
-        raise Unavailable(f"cannot round {x!r}") from e
-    return float(q)
-
-
-def leaves(value: Any, path: Path = (), depth: int = 0) -> Iterator[tuple[Path, Any]]:
-    """Scalar leaves of a JSON value with their paths (bounded depth)."""
-    if isinstance(value, dict):
-        if depth < 6:
-            for k, v in value.items():
-                yield from leaves(v, (*path, str(k)), depth + 1)
-    elif isinstance(value, list):
-        if depth < 6:
-            for i, v in enumerate(value):
-                yield from leaves(v, (*path, i), depth + 1)
-    elif value is not NOT_JSON:
-        yield path, value
-
-
-def walk(value: Any, path: Path) -> Any:
-    for p in path:
-        in_list = isinstance(p, int) and isinstance(value, list) and 0 <= p < len(value)
-        if in_list or (isinstance(p, str) and isinstance(value, dict) and p in value):
-            value = value[p]
-        else:
-            raise Unavailable(f"result path {format_path(path)} is missing")
-    return value
-
-
-def format_path(path: Path) -> str:
-    out = ""
-    for p in path:
-        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else p)
-    return out or "(whole)"
+__all__ = [
+    "MAX_LEAVES",
+    "MAX_OPERANDS",
+    "MAX_TEMPLATES",
+    "NOT_JSON",
+    "ROUNDINGS",
+    "SCALES",
+    "STRING_TRANSFORMS",
+    "TEMPLATE_TRANSFORMS",
+    "Cand",
+    "Disagree",
+    "Env",
+    "Path",
+    "Unavailable",
+    "describe",
+    "describe_ref",
+    "evaluate",
+    "evaluate_all",
+    "fits",
+    "format_path",
+    "from_json",
+    "generate",
+    "is_num",
+    "leaves",
+    "number_of",
+    "parse_result",
+    "ref_value",
+    "refs",
+    "rounded",
+    "same",
+    "to_json",
+    "token_positions",
+    "transform",
+    "uses_results",
+    "walk",
+]
 
 
 # ---------------------------------------------------------------- evaluation
@@ -245,170 +180,6 @@ def evaluate_all(cands: list[Cand], env: Env) -> Any:
         if not same(first, v):
             raise Disagree(f"{describe(cands[0])} gives {first!r} but {describe(c)} gives {v!r}")
     return first
-
-
-# ---------------------------------------------------------------- generation
-def _string_sources(env: Env, step: int) -> list[tuple[Cand, str, Any]]:
-    """(ref, transform, value) of every text-ish source available before `step`."""
-    out: list[tuple[Cand, str, Any]] = []
-    for i, t in enumerate(env.tokens):
-        if t.kind != "punct":
-            out.append((("tok", i), "id", t.text))
-    for s in range(min(step, len(env.texts))):
-        text = env.texts[s]
-        if text is None:
-            continue
-        out.append((("res", s, ()), "id", text))
-        for n, (path, v) in enumerate(leaves(env.parsed[s])):
-            if n >= MAX_LEAVES:
-                break
-            out.append((("res", s, path), "id", v))
-    return out
-
-
-def _operands(env: Env, step: int) -> list[tuple[Cand, float | int]]:
-    out: list[tuple[Cand, float | int]] = []
-    for i, t in enumerate(env.tokens):
-        if t.kind == "number":
-            v = t.typed()
-            assert not isinstance(v, str)
-            out.append((("tok", i), v))
-    for s in range(min(step, len(env.texts))):
-        if env.texts[s] is None:
-            continue
-        for path, v in leaves(env.parsed[s]):
-            if is_num(v):
-                out.append((("res", s, path), v))
-            if len(out) >= MAX_OPERANDS:
-                return out
-    return out
-
-
-def _nice(c: float) -> float:
-    return float(f"{c:.10g}")
-
-
-def _arith(value: float | int, env: Env, step: int) -> set[Cand]:  # noqa: C901
-    found: set[Cand] = set()
-    ops = _operands(env, step)
-
-    def check(op: str, a: Cand, b: Cand | None, x: float) -> None:
-        if not math.isfinite(x):
-            return
-        if op != "id" and same(x, value):
-            found.add(("arith", op, a, b, None))
-        if abs(x - value) <= 0.5 + 1e-9:
-            for mode, d in ROUNDINGS:
-                try:
-                    if same(rounded(x, mode, d), value):
-                        found.add(("arith", op, a, b, (mode, d)))
-                except Unavailable:
-                    pass
-
-    for i, (a, x) in enumerate(ops):
-        check("id", a, None, x)
-        for scale in SCALES:  # a unit change, rounded: cents, per mille, kilo
-            check("*", a, ("k", scale), x * scale)
-        if x != 0:
-            k = _nice(value / x)
-            if k not in (0.0, 1.0) and same(x * k, value):
-                found.add(("arith", "*", a, ("k", k), None))
-        k = _nice(value - x)
-        if k != 0.0 and same(x + k, value):
-            found.add(("arith", "+", a, ("k", k), None))
-        for j, (b, y) in enumerate(ops):
-            if i == j:
-                continue
-            if i < j:
-                check("+", a, b, x + y)
-                check("*", a, b, x * y)
-            check("-", a, b, x - y)
-            if y != 0:
-                check("/", a, b, x / y)
-    return found
-
-
-def _bounded(text: str, start: int, end: int) -> bool:
-    before = text[start - 1] if start > 0 else " "
-    after = text[end] if end < len(text) else " "
-    return not before.isalnum() and not after.isalnum()
-
-
-def _templates(value: str, env: Env, step: int) -> set[Cand]:  # noqa: C901
-    spans: dict[tuple[int, int], list[Cand]] = {}
-    for ref, _tf, src in _string_sources(env, step):
-        transforms: tuple[str, ...] = ("str",) if is_num(src) else TEMPLATE_TRANSFORMS
-        seen_text: set[str] = set()
-        for tf in transforms:
-            try:
-                text = transform(tf, src)
-            except Unavailable:
-                continue
-            if not isinstance(text, str) or not text or text in seen_text or text == value:
-                continue
-            seen_text.add(text)
-            start = value.find(text)
-            while start != -1:
-                end = start + len(text)
-                if len(text) >= 2 or _bounded(value, start, end):
-                    spans.setdefault((start, end), []).append(("val", ref, tf))
-                start = value.find(text, start + 1)
-    if not spans:
-        return set()
-    keys = sorted(spans)
-    subsets: list[list[tuple[int, int]]] = []
-
-    def choose(i: int, chosen: list[tuple[int, int]], last_end: int) -> None:
-        if len(subsets) >= MAX_TEMPLATES:
-            return
-        if i == len(keys):
-            if chosen:
-                subsets.append(list(chosen))
-            return
-        s, e = keys[i]
-        if s >= last_end:
-            chosen.append((s, e))
-            choose(i + 1, chosen, e)
-            chosen.pop()
-        choose(i + 1, chosen, last_end)
-
-    choose(0, [], 0)
-    found: set[Cand] = set()
-    for subset in subsets:
-        alternatives: list[list[Cand]] = []
-        pos = 0
-        for s, e in subset:
-            if s > pos:
-                alternatives.append([("lit", value[pos:s])])
-            alternatives.append(spans[(s, e)])
-            pos = e
-        if pos < len(value):
-            alternatives.append([("lit", value[pos:])])
-        for parts in product(*alternatives):
-            found.add(("tmpl", tuple(parts)))
-            if len(found) >= MAX_TEMPLATES:
-                return found
-    return found
-
-
-def generate(value: Any, env: Env, step: int) -> set[Cand]:
-    """Every candidate that explains `value` (an argument leaf of plan step `step`) in this trace."""
-    found: set[Cand] = {("const", json.dumps(value, sort_keys=True))}
-    for ref, _tf, src in _string_sources(env, step):
-        for tf in STRING_TRANSFORMS if isinstance(src, str) else ("id", "str"):
-            try:
-                if same(transform(tf, src), value):
-                    found.add(("val", ref, tf))
-            except Unavailable:
-                pass
-    for i, t in enumerate(env.tokens):
-        if t.kind == "number" and same(t.typed(), value):
-            found.add(("val", ("tok", i), "num"))
-    if is_num(value):
-        found |= _arith(value, env, step)
-    if isinstance(value, str) and len(value) >= 2:
-        found |= _templates(value, env, step)
-    return found
 
 
 # ---------------------------------------------------------------- inspection

@@ -5,201 +5,46 @@ new_plan(evidence)    every explanation of every argument leaf in this one trace
 merge(plan, evidence) slots := slots ∪ differing positions; explanations filtered by the new
                       trace; refused (with the reason) when an argument loses every explanation
                       or a varying slot is used by nothing
+
+`normalise` and `Evidence` live in `_evidence` and are re-exported here.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import time
-from dataclasses import dataclass, field
 from typing import Any
 
 from llmos.learning import envelope
 from llmos.learning import explain as ex
-from llmos.learning.goals import Token, shape, tokenize
+from llmos.learning._evidence import Call, Evidence, normalise, support_problem, without_repeats
+from llmos.learning.goals import shape
 from llmos.learning.plans import Leaf, Plan, PlanStep, Slot, match, path_key, result_shape, value_type
-from llmos.learning.trace import ToolCallRecord, Trace
+
+__all__ = [
+    "EXAMPLE_RESULT_CHARS",
+    "MAX_SHAPES",
+    "MAX_VALUES",
+    "Call",
+    "Evidence",
+    "answer_template",
+    "arg_leaves",
+    "echoes",
+    "merge",
+    "new_plan",
+    "normalise",
+    "numeric_ranges",
+    "plan_id_for",
+    "refine",
+    "support_problem",
+    "widen",
+    "without_repeats",
+]
 
 MAX_SHAPES = 10
 MAX_VALUES = 20
 EXAMPLE_RESULT_CHARS = 300
-
-
-@dataclass
-class Call:
-    name: str
-    group: int
-    arguments: dict[str, Any]
-    result: str
-
-
-@dataclass
-class Evidence:
-    """A successful trace, normalised: the unit plans are built from and rebuilt from."""
-
-    trace_id: str
-    agent: str
-    goal: str
-    calls: list[Call]
-    answer: str = ""
-    mode: str = "learner"
-    at: float = field(default_factory=time.time)
-    tokens: list[Token] = field(default_factory=list)
-    _env: ex.Env | None = field(default=None, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        if not self.tokens:
-            self.tokens = tokenize(self.goal)
-
-    @property
-    def seq(self) -> tuple[tuple[str, ...], ...]:
-        groups: dict[int, list[str]] = {}
-        for c in self.calls:
-            groups.setdefault(c.group, []).append(c.name)
-        return tuple(tuple(groups[g]) for g in sorted(groups))
-
-    def env(self) -> ex.Env:
-        if self._env is None:
-            texts: list[str | None] = [c.result for c in self.calls]
-            self._env = ex.Env(self.tokens, texts, [ex.parse_result(c.result) for c in self.calls])
-        return self._env
-
-    def token_texts(self) -> tuple[str, ...]:
-        return tuple(t.text for t in self.tokens)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "trace_id": self.trace_id,
-            "agent": self.agent,
-            "goal": self.goal,
-            "answer": self.answer,
-            "mode": self.mode,
-            "at": self.at,
-            "calls": [[c.name, c.group, c.arguments, c.result] for c in self.calls],
-        }
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Evidence:
-        return cls(
-            d["trace_id"],
-            d["agent"],
-            d["goal"],
-            [Call(n, g, a, r) for n, g, a, r in d["calls"]],
-            d.get("answer", ""),
-            d.get("mode", "learner"),
-            d.get("at", 0.0),
-        )
-
-
-def support_problem(trace: Trace) -> str | None:
-    """Why a trace cannot support a plan (None: it can)."""
-    if trace.rejected:
-        return "the run was rejected"
-    if trace.status != "success":
-        return f"the run ended with status {trace.status}"
-    if any(c.denied for c in trace.tool_calls):
-        return "a tool call was denied"
-    return None
-
-
-def _evidence_calls(trace: Trace) -> list[ToolCallRecord]:
-    """The top-level calls, with a crystallized tool's call replaced by the calls it made: the
-    generated tool is the plan compiled, so its inner calls are what the plan did."""
-    out: list[ToolCallRecord] = []
-    for c in trace.top_level_calls:
-        if c.source == "crystallized":
-            out.extend(r for r in trace.tool_calls if r.parent_id == c.id)
-        else:
-            out.append(c)
-    return out
-
-
-def normalise(trace: Trace, ignore_tools: frozenset[str] = frozenset()) -> Evidence | str:
-    """The trace as evidence, or the reason it supports no plan."""
-    problem = support_problem(trace)
-    if problem:
-        return problem
-    top = [c for c in _evidence_calls(trace) if c.name not in ignore_tools]
-    if not top:
-        return "the run made no tool calls"
-    kept: list[ToolCallRecord | None] = list(top)
-    for i, rec in enumerate(top):
-        if kept[i] is None or not rec.is_error:
-            continue
-        # an error followed by an identical successful retry: the retry takes the error's place
-        for j in range(i + 1, len(top)):
-            other = top[j]
-            if other.name == rec.name and _canon(other.arguments) == _canon(rec.arguments):
-                if other.is_error:
-                    continue
-                if kept[j] is not None:
-                    kept[i] = _with_turn(other, rec.turn)
-                    kept[j] = None
-                else:
-                    kept[i] = None
-                break
-    calls = [c for c in kept if c is not None]
-    for c in calls:
-        if c.is_error:
-            return f"the tool call {c.name} failed and was not retried successfully"
-    turns = sorted({c.turn for c in calls})
-    group_of = {t: g for g, t in enumerate(turns)}
-    ordered = sorted(calls, key=lambda c: (group_of[c.turn], c.name))  # stable within a name
-    return Evidence(
-        trace_id=trace.id,
-        agent=trace.agent,
-        goal=trace.goal,
-        calls=[Call(c.name, group_of[c.turn], c.arguments, c.result) for c in ordered],
-        answer=trace.output,
-        mode=trace.mode,
-        at=trace.started_at,
-    )
-
-
-def without_repeats(ev: Evidence) -> Evidence:
-    """The evidence without calls that repeat an earlier call (same tool, equal arguments: 3 == 3.0),
-    groups renumbered. For a replay the model finished: it may redo a look-up the replay made."""
-    seen: set[str] = set()
-    kept: list[Call] = []
-    for c in ev.calls:
-        key = json.dumps([c.name, _plain(c.arguments)], sort_keys=True, default=str)
-        if key not in seen:
-            seen.add(key)
-            kept.append(c)
-    if len(kept) == len(ev.calls):
-        return ev
-    renumber = {g: n for n, g in enumerate(sorted({c.group for c in kept}))}
-    calls = [Call(c.name, renumber[c.group], c.arguments, c.result) for c in kept]
-    return Evidence(ev.trace_id, ev.agent, ev.goal, calls, ev.answer, ev.mode, ev.at, list(ev.tokens))
-
-
-def _plain(value: Any) -> Any:
-    """Arguments with integral floats as ints (the model's 1881 and a replay's 1881.0 are one call)."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    return value
-
-
-def _canon(arguments: dict[str, Any]) -> str:
-    return json.dumps(arguments, sort_keys=True, default=str)
-
-
-def _with_turn(rec: ToolCallRecord, turn: int) -> ToolCallRecord:
-    return ToolCallRecord(
-        id=rec.id,
-        name=rec.name,
-        arguments=rec.arguments,
-        result=rec.result,
-        is_error=rec.is_error,
-        turn=turn,
-        source=rec.source,
-    )
 
 
 def arg_leaves(arguments: Any, path: ex.Path = ()) -> list[tuple[ex.Path, Any]]:

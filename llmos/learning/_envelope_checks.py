@@ -1,0 +1,197 @@
+"""Checking the evidence envelope at replay: a fact every supporting run showed that the live run
+breaks stops the replay (a *precaution*, see `llmos.learning.envelope`).
+
+goal_problem      before any call: a goal word or number the evidence never showed
+result_problem    after a step: a list length, a constant result value, a category or a range broken
+relation_problem  after a step: an order of numbers or a membership of a goal value broken
+
+The private interior of `llmos.learning.envelope`, which re-exports every name here.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from typing import Any
+
+from llmos.learning import explain as ex
+from llmos.learning._envelope_facts import (
+    MAX_PICKED_CHARS,
+    MAX_PICKED_WORDS,
+    Operand,
+    Relation,
+    is_member,
+    list_lengths,
+    sign_of,
+    slot_span,
+)
+from llmos.learning.goals import Token
+from llmos.learning.plans import Plan, Slot, path_key
+
+PRECAUTION = "outside the evidence"  # the start of every reason this module gives
+
+
+def goal_problem(plan: Plan, tokens: list[Token]) -> str | None:
+    """Before any call. A constant argument (the same in every supporting run, and short: a name, a
+    number, a flag) may depend on a word of the goal (a city picks a carrier): a slot word the
+    evidence never showed is outside it.
+    Identifiers (words with digits), numbers and quoted text are not checked: they are new in
+    almost every goal."""
+    if not plan.slots or not _picked_constant(plan):
+        return None
+    for pos, slot in sorted(plan.slots.items()):
+        tok = tokens[pos] if pos < len(tokens) else None
+        if tok is not None and tok.kind == "number":
+            why = _number_outside(slot, tok)
+            if why:
+                return why
+            continue
+        if tok is None or tok.kind != "word" or any(ch.isdigit() for ch in tok.text) or tok.text in slot.values:
+            continue
+        return (
+            f"{PRECAUTION}: {slot.name} = {tok.text!r} was never seen, and an argument that was "
+            "the same in every supporting run may depend on it"
+        )
+    return None
+
+
+def _next_identifier(slot: Slot, v: float) -> bool:
+    """Whether the slot looks like a growing identifier (an order or ticket number) and `v` is its next
+    value: integers, at least three of them, each larger than the one before, close together for their
+    size, and `v` a little above the largest. Such numbers name things; they are not measures that a
+    threshold could turn into another constant."""
+    nums = [float(t) for t in slot.values if t.isdigit()]
+    if len(nums) < 3 or len(nums) != len(slot.values) or not v.is_integer():
+        return False
+    if any(b <= a for a, b in itertools.pairwise(nums)):
+        return False
+    lo, hi = min(nums), max(nums)
+    return hi > 0 and hi - lo < 0.5 * hi and hi < v <= hi + (hi - lo)
+
+
+def _number_outside(slot: Slot, tok: Token) -> str | None:
+    """A goal number outside the range every supporting run saw, while a constant argument may have
+    been picked by a threshold on it (a weight picks a service)."""
+    span = slot_span(slot)
+    v = float(tok.typed())
+    if span and span[0] - 1e-9 <= v <= span[1] + 1e-9:
+        return None
+    if _next_identifier(slot, v):
+        return None
+    seen = f"[{span[0]:g}, {span[1]:g}]" if span else "no number"
+    return (
+        f"{PRECAUTION}: {slot.name} = {tok.text} is outside {seen} seen in every supporting run, and an "
+        "argument that was the same in every supporting run may depend on it"
+    )
+
+
+def _picked_constant(plan: Plan) -> bool:
+    """Whether an argument is the same in every supporting run, is not a word of the goal, and looks
+    picked from a few choices (a number, a flag or a short name like "DHL"; not boilerplate text)."""
+    for step in plan.steps:
+        for leaf in step.leaves:
+            if any(ex.uses_results(c) or ex.token_positions(c) for c in leaf.cands):
+                continue  # computed from results or slots, or a word of the goal itself: not picked
+            for c in leaf.cands:
+                if c[0] != "const":
+                    continue
+                v = json.loads(c[1])
+                if not isinstance(v, str) or (len(v) <= MAX_PICKED_CHARS and len(v.split()) <= MAX_PICKED_WORDS):
+                    return True
+    return False
+
+
+def result_problem(plan: Plan, i: int, parsed: Any) -> str | None:
+    """After step i returned `parsed`. A value that was the same in every supporting run (two or
+    more) changed; or, when a later argument is a constant that may depend on it, a number is
+    outside the range every supporting run saw. Echoes of the call's own arguments are not facts."""
+    step = plan.steps[i]
+    fixed_after = plan.fixed_leaf_after(i)
+    if plan.support >= 2 and step.lengths:
+        live_lengths = list_lengths(parsed)
+        for key, n in step.lengths.items():
+            if key in live_lengths and live_lengths[key] != n:
+                return (
+                    f"{PRECAUTION}: {step.name} returned {live_lengths[key]} items at {key} where every "
+                    f"supporting run saw {n}: the model may have made one call per item, or none"
+                )
+    check_consts = plan.support >= 2 and bool(step.const_results)
+    if not check_consts and not (fixed_after and (step.ranges or step.categories)):
+        return None
+    live = {path_key(p): v for p, v in ex.leaves(parsed)}
+    echo = set(step.echo_paths)
+    if fixed_after:
+        for key, seen in step.categories.items():
+            v = live.get(key)
+            if isinstance(v, str) and key not in echo and v not in seen:
+                return (
+                    f"{PRECAUTION}: {step.name} returned {v!r} at {key}, never seen in a supporting run "
+                    f"(seen: {', '.join(map(repr, seen[:4]))}), and a later argument is a constant that may "
+                    "depend on it"
+                )
+    if check_consts:
+        for key, want in step.const_results.items():
+            if key in live and key not in echo and not ex.same(live[key], want):
+                return (
+                    f"{PRECAUTION}: {step.name} returned {live[key]!r} at {key} where every supporting "
+                    f"run saw {want!r}: the model may have decided on it"
+                )
+    if fixed_after:
+        for key, (lo, hi) in step.ranges.items():
+            v = live.get(key)
+            if isinstance(v, int | float) and key not in echo and not lo - 1e-9 <= v <= hi + 1e-9:
+                return (
+                    f"{PRECAUTION}: {step.name} returned {v!r} at {key}, outside [{lo}, {hi}] seen in every "
+                    "supporting run, and a later argument is a constant that may depend on it"
+                )
+    return None
+
+
+def relation_problem(plan: Plan, env: ex.Env, step: int) -> str | None:
+    """After step `step`'s result is in `env`: a relation (an order of numbers, a membership of a goal
+    value) of the plan that its live values break."""
+    why = broken(plan.relations, env, step)
+    if why:
+        return f"{PRECAUTION}: {why}"
+    return member_problem(plan, env, step)
+
+
+def member_problem(plan: Plan, env: ex.Env, step: int) -> str | None:
+    """After step `step`: a goal value that was (not) among its results in every supporting run is
+    now (not) there: a membership test ("unless already a member") may decide the next calls."""
+    if plan.support < 2:
+        return None
+    for pos, s, present in plan.memberships:
+        if s != step or pos >= len(env.tokens) or env.texts[s] is None:
+            continue
+        if int(is_member(env.tokens[pos], env.parsed[s])) != present:
+            tok = env.tokens[pos].text
+            where = plan.steps[s].name if s < len(plan.steps) else f"step {s}"
+            was = "was" if present else "was never"
+            return (
+                f"{PRECAUTION}: {tok!r} {was} a value of the {where} result in every supporting run, "
+                f"but {'is not' if present else 'is'} now"
+            )
+    return None
+
+
+def broken(rels: list[Relation], env: ex.Env, step: int) -> str | None:
+    """A relation involving step `step`'s result that the live values break (its description)."""
+    for r in rels:
+        if not any(op[0] == "res" and op[1] == step for op in r[:2]):
+            continue
+        s = sign_of(r, env)
+        if s is not None and s != r[2]:
+            return f"{_describe(r[0])} {_CMP[r[2]]} {_describe(r[1])} in every supporting run, but not now"
+    return None
+
+
+_CMP = {-1: "<", 0: "=", 1: ">"}
+
+
+def _describe(op: Operand) -> str:
+    if op[0] == "zero":
+        return "0"
+    if op[0] == "tok":
+        return f"goal number #{op[1]}"
+    return f"step {op[1]} result {ex.format_path(op[2])}"

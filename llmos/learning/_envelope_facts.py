@@ -1,0 +1,223 @@
+"""Recording the evidence envelope: the facts a run's results show, and what is left of them when
+the next supporting run is merged in (relations that still hold, list lengths that are still equal,
+categories united, memberships kept, slot spans widened).
+
+The private interior of `llmos.learning.envelope`, which re-exports every name here.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from llmos.learning import explain as ex
+from llmos.learning.goals import STOPWORDS, Token
+from llmos.learning.plans import Slot, path_key
+
+Operand = tuple[Any, ...]
+Relation = tuple[Operand, Operand, int]
+Membership = tuple[int, int, int]  # (goal token position, step, 1 present / 0 absent)
+
+MAX_NUMBERS_PER_STEP = 12
+MAX_OPERANDS = 32
+MAX_RELATIONS = 200
+ZERO: Operand = ("zero",)
+MAX_PICKED_CHARS = 40
+MAX_PICKED_WORDS = 3
+MAX_LISTS = 24  # list lengths kept per step
+MAX_CATEGORIES = 8  # distinct short texts a categorical result path may take (more: not categorical)
+MAX_MEMBER_TOKENS = 24
+_NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?")
+
+
+def _sign(x: float) -> int:
+    if abs(x) <= 1e-9:
+        return 0
+    return 1 if x > 0 else -1
+
+
+def numbers(env: ex.Env, echo_paths: list[list[str]]) -> list[tuple[Operand, float]]:
+    """Numeric operands of one run: goal numbers, then numeric result leaves that are not echoes
+    of the call's own arguments (an echo is decided by the plan's explanations, not by the world)."""
+    out: list[tuple[Operand, float]] = []
+    for i, t in enumerate(env.tokens):
+        if t.kind == "number":
+            v = t.typed()
+            assert not isinstance(v, str)
+            out.append((("tok", i), float(v)))
+    for s, parsed in enumerate(env.parsed):
+        if env.texts[s] is None:
+            continue
+        echo = set(echo_paths[s]) if s < len(echo_paths) else set()
+        n = 0
+        for path, v in ex.leaves(parsed):
+            if ex.is_num(v) and path_key(path) not in echo:
+                out.append((("res", s, path), float(v)))
+                n += 1
+                if n >= MAX_NUMBERS_PER_STEP:
+                    break
+    return out[:MAX_OPERANDS]
+
+
+def relations(env: ex.Env, echo_paths: list[list[str]]) -> list[Relation]:
+    """Every relation between a numeric result and another number (or zero) in one run."""
+    ops = numbers(env, echo_paths)
+    out: list[Relation] = []
+    for j, (b, y) in enumerate(ops):
+        if b[0] != "res":
+            continue
+        out.append((b, ZERO, _sign(y)))
+        for a, x in ops[:j]:
+            out.append((a, b, _sign(x - y)))
+            if len(out) >= MAX_RELATIONS:
+                return out
+    return out
+
+
+def value(op: Operand, env: ex.Env) -> float | None:
+    """The operand's live value; None when it is not available (yet) or not a number."""
+    if op[0] == "zero":
+        return 0.0
+    try:
+        v = ex.number_of(op, env)
+    except (ex.Unavailable, IndexError):
+        return None
+    return float(v)
+
+
+def sign_of(rel: Relation, env: ex.Env) -> int | None:
+    a, b = value(rel[0], env), value(rel[1], env)
+    if a is None or b is None:
+        return None
+    return _sign(a - b)
+
+
+def keep_holding(rels: list[Relation], env: ex.Env) -> list[Relation]:
+    """The relations that also hold in this run (a relation it cannot evaluate is dropped)."""
+    return [r for r in rels if sign_of(r, env) == r[2]]
+
+
+# ---------------------------------------------------------------- list lengths, categories, membership
+def list_lengths(parsed: Any, path: ex.Path = (), depth: int = 0, out: dict[str, int] | None = None) -> dict[str, int]:
+    """json(path) -> length of every list in a result (the whole result included), bounded."""
+    out = {} if out is None else out
+    if len(out) >= MAX_LISTS or depth > 6:
+        return out
+    if isinstance(parsed, list):
+        out[path_key(path)] = len(parsed)
+        for i, v in enumerate(parsed[:MAX_LISTS]):
+            list_lengths(v, (*path, i), depth + 1, out)
+    elif isinstance(parsed, dict):
+        for k, v in parsed.items():
+            list_lengths(v, (*path, str(k)), depth + 1, out)
+    return out
+
+
+def same_lengths(kept: dict[str, int], live: dict[str, int]) -> dict[str, int]:
+    return {k: n for k, n in kept.items() if live.get(k) == n}
+
+
+def _short_text(v: Any) -> bool:
+    return isinstance(v, str) and 0 < len(v) <= MAX_PICKED_CHARS and len(v.split()) <= MAX_PICKED_WORDS
+
+
+def categories(parsed: Any, echo_paths: list[str]) -> dict[str, list[str]]:
+    """json(path) -> [value] for every short text leaf of a result that is not an echo of an argument."""
+    echo = set(echo_paths)
+    out: dict[str, list[str]] = {}
+    for n, (p, v) in enumerate(ex.leaves(parsed)):
+        if n >= ex.MAX_LEAVES:
+            break
+        key = path_key(p)
+        if _short_text(v) and key not in echo:
+            out[key] = [v]
+    return out
+
+
+def union_categories(kept: dict[str, list[str]], live: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Paths known in both, with the values of both; a path with too many values is not categorical."""
+    out: dict[str, list[str]] = {}
+    for k, vals in kept.items():
+        if k not in live:
+            continue
+        merged = list(dict.fromkeys([*vals, *live[k]]))
+        if len(merged) <= MAX_CATEGORIES:
+            out[k] = merged
+    return out
+
+
+def _token_value(tok: Token) -> Any:
+    return tok.typed()
+
+
+def is_member(tok: Token, parsed: Any) -> bool:
+    """Whether a goal token's value is one of a result's scalar values (texts compared without case)."""
+    want = _token_value(tok)
+    for n, (_p, v) in enumerate(ex.leaves(parsed)):
+        if n >= ex.MAX_LEAVES:
+            break
+        if isinstance(want, str):
+            if isinstance(v, str) and v.casefold() == want.casefold():
+                return True
+        elif ex.is_num(v) and ex.same(v, want):
+            return True
+    return False
+
+
+def _member_tokens(tokens: list[Token]) -> list[int]:
+    out = []
+    for i, t in enumerate(tokens):
+        if t.kind in ("word", "number", "quoted") and t.text and t.text.lower() not in STOPWORDS:
+            out.append(i)
+            if len(out) >= MAX_MEMBER_TOKENS:
+                break
+    return out
+
+
+def memberships(env: ex.Env) -> list[Membership]:
+    """For every goal word, number or quoted text and every step: is it one of the step's result values?"""
+    out: list[Membership] = []
+    for pos in _member_tokens(env.tokens):
+        for s, parsed in enumerate(env.parsed):
+            if env.texts[s] is not None:
+                out.append((pos, s, int(is_member(env.tokens[pos], parsed))))
+    return out
+
+
+def keep_members(kept: list[Membership], env: ex.Env) -> list[Membership]:
+    """The memberships that also hold in this run."""
+    out = []
+    for pos, s, present in kept:
+        live = pos < len(env.tokens) and s < len(env.parsed) and env.texts[s] is not None
+        if live and int(is_member(env.tokens[pos], env.parsed[s])) == present:
+            out.append((pos, s, present))
+    return out
+
+
+# ---------------------------------------------------------------- numeric slots
+def slot_span(slot: Slot) -> list[float]:
+    """[min, max] of a numeric slot's values in the evidence ([] when none is known)."""
+    if slot.span:
+        return slot.span
+    nums = [float(v) for v in slot.values if _NUMBER_RE.fullmatch(v)]
+    return [min(nums), max(nums)] if nums else []
+
+
+def widen_span(span: list[float], tok: Token) -> list[float]:
+    if tok.kind != "number":
+        return span
+    v = float(tok.typed())
+    return [min(span[0], v), max(span[1], v)] if span else [v, v]
+
+
+# ---------------------------------------------------------------- serialisation
+def to_json(rels: list[Relation]) -> list[Any]:
+    return [ex.to_json(r) for r in rels]
+
+
+def from_json(data: list[Any]) -> list[Relation]:
+    out: list[Relation] = []
+    for r in data:
+        a, b, s = ex.from_json(r)
+        out.append((a, b, int(s)))
+    return out

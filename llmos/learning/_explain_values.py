@@ -1,0 +1,136 @@
+"""The values explanations read and compare: JSON results, their leaves and paths, transforms, rounding.
+
+The private interior of `llmos.learning.explain`, which re-exports every name here.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any
+
+from llmos.learning.goals import Token
+
+Cand = tuple[Any, ...]
+Path = tuple[str | int, ...]
+
+MAX_LEAVES = 200
+
+
+class Unavailable(Exception):
+    """A candidate cannot be evaluated: a result path is missing, a type is wrong, a division by zero."""
+
+
+class Disagree(Exception):
+    """Candidates that all fit the evidence give different live values: replay is not safe."""
+
+
+@dataclass
+class Env:
+    """What an explanation can read: the goal's tokens and the results of earlier steps."""
+
+    tokens: list[Token]
+    texts: list[str | None]  # result text per plan step (None: not run yet)
+    parsed: list[Any]  # parsed JSON per step (NOT_JSON when the text is not JSON)
+
+
+class _NotJSON:
+    def __repr__(self) -> str:
+        return "NOT_JSON"
+
+
+NOT_JSON: Any = _NotJSON()
+
+
+def parse_result(text: str) -> Any:
+    s = text.strip()
+    if not s or s[0] not in "{[":
+        return NOT_JSON
+    try:
+        return json.loads(s)
+    except ValueError:
+        return NOT_JSON
+
+
+# ---------------------------------------------------------------- value helpers
+def is_num(v: Any) -> bool:
+    return isinstance(v, int | float) and not isinstance(v, bool)
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equality of JSON values; numbers compare with a tiny tolerance (12 == 12.0)."""
+    if is_num(a) and is_num(b):
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    return type(a) is type(b) and bool(a == b)
+
+
+def transform(name: str, v: Any) -> Any:
+    if name == "id":
+        return v
+    if name == "str":
+        if is_num(v):
+            return str(v)
+        raise Unavailable("not a number")
+    if not isinstance(v, str):
+        raise Unavailable(f"{name} needs text")
+    if name == "lower":
+        return v.lower()
+    if name == "upper":
+        return v.upper()
+    if name == "title":
+        return v.title()
+    if name == "capitalize":
+        return v.capitalize()
+    if name == "strip":
+        return v.strip()
+    if name in ("slug_", "slug-"):
+        sep = name[-1]
+        return re.sub(r"[^a-z0-9]+", sep, v.lower()).strip(sep)
+    raise Unavailable(f"unknown transform {name}")
+
+
+def rounded(x: float, mode: str, digits: int) -> float:
+    try:
+        q = Decimal(repr(float(x))).quantize(
+            Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP if mode == "up" else ROUND_HALF_EVEN
+        )
+    except (InvalidOperation, ValueError, OverflowError) as e:
+        raise Unavailable(f"cannot round {x!r}") from e
+    return float(q)
+
+
+def leaves(value: Any, path: Path = (), depth: int = 0) -> Iterator[tuple[Path, Any]]:
+    """Scalar leaves of a JSON value with their paths (bounded depth)."""
+    if isinstance(value, dict):
+        if depth < 6:
+            for k, v in value.items():
+                yield from leaves(v, (*path, str(k)), depth + 1)
+    elif isinstance(value, list):
+        if depth < 6:
+            for i, v in enumerate(value):
+                yield from leaves(v, (*path, i), depth + 1)
+    elif value is not NOT_JSON:
+        yield path, value
+
+
+def walk(value: Any, path: Path) -> Any:
+    for p in path:
+        in_list = isinstance(p, int) and isinstance(value, list) and 0 <= p < len(value)
+        if in_list or (isinstance(p, str) and isinstance(value, dict) and p in value):
+            value = value[p]
+        else:
+            raise Unavailable(f"result path {format_path(path)} is missing")
+    return value
+
+
+def format_path(path: Path) -> str:
+    out = ""
+    for p in path:
+        out += f"[{p}]" if isinstance(p, int) else (f".{p}" if out else p)
+    return out or "(whole)"
