@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 from typing import Any
 
 from llmos.learning import explain as ex
@@ -25,7 +26,7 @@ from llmos.learning._envelope_facts import (
     sign_of,
     slot_span,
 )
-from llmos.learning.goals import Token
+from llmos.learning.goals import STOPWORDS, Token
 from llmos.learning.plans import Plan, Slot, path_key
 
 PRECAUTION = "outside the evidence"  # the start of every reason this module gives
@@ -35,24 +36,58 @@ def goal_problem(plan: Plan, tokens: list[Token]) -> str | None:
     """Before any call. A constant argument (the same in every supporting run, and short: a name, a
     number, a flag) may depend on a word of the goal (a city picks a carrier): a slot word the
     evidence never showed is outside it.
-    Identifiers (words with digits), numbers and quoted text are not checked: they are new in
-    almost every goal."""
+    Numbers and quoted text are new in almost every goal: a number is checked against the range the
+    evidence saw (`_number_outside`), quoted text is not checked. A word with digits is an identifier
+    (an account "AC-104") only when every value seen has its shape, with another number: then its
+    number is checked like a goal number. Otherwise it is a code picked from a few (warehouse "E5"),
+    checked like any word."""
     if not plan.slots or not _picked_constant(plan):
         return None
     for pos, slot in sorted(plan.slots.items()):
         tok = tokens[pos] if pos < len(tokens) else None
         if tok is not None and tok.kind == "number":
-            why = _number_outside(slot, tok)
+            why = _number_outside(slot, tok, _is_measure(tokens, pos))
             if why:
                 return why
             continue
-        if tok is None or tok.kind != "word" or any(ch.isdigit() for ch in tok.text) or tok.text in slot.values:
+        if tok is None or tok.kind != "word" or tok.text in slot.values:
+            continue
+        if any(ch.isdigit() for ch in tok.text) and _identifier_inside(slot, tok.text):
             continue
         return (
             f"{PRECAUTION}: {slot.name} = {tok.text!r} was never seen, and an argument that was "
             "the same in every supporting run may depend on it"
         )
     return None
+
+
+_DIGITS = re.compile(r"\d+")
+
+
+def _is_measure(tokens: list[Token], pos: int) -> bool:
+    """Whether the goal number at `pos` is a quantity of something: directly followed by a word that is
+    not a stopword (a unit: "23 kg", "12 units", "in 7 days"). An identifier is not ("order 5026 from")."""
+    nxt = tokens[pos + 1] if pos + 1 < len(tokens) else None
+    return nxt is not None and nxt.kind == "word" and nxt.text.lower() not in STOPWORDS
+
+
+def _identifier_inside(slot: Slot, text: str) -> bool:
+    """Whether a word with digits is a new value of an identifier slot: every value seen and this one
+    have one number in the same place of the same text ("AC-100", "AC-107" -> "AC-114"), and that
+    number is within the numbers seen, or the next value of a growing identifier."""
+    shape = _DIGITS.sub("#", text)
+    if shape.count("#") != 1 or not slot.values:
+        return False
+    nums: list[str] = []
+    for v in slot.values:
+        if _DIGITS.sub("#", v) != shape:
+            return False
+        nums.append(_DIGITS.findall(v)[0])
+    live = float(_DIGITS.findall(text)[0])
+    vals = [float(n) for n in nums]
+    if min(vals) - 1e-9 <= live <= max(vals) + 1e-9:
+        return True
+    return _next_identifier(Slot(slot.pos, slot.name, values=nums), live)
 
 
 def _next_identifier(slot: Slot, v: float) -> bool:
@@ -69,14 +104,15 @@ def _next_identifier(slot: Slot, v: float) -> bool:
     return hi > 0 and hi - lo < 0.5 * hi and hi < v <= hi + (hi - lo)
 
 
-def _number_outside(slot: Slot, tok: Token) -> str | None:
+def _number_outside(slot: Slot, tok: Token, measure: bool = False) -> str | None:
     """A goal number outside the range every supporting run saw, while a constant argument may have
-    been picked by a threshold on it (a weight picks a service)."""
+    been picked by a threshold on it (a weight picks a service). A measure (a number with a unit) is
+    never taken for a growing identifier, however its first values grew."""
     span = slot_span(slot)
     v = float(tok.typed())
     if span and span[0] - 1e-9 <= v <= span[1] + 1e-9:
         return None
-    if _next_identifier(slot, v):
+    if not measure and _next_identifier(slot, v):
         return None
     seen = f"[{span[0]:g}, {span[1]:g}]" if span else "no number"
     return (
