@@ -19,8 +19,11 @@ from test_learning_world import (
     Family,
     Harness,
     World,
+    nothing,
     round_half_up,
+    run_ok,
     sample_currency,
+    stopped_outside_evidence,
     world_harness,
 )
 
@@ -100,24 +103,10 @@ async def solve_post(p: dict[str, Any], calls: Calls) -> str:
     return "Posted."
 
 
-def nothing(rng: random.Random, w: World) -> dict[str, Any]:
-    return {}
-
-
 CAP = Family("cap", "Cap the {dept} budget at {cap} dollars", solve_cap, nothing)
 TRIAGE = Family("triage", "Triage ticket {ticket}", solve_triage, nothing)
 PICKUP = Family("pickup", "Arrange a pickup for order {order}", solve_pickup, nothing)
 POST = Family("post", "Post order {order} to {city}", solve_post, nothing)
-
-
-def stopped_outside_evidence(trace: Trace) -> bool:
-    return any(e.get("kind") == "envelope" for e in trace.events)
-
-
-async def run_ok(h: Harness, fam: Family, p: dict[str, Any]) -> str:
-    out = await h.run(fam, p)
-    assert out.correct, (out.trace.goal, out.trace.mode, out.decision.reason, out.trace.events)
-    return out.decision.mode
 
 
 async def test_order_of_a_result_and_a_goal_number_guards_a_hidden_branch(tmp_path: Path) -> None:

@@ -15,7 +15,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from test_learning_world import PREFIX, Calls, Family, Harness, World, world_harness
+from test_learning_world import (
+    PREFIX,
+    Calls,
+    Family,
+    Harness,
+    World,
+    nothing,
+    run_ok,
+    stopped_outside_evidence,
+    world_harness,
+)
 
 from llmos.learning.trace import Trace
 
@@ -98,24 +108,10 @@ async def solve_deliver(p: dict[str, Any], calls: Calls) -> str:
     return f"Delivered {speed}."
 
 
-def nothing(rng: Any, w: World) -> dict[str, Any]:
-    return {}
-
-
 TEAM = Family("team", "Send the memo {subject} to the {team} team", solve_team, nothing)
 INVITE = Family("invite", "Add {person} to the {channel} channel", solve_invite, nothing)
 COLLECT = Family("collect", "Book a collection of {kg} kg for order {order}", solve_collection, nothing)
 DELIVER = Family("deliver", "Deliver parcel {parcel} to account {account}", solve_deliver, nothing)
-
-
-def stopped_outside_evidence(trace: Trace) -> bool:
-    return any(e.get("kind") == "envelope" for e in trace.events)
-
-
-async def run_ok(h: Harness, fam: Family, p: dict[str, Any]) -> str:
-    out = await h.run(fam, p)
-    assert out.correct, (out.trace.goal, out.trace.mode, out.decision.reason, out.trace.events)
-    return out.decision.mode
 
 
 async def test_a_list_of_another_length_stops_a_loop_replay(tmp_path: Path) -> None:

@@ -10,8 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from test_learning_redteam import COLLECT, RedWorld, run_ok, stopped_outside_evidence
-from test_learning_world import Calls, Family, Harness, World, world_harness
+from test_learning_redteam import COLLECT, RedWorld
+from test_learning_world import Calls, Family, Harness, nothing, run_ok, stopped_outside_evidence, world_harness
 
 
 class ShipWorld(RedWorld):
@@ -39,10 +39,6 @@ async def solve_ship(p: dict[str, Any], calls: Calls) -> str:
     carrier = "DHL" if p["wh"] in ("A1", "B2", "C3") else "UPS"
     await calls([("book_shipment", {"order": p["order"], "warehouse": p["wh"], "carrier": carrier})])
     return f"Shipped with {carrier}."
-
-
-def nothing(rng: Any, w: World) -> dict[str, Any]:
-    return {}
 
 
 SHIP = Family("ship", "Ship order {order} from warehouse {wh}", solve_ship, nothing)

@@ -404,6 +404,24 @@ def _direct(world: World, state: dict[str, Any]) -> Calls:
     return calls
 
 
+# ---------------------------------------------------------------- helpers shared by the probe tests
+def nothing(rng: Any, w: World) -> dict[str, Any]:
+    """A sampler for families whose tests choose the parameters themselves."""
+    return {}
+
+
+def stopped_outside_evidence(trace: Trace) -> bool:
+    """The replay stopped as a precaution (a fact of the evidence no longer held)."""
+    return any(e.get("kind") == "envelope" for e in trace.events)
+
+
+async def run_ok(h: Harness, fam: Family, p: dict[str, Any]) -> str:
+    """Run one goal, assert the world is right, return the mode chosen."""
+    out = await h.run(fam, p)
+    assert out.correct, (out.trace.goal, out.trace.mode, out.decision.reason, out.trace.events)
+    return out.decision.mode
+
+
 # ---------------------------------------------------------------- tests of the harness itself
 async def test_harness_learner_run_is_correct(tmp_path: Path) -> None:
     h = Harness(tmp_path)
