@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -121,3 +122,22 @@ def one_json(stdout: str) -> Any:
     lines = [ln for ln in stdout.splitlines() if ln.strip()]
     assert len(lines) == 1, f"expected exactly one line of JSON on stdout, got {stdout!r}"
     return json.loads(lines[0])
+
+
+def alive(pid: int) -> bool:
+    """Whether a process exists and is not a zombie (read from /proc: Linux only)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+async def wait_dead(pid: int, within_s: float = 3.0) -> bool:
+    """Wait until a process is gone; False if it is still alive after `within_s`."""
+    deadline = time.monotonic() + within_s
+    while time.monotonic() < deadline:
+        if not alive(pid):
+            return True
+        await asyncio.sleep(0.05)
+    return False

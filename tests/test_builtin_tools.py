@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+from runtime_support import wait_dead
 
 from llmos.exceptions import PathOutsideWorkspace, UserError
 from llmos.kernel.config import Config
@@ -41,23 +42,6 @@ class Tools:
 @pytest.fixture
 def tools(ws: Path) -> Tools:
     return Tools(ws)
-
-
-def alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
-async def wait_dead(pid: int, within_s: float = 3.0) -> bool:
-    deadline = time.monotonic() + within_s
-    while time.monotonic() < deadline:
-        if not alive(pid):
-            return True
-        await asyncio.sleep(0.05)
-    return False
 
 
 def test_names_kinds_and_sources(ws: Path) -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from runtime_support import alive, wait_dead
 
 from llmos.exceptions import MCPServerError
 from llmos.kernel.config import ConfigBuilder, MCPServerConfig
@@ -23,23 +24,6 @@ SERVER = Path(__file__).parent / "mcp_servers" / "echo_server.py"
 
 def echo(*extra: str, **kw: object) -> MCPServerConfig:
     return MCPServerConfig.model_validate({"command": sys.executable, "args": [str(SERVER), *extra], **kw})
-
-
-def alive(pid: int) -> bool:
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
-    except OSError:
-        return False
-
-
-async def wait_dead(pid: int, within_s: float = 3.0) -> bool:
-    deadline = time.monotonic() + within_s
-    while time.monotonic() < deadline:
-        if not alive(pid):
-            return True
-        await asyncio.sleep(0.05)
-    return False
 
 
 async def call(mgr: MCPManager, name: str, **args: object) -> ToolOutput:
