@@ -174,8 +174,13 @@ class LLMOS:
         events: EventSink | None = None,
         ask: Asker | None = None,
         history: list[Message] | None = None,
+        parent_id: str | None = None,
+        budget_usd: float | None = None,
     ) -> RunResult:
-        """Run one goal and return its result (the trace is stored whatever happens)."""
+        """Run one goal and return its result (the trace is stored whatever happens).
+
+        `parent_id` links the run to an orchestrated parent run (it never orchestrates itself);
+        `budget_usd` caps it below the run cap (a subtask's budget share)."""
         self._require_started()
         if not isinstance(goal, str) or not goal.strip():
             raise UserError("the goal is empty: say what you want done")
@@ -184,9 +189,12 @@ class LLMOS:
             raise UserError(f"unknown mode {mode!r}: choose one of {', '.join(MODES)}")
         agent_def = self.agents.get(agent or self.config.agent.default)
         run_model = self._resolve(model or agent_def.model) if (model or agent_def.model) else self.model
-        trace = Trace(goal=goal, agent=agent_def.name, requested_mode=mode)
+        trace = Trace(goal=goal, agent=agent_def.name, requested_mode=mode, parent_id=parent_id)
         ctx = RunContext(trace, self.workspace, self.registry, self.hooks, self.config, ask=ask, events=events)
-        ctx.scratch["run_cap_usd"] = self._run_cap(agent_def.budget_usd)
+        cap = self._run_cap(agent_def.budget_usd)
+        if budget_usd is not None:
+            cap = budget_usd if cap is None else min(cap, budget_usd)
+        ctx.scratch["run_cap_usd"] = cap
         try:
             await self._run(ctx, goal, mode, agent_def, run_model, history)
         except ModeUnavailable:
@@ -204,6 +212,7 @@ class LLMOS:
             trace.finish("failed", error=f"internal error: {type(e).__name__}: {e}")
         await self._finish(ctx)
         result = RunResult.from_trace(trace)
+        result.add_subtask_totals(trace)
         result.messages = list(ctx.scratch.get("messages") or [])
         return result
 
@@ -226,7 +235,7 @@ class LLMOS:
         trace = ctx.trace
         goal = await self.hooks.user_prompt_submit(ctx, goal)
         trace.goal = goal
-        decision = self._select(goal, mode, agent_def.name)
+        decision = self._select(goal, mode, agent_def.name, nested=trace.parent_id is not None)
         trace.mode = decision.mode
         trace.mode_reason = decision.reason
         trace.plan_id = decision.plan_id
@@ -244,7 +253,11 @@ class LLMOS:
             stream=self.config.model.stream,
         )
         messages = list(history or [])
-        if decision.mode == "follower":
+        if decision.mode == "orchestrator":
+            from llmos.execution.orchestration import orchestrate
+
+            outcome = await orchestrate(self, ctx, goal, agent_def, opts)
+        elif decision.mode == "follower":
             outcome = await self._follow(ctx, decision, opts, messages, goal)
         elif decision.mode == "mixed":
             opts.tools = decision.tool_names
@@ -257,11 +270,14 @@ class LLMOS:
         trace.finish(outcome.status, outcome.output, outcome.error)
         ctx.scratch["messages"] = outcome.messages
 
-    def _select(self, goal: str, mode: str, agent: str) -> Any:
+    def _select(self, goal: str, mode: str, agent: str, *, nested: bool = False) -> Any:
+        from llmos.execution import orchestration
         from llmos.learning.engine import ModeDecision
 
         if mode == "orchestrator":
-            raise ModeUnavailable("ORCHESTRATOR mode is not available yet: run the goal with mode auto or learner")
+            if nested:
+                raise ModeUnavailable("a subtask of an orchestrated run cannot orchestrate again")
+            return orchestration.forced_decision(goal)
         if mode == "learner" or not self.config.learning.enabled:
             if mode in ("follower", "mixed", "crystallized"):
                 raise ModeUnavailable(f"mode {mode} needs the learning layer, which is disabled in llmos.toml")
@@ -269,7 +285,10 @@ class LLMOS:
         policy = self.sentience.selection_policy() if self.sentience else None
         # CRYSTALLIZED is the compiled form of a safe plan: it needs the goal to be FOLLOWER-safe first
         requested = "follower" if mode == "crystallized" else mode
-        return self.learning.select(goal, requested, agent=agent, policy=policy)
+        decision = self.learning.select(goal, requested, agent=agent, policy=policy)
+        if mode == "auto" and not nested:
+            return orchestration.auto_decision(self, goal, agent, decision) or decision
+        return decision
 
     async def _follow(
         self, ctx: RunContext, decision: Any, opts: LoopOptions, messages: list[Message], goal: str

@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from llmos.exceptions import ConfigError
 
@@ -127,6 +127,29 @@ class SandboxConfig(_Section):
     scratch_mb: int = Field(default=64, gt=0)  # size of the sandbox's private writable tmpfs (its cwd and /tmp)
 
 
+class OrchestrationConfig(_Section):
+    """ORCHESTRATOR mode: a goal split into subtasks run by agents, then combined."""
+
+    max_concurrency: int = Field(default=4, ge=1)  # subtasks running at once
+    retries: int = Field(default=1, ge=0)  # a failed subtask is run again this many times
+    max_subtasks: int = Field(default=8, ge=1, le=12)
+    auto: bool = True  # AUTO may choose ORCHESTRATOR when a rule marks the goal multi-part
+    rules: list[str] = Field(default_factory=list)  # regular expressions: a goal matching one is multi-part
+    learned_threshold: float = Field(default=0.5, ge=0, le=1)  # confidence a learned multi-part rule needs
+
+    @field_validator("rules")
+    @classmethod
+    def _rules_compile(cls, v: list[str]) -> list[str]:
+        import re
+
+        for pattern in v:
+            try:
+                re.compile(pattern)
+            except re.error as e:
+                raise ValueError(f"rule {pattern!r} is not a regular expression: {e}") from None
+        return v
+
+
 class ServerConfig(_Section):
     host: str = "127.0.0.1"
     port: int = Field(default=8765, ge=0, le=65535)
@@ -149,6 +172,7 @@ class Config(_Section):
     evolution: EvolutionConfig = Field(default_factory=lambda: EvolutionConfig())
     sandbox: SandboxConfig = Field(default_factory=lambda: SandboxConfig())
     server: ServerConfig = Field(default_factory=lambda: ServerConfig())
+    orchestration: OrchestrationConfig = Field(default_factory=lambda: OrchestrationConfig())
 
 
 PRESETS: dict[str, dict[str, Any]] = {

@@ -265,6 +265,11 @@ def summary(goal: str, done: list[tuple[ToolCall, ToolResult | None]]) -> str:
 
 def respond(request: ModelRequest) -> list[TextBlock | ToolCall] | str:
     """The next step for this conversation: a tool call to make, or the final text."""
+    from llmos.models import _testplanner
+
+    special = _testplanner.respond(request)  # orchestration: plan or combine
+    if special is not None:
+        return special
     goal, done = goal_and_history(request.messages)
     if any(r is not None and r.is_error for _, r in done):
         return summary(goal, done)
