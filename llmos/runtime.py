@@ -281,11 +281,12 @@ class LLMOS:
         if mode == "learner" or not self.config.learning.enabled:
             if mode in ("follower", "mixed", "crystallized"):
                 raise ModeUnavailable(f"mode {mode} needs the learning layer, which is disabled in llmos.toml")
-            return ModeDecision(mode="learner", confidence=0.0, reason={"why": f"mode {mode} requested"})
-        policy = self.sentience.selection_policy() if self.sentience else None
-        # CRYSTALLIZED is the compiled form of a safe plan: it needs the goal to be FOLLOWER-safe first
-        requested = "follower" if mode == "crystallized" else mode
-        decision = self.learning.select(goal, requested, agent=agent, policy=policy)
+            decision = ModeDecision(mode="learner", confidence=0.0, reason={"why": f"mode {mode} requested"})
+        else:
+            policy = self.sentience.selection_policy() if self.sentience else None
+            # CRYSTALLIZED is the compiled form of a safe plan: it needs the goal to be FOLLOWER-safe first
+            requested = "follower" if mode == "crystallized" else mode
+            decision = self.learning.select(goal, requested, agent=agent, policy=policy)
         if mode == "auto" and not nested:
             return orchestration.auto_decision(self, goal, agent, decision) or decision
         return decision
