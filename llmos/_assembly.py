@@ -35,6 +35,13 @@ def register_tools(rt: LLMOS, agent_tools: list[Tool]) -> None:
     rt.registry.register(ToolSearch(rt.registry).search_tool(lambda names: None), replace=True)
 
 
+def sync_agent_tools(rt: LLMOS) -> None:
+    """Every Markdown agent as a tool `agent__NAME` (agents created meanwhile included)."""
+    from llmos.execution.orchestration.agent_tools import sync_agent_tools as sync
+
+    sync(rt)
+
+
 def build_hooks(rt: LLMOS) -> HookChain:
     """Built-in hooks first (security, sentience, budget), then configured and caller hooks."""
     from llmos.kernel.policy import SecurityHook, SecurityPolicy

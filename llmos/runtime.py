@@ -108,6 +108,7 @@ class LLMOS:
             self.sentience = Sentience(self.db, cfg.sentience, traces=self.traces)
             self.registry = ToolRegistry()
             assembly.register_tools(self, agent_tools(self.agents, self.versions))
+            assembly.sync_agent_tools(self)
             self.hooks = assembly.build_hooks(self)
             self.evolution = assembly.start_evolution(self)
             self._started = True
@@ -184,6 +185,7 @@ class LLMOS:
         self._require_started()
         if not isinstance(goal, str) or not goal.strip():
             raise UserError("the goal is empty: say what you want done")
+        assembly.sync_agent_tools(self)
         mode = (mode or "auto").lower()
         if mode not in MODES:
             raise UserError(f"unknown mode {mode!r}: choose one of {', '.join(MODES)}")

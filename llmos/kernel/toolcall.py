@@ -99,7 +99,7 @@ async def execute_tool_call(
         workspace=ctx.workspace,
         run_id=ctx.run_id,
         call_tool=call_inner,
-        extra={"config": ctx.config, "record_id": record.id},
+        extra={"config": ctx.config, "record_id": record.id, "run_context": ctx},
     )
     # the record goes into the trace before the call so inner calls appear after their parent
     ctx.trace.tool_calls.append(record)
