@@ -60,7 +60,7 @@ def _root(
 def run(
     goal: Annotated[str, typer.Argument(help="What you want done.")],
     workspace: WorkspaceOpt = None,
-    mode: Annotated[str, typer.Option(help="auto | learner | follower | mixed | crystallized")] = "auto",
+    mode: Annotated[str, typer.Option(help="auto | learner | follower | mixed | crystallized | orchestrator")] = "auto",
     model: Annotated[
         str | None, typer.Option(help="Model spec: test, anthropic:NAME, openai:NAME, ollama:NAME")
     ] = None,

@@ -10,11 +10,37 @@ from rich.table import Table
 
 from llmos.cli._common import console
 
-MODE_COLOURS = {"learner": "yellow", "mixed": "cyan", "follower": "green", "crystallized": "magenta"}
+MODE_COLOURS = {
+    "learner": "yellow",
+    "mixed": "cyan",
+    "follower": "green",
+    "crystallized": "magenta",
+    "orchestrator": "blue",
+}
 
 
 def _money(x: float | None) -> str:
     return "unpriced" if x is None else f"${x:.6f}"
+
+
+def _render_subtasks(subtasks: list[dict[str, Any]]) -> None:
+    table = Table(title="Subtasks", show_lines=False)
+    for col in ("id", "agent", "mode", "status", "cost", "run", "goal"):
+        table.add_column(col, overflow="fold")
+    for s in subtasks:
+        status = str(s.get("status") or ("success" if s.get("success") else "failed"))
+        style = "" if s.get("success") else ("yellow" if status == "skipped" else "red")
+        table.add_row(
+            str(s.get("id")),
+            str(s.get("agent")),
+            str(s.get("mode") or "-"),
+            status,
+            _money(s.get("cost_usd")),
+            str(s.get("run_id") or "-"),
+            str(s.get("goal"))[:80],
+            style=style,
+        )
+    console.print(table)
 
 
 def render_result(data: dict[str, Any], *, explain: bool = False) -> None:
@@ -31,6 +57,8 @@ def render_result(data: dict[str, Any], *, explain: bool = False) -> None:
             style = "red" if c.get("is_error") else ""
             table.add_row(str(i), c["name"], json.dumps(c.get("arguments"), ensure_ascii=False)[:120], res, style=style)
         console.print(table)
+    if data.get("subtasks"):
+        _render_subtasks(data["subtasks"])
     body = data.get("output") or ""
     if data.get("error"):
         body += f"\n\n[red]error:[/red] {data['error']}"

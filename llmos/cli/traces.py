@@ -63,7 +63,8 @@ def show(
     fmt: Annotated[str, typer.Option("--format", help="markdown | json")] = "markdown",
 ) -> None:
     """Show one run as readable Markdown (or JSON)."""
-    trace = _store(workspace).get(run_id)
+    store = _store(workspace)
+    trace = store.get(run_id)
     if trace is None:
         fail(f"no run with id {run_id!r}")
     if fmt == "json":
@@ -71,7 +72,13 @@ def show(
     elif fmt == "markdown":
         from rich.markdown import Markdown
 
+        from llmos.cli.trace_tree import run_tree
+
         console.print(Markdown(trace.to_markdown()))
+        tree = run_tree(store, trace)
+        if tree is not None:
+            console.print("\n[bold]Runs started by this run[/bold]")
+            console.print(tree)
     else:
         fail(f"unknown format {fmt!r}: use markdown or json")
 

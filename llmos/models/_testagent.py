@@ -28,6 +28,7 @@ CONTENT_AFTER = re.compile(
 )
 _STOP = "a an and are as at be by for from get in into is it its of on or set the this that to with your you"
 STOP_WORDS = frozenset(_STOP.split()) | {"what", "which", "file", "files", "tool", "value", "values"}
+PATH_ARGS = ("path", "file", "filename", "file_path")
 WORKSPACE_WORDS = frozenset({"workspace", "current", "this", "here", "directory", "folder", "root", "."})
 
 
@@ -224,7 +225,9 @@ def plan(goal: str, tools: list[ToolSpec], tool_choice: str) -> list[Step]:
     if not chosen and tool_choice == "any":
         chosen = [tools[0]]
     parsed = Goal.parse(goal)
-    return [(t.name, fill_arguments(t.input_schema, parsed)) for t in chosen]
+    steps = [(t.name, fill_arguments(t.input_schema, parsed)) for t in chosen]
+    # a file tool without a file named in the goal would only fail: leave it out
+    return [(name, args) for name, args in steps if not any(args.get(k) == "" for k in PATH_ARGS)]
 
 
 # ---------------------------------------------------------------------------- the conversation
