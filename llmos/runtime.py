@@ -289,6 +289,10 @@ class LLMOS:
             # CRYSTALLIZED is the compiled form of a safe plan: it needs the goal to be FOLLOWER-safe first
             requested = "follower" if mode == "crystallized" else mode
             decision = self.learning.select(goal, requested, agent=agent, policy=policy)
+            if getattr(policy, "prefer_crystallized", False):
+                from llmos.execution.crystal_first import prefer_crystallized
+
+                decision = prefer_crystallized(self, goal, requested, agent, decision)
         if mode == "auto" and not nested:
             return orchestration.auto_decision(self, goal, agent, decision) or decision
         return decision
