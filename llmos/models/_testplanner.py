@@ -4,9 +4,9 @@ The orchestrator's planner and combiner requests start their system prompt with 
 (`PLANNER_MARKER`, `COMBINE_MARKER`) and carry their data as one JSON object between
 `DATA_START` and `DATA_END` in the user message. The test model answers them like this:
 
-- plan: the goal is split into clauses ("; ", ", then", " then ", " and "); a clause that refers
-  back ("it", "them", "the results", "that", ...) or asks for a report/summary depends on the
-  clauses before it, the others are independent. Each clause goes to the offered agent whose
+- plan: the goal is split into clauses (at "; " when it has one, else at "then" and "and"); a
+  clause that refers back ("them", "the results", ...) or asks for a report, summary or comparison
+  depends on the clauses before it, the others are independent. Each clause goes to the offered agent whose
   description shares the most words with it, or to a new agent named after its first verb
   ("research" -> researcher). Shares: 0.8 of the cap split evenly (the rest is for combining).
 - combine: the answer lists each subtask's output under its id (the orchestrator adds what is missing).
@@ -27,9 +27,9 @@ DATA_END = "DATA>>>"
 
 _SPLIT = re.compile(r"\s*(?:;|,?\s+and then\s+|,?\s+then\s+|,\s+and\s+|\s+and\s+)\s*", re.I)
 _BACKREF = re.compile(
-    r"\b(it|them|that|those|these|this|the results?|the findings|the outputs?|above|report|summary|summari[sz]e)\b",
-    re.I,
+    r"\b(them|those|these|the results?|the findings|the outputs?|above|report|summary|summari[sz]e|compare)\b", re.I
 )
+_SEMICOLON = re.compile(r"\s*;\s*(?:then\s+)?", re.I)
 _WORD = re.compile(r"[a-z][a-z0-9]+")
 _STOP = frozenset(["the", "and", "for", "with", "that", "this", "from", "into", "about", "then", "your"])
 
@@ -79,7 +79,9 @@ def plan_reply(request: ModelRequest) -> str:
     goal = str(data.get("goal") or "")
     agents = [a for a in data.get("agents") or [] if isinstance(a, dict)]
     may_create = bool(data.get("may_create_agents", True))
-    clauses = [c.strip().rstrip(".") for c in _SPLIT.split(goal) if c and c.strip(" .")]
+    splitter = _SEMICOLON if ";" in goal else _SPLIT  # "a and b; c" keeps "a and b" together
+    clauses = [c.strip().rstrip(".") for c in splitter.split(goal) if c and c.strip(" .")]
+    clauses = [c[:1].upper() + c[1:] for c in clauses]  # each a goal of its own
     if not clauses:
         clauses = [goal]
     share = round(0.8 / len(clauses), 4)

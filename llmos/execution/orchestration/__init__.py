@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from llmos.exceptions import LLMOSError
 from llmos.execution.orchestration.combine import combine
 from llmos.execution.orchestration.plan import AgentSpec, OrchestrationPlan, PlanSpec, SubtaskSpec, validate_plan
 from llmos.execution.orchestration.planner import PlannerInput, make_plan
@@ -106,6 +107,15 @@ async def _create_agents(ctx: RunContext, plan: OrchestrationPlan, fallback: str
     return {s.id: (fallback if s.agent in failed else s.agent) for s in plan.spec.subtasks}
 
 
+def _inherited_model(rt: LLMOS, agent: str, opts: LoopOptions) -> Any:
+    """A subtask runs with its agent's own model, else with the model the parent run uses."""
+    try:
+        own = rt.agents.get(agent).model
+    except LLMOSError:  # a broken agent file: the subtask's run reports it
+        return None
+    return None if own else opts.model
+
+
 async def orchestrate(rt: LLMOS, ctx: RunContext, goal: str, agent_def: Any, opts: LoopOptions) -> LoopOutcome:
     """Plan, create agents, run the subtasks, combine: the parent run's outcome."""
     cfg = rt.config.orchestration
@@ -142,6 +152,7 @@ async def orchestrate(rt: LLMOS, ctx: RunContext, goal: str, agent_def: Any, opt
         spent=rt.ledger.run_spent,
         load=rt.traces.get,
     )
+    scheduler.models = {sid: _inherited_model(rt, agent, opts) for sid, agent in assignment.items()}
     outcomes = await scheduler.run()
 
     if cap is not None:  # the combining call gets what the subtasks left of the cap

@@ -96,6 +96,7 @@ class Scheduler:
     retries: int = 1
     spent: Callable[[str], float] | None = None  # run id -> USD charged (the ledger)
     load: Callable[[str], Trace | None] | None = None  # run id -> its stored trace
+    models: dict[str, Any] = field(default_factory=dict)  # subtask id -> the model it runs with (None: its agent's)
     outcomes: dict[str, SubtaskOutcome] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -195,6 +196,7 @@ class Scheduler:
                 history=history,
                 parent_id=ctx.run_id,
                 budget_usd=cap,
+                model=self.models.get(spec.id),
             )
         except LLMOSError as e:  # the subtask could not even start (an agent file broke meanwhile...)
             o.status, o.error = "failed", f"{type(e).__name__}: {e}"
