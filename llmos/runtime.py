@@ -256,7 +256,7 @@ class LLMOS:
         )
         messages = list(history or [])
         if decision.mode == "orchestrator":
-            from llmos.execution.orchestration import orchestrate
+            from llmos.execution.orchestration.run import orchestrate
 
             outcome = await orchestrate(self, ctx, goal, agent_def, opts)
         elif decision.mode == "follower":
@@ -273,13 +273,13 @@ class LLMOS:
         ctx.scratch["messages"] = outcome.messages
 
     def _select(self, goal: str, mode: str, agent: str, *, nested: bool = False) -> Any:
-        from llmos.execution import orchestration
+        from llmos.execution.orchestration import choose
         from llmos.learning.engine import ModeDecision
 
         if mode == "orchestrator":
             if nested:
                 raise ModeUnavailable("a subtask of an orchestrated run cannot orchestrate again")
-            return orchestration.forced_decision(goal)
+            return choose.forced_decision(goal)
         if mode == "learner" or not self.config.learning.enabled:
             if mode in ("follower", "mixed", "crystallized"):
                 raise ModeUnavailable(f"mode {mode} needs the learning layer, which is disabled in llmos.toml")
@@ -294,7 +294,7 @@ class LLMOS:
 
                 decision = prefer_crystallized(self, goal, requested, agent, decision)
         if mode == "auto" and not nested:
-            return orchestration.auto_decision(self, goal, agent, decision) or decision
+            return choose.auto_decision(self, goal, agent, decision) or decision
         return decision
 
     async def _follow(

@@ -174,3 +174,13 @@ async def test_new_agents_in_the_plan_are_created_versioned_and_reused(tmp_path:
     assert [c["name"] for c in result.tool_calls] == ["create_agent", "create_agent"]
     assert (tmp_path / "agents" / "researcher.md").is_file() and len(history) == 1
     assert again.tool_calls == [] and [s["agent"] for s in again.subtasks] == ["researcher", "writer"]
+
+
+async def test_the_last_subtask_can_write_the_answer(tmp_path: Path) -> None:
+    plan = three_part_plan(combine="last")
+    async with LLMOS(tmp_path, config=config(), model=planner_model(plan), tools=world_tools()) as os:
+        result = await os.execute(GOAL, mode="orchestrator")
+        parent = os.traces.require(result.run_id)
+    assert result.success and parent.llm_calls == 1  # the planner only: no combining call
+    assert parent.metadata["orchestration"]["combined_by"] == "last"
+    assert result.output.startswith("Done: 1 tool call") and "digest written" in result.output

@@ -4,7 +4,11 @@ What reads what:
 - mode selection: `follower_threshold_delta`, `mixed_threshold_delta`, `min_support_delta`,
   `allow_mixed`, `require_well_supported`, `prefer_crystallized`, `prefer_cheap_modes`
   (`suggest_mode` below is the reference reading);
-- orchestration: `orchestration_threshold_delta` (positive: decompose less often);
+- mode selection also: `prefer_crystallized` waives the policy's extra evidence for a plan that has
+  a crystallized tool (`execution/crystal_first.py`);
+- orchestration (`execution/orchestration/`): `orchestration_threshold_delta` (positive: decompose
+  less often), `prefer_cheap_modes` (combine without a model call), `prefer_safe_modes` (one subtask
+  at a time), `allow_exploration` and `allow_self_modification` (a plan may not create agents);
 - budgets: `exploration_budget_multiplier`;
 - the SentienceHook: `confirm_writes`, `confirm_shell`, `block_destructive`;
 - evolution: `allow_self_modification`.
