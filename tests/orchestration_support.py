@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 from typing import Any
 
 from runtime_support import quiet_config
@@ -21,11 +22,23 @@ from llmos.tools.base import Tool, ToolOutput, tool
 NAP_S = 0.4
 
 
-def world_tools(calls: dict[str, int] | None = None, *, fail: set[str] | None = None) -> list[Tool]:
+def world_tools(
+    calls: dict[str, int] | None = None,
+    *,
+    fail: set[str] | None = None,
+    spans: dict[str, tuple[float, float]] | None = None,
+) -> list[Tool]:
     """Three tools whose names share no word: the test agent calls exactly the one its goal names.
-    `fail` names tools that always fail; a name with a '*once' suffix fails only its first call."""
+    `fail` names tools that always fail; a name with a '*once' suffix fails only its first call.
+    `spans` receives each sleeping tool's (start, end) monotonic times."""
     calls = calls if calls is not None else {}
     fail = fail or set()
+    spans = spans if spans is not None else {}
+
+    async def nap(name: str, seconds: float) -> None:
+        start = time.monotonic()
+        await asyncio.sleep(seconds)
+        spans[name] = (start, time.monotonic())
 
     def outcome(name: str, text: str) -> ToolOutput:
         calls[name] = calls.get(name, 0) + 1
@@ -36,13 +49,13 @@ def world_tools(calls: dict[str, int] | None = None, *, fail: set[str] | None = 
     @tool
     async def gather_prices(seconds: float) -> ToolOutput:
         """Look up market quotes."""
-        await asyncio.sleep(seconds)
+        await nap("gather_prices", seconds)
         return outcome("gather_prices", "prices: gold 2400, oil 80")
 
     @tool
     async def collect_headlines(seconds: float) -> ToolOutput:
         """Fetch top stories."""
-        await asyncio.sleep(seconds)
+        await nap("collect_headlines", seconds)
         return outcome("collect_headlines", "headlines: rates steady")
 
     @tool
@@ -107,6 +120,12 @@ class Recorder(Hook):
 
     async def subagent_stop(self, ctx: RunContext, agent: str, trace: Trace) -> None:
         self.events.append(("stop", agent, trace.goal))
+
+
+def overlap(spans: dict[str, tuple[float, float]]) -> float:
+    """How long the two sleeping tools ran at the same time (seconds)."""
+    (a0, a1), (b0, b1) = spans["gather_prices"], spans["collect_headlines"]
+    return max(0.0, min(a1, b1) - max(a0, b0))
 
 
 def first(events: list[tuple[str, str, str]], kind: str, word: str) -> int:

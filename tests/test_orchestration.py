@@ -14,6 +14,7 @@ from orchestration_support import (
     Recorder,
     config,
     first,
+    overlap,
     planner_model,
     three_part_plan,
     world_tools,
@@ -28,10 +29,9 @@ async def test_independent_subtasks_run_in_parallel_and_hooks_fire_in_order(tmp_
     recorder = Recorder()
     cfg = config(budget={"per_run_usd": 1.0, "total_usd": 10.0})
     model = planner_model(three_part_plan())
-    async with LLMOS(tmp_path, config=cfg, model=model, tools=world_tools(), hooks=[recorder]) as os:
-        started = time.perf_counter()
+    spans: dict[str, tuple[float, float]] = {}
+    async with LLMOS(tmp_path, config=cfg, model=model, tools=world_tools(spans=spans), hooks=[recorder]) as os:
         result = await os.execute(GOAL, mode="orchestrator")
-        wall = time.perf_counter() - started
         children = os.traces.children(result.run_id)
         parent = os.traces.require(result.run_id)
         spent = {t.id: os.ledger.run_spent(t.id) for t in children}
@@ -40,8 +40,10 @@ async def test_independent_subtasks_run_in_parallel_and_hooks_fire_in_order(tmp_
     check_contract(data)
     assert result.success and result.mode == "orchestrator", result.error
     assert result.output.startswith("COMBINED")
-    # the two naps overlap: close to the slowest, far from the sum
-    assert NAP_S <= wall < 2 * NAP_S, wall
+    # the two naps ran at the same time (the wall time is the slowest path, not the sum;
+    # bench/orchestration_bench.py prints the figures)
+    assert overlap(spans) > NAP_S / 2, spans
+    assert result.duration_s >= NAP_S
     subtasks = {s["id"]: s for s in data["subtasks"]}
     assert list(subtasks) == ["prices", "news", "digest"] or set(subtasks) == {"prices", "news", "digest"}
     for s in data["subtasks"]:
