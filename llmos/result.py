@@ -31,6 +31,7 @@ class RunResult:
     mode_reason: dict[str, Any] = field(default_factory=dict)
     saved_usd: float = 0.0
     unpriced: bool = False
+    session_id: str | None = None
     messages: list[Message] = field(default_factory=list, repr=False)  # the conversation (not in JSON)
 
     @classmethod
@@ -54,6 +55,7 @@ class RunResult:
             mode_reason=trace.mode_reason,
             saved_usd=float(trace.metadata.get("saved_usd") or 0.0),
             unpriced=trace.unpriced,
+            session_id=trace.metadata.get("session_id"),
         )
 
     def to_dict(self, *, explain: bool = True) -> dict[str, Any]:
@@ -77,6 +79,8 @@ class RunResult:
             "saved_usd": self.saved_usd,
             "unpriced": self.unpriced,
         }
+        if self.session_id:
+            out["session_id"] = self.session_id
         if explain:
             out["mode_reason"] = self.mode_reason
         return out
