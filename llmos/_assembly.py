@@ -12,7 +12,9 @@ from llmos.kernel.economy import BudgetHook
 from llmos.kernel.hooks import HookChain, load_hook
 
 # rarely needed tools with long schemas: offered on demand through tool_search (see kernel.loop)
-DEFERRED_TOOLS = frozenset({"create_agent", "modify_agent", "list_agents", "create_tool"})
+DEFERRED_TOOLS = frozenset(
+    {"create_agent", "modify_agent", "list_agents", "create_tool", "memory_write", "memory_search"}
+)
 
 if TYPE_CHECKING:
     from llmos.evolution import Evolution
@@ -30,6 +32,11 @@ def register_tools(rt: LLMOS, agent_tools: list[Tool]) -> None:
             rt.registry.register(t)
     for t in agent_tools:
         rt.registry.register(_defer(t))
+    if rt.memory is not None:
+        from llmos.memory.tools import memory_tools
+
+        for t in memory_tools(rt.memory):
+            rt.registry.register(_defer(t))
     for t in rt._extra_tools:
         rt.registry.register(t, replace=True)
     rt.registry.register(ToolSearch(rt.registry).search_tool(lambda names: None), replace=True)
@@ -50,6 +57,10 @@ def build_hooks(rt: LLMOS) -> HookChain:
     if rt.config.security.enabled:
         chain.add(SecurityHook(SecurityPolicy(rt.workspace, rt.config.security)))
     chain.add(rt.sentience.hook())
+    if rt.memory is not None:  # before the budget: the reservation counts the recalled facts
+        from llmos.memory.hook import MemoryHook
+
+        chain.add(MemoryHook(rt.memory))
     chain.add(BudgetHook(rt.ledger, rt.pricing))
     for path in rt.config.hooks.paths:
         chain.add(load_hook(path))

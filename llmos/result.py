@@ -31,6 +31,7 @@ class RunResult:
     mode_reason: dict[str, Any] = field(default_factory=dict)
     saved_usd: float = 0.0
     unpriced: bool = False
+    session_id: str | None = None
     messages: list[Message] = field(default_factory=list, repr=False)  # the conversation (not in JSON)
     subtasks: list[dict[str, Any]] = field(default_factory=list)  # ORCHESTRATOR: one entry per subtask
 
@@ -56,6 +57,7 @@ class RunResult:
             saved_usd=float(trace.metadata.get("saved_usd") or 0.0),
             unpriced=trace.unpriced,
             subtasks=[dict(s) for s in trace.metadata.get("subtasks") or []],
+            session_id=trace.metadata.get("session_id"),
         )
 
     def add_subtask_totals(self, trace: Trace) -> None:
@@ -88,6 +90,8 @@ class RunResult:
             "unpriced": self.unpriced,
             "subtasks": self.subtasks,
         }
+        if self.session_id:
+            out["session_id"] = self.session_id
         if explain:
             out["mode_reason"] = self.mode_reason
         return out

@@ -15,7 +15,7 @@ import os as _os
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from llmos import _assembly as assembly
 from llmos._log import logger
@@ -39,6 +39,9 @@ from llmos.storage.db import Database
 from llmos.storage.traces import TraceStore
 from llmos.tools.base import Tool
 from llmos.tools.registry import ToolRegistry
+
+if TYPE_CHECKING:
+    from llmos.memory import Memory
 
 SELF_MODIFYING_TOOLS = frozenset({"create_agent", "modify_agent", "create_tool"})
 
@@ -77,6 +80,7 @@ class LLMOS:
         self._models: dict[str, Model] = {}  # the clients this runtime created (closed by close())
         self._mcp: Any = None
         self.db: Database | None = None
+        self.memory: Memory | None = None  # sessions and facts, when [memory] enabled
 
     # ------------------------------------------------------------------ lifecycle
     async def __aenter__(self) -> LLMOS:
@@ -107,6 +111,9 @@ class LLMOS:
             self.learning = LearningEngine(self.db, cfg.learning)
             self.sentience = Sentience(self.db, cfg.sentience, traces=self.traces)
             self.registry = ToolRegistry()
+            from llmos.memory.wiring import start_memory
+
+            self.memory = start_memory(self)
             assembly.register_tools(self, agent_tools(self.agents, self.versions))
             assembly.sync_agent_tools(self)
             self.hooks = assembly.build_hooks(self)
@@ -175,13 +182,16 @@ class LLMOS:
         events: EventSink | None = None,
         ask: Asker | None = None,
         history: list[Message] | None = None,
+        session_id: str | None = None,
         parent_id: str | None = None,
         budget_usd: float | None = None,
     ) -> RunResult:
         """Run one goal and return its result (the trace is stored whatever happens).
 
-        `parent_id` links the run to an orchestrated parent run (it never orchestrates itself);
-        `budget_usd` caps it below the run cap (a subtask's budget share)."""
+        `session_id` continues a stored conversation (created on first use): its earlier turns
+        are the history, and this run is added to it. `parent_id` links the run to an orchestrated
+        parent run (it never orchestrates itself); `budget_usd` caps it below the run cap (a
+        subtask's budget share)."""
         self._require_started()
         if not isinstance(goal, str) or not goal.strip():
             raise UserError("the goal is empty: say what you want done")
@@ -197,6 +207,10 @@ class LLMOS:
         if budget_usd is not None:
             cap = budget_usd if cap is None else min(cap, budget_usd)
         ctx.scratch["run_cap_usd"] = cap
+        if session_id is not None:
+            from llmos.memory.wiring import session_history
+
+            history = session_history(self, ctx, session_id, history)
         try:
             await self._run(ctx, goal, mode, agent_def, run_model, history)
         except ModeUnavailable:
@@ -350,6 +364,10 @@ class LLMOS:
         trace = ctx.trace
         if trace.ended_at is None:
             trace.finish("failed", error=trace.error or "the run ended without an outcome")
+        if self.memory is not None:
+            from llmos.memory.wiring import finish_memory
+
+            finish_memory(self, ctx)
         try:
             await self.hooks.stop(ctx, trace)
         except Exception as e:  # a user hook must not lose the trace
@@ -415,4 +433,6 @@ class LLMOS:
         self._require_started()
         trace = self.traces.set_rejected(run_id, True)
         self.learning.reject(run_id, trace)
+        if self.memory is not None:  # facts the rejected run wrote are marked, not trusted
+            self.memory.mark_run_rejected(run_id)
         return trace

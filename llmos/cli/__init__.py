@@ -38,6 +38,7 @@ for _name, _module in [
     ("state", "llmos.cli.state"),
     ("plans", "llmos.cli.plans"),
     ("evolve", "llmos.cli.evolve"),
+    ("memory", "llmos.cli.memory"),
 ]:
     try:
         _mod = importlib.import_module(_module)
@@ -46,6 +47,8 @@ for _name, _module in [
             raise
         continue
     app.add_typer(_mod.app, name=_name)
+    if hasattr(_mod, "sessions_app"):
+        app.add_typer(_mod.sessions_app, name="sessions")
 
 
 @app.callback()
@@ -67,13 +70,14 @@ def run(
     agent: Annotated[str | None, typer.Option(help="Markdown agent to run as.")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print exactly one JSON object on stdout.")] = False,
     explain: Annotated[bool, typer.Option("--explain", help="Show why this mode was chosen.")] = False,
+    session: Annotated[str | None, typer.Option(help="Continue (or start) a stored conversation.")] = None,
 ) -> None:
     """Run one goal."""
     from llmos.cli.render import render_result
 
     async def go() -> dict[str, Any]:
         async with open_runtime(workspace, model) as rt:
-            result = await rt.execute(goal, mode=mode, agent=agent)
+            result = await rt.execute(goal, mode=mode, agent=agent, session_id=session)
             return result.to_dict(explain=True)
 
     data = run_async(go())
@@ -91,11 +95,14 @@ def chat(
     workspace: WorkspaceOpt = None,
     model: Annotated[str | None, typer.Option(help="Model spec.")] = None,
     agent: Annotated[str | None, typer.Option(help="Markdown agent.")] = None,
+    session: Annotated[
+        str | None, typer.Option(help="A stored conversation to resume (or start); it survives restarts.")
+    ] = None,
 ) -> None:
     """An interactive session: each line is a goal; the conversation is kept between turns."""
     from llmos.cli.chat import chat_loop
 
-    run_async(chat_loop(workspace, model, agent))
+    run_async(chat_loop(workspace, model, agent, session=session))
 
 
 @app.command()

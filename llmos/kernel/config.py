@@ -150,6 +150,13 @@ class OrchestrationConfig(_Section):
         return v
 
 
+class MemoryConfig(_Section):
+    enabled: bool = True
+    session_max_tokens: int = Field(default=8000, gt=0)  # history sent to the model, oldest turns trimmed first
+    facts_in_prompt: int = Field(default=3, ge=0)  # recalled facts put into LEARNER / MIXED prompts (0: none)
+    embeddings: Literal["auto", "off"] = "auto"  # fuse BM25 with embeddings when the `embeddings` extra is installed
+
+
 class ServerConfig(_Section):
     host: str = "127.0.0.1"
     port: int = Field(default=8765, ge=0, le=65535)
@@ -173,6 +180,7 @@ class Config(_Section):
     sandbox: SandboxConfig = Field(default_factory=lambda: SandboxConfig())
     server: ServerConfig = Field(default_factory=lambda: ServerConfig())
     orchestration: OrchestrationConfig = Field(default_factory=lambda: OrchestrationConfig())
+    memory: MemoryConfig = Field(default_factory=lambda: MemoryConfig())
 
 
 PRESETS: dict[str, dict[str, Any]] = {
@@ -331,6 +339,11 @@ min_support = 2                 # successful runs before a plan replays
 
 [sentience]
 enabled = true
+
+[memory]
+session_max_tokens = 8000       # session history sent to the model (older turns shortened, then dropped)
+facts_in_prompt = 3             # recalled facts shown to the model in LEARNER and MIXED runs
+# embeddings = "off"            # "auto": fuse BM25 with embeddings when `llmos[embeddings]` is installed
 
 # [mcp.servers.files]
 # command = "npx"
