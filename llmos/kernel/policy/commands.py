@@ -51,6 +51,10 @@ def run(a: ShellAnalyzer, cmd: Cmd) -> Flow:
         return UNKNOWN_FLOW
     if UNKNOWN in cmd.argv[0]:
         return unknown_command(a, cmd)
+    if "/" in cmd.argv[0]:
+        real = program_behind(a, cmd)
+        if real is not None:  # a copied, renamed or linked binary: checked as what it really is
+            return run(a, cmd.with_argv([real, *cmd.args]))
     name = cmd.name
     a.executed.append(name)
     if cmd.subject not in a.segments:
@@ -59,22 +63,52 @@ def run(a: ShellAnalyzer, cmd: Cmd) -> Flow:
         for candidate in (arg, arg.rpartition("@")[2], arg.partition("=")[2]):
             if candidate and UNKNOWN not in candidate and (candidate[0] in "/~." or "/" in candidate):
                 a.read_target(candidate, cmd.st, cmd.subject)
+    from llmos.kernel.policy import exfil, families, interp
+
+    exfil.inspect(a, cmd)
+    fn = CHECKS.get(name) or interp.lookup(name) or families.lookup(name)
     if "/" in cmd.argv[0]:
-        from llmos.kernel.policy.interp import run_script_file
-
-        run_script_file(a, cmd, cmd.argv[0])
-    fn = CHECKS.get(name)
-    if fn is None:
-        from llmos.kernel.policy import interp
-
-        fn = interp.lookup(name)
+        interp.run_script_file(a, cmd, cmd.argv[0])
+        where = a.paths.resolve(cmd.argv[0], cmd.st.cwd)
+        if fn is None and where and not where.startswith(SYSTEM_BIN) and not where.startswith("/opt/"):
+            _probe(a, cmd, "a program of the workspace")
     if fn is None and name.startswith(("mkfs", "mkfs.")):
         fn = CHECKS["mke2fs"]
     if a.read_only:
         from llmos.kernel.policy.readonly import check_read_only
 
         check_read_only(a, cmd)
-    return fn(a, cmd) if fn is not None else UNKNOWN_FLOW
+    flow = fn(a, cmd) if fn is not None else UNKNOWN_FLOW
+    return exfil.output_flow(a, cmd, flow)
+
+
+SYSTEM_BIN = ("/bin/", "/sbin/", "/usr/bin/", "/usr/sbin/", "/usr/local/bin/", "/usr/local/sbin/", "/usr/libexec/")
+
+
+def program_behind(a: ShellAnalyzer, cmd: Cmd) -> str | None:
+    """The system program a path really runs (a copy or link made earlier, or a link on disk), if it differs."""
+    path = a.paths.resolve(cmd.argv[0], cmd.st.cwd, follow_last=False)
+    if path is None:
+        return None
+    copied = cmd.st.programs.get(path)
+    if copied is not None and copied != cmd.name:
+        return copied
+    real = os.path.realpath(path)
+    name = os.path.basename(real)
+    if real != path and real.startswith(SYSTEM_BIN) and name != cmd.name and name not in ("busybox", "env"):
+        return name
+    return None
+
+
+def _probe(a: ShellAnalyzer, cmd: Cmd, what: str) -> None:
+    """Deny an unknown program whose arguments would make it a catastrophic deletion if it were rm."""
+    before = len(a.findings)
+    check_rm(a, cmd.with_argv(["rm", *cmd.args]))
+    probe = a.findings[before:]
+    del a.findings[before:]
+    for f in probe:
+        if f.rule == "shell.root_deletion":
+            a.add("deny", f.rule, f"{what} with the arguments of a deletion: {f.reason}", cmd.subject)
 
 
 def unknown_command(a: ShellAnalyzer, cmd: Cmd) -> Flow:
@@ -84,18 +118,7 @@ def unknown_command(a: ShellAnalyzer, cmd: Cmd) -> Flow:
         f"the command name {cmd.subject.split(' ')[0]!r} cannot be known here",
         cmd.subject,
     )
-    before = len(a.findings)
-    check_rm(a, cmd.with_argv(["rm", *cmd.args]))  # would it be catastrophic if it were rm?
-    probe = a.findings[before:]
-    del a.findings[before:]
-    for f in probe:
-        if f.rule == "shell.root_deletion":
-            a.add(
-                "deny",
-                f.rule,
-                f"an unknown command with the arguments of a deletion: {f.reason}",
-                cmd.subject,
-            )
+    _probe(a, cmd, "an unknown command")  # would it be catastrophic if it were rm?
     return UNKNOWN_FLOW
 
 
@@ -143,12 +166,30 @@ def check_cp(a: ShellAnalyzer, cmd: Cmd) -> Flow:
         dest = [pos[-1]]
     for d in dest:
         a.write_target(d, cmd.st, "write", cmd.subject)
+    _record_program_copies(a, cmd, [x for x in pos if x not in dest], dest)
     if cmd.name == "ln" and p.has("-s", "--symbolic") and len(dest) == 1 and p.positionals:
         link = a.paths.absolute(dest[0].rstrip("/"), cmd.st.cwd)
         target = a.paths.absolute(p.positionals[0], cmd.st.cwd if p.positionals[0].startswith("/") else None)
         if link and target and UNKNOWN not in link + target:
             cmd.st.links[link] = target
     return NONE
+
+
+def _record_program_copies(a: ShellAnalyzer, cmd: Cmd, sources: list[str], dest: list[str]) -> None:
+    """`cp /bin/rm ./x`, `ln -s $(which rm) del`: remember that the destination runs that program."""
+    if len(sources) != 1 or len(dest) != 1 or UNKNOWN in sources[0] + dest[0]:
+        return
+    src = a.paths.resolve(sources[0], cmd.st.cwd)
+    if src is None or not (src.startswith(SYSTEM_BIN) or sources[0].startswith(SYSTEM_BIN)):
+        return
+    target = a.paths.absolute(dest[0], cmd.st.cwd)
+    if target is None:
+        return
+    if dest[0].endswith("/") or os.path.isdir(target):
+        target = os.path.join(target, os.path.basename(sources[0]))
+    resolved = a.paths.resolve(target, None, follow_last=False)
+    if resolved:
+        cmd.st.programs[resolved] = os.path.basename(src)
 
 
 @check("touch", "mkdir", "truncate", "mkfifo", "mknod", "tee")
@@ -173,10 +214,43 @@ def check_dd(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     return UNKNOWN_FLOW if not any(x.startswith("of=") for x in cmd.args) else NONE
 
 
+_SED_EXEC = re.compile(r"^\s*(?:[0-9$]+|/[^/]*/)?(?:\s*,\s*(?:[0-9$]+|/[^/]*/))?\s*!?\s*([ewWrR])(?:\s+(.*))?$")
+_SED_S_EXEC = re.compile(
+    r"^\s*(?:[0-9$]+|/[^/]*/)?\s*s(.)(?:(?!\1).|\\.)*\1((?:(?!\1).|\\.)*)\1([gpIiMme0-9]*)(?:w\s*(.*))?$"
+)
+
+
+def sed_script(a: ShellAnalyzer, cmd: Cmd, script: str) -> None:
+    """sed's own commands that run or write: `e CMD`, `s/x/CMD/e`, `w FILE`, `r FILE`."""
+    for line in re.split(r"[;\n]", script):
+        m = _SED_EXEC.match(line)
+        if m and m.group(1) == "e":
+            code = (m.group(2) or "").strip()
+            if code:
+                a.script(code, cmd.st.copy(), cmd.depth + 1)
+            else:
+                a.add("ask", "shell.unknown_code", "sed e runs the pattern space as a command", cmd.subject)
+        elif m and m.group(2):
+            target = m.group(2).strip()
+            if m.group(1) in "wW":
+                a.write_target(target, cmd.st, "write", cmd.subject)
+            else:
+                a.read_target(target, cmd.st, cmd.subject)
+        s = _SED_S_EXEC.match(line)
+        if s and "e" in s.group(3):
+            a.script(s.group(2).replace("\\/", "/"), cmd.st.copy(), cmd.depth + 1)
+            a.add("ask", "shell.unknown_code", "sed s///e runs the substituted text as a command", cmd.subject)
+        if s and s.group(4):
+            a.write_target(s.group(4).strip(), cmd.st, "write", cmd.subject)
+
+
 @check("sed")
 def check_sed(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     p = parse_opts(cmd.args, "efl", ("--expression", "--file"), optional_short="i")
-    files = p.positionals if p.has("-e", "-f", "--expression", "--file") else p.positionals[1:]
+    scripted = p.has("-e", "-f", "--expression", "--file")
+    files = p.positionals if scripted else p.positionals[1:]
+    for script in p.values("-e", "--expression") + ([] if scripted else p.positionals[:1]):
+        sed_script(a, cmd, script)
     if p.has("-i", "--in-place"):
         for f in files:
             a.write_target(f, cmd.st, "write", cmd.subject)
@@ -284,6 +358,8 @@ def check_init(a: ShellAnalyzer, cmd: Cmd) -> Flow:
 
 @check("systemctl", "loginctl")
 def check_systemctl(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    from llmos.kernel.policy.protections import stop_protection
+
     verbs = parse_opts(cmd.args, "tpHMsn", ("--type", "--property", "--host", "--machine", "--signal")).positionals
     verb = verbs[0] if verbs else ""
     if verb in (
@@ -308,6 +384,8 @@ def check_systemctl(a: ShellAnalyzer, cmd: Cmd) -> Flow:
             f"{cmd.name} {verb} stops or reconfigures the machine",
             cmd.subject,
         )
+    elif stop_protection(a, cmd, verb, verbs[1:]):
+        pass
     elif verb in (
         "start",
         "stop",
@@ -362,7 +440,11 @@ def check_crontab(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     return NONE
 
 
+from llmos.kernel.policy import exfil as _exfil  # noqa: E402
+from llmos.kernel.policy import families as _families  # noqa: E402
 from llmos.kernel.policy import programs as _programs  # noqa: E402  (registers its checks)
+from llmos.kernel.policy import protections as _protections  # noqa: E402
+from llmos.kernel.policy import vcs as _vcs  # noqa: E402
 from llmos.kernel.policy import wrappers as _wrappers  # noqa: E402
 
-_ = (_programs, _wrappers)
+_ = (_programs, _wrappers, _vcs, _families, _protections, _exfil)

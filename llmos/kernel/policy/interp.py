@@ -220,12 +220,42 @@ def check_source_code(a: ShellAnalyzer, cmd: Cmd, lang: str, code: str) -> None:
         a.add("deny", "shell.obfuscated_exec", f"{cmd.name} code decodes hidden code and runs it", cmd.subject)
     if re.search(r"\bfork\b", code) and re.search(r"\b(while|for|loop|until)\b", code):
         a.add("deny", "shell.fork_bomb", f"{cmd.name} code forks in a loop (a fork bomb)", cmd.subject)
+    from llmos.kernel.policy.exfil import check_code
+
+    check_code(a, cmd, code)
     if lang.startswith(("python", "pypy")) and _python_calls(a, cmd, code):
         return
+    _deletions(a, cmd, code)
     for m in _SHELL_STRINGS.finditer(code):
         a.script(m.group(2), cmd.st.copy(), cmd.depth + 1)
     for m in re.finditer(r"`([^`]+)`|%x\{([^}]+)\}", code):
         a.script(m.group(1) or m.group(2), cmd.st.copy(), cmd.depth + 1)
+
+
+# file-system deletion calls of Node, Ruby, Perl, PHP, Lua (Python is read through its ast)
+_DELETE_CALL = re.compile(
+    r"\b(rmSync|rmdirSync|rm_rf|rm_r|rmtree|remove_tree|removeSync|remove_dir|emptyDirSync|rimraf(?:\.sync)?"
+    r"|promises\.rm|fs\.rm|fs\.rmdir|FileUtils\.rm(?:_f)?|FileUtils\.remove_entry(?:_secure)?|unlinkSync|unlink"
+    r"|File\.delete|Dir\.rmdir|Dir\.delete|os\.remove|deltree|rmdir)\b\s*\(?\s*"
+)
+_RECURSIVE = re.compile(r"recursive|rm_rf|rm_r|rmtree|remove_tree|removeSync|emptyDir|rimraf|remove_entry|deltree")
+
+
+def _deletions(a: ShellAnalyzer, cmd: Cmd, code: str) -> None:
+    """Deletions done by code: a literal path is checked like `rm`; a computed one is an unknown target."""
+    for m in _DELETE_CALL.finditer(code):
+        rest = code[m.end() :]
+        lit = re.match(r"(['\"])(.*?)(?<!\\)\1", rest)
+        flag = "-rf" if _RECURSIVE.search(m.group(1) + rest[:80]) else "-f"
+        if lit:
+            target = lit.group(2)
+        elif re.match(r"glob\s*\(?\s*(['\"])(.*?)\1", rest):
+            target = re.match(r"glob\s*\(?\s*(['\"])(.*?)\1", rest).group(2)  # type: ignore[union-attr]
+        elif re.match(r"[\w$@%{}.\[\]()'\"]", rest):
+            target = UNKNOWN
+        else:
+            continue
+        run(a, cmd.with_argv(["rm", flag, target]))
 
 
 def _dotted(node: ast.expr) -> str:
@@ -285,6 +315,13 @@ def check_awk(a: ShellAnalyzer, cmd: Cmd) -> Flow:
             a.script(m.group(2), cmd.st.copy(), cmd.depth + 1)
         for m in re.finditer(r"\|\s*\"([^\"]+)\"|\"([^\"]+)\"\s*\|\s*getline", prog):
             a.script(m.group(1) or m.group(2), cmd.st.copy(), cmd.depth + 1)
+        for m in re.finditer(r"print[f]?\s*\(?(.*?)\)?\s*\|\s*\"\s*(\w+)[^\"]*\"", prog):
+            if m.group(2) in SHELLS or PYTHON.match(m.group(2)) or m.group(2) in CODE_FLAGS:
+                texts = re.findall(r"\"((?:[^\"\\]|\\.)*)\"", m.group(1))
+                if texts and not re.search(r"\$\d|\$NF|\$0", m.group(1)):
+                    a.script(" ".join(texts), cmd.st.copy(), cmd.depth + 1)
+                else:
+                    a.add("ask", "shell.pipe_exec", f"awk pipes computed text into {m.group(2)}", cmd.subject)
         for m in re.finditer(r">>?\s*\"([^\"]+)\"", prog):
             a.write_target(m.group(1), cmd.st, "write", cmd.subject)
         if UNKNOWN in prog:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -55,6 +56,20 @@ SAFE_DEVICES = words(
 SECRET_NAMES = patterns(
     ".env .env.* *.env id_rsa id_rsa.* id_ed25519 id_ecdsa id_dsa *.pem *.key",
 )
+# The control plane of a workspace, relative to its root: the configuration, the database (traces,
+# ledger, state), git internals (hooks and config run code), agents and generated tools. Only the
+# versioned self-modification tools change them; file tools and the shell never write them.
+CONTROL_PLANE = {
+    "llmos.toml": "the workspace configuration",
+    ".llmos": "the workspace database (traces, ledger, internal state)",
+    ".git": "git internals (hooks and config run code)",
+    "agents": "the agent files (changed only by create_agent/modify_agent)",
+    "tools/generated": "the generated tools (changed only by create_tool and crystallization)",
+}
+
+
+_PROC_ALIAS = re.compile(r"^/+proc/+(self|thread-self|\d+)/+(root|cwd)(/.*)?$")
+SCRATCH = "/tmp"  # the command's own scratch space (private inside the sandbox): writes here are ordinary
 
 
 def is_inside(path: str, root: str) -> bool:
@@ -97,8 +112,19 @@ class PathContext:
         return base + (sep + rest if sep else "")
 
     def absolute(self, value: str, cwd: str | None) -> str | None:
-        """`value` made absolute (not resolved); None when it is relative and the cwd is unknown."""
+        """`value` made absolute (not resolved); None when it is relative and the cwd is unknown.
+
+        /proc/self/root (or any /proc/PID/root) is `/`; /proc/self/cwd is the command's directory.
+        """
         value = self.expand_user(value)
+        m = _PROC_ALIAS.match(value)
+        if m:
+            if m.group(2) == "root":
+                value = "/" + (m.group(3) or "").lstrip("/")
+            elif m.group(1) in ("self", "thread-self") and cwd is not None:
+                value = cwd.rstrip("/") + "/" + (m.group(3) or "").lstrip("/")
+            else:
+                return None
         if value.startswith("/"):
             return value
         if cwd is None:
@@ -155,8 +181,48 @@ class PathContext:
     def in_workspace(self, path: str) -> bool:
         return is_inside(path, self.workspace)
 
+    def control(self, path: str) -> str | None:
+        """What part of the control plane `path` (resolved) is, or None.
+
+        The workspace root itself counts: deleting or replacing it takes the control plane along.
+        Any `.git` directory inside the workspace counts, not only the top one.
+        """
+        if not self.in_workspace(path):
+            return None
+        if path == self.workspace:
+            return "the workspace itself (with its configuration and database)"
+        rel = path[len(self.workspace.rstrip("/")) + 1 :]
+        for root, what in CONTROL_PLANE.items():
+            if rel == root or rel.startswith(root + "/"):
+                return what
+        if ".git" in rel.split("/"):
+            return CONTROL_PLANE[".git"]
+        return None
+
+    def control_glob(self, base: str, pattern: str) -> str | None:
+        """The control-plane entry under directory `base` that glob `pattern` (one component) matches."""
+        if not self.in_workspace(base):
+            return None
+        for root, what in CONTROL_PLANE.items():
+            full = os.path.join(self.workspace, root)
+            parent, name = os.path.split(full)
+            if parent == base and fnmatch.fnmatchcase(name, pattern) and (pattern.startswith(".") or name[0] != "."):
+                return what
+            if is_inside(base, full):  # the glob is inside the control plane itself
+                return what
+        return None
+
     def granted(self, path: str) -> bool:
         return self.in_workspace(path) or any(is_inside(path, a) for a in self.allowed)
+
+    def scratch(self, path: str) -> bool:
+        """A file of the command's own under /tmp (not /tmp itself, nor the tree holding a workspace there)."""
+        if path == SCRATCH or not is_inside(path, SCRATCH):
+            return False
+        if is_inside(self.workspace, SCRATCH) and self.workspace != SCRATCH:
+            top = "/".join(self.workspace.split("/")[:3])
+            return not is_inside(path, top)
+        return True
 
     def target(self, value: str, cwd: str | None, op: Op, subject: str) -> Finding | None:
         """The problem with a shell command writing or deleting `value`, if any."""
@@ -199,6 +265,10 @@ class PathContext:
         if op != "write" and self.protected(base):
             what = "may expand to" if unknown else "matches everything in"
             return Finding("deny", "shell.root_deletion", f"{verb} {shown!r}, which {what} {base}", subject)
+        first = value[len(base_text) if base_text != "." else 0 :].split("/", 1)[0]
+        matched = None if unknown else self.control_glob(base, first.split(UNKNOWN, 1)[0] or "*")
+        if matched is not None:
+            return Finding("deny", "shell.control_plane", f"{verb} {shown!r}, which matches {matched}", subject)
         child = os.path.join(base, "x")
         return self._classify(child, "write" if op == "write" else "delete", subject, verb, shown)
 
@@ -216,10 +286,13 @@ class PathContext:
                 subject,
             )
         if self.in_workspace(path):
-            if recursive and path == self.workspace and op == "delete_recursive":
-                return Finding("ask", "shell.workspace_deletion", f"{verb} the whole workspace ({path})", subject)
+            what = self.control(path)
+            if what is not None and not (op == "chmod_recursive" and path == self.workspace):
+                return Finding(
+                    "deny", "shell.control_plane", f"{verb} {shown!r}: {what} is out of the agent's reach", subject
+                )
             return None
-        if self.granted(path):
+        if self.granted(path) or self.scratch(path):
             return None
         return Finding("deny", "shell.outside_workspace", f"{verb} {shown!r}, outside the workspace ({path})", subject)
 

@@ -149,6 +149,9 @@ class SecurityPolicy:
             return [Finding("deny", "file.credential", f"{tool}: {where} is a credential or shell start-up file", tool)]
         if not p.granted(resolved):
             return [Finding("deny", "file.outside_workspace", f"{tool}: {where} is outside the workspace", tool)]
+        what = p.control(resolved) or p.control(lexical) if write else None
+        if what is not None:
+            return [Finding("deny", "file.control_plane", f"{tool}: {where} is {what}, out of the agent's reach", tool)]
         if write and self.config.read_only:
             return [Finding("deny", "file.read_only", f"{tool}: read-only mode forbids writing {value}", tool)]
         return []

@@ -148,7 +148,7 @@ def _items(stdin: Flow) -> list[str]:
     if stdin.kind == "literal":
         return stdin.text.split()[:16] or [UNKNOWN]
     if stdin.kind == "find":
-        return [p.rstrip("/") + "/*" for p in stdin.paths]
+        return list(stdin.paths)
     return [UNKNOWN]
 
 
@@ -187,6 +187,17 @@ def check_xargs(a: ShellAnalyzer, cmd: Cmd) -> Flow:
 FIND_EXEC = ("-exec", "-execdir", "-ok", "-okdir")
 
 
+def _found(starts: list[str], expr: list[str]) -> list[str]:
+    """What `find` may hand to -delete/-exec: START/NAME when every branch names its files, else START/*."""
+    names = [expr[k + 1] for k, x in enumerate(expr[:-1]) if x in ("-name", "-iname")]
+    paths = [expr[k + 1] for k, x in enumerate(expr[:-1]) if x in ("-path", "-ipath", "-wholename")]
+    if ("-o" in expr or "-or" in expr or "!" in expr or "-not" in expr) or not (names or paths):
+        names, paths = ["*"], []
+    out = [s.rstrip("/") + "/" + n for s in starts for n in names if "/" not in n]
+    out += [p for p in paths if any(p.startswith(s.rstrip("/") + "/") for s in starts)]
+    return out or [s.rstrip("/") + "/*" for s in starts]
+
+
 @check("find")
 def check_find(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     args = list(cmd.args)
@@ -199,7 +210,7 @@ def check_find(a: ShellAnalyzer, cmd: Cmd) -> Flow:
         i += 1
     starts = starts or ["."]
     expr = args[i:]
-    found = [s.rstrip("/") + "/*" if s != "/" else "/*" for s in starts]
+    found = _found(starts, expr)
     j = 0
     while j < len(expr):
         x = expr[j]
@@ -219,7 +230,7 @@ def check_find(a: ShellAnalyzer, cmd: Cmd) -> Flow:
                     run(a, Cmd(argv, cmd.st, NONE, cmd.flows, cmd.env, cmd.depth + 1))
             j = end
         j += 1
-    return Flow("find", paths=tuple(starts))
+    return Flow("find", paths=tuple(found))
 
 
 @check("eval")

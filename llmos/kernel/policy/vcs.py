@@ -1,0 +1,142 @@
+"""git: what discards work (uncommitted changes, untracked files, remote history) and what makes git
+run code later (hooks, fsmonitor, aliases, filters).
+
+Destructive forms are recognised by what they do, in every spelling git accepts: options in any
+order, abbreviated long options (`--har` is `--hard`), global options before the subcommand
+(`-C DIR`, `-c k=v`, `--git-dir`), bundled short options (`-fdx`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from llmos.kernel.policy.commands import check
+from llmos.kernel.policy.options import parse_opts
+from llmos.kernel.policy.shell import UNKNOWN_FLOW, Cmd, Flow, ShellAnalyzer
+
+GLOBAL_WITH_VALUE = ("--git-dir", "--work-tree", "--namespace", "--exec-path", "--super-prefix", "--config-env")
+# configuration keys whose value git runs as a command (now or at a later git command)
+CODE_KEYS = re.compile(
+    r"(?i)^(core\.(sshcommand|pager|editor|fsmonitor|hookspath|askpass|gitproxy)|alias\..*|"
+    r"(filter|diff|merge)\..*\.(clean|smudge|process|textconv|command|driver)|credential\.helper|"
+    r"sequence\.editor|gpg\.program|gpg\..*\.program|pager\..*|uploadpack\.packobjectshook|"
+    r"receive\.procreceiverefs|include\.path|includeif\..*|init\.templatedir|protocol\..*\.allow|"
+    r"url\..*\.insteadof|http\..*sslverify|http\.sslverify|hook\..*\.command)$"
+)
+ALL_PATHS = (".", ":/", "*", ":(top)", "./", "/")
+
+
+def _long(opt: str, *names: str) -> bool:
+    """`opt` is one of `names` or an unambiguous abbreviation git accepts (at least 4 characters)."""
+    return any(opt == n or (len(opt) >= 4 and n.startswith(opt)) for n in names)
+
+
+def _has(opts: list[tuple[str, str | None]], short: str, *longs: str) -> bool:
+    return any((short and o == short) or (o.startswith("--") and _long(o, *longs)) for o, _ in opts)
+
+
+def _destroy(a: ShellAnalyzer, cmd: Cmd, what: str) -> None:
+    a.add("deny", "shell.git_destructive", f"git {what}: uncommitted work is lost for good", cmd.subject)
+
+
+def _config(a: ShellAnalyzer, cmd: Cmd, args: list[str]) -> None:
+    p = parse_opts(args, "f", ("--file", "--blob", "--type", "--default", "--comment"))
+    reading = _has(p.opts, "-l", "--list", "--get", "--get-all", "--get-regexp", "--get-urlmatch", "--show-origin")
+    pos = p.positionals
+    if pos[:1] in (["get"], ["list"]) or reading:
+        return
+    if pos[:1] in (["set"], ["unset"]):
+        pos = pos[1:]
+    if p.has("--global", "--system") and len(pos) >= 2:
+        a.add("ask", "shell.git_config", "changes git's global configuration", cmd.subject)
+    if pos and CODE_KEYS.match(pos[0]) and (len(pos) >= 2 or p.has("--add", "--replace-all")):
+        a.add(
+            "deny",
+            "shell.deferred_exec",
+            f"git config {pos[0]} makes git run a command later (a hook in disguise)",
+            cmd.subject,
+        )
+    for f in p.values("-f", "--file"):
+        a.write_target(f, cmd.st, "write", cmd.subject)
+
+
+def _push(a: ShellAnalyzer, cmd: Cmd, args: list[str]) -> None:
+    p = parse_opts(args, "o", ("--repo", "--receive-pack", "--exec", "--push-option"))
+    if _has(p.opts, "-f", "--force", "--mirror", "--force-with-lease", "--force-if-includes", "--prune") or any(
+        x.startswith("+") or ":+" in x for x in p.positionals
+    ):
+        a.add("deny", "shell.git_force_push", "git push --force/--mirror rewrites remote history", cmd.subject)
+    elif _has(p.opts, "-d", "--delete") or any(x.startswith(":") and len(x) > 1 for x in p.positionals[1:]):
+        a.add("ask", "shell.git_force_push", "git push --delete removes a remote branch", cmd.subject)
+    for v in p.values("--receive-pack", "--exec"):
+        a.script(v, cmd.st.copy(), cmd.depth + 1)
+
+
+def _subcommand(a: ShellAnalyzer, cmd: Cmd, sub: str, args: list[str]) -> None:
+    p = parse_opts(args, "bBmoSCcUnpeX", ("--branch", "--origin", "--depth", "--repo", "--template", "--message"))
+    opts, pos = p.opts, p.positionals
+    if sub == "reset" and _has(opts, "", "--hard"):
+        _destroy(a, cmd, "reset --hard")
+    elif sub == "clean" and _has(opts, "-f", "--force") and not _has(opts, "-n", "--dry-run"):
+        _destroy(a, cmd, "clean --force deletes untracked files")
+    elif sub == "checkout" and (
+        _has(opts, "-f", "--force", "--overwrite-ignore")
+        or (("--" in args or not _has(opts, "-b", "-B", "--orphan")) and any(x in ALL_PATHS for x in pos))
+    ):
+        _destroy(a, cmd, "checkout --force / checkout . discards local changes")
+    elif sub == "switch" and _has(opts, "-f", "--force", "--discard-changes"):
+        _destroy(a, cmd, "switch --discard-changes")
+    elif sub == "restore" and not _has(opts, "-S", "--staged") and any(x in ALL_PATHS for x in pos):
+        _destroy(a, cmd, "restore . discards local changes")
+    elif sub == "restore" and _has(opts, "-W", "--worktree") and any(x in ALL_PATHS for x in pos):
+        _destroy(a, cmd, "restore --worktree . discards local changes")
+    elif sub == "read-tree" and _has(opts, "-u", "") and _has(opts, "-m", "--reset"):
+        _destroy(a, cmd, "read-tree --reset -u overwrites the working tree")
+    elif sub == "stash" and pos[:1] in (["clear"], ["drop"]):
+        a.add("ask", "shell.git_history", f"git stash {pos[0]} deletes stashed work", cmd.subject)
+    elif sub in ("filter-branch", "filter-repo") or (sub == "reflog" and pos[:1] in (["expire"], ["delete"])):
+        a.add("ask", "shell.git_history", f"git {sub} rewrites or drops history", cmd.subject)
+    elif sub == "update-ref" and _has(opts, "-d", ""):
+        a.add("ask", "shell.git_history", "git update-ref -d deletes a ref", cmd.subject)
+    elif sub == "branch" and _has(opts, "-D", ""):
+        a.add("ask", "shell.git_history", "git branch -D deletes an unmerged branch", cmd.subject)
+    elif sub == "gc" and any(x.startswith("--prune") and x != "--prune" for x in args):
+        a.add("ask", "shell.git_history", "git gc --prune=now drops unreachable commits", cmd.subject)
+
+
+@check("git")
+def check_git(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    p = parse_opts(cmd.args, "Cc", GLOBAL_WITH_VALUE, stop=True)
+    rest = cmd.args[p.rest_index :]
+    sub, sub_args = (rest[0], rest[1:]) if rest else ("", [])
+    for o, v in p.opts:
+        if o == "-c" and v:
+            key, _, value = v.partition("=")
+            if CODE_KEYS.match(key.strip()):
+                a.add("ask", "shell.git_config", f"git -c {key} can run arbitrary commands", cmd.subject)
+                a.script(value[1:] if value.startswith("!") else value, cmd.st.copy(), cmd.depth + 1)
+        if o in ("--git-dir", "--work-tree") and v:
+            a.read_target(v, cmd.st, cmd.subject)
+    alias = cmd.st.vars.get(f"__git_alias_{sub}")
+    if alias:
+        sub, sub_args = alias[0].split()[0], alias[0].split()[1:] + sub_args
+    if sub == "config":
+        _config(a, cmd, sub_args)
+        pos = parse_opts(sub_args).positionals
+        if len(pos) >= 2 and pos[0].startswith("alias."):
+            cmd.st.vars[f"__git_alias_{pos[0][6:]}"] = [pos[1].lstrip("!")]
+    elif sub == "push":
+        _push(a, cmd, sub_args)
+    else:
+        _subcommand(a, cmd, sub, sub_args)
+    if sub == "clone":
+        sp = parse_opts(sub_args, "omb", ("--origin", "--branch", "--depth", "--repo", "--template", "--config"))
+        if sp.positionals:
+            src = sp.positionals[0]
+            dest = sp.positionals[1] if len(sp.positionals) > 1 else os.path.basename(src.rstrip("/"))
+            a.write_target(dest.removesuffix(".git") or ".", cmd.st, "write", cmd.subject)
+        for v in sp.values("-c", "--config"):
+            if CODE_KEYS.match(v.partition("=")[0]):
+                a.add("deny", "shell.deferred_exec", f"git clone --config {v} runs a command later", cmd.subject)
+    return UNKNOWN_FLOW
