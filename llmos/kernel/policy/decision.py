@@ -25,7 +25,7 @@ NON_OVERRIDABLE = words(
     "shell.obfuscated_exec shell.privilege_escalation shell.credential_write shell.credential_read",
     "shell.parse_error shell.read_only file.credential file.read_only file.invalid",
     "shell.control_plane file.control_plane shell.exfiltration shell.destructive_code shell.deferred_exec",
-    "shell.disable_protection shell.git_destructive shell.loader_exec",
+    "shell.disable_protection shell.odd_host",
 )
 
 # The order in which deny findings are reported when a command has several.

@@ -174,6 +174,8 @@ def _odd_host(host: str) -> str | None:
     if host.startswith("["):
         return None
     labels = host.rstrip(".").split(".")
+    if re.fullmatch(r"[\d.]+", host) and len(labels) != 4:
+        return "a numeric address in disguise"
     if re.fullmatch(r"0[xX][0-9a-fA-F]+|\d{4,}", host) or any(
         re.fullmatch(r"0[xX][0-9a-fA-F]*|0\d+", lab) for lab in labels
     ):

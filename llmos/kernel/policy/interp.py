@@ -315,6 +315,13 @@ def check_awk(a: ShellAnalyzer, cmd: Cmd) -> Flow:
             a.script(m.group(2), cmd.st.copy(), cmd.depth + 1)
         for m in re.finditer(r"\|\s*\"([^\"]+)\"|\"([^\"]+)\"\s*\|\s*getline", prog):
             a.script(m.group(1) or m.group(2), cmd.st.copy(), cmd.depth + 1)
+        strings = dict(re.findall(r"\b(\w+)\s*=\s*\"([^\"]*)\"", prog))
+        for m in re.finditer(r"\b(\w+)\s*\|\s*getline|system\s*\(\s*(\w+)\s*\)|\|\s*(\w+)\s*[;}\n]", prog):
+            var = m.group(1) or m.group(2) or m.group(3)
+            if var in strings:
+                a.script(strings[var], cmd.st.copy(), cmd.depth + 1)
+            elif var not in ("getline", "close", "print", "printf") and not var.isdigit():
+                a.add("ask", "shell.unknown_code", f"awk runs the command held in {var}", cmd.subject)
         for m in re.finditer(r"print[f]?\s*\(?(.*?)\)?\s*\|\s*\"\s*(\w+)[^\"]*\"", prog):
             if m.group(2) in SHELLS or PYTHON.match(m.group(2)) or m.group(2) in CODE_FLAGS:
                 texts = re.findall(r"\"((?:[^\"\\]|\\.)*)\"", m.group(1))

@@ -8,6 +8,7 @@ last component is not followed: `rm link` removes the link, `rm -r link/` what i
 from __future__ import annotations
 
 import fnmatch
+import glob as globmod
 import os
 import re
 from collections.abc import Iterable
@@ -70,6 +71,11 @@ CONTROL_PLANE = {
 
 _PROC_ALIAS = re.compile(r"^/+proc/+(self|thread-self|\d+)/+(root|cwd)(/.*)?$")
 SCRATCH = "/tmp"  # the command's own scratch space (private inside the sandbox): writes here are ordinary
+
+
+def _glob_match(name: str, pattern: str) -> bool:
+    """fnmatch as the shell globs: a leading dot must be matched explicitly."""
+    return fnmatch.fnmatchcase(name, pattern) and (pattern.startswith(".") or not name.startswith("."))
 
 
 def is_inside(path: str, root: str) -> bool:
@@ -200,17 +206,54 @@ class PathContext:
         return None
 
     def control_glob(self, base: str, pattern: str) -> str | None:
-        """The control-plane entry under directory `base` that glob `pattern` (one component) matches."""
+        """The control-plane entry that glob `pattern` (relative to directory `base`) names or reaches into."""
         if not self.in_workspace(base):
+            return None
+        comps = [c for c in pattern.split("/") if c not in ("", ".")] or ["*"]
+        for root, what in CONTROL_PLANE.items():
+            full = os.path.join(self.workspace, root)
+            if is_inside(base, full):  # the glob is inside the control plane itself
+                return what
+            if not is_inside(full, base):
+                continue
+            names = os.path.relpath(full, base).split("/")
+            if not all(_glob_match(n, c) for n, c in zip(names, comps, strict=False)):
+                continue
+            if len(comps) <= len(names):  # it names the entry or a directory holding it
+                return what
+            if any(is_inside(os.path.realpath(m), full) for m in globmod.glob(os.path.join(base, pattern))):
+                return what
+        return None
+
+    def find_reaches(self, start: str, names: list[str]) -> str | None:
+        """The control-plane entry a recursive `find START -name PATTERN` would reach, if any."""
+        if not self.in_workspace(start) and not is_inside(self.workspace, start):
             return None
         for root, what in CONTROL_PLANE.items():
             full = os.path.join(self.workspace, root)
-            parent, name = os.path.split(full)
-            if parent == base and fnmatch.fnmatchcase(name, pattern) and (pattern.startswith(".") or name[0] != "."):
+            if not (is_inside(full, start) or is_inside(start, full)):
+                continue
+            if is_inside(start, full) or any(_glob_match(os.path.basename(full), n) for n in names):
                 return what
-            if is_inside(base, full):  # the glob is inside the control plane itself
-                return what
+            seen = 0
+            for _top, dirs, files in os.walk(full):
+                dirs[:] = [d for d in dirs if d != "__pycache__"]
+                seen += len(files) + len(dirs)
+                if any(fnmatch.fnmatchcase(f, n) for f in files + dirs for n in names):
+                    return what
+                if seen > 5000:
+                    return what
         return None
+
+    def _may_name_protected(self, base: str, literal: str) -> bool:
+        """Whether a name in `base` starting with `literal` may be a protected directory."""
+        if not literal or base in ("/home", "/Users"):
+            return True
+        ancestors = {os.path.dirname(self.workspace)}
+        while len(ancestors) < 64 and (top := min(ancestors, key=len)) != "/":
+            ancestors.add(os.path.dirname(top))
+        candidates = PROTECTED_DIRS | {self.home} | ancestors
+        return any(os.path.dirname(d) == base and os.path.basename(d).startswith(literal) for d in candidates)
 
     def granted(self, path: str) -> bool:
         return self.in_workspace(path) or any(is_inside(path, a) for a in self.allowed)
@@ -262,11 +305,12 @@ class PathContext:
         base = self.resolve(base_text or ".", cwd)
         if base is None:
             return self._unknown_cwd(recursive, subject, verb, shown)
-        if op != "write" and self.protected(base):
+        rel = value[len(base_text) :] if "/" in prefix else value
+        literal = prefix[len(base_text) :] if "/" in prefix else prefix  # the known start of the component
+        if op != "write" and self.protected(base) and self._may_name_protected(base, literal):
             what = "may expand to" if unknown else "matches everything in"
             return Finding("deny", "shell.root_deletion", f"{verb} {shown!r}, which {what} {base}", subject)
-        first = value[len(base_text) if base_text != "." else 0 :].split("/", 1)[0]
-        matched = None if unknown else self.control_glob(base, first.split(UNKNOWN, 1)[0] or "*")
+        matched = None if unknown else self.control_glob(base, rel)
         if matched is not None:
             return Finding("deny", "shell.control_plane", f"{verb} {shown!r}, which matches {matched}", subject)
         child = os.path.join(base, "x")

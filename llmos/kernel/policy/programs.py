@@ -145,6 +145,10 @@ def check_decode(a: ShellAnalyzer, cmd: Cmd) -> Flow:
 
 @check(*(FILTERS - {"tee", "sed"}))
 def check_filter(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    if cmd.name in ("grep", "egrep", "fgrep") and cmd.stdin.kind == "none":
+        p = parse_opts(cmd.args, "efABCmd", ("--regexp", "--file", "--include", "--exclude", "--exclude-dir"))
+        if p.has("-l", "-L", "--files-with-matches", "--files-without-match") and len(p.positionals) > 1:
+            return Flow("find", paths=tuple(x.rstrip("/") + "/*" for x in p.positionals[1:] if x))
     if cmd.stdin.kind in ("download", "decoded", "network"):
         return cmd.stdin
     if cmd.name == "cat" and not cmd.args:

@@ -119,7 +119,7 @@ def check_nft(a: ShellAnalyzer, cmd: Cmd) -> Flow:
 )
 def check_security_modules(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     args, name = cmd.args, cmd.name
-    low = [x.lower() for x in args]
+    low = [x.lower() for x in args if not x.startswith("--force")]
     if (
         ((name == "ufw" and low[:1] in (["disable"], ["reset"])) or ("allow" in low[1:2] and low[:1] == ["default"]))
         or (name == "setenforce" and low[:1] in (["0"], ["permissive"]))
@@ -189,8 +189,6 @@ _CLOUD_DELETE = {
 @check(*_CLOUD_DELETE)
 def check_cloud(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     line = " ".join(cmd.args)
-    if _CLOUD_DELETE[cmd.name].match(line) and not re.search(
-        r"(?:^| )(--dryrun|--dry-run|-n|--help|help)(?: |$)", line
-    ):
+    if _CLOUD_DELETE[cmd.name].match(line) and not re.search(r"(?:^| )(--dryrun|--dry-run|--help|help)(?: |$)", line):
         a.add("ask", "shell.cloud_delete", f"{cmd.name} deletes cloud data or resources", cmd.subject)
     return UNKNOWN_FLOW

@@ -141,6 +141,8 @@ _ARITH_CMD = re.compile(r"(^|[;&|({]\s*|\b(?:then|do|else|if|while|until)\s+)\(\
 
 
 def _rewrite(source: str, error: str) -> str:
+    if "here-document" in error and re.search(r"<<-?\s*['\"]", source):  # a quoted delimiter: <<'EOF'
+        return re.sub(r"<<(-?)\s*(['\"])(\w+)\2", r"<<\1 \3", source)
     if "time" in error:  # the `time` reserved word: parse it as the `time` command
         return re.sub(r"(^|[;&|({]\s*|\b(?:then|do|else)\s+)time(\s)", r"\1\\time\2", source)
     fixed = _ARITH.sub("${__llmos_arith__}", source)

@@ -50,7 +50,8 @@ def _config(a: ShellAnalyzer, cmd: Cmd, args: list[str]) -> None:
         pos = pos[1:]
     if p.has("--global", "--system") and len(pos) >= 2:
         a.add("ask", "shell.git_config", "changes git's global configuration", cmd.subject)
-    if pos and CODE_KEYS.match(pos[0]) and (len(pos) >= 2 or p.has("--add", "--replace-all")):
+    plain_alias = len(pos) >= 2 and pos[0].lower().startswith("alias.") and not pos[1].lstrip().startswith("!")
+    if pos and CODE_KEYS.match(pos[0]) and not plain_alias and (len(pos) >= 2 or p.has("--add", "--replace-all")):
         a.add(
             "deny",
             "shell.deferred_exec",
@@ -63,6 +64,8 @@ def _config(a: ShellAnalyzer, cmd: Cmd, args: list[str]) -> None:
 
 def _push(a: ShellAnalyzer, cmd: Cmd, args: list[str]) -> None:
     p = parse_opts(args, "o", ("--repo", "--receive-pack", "--exec", "--push-option"))
+    if _has(p.opts, "-n", "--dry-run"):
+        return
     if _has(p.opts, "-f", "--force", "--mirror", "--force-with-lease", "--force-if-includes", "--prune") or any(
         x.startswith("+") or ":+" in x for x in p.positionals
     ):
@@ -82,15 +85,14 @@ def _subcommand(a: ShellAnalyzer, cmd: Cmd, sub: str, args: list[str]) -> None:
         _destroy(a, cmd, "clean --force deletes untracked files")
     elif sub == "checkout" and (
         _has(opts, "-f", "--force", "--overwrite-ignore")
-        or (("--" in args or not _has(opts, "-b", "-B", "--orphan")) and any(x in ALL_PATHS for x in pos))
+        or ("--" in args and args.index("--") < len(args) - 1)
+        or (not _has(opts, "-b", "-B", "--orphan") and any(x in ALL_PATHS for x in pos))
     ):
-        _destroy(a, cmd, "checkout --force / checkout . discards local changes")
+        _destroy(a, cmd, "checkout --force / checkout -- PATH discards local changes")
     elif sub == "switch" and _has(opts, "-f", "--force", "--discard-changes"):
         _destroy(a, cmd, "switch --discard-changes")
-    elif sub == "restore" and not _has(opts, "-S", "--staged") and any(x in ALL_PATHS for x in pos):
-        _destroy(a, cmd, "restore . discards local changes")
-    elif sub == "restore" and _has(opts, "-W", "--worktree") and any(x in ALL_PATHS for x in pos):
-        _destroy(a, cmd, "restore --worktree . discards local changes")
+    elif sub == "restore" and pos and (not _has(opts, "-S", "--staged") or _has(opts, "-W", "--worktree")):
+        _destroy(a, cmd, "restore discards local changes")
     elif sub == "read-tree" and _has(opts, "-u", "") and _has(opts, "-m", "--reset"):
         _destroy(a, cmd, "read-tree --reset -u overwrites the working tree")
     elif sub == "stash" and pos[:1] in (["clear"], ["drop"]):

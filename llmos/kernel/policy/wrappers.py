@@ -211,6 +211,13 @@ def check_find(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     starts = starts or ["."]
     expr = args[i:]
     found = _found(starts, expr)
+    names = [expr[k + 1] for k, x in enumerate(expr[:-1]) if x in ("-name", "-iname")]
+    if names and any(x in ("-delete", *FIND_EXEC) for x in expr):
+        for s in starts:
+            where = a.paths.resolve(s, cmd.st.cwd)
+            what = a.paths.find_reaches(where, names) if where else None
+            if what is not None:
+                a.add("deny", "shell.control_plane", f"find {s} -name ... reaches into {what}", cmd.subject)
     j = 0
     while j < len(expr):
         x = expr[j]
