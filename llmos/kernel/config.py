@@ -75,6 +75,9 @@ class MCPServerConfig(_Section):
     url: str | None = None  # streamable HTTP instead of stdio
     timeout_s: float = Field(default=60.0, gt=0)
     enabled: bool = True
+    allow: list[str] = Field(default_factory=list)  # tool-name globs this server may expose (empty: all)
+    deny: list[str] = Field(default_factory=list)  # tool-name globs it may not (wins over allow)
+    read_only: bool = False  # expose only the tools annotated readOnlyHint
 
 
 class MCPConfig(_Section):
