@@ -55,6 +55,9 @@ def run(a: ShellAnalyzer, cmd: Cmd) -> Flow:
         real = program_behind(a, cmd)
         if real is not None:  # a copied, renamed or linked binary: checked as what it really is
             return run(a, cmd.with_argv([real, *cmd.args]))
+    alias = cmd.st.vars.get("__llmos_alias__" + cmd.argv[0])
+    if alias and cmd.depth < 30 and not alias[0].startswith(cmd.argv[0] + " "):
+        return run(a, cmd.with_argv([*alias[0].split(), *cmd.args]))
     name = cmd.name
     a.executed.append(name)
     if cmd.subject not in a.segments:

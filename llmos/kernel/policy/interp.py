@@ -32,6 +32,9 @@ CODE_FLAGS = {
     "osascript": "e",
     "pwsh": "c",
     "deno": "",
+    "tclsh": "",
+    "wish": "",
+    "expect": "c",
 }
 
 _SOCKET = re.compile(r"socket|fsockopen|TCPSocket|UDPSocket|net\.connect|net\.Socket|createConnection|/dev/tcp/")
@@ -190,6 +193,8 @@ def check_code(a: ShellAnalyzer, cmd: Cmd) -> Flow:
         optional_short="il0" if cmd.name == "perl" else "",
     )
     codes = [v for o, v in p.opts if v is not None and (o[1:] in flags or o in long)]
+    if cmd.name in ("deno", "bun") and p.positionals[:1] == ["eval"] and len(p.positionals) > 1:
+        codes.append(p.positionals[1])
     libs = " ".join(v for o, v in p.opts if o in ("-M", "-m", "-r") and v)
     for code in codes:
         check_source_code(a, cmd, cmd.name, libs + "\n" + code)
@@ -223,6 +228,9 @@ def check_source_code(a: ShellAnalyzer, cmd: Cmd, lang: str, code: str) -> None:
     from llmos.kernel.policy.exfil import check_code
 
     check_code(a, cmd, code)
+    if lang in ("tclsh", "wish", "expect"):  # Tcl: `exec CMD ARGS`, `spawn CMD ARGS`, `system CMD`
+        for m in re.finditer(r"(?:^|[\[;{\s])(?:exec|spawn|system)\s+([^;\]\n}]+)", code):
+            a.script(m.group(1).strip(), cmd.st.copy(), cmd.depth + 1)
     if lang.startswith(("python", "pypy")) and _python_calls(a, cmd, code):
         return
     _deletions(a, cmd, code)
@@ -235,7 +243,8 @@ def check_source_code(a: ShellAnalyzer, cmd: Cmd, lang: str, code: str) -> None:
 # file-system deletion calls of Node, Ruby, Perl, PHP, Lua (Python is read through its ast)
 _DELETE_CALL = re.compile(
     r"\b(rmSync|rmdirSync|rm_rf|rm_r|rmtree|remove_tree|removeSync|remove_dir|emptyDirSync|rimraf(?:\.sync)?"
-    r"|promises\.rm|fs\.rm|fs\.rmdir|FileUtils\.rm(?:_f)?|FileUtils\.remove_entry(?:_secure)?|unlinkSync|unlink"
+    r"|promises\.rm|fs\.rm|fs\.rmdir|Deno\.removeSync|Deno\.remove|unlink_recursive"
+    r"|FileUtils\.rm(?:_f)?|FileUtils\.remove_entry(?:_secure)?|unlinkSync|unlink"
     r"|File\.delete|Dir\.rmdir|Dir\.delete|os\.remove|deltree|rmdir)\b\s*\(?\s*"
 )
 _RECURSIVE = re.compile(r"recursive|rm_rf|rm_r|rmtree|remove_tree|removeSync|emptyDir|rimraf|remove_entry|deltree")
@@ -291,6 +300,8 @@ def _python_calls(a: ShellAnalyzer, cmd: Cmd, code: str) -> bool:
                 run(a, sub(items))
             else:
                 a.add("ask", "shell.unknown_code", f"{cmd.name} code runs a command built at run time", cmd.subject)
+        elif last == "connect" and head == "sqlite3":  # a database opened for writing
+            a.write_target(const if const is not None else UNKNOWN, cmd.st, "write", cmd.subject)
         elif last == "rmtree":
             run(a, sub(["rm", "-rf", const if const is not None else UNKNOWN]))
         elif last in ("remove", "unlink", "rmdir") and name.split(".")[0] in ("os", last):

@@ -245,15 +245,18 @@ class PathContext:
                     return what
         return None
 
-    def _may_name_protected(self, base: str, literal: str) -> bool:
-        """Whether a name in `base` starting with `literal` may be a protected directory."""
-        if not literal or base in ("/home", "/Users"):
+    def _may_name_protected(self, base: str, literal: str, component: str = "*") -> bool:
+        """Whether a name in `base` matching `component` (which starts with `literal`) may be a protected directory."""
+        if (not literal and component.strip("*") == "") or base in ("/home", "/Users"):
             return True
         ancestors = {os.path.dirname(self.workspace)}
         while len(ancestors) < 64 and (top := min(ancestors, key=len)) != "/":
             ancestors.add(os.path.dirname(top))
         candidates = PROTECTED_DIRS | {self.home} | ancestors
-        return any(os.path.dirname(d) == base and os.path.basename(d).startswith(literal) for d in candidates)
+        return any(
+            os.path.dirname(d) == base and fnmatch.fnmatchcase(os.path.basename(d), component or "*")
+            for d in candidates
+        )
 
     def granted(self, path: str) -> bool:
         return self.in_workspace(path) or any(is_inside(path, a) for a in self.allowed)
@@ -307,7 +310,8 @@ class PathContext:
             return self._unknown_cwd(recursive, subject, verb, shown)
         rel = value[len(base_text) :] if "/" in prefix else value
         literal = prefix[len(base_text) :] if "/" in prefix else prefix  # the known start of the component
-        if op != "write" and self.protected(base) and self._may_name_protected(base, literal):
+        component = rel.split("/", 1)[0].replace(UNKNOWN, "*")
+        if op != "write" and self.protected(base) and self._may_name_protected(base, literal, component):
             what = "may expand to" if unknown else "matches everything in"
             return Finding("deny", "shell.root_deletion", f"{verb} {shown!r}, which {what} {base}", subject)
         matched = None if unknown else self.control_glob(base, rel)

@@ -161,20 +161,26 @@ def check_filter(a: ShellAnalyzer, cmd: Cmd) -> Flow:
 # -- version control and packages -------------------------------------------------------------------
 
 
+INDEX_OPTIONS = (
+    "--index-url", "--extra-index-url", "--find-links", "--registry", "--trusted-host", "--requirement",
+    "--constraint", "--editable", "--target", "--prefix", "--root", "--src", "--cache-dir", "--python",
+)  # fmt: skip
+
+
 @check("npm", "pnpm", "yarn", "pip", "pip3", "gem", "cargo", "pipx", "uv")
 def check_packages(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     args = cmd.args
     if cmd.name == "uv" and args[:1] == ["pip"]:
         args = args[1:]
-    if args[:1] in (["install"], ["i"], ["add"], ["exec"], ["dlx"], ["x"]) or cmd.name == "pip3":
+    if args[:1] in (["install"], ["i"], ["add"], ["exec"], ["dlx"], ["x"], ["download"]):
         from llmos.kernel.policy.protections import remote_package
 
-        for spec in args[1:]:
-            if not spec.startswith("-") or spec.startswith("--index-url=") or spec.startswith("--extra-index-url="):
-                remote_package(a, cmd, spec.partition("=")[2] if spec.startswith("--") else spec)
-        for i, x in enumerate(args[:-1]):
-            if x in ("-i", "--index-url", "--extra-index-url", "-f", "--find-links", "--registry"):
-                remote_package(a, cmd, args[i + 1] if args[i + 1].startswith("http://") else "")
+        p = parse_opts(args[1:], "irfcet", INDEX_OPTIONS)
+        for spec in p.positionals:
+            remote_package(a, cmd, spec)
+        for index in p.values("-i", "-f", *INDEX_OPTIONS):
+            if index.lower().startswith("http://"):  # an index or registry over plain http
+                remote_package(a, cmd, index)
     globally = {"-g", "--global", "--user", "--break-system-packages", "--system"} & set(args)
     if (cmd.name == "yarn" and args[:1] == ["global"]) or globally:
         a.add(

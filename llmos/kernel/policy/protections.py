@@ -49,6 +49,15 @@ def remote_package(a: ShellAnalyzer, cmd: Cmd, spec: str) -> bool:
     return False
 
 
+@check("go")
+def check_go(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    if cmd.args[:1] in (["run"], ["install"], ["get"]):
+        for spec in cmd.args[1:]:
+            if re.match(r"(?i)^(https?|ftp|git)://", spec):
+                remote_package(a, cmd, spec)
+    return UNKNOWN_FLOW
+
+
 @check("npx", "pnpx", "bunx", "uvx", "pipx")
 def check_npx(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     args = cmd.args[1:] if cmd.name == "pipx" and cmd.args[:1] in (["run"], ["install"]) else cmd.args
@@ -171,7 +180,7 @@ def check_service(a: ShellAnalyzer, cmd: Cmd) -> Flow:
 _CLOUD_DELETE = {
     "aws": re.compile(r"^(s3 (rm|rb)\b.*|s3api delete-\S+.*|\S+ (delete|terminate|remove|deregister)-\S+.*)$"),
     "gsutil": re.compile(r"^(-\S+ )*(rm|rb)\b.*$"),
-    "gcloud": re.compile(r"^.*\b(delete|remove)\b.*$"),
+    "gcloud": re.compile(r"^.*\b(delete|remove|rm)\b.*$"),
     "az": re.compile(r"^.*\b(delete|purge|remove)\b.*$"),
     "rclone": re.compile(r"^(\S+ )?(purge|delete|deletefile|rmdir|rmdirs|cleanup|sync)\b.*$"),
     "s3cmd": re.compile(r"^(\S+ )?(del|rm|rb|sync)\b.*$"),

@@ -66,6 +66,9 @@ class State:
         )
 
     def lookup(self, name: str, home: str) -> list[str]:
+        ref = self.vars.get("__llmos_nameref__" + name)
+        if ref and ref[0] != name:  # declare -n NAME=TARGET
+            return self.lookup(ref[0], home)
         if name in self.vars:
             return self.vars[name]
         if name == "HOME":

@@ -36,6 +36,13 @@ def _has(opts: list[tuple[str, str | None]], short: str, *longs: str) -> bool:
     return any((short and o == short) or (o.startswith("--") and _long(o, *longs)) for o, _ in opts)
 
 
+def _restore_discards(args: list[str]) -> bool:
+    """`git restore PATH` (the working tree is the default) discards changes; `--staged` alone does not."""
+    p = parse_opts(args, "s", ("--source",))
+    worktree = p.has("-W", "--worktree") or any(o.startswith("--work") for o, _ in p.opts)
+    return bool(p.positionals) and (worktree or not p.has("-S", "--staged"))
+
+
 def _destroy(a: ShellAnalyzer, cmd: Cmd, what: str) -> None:
     a.add("deny", "shell.git_destructive", f"git {what}: uncommitted work is lost for good", cmd.subject)
 
@@ -91,7 +98,7 @@ def _subcommand(a: ShellAnalyzer, cmd: Cmd, sub: str, args: list[str]) -> None:
         _destroy(a, cmd, "checkout --force / checkout -- PATH discards local changes")
     elif sub == "switch" and _has(opts, "-f", "--force", "--discard-changes"):
         _destroy(a, cmd, "switch --discard-changes")
-    elif sub == "restore" and pos and (not _has(opts, "-S", "--staged") or _has(opts, "-W", "--worktree")):
+    elif sub == "restore" and _restore_discards(args):
         _destroy(a, cmd, "restore discards local changes")
     elif sub == "read-tree" and _has(opts, "-u", "") and _has(opts, "-m", "--reset"):
         _destroy(a, cmd, "read-tree --reset -u overwrites the working tree")
@@ -105,6 +112,10 @@ def _subcommand(a: ShellAnalyzer, cmd: Cmd, sub: str, args: list[str]) -> None:
         a.add("ask", "shell.git_history", "git branch -D deletes an unmerged branch", cmd.subject)
     elif sub == "gc" and any(x.startswith("--prune") and x != "--prune" for x in args):
         a.add("ask", "shell.git_history", "git gc --prune=now drops unreachable commits", cmd.subject)
+    elif sub == "worktree" and pos[:1] == ["remove"] and _has(opts, "-f", "--force"):
+        _destroy(a, cmd, "worktree remove --force deletes a working tree with its changes")
+    elif (sub == "switch" and _has(opts, "-C", "--force-create")) or (sub == "checkout" and _has(opts, "-B", "")):
+        a.add("ask", "shell.git_history", f"git {sub} resets an existing branch to a new start", cmd.subject)
 
 
 @check("git")

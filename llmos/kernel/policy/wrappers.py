@@ -9,6 +9,9 @@ from llmos.kernel.policy.paths import UNKNOWN
 from llmos.kernel.policy.shell import NONE, UNKNOWN_FLOW, Cmd, Flow, ShellAnalyzer
 from llmos.kernel.policy.words import SPLIT
 
+ALIAS = "__llmos_alias__"  # st.vars key prefixes: aliases and namerefs defined by the script
+NAMEREF = "__llmos_nameref__"
+
 # name -> (short options taking a value, long options taking a value, positionals before the command)
 WRAPPERS: dict[str, tuple[str, tuple[str, ...], int]] = {
     "sudo": (
@@ -128,10 +131,12 @@ def check_su(a: ShellAnalyzer, cmd: Cmd) -> Flow:
 
 @check("flock")
 def check_flock(a: ShellAnalyzer, cmd: Cmd) -> Flow:
-    p = parse_opts(cmd.args, "cwEc", ("--command", "--timeout", "--conflict-exit-code"), stop=True)
+    p = parse_opts(cmd.args, "cwE", ("--command", "--timeout", "--conflict-exit-code"), stop=True)
     for code in p.values("-c", "--command"):
         a.script(code, cmd.st.copy(), cmd.depth + 1)
-    inner = cmd.args[p.rest_index + 1 :]
+    inner = cmd.args[p.rest_index + 1 :]  # after the lock file: `-c CMD` or a command
+    if inner[:1] in (["-c"], ["--command"]) and len(inner) > 1:
+        return a.script(inner[1], cmd.st.copy(), cmd.depth + 1)
     return run(a, cmd.with_argv(inner)) if inner else NONE
 
 
@@ -270,9 +275,10 @@ def check_trap(a: ShellAnalyzer, cmd: Cmd) -> Flow:
 @check("alias")
 def check_alias(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     for x in cmd.args:
-        _, eq, value = x.partition("=")
+        name, eq, value = x.partition("=")
         if eq and value:
             a.script(value, cmd.st.copy(), cmd.depth + 1)
+            cmd.st.vars[ALIAS + name] = [value]  # later uses of the alias are checked expanded
     return NONE
 
 
@@ -289,10 +295,11 @@ def check_cd(a: ShellAnalyzer, cmd: Cmd) -> Flow:
 
 @check("export", "declare", "typeset", "local", "readonly")
 def check_export(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    nameref = any(x.startswith("-") and "n" in x for x in cmd.args)
     for x in cmd.args:
         if not x.startswith("-") and "=" in x:
             name, _, value = x.partition("=")
-            cmd.st.vars[name.rstrip("+")] = [value.replace(SPLIT, " ")]
+            cmd.st.vars[(NAMEREF if nameref else "") + name.rstrip("+")] = [value.replace(SPLIT, " ")]
     return NONE
 
 
