@@ -314,6 +314,9 @@ enabled = true
 # [mcp.servers.files]
 # command = "npx"
 # args = ["-y", "@modelcontextprotocol/server-filesystem", "."]
+# allow = ["read_*", "list_*"]  # tool-name globs this server may expose (default: all)
+# deny = ["*delete*"]           # globs it may not (win over allow)
+# read_only = true              # expose only tools annotated readOnlyHint
 
 # [hooks]
 # paths = ["mypackage.hooks:AuditHook"]
