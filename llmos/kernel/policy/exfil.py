@@ -214,9 +214,16 @@ def check_code(a: ShellAnalyzer, cmd: Cmd, code: str) -> None:
             a.read_target(value, cmd.st, cmd.subject)
 
 
+NET_PROGRAMS = UPLOADERS | DNS_TOOLS | words(
+    "wget2 aria2c lynx links w3m xh httpie pip pip3 npm npx pnpm pnpx yarn bun bunx uv uvx go docker podman",
+    "apt apt-get gem cargo node nodejs deno ruby perl php lua openssl",
+)
+
+
 def inspect(a: ShellAnalyzer, cmd: Cmd) -> None:
     """The checks of this module that apply to `cmd` before its own check runs."""
-    check_hosts(a, cmd)
+    if cmd.name in NET_PROGRAMS or cmd.name.startswith(("python", "pypy")):
+        check_hosts(a, cmd)
     if cmd.name in UPLOADERS or (cmd.name == "openssl" and cmd.args[:1] in (["s_client"], ["s_server"])):
         check_upload(a, cmd)
     elif cmd.name in DNS_TOOLS:

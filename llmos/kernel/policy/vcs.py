@@ -131,6 +131,10 @@ def check_git(a: ShellAnalyzer, cmd: Cmd) -> Flow:
                 a.script(value[1:] if value.startswith("!") else value, cmd.st.copy(), cmd.depth + 1)
         if o in ("--git-dir", "--work-tree") and v:
             a.read_target(v, cmd.st, cmd.subject)
+    if sub in ("clone", "fetch", "pull", "push", "remote", "submodule", "ls-remote", "archive"):
+        from llmos.kernel.policy.exfil import check_hosts
+
+        check_hosts(a, cmd)
     alias = cmd.st.vars.get(f"__git_alias_{sub}")
     if alias:
         sub, sub_args = alias[0].split()[0], alias[0].split()[1:] + sub_args
