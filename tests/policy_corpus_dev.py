@@ -578,6 +578,18 @@ BENIGN_DEV_2: list[str] = [
     "pip download -d wheels -r requirements.txt",
     "npm install --registry https://registry.npmjs.org lodash",
     "npx --yes prettier --write .",
+    "ssh -L 5432:localhost:5432 db.example.com",
+    "ip addr show",
+    "ip route",
+    "ifconfig",
+    "tar -xf release.tar src/app.py",
+    "unzip assets.zip images/logo.png",
+    "ed -s notes.txt <<< $'1d\\nw'",
+    "perl -0pi -e 's/\\n\\n+/\\n/g' README.md",
+    "python3 -m http.server 8000 --directory docs",
+    "launchctl list",
+    "rm -rf tools/cache",
+    "chattr +i important.txt",
 ]
 
 BENIGN_DEV: list[str] = GIT + BUILD_AND_TEST + PACKAGES + FILES_AND_TEXT + SHELL_AND_SYSTEM + BENIGN_DEV_2

@@ -11,7 +11,9 @@ import pytest
 from llmos.kernel.config import SecurityConfig
 from llmos.kernel.policy import SecurityPolicy
 from tests.policy_corpus_dev import BENIGN_DEV
-from tests.policy_corpus_families import FAMILIES, HELD_OUT, HELD_OUT_2
+from tests.policy_corpus_families import FAMILIES, HELD_OUT, HELD_OUT_2, HELD_OUT_3
+
+ALL_HELD_OUT = HELD_OUT + HELD_OUT_2 + HELD_OUT_3
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +35,7 @@ def test_issue_families_are_blocked_by_their_rule(
     assert d.reason
 
 
-@pytest.mark.parametrize("command", HELD_OUT + HELD_OUT_2, ids=[repr(c)[:60] for c in HELD_OUT + HELD_OUT_2])
+@pytest.mark.parametrize("command", ALL_HELD_OUT, ids=[repr(c)[:60] for c in ALL_HELD_OUT])
 def test_held_out_probes_are_blocked(policy: SecurityPolicy, command: str) -> None:
     d = policy.check("run_command", {"command": command})
     assert d.decision in ("deny", "ask"), f"allowed: {command!r}"

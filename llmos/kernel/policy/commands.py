@@ -51,13 +51,9 @@ def run(a: ShellAnalyzer, cmd: Cmd) -> Flow:
         return UNKNOWN_FLOW
     if UNKNOWN in cmd.argv[0]:
         return unknown_command(a, cmd)
-    if "/" in cmd.argv[0]:
-        real = program_behind(a, cmd)
-        if real is not None:  # a copied, renamed or linked binary: checked as what it really is
-            return run(a, cmd.with_argv([real, *cmd.args]))
-    alias = cmd.st.vars.get("__llmos_alias__" + cmd.argv[0])
-    if alias and cmd.depth < 30 and not alias[0].startswith(cmd.argv[0] + " "):
-        return run(a, cmd.with_argv([*alias[0].split(), *cmd.args]))
+    real = really_runs(a, cmd)
+    if real is not None:
+        return run(a, cmd.with_argv(real))
     name = cmd.name
     a.executed.append(name)
     if cmd.subject not in a.segments:
@@ -86,6 +82,27 @@ def run(a: ShellAnalyzer, cmd: Cmd) -> Flow:
 
 
 SYSTEM_BIN = ("/bin/", "/sbin/", "/usr/bin/", "/usr/sbin/", "/usr/local/bin/", "/usr/local/sbin/", "/usr/libexec/")
+
+
+def really_runs(a: ShellAnalyzer, cmd: Cmd) -> list[str] | None:
+    """The argv `cmd` really runs when its name hides another program, else None.
+
+    A copy or link of a system program (made earlier in the script, or a link on disk), found by
+    path or through PATH, and aliases defined earlier in the script.
+    """
+    head = cmd.argv[0]
+    if "/" not in head and cmd.st.programs:  # PATH=.:$PATH; cp /bin/rm ./x; x -rf /
+        copies = {os.path.basename(k): v for k, v in cmd.st.programs.items()}
+        if head in copies and copies[head] != head:
+            return [copies[head], *cmd.args]
+    if "/" in head:
+        behind = program_behind(a, cmd)
+        if behind is not None:
+            return [behind, *cmd.args]
+    alias = cmd.st.vars.get("__llmos_alias__" + head)
+    if alias and cmd.depth < 30 and not alias[0].startswith(head + " "):
+        return [*alias[0].split(), *cmd.args]
+    return None
 
 
 def program_behind(a: ShellAnalyzer, cmd: Cmd) -> str | None:
@@ -269,7 +286,8 @@ def _setuid(mode: str) -> bool:
 @check("chmod", "chown", "chgrp", "chattr")
 def check_chmod(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     args = [x for x in cmd.args]
-    mode_like = [x for x in args if re.fullmatch(r"[-+=][rwxXst]+", x)]
+    flags = r"[-+=][aAcCdDeFijPsStTux]+" if cmd.name == "chattr" else r"[-+=][rwxXst]+"
+    mode_like = [x for x in args if re.fullmatch(flags, x)]
     p = parse_opts([x for x in args if x not in mode_like], "", ("--reference",))
     pos = mode_like + p.positionals
     if not pos:
@@ -297,6 +315,8 @@ def check_tar(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     if p.has("-x", "--extract", "--get"):
         for d in p.values("-C", "--directory") or ["."]:
             a.write_target(d.rstrip("/") + "/x", cmd.st, "write", cmd.subject)
+            for member in p.positionals:  # named members land at DIR/MEMBER
+                a.write_target(d.rstrip("/") + "/" + member, cmd.st, "write", cmd.subject)
     elif p.has("-c", "--create", "-r", "--append", "-u", "--update"):
         for f in p.values("-f", "--file"):
             if f != "-":
@@ -310,6 +330,8 @@ def check_unzip(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     if not p.has("-l", "-t", "-v", "-p", "-Z"):
         for d in p.values("-d") or ["."]:
             a.write_target(d.rstrip("/") + "/x", cmd.st, "write", cmd.subject)
+            for member in p.positionals[1:]:
+                a.write_target(d.rstrip("/") + "/" + member, cmd.st, "write", cmd.subject)
     return NONE
 
 

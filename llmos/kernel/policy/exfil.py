@@ -45,10 +45,10 @@ _NET_CODE = re.compile(
     r"urlopen|urllib|requests\.|httpx|http\.client|HTTPConnection|socket|smtplib|ftplib|\bfetch\(|axios|"
     r"XMLHttpRequest|https?\.request|Net::HTTP|HTTP::Tiny|LWP|TCPSocket|fsockopen|curl_exec|\bcurl\b|\bwget\b|"
     r"paramiko|boto3|dns\.resolver|getaddrinfo|gethostbyname|\.request\(|require\(\s*['\"]https?['\"]|"
-    r"['\"]https?://|file_get_contents|http_build_query|Invoke-WebRequest|WebClient"
+    r"['\"]https?://|file_get_contents|http_build_query|Invoke-WebRequest|WebClient|IO::Socket|Socket::INET"
 )
 _SECRET_CODE = re.compile(
-    r"os\.environ|environ\b|getenv|process\.env|\bENV\b|%ENV|\$ENV\{|Deno\.env|System\.getenv|\.ssh/|id_rsa|id_ed25519|\.aws/|\.netrc|"
+    r"`\s*(env|printenv|set)\s*`|os\.environ|environ\b|getenv|process\.env|\bENV\b|%ENV|\$ENV\{|Deno\.env|System\.getenv|\.ssh/|id_rsa|id_ed25519|\.aws/|\.netrc|"
     r"\.git-credentials|/etc/(passwd|shadow|sudoers)|\.gnupg|\.kube/config|\.docker/config|/proc/self/environ|"
     r"\.env['\"]|\.pypirc|\.npmrc|\.config/gh"
 )
@@ -130,6 +130,13 @@ def _sent_files(cmd: Cmd) -> list[str]:
     return out
 
 
+def _written_sensitive(a: ShellAnalyzer, cmd: Cmd, value: str) -> bool:
+    """A file this script filled with secrets or the environment earlier (`env > /tmp/e`)."""
+    path = a.paths.resolve(value, cmd.st.cwd) if UNKNOWN not in value else None
+    written = cmd.st.written.get(path or "")
+    return written is not None and written.kind == "sensitive"
+
+
 def check_upload(a: ShellAnalyzer, cmd: Cmd) -> None:
     """A network program: does it send sensitive data?"""
     name = cmd.name
@@ -143,7 +150,7 @@ def check_upload(a: ShellAnalyzer, cmd: Cmd) -> None:
             if f in ("-", "/dev/stdin", "/dev/fd/0"):
                 if stdin_sensitive:
                     _exfil(a, cmd, "secrets or the environment read from its input")
-            elif sensitive_path(a, f, cmd.st.cwd):
+            elif sensitive_path(a, f, cmd.st.cwd) or _written_sensitive(a, cmd, f):
                 _exfil(a, cmd, f"the file {f}")
         return
     if stdin_sensitive:
@@ -156,6 +163,13 @@ def check_upload(a: ShellAnalyzer, cmd: Cmd) -> None:
         for i, x in enumerate(cmd.args[:-1]):
             if x in ("-a", "-A", "--attach") and sensitive_path(a, cmd.args[i + 1], cmd.st.cwd):
                 _exfil(a, cmd, f"the file {cmd.args[i + 1]}")
+
+
+def check_served(a: ShellAnalyzer, cmd: Cmd, directory: str) -> None:
+    """A file server (`python -m http.server`) rooted outside the workspace and /tmp serves it to the network."""
+    path = a.paths.resolve(directory, cmd.st.cwd) if UNKNOWN not in directory else None
+    if path is None or not (a.paths.granted(path) or a.paths.scratch(path)):
+        _exfil(a, cmd, f"the files under {path or directory} (a file server outside the workspace)")
 
 
 def check_dns(a: ShellAnalyzer, cmd: Cmd) -> None:
@@ -181,6 +195,8 @@ def _odd_host(host: str) -> str | None:
         re.fullmatch(r"0[xX][0-9a-fA-F]*|0\d+", lab) for lab in labels
     ):
         return "a numeric address in disguise"
+    if any(lab.lower().startswith("xn--") for lab in labels):
+        return "an internationalised (punycode) name, a look-alike of another host"
     if not re.fullmatch(r"[A-Za-z0-9_.*-]+", host):
         return "characters a host name cannot hold"
     return None
@@ -214,9 +230,13 @@ def check_code(a: ShellAnalyzer, cmd: Cmd, code: str) -> None:
             a.read_target(value, cmd.st, cmd.subject)
 
 
-NET_PROGRAMS = UPLOADERS | DNS_TOOLS | words(
-    "wget2 aria2c lynx links w3m xh httpie pip pip3 npm npx pnpm pnpx yarn bun bunx uv uvx go docker podman",
-    "apt apt-get gem cargo node nodejs deno ruby perl php lua openssl",
+NET_PROGRAMS = (
+    UPLOADERS
+    | DNS_TOOLS
+    | words(
+        "wget2 aria2c lynx links w3m xh httpie pip pip3 npm npx pnpm pnpx yarn bun bunx uv uvx go docker podman",
+        "apt apt-get gem cargo node nodejs deno ruby perl php lua openssl",
+    )
 )
 
 

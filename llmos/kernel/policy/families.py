@@ -279,6 +279,39 @@ def check_parallel(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     return UNKNOWN_FLOW
 
 
+@check("ngrok", "cloudflared", "frpc", "bore", "localtunnel", "lt", "chisel")
+def check_tunnel(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    if cmd.args and cmd.args[0] not in ("version", "--version", "help", "--help"):
+        a.add("ask", "shell.tunnel", f"{cmd.name} exposes this machine to the network", cmd.subject)
+    return UNKNOWN_FLOW
+
+
+@check("launchctl")
+def check_launchctl(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    if cmd.args[:1] and cmd.args[0] in ("load", "bootstrap", "submit", "enable", "kickstart"):
+        a.add("deny", "shell.deferred_exec", f"launchctl {cmd.args[0]} installs a job that runs later", cmd.subject)
+    return UNKNOWN_FLOW
+
+
+@check("ip", "ifconfig", "route", "nmcli")
+def check_network_config(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    words = [x for x in cmd.args if not x.startswith("-")]
+    verbs = {"set", "add", "del", "delete", "flush", "change", "replace", "down", "up", "modify", "off"}
+    if (cmd.name == "ifconfig" and len(words) > 1) or (cmd.name != "ifconfig" and verbs & set(words[1:])):
+        a.add("ask", "shell.network_config", f"{cmd.name} changes the machine's network configuration", cmd.subject)
+    return UNKNOWN_FLOW
+
+
+@check("ed", "red")
+def check_ed(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    for f in parse_opts(cmd.args, "p").positionals[:1]:
+        a.write_target(f, cmd.st, "write", cmd.subject)  # ed edits the file it opens
+    if cmd.stdin.kind == "literal":
+        for m in re.finditer(r"(?m)^\s*!(.+)$", cmd.stdin.text):
+            run_code(a, cmd, m.group(1), "ed runs a shell command")
+    return UNKNOWN_FLOW
+
+
 def makefile_commands(text: str) -> list[str]:
     """The shell commands of a makefile's recipes (and its $(shell ...) calls)."""
     out = [m.group(1) for m in re.finditer(r"\$\(shell\s+([^)]*)\)", text)]
@@ -341,6 +374,10 @@ def check_ssh(a: ShellAnalyzer, cmd: Cmd) -> Flow:
         key, _, value = v.replace("=", " ", 1).partition(" ")
         if key.lower() in ("proxycommand", "localcommand", "knownhostscommand", "permitlocalcommand"):
             run_code(a, cmd, value.strip(), f"{cmd.name} -o {key} runs")
+    if cmd.name == "ssh" and (
+        p.has("-R", "-D") or any(v.lower().startswith(("remoteforward", "dynamicforward")) for v in p.values("-o"))
+    ):
+        a.add("ask", "shell.tunnel", "ssh -R/-D opens a tunnel between this machine and another", cmd.subject)
     if cmd.name == "scp":
         from llmos.kernel.policy.commands import check_cp
 

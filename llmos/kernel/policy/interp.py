@@ -55,6 +55,10 @@ _SHELL_STRINGS = re.compile(
     r"(?:system|exec|execSync|shell_exec|passthru|popen|os\.execute|spawnSync|qx)"
     r"\s*\(?\s*(['\"])(.+?)(?<!\\)\1"
 )
+_ARGV_CALL = re.compile(
+    r"(spawnSync|spawn|execFileSync|execFile|system|exec|Process\.spawn|proc_open)\s*\(\s*(?:['\"])([\w./-]+)['\"]\s*,"
+    r"\s*\[?([^\])]*)"
+)
 _DECODE = re.compile(r"b64decode|base64|decodebytes|codecs\.decode|zlib\.decompress|marshal\.loads|fromhex|rot13")
 _ALWAYS_SHELL = {"system", "popen", "getoutput", "getstatusoutput", "check_output", "check_call", "Popen"}
 _SHELL_CALLS = {
@@ -176,6 +180,11 @@ def check_python(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     elif module:
         if module[0] in ("pip", "pip3"):
             return run(a, cmd.with_argv(["pip", *rest]))
+        if module[0] in ("http.server", "SimpleHTTPServer", "uploadserver"):
+            from llmos.kernel.policy.exfil import check_served
+
+            served = parse_opts(rest, "bd", ("--bind", "--directory", "--protocol")).values("-d", "--directory")
+            check_served(a, cmd, served[0] if served else ".")
     elif rest and rest[0] != "-":
         run_script_file(a, cmd, rest[0])
     else:
@@ -198,7 +207,8 @@ def check_code(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     libs = " ".join(v for o, v in p.opts if o in ("-M", "-m", "-r") and v)
     for code in codes:
         check_source_code(a, cmd, cmd.name, libs + "\n" + code)
-    if cmd.name == "perl" and p.has("-i"):
+    in_place = p.has("-i") or any(re.match(r"^-[0-9a-hj-zA-Z]*i", x) for x in cmd.args if not x.startswith("--"))
+    if cmd.name == "perl" and in_place:
         for f in p.positionals if codes else p.positionals[1:]:
             a.write_target(f, cmd.st, "write", cmd.subject)
     if not codes:
@@ -228,14 +238,34 @@ def check_source_code(a: ShellAnalyzer, cmd: Cmd, lang: str, code: str) -> None:
     from llmos.kernel.policy.exfil import check_code
 
     check_code(a, cmd, code)
-    if lang in ("tclsh", "wish", "expect"):  # Tcl: `exec CMD ARGS`, `spawn CMD ARGS`, `system CMD`
-        for m in re.finditer(r"(?:^|[\[;{\s])(?:exec|spawn|system)\s+([^;\]\n}]+)", code):
-            a.script(m.group(1).strip(), cmd.st.copy(), cmd.depth + 1)
+    _language_specific(a, cmd, lang, code)
     if lang.startswith(("python", "pypy")) and _python_calls(a, cmd, code):
         return
     _deletions(a, cmd, code)
+    _embedded_commands(a, cmd, code)
+
+
+def _language_specific(a: ShellAnalyzer, cmd: Cmd, lang: str, code: str) -> None:
+    if lang in ("tclsh", "wish", "expect"):  # Tcl: `exec CMD ARGS`, `spawn CMD ARGS`, `system CMD`
+        for m in re.finditer(r"(?:^|[\[;{\s])(?:exec|spawn|system)\s+([^;\]\n}]+)", code):
+            a.script(m.group(1).strip(), cmd.st.copy(), cmd.depth + 1)
+    if lang.startswith(("python", "pypy")) and re.search(r"\.(unlink|rmdir)\(", code):  # pathlib deletions
+        for m in re.finditer(r"Path\(\s*(['\"])(.*?)\1\s*\)", code):
+            run(a, cmd.with_argv(["rm", "-rf", m.group(2)]))
+
+
+_QW = re.compile(r"(?:system|exec)\s*\(?\s*qw\s*(?:\((.*?)\)|\[(.*?)\]|\{(.*?)\}|/(.*?)/)")
+
+
+def _embedded_commands(a: ShellAnalyzer, cmd: Cmd, code: str) -> None:
+    """Shell commands written inside code of another language, in its usual spellings."""
     for m in _SHELL_STRINGS.finditer(code):
         a.script(m.group(2), cmd.st.copy(), cmd.depth + 1)
+    for m in _QW.finditer(code):  # perl: system qw(rm -rf /)
+        run(a, cmd.with_argv(next(g for g in m.groups() if g is not None).split()))
+    for m in _ARGV_CALL.finditer(code):  # node: spawnSync('rm', ['-rf', '/']); ruby: system('rm', '-rf', '/')
+        argv = [m.group(2), *re.findall(r"['\"]([^'\"]*)['\"]", m.group(3))]
+        run(a, cmd.with_argv(argv))
     for m in re.finditer(r"`([^`]+)`|%x\{([^}]+)\}", code):
         a.script(m.group(1) or m.group(2), cmd.st.copy(), cmd.depth + 1)
 
@@ -304,7 +334,7 @@ def _python_calls(a: ShellAnalyzer, cmd: Cmd, code: str) -> bool:
             a.write_target(const if const is not None else UNKNOWN, cmd.st, "write", cmd.subject)
         elif last == "rmtree":
             run(a, sub(["rm", "-rf", const if const is not None else UNKNOWN]))
-        elif last in ("remove", "unlink", "rmdir") and name.split(".")[0] in ("os", last):
+        elif last in ("remove", "unlink", "rmdir", "removedirs") and name.split(".")[0] in ("os", last):
             run(a, sub(["rm", const if const is not None else UNKNOWN]))
         elif name == "open" and const is not None:
             mode = (

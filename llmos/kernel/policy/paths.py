@@ -205,6 +205,13 @@ class PathContext:
             return CONTROL_PLANE[".git"]
         return None
 
+    def control_inside(self, path: str) -> str | None:
+        """The control-plane entry inside directory `path` (deleting `path` deletes it too)."""
+        for root, what in CONTROL_PLANE.items():
+            if is_inside(os.path.join(self.workspace, root), path):
+                return what
+        return None
+
     def control_glob(self, base: str, pattern: str) -> str | None:
         """The control-plane entry that glob `pattern` (relative to directory `base`) names or reaches into."""
         if not self.in_workspace(base):
@@ -334,7 +341,7 @@ class PathContext:
                 subject,
             )
         if self.in_workspace(path):
-            what = self.control(path)
+            what = self.control(path) or (self.control_inside(path) if op == "delete_recursive" else None)
             if what is not None and not (op == "chmod_recursive" and path == self.workspace):
                 return Finding(
                     "deny", "shell.control_plane", f"{verb} {shown!r}: {what} is out of the agent's reach", subject

@@ -345,7 +345,7 @@ class ShellAnalyzer:
         flow = run(self, cmd)
         for out in outputs:
             path = self.paths.resolve(out, st.cwd)
-            if path and flow.kind in ("literal", "download", "decoded"):
+            if path and flow.kind in ("literal", "download", "decoded", "sensitive"):
                 st.written[path] = flow
         return NONE if outputs else flow
 

@@ -84,7 +84,7 @@ def _push(a: ShellAnalyzer, cmd: Cmd, args: list[str]) -> None:
 
 
 def _subcommand(a: ShellAnalyzer, cmd: Cmd, sub: str, args: list[str]) -> None:
-    p = parse_opts(args, "bBmoSCcUnpeX", ("--branch", "--origin", "--depth", "--repo", "--template", "--message"))
+    p = parse_opts(args, "bBmoSCcUnpe", ("--branch", "--origin", "--depth", "--repo", "--template", "--message"))
     opts, pos = p.opts, p.positionals
     if sub == "reset" and _has(opts, "", "--hard"):
         _destroy(a, cmd, "reset --hard")

@@ -49,6 +49,7 @@ WRAPPERS: dict[str, tuple[str, tuple[str, ...], int]] = {
     "strace": ("oeEpPsSuXaIbO", ("--output",), 0),
     "ltrace": ("oeEpPsSunaAl", ("--output",), 0),
     "busybox": ("", (), 0),
+    "toybox": ("", (), 0),
     "xvfb-run": ("nslefp", ("--server-num", "--server-args", "--auth-file", "--error-file"), 0),
     "caffeinate": ("tw", (), 0),
     "catchsegv": ("", (), 0),
