@@ -3,7 +3,7 @@
     PYTHONPATH=. .venv/bin/python bench/policy_corpus.py [--json]
 
 Prints the blocked rate (deny or ask) of the dangerous corpora (tests/policy_corpus.py DANGEROUS and
-ASK, tests/policy_corpus_families.py FAMILIES, HELD_OUT, HELD_OUT_2, HELD_OUT_3) and the allowed rate of the ordinary
+ASK, tests/policy_corpus_families.py FAMILIES and the held-out rounds) and the allowed rate of the ordinary
 developer commands (BENIGN and tests/policy_corpus_dev.py BENIGN_DEV), with every miss and false
 positive listed, and the time per check. Targets: every dangerous command blocked, >= 99% of the
 ordinary ones allowed.
@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.policy_corpus import ASK, BENIGN, DANGEROUS  # noqa: E402
 from tests.policy_corpus_dev import BENIGN_DEV  # noqa: E402
-from tests.policy_corpus_families import FAMILIES, HELD_OUT, HELD_OUT_2, HELD_OUT_3  # noqa: E402
+from tests.policy_corpus_families import FAMILIES, HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4  # noqa: E402
 
 
 def _check(workspace: Path, commands: list[str]) -> list[dict[str, str]]:
@@ -51,6 +51,7 @@ def main() -> None:
         "held-out probes (HELD_OUT)": list(HELD_OUT),
         "held-out round 2 (HELD_OUT_2)": list(HELD_OUT_2),
         "held-out round 3 (HELD_OUT_3)": list(HELD_OUT_3),
+        "held-out round 4 (HELD_OUT_4)": list(HELD_OUT_4),
     }
     benign = list(dict.fromkeys(BENIGN + BENIGN_DEV))
     with tempfile.TemporaryDirectory() as tmp:

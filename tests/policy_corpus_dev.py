@@ -590,6 +590,18 @@ BENIGN_DEV_2: list[str] = [
     "launchctl list",
     "rm -rf tools/cache",
     "chattr +i important.txt",
+    "python3 -c \"from pathlib import Path; Path('out.txt').write_text('x')\"",
+    "node -e \"require('fs').writeFileSync('out.json', '{}')\"",
+    "ruby -e 'File.open(\"data.txt\").each_line { |l| puts l }'",
+    'ruby -e \'File.write("out.txt", "x")\'',
+    "perl -e 'open(F, \"<in.txt\"); print <F>'",
+    "cat /proc/self/status",
+    "cat /proc/cpuinfo | grep 'model name' | head -1",
+    "modprobe -n -v loop",
+    "lsmod | grep kvm",
+    "git submodule foreach git pull",
+    "git submodule foreach --recursive 'git fetch --tags'",
+    "curl -sS https://api.example.com/v1/health | python3 -c 'import sys, json; print(json.load(sys.stdin)[\"ok\"])'",
 ]
 
 BENIGN_DEV: list[str] = GIT + BUILD_AND_TEST + PACKAGES + FILES_AND_TEXT + SHELL_AND_SYSTEM + BENIGN_DEV_2

@@ -189,6 +189,8 @@ def _odd_host(host: str) -> str | None:
     if host.startswith("["):
         return None
     labels = host.rstrip(".").split(".")
+    if re.match(r"^\d{1,3}(\.\d{1,3}){3}\.[A-Za-z]", host):
+        return "an IP address hidden in a name (wildcard DNS)"
     if re.fullmatch(r"[\d.]+", host) and len(labels) != 4:
         return "a numeric address in disguise"
     if re.fullmatch(r"0[xX][0-9a-fA-F]+|\d{4,}", host) or any(
@@ -204,6 +206,8 @@ def _odd_host(host: str) -> str | None:
 
 def check_hosts(a: ShellAnalyzer, cmd: Cmd) -> None:
     """Deny URLs whose host is disguised (see the module docstring)."""
+    if cmd.name == "curl" and any(x.startswith(("--resolve", "--connect-to")) for x in cmd.args):
+        a.add("deny", "shell.odd_host", "curl --resolve/--connect-to sends a host name to another address", cmd.subject)
     for arg in cmd.args:
         if UNKNOWN in arg:
             continue

@@ -59,7 +59,23 @@ _ARGV_CALL = re.compile(
     r"(spawnSync|spawn|execFileSync|execFile|system|exec|Process\.spawn|proc_open)\s*\(\s*(?:['\"])([\w./-]+)['\"]\s*,"
     r"\s*\[?([^\])]*)"
 )
-_DECODE = re.compile(r"b64decode|base64|decodebytes|codecs\.decode|zlib\.decompress|marshal\.loads|fromhex|rot13")
+_DECODE = re.compile(
+    r"b64decode|base64|decodebytes|codecs\.decode|zlib\.decompress|marshal\.loads|fromhex|rot13|unhexlify"
+    r"|pack\s*\(\s*['\"]H\*|hex2bin|fromCharCode|\batob\(|Buffer\.from\([^)]*['\"](base64|hex)['\"]"
+)
+# code that runs what it reads on stdin: `exec(sys.stdin.read())`, `eval(<STDIN>)`
+_EXEC_STDIN = re.compile(
+    r"\b(exec|eval|compile|instance_eval)\s*\(?\s*(sys\.stdin|<STDIN>|STDIN|\$stdin|ARGF|"
+    r"(require\(['\"]fs['\"]\)|fs)\.readFileSync\(\s*(0|['\"]/dev/stdin['\"])|input\(|open\(\s*0)"
+)
+# writes to a literal path from code: pathlib, Node fs, Ruby File/IO, Perl open(">..."), PHP
+_WRITE_CALL = re.compile(
+    r"Path\(\s*(?P<q1>['\"])(?P<p1>[^'\"]+)(?P=q1)\s*\)\s*\.\s*(write_text|write_bytes|touch|unlink|open\(\s*['\"][wa])"
+    r"|(writeFileSync|appendFileSync|writeFile|appendFile|createWriteStream|truncateSync)"
+    r"\s*\(\s*(?P<q2>['\"])(?P<p2>[^'\"]+)(?P=q2)"
+    r"|(?P<opener>File\.write|IO\.write|File\.open|file_put_contents|fopen)\s*\(\s*(?P<q3>['\"])(?P<p3>[^'\"]+)(?P=q3)"
+    r"|open\s*\(\s*\w+\s*,\s*(?P<q4>['\"])\+?>{1,2}\s*(?P<p4>[^'\"]+)(?P=q4)"
+)
 _ALWAYS_SHELL = {"system", "popen", "getoutput", "getstatusoutput", "check_output", "check_call", "Popen"}
 _SHELL_CALLS = {
     "system",
@@ -239,6 +255,17 @@ def check_source_code(a: ShellAnalyzer, cmd: Cmd, lang: str, code: str) -> None:
 
     check_code(a, cmd, code)
     _language_specific(a, cmd, lang, code)
+    if _EXEC_STDIN.search(code):
+        stdin_code(a, cmd, "code")
+    for m in _WRITE_CALL.finditer(code):
+        target = m.group("p1") or m.group("p2") or m.group("p3") or m.group("p4")
+        if (
+            m.group("p3")
+            and re.match(r"(File\.open|fopen)", m.group(8) or "")
+            and not re.search(r"['\"][wa]", code[m.end() : m.end() + 12])
+        ):
+            continue  # opened for reading
+        a.write_target(target, cmd.st, "write", cmd.subject)
     if lang.startswith(("python", "pypy")) and _python_calls(a, cmd, code):
         return
     _deletions(a, cmd, code)

@@ -37,7 +37,10 @@ HOME_SECRETS = patterns(
     ".kube/config .config/gcloud/* .azure/* .pypirc .npmrc .vault-token .config/gh/hosts.yml",
     ".password-store/*",
 )
-SYSTEM_SECRETS = ("/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/etc/sudoers.d/*", "/etc/ssh/ssh_host_*key")
+SYSTEM_SECRETS = (
+    "/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/etc/sudoers.d/*", "/etc/ssh/ssh_host_*key",
+    "/proc/[0-9]*/environ",  # other processes' environments (this shell's own is `env`)
+)  # fmt: skip
 # Writes here give persistence or take over an account (start-up files, keys, cron, accounts).
 HOME_STARTUP = patterns(
     ".ssh .ssh/* .aws .aws/* .bashrc .bash_profile .bash_login .bash_logout .profile .zshrc .zprofile",

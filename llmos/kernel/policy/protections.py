@@ -107,7 +107,7 @@ def check_iptables(a: ShellAnalyzer, cmd: Cmd) -> Flow:
 
 @check("nft")
 def check_nft(a: ShellAnalyzer, cmd: Cmd) -> Flow:
-    words = [x for x in cmd.args if not x.startswith("-")]
+    words = [w for x in cmd.args if not x.startswith("-") for w in x.split()]
     if words[:1] in (["flush"], ["delete"], ["destroy"]):
         _protection(a, cmd, f"{words[0]}es firewall rules")
     return UNKNOWN_FLOW
@@ -153,6 +153,22 @@ def check_security_modules(a: ShellAnalyzer, cmd: Cmd) -> Flow:
         for x in low
     ):
         _protection(a, cmd, "weakens a kernel protection")
+    return UNKNOWN_FLOW
+
+
+_SECURITY_MODULES = re.compile(
+    r"^(apparmor|selinux|security|yama|lockdown|landlock|ip_tables|x_tables|nf_\w+|iptable_\w+)$"
+)
+
+
+@check("modprobe", "rmmod", "insmod")
+def check_modules(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    names = [x for x in cmd.args if not x.startswith("-")]
+    removing = cmd.name == "rmmod" or any(x in ("-r", "--remove") for x in cmd.args)
+    if removing and any(_SECURITY_MODULES.match(n) for n in names):
+        _protection(a, cmd, "unloads a security or firewall kernel module")
+    elif names and not any(x in ("-n", "--dry-run", "--show-depends", "-c") for x in cmd.args):
+        a.add("ask", "shell.kernel_module", f"{cmd.name} changes the running kernel's modules", cmd.subject)
     return UNKNOWN_FLOW
 
 

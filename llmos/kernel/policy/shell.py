@@ -77,6 +77,8 @@ class State:
             return [self.cwd]
         if name == "IFS":
             return [" \t\n"]
+        if name in ("TMPDIR", "TMP", "TEMP"):  # the command's scratch space (private in the sandbox)
+            return ["/tmp"]
         return [UNKNOWN]
 
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import replace
 
 from llmos.kernel.policy.commands import check
-from llmos.kernel.policy.options import parse_opts
+from llmos.kernel.policy.options import Parsed, parse_opts
 from llmos.kernel.policy.shell import UNKNOWN_FLOW, Cmd, Flow, ShellAnalyzer
 
 GLOBAL_WITH_VALUE = ("--git-dir", "--work-tree", "--namespace", "--exec-path", "--super-prefix", "--config-env")
@@ -102,7 +103,14 @@ def _subcommand(a: ShellAnalyzer, cmd: Cmd, sub: str, args: list[str]) -> None:
         _destroy(a, cmd, "restore discards local changes")
     elif sub == "read-tree" and _has(opts, "-u", "") and _has(opts, "-m", "--reset"):
         _destroy(a, cmd, "read-tree --reset -u overwrites the working tree")
-    elif sub == "stash" and pos[:1] in (["clear"], ["drop"]):
+    else:
+        _history(a, cmd, sub, args, p)
+
+
+def _history(a: ShellAnalyzer, cmd: Cmd, sub: str, args: list[str], p: Parsed) -> None:
+    """Rewriting or dropping history (asks), and commands git runs for each submodule."""
+    opts, pos = p.opts, p.positionals
+    if sub == "stash" and pos[:1] in (["clear"], ["drop"]):
         a.add("ask", "shell.git_history", f"git stash {pos[0]} deletes stashed work", cmd.subject)
     elif sub in ("filter-branch", "filter-repo") or (sub == "reflog" and pos[:1] in (["expire"], ["delete"])):
         a.add("ask", "shell.git_history", f"git {sub} rewrites or drops history", cmd.subject)
@@ -112,6 +120,9 @@ def _subcommand(a: ShellAnalyzer, cmd: Cmd, sub: str, args: list[str]) -> None:
         a.add("ask", "shell.git_history", "git branch -D deletes an unmerged branch", cmd.subject)
     elif sub == "gc" and any(x.startswith("--prune") and x != "--prune" for x in args):
         a.add("ask", "shell.git_history", "git gc --prune=now drops unreachable commits", cmd.subject)
+    elif sub == "submodule" and "foreach" in args:
+        code = [x for x in args[args.index("foreach") + 1 :] if x not in ("--recursive", "-q", "--quiet")]
+        a.script(" ".join(code), replace(cmd.st.copy(), cwd=None), cmd.depth + 1)
     elif sub == "worktree" and pos[:1] == ["remove"] and _has(opts, "-f", "--force"):
         _destroy(a, cmd, "worktree remove --force deletes a working tree with its changes")
     elif (sub == "switch" and _has(opts, "-C", "--force-create")) or (sub == "checkout" and _has(opts, "-B", "")):
