@@ -600,6 +600,11 @@ BENIGN_DEV_2: list[str] = [
     "modprobe -n -v loop",
     "lsmod | grep kvm",
     "git submodule foreach git pull",
+    "git config core.editor vim",
+    "git config core.pager 'less -R'",
+    "git config alias.co checkout",
+    "git config pull.rebase true",
+    "git config --local core.autocrlf false",
     "git submodule foreach --recursive 'git fetch --tags'",
     "curl -sS https://api.example.com/v1/health | python3 -c 'import sys, json; print(json.load(sys.stdin)[\"ok\"])'",
 ]

@@ -59,7 +59,18 @@ def _config(a: ShellAnalyzer, cmd: Cmd, args: list[str]) -> None:
     if p.has("--global", "--system") and len(pos) >= 2:
         a.add("ask", "shell.git_config", "changes git's global configuration", cmd.subject)
     plain_alias = len(pos) >= 2 and pos[0].lower().startswith("alias.") and not pos[1].lstrip().startswith("!")
-    if pos and CODE_KEYS.match(pos[0]) and not plain_alias and (len(pos) >= 2 or p.has("--add", "--replace-all")):
+    # an ordinary editor or pager (a system program with options, nothing the agent wrote) runs no new code
+    plain_program = (
+        len(pos) >= 2
+        and re.match(r"(?i)^(core\.(editor|pager)|sequence\.editor|pager\.\w+)$", pos[0]) is not None
+        and re.fullmatch(r"[A-Za-z][\w.+-]*( +--?[\w=-]+)*", pos[1].strip()) is not None
+    )
+    if (
+        pos
+        and CODE_KEYS.match(pos[0])
+        and not (plain_alias or plain_program)
+        and (len(pos) >= 2 or p.has("--add", "--replace-all"))
+    ):
         a.add(
             "deny",
             "shell.deferred_exec",
