@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.policy_corpus import ASK, BENIGN, DANGEROUS  # noqa: E402
 from tests.policy_corpus_dev import BENIGN_DEV  # noqa: E402
-from tests.policy_corpus_families import FAMILIES, HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4  # noqa: E402
+from tests.policy_corpus_families import FAMILIES, HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5  # noqa: E402
 
 
 def _check(workspace: Path, commands: list[str]) -> list[dict[str, str]]:
@@ -52,6 +52,7 @@ def main() -> None:
         "held-out round 2 (HELD_OUT_2)": list(HELD_OUT_2),
         "held-out round 3 (HELD_OUT_3)": list(HELD_OUT_3),
         "held-out round 4 (HELD_OUT_4)": list(HELD_OUT_4),
+        "held-out round 5 (HELD_OUT_5)": list(HELD_OUT_5),
     }
     benign = list(dict.fromkeys(BENIGN + BENIGN_DEV))
     with tempfile.TemporaryDirectory() as tmp:

@@ -11,9 +11,9 @@ import pytest
 from llmos.kernel.config import SecurityConfig
 from llmos.kernel.policy import SecurityPolicy
 from tests.policy_corpus_dev import BENIGN_DEV
-from tests.policy_corpus_families import FAMILIES, HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4
+from tests.policy_corpus_families import FAMILIES, HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5
 
-ALL_HELD_OUT = HELD_OUT + HELD_OUT_2 + HELD_OUT_3 + HELD_OUT_4
+ALL_HELD_OUT = HELD_OUT + HELD_OUT_2 + HELD_OUT_3 + HELD_OUT_4 + HELD_OUT_5
 
 
 @pytest.fixture(scope="module")

@@ -20,7 +20,7 @@ import os
 import re
 
 from llmos.kernel.policy.decision import words
-from llmos.kernel.policy.paths import SECRET_NAMES, UNKNOWN
+from llmos.kernel.policy.paths import SECRET_NAMES, UNKNOWN, is_inside
 from llmos.kernel.policy.shell import Cmd, Flow, ShellAnalyzer
 
 SENSITIVE = Flow("sensitive")
@@ -89,6 +89,8 @@ def output_flow(a: ShellAnalyzer, cmd: Cmd, flow: Flow) -> Flow:
         return SENSITIVE
     if cmd.stdin.kind == "sensitive" and cmd.name in TRANSFORMERS:
         return SENSITIVE
+    if _whole_project(a, cmd):
+        return SENSITIVE
     if cmd.name in READERS:
         to_file = (
             cmd.name in ("tar", "bsdtar")
@@ -101,6 +103,21 @@ def output_flow(a: ShellAnalyzer, cmd: Cmd, flow: Flow) -> Flow:
         if not to_file and any(sensitive_path(a, x, cmd.st.cwd) for x in args if not x.startswith("-")):
             return SENSITIVE
     return flow
+
+
+def _whole_project(a: ShellAnalyzer, cmd: Cmd) -> bool:
+    """An archive of the whole workspace, or the project's history, written to stdout."""
+    args = cmd.args
+    if cmd.name == "git":
+        sub = next((x for x in args if not x.startswith("-")), "")
+        return (sub == "log" and any(x in ("-p", "--patch", "-u") for x in args)) or (
+            sub in ("bundle", "archive", "fast-export") and not any(x.startswith(("-o", "--output")) for x in args)
+        )
+    if cmd.name not in ("tar", "bsdtar", "zip", "7z", "cpio"):
+        return False
+    to_stdout = "-" in args or (cmd.name in ("tar", "bsdtar") and not any("f" in x for x in args if x[:1] == "-"))
+    roots = [a.paths.resolve(x, cmd.st.cwd) for x in args if not x.startswith("-") and UNKNOWN not in x]
+    return to_stdout and any(r is not None and is_inside(a.paths.workspace, r) for r in roots)
 
 
 def _exfil(a: ShellAnalyzer, cmd: Cmd, what: str) -> None:

@@ -39,17 +39,18 @@ CODE_FLAGS = {
 
 _SOCKET = re.compile(r"socket|fsockopen|TCPSocket|UDPSocket|net\.connect|net\.Socket|createConnection|/dev/tcp/")
 _EXECY = re.compile(
-    r"subprocess|pty\.spawn|dup2|\bexec|system|popen|spawn|child_process|proc_open|/bin/\w*sh\b"
+    r"subprocess|pty\.spawn|dup2|\bexec|system|popen|spawn|child_process|proc_open|/bin/\w*sh\b|shell_exec|passthru"
     r"|\bSTDIN\b|\bcmd\.exe"
 )
 _FETCH = re.compile(
     r"urlopen|urllib|requests\.(get|post)|httpx|http\.client|urlretrieve|LWP::|HTTP::Tiny"
     r"|Net::HTTP|open-uri|URI\.open|\bfetch\(|https?\.get\(|file_get_contents\(\s*['\"]https?:"
-    r"|curl_exec|\bwget\b|\bcurl\b"
+    r"|curl_exec|\bwget\b|\bcurl\b|require\(\s*['\"]https?['\"]\s*\)|\birm\b|\biwr\b|Invoke-RestMethod"
+    r"|Invoke-WebRequest|DownloadString|DownloadFile|Net\.WebClient"
 )
 _RUNS = re.compile(
     r"\bexec\b|\beval\b|compile\(|system|subprocess|popen|child_process|spawn|passthru"
-    r"|shell_exec|\bsh\b|\bbash\b|Function\(|\bload\b"
+    r"|shell_exec|\bsh\b|\bbash\b|Function\(|\bload\b|\biex\b|Invoke-Expression"
 )
 _SHELL_STRINGS = re.compile(
     r"(?:system|exec|execSync|shell_exec|passthru|popen|os\.execute|spawnSync|qx)"
@@ -379,6 +380,8 @@ def check_awk(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     p = parse_opts(cmd.args, "fvFe", ("--file", "--assign", "--field-separator", "--source"))
     programs = p.values("-e", "--source") or p.positionals[:1]
     for prog in programs if not p.has("-f", "--file") else []:
+        if re.search(r"/inet[46]?/(tcp|udp)/", prog):  # gawk's network special files
+            a.add("deny", "shell.reverse_shell", "awk opens a network connection (/inet/tcp)", cmd.subject)
         for m in _SHELL_STRINGS.finditer(prog):
             a.script(m.group(2), cmd.st.copy(), cmd.depth + 1)
         for m in re.finditer(r"\|\s*\"([^\"]+)\"|\"([^\"]+)\"\s*\|\s*getline", prog):

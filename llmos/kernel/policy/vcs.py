@@ -134,17 +134,22 @@ def _history(a: ShellAnalyzer, cmd: Cmd, sub: str, args: list[str], p: Parsed) -
     elif sub == "submodule" and "foreach" in args:
         code = [x for x in args[args.index("foreach") + 1 :] if x not in ("--recursive", "-q", "--quiet")]
         a.script(" ".join(code), replace(cmd.st.copy(), cwd=None), cmd.depth + 1)
+    elif sub == "rm" and _has(opts, "-f", "--force") and not _has(opts, "", "--cached", "--dry-run"):
+        _destroy(a, cmd, "rm --force deletes files with their uncommitted changes")
     elif sub == "worktree" and pos[:1] == ["remove"] and _has(opts, "-f", "--force"):
         _destroy(a, cmd, "worktree remove --force deletes a working tree with its changes")
     elif (sub == "switch" and _has(opts, "-C", "--force-create")) or (sub == "checkout" and _has(opts, "-B", "")):
         a.add("ask", "shell.git_history", f"git {sub} resets an existing branch to a new start", cmd.subject)
 
 
-@check("git")
-def check_git(a: ShellAnalyzer, cmd: Cmd) -> Flow:
-    p = parse_opts(cmd.args, "Cc", GLOBAL_WITH_VALUE, stop=True)
-    rest = cmd.args[p.rest_index :]
-    sub, sub_args = (rest[0], rest[1:]) if rest else ("", [])
+CODE_ENV = (
+    "GIT_SSH_COMMAND", "GIT_SSH", "GIT_EXTERNAL_DIFF", "GIT_PAGER", "GIT_EDITOR", "GIT_ASKPASS",
+    "GIT_PROXY_COMMAND", "GIT_SEQUENCE_EDITOR",
+)  # fmt: skip
+
+
+def _code_settings(a: ShellAnalyzer, cmd: Cmd, p: Parsed) -> None:
+    """`git -c core.sshCommand=...` and `GIT_SSH_COMMAND=... git ...`: code git runs now."""
     for o, v in p.opts:
         if o == "-c" and v:
             key, _, value = v.partition("=")
@@ -153,6 +158,18 @@ def check_git(a: ShellAnalyzer, cmd: Cmd) -> Flow:
                 a.script(value[1:] if value.startswith("!") else value, cmd.st.copy(), cmd.depth + 1)
         if o in ("--git-dir", "--work-tree") and v:
             a.read_target(v, cmd.st, cmd.subject)
+    for var in CODE_ENV:
+        for value in cmd.env.get(var, []):
+            a.add("ask", "shell.git_config", f"{var} makes git run a command", cmd.subject)
+            a.script(value, cmd.st.copy(), cmd.depth + 1)
+
+
+@check("git")
+def check_git(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    p = parse_opts(cmd.args, "Cc", GLOBAL_WITH_VALUE, stop=True)
+    rest = cmd.args[p.rest_index :]
+    sub, sub_args = (rest[0], rest[1:]) if rest else ("", [])
+    _code_settings(a, cmd, p)
     if sub in ("clone", "fetch", "pull", "push", "remote", "submodule", "ls-remote", "archive"):
         from llmos.kernel.policy.exfil import check_hosts
 
