@@ -75,6 +75,9 @@ class MCPServerConfig(_Section):
     url: str | None = None  # streamable HTTP instead of stdio
     timeout_s: float = Field(default=60.0, gt=0)
     enabled: bool = True
+    allow: list[str] = Field(default_factory=list)  # tool-name globs this server may expose (empty: all)
+    deny: list[str] = Field(default_factory=list)  # tool-name globs it may not (wins over allow)
+    read_only: bool = False  # expose only the tools annotated readOnlyHint
 
 
 class MCPConfig(_Section):
@@ -348,6 +351,9 @@ facts_in_prompt = 3             # recalled facts shown to the model in LEARNER a
 # [mcp.servers.files]
 # command = "npx"
 # args = ["-y", "@modelcontextprotocol/server-filesystem", "."]
+# allow = ["read_*", "list_*"]  # tool-name globs this server may expose (default: all)
+# deny = ["*delete*"]           # globs it may not (win over allow)
+# read_only = true              # expose only tools annotated readOnlyHint
 
 # [hooks]
 # paths = ["mypackage.hooks:AuditHook"]

@@ -23,6 +23,7 @@ from llmos._log import logger
 from llmos.exceptions import MCPServerError
 from llmos.kernel.config import MCPServerConfig
 from llmos.tools.base import Tool, ToolContext, ToolOutput
+from llmos.tools.mcp._policy import annotations_of, exposed, kind_for
 from llmos.tools.mcp._server import Call, ServerRunner
 from llmos.tools.mcp._util import MAX_RESTARTS, SEP, content_text, error_output, field_of, tool_name
 
@@ -73,7 +74,13 @@ class MCPManager:
             await self.close()
             raise failures[0]
         taken: set[str] = set()
-        self.tools = [self._make_tool(s, t, taken) for s in servers if s.running for t in s.listing]
+        self.tools = [
+            self._make_tool(s, t, taken)
+            for s in servers
+            if s.running
+            for t in s.listing
+            if exposed(s.config, t.name, annotations_of(t))
+        ]
         return self.tools
 
     def _make_tool(self, server: ServerRunner, remote: Any, taken: set[str]) -> Tool:
@@ -91,14 +98,16 @@ class MCPManager:
         async def invoke(args: dict[str, Any], ctx: ToolContext) -> ToolOutput:
             return await self.call(server.name, remote_name, args)
 
+        hints = annotations_of(remote)
         return Tool(
             name=name,
             description=remote.description or f"{remote_name} (from the MCP server {server.name})",
             input_schema=schema,
             invoke=invoke,
             source=f"mcp:{server.name}",
-            kind="function",
-            metadata={"mcp_server": server.name, "mcp_tool": remote_name},
+            kind=kind_for(hints),
+            metadata={"mcp_server": server.name, "mcp_tool": remote_name, "annotations": hints},
+            annotations=hints,
         )
 
     async def call(self, server: str, tool: str, arguments: dict[str, Any] | None = None) -> ToolOutput:
@@ -110,6 +119,9 @@ class MCPManager:
         srv = self._servers.get(server)
         if srv is None:
             return error_output(f"no MCP server named {server!r}")
+        listed = {t.name: t for t in srv.listing}
+        if tool in listed and not exposed(srv.config, tool, annotations_of(listed[tool])):
+            return error_output(f"{tool} on MCP server {server!r} is not allowed by [mcp.servers.{server}]")
         if self._closed:
             return error_output(f"MCP server {server!r} was closed")
         if not srv.running:
