@@ -31,6 +31,7 @@ class RunResult:
     mode_reason: dict[str, Any] = field(default_factory=dict)
     saved_usd: float = 0.0
     unpriced: bool = False
+    warnings: list[str] = field(default_factory=list)  # for the operator: an MCP server skipped...
     messages: list[Message] = field(default_factory=list, repr=False)  # the conversation (not in JSON)
 
     @classmethod
@@ -54,6 +55,7 @@ class RunResult:
             mode_reason=trace.mode_reason,
             saved_usd=float(trace.metadata.get("saved_usd") or 0.0),
             unpriced=trace.unpriced,
+            warnings=[str(e.get("message", "")) for e in trace.events if e.get("kind") == "warning"],
         )
 
     def to_dict(self, *, explain: bool = True) -> dict[str, Any]:
@@ -76,6 +78,7 @@ class RunResult:
             "plan_id": self.plan_id,
             "saved_usd": self.saved_usd,
             "unpriced": self.unpriced,
+            "warnings": self.warnings,
         }
         if explain:
             out["mode_reason"] = self.mode_reason

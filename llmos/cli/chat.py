@@ -9,7 +9,7 @@ from typing import Any
 
 from rich.prompt import Confirm, Prompt
 
-from llmos.cli._common import console, open_runtime
+from llmos.cli._common import console, esc, open_runtime
 from llmos.cli.render import render_result
 from llmos.models.base import Message
 
@@ -24,7 +24,7 @@ async def chat_loop(workspace: Path | None, model: str | None, agent: str | None
 
         async def events(event: dict[str, Any]) -> None:
             if event["type"] == "tool_call":
-                console.print(f"[dim]→ {event['name']} {event.get('arguments')}[/dim]")
+                console.print(f"[dim]→ {esc(event['name'])} {esc(event.get('arguments'))}[/dim]", highlight=False)
 
         while True:
             try:
