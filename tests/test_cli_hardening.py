@@ -47,8 +47,7 @@ def test_run_json_bad_config(tmp_path: Path) -> None:
 
 
 def test_run_json_goal_too_long(tmp_path: Path) -> None:
-    # the huge goal goes through a file argument limit-free path: typer gets it as argv
-    data, err = _failed_json(tmp_path, "--model", "test", goal="x" * (MAX_GOAL_CHARS + 1))
+    data, _ = _failed_json(tmp_path, "--model", "test", goal="x" * (MAX_GOAL_CHARS + 1))
     assert "too long" in str(data["error"]) and "MAX_GOAL_CHARS" in str(data["error"])
     assert not (tmp_path / ".llmos").exists()  # refused before anything was opened
 
