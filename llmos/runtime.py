@@ -136,11 +136,15 @@ class LLMOS:
         servers = {n: s for n, s in self.config.mcp.servers.items() if s.enabled}
         if not servers or not self._start_mcp_servers:
             return
-        from llmos.tools.mcp import MCPManager
+        from llmos.storage.db import DB_DIR
+        from llmos.tools.mcp import MCPManager, ToolListCache
 
+        # lazy: a server whose tool list is cached starts on first use; a broken one is skipped
         self._mcp = MCPManager(servers, cwd=self.workspace)
-        for t in await self._mcp.start():
+        for t in await self._mcp.start_lazy(ToolListCache(self.workspace / DB_DIR / "mcp_tools.json")):
             self.registry.register(t, replace=True)
+        for warning in self._mcp.warnings:
+            logger.info("%s", warning)
 
     async def close(self) -> None:
         if self._mcp is not None:
@@ -187,6 +191,8 @@ class LLMOS:
         trace = Trace(goal=goal, agent=agent_def.name, requested_mode=mode)
         ctx = RunContext(trace, self.workspace, self.registry, self.hooks, self.config, ask=ask, events=events)
         ctx.scratch["run_cap_usd"] = self._run_cap(agent_def.budget_usd)
+        for warning in getattr(self._mcp, "warnings", None) or ():
+            trace.event("warning", message=warning, source="mcp")
         try:
             await self._run(ctx, goal, mode, agent_def, run_model, history)
         except ModeUnavailable:
