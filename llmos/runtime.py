@@ -100,6 +100,7 @@ class LLMOS:
         try:  # whatever fails while starting (a bad hook path, a missing key...) closes what was opened
             self.traces = TraceStore(self.db)
             self.ledger = Ledger(self.db, cfg.budget)
+            self.ledger.settle_abandoned()  # reservations of a killed process: settled now, not in an hour
             self.pricing = Pricing(cfg.pricing)
             self.model: Model = self._resolve(self._model_arg)
             self.agents = AgentRegistry(self.workspace)
