@@ -97,3 +97,21 @@ async def test_checkpoints_then_the_final_trace(tmp_path: Path) -> None:
         final = rt.traces.require(result.run_id)
     assert seen == [("running", 1, 0)]  # saved after the first model call, while the tool ran
     assert final.status == "success" and final.ended_at is not None and len(final.tool_calls) == 1
+
+
+async def test_a_huge_tool_result_is_truncated_in_the_trace_with_its_size(tmp_path: Path) -> None:
+    from llmos.limits import MAX_TRACE_RESULT_CHARS
+
+    @tool
+    def big() -> str:
+        """A very large result."""
+        return "x" * (MAX_TRACE_RESULT_CHARS * 3)
+
+    cfg = quiet_config(tools={"builtin": False, "output_limit": 10**9})  # even a huge configured limit
+    model = TestModel(script=[{"tool": "big", "args": {}}, "ok"])
+    async with LLMOS(tmp_path, config=cfg, model=model, tools=[big]) as rt:
+        result = await rt.execute("big")
+        record = rt.traces.require(result.run_id).tool_calls[0]
+    assert record.result_chars == MAX_TRACE_RESULT_CHARS * 3
+    assert MAX_TRACE_RESULT_CHARS <= len(record.result) < MAX_TRACE_RESULT_CHARS + 100
+    assert "truncated" in record.result
