@@ -72,7 +72,6 @@ def run(
 ) -> None:
     """Run one goal."""
     from llmos.cli._runcmd import run_goal
-    from llmos.cli.render import render_result
 
     data = run_goal(goal, workspace, mode=mode, model=model, agent=agent, json_out=json_out)
     if json_out:
@@ -80,6 +79,8 @@ def run(
             data.pop("mode_reason", None)
         sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")
     else:
+        from llmos.cli.render import render_result
+
         render_result(data, explain=explain)
     raise typer.Exit(0 if data["success"] else 1)
 
