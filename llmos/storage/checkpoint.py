@@ -1,7 +1,8 @@
 """Traces saved step by step: a run killed half-way leaves a readable, partial trace.
 
-A built-in hook saves the run's trace when the run starts, after each model call and after each
-tool call, with status `running` and no `ended_at` (unfinished). The runtime's final save, at the
+A built-in hook saves the run's trace after each model call and after each tool call, with status
+`running` and no `ended_at` (unfinished). Nothing is saved before the first step, so a goal the
+runtime refuses up front (an unavailable mode) still stores nothing. The runtime's final save, at the
 end of the run, replaces it with the finished trace. Each save is one transaction, so a trace is
 never half-written; a save that fails (a locked or full disk) never fails the run.
 """
@@ -37,10 +38,6 @@ class TraceCheckpoint(Hook):
             self.store.save(trace)
         except StoreError:
             logger.debug("checkpoint of trace %s failed", trace.id, exc_info=True)
-
-    async def user_prompt_submit(self, ctx: RunContext, goal: str) -> str | None:
-        self._save(ctx)
-        return None
 
     async def post_model_call(
         self, ctx: RunContext, request: ModelRequest, response: ModelResponse, record: ModelCallRecord
