@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from llmos._text import plural
 from llmos.cli._common import WorkspaceOpt, console, esc, existing_workspace, fail
 
 if TYPE_CHECKING:
@@ -49,7 +50,7 @@ def list_(
         out = [dict(p.describe(), confidence=follower_confidence(p, engine.config)) for p in plans]
         sys.stdout.write(json.dumps(out, default=str) + "\n")
         return
-    table = Table(title=f"{len(plans)} learned plans")
+    table = Table(title=plural(len(plans), "learned plan"))
     for col in ("id", "skeleton", "tools", "support", "replays ok/all", "fallbacks", "confidence", "safe"):
         table.add_column(col)
     for p in plans:

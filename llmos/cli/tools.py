@@ -68,7 +68,7 @@ def list_tools(workspace: WorkspaceOpt = None, json_out: JsonOpt = False) -> Non
     if json_out:
         _print_json(rows)
     else:
-        _print_table(rows, f"{len(rows)} tools in {workspace_path(workspace)}")
+        _print_table(rows, f"{plural(len(rows), 'tool')} in {esc(workspace_path(workspace))}")
 
 
 @app.command("search")

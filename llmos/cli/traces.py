@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from llmos._text import plural
 from llmos.cli._common import WorkspaceOpt, console, esc, existing_workspace, fail
 
 app = typer.Typer(help="Recorded runs (traces).", no_args_is_help=True)
@@ -37,7 +38,7 @@ def list_(
     if json_out:
         sys.stdout.write(json.dumps([t.to_dict() for t in traces], default=str) + "\n")
         return
-    table = Table(title=f"{len(traces)} most recent runs")
+    table = Table(title=f"{plural(len(traces), 'most recent run')}")
     for col in ("id", "when", "mode", "status", "calls", "tools", "cost", "goal"):
         table.add_column(col, overflow="fold")
     for t in traces:
