@@ -1,11 +1,12 @@
 """Start-up time of the `llmos` command: a trivial run with the test model, and `--help`.
 
-    .venv/bin/python bench/startup.py [--repeat 5] [--json]
+    .venv/bin/python bench/startup.py [--repeat 5] [--json] [--repo DIR]
 
 Each command is run `--repeat` times in a fresh process, with PYTHONDONTWRITEBYTECODE=1 (every
 module compiled at every start, as this environment sets it) and with it unset (bytecode cached:
 one untimed warm-up run writes it first). Prints the median and best wall time, and the median
 CPU time (user + system) of the child, which is less sensitive to other load on the machine.
+`--repo DIR` measures another checkout of LLM OS (for a before/after comparison) with this Python.
 """
 
 from __future__ import annotations
@@ -25,9 +26,9 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _env(bytecode: bool) -> dict[str, str]:
+def _env(bytecode: bool, repo: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ANTHROPIC_", "OPENAI_", "LLMOS_"))}
-    env["PYTHONPATH"] = str(REPO)
+    env["PYTHONPATH"] = str(repo)
     if bytecode:
         env.pop("PYTHONDONTWRITEBYTECODE", None)
     else:
@@ -47,10 +48,10 @@ def _once(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     return wall, cpu
 
 
-def measure(name: str, argv: list[str], repeat: int) -> list[dict[str, Any]]:
+def measure(name: str, argv: list[str], repeat: int, repo: Path) -> list[dict[str, Any]]:
     rows = []
     for bytecode in (False, True):
-        env = _env(bytecode)
+        env = _env(bytecode, repo)
         if bytecode:
             _once(argv, env)  # writes the bytecode caches
         samples = [_once(argv, env) for _ in range(repeat)]
@@ -73,7 +74,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--json", action="store_true", help="one JSON document instead of a table")
+    ap.add_argument("--repo", type=Path, default=REPO, help="the LLM OS checkout to measure (default: this one)")
     a = ap.parse_args()
+    repo = a.repo.resolve()
     with tempfile.TemporaryDirectory(prefix="llmos-startup-") as tmp:
         ws = str(Path(tmp) / "ws")
         py = sys.executable
@@ -81,9 +84,10 @@ def main() -> None:
             'llmos run "Say hi" --model test --json',
             [py, "-m", "llmos", "run", "Say hi", "--model", "test", "--json", "-w", ws],
             a.repeat,
+            repo,
         )
-        rows += measure("llmos --help", [py, "-m", "llmos", "--help"], a.repeat)
-        rows += measure("python -c pass (floor)", [py, "-c", "pass"], a.repeat)
+        rows += measure("llmos --help", [py, "-m", "llmos", "--help"], a.repeat, repo)
+        rows += measure("python -c pass (floor)", [py, "-c", "pass"], a.repeat, repo)
     if a.json:
         print(json.dumps(rows, indent=2))
         return
