@@ -18,9 +18,15 @@ def _start_ticks(pid: int) -> str | None:
     return fields[19] if len(fields) > 19 and fields[0] != "Z" else None
 
 
+_OWNER: dict[int, str] = {}  # by pid: a forked child is another owner
+
+
 def current_owner() -> str:
     pid = os.getpid()
-    return f"{socket.gethostname()}:{pid}:{_start_ticks(pid) or ''}"
+    owner = _OWNER.get(pid)
+    if owner is None:
+        owner = _OWNER[pid] = f"{socket.gethostname()}:{pid}:{_start_ticks(pid) or ''}"
+    return owner
 
 
 def owner_is_gone(owner: str) -> bool:
