@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from llmos.kernel.economy import BudgetHook
 from llmos.kernel.hooks import HookChain, load_hook
+from llmos.storage.checkpoint import TraceCheckpoint
 
 # rarely needed tools with long schemas: offered on demand through tool_search (see kernel.loop)
 DEFERRED_TOOLS = frozenset(
@@ -62,6 +63,7 @@ def build_hooks(rt: LLMOS) -> HookChain:
 
         chain.add(MemoryHook(rt.memory))
     chain.add(BudgetHook(rt.ledger, rt.pricing))
+    chain.add(TraceCheckpoint(rt.traces))  # a killed run leaves its partial trace
     for path in rt.config.hooks.paths:
         chain.add(load_hook(path))
     chain.extend(rt._extra_hooks)

@@ -32,6 +32,7 @@ class RunResult:
     saved_usd: float = 0.0
     unpriced: bool = False
     session_id: str | None = None
+    warnings: list[str] = field(default_factory=list)  # for the operator: an MCP server skipped...
     messages: list[Message] = field(default_factory=list, repr=False)  # the conversation (not in JSON)
     subtasks: list[dict[str, Any]] = field(default_factory=list)  # ORCHESTRATOR: one entry per subtask
 
@@ -58,6 +59,7 @@ class RunResult:
             unpriced=trace.unpriced,
             subtasks=[dict(s) for s in trace.metadata.get("subtasks") or []],
             session_id=trace.metadata.get("session_id"),
+            warnings=[str(e.get("message", "")) for e in trace.events if e.get("kind") == "warning"],
         )
 
     def add_subtask_totals(self, trace: Trace) -> None:
@@ -89,6 +91,7 @@ class RunResult:
             "saved_usd": self.saved_usd,
             "unpriced": self.unpriced,
             "subtasks": self.subtasks,
+            "warnings": self.warnings,
         }
         if self.session_id:
             out["session_id"] = self.session_id

@@ -104,6 +104,7 @@ class LLMOS:
         try:  # whatever fails while starting (a bad hook path, a missing key...) closes what was opened
             self.traces = TraceStore(self.db)
             self.ledger = Ledger(self.db, cfg.budget)
+            self.ledger.settle_abandoned()  # reservations of a killed process: settled now, not in an hour
             self.pricing = Pricing(cfg.pricing)
             self.model: Model = self._resolve(self._model_arg)
             self.agents = AgentRegistry(self.workspace)
@@ -144,11 +145,15 @@ class LLMOS:
         servers = {n: s for n, s in self.config.mcp.servers.items() if s.enabled}
         if not servers or not self._start_mcp_servers:
             return
-        from llmos.tools.mcp import MCPManager
+        from llmos.storage.db import DB_DIR
+        from llmos.tools.mcp import MCPManager, ToolListCache
 
+        # lazy: a server whose tool list is cached starts on first use; a broken one is skipped
         self._mcp = MCPManager(servers, cwd=self.workspace)
-        for t in await self._mcp.start():
+        for t in await self._mcp.start_lazy(ToolListCache(self.workspace / DB_DIR / "mcp_tools.json")):
             self.registry.register(t, replace=True)
+        for warning in self._mcp.warnings:
+            logger.info("%s", warning)
 
     async def close(self) -> None:
         if self._mcp is not None:
@@ -211,6 +216,8 @@ class LLMOS:
             from llmos.memory.wiring import session_history
 
             history = session_history(self, ctx, session_id, history)
+        for warning in getattr(self._mcp, "warnings", None) or ():
+            trace.event("warning", message=warning, source="mcp")
         try:
             await self._run(ctx, goal, mode, agent_def, run_model, history)
         except ModeUnavailable:

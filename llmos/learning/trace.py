@@ -46,6 +46,7 @@ class ToolCallRecord:
     result: str = ""
     is_error: bool = False
     duration_s: float = 0.0
+    result_chars: int | None = None  # the original size when `result` was truncated
     turn: int = 0  # calls of the same model turn (or replay group) share a turn number
     source: CallSource = "model"
     decision: Literal["allow", "deny", "ask"] = "allow"

@@ -127,7 +127,8 @@ class TraceStore:
         return [Trace.from_dict(json.loads(r["data"])) for r in rows]
 
     def recent(self, limit: int = 200) -> builtins.list[Trace]:
-        return self.list(limit=limit)
+        """The latest finished runs (a run still in progress, or killed, is saved as `running`)."""
+        return [t for t in self.list(limit=limit) if t.status != "running"]
 
     def iter_all(self, batch: int = 500) -> Iterator[Trace]:
         """Every trace, oldest first (for rebuilding derived data such as plans)."""
