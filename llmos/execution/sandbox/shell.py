@@ -160,6 +160,21 @@ class ShellSandbox:
         self.config = config
         self.bwrap = bwrap
         self.allow = parse_allow_list(config.network_allow)
+        self.prlimit = shutil.which("prlimit")
+
+    def _launcher(self, group: cgroup.PidsGroup | None) -> list[str]:
+        """What starts bwrap with the limits: `prlimit` (and `sh` joining the cgroup) before the exec.
+
+        Exec'd wrappers instead of a Python preexec hook, which would force a full fork of the
+        host process (about 25 ms here) instead of vfork. Empty when prlimit is missing.
+        """
+        if self.prlimit is None:
+            return []
+        c = self.config
+        limits = [self.prlimit, f"--as={c.shell_memory_mb * MB}", f"--nproc={c.shell_max_processes}", "--core=0", "--"]
+        if group is None:
+            return limits
+        return ["/bin/sh", "-c", 'echo $$ > "$0" && exec "$@"', str(group.path / "cgroup.procs"), *limits]
 
     def _preexec(self, group: cgroup.PidsGroup | None) -> None:
         c = self.config
@@ -186,14 +201,15 @@ class ShellSandbox:
                 tmp_bytes=self.config.shell_tmp_mb * MB,
                 proxy_dir=proxy_dir,
             )
+            launcher = self._launcher(group)
             spawn = Spawn(
-                argv,
+                [*launcher, *argv],
                 Path("/"),
                 env={"PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"},
                 timeout_s=timeout_s,
                 keep_bytes=keep_bytes,
                 max_output_bytes=self.config.shell_output_mb * MB,
-                preexec=lambda: self._preexec(group),
+                preexec=None if launcher else lambda: self._preexec(group),
             )
             result = await run_argv(spawn)
         finally:
