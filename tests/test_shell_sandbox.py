@@ -132,6 +132,17 @@ async def test_created_control_paths_are_rejected(tmp_path: Path) -> None:
     assert any(n.startswith("llmos.toml.rejected-") for n in kept)  # nothing is deleted
 
 
+async def test_a_symlinked_control_path_is_held_too(tmp_path: Path) -> None:
+    ws = tmp_path / "linked"
+    (ws / "conf").mkdir(parents=True)
+    (ws / "conf" / "real.toml").write_text("[budget]\ntotal_usd = 1.0\n")
+    (ws / "llmos.toml").symlink_to("conf/real.toml")
+    out = await run(ws, "echo x >> conf/real.toml; rm llmos.toml && echo evil > llmos.toml; echo done")
+    assert out.is_error and "control plane" in out.content and "done" in out.content
+    assert (ws / "llmos.toml").is_symlink() and (ws / "llmos.toml").read_text() == "[budget]\ntotal_usd = 1.0\n"
+    assert any(p.name.startswith("llmos.toml.rejected-") for p in ws.iterdir())
+
+
 async def test_git_init_in_a_fresh_workspace_still_works(tmp_path: Path) -> None:
     ws = tmp_path / "fresh"
     ws.mkdir()

@@ -87,12 +87,12 @@ def parse_allow_list(entries: list[str]) -> list[AllowEntry]:
         try:
             host, port = split_host_port(text, None)
         except ValueError as e:
-            raise ConfigError(f"[sandbox] network_allow: {e}") from None
+            raise ConfigError(f"sandbox.network_allow: {e}") from None
         wildcard = host.startswith("*.")
         bare = host[2:] if wildcard else host
         if not bare or not valid_host(bare) or "*" in bare:
             raise ConfigError(
-                f"[sandbox] network_allow: {raw!r} is not a host name, 'host:port' or '*.domain' "
+                f"sandbox.network_allow: {raw!r} is not a host name, 'host:port' or '*.domain' "
                 "(letters, digits, '-' and '.', no scheme or path)"
             )
         out.append(AllowEntry("." + bare if wildcard else bare, port))

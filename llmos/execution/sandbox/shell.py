@@ -36,6 +36,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from llmos.execution.sandbox import cgroup
@@ -81,7 +82,11 @@ def _workspace_mounts(workspace: Path) -> list[str]:
             args += ["--bind", str(p), str(p)]
     for entry in CONTROL_PATHS:
         p = workspace / entry
-        if os.path.lexists(p) and not p.is_symlink():
+        if p.is_symlink():  # the link is watched (see _Watch); its target, if in the workspace, is bound
+            real = Path(os.path.realpath(p))
+            if real.exists() and real.is_relative_to(workspace) and real != workspace:
+                args += ["--ro-bind", str(real), str(real)]
+        elif os.path.lexists(p):
             args += ["--ro-bind", str(p), str(p)]
     return args
 
@@ -109,8 +114,8 @@ def shell_argv(
     args += ["--tmpfs", "/run"]
     if os.path.isdir("/var/run") and not os.path.islink("/var/run"):
         args += ["--tmpfs", "/var/run"]
-    args += _home_masks(workspace)
     args += _workspace_mounts(workspace)
+    args += _home_masks(workspace)  # after the workspace: a workspace at ~ must not re-expose ~/.ssh
     env = {k: os.environ[k] for k in PASS_ENV if k in os.environ}
     env.setdefault("PATH", "/usr/local/bin:/usr/bin:/bin")
     env.update({"HOME": "/tmp", "TMPDIR": "/tmp", "LLMOS_SANDBOX": "bwrap"})
@@ -185,7 +190,7 @@ class ShellSandbox:
             group.enter()
 
     async def run(self, command: str, *, workspace: Path, timeout_s: float, keep_bytes: int) -> CommandResult:
-        ws, missing = _before(workspace)
+        ws, watch = _before(workspace)
         token = secrets.token_hex(4)
         notes: list[str] = []
         group = cgroup.PidsGroup.create(f"llmos-shell-{os.getpid()}-{token}", self.config.shell_max_processes)
@@ -218,10 +223,10 @@ class ShellSandbox:
                 await proxy.close()
             if group is not None:
                 group.remove()
-        rejected = _reject_created(ws, missing, token)
+        rejected = _reject_created(ws, watch, token)
         if rejected:
             notes.append(
-                "control plane: the command created " + ", ".join(rejected) + "; renamed to *.rejected-"
+                "control plane: the command created or replaced " + ", ".join(rejected) + "; renamed to *.rejected-"
                 f"{token} (llmos.toml, .llmos/, .git hooks/config, agents/, tools/generated/ are not the "
                 "shell's to change)"
             )
@@ -232,10 +237,20 @@ class ShellSandbox:
         return result
 
 
-def _before(workspace: Path) -> tuple[Path, list[str]]:
-    """The resolved workspace and the control paths missing in it that the command must not create."""
+@dataclass
+class _Watch:
+    """Control paths a read-only bind cannot hold: missing ones (must stay missing) and symlinks
+    (the mount lands on the target; the link itself could be replaced)."""
+
+    missing: list[str]
+    links: dict[str, str]
+
+
+def _before(workspace: Path) -> tuple[Path, _Watch]:
     ws = Path(workspace).resolve()
-    return ws, [e for e in CONTROL_PATHS if not os.path.lexists(ws / e) and _watched(ws, e)]
+    missing = [e for e in CONTROL_PATHS if not os.path.lexists(ws / e) and _watched(ws, e)]
+    links = {e: os.readlink(ws / e) for e in CONTROL_PATHS if (ws / e).is_symlink()}
+    return ws, _Watch(missing, links)
 
 
 def _watched(ws: Path, entry: str) -> bool:
@@ -244,18 +259,31 @@ def _watched(ws: Path, entry: str) -> bool:
     return top != ".git" or os.path.isdir(ws / top)
 
 
-def _reject_created(ws: Path, missing: list[str], token: str) -> list[str]:
-    """Rename control paths the command created (every process in the sandbox is dead by now)."""
+def _set_aside(p: Path, token: str) -> None:
+    target = p.with_name(f"{p.name}.rejected-{token}")
+    try:
+        os.rename(p, target)
+    except OSError:
+        shutil.move(str(p), str(target))
+
+
+def _reject_created(ws: Path, watch: _Watch, token: str) -> list[str]:
+    """Undo what the command did to watched control paths (every process in the sandbox is dead
+    by now): a created one is renamed aside, a replaced symlink is renamed aside and restored."""
     rejected = []
-    for entry in missing:
+    for entry in watch.missing:
         p = ws / entry
         if os.path.lexists(p):
-            target = p.with_name(f"{p.name}.rejected-{token}")
-            try:
-                os.rename(p, target)
-            except OSError:
-                shutil.move(str(p), str(target))
+            _set_aside(p, token)
             rejected.append(entry)
+    for entry, link in watch.links.items():
+        p = ws / entry
+        if p.is_symlink() and os.readlink(p) == link:
+            continue
+        if os.path.lexists(p):
+            _set_aside(p, token)
+        os.symlink(link, p)
+        rejected.append(entry)
     return rejected
 
 
