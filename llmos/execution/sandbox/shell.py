@@ -29,6 +29,7 @@ refuses, or, with [sandbox] allow_weak_fallback = true, the weak runner whose ev
 
 from __future__ import annotations
 
+import asyncio
 import os
 import resource
 import secrets
@@ -222,8 +223,8 @@ class ShellSandbox:
                 notes += proxy.summary()
                 await proxy.close()
             if group is not None:
-                group.remove()
-        rejected = _reject_created(ws, watch, token)
+                await asyncio.to_thread(group.remove)
+            rejected = _reject_created(ws, watch, token)  # also when cancelled: bwrap is dead by now
         if rejected:
             notes.append(
                 "control plane: the command created or replaced " + ", ".join(rejected) + "; renamed to *.rejected-"
