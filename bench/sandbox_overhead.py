@@ -1,7 +1,7 @@
 """Start-up overhead of one sandboxed call (a trivial function), for bwrap and the weak fallback,
 and of the shell: run_command (`true`) under bubblewrap against the unsandboxed run_command.
 
-    PYTHONPATH=. .venv/bin/python bench/sandbox_overhead.py [--calls 50] [--json]
+    PYTHONPATH=. .venv/bin/python bench/sandbox_overhead.py [--calls 50] [--json] [--shell-only]
 
 Targets: p50 under 50 ms per sandboxed function call; the sandboxed run_command's p50 overhead
 over the unsandboxed one under 30 ms (with a network allow-list, the proxy and the forwarder
@@ -15,6 +15,8 @@ import argparse
 import asyncio
 import json
 import logging
+import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -67,14 +69,24 @@ async def _shell(sandbox: dict[str, Any], calls: int, *, weak: bool) -> dict[str
         tool = next(t for t in builtin_tools(Path(ws), config, runner) if t.name == "run_command")
         ctx = ToolContext(workspace=Path(ws))
         samples = []
+        cpu_start = 0.0
         for i in range(calls + 1):
+            if i == 1:
+                cpu_start = _cpu_s()
             start = time.perf_counter()
             out = await tool.call({"command": "true"}, ctx)
             if out.is_error:
                 return {"error": out.content[:300]}
             if i:  # the first call is the warm-up
                 samples.append(time.perf_counter() - start)
-    return {"calls": calls, **_stats(samples)}
+        cpu_ms = (_cpu_s() - cpu_start) / calls * 1000
+    return {"calls": calls, **_stats(samples), "cpu_ms_per_call": round(cpu_ms, 2)}
+
+
+def _cpu_s() -> float:
+    """CPU seconds used so far by this process and its finished children (load-independent cost)."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def _bare_python(calls: int) -> dict[str, Any]:
@@ -91,30 +103,35 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--calls", type=int, default=50)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--shell-only", action="store_true", help="only the run_command figures")
     ns = parser.parse_args()
     logging.getLogger("llmos").addHandler(logging.NullHandler())  # the weak-fallback warning, once per call
-    report: dict[str, Any] = {
-        "bwrap": asyncio.run(_bench(SandboxConfig.model_validate({"backend": "bwrap"}), ns.calls)),
-        "subprocess": asyncio.run(
-            _bench(SandboxConfig.model_validate({"backend": "subprocess", "allow_weak_fallback": True}), ns.calls)
-        ),
-        "bare_python": _bare_python(ns.calls),
-        "target_ms": 50,
+    report: dict[str, Any] = {}
+    if not ns.shell_only:
+        report["bwrap"] = asyncio.run(_bench(SandboxConfig.model_validate({"backend": "bwrap"}), ns.calls))
+        weak = SandboxConfig.model_validate({"backend": "subprocess", "allow_weak_fallback": True})
+        report["subprocess"] = asyncio.run(_bench(weak, ns.calls))
+        report["bare_python"] = _bare_python(ns.calls)
+        report["target_ms"] = 50
+    report |= {
         "shell_unsandboxed": asyncio.run(_shell({}, ns.calls, weak=True)),
         "shell_bwrap": asyncio.run(_shell({}, ns.calls, weak=False)),
         "shell_bwrap_allow_list": asyncio.run(_shell({"network_allow": ["pypi.org"]}, ns.calls, weak=False)),
         "shell_target_overhead_ms": 30,
     }
     base = report["shell_unsandboxed"].get("p50_ms")
+    base_cpu = report["shell_unsandboxed"].get("cpu_ms_per_call")
     for name in ("shell_bwrap", "shell_bwrap_allow_list"):
         row = report[name]
         if base is not None and "p50_ms" in row:
             row["overhead_p50_ms"] = round(row["p50_ms"] - base, 2)
+        if base_cpu is not None and "cpu_ms_per_call" in row:
+            row["overhead_cpu_ms"] = round(row["cpu_ms_per_call"] - base_cpu, 2)
     if ns.json:
         json.dump(report, sys.stdout, indent=2)
         sys.stdout.write("\n")
         return
-    for name in ("bwrap", "subprocess", "bare_python"):
+    for name in ("bwrap", "subprocess", "bare_python") if not ns.shell_only else ():
         row = report[name]
         if "error" in row:
             sys.stdout.write(f"{name:12} unavailable: {row['error']}\n")
@@ -133,9 +150,13 @@ def main() -> None:
         if "overhead_p50_ms" in row:
             ok = "OK" if row["overhead_p50_ms"] < 30 else "SLOW (target 30 ms)"
             extra = f"  overhead p50 {row['overhead_p50_ms']:.2f} ms  {ok}"
+        if "overhead_cpu_ms" in row:
+            extra += f"  (CPU {row['overhead_cpu_ms']:.2f} ms more per call)"
         sys.stdout.write(
-            f"{name:22} p50 {row['p50_ms']:7.2f} ms  p95 {row['p95_ms']:7.2f} ms  ({row['calls']} calls){extra}\n"
+            f"{name:22} p50 {row['p50_ms']:7.2f} ms  p95 {row['p95_ms']:7.2f} ms  "
+            f"cpu {row['cpu_ms_per_call']:6.2f} ms/call  ({row['calls']} calls){extra}\n"
         )
+    sys.stdout.write(f"load average (1 min): {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs\n")
 
 
 if __name__ == "__main__":
