@@ -143,6 +143,21 @@ async def test_a_symlinked_control_path_is_held_too(tmp_path: Path) -> None:
     assert any(p.name.startswith("llmos.toml.rejected-") for p in ws.iterdir())
 
 
+async def test_a_symlinked_parent_of_a_control_path_is_held_too(tmp_path: Path) -> None:
+    ws = tmp_path / "linked-parent"
+    (ws / "real-tools" / "generated").mkdir(parents=True)
+    (ws / "real-tools" / "generated" / "t.py").write_text("def t():\n    return 1\n")
+    (ws / "tools").symlink_to("real-tools")
+    out = await run(
+        ws, "echo x > tools/generated/t.py; rm tools && mkdir -p tools/generated && echo y > tools/generated/e.py"
+    )
+    assert out.is_error and "control plane" in out.content
+    assert (ws / "tools").is_symlink() and (
+        ws / "tools" / "generated" / "t.py"
+    ).read_text() == "def t():\n    return 1\n"
+    assert not (ws / "tools" / "generated" / "e.py").exists()
+
+
 async def test_git_init_in_a_fresh_workspace_still_works(tmp_path: Path) -> None:
     ws = tmp_path / "fresh"
     ws.mkdir()

@@ -250,7 +250,8 @@ class _Watch:
 def _before(workspace: Path) -> tuple[Path, _Watch]:
     ws = Path(workspace).resolve()
     missing = [e for e in CONTROL_PATHS if not os.path.lexists(ws / e) and _watched(ws, e)]
-    links = {e: os.readlink(ws / e) for e in CONTROL_PATHS if (ws / e).is_symlink()}
+    prefixes = {"/".join(e.split("/")[: i + 1]) for e in CONTROL_PATHS for i in range(e.count("/") + 1)}
+    links = {e: os.readlink(ws / e) for e in sorted(prefixes) if (ws / e).is_symlink()}
     return ws, _Watch(missing, links)
 
 
