@@ -29,7 +29,9 @@ def register_tools(rt: LLMOS, agent_tools: list[Tool]) -> None:
     from llmos.tools.search import ToolSearch
 
     if rt.config.tools.builtin:
-        for t in builtin_tools(rt.workspace, rt.config):
+        from llmos.execution.sandbox.shell import shell_runner  # run_command runs under bubblewrap
+
+        for t in builtin_tools(rt.workspace, rt.config, runner=shell_runner(rt.config.sandbox)):
             rt.registry.register(t)
     for t in agent_tools:
         rt.registry.register(_defer(t))

@@ -128,6 +128,12 @@ class SandboxConfig(_Section):
     output_bytes: int = Field(default=1_000_000, gt=0)
     max_processes: int = Field(default=64, gt=0)
     scratch_mb: int = Field(default=64, gt=0)  # size of the sandbox's private writable tmpfs (its cwd and /tmp)
+    # run_command under bubblewrap: workspace read-write, control plane and the rest read-only
+    network_allow: list[str] = Field(default_factory=list)  # "host" (ports 80/443), "host:port", "*.domain"
+    shell_memory_mb: int = Field(default=4096, gt=0)  # address space per process
+    shell_max_processes: int = Field(default=512, gt=0)
+    shell_output_mb: int = Field(default=32, gt=0)  # stdout+stderr before the command is killed
+    shell_tmp_mb: int = Field(default=512, gt=0)  # the private /tmp
 
 
 class OrchestrationConfig(_Section):
