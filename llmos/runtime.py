@@ -91,6 +91,7 @@ class LLMOS:
             return
         from llmos.agents import AgentRegistry, agent_tools
         from llmos.learning.engine import LearningEngine
+        from llmos.learning.risk import registry_risk
         from llmos.models.pricing import Pricing
         from llmos.sentience import Sentience
         from llmos.storage.versions import VersionStore
@@ -107,6 +108,7 @@ class LLMOS:
             self.learning = LearningEngine(self.db, cfg.learning)
             self.sentience = Sentience(self.db, cfg.sentience, traces=self.traces)
             self.registry = ToolRegistry()
+            self.learning.risk_of = registry_risk(self.registry)  # rule 4: evidence scaled to what tools do
             assembly.register_tools(self, agent_tools(self.agents, self.versions))
             self.hooks = assembly.build_hooks(self)
             self.evolution = assembly.start_evolution(self)

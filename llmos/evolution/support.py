@@ -44,8 +44,12 @@ __all__ = [
     "div",
     "lower",
     "number",
+    "round_ceil",
+    "round_floor",
+    "round_half_down",
     "round_half_even",
     "round_half_up",
+    "round_trunc",
     "slug",
     "strip",
     "text",
@@ -76,6 +80,7 @@ class Progress:
     step: int | None = None
     plan: Any = None  # the live plan (llmos.learning.plans.Plan): its evidence envelope is checked too
     precaution: bool = False  # the stop was the envelope's, not a failure
+    risk_of: Any = None  # tool name -> risk (llmos.learning.risk): rule 1 checks run before non-read-only steps
 
 
 _WATCHED: dict[str, Progress] = {}
@@ -187,6 +192,29 @@ def round_half_even(x: Any, digits: int) -> float:
         raise Diverged(str(e)) from None
 
 
+def _round(x: Any, mode: str, digits: int) -> float:
+    try:
+        return ex.rounded(number(x), mode, digits)
+    except ex.Unavailable as e:
+        raise Diverged(str(e)) from None
+
+
+def round_half_down(x: Any, digits: int) -> float:
+    return _round(x, "down", digits)
+
+
+def round_floor(x: Any, digits: int) -> float:
+    return _round(x, "floor", digits)
+
+
+def round_ceil(x: Any, digits: int) -> float:
+    return _round(x, "ceil", digits)
+
+
+def round_trunc(x: Any, digits: int) -> float:
+    return _round(x, "trunc", digits)
+
+
 def div(a: Any, b: Any) -> float:
     if number(b) == 0:
         raise Diverged("division by zero")
@@ -247,6 +275,9 @@ class CrystallizedRun:
         self.plan = self.progress.plan if self.progress is not None else None
         if self.plan is not None and len(self.plan.steps) != n:
             self.plan = None  # the module was generated from another version of the plan
+        self.args: list[Any] = [None] * n
+        self.checked: set[int] = set()
+        self.noise_runs = int(getattr(getattr(config, "learning", None), "noise_min_runs", 4))
         if self.plan is not None:
             why = envelope.goal_problem(self.plan, tokens)
             if why:
@@ -264,6 +295,8 @@ class CrystallizedRun:
         if tool != spec.tool:
             raise self.fail(f"step {step} calls {tool} but the plan says {spec.tool}", step)
         self._check_arguments(step, spec, arguments)
+        self.args[step] = arguments
+        self._check_seen(spec.group)
         out = await self._invoke(step, spec, arguments)
         return self._verify(step, spec, out)
 
@@ -281,13 +314,29 @@ class CrystallizedRun:
             try:
                 computed = coerce(ex.walk(arguments, leaf.path), leaf.type)
                 expected = coerce(ex.evaluate_all(leaf.cands, self.env), leaf.type)
-            except ex.Disagree as e:
-                raise self.fail(f"{where}: explanations disagree ({e})", i) from None
+            except ex.Disagree as e:  # rule 2: the evidence cannot tell which is right
+                why = f"{envelope.PRECAUTION}: {where}: explanations disagree ({e})"
+                raise self.fail(why, i, precaution=True) from None
             except (ex.Unavailable, ArithmeticError, ValueError, TypeError) as e:
                 raise self.fail(f"{where}: {e}", i) from None
             if not ex.same(computed, expected):
                 raise self.fail(f"{where}: the code computed {computed!r} but the plan gives {expected!r}", i)
             set_path(arguments, leaf.path, computed)
+
+    def _check_seen(self, group: int) -> None:
+        """Rule 1, as FOLLOWER replay checks it: before a call of `group`, the results of the group
+        before it stay inside what the evidence saw while a step that changes the world is ahead."""
+        if self.plan is None:
+            return
+        before = max((s.group for s in self.steps if s.group < group), default=None)
+        for i, s in enumerate(self.steps):
+            if s.group != before or i in self.checked:
+                continue
+            self.checked.add(i)
+            risk_of = self.progress.risk_of if self.progress is not None else None
+            why, _noise = envelope.seen_problem(self.plan, self.env, list(self.args), i, self.noise_runs, risk_of)
+            if why:
+                raise self.fail(f"{envelope.PRECAUTION}: {why}", i, precaution=True)
 
     async def _invoke(self, i: int, spec: _Step, arguments: dict[str, Any]) -> ToolOutput:
         call_tool = self.ctx.call_tool

@@ -85,6 +85,15 @@ class HooksConfig(_Section):
     paths: list[str] = Field(default_factory=list)  # 'package.module:HookClass'
 
 
+class ExtraSupport(_Section):
+    """Independent runs a plan needs beyond `min_support`, by its riskiest step (at least one in all)."""
+
+    read_only: int = -1  # read-only plans replay sooner
+    idempotent: int = 0
+    write: int = 0  # non-idempotent writes, and every tool without annotations
+    destructive: int = 1
+
+
 class LearningConfig(_Section):
     enabled: bool = True
     follower_threshold: float = Field(default=0.92, ge=0, le=1)
@@ -92,6 +101,9 @@ class LearningConfig(_Section):
     min_support: int = Field(default=2, ge=1)  # successful traces before a plan replays without a model
     transient_retries: int = Field(default=1, ge=0)
     ignore_tools: list[str] = Field(default_factory=lambda: ["tool_search"])  # meta tools left out of plans
+    extra_support: ExtraSupport = Field(default_factory=ExtraSupport)  # evidence scaled to risk
+    # a result field that differs in every one of this many runs (after masking) is noise, not a branch signal
+    noise_min_runs: int = Field(default=4, ge=2)
 
 
 class SentienceConfig(_Section):

@@ -37,6 +37,7 @@ from llmos.learning._explain_search import (
 from llmos.learning._explain_values import (
     MAX_LEAVES,
     NOT_JSON,
+    ROUNDING_MODES,
     Cand,
     Disagree,
     Env,
@@ -58,6 +59,7 @@ __all__ = [
     "MAX_TEMPLATES",
     "NOT_JSON",
     "ROUNDINGS",
+    "ROUNDING_MODES",
     "SCALES",
     "STRING_TRANSFORMS",
     "TEMPLATE_TRANSFORMS",
@@ -81,6 +83,7 @@ __all__ = [
     "ref_value",
     "refs",
     "rounded",
+    "rounding_name",
     "same",
     "to_json",
     "token_positions",
@@ -237,8 +240,13 @@ def describe(cand: Cand, names: dict[int, str] | None = None, steps: list[str] |
         a = describe_ref(cand[2], names, steps)
         expr = a if cand[1] == "id" else f"{a} {cand[1]} {describe_ref(cand[3], names, steps)}"
         rnd = cand[4]
-        return f"round_half_{rnd[0]}({expr}, {rnd[1]})" if rnd else expr
+        return f"{rounding_name(rnd[0])}({expr}, {rnd[1]})" if rnd else expr
     return repr(cand)
+
+
+def rounding_name(mode: str) -> str:
+    """The helper name of a rounding mode (`round_half_up`, `round_ceil`, ...)."""
+    return ROUNDING_MODES[mode][1] if mode in ROUNDING_MODES else f"round_{mode}"
 
 
 def to_json(cand: Cand) -> Any:

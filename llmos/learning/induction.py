@@ -95,6 +95,7 @@ def new_plan(ev: Evidence) -> Plan:
     plan = Plan(id=plan_id_for(ev.agent, ev.trace_id), agent=ev.agent, skeleton=list(ev.tokens), slots={}, steps=steps)
     plan.relations = envelope.relations(env, [s.echo_paths for s in steps])
     plan.memberships = envelope.memberships(env)
+    envelope.record_seen(plan, ev.tokens, [c.arguments for c in ev.calls], env.texts, env.parsed)
     _add_evidence(plan, ev)
     return plan
 
@@ -164,6 +165,7 @@ def _filter(merged: Plan, ev: Evidence) -> str:
         step.categories = envelope.union_categories(step.categories, envelope.categories(parsed, step.echo_paths))
     merged.relations = envelope.keep_holding(merged.relations, env)
     merged.memberships = envelope.keep_members(merged.memberships, env)
+    envelope.record_seen(merged, ev.tokens, [c.arguments for c in ev.calls], env.texts, env.parsed)
     return ""
 
 

@@ -70,6 +70,7 @@ class PlanStep:
     ranges: dict[str, list[float]] = field(default_factory=dict)  # json(path) -> [min, max] of numbers
     lengths: dict[str, int] = field(default_factory=dict)  # json(path) -> length of a list, equal in all evidence
     categories: dict[str, list[str]] = field(default_factory=dict)  # json(path) -> the few short texts seen
+    seen: dict[str, Any] = field(default_factory=dict)  # json(path)|kind -> what the evidence saw (_seen.py)
 
 
 @dataclass
@@ -93,6 +94,7 @@ class Plan:
     # value of the step's result else 0)
     memberships: list[tuple[int, int, int]] = field(default_factory=list)
     example: dict[str, Any] = field(default_factory=dict)  # the latest supporting trace, shortened
+    seen_runs: int = 0  # runs recorded in the steps' `seen` (0: a plan from before rule 1 was kept)
     created_at: float = field(default_factory=time.time)
     updated_at: float = field(default_factory=time.time)
 
@@ -149,7 +151,8 @@ class Plan:
         last_group = max((s.group for s in self.steps), default=0)
         used = self.essential_results()
         for i, step in enumerate(self.steps):
-            if step.group != last_group and i not in used:
+            # rule 1 makes such a read safe: replay checks its values against the evidence before any write
+            if step.group != last_group and i not in used and not self.seen_runs:
                 out.append(f"the result of step {i} ({step.name}) feeds no later argument: it may decide a branch")
         return out
 
@@ -232,6 +235,7 @@ class Plan:
                     "ranges": s.ranges,
                     "lengths": s.lengths,
                     "categories": s.categories,
+                    "seen": s.seen,
                 }
                 for s in self.steps
             ],
@@ -247,6 +251,7 @@ class Plan:
             "relations": [ex.to_json(r) for r in self.relations],
             "memberships": [list(m) for m in self.memberships],
             "example": self.example,
+            "seen_runs": self.seen_runs,
             "created_at": self.created_at,
             "updated_at": self.updated_at,
         }
@@ -272,6 +277,7 @@ class Plan:
                     ranges={k: list(v) for k, v in s.get("ranges", {}).items()},
                     lengths=dict(s.get("lengths", {})),
                     categories={k: list(v) for k, v in s.get("categories", {}).items()},
+                    seen=dict(s.get("seen", {})),
                 )
                 for s in d["steps"]
             ],
@@ -287,6 +293,7 @@ class Plan:
             relations=[ex.from_json(r) for r in d.get("relations", [])],
             memberships=[(int(a), int(b), int(c)) for a, b, c in d.get("memberships", [])],
             example=d.get("example", {}),
+            seen_runs=int(d.get("seen_runs", 0)),
             created_at=d.get("created_at", time.time()),
             updated_at=d.get("updated_at", time.time()),
         )
@@ -309,6 +316,7 @@ class Plan:
                 {k: list(v) for k, v in st.ranges.items()},
                 dict(st.lengths),
                 {k: list(v) for k, v in st.categories.items()},
+                dict(st.seen),  # records are replaced, never changed in place
             )
             for st in self.steps
         ]

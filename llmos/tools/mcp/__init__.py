@@ -24,7 +24,15 @@ from llmos.exceptions import MCPServerError
 from llmos.kernel.config import MCPServerConfig
 from llmos.tools.base import Tool, ToolContext, ToolOutput
 from llmos.tools.mcp._server import Call, ServerRunner
-from llmos.tools.mcp._util import MAX_RESTARTS, SEP, content_text, error_output, field_of, tool_name
+from llmos.tools.mcp._util import (
+    MAX_RESTARTS,
+    SEP,
+    content_text,
+    error_output,
+    field_of,
+    tool_annotations,
+    tool_name,
+)
 
 __all__ = ["SEP", "MCPManager", "content_text", "tool_name"]
 
@@ -91,6 +99,9 @@ class MCPManager:
         async def invoke(args: dict[str, Any], ctx: ToolContext) -> ToolOutput:
             return await self.call(server.name, remote_name, args)
 
+        hints = tool_annotations(remote)
+        annotations = {"annotations": hints} if hints else {}
+
         return Tool(
             name=name,
             description=remote.description or f"{remote_name} (from the MCP server {server.name})",
@@ -98,7 +109,8 @@ class MCPManager:
             invoke=invoke,
             source=f"mcp:{server.name}",
             kind="function",
-            metadata={"mcp_server": server.name, "mcp_tool": remote_name},
+            # the raw MCP hints (readOnlyHint, destructiveHint, idempotentHint): learning derives risk from them
+            metadata={"mcp_server": server.name, "mcp_tool": remote_name, **annotations},
         )
 
     async def call(self, server: str, tool: str, arguments: dict[str, Any] | None = None) -> ToolOutput:

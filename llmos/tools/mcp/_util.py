@@ -45,6 +45,28 @@ def field_of(obj: Any, snake: str, camel: str) -> Any:
     return getattr(obj, camel, None) if value is None else value
 
 
+_HINTS = (
+    ("title", "title"),
+    ("read_only_hint", "readOnlyHint"),
+    ("destructive_hint", "destructiveHint"),
+    ("idempotent_hint", "idempotentHint"),
+    ("open_world_hint", "openWorldHint"),
+)
+
+
+def tool_annotations(remote: Any) -> dict[str, Any]:
+    """A listed tool's annotations under their MCP wire names (`readOnlyHint`, ...); only those set."""
+    ann = getattr(remote, "annotations", None)
+    if ann is None:
+        return {}
+    out: dict[str, Any] = {}
+    for snake, camel in _HINTS:
+        value = ann.get(camel, ann.get(snake)) if isinstance(ann, dict) else field_of(ann, snake, camel)
+        if value is not None:
+            out[camel] = value
+    return out
+
+
 def content_text(result: Any) -> str:
     """The text of a CallToolResult: text blocks joined unchanged, placeholders for other content."""
     parts: list[str] = []
