@@ -93,6 +93,7 @@ def new_plan(ev: Evidence) -> Plan:
             )
         )
     plan = Plan(id=plan_id_for(ev.agent, ev.trace_id), agent=ev.agent, skeleton=list(ev.tokens), slots={}, steps=steps)
+    plan.tokens_fresh = True  # rows stored under this id belong to an older plan (a rebuild)
     plan.relations = envelope.relations(env, [s.echo_paths for s in steps])
     plan.memberships = envelope.memberships(env)
     envelope.record_seen(plan, ev.tokens, [c.arguments for c in ev.calls], env.texts, env.parsed)
@@ -204,10 +205,7 @@ def _add_evidence(plan: Plan, ev: Evidence) -> None:
             slot.values.append(tok.text)
         slot.span = envelope.widen_span(envelope.slot_span(slot), tok)
     _name_slots(plan)
-    plan.trace_ids.append(ev.trace_id)
-    texts = ev.token_texts()
-    if texts not in plan.evidence_tokens:
-        plan.evidence_tokens.append(texts)
+    plan.add_support(ev.trace_id, ev.token_texts())
     plan.answer = answer_template(ev, set(plan.slots))
     plan.example = {
         "goal": ev.goal,

@@ -38,6 +38,7 @@ __all__ = [
 ]
 
 Seq = tuple[tuple[str, ...], ...]
+RECENT_RUNS = 20  # supporting run ids kept on the plan (for display and savings)
 
 
 @dataclass
@@ -81,8 +82,11 @@ class Plan:
     slots: dict[int, Slot]
     steps: list[PlanStep]
     answer: list[ex.Cand] = field(default_factory=list)  # template parts of the final answer
-    trace_ids: list[str] = field(default_factory=list)
-    evidence_tokens: list[tuple[str, ...]] = field(default_factory=list)  # distinct goals' token texts
+    trace_ids: list[str] = field(default_factory=list)  # the latest supporting runs (all: learning_evidence)
+    # distinct goals' token texts: kept in memory, stored in their own rows (learning_goal_tokens), so
+    # that the plan row does not grow with its support
+    evidence_tokens: list[tuple[str, ...]] = field(default_factory=list)
+    support_count: int = 0  # independent supporting runs (trace_ids keeps only the latest)
     uses: int = 0  # FOLLOWER replays started
     replay_successes: int = 0
     fallbacks: int = 0
@@ -97,11 +101,28 @@ class Plan:
     seen_runs: int = 0  # runs recorded in the steps' `seen` (0: a plan from before rule 1 was kept)
     created_at: float = field(default_factory=time.time)
     updated_at: float = field(default_factory=time.time)
+    # goal token texts not yet in learning_goal_tokens; `tokens_fresh`: the stored rows are stale (a new plan)
+    pending_tokens: list[tuple[str, ...]] = field(default_factory=list, repr=False, compare=False)
+    tokens_fresh: bool = field(default=False, repr=False, compare=False)
 
     # ---- derived
     @property
     def support(self) -> int:
-        return len(self.trace_ids)
+        return max(self.support_count, len(self.trace_ids))
+
+    def add_support(self, trace_id: str, texts: tuple[str, ...]) -> None:
+        """One more independent supporting run: constant work, whatever the support already is."""
+        self.support_count = self.support + 1
+        self.trace_ids.append(trace_id)
+        if len(self.trace_ids) > RECENT_RUNS:
+            del self.trace_ids[: len(self.trace_ids) - RECENT_RUNS]
+        known = self.__dict__.get("_token_set")
+        if known is None or len(known) != len(self.evidence_tokens):
+            known = self.__dict__["_token_set"] = set(self.evidence_tokens)
+        if texts not in known:
+            known.add(texts)
+            self.evidence_tokens.append(texts)
+            self.pending_tokens.append(texts)
 
     @property
     def support_run_ids(self) -> list[str]:
@@ -241,7 +262,7 @@ class Plan:
             ],
             "answer": [ex.to_json(p) for p in self.answer],
             "trace_ids": self.trace_ids,
-            "evidence_tokens": [list(t) for t in self.evidence_tokens],
+            "support_count": self.support,
             "uses": self.uses,
             "replay_successes": self.replay_successes,
             "fallbacks": self.fallbacks,
@@ -283,7 +304,10 @@ class Plan:
             ],
             answer=[ex.from_json(p) for p in d.get("answer", [])],
             trace_ids=list(d.get("trace_ids", [])),
+            # a plan row from before learning_goal_tokens keeps its tokens in the row: written out once
             evidence_tokens=[tuple(t) for t in d.get("evidence_tokens", [])],
+            pending_tokens=[tuple(t) for t in d.get("evidence_tokens", [])],
+            support_count=int(d.get("support_count", len(d.get("trace_ids", [])))),
             uses=d.get("uses", 0),
             replay_successes=d.get("replay_successes", 0),
             fallbacks=d.get("fallbacks", 0),
@@ -321,7 +345,10 @@ class Plan:
             for st in self.steps
         ]
         new.trace_ids = list(self.trace_ids)
-        new.evidence_tokens = list(self.evidence_tokens)
+        # the goals seen only ever grow, and a copy replaces its original: shared, so that a copy costs the
+        # same whatever the support (the original keeps seeing what the copy adds)
+        new.evidence_tokens = self.evidence_tokens
+        new.pending_tokens = list(self.pending_tokens)
         new.branching, new.contradicted = list(self.branching), list(self.contradicted)
         new.relations = list(self.relations)
         new.memberships = list(self.memberships)
