@@ -229,3 +229,22 @@ def test_extra_support_is_configurable(tmp_path: Path) -> None:
         assert "readonly" in str(e)
     else:
         raise AssertionError("an unknown key was accepted")
+
+
+# ---------------------------------------------------------------- less timid
+async def solve_tagged_note(p: dict[str, Any], calls: Calls) -> str:
+    (n,) = await calls([("create_note", {"title": p["title"], "text": p["text"]})])
+    return f"Created note #{n['id']}."
+
+
+TAGGED = Family("tagged", "Create a {tag} note titled '{title}' saying '{text}'", solve_tagged_note, nothing)
+
+
+async def test_a_goal_word_no_argument_uses_joins_one_plan_and_replays_only_seen_values(tmp_path: Path) -> None:
+    h = harness(tmp_path)
+    for n, tag in enumerate(["short", "private", "short"]):
+        await run_ok(h, TAGGED, {"tag": tag, "title": f"T{n}", "text": f"body {n}"})
+    assert len(h.engine.plans()) == 1  # one plan, not one per tag
+    assert await run_ok(h, TAGGED, {"tag": "private", "title": "T9", "text": "more"}) == "follower"
+    out = await h.run(TAGGED, {"tag": "urgent", "title": "T10", "text": "now"})  # a value never seen
+    assert out.correct and stopped_outside_evidence(out.trace) and "no argument uses it" in str(out.trace.events)
