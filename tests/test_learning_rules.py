@@ -248,3 +248,40 @@ async def test_a_goal_word_no_argument_uses_joins_one_plan_and_replays_only_seen
     assert await run_ok(h, TAGGED, {"tag": "private", "title": "T9", "text": "more"}) == "follower"
     out = await h.run(TAGGED, {"tag": "urgent", "title": "T10", "text": "now"})  # a value never seen
     assert out.correct and stopped_outside_evidence(out.trace) and "no argument uses it" in str(out.trace.events)
+
+
+async def solve_lookup(p: dict[str, Any], calls: Calls) -> str:
+    (r,) = await calls([("lookup_email", {"person": p["who"].removesuffix("'s")})])
+    await calls([("save_value", {"name": f"qubits_{p['n']}", "value": int(p["n"])})])
+    return f"{r['email']}"
+
+
+POSSESSIVE = Family("possessive", "Look up {who}'s address and save a {n}-qubit marker", solve_lookup, nothing)
+
+
+async def test_possessives_and_number_compounds_are_explained_and_compiled(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from llmos.evolution import crystallize as cz
+    from llmos.evolution.dispatch import run_crystallized
+    from llmos.evolution.generated import build_tool
+
+    h = harness(tmp_path)
+    for who, n in [("Alice", 3), ("Bruno", 5), ("Chen", 2)]:
+        await run_ok(h, POSSESSIVE, {"who": who, "n": n})
+    assert await run_ok(h, POSSESSIVE, {"who": "Dana", "n": 4}) == "follower"
+    assert h.world.state["values"]["qubits_4"] == 4
+    (plan,) = h.engine.plans()
+    text = str(plan.explanations())
+    assert "possessive(" in text and "lead_num(" in text
+    code = cz.generate(plan, cz.tool_name_for(plan))
+    assert "possessive(" in code.source and "lead_number(" in code.source
+    path = tmp_path / f"{code.name}.py"
+    path.write_text(code.source)
+    tool = build_tool(code.source, path)
+    h.registry.register(tool, replace=True)
+    goal = "Look up Chen's address and save a 6-qubit marker"
+    trace = Trace(goal=goal, mode="crystallized")
+    out = await run_crystallized(h.ctx(trace), SimpleNamespace(goal=goal, plan=plan, plan_id=plan.id), tool)
+    assert out.success, out.diverged
+    assert h.world.state["values"]["qubits_6"] == 6

@@ -22,7 +22,7 @@ LONG = 56  # longer f-strings are split (see `Gen._pieces`)
 SUPPORT_NAMES = frozenset(
     {"CrystallizedRun", "Diverged", "Number", "Result", "ToolContext", "as_str", "capitalize", "div", "lower"}
     | {"concat", "number", "round_half_even", "round_half_up", "slug", "strip", "text", "title", "upper"}
-    | {"round_half_down", "round_floor", "round_ceil", "round_trunc"}
+    | {"round_half_down", "round_floor", "round_ceil", "round_trunc", "possessive", "lead_number"}
 )
 RESERVED = SUPPORT_NAMES | {
     "ctx",
@@ -40,6 +40,8 @@ _TF_FUNC = {
     "title": "title",
     "capitalize": "capitalize",
     "strip": "strip",
+    "possessive": "possessive",
+    "lead_num": "lead_number",
 }
 
 

@@ -42,8 +42,10 @@ __all__ = [
     "capitalize",
     "concat",
     "div",
+    "lead_number",
     "lower",
     "number",
+    "possessive",
     "round_ceil",
     "round_floor",
     "round_half_down",
@@ -152,6 +154,14 @@ def _tf(name: str, v: Any) -> Any:
 def as_str(v: Any) -> str:
     """A number shown as text (`str`); anything else is Diverged."""
     return str(_tf("str", v))
+
+
+def possessive(v: Any) -> str:
+    return str(_tf("possessive", v))
+
+
+def lead_number(v: Any) -> Any:
+    return _tf("lead_num", v)
 
 
 def lower(v: Any) -> str:

@@ -24,8 +24,8 @@ from llmos.learning._explain_values import (
     transform,
 )
 
-STRING_TRANSFORMS = ("id", "lower", "upper", "title", "capitalize", "strip", "slug_", "slug-")
-TEMPLATE_TRANSFORMS = ("id", "lower", "upper", "capitalize", "title")
+STRING_TRANSFORMS = ("id", "lower", "upper", "title", "capitalize", "strip", "slug_", "slug-", "possessive", "lead_num")
+TEMPLATE_TRANSFORMS = ("id", "lower", "upper", "capitalize", "title", "possessive", "lead_num")
 # every rounding a person or a model may have applied: both half roundings, half-down, floor, ceiling and
 # truncation; a plan keeps all that fit, and replay uses a value only when they all agree (ceil vs round)
 ROUNDINGS: tuple[tuple[str, int], ...] = tuple(
@@ -132,6 +132,8 @@ def _templates(value: str, env: Env, step: int) -> set[Cand]:  # noqa: C901
                 text = transform(tf, src)
             except Unavailable:
                 continue
+            if is_num(text):  # the number of a compound ("3-qubit"), as the template shows it
+                text = str(text)
             if not isinstance(text, str) or not text or text in seen_text or text == value:
                 continue
             seen_text.add(text)

@@ -98,11 +98,16 @@ def transform(name: str, v: Any) -> Any:
         return v.capitalize()
     if name == "strip":
         return v.strip()
+    if name in ("possessive", "lead_num"):
+        return _part(name, v)
     if name in ("slug_", "slug-"):
         sep = name[-1]
         return re.sub(r"[^a-z0-9]+", sep, v.lower()).strip(sep)
     raise Unavailable(f"unknown transform {name}")
 
+
+_POSSESSIVE = re.compile(r"(.+?)(?:'s|’s|'|’)")
+_COMPOUND = re.compile(r"(-?\d+(?:\.\d+)?)-?[A-Za-z][A-Za-z-]*")
 
 # rounding mode -> (decimal rounding, the name of the helper a crystallized tool calls)
 ROUNDING_MODES: dict[str, tuple[str, str]] = {
@@ -114,6 +119,17 @@ ROUNDING_MODES: dict[str, tuple[str, str]] = {
     "trunc": (ROUND_DOWN, "round_trunc"),  # toward zero
 }
 _DIRECTED = frozenset({"floor", "ceil", "trunc"})
+
+
+def _part(name: str, v: str) -> Any:
+    """A part of a word: the owner of a possessive ("Bruno's" -> "Bruno"), the number of a compound
+    ("3-qubit" -> 3)."""
+    m = (_POSSESSIVE if name == "possessive" else _COMPOUND).fullmatch(v)
+    if m is None:
+        raise Unavailable(f"{v!r} is not a {'possessive' if name == 'possessive' else 'number compound'}")
+    if name == "possessive":
+        return m.group(1)
+    return int(m.group(1)) if m.group(1).lstrip("-").isdigit() else float(m.group(1))
 
 
 def rounded(x: float, mode: str, digits: int) -> float:
