@@ -335,7 +335,7 @@ def sample_boxes(rng: random.Random, w: State, i: int) -> Params:
 
 boxes = Family(
     name="ru_boxes",
-    templates=["Count the full boxes when {items} items are packed {per} per box and save it as '{label}'"],
+    templates=["Count the full boxes for {items} items packed {per} per box and save it as '{label}'"],
     fields={"items": INT, "per": INT, "label": QUOTED},
     sample=sample_boxes,
     plan=[Step("ru_save_count", lambda p, r: {"name": p["label"], "count": p["items"] // p["per"]})],
@@ -414,7 +414,6 @@ def _remind_plan() -> list[Any]:
                 lambda p, r, k=k: {"to": r["ru_get_team"]["members"][k], "topic": p["topic"]},
                 key=f"remind{k}",
                 when=lambda p, r, k=k: len(r["ru_get_team"]["members"]) > k,
-                group="send",
             )
         )
     return steps

@@ -285,3 +285,25 @@ async def test_possessives_and_number_compounds_are_explained_and_compiled(tmp_p
     out = await run_crystallized(h.ctx(trace), SimpleNamespace(goal=goal, plan=plan, plan_id=plan.id), tool)
     assert out.success, out.diverged
     assert h.world.state["values"]["qubits_6"] == 6
+
+
+def test_templates_mask_goal_values_and_take_numbers_out() -> None:
+    from llmos.learning import _seen
+
+    masks = _seen.mask_values(tokenize("Weather in New York for Bruno"), ["Bruno"], [])
+    assert _seen.template("New York: 21.5 C, ticket ARC-1001, at 2026-03-10T10:00:05", masks) == (
+        "\x00: # C, ticket ARC-#, at #",
+        [21.5, 1001.0, 20260310100005.0],
+    )
+    assert _seen.template("Paris, Texas", _seen.mask_values(tokenize("in Paris Texas"), [], []))[0] == "\x00"
+    already = _seen.template("Bruno is already enrolled", masks)[0]
+    assert already != _seen.template("Bruno is not enrolled", masks)[0]  # another template, never noise
+    seen = _seen.fresh(_seen.observe({"n": 5, "t": "ok"}, "", []))
+    for v in (7, 9, 12):
+        seen = _seen.merge(seen, _seen.observe({"n": v, "t": "ok"}, "", []))
+    why, noise = _seen.problems(seen, _seen.observe({"n": 30, "t": "ok"}, "", []), 4, set(), set())
+    assert why is None and noise  # grew in all four runs: a counter, passed as noise
+    why, _ = _seen.problems(seen, _seen.observe({"n": 3, "t": "ok"}, "", []), 4, set(), set())
+    assert why and "outside [5, 12]" in why  # below every value seen: never noise
+    why, _ = _seen.problems(seen, _seen.observe({"n": 6, "t": "not ok"}, "", []), 4, set(), set())
+    assert why and "never seen" in why

@@ -33,7 +33,9 @@ from llmos.learning.risk import RiskOf, writes_after
 MAX_TEMPLATES = 16  # per text path; more distinct templates than this: only noise can explain them
 MAX_TEXT = 1000  # characters of a text that are templated
 MASK = "\x00"
-_NUM_RE = re.compile(r"(?<![\w.])(\d+(?:[-:/.T]\d+){2,})(?![\w])|(-?\d+(?:\.\d+)?)")
+# a date, a time or a version (digit groups joined by one of -:/.T) is one number; a minus is a sign only
+# where it does not join a word ("ARC-1001" holds 1001, not -1001)
+_NUM_RE = re.compile(r"(?<![\w.])(\d+(?:[-:/.T]\d+){2,})(?![\w])|((?:(?<![\w.])-)?\d+(?:\.\d+)?)")
 _MASKS_RE = re.compile(MASK + r"(?:[\s,]+" + MASK + r")+")
 
 Seen = dict[str, Any]
