@@ -62,8 +62,7 @@ def template(text: str, masks: list[str]) -> tuple[str, list[float]]:
     """(the text with masks and numbers taken out, its numbers in order)."""
     t = text[:MAX_TEXT]
     for m in masks:
-        if m.casefold() in t.casefold():
-            t = re.sub(rf"(?<![0-9A-Za-z]){re.escape(m)}(?![0-9A-Za-z])", MASK, t, flags=re.IGNORECASE)
+        t = _mask(t, m)
     nums: list[float] = []
 
     def take(mo: re.Match[str]) -> str:
@@ -76,6 +75,26 @@ def template(text: str, masks: list[str]) -> tuple[str, list[float]]:
     t = _NUM_RE.sub(take, t)
     t = _MASKS_RE.sub(MASK, t)
     return " ".join(t.split()), nums
+
+
+def _mask(text: str, value: str) -> str:
+    """`text` with every whole-word occurrence of `value` (any case) replaced by MASK (no regex: the
+    values differ in every run, and compiling a pattern for each would dominate observing a run)."""
+    low, want = text.lower(), value.lower()
+    if len(low) != len(text) or want not in low:
+        return text if want not in low else re.sub(re.escape(value), MASK, text, flags=re.IGNORECASE)
+    out, start, n = [], 0, len(want)
+    i = low.find(want)
+    while i != -1:
+        before = low[i - 1] if i > 0 else " "
+        after = low[i + n] if i + n < len(low) else " "
+        if not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum()):
+            out.append(text[start:i])
+            out.append(MASK)
+            start = i + n
+        i = low.find(want, i + n if start == i + n else i + 1)
+    out.append(text[start:])
+    return "".join(out)
 
 
 def _text_of(v: Any) -> str:
