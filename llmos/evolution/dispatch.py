@@ -80,7 +80,16 @@ async def run_crystallized(ctx: RunContext, decision: Any, tool: Tool) -> Replay
     )
     step = progress.step if progress.step is not None else progress.steps_done
     if progress.precaution:  # as FOLLOWER replay marks it: the learning layer does not count it against the plan
-        ctx.trace.event("envelope", plan_id=getattr(decision, "plan_id", None), reason=reason, step=step)
+        plan = getattr(decision, "plan", None)
+        after = bool(
+            plan is not None
+            and step < len(plan.steps)
+            and progress.step_ran(step)
+            and progress.risk_of(plan.steps[step].name) in ("write", "destructive")
+        )
+        ctx.trace.event(
+            "envelope", plan_id=getattr(decision, "plan_id", None), reason=reason, step=step, after_write=after
+        )
     return ReplayOutcome(False, "", records, reason, step)
 
 

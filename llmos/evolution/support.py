@@ -83,6 +83,10 @@ class Progress:
     plan: Any = None  # the live plan (llmos.learning.plans.Plan): its evidence envelope is checked too
     precaution: bool = False  # the stop was the envelope's, not a failure
     risk_of: Any = None  # tool name -> risk (llmos.learning.risk): rule 1 checks run before non-read-only steps
+    ran: set[int] = field(default_factory=set)  # plan steps whose call returned
+
+    def step_ran(self, step: int) -> bool:
+        return step in self.ran
 
 
 _WATCHED: dict[str, Progress] = {}
@@ -371,6 +375,8 @@ class CrystallizedRun:
         return out
 
     def _verify(self, i: int, spec: _Step, out: ToolOutput) -> Result:
+        if self.progress is not None:
+            self.progress.ran.add(i)
         parsed = ex.parse_result(out.content)
         if spec.shapes and result_shape(parsed) not in spec.shapes:
             raise self.fail(f"{spec.tool} returned a result of a shape the plan never saw", i)

@@ -116,9 +116,17 @@ async def replay(ctx: RunContext, decision: ModeDecision, *, retries: int = 1) -
             previous = idxs
     except _Diverged as d:
         if d.precaution:
-            ctx.trace.event("envelope", plan_id=plan.id, reason=d.reason, step=d.step)
+            after = _after_write(plan, env, d, risk_of)
+            ctx.trace.event("envelope", plan_id=plan.id, reason=d.reason, step=d.step, after_write=after)
         return ReplayOutcome(False, "", records, d.reason, d.step)
     return ReplayOutcome(True, _answer(plan, env), records, None, len(plan.steps))
+
+
+def _after_write(plan: Plan, env: ex.Env, d: _Diverged, risk_of: RiskOf) -> bool:
+    """Rule 3: whether the stop came from the result of a non-idempotent write that already ran: such a
+    check is no guard (the damage is done), and learning does not forgive it as a precaution."""
+    ran = d.step < len(env.texts) and env.texts[d.step] is not None
+    return ran and risk_of(plan.steps[d.step].name) in ("write", "destructive")
 
 
 def _arguments(plan: Plan, i: int, env: ex.Env) -> dict[str, object]:

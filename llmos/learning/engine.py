@@ -105,7 +105,9 @@ class LearningEngine:
             return ObserveReport(None, 0, False, "replayed plan no longer exists")
         plan.uses += 1
         fell_back = any(e.get("kind") == "fallback" for e in trace.events)
-        # a precaution (the replay left the evidence envelope) that the model finished is no failure
+        # a precaution (the replay left the evidence envelope) that the model finished is no failure (an
+        # envelope event with after_write: the check ran on a write's own result, so the model continued
+        # after the write; the trace says so, and the run is not a clean replay either way)
         precaution = any(e.get("kind") == "envelope" for e in trace.events)
         if fell_back and precaution and trace.success and not trace.rejected:
             why = "replay stopped outside the evidence; the model finished"
