@@ -316,6 +316,13 @@ read_only = false
 follower_threshold = 0.92       # confidence to replay without the model
 mixed_threshold = 0.75          # confidence to use a past run as an example
 min_support = 2                 # successful runs before a plan replays
+# noise_min_runs = 4            # runs that must each show a new value before a result field counts as noise
+
+# [learning.extra_support]      # runs needed beyond min_support, by a plan's riskiest tool (MCP annotations)
+# read_only = -1
+# idempotent = 0
+# write = 0                     # also every tool without annotations
+# destructive = 1
 
 [sentience]
 enabled = true
