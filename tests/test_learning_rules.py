@@ -307,3 +307,34 @@ def test_templates_mask_goal_values_and_take_numbers_out() -> None:
     assert why and "outside [5, 12]" in why  # below every value seen: never noise
     why, _ = _seen.problems(seen, _seen.observe({"n": 6, "t": "not ok"}, "", []), 4, set(), set())
     assert why and "never seen" in why
+
+
+async def test_the_runtime_scales_support_by_the_registered_tools_risk(tmp_path: Path) -> None:
+    import json as _json
+
+    from llmos.models.base import ModelRequest, ToolResult
+    from llmos.models.base import ToolCall as Call
+    from llmos.models.testmodel import TestModel
+    from llmos.runtime import LLMOS
+    from llmos.tools.base import tool
+
+    @tool
+    def peek_stock(sku: str) -> dict[str, Any]:
+        """Units of a SKU (read-only)."""
+        return {"sku": sku, "quantity": 12}
+
+    peek_stock.metadata["annotations"] = {"readOnlyHint": True}
+
+    def script(request: ModelRequest) -> Any:
+        results = [b for m in request.messages for b in m.content if isinstance(b, ToolResult)]
+        if not results:
+            return Call("", "peek_stock", {"sku": "BOLT-11"})
+        return f"{_json.loads(results[-1].content)['quantity']} units."
+
+    goal = "How many units of BOLT-11 are there"
+    async with LLMOS(workspace=tmp_path, model=TestModel(script=script), tools=[peek_stock]) as os:
+        first = await os.execute(goal)
+        second = await os.execute(goal)  # one run is enough support for a read-only plan
+        assert (first.mode, second.mode) == ("learner", "follower"), second.to_dict()
+        reason = os.traces.require(second.run_id).mode_reason
+        assert reason["plan"]["risk"]["risk"] == "read_only" and reason["plan"]["risk"]["min_support"] == 1
