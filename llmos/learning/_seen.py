@@ -61,8 +61,11 @@ def mask_values(tokens: list[Token], arguments: list[Any], consumed: list[Any]) 
 def template(text: str, masks: list[str]) -> tuple[str, list[float]]:
     """(the text with masks and numbers taken out, its numbers in order)."""
     t = text[:MAX_TEXT]
+    low = t.lower()
     for m in masks:
-        t = _mask(t, m)
+        if m.lower() in low:  # most masks are not in the text: one substring test each
+            t = _mask(t, m)
+            low = t.lower()
     nums: list[float] = []
 
     def take(mo: re.Match[str]) -> str:
@@ -123,8 +126,12 @@ def excluded(path: ex.Path, consumed: set[ex.Path], echo: set[str]) -> bool:
 def observe(parsed: Any, text: str, masks: list[str]) -> dict[str, tuple[str, Any]]:
     """json(path)|kind -> ("n", number) or ("t", (template, numbers)) for one run's result: every
     scalar (what is consumed or echoed is decided when checking, by the plan as it is then)."""
+    return _observed(scalars(parsed, text), masks)
+
+
+def _observed(values: list[tuple[ex.Path, Any]], masks: list[str]) -> dict[str, tuple[str, Any]]:
     out: dict[str, tuple[str, Any]] = {}
-    for p, v in scalars(parsed, text):
+    for p, v in values:
         if ex.is_num(v):
             out[path_key(p) + "|n"] = ("n", float(v))
         else:
@@ -133,7 +140,11 @@ def observe(parsed: Any, text: str, masks: list[str]) -> dict[str, tuple[str, An
 
 
 def consumed_paths(plan: Plan) -> dict[int, set[ex.Path]]:
-    """Step -> the result paths an argument of a later step reads (by any explanation kept)."""
+    """Step -> the result paths an argument of a later step reads (by any explanation kept). Cached on
+    the plan (`Plan.copy` drops the cache: a copy's explanations change)."""
+    cached: dict[int, set[ex.Path]] | None = plan.__dict__.get("_consumed")
+    if cached is not None:
+        return cached
     out: dict[int, set[ex.Path]] = {}
     for step in plan.steps:
         for leaf in step.leaves:
@@ -141,6 +152,7 @@ def consumed_paths(plan: Plan) -> dict[int, set[ex.Path]]:
                 for r in ex.refs(c):
                     if r[0] == "res":
                         out.setdefault(int(r[1]), set()).add(tuple(r[2]))
+    plan.__dict__["_consumed"] = out
     return out
 
 
@@ -287,8 +299,13 @@ def seen_problem(
     if not plan.seen_runs or text is None or not writes_after(i, names, groups, risk_of):
         return None, []
     step = plan.steps[i]
-    obs = observe(env.parsed[i], text, step_masks(plan, env.tokens, args, i))
-    why, noise = problems(step.seen, obs, noise_runs, consumed_paths(plan).get(i, set()), set(step.echo_paths))
+    consumed, echo = consumed_paths(plan).get(i, set()), set(step.echo_paths)
+    checked = [(p, v) for p, v in scalars(env.parsed[i], text) if not excluded(p, consumed, echo)]
+    if not checked:  # every value is consumed or echoed: the explanations decide them
+        return None, []
+    masks = step_masks(plan, env.tokens, args, i) if any(not ex.is_num(v) for _p, v in checked) else []
+    obs = _observed(checked, masks)
+    why, noise = problems(step.seen, obs, noise_runs, set(), set())
     if why:
         why = f"{step.name} returned a value outside the evidence before a step that changes the world: {why}"
     return why, noise

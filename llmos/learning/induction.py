@@ -147,7 +147,7 @@ def _filter(merged: Plan, ev: Evidence) -> str:
             return f"{step.name} was called with different argument names"
         for leaf in step.leaves:
             value = values[leaf.path]
-            leaf.cands = [c for c in leaf.cands if ex.fits(c, value, env)]
+            leaf.cands = ex.fitting(leaf.cands, value, env)
             if not leaf.cands:
                 return f"nothing explains {step.name}.{ex.format_path(leaf.path)} in every trace"
             leaf.type = _merge_type(leaf.type, value)
