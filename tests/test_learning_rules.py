@@ -338,3 +338,34 @@ async def test_the_runtime_scales_support_by_the_registered_tools_risk(tmp_path:
         assert (first.mode, second.mode) == ("learner", "follower"), second.to_dict()
         reason = os.traces.require(second.run_id).mode_reason
         assert reason["plan"]["risk"]["risk"] == "read_only" and reason["plan"]["risk"]["min_support"] == 1
+
+
+# ---------------------------------------------------------------- storage
+def _stock_trace(n: int) -> Trace:
+    t = Trace(goal=f"Add {n % 50 + 2} units of SKU-{n} to warehouse A1")
+    t.tool_calls = [
+        ToolCallRecord("a", "get", {"sku": f"SKU-{n}"}, f'{{"quantity": {n}}}', turn=1),
+        ToolCallRecord("b", "set", {"sku": f"SKU-{n}", "quantity": n + n % 50 + 2}, '{"ok": true}', turn=2),
+    ]
+    t.finish("success", "done")
+    return t
+
+
+def test_a_plan_row_does_not_grow_with_its_support(tmp_path: Path) -> None:
+    import json as _json
+
+    from llmos.learning.engine import LearningEngine
+    from llmos.storage.db import Database
+
+    engine = LearningEngine(Database(tmp_path / "l.db"), LearningConfig())
+    engine.observe_many([_stock_trace(n) for n in range(60)])
+    row = lambda: engine.db.connection().execute("SELECT data FROM learning_plans").fetchall()  # noqa: E731
+    assert len(row()) == 1
+    size = len(row()[0]["data"])
+    engine.observe_many([_stock_trace(n) for n in range(60, 400)])
+    data = _json.loads(row()[0]["data"])
+    assert len(row()[0]["data"]) < size * 1.2 and len(data["trace_ids"]) == 20 and "evidence_tokens" not in data
+    reopened = LearningEngine(Database(tmp_path / "l.db"), LearningConfig())
+    (plan,) = reopened.plans()
+    assert plan.support == 400 and len(plan.evidence_tokens) == 400
+    assert reopened.select("Add 7 units of SKU-999 to warehouse A1").mode == "follower"
