@@ -95,6 +95,7 @@ class LLMOS:
             return
         from llmos.agents import AgentRegistry, agent_tools
         from llmos.learning.engine import LearningEngine
+        from llmos.learning.risk import registry_risk
         from llmos.models.pricing import Pricing
         from llmos.sentience import Sentience
         from llmos.storage.versions import VersionStore
@@ -115,6 +116,7 @@ class LLMOS:
             from llmos.memory.wiring import start_memory
 
             self.memory = start_memory(self)
+            self.learning.risk_of = registry_risk(self.registry)  # rule 4: evidence scaled to what tools do
             assembly.register_tools(self, agent_tools(self.agents, self.versions))
             assembly.sync_agent_tools(self)
             self.hooks = assembly.build_hooks(self)

@@ -42,10 +42,16 @@ __all__ = [
     "capitalize",
     "concat",
     "div",
+    "lead_number",
     "lower",
     "number",
+    "possessive",
+    "round_ceil",
+    "round_floor",
+    "round_half_down",
     "round_half_even",
     "round_half_up",
+    "round_trunc",
     "slug",
     "strip",
     "text",
@@ -76,6 +82,11 @@ class Progress:
     step: int | None = None
     plan: Any = None  # the live plan (llmos.learning.plans.Plan): its evidence envelope is checked too
     precaution: bool = False  # the stop was the envelope's, not a failure
+    risk_of: Any = None  # tool name -> risk (llmos.learning.risk): rule 1 checks run before non-read-only steps
+    ran: set[int] = field(default_factory=set)  # plan steps whose call returned
+
+    def step_ran(self, step: int) -> bool:
+        return step in self.ran
 
 
 _WATCHED: dict[str, Progress] = {}
@@ -149,6 +160,14 @@ def as_str(v: Any) -> str:
     return str(_tf("str", v))
 
 
+def possessive(v: Any) -> str:
+    return str(_tf("possessive", v))
+
+
+def lead_number(v: Any) -> Any:
+    return _tf("lead_num", v)
+
+
 def lower(v: Any) -> str:
     return str(_tf("lower", v))
 
@@ -185,6 +204,29 @@ def round_half_even(x: Any, digits: int) -> float:
         return ex.rounded(number(x), "even", digits)
     except ex.Unavailable as e:
         raise Diverged(str(e)) from None
+
+
+def _round(x: Any, mode: str, digits: int) -> float:
+    try:
+        return ex.rounded(number(x), mode, digits)
+    except ex.Unavailable as e:
+        raise Diverged(str(e)) from None
+
+
+def round_half_down(x: Any, digits: int) -> float:
+    return _round(x, "down", digits)
+
+
+def round_floor(x: Any, digits: int) -> float:
+    return _round(x, "floor", digits)
+
+
+def round_ceil(x: Any, digits: int) -> float:
+    return _round(x, "ceil", digits)
+
+
+def round_trunc(x: Any, digits: int) -> float:
+    return _round(x, "trunc", digits)
 
 
 def div(a: Any, b: Any) -> float:
@@ -247,6 +289,9 @@ class CrystallizedRun:
         self.plan = self.progress.plan if self.progress is not None else None
         if self.plan is not None and len(self.plan.steps) != n:
             self.plan = None  # the module was generated from another version of the plan
+        self.args: list[Any] = [None] * n
+        self.checked: set[int] = set()
+        self.noise_runs = int(getattr(getattr(config, "learning", None), "noise_min_runs", 4))
         if self.plan is not None:
             why = envelope.goal_problem(self.plan, tokens)
             if why:
@@ -264,6 +309,8 @@ class CrystallizedRun:
         if tool != spec.tool:
             raise self.fail(f"step {step} calls {tool} but the plan says {spec.tool}", step)
         self._check_arguments(step, spec, arguments)
+        self.args[step] = arguments
+        self._check_seen(spec.group)
         out = await self._invoke(step, spec, arguments)
         return self._verify(step, spec, out)
 
@@ -281,13 +328,29 @@ class CrystallizedRun:
             try:
                 computed = coerce(ex.walk(arguments, leaf.path), leaf.type)
                 expected = coerce(ex.evaluate_all(leaf.cands, self.env), leaf.type)
-            except ex.Disagree as e:
-                raise self.fail(f"{where}: explanations disagree ({e})", i) from None
+            except ex.Disagree as e:  # rule 2: the evidence cannot tell which is right
+                why = f"{envelope.PRECAUTION}: {where}: explanations disagree ({e})"
+                raise self.fail(why, i, precaution=True) from None
             except (ex.Unavailable, ArithmeticError, ValueError, TypeError) as e:
                 raise self.fail(f"{where}: {e}", i) from None
             if not ex.same(computed, expected):
                 raise self.fail(f"{where}: the code computed {computed!r} but the plan gives {expected!r}", i)
             set_path(arguments, leaf.path, computed)
+
+    def _check_seen(self, group: int) -> None:
+        """Rule 1, as FOLLOWER replay checks it: before a call of `group`, the results of the group
+        before it stay inside what the evidence saw while a step that changes the world is ahead."""
+        if self.plan is None:
+            return
+        before = max((s.group for s in self.steps if s.group < group), default=None)
+        for i, s in enumerate(self.steps):
+            if s.group != before or i in self.checked:
+                continue
+            self.checked.add(i)
+            risk_of = self.progress.risk_of if self.progress is not None else None
+            why, _noise = envelope.seen_problem(self.plan, self.env, list(self.args), i, self.noise_runs, risk_of)
+            if why:
+                raise self.fail(f"{envelope.PRECAUTION}: {why}", i, precaution=True)
 
     async def _invoke(self, i: int, spec: _Step, arguments: dict[str, Any]) -> ToolOutput:
         call_tool = self.ctx.call_tool
@@ -312,6 +375,8 @@ class CrystallizedRun:
         return out
 
     def _verify(self, i: int, spec: _Step, out: ToolOutput) -> Result:
+        if self.progress is not None:
+            self.progress.ran.add(i)
         parsed = ex.parse_result(out.content)
         if spec.shapes and result_shape(parsed) not in spec.shapes:
             raise self.fail(f"{spec.tool} returned a result of a shape the plan never saw", i)

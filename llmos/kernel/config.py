@@ -88,6 +88,15 @@ class HooksConfig(_Section):
     paths: list[str] = Field(default_factory=list)  # 'package.module:HookClass'
 
 
+class ExtraSupport(_Section):
+    """Independent runs a plan needs beyond `min_support`, by its riskiest step (at least one in all)."""
+
+    read_only: int = -1  # read-only plans replay sooner
+    idempotent: int = 0
+    write: int = 0  # non-idempotent writes, and every tool without annotations
+    destructive: int = 1
+
+
 class LearningConfig(_Section):
     enabled: bool = True
     follower_threshold: float = Field(default=0.92, ge=0, le=1)
@@ -95,6 +104,9 @@ class LearningConfig(_Section):
     min_support: int = Field(default=2, ge=1)  # successful traces before a plan replays without a model
     transient_retries: int = Field(default=1, ge=0)
     ignore_tools: list[str] = Field(default_factory=lambda: ["tool_search"])  # meta tools left out of plans
+    extra_support: ExtraSupport = Field(default_factory=ExtraSupport)  # evidence scaled to risk
+    # a result field that differs in every one of this many runs (after masking) is noise, not a branch signal
+    noise_min_runs: int = Field(default=4, ge=2)
 
 
 class SentienceConfig(_Section):
@@ -345,6 +357,13 @@ read_only = false
 follower_threshold = 0.92       # confidence to replay without the model
 mixed_threshold = 0.75          # confidence to use a past run as an example
 min_support = 2                 # successful runs before a plan replays
+# noise_min_runs = 4            # runs that must each show a new value before a result field counts as noise
+
+# [learning.extra_support]      # runs needed beyond min_support, by a plan's riskiest tool (MCP annotations)
+# read_only = -1
+# idempotent = 0
+# write = 0                     # also every tool without annotations
+# destructive = 1
 
 [sentience]
 enabled = true

@@ -20,6 +20,7 @@ from llmos.learning import induction
 from llmos.learning.goals import shape
 from llmos.learning.induction import Evidence
 from llmos.learning.plans import Plan, match
+from llmos.learning.risk import RiskOf
 from llmos.learning.selection import MODES, ModeDecision, PlanIndex, SelectionPolicy, select
 from llmos.learning.store import Changes, PlanStore
 from llmos.learning.trace import Trace
@@ -49,6 +50,7 @@ class LearningEngine:
         for plan in self.store.load():
             self.index.put(plan)
         self._seen = self.store.seen()
+        self.risk_of: RiskOf | None = None  # tool name -> risk (rule 4); the runtime sets it from its registry
 
     # ---------------------------------------------------------------- selection
     def select(
@@ -65,7 +67,7 @@ class LearningEngine:
         with self._lock:
             if not self.config.enabled and requested_mode in ("auto",):
                 return ModeDecision("learner", 1.0, reason={"why": "learning is disabled"}, goal=goal)
-            decision, blockers = select(self.index, goal, self.config, requested_mode, agent, policy)
+            decision, blockers = select(self.index, goal, self.config, requested_mode, agent, policy, self.risk_of)
         if requested_mode == "follower" and decision.mode != "follower":
             raise ModeUnavailable("FOLLOWER is not available for this goal: " + "; ".join(blockers))
         if requested_mode == "mixed" and decision.mode != "mixed":
@@ -103,7 +105,9 @@ class LearningEngine:
             return ObserveReport(None, 0, False, "replayed plan no longer exists")
         plan.uses += 1
         fell_back = any(e.get("kind") == "fallback" for e in trace.events)
-        # a precaution (the replay left the evidence envelope) that the model finished is no failure
+        # a precaution (the replay left the evidence envelope) that the model finished is no failure (an
+        # envelope event with after_write: the check ran on a write's own result, so the model continued
+        # after the write; the trace says so, and the run is not a clean replay either way)
         precaution = any(e.get("kind") == "envelope" for e in trace.events)
         if fell_back and precaution and trace.success and not trace.rejected:
             why = "replay stopped outside the evidence; the model finished"

@@ -93,8 +93,10 @@ def new_plan(ev: Evidence) -> Plan:
             )
         )
     plan = Plan(id=plan_id_for(ev.agent, ev.trace_id), agent=ev.agent, skeleton=list(ev.tokens), slots={}, steps=steps)
+    plan.tokens_fresh = True  # rows stored under this id belong to an older plan (a rebuild)
     plan.relations = envelope.relations(env, [s.echo_paths for s in steps])
     plan.memberships = envelope.memberships(env)
+    envelope.record_seen(plan, ev.tokens, [c.arguments for c in ev.calls], env.texts, env.parsed)
     _add_evidence(plan, ev)
     return plan
 
@@ -110,10 +112,8 @@ def merge(plan: Plan, ev: Evidence) -> tuple[Plan | None, str]:
     for pos, (a, b) in enumerate(zip(merged.skeleton, ev.tokens, strict=True)):
         if pos not in merged.slots and a.key() != b.key():
             merged.slots[pos] = Slot(pos, "", [shape(a)], [a.text], envelope.widen_span([], a))
-    used = set().union(*(ex.token_positions(c) for s in merged.steps for lf in s.leaves for c in lf.cands))
-    unused = sorted(set(merged.slots) - used)
-    if unused:
-        return None, "goal words vary but no argument uses them: " + ", ".join(repr(ev.tokens[p].text) for p in unused)
+    # a goal word that varies while no argument uses it is a slot too: replay takes it only with a value
+    # the evidence saw (`envelope.goal_problem`), so it cannot pick a branch nobody has seen
     _add_evidence(merged, ev)
     return merged, "merged"
 
@@ -147,7 +147,7 @@ def _filter(merged: Plan, ev: Evidence) -> str:
             return f"{step.name} was called with different argument names"
         for leaf in step.leaves:
             value = values[leaf.path]
-            leaf.cands = [c for c in leaf.cands if ex.fits(c, value, env)]
+            leaf.cands = ex.fitting(leaf.cands, value, env)
             if not leaf.cands:
                 return f"nothing explains {step.name}.{ex.format_path(leaf.path)} in every trace"
             leaf.type = _merge_type(leaf.type, value)
@@ -164,6 +164,7 @@ def _filter(merged: Plan, ev: Evidence) -> str:
         step.categories = envelope.union_categories(step.categories, envelope.categories(parsed, step.echo_paths))
     merged.relations = envelope.keep_holding(merged.relations, env)
     merged.memberships = envelope.keep_members(merged.memberships, env)
+    envelope.record_seen(merged, ev.tokens, [c.arguments for c in ev.calls], env.texts, env.parsed)
     return ""
 
 
@@ -202,10 +203,7 @@ def _add_evidence(plan: Plan, ev: Evidence) -> None:
             slot.values.append(tok.text)
         slot.span = envelope.widen_span(envelope.slot_span(slot), tok)
     _name_slots(plan)
-    plan.trace_ids.append(ev.trace_id)
-    texts = ev.token_texts()
-    if texts not in plan.evidence_tokens:
-        plan.evidence_tokens.append(texts)
+    plan.add_support(ev.trace_id, ev.token_texts())
     plan.answer = answer_template(ev, set(plan.slots))
     plan.example = {
         "goal": ev.goal,
