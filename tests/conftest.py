@@ -75,3 +75,14 @@ def bwrap_required() -> None:
     from sandbox_support import require_bwrap
 
     require_bwrap()
+
+
+def _hypothesis_profile() -> None:
+    """No per-example deadline: timing is for bench/, and a loaded CI machine must not fail a property."""
+    from hypothesis import settings
+
+    settings.register_profile("llmos", deadline=None)
+    settings.load_profile("llmos")
+
+
+_hypothesis_profile()
