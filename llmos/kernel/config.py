@@ -130,6 +130,12 @@ class SandboxConfig(_Section):
 class ServerConfig(_Section):
     host: str = "127.0.0.1"
     port: int = Field(default=8765, ge=0, le=65535)
+    # Bearer token for the HTTP API (the environment's LLMOS_API_TOKEN wins); required off loopback.
+    token: str | None = None
+    max_in_flight: int = Field(default=64, gt=0)  # runs executing at once
+    queue: int = Field(default=512, ge=0)  # runs waiting for a slot; beyond: 429 with Retry-After
+    queue_timeout_s: float = Field(default=30.0, gt=0)  # a run waiting longer gets 503 with Retry-After
+    approval_timeout_s: float = Field(default=60.0, ge=0)  # an unanswered `ask` is denied after this (0: at once)
 
 
 class Config(_Section):
