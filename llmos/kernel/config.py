@@ -320,4 +320,10 @@ enabled = true
 
 # [hooks]
 # paths = ["mypackage.hooks:AuditHook"]
+
+# [server]                      # llmos serve
+# host = "127.0.0.1"            # anything but loopback needs a token
+# token = "..."                 # or the environment's LLMOS_API_TOKEN: clients send Authorization: Bearer
+# max_in_flight = 64            # runs at once; `queue` more wait (512), beyond: 429 with Retry-After
+# approval_timeout_s = 60       # an `ask` nobody approves (POST /v1/approvals/ID) is denied after this
 """
