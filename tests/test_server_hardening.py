@@ -112,6 +112,28 @@ async def test_admission_unit() -> None:
     assert adm.snapshot()["running"] == 0 and adm.snapshot()["refused"] == 1
 
 
+async def test_a_queue_too_slow_to_drain_in_time_refuses_at_once() -> None:
+    adm = Admission(max_in_flight=1, queue=100, queue_timeout_s=5)
+    for _ in range(10):  # runs have been taking 3 s each
+        t = await adm.acquire()
+        assert isinstance(t, Ticket)
+        t.started -= 3.0
+        t.release()
+    held = await adm.acquire()
+    assert isinstance(held, Ticket)
+    waiter = asyncio.ensure_future(adm.acquire())  # ~3 s away: queued
+    await asyncio.sleep(0.01)
+    assert adm.waiting == 1
+    started = time.monotonic()
+    refused = await adm.acquire()  # ~6 s away, over the 5 s queue timeout: refused now
+    assert not isinstance(refused, Ticket) and refused.status_code == 429
+    assert time.monotonic() - started < 1 and int(refused.headers["Retry-After"]) >= 5
+    held.release()
+    got = await waiter
+    assert isinstance(got, Ticket)
+    got.release()
+
+
 async def test_beyond_capacity_is_a_fast_429_never_a_timeout(tmp_path: Path) -> None:
     rt = runtime(tmp_path / "ws", max_in_flight=2, queue=2, approval_timeout_s=0)
     rt.config.security.ask_patterns = []  # naps run without asking here

@@ -1,7 +1,8 @@
 """Admission control: a bounded number of runs execute at once, a bounded number wait for a slot,
 and everything beyond is refused at once (429 with Retry-After) instead of piling up until some
 timeout deep inside a run fails it. A run that waited `queue_timeout_s` without a slot gets 503
-with Retry-After. Both answers come back in milliseconds; nothing is half-run.
+with Retry-After, and one that would likely wait longer than that (the queue drains at the pace runs
+have been finishing) is refused at once. Both answers come back in milliseconds; nothing is half-run.
 
 Configured by `[server] max_in_flight`, `queue` and `queue_timeout_s` in llmos.toml.
 """
@@ -43,7 +44,7 @@ class Admission:
         self.waiting = 0
         self.refused = 0
         self.timed_out = 0
-        self._avg_run_s = 1.0  # moving average of a run's duration, for Retry-After
+        self._avg_run_s = 0.0  # moving average of a run's duration (0: none finished yet)
         self._slots: asyncio.Semaphore | None = None  # made inside the serving loop
 
     def _semaphore(self) -> asyncio.Semaphore:
@@ -51,10 +52,14 @@ class Admission:
             self._slots = asyncio.Semaphore(self.max_in_flight)
         return self._slots
 
+    def expected_wait_s(self) -> float:
+        """How long a run queued now would likely wait, at the pace runs have been finishing (0 before
+        any finished: nothing is known yet)."""
+        return (self.waiting + 1) / self.max_in_flight * self._avg_run_s
+
     def retry_after_s(self) -> int:
         """Whole seconds until a slot is likely free: the queue ahead, drained at the observed pace."""
-        rounds = (self.waiting + 1) / self.max_in_flight
-        return max(1, math.ceil(self._avg_run_s * rounds))
+        return max(1, math.ceil(self.expected_wait_s()))
 
     def _refusal(self, status: int, message: str) -> JSON:
         retry = self.retry_after_s()
@@ -66,7 +71,8 @@ class Admission:
         slots = self._semaphore()
         if not slots.locked() and self.waiting == 0:
             await slots.acquire()  # free slot, nobody ahead: does not wait
-        elif self.waiting >= self.queue:
+        elif self.waiting >= self.queue or self.expected_wait_s() > self.queue_timeout_s:
+            # a full queue, or one that drains too slowly to serve this run in time: say so now
             self.refused += 1
             return self._refusal(
                 429,
@@ -90,7 +96,7 @@ class Admission:
 
     def _done(self, duration_s: float) -> None:
         self.running -= 1
-        self._avg_run_s = 0.8 * self._avg_run_s + 0.2 * duration_s
+        self._avg_run_s = duration_s if self._avg_run_s == 0 else 0.8 * self._avg_run_s + 0.2 * duration_s
         self._semaphore().release()
 
     def snapshot(self) -> dict[str, int | float]:
