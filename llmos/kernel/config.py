@@ -181,6 +181,12 @@ class MemoryConfig(_Section):
 class ServerConfig(_Section):
     host: str = "127.0.0.1"
     port: int = Field(default=8765, ge=0, le=65535)
+    # Bearer token for the HTTP API (the environment's LLMOS_API_TOKEN wins); required off loopback.
+    token: str | None = None
+    max_in_flight: int = Field(default=64, gt=0)  # runs executing at once
+    queue: int = Field(default=512, ge=0)  # runs waiting for a slot; beyond: 429 with Retry-After
+    queue_timeout_s: float = Field(default=30.0, gt=0)  # a run waiting longer gets 503 with Retry-After
+    approval_timeout_s: float = Field(default=60.0, ge=0)  # an unanswered `ask` is denied after this (0: at once)
 
 
 class Config(_Section):
@@ -382,4 +388,10 @@ facts_in_prompt = 3             # recalled facts shown to the model in LEARNER a
 
 # [hooks]
 # paths = ["mypackage.hooks:AuditHook"]
+
+# [server]                      # llmos serve
+# host = "127.0.0.1"            # anything but loopback needs a token
+# token = "..."                 # or the environment's LLMOS_API_TOKEN: clients send Authorization: Bearer
+# max_in_flight = 64            # runs at once; `queue` more wait (512), beyond: 429 with Retry-After
+# approval_timeout_s = 60       # an `ask` nobody approves (POST /v1/approvals/ID) is denied after this
 """
