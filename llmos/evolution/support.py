@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from llmos.execution.replay import TRANSIENT_RE
-from llmos.learning import envelope
+from llmos.learning import answers, envelope
 from llmos.learning import explain as ex
 from llmos.learning.goals import Kind, Token
 from llmos.learning.plans import coerce, path_key, result_shape, set_path
@@ -233,6 +233,7 @@ class CrystallizedRun:
     def __init__(self, ctx: ToolContext, checks: dict[str, Any], slots: Sequence[Any]) -> None:
         self.ctx = ctx
         self.plan_id = str(checks.get("plan", ""))
+        self.checks = checks
         self.steps = _steps(checks)
         tokens = [Token(k, t) for k, t in checks["skeleton"]]
         for (pos, _name), value in zip(checks["slots"], slots, strict=True):
@@ -274,6 +275,11 @@ class CrystallizedRun:
     def done(self) -> str:
         names = ", ".join(s.tool for s in self.steps)
         return f"Done (crystallized plan {self.plan_id}: {names})."
+
+    def answer(self) -> str:
+        """The final answer: only this run's values (the checked template, else a listing of results)."""
+        parts = answers.checked(self.checks.get("answer") or [])
+        return answers.final_answer(parts, [s.tool for s in self.steps], self.env)
 
     def _check_arguments(self, i: int, spec: _Step, arguments: dict[str, Any]) -> None:
         for leaf in spec.leaves:

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from llmos.kernel.context import RunContext
 from llmos.kernel.toolcall import execute_tool_call, execute_tool_calls
-from llmos.learning import envelope
+from llmos.learning import answers, envelope
 from llmos.learning import explain as ex
 from llmos.learning.goals import Token, tokenize
 from llmos.learning.plans import Plan, coerce, match, path_key, result_shape, set_path
@@ -174,10 +174,5 @@ def _check_envelope(plan: Plan, i: int, parsed: object) -> None:
 
 
 def _answer(plan: Plan, env: ex.Env) -> str:
-    if plan.answer:
-        try:
-            return str(ex.evaluate(("tmpl", tuple(plan.answer)), env))
-        except (ex.Unavailable, ArithmeticError, ValueError, TypeError):
-            pass
-    names = ", ".join(s.name for s in plan.steps)
-    return f"Done (replayed plan {plan.id}: {names})."
+    """Only values of this run: the plan's verified answer template, else a listing of the results."""
+    return answers.final_answer(plan.answer, [s.name for s in plan.steps], env)
