@@ -93,6 +93,10 @@ class Plan:
     # value of the step's result else 0)
     memberships: list[tuple[int, int, int]] = field(default_factory=list)
     example: dict[str, Any] = field(default_factory=dict)  # the latest supporting trace, shortened
+    # feedback: a person said a replay of this plan was wrong. No FOLLOWER until `min_support` new
+    # supporting runs arrive after `demoted_at` (the support when it was demoted)
+    demoted: str = ""
+    demoted_at: int = 0
     created_at: float = field(default_factory=time.time)
     updated_at: float = field(default_factory=time.time)
 
@@ -138,6 +142,15 @@ class Plan:
             else:
                 parts.append(t.text)
         return " ".join(parts)
+
+    def demotion(self, min_support: int) -> str:
+        """Why feedback still keeps this plan from FOLLOWER ('' when it does not)."""
+        if not self.demoted:
+            return ""
+        need = self.demoted_at + max(1, min_support) - self.support
+        if need <= 0:
+            return ""
+        return f"demoted ({self.demoted}): {need} more supporting run{'s' if need > 1 else ''} needed"
 
     def unsafe_reasons(self) -> list[str]:
         out = [f"branching: {b}" for b in self.branching[:3]]
@@ -211,6 +224,7 @@ class Plan:
             "unsafe": self.unsafe_reasons(),
             "explanations": self.explanations(),
             "trace_ids": self.trace_ids[-10:],
+            "demoted": self.demoted,
         }
 
     # ---- serialisation
@@ -247,6 +261,8 @@ class Plan:
             "relations": [ex.to_json(r) for r in self.relations],
             "memberships": [list(m) for m in self.memberships],
             "example": self.example,
+            "demoted": self.demoted,
+            "demoted_at": self.demoted_at,
             "created_at": self.created_at,
             "updated_at": self.updated_at,
         }
@@ -287,6 +303,8 @@ class Plan:
             relations=[ex.from_json(r) for r in d.get("relations", [])],
             memberships=[(int(a), int(b), int(c)) for a, b, c in d.get("memberships", [])],
             example=d.get("example", {}),
+            demoted=str(d.get("demoted", "")),
+            demoted_at=int(d.get("demoted_at", 0)),
             created_at=d.get("created_at", time.time()),
             updated_at=d.get("updated_at", time.time()),
         )
