@@ -262,7 +262,7 @@ class LLMOS:
             if why:
                 status, error = "failed", why
         trace.finish(status, outcome.output, error)
-        trace.mode_reason = {**trace.mode_reason, "mode_used": trace.mode}
+        trace.mode_reason = {**trace.mode_reason, "mode_selected": decision.mode, "mode_used": trace.mode}
         ctx.scratch["messages"] = outcome.messages
 
     def _select(self, goal: str, mode: str, agent: str) -> Any:
