@@ -121,6 +121,8 @@ def template_of(answer: str, env: ex.Env) -> list[ex.Cand]:
     sources = _sources(env)
     parts: list[ex.Cand] = [("lit", answer)]
     for text in sorted(sources, key=lambda s: (-len(s), s)):
+        if not any(p[0] == "lit" and text in p[1] for p in parts):  # cheap test before the regex
+            continue
         hole: ex.Cand = ("hole", tuple(sorted(sources[text], key=repr)))
         pattern = re.compile(_bounded(text))
         out: list[ex.Cand] = []
