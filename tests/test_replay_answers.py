@@ -82,6 +82,21 @@ def test_a_value_with_two_explanations_that_disagree_live_is_not_said() -> None:
     assert listing == 'Done.\n- check: {"quantity": 4}'
 
 
+def test_an_argument_the_run_computed_is_a_value_of_the_run() -> None:
+    # ceil(kids / 6) packs: stated by the answer, in no result (the result is an order id)
+    def run(goal: str, packs: int, order: int) -> tuple[str, ex.Env, list[Any]]:
+        return f"Ordered {packs} packs (order {order}).", env(goal, f'{{"order_id": {order}}}'), [{"packs": packs}]
+
+    parts: list[ex.Cand] = []
+    for goal, packs, order in (("Order packs for 23 kids", 4, 17), ("Order packs for 31 kids", 6, 18)):
+        answer, e, args = run(goal, packs, order)
+        parts = answers.learn(parts, answer, e, args)
+    assert answers.usable(parts)
+    _, live, _ = run("Order packs for 25 kids", 5, 19)
+    assert answers.render(parts, live, [{"packs": 5}]) == "Ordered 5 packs (order 19)."
+    assert answers.listing(["order"], live, [{"packs": 5}]) == 'Done.\n- order({"packs": 5}): {"order_id": 19}'
+
+
 def test_numbers_are_not_found_inside_other_numbers() -> None:
     parts = answers.template_of("Saved 12.5 and 125 and 12", env("Save 12", '{"v": 12.5, "w": 125}'))
     holes = [p for p in parts if p[0] == "hole"]

@@ -241,6 +241,7 @@ class CrystallizedRun:
             tokens[pos] = Token(kind, text(value))
         n = len(self.steps)
         self.env = ex.Env(tokens, [None] * n, [ex.NOT_JSON] * n)
+        self.args: list[dict[str, Any] | None] = [None] * n  # each step's arguments, for the answer
         config = ctx.extra.get("config")
         self.retries = int(getattr(getattr(config, "learning", None), "transient_retries", 1))
         record_id = ctx.extra.get("record_id")
@@ -265,6 +266,7 @@ class CrystallizedRun:
         if tool != spec.tool:
             raise self.fail(f"step {step} calls {tool} but the plan says {spec.tool}", step)
         self._check_arguments(step, spec, arguments)
+        self.args[step] = copy.deepcopy(arguments)
         out = await self._invoke(step, spec, arguments)
         return self._verify(step, spec, out)
 
@@ -279,7 +281,7 @@ class CrystallizedRun:
     def answer(self) -> str:
         """The final answer: only this run's values (the checked template, else a listing of results)."""
         parts = answers.checked(self.checks.get("answer") or [])
-        return answers.final_answer(parts, [s.tool for s in self.steps], self.env)
+        return answers.final_answer(parts, [s.tool for s in self.steps], self.env, self.args)
 
     def _check_arguments(self, i: int, spec: _Step, arguments: dict[str, Any]) -> None:
         for leaf in spec.leaves:

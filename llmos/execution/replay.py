@@ -80,6 +80,7 @@ async def replay(ctx: RunContext, decision: ModeDecision, *, retries: int = 1) -
         return ReplayOutcome(False, "", records, "the goal does not match the plan's skeleton", 0)
     env = ex.Env(tokens, [None] * len(plan.steps), [ex.NOT_JSON] * len(plan.steps))
     groups = sorted({s.group for s in plan.steps})
+    args: list[dict[str, object] | None] = [None] * len(plan.steps)  # each step's arguments, for the answer
     base_turn = ctx.turn
     try:
         why = envelope.goal_problem(plan, tokens)
@@ -91,6 +92,7 @@ async def replay(ctx: RunContext, decision: ModeDecision, *, retries: int = 1) -
             for i, call in zip(idxs, calls, strict=True):
                 if ctx.registry.get(call.name) is None:
                     raise _Diverged(f"the tool {call.name} is not available", i)
+                args[i] = copy.deepcopy(call.arguments)
             turn = base_turn + g_index + 1
             done = await execute_tool_calls(ctx, calls, source="replay", turn=turn)
             records.extend(done)
@@ -106,7 +108,7 @@ async def replay(ctx: RunContext, decision: ModeDecision, *, retries: int = 1) -
         if d.precaution:
             ctx.trace.event("envelope", plan_id=plan.id, reason=d.reason, step=d.step)
         return ReplayOutcome(False, "", records, d.reason, d.step)
-    return ReplayOutcome(True, _answer(plan, env), records, None, len(plan.steps))
+    return ReplayOutcome(True, _answer(plan, env, args), records, None, len(plan.steps))
 
 
 def _arguments(plan: Plan, i: int, env: ex.Env) -> dict[str, object]:
@@ -173,6 +175,6 @@ def _check_envelope(plan: Plan, i: int, parsed: object) -> None:
         raise _Diverged(why, i, precaution=True)
 
 
-def _answer(plan: Plan, env: ex.Env) -> str:
+def _answer(plan: Plan, env: ex.Env, args: list[dict[str, object] | None]) -> str:
     """Only values of this run: the plan's verified answer template, else a listing of the results."""
-    return answers.final_answer(plan.answer, [s.name for s in plan.steps], env)
+    return answers.final_answer(plan.answer, [s.name for s in plan.steps], env, args)

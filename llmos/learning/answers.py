@@ -4,9 +4,10 @@ A plan keeps its final answer as a template learned from the supporting runs' an
 
     [("answer", n), ("lit", "The memo '"), ("hole", (cand, ...)), ("lit", "' says: "), ("hole", ...)]
 
-- a *hole* is a place where a supporting answer stated a value of its own run: a goal word or a
-  result value (a JSON leaf, or the whole text of a plain-text result), with every reference that
-  explains it in ALL the runs the template fits (`("val", ref, transform)` candidates);
+- a *hole* is a place where a supporting answer stated a value of its own run: a goal word, a
+  result value (a JSON leaf, or the whole text of a plain-text result) or an argument the run
+  computed, with every reference that explains it in ALL the runs the template fits
+  (`("val", ref, transform)` candidates; ref `("arg", step, path)` reads a call's arguments);
 - a *literal* is text that was the same in every run the template fits, and that is not a piece
   of a free-text result value of those runs (a paraphrase of a result is not phrasing);
 - `n` counts the consecutive supporting runs the template fits. A template is used only once
@@ -20,6 +21,7 @@ listing of this run's results instead. An earlier run's answer text is never ret
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -76,9 +78,21 @@ class _Sources:
             elif ex.is_num(v):
                 self.add(str(v), ("val", ("res", step, path), "str"))
 
+    def add_arguments(self, step: int, arguments: Any) -> None:
+        for n, (path, v) in enumerate(ex.leaves(arguments)):
+            if n >= ex.MAX_LEAVES:
+                break
+            if isinstance(v, str) and v.strip():
+                self.add_cases(v, ("arg", step, path))
+            elif ex.is_num(v):
+                self.add(str(v), ("val", ("arg", step, path), "str"))
 
-def _sources(env: ex.Env) -> dict[str, list[ex.Cand]]:
-    """Text -> the references (goal words, result values) that give that text in this run."""
+
+Args = Sequence[Any]  # the arguments of each plan step's call in this run (None: not called)
+
+
+def _sources(env: ex.Env, args: Args) -> dict[str, list[ex.Cand]]:
+    """Text -> the references (goal words, result values, arguments) that give that text in this run."""
     out = _Sources()
     for pos, tok in enumerate(env.tokens):
         text = tok.text
@@ -87,6 +101,9 @@ def _sources(env: ex.Env) -> dict[str, list[ex.Cand]]:
     for step, raw in enumerate(env.texts):
         if raw is not None:
             out.add_result(step, raw, env.parsed[step])
+    for step, arguments in enumerate(args):
+        if arguments is not None:
+            out.add_arguments(step, arguments)
     return out.by_text
 
 
@@ -114,11 +131,11 @@ def _bounded(text: str) -> str:
 
 
 # ---------------------------------------------------------------- learning a template
-def template_of(answer: str, env: ex.Env) -> list[ex.Cand]:
+def template_of(answer: str, env: ex.Env, args: Args = ()) -> list[ex.Cand]:
     """The answer as literals and holes (longest values first); [] for an empty answer."""
     if not answer.strip():
         return []
-    sources = _sources(env)
+    sources = _sources(env, args)
     parts: list[ex.Cand] = [("lit", answer)]
     for text in sorted(sources, key=lambda s: (-len(s), s)):
         if not any(p[0] == "lit" and text in p[1] for p in parts):  # cheap test before the regex
@@ -140,10 +157,10 @@ def template_of(answer: str, env: ex.Env) -> list[ex.Cand]:
     return parts
 
 
-def answer_problem(parts: Sequence[ex.Cand], env: ex.Env) -> str:
+def answer_problem(parts: Sequence[ex.Cand], env: ex.Env, args: Args = ()) -> str:
     """Why the literals of a template are not safe phrasing for this run ('' when they are): a
     literal repeats words of a free-text result value the answer did not state whole."""
-    stated = {v for p in parts if p[0] == "hole" for v in _values(p, env)}
+    stated = {v for p in parts if p[0] == "hole" for v in _values(p, env, args)}
     said: set[str] = set()
     for text in _free_texts(env):
         if text not in stated:
@@ -160,18 +177,28 @@ def _content_words(text: str) -> set[str]:
     return {w for w in (m.lower() for m in _WORD.findall(text)) if (len(w) >= 3 or w.isdigit()) and w not in STOPWORDS}
 
 
-def _values(hole: ex.Cand, env: ex.Env) -> list[str]:
+def _evaluate(cand: ex.Cand, env: ex.Env, args: Args) -> Any:
+    ref = cand[1]
+    if cand[0] == "val" and ref[0] == "arg":
+        step, path = ref[1], ref[2]
+        if step >= len(args) or args[step] is None:
+            raise ex.Unavailable(f"step {step} was not called")
+        return ex.transform(cand[2], ex.walk(args[step], path))
+    return ex.evaluate(cand, env)
+
+
+def _values(hole: ex.Cand, env: ex.Env, args: Args) -> list[str]:
     out = []
     for cand in hole[1]:
         try:
-            v = ex.evaluate(cand, env)
+            v = _evaluate(cand, env, args)
         except (ex.Unavailable, ArithmeticError, ValueError, TypeError):
             continue
         out.append(v if isinstance(v, str) else str(v))
     return out
 
 
-def _fit(parts: Sequence[ex.Cand], answer: str, env: ex.Env) -> list[ex.Cand] | None:
+def _fit(parts: Sequence[ex.Cand], answer: str, env: ex.Env, args: Args) -> list[ex.Cand] | None:
     """The template narrowed to the candidates that also explain this run's answer, or None when
     the answer is not the template's literals with this run's values in its holes."""
     pattern = []
@@ -179,7 +206,7 @@ def _fit(parts: Sequence[ex.Cand], answer: str, env: ex.Env) -> list[ex.Cand] | 
         if p[0] == "lit":
             pattern.append(re.escape(p[1]))
             continue
-        values = sorted(set(_values(p, env)), key=lambda v: (-len(v), v))
+        values = sorted(set(_values(p, env, args)), key=lambda v: (-len(v), v))
         if not values:
             return None
         pattern.append("(" + "|".join(re.escape(v) for v in values) + ")")
@@ -194,24 +221,24 @@ def _fit(parts: Sequence[ex.Cand], answer: str, env: ex.Env) -> list[ex.Cand] | 
             continue
         group += 1
         said = m.group(group)
-        kept = tuple(c for c in p[1] if _values(("hole", (c,)), env) == [said])
+        kept = tuple(c for c in p[1] if _values(("hole", (c,)), env, args) == [said])
         if not kept:
             return None
         out.append(("hole", kept))
     return out
 
 
-def learn(current: Sequence[ex.Cand], answer: str, env: ex.Env) -> list[ex.Cand]:
-    """The plan's answer after one more supporting run (its final answer and its env)."""
+def learn(current: Sequence[ex.Cand], answer: str, env: ex.Env, args: Args = ()) -> list[ex.Cand]:
+    """The plan's answer after one more supporting run (its final answer, env and call arguments)."""
     fits = _header(current)
-    narrowed = _fit(current[1:], answer, env) if fits > 0 else None
+    narrowed = _fit(current[1:], answer, env, args) if fits > 0 else None
     if narrowed is not None:
         parts, n = narrowed, fits + 1
     else:
-        parts, n = template_of(answer, env), 1
+        parts, n = template_of(answer, env, args), 1
         if not parts:
             return [("untraced", "the supporting run gave no final answer")]
-    why = answer_problem(parts, env)
+    why = answer_problem(parts, env, args)
     if why:
         return [("untraced", why)]
     return [("answer", n), *parts]
@@ -234,7 +261,7 @@ def fingerprint_parts(parts: Sequence[ex.Cand]) -> list[Any]:
 
 
 # ---------------------------------------------------------------- the answer of a replay
-def render(parts: Sequence[ex.Cand], env: ex.Env) -> str | None:
+def render(parts: Sequence[ex.Cand], env: ex.Env, args: Args = ()) -> str | None:
     """The usable template with this run's values, or None when it cannot be said exactly."""
     if not usable(parts):
         return None
@@ -245,23 +272,25 @@ def render(parts: Sequence[ex.Cand], env: ex.Env) -> str | None:
             continue
         if p[0] != "hole":
             return None
-        values = _values(p, env)
+        values = _values(p, env, args)
         if len(values) != len(p[1]) or len(set(values)) != 1:
             return None  # a candidate is unavailable, or they disagree: do not guess
         out.append(values[0])
     return "".join(out)
 
 
-def listing(names: Sequence[str], env: ex.Env) -> str:
-    """A short listing of this run's results, one line per call."""
+def listing(names: Sequence[str], env: ex.Env, args: Args = ()) -> str:
+    """A short listing of this run's calls and results, one line per call."""
     lines = []
-    for name, text in zip(names, env.texts, strict=False):
+    for step, (name, text) in enumerate(zip(names, env.texts, strict=False)):
         if text is None:
             continue
         body = text.strip()
         if len(body) > MAX_RESULT_CHARS:
             body = body[:MAX_RESULT_CHARS] + "…"
-        lines.append(f"- {name}: {body}")
+        arguments = args[step] if step < len(args) else None
+        call = f"{name}({json.dumps(arguments, ensure_ascii=False, default=str)[:300]})" if arguments else name
+        lines.append(f"- {call}: {body}")
     return "Done.\n" + "\n".join(lines) if lines else "Done."
 
 
@@ -270,7 +299,7 @@ def checked(body: Sequence[Any]) -> list[ex.Cand]:
     return [("answer", MIN_FITS), *(ex.from_json(p) for p in body)] if body else []
 
 
-def final_answer(parts: Sequence[ex.Cand], names: Sequence[str], env: ex.Env) -> str:
+def final_answer(parts: Sequence[ex.Cand], names: Sequence[str], env: ex.Env, args: Args = ()) -> str:
     """What a replay answers: the learned template with this run's values, else the listing."""
-    said = render(parts, env)
-    return said if said is not None else listing(names, env)
+    said = render(parts, env, args)
+    return said if said is not None else listing(names, env, args)

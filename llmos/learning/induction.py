@@ -204,7 +204,7 @@ def _add_evidence(plan: Plan, ev: Evidence) -> None:
     texts = ev.token_texts()
     if texts not in plan.evidence_tokens:
         plan.evidence_tokens.append(texts)
-    plan.answer = answers.learn(plan.answer, ev.answer, ev.env())  # values traced to each run only
+    plan.answer = answers.learn(plan.answer, ev.answer, ev.env(), [c.arguments for c in ev.calls])
     plan.example = {
         "goal": ev.goal,
         "calls": [
