@@ -262,3 +262,15 @@ def test_the_honest_success_rule() -> None:
         assert gave_up(text), text
     for text in ("Done. I could not find any problems.", "The tool said it could not finish.", "Saved 3 values."):
         assert not gave_up(text), text
+
+
+async def test_crystallized_fallback_after_a_write_says_so(tmp_path: Path) -> None:
+    stock = {f"BOLT-{10 + i}@{WHS[i % 3]}": 3 * i + 1 for i in range(14)} | {"BOLT-90@D4": 5}
+    async with runtime(tmp_path, stock, [], evolution={"min_uses": 3}) as os:
+        await until(os, ("crystallized",), 0, limit=14)
+        r = await os.execute("Add 3 units of BOLT-90 to warehouse D4")
+        d = r.to_dict(explain=True)
+        assert stock["BOLT-90@D4"] == 8 and d["mode"] == "learner" and not d["success"], d
+        fb = d["mode_reason"]["fallback"]
+        assert fb["from_mode"] == "crystallized" and fb["after_write"] and fb["writes"] == ["set_stock"], fb
+        assert d["mode_reason"]["crystallized_tool"] and d["mode_reason"]["mode_used"] == "learner"
