@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from llmos.execution.replay import TRANSIENT_RE
-from llmos.learning import envelope
+from llmos.learning import answers, envelope
 from llmos.learning import explain as ex
 from llmos.learning.goals import Kind, Token
 from llmos.learning.plans import coerce, path_key, result_shape, set_path
@@ -275,6 +275,7 @@ class CrystallizedRun:
     def __init__(self, ctx: ToolContext, checks: dict[str, Any], slots: Sequence[Any]) -> None:
         self.ctx = ctx
         self.plan_id = str(checks.get("plan", ""))
+        self.checks = checks
         self.steps = _steps(checks)
         tokens = [Token(k, t) for k, t in checks["skeleton"]]
         for (pos, _name), value in zip(checks["slots"], slots, strict=True):
@@ -282,6 +283,7 @@ class CrystallizedRun:
             tokens[pos] = Token(kind, text(value))
         n = len(self.steps)
         self.env = ex.Env(tokens, [None] * n, [ex.NOT_JSON] * n)
+        self.args: list[dict[str, Any] | None] = [None] * n  # each step's arguments, for the answer
         config = ctx.extra.get("config")
         self.retries = int(getattr(getattr(config, "learning", None), "transient_retries", 1))
         record_id = ctx.extra.get("record_id")
@@ -289,7 +291,6 @@ class CrystallizedRun:
         self.plan = self.progress.plan if self.progress is not None else None
         if self.plan is not None and len(self.plan.steps) != n:
             self.plan = None  # the module was generated from another version of the plan
-        self.args: list[Any] = [None] * n
         self.checked: set[int] = set()
         self.noise_runs = int(getattr(getattr(config, "learning", None), "noise_min_runs", 4))
         if self.plan is not None:
@@ -309,7 +310,7 @@ class CrystallizedRun:
         if tool != spec.tool:
             raise self.fail(f"step {step} calls {tool} but the plan says {spec.tool}", step)
         self._check_arguments(step, spec, arguments)
-        self.args[step] = arguments
+        self.args[step] = copy.deepcopy(arguments)
         self._check_seen(spec.group)
         out = await self._invoke(step, spec, arguments)
         return self._verify(step, spec, out)
@@ -321,6 +322,11 @@ class CrystallizedRun:
     def done(self) -> str:
         names = ", ".join(s.tool for s in self.steps)
         return f"Done (crystallized plan {self.plan_id}: {names})."
+
+    def answer(self) -> str:
+        """The final answer: only this run's values (the checked template, else a listing of results)."""
+        parts = answers.checked(self.checks.get("answer") or [])
+        return answers.final_answer(parts, [s.tool for s in self.steps], self.env, self.args)
 
     def _check_arguments(self, i: int, spec: _Step, arguments: dict[str, Any]) -> None:
         for leaf in spec.leaves:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from llmos.kernel.context import RunContext
 from llmos.kernel.toolcall import execute_tool_call, execute_tool_calls
-from llmos.learning import envelope
+from llmos.learning import answers, envelope
 from llmos.learning import explain as ex
 from llmos.learning.goals import Token, tokenize
 from llmos.learning.plans import Plan, coerce, match, path_key, result_shape, set_path
@@ -86,8 +86,8 @@ async def replay(ctx: RunContext, decision: ModeDecision, *, retries: int = 1) -
         return ReplayOutcome(False, "", records, "the goal does not match the plan's skeleton", 0)
     env = ex.Env(tokens, [None] * len(plan.steps), [ex.NOT_JSON] * len(plan.steps))
     groups = sorted({s.group for s in plan.steps})
+    args: list[dict[str, object] | None] = [None] * len(plan.steps)  # each step's arguments, for the answer
     base_turn = ctx.turn
-    args: list[dict[str, object] | None] = [None] * len(plan.steps)
     risk_of = registry_risk(ctx.registry)
     previous: list[int] = []
     try:
@@ -98,7 +98,7 @@ async def replay(ctx: RunContext, decision: ModeDecision, *, retries: int = 1) -
             idxs = [i for i, s in enumerate(plan.steps) if s.group == group]
             calls = [ToolCall("", plan.steps[i].name, _arguments(plan, i, env)) for i in idxs]
             for i, call in zip(idxs, calls, strict=True):
-                args[i] = call.arguments
+                args[i] = copy.deepcopy(call.arguments)
                 if ctx.registry.get(call.name) is None:
                     raise _Diverged(f"the tool {call.name} is not available", i)
             _check_seen(ctx, plan, env, args, previous, risk_of)  # rule 1: before the side effects
@@ -119,7 +119,7 @@ async def replay(ctx: RunContext, decision: ModeDecision, *, retries: int = 1) -
             after = _after_write(plan, env, d, risk_of)
             ctx.trace.event("envelope", plan_id=plan.id, reason=d.reason, step=d.step, after_write=after)
         return ReplayOutcome(False, "", records, d.reason, d.step)
-    return ReplayOutcome(True, _answer(plan, env), records, None, len(plan.steps))
+    return ReplayOutcome(True, _answer(plan, env, args), records, None, len(plan.steps))
 
 
 def _after_write(plan: Plan, env: ex.Env, d: _Diverged, risk_of: RiskOf) -> bool:
@@ -212,11 +212,6 @@ def _check_envelope(plan: Plan, i: int, parsed: object) -> None:
         raise _Diverged(why, i, precaution=True)
 
 
-def _answer(plan: Plan, env: ex.Env) -> str:
-    if plan.answer:
-        try:
-            return str(ex.evaluate(("tmpl", tuple(plan.answer)), env))
-        except (ex.Unavailable, ArithmeticError, ValueError, TypeError):
-            pass
-    names = ", ".join(s.name for s in plan.steps)
-    return f"Done (replayed plan {plan.id}: {names})."
+def _answer(plan: Plan, env: ex.Env, args: list[dict[str, object] | None]) -> str:
+    """Only values of this run: the plan's verified answer template, else a listing of the results."""
+    return answers.final_answer(plan.answer, [s.name for s in plan.steps], env, args)

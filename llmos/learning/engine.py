@@ -227,10 +227,11 @@ class LearningEngine:
             changes = Changes()
             affected: list[str] = []
             pid = self.store.plan_of_trace(run_id)
-            if trace is not None and trace.mode == "follower" and trace.plan_id in self.index.plans:
+            if trace is not None and is_replay_run(trace) and trace.plan_id in self.index.plans:
                 replayed = self.index.plans[trace.plan_id]  # a person says the replay was wrong
                 replayed.penalty = min(1.0, replayed.penalty + REJECTED_REPLAY_PENALTY)
                 replayed.replay_successes = max(0, replayed.replay_successes - 1)
+                _demote(replayed, f"run {run_id} was rejected")
                 changes.touch(replayed)
                 affected.append(replayed.id)
             if pid is not None:
@@ -238,6 +239,18 @@ class LearningEngine:
                 self._rebuild_plan(pid, run_id, changes)
             self.store.write(changes)
             return affected
+
+    def demote(self, plan_id: str, reason: str) -> Plan:
+        """No FOLLOWER for this plan until `min_support` new supporting runs (a person said so)."""
+        with self._lock:
+            plan = self.index.plans.get(plan_id)
+            if plan is None:
+                raise UserError(f"no plan {plan_id!r}: `llmos plans list` shows the learned plans")
+            _demote(plan, reason)
+            changes = Changes()
+            changes.touch(plan)
+            self.store.write(changes)
+            return plan
 
     def _rebuild_plan(self, pid: str, dropped: str, changes: Changes) -> None:
         old = self.index.plans.get(pid)
@@ -251,6 +264,7 @@ class LearningEngine:
             if novel and old is not None:  # replay history stays with the rebuilt plan
                 plan.uses, plan.replay_successes = old.uses, old.replay_successes
                 plan.fallbacks, plan.penalty = old.fallbacks, old.penalty
+                plan.demoted, plan.demoted_at = old.demoted, old.demoted_at
 
     def rebuild(self, traces: Iterable[Trace]) -> int:
         """Forget every plan and learn again from these traces (in order). Returns the plan count."""
@@ -283,6 +297,11 @@ def is_replay_run(trace: Trace) -> bool:
     return trace.mode in REPLAY_MODES or any(
         e.get("kind") == "fallback" and e.get("from_mode", "follower") in REPLAY_MODES for e in trace.events
     )
+
+
+def _demote(plan: Plan, reason: str) -> None:
+    plan.demoted = reason[:300] or "demoted"
+    plan.demoted_at = plan.support
 
 
 def _seq_text(seq: tuple[tuple[str, ...], ...]) -> str:

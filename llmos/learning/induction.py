@@ -12,11 +12,10 @@ merge(plan, evidence) slots := slots ∪ differing positions; explanations filte
 from __future__ import annotations
 
 import hashlib
-import re
 import time
 from typing import Any
 
-from llmos.learning import envelope
+from llmos.learning import answers, envelope
 from llmos.learning import explain as ex
 from llmos.learning._evidence import Call, Evidence, normalise, support_problem, without_repeats
 from llmos.learning.goals import shape
@@ -28,7 +27,6 @@ __all__ = [
     "MAX_VALUES",
     "Call",
     "Evidence",
-    "answer_template",
     "arg_leaves",
     "echoes",
     "merge",
@@ -204,7 +202,7 @@ def _add_evidence(plan: Plan, ev: Evidence) -> None:
         slot.span = envelope.widen_span(envelope.slot_span(slot), tok)
     _name_slots(plan)
     plan.add_support(ev.trace_id, ev.token_texts())
-    plan.answer = answer_template(ev, set(plan.slots))
+    plan.answer = answers.learn(plan.answer, ev.answer, ev.env(), [c.arguments for c in ev.calls])
     plan.example = {
         "goal": ev.goal,
         "calls": [
@@ -237,38 +235,3 @@ def _name_slots(plan: Plan) -> None:
             name = f"{name}_{pos}"
         taken.add(name)
         plan.slots[pos].name = name
-
-
-def answer_template(ev: Evidence, slots: set[int]) -> list[ex.Cand]:
-    """The final answer with slot values and result values replaced by references (longest first)."""
-    text = ev.answer
-    if not text:
-        return []
-    env = ev.env()
-    sources: list[tuple[str, ex.Cand]] = [(ev.tokens[p].text, ("val", ("tok", p), "id")) for p in slots]
-    for s in range(len(ev.calls)):
-        for n, (path, v) in enumerate(ex.leaves(env.parsed[s])):
-            if n >= ex.MAX_LEAVES:
-                break
-            if isinstance(v, str) and len(v) >= 2:
-                sources.append((v, ("val", ("res", s, path), "id")))
-            elif ex.is_num(v):
-                sources.append((str(v), ("val", ("res", s, path), "str")))
-    sources.sort(key=lambda x: -len(x[0]))
-    parts: list[ex.Cand] = [("lit", text)]
-    for src, ref in sources:
-        if not src:
-            continue
-        out: list[ex.Cand] = []
-        for part in parts:
-            if part[0] != "lit" or src not in part[1]:  # cheap test before the regex
-                out.append(part)
-                continue
-            pieces = re.split(rf"(?<![0-9A-Za-z]){re.escape(src)}(?![0-9A-Za-z])", part[1])
-            for k, piece in enumerate(pieces):
-                if k:
-                    out.append(ref)
-                if piece:
-                    out.append(("lit", piece))
-        parts = out
-    return parts

@@ -99,6 +99,10 @@ class Plan:
     memberships: list[tuple[int, int, int]] = field(default_factory=list)
     example: dict[str, Any] = field(default_factory=dict)  # the latest supporting trace, shortened
     seen_runs: int = 0  # runs recorded in the steps' `seen` (0: a plan from before rule 1 was kept)
+    # feedback: a person said a replay of this plan was wrong. No FOLLOWER until `min_support` new
+    # supporting runs arrive after `demoted_at` (the support when it was demoted)
+    demoted: str = ""
+    demoted_at: int = 0
     created_at: float = field(default_factory=time.time)
     updated_at: float = field(default_factory=time.time)
     # goal token texts not yet in learning_goal_tokens; `tokens_fresh`: the stored rows are stale (a new plan)
@@ -161,6 +165,15 @@ class Plan:
             else:
                 parts.append(t.text)
         return " ".join(parts)
+
+    def demotion(self, min_support: int) -> str:
+        """Why feedback still keeps this plan from FOLLOWER ('' when it does not)."""
+        if not self.demoted:
+            return ""
+        need = self.demoted_at + max(1, min_support) - self.support
+        if need <= 0:
+            return ""
+        return f"demoted ({self.demoted}): {need} more supporting run{'s' if need > 1 else ''} needed"
 
     def unsafe_reasons(self) -> list[str]:
         out = [f"branching: {b}" for b in self.branching[:3]]
@@ -235,6 +248,7 @@ class Plan:
             "unsafe": self.unsafe_reasons(),
             "explanations": self.explanations(),
             "trace_ids": self.trace_ids[-10:],
+            "demoted": self.demoted,
         }
 
     # ---- serialisation
@@ -273,6 +287,8 @@ class Plan:
             "memberships": [list(m) for m in self.memberships],
             "example": self.example,
             "seen_runs": self.seen_runs,
+            "demoted": self.demoted,
+            "demoted_at": self.demoted_at,
             "created_at": self.created_at,
             "updated_at": self.updated_at,
         }
@@ -318,6 +334,8 @@ class Plan:
             memberships=[(int(a), int(b), int(c)) for a, b, c in d.get("memberships", [])],
             example=d.get("example", {}),
             seen_runs=int(d.get("seen_runs", 0)),
+            demoted=str(d.get("demoted", "")),
+            demoted_at=int(d.get("demoted_at", 0)),
             created_at=d.get("created_at", time.time()),
             updated_at=d.get("updated_at", time.time()),
         )

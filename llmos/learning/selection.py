@@ -202,6 +202,9 @@ def _follower_blockers(full: list[Match], cond: list[str], cfg: LearningConfig, 
     out = list(plan.unsafe_reasons())
     if plan.support < cfg.min_support:
         out.append(f"support {plan.support} < min_support {cfg.min_support}")
+    demoted = plan.demotion(cfg.min_support)
+    if demoted:
+        out.append(demoted)
     if cond:
         out.append(f"conditional wording ({', '.join(cond)}): a branch the evidence never showed may apply")
     if not plan.steps:
