@@ -25,7 +25,7 @@ __all__ = ["GIVE_UP", "gave_up", "unfinished", "unresolved_calls"]
 
 _NOT = r"(?:n['’]?t|\s+not)"
 GIVE_UP = re.compile(
-    r"(?:^|(?<=[.!?:;\n])\s*|\bbut\s+|\bsorry,?\s+)"
+    r"(?:^|(?<=[.!?:;\n])\s?|\bbut\s|\bsorry,?\s)"  # linear: callers collapse runs of whitespace first
     r"(?:"
     r"(?:I|we)\s+(?:(?:could|can|did|was|were)" + _NOT + r"|cannot|can['’]t)\s+"
     r"(?:finish|complete|do|perform|carry|proceed|continue|get|make|save|send|create|write|update|read|run|"
@@ -39,9 +39,12 @@ GIVE_UP = re.compile(
 )
 
 
+_SPACES = re.compile(r"\s+")
+
+
 def gave_up(answer: str) -> str:
     """The give-up phrase in a final answer ('' when there is none)."""
-    m = GIVE_UP.search(answer or "")
+    m = GIVE_UP.search(_SPACES.sub(" ", answer or "").strip())
     return m.group(0).strip() if m else ""
 
 

@@ -106,8 +106,9 @@ def transform(name: str, v: Any) -> Any:
     raise Unavailable(f"unknown transform {name}")
 
 
-_POSSESSIVE = re.compile(r"(.+?)(?:'s|’s|'|’)")
-_COMPOUND = re.compile(r"(-?\d+(?:\.\d+)?)-?[A-Za-z][A-Za-z-]*")
+# anchored (\A...\Z) so that even a search stays linear; they are used with fullmatch on one value
+_POSSESSIVE = re.compile(r"\A(.+?)(?:'s|’s|'|’)\Z")
+_COMPOUND = re.compile(r"\A(-?\d++(?:\.\d++)?)-?[A-Za-z][A-Za-z-]*+\Z")
 
 # rounding mode -> (decimal rounding, the name of the helper a crystallized tool calls)
 ROUNDING_MODES: dict[str, tuple[str, str]] = {
