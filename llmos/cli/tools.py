@@ -47,16 +47,11 @@ def _print_table(rows: list[dict[str, Any]], title: str) -> None:
     console.print(table)
 
 
-async def _registry_rows(workspace: WorkspaceOpt, query: str | None = None, limit: int = 10) -> list[dict[str, Any]]:
+async def _registry_rows(workspace: WorkspaceOpt) -> list[dict[str, Any]]:
     from llmos.runtime import LLMOS
 
     async with LLMOS(workspace=workspace_path(workspace)) as rt:
-        if query is None:
-            return tool_rows(rt.registry)
-        from llmos.tools.registry import ToolRegistry
-        from llmos.tools.search import ToolSearch
-
-        return tool_rows(ToolRegistry(ToolSearch(rt.registry).search(query, limit))) if query else []
+        return tool_rows(rt.registry)
 
 
 @app.command("list")
@@ -69,15 +64,75 @@ def list_tools(workspace: WorkspaceOpt = None, json_out: JsonOpt = False) -> Non
         _print_table(rows, f"{len(rows)} tools in {workspace_path(workspace)}")
 
 
+async def _search(workspace: WorkspaceOpt, queries: list[Any], limit: int) -> list[Any]:
+    """One answer per query: a list of {name, description, score, source, kind}, or {error} for bad input."""
+    from llmos.cli._search_catalog import searchable_tools
+    from llmos.kernel.config import load_config
+    from llmos.tools.search import ToolSearch
+
+    ws = workspace_path(workspace)
+    config = load_config(ws)
+    finder = ToolSearch(await searchable_tools(config, ws), cache_dir=ws / ".llmos" / "cache" / "embeddings")
+    answers: list[Any] = []
+    for q in queries:
+        if isinstance(q, Exception):
+            answers.append({"error": str(q)})
+            continue
+        answers.append(
+            [
+                {
+                    "name": t.name,
+                    "description": (t.description.strip().splitlines() or [""])[0],
+                    "score": round(score, 6),
+                    "source": t.source,
+                    "kind": t.kind,
+                }
+                for t, score in finder.scored(q, limit)
+            ]
+        )
+    return answers
+
+
+def _stdin_queries() -> list[Any]:
+    """The queries of stdin, one JSON object {"query": ...} per line (a bad line becomes an error)."""
+    out: list[Any] = []
+    for n, line in enumerate(sys.stdin, 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except ValueError as e:
+            out.append(ValueError(f"line {n}: not JSON ({e})"))
+            continue
+        if not isinstance(item, dict) or not isinstance(item.get("query"), str):
+            out.append(ValueError(f'line {n}: expected an object {{"query": "..."}}'))
+            continue
+        out.append(item["query"])
+    return out
+
+
 @app.command("search")
 def search_tools(
-    query: Annotated[str, typer.Argument(help="A tool name or a few keywords.")],
+    query: Annotated[str | None, typer.Argument(help="A tool name or a few keywords.")] = None,
     workspace: WorkspaceOpt = None,
     limit: Annotated[int, typer.Option(help="At most this many tools.")] = 10,
+    stdin: Annotated[
+        bool, typer.Option("--stdin", help='Read one JSON line {"query": ...} per query; answer one line each.')
+    ] = False,
     json_out: JsonOpt = False,
 ) -> None:
-    """Find tools by name or keyword, best match first (what the model's tool_search sees)."""
-    rows = run_async(_registry_rows(workspace, query, limit))
+    """Find tools by name, keyword or description, best match first (what the model's tool_search sees).
+
+    Starts no runtime: MCP servers' tool lists come from a cache in the workspace (servers are
+    started once, for all queries, when it is missing or stale)."""
+    if stdin == (query is not None):
+        raise typer.BadParameter("give either a QUERY or --stdin")
+    if stdin:
+        for answer in run_async(_search(workspace, _stdin_queries(), limit)):
+            sys.stdout.write(json.dumps(answer, ensure_ascii=False) + "\n")
+        return
+    assert query is not None
+    rows = run_async(_search(workspace, [query], limit))[0]
     if json_out:
         _print_json(rows)
     else:

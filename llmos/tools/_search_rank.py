@@ -96,6 +96,9 @@ class Ranker:
             import bm25s
         except ImportError as e:
             raise MissingDependency("bm25s", "search") from e
+        import logging
+
+        logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG on its own logger
         self.docs = list(docs)
         corpus = []
         for d in self.docs:
