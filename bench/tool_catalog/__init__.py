@@ -36,7 +36,7 @@ def catalog() -> list[tuple[str, str, dict[str, Any]]]:
     out = []
     for server, text in {**SERVERS_A, **SERVERS_B}.items():
         for line in text.strip().splitlines():
-            name, desc, params = (p.strip() for p in (line.split("|") + ["", ""])[:3])
+            name, desc, params = (p.strip() for p in [*line.split("|"), "", ""][:3])
             out.append((f"{server}__{name}", desc, _schema(params)))
     return out
 
@@ -48,6 +48,4 @@ def catalog_tools() -> list[Any]:
     async def invoke(args: dict[str, Any], ctx: ToolContext) -> ToolOutput:
         return ToolOutput("ok")
 
-    return [
-        Tool(name, desc, schema, invoke, source="mcp:" + name.split("__")[0]) for name, desc, schema in catalog()
-    ]
+    return [Tool(name, desc, schema, invoke, source="mcp:" + name.split("__")[0]) for name, desc, schema in catalog()]

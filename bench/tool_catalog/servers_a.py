@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """Tool lists modelled on real MCP servers (part A: code, files, chat, databases, browsers, infra).
 
 One line per tool: `name | description | param: description; param#int: description; ...`

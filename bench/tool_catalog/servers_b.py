@@ -1,3 +1,4 @@
+# ruff: noqa: E501
 """Tool lists modelled on real MCP servers (part B: work tracking, docs, mail, business, web APIs, misc).
 
 Same line format as `servers_a`.

