@@ -72,7 +72,11 @@ async def _search(workspace: WorkspaceOpt, queries: list[Any], limit: int) -> li
 
     ws = workspace_path(workspace)
     config = load_config(ws)
-    finder = ToolSearch(await searchable_tools(config, ws), cache_dir=ws / ".llmos" / "cache" / "embeddings")
+    finder = ToolSearch(
+        await searchable_tools(config, ws),
+        embeddings={"on": True, "off": False}.get(config.execution.search_embeddings),
+        cache_dir=ws / ".llmos" / "cache" / "embeddings",
+    )
     answers: list[Any] = []
     for q in queries:
         if isinstance(q, Exception):
