@@ -40,7 +40,10 @@ DESCRIPTION = (
     "you. The program runs sandboxed: no network, no files outside its scratch directory."
 )
 
-_HARNESS = r"""
+ERROR_KEY = "__llmos_run_code_error__"
+_HARNESS = (
+    f"ERROR_KEY = {ERROR_KEY!r}\n"
+    + r"""
 def _llmos_code_mode(program, tools):
     import asyncio
     import inspect
@@ -74,13 +77,21 @@ def _llmos_code_mode(program, tools):
             namespace["result"] = await entry()
         return namespace.get("result")
 
-    value = asyncio.run(main())
+    try:
+        value = asyncio.run(main())
+    except Exception as exc:  # the program's own frames only: the harness is no concern of the model's
+        import traceback
+
+        frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == "<run_code>"]
+        text = "".join(traceback.format_list(frames)) + "".join(traceback.format_exception_only(type(exc), exc))
+        return {ERROR_KEY: "Traceback (most recent call last):\n" + text}
     try:
         json.dumps(value)
     except (TypeError, ValueError):
         value = repr(value)
     return value
 """
+)
 
 
 def identifier(name: str) -> str:
@@ -135,10 +146,11 @@ def run_code_tool(sandbox: Sandbox, registry: ToolRegistry, *, output_limit: int
             args={"program": program, "tools": tools},
             tool_handler=ctx.call_tool,
         )
-        text = render(
-            result.stdout, result.value if result.ok else None, None if result.ok else result.error, result.stderr
-        )
-        return ToolOutput(_clip(text, output_limit), is_error=not result.ok, data=result)
+        value, error = (result.value, None) if result.ok else (None, result.error)
+        if isinstance(value, dict) and ERROR_KEY in value:
+            value, error = None, str(value[ERROR_KEY])
+        text = render(result.stdout, value, error, result.stderr)
+        return ToolOutput(_clip(text, output_limit), is_error=error is not None, data=result)
 
     schema = {
         "type": "object",
