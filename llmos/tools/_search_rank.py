@@ -25,8 +25,8 @@ if TYPE_CHECKING:
 NAME_WEIGHT = 2
 EXACT_BONUS = 1000.0
 SUFFIX_BONUS = 500.0
-RRF_K = 20
-EMBED_WEIGHT = 1.0
+RRF_K = 10
+EMBED_WEIGHT = 1.5
 
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 _WORD = re.compile(r"[a-z0-9]+")
