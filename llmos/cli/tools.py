@@ -143,6 +143,36 @@ def search_tools(
         _print_table(rows, f"tools matching {query!r}")
 
 
+async def _show(workspace: WorkspaceOpt, name: str) -> dict[str, Any]:
+    from llmos.execution.layer import tool_details
+    from llmos.runtime import LLMOS
+
+    async with LLMOS(workspace=workspace_path(workspace)) as rt:
+        return tool_details(rt, name)
+
+
+@app.command("show")
+def show_tool(
+    name: Annotated[str, typer.Argument(help="The tool's name, as `llmos tools list` shows it.")],
+    workspace: WorkspaceOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """One tool: description, input schema, how often it was called and succeeded, and the input
+    examples taken from successful traced calls (what the model is shown)."""
+    info = run_async(_show(workspace, name))
+    if json_out:
+        _print_json(info)
+        return
+    console.print(f"[bold]{info['name']}[/bold]  ({info['source']}, {info['kind']})", highlight=False)
+    console.print(info["description"], markup=False, highlight=False)
+    console.print(json.dumps(info["input_schema"], indent=2), markup=False, highlight=False)
+    console.print(f"calls: {info['calls']}  success rate: {info['success_rate']:.0%}", highlight=False)
+    if not info["input_examples"]:
+        console.print("no input examples yet (they come from successful calls)")
+    for example in info["input_examples"]:
+        console.print("example: " + json.dumps(example, ensure_ascii=False), markup=False, highlight=False)
+
+
 async def _mcp_status(workspace: WorkspaceOpt) -> dict[str, dict[str, Any]]:
     from llmos.kernel.config import load_config
     from llmos.tools.mcp import MCPManager

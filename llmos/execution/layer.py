@@ -6,7 +6,7 @@ configure_loop(rt, opts, mode)           # before each kernel loop: deferral, co
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from llmos.kernel.offer import OfferRules
 
@@ -66,3 +66,26 @@ def configure_loop(rt: LLMOS, opts: LoopOptions, mode: str) -> None:
             t.metadata["input_examples"] = found
         else:
             t.metadata.pop("input_examples", None)
+
+
+def tool_details(rt: LLMOS, name: str) -> dict[str, Any]:
+    """What `llmos tools show NAME` prints: the tool, its schema, its use, and its examples."""
+    from llmos.exceptions import UserError
+    from llmos.execution.examples import ToolStats
+
+    t = rt.registry.get(name)
+    if t is None:
+        raise UserError(f"no tool named {name!r} in this workspace (see `llmos tools list`)")
+    ex = rt.config.execution
+    stats = ToolStats.from_traces(rt.traces.recent(STATS_TRACES))
+    examples = stats.examples(name, t.input_schema, limit=ex.examples_per_tool, min_success=ex.examples_min_success)
+    return {
+        "name": t.name,
+        "source": t.source,
+        "kind": t.kind,
+        "description": t.description,
+        "input_schema": t.input_schema,
+        "calls": stats.calls.get(name, 0),
+        "success_rate": round(stats.success_rate(name), 4),
+        "input_examples": examples if ex.tool_examples else [],
+    }
