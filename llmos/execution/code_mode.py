@@ -146,9 +146,10 @@ def run_code_tool(sandbox: Sandbox, registry: ToolRegistry, *, output_limit: int
             args={"program": program, "tools": tools},
             tool_handler=ctx.call_tool,
         )
-        value, error = (result.value, None) if result.ok else (None, result.error)
+        value: Any = result.value if result.ok else None
+        error: str | None = None if result.ok else (result.error or "the program failed")
         if isinstance(value, dict) and ERROR_KEY in value:
-            value, error = None, str(value[ERROR_KEY])
+            error, value = str(value[ERROR_KEY]), None
         text = render(result.stdout, value, error, result.stderr)
         return ToolOutput(_clip(text, output_limit), is_error=error is not None, data=result)
 
