@@ -182,3 +182,19 @@ async def test_a_thousand_tools_are_deferred_server_side(
     loaded = [t for t in tools if not t.get("defer_loading")]
     assert tools[0]["name"] == "tool_search_tool_bm25" and len(loaded) <= 11
     assert len(tools) == 1001 and "tool_search" not in {t["name"] for t in tools}
+
+
+async def test_a_paused_server_turn_is_sent_back_to_continue(
+    tmp_path: Path, model: AnthropicModel, llm_server: FakeLLMServer
+) -> None:
+    search_use = {
+        "type": "server_tool_use",
+        "id": "srvtoolu_2",
+        "name": "tool_search_tool_bm25",
+        "input": {"query": "x"},
+    }
+    llm_server.push(Reply(blocks=[search_use], stop_reason="pause_turn"), text("finished"))
+    ctx = context(tmp_path, [_Tools.make("orders")])
+    outcome = await run_loop(ctx, LoopOptions(model=model, pricing=Pricing()), [Message.user("go")])
+    assert outcome.status == "success" and outcome.output == "finished"
+    assert llm_server.requests[-1].body["messages"][-1] == {"role": "assistant", "content": [search_use]}

@@ -24,6 +24,7 @@ from llmos.models.base import (
     Model,
     ModelRequest,
     ModelResponse,
+    RawBlock,
     StreamDone,
     TextDelta,
     ToolCallDelta,
@@ -161,6 +162,8 @@ async def run_loop(ctx: RunContext, opts: LoopOptions, messages: list[Message]) 
         messages.append(response.to_message())
         container = response.container or container  # the provider's code execution container, reused
         calls = response.tool_calls
+        if not calls and response.stop_reason == "other" and any(isinstance(b, RawBlock) for b in response.content):
+            continue  # a provider's server tool paused the turn (Anthropic pause_turn): send it back to go on
         if not calls:
             output = response.text
             if response.stop_reason == "max_tokens":
