@@ -198,3 +198,23 @@ async def test_a_paused_server_turn_is_sent_back_to_continue(
     outcome = await run_loop(ctx, LoopOptions(model=model, pricing=Pricing()), [Message.user("go")])
     assert outcome.status == "success" and outcome.output == "finished"
     assert llm_server.requests[-1].body["messages"][-1] == {"role": "assistant", "content": [search_use]}
+
+
+async def test_a_configured_thousand_tool_mcp_server_sends_about_ten_schemas(tmp_path: Path) -> None:
+    import json
+    import sys
+
+    from llmos.runtime import LLMOS
+
+    server = Path(__file__).parent / "mcp_servers" / "catalog_server.py"
+    cfg = quiet_config(
+        mcp={"servers": {"cat": {"command": sys.executable, "args": [str(server)], "timeout_s": 120}}},
+        execution={"code_mode": "off"},
+    )
+    model = TestModel(script=["ok"])
+    async with LLMOS(workspace=tmp_path, config=cfg, model=model) as rt:
+        assert len([t for t in rt.registry if t.source == "mcp:cat"]) == 1000
+        await rt.execute("hello", mode="learner")
+    tools = model.requests[0].tools
+    assert len(tools) <= 11 and tools[0].name == "tool_search"
+    assert sum(len(json.dumps(t.input_schema)) for t in tools) < 5000
