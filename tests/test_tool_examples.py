@@ -78,7 +78,8 @@ async def test_examples_reach_the_next_run(tmp_path: Path) -> None:
             "done",
         ]
     )
-    async with LLMOS(workspace=tmp_path, config=quiet_config(), model=first, tools=[forecast]) as rt:
+    cfg = quiet_config(execution={"tool_examples": True})
+    async with LLMOS(workspace=tmp_path, config=cfg, model=first, tools=[forecast]) as rt:
         await rt.execute("weather please", mode="learner")
         second = TestModel(script=["ok"])
         await rt.execute("weather again", mode="learner", model=second)
