@@ -10,9 +10,12 @@ from typing import TYPE_CHECKING
 
 from llmos.kernel.economy import BudgetHook
 from llmos.kernel.hooks import HookChain, load_hook
+from llmos.storage.checkpoint import TraceCheckpoint
 
 # rarely needed tools with long schemas: offered on demand through tool_search (see kernel.loop)
-DEFERRED_TOOLS = frozenset({"create_agent", "modify_agent", "list_agents", "create_tool"})
+DEFERRED_TOOLS = frozenset(
+    {"create_agent", "modify_agent", "list_agents", "create_tool", "memory_write", "memory_search"}
+)
 
 if TYPE_CHECKING:
     from llmos.evolution import Evolution
@@ -30,11 +33,23 @@ def register_tools(rt: LLMOS, agent_tools: list[Tool]) -> None:
             rt.registry.register(t)
     for t in agent_tools:
         rt.registry.register(_defer(t))
+    if rt.memory is not None:
+        from llmos.memory.tools import memory_tools
+
+        for t in memory_tools(rt.memory):
+            rt.registry.register(_defer(t))
     for t in rt._extra_tools:
         rt.registry.register(t, replace=True)
     embeddings = {"on": True, "off": False}.get(rt.config.execution.search_embeddings)
     finder = ToolSearch(rt.registry, embeddings=embeddings, cache_dir=rt.workspace / ".llmos" / "cache" / "embeddings")
     rt.registry.register(finder.search_tool(lambda names: None), replace=True)
+
+
+def sync_agent_tools(rt: LLMOS) -> None:
+    """Every Markdown agent as a tool `agent__NAME` (agents created meanwhile included)."""
+    from llmos.execution.orchestration.agent_tools import sync_agent_tools as sync
+
+    sync(rt)
 
 
 def build_hooks(rt: LLMOS) -> HookChain:
@@ -45,7 +60,12 @@ def build_hooks(rt: LLMOS) -> HookChain:
     if rt.config.security.enabled:
         chain.add(SecurityHook(SecurityPolicy(rt.workspace, rt.config.security)))
     chain.add(rt.sentience.hook())
+    if rt.memory is not None:  # before the budget: the reservation counts the recalled facts
+        from llmos.memory.hook import MemoryHook
+
+        chain.add(MemoryHook(rt.memory))
     chain.add(BudgetHook(rt.ledger, rt.pricing))
+    chain.add(TraceCheckpoint(rt.traces))  # a killed run leaves its partial trace
     for path in rt.config.hooks.paths:
         chain.add(load_hook(path))
     chain.extend(rt._extra_hooks)

@@ -14,6 +14,7 @@
     ├── ModelError                  the model provider failed
     │   ├── ModelHTTPError          an HTTP error from the provider: carries status and body
     │   └── ModelResponseError      the reply could not be understood (bad tool JSON, empty)
+    │       └── PlanInvalid         an orchestration plan is malformed, cyclic, over budget, names no agent
     ├── ToolError                   a tool failed in a way that is not the model's business
     │   └── MCPServerError          an MCP server failed to start or died
     ├── StoreError                  the SQLite store is unusable (corrupt, locked too long)
@@ -104,6 +105,11 @@ class ModelHTTPError(ModelError):
 
 class ModelResponseError(ModelError):
     """The model's reply could not be understood (for example, tool arguments that are not JSON)."""
+
+
+class PlanInvalid(ModelResponseError):
+    """The planner's orchestration plan cannot run: not the schema, a dependency cycle, an unknown
+    agent, or budget shares over the run's cap. The message says which."""
 
 
 class ToolError(LLMOSError):

@@ -31,7 +31,10 @@ class RunResult:
     mode_reason: dict[str, Any] = field(default_factory=dict)
     saved_usd: float = 0.0
     unpriced: bool = False
+    session_id: str | None = None
+    warnings: list[str] = field(default_factory=list)  # for the operator: an MCP server skipped...
     messages: list[Message] = field(default_factory=list, repr=False)  # the conversation (not in JSON)
+    subtasks: list[dict[str, Any]] = field(default_factory=list)  # ORCHESTRATOR: one entry per subtask
 
     @classmethod
     def from_trace(cls, trace: Trace) -> RunResult:
@@ -54,7 +57,18 @@ class RunResult:
             mode_reason=trace.mode_reason,
             saved_usd=float(trace.metadata.get("saved_usd") or 0.0),
             unpriced=trace.unpriced,
+            subtasks=[dict(s) for s in trace.metadata.get("subtasks") or []],
+            session_id=trace.metadata.get("session_id"),
+            warnings=[str(e.get("message", "")) for e in trace.events if e.get("kind") == "warning"],
         )
+
+    def add_subtask_totals(self, trace: Trace) -> None:
+        """An orchestrated run's figures include its subtasks' runs (each also has its own trace)."""
+        totals = trace.metadata.get("subtask_totals") or {}
+        self.cost_usd = round(self.cost_usd + float(totals.get("cost_usd") or 0.0), 8)
+        self.llm_calls += int(totals.get("llm_calls") or 0)
+        self.input_tokens += int(totals.get("input_tokens") or 0)
+        self.output_tokens += int(totals.get("output_tokens") or 0)
 
     def to_dict(self, *, explain: bool = True) -> dict[str, Any]:
         """The contract fields first, then extras (mode_reason only with explain)."""
@@ -76,7 +90,11 @@ class RunResult:
             "plan_id": self.plan_id,
             "saved_usd": self.saved_usd,
             "unpriced": self.unpriced,
+            "subtasks": self.subtasks,
+            "warnings": self.warnings,
         }
+        if self.session_id:
+            out["session_id"] = self.session_id
         if explain:
             out["mode_reason"] = self.mode_reason
         return out

@@ -15,7 +15,7 @@ import os as _os
 import time
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from llmos import _assembly as assembly
 from llmos._log import logger
@@ -39,6 +39,9 @@ from llmos.storage.db import Database
 from llmos.storage.traces import TraceStore
 from llmos.tools.base import Tool
 from llmos.tools.registry import ToolRegistry
+
+if TYPE_CHECKING:
+    from llmos.memory import Memory
 
 SELF_MODIFYING_TOOLS = frozenset({"create_agent", "modify_agent", "create_tool"})
 
@@ -77,6 +80,7 @@ class LLMOS:
         self._models: dict[str, Model] = {}  # the clients this runtime created (closed by close())
         self._mcp: Any = None
         self.db: Database | None = None
+        self.memory: Memory | None = None  # sessions and facts, when [memory] enabled
 
     # ------------------------------------------------------------------ lifecycle
     async def __aenter__(self) -> LLMOS:
@@ -100,6 +104,7 @@ class LLMOS:
         try:  # whatever fails while starting (a bad hook path, a missing key...) closes what was opened
             self.traces = TraceStore(self.db)
             self.ledger = Ledger(self.db, cfg.budget)
+            self.ledger.settle_abandoned()  # reservations of a killed process: settled now, not in an hour
             self.pricing = Pricing(cfg.pricing)
             self.model: Model = self._resolve(self._model_arg)
             self.agents = AgentRegistry(self.workspace)
@@ -107,7 +112,11 @@ class LLMOS:
             self.learning = LearningEngine(self.db, cfg.learning)
             self.sentience = Sentience(self.db, cfg.sentience, traces=self.traces)
             self.registry = ToolRegistry()
+            from llmos.memory.wiring import start_memory
+
+            self.memory = start_memory(self)
             assembly.register_tools(self, agent_tools(self.agents, self.versions))
+            assembly.sync_agent_tools(self)
             self.hooks = assembly.build_hooks(self)
             self.evolution = assembly.start_evolution(self)
             self._started = True
@@ -136,11 +145,15 @@ class LLMOS:
         servers = {n: s for n, s in self.config.mcp.servers.items() if s.enabled}
         if not servers or not self._start_mcp_servers:
             return
-        from llmos.tools.mcp import MCPManager
+        from llmos.storage.db import DB_DIR
+        from llmos.tools.mcp import MCPManager, ToolListCache
 
+        # lazy: a server whose tool list is cached starts on first use; a broken one is skipped
         self._mcp = MCPManager(servers, cwd=self.workspace)
-        for t in await self._mcp.start():
+        for t in await self._mcp.start_lazy(ToolListCache(self.workspace / DB_DIR / "mcp_tools.json")):
             self.registry.register(t, replace=True)
+        for warning in self._mcp.warnings:
+            logger.info("%s", warning)
 
     async def close(self) -> None:
         if self._mcp is not None:
@@ -174,19 +187,37 @@ class LLMOS:
         events: EventSink | None = None,
         ask: Asker | None = None,
         history: list[Message] | None = None,
+        session_id: str | None = None,
+        parent_id: str | None = None,
+        budget_usd: float | None = None,
     ) -> RunResult:
-        """Run one goal and return its result (the trace is stored whatever happens)."""
+        """Run one goal and return its result (the trace is stored whatever happens).
+
+        `session_id` continues a stored conversation (created on first use): its earlier turns
+        are the history, and this run is added to it. `parent_id` links the run to an orchestrated
+        parent run (it never orchestrates itself); `budget_usd` caps it below the run cap (a
+        subtask's budget share)."""
         self._require_started()
         if not isinstance(goal, str) or not goal.strip():
             raise UserError("the goal is empty: say what you want done")
+        assembly.sync_agent_tools(self)
         mode = (mode or "auto").lower()
         if mode not in MODES:
             raise UserError(f"unknown mode {mode!r}: choose one of {', '.join(MODES)}")
         agent_def = self.agents.get(agent or self.config.agent.default)
         run_model = self._resolve(model or agent_def.model) if (model or agent_def.model) else self.model
-        trace = Trace(goal=goal, agent=agent_def.name, requested_mode=mode)
+        trace = Trace(goal=goal, agent=agent_def.name, requested_mode=mode, parent_id=parent_id)
         ctx = RunContext(trace, self.workspace, self.registry, self.hooks, self.config, ask=ask, events=events)
-        ctx.scratch["run_cap_usd"] = self._run_cap(agent_def.budget_usd)
+        cap = self._run_cap(agent_def.budget_usd)
+        if budget_usd is not None:
+            cap = budget_usd if cap is None else min(cap, budget_usd)
+        ctx.scratch["run_cap_usd"] = cap
+        if session_id is not None:
+            from llmos.memory.wiring import session_history
+
+            history = session_history(self, ctx, session_id, history)
+        for warning in getattr(self._mcp, "warnings", None) or ():
+            trace.event("warning", message=warning, source="mcp")
         try:
             await self._run(ctx, goal, mode, agent_def, run_model, history)
         except ModeUnavailable:
@@ -204,6 +235,7 @@ class LLMOS:
             trace.finish("failed", error=f"internal error: {type(e).__name__}: {e}")
         await self._finish(ctx)
         result = RunResult.from_trace(trace)
+        result.add_subtask_totals(trace)
         result.messages = list(ctx.scratch.get("messages") or [])
         return result
 
@@ -226,7 +258,7 @@ class LLMOS:
         trace = ctx.trace
         goal = await self.hooks.user_prompt_submit(ctx, goal)
         trace.goal = goal
-        decision = self._select(goal, mode, agent_def.name)
+        decision = self._select(goal, mode, agent_def.name, nested=trace.parent_id is not None)
         trace.mode = decision.mode
         trace.mode_reason = decision.reason
         trace.plan_id = decision.plan_id
@@ -247,7 +279,11 @@ class LLMOS:
 
         configure_loop(self, opts, decision.mode)  # [execution]: tool deferral, code mode, search, examples
         messages = list(history or [])
-        if decision.mode == "follower":
+        if decision.mode == "orchestrator":
+            from llmos.execution.orchestration.run import orchestrate
+
+            outcome = await orchestrate(self, ctx, goal, agent_def, opts)
+        elif decision.mode == "follower":
             outcome = await self._follow(ctx, decision, opts, messages, goal)
         elif decision.mode == "mixed":
             opts.tools = decision.tool_names
@@ -260,19 +296,30 @@ class LLMOS:
         trace.finish(outcome.status, outcome.output, outcome.error)
         ctx.scratch["messages"] = outcome.messages
 
-    def _select(self, goal: str, mode: str, agent: str) -> Any:
+    def _select(self, goal: str, mode: str, agent: str, *, nested: bool = False) -> Any:
+        from llmos.execution.orchestration import choose
         from llmos.learning.engine import ModeDecision
 
         if mode == "orchestrator":
-            raise ModeUnavailable("ORCHESTRATOR mode is not available yet: run the goal with mode auto or learner")
+            if nested:
+                raise ModeUnavailable("a subtask of an orchestrated run cannot orchestrate again")
+            return choose.forced_decision(goal)
         if mode == "learner" or not self.config.learning.enabled:
             if mode in ("follower", "mixed", "crystallized"):
                 raise ModeUnavailable(f"mode {mode} needs the learning layer, which is disabled in llmos.toml")
-            return ModeDecision(mode="learner", confidence=0.0, reason={"why": f"mode {mode} requested"})
-        policy = self.sentience.selection_policy() if self.sentience else None
-        # CRYSTALLIZED is the compiled form of a safe plan: it needs the goal to be FOLLOWER-safe first
-        requested = "follower" if mode == "crystallized" else mode
-        return self.learning.select(goal, requested, agent=agent, policy=policy)
+            decision = ModeDecision(mode="learner", confidence=0.0, reason={"why": f"mode {mode} requested"})
+        else:
+            policy = self.sentience.selection_policy() if self.sentience else None
+            # CRYSTALLIZED is the compiled form of a safe plan: it needs the goal to be FOLLOWER-safe first
+            requested = "follower" if mode == "crystallized" else mode
+            decision = self.learning.select(goal, requested, agent=agent, policy=policy)
+            if getattr(policy, "prefer_crystallized", False):
+                from llmos.execution.crystal_first import prefer_crystallized
+
+                decision = prefer_crystallized(self, goal, requested, agent, decision)
+        if mode == "auto" and not nested:
+            return choose.auto_decision(self, goal, agent, decision) or decision
+        return decision
 
     async def _follow(
         self, ctx: RunContext, decision: Any, opts: LoopOptions, messages: list[Message], goal: str
@@ -327,6 +374,10 @@ class LLMOS:
         trace = ctx.trace
         if trace.ended_at is None:
             trace.finish("failed", error=trace.error or "the run ended without an outcome")
+        if self.memory is not None:
+            from llmos.memory.wiring import finish_memory
+
+            finish_memory(self, ctx)
         try:
             await self.hooks.stop(ctx, trace)
         except Exception as e:  # a user hook must not lose the trace
@@ -392,4 +443,6 @@ class LLMOS:
         self._require_started()
         trace = self.traces.set_rejected(run_id, True)
         self.learning.reject(run_id, trace)
+        if self.memory is not None:  # facts the rejected run wrote are marked, not trusted
+            self.memory.mark_run_rejected(run_id)
         return trace

@@ -166,7 +166,7 @@ def test_init(tmp_path: Path) -> None:
 def test_demo_runs_offline(tmp_path: Path) -> None:
     proc = llmos_cli("demo", "--workspace", str(tmp_path / "demo"), timeout=120)
     assert proc.returncode == 0, proc.stderr[-2000:]
-    for part in ("1 · ", "2 · ", "3 · ", "4 · ", "follower", "total spent"):
+    for part in ("1 · ", "2 · ", "3 · ", "4 · ", "5 · ", "follower", "orchestrator", "AUTO chose it", "total spent"):
         assert part in proc.stdout, part
     db = Database.for_workspace(tmp_path / "demo")
     assert TraceStore(db).count() >= 10

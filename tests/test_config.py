@@ -214,7 +214,12 @@ async def test_cli_bad_config_exit_2_and_nothing_stored_is_lost(tmp_path: Path) 
         proc = await asyncio.to_thread(llmos_cli, *args, env=env)
         assert proc.returncode == 2, (args, proc.stdout, proc.stderr)
         assert str(path) in proc.stderr and "not valid TOML" in proc.stderr, proc.stderr
-        assert "Traceback" not in proc.stderr and proc.stdout == ""
+        assert "Traceback" not in proc.stderr
+        if "--json" in args:  # `run --json` still prints exactly one JSON object, with the error
+            data = one_json(proc.stdout)
+            assert data["success"] is False and "not valid TOML" in data["error"]
+        else:
+            assert proc.stdout == ""
     # the traces are untouched and readable, by the CLI and directly
     listing = await asyncio.to_thread(llmos_cli, "traces", "list", "-w", str(ws), "--json", env=env)
     assert listing.returncode == 0 and [t["id"] for t in json.loads(listing.stdout)] == [run_id]

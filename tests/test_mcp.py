@@ -37,11 +37,11 @@ async def test_end_to_end(tmp_path: Path) -> None:
     names = {t.name for t in tools}
     assert {"echo__add", "echo__echo", "echo__fail", "echo__slow", "echo__pid"} <= names
     add = next(t for t in tools if t.name == "echo__add")
-    assert add.source == "mcp:echo" and add.kind == "function"
+    assert add.source == "mcp:echo" and add.kind == "file_write"  # unannotated: may write (MCP default)
     assert add.description == "Add two integers."
     assert add.input_schema["properties"]["a"]["type"] == "integer"
     assert add.input_schema["required"] == ["a", "b"]
-    assert add.metadata == {"mcp_server": "echo", "mcp_tool": "add"}
+    assert add.metadata == {"mcp_server": "echo", "mcp_tool": "add", "annotations": {}}
 
     registry = ToolRegistry(tools)
     assert registry.require("echo__echo").source == "mcp:echo"

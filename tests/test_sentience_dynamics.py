@@ -145,7 +145,8 @@ def test_guarded_modes_never_loosen(v: Valence) -> None:
         assert p.follower_threshold_delta >= 0 and p.mixed_threshold_delta >= 0
         assert p.orchestration_threshold_delta >= 0 and p.min_support_delta >= 1
         assert not p.allow_mixed and p.require_well_supported and p.prefer_crystallized
-        assert p.confirm_writes and p.confirm_shell and p.block_destructive and p.prefer_dry_run
+        assert p.confirm_destructive and p.prefer_dry_run and not p.confirm_shell
+        assert (p.block_destructive and p.confirm_writes) == (mode is LatentMode.RECOVERY)
         assert not p.allow_self_modification and not p.allow_exploration
 
 
@@ -161,6 +162,7 @@ def test_lowering_safety_never_loosens_the_policy(v: Valence, drop: float) -> No
     for flag in (
         "confirm_writes",
         "confirm_shell",
+        "confirm_destructive",
         "block_destructive",
         "require_well_supported",
         "prefer_dry_run",

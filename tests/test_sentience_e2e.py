@@ -48,18 +48,23 @@ async def test_denied_rm_rf_lowers_safety_and_changes_the_next_runs_policy(tmp_p
         assert s.valence().safety < before_safety - 0.3
         assert any(h.trigger == "safety_violation" and h.run_id == r.run_id for h in s.history())
         after = s.policy()
-        assert after != before_policy and after.block_destructive and not before_policy.block_destructive
+        assert after != before_policy and after.confirm_destructive and not before_policy.confirm_destructive
         for _ in range(2):
             await os.execute("free some disk space", mode="learner")
         assert s.mode().value == "RECOVERY"
         p = s.policy()
         assert not p.allow_mixed and p.require_well_supported and p.follower_threshold_delta > 0
-        command[0] = "df -h"  # harmless, but shell needs confirmation now and nobody can confirm
+        command[0] = "df -h"  # harmless: it runs even in RECOVERY (the state never locks a user out)
         r = await os.execute("how full is the disk?", mode="learner")
         assert "latent_mode: RECOVERY" in systems[-1]  # the next run's prompt shows the state
         last = os.traces.get(r.run_id)
         assert last is not None
+        assert last.tool_calls[0].decision == "allow"
+        assert not any(h.trigger == "safety_violation" and h.run_id == r.run_id for h in s.history())
+        command[0] = "rm -rf build"  # destructive: blocked, and the reason says how to leave the state
+        r = await os.execute("remove the build directory", mode="learner")
+        last = os.traces.get(r.run_id)
+        assert last is not None
         call = last.tool_calls[0]
         assert call.decision == "deny" and "latent mode RECOVERY" in call.decision_reason
-        # its own confirmations are not held against it
-        assert not any(h.trigger == "safety_violation" and h.run_id == r.run_id for h in s.history())
+        assert "llmos state reset" in call.decision_reason

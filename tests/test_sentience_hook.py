@@ -33,30 +33,40 @@ async def test_balanced_allows_everything(tmp_path: Path) -> None:
         assert hook.decide(e) is None
 
 
-async def test_cautious_asks_for_writes_and_shell_and_denies_destructive(tmp_path: Path) -> None:
+async def test_cautious_asks_before_destructive_and_lets_ordinary_work_run(tmp_path: Path) -> None:
     s = make(tmp_path)
     s.fire("safety_violation", 1.5)
     assert s.mode().value == "CAUTIOUS"
     hook = s.hook()
     d = hook.decide(RM)
-    assert d is not None and d.decision == "deny" and "rm -rf" in d.reason and "CAUTIOUS" in d.reason
-    d = hook.decide(SHELL)
-    assert d is not None and d.decision == "ask" and "shell" in d.reason
-    d = hook.decide(WRITE)
-    assert d is not None and d.decision == "ask" and "file writes" in d.reason
-    assert hook.decide(READ) is None
+    assert d is not None and d.decision == "ask" and "rm -rf" in d.reason and "CAUTIOUS" in d.reason
+    assert "llmos state reset" in d.reason
+    for e in (SHELL, WRITE, READ):  # never every shell command, never every write
+        assert hook.decide(e) is None
     chain = HookChain([hook])
     verdict = await chain.pre_tool_use(None, RM)  # type: ignore[arg-type]
-    assert verdict.decision == "deny" and verdict.by == "sentience"
-    assert (await chain.pre_tool_use(None, READ)).decision == "allow"  # type: ignore[arg-type]
+    assert verdict.decision == "ask" and verdict.by == "sentience"
+    assert (await chain.pre_tool_use(None, SHELL)).decision == "allow"  # type: ignore[arg-type]
 
 
-async def test_low_safety_in_balanced_mode_blocks_only_destructive(tmp_path: Path) -> None:
+async def test_recovery_blocks_destructive_and_asks_for_writes_naming_the_reset(tmp_path: Path) -> None:
     s = make(tmp_path)
-    s.fire("safety_violation")  # safety ~0.05: still BALANCED, destructive blocked
+    s.fire("safety_violation", 4.0)
+    assert s.mode().value == "RECOVERY"
+    hook = s.hook()
+    d = hook.decide(RM)
+    assert d is not None and d.decision == "deny" and "RECOVERY" in d.reason and "llmos state reset" in d.reason
+    d = hook.decide(WRITE)
+    assert d is not None and d.decision == "ask" and "llmos state reset" in d.reason
+    assert hook.decide(SHELL) is None and hook.decide(READ) is None
+
+
+async def test_low_safety_in_balanced_mode_asks_only_for_destructive(tmp_path: Path) -> None:
+    s = make(tmp_path)
+    s.fire("safety_violation")  # safety ~0.05: still BALANCED, destructive needs confirmation
     assert s.mode().value == "BALANCED"
     hook = s.hook()
-    assert hook.decide(RM) is not None and hook.decide(RM).decision == "deny"  # type: ignore[union-attr]
+    assert hook.decide(RM) is not None and hook.decide(RM).decision == "ask"  # type: ignore[union-attr]
     assert hook.decide(SHELL) is None and hook.decide(WRITE) is None
 
 

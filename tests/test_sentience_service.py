@@ -53,6 +53,8 @@ def test_on_run_end_maps_outcomes_to_triggers(tmp_path: Path) -> None:
     assert s.on_run_end(trace("success"), repetition_count=3) == ["task_success", "repetition"]
     assert s.on_run_end(trace("failed", error="boom"), novel=True) == ["task_failure", "novel_task"]
     assert s.on_run_end(trace("failed", error="tool timed out after 60s")) == ["timeout"]
+    down = "ModelHTTPError: openai could not be reached: [Errno 111] Connection refused"
+    assert s.on_run_end(trace("failed", error=down)) == ["infrastructure_failure"]
     assert s.on_run_end(trace("cancelled")) == ["external_interruption"]
     assert s.on_run_end(trace("budget_exceeded", cost=0.3)) == ["task_failure", "high_cost"]
     assert s.on_run_end(trace("success", cost=0.25), new_tools=["a", "b"]) == [
@@ -85,15 +87,16 @@ def test_on_run_end_maps_outcomes_to_triggers(tmp_path: Path) -> None:
 def test_a_denied_call_lowers_safety_and_tightens_the_policy(tmp_path: Path) -> None:
     s = make(tmp_path)
     before = s.policy()
-    assert not before.block_destructive
+    assert not before.confirm_destructive
     s.on_run_end(trace("failed", calls=[denied()]), novel=True)
     assert s.valence().safety < 0.1
-    assert s.policy().block_destructive
+    assert s.policy().confirm_destructive
     for _ in range(2):
         s.on_run_end(trace("failed", calls=[denied()]), novel=True)
     assert s.mode() is LatentMode.RECOVERY
     p = s.policy()
-    assert p.confirm_shell and not p.allow_mixed and p.follower_threshold_delta > 0
+    assert p.block_destructive and p.confirm_writes and not p.confirm_shell
+    assert not p.allow_mixed and p.follower_threshold_delta > 0
 
 
 def test_ten_repetitions_make_the_system_contained(tmp_path: Path) -> None:

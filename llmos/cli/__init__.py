@@ -16,6 +16,8 @@ from llmos.cli._common import (
     WorkspaceOpt,
     console,
     err_console,
+    esc,
+    existing_workspace,
     fail,
     open_runtime,
     run_async,
@@ -38,6 +40,7 @@ for _name, _module in [
     ("state", "llmos.cli.state"),
     ("plans", "llmos.cli.plans"),
     ("evolve", "llmos.cli.evolve"),
+    ("memory", "llmos.cli.memory"),
 ]:
     try:
         _mod = importlib.import_module(_module)
@@ -46,6 +49,8 @@ for _name, _module in [
             raise
         continue
     app.add_typer(_mod.app, name=_name)
+    if hasattr(_mod, "sessions_app"):
+        app.add_typer(_mod.sessions_app, name="sessions")
 
 
 @app.callback()
@@ -60,28 +65,26 @@ def _root(
 def run(
     goal: Annotated[str, typer.Argument(help="What you want done.")],
     workspace: WorkspaceOpt = None,
-    mode: Annotated[str, typer.Option(help="auto | learner | follower | mixed | crystallized")] = "auto",
+    mode: Annotated[str, typer.Option(help="auto | learner | follower | mixed | crystallized | orchestrator")] = "auto",
     model: Annotated[
         str | None, typer.Option(help="Model spec: test, anthropic:NAME, openai:NAME, ollama:NAME")
     ] = None,
     agent: Annotated[str | None, typer.Option(help="Markdown agent to run as.")] = None,
     json_out: Annotated[bool, typer.Option("--json", help="Print exactly one JSON object on stdout.")] = False,
     explain: Annotated[bool, typer.Option("--explain", help="Show why this mode was chosen.")] = False,
+    session: Annotated[str | None, typer.Option(help="Continue (or start) a stored conversation.")] = None,
 ) -> None:
     """Run one goal."""
-    from llmos.cli.render import render_result
+    from llmos.cli._runcmd import run_goal
 
-    async def go() -> dict[str, Any]:
-        async with open_runtime(workspace, model) as rt:
-            result = await rt.execute(goal, mode=mode, agent=agent)
-            return result.to_dict(explain=True)
-
-    data = run_async(go())
+    data = run_goal(goal, workspace, mode=mode, model=model, agent=agent, json_out=json_out, session=session)
     if json_out:
         if not explain:
             data.pop("mode_reason", None)
         sys.stdout.write(json.dumps(data, ensure_ascii=False, default=str) + "\n")
     else:
+        from llmos.cli.render import render_result
+
         render_result(data, explain=explain)
     raise typer.Exit(0 if data["success"] else 1)
 
@@ -91,11 +94,14 @@ def chat(
     workspace: WorkspaceOpt = None,
     model: Annotated[str | None, typer.Option(help="Model spec.")] = None,
     agent: Annotated[str | None, typer.Option(help="Markdown agent.")] = None,
+    session: Annotated[
+        str | None, typer.Option(help="A stored conversation to resume (or start); it survives restarts.")
+    ] = None,
 ) -> None:
     """An interactive session: each line is a goal; the conversation is kept between turns."""
     from llmos.cli.chat import chat_loop
 
-    run_async(chat_loop(workspace, model, agent))
+    run_async(chat_loop(workspace, model, agent, session=session))
 
 
 @app.command()
@@ -110,7 +116,7 @@ def budget(
     from llmos.kernel.economy import Ledger
     from llmos.storage.db import Database
 
-    ws = workspace_path(workspace)
+    ws = existing_workspace(workspace)
     try:  # a malformed llmos.toml is a clear message and exit code 2, not a traceback
         config = load_config(ws)
         db = Database.for_workspace(ws)
@@ -141,7 +147,7 @@ def stats(
     from llmos.cli.render import render_stats
 
     async def go() -> dict[str, Any]:
-        async with open_runtime(workspace, None, start_mcp=False) as rt:
+        async with open_runtime(workspace, None, start_mcp=False, must_exist=True) as rt:
             return rt.stats()
 
     data = run_async(go())
@@ -166,7 +172,7 @@ def init(
     if target.exists() and not force:
         fail(f"{target} already exists (use --force to overwrite)")
     target.write_text(DEFAULT_TOML)
-    console.print(f"[green]Created[/green] {target}")
+    console.print(f"[green]Created[/green] {esc(target)}", highlight=False)
 
 
 @app.command()
@@ -184,8 +190,8 @@ def demo(
 @app.command()
 def serve(
     workspace: WorkspaceOpt = None,
-    host: Annotated[str | None, typer.Option(help="Interface to listen on (default: [server] host).")] = None,
-    port: Annotated[int | None, typer.Option(help="Port, 0 picks a free one (default: [server] port).")] = None,
+    host: Annotated[str | None, typer.Option(help="Interface to listen on (default: \\[server] host).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port, 0 picks a free one (default: \\[server] port).")] = None,
     model: Annotated[str | None, typer.Option(help="Model spec.")] = None,
 ) -> None:
     """Serve the HTTP API (POST /v1/execute, GET /healthz, ...)."""
@@ -205,7 +211,7 @@ def feedback(
         fail(f"rating must be 'good' or 'bad', not {rating!r}")
 
     async def go() -> None:
-        async with open_runtime(workspace, None, start_mcp=False) as rt:
+        async with open_runtime(workspace, None, start_mcp=False, must_exist=True) as rt:
             await rt.feedback(run_id, rating == "good")
 
     run_async(go())
@@ -222,5 +228,5 @@ def main() -> None:
         err_console.print("interrupted")
         raise SystemExit(130) from None
     except LLMOSError as e:  # a command that did not turn its error into `fail`: still one clear line
-        err_console.print(f"[red]error:[/red] {e}", highlight=False)
+        err_console.print(f"[red]error:[/red] {esc(e)}", highlight=False)
         raise SystemExit(2) from None

@@ -9,15 +9,32 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
-from rich.console import Console
 
 if TYPE_CHECKING:
+    from rich.console import Console
+
     from llmos.runtime import LLMOS
 
 T = TypeVar("T")
 
-console = Console()
-err_console = Console(stderr=True)
+
+class _LazyConsole:
+    """A rich Console created on first use: `llmos run --json` never imports rich."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        self._kwargs = kwargs
+        self._console: Console | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self._console is None:
+            from rich.console import Console
+
+            self._console = Console(**self._kwargs)
+        return getattr(self._console, name)
+
+
+console: Console = _LazyConsole()  # type: ignore[assignment]
+err_console: Console = _LazyConsole(stderr=True)  # type: ignore[assignment]
 
 WorkspaceOpt = Annotated[
     Path | None,
@@ -29,9 +46,35 @@ def workspace_path(workspace: Path | None) -> Path:
     return workspace if workspace is not None else Path(os.environ.get("LLMOS_HOME") or "workspace")
 
 
+def esc(text: object) -> str:
+    """User text (goals, paths, errors, tool output) for a rich console: `[...]` is shown, not eaten."""
+    from rich.markup import escape
+
+    return escape(str(text))
+
+
+def warn(message: str) -> None:
+    err_console.print(f"[yellow]warning:[/yellow] {esc(message)}", highlight=False)
+
+
 def fail(message: str, code: int = 2) -> NoReturn:
-    err_console.print(f"[red]error:[/red] {message}", highlight=False)
+    err_console.print(f"[red]error:[/red] {esc(message)}", highlight=False)
     raise typer.Exit(code)
+
+
+def existing_workspace(workspace: Path | None) -> Path:
+    """The workspace of a read-only command: it must exist already (a typo never creates one)."""
+    from llmos.kernel.config import CONFIG_FILE
+    from llmos.storage.db import DB_DIR
+
+    ws = workspace_path(workspace)
+    if not ws.is_dir():
+        what = "is not a directory" if ws.exists() else "does not exist"
+    elif not (ws / DB_DIR).is_dir() and not (ws / CONFIG_FILE).is_file():
+        what = f"is not an LLM OS workspace (no {DB_DIR}/ or {CONFIG_FILE} in it)"
+    else:
+        return ws
+    fail(f"the workspace {ws} {what}: pass --workspace DIR, or create one with `llmos init {ws}`")
 
 
 def run_async(coro: Coroutine[Any, Any, T]) -> T:
@@ -47,10 +90,13 @@ def run_async(coro: Coroutine[Any, Any, T]) -> T:
 
 
 @asynccontextmanager
-async def open_runtime(workspace: Path | None, model: str | None, *, start_mcp: bool = True) -> AsyncIterator[LLMOS]:
+async def open_runtime(
+    workspace: Path | None, model: str | None, *, start_mcp: bool = True, must_exist: bool = False
+) -> AsyncIterator[LLMOS]:
     from llmos.runtime import LLMOS
 
-    rt = LLMOS(workspace=workspace_path(workspace), model=model, start_mcp=start_mcp)
+    ws = existing_workspace(workspace) if must_exist else workspace_path(workspace)
+    rt = LLMOS(workspace=ws, model=model, start_mcp=start_mcp)
     await rt.start()
     try:
         yield rt

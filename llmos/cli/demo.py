@@ -52,6 +52,7 @@ async def run_demo(workspace: Path | None) -> None:
             await _builtin_tools(os, TestModel())
             await _learning(os)
             await _security(os, TestModel())
+            await _orchestration(os)
             _summary(os)
     finally:
         if tmp is not None:
@@ -135,8 +136,46 @@ async def _security(os: Any, model: Any) -> None:
         )
 
 
+ORCHESTRATED_GOALS = [
+    "Convert 120 USD to EUR and save it as 'hotel_eur'; convert 80 GBP to JPY and save it as 'rail_jpy'",
+    "Convert 45 USD to EUR and save it as 'taxi_eur'; convert 300 GBP to JPY and save it as 'show_jpy'",
+]
+
+
+def _orchestra_model() -> Any:
+    """The test model as planner and combiner; the currency agent for the subtasks."""
+    from llmos.models import _testplanner
+    from llmos.models.testmodel import TestModel
+
+    def respond(request: Any) -> Any:
+        return _testplanner.respond(request) or currency_agent(request)
+
+    return TestModel(script=respond)
+
+
+async def _orchestration(os: Any) -> None:
+    console.print(Rule("4 · a goal with independent parts: split across agents, run in parallel, combined"))
+    model = _orchestra_model()
+    for i, goal in enumerate(ORCHESTRATED_GOALS):
+        r = await os.execute(goal, model=model, mode="orchestrator" if i == 0 else "auto")
+        created = [c["arguments"]["name"] for c in r.tool_calls if c["name"] == "create_agent"]
+        how = "--mode orchestrator" if i == 0 else f"AUTO chose it: {r.mode_reason.get('why', '')[:90]}"
+        console.print(f"  [bold]{goal}[/bold]\n  [blue]{r.mode}[/blue] ({how})")
+        if created:
+            console.print(f"  the plan defined new agents, created (versioned) through create_agent: {created}")
+        for s in r.subtasks:
+            colour = MODE_COLOURS.get(s["mode"], "white")
+            console.print(
+                f"    {s['id']} · agent {s['agent']} · [{colour}]{s['mode']}[/{colour}] · "
+                f"{'ok' if s['success'] else 'failed'} · ${s['cost_usd']:.6f} · run {s['run_id']}"
+            )
+        console.print(f"  {r.llm_calls} model calls in all, ${r.cost_usd:.6f}, {r.duration_s:.2f}s · answer:")
+        console.print("    " + r.output.replace("\n", "\n    ")[:600])
+    console.print("  `llmos traces show RUN_ID` draws the tree of an orchestrated run.")
+
+
 def _summary(os: Any) -> None:
-    console.print(Rule("4 · what it cost, what it saved"))
+    console.print(Rule("5 · what it cost, what it saved"))
     s = os.stats()
     table = Table()
     for col in ("mode", "runs", "model calls", "cost", "saved"):

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
-from llmos.cli._common import WorkspaceOpt, fail, workspace_path
+from llmos.cli._common import WorkspaceOpt, existing_workspace, fail, workspace_path
 
 if TYPE_CHECKING:
     from llmos.evolution import Evolution
@@ -50,6 +50,7 @@ def _evolution(workspace: Path) -> Evolution:
     from llmos.storage.versions import VersionStore
     from llmos.tools.registry import ToolRegistry
 
+    workspace = existing_workspace(workspace)
     try:
         config = load_config(workspace)
         db = Database.for_workspace(workspace)

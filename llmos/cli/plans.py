@@ -9,7 +9,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from llmos.cli._common import WorkspaceOpt, console, fail, workspace_path
+from llmos._text import plural
+from llmos.cli._common import WorkspaceOpt, console, esc, existing_workspace, fail
 
 if TYPE_CHECKING:
     from llmos.learning.engine import LearningEngine
@@ -23,7 +24,7 @@ def _engine(workspace: Path | None) -> LearningEngine:
     from llmos.learning.engine import LearningEngine
     from llmos.storage.db import Database
 
-    path = workspace_path(workspace)
+    path = existing_workspace(workspace)
     if not (path / ".llmos" / "llmos.db").exists():
         fail(f"no workspace database in {path}: run a goal there first (or pass --workspace)")
     try:
@@ -49,7 +50,7 @@ def list_(
         out = [dict(p.describe(), confidence=follower_confidence(p, engine.config)) for p in plans]
         sys.stdout.write(json.dumps(out, default=str) + "\n")
         return
-    table = Table(title=f"{len(plans)} learned plans")
+    table = Table(title=plural(len(plans), "learned plan"))
     for col in ("id", "skeleton", "tools", "support", "replays ok/all", "fallbacks", "confidence", "safe"):
         table.add_column(col)
     for p in plans:
@@ -86,7 +87,7 @@ def show(
     if json_out:
         sys.stdout.write(json.dumps(data, default=str) + "\n")
         return
-    console.print(f"[bold]{plan.id}[/bold]  {plan.skeleton_text()}", highlight=False)
+    console.print(f"[bold]{plan.id}[/bold]  {esc(plan.skeleton_text())}", highlight=False)
     console.print(
         f"support {plan.support} (min {engine.config.min_support}), "
         f"replays {plan.replay_successes}/{plan.uses}, fallbacks {plan.fallbacks}, "
@@ -96,7 +97,7 @@ def show(
     for s in data["slots"]:
         console.print(f"  slot {{{s['name']}}} at word {s['position']}: shapes {s['shapes']}, e.g. {s['values']}")
     for reason in data["unsafe"]:
-        console.print(f"  [yellow]unsafe:[/yellow] {reason}", highlight=False)
+        console.print(f"  [yellow]unsafe:[/yellow] {esc(reason)}", highlight=False)
     for x in data["explanations"]:
         console.print(
             f"  step {x['step']} {x['tool']}.{x['argument']} = {' | '.join(x['explanations'])}",

@@ -3,6 +3,10 @@
     echo '{"tool": "bash", "input": {"command": "rm -rf /"}}' | llmos policy check --workspace .
     {"decision": "deny", "reason": "recursively deletes '/' (/) (in: rm -rf /)"}
 
+A line may carry "kind" (shell, file_read, file_write, function) or MCP "annotations"
+({"readOnlyHint": true, ...}); without them the kind is inferred from the tool name (an MCP
+`SERVER__tool` that does not start with a reading verb may write).
+
 One JSON object per input line, in order; a line that is not a valid request gets a deny with
 the reason, and processing goes on. The policy reads DIR/llmos.toml ([security]).
 """
@@ -41,6 +45,13 @@ def _request(line: str) -> tuple[str, dict[str, Any], str | None]:
     kind = obj.get("kind")
     if kind is not None and not isinstance(kind, str):
         raise ValueError('"kind" must be a string')
+    hints = obj.get("annotations")
+    if hints is not None:
+        if not isinstance(hints, dict) or not all(isinstance(v, bool) for v in hints.values()):
+            raise ValueError('"annotations" must be a JSON object of booleans (readOnlyHint, destructiveHint, ...)')
+        from llmos.tools.mcp._policy import kind_for
+
+        kind = kind or kind_for(hints)
     return tool, args, kind
 
 

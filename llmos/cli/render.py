@@ -8,13 +8,40 @@ from typing import Any
 from rich.panel import Panel
 from rich.table import Table
 
-from llmos.cli._common import console
+from llmos._text import plural
+from llmos.cli._common import console, esc
 
-MODE_COLOURS = {"learner": "yellow", "mixed": "cyan", "follower": "green", "crystallized": "magenta"}
+MODE_COLOURS = {
+    "learner": "yellow",
+    "mixed": "cyan",
+    "follower": "green",
+    "crystallized": "magenta",
+    "orchestrator": "blue",
+}
 
 
 def _money(x: float | None) -> str:
     return "unpriced" if x is None else f"${x:.6f}"
+
+
+def _render_subtasks(subtasks: list[dict[str, Any]]) -> None:
+    table = Table(title="Subtasks", show_lines=False)
+    for col in ("id", "agent", "mode", "status", "cost", "run", "goal"):
+        table.add_column(col, overflow="fold")
+    for s in subtasks:
+        status = str(s.get("status") or ("success" if s.get("success") else "failed"))
+        style = "" if s.get("success") else ("yellow" if status == "skipped" else "red")
+        table.add_row(
+            str(s.get("id")),
+            str(s.get("agent")),
+            str(s.get("mode") or "-"),
+            status,
+            _money(s.get("cost_usd")),
+            str(s.get("run_id") or "-"),
+            str(s.get("goal"))[:80],
+            style=style,
+        )
+    console.print(table)
 
 
 def render_result(data: dict[str, Any], *, explain: bool = False) -> None:
@@ -29,21 +56,26 @@ def render_result(data: dict[str, Any], *, explain: bool = False) -> None:
             res = str(c.get("result", ""))
             res = res if len(res) < 160 else res[:157] + "…"
             style = "red" if c.get("is_error") else ""
-            table.add_row(str(i), c["name"], json.dumps(c.get("arguments"), ensure_ascii=False)[:120], res, style=style)
+            args = json.dumps(c.get("arguments"), ensure_ascii=False)[:120]
+            table.add_row(str(i), esc(c["name"]), esc(args), esc(res), style=style)
         console.print(table)
-    body = data.get("output") or ""
+    if data.get("subtasks"):
+        _render_subtasks(data["subtasks"])
+    body = esc(data.get("output") or "")
     if data.get("error"):
-        body += f"\n\n[red]error:[/red] {data['error']}"
+        body += f"\n\n[red]error:[/red] {esc(data['error'])}"
     console.print(Panel(body or "(no answer)", title=f"[{colour}]{mode}[/{colour}] · {ok}", expand=False))
+    out_tokens = data["output_tokens"]
     saved = f" · saved ≈ ${data['saved_usd']:.6f}" if data.get("saved_usd") else ""
     console.print(
-        f"run [bold]{data['run_id']}[/bold] · {data['llm_calls']} model calls · "
-        f"{data['input_tokens']} in / {data['output_tokens']} out tokens · "
+        f"run [bold]{data['run_id']}[/bold] · {plural(data['llm_calls'], 'model call')} · "
+        f"{data['input_tokens']} in / {data['output_tokens']} out {'token' if out_tokens == 1 else 'tokens'} · "
         f"{_money(data.get('cost_usd'))}{' (some calls unpriced)' if data.get('unpriced') else ''}"
-        f"{saved} · {data['duration_s']:.2f}s"
+        f"{saved} · {data['duration_s']:.2f}s",
+        highlight=False,
     )
     if explain and data.get("mode_reason"):
-        console.print(Panel(json.dumps(data["mode_reason"], indent=2, default=str), title="why this mode"))
+        console.print(Panel(esc(json.dumps(data["mode_reason"], indent=2, default=str)), title="why this mode"))
 
 
 def render_budget(data: dict[str, Any]) -> None:

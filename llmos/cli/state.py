@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from llmos.cli._common import WorkspaceOpt, console, fail, workspace_path
+from llmos.cli._common import WorkspaceOpt, console, esc, existing_workspace, fail
 
 if TYPE_CHECKING:
     from llmos.sentience import HistoryEntry, Sentience
@@ -30,9 +30,7 @@ def open_sentience(workspace: Path | None) -> Sentience:
     from llmos.sentience import Sentience
     from llmos.storage.db import Database
 
-    path = workspace_path(workspace)
-    if not path.is_dir():
-        fail(f"workspace {path} does not exist (use --workspace DIR or run `llmos init`)")
+    path = existing_workspace(workspace)
     try:
         config = load_config(path)
         db = Database.for_workspace(path)
@@ -91,7 +89,7 @@ def _render_state(snap: dict[str, Any]) -> None:
             ptable.add_row(key, str(value))
     console.print(ptable)
     for reason in policy["reasons"]:
-        console.print(f"  • {reason}", highlight=False)
+        console.print(f"  • {esc(reason)}", highlight=False)
     opps = snap["opportunities"]
     if not opps:
         console.print("No improvement suggestions.")

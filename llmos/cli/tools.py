@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from llmos.cli._common import WorkspaceOpt, console, run_async, workspace_path
+from llmos._text import plural
+from llmos.cli._common import WorkspaceOpt, console, esc, existing_workspace, run_async, workspace_path
 
 if TYPE_CHECKING:
     from llmos.tools.registry import ToolRegistry
@@ -57,11 +58,12 @@ async def _registry_rows(workspace: WorkspaceOpt) -> list[dict[str, Any]]:
 @app.command("list")
 def list_tools(workspace: WorkspaceOpt = None, json_out: JsonOpt = False) -> None:
     """Every tool of the workspace with its source (builtin, mcp:NAME, generated, agents ...) and kind."""
+    existing_workspace(workspace)
     rows = run_async(_registry_rows(workspace))
     if json_out:
         _print_json(rows)
     else:
-        _print_table(rows, f"{len(rows)} tools in {workspace_path(workspace)}")
+        _print_table(rows, f"{plural(len(rows), 'tool')} in {esc(workspace_path(workspace))}")
 
 
 async def _search(workspace: WorkspaceOpt, queries: list[Any], limit: int) -> list[Any]:
@@ -190,6 +192,7 @@ async def _mcp_status(workspace: WorkspaceOpt) -> dict[str, dict[str, Any]]:
 @app.command("mcp")
 def mcp_status(workspace: WorkspaceOpt = None, json_out: JsonOpt = False) -> None:
     """Start each enabled MCP server of the workspace once and report whether it works."""
+    existing_workspace(workspace)
     status = run_async(_mcp_status(workspace))
     if json_out:
         _print_json(status)
@@ -199,7 +202,8 @@ def mcp_status(workspace: WorkspaceOpt = None, json_out: JsonOpt = False) -> Non
         return
     for name, s in status.items():
         mark = "[green]ok[/green]" if s["running"] else "[red]failed[/red]"
-        console.print(f"{mark} [bold]{name}[/bold]: {s['tools']} tools  ({s['target']})", highlight=False)
+        line = f"{mark} [bold]{esc(name)}[/bold]: {plural(s['tools'], 'tool')}  ({esc(s['target'])})"
+        console.print(line, highlight=False)
         if s["error"]:
             console.print(f"    {s['error']}", highlight=False, markup=False)
     if any(not s["running"] for s in status.values()):

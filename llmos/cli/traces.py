@@ -10,7 +10,8 @@ from typing import Annotated
 
 import typer
 
-from llmos.cli._common import WorkspaceOpt, console, fail, workspace_path
+from llmos._text import plural
+from llmos.cli._common import WorkspaceOpt, console, esc, existing_workspace, fail
 
 app = typer.Typer(help="Recorded runs (traces).", no_args_is_help=True)
 
@@ -19,7 +20,7 @@ def _store(workspace: Path | None):  # type: ignore[no-untyped-def]
     from llmos.storage.db import Database
     from llmos.storage.traces import TraceStore
 
-    return TraceStore(Database.for_workspace(workspace_path(workspace)))
+    return TraceStore(Database.for_workspace(existing_workspace(workspace)))
 
 
 @app.command("list")
@@ -37,7 +38,7 @@ def list_(
     if json_out:
         sys.stdout.write(json.dumps([t.to_dict() for t in traces], default=str) + "\n")
         return
-    table = Table(title=f"{len(traces)} most recent runs")
+    table = Table(title=f"{plural(len(traces), 'most recent run')}")
     for col in ("id", "when", "mode", "status", "calls", "tools", "cost", "goal"):
         table.add_column(col, overflow="fold")
     for t in traces:
@@ -63,7 +64,8 @@ def show(
     fmt: Annotated[str, typer.Option("--format", help="markdown | json")] = "markdown",
 ) -> None:
     """Show one run as readable Markdown (or JSON)."""
-    trace = _store(workspace).get(run_id)
+    store = _store(workspace)
+    trace = store.get(run_id)
     if trace is None:
         fail(f"no run with id {run_id!r}")
     if fmt == "json":
@@ -71,7 +73,13 @@ def show(
     elif fmt == "markdown":
         from rich.markdown import Markdown
 
+        from llmos.cli.trace_tree import run_tree
+
         console.print(Markdown(trace.to_markdown()))
+        tree = run_tree(store, trace)
+        if tree is not None:
+            console.print("\n[bold]Runs started by this run[/bold]")
+            console.print(tree)
     else:
         fail(f"unknown format {fmt!r}: use markdown or json")
 
@@ -79,15 +87,22 @@ def show(
 @app.command()
 def export(
     run_id: Annotated[str, typer.Argument(help="Run id.")],
-    out: Annotated[Path, typer.Option("--out", "-o", help="File to write (.md or .json).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="File to write: .md, .json or .html.")],
     workspace: WorkspaceOpt = None,
 ) -> None:
-    """Export one run to a Markdown or JSON file."""
+    """Export one run to a Markdown, JSON or HTML file (the format follows the file's suffix)."""
+    from llmos.cli._export import export_format, render
+    from llmos.exceptions import UserError
+
+    try:
+        fmt = export_format(out)
+    except UserError as e:
+        fail(str(e))
     trace = _store(workspace).get(run_id)
     if trace is None:
         fail(f"no run with id {run_id!r}")
-    out.write_text(trace.to_json() if out.suffix == ".json" else trace.to_markdown())
-    console.print(f"Wrote {out}")
+    out.write_text(render(trace, fmt), encoding="utf-8")
+    console.print(f"Wrote {esc(out)} ({fmt})", highlight=False)
 
 
 @app.command()
@@ -96,7 +111,7 @@ def reject(run_id: Annotated[str, typer.Argument(help="Run id.")], workspace: Wo
     from llmos.cli._common import open_runtime, run_async
 
     async def go() -> str:
-        async with open_runtime(workspace, None, start_mcp=False) as rt:
+        async with open_runtime(workspace, None, start_mcp=False, must_exist=True) as rt:
             return rt.reject(run_id).id
 
     rid = run_async(go())

@@ -12,7 +12,7 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from llmos.exceptions import ConfigError
 
@@ -75,6 +75,9 @@ class MCPServerConfig(_Section):
     url: str | None = None  # streamable HTTP instead of stdio
     timeout_s: float = Field(default=60.0, gt=0)
     enabled: bool = True
+    allow: list[str] = Field(default_factory=list)  # tool-name globs this server may expose (empty: all)
+    deny: list[str] = Field(default_factory=list)  # tool-name globs it may not (wins over allow)
+    read_only: bool = False  # expose only the tools annotated readOnlyHint
 
 
 class MCPConfig(_Section):
@@ -149,6 +152,34 @@ class ExecutionConfig(_Section):
     tool_examples: bool = True  # input_examples from successful traced calls
     examples_per_tool: int = Field(default=3, ge=0, le=10)
     examples_min_success: float = Field(default=0.8, ge=0, le=1)  # a tool's success rate needed for examples
+class OrchestrationConfig(_Section):
+    """ORCHESTRATOR mode: a goal split into subtasks run by agents, then combined."""
+
+    max_concurrency: int = Field(default=4, ge=1)  # subtasks running at once
+    retries: int = Field(default=1, ge=0)  # a failed subtask is run again this many times
+    max_subtasks: int = Field(default=8, ge=1, le=12)
+    auto: bool = True  # AUTO may choose ORCHESTRATOR when a rule marks the goal multi-part
+    rules: list[str] = Field(default_factory=list)  # regular expressions: a goal matching one is multi-part
+    learned_threshold: float = Field(default=0.5, ge=0, le=1)  # confidence a learned multi-part rule needs
+
+    @field_validator("rules")
+    @classmethod
+    def _rules_compile(cls, v: list[str]) -> list[str]:
+        import re
+
+        for pattern in v:
+            try:
+                re.compile(pattern)
+            except re.error as e:
+                raise ValueError(f"rule {pattern!r} is not a regular expression: {e}") from None
+        return v
+
+
+class MemoryConfig(_Section):
+    enabled: bool = True
+    session_max_tokens: int = Field(default=8000, gt=0)  # history sent to the model, oldest turns trimmed first
+    facts_in_prompt: int = Field(default=3, ge=0)  # recalled facts put into LEARNER / MIXED prompts (0: none)
+    embeddings: Literal["auto", "off"] = "auto"  # fuse BM25 with embeddings when the `embeddings` extra is installed
 
 
 class ServerConfig(_Section):
@@ -174,6 +205,8 @@ class Config(_Section):
     sandbox: SandboxConfig = Field(default_factory=lambda: SandboxConfig())
     server: ServerConfig = Field(default_factory=lambda: ServerConfig())
     execution: ExecutionConfig = Field(default_factory=lambda: ExecutionConfig())
+    orchestration: OrchestrationConfig = Field(default_factory=lambda: OrchestrationConfig())
+    memory: MemoryConfig = Field(default_factory=lambda: MemoryConfig())
 
 
 PRESETS: dict[str, dict[str, Any]] = {
@@ -348,10 +381,17 @@ tool_search = "auto"            # auto: Anthropic's server-side search with Anth
 tool_examples = true            # up to examples_per_tool argument sets from successful traced calls
 # examples_per_tool = 3
 # examples_min_success = 0.8    # a tool's success rate needed before its examples are shown
+[memory]
+session_max_tokens = 8000       # session history sent to the model (older turns shortened, then dropped)
+facts_in_prompt = 3             # recalled facts shown to the model in LEARNER and MIXED runs
+# embeddings = "off"            # "auto": fuse BM25 with embeddings when `llmos[embeddings]` is installed
 
 # [mcp.servers.files]
 # command = "npx"
 # args = ["-y", "@modelcontextprotocol/server-filesystem", "."]
+# allow = ["read_*", "list_*"]  # tool-name globs this server may expose (default: all)
+# deny = ["*delete*"]           # globs it may not (win over allow)
+# read_only = true              # expose only tools annotated readOnlyHint
 
 # [hooks]
 # paths = ["mypackage.hooks:AuditHook"]

@@ -21,6 +21,7 @@ from typing import Any
 from llmos.kernel.context import RunContext
 from llmos.kernel.hooks import ToolUseEvent
 from llmos.learning.trace import CallSource, ToolCallRecord
+from llmos.limits import MAX_TRACE_RESULT_CHARS
 from llmos.models.base import ToolCall
 from llmos.tools.base import ToolContext, ToolOutput
 
@@ -99,7 +100,7 @@ async def execute_tool_call(
         workspace=ctx.workspace,
         run_id=ctx.run_id,
         call_tool=call_inner,
-        extra={"config": ctx.config, "record_id": record.id},
+        extra={"config": ctx.config, "record_id": record.id, "run_context": ctx},
     )
     # the record goes into the trace before the call so inner calls appear after their parent
     ctx.trace.tool_calls.append(record)
@@ -112,7 +113,10 @@ async def execute_tool_call(
         record.is_error = True
         raise
     record.duration_s = time.perf_counter() - started
-    record.result = _clip(output.content, ctx.config.tools.output_limit)
+    limit = min(ctx.config.tools.output_limit, MAX_TRACE_RESULT_CHARS)
+    record.result = _clip(output.content, limit)
+    if len(output.content) > limit:  # the trace keeps the size of what the tool returned
+        record.result_chars = len(output.content)
     record.is_error = output.is_error
     if record.is_error:
         await ctx.hooks.post_tool_use_failure(ctx, record)

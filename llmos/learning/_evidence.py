@@ -91,6 +91,8 @@ def support_problem(trace: Trace) -> str | None:
         return "the run was rejected"
     if trace.status != "success":
         return f"the run ended with status {trace.status}"
+    if trace.mode == "orchestrator":
+        return "an orchestrated run: its subtasks are learned, each from its own trace"
     if any(c.denied for c in trace.tool_calls):
         return "a tool call was denied"
     return None

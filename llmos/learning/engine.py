@@ -146,6 +146,8 @@ class LearningEngine:
         return ObserveReport(plan.id, plan.support, False, why)
 
     def _observe_support(self, trace: Trace, changes: Changes) -> ObserveReport:
+        if trace.metadata.get("context_dependent"):  # memory never loosens replay
+            return ObserveReport(None, 0, False, "the run used recalled facts or session history, not only its goal")
         ev = induction.normalise(trace, frozenset(self.config.ignore_tools))
         if isinstance(ev, str):
             return ObserveReport(None, 0, False, ev)

@@ -46,6 +46,7 @@ class ToolCallRecord:
     result: str = ""
     is_error: bool = False
     duration_s: float = 0.0
+    result_chars: int | None = None  # the original size when `result` was truncated
     turn: int = 0  # calls of the same model turn (or replay group) share a turn number
     source: CallSource = "model"
     decision: Literal["allow", "deny", "ask"] = "allow"
@@ -88,6 +89,7 @@ class Trace:
     ended_at: float | None = None
     format_version: int = FORMAT_VERSION
     metadata: dict[str, Any] = field(default_factory=dict)
+    parent_id: str | None = None  # the orchestrated run this run is a subtask of
 
     # ---- derived figures
     @property
@@ -164,6 +166,7 @@ class Trace:
             "",
             f"- **Goal:** {self.goal}",
             f"- **Agent:** {self.agent}",
+            *([f"- **Parent run:** {self.parent_id}"] if self.parent_id else []),
             f"- **Mode:** {self.mode} (requested: {self.requested_mode})",
             f"- **Status:** {self.status}",
             f"- **Model calls:** {self.llm_calls} ({self.input_tokens} in / {self.output_tokens} out tokens)",

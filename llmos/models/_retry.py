@@ -5,6 +5,8 @@ that decides what is retryable, and one error type (`ModelHTTPError`) for the re
 
 Retryable: HTTP 408, 409, 429 and every 5xx (529 "overloaded" included), timeouts and connection
 errors (reported with status 0). A server may override the decision with `x-should-retry`.
+A refused connection is not retried: nothing listens there, and waiting will not change that; the
+error names the URL tried and how to start a local server.
 Everything else (400, 401, 403, 404, 413, 422...) fails at once.
 """
 
@@ -28,6 +30,14 @@ RETRYABLE_STATUSES = frozenset({408, 409, 429})
 MAX_DELAY_S = 30.0  # one backoff step never waits longer than this
 MAX_RETRY_AFTER_S = 60.0  # a server's retry-after is honoured up to this
 
+# what to do when nothing listens at a provider's URL
+START_HINTS = {
+    "ollama": "start it with `ollama serve`, and fetch the model once with `ollama pull NAME`",
+    "vllm": "start it with `vllm serve MODEL`",
+    "lmstudio": "start it with `lms server start`, or from LM Studio's Developer tab",
+    "llamacpp": "start it with `llama-server -m MODEL.gguf`",
+}
+
 
 @dataclass(frozen=True)
 class HTTPFailure:
@@ -37,18 +47,27 @@ class HTTPFailure:
     body: Any
     headers: Mapping[str, str] = field(default_factory=dict)
     message: str = ""
+    refused: bool = False  # the connection was refused: nothing listens at `url`
+    url: str = ""
 
     @property
     def retryable(self) -> bool:
+        if self.refused:
+            return False
         override = _header(self.headers, "x-should-retry")
         if override in ("true", "false"):
             return override == "true"
         return self.status == 0 or self.status in RETRYABLE_STATUSES or self.status >= 500
 
     def error(self, provider: str) -> ModelHTTPError:
-        what = "could not be reached" if self.status == 0 else ""
-        message = f"{provider} {what}".strip() if what else ""
-        return ModelHTTPError(self.status, self.body, provider, message)
+        if self.status != 0:
+            return ModelHTTPError(self.status, self.body, provider, "")
+        where = f" at {self.url}" if self.url else ""
+        if self.refused:
+            hint = START_HINTS.get(provider, "check that the server runs and the base URL is right")
+            message = f"{provider} could not be reached{where} (nothing listens there; {hint})"
+            return ModelHTTPError(0, "connection refused", provider, message)
+        return ModelHTTPError(0, self.body, provider, f"{provider} could not be reached{where}")
 
 
 Classifier = Callable[[BaseException], "HTTPFailure | None"]
@@ -159,10 +178,24 @@ def sdk_classifier(sdk: Any) -> Classifier:
                 status = _ERROR_TYPE_STATUS.get(str(kind), 500)
             return HTTPFailure(status, body, dict(response.headers), str(exc))
         if isinstance(exc, sdk.APIConnectionError):  # APITimeoutError included
-            return HTTPFailure(0, str(exc) or type(exc).__name__, {}, str(exc))
+            request = getattr(exc, "request", None)
+            url = str(getattr(request, "url", "") or "")
+            return HTTPFailure(0, str(exc) or type(exc).__name__, {}, str(exc), _refused(exc), url)
         return None
 
     return classify
+
+
+def _refused(exc: BaseException) -> bool:
+    """Whether a ConnectionRefusedError is somewhere in the exception's cause chain."""
+    seen: set[int] = set()
+    cur: BaseException | None = exc
+    while cur is not None and id(cur) not in seen:
+        if isinstance(cur, ConnectionRefusedError):
+            return True
+        seen.add(id(cur))
+        cur = cur.__cause__ or cur.__context__
+    return False
 
 
 def _response_body(response: Any, parsed: Any) -> Any:

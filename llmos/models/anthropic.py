@@ -169,6 +169,15 @@ class AnthropicModel:
         message = await call_with_retries(call, classify=self._classify, provider=self.provider, policy=self.retry)
         return from_anthropic_message(message)
 
+    async def count_tokens(self, request: ModelRequest) -> int:
+        """The input tokens of `request` by the API's own count (POST /v1/messages/count_tokens).
+
+        One quick attempt, no retries: the budget falls back to its byte bound if this fails."""
+        params = self.params(request)
+        body = {k: params[k] for k in ("model", "messages", "system", "tools", "tool_choice") if k in params}
+        result = await self._sdk_client().messages.count_tokens(**body)
+        return int(result.input_tokens)
+
     async def stream(self, request: ModelRequest) -> AsyncIterator[StreamEvent]:
         params = self.params(request)
         client = self._sdk_client()

@@ -120,6 +120,10 @@ class TestModel:
         usage = Usage(input_tokens=count_tokens(_request_json(request)), output_tokens=output)
         return ModelResponse(content, stop, usage, self.name)
 
+    async def count_tokens(self, request: ModelRequest) -> int:
+        """The input tokens this request will be billed for (exact: the test model's own count)."""
+        return count_tokens(_request_json(request))
+
     def _content(self, reply: Any) -> list[TextBlock | ToolCall]:
         if isinstance(reply, str):
             return [TextBlock(reply)]

@@ -65,6 +65,9 @@ DEFAULT_TRIGGERS: Mapping[str, TriggerSpec] = MappingProxyType(
             "a self-modification failed", self_confidence=-0.8, safety=-0.5, energy=-0.3
         ),
         "timeout": _spec("a run timed out", energy=-1.0, self_confidence=-0.5),
+        # an unreachable model server, an HTTP 5xx, a crashed MCP server: nothing the agent did;
+        # not a safety event and no loss of confidence, only a little energy
+        "infrastructure_failure": _spec("the model server or another service failed", energy=-0.1),
         "external_interruption": _spec("a run was cancelled from outside", energy=-0.3, safety=-0.3),
     }
 )

@@ -1,8 +1,12 @@
 """SentienceHook: the policy applied to every tool call, in every execution mode.
 
-- destructive operations are denied while `policy.block_destructive` holds;
+- destructive operations are denied while `policy.block_destructive` holds (RECOVERY), and ask for
+  confirmation while `policy.confirm_destructive` holds (CAUTIOUS, low safety);
 - shell commands (`kind == "shell"`) ask for confirmation while `policy.confirm_shell` holds;
 - file writes (`kind == "file_write"`) ask while `policy.confirm_writes` holds.
+
+Every reason names the latent mode and how to leave it (`llmos state reset`), so a run that is
+refused never leaves the user guessing. Ordinary shell commands are never refused by the state.
 
 Disabled sentience (or a neutral policy) allows everything: the hook returns None.
 """
@@ -62,6 +66,7 @@ def destructive_reason(event: ToolUseEvent) -> str | None:
 
 
 POLICY_MARK = "while latent mode"  # in every reason this hook gives (so its own asks are not near misses)
+RESET_HINT = "`llmos state reset -w WORKSPACE` returns the internal state to BALANCED"
 
 
 class SentienceHook(Hook):
@@ -83,12 +88,14 @@ class SentienceHook(Hook):
         if policy.neutral:
             return None
         why = f"{POLICY_MARK} {policy.mode}"
-        if policy.block_destructive:
+        if policy.block_destructive or policy.confirm_destructive:
             reason = destructive_reason(event)
+            if reason and policy.block_destructive:
+                return HookDecision.deny(f"{reason}: blocked {why} (safety is low); {RESET_HINT}")
             if reason:
-                return HookDecision.deny(f"{reason}: blocked {why} (safety is low)")
+                return HookDecision.ask(f"{reason}: destructive operations need confirmation {why}; {RESET_HINT}")
         if event.kind == "shell" and policy.confirm_shell:
-            return HookDecision.ask(f"shell commands need confirmation {why}")
+            return HookDecision.ask(f"shell commands need confirmation {why}; {RESET_HINT}")
         if event.kind == "file_write" and policy.confirm_writes:
-            return HookDecision.ask(f"file writes need confirmation {why}")
+            return HookDecision.ask(f"file writes need confirmation {why}; {RESET_HINT}")
         return None

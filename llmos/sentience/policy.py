@@ -4,13 +4,22 @@ What reads what:
 - mode selection: `follower_threshold_delta`, `mixed_threshold_delta`, `min_support_delta`,
   `allow_mixed`, `require_well_supported`, `prefer_crystallized`, `prefer_cheap_modes`
   (`suggest_mode` below is the reference reading);
-- orchestration: `orchestration_threshold_delta` (positive: decompose less often);
+- mode selection also: `prefer_crystallized` waives the policy's extra evidence for a plan that has
+  a crystallized tool (`execution/crystal_first.py`);
+- orchestration (`execution/orchestration/`): `orchestration_threshold_delta` (positive: decompose
+  less often), `prefer_cheap_modes` (combine without a model call), `prefer_safe_modes` (one subtask
+  at a time), `allow_exploration` and `allow_self_modification` (a plan may not create agents);
 - budgets: `exploration_budget_multiplier`;
-- the SentienceHook: `confirm_writes`, `confirm_shell`, `block_destructive`;
+- the SentienceHook: `confirm_destructive`, `block_destructive`, `confirm_writes`, `confirm_shell`;
 - evolution: `allow_self_modification`.
 
 Safety only tightens: in CAUTIOUS and RECOVERY every threshold delta is >= 0, mixed mode is off and
 a replay needs a well-supported plan; lowering safety never loosens any field.
+
+The state never locks a user out: CAUTIOUS asks before destructive operations (it does not ask for
+every shell command); RECOVERY also blocks destructive operations and asks before file writes.
+`confirm_shell` (every shell command asks) is never set by a mode; it stays for configurations and
+callers that want it. Every verdict of the hook names the mode and `llmos state reset`.
 """
 
 from __future__ import annotations
@@ -40,6 +49,7 @@ class Policy:
     prefer_crystallized: bool = False
     confirm_writes: bool = False
     confirm_shell: bool = False
+    confirm_destructive: bool = False
     block_destructive: bool = False
     prefer_dry_run: bool = False
     exploration_budget_multiplier: float = 1.0
@@ -68,7 +78,10 @@ def derive_policy(v: Valence, mode: LatentMode) -> Policy:
     reasons: list[str] = []
     p: dict[str, Any] = {"mode": mode.value}
     if mode is LatentMode.RECOVERY:
-        reasons.append("recovering: cheap, safe, proven paths only; no exploration or self-modification")
+        reasons.append(
+            "recovering: cheap, safe, proven paths only; no exploration or self-modification; "
+            "destructive operations blocked, file writes need confirmation"
+        )
         p.update(
             prefer_cheap_modes=True,
             prefer_safe_modes=True,
@@ -82,13 +95,13 @@ def derive_policy(v: Valence, mode: LatentMode) -> Policy:
             require_well_supported=True,
             prefer_crystallized=True,
             confirm_writes=True,
-            confirm_shell=True,
+            confirm_destructive=True,
             block_destructive=True,
             prefer_dry_run=True,
             exploration_budget_multiplier=0.5,
         )
     elif mode is LatentMode.CAUTIOUS:
-        reasons.append("cautious: more evidence before replaying, confirm writes and shell, no destructive ops")
+        reasons.append("cautious: more evidence before replaying, destructive operations need confirmation")
         p.update(
             prefer_safe_modes=True,
             allow_exploration=False,
@@ -100,9 +113,7 @@ def derive_policy(v: Valence, mode: LatentMode) -> Policy:
             allow_mixed=False,
             require_well_supported=True,
             prefer_crystallized=True,
-            confirm_writes=True,
-            confirm_shell=True,
-            block_destructive=True,
+            confirm_destructive=True,
             prefer_dry_run=True,
             exploration_budget_multiplier=0.75,
         )
@@ -129,9 +140,9 @@ def derive_policy(v: Valence, mode: LatentMode) -> Policy:
     if v.energy < 0.2 and not p.get("prefer_cheap_modes"):
         reasons.append(f"low energy ({v.energy:+.2f}): prefer cheap modes")
         p["prefer_cheap_modes"] = True
-    if v.safety < 0.25 and not p.get("block_destructive"):
-        reasons.append(f"safety below 0.25 ({v.safety:+.2f}): destructive operations blocked")
-        p["block_destructive"] = True
+    if v.safety < 0.25 and not p.get("confirm_destructive"):
+        reasons.append(f"safety below 0.25 ({v.safety:+.2f}): destructive operations need confirmation")
+        p["confirm_destructive"] = True
     if mode in GUARDED_MODES:  # never loosen under low safety
         for key in ("follower_threshold_delta", "mixed_threshold_delta", "orchestration_threshold_delta"):
             p[key] = max(0.0, p[key])

@@ -36,10 +36,16 @@ def render_prompt_block(v: Valence, mode: LatentMode, policy: Policy) -> str:
         f"guidance: {GUIDANCE[mode]}",
     ]
     rules = []
-    if policy.confirm_writes or policy.confirm_shell:
+    if policy.confirm_writes and policy.confirm_shell:
         rules.append("file writes and shell commands need confirmation")
+    elif policy.confirm_writes:
+        rules.append("file writes need confirmation")
+    elif policy.confirm_shell:
+        rules.append("shell commands need confirmation")
     if policy.block_destructive:
         rules.append("destructive operations are blocked")
+    elif policy.confirm_destructive:
+        rules.append("destructive operations need confirmation")
     if policy.prefer_dry_run:
         rules.append("prefer dry runs")
     if rules:

@@ -42,6 +42,14 @@ Action = Callable[[Opportunity], Awaitable[Any]]
 Fire = tuple[str, float, dict[str, Any]]  # trigger, magnitude, detail
 
 _TIMEOUT = re.compile(r"time(?:d)?[\s_-]?out|deadline exceeded", re.IGNORECASE)
+# failures of the infrastructure (the model provider, MCP servers, the sandbox), never safety events
+_INFRASTRUCTURE = re.compile(
+    r"^(ModelHTTPError|ModelError|ModelResponseError|MCPServerError|SandboxError|APIConnectionError|APITimeoutError"
+    r"|ConnectError|ConnectTimeout|ReadTimeout|ConnectionError|ConnectionRefusedError|TimeoutError)\b"
+    r"|could not be reached|connection (refused|reset|error|aborted)|returned HTTP (408|409|429|5\d\d)\b"
+    r"|name or service not known|temporary failure in name resolution|server disconnected|overloaded",
+    re.IGNORECASE,
+)
 _CONFIRMATION = re.compile(r"confirmation required|the user declined|needs? confirmation", re.IGNORECASE)
 MAX_PER_RUN = 3  # safety violations / near misses counted per run
 
@@ -197,6 +205,8 @@ class Sentience:
             # a run that needed no model (a replay, a crystallized call) is light work and weak evidence
             effort = 1.0 if getattr(trace, "model_calls", None) else REPLAY_EFFORT
             fires.append(("task_success", effort, {} if effort == 1.0 else {"replay": True}))
+        elif status == "failed" and _INFRASTRUCTURE.search(error):
+            fires.append(("infrastructure_failure", 1.0, {"error": error[:200]}))
         elif status == "failed" and _TIMEOUT.search(error):
             fires.append(("timeout", 1.0, {}))
         elif status == "failed":

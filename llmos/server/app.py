@@ -149,7 +149,7 @@ async def healthz(request: Request) -> JSON:
 )
 async def execute(body: schemas.ExecuteRequest, runtime: Runtime) -> JSON:
     """Run a goal to the end and return its result (the JSON of `llmos run --json`)."""
-    result = await runtime.execute(body.goal, mode=body.mode, agent=body.agent)
+    result = await runtime.execute(body.goal, mode=body.mode, agent=body.agent, session_id=body.session_id)
     return JSON(result.to_dict(explain=body.explain))
 
 
@@ -178,7 +178,9 @@ async def execute_stream(body: schemas.ExecuteRequest, runtime: Runtime) -> Stre
         queue.put_nowait(event)
         began.set()
 
-    task = asyncio.create_task(runtime.execute(body.goal, mode=body.mode, agent=body.agent, events=on_event))
+    task = asyncio.create_task(
+        runtime.execute(body.goal, mode=body.mode, agent=body.agent, events=on_event, session_id=body.session_id)
+    )
     task.add_done_callback(_consume)
     task.add_done_callback(lambda _t: queue.put_nowait(None))
     # A run that cannot start (unknown agent, unavailable mode) fails before its first event:

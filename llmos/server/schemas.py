@@ -24,6 +24,13 @@ class ExecuteRequest(_Request):
     agent: str | None = Field(None, min_length=1, description="Name of the agent to run (default agent if omitted).")
 
     explain: bool = Field(False, description="Include `mode_reason` (why this mode was chosen) in the result.")
+    session_id: str | None = Field(
+        None,
+        min_length=1,
+        max_length=128,
+        pattern=r"^\S+$",
+        description="Continue (or start) a stored conversation: its earlier turns are the history of this run.",
+    )
 
     @field_validator("goal")
     @classmethod

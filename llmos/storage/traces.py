@@ -37,6 +37,7 @@ CREATE TABLE IF NOT EXISTS runs (
 CREATE INDEX IF NOT EXISTS runs_started ON runs(started_at);
 CREATE INDEX IF NOT EXISTS runs_mode ON runs(mode);
 CREATE INDEX IF NOT EXISTS runs_plan ON runs(plan_id);
+CREATE INDEX IF NOT EXISTS runs_parent ON runs(json_extract(data, '$.parent_id'));
 """
 
 
@@ -126,7 +127,8 @@ class TraceStore:
         return [Trace.from_dict(json.loads(r["data"])) for r in rows]
 
     def recent(self, limit: int = 200) -> builtins.list[Trace]:
-        return self.list(limit=limit)
+        """The latest finished runs (a run still in progress, or killed, is saved as `running`)."""
+        return [t for t in self.list(limit=limit) if t.status != "running"]
 
     def iter_all(self, batch: int = 500) -> Iterator[Trace]:
         """Every trace, oldest first (for rebuilding derived data such as plans)."""
@@ -163,6 +165,18 @@ class TraceStore:
             r["id"]: (int(r["llm_calls"]), float(r["cost_usd"]), int(r["input_tokens"]) + int(r["output_tokens"]))
             for r in rows
         }
+
+    def children(self, parent_id: str) -> builtins.list[Trace]:
+        """The runs started by an orchestrated run (its subtasks), oldest first."""
+        rows = (
+            self.db.connection()
+            .execute(
+                "SELECT data FROM runs WHERE json_extract(data, '$.parent_id') = ? ORDER BY started_at, id",
+                (parent_id,),
+            )
+            .fetchall()
+        )
+        return [Trace.from_dict(json.loads(r["data"])) for r in rows]
 
     def count(self) -> int:
         return int(self.db.connection().execute("SELECT COUNT(*) FROM runs").fetchone()[0])

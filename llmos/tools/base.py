@@ -24,7 +24,7 @@ import json
 import re
 import time
 import types
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Union, get_args, get_origin, get_type_hints, overload
@@ -80,6 +80,7 @@ class Tool:
     kind: str = "function"
     validator: type[BaseModel] | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
+    annotations: Mapping[str, bool] = field(default_factory=dict)  # MCP-style hints: readOnlyHint, ...
 
     @property
     def spec(self) -> ToolSpec:

@@ -93,6 +93,7 @@ class FakeLLMServer(ThreadingHTTPServer):
         super().__init__(("127.0.0.1", 0), _Handler)
         self.replies: deque[Reply] = deque()
         self.requests: list[Recorded] = []
+        self.count_requests = 0  # POST /v1/messages/count_tokens (answered, not recorded)
         self.lock = threading.Lock()
         self.thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
 
@@ -129,6 +130,9 @@ class _Handler(BaseHTTPRequestHandler):
         raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         path = self.path.split("?")[0].rstrip("/")
         body = json.loads(raw or b"{}")
+        if path == "/v1/messages/count_tokens":  # free, not recorded, consumes no scripted reply
+            self.server.count_requests += 1
+            return self._json(200, {"input_tokens": _tokens(len(raw))})
         self.server.requests.append(Recorded(path, {k.lower(): v for k, v in self.headers.items()}, body, raw))
         auth = self.headers.get("x-api-key") or self.headers.get("authorization", "").removeprefix("Bearer ")
         if not auth:

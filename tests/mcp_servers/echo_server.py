@@ -5,6 +5,7 @@
 Tools: add(a, b), echo(text), fail(message) (raises ToolError), crash(message) (raises ValueError),
 slow(seconds), pid() and spawn_child() (starts a long-lived grandchild process and returns its pid,
 to check that close() ends it too).
+`--banner` prints a non-JSON line on stdout first.
 `--fail-start` writes a message to stderr and exits before serving, to test start-up errors.
 """
 
@@ -73,9 +74,12 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--name", default="echo")
     ap.add_argument("--fail-start", action="store_true")
+    ap.add_argument("--banner", action="store_true", help="print a banner line on stdout first (a common mistake)")
     ap.add_argument("--http", type=int, metavar="PORT", help="serve streamable HTTP on 127.0.0.1:PORT/mcp")
     a = ap.parse_args()
     logging.basicConfig(level=logging.CRITICAL, stream=sys.stderr, force=True)
+    if a.banner:
+        print("Welcome to echo server v1.0!", flush=True)
     if a.fail_start:
         sys.stderr.write("echo_server: refusing to start (--fail-start)\n")
         sys.exit(3)

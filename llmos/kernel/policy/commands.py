@@ -51,6 +51,11 @@ def run(a: ShellAnalyzer, cmd: Cmd) -> Flow:
         return UNKNOWN_FLOW
     if UNKNOWN in cmd.argv[0]:
         return unknown_command(a, cmd)
+    from llmos.kernel.policy.binaries import SYSTEM_BIN, probe, really_runs
+
+    real = really_runs(a, cmd)
+    if real is not None:
+        return run(a, cmd.with_argv(real))
     name = cmd.name
     a.executed.append(name)
     if cmd.subject not in a.segments:
@@ -59,22 +64,23 @@ def run(a: ShellAnalyzer, cmd: Cmd) -> Flow:
         for candidate in (arg, arg.rpartition("@")[2], arg.partition("=")[2]):
             if candidate and UNKNOWN not in candidate and (candidate[0] in "/~." or "/" in candidate):
                 a.read_target(candidate, cmd.st, cmd.subject)
+    from llmos.kernel.policy import exfil, families, interp
+
+    exfil.inspect(a, cmd)
+    fn = CHECKS.get(name) or interp.lookup(name) or families.lookup(name)
     if "/" in cmd.argv[0]:
-        from llmos.kernel.policy.interp import run_script_file
-
-        run_script_file(a, cmd, cmd.argv[0])
-    fn = CHECKS.get(name)
-    if fn is None:
-        from llmos.kernel.policy import interp
-
-        fn = interp.lookup(name)
+        interp.run_script_file(a, cmd, cmd.argv[0])
+        where = a.paths.resolve(cmd.argv[0], cmd.st.cwd)
+        if fn is None and where and not where.startswith(SYSTEM_BIN) and not where.startswith("/opt/"):
+            probe(a, cmd, "a program of the workspace")
     if fn is None and name.startswith(("mkfs", "mkfs.")):
         fn = CHECKS["mke2fs"]
     if a.read_only:
         from llmos.kernel.policy.readonly import check_read_only
 
         check_read_only(a, cmd)
-    return fn(a, cmd) if fn is not None else UNKNOWN_FLOW
+    flow = fn(a, cmd) if fn is not None else UNKNOWN_FLOW
+    return exfil.output_flow(a, cmd, flow)
 
 
 def unknown_command(a: ShellAnalyzer, cmd: Cmd) -> Flow:
@@ -84,18 +90,9 @@ def unknown_command(a: ShellAnalyzer, cmd: Cmd) -> Flow:
         f"the command name {cmd.subject.split(' ')[0]!r} cannot be known here",
         cmd.subject,
     )
-    before = len(a.findings)
-    check_rm(a, cmd.with_argv(["rm", *cmd.args]))  # would it be catastrophic if it were rm?
-    probe = a.findings[before:]
-    del a.findings[before:]
-    for f in probe:
-        if f.rule == "shell.root_deletion":
-            a.add(
-                "deny",
-                f.rule,
-                f"an unknown command with the arguments of a deletion: {f.reason}",
-                cmd.subject,
-            )
+    from llmos.kernel.policy.binaries import probe
+
+    probe(a, cmd, "an unknown command")  # would it be catastrophic if it were rm?
     return UNKNOWN_FLOW
 
 
@@ -143,6 +140,9 @@ def check_cp(a: ShellAnalyzer, cmd: Cmd) -> Flow:
         dest = [pos[-1]]
     for d in dest:
         a.write_target(d, cmd.st, "write", cmd.subject)
+    from llmos.kernel.policy.binaries import record_program_copies
+
+    record_program_copies(a, cmd, [x for x in pos if x not in dest], dest)
     if cmd.name == "ln" and p.has("-s", "--symbolic") and len(dest) == 1 and p.positionals:
         link = a.paths.absolute(dest[0].rstrip("/"), cmd.st.cwd)
         target = a.paths.absolute(p.positionals[0], cmd.st.cwd if p.positionals[0].startswith("/") else None)
@@ -173,10 +173,43 @@ def check_dd(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     return UNKNOWN_FLOW if not any(x.startswith("of=") for x in cmd.args) else NONE
 
 
+_SED_EXEC = re.compile(r"^\s*(?:[0-9$]+|/[^/]*/)?(?:\s*,\s*(?:[0-9$]+|/[^/]*/))?\s*!?\s*([ewWrR])(?:\s+(.*))?$")
+_SED_S_EXEC = re.compile(
+    r"^\s*(?:[0-9$]+|/[^/]*/)?\s*s(.)(?:(?!\1).|\\.)*\1((?:(?!\1).|\\.)*)\1([gpIiMme0-9]*)(?:w\s*(.*))?$"
+)
+
+
+def sed_script(a: ShellAnalyzer, cmd: Cmd, script: str) -> None:
+    """sed's own commands that run or write: `e CMD`, `s/x/CMD/e`, `w FILE`, `r FILE`."""
+    for line in re.split(r"[;\n]", script):
+        m = _SED_EXEC.match(line)
+        if m and m.group(1) == "e":
+            code = (m.group(2) or "").strip()
+            if code:
+                a.script(code, cmd.st.copy(), cmd.depth + 1)
+            else:
+                a.add("ask", "shell.unknown_code", "sed e runs the pattern space as a command", cmd.subject)
+        elif m and m.group(2):
+            target = m.group(2).strip()
+            if m.group(1) in "wW":
+                a.write_target(target, cmd.st, "write", cmd.subject)
+            else:
+                a.read_target(target, cmd.st, cmd.subject)
+        s = _SED_S_EXEC.match(line)
+        if s and "e" in s.group(3):
+            a.script(s.group(2).replace("\\/", "/"), cmd.st.copy(), cmd.depth + 1)
+            a.add("ask", "shell.unknown_code", "sed s///e runs the substituted text as a command", cmd.subject)
+        if s and s.group(4):
+            a.write_target(s.group(4).strip(), cmd.st, "write", cmd.subject)
+
+
 @check("sed")
 def check_sed(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     p = parse_opts(cmd.args, "efl", ("--expression", "--file"), optional_short="i")
-    files = p.positionals if p.has("-e", "-f", "--expression", "--file") else p.positionals[1:]
+    scripted = p.has("-e", "-f", "--expression", "--file")
+    files = p.positionals if scripted else p.positionals[1:]
+    for script in p.values("-e", "--expression") + ([] if scripted else p.positionals[:1]):
+        sed_script(a, cmd, script)
     if p.has("-i", "--in-place"):
         for f in files:
             a.write_target(f, cmd.st, "write", cmd.subject)
@@ -192,7 +225,8 @@ def _setuid(mode: str) -> bool:
 @check("chmod", "chown", "chgrp", "chattr")
 def check_chmod(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     args = [x for x in cmd.args]
-    mode_like = [x for x in args if re.fullmatch(r"[-+=][rwxXst]+", x)]
+    flags = r"[-+=][aAcCdDeFijPsStTux]+" if cmd.name == "chattr" else r"[-+=][rwxXst]+"
+    mode_like = [x for x in args if re.fullmatch(flags, x)]
     p = parse_opts([x for x in args if x not in mode_like], "", ("--reference",))
     pos = mode_like + p.positionals
     if not pos:
@@ -220,6 +254,8 @@ def check_tar(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     if p.has("-x", "--extract", "--get"):
         for d in p.values("-C", "--directory") or ["."]:
             a.write_target(d.rstrip("/") + "/x", cmd.st, "write", cmd.subject)
+            for member in p.positionals:  # named members land at DIR/MEMBER
+                a.write_target(d.rstrip("/") + "/" + member, cmd.st, "write", cmd.subject)
     elif p.has("-c", "--create", "-r", "--append", "-u", "--update"):
         for f in p.values("-f", "--file"):
             if f != "-":
@@ -233,6 +269,8 @@ def check_unzip(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     if not p.has("-l", "-t", "-v", "-p", "-Z"):
         for d in p.values("-d") or ["."]:
             a.write_target(d.rstrip("/") + "/x", cmd.st, "write", cmd.subject)
+            for member in p.positionals[1:]:
+                a.write_target(d.rstrip("/") + "/" + member, cmd.st, "write", cmd.subject)
     return NONE
 
 
@@ -284,6 +322,8 @@ def check_init(a: ShellAnalyzer, cmd: Cmd) -> Flow:
 
 @check("systemctl", "loginctl")
 def check_systemctl(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    from llmos.kernel.policy.protections import stop_protection
+
     verbs = parse_opts(cmd.args, "tpHMsn", ("--type", "--property", "--host", "--machine", "--signal")).positionals
     verb = verbs[0] if verbs else ""
     if verb in (
@@ -308,6 +348,8 @@ def check_systemctl(a: ShellAnalyzer, cmd: Cmd) -> Flow:
             f"{cmd.name} {verb} stops or reconfigures the machine",
             cmd.subject,
         )
+    elif stop_protection(a, cmd, verb, verbs[1:]):
+        pass
     elif verb in (
         "start",
         "stop",
@@ -362,7 +404,11 @@ def check_crontab(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     return NONE
 
 
+from llmos.kernel.policy import exfil as _exfil  # noqa: E402
+from llmos.kernel.policy import families as _families  # noqa: E402
 from llmos.kernel.policy import programs as _programs  # noqa: E402  (registers its checks)
+from llmos.kernel.policy import protections as _protections  # noqa: E402
+from llmos.kernel.policy import vcs as _vcs  # noqa: E402
 from llmos.kernel.policy import wrappers as _wrappers  # noqa: E402
 
-_ = (_programs, _wrappers)
+_ = (_programs, _wrappers, _vcs, _families, _protections, _exfil)

@@ -24,13 +24,17 @@ NON_OVERRIDABLE = words(
     "shell.root_deletion shell.disk_wipe shell.fork_bomb shell.reverse_shell shell.download_exec",
     "shell.obfuscated_exec shell.privilege_escalation shell.credential_write shell.credential_read",
     "shell.parse_error shell.read_only file.credential file.read_only file.invalid",
+    "shell.control_plane file.control_plane shell.exfiltration shell.destructive_code shell.deferred_exec",
+    "shell.disable_protection shell.odd_host",
 )
 
 # The order in which deny findings are reported when a command has several.
 _RANK = patterns(
     "shell.parse_error shell.root_deletion shell.disk_wipe shell.fork_bomb shell.reverse_shell",
-    "shell.download_exec shell.obfuscated_exec shell.credential_write shell.credential_read",
-    "shell.privilege_escalation shell.system_control shell.read_only",
+    "shell.download_exec shell.obfuscated_exec shell.destructive_code shell.exfiltration",
+    "shell.credential_write shell.credential_read shell.control_plane shell.deferred_exec",
+    "shell.disable_protection shell.privilege_escalation shell.git_destructive shell.system_control",
+    "shell.read_only",
 )
 
 

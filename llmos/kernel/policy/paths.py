@@ -8,7 +8,9 @@ last component is not followed: `rm link` removes the link, `rm -r link/` what i
 from __future__ import annotations
 
 import fnmatch
+import glob as globmod
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
@@ -35,7 +37,10 @@ HOME_SECRETS = patterns(
     ".kube/config .config/gcloud/* .azure/* .pypirc .npmrc .vault-token .config/gh/hosts.yml",
     ".password-store/*",
 )
-SYSTEM_SECRETS = ("/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/etc/sudoers.d/*", "/etc/ssh/ssh_host_*key")
+SYSTEM_SECRETS = (
+    "/etc/shadow", "/etc/gshadow", "/etc/sudoers", "/etc/sudoers.d/*", "/etc/ssh/ssh_host_*key",
+    "/proc/[0-9]*/environ",  # other processes' environments (this shell's own is `env`)
+)  # fmt: skip
 # Writes here give persistence or take over an account (start-up files, keys, cron, accounts).
 HOME_STARTUP = patterns(
     ".ssh .ssh/* .aws .aws/* .bashrc .bash_profile .bash_login .bash_logout .profile .zshrc .zprofile",
@@ -55,6 +60,25 @@ SAFE_DEVICES = words(
 SECRET_NAMES = patterns(
     ".env .env.* *.env id_rsa id_rsa.* id_ed25519 id_ecdsa id_dsa *.pem *.key",
 )
+# The control plane of a workspace, relative to its root: the configuration, the database (traces,
+# ledger, state), git internals (hooks and config run code), agents and generated tools. Only the
+# versioned self-modification tools change them; file tools and the shell never write them.
+CONTROL_PLANE = {
+    "llmos.toml": "the workspace configuration",
+    ".llmos": "the workspace database (traces, ledger, internal state)",
+    ".git": "git internals (hooks and config run code)",
+    "agents": "the agent files (changed only by create_agent/modify_agent)",
+    "tools/generated": "the generated tools (changed only by create_tool and crystallization)",
+}
+
+
+_PROC_ALIAS = re.compile(r"^/+proc/+(self|thread-self|\d+)/+(root|cwd)(/.*)?$")
+SCRATCH = "/tmp"  # the command's own scratch space (private inside the sandbox): writes here are ordinary
+
+
+def _glob_match(name: str, pattern: str) -> bool:
+    """fnmatch as the shell globs: a leading dot must be matched explicitly."""
+    return fnmatch.fnmatchcase(name, pattern) and (pattern.startswith(".") or not name.startswith("."))
 
 
 def is_inside(path: str, root: str) -> bool:
@@ -97,8 +121,19 @@ class PathContext:
         return base + (sep + rest if sep else "")
 
     def absolute(self, value: str, cwd: str | None) -> str | None:
-        """`value` made absolute (not resolved); None when it is relative and the cwd is unknown."""
+        """`value` made absolute (not resolved); None when it is relative and the cwd is unknown.
+
+        /proc/self/root (or any /proc/PID/root) is `/`; /proc/self/cwd is the command's directory.
+        """
         value = self.expand_user(value)
+        m = _PROC_ALIAS.match(value)
+        if m:
+            if m.group(2) == "root":
+                value = "/" + (m.group(3) or "").lstrip("/")
+            elif m.group(1) in ("self", "thread-self") and cwd is not None:
+                value = cwd.rstrip("/") + "/" + (m.group(3) or "").lstrip("/")
+            else:
+                return None
         if value.startswith("/"):
             return value
         if cwd is None:
@@ -155,8 +190,95 @@ class PathContext:
     def in_workspace(self, path: str) -> bool:
         return is_inside(path, self.workspace)
 
+    def control(self, path: str) -> str | None:
+        """What part of the control plane `path` (resolved) is, or None.
+
+        The workspace root itself counts: deleting or replacing it takes the control plane along.
+        Any `.git` directory inside the workspace counts, not only the top one.
+        """
+        if not self.in_workspace(path):
+            return None
+        if path == self.workspace:
+            return "the workspace itself (with its configuration and database)"
+        rel = path[len(self.workspace.rstrip("/")) + 1 :]
+        for root, what in CONTROL_PLANE.items():
+            if rel == root or rel.startswith(root + "/"):
+                return what
+        if ".git" in rel.split("/"):
+            return CONTROL_PLANE[".git"]
+        return None
+
+    def control_inside(self, path: str) -> str | None:
+        """The control-plane entry inside directory `path` (deleting `path` deletes it too)."""
+        for root, what in CONTROL_PLANE.items():
+            if is_inside(os.path.join(self.workspace, root), path):
+                return what
+        return None
+
+    def control_glob(self, base: str, pattern: str) -> str | None:
+        """The control-plane entry that glob `pattern` (relative to directory `base`) names or reaches into."""
+        if not self.in_workspace(base):
+            return None
+        comps = [c for c in pattern.split("/") if c not in ("", ".")] or ["*"]
+        for root, what in CONTROL_PLANE.items():
+            full = os.path.join(self.workspace, root)
+            if is_inside(base, full):  # the glob is inside the control plane itself
+                return what
+            if not is_inside(full, base):
+                continue
+            names = os.path.relpath(full, base).split("/")
+            if not all(_glob_match(n, c) for n, c in zip(names, comps, strict=False)):
+                continue
+            if len(comps) <= len(names):  # it names the entry or a directory holding it
+                return what
+            if any(is_inside(os.path.realpath(m), full) for m in globmod.glob(os.path.join(base, pattern))):
+                return what
+        return None
+
+    def find_reaches(self, start: str, names: list[str]) -> str | None:
+        """The control-plane entry a recursive `find START -name PATTERN` would reach, if any."""
+        if not self.in_workspace(start) and not is_inside(self.workspace, start):
+            return None
+        for root, what in CONTROL_PLANE.items():
+            full = os.path.join(self.workspace, root)
+            if not (is_inside(full, start) or is_inside(start, full)):
+                continue
+            if is_inside(start, full) or any(_glob_match(os.path.basename(full), n) for n in names):
+                return what
+            seen = 0
+            for _top, dirs, files in os.walk(full):
+                dirs[:] = [d for d in dirs if d != "__pycache__"]
+                seen += len(files) + len(dirs)
+                if any(fnmatch.fnmatchcase(f, n) for f in files + dirs for n in names):
+                    return what
+                if seen > 5000:
+                    return what
+        return None
+
+    def _may_name_protected(self, base: str, literal: str, component: str = "*") -> bool:
+        """Whether a name in `base` matching `component` (which starts with `literal`) may be a protected directory."""
+        if (not literal and component.strip("*") == "") or base in ("/home", "/Users"):
+            return True
+        ancestors = {os.path.dirname(self.workspace)}
+        while len(ancestors) < 64 and (top := min(ancestors, key=len)) != "/":
+            ancestors.add(os.path.dirname(top))
+        candidates = PROTECTED_DIRS | {self.home} | ancestors
+        return any(
+            os.path.dirname(d) == base and fnmatch.fnmatchcase(os.path.basename(d), component or "*")
+            for d in candidates
+        )
+
     def granted(self, path: str) -> bool:
         return self.in_workspace(path) or any(is_inside(path, a) for a in self.allowed)
+
+    def scratch(self, path: str) -> bool:
+        """A file of the command's own under /tmp (not /tmp itself, nor the tree holding a workspace there)."""
+        if path == SCRATCH or not is_inside(path, SCRATCH):
+            return False
+        if is_inside(self.workspace, SCRATCH) and self.workspace != SCRATCH:
+            top = "/".join(self.workspace.split("/")[:3])
+            return not is_inside(path, top)
+        return True
 
     def target(self, value: str, cwd: str | None, op: Op, subject: str) -> Finding | None:
         """The problem with a shell command writing or deleting `value`, if any."""
@@ -196,9 +318,15 @@ class PathContext:
         base = self.resolve(base_text or ".", cwd)
         if base is None:
             return self._unknown_cwd(recursive, subject, verb, shown)
-        if op != "write" and self.protected(base):
+        rel = value[len(base_text) :] if "/" in prefix else value
+        literal = prefix[len(base_text) :] if "/" in prefix else prefix  # the known start of the component
+        component = rel.split("/", 1)[0].replace(UNKNOWN, "*")
+        if op != "write" and self.protected(base) and self._may_name_protected(base, literal, component):
             what = "may expand to" if unknown else "matches everything in"
             return Finding("deny", "shell.root_deletion", f"{verb} {shown!r}, which {what} {base}", subject)
+        matched = None if unknown else self.control_glob(base, rel)
+        if matched is not None:
+            return Finding("deny", "shell.control_plane", f"{verb} {shown!r}, which matches {matched}", subject)
         child = os.path.join(base, "x")
         return self._classify(child, "write" if op == "write" else "delete", subject, verb, shown)
 
@@ -216,10 +344,13 @@ class PathContext:
                 subject,
             )
         if self.in_workspace(path):
-            if recursive and path == self.workspace and op == "delete_recursive":
-                return Finding("ask", "shell.workspace_deletion", f"{verb} the whole workspace ({path})", subject)
+            what = self.control(path) or (self.control_inside(path) if op == "delete_recursive" else None)
+            if what is not None and not (op == "chmod_recursive" and path == self.workspace):
+                return Finding(
+                    "deny", "shell.control_plane", f"{verb} {shown!r}: {what} is out of the agent's reach", subject
+                )
             return None
-        if self.granted(path):
+        if self.granted(path) or self.scratch(path):
             return None
         return Finding("deny", "shell.outside_workspace", f"{verb} {shown!r}, outside the workspace ({path})", subject)
 

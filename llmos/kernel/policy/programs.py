@@ -7,7 +7,7 @@ import re
 
 from llmos.kernel.policy.commands import DOWNLOADERS, FILTERS, NETWORK_TOOLS, check
 from llmos.kernel.policy.options import parse_opts
-from llmos.kernel.policy.shell import UNKNOWN_FLOW, Cmd, Flow, ShellAnalyzer
+from llmos.kernel.policy.shell import NONE, UNKNOWN_FLOW, Cmd, Flow, ShellAnalyzer
 from llmos.kernel.policy.words import ansi_c
 
 # -- network, downloads, pipes ----------------------------------------------------------------------
@@ -66,6 +66,23 @@ def check_download(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     return Flow("download")
 
 
+@check("mktemp")
+def check_mktemp(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    p = parse_opts(cmd.args, "p", ("--tmpdir", "--suffix"))
+    base = (p.values("-p", "--tmpdir") or [""])[0]
+    if base or p.has("-t") or not p.positionals:
+        return Flow("literal", os.path.join(base or "/tmp", "tmp.llmos"))
+    return Flow("literal", p.positionals[0].replace("X", "x"))
+
+
+@check("which", "readlink", "realpath")
+def check_which(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    names = [x for x in cmd.args if not x.startswith("-")]
+    if cmd.name == "which" and len(names) == 1 and "/" not in names[0]:
+        return Flow("literal", "/usr/bin/" + names[0])
+    return UNKNOWN_FLOW
+
+
 @check("pwd")
 def check_pwd(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     return Flow("literal", cmd.st.cwd) if cmd.st.cwd else UNKNOWN_FLOW
@@ -103,6 +120,9 @@ def check_echo(a: ShellAnalyzer, cmd: Cmd) -> Flow:
         while args and re.fullmatch(r"-[neE]+", args[0]):
             args = args[1:]
         return Flow("literal", " ".join(args))
+    target = None
+    if args[:1] == ["-v"] and len(args) > 1:
+        target, args = args[1], args[2:]
     if args and args[0] == "--":
         args = args[1:]
     if not args:
@@ -110,6 +130,9 @@ def check_echo(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     fmt = ansi_c("$'" + args[0].replace("'", "\\'") + "'", 0)[0]
     rest = iter(args[1:])
     text = re.sub(r"%[-0-9.]*[sbdq]", lambda m: ansi_c("$'" + next(rest, "").replace("'", "\\'") + "'", 0)[0], fmt)
+    if target is not None:
+        cmd.st.vars[target] = [text]
+        return NONE
     return Flow("literal", text)
 
 
@@ -122,6 +145,10 @@ def check_decode(a: ShellAnalyzer, cmd: Cmd) -> Flow:
 
 @check(*(FILTERS - {"tee", "sed"}))
 def check_filter(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    if cmd.name in ("grep", "egrep", "fgrep") and cmd.stdin.kind == "none":
+        p = parse_opts(cmd.args, "efABCmd", ("--regexp", "--file", "--include", "--exclude", "--exclude-dir"))
+        if p.has("-l", "-L", "--files-with-matches", "--files-without-match") and len(p.positionals) > 1:
+            return Flow("find", paths=tuple(x.rstrip("/") + "/*" for x in p.positionals[1:] if x))
     if cmd.stdin.kind in ("download", "decoded", "network"):
         return cmd.stdin
     if cmd.name == "cat" and not cmd.args:
@@ -134,33 +161,10 @@ def check_filter(a: ShellAnalyzer, cmd: Cmd) -> Flow:
 # -- version control and packages -------------------------------------------------------------------
 
 
-@check("git")
-def check_git(a: ShellAnalyzer, cmd: Cmd) -> Flow:
-    p = parse_opts(cmd.args, "Cc", ("--git-dir", "--work-tree", "--namespace"), stop=True)
-    rest = cmd.args[p.rest_index :]
-    sub, sub_args = (rest[0], rest[1:]) if rest else ("", [])
-    for o, v in p.opts:
-        if o == "-c" and v and re.match(r"(?i)(core\.(sshcommand|pager|editor|fsmonitor|hookspath)|alias\.)", v):
-            a.add("ask", "shell.git_config", f"git -c {v} can run arbitrary commands", cmd.subject)
-            value = v.partition("=")[2]
-            a.script(value[1:] if value.startswith("!") else value, cmd.st.copy(), cmd.depth + 1)
-    sp = parse_opts(sub_args, "omb", ("--origin", "--branch", "--depth", "--repo"))
-    if sub == "push" and (
-        sp.has("-f", "--force", "--mirror", "--force-with-lease", "--delete", "-d")
-        or any(x.startswith("+") for x in sp.positionals)
-    ):
-        a.add(
-            "ask",
-            "shell.git_force_push",
-            "git push --force/--delete/--mirror rewrites remote history",
-            cmd.subject,
-        )
-    if sub == "clone" and sp.positionals:
-        dest = sp.positionals[1] if len(sp.positionals) > 1 else os.path.basename(sp.positionals[0].rstrip("/"))
-        a.write_target(dest.removesuffix(".git") or ".", cmd.st, "write", cmd.subject)
-    if sub == "config" and sp.has("--global", "--system"):
-        a.add("ask", "shell.git_config", "changes git's global configuration", cmd.subject)
-    return UNKNOWN_FLOW
+INDEX_OPTIONS = (
+    "--index-url", "--extra-index-url", "--find-links", "--registry", "--trusted-host", "--requirement",
+    "--constraint", "--editable", "--target", "--prefix", "--root", "--src", "--cache-dir", "--python",
+)  # fmt: skip
 
 
 @check("npm", "pnpm", "yarn", "pip", "pip3", "gem", "cargo", "pipx", "uv")
@@ -168,6 +172,15 @@ def check_packages(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     args = cmd.args
     if cmd.name == "uv" and args[:1] == ["pip"]:
         args = args[1:]
+    if args[:1] in (["install"], ["i"], ["add"], ["exec"], ["dlx"], ["x"], ["download"]):
+        from llmos.kernel.policy.protections import remote_package
+
+        p = parse_opts(args[1:], "irfcet", INDEX_OPTIONS)
+        for spec in p.positionals:
+            remote_package(a, cmd, spec)
+        for index in p.values("-i", "-f", *INDEX_OPTIONS):
+            if index.lower().startswith("http://"):  # an index or registry over plain http
+                remote_package(a, cmd, index)
     globally = {"-g", "--global", "--user", "--break-system-packages", "--system"} & set(args)
     if (cmd.name == "yarn" and args[:1] == ["global"]) or globally:
         a.add(

@@ -41,21 +41,40 @@ READ_TOOLS = words(
 )
 PATH_KEYS = patterns(
     "path file_path filepath filename notebook_path dir directory source destination target src dst",
+    "file repo_path repo uri root folder cwd working_dir workdir output_path input_path dest new_path old_path",
+    "source_path destination_path target_path",
 )
-LIST_KEYS = ("paths", "files", "file_paths")
+LIST_KEYS = ("paths", "files", "file_paths", "uris", "sources")
+# remote tool names (MCP servers' own names, after SERVER__) that only read
+READ_VERBS = re.compile(
+    r"^(read|get|list|search|find|view|show|cat|head|tail|stat|describe|query|fetch|lookup|inspect|directory_tree"
+    r"|git_(status|log|diff\w*|show|blame))(_|$)",
+    re.IGNORECASE,
+)
 # writers whose target is given by a path argument; other file_write tools manage their own paths
 PATH_WRITERS = frozenset({"write_file", "edit_file", "Write", "Edit", "MultiEdit", "NotebookEdit"})
 DEFAULT_ALLOW = "default.allow"
 
 
 def infer_kind(tool: str) -> str:
-    """The kind of a tool from its name, when the tool does not say."""
+    """The kind of a tool from its name, when the tool does not say.
+
+    An MCP tool (`SERVER__name`) is judged by its remote name: a known file tool, a name that
+    starts with a reading verb (file_read), else a tool that may write (file_write), as the MCP
+    default `readOnlyHint: false` says.
+    """
     if tool in SHELL_TOOLS:
         return "shell"
     if tool in WRITE_TOOLS:
         return "file_write"
     if tool in READ_TOOLS:
         return "file_read"
+    server, sep, remote = tool.partition("__")
+    if sep and server and remote:
+        known = infer_kind(remote)
+        if known != "function":
+            return known
+        return "file_read" if READ_VERBS.match(remote) else "file_write"
     return "function"
 
 
@@ -94,8 +113,9 @@ class SecurityPolicy:
             return self.check_command(arguments)
         if kind in ("file_read", "file_write"):
             findings = self._file_findings(tool, arguments, write=kind == "file_write")
-        else:
-            findings = []
+        else:  # any tool: a path-like argument naming credentials is denied
+            findings = [f for v in self._path_values(tool, arguments) for f in self._path_findings(tool, v, False)]
+            findings = [f for f in findings if f.rule == "file.credential"]
         text = f"{tool} {json.dumps(arguments, sort_keys=True, default=str)}"
         return self._decide(findings, text, [text])
 
@@ -119,14 +139,29 @@ class SecurityPolicy:
 
     # -- file tools -----------------------------------------------------------------------------
 
-    def _file_findings(self, tool: str, arguments: dict[str, Any], *, write: bool) -> list[Finding]:
+    @staticmethod
+    def _path_values(tool: str, arguments: dict[str, Any]) -> list[Any]:
+        """The path-like arguments of a tool call (`file://` URIs as paths; other URLs are not paths)."""
         values: list[Any] = [arguments[k] for k in PATH_KEYS if k in arguments]
         for k in LIST_KEYS:
             v = arguments.get(k)
             values.extend(v if isinstance(v, list) else [v] if v is not None else [])
+        out: list[Any] = []
+        for v in values:
+            if isinstance(v, str) and re.match(r"^[A-Za-z][\w+.-]*://", v):
+                if not v.lower().startswith("file://"):
+                    continue
+                from urllib.parse import unquote, urlsplit
+
+                v = unquote(urlsplit(v).path) or "/"
+            out.append(v)
         pattern = arguments.get("pattern")
         if tool.lower() == "glob" and isinstance(pattern, str) and (pattern.startswith(("/", "~")) or ".." in pattern):
-            values.append(re.split(r"[*?\[{]", pattern, maxsplit=1)[0] or "/")
+            out.append(re.split(r"[*?\[{]", pattern, maxsplit=1)[0] or "/")
+        return out
+
+    def _file_findings(self, tool: str, arguments: dict[str, Any], *, write: bool) -> list[Finding]:
+        values = self._path_values(tool, arguments)
         if not values and write:
             if tool in PATH_WRITERS:  # a file tool that must say where it writes
                 return [Finding("deny", "file.invalid", f"{tool}: no path in the arguments", tool)]
@@ -149,6 +184,9 @@ class SecurityPolicy:
             return [Finding("deny", "file.credential", f"{tool}: {where} is a credential or shell start-up file", tool)]
         if not p.granted(resolved):
             return [Finding("deny", "file.outside_workspace", f"{tool}: {where} is outside the workspace", tool)]
+        what = p.control(resolved) or p.control(lexical) if write and p.workspace not in (resolved, lexical) else None
+        if what is not None:
+            return [Finding("deny", "file.control_plane", f"{tool}: {where} is {what}, out of the agent's reach", tool)]
         if write and self.config.read_only:
             return [Finding("deny", "file.read_only", f"{tool}: read-only mode forbids writing {value}", tool)]
         return []

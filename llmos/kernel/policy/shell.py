@@ -36,7 +36,7 @@ class Flow:
 
 NONE = Flow()
 UNKNOWN_FLOW = Flow("unknown")
-_STRONG = ("download", "network", "decoded")
+_STRONG = ("download", "network", "decoded", "sensitive")
 
 
 def merge(a: Flow, b: Flow) -> Flow:
@@ -58,17 +58,27 @@ class State:
     downloaded: set[str] = field(default_factory=set)
     written: dict[str, Flow] = field(default_factory=dict)  # files the script wrote known content to
     links: dict[str, str] = field(default_factory=dict)  # symlinks the script made: path -> target
+    programs: dict[str, str] = field(default_factory=dict)  # copies of system programs: path -> program
 
     def copy(self) -> State:
-        return State(self.cwd, dict(self.vars), set(self.functions), self.downloaded, self.written, self.links)
+        return State(
+            self.cwd, dict(self.vars), set(self.functions), self.downloaded, self.written, self.links, self.programs
+        )
 
     def lookup(self, name: str, home: str) -> list[str]:
+        ref = self.vars.get("__llmos_nameref__" + name)
+        if ref and ref[0] != name:  # declare -n NAME=TARGET
+            return self.lookup(ref[0], home)
         if name in self.vars:
             return self.vars[name]
         if name == "HOME":
             return [home]
         if name == "PWD" and self.cwd is not None:
             return [self.cwd]
+        if name == "IFS":
+            return [" \t\n"]
+        if name in ("TMPDIR", "TMP", "TEMP"):  # the command's scratch space (private in the sandbox)
+            return ["/tmp"]
         return [UNKNOWN]
 
 
@@ -136,6 +146,8 @@ _ARITH_CMD = re.compile(r"(^|[;&|({]\s*|\b(?:then|do|else|if|while|until)\s+)\(\
 
 
 def _rewrite(source: str, error: str) -> str:
+    if "here-document" in error and re.search(r"<<-?\s*['\"]", source):  # a quoted delimiter: <<'EOF'
+        return re.sub(r"<<(-?)\s*(['\"])(\w+)\2", r"<<\1 \3", source)
     if "time" in error:  # the `time` reserved word: parse it as the `time` command
         return re.sub(r"(^|[;&|({]\s*|\b(?:then|do|else)\s+)time(\s)", r"\1\\time\2", source)
     fixed = _ARITH.sub("${__llmos_arith__}", source)
@@ -159,6 +171,11 @@ class ShellAnalyzer:
     def analyze(self, command: str) -> list[Finding]:
         if not command.strip():
             self.add("deny", "shell.parse_error", "could not parse the command: it is empty", "")
+            return self.findings
+        if all(not line.strip() or line.lstrip().startswith("#") for line in command.splitlines()):
+            return self.findings  # only comments: nothing runs
+        if "\x00" in command:
+            self.add("deny", "shell.parse_error", "could not parse the command: it contains a NUL byte", "")
             return self.findings
         self.script(command, State(self.paths.workspace), 0)
         return self.findings
@@ -293,10 +310,12 @@ class ShellAnalyzer:
             if part.kind == "processsubstitution":
                 return "/dev/fd/63"
             if flow.kind == "find" and len(flow.paths) == 1:
-                return flow.paths[0].rstrip("/") + "/*"
+                return flow.paths[0]
             return flow.text if flow.kind == "literal" else None
 
-        return expand(src, word, lambda name: st.lookup(name, self.paths.home), subst)
+        ifs = st.vars.get("IFS", [" \t\n"])
+        known = ifs[0] if len(ifs) == 1 and UNKNOWN not in ifs[0] else None
+        return expand(src, word, lambda name: st.lookup(name, self.paths.home), subst, ifs=known)
 
     def command(self, n: Any, src: str, st: State, stdin: Flow, depth: int) -> Flow:
         flows: list[Flow] = []
@@ -328,7 +347,7 @@ class ShellAnalyzer:
         flow = run(self, cmd)
         for out in outputs:
             path = self.paths.resolve(out, st.cwd)
-            if path and flow.kind in ("literal", "download", "decoded"):
+            if path and flow.kind in ("literal", "download", "decoded", "sensitive"):
                 st.written[path] = flow
         return NONE if outputs else flow
 
@@ -349,6 +368,10 @@ class ShellAnalyzer:
         for value in values:
             if rtype == "<":
                 self.read_target(value, st, subject)
+                from llmos.kernel.policy.exfil import SENSITIVE, sensitive_path
+
+                if sensitive_path(self, value, st.cwd):
+                    return SENSITIVE
             else:
                 self.write_target(value, st, "write", subject)
                 if outputs is not None and rtype in (">", ">>", ">|", "&>") and UNKNOWN not in value:
@@ -385,6 +408,7 @@ class ShellAnalyzer:
     def read_target(self, value: str, st: State, subject: str) -> None:
         if UNKNOWN in value:
             return
+        value = self.through_links(value, st)
         path = self.paths.resolve(value, st.cwd)
         if path is None:
             return

@@ -76,7 +76,12 @@ def ansi_c(raw: str, i: int) -> tuple[str, int]:
 
 
 def _parameter(value: str, lookup: Lookup) -> list[str]:
-    """Candidates for `${value}` (value without the braces)."""
+    """Candidates for `${value}` (value without the braces); `${!name}` follows the indirection."""
+    if value[:1] == "!" and _NAME.fullmatch(value[1:]):
+        names = lookup(value[1:])
+        if UNKNOWN in names or not all(_NAME.fullmatch(n) for n in names):
+            return [UNKNOWN]
+        return [v for n in names for v in lookup(n)]
     if not value or value[0] in "#!":
         return [UNKNOWN]
     m = _NAME.match(value)
@@ -103,20 +108,25 @@ def _unquote(text: str) -> str:
     return text
 
 
-def _part_values(part: Any, lookup: Lookup, subst: Subst, quoted: bool) -> list[str]:
+def _part_values(part: Any, lookup: Lookup, subst: Subst, quoted: bool, ifs: str | None = " \t\n") -> list[str]:
     if part.kind == "parameter":
         piece = _parameter(part.value or "", lookup) if hasattr(part, "value") else [UNKNOWN]
     else:
         got = subst(part)
         piece = [UNKNOWN] if got is None else [got.rstrip("\n")]
-    return piece if quoted else [re.sub(r"\s+", SPLIT, c) for c in piece]
+    if quoted or ifs == "":
+        return piece
+    # an unknown IFS (None) could split anywhere: split on whitespace and common separators
+    seps = ifs if ifs is not None else " \t\n,;:|+=_.@%"
+    pattern = "[" + re.escape(seps + " \t\n") + "]+"
+    return [re.sub(pattern, SPLIT, c) for c in piece]
 
 
 def _combine(results: list[str], piece: list[str]) -> list[str]:
     return [r + c for r in results for c in piece][:MAX_CANDIDATES]
 
 
-def expand(src: str, node: Any, lookup: Lookup, subst: Subst) -> list[str]:
+def expand(src: str, node: Any, lookup: Lookup, subst: Subst, *, ifs: str | None = " \t\n") -> list[str]:
     """The possible values of a word node (several for braces or multi-valued variables).
 
     Unquoted expansions carry `SPLIT` where whitespace would split them; use `split_words`.
@@ -145,7 +155,7 @@ def expand(src: str, node: Any, lookup: Lookup, subst: Subst) -> list[str]:
         part = parts.get(i)
         if part is not None and part.kind in ("parameter", "commandsubstitution", "processsubstitution"):
             flush()
-            results = _combine(results, _part_values(part, lookup, subst, dq))
+            results = _combine(results, _part_values(part, lookup, subst, dq, ifs))
             i = part.pos[1] - start
             continue
         if ch == "\\" and i + 1 < len(raw):

@@ -9,6 +9,9 @@ from llmos.kernel.policy.paths import UNKNOWN
 from llmos.kernel.policy.shell import NONE, UNKNOWN_FLOW, Cmd, Flow, ShellAnalyzer
 from llmos.kernel.policy.words import SPLIT
 
+ALIAS = "__llmos_alias__"  # st.vars key prefixes: aliases and namerefs defined by the script
+NAMEREF = "__llmos_nameref__"
+
 # name -> (short options taking a value, long options taking a value, positionals before the command)
 WRAPPERS: dict[str, tuple[str, tuple[str, ...], int]] = {
     "sudo": (
@@ -46,6 +49,7 @@ WRAPPERS: dict[str, tuple[str, tuple[str, ...], int]] = {
     "strace": ("oeEpPsSuXaIbO", ("--output",), 0),
     "ltrace": ("oeEpPsSunaAl", ("--output",), 0),
     "busybox": ("", (), 0),
+    "toybox": ("", (), 0),
     "xvfb-run": ("nslefp", ("--server-num", "--server-args", "--auth-file", "--error-file"), 0),
     "caffeinate": ("tw", (), 0),
     "catchsegv": ("", (), 0),
@@ -128,10 +132,12 @@ def check_su(a: ShellAnalyzer, cmd: Cmd) -> Flow:
 
 @check("flock")
 def check_flock(a: ShellAnalyzer, cmd: Cmd) -> Flow:
-    p = parse_opts(cmd.args, "cwEc", ("--command", "--timeout", "--conflict-exit-code"), stop=True)
+    p = parse_opts(cmd.args, "cwE", ("--command", "--timeout", "--conflict-exit-code"), stop=True)
     for code in p.values("-c", "--command"):
         a.script(code, cmd.st.copy(), cmd.depth + 1)
-    inner = cmd.args[p.rest_index + 1 :]
+    inner = cmd.args[p.rest_index + 1 :]  # after the lock file: `-c CMD` or a command
+    if inner[:1] in (["-c"], ["--command"]) and len(inner) > 1:
+        return a.script(inner[1], cmd.st.copy(), cmd.depth + 1)
     return run(a, cmd.with_argv(inner)) if inner else NONE
 
 
@@ -148,7 +154,7 @@ def _items(stdin: Flow) -> list[str]:
     if stdin.kind == "literal":
         return stdin.text.split()[:16] or [UNKNOWN]
     if stdin.kind == "find":
-        return [p.rstrip("/") + "/*" for p in stdin.paths]
+        return list(stdin.paths)
     return [UNKNOWN]
 
 
@@ -187,6 +193,17 @@ def check_xargs(a: ShellAnalyzer, cmd: Cmd) -> Flow:
 FIND_EXEC = ("-exec", "-execdir", "-ok", "-okdir")
 
 
+def _found(starts: list[str], expr: list[str]) -> list[str]:
+    """What `find` may hand to -delete/-exec: START/NAME when every branch names its files, else START/*."""
+    names = [expr[k + 1] for k, x in enumerate(expr[:-1]) if x in ("-name", "-iname")]
+    paths = [expr[k + 1] for k, x in enumerate(expr[:-1]) if x in ("-path", "-ipath", "-wholename")]
+    if ("-o" in expr or "-or" in expr or "!" in expr or "-not" in expr) or not (names or paths):
+        names, paths = ["*"], []
+    out = [s.rstrip("/") + "/" + n for s in starts for n in names if "/" not in n]
+    out += [p for p in paths if any(p.startswith(s.rstrip("/") + "/") for s in starts)]
+    return out or [s.rstrip("/") + "/*" for s in starts]
+
+
 @check("find")
 def check_find(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     args = list(cmd.args)
@@ -199,7 +216,14 @@ def check_find(a: ShellAnalyzer, cmd: Cmd) -> Flow:
         i += 1
     starts = starts or ["."]
     expr = args[i:]
-    found = [s.rstrip("/") + "/*" if s != "/" else "/*" for s in starts]
+    found = _found(starts, expr)
+    names = [expr[k + 1] for k, x in enumerate(expr[:-1]) if x in ("-name", "-iname")]
+    if names and any(x in ("-delete", *FIND_EXEC) for x in expr):
+        for s in starts:
+            where = a.paths.resolve(s, cmd.st.cwd)
+            what = a.paths.find_reaches(where, names) if where else None
+            if what is not None:
+                a.add("deny", "shell.control_plane", f"find {s} -name ... reaches into {what}", cmd.subject)
     j = 0
     while j < len(expr):
         x = expr[j]
@@ -219,7 +243,7 @@ def check_find(a: ShellAnalyzer, cmd: Cmd) -> Flow:
                     run(a, Cmd(argv, cmd.st, NONE, cmd.flows, cmd.env, cmd.depth + 1))
             j = end
         j += 1
-    return Flow("find", paths=tuple(starts))
+    return Flow("find", paths=tuple(found))
 
 
 @check("eval")
@@ -252,9 +276,10 @@ def check_trap(a: ShellAnalyzer, cmd: Cmd) -> Flow:
 @check("alias")
 def check_alias(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     for x in cmd.args:
-        _, eq, value = x.partition("=")
+        name, eq, value = x.partition("=")
         if eq and value:
             a.script(value, cmd.st.copy(), cmd.depth + 1)
+            cmd.st.vars[ALIAS + name] = [value]  # later uses of the alias are checked expanded
     return NONE
 
 
@@ -271,10 +296,11 @@ def check_cd(a: ShellAnalyzer, cmd: Cmd) -> Flow:
 
 @check("export", "declare", "typeset", "local", "readonly")
 def check_export(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    nameref = any(x.startswith("-") and "n" in x for x in cmd.args)
     for x in cmd.args:
         if not x.startswith("-") and "=" in x:
             name, _, value = x.partition("=")
-            cmd.st.vars[name.rstrip("+")] = [value.replace(SPLIT, " ")]
+            cmd.st.vars[(NAMEREF if nameref else "") + name.rstrip("+")] = [value.replace(SPLIT, " ")]
     return NONE
 
 

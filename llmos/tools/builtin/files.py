@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from llmos._text import plural
 from llmos.tools.base import Tool, ToolOutput, function_tool
 from llmos.tools.builtin._common import SKIP_DIRS, Env, cap, clean_errors, error
 from llmos.tools.paths import is_within
@@ -105,7 +106,7 @@ class FileTools:
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(content, encoding="utf-8")
         verb = "overwrote" if existed else "created"
-        return f"{verb} {self.env.show(target)} ({len(content.encode('utf-8'))} bytes)"
+        return f"{verb} {self.env.show(target)} ({plural(len(content.encode('utf-8')), 'byte')})"
 
     @clean_errors
     def edit_file(

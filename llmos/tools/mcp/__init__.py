@@ -9,6 +9,10 @@ child task: calls may come concurrently from any task (or any thread, through th
 Servers start concurrently, once. A server that dies mid-run turns the call into an error result
 naming the server; the next call tries one restart. `close()` ends every server process and
 everything they started (found by an environment marker under /proc), so nothing outlives the manager.
+
+Lazy mode (`start_lazy(cache)`, what the runtime uses): a server whose tool list is cached in the
+workspace (see `_cache`) is not started until one of its tools is first called; a server that
+fails to start is skipped with a warning (`warnings`) instead of failing every run.
 """
 
 from __future__ import annotations
@@ -23,10 +27,12 @@ from llmos._log import logger
 from llmos.exceptions import MCPServerError
 from llmos.kernel.config import MCPServerConfig
 from llmos.tools.base import Tool, ToolContext, ToolOutput
+from llmos.tools.mcp._cache import ToolListCache, cache_key
+from llmos.tools.mcp._policy import annotations_of, exposed, kind_for
 from llmos.tools.mcp._server import Call, ServerRunner
 from llmos.tools.mcp._util import MAX_RESTARTS, SEP, content_text, error_output, field_of, tool_name
 
-__all__ = ["SEP", "MCPManager", "content_text", "tool_name"]
+__all__ = ["SEP", "MCPManager", "ToolListCache", "content_text", "tool_name"]
 
 
 def _server_cwd(config: MCPServerConfig, base: Path | None) -> Path | None:
@@ -46,6 +52,8 @@ class MCPManager:
             name: ServerRunner(name, cfg, _server_cwd(cfg, base)) for name, cfg in servers.items() if cfg.enabled
         }
         self.tools: list[Tool] = []
+        self.warnings: list[str] = []  # servers skipped by start_lazy, one line each
+        self._cache: ToolListCache | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._started = False
         self._closed = False
@@ -73,7 +81,50 @@ class MCPManager:
             await self.close()
             raise failures[0]
         taken: set[str] = set()
-        self.tools = [self._make_tool(s, t, taken) for s in servers if s.running for t in s.listing]
+        self.tools = [
+            self._make_tool(s, t, taken)
+            for s in servers
+            if s.running
+            for t in s.listing
+            if exposed(s.config, t.name, annotations_of(t))
+        ]
+        return self.tools
+
+    async def start_lazy(self, cache: ToolListCache | None = None) -> list[Tool]:
+        """Offer every server's tools, starting only the servers whose tool list is not cached.
+
+        A cached server starts when one of its tools is first called. A server that cannot start
+        is skipped: its failure is in `warnings` and `status()`, and the other servers' tools work.
+        """
+        if self._started:
+            return self.tools
+        if self._closed:
+            raise MCPServerError("this MCPManager was closed; create a new one")
+        from llmos.tools.mcp._logfilter import quiet_stdout_noise
+
+        quiet_stdout_noise()
+        self._cache = cache
+        self._started = True
+        self._loop = asyncio.get_running_loop()
+        servers = list(self._servers.values())
+        keys = {s.name: cache_key(s.config, s.cwd) for s in servers}
+        to_start = []
+        for s in servers:
+            cached = cache.get(s.name, keys[s.name]) if cache is not None else None
+            if cached is None:
+                to_start.append(s)
+            else:
+                s.listing, s.pending = cached, True
+        results = await asyncio.gather(*(s.start() for s in to_start), return_exceptions=True)
+        for server, res in zip(to_start, results, strict=True):
+            if isinstance(res, BaseException):
+                server.error, server.gave_up = str(res), True
+                first = str(res).splitlines()[0] if str(res) else type(res).__name__
+                self.warnings.append(f"MCP server {server.name!r} skipped: {first}")
+            elif cache is not None:
+                cache.put(server.name, keys[server.name], server.listing)
+        taken: set[str] = set()
+        self.tools = [self._make_tool(s, t, taken) for s in servers if s.running or s.pending for t in s.listing]
         return self.tools
 
     def _make_tool(self, server: ServerRunner, remote: Any, taken: set[str]) -> Tool:
@@ -91,14 +142,16 @@ class MCPManager:
         async def invoke(args: dict[str, Any], ctx: ToolContext) -> ToolOutput:
             return await self.call(server.name, remote_name, args)
 
+        hints = annotations_of(remote)
         return Tool(
             name=name,
             description=remote.description or f"{remote_name} (from the MCP server {server.name})",
             input_schema=schema,
             invoke=invoke,
             source=f"mcp:{server.name}",
-            kind="function",
-            metadata={"mcp_server": server.name, "mcp_tool": remote_name},
+            kind=kind_for(hints),
+            metadata={"mcp_server": server.name, "mcp_tool": remote_name, "annotations": hints},
+            annotations=hints,
         )
 
     async def call(self, server: str, tool: str, arguments: dict[str, Any] | None = None) -> ToolOutput:
@@ -110,6 +163,9 @@ class MCPManager:
         srv = self._servers.get(server)
         if srv is None:
             return error_output(f"no MCP server named {server!r}")
+        listed = {t.name: t for t in srv.listing}
+        if tool in listed and not exposed(srv.config, tool, annotations_of(listed[tool])):
+            return error_output(f"{tool} on MCP server {server!r} is not allowed by [mcp.servers.{server}]")
         if self._closed:
             return error_output(f"MCP server {server!r} was closed")
         if not srv.running:
@@ -125,6 +181,8 @@ class MCPManager:
         async with srv.lock:
             if srv.running:
                 return None
+            if srv.pending:  # lazy: the first call starts the server (not a restart)
+                return await self._first_start(srv)
             if srv.gave_up or srv.restarts >= MAX_RESTARTS:
                 return error_output(f"MCP server {srv.name!r} is not running ({srv.error or 'stopped'})")
             srv.restarts += 1
@@ -137,8 +195,20 @@ class MCPManager:
             logger.info("MCP server %s restarted", srv.name)
             return None
 
+    async def _first_start(self, srv: ServerRunner) -> ToolOutput | None:
+        srv.pending = False
+        try:
+            await srv.start()
+        except MCPServerError as e:
+            srv.error, srv.gave_up = str(e), True
+            return error_output(str(e))
+        if self._cache is not None:  # the server may have changed in a way the key cannot see
+            self._cache.put(srv.name, cache_key(srv.config, srv.cwd), srv.listing)
+        logger.info("MCP server %s started on first use", srv.name)
+        return None
+
     def status(self) -> dict[str, dict[str, Any]]:
-        """Per server: running, tool count, error, pid, restarts."""
+        """Per server: running, tool count, error, pid, restarts, pending (lazy, not started yet)."""
         return {
             name: {
                 "running": s.running,
@@ -146,6 +216,7 @@ class MCPManager:
                 "error": s.error,
                 "pid": s.pid,
                 "restarts": s.restarts,
+                "pending": s.pending,
                 "target": s.describe(),
             }
             for name, s in self._servers.items()

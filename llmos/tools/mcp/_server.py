@@ -52,6 +52,7 @@ class ServerRunner:
     error: str | None = None
     restarts: int = 0
     gave_up: bool = False
+    pending: bool = False  # lazy: tools offered from the cache, process not started yet
     pid: int | None = None
     task: asyncio.Task[None] | None = None
     queue: asyncio.Queue[Call | None] | None = None

@@ -1,0 +1,100 @@
+"""The shell policy on its corpora, through the real `llmos policy check` command.
+
+    PYTHONPATH=. .venv/bin/python bench/policy_corpus.py [--json]
+
+Prints the blocked rate (deny or ask) of the dangerous corpora (tests/policy_corpus.py DANGEROUS and
+ASK, tests/policy_corpus_families.py FAMILIES and the held-out rounds) and the allowed rate of the ordinary
+developer commands (BENIGN and tests/policy_corpus_dev.py BENIGN_DEV), with every miss and false
+positive listed, and the time per check. Targets: every dangerous command blocked, >= 99% of the
+ordinary ones allowed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.policy_corpus import ASK, BENIGN, DANGEROUS  # noqa: E402
+from tests.policy_corpus_dev import BENIGN_DEV  # noqa: E402
+from tests.policy_corpus_families import FAMILIES, HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5  # noqa: E402
+
+
+def _check(workspace: Path, commands: list[str]) -> list[dict[str, str]]:
+    lines = "".join(json.dumps({"tool": "run_command", "input": {"command": c}}) + "\n" for c in commands)
+    proc = subprocess.run(
+        [sys.executable, "-m", "llmos", "policy", "check", "--workspace", str(workspace), "--rules"],
+        input=lines,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    )
+    return [json.loads(line) for line in proc.stdout.splitlines()]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+    args = parser.parse_args()
+    groups = {
+        "dangerous (DANGEROUS)": [c for c, _ in DANGEROUS],
+        "ask-worthy (ASK)": [c for c, _ in ASK],
+        "issue families (FAMILIES)": [c for c, _, _ in FAMILIES],
+        "held-out probes (HELD_OUT)": list(HELD_OUT),
+        "held-out round 2 (HELD_OUT_2)": list(HELD_OUT_2),
+        "held-out round 3 (HELD_OUT_3)": list(HELD_OUT_3),
+        "held-out round 4 (HELD_OUT_4)": list(HELD_OUT_4),
+        "held-out round 5 (HELD_OUT_5)": list(HELD_OUT_5),
+    }
+    benign = list(dict.fromkeys(BENIGN + BENIGN_DEV))
+    with tempfile.TemporaryDirectory() as tmp:
+        ws = Path(tmp) / "ws"
+        (ws / ".llmos").mkdir(parents=True)
+        (ws / "llmos.toml").write_text("")
+        (ws / ".llmos" / "llmos.db").write_text("")
+        everything = [c for cs in groups.values() for c in cs] + benign
+        started = time.perf_counter()
+        answers = _check(ws, everything)
+        elapsed = time.perf_counter() - started
+    out: dict[str, object] = {}
+    i = 0
+    report: list[str] = []
+    for name, commands in groups.items():
+        got = answers[i : i + len(commands)]
+        i += len(commands)
+        missed = [c for c, a in zip(commands, got, strict=True) if a["decision"] == "allow"]
+        rate = 1 - len(missed) / len(commands)
+        out[name] = {"total": len(commands), "blocked_rate": round(rate, 4), "missed": missed}
+        report.append(f"{name:30} {len(commands):4d}  blocked {rate:7.2%}  missed {len(missed)}")
+        report += [f"    MISSED: {c!r}" for c in missed]
+    got = answers[i:]
+    false_pos = [(c, a["rule"]) for c, a in zip(benign, got, strict=True) if a["decision"] != "allow"]
+    allowed = 1 - len(false_pos) / len(benign)
+    out["ordinary (BENIGN + BENIGN_DEV)"] = {
+        "total": len(benign),
+        "allowed_rate": round(allowed, 4),
+        "blocked": [f"{c} ({r})" for c, r in false_pos],
+    }
+    report.append(
+        f"{'ordinary (BENIGN + BENIGN_DEV)':30} {len(benign):4d}  allowed {allowed:7.2%}  blocked {len(false_pos)}"
+    )
+    report += [f"    BLOCKED: {c!r} ({r})" for c, r in false_pos]
+    out["checks"] = len(everything)
+    out["seconds"] = round(elapsed, 2)
+    out["ms_per_check"] = round(elapsed / len(everything) * 1000, 2)
+    report.append(
+        f"{len(everything)} checks in {elapsed:.2f}s through `llmos policy check` ({out['ms_per_check']} ms each)"
+    )
+    print(json.dumps(out, indent=2) if args.json else "\n".join(report))
+
+
+if __name__ == "__main__":
+    main()

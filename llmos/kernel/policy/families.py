@@ -1,0 +1,385 @@
+"""Programs that run other code or switch off protections, recognised by what makes them dangerous.
+
+- wrappers that run a command given as arguments or a string: `script -c`, `unshare`, `nsenter`,
+  `tmux`/`screen`, the dynamic loader (`ld-linux-x86-64.so.2 /bin/rm ...`); the inner command is
+  checked like any other;
+- deferred execution, which runs later and outside this shell: `at`, `batch`, `systemd-run`;
+- programs with a built-in shell escape: `sqlite3 .shell`, `vim -c :!`, `make -f <(...)`,
+  `zip -TT`, `rsync -e`, `ssh -o ProxyCommand`;
+
+Package runners, switching off protections and cloud deletion are in `protections.py`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from llmos.kernel.policy.commands import check, run
+from llmos.kernel.policy.options import parse_opts
+from llmos.kernel.policy.paths import UNKNOWN
+from llmos.kernel.policy.shell import NONE, UNKNOWN_FLOW, Cmd, Flow, ShellAnalyzer
+
+LOADER = re.compile(r"^(ld(-linux)?([-.][\w-]+)*\.so(\.\d+)*|ld\.so|ld-musl-[\w-]+\.so(\.\d+)*)$")
+
+
+def lookup(name: str) -> Callable[[ShellAnalyzer, Cmd], Flow] | None:
+    """Checks chosen by a pattern of the name rather than the name itself."""
+    if LOADER.match(name):
+        return check_loader
+    return None
+
+
+def _inner(a: ShellAnalyzer, cmd: Cmd, argv: list[str]) -> Flow:
+    return run(a, cmd.with_argv(argv)) if argv else UNKNOWN_FLOW
+
+
+def run_code(a: ShellAnalyzer, cmd: Cmd, code: str, what: str) -> None:
+    if UNKNOWN in code:
+        from llmos.kernel.policy.interp import unknown_code
+
+        unknown_code(a, cmd, what)
+    a.script(code, cmd.st.copy(), cmd.depth + 1)
+
+
+# -- wrappers ------------------------------------------------------------------------------------
+
+
+def check_loader(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    p = parse_opts(
+        cmd.args,
+        "",
+        ("--library-path", "--preload", "--argv0", "--audit", "--inhibit-rpath", "--glibc-hwcaps-mask"),
+        stop=True,
+    )
+    if p.has("--list", "--verify", "--help", "--version", "--list-diagnostics", "--list-tunables"):
+        return UNKNOWN_FLOW
+    return _inner(a, cmd, cmd.args[p.rest_index :])
+
+
+@check("script")
+def check_script(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    p = parse_opts(cmd.args, "cEIOBTmt", ("--command", "--echo", "--log-in", "--log-out", "--log-io", "--log-timing"))
+    for code in p.values("-c", "--command"):
+        run_code(a, cmd, code, "script -c runs")
+    for f in p.positionals[:1] + p.values("-I", "-O", "-B", "-T", "--log-in", "--log-out", "--log-io"):
+        a.write_target(f, cmd.st, "write", cmd.subject)
+    return NONE
+
+
+@check("unshare")
+def check_unshare(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    p = parse_opts(cmd.args, "RwSGt", ("--root", "--wd", "--setuid", "--setgid", "--time"), stop=True)
+    return _inner(a, cmd, cmd.args[p.rest_index :])
+
+
+@check("nsenter")
+def check_nsenter(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    p = parse_opts(cmd.args, "tSGrw", ("--target", "--setuid", "--setgid", "--root", "--wd"), stop=True)
+    if any(v == "1" for v in p.values("-t", "--target")):
+        a.add("deny", "shell.privilege_escalation", "nsenter enters the namespaces of init (the host)", cmd.subject)
+    return _inner(a, cmd, cmd.args[p.rest_index :])
+
+
+@check("setpriv", "prlimit", "numactl", "cgexec", "chronic", "faketime", "sg", "runcon", "daemonize")
+def check_more_wrappers(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    values = {"prlimit": "p", "numactl": "NmCpPi", "cgexec": "g", "sg": "c", "runcon": "utrl", "daemonize": "aceEloptu"}
+    p = parse_opts(cmd.args, values.get(cmd.name, ""), ("--pid", "--groups", "--reuid", "--regid"), stop=True)
+    rest = cmd.args[p.rest_index :]
+    if cmd.name == "sg":
+        for code in p.values("-c"):
+            run_code(a, cmd, code, "sg -c runs")
+        rest = rest[1:]
+    elif cmd.name == "faketime" or (cmd.name == "runcon" and not p.opts):
+        rest = rest[1:]
+    return _inner(a, cmd, rest)
+
+
+@check("tmux", "screen")
+def check_multiplexer(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    if cmd.name == "screen":
+        p = parse_opts(cmd.args, "SceEhpTtX", (), stop=True)
+        return _inner(a, cmd, cmd.args[p.rest_index :])
+    p = parse_opts(cmd.args, "LSfcTu", (), stop=True)
+    rest = cmd.args[p.rest_index :]
+    sub, sub_args = (rest[0], rest[1:]) if rest else ("", [])
+    if sub in (
+        "new",
+        "new-session",
+        "new-window",
+        "neww",
+        "split-window",
+        "splitw",
+        "respawn-pane",
+        "respawnp",
+        "run-shell",
+        "run",
+        "send-keys",
+        "send",
+    ):
+        sp = parse_opts(sub_args, "cestnxyFlLTSPBIbdEfhvwAXDpN" if sub.startswith("send") else "cestnxyFlwL")
+        words = [w for w in sp.positionals if w not in ("Enter", "C-m", "KPEnter")]
+        if words:
+            run_code(a, cmd, " ".join(words), f"tmux {sub} runs")
+    return UNKNOWN_FLOW
+
+
+# -- deferred execution --------------------------------------------------------------------------
+
+
+@check("at", "batch")
+def check_at(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    p = parse_opts(cmd.args, "qfMmtvl" if cmd.name == "at" else "qfm")
+    if p.has("-l", "-d", "-r", "-c") or (cmd.name == "at" and not cmd.args):
+        return UNKNOWN_FLOW
+    a.add(
+        "deny", "shell.deferred_exec", f"{cmd.name} schedules commands to run later, outside this session", cmd.subject
+    )
+    if cmd.stdin.kind == "literal":
+        a.script(cmd.stdin.text, cmd.st.copy(), cmd.depth + 1)
+    return NONE
+
+
+@check("systemd-run")
+def check_systemd_run(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    p = parse_opts(
+        cmd.args,
+        "pEuHMsS",
+        (
+            "--unit",
+            "--property",
+            "--setenv",
+            "--description",
+            "--slice",
+            "--host",
+            "--machine",
+            "--working-directory",
+            "--uid",
+            "--gid",
+            "--nice",
+            "--on-calendar",
+            "--on-active",
+            "--on-boot",
+            "--on-startup",
+            "--on-unit-active",
+            "--on-unit-inactive",
+            "--timer-property",
+            "--path-property",
+            "--socket-property",
+            "--service-type",
+        ),
+        stop=True,
+    )
+    a.add(
+        "deny",
+        "shell.deferred_exec",
+        "systemd-run hands the command to the service manager: it runs outside this "
+        "shell and its sandbox, possibly later",
+        cmd.subject,
+    )
+    return _inner(a, cmd, cmd.args[p.rest_index :])
+
+
+# -- programs with a shell escape ------------------------------------------------------------------
+
+
+@check("sqlite3", "sqlite")
+def check_sqlite(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    p = parse_opts(cmd.args, "", ("-cmd", "-init", "-separator", "-newline", "-nullvalue", "-vfs"))
+    statements = p.values("-cmd") + p.positionals[1:]
+    if cmd.stdin.kind == "literal":
+        statements.append(cmd.stdin.text)
+    for text in statements:
+        for line in re.split(r"[\n;]", text):
+            m = re.match(r"\s*\.(shell|system)\s+(.*)", line)
+            if m:
+                run_code(a, cmd, m.group(2), f"sqlite3 .{m.group(1)} runs")
+            m = re.match(r"\s*\.(output|once|backup|save|dump)\s+(\S+)", line)
+            if m and m.group(1) != "dump":
+                a.write_target(m.group(2).strip("'\""), cmd.st, "write", cmd.subject)
+            if re.match(r"\s*\.load\b", line):
+                a.add("ask", "shell.unknown_code", "sqlite3 .load loads native code", cmd.subject)
+    db = [x for x in p.positionals[:1] if x != ":memory:"]
+    readonly = cmd.args.count("-readonly") or (
+        statements
+        and all(
+            re.match(
+                r"(?is)\s*(select|pragma\s+\w+\s*;?\s*$|explain|with\b(?!.*\b(insert|update|delete)\b)|\.(schema|tables"
+                r"|indexes|dump|headers|mode|width)\b|$)",
+                s,
+            )
+            for s in statements
+        )
+    )
+    for f in db:
+        if readonly:
+            a.read_target(f, cmd.st, cmd.subject)
+        else:
+            a.write_target(f, cmd.st, "write", cmd.subject)
+    return UNKNOWN_FLOW
+
+
+_VIM_EXEC = re.compile(r"^\s*:*\s*(?:silent!?\s*|exe(?:cute)?\s+['\"])?(?:r(?:ead)?\s*|w(?:rite)?\s*)?!(.*)$")
+
+
+@check("vim", "vi", "nvim", "ex", "view", "vimdiff", "rvim", "gvim")
+def check_vim(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    commands = [v for o, v in parse_opts(cmd.args, "cSTuUoOdiw", ("--cmd",)).opts if o in ("-c", "--cmd") and v]
+    commands += [x[1:] for x in cmd.args if x.startswith("+") and len(x) > 1]
+    for c in commands:
+        for part in c.split("|") if "!" not in c else [c]:
+            m = _VIM_EXEC.match(part)
+            if m:
+                run_code(a, cmd, m.group(1).rstrip("'\""), f"{cmd.name} runs a shell command")
+        for m in re.finditer(r"system\(\s*(['\"])(.+?)\1", c):
+            run_code(a, cmd, m.group(2), f"{cmd.name} runs a shell command")
+    return UNKNOWN_FLOW
+
+
+@check("gdb", "lldb", "less", "more", "man", "psql", "mysql", "mariadb", "ftp", "sftp-shell")
+def check_escapes(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    """Programs whose own command language has a shell escape: gdb `shell CMD`, less `+!CMD`, psql `\\! CMD`."""
+    values: list[str] = []
+    args = cmd.args
+    for i, x in enumerate(args):
+        if x in (
+            "-ex",
+            "--eval-command",
+            "-iex",
+            "-o",
+            "--one-line",
+            "-c",
+            "--command",
+            "-e",
+            "--execute",
+        ) and i + 1 < len(args):
+            values.append(args[i + 1])
+        elif x.startswith(("--eval-command=", "--command=", "--execute=")):
+            values.append(x.partition("=")[2])
+        elif x.startswith("+") and len(x) > 1:
+            values.append(x[1:])
+    for v in values:
+        for part in re.split(r"[\n;]", v) if cmd.name in ("gdb", "lldb") else [v]:
+            m = re.match(r"^\s*(?:shell|platform shell|!|\\!|system)\s*(.+)$", part)
+            if m:
+                run_code(a, cmd, m.group(1), f"{cmd.name} runs a shell command")
+    return UNKNOWN_FLOW
+
+
+@check("parallel")
+def check_parallel(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    args = cmd.args
+    cut = next((i for i, x in enumerate(args) if x in (":::", "::::", ":::+")), len(args))
+    p = parse_opts(args[:cut], "jSIPdEaX", ("--jobs", "--sshlogin", "--delimiter", "--arg-file"), stop=True)
+    template = args[p.rest_index : cut] or ["sh", "-c"]
+    items = [x for x in args[cut + 1 :] if x not in (":::", "::::", ":::+")][:8] or [UNKNOWN]
+    for item in items:
+        argv = [x.replace("{}", item) for x in template]
+        run(a, cmd.with_argv(argv if any("{}" in x for x in template) else [*argv, item]))
+    return UNKNOWN_FLOW
+
+
+@check("ngrok", "cloudflared", "frpc", "bore", "localtunnel", "lt", "chisel")
+def check_tunnel(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    if cmd.args and cmd.args[0] not in ("version", "--version", "help", "--help"):
+        a.add("ask", "shell.tunnel", f"{cmd.name} exposes this machine to the network", cmd.subject)
+    return UNKNOWN_FLOW
+
+
+@check("launchctl")
+def check_launchctl(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    if cmd.args[:1] and cmd.args[0] in ("load", "bootstrap", "submit", "enable", "kickstart"):
+        a.add("deny", "shell.deferred_exec", f"launchctl {cmd.args[0]} installs a job that runs later", cmd.subject)
+    return UNKNOWN_FLOW
+
+
+@check("ip", "ifconfig", "route", "nmcli")
+def check_network_config(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    words = [x for x in cmd.args if not x.startswith("-")]
+    verbs = {"set", "add", "del", "delete", "flush", "change", "replace", "down", "up", "modify", "off"}
+    if (cmd.name == "ifconfig" and len(words) > 1) or (cmd.name != "ifconfig" and verbs & set(words[1:])):
+        a.add("ask", "shell.network_config", f"{cmd.name} changes the machine's network configuration", cmd.subject)
+    return UNKNOWN_FLOW
+
+
+@check("ed", "red")
+def check_ed(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    for f in parse_opts(cmd.args, "p").positionals[:1]:
+        a.write_target(f, cmd.st, "write", cmd.subject)  # ed edits the file it opens
+    if cmd.stdin.kind == "literal":
+        for m in re.finditer(r"(?m)^\s*!(.+)$", cmd.stdin.text):
+            run_code(a, cmd, m.group(1), "ed runs a shell command")
+    return UNKNOWN_FLOW
+
+
+def makefile_commands(text: str) -> list[str]:
+    """The shell commands of a makefile's recipes (and its $(shell ...) calls)."""
+    out = [m.group(1) for m in re.finditer(r"\$\(shell\s+([^)]*)\)", text)]
+    for line in text.splitlines():
+        if line.startswith("\t"):
+            out.append(line.strip().lstrip("@-+"))
+        elif ":" in line and ";" in line.partition(":")[2] and not line.lstrip().startswith("#"):
+            out.append(line.partition(":")[2].partition(";")[2].strip())
+    return [c for c in out if c]
+
+
+@check("make", "gmake")
+def check_make(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    p = parse_opts(cmd.args, "fCIjloW", ("--file", "--makefile", "--directory", "--eval", "--include-dir"))
+    texts = p.values("--eval")
+    for f in p.values("-f", "--file", "--makefile"):
+        known = [fl for fl in cmd.flows if fl.kind == "literal"] if f.startswith(("/dev/fd/", "/proc/")) else []
+        written = cmd.st.written.get(a.paths.resolve(f, cmd.st.cwd) or "")
+        if f in ("-", "/dev/stdin"):
+            known = [cmd.stdin] if cmd.stdin.kind == "literal" else []
+        elif written is not None and written.kind == "literal":
+            known = [written]
+        if known:
+            texts += [k.text for k in known]
+        elif f.startswith(("/dev/", "/proc/")) or f == "-" or UNKNOWN in f:
+            from llmos.kernel.policy.interp import unknown_code
+
+            unknown_code(a, cmd, "make runs a makefile with")
+    for text in texts:
+        for c in makefile_commands(text.replace("\\n", "\n").replace("\\t", "\t")):
+            a.script(c, cmd.st.copy(), cmd.depth + 1)
+    return UNKNOWN_FLOW
+
+
+@check("zip")
+def check_zip(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    p = parse_opts(cmd.args, "bntxiPdsO", ("--unzip-command", "--temp-path", "--out"))
+    for code in [v for o, v in p.opts if o == "--unzip-command" and v]:
+        run_code(a, cmd, code, "zip --unzip-command runs")
+    for i, x in enumerate(cmd.args[:-1]):
+        if x == "-TT":
+            run_code(a, cmd, cmd.args[i + 1], "zip -TT runs")
+    return UNKNOWN_FLOW
+
+
+@check("rsync")
+def check_rsync(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    from llmos.kernel.policy.commands import check_cp
+
+    p = parse_opts(cmd.args, "eT", ("--rsh", "--rsync-path", "--temp-dir", "--filter", "--exclude", "--include"))
+    for code in p.values("-e", "--rsh", "--rsync-path"):
+        run_code(a, cmd, code, "rsync -e runs")
+    return check_cp(a, cmd)
+
+
+@check("ssh", "scp", "sftp")
+def check_ssh(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    p = parse_opts(cmd.args, "bcDEeFIiJLlmOopQRSWwBP")
+    for v in p.values("-o"):
+        key, _, value = v.replace("=", " ", 1).partition(" ")
+        if key.lower() in ("proxycommand", "localcommand", "knownhostscommand", "permitlocalcommand"):
+            run_code(a, cmd, value.strip(), f"{cmd.name} -o {key} runs")
+    if cmd.name == "ssh" and (
+        p.has("-R", "-D") or any(v.lower().startswith(("remoteforward", "dynamicforward")) for v in p.values("-o"))
+    ):
+        a.add("ask", "shell.tunnel", "ssh -R/-D opens a tunnel between this machine and another", cmd.subject)
+    if cmd.name == "scp":
+        from llmos.kernel.policy.commands import check_cp
+
+        check_cp(a, cmd)
+    return Flow("network")
