@@ -152,6 +152,8 @@ class ExecutionConfig(_Section):
     tool_examples: bool = True  # input_examples from successful traced calls
     examples_per_tool: int = Field(default=3, ge=0, le=10)
     examples_min_success: float = Field(default=0.8, ge=0, le=1)  # a tool's success rate needed for examples
+
+
 class OrchestrationConfig(_Section):
     """ORCHESTRATOR mode: a goal split into subtasks run by agents, then combined."""
 
