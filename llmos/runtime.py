@@ -277,6 +277,9 @@ class LLMOS:
             temperature=self.config.model.temperature,
             stream=self.config.model.stream,
         )
+        from llmos.execution.layer import configure_loop
+
+        configure_loop(self, opts, decision.mode)  # [execution]: tool deferral, code mode, search, examples
         messages = list(history or [])
         if decision.mode == "orchestrator":
             from llmos.execution.orchestration.run import orchestrate

@@ -148,6 +148,30 @@ class SandboxConfig(_Section):
     shell_tmp_mb: int = Field(default=512, gt=0)  # the private /tmp
 
 
+class ExecutionConfig(_Section):
+    """The execution layer: code mode, tool search at scale, tool examples (the seed's ExecutionLayerConfig:
+    enable_ptc -> code_mode / programmatic_tool_calling, enable_tool_search -> tool_search,
+    enable_tool_examples -> tool_examples)."""
+
+    # run_code: "auto" = offered in LEARNER runs with more than code_mode_min_tools tools; "on" = every loop run
+    code_mode: Literal["auto", "on", "off"] = "auto"
+    code_mode_min_tools: int = Field(default=10, ge=0)
+    code_output_limit: int = Field(default=8000, gt=0)  # characters of a program's output the model sees
+    code_timeout_s: float = Field(default=60.0, gt=0)  # wall clock of one program, inner tool calls included
+    # beyond defer_threshold offered tools, only max_loaded_tools (the most used) are sent in full; the rest
+    # load through tool search: Anthropic's server-side search ("server"), or the client-side tool_search
+    defer_threshold: int = Field(default=30, ge=1)
+    max_loaded_tools: int = Field(default=10, ge=1)
+    tool_search: Literal["auto", "server", "client"] = "auto"  # auto: server with Anthropic, else client
+    server_search_variant: Literal["bm25", "regex"] = "bm25"
+    search_embeddings: Literal["auto", "on", "off"] = "auto"  # auto: with the `embeddings` extra, 50+ tools
+    # Anthropic programmatic tool calling: the code execution tool may call the run's tools (allowed_callers)
+    programmatic_tool_calling: bool = False
+    tool_examples: bool = True  # input_examples from successful traced calls
+    examples_per_tool: int = Field(default=3, ge=0, le=10)
+    examples_min_success: float = Field(default=0.8, ge=0, le=1)  # a tool's success rate needed for examples
+
+
 class OrchestrationConfig(_Section):
     """ORCHESTRATOR mode: a goal split into subtasks run by agents, then combined."""
 
@@ -206,6 +230,7 @@ class Config(_Section):
     evolution: EvolutionConfig = Field(default_factory=lambda: EvolutionConfig())
     sandbox: SandboxConfig = Field(default_factory=lambda: SandboxConfig())
     server: ServerConfig = Field(default_factory=lambda: ServerConfig())
+    execution: ExecutionConfig = Field(default_factory=lambda: ExecutionConfig())
     orchestration: OrchestrationConfig = Field(default_factory=lambda: OrchestrationConfig())
     memory: MemoryConfig = Field(default_factory=lambda: MemoryConfig())
 
@@ -374,6 +399,21 @@ min_support = 2                 # successful runs before a plan replays
 [sentience]
 enabled = true
 
+[execution]
+code_mode = "auto"              # run_code (one sandboxed Python program calling the tools): auto = in
+                                #   LEARNER runs with more than code_mode_min_tools tools | on | off
+# code_mode_min_tools = 10
+# code_output_limit = 8000      # characters of a program's output the model sees
+# code_timeout_s = 60.0         # wall clock of one program, its tool calls included
+# defer_threshold = 30          # with more tools than this, only max_loaded_tools (the most used)
+# max_loaded_tools = 10         #   are sent in full; the others load through tool search
+tool_search = "auto"            # auto: Anthropic's server-side search with Anthropic, else client-side
+# server_search_variant = "bm25"   # bm25 | regex (tool_search_tool_*_20251119)
+# search_embeddings = "auto"    # fuse BM25 with small offline embeddings (extra `embeddings`): auto | on | off
+# programmatic_tool_calling = false   # Anthropic: the code execution tool calls tools (allowed_callers)
+tool_examples = true            # up to examples_per_tool argument sets from successful traced calls
+# examples_per_tool = 3
+# examples_min_success = 0.8    # a tool's success rate needed before its examples are shown
 [memory]
 session_max_tokens = 8000       # session history sent to the model (older turns shortened, then dropped)
 facts_in_prompt = 3             # recalled facts shown to the model in LEARNER and MIXED runs
