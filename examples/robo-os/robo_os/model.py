@@ -73,7 +73,8 @@ class RoboModel:
 
     def _reply(self, request: ModelRequest) -> Any:
         names = {t.name for t in request.tools}
-        match = PICK_PLACE.search(_goal(request))
+        matches = list(PICK_PLACE.finditer(_goal(request)))  # the last: MIXED shows a solved example first
+        match = matches[-1] if matches else None
         if match and "move_to" in names:
             return operator_reply(request, match)
         return officer_reply(request)
