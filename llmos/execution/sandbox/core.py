@@ -71,9 +71,23 @@ class _Call:
 class Sandbox:
     """Runs untrusted Python under bubblewrap (or, only when allowed, a weak plain subprocess)."""
 
-    def __init__(self, config: SandboxConfig | None = None) -> None:
+    def __init__(self, config: SandboxConfig | None = None, *, import_paths: tuple[str, ...] = ()) -> None:
+        """`import_paths`: directories (e.g. a virtualenv's site-packages holding qiskit) mounted
+        read-only and put first on the sandboxed code's `sys.path`; the code can read them, never write."""
         self.config = config or SandboxConfig.model_validate({})
         self._interp = bwrap.Interpreter.current()
+        self.import_paths = tuple(os.path.realpath(p) for p in import_paths)
+        bad = [p for p in self.import_paths if not os.path.isdir(p) or p == "/" or p in bwrap._SENSITIVE]
+        if bad:
+            raise SandboxError(f"sandbox import paths must be existing, non-system directories: {bad}")
+        hidden = [p for p in self.import_paths if p == bwrap.SCRATCH or p.startswith(bwrap.SCRATCH + "/")]
+        if hidden:
+            raise SandboxError(
+                f"sandbox import paths under {bwrap.SCRATCH} are hidden by its private scratch: {hidden}"
+            )
+        if self.import_paths:
+            prefixes = tuple(sorted({*self._interp.prefixes, *self.import_paths}))
+            self._interp = bwrap.Interpreter(self._interp.executable, prefixes)
 
     # ---- which backend -------------------------------------------------------------------
 
@@ -160,6 +174,7 @@ class Sandbox:
             "function": function,
             "args": call_args,
             "files": call_files,
+            "import_paths": list(self.import_paths),
             "uid": bwrap.sandbox_uid() if backend == "bwrap" and bwrap.privileged() else None,
             "limits": {
                 "cpu_s": c.cpu_s,

@@ -180,6 +180,7 @@ def _run(request: dict) -> None:  # type: ignore[type-arg]
 
     _signal.signal(_signal.SIGXCPU, _on_xcpu)
     namespace = {"__name__": "sandboxed", "call_tool": call_tool, "ToolCallError": ToolCallError}
+    sys.path[:0] = request.get("import_paths") or []  # read-only package directories the host chose
     exec(compile(request["code"], "<sandboxed>", "exec"), namespace)
     func = namespace.get(request["function"])
     if not callable(func):
