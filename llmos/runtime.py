@@ -84,6 +84,7 @@ class LLMOS:
         self.db: Database | None = None
         self.memory: Memory | None = None  # sessions and facts, when [memory] enabled
         self.events = EventBus()  # the public event bus (llmos.events): runs, model/tool calls, learning
+        self.telemetry: Any = None  # OpenTelemetry spans (llmos.telemetry), when OTEL_* asks for them
 
     # ------------------------------------------------------------------ lifecycle
     async def __aenter__(self) -> LLMOS:
@@ -123,6 +124,9 @@ class LLMOS:
             self.hooks = assembly.build_hooks(self)
             self.evolution = assembly.start_evolution(self)
             self._started = True
+            from llmos.telemetry import from_environment
+
+            self.telemetry = self.telemetry or from_environment(self)
             await self._start_mcp()
         except BaseException:
             await self.close()
@@ -159,6 +163,9 @@ class LLMOS:
             logger.info("%s", warning)
 
     async def close(self) -> None:
+        if self.telemetry is not None:
+            telemetry, self.telemetry = self.telemetry, None
+            telemetry.close()
         if self._mcp is not None:
             mcp, self._mcp = self._mcp, None
             await mcp.close()
