@@ -344,6 +344,9 @@ def create_app(runtime: LLMOS, *, manage_lifecycle: bool = True) -> FastAPI:
     app.state.started_at = time.monotonic()
     errors.install(app)
     app.include_router(router)
+    from llmos.server import dashboard
+
+    dashboard.install(app)  # the web pages at / (llmos.server.dashboard)
     return app
 
 

@@ -1,0 +1,105 @@
+"""The dashboard in a real browser: Debian's Chromium driven by Playwright against a real uvicorn.
+Pages load with no console errors, a run started through the API appears live, and a plan demoted
+from the page is demoted in the store."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.dashboard_support import CHROMIUM, launch, make_runtime, new_stock, populate
+from tests.test_server import LiveServer
+
+pytestmark = pytest.mark.skipif(
+    not os.path.exists(CHROMIUM), reason="needs Debian's chromium (apt-get install chromium)"
+)
+PAGES = ["/", "/learning", "/savings", "/state", "/agents"]
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LiveServer, Any]]:
+    workspace: Path = tmp_path_factory.mktemp("dash")
+    stock = new_stock()
+    populate(workspace, stock)
+    runtime = make_runtime(workspace, stock)
+    with LiveServer(runtime) as live:
+        yield live, runtime
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = launch(p)
+        yield b
+        b.close()
+
+
+def _page(browser: Any) -> tuple[Any, list[str]]:
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
+    return page, errors
+
+
+def test_every_page_loads_without_console_errors(served: tuple[LiveServer, Any], browser: Any) -> None:
+    live, runtime = served
+    last = runtime.traces.list(1)[0]
+    page, errors = _page(browser)
+    for path in [*PAGES, f"/runs/{last.id}"]:
+        response = page.goto(live.url + path)
+        assert response is not None and response.status == 200, path
+        page.wait_for_selector("#live.on", timeout=10_000)  # the SSE stream connected
+        assert page.locator("h1").count() == 1
+    assert errors == []
+    # the charts were drawn (uPlot made canvases), and the run detail shows the fallback
+    page.goto(live.url + "/savings")
+    assert page.locator("#chart-savings canvas").count() >= 1
+    page.goto(live.url + "/state")
+    assert page.locator("#chart-state canvas").count() >= 1
+    page.goto(f"{live.url}/runs/{last.id}")
+    assert "fallback" in page.inner_text("dl.facts") and page.locator("ul.tree li").count() >= 1
+    assert errors == []
+    page.close()
+
+
+def test_a_run_started_through_the_api_appears_live(served: tuple[LiveServer, Any], browser: Any) -> None:
+    live, _ = served
+    page, errors = _page(browser)
+    page.goto(live.url + "/")
+    page.wait_for_selector("#live.on", timeout=10_000)
+    before = page.locator("#runs tbody tr").count()
+    r = httpx.post(live.url + "/v1/execute", json={"goal": "Add 1 units of BOLT-19 to warehouse B2"}, timeout=30)
+    run_id, mode = r.json()["run_id"], r.json()["mode"]
+    row = page.locator(f'#runs tr[data-run="{run_id}"]')
+    row.locator("td.status", has_text="success").wait_for(timeout=10_000)
+    assert page.locator("#runs tbody tr").count() == before + 1  # added live, without a reload
+    assert row.locator("td.mode").inner_text() == mode
+    assert errors == []
+    page.close()
+
+
+def test_a_plan_demoted_from_the_page_is_demoted_in_the_store(served: tuple[LiveServer, Any], browser: Any) -> None:
+    live, runtime = served
+    page, errors = _page(browser)
+    page.goto(live.url + "/learning")
+    button = page.locator("button.demote").first
+    plan_id = button.get_attribute("data-plan")
+    assert plan_id and runtime.evolution.record(plan_id).status == "active"
+    source = page.locator("section.plan", has=page.locator("button.demote")).locator("details pre").first
+    assert "async def add_units_warehouse" in source.text_content()
+    button.click()
+    page.locator(f'section[data-plan="{plan_id}"] .tool-status', has_text="demoted").wait_for(timeout=10_000)
+    assert runtime.evolution.record(plan_id).status == "demoted"
+    assert runtime.registry.get("add_units_warehouse") is None
+    page.reload()
+    assert page.locator("button.demote").count() == 0
+    assert errors == []
+    page.close()
