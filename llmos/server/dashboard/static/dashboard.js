@@ -117,10 +117,10 @@ function drawSavings(el, data) {
     series.push({ label: "spent · " + mode, stroke: PALETTE[i % PALETTE.length], width: 2 });
     columns.push(data.spent[mode]);
   });
-  series.push({ label: "saved (all modes)", stroke: "#2ca02c", dash: [6, 4], width: 2 });
+  series.push({ label: "saved (all modes)", stroke: "#111", dash: [6, 4], width: 2 });
   columns.push(data.saved);
   new uPlot({ title: "Cumulative USD spent by mode, and saved", width: 900, height: 320, series,
-    axes: [{}, { values: (u, ticks) => ticks.map((v) => "$" + v.toFixed(4)) }] }, columns, el);
+    axes: [{}, { size: 80, values: (u, ticks) => ticks.map((v) => "$" + v.toFixed(4)) }] }, columns, el);
 }
 
 function drawState(el, data) {
