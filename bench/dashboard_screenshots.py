@@ -19,7 +19,14 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tests.dashboard_support import launch, make_runtime, new_stock, populate
 from tests.test_server import LiveServer
 
-PAGES = {"runs": "/", "learning": "/learning", "savings": "/savings", "state": "/state", "agents": "/agents"}
+PAGES = {
+    "runs": "/",
+    "learning": "/learning",
+    "savings": "/savings",
+    "state": "/state",
+    "agents": "/agents",
+    "approvals": "/approvals",
+}
 
 
 def main() -> None:

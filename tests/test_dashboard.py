@@ -12,13 +12,14 @@ from typing import Any
 import httpx
 import pytest
 
+from llmos.kernel.hooks import Hook, HookDecision, ToolUseEvent
 from tests.dashboard_support import CHROMIUM, launch, make_runtime, new_stock, populate
 from tests.test_server import LiveServer
 
 pytestmark = pytest.mark.skipif(
     not os.path.exists(CHROMIUM), reason="needs Debian's chromium (apt-get install chromium)"
 )
-PAGES = ["/", "/learning", "/savings", "/state", "/agents"]
+PAGES = ["/", "/learning", "/savings", "/state", "/agents", "/approvals"]
 
 
 @pytest.fixture(scope="module")
@@ -103,3 +104,62 @@ def test_a_plan_demoted_from_the_page_is_demoted_in_the_store(served: tuple[Live
     assert page.locator("button.demote").count() == 0
     assert errors == []
     page.close()
+
+
+def test_an_approval_given_from_the_page_lets_the_waiting_run_continue(
+    served: tuple[LiveServer, Any], browser: Any
+) -> None:
+    import threading
+
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    live, runtime = served
+    runtime.hooks.add(AskFor("BOLT-18"))
+    page, errors = _page(browser)
+    page.goto(live.url + "/approvals")
+    page.wait_for_selector("#live.on", timeout=10_000)
+    results: dict[str, Any] = {}
+
+    def run() -> None:
+        goal = "Add 4 units of BOLT-18 to warehouse C3"
+        results["r"] = httpx.post(live.url + "/v1/execute", json={"goal": goal}, timeout=60).json()
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    try:
+        answered = 0
+        while worker.is_alive() and answered < 4:  # get_stock, then set_stock: both mention BOLT-18
+            row = page.locator("#approvals tr[data-approval]:has(button:not([disabled]))").first
+            try:
+                row.wait_for(timeout=5_000)  # the page reloads live when a question comes
+            except PlaywrightTimeout:
+                continue
+            assert "BOLT-18" in row.inner_text() and worker.is_alive()  # the run is waiting
+            answer_id = row.get_attribute("data-approval")
+            row.locator("button", has_text="Approve").click()
+            page.wait_for_function(
+                "id => !document.querySelector(`tr[data-approval='${id}'] button:not([disabled])`)", arg=answer_id
+            )
+            answered += 1
+        assert answered == 2
+    finally:
+        worker.join(60)
+    result = results["r"]
+    assert result["success"], result
+    trace = runtime.traces.require(result["run_id"])
+    asked = [c for c in trace.tool_calls if "confirmed by the user" in c.decision_reason]
+    assert asked and asked[0].decision == "allow"
+    assert errors == []
+    page.close()
+
+
+class AskFor(Hook):
+    """A hook asking a person about every call whose arguments mention `word`."""
+
+    def __init__(self, word: str) -> None:
+        self.word = word
+
+    async def pre_tool_use(self, ctx: Any, event: ToolUseEvent) -> HookDecision:
+        if self.word in str(event.arguments):
+            return HookDecision.ask(f"{event.tool} touches {self.word}")
+        return HookDecision.allow()

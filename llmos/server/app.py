@@ -147,9 +147,13 @@ async def healthz(request: Request) -> JSON:
     responses={400: _ERR, 404: _ERR, 422: _ERR, 500: _ERR},
     tags=["runs"],
 )
-async def execute(body: schemas.ExecuteRequest, runtime: Runtime) -> JSON:
-    """Run a goal to the end and return its result (the JSON of `llmos run --json`)."""
-    result = await runtime.execute(body.goal, mode=body.mode, agent=body.agent, session_id=body.session_id)
+async def execute(body: schemas.ExecuteRequest, runtime: Runtime, request: Request) -> JSON:
+    """Run a goal to the end and return its result (the JSON of `llmos run --json`). A tool call
+    the policy asks about waits for an approval (the dashboard, `POST /v1/approvals/{id}`)."""
+    ask, sink = request.app.state.approvals.asker()
+    result = await runtime.execute(
+        body.goal, mode=body.mode, agent=body.agent, session_id=body.session_id, ask=ask, events=sink
+    )
     return JSON(result.to_dict(explain=body.explain))
 
 
@@ -167,19 +171,24 @@ async def execute(body: schemas.ExecuteRequest, runtime: Runtime) -> JSON:
     },
     tags=["runs"],
 )
-async def execute_stream(body: schemas.ExecuteRequest, runtime: Runtime) -> StreamingResponse:
+async def execute_stream(body: schemas.ExecuteRequest, runtime: Runtime, request: Request) -> StreamingResponse:
     """Run a goal and stream its events as they happen. The last event is `final`, whose data is
     `{"type": "final", "run_id": ..., "result": <the result of /v1/execute>}`; if the run raises
     after the stream began, the last event is `error` instead. Disconnecting cancels the run."""
     queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
     began = asyncio.Event()
 
+    ask, sink = request.app.state.approvals.asker()
+
     async def on_event(event: dict[str, Any]) -> None:
+        await sink(event)
         queue.put_nowait(event)
         began.set()
 
     task = asyncio.create_task(
-        runtime.execute(body.goal, mode=body.mode, agent=body.agent, events=on_event, session_id=body.session_id)
+        runtime.execute(
+            body.goal, mode=body.mode, agent=body.agent, events=on_event, session_id=body.session_id, ask=ask
+        )
     )
     task.add_done_callback(_consume)
     task.add_done_callback(lambda _t: queue.put_nowait(None))
@@ -340,6 +349,12 @@ def create_app(runtime: LLMOS, *, manage_lifecycle: bool = True) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.llmos = runtime
+    from llmos.events import EventBus
+    from llmos.server.approvals import Approvals
+
+    # "ask" verdicts of API runs wait for a person (the dashboard's approvals page)
+    bus = getattr(runtime, "events", None)
+    app.state.approvals = Approvals(bus if bus is not None else EventBus())
     app.state.started = False
     app.state.started_at = time.monotonic()
     errors.install(app)

@@ -74,11 +74,14 @@ function connect() {
     const facts = document.querySelector("dl.facts");
     if (page === "run" && ev.type === "run_finished" && facts && facts.dataset.run === ev.run_id) location.reload();
     if ((page === "learning" && (ev.type === "plan_learned" || ev.type === "crystallized")) ||
-        (page === "state" && ev.type === "state")) {
+        (page === "state" && ev.type === "state") ||
+        (page === "approvals" && ev.type === "approval_requested")) {
       location.reload();
     }
   };
-  for (const kind of ["run_started", "run_finished", "mode", "model_call", "plan_learned", "crystallized", "state"]) {
+  const kinds = ["run_started", "run_finished", "mode", "model_call", "plan_learned", "crystallized", "state",
+    "approval_requested"];
+  for (const kind of kinds) {
     source.addEventListener(kind, handle);
   }
   window.addEventListener("beforeunload", () => source.close());
@@ -98,6 +101,22 @@ function demoteButtons() {
         status.textContent = "demote failed: " + body.error;
         button.disabled = false;
       }
+    });
+  }
+}
+
+function answerButtons() {
+  for (const button of document.querySelectorAll("button.answer")) {
+    button.addEventListener("click", async () => {
+      const row = button.closest("tr");
+      row.querySelectorAll("button").forEach((b) => { b.disabled = true; });
+      const response = await fetch("/v1/approvals/" + encodeURIComponent(button.dataset.id), {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ approve: button.dataset.approve === "true" }),
+      });
+      const body = await response.json();
+      row.querySelector(".answered").textContent = response.ok ? (body.approved ? "approved" : "denied") : body.error;
     });
   }
 }
@@ -154,6 +173,7 @@ function drawState(el, data) {
 document.addEventListener("DOMContentLoaded", () => {
   connect();
   demoteButtons();
+  answerButtons();
   const data = chartData();
   const savings = document.getElementById("chart-savings");
   const state = document.getElementById("chart-state");
