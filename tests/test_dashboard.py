@@ -60,6 +60,12 @@ def test_every_page_loads_without_console_errors(served: tuple[LiveServer, Any],
         page.wait_for_selector("#live.on", timeout=10_000)  # the SSE stream connected
         assert page.locator("h1").count() == 1
     assert errors == []
+    # the filters: by mode, by success
+    page.goto(live.url + "/?mode=crystallized")
+    modes = page.locator("#runs td.mode").all_inner_texts()
+    assert modes and set(modes) == {"crystallized"}
+    page.goto(live.url + "/?success=no")
+    assert page.locator("#runs tr.empty").count() == 1  # every run of this workspace succeeded
     # the charts were drawn (uPlot made canvases), and the run detail shows the fallback
     page.goto(live.url + "/savings")
     assert page.locator("#chart-savings canvas").count() >= 1

@@ -34,13 +34,17 @@ EXECUTE_DESCRIPTION = (
 
 
 def _import_mcp() -> Any:
+    from llmos.exceptions import ConfigError
+
     try:
         import mcp.types
         from mcp.server.lowlevel import Server
     except ModuleNotFoundError as e:
-        from llmos.exceptions import ConfigError
-
         raise ConfigError(f"{e}: install it with `pip install 'llmos[mcp]'`") from e
+    try:
+        import mcp.server.mcpserver  # only in mcp 2.x, whose low-level server this uses
+    except ModuleNotFoundError as e:
+        raise ConfigError("LLM OS as an MCP server needs mcp 2.x: `pip install -U 'mcp>=2'`") from e
     return Server, mcp.types
 
 
