@@ -29,7 +29,9 @@ def register_tools(rt: LLMOS, agent_tools: list[Tool]) -> None:
     from llmos.tools.search import ToolSearch
 
     if rt.config.tools.builtin:
-        for t in builtin_tools(rt.workspace, rt.config):
+        from llmos.execution.sandbox.shell import shell_runner  # run_command runs under bubblewrap
+
+        for t in builtin_tools(rt.workspace, rt.config, runner=shell_runner(rt.config.sandbox)):
             rt.registry.register(t)
     for t in agent_tools:
         rt.registry.register(_defer(t))
@@ -40,7 +42,9 @@ def register_tools(rt: LLMOS, agent_tools: list[Tool]) -> None:
             rt.registry.register(_defer(t))
     for t in rt._extra_tools:
         rt.registry.register(t, replace=True)
-    rt.registry.register(ToolSearch(rt.registry).search_tool(lambda names: None), replace=True)
+    embeddings = {"on": True, "off": False}.get(rt.config.execution.search_embeddings)
+    finder = ToolSearch(rt.registry, embeddings=embeddings, cache_dir=rt.workspace / ".llmos" / "cache" / "embeddings")
+    rt.registry.register(finder.search_tool(lambda names: None), replace=True)
 
 
 def sync_agent_tools(rt: LLMOS) -> None:
@@ -88,6 +92,9 @@ def start_evolution(rt: LLMOS) -> Evolution:
     if sandbox.available()[0]:
         rt.registry.register(_defer(create_tool_tool(sandbox, rt.registry, versions=rt.versions)), replace=True)
         load_created_tools(rt.workspace, sandbox, rt.registry)
+        from llmos.execution.layer import register_code_mode
+
+        register_code_mode(rt, sandbox)
     return evolution
 
 

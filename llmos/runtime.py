@@ -99,6 +99,7 @@ class LLMOS:
             return
         from llmos.agents import AgentRegistry, agent_tools
         from llmos.learning.engine import LearningEngine
+        from llmos.learning.risk import registry_risk
         from llmos.models.pricing import Pricing
         from llmos.sentience import Sentience
         from llmos.storage.versions import VersionStore
@@ -119,6 +120,7 @@ class LLMOS:
             from llmos.memory.wiring import start_memory
 
             self.memory = start_memory(self)
+            self.learning.risk_of = registry_risk(self.registry)  # rule 4: evidence scaled to what tools do
             assembly.register_tools(self, agent_tools(self.agents, self.versions))
             assembly.sync_agent_tools(self)
             self.hooks = assembly.build_hooks(self)
@@ -287,6 +289,9 @@ class LLMOS:
             temperature=self.config.model.temperature,
             stream=self.config.model.stream,
         )
+        from llmos.execution.layer import configure_loop
+
+        configure_loop(self, opts, decision.mode)  # [execution]: tool deferral, code mode, search, examples
         messages = list(history or [])
         if decision.mode == "orchestrator":
             from llmos.execution.orchestration.run import orchestrate
@@ -302,7 +307,15 @@ class LLMOS:
         else:
             messages.append(Message.user(goal))
             outcome = await run_loop(ctx, opts, messages)
-        trace.finish(outcome.status, outcome.output, outcome.error)
+        status, error = outcome.status, outcome.error
+        if status == "success":  # honest success: the work finished, nothing unresolved, no give-up
+            from llmos.kernel.outcome import unfinished
+
+            why = unfinished(trace, outcome.output)
+            if why:
+                status, error = "failed", why
+        trace.finish(status, outcome.output, error)
+        trace.mode_reason = {**trace.mode_reason, "mode_selected": decision.mode, "mode_used": trace.mode}
         ctx.scratch["messages"] = outcome.messages
 
     def _select(self, goal: str, mode: str, agent: str, *, nested: bool = False) -> Any:
@@ -352,10 +365,9 @@ class LLMOS:
             self._credit_savings(ctx.trace, decision)
             return LoopOutcome("success", result.output, None, messages)
         # the replay stopped: the model continues from where it stopped, seeing what was done
-        ctx.trace.event(
-            "fallback", from_mode=from_mode, reason=result.diverged, step=result.step, plan_id=decision.plan_id
-        )
-        ctx.trace.mode = "learner"
+        from llmos.execution.fallback import record_fallback
+
+        record_fallback(ctx, from_mode, result, decision.plan_id)
         messages.extend(continuation(goal, result.records))
         return await run_loop(ctx, opts, messages)
 
@@ -445,17 +457,28 @@ class LLMOS:
         return out
 
     async def feedback(self, run_id: str, good: bool) -> None:
+        """Rate a run. `bad` rejects it: never support, and a replayed plan and its tool are demoted."""
         self._require_started()
         trace = self.traces.require(run_id)
         trace.event("feedback", good=good)
         self.traces.save(trace)
+        if not good:
+            from llmos._feedback import reject_run
+
+            reject_run(self, trace.id, "the user rated the run bad")
         if self.sentience:
             self.sentience.feedback(trace.id, good)
 
     def reject(self, run_id: str) -> Trace:
+        """Mark a run wrong: it never supports a plan, and a replayed plan and its tool are demoted."""
+        from llmos._feedback import reject_run
+
         self._require_started()
-        trace = self.traces.set_rejected(run_id, True)
-        self.learning.reject(run_id, trace)
-        if self.memory is not None:  # facts the rejected run wrote are marked, not trusted
-            self.memory.mark_run_rejected(run_id)
-        return trace
+        return reject_run(self, run_id, "the user rejected the run")
+
+    def demote(self, plan_id: str, reason: str = "demoted by the user", *, who: str = "user") -> list[str]:
+        """Demote a plan and its crystallized tool: the model solves its goals until new evidence."""
+        from llmos._feedback import demote_plan
+
+        self._require_started()
+        return demote_plan(self, plan_id, reason, who=who)

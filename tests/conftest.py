@@ -67,3 +67,22 @@ def _block_real_models(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     monkeypatch.setattr(socket.socket, "connect", _connect)
     monkeypatch.setattr(socket.socket, "connect_ex", _connect_ex)
     yield
+
+
+@pytest.fixture
+def bwrap_required() -> None:
+    """Sandbox tests FAIL (never skip) where bubblewrap cannot build the sandbox (see sandbox_support)."""
+    from sandbox_support import require_bwrap
+
+    require_bwrap()
+
+
+def _hypothesis_profile() -> None:
+    """No per-example deadline: timing is for bench/, and a loaded CI machine must not fail a property."""
+    from hypothesis import settings
+
+    settings.register_profile("llmos", deadline=None)
+    settings.load_profile("llmos")
+
+
+_hypothesis_profile()

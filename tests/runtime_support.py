@@ -56,11 +56,12 @@ def check_contract(data: dict[str, Any]) -> None:
 
 def quiet_config(preset: str = "testing", **sections: dict[str, Any]) -> Config:
     """A configuration whose requests do not drift between runs: no learning (always LEARNER),
-    no sentience prompt, no built-in tools. `sections` overrides whole sections' keys."""
+    no sentience prompt, no built-in tools, no tool examples. `sections` overrides whole sections' keys."""
     b = ConfigBuilder(preset)
     b.set("learning", enabled=False)
     b.set("sentience", enabled=False)
     b.set("tools", builtin=False)
+    b.set("execution", tool_examples=False)  # examples from past runs would change the next request
     for name, values in sections.items():
         b.set(name, **values)
     return b.build()

@@ -11,6 +11,7 @@ import pytest
 from runtime_support import wait_dead
 
 from llmos.exceptions import PathOutsideWorkspace, UserError
+from llmos.execution.sandbox.shell import shell_runner
 from llmos.kernel.config import Config
 from llmos.tools import Tool, ToolContext, ToolOutput, builtin_tools
 from llmos.tools.paths import resolve_in_workspace
@@ -31,9 +32,18 @@ def ws(tmp_path: Path) -> Path:
 
 
 class Tools:
-    def __init__(self, workspace: Path, config: Config | None = None) -> None:
+    """The built-in tools with run_command in the bubblewrap sandbox (weak=True: the unisolated
+    shell that only [sandbox] allow_weak_fallback accepts, where host pids can be checked)."""
+
+    def __init__(self, workspace: Path, config: Config | None = None, *, weak: bool = False) -> None:
         self.workspace = workspace
-        self.by_name = {t.name: t for t in builtin_tools(workspace, config or Config())}
+        config = config or Config()
+        if weak:
+            config = config.model_copy(
+                update={"sandbox": config.sandbox.model_copy(update={"allow_weak_fallback": True})}
+            )
+        runner = None if weak else shell_runner(config.sandbox)
+        self.by_name = {t.name: t for t in builtin_tools(workspace, config, runner)}
 
     async def __call__(self, name: str, **args: object) -> ToolOutput:
         return await self.by_name[name].call(dict(args), ToolContext(workspace=self.workspace))
@@ -245,7 +255,7 @@ async def test_run_command_output_and_exit_code(tools: Tools, ws: Path) -> None:
 
 
 async def test_run_command_timeout_kills_the_process_group(ws: Path) -> None:
-    t = Tools(ws, make_config(tools={"command_timeout_s": 0.5}))
+    t = Tools(ws, make_config(tools={"command_timeout_s": 0.5}), weak=True)
     started = time.monotonic()
     out = await t("run_command", command="sleep 30 & echo $! > child.pid; echo started; sleep 30")
     assert time.monotonic() - started < 5
@@ -260,7 +270,8 @@ async def test_run_command_timeout_argument_only_shortens(tools: Tools) -> None:
     assert out.data["timed_out"] and "0.3s" in out.content
 
 
-async def test_background_processes_do_not_outlive_the_call(tools: Tools, ws: Path) -> None:
+async def test_background_processes_do_not_outlive_the_call(ws: Path) -> None:
+    tools = Tools(ws, weak=True)
     out = await tools("run_command", command="(sleep 30 &) ; sleep 30 & echo $! > bg.pid; echo done")
     assert not out.is_error and "done" in out.content
     assert await wait_dead(int((ws / "bg.pid").read_text()))
@@ -295,7 +306,8 @@ async def test_run_command_does_not_block_the_event_loop(tools: Tools) -> None:
     assert ticks >= 10
 
 
-async def test_cancelling_run_command_kills_it(tools: Tools, ws: Path) -> None:
+async def test_cancelling_run_command_kills_it(ws: Path) -> None:
+    tools = Tools(ws, weak=True)
     task = asyncio.create_task(tools("run_command", command="echo $$ > sh.pid; sleep 30"))
     for _ in range(100):
         if (ws / "sh.pid").exists() and (ws / "sh.pid").read_text().strip():

@@ -17,13 +17,11 @@ from llmos.evolution.create_tool import (
 )
 from llmos.exceptions import ToolDefinitionError
 from llmos.execution.sandbox import Sandbox
-from llmos.execution.sandbox import bwrap as bw
 from llmos.kernel.config import SandboxConfig
 from llmos.tools.base import ToolContext, ToolOutput, tool
 from llmos.tools.registry import ToolRegistry
 
-BWRAP_OK, BWRAP_REASON = bw.probe()
-needs_bwrap = pytest.mark.skipif(not BWRAP_OK, reason=f"bubblewrap unusable here: {BWRAP_REASON}")
+needs_bwrap = pytest.mark.usefixtures("bwrap_required")  # fails, never skips, without bubblewrap
 
 GOOD = '''
 """Statistics helpers."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 from typer.testing import CliRunner
@@ -77,18 +76,16 @@ def test_bad_configuration_and_workspace(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "not a directory" in result.output
 
 
-def test_real_subprocess_is_fast_on_500_lines(tmp_path: Path) -> None:
+def test_real_subprocess_answers_500_lines_in_order(tmp_path: Path) -> None:
+    """Speed is measured by bench/policy_corpus.py, not here (no timed tests)."""
     commands = [c for c, _ in DANGEROUS] + BENIGN
     requests = [{"tool": "bash", "input": {"command": commands[i % len(commands)]}} for i in range(500)]
-    started = time.perf_counter()
     proc = _run(tmp_path, _lines(*requests))
-    elapsed = time.perf_counter() - started
     assert proc.returncode == 0, proc.stderr
     out = [json.loads(line) for line in proc.stdout.splitlines()]
     assert len(out) == 500
     expected = ["deny"] * len(DANGEROUS) + ["allow"] * len(BENIGN)
     assert [o["decision"] for o in out] == [expected[i % len(expected)] for i in range(500)]
-    assert elapsed < 15.0, f"500 checks took {elapsed:.2f}s"  # a sanity bound on a shared machine; figures: bench/
 
 
 def test_module_runs_directly(tmp_path: Path) -> None:

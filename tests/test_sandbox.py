@@ -17,8 +17,7 @@ from llmos.execution.sandbox import bwrap as bw
 from llmos.kernel.config import SandboxConfig
 from llmos.tools.base import ToolOutput
 
-BWRAP_OK, BWRAP_REASON = bw.probe()
-needs_bwrap = pytest.mark.skipif(not BWRAP_OK, reason=f"bubblewrap unusable here: {BWRAP_REASON}")
+needs_bwrap = pytest.mark.usefixtures("bwrap_required")  # fails, never skips, without bubblewrap
 REPO = Path(__file__).resolve().parents[1]
 
 

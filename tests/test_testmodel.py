@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from llmos.exceptions import ModelResponseError
+from llmos.execution.sandbox.shell import shell_runner
+from llmos.kernel.config import Config, SandboxConfig
 from llmos.models.base import (
     Message,
     Model,
@@ -89,7 +91,7 @@ async def test_stream_yields_text_then_done() -> None:
 
 async def run_goal(goal: str, workspace: Path, model: TestModel | None = None) -> tuple[ModelResponse, list[ToolCall]]:
     """A minimal agent loop over the real built-in tools."""
-    tools = {t.name: t for t in builtin_tools(workspace)}
+    tools = {t.name: t for t in builtin_tools(workspace, Config(), shell_runner(SandboxConfig()))}
     model = model or TestModel()
     messages = [Message.user(goal)]
     made: list[ToolCall] = []
@@ -122,7 +124,7 @@ async def test_default_reads_lists_and_runs(tmp_path: Path) -> None:
     assert [(c.name, c.arguments) for c in calls] == [("list_dir", {"path": "."})] and "notes.txt" in r.text
     r, calls = await run_goal("Run `echo hi`", tmp_path)
     assert [(c.name, c.arguments) for c in calls] == [("run_command", {"command": "echo hi"})]
-    assert "hi" in r.text
+    assert "exit code: 0" in r.text and "hi" in r.text
 
 
 async def test_default_multi_step_and_edit(tmp_path: Path) -> None:

@@ -2,7 +2,7 @@
 
     llmos evolve list                   generated tools: plan, version, uses, status
     llmos evolve crystallize PLAN_ID    compile a learned plan into a tool now
-    llmos evolve demote PLAN_ID         turn a crystallized tool back into a plan
+    llmos evolve demote PLAN_ID         demote a plan and its crystallized tool (the model until new evidence)
     llmos evolve log                    every self-modification (agents, tools), newest first
     llmos evolve show ID                one change: who, when, why, and its diff
     llmos evolve revert ID              restore what a change replaced (a running server follows)
@@ -151,18 +151,18 @@ def demote(
     reason: Annotated[str, typer.Option(help="Why (recorded in the evolution log).")] = "demoted by the user",
     as_json: AsJson = False,
 ) -> None:
-    """Turn a crystallized tool back into a plan (FOLLOWER replays it again)."""
-    from llmos.exceptions import LLMOSError
+    """Demote a plan and its crystallized tool: the model solves its goals until new evidence."""
+    from llmos.cli._common import open_runtime, run_async
 
-    evo = _evolution(workspace_path(workspace))
-    try:
-        change = evo.demote(plan_id, reason, who="user")
-    except LLMOSError as e:
-        _fail(str(e))
+    async def go() -> list[str]:
+        async with open_runtime(workspace_path(workspace), None, start_mcp=False) as rt:
+            return rt.demote(plan_id, reason, who="user")
+
+    done = run_async(go())  # an unknown plan is a clear error (exit code 2)
     if as_json:
-        _print_json(_change_json(change))
+        _print_json({"plan_id": plan_id, "done": done})
         return
-    typer.echo(f"demoted {change.target.removeprefix('tool:')}; change #{change.id}")
+    typer.echo("\n".join(done))
 
 
 @app.command()

@@ -48,16 +48,11 @@ def _print_table(rows: list[dict[str, Any]], title: str) -> None:
     console.print(table)
 
 
-async def _registry_rows(workspace: WorkspaceOpt, query: str | None = None, limit: int = 10) -> list[dict[str, Any]]:
+async def _registry_rows(workspace: WorkspaceOpt) -> list[dict[str, Any]]:
     from llmos.runtime import LLMOS
 
     async with LLMOS(workspace=workspace_path(workspace)) as rt:
-        if query is None:
-            return tool_rows(rt.registry)
-        from llmos.tools.registry import ToolRegistry
-        from llmos.tools.search import ToolSearch
-
-        return tool_rows(ToolRegistry(ToolSearch(rt.registry).search(query, limit))) if query else []
+        return tool_rows(rt.registry)
 
 
 @app.command("list")
@@ -71,19 +66,113 @@ def list_tools(workspace: WorkspaceOpt = None, json_out: JsonOpt = False) -> Non
         _print_table(rows, f"{plural(len(rows), 'tool')} in {esc(workspace_path(workspace))}")
 
 
+async def _search(workspace: WorkspaceOpt, queries: list[Any], limit: int) -> list[Any]:
+    """One answer per query: a list of {name, description, score, source, kind}, or {error} for bad input."""
+    from llmos.cli._search_catalog import searchable_tools
+    from llmos.kernel.config import load_config
+    from llmos.tools.search import ToolSearch
+
+    ws = workspace_path(workspace)
+    config = load_config(ws)
+    finder = ToolSearch(
+        await searchable_tools(config, ws),
+        embeddings={"on": True, "off": False}.get(config.execution.search_embeddings),
+        cache_dir=ws / ".llmos" / "cache" / "embeddings",
+    )
+    answers: list[Any] = []
+    for q in queries:
+        if isinstance(q, Exception):
+            answers.append({"error": str(q)})
+            continue
+        answers.append(
+            [
+                {
+                    "name": t.name,
+                    "description": (t.description.strip().splitlines() or [""])[0],
+                    "score": round(score, 6),
+                    "source": t.source,
+                    "kind": t.kind,
+                }
+                for t, score in finder.scored(q, limit)
+            ]
+        )
+    return answers
+
+
+def _stdin_queries() -> list[Any]:
+    """The queries of stdin, one JSON object {"query": ...} per line (a bad line becomes an error)."""
+    out: list[Any] = []
+    for n, line in enumerate(sys.stdin, 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except ValueError as e:
+            out.append(ValueError(f"line {n}: not JSON ({e})"))
+            continue
+        if not isinstance(item, dict) or not isinstance(item.get("query"), str):
+            out.append(ValueError(f'line {n}: expected an object {{"query": "..."}}'))
+            continue
+        out.append(item["query"])
+    return out
+
+
 @app.command("search")
 def search_tools(
-    query: Annotated[str, typer.Argument(help="A tool name or a few keywords.")],
+    query: Annotated[str | None, typer.Argument(help="A tool name or a few keywords.")] = None,
     workspace: WorkspaceOpt = None,
     limit: Annotated[int, typer.Option(help="At most this many tools.")] = 10,
+    stdin: Annotated[
+        bool, typer.Option("--stdin", help='Read one JSON line {"query": ...} per query; answer one line each.')
+    ] = False,
     json_out: JsonOpt = False,
 ) -> None:
-    """Find tools by name or keyword, best match first (what the model's tool_search sees)."""
-    rows = run_async(_registry_rows(workspace, query, limit))
+    """Find tools by name, keyword or description, best match first (what the model's tool_search sees).
+
+    Starts no runtime: MCP servers' tool lists come from a cache in the workspace (servers are
+    started once, for all queries, when it is missing or stale)."""
+    if stdin == (query is not None):
+        raise typer.BadParameter("give either a QUERY or --stdin")
+    if stdin:
+        for answer in run_async(_search(workspace, _stdin_queries(), limit)):
+            sys.stdout.write(json.dumps(answer, ensure_ascii=False) + "\n")
+        return
+    assert query is not None
+    rows = run_async(_search(workspace, [query], limit))[0]
     if json_out:
         _print_json(rows)
     else:
         _print_table(rows, f"tools matching {query!r}")
+
+
+async def _show(workspace: WorkspaceOpt, name: str) -> dict[str, Any]:
+    from llmos.execution.layer import tool_details
+    from llmos.runtime import LLMOS
+
+    async with LLMOS(workspace=workspace_path(workspace)) as rt:
+        return tool_details(rt, name)
+
+
+@app.command("show")
+def show_tool(
+    name: Annotated[str, typer.Argument(help="The tool's name, as `llmos tools list` shows it.")],
+    workspace: WorkspaceOpt = None,
+    json_out: JsonOpt = False,
+) -> None:
+    """One tool: description, input schema, how often it was called and succeeded, and the input
+    examples taken from successful traced calls (what the model is shown)."""
+    info = run_async(_show(workspace, name))
+    if json_out:
+        _print_json(info)
+        return
+    console.print(f"[bold]{info['name']}[/bold]  ({info['source']}, {info['kind']})", highlight=False)
+    console.print(info["description"], markup=False, highlight=False)
+    console.print(json.dumps(info["input_schema"], indent=2), markup=False, highlight=False)
+    console.print(f"calls: {info['calls']}  success rate: {info['success_rate']:.0%}", highlight=False)
+    if not info["input_examples"]:
+        console.print("no input examples yet (they come from successful calls)")
+    for example in info["input_examples"]:
+        console.print("example: " + json.dumps(example, ensure_ascii=False), markup=False, highlight=False)
 
 
 async def _mcp_status(workspace: WorkspaceOpt) -> dict[str, dict[str, Any]]:

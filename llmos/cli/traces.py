@@ -110,9 +110,11 @@ def reject(run_id: Annotated[str, typer.Argument(help="Run id.")], workspace: Wo
     """Mark a run as wrong: it never supports a learned plan again."""
     from llmos.cli._common import open_runtime, run_async
 
-    async def go() -> str:
+    async def go() -> tuple[str, str]:
         async with open_runtime(workspace, None, start_mcp=False, must_exist=True) as rt:
-            return rt.reject(run_id).id
+            trace = rt.reject(run_id)
+            demoted = [e.get("plan_id") for e in trace.events if e.get("kind") == "demoted"]
+            return trace.id, f" The plan it replayed ({demoted[-1]}) was demoted." if demoted else ""
 
-    rid = run_async(go())
-    console.print(f"Rejected {rid}; plans it supported were rebuilt without it.")
+    rid, note = run_async(go())
+    console.print(f"Rejected {rid}; plans it supported were rebuilt without it.{note}")

@@ -25,13 +25,14 @@ import tokenize
 from dataclasses import dataclass
 from typing import Any
 
-from llmos.evolution.expressions import RESERVED, CodegenError, Gen, arguments, split_literals
-from llmos.evolution.pycode import CONCAT, Atom, Call, Node, Seq, flat, literal, pystr, statement
+from llmos.evolution.expressions import RESERVED, CodegenError, Gen, arguments
+from llmos.evolution.pycode import CONCAT, Atom, Call, Node, Seq, literal, pystr, statement
+from llmos.learning import answers
 from llmos.learning import explain as ex
 from llmos.learning.goals import STOPWORDS
 from llmos.learning.plans import Plan
 
-CODEGEN_VERSION = 1
+CODEGEN_VERSION = 2  # 2: the answer is built from the run's own values (`run.answer()`)
 _KIND_RANK = {"val": 0, "arith": 1, "tmpl": 2, "const": 3}
 MAX_NAME = 40
 
@@ -65,7 +66,7 @@ def fingerprint(plan: Plan) -> str:
         "skeleton": [[t.kind, t.text] for t in plan.skeleton],
         "slots": [[p, s.name, sorted(s.shapes)] for p, s in sorted(plan.slots.items())],
         "steps": [_step_checks(plan, i) for i in range(len(plan.steps))],
-        "answer": [ex.to_json(p) for p in plan.answer],
+        "answer": answers.fingerprint_parts(plan.answer),
     }
     return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()[:16]
 
@@ -144,8 +145,6 @@ def generate(plan: Plan, name: str, version: int = 1) -> Generated:
             said.append(f"{ex.format_path(leaf.path)}={ex.describe(best, names, steps)}")
         args.append(arguments(step.arguments, (), leaves))
         summary.append(f"{step.name}({', '.join(said)})")
-    answer = flat(g.template(plan.answer, split=False)) if plan.answer else None
-    risky = any(p[0] == "val" and (p[1][0] == "res" or p[2] != "id") for p in plan.answer)
 
     slot_list = Seq(tuple(Atom(g.params[p]) for p in sorted(g.params)))
     body = [statement("run = ", Call("CrystallizedRun", (Atom("ctx"), Atom("CHECKS"), slot_list)), 4)]
@@ -161,19 +160,15 @@ def generate(plan: Plan, name: str, version: int = 1) -> Generated:
             targets = [g.vars[i] if i in g.used else "_" for i in idxs]
             head = f"{', '.join(targets)} = await " if any(t != "_" for t in targets) else "await "
             body.append(statement(head, Call("run.gather", tuple(calls)), 4))
-    if answer is None:
-        body.append("    return run.done()")
-    elif risky:
-        body += ["    try:", *_answer(g, plan.answer, 8), "    except Diverged:", "        return run.done()"]
-        g.helpers.add("Diverged")
-    else:
-        body += _answer(g, plan.answer, 4)
+    # the answer states only this run's values: CHECKS["answer"] filled in, else a listing of the results
+    body.append("    return run.answer()")
 
     checks = {
         "plan": plan.id,
         "skeleton": [[t.kind, t.text] for t in plan.skeleton],
         "slots": [[p, g.params[p]] for p in sorted(g.params)],
         "steps": [_step_checks(plan, i) for i in range(len(plan.steps))],
+        "answer": answers.fingerprint_parts(plan.answer),
     }
     fp = fingerprint(plan)
     params = [f"{g.params[p]}: {g.annotation(p)}" for p in sorted(g.params)] + ["ctx: ToolContext"]
@@ -208,24 +203,6 @@ def generate(plan: Plan, name: str, version: int = 1) -> Generated:
     ]
     source = "\n".join(parts) + "\n"
     return Generated(name, source, fp, [(p, plan.slots[p].name, g.params[p]) for p in sorted(g.params)])
-
-
-def _answer(g: Gen, parts: list[ex.Cand], indent: int) -> list[str]:
-    """`return f"..."`; a long answer is built in pieces that each fit in 88 columns (so the layout
-    does not depend on the line length `ruff format` is run with)."""
-    pad = " " * indent
-    whole = flat(g.template(parts, split=False))
-    if indent + len("return ") + len(whole) <= 88:
-        return [f"{pad}return {whole}"]
-    room = 88 - indent - len("answer += ")
-    pieces: list[list[ex.Cand]] = [[]]
-    for part in split_literals(parts, room // 2):
-        if pieces[-1] and len(flat(g.template([*pieces[-1], part], split=False))) > room:
-            pieces.append([])
-        pieces[-1].append(part)
-    lines = [f"{pad}answer = {flat(g.template(pieces[0], split=False))}"]
-    lines += [f"{pad}answer += {flat(g.template(p, split=False))}" for p in pieces[1:]]
-    return [*lines, f"{pad}return answer"]
 
 
 def _uses_name(code: str, name: str) -> bool:

@@ -22,6 +22,7 @@ from llmos.execution.replay import ReplayOutcome, goal_tokens
 from llmos.kernel.context import RunContext
 from llmos.kernel.toolcall import execute_tool_call
 from llmos.learning.goals import Token, tokenize
+from llmos.learning.risk import registry_risk
 from llmos.learning.trace import ToolCallRecord
 from llmos.models.base import ToolCall
 from llmos.tools.base import Tool
@@ -59,6 +60,7 @@ async def run_crystallized(ctx: RunContext, decision: Any, tool: Tool) -> Replay
     base_turn = ctx.turn
     progress = support.watch(call_id)
     progress.plan = getattr(decision, "plan", None)  # the live plan: its evidence envelope is checked too
+    progress.risk_of = registry_risk(ctx.registry)
     try:
         record = await execute_tool_call(
             ctx, ToolCall(call_id, tool.name, arguments), source="crystallized", turn=base_turn + 1
@@ -78,7 +80,16 @@ async def run_crystallized(ctx: RunContext, decision: Any, tool: Tool) -> Replay
     )
     step = progress.step if progress.step is not None else progress.steps_done
     if progress.precaution:  # as FOLLOWER replay marks it: the learning layer does not count it against the plan
-        ctx.trace.event("envelope", plan_id=getattr(decision, "plan_id", None), reason=reason, step=step)
+        plan = getattr(decision, "plan", None)
+        after = bool(
+            plan is not None
+            and step < len(plan.steps)
+            and progress.step_ran(step)
+            and progress.risk_of(plan.steps[step].name) in ("write", "destructive")
+        )
+        ctx.trace.event(
+            "envelope", plan_id=getattr(decision, "plan_id", None), reason=reason, step=step, after_write=after
+        )
     return ReplayOutcome(False, "", records, reason, step)
 
 

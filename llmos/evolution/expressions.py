@@ -22,6 +22,7 @@ LONG = 56  # longer f-strings are split (see `Gen._pieces`)
 SUPPORT_NAMES = frozenset(
     {"CrystallizedRun", "Diverged", "Number", "Result", "ToolContext", "as_str", "capitalize", "div", "lower"}
     | {"concat", "number", "round_half_even", "round_half_up", "slug", "strip", "text", "title", "upper"}
+    | {"round_half_down", "round_floor", "round_ceil", "round_trunc", "possessive", "lead_number"}
 )
 RESERVED = SUPPORT_NAMES | {
     "ctx",
@@ -39,6 +40,8 @@ _TF_FUNC = {
     "title": "title",
     "capitalize": "capitalize",
     "strip": "strip",
+    "possessive": "possessive",
+    "lead_num": "lead_number",
 }
 
 
@@ -163,7 +166,7 @@ class Gen:
             elif op != "id":
                 raise CodegenError(f"unknown operator {op!r}")
             if rnd:
-                return self.call(f"round_half_{rnd[0]}", (x, Atom(str(int(rnd[1])))))
+                return self.call(ex.rounding_name(rnd[0]), (x, Atom(str(int(rnd[1])))))
             return x
         raise CodegenError(f"unknown explanation {kind!r}")
 

@@ -133,6 +133,8 @@ class Evolution:
                     return None
                 good, runs = good - row.stop_successes, runs - row.stop_runs
             need = self.config.min_uses + max(0, min_uses_delta)
+            if plan.demotion(need):  # feedback demoted it: new supporting runs first
+                return None
             if good < need or runs <= 0 or good / runs < self.config.min_success or cz.problems(plan):
                 return None
             why = (

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from llmos.execution.replay import TRANSIENT_RE
-from llmos.learning import envelope
+from llmos.learning import answers, envelope
 from llmos.learning import explain as ex
 from llmos.learning.goals import Kind, Token
 from llmos.learning.plans import coerce, path_key, result_shape, set_path
@@ -42,10 +42,16 @@ __all__ = [
     "capitalize",
     "concat",
     "div",
+    "lead_number",
     "lower",
     "number",
+    "possessive",
+    "round_ceil",
+    "round_floor",
+    "round_half_down",
     "round_half_even",
     "round_half_up",
+    "round_trunc",
     "slug",
     "strip",
     "text",
@@ -76,6 +82,11 @@ class Progress:
     step: int | None = None
     plan: Any = None  # the live plan (llmos.learning.plans.Plan): its evidence envelope is checked too
     precaution: bool = False  # the stop was the envelope's, not a failure
+    risk_of: Any = None  # tool name -> risk (llmos.learning.risk): rule 1 checks run before non-read-only steps
+    ran: set[int] = field(default_factory=set)  # plan steps whose call returned
+
+    def step_ran(self, step: int) -> bool:
+        return step in self.ran
 
 
 _WATCHED: dict[str, Progress] = {}
@@ -149,6 +160,14 @@ def as_str(v: Any) -> str:
     return str(_tf("str", v))
 
 
+def possessive(v: Any) -> str:
+    return str(_tf("possessive", v))
+
+
+def lead_number(v: Any) -> Any:
+    return _tf("lead_num", v)
+
+
 def lower(v: Any) -> str:
     return str(_tf("lower", v))
 
@@ -185,6 +204,29 @@ def round_half_even(x: Any, digits: int) -> float:
         return ex.rounded(number(x), "even", digits)
     except ex.Unavailable as e:
         raise Diverged(str(e)) from None
+
+
+def _round(x: Any, mode: str, digits: int) -> float:
+    try:
+        return ex.rounded(number(x), mode, digits)
+    except ex.Unavailable as e:
+        raise Diverged(str(e)) from None
+
+
+def round_half_down(x: Any, digits: int) -> float:
+    return _round(x, "down", digits)
+
+
+def round_floor(x: Any, digits: int) -> float:
+    return _round(x, "floor", digits)
+
+
+def round_ceil(x: Any, digits: int) -> float:
+    return _round(x, "ceil", digits)
+
+
+def round_trunc(x: Any, digits: int) -> float:
+    return _round(x, "trunc", digits)
 
 
 def div(a: Any, b: Any) -> float:
@@ -233,6 +275,7 @@ class CrystallizedRun:
     def __init__(self, ctx: ToolContext, checks: dict[str, Any], slots: Sequence[Any]) -> None:
         self.ctx = ctx
         self.plan_id = str(checks.get("plan", ""))
+        self.checks = checks
         self.steps = _steps(checks)
         tokens = [Token(k, t) for k, t in checks["skeleton"]]
         for (pos, _name), value in zip(checks["slots"], slots, strict=True):
@@ -240,6 +283,7 @@ class CrystallizedRun:
             tokens[pos] = Token(kind, text(value))
         n = len(self.steps)
         self.env = ex.Env(tokens, [None] * n, [ex.NOT_JSON] * n)
+        self.args: list[dict[str, Any] | None] = [None] * n  # each step's arguments, for the answer
         config = ctx.extra.get("config")
         self.retries = int(getattr(getattr(config, "learning", None), "transient_retries", 1))
         record_id = ctx.extra.get("record_id")
@@ -247,6 +291,8 @@ class CrystallizedRun:
         self.plan = self.progress.plan if self.progress is not None else None
         if self.plan is not None and len(self.plan.steps) != n:
             self.plan = None  # the module was generated from another version of the plan
+        self.checked: set[int] = set()
+        self.noise_runs = int(getattr(getattr(config, "learning", None), "noise_min_runs", 4))
         if self.plan is not None:
             why = envelope.goal_problem(self.plan, tokens)
             if why:
@@ -264,6 +310,8 @@ class CrystallizedRun:
         if tool != spec.tool:
             raise self.fail(f"step {step} calls {tool} but the plan says {spec.tool}", step)
         self._check_arguments(step, spec, arguments)
+        self.args[step] = copy.deepcopy(arguments)
+        self._check_seen(spec.group)
         out = await self._invoke(step, spec, arguments)
         return self._verify(step, spec, out)
 
@@ -275,19 +323,40 @@ class CrystallizedRun:
         names = ", ".join(s.tool for s in self.steps)
         return f"Done (crystallized plan {self.plan_id}: {names})."
 
+    def answer(self) -> str:
+        """The final answer: only this run's values (the checked template, else a listing of results)."""
+        parts = answers.checked(self.checks.get("answer") or [])
+        return answers.final_answer(parts, [s.tool for s in self.steps], self.env, self.args)
+
     def _check_arguments(self, i: int, spec: _Step, arguments: dict[str, Any]) -> None:
         for leaf in spec.leaves:
             where = f"{spec.tool}.{ex.format_path(leaf.path)}"
             try:
                 computed = coerce(ex.walk(arguments, leaf.path), leaf.type)
                 expected = coerce(ex.evaluate_all(leaf.cands, self.env), leaf.type)
-            except ex.Disagree as e:
-                raise self.fail(f"{where}: explanations disagree ({e})", i) from None
+            except ex.Disagree as e:  # rule 2: the evidence cannot tell which is right
+                why = f"{envelope.PRECAUTION}: {where}: explanations disagree ({e})"
+                raise self.fail(why, i, precaution=True) from None
             except (ex.Unavailable, ArithmeticError, ValueError, TypeError) as e:
                 raise self.fail(f"{where}: {e}", i) from None
             if not ex.same(computed, expected):
                 raise self.fail(f"{where}: the code computed {computed!r} but the plan gives {expected!r}", i)
             set_path(arguments, leaf.path, computed)
+
+    def _check_seen(self, group: int) -> None:
+        """Rule 1, as FOLLOWER replay checks it: before a call of `group`, the results of the group
+        before it stay inside what the evidence saw while a step that changes the world is ahead."""
+        if self.plan is None:
+            return
+        before = max((s.group for s in self.steps if s.group < group), default=None)
+        for i, s in enumerate(self.steps):
+            if s.group != before or i in self.checked:
+                continue
+            self.checked.add(i)
+            risk_of = self.progress.risk_of if self.progress is not None else None
+            why, _noise = envelope.seen_problem(self.plan, self.env, list(self.args), i, self.noise_runs, risk_of)
+            if why:
+                raise self.fail(f"{envelope.PRECAUTION}: {why}", i, precaution=True)
 
     async def _invoke(self, i: int, spec: _Step, arguments: dict[str, Any]) -> ToolOutput:
         call_tool = self.ctx.call_tool
@@ -312,6 +381,8 @@ class CrystallizedRun:
         return out
 
     def _verify(self, i: int, spec: _Step, out: ToolOutput) -> Result:
+        if self.progress is not None:
+            self.progress.ran.add(i)
         parsed = ex.parse_result(out.content)
         if spec.shapes and result_shape(parsed) not in spec.shapes:
             raise self.fail(f"{spec.tool} returned a result of a shape the plan never saw", i)

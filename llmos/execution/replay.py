@@ -7,11 +7,16 @@ recorded turn run concurrently. The replay stops (and the runtime lets the model
 - the explanations of an argument disagree with live values, or need a value that is missing;
 - a tool call is denied, or fails (a transient-looking failure is retried `retries` times first);
 - a result's JSON shape is one the plan never saw;
+- rule 1, before a group of calls while a step that is not read-only is ahead: a value of the
+  previous group's results that no argument consumes is outside what the supporting runs saw
+  (`learning/_seen.py`); explanations that disagree on a live value (rule 2) stop it too;
 - a result is outside the evidence envelope (`learning/envelope.py`): a value that was the same in
   every supporting trace changes, two numbers are in the other order than in every supporting
   trace, or (when a later argument is a constant that might depend on it) a number falls outside
   the range the supporting traces saw. These stops are precautions: the trace gets an "envelope"
-  event, and the learning layer does not count them against the plan.
+  event, and the learning layer does not count them against the plan. Rule 3: the checks that can
+  run before a write run before it (rule 1's before each group); a check of a write's own result is
+  no guard, it only hands what is left to the model.
 """
 
 from __future__ import annotations
@@ -22,10 +27,11 @@ from dataclasses import dataclass, field
 
 from llmos.kernel.context import RunContext
 from llmos.kernel.toolcall import execute_tool_call, execute_tool_calls
-from llmos.learning import envelope
+from llmos.learning import answers, envelope
 from llmos.learning import explain as ex
 from llmos.learning.goals import Token, tokenize
 from llmos.learning.plans import Plan, coerce, match, path_key, result_shape, set_path
+from llmos.learning.risk import RiskOf, registry_risk
 from llmos.learning.selection import ModeDecision
 from llmos.learning.trace import ToolCallRecord
 from llmos.models.base import ToolCall
@@ -80,7 +86,10 @@ async def replay(ctx: RunContext, decision: ModeDecision, *, retries: int = 1) -
         return ReplayOutcome(False, "", records, "the goal does not match the plan's skeleton", 0)
     env = ex.Env(tokens, [None] * len(plan.steps), [ex.NOT_JSON] * len(plan.steps))
     groups = sorted({s.group for s in plan.steps})
+    args: list[dict[str, object] | None] = [None] * len(plan.steps)  # each step's arguments, for the answer
     base_turn = ctx.turn
+    risk_of = registry_risk(ctx.registry)
+    previous: list[int] = []
     try:
         why = envelope.goal_problem(plan, tokens)
         if why:
@@ -89,8 +98,10 @@ async def replay(ctx: RunContext, decision: ModeDecision, *, retries: int = 1) -
             idxs = [i for i, s in enumerate(plan.steps) if s.group == group]
             calls = [ToolCall("", plan.steps[i].name, _arguments(plan, i, env)) for i in idxs]
             for i, call in zip(idxs, calls, strict=True):
+                args[i] = copy.deepcopy(call.arguments)
                 if ctx.registry.get(call.name) is None:
                     raise _Diverged(f"the tool {call.name} is not available", i)
+            _check_seen(ctx, plan, env, args, previous, risk_of)  # rule 1: before the side effects
             turn = base_turn + g_index + 1
             done = await execute_tool_calls(ctx, calls, source="replay", turn=turn)
             records.extend(done)
@@ -102,11 +113,20 @@ async def replay(ctx: RunContext, decision: ModeDecision, *, retries: int = 1) -
                 why = envelope.relation_problem(plan, env, i)
                 if why:
                     raise _Diverged(why, i, precaution=True)
+            previous = idxs
     except _Diverged as d:
         if d.precaution:
-            ctx.trace.event("envelope", plan_id=plan.id, reason=d.reason, step=d.step)
+            after = _after_write(plan, env, d, risk_of)
+            ctx.trace.event("envelope", plan_id=plan.id, reason=d.reason, step=d.step, after_write=after)
         return ReplayOutcome(False, "", records, d.reason, d.step)
-    return ReplayOutcome(True, _answer(plan, env), records, None, len(plan.steps))
+    return ReplayOutcome(True, _answer(plan, env, args), records, None, len(plan.steps))
+
+
+def _after_write(plan: Plan, env: ex.Env, d: _Diverged, risk_of: RiskOf) -> bool:
+    """Rule 3: whether the stop came from the result of a non-idempotent write that already ran: such a
+    check is no guard (the damage is done), and learning does not forgive it as a precaution."""
+    ran = d.step < len(env.texts) and env.texts[d.step] is not None
+    return ran and risk_of(plan.steps[d.step].name) in ("write", "destructive")
 
 
 def _arguments(plan: Plan, i: int, env: ex.Env) -> dict[str, object]:
@@ -115,8 +135,12 @@ def _arguments(plan: Plan, i: int, env: ex.Env) -> dict[str, object]:
     for leaf in step.leaves:
         try:
             value = coerce(ex.evaluate_all(leaf.cands, env), leaf.type)
-        except ex.Disagree as e:
-            raise _Diverged(f"{step.name}.{ex.format_path(leaf.path)}: explanations disagree ({e})", i) from None
+        except ex.Disagree as e:  # rule 2: the evidence cannot tell which is right; the model decides
+            raise _Diverged(
+                f"{envelope.PRECAUTION}: {step.name}.{ex.format_path(leaf.path)}: explanations disagree ({e})",
+                i,
+                precaution=True,
+            ) from None
         except (ex.Unavailable, ArithmeticError, ValueError, TypeError) as e:
             raise _Diverged(f"{step.name}.{ex.format_path(leaf.path)}: {e}", i) from None
         set_path(args, leaf.path, value)
@@ -137,6 +161,21 @@ async def _retry(
         rec = await execute_tool_call(ctx, ToolCall("", call.name, dict(call.arguments)), source="replay", turn=turn)
         records.append(rec)
     return rec
+
+
+def _check_seen(
+    ctx: RunContext, plan: Plan, env: ex.Env, args: list[dict[str, object] | None], steps: list[int], risk_of: RiskOf
+) -> None:
+    """Rule 1: the results of `steps` (the group before the one about to run) stay inside what the
+    evidence saw while a step that changes the world is ahead. Noise let through is on the trace."""
+    for i in steps:
+        why, noise = envelope.seen_problem(plan, env, list(args), i, ctx.config.learning.noise_min_runs, risk_of)
+        if noise:
+            ctx.trace.mode_reason.setdefault("envelope_noise", []).extend(
+                f"{plan.steps[i].name}: {n} treated as noise" for n in noise
+            )
+        if why:
+            raise _Diverged(f"{envelope.PRECAUTION}: {why}", i, precaution=True)
 
 
 def _verify(plan: Plan, i: int, rec: ToolCallRecord, env: ex.Env) -> None:
@@ -173,11 +212,6 @@ def _check_envelope(plan: Plan, i: int, parsed: object) -> None:
         raise _Diverged(why, i, precaution=True)
 
 
-def _answer(plan: Plan, env: ex.Env) -> str:
-    if plan.answer:
-        try:
-            return str(ex.evaluate(("tmpl", tuple(plan.answer)), env))
-        except (ex.Unavailable, ArithmeticError, ValueError, TypeError):
-            pass
-    names = ", ".join(s.name for s in plan.steps)
-    return f"Done (replayed plan {plan.id}: {names})."
+def _answer(plan: Plan, env: ex.Env, args: list[dict[str, object] | None]) -> str:
+    """Only values of this run: the plan's verified answer template, else a listing of the results."""
+    return answers.final_answer(plan.answer, [s.name for s in plan.steps], env, args)

@@ -88,6 +88,15 @@ class HooksConfig(_Section):
     paths: list[str] = Field(default_factory=list)  # 'package.module:HookClass'
 
 
+class ExtraSupport(_Section):
+    """Independent runs a plan needs beyond `min_support`, by its riskiest step (at least one in all)."""
+
+    read_only: int = -1  # read-only plans replay sooner
+    idempotent: int = 0
+    write: int = 0  # non-idempotent writes, and every tool without annotations
+    destructive: int = 1
+
+
 class LearningConfig(_Section):
     enabled: bool = True
     follower_threshold: float = Field(default=0.92, ge=0, le=1)
@@ -95,6 +104,9 @@ class LearningConfig(_Section):
     min_support: int = Field(default=2, ge=1)  # successful traces before a plan replays without a model
     transient_retries: int = Field(default=1, ge=0)
     ignore_tools: list[str] = Field(default_factory=lambda: ["tool_search"])  # meta tools left out of plans
+    extra_support: ExtraSupport = Field(default_factory=ExtraSupport)  # evidence scaled to risk
+    # a result field that differs in every one of this many runs (after masking) is noise, not a branch signal
+    noise_min_runs: int = Field(default=4, ge=2)
 
 
 class SentienceConfig(_Section):
@@ -128,6 +140,36 @@ class SandboxConfig(_Section):
     output_bytes: int = Field(default=1_000_000, gt=0)
     max_processes: int = Field(default=64, gt=0)
     scratch_mb: int = Field(default=64, gt=0)  # size of the sandbox's private writable tmpfs (its cwd and /tmp)
+    # run_command under bubblewrap: workspace read-write, control plane and the rest read-only
+    network_allow: list[str] = Field(default_factory=list)  # "host" (ports 80/443), "host:port", "*.domain"
+    shell_memory_mb: int = Field(default=4096, gt=0)  # address space per process
+    shell_max_processes: int = Field(default=512, gt=0)
+    shell_output_mb: int = Field(default=32, gt=0)  # stdout+stderr before the command is killed
+    shell_tmp_mb: int = Field(default=512, gt=0)  # the private /tmp
+
+
+class ExecutionConfig(_Section):
+    """The execution layer: code mode, tool search at scale, tool examples (the seed's ExecutionLayerConfig:
+    enable_ptc -> code_mode / programmatic_tool_calling, enable_tool_search -> tool_search,
+    enable_tool_examples -> tool_examples)."""
+
+    # run_code: "auto" = offered in LEARNER runs with more than code_mode_min_tools tools; "on" = every loop run
+    code_mode: Literal["auto", "on", "off"] = "auto"
+    code_mode_min_tools: int = Field(default=10, ge=0)
+    code_output_limit: int = Field(default=8000, gt=0)  # characters of a program's output the model sees
+    code_timeout_s: float = Field(default=60.0, gt=0)  # wall clock of one program, inner tool calls included
+    # beyond defer_threshold offered tools, only max_loaded_tools (the most used) are sent in full; the rest
+    # load through tool search: Anthropic's server-side search ("server"), or the client-side tool_search
+    defer_threshold: int = Field(default=30, ge=1)
+    max_loaded_tools: int = Field(default=10, ge=1)
+    tool_search: Literal["auto", "server", "client"] = "auto"  # auto: server with Anthropic, else client
+    server_search_variant: Literal["bm25", "regex"] = "bm25"
+    search_embeddings: Literal["auto", "on", "off"] = "auto"  # auto: with the `embeddings` extra, 50+ tools
+    # Anthropic programmatic tool calling: the code execution tool may call the run's tools (allowed_callers)
+    programmatic_tool_calling: bool = False
+    tool_examples: bool = True  # input_examples from successful traced calls
+    examples_per_tool: int = Field(default=3, ge=0, le=10)
+    examples_min_success: float = Field(default=0.8, ge=0, le=1)  # a tool's success rate needed for examples
 
 
 class OrchestrationConfig(_Section):
@@ -163,6 +205,12 @@ class MemoryConfig(_Section):
 class ServerConfig(_Section):
     host: str = "127.0.0.1"
     port: int = Field(default=8765, ge=0, le=65535)
+    # Bearer token for the HTTP API (the environment's LLMOS_API_TOKEN wins); required off loopback.
+    token: str | None = None
+    max_in_flight: int = Field(default=64, gt=0)  # runs executing at once
+    queue: int = Field(default=512, ge=0)  # runs waiting for a slot; beyond: 429 with Retry-After
+    queue_timeout_s: float = Field(default=30.0, gt=0)  # a run waiting longer gets 503 with Retry-After
+    approval_timeout_s: float = Field(default=60.0, ge=0)  # an unanswered `ask` is denied after this (0: at once)
 
 
 class Config(_Section):
@@ -182,6 +230,7 @@ class Config(_Section):
     evolution: EvolutionConfig = Field(default_factory=lambda: EvolutionConfig())
     sandbox: SandboxConfig = Field(default_factory=lambda: SandboxConfig())
     server: ServerConfig = Field(default_factory=lambda: ServerConfig())
+    execution: ExecutionConfig = Field(default_factory=lambda: ExecutionConfig())
     orchestration: OrchestrationConfig = Field(default_factory=lambda: OrchestrationConfig())
     memory: MemoryConfig = Field(default_factory=lambda: MemoryConfig())
 
@@ -339,10 +388,32 @@ read_only = false
 follower_threshold = 0.92       # confidence to replay without the model
 mixed_threshold = 0.75          # confidence to use a past run as an example
 min_support = 2                 # successful runs before a plan replays
+# noise_min_runs = 4            # runs that must each show a new value before a result field counts as noise
+
+# [learning.extra_support]      # runs needed beyond min_support, by a plan's riskiest tool (MCP annotations)
+# read_only = -1
+# idempotent = 0
+# write = 0                     # also every tool without annotations
+# destructive = 1
 
 [sentience]
 enabled = true
 
+[execution]
+code_mode = "auto"              # run_code (one sandboxed Python program calling the tools): auto = in
+                                #   LEARNER runs with more than code_mode_min_tools tools | on | off
+# code_mode_min_tools = 10
+# code_output_limit = 8000      # characters of a program's output the model sees
+# code_timeout_s = 60.0         # wall clock of one program, its tool calls included
+# defer_threshold = 30          # with more tools than this, only max_loaded_tools (the most used)
+# max_loaded_tools = 10         #   are sent in full; the others load through tool search
+tool_search = "auto"            # auto: Anthropic's server-side search with Anthropic, else client-side
+# server_search_variant = "bm25"   # bm25 | regex (tool_search_tool_*_20251119)
+# search_embeddings = "auto"    # fuse BM25 with small offline embeddings (extra `embeddings`): auto | on | off
+# programmatic_tool_calling = false   # Anthropic: the code execution tool calls tools (allowed_callers)
+tool_examples = true            # up to examples_per_tool argument sets from successful traced calls
+# examples_per_tool = 3
+# examples_min_success = 0.8    # a tool's success rate needed before its examples are shown
 [memory]
 session_max_tokens = 8000       # session history sent to the model (older turns shortened, then dropped)
 facts_in_prompt = 3             # recalled facts shown to the model in LEARNER and MIXED runs
@@ -357,4 +428,10 @@ facts_in_prompt = 3             # recalled facts shown to the model in LEARNER a
 
 # [hooks]
 # paths = ["mypackage.hooks:AuditHook"]
+
+# [server]                      # llmos serve
+# host = "127.0.0.1"            # anything but loopback needs a token
+# token = "..."                 # or the environment's LLMOS_API_TOKEN: clients send Authorization: Bearer
+# max_in_flight = 64            # runs at once; `queue` more wait (512), beyond: 429 with Retry-After
+# approval_timeout_s = 60       # an `ask` nobody approves (POST /v1/approvals/ID) is denied after this
 """

@@ -16,7 +16,17 @@ if TYPE_CHECKING:
     from llmos.kernel.config import Config
 
 EventSink = Callable[[dict[str, Any]], Awaitable[None]]
-Asker = Callable[[str], Awaitable[bool]]
+
+
+@dataclass(frozen=True)
+class AskAnswer:
+    """An asker's answer with its why (e.g. "nobody approved it within 60 s"), kept in the decision."""
+
+    approved: bool
+    reason: str = ""
+
+
+Asker = Callable[[str], Awaitable[bool | AskAnswer]]
 
 
 @dataclass

@@ -12,10 +12,11 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from llmos.exceptions import ModelError
 from llmos.kernel.context import RunContext
+from llmos.kernel.offer import CODE_TOOL, SEARCH_TOOL, OfferRules, make_offer
 from llmos.kernel.toolcall import execute_tool_calls
 from llmos.learning.trace import ModelCallRecord, Status
 from llmos.models.base import (
@@ -23,6 +24,7 @@ from llmos.models.base import (
     Model,
     ModelRequest,
     ModelResponse,
+    RawBlock,
     StreamDone,
     TextDelta,
     ToolCallDelta,
@@ -32,8 +34,6 @@ from llmos.models.base import (
 
 if TYPE_CHECKING:
     from llmos.models.pricing import Pricing
-
-SEARCH_TOOL = "tool_search"
 
 
 @dataclass
@@ -48,6 +48,9 @@ class LoopOptions:
     max_tokens: int = 4096
     temperature: float | None = None
     stream: bool = False
+    rules: OfferRules = field(default_factory=OfferRules)  # the tool offer: deferral, code mode, examples
+    search_variant: Literal["bm25", "regex"] = "bm25"  # the provider's server-side tool search
+    programmatic: bool = False  # the provider's code execution may call the tools
 
 
 @dataclass
@@ -59,28 +62,20 @@ class LoopOutcome:
 
 
 def _offered(ctx: RunContext, opts: LoopOptions, found: set[str]) -> list[ToolSpec]:
-    """The tools of this request. A tool marked `defer` (rarely needed, long schema: the
-    self-modification tools) is offered only once `tool_search` found it or the agent names it
-    exactly; while any is held back, `tool_search` is offered so the model can load it."""
-    named = set(opts.tools or ())
-    specs = {}
-    deferred = False
-    for t in ctx.registry.select(opts.tools):
-        if t.metadata.get("defer") and t.name not in found and t.name not in named:
-            deferred = True
-            continue
-        specs[t.name] = t.spec
-    for name in found:
-        tool = ctx.registry.get(name)
-        if tool is not None:
-            specs[name] = tool.spec
-    search = ctx.registry.get(SEARCH_TOOL)
-    specs.pop(SEARCH_TOOL, None)
-    if (opts.tool_search or deferred) and search is not None:
-        # first in the list: a model looking for "the search tool" must not take a domain tool
-        # whose name merely contains "search" for it
-        return [search.spec, *specs.values()]
-    return list(specs.values())
+    """The tools of this request (see `kernel.offer`): held-back tools load through tool search."""
+    selected = ctx.registry.select(opts.tools)
+    names = {t.name for t in selected}
+    extra = [t for n in sorted(found - names) if (t := ctx.registry.get(n)) is not None]  # loaded by a search
+    offer = make_offer(
+        [*selected, *extra],
+        named=set(opts.tools or ()),
+        found=found,
+        search=ctx.registry.get(SEARCH_TOOL),
+        code=ctx.registry.get(CODE_TOOL),
+        rules=opts.rules,
+        force_search=opts.tool_search,
+    )
+    return offer.specs
 
 
 def _found_by_search(result: str) -> set[str]:
@@ -157,6 +152,7 @@ async def run_loop(ctx: RunContext, opts: LoopOptions, messages: list[Message]) 
     (a replay that fell back: the model sees what was done)."""
     found: set[str] = set()
     last_errors: list[str] = []
+    container: str | None = None
     for _ in range(opts.max_turns):
         request = ModelRequest(
             messages=list(messages),
@@ -165,13 +161,19 @@ async def run_loop(ctx: RunContext, opts: LoopOptions, messages: list[Message]) 
             tools=_offered(ctx, opts, found),
             max_tokens=opts.max_tokens,
             temperature=opts.temperature,
+            tool_search=opts.search_variant,
+            programmatic_tools=opts.programmatic,
+            container=container,
         )
         try:
             response = await model_turn(ctx, opts, request)
         except ModelError as e:
             return LoopOutcome("failed", error=f"{type(e).__name__}: {e}", messages=messages)
         messages.append(response.to_message())
+        container = response.container or container  # the provider's code execution container, reused
         calls = response.tool_calls
+        if not calls and response.stop_reason == "other" and any(isinstance(b, RawBlock) for b in response.content):
+            continue  # a provider's server tool paused the turn (Anthropic pause_turn): send it back to go on
         if not calls:
             output = response.text
             if response.stop_reason == "max_tokens":

@@ -18,7 +18,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
-from llmos.kernel.context import RunContext
+from llmos.kernel.context import AskAnswer, RunContext
 from llmos.kernel.hooks import ToolUseEvent
 from llmos.learning.trace import CallSource, ToolCallRecord
 from llmos.limits import MAX_TRACE_RESULT_CHARS
@@ -68,9 +68,11 @@ async def execute_tool_call(
     event = ToolUseEvent(call.name, dict(call.arguments), source, tool.kind, record.id)
     verdict = await ctx.hooks.pre_tool_use(ctx, event)
     if verdict.decision == "ask":
-        allowed = await ctx.ask(f"{call.name} {event.arguments}: {verdict.reason}") if ctx.ask else False
+        answer = await ctx.ask(f"{call.name} {event.arguments}: {verdict.reason}") if ctx.ask else False
+        allowed = answer.approved if isinstance(answer, AskAnswer) else bool(answer)
+        said = answer.reason if isinstance(answer, AskAnswer) else ""
         if allowed:
-            verdict.decision, verdict.reason = "allow", f"confirmed by the user ({verdict.reason})"
+            verdict.decision, verdict.reason = "allow", f"{said or 'confirmed by the user'} ({verdict.reason})"
         else:
             verdict.decision = "deny"
             if ctx.ask is None:
@@ -78,7 +80,7 @@ async def execute_tool_call(
                     f"confirmation required, and nobody can confirm in a non-interactive run: {verdict.reason}"
                 )
             else:
-                verdict.reason = f"the user declined: {verdict.reason}"
+                verdict.reason = f"{said or 'the user declined'}: {verdict.reason}"
     record.decision = verdict.decision
     record.decision_reason = verdict.reason
     if verdict.arguments is not None and verdict.arguments != record.arguments:

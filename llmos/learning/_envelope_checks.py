@@ -41,8 +41,11 @@ def goal_problem(plan: Plan, tokens: list[Token]) -> str | None:
     (an account "AC-104") only when every value seen has its shape, with another number: then its
     number is checked like a goal number. Otherwise it is a code picked from a few (warehouse "E5"),
     checked like any word."""
-    if not plan.slots or not _picked_constant(plan):
+    if not plan.slots:
         return None
+    why = _unused_problem(plan, tokens)
+    if why or not _picked_constant(plan):
+        return why
     for pos, slot in sorted(plan.slots.items()):
         tok = tokens[pos] if pos < len(tokens) else None
         if tok is not None and tok.kind == "number":
@@ -58,6 +61,30 @@ def goal_problem(plan: Plan, tokens: list[Token]) -> str | None:
             f"{PRECAUTION}: {slot.name} = {tok.text!r} was never seen, and an argument that was "
             "the same in every supporting run may depend on it"
         )
+    return None
+
+
+def unused_slots(plan: Plan) -> list[int]:
+    """Slot positions no explanation of any argument reads (a goal word that varied for nothing)."""
+    used: set[int] = set()
+    for step in plan.steps:
+        for leaf in step.leaves:
+            for c in leaf.cands:
+                used |= ex.token_positions(c)
+    return sorted(set(plan.slots) - used)
+
+
+def _unused_problem(plan: Plan, tokens: list[Token]) -> str | None:
+    """A goal word no argument uses took only the values the evidence saw (rule 1 for goal words)."""
+    for pos in unused_slots(plan):
+        tok = tokens[pos] if pos < len(tokens) else None
+        slot = plan.slots[pos]
+        if tok is None or tok.text not in slot.values:
+            seen = ", ".join(map(repr, slot.values[:5]))
+            return (
+                f"{PRECAUTION}: {slot.name} = {tok.text if tok else ''!r} was never seen (seen: {seen}), and no "
+                "argument uses it: it may decide what the calls should be"
+            )
     return None
 
 

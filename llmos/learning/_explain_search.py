@@ -24,11 +24,15 @@ from llmos.learning._explain_values import (
     transform,
 )
 
-STRING_TRANSFORMS = ("id", "lower", "upper", "title", "capitalize", "strip", "slug_", "slug-")
-TEMPLATE_TRANSFORMS = ("id", "lower", "upper", "capitalize", "title")
-ROUNDINGS: tuple[tuple[str, int], ...] = tuple((m, d) for d in range(5) for m in ("up", "even"))
+STRING_TRANSFORMS = ("id", "lower", "upper", "title", "capitalize", "strip", "slug_", "slug-", "possessive", "lead_num")
+TEMPLATE_TRANSFORMS = ("id", "lower", "upper", "capitalize", "title", "possessive", "lead_num")
+# every rounding a person or a model may have applied: both half roundings, half-down, floor, ceiling and
+# truncation; a plan keeps all that fit, and replay uses a value only when they all agree (ceil vs round)
+ROUNDINGS: tuple[tuple[str, int], ...] = tuple(
+    (m, d) for d in range(5) for m in ("up", "even", "down", "floor", "ceil", "trunc")
+)
 MAX_TEMPLATES = 96
-SCALES = (10.0, 100.0, 1000.0, 0.1, 0.01, 0.001)
+SCALES = (10.0, 100.0, 1000.0, 0.1, 0.01, 0.001, 60.0, 3600.0, 1024.0)
 MAX_OPERANDS = 24
 
 
@@ -81,7 +85,7 @@ def _arith(value: float | int, env: Env, step: int) -> set[Cand]:  # noqa: C901
             return
         if op != "id" and same(x, value):
             found.add(("arith", op, a, b, None))
-        if abs(x - value) <= 0.5 + 1e-9:
+        if abs(x - value) <= 1 + 1e-9:  # a directed rounding moves a value by up to one unit
             for mode, d in ROUNDINGS:
                 try:
                     if same(rounded(x, mode, d), value):
@@ -128,6 +132,8 @@ def _templates(value: str, env: Env, step: int) -> set[Cand]:  # noqa: C901
                 text = transform(tf, src)
             except Unavailable:
                 continue
+            if is_num(text):  # the number of a compound ("3-qubit"), as the template shows it
+                text = str(text)
             if not isinstance(text, str) or not text or text in seen_text or text == value:
                 continue
             seen_text.add(text)

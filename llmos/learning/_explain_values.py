@@ -10,7 +10,16 @@ import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import (
+    ROUND_CEILING,
+    ROUND_DOWN,
+    ROUND_FLOOR,
+    ROUND_HALF_DOWN,
+    ROUND_HALF_EVEN,
+    ROUND_HALF_UP,
+    Decimal,
+    InvalidOperation,
+)
 from typing import Any
 
 from llmos.learning.goals import Token
@@ -89,17 +98,49 @@ def transform(name: str, v: Any) -> Any:
         return v.capitalize()
     if name == "strip":
         return v.strip()
+    if name in ("possessive", "lead_num"):
+        return _part(name, v)
     if name in ("slug_", "slug-"):
         sep = name[-1]
         return re.sub(r"[^a-z0-9]+", sep, v.lower()).strip(sep)
     raise Unavailable(f"unknown transform {name}")
 
 
+# anchored (\A...\Z) so that even a search stays linear; they are used with fullmatch on one value
+_POSSESSIVE = re.compile(r"\A(.+?)(?:'s|’s|'|’)\Z")
+_COMPOUND = re.compile(r"\A(-?\d++(?:\.\d++)?)-?[A-Za-z][A-Za-z-]*+\Z")
+
+# rounding mode -> (decimal rounding, the name of the helper a crystallized tool calls)
+ROUNDING_MODES: dict[str, tuple[str, str]] = {
+    "up": (ROUND_HALF_UP, "round_half_up"),  # half away from zero
+    "even": (ROUND_HALF_EVEN, "round_half_even"),
+    "down": (ROUND_HALF_DOWN, "round_half_down"),  # half toward zero
+    "floor": (ROUND_FLOOR, "round_floor"),
+    "ceil": (ROUND_CEILING, "round_ceil"),
+    "trunc": (ROUND_DOWN, "round_trunc"),  # toward zero
+}
+_DIRECTED = frozenset({"floor", "ceil", "trunc"})
+
+
+def _part(name: str, v: str) -> Any:
+    """A part of a word: the owner of a possessive ("Bruno's" -> "Bruno"), the number of a compound
+    ("3-qubit" -> 3)."""
+    m = (_POSSESSIVE if name == "possessive" else _COMPOUND).fullmatch(v)
+    if m is None:
+        raise Unavailable(f"{v!r} is not a {'possessive' if name == 'possessive' else 'number compound'}")
+    if name == "possessive":
+        return m.group(1)
+    return int(m.group(1)) if m.group(1).lstrip("-").isdigit() else float(m.group(1))
+
+
 def rounded(x: float, mode: str, digits: int) -> float:
+    """`x` rounded to `digits` decimals. Directed modes (floor, ceil, trunc) first drop binary noise
+    (0.1 * 3 is 0.30000000000000004, whose ceiling at one decimal would be 0.4)."""
+    if mode not in ROUNDING_MODES:
+        raise Unavailable(f"unknown rounding {mode!r}")
     try:
-        q = Decimal(repr(float(x))).quantize(
-            Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP if mode == "up" else ROUND_HALF_EVEN
-        )
+        text = f"{float(x):.12g}" if mode in _DIRECTED else repr(float(x))
+        q = Decimal(text).quantize(Decimal(1).scaleb(-digits), rounding=ROUNDING_MODES[mode][0])
     except (InvalidOperation, ValueError, OverflowError) as e:
         raise Unavailable(f"cannot round {x!r}") from e
     return float(q)

@@ -20,6 +20,7 @@ from llmos.learning import induction
 from llmos.learning.goals import shape
 from llmos.learning.induction import Evidence
 from llmos.learning.plans import Plan, match
+from llmos.learning.risk import RiskOf
 from llmos.learning.selection import MODES, ModeDecision, PlanIndex, SelectionPolicy, select
 from llmos.learning.store import Changes, PlanStore
 from llmos.learning.trace import Trace
@@ -49,6 +50,7 @@ class LearningEngine:
         for plan in self.store.load():
             self.index.put(plan)
         self._seen = self.store.seen()
+        self.risk_of: RiskOf | None = None  # tool name -> risk (rule 4); the runtime sets it from its registry
 
     # ---------------------------------------------------------------- selection
     def select(
@@ -65,7 +67,7 @@ class LearningEngine:
         with self._lock:
             if not self.config.enabled and requested_mode in ("auto",):
                 return ModeDecision("learner", 1.0, reason={"why": "learning is disabled"}, goal=goal)
-            decision, blockers = select(self.index, goal, self.config, requested_mode, agent, policy)
+            decision, blockers = select(self.index, goal, self.config, requested_mode, agent, policy, self.risk_of)
         if requested_mode == "follower" and decision.mode != "follower":
             raise ModeUnavailable("FOLLOWER is not available for this goal: " + "; ".join(blockers))
         if requested_mode == "mixed" and decision.mode != "mixed":
@@ -103,7 +105,9 @@ class LearningEngine:
             return ObserveReport(None, 0, False, "replayed plan no longer exists")
         plan.uses += 1
         fell_back = any(e.get("kind") == "fallback" for e in trace.events)
-        # a precaution (the replay left the evidence envelope) that the model finished is no failure
+        # a precaution (the replay left the evidence envelope) that the model finished is no failure (an
+        # envelope event with after_write: the check ran on a write's own result, so the model continued
+        # after the write; the trace says so, and the run is not a clean replay either way)
         precaution = any(e.get("kind") == "envelope" for e in trace.events)
         if fell_back and precaution and trace.success and not trace.rejected:
             why = "replay stopped outside the evidence; the model finished"
@@ -223,10 +227,11 @@ class LearningEngine:
             changes = Changes()
             affected: list[str] = []
             pid = self.store.plan_of_trace(run_id)
-            if trace is not None and trace.mode == "follower" and trace.plan_id in self.index.plans:
+            if trace is not None and is_replay_run(trace) and trace.plan_id in self.index.plans:
                 replayed = self.index.plans[trace.plan_id]  # a person says the replay was wrong
                 replayed.penalty = min(1.0, replayed.penalty + REJECTED_REPLAY_PENALTY)
                 replayed.replay_successes = max(0, replayed.replay_successes - 1)
+                _demote(replayed, f"run {run_id} was rejected")
                 changes.touch(replayed)
                 affected.append(replayed.id)
             if pid is not None:
@@ -234,6 +239,18 @@ class LearningEngine:
                 self._rebuild_plan(pid, run_id, changes)
             self.store.write(changes)
             return affected
+
+    def demote(self, plan_id: str, reason: str) -> Plan:
+        """No FOLLOWER for this plan until `min_support` new supporting runs (a person said so)."""
+        with self._lock:
+            plan = self.index.plans.get(plan_id)
+            if plan is None:
+                raise UserError(f"no plan {plan_id!r}: `llmos plans list` shows the learned plans")
+            _demote(plan, reason)
+            changes = Changes()
+            changes.touch(plan)
+            self.store.write(changes)
+            return plan
 
     def _rebuild_plan(self, pid: str, dropped: str, changes: Changes) -> None:
         old = self.index.plans.get(pid)
@@ -247,6 +264,7 @@ class LearningEngine:
             if novel and old is not None:  # replay history stays with the rebuilt plan
                 plan.uses, plan.replay_successes = old.uses, old.replay_successes
                 plan.fallbacks, plan.penalty = old.fallbacks, old.penalty
+                plan.demoted, plan.demoted_at = old.demoted, old.demoted_at
 
     def rebuild(self, traces: Iterable[Trace]) -> int:
         """Forget every plan and learn again from these traces (in order). Returns the plan count."""
@@ -279,6 +297,11 @@ def is_replay_run(trace: Trace) -> bool:
     return trace.mode in REPLAY_MODES or any(
         e.get("kind") == "fallback" and e.get("from_mode", "follower") in REPLAY_MODES for e in trace.events
     )
+
+
+def _demote(plan: Plan, reason: str) -> None:
+    plan.demoted = reason[:300] or "demoted"
+    plan.demoted_at = plan.support
 
 
 def _seq_text(seq: tuple[tuple[str, ...], ...]) -> str:

@@ -26,6 +26,12 @@ marked as branching (other calls).
     Operand  = ("tok", position) | ("res", step, path) | ("zero",)
     Relation = (a, b, sign)          sign of a - b in every supporting run: -1, 0 or 1
 
+Rule 1 (never extrapolate past the evidence) is stricter and general: before a step that is not
+read-only, every value of an earlier result that no argument consumes must lie inside what the
+supporting runs saw (`PlanStep.seen`, recorded and checked in `_seen`): numbers inside their range,
+texts matching a template seen once goal values and arguments are masked out. Noise (a request id,
+a timestamp) is relaxed only on evidence.
+
 Recording the facts (and merging them across runs) lives in `_envelope_facts`, checking them at
 replay in `_envelope_checks`; this module re-exports both.
 """
@@ -70,6 +76,8 @@ from llmos.learning._envelope_facts import (
     value,
     widen_span,
 )
+from llmos.learning._seen import record as record_seen
+from llmos.learning._seen import seen_problem
 
 __all__ = [
     "MAX_CATEGORIES",
@@ -96,10 +104,12 @@ __all__ = [
     "member_problem",
     "memberships",
     "numbers",
+    "record_seen",
     "relation_problem",
     "relations",
     "result_problem",
     "same_lengths",
+    "seen_problem",
     "sign_of",
     "slot_span",
     "to_json",

@@ -37,6 +37,7 @@ from llmos.learning._explain_search import (
 from llmos.learning._explain_values import (
     MAX_LEAVES,
     NOT_JSON,
+    ROUNDING_MODES,
     Cand,
     Disagree,
     Env,
@@ -58,6 +59,7 @@ __all__ = [
     "MAX_TEMPLATES",
     "NOT_JSON",
     "ROUNDINGS",
+    "ROUNDING_MODES",
     "SCALES",
     "STRING_TRANSFORMS",
     "TEMPLATE_TRANSFORMS",
@@ -71,6 +73,7 @@ __all__ = [
     "evaluate",
     "evaluate_all",
     "fits",
+    "fitting",
     "format_path",
     "from_json",
     "generate",
@@ -81,6 +84,7 @@ __all__ = [
     "ref_value",
     "refs",
     "rounded",
+    "rounding_name",
     "same",
     "to_json",
     "token_positions",
@@ -129,8 +133,12 @@ def _val(ref: Cand, tf: str, env: Env) -> Any:
     return transform(tf, ref_value(ref, env))
 
 
-def evaluate(cand: Cand, env: Env) -> Any:
+def evaluate(cand: Cand, env: Env, memo: dict[Any, Any] | None = None) -> Any:
+    """The candidate's value with these tokens and results. `memo`: shared by the candidates of one
+    argument, so that the roundings of one expression compute it once."""
     kind = cand[0]
+    if kind == "arith" and cand[4] and memo is not None:
+        return _rounded_memo(cand, env, memo)
     if kind == "const":
         return json.loads(cand[1])
     if kind == "val":
@@ -145,36 +153,60 @@ def evaluate(cand: Cand, env: Env) -> Any:
                 out.append(v if isinstance(v, str) else str(v))
         return "".join(out)
     if kind == "arith":
-        op, a, b, rnd = cand[1], cand[2], cand[3], cand[4]
-        x = number_of(a, env)
-        if op != "id":
-            y = number_of(b, env)
-            if op == "+":
-                x = x + y
-            elif op == "-":
-                x = x - y
-            elif op == "*":
-                x = x * y
-            elif op == "/":
-                if y == 0:
-                    raise Unavailable("division by zero")
-                x = x / y
-        if not math.isfinite(x):
-            raise Unavailable("not a finite number")
-        return rounded(x, rnd[0], rnd[1]) if rnd else x
+        return _arith_value(cand, env)
     raise Unavailable(f"unknown explanation {kind!r}")
 
 
-def fits(cand: Cand, value: Any, env: Env) -> bool:
+def _arith_value(cand: Cand, env: Env) -> Any:
+    op, a, b, rnd = cand[1], cand[2], cand[3], cand[4]
+    x = number_of(a, env)
+    if op != "id":
+        y = number_of(b, env)
+        if op == "+":
+            x = x + y
+        elif op == "-":
+            x = x - y
+        elif op == "*":
+            x = x * y
+        elif op == "/":
+            if y == 0:
+                raise Unavailable("division by zero")
+            x = x / y
+    if not math.isfinite(x):
+        raise Unavailable("not a finite number")
+    return rounded(x, rnd[0], rnd[1]) if rnd else x
+
+
+def _rounded_memo(cand: Cand, env: Env, memo: dict[Any, Any]) -> Any:
+    key = cand[1:4]
+    if key not in memo:
+        try:
+            memo[key] = evaluate(("arith", *key, None), env)
+        except (Unavailable, ArithmeticError, ValueError, TypeError) as e:
+            memo[key] = e
+    x = memo[key]
+    if isinstance(x, Exception):
+        raise x
+    return rounded(x, cand[4][0], cand[4][1])
+
+
+def fits(cand: Cand, value: Any, env: Env, memo: dict[Any, Any] | None = None) -> bool:
     try:
-        return same(evaluate(cand, env), value)
+        return same(evaluate(cand, env, memo), value)
     except (Unavailable, ArithmeticError, ValueError, TypeError):
         return False
 
 
+def fitting(cands: list[Cand], value: Any, env: Env) -> list[Cand]:
+    """The candidates that explain `value` in this env (each expression computed once)."""
+    memo: dict[Any, Any] = {}
+    return [c for c in cands if fits(c, value, env, memo)]
+
+
 def evaluate_all(cands: list[Cand], env: Env) -> Any:
     """The one value every candidate agrees on; Disagree or Unavailable otherwise."""
-    values = [evaluate(c, env) for c in cands]
+    memo: dict[Any, Any] = {}
+    values = [evaluate(c, env, memo) for c in cands]
     first = values[0]
     for c, v in zip(cands[1:], values[1:], strict=True):
         if not same(first, v):
@@ -237,8 +269,13 @@ def describe(cand: Cand, names: dict[int, str] | None = None, steps: list[str] |
         a = describe_ref(cand[2], names, steps)
         expr = a if cand[1] == "id" else f"{a} {cand[1]} {describe_ref(cand[3], names, steps)}"
         rnd = cand[4]
-        return f"round_half_{rnd[0]}({expr}, {rnd[1]})" if rnd else expr
+        return f"{rounding_name(rnd[0])}({expr}, {rnd[1]})" if rnd else expr
     return repr(cand)
+
+
+def rounding_name(mode: str) -> str:
+    """The helper name of a rounding mode (`round_half_up`, `round_ceil`, ...)."""
+    return ROUNDING_MODES[mode][1] if mode in ROUNDING_MODES else f"round_{mode}"
 
 
 def to_json(cand: Cand) -> Any:

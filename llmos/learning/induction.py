@@ -12,11 +12,10 @@ merge(plan, evidence) slots := slots ∪ differing positions; explanations filte
 from __future__ import annotations
 
 import hashlib
-import re
 import time
 from typing import Any
 
-from llmos.learning import envelope
+from llmos.learning import answers, envelope
 from llmos.learning import explain as ex
 from llmos.learning._evidence import Call, Evidence, normalise, support_problem, without_repeats
 from llmos.learning.goals import shape
@@ -28,7 +27,6 @@ __all__ = [
     "MAX_VALUES",
     "Call",
     "Evidence",
-    "answer_template",
     "arg_leaves",
     "echoes",
     "merge",
@@ -93,8 +91,10 @@ def new_plan(ev: Evidence) -> Plan:
             )
         )
     plan = Plan(id=plan_id_for(ev.agent, ev.trace_id), agent=ev.agent, skeleton=list(ev.tokens), slots={}, steps=steps)
+    plan.tokens_fresh = True  # rows stored under this id belong to an older plan (a rebuild)
     plan.relations = envelope.relations(env, [s.echo_paths for s in steps])
     plan.memberships = envelope.memberships(env)
+    envelope.record_seen(plan, ev.tokens, [c.arguments for c in ev.calls], env.texts, env.parsed)
     _add_evidence(plan, ev)
     return plan
 
@@ -110,10 +110,8 @@ def merge(plan: Plan, ev: Evidence) -> tuple[Plan | None, str]:
     for pos, (a, b) in enumerate(zip(merged.skeleton, ev.tokens, strict=True)):
         if pos not in merged.slots and a.key() != b.key():
             merged.slots[pos] = Slot(pos, "", [shape(a)], [a.text], envelope.widen_span([], a))
-    used = set().union(*(ex.token_positions(c) for s in merged.steps for lf in s.leaves for c in lf.cands))
-    unused = sorted(set(merged.slots) - used)
-    if unused:
-        return None, "goal words vary but no argument uses them: " + ", ".join(repr(ev.tokens[p].text) for p in unused)
+    # a goal word that varies while no argument uses it is a slot too: replay takes it only with a value
+    # the evidence saw (`envelope.goal_problem`), so it cannot pick a branch nobody has seen
     _add_evidence(merged, ev)
     return merged, "merged"
 
@@ -147,7 +145,7 @@ def _filter(merged: Plan, ev: Evidence) -> str:
             return f"{step.name} was called with different argument names"
         for leaf in step.leaves:
             value = values[leaf.path]
-            leaf.cands = [c for c in leaf.cands if ex.fits(c, value, env)]
+            leaf.cands = ex.fitting(leaf.cands, value, env)
             if not leaf.cands:
                 return f"nothing explains {step.name}.{ex.format_path(leaf.path)} in every trace"
             leaf.type = _merge_type(leaf.type, value)
@@ -164,6 +162,7 @@ def _filter(merged: Plan, ev: Evidence) -> str:
         step.categories = envelope.union_categories(step.categories, envelope.categories(parsed, step.echo_paths))
     merged.relations = envelope.keep_holding(merged.relations, env)
     merged.memberships = envelope.keep_members(merged.memberships, env)
+    envelope.record_seen(merged, ev.tokens, [c.arguments for c in ev.calls], env.texts, env.parsed)
     return ""
 
 
@@ -202,11 +201,8 @@ def _add_evidence(plan: Plan, ev: Evidence) -> None:
             slot.values.append(tok.text)
         slot.span = envelope.widen_span(envelope.slot_span(slot), tok)
     _name_slots(plan)
-    plan.trace_ids.append(ev.trace_id)
-    texts = ev.token_texts()
-    if texts not in plan.evidence_tokens:
-        plan.evidence_tokens.append(texts)
-    plan.answer = answer_template(ev, set(plan.slots))
+    plan.add_support(ev.trace_id, ev.token_texts())
+    plan.answer = answers.learn(plan.answer, ev.answer, ev.env(), [c.arguments for c in ev.calls])
     plan.example = {
         "goal": ev.goal,
         "calls": [
@@ -239,38 +235,3 @@ def _name_slots(plan: Plan) -> None:
             name = f"{name}_{pos}"
         taken.add(name)
         plan.slots[pos].name = name
-
-
-def answer_template(ev: Evidence, slots: set[int]) -> list[ex.Cand]:
-    """The final answer with slot values and result values replaced by references (longest first)."""
-    text = ev.answer
-    if not text:
-        return []
-    env = ev.env()
-    sources: list[tuple[str, ex.Cand]] = [(ev.tokens[p].text, ("val", ("tok", p), "id")) for p in slots]
-    for s in range(len(ev.calls)):
-        for n, (path, v) in enumerate(ex.leaves(env.parsed[s])):
-            if n >= ex.MAX_LEAVES:
-                break
-            if isinstance(v, str) and len(v) >= 2:
-                sources.append((v, ("val", ("res", s, path), "id")))
-            elif ex.is_num(v):
-                sources.append((str(v), ("val", ("res", s, path), "str")))
-    sources.sort(key=lambda x: -len(x[0]))
-    parts: list[ex.Cand] = [("lit", text)]
-    for src, ref in sources:
-        if not src:
-            continue
-        out: list[ex.Cand] = []
-        for part in parts:
-            if part[0] != "lit" or src not in part[1]:  # cheap test before the regex
-                out.append(part)
-                continue
-            pieces = re.split(rf"(?<![0-9A-Za-z]){re.escape(src)}(?![0-9A-Za-z])", part[1])
-            for k, piece in enumerate(pieces):
-                if k:
-                    out.append(ref)
-                if piece:
-                    out.append(("lit", piece))
-        parts = out
-    return parts

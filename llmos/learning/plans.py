@@ -38,6 +38,7 @@ __all__ = [
 ]
 
 Seq = tuple[tuple[str, ...], ...]
+RECENT_RUNS = 20  # supporting run ids kept on the plan (for display and savings)
 
 
 @dataclass
@@ -70,6 +71,7 @@ class PlanStep:
     ranges: dict[str, list[float]] = field(default_factory=dict)  # json(path) -> [min, max] of numbers
     lengths: dict[str, int] = field(default_factory=dict)  # json(path) -> length of a list, equal in all evidence
     categories: dict[str, list[str]] = field(default_factory=dict)  # json(path) -> the few short texts seen
+    seen: dict[str, Any] = field(default_factory=dict)  # json(path)|kind -> what the evidence saw (_seen.py)
 
 
 @dataclass
@@ -80,8 +82,11 @@ class Plan:
     slots: dict[int, Slot]
     steps: list[PlanStep]
     answer: list[ex.Cand] = field(default_factory=list)  # template parts of the final answer
-    trace_ids: list[str] = field(default_factory=list)
-    evidence_tokens: list[tuple[str, ...]] = field(default_factory=list)  # distinct goals' token texts
+    trace_ids: list[str] = field(default_factory=list)  # the latest supporting runs (all: learning_evidence)
+    # distinct goals' token texts: kept in memory, stored in their own rows (learning_goal_tokens), so
+    # that the plan row does not grow with its support
+    evidence_tokens: list[tuple[str, ...]] = field(default_factory=list)
+    support_count: int = 0  # independent supporting runs (trace_ids keeps only the latest)
     uses: int = 0  # FOLLOWER replays started
     replay_successes: int = 0
     fallbacks: int = 0
@@ -93,13 +98,35 @@ class Plan:
     # value of the step's result else 0)
     memberships: list[tuple[int, int, int]] = field(default_factory=list)
     example: dict[str, Any] = field(default_factory=dict)  # the latest supporting trace, shortened
+    seen_runs: int = 0  # runs recorded in the steps' `seen` (0: a plan from before rule 1 was kept)
+    # feedback: a person said a replay of this plan was wrong. No FOLLOWER until `min_support` new
+    # supporting runs arrive after `demoted_at` (the support when it was demoted)
+    demoted: str = ""
+    demoted_at: int = 0
     created_at: float = field(default_factory=time.time)
     updated_at: float = field(default_factory=time.time)
+    # goal token texts not yet in learning_goal_tokens; `tokens_fresh`: the stored rows are stale (a new plan)
+    pending_tokens: list[tuple[str, ...]] = field(default_factory=list, repr=False, compare=False)
+    tokens_fresh: bool = field(default=False, repr=False, compare=False)
 
     # ---- derived
     @property
     def support(self) -> int:
-        return len(self.trace_ids)
+        return max(self.support_count, len(self.trace_ids))
+
+    def add_support(self, trace_id: str, texts: tuple[str, ...]) -> None:
+        """One more independent supporting run: constant work, whatever the support already is."""
+        self.support_count = self.support + 1
+        self.trace_ids.append(trace_id)
+        if len(self.trace_ids) > RECENT_RUNS:
+            del self.trace_ids[: len(self.trace_ids) - RECENT_RUNS]
+        known = self.__dict__.get("_token_set")
+        if known is None or len(known) != len(self.evidence_tokens):
+            known = self.__dict__["_token_set"] = set(self.evidence_tokens)
+        if texts not in known:
+            known.add(texts)
+            self.evidence_tokens.append(texts)
+            self.pending_tokens.append(texts)
 
     @property
     def support_run_ids(self) -> list[str]:
@@ -139,6 +166,15 @@ class Plan:
                 parts.append(t.text)
         return " ".join(parts)
 
+    def demotion(self, min_support: int) -> str:
+        """Why feedback still keeps this plan from FOLLOWER ('' when it does not)."""
+        if not self.demoted:
+            return ""
+        need = self.demoted_at + max(1, min_support) - self.support
+        if need <= 0:
+            return ""
+        return f"demoted ({self.demoted}): {need} more supporting run{'s' if need > 1 else ''} needed"
+
     def unsafe_reasons(self) -> list[str]:
         out = [f"branching: {b}" for b in self.branching[:3]]
         out += [f"contradicted: {c}" for c in self.contradicted[:3]]
@@ -149,7 +185,8 @@ class Plan:
         last_group = max((s.group for s in self.steps), default=0)
         used = self.essential_results()
         for i, step in enumerate(self.steps):
-            if step.group != last_group and i not in used:
+            # rule 1 makes such a read safe: replay checks its values against the evidence before any write
+            if step.group != last_group and i not in used and not self.seen_runs:
                 out.append(f"the result of step {i} ({step.name}) feeds no later argument: it may decide a branch")
         return out
 
@@ -211,6 +248,7 @@ class Plan:
             "unsafe": self.unsafe_reasons(),
             "explanations": self.explanations(),
             "trace_ids": self.trace_ids[-10:],
+            "demoted": self.demoted,
         }
 
     # ---- serialisation
@@ -232,12 +270,13 @@ class Plan:
                     "ranges": s.ranges,
                     "lengths": s.lengths,
                     "categories": s.categories,
+                    "seen": s.seen,
                 }
                 for s in self.steps
             ],
             "answer": [ex.to_json(p) for p in self.answer],
             "trace_ids": self.trace_ids,
-            "evidence_tokens": [list(t) for t in self.evidence_tokens],
+            "support_count": self.support,
             "uses": self.uses,
             "replay_successes": self.replay_successes,
             "fallbacks": self.fallbacks,
@@ -247,6 +286,9 @@ class Plan:
             "relations": [ex.to_json(r) for r in self.relations],
             "memberships": [list(m) for m in self.memberships],
             "example": self.example,
+            "seen_runs": self.seen_runs,
+            "demoted": self.demoted,
+            "demoted_at": self.demoted_at,
             "created_at": self.created_at,
             "updated_at": self.updated_at,
         }
@@ -272,12 +314,16 @@ class Plan:
                     ranges={k: list(v) for k, v in s.get("ranges", {}).items()},
                     lengths=dict(s.get("lengths", {})),
                     categories={k: list(v) for k, v in s.get("categories", {}).items()},
+                    seen=dict(s.get("seen", {})),
                 )
                 for s in d["steps"]
             ],
             answer=[ex.from_json(p) for p in d.get("answer", [])],
             trace_ids=list(d.get("trace_ids", [])),
+            # a plan row from before learning_goal_tokens keeps its tokens in the row: written out once
             evidence_tokens=[tuple(t) for t in d.get("evidence_tokens", [])],
+            pending_tokens=[tuple(t) for t in d.get("evidence_tokens", [])],
+            support_count=int(d.get("support_count", len(d.get("trace_ids", [])))),
             uses=d.get("uses", 0),
             replay_successes=d.get("replay_successes", 0),
             fallbacks=d.get("fallbacks", 0),
@@ -287,6 +333,9 @@ class Plan:
             relations=[ex.from_json(r) for r in d.get("relations", [])],
             memberships=[(int(a), int(b), int(c)) for a, b, c in d.get("memberships", [])],
             example=d.get("example", {}),
+            seen_runs=int(d.get("seen_runs", 0)),
+            demoted=str(d.get("demoted", "")),
+            demoted_at=int(d.get("demoted_at", 0)),
             created_at=d.get("created_at", time.time()),
             updated_at=d.get("updated_at", time.time()),
         )
@@ -294,6 +343,7 @@ class Plan:
     def copy(self) -> Plan:
         """A copy safe to change (explanations are immutable tuples and are shared)."""
         new = copy.copy(self)
+        new.__dict__.pop("_consumed", None)  # derived from the explanations, which a copy may change
         new.slots = {
             p: Slot(s.pos, s.name, list(s.shapes), list(s.values), list(s.span)) for p, s in self.slots.items()
         }
@@ -309,11 +359,15 @@ class Plan:
                 {k: list(v) for k, v in st.ranges.items()},
                 dict(st.lengths),
                 {k: list(v) for k, v in st.categories.items()},
+                dict(st.seen),  # records are replaced, never changed in place
             )
             for st in self.steps
         ]
         new.trace_ids = list(self.trace_ids)
-        new.evidence_tokens = list(self.evidence_tokens)
+        # the goals seen only ever grow, and a copy replaces its original: shared, so that a copy costs the
+        # same whatever the support (the original keeps seeing what the copy adds)
+        new.evidence_tokens = self.evidence_tokens
+        new.pending_tokens = list(self.pending_tokens)
         new.branching, new.contradicted = list(self.branching), list(self.contradicted)
         new.relations = list(self.relations)
         new.memberships = list(self.memberships)

@@ -17,6 +17,7 @@ from typing import Any
 from llmos.kernel.config import LearningConfig
 from llmos.learning.goals import Token, conditional_words, content_words, jaccard, shape, tokenize
 from llmos.learning.plans import Match, Plan, match
+from llmos.learning.risk import RiskOf, plan_risk, required_support
 
 MODES = ("auto", "learner", "follower", "mixed", "crystallized")
 PARAPHRASE_CANDIDATES = 200
@@ -162,6 +163,21 @@ def slot_values(plan: Plan, tokens: list[Token]) -> dict[str, Any]:
     return {s.name: tokens[p].typed() for p, s in sorted(plan.slots.items())}
 
 
+def risk_config(plan: Plan, cfg: LearningConfig, risk_of: RiskOf | None) -> tuple[LearningConfig, dict[str, Any]]:
+    """Rule 4: the configuration with the support this plan's riskiest step asks for, and why."""
+    risk, steps = plan_risk(plan.tool_names, risk_of)
+    need = required_support(cfg.min_support, risk, cfg.extra_support.model_dump())
+    why = {
+        "risk": risk,
+        "tools": steps,
+        "min_support": need,
+        "why": f"a {risk.replace('_', '-')} plan needs {need} independent successful run(s) "
+        f"(min_support {cfg.min_support} {'+' if need >= cfg.min_support else '-'} "
+        f"{abs(need - cfg.min_support)}; [learning.extra_support])",
+    }
+    return (cfg if need == cfg.min_support else cfg.model_copy(update={"min_support": need})), why
+
+
 def _evidence(plan: Plan, cfg: LearningConfig) -> dict[str, Any]:
     ambiguous = [f"{e['tool']}.{e['argument']}" for e in plan.explanations() if e["ambiguous"]]
     return {
@@ -186,6 +202,9 @@ def _follower_blockers(full: list[Match], cond: list[str], cfg: LearningConfig, 
     out = list(plan.unsafe_reasons())
     if plan.support < cfg.min_support:
         out.append(f"support {plan.support} < min_support {cfg.min_support}")
+    demoted = plan.demotion(cfg.min_support)
+    if demoted:
+        out.append(demoted)
     if cond:
         out.append(f"conditional wording ({', '.join(cond)}): a branch the evidence never showed may apply")
     if not plan.steps:
@@ -202,6 +221,7 @@ def select(
     requested: str = "auto",
     agent: str = "default",
     policy: object | None = None,
+    risk_of: RiskOf | None = None,
 ) -> tuple[ModeDecision, list[str]]:
     """The decision, and (for forced modes that cannot run) the blockers. Never raises."""
     policy = SelectionPolicy.of(policy)
@@ -240,11 +260,14 @@ def select(
     matches = [m for p in index.near(agent, tokens, limit) if (m := match(p, tokens, limit, shapes)) is not None]
     full = [m for m in matches if m.full]
     cond = conditional_words(tokens)
+    risk: dict[str, Any] = {}
+    if len(full) == 1:
+        cfg, risk = risk_config(full[0].plan, cfg, risk_of)
     blockers = _follower_blockers(full, cond, cfg, policy)
     f_conf = follower_confidence(full[0].plan, cfg) if len(full) == 1 else 0.0
     if len(full) == 1:
         plan = full[0].plan
-        reason["plan"] = {"id": plan.id, "confidence": f_conf, "evidence": _evidence(plan, cfg)}
+        reason["plan"] = {"id": plan.id, "confidence": f_conf, "evidence": _evidence(plan, cfg), "risk": risk}
         reason["slots"] = slot_values(plan, tokens)
     if not blockers and f_conf < f_thr and requested != "follower":
         blockers.append(f"confidence {f_conf} < follower threshold {round(f_thr, 4)}")

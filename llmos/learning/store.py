@@ -2,6 +2,8 @@
 
 Plans are derived data. The evidence table keeps each supporting trace in normalised form, so a
 plan can be rebuilt without it (rejection) and all plans can be rebuilt from traces at any time.
+What grows with a plan's support (its runs, its distinct goals) has rows of its own, written one
+at a time: a plan row stays the same size however many runs support it.
 """
 
 from __future__ import annotations
@@ -33,6 +35,11 @@ CREATE TABLE IF NOT EXISTS learning_evidence (
     data TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS learning_evidence_plan ON learning_evidence(plan_id);
+CREATE TABLE IF NOT EXISTS learning_goal_tokens (
+    plan_id TEXT NOT NULL,
+    tokens TEXT NOT NULL,
+    PRIMARY KEY (plan_id, tokens)
+);
 CREATE TABLE IF NOT EXISTS learning_seen (
     trace_id TEXT PRIMARY KEY,
     plan_id TEXT,
@@ -69,9 +76,17 @@ class PlanStore:
     def load(self) -> list[Plan]:
         try:
             rows = self.db.connection().execute("SELECT data FROM learning_plans").fetchall()
+            token_rows = self.db.connection().execute("SELECT plan_id, tokens FROM learning_goal_tokens").fetchall()
         except sqlite3.Error as e:
             raise StoreError(f"cannot read plans from {self.db.path}: {e}") from e
-        return [Plan.from_dict(json.loads(r["data"])) for r in rows]
+        plans = [Plan.from_dict(json.loads(r["data"])) for r in rows]
+        by_id = {p.id: p for p in plans}
+        for r in token_rows:
+            plan = by_id.get(r["plan_id"])
+            texts = tuple(json.loads(r["tokens"]))
+            if plan is not None and texts not in plan.pending_tokens:  # pending: from an old plan row
+                plan.evidence_tokens.append(texts)
+        return plans
 
     def seen(self) -> dict[str, str | None]:
         rows = self.db.connection().execute("SELECT trace_id, plan_id FROM learning_seen").fetchall()
@@ -103,6 +118,16 @@ class PlanStore:
             with self.db.transaction() as conn:
                 for pid in changes.deleted:
                     conn.execute("DELETE FROM learning_plans WHERE id = ?", (pid,))
+                    conn.execute("DELETE FROM learning_goal_tokens WHERE plan_id = ?", (pid,))
+                for p in changes.plans.values():
+                    if p.tokens_fresh:
+                        conn.execute("DELETE FROM learning_goal_tokens WHERE plan_id = ?", (p.id,))
+                        p.pending_tokens, p.tokens_fresh = list(p.evidence_tokens), False
+                    conn.executemany(
+                        "INSERT OR IGNORE INTO learning_goal_tokens (plan_id, tokens) VALUES (?,?)",
+                        [(p.id, json.dumps(list(t))) for t in p.pending_tokens],
+                    )
+                    p.pending_tokens = []
                 conn.executemany(
                     "INSERT OR REPLACE INTO learning_plans (id, agent, ntokens, support, updated_at, data) "
                     "VALUES (?,?,?,?,?,?)",
@@ -142,6 +167,7 @@ class PlanStore:
             with self.db.transaction() as conn:
                 conn.execute("DELETE FROM learning_plans")
                 conn.execute("DELETE FROM learning_evidence")
+                conn.execute("DELETE FROM learning_goal_tokens")
                 conn.execute("DELETE FROM learning_seen")
         except sqlite3.Error as e:
             raise StoreError(f"cannot clear plans in {self.db.path}: {e}") from e

@@ -25,11 +25,14 @@ COMBINE_MARKER = "[llmos:orchestration-combiner]"
 DATA_START = "<<<DATA"
 DATA_END = "DATA>>>"
 
-_SPLIT = re.compile(r"\s*(?:;|,?\s+and then\s+|,?\s+then\s+|,\s+and\s+|\s+and\s+)\s*", re.I)
+# linear: a match starts only at the beginning of a run of spaces, and no quantifier gives back
+_SPLIT = re.compile(
+    r"(?<!\s)\s*+(?:;|,\s*+(?:and\s++then|then|and)(?=\s)|(?<=\s)(?:and\s++then|then|and)(?=\s))\s*+", re.I
+)
 _BACKREF = re.compile(
     r"\b(them|those|these|the results?|the findings|the outputs?|above|report|summary|summari[sz]e|compare)\b", re.I
 )
-_SEMICOLON = re.compile(r"\s*;\s*(?:then\s+)?", re.I)
+_SEMICOLON = re.compile(r"(?<!\s)\s*+;\s*+(?:then\s+)?", re.I)
 _WORD = re.compile(r"[a-z][a-z0-9]+")
 _STOP = frozenset(["the", "and", "for", "with", "that", "this", "from", "into", "about", "then", "your"])
 

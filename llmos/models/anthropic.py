@@ -19,11 +19,13 @@ from contextlib import AsyncExitStack
 from typing import TYPE_CHECKING, Any
 
 from llmos.exceptions import MissingAPIKey, MissingDependency, ModelResponseError
+from llmos.models import _anthropic_tools as _tools
 from llmos.models._retry import RetryPolicy, call_with_retries, sdk_classifier
 from llmos.models.base import (
     Message,
     ModelRequest,
     ModelResponse,
+    RawBlock,
     StopReason,
     StreamDone,
     StreamEvent,
@@ -142,13 +144,14 @@ class AnthropicModel:
             system.append({"type": "text", "text": request.system_volatile})
         if system:
             params["system"] = system
-        if request.tools:
-            tools: list[dict[str, Any]] = [
-                {"name": t.name, "description": t.description, "input_schema": t.input_schema} for t in request.tools
-            ]
-            tools[-1]["cache_control"] = EPHEMERAL
+        if request.tools or request.programmatic_tools:
+            tools, betas = _tools.tool_params(request)
             params["tools"] = tools
             params["tool_choice"] = {"type": request.tool_choice}
+            if betas:
+                params["extra_headers"] = {"anthropic-beta": ",".join(betas)}
+        if request.container:
+            params["container"] = request.container
         if request.stop_sequences:
             params["stop_sequences"] = list(request.stop_sequences)
         temperature = request.temperature if request.temperature is not None else self.temperature
@@ -233,7 +236,10 @@ def to_anthropic_messages(messages: list[Message]) -> list[dict[str, Any]]:
                 if b.text:
                     others.append({"type": "text", "text": b.text})
             elif isinstance(b, ToolCall):
-                others.append({"type": "tool_use", "id": b.id, "name": b.name, "input": b.arguments})
+                others.append(_tools.tool_use_param(b))
+            elif isinstance(b, RawBlock):
+                if b.provider == _tools.PROVIDER:  # server tool blocks go back exactly as they came
+                    others.append(dict(b.data))
             elif isinstance(b, ToolResult):
                 results.append(
                     {
@@ -258,19 +264,23 @@ def _tool_call(block: Any) -> ToolCall:
         raise ModelResponseError(
             f"the model called tool {block.name!r} with arguments that are not an object: {arguments!r}"
         )
-    return ToolCall(str(block.id), str(block.name), dict(arguments))
+    return ToolCall(str(block.id), str(block.name), dict(arguments), caller=_tools.caller_of(block))
 
 
 def from_anthropic_message(message: Any) -> ModelResponse:
-    """A Messages API message (SDK object) as our response. Thinking and server-tool blocks are dropped."""
-    content: list[TextBlock | ToolCall] = []
+    """A Messages API message (SDK object) as our response. Thinking blocks are dropped; server-tool
+    blocks (tool search, code execution) are kept as `RawBlock`s to be sent back unchanged."""
+    content: list[TextBlock | ToolCall | RawBlock] = []
     for block in message.content or []:
         if block.type == "text":
             content.append(TextBlock(block.text))
         elif block.type == "tool_use":
             content.append(_tool_call(block))
+        elif block.type not in ("thinking", "redacted_thinking"):
+            content.append(_tools.raw_block(block))
     stop = _STOP_REASONS.get(str(message.stop_reason), "other")
-    return ModelResponse(content, stop, usage_of(message.usage), str(message.model or ""))
+    container = getattr(getattr(message, "container", None), "id", None)
+    return ModelResponse(content, stop, usage_of(message.usage), str(message.model or ""), container=container)
 
 
 def usage_of(usage: Any) -> Usage:

@@ -28,6 +28,7 @@ class ToolCall:
     name: str
     arguments: dict[str, Any]
     type: Literal["tool_call"] = "tool_call"
+    caller: dict[str, Any] | None = None  # a provider-side caller (Anthropic code execution), else None
 
 
 @dataclass
@@ -40,7 +41,18 @@ class ToolResult:
     type: Literal["tool_result"] = "tool_result"
 
 
-Block = TextBlock | ToolCall | ToolResult
+@dataclass
+class RawBlock:
+    """A provider's own content block kept verbatim in the conversation (for example Anthropic's
+    server-side tool search or code execution blocks): sent back to the same provider unchanged,
+    ignored by every other one."""
+
+    provider: str
+    data: dict[str, Any]
+    type: Literal["raw"] = "raw"
+
+
+Block = TextBlock | ToolCall | ToolResult | RawBlock
 
 
 @dataclass
@@ -72,6 +84,21 @@ class ToolSpec:
     name: str
     description: str
     input_schema: dict[str, Any]
+    input_examples: list[dict[str, Any]] = field(default_factory=list)  # argument sets of successful calls
+    defer_loading: bool = False  # sent for a provider's server-side tool search, not loaded up front
+
+
+def examples_in_description(spec: ToolSpec) -> ToolSpec:
+    """The spec with its input examples folded into the description (for providers, or requests,
+    that cannot take `input_examples`)."""
+    if not spec.input_examples:
+        return spec
+    import json
+
+    shown = "\n".join("- " + json.dumps(e, ensure_ascii=False, sort_keys=True) for e in spec.input_examples)
+    return ToolSpec(
+        spec.name, f"{spec.description}\n\nExample arguments:\n{shown}", spec.input_schema, [], spec.defer_loading
+    )
 
 
 @dataclass
@@ -88,6 +115,10 @@ class ModelRequest:
     tool_choice: Literal["auto", "any", "none"] = "auto"
     stop_sequences: list[str] = field(default_factory=list)
     system_volatile: str = ""
+    # the provider's server-side tool search for tools with `defer_loading` ("bm25" | "regex")
+    tool_search: Literal["bm25", "regex"] = "bm25"
+    programmatic_tools: bool = False  # let the provider's code execution tool call the tools
+    container: str | None = None  # the provider's code execution container to reuse
 
     @property
     def full_system(self) -> str:
@@ -118,10 +149,11 @@ class Usage:
 
 @dataclass
 class ModelResponse:
-    content: list[TextBlock | ToolCall]
+    content: list[TextBlock | ToolCall] | list[TextBlock | ToolCall | RawBlock]  # RawBlock: Anthropic server tools
     stop_reason: StopReason
     usage: Usage
     model: str = ""
+    container: str | None = None  # the provider's code execution container (reuse it in the next request)
 
     @property
     def text(self) -> str:

@@ -18,12 +18,16 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import anyio.to_thread
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
-from fastapi.responses import StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 
 from llmos import __version__
 from llmos._log import logger
 from llmos.exceptions import LLMOSError
-from llmos.server import errors, schemas, sse
+from llmos.kernel.config import ServerConfig
+from llmos.limits import MAX_GOAL_CHARS
+from llmos.server import approvals, errors, guards, schemas, sse
+from llmos.server.admission import Admission, Ticket
+from llmos.server.approvals import Approvals, RunWatch
 from llmos.server.errors import JSON, error, status_for
 
 if TYPE_CHECKING:
@@ -102,6 +106,22 @@ def agent_dict(agent: Any) -> dict[str, Any]:
     }
 
 
+def _too_long(goal: str) -> JSON | None:
+    """413 for a goal over the documented limit (llmos.limits.MAX_GOAL_CHARS), before any work."""
+    if len(goal) <= MAX_GOAL_CHARS:
+        return None
+    return error(413, f"the goal is too long ({len(goal):,} characters; the limit is {MAX_GOAL_CHARS:,})")
+
+
+async def _admit(request: Request, goal: str) -> Ticket | JSON:
+    """A run slot for this request, or the answer to send instead (413, 429, 503)."""
+    refusal = _too_long(goal)
+    if refusal is not None:
+        return refusal
+    admission: Admission = request.app.state.admission
+    return await admission.acquire()
+
+
 def _consume(task: asyncio.Task[Any]) -> None:
     """Retrieve a background run's exception so asyncio does not warn about it."""
     if not task.cancelled():
@@ -138,22 +158,30 @@ async def healthz(request: Request) -> JSON:
             extra = await extra
         if isinstance(extra, dict):
             body.update({k: v for k, v in extra.items() if k != "ok"})
+    body["load"] = state.admission.snapshot()
     return JSON(body)
 
 
 @router.post(
     "/v1/execute",
     response_model=schemas.RunResultOut,
-    responses={400: _ERR, 404: _ERR, 422: _ERR, 500: _ERR},
+    responses={400: _ERR, 404: _ERR, 413: _ERR, 422: _ERR, 429: _ERR, 500: _ERR, 503: _ERR},
     tags=["runs"],
 )
 async def execute(body: schemas.ExecuteRequest, runtime: Runtime, request: Request) -> JSON:
-    """Run a goal to the end and return its result (the JSON of `llmos run --json`). A tool call
-    the policy asks about waits for an approval (the dashboard, `POST /v1/approvals/{id}`)."""
-    ask, sink = request.app.state.approvals.asker()
-    result = await runtime.execute(
-        body.goal, mode=body.mode, agent=body.agent, session_id=body.session_id, ask=ask, events=sink
-    )
+    """Run a goal to the end and return its result (the JSON of `llmos run --json`). A goal over
+    the size limit gets 413; at capacity, 429 (or 503 after waiting) with Retry-After."""
+    ticket = await _admit(request, body.goal)
+    if isinstance(ticket, JSON):
+        return ticket
+    try:
+        run = RunWatch()
+        ask = request.app.state.approvals.asker(run)
+        result = await runtime.execute(
+            body.goal, mode=body.mode, agent=body.agent, events=run.emit, ask=ask, session_id=body.session_id
+        )
+    finally:
+        ticket.release()
     return JSON(result.to_dict(explain=body.explain))
 
 
@@ -167,29 +195,36 @@ async def execute(body: schemas.ExecuteRequest, runtime: Runtime, request: Reque
         },
         400: _ERR,
         404: _ERR,
+        413: _ERR,
         422: _ERR,
+        429: _ERR,
+        503: _ERR,
     },
     tags=["runs"],
 )
-async def execute_stream(body: schemas.ExecuteRequest, runtime: Runtime, request: Request) -> StreamingResponse:
+async def execute_stream(body: schemas.ExecuteRequest, runtime: Runtime, request: Request) -> Response:
     """Run a goal and stream its events as they happen. The last event is `final`, whose data is
     `{"type": "final", "run_id": ..., "result": <the result of /v1/execute>}`; if the run raises
-    after the stream began, the last event is `error` instead. Disconnecting cancels the run."""
+    after the stream began, the last event is `error` instead. Disconnecting cancels the run.
+    An `ask` policy verdict sends `approval_required` (answer it with POST /v1/approvals/{id})."""
+    ticket = await _admit(request, body.goal)
+    if isinstance(ticket, JSON):
+        return ticket
     queue: asyncio.Queue[dict[str, Any] | None] = asyncio.Queue()
     began = asyncio.Event()
 
-    ask, sink = request.app.state.approvals.asker()
-
     async def on_event(event: dict[str, Any]) -> None:
-        await sink(event)
         queue.put_nowait(event)
         began.set()
 
+    run = RunWatch(on_event)
+    ask = request.app.state.approvals.asker(run)
     task = asyncio.create_task(
         runtime.execute(
-            body.goal, mode=body.mode, agent=body.agent, events=on_event, session_id=body.session_id, ask=ask
+            body.goal, mode=body.mode, agent=body.agent, events=run.emit, ask=ask, session_id=body.session_id
         )
     )
+    task.add_done_callback(lambda _t: ticket.release())
     task.add_done_callback(_consume)
     task.add_done_callback(lambda _t: queue.put_nowait(None))
     # A run that cannot start (unknown agent, unavailable mode) fails before its first event:
@@ -321,10 +356,14 @@ async def feedback(body: schemas.FeedbackRequest, runtime: Runtime) -> JSON:
 # ---------------------------------------------------------------- the app
 
 
-def create_app(runtime: LLMOS, *, manage_lifecycle: bool = True) -> FastAPI:
+def create_app(runtime: LLMOS, *, manage_lifecycle: bool = True, token: str | None = None) -> FastAPI:
     """The FastAPI app serving `runtime`. With `manage_lifecycle` (the default) the app's lifespan
     starts the runtime (MCP servers and all) before serving and closes it on shutdown; pass False
-    when the caller starts and closes the runtime itself."""
+    when the caller starts and closes the runtime itself. `token` (default: LLMOS_API_TOKEN or
+    `[server] token`) makes every route but /healthz require `Authorization: Bearer <token>`."""
+    config = getattr(runtime, "config", None)
+    server_cfg = config.server if config is not None else ServerConfig()
+    token = token or guards.resolve_token(config)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -349,16 +388,14 @@ def create_app(runtime: LLMOS, *, manage_lifecycle: bool = True) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.llmos = runtime
-    from llmos.events import EventBus
-    from llmos.server.approvals import Approvals
-
-    # "ask" verdicts of API runs wait for a person (the dashboard's approvals page)
-    bus = getattr(runtime, "events", None)
-    app.state.approvals = Approvals(bus if bus is not None else EventBus())
     app.state.started = False
     app.state.started_at = time.monotonic()
+    app.state.admission = Admission(server_cfg.max_in_flight, server_cfg.queue, server_cfg.queue_timeout_s)
+    app.state.approvals = Approvals(server_cfg.approval_timeout_s)
     errors.install(app)
+    app.add_middleware(guards.Guard, token=token)  # outermost: checked before anything else runs
     app.include_router(router)
+    app.include_router(approvals.router)
     from llmos.server import dashboard
 
     dashboard.install(app)  # the web pages at / (llmos.server.dashboard)

@@ -1,78 +1,169 @@
-"""Pending approvals: a hook's "ask" verdict in a run started through the API waits for a person to
-approve or deny it on the dashboard (or `POST /v1/approvals/{id}`); nobody answering within the
-timeout is a denial with that reason. Requests and answers are published on the event bus."""
+"""Approvals: a tool call whose policy verdict is `ask` waits for a person, through the API.
+
+The run's asker registers a pending approval (`GET /v1/approvals` lists them, a streamed run also
+gets an `approval_required` event) and waits; `POST /v1/approvals/{id} {"approve": true|false}`
+answers it. Nobody answering within `[server] approval_timeout_s` denies the call, and the denial
+says so in the run's result (the tool call's `result` names the timeout).
+"""
 
 from __future__ import annotations
 
 import asyncio
-import itertools
 import time
+import uuid
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
-from llmos.events import Event, EventBus, RunEvent
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, ConfigDict, Field
 
-DEFAULT_TIMEOUT_S = 300.0
+from llmos.kernel.context import AskAnswer, Asker, EventSink
+from llmos.server.errors import JSON, error
 
 
 @dataclass
-class Approval:
+class Pending:
     id: str
     run_id: str | None
-    question: str
-    created_at: float = field(default_factory=time.time)
-    future: asyncio.Future[bool] | None = field(default=None, repr=False)
+    tool: str
+    prompt: str
+    created_at: float
+    timeout_s: float
+    answer: asyncio.Future[bool] = field(repr=False)
 
-    def public(self) -> dict[str, Any]:
-        return {"id": self.id, "run_id": self.run_id, "question": self.question, "created_at": self.created_at}
+    def to_dict(self) -> dict[str, Any]:
+        left = self.created_at + self.timeout_s - time.time()
+        return {
+            "id": self.id,
+            "run_id": self.run_id,
+            "tool": self.tool,
+            "prompt": self.prompt,
+            "created_at": self.created_at,
+            "expires_in_s": round(max(0.0, left), 3),
+        }
 
 
 class Approvals:
-    """The questions runs are waiting on, answered from the dashboard."""
+    """The pending approvals of one server (in memory: a restart denies what was pending)."""
 
-    def __init__(self, bus: EventBus, timeout_s: float = DEFAULT_TIMEOUT_S) -> None:
-        self.bus = bus
+    def __init__(self, timeout_s: float) -> None:
         self.timeout_s = timeout_s
-        self._pending: dict[str, Approval] = {}
-        self._ids = itertools.count(1)
+        self._pending: dict[str, Pending] = {}
 
-    def pending(self) -> list[Approval]:
-        return sorted(self._pending.values(), key=lambda a: a.created_at)
+    def pending(self) -> list[Pending]:
+        return sorted(self._pending.values(), key=lambda p: p.created_at)
 
-    def asker(self) -> tuple[Any, Any]:
-        """An `ask` for one run and the event sink that tells it the run's id (from its first event)."""
-        run: dict[str, str | None] = {"id": None}
-
-        async def sink(event: dict[str, Any]) -> None:
-            run["id"] = run["id"] or event.get("run_id")
-
-        async def ask(question: str) -> bool:
-            return await self.wait(question, run["id"])
-
-        return ask, sink
-
-    async def wait(self, question: str, run_id: str | None) -> bool:
-        approval = Approval(f"ap{next(self._ids)}", run_id, question)
-        approval.future = asyncio.get_running_loop().create_future()
-        self._pending[approval.id] = approval
-        await self._publish("approval_requested", approval)
-        try:
-            return await asyncio.wait_for(asyncio.shield(approval.future), self.timeout_s)
-        except TimeoutError:
-            return False
-        finally:
-            self._pending.pop(approval.id, None)
-
-    async def resolve(self, approval_id: str, approve: bool) -> Approval | None:
-        """Answer a pending question; None when there is no such question (any more)."""
-        approval = self._pending.pop(approval_id, None)
-        if approval is None or approval.future is None or approval.future.done():
+    def answer(self, approval_id: str, approve: bool) -> Pending | None:
+        """Answer a pending approval; None when there is none by that id (answered, expired, unknown)."""
+        pending = self._pending.pop(approval_id, None)
+        if pending is None or pending.answer.done():
             return None
-        approval.future.set_result(approve)
-        await self._publish("approval_resolved", approval, approved=approve)
-        return approval
+        pending.answer.set_result(approve)
+        return pending
 
-    async def _publish(self, kind: str, approval: Approval, **extra: Any) -> None:
-        data = {"approval_id": approval.id, "question": approval.question, **extra}
-        event: Event = RunEvent(run_id=approval.run_id, kind=kind, data=data)
-        await self.bus.publish(event)
+    def asker(self, run: RunWatch) -> Asker:
+        """The `ask` callback of one run: announces the question, waits for an answer or the timeout."""
+
+        async def ask(prompt: str) -> AskAnswer:
+            if self.timeout_s <= 0:
+                return AskAnswer(False, "approvals are off on this server ([server] approval_timeout_s = 0)")
+            loop = asyncio.get_running_loop()
+            pending = Pending(
+                id="ap_" + uuid.uuid4().hex[:12],
+                run_id=run.run_id,
+                tool=prompt.split(" ", 1)[0],
+                prompt=prompt,
+                created_at=time.time(),
+                timeout_s=self.timeout_s,
+                answer=loop.create_future(),
+            )
+            self._pending[pending.id] = pending
+            await run.emit({"type": "approval_required", "run_id": run.run_id, "approval": pending.to_dict()})
+            try:
+                approved = await asyncio.wait_for(asyncio.shield(pending.answer), timeout=self.timeout_s)
+            except TimeoutError:
+                reply = AskAnswer(False, f"nobody approved it within {self.timeout_s:g} s (approval {pending.id})")
+            else:
+                verb = "approved" if approved else "refused"
+                reply = AskAnswer(approved, f"{verb} through the API (approval {pending.id})")
+            finally:
+                self._pending.pop(pending.id, None)
+            await run.emit(
+                {
+                    "type": "approval_resolved",
+                    "run_id": run.run_id,
+                    "approval_id": pending.id,
+                    "approved": reply.approved,
+                    "reason": reply.reason,
+                }
+            )
+            return reply
+
+        return ask
+
+
+class RunWatch:
+    """One request's view of its run: learns the run id from the first event, forwards events."""
+
+    def __init__(self, forward: EventSink | None = None) -> None:
+        self.run_id: str | None = None
+        self.forward = forward
+
+    async def emit(self, event: dict[str, Any]) -> None:
+        if self.run_id is None and event.get("run_id"):
+            self.run_id = str(event["run_id"])
+        if self.forward is not None:
+            await self.forward(event)
+
+
+# ---------------------------------------------------------------- routes
+
+
+class ApprovalRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    approve: bool = Field(description="true runs the tool call; false refuses it.")
+
+
+class ApprovalOut(BaseModel):
+    id: str
+    run_id: str | None
+    tool: str
+    prompt: str
+    created_at: float
+    expires_in_s: float
+
+
+class ApprovalListOut(BaseModel):
+    approvals: list[ApprovalOut]
+
+
+class ApprovalAnswerOut(BaseModel):
+    ok: bool
+    id: str
+    approved: bool
+
+
+def _approvals(request: Request) -> Approvals:
+    approvals: Approvals = request.app.state.approvals
+    return approvals
+
+
+Registry = Annotated[Approvals, Depends(_approvals)]
+router = APIRouter()
+_ERR: dict[str, Any] = {"description": "No such pending approval", "content": {"application/json": {}}}
+
+
+@router.get("/v1/approvals", response_model=ApprovalListOut, tags=["runs"])
+async def list_approvals(approvals: Registry) -> JSON:
+    """Tool calls waiting for a person's decision (policy verdict `ask`), oldest first."""
+    return JSON({"approvals": [p.to_dict() for p in approvals.pending()]})
+
+
+@router.post("/v1/approvals/{approval_id}", response_model=ApprovalAnswerOut, responses={404: _ERR}, tags=["runs"])
+async def answer_approval(approval_id: str, body: ApprovalRequest, approvals: Registry) -> JSON:
+    """Approve (`{"approve": true}`) or refuse a pending tool call; 404 once answered or expired."""
+    pending = approvals.answer(approval_id, body.approve)
+    if pending is None:
+        return error(404, f"no pending approval with id {approval_id!r} (answered, expired or unknown)")
+    return JSON({"ok": True, "id": pending.id, "approved": body.approve})

@@ -20,6 +20,7 @@ import uvicorn
 
 from llmos._log import logger
 from llmos.exceptions import UserError
+from llmos.server import guards
 from llmos.server.app import create_app
 
 if TYPE_CHECKING:
@@ -86,10 +87,11 @@ def make_server(
     access_log: bool = True,
     configure_logging: bool = True,
     graceful_timeout_s: int = 30,
+    token: str | None = None,
 ) -> Server:
     """A uvicorn server for an already started runtime (the app's lifespan does not start it again)."""
     config = uvicorn.Config(
-        create_app(runtime, manage_lifecycle=False),
+        create_app(runtime, manage_lifecycle=False, token=token),
         host=host,
         port=port,
         lifespan="on",
@@ -113,8 +115,11 @@ async def serve_runtime(
     **server_kwargs: Any,
 ) -> None:
     """Start `runtime`, serve it on host:port until SIGTERM/SIGINT (or `server.should_exit`), close it.
-    The socket is bound first, so a port in use fails at once, before any MCP server starts."""
-    server = make_server(runtime, host, port, **server_kwargs)
+    The socket is bound first, so a port in use fails at once, before any MCP server starts.
+    A host other than loopback needs an API token (LLMOS_API_TOKEN or `[server] token`): UserError if not."""
+    token = server_kwargs.pop("token", None) or guards.resolve_token(getattr(runtime, "config", None))
+    guards.check_exposure(host, token)
+    server = make_server(runtime, host, port, token=token, **server_kwargs)
     sock = bind(host, port)
     main = asyncio.current_task()
     loop = asyncio.get_running_loop()

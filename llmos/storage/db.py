@@ -27,7 +27,13 @@ class Database:
         self.path = Path(path)
         self._local = threading.local()
         self._schemas: set[str] = set()
-        self._lock = threading.Lock()
+        # Two locks, never nested inside each other: `_conns_lock` guards only the list of open
+        # connections (a leaf: nothing is called while it is held); `_schema_lock` serializes
+        # the CREATE statements, and takes the connection *before* it is acquired. (One lock for
+        # both froze a fresh server: a new thread's ensure_schema opened its connection while
+        # holding the lock that opening a connection takes.)
+        self._conns_lock = threading.Lock()
+        self._schema_lock = threading.RLock()
         self._all: list[sqlite3.Connection] = []
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
@@ -49,7 +55,7 @@ class Database:
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
             self._local.conn = conn
-            with self._lock:
+            with self._conns_lock:
                 self._all.append(conn)
         return conn
 
@@ -73,17 +79,18 @@ class Database:
         """Run a store's CREATE statements once per process (idempotent: IF NOT EXISTS)."""
         if name in self._schemas:
             return
-        with self._lock:
+        conn = self.connection()  # outside the schema lock: opening a connection takes `_conns_lock`
+        with self._schema_lock:
             if name in self._schemas:
                 return
             try:
-                self.connection().executescript(ddl)
+                conn.executescript(ddl)
             except sqlite3.Error as e:
                 raise StoreError(f"cannot create the {name} tables in {self.path}: {e}") from e
             self._schemas.add(name)
 
     def close(self) -> None:
-        with self._lock:
+        with self._conns_lock:
             for conn in self._all:
                 with contextlib.suppress(sqlite3.Error):
                     conn.close()

@@ -84,7 +84,8 @@ class Tool:
 
     @property
     def spec(self) -> ToolSpec:
-        return ToolSpec(self.name, self.description, self.input_schema)
+        examples = self.metadata.get("input_examples") or []  # set from successful traced calls
+        return ToolSpec(self.name, self.description, self.input_schema, [dict(e) for e in examples])
 
     def validate(self, arguments: dict[str, Any]) -> dict[str, Any]:
         """Arguments checked against the signature; raises `ValueError` with a readable message."""

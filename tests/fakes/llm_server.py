@@ -43,6 +43,8 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     usage: dict[str, int] = field(default_factory=dict)  # overrides / extra usage fields
     stop_reason: str | None = None
+    blocks: list[dict[str, Any]] = field(default_factory=list)  # Anthropic: raw content blocks sent first
+    extra: dict[str, Any] = field(default_factory=dict)  # Anthropic: extra message fields (e.g. container)
 
 
 def text(s: str, **usage: int) -> Reply:
@@ -146,7 +148,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     # ------------------------------------------------------------------ Anthropic
     def _anthropic(self, body: dict[str, Any], raw: bytes, reply: Reply) -> None:
-        content: list[dict[str, Any]] = []
+        content: list[dict[str, Any]] = [dict(b) for b in reply.blocks]
         if reply.text is not None:
             content.append({"type": "text", "text": reply.text})
         for c in reply.tool_calls:
@@ -169,6 +171,7 @@ class _Handler(BaseHTTPRequestHandler):
             "stop_reason": stop,
             "stop_sequence": None,
             "usage": usage,
+            **reply.extra,
         }
         if not body.get("stream"):
             return self._json(200, msg)

@@ -173,7 +173,7 @@ def check_dd(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     return UNKNOWN_FLOW if not any(x.startswith("of=") for x in cmd.args) else NONE
 
 
-_SED_EXEC = re.compile(r"^\s*(?:[0-9$]+|/[^/]*/)?(?:\s*,\s*(?:[0-9$]+|/[^/]*/))?\s*!?\s*([ewWrR])(?:\s+(.*))?$")
+_SED_EXEC = re.compile(r"^\s*+(?:[0-9$]+|/[^/]*/)?(?:\s*+,\s*+(?:[0-9$]+|/[^/]*/))?\s*+!?\s*+([ewWrR])(?:\s+(.*))?$")
 _SED_S_EXEC = re.compile(
     r"^\s*(?:[0-9$]+|/[^/]*/)?\s*s(.)(?:(?!\1).|\\.)*\1((?:(?!\1).|\\.)*)\1([gpIiMme0-9]*)(?:w\s*(.*))?$"
 )

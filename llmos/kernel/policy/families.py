@@ -219,7 +219,7 @@ def check_sqlite(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     return UNKNOWN_FLOW
 
 
-_VIM_EXEC = re.compile(r"^\s*:*\s*(?:silent!?\s*|exe(?:cute)?\s+['\"])?(?:r(?:ead)?\s*|w(?:rite)?\s*)?!(.*)$")
+_VIM_EXEC = re.compile(r"^\s*+:*+\s*+(?:silent!?\s*+|exe(?:cute)?\s++['\"])?(?:r(?:ead)?\s*+|w(?:rite)?\s*+)?!(.*)$")
 
 
 @check("vim", "vi", "nvim", "ex", "view", "vimdiff", "rvim", "gvim")

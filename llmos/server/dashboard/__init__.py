@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 from fastapi import APIRouter, FastAPI, Query, Request
 from fastapi.responses import HTMLResponse
-from pydantic import BaseModel
 
 from llmos.exceptions import ConfigError, LLMOSError
 from llmos.server.dashboard import _data
@@ -24,10 +23,6 @@ if TYPE_CHECKING:
     from llmos.runtime import LLMOS
 
 HERE = Path(__file__).resolve().parent
-
-
-class ApprovalAnswer(BaseModel):
-    approve: bool
 
 
 router = APIRouter(include_in_schema=False)
@@ -130,27 +125,8 @@ async def demote_plan(request: Request, plan_id: str) -> Any:
 
 @router.get("/approvals", response_class=HTMLResponse)
 async def approvals_page(request: Request) -> HTMLResponse:
-    pending = [a.public() for a in request.app.state.approvals.pending()]
+    pending = [a.to_dict() for a in request.app.state.approvals.pending()]  # llmos.server.approvals
     return await _page(request, "approvals.html", pending=pending)
-
-
-@router.get("/v1/approvals", include_in_schema=True, tags=["runs"])
-async def list_approvals(request: Request) -> Any:
-    """The tool calls waiting for a person's approval (a policy's "ask" verdict)."""
-    from llmos.server.errors import JSON
-
-    return JSON({"approvals": [a.public() for a in request.app.state.approvals.pending()]})
-
-
-@router.post("/v1/approvals/{approval_id}", include_in_schema=True, tags=["runs"])
-async def answer_approval(request: Request, approval_id: str, body: ApprovalAnswer) -> Any:
-    """Approve or deny a waiting tool call: the run continues at once."""
-    from llmos.server.errors import JSON, error
-
-    done = await request.app.state.approvals.resolve(approval_id, body.approve)
-    if done is None:
-        return error(404, f"no pending approval {approval_id!r} (answered already, or timed out)")
-    return JSON({"ok": True, "approval_id": approval_id, "approved": body.approve, "run_id": done.run_id})
 
 
 def install(app: FastAPI) -> None:

@@ -15,6 +15,7 @@ from llmos.tools.base import Tool
 from llmos.tools.builtin._common import Env
 from llmos.tools.builtin.files import file_tools
 from llmos.tools.builtin.shell import shell_tools
+from llmos.tools.command import CommandRunner
 
 BUILTIN_KINDS = {
     "read_file": "file_read",
@@ -27,10 +28,14 @@ BUILTIN_KINDS = {
 }
 
 
-def builtin_tools(workspace: Path, config: Config | None = None) -> list[Tool]:
-    """The built-in tools bound to one workspace and configuration (source "builtin")."""
+def builtin_tools(workspace: Path, config: Config | None = None, runner: CommandRunner | None = None) -> list[Tool]:
+    """The built-in tools bound to one workspace and configuration (source "builtin").
+
+    `runner` runs run_command's commands (the runtime passes the bubblewrap sandbox); without it
+    run_command refuses unless [sandbox] allow_weak_fallback accepts an unisolated shell.
+    """
     env = Env(Path(workspace), config if config is not None else Config())
-    return [*file_tools(env), *shell_tools(env)]
+    return [*file_tools(env), *shell_tools(env, runner)]
 
 
 __all__ = ["BUILTIN_KINDS", "builtin_tools"]

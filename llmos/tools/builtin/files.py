@@ -15,6 +15,7 @@ from pathlib import Path
 from llmos._text import plural
 from llmos.tools.base import Tool, ToolOutput, function_tool
 from llmos.tools.builtin._common import SKIP_DIRS, Env, cap, clean_errors, error
+from llmos.tools.control_plane import control_path_of, refusal
 from llmos.tools.paths import is_within
 
 MAX_LIST = 1000  # entries of list_dir / glob
@@ -100,6 +101,8 @@ class FileTools:
         if self.env.read_only:
             return self.env.refuse_write("write_file")
         target = self.env.resolve(path)
+        if (entry := control_path_of(target, self.env.workspace)) is not None:
+            return error(refusal("write_file", path, entry))
         if target.is_dir():
             return error(f"{path!r} is a directory")
         existed = target.exists()
@@ -128,6 +131,8 @@ class FileTools:
         if old == new:
             return error("old and new are the same: nothing to change")
         target = self.env.resolve(path, must_exist=True)
+        if (entry := control_path_of(target, self.env.workspace)) is not None:
+            return error(refusal("edit_file", path, entry))
         if target.is_dir():
             return error(f"{path!r} is a directory")
         text = target.read_text(encoding="utf-8")

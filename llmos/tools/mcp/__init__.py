@@ -30,7 +30,14 @@ from llmos.tools.base import Tool, ToolContext, ToolOutput
 from llmos.tools.mcp._cache import ToolListCache, cache_key
 from llmos.tools.mcp._policy import annotations_of, exposed, kind_for
 from llmos.tools.mcp._server import Call, ServerRunner
-from llmos.tools.mcp._util import MAX_RESTARTS, SEP, content_text, error_output, field_of, tool_name
+from llmos.tools.mcp._util import (
+    MAX_RESTARTS,
+    SEP,
+    content_text,
+    error_output,
+    field_of,
+    tool_name,
+)
 
 __all__ = ["SEP", "MCPManager", "ToolListCache", "content_text", "tool_name"]
 

@@ -45,6 +45,15 @@ def field_of(obj: Any, snake: str, camel: str) -> Any:
     return getattr(obj, camel, None) if value is None else value
 
 
+_HINTS = (
+    ("title", "title"),
+    ("read_only_hint", "readOnlyHint"),
+    ("destructive_hint", "destructiveHint"),
+    ("idempotent_hint", "idempotentHint"),
+    ("open_world_hint", "openWorldHint"),
+)
+
+
 def content_text(result: Any) -> str:
     """The text of a CallToolResult: text blocks joined unchanged, placeholders for other content."""
     parts: list[str] = []

@@ -74,13 +74,11 @@ function connect() {
     const facts = document.querySelector("dl.facts");
     if (page === "run" && ev.type === "run_finished" && facts && facts.dataset.run === ev.run_id) location.reload();
     if ((page === "learning" && (ev.type === "plan_learned" || ev.type === "crystallized")) ||
-        (page === "state" && ev.type === "state") ||
-        (page === "approvals" && ev.type === "approval_requested")) {
+        (page === "state" && ev.type === "state")) {
       location.reload();
     }
   };
-  const kinds = ["run_started", "run_finished", "mode", "model_call", "plan_learned", "crystallized", "state",
-    "approval_requested"];
+  const kinds = ["run_started", "run_finished", "mode", "model_call", "plan_learned", "crystallized", "state"];
   for (const kind of kinds) {
     source.addEventListener(kind, handle);
   }
@@ -103,6 +101,19 @@ function demoteButtons() {
       }
     });
   }
+}
+
+// pending approvals live in the server (llmos.server.approvals), not on the bus: the page polls them
+function watchApprovals() {
+  const table = document.getElementById("approvals");
+  if (!table) return;
+  setInterval(async () => {
+    const response = await fetch("/v1/approvals");
+    if (!response.ok) return;
+    const shown = new Set((table.dataset.ids || "").split(",").filter(Boolean));
+    const ids = (await response.json()).approvals.map((a) => a.id);
+    if (ids.some((id) => !shown.has(id))) location.reload();  // a new question came
+  }, 1000);
 }
 
 function answerButtons() {
@@ -174,6 +185,7 @@ document.addEventListener("DOMContentLoaded", () => {
   connect();
   demoteButtons();
   answerButtons();
+  watchApprovals();
   const data = chartData();
   const savings = document.getElementById("chart-savings");
   const state = document.getElementById("chart-state");

@@ -1,0 +1,60 @@
+"""A replay that stopped and handed the goal to the model: what the trace and `--explain` say.
+
+    record_fallback(ctx, "follower", outcome, plan_id)
+
+The trace gets a `fallback` event (from which mode, why, at which step) that also says whether
+the replay had already written something (`after_write`, `writes`): a run whose replay stopped
+after a write is never a clean replay. The mode reported is the one actually used from then on
+(`learner`), and `mode_reason` keeps the replay's story (`fallback`, `mode_used`).
+
+A tool counts as read-only only when it says so: a built-in `file_read` tool, or an MCP
+`readOnlyHint` annotation. Every other tool counts as a write (issue 9, rule 4).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from llmos.kernel.context import RunContext
+from llmos.learning.trace import ToolCallRecord
+from llmos.tools.base import Tool
+
+READ_ONLY_KINDS = frozenset({"file_read"})
+
+
+def is_read_only(tool: Tool | None) -> bool:
+    if tool is None:
+        return False
+    if tool.kind in READ_ONLY_KINDS:
+        return True
+    meta = tool.metadata or {}
+    hints = meta.get("annotations")
+    if isinstance(hints, dict) and hints.get("readOnlyHint") is True:
+        return True
+    return meta.get("readOnlyHint") is True or meta.get("read_only") is True
+
+
+def writes_done(ctx: RunContext, records: Sequence[ToolCallRecord]) -> list[str]:
+    """The calls (tool names, in order) that may have changed something: allowed, not failed,
+    to a tool that is not read-only."""
+    return [r.name for r in records if not r.denied and not r.is_error and not is_read_only(ctx.registry.get(r.name))]
+
+
+def record_fallback(ctx: RunContext, from_mode: str, outcome: Any, plan_id: str | None) -> dict[str, Any]:
+    """Mark the trace: the replay stopped, the model takes over. Returns the fallback record."""
+    writes = writes_done(ctx, list(getattr(outcome, "records", []) or []))
+    info: dict[str, Any] = {
+        "from_mode": from_mode,
+        "reason": getattr(outcome, "diverged", None),
+        "step": getattr(outcome, "step", 0),
+        "plan_id": plan_id,
+        "after_write": bool(writes),
+        "writes": writes,
+    }
+    ctx.trace.event("fallback", **info)
+    ctx.trace.mode = "learner"
+    ctx.trace.mode_reason = {**ctx.trace.mode_reason, "fallback": info, "mode_used": "learner"}
+    if writes:
+        ctx.trace.metadata["fallback_after_write"] = writes
+    return info

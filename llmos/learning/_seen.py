@@ -1,0 +1,311 @@
+"""Rule 1, never extrapolate past the evidence: every value the supporting runs' results showed.
+
+Before a step that is not read-only, every value of an earlier result of this run that no argument
+consumes must lie inside what the supporting runs saw (`PlanStep.seen`, json(path)|kind -> record):
+
+    number   [lo, hi, last, increasing, runs]        inside [lo, hi]
+    text     {"n": runs, "d": 1 while every run showed a new template, "t": {template: [number, ...]}}
+             the text with goal values, the calls' own arguments and consumed values masked out (one
+             mask for a run of masked words: "New York" and "Paris" mask alike), and its numbers taken
+             out as numbers (so "clearance 37 mm" is checked against the clearances seen). The template
+             must be one seen; "already enrolled" and "not enrolled" are two templates.
+
+Booleans and nulls are texts ("true"). A plain-text result is one text at the path [].
+
+Noise, on evidence only and after masking, once `noise_min_runs` runs show it: a text whose template
+differed in every run (a request id), or a number that grew in every run (a counter, a timestamp;
+a value at or above the least seen passes). Everything else is strict.
+
+The private interior of `llmos.learning.envelope`.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from llmos.learning import explain as ex
+from llmos.learning.goals import STOPWORDS, Token
+from llmos.learning.plans import Plan, path_key
+from llmos.learning.risk import RiskOf, writes_after
+
+MAX_TEMPLATES = 16  # per text path; more distinct templates than this: only noise can explain them
+MAX_TEXT = 1000  # characters of a text that are templated
+MASK = "\x00"
+# a date, a time or a version (digit groups joined by one of -:/.T) is one number; a minus is a sign only
+# where it does not join a word ("ARC-1001" holds 1001, not -1001)
+_NUM_RE = re.compile(r"(?<![\w.])(\d+(?:[-:/.T]\d+){2,})(?![\w])|((?:(?<![\w.])-)?\d+(?:\.\d+)?)")
+_MASKS_RE = re.compile(MASK + r"(?:[\s,]+" + MASK + r")+")
+
+Seen = dict[str, Any]
+
+
+def mask_values(tokens: list[Token], arguments: list[Any], consumed: list[Any]) -> list[str]:
+    """The texts masked out of result texts: goal words, numbers and quoted texts, argument values
+    (which carry the consumed result values on) and other values given (longest first)."""
+    out: set[str] = set()
+    for t in tokens:
+        if t.kind in ("word", "number", "quoted") and t.text.lower() not in STOPWORDS and len(t.text) >= 2:
+            out.add(t.text)
+    for v in [*arguments, *consumed]:
+        if isinstance(v, str) and len(v.strip()) >= 2:
+            out.add(v.strip())
+        elif ex.is_num(v) and abs(v) >= 10:  # a digit alone masks too much ("1 item left")
+            out.add(str(v))
+            if float(v).is_integer():
+                out.add(str(int(v)))
+    return sorted(out, key=lambda s: (-len(s), s))
+
+
+def template(text: str, masks: list[str]) -> tuple[str, list[float]]:
+    """(the text with masks and numbers taken out, its numbers in order)."""
+    t = text[:MAX_TEXT]
+    low = t.lower()
+    for m in masks:
+        if m.lower() in low:  # most masks are not in the text: one substring test each
+            t = _mask(t, m)
+            low = t.lower()
+    nums: list[float] = []
+
+    def take(mo: re.Match[str]) -> str:
+        if mo.group(1) is not None:  # a date, a time, a version: one number, its digits in order
+            nums.append(float(re.sub(r"\D", "", mo.group(1))[:15]))
+        else:
+            nums.append(float(mo.group(2)))
+        return "#"
+
+    t = _NUM_RE.sub(take, t)
+    t = _MASKS_RE.sub(MASK, t)
+    return " ".join(t.split()), nums
+
+
+def _mask(text: str, value: str) -> str:
+    """`text` with every whole-word occurrence of `value` (any case) replaced by MASK (no regex: the
+    values differ in every run, and compiling a pattern for each would dominate observing a run)."""
+    low, want = text.lower(), value.lower()
+    if len(low) != len(text) or want not in low:
+        return text if want not in low else re.sub(re.escape(value), MASK, text, flags=re.IGNORECASE)
+    out, start, n = [], 0, len(want)
+    i = low.find(want)
+    while i != -1:
+        before = low[i - 1] if i > 0 else " "
+        after = low[i + n] if i + n < len(low) else " "
+        if not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum()):
+            out.append(text[start:i])
+            out.append(MASK)
+            start = i + n
+        i = low.find(want, i + n if start == i + n else i + 1)
+    out.append(text[start:])
+    return "".join(out)
+
+
+def _text_of(v: Any) -> str:
+    return v if isinstance(v, str) else json.dumps(v)
+
+
+def scalars(parsed: Any, text: str) -> list[tuple[ex.Path, Any]]:
+    """The scalar values of a result (a plain-text result is one text at [])."""
+    if parsed is ex.NOT_JSON:
+        return [((), text)]
+    out = []
+    for n, (p, v) in enumerate(ex.leaves(parsed)):
+        if n >= ex.MAX_LEAVES:
+            break
+        out.append((p, v))
+    return out
+
+
+def excluded(path: ex.Path, consumed: set[ex.Path], echo: set[str]) -> bool:
+    """A consumed path (or one inside a consumed value), or an echo of the call's own arguments."""
+    if path_key(path) in echo:
+        return True
+    return any(path[: len(c)] == c for c in consumed)
+
+
+def observe(parsed: Any, text: str, masks: list[str]) -> dict[str, tuple[str, Any]]:
+    """json(path)|kind -> ("n", number) or ("t", (template, numbers)) for one run's result: every
+    scalar (what is consumed or echoed is decided when checking, by the plan as it is then)."""
+    return _observed(scalars(parsed, text), masks)
+
+
+def _observed(values: list[tuple[ex.Path, Any]], masks: list[str]) -> dict[str, tuple[str, Any]]:
+    out: dict[str, tuple[str, Any]] = {}
+    for p, v in values:
+        if ex.is_num(v):
+            out[path_key(p) + "|n"] = ("n", float(v))
+        else:
+            out[path_key(p) + "|t"] = ("t", template(_text_of(v), masks))
+    return out
+
+
+def consumed_paths(plan: Plan) -> dict[int, set[ex.Path]]:
+    """Step -> the result paths an argument of a later step reads (by any explanation kept). Cached on
+    the plan (`Plan.copy` drops the cache: a copy's explanations change)."""
+    cached: dict[int, set[ex.Path]] | None = plan.__dict__.get("_consumed")
+    if cached is not None:
+        return cached
+    out: dict[int, set[ex.Path]] = {}
+    for step in plan.steps:
+        for leaf in step.leaves:
+            for c in leaf.cands:
+                for r in ex.refs(c):
+                    if r[0] == "res":
+                        out.setdefault(int(r[1]), set()).add(tuple(r[2]))
+    plan.__dict__["_consumed"] = out
+    return out
+
+
+def step_masks(plan: Plan, tokens: list[Token], args: list[Any], i: int) -> list[str]:
+    """The masks for step i's result: goal values and the arguments of the calls of its own group,
+    earlier groups and the next group (computed before that group runs, which is when i is checked)."""
+    g = plan.steps[i].group
+    values: list[Any] = []
+    for k, step in enumerate(plan.steps):
+        if step.group <= g + 1 and k < len(args) and args[k] is not None:
+            values.extend(v for _p, v in ex.leaves(args[k]))
+    return mask_values(tokens, values, [])
+
+
+def _num_new(v: float) -> list[Any]:
+    return [v, v, v, 1, 1]
+
+
+def _num_add(rec: list[Any], v: float) -> list[Any]:
+    lo, hi, last, inc, n = rec
+    return [min(lo, v), max(hi, v), v, int(bool(inc) and v > last), n + 1]
+
+
+def fresh(obs: dict[str, tuple[str, Any]]) -> Seen:
+    out: Seen = {}
+    for key, (kind, v) in obs.items():
+        if kind == "n":
+            out[key] = _num_new(v)
+        else:
+            tmpl, nums = v
+            out[key] = {"n": 1, "d": 1, "t": {tmpl: [_num_new(x) for x in nums]}}
+    return out
+
+
+def merge(kept: Seen, obs: dict[str, tuple[str, Any]]) -> Seen:
+    """The records widened by one more run. A path of a kind this run did not show keeps its record
+    (the live check still needs it); a kind never seen before starts a record."""
+    out: Seen = {}
+    for key, rec in kept.items():
+        got = obs.get(key)
+        if got is None:
+            out[key] = rec
+        elif got[0] == "n":
+            out[key] = _num_add(list(rec), got[1])
+        else:
+            out[key] = _text_add(rec, *got[1])
+    for key, got in obs.items():
+        if key not in kept:
+            out[key] = fresh({key: got})[key]
+    return out
+
+
+def _text_add(rec: dict[str, Any], tmpl: str, nums: list[float]) -> dict[str, Any]:
+    tmpls: dict[str, list[Any]] = dict(rec["t"])
+    new = tmpl not in tmpls
+    if new:
+        if len(tmpls) < MAX_TEMPLATES:
+            tmpls[tmpl] = [_num_new(x) for x in nums]
+    else:
+        old = tmpls[tmpl]
+        tmpls[tmpl] = [_num_add(list(r), x) for r, x in zip(old, nums, strict=True)]
+    return {"n": rec["n"] + 1, "d": int(bool(rec["d"]) and new), "t": tmpls}
+
+
+def _number_ok(rec: list[Any], v: float, noise_runs: int) -> tuple[bool, bool]:
+    """(inside, by noise)."""
+    lo, hi, _last, inc, n = rec
+    if lo - 1e-9 <= v <= hi + 1e-9:
+        return True, False
+    if inc and n >= noise_runs and v >= lo:
+        return True, True
+    return False, False
+
+
+def problems(
+    seen: Seen, obs: dict[str, tuple[str, Any]], noise_runs: int, consumed: set[ex.Path], echo: set[str]
+) -> tuple[str | None, list[str]]:
+    """(the first value outside what was seen, described; the paths passed as noise). Consumed and
+    echoed values are not checked: the plan's explanations decide them."""
+    noise: list[str] = []
+    for key, (kind, v) in obs.items():
+        path = key.rsplit("|", 1)[0]
+        if excluded(tuple(json.loads(path)), consumed, echo):
+            continue
+        rec = seen.get(key)
+        if rec is None:
+            return f"{_show(path)} holds a {'number' if kind == 'n' else 'text'} where no supporting run had one", noise
+        if kind == "n":
+            ok, by_noise = _number_ok(rec, v, noise_runs)
+            if not ok:
+                return f"{_show(path)} = {v:g} is outside [{rec[0]:g}, {rec[1]:g}] seen in the supporting runs", noise
+            if by_noise:
+                noise.append(f"{_show(path)} (grew in all {rec[4]} supporting runs)")
+            continue
+        tmpl, nums = v
+        if rec["d"] and rec["n"] >= noise_runs:
+            noise.append(f"{_show(path)} (differed in all {rec['n']} supporting runs)")
+            continue
+        known = rec["t"].get(tmpl)
+        if known is None:
+            seen_t = ", ".join(repr(_readable(t)) for t in list(rec["t"])[:3])
+            return f"{_show(path)} reads {_readable(tmpl)!r}, a text never seen (seen: {seen_t})", noise
+        for k, (r, x) in enumerate(zip(known, nums, strict=True)):
+            ok, by_noise = _number_ok(r, x, noise_runs)
+            if not ok:
+                return (
+                    f"{_show(path)}: its number #{k + 1} = {x:g} is outside [{r[0]:g}, {r[1]:g}] seen in the "
+                    "supporting runs"
+                ), noise
+            if by_noise:
+                noise.append(f"{_show(path)} number #{k + 1} (grew in all {r[4]} supporting runs)")
+    return None, noise
+
+
+def _readable(tmpl: str) -> str:
+    return tmpl.replace(MASK, "…")[:120]
+
+
+def _show(path_json: str) -> str:
+    path = tuple(json.loads(path_json))
+    return "the result" if not path else ex.format_path(path)
+
+
+def record(plan: Plan, tokens: list[Token], args: list[Any], texts: list[str | None], parsed: list[Any]) -> None:
+    """Widen every step's `seen` by one run (in place); `plan.seen_runs` counts the runs recorded."""
+    for i, step in enumerate(plan.steps):
+        text = texts[i] if i < len(texts) else None
+        if text is None:
+            continue
+        obs = observe(parsed[i], text, step_masks(plan, tokens, args, i))
+        step.seen = merge(step.seen, obs) if plan.seen_runs else fresh(obs)
+    plan.seen_runs += 1
+
+
+def seen_problem(
+    plan: Plan, env: ex.Env, args: list[Any], i: int, noise_runs: int, risk_of: RiskOf | None
+) -> tuple[str | None, list[str]]:
+    """Before the group after step i's: (why step i's result is outside the evidence, or None; the
+    values passed as noise). Only when a step of a later group is not read-only (a side effect is
+    still ahead), and only for plans whose evidence recorded what it saw (`seen_runs`)."""
+    names = [s.name for s in plan.steps]
+    groups = [s.group for s in plan.steps]
+    text = env.texts[i] if i < len(env.texts) else None
+    if not plan.seen_runs or text is None or not writes_after(i, names, groups, risk_of):
+        return None, []
+    step = plan.steps[i]
+    consumed, echo = consumed_paths(plan).get(i, set()), set(step.echo_paths)
+    checked = [(p, v) for p, v in scalars(env.parsed[i], text) if not excluded(p, consumed, echo)]
+    if not checked:  # every value is consumed or echoed: the explanations decide them
+        return None, []
+    masks = step_masks(plan, env.tokens, args, i) if any(not ex.is_num(v) for _p, v in checked) else []
+    obs = _observed(checked, masks)
+    why, noise = problems(step.seen, obs, noise_runs, set(), set())
+    if why:
+        why = f"{step.name} returned a value outside the evidence before a step that changes the world: {why}"
+    return why, noise

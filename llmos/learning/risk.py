@@ -1,0 +1,77 @@
+"""What a plan's steps do to the world, and how much agreeing evidence that asks for (rule 4).
+
+Every tool gets one of four risks, from the MCP annotations its server declared (kept raw on the
+tool as `metadata["annotations"]`) or, for the built-in tools, from `Tool.kind`:
+
+    read_only    readOnlyHint, or a built-in file_read tool
+    idempotent   a write whose repetition changes nothing more (idempotentHint, destructiveHint false)
+    write        a non-idempotent write: every tool that says nothing (rule 4: no hint is no promise)
+    destructive  destructiveHint (the MCP default once a server annotates a tool that is not read-only),
+                 or a built-in shell tool
+
+A plan's risk is its riskiest step. FOLLOWER needs `min_support + extra_support[risk]` independent
+successful runs (at least one): read-only plans replay sooner, destructive ones later. The table is
+`[learning] extra_support` in llmos.toml.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+RISKS = ("read_only", "idempotent", "write", "destructive")
+DEFAULT_EXTRA_SUPPORT: dict[str, int] = {"read_only": -1, "idempotent": 0, "write": 0, "destructive": 1}
+_KIND_RISK = {"file_read": "read_only", "file_write": "write", "shell": "destructive", "network": "write"}
+
+RiskOf = Callable[[str], str]  # tool name -> risk
+
+
+def annotations_of(tool: Any) -> Mapping[str, Any]:
+    meta = getattr(tool, "metadata", None)
+    ann = meta.get("annotations") if isinstance(meta, dict) else None
+    return ann if isinstance(ann, Mapping) else {}
+
+
+def tool_risk(tool: Any) -> str:
+    """The risk of one tool (`None`, a tool that is not registered, counts as a write)."""
+    if tool is None:
+        return "write"
+    ann = annotations_of(tool)
+    if ann:
+        if ann.get("readOnlyHint") is True:
+            return "read_only"
+        if ann.get("destructiveHint", True) is not False:  # the MCP default is destructive
+            return "destructive"
+        return "idempotent" if ann.get("idempotentHint") is True else "write"
+    return _KIND_RISK.get(str(getattr(tool, "kind", "")), "write")
+
+
+def registry_risk(registry: Any) -> RiskOf:
+    """A risk lookup over a tool registry (read at call time: tools may be registered later)."""
+
+    def risk_of(name: str) -> str:
+        return tool_risk(registry.get(name))
+
+    return risk_of
+
+
+def rank(risk: str) -> int:
+    return RISKS.index(risk) if risk in RISKS else RISKS.index("write")
+
+
+def plan_risk(tool_names: list[str], risk_of: RiskOf | None) -> tuple[str, dict[str, str]]:
+    """(the riskiest step's risk, tool -> risk). Without a lookup every tool counts as a write."""
+    risks = {n: (risk_of(n) if risk_of is not None else "write") for n in dict.fromkeys(tool_names)}
+    worst = max(risks.values(), key=rank, default="read_only")
+    return worst, risks
+
+
+def required_support(min_support: int, risk: str, extra: Mapping[str, int] | None = None) -> int:
+    table = DEFAULT_EXTRA_SUPPORT if extra is None else {**DEFAULT_EXTRA_SUPPORT, **extra}
+    return max(1, min_support + int(table.get(risk, 0)))
+
+
+def writes_after(step: int, names: list[str], groups: list[int], risk_of: RiskOf | None) -> bool:
+    """Whether a step of a later group than `step`'s is not read-only (a side effect still ahead)."""
+    g = groups[step]
+    return any(gr > g and (risk_of is None or risk_of(n) != "read_only") for n, gr in zip(names, groups, strict=True))
