@@ -281,6 +281,7 @@ async def _stream(
     response_class=StreamingResponse,
     responses={200: {"description": "Server-sent events of the runtime's event bus (llmos.events)."}},
     tags=["observability"],
+    include_in_schema=False,  # an endless stream: documented in the README, kept out of the OpenAPI fuzzing
 )
 async def events(
     runtime: Runtime,
