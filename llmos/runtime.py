@@ -18,7 +18,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from llmos import _assembly as assembly
+from llmos import _runevents
 from llmos._log import logger
+from llmos.events import EventBus
 from llmos.exceptions import (
     BudgetExceeded,
     ConfigError,
@@ -81,6 +83,8 @@ class LLMOS:
         self._mcp: Any = None
         self.db: Database | None = None
         self.memory: Memory | None = None  # sessions and facts, when [memory] enabled
+        self.events = EventBus()  # the public event bus (llmos.events): runs, model/tool calls, learning
+        self.telemetry: Any = None  # OpenTelemetry spans (llmos.telemetry), when OTEL_* asks for them
 
     # ------------------------------------------------------------------ lifecycle
     async def __aenter__(self) -> LLMOS:
@@ -122,6 +126,9 @@ class LLMOS:
             self.hooks = assembly.build_hooks(self)
             self.evolution = assembly.start_evolution(self)
             self._started = True
+            from llmos.telemetry import from_environment
+
+            self.telemetry = self.telemetry or from_environment(self)
             await self._start_mcp()
         except BaseException:
             await self.close()
@@ -158,6 +165,9 @@ class LLMOS:
             logger.info("%s", warning)
 
     async def close(self) -> None:
+        if self.telemetry is not None:
+            telemetry, self.telemetry = self.telemetry, None
+            telemetry.close()
         if self._mcp is not None:
             mcp, self._mcp = self._mcp, None
             await mcp.close()
@@ -210,6 +220,7 @@ class LLMOS:
         run_model = self._resolve(model or agent_def.model) if (model or agent_def.model) else self.model
         trace = Trace(goal=goal, agent=agent_def.name, requested_mode=mode, parent_id=parent_id)
         ctx = RunContext(trace, self.workspace, self.registry, self.hooks, self.config, ask=ask, events=events)
+        ctx.bus = self.events
         cap = self._run_cap(agent_def.budget_usd)
         if budget_usd is not None:
             cap = budget_usd if cap is None else min(cap, budget_usd)
@@ -220,6 +231,7 @@ class LLMOS:
             history = session_history(self, ctx, session_id, history)
         for warning in getattr(self._mcp, "warnings", None) or ():
             trace.event("warning", message=warning, source="mcp")
+        await _runevents.run_started(self, trace)
         try:
             await self._run(ctx, goal, mode, agent_def, run_model, history)
         except ModeUnavailable:
@@ -392,18 +404,20 @@ class LLMOS:
         except Exception as e:  # a user hook must not lose the trace
             trace.event("hook_error", error=f"{type(e).__name__}: {e}")
         self.traces.save(trace)
+        await _runevents.run_finished(self, trace)
+        report, triggers, change = None, [], None
         try:
             report = self.learning.observe(trace)
             new_tools = sorted(set(self.registry.names()) - self._known_tools)
             self._known_tools.update(new_tools)
             if self.sentience:
-                self.sentience.on_run_end(
+                triggers = self.sentience.on_run_end(
                     trace, repetition_count=report.repetition_count, novel=report.novel, new_tools=new_tools
                 )
                 for call in trace.top_level_calls:
                     if call.name in SELF_MODIFYING_TOOLS and not call.denied:
                         self.sentience.on_self_modification(call.name, not call.is_error, run_id=trace.id)
-            self._maybe_crystallize(report.plan_id or trace.plan_id)
+            change = self._maybe_crystallize(report.plan_id or trace.plan_id)
             if self.sentience and self.config.sentience.auto_improve:
                 actions = await self.sentience.improve()
                 for action in actions:
@@ -412,16 +426,18 @@ class LLMOS:
                     self.traces.save(trace)
         except Exception:  # learning is derived data: never fail a run over it
             logger.exception("learning from run %s failed", trace.id)
+        await _runevents.learned(self, trace, report, triggers, change)
 
-    def _maybe_crystallize(self, plan_id: str | None) -> None:
+    def _maybe_crystallize(self, plan_id: str | None) -> Any:
         plan = self.learning.index.plans.get(plan_id) if plan_id else None
         if plan is None or not self.config.evolution.crystallize:
-            return
+            return None
         policy = self.sentience.policy() if self.sentience else None
         delta = max(0, int(getattr(policy, "min_support_delta", 0) or 0))
         change = self.evolution.maybe_crystallize(plan, min_uses_delta=delta)
         if change is not None and self.sentience:
             self.sentience.on_self_modification("crystallize", True)
+        return change
 
     # ------------------------------------------------------------------ queries
     def health(self) -> dict[str, Any]:

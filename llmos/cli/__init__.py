@@ -41,6 +41,7 @@ for _name, _module in [
     ("plans", "llmos.cli.plans"),
     ("evolve", "llmos.cli.evolve"),
     ("memory", "llmos.cli.memory"),
+    ("mcp", "llmos.cli.mcp"),
 ]:
     try:
         _mod = importlib.import_module(_module)

@@ -12,6 +12,7 @@ from llmos.learning.trace import Trace
 from llmos.tools.registry import ToolRegistry
 
 if TYPE_CHECKING:
+    from llmos.events import EventBus
     from llmos.kernel.config import Config
 
 EventSink = Callable[[dict[str, Any]], Awaitable[None]]
@@ -46,11 +47,16 @@ class RunContext:
     events: EventSink | None = None
     turn: int = 0
     scratch: dict[str, Any] = field(default_factory=dict)
+    bus: EventBus | None = None  # the runtime's public event bus (llmos.events): every emit is published
 
     @property
     def run_id(self) -> str:
         return self.trace.id
 
     async def emit(self, type_: str, **data: Any) -> None:
+        if self.bus is not None:
+            from llmos.events import event_from_emit
+
+            await self.bus.publish(event_from_emit(type_, self.trace.id, data))
         if self.events is not None:
             await self.events({"type": type_, "run_id": self.trace.id, **data})

@@ -132,6 +132,16 @@ async def model_turn(ctx: RunContext, opts: LoopOptions, request: ModelRequest) 
     )
     ctx.trace.model_calls.append(record)
     await ctx.hooks.post_model_call(ctx, request, response, record)
+    await ctx.emit(
+        "model_call",
+        provider=record.provider,
+        model=record.model,
+        input_tokens=record.input_tokens,
+        output_tokens=record.output_tokens,
+        cost_usd=record.cost_usd,
+        duration_s=record.duration_s,
+        stop_reason=record.stop_reason,
+    )
     if response.text and not opts.stream:
         await ctx.emit("model_text", text=response.text)
     return response

@@ -38,7 +38,7 @@ async def _refused(ctx: RunContext, record: ToolCallRecord, result: str) -> Tool
     record.is_error = True
     ctx.trace.tool_calls.append(record)
     await ctx.hooks.post_tool_use_failure(ctx, record)
-    await ctx.emit("tool_result", name=record.name, is_error=True, result=record.result)
+    await ctx.emit("tool_result", name=record.name, is_error=True, result=record.result, call_id=record.id)
     return record
 
 
@@ -86,7 +86,16 @@ async def execute_tool_call(
     if verdict.arguments is not None and verdict.arguments != record.arguments:
         record.original_arguments = record.arguments
         record.arguments = dict(verdict.arguments)
-    await ctx.emit("tool_call", name=record.name, arguments=record.arguments, source=source)
+    await ctx.emit(
+        "tool_call",
+        name=record.name,
+        arguments=record.arguments,
+        source=source,
+        call_id=record.id,
+        parent_call_id=parent_id,
+        decision=record.decision,
+        decision_reason=record.decision_reason,
+    )
 
     if record.decision == "deny":
         return await _refused(ctx, record, f"ERROR: denied by {verdict.by or 'policy'}: {verdict.reason}")
@@ -124,7 +133,14 @@ async def execute_tool_call(
         await ctx.hooks.post_tool_use_failure(ctx, record)
     else:
         await ctx.hooks.post_tool_use(ctx, record)
-    await ctx.emit("tool_result", name=record.name, is_error=record.is_error, result=record.result)
+    await ctx.emit(
+        "tool_result",
+        name=record.name,
+        is_error=record.is_error,
+        result=record.result,
+        call_id=record.id,
+        duration_s=record.duration_s,
+    )
     return record
 
 

@@ -276,6 +276,29 @@ async def _stream(
             task.cancel()  # the client went away: stop spending on a run nobody reads
 
 
+@router.get(
+    "/v1/events",
+    response_class=StreamingResponse,
+    responses={200: {"description": "Server-sent events of the runtime's event bus (llmos.events)."}},
+    tags=["observability"],
+    include_in_schema=False,  # an endless stream: documented in the README, kept out of the OpenAPI fuzzing
+)
+async def events(
+    runtime: Runtime,
+    run_id: Annotated[str | None, Query(min_length=1)] = None,
+    types: Annotated[
+        str | None, Query(description="Comma-separated event types, e.g. run_started,run_finished")
+    ] = None,
+) -> StreamingResponse:
+    """Every event the runtime publishes from now on (all runs), live; filter by run or type."""
+    from llmos.server.bus_sse import bus_stream
+
+    wanted = [t.strip() for t in types.split(",") if t.strip()] if types else None
+    return StreamingResponse(
+        bus_stream(runtime.events, wanted, run_id, KEEPALIVE_S), media_type=sse.MEDIA_TYPE, headers=sse.HEADERS
+    )
+
+
 @router.get("/v1/stats", tags=["observability"])
 async def stats(runtime: Runtime) -> JSON:
     """Totals: runs, success rate, tokens, cost, savings, modes."""
@@ -374,6 +397,9 @@ def create_app(runtime: LLMOS, *, manage_lifecycle: bool = True, token: str | No
     app.add_middleware(guards.Guard, token=token)  # outermost: checked before anything else runs
     app.include_router(router)
     app.include_router(approvals.router)
+    from llmos.server import dashboard
+
+    dashboard.install(app)  # the web pages at / (llmos.server.dashboard)
     return app
 
 
