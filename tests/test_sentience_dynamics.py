@@ -146,7 +146,7 @@ def test_guarded_modes_never_loosen(v: Valence) -> None:
         assert p.orchestration_threshold_delta >= 0 and p.min_support_delta >= 1
         assert not p.allow_mixed and p.require_well_supported and p.prefer_crystallized
         assert p.confirm_destructive and p.prefer_dry_run and not p.confirm_shell
-        assert (p.block_destructive and p.confirm_writes) == (mode is LatentMode.RECOVERY)
+        assert p.block_destructive == (mode is LatentMode.RECOVERY) and not p.confirm_writes
         assert not p.allow_self_modification and not p.allow_exploration
 
 

@@ -75,3 +75,21 @@ async def test_an_unreachable_model_server_is_not_held_against_the_agent(
         result = await rt.execute("say ok", mode="learner")
     call = result.to_dict()["tool_calls"][0]
     assert not call["is_error"] and "ok" in str(call["result"])
+
+
+def test_recovery_never_gates_ordinary_writes_or_tool_calls(tmp_path: Path) -> None:
+    """An ask with nobody to answer is a denial: a tired state must not stop every unannotated MCP
+    tool (they count as writes) in a server run. Only destructive operations are held back."""
+    from llmos.sentience.modes import LatentMode
+
+    s = Sentience(Database.for_workspace(tmp_path), SentienceConfig(), clock=lambda: 1000.0)
+    denied = ToolCallRecord("c1", "run_command", {"command": "rm -rf /"}, decision="deny", decision_reason="no")
+    for _ in range(3):
+        s.on_run_end(_trace("failed", calls=[denied]))
+    assert s.mode() is LatentMode.RECOVERY
+    hook = s.hook()
+    write = ToolUseEvent(tool="bench__read_notice", arguments={"name": "n"}, source="model", kind="file_write")
+    assert hook.decide(write) is None
+    assert hook.decide(_shell("echo hi > out.txt")) is None
+    d = hook.decide(_shell("rm -rf build"))
+    assert d is not None and d.decision == "deny" and "llmos state reset" in d.reason

@@ -95,7 +95,7 @@ def test_a_denied_call_lowers_safety_and_tightens_the_policy(tmp_path: Path) -> 
         s.on_run_end(trace("failed", calls=[denied()]), novel=True)
     assert s.mode() is LatentMode.RECOVERY
     p = s.policy()
-    assert p.block_destructive and p.confirm_writes and not p.confirm_shell
+    assert p.block_destructive and not p.confirm_writes and not p.confirm_shell  # never gates ordinary writes
     assert not p.allow_mixed and p.follower_threshold_delta > 0
 
 

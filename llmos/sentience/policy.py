@@ -16,8 +16,10 @@ What reads what:
 Safety only tightens: in CAUTIOUS and RECOVERY every threshold delta is >= 0, mixed mode is off and
 a replay needs a well-supported plan; lowering safety never loosens any field.
 
-The state never locks a user out: CAUTIOUS asks before destructive operations (it does not ask for
-every shell command); RECOVERY also blocks destructive operations and asks before file writes.
+The state never locks a user out: an "ask" with nobody there to answer (a server run, a script) is a
+denial, so a mode only ever adds friction to destructive operations: CAUTIOUS asks before them,
+RECOVERY blocks them. Ordinary writes, shell commands and tool calls are never gated by the state
+(unannotated MCP tools count as writes: gating writes would gate every call).
 `confirm_shell` (every shell command asks) is never set by a mode; it stays for configurations and
 callers that want it. Every verdict of the hook names the mode and `llmos state reset`.
 """
@@ -80,7 +82,7 @@ def derive_policy(v: Valence, mode: LatentMode) -> Policy:
     if mode is LatentMode.RECOVERY:
         reasons.append(
             "recovering: cheap, safe, proven paths only; no exploration or self-modification; "
-            "destructive operations blocked, file writes need confirmation"
+            "destructive operations blocked"
         )
         p.update(
             prefer_cheap_modes=True,
@@ -94,7 +96,6 @@ def derive_policy(v: Valence, mode: LatentMode) -> Policy:
             allow_mixed=False,
             require_well_supported=True,
             prefer_crystallized=True,
-            confirm_writes=True,
             confirm_destructive=True,
             block_destructive=True,
             prefer_dry_run=True,
