@@ -21,3 +21,23 @@ async def test_pages_need_the_api_token(tmp_path: Path) -> None:
                 ok = await c.get(path, headers={"Authorization": f"Bearer {TOKEN}"})
                 assert ok.status_code == 200, (path, ok.text[:200])
             assert (await c.get("/v1/events")).status_code == 401
+
+
+async def test_a_browser_signs_in_once_and_the_cookie_opens_pages_and_the_api(tmp_path: Path) -> None:
+    async with LLMOS(tmp_path, preset="testing", model="test") as rt:
+        app = create_app(rt, manage_lifecycle=False, token=TOKEN)
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1") as c:
+            page = await c.get("/login")
+            assert page.status_code == 200 and 'name="token"' in page.text
+            wrong = await c.post("/login", data={"token": "not-the-token-at-all"})
+            assert wrong.status_code == 401 and "llmos_token" not in wrong.headers.get("set-cookie", "")
+            assert (await c.get("/")).status_code == 401
+            signed = await c.post("/login", data={"token": TOKEN})
+            assert signed.status_code == 303 and signed.headers["location"] == "/"
+            cookie = signed.headers["set-cookie"]
+            assert "HttpOnly" in cookie and "SameSite=strict" in cookie.replace("samesite", "SameSite")
+            assert (await c.get("/")).status_code == 200  # the client keeps the cookie, as a browser does
+            assert (await c.get("/v1/stats")).status_code == 200
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1") as other:
+            other.cookies.set("llmos_token", "forged-token-value-000000")
+            assert (await other.get("/")).status_code == 401

@@ -17,6 +17,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from llmos.exceptions import UserError
 from llmos.limits import MAX_GOAL_CHARS
+from llmos.server import _login as login
 from llmos.server.errors import error
 
 if TYPE_CHECKING:
@@ -90,11 +91,26 @@ class Guard:
             return True
         given = _header(scope, b"authorization") or b""
         scheme, _, value = given.partition(b" ")
-        return scheme.lower() == b"bearer" and hmac.compare_digest(value.strip(), self.token)
+        if scheme.lower() == b"bearer" and hmac.compare_digest(value.strip(), self.token):
+            return True
+        cookie = login.cookie_token(_header(scope, b"cookie"))  # a browser signed in at /login
+        return cookie is not None and hmac.compare_digest(cookie, self.token)
+
+    async def _login(self, scope: Scope, receive: Receive, send: Send) -> None:
+        assert self.token is not None
+        if scope.get("method") == "POST":
+            body, _, _ = await self._read(receive)
+            response = login.attempt(body or b"", self.token)
+        else:
+            response = login.form()
+        await response(scope, receive, send)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
+            return
+        if self.token is not None and scope.get("path") == login.PATH:
+            await self._login(scope, receive, send)
             return
         if not self._authorized(scope):
             response = error(401, "missing or wrong API token: send `Authorization: Bearer <token>`")
