@@ -27,6 +27,8 @@ async def test_a_browser_signs_in_once_and_the_cookie_opens_pages_and_the_api(tm
     async with LLMOS(tmp_path, preset="testing", model="test") as rt:
         app = create_app(rt, manage_lifecycle=False, token=TOKEN)
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://127.0.0.1") as c:
+            bounced = await c.get("/", headers={"Accept": "text/html,application/xhtml+xml"})
+            assert bounced.status_code == 303 and bounced.headers["location"] == "/login"
             page = await c.get("/login")
             assert page.status_code == 200 and 'name="token"' in page.text
             wrong = await c.post("/login", data={"token": "not-the-token-at-all"})

@@ -46,3 +46,7 @@ def attempt(body: bytes, token: bytes) -> Response:
     response = RedirectResponse("/", status_code=303)
     response.set_cookie(COOKIE, token.decode(), httponly=True, samesite="strict", path="/")
     return response
+
+
+def redirect() -> Response:
+    return RedirectResponse(PATH, status_code=303)

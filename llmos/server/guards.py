@@ -113,6 +113,9 @@ class Guard:
             await self._login(scope, receive, send)
             return
         if not self._authorized(scope):
+            if scope.get("method") == "GET" and b"text/html" in (_header(scope, b"accept") or b""):
+                await login.redirect()(scope, receive, send)  # a person in a browser: sign in first
+                return
             response = error(401, "missing or wrong API token: send `Authorization: Bearer <token>`")
             response.headers["WWW-Authenticate"] = 'Bearer realm="llmos"'
             await response(scope, receive, send)
