@@ -92,15 +92,23 @@ def _system_mounts() -> list[str]:
     return args
 
 
-def _python_mounts(interp: Interpreter) -> list[str]:
+def _under_scratch(path: str) -> bool:
+    return path == SCRATCH or path.startswith(SCRATCH + "/")
+
+
+def _python_mounts(interp: Interpreter, *, under_scratch: bool = False) -> list[str]:
+    """Read-only binds of the interpreter's prefixes. Those under the scratch folder (a checkout or a
+    virtualenv in /tmp) are bound after the scratch tmpfs (`under_scratch=True`), which would hide them."""
     args: list[str] = []
     made: set[str] = set()
     for prefix in interp.prefixes:
         if prefix in _SENSITIVE or prefix.startswith("/usr/") or prefix == "/usr":
             continue  # /usr is already there; never expose a whole sensitive directory
+        if _under_scratch(prefix) != under_scratch:
+            continue
         parents = []
         parent = os.path.dirname(prefix)
-        while parent not in ("/", "") and not parent.startswith("/usr"):
+        while parent not in ("/", "", SCRATCH) and not parent.startswith("/usr"):
             parents.append(parent)
             parent = os.path.dirname(parent)
         for d in reversed(parents):  # bwrap would make them 0700: unreachable after the uid drop
@@ -142,6 +150,7 @@ def command(
     args += ["--ro-bind", str(RUNNER), RUNNER_IN_SANDBOX]
     args += ["--dev", "/dev", "--proc", "/proc"]
     args += ["--perms", "1777", "--size", str(scratch_bytes), "--tmpfs", SCRATCH]
+    args += _python_mounts(interp, under_scratch=True)
     args += ["--remount-ro", "/", "--chdir", SCRATCH, "--clearenv"]
     for key, value in (
         ("PATH", "/usr/local/bin:/usr/bin:/bin"),

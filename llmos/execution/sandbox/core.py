@@ -80,11 +80,6 @@ class Sandbox:
         bad = [p for p in self.import_paths if not os.path.isdir(p) or p == "/" or p in bwrap._SENSITIVE]
         if bad:
             raise SandboxError(f"sandbox import paths must be existing, non-system directories: {bad}")
-        hidden = [p for p in self.import_paths if p == bwrap.SCRATCH or p.startswith(bwrap.SCRATCH + "/")]
-        if hidden:
-            raise SandboxError(
-                f"sandbox import paths under {bwrap.SCRATCH} are hidden by its private scratch: {hidden}"
-            )
         if self.import_paths:
             prefixes = tuple(sorted({*self._interp.prefixes, *self.import_paths}))
             self._interp = bwrap.Interpreter(self._interp.executable, prefixes)

@@ -50,6 +50,7 @@ from llmos.tools.control_plane import CONTROL_PATHS
 MB = 1 << 20
 FORWARDER = Path(__file__).with_name("_forwarder.py")
 PROXY_DIR_IN_SANDBOX = "/run/llmos-proxy"
+FORWARDER_IN_SANDBOX = "/run/llmos-forwarder.py"
 PROXY_PORT_IN_SANDBOX = 3128
 PINNED_PARENTS = (".git", "tools")  # parents of nested control paths, bound onto themselves
 SECRET_DIRS = (".ssh", ".aws", ".gnupg", ".azure", ".kube", ".docker", ".config/gcloud", ".password-store")
@@ -128,7 +129,9 @@ def shell_argv(
         env["no_proxy"] = env["NO_PROXY"] = ""
         sock = f"{PROXY_DIR_IN_SANDBOX}/{FilteringProxy.SOCKET_NAME}"
         exe = os.path.realpath(sys.executable)
-        command = [exe, "-I", "-S", "-B", str(FORWARDER), sock, str(PROXY_PORT_IN_SANDBOX), "--", *command]
+        # bound under /run (a tmpfs of the sandbox's own): the checkout may sit under the private /tmp
+        args += ["--ro-bind", str(FORWARDER), FORWARDER_IN_SANDBOX]
+        command = [exe, "-I", "-S", "-B", FORWARDER_IN_SANDBOX, sock, str(PROXY_PORT_IN_SANDBOX), "--", *command]
     args += ["--chdir", str(workspace), "--clearenv"]
     for key, value in sorted(env.items()):
         args += ["--setenv", key, value]
