@@ -96,6 +96,20 @@ def _under_scratch(path: str) -> bool:
     return path == SCRATCH or path.startswith(SCRATCH + "/")
 
 
+# the namespaces and process rules every sandbox here shares (the code sandbox and the shell)
+ISOLATION = (
+    "--unshare-net",
+    "--unshare-pid",
+    "--unshare-ipc",
+    "--unshare-uts",
+    "--unshare-cgroup-try",
+    "--die-with-parent",
+    "--new-session",
+    "--hostname",
+    "sandbox",
+)
+
+
 def _python_mounts(interp: Interpreter, *, under_scratch: bool = False) -> list[str]:
     """Read-only binds of the interpreter's prefixes. Those under the scratch folder (a checkout or a
     virtualenv in /tmp) are bound after the scratch tmpfs (`under_scratch=True`), which would hide them."""
@@ -129,18 +143,7 @@ def command(
     scratch_bytes: int,
 ) -> list[str]:
     """The full argv: bwrap options, then the runner under the sandbox's Python."""
-    args = [
-        bwrap,
-        "--unshare-net",
-        "--unshare-pid",
-        "--unshare-ipc",
-        "--unshare-uts",
-        "--unshare-cgroup-try",
-        "--die-with-parent",
-        "--new-session",
-        "--hostname",
-        "sandbox",
-    ]
+    args = [bwrap, *ISOLATION]
     if privileged():
         args += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
     else:

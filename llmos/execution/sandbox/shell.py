@@ -41,7 +41,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from llmos.execution.sandbox import cgroup
-from llmos.execution.sandbox.bwrap import find_bwrap
+from llmos.execution.sandbox.bwrap import ISOLATION, find_bwrap
 from llmos.execution.sandbox.netproxy import FilteringProxy, parse_allow_list
 from llmos.kernel.config import SandboxConfig
 from llmos.tools.command import CommandResult, CommandRunner, RefusingRunner, Spawn, WeakRunner, run_argv
@@ -97,18 +97,7 @@ def shell_argv(
     bwrap: str, workspace: Path, command: list[str], *, tmp_bytes: int, proxy_dir: Path | None = None
 ) -> list[str]:
     """The full bwrap argv that runs `command` (e.g. ["bash", "-c", CMD]) in the workspace."""
-    args = [
-        bwrap,
-        "--unshare-net",
-        "--unshare-pid",
-        "--unshare-ipc",
-        "--unshare-uts",
-        "--unshare-cgroup-try",
-        "--die-with-parent",
-        "--new-session",
-        "--hostname",
-        "sandbox",
-    ]
+    args = [bwrap, *ISOLATION]
     if os.getuid() != 0:
         args += ["--unshare-user"]
     args += ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
