@@ -24,7 +24,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from llmos.kernel.config import ConfigBuilder
+from llmos.config import ConfigBuilder
 from llmos.models.base import Message, ModelRequest, ToolCall, ToolResult
 from llmos.models.testmodel import TestModel
 from llmos.runtime import LLMOS

@@ -20,17 +20,17 @@ import time
 from pathlib import Path
 from typing import Any
 
+from llmos.config import Config
 from llmos.evolution import Evolution
 from llmos.execution.replay import replay
-from llmos.kernel.config import Config
 from llmos.kernel.context import RunContext
 from llmos.kernel.hooks import HookChain
 from llmos.learning.engine import LearningEngine
-from llmos.learning.trace import ToolCallRecord, Trace
 from llmos.storage.db import Database
 from llmos.storage.versions import VersionStore
 from llmos.tools.base import tool
 from llmos.tools.registry import ToolRegistry
+from llmos.trace import ToolCallRecord, Trace
 
 RATES = {"alpha": 1.25, "beta": 2.5, "gamma": 0.4, "delta": 3.75, "omega": 1.1}
 TOOL_TIME = [0.0]

@@ -21,15 +21,15 @@ import time
 from pathlib import Path
 from typing import Any
 
+from llmos.config import Config, LearningConfig
 from llmos.execution.replay import replay
-from llmos.kernel.config import Config, LearningConfig
 from llmos.kernel.context import RunContext
 from llmos.kernel.hooks import HookChain
 from llmos.learning.engine import LearningEngine
-from llmos.learning.trace import ToolCallRecord, Trace
 from llmos.storage.db import Database
 from llmos.tools.base import Tool, ToolContext, ToolOutput
 from llmos.tools.registry import ToolRegistry
+from llmos.trace import ToolCallRecord, Trace
 
 VERBS = ["Add", "Ship", "Move", "Book", "Count", "Order", "Send", "Load", "Pack", "Tag"]
 NOUNS = ["units", "boxes", "crates", "pallets", "cases", "bags", "rolls", "kits", "sets", "packs"]

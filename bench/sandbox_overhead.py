@@ -25,11 +25,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+from llmos.config import Config, SandboxConfig
 from llmos.exceptions import SandboxError
 from llmos.execution.sandbox import Sandbox
 from llmos.execution.sandbox.bwrap import Interpreter
 from llmos.execution.sandbox.shell import shell_runner
-from llmos.kernel.config import Config, SandboxConfig
 from llmos.tools import ToolContext, builtin_tools
 
 CODE = "def f(x):\n    return x + 1\n"

@@ -15,9 +15,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from llmos.kernel.config import load_config
+from llmos.config import load_config
 from llmos.kernel.hooks import ToolUseEvent
-from llmos.learning.trace import ModelCallRecord, ToolCallRecord, Trace
+from llmos.trace import ModelCallRecord, ToolCallRecord, Trace
 from llmos.sentience import DIMENSIONS, Policy, Sentience, suggest_mode
 from llmos.storage.db import Database
 

@@ -23,11 +23,11 @@ _EXPORTS = {
     "ToolOutput": "llmos.tools.base",
     "Hook": "llmos.kernel.hooks",
     "HookDecision": "llmos.kernel.hooks",
-    "Config": "llmos.kernel.config",
-    "ConfigBuilder": "llmos.kernel.config",
-    "load_config": "llmos.kernel.config",
+    "Config": "llmos.config",
+    "ConfigBuilder": "llmos.config",
+    "load_config": "llmos.config",
     "TestModel": "llmos.models.testmodel",
-    "Trace": "llmos.learning.trace",
+    "Trace": "llmos.trace",
 }
 
 __all__ = [
@@ -48,13 +48,13 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from llmos.kernel.config import Config, ConfigBuilder, load_config
+    from llmos.config import Config, ConfigBuilder, load_config
     from llmos.kernel.hooks import Hook, HookDecision
-    from llmos.learning.trace import Trace
     from llmos.models.testmodel import TestModel
     from llmos.result import RunResult
     from llmos.runtime import LLMOS
     from llmos.tools.base import Tool, ToolContext, ToolOutput, tool
+    from llmos.trace import Trace
 
 
 def __getattr__(name: str) -> Any:

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING
 from llmos.exceptions import EvolutionError, UserError
 
 if TYPE_CHECKING:
-    from llmos.learning.trace import Trace
     from llmos.runtime import LLMOS
+    from llmos.trace import Trace
 
 
 def demote_plan(rt: LLMOS, plan_id: str, reason: str, *, who: str = "user") -> list[str]:

@@ -8,8 +8,8 @@ from llmos._log import logger
 from llmos.events import CostRecorded, Crystallized, PlanLearned, RunFinished, RunStarted, StateChanged
 
 if TYPE_CHECKING:
-    from llmos.learning.trace import Trace
     from llmos.runtime import LLMOS
+    from llmos.trace import Trace
 
 
 async def run_started(rt: LLMOS, trace: Trace) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from llmos.learning.trace import Trace
 from llmos.models.base import Message
+from llmos.trace import Trace
 
 MODES = ("auto", "learner", "follower", "mixed", "crystallized", "orchestrator")
 

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 from llmos import _assembly as assembly
 from llmos import _runevents
 from llmos._log import logger
+from llmos.config import Config, load_config
 from llmos.events import EventBus
 from llmos.exceptions import (
     BudgetExceeded,
@@ -29,18 +30,17 @@ from llmos.exceptions import (
     RunCancelled,
     UserError,
 )
-from llmos.kernel.config import Config, load_config
 from llmos.kernel.context import Asker, EventSink, RunContext
 from llmos.kernel.economy import Ledger
 from llmos.kernel.hooks import Hook
 from llmos.kernel.loop import LoopOptions, LoopOutcome, run_loop
-from llmos.learning.trace import Trace
 from llmos.models.base import Message, Model
 from llmos.result import MODES, RunResult
 from llmos.storage.db import Database
 from llmos.storage.traces import TraceStore
 from llmos.tools.base import Tool
 from llmos.tools.registry import ToolRegistry
+from llmos.trace import Trace
 
 if TYPE_CHECKING:
     from llmos.memory import Memory

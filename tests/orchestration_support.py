@@ -9,15 +9,15 @@ from typing import Any
 
 from runtime_support import quiet_config
 
-from llmos.kernel.config import Config
+from llmos.config import Config
 from llmos.kernel.context import RunContext
 from llmos.kernel.hooks import Hook
-from llmos.learning.trace import Trace
 from llmos.models import _testagent
 from llmos.models._testplanner import COMBINE_MARKER, PLANNER_MARKER
 from llmos.models.base import ModelRequest
 from llmos.models.testmodel import TestModel
 from llmos.tools.base import Tool, ToolOutput, tool
+from llmos.trace import Trace
 
 NAP_S = 0.4
 

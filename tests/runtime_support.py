@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-from llmos.kernel.config import Config, ConfigBuilder
+from llmos.config import Config, ConfigBuilder
 from llmos.models.base import ModelRequest, ModelResponse, StreamEvent
 from llmos.models.testmodel import TestModel
 

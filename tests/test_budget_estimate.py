@@ -16,7 +16,7 @@ import pytest
 from fakes.llm_server import FakeLLMServer, llm_server, text
 from runtime_support import quiet_config
 
-from llmos.kernel.config import BudgetConfig
+from llmos.config import BudgetConfig
 from llmos.kernel.economy import Ledger, estimate_input_tokens, worst_case_input_tokens
 from llmos.models.base import Message, ModelRequest
 from llmos.models.testmodel import TestModel
@@ -132,7 +132,7 @@ def test_reservations_of_a_killed_process_are_settled_at_the_next_start(tmp_path
         import sys, time
         sys.path.insert(0, {str(REPO)!r})
         from pathlib import Path
-        from llmos.kernel.config import BudgetConfig
+        from llmos.config import BudgetConfig
         from llmos.kernel.economy import Ledger
         from llmos.storage.db import Database
         ledger = Ledger(Database.for_workspace(Path({str(tmp_path)!r})), BudgetConfig(total_usd=1.0))

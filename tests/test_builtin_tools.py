@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from runtime_support import wait_dead
 
+from llmos.config import Config
 from llmos.exceptions import PathOutsideWorkspace, UserError
 from llmos.execution.sandbox.shell import shell_runner
-from llmos.kernel.config import Config
 from llmos.tools import Tool, ToolContext, ToolOutput, builtin_tools
 from llmos.tools.paths import resolve_in_workspace
 

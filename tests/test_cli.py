@@ -14,7 +14,7 @@ import pytest
 from fakes.llm_server import FakeLLMServer, llm_server, text, tool
 from runtime_support import check_contract, cli_env, llmos_cli, one_json
 
-from llmos.kernel.config import load_config
+from llmos.config import load_config
 from llmos.runtime import LLMOS
 from llmos.storage.db import Database
 from llmos.storage.traces import TraceStore

@@ -10,8 +10,8 @@ import pytest
 from fakes.llm_server import FakeLLMServer, ToolUse, llm_server, text, tools
 from runtime_support import cli_env, llmos_cli, one_json
 
+from llmos.config import CONFIG_FILE, DEFAULT_TOML, PRESETS, ConfigBuilder, env_overrides, load_config
 from llmos.exceptions import ConfigError, MissingAPIKey, UnknownProvider
-from llmos.kernel.config import CONFIG_FILE, DEFAULT_TOML, PRESETS, ConfigBuilder, env_overrides, load_config
 from llmos.models.testmodel import TestModel
 from llmos.runtime import LLMOS
 from llmos.storage.db import Database

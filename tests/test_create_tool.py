@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from llmos.config import SandboxConfig
 from llmos.evolution.create_tool import (
     argument_model,
     assemble_source,
@@ -17,7 +18,6 @@ from llmos.evolution.create_tool import (
 )
 from llmos.exceptions import ToolDefinitionError
 from llmos.execution.sandbox import Sandbox
-from llmos.kernel.config import SandboxConfig
 from llmos.tools.base import ToolContext, ToolOutput, tool
 from llmos.tools.registry import ToolRegistry
 

@@ -13,12 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from runtime_support import SlowModel, answer, cli_env, llmos_cli, one_json, quiet_config
 
+from llmos.config import BudgetConfig
 from llmos.exceptions import BudgetExceeded, ModelHTTPError
-from llmos.kernel.config import BudgetConfig
 from llmos.kernel.context import RunContext
 from llmos.kernel.economy import MIN_OUTPUT_TOKENS, STALE_RESERVATION_S, Ledger, worst_case_input_tokens
 from llmos.kernel.hooks import Hook
-from llmos.learning.trace import ModelCallRecord
 from llmos.models.base import Message, ModelRequest, ToolCall, ToolResult, ToolSpec
 from llmos.models.pricing import Pricing
 from llmos.models.testmodel import TestModel
@@ -26,6 +25,7 @@ from llmos.result import RunResult
 from llmos.runtime import LLMOS
 from llmos.storage.db import Database
 from llmos.tools.base import tool
+from llmos.trace import ModelCallRecord
 
 
 @tool

@@ -21,7 +21,7 @@ from llmos.evolution.dispatch import run_crystallized
 from llmos.evolution.generated import build_tool, read_info
 from llmos.evolution.pycode import Atom, Call, Map, Seq, literal, pystr, statement
 from llmos.learning.plans import Plan
-from llmos.learning.trace import Trace
+from llmos.trace import Trace
 
 ROOT = Path(__file__).resolve().parents[1]
 RUFF = Path(sys.executable).with_name("ruff")
@@ -152,7 +152,7 @@ def test_pycode_layout_and_strings() -> None:
 
 
 def _post_trace(channel: str, message: str) -> Trace:
-    from llmos.learning.trace import ToolCallRecord
+    from llmos.trace import ToolCallRecord
 
     footer = 'Sent by the release bot — do not reply; questions go to the {ops} "desk" \\ thanks'
     text = f"[{channel}] {message}"
@@ -166,7 +166,7 @@ def _post_trace(channel: str, message: str) -> Trace:
 
 
 async def test_long_and_odd_strings_stay_ruff_clean_and_exact(tmp_path: Path) -> None:
-    from llmos.kernel.config import Config
+    from llmos.config import Config
     from llmos.learning.engine import LearningEngine
     from llmos.storage.db import Database
     from llmos.tools.base import tool

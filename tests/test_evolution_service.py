@@ -11,15 +11,15 @@ from typing import Any
 import pytest
 from test_learning_world import FAMILIES, Harness
 
+from llmos.config import EvolutionConfig
 from llmos.evolution import Evolution
 from llmos.exceptions import EvolutionError
 from llmos.execution.continuation import continuation
-from llmos.kernel.config import EvolutionConfig
 from llmos.kernel.hooks import Hook, HookDecision, ToolUseEvent
 from llmos.learning.plans import Plan
-from llmos.learning.trace import Trace
 from llmos.models.base import ToolCall, ToolResult
 from llmos.storage.versions import VersionStore
+from llmos.trace import Trace
 
 
 class Setup:

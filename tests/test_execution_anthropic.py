@@ -15,7 +15,6 @@ from llmos.kernel.context import RunContext
 from llmos.kernel.hooks import HookChain
 from llmos.kernel.loop import LoopOptions, run_loop
 from llmos.kernel.offer import OfferRules
-from llmos.learning.trace import Trace
 from llmos.models import _anthropic_tools
 from llmos.models.anthropic import AnthropicModel
 from llmos.models.base import Message, ModelRequest, RawBlock, ToolCall, ToolSpec
@@ -25,6 +24,7 @@ from llmos.models.testmodel import TestModel
 from llmos.tools.base import Tool, ToolContext, ToolOutput
 from llmos.tools.registry import ToolRegistry
 from llmos.tools.search import ToolSearch
+from llmos.trace import Trace
 from tests.runtime_support import quiet_config
 
 __all__ = ["llm_server"]

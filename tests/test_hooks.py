@@ -13,11 +13,11 @@ from runtime_support import quiet_config
 from llmos.exceptions import ConfigError
 from llmos.kernel.context import RunContext
 from llmos.kernel.hooks import Hook, HookDecision, ToolUseEvent, load_hook
-from llmos.learning.trace import ModelCallRecord, ToolCallRecord, Trace
 from llmos.models.base import ModelRequest, ModelResponse, ToolCall, ToolResult
 from llmos.models.testmodel import TestModel
 from llmos.runtime import LLMOS
 from llmos.tools.base import tool
+from llmos.trace import ModelCallRecord, ToolCallRecord, Trace
 
 CALLS: list[dict[str, Any]] = []
 

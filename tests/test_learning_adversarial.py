@@ -9,10 +9,10 @@ from typing import Any
 import pytest
 from test_learning_world import FAMILIES, PREFIX, Family, Harness, stopped_outside_evidence
 
+from llmos.config import LearningConfig
 from llmos.exceptions import ModeUnavailable
-from llmos.kernel.config import LearningConfig
 from llmos.kernel.hooks import Hook, HookDecision, ToolUseEvent
-from llmos.learning.trace import ToolCallRecord, Trace
+from llmos.trace import ToolCallRecord, Trace
 
 
 async def run_all(h: Harness, fam: Family, params: list[dict[str, Any]]) -> list[str]:

@@ -27,7 +27,7 @@ from test_learning_world import (
     world_harness,
 )
 
-from llmos.learning.trace import Trace
+from llmos.trace import Trace
 
 CARRIER = {"Paris": "DHL", "Berlin": "DHL", "Madrid": "DHL", "Dublin": "DHL", "Tokyo": "SF", "Lima": "Correos"}
 EXTRA = {
@@ -214,8 +214,8 @@ async def test_plans_keep_their_envelope_across_a_reload(tmp_path: Path) -> None
 
 
 async def test_crystallized_tools_stay_inside_the_same_envelope(tmp_path: Path) -> None:
+    from llmos.config import EvolutionConfig
     from llmos.evolution import Evolution
-    from llmos.kernel.config import EvolutionConfig
     from llmos.storage.versions import VersionStore
 
     h = harness(tmp_path)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from test_learning_world import FAMILIES, Harness
 
-from llmos.kernel.config import LearningConfig
+from llmos.config import LearningConfig
 from llmos.learning.selection import MAX_FOLLOWER_THRESHOLD, SelectionPolicy
 
 CAUTIOUS = SelectionPolicy(follower_threshold_delta=0.2, allow_mixed=False, require_well_supported=True)

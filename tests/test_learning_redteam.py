@@ -27,7 +27,7 @@ from test_learning_world import (
     world_harness,
 )
 
-from llmos.learning.trace import Trace
+from llmos.trace import Trace
 
 EXTRA = {
     "get_team": ["team"],
@@ -192,8 +192,8 @@ async def test_new_envelope_facts_survive_a_reload(tmp_path: Path) -> None:
 
 
 async def test_crystallized_loop_stays_inside_the_list_length(tmp_path: Path) -> None:
+    from llmos.config import EvolutionConfig
     from llmos.evolution import Evolution
-    from llmos.kernel.config import EvolutionConfig
     from llmos.storage.versions import VersionStore
 
     h = harness(tmp_path)

@@ -15,12 +15,12 @@ from typing import Any
 
 from test_learning_world import PREFIX, Calls, Family, Harness, World, nothing, run_ok, stopped_outside_evidence
 
-from llmos.kernel.config import LearningConfig, load_config
+from llmos.config import LearningConfig, load_config
 from llmos.learning import explain as ex
 from llmos.learning.goals import tokenize
 from llmos.learning.risk import plan_risk, required_support, tool_risk
-from llmos.learning.trace import ToolCallRecord, Trace
 from llmos.tools.base import Tool, ToolOutput
+from llmos.trace import ToolCallRecord, Trace
 
 
 class RuleWorld(World):

@@ -9,13 +9,13 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from llmos.kernel.config import LearningConfig
+from llmos.config import LearningConfig
 from llmos.learning import explain as ex
 from llmos.learning.engine import LearningEngine
 from llmos.learning.goals import tokenize
 from llmos.learning.induction import Call, Evidence, arg_leaves, merge, new_plan
-from llmos.learning.trace import ToolCallRecord, Trace
 from llmos.storage.db import Database
+from llmos.trace import ToolCallRecord, Trace
 
 
 def weather_trace(city: str, celsius: float) -> Trace:

@@ -16,18 +16,18 @@ from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
+from llmos.config import Config, LearningConfig
 from llmos.execution.replay import replay
-from llmos.kernel.config import Config, LearningConfig
 from llmos.kernel.context import RunContext
 from llmos.kernel.hooks import HookChain
 from llmos.kernel.toolcall import execute_tool_calls
 from llmos.learning.engine import LearningEngine
 from llmos.learning.selection import ModeDecision
-from llmos.learning.trace import Trace
 from llmos.models.base import ToolCall
 from llmos.storage.db import Database
 from llmos.tools.base import Tool, ToolContext, ToolOutput
 from llmos.tools.registry import ToolRegistry
+from llmos.trace import Trace
 
 PREFIX = "bench__"
 Calls = Callable[[list[tuple[str, dict[str, Any]]]], Awaitable[list[dict[str, Any]]]]

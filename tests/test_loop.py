@@ -12,7 +12,6 @@ from runtime_support import quiet_config
 from llmos.kernel.context import RunContext
 from llmos.kernel.hooks import HookChain
 from llmos.kernel.loop import LoopOptions, run_loop
-from llmos.learning.trace import Trace
 from llmos.models.base import Message, ModelRequest, ToolCall, ToolResult
 from llmos.models.pricing import Pricing
 from llmos.models.testmodel import TestModel
@@ -20,6 +19,7 @@ from llmos.runtime import LLMOS
 from llmos.tools.base import Tool, tool
 from llmos.tools.registry import ToolRegistry
 from llmos.tools.search import ToolSearch
+from llmos.trace import Trace
 
 
 @tool
@@ -256,7 +256,7 @@ async def test_history_is_continued(tmp_path: Path) -> None:
 
 def test_continuation_turns_recorded_calls_into_conversation_turns() -> None:
     from llmos.execution.continuation import continuation
-    from llmos.learning.trace import ToolCallRecord
+    from llmos.trace import ToolCallRecord
 
     records = [
         ToolCallRecord("r1", "get_rate", {"src": "USD"}, result="0.9", turn=1, source="replay"),

@@ -14,8 +14,8 @@ from types import SimpleNamespace
 import pytest
 from runtime_support import alive, wait_dead
 
+from llmos.config import ConfigBuilder, MCPServerConfig
 from llmos.exceptions import MCPServerError
-from llmos.kernel.config import ConfigBuilder, MCPServerConfig
 from llmos.tools import MCPManager, ToolContext, ToolOutput, ToolRegistry
 from llmos.tools.mcp import content_text, tool_name
 

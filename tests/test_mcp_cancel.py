@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from llmos.kernel.config import MCPServerConfig
+from llmos.config import MCPServerConfig
 from llmos.tools.mcp._server import ServerRunner
 from llmos.tools.mcp._util import marked_pids
 

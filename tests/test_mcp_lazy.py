@@ -8,7 +8,7 @@ from pathlib import Path
 
 from runtime_support import llmos_cli, one_json
 
-from llmos.kernel.config import MCPServerConfig
+from llmos.config import MCPServerConfig
 from llmos.models.testmodel import TestModel
 from llmos.runtime import LLMOS
 from llmos.tools.mcp import MCPManager, ToolListCache

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from llmos import LLMOS
 from llmos.cli.policy import app
-from llmos.kernel.config import MCPServerConfig
+from llmos.config import MCPServerConfig
 from llmos.models.testmodel import TestModel
 from llmos.tools.mcp import MCPManager
 from llmos.tools.mcp._policy import kind_for

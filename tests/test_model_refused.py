@@ -6,8 +6,8 @@ import socket
 
 import pytest
 
+from llmos.config import ModelConfig
 from llmos.exceptions import ModelHTTPError
-from llmos.kernel.config import ModelConfig
 from llmos.models import resolve_model
 from llmos.models._retry import HTTPFailure, RetryPolicy, call_with_retries, sdk_classifier
 from llmos.models.base import Message, ModelRequest

@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator
 import pytest
 from fakes.llm_server import FakeLLMServer, ToolUse, error, llm_server, text, tool, tools
 
+from llmos.config import ModelConfig
 from llmos.exceptions import MissingAPIKey, MissingDependency, ModelHTTPError
-from llmos.kernel.config import ModelConfig
 from llmos.models import resolve_model
 from llmos.models.anthropic import AnthropicModel
 from llmos.models.base import (

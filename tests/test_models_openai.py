@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 import pytest
 from fakes.llm_server import FakeLLMServer, ToolUse, error, llm_server, text, tool, tools
 
+from llmos.config import ModelConfig
 from llmos.exceptions import (
     MissingAPIKey,
     MissingDependency,
@@ -15,7 +16,6 @@ from llmos.exceptions import (
     ModelResponseError,
     UnknownProvider,
 )
-from llmos.kernel.config import ModelConfig
 from llmos.models import parse_model_spec, resolve_model
 from llmos.models.base import (
     Message,

@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 from orchestration_support import GOAL, NAP_S, config, overlap, planner_model, three_part_plan, world_tools
 
+from llmos.config import ConfigBuilder
 from llmos.exceptions import ConfigError, PlanInvalid
 from llmos.execution.orchestration import validate_plan
 from llmos.execution.orchestration.rules import skeleton
-from llmos.kernel.config import ConfigBuilder
 from llmos.models.testmodel import TestModel
 from llmos.runtime import LLMOS
 from llmos.sentience.policy import Policy

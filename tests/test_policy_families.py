@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from llmos.kernel.config import SecurityConfig
+from llmos.config import SecurityConfig
 from llmos.kernel.policy import SecurityPolicy
 from tests.policy_corpus_dev import BENIGN_DEV
 from tests.policy_corpus_families import FAMILIES, HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5

@@ -7,16 +7,16 @@ from typing import Any
 
 import pytest
 
+from llmos.config import Config, SecurityConfig
 from llmos.exceptions import ConfigError
-from llmos.kernel.config import Config, SecurityConfig
 from llmos.kernel.context import RunContext
 from llmos.kernel.hooks import HookChain, ToolUseEvent
 from llmos.kernel.policy import SecurityHook, SecurityPolicy
 from llmos.kernel.toolcall import execute_tool_call
-from llmos.learning.trace import Trace
 from llmos.models.base import ToolCall
 from llmos.tools.base import Tool, ToolContext, ToolOutput
 from llmos.tools.registry import ToolRegistry
+from llmos.trace import Trace
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from llmos.kernel.config import SecurityConfig
+from llmos.config import SecurityConfig
 from llmos.kernel.policy import SecurityPolicy
 from tests.policy_corpus import ASK, BENIGN, DANGEROUS
 

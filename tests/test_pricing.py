@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from llmos.kernel.config import PriceConfig, load_config
+from llmos.config import PriceConfig, load_config
 from llmos.models.base import Usage
 from llmos.models.pricing import Price, Pricing
 

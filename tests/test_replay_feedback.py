@@ -20,11 +20,11 @@ import httpx
 from typer.testing import CliRunner
 
 from llmos.kernel.outcome import gave_up, unfinished
-from llmos.learning.trace import ToolCallRecord, Trace
 from llmos.models.base import ModelRequest, ToolCall, ToolResult
 from llmos.models.testmodel import TestModel
 from llmos.runtime import LLMOS
 from llmos.tools.base import tool
+from llmos.trace import ToolCallRecord, Trace
 
 GOAL_RE = re.compile(r"Add (\d+) units of ([A-Z]+-\d+) to warehouse ([A-Z]\d)")
 LOCKED = {"D4"}  # log_change fails for these warehouses

@@ -7,9 +7,9 @@ from pathlib import Path
 from runtime_support import llmos_cli
 
 from llmos.evolution.create_tool import HEADER, created_path, parse_created, persist
-from llmos.learning.trace import ModelCallRecord, Trace
 from llmos.storage.db import Database
 from llmos.storage.traces import TraceStore
+from llmos.trace import ModelCallRecord, Trace
 
 
 def test_usage_reads_the_columns_of_the_runs_asked_for(tmp_path: Path) -> None:

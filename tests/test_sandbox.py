@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 
+from llmos.config import SandboxConfig
 from llmos.exceptions import SandboxError
 from llmos.execution.sandbox import Sandbox, SandboxResult
 from llmos.execution.sandbox import bwrap as bw
-from llmos.kernel.config import SandboxConfig
 from llmos.tools.base import ToolOutput
 
 needs_bwrap = pytest.mark.usefixtures("bwrap_required")  # fails, never skips, without bubblewrap

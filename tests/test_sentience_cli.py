@@ -11,11 +11,11 @@ import typer
 from typer.testing import CliRunner
 
 from llmos.cli.state import app, feedback_command, sparkline
-from llmos.kernel.config import load_config
-from llmos.learning.trace import ToolCallRecord, Trace
+from llmos.config import load_config
 from llmos.sentience import Sentience
 from llmos.storage.db import Database
 from llmos.storage.traces import TraceStore
+from llmos.trace import ToolCallRecord, Trace
 
 runner = CliRunner()
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from llmos.config import SentienceConfig
 from llmos.exceptions import ConfigError
-from llmos.kernel.config import SentienceConfig
 from llmos.sentience.dynamics import (
     DEFAULT_TRIGGERS,
     TRIGGERS,

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from llmos.kernel.config import SentienceConfig
+from llmos.config import SentienceConfig
 from llmos.kernel.hooks import HookChain, ToolUseEvent
 from llmos.sentience import Sentience, destructive_reason
 from llmos.storage.db import Database

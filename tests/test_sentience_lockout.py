@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 
 from llmos import LLMOS
-from llmos.kernel.config import SentienceConfig
+from llmos.config import SentienceConfig
 from llmos.kernel.hooks import ToolUseEvent
-from llmos.learning.trace import ToolCallRecord, Trace
 from llmos.models.testmodel import TestModel
 from llmos.sentience import Sentience
 from llmos.storage.db import Database
+from llmos.trace import ToolCallRecord, Trace
 
 DOWN = "ModelHTTPError: openai could not be reached: [Errno 111] Connection refused"
 

@@ -12,11 +12,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from llmos.config import SentienceConfig, load_config
 from llmos.exceptions import ConfigError, UserError
-from llmos.kernel.config import SentienceConfig, load_config
-from llmos.learning.trace import ModelCallRecord, ToolCallRecord, Trace
 from llmos.sentience import NEUTRAL_POLICY, TRIGGERS, LatentMode, Opportunity, Sentience
 from llmos.storage.db import Database
+from llmos.trace import ModelCallRecord, ToolCallRecord, Trace
 
 
 class Clock:

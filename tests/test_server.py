@@ -426,9 +426,9 @@ def test_cli_serve_stops_cleanly_on_sigterm(tmp_path: Path) -> None:
 def test_schema_literals_match_the_runtime() -> None:
     from typing import get_args
 
-    from llmos.learning.trace import Status
     from llmos.result import MODES
     from llmos.server import schemas
+    from llmos.trace import Status
 
     assert set(get_args(schemas.Mode)) == set(MODES)
     assert set(get_args(schemas.TraceStatus)) == set(get_args(Status))

@@ -182,7 +182,7 @@ def test_exposure_rules() -> None:
 
 
 def test_token_sources_and_length(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    from llmos.kernel.config import load_config
+    from llmos.config import load_config
 
     monkeypatch.delenv("LLMOS_API_TOKEN", raising=False)
     cfg = load_config(tmp_path, overrides={"server": {"token": TOKEN}})

@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from sandbox_support import needs_bwrap
 
+from llmos.config import Config
 from llmos.exceptions import ConfigError
 from llmos.execution.sandbox.netproxy import AllowEntry, FilteringProxy, parse_allow_list
 from llmos.execution.sandbox.shell import shell_runner
-from llmos.kernel.config import Config
 from llmos.tools import ToolContext, ToolOutput, builtin_tools
 
 PROBE = r"""

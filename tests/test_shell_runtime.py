@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from sandbox_support import needs_bwrap
 
+from llmos.config import Config, ConfigBuilder
 from llmos.execution.sandbox import shell as shell_sandbox
-from llmos.kernel.config import Config, ConfigBuilder
 from llmos.models.base import ToolCall
 from llmos.models.testmodel import TestModel
 from llmos.runtime import LLMOS

@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from sandbox_support import needs_bwrap, processes_with
 
+from llmos.config import Config, SandboxConfig
 from llmos.execution.sandbox import shell as shell_sandbox
 from llmos.execution.sandbox.shell import ShellSandbox, shell_runner
-from llmos.kernel.config import Config, SandboxConfig
 from llmos.tools import ToolContext, ToolOutput, builtin_tools
 from llmos.tools.command import RefusingRunner, WeakRunner
 

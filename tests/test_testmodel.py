@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from llmos.config import Config, SandboxConfig
 from llmos.exceptions import ModelResponseError
 from llmos.execution.sandbox.shell import shell_runner
-from llmos.kernel.config import Config, SandboxConfig
 from llmos.models.base import (
     Message,
     Model,

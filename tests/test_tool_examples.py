@@ -8,10 +8,10 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from llmos.execution.examples import ToolStats, valid_arguments
-from llmos.learning.trace import ToolCallRecord, Trace
 from llmos.models.testmodel import TestModel
 from llmos.runtime import LLMOS
 from llmos.tools.base import tool
+from llmos.trace import ToolCallRecord, Trace
 from tests.runtime_support import quiet_config
 
 SCHEMA = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from llmos.kernel.config import Config
+from llmos.config import Config
 from llmos.tools import Tool, ToolContext, ToolOutput, ToolRegistry, builtin_tools
 from llmos.tools.search import SEARCH_TOOL_DESCRIPTION, ToolSearch, tokenize
 

@@ -28,7 +28,7 @@ def test_a_killed_run_leaves_a_partial_trace(tmp_path: Path) -> None:
             f"""
             import asyncio, sys, time
             sys.path.insert(0, {str(REPO)!r})
-            from llmos.kernel.config import ConfigBuilder
+            from llmos.config import ConfigBuilder
             from llmos.models.testmodel import TestModel
             from llmos.runtime import LLMOS
             from llmos.tools.base import tool

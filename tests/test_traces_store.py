@@ -15,13 +15,13 @@ from runtime_support import cli_env, one_json, quiet_config
 from llmos.exceptions import UserError
 from llmos.kernel.context import RunContext
 from llmos.kernel.hooks import Hook, HookDecision, ToolUseEvent
-from llmos.learning.trace import FORMAT_VERSION, ModelCallRecord, ToolCallRecord, Trace
 from llmos.models.base import ToolCall
 from llmos.models.testmodel import TestModel
 from llmos.runtime import LLMOS
 from llmos.storage.db import Database
 from llmos.storage.traces import TraceStore
 from llmos.tools.base import tool
+from llmos.trace import FORMAT_VERSION, ModelCallRecord, ToolCallRecord, Trace
 
 
 @tool

@@ -112,8 +112,8 @@ def budget(
 ) -> None:
     """Budget balance and spending by mode and model."""
     from llmos.cli.render import render_budget
+    from llmos.config import load_config
     from llmos.exceptions import LLMOSError
-    from llmos.kernel.config import load_config
     from llmos.kernel.economy import Ledger
     from llmos.storage.db import Database
 
@@ -164,7 +164,7 @@ def init(
     force: Annotated[bool, typer.Option(help="Overwrite an existing llmos.toml.")] = False,
 ) -> None:
     """Create a workspace with a commented llmos.toml."""
-    from llmos.kernel.config import CONFIG_FILE, DEFAULT_TOML
+    from llmos.config import CONFIG_FILE, DEFAULT_TOML
 
     workspace.mkdir(parents=True, exist_ok=True)
     (workspace / "agents").mkdir(exist_ok=True)

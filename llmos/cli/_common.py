@@ -64,7 +64,7 @@ def fail(message: str, code: int = 2) -> NoReturn:
 
 def existing_workspace(workspace: Path | None) -> Path:
     """The workspace of a read-only command: it must exist already (a typo never creates one)."""
-    from llmos.kernel.config import CONFIG_FILE
+    from llmos.config import CONFIG_FILE
     from llmos.storage.db import DB_DIR
 
     ws = workspace_path(workspace)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 from llmos.exceptions import UserError
 
 if TYPE_CHECKING:
-    from llmos.learning.trace import Trace
+    from llmos.trace import Trace
 
 FORMATS = {".json": "json", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from llmos.tools.base import Tool, ToolContext, ToolOutput
 
 if TYPE_CHECKING:
-    from llmos.kernel.config import Config, MCPServerConfig
+    from llmos.config import Config, MCPServerConfig
 
 CACHE = Path(".llmos") / "cache" / "mcp_tools.json"
 

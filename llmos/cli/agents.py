@@ -47,7 +47,7 @@ def _versions(workspace: Path, *, create: bool) -> VersionStore | None:
         return None
     git = False
     if create:
-        from llmos.kernel.config import load_config
+        from llmos.config import load_config
 
         git = load_config(workspace).evolution.git
     return VersionStore(Database.for_workspace(workspace), workspace, git=git)

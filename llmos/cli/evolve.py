@@ -43,9 +43,9 @@ def _print_json(value: Any) -> None:
 
 
 def _evolution(workspace: Path) -> Evolution:
+    from llmos.config import load_config
     from llmos.evolution import Evolution
     from llmos.exceptions import LLMOSError
-    from llmos.kernel.config import load_config
     from llmos.storage.db import Database
     from llmos.storage.versions import VersionStore
     from llmos.tools.registry import ToolRegistry

@@ -32,8 +32,8 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print plain JSON to stdou
 
 @contextmanager
 def _memory(workspace: Path | None, *, create: bool = False) -> Iterator[Memory]:
+    from llmos.config import load_config
     from llmos.exceptions import LLMOSError
-    from llmos.kernel.config import load_config
     from llmos.memory import Memory
     from llmos.storage.db import DB_DIR, DB_FILE, Database
 

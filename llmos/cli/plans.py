@@ -19,8 +19,8 @@ app = typer.Typer(help="Learned plans (what FOLLOWER replays).", no_args_is_help
 
 
 def _engine(workspace: Path | None) -> LearningEngine:
+    from llmos.config import load_config
     from llmos.exceptions import LLMOSError
-    from llmos.kernel.config import load_config
     from llmos.learning.engine import LearningEngine
     from llmos.storage.db import Database
 

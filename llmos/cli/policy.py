@@ -59,7 +59,7 @@ def check_stream(workspace: Path, stdin: IO[str], stdout: IO[str], *, rules: boo
     """Answer every request line of `stdin` on `stdout`; returns how many were checked."""
     import json
 
-    from llmos.kernel.config import load_config
+    from llmos.config import load_config
     from llmos.kernel.policy import SecurityPolicy
 
     policy = SecurityPolicy(workspace, load_config(workspace).security)

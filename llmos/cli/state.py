@@ -25,8 +25,8 @@ SPARKS = "▁▂▃▄▅▆▇█"
 
 def open_sentience(workspace: Path | None) -> Sentience:
     """The Sentience of a workspace, with its trace store attached (no runtime needed)."""
+    from llmos.config import load_config
     from llmos.exceptions import LLMOSError, UserError
-    from llmos.kernel.config import load_config
     from llmos.sentience import Sentience
     from llmos.storage.db import Database
 

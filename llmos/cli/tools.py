@@ -69,7 +69,7 @@ def list_tools(workspace: WorkspaceOpt = None, json_out: JsonOpt = False) -> Non
 async def _search(workspace: WorkspaceOpt, queries: list[Any], limit: int) -> list[Any]:
     """One answer per query: a list of {name, description, score, source, kind}, or {error} for bad input."""
     from llmos.cli._search_catalog import searchable_tools
-    from llmos.kernel.config import load_config
+    from llmos.config import load_config
     from llmos.tools.search import ToolSearch
 
     ws = workspace_path(workspace)
@@ -176,7 +176,7 @@ def show_tool(
 
 
 async def _mcp_status(workspace: WorkspaceOpt) -> dict[str, dict[str, Any]]:
-    from llmos.kernel.config import load_config
+    from llmos.config import load_config
     from llmos.tools.mcp import MCPManager
 
     ws = workspace_path(workspace)

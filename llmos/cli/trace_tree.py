@@ -9,8 +9,8 @@ from rich.markup import escape
 from rich.tree import Tree
 
 if TYPE_CHECKING:
-    from llmos.learning.trace import Trace
     from llmos.storage.traces import TraceStore
+    from llmos.trace import Trace
 
 MAX_DEPTH = 4
 

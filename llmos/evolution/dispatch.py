@@ -23,9 +23,9 @@ from llmos.kernel.context import RunContext
 from llmos.kernel.toolcall import execute_tool_call
 from llmos.learning.goals import Token, tokenize
 from llmos.learning.risk import registry_risk
-from llmos.learning.trace import ToolCallRecord
 from llmos.models.base import ToolCall
 from llmos.tools.base import Tool
+from llmos.trace import ToolCallRecord
 
 
 def _tokens(decision: Any) -> list[Token]:

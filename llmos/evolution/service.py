@@ -23,6 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from llmos.config import EvolutionConfig
 from llmos.evolution import crystallize as cz
 from llmos.evolution import generated as gen
 from llmos.evolution._loader import GeneratedTools
@@ -30,7 +31,6 @@ from llmos.evolution.dispatch import run_crystallized
 from llmos.evolution.records import ToolRecord, ToolRecords
 from llmos.exceptions import EvolutionError, ToolDefinitionError, VersionError
 from llmos.execution.replay import ReplayOutcome
-from llmos.kernel.config import EvolutionConfig
 from llmos.kernel.context import RunContext
 from llmos.learning.envelope import PRECAUTION
 from llmos.learning.plans import Plan

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from itertools import groupby
 
-from llmos.learning.trace import ToolCallRecord
 from llmos.models.base import Message, TextBlock, ToolCall, ToolResult
+from llmos.trace import ToolCallRecord
 
 
 def continuation(goal: str, records: Sequence[ToolCallRecord], note: str = "") -> list[Message]:

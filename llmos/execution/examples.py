@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from llmos.learning.trace import Trace
+from llmos.trace import Trace
 
 MAX_EXAMPLE_CHARS = 600  # longer argument sets are left out: an example must be cheap to show
 _TYPES: dict[str, tuple[type, ...]] = {

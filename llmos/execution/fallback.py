@@ -17,8 +17,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from llmos.kernel.context import RunContext
-from llmos.learning.trace import ToolCallRecord
 from llmos.tools.base import Tool
+from llmos.trace import ToolCallRecord
 
 READ_ONLY_KINDS = frozenset({"file_read"})
 

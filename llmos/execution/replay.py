@@ -33,8 +33,8 @@ from llmos.learning.goals import Token, tokenize
 from llmos.learning.plans import Plan, coerce, match, path_key, result_shape, set_path
 from llmos.learning.risk import RiskOf, registry_risk
 from llmos.learning.selection import ModeDecision
-from llmos.learning.trace import ToolCallRecord
 from llmos.models.base import ToolCall
+from llmos.trace import ToolCallRecord
 
 TRANSIENT_RE = re.compile(
     r"temporar|unavailable|try again|retry|timed? ?out|timeout|\b429\b|\b503\b|\b502\b|rate.?limit"

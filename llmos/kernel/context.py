@@ -8,12 +8,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from llmos.kernel.hooks import HookChain
-from llmos.learning.trace import Trace
 from llmos.tools.registry import ToolRegistry
+from llmos.trace import Trace
 
 if TYPE_CHECKING:
+    from llmos.config import Config
     from llmos.events import EventBus
-    from llmos.kernel.config import Config
 
 EventSink = Callable[[dict[str, Any]], Awaitable[None]]
 

@@ -31,11 +31,11 @@ from llmos.kernel.hooks import Hook
 from llmos.storage.db import Database
 
 if TYPE_CHECKING:
-    from llmos.kernel.config import BudgetConfig
+    from llmos.config import BudgetConfig
     from llmos.kernel.context import RunContext
-    from llmos.learning.trace import ModelCallRecord
     from llmos.models.base import ModelRequest, ModelResponse
     from llmos.models.pricing import Pricing
+    from llmos.trace import ModelCallRecord
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS ledger (

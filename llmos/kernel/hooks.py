@@ -29,8 +29,8 @@ from llmos.exceptions import ConfigError
 
 if TYPE_CHECKING:
     from llmos.kernel.context import RunContext
-    from llmos.learning.trace import ModelCallRecord, ToolCallRecord, Trace
     from llmos.models.base import ModelRequest, ModelResponse
+    from llmos.trace import ModelCallRecord, ToolCallRecord, Trace
 
 Decision = Literal["allow", "deny", "ask"]
 

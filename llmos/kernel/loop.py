@@ -18,7 +18,6 @@ from llmos.exceptions import ModelError
 from llmos.kernel.context import RunContext
 from llmos.kernel.offer import CODE_TOOL, SEARCH_TOOL, OfferRules, make_offer
 from llmos.kernel.toolcall import execute_tool_calls
-from llmos.learning.trace import ModelCallRecord, Status
 from llmos.models.base import (
     Message,
     Model,
@@ -31,6 +30,7 @@ from llmos.models.base import (
     ToolResult,
     ToolSpec,
 )
+from llmos.trace import ModelCallRecord, Status
 
 if TYPE_CHECKING:
     from llmos.models.pricing import Pricing

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 
-from llmos.learning.trace import ToolCallRecord, Trace
+from llmos.trace import ToolCallRecord, Trace
 
 __all__ = ["GIVE_UP", "gave_up", "unfinished", "unresolved_calls"]
 

@@ -20,10 +20,10 @@ from typing import Any
 
 from llmos.kernel.context import AskAnswer, RunContext
 from llmos.kernel.hooks import ToolUseEvent
-from llmos.learning.trace import CallSource, ToolCallRecord
 from llmos.limits import MAX_TRACE_RESULT_CHARS
 from llmos.models.base import ToolCall
 from llmos.tools.base import ToolContext, ToolOutput
+from llmos.trace import CallSource, ToolCallRecord
 
 
 def _clip(text: str, limit: int) -> str:

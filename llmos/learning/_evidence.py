@@ -16,7 +16,7 @@ from typing import Any
 
 from llmos.learning import explain as ex
 from llmos.learning.goals import Token, tokenize
-from llmos.learning.trace import ToolCallRecord, Trace
+from llmos.trace import ToolCallRecord, Trace
 
 
 @dataclass

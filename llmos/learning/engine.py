@@ -14,8 +14,8 @@ import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from llmos.config import LearningConfig
 from llmos.exceptions import ModeUnavailable, UserError
-from llmos.kernel.config import LearningConfig
 from llmos.learning import induction
 from llmos.learning.goals import shape
 from llmos.learning.induction import Evidence
@@ -23,8 +23,8 @@ from llmos.learning.plans import Plan, match
 from llmos.learning.risk import RiskOf
 from llmos.learning.selection import MODES, ModeDecision, PlanIndex, SelectionPolicy, select
 from llmos.learning.store import Changes, PlanStore
-from llmos.learning.trace import Trace
 from llmos.storage.db import Database
+from llmos.trace import Trace
 
 __all__ = ["LearningEngine", "ModeDecision", "ObserveReport", "SelectionPolicy"]
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from llmos.kernel.config import LearningConfig
+from llmos.config import LearningConfig
 from llmos.learning.goals import Token, conditional_words, content_words, jaccard, shape, tokenize
 from llmos.learning.plans import Match, Plan, match
 from llmos.learning.risk import RiskOf, plan_risk, required_support

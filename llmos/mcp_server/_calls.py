@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 from llmos import _runevents
 from llmos.kernel.context import RunContext
 from llmos.kernel.toolcall import execute_tool_call
-from llmos.learning.trace import Trace
 from llmos.models.base import ToolCall
+from llmos.trace import Trace
 
 if TYPE_CHECKING:
     from llmos.runtime import LLMOS

@@ -23,10 +23,10 @@ from llmos.memory.retrieval import Hit, Ranker, embed_passages, embeddings_avail
 from llmos.storage.memory import Fact, FactStore, SessionStore
 
 if TYPE_CHECKING:
-    from llmos.kernel.config import MemoryConfig
-    from llmos.learning.trace import Trace
+    from llmos.config import MemoryConfig
     from llmos.models.base import Message
     from llmos.storage.db import Database
+    from llmos.trace import Trace
 
 _VALUE_TOKEN = re.compile(r"[\w@.+-]{3,}")
 

@@ -31,7 +31,7 @@ from llmos.models.base import (
 )
 
 if TYPE_CHECKING:
-    from llmos.kernel.config import ModelConfig
+    from llmos.config import ModelConfig
 
 PROVIDERS = ("anthropic", "openai", "test")
 LOCAL_BASE_URLS = {

@@ -38,7 +38,7 @@ from llmos.models.base import (
 )
 
 if TYPE_CHECKING:
-    from llmos.kernel.config import ModelConfig
+    from llmos.config import ModelConfig
 
 DEFAULT_MODEL = "claude-sonnet-4-5"
 DEFAULT_KEY_ENV = "ANTHROPIC_API_KEY"

@@ -38,7 +38,7 @@ from llmos.models.base import (
 )
 
 if TYPE_CHECKING:
-    from llmos.kernel.config import ModelConfig
+    from llmos.config import ModelConfig
 
 DEFAULT_MODEL = "gpt-4o-mini"
 DEFAULT_KEY_ENV = "OPENAI_API_KEY"

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from llmos.models.base import Usage
 
 if TYPE_CHECKING:
-    from llmos.kernel.config import PriceConfig
+    from llmos.config import PriceConfig
 
 CACHE_WRITE_FACTOR = 1.25
 CACHE_READ_FACTOR = 0.1

@@ -8,7 +8,7 @@ Kinds (each also the name of the action a runtime can register for it):
     boredom             curiosity fell below a threshold (the work is repetitive)
     plan_fallback       a replayed plan keeps falling back to the model
 
-Traces are read through `TraceLike` (llmos.learning.trace.Trace satisfies it) from any
+Traces are read through `TraceLike` (llmos.trace.Trace satisfies it) from any
 `TraceSource` with `recent(limit)` (llmos.storage.traces.TraceStore satisfies it).
 """
 

@@ -24,8 +24,8 @@ from collections.abc import Awaitable, Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from llmos._log import logger
+from llmos.config import SentienceConfig
 from llmos.exceptions import UserError
-from llmos.kernel.config import SentienceConfig
 from llmos.sentience.dynamics import MAX_MAGNITUDE, apply_trigger, build_triggers, relax, repetition_magnitude
 from llmos.sentience.hook import POLICY_MARK, SentienceHook
 from llmos.sentience.modes import LatentMode, build_thresholds, derive_mode

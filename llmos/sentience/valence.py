@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from llmos.exceptions import ConfigError
 
 if TYPE_CHECKING:
-    from llmos.kernel.config import SentienceConfig
+    from llmos.config import SentienceConfig
 
 DIMENSIONS: tuple[str, ...] = ("safety", "curiosity", "energy", "self_confidence")
 

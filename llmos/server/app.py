@@ -22,8 +22,8 @@ from fastapi.responses import Response, StreamingResponse
 
 from llmos import __version__
 from llmos._log import logger
+from llmos.config import ServerConfig
 from llmos.exceptions import LLMOSError
-from llmos.kernel.config import ServerConfig
 from llmos.limits import MAX_GOAL_CHARS
 from llmos.server import approvals, errors, guards, schemas, sse
 from llmos.server.admission import Admission, Ticket

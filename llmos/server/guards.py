@@ -21,7 +21,7 @@ from llmos.server import _login as login
 from llmos.server.errors import error
 
 if TYPE_CHECKING:
-    from llmos.kernel.config import Config
+    from llmos.config import Config
 
 TOKEN_ENV = "LLMOS_API_TOKEN"
 MIN_TOKEN_CHARS = 16

@@ -17,9 +17,9 @@ from llmos.kernel.hooks import Hook
 
 if TYPE_CHECKING:
     from llmos.kernel.context import RunContext
-    from llmos.learning.trace import ModelCallRecord, ToolCallRecord
     from llmos.models.base import ModelRequest, ModelResponse
     from llmos.storage.traces import TraceStore
+    from llmos.trace import ModelCallRecord, ToolCallRecord
 
 
 class TraceCheckpoint(Hook):

@@ -10,8 +10,8 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from llmos.exceptions import StoreError, UserError
-from llmos.learning.trace import Trace
 from llmos.storage.db import Database
+from llmos.trace import Trace
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (

@@ -12,7 +12,7 @@ from typing import Any
 
 from llmos.exceptions import SandboxError
 from llmos.execution.sandbox import Sandbox
-from llmos.kernel.config import SandboxConfig
+from llmos.config import SandboxConfig
 
 KINDS = ("bell", "ghz", "superposition")
 MAX_QUBITS = 12

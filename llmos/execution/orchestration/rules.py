@@ -21,7 +21,7 @@ from llmos.learning.goals import tokenize
 from llmos.storage.db import Database
 
 if TYPE_CHECKING:
-    from llmos.kernel.config import OrchestrationConfig
+    from llmos.config import OrchestrationConfig
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS orchestration_rules (

@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING, Any
 from llmos.exceptions import LLMOSError
 from llmos.execution.orchestration.plan import OrchestrationPlan, SubtaskSpec
 from llmos.kernel.context import RunContext
-from llmos.learning.trace import Trace
 from llmos.models.base import Message
+from llmos.trace import Trace
 
 if TYPE_CHECKING:
     from llmos.result import RunResult

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, cast
 
 from llmos._log import logger
+from llmos.config import SandboxConfig
 from llmos.exceptions import SandboxError
 from llmos.execution.sandbox import bwrap, fallback
 from llmos.execution.sandbox.protocol import (
@@ -36,7 +37,6 @@ from llmos.execution.sandbox.protocol import (
     frame,
     parse_message,
 )
-from llmos.kernel.config import SandboxConfig
 from llmos.tools.base import ToolOutput
 
 ToolHandler = Callable[[str, dict[str, Any]], Awaitable[ToolOutput]]

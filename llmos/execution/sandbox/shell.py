@@ -40,10 +40,10 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from llmos.config import SandboxConfig
 from llmos.execution.sandbox import cgroup
 from llmos.execution.sandbox.bwrap import ISOLATION, find_bwrap
 from llmos.execution.sandbox.netproxy import FilteringProxy, parse_allow_list
-from llmos.kernel.config import SandboxConfig
 from llmos.tools.command import CommandResult, CommandRunner, RefusingRunner, Spawn, WeakRunner, run_argv
 from llmos.tools.control_plane import CONTROL_PATHS
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from llmos.kernel.config import SecurityConfig
+from llmos.config import SecurityConfig
 from llmos.kernel.hooks import Hook, HookDecision, ToolUseEvent
 from llmos.kernel.policy.rules import DEFAULT_ALLOW, SecurityPolicy
 

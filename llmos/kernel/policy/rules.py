@@ -23,8 +23,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from llmos.config import SecurityConfig
 from llmos.exceptions import ConfigError
-from llmos.kernel.config import SecurityConfig
 from llmos.kernel.policy.decision import Finding, PolicyDecision, patterns, rank, words
 from llmos.kernel.policy.paths import PathContext
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from llmos.learning.trace import Trace
     from llmos.runtime import LLMOS
+    from llmos.trace import Trace
 
 RUN_LIMIT = 200
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from llmos.kernel.config import Config
+from llmos.config import Config
 from llmos.tools.base import Tool
 from llmos.tools.builtin._common import Env
 from llmos.tools.builtin.files import file_tools

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import ParamSpec
 
+from llmos.config import Config
 from llmos.exceptions import LLMOSError
-from llmos.kernel.config import Config
 from llmos.tools.base import ToolOutput
 from llmos.tools.paths import allowed_roots, display_path, resolve_in_workspace
 

@@ -24,8 +24,8 @@ from types import TracebackType
 from typing import Any
 
 from llmos._log import logger
+from llmos.config import MCPServerConfig
 from llmos.exceptions import MCPServerError
-from llmos.kernel.config import MCPServerConfig
 from llmos.tools.base import Tool, ToolContext, ToolOutput
 from llmos.tools.mcp._cache import ToolListCache, cache_key
 from llmos.tools.mcp._policy import annotations_of, exposed, kind_for

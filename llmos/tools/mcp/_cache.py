@@ -19,7 +19,7 @@ from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 
-from llmos.kernel.config import MCPServerConfig
+from llmos.config import MCPServerConfig
 from llmos.tools.mcp._util import field_of
 
 FORMAT = 1

@@ -20,7 +20,7 @@ import fnmatch
 from collections.abc import Mapping
 from typing import Any
 
-from llmos.kernel.config import MCPServerConfig
+from llmos.config import MCPServerConfig
 from llmos.tools.mcp._util import field_of
 
 HINTS = {

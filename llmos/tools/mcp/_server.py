@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from llmos._log import logger
+from llmos.config import MCPServerConfig
 from llmos.exceptions import MCPServerError
-from llmos.kernel.config import MCPServerConfig
 from llmos.tools.base import ToolOutput
 from llmos.tools.mcp._util import (
     CONNECTION_CLOSED,
