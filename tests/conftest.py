@@ -86,3 +86,19 @@ def _hypothesis_profile() -> None:
 
 
 _hypothesis_profile()
+
+
+@pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """A PostgreSQL server for the session (LLMOS_TEST_PG_URL, or a throwaway one: tests/pg_support.py)."""
+    from pg_support import server_url
+
+    yield from server_url()
+
+
+@pytest.fixture
+def pg_url(pg_server: str) -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test: `postgresql://…/t_<random>`, dropped afterwards."""
+    from pg_support import fresh_database
+
+    yield from fresh_database(pg_server)
