@@ -8,7 +8,7 @@ What the command sees (the argv is built in `shell_argv`, in this order, since l
   work as they are; a fresh /dev and /proc (pid namespace: host processes are invisible);
 - a private, size-capped /tmp and an empty /run (host sockets such as the docker or dbus socket
   live there); the user's credential directories (~/.ssh, ~/.aws, ~/.gnupg, ...) masked;
-- the workspace read-write, its control plane (`llmos.tools.control_plane.CONTROL_PATHS`) read-only
+- the workspace read-write, its control plane (`llmos.tools.control_plane.control_paths`) read-only
   on top. `.git` and `tools` are bound onto themselves first: a mount point cannot be renamed or
   removed, so `mv .git x && mkdir .git` cannot swap a writable directory in under the read-only
   hooks/config. Control paths that do not exist yet are checked after the command: one the
@@ -50,7 +50,7 @@ from llmos.execution.sandbox import cgroup, seccomp
 from llmos.execution.sandbox.bwrap import ISOLATION, find_bwrap
 from llmos.execution.sandbox.netproxy import FilteringProxy, parse_allow_list
 from llmos.tools.command import CommandResult, CommandRunner, RefusingRunner, Spawn, WeakRunner, run_argv
-from llmos.tools.control_plane import CONTROL_PATHS
+from llmos.tools.control_plane import MODULES, control_paths, module_git_dirs
 
 MB = 1 << 20
 FORWARDER = Path(__file__).with_name("_forwarder.py")
@@ -84,11 +84,12 @@ def _home_masks(workspace: Path) -> list[str]:
 def _workspace_mounts(workspace: Path) -> list[str]:
     ws = str(workspace)
     args = ["--bind", ws, ws]
-    for name in PINNED_PARENTS:
+    modules = module_git_dirs(workspace)
+    for name in (*PINNED_PARENTS, MODULES, *modules):  # submodule git dirs: pinned, their control files bound
         p = workspace / name
         if p.is_dir() and not p.is_symlink():
             args += ["--bind", str(p), str(p)]
-    for entry in CONTROL_PATHS:
+    for entry in control_paths(workspace):
         p = workspace / entry
         if p.is_symlink():  # the link is watched (see _Watch); its target, if in the workspace, is bound
             real = Path(os.path.realpath(p))
@@ -261,8 +262,8 @@ class ShellSandbox:
         if rejected:
             notes.append(
                 "control plane: the command created or replaced " + ", ".join(rejected) + "; renamed to *.rejected-"
-                f"{token} (llmos.toml, .llmos/, .git hooks/config, agents/, tools/generated/ are not the "
-                "shell's to change)"
+                f"{token} (llmos.toml, .llmos/, git's hooks, config and submodule/worktree git dirs, agents/, "
+                "tools/generated/ are not the shell's to change)"
             )
             result.exit_code = result.exit_code or 126
         if result.exit_code is not None and result.exit_code != 0 and result.stderr.startswith("bwrap:"):
@@ -278,14 +279,16 @@ class _Watch:
 
     missing: list[str]
     links: dict[str, str]
+    modules: list[str]  # submodule git dirs before the command: a new one is set aside
 
 
 def _before(workspace: Path) -> tuple[Path, _Watch]:
     ws = Path(workspace).resolve()
-    missing = [e for e in CONTROL_PATHS if not os.path.lexists(ws / e) and _watched(ws, e)]
-    prefixes = {"/".join(e.split("/")[: i + 1]) for e in CONTROL_PATHS for i in range(e.count("/") + 1)}
+    entries = control_paths(ws)
+    missing = [e for e in entries if not os.path.lexists(ws / e) and _watched(ws, e)]
+    prefixes = {"/".join(e.split("/")[: i + 1]) for e in entries for i in range(e.count("/") + 1)}
     links = {e: os.readlink(ws / e) for e in sorted(prefixes) if (ws / e).is_symlink()}
-    return ws, _Watch(missing, links)
+    return ws, _Watch(missing, links, module_git_dirs(ws))
 
 
 def _watched(ws: Path, entry: str) -> bool:
@@ -319,6 +322,11 @@ def _reject_created(ws: Path, watch: _Watch, token: str) -> list[str]:
             _set_aside(p, token)
         os.symlink(link, p)
         rejected.append(entry)
+    before = set(watch.modules)
+    for entry in module_git_dirs(ws):  # a new submodule git dir: its config and hooks were writable
+        if entry not in before and not any(entry.startswith(r + "/") for r in rejected):
+            _set_aside(ws / entry, token)
+            rejected.append(entry)
     return rejected
 
 
