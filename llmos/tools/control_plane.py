@@ -11,8 +11,8 @@ self-modification tools). Git reads code-running settings from more than `.git/c
 `.git/config.worktree` (with extensions.worktreeConfig), `.git/commondir` (redirects config and
 hooks to another directory), the administrative directories of linked worktrees
 (`.git/worktrees/`), and each submodule's own git directory under `.git/modules/` (its `config`,
-`config.worktree`, `hooks/`, `commondir`); all of them are control plane too. The file tools refuse writes there; the shell sandbox binds them
-read-only (`llmos.execution.sandbox.shell`).
+`config.worktree`, `hooks/`, `commondir`); all of them are control plane too. The file tools
+refuse writes there; the shell sandbox binds them read-only (`llmos.execution.sandbox.shell`).
 """
 
 from __future__ import annotations
