@@ -8,7 +8,9 @@ to an unlisted host. The listed "host" is a loopback HTTP server this test opens
 from __future__ import annotations
 
 import asyncio
+import gc
 import http.server
+import os
 import threading
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -85,6 +87,7 @@ async def test_listed_destination_passes_plain_and_connect(
     )
     assert "Connection established" in tunnel and tunnel.endswith("listed")
     assert hits == ["/plain", "/tunnel"]
+    await p.settle()
     assert p.allowed == [f"127.0.0.1:{port}"] * 2
 
 
@@ -124,6 +127,7 @@ async def test_keep_alive_cannot_switch_to_an_unlisted_host(
     second = await asyncio.wait_for(reader.read(4096), timeout=10)
     writer.close()
     assert b" 200 " not in second.split(b"\r\n")[0]
+    await p.settle()
     assert hits == ["/one"] and "unlisted.test:80" in p.denied
 
 
@@ -131,3 +135,33 @@ async def test_missing_library_names_the_extra(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(netproxy, "proxy_available", lambda: False)
     with pytest.raises(SandboxError, match=r"llmos\[netproxy\]"):
         await FilteringProxy(parse_allow_list(["pypi.org"])).start()
+
+
+async def test_one_process_serves_many_commands_and_each_gets_its_own_notes(
+    proxy: tuple[FilteringProxy, Path], upstream: tuple[int, list[str]]
+) -> None:
+    p, sock = proxy
+    port, _ = upstream
+    first = p.mark()
+    await ask(sock, f"GET http://127.0.0.1:{port}/a HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+    await p.settle()
+    notes_first = p.summary(first)
+    second = p.mark()
+    assert await p.start() == sock.parent  # the same process, still running
+    await ask(sock, b"CONNECT unlisted.test:443 HTTP/1.1\r\n\r\n")
+    await p.settle()
+    assert notes_first == [f"network (allow-list proxy): connected to 127.0.0.1:{port}"]
+    assert p.summary(second) == [
+        "network (allow-list proxy): REFUSED unlisted.test:443 (not in [sandbox] network_allow)"
+    ]
+
+
+async def test_the_process_ends_with_its_owner(upstream: tuple[int, list[str]]) -> None:
+    p = FilteringProxy(parse_allow_list(["pypi.org"]))
+    sock_dir = await p.start()
+    pid = p._proc.pid if p._proc is not None else 0
+    del p
+    gc.collect()
+    assert not sock_dir.exists()
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)

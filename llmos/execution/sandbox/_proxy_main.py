@@ -8,7 +8,8 @@ before proxy.py opens an upstream connection, and again for every request on a k
 connection, the destination proxy.py is about to use (its parsed host and port) must be on the
 allow-list (`_allowlist.permits`), else the request is rejected with 403. Each decision is
 printed on stdout ("allow HOST:PORT" / "deny HOST:PORT") for the command's result. Prints
-"ready" once listening, and exits when its stdin closes (the host closed it, or died).
+"ready" once listening, echoes each "sync N" line of its stdin, and exits when its stdin closes
+(the host closed it, or died).
 """
 
 from __future__ import annotations
@@ -83,7 +84,9 @@ def main(argv: list[str]) -> None:
     flags += ["--threaded", "--timeout", "30"]
     with Proxy(flags, plugins=[AllowListPlugin]):
         _say("ready")
-        sys.stdin.read()
+        for line in sys.stdin:  # "sync N" is echoed: every decision printed before it has been read
+            if line.startswith("sync "):
+                _say(line.strip())
 
 
 if __name__ == "__main__":

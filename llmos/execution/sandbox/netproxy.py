@@ -11,8 +11,9 @@ unix socket. Behind it runs the maintained proxy.py library in its own process (
 the `netproxy` extra): it parses the request head (`CONNECT host:port` for HTTPS and any TCP, or
 an absolute `http://host[:port]/...` URI), and its plugin checks the destination proxy.py is
 about to connect to against the allow-list (`_allowlist`) before any connection is made, and
-again for each later request on a kept-alive connection. One proxy process per command, so its
-decisions ("connected to", "REFUSED") belong to that command's result.
+again for each later request on a kept-alive connection. One proxy process per shell sandbox,
+started at the first command that needs it (its start costs about a second of CPU), and its
+decisions ("connected to", "REFUSED") are attributed to the command during which they were made.
 """
 
 from __future__ import annotations
@@ -23,10 +24,13 @@ import importlib.util
 import os
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass, field
+import threading
+import weakref
 from pathlib import Path
+from typing import Any
 
 from llmos.exceptions import ConfigError, MissingDependency, SandboxError
 from llmos.execution.sandbox._allowlist import (
@@ -41,8 +45,7 @@ from llmos.execution.sandbox._allowlist import (
 __all__ = ["DEFAULT_PORTS", "AllowEntry", "FilteringProxy", "parse_allow_list", "split_host_port", "valid_host"]
 
 PROXY_MAIN = Path(__file__).with_name("_proxy_main.py")
-START_TIMEOUT_S = 30.0
-STOP_TIMEOUT_S = 5.0  # reading the last decisions after the kill
+SYNC_TIMEOUT_S = 5.0
 
 
 def parse_allow_list(entries: list[str]) -> list[AllowEntry]:
@@ -69,80 +72,163 @@ def proxy_available() -> bool:
     return importlib.util.find_spec("proxy") is not None
 
 
-@dataclass
+class _Shared:
+    """The decisions read from the proxy's stdout, and the "sync" round trips."""
+
+    def __init__(self) -> None:
+        self.decisions: list[tuple[str, str]] = []
+        self.lock = threading.Lock()
+        self.synced = threading.Condition(self.lock)
+        self.sync_seen = 0
+        self.sync_sent = 0
+
+
+def _read(proc: subprocess.Popen[bytes], shared: _Shared) -> None:
+    assert proc.stdout is not None
+    with contextlib.suppress(ValueError, OSError):  # the stream closed by `_kill`
+        for raw in proc.stdout:
+            verdict, _, where = raw.decode("utf-8", "replace").strip().partition(" ")
+            with shared.lock:
+                if verdict == "sync":
+                    shared.sync_seen = max(shared.sync_seen, int(where or 0))
+                    shared.synced.notify_all()
+                elif verdict in ("allow", "deny"):
+                    shared.decisions.append((verdict, where))
+    with shared.lock:
+        shared.sync_seen = shared.sync_sent  # ended: nothing more will come
+        shared.synced.notify_all()
+
+
 class FilteringProxy:
-    allow: list[AllowEntry]
+    """One proxy.py process for one allow-list, shared by the commands of a `ShellSandbox`.
+
+    Started at the first `start()` (and again if it died), killed by `close()` or when this object
+    is collected. Each decision it prints is kept; `mark()` before a command and `summary(mark)`
+    after it give that command's part (commands running at the same time share the list, so their
+    notes may name each other's destinations; the enforcement itself is the same list for both).
+    """
+
     SOCKET_NAME = "proxy.sock"
-    allowed: list[str] = field(default_factory=list)
-    denied: list[str] = field(default_factory=list)
-    _proc: asyncio.subprocess.Process | None = None
-    _root: Path | None = None
-    _reader: asyncio.Task[None] | None = None
+
+    def __init__(self, allow: list[AllowEntry]) -> None:
+        self.allow = allow
+        self._shared = _Shared()  # what the reader thread fills (it holds no reference to self)
+        self.decisions = self._shared.decisions  # ("allow" | "deny", "host:port")
+        self._lock = self._shared.lock
+        self._starting = threading.Lock()
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._root: Path | None = None
+        self._finalizer: weakref.finalize[Any, Any] | None = None
+
+    @property
+    def allowed(self) -> list[str]:
+        return [where for verdict, where in self.decisions if verdict == "allow"]
+
+    @property
+    def denied(self) -> list[str]:
+        return [where for verdict, where in self.decisions if verdict == "deny"]
 
     async def start(self) -> Path:
-        """Start proxy.py listening on DIR/proxy.sock (DIR new and private); returns DIR."""
+        """The directory holding SOCKET_NAME, with proxy.py listening on it (started if needed)."""
+        return await asyncio.to_thread(self._ensure)
+
+    def _ensure(self) -> Path:
+        with self._starting:  # two commands starting at once get one process
+            return self._ensure_locked()
+
+    def _ensure_locked(self) -> Path:
+        with self._lock:
+            if self._proc is not None and self._proc.poll() is None and self._root is not None:
+                return self._root / "run"
+        self._stop()
         if not proxy_available():
             raise SandboxError(f"[sandbox] network_allow needs the proxy: {MissingDependency('proxy.py', 'netproxy')}")
-        self._root = Path(tempfile.mkdtemp(prefix="llmos-proxy-"))
-        sock_dir = self._root / "run"
+        root = Path(tempfile.mkdtemp(prefix="llmos-proxy-"))
+        sock_dir = root / "run"
         sock_dir.mkdir()
-        sock = sock_dir / self.SOCKET_NAME
-        self._root.chmod(0o755)
+        root.chmod(0o755)
         sock_dir.chmod(0o755)
-        argv = [sys.executable, "-I", str(PROXY_MAIN), encode(self.allow), str(sock), str(self._root / "data")]
-        log = self._root / "proxy.log"
-        with log.open("wb") as err_file:
-            self._proc = await asyncio.create_subprocess_exec(
-                *argv,
-                stdin=asyncio.subprocess.PIPE,
-                stdout=asyncio.subprocess.PIPE,
+        sock = sock_dir / self.SOCKET_NAME
+        argv = [sys.executable, "-I", str(PROXY_MAIN), encode(self.allow), str(sock), str(root / "data")]
+        with (root / "proxy.log").open("wb") as err_file:
+            proc = subprocess.Popen(
+                argv,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
                 stderr=err_file,
-                env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(self._root)},
-                start_new_session=True,  # its own process group: close() ends it and its acceptor at once
+                env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(root)},
+                start_new_session=True,  # its own process group: stopping it ends its acceptor too
             )
-        assert self._proc.stdout is not None
-        try:
-            line = await asyncio.wait_for(self._proc.stdout.readline(), timeout=START_TIMEOUT_S)
-        except TimeoutError:
-            line = b""
-        if line.strip() != b"ready":
-            err = log.read_text(errors="replace")[-400:]
-            await self.close()
+        assert proc.stdout is not None
+        self._proc, self._root = proc, root
+        self._finalizer = weakref.finalize(self, _kill, proc, root)
+        first = proc.stdout.readline()  # "ready", or EOF when it failed
+        if first.strip() != b"ready":
+            err = (root / "proxy.log").read_text(errors="replace")[-400:]
+            self._stop()
             raise SandboxError(f"the network allow-list proxy did not start: {err}")
         sock.chmod(0o777)  # the sandboxed command may run as another uid
-        self._reader = asyncio.create_task(self._read_decisions())
+        threading.Thread(target=_read, args=(proc, self._shared), daemon=True).start()
         return sock_dir
 
-    async def _read_decisions(self) -> None:
-        assert self._proc is not None and self._proc.stdout is not None
-        while line := await self._proc.stdout.readline():
-            verdict, _, where = line.decode("utf-8", "replace").strip().partition(" ")
-            (self.allowed if verdict == "allow" else self.denied).append(where)
+    def mark(self) -> int:
+        with self._lock:
+            return len(self.decisions)
+
+    async def settle(self) -> None:
+        """Wait until every decision the proxy printed so far has been read (a round trip through it)."""
+        await asyncio.to_thread(self._settle)
+
+    def _settle(self) -> None:
+        proc = self._proc
+        if proc is None or proc.stdin is None or proc.poll() is not None:
+            return
+        shared = self._shared
+        with shared.lock:
+            shared.sync_sent += 1
+            n = shared.sync_sent
+        try:
+            proc.stdin.write(f"sync {n}\n".encode())
+            proc.stdin.flush()
+        except OSError:
+            return
+        with shared.lock:
+            shared.synced.wait_for(lambda: shared.sync_seen >= n, timeout=SYNC_TIMEOUT_S)
 
     async def close(self) -> None:
-        proc = self._proc
-        if proc is not None and proc.returncode is None:
-            # nothing to save (each decision is flushed as it is made); proxy.py's own shutdown takes ~1.5 s
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            await proc.wait()
-        if self._reader is not None:
-            with contextlib.suppress(asyncio.CancelledError, TimeoutError):
-                await asyncio.wait_for(self._reader, timeout=STOP_TIMEOUT_S)
-        if self._root is not None:
-            shutil.rmtree(self._root, ignore_errors=True)
+        await asyncio.to_thread(self._stop)
 
-    def summary(self) -> list[str]:
+    def _stop(self) -> None:
+        if self._finalizer is not None:
+            self._finalizer()
+        self._proc = self._root = self._finalizer = None
+
+    def summary(self, since: int = 0) -> list[str]:
+        with self._lock:
+            mine = self.decisions[since:]
+        allowed = sorted({w for v, w in mine if v == "allow"})
+        denied = sorted({w for v, w in mine if v == "deny"})
         notes = []
-        if self.allowed:
-            notes.append("network (allow-list proxy): connected to " + ", ".join(sorted(set(self.allowed))))
-        if self.denied:
+        if allowed:
+            notes.append("network (allow-list proxy): connected to " + ", ".join(allowed))
+        if denied:
             notes.append(
-                "network (allow-list proxy): REFUSED "
-                + ", ".join(sorted(set(self.denied)))
-                + " (not in [sandbox] network_allow)"
+                "network (allow-list proxy): REFUSED " + ", ".join(denied) + " (not in [sandbox] network_allow)"
             )
         return notes
 
     def permits(self, host: str, port: int) -> bool:
         return permits(self.allow, host, port)
+
+
+def _kill(proc: subprocess.Popen[bytes], root: Path) -> None:
+    """Stop the proxy: nothing to save (each decision is printed as it is made)."""
+    if proc.poll() is None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    for stream in (proc.stdin, proc.stdout):
+        if stream is not None:
+            with contextlib.suppress(OSError):
+                stream.close()
+    shutil.rmtree(root, ignore_errors=True)

@@ -14,7 +14,7 @@ What the command sees (the argv is built in `shell_argv`, in this order, since l
   hooks/config. Control paths that do not exist yet are checked after the command: one the
   command created is renamed to `NAME.rejected-<id>` (nothing deleted) and the result says so;
 - no network at all (`--unshare-net`: not even the host's loopback), unless [sandbox] network_allow
-  lists hosts: then a filtering CONNECT proxy on the host (`netproxy`) listens on a unix socket
+  lists hosts: then a filtering CONNECT proxy on the host (`netproxy`, one per ShellSandbox) listens on a unix socket
   bound into the sandbox, a tiny forwarder inside (`_forwarder`) exposes it as
   127.0.0.1:3128, and HTTP(S)_PROXY point there. The sandbox still has no route anywhere else;
 - no new unix sockets (`seccomp`: socket(AF_UNIX) fails), so a socket file anywhere on the host
@@ -191,6 +191,7 @@ class ShellSandbox:
         self.config = config
         self.bwrap = bwrap
         self.allow = parse_allow_list(config.network_allow)
+        self.proxy = FilteringProxy(self.allow) if self.allow else None  # started at the first command
         self.prlimit = shutil.which("prlimit")
 
     def _launcher(self, group: cgroup.PidsGroup | None) -> list[str]:
@@ -225,7 +226,8 @@ class ShellSandbox:
         bpf = seccomp.program()
         if bpf is None:
             notes.append(f"note: host unix sockets are NOT blocked ({seccomp.unavailable()})")
-        proxy = FilteringProxy(self.allow) if self.allow else None
+        proxy = self.proxy
+        mark = proxy.mark() if proxy is not None else 0
         fd: int | None = None
         try:
             proxy_dir = await proxy.start() if proxy is not None else None
@@ -254,8 +256,8 @@ class ShellSandbox:
             if fd is not None:
                 os.close(fd)
             if proxy is not None:
-                notes += proxy.summary()
-                await proxy.close()
+                await proxy.settle()
+                notes += proxy.summary(mark)
             if group is not None:
                 await asyncio.to_thread(group.remove)
             rejected = _reject_created(ws, watch, token)  # also when cancelled: bwrap is dead by now
