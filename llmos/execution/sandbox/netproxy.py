@@ -46,6 +46,7 @@ __all__ = ["DEFAULT_PORTS", "AllowEntry", "FilteringProxy", "parse_allow_list", 
 
 PROXY_MAIN = Path(__file__).with_name("_proxy_main.py")
 SYNC_TIMEOUT_S = 5.0
+START_TIMEOUT_S = 60.0
 
 
 def parse_allow_list(entries: list[str]) -> list[AllowEntry]:
@@ -162,9 +163,16 @@ class FilteringProxy:
         assert proc.stdout is not None
         self._proc, self._root = proc, root
         self._finalizer = weakref.finalize(self, _kill, proc, root)
-        first = proc.stdout.readline()  # "ready", or EOF when it failed
+        timer = threading.Timer(START_TIMEOUT_S, _kill, (proc, root))  # a hung start ends in EOF
+        timer.start()
+        try:
+            first = proc.stdout.readline()  # "ready", or EOF when it failed
+        finally:
+            timer.cancel()
         if first.strip() != b"ready":
-            err = (root / "proxy.log").read_text(errors="replace")[-400:]
+            err = "no answer within the time limit"
+            with contextlib.suppress(OSError):
+                err = (root / "proxy.log").read_text(errors="replace")[-400:]
             self._stop()
             raise SandboxError(f"the network allow-list proxy did not start: {err}")
         sock.chmod(0o777)  # the sandboxed command may run as another uid
