@@ -5,9 +5,10 @@
   call, a subtask): its trace gets a `watchdog` event (`action: run_timeout`), the bus a
   `watchdog` event, and the run ends `failed` with a `RunTimedOut` error naming the limit.
 - **MCP servers.** Every `[mcp] ping_interval_s` seconds each started MCP server gets an MCP `ping`;
-  one that does not answer within `ping_timeout_s` (hung, stopped, deadlocked) is restarted: its
-  calls in flight end with an error result, and the next call reaches the new process. Each restart
-  is a `watchdog` event (`action: mcp_restart`) in the trace of every run in flight and on the bus.
+  one that does not answer within `ping_timeout_s` (hung, stopped, deadlocked) is killed and
+  started again: its calls in flight end with an error result, and the next call reaches the new
+  process. Each step is a `watchdog` event (`action`: `mcp_restart` with the reason, then
+  `mcp_restarted` or `mcp_restart_failed`) in the trace of every run in flight and on the bus.
 
 The guard also keeps the runs in flight (`active`), which is how a runtime-wide event reaches them.
 """
@@ -93,10 +94,11 @@ class Watchdog:
             if why is None:
                 continue
             logger.warning("MCP server %s stopped answering (%s): restarting it", name, why)
+            await self.record({"action": "mcp_restart", "server": name, "reason": why})
             failure = await mcp.restart(name)
-            await self.record({"action": "mcp_restart", "server": name, "reason": why, "restarted": failure is None})
             if failure is None:
                 restarted.append(name)
+                await self.record({"action": "mcp_restarted", "server": name})
             else:
                 await self.record({"action": "mcp_restart_failed", "server": name, "error": failure})
         return restarted

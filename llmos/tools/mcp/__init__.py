@@ -36,6 +36,7 @@ from llmos.tools.mcp._util import (
     content_text,
     error_output,
     field_of,
+    sweep,
     tool_name,
 )
 
@@ -239,6 +240,7 @@ class MCPManager:
             if self._closed:
                 return "the MCP manager is closed"
             srv.restarts += 1
+            sweep(srv.marker)  # it does not answer: no graceful shutdown to wait for
             await srv.stop()
             try:
                 await srv.start()
