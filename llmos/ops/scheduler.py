@@ -25,7 +25,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from llmos._log import logger
-from llmos.cron import iso, previous_slot
+from llmos.cron import iso, next_slot, previous_slot
 from llmos.events import RunEvent
 from llmos.exceptions import LLMOSError
 from llmos.kernel._owner import current_owner
@@ -46,6 +46,7 @@ class Scheduler:
         self.tick_s = tick_s if tick_s is not None else runtime.config.server.schedule_tick_s
         self.owner = current_owner()
         self._seen: dict[str, int] = {}  # schedule id -> the latest slot this server looked at
+        self._next: dict[str, int] = {}  # schedule id -> its next slot (no cron work before then)
         self._running: dict[str, asyncio.Task[None]] = {}  # schedule id -> its run in flight here
         self._loop_task: asyncio.Task[None] | None = None
         self.fired: list[tuple[str, int]] = []  # (schedule, slot) this server fired
@@ -69,6 +70,8 @@ class Scheduler:
         live = {s.id for s in schedules}
         for gone in set(self._seen) - live:
             del self._seen[gone]
+        for gone in set(self._next) - live:
+            del self._next[gone]
         fired = []
         for sched in schedules:
             slot = self._due(sched, now)
@@ -84,8 +87,11 @@ class Scheduler:
 
     def _due(self, sched: Schedule, now: float) -> int | None:
         """The slot to claim now, or None (nothing new, created after it, or still running here)."""
+        if now < self._next.get(sched.id, 0):
+            return None
         try:
             slot = previous_slot(sched.cron, sched.tz, now)
+            self._next[sched.id] = next_slot(sched.cron, sched.tz, now)
         except LLMOSError as e:
             logger.warning("schedule %s: %s", sched.id, e)
             return None
