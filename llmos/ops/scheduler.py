@@ -92,8 +92,9 @@ class Scheduler:
         try:
             slot = previous_slot(sched.cron, sched.tz, now)
             self._next[sched.id] = next_slot(sched.cron, sched.tz, now)
-        except LLMOSError as e:
-            logger.warning("schedule %s: %s", sched.id, e)
+        except LLMOSError as e:  # croniter missing here, or an expression stored by a newer version
+            logger.warning("schedule %s cannot be evaluated (next try in a minute): %s", sched.id, e)
+            self._next[sched.id] = int(now) + 60
             return None
         if slot < sched.created_at or slot <= self._seen.get(sched.id, -1):
             return None
