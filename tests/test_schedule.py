@@ -188,6 +188,7 @@ def test_two_servers_on_one_database_fire_each_slot_exactly_once(tmp_path: Path)
     slots = [t.metadata["schedule"]["slot"] for t in traces]
     assert len(slots) == len(set(slots)), f"a slot fired twice: {sorted(slots)}"  # exactly once
     assert {f.run_id for f in finished} <= {t.id for t in traces}
-    assert all(t.metadata["schedule"]["id"] == sched_id and t.status == "success" for t in traces if t.ended_at)
+    assert all(t.metadata["schedule"]["id"] == sched_id for t in traces)
+    assert all(t.status in ("success", "cancelled") for t in traces if t.ended_at)  # cancelled: at shutdown
     owners = {f.owner for f in fires}
     assert len(owners) <= 2
