@@ -3,6 +3,7 @@ processes on one workspace database firing each slot exactly once."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 import time
@@ -16,6 +17,7 @@ from typer.testing import CliRunner
 from llmos.cli import app
 from llmos.cron import check_cron, next_slot, previous_slot
 from llmos.exceptions import UserError
+from llmos.models.base import ModelRequest, ModelResponse
 from llmos.ops.scheduler import Scheduler
 from llmos.runtime import LLMOS
 from llmos.storage.db import Database
@@ -192,3 +194,29 @@ def test_two_servers_on_one_database_fire_each_slot_exactly_once(tmp_path: Path)
     assert all(t.status in ("success", "cancelled") for t in traces if t.ended_at)  # cancelled: at shutdown
     owners = {f.owner for f in fires}
     assert len(owners) <= 2
+
+
+async def test_a_slot_due_while_the_previous_run_still_runs_here_is_not_claimed_here(tmp_path: Path) -> None:
+    release = asyncio.Event()
+
+    class Held:
+        provider, name = "test", "held"
+
+        async def request(self, request: ModelRequest) -> ModelResponse:
+            await release.wait()
+            response: ModelResponse = await answer("done").request(request)
+            return response
+
+    async with LLMOS(workspace=tmp_path, config=quiet_config(), model=Held()) as rt:  # type: ignore[arg-type]
+        assert rt.db is not None
+        store = ScheduleStore(rt.db)
+        sched = store.add("*/5 * * * *", "a long job")
+        store.db.connection().execute("UPDATE schedules SET created_at = ? WHERE id = ?", (1767220000, sched.id))
+        scheduler = Scheduler(rt, tick_s=60)
+        assert await scheduler.tick(1767226050.0) == [(sched.id, 1767225900)]
+        assert await scheduler.tick(1767226210.0) == []  # 00:10 is due, 00:05 still runs here
+        release.set()
+        await scheduler.close()
+        assert [f.slot for f in store.fires(sched.id)] == [1767225900]  # 00:10 was left (to another server)
+        assert await scheduler.tick(1767226510.0) == [(sched.id, 1767226500)]  # the next one fires again
+        await scheduler.close()
