@@ -213,6 +213,19 @@ class ServerConfig(_Section):
     approval_timeout_s: float = Field(default=60.0, ge=0)  # an unanswered `ask` is denied after this (0: at once)
 
 
+class DurableConfig(_Section):
+    """Durable runs on DBOS (extra `durable`): a run is a workflow, each model and tool call a step."""
+
+    # "auto": on for `llmos serve` when the `durable` extra is installed, off for the CLI and the API
+    enabled: bool | Literal["auto"] = "auto"
+    # DBOS's system database: "" = `[storage] url` when it is PostgreSQL, else WORKSPACE/.llmos/dbos.sqlite
+    database_url: str = ""
+    executor_id: str = "local"  # this server's name: a restart with the same id recovers its runs
+    max_runs: int | None = Field(default=None, gt=0)  # runs of this workspace in flight at once (all servers)
+    per_model: int | None = Field(default=None, gt=0)  # runs in flight at once per model (a provider's limit)
+    poll_s: float = Field(default=0.05, gt=0)  # how often the queue looks for work
+
+
 class Config(_Section):
     """The whole configuration of one workspace."""
 
@@ -233,6 +246,7 @@ class Config(_Section):
     execution: ExecutionConfig = Field(default_factory=lambda: ExecutionConfig())
     orchestration: OrchestrationConfig = Field(default_factory=lambda: OrchestrationConfig())
     memory: MemoryConfig = Field(default_factory=lambda: MemoryConfig())
+    durable: DurableConfig = Field(default_factory=lambda: DurableConfig())
 
 
 PRESETS: dict[str, dict[str, Any]] = {

@@ -85,6 +85,8 @@ class LLMOS:
         self.memory: Memory | None = None  # sessions and facts, when [memory] enabled
         self.events = EventBus()  # the public event bus (llmos.events): runs, model/tool calls, learning
         self.telemetry: Any = None  # OpenTelemetry spans (llmos.telemetry), when OTEL_* asks for them
+        self.durable: Any = None  # durable runs on DBOS (llmos.execution.durable), when [durable] enables them
+        self.durable_default = False  # `[durable] enabled = "auto"` turns them on (`llmos serve` sets this)
 
     # ------------------------------------------------------------------ lifecycle
     async def __aenter__(self) -> LLMOS:
@@ -134,6 +136,14 @@ class LLMOS:
             await self.close()
             raise
         self._known_tools = set(self.registry.names())
+        if self.config.durable.enabled is not False:  # last: DBOS resumes unfinished runs at once
+            from llmos.execution.durable import start_durable
+
+            try:
+                self.durable = start_durable(self, default=self.durable_default)
+            except BaseException:
+                await self.close()
+                raise
 
     def _resolve(self, model: Model | str | None) -> Model:
         """A Model object, from the configuration or a spec string (cached: one client per spec)."""
@@ -165,6 +175,9 @@ class LLMOS:
             logger.info("%s", warning)
 
     async def close(self) -> None:
+        if self.durable is not None:
+            durable, self.durable = self.durable, None
+            durable.close()
         if self.telemetry is not None:
             telemetry, self.telemetry = self.telemetry, None
             telemetry.close()
@@ -216,11 +229,27 @@ class LLMOS:
         mode = (mode or "auto").lower()
         if mode not in MODES:
             raise UserError(f"unknown mode {mode!r}: choose one of {', '.join(MODES)}")
+        if self.durable is not None and self.durable.wraps():  # the run as a DBOS workflow (it comes back here)
+            durable_result: RunResult = await self.durable.execute(
+                goal,
+                mode=mode,
+                agent=agent,
+                model=model,
+                events=events,
+                ask=ask,
+                history=history,
+                session_id=session_id,
+                parent_id=parent_id,
+                budget_usd=budget_usd,
+            )
+            return durable_result
         agent_def = self.agents.get(agent or self.config.agent.default)
         run_model = self._resolve(model or agent_def.model) if (model or agent_def.model) else self.model
         trace = Trace(goal=goal, agent=agent_def.name, requested_mode=mode, parent_id=parent_id)
         ctx = RunContext(trace, self.workspace, self.registry, self.hooks, self.config, ask=ask, events=events)
         ctx.bus = self.events
+        if self.durable is not None:
+            self.durable.adopt(ctx)  # inside its workflow: the workflow's id, model and tool calls as steps
         cap = self._run_cap(agent_def.budget_usd)
         if budget_usd is not None:
             cap = budget_usd if cap is None else min(cap, budget_usd)

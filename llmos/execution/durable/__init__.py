@@ -1,0 +1,190 @@
+"""Durable runs on DBOS (extra `durable`): a run is a workflow, each model call and tool call a step.
+
+    [durable]
+    enabled = "auto"      # on for `llmos serve` when dbos is installed; true / false anywhere
+    database_url = ""     # DBOS's system database: `[storage] url` if PostgreSQL, else .llmos/dbos.sqlite
+    max_runs = 8          # runs of the workspace in flight at once, across every server on the database
+    per_model = 2         # runs in flight at once per model (a provider's rate limit)
+
+`LLMOS.execute` starts the run as the workflow `llmos.run` whose id is the run id; the kernel
+sees only `RunContext.steps` (`llmos.kernel.steps`), through which the model-call seam
+(`kernel.loop.model_turn`: reservation, call, settlement) and the tool-call seam
+(`kernel.toolcall.execute_tool_call`: hooks, tool, inner calls) become steps. A process killed
+mid-run is resumed when the workspace is next opened with the same `executor_id` (on PostgreSQL
+by any server started under it): the workflow runs the goal again with the same run id, and every
+step already recorded returns its recorded result, so no model call is paid twice, no tool write
+is repeated and the ledger is not charged twice. A step in flight when the process died runs again
+(its reservation was settled as abandoned at start-up, an upper bound). With limits configured,
+runs are admitted through the DBOS queue `llmos-runs` (global concurrency `max_runs`, partitioned
+by model with `per_model`), which holds across servers on one PostgreSQL.
+
+What makes a run's steps come in the same order on recovery: the run id is the workflow id (no
+new uuid), a turn's tool calls run one after another instead of concurrently, and the model's
+answers (which decide everything after them) are recorded. Not covered: a goal whose mode
+selection changes between the crash and the recovery (learning saw other runs meanwhile) may take
+another path; the subtasks of an orchestrated run run inline in the parent's workflow without
+steps of their own, so they run again on recovery.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import importlib.util
+from typing import TYPE_CHECKING, Any
+
+from llmos.exceptions import MissingDependency
+from llmos.execution.durable._state import ADOPT, IN_RUN, LIVE, Live
+
+if TYPE_CHECKING:
+    from llmos.kernel.context import RunContext
+    from llmos.result import RunResult
+    from llmos.runtime import LLMOS
+
+__all__ = ["DurableRuns", "available", "start_durable", "system_database_url"]
+
+
+def available() -> bool:
+    """Whether the `durable` extra (dbos) is installed."""
+    return importlib.util.find_spec("dbos") is not None
+
+
+def system_database_url(runtime: LLMOS) -> str:
+    """`[durable] database_url`, else `[storage] url` when it is PostgreSQL, else a SQLite file
+    next to the workspace database (nothing to install or start on one machine)."""
+    cfg = runtime.config.durable
+    if cfg.database_url:
+        return cfg.database_url
+    storage = getattr(runtime.config, "storage", None)
+    url = str(getattr(storage, "url", "") or "")
+    if url.startswith(("postgresql:", "postgres:", "postgresql+")):
+        return url
+    from llmos.storage.db import DB_DIR
+
+    folder = runtime.workspace / DB_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{folder / 'dbos.sqlite'}"
+
+
+def start_durable(runtime: LLMOS, *, default: bool = False) -> DurableRuns | None:
+    """The runtime's durable runs, launched; None when `[durable] enabled` (or "auto" and not
+    `default`, or "auto" without dbos) says runs are not durable."""
+    enabled = runtime.config.durable.enabled
+    if enabled == "auto":
+        enabled = default and available()
+    if not enabled:
+        return None
+    if not available():
+        raise MissingDependency("dbos", "durable")
+    durable = DurableRuns(runtime)
+    durable.start()
+    return durable
+
+
+class DurableRuns:
+    """One runtime's side of durable runs: starts each run as a workflow, adopts it inside."""
+
+    def __init__(self, runtime: LLMOS) -> None:
+        self.runtime = runtime
+        self.config = runtime.config.durable
+        self.url = system_database_url(runtime)
+        self.loop = asyncio.get_running_loop()
+        self._started = False
+
+    def start(self) -> None:
+        from llmos.execution.durable import _host
+
+        _host.acquire(self)
+        self._started = True
+
+    def close(self) -> None:
+        if self._started:
+            from llmos.execution.durable import _host
+
+            self._started = False
+            _host.release(self)
+
+    def wraps(self) -> bool:
+        """Whether `execute` starts a workflow: not from inside a durable run (that runs inline)."""
+        return self._started and not IN_RUN.get()
+
+    def adopt(self, ctx: RunContext) -> None:
+        """Inside the workflow: the run takes the workflow's id and records its calls as steps."""
+        run_id = ADOPT.get()
+        if run_id is None:
+            return
+        ADOPT.set(None)
+        from llmos.execution.durable._steps import DBOSSteps
+
+        ctx.trace.id = run_id
+        ctx.steps = DBOSSteps()
+
+    async def execute(
+        self,
+        goal: str,
+        *,
+        mode: str,
+        agent: str | None,
+        model: Any,
+        events: Any,
+        ask: Any,
+        history: Any,
+        session_id: str | None,
+        parent_id: str | None,
+        budget_usd: float | None,
+    ) -> RunResult:
+        """Run `goal` as a durable workflow (through the queue when limits are set) and wait for it."""
+        from llmos.execution.durable import _host, _workflow
+        from llmos.trace import new_run_id
+
+        run_id = new_run_id()
+        args = {
+            "goal": goal,
+            "mode": mode,
+            "agent": agent,
+            "model": model if isinstance(model, str) else None,
+            "session_id": session_id,
+            "parent_id": parent_id,
+            "budget_usd": budget_usd,
+        }
+        live = Live(self.runtime, self.loop, events, ask, history, None if isinstance(model, str) else model)
+        LIVE[run_id] = live
+        try:
+            queue = _host.queue_for(self)
+            partition = self._model_key(agent, model) if queue is not None and self.config.per_model else None
+            handle = await _workflow.start(run_id, args, queue, partition)
+            try:
+                await handle.get_result(polling_interval_sec=self.config.poll_s)
+            except asyncio.CancelledError:
+                await self._cancel(run_id, live)
+                raise
+            if live.error is not None:
+                raise live.error
+            if live.result is not None:
+                return live.result
+            # another server took it from the queue: its trace is in the shared store
+            from llmos.result import RunResult
+
+            return RunResult.from_trace(self.runtime.traces.require(run_id))
+        finally:
+            LIVE.pop(run_id, None)
+
+    async def _cancel(self, run_id: str, live: Live) -> None:
+        """The caller stopped waiting: the run is cancelled (its trace says so) and never resumed."""
+        from llmos.execution.durable import _workflow
+
+        await asyncio.shield(_workflow.cancel(run_id))
+        task = live.task
+        if task is not None and not task.done():  # it runs on the runtime's loop, this one
+            task.cancel()
+            await asyncio.wait({task}, timeout=30)
+
+    def _model_key(self, agent: str | None, model: Any) -> str:
+        """The model a run will use, known before it starts: the queue's partition for `per_model`."""
+        rt = self.runtime
+        if model is None:
+            model = rt.agents.get(agent or rt.config.agent.default).model
+        if isinstance(model, str) and model:
+            return model
+        if model is not None:
+            return f"{model.provider}:{model.name}"
+        return f"{rt.model.provider}:{rt.model.name}"

@@ -1,0 +1,130 @@
+"""DBOS is a process-wide singleton: one system database per process, shared by the runtimes in it.
+
+The first durable runtime of a process launches DBOS on its system database (which recovers the
+runs of this executor left unfinished by a crash); later runtimes on the same database share it;
+a runtime on another database fails with a ConfigError that says so. The last to close destroys it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from llmos.exceptions import ConfigError
+
+if TYPE_CHECKING:
+    from llmos.execution.durable import DurableRuns
+
+QUEUE_NAME = "llmos-runs"
+_LOCK = threading.Lock()
+
+
+@dataclass
+class _Host:
+    url: str
+    executor_id: str
+    users: list[DurableRuns] = field(default_factory=list)
+    queue: Any = None
+    queue_key: tuple[Any, ...] | None = None
+
+
+_HOST: _Host | None = None
+
+
+@dataclass(frozen=True)
+class Hosting:
+    runtime: Any
+    loop: asyncio.AbstractEventLoop
+
+
+def hosting() -> Hosting | None:
+    """The runtime that resumes recovered runs in this process (the first one still open)."""
+    host = _HOST
+    if host is None or not host.users:
+        return None
+    first = host.users[0]
+    return Hosting(first.runtime, first.loop)
+
+
+def _redact(url: str) -> str:
+    if "@" not in url:
+        return url
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://…@{rest.rpartition('@')[2]}"
+
+
+def acquire(user: DurableRuns) -> None:
+    """Launch DBOS for `user` (or share the running one). Recovery of unfinished runs starts here."""
+    global _HOST
+    with _LOCK:
+        if _HOST is not None:
+            if _HOST.url != user.url or _HOST.executor_id != user.config.executor_id:
+                raise ConfigError(
+                    f"durable runs: this process already runs DBOS on {_redact(_HOST.url)} "
+                    f"(executor {_HOST.executor_id!r}); one process serves one DBOS system database, so "
+                    f"{user.runtime.workspace} (on {_redact(user.url)}) cannot be durable here: run it in its "
+                    "own process, share [durable] database_url, or set [durable] enabled = false"
+                )
+            _HOST.users.append(user)
+            return
+        from dbos import DBOS
+
+        from llmos.execution.durable import _workflow  # noqa: F401  (registers the workflow before launch)
+
+        host = _Host(user.url, user.config.executor_id, [user])
+        _HOST = host
+        try:
+            DBOS(
+                config={
+                    "name": "llmos",
+                    "system_database_url": user.url,
+                    "executor_id": user.config.executor_id,
+                    "log_level": "WARNING",
+                    "application_version": "llmos-1",
+                }
+            )
+            DBOS.launch()
+        except BaseException:
+            _HOST = None
+            DBOS.destroy()
+            raise
+
+
+def queue_for(user: DurableRuns) -> Any:
+    """The run queue with `user`'s limits (registered once; None when no limit is configured)."""
+    cfg = user.config
+    if cfg.max_runs is None and cfg.per_model is None:
+        return None
+    key = (cfg.max_runs, cfg.per_model, cfg.poll_s)
+    with _LOCK:
+        assert _HOST is not None
+        if _HOST.queue is None or _HOST.queue_key != key:
+            from dbos import DBOS
+
+            _HOST.queue = DBOS.register_queue(
+                QUEUE_NAME,
+                global_concurrency=cfg.max_runs,
+                partition_concurrency=cfg.per_model,
+                polling_interval_sec=cfg.poll_s,
+                on_conflict="always_update",
+            )
+            _HOST.queue_key = key
+        return _HOST.queue
+
+
+def release(user: DurableRuns) -> None:
+    """`user` is closing: DBOS stops with the last runtime that used it."""
+    global _HOST
+    with _LOCK:
+        host = _HOST
+        if host is None or user not in host.users:
+            return
+        host.users.remove(user)
+        if host.users:
+            return
+        _HOST = None
+        from dbos import DBOS
+
+        DBOS.destroy()
