@@ -149,7 +149,7 @@ class DurableRuns:
         live = Live(self.runtime, self.loop, events, ask, history, None if isinstance(model, str) else model)
         LIVE[run_id] = live
         try:
-            queue = _host.queue_for(self)
+            queue = await _host.queue_for(self)
             partition = self._model_key(agent, model) if queue is not None and self.config.per_model else None
             handle = await _workflow.start(run_id, args, queue, partition)
             try:

@@ -92,26 +92,28 @@ def acquire(user: DurableRuns) -> None:
             raise
 
 
-def queue_for(user: DurableRuns) -> Any:
-    """The run queue with `user`'s limits (registered once; None when no limit is configured)."""
+async def queue_for(user: DurableRuns) -> Any:
+    """The run queue with `user`'s limits (registered on first use; None when no limit is configured).
+    Registering again is harmless (the same configuration), so concurrent first runs need no lock."""
     cfg = user.config
     if cfg.max_runs is None and cfg.per_model is None:
         return None
     key = (cfg.max_runs, cfg.per_model, cfg.poll_s)
-    with _LOCK:
-        assert _HOST is not None
-        if _HOST.queue is None or _HOST.queue_key != key:
-            from dbos import DBOS
+    host = _HOST
+    if host is None:
+        raise ConfigError("durable runs: DBOS is not running in this process (the runtime was closed)")
+    if host.queue is None or host.queue_key != key:
+        from dbos import DBOS
 
-            _HOST.queue = DBOS.register_queue(
-                QUEUE_NAME,
-                global_concurrency=cfg.max_runs,
-                partition_concurrency=cfg.per_model,
-                polling_interval_sec=cfg.poll_s,
-                on_conflict="always_update",
-            )
-            _HOST.queue_key = key
-        return _HOST.queue
+        host.queue = await DBOS.register_queue_async(
+            QUEUE_NAME,
+            global_concurrency=cfg.max_runs,
+            partition_concurrency=cfg.per_model,
+            polling_interval_sec=cfg.poll_s,
+            on_conflict="always_update",
+        )
+        host.queue_key = key
+    return host.queue
 
 
 def release(user: DurableRuns) -> None:
