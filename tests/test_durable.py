@@ -137,9 +137,8 @@ def test_a_run_killed_mid_run_resumes_without_repeating_calls_on_postgres(
 
 def _steps(ws: Path) -> list[tuple[str, int, str]]:
     with sqlite3.connect(ws / ".llmos" / "dbos.sqlite") as db:
-        return db.execute(
-            "SELECT workflow_uuid, function_id, function_name FROM operation_outputs ORDER BY workflow_uuid, function_id"
-        ).fetchall()
+        query = "SELECT workflow_uuid, function_id, function_name FROM operation_outputs"
+        return db.execute(query + " ORDER BY workflow_uuid, function_id").fetchall()
 
 
 async def test_a_durable_run_records_each_model_and_tool_call_as_a_step(tmp_path: Path) -> None:
@@ -174,7 +173,10 @@ async def test_several_runtimes_in_one_process_share_dbos_or_fail_clearly(tmp_pa
         assert (await b.execute("Say hello")).success
 
 
-async def test_a_queue_limit_of_two_keeps_at_most_two_runs_in_flight(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("max_runs", "expected_peak"), [(2, 2), (None, 5)])
+async def test_a_queue_limit_of_two_keeps_at_most_two_runs_in_flight(
+    tmp_path: Path, max_runs: int | None, expected_peak: int
+) -> None:
     @make_tool
     async def nap() -> str:
         """Wait a moment."""
@@ -192,12 +194,24 @@ async def test_a_queue_limit_of_two_keeps_at_most_two_runs_in_flight(tmp_path: P
         in_flight += 1 if event.type == "run_started" else -1
         peak = max(peak, in_flight)
 
-    overrides = {"durable": {"enabled": True, "max_runs": 2}}
+    overrides = {"durable": {"enabled": True, "max_runs": max_runs}}
     async with LLMOS(workspace=tmp_path / "ws", model=TestModel(responder), tools=[nap], overrides=overrides) as rt:
         rt.events.subscribe(count, types=["run_started", "run_finished"])
         results = await asyncio.gather(*(rt.execute(f"Rest, then say done ({i})", mode="learner") for i in range(5)))
     assert [r.success for r in results] == [True] * 5
-    assert peak == 2
+    assert peak == expected_peak  # without a limit all five run at once: the count sees it
+
+
+async def test_a_submitted_goal_runs_once_even_when_submitted_twice(tmp_path: Path) -> None:
+    from llmos.execution.durable import _workflow
+
+    async with LLMOS(workspace=tmp_path / "ws", model="test", overrides=DURABLE) as rt:
+        first = await rt.durable.submit("Say hello", run_id="run_sched_0001")
+        again = await rt.durable.submit("Say hello", run_id="run_sched_0001")  # a second server firing the same
+        assert first == again == "run_sched_0001"
+        await _workflow.wait(first)
+        assert rt.traces.require(first).status == "success"
+        assert [t.id for t in rt.traces.list()] == [first]
 
 
 async def test_a_durable_run_with_a_bad_agent_raises_like_any_run(tmp_path: Path) -> None:

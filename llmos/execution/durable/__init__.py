@@ -133,25 +133,14 @@ class DurableRuns:
         budget_usd: float | None,
     ) -> RunResult:
         """Run `goal` as a durable workflow (through the queue when limits are set) and wait for it."""
-        from llmos.execution.durable import _host, _workflow
         from llmos.trace import new_run_id
 
         run_id = new_run_id()
-        args = {
-            "goal": goal,
-            "mode": mode,
-            "agent": agent,
-            "model": model if isinstance(model, str) else None,
-            "session_id": session_id,
-            "parent_id": parent_id,
-            "budget_usd": budget_usd,
-        }
+        args = _arguments(goal, mode, agent, model, session_id, parent_id, budget_usd)
         live = Live(self.runtime, self.loop, events, ask, history, None if isinstance(model, str) else model)
         LIVE[run_id] = live
         try:
-            queue = await _host.queue_for(self)
-            partition = self._model_key(agent, model) if queue is not None and self.config.per_model else None
-            handle = await _workflow.start(run_id, args, queue, partition)
+            handle = await self._start(run_id, args, agent, model)
             try:
                 await handle.get_result(polling_interval_sec=self.config.poll_s)
             except asyncio.CancelledError:
@@ -167,6 +156,25 @@ class DurableRuns:
             return RunResult.from_trace(self.runtime.traces.require(run_id))
         finally:
             LIVE.pop(run_id, None)
+
+    async def submit(
+        self, goal: str, *, mode: str = "auto", agent: str | None = None, run_id: str | None = None
+    ) -> str:
+        """Start `goal` as a durable run without waiting for it; returns its run id. This process or,
+        on PostgreSQL, any server takes it from the queue. Submitting a `run_id` that exists already
+        starts nothing (a scheduler firing on several servers runs the goal once)."""
+        from llmos.trace import new_run_id
+
+        run_id = run_id or new_run_id()
+        await self._start(run_id, _arguments(goal, mode, agent, None, None, None, None), agent, None)
+        return run_id
+
+    async def _start(self, run_id: str, args: dict[str, Any], agent: str | None, model: Any) -> Any:
+        from llmos.execution.durable import _host, _workflow
+
+        queue = await _host.queue_for(self)
+        partition = self._model_key(agent, model) if queue is not None and self.config.per_model else None
+        return await _workflow.start(run_id, args, queue, partition)
 
     async def _cancel(self, run_id: str, live: Live) -> None:
         """The caller stopped waiting: the run is cancelled (its trace says so) and never resumed."""
@@ -188,3 +196,24 @@ class DurableRuns:
         if model is not None:
             return f"{model.provider}:{model.name}"
         return f"{rt.model.provider}:{rt.model.name}"
+
+
+def _arguments(
+    goal: str,
+    mode: str,
+    agent: str | None,
+    model: Any,
+    session_id: str | None,
+    parent_id: str | None,
+    budget_usd: float | None,
+) -> dict[str, Any]:
+    """The workflow's stored input: what a recovered run needs to run the goal again (no objects)."""
+    return {
+        "goal": goal,
+        "mode": mode,
+        "agent": agent,
+        "model": model if isinstance(model, str) else None,
+        "session_id": session_id,
+        "parent_id": parent_id,
+        "budget_usd": budget_usd,
+    }
