@@ -173,9 +173,12 @@ async def test_several_runtimes_in_one_process_share_dbos_or_fail_clearly(tmp_pa
         assert (await b.execute("Say hello")).success
 
 
-@pytest.mark.parametrize(("max_runs", "expected_peak"), [(2, 2), (None, 5)])
+@pytest.mark.parametrize(
+    ("limits", "expected_peak"),
+    [({"max_runs": 2}, 2), ({}, 5), ({"per_model": 1}, 1), ({"max_runs": 3, "per_model": 2}, 2)],
+)
 async def test_a_queue_limit_of_two_keeps_at_most_two_runs_in_flight(
-    tmp_path: Path, max_runs: int | None, expected_peak: int
+    tmp_path: Path, limits: dict[str, int], expected_peak: int
 ) -> None:
     @make_tool
     async def nap() -> str:
@@ -194,7 +197,7 @@ async def test_a_queue_limit_of_two_keeps_at_most_two_runs_in_flight(
         in_flight += 1 if event.type == "run_started" else -1
         peak = max(peak, in_flight)
 
-    overrides = {"durable": {"enabled": True, "max_runs": max_runs}}
+    overrides = {"durable": {"enabled": True, **limits}}
     async with LLMOS(workspace=tmp_path / "ws", model=TestModel(responder), tools=[nap], overrides=overrides) as rt:
         rt.events.subscribe(count, types=["run_started", "run_finished"])
         results = await asyncio.gather(*(rt.execute(f"Rest, then say done ({i})", mode="learner") for i in range(5)))
@@ -220,3 +223,19 @@ async def test_a_durable_run_with_a_bad_agent_raises_like_any_run(tmp_path: Path
     async with LLMOS(workspace=tmp_path / "ws", model="test", overrides=DURABLE) as rt:
         with pytest.raises(AgentError):
             await rt.execute("Say hello", agent="nobody")
+
+
+@pytest.mark.slow
+def test_llmos_serve_runs_goals_durably_when_dbos_is_installed(tmp_path: Path) -> None:
+    import httpx
+    from server_support import cli_server
+
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    with cli_server(ws) as server:
+        assert server.url, server.log[-3000:]
+        with httpx.Client(base_url=server.url, timeout=60) as c:
+            body = c.post("/v1/execute", json={"goal": "Create a file hello.txt with the text 'hi'"}).json()
+    assert body["success"], body
+    names = [name for run_id, _, name in _steps(ws) if run_id == body["run_id"]]
+    assert names == ["model:test:test", "tool:write_file", "model:test:test"]
