@@ -177,7 +177,7 @@ class LLMOS:
     async def close(self) -> None:
         if self.durable is not None:
             durable, self.durable = self.durable, None
-            durable.close()
+            await durable.close()
         if self.telemetry is not None:
             telemetry, self.telemetry = self.telemetry, None
             telemetry.close()
@@ -474,6 +474,8 @@ class LLMOS:
         out: dict[str, Any] = {"started": self._started, "tools": len(self.registry) if self._started else 0}
         if self._mcp is not None:
             out["mcp_servers"] = self._mcp.status()
+        if self.durable is not None:
+            out["durable"] = self.durable.status()
         return out
 
     def stats(self) -> dict[str, Any]:

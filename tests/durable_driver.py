@@ -53,6 +53,7 @@ async def main() -> None:
             return
         from llmos.execution.durable import _workflow
 
+        await rt.durable.ready()  # DBOS is up: the unfinished run is being resumed
         await _workflow.wait(target)
         trace = rt.traces.require(target)
         print(

@@ -29,10 +29,12 @@ steps of their own, so they run again on recovery.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import importlib.util
+from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
-from llmos.exceptions import MissingDependency
+from llmos.exceptions import MissingDependency, StoreError
 from llmos.execution.durable._state import ADOPT, IN_RUN, LIVE, Live
 
 if TYPE_CHECKING:
@@ -89,18 +91,45 @@ class DurableRuns:
         self.url = system_database_url(runtime)
         self.loop = asyncio.get_running_loop()
         self._started = False
+        self._launch: Future[None] | None = None
 
     def start(self) -> None:
+        """Register with the process's DBOS, launching it in the background if it is not running."""
         from llmos.execution.durable import _host
 
-        _host.acquire(self)
+        self._launch = _host.acquire(self)
         self._started = True
 
-    def close(self) -> None:
+    async def ready(self) -> None:
+        """Wait until DBOS runs (unfinished runs of this executor are being resumed from then on)."""
+        if self._launch is None:
+            raise StoreError("durable runs are not started")
+        try:
+            await asyncio.wrap_future(self._launch)
+        except Exception as e:
+            from llmos.execution.durable._host import redact
+
+            raise StoreError(f"durable runs: DBOS could not start on {redact(self.url)}: {e}") from e
+
+    def status(self) -> dict[str, Any]:
+        """For GET /healthz: where DBOS keeps the runs, and whether it runs."""
+        from llmos.execution.durable._host import redact
+
+        out: dict[str, Any] = {"database": redact(self.url), "executor_id": self.config.executor_id}
+        launch = self._launch
+        out["ready"] = bool(launch is not None and launch.done() and launch.exception() is None)
+        if launch is not None and launch.done() and launch.exception() is not None:
+            out["error"] = str(launch.exception())
+        return out
+
+    async def close(self) -> None:
         if self._started:
             from llmos.execution.durable import _host
 
             self._started = False
+            if self._launch is not None:
+                with contextlib.suppress(Exception):  # a failed launch has nothing to stop
+                    await asyncio.shield(asyncio.wrap_future(self._launch))
             _host.release(self)
 
     def wraps(self) -> bool:
@@ -135,6 +164,7 @@ class DurableRuns:
         """Run `goal` as a durable workflow (through the queue when limits are set) and wait for it."""
         from llmos.trace import new_run_id
 
+        await self.ready()
         run_id = new_run_id()
         args = _arguments(goal, mode, agent, model, session_id, parent_id, budget_usd)
         live = Live(self.runtime, self.loop, events, ask, history, None if isinstance(model, str) else model)
@@ -165,6 +195,7 @@ class DurableRuns:
         starts nothing (a scheduler firing on several servers runs the goal once)."""
         from llmos.trace import new_run_id
 
+        await self.ready()
         run_id = run_id or new_run_id()
         await self._start(run_id, _arguments(goal, mode, agent, None, None, None, None), agent, None)
         return run_id

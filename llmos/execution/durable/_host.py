@@ -8,7 +8,9 @@ a runtime on another database fails with a ConfigError that says so. The last to
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +29,7 @@ class _Host:
     executor_id: str
     users: list[DurableRuns] = field(default_factory=list)
     queue: Any = None
+    launched: Future[None] = field(default_factory=Future)
     queue_key: tuple[Any, ...] | None = None
 
 
@@ -48,48 +51,64 @@ def hosting() -> Hosting | None:
     return Hosting(first.runtime, first.loop)
 
 
-def _redact(url: str) -> str:
+def redact(url: str) -> str:
     if "@" not in url:
         return url
     scheme, _, rest = url.partition("://")
     return f"{scheme}://…@{rest.rpartition('@')[2]}"
 
 
-def acquire(user: DurableRuns) -> None:
-    """Launch DBOS for `user` (or share the running one). Recovery of unfinished runs starts here."""
+def acquire(user: DurableRuns) -> Future[None]:
+    """Register `user` and launch DBOS for it (or share the running one); returns the launch, done
+    when DBOS runs. Launching (importing dbos, migrating its tables, scanning for unfinished runs to
+    resume) takes seconds, so it runs in a thread: the runtime (and `llmos serve`) starts meanwhile,
+    and a run waits for it. A conflicting database is refused here, at once."""
     global _HOST
     with _LOCK:
         if _HOST is not None:
             if _HOST.url != user.url or _HOST.executor_id != user.config.executor_id:
                 raise ConfigError(
-                    f"durable runs: this process already runs DBOS on {_redact(_HOST.url)} "
+                    f"durable runs: this process already runs DBOS on {redact(_HOST.url)} "
                     f"(executor {_HOST.executor_id!r}); one process serves one DBOS system database, so "
-                    f"{user.runtime.workspace} (on {_redact(user.url)}) cannot be durable here: run it in its "
+                    f"{user.runtime.workspace} (on {redact(user.url)}) cannot be durable here: run it in its "
                     "own process, share [durable] database_url, or set [durable] enabled = false"
                 )
             _HOST.users.append(user)
-            return
+            return _HOST.launched
+        host = _Host(user.url, user.config.executor_id, [user])
+        _HOST = host
+    threading.Thread(target=_launch, args=(host,), name="llmos-dbos-launch", daemon=True).start()
+    return host.launched
+
+
+def _launch(host: _Host) -> None:
+    global _HOST
+    try:
         from dbos import DBOS
 
         from llmos.execution.durable import _workflow  # noqa: F401  (registers the workflow before launch)
 
-        host = _Host(user.url, user.config.executor_id, [user])
-        _HOST = host
-        try:
-            DBOS(
-                config={
-                    "name": "llmos",
-                    "system_database_url": user.url,
-                    "executor_id": user.config.executor_id,
-                    "log_level": "WARNING",
-                    "application_version": "llmos-1",
-                }
-            )
-            DBOS.launch()
-        except BaseException:
-            _HOST = None
+        DBOS(
+            config={
+                "name": "llmos",
+                "system_database_url": host.url,
+                "executor_id": host.executor_id,
+                "log_level": "WARNING",
+                "application_version": "llmos-1",  # a resumed run may run under newer code of the same release
+            }
+        )
+        DBOS.launch()
+    except BaseException as e:  # handed to every run waiting for the launch
+        with _LOCK:
+            if _HOST is host:
+                _HOST = None
+        with contextlib.suppress(Exception):
+            from dbos import DBOS
+
             DBOS.destroy()
-            raise
+        host.launched.set_exception(e)
+        return
+    host.launched.set_result(None)
 
 
 async def queue_for(user: DurableRuns) -> Any:
