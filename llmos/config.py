@@ -220,7 +220,9 @@ class DurableConfig(_Section):
     enabled: bool | Literal["auto"] = "auto"
     # DBOS's system database: "" = `[storage] url` when it is PostgreSQL, else WORKSPACE/.llmos/dbos.sqlite
     database_url: str = ""
-    executor_id: str = "local"  # this server's name: a restart with the same id recovers its runs
+    # this server's name: a server started with the same id resumes its unfinished runs.
+    # "" = HOST:WORKSPACE, so that servers sharing a PostgreSQL never resume each other's live runs
+    executor_id: str = ""
     max_runs: int | None = Field(default=None, gt=0)  # runs of this workspace in flight at once (all servers)
     per_model: int | None = Field(default=None, gt=0)  # runs in flight at once per model (a provider's limit)
     poll_s: float = Field(default=0.05, gt=0)  # how often the queue looks for work

@@ -31,6 +31,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import importlib.util
+import socket
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
@@ -89,6 +90,7 @@ class DurableRuns:
         self.runtime = runtime
         self.config = runtime.config.durable
         self.url = system_database_url(runtime)
+        self.executor_id = self.config.executor_id or f"{socket.gethostname()}:{runtime.workspace}"
         self.loop = asyncio.get_running_loop()
         self._started = False
         self._launch: Future[None] | None = None
@@ -115,7 +117,7 @@ class DurableRuns:
         """For GET /healthz: where DBOS keeps the runs, and whether it runs."""
         from llmos.execution.durable._host import redact
 
-        out: dict[str, Any] = {"database": redact(self.url), "executor_id": self.config.executor_id}
+        out: dict[str, Any] = {"database": redact(self.url), "executor_id": self.executor_id}
         launch = self._launch
         out["ready"] = bool(launch is not None and launch.done() and launch.exception() is None)
         if launch is not None and launch.done() and launch.exception() is not None:

@@ -66,7 +66,7 @@ def acquire(user: DurableRuns) -> Future[None]:
     global _HOST
     with _LOCK:
         if _HOST is not None:
-            if _HOST.url != user.url or _HOST.executor_id != user.config.executor_id:
+            if _HOST.url != user.url or _HOST.executor_id != user.executor_id:
                 raise ConfigError(
                     f"durable runs: this process already runs DBOS on {redact(_HOST.url)} "
                     f"(executor {_HOST.executor_id!r}); one process serves one DBOS system database, so "
@@ -75,7 +75,7 @@ def acquire(user: DurableRuns) -> Future[None]:
                 )
             _HOST.users.append(user)
             return _HOST.launched
-        host = _Host(user.url, user.config.executor_id, [user])
+        host = _Host(user.url, user.executor_id, [user])
         _HOST = host
     threading.Thread(target=_launch, args=(host,), name="llmos-dbos-launch", daemon=True).start()
     return host.launched
