@@ -239,3 +239,27 @@ def test_llmos_serve_runs_goals_durably_when_dbos_is_installed(tmp_path: Path) -
     assert body["success"], body
     names = [name for run_id, _, name in _steps(ws) if run_id == body["run_id"]]
     assert names == ["model:test:test", "tool:write_file", "model:test:test"]
+
+
+async def test_a_cancelled_durable_run_is_traced_cancelled_and_never_resumed(tmp_path: Path) -> None:
+    started = asyncio.Event()
+
+    @make_tool
+    async def wait_long() -> str:
+        """Wait a long time."""
+        started.set()
+        await asyncio.sleep(60)
+        return "waited"
+
+    model = TestModel([{"tool": "wait_long", "args": {}}, "done"])
+    async with LLMOS(workspace=tmp_path / "ws", model=model, tools=[wait_long], overrides=DURABLE) as rt:
+        task = asyncio.ensure_future(rt.execute("Wait, then say done", mode="learner"))
+        await asyncio.wait_for(started.wait(), 60)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        [trace] = rt.traces.list()
+        assert trace.status == "cancelled"
+    with sqlite3.connect(tmp_path / "ws" / ".llmos" / "dbos.sqlite") as db:
+        [(status,)] = db.execute("SELECT status FROM workflow_status WHERE workflow_uuid = ?", (trace.id,)).fetchall()
+    assert status == "CANCELLED"  # the next start does not resume it
