@@ -19,7 +19,7 @@ from fakes.llm_server import FakeLLMServer, llm_server, text, tool
 from llmos import LLMOS
 from llmos import tool as make_tool
 from llmos.events import Event
-from llmos.exceptions import ConfigError
+from llmos.exceptions import ConfigError, UserError
 from llmos.models.base import ModelRequest, ToolResult
 from llmos.models.testmodel import TestModel
 
@@ -206,11 +206,14 @@ async def test_a_queue_limit_of_two_keeps_at_most_two_runs_in_flight(
 
 
 async def test_a_submitted_goal_runs_once_even_when_submitted_twice(tmp_path: Path) -> None:
-    from llmos.execution.durable import _workflow
+    from llmos.execution.durable import _workflow, submit
 
+    async with LLMOS(workspace=tmp_path / "ws", model="test") as plain:
+        with pytest.raises(UserError, match="durable runs are off"):
+            await submit(plain, "Say hello")
     async with LLMOS(workspace=tmp_path / "ws", model="test", overrides=DURABLE) as rt:
-        first = await rt.durable.submit("Say hello", run_id="run_sched_0001")
-        again = await rt.durable.submit("Say hello", run_id="run_sched_0001")  # a second server firing the same
+        first = await submit(rt, "Say hello", run_id="run_sched_0001")
+        again = await submit(rt, "Say hello", run_id="run_sched_0001")  # a second server firing the same
         assert first == again == "run_sched_0001"
         await _workflow.wait(first)
         assert rt.traces.require(first).status == "success"

@@ -35,7 +35,7 @@ import socket
 from concurrent.futures import Future
 from typing import TYPE_CHECKING, Any
 
-from llmos.exceptions import MissingDependency, StoreError
+from llmos.exceptions import MissingDependency, StoreError, UserError
 from llmos.execution.durable._state import ADOPT, IN_RUN, LIVE, Live
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from llmos.result import RunResult
     from llmos.runtime import LLMOS
 
-__all__ = ["DurableRuns", "available", "start_durable", "system_database_url"]
+__all__ = ["DurableRuns", "available", "start_durable", "submit", "system_database_url"]
 
 
 def available() -> bool:
@@ -66,6 +66,18 @@ def system_database_url(runtime: LLMOS) -> str:
     folder = runtime.workspace / DB_DIR
     folder.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{folder / 'dbos.sqlite'}"
+
+
+async def submit(
+    runtime: LLMOS, goal: str, *, mode: str = "auto", agent: str | None = None, run_id: str | None = None
+) -> str:
+    """Start `goal` as a durable run of `runtime` without waiting (through the queue when limits are
+    set); returns the run id. A `run_id` that exists already starts nothing, so a scheduler on several
+    servers can fire the same goal under one id and it runs once."""
+    if runtime.durable is None:
+        raise UserError("durable runs are off for this workspace: set [durable] enabled = true (extra `durable`)")
+    run: str = await runtime.durable.submit(goal, mode=mode, agent=agent, run_id=run_id)
+    return run
 
 
 def start_durable(runtime: LLMOS, *, default: bool = False) -> DurableRuns | None:
