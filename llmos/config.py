@@ -450,4 +450,10 @@ facts_in_prompt = 3             # recalled facts shown to the model in LEARNER a
 # token = "..."                 # or the environment's LLMOS_API_TOKEN: clients send Authorization: Bearer
 # max_in_flight = 64            # runs at once; `queue` more wait (512), beyond: 429 with Retry-After
 # approval_timeout_s = 60       # an `ask` nobody approves (POST /v1/approvals/ID) is denied after this
+
+# [durable]                     # runs survive a crash (extra `durable`: DBOS); kill -9 resumes at next start
+# enabled = "auto"              # "auto": on for `llmos serve` when dbos is installed; true / false
+# database_url = ""             # "": [storage] url if PostgreSQL, else .llmos/dbos.sqlite
+# max_runs = 8                  # runs in flight at once, across servers (unset: no limit)
+# per_model = 2                 # runs in flight at once per model (a provider's rate limit)
 """
