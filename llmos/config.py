@@ -217,6 +217,21 @@ class ServerConfig(_Section):
     schedule_tick_s: float = Field(default=1.0, ge=0.05, le=60)  # how often the scheduler looks for due slots
 
 
+class DurableConfig(_Section):
+    """Durable runs on DBOS (extra `durable`): a run is a workflow, each model and tool call a step."""
+
+    # "auto": on for `llmos serve` when the `durable` extra is installed, off for the CLI and the API
+    enabled: bool | Literal["auto"] = "auto"
+    # DBOS's system database: "" = `[storage] url` when it is PostgreSQL, else WORKSPACE/.llmos/dbos.sqlite
+    database_url: str = ""
+    # this server's name: a server started with the same id resumes its unfinished runs.
+    # "" = HOST:WORKSPACE, so that servers sharing a PostgreSQL never resume each other's live runs
+    executor_id: str = ""
+    max_runs: int | None = Field(default=None, gt=0)  # runs of this workspace in flight at once (all servers)
+    per_model: int | None = Field(default=None, gt=0)  # runs in flight at once per model (a provider's limit)
+    poll_s: float = Field(default=0.05, gt=0)  # how often the queue looks for work
+
+
 class Config(_Section):
     """The whole configuration of one workspace."""
 
@@ -237,6 +252,7 @@ class Config(_Section):
     execution: ExecutionConfig = Field(default_factory=lambda: ExecutionConfig())
     orchestration: OrchestrationConfig = Field(default_factory=lambda: OrchestrationConfig())
     memory: MemoryConfig = Field(default_factory=lambda: MemoryConfig())
+    durable: DurableConfig = Field(default_factory=lambda: DurableConfig())
 
 
 PRESETS: dict[str, dict[str, Any]] = {
@@ -446,4 +462,10 @@ facts_in_prompt = 3             # recalled facts shown to the model in LEARNER a
 # max_in_flight = 64            # runs at once; `queue` more wait (512), beyond: 429 with Retry-After
 # approval_timeout_s = 60       # an `ask` nobody approves (POST /v1/approvals/ID) is denied after this
 # schedule_tick_s = 1.0         # how often due scheduled goals are looked for (`llmos schedule add`)
+
+# [durable]                     # runs survive a crash (extra `durable`: DBOS); kill -9 resumes at next start
+# enabled = "auto"              # "auto": on for `llmos serve` when dbos is installed; true / false
+# database_url = ""             # "": [storage] url if PostgreSQL, else .llmos/dbos.sqlite
+# max_runs = 8                  # runs in flight at once, across servers (unset: no limit)
+# per_model = 2                 # runs in flight at once per model (a provider's rate limit)
 """

@@ -92,6 +92,8 @@ class LLMOS:
         from llmos.ops.watchdog import Watchdog
 
         self.watchdog = Watchdog(self)  # run time limits, MCP servers that stop answering
+        self.durable: Any = None  # durable runs on DBOS (llmos.execution.durable), when [durable] enables them
+        self.durable_default = False  # `[durable] enabled = "auto"` turns them on (`llmos serve` sets this)
 
     # ------------------------------------------------------------------ lifecycle
     async def __aenter__(self) -> LLMOS:
@@ -119,6 +121,10 @@ class LLMOS:
             self.ledger.settle_abandoned()  # reservations of a killed process: settled now, not in an hour
             from llmos.ops.interrupted import relabel_interrupted
 
+            if self.resumable is None and cfg.durable.enabled is not False:
+                from llmos.execution.durable import resumable
+
+                self.resumable = resumable(self, default=self.durable_default)
             self.interrupted = relabel_interrupted(self.traces, resumable=self.resumable)
             self.pricing = Pricing(cfg.pricing)
             self.model: Model = self._resolve(self._model_arg)
@@ -144,6 +150,14 @@ class LLMOS:
             await self.close()
             raise
         self._known_tools = set(self.registry.names())
+        if self.config.durable.enabled is not False:  # last: DBOS resumes unfinished runs at once
+            from llmos.execution.durable import start_durable
+
+            try:
+                self.durable = start_durable(self, default=self.durable_default)
+            except BaseException:
+                await self.close()
+                raise
 
     def _resolve(self, model: Model | str | None) -> Model:
         """A Model object, from the configuration or a spec string (cached: one client per spec)."""
@@ -176,6 +190,9 @@ class LLMOS:
         self.watchdog.watch_mcp(self._mcp)
 
     async def close(self) -> None:
+        if self.durable is not None:
+            durable, self.durable = self.durable, None
+            await durable.close()
         if self.telemetry is not None:
             telemetry, self.telemetry = self.telemetry, None
             telemetry.close()
@@ -230,6 +247,20 @@ class LLMOS:
         mode = (mode or "auto").lower()
         if mode not in MODES:
             raise UserError(f"unknown mode {mode!r}: choose one of {', '.join(MODES)}")
+        if self.durable is not None and self.durable.wraps():  # the run as a DBOS workflow (it comes back here)
+            durable_result: RunResult = await self.durable.execute(
+                goal,
+                mode=mode,
+                agent=agent,
+                model=model,
+                events=events,
+                ask=ask,
+                history=history,
+                session_id=session_id,
+                parent_id=parent_id,
+                budget_usd=budget_usd,
+            )
+            return durable_result
         agent_def = self.agents.get(agent or self.config.agent.default)
         run_model = self._resolve(model or agent_def.model) if (model or agent_def.model) else self.model
         trace = Trace(goal=goal, agent=agent_def.name, requested_mode=mode, parent_id=parent_id)
@@ -237,6 +268,8 @@ class LLMOS:
         trace.metadata["owner"] = current_owner()  # a run left `running` by a dead owner becomes `interrupted`
         ctx = RunContext(trace, self.workspace, self.registry, self.hooks, self.config, ask=ask, events=events)
         ctx.bus = self.events
+        if self.durable is not None:
+            self.durable.adopt(ctx)  # inside its workflow: the workflow's id, model and tool calls as steps
         cap = self._run_cap(agent_def.budget_usd)
         if budget_usd is not None:
             cap = budget_usd if cap is None else min(cap, budget_usd)
@@ -462,6 +495,8 @@ class LLMOS:
         out: dict[str, Any] = {"started": self._started, "tools": len(self.registry) if self._started else 0}
         if self._mcp is not None:
             out["mcp_servers"] = self._mcp.status()
+        if self.durable is not None:
+            out["durable"] = self.durable.status()
         return out
 
     def stats(self) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from llmos.trace import Trace
 if TYPE_CHECKING:
     from llmos.config import Config
     from llmos.events import EventBus
+    from llmos.kernel.steps import StepRunner
 
 EventSink = Callable[[dict[str, Any]], Awaitable[None]]
 
@@ -48,6 +49,7 @@ class RunContext:
     turn: int = 0
     scratch: dict[str, Any] = field(default_factory=dict)
     bus: EventBus | None = None  # the runtime's public event bus (llmos.events): every emit is published
+    steps: StepRunner | None = None  # a durable run checkpoints model and tool calls here (kernel.steps)
 
     @property
     def run_id(self) -> str:

@@ -106,9 +106,10 @@ async def _call_model(ctx: RunContext, opts: LoopOptions, request: ModelRequest)
     return final
 
 
-async def model_turn(ctx: RunContext, opts: LoopOptions, request: ModelRequest) -> ModelResponse:
-    """One model call with budget, cost accounting and trace capture around it."""
-    ctx.scratch["model"] = opts.model
+async def _paid_call(
+    ctx: RunContext, opts: LoopOptions, request: ModelRequest
+) -> tuple[ModelResponse, ModelCallRecord]:
+    """The model call with the budget's reservation before it and its settlement (and the trace) after it."""
     started = time.perf_counter()
     try:
         # a hook after the budget may stop the call once its worst case is reserved: the
@@ -132,6 +133,29 @@ async def model_turn(ctx: RunContext, opts: LoopOptions, request: ModelRequest) 
     )
     ctx.trace.model_calls.append(record)
     await ctx.hooks.post_model_call(ctx, request, response, record)
+    return response, record
+
+
+async def model_turn(ctx: RunContext, opts: LoopOptions, request: ModelRequest) -> ModelResponse:
+    """One model call with budget, cost accounting and trace capture around it.
+
+    In a durable run (`ctx.steps`) the call, its reservation and its settlement are one step: a
+    run recovered after a crash gets the recorded response, neither calling nor charging again."""
+    ctx.scratch["model"] = opts.model
+    here = True
+    if ctx.steps is None:
+        response, record = await _paid_call(ctx, opts, request)
+    else:
+        here = False
+
+        async def step() -> tuple[ModelResponse, ModelCallRecord]:
+            nonlocal here
+            here = True
+            return await _paid_call(ctx, opts, request)
+
+        response, record = await ctx.steps.run(f"model:{opts.model.provider}:{opts.model.name}", step)
+        if not here:  # made and paid before the process died: only the trace is redone
+            ctx.trace.model_calls.append(record)
     await ctx.emit(
         "model_call",
         provider=record.provider,
@@ -142,7 +166,7 @@ async def model_turn(ctx: RunContext, opts: LoopOptions, request: ModelRequest) 
         duration_s=record.duration_s,
         stop_reason=record.stop_reason,
     )
-    if response.text and not opts.stream:
+    if response.text and (not opts.stream or not here):
         await ctx.emit("model_text", text=response.text)
     return response
 

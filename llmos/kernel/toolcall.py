@@ -50,7 +50,43 @@ async def execute_tool_call(
     turn: int | None = None,
     parent_id: str | None = None,
 ) -> ToolCallRecord:
-    """Run one tool call through the hook chain and record it in the trace."""
+    """Run one tool call through the hook chain and record it in the trace.
+
+    In a durable run (`ctx.steps`) a top-level call, with its hooks and the inner calls it makes,
+    is one step: a run recovered after a crash gets the recorded records back, never runs it again."""
+    if ctx.steps is None or parent_id is not None:
+        return await _execute_tool_call(ctx, call, source=source, turn=turn, parent_id=parent_id)
+    here = False
+
+    async def step() -> list[ToolCallRecord]:
+        nonlocal here
+        here = True
+        record = await _execute_tool_call(ctx, call, source=source, turn=turn, parent_id=parent_id)
+        return [record, *_descendants(ctx.trace.tool_calls, record.id)]
+
+    records = await ctx.steps.run(f"tool:{call.name}", step)
+    if not here:  # done before the process died: the trace gets its records back
+        ctx.trace.tool_calls.extend(records)
+    return records[0]
+
+
+def _descendants(records: list[ToolCallRecord], root: str) -> list[ToolCallRecord]:
+    ids, out = {root}, []
+    for r in records:
+        if r.parent_id in ids:
+            ids.add(r.id)
+            out.append(r)
+    return out
+
+
+async def _execute_tool_call(
+    ctx: RunContext,
+    call: ToolCall,
+    *,
+    source: CallSource,
+    turn: int | None,
+    parent_id: str | None,
+) -> ToolCallRecord:
     record = ToolCallRecord(
         id=call.id or "call_" + uuid.uuid4().hex[:12],
         name=call.name,
@@ -147,9 +183,10 @@ async def execute_tool_call(
 async def execute_tool_calls(
     ctx: RunContext, calls: Sequence[ToolCall], *, source: CallSource = "model", turn: int | None = None
 ) -> list[ToolCallRecord]:
-    """Run the calls of one turn concurrently; records come back in call order."""
-    if len(calls) == 1:
-        return [await execute_tool_call(ctx, calls[0], source=source, turn=turn)]
+    """Run the calls of one turn concurrently; records come back in call order. A durable run
+    (`ctx.steps`) runs them one after another: its steps must come in the same order on recovery."""
+    if len(calls) == 1 or ctx.steps is not None:
+        return [await execute_tool_call(ctx, c, source=source, turn=turn) for c in calls]
     start = len(ctx.trace.tool_calls)
     tasks = [asyncio.ensure_future(execute_tool_call(ctx, c, source=source, turn=turn)) for c in calls]
     try:

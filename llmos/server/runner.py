@@ -216,6 +216,7 @@ def serve(
     from llmos.runtime import LLMOS
 
     runtime = LLMOS(workspace=Path(workspace) if workspace is not None else None, **runtime_kwargs)
+    runtime.durable_default = True  # `[durable] enabled = "auto"`: runs are durable when dbos is installed
     host = runtime.config.server.host if host is None else host
     port = runtime.config.server.port if port is None else port
 
