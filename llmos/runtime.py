@@ -259,6 +259,7 @@ class LLMOS:
                 session_id=session_id,
                 parent_id=parent_id,
                 budget_usd=budget_usd,
+                metadata=metadata,
             )
             return durable_result
         agent_def = self.agents.get(agent or self.config.agent.default)

@@ -195,13 +195,14 @@ class DurableRuns:
         session_id: str | None,
         parent_id: str | None,
         budget_usd: float | None,
+        metadata: dict[str, Any] | None = None,
     ) -> RunResult:
         """Run `goal` as a durable workflow (through the queue when limits are set) and wait for it."""
         from llmos.trace import new_run_id
 
         await self.ready()
         run_id = new_run_id()
-        args = _arguments(goal, mode, agent, model, session_id, parent_id, budget_usd)
+        args = _arguments(goal, mode, agent, model, session_id, parent_id, budget_usd, metadata)
         live = Live(self.runtime, self.loop, events, ask, history, None if isinstance(model, str) else model)
         LIVE[run_id] = live
         try:
@@ -272,8 +273,10 @@ def _arguments(
     session_id: str | None,
     parent_id: str | None,
     budget_usd: float | None,
+    metadata: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """The workflow's stored input: what a recovered run needs to run the goal again (no objects)."""
+    """The workflow's stored input: what a recovered run needs to run the goal again (no objects;
+    `metadata` is JSON data, e.g. a scheduled run's schedule and slot)."""
     return {
         "goal": goal,
         "mode": mode,
@@ -282,4 +285,5 @@ def _arguments(
         "session_id": session_id,
         "parent_id": parent_id,
         "budget_usd": budget_usd,
+        "metadata": dict(metadata or {}),
     }

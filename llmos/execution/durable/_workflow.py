@@ -37,6 +37,7 @@ async def _execute(live: Live, run_id: str, args: dict[str, Any]) -> dict[str, A
             session_id=args.get("session_id"),
             parent_id=args.get("parent_id"),
             budget_usd=args.get("budget_usd"),
+            metadata=args.get("metadata") or None,
         )
     except Exception as e:  # the caller raises it; the workflow itself ends (a bad goal is not retried)
         live.error = e
