@@ -232,6 +232,20 @@ class DurableConfig(_Section):
     poll_s: float = Field(default=0.05, gt=0)  # how often the queue looks for work
 
 
+class StorageConfig(_Section):
+    # "" = the workspace file .llmos/llmos.db; sqlite:///FILE; postgresql://user:pw@host/db (shared by servers)
+    url: str = ""
+    pool_size: int = Field(default=10, gt=0)  # PostgreSQL connections per process
+
+    @field_validator("url")
+    @classmethod
+    def _known_scheme(cls, v: str) -> str:
+        scheme = v.partition("://")[0].lower().split("+", 1)[0]
+        if v and scheme not in ("sqlite", "postgresql", "postgres"):
+            raise ValueError(f"unsupported URL scheme {scheme!r}: use sqlite:///FILE or postgresql://HOST/DB")
+        return v
+
+
 class Config(_Section):
     """The whole configuration of one workspace."""
 
@@ -253,6 +267,7 @@ class Config(_Section):
     orchestration: OrchestrationConfig = Field(default_factory=lambda: OrchestrationConfig())
     memory: MemoryConfig = Field(default_factory=lambda: MemoryConfig())
     durable: DurableConfig = Field(default_factory=lambda: DurableConfig())
+    storage: StorageConfig = Field(default_factory=lambda: StorageConfig())
 
 
 PRESETS: dict[str, dict[str, Any]] = {
@@ -316,6 +331,8 @@ def env_overrides(environ: dict[str, str] | None = None) -> dict[str, Any]:
             out["budget"] = {"total_usd": float(env["LLMOS_BUDGET_USD"])}
         except ValueError:
             raise ConfigError(f"LLMOS_BUDGET_USD must be a number, got {env['LLMOS_BUDGET_USD']!r}") from None
+    if env.get("LLMOS_STORAGE_URL"):
+        out["storage"] = {"url": env["LLMOS_STORAGE_URL"]}
     return out
 
 
@@ -468,4 +485,7 @@ facts_in_prompt = 3             # recalled facts shown to the model in LEARNER a
 # database_url = ""             # "": [storage] url if PostgreSQL, else .llmos/dbos.sqlite
 # max_runs = 8                  # runs in flight at once, across servers (unset: no limit)
 # per_model = 2                 # runs in flight at once per model (a provider's rate limit)
+
+# [storage]                     # default: the workspace file .llmos/llmos.db (SQLite)
+# url = "postgresql://llmos:secret@db-host/llmos"  # shared by several servers (pip install 'llmos[postgres]')
 """

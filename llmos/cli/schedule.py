@@ -30,15 +30,11 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print plain JSON to stdou
 
 @contextmanager
 def _store(workspace: Path | None) -> Iterator[ScheduleStore]:
+    from llmos.cli._db import open_db
     from llmos.exceptions import LLMOSError
-    from llmos.storage.db import Database
     from llmos.storage.schedules import ScheduleStore
 
-    ws = existing_workspace(workspace)
-    try:
-        db = Database.for_workspace(ws)
-    except LLMOSError as e:
-        fail(str(e))
+    db = open_db(existing_workspace(workspace))[1]
     try:
         yield ScheduleStore(db)
     except LLMOSError as e:

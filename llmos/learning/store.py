@@ -9,7 +9,6 @@ at a time: a plan row stays the same size however many runs support it.
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,7 +16,7 @@ from dataclasses import dataclass, field
 from llmos.exceptions import StoreError
 from llmos.learning.induction import Evidence
 from llmos.learning.plans import Plan
-from llmos.storage.db import Database
+from llmos.storage.base import DB_ERRORS, StoreDB
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS learning_plans (
@@ -69,7 +68,7 @@ class Changes:
 
 
 class PlanStore:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: StoreDB) -> None:
         self.db = db
         db.ensure_schema("learning", SCHEMA)
 
@@ -77,8 +76,8 @@ class PlanStore:
         try:
             rows = self.db.connection().execute("SELECT data FROM learning_plans").fetchall()
             token_rows = self.db.connection().execute("SELECT plan_id, tokens FROM learning_goal_tokens").fetchall()
-        except sqlite3.Error as e:
-            raise StoreError(f"cannot read plans from {self.db.path}: {e}") from e
+        except DB_ERRORS as e:
+            raise StoreError(f"cannot read plans from {self.db.label}: {e}") from e
         plans = [Plan.from_dict(json.loads(r["data"])) for r in rows]
         by_id = {p.id: p for p in plans}
         for r in token_rows:
@@ -87,6 +86,14 @@ class PlanStore:
             if plan is not None and texts not in plan.pending_tokens:  # pending: from an old plan row
                 plan.evidence_tokens.append(texts)
         return plans
+
+    def get(self, plan_id: str) -> Plan | None:
+        """One stored plan (without its goal-token rows), or None."""
+        try:
+            row = self.db.connection().execute("SELECT data FROM learning_plans WHERE id = ?", (plan_id,)).fetchone()
+        except DB_ERRORS as e:
+            raise StoreError(f"cannot read plan {plan_id} from {self.db.label}: {e}") from e
+        return Plan.from_dict(json.loads(row["data"])) if row is not None else None
 
     def seen(self) -> dict[str, str | None]:
         rows = self.db.connection().execute("SELECT trace_id, plan_id FROM learning_seen").fetchall()
@@ -159,8 +166,8 @@ class PlanStore:
                     "INSERT OR REPLACE INTO learning_seen (trace_id, plan_id, at) VALUES (?,?,?)",
                     [(tid, pid, now) for tid, pid in changes.seen],
                 )
-        except sqlite3.Error as e:
-            raise StoreError(f"cannot save plans in {self.db.path}: {e}") from e
+        except DB_ERRORS as e:
+            raise StoreError(f"cannot save plans in {self.db.label}: {e}") from e
 
     def clear(self) -> None:
         try:
@@ -169,5 +176,5 @@ class PlanStore:
                 conn.execute("DELETE FROM learning_evidence")
                 conn.execute("DELETE FROM learning_goal_tokens")
                 conn.execute("DELETE FROM learning_seen")
-        except sqlite3.Error as e:
-            raise StoreError(f"cannot clear plans in {self.db.path}: {e}") from e
+        except DB_ERRORS as e:
+            raise StoreError(f"cannot clear plans in {self.db.label}: {e}") from e

@@ -10,14 +10,13 @@ Removing a schedule removes its fires.
 from __future__ import annotations
 
 import builtins
-import sqlite3
 import time
 import uuid
 from dataclasses import dataclass
 from typing import Any
 
 from llmos.exceptions import StoreError, UserError
-from llmos.storage.db import Database
+from llmos.storage.base import DB_ERRORS, StoreDB
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS schedules (
@@ -82,7 +81,7 @@ def _schedule(r: Any) -> Schedule:
 class ScheduleStore:
     """Add, list, remove schedules; claim a slot exactly once; record what the claim ran."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: StoreDB) -> None:
         self.db = db
         db.ensure_schema("schedules", SCHEMA)
 
@@ -98,7 +97,7 @@ class ScheduleStore:
                     f"INSERT INTO schedules ({_COLS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                     (sched.id, sched.cron, sched.tz, sched.goal, sched.agent, sched.mode, 1, sched.created_at),
                 )
-        except sqlite3.Error as e:
+        except DB_ERRORS as e:
             raise StoreError(f"cannot save the schedule: {e}") from e
         return sched
 
@@ -129,7 +128,7 @@ class ScheduleStore:
                     " ON CONFLICT (schedule_id, slot) DO NOTHING",
                     (schedule_id, int(slot), owner, time.time()),
                 )
-        except sqlite3.Error as e:
+        except DB_ERRORS as e:
             raise StoreError(f"cannot claim slot {slot} of schedule {schedule_id}: {e}") from e
         return cur.rowcount == 1
 

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import builtins
 import json
-import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from llmos.exceptions import StoreError, UserError
-from llmos.storage.db import Database
+from llmos.storage.base import DB_ERRORS, StoreDB
 from llmos.trace import Trace
 
 SCHEMA = """
@@ -45,7 +44,7 @@ CREATE INDEX IF NOT EXISTS runs_parent ON runs(json_extract(data, '$.parent_id')
 class TraceStore:
     """Save, load, list and export traces. A save is one transaction: never half-written."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: StoreDB) -> None:
         self.db = db
         db.ensure_schema("traces", SCHEMA)
 
@@ -79,7 +78,7 @@ class TraceStore:
                     "ended_at, format_version, data) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     row,
                 )
-        except sqlite3.Error as e:
+        except DB_ERRORS as e:
             raise StoreError(f"cannot save trace {trace.id}: {e}") from e
 
     def get(self, run_id: str) -> Trace | None:
@@ -178,6 +177,18 @@ class TraceStore:
             .fetchall()
         )
         return [Trace.from_dict(json.loads(r["data"])) for r in rows]
+
+    def top_level_costs(self) -> builtins.list[Any]:
+        """(started_at, mode, cost_usd, saved_usd, tokens, saved_tokens) of every run that is not a
+        subtask, oldest first (the dashboard's spend over time)."""
+        return (
+            self.db.connection()
+            .execute(
+                "SELECT started_at, mode, cost_usd, saved_usd, input_tokens + output_tokens tokens, saved_tokens "
+                "FROM runs WHERE json_extract(data, '$.parent_id') IS NULL ORDER BY started_at"
+            )
+            .fetchall()
+        )
 
     def count(self) -> int:
         return int(self.db.connection().execute("SELECT COUNT(*) FROM runs").fetchone()[0])

@@ -60,8 +60,9 @@ def system_database_url(runtime: LLMOS) -> str:
     cfg = runtime.config.durable
     if cfg.database_url:
         return cfg.database_url
-    storage = getattr(runtime.config, "storage", None)
-    url = str(getattr(storage, "url", "") or "")
+    from llmos.storage.factory import storage_url
+
+    url = storage_url(runtime.config)  # `[storage] url`, or LLMOS_STORAGE_URL
     if url.startswith(("postgresql:", "postgres:", "postgresql+")):
         return url
     from llmos.storage.db import DB_DIR

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from llmos.learning.goals import tokenize
-from llmos.storage.db import Database
+from llmos.storage.base import StoreDB
 
 if TYPE_CHECKING:
     from llmos.config import OrchestrationConfig
@@ -71,7 +71,7 @@ class RuleVerdict:
 class OrchestrationRules:
     """The learned rules of one workspace, plus the configured ones."""
 
-    def __init__(self, db: Database, config: OrchestrationConfig) -> None:
+    def __init__(self, db: StoreDB, config: OrchestrationConfig) -> None:
         self.db = db
         self.config = config
         self._patterns = [re.compile(p, re.I) for p in config.rules]
@@ -116,8 +116,9 @@ class OrchestrationRules:
             conn.execute(
                 "INSERT INTO orchestration_rules (key, agent, skeleton, successes, failures, parts, last_run_id, "
                 "updated_at) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(key) DO UPDATE SET "
-                "successes = successes + excluded.successes, failures = failures + excluded.failures, "
-                "parts = MAX(parts, excluded.parts), last_run_id = excluded.last_run_id, "
+                "successes = orchestration_rules.successes + excluded.successes, "
+                "failures = orchestration_rules.failures + excluded.failures, "
+                "parts = MAX(orchestration_rules.parts, excluded.parts), last_run_id = excluded.last_run_id, "
                 "updated_at = excluded.updated_at",
                 (key, agent, sk, int(success), int(not success), independent_parts, run_id, time.time()),
             )
