@@ -85,13 +85,14 @@ def methods(tools: list[Any], cache: Path, embeddings: bool) -> dict[str, ToolSe
             tools, params=params, embeddings=bool(models), models=models, cache_dir=cache, options=options
         )
 
-    old = {"split_server": False, "related": False, "fusion": "rrf", "embed_weight": 1.5}
+    old = {"split_server": False, "related": False, "fusion": "rrf", "embed_weight": 1.5, "server_prior": 0.0}
     both = ("e5", "wordllama")
     out = {
         "bm25 names+descriptions": ts(params=False, **old),
         "bm25 + parameters": ts(**old),
-        "  + server prefix once": ts(related=False),
-        "  + related-words lexicon": ts(),
+        "  + server prefix once": ts(related=False, server_prior=0.0),
+        "  + related-words lexicon": ts(server_prior=0.0),
+        "  + server prior": ts(),
     }
     if embeddings:
         out |= {
@@ -111,6 +112,8 @@ def methods(tools: list[Any], cache: Path, embeddings: bool) -> dict[str, ToolSe
             "  same, lexicon weight 0.7": ts(models=both, related_weight=0.7),
             "  same, name weight 3": ts(models=both, name_weight=3),
             "  same, parameters in embedded text": ts(models=both, embed_params=True),
+            "  same, no server prior": ts(models=both, server_prior=0.0),
+            "  same, server prior 0.5": ts(models=both, server_prior=0.5),
         }
     return out
 
