@@ -113,7 +113,8 @@ def methods(tools: list[Any], cache: Path, embeddings: bool) -> dict[str, ToolSe
             "  same, name weight 3": ts(models=both, name_weight=3),
             "  same, parameters in embedded text": ts(models=both, embed_params=True),
             "  same, no server prior": ts(models=both, server_prior=0.0),
-            "  same, server prior 0.5": ts(models=both, server_prior=0.5),
+            "  same, server prior 0.05": ts(models=both, server_prior=0.05),
+            "  same, server prior 0.2": ts(models=both, server_prior=0.2),
         }
     return out
 

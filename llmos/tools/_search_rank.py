@@ -49,9 +49,9 @@ class RankOptions:
     embed_weight: float = 1.0  # per embedding model, against 1.0 for BM25
     embed_params: bool = False  # parameter names in the text the embedding model sees
     fusion: str = "convex"  # scores scaled to [0, 1] and added, or "rrf" (`llmos.ranking.HybridIndex`)
-    # added to every tool of a server the query names (`github`, `google maps`); small, as a server
-    # may have a generic name (`memory`, `fetch`): 0.2 and 0.5 tie on the dev half, the smaller is kept
-    server_prior: float = 0.2
+    # added to every tool of a server the query names (`github`, `google maps`), as a fraction of
+    # the query's best score; small, as a server may have a generic name (`memory`, `fetch`)
+    server_prior: float = 0.1
 
 
 def doc_of(name: str, description: str, schema: dict[str, Any]) -> Doc:
@@ -150,6 +150,7 @@ class Ranker:
         if self.options.server_prior:
             named = set(terms)
             prior = [bool(srv) and named.issuperset(srv) for srv in self._servers]
-            score = score + self.options.server_prior * np.asarray(prior, dtype="float64")
+            top = float(fused.max()) if len(fused) else 0.0  # relative to this query's best, whatever the fusion
+            score = score + self.options.server_prior * max(top, 0.0) * np.asarray(prior, dtype="float64")
         order = np.lexsort((np.array(self._names), -score))
         return [(int(i), float(score[i])) for i in order[:limit] if score[i] > 0]
