@@ -21,6 +21,8 @@ FORBIDDEN: dict[str, tuple[str, ...]] = {
     "models": (*HIGH, "kernel", "tools", "storage"),
     "tools": (*HIGH, "kernel", "storage"),
     "storage": tuple(h for h in HIGH if h != "memory"),
+    # the ranking shared by tool search and memory sits below both
+    "ranking": (*HIGH, "kernel", "tools", "storage", "models"),
 }
 
 

@@ -83,6 +83,17 @@ def test_catalog_ranking_floor() -> None:
 
     finder = ToolSearch(catalog_tools(), embeddings=False)
     hits = sum(bool(set(exp.split("|")) & {t.name for t in finder.search(q, 5)}) for q, exp in QUERIES)
-    assert hits / len(QUERIES) >= 0.7
+    assert hits / len(QUERIES) >= 0.75  # 0.793 measured (parameters, lexicon, server prior)
     assert [t.name for t in finder.search("slack_post_message", 1)] == ["slack__slack_post_message"]
+    assert [t.name for t in finder.search("merge_pull_request", 1)] == ["github__merge_pull_request"]
+
+
+def test_catalog_ranking_fused_with_wordllama() -> None:
+    """The lexical ranking fused with wordllama's bundled embeddings (about 2 ms a query): the
+    fast half of the shipped method, 0.869 recall@5 measured (e5 too: bench/tool_search_bench.py)."""
+    from bench.tool_catalog import QUERIES, catalog_tools
+
+    finder = ToolSearch(catalog_tools(), embeddings=True, models=["wordllama"])
+    hits = sum(bool(set(exp.split("|")) & {t.name for t in finder.search(q, 5)}) for q, exp in QUERIES)
+    assert hits / len(QUERIES) >= 0.85
     assert [t.name for t in finder.search("merge_pull_request", 1)] == ["github__merge_pull_request"]

@@ -1,40 +1,31 @@
-"""The ranking behind `ToolSearch`: BM25 (`bm25s`) over tool fields, optionally fused with embeddings.
+"""The ranking behind `ToolSearch`: BM25 over tool fields, fused with embeddings (`llmos.ranking`).
 
-    ranker = Ranker(docs, params=True, embedder=None)
+    ranker = Ranker(docs, params=True, embedders=[(E5Embedder(), 1.0)])
     ranker.rank("restart the api deployment", limit=5)   # -> [(doc index, score), ...]
 
-Fields: the name's words (split on _ . - and camelCase, weighted double), the description and,
-with `params`, the parameter names and descriptions. Words are stemmed (Snowball, `PyStemmer`).
-With an embedder the BM25 ranking and the cosine ranking are fused by reciprocal rank (RRF).
-An exact name, or a name suffix (`add` for `calc__add`), ranks above every other match.
+Fields: the name's words (split on _ . - and camelCase; a server prefix counted once, the
+tool's own words `name_weight` times), the description and, with `params`, the parameter names
+and descriptions. Words are stemmed (Snowball). The query is widened by a small general lexicon
+of related words (`llmos.ranking.related`) at a lower weight. With embedders, the BM25 ranking and
+each embedding's cosines are fused: each scaled to [0, 1] over the catalog and added (the bench
+compares this with reciprocal-rank fusion). An exact name, or a name suffix (`add`
+for `calc__add`), ranks above every other match; a query that names a server (`on GitHub`) lifts
+that server's tools a little.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
-from llmos.exceptions import MissingDependency
+from llmos.ranking import Channel, Embedder, HybridIndex, related, stems, words
 
 if TYPE_CHECKING:
     import numpy as np
 
-NAME_WEIGHT = 2
 EXACT_BONUS = 1000.0
 SUFFIX_BONUS = 500.0
-RRF_K = 10
-EMBED_WEIGHT = 1.5
-
-_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
-_WORD = re.compile(r"[a-z0-9]+")
-STOPWORDS = frozenset(
-    {"a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "in", "into", "is", "it", "of"}
-    | {"on", "or", "that", "the", "this", "to", "with", "me", "my", "i", "what", "which", "do", "does"}
-    | {"we", "our", "you", "your", "can", "some", "all", "any", "s", "t", "how", "there"}
-)
 
 
 @dataclass(frozen=True)
@@ -46,31 +37,21 @@ class Doc:
     params: tuple[tuple[str, str], ...] = ()
 
 
-class Embedder(Protocol):
-    """Embeds texts to L2-normalised rows (documents and queries may be embedded differently)."""
+@dataclass(frozen=True)
+class RankOptions:
+    """The knobs of the method (the defaults are the shipped method; the bench varies them)."""
 
-    def documents(self, texts: Sequence[str]) -> np.ndarray: ...
-
-    def query(self, text: str) -> np.ndarray: ...
-
-
-def words(text: str) -> list[str]:
-    """Lower-case words of a name or a sentence: `readFile`, `read_file`, `fs.read-file` -> read, file."""
-    spaced = _CAMEL.sub(" ", text.replace("_", " ").replace(".", " ").replace("-", " "))
-    return [w for w in _WORD.findall(spaced.lower()) if w not in STOPWORDS]
-
-
-@cache
-def _stemmer() -> Any:
-    try:
-        import Stemmer
-    except ImportError as e:
-        raise MissingDependency("PyStemmer", "search") from e
-    return Stemmer.Stemmer("english")
-
-
-def stems(text: str) -> list[str]:
-    return list(_stemmer().stemWords(words(text)))
+    name_weight: int = 2
+    split_server: bool = True  # `srv__tool`: the server's words once, the tool's words name_weight times
+    related: bool = True  # widen the query with the lexicon's related words
+    related_weight: float = 0.4
+    rrf_k: float = 10.0  # with fusion="rrf"
+    embed_weight: float = 1.0  # per embedding model, against 1.0 for BM25
+    embed_params: bool = False  # parameter names in the text the embedding model sees
+    fusion: str = "convex"  # scores scaled to [0, 1] and added, or "rrf" (`llmos.ranking.HybridIndex`)
+    # added to every tool of a server the query names (`github`, `google maps`), as a fraction of
+    # the query's best score; small, as a server may have a generic name (`memory`, `fetch`)
+    server_prior: float = 0.1
 
 
 def doc_of(name: str, description: str, schema: dict[str, Any]) -> Doc:
@@ -83,45 +64,77 @@ def doc_of(name: str, description: str, schema: dict[str, Any]) -> Doc:
     return Doc(name, description, tuple(params))
 
 
-def doc_text(doc: Doc) -> str:
+def _split_name(name: str) -> tuple[str, str]:
+    """(server part, tool part) of `server__tool`; no server part for other names."""
+    server, sep, tool = name.partition("__")
+    return (server, tool) if sep and tool else ("", name)
+
+
+def doc_text(doc: Doc, *, params: bool = False) -> str:
     """The text an embedding model sees for a tool."""
-    return f"{' '.join(words(doc.name))}: {doc.description}"
+    server, tool = _split_name(doc.name)
+    tool_words = [w for w in words(tool) if w not in set(words(server))]
+    head = " ".join(words(server) + tool_words)
+    text = f"{head}: {doc.description}"
+    if params and doc.params:
+        text += " (" + ", ".join(" ".join(words(p)) for p, _ in doc.params) + ")"
+    return text
+
+
+def _terms(doc: Doc, params: bool, opts: RankOptions) -> list[str]:
+    if opts.split_server:
+        server, tool = _split_name(doc.name)
+        server_stems = stems(server)
+        tool_stems = [s for s in stems(tool) if s not in server_stems]  # slack__slack_post: slack once
+        terms = server_stems + tool_stems * opts.name_weight
+    else:
+        terms = stems(doc.name) * opts.name_weight
+    terms += stems(doc.description)
+    if params:
+        for pname, pdesc in doc.params:
+            terms += stems(pname) + stems(pdesc)
+    return terms
 
 
 class Ranker:
     """BM25 over a fixed list of docs, optionally fused with embeddings."""
 
-    def __init__(self, docs: Sequence[Doc], *, params: bool = True, embedder: Embedder | None = None) -> None:
-        try:
-            import bm25s
-        except ImportError as e:
-            raise MissingDependency("bm25s", "search") from e
-        import logging
-
-        logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG on its own logger
+    def __init__(
+        self,
+        docs: Sequence[Doc],
+        *,
+        params: bool = True,
+        embedders: Sequence[Embedder] = (),
+        options: RankOptions | None = None,
+    ) -> None:
         self.docs = list(docs)
-        corpus = []
-        for d in self.docs:
-            terms = stems(d.name) * NAME_WEIGHT + stems(d.description)
-            if params:
-                for pname, pdesc in d.params:
-                    terms += stems(pname) + stems(pdesc)
-            corpus.append(terms or [""])
-        self._bm25 = bm25s.BM25()
-        if self.docs:
-            self._bm25.index(corpus, show_progress=False)
+        self.options = opts = options or RankOptions()
+        texts = [doc_text(d, params=opts.embed_params) for d in self.docs]
+        channels = [Channel(e, e.documents(texts), opts.embed_weight) for e in embedders] if self.docs else []
+        self._index = HybridIndex(
+            [_terms(d, params, opts) for d in self.docs],
+            channels,
+            rrf_k=opts.rrf_k,
+            related_weight=opts.related_weight if opts.related else 0.0,
+            fusion=opts.fusion,
+        )
         self._names = [d.name.lower() for d in self.docs]
-        self._embedder = embedder
-        self._vectors = embedder.documents([doc_text(d) for d in self.docs]) if embedder and self.docs else None
+        self._servers = [tuple(stems(_split_name(d.name)[0])) for d in self.docs]
 
-    def _bm25_scores(self, query: str) -> np.ndarray:
+    @property
+    def embedders(self) -> list[Embedder]:
+        return [ch.embedder for ch in self._index.channels]
+
+    def _bonus(self, q: str) -> np.ndarray:
         import numpy as np
 
-        vocab = self._bm25.vocab_dict
-        q = [t for t in dict.fromkeys(stems(query)) if t in vocab]
-        if not q:
-            return np.zeros(len(self.docs), dtype="float32")
-        return np.asarray(self._bm25.get_scores(q), dtype="float32")
+        bonus = np.zeros(len(self.docs))
+        for i, name in enumerate(self._names):
+            if name == q:
+                bonus[i] = EXACT_BONUS
+            elif name.endswith(q) and name[-len(q) - 1] in "_.-":
+                bonus[i] = SUFFIX_BONUS
+        return bonus
 
     def rank(self, query: str, limit: int) -> list[tuple[int, float]]:
         """(doc index, score) of the best docs, best first; only docs with a keyword or name match,
@@ -131,33 +144,13 @@ class Ranker:
         q = query.strip().lower()
         if not q or limit <= 0 or not self.docs:
             return []
-        lexical = self._bm25_scores(query)
-        if self._vectors is not None and self._embedder is not None:
-            cosine = self._vectors @ self._embedder.query(query)
-            score = _rrf(lexical, mask=lexical > 0) + EMBED_WEIGHT * _rrf(cosine, mask=None)
-            # a keyword match decides ties and keeps a real match above a merely similar one
-            score = score + 1e-6 * lexical
-        else:
-            score = lexical.astype("float64")
-        bonus = np.zeros(len(self.docs))
-        for i, name in enumerate(self._names):
-            if name == q:
-                bonus[i] = EXACT_BONUS
-            elif name.endswith(q) and name[-len(q) - 1] in "_.-":
-                bonus[i] = SUFFIX_BONUS
-        score = score + bonus
+        terms = stems(query)
+        fused, _ = self._index.scores(terms, query, related=related(terms) if self.options.related else ())
+        score = fused + self._bonus(q)
+        if self.options.server_prior:
+            named = set(terms)
+            prior = [bool(srv) and named.issuperset(srv) for srv in self._servers]
+            top = float(fused.max()) if len(fused) else 0.0  # relative to this query's best, whatever the fusion
+            score = score + self.options.server_prior * max(top, 0.0) * np.asarray(prior, dtype="float64")
         order = np.lexsort((np.array(self._names), -score))
         return [(int(i), float(score[i])) for i in order[:limit] if score[i] > 0]
-
-
-def _rrf(values: np.ndarray, mask: np.ndarray | None) -> np.ndarray:
-    """Reciprocal-rank scores 1/(k + rank) of `values` (masked-out entries score 0)."""
-    import numpy as np
-
-    order = np.argsort(-values, kind="stable")
-    ranks = np.empty(len(values), dtype="float64")
-    ranks[order] = np.arange(1, len(values) + 1)
-    out = 1.0 / (RRF_K + ranks)
-    if mask is not None:
-        out = np.where(mask, out, 0.0)
-    return out

