@@ -1,4 +1,4 @@
-"""Start-up time of the `llmos` command: a trivial run with the test model, and `--help`.
+"""Start-up time of the `llmos` command: a trivial run with the test model, a tool search, `--help`.
 
     .venv/bin/python bench/startup.py [--repeat 5] [--json] [--repo DIR]
 
@@ -83,6 +83,12 @@ def main() -> None:
         rows = measure(
             'llmos run "Say hi" --model test --json',
             [py, "-m", "llmos", "run", "Say hi", "--model", "test", "--json", "-w", ws],
+            a.repeat,
+            repo,
+        )
+        rows += measure(
+            "llmos tools search QUERY --limit 5 --json",
+            [py, "-m", "llmos", "tools", "search", "write a file", "--limit", "5", "--json", "-w", ws],
             a.repeat,
             repo,
         )

@@ -92,11 +92,11 @@ class Ranker:
     """BM25 over a fixed list of docs, optionally fused with embeddings."""
 
     def __init__(self, docs: Sequence[Doc], *, params: bool = True, embedder: Embedder | None = None) -> None:
-        try:
-            import bm25s
-        except ImportError as e:
-            raise MissingDependency("bm25s", "search") from e
         import logging
+
+        from llmos.tools._bm25 import import_bm25s
+
+        bm25s = import_bm25s("search")
 
         logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG on its own logger
         self.docs = list(docs)
