@@ -166,11 +166,12 @@ def main() -> None:
     parser.add_argument("--delay", type=float, default=0.5, help="seconds the model sleeps per call")
     parser.add_argument("--max-in-flight", type=int, default=64)
     parser.add_argument("--queue", type=int, default=512)
+    parser.add_argument("--repo", type=Path, default=REPO, help="the LLM OS checkout whose server to start")
     parser.add_argument("--profile", help="write the server's cProfile statistics to this file at the end")
     parser.add_argument("--timeout", type=float, default=120.0, help="client timeout per request, seconds")
     args = parser.parse_args()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("ANTHROPIC_", "OPENAI_", "LLMOS_"))}
-    env["PYTHONPATH"] = str(REPO)
+    env["PYTHONPATH"] = str(args.repo.resolve())
     with tempfile.TemporaryDirectory() as ws:
         Path(ws, "llmos.toml").write_text(
             f'preset = "testing"\n[server]\nmax_in_flight = {args.max_in_flight}\nqueue = {args.queue}\n'
