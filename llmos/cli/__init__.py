@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
 import os
@@ -23,6 +22,7 @@ from llmos.cli._common import (
     run_async,
     workspace_path,
 )
+from llmos.cli._lazy import GROUPS, LazyGroup
 
 app = typer.Typer(
     name="llmos",
@@ -30,6 +30,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    cls=LazyGroup,
 )
 
 for _name, _module in [
@@ -44,15 +45,10 @@ for _name, _module in [
     ("mcp", "llmos.cli.mcp"),
     ("schedule", "llmos.cli.schedule"),
 ]:
-    try:
-        _mod = importlib.import_module(_module)
-    except ModuleNotFoundError as _e:  # a subsystem not built in this checkout
-        if _e.name != _module:
-            raise
-        continue
-    app.add_typer(_mod.app, name=_name)
-    if hasattr(_mod, "sessions_app"):
-        app.add_typer(_mod.sessions_app, name="sessions")
+    # imported when first used (llmos.cli._lazy): `llmos run` loads none of them
+    GROUPS[_name] = (_module, "app")
+    if _name == "memory":
+        GROUPS["sessions"] = (_module, "sessions_app")
 
 
 @app.callback()

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from llmos.exceptions import ConfigError, MissingDependency
+from llmos.exceptions import ConfigError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -66,11 +66,11 @@ class HybridIndex:
         related_weight: float = 0.4,
         fusion: str = "rrf",
     ) -> None:
-        try:
-            import bm25s
-        except ImportError as e:
-            raise MissingDependency("bm25s", "search") from e
         import logging
+
+        from llmos.ranking._bm25 import import_bm25s
+
+        bm25s = import_bm25s("search")  # without scipy, unless the process has it already
 
         logging.getLogger("bm25s").setLevel(logging.WARNING)  # bm25s sets DEBUG on its own logger
         self.size = len(corpus)

@@ -52,14 +52,15 @@ class Admission:
             self._slots = asyncio.Semaphore(self.max_in_flight)
         return self._slots
 
-    def expected_wait_s(self) -> float:
-        """How long a run queued now would likely wait, at the pace runs have been finishing (0 before
-        any finished: nothing is known yet)."""
-        return (self.waiting + 1) / self.max_in_flight * self._avg_run_s
+    def expected_wait_s(self, waiting: int | None = None) -> float:
+        """How long a run queued now behind `waiting` others (default: those queued here) would likely
+        wait, at the pace runs have been finishing (0 before any finished: nothing is known yet)."""
+        ahead = self.waiting if waiting is None else waiting
+        return (ahead + 1) / self.max_in_flight * self._avg_run_s
 
-    def retry_after_s(self) -> int:
+    def retry_after_s(self, waiting: int | None = None) -> int:
         """Whole seconds until a slot is likely free: the queue ahead, drained at the observed pace."""
-        return max(1, math.ceil(self.expected_wait_s()))
+        return max(1, math.ceil(self.expected_wait_s(waiting)))
 
     def _refusal(self, status: int, message: str) -> JSON:
         retry = self.retry_after_s()

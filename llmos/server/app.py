@@ -28,6 +28,7 @@ from llmos.limits import MAX_GOAL_CHARS
 from llmos.server import approvals, errors, guards, schemas, sse
 from llmos.server.admission import Admission, Ticket
 from llmos.server.approvals import Approvals, RunWatch
+from llmos.server.door import Door
 from llmos.server.errors import JSON, error, status_for
 
 if TYPE_CHECKING:
@@ -394,6 +395,7 @@ def create_app(runtime: LLMOS, *, manage_lifecycle: bool = True, token: str | No
     app.state.admission = Admission(server_cfg.max_in_flight, server_cfg.queue, server_cfg.queue_timeout_s)
     app.state.approvals = Approvals(server_cfg.approval_timeout_s)
     errors.install(app)
+    app.add_middleware(Door, admission=app.state.admission)  # run requests beyond capacity: 429 at once
     app.add_middleware(guards.Guard, token=token)  # outermost: checked before anything else runs
     app.include_router(router)
     app.include_router(approvals.router)

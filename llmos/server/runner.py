@@ -95,7 +95,7 @@ def make_server(
         host=host,
         port=port,
         lifespan="on",
-        http="h11",
+        http="auto",  # httptools (the `server` extra) when installed: about a third less CPU per request than h11
         ws="none",
         log_config=log_config(log_level) if configure_logging else None,
         log_level=log_level,
