@@ -31,7 +31,6 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-
 from fakes.llm_server import FakeLLMServer
 
 REPO = Path(__file__).resolve().parent.parent
@@ -99,9 +98,7 @@ class Cluster:
         limits = httpx.Limits(max_connections=len(goals) + 8, max_keepalive_connections=len(goals) + 8)
         async with httpx.AsyncClient(timeout=timeout_s, limits=limits) as client:
             return list(
-                await asyncio.gather(
-                    *(self.execute(client, i % len(self.servers), g) for i, g in enumerate(goals))
-                )
+                await asyncio.gather(*(self.execute(client, i % len(self.servers), g) for i, g in enumerate(goals)))
             )
 
     def get(self, server: int, path: str) -> Any:
