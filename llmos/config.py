@@ -213,6 +213,20 @@ class ServerConfig(_Section):
     approval_timeout_s: float = Field(default=60.0, ge=0)  # an unanswered `ask` is denied after this (0: at once)
 
 
+class StorageConfig(_Section):
+    # "" = the workspace file .llmos/llmos.db; sqlite:///FILE; postgresql://user:pw@host/db (shared by servers)
+    url: str = ""
+    pool_size: int = Field(default=10, gt=0)  # PostgreSQL connections per process
+
+    @field_validator("url")
+    @classmethod
+    def _known_scheme(cls, v: str) -> str:
+        scheme = v.partition("://")[0].lower().split("+", 1)[0]
+        if v and scheme not in ("sqlite", "postgresql", "postgres"):
+            raise ValueError(f"unsupported URL scheme {scheme!r}: use sqlite:///FILE or postgresql://HOST/DB")
+        return v
+
+
 class Config(_Section):
     """The whole configuration of one workspace."""
 
@@ -233,6 +247,7 @@ class Config(_Section):
     execution: ExecutionConfig = Field(default_factory=lambda: ExecutionConfig())
     orchestration: OrchestrationConfig = Field(default_factory=lambda: OrchestrationConfig())
     memory: MemoryConfig = Field(default_factory=lambda: MemoryConfig())
+    storage: StorageConfig = Field(default_factory=lambda: StorageConfig())
 
 
 PRESETS: dict[str, dict[str, Any]] = {
@@ -296,6 +311,8 @@ def env_overrides(environ: dict[str, str] | None = None) -> dict[str, Any]:
             out["budget"] = {"total_usd": float(env["LLMOS_BUDGET_USD"])}
         except ValueError:
             raise ConfigError(f"LLMOS_BUDGET_USD must be a number, got {env['LLMOS_BUDGET_USD']!r}") from None
+    if env.get("LLMOS_STORAGE_URL"):
+        out["storage"] = {"url": env["LLMOS_STORAGE_URL"]}
     return out
 
 

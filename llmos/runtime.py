@@ -36,7 +36,8 @@ from llmos.kernel.hooks import Hook
 from llmos.kernel.loop import LoopOptions, LoopOutcome, run_loop
 from llmos.models.base import Message, Model
 from llmos.result import MODES, RunResult
-from llmos.storage.db import Database
+from llmos.storage.base import StoreDB
+from llmos.storage.factory import open_database
 from llmos.storage.traces import TraceStore
 from llmos.tools.base import Tool
 from llmos.tools.registry import ToolRegistry
@@ -81,7 +82,7 @@ class LLMOS:
         self._started = False
         self._models: dict[str, Model] = {}  # the clients this runtime created (closed by close())
         self._mcp: Any = None
-        self.db: Database | None = None
+        self.db: StoreDB | None = None
         self.memory: Memory | None = None  # sessions and facts, when [memory] enabled
         self.events = EventBus()  # the public event bus (llmos.events): runs, model/tool calls, learning
         self.telemetry: Any = None  # OpenTelemetry spans (llmos.telemetry), when OTEL_* asks for them
@@ -105,7 +106,7 @@ class LLMOS:
         from llmos.storage.versions import VersionStore
 
         cfg = self.config
-        self.db = Database.for_workspace(self.workspace)
+        self.db = open_database(self.workspace, cfg)
         try:  # whatever fails while starting (a bad hook path, a missing key...) closes what was opened
             self.traces = TraceStore(self.db)
             self.ledger = Ledger(self.db, cfg.budget)

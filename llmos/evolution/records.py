@@ -11,7 +11,7 @@ import time
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from llmos.storage.db import Database
+from llmos.storage.base import StoreDB
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS evolution_tools (
@@ -63,7 +63,7 @@ class ToolRecord:
 
 
 class ToolRecords:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: StoreDB) -> None:
         self.db = db
         db.ensure_schema("evolution", SCHEMA)
 

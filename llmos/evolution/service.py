@@ -34,7 +34,7 @@ from llmos.execution.replay import ReplayOutcome
 from llmos.kernel.context import RunContext
 from llmos.learning.envelope import PRECAUTION
 from llmos.learning.plans import Plan
-from llmos.storage.db import Database
+from llmos.storage.base import StoreDB
 from llmos.storage.versions import Change, VersionStore
 from llmos.tools.base import Tool
 from llmos.tools.registry import ToolRegistry
@@ -50,7 +50,7 @@ def evidence(plan: Plan) -> tuple[int, int]:
 class Evolution:
     def __init__(
         self,
-        db: Database,
+        db: StoreDB,
         workspace: Path,
         registry: ToolRegistry,
         versions: VersionStore,

@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 from llmos.exceptions import BudgetExceeded
 from llmos.kernel._owner import current_owner, owner_is_gone
 from llmos.kernel.hooks import Hook
-from llmos.storage.db import Database
+from llmos.storage.base import StoreDB
 
 if TYPE_CHECKING:
     from llmos.config import BudgetConfig
@@ -82,17 +82,11 @@ class Balance:
 class Ledger:
     """Every charge is a row: run, model, tokens, cost."""
 
-    def __init__(self, db: Database, config: BudgetConfig) -> None:
+    def __init__(self, db: StoreDB, config: BudgetConfig) -> None:
         self.db = db
         self.config = config
         db.ensure_schema("ledger", SCHEMA)
-        conn = db.connection()
-        have = {r[1] for r in conn.execute("PRAGMA table_info(ledger)").fetchall()}
-        for col, ddl in _COLUMNS.items():  # columns added after the first release of the ledger
-            if col not in have:
-                with db.transaction() as tx:
-                    if col not in {r[1] for r in tx.execute("PRAGMA table_info(ledger)").fetchall()}:
-                        tx.execute(f"ALTER TABLE ledger ADD COLUMN {col} {ddl}")
+        db.ensure_columns("ledger", _COLUMNS)  # columns added after the first release of the ledger
 
     # ---- queries
     def _sums(self, conn: Any, run_id: str | None = None) -> tuple[float, float]:

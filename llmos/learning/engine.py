@@ -25,7 +25,7 @@ from llmos.learning.plans import Plan, match
 from llmos.learning.risk import RiskOf
 from llmos.learning.selection import MODES, ModeDecision, PlanIndex, SelectionPolicy, select
 from llmos.learning.store import Changes, PlanStore
-from llmos.storage.db import Database
+from llmos.storage.base import StoreDB
 from llmos.trace import Trace
 
 __all__ = ["LearningEngine", "ModeDecision", "ObserveReport", "SelectionPolicy"]
@@ -45,7 +45,7 @@ class ObserveReport:
 
 
 class LearningEngine:
-    def __init__(self, db: Database, config: LearningConfig) -> None:
+    def __init__(self, db: StoreDB, config: LearningConfig) -> None:
         self.db = db
         self.config = config
         self.store = PlanStore(db)

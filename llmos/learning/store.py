@@ -9,7 +9,6 @@ at a time: a plan row stays the same size however many runs support it.
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,7 +16,7 @@ from dataclasses import dataclass, field
 from llmos.exceptions import StoreConflict, StoreError
 from llmos.learning.induction import Evidence
 from llmos.learning.plans import Plan
-from llmos.storage.db import Database
+from llmos.storage.base import DB_ERRORS, Conn, StoreDB
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS learning_plans (
@@ -84,7 +83,7 @@ class Changes:
 
 
 class PlanStore:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: StoreDB) -> None:
         self.db = db
         db.ensure_schema("learning", SCHEMA)
 
@@ -102,8 +101,8 @@ class PlanStore:
             token_rows = conn.execute(
                 "SELECT plan_id, tokens FROM learning_goal_tokens" + where.format("plan_id"), params
             ).fetchall()
-        except sqlite3.Error as e:
-            raise StoreError(f"cannot read plans from {self.db.path}: {e}") from e
+        except DB_ERRORS as e:
+            raise StoreError(f"cannot read plans from {self.db.label}: {e}") from e
         plans = [Plan.from_dict(json.loads(r["data"])) for r in rows]
         by_id = {p.id: p for p in plans}
         for r in token_rows:
@@ -128,7 +127,7 @@ class PlanStore:
         return {str(r["plan_id"]) for r in rows}
 
     @staticmethod
-    def _bump(conn: sqlite3.Connection, expected: int | None, plan_ids: set[str], *, jump: int = 1) -> int:
+    def _bump(conn: Conn, expected: int | None, plan_ids: set[str], *, jump: int = 1) -> int:
         """Move the generation on from `expected` (StoreConflict if another process moved it first;
         None: from wherever it is). Logs `plan_ids` under the new generation."""
         if expected is None:
@@ -224,8 +223,8 @@ class PlanStore:
                     "INSERT OR REPLACE INTO learning_seen (trace_id, plan_id, at) VALUES (?,?,?)",
                     [(tid, pid, now) for tid, pid in changes.seen],
                 )
-        except sqlite3.Error as e:
-            raise StoreError(f"cannot save plans in {self.db.path}: {e}") from e
+        except DB_ERRORS as e:
+            raise StoreError(f"cannot save plans in {self.db.label}: {e}") from e
         return self.generation() if gen is None else gen
 
     def clear(self) -> None:
@@ -236,5 +235,5 @@ class PlanStore:
                 conn.execute("DELETE FROM learning_goal_tokens")
                 conn.execute("DELETE FROM learning_seen")
                 self._bump(conn, None, set(), jump=CHANGE_LOG + 1)  # every process reloads everything
-        except sqlite3.Error as e:
-            raise StoreError(f"cannot clear plans in {self.db.path}: {e}") from e
+        except DB_ERRORS as e:
+            raise StoreError(f"cannot clear plans in {self.db.label}: {e}") from e

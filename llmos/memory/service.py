@@ -25,7 +25,7 @@ from llmos.storage.memory import Fact, FactStore, SessionStore
 if TYPE_CHECKING:
     from llmos.config import MemoryConfig
     from llmos.models.base import Message
-    from llmos.storage.db import Database
+    from llmos.storage.base import StoreDB
     from llmos.trace import Trace
 
 _VALUE_TOKEN = re.compile(r"[\w@.+-]{3,}")
@@ -44,7 +44,7 @@ class Recalled:
 class Memory:
     """Sessions and facts over the workspace database."""
 
-    def __init__(self, db: Database, config: MemoryConfig) -> None:
+    def __init__(self, db: StoreDB, config: MemoryConfig) -> None:
         self.config = config
         self.sessions = SessionStore(db)
         self.facts = FactStore(db)

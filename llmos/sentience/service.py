@@ -36,7 +36,7 @@ from llmos.sentience.store import HistoryEntry, SentienceStore
 from llmos.sentience.valence import DIMENSIONS, Valence, ValenceParams, homeostatic_cost
 
 if TYPE_CHECKING:
-    from llmos.storage.db import Database
+    from llmos.storage.base import StoreDB
 
 Action = Callable[[Opportunity], Awaitable[Any]]
 Fire = tuple[str, float, dict[str, Any]]  # trigger, magnitude, detail
@@ -72,7 +72,7 @@ REPLAY_EFFORT = 0.25  # the magnitude of a success that needed no model call
 class Sentience:
     def __init__(
         self,
-        db: Database,
+        db: StoreDB,
         config: SentienceConfig | None = None,
         *,
         clock: Callable[[], float] = time.time,

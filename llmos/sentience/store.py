@@ -8,7 +8,6 @@ feedback already counted per run. Each update is one transaction: a crash loses 
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -16,7 +15,7 @@ from typing import Any
 
 from llmos.exceptions import StoreError
 from llmos.sentience.valence import DIMENSIONS, Valence
-from llmos.storage.db import Database
+from llmos.storage.base import DB_ERRORS, Conn, StoreDB
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS sentience_state (
@@ -72,7 +71,7 @@ class HistoryEntry:
 class StoreTx:
     """The operations of one write transaction."""
 
-    def __init__(self, conn: sqlite3.Connection) -> None:
+    def __init__(self, conn: Conn) -> None:
         self.conn = conn
 
     def state(self) -> tuple[Valence, float] | None:
@@ -143,7 +142,7 @@ class StoreTx:
 
 
 class SentienceStore:
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: StoreDB) -> None:
         self.db = db
         db.ensure_schema("sentience", SCHEMA)
 
@@ -152,14 +151,14 @@ class SentienceStore:
         try:
             with self.db.transaction() as conn:
                 yield StoreTx(conn)
-        except sqlite3.Error as e:
-            raise StoreError(f"cannot update the sentience state in {self.db.path}: {e}") from e
+        except DB_ERRORS as e:
+            raise StoreError(f"cannot update the sentience state in {self.db.label}: {e}") from e
 
-    def _read(self, sql: str, params: tuple[Any, ...] = ()) -> list[sqlite3.Row]:
+    def _read(self, sql: str, params: tuple[Any, ...] = ()) -> list[Any]:
         try:
             return self.db.connection().execute(sql, params).fetchall()
-        except sqlite3.Error as e:
-            raise StoreError(f"cannot read the sentience state in {self.db.path}: {e}") from e
+        except DB_ERRORS as e:
+            raise StoreError(f"cannot read the sentience state in {self.db.label}: {e}") from e
 
     def state(self) -> tuple[Valence, float] | None:
         rows = self._read("SELECT * FROM sentience_state WHERE id = 1")

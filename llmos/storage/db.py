@@ -21,7 +21,9 @@ DB_FILE = "llmos.db"
 
 
 class Database:
-    """A SQLite database file shared by every store of a workspace."""
+    """A SQLite database file shared by every store of a workspace (a `StoreDB`)."""
+
+    dialect = "sqlite"
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
@@ -45,6 +47,10 @@ class Database:
     @classmethod
     def for_workspace(cls, workspace: Path) -> Database:
         return cls(Path(workspace) / DB_DIR / DB_FILE)
+
+    @property
+    def label(self) -> str:
+        return str(self.path)
 
     def connection(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
@@ -88,6 +94,18 @@ class Database:
             except sqlite3.Error as e:
                 raise StoreError(f"cannot create the {name} tables in {self.path}: {e}") from e
             self._schemas.add(name)
+
+    def ensure_columns(self, table: str, columns: dict[str, str]) -> None:
+        """Add the columns (name -> DDL) a table gained after its first release, where missing."""
+        if f"{table}.columns" in self._schemas:
+            return
+        have = {r[1] for r in self.connection().execute(f"PRAGMA table_info({table})").fetchall()}
+        for col, ddl in columns.items():
+            if col not in have:
+                with self.transaction() as tx:
+                    if col not in {r[1] for r in tx.execute(f"PRAGMA table_info({table})").fetchall()}:
+                        tx.execute(f"ALTER TABLE {table} ADD COLUMN {col} {ddl}")
+        self._schemas.add(f"{table}.columns")
 
     def close(self) -> None:
         with self._conns_lock:

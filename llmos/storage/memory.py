@@ -9,14 +9,13 @@ forgetting a fact deletes it, and a fact whose source run is rejected is marked,
 from __future__ import annotations
 
 import json
-import sqlite3
 import time
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from llmos.exceptions import StoreError, UserError
-from llmos.storage.db import Database
+from llmos.storage.base import DB_ERRORS, StoreDB
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS memory_sessions (
@@ -101,7 +100,7 @@ def check_session_id(session_id: str) -> str:
 class SessionStore:
     """Sessions and their turns."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: StoreDB) -> None:
         self.db = db
         db.ensure_schema("memory", SCHEMA)
 
@@ -127,7 +126,7 @@ class SessionStore:
                     " VALUES (?, ?, ?, ?, ?, ?, ?)",
                     (sid, seq, run_id, goal, answer, json.dumps(messages, ensure_ascii=False), now),
                 )
-        except sqlite3.Error as e:
+        except DB_ERRORS as e:
             raise StoreError(f"cannot save session {sid}: {e}") from e
         return seq
 
@@ -180,7 +179,7 @@ class SessionStore:
 class FactStore:
     """Facts: add, list, forget, and mark those written by rejected runs."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: StoreDB) -> None:
         self.db = db
         db.ensure_schema("memory", SCHEMA)
 
@@ -207,7 +206,7 @@ class FactStore:
                     " VALUES (?, ?, ?, ?, ?, ?)",
                     (fact.id, fact.namespace, fact.text, meta, fact.source_run, fact.created_at),
                 )
-        except sqlite3.Error as e:
+        except DB_ERRORS as e:
             raise StoreError(f"cannot save the fact: {e}") from e
         return fact
 

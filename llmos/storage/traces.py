@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import builtins
 import json
-import sqlite3
 import time
 from collections.abc import Iterable, Iterator
 from typing import Any
 
 from llmos.exceptions import StoreError, UserError
-from llmos.storage.db import Database
+from llmos.storage.base import DB_ERRORS, StoreDB
 from llmos.trace import Trace
 
 SCHEMA = """
@@ -44,7 +43,7 @@ CREATE INDEX IF NOT EXISTS runs_parent ON runs(json_extract(data, '$.parent_id')
 class TraceStore:
     """Save, load, list and export traces. A save is one transaction: never half-written."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: StoreDB) -> None:
         self.db = db
         db.ensure_schema("traces", SCHEMA)
 
@@ -78,7 +77,7 @@ class TraceStore:
                     "ended_at, format_version, data) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     row,
                 )
-        except sqlite3.Error as e:
+        except DB_ERRORS as e:
             raise StoreError(f"cannot save trace {trace.id}: {e}") from e
 
     def get(self, run_id: str) -> Trace | None:

@@ -31,7 +31,7 @@ from typing import Any
 
 from llmos._log import logger
 from llmos.exceptions import VersionError
-from llmos.storage.db import Database
+from llmos.storage.base import StoreDB
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS version_changes (
@@ -102,7 +102,7 @@ def _row(row: Any) -> Change:
 class VersionStore:
     """The versioned change log of one workspace."""
 
-    def __init__(self, db: Database, workspace: Path, *, git: bool = False) -> None:
+    def __init__(self, db: StoreDB, workspace: Path, *, git: bool = False) -> None:
         self.db = db
         self.workspace = Path(workspace)
         self.git = git

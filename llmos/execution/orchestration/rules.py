@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from llmos.learning.goals import tokenize
-from llmos.storage.db import Database
+from llmos.storage.base import StoreDB
 
 if TYPE_CHECKING:
     from llmos.config import OrchestrationConfig
@@ -71,7 +71,7 @@ class RuleVerdict:
 class OrchestrationRules:
     """The learned rules of one workspace, plus the configured ones."""
 
-    def __init__(self, db: Database, config: OrchestrationConfig) -> None:
+    def __init__(self, db: StoreDB, config: OrchestrationConfig) -> None:
         self.db = db
         self.config = config
         self._patterns = [re.compile(p, re.I) for p in config.rules]
