@@ -121,8 +121,9 @@ def server_env(llm: FakeLLMServer, **extra: str) -> dict[str, str]:
     return env
 
 
-def workspace_toml(storage_url: str | None, extra_toml: str = "") -> str:
-    lines = ['[model]\nprovider = "anthropic"', f'name = "{MODEL}"', "max_retries = 0", ""]
+def workspace_toml(storage_url: str | None, extra_toml: str = "", *, max_tokens: int | None = None) -> str:
+    lines = ['[model]\nprovider = "anthropic"', f'name = "{MODEL}"', "max_retries = 0"]
+    lines += [f"max_tokens = {max_tokens}", ""] if max_tokens else [""]
     if storage_url:
         lines += ["[storage]", f'url = "{storage_url}"', ""]
     return "\n".join(lines) + extra_toml
@@ -136,6 +137,7 @@ def cluster(
     llm: FakeLLMServer,
     storage_url: str | None = None,
     extra_toml: str = "",
+    max_tokens: int | None = None,
     start_timeout_s: float = 120,
     stop_timeout_s: float = 30,
 ) -> Iterator[Cluster]:
@@ -147,7 +149,7 @@ def cluster(
             ws = root / (f"ws{i}" if storage_url else "ws")
             if not (ws / "llmos.toml").exists():
                 ws.mkdir(parents=True, exist_ok=True)
-                (ws / "llmos.toml").write_text(workspace_toml(storage_url, extra_toml))
+                (ws / "llmos.toml").write_text(workspace_toml(storage_url, extra_toml, max_tokens=max_tokens))
             argv = [sys.executable, "-m", "llmos", "serve", "--workspace", str(ws), "--port", "0"]
             proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=env)
             server = ServerProcess(ws, proc)
