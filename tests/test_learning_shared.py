@@ -4,6 +4,7 @@ and rebuilds never lose each other's support; a process that is alone never relo
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,17 +15,38 @@ from llmos.config import LearningConfig
 from llmos.exceptions import StoreConflict
 from llmos.learning.engine import LearningEngine
 from llmos.learning.store import Changes
-from llmos.storage.db import Database
+from llmos.storage.base import StoreDB
+from llmos.storage.factory import open_database
 
+Engines = Callable[..., list[LearningEngine]]
 GOAL = "Record the temperature in Oslo in Fahrenheit"
 
 
-def engines(tmp_path: Path, n: int = 2) -> list[LearningEngine]:
-    return [LearningEngine(Database(tmp_path / "shared.db"), LearningConfig()) for _ in range(n)]
+@pytest.fixture(params=["sqlite", "postgres"])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """One store for every engine of a test: a SQLite file, or a fresh PostgreSQL database."""
+    if request.param == "postgres":
+        return str(request.getfixturevalue("pg_url"))
+    return f"sqlite:///{tmp_path / 'shared.db'}"
 
 
-def test_a_plan_learned_by_one_process_is_selected_by_another(tmp_path: Path) -> None:
-    a, b = engines(tmp_path)
+@pytest.fixture
+def engines(url: str, tmp_path: Path) -> Iterator[Callable[[int], list[LearningEngine]]]:
+    """`engines(n)`: n engines, each with a connection (pool) of its own, as n processes would have."""
+    opened: list[StoreDB] = []
+
+    def make(n: int = 2) -> list[LearningEngine]:
+        dbs = [open_database(tmp_path, url=url) for _ in range(n)]
+        opened.extend(dbs)
+        return [LearningEngine(db, LearningConfig()) for db in dbs]
+
+    yield make
+    for db in opened:
+        db.close()
+
+
+def test_a_plan_learned_by_one_process_is_selected_by_another(engines: Engines) -> None:
+    a, b = engines()
     assert b.select(GOAL).mode == "learner"
     a.observe(weather_trace("Paris", 12.5))
     a.observe(weather_trace("Tokyo", 20.1))
@@ -33,9 +55,9 @@ def test_a_plan_learned_by_one_process_is_selected_by_another(tmp_path: Path) ->
     assert [p.id for p in b.plans()] == [p.id for p in a.plans()]
 
 
-def test_concurrent_observations_keep_both_runs_support(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_concurrent_observations_keep_both_runs_support(engines: Engines, monkeypatch: pytest.MonkeyPatch) -> None:
     """B computes its change while A writes one: B's write is refused, B catches up and recomputes."""
-    a, b = engines(tmp_path)
+    a, b = engines()
     a.observe(weather_trace("Paris", 12.5))
     b.select(GOAL)  # B is current
     writes: list[Any] = []
@@ -59,12 +81,12 @@ def test_concurrent_observations_keep_both_runs_support(tmp_path: Path, monkeypa
     for engine in (a, b):
         plans = engine.plans()
         assert len(plans) == 1 and plans[0].support == 3
-    fresh = engines(tmp_path, 1)[0]
+    fresh = engines(1)[0]
     assert fresh.plans()[0].support == 3 and len(fresh.plans()[0].trace_ids) == 3
 
 
-def test_a_rejection_and_a_rebuild_reach_the_other_process(tmp_path: Path) -> None:
-    a, b = engines(tmp_path)
+def test_a_rejection_and_a_rebuild_reach_the_other_process(engines: Engines) -> None:
+    a, b = engines()
     traces = [weather_trace("Paris", 12.5), weather_trace("Tokyo", 20.1)]
     for t in traces:
         a.observe(t)
@@ -75,8 +97,8 @@ def test_a_rejection_and_a_rebuild_reach_the_other_process(tmp_path: Path) -> No
     assert a.select(GOAL).mode == "follower"  # a's index was cleared and reloaded from the rebuild
 
 
-def test_a_lone_process_never_reloads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    (a,) = engines(tmp_path, 1)
+def test_a_lone_process_never_reloads(engines: Engines, monkeypatch: pytest.MonkeyPatch) -> None:
+    (a,) = engines(1)
     loads: list[Any] = []
     real_load = a.store.load
     monkeypatch.setattr(a.store, "load", lambda ids=None: loads.append(ids) or real_load(ids))
