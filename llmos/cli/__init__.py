@@ -111,18 +111,11 @@ def budget(
     json_out: Annotated[bool, typer.Option("--json", help="Print plain JSON to stdout.")] = False,
 ) -> None:
     """Budget balance and spending by mode and model."""
+    from llmos.cli._db import open_db
     from llmos.cli.render import render_budget
-    from llmos.config import load_config
-    from llmos.exceptions import LLMOSError
     from llmos.kernel.economy import Ledger
-    from llmos.storage.db import Database
 
-    ws = existing_workspace(workspace)
-    try:  # a malformed llmos.toml is a clear message and exit code 2, not a traceback
-        config = load_config(ws)
-        db = Database.for_workspace(ws)
-    except LLMOSError as e:
-        fail(str(e))
+    config, db = open_db(existing_workspace(workspace))  # a malformed llmos.toml: a message and exit code 2
     try:
         ledger = Ledger(db, config.budget)
         data = {

@@ -40,17 +40,13 @@ def _agent_json(agent: Agent, *, prompt: bool) -> dict[str, Any]:
 
 
 def _versions(workspace: Path, *, create: bool) -> VersionStore | None:
-    from llmos.storage.db import DB_DIR, DB_FILE, Database
+    from llmos.cli._db import has_db, open_db
     from llmos.storage.versions import VersionStore
 
-    if not create and not (workspace / DB_DIR / DB_FILE).exists():
+    if not create and not has_db(workspace):
         return None
-    git = False
-    if create:
-        from llmos.config import load_config
-
-        git = load_config(workspace).evolution.git
-    return VersionStore(Database.for_workspace(workspace), workspace, git=git)
+    config, db = open_db(workspace)
+    return VersionStore(db, workspace, git=config.evolution.git if create else False)
 
 
 @app.command("list")

@@ -46,14 +46,14 @@ def _evolution(workspace: Path) -> Evolution:
     from llmos.config import load_config
     from llmos.evolution import Evolution
     from llmos.exceptions import LLMOSError
-    from llmos.storage.db import Database
+    from llmos.storage.factory import open_database
     from llmos.storage.versions import VersionStore
     from llmos.tools.registry import ToolRegistry
 
     workspace = existing_workspace(workspace)
     try:
         config = load_config(workspace)
-        db = Database.for_workspace(workspace)
+        db = open_database(workspace, config)
         registry = ToolRegistry()
         if config.tools.builtin:  # so a new tool's name never shadows a builtin one
             from llmos.tools.builtin import builtin_tools
@@ -174,11 +174,11 @@ def log(
     as_json: AsJson = False,
 ) -> None:
     """Every self-modification (agents and tools created, edited, crystallized, demoted, reverted)."""
-    from llmos.storage.db import DB_DIR, DB_FILE
+    from llmos.cli._db import has_db
 
     ws = workspace_path(workspace)
     changes = []
-    if (ws / DB_DIR / DB_FILE).exists():
+    if has_db(ws):
         changes = _evolution(ws).versions.history(target=target, kind=kind, limit=limit)
     if as_json:
         _print_json([_change_json(c) for c in changes])

@@ -32,19 +32,13 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Print plain JSON to stdou
 
 @contextmanager
 def _memory(workspace: Path | None, *, create: bool = False) -> Iterator[Memory]:
-    from llmos.config import load_config
+    from llmos.cli._db import open_db
     from llmos.exceptions import LLMOSError
     from llmos.memory import Memory
-    from llmos.storage.db import DB_DIR, DB_FILE, Database
 
     ws = workspace_path(workspace)
-    if not create and not (ws / DB_DIR / DB_FILE).exists():
-        fail(f"no LLM OS workspace at {ws} (nothing has run there yet): check --workspace")
-    try:
-        config = load_config(ws)
-        db = Database.for_workspace(ws)
-    except LLMOSError as e:
-        fail(str(e))
+    missing = f"no LLM OS workspace at {ws} (nothing has run there yet): check --workspace"
+    config, db = open_db(ws, create=create, missing=missing)
     try:
         yield Memory(db, config.memory)
     except LLMOSError as e:

@@ -19,19 +19,11 @@ app = typer.Typer(help="Learned plans (what FOLLOWER replays).", no_args_is_help
 
 
 def _engine(workspace: Path | None) -> LearningEngine:
-    from llmos.config import load_config
-    from llmos.exceptions import LLMOSError
+    from llmos.cli._db import open_db
     from llmos.learning.engine import LearningEngine
-    from llmos.storage.db import Database
 
-    path = existing_workspace(workspace)
-    if not (path / ".llmos" / "llmos.db").exists():
-        fail(f"no workspace database in {path}: run a goal there first (or pass --workspace)")
-    try:
-        config = load_config(path)
-    except LLMOSError as e:
-        fail(str(e))
-    return LearningEngine(Database.for_workspace(path), config.learning)
+    config, db = open_db(existing_workspace(workspace), create=False)
+    return LearningEngine(db, config.learning)
 
 
 @app.command("list")

@@ -25,15 +25,13 @@ SPARKS = "▁▂▃▄▅▆▇█"
 
 def open_sentience(workspace: Path | None) -> Sentience:
     """The Sentience of a workspace, with its trace store attached (no runtime needed)."""
-    from llmos.config import load_config
+    from llmos.cli._db import open_db
     from llmos.exceptions import LLMOSError, UserError
     from llmos.sentience import Sentience
-    from llmos.storage.db import Database
 
     path = existing_workspace(workspace)
+    config, db = open_db(path)
     try:
-        config = load_config(path)
-        db = Database.for_workspace(path)
         s = Sentience(db, config.sentience)
         try:
             from llmos.storage.traces import TraceStore

@@ -17,10 +17,10 @@ app = typer.Typer(help="Recorded runs (traces).", no_args_is_help=True)
 
 
 def _store(workspace: Path | None):  # type: ignore[no-untyped-def]
-    from llmos.storage.db import Database
+    from llmos.cli._db import open_db
     from llmos.storage.traces import TraceStore
 
-    return TraceStore(Database.for_workspace(existing_workspace(workspace)))
+    return TraceStore(open_db(existing_workspace(workspace))[1])
 
 
 @app.command("list")

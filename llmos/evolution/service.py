@@ -17,7 +17,6 @@ status (active | demoted | reverted), version, and the outcomes of its CRYSTALLI
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -26,6 +25,7 @@ from typing import Any
 from llmos.config import EvolutionConfig
 from llmos.evolution import crystallize as cz
 from llmos.evolution import generated as gen
+from llmos.evolution._export import export_active
 from llmos.evolution._loader import GeneratedTools
 from llmos.evolution.dispatch import run_crystallized
 from llmos.evolution.records import ToolRecord, ToolRecords
@@ -35,6 +35,7 @@ from llmos.kernel.context import RunContext
 from llmos.learning.envelope import PRECAUTION
 from llmos.learning.plans import Plan
 from llmos.storage.base import StoreDB
+from llmos.storage.db import DB_DIR, DB_FILE
 from llmos.storage.versions import Change, VersionStore
 from llmos.tools.base import Tool
 from llmos.tools.registry import ToolRegistry
@@ -67,6 +68,7 @@ class Evolution:
         self._lock = threading.RLock()
         self._tools = GeneratedTools(self.workspace, registry, versions, self._lock)
         self.store = ToolRecords(db)
+        self._shared = db.label != str(self.workspace / DB_DIR / DB_FILE)  # not this workspace's own file
         self.sandbox: Any = None  # set by the runtime: created tools come back through it on a revert
 
     # ------------------------------------------------------------------ loading
@@ -78,6 +80,8 @@ class Evolution:
     def refresh(self, *, force: bool = False) -> bool:
         """Follow changes on disk (a revert from another process, a demotion): cheap when nothing changed.
         Returns whether the registry changed."""
+        if force or self._shared:  # a tool crystallized by another server sharing the database
+            export_active(self.workspace, self.store.all(), self.versions)
         return self._tools.refresh(force=force)
 
     def tool_for(self, plan_id: str | None) -> Tool | None:
@@ -301,9 +305,7 @@ class Evolution:
     def _plan_from_db(self, plan_id: str) -> Plan | None:
         from llmos.learning.store import PlanStore
 
-        PlanStore(self.db)  # makes sure the learning tables exist
-        row = self.db.connection().execute("SELECT data FROM learning_plans WHERE id = ?", (plan_id,)).fetchone()
-        return Plan.from_dict(json.loads(row["data"])) if row is not None else None
+        return PlanStore(self.db).get(plan_id)
 
     # ------------------------------------------------------------------ the cognitive kernel
     async def crystallize_action(self, opportunity: Any) -> dict[str, Any] | bool:

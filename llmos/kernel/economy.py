@@ -29,6 +29,7 @@ from llmos.exceptions import BudgetExceeded
 from llmos.kernel._owner import current_owner, owner_is_gone
 from llmos.kernel.hooks import Hook
 from llmos.storage.base import StoreDB
+from llmos.storage.ledger import LedgerStore, LedgerTx
 
 if TYPE_CHECKING:
     from llmos.config import BudgetConfig
@@ -37,34 +38,10 @@ if TYPE_CHECKING:
     from llmos.models.pricing import Pricing
     from llmos.trace import ModelCallRecord
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS ledger (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    run_id TEXT NOT NULL,
-    mode TEXT NOT NULL DEFAULT '',
-    agent TEXT NOT NULL DEFAULT '',
-    provider TEXT NOT NULL,
-    model TEXT NOT NULL,
-    status TEXT NOT NULL,           -- reserved | charged | released
-    reserved_usd REAL NOT NULL DEFAULT 0,
-    cost_usd REAL NOT NULL DEFAULT 0,
-    unpriced INTEGER NOT NULL DEFAULT 0,
-    input_tokens INTEGER NOT NULL DEFAULT 0,
-    output_tokens INTEGER NOT NULL DEFAULT 0,
-    cache_write_tokens INTEGER NOT NULL DEFAULT 0,
-    cache_read_tokens INTEGER NOT NULL DEFAULT 0,
-    created_at REAL NOT NULL,
-    settled_at REAL
-);
-CREATE INDEX IF NOT EXISTS ledger_run ON ledger(run_id);
-CREATE INDEX IF NOT EXISTS ledger_status ON ledger(status);
-"""
-
 STALE_RESERVATION_S = 3600.0  # a reservation left by a crashed process stops counting after this
 MIN_OUTPUT_TOKENS = 1024  # a call the budget cannot give this many output tokens (or max_tokens) is refused
 COUNT_MARGIN = 1.05  # a provider's token count, plus 5% and a few tokens, bounds the billed input
 COUNT_SLACK_TOKENS = 64
-_COLUMNS = {"owner": "TEXT NOT NULL DEFAULT ''", "abandoned": "INTEGER NOT NULL DEFAULT 0"}
 
 
 @dataclass
@@ -80,49 +57,26 @@ class Balance:
 
 
 class Ledger:
-    """Every charge is a row: run, model, tokens, cost."""
+    """Every charge is a row: run, model, tokens, cost (kept by `llmos.storage.ledger.LedgerStore`)."""
 
     def __init__(self, db: StoreDB, config: BudgetConfig) -> None:
         self.db = db
         self.config = config
-        db.ensure_schema("ledger", SCHEMA)
-        db.ensure_columns("ledger", _COLUMNS)  # columns added after the first release of the ledger
+        self.store = LedgerStore(db)
 
     # ---- queries
-    def _sums(self, conn: Any, run_id: str | None = None) -> tuple[float, float]:
-        stale = time.time() - STALE_RESERVATION_S
-        where, params = ("AND run_id = ?", (run_id,)) if run_id else ("", ())
-        row = conn.execute(
-            "SELECT COALESCE(SUM(CASE WHEN status='charged' THEN cost_usd END), 0), "
-            "COALESCE(SUM(CASE WHEN status='reserved' AND created_at > ? THEN reserved_usd END), 0) "
-            f"FROM ledger WHERE 1=1 {where}",
-            (stale, *params),
-        ).fetchone()
-        return float(row[0]), float(row[1])
-
     def balance(self) -> Balance:
-        conn = self.db.connection()
-        spent, reserved = self._sums(conn)
-        unpriced = conn.execute("SELECT COUNT(*) FROM ledger WHERE unpriced = 1").fetchone()[0]
+        spent, reserved = self.store.sums(time.time() - STALE_RESERVATION_S)
         total = self.config.total_usd
         remaining = None if total is None else max(0.0, total - spent - reserved)
-        return Balance(total, round(spent, 8), round(reserved, 8), remaining, int(unpriced))
+        return Balance(total, round(spent, 8), round(reserved, 8), remaining, self.store.unpriced_calls())
 
     def run_spent(self, run_id: str) -> float:
-        return self._sums(self.db.connection(), run_id)[0]
+        return self.store.sums(time.time() - STALE_RESERVATION_S, run_id)[0]
 
     def spending(self, by: str = "mode") -> dict[str, dict[str, Any]]:
         if by not in ("mode", "model", "agent"):
             raise ValueError(f"cannot group spending by {by!r}")
-        col = "provider || ':' || model" if by == "model" else by
-        rows = (
-            self.db.connection()
-            .execute(
-                f"SELECT {col} k, COUNT(*) n, SUM(cost_usd) cost, SUM(input_tokens) tin, SUM(output_tokens) tout "
-                "FROM ledger WHERE status='charged' GROUP BY k ORDER BY cost DESC"
-            )
-            .fetchall()
-        )
         return {
             r["k"] or "-": {
                 "calls": r["n"],
@@ -130,7 +84,7 @@ class Ledger:
                 "input_tokens": r["tin"] or 0,
                 "output_tokens": r["tout"] or 0,
             }
-            for r in rows
+            for r in self.store.spending(by)
         }
 
     # ---- reservations
@@ -147,9 +101,10 @@ class Ledger:
     ) -> int:
         """Reserve the worst case of one call, or raise BudgetExceeded. Returns the reservation id."""
         amount = worst_case_usd or 0.0
-        with self.db.transaction() as conn:
+        stale = time.time() - STALE_RESERVATION_S
+        with self.store.transaction() as tx:
             if worst_case_usd is not None:
-                spent, reserved = self._sums(conn)
+                spent, reserved = tx.sums(stale)
                 total = self.config.total_usd
                 if total is not None and spent + reserved + amount > total + 1e-12:
                     remaining = max(0.0, total - spent - reserved)
@@ -161,7 +116,7 @@ class Ledger:
                     )
                 cap = run_cap_usd if run_cap_usd is not None else self.config.per_run_usd
                 if cap is not None:
-                    r_spent, r_reserved = self._sums(conn, run_id)
+                    r_spent, r_reserved = tx.sums(stale, run_id)
                     if r_spent + r_reserved + amount > cap + 1e-12:
                         remaining = max(0.0, cap - r_spent - r_reserved)
                         raise BudgetExceeded(
@@ -171,23 +126,8 @@ class Ledger:
                             needed_usd=amount,
                             remaining_usd=remaining,
                         )
-            owner = current_owner()
-            cur = conn.execute(
-                "INSERT INTO ledger (run_id, mode, agent, provider, model, status, reserved_usd, unpriced, "
-                "created_at, owner) VALUES (?,?,?,?,?,'reserved',?,?,?,?)",
-                (
-                    run_id,
-                    mode,
-                    agent,
-                    provider,
-                    model,
-                    amount,
-                    int(worst_case_usd is None),
-                    time.time(),
-                    owner,
-                ),
-            )
-            return int(cur.lastrowid or 0)
+            owner, unpriced = current_owner(), worst_case_usd is None
+            return tx.reserve(run_id, mode, agent, provider, model, amount=amount, unpriced=unpriced, owner=owner)
 
     def reserve_call(
         self,
@@ -208,8 +148,8 @@ class Ledger:
         when the budget cannot pay the input plus `min(max_tokens, MIN_OUTPUT_TOKENS)` output tokens.
         """
         floor = min(max_tokens, MIN_OUTPUT_TOKENS)
-        with self.db.transaction() as conn:
-            room, knob, whole = self._room(conn, run_id, run_cap_usd)
+        with self.store.transaction() as tx:
+            room, knob, whole = self._room(tx, run_id, run_cap_usd)
             granted = max_tokens
             if room is not None:
                 can_pay = (room - input_usd) / output_usd_per_token if output_usd_per_token > 0 else max_tokens
@@ -224,23 +164,20 @@ class Ledger:
                         remaining_usd=max(0.0, room),
                     )
             amount = input_usd + granted * output_usd_per_token
-            cur = conn.execute(
-                "INSERT INTO ledger (run_id, mode, agent, provider, model, status, reserved_usd, unpriced, "
-                "created_at, owner) VALUES (?,?,?,?,?,'reserved',?,0,?,?)",
-                (run_id, mode, agent, provider, model, amount, time.time(), current_owner()),
-            )
-            return int(cur.lastrowid or 0), granted
+            rid = tx.reserve(run_id, mode, agent, provider, model, amount=amount, unpriced=False, owner=current_owner())
+            return rid, granted
 
-    def _room(self, conn: Any, run_id: str, run_cap_usd: float | None) -> tuple[float | None, str, str]:
+    def _room(self, tx: LedgerTx, run_id: str, run_cap_usd: float | None) -> tuple[float | None, str, str]:
         """What the next call may still reserve: (USD or None for unlimited, the knob, its description)."""
         rooms: list[tuple[float, str, str]] = []
+        stale = time.time() - STALE_RESERVATION_S
         total = self.config.total_usd
         if total is not None:
-            spent, reserved = self._sums(conn)
+            spent, reserved = tx.sums(stale)
             rooms.append((total - spent - reserved, "[budget] total_usd", f"the ${total:.2f} budget"))
         cap = run_cap_usd if run_cap_usd is not None else self.config.per_run_usd
         if cap is not None:
-            r_spent, r_reserved = self._sums(conn, run_id)
+            r_spent, r_reserved = tx.sums(stale, run_id)
             rooms.append((cap - r_spent - r_reserved, "[budget] per_run_usd", f"this run's ${cap:.2f} cap"))
         if not rooms:
             return None, "", ""
@@ -248,48 +185,21 @@ class Ledger:
 
     def settle_abandoned(self) -> int:
         """Charge the reservations of processes that no longer exist at their reserved amount (an
-        upper bound: the call may have been billed before the process died). Returns how many."""
-        rows = (
-            self.db.connection()
-            .execute("SELECT id, owner FROM ledger WHERE status='reserved' AND owner != ''")
-            .fetchall()
-        )
-        gone = [int(r["id"]) for r in rows if owner_is_gone(str(r["owner"]))]
+        upper bound: the call may have been billed before the process died). Returns how many.
+        Only a provably gone owner counts (same host, dead pid): never another live server's."""
+        gone = [i for i, owner in self.store.reserved_with_owner() if owner_is_gone(owner)]
         if gone:
-            with self.db.transaction() as conn:
-                conn.executemany(
-                    "UPDATE ledger SET status='charged', cost_usd=reserved_usd, abandoned=1, settled_at=? "
-                    "WHERE id=? AND status='reserved'",
-                    [(time.time(), i) for i in gone],
-                )
+            self.store.charge_abandoned(gone)
         return len(gone)
 
     def settle(self, reservation: int, record: ModelCallRecord, *, mode: str = "") -> float:
         """Charge the real cost; returns by how much it exceeded the reservation (0 normally)."""
-        with self.db.transaction() as conn:
-            row = conn.execute("SELECT reserved_usd FROM ledger WHERE id=?", (reservation,)).fetchone()
-            conn.execute(
-                "UPDATE ledger SET status='charged', cost_usd=?, unpriced=?, input_tokens=?, output_tokens=?, "
-                "cache_write_tokens=?, cache_read_tokens=?, settled_at=?, mode=COALESCE(NULLIF(?, ''), mode) "
-                "WHERE id=?",
-                (
-                    record.cost_usd or 0.0,
-                    int(record.cost_usd is None),
-                    record.input_tokens,
-                    record.output_tokens,
-                    record.cache_write_tokens,
-                    record.cache_read_tokens,
-                    time.time(),
-                    mode,
-                    reservation,
-                ),
-            )
-        reserved = float(row[0]) if row is not None else 0.0
-        return max(0.0, (record.cost_usd or 0.0) - reserved) if row is not None else 0.0
+        tokens = (record.input_tokens, record.output_tokens, record.cache_write_tokens, record.cache_read_tokens)
+        reserved = self.store.charge(reservation, cost_usd=record.cost_usd, tokens=tokens, mode=mode)
+        return max(0.0, (record.cost_usd or 0.0) - reserved) if reserved is not None else 0.0
 
     def release(self, reservation: int) -> None:
-        with self.db.transaction() as conn:
-            conn.execute("UPDATE ledger SET status='released', settled_at=? WHERE id=?", (time.time(), reservation))
+        self.store.release(reservation)
 
 
 def worst_case_input_tokens(request: ModelRequest) -> int:

@@ -147,6 +147,14 @@ class PlanStore:
         conn.execute("DELETE FROM learning_changes WHERE gen <= ?", (new - CHANGE_LOG,))
         return new
 
+    def get(self, plan_id: str) -> Plan | None:
+        """One stored plan (without its goal-token rows), or None."""
+        try:
+            row = self.db.connection().execute("SELECT data FROM learning_plans WHERE id = ?", (plan_id,)).fetchone()
+        except DB_ERRORS as e:
+            raise StoreError(f"cannot read plan {plan_id} from {self.db.label}: {e}") from e
+        return Plan.from_dict(json.loads(row["data"])) if row is not None else None
+
     def seen(self) -> dict[str, str | None]:
         rows = self.db.connection().execute("SELECT trace_id, plan_id FROM learning_seen").fetchall()
         return {r["trace_id"]: r["plan_id"] for r in rows}

@@ -1,7 +1,8 @@
 """The SQLite → PostgreSQL dialect: the stores' SQL stays one text, translated here once per statement.
 
 - placeholders: `?` → `%s` (and a literal `%` → `%%`), outside quoted strings;
-- `json_extract(col, '$.key')` → `(col::jsonb ->> 'key')`;
+- `json_extract(col, '$.key')` → `(col::jsonb ->> 'key')`; the scalar `MAX(a, b)`/`MIN(a, b)` →
+  `GREATEST`/`LEAST` (the one-argument aggregates stay);
 - `INSERT OR IGNORE` → `ON CONFLICT DO NOTHING`; `INSERT OR REPLACE` → `ON CONFLICT (key) DO UPDATE`
   on the table's primary or unique key among the inserted columns (learned from its DDL), and an
   AUTOINCREMENT column not inserted is renewed (`= DEFAULT`), as SQLite's delete-and-insert does;
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 
 _TOKENS = re.compile(r"'(?:[^']|'')*'|\"[^\"]*\"|\?|%|[^'\"?%]+", re.S)
 _JSON = re.compile(r"json_extract\(\s*(\w+)\s*,\s*'\$\.(\w+)'\s*\)")
+_SCALAR = re.compile(r"\b(MAX|MIN)\(\s*([\w.]+)\s*,\s*([\w.]+)\s*\)", re.I)
 _INSERT = re.compile(r"^\s*INSERT\s+(?:OR\s+(REPLACE|IGNORE)\s+)?INTO\s+(\w+)\s*\(([^)]*)\)", re.I | re.S)
 _TABLE = re.compile(r"CREATE\s+TABLE\s+IF\s+NOT\s+EXISTS\s+(\w+)\s*\((.*?)\)\s*;", re.I | re.S)
 _COMMENT = re.compile(r"--[^\n]*")
@@ -107,9 +109,14 @@ def _upsert(sql: str, table: Table, cols: tuple[str, ...], name: str) -> str:
     return f"{sql.rstrip().rstrip(';')} ON CONFLICT ({', '.join(key)}) {action}"
 
 
+def _scalar(m: re.Match[str]) -> str:
+    return f"{'GREATEST' if m.group(1).upper() == 'MAX' else 'LEAST'}({m.group(2)}, {m.group(3)})"
+
+
 def statement(sql: str, tables: dict[str, Table], *, many: bool = False) -> Statement:
     """One store statement (SQLite's dialect) as PostgreSQL's."""
     sql = _JSON.sub(r"((\1)::jsonb ->> '\2')", sql)
+    sql = _SCALAR.sub(_scalar, sql)
     m = _INSERT.match(sql)
     returning = False
     if m:

@@ -177,6 +177,18 @@ class TraceStore:
         )
         return [Trace.from_dict(json.loads(r["data"])) for r in rows]
 
+    def top_level_costs(self) -> builtins.list[Any]:
+        """(started_at, mode, cost_usd, saved_usd, tokens, saved_tokens) of every run that is not a
+        subtask, oldest first (the dashboard's spend over time)."""
+        return (
+            self.db.connection()
+            .execute(
+                "SELECT started_at, mode, cost_usd, saved_usd, input_tokens + output_tokens tokens, saved_tokens "
+                "FROM runs WHERE json_extract(data, '$.parent_id') IS NULL ORDER BY started_at"
+            )
+            .fetchall()
+        )
+
     def count(self) -> int:
         return int(self.db.connection().execute("SELECT COUNT(*) FROM runs").fetchone()[0])
 

@@ -116,8 +116,9 @@ class OrchestrationRules:
             conn.execute(
                 "INSERT INTO orchestration_rules (key, agent, skeleton, successes, failures, parts, last_run_id, "
                 "updated_at) VALUES (?,?,?,?,?,?,?,?) ON CONFLICT(key) DO UPDATE SET "
-                "successes = successes + excluded.successes, failures = failures + excluded.failures, "
-                "parts = MAX(parts, excluded.parts), last_run_id = excluded.last_run_id, "
+                "successes = orchestration_rules.successes + excluded.successes, "
+                "failures = orchestration_rules.failures + excluded.failures, "
+                "parts = MAX(orchestration_rules.parts, excluded.parts), last_run_id = excluded.last_run_id, "
                 "updated_at = excluded.updated_at",
                 (key, agent, sk, int(success), int(not success), independent_parts, run_id, time.time()),
             )

@@ -74,14 +74,7 @@ def learning(rt: LLMOS) -> list[dict[str, Any]]:
 
 def savings(rt: LLMOS) -> dict[str, Any]:
     """Cumulative spend and savings over time, by mode, and the budget."""
-    rows = (
-        rt.traces.db.connection()
-        .execute(
-            "SELECT started_at, mode, cost_usd, saved_usd, input_tokens + output_tokens tokens, saved_tokens "
-            "FROM runs WHERE json_extract(data, '$.parent_id') IS NULL ORDER BY started_at"
-        )
-        .fetchall()
-    )
+    rows = rt.traces.top_level_costs()
     modes = sorted({r["mode"] for r in rows})
     times: list[float] = []
     spent: dict[str, list[float]] = {m: [] for m in modes}
