@@ -9,6 +9,7 @@ internal state.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +18,7 @@ import httpx
 import pytest
 from fakes.llm_server import FakeLLMServer, text, tool
 from multiserver_support import Cluster, cluster
+from runtime_support import llmos_cli
 
 BUDGET_USD = 0.9
 
@@ -76,38 +78,53 @@ def _script(llm: FakeLLMServer, name: str, word: str) -> None:
     llm.push(tool("write_file", {"path": name, "content": word}), text(f"Wrote {word} to {name}."))
 
 
+def _goal(name: str, word: str) -> str:
+    return f"Write the text {word} into the file {name}"
+
+
 async def test_what_one_server_learns_the_other_replays(
     tmp_path: Path, llm: FakeLLMServer, storage_url: str | None
 ) -> None:
-    toml = "[evolution]\nmin_uses = 3\n"  # crystallize after three good runs of the plan
+    toml = "[evolution]\nmin_uses = 4\n"  # crystallize after four good runs of the plan
     with cluster(tmp_path, 2, llm=llm, storage_url=storage_url, extra_toml=toml) as c:
+        a, b = _workspace(c, 0), _workspace(c, 1)
         async with httpx.AsyncClient(timeout=120) as client:
-            first = []
+            learned = []
             for name, word in FILES[:2]:  # server A learns: two runs of one skeleton make a plan
                 _script(llm, name, word)
-                first.append(await c.execute(client, 0, f"Write the text {word} into the file {name}"))
-            assert [a["mode"] for a in first] == ["learner", "mixed"] and all(a["success"] for a in first)
+                learned.append(await c.execute(client, 0, _goal(name, word)))
+            assert [r["mode"] for r in learned] == ["learner", "mixed"] and all(r["success"] for r in learned)
             assert c.model_calls == 4
-            name, word = FILES[2]
-            replayed = await c.execute(client, 1, f"Write the text {word} into the file {name}")
+            # server B replays A's plan: no model call (the fake counts every request from every server)
+            replayed = await c.execute(client, 1, _goal(*FILES[2]))
             assert replayed["success"] and replayed["mode"] == "follower", replayed
-            assert replayed["llm_calls"] == 0 and c.model_calls == 4  # server B paid no model call
-            assert (_workspace(c, 1) / name).read_text() == word
-            # a third good run on A crystallizes the plan into a tool; B calls that tool
-            name, word = FILES[3]
-            on_a = await c.execute(client, 0, f"Write the text {word} into the file {name}")
-            assert on_a["success"] and on_a["llm_calls"] == 0
-            crystallized = await c.execute(client, 1, "Write the text echo into the file five.txt")
+            assert replayed["llm_calls"] == 0 and c.model_calls == 4
+            assert (b / FILES[2][0]).read_text() == FILES[2][1]
+            assert not _generated(a) and not _generated(b)  # three good runs: not crystallized yet
+            # the fourth good run, on A, crystallizes the plan there; B calls that tool
+            on_a = await c.execute(client, 0, _goal(*FILES[3]))
+            assert on_a["success"] and on_a["mode"] == "follower" and on_a["llm_calls"] == 0
+            assert _generated(a) and (storage_url is None or not _generated(b))  # written by A only
+            crystallized = await c.execute(client, 1, _goal("five.txt", "echo"))
             assert crystallized["mode"] == "crystallized", crystallized
             assert crystallized["success"] and crystallized["llm_calls"] == 0 and c.model_calls == 4
-            assert (_workspace(c, 1) / "five.txt").read_text() == "echo"
-            run_ids = {a["run_id"] for a in [*first, replayed, on_a, crystallized]}
+            assert (b / "five.txt").read_text() == "echo" and _generated(b) == _generated(a)
+            run_ids = {r["run_id"] for r in [*learned, replayed, on_a, crystallized]}
             # every trace from either server, and one internal state
             for i in (0, 1):
                 listed = {t["id"] for t in c.get(i, "/v1/traces?limit=100")["traces"]}
                 assert run_ids <= listed, (i, run_ids - listed)
                 assert c.get(i, f"/v1/traces/{crystallized['run_id']}")["mode"] == "crystallized"
             assert c.get(0, "/v1/state") == c.get(1, "/v1/state")
+    # the CLI reads the same store from either workspace
+    for ws in (a, b):
+        done = llmos_cli("traces", "list", "-w", str(ws), "--json", env=c.env())
+        assert done.returncode == 0, done.stderr
+        assert run_ids <= {t["id"] for t in json.loads(done.stdout)}
+
+
+def _generated(workspace: Path) -> list[str]:
+    return sorted(p.name for p in (workspace / "tools" / "generated").glob("*.py"))
 
 
 def _workspace(c: Cluster, server: int) -> Path:
