@@ -451,4 +451,7 @@ facts_in_prompt = 3             # recalled facts shown to the model in LEARNER a
 # token = "..."                 # or the environment's LLMOS_API_TOKEN: clients send Authorization: Bearer
 # max_in_flight = 64            # runs at once; `queue` more wait (512), beyond: 429 with Retry-After
 # approval_timeout_s = 60       # an `ask` nobody approves (POST /v1/approvals/ID) is denied after this
+
+# [storage]                     # default: the workspace file .llmos/llmos.db (SQLite)
+# url = "postgresql://llmos:secret@db-host/llmos"  # shared by several servers (pip install 'llmos[postgres]')
 """

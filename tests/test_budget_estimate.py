@@ -17,6 +17,7 @@ from fakes.llm_server import FakeLLMServer, llm_server, text
 from runtime_support import quiet_config
 
 from llmos.config import BudgetConfig
+from llmos.kernel._owner import machine
 from llmos.kernel.economy import Ledger, estimate_input_tokens, worst_case_input_tokens
 from llmos.models.base import Message, ModelRequest
 from llmos.models.testmodel import TestModel
@@ -171,7 +172,7 @@ async def test_the_runtime_settles_abandoned_reservations_when_it_starts(tmp_pat
     ledger = Ledger(db, BudgetConfig(total_usd=1.0))
     rid = ledger.reserve("run_old", "test", "test", 0.2)
     with db.transaction() as conn:  # as if a process that no longer exists had made it
-        conn.execute("UPDATE ledger SET owner = ? WHERE id = ?", (f"{os.uname().nodename}:999999999:1", rid))
+        conn.execute("UPDATE ledger SET owner = ? WHERE id = ?", (f"{machine()}:999999999:1", rid))
     db.close()
     async with LLMOS(tmp_path, config=quiet_config(), model=TestModel(script=["hi"])) as rt:
         balance = rt.ledger.balance()

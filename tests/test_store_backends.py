@@ -87,16 +87,20 @@ def test_ledger(db: StoreDB) -> None:  # noqa: F811
 def test_ledger_settles_only_provably_dead_owners(db: StoreDB) -> None:  # noqa: F811
     import socket
 
+    from llmos.kernel._owner import machine
+
     ledger = Ledger(db, BudgetConfig(total_usd=10.0))
     dead = ledger.reserve("r1", "test", "m", 1.0)
     other_host = ledger.reserve("r2", "test", "m", 1.0)
-    live = ledger.reserve("r3", "test", "m", 1.0)
-    with db.transaction() as conn:  # a dead pid on this host; a pid on another server
-        conn.execute("UPDATE ledger SET owner = ? WHERE id = ?", (f"{socket.gethostname()}:999999999:1", dead))
-        conn.execute("UPDATE ledger SET owner = ? WHERE id = ?", ("another-server:1:1", other_host))
+    same_name = ledger.reserve("r3", "test", "m", 1.0)
+    live = ledger.reserve("r4", "test", "m", 1.0)
+    with db.transaction() as conn:  # a dead pid here; a pid on another server; another container named alike
+        conn.execute("UPDATE ledger SET owner = ? WHERE id = ?", (f"{machine()}:999999999:1", dead))
+        conn.execute("UPDATE ledger SET owner = ? WHERE id = ?", ("another-server:999999999:1", other_host))
+        conn.execute("UPDATE ledger SET owner = ? WHERE id = ?", (f"{socket.gethostname()}:999999999:1", same_name))
     assert ledger.settle_abandoned() == 1
     rows = {r["id"]: r["status"] for r in db.connection().execute("SELECT id, status FROM ledger").fetchall()}
-    assert rows == {dead: "charged", other_host: "reserved", live: "reserved"}
+    assert rows == {dead: "charged", other_host: "reserved", same_name: "reserved", live: "reserved"}
 
 
 def test_plans(db: StoreDB) -> None:  # noqa: F811
@@ -215,3 +219,12 @@ def test_checkpointed_trace_is_replaced_by_the_finished_one(db: StoreDB) -> None
     assert got is not None and got.status == "success" and store.count() == 1
     assert json.loads(db.connection().execute("SELECT data FROM runs").fetchone()[0])["status"] == "success"
     assert time.time() > 0
+
+
+def test_stores_meet_their_interfaces(db: StoreDB) -> None:  # noqa: F811
+    from llmos.storage.ledger import LedgerStore
+    from llmos.storage.protocols import FactStorage, LedgerStorage, TraceStorage, VersionStorage
+
+    assert isinstance(TraceStore(db), TraceStorage) and isinstance(LedgerStore(db), LedgerStorage)
+    assert isinstance(VersionStore(db, Path(".")), VersionStorage) and isinstance(FactStore(db), FactStorage)
+    assert db.dialect in ("sqlite", "postgresql") and db.label

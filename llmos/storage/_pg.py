@@ -150,7 +150,7 @@ class PgDatabase:
 
     def __init__(self, url: str, *, pool_size: int = 10, timeout_s: float = 10.0) -> None:
         try:
-            import psycopg  # noqa: F401
+            import psycopg
             from psycopg_pool import ConnectionPool
         except ImportError as e:
             raise StoreError(
@@ -158,6 +158,10 @@ class PgDatabase:
             ) from e
         self.url = url
         self._label = redact(url)
+        try:  # one plain connection first: a wrong host, database or password fails now, with its reason
+            psycopg.connect(url, connect_timeout=max(1, int(timeout_s))).close()
+        except psycopg.Error as e:
+            raise StoreError(f"cannot connect to the PostgreSQL database {self._label}: {e}".strip()) from e
         self._tables: dict[str, _pgsql.Table] = {}
         self._sql: dict[tuple[str, bool], _pgsql.Statement] = {}
         self._schemas: set[str] = set()

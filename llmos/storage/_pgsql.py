@@ -1,6 +1,6 @@
 """The SQLite → PostgreSQL dialect: the stores' SQL stays one text, translated here once per statement.
 
-- placeholders: `?` → `%s` (and a literal `%` → `%%`), outside quoted strings;
+- placeholders: `?` → `%s` outside quoted strings; every literal `%` → `%%` (psycopg reads them all);
 - `json_extract(col, '$.key')` → `(col::jsonb ->> 'key')`; the scalar `MAX(a, b)`/`MIN(a, b)` →
   `GREATEST`/`LEAST` (the one-argument aggregates stay);
 - `INSERT OR IGNORE` → `ON CONFLICT DO NOTHING`; `INSERT OR REPLACE` → `ON CONFLICT (key) DO UPDATE`
@@ -94,7 +94,10 @@ def ddl(text: str) -> str:
 def _placeholders(sql: str) -> str:
     out = []
     for tok in _TOKENS.findall(sql):
-        out.append("%s" if tok == "?" else "%%" if tok == "%" else tok)
+        if tok == "?":
+            out.append("%s")
+        else:  # psycopg reads `%` everywhere, quoted strings included
+            out.append(tok.replace("%", "%%"))
     return "".join(out)
 
 
