@@ -47,6 +47,7 @@ async def test_two_servers_drain_200_goals_within_one_shared_budget(
         f"[budget]\ntotal_usd = {BUDGET_USD}\nper_run_usd = 0.5\n\n"
         "[learning]\nenabled = false\n\n"  # every goal is one paid model call
         "[server]\nmax_in_flight = 8\n"  # runs queue at each server and reserve over time
+        "queue_timeout_s = 600\n"  # a loaded CI machine: waiting runs are not refused for time
     )
     # max_tokens 1024: a reservation is the input and 1,024 output tokens
     with cluster(tmp_path, 2, llm=llm, storage_url=storage_url, extra_toml=toml, max_tokens=1024) as c:
