@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,30 @@ def open_db(workspace: Path, *, create: bool = True, missing: str = "") -> tuple
         if not create and not database_exists(workspace, config):
             fail(missing or f"no workspace database in {workspace}: run a goal there first (or pass --workspace)")
         return config, open_database(workspace, config)
+    except LLMOSError as e:
+        fail(str(e))
+
+
+def open_db_lenient(workspace: Path) -> StoreDB:
+    """The database for a read-only command, even when llmos.toml is malformed: then the storage URL
+    comes from LLMOS_STORAGE_URL alone (default: the workspace file), said on stderr."""
+    import os
+
+    from llmos.config import load_config
+    from llmos.exceptions import LLMOSError
+    from llmos.storage.factory import open_database
+
+    try:
+        config = load_config(workspace)
+    except LLMOSError as e:
+        url = os.environ.get("LLMOS_STORAGE_URL", "")
+        sys.stderr.write(f"warning: {e}; reading {url or 'the workspace database'}\n")
+        try:
+            return open_database(workspace, url=url)
+        except LLMOSError as e2:
+            fail(str(e2))
+    try:
+        return open_database(workspace, config)
     except LLMOSError as e:
         fail(str(e))
 

@@ -17,10 +17,10 @@ app = typer.Typer(help="Recorded runs (traces).", no_args_is_help=True)
 
 
 def _store(workspace: Path | None):  # type: ignore[no-untyped-def]
-    from llmos.cli._db import open_db
+    from llmos.cli._db import open_db_lenient
     from llmos.storage.traces import TraceStore
 
-    return TraceStore(open_db(existing_workspace(workspace))[1])
+    return TraceStore(open_db_lenient(existing_workspace(workspace)))
 
 
 @app.command("list")
