@@ -6,6 +6,7 @@
     engine.reject(run_id, trace)                                            # a person said "wrong"
 
 Plans live in memory (indexed for fast matching) and in SQLite (derived data, rebuildable).
+Several processes (servers) may share the store: see `llmos.learning._sync`.
 """
 
 from __future__ import annotations
@@ -31,9 +32,9 @@ from llmos.trace import Trace
 __all__ = ["LearningEngine", "ModeDecision", "ObserveReport", "SelectionPolicy"]
 
 FALLBACK_PENALTY = 0.1
+REJECTED_REPLAY_PENALTY = 0.5
 MAX_CONFLICTS = 50  # writes refused because other processes changed plans first, before giving up
 T = TypeVar("T")
-REJECTED_REPLAY_PENALTY = 0.5
 
 
 @dataclass
