@@ -4,9 +4,9 @@
 
 Prints the blocked rate (deny or ask) of the dangerous corpora (tests/policy_corpus.py DANGEROUS and
 ASK, tests/policy_corpus_families.py FAMILIES and the held-out rounds) and the allowed rate of the ordinary
-developer commands (BENIGN and tests/policy_corpus_dev.py BENIGN_DEV), with every miss and false
-positive listed, and the time per check. Targets: every dangerous command blocked, >= 99% of the
-ordinary ones allowed.
+developer commands (BENIGN, tests/policy_corpus_dev.py BENIGN_DEV and tests/policy_corpus_arrays.py
+BENIGN_ARRAYS), with every miss and false positive listed, and the time per check. Targets: every
+dangerous command blocked, >= 99% of the ordinary ones allowed.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.policy_corpus import ASK, BENIGN, DANGEROUS  # noqa: E402
+from tests.policy_corpus_arrays import ARRAY_FAMILY, BENIGN_ARRAYS, HELD_OUT_ARRAYS  # noqa: E402
 from tests.policy_corpus_dev import BENIGN_DEV  # noqa: E402
 from tests.policy_corpus_families import FAMILIES, HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5  # noqa: E402
 
@@ -53,8 +54,10 @@ def main() -> None:
         "held-out round 3 (HELD_OUT_3)": list(HELD_OUT_3),
         "held-out round 4 (HELD_OUT_4)": list(HELD_OUT_4),
         "held-out round 5 (HELD_OUT_5)": list(HELD_OUT_5),
+        "array family (ARRAY_FAMILY)": [c for c, _, _ in ARRAY_FAMILY],
+        "held-out arrays (HELD_OUT_ARRAYS)": [c for c, _ in HELD_OUT_ARRAYS],
     }
-    benign = list(dict.fromkeys(BENIGN + BENIGN_DEV))
+    benign = list(dict.fromkeys(BENIGN + BENIGN_DEV + BENIGN_ARRAYS))
     with tempfile.TemporaryDirectory() as tmp:
         ws = Path(tmp) / "ws"
         (ws / ".llmos").mkdir(parents=True)

@@ -50,6 +50,7 @@ class BudgetConfig(_Section):
 class AgentConfig(_Section):
     default: str = "default"
     max_turns: int = Field(default=20, gt=0)
+    run_timeout_s: float | None = Field(default=None, gt=0)  # the watchdog stops a run still going after this
 
 
 class ToolsConfig(_Section):
@@ -82,6 +83,8 @@ class MCPServerConfig(_Section):
 
 class MCPConfig(_Section):
     servers: dict[str, MCPServerConfig] = Field(default_factory=dict)
+    ping_interval_s: float = Field(default=30.0, ge=0)  # the watchdog pings started servers this often (0: never)
+    ping_timeout_s: float = Field(default=10.0, gt=0)  # a server not answering a ping within this is restarted
 
 
 class HooksConfig(_Section):
@@ -211,6 +214,7 @@ class ServerConfig(_Section):
     queue: int = Field(default=512, ge=0)  # runs waiting for a slot; beyond: 429 with Retry-After
     queue_timeout_s: float = Field(default=30.0, gt=0)  # a run waiting longer gets 503 with Retry-After
     approval_timeout_s: float = Field(default=60.0, ge=0)  # an unanswered `ask` is denied after this (0: at once)
+    schedule_tick_s: float = Field(default=1.0, ge=0.05, le=60)  # how often the scheduler looks for due slots
 
 
 class StorageConfig(_Section):
@@ -436,6 +440,13 @@ session_max_tokens = 8000       # session history sent to the model (older turns
 facts_in_prompt = 3             # recalled facts shown to the model in LEARNER and MIXED runs
 # embeddings = "off"            # "auto": fuse BM25 with embeddings when `llmos[embeddings]` is installed
 
+# [agent]
+# run_timeout_s = 600           # the watchdog stops a run still going after this (default: no limit)
+
+# [mcp]
+# ping_interval_s = 30          # the watchdog pings started MCP servers this often (0: never)
+# ping_timeout_s = 10           #   and restarts one that does not answer within this
+
 # [mcp.servers.files]
 # command = "npx"
 # args = ["-y", "@modelcontextprotocol/server-filesystem", "."]
@@ -451,6 +462,7 @@ facts_in_prompt = 3             # recalled facts shown to the model in LEARNER a
 # token = "..."                 # or the environment's LLMOS_API_TOKEN: clients send Authorization: Bearer
 # max_in_flight = 64            # runs at once; `queue` more wait (512), beyond: 429 with Retry-After
 # approval_timeout_s = 60       # an `ask` nobody approves (POST /v1/approvals/ID) is denied after this
+# schedule_tick_s = 1.0         # how often due scheduled goals are looked for (`llmos schedule add`)
 
 # [storage]                     # default: the workspace file .llmos/llmos.db (SQLite)
 # url = "postgresql://llmos:secret@db-host/llmos"  # shared by several servers (pip install 'llmos[postgres]')

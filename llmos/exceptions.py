@@ -149,6 +149,14 @@ class RunCancelled(ControlFlow):
     """The run was cancelled from outside (Ctrl-C, client disconnect, task cancellation)."""
 
 
+class RunTimedOut(ControlFlow):
+    """The run went past its time limit (`[agent] run_timeout_s`) and the watchdog stopped it."""
+
+    def __init__(self, message: str, *, limit_s: float = 0.0) -> None:
+        self.limit_s = limit_s
+        super().__init__(message)
+
+
 class ReplayDiverged(ControlFlow):
     """A replayed plan met a result its plan did not foresee; the run falls back to the model."""
 

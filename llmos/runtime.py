@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import os as _os
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,6 +30,7 @@ from llmos.exceptions import (
     RunCancelled,
     UserError,
 )
+from llmos.kernel._owner import current_owner
 from llmos.kernel.context import Asker, EventSink, RunContext
 from llmos.kernel.economy import Ledger
 from llmos.kernel.hooks import Hook
@@ -86,6 +87,12 @@ class LLMOS:
         self.memory: Memory | None = None  # sessions and facts, when [memory] enabled
         self.events = EventBus()  # the public event bus (llmos.events): runs, model/tool calls, learning
         self.telemetry: Any = None  # OpenTelemetry spans (llmos.telemetry), when OTEL_* asks for them
+        # durable recovery's say on a dead process's run: True = it will be resumed, do not relabel it
+        self.resumable: Callable[[Trace], bool] | None = None
+        self.interrupted: list[str] = []  # runs relabelled `interrupted` at start-up (llmos.ops.interrupted)
+        from llmos.ops.watchdog import Watchdog
+
+        self.watchdog = Watchdog(self)  # run time limits, MCP servers that stop answering
 
     # ------------------------------------------------------------------ lifecycle
     async def __aenter__(self) -> LLMOS:
@@ -111,6 +118,9 @@ class LLMOS:
             self.traces = TraceStore(self.db)
             self.ledger = Ledger(self.db, cfg.budget)
             self.ledger.settle_abandoned()  # reservations of a killed process: settled now, not in an hour
+            from llmos.ops.interrupted import relabel_interrupted
+
+            self.interrupted = relabel_interrupted(self.traces, resumable=self.resumable)
             self.pricing = Pricing(cfg.pricing)
             self.model: Model = self._resolve(self._model_arg)
             self.agents = AgentRegistry(self.workspace)
@@ -164,11 +174,13 @@ class LLMOS:
             self.registry.register(t, replace=True)
         for warning in self._mcp.warnings:
             logger.info("%s", warning)
+        self.watchdog.watch_mcp(self._mcp)
 
     async def close(self) -> None:
         if self.telemetry is not None:
             telemetry, self.telemetry = self.telemetry, None
             telemetry.close()
+        await self.watchdog.close()
         if self._mcp is not None:
             mcp, self._mcp = self._mcp, None
             await mcp.close()
@@ -203,13 +215,15 @@ class LLMOS:
         session_id: str | None = None,
         parent_id: str | None = None,
         budget_usd: float | None = None,
+        metadata: dict[str, Any] | None = None,
     ) -> RunResult:
         """Run one goal and return its result (the trace is stored whatever happens).
 
         `session_id` continues a stored conversation (created on first use): its earlier turns
         are the history, and this run is added to it. `parent_id` links the run to an orchestrated
         parent run (it never orchestrates itself); `budget_usd` caps it below the run cap (a
-        subtask's budget share)."""
+        subtask's budget share). `metadata` goes into the trace's metadata (a scheduled run's
+        schedule and slot)."""
         self._require_started()
         if not isinstance(goal, str) or not goal.strip():
             raise UserError("the goal is empty: say what you want done")
@@ -220,6 +234,8 @@ class LLMOS:
         agent_def = self.agents.get(agent or self.config.agent.default)
         run_model = self._resolve(model or agent_def.model) if (model or agent_def.model) else self.model
         trace = Trace(goal=goal, agent=agent_def.name, requested_mode=mode, parent_id=parent_id)
+        trace.metadata.update(metadata or {})
+        trace.metadata["owner"] = current_owner()  # a run left `running` by a dead owner becomes `interrupted`
         ctx = RunContext(trace, self.workspace, self.registry, self.hooks, self.config, ask=ask, events=events)
         ctx.bus = self.events
         cap = self._run_cap(agent_def.budget_usd)
@@ -234,7 +250,8 @@ class LLMOS:
             trace.event("warning", message=warning, source="mcp")
         await _runevents.run_started(self, trace)
         try:
-            await self._run(ctx, goal, mode, agent_def, run_model, history)
+            async with self.watchdog.guard(ctx):  # the run time limit; the run is known to be in flight
+                await self._run(ctx, goal, mode, agent_def, run_model, history)
         except ModeUnavailable:
             raise
         except BudgetExceeded as e:

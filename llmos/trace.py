@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 FORMAT_VERSION = 1
 
-Status = Literal["running", "success", "failed", "cancelled", "budget_exceeded"]
+Status = Literal["running", "success", "failed", "cancelled", "budget_exceeded", "interrupted"]
 CallSource = Literal["model", "replay", "crystallized", "sandbox", "inner"]
 
 

@@ -448,13 +448,13 @@ DANGEROUS += [
     ("> /etc/passwd", CRED),
     ("rm -rf ~root", ROOT),
     ("rm -rf /home/$USER", ROOT),
-    ("sh -c 'rm -rf \"$1\"' _ /", UNK),
+    ("sh -c 'rm -rf \"$1\"' _ /", ROOT),  # bash -c CODE NAME ARGS: $1 is /
     ("python3 <<< \"import os; os.system('rm -rf /')\"", ROOT),
     ("/usr/bin/sudo ls", PRIV),
     ("docker run --privileged alpine", PRIV),
     ("trap 'rm -rf /' EXIT", ROOT),
     ("perl -pi -e 's/a/b/' ~/.bashrc", CRED),
-    ("a=(/ /etc); rm -rf ${a[0]}", UNK),
+    ("a=(/ /etc); rm -rf ${a[0]}", ROOT),  # the array is tracked: element 0 is /
     ("select x in a b; do rm -rf $x; done", PARSE),
 ]
 

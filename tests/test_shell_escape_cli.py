@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import http.server
 import json
+import shutil
 import socket
 import sqlite3
+import tempfile
 import threading
 from pathlib import Path
 from typing import Any
@@ -146,3 +148,42 @@ def test_with_an_allow_list_only_listed_hosts_are_reachable(tmp_path: Path) -> N
     assert f"{allowed.port} status 200" in result and f"{other.port} status 403" in result, result
     assert allowed.hits == ["/probe"] and other.hits == []
     assert json.dumps(data)  # one JSON object, already parsed
+
+
+UNIX_PROBE = r"""
+import socket, sys
+try:
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(sys.argv[1])
+    s.sendall(b'MARKER from the sandbox')
+    print('unix SUCCEEDED')
+except OSError as e:
+    print('unix failed:', type(e).__name__)
+"""
+
+
+def test_an_allowed_command_cannot_reach_a_host_unix_socket() -> None:
+    """The listener is this test's own, in a folder under $HOME beside the workspace (outside /tmp,
+    which is private inside the sandbox, so the socket file is visible there)."""
+    root = Path(tempfile.mkdtemp(prefix="llmos-escape-unix-", dir=Path.home()))
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    try:
+        root.chmod(0o755)
+        path = root / "host.sock"
+        listener.bind(str(path))
+        path.chmod(0o777)
+        listener.listen(8)
+        listener.setblocking(False)
+        ws = workspace(root)
+        (ws / "unix.py").write_text(UNIX_PROBE)
+        data = run_goal(ws, f"python3 unix.py {path}")
+        result = next(c["result"] for c in data["tool_calls"] if c["name"] == "run_command")
+        assert "unix failed: PermissionError" in result, result
+        try:
+            listener.accept()
+            raise AssertionError("the sandboxed command reached a unix socket on the host")
+        except BlockingIOError:
+            pass
+    finally:
+        listener.close()
+        shutil.rmtree(root, ignore_errors=True)

@@ -228,3 +228,16 @@ def test_stores_meet_their_interfaces(db: StoreDB) -> None:  # noqa: F811
     assert isinstance(TraceStore(db), TraceStorage) and isinstance(LedgerStore(db), LedgerStorage)
     assert isinstance(VersionStore(db, Path(".")), VersionStorage) and isinstance(FactStore(db), FactStorage)
     assert db.dialect in ("sqlite", "postgresql") and db.label
+
+
+def test_schedules(db: StoreDB) -> None:  # noqa: F811
+    from llmos.storage.schedules import ScheduleStore
+
+    store = ScheduleStore(db)
+    s = store.add("*/5 * * * *", "tidy the inbox")
+    assert [x.id for x in store.list()] == [s.id] and store.get(s.id) is not None
+    assert store.claim(s.id, 1000, "server-a") and not store.claim(s.id, 1000, "server-b")  # one claim per slot
+    store.record(s.id, 1000, run_id="run_1", status="success")
+    last = store.last_fire(s.id)
+    assert last is not None and last.run_id == "run_1" and [f.slot for f in store.fires(s.id)] == [1000]
+    assert store.remove(s.id) and store.get(s.id) is None and not store.claim(s.id, 1005, "server-a")

@@ -42,6 +42,7 @@ for _name, _module in [
     ("evolve", "llmos.cli.evolve"),
     ("memory", "llmos.cli.memory"),
     ("mcp", "llmos.cli.mcp"),
+    ("schedule", "llmos.cli.schedule"),
 ]:
     try:
         _mod = importlib.import_module(_module)

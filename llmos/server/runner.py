@@ -145,6 +145,7 @@ async def serve_runtime(
             await runtime.start()
             serving = True
             ready = asyncio.ensure_future(_notify_ready(server, on_ready)) if on_ready else None
+            scheduler = _start_scheduler(runtime)  # cron goals (`llmos schedule add`), each slot once
             try:
                 await server.serve(sockets=[sock])
             except SystemExit as exc:  # uvicorn exits this way when it cannot bind or start
@@ -152,6 +153,8 @@ async def serve_runtime(
             finally:
                 if ready is not None:
                     ready.cancel()
+                if scheduler is not None:
+                    await asyncio.shield(scheduler.close())
         finally:
             await asyncio.shield(runtime.close())
     except asyncio.CancelledError:
@@ -162,6 +165,17 @@ async def serve_runtime(
         sock.close()
         for sig in installed:
             loop.remove_signal_handler(sig)
+
+
+def _start_scheduler(runtime: LLMOS) -> Any:
+    """The scheduler of a started runtime (None for a stand-in runtime without a database)."""
+    if getattr(runtime, "db", None) is None:
+        return None
+    from llmos.ops.scheduler import Scheduler
+
+    scheduler = Scheduler(runtime)
+    scheduler.start()
+    return scheduler
 
 
 def bind(host: str, port: int) -> socket.socket:

@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 Mode = Literal["auto", "learner", "follower", "mixed", "crystallized", "orchestrator"]
 Rating = Literal["good", "bad"]
-TraceStatus = Literal["running", "success", "failed", "cancelled", "budget_exceeded"]
+TraceStatus = Literal["running", "success", "failed", "cancelled", "budget_exceeded", "interrupted"]
 
 
 class _Request(BaseModel):

@@ -36,6 +36,7 @@ CREATE TABLE IF NOT EXISTS runs (
 CREATE INDEX IF NOT EXISTS runs_started ON runs(started_at);
 CREATE INDEX IF NOT EXISTS runs_mode ON runs(mode);
 CREATE INDEX IF NOT EXISTS runs_plan ON runs(plan_id);
+CREATE INDEX IF NOT EXISTS runs_status ON runs(status);
 CREATE INDEX IF NOT EXISTS runs_parent ON runs(json_extract(data, '$.parent_id'));
 """
 

@@ -1,82 +1,52 @@
-"""The sandboxed shell's only way out: a filtering HTTP(S) proxy on a unix socket.
+"""The sandboxed shell's only way out: a filtering HTTP(S) proxy (proxy.py) on a unix socket.
 
     proxy = FilteringProxy(parse_allow_list(["pypi.org", "*.pythonhosted.org", "127.0.0.1:8080"]))
-    sock_dir = await proxy.start()      # bound read-only into the sandbox
+    sock_dir = await proxy.start()      # bound read-only into the sandbox; holds SOCKET_NAME
     ...
     await proxy.close()
 
 Why this design truly blocks unlisted destinations: the sandbox has its own network namespace
 with nothing but its own loopback, so no packet can leave it. The one thing bound in is this
-unix socket. The proxy reads one request head, takes the destination from it (`CONNECT host:port`
-for HTTPS and any TCP, or an absolute `http://host[:port]/...` URI), checks it against the
-allow-list, and only then opens the connection from the host. A hostname is matched as the
-client wrote it, before any resolution; names with characters outside [a-z0-9.-] (a NUL byte,
-percent-encoding, non-ASCII, userinfo) are refused rather than normalised.
-
-Allow-list entries: "host" (ports 80 and 443), "host:port", "*.example.org" (subdomains only,
-ports 80 and 443) or "*.example.org:port". IP literals are written as they will be requested.
-
-Why not a proxy library: the maintained Python proxies (proxy.py, mitmproxy, pproxy) run their
-own acceptor threads/processes or event loop, and none listens on a unix socket while filtering
-CONNECT targets with a few lines of configuration; what is needed here is ~100 lines on asyncio
-streams inside the runtime's own loop, started and stopped per command.
+unix socket. Behind it runs the maintained proxy.py library in its own process (`_proxy_main`,
+the `netproxy` extra): it parses the request head (`CONNECT host:port` for HTTPS and any TCP, or
+an absolute `http://host[:port]/...` URI), and its plugin checks the destination proxy.py is
+about to connect to against the allow-list (`_allowlist`) before any connection is made, and
+again for each later request on a kept-alive connection. One proxy process per shell sandbox,
+started at the first command that needs it (its start costs about a second of CPU), and its
+decisions ("connected to", "REFUSED") are attributed to the command during which they were made.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
-import re
+import importlib.util
+import os
 import shutil
+import signal
+import subprocess
+import sys
 import tempfile
-from dataclasses import dataclass, field
+import threading
+import weakref
 from pathlib import Path
+from typing import Any
 
-from llmos.exceptions import ConfigError
+from llmos.exceptions import ConfigError, MissingDependency, SandboxError
+from llmos.execution.sandbox._allowlist import (
+    DEFAULT_PORTS,
+    AllowEntry,
+    encode,
+    permits,
+    split_host_port,
+    valid_host,
+)
 
-HEAD_LIMIT = 16384
-CONNECT_TIMEOUT_S = 10.0
-_HOST = re.compile(r"^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
-_IPV6 = re.compile(r"^\[[0-9a-f:.]+\]$")
-DEFAULT_PORTS = frozenset({80, 443})
+__all__ = ["DEFAULT_PORTS", "AllowEntry", "FilteringProxy", "parse_allow_list", "split_host_port", "valid_host"]
 
-
-@dataclass(frozen=True)
-class AllowEntry:
-    host: str  # exact host, or ".example.org" for "*.example.org"
-    port: int | None  # None: 80 and 443
-
-    def allows(self, host: str, port: int) -> bool:
-        if self.port is None and port not in DEFAULT_PORTS:
-            return False
-        if self.port is not None and port != self.port:
-            return False
-        if self.host.startswith("."):
-            return host.endswith(self.host) and len(host) > len(self.host)
-        return host == self.host
-
-
-def valid_host(host: str) -> bool:
-    return bool(_HOST.match(host) or _IPV6.match(host)) and len(host) <= 253
-
-
-def split_host_port(text: str, default_port: int | None) -> tuple[str, int | None]:
-    """("host", port) from "host", "host:port", "[v6]:port"; ValueError when malformed."""
-    if text.startswith("["):
-        end = text.find("]")
-        if end < 0:
-            raise ValueError(f"bad IPv6 address {text!r}")
-        host, rest = text[: end + 1], text[end + 1 :]
-        if rest and not rest.startswith(":"):
-            raise ValueError(f"bad host:port {text!r}")
-        port_text = rest[1:] if rest else ""
-    else:
-        host, _, port_text = text.partition(":")
-    if port_text:
-        if not port_text.isdigit() or not 0 < int(port_text) < 65536:
-            raise ValueError(f"bad port in {text!r}")
-        return host, int(port_text)
-    return host, default_port
+PROXY_MAIN = Path(__file__).with_name("_proxy_main.py")
+SYNC_TIMEOUT_S = 5.0
+START_TIMEOUT_S = 60.0
 
 
 def parse_allow_list(entries: list[str]) -> list[AllowEntry]:
@@ -99,119 +69,174 @@ def parse_allow_list(entries: list[str]) -> list[AllowEntry]:
     return out
 
 
-@dataclass
+def proxy_available() -> bool:
+    return importlib.util.find_spec("proxy") is not None
+
+
+class _Shared:
+    """The decisions read from the proxy's stdout, and the "sync" round trips."""
+
+    def __init__(self) -> None:
+        self.decisions: list[tuple[str, str]] = []
+        self.lock = threading.Lock()
+        self.synced = threading.Condition(self.lock)
+        self.sync_seen = 0
+        self.sync_sent = 0
+
+
+def _read(proc: subprocess.Popen[bytes], shared: _Shared) -> None:
+    assert proc.stdout is not None
+    with contextlib.suppress(ValueError, OSError):  # the stream closed by `_kill`
+        for raw in proc.stdout:
+            verdict, _, where = raw.decode("utf-8", "replace").strip().partition(" ")
+            with shared.lock:
+                if verdict == "sync":
+                    shared.sync_seen = max(shared.sync_seen, int(where or 0))
+                    shared.synced.notify_all()
+                elif verdict in ("allow", "deny"):
+                    shared.decisions.append((verdict, where))
+    with shared.lock:
+        shared.sync_seen = shared.sync_sent  # ended: nothing more will come
+        shared.synced.notify_all()
+
+
 class FilteringProxy:
-    allow: list[AllowEntry]
+    """One proxy.py process for one allow-list, shared by the commands of a `ShellSandbox`.
+
+    Started at the first `start()` (and again if it died), killed by `close()` or when this object
+    is collected. Each decision it prints is kept; `mark()` before a command and `summary(mark)`
+    after it give that command's part (commands running at the same time share the list, so their
+    notes may name each other's destinations; the enforcement itself is the same list for both).
+    """
+
     SOCKET_NAME = "proxy.sock"
-    allowed: list[str] = field(default_factory=list)
-    denied: list[str] = field(default_factory=list)
-    _server: asyncio.AbstractServer | None = None
-    _dir: Path | None = None
-    _tasks: set[asyncio.Task[None]] = field(default_factory=set)
+
+    def __init__(self, allow: list[AllowEntry]) -> None:
+        self.allow = allow
+        self._shared = _Shared()  # what the reader thread fills (it holds no reference to self)
+        self.decisions = self._shared.decisions  # ("allow" | "deny", "host:port")
+        self._lock = self._shared.lock
+        self._starting = threading.Lock()
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._root: Path | None = None
+        self._finalizer: weakref.finalize[Any, Any] | None = None
+
+    @property
+    def allowed(self) -> list[str]:
+        return [where for verdict, where in self.decisions if verdict == "allow"]
+
+    @property
+    def denied(self) -> list[str]:
+        return [where for verdict, where in self.decisions if verdict == "deny"]
 
     async def start(self) -> Path:
-        """Listen on DIR/proxy.sock in a new private directory; returns DIR."""
-        self._dir = Path(tempfile.mkdtemp(prefix="llmos-proxy-"))
-        self._dir.chmod(0o755)
-        sock = self._dir / self.SOCKET_NAME
-        self._server = await asyncio.start_unix_server(self._handle, path=str(sock))
+        """The directory holding SOCKET_NAME, with proxy.py listening on it (started if needed)."""
+        return await asyncio.to_thread(self._ensure)
+
+    def _ensure(self) -> Path:
+        with self._starting:  # two commands starting at once get one process
+            return self._ensure_locked()
+
+    def _ensure_locked(self) -> Path:
+        with self._lock:
+            if self._proc is not None and self._proc.poll() is None and self._root is not None:
+                return self._root / "run"
+        self._stop()
+        if not proxy_available():
+            raise SandboxError(f"[sandbox] network_allow needs the proxy: {MissingDependency('proxy.py', 'netproxy')}")
+        root = Path(tempfile.mkdtemp(prefix="llmos-proxy-"))
+        sock_dir = root / "run"
+        sock_dir.mkdir()
+        root.chmod(0o755)
+        sock_dir.chmod(0o755)
+        sock = sock_dir / self.SOCKET_NAME
+        argv = [sys.executable, "-I", str(PROXY_MAIN), encode(self.allow), str(sock), str(root / "data")]
+        with (root / "proxy.log").open("wb") as err_file:
+            proc = subprocess.Popen(
+                argv,
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=err_file,
+                env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(root)},
+                start_new_session=True,  # its own process group: stopping it ends its acceptor too
+            )
+        assert proc.stdout is not None
+        self._proc, self._root = proc, root
+        self._finalizer = weakref.finalize(self, _kill, proc, root)
+        timer = threading.Timer(START_TIMEOUT_S, _kill, (proc, root))  # a hung start ends in EOF
+        timer.start()
+        try:
+            first = proc.stdout.readline()  # "ready", or EOF when it failed
+        finally:
+            timer.cancel()
+        if first.strip() != b"ready":
+            err = "no answer within the time limit"
+            with contextlib.suppress(OSError):
+                err = (root / "proxy.log").read_text(errors="replace")[-400:]
+            self._stop()
+            raise SandboxError(f"the network allow-list proxy did not start: {err}")
         sock.chmod(0o777)  # the sandboxed command may run as another uid
-        return self._dir
+        threading.Thread(target=_read, args=(proc, self._shared), daemon=True).start()
+        return sock_dir
+
+    def mark(self) -> int:
+        with self._lock:
+            return len(self.decisions)
+
+    async def settle(self) -> None:
+        """Wait until every decision the proxy printed so far has been read (a round trip through it)."""
+        await asyncio.to_thread(self._settle)
+
+    def _settle(self) -> None:
+        proc = self._proc
+        if proc is None or proc.stdin is None or proc.poll() is not None:
+            return
+        shared = self._shared
+        with shared.lock:
+            shared.sync_sent += 1
+            n = shared.sync_sent
+        try:
+            proc.stdin.write(f"sync {n}\n".encode())
+            proc.stdin.flush()
+        except OSError:
+            return
+        with shared.lock:
+            shared.synced.wait_for(lambda: shared.sync_seen >= n, timeout=SYNC_TIMEOUT_S)
 
     async def close(self) -> None:
-        if self._server is not None:
-            self._server.close()
-            with contextlib.suppress(Exception):
-                await self._server.wait_closed()
-        for task in list(self._tasks):
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
-        if self._dir is not None:
-            shutil.rmtree(self._dir, ignore_errors=True)
+        await asyncio.to_thread(self._stop)
 
-    def summary(self) -> list[str]:
+    def _stop(self) -> None:
+        if self._finalizer is not None:
+            self._finalizer()
+        self._proc = self._root = self._finalizer = None
+
+    def summary(self, since: int = 0) -> list[str]:
+        with self._lock:
+            mine = self.decisions[since:]
+        allowed = sorted({w for v, w in mine if v == "allow"})
+        denied = sorted({w for v, w in mine if v == "deny"})
         notes = []
-        if self.allowed:
-            notes.append("network (allow-list proxy): connected to " + ", ".join(sorted(set(self.allowed))))
-        if self.denied:
+        if allowed:
+            notes.append("network (allow-list proxy): connected to " + ", ".join(allowed))
+        if denied:
             notes.append(
-                "network (allow-list proxy): REFUSED "
-                + ", ".join(sorted(set(self.denied)))
-                + " (not in [sandbox] network_allow)"
+                "network (allow-list proxy): REFUSED " + ", ".join(denied) + " (not in [sandbox] network_allow)"
             )
         return notes
 
     def permits(self, host: str, port: int) -> bool:
-        return valid_host(host) and any(e.allows(host, port) for e in self.allow)
-
-    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        task = asyncio.current_task()
-        if task is not None:
-            self._tasks.add(task)
-        try:
-            await self._serve(reader, writer)
-        except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError):
-            pass
-        finally:
-            writer.close()
-            if task is not None:
-                self._tasks.discard(task)
-
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        head = await reader.readuntil(b"\r\n\r\n")
-        if len(head) > HEAD_LIMIT:
-            return await _reply(writer, 431, "request head too large")
-        first, _, rest = head.partition(b"\r\n")
-        parts = first.decode("latin-1").split(" ")
-        if len(parts) != 3 or not parts[2].startswith("HTTP/"):
-            return await _reply(writer, 400, "not an HTTP proxy request")
-        method, target, version = parts
-        if method == "CONNECT":
-            host, port = split_host_port(target.lower(), None)
-            path = b""
-        else:
-            m = re.match(r"^http://([^/?#]+)(.*)$", target, re.IGNORECASE)
-            if m is None:
-                return await _reply(writer, 400, "only CONNECT or absolute http:// URIs go through this proxy")
-            host, port = split_host_port(m.group(1).lower(), 80)
-            path = (m.group(2) or "/").encode("latin-1")
-        where = f"{host}:{port}"
-        if port is None or not self.permits(host, port):
-            self.denied.append(where)
-            return await _reply(writer, 403, f"llmos sandbox: {where} is not in [sandbox] network_allow")
-        try:
-            up_r, up_w = await asyncio.wait_for(
-                asyncio.open_connection(host.strip("[]"), port), timeout=CONNECT_TIMEOUT_S
-            )
-        except (OSError, TimeoutError) as e:
-            return await _reply(writer, 502, f"cannot reach {where}: {e}")
-        self.allowed.append(where)
-        if method == "CONNECT":
-            writer.write(b"HTTP/1.1 200 Connection established\r\n\r\n")
-        else:
-            up_w.write(f"{method} ".encode("latin-1") + path + f" {version}\r\n".encode("latin-1") + rest)
-        await writer.drain()
-        await asyncio.gather(_pipe(reader, up_w), _pipe(up_r, writer), return_exceptions=True)
-        up_w.close()
+        return permits(self.allow, host, port)
 
 
-async def _reply(writer: asyncio.StreamWriter, status: int, message: str) -> None:
-    body = (message + "\n").encode()
-    reason = {400: "Bad Request", 403: "Forbidden", 431: "Too Large", 502: "Bad Gateway"}.get(status, "Error")
-    writer.write(
-        f"HTTP/1.1 {status} {reason}\r\nContent-Type: text/plain\r\nContent-Length: {len(body)}\r\n"
-        f"Connection: close\r\n\r\n".encode()
-        + body
-    )
-    await writer.drain()
-
-
-async def _pipe(src: asyncio.StreamReader, dst: asyncio.StreamWriter) -> None:
-    try:
-        while chunk := await src.read(65536):
-            dst.write(chunk)
-            await dst.drain()
-    finally:
-        with contextlib.suppress(OSError, RuntimeError):
-            if dst.can_write_eof():
-                dst.write_eof()
+def _kill(proc: subprocess.Popen[bytes], root: Path) -> None:
+    """Stop the proxy: nothing to save (each decision is printed as it is made)."""
+    if proc.poll() is None:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    for stream in (proc.stdin, proc.stdout):
+        if stream is not None:
+            with contextlib.suppress(OSError):
+                stream.close()
+    shutil.rmtree(root, ignore_errors=True)

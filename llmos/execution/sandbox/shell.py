@@ -8,15 +8,20 @@ What the command sees (the argv is built in `shell_argv`, in this order, since l
   work as they are; a fresh /dev and /proc (pid namespace: host processes are invisible);
 - a private, size-capped /tmp and an empty /run (host sockets such as the docker or dbus socket
   live there); the user's credential directories (~/.ssh, ~/.aws, ~/.gnupg, ...) masked;
-- the workspace read-write, its control plane (`llmos.tools.control_plane.CONTROL_PATHS`) read-only
+- the workspace read-write, its control plane (`llmos.tools.control_plane.control_paths`) read-only
   on top. `.git` and `tools` are bound onto themselves first: a mount point cannot be renamed or
   removed, so `mv .git x && mkdir .git` cannot swap a writable directory in under the read-only
   hooks/config. Control paths that do not exist yet are checked after the command: one the
   command created is renamed to `NAME.rejected-<id>` (nothing deleted) and the result says so;
 - no network at all (`--unshare-net`: not even the host's loopback), unless [sandbox] network_allow
-  lists hosts: then a filtering CONNECT proxy on the host (`netproxy`) listens on a unix socket
+  lists hosts: then a filtering CONNECT proxy on the host (`netproxy`, one per ShellSandbox) listens on a unix socket
   bound into the sandbox, a tiny forwarder inside (`_forwarder`) exposes it as
   127.0.0.1:3128, and HTTP(S)_PROXY point there. The sandbox still has no route anywhere else;
+- no new unix sockets (`seccomp`: socket(AF_UNIX) fails), so a socket file anywhere on the host
+  (under $HOME, beside the workspace) cannot be connected to; with a network allow-list the
+  forwarder installs the filter on the command side only (its relay needs a unix socket);
+- no capabilities (`--cap-drop ALL`: as root, bwrap would otherwise keep them all, and
+  CAP_SYS_ADMIN remounts a read-only bind read-write);
 - a clean environment (no API keys): PATH, locale, TERM, HOME=/tmp;
 - limits: wall time (the caller's timeout; killing bwrap ends the pid namespace and every process
   in it), output (the command is killed past [sandbox] shell_output_mb), address space per process
@@ -41,16 +46,17 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from llmos.config import SandboxConfig
-from llmos.execution.sandbox import cgroup
+from llmos.execution.sandbox import cgroup, seccomp
 from llmos.execution.sandbox.bwrap import ISOLATION, find_bwrap
 from llmos.execution.sandbox.netproxy import FilteringProxy, parse_allow_list
 from llmos.tools.command import CommandResult, CommandRunner, RefusingRunner, Spawn, WeakRunner, run_argv
-from llmos.tools.control_plane import CONTROL_PATHS
+from llmos.tools.control_plane import MODULES, control_paths, module_git_dirs
 
 MB = 1 << 20
 FORWARDER = Path(__file__).with_name("_forwarder.py")
 PROXY_DIR_IN_SANDBOX = "/run/llmos-proxy"
 FORWARDER_IN_SANDBOX = "/run/llmos-forwarder.py"
+SECCOMP_IN_SANDBOX = "/run/llmos-seccomp.bpf"
 PROXY_PORT_IN_SANDBOX = 3128
 PINNED_PARENTS = (".git", "tools")  # parents of nested control paths, bound onto themselves
 SECRET_DIRS = (".ssh", ".aws", ".gnupg", ".azure", ".kube", ".docker", ".config/gcloud", ".password-store")
@@ -78,11 +84,12 @@ def _home_masks(workspace: Path) -> list[str]:
 def _workspace_mounts(workspace: Path) -> list[str]:
     ws = str(workspace)
     args = ["--bind", ws, ws]
-    for name in PINNED_PARENTS:
+    modules = module_git_dirs(workspace)
+    for name in (*PINNED_PARENTS, MODULES, *modules):  # submodule git dirs: pinned, their control files bound
         p = workspace / name
         if p.is_dir() and not p.is_symlink():
             args += ["--bind", str(p), str(p)]
-    for entry in CONTROL_PATHS:
+    for entry in control_paths(workspace):
         p = workspace / entry
         if p.is_symlink():  # the link is watched (see _Watch); its target, if in the workspace, is bound
             real = Path(os.path.realpath(p))
@@ -94,12 +101,23 @@ def _workspace_mounts(workspace: Path) -> list[str]:
 
 
 def shell_argv(
-    bwrap: str, workspace: Path, command: list[str], *, tmp_bytes: int, proxy_dir: Path | None = None
+    bwrap: str,
+    workspace: Path,
+    command: list[str],
+    *,
+    tmp_bytes: int,
+    proxy_dir: Path | None = None,
+    seccomp_fd: int | None = None,
 ) -> list[str]:
-    """The full bwrap argv that runs `command` (e.g. ["bash", "-c", CMD]) in the workspace."""
+    """The full bwrap argv that runs `command` (e.g. ["bash", "-c", CMD]) in the workspace.
+
+    `seccomp_fd` (readable, at offset 0, passed to bwrap) holds `seccomp.program()`."""
     args = [bwrap, *ISOLATION]
     if os.getuid() != 0:
         args += ["--unshare-user"]
+    # as root, bwrap keeps every capability for the command unless told: with CAP_SYS_ADMIN it could
+    # remount the read-only binds read-write, with CAP_SYS_PTRACE read the network relay's memory
+    args += ["--cap-drop", "ALL"]
     args += ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
     args += ["--perms", "1777", "--size", str(tmp_bytes), "--tmpfs", "/tmp"]
     args += ["--tmpfs", "/run"]
@@ -120,16 +138,24 @@ def shell_argv(
         exe = os.path.realpath(sys.executable)
         # bound under /run (a tmpfs of the sandbox's own): the checkout may sit under the private /tmp
         args += ["--ro-bind", str(FORWARDER), FORWARDER_IN_SANDBOX]
-        command = [exe, "-I", "-S", "-B", FORWARDER_IN_SANDBOX, sock, str(PROXY_PORT_IN_SANDBOX), "--", *command]
+        bpf = "-"
+        if seccomp_fd is not None:  # installed by the forwarder, after its relay has forked off
+            args += ["--perms", "0444", "--ro-bind-data", str(seccomp_fd), SECCOMP_IN_SANDBOX]
+            bpf = SECCOMP_IN_SANDBOX
+        command = [exe, "-I", "-S", "-B", FORWARDER_IN_SANDBOX, sock, str(PROXY_PORT_IN_SANDBOX), bpf, "--", *command]
+    elif seccomp_fd is not None:
+        args += ["--seccomp", str(seccomp_fd)]
     args += ["--chdir", str(workspace), "--clearenv"]
     for key, value in sorted(env.items()):
         args += ["--setenv", key, value]
     return [*args, "--", *command]
 
 
-def _run_probe(path: str, argv: list[str]) -> tuple[bool, str]:
+def _run_probe(path: str, argv: list[str], pass_fds: tuple[int, ...] = ()) -> tuple[bool, str]:
     try:
-        done = subprocess.run(argv, capture_output=True, timeout=20, stdin=subprocess.DEVNULL, check=False)
+        done = subprocess.run(
+            argv, capture_output=True, timeout=20, stdin=subprocess.DEVNULL, check=False, pass_fds=pass_fds
+        )
     except (OSError, subprocess.TimeoutExpired) as e:
         return False, f"bubblewrap failed to start: {e}"
     if done.returncode == 0 and done.stdout.strip() == b"ok":
@@ -145,8 +171,15 @@ def probe(bwrap: str | None = None) -> tuple[bool, str]:
         return False, "bubblewrap (bwrap) is not installed: `apt-get install -y bubblewrap`"
     if path in _probe_cache:
         return _probe_cache[path]
-    with tempfile.TemporaryDirectory(prefix="llmos-probe-") as ws:
-        found = _run_probe(path, shell_argv(path, Path(ws), ["/bin/sh", "-c", "echo ok"], tmp_bytes=MB))
+    bpf = seccomp.program()
+    fd = seccomp.memfd(bpf) if bpf is not None else None
+    try:
+        with tempfile.TemporaryDirectory(prefix="llmos-probe-") as ws:
+            argv = shell_argv(path, Path(ws), ["/bin/sh", "-c", "echo ok"], tmp_bytes=MB, seccomp_fd=fd)
+            found = _run_probe(path, argv, () if fd is None else (fd,))
+    finally:
+        if fd is not None:
+            os.close(fd)
     _probe_cache[path] = found
     return found
 
@@ -158,6 +191,7 @@ class ShellSandbox:
         self.config = config
         self.bwrap = bwrap
         self.allow = parse_allow_list(config.network_allow)
+        self.proxy = FilteringProxy(self.allow) if self.allow else None  # started at the first command
         self.prlimit = shutil.which("prlimit")
 
     def _launcher(self, group: cgroup.PidsGroup | None) -> list[str]:
@@ -189,15 +223,22 @@ class ShellSandbox:
         group = cgroup.PidsGroup.create(f"llmos-shell-{os.getpid()}-{token}", self.config.shell_max_processes)
         if os.getuid() == 0 and group is None:
             notes.append("note: process limit not enforced (running as root without a writable pids cgroup)")
-        proxy = FilteringProxy(self.allow) if self.allow else None
+        bpf = seccomp.program()
+        if bpf is None:
+            notes.append(f"note: host unix sockets are NOT blocked ({seccomp.unavailable()})")
+        proxy = self.proxy
+        mark = proxy.mark() if proxy is not None else 0
+        fd: int | None = None
         try:
             proxy_dir = await proxy.start() if proxy is not None else None
+            fd = seccomp.memfd(bpf) if bpf is not None else None
             argv = shell_argv(
                 self.bwrap,
                 ws,
                 ["bash", "-c", command],
                 tmp_bytes=self.config.shell_tmp_mb * MB,
                 proxy_dir=proxy_dir,
+                seccomp_fd=fd,
             )
             launcher = self._launcher(group)
             spawn = Spawn(
@@ -208,20 +249,23 @@ class ShellSandbox:
                 keep_bytes=keep_bytes,
                 max_output_bytes=self.config.shell_output_mb * MB,
                 preexec=None if launcher else lambda: self._preexec(group),
+                pass_fds=() if fd is None else (fd,),
             )
             result = await run_argv(spawn)
         finally:
+            if fd is not None:
+                os.close(fd)
             if proxy is not None:
-                notes += proxy.summary()
-                await proxy.close()
+                await proxy.settle()
+                notes += proxy.summary(mark)
             if group is not None:
                 await asyncio.to_thread(group.remove)
             rejected = _reject_created(ws, watch, token)  # also when cancelled: bwrap is dead by now
         if rejected:
             notes.append(
                 "control plane: the command created or replaced " + ", ".join(rejected) + "; renamed to *.rejected-"
-                f"{token} (llmos.toml, .llmos/, .git hooks/config, agents/, tools/generated/ are not the "
-                "shell's to change)"
+                f"{token} (llmos.toml, .llmos/, git's hooks, config and submodule/worktree git dirs, agents/, "
+                "tools/generated/ are not the shell's to change)"
             )
             result.exit_code = result.exit_code or 126
         if result.exit_code is not None and result.exit_code != 0 and result.stderr.startswith("bwrap:"):
@@ -237,14 +281,16 @@ class _Watch:
 
     missing: list[str]
     links: dict[str, str]
+    modules: list[str]  # submodule git dirs before the command: a new one is set aside
 
 
 def _before(workspace: Path) -> tuple[Path, _Watch]:
     ws = Path(workspace).resolve()
-    missing = [e for e in CONTROL_PATHS if not os.path.lexists(ws / e) and _watched(ws, e)]
-    prefixes = {"/".join(e.split("/")[: i + 1]) for e in CONTROL_PATHS for i in range(e.count("/") + 1)}
+    entries = control_paths(ws)
+    missing = [e for e in entries if not os.path.lexists(ws / e) and _watched(ws, e)]
+    prefixes = {"/".join(e.split("/")[: i + 1]) for e in entries for i in range(e.count("/") + 1)}
     links = {e: os.readlink(ws / e) for e in sorted(prefixes) if (ws / e).is_symlink()}
-    return ws, _Watch(missing, links)
+    return ws, _Watch(missing, links, module_git_dirs(ws))
 
 
 def _watched(ws: Path, entry: str) -> bool:
@@ -278,6 +324,11 @@ def _reject_created(ws: Path, watch: _Watch, token: str) -> list[str]:
             _set_aside(p, token)
         os.symlink(link, p)
         rejected.append(entry)
+    before = set(watch.modules)
+    for entry in module_git_dirs(ws):  # a new submodule git dir: its config and hooks were writable
+        if entry not in before and not any(entry.startswith(r + "/") for r in rejected):
+            _set_aside(ws / entry, token)
+            rejected.append(entry)
     return rejected
 
 

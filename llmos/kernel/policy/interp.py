@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
+from llmos.kernel.policy import arrays
 from llmos.kernel.policy.commands import SHELLS, run
 from llmos.kernel.policy.options import parse_opts
 from llmos.kernel.policy.paths import UNKNOWN
@@ -179,6 +180,7 @@ def check_shell(a: ShellAnalyzer, cmd: Cmd) -> Flow:
             unknown_code(a, cmd, f"{cmd.name} -c runs")
         child = cmd.st.copy()
         child.vars.update(cmd.env)
+        arrays.set_positional(child, ["--", *rest[2:]])  # bash -c CODE NAME ARGS: "$@" is ARGS
         return a.script(code, child, cmd.depth + 1, cmd.stdin)
     if rest and not reads_stdin:
         run_script_file(a, cmd, rest[0])

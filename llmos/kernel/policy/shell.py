@@ -16,6 +16,7 @@ from typing import Any
 
 import bashlex
 
+from llmos.kernel.policy import arrays
 from llmos.kernel.policy.decision import Finding
 from llmos.kernel.policy.paths import UNKNOWN, Op, PathContext
 from llmos.kernel.policy.words import SPLIT, expand, shown, split_words
@@ -151,6 +152,7 @@ def _rewrite(source: str, error: str) -> str:
     if "time" in error:  # the `time` reserved word: parse it as the `time` command
         return re.sub(r"(^|[;&|({]\s*|\b(?:then|do|else)\s+)time(\s)", r"\1\\time\2", source)
     fixed = _ARITH.sub("${__llmos_arith__}", source)
+    fixed = arrays.rewrite(fixed)
     fixed = _ARRAY.sub(lambda m: m.group(1) + m.group(2) + "${__llmos_array__}", fixed)
     fixed = _TEST.sub("true", fixed)
     return _ARITH_CMD.sub(lambda m: m.group(1) + "true", fixed)
@@ -165,6 +167,7 @@ class ShellAnalyzer:
         self.findings: list[Finding] = []
         self.segments: list[str] = []
         self.executed: list[str] = []  # names of the commands run, in order
+        self.calling: set[str] = set()  # functions whose body is being analysed for a call
 
     # -- entry points ---------------------------------------------------------------------------
 
@@ -176,6 +179,10 @@ class ShellAnalyzer:
             return self.findings  # only comments: nothing runs
         if "\x00" in command:
             self.add("deny", "shell.parse_error", "could not parse the command: it contains a NUL byte", "")
+            return self.findings
+        if arrays.RESERVED in command:
+            reason = f"the command uses a name reserved by the policy ({arrays.RESERVED})"
+            self.add("deny", "shell.parse_error", reason, "")
             return self.findings
         self.script(command, State(self.paths.workspace), 0)
         return self.findings
@@ -227,6 +234,7 @@ class ShellAnalyzer:
             body = n.parts[-1]
             self.fork_bomb(name, body)
             st.functions.add(name)
+            st.vars[arrays.FUNCTION + name] = [src[body.pos[0] : body.pos[1]]]
             self.node(body, src, st.copy(), NONE, depth)
             return NONE
         if kind == "for":
@@ -253,7 +261,7 @@ class ShellAnalyzer:
                 values.extend(split_words(self.expand(p, src, st, [], depth)))
             elif p.kind not in ("reservedword", "word"):
                 body.append(p)
-        st.vars[var] = values or [UNKNOWN]
+        arrays.assign(st, var, values or [UNKNOWN])
         flow = NONE
         for b in body:
             flow = merge(flow, self.node(b, src, st, NONE, depth))
@@ -326,13 +334,15 @@ class ShellAnalyzer:
             if p.kind == "assignment":
                 name, _, _ = p.word.partition("=")
                 values = [v.partition("=")[2].replace(SPLIT, " ") for v in self.expand(p, src, st, flows, depth)]
-                env[name.rstrip("+")] = values
+                env[name] = values
             elif p.kind == "word":
                 argv.extend(split_words(self.expand(p, src, st, flows, depth)))
             elif p.kind == "redirect":
                 redirects.append(p)
-        if not argv:
-            st.vars.update(env)
+        if getattr(n.parts[0], "word", "") in arrays.PSEUDO:  # NAME=(...), rewritten by `parse`
+            arrays.assign_array(st, argv)
+            return NONE
+        argv, env = arrays.state_changes(self, argv, env, st, stdin, depth)
         cmd = Cmd(argv, st, stdin, flows, env, depth)
         subject = cmd.subject if argv else "redirection"
         outputs: list[str] = []

@@ -16,6 +16,7 @@ from typing import Any
 from llmos.kernel.policy.paths import UNKNOWN
 
 SPLIT = "\x01"  # where an unquoted expansion may be split into several words
+ARRAY = "__llmos_array__:"  # State.vars key prefix: the elements of an array the script assigned
 MAX_CANDIDATES = 64
 
 Lookup = Callable[[str], list[str]]
@@ -75,8 +76,63 @@ def ansi_c(raw: str, i: int) -> tuple[str, int]:
     return "".join(out), j
 
 
+def _subscript(name: str, index: str, rest: str, lookup: Lookup) -> list[str]:
+    """`${name[index]rest}`: an element, all of them (`@`, `*`), or a slice `${name[@]:off:len}`.
+
+    The elements of an array the script assigned are under `ARRAY + name`; a name that is not a
+    known array is a scalar (`${x[0]}` and `${x[@]}` are `$x`). `@` keeps the elements as separate
+    words (joined by SPLIT); an index that is not a plain number may be any element."""
+    elements = lookup(ARRAY + name)
+    if elements == [UNKNOWN]:
+        elements = lookup(name)
+        if UNKNOWN in elements or len(elements) != 1:  # unknown, or several candidates for one scalar
+            return [UNKNOWN] if UNKNOWN in elements or index not in ("@", "*", "0") else elements
+    if index in ("@", "*"):
+        m = re.fullmatch(r":(\d+)(?::(\d+))?", rest)
+        if rest and m is None:
+            return [UNKNOWN]
+        if m is not None:
+            start = int(m.group(1))
+            elements = elements[start : None if m.group(2) is None else start + int(m.group(2))]
+        return [(SPLIT if index == "@" else " ").join(elements)]
+    if rest:
+        return [UNKNOWN]
+    if re.fullmatch(r"-?\d+", index):
+        i = int(index)
+        return [elements[i]] if -len(elements) <= i < len(elements) else [""]
+    return elements[:1] if len(set(elements)) == 1 else [UNKNOWN]  # ${a[$i]}, ${a[i+1]}: not followed
+
+
+def _default(op: str, word: str, current: list[str]) -> list[str]:
+    """`${x-w}`, `${x:-w}`, `${x=w}`, `${x:=w}`, `${x+w}`, `${x:+w}`. An unset variable is stored as
+    "" (like an empty one), so "" stands for both: every value the shell could produce is a candidate."""
+    colon = op.startswith(":")
+    unknown = UNKNOWN in current
+    empty = "" in current
+    known = [c for c in current if c != UNKNOWN]
+    if op.endswith(("-", "=")):
+        out = [c for c in known if c != "" or not colon]
+        if unknown or empty:
+            out.append(word)
+    elif op.endswith("+"):
+        out = []
+        if unknown or any(c != "" for c in known) or (empty and not colon):
+            out.append(word)
+        if unknown or empty:
+            out.append("")
+    else:
+        return current
+    # several values of one word would become several words: where the shell's choice is not
+    # known here, the value is unknown (an unknown command is asked about, never allowed)
+    distinct = list(dict.fromkeys(out))
+    return distinct if len(distinct) <= 1 or len(set(current)) > 1 else [UNKNOWN]
+
+
 def _parameter(value: str, lookup: Lookup) -> list[str]:
     """Candidates for `${value}` (value without the braces); `${!name}` follows the indirection."""
+    sub = re.fullmatch(r"([A-Za-z_][A-Za-z0-9_]*)\[([^]]*)\](.*)", value, re.DOTALL)
+    if sub is not None:
+        return _subscript(sub.group(1), sub.group(2), sub.group(3), lookup)
     if value[:1] == "!" and _NAME.fullmatch(value[1:]):
         names = lookup(value[1:])
         if UNKNOWN in names or not all(_NAME.fullmatch(n) for n in names):
@@ -93,13 +149,7 @@ def _parameter(value: str, lookup: Lookup) -> list[str]:
     op = re.match(r":?[-=+?]", rest)
     if op is None:
         return [UNKNOWN]  # substrings, pattern removal, case changes...
-    word = _unquote(rest[op.end() :])
-    current = lookup(name)
-    if op.group(0).endswith(("-", "=")):
-        return [c for c in current if c != UNKNOWN] + ([word] if UNKNOWN in current else [])
-    if op.group(0).endswith("+"):
-        return [word, ""] if UNKNOWN in current else [word]
-    return current
+    return _default(op.group(0), _unquote(rest[op.end() :]), lookup(name))
 
 
 def _unquote(text: str) -> str:

@@ -3,6 +3,9 @@ that change what later commands mean (cd, variables, aliases)."""
 
 from __future__ import annotations
 
+import re
+
+from llmos.kernel.policy import arrays
 from llmos.kernel.policy.commands import check, run
 from llmos.kernel.policy.options import parse_opts
 from llmos.kernel.policy.paths import UNKNOWN
@@ -262,6 +265,9 @@ def check_source(a: ShellAnalyzer, cmd: Cmd) -> Flow:
 
     if cmd.args:
         run_script_file(a, cmd, cmd.args[0])
+    for key in list(cmd.st.vars):  # the sourced file may set any variable
+        if not key.startswith((ALIAS, NAMEREF)):
+            cmd.st.vars[key] = [UNKNOWN]
     return UNKNOWN_FLOW
 
 
@@ -300,20 +306,45 @@ def check_export(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     for x in cmd.args:
         if not x.startswith("-") and "=" in x:
             name, _, value = x.partition("=")
-            cmd.st.vars[(NAMEREF if nameref else "") + name.rstrip("+")] = [value.replace(SPLIT, " ")]
+            if nameref:
+                cmd.st.vars[NAMEREF + name.rstrip("+")] = [value.replace(SPLIT, " ")]
+            else:
+                arrays.assign(cmd.st, name.rstrip("+"), [value.replace(SPLIT, " ")], append=name.endswith("+"))
     return NONE
 
 
-@check("read", "mapfile", "readarray", "getopts")
+@check("read", "getopts")
 def check_read(a: ShellAnalyzer, cmd: Cmd) -> Flow:
-    for x in parse_opts(cmd.args, "adnNptu").positionals:
-        cmd.st.vars[x] = [UNKNOWN]
+    parsed = parse_opts(cmd.args, "adnNptu")
+    for x in parsed.positionals:
+        arrays.assign(cmd.st, x, [UNKNOWN])
+    for x in parsed.values("-a"):
+        if cmd.name == "read" and cmd.stdin.kind == "literal" and not parsed.values("-d"):  # read -a a <<< "w1 w2"
+            ifs = cmd.env.get("IFS") or cmd.st.vars.get("IFS", [" \t\n"])  # IFS=: read -ra x
+            if len(ifs) == 1 and UNKNOWN not in ifs[0]:
+                line = cmd.stdin.text.split("\n", 1)[0]
+                words = [line] if ifs[0] == "" else [w for w in re.split("[" + re.escape(ifs[0]) + "]+", line) if w]
+                arrays.assign_array(cmd.st, [arrays.ARRAY_SET, x, *words])
+                continue
+        arrays.forget(cmd.st, x)
+    return NONE
+
+
+@check("mapfile", "readarray")
+def check_mapfile(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    names = parse_opts(cmd.args, "dnOsuCc").positionals or ["MAPFILE"]
+    for x in names:
+        arrays.forget(cmd.st, x)
     return NONE
 
 
 @check("unset")
 def check_unset(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     for x in cmd.args:
-        if not x.startswith("-"):
-            cmd.st.vars[x] = [""]
+        if x.startswith("-"):
+            continue
+        if "[" in x:  # one element: the others keep their indexes, which the analysis does not model
+            arrays.forget(cmd.st, x.partition("[")[0])
+        else:
+            arrays.unset(cmd.st, x)
     return NONE

@@ -36,6 +36,7 @@ from llmos.tools.mcp._util import (
     content_text,
     error_output,
     field_of,
+    sweep,
     tool_name,
 )
 
@@ -212,6 +213,41 @@ class MCPManager:
         if self._cache is not None:  # the server may have changed in a way the key cannot see
             self._cache.put(srv.name, cache_key(srv.config, srv.cwd), srv.listing)
         logger.info("MCP server %s started on first use", srv.name)
+        return None
+
+    def started_servers(self) -> list[str]:
+        """The servers whose process is up (not pending, not given up): those a watchdog pings."""
+        return [name for name, s in self._servers.items() if s.running and not s.pending]
+
+    async def ping(self, server: str, timeout_s: float) -> str | None:
+        """None when `server` answers an MCP ping within `timeout_s`, else why it did not."""
+        srv = self._servers.get(server)
+        if srv is None or not srv.running or srv.queue is None:
+            return f"MCP server {server!r} is not running"
+        future: asyncio.Future[ToolOutput] = asyncio.get_running_loop().create_future()
+        srv.queue.put_nowait(Call("ping", {}, future, ping=True))
+        try:
+            out = await asyncio.wait_for(future, timeout_s)
+        except TimeoutError:
+            return f"no answer to a ping within {timeout_s:g}s"
+        return out.content if out.is_error else None
+
+    async def restart(self, server: str) -> str | None:
+        """Stop `server` (whatever it is doing: its calls in flight get an error result) and start it
+        again. None when it is up again, else why not."""
+        srv = self._servers[server]
+        async with srv.lock:
+            if self._closed:
+                return "the MCP manager is closed"
+            srv.restarts += 1
+            sweep(srv.marker)  # it does not answer: no graceful shutdown to wait for
+            await srv.stop()
+            try:
+                await srv.start()
+            except MCPServerError as e:
+                srv.error, srv.gave_up = str(e), True
+                return str(e)
+        logger.info("MCP server %s restarted by the watchdog", server)
         return None
 
     def status(self) -> dict[str, dict[str, Any]]:

@@ -38,6 +38,7 @@ class Call:
     tool: str
     arguments: dict[str, Any]
     future: asyncio.Future[ToolOutput]
+    ping: bool = False  # a liveness check (MCP `ping`), not a tool call
 
 
 @dataclass
@@ -187,6 +188,16 @@ class ServerRunner:
         from mcp.shared.exceptions import MCPError
 
         out = error_output(f"MCP server {self.name!r} was closed while {call.tool} was running")
+        if call.ping:
+            try:
+                await session.send_ping()
+                out = ToolOutput("pong")
+            except Exception as e:
+                out = error_output(f"MCP server {self.name!r} did not answer a ping: {type(e).__name__}: {e}")
+            finally:
+                if not call.future.done():
+                    call.future.set_result(out)
+            return
         try:
             result = await session.call_tool(call.tool, call.arguments, read_timeout_seconds=self.config.timeout_s)
             text = content_text(result)

@@ -1,0 +1,159 @@
+"""Bash arrays and positional parameters in the analysis: `a=(rm -rf /); "${a[@]}"` is `rm -rf /`.
+
+The family rule for word splitting and indirection: when the words a script builds expand to a
+command, that command is what is checked, under its own rule (so a dangerous one is denied, not
+asked). Arrays are one more way to build the words:
+
+    a=(w1 w2)  a+=(w3)  declare -a a=(...)  a[2]=w  a=w (element 0)  set -- w1 w2 ("$@", "$1")
+    f() { "$@"; }; f w1 w2       bash -c '"$@"' NAME w1 w2
+
+bashlex cannot parse `NAME=(...)`, so the source is rewritten (`rewrite`) into a pseudo-command
+`ARRAY_SET NAME WORDS...` whose words go through the ordinary expansion (quotes, variables,
+braces), and `command()` stores the elements under `words.ARRAY + NAME` (`assign_array`).
+Expansions (`${a[@]}`, `${a[*]}`, `${a[N]}`, `${a[@]:1:2}`) are in `words._subscript`.
+Whatever is not modelled exactly (read -a, mapfile, unsetting one element, an element index that
+is not a number) makes the array unknown, and an unknown command name is asked about, never allowed.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from llmos.kernel.policy.paths import UNKNOWN
+from llmos.kernel.policy.words import ARRAY, SPLIT
+
+if TYPE_CHECKING:
+    from llmos.kernel.policy.shell import Flow, ShellAnalyzer, State
+
+ARRAY_SET = "__llmos_array_set__"
+ARRAY_ADD = "__llmos_array_add__"
+FUNCTION = "__llmos_function__:"  # State.vars key prefix: a function's body, analysed again at each call
+PSEUDO = (ARRAY_SET, ARRAY_ADD)
+RESERVED = "__llmos_array_"  # a user's command may not contain the pseudo-commands' names
+_DECLARE = r"(?:(?:declare|typeset|local|readonly|export)(?:\s+[-+][A-Za-z]+)*\s+)?"
+_LITERAL = re.compile(r"(^|[;&|\s(])" + _DECLARE + r"([A-Za-z_][A-Za-z0-9_]*)(\+?)=\(((?:[^()`$]|\$(?!\())*)\)")
+_ELEMENT = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)\[([^]]*)\](\+?)=(.*)$", re.DOTALL)
+
+
+def rewrite(source: str) -> str:
+    """`[declare -a] NAME=(WORDS)` and `NAME+=(WORDS)` as pseudo-commands bashlex can parse."""
+
+    def sub(m: re.Match[str]) -> str:
+        marker = ARRAY_ADD if m.group(3) else ARRAY_SET
+        after = source[m.end() :].lstrip(" \t")[:1]
+        end = "" if after in ("", ";", "&", "|", ")", "\n", "}") else ";"  # `a=(x) b=(y)`: two statements
+        return f"{m.group(1)}{marker} {m.group(2)} {m.group(4)}{end}"
+
+    return _LITERAL.sub(sub, source)
+
+
+def assign_array(st: State, argv: list[str]) -> None:
+    """Run the pseudo-command: `ARRAY_SET NAME ELEMENTS...` or `ARRAY_ADD NAME ELEMENTS...`."""
+    if len(argv) < 2:
+        return
+    name, elements = argv[1], argv[2:]
+    if argv[0] == ARRAY_ADD:
+        before = elements_of(st, name)
+        elements = [UNKNOWN] if before is None else [*before, *elements]
+    _store(st, name, elements)
+
+
+def elements_of(st: State, name: str) -> list[str] | None:
+    """The known elements of `name` (a scalar is a one-element array), or None when unknown."""
+    if ARRAY + name in st.vars:
+        got = st.vars[ARRAY + name]
+        return None if got == [UNKNOWN] else list(got)
+    if name in st.vars and len(st.vars[name]) == 1 and UNKNOWN not in st.vars[name][0]:
+        return [st.vars[name][0]]
+    return None
+
+
+def _store(st: State, name: str, elements: list[str]) -> None:
+    st.vars[ARRAY + name] = elements
+    st.vars[name] = [elements[0] if elements else ""]
+
+
+def forget(st: State, name: str) -> None:
+    """`name` may now hold anything (read -a, mapfile, an element unset, ...)."""
+    st.vars[ARRAY + name] = [UNKNOWN]
+    st.vars[name] = [UNKNOWN]
+
+
+def unset(st: State, name: str) -> None:
+    st.vars.pop(ARRAY + name, None)
+    st.vars[name] = [""]
+
+
+def assign(st: State, name: str, values: list[str], *, append: bool = False) -> None:
+    """A scalar assignment `NAME=value` (element 0 of an array) or `NAME[I]=value`."""
+    m = _ELEMENT.match(name + ("+" if append else "") + "=" + SPLIT.join(values))
+    if m is not None and "[" in name:
+        _assign_element(st, m.group(1), m.group(2), values, append=append)
+        return
+    if ARRAY + name not in st.vars:
+        st.vars[name] = values
+        return
+    _assign_element(st, name, "0", values, append=append)
+
+
+def _assign_element(st: State, name: str, index: str, values: list[str], *, append: bool) -> None:
+    if ARRAY + name in st.vars or name in st.vars:
+        elements = elements_of(st, name)
+    else:  # never assigned here: element 0 may come from the environment
+        elements = [UNKNOWN]
+    if elements is None or not re.fullmatch(r"\d+", index) or len(values) != 1 or int(index) > 1000:
+        forget(st, name)
+        return
+    i = int(index)
+    elements += [""] * (i + 1 - len(elements))
+    elements[i] = elements[i] + values[0] if append else values[0]
+    _store(st, name, elements)
+
+
+def element_assignment(word: str) -> tuple[str, str, bool] | None:
+    """(`a[1]`, value, append) when `word` is an element assignment bashlex left as a word."""
+    m = _ELEMENT.match(word)
+    if m is None:
+        return None
+    return f"{m.group(1)}[{m.group(2)}]", m.group(4), bool(m.group(3))
+
+
+def set_positional(st: State, args: list[str]) -> None:
+    """`set -- W...` or `set W...` (no options): "$@", "$*", "$1"... are the words."""
+    if args[:1] == ["--"]:
+        words = args[1:]
+    elif args and not args[0].startswith(("-", "+")):
+        words = args
+    else:
+        return
+    st.vars["@"] = [SPLIT.join(words)]
+    st.vars["*"] = [" ".join(words)]
+    st.vars["#"] = [str(len(words))]
+    for i in range(1, 10):
+        st.vars[str(i)] = [words[i - 1] if i <= len(words) else ""]
+
+
+def state_changes(
+    a: ShellAnalyzer, argv: list[str], env: dict[str, list[str]], st: State, stdin: Flow, depth: int
+) -> tuple[list[str], dict[str, list[str]]]:
+    """Assignments (element ones too), `set --`, and a call of a function the script defined (its
+    body analysed again with these arguments); returns argv and env with the `+` of `x+=` dropped."""
+    elements = [element_assignment(w) for w in argv]
+    if argv and all(elements):  # a[1]=w: bashlex leaves element assignments as words
+        env.update({e[0] + ("+" if e[2] else ""): [e[1]] for e in elements if e})
+        argv = []
+    if not argv:
+        for name, values in env.items():
+            assign(st, name.rstrip("+"), values, append=name.endswith("+"))
+    env = {name.rstrip("+"): values for name, values in env.items()}
+    if argv[:1] == ["set"]:
+        set_positional(st, argv[1:])
+    body = st.vars.get(FUNCTION + argv[0], [UNKNOWN])[0] if argv else UNKNOWN
+    if UNKNOWN not in body and argv[0] not in a.calling:
+        child = st.copy()
+        set_positional(child, ["--", *argv[1:]])
+        a.calling.add(argv[0])
+        a.script(body, child, depth + 1, stdin)
+        a.calling.discard(argv[0])
+    return argv, env
