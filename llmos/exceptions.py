@@ -124,6 +124,10 @@ class StoreError(LLMOSError):
     """The workspace store cannot be used."""
 
 
+class StoreConflict(StoreError):
+    """Another process changed the rows this write was computed from (the writer reloads and retries)."""
+
+
 class SandboxError(LLMOSError):
     """Untrusted code cannot be run safely on this machine with this configuration."""
 

@@ -93,6 +93,19 @@ class ToolRecords:
                 (plan_id, name, version, fingerprint, int(pinned), reason[:500], now, now),
             )
 
+    def count_outcome(self, plan_id: str, ok: bool, reason: str) -> ToolRecord | None:
+        """Count one CRYSTALLIZED run in place (servers sharing the database never lose a count).
+        Returns the row after it, or None when the plan has no tool record."""
+        with self.db.transaction() as conn:
+            conn.execute(
+                "UPDATE evolution_tools SET uses = uses + 1, successes = successes + ?, failures = failures + ?,"
+                " streak = CASE WHEN ? = 1 THEN 0 ELSE streak + 1 END,"
+                " reason = CASE WHEN ? = 1 THEN reason ELSE ? END, updated_at = ? WHERE plan_id = ?",
+                (int(ok), int(not ok), int(ok), int(ok), reason[:500], time.time(), plan_id),
+            )
+            row = conn.execute("SELECT * FROM evolution_tools WHERE plan_id = ?", (plan_id,)).fetchone()
+        return _record(row) if row is not None else None
+
     def update(self, plan_id: str, **fields: Any) -> None:
         unknown = set(fields) - _FIELDS
         if unknown:

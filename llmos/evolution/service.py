@@ -100,20 +100,12 @@ class Evolution:
         """Count a CRYSTALLIZED run; `demote_after_failures` failures in a row demote the tool.
         Returns the demotion change, if there was one."""
         with self._lock:
-            row = self.record(plan_id)
-            if row is None:
-                return None
             if not ok and reason.startswith(PRECAUTION):
                 return None  # the run left the plan's evidence envelope: a precaution, not a failure of the tool
-            streak = 0 if ok else row.streak + 1
-            self.store.update(
-                plan_id,
-                uses=row.uses + 1,
-                successes=row.successes + (1 if ok else 0),
-                failures=row.failures + (0 if ok else 1),
-                streak=streak,
-                reason=row.reason if ok else reason[:500],
-            )
+            row = self.store.count_outcome(plan_id, ok, reason)  # counted in the database: other servers count too
+            if row is None:
+                return None
+            streak = row.streak
             if ok or row.status != "active" or streak < self.config.demote_after_failures:
                 return None
             why = f"{streak} crystallized runs in a row failed; last: {reason or 'no reason given'}"

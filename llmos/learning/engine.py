@@ -6,17 +6,20 @@
     engine.reject(run_id, trace)                                            # a person said "wrong"
 
 Plans live in memory (indexed for fast matching) and in SQLite (derived data, rebuildable).
+Several processes (servers) may share the store: see `llmos.learning._sync`.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from llmos.config import LearningConfig
-from llmos.exceptions import ModeUnavailable, UserError
+from llmos.exceptions import ModeUnavailable, StoreConflict, StoreError, UserError
 from llmos.learning import induction
+from llmos.learning._sync import PlanSync
 from llmos.learning.goals import shape
 from llmos.learning.induction import Evidence
 from llmos.learning.plans import Plan, match
@@ -30,6 +33,8 @@ __all__ = ["LearningEngine", "ModeDecision", "ObserveReport", "SelectionPolicy"]
 
 FALLBACK_PENALTY = 0.1
 REJECTED_REPLAY_PENALTY = 0.5
+MAX_CONFLICTS = 50  # writes refused because other processes changed plans first, before giving up
+T = TypeVar("T")
 
 
 @dataclass
@@ -47,9 +52,8 @@ class LearningEngine:
         self.store = PlanStore(db)
         self.index = PlanIndex()
         self._lock = threading.RLock()
-        for plan in self.store.load():
-            self.index.put(plan)
         self._seen = self.store.seen()
+        self._sync = PlanSync(self.store, self.index, self._seen)  # plans other processes learn too
         self.risk_of: RiskOf | None = None  # tool name -> risk (rule 4); the runtime sets it from its registry
 
     # ---------------------------------------------------------------- selection
@@ -65,6 +69,7 @@ class LearningEngine:
         if requested_mode not in MODES:
             raise UserError(f"unknown mode {requested_mode!r}: choose one of {', '.join(MODES)}")
         with self._lock:
+            self._sync.catch_up()
             if not self.config.enabled and requested_mode in ("auto",):
                 return ModeDecision("learner", 1.0, reason={"why": "learning is disabled"}, goal=goal)
             decision, blockers = select(self.index, goal, self.config, requested_mode, agent, policy, self.risk_of)
@@ -80,11 +85,25 @@ class LearningEngine:
 
     def observe_many(self, traces: Iterable[Trace]) -> list[ObserveReport]:
         """Observe runs in order and write the changes in one transaction (bulk path for rebuilds)."""
+        batch = list(traces)
         with self._lock:
-            changes = Changes()
-            reports = [self._observe(t, changes) for t in traces]
-            self.store.write(changes)
-        return reports
+            return self._apply(lambda changes: [self._observe(t, changes) for t in batch])
+
+    def _apply(self, build: Callable[[Changes], T]) -> T:
+        """Compute a change from the store's current plans and write it; when another process changed
+        plans in between, forget it, catch up and compute it again."""
+        with self._lock:
+            for _ in range(MAX_CONFLICTS):
+                self._sync.catch_up()
+                changes = Changes()
+                out = build(changes)
+                try:
+                    self._sync.gen = self.store.write(changes, expected=self._sync.gen)
+                except StoreConflict:
+                    self._sync.forget(changes)
+                    continue
+                return out
+        raise StoreError(f"the plans kept changing under this process ({MAX_CONFLICTS} attempts to save)")
 
     def _observe(self, trace: Trace, changes: Changes) -> ObserveReport:
         if trace.id in self._seen:
@@ -223,34 +242,35 @@ class LearningEngine:
     # ---------------------------------------------------------------- rejection and rebuilds
     def reject(self, run_id: str, trace: Trace | None = None) -> list[str]:
         """Forget a run's support: rebuild the plans it supported without it. Returns affected plan ids."""
-        with self._lock:
-            changes = Changes()
-            affected: list[str] = []
-            pid = self.store.plan_of_trace(run_id)
-            if trace is not None and is_replay_run(trace) and trace.plan_id in self.index.plans:
-                replayed = self.index.plans[trace.plan_id]  # a person says the replay was wrong
-                replayed.penalty = min(1.0, replayed.penalty + REJECTED_REPLAY_PENALTY)
-                replayed.replay_successes = max(0, replayed.replay_successes - 1)
-                _demote(replayed, f"run {run_id} was rejected")
-                changes.touch(replayed)
-                affected.append(replayed.id)
-            if pid is not None:
-                affected.append(pid)
-                self._rebuild_plan(pid, run_id, changes)
-            self.store.write(changes)
-            return affected
+        return self._apply(lambda changes: self._reject(run_id, trace, changes))
+
+    def _reject(self, run_id: str, trace: Trace | None, changes: Changes) -> list[str]:
+        affected: list[str] = []
+        pid = self.store.plan_of_trace(run_id)
+        if trace is not None and is_replay_run(trace) and trace.plan_id in self.index.plans:
+            replayed = self.index.plans[trace.plan_id]  # a person says the replay was wrong
+            replayed.penalty = min(1.0, replayed.penalty + REJECTED_REPLAY_PENALTY)
+            replayed.replay_successes = max(0, replayed.replay_successes - 1)
+            _demote(replayed, f"run {run_id} was rejected")
+            changes.touch(replayed)
+            affected.append(replayed.id)
+        if pid is not None:
+            affected.append(pid)
+            self._rebuild_plan(pid, run_id, changes)
+        return affected
 
     def demote(self, plan_id: str, reason: str) -> Plan:
         """No FOLLOWER for this plan until `min_support` new supporting runs (a person said so)."""
-        with self._lock:
+
+        def build(changes: Changes) -> Plan:
             plan = self.index.plans.get(plan_id)
             if plan is None:
                 raise UserError(f"no plan {plan_id!r}: `llmos plans list` shows the learned plans")
             _demote(plan, reason)
-            changes = Changes()
             changes.touch(plan)
-            self.store.write(changes)
             return plan
+
+        return self._apply(build)
 
     def _rebuild_plan(self, pid: str, dropped: str, changes: Changes) -> None:
         old = self.index.plans.get(pid)
@@ -270,18 +290,19 @@ class LearningEngine:
         """Forget every plan and learn again from these traces (in order). Returns the plan count."""
         with self._lock:
             self.store.clear()
-            self.index = PlanIndex()
-            self._seen = {}
+            self._sync.reset()
         self.observe_many(sorted(traces, key=lambda t: t.started_at))
         return len(self.index.plans)
 
     # ---------------------------------------------------------------- inspection
     def plans(self) -> list[Plan]:
         with self._lock:
+            self._sync.catch_up()
             return sorted(self.index.plans.values(), key=lambda p: (-p.support, p.id))
 
     def plan(self, plan_id: str) -> Plan:
         with self._lock:
+            self._sync.catch_up()
             plan = self.index.plans.get(plan_id)
         if plan is None:
             raise UserError(f"no plan {plan_id!r}: `llmos plans list` shows the learned plans")

@@ -13,10 +13,10 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from llmos.exceptions import StoreError
+from llmos.exceptions import StoreConflict, StoreError
 from llmos.learning.induction import Evidence
 from llmos.learning.plans import Plan
-from llmos.storage.base import DB_ERRORS, StoreDB
+from llmos.storage.base import DB_ERRORS, Conn, StoreDB
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS learning_plans (
@@ -44,7 +44,22 @@ CREATE TABLE IF NOT EXISTS learning_seen (
     plan_id TEXT,
     at REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS learning_generation (
+    id INTEGER PRIMARY KEY,
+    gen INTEGER NOT NULL
+);
+INSERT INTO learning_generation (id, gen) VALUES (1, 0) ON CONFLICT (id) DO NOTHING;
+CREATE TABLE IF NOT EXISTS learning_changes (
+    gen INTEGER NOT NULL,
+    plan_id TEXT NOT NULL,
+    PRIMARY KEY (gen, plan_id)
+);
 """
+# Several processes (servers) share the plans: every write that changes plans bumps the generation
+# (only from the generation it was computed from: else StoreConflict) and logs the plan ids it
+# changed, so another process reloads just those. The log keeps the last CHANGE_LOG generations; a
+# process further behind (or after `clear`, which jumps past them) reloads everything.
+CHANGE_LOG = 1000
 
 
 @dataclass
@@ -72,10 +87,20 @@ class PlanStore:
         self.db = db
         db.ensure_schema("learning", SCHEMA)
 
-    def load(self) -> list[Plan]:
+    def load(self, plan_ids: Iterable[str] | None = None) -> list[Plan]:
+        """Every plan, or those of `plan_ids` that exist."""
+        where, params = "", []
+        if plan_ids is not None:
+            params = list(plan_ids)
+            if not params:
+                return []
+            where = f" WHERE {{}} IN ({','.join('?' * len(params))})"
         try:
-            rows = self.db.connection().execute("SELECT data FROM learning_plans").fetchall()
-            token_rows = self.db.connection().execute("SELECT plan_id, tokens FROM learning_goal_tokens").fetchall()
+            conn = self.db.connection()
+            rows = conn.execute("SELECT data FROM learning_plans" + where.format("id"), params).fetchall()
+            token_rows = conn.execute(
+                "SELECT plan_id, tokens FROM learning_goal_tokens" + where.format("plan_id"), params
+            ).fetchall()
         except DB_ERRORS as e:
             raise StoreError(f"cannot read plans from {self.db.label}: {e}") from e
         plans = [Plan.from_dict(json.loads(r["data"])) for r in rows]
@@ -86,6 +111,41 @@ class PlanStore:
             if plan is not None and texts not in plan.pending_tokens:  # pending: from an old plan row
                 plan.evidence_tokens.append(texts)
         return plans
+
+    def generation(self) -> int:
+        """The plans' generation: it changes whenever any process changes a plan."""
+        row = self.db.connection().execute("SELECT gen FROM learning_generation WHERE id = 1").fetchone()
+        return 0 if row is None else int(row["gen"])
+
+    def changed_since(self, gen: int) -> set[str] | None:
+        """The ids of plans changed after generation `gen`, or None when the log no longer reaches back."""
+        conn = self.db.connection()
+        oldest = conn.execute("SELECT MIN(gen) AS g FROM learning_changes").fetchone()
+        if oldest is None or oldest["g"] is None or int(oldest["g"]) > gen + 1:
+            return None
+        rows = conn.execute("SELECT DISTINCT plan_id FROM learning_changes WHERE gen > ?", (gen,)).fetchall()
+        return {str(r["plan_id"]) for r in rows}
+
+    @staticmethod
+    def _bump(conn: Conn, expected: int | None, plan_ids: set[str], *, jump: int = 1) -> int:
+        """Move the generation on from `expected` (StoreConflict if another process moved it first;
+        None: from wherever it is). Logs `plan_ids` under the new generation."""
+        if expected is None:
+            conn.execute("UPDATE learning_generation SET gen = gen + ? WHERE id = 1", (jump,))
+            new = int(conn.execute("SELECT gen FROM learning_generation WHERE id = 1").fetchone()["gen"])
+        else:
+            cur = conn.execute(
+                "UPDATE learning_generation SET gen = gen + ? WHERE id = 1 AND gen = ?", (jump, expected)
+            )
+            if cur.rowcount != 1:
+                raise StoreConflict("the plans were changed by another process")
+            new = expected + jump
+        conn.executemany(
+            "INSERT INTO learning_changes (gen, plan_id) VALUES (?,?) ON CONFLICT DO NOTHING",
+            [(new, pid) for pid in sorted(plan_ids)],
+        )
+        conn.execute("DELETE FROM learning_changes WHERE gen <= ?", (new - CHANGE_LOG,))
+        return new
 
     def get(self, plan_id: str) -> Plan | None:
         """One stored plan (without its goal-token rows), or None."""
@@ -119,10 +179,15 @@ class PlanStore:
         )
         return None if row is None else str(row["plan_id"])
 
-    def write(self, changes: Changes) -> None:
+    def write(self, changes: Changes, expected: int | None = None) -> int:
+        """Write `changes` in one transaction. With `expected` (the generation they were computed
+        from) a change to plans raises StoreConflict when another process changed plans meanwhile.
+        Returns the generation after the write."""
         now = time.time()
+        touched = set(changes.plans) | changes.deleted
         try:
             with self.db.transaction() as conn:
+                gen = self._bump(conn, expected, touched) if touched else expected
                 for pid in changes.deleted:
                     conn.execute("DELETE FROM learning_plans WHERE id = ?", (pid,))
                     conn.execute("DELETE FROM learning_goal_tokens WHERE plan_id = ?", (pid,))
@@ -168,6 +233,7 @@ class PlanStore:
                 )
         except DB_ERRORS as e:
             raise StoreError(f"cannot save plans in {self.db.label}: {e}") from e
+        return self.generation() if gen is None else gen
 
     def clear(self) -> None:
         try:
@@ -176,5 +242,6 @@ class PlanStore:
                 conn.execute("DELETE FROM learning_evidence")
                 conn.execute("DELETE FROM learning_goal_tokens")
                 conn.execute("DELETE FROM learning_seen")
+                self._bump(conn, None, set(), jump=CHANGE_LOG + 1)  # every process reloads everything
         except DB_ERRORS as e:
             raise StoreError(f"cannot clear plans in {self.db.label}: {e}") from e

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import math
 import threading
+import time
 import uuid
 from collections import deque
 from collections.abc import Iterator
@@ -94,6 +95,7 @@ class FakeLLMServer(ThreadingHTTPServer):
         self.replies: deque[Reply] = deque()
         self.requests: list[Recorded] = []
         self.count_requests = 0  # POST /v1/messages/count_tokens (answered, not recorded)
+        self.delay_s = 0.0  # a slow provider: every recorded request waits this long before its reply
         self.lock = threading.Lock()
         self.thread = threading.Thread(target=self.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True)
 
@@ -134,6 +136,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.count_requests += 1
             return self._json(200, {"input_tokens": _tokens(len(raw))})
         self.server.requests.append(Recorded(path, {k.lower(): v for k, v in self.headers.items()}, body, raw))
+        if self.server.delay_s > 0:
+            time.sleep(self.server.delay_s)
         auth = self.headers.get("x-api-key") or self.headers.get("authorization", "").removeprefix("Bearer ")
         if not auth:
             return self._json(401, {"type": "error", "error": {"type": "authentication_error", "message": "no key"}})
