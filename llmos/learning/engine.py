@@ -18,10 +18,11 @@ from llmos.config import LearningConfig
 from llmos.exceptions import ModeUnavailable, UserError
 from llmos.learning import induction
 from llmos.learning.goals import shape
+from llmos.learning.index import PlanIndex
 from llmos.learning.induction import Evidence
 from llmos.learning.plans import Plan, match
 from llmos.learning.risk import RiskOf
-from llmos.learning.selection import MODES, ModeDecision, PlanIndex, SelectionPolicy, select
+from llmos.learning.selection import MODES, ModeDecision, SelectionPolicy, select
 from llmos.learning.store import Changes, PlanStore
 from llmos.storage.db import Database
 from llmos.trace import Trace
@@ -138,9 +139,8 @@ class LearningEngine:
                     )
             if not isinstance(ev, str):
                 seq = ev.seq
-                for p in self.index.near(ev.agent, ev.tokens, 0):
-                    m = match(p, ev.tokens)
-                    if m is not None and not m.diff and p.seq != seq:
+                for p in self.index.exact(ev.agent, ev.tokens):
+                    if p.seq != seq:
                         self._mark(
                             p,
                             p.branching,
@@ -161,23 +161,22 @@ class LearningEngine:
 
     def _induce(self, ev: Evidence, changes: Changes) -> tuple[Plan, bool, str]:
         n = len(ev.tokens)
-        bucket = self.index.near(ev.agent, ev.tokens, max(2, (n + 1) // 2))  # merge candidates
         seq = ev.seq
+        for p in self.index.exact(ev.agent, ev.tokens):
+            if p.seq != seq:  # same skeleton, other tool sequence: a branch
+                self._mark(
+                    p,
+                    p.branching,
+                    f"trace {ev.trace_id} took {_seq_text(seq)} instead of {_seq_text(p.seq)}",
+                    changes,
+                )
+        limit = max(2, (n + 1) // 2)  # merge candidates: this tool sequence, a near skeleton
         shapes = [shape(t) for t in ev.tokens]
         candidates = []
-        for p in bucket:
-            m = match(p, ev.tokens, shapes=shapes)
-            assert m is not None
-            if p.seq != seq:
-                if not m.diff:  # same skeleton, other tool sequence: a branch
-                    self._mark(
-                        p,
-                        p.branching,
-                        f"trace {ev.trace_id} took {_seq_text(seq)} instead of {_seq_text(p.seq)}",
-                        changes,
-                    )
-                continue
-            candidates.append((len(m.diff), -p.support, p.id, p, m))
+        for p in self.index.same_seq(ev.agent, n, seq):
+            m = match(p, ev.tokens, limit, shapes)
+            if m is not None:
+                candidates.append((len(m.diff), -p.support, p.id, p, m))
         candidates.sort(key=lambda c: c[:3])
         notes = []
         for _d, _s, _id, p, m in candidates[:3]:

@@ -263,7 +263,7 @@ class Plan:
                     "name": s.name,
                     "group": s.group,
                     "arguments": s.arguments,
-                    "leaves": [[list(lf.path), [ex.to_json(c) for c in lf.cands], lf.type] for lf in s.leaves],
+                    "leaves": [[list(lf.path), list(lf.cands), lf.type] for lf in s.leaves],  # JSON: tuples as lists
                     "result_shapes": s.result_shapes,
                     "const_results": s.const_results,
                     "echo_paths": s.echo_paths,
