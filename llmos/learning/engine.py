@@ -24,6 +24,7 @@ from llmos.learning.plans import Plan, match
 from llmos.learning.risk import RiskOf
 from llmos.learning.selection import MODES, ModeDecision, SelectionPolicy, select
 from llmos.learning.store import Changes, PlanStore
+from llmos.modes import REPLAY_MODES
 from llmos.storage.db import Database
 from llmos.trace import Trace
 
@@ -285,9 +286,6 @@ class LearningEngine:
         if plan is None:
             raise UserError(f"no plan {plan_id!r}: `llmos plans list` shows the learned plans")
         return plan
-
-
-REPLAY_MODES = ("follower", "crystallized")
 
 
 def is_replay_run(trace: Trace) -> bool:

@@ -19,8 +19,9 @@ from llmos.learning.goals import Token, conditional_words, content_words, shape,
 from llmos.learning.index import PlanIndex
 from llmos.learning.plans import Match, Plan, match
 from llmos.learning.risk import RiskOf, plan_risk, required_support
+from llmos.modes import LEARNING_MODES
 
-MODES = ("auto", "learner", "follower", "mixed", "crystallized")
+MODES = LEARNING_MODES
 
 
 @dataclass
