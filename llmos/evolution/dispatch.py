@@ -88,7 +88,12 @@ async def run_crystallized(ctx: RunContext, decision: Any, tool: Tool) -> Replay
             and progress.risk_of(plan.steps[step].name) in ("write", "destructive")
         )
         ctx.trace.event(
-            "envelope", plan_id=getattr(decision, "plan_id", None), reason=reason, step=step, after_write=after
+            "envelope",
+            plan_id=getattr(decision, "plan_id", None),
+            reason=reason,
+            step=step,
+            after_write=after,
+            check=progress.check,
         )
     return ReplayOutcome(False, "", records, reason, step)
 

@@ -69,9 +69,10 @@ def goal_tokens(plan: Plan, decision: ModeDecision) -> list[Token]:
 
 
 class _Diverged(Exception):
-    def __init__(self, reason: str, step: int, precaution: bool = False) -> None:
+    def __init__(self, reason: str, step: int, precaution: bool = False, check: str = "") -> None:
         super().__init__(reason)
         self.reason, self.step, self.precaution = reason, step, precaution
+        self.check = check  # "result": a check of step's own result (rule 3 asks where it ran)
 
 
 async def replay(ctx: RunContext, decision: ModeDecision, *, retries: int = 1) -> ReplayOutcome:
@@ -117,7 +118,7 @@ async def replay(ctx: RunContext, decision: ModeDecision, *, retries: int = 1) -
     except _Diverged as d:
         if d.precaution:
             after = _after_write(plan, env, d, risk_of)
-            ctx.trace.event("envelope", plan_id=plan.id, reason=d.reason, step=d.step, after_write=after)
+            ctx.trace.event("envelope", plan_id=plan.id, reason=d.reason, step=d.step, after_write=after, check=d.check)
         return ReplayOutcome(False, "", records, d.reason, d.step)
     return ReplayOutcome(True, _answer(plan, env, args), records, None, len(plan.steps))
 
@@ -209,7 +210,7 @@ def _check_envelope(plan: Plan, i: int, parsed: object) -> None:
                 )
     why = envelope.result_problem(plan, i, parsed)
     if why:
-        raise _Diverged(why, i, precaution=True)
+        raise _Diverged(why, i, precaution=True, check="result")
 
 
 def _answer(plan: Plan, env: ex.Env, args: list[dict[str, object] | None]) -> str:
