@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from llmos.models.base import Message
+from llmos.modes import MODES
 from llmos.trace import Trace
 
-MODES = ("auto", "learner", "follower", "mixed", "crystallized", "orchestrator")
+__all__ = ["MODES", "RunResult"]
 
 
 @dataclass

@@ -349,7 +349,7 @@ class LLMOS:
             from llmos.execution.orchestration.run import orchestrate
 
             outcome = await orchestrate(self, ctx, goal, agent_def, opts)
-        elif decision.mode == "follower":
+        elif decision.mode in ("follower", "crystallized"):
             outcome = await self._follow(ctx, decision, opts, messages, goal)
         elif decision.mode == "mixed":
             opts.tools = decision.tool_names
@@ -371,29 +371,9 @@ class LLMOS:
         ctx.scratch["messages"] = outcome.messages
 
     def _select(self, goal: str, mode: str, agent: str, *, nested: bool = False) -> Any:
-        from llmos.execution.orchestration import choose
-        from llmos.learning.engine import ModeDecision
+        from llmos.execution.modes import choose_mode
 
-        if mode == "orchestrator":
-            if nested:
-                raise ModeUnavailable("a subtask of an orchestrated run cannot orchestrate again")
-            return choose.forced_decision(goal)
-        if mode == "learner" or not self.config.learning.enabled:
-            if mode in ("follower", "mixed", "crystallized"):
-                raise ModeUnavailable(f"mode {mode} needs the learning layer, which is disabled in llmos.toml")
-            decision = ModeDecision(mode="learner", confidence=0.0, reason={"why": f"mode {mode} requested"})
-        else:
-            policy = self.sentience.selection_policy() if self.sentience else None
-            # CRYSTALLIZED is the compiled form of a safe plan: it needs the goal to be FOLLOWER-safe first
-            requested = "follower" if mode == "crystallized" else mode
-            decision = self.learning.select(goal, requested, agent=agent, policy=policy)
-            if getattr(policy, "prefer_crystallized", False):
-                from llmos.execution.crystal_first import prefer_crystallized
-
-                decision = prefer_crystallized(self, goal, requested, agent, decision)
-        if mode == "auto" and not nested:
-            return choose.auto_decision(self, goal, agent, decision) or decision
-        return decision
+        return choose_mode(self, goal, mode, agent, nested=nested)
 
     async def _follow(
         self, ctx: RunContext, decision: Any, opts: LoopOptions, messages: list[Message], goal: str
@@ -401,17 +381,11 @@ class LLMOS:
         from llmos.execution.continuation import continuation
         from llmos.execution.replay import replay
 
-        self.evolution.refresh()
-        crystallized = self.evolution.tool_for(decision.plan_id) if decision.plan_id else None
-        if crystallized is not None:
-            ctx.trace.mode = from_mode = "crystallized"
-            ctx.trace.mode_reason = {**ctx.trace.mode_reason, "crystallized_tool": crystallized.name}
+        from_mode = decision.mode  # chosen by execution/modes.py: a crystallized tool runs if the plan has one
+        if from_mode == "crystallized":
             result = await self.evolution.run_crystallized(ctx, decision)
             self.evolution.record_outcome(decision.plan_id, result.success, result.diverged or "")
         else:
-            if ctx.trace.requested_mode == "crystallized":
-                raise ModeUnavailable(f"plan {decision.plan_id} has no crystallized tool yet")
-            from_mode = "follower"
             result = await replay(ctx, decision, retries=self.config.learning.transient_retries)
         if result.success:
             self._credit_savings(ctx.trace, decision)

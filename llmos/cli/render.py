@@ -75,6 +75,12 @@ def render_result(data: dict[str, Any], *, explain: bool = False) -> None:
         highlight=False,
     )
     if explain and data.get("mode_reason"):
+        used = data["mode_reason"].get("mode_used") or mode
+        selected = data["mode_reason"].get("mode_selected") or used
+        line = f"mode used: {used}" + (f" (selected: {selected})" if selected != used else "")
+        if data["mode_reason"].get("fallback_reason"):
+            line += f" · {data['mode_reason']['fallback_reason']}"
+        console.print(esc(line), highlight=False)
         console.print(Panel(esc(json.dumps(data["mode_reason"], indent=2, default=str)), title="why this mode"))
 
 

@@ -18,10 +18,11 @@ import uuid
 from typing import Any
 
 from llmos.evolution import support
-from llmos.execution.replay import ReplayOutcome, goal_tokens
+from llmos.execution.replay import ReplayOutcome
 from llmos.kernel.context import RunContext
 from llmos.kernel.toolcall import execute_tool_call
 from llmos.learning.goals import Token, tokenize
+from llmos.learning.replay_plan import goal_tokens
 from llmos.learning.risk import registry_risk
 from llmos.models.base import ToolCall
 from llmos.tools.base import Tool
@@ -32,7 +33,7 @@ def _tokens(decision: Any) -> list[Token]:
     if getattr(decision, "goal", ""):
         return tokenize(decision.goal)
     if decision.plan is not None:
-        return goal_tokens(decision.plan, decision)
+        return goal_tokens(decision.plan, decision.goal, decision.slots)
     return []
 
 
@@ -88,7 +89,12 @@ async def run_crystallized(ctx: RunContext, decision: Any, tool: Tool) -> Replay
             and progress.risk_of(plan.steps[step].name) in ("write", "destructive")
         )
         ctx.trace.event(
-            "envelope", plan_id=getattr(decision, "plan_id", None), reason=reason, step=step, after_write=after
+            "envelope",
+            plan_id=getattr(decision, "plan_id", None),
+            reason=reason,
+            step=step,
+            after_write=after,
+            check=progress.check,
         )
     return ReplayOutcome(False, "", records, reason, step)
 

@@ -82,6 +82,7 @@ class Progress:
     step: int | None = None
     plan: Any = None  # the live plan (llmos.learning.plans.Plan): its evidence envelope is checked too
     precaution: bool = False  # the stop was the envelope's, not a failure
+    check: str = ""  # "result": the stop was a check of the step's own result (rule 3)
     risk_of: Any = None  # tool name -> risk (llmos.learning.risk): rule 1 checks run before non-read-only steps
     ran: set[int] = field(default_factory=set)  # plan steps whose call returned
 
@@ -298,10 +299,10 @@ class CrystallizedRun:
             if why:
                 raise self.fail(why, 0, precaution=True)
 
-    def fail(self, reason: str, step: int, precaution: bool = False) -> Diverged:
+    def fail(self, reason: str, step: int, precaution: bool = False, check: str = "") -> Diverged:
         if self.progress is not None and self.progress.diverged is None:
             self.progress.diverged, self.progress.step = reason, step
-            self.progress.precaution = precaution
+            self.progress.precaution, self.progress.check = precaution, check
         return Diverged(reason, step)
 
     async def call(self, step: int, tool: str, arguments: dict[str, Any]) -> Result:
@@ -398,7 +399,10 @@ class CrystallizedRun:
                         i,
                     )
         if self.plan is not None:
-            why = envelope.result_problem(self.plan, i, parsed) or envelope.relation_problem(self.plan, self.env, i)
+            why = envelope.result_problem(self.plan, i, parsed)
+            if why:
+                raise self.fail(why, i, precaution=True, check="result")
+            why = envelope.relation_problem(self.plan, self.env, i)
             if why:
                 raise self.fail(why, i, precaution=True)
         if self.progress is not None:

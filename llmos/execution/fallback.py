@@ -54,7 +54,10 @@ def record_fallback(ctx: RunContext, from_mode: str, outcome: Any, plan_id: str 
     }
     ctx.trace.event("fallback", **info)
     ctx.trace.mode = "learner"
-    ctx.trace.mode_reason = {**ctx.trace.mode_reason, "fallback": info, "mode_used": "learner"}
+    why = f"the {from_mode} replay fell back to the model at step {info['step']}: {info['reason']}"
+    if writes:
+        why += f" (after the write(s) {', '.join(writes)}: never a clean replay)"
+    ctx.trace.mode_reason = {**ctx.trace.mode_reason, "fallback": info, "mode_used": "learner", "fallback_reason": why}
     if writes:
         ctx.trace.metadata["fallback_after_write"] = writes
     return info

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from llmos.learning.selection import PlanIndex
+from llmos.learning.index import PlanIndex
 from llmos.learning.store import Changes, PlanStore
 
 

@@ -201,17 +201,17 @@ def _values(hole: ex.Cand, env: ex.Env, args: Args) -> list[str]:
 def _fit(parts: Sequence[ex.Cand], answer: str, env: ex.Env, args: Args) -> list[ex.Cand] | None:
     """The template narrowed to the candidates that also explain this run's answer, or None when
     the answer is not the template's literals with this run's values in its holes."""
-    pattern = []
+    pattern: list[str | list[str]] = []
     for p in parts:
         if p[0] == "lit":
-            pattern.append(re.escape(p[1]))
+            pattern.append(p[1])
             continue
         values = sorted(set(_values(p, env, args)), key=lambda v: (-len(v), v))
         if not values:
             return None
-        pattern.append("(" + "|".join(re.escape(v) for v in values) + ")")
-    m = re.fullmatch("".join(pattern), answer, re.DOTALL)
-    if m is None:
+        pattern.append(values)
+    groups = _full_match(pattern, answer)
+    if groups is None:
         return None
     out: list[ex.Cand] = []
     group = 0
@@ -219,13 +219,42 @@ def _fit(parts: Sequence[ex.Cand], answer: str, env: ex.Env, args: Args) -> list
         if p[0] == "lit":
             out.append(p)
             continue
+        said = groups[group]
         group += 1
-        said = m.group(group)
         kept = tuple(c for c in p[1] if _values(("hole", (c,)), env, args) == [said])
         if not kept:
             return None
         out.append(("hole", kept))
     return out
+
+
+MAX_PARTS_MATCHED = 200
+
+
+def _full_match(pattern: Sequence[str | list[str]], text: str) -> list[str] | None:
+    """The values the holes take when `text` is the literals with one of each hole's values in between
+    (tried in order, backtracking: what a regular expression of literal alternatives finds), or None."""
+    if len(pattern) > MAX_PARTS_MATCHED:  # the recursion below is one level per part
+        rx = "".join(re.escape(p) if isinstance(p, str) else "(" + "|".join(map(re.escape, p)) + ")" for p in pattern)
+        m = re.fullmatch(rx, text, re.DOTALL)
+        return None if m is None else list(m.groups())
+    said: list[str] = []
+
+    def at(i: int, pos: int) -> bool:
+        if i == len(pattern):
+            return pos == len(text)
+        part = pattern[i]
+        if isinstance(part, str):
+            return text.startswith(part, pos) and at(i + 1, pos + len(part))
+        for v in part:
+            if text.startswith(v, pos):
+                said.append(v)
+                if at(i + 1, pos + len(v)):
+                    return True
+                said.pop()
+        return False
+
+    return said if at(0, 0) else None
 
 
 def learn(current: Sequence[ex.Cand], answer: str, env: ex.Env, args: Args = ()) -> list[ex.Cand]:

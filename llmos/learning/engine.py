@@ -21,11 +21,13 @@ from llmos.exceptions import ModeUnavailable, StoreConflict, StoreError, UserErr
 from llmos.learning import induction
 from llmos.learning._sync import PlanSync
 from llmos.learning.goals import shape
+from llmos.learning.index import PlanIndex
 from llmos.learning.induction import Evidence
 from llmos.learning.plans import Plan, match
-from llmos.learning.risk import RiskOf
-from llmos.learning.selection import MODES, ModeDecision, PlanIndex, SelectionPolicy, select
+from llmos.learning.risk import RiskOf, writes_after
+from llmos.learning.selection import MODES, ModeDecision, SelectionPolicy, select
 from llmos.learning.store import Changes, PlanStore
+from llmos.modes import REPLAY_MODES
 from llmos.storage.base import StoreDB
 from llmos.trace import Trace
 
@@ -139,6 +141,7 @@ class LearningEngine:
             plan.penalty /= 2
             why = "replay succeeded"
         changes.touch(plan)
+        self._rule3(trace, plan, changes)
         if fell_back:  # what the model did after the replay stopped refines the plan or reveals a branch
             ev = induction.normalise(trace, frozenset(self.config.ignore_tools))
             if not isinstance(ev, str):  # a model may repeat a call the replay already made
@@ -157,9 +160,8 @@ class LearningEngine:
                     )
             if not isinstance(ev, str):
                 seq = ev.seq
-                for p in self.index.near(ev.agent, ev.tokens, 0):
-                    m = match(p, ev.tokens)
-                    if m is not None and not m.diff and p.seq != seq:
+                for p in self.index.exact(ev.agent, ev.tokens):
+                    if p.seq != seq:
                         self._mark(
                             p,
                             p.branching,
@@ -167,6 +169,30 @@ class LearningEngine:
                             changes,
                         )
         return ObserveReport(plan.id, plan.support, False, why)
+
+    def _rule3(self, trace: Trace, plan: Plan, changes: Changes) -> None:
+        """Rule 3, strictly: a replay stopped by a check of a non-idempotent write's own result (the
+        world answered otherwise than in every supporting run: `result_problem`), with no
+        write left after it to guard, shows that the plan needs a check that can only run after the write.
+        That is no guard (the write is done), so the plan is not replayed blind any more: FOLLOWER refuses
+        it, and --explain says why. (A stop on a write's result *before a later write* guards that later
+        write: rule 1's check, in its place.)"""
+        names, groups = [s.name for s in plan.steps], [s.group for s in plan.steps]
+        for e in trace.events:
+            if e.get("kind") == "envelope" and e.get("after_write") and e.get("check") == "result":
+                step = int(e.get("step") or 0)
+                if 0 <= step < len(plan.steps) and writes_after(step, names, groups, self.risk_of):
+                    continue
+                name = plan.steps[step].name if 0 <= step < len(plan.steps) else f"step {step}"
+                self._mark(
+                    plan,
+                    plan.post_write_checks,
+                    f"run {trace.id}: a check of {name}'s own result stopped the replay after {name} (a "
+                    f"non-idempotent write) had run ({str(e.get('reason') or '')[:200]}); the plan needs a check "
+                    "that can only run after the write, so it is not replayed blind",
+                    changes,
+                )
+                return
 
     def _observe_support(self, trace: Trace, changes: Changes) -> ObserveReport:
         if trace.metadata.get("context_dependent"):  # memory never loosens replay
@@ -180,23 +206,22 @@ class LearningEngine:
 
     def _induce(self, ev: Evidence, changes: Changes) -> tuple[Plan, bool, str]:
         n = len(ev.tokens)
-        bucket = self.index.near(ev.agent, ev.tokens, max(2, (n + 1) // 2))  # merge candidates
         seq = ev.seq
+        for p in self.index.exact(ev.agent, ev.tokens):
+            if p.seq != seq:  # same skeleton, other tool sequence: a branch
+                self._mark(
+                    p,
+                    p.branching,
+                    f"trace {ev.trace_id} took {_seq_text(seq)} instead of {_seq_text(p.seq)}",
+                    changes,
+                )
+        limit = max(2, (n + 1) // 2)  # merge candidates: this tool sequence, a near skeleton
         shapes = [shape(t) for t in ev.tokens]
         candidates = []
-        for p in bucket:
-            m = match(p, ev.tokens, shapes=shapes)
-            assert m is not None
-            if p.seq != seq:
-                if not m.diff:  # same skeleton, other tool sequence: a branch
-                    self._mark(
-                        p,
-                        p.branching,
-                        f"trace {ev.trace_id} took {_seq_text(seq)} instead of {_seq_text(p.seq)}",
-                        changes,
-                    )
-                continue
-            candidates.append((len(m.diff), -p.support, p.id, p, m))
+        for p in self.index.same_seq(ev.agent, n, seq):
+            m = match(p, ev.tokens, limit, shapes)
+            if m is not None:
+                candidates.append((len(m.diff), -p.support, p.id, p, m))
         candidates.sort(key=lambda c: c[:3])
         notes = []
         for _d, _s, _id, p, m in candidates[:3]:
@@ -285,6 +310,7 @@ class LearningEngine:
                 plan.uses, plan.replay_successes = old.uses, old.replay_successes
                 plan.fallbacks, plan.penalty = old.fallbacks, old.penalty
                 plan.demoted, plan.demoted_at = old.demoted, old.demoted_at
+                plan.post_write_checks = list(old.post_write_checks)
 
     def rebuild(self, traces: Iterable[Trace]) -> int:
         """Forget every plan and learn again from these traces (in order). Returns the plan count."""
@@ -307,9 +333,6 @@ class LearningEngine:
         if plan is None:
             raise UserError(f"no plan {plan_id!r}: `llmos plans list` shows the learned plans")
         return plan
-
-
-REPLAY_MODES = ("follower", "crystallized")
 
 
 def is_replay_run(trace: Trace) -> bool:

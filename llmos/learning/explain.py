@@ -279,6 +279,11 @@ def rounding_name(mode: str) -> str:
 
 
 def to_json(cand: Cand) -> Any:
+    """The JSON form of an explanation (tuples as lists), without a round trip through text."""
+    if isinstance(cand, tuple | list):
+        return [to_json(x) for x in cand]
+    if cand is None or isinstance(cand, str | int | float):  # bool is an int
+        return cand
     return json.loads(json.dumps(cand))
 
 

@@ -99,6 +99,9 @@ class Plan:
     memberships: list[tuple[int, int, int]] = field(default_factory=list)
     example: dict[str, Any] = field(default_factory=dict)  # the latest supporting trace, shortened
     seen_runs: int = 0  # runs recorded in the steps' `seen` (0: a plan from before rule 1 was kept)
+    # rule 3: replays stopped by a check of a non-idempotent write's own result (the check could only run
+    # after the write): such a plan needs a guard that is none, so it is not replayed blind any more
+    post_write_checks: list[str] = field(default_factory=list)
     # feedback: a person said a replay of this plan was wrong. No FOLLOWER until `min_support` new
     # supporting runs arrive after `demoted_at` (the support when it was demoted)
     demoted: str = ""
@@ -178,6 +181,7 @@ class Plan:
     def unsafe_reasons(self) -> list[str]:
         out = [f"branching: {b}" for b in self.branching[:3]]
         out += [f"contradicted: {c}" for c in self.contradicted[:3]]
+        out += [f"rule 3 (side effects last): {c}" for c in self.post_write_checks[:3]]
         for step in self.steps:
             for leaf in step.leaves:
                 if not leaf.cands:
@@ -263,7 +267,7 @@ class Plan:
                     "name": s.name,
                     "group": s.group,
                     "arguments": s.arguments,
-                    "leaves": [[list(lf.path), [ex.to_json(c) for c in lf.cands], lf.type] for lf in s.leaves],
+                    "leaves": [[list(lf.path), list(lf.cands), lf.type] for lf in s.leaves],  # JSON: tuples as lists
                     "result_shapes": s.result_shapes,
                     "const_results": s.const_results,
                     "echo_paths": s.echo_paths,
@@ -287,6 +291,7 @@ class Plan:
             "memberships": [list(m) for m in self.memberships],
             "example": self.example,
             "seen_runs": self.seen_runs,
+            "post_write_checks": self.post_write_checks,
             "demoted": self.demoted,
             "demoted_at": self.demoted_at,
             "created_at": self.created_at,
@@ -334,6 +339,7 @@ class Plan:
             memberships=[(int(a), int(b), int(c)) for a, b, c in d.get("memberships", [])],
             example=d.get("example", {}),
             seen_runs=int(d.get("seen_runs", 0)),
+            post_write_checks=list(d.get("post_write_checks", [])),
             demoted=str(d.get("demoted", "")),
             demoted_at=int(d.get("demoted_at", 0)),
             created_at=d.get("created_at", time.time()),
@@ -369,6 +375,7 @@ class Plan:
         new.evidence_tokens = self.evidence_tokens
         new.pending_tokens = list(self.pending_tokens)
         new.branching, new.contradicted = list(self.branching), list(self.contradicted)
+        new.post_write_checks = list(self.post_write_checks)
         new.relations = list(self.relations)
         new.memberships = list(self.memberships)
         new.example = dict(self.example)

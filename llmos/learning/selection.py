@@ -15,12 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from llmos.config import LearningConfig
-from llmos.learning.goals import Token, conditional_words, content_words, jaccard, shape, tokenize
+from llmos.learning.goals import Token, conditional_words, content_words, shape, tokenize
+from llmos.learning.index import PlanIndex
 from llmos.learning.plans import Match, Plan, match
 from llmos.learning.risk import RiskOf, plan_risk, required_support
+from llmos.modes import LEARNING_MODES
 
-MODES = ("auto", "learner", "follower", "mixed", "crystallized")
-PARAPHRASE_CANDIDATES = 200
+MODES = LEARNING_MODES
 
 
 @dataclass
@@ -66,78 +67,6 @@ class ModeDecision:
     example: str | None = None  # MIXED: the text to put before the goal
     tool_names: list[str] | None = None  # MIXED: the tools to offer
     goal: str = ""
-
-
-class PlanIndex:
-    """Plans by (agent, goal length), and by constant content word (for paraphrases)."""
-
-    def __init__(self) -> None:
-        self.plans: dict[str, Plan] = {}
-        self.buckets: dict[tuple[str, int], dict[str, Plan]] = {}
-        self.words: dict[tuple[str, str], set[str]] = {}
-        self._plan_words: dict[str, frozenset[str]] = {}
-        # (agent, length, position, kind, text) -> plans with that constant there
-        self.constants: dict[tuple[str, int, int, str, str], set[str]] = {}
-        self._plan_constants: dict[str, list[tuple[str, int, int, str, str]]] = {}
-
-    def put(self, plan: Plan) -> None:
-        self.remove(plan.id)
-        self.plans[plan.id] = plan
-        self.buckets.setdefault((plan.agent, plan.ntokens), {})[plan.id] = plan
-        words = content_words([t for i, t in enumerate(plan.skeleton) if i not in plan.slots])
-        self._plan_words[plan.id] = words
-        for w in words:
-            self.words.setdefault((plan.agent, w), set()).add(plan.id)
-        keys: list[tuple[str, int, int, str, str]] = [
-            (plan.agent, plan.ntokens, i, str(t.kind), t.text)
-            for i, t in enumerate(plan.skeleton)
-            if i not in plan.slots
-        ]
-        self._plan_constants[plan.id] = keys
-        for k in keys:
-            self.constants.setdefault(k, set()).add(plan.id)
-
-    def near(self, agent: str, tokens: list[Token], limit: int) -> list[Plan]:
-        """Plans of this length whose constants differ from the goal in at most `limit` positions."""
-        n = len(tokens)
-        hits: dict[str, int] = {}
-        for i, t in enumerate(tokens):
-            for pid in self.constants.get((agent, n, i, t.kind, t.text), ()):
-                hits[pid] = hits.get(pid, 0) + 1
-        out = [self.plans[pid] for pid, c in hits.items() if len(self._plan_constants[pid]) - c <= limit]
-        if limit >= n:  # plans sharing no constant at all
-            out += [p for pid, p in self.buckets.get((agent, n), {}).items() if pid not in hits]
-        return out
-
-    def remove(self, plan_id: str) -> None:
-        old = self.plans.pop(plan_id, None)
-        if old is None:
-            return
-        for k in self._plan_constants.pop(plan_id, []):
-            ids = self.constants.get(k)
-            if ids is not None:
-                ids.discard(plan_id)
-                if not ids:
-                    del self.constants[k]
-        self.buckets.get((old.agent, old.ntokens), {}).pop(plan_id, None)
-        for w in self._plan_words.pop(plan_id, frozenset()):
-            ids = self.words.get((old.agent, w))
-            if ids is not None:
-                ids.discard(plan_id)
-                if not ids:
-                    del self.words[(old.agent, w)]
-
-    def bucket(self, agent: str, n: int) -> list[Plan]:
-        return list(self.buckets.get((agent, n), {}).values())
-
-    def paraphrases(self, agent: str, words: frozenset[str]) -> list[tuple[float, Plan]]:
-        counts: dict[str, int] = {}
-        for w in words:
-            for pid in self.words.get((agent, w), ()):
-                counts[pid] = counts.get(pid, 0) + 1
-        best = sorted(counts.items(), key=lambda kv: -kv[1])[:PARAPHRASE_CANDIDATES]
-        out = [(jaccard(words, self._plan_words[pid]), self.plans[pid]) for pid, _ in best]
-        return sorted(out, key=lambda x: (-x[0], -x[1].support))
 
 
 def near_limit(n: int) -> int:
@@ -257,8 +186,7 @@ def select(
 
     limit = near_limit(len(tokens))
     shapes = [shape(t) for t in tokens]
-    matches = [m for p in index.near(agent, tokens, limit) if (m := match(p, tokens, limit, shapes)) is not None]
-    full = [m for m in matches if m.full]
+    full = [m for p in index.exact(agent, tokens) if (m := match(p, tokens, limit, shapes)) is not None and m.full]
     cond = conditional_words(tokens)
     risk: dict[str, Any] = {}
     if len(full) == 1:
@@ -289,7 +217,7 @@ def select(
     if requested == "follower":
         return decision, blockers
 
-    related = _related(index, agent, tokens, matches, full)
+    related = _related(index, agent, tokens, index.near_counts(agent, tokens, limit), full, shapes)
     reason["related"] = [
         {"plan": p.id, "kind": kind, "score": score, "goal": p.example.get("goal", "")}
         for score, kind, p in related[:3]
@@ -317,19 +245,48 @@ def select(
     return decision, []
 
 
+def _near_miss_score(k: int) -> float:
+    return round(0.97 - 0.04 * k, 4)
+
+
+RELATED_SHOWN = 3  # related plans the decision reports (the best one guides MIXED)
+
+
 def _related(
-    index: PlanIndex, agent: str, tokens: list[Token], matches: list[Match], full: list[Match]
+    index: PlanIndex,
+    agent: str,
+    tokens: list[Token],
+    near: list[tuple[Plan, int]],
+    full: list[Match],
+    shapes: list[str],
 ) -> list[tuple[float, str, Plan]]:
+    """Related plans, best first. Only the best `RELATED_SHOWN` are ever used, so near-misses are
+    compared with the goal in order of their differing constants (counted by the index) until no
+    further one can score above the ones found: the same top entries as comparing them all."""
     out: dict[str, tuple[float, str, Plan]] = {}
     for m in full:
         out[m.plan.id] = (0.95 if not m.plan.unsafe_reasons() else 0.9, "same skeleton", m.plan)
-    for m in matches:
-        if m.full:
-            continue
-        k = len(m.diff) + len(m.bad_shapes)
-        out[m.plan.id] = (round(0.97 - 0.04 * k, 4), f"near-miss ({k} positions differ)", m.plan)
+    full_ids = {m.plan.id for m in full}
     words = content_words(tokens)
-    for score, plan in index.paraphrases(agent, words)[:20]:
-        if plan.id not in out and score > 0:
+    paraphrases = [(score, plan) for score, plan in index.paraphrases(agent, words)[:20] if score > 0]
+    para_ids = {plan.id for _s, plan in paraphrases}
+
+    def near_miss(plan: Plan) -> None:
+        m = match(plan, tokens, None, shapes)
+        if m is not None and not m.full:
+            k = len(m.diff) + len(m.bad_shapes)
+            out[plan.id] = (_near_miss_score(k), f"near-miss ({k} positions differ)", plan)
+
+    pending = sorted(((d, p) for p, d in near if p.id not in full_ids), key=lambda x: x[0])
+    for i, (d, plan) in enumerate(pending):
+        best = sorted((v[0] for v in out.values()), reverse=True)
+        if len(best) >= RELATED_SHOWN and _near_miss_score(d) < best[RELATED_SHOWN - 1]:
+            for _d, rest in pending[i:]:  # a paraphrase among them keeps its near-miss score
+                if rest.id in para_ids:
+                    near_miss(rest)
+            break
+        near_miss(plan)
+    for score, plan in paraphrases:
+        if plan.id not in out:
             out[plan.id] = (round(score * 0.95, 4), "paraphrase", plan)
     return sorted(out.values(), key=lambda x: (-x[0], -x[2].support, x[2].id))

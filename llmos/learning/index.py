@@ -1,0 +1,132 @@
+"""The plan index: learned plans found by goal skeleton, constants, tool sequence and content words.
+
+Selection and induction compare a goal with the plans of its length; the index narrows them
+without comparing skeletons one by one, so both stay fast with thousands of plans.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+from llmos.learning.goals import Token, content_words, jaccard
+from llmos.learning.plans import Plan, Seq
+
+PARAPHRASE_CANDIDATES = 200
+
+
+class PlanIndex:
+    """Plans by (agent, goal length), by constant (for near-misses), by skeleton (for exact matches),
+    by tool sequence (merge candidates) and by constant content word (for paraphrases)."""
+
+    def __init__(self) -> None:
+        self.plans: dict[str, Plan] = {}
+        self.buckets: dict[tuple[str, int], dict[str, Plan]] = {}
+        self.words: dict[tuple[str, str], set[str]] = {}
+        self._plan_words: dict[str, frozenset[str]] = {}
+        # (agent, length, position, kind, text) -> plans with that constant there
+        self.constants: dict[tuple[str, int, int, str, str], set[str]] = {}
+        self._plan_constants: dict[str, list[tuple[str, int, int, str, str]]] = {}
+        # (agent, length) -> slot positions -> the constants' (kind, text) -> plans with that skeleton
+        self.skeletons: dict[tuple[str, int], dict[tuple[int, ...], dict[tuple[Any, ...], set[str]]]] = {}
+        self.seqs: dict[tuple[str, int, Seq], dict[str, Plan]] = {}  # (agent, length, tool sequence) -> plans
+
+    def put(self, plan: Plan) -> None:
+        self.remove(plan.id)
+        self.plans[plan.id] = plan
+        self.buckets.setdefault((plan.agent, plan.ntokens), {})[plan.id] = plan
+        words = content_words([t for i, t in enumerate(plan.skeleton) if i not in plan.slots])
+        self._plan_words[plan.id] = words
+        for w in words:
+            self.words.setdefault((plan.agent, w), set()).add(plan.id)
+        keys: list[tuple[str, int, int, str, str]] = [
+            (plan.agent, plan.ntokens, i, str(t.kind), t.text)
+            for i, t in enumerate(plan.skeleton)
+            if i not in plan.slots
+        ]
+        self._plan_constants[plan.id] = keys
+        for k in keys:
+            self.constants.setdefault(k, set()).add(plan.id)
+        slots, consts = _skeleton_key(plan)
+        self.skeletons.setdefault((plan.agent, plan.ntokens), {}).setdefault(slots, {}).setdefault(consts, set()).add(
+            plan.id
+        )
+        self.seqs.setdefault((plan.agent, plan.ntokens, plan.seq), {})[plan.id] = plan
+
+    def exact(self, agent: str, tokens: list[Token]) -> list[Plan]:
+        """Plans of this length whose every constant equals the goal's token there (`match(...).diff`
+        empty), found by skeleton: one look-up per distinct set of slot positions."""
+        out: list[Plan] = []
+        for slots, by_consts in self.skeletons.get((agent, len(tokens)), {}).items():
+            taken = set(slots)
+            key = tuple((t.kind, t.text) for i, t in enumerate(tokens) if i not in taken)
+            out += [self.plans[pid] for pid in by_consts.get(key, ())]
+        return out
+
+    def same_seq(self, agent: str, n: int, seq: Seq) -> list[Plan]:
+        """Plans of this goal length and tool sequence."""
+        return list(self.seqs.get((agent, n, seq), {}).values())
+
+    def near(self, agent: str, tokens: list[Token], limit: int) -> list[Plan]:
+        """Plans of this length whose constants differ from the goal in at most `limit` positions."""
+        return [p for p, _d in self.near_counts(agent, tokens, limit)]
+
+    def near_counts(self, agent: str, tokens: list[Token], limit: int) -> list[tuple[Plan, int]]:
+        """`near`, each plan with the number of its constants that differ from the goal (what
+        `match(...).diff` would list), counted from the index without comparing any skeleton."""
+        n = len(tokens)
+        hits: Counter[str] = Counter()
+        for i, t in enumerate(tokens):
+            ids = self.constants.get((agent, n, i, t.kind, t.text))
+            if ids:
+                hits.update(ids)  # counted in C: a common word is shared by most plans of a length
+        consts = self._plan_constants
+        out = [(self.plans[pid], d) for pid, c in hits.items() if (d := len(consts[pid]) - c) <= limit]
+        if limit >= n:  # plans sharing no constant at all
+            out += [(p, len(consts[pid])) for pid, p in self.buckets.get((agent, n), {}).items() if pid not in hits]
+        return out
+
+    def remove(self, plan_id: str) -> None:
+        old = self.plans.pop(plan_id, None)
+        if old is None:
+            return
+        for k in self._plan_constants.pop(plan_id, []):
+            ids = self.constants.get(k)
+            if ids is not None:
+                ids.discard(plan_id)
+                if not ids:
+                    del self.constants[k]
+        self.buckets.get((old.agent, old.ntokens), {}).pop(plan_id, None)
+        slots, consts = _skeleton_key(old)
+        by_slots = self.skeletons.get((old.agent, old.ntokens), {})
+        ids = by_slots.get(slots, {}).get(consts)
+        if ids is not None:
+            ids.discard(plan_id)
+            if not ids:
+                del by_slots[slots][consts]
+                if not by_slots[slots]:
+                    del by_slots[slots]
+        self.seqs.get((old.agent, old.ntokens, old.seq), {}).pop(plan_id, None)
+        for w in self._plan_words.pop(plan_id, frozenset()):
+            ids = self.words.get((old.agent, w))
+            if ids is not None:
+                ids.discard(plan_id)
+                if not ids:
+                    del self.words[(old.agent, w)]
+
+    def bucket(self, agent: str, n: int) -> list[Plan]:
+        return list(self.buckets.get((agent, n), {}).values())
+
+    def paraphrases(self, agent: str, words: frozenset[str]) -> list[tuple[float, Plan]]:
+        counts: dict[str, int] = {}
+        for w in words:
+            for pid in self.words.get((agent, w), ()):
+                counts[pid] = counts.get(pid, 0) + 1
+        best = sorted(counts.items(), key=lambda kv: -kv[1])[:PARAPHRASE_CANDIDATES]
+        out = [(jaccard(words, self._plan_words[pid]), self.plans[pid]) for pid, _ in best]
+        return sorted(out, key=lambda x: (-x[0], -x[1].support))
+
+
+def _skeleton_key(plan: Plan) -> tuple[tuple[int, ...], tuple[Any, ...]]:
+    slots = tuple(sorted(plan.slots))
+    return slots, tuple((t.kind, t.text) for i, t in enumerate(plan.skeleton) if i not in plan.slots)

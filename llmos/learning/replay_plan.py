@@ -1,0 +1,185 @@
+"""One replay, as learning hands it to execution: the plan bound to this goal.
+
+    bound = BoundPlan.bind(decision, risk_of)          # Stop: the goal is outside the plan
+    for idxs in bound.groups():
+        bound.check_before(idxs, noise_runs)            # rule 1 (and 3): before these calls run
+        calls = bound.calls(idxs)                       # "the next call": (step, tool, arguments)
+        ...execute them...
+        bound.accept(step, record)                      # "may I go on after this result?"
+        bound.after_group(idxs)
+    bound.answer()                                      # rule 5: only this run's values
+
+Execution asks only these questions; every replay rule of issue 9 is answered here (or in the
+learning modules named next to each check), so a reader can check the rules in one place:
+
+- rule 1, never extrapolate past the evidence: `check_before` (unconsumed result values before a step
+  that is not read-only), `bind` (goal values), `accept` and `after_group` (result facts);
+- rule 2, all hypotheses must agree: `calls` (`explain.evaluate_all`; a disagreement stops);
+- rule 3, side effects last: the checks above run before the writes they guard; `after_write` says
+  whether a stop came from the result of a write that already ran (the learning engine then refuses
+  the plan when that check guarded nothing);
+- rule 5, answers come from this run: `answer`.
+Rules 4, 6 and 7 decide whether a replay starts at all (selection) and what a run teaches (the engine).
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from llmos.learning import answers, envelope
+from llmos.learning import explain as ex
+from llmos.learning.goals import Token, tokenize
+from llmos.learning.plans import Plan, coerce, match, path_key, result_shape, set_path
+from llmos.learning.risk import RiskOf
+
+
+class Stop(Exception):
+    """The replay must stop here; the model continues. `precaution`: a stop outside the evidence (not
+    a failure of the plan); `check`: "result" when a check of the step's own result stopped it."""
+
+    def __init__(self, reason: str, step: int, precaution: bool = False, check: str = "") -> None:
+        super().__init__(reason)
+        self.reason, self.step, self.precaution, self.check = reason, step, precaution, check
+
+
+class Outcome(Protocol):
+    """What execution knows of one call's outcome (a kernel ToolCallRecord fits)."""
+
+    @property
+    def result(self) -> str: ...
+    @property
+    def is_error(self) -> bool: ...
+    @property
+    def denied(self) -> bool: ...
+    @property
+    def decision_reason(self) -> Any: ...
+    @property
+    def original_arguments(self) -> Any: ...
+
+
+@dataclass
+class BoundPlan:
+    plan: Plan
+    tokens: list[Token]
+    env: ex.Env
+    risk_of: RiskOf
+    args: list[dict[str, object] | None] = field(default_factory=list)  # each step's arguments, as called
+    noise: list[str] = field(default_factory=list)  # rule 1's relaxations, for the trace
+
+    @classmethod
+    def bind(cls, plan: Plan, goal: str, slots: dict[str, Any], risk_of: RiskOf) -> BoundPlan:
+        tokens = _goal_tokens(plan, goal, slots)
+        m = match(plan, tokens)
+        if m is None or not m.full:
+            raise Stop("the goal does not match the plan's skeleton", 0)
+        bound = cls(plan, tokens, ex.Env(tokens, [None] * len(plan.steps), [ex.NOT_JSON] * len(plan.steps)), risk_of)
+        bound.args = [None] * len(plan.steps)
+        why = envelope.goal_problem(plan, tokens)
+        if why:
+            raise Stop(why, 0, precaution=True)
+        return bound
+
+    def groups(self) -> list[list[int]]:
+        """The plan's steps by group, in order (the calls of one group run concurrently)."""
+        order = sorted({s.group for s in self.plan.steps})
+        return [[i for i, s in enumerate(self.plan.steps) if s.group == g] for g in order]
+
+    def tool_names(self, idxs: list[int]) -> list[str]:
+        return [self.plan.steps[i].name for i in idxs]
+
+    def calls(self, idxs: list[int]) -> list[tuple[int, str, dict[str, object]]]:
+        """The next calls: (step, tool, arguments) with this run's values (rule 2: every hypothesis agrees)."""
+        out = []
+        for i in idxs:
+            arguments = self._arguments(i)
+            self.args[i] = copy.deepcopy(arguments)
+            out.append((i, self.plan.steps[i].name, arguments))
+        return out
+
+    def check_before(self, previous: list[int], noise_runs: int) -> None:
+        """Rule 1: the results of `previous` (the group before the one about to run) stay inside what the
+        evidence saw while a step that changes the world is ahead. Noise let through goes to `noise`."""
+        for i in previous:
+            why, noise = envelope.seen_problem(self.plan, self.env, list(self.args), i, noise_runs, self.risk_of)
+            self.noise.extend(f"{self.plan.steps[i].name}: {n} treated as noise" for n in noise)
+            if why:
+                raise Stop(f"{envelope.PRECAUTION}: {why}", i, precaution=True)
+
+    def accept(self, i: int, rec: Outcome) -> None:
+        """May the replay go on after this result? Stop when not (the call failed, was denied or
+        rewritten, or its result left what every supporting run saw)."""
+        step = self.plan.steps[i]
+        if rec.denied:
+            raise Stop(f"{step.name} was denied: {rec.decision_reason}", i)
+        if rec.is_error:
+            raise Stop(f"{step.name} failed: {rec.result[:300]}", i)
+        if rec.original_arguments is not None:
+            raise Stop(f"a hook rewrote the arguments of {step.name}", i)
+        parsed = ex.parse_result(rec.result)
+        if step.result_shapes and result_shape(parsed) not in step.result_shapes:
+            raise Stop(f"{step.name} returned a result of a shape the plan never saw", i)
+        self.env.texts[i] = rec.result
+        self.env.parsed[i] = parsed
+        if step.const_results and self.plan.fixed_leaf_after(i):
+            live = {path_key(p): v for p, v in ex.leaves(parsed)}
+            for key, value in step.const_results.items():
+                if key in live and not ex.same(live[key], value):
+                    raise Stop(
+                        f"{step.name} returned {live[key]!r} at {key} where every supporting run saw "
+                        f"{value!r}, and a later argument is a constant that may depend on it",
+                        i,
+                    )
+        why = envelope.result_problem(self.plan, i, parsed)
+        if why:
+            raise Stop(why, i, precaution=True, check="result")
+
+    def after_group(self, idxs: list[int]) -> None:
+        """The relations between this group's results and the goal still hold as in every supporting run."""
+        for i in idxs:
+            why = envelope.relation_problem(self.plan, self.env, i)
+            if why:
+                raise Stop(why, i, precaution=True)
+
+    def after_write(self, stop: Stop) -> bool:
+        """Rule 3: whether the stop came from the result of a non-idempotent write that already ran."""
+        ran = stop.step < len(self.env.texts) and self.env.texts[stop.step] is not None
+        return ran and self.risk_of(self.plan.steps[stop.step].name) in ("write", "destructive")
+
+    def answer(self) -> str:
+        """Rule 5: the plan's verified answer template with this run's values, else a listing of the results."""
+        return answers.final_answer(self.plan.answer, [s.name for s in self.plan.steps], self.env, self.args)
+
+    def _arguments(self, i: int) -> dict[str, object]:
+        step = self.plan.steps[i]
+        args = copy.deepcopy(step.arguments)
+        for leaf in step.leaves:
+            try:
+                value = coerce(ex.evaluate_all(leaf.cands, self.env), leaf.type)
+            except ex.Disagree as e:  # rule 2: the evidence cannot tell which is right; the model decides
+                raise Stop(
+                    f"{envelope.PRECAUTION}: {step.name}.{ex.format_path(leaf.path)}: explanations disagree ({e})",
+                    i,
+                    precaution=True,
+                ) from None
+            except (ex.Unavailable, ArithmeticError, ValueError, TypeError) as e:
+                raise Stop(f"{step.name}.{ex.format_path(leaf.path)}: {e}", i) from None
+            set_path(args, leaf.path, value)
+        return args
+
+
+def _goal_tokens(plan: Plan, goal: str, slots: dict[str, Any]) -> list[Token]:
+    """The goal's tokens (from the goal text, else the skeleton with the slot values)."""
+    if goal:
+        return tokenize(goal)
+    tokens = list(plan.skeleton)
+    for pos, slot in plan.slots.items():
+        if slot.name in slots:
+            v = slots[slot.name]
+            tokens[pos] = Token("number" if ex.is_num(v) else tokens[pos].kind, str(v))
+    return tokens
+
+
+def goal_tokens(plan: Plan, goal: str, slots: dict[str, Any]) -> list[Token]:
+    return _goal_tokens(plan, goal, slots)
