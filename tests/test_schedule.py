@@ -220,3 +220,47 @@ async def test_a_slot_due_while_the_previous_run_still_runs_here_is_not_claimed_
         assert [f.slot for f in store.fires(sched.id)] == [1767225900]  # 00:10 was left (to another server)
         assert await scheduler.tick(1767226510.0) == [(sched.id, 1767226500)]  # the next one fires again
         await scheduler.close()
+
+
+@pytest.mark.slow
+def test_two_servers_on_one_postgresql_fire_each_slot_exactly_once(tmp_path: Path, pg_url: str) -> None:
+    """The same on PostgreSQL: two workspace folders (one per server), one `[storage] url`."""
+    from llmos.config import load_config
+    from llmos.storage.factory import open_database
+
+    folders = [tmp_path / "a", tmp_path / "b"]
+    for ws in folders:
+        assert llmos_cli("init", str(ws)).returncode == 0
+        with (ws / "llmos.toml").open("a") as f:
+            f.write(f'\n[server]\nschedule_tick_s = 0.05\n\n[storage]\nurl = "{pg_url}"\n')
+    added = llmos_cli("schedule", "add", "* * * * * *", "Say hello", "-w", str(folders[0]), "--json")
+    assert added.returncode == 0, added.stderr
+    sched_id = one_json(added.stdout)["id"]
+    listed = llmos_cli("schedule", "list", "-w", str(folders[1]), "--json")  # the other folder sees it
+    assert sched_id in listed.stdout, listed.stdout + listed.stderr
+    with cli_server(folders[0]) as a, cli_server(folders[1]) as b:
+        assert a.url and b.url, a.log + b.log
+        db = open_database(folders[0], load_config(folders[0]))
+        try:
+            store = ScheduleStore(db)
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and len([f for f in store.fires(sched_id) if f.run_id]) < 4:
+                time.sleep(0.2)
+        finally:
+            db.close()
+        a.proc.terminate()
+        b.proc.terminate()
+        assert a.proc.wait(30) == 0 and b.proc.wait(30) == 0, a.log + b.log
+
+    db = open_database(folders[0], load_config(folders[0]))
+    try:
+        fires = ScheduleStore(db).fires(sched_id, limit=1000)
+        traces = [t for t in TraceStore(db).list(limit=1000) if "schedule" in t.metadata]
+    finally:
+        db.close()
+    finished = [f for f in fires if f.run_id]
+    assert len(finished) >= 4, json.dumps([f.to_dict() for f in fires])
+    slots = [t.metadata["schedule"]["slot"] for t in traces]
+    assert len(slots) == len(set(slots)), f"a slot fired twice: {sorted(slots)}"  # exactly once
+    assert {f.run_id for f in finished} <= {t.id for t in traces}
+    assert len({f.slot for f in fires}) == len(fires)
