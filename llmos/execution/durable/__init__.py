@@ -123,7 +123,12 @@ class DurableRuns:
         self.runtime = runtime
         self.config = runtime.config.durable
         self.url = system_database_url(runtime)
-        self.executor_id = self.config.executor_id or f"{socket.gethostname()}:{runtime.workspace}"
+        from llmos.execution.durable import _executor
+        from llmos.storage.db import DB_DIR
+
+        wanted = self.config.executor_id or f"{socket.gethostname()}:{runtime.workspace}"
+        # one live process per executor id: a second server on this folder must not resume the first's runs
+        self.executor_id, self._lock = _executor.claim(runtime.workspace / DB_DIR, wanted)
         self.loop = asyncio.get_running_loop()
         self._started = False
         self._launch: Future[None] | None = None
@@ -166,6 +171,10 @@ class DurableRuns:
                 with contextlib.suppress(Exception):  # a failed launch has nothing to stop
                     await asyncio.shield(asyncio.wrap_future(self._launch))
             _host.release(self)
+        from llmos.execution.durable import _executor
+
+        _executor.release(self._lock)
+        self._lock = None
 
     def wraps(self) -> bool:
         """Whether `execute` starts a workflow: not from inside a durable run (that runs inline)."""
