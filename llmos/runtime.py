@@ -11,6 +11,7 @@ replay, crystallized call) → trace → learning.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import os as _os
 import time
 from collections.abc import Callable, Iterable
@@ -343,6 +344,7 @@ class LLMOS:
         )
         from llmos.execution.layer import configure_loop
 
+        plain_opts = dataclasses.replace(opts)  # a MIXED attempt that goes nowhere is retried with these
         configure_loop(self, opts, decision.mode)  # [execution]: tool deferral, code mode, search, examples
         messages = list(history or [])
         if decision.mode == "orchestrator":
@@ -354,8 +356,14 @@ class LLMOS:
         elif decision.mode == "mixed":
             opts.tools = decision.tool_names
             opts.tool_search = True
-            messages.append(Message.user(f"{decision.example}\n\n{goal}" if decision.example else goal))
-            outcome = await run_loop(ctx, opts, messages)
+            guided = [*messages, Message.user(f"{decision.example}\n\n{goal}" if decision.example else goal)]
+            outcome = await run_loop(ctx, opts, guided)
+            from llmos.execution.fallback import mixed_retry
+
+            if mixed_retry(ctx, outcome, decision.plan_id):  # failed and wrote nothing: the model, all tools
+                configure_loop(self, plain_opts, "learner")
+                messages.append(Message.user(goal))
+                outcome = await run_loop(ctx, plain_opts, messages)
         else:
             messages.append(Message.user(goal))
             outcome = await run_loop(ctx, opts, messages)

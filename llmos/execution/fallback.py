@@ -41,6 +41,36 @@ def writes_done(ctx: RunContext, records: Sequence[ToolCallRecord]) -> list[str]
     return [r.name for r in records if not r.denied and not r.is_error and not is_read_only(ctx.registry.get(r.name))]
 
 
+def mixed_retry(ctx: RunContext, outcome: Any, plan_id: str | None) -> str | None:
+    """After a MIXED attempt (the model guided by a related run, offered that run's tools): why the
+    goal goes to the model again as LEARNER, with the agent's full tool set and no example, or None.
+
+    The rule: a guided attempt that did not finish (failed, or the model gave up in words) and that
+    changed nothing (no write done) is retried once, since the related run may not fit this goal
+    (its tools may not be the ones this goal needs). After a write it is never retried (the retry could
+    repeat the write); the run then fails honestly. The trace gets a `fallback` event from "mixed",
+    and such a run is no evidence for a plan (its calls mix two attempts: LearningEngine.observe)."""
+    from llmos.kernel.outcome import unfinished
+
+    why = outcome.error if outcome.status != "success" else unfinished(ctx.trace, outcome.output)
+    if not why:
+        return None
+    writes = writes_done(ctx, ctx.trace.tool_calls)
+    if writes:
+        return None
+    info = {"from_mode": "mixed", "reason": str(why)[:300], "step": len(ctx.trace.tool_calls), "plan_id": plan_id}
+    ctx.trace.event("fallback", **info, after_write=False, writes=[])
+    ctx.trace.mode = "learner"
+    reason = f"the mixed attempt (guided by plan {plan_id}) did not finish and wrote nothing: {info['reason']}"
+    ctx.trace.mode_reason = {
+        **ctx.trace.mode_reason,
+        "fallback": info,
+        "mode_used": "learner",
+        "fallback_reason": reason,
+    }
+    return reason
+
+
 def record_fallback(ctx: RunContext, from_mode: str, outcome: Any, plan_id: str | None) -> dict[str, Any]:
     """Mark the trace: the replay stopped, the model takes over. Returns the fallback record."""
     writes = writes_done(ctx, list(getattr(outcome, "records", []) or []))

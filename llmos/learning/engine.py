@@ -112,7 +112,9 @@ class LearningEngine:
             pid = self._seen[trace.id]
             plan = self.index.plans.get(pid) if pid else None
             return ObserveReport(pid, plan.support if plan else 0, False, "already observed")
-        if is_replay_run(trace):
+        if any(e.get("kind") == "fallback" and e.get("from_mode") == "mixed" for e in trace.events):
+            report = ObserveReport(None, 0, False, "a MIXED attempt retried as LEARNER: its calls mix two attempts")
+        elif is_replay_run(trace):
             report = self._observe_replay(trace, changes)
         else:
             report = self._observe_support(trace, changes)
