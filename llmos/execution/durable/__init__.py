@@ -84,13 +84,22 @@ async def submit(
     return run
 
 
+def _enabled(runtime: LLMOS, default: bool) -> bool:
+    """Whether this runtime's runs are durable: `[durable] enabled`, where "auto" means `default`
+    (`llmos serve`) with dbos installed."""
+    enabled = runtime.config.durable.enabled
+    return bool(default and available()) if enabled == "auto" else bool(enabled)
+
+
+def _executor_id(runtime: LLMOS) -> str:
+    """The executor id asked for: `[durable] executor_id`, or HOST:WORKSPACE."""
+    return runtime.config.durable.executor_id or f"{socket.gethostname()}:{runtime.workspace}"
+
+
 def start_durable(runtime: LLMOS, *, default: bool = False) -> DurableRuns | None:
     """The runtime's durable runs, launched; None when `[durable] enabled` (or "auto" and not
     `default`, or "auto" without dbos) says runs are not durable."""
-    enabled = runtime.config.durable.enabled
-    if enabled == "auto":
-        enabled = default and available()
-    if not enabled:
+    if not _enabled(runtime, default):
         return None
     if not available():
         raise MissingDependency("dbos", "durable")
@@ -102,12 +111,9 @@ def start_durable(runtime: LLMOS, *, default: bool = False) -> DurableRuns | Non
 def resumable(runtime: LLMOS, *, default: bool = False) -> Callable[[Trace], bool] | None:
     """For the start-up relabelling of dead processes' runs (llmos.ops.interrupted): when this runtime's
     runs are durable, a run started as a workflow of this executor is resumed by DBOS, not interrupted."""
-    enabled = runtime.config.durable.enabled
-    if enabled == "auto":
-        enabled = default and available()
-    if not enabled:
+    if not _enabled(runtime, default):
         return None
-    executor_id = runtime.config.durable.executor_id or f"{socket.gethostname()}:{runtime.workspace}"
+    executor_id = _executor_id(runtime)
 
     def will_resume(trace: Trace) -> bool:
         durable = trace.metadata.get("durable")
@@ -126,9 +132,8 @@ class DurableRuns:
         from llmos.execution.durable import _executor
         from llmos.storage.db import DB_DIR
 
-        wanted = self.config.executor_id or f"{socket.gethostname()}:{runtime.workspace}"
         # one live process per executor id: a second server on this folder must not resume the first's runs
-        self.executor_id, self._lock = _executor.claim(runtime.workspace / DB_DIR, wanted)
+        self.executor_id, self._lock = _executor.claim(runtime.workspace / DB_DIR, _executor_id(runtime))
         self.loop = asyncio.get_running_loop()
         self._started = False
         self._launch: Future[None] | None = None
