@@ -8,6 +8,7 @@ import json
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from runtime_support import answer, llmos_cli, one_json, quiet_config
@@ -15,12 +16,14 @@ from server_support import cli_server
 from typer.testing import CliRunner
 
 from llmos.cli import app
+from llmos.config import load_config
 from llmos.cron import check_cron, next_slot, previous_slot
 from llmos.exceptions import UserError
 from llmos.models.base import ModelRequest, ModelResponse
 from llmos.ops.scheduler import Scheduler
 from llmos.runtime import LLMOS
 from llmos.storage.db import Database
+from llmos.storage.factory import open_database
 from llmos.storage.schedules import ScheduleStore
 from llmos.storage.traces import TraceStore
 
@@ -165,26 +168,7 @@ def test_two_servers_on_one_database_fire_each_slot_exactly_once(tmp_path: Path)
     added = llmos_cli("schedule", "add", "* * * * * *", "Say hello", "-w", str(ws), "--json")  # every second
     assert added.returncode == 0, added.stderr
     sched_id = one_json(added.stdout)["id"]
-    with cli_server(ws) as a, cli_server(ws) as b:
-        assert a.url and b.url, a.log + b.log
-        db = Database.for_workspace(ws)
-        try:
-            store = ScheduleStore(db)
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline and len([f for f in store.fires(sched_id) if f.run_id]) < 4:
-                time.sleep(0.2)
-        finally:
-            db.close()
-        a.proc.terminate()
-        b.proc.terminate()
-        assert a.proc.wait(30) == 0 and b.proc.wait(30) == 0, a.log + b.log
-
-    db = Database.for_workspace(ws)
-    try:
-        fires = ScheduleStore(db).fires(sched_id, limit=1000)
-        traces = [t for t in TraceStore(db).list(limit=1000) if "schedule" in t.metadata]
-    finally:
-        db.close()
+    fires, traces = _two_servers_firing(ws, ws, sched_id, wait_s=30)
     finished = [f for f in fires if f.run_id]
     assert len(finished) >= 4, json.dumps([f.to_dict() for f in fires])
     slots = [t.metadata["schedule"]["slot"] for t in traces]
@@ -225,9 +209,6 @@ async def test_a_slot_due_while_the_previous_run_still_runs_here_is_not_claimed_
 @pytest.mark.slow
 def test_two_servers_on_one_postgresql_fire_each_slot_exactly_once(tmp_path: Path, pg_url: str) -> None:
     """The same on PostgreSQL: two workspace folders (one per server), one `[storage] url`."""
-    from llmos.config import load_config
-    from llmos.storage.factory import open_database
-
     folders = [tmp_path / "a", tmp_path / "b"]
     for ws in folders:
         assert llmos_cli("init", str(ws)).returncode == 0
@@ -238,12 +219,24 @@ def test_two_servers_on_one_postgresql_fire_each_slot_exactly_once(tmp_path: Pat
     sched_id = one_json(added.stdout)["id"]
     listed = llmos_cli("schedule", "list", "-w", str(folders[1]), "--json")  # the other folder sees it
     assert sched_id in listed.stdout, listed.stdout + listed.stderr
-    with cli_server(folders[0]) as a, cli_server(folders[1]) as b:
+    fires, traces = _two_servers_firing(folders[0], folders[1], sched_id, wait_s=60)
+    finished = [f for f in fires if f.run_id]
+    assert len(finished) >= 4, json.dumps([f.to_dict() for f in fires])
+    slots = [t.metadata["schedule"]["slot"] for t in traces]
+    assert len(slots) == len(set(slots)), f"a slot fired twice: {sorted(slots)}"  # exactly once
+    assert {f.run_id for f in finished} <= {t.id for t in traces}
+    assert len({f.slot for f in fires}) == len(fires)
+
+
+def _two_servers_firing(first: Path, second: Path, sched_id: str, *, wait_s: float) -> tuple[list[Any], list[Any]]:
+    """Serve `first` and `second` (one database) until 4 slots of `sched_id` ran (or `wait_s`), stop
+    both cleanly; then the schedule's fires and the scheduled runs' traces, read through the factory."""
+    with cli_server(first) as a, cli_server(second) as b:
         assert a.url and b.url, a.log + b.log
-        db = open_database(folders[0], load_config(folders[0]))
+        db = open_database(first, load_config(first))
         try:
             store = ScheduleStore(db)
-            deadline = time.monotonic() + 60
+            deadline = time.monotonic() + wait_s
             while time.monotonic() < deadline and len([f for f in store.fires(sched_id) if f.run_id]) < 4:
                 time.sleep(0.2)
         finally:
@@ -251,16 +244,10 @@ def test_two_servers_on_one_postgresql_fire_each_slot_exactly_once(tmp_path: Pat
         a.proc.terminate()
         b.proc.terminate()
         assert a.proc.wait(30) == 0 and b.proc.wait(30) == 0, a.log + b.log
-
-    db = open_database(folders[0], load_config(folders[0]))
+    db = open_database(first, load_config(first))
     try:
         fires = ScheduleStore(db).fires(sched_id, limit=1000)
         traces = [t for t in TraceStore(db).list(limit=1000) if "schedule" in t.metadata]
     finally:
         db.close()
-    finished = [f for f in fires if f.run_id]
-    assert len(finished) >= 4, json.dumps([f.to_dict() for f in fires])
-    slots = [t.metadata["schedule"]["slot"] for t in traces]
-    assert len(slots) == len(set(slots)), f"a slot fired twice: {sorted(slots)}"  # exactly once
-    assert {f.run_id for f in finished} <= {t.id for t in traces}
-    assert len({f.slot for f in fires}) == len(fires)
+    return fires, traces
