@@ -58,17 +58,24 @@ def mixed_retry(ctx: RunContext, outcome: Any, plan_id: str | None) -> str | Non
     writes = writes_done(ctx, ctx.trace.tool_calls)
     if writes:
         return None
-    info = {"from_mode": "mixed", "reason": str(why)[:300], "step": len(ctx.trace.tool_calls), "plan_id": plan_id}
-    ctx.trace.event("fallback", **info, after_write=False, writes=[])
-    ctx.trace.mode = "learner"
-    reason = f"the mixed attempt (guided by plan {plan_id}) did not finish and wrote nothing: {info['reason']}"
-    ctx.trace.mode_reason = {
-        **ctx.trace.mode_reason,
-        "fallback": info,
-        "mode_used": "learner",
-        "fallback_reason": reason,
+    info: dict[str, Any] = {
+        "from_mode": "mixed",
+        "reason": str(why)[:300],
+        "step": len(ctx.trace.tool_calls),
+        "plan_id": plan_id,
+        "after_write": False,
+        "writes": [],
     }
+    reason = f"the mixed attempt (guided by plan {plan_id}) did not finish and wrote nothing: {info['reason']}"
+    _to_learner(ctx, info, reason)
     return reason
+
+
+def _to_learner(ctx: RunContext, info: dict[str, Any], why: str) -> None:
+    """The trace's record of a hand-over to the model: a `fallback` event, mode `learner` from now on."""
+    ctx.trace.event("fallback", **info)
+    ctx.trace.mode = "learner"
+    ctx.trace.mode_reason = {**ctx.trace.mode_reason, "fallback": info, "mode_used": "learner", "fallback_reason": why}
 
 
 def record_fallback(ctx: RunContext, from_mode: str, outcome: Any, plan_id: str | None) -> dict[str, Any]:
@@ -82,12 +89,10 @@ def record_fallback(ctx: RunContext, from_mode: str, outcome: Any, plan_id: str 
         "after_write": bool(writes),
         "writes": writes,
     }
-    ctx.trace.event("fallback", **info)
-    ctx.trace.mode = "learner"
     why = f"the {from_mode} replay fell back to the model at step {info['step']}: {info['reason']}"
     if writes:
         why += f" (after the write(s) {', '.join(writes)}: never a clean replay)"
-    ctx.trace.mode_reason = {**ctx.trace.mode_reason, "fallback": info, "mode_used": "learner", "fallback_reason": why}
+    _to_learner(ctx, info, why)
     if writes:
         ctx.trace.metadata["fallback_after_write"] = writes
     return info
