@@ -75,19 +75,30 @@ def _kill_group(pid: int) -> None:
         os.killpg(pid, signal.SIGKILL)
 
 
-async def _wait_exit(proc: asyncio.subprocess.Process, within_s: float) -> bool:
-    """Whether the process exited within `within_s` seconds.
+class _Protocol(asyncio.subprocess.SubprocessStreamProtocol):
+    """The stream protocol, plus an event set the moment the process exits.
 
-    Polls `returncode` instead of `proc.wait()`, which on Python 3.11 also waits for the pipes to
-    close: a background child holding them would make a finished command look hung.
-    """
-    deadline = time.monotonic() + within_s
-    delay = 0.001
-    while proc.returncode is None:
-        if time.monotonic() >= deadline:
-            return False
-        await asyncio.sleep(delay)
-        delay = min(delay * 1.5, 0.005)  # a finished command is seen within 5 ms
+    `Process.wait()` on Python 3.11 also waits for the pipes to close, so a background child holding
+    them would make a finished command look hung; polling `returncode` instead costs a wake-up every
+    few milliseconds, which on a loaded machine adds several scheduler delays per command."""
+
+    def __init__(self, limit: int, loop: asyncio.AbstractEventLoop) -> None:
+        super().__init__(limit=limit, loop=loop)
+        self.exited = asyncio.Event()
+
+    def process_exited(self) -> None:
+        super().process_exited()
+        self.exited.set()
+
+
+async def _wait_exit(exited: asyncio.Event, within_s: float) -> bool:
+    """Whether the process exited within `within_s` seconds."""
+    if exited.is_set():
+        return True
+    try:
+        await asyncio.wait_for(exited.wait(), within_s)
+    except TimeoutError:
+        return False
     return True
 
 
@@ -142,7 +153,9 @@ class Spawn:
 async def run_argv(spawn: Spawn) -> CommandResult:
     """Run one process to completion (or its limit), capturing head and tail of its output."""
     started = time.monotonic()
-    proc = await asyncio.create_subprocess_exec(
+    loop = asyncio.get_running_loop()
+    transport, protocol = await loop.subprocess_exec(
+        lambda: _Protocol(READ_CHUNK, loop),
         *spawn.argv,
         cwd=spawn.cwd,
         env=dict(spawn.env) if spawn.env is not None else None,
@@ -153,6 +166,7 @@ async def run_argv(spawn: Spawn) -> CommandResult:
         preexec_fn=spawn.preexec,
         pass_fds=spawn.pass_fds,
     )
+    proc = asyncio.subprocess.Process(transport, protocol, loop)
     over = asyncio.Event()
     seen = [0]
 
@@ -165,12 +179,12 @@ async def run_argv(spawn: Spawn) -> CommandResult:
     out, err = _Capture(spawn.keep_bytes, count), _Capture(spawn.keep_bytes, count)
     readers = asyncio.gather(out.read(proc.stdout), err.read(proc.stderr))
     try:
-        timed_out = not await _wait_exit(proc, spawn.timeout_s)
+        timed_out = not await _wait_exit(protocol.exited, spawn.timeout_s)
     except asyncio.CancelledError:
         _kill_group(proc.pid)
         readers.cancel()
         with contextlib.suppress(BaseException):  # reap it, so its transport closes cleanly
-            await asyncio.shield(_wait_exit(proc, DRAIN_TIMEOUT_S))
+            await asyncio.shield(_wait_exit(protocol.exited, DRAIN_TIMEOUT_S))
         raise
     _kill_group(proc.pid)  # on timeout, and whatever the command left running in its group
     incomplete = False
@@ -178,7 +192,7 @@ async def run_argv(spawn: Spawn) -> CommandResult:
         await asyncio.wait_for(readers, DRAIN_TIMEOUT_S)
     except TimeoutError:  # a process that left the group still holds a pipe
         incomplete = True
-    await _wait_exit(proc, DRAIN_TIMEOUT_S)
+    await _wait_exit(protocol.exited, DRAIN_TIMEOUT_S)
     killed_by = "wall" if timed_out else ("output" if over.is_set() else None)
     return CommandResult(
         exit_code=proc.returncode,

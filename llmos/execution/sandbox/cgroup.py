@@ -47,19 +47,26 @@ class PidsGroup:
         with open(self.path / "cgroup.procs", "w") as f:
             f.write("0")
 
+    def try_remove(self) -> bool:
+        """Remove the group if it is empty (or gone); False while a process is still leaving it."""
+        try:
+            self.path.rmdir()
+        except FileNotFoundError:
+            return True
+        except OSError:
+            return False
+        return True
+
     def remove(self) -> None:
-        """Remove the group once its processes are gone (the sandbox's pid namespace is dead)."""
+        """Remove the group once its processes are gone (the sandbox's pid namespace is dead).
+
+        Retried for up to a second, first every half millisecond: the last exit usually lands
+        within one or two."""
         deadline = time.monotonic() + 1.0
-        while True:
-            try:
-                self.path.rmdir()
-                return
-            except FileNotFoundError:
-                return
-            except OSError:
-                if time.monotonic() > deadline:
-                    return
-                time.sleep(0.01)
+        delay = 0.0005
+        while not self.try_remove() and time.monotonic() < deadline:
+            time.sleep(delay)
+            delay = min(delay * 2, 0.01)
 
 
 def _read(path: Path) -> str:

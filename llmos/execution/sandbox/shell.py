@@ -195,18 +195,21 @@ class ShellSandbox:
         self.prlimit = shutil.which("prlimit")
 
     def _launcher(self, group: cgroup.PidsGroup | None) -> list[str]:
-        """What starts bwrap with the limits: `prlimit` (and `sh` joining the cgroup) before the exec.
+        """What starts bwrap with the limits: exec'd wrappers that set them before the exec.
 
         Exec'd wrappers instead of a Python preexec hook, which would force a full fork of the
-        host process (about 25 ms here) instead of vfork. Empty when prlimit is missing.
+        host process (about 25 ms here) instead of vfork. With a pids cgroup (root, where
+        RLIMIT_NPROC does not apply) one `sh` joins it and sets the address-space and core limits
+        with its `ulimit` builtin (soft and hard; a failing step stops before the exec); otherwise
+        `prlimit` sets all three. Empty when prlimit is missing.
         """
+        c = self.config
+        if group is not None:
+            script = 'echo $$ > "$0" && ulimit -v "$1" && ulimit -c 0 && shift && exec "$@"'
+            return ["/bin/sh", "-c", script, str(group.path / "cgroup.procs"), str(c.shell_memory_mb * 1024)]
         if self.prlimit is None:
             return []
-        c = self.config
-        limits = [self.prlimit, f"--as={c.shell_memory_mb * MB}", f"--nproc={c.shell_max_processes}", "--core=0", "--"]
-        if group is None:
-            return limits
-        return ["/bin/sh", "-c", 'echo $$ > "$0" && exec "$@"', str(group.path / "cgroup.procs"), *limits]
+        return [self.prlimit, f"--as={c.shell_memory_mb * MB}", f"--nproc={c.shell_max_processes}", "--core=0", "--"]
 
     def _preexec(self, group: cgroup.PidsGroup | None) -> None:
         c = self.config
@@ -258,7 +261,7 @@ class ShellSandbox:
             if proxy is not None:
                 await proxy.settle()
                 notes += proxy.summary(mark)
-            if group is not None:
+            if group is not None and not group.try_remove():
                 await asyncio.to_thread(group.remove)
             rejected = _reject_created(ws, watch, token)  # also when cancelled: bwrap is dead by now
         if rejected:
