@@ -120,13 +120,40 @@ def element_assignment(word: str) -> tuple[str, str, bool] | None:
 
 
 def set_positional(st: State, args: list[str]) -> None:
-    """`set -- W...` or `set W...` (no options): "$@", "$*", "$1"... are the words."""
-    if args[:1] == ["--"]:
-        words = args[1:]
-    elif args and not args[0].startswith(("-", "+")):
-        words = args
+    """`set [OPTIONS] -- W...` or `set [OPTIONS] W...`: "$@", "$*", "$1"... are the words (no words
+    and no `--`, as in `set -e`: unchanged)."""
+    i = 0
+    while i < len(args) and args[i] != "--" and args[i][:1] in ("-", "+") and args[i] != "-":
+        i += 2 if args[i] in ("-o", "+o") else 1
+    if i < len(args) and args[i] in ("--", "-"):
+        words = args[i + 1 :]
+    elif i < len(args):
+        words = args[i:]
     else:
         return
+    _positional(st, words)
+
+
+def positional_words(st: State) -> list[str] | None:
+    """The positional parameters, when known."""
+    got = st.vars.get("@", [UNKNOWN])
+    if len(got) != 1 or UNKNOWN in got[0]:
+        return None
+    return got[0].split(SPLIT) if got[0] else []
+
+
+def shift(st: State, args: list[str]) -> None:
+    """`shift [N]`: the positional parameters lose their first N (unknown when N or they are)."""
+    words = positional_words(st)
+    n = int(args[0]) if args[:1] and args[0].isdigit() else (1 if not args else -1)
+    if words is None or n < 0:
+        for key in ("@", "*", "#", *map(str, range(1, 10))):
+            st.vars[key] = [UNKNOWN]
+    elif n <= len(words):  # more than there are: bash leaves them unchanged
+        _positional(st, words[n:])
+
+
+def _positional(st: State, words: list[str]) -> None:
     st.vars["@"] = [SPLIT.join(words)]
     st.vars["*"] = [" ".join(words)]
     st.vars["#"] = [str(len(words))]
@@ -137,8 +164,8 @@ def set_positional(st: State, args: list[str]) -> None:
 def state_changes(
     a: ShellAnalyzer, argv: list[str], env: dict[str, list[str]], st: State, stdin: Flow, depth: int
 ) -> tuple[list[str], dict[str, list[str]]]:
-    """Assignments (element ones too), `set --`, and a call of a function the script defined (its
-    body analysed again with these arguments); returns argv and env with the `+` of `x+=` dropped."""
+    """Assignments (element ones too), `set --`, `shift`; returns argv and env with the `+` of `x+=`
+    dropped."""
     elements = [element_assignment(w) for w in argv]
     if argv and all(elements):  # a[1]=w: bashlex leaves element assignments as words
         env.update({e[0] + ("+" if e[2] else ""): [e[1]] for e in elements if e})
@@ -149,11 +176,19 @@ def state_changes(
     env = {name.rstrip("+"): values for name, values in env.items()}
     if argv[:1] == ["set"]:
         set_positional(st, argv[1:])
-    body = st.vars.get(FUNCTION + argv[0], [UNKNOWN])[0] if argv else UNKNOWN
+    elif argv[:1] == ["shift"]:
+        shift(st, argv[1:])
+    return argv, env
+
+
+def call_function(a: ShellAnalyzer, argv: list[str], st: State, stdin: Flow, depth: int) -> None:
+    """A call of a function the script defined: its body analysed again with these arguments.
+    Done for every command the analysis runs (`commands.run`), so a call through an alias, `time`,
+    a wrapper or `eval` is followed too (also where bash would not find the function: stricter)."""
+    body = st.vars.get(FUNCTION + argv[0], [UNKNOWN])[0]
     if UNKNOWN not in body and argv[0] not in a.calling:
         child = st.copy()
         set_positional(child, ["--", *argv[1:]])
         a.calling.add(argv[0])
         a.script(body, child, depth + 1, stdin)
         a.calling.discard(argv[0])
-    return argv, env

@@ -51,7 +51,10 @@ def run(a: ShellAnalyzer, cmd: Cmd) -> Flow:
         return UNKNOWN_FLOW
     if UNKNOWN in cmd.argv[0]:
         return unknown_command(a, cmd)
+    from llmos.kernel.policy.arrays import call_function
     from llmos.kernel.policy.binaries import SYSTEM_BIN, probe, really_runs
+
+    call_function(a, cmd.argv, cmd.st, cmd.stdin, cmd.depth)
 
     real = really_runs(a, cmd)
     if real is not None:

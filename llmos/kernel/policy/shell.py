@@ -197,6 +197,8 @@ class ShellAnalyzer:
             self.add("deny", "shell.parse_error", "could not parse the command: nested too deeply", source[:80])
             return UNKNOWN_FLOW
         source = source.replace(UNKNOWN, UNKNOWN_VAR).replace(SPLIT, " ")
+        if not source.strip():  # `eval ""`, `eval "$@"` with no arguments: nothing runs
+            return NONE
         try:
             trees, source = parse(source)
         except ParseFailure as e:
@@ -230,12 +232,15 @@ class ShellAnalyzer:
                 self.redirect(r, src, st, "compound command", depth)
             return flow
         if kind == "function":
-            name = n.parts[0].word
+            name = next(p.word for p in n.parts if p.kind == "word")  # `f() {...}` or `function f {...}`
             body = n.parts[-1]
             self.fork_bomb(name, body)
             st.functions.add(name)
             st.vars[arrays.FUNCTION + name] = [src[body.pos[0] : body.pos[1]]]
-            self.node(body, src, st.copy(), NONE, depth)
+            # here as a call without arguments (`trap f EXIT`); each call seen later is analysed with its own
+            defined = st.copy()
+            arrays.set_positional(defined, ["--"])
+            self.node(body, src, defined, NONE, depth)
             return NONE
         if kind == "for":
             return self.for_loop(n, src, st, depth)

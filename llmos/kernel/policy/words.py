@@ -103,6 +103,18 @@ def _subscript(name: str, index: str, rest: str, lookup: Lookup) -> list[str]:
     return elements[:1] if len(set(elements)) == 1 else [UNKNOWN]  # ${a[$i]}, ${a[i+1]}: not followed
 
 
+def _positional_slice(value: str, lookup: Lookup) -> list[str]:
+    """`${@:N}`, `${@:N:L}` (and `*`): the positional parameters from $N on ($0 is not known)."""
+    m = re.fullmatch(r"([@*]):(\d+)(?::(\d+))?", value)
+    got = lookup("@")
+    if m is None or int(m.group(2)) == 0 or len(got) != 1 or UNKNOWN in got[0]:
+        return [UNKNOWN]
+    words = got[0].split(SPLIT) if got[0] else []
+    start = int(m.group(2)) - 1
+    words = words[start : None if m.group(3) is None else start + int(m.group(3))]
+    return [(SPLIT if m.group(1) == "@" else " ").join(words)]
+
+
 def _default(op: str, word: str, current: list[str]) -> list[str]:
     """`${x-w}`, `${x:-w}`, `${x=w}`, `${x:=w}`, `${x+w}`, `${x:+w}`. An unset variable is stored as
     "" (like an empty one), so "" stands for both: every value the shell could produce is a candidate."""
@@ -133,6 +145,8 @@ def _parameter(value: str, lookup: Lookup) -> list[str]:
     sub = re.fullmatch(r"([A-Za-z_][A-Za-z0-9_]*)\[([^]]*)\](.*)", value, re.DOTALL)
     if sub is not None:
         return _subscript(sub.group(1), sub.group(2), sub.group(3), lookup)
+    if value[:1] in ("@", "*") and value[1:2] == ":":
+        return _positional_slice(value, lookup)
     if value[:1] == "!" and _NAME.fullmatch(value[1:]):
         names = lookup(value[1:])
         if UNKNOWN in names or not all(_NAME.fullmatch(n) for n in names):
