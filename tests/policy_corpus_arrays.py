@@ -62,6 +62,24 @@ HELD_OUT_ARRAYS: list[tuple[str, str]] = [
     ('IFS=, read -ra v <<< "git,reset,--hard"; "${v[@]}"', "git reset --hard"),
     ('h=(iptables -F); for c in "${h[*]}"; do $c; done', "iptables -F"),
     ('f() { rm -rf "$@"; }; f /', "rm -rf /"),
+    # issue 10, the last "ask" cases: an element removed, mapfile from a process substitution, a
+    # function whose body runs "$@" (each with a benign twin in BENIGN_ARRAYS)
+    ('a=(x rm -rf /); unset "a[0]"; "${a[@]}"', "rm -rf /"),
+    ("q=(echo git push -f origin main); unset 'q[0]'; \"${q[@]}\"", "git push -f origin main"),
+    ('a=(rm -rf x /); unset "a[2]"; "${a[@]}"', "rm -rf /"),
+    ('a=(x y); unset "a[1]"; a+=(/); rm -rf "${a[1]}"', "rm -rf /"),
+    ('mapfile -t a < <(printf "%s\\n" git reset --hard); "${a[@]}"', "git reset --hard"),
+    ('readarray -t c < <(printf "%s\\n" chmod -R 000 /); "${c[@]}"', "chmod -R 000 /"),
+    ('mapfile -t -s 1 a < <(printf "%s\\n" x dd if=/dev/zero of=/dev/sda); "${a[@]}"', "dd if=/dev/zero of=/dev/sda"),
+    ('mapfile -t a <<< "setenforce"; "${a[0]}" 0', "setenforce 0"),
+    ('read -ra a < <(echo git clean -fdx); "${a[@]}"', "git clean -fdx"),
+    ('function run { "$@"; }; run git clean -fdx', "git clean -fdx"),
+    ('run() { shift; "$@"; }; run x rm -rf /', "rm -rf /"),
+    ('run() { "$1" "${@:2}"; }; run iptables -F', "iptables -F"),
+    ('wrap() { echo start; "$@"; echo done; }; wrap find / -delete', "find / -delete"),
+    ('run() { "$@"; }; command run git checkout -f', "git checkout -f"),
+    ('set -e -- git reset --hard; "$@"', "git reset --hard"),
+    ('set -- x y ufw disable; shift 2; sudo "$@"', "sudo ufw disable"),
 ]
 
 BENIGN_ARRAYS: list[str] = [
@@ -79,4 +97,15 @@ BENIGN_ARRAYS: list[str] = [
     "bash -c 'echo \"$1\"' _ hello",
     'a=(ls -la); "${a[@]}"',
     'tests=(tests/test_a.py tests/test_b.py); pytest -q "${tests[@]}"',
+    'a=(x ls -la); unset "a[0]"; "${a[@]}"',
+    'files=(a.txt b.txt c.txt); unset "files[1]"; wc -l "${files[@]}"',
+    'mapfile -t a < <(printf "%s\\n" git status); "${a[@]}"',
+    'mapfile -t files < <(git ls-files); wc -l "${files[@]}"',
+    'readarray -t xs <<< "one"; echo "${xs[0]}"',
+    'run() { "$@"; }; run pytest -q',
+    'function run { "$@"; }; run git status',
+    'retry() { for i in 1 2 3; do "$@" && return 0; sleep 1; done; return 1; }; retry make test',
+    'log() { echo "[$1]" "${@:2}"; }; log INFO started',
+    'set -- a b c; shift; echo "$@"',
+    'run() { eval "$@"; }; run make build',
 ]

@@ -11,17 +11,23 @@ bashlex cannot parse `NAME=(...)`, so the source is rewritten (`rewrite`) into a
 `ARRAY_SET NAME WORDS...` whose words go through the ordinary expansion (quotes, variables,
 braces), and `command()` stores the elements under `words.ARRAY + NAME` (`assign_array`).
 Expansions (`${a[@]}`, `${a[*]}`, `${a[N]}`, `${a[@]:1:2}`) are in `words._subscript`.
-Whatever is not modelled exactly (read -a, mapfile, unsetting one element, an element index that
+Arrays are sparse as in bash: `unset 'a[1]'` (quoted: unquoted, bash may glob it to a file name)
+and `a[5]=x` past the end leave holes (`HOLES + NAME`) that `${a[@]}` skips. `mapfile -t` /
+`readarray -t` and `read -a` take the lines or words of a text the analysis knows exactly (a
+here-string, a here-doc, `< <(echo ...)`, `< <(printf '%s\n' ...)`). A function's body is analysed
+at every call with its arguments (`call_function`, from `commands.run`), and at its definition as a
+call without arguments; `shift`, `set [OPTIONS] --` and `${@:N}` follow the positional parameters.
+Whatever is not modelled exactly (read -d, mapfile without -t or from a file, an element index that
 is not a number) makes the array unknown, and an unknown command name is asked about, never allowed.
 """
 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from llmos.kernel.policy.paths import UNKNOWN
-from llmos.kernel.policy.words import ARRAY, SPLIT
+from llmos.kernel.policy.words import ARRAY, HOLES, SPLIT
 
 if TYPE_CHECKING:
     from llmos.kernel.policy.shell import Flow, ShellAnalyzer, State
@@ -53,10 +59,12 @@ def assign_array(st: State, argv: list[str]) -> None:
     if len(argv) < 2:
         return
     name, elements = argv[1], argv[2:]
-    if argv[0] == ARRAY_ADD:
+    holes: set[int] = set()
+    if argv[0] == ARRAY_ADD:  # appended after the highest index (trailing holes are never kept)
         before = elements_of(st, name)
         elements = [UNKNOWN] if before is None else [*before, *elements]
-    _store(st, name, elements)
+        holes = holes_of(st, name)
+    _store(st, name, elements, holes)
 
 
 def elements_of(st: State, name: str) -> list[str] | None:
@@ -69,20 +77,43 @@ def elements_of(st: State, name: str) -> list[str] | None:
     return None
 
 
-def _store(st: State, name: str, elements: list[str]) -> None:
+def holes_of(st: State, name: str) -> set[int]:
+    """The indexes below the highest one that are not set (`unset 'a[1]'`, `a[5]=x` past the end)."""
+    return {int(i) for i in st.vars.get(HOLES + name, [])}
+
+
+def _store(st: State, name: str, elements: list[str], holes: set[int] | frozenset[int] = frozenset()) -> None:
+    holes = {i for i in holes if i < len(elements)}
+    while elements and len(elements) - 1 in holes:  # bash's highest index is the last set element
+        holes.discard(len(elements) - 1)
+        elements = elements[:-1]
     st.vars[ARRAY + name] = elements
-    st.vars[name] = [elements[0] if elements else ""]
+    st.vars[HOLES + name] = [str(i) for i in sorted(holes)]
+    st.vars[name] = [elements[0] if elements and 0 not in holes else ""]
 
 
 def forget(st: State, name: str) -> None:
-    """`name` may now hold anything (read -a, mapfile, an element unset, ...)."""
+    """`name` may now hold anything (read -a with a delimiter, mapfile from a file, ...)."""
+    st.vars.pop(HOLES + name, None)
     st.vars[ARRAY + name] = [UNKNOWN]
     st.vars[name] = [UNKNOWN]
 
 
 def unset(st: State, name: str) -> None:
     st.vars.pop(ARRAY + name, None)
+    st.vars.pop(HOLES + name, None)
     st.vars[name] = [""]
+
+
+def unset_element(st: State, name: str, index: str) -> None:
+    """`unset 'a[I]'`: element I is gone and the others keep their indexes (a literal index only)."""
+    elements = elements_of(st, name)
+    if elements is None or not re.fullmatch(r"-?\d+", index):
+        forget(st, name)
+        return
+    i = int(index) + (len(elements) if index.startswith("-") else 0)
+    if 0 <= i < len(elements):
+        _store(st, name, elements, holes_of(st, name) | {i})
 
 
 def assign(st: State, name: str, values: list[str], *, append: bool = False) -> None:
@@ -106,9 +137,10 @@ def _assign_element(st: State, name: str, index: str, values: list[str], *, appe
         forget(st, name)
         return
     i = int(index)
+    holes = holes_of(st, name) | set(range(len(elements), i))  # a[5]=x past the end: 2..4 stay unset
     elements += [""] * (i + 1 - len(elements))
-    elements[i] = elements[i] + values[0] if append else values[0]
-    _store(st, name, elements)
+    elements[i] = elements[i] + values[0] if append and i not in holes else values[0]
+    _store(st, name, elements, holes - {i})
 
 
 def element_assignment(word: str) -> tuple[str, str, bool] | None:
@@ -192,3 +224,54 @@ def call_function(a: ShellAnalyzer, argv: list[str], st: State, stdin: Flow, dep
         a.calling.add(argv[0])
         a.script(body, child, depth + 1, stdin)
         a.calling.discard(argv[0])
+
+
+def glob_bracket(raw: str) -> bool:
+    """Whether the word as written has an unquoted `[` (bash globs `unset a[0]` against file names)."""
+    quote = ""
+    escaped = False
+    for ch in raw:
+        if escaped:
+            escaped = False
+        elif ch == "\\" and quote != "'":
+            escaped = True
+        elif quote:
+            quote = "" if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "[":
+            return True
+    return False
+
+
+def exact_output(word: Any) -> bool:
+    """Whether `word` is one process substitution running one echo or printf, whose output the
+    analysis knows exactly (a list's flow is only its last command's)."""
+    parts = getattr(word, "parts", None) or []
+    if len(parts) != 1 or parts[0].kind != "processsubstitution" or parts[0].command.kind != "command":
+        return False
+    first = parts[0].command.parts[0]
+    return first.kind == "word" and first.word in ("echo", "printf")
+
+
+def map_lines(st: State, args: list[str], stdin: Flow) -> None:
+    """`mapfile -t [-n N] [-s N] NAME` reading a known text (here-string, here-doc, `< <(printf ...)`):
+    one element per line. Other options (-d, -u, -O, -C) or no -t: the array is unknown."""
+    from llmos.kernel.policy.options import parse_opts
+
+    parsed = parse_opts(args, "dnOsuCc")
+    names = parsed.positionals or ["MAPFILE"]
+    shorts = {name for name, _ in parsed.opts}
+    counts = [v for key in ("-n", "-s") for v in parsed.values(key)]
+    exact = stdin.kind == "literal" and "-t" in shorts and shorts <= {"-t", "-n", "-s"} and len(names) == 1
+    if not exact or not all(c.isdigit() for c in counts):
+        for x in names:
+            forget(st, x)
+        return
+    lines = stdin.text.split("\n")
+    if lines and lines[-1] == "":  # the text's final newline ends the last line
+        lines.pop()
+    skip = int(next(iter(parsed.values("-s")), "0"))
+    count = int(next(iter(parsed.values("-n")), "0"))
+    lines = lines[skip:]
+    _store(st, names[0], lines[:count] if count else lines)

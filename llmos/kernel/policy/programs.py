@@ -117,9 +117,11 @@ def check_mount(a: ShellAnalyzer, cmd: Cmd) -> Flow:
 def check_echo(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     args = list(cmd.args)
     if cmd.name == "echo":
+        flags = ""
         while args and re.fullmatch(r"-[neE]+", args[0]):
-            args = args[1:]
-        return Flow("literal", " ".join(args))
+            flags, args = flags + args[0], args[1:]
+        text = " ".join(args)
+        return Flow("literal", text, exact="e" not in flags or "\\" not in text)  # (without its newline)
     target = None
     if args[:1] == ["-v"] and len(args) > 1:
         target, args = args[1], args[2:]
@@ -127,13 +129,37 @@ def check_echo(a: ShellAnalyzer, cmd: Cmd) -> Flow:
         args = args[1:]
     if not args:
         return Flow("literal", "")
-    fmt = ansi_c("$'" + args[0].replace("'", "\\'") + "'", 0)[0]
-    rest = iter(args[1:])
-    text = re.sub(r"%[-0-9.]*[sbdq]", lambda m: ansi_c("$'" + next(rest, "").replace("'", "\\'") + "'", 0)[0], fmt)
+    text, exact = _printf(ansi_c("$'" + args[0].replace("'", "\\'") + "'", 0)[0], args[1:])
     if target is not None:
         cmd.st.vars[target] = [text]
         return NONE
-    return Flow("literal", text)
+    return Flow("literal", text, exact=exact)
+
+
+_CONVERSION = re.compile(r"%[-+ #0-9.*]*[A-Za-z%]")
+
+
+def _printf(fmt: str, args: list[str]) -> tuple[str, bool]:
+    """What printf prints: the format is used again while arguments remain. Exact when every
+    conversion is a plain `%s` (or `%%`) and no argument has a backslash."""
+    specs = _CONVERSION.findall(fmt)
+    exact = all(spec in ("%s", "%%") for spec in specs) and not any("\\" in x for x in args)
+    per_pass = sum(spec != "%%" for spec in specs)
+    out: list[str] = []
+    i = 0
+    while True:
+        pieces = _CONVERSION.split(fmt)
+        text = pieces[0]
+        for spec, after in zip(specs, pieces[1:], strict=True):
+            if spec == "%%":
+                text += "%" + after
+                continue
+            value = args[i] if i < len(args) else ""
+            i += 1
+            text += ansi_c("$'" + value.replace("'", "\\'") + "'", 0)[0] + after
+        out.append(text)
+        if i >= len(args) or not per_pass or len(out) > 1000:
+            return "".join(out), exact
 
 
 @check("base64", "xxd", "uudecode", "basenc", "base32")

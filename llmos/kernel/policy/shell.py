@@ -33,6 +33,7 @@ class Flow:
     kind: str = "none"  # none | literal | download | decoded | network | find | unknown
     text: str = ""
     paths: tuple[str, ...] = ()
+    exact: bool = False  # a literal that is the command's whole output, byte for byte (echo, printf %s)
 
 
 NONE = Flow()
@@ -341,7 +342,10 @@ class ShellAnalyzer:
                 values = [v.partition("=")[2].replace(SPLIT, " ") for v in self.expand(p, src, st, flows, depth)]
                 env[name] = values
             elif p.kind == "word":
-                argv.extend(split_words(self.expand(p, src, st, flows, depth)))
+                values = split_words(self.expand(p, src, st, flows, depth))
+                if argv[:1] == ["unset"] and arrays.glob_bracket(src[p.pos[0] : p.pos[1]]):
+                    values = [v.partition("[")[0] + "[?]" for v in values]  # may match a file: index unknown
+                argv.extend(values)
             elif p.kind == "redirect":
                 redirects.append(p)
         if getattr(n.parts[0], "word", "") in arrays.PSEUDO:  # NAME=(...), rewritten by `parse`
@@ -377,9 +381,12 @@ class ShellAnalyzer:
         target = r.output
         if isinstance(target, int) or target is None or getattr(target, "kind", "") != "word":
             return None
-        values = split_words(self.expand(target, src, st, [], depth)) or [""]
+        made: list[Flow] = []
+        values = split_words(self.expand(target, src, st, made, depth)) or [""]
         if rtype == "<<<":
             return Flow("literal", " ".join(values))
+        if rtype == "<" and arrays.exact_output(target) and made and made[0].kind == "literal" and made[0].exact:
+            return made[0]  # `< <(printf ...)`: what echo or printf with known words prints
         for value in values:
             if rtype == "<":
                 self.read_target(value, st, subject)

@@ -17,6 +17,7 @@ from llmos.kernel.policy.paths import UNKNOWN
 
 SPLIT = "\x01"  # where an unquoted expansion may be split into several words
 ARRAY = "__llmos_array__:"  # State.vars key prefix: the elements of an array the script assigned
+HOLES = "__llmos_array_holes__:"  # State.vars key prefix: the indexes of those elements that are unset
 MAX_CANDIDATES = 64
 
 Lookup = Callable[[str], list[str]]
@@ -87,20 +88,23 @@ def _subscript(name: str, index: str, rest: str, lookup: Lookup) -> list[str]:
         elements = lookup(name)
         if UNKNOWN in elements or len(elements) != 1:  # unknown, or several candidates for one scalar
             return [UNKNOWN] if UNKNOWN in elements or index not in ("@", "*", "0") else elements
+    holes = {int(i) for i in lookup(HOLES + name) if i.isdigit()}  # a sparse array: unset elements
     if index in ("@", "*"):
         m = re.fullmatch(r":(\d+)(?::(\d+))?", rest)
         if rest and m is None:
             return [UNKNOWN]
-        if m is not None:
-            start = int(m.group(1))
-            elements = elements[start : None if m.group(2) is None else start + int(m.group(2))]
-        return [(SPLIT if index == "@" else " ").join(elements)]
+        start = int(m.group(1)) if m is not None else 0  # the set elements from index `start` on
+        present = [e for i, e in enumerate(elements) if i >= start and i not in holes]
+        if m is not None and m.group(2) is not None:
+            present = present[: int(m.group(2))]
+        return [(SPLIT if index == "@" else " ").join(present)]
     if rest:
         return [UNKNOWN]
     if re.fullmatch(r"-?\d+", index):
-        i = int(index)
-        return [elements[i]] if -len(elements) <= i < len(elements) else [""]
-    return elements[:1] if len(set(elements)) == 1 else [UNKNOWN]  # ${a[$i]}, ${a[i+1]}: not followed
+        i = int(index) + (len(elements) if index.startswith("-") else 0)
+        return [elements[i]] if 0 <= i < len(elements) and i not in holes else [""]
+    values = {e for i, e in enumerate(elements) if i not in holes} | ({""} if holes else set())
+    return elements[:1] if len(values) == 1 else [UNKNOWN]  # ${a[$i]}, ${a[i+1]}: not followed
 
 
 def _positional_slice(value: str, lookup: Lookup) -> list[str]:

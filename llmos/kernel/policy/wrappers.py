@@ -332,9 +332,7 @@ def check_read(a: ShellAnalyzer, cmd: Cmd) -> Flow:
 
 @check("mapfile", "readarray")
 def check_mapfile(a: ShellAnalyzer, cmd: Cmd) -> Flow:
-    names = parse_opts(cmd.args, "dnOsuCc").positionals or ["MAPFILE"]
-    for x in names:
-        arrays.forget(cmd.st, x)
+    arrays.map_lines(cmd.st, cmd.args, cmd.stdin)
     return NONE
 
 
@@ -343,8 +341,9 @@ def check_unset(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     for x in cmd.args:
         if x.startswith("-"):
             continue
-        if "[" in x:  # one element: the others keep their indexes, which the analysis does not model
-            arrays.forget(cmd.st, x.partition("[")[0])
+        if "[" in x:  # one element: the others keep their indexes
+            name, _, index = x.partition("[")
+            arrays.unset_element(cmd.st, name, index[:-1] if index.endswith("]") else "?")
         else:
             arrays.unset(cmd.st, x)
     return NONE
