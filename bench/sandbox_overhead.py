@@ -2,6 +2,11 @@
 and of the shell: run_command (`true`) under bubblewrap against the unsandboxed run_command.
 
     PYTHONPATH=. .venv/bin/python bench/sandbox_overhead.py [--calls 50] [--json] [--shell-only]
+    PYTHONPATH=. .venv/bin/python bench/sandbox_overhead.py --shell-only --calls 60 --baseline /work/main
+
+`--baseline DIR` measures the shell figures of another checkout (its own .venv) and of this one
+interleaved: rounds of `--round` calls, each in a fresh worker process, alternating between the
+two, so both see the same load on a shared machine.
 
 Targets: p50 under 50 ms per sandboxed function call; the sandboxed run_command's p50 overhead
 over the unsandboxed one under 30 ms (with a network allow-list, the proxy and the forwarder
@@ -61,7 +66,7 @@ async def _bench(config: SandboxConfig, calls: int) -> dict[str, Any]:
     return {"calls": calls, **_stats(samples)}
 
 
-async def _shell(sandbox: dict[str, Any], calls: int, *, weak: bool) -> dict[str, Any]:
+async def _shell(sandbox: dict[str, Any], calls: int, *, weak: bool, raw: bool = False) -> dict[str, Any]:
     """run_command `true` through the built-in tool: under bwrap, or the unsandboxed weak runner."""
     with tempfile.TemporaryDirectory(prefix="llmos-bench-") as ws:
         config = Config.model_validate({"sandbox": {**sandbox, "allow_weak_fallback": weak}})
@@ -80,7 +85,61 @@ async def _shell(sandbox: dict[str, Any], calls: int, *, weak: bool) -> dict[str
             if i:  # the first call is the warm-up
                 samples.append(time.perf_counter() - start)
         cpu_ms = (_cpu_s() - cpu_start) / calls * 1000
+    if raw:
+        return {"samples": samples, "cpu_ms": cpu_ms}
     return {"calls": calls, **_stats(samples), "cpu_ms_per_call": round(cpu_ms, 2)}
+
+
+SHELL_CONFIGS: dict[str, tuple[dict[str, Any], bool]] = {
+    "shell_unsandboxed": ({}, True),
+    "shell_bwrap": ({}, False),
+    "shell_bwrap_allow_list": ({"network_allow": ["pypi.org"]}, False),
+}
+
+
+def _worker(name: str, calls: int) -> None:
+    sandbox, weak = SHELL_CONFIGS[name]
+    json.dump(asyncio.run(_shell(sandbox, calls, weak=weak, raw=True)), sys.stdout)
+
+
+def _interleaved(baseline: Path, calls: int, per_round: int) -> dict[str, Any]:
+    """The shell figures of `baseline` and of this checkout, measured in alternating rounds."""
+    here = Path(__file__).resolve().parents[1]
+    sides = {"baseline": baseline.resolve(), "this": here}
+    got: dict[str, dict[str, dict[str, list[float]]]] = {
+        side: {name: {"samples": [], "cpu": []} for name in SHELL_CONFIGS} for side in sides
+    }
+    for _ in range(max(1, calls // per_round)):
+        for name in SHELL_CONFIGS:
+            for side, root in sides.items():
+                out = subprocess.run(
+                    [str(root / ".venv/bin/python"), __file__, "--worker", name, "--calls", str(per_round)],
+                    cwd=root,
+                    env={**os.environ, "PYTHONPATH": str(root)},
+                    capture_output=True,
+                    text=True,
+                    check=True,
+                )
+                row = json.loads(out.stdout)
+                if "error" in row:
+                    raise SystemExit(f"{side} {name}: {row['error']}")
+                got[side][name]["samples"] += row["samples"]
+                got[side][name]["cpu"].append(row["cpu_ms"])
+    report: dict[str, Any] = {"baseline_dir": str(sides["baseline"]), "load_avg_1min_end": os.getloadavg()[0]}
+    for side in sides:
+        rows = {}
+        for name, data in got[side].items():
+            rows[name] = {
+                "calls": len(data["samples"]),
+                **_stats(data["samples"]),
+                "cpu_ms_per_call": round(statistics.mean(data["cpu"]), 2),
+            }
+        base = rows["shell_unsandboxed"]
+        for name in ("shell_bwrap", "shell_bwrap_allow_list"):
+            rows[name]["overhead_p50_ms"] = round(rows[name]["p50_ms"] - base["p50_ms"], 2)
+            rows[name]["overhead_cpu_ms"] = round(rows[name]["cpu_ms_per_call"] - base["cpu_ms_per_call"], 2)
+        report[side] = rows
+    return report
 
 
 def _cpu_s() -> float:
@@ -104,8 +163,17 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=50)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--shell-only", action="store_true", help="only the run_command figures")
+    parser.add_argument("--baseline", type=Path, help="another checkout: its shell figures interleaved with these")
+    parser.add_argument("--round", type=int, default=10, help="calls per worker process with --baseline")
+    parser.add_argument("--worker", choices=sorted(SHELL_CONFIGS), help=argparse.SUPPRESS)
     ns = parser.parse_args()
     logging.getLogger("llmos").addHandler(logging.NullHandler())  # the weak-fallback warning, once per call
+    if ns.worker:
+        _worker(ns.worker, ns.calls)
+        return
+    if ns.baseline is not None:
+        _print_interleaved(_interleaved(ns.baseline, ns.calls, ns.round), as_json=ns.json)
+        return
     report: dict[str, Any] = {}
     if not ns.shell_only:
         report["bwrap"] = asyncio.run(_bench(SandboxConfig.model_validate({"backend": "bwrap"}), ns.calls))
@@ -157,6 +225,24 @@ def main() -> None:
             f"cpu {row['cpu_ms_per_call']:6.2f} ms/call  ({row['calls']} calls){extra}\n"
         )
     sys.stdout.write(f"load average (1 min): {os.getloadavg()[0]:.2f} on {os.cpu_count()} CPUs\n")
+
+
+def _print_interleaved(report: dict[str, Any], *, as_json: bool) -> None:
+    if as_json:
+        json.dump(report, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return
+    for side in ("baseline", "this"):
+        sys.stdout.write(f"{side} ({report['baseline_dir'] if side == 'baseline' else 'this checkout'}):\n")
+        for name, row in report[side].items():
+            extra = ""
+            if "overhead_p50_ms" in row:
+                extra = f"  overhead p50 {row['overhead_p50_ms']:.2f} ms, CPU +{row['overhead_cpu_ms']:.2f} ms"
+            sys.stdout.write(
+                f"  {name:22} p50 {row['p50_ms']:7.2f} ms  p95 {row['p95_ms']:7.2f} ms  "
+                f"cpu {row['cpu_ms_per_call']:6.2f} ms/call  ({row['calls']} calls){extra}\n"
+            )
+    sys.stdout.write(f"load average (1 min) at the end: {report['load_avg_1min_end']:.2f} on {os.cpu_count()} CPUs\n")
 
 
 if __name__ == "__main__":

@@ -130,17 +130,29 @@ class FilteringProxy:
         return [where for verdict, where in self.decisions if verdict == "deny"]
 
     async def start(self) -> Path:
-        """The directory holding SOCKET_NAME, with proxy.py listening on it (started if needed)."""
+        """The directory holding SOCKET_NAME, with proxy.py listening on it (started if needed).
+
+        Once it runs, answered on the event loop (a non-blocking check that it is alive): no thread
+        hop per command."""
+        running = self._running()
+        if running is not None:
+            return running
         return await asyncio.to_thread(self._ensure)
+
+    def _running(self) -> Path | None:
+        with self._lock:
+            if self._proc is not None and self._proc.poll() is None and self._root is not None:
+                return self._root / "run"
+        return None
 
     def _ensure(self) -> Path:
         with self._starting:  # two commands starting at once get one process
             return self._ensure_locked()
 
     def _ensure_locked(self) -> Path:
-        with self._lock:
-            if self._proc is not None and self._proc.poll() is None and self._root is not None:
-                return self._root / "run"
+        running = self._running()
+        if running is not None:
+            return running
         self._stop()
         if not proxy_available():
             raise SandboxError(f"[sandbox] network_allow needs the proxy: {MissingDependency('proxy.py', 'netproxy')}")
