@@ -201,7 +201,7 @@ class ShellSandbox:
         host process (about 25 ms here) instead of vfork. With a pids cgroup (root, where
         RLIMIT_NPROC does not apply) one `sh` joins it and sets the address-space and core limits
         with its `ulimit` builtin (soft and hard; a failing step stops before the exec); otherwise
-        `prlimit` sets all three. Empty when prlimit is missing.
+        `prlimit` sets all three. Empty without a cgroup when prlimit is missing (then a preexec hook).
         """
         c = self.config
         if group is not None:
