@@ -12,6 +12,8 @@ dev half only; held-out and the second set ("new") are reported beside it. Label
   parameters (robust to typos and word forms), fused at a weight chosen on dev.
 - `typo correction`: query words of 4+ letters unknown to the catalog replaced by the closest
   catalog word (difflib ratio >= cutoff) before ranking.
+- `query stopwords`: the common English stop-word list (NLTK's, without its apostrophe forms: `STOP_EN`) dropped from
+  the query's lexical terms (the embeddings still see the whole query), for vague phrasing.
 - `pseudo-relevance feedback`: each embedding query vector plus `beta` times the mean of the first
   pass's top-3 tools' vectors (Rocchio).
 - `z-score fusion`, `RRF k`: other ways to put the channels on one scale.
@@ -27,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import re
 import statistics
 import time
 from collections.abc import Callable, Sequence
@@ -40,6 +43,18 @@ from llmos.ranking import HybridIndex, embedder, related, stems, words
 from llmos.tools._search_rank import Doc, Ranker, RankOptions, _split_name, doc_of, doc_text
 
 Queries = list[tuple[str, str]]
+
+# NLTK's English stop-word list (general; not written from these queries)
+STOP_EN = frozenset(
+    """i me my myself we our ours ourselves you your yours yourself yourselves he him his himself she her
+    hers herself it its itself they them their theirs themselves what which who whom this that these those
+    am is are was were be been being have has had having do does did doing a an the and but if or because
+    as until while of at by for with about against between into through during before after above below to
+    from up down in out on off over under again further then once here there when where why how all any
+    both each few more most other some such no nor not only own same so than too very s t can will just
+    don should now d ll m o re ve y ain aren couldn didn doesn hadn hasn haven isn ma mightn mustn needn
+    shan shouldn wasn weren won wouldn""".split()  # noqa: SIM905
+)
 
 
 def unit(a: np.ndarray) -> np.ndarray:
@@ -79,12 +94,14 @@ class Lab:
         self.docs, self.ranker, self.embs, self.extra = docs, ranker, embs, extra
         self.names = [d.name for d in docs]
 
-    def channels(self, qs: Queries, rewrite: Callable[[str], str] = str) -> dict[str, np.ndarray]:
+    def channels(
+        self, qs: Queries, rewrite: Callable[[str], str] = str, lexical_only: bool = False
+    ) -> dict[str, np.ndarray]:
         idx = self.ranker._index
         out: dict[str, list[np.ndarray]] = {k: [] for k in ("lex", "e5", "wl", "bonus", *self.extra)}
         for q, _ in qs:
-            q2 = rewrite(q)
-            t = stems(q2)
+            t = stems(rewrite(q))
+            q2 = q if lexical_only else rewrite(q)
             out["lex"].append(idx.lexical(t, related(t)))
             out["e5"].append(idx.channels[0].vectors @ self.embs[0].query(q2))
             out["wl"].append(idx.channels[1].vectors @ self.embs[1].query(q2))
@@ -215,6 +232,12 @@ def main() -> None:  # noqa: C901  # one flat list of experiments
 
     for label, fn in rows.items():
         line(label, {k: lab.recall(fn(ch[k]), sets[k]) for k in sets})
+
+    def drop_stop(q: str) -> str:
+        return " ".join(w for w in re.findall(r"[a-z0-9]+", q.lower()) if w not in STOP_EN)
+
+    stopped = {k: lab.channels(v, drop_stop, lexical_only=True) for k, v in sets.items()}
+    line("query stopwords (NLTK list)", {k: lab.recall(shipped(stopped[k]), sets[k]) for k in sets})
     for cutoff in (0.8, 0.85, 0.9):
         fixed = {k: lab.channels(v, corrector(cutoff)) for k, v in sets.items()}
         line(f"typo correction, cutoff {cutoff}", {k: lab.recall(shipped(fixed[k]), sets[k]) for k in sets})
