@@ -5,7 +5,10 @@
 Catalog: `bench/tool_catalog` (500+ tools modelled on real MCP servers, named SERVER__tool).
 Queries: paraphrased, vague and keyword queries written without copying the descriptions, split
 into a fixed dev half and a held-out half by the SHA-256 of the query text (first byte even =
-dev), so a change tuned to some queries shows as a gap between the halves.
+dev), so a change tuned to some queries shows as a gap between the halves; and a second held-out
+set (`tool_catalog/queries_second.py`, "new": 138 queries written before any ranking of them,
+with typos and keyword-only queries). Labels are audited by one written rule
+(`tool_catalog/audit.py`); `--labels written` scores the labels as written instead.
 Methods: each step of the shipped method added one at a time (parameters, server-prefix
 splitting, the related-words lexicon, each embedding model, both), then variants of the fusion
 (RRF k, embedding weight) and of the embedded text. Embedding models need the `embeddings`
@@ -25,6 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from bench.tool_catalog import QUERIES, catalog_tools
+from bench.tool_catalog.audit import audited
+from bench.tool_catalog.queries_second import QUERIES_2
 from llmos.ranking import E5Embedder
 from llmos.tools._search_rank import RankOptions
 from llmos.tools.search import ToolSearch
@@ -51,13 +56,29 @@ def _recall(finder: ToolSearch, queries: list[tuple[str, str]]) -> tuple[float, 
     return hits1 / n, hits5 / n, misses
 
 
-def evaluate(finder: ToolSearch, n_latency: int = LATENCY_QUERIES) -> dict[str, Any]:
+def query_sets(labels: str = "audited") -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """(first set, second set) with their labels as written or audited."""
+    first = list(QUERIES)
+    second = [(q, e) for q, e, _ in QUERIES_2]
+    if labels == "written":
+        return first, second
+    names = [t.name for t in catalog_tools()]
+    return audited(first, names), audited(second, names)
+
+
+def evaluate(finder: ToolSearch, n_latency: int = LATENCY_QUERIES, labels: str = "audited") -> dict[str, Any]:
     finder.search("warm up", 5)  # builds the index (and loads the embedding models)
-    dev = [q for q in QUERIES if is_dev(q[0])]
-    held = [q for q in QUERIES if not is_dev(q[0])]
-    r1, r5, misses = _recall(finder, QUERIES)
+    first, second = query_sets(labels)
+    dev = [q for q in first if is_dev(q[0])]
+    held = [q for q in first if not is_dev(q[0])]
+    r1, r5, misses = _recall(finder, first)
     d1, d5, _ = _recall(finder, dev)
     h1, h5, _ = _recall(finder, held)
+    n1, n5, _ = _recall(finder, second)
+    kinds = {}
+    for kind in sorted({k for *_, k in QUERIES_2}):
+        of_kind = [qe for qe, (*_, k) in zip(second, QUERIES_2, strict=True) if k == kind]
+        kinds[kind] = _recall(finder, of_kind)[:2]
     ranker = finder._ranker
     for e in ranker.embedders if ranker is not None else []:
         if isinstance(e, E5Embedder):
@@ -72,6 +93,8 @@ def evaluate(finder: ToolSearch, n_latency: int = LATENCY_QUERIES) -> dict[str, 
         "all": (r1, r5),
         "dev": (d1, d5),
         "held": (h1, h5),
+        "new": (n1, n5),
+        "kinds": kinds,
         "p50_ms": statistics.median(latencies) * 1000,
         "p95_ms": sorted(latencies)[int(0.95 * len(latencies))] * 1000,
         "misses": misses,
@@ -126,20 +149,28 @@ def main() -> None:
     parser.add_argument("--misses", default="", help="print the top-1 misses of the methods whose label contains this")
     parser.add_argument("--latency-queries", type=int, default=LATENCY_QUERIES, help="0: skip the latency")
     parser.add_argument("--only", default="", help="run only the methods whose label contains this")
+    parser.add_argument("--labels", choices=("audited", "written"), default="audited")
+    parser.add_argument("--kinds", action="store_true", help="also print the second set's recall per kind of query")
     args = parser.parse_args()
     tools = catalog_tools()
     n_dev = sum(is_dev(q) for q, _ in QUERIES)
-    print(f"catalog: {len(tools)} tools; queries: {len(QUERIES)} (dev {n_dev}, held-out {len(QUERIES) - n_dev})")
+    print(
+        f"catalog: {len(tools)} tools; queries: {len(QUERIES)} (dev {n_dev}, held-out {len(QUERIES) - n_dev}),"
+        f" second set {len(QUERIES_2)}; labels {args.labels}"
+    )
     head = f"{'method':44} {'all @1':>7} {'all @5':>7} {'dev @1':>7} {'dev @5':>7} {'held @1':>7} {'held @5':>7}"
+    head += f" {'new @1':>7} {'new @5':>7}"
     print(f"{head} {'p50 ms':>7} {'p95 ms':>7}")
     for label, finder in methods(tools, args.cache, not args.no_embeddings).items():
         if args.only not in label:
             continue
         variant = label.startswith("  same")  # a variant of the line above: same latency, not measured again
-        r = evaluate(finder, 0 if variant else args.latency_queries)
-        cells = " ".join(f"{v:7.3f}" for pair in (r["all"], r["dev"], r["held"]) for v in pair)
+        r = evaluate(finder, 0 if variant else args.latency_queries, args.labels)
+        cells = " ".join(f"{v:7.3f}" for pair in (r["all"], r["dev"], r["held"], r["new"]) for v in pair)
         lat = f"{'-':>7} {'-':>7}" if variant else f"{r['p50_ms']:7.1f} {r['p95_ms']:7.1f}"
         print(f"{label:44} {cells} {lat}", flush=True)
+        if args.kinds:
+            print("    new, per kind: " + ", ".join(f"{k} {a:.3f}/{b:.3f}" for k, (a, b) in r["kinds"].items()))
         if args.misses and args.misses in label:
             for q, exp, got in r["misses"]:
                 print(f"    miss@1: {q!r} -> {exp}; got {got}", file=sys.stderr)
