@@ -29,9 +29,8 @@ def build(copy: int, version: str) -> Any:
     from bench.tool_catalog import catalog
 
     suffix = f" (copy {copy})" if copy > 1 else ""
-    tools = [
-        types.Tool(name=name, description=desc + suffix, input_schema=schema) for name, desc, schema in catalog()
-    ]
+    tools = [types.Tool(name=name, description=desc + suffix, input_schema=schema) for name, desc, schema in catalog()]
+
     async def list_tools(ctx: Any, params: Any) -> Any:
         return types.ListToolsResult(tools=tools)
 
