@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from llmos import _search_fast
 from llmos.cli.tools import app
 from llmos.ranking import available
-from llmos.tools._search_cache import RANKER_FILE, load_ranker
+from llmos.tools._search_cache import RANKER_FILE, FrozenBM25, load_ranker
 from llmos.tools.search import ToolSearch
 
 ECHO = Path(__file__).parent / "mcp_servers" / "echo_server.py"
@@ -46,6 +46,9 @@ def test_saved_index_ranks_exactly_like_a_fresh_build(tmp_path: Path) -> None:
     assert load_ranker(tmp_path, first.index_key) is not None
     second = ToolSearch(_catalog(), embeddings=bool(models), models=models, index_dir=tmp_path)
     assert _ranked(second, queries) == fresh  # loaded: same names, same scores
+    bm25 = second.index()[1]._index._bm25
+    assert isinstance(bm25, FrozenBM25)  # scored without importing bm25s
+    assert bm25.k1 == first.index()[1]._index._bm25.k1  # anything else: a real bm25s.BM25 of the same state
     # another catalog is another index; the old one is pruned
     third = ToolSearch(_catalog()[:-1], embeddings=bool(models), models=models, index_dir=tmp_path)
     third.search("x")
@@ -61,6 +64,20 @@ def test_saved_index_with_e5_embeds_the_query_after_loading(tmp_path: Path) -> N
     loaded = ToolSearch(tools, embeddings=True, models=["e5"], index_dir=tmp_path, cache_dir=tmp_path / "other")
     assert _ranked(loaded, QUERIES[:2]) == fresh
     assert any((tmp_path / "other").glob("q*.npy"))  # the query cache follows this process's cache_dir
+
+
+def test_a_loaded_index_does_not_import_bm25s(tmp_path: Path) -> None:
+    import subprocess
+
+    finder = ToolSearch(_catalog()[:80], embeddings=False, index_dir=tmp_path)
+    expected = [t.name for t in finder.search("create a github issue", 5)]
+    code = (
+        "import sys; from pathlib import Path; from llmos.tools._search_cache import load_ranker; "
+        f"r = load_ranker(Path({str(tmp_path)!r}), {finder.index_key!r}); "
+        "print([r.docs[i].name for i, _ in r.rank('create a github issue', 5)], 'bm25s' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == f"{expected} False"
 
 
 @pytest.mark.parametrize("damage", ["truncate", "garbage", "missing array", "foreign class"])

