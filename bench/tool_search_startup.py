@@ -1,6 +1,7 @@
 """`llmos tools search` on a 1,026-tool MCP catalog: wall and CPU per command, cold, rebuilt, warm, --stdin.
 
-    .venv/bin/python bench/tool_search_startup.py [--repeat 5] [--baseline DIR] [--skip-cold] [--json]
+    .venv/bin/python bench/tool_search_startup.py [--repeat 5] [--baseline DIR] [--cases cold,rebuild,warm,stdin]
+        [--seed-vectors DIR] [--json]
 
 The workspace configures two MCP servers (`bench/catalog_mcp_server.py`, copies 1 and 2 of the
 513-tool catalog of `bench/tool_catalog`), so a search ranks 1,026 MCP tools plus the built-in ones,
@@ -10,7 +11,7 @@ and every process it started (MCP servers included), which other load on the mac
 than wall time. Cases:
 
 - cold: no cache at all (`.llmos/` removed): the servers are started and listed, every tool
-  description embedded (e5 is most of it), the index built. Once per checkout (`--skip-cold`).
+  description embedded (e5 is most of it), the index built. Once per checkout (minutes).
 - rebuild: the servers' tool lists and the e5 vectors of the descriptions cached, the index not
   (the first search after an upgrade of the ranking code).
 - warm: everything cached; one query, `--limit 5 --json`.
@@ -19,6 +20,8 @@ than wall time. Cases:
 `--baseline DIR` runs another checkout (its own workspace) alongside, runs alternating, for a
 before/after comparison on a busy machine. Warm and stdin run with bytecode cached and with
 PYTHONDONTWRITEBYTECODE=1 (every module compiled at every start, as this environment sets it).
+`--seed-vectors` copies e5 vectors of the catalog's descriptions into each workspace first, so the
+other cases do not wait for a cold build (e5 vectors are keyed by the text: any checkout reads them).
 """
 
 from __future__ import annotations
@@ -67,7 +70,9 @@ def _env(repo: Path, bytecode: bool) -> dict[str, str]:
 def _once(argv: list[str], env: dict[str, str], stdin: str | None = None) -> tuple[float, float, str]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    proc = subprocess.run(argv, env=env, input=stdin, capture_output=True, text=True, check=False)
+    # cwd: not a checkout, whose `llmos/` would shadow PYTHONPATH's under `python -m`
+    cwd = Path(argv[-1]).parent
+    proc = subprocess.run(argv, env=env, input=stdin, capture_output=True, text=True, check=False, cwd=cwd)
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
@@ -77,7 +82,9 @@ def _once(argv: list[str], env: dict[str, str], stdin: str | None = None) -> tup
 
 
 def _drop(ws: Path, case: str) -> None:
-    """Remove what `case` starts without."""
+    """Remove what `case` starts without (always the e5 vectors of queries: every query is new)."""
+    for vector in (ws / ".llmos" / "cache" / "embeddings").glob("q*.npy"):
+        vector.unlink()
     if case == "cold":
         shutil.rmtree(ws / ".llmos", ignore_errors=True)
     elif case == "rebuild":
@@ -90,7 +97,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--repo", type=Path, default=REPO)
     ap.add_argument("--baseline", type=Path, help="another checkout measured alongside, runs alternating")
-    ap.add_argument("--skip-cold", action="store_true", help="skip the cold case (minutes with e5)")
+    ap.add_argument("--cases", default="cold,rebuild,warm,stdin", help="which cases, comma-separated")
+    ap.add_argument("--seed-vectors", type=Path, help="a folder of e5 vectors (.llmos/cache/embeddings) to start from")
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
     sys.path.insert(0, str(REPO))
@@ -102,12 +110,15 @@ def main() -> None:
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="llmos-search-startup-") as tmp:
         spaces = [_workspace(Path(tmp) / str(i)) for i in range(len(repos))]
-        cases: list[tuple[str, bool, int]] = [] if a.skip_cold else [("cold", True, 1)]
-        cases += [("rebuild", True, max(1, a.repeat // 2))]
-        cases += [("warm", True, a.repeat), ("stdin", True, a.repeat)]
-        cases += [("warm", False, a.repeat), ("stdin", False, a.repeat)]
-        if a.skip_cold:  # the caches the other cases start from
-            for repo, ws in zip(repos, spaces, strict=True):
+        wanted = set(a.cases.split(","))
+        cases: list[tuple[str, bool, int]] = [("cold", True, 1)] if "cold" in wanted else []
+        cases += [("rebuild", True, max(1, a.repeat // 2))] if "rebuild" in wanted else []
+        for bytecode in (True, False):
+            cases += [(c, bytecode, a.repeat) for c in ("warm", "stdin") if c in wanted]
+        for repo, ws in zip(repos, spaces, strict=True):
+            if a.seed_vectors:
+                shutil.copytree(a.seed_vectors, ws / ".llmos" / "cache" / "embeddings")
+            if cases and cases[0][0] != "cold":  # the caches the other cases start from
                 _once(_argv(ws, False), _env(repo, True))
         answers: dict[str, set[str]] = {}
         for case, bytecode, repeat in cases:
