@@ -214,3 +214,9 @@ def test_a_server_that_failed_is_tried_again_by_the_next_search(
     rows = json.loads(_slow(ws, "read a file", "--json"))
     assert rows and not any(r["source"] == "mcp:echo" for r in rows)
     assert _fast(ws, capsys, monkeypatch, "read a file", "--json") is None  # no manifest: not skipped
+
+
+def test_a_missing_workspace_is_not_created(tmp_path: Path) -> None:
+    missing = tmp_path / "typo"
+    rows = json.loads(_slow(missing, "read a file", "--json"))
+    assert rows[0]["name"] == "read_file" and not missing.exists()

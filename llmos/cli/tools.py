@@ -82,7 +82,7 @@ async def _search(workspace: WorkspaceOpt, queries: list[Any], limit: int) -> li
         await searchable_tools(config, ws),
         embeddings={"on": True, "off": False}.get(config.execution.search_embeddings),
         cache_dir=ws / ".llmos" / "cache" / "embeddings",
-        index_dir=index_dir(ws),
+        index_dir=index_dir(ws) if ws.is_dir() else None,  # a mistyped workspace is not created
     )
     answers: list[Any] = []
     for q in queries:
