@@ -99,6 +99,7 @@ def main() -> None:
     ap.add_argument("--baseline", type=Path, help="another checkout measured alongside, runs alternating")
     ap.add_argument("--cases", default="cold,rebuild,warm,stdin", help="which cases, comma-separated")
     ap.add_argument("--seed-vectors", type=Path, help="a folder of e5 vectors (.llmos/cache/embeddings) to start from")
+    ap.add_argument("--bytecode", choices=("both", "cached", "none"), default="both", help="warm and stdin cases")
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
     sys.path.insert(0, str(REPO))
@@ -113,7 +114,7 @@ def main() -> None:
         wanted = set(a.cases.split(","))
         cases: list[tuple[str, bool, int]] = [("cold", True, 1)] if "cold" in wanted else []
         cases += [("rebuild", True, max(1, a.repeat // 2))] if "rebuild" in wanted else []
-        for bytecode in (True, False):
+        for bytecode in {"both": (True, False), "cached": (True,), "none": (False,)}[a.bytecode]:
             cases += [(c, bytecode, a.repeat) for c in ("warm", "stdin") if c in wanted]
         for repo, ws in zip(repos, spaces, strict=True):
             if a.seed_vectors:
@@ -141,6 +142,8 @@ def main() -> None:
                         "repeat": repeat,
                     }
                 )
+                if not a.json:  # as it comes: a long run shows what it has
+                    print(json.dumps(rows[-1]), file=sys.stderr, flush=True)
     same = all(len(v) == 1 for v in answers.values())
     report = {"load_before": load_before, "load_after": os.getloadavg(), "same_answers": same, "rows": rows}
     if a.json:
