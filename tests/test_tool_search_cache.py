@@ -220,3 +220,18 @@ def test_a_missing_workspace_is_not_created(tmp_path: Path) -> None:
     missing = tmp_path / "typo"
     rows = json.loads(_slow(missing, "read a file", "--json"))
     assert rows[0]["name"] == "read_file" and not missing.exists()
+
+
+def test_the_command_answers_the_same_before_and_after_the_index_is_saved(tmp_path: Path) -> None:
+    import subprocess
+
+    ws = _workspace(tmp_path)
+    argv = [sys.executable, "-m", "llmos", "tools", "search", "add two integers", "--json", "-w", str(ws)]
+    root = str(Path(__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": root}
+    first = subprocess.run(argv, capture_output=True, text=True, check=True, env=env, cwd=tmp_path)
+    assert (ws / _search_fast.INDEX_DIR / _search_fast.MANIFEST).is_file()  # the full command saved it
+    second = subprocess.run(argv, capture_output=True, text=True, check=True, env=env, cwd=tmp_path)
+    assert second.stdout == first.stdout and json.loads(second.stdout)[0]["name"] == "echo__add"
+    bad = subprocess.run([*argv, "--limit", "x"], capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert bad.returncode == 2 and "limit" in bad.stderr  # typer's own error for what the fast path declines
