@@ -40,7 +40,8 @@ def _env(bytecode: bool, repo: Path) -> dict[str, str]:
 def _once(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    proc = subprocess.run(argv, env=env, capture_output=True, text=True, check=False)
+    # cwd: not a checkout, whose `llmos/` would shadow PYTHONPATH's under `python -m` (--baseline)
+    proc = subprocess.run(argv, env=env, capture_output=True, text=True, check=False, cwd=tempfile.gettempdir())
     wall = time.perf_counter() - t0
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:

@@ -1,3 +1,3 @@
-from llmos.cli import main
+from llmos._entry import main
 
 main()

@@ -32,20 +32,26 @@ def _stamp(path: Path) -> list[Any] | None:
     return [str(path), st.st_size, st.st_mtime_ns]
 
 
-def server_key(cfg: MCPServerConfig, cwd: Path) -> str:
-    """A key that changes when the server's command, arguments or installed files change."""
+def server_files(cfg: MCPServerConfig, cwd: Path) -> list[Path]:
+    """The server's executable and every argument that is a file (a script), resolved."""
     base = Path(cfg.cwd).expanduser() if cfg.cwd else cwd
     if not base.is_absolute():
         base = cwd / base
-    stamps: list[Any] = []
+    files: list[Path] = []
     if cfg.command:
         found = shutil.which(cfg.command) or str(base / cfg.command)
-        stamps.append(_stamp(Path(found).resolve()))
+        files.append(Path(found).resolve())
     for arg in cfg.args:
         p = Path(arg).expanduser()
         p = p if p.is_absolute() else base / p
         if p.is_file():
-            stamps.append(_stamp(p.resolve()))
+            files.append(p.resolve())
+    return files
+
+
+def server_key(cfg: MCPServerConfig, cwd: Path) -> str:
+    """A key that changes when the server's command, arguments or installed files change."""
+    stamps: list[Any] = [_stamp(p) for p in server_files(cfg, cwd)]
     body = {"command": cfg.command, "args": cfg.args, "url": cfg.url, "env": cfg.env, "stamps": stamps}
     return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()
 
@@ -104,6 +110,24 @@ async def mcp_listings(config: Config, workspace: Path) -> dict[str, list[dict[s
                 cache[name] = {"key": keys[name], "tools": listed}
         _write_cache(path, cache)
     return out
+
+
+def stamped_files(config: Config, workspace: Path) -> list[Path] | None:
+    """The workspace's files a search answer depends on: its configuration, the tool-list cache and
+    each enabled MCP server's files (`llmos._search_fast` re-checks them before reusing an answer).
+    None when a server's tool list is not cached (it failed to start): the next search tries it again."""
+    from llmos.config import CONFIG_FILE
+
+    cache = _read_cache(workspace / CACHE)
+    files = [workspace / CONFIG_FILE, workspace / CACHE]
+    for name, cfg in config.mcp.servers.items():
+        if not cfg.enabled:
+            continue
+        entry = cache.get(name)
+        if not isinstance(entry, dict) or entry.get("key") != server_key(cfg, workspace):
+            return None
+        files += server_files(cfg, workspace)
+    return files
 
 
 async def _listing_only(args: dict[str, Any], ctx: ToolContext) -> ToolOutput:

@@ -67,8 +67,12 @@ def list_tools(workspace: WorkspaceOpt = None, json_out: JsonOpt = False) -> Non
 
 
 async def _search(workspace: WorkspaceOpt, queries: list[Any], limit: int) -> list[Any]:
-    """One answer per query: a list of {name, description, score, source, kind}, or {error} for bad input."""
-    from llmos.cli._search_catalog import searchable_tools
+    """One answer per query: a list of {name, description, score, source, kind}, or {error} for bad input.
+
+    The index is saved in the workspace, with a manifest that lets the next search answer without
+    this command when nothing changed (`llmos._search_fast`)."""
+    from llmos._search_fast import answer_row, first_line, index_dir, write_manifest
+    from llmos.cli._search_catalog import searchable_tools, stamped_files
     from llmos.config import load_config
     from llmos.tools.search import ToolSearch
 
@@ -78,43 +82,27 @@ async def _search(workspace: WorkspaceOpt, queries: list[Any], limit: int) -> li
         await searchable_tools(config, ws),
         embeddings={"on": True, "off": False}.get(config.execution.search_embeddings),
         cache_dir=ws / ".llmos" / "cache" / "embeddings",
+        index_dir=index_dir(ws) if ws.is_dir() else None,  # a mistyped workspace is not created
     )
     answers: list[Any] = []
     for q in queries:
         if isinstance(q, Exception):
             answers.append({"error": str(q)})
             continue
-        answers.append(
-            [
-                {
-                    "name": t.name,
-                    "description": (t.description.strip().splitlines() or [""])[0],
-                    "score": round(score, 6),
-                    "source": t.source,
-                    "kind": t.kind,
-                }
-                for t, score in finder.scored(q, limit)
-            ]
-        )
+        found = finder.scored(q, limit)
+        answers.append([answer_row(t.name, t.description, score, t.source, t.kind) for t, score in found])
+    tools, _ = finder.index()
+    files = stamped_files(config, ws)
+    if finder.index_key is not None and files is not None:
+        rows = [[t.name, first_line(t.description), t.source, t.kind] for t in tools]
+        write_manifest(ws, finder.index_key, rows, files)
     return answers
 
 
 def _stdin_queries() -> list[Any]:
-    """The queries of stdin, one JSON object {"query": ...} per line (a bad line becomes an error)."""
-    out: list[Any] = []
-    for n, line in enumerate(sys.stdin, 1):
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-        except ValueError as e:
-            out.append(ValueError(f"line {n}: not JSON ({e})"))
-            continue
-        if not isinstance(item, dict) or not isinstance(item.get("query"), str):
-            out.append(ValueError(f'line {n}: expected an object {{"query": "..."}}'))
-            continue
-        out.append(item["query"])
-    return out
+    from llmos._search_fast import stdin_queries
+
+    return stdin_queries(sys.stdin)
 
 
 @app.command("search")

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from llmos.ranking import installed_models, words
-from llmos.tools._search_rank import Ranker, RankOptions, doc_of
+from llmos.tools._search_rank import Doc, Ranker, RankOptions, doc_of
 from llmos.tools.base import Tool, ToolOutput, function_tool
 from llmos.tools.registry import ToolRegistry
 
@@ -42,7 +42,8 @@ class ToolSearch:
     embeddings (the `embeddings` extra); None = when installed and there are at least
     `EMBED_MIN_TOOLS` tools. `models`: which embedding models (`llmos.ranking.MODELS`); None =
     every installed one. `cache_dir`: where document vectors are kept between processes.
-    `options`: the ranking method's knobs (the bench compares variants).
+    `options`: the ranking method's knobs (the bench compares variants). `index_dir`: where the
+    built index is saved, one folder per catalog, and loaded by later processes.
     """
 
     def __init__(
@@ -54,6 +55,7 @@ class ToolSearch:
         cache_dir: Path | None = None,
         models: Sequence[str] | None = None,
         options: RankOptions | None = None,
+        index_dir: Path | None = None,
     ) -> None:
         self._registry = registry if isinstance(registry, ToolRegistry) else None
         self._fixed = None if isinstance(registry, ToolRegistry) else list(registry)
@@ -65,6 +67,8 @@ class ToolSearch:
         self.cache_dir = cache_dir
         self.models = tuple(models) if models is not None else None
         self.options = options
+        self.index_dir = index_dir
+        self.index_key: str | None = None  # the saved index in use (`llmos.tools._search_cache`)
 
     def _tools(self) -> list[Tool]:
         tools = list(self._registry) if self._registry is not None else list(self._fixed or [])
@@ -79,16 +83,39 @@ class ToolSearch:
         tools = self._tools()
         key = tuple((id(t), t.name, t.description) for t in tools)
         if key != self._key or self._ranker is None:
-            embedders = []
+            models: tuple[str, ...] = ()
             if self._use_embeddings(len(tools)):
-                from llmos.ranking import embedder
-
                 models = self.models if self.models is not None else installed_models() or ("e5",)
-                embedders = [embedder(m, self.cache_dir) for m in models]
             docs = [doc_of(t.name, t.description, t.input_schema) for t in tools]
-            self._ranker = Ranker(docs, params=self.params, embedders=embedders, options=self.options)
+            self._ranker = self._saved(docs, models) if self.index_dir is not None else None
+            if self._ranker is None:
+                self._ranker = self._build(docs, models)
             self._tools_list, self._key = tools, key
         return self._tools_list, self._ranker
+
+    def _build(self, docs: list[Doc], models: Sequence[str]) -> Ranker:
+        from llmos.ranking import embedder
+
+        embedders = [embedder(m, self.cache_dir) for m in models]
+        return Ranker(docs, params=self.params, embedders=embedders, options=self.options)
+
+    def _saved(self, docs: list[Doc], models: Sequence[str]) -> Ranker | None:
+        """The ranker of these docs from `index_dir`, built and saved there if it is not."""
+        from llmos.tools._search_cache import index_key, load_ranker, prune, save_ranker
+
+        assert self.index_dir is not None
+        key = index_key(docs, params=self.params, options=self.options or RankOptions(), models=models)
+        ranker = load_ranker(self.index_dir, key, cache_dir=self.cache_dir)
+        if ranker is None:
+            ranker = self._build(docs, models)
+            if save_ranker(ranker, self.index_dir, key):
+                prune(self.index_dir, keep={key})
+        self.index_key = key
+        return ranker
+
+    def index(self) -> tuple[list[Tool], Ranker]:
+        """The tools searched, in the ranker's order, and the ranker (built or loaded if needed)."""
+        return self._index()
 
     def scored(self, query: str, limit: int = 5) -> list[tuple[Tool, float]]:
         """(tool, score) of the best matching tools, best first (at most `limit`)."""
