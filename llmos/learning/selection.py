@@ -6,7 +6,9 @@ known shapes), that plan safe (no branching, no contradiction, every argument ex
 at or above the threshold. Anything less is never replayed.
 
 MIXED needs a related plan (same skeleton but not replayable, a near-miss skeleton, or a
-paraphrase) whose relatedness reaches the MIXED threshold. Otherwise LEARNER.
+paraphrase) whose relatedness reaches the MIXED threshold. Otherwise LEARNER. A near-miss that
+differs from the goal in a task word (a word none of its calls used as a value) is another task and
+never related (`relatedness.py`): it would narrow the model to that task's tools.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from llmos.config import LearningConfig
 from llmos.learning.goals import Token, conditional_words, content_words, shape, tokenize
 from llmos.learning.index import PlanIndex
 from llmos.learning.plans import Match, Plan, match
+from llmos.learning.relatedness import not_related_why, task_words_differ
 from llmos.learning.risk import RiskOf, plan_risk, required_support
 from llmos.modes import LEARNING_MODES
 
@@ -217,11 +220,14 @@ def select(
     if requested == "follower":
         return decision, blockers
 
-    related = _related(index, agent, tokens, index.near_counts(agent, tokens, limit), full, shapes)
+    not_related: list[dict[str, Any]] = []
+    related = _related(index, agent, tokens, index.near_counts(agent, tokens, limit), full, shapes, not_related)
     reason["related"] = [
         {"plan": p.id, "kind": kind, "score": score, "goal": p.example.get("goal", "")}
         for score, kind, p in related[:3]
     ]
+    if not_related:  # near-misses that are another task (llmos/learning/relatedness.py)
+        reason["not_related"] = sorted(not_related, key=lambda r: -float(r["score"]))[:RELATED_SHOWN]
     best = related[0] if related else None
     if best is not None and policy.allow_mixed and (best[0] >= m_thr or requested == "mixed"):
         score, kind, plan = best
@@ -238,6 +244,8 @@ def select(
     decision.confidence = max(f_conf, best[0] if best else 0.0)
     if best is None:
         reason["why"] = "no related plan: the model solves this goal"
+        if not_related:
+            reason["why"] += f" ({reason['not_related'][0]['why']})"
     elif not policy.allow_mixed:
         reason["why"] = "MIXED is disabled by policy: the model solves this goal"
     else:
@@ -259,10 +267,13 @@ def _related(
     near: list[tuple[Plan, int]],
     full: list[Match],
     shapes: list[str],
+    not_related: list[dict[str, Any]] | None = None,
 ) -> list[tuple[float, str, Plan]]:
     """Related plans, best first. Only the best `RELATED_SHOWN` are ever used, so near-misses are
     compared with the goal in order of their differing constants (counted by the index) until no
-    further one can score above the ones found: the same top entries as comparing them all."""
+    further one can score above the ones found: the same top entries as comparing them all.
+    A near-miss that differs from the goal in a task word (not a value) is another task, not related
+    (`relatedness.py`); it goes to `not_related` with the reason."""
     out: dict[str, tuple[float, str, Plan]] = {}
     for m in full:
         out[m.plan.id] = (0.95 if not m.plan.unsafe_reasons() else 0.9, "same skeleton", m.plan)
@@ -275,6 +286,12 @@ def _related(
         m = match(plan, tokens, None, shapes)
         if m is not None and not m.full:
             k = len(m.diff) + len(m.bad_shapes)
+            differ = task_words_differ(m, tokens)
+            if differ:
+                if not_related is not None:
+                    why = not_related_why(plan, differ)
+                    not_related.append({"plan": plan.id, "score": _near_miss_score(k), "why": why})
+                return
             out[plan.id] = (_near_miss_score(k), f"near-miss ({k} positions differ)", plan)
 
     pending = sorted(((d, p) for p, d in near if p.id not in full_ids), key=lambda x: x[0])
@@ -286,7 +303,8 @@ def _related(
                     near_miss(rest)
             break
         near_miss(plan)
+    rejected = {r["plan"] for r in not_related or []}
     for score, plan in paraphrases:
-        if plan.id not in out:
+        if plan.id not in out and plan.id not in rejected:
             out[plan.id] = (round(score * 0.95, 4), "paraphrase", plan)
     return sorted(out.values(), key=lambda x: (-x[0], -x[2].support, x[2].id))
