@@ -22,6 +22,7 @@ from llmos.learning.index import PlanIndex
 from llmos.learning.plans import Match, Plan, match
 from llmos.learning.relatedness import not_related_why, task_words_differ
 from llmos.learning.risk import RiskOf, plan_risk, required_support
+from llmos.learning.rule3 import blind_write_checks
 from llmos.modes import LEARNING_MODES
 
 MODES = LEARNING_MODES
@@ -125,13 +126,16 @@ def _evidence(plan: Plan, cfg: LearningConfig) -> dict[str, Any]:
     }
 
 
-def _follower_blockers(full: list[Match], cond: list[str], cfg: LearningConfig, policy: SelectionPolicy) -> list[str]:
+def _follower_blockers(
+    full: list[Match], cond: list[str], cfg: LearningConfig, policy: SelectionPolicy, risk_of: RiskOf | None = None
+) -> list[str]:
     if not full:
         return ["no learned plan matches this goal's skeleton"]
     if len(full) > 1:
         return [f"the goal matches {len(full)} plans ({', '.join(m.plan.id for m in full[:4])}): ambiguous"]
     plan = full[0].plan
     out = list(plan.unsafe_reasons())
+    out += blind_write_checks(plan, risk_of, cfg.noise_min_runs)  # rule 3, from the plan itself
     if plan.support < cfg.min_support:
         out.append(f"support {plan.support} < min_support {cfg.min_support}")
     demoted = plan.demotion(cfg.min_support)
@@ -194,7 +198,7 @@ def select(
     risk: dict[str, Any] = {}
     if len(full) == 1:
         cfg, risk = risk_config(full[0].plan, cfg, risk_of)
-    blockers = _follower_blockers(full, cond, cfg, policy)
+    blockers = _follower_blockers(full, cond, cfg, policy, risk_of)
     f_conf = follower_confidence(full[0].plan, cfg) if len(full) == 1 else 0.0
     if len(full) == 1:
         plan = full[0].plan
