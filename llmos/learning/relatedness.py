@@ -55,7 +55,8 @@ def value_positions(plan: Plan) -> frozenset[int]:
 def _ignorable(goal: Token, planned: Token) -> bool:
     if goal.kind == "punct" and planned.kind == "punct":
         return True
-    return goal.text.lower() in FILLER and planned.text.lower() in FILLER
+    low, planned_low = goal.text.lower(), planned.text.lower()
+    return low == planned_low or (low in FILLER and planned_low in FILLER)
 
 
 def task_words_differ(m: Match, tokens: list[Token]) -> list[tuple[str, str]]:
