@@ -262,6 +262,7 @@ def _near_miss_score(k: int) -> float:
 
 
 RELATED_SHOWN = 3  # related plans the decision reports (the best one guides MIXED)
+MAX_NOT_RELATED = 32  # near-misses found to be another task before the scan stops (selection time bound)
 
 
 def _related(
@@ -279,6 +280,7 @@ def _related(
     A near-miss that differs from the goal in a task word (not a value) is another task, not related
     (`relatedness.py`); it goes to `not_related` with the reason."""
     out: dict[str, tuple[float, str, Plan]] = {}
+    rejected = not_related if not_related is not None else []
     for m in full:
         out[m.plan.id] = (0.95 if not m.plan.unsafe_reasons() else 0.9, "same skeleton", m.plan)
     full_ids = {m.plan.id for m in full}
@@ -292,23 +294,23 @@ def _related(
             k = len(m.diff) + len(m.bad_shapes)
             differ = task_words_differ(m, tokens)
             if differ:
-                if not_related is not None:
-                    why = not_related_why(plan, differ)
-                    not_related.append({"plan": plan.id, "score": _near_miss_score(k), "why": why})
+                why = not_related_why(plan, differ)
+                rejected.append({"plan": plan.id, "score": _near_miss_score(k), "why": why})
                 return
             out[plan.id] = (_near_miss_score(k), f"near-miss ({k} positions differ)", plan)
 
     pending = sorted(((d, p) for p, d in near if p.id not in full_ids), key=lambda x: x[0])
     for i, (d, plan) in enumerate(pending):
         best = sorted((v[0] for v in out.values()), reverse=True)
-        if len(best) >= RELATED_SHOWN and _near_miss_score(d) < best[RELATED_SHOWN - 1]:
+        done = len(best) >= RELATED_SHOWN and _near_miss_score(d) < best[RELATED_SHOWN - 1]
+        if done or len(rejected) >= MAX_NOT_RELATED:  # the latter bounds the time: the model then decides
             for _d, rest in pending[i:]:  # a paraphrase among them keeps its near-miss score
                 if rest.id in para_ids:
                     near_miss(rest)
             break
         near_miss(plan)
-    rejected = {r["plan"] for r in not_related or []}
+    rejected_ids = {r["plan"] for r in rejected}
     for score, plan in paraphrases:
-        if plan.id not in out and plan.id not in rejected:
+        if plan.id not in out and plan.id not in rejected_ids:
             out[plan.id] = (round(score * 0.95, 4), "paraphrase", plan)
     return sorted(out.values(), key=lambda x: (-x[0], -x[2].support, x[2].id))
