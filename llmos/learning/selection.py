@@ -6,7 +6,9 @@ known shapes), that plan safe (no branching, no contradiction, every argument ex
 at or above the threshold. Anything less is never replayed.
 
 MIXED needs a related plan (same skeleton but not replayable, a near-miss skeleton, or a
-paraphrase) whose relatedness reaches the MIXED threshold. Otherwise LEARNER.
+paraphrase) whose relatedness reaches the MIXED threshold. Otherwise LEARNER. A near-miss that
+differs from the goal in a task word (a word none of its calls used as a value) is another task and
+never related (`relatedness.py`): it would narrow the model to that task's tools.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from llmos.config import LearningConfig
 from llmos.learning.goals import Token, conditional_words, content_words, shape, tokenize
 from llmos.learning.index import PlanIndex
 from llmos.learning.plans import Match, Plan, match
+from llmos.learning.relatedness import not_related_why, task_words_differ
 from llmos.learning.risk import RiskOf, plan_risk, required_support
+from llmos.learning.rule3 import blind_write_checks
 from llmos.modes import LEARNING_MODES
 
 MODES = LEARNING_MODES
@@ -122,13 +126,16 @@ def _evidence(plan: Plan, cfg: LearningConfig) -> dict[str, Any]:
     }
 
 
-def _follower_blockers(full: list[Match], cond: list[str], cfg: LearningConfig, policy: SelectionPolicy) -> list[str]:
+def _follower_blockers(
+    full: list[Match], cond: list[str], cfg: LearningConfig, policy: SelectionPolicy, risk_of: RiskOf | None = None
+) -> list[str]:
     if not full:
         return ["no learned plan matches this goal's skeleton"]
     if len(full) > 1:
         return [f"the goal matches {len(full)} plans ({', '.join(m.plan.id for m in full[:4])}): ambiguous"]
     plan = full[0].plan
     out = list(plan.unsafe_reasons())
+    out += blind_write_checks(plan, risk_of, cfg.noise_min_runs)  # rule 3, from the plan itself
     if plan.support < cfg.min_support:
         out.append(f"support {plan.support} < min_support {cfg.min_support}")
     demoted = plan.demotion(cfg.min_support)
@@ -191,7 +198,7 @@ def select(
     risk: dict[str, Any] = {}
     if len(full) == 1:
         cfg, risk = risk_config(full[0].plan, cfg, risk_of)
-    blockers = _follower_blockers(full, cond, cfg, policy)
+    blockers = _follower_blockers(full, cond, cfg, policy, risk_of)
     f_conf = follower_confidence(full[0].plan, cfg) if len(full) == 1 else 0.0
     if len(full) == 1:
         plan = full[0].plan
@@ -217,11 +224,14 @@ def select(
     if requested == "follower":
         return decision, blockers
 
-    related = _related(index, agent, tokens, index.near_counts(agent, tokens, limit), full, shapes)
+    not_related: list[dict[str, Any]] = []
+    related = _related(index, agent, tokens, index.near_counts(agent, tokens, limit), full, shapes, not_related)
     reason["related"] = [
         {"plan": p.id, "kind": kind, "score": score, "goal": p.example.get("goal", "")}
         for score, kind, p in related[:3]
     ]
+    if not_related:  # near-misses that are another task (llmos/learning/relatedness.py)
+        reason["not_related"] = sorted(not_related, key=lambda r: -float(r["score"]))[:RELATED_SHOWN]
     best = related[0] if related else None
     if best is not None and policy.allow_mixed and (best[0] >= m_thr or requested == "mixed"):
         score, kind, plan = best
@@ -238,6 +248,8 @@ def select(
     decision.confidence = max(f_conf, best[0] if best else 0.0)
     if best is None:
         reason["why"] = "no related plan: the model solves this goal"
+        if not_related:
+            reason["why"] += f" ({reason['not_related'][0]['why']})"
     elif not policy.allow_mixed:
         reason["why"] = "MIXED is disabled by policy: the model solves this goal"
     else:
@@ -250,6 +262,7 @@ def _near_miss_score(k: int) -> float:
 
 
 RELATED_SHOWN = 3  # related plans the decision reports (the best one guides MIXED)
+MAX_NOT_RELATED = 32  # near-misses found to be another task before the scan stops (selection time bound)
 
 
 def _related(
@@ -259,11 +272,15 @@ def _related(
     near: list[tuple[Plan, int]],
     full: list[Match],
     shapes: list[str],
+    not_related: list[dict[str, Any]] | None = None,
 ) -> list[tuple[float, str, Plan]]:
     """Related plans, best first. Only the best `RELATED_SHOWN` are ever used, so near-misses are
     compared with the goal in order of their differing constants (counted by the index) until no
-    further one can score above the ones found: the same top entries as comparing them all."""
+    further one can score above the ones found: the same top entries as comparing them all.
+    A near-miss that differs from the goal in a task word (not a value) is another task, not related
+    (`relatedness.py`); it goes to `not_related` with the reason."""
     out: dict[str, tuple[float, str, Plan]] = {}
+    rejected = not_related if not_related is not None else []
     for m in full:
         out[m.plan.id] = (0.95 if not m.plan.unsafe_reasons() else 0.9, "same skeleton", m.plan)
     full_ids = {m.plan.id for m in full}
@@ -275,18 +292,25 @@ def _related(
         m = match(plan, tokens, None, shapes)
         if m is not None and not m.full:
             k = len(m.diff) + len(m.bad_shapes)
+            differ = task_words_differ(m, tokens)
+            if differ:
+                why = not_related_why(plan, differ)
+                rejected.append({"plan": plan.id, "score": _near_miss_score(k), "why": why})
+                return
             out[plan.id] = (_near_miss_score(k), f"near-miss ({k} positions differ)", plan)
 
     pending = sorted(((d, p) for p, d in near if p.id not in full_ids), key=lambda x: x[0])
     for i, (d, plan) in enumerate(pending):
         best = sorted((v[0] for v in out.values()), reverse=True)
-        if len(best) >= RELATED_SHOWN and _near_miss_score(d) < best[RELATED_SHOWN - 1]:
+        done = len(best) >= RELATED_SHOWN and _near_miss_score(d) < best[RELATED_SHOWN - 1]
+        if done or len(rejected) >= MAX_NOT_RELATED:  # the latter bounds the time: the model then decides
             for _d, rest in pending[i:]:  # a paraphrase among them keeps its near-miss score
                 if rest.id in para_ids:
                     near_miss(rest)
             break
         near_miss(plan)
+    rejected_ids = {r["plan"] for r in rejected}
     for score, plan in paraphrases:
-        if plan.id not in out:
+        if plan.id not in out and plan.id not in rejected_ids:
             out[plan.id] = (round(score * 0.95, 4), "paraphrase", plan)
     return sorted(out.values(), key=lambda x: (-x[0], -x[2].support, x[2].id))
