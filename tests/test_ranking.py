@@ -108,3 +108,12 @@ def test_tool_search_and_memory_share_the_index() -> None:
     assert isinstance(tools._index, HybridIndex) and isinstance(memory._index, HybridIndex)
     assert tools.rank("erase a file", 1)[0][0] == 0  # through the lexicon: erase ~ delete
     assert [h.index for h in memory.search("backup days")] == [0]
+
+
+def test_every_term_of_the_vocabulary_scores_without_error() -> None:
+    """bm25s keeps "" in its vocabulary (for an empty document) with no column for it; no term may raise."""
+    index = HybridIndex([["read", "file"], [], ["write", "file"]])
+    for term in ["", "read", "file", "write", "absent"]:
+        assert index.bm25([term]).shape == (3,)
+    assert not index.bm25([""]).any()
+    assert index.bm25(["", "read"])[0] > 0

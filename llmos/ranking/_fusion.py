@@ -90,7 +90,8 @@ class HybridIndex:
         import numpy as np
 
         vocab = self._bm25.vocab_dict if self.size else {}
-        known = [t for t in dict.fromkeys(terms) if t in vocab]
+        # bm25s keeps "" in its vocabulary without a column for it: an empty term would make it raise
+        known = [t for t in dict.fromkeys(terms) if t and t in vocab]
         if not known:
             return np.zeros(self.size, dtype="float64")
         return np.asarray(self._bm25.get_scores(known), dtype="float64")
