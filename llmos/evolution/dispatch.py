@@ -30,8 +30,9 @@ from llmos.trace import ToolCallRecord
 
 
 def _tokens(decision: Any) -> list[Token]:
-    if decision.plan is not None:  # the goal as the plan reads it (a slot may take several words)
-        return goal_tokens(decision.plan, getattr(decision, "goal", ""), decision.slots)
+    plan = getattr(decision, "plan", None)
+    if plan is not None:  # the goal as the plan reads it (a slot may take several words)
+        return goal_tokens(plan, getattr(decision, "goal", ""), getattr(decision, "slots", {}))
     if getattr(decision, "goal", ""):
         return tokenize(decision.goal)
     return []

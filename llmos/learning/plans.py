@@ -416,8 +416,9 @@ def match(plan: Plan, tokens: list[Token], limit: int | None = None, shapes: lis
                 diff.append(i)
                 if limit is not None and len(diff) > limit:
                     return None
-        elif (shapes[i] if shapes is not None else shape(t)) not in slot.shapes and not (
-            t.kind == "word" and " " in t.text and phrase_fits(slot.shapes, slot.values, t.text)
-        ):
-            bad.append(i)  # a value of several words (an aligned span, `spans.py`): word by word
+        elif t.kind == "word" and " " in t.text:
+            if not phrase_fits(slot.shapes, slot.values, t.text):
+                bad.append(i)  # a value of several words (an aligned span, `spans.py`): word by word
+        elif (shapes[i] if shapes is not None else shape(t)) not in slot.shapes:
+            bad.append(i)
     return Match(plan, diff, bad)
