@@ -33,7 +33,7 @@ class PlanIndex:
         self.seqs: dict[tuple[str, int, Seq], dict[str, Plan]] = {}  # (agent, length, tool sequence) -> plans
         # plans whose slots may take several words (`spans.py`), by (agent, first word, last word) of the
         # skeleton (None where a slot is): aligned with a goal of any length
-        self.spanned: dict[tuple[str, Any, Any], dict[str, Plan]] = {}
+        self.spanned: dict[tuple[str, Any, Any], dict[str, tuple[Plan, frozenset[tuple[str, str]]]]] = {}
         self._plan_span_key: dict[str, tuple[str, Any, Any]] = {}
 
     def put(self, plan: Plan) -> None:
@@ -60,16 +60,18 @@ class PlanIndex:
         if spans.has_phrases(plan):
             skey = spans.end_keys(plan)
             self._plan_span_key[plan.id] = skey
-            self.spanned.setdefault(skey, {})[plan.id] = plan
+            self.spanned.setdefault(skey, {})[plan.id] = (plan, spans.constant_keys(plan))
 
     def span_candidates(self, agent: str, tokens: list[Token]) -> list[Plan]:
-        """Plans with slots of several words whose first and last skeleton words fit this goal's."""
+        """Plans with slots of several words whose first and last skeleton words fit this goal's, and
+        whose every constant word is one of the goal's."""
         if not tokens or not self.spanned:
             return []
         first, last = tokens[0].key(), tokens[-1].key()
+        words = {t.key() for t in tokens}
         out: list[Plan] = []
         for key in ((agent, first, last), (agent, first, None), (agent, None, last), (agent, None, None)):
-            out += [p for p in self.spanned.get(key, {}).values() if p.ntokens < len(tokens) + 1]
+            out += [p for p, consts in self.spanned.get(key, {}).values() if consts <= words]
         return out
 
     def exact(self, agent: str, tokens: list[Token]) -> list[Plan]:

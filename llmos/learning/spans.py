@@ -39,6 +39,7 @@ if TYPE_CHECKING:
 __all__ = [
     "align",
     "collapse",
+    "constant_keys",
     "covers",
     "describe",
     "end_keys",
@@ -120,6 +121,16 @@ def _consumed_whole(plan: Plan, pos: int) -> bool:
                 if c[0] == "arith" and pos in ex.token_positions(c):
                     return False
     return verbatim
+
+
+def constant_keys(plan: Plan) -> frozenset[tuple[str, str]]:
+    """The (kind, text) of every word of the skeleton's constants, as a goal shows them."""
+    return frozenset(
+        w.key()
+        for i, t in enumerate(plan.skeleton)
+        if i not in plan.slots
+        for w in (tokenize(t.text) if t.kind == "word" and " " in t.text else [t])
+    )
 
 
 def _anchor_words(plan: Plan) -> frozenset[str]:
