@@ -164,11 +164,13 @@ async def test_values_of_several_words_and_varying_length_share_one_plan(tmp_pat
     ]
 
 
-async def test_a_name_of_several_words_replays_after_single_word_evidence(tmp_path: Path) -> None:
+async def test_several_words_replay_only_once_the_evidence_showed_several(tmp_path: Path) -> None:
     h = harness(tmp_path)
     await learn_cities(h, ["Paris", "Tokyo", "Oslo", "Lima"])
-    out = await h.run(LOG, {"city": "New York"})
-    assert out.decision.mode == "follower" and out.correct and h.world.state["log"][-1][0] == "New York"
+    out = await h.run(LOG, {"city": "New York"})  # never seen: the model; the run is evidence
+    assert out.decision.mode != "follower" and out.correct
+    out = await h.run(LOG, {"city": "Los Angeles"})
+    assert out.decision.mode == "follower" and out.correct and h.world.state["log"][-1][0] == "Los Angeles"
 
 
 async def test_several_words_that_are_not_a_name_do_not_replay(tmp_path: Path) -> None:

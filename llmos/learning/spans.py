@@ -9,6 +9,7 @@ collapse(tokens, arguments)   evidence side. A run of two or more words that a c
 align(plan, tokens)           live side. The goal's words are laid over the plan's skeleton: every
                               constant must be there word for word (the *anchors*), and a slot may take
                               several words only when it is a *span slot*:
+                              - a supporting run gave it a value of several words;
                               - both its neighbours are constants or the goal's ends (two adjacent
                                 variable slots cannot be told apart);
                               - every argument that reads it takes it verbatim or by a plain text
@@ -102,7 +103,9 @@ def span_slots(plan: Plan) -> set[int]:
     for pos in plan.slots:
         if (pos > 0 and pos - 1 in plan.slots) or (pos < last and pos + 1 in plan.slots):
             continue
-        if plan.skeleton[pos].kind == "word" and _consumed_whole(plan, pos):
+        slot = plan.slots[pos]
+        several = any(" " in v for v in slot.values)  # learned from evidence, never assumed
+        if several and plan.skeleton[pos].kind == "word" and _consumed_whole(plan, pos):
             out.add(pos)
     return out
 
