@@ -281,3 +281,30 @@ async def test_alignment_is_unique_or_nothing(tmp_path: Path) -> None:
     assert aligned is not None and aligned[4].text == "Sao Paulo"
     assert spans.align(plan, tokenize("Log the weather at Sao Paulo")) is None  # an anchor differs
     assert spans.align(plan, tokenize("Log the weather in")) is None  # an empty value
+
+
+async def test_a_crystallized_plan_takes_a_value_of_several_words(tmp_path: Path) -> None:
+    from types import SimpleNamespace
+
+    from llmos.evolution import crystallize as cz
+    from llmos.evolution.dispatch import run_crystallized
+    from llmos.evolution.generated import build_tool
+    from llmos.trace import Trace
+
+    h = harness(tmp_path)
+    await learn_cities(h, ["New York", "Paris", "Rio de Janeiro"])
+    plan = _plan(h)
+    code = cz.generate(plan, cz.tool_name_for(plan))
+    path = tmp_path / f"{code.name}.py"
+    path.write_text(code.source)
+    tool = build_tool(code.source, path)
+    h.registry.register(tool, replace=True)
+    goal = "Log the weather in Buenos Aires"
+    trace = Trace(goal=goal, mode="crystallized")
+    out = await run_crystallized(h.ctx(trace), SimpleNamespace(goal=goal, plan=plan, plan_id=plan.id), tool)
+    assert out.success, out.diverged
+    assert h.world.state["log"][-1] == ["Buenos Aires", 18.0]
+    goal = "Log the weather in Buenos Aires and Lima"  # not a value of this slot: the module refuses it
+    trace = Trace(goal=goal, mode="crystallized")
+    out = await run_crystallized(h.ctx(trace), SimpleNamespace(goal=goal, plan=plan, plan_id=plan.id), tool)
+    assert not out.success and h.world.state["log"][-1] == ["Buenos Aires", 18.0]

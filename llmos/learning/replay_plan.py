@@ -173,7 +173,9 @@ def _goal_tokens(plan: Plan, goal: str, slots: dict[str, Any]) -> list[Token]:
     """The goal's tokens (from the goal text, else the skeleton with the slot values)."""
     if goal:
         raw = tokenize(goal)
-        return spans.live_tokens(plan, raw) or raw  # aligned when a slot takes several words
+        if spans.has_phrases(plan):  # aligned when it fits the plan whole (shapes too), else as written
+            return spans.matches(plan, raw) or raw
+        return raw
     tokens = list(plan.skeleton)
     for pos, slot in plan.slots.items():
         if slot.name in slots:
