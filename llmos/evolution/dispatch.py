@@ -30,10 +30,11 @@ from llmos.trace import ToolCallRecord
 
 
 def _tokens(decision: Any) -> list[Token]:
+    plan = getattr(decision, "plan", None)
+    if plan is not None:  # the goal as the plan reads it (a slot may take several words)
+        return goal_tokens(plan, getattr(decision, "goal", ""), getattr(decision, "slots", {}))
     if getattr(decision, "goal", ""):
         return tokenize(decision.goal)
-    if decision.plan is not None:
-        return goal_tokens(decision.plan, decision.goal, decision.slots)
     return []
 
 

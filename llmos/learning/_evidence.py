@@ -16,6 +16,7 @@ from typing import Any
 
 from llmos.learning import explain as ex
 from llmos.learning.goals import Token, tokenize
+from llmos.learning.spans import collapse
 from llmos.trace import ToolCallRecord, Trace
 
 
@@ -42,8 +43,8 @@ class Evidence:
     _env: ex.Env | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        if not self.tokens:
-            self.tokens = tokenize(self.goal)
+        if not self.tokens:  # a value of several words taken verbatim is one token (`spans.collapse`)
+            self.tokens = collapse(tokenize(self.goal), [c.arguments for c in self.calls])
 
     @property
     def seq(self) -> tuple[tuple[str, ...], ...]:

@@ -18,9 +18,9 @@ from typing import TypeVar
 
 from llmos.config import LearningConfig
 from llmos.exceptions import ModeUnavailable, StoreConflict, StoreError, UserError
-from llmos.learning import induction
+from llmos.learning import induction, spans
 from llmos.learning._sync import PlanSync
-from llmos.learning.goals import shape
+from llmos.learning.goals import shape, tokenize
 from llmos.learning.index import PlanIndex
 from llmos.learning.induction import Evidence
 from llmos.learning.plans import Plan, match
@@ -162,7 +162,7 @@ class LearningEngine:
                     )
             if not isinstance(ev, str):
                 seq = ev.seq
-                for p in self.index.exact(ev.agent, ev.tokens):
+                for p in self._same_skeleton(ev):
                     if p.seq != seq:
                         self._mark(
                             p,
@@ -209,7 +209,7 @@ class LearningEngine:
     def _induce(self, ev: Evidence, changes: Changes) -> tuple[Plan, bool, str]:
         n = len(ev.tokens)
         seq = ev.seq
-        for p in self.index.exact(ev.agent, ev.tokens):
+        for p in self._same_skeleton(ev):
             if p.seq != seq:  # same skeleton, other tool sequence: a branch
                 self._mark(
                     p,
@@ -243,7 +243,30 @@ class LearningEngine:
         self._check_branching(plan, changes)
         return plan, True, "new plan" + (f" ({notes[0]})" if notes else "")
 
+    def _same_skeleton(self, ev: Evidence) -> list[Plan]:
+        """Plans whose skeleton this run's goal fits (constants equal), a slot of several words included."""
+        out = {p.id: p for p in self.index.exact(ev.agent, ev.tokens)}
+        raw = tokenize(ev.goal)
+        for p in self.index.span_candidates(ev.agent, raw):
+            if p.id not in out and spans.covers(p, raw):
+                out[p.id] = p
+        return list(out.values())
+
     def _check_branching(self, plan: Plan, changes: Changes) -> None:
+        if spans.has_phrases(plan):  # goals of other lengths this plan now covers
+            for n in range(plan.ntokens, plan.ntokens + spans.MAX_SPAN_WORDS):
+                for other in self.index.bucket(plan.agent, n):
+                    if other.id == plan.id or other.seq == plan.seq:
+                        continue
+                    texts = next((t for t in other.evidence_tokens if spans.covers(plan, spans.tokens_of(t))), None)
+                    if texts is not None:
+                        self._mark(
+                            plan,
+                            plan.branching,
+                            f"plan {other.id} took {_seq_text(other.seq)} for the goal {' '.join(texts)!r}",
+                            changes,
+                        )
+                        return
         for other in self.index.bucket(plan.agent, plan.ntokens):
             if other.id == plan.id or other.seq == plan.seq:
                 continue

@@ -158,3 +158,24 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     if not a or not b:
         return 0.0
     return len(a & b) / len(a | b)
+
+
+def phrase_fits(shapes: list[str], values: list[str], text: str) -> bool:
+    """Whether a value of several words fits a slot that saw `shapes` and `values`: every word has the
+    shape of a word seen in the slot's values, and a lower-case word, a stopword or a conditional word
+    ("de", "and", "if") only when the evidence saw that very word inside a value of this slot. A slot
+    that only ever saw single words takes several only as a name: every word capitalised."""
+    seen_shapes = {part for s in shapes for part in s.split(" ")}
+    seen_words = {w for v in values for w in v.split(" ")}
+    several = any(" " in v for v in values)
+    for word in text.split(" "):
+        if not several and not word[:1].isupper():
+            return False  # only single words seen: a name of several words ("Los Angeles"), nothing else
+        tok = Token("word", word)
+        if shape(tok) not in seen_shapes:
+            return False
+        low = word.lower()
+        plain = word == low or low in STOPWORDS or low in CONDITIONAL_WORDS
+        if plain and word not in seen_words:
+            return False
+    return True

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from llmos.learning import spans
 from llmos.learning.goals import Token, content_words, jaccard
 from llmos.learning.plans import Plan, Seq
 
@@ -30,6 +31,10 @@ class PlanIndex:
         # (agent, length) -> slot positions -> the constants' (kind, text) -> plans with that skeleton
         self.skeletons: dict[tuple[str, int], dict[tuple[int, ...], dict[tuple[Any, ...], set[str]]]] = {}
         self.seqs: dict[tuple[str, int, Seq], dict[str, Plan]] = {}  # (agent, length, tool sequence) -> plans
+        # plans whose slots may take several words (`spans.py`), by (agent, first word, last word) of the
+        # skeleton (None where a slot is): aligned with a goal of any length
+        self.spanned: dict[tuple[str, Any, Any], dict[str, tuple[Plan, frozenset[tuple[str, str]]]]] = {}
+        self._plan_span_key: dict[str, tuple[str, Any, Any]] = {}
 
     def put(self, plan: Plan) -> None:
         self.remove(plan.id)
@@ -52,6 +57,22 @@ class PlanIndex:
             plan.id
         )
         self.seqs.setdefault((plan.agent, plan.ntokens, plan.seq), {})[plan.id] = plan
+        if spans.has_phrases(plan):
+            skey = spans.end_keys(plan)
+            self._plan_span_key[plan.id] = skey
+            self.spanned.setdefault(skey, {})[plan.id] = (plan, spans.constant_keys(plan))
+
+    def span_candidates(self, agent: str, tokens: list[Token]) -> list[Plan]:
+        """Plans with slots of several words whose first and last skeleton words fit this goal's, and
+        whose every constant word is one of the goal's."""
+        if not tokens or not self.spanned:
+            return []
+        first, last = tokens[0].key(), tokens[-1].key()
+        words = {t.key() for t in tokens}
+        out: list[Plan] = []
+        for key in ((agent, first, last), (agent, first, None), (agent, None, last), (agent, None, None)):
+            out += [p for p, consts in self.spanned.get(key, {}).values() if consts <= words]
+        return out
 
     def exact(self, agent: str, tokens: list[Token]) -> list[Plan]:
         """Plans of this length whose every constant equals the goal's token there (`match(...).diff`
@@ -107,6 +128,11 @@ class PlanIndex:
                 if not by_slots[slots]:
                     del by_slots[slots]
         self.seqs.get((old.agent, old.ntokens, old.seq), {}).pop(plan_id, None)
+        skey = self._plan_span_key.pop(plan_id, None)
+        if skey is not None:
+            self.spanned.get(skey, {}).pop(plan_id, None)
+            if not self.spanned.get(skey, True):
+                del self.spanned[skey]
         for w in self._plan_words.pop(plan_id, frozenset()):
             ids = self.words.get((old.agent, w))
             if ids is not None:

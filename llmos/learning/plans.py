@@ -20,7 +20,7 @@ from typing import Any
 
 from llmos.learning import explain as ex
 from llmos.learning._plan_values import coerce, path_key, result_shape, set_path, value_type
-from llmos.learning.goals import Token, shape
+from llmos.learning.goals import Token, phrase_fits, shape
 
 __all__ = [
     "Leaf",
@@ -416,6 +416,9 @@ def match(plan: Plan, tokens: list[Token], limit: int | None = None, shapes: lis
                 diff.append(i)
                 if limit is not None and len(diff) > limit:
                     return None
+        elif t.kind == "word" and " " in t.text:
+            if not phrase_fits(slot.shapes, slot.values, t.text):
+                bad.append(i)  # a value of several words (an aligned span, `spans.py`): word by word
         elif (shapes[i] if shapes is not None else shape(t)) not in slot.shapes:
             bad.append(i)
     return Match(plan, diff, bad)

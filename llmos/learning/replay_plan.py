@@ -28,7 +28,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from llmos.learning import answers, envelope
+from llmos.learning import answers, envelope, spans
 from llmos.learning import explain as ex
 from llmos.learning.goals import Token, tokenize
 from llmos.learning.plans import Plan, coerce, match, path_key, result_shape, set_path
@@ -172,7 +172,10 @@ class BoundPlan:
 def _goal_tokens(plan: Plan, goal: str, slots: dict[str, Any]) -> list[Token]:
     """The goal's tokens (from the goal text, else the skeleton with the slot values)."""
     if goal:
-        return tokenize(goal)
+        raw = tokenize(goal)
+        if spans.has_phrases(plan):  # aligned when it fits the plan whole (shapes too), else as written
+            return spans.matches(plan, raw) or raw
+        return raw
     tokens = list(plan.skeleton)
     for pos, slot in plan.slots.items():
         if slot.name in slots:

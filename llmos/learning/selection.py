@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from llmos.config import LearningConfig
+from llmos.learning import spans
 from llmos.learning.goals import Token, conditional_words, content_words, shape, tokenize
 from llmos.learning.index import PlanIndex
 from llmos.learning.plans import Match, Plan, match
@@ -194,6 +195,7 @@ def select(
     limit = near_limit(len(tokens))
     shapes = [shape(t) for t in tokens]
     full = [m for p in index.exact(agent, tokens) if (m := match(p, tokens, limit, shapes)) is not None and m.full]
+    full, aligned = spans.full_matches(index, agent, tokens, full)  # slots of several words
     cond = conditional_words(tokens)
     risk: dict[str, Any] = {}
     if len(full) == 1:
@@ -203,7 +205,9 @@ def select(
     if len(full) == 1:
         plan = full[0].plan
         reason["plan"] = {"id": plan.id, "confidence": f_conf, "evidence": _evidence(plan, cfg), "risk": risk}
-        reason["slots"] = slot_values(plan, tokens)
+        reason["slots"] = slot_values(plan, aligned.get(plan.id, tokens))
+        if spans.describe(plan, aligned.get(plan.id, tokens)):
+            reason["spans"] = spans.describe(plan, aligned.get(plan.id, tokens))
     if not blockers and f_conf < f_thr and requested != "follower":
         blockers.append(f"confidence {f_conf} < follower threshold {round(f_thr, 4)}")
     if not blockers:
@@ -214,7 +218,7 @@ def select(
             plan.id,
             plan,
         )
-        decision.slots = slot_values(plan, tokens)
+        decision.slots = slot_values(plan, aligned.get(plan.id, tokens))
         reason["why"] = (
             f"plan {plan.id} matches the skeleton '{plan.skeleton_text()}' with support "
             f"{plan.support} and confidence {f_conf} >= {round(f_thr, 4)}"

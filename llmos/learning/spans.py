@@ -1,0 +1,276 @@
+"""Slots of several words (`New York`, `Rio de Janeiro`): one plan whatever the value's length.
+
+A goal is tokenised word by word, so "Weather in New York" and "Weather in Paris" differ in length.
+Two steps make them one plan, each under a rule a reader can check:
+
+collapse(tokens, arguments)   evidence side. A run of two or more words that a call of the run took
+                              verbatim as a whole text argument ("New York") becomes one token. The
+                              plan is then learned over these tokens: "Weather in {city}".
+align(plan, tokens)           live side. The goal's words are laid over the plan's skeleton: every
+                              constant must be there word for word (the *anchors*), and a slot may take
+                              several words only when it is a *span slot*:
+                              - a supporting run gave it a value of several words;
+                              - both its neighbours are constants or the goal's ends (two adjacent
+                                variable slots cannot be told apart);
+                              - every argument that reads it takes it verbatim or by a plain text
+                                transform (case, slug), never a number or a part of it, and at least
+                                one takes it verbatim;
+                              - the words taken are plain words, none of them a word of the skeleton's
+                                constants (an anchor inside a value would make the split a guess);
+                              - each word has the letter shape of a word of the slot's values seen,
+                                and a lower-case word or a stopword ("de", "and") only when the
+                                evidence saw it inside a value of this slot (`goals.phrase_fits`).
+                              Exactly one way to lay the goal over the skeleton, or none at all.
+
+Everything after alignment (slot shapes, the goal checks of rule 1, the explanations of rule 2, the
+answer of rule 5) sees the aligned tokens, as for any other goal.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from llmos.learning import explain as ex
+from llmos.learning.goals import Token, tokenize
+from llmos.learning.plans import Match, Plan, match
+
+if TYPE_CHECKING:
+    from llmos.learning.index import PlanIndex
+
+__all__ = [
+    "align",
+    "collapse",
+    "constant_keys",
+    "covers",
+    "describe",
+    "end_keys",
+    "full_matches",
+    "has_phrases",
+    "live_tokens",
+    "matches",
+    "span_slots",
+    "tokens_of",
+]
+
+MAX_SPAN_WORDS = 8  # a value longer than this is not a name: the goal goes to the model
+# text transforms that keep a value whole (the explanations must still all agree at replay time)
+_WHOLE_TRANSFORMS = frozenset(["id", "strip", "lower", "upper", "title", "capitalize", "slug_", "slug-"])
+
+
+def _strings(value: Any) -> set[str]:
+    if isinstance(value, str):
+        return {value}
+    if isinstance(value, dict):
+        return {s for v in value.values() for s in _strings(v)}
+    if isinstance(value, list):
+        return {s for v in value for s in _strings(v)}
+    return set()
+
+
+def collapse(tokens: list[Token], arguments: list[dict[str, Any]]) -> list[Token]:
+    """The tokens with every run of 2+ words that an argument took verbatim as one token (longest first)."""
+    texts = {s for a in arguments for s in _strings(a) if " " in s}
+    if not texts:
+        return tokens
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        best = 0
+        if tokens[i].kind == "word":
+            j = i
+            while j < len(tokens) and tokens[j].kind == "word" and j - i < MAX_SPAN_WORDS:
+                j += 1
+                if j - i >= 2 and " ".join(t.text for t in tokens[i:j]) in texts:
+                    best = j - i
+        if best:
+            out.append(Token("word", " ".join(t.text for t in tokens[i : i + best])))
+            i += best
+        else:
+            out.append(tokens[i])
+            i += 1
+    return out
+
+
+def has_phrases(plan: Plan) -> bool:
+    """Whether the plan's skeleton holds a token of several words (a constant or a slot's value)."""
+    return any(t.kind == "word" and " " in t.text for t in plan.skeleton) or bool(span_slots(plan))
+
+
+def span_slots(plan: Plan) -> set[int]:
+    """Slot positions that may take several words (see the module's rules)."""
+    out: set[int] = set()
+    last = len(plan.skeleton) - 1
+    for pos in plan.slots:
+        if (pos > 0 and pos - 1 in plan.slots) or (pos < last and pos + 1 in plan.slots):
+            continue
+        slot = plan.slots[pos]
+        several = any(" " in v for v in slot.values)  # learned from evidence, never assumed
+        if several and plan.skeleton[pos].kind == "word" and _consumed_whole(plan, pos):
+            out.add(pos)
+    return out
+
+
+def _consumed_whole(plan: Plan, pos: int) -> bool:
+    verbatim = False
+    for step in plan.steps:
+        for leaf in step.leaves:
+            for c in leaf.cands:
+                parts = [c] if c[0] == "val" else [p for p in c[1] if p[0] == "val"] if c[0] == "tmpl" else []
+                for p in parts:
+                    if p[1] == ("tok", pos):
+                        if p[2] not in _WHOLE_TRANSFORMS:
+                            return False
+                        verbatim = verbatim or (c[0] == "val" and p[2] == "id")
+                if c[0] == "arith" and pos in ex.token_positions(c):
+                    return False
+    return verbatim
+
+
+def constant_keys(plan: Plan) -> frozenset[tuple[str, str]]:
+    """The (kind, text) of every word of the skeleton's constants, as a goal shows them."""
+    return frozenset(
+        w.key()
+        for i, t in enumerate(plan.skeleton)
+        if i not in plan.slots
+        for w in (tokenize(t.text) if t.kind == "word" and " " in t.text else [t])
+    )
+
+
+def _anchor_words(plan: Plan) -> frozenset[str]:
+    return frozenset(
+        w.text.lower()
+        for i, t in enumerate(plan.skeleton)
+        if i not in plan.slots
+        for w in (tokenize(t.text) if t.kind == "word" else [t])
+    )
+
+
+def align(plan: Plan, tokens: list[Token]) -> list[Token] | None:
+    """The goal's tokens laid over the plan's skeleton (one token per skeleton position), or None when
+    there is no way, or more than one way, to do it."""
+    skel, slots = plan.skeleton, plan.slots
+    spans = span_slots(plan)
+    anchors = _anchor_words(plan)
+    found: list[list[Token]] = []
+    acc: list[Token] = []
+
+    def walk(si: int, ti: int) -> None:
+        if len(found) > 1:
+            return
+        if si == len(skel):
+            if ti == len(tokens):
+                found.append(list(acc))
+            return
+        t = skel[si]
+        if si not in slots:
+            parts = tokenize(t.text) if t.kind == "word" and " " in t.text else [t]
+            if [p.key() for p in tokens[ti : ti + len(parts)]] == [p.key() for p in parts]:
+                acc.append(t)
+                walk(si + 1, ti + len(parts))
+                acc.pop()
+            return
+        most = min(MAX_SPAN_WORDS, len(tokens) - ti) if si in spans else min(1, len(tokens) - ti)
+        for k in range(1, most + 1):
+            seg = tokens[ti : ti + k]
+            if k > 1 and any(x.kind != "word" or x.text.lower() in anchors for x in (seg[0], seg[-1])):
+                break  # several words: plain words only, and never an anchor inside the value
+            acc.append(seg[0] if k == 1 else Token("word", " ".join(x.text for x in seg)))
+            walk(si + 1, ti + k)
+            acc.pop()
+
+    walk(0, 0)
+    return found[0] if len(found) == 1 else None
+
+
+def live_tokens(plan: Plan, tokens: list[Token]) -> list[Token] | None:
+    """The goal's tokens as the plan reads them: aligned when the plan has words of several tokens."""
+    if not has_phrases(plan):
+        return tokens if len(tokens) == len(plan.skeleton) else None
+    return align(plan, tokens)
+
+
+def describe(plan: Plan, aligned: list[Token]) -> list[dict[str, Any]]:
+    """For --explain: the slots that took several words in this goal, and the anchors around them."""
+    out = []
+    for pos in sorted(span_slots(plan)):
+        if pos >= len(aligned) or " " not in aligned[pos].text:
+            continue
+        before = plan.skeleton[pos - 1].text if pos > 0 else "(start)"
+        after = plan.skeleton[pos + 1].text if pos + 1 < len(plan.skeleton) else "(end)"
+        out.append(
+            {
+                "slot": plan.slots[pos].name,
+                "value": aligned[pos].text,
+                "words": len(aligned[pos].text.split(" ")),
+                "anchors": [before, after],
+                "rule": "variable-length slot between fixed anchors, consumed whole",
+            }
+        )
+    return out
+
+
+def end_keys(plan: Plan) -> tuple[str, Any, Any]:
+    """(agent, first word, last word) of the skeleton as a goal shows them (None where a slot is)."""
+
+    def word(pos: int, at: int) -> Any:
+        if pos in plan.slots:
+            return None
+        t = plan.skeleton[pos]
+        parts = tokenize(t.text) if t.kind == "word" and " " in t.text else [t]
+        return parts[at].key()
+
+    if not plan.skeleton:
+        return (plan.agent, None, None)
+    return (plan.agent, word(0, 0), word(len(plan.skeleton) - 1, -1))
+
+
+def matches(plan: Plan, tokens: list[Token]) -> list[Token] | None:
+    """The goal's tokens aligned with the plan when they fit it fully (constants, slot shapes), else None."""
+    aligned = live_tokens(plan, tokens)
+    if aligned is None:
+        return None
+    m = match(plan, aligned)
+    return aligned if m is not None and m.full else None
+
+
+def full_matches(
+    index: PlanIndex, agent: str, tokens: list[Token], full: list[Match]
+) -> tuple[list[Match], dict[str, list[Token]]]:
+    """The plans that fit the goal fully: the same-length matches (`full`, a plan with words of several
+    tokens kept only when the goal aligns with it) and the plans whose slots take several words here;
+    with each aligned plan's tokens by plan id."""
+    out: list[Match] = []
+    aligned: dict[str, list[Token]] = {}
+    for m in full:
+        if has_phrases(m.plan):
+            a = matches(m.plan, tokens)
+            if a is None:
+                continue
+            aligned[m.plan.id] = a
+        out.append(m)
+    seen = {m.plan.id for m in full}
+    for plan in index.span_candidates(agent, tokens):
+        if plan.id not in seen and (a := matches(plan, tokens)) is not None:
+            seen.add(plan.id)
+            out.append(Match(plan, [], []))
+            aligned[plan.id] = a
+    return out, aligned
+
+
+def tokens_of(texts: tuple[str, ...]) -> list[Token]:
+    """A stored goal's token texts as a goal shows them (a token of several words split again)."""
+    out: list[Token] = []
+    for text in texts:
+        toks = tokenize(text)
+        whole = len(toks) == 1 and toks[0].text == text
+        if whole or (len(toks) > 1 and all(t.kind == "word" for t in toks)):
+            out += toks
+        else:
+            out.append(Token("quoted", text))
+    return out
+
+
+def covers(plan: Plan, tokens: list[Token]) -> bool:
+    """Whether the goal lays over the plan's skeleton (its constants, not its slots' shapes): a goal
+    of this plan for the branch checks, whatever the length of its slot values."""
+    return has_phrases(plan) and align(plan, tokens) is not None
