@@ -151,6 +151,17 @@ def _follower_blockers(
     return out
 
 
+def _describe_match(
+    reason: dict[str, Any], plan: Plan, tokens: list[Token], f_conf: float, cfg: LearningConfig, risk: dict[str, Any]
+) -> None:
+    """The one plan whose skeleton the goal matches, as `--explain` shows it (slots and spans included)."""
+    reason["plan"] = {"id": plan.id, "confidence": f_conf, "evidence": _evidence(plan, cfg), "risk": risk}
+    reason["slots"] = slot_values(plan, tokens)
+    described = spans.describe(plan, tokens)
+    if described:
+        reason["spans"] = described
+
+
 def select(
     index: PlanIndex,
     goal: str,
@@ -203,11 +214,7 @@ def select(
     blockers = _follower_blockers(full, cond, cfg, policy, risk_of)
     f_conf = follower_confidence(full[0].plan, cfg) if len(full) == 1 else 0.0
     if len(full) == 1:
-        plan = full[0].plan
-        reason["plan"] = {"id": plan.id, "confidence": f_conf, "evidence": _evidence(plan, cfg), "risk": risk}
-        reason["slots"] = slot_values(plan, aligned.get(plan.id, tokens))
-        if spans.describe(plan, aligned.get(plan.id, tokens)):
-            reason["spans"] = spans.describe(plan, aligned.get(plan.id, tokens))
+        _describe_match(reason, full[0].plan, aligned.get(full[0].plan.id, tokens), f_conf, cfg, risk)
     if not blockers and f_conf < f_thr and requested != "follower":
         blockers.append(f"confidence {f_conf} < follower threshold {round(f_thr, 4)}")
     if not blockers:
