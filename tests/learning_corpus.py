@@ -110,7 +110,7 @@ def _bench_trace(k: int, rng: random.Random) -> Trace:
     old = rng.randint(0, 500)
     t = Trace(goal=f"Ship {qty} crates of {sku} to depot{k} {wh}")
     t.tool_calls = [
-        ToolCallRecord("a", f"get_{k}", {"sku": sku, "warehouse": wh}, json.dumps({"sku": sku, "quantity": old}), turn=1),
+        ToolCallRecord("a", f"get_{k}", {"sku": sku}, json.dumps({"sku": sku, "quantity": old}), turn=1),
         ToolCallRecord("b", f"set_{k}", {"sku": sku, "quantity": old + qty}, json.dumps({"ok": True}), turn=2),
     ]
     t.finish("success", f"Done: {old} -> {old + qty}")
