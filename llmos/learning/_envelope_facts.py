@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from llmos.learning import _shortcuts
 from llmos.learning import explain as ex
 from llmos.learning.goals import STOPWORDS, Token
 from llmos.learning.plans import Slot, path_key
@@ -121,11 +122,12 @@ def _short_text(v: Any) -> bool:
     return isinstance(v, str) and 0 < len(v) <= MAX_PICKED_CHARS and len(v.split()) <= MAX_PICKED_WORDS
 
 
-def categories(parsed: Any, echo_paths: list[str]) -> dict[str, list[str]]:
-    """json(path) -> [value] for every short text leaf of a result that is not an echo of an argument."""
+def categories(parsed: Any, echo_paths: list[str], lv: list[tuple[ex.Path, Any]] | None = None) -> dict[str, list[str]]:
+    """json(path) -> [value] for every short text leaf of a result that is not an echo of an argument
+    (`lv`: the result's leaves, when already listed)."""
     echo = set(echo_paths)
     out: dict[str, list[str]] = {}
-    for n, (p, v) in enumerate(ex.leaves(parsed)):
+    for n, (p, v) in enumerate(ex.leaves(parsed) if lv is None else lv):
         if n >= ex.MAX_LEAVES:
             break
         key = path_key(p)
@@ -164,6 +166,30 @@ def is_member(tok: Token, parsed: Any) -> bool:
     return False
 
 
+def _env_member(env: ex.Env, pos: int, step: int) -> bool:
+    """`is_member(env.tokens[pos], env.parsed[step])`, with the result's texts (case-folded) and
+    numbers listed once per run (shortcuts on)."""
+    tok, parsed = env.tokens[pos], env.parsed[step]
+    if not _shortcuts.ON:
+        return is_member(tok, parsed)
+    hit = env.memo.get(("members", step))
+    if hit is None or hit[0] is not parsed:
+        texts, nums = set(), []
+        for n, (_p, v) in enumerate(env.result_leaves(step)):
+            if n >= ex.MAX_LEAVES:
+                break
+            if isinstance(v, str):
+                texts.add(v.casefold())
+            elif ex.is_num(v):
+                nums.append(v)
+        hit = env.memo[("members", step)] = (parsed, (texts, nums))
+    texts, nums = hit[1]
+    want = _token_value(tok)
+    if isinstance(want, str):
+        return want.casefold() in texts
+    return any(ex.same(v, want) for v in nums)
+
+
 def _member_tokens(tokens: list[Token]) -> list[int]:
     out = []
     for i, t in enumerate(tokens):
@@ -178,9 +204,9 @@ def memberships(env: ex.Env) -> list[Membership]:
     """For every goal word, number or quoted text and every step: is it one of the step's result values?"""
     out: list[Membership] = []
     for pos in _member_tokens(env.tokens):
-        for s, parsed in enumerate(env.parsed):
+        for s in range(len(env.parsed)):
             if env.texts[s] is not None:
-                out.append((pos, s, int(is_member(env.tokens[pos], parsed))))
+                out.append((pos, s, int(_env_member(env, pos, s))))
     return out
 
 
@@ -189,7 +215,7 @@ def keep_members(kept: list[Membership], env: ex.Env) -> list[Membership]:
     out = []
     for pos, s, present in kept:
         live = pos < len(env.tokens) and s < len(env.parsed) and env.texts[s] is not None
-        if live and int(is_member(env.tokens[pos], env.parsed[s])) == present:
+        if live and int(_env_member(env, pos, s)) == present:
             out.append((pos, s, present))
     return out
 

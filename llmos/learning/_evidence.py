@@ -12,10 +12,12 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
+from llmos.learning import _shortcuts
 from llmos.learning import explain as ex
-from llmos.learning.goals import Token, tokenize
+from llmos.learning.goals import Token, shape, tokenize
 from llmos.learning.spans import collapse
 from llmos.trace import ToolCallRecord, Trace
 
@@ -41,6 +43,7 @@ class Evidence:
     at: float = field(default_factory=time.time)
     tokens: list[Token] = field(default_factory=list)
     _env: ex.Env | None = field(default=None, repr=False, compare=False)
+    _shapes: list[str] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.tokens:  # a value of several words taken verbatim is one token (`spans.collapse`)
@@ -58,6 +61,12 @@ class Evidence:
             texts: list[str | None] = [c.result for c in self.calls]
             self._env = ex.Env(self.tokens, texts, [ex.parse_result(c.result) for c in self.calls])
         return self._env
+
+    def shapes(self) -> list[str]:
+        """`goals.shape` of every goal token (the words of a skeleton recur in every run: cached)."""
+        if self._shapes is None:
+            self._shapes = [_cached_shape(t) if _shortcuts.ON else shape(t) for t in self.tokens]
+        return self._shapes
 
     def token_texts(self) -> tuple[str, ...]:
         return tuple(t.text for t in self.tokens)
@@ -84,6 +93,9 @@ class Evidence:
             d.get("mode", "learner"),
             d.get("at", 0.0),
         )
+
+
+_cached_shape = lru_cache(maxsize=1 << 16)(shape)
 
 
 def support_problem(trace: Trace) -> str | None:

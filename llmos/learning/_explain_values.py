@@ -9,7 +9,7 @@ import json
 import math
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import (
     ROUND_CEILING,
     ROUND_DOWN,
@@ -22,6 +22,7 @@ from decimal import (
 )
 from typing import Any
 
+from llmos.learning import _shortcuts
 from llmos.learning.goals import Token
 
 Cand = tuple[Any, ...]
@@ -45,6 +46,21 @@ class Env:
     tokens: list[Token]
     texts: list[str | None]  # result text per plan step (None: not run yet)
     parsed: list[Any]  # parsed JSON per step (NOT_JSON when the text is not JSON)
+    # what is computed once per result (its leaves, ...): (the parsed result it was computed from, value)
+    memo: dict[Any, tuple[Any, Any]] = field(default_factory=dict, repr=False, compare=False)
+
+    def result_leaves(self, step: int) -> list[tuple[Path, Any]]:
+        """`leaves` of step's parsed result, computed once while that result stays in place."""
+        parsed = self.parsed[step]
+        if not _shortcuts.ON:
+            return list(leaves(parsed))
+        hit = self.memo.get(("leaves", step))
+        if hit is not None and hit[0] is parsed:
+            cached: list[tuple[Path, Any]] = hit[1]
+            return cached  # shared: callers read it, never change it
+        out = list(leaves(parsed))
+        self.memo[("leaves", step)] = (parsed, out)
+        return out
 
 
 class _NotJSON:
@@ -72,6 +88,9 @@ def is_num(v: Any) -> bool:
 
 def same(a: Any, b: Any) -> bool:
     """Equality of JSON values; numbers compare with a tiny tolerance (12 == 12.0)."""
+    ta, tb = type(a), type(b)
+    if ta is str or tb is str:  # the common case first (what the general rule below gives for texts)
+        return ta is tb and bool(a == b)
     if is_num(a) and is_num(b):
         return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
     if isinstance(a, bool) or isinstance(b, bool):
@@ -138,12 +157,19 @@ def rounded(x: float, mode: str, digits: int) -> float:
     (0.1 * 3 is 0.30000000000000004, whose ceiling at one decimal would be 0.4)."""
     if mode not in ROUNDING_MODES:
         raise Unavailable(f"unknown rounding {mode!r}")
+    if digits >= 0 and _shortcuts.ON and _integral(x):  # every mode keeps an integer as it is
+        return float(x)
     try:
         text = f"{float(x):.12g}" if mode in _DIRECTED else repr(float(x))
         q = Decimal(text).quantize(Decimal(1).scaleb(-digits), rounding=ROUNDING_MODES[mode][0])
     except (InvalidOperation, ValueError, OverflowError) as e:
         raise Unavailable(f"cannot round {x!r}") from e
     return float(q)
+
+
+def _integral(x: Any) -> bool:
+    """An integer small enough that its text (`repr`, or 12 significant digits) is exact."""
+    return type(x) in (int, float) and abs(x) < 1e11 and float(x).is_integer()
 
 
 def leaves(value: Any, path: Path = (), depth: int = 0) -> Iterator[tuple[Path, Any]]:

@@ -6,8 +6,10 @@ The private interior of `llmos.learning.plans`, which re-exports every name here
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any
 
+from llmos.learning import _shortcuts
 from llmos.learning import explain as ex
 
 
@@ -73,4 +75,11 @@ def result_shape(parsed: Any) -> Any:
 
 
 def path_key(path: ex.Path) -> str:
+    if type(path) is tuple and _shortcuts.ON:
+        return _path_key(path)
+    return json.dumps(list(path))
+
+
+@lru_cache(maxsize=1 << 16)
+def _path_key(path: ex.Path) -> str:  # result paths repeat in every run of a plan
     return json.dumps(list(path))

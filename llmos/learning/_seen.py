@@ -25,6 +25,7 @@ import json
 import re
 from typing import Any
 
+from llmos.learning import _shortcuts
 from llmos.learning import explain as ex
 from llmos.learning.goals import STOPWORDS, Token
 from llmos.learning.plans import Plan, path_key
@@ -104,12 +105,13 @@ def _text_of(v: Any) -> str:
     return v if isinstance(v, str) else json.dumps(v)
 
 
-def scalars(parsed: Any, text: str) -> list[tuple[ex.Path, Any]]:
-    """The scalar values of a result (a plain-text result is one text at [])."""
+def scalars(parsed: Any, text: str, lv: list[tuple[ex.Path, Any]] | None = None) -> list[tuple[ex.Path, Any]]:
+    """The scalar values of a result (a plain-text result is one text at []; `lv`: its leaves, when
+    already listed)."""
     if parsed is ex.NOT_JSON:
         return [((), text)]
     out = []
-    for n, (p, v) in enumerate(ex.leaves(parsed)):
+    for n, (p, v) in enumerate(ex.leaves(parsed) if lv is None else lv):
         if n >= ex.MAX_LEAVES:
             break
         out.append((p, v))
@@ -276,13 +278,30 @@ def _show(path_json: str) -> str:
     return "the result" if not path else ex.format_path(path)
 
 
-def record(plan: Plan, tokens: list[Token], args: list[Any], texts: list[str | None], parsed: list[Any]) -> None:
-    """Widen every step's `seen` by one run (in place); `plan.seen_runs` counts the runs recorded."""
+def record(
+    plan: Plan,
+    tokens: list[Token],
+    args: list[Any],
+    texts: list[str | None],
+    parsed: list[Any],
+    env: ex.Env | None = None,
+) -> None:
+    """Widen every step's `seen` by one run (in place); `plan.seen_runs` counts the runs recorded.
+    `env`: the run's Env (texts and parsed results), whose results' leaves are then listed once."""
+    masks: dict[tuple[int, ...], list[str]] = {}  # the masks depend on the steps whose arguments they mask
     for i, step in enumerate(plan.steps):
         text = texts[i] if i < len(texts) else None
         if text is None:
             continue
-        obs = observe(parsed[i], text, step_masks(plan, tokens, args, i))
+        if _shortcuts.ON:
+            key = tuple(k for k, s in enumerate(plan.steps) if s.group <= step.group + 1)
+            if key not in masks:
+                masks[key] = step_masks(plan, tokens, args, i)
+            step_mask = masks[key]
+        else:
+            step_mask = step_masks(plan, tokens, args, i)
+        lv = env.result_leaves(i) if env is not None and env.parsed[i] is parsed[i] else None
+        obs = _observed(scalars(parsed[i], text, lv), step_mask)
         step.seen = merge(step.seen, obs) if plan.seen_runs else fresh(obs)
     plan.seen_runs += 1
 

@@ -24,8 +24,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
+from llmos.learning import _shortcuts
 from llmos.learning import explain as ex
 from llmos.learning.goals import STOPWORDS
 
@@ -117,7 +119,7 @@ def _free_texts(env: ex.Env) -> list[str]:
         if parsed is ex.NOT_JSON:
             out.append(raw.strip())
             continue
-        for n, (_p, v) in enumerate(ex.leaves(parsed)):
+        for n, (_p, v) in enumerate(env.result_leaves(step)):
             if n >= ex.MAX_LEAVES:
                 break
             if isinstance(v, str) and len(v.split()) > 1:
@@ -157,10 +159,12 @@ def template_of(answer: str, env: ex.Env, args: Args = ()) -> list[ex.Cand]:
     return parts
 
 
-def answer_problem(parts: Sequence[ex.Cand], env: ex.Env, args: Args = ()) -> str:
+def answer_problem(parts: Sequence[ex.Cand], env: ex.Env, args: Args = (), stated: set[str] | None = None) -> str:
     """Why the literals of a template are not safe phrasing for this run ('' when they are): a
-    literal repeats words of a free-text result value the answer did not state whole."""
-    stated = {v for p in parts if p[0] == "hole" for v in _values(p, env, args)}
+    literal repeats words of a free-text result value the answer did not state whole. `stated`: the
+    values the holes give in this run, when known."""
+    if stated is None:
+        stated = {v for p in parts if p[0] == "hole" for v in _values(p, env, args)}
     said: set[str] = set()
     for text in _free_texts(env):
         if text not in stated:
@@ -173,8 +177,19 @@ def answer_problem(parts: Sequence[ex.Cand], env: ex.Env, args: Args = ()) -> st
     return ""
 
 
-def _content_words(text: str) -> set[str]:
-    return {w for w in (m.lower() for m in _WORD.findall(text)) if (len(w) >= 3 or w.isdigit()) and w not in STOPWORDS}
+def _content_words(text: str) -> frozenset[str]:
+    if _shortcuts.ON:  # a template's literals and a plan's goal words repeat in every run
+        return _cached_content_words(text)
+    return _words(text)
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(
+        w for w in (m.lower() for m in _WORD.findall(text)) if (len(w) >= 3 or w.isdigit()) and w not in STOPWORDS
+    )
+
+
+_cached_content_words = lru_cache(maxsize=1 << 14)(_words)
 
 
 def _evaluate(cand: ex.Cand, env: ex.Env, args: Args) -> Any:
@@ -188,25 +203,34 @@ def _evaluate(cand: ex.Cand, env: ex.Env, args: Args) -> Any:
 
 
 def _values(hole: ex.Cand, env: ex.Env, args: Args) -> list[str]:
-    out = []
+    return [t for t in _texts(hole, env, args) if t is not None]
+
+
+def _texts(hole: ex.Cand, env: ex.Env, args: Args) -> list[str | None]:
+    """Each candidate's text in this run (None: unavailable)."""
+    out: list[str | None] = []
     for cand in hole[1]:
         try:
             v = _evaluate(cand, env, args)
         except (ex.Unavailable, ArithmeticError, ValueError, TypeError):
+            out.append(None)
             continue
         out.append(v if isinstance(v, str) else str(v))
     return out
 
 
-def _fit(parts: Sequence[ex.Cand], answer: str, env: ex.Env, args: Args) -> list[ex.Cand] | None:
-    """The template narrowed to the candidates that also explain this run's answer, or None when
-    the answer is not the template's literals with this run's values in its holes."""
+def _fit(parts: Sequence[ex.Cand], answer: str, env: ex.Env, args: Args) -> tuple[list[ex.Cand], set[str]] | None:
+    """The template narrowed to the candidates that also explain this run's answer, with the values
+    its holes state; None when the answer is not the template's literals with this run's values in
+    its holes."""
     pattern: list[str | list[str]] = []
+    texts: list[list[str | None]] = []
     for p in parts:
         if p[0] == "lit":
             pattern.append(p[1])
             continue
-        values = sorted(set(_values(p, env, args)), key=lambda v: (-len(v), v))
+        texts.append(_texts(p, env, args))
+        values = sorted({t for t in texts[-1] if t is not None}, key=lambda v: (-len(v), v))
         if not values:
             return None
         pattern.append(values)
@@ -220,12 +244,12 @@ def _fit(parts: Sequence[ex.Cand], answer: str, env: ex.Env, args: Args) -> list
             out.append(p)
             continue
         said = groups[group]
+        kept = tuple(c for c, t in zip(p[1], texts[group], strict=True) if t == said)
         group += 1
-        kept = tuple(c for c in p[1] if _values(("hole", (c,)), env, args) == [said])
         if not kept:
             return None
         out.append(("hole", kept))
-    return out
+    return out, set(groups)
 
 
 MAX_PARTS_MATCHED = 200
@@ -261,13 +285,14 @@ def learn(current: Sequence[ex.Cand], answer: str, env: ex.Env, args: Args = ())
     """The plan's answer after one more supporting run (its final answer, env and call arguments)."""
     fits = _header(current)
     narrowed = _fit(current[1:], answer, env, args) if fits > 0 else None
-    if narrowed is not None:
-        parts, n = narrowed, fits + 1
+    stated: set[str] | None = None
+    if narrowed is not None:  # every candidate kept in a hole gives the value the answer states there
+        (parts, stated), n = narrowed, fits + 1
     else:
         parts, n = template_of(answer, env, args), 1
         if not parts:
             return [("untraced", "the supporting run gave no final answer")]
-    why = answer_problem(parts, env, args)
+    why = answer_problem(parts, env, args, stated if _shortcuts.ON else None)
     if why:
         return [("untraced", why)]
     return [("answer", n), *parts]

@@ -20,7 +20,7 @@ from llmos.config import LearningConfig
 from llmos.exceptions import ModeUnavailable, StoreConflict, StoreError, UserError
 from llmos.learning import induction, spans
 from llmos.learning._sync import PlanSync
-from llmos.learning.goals import shape, tokenize
+from llmos.learning.goals import tokenize
 from llmos.learning.index import PlanIndex
 from llmos.learning.induction import Evidence
 from llmos.learning.plans import Plan, match
@@ -218,7 +218,7 @@ class LearningEngine:
                     changes,
                 )
         limit = max(2, (n + 1) // 2)  # merge candidates: this tool sequence, a near skeleton
-        shapes = [shape(t) for t in ev.tokens]
+        shapes = ev.shapes()
         candidates = []
         for p in self.index.same_seq(ev.agent, n, seq):
             m = match(p, ev.tokens, limit, shapes)

@@ -25,6 +25,7 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
+from llmos.learning import _shortcuts
 from llmos.learning._explain_search import (
     MAX_OPERANDS,
     MAX_TEMPLATES,
@@ -43,6 +44,7 @@ from llmos.learning._explain_values import (
     Env,
     Path,
     Unavailable,
+    _integral,
     format_path,
     is_num,
     leaves,
@@ -198,9 +200,36 @@ def fits(cand: Cand, value: Any, env: Env, memo: dict[Any, Any] | None = None) -
 
 
 def fitting(cands: list[Cand], value: Any, env: Env) -> list[Cand]:
-    """The candidates that explain `value` in this env (each expression computed once)."""
+    """The candidates that explain `value` in this env (each expression computed once; with the
+    shortcuts on, the roundings of an expression whose value is an integer are judged once: every
+    rounding keeps an integer as it is)."""
     memo: dict[Any, Any] = {}
-    return [c for c in cands if fits(c, value, env, memo)]
+    if not _shortcuts.ON:
+        return [c for c in cands if fits(c, value, env, memo)]
+    verdicts: dict[Any, bool] = {}
+    out = []
+    for c in cands:
+        if c[0] == "arith" and c[4] and c[4][1] >= 0 and c[4][0] in ROUNDING_MODES:
+            key = c[1:4]
+            ok = verdicts.get(key)
+            if ok is None:
+                if key not in memo:
+                    try:
+                        memo[key] = evaluate(("arith", *key, None), env)
+                    except (Unavailable, ArithmeticError, ValueError, TypeError) as e:
+                        memo[key] = e
+                x = memo[key]
+                if isinstance(x, Exception):
+                    ok = verdicts[key] = False
+                elif _integral(x):
+                    ok = verdicts[key] = same(float(x), value)
+            if ok is not None:
+                if ok:
+                    out.append(c)
+                continue
+        if fits(c, value, env, memo):
+            out.append(c)
+    return out
 
 
 def evaluate_all(cands: list[Cand], env: Env) -> Any:

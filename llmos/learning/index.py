@@ -37,6 +37,13 @@ class PlanIndex:
         self._plan_span_key: dict[str, tuple[str, Any, Any]] = {}
 
     def put(self, plan: Plan) -> None:
+        old = self.plans.get(plan.id)
+        if old is not None and _same_keys(old, plan):  # a plan that learned more: only its object changes
+            n, seq = plan.ntokens, plan.seq
+            for by_id in (self.plans, self.buckets[(plan.agent, n)], self.seqs[(plan.agent, n, seq)]):
+                del by_id[plan.id]  # and it moves to the end, as if removed and added
+                by_id[plan.id] = plan
+            return
         self.remove(plan.id)
         self.plans[plan.id] = plan
         self.buckets.setdefault((plan.agent, plan.ntokens), {})[plan.id] = plan
@@ -151,6 +158,20 @@ class PlanIndex:
         best = sorted(counts.items(), key=lambda kv: -kv[1])[:PARAPHRASE_CANDIDATES]
         out = [(jaccard(words, self._plan_words[pid]), self.plans[pid]) for pid, _ in best]
         return sorted(out, key=lambda x: (-x[0], -x[1].support))
+
+
+def _same_keys(a: Plan, b: Plan) -> bool:
+    """Whether two plans are indexed under the same keys (agent, skeleton, slot positions, tool sequence).
+    A plan with slots of several words is also indexed by its span keys (and holds its object there):
+    never the same keys, it is re-indexed whole."""
+    return (
+        not spans.has_phrases(a)
+        and not spans.has_phrases(b)
+        and a.agent == b.agent
+        and a.slots.keys() == b.slots.keys()
+        and a.seq == b.seq
+        and [t.key() for t in a.skeleton] == [t.key() for t in b.skeleton]
+    )
 
 
 def _skeleton_key(plan: Plan) -> tuple[tuple[int, ...], tuple[Any, ...]]:

@@ -15,7 +15,7 @@ import hashlib
 import time
 from typing import Any
 
-from llmos.learning import answers, envelope
+from llmos.learning import _shortcuts, answers, envelope
 from llmos.learning import explain as ex
 from llmos.learning._evidence import Call, Evidence, normalise, support_problem, without_repeats
 from llmos.learning.goals import shape
@@ -53,10 +53,18 @@ def arg_leaves(arguments: Any, path: ex.Path = ()) -> list[tuple[ex.Path, Any]]:
     return [(path, arguments)]
 
 
-def echoes(call: Call, parsed: Any) -> set[str]:
-    """Result paths whose value repeats one of the call's own argument values."""
+def echoes(call: Call, parsed: Any, lv: list[tuple[ex.Path, Any]] | None = None) -> set[str]:
+    """Result paths whose value repeats one of the call's own argument values (`lv`: the result's
+    leaves, when already listed)."""
     args = [v for _p, v in arg_leaves(call.arguments)]
-    return {path_key(p) for p, v in ex.leaves(parsed) if any(ex.same(v, a) for a in args)}
+    if not _shortcuts.ON:
+        return {path_key(p) for p, v in (ex.leaves(parsed) if lv is None else lv) if any(ex.same(v, a) for a in args)}
+    texts = {a for a in args if type(a) is str}  # a text is the same only as an equal text
+    return {
+        path_key(p)
+        for p, v in (ex.leaves(parsed) if lv is None else lv)
+        if (v in texts if type(v) is str else any(ex.same(v, a) for a in args))
+    }
 
 
 def plan_id_for(agent: str, trace_id: str) -> str:
@@ -74,8 +82,8 @@ def new_plan(ev: Evidence) -> Plan:
             if path == ():
                 continue  # no arguments at all
             leaves.append(Leaf(path, sorted(ex.generate(value, env, before), key=repr), value_type([value])))
-        parsed = env.parsed[i]
-        echo_paths = sorted(echoes(call, parsed))
+        parsed, lv = env.parsed[i], env.result_leaves(i)
+        echo_paths = sorted(echoes(call, parsed, lv))
         steps.append(
             PlanStep(
                 name=call.name,
@@ -83,18 +91,18 @@ def new_plan(ev: Evidence) -> Plan:
                 arguments=call.arguments,
                 leaves=leaves,
                 result_shapes=[result_shape(parsed)],
-                const_results={path_key(p): v for p, v in ex.leaves(parsed)},
+                const_results={path_key(p): v for p, v in lv},
                 echo_paths=echo_paths,
-                ranges=numeric_ranges(parsed),
+                ranges=numeric_ranges(parsed, lv),
                 lengths=envelope.list_lengths(parsed),
-                categories=envelope.categories(parsed, echo_paths),
+                categories=envelope.categories(parsed, echo_paths, lv),
             )
         )
     plan = Plan(id=plan_id_for(ev.agent, ev.trace_id), agent=ev.agent, skeleton=list(ev.tokens), slots={}, steps=steps)
     plan.tokens_fresh = True  # rows stored under this id belong to an older plan (a rebuild)
     plan.relations = envelope.relations(env, [s.echo_paths for s in steps])
     plan.memberships = envelope.memberships(env)
-    envelope.record_seen(plan, ev.tokens, [c.arguments for c in ev.calls], env.texts, env.parsed)
+    envelope.record_seen(plan, ev.tokens, [c.arguments for c in ev.calls], env.texts, env.parsed, env)
     _add_evidence(plan, ev)
     return plan
 
@@ -149,27 +157,27 @@ def _filter(merged: Plan, ev: Evidence) -> str:
             if not leaf.cands:
                 return f"nothing explains {step.name}.{ex.format_path(leaf.path)} in every trace"
             leaf.type = _merge_type(leaf.type, value)
-        parsed = env.parsed[i]
+        parsed, lv = env.parsed[i], env.result_leaves(i)
         shp = result_shape(parsed)
         if shp not in step.result_shapes and len(step.result_shapes) < MAX_SHAPES:
             step.result_shapes.append(shp)
-        live = {path_key(p): v for p, v in ex.leaves(parsed)}
+        live = {path_key(p): v for p, v in lv}
         step.const_results = {k: v for k, v in step.const_results.items() if k in live and ex.same(live[k], v)}
         step.arguments = call.arguments
-        step.echo_paths = sorted(set(step.echo_paths) & echoes(call, parsed))
-        step.ranges = widen(step.ranges, numeric_ranges(parsed))
+        step.echo_paths = sorted(set(step.echo_paths) & echoes(call, parsed, lv))
+        step.ranges = widen(step.ranges, numeric_ranges(parsed, lv))
         step.lengths = envelope.same_lengths(step.lengths, envelope.list_lengths(parsed))
-        step.categories = envelope.union_categories(step.categories, envelope.categories(parsed, step.echo_paths))
+        step.categories = envelope.union_categories(step.categories, envelope.categories(parsed, step.echo_paths, lv))
     merged.relations = envelope.keep_holding(merged.relations, env)
     merged.memberships = envelope.keep_members(merged.memberships, env)
-    envelope.record_seen(merged, ev.tokens, [c.arguments for c in ev.calls], env.texts, env.parsed)
+    envelope.record_seen(merged, ev.tokens, [c.arguments for c in ev.calls], env.texts, env.parsed, env)
     return ""
 
 
-def numeric_ranges(parsed: Any) -> dict[str, list[float]]:
+def numeric_ranges(parsed: Any, lv: list[tuple[ex.Path, Any]] | None = None) -> dict[str, list[float]]:
     """[value, value] for every numeric leaf of a result (bounded like the explanations' leaves)."""
     out: dict[str, list[float]] = {}
-    for n, (p, v) in enumerate(ex.leaves(parsed)):
+    for n, (p, v) in enumerate(ex.leaves(parsed) if lv is None else lv):
         if n >= ex.MAX_LEAVES:
             break
         if ex.is_num(v):
@@ -194,7 +202,7 @@ def _merge_type(kind: str, value: Any) -> str:
 def _add_evidence(plan: Plan, ev: Evidence) -> None:
     for pos, slot in plan.slots.items():
         tok = ev.tokens[pos]
-        sh = shape(tok)
+        sh = ev.shapes()[pos]
         if sh not in slot.shapes and len(slot.shapes) < MAX_SHAPES:
             slot.shapes.append(sh)
         if tok.text not in slot.values and len(slot.values) < MAX_VALUES:
