@@ -137,3 +137,52 @@ async def test_a_replayed_question_states_this_runs_derived_figure(tmp_path: Pat
         assert out.output == want or out.output.startswith("Done.\n- job_duration("), (out.mode, out.output)
         stated += out.output == want
     assert stated >= 1, [(o.mode, o.output) for o in outs]
+
+
+# ---------------------------------------------------------------- a figure no explanation derives
+DISKS = {
+    f"D-{i}": (used, total) for i, (used, total) in enumerate([(37, 80), (120, 500), (9, 64), (250, 256), (1, 3)] * 2)
+}
+
+
+def disk_model(request: ModelRequest) -> Any:
+    goal = next(m.text for m in request.messages if m.role == "user" and "How full is disk" in m.text)
+    disk = re.findall(r"How full is disk (D-\d+)\?", goal)[-1]
+    results = [b for m in request.messages for b in m.content if isinstance(b, ToolResult)]
+    if not results:
+        return ToolCall("", "disk_usage", {"disk": disk})
+    usage = json.loads(results[-1].content)
+    return f"Disk {disk} is {round(usage['used_gb'] / usage['total_gb'] * 100, 1)}% full."
+
+
+@tool
+def disk_usage(disk: str) -> dict[str, Any]:
+    """Used and total space of a disk, in GB."""
+    used, total = DISKS[disk]
+    return {"disk": disk, "used_gb": used, "total_gb": total}
+
+
+def test_a_figure_the_model_worked_out_is_named_by_unstated_figures() -> None:
+    example = {
+        "goal": "How full is disk D-1?",
+        "calls": [{"name": "disk_usage", "arguments": {"disk": "D-1"}, "result": '{"used_gb": 120, "total_gb": 500}'}],
+        "answer": "Disk D-1 is 24.0% full.",
+    }
+    assert answers.unstated_figures(example) == ["24.0"]
+    example["answer"] = "Disk D-1 holds 120 of 500 GB."
+    assert answers.unstated_figures(example) == []
+
+
+async def test_a_replay_that_cannot_state_the_asked_figure_lets_the_model_answer(tmp_path: Path) -> None:
+    # used / total * 100, rounded: three operands, outside the explanations; a listing of the
+    # results would not say how full the disk is, so the replay's calls stand and the model answers
+    model = TestModel(script=disk_model)
+    async with LLMOS(workspace=tmp_path, model=model, tools=[disk_usage]) as os:
+        outs = [await os.execute(f"How full is disk {disk}?") for disk in DISKS]
+    for disk, out in zip(DISKS, outs, strict=True):
+        used, total = DISKS[disk]
+        assert out.success, out.to_dict()
+        assert out.output == f"Disk {disk} is {round(used / total * 100, 1)}% full.", (out.mode, out.output)
+    stopped = [o for o in outs if (o.mode_reason or {}).get("fallback")]
+    assert stopped, [o.mode for o in outs]  # replays were tried, and handed the answer to the model
+    assert all(o.llm_calls == 1 for o in stopped), [(o.mode, o.llm_calls) for o in stopped]

@@ -37,6 +37,7 @@ from llmos.learning.goals import STOPWORDS
 
 __all__ = [
     "MIN_FITS",
+    "NUMBER_FORMATS",
     "answer_problem",
     "checked",
     "final_answer",
@@ -45,6 +46,7 @@ __all__ = [
     "listing",
     "render",
     "template_of",
+    "unstated_figures",
     "usable",
 ]
 
@@ -406,6 +408,26 @@ def _constant(hole: ex.Cand) -> str | None:
         if c[0] == "calc" and c[1][0] == "const":
             return number_text(json.loads(c[1][1]), c[2])
     return None
+
+
+def unstated_figures(example: dict[str, Any]) -> list[str]:
+    """The numbers a supporting run's answer stated that no value of that run gives as text (its goal,
+    its calls' arguments and results): figures the model worked out. A listing of a replay's results
+    would leave them out, so a replay that cannot render its template must not answer with one."""
+    answer = str(example.get("answer") or "")
+    if not answer:
+        return []
+    said = [m.group() for m in _NUMBER.finditer(answer)]
+    if not said:
+        return []
+    texts = [str(example.get("goal") or "")]
+    for call in example.get("calls") or []:
+        if isinstance(call, dict):
+            texts.append(json.dumps(call.get("arguments"), default=str))
+            texts.append(str(call.get("result") or ""))
+    # unsigned: "D-1" holds 1 wherever it is written (a sign is not what a listing would lose)
+    known = {float(m.group()) for t in texts for m in re.finditer(r"\d+(?:\.\d+)?", t)}
+    return [n for n in said if not any(math.isclose(abs(float(n)), k, rel_tol=1e-9, abs_tol=1e-12) for k in known)]
 
 
 def _agree(values: list[str]) -> bool:
