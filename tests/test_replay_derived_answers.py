@@ -186,3 +186,37 @@ async def test_a_replay_that_cannot_state_the_asked_figure_lets_the_model_answer
     stopped = [o for o in outs if (o.mode_reason or {}).get("fallback")]
     assert stopped, [o.mode for o in outs]  # replays were tried, and handed the answer to the model
     assert all(o.llm_calls == 1 for o in stopped), [(o.mode, o.llm_calls) for o in stopped]
+
+
+GRAMS = {"K-1": 12345, "K-2": 7250, "K-3": 905, "K-4": 40210, "K-5": 3333}
+
+
+def crate_model(request: ModelRequest) -> Any:
+    goal = next(m.text for m in request.messages if m.role == "user" and "How heavy is crate" in m.text)
+    crate = re.findall(r"How heavy is crate (K-\d+)", goal)[-1]
+    results = [b for m in request.messages for b in m.content if isinstance(b, ToolResult)]
+    if not results:
+        return ToolCall("", "weigh_crate", {"crate": crate})
+    kg = json.loads(results[-1].content)["grams"] / 1000
+    return f"{crate}: {kg} kg" if crate == "K-1" else f"Crate {crate} weighs {kg} kg."  # first: other words
+
+
+@tool
+def weigh_crate(crate: str) -> dict[str, Any]:
+    """A crate's mass in grams."""
+    return {"crate": crate, "grams": GRAMS[crate]}
+
+
+async def test_the_models_answer_after_a_stop_teaches_the_template(tmp_path: Path) -> None:
+    # the two supporting answers are worded differently, so no template fits them both; the answer
+    # states a figure the model worked out, so the first replay hands the answer to the model, whose
+    # answer (over the replay's own calls) then completes the template: the next replay states this
+    # run's figure with no model call at all
+    model = TestModel(script=crate_model)
+    async with LLMOS(workspace=tmp_path, model=model, tools=[weigh_crate]) as os:
+        outs = [await os.execute(f"How heavy is crate {crate} in kg?") for crate in GRAMS]
+    for crate, out in list(zip(GRAMS, outs, strict=True))[1:]:
+        assert out.success and out.output == f"Crate {crate} weighs {GRAMS[crate] / 1000} kg.", (out.mode, out.output)
+    modes = [(o.mode, o.llm_calls, bool((o.mode_reason or {}).get("fallback"))) for o in outs]
+    assert modes[2][1:] == (1, True), modes  # a replay whose calls stand; the model answers
+    assert all(m[:2] in (("follower", 0), ("crystallized", 0)) for m in modes[3:]), modes

@@ -420,8 +420,9 @@ def unstated_figures(example: dict[str, Any]) -> list[str]:
     said = [m.group() for m in _NUMBER.finditer(answer)]
     if not said:
         return []
-    texts = [str(example.get("goal") or "")]
-    for call in example.get("calls") or []:
+    calls = example.get("calls") or []
+    texts = [str(example.get("goal") or ""), str(len(calls))]  # "Done: 2 tool calls": a listing shows them
+    for call in calls:
         if isinstance(call, dict):
             texts.append(json.dumps(call.get("arguments"), default=str))
             texts.append(str(call.get("result") or ""))
