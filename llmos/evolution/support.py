@@ -327,7 +327,17 @@ class CrystallizedRun:
     def answer(self) -> str:
         """The final answer: only this run's values (the checked template, else a listing of results)."""
         parts = answers.checked(self.checks.get("answer") or [])
-        return answers.final_answer(parts, [s.tool for s in self.steps], self.env, self.args)
+        said = answers.render(parts, self.env, self.args)
+        if said is not None:
+            return said
+        figures = answers.unstated_figures(self.plan.example) if self.plan is not None else []
+        if figures:  # as a FOLLOWER replay: a listing would leave out figures only the model works out
+            why = (
+                f"{envelope.PRECAUTION}: the answer cannot be stated from this run's values (the supporting "
+                f"answers stated figures no value of the run gives: {', '.join(figures[:3])})"
+            )
+            raise self.fail(why, len(self.steps) - 1, precaution=True)
+        return answers.listing([s.tool for s in self.steps], self.env, self.args)
 
     def _check_arguments(self, i: int, spec: _Step, arguments: dict[str, Any]) -> None:
         for leaf in spec.leaves:

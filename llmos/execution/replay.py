@@ -84,12 +84,13 @@ async def replay(ctx: RunContext, decision: ModeDecision, *, retries: int = 1) -
                 bound.accept(i, rec)
             bound.after_group(idxs)
             previous = idxs
+        output = bound.answer()  # rule 5: may stop too (the model then states what only it can)
     except Stop as d:
         if d.precaution:
             after = bound.after_write(d) if bound is not None else False
             ctx.trace.event("envelope", plan_id=plan.id, reason=d.reason, step=d.step, after_write=after, check=d.check)
         return ReplayOutcome(False, "", records, d.reason, d.step)
-    return ReplayOutcome(True, bound.answer(), records, None, len(plan.steps))
+    return ReplayOutcome(True, output, records, None, len(plan.steps))
 
 
 def _note_noise(ctx: RunContext, bound: BoundPlan) -> None:

@@ -10,6 +10,11 @@ A plan keeps its final answer as a template learned from the supporting runs' an
   (`("val", ref, transform)` candidates; ref `("arg", step, path)` reads a call's arguments);
 - a *literal* is text that was the same in every run the template fits, and that is not a piece
   of a free-text result value of those runs (a paraphrase of a result is not phrasing);
+- a number the answer states that no value of the run gives as text is a *derived* hole when the
+  arithmetic of argument explanations (`explain.generate`: scales, two operands, every rounding)
+  explains it: `("calc", cand, fmt)` candidates, `fmt` the way the answer wrote it ("44.576" of a
+  reading in Wh asked in kWh). Rule 2 holds as for arguments: the run must fit every kept candidate,
+  and a replay states the value only when they all agree on it;
 - `n` counts the consecutive supporting runs the template fits. A template is used only once
   `MIN_FITS` runs agreed on it; before that, or when a new supporting run does not fit it (other
   literal text, a value from nowhere), the plan has no usable template: ("untraced", why).
@@ -29,10 +34,19 @@ from typing import Any
 
 from llmos.learning import _shortcuts
 from llmos.learning import explain as ex
+from llmos.learning._answer_numbers import (
+    NUMBER_FORMATS,
+    agree,
+    constant,
+    derive_numbers,
+    number_text,
+    unstated_figures,
+)
 from llmos.learning.goals import STOPWORDS
 
 __all__ = [
     "MIN_FITS",
+    "NUMBER_FORMATS",
     "answer_problem",
     "checked",
     "final_answer",
@@ -41,6 +55,7 @@ __all__ = [
     "listing",
     "render",
     "template_of",
+    "unstated_figures",
     "usable",
 ]
 
@@ -156,7 +171,7 @@ def template_of(answer: str, env: ex.Env, args: Args = ()) -> list[ex.Cand]:
                 if piece:
                     out.append(("lit", piece))
         parts = out
-    return parts
+    return derive_numbers(parts, env)
 
 
 def answer_problem(parts: Sequence[ex.Cand], env: ex.Env, args: Args = (), stated: set[str] | None = None) -> str:
@@ -193,6 +208,8 @@ _cached_content_words = lru_cache(maxsize=1 << 14)(_words)
 
 
 def _evaluate(cand: ex.Cand, env: ex.Env, args: Args) -> Any:
+    if cand[0] == "calc":
+        return number_text(ex.evaluate(cand[1], env), cand[2])
     ref = cand[1]
     if cand[0] == "val" and ref[0] == "arg":
         step, path = ref[1], ref[2]
@@ -326,8 +343,12 @@ def render(parts: Sequence[ex.Cand], env: ex.Env, args: Args = ()) -> str | None
             continue
         if p[0] != "hole":
             return None
+        same_every_run = constant(p)
+        if same_every_run is not None:  # a number no run changed is phrasing, as a literal is
+            out.append(same_every_run)
+            continue
         values = _values(p, env, args)
-        if len(values) != len(p[1]) or len(set(values)) != 1:
+        if len(values) != len(p[1]) or not agree(values):
             return None  # a candidate is unavailable, or they disagree: do not guess
         out.append(values[0])
     return "".join(out)

@@ -149,7 +149,7 @@ class LearningEngine:
             if not isinstance(ev, str):  # a model may repeat a call the replay already made
                 ev = induction.without_repeats(ev)
             if not isinstance(ev, str) and ev.seq == plan.seq:
-                refined, note = induction.refine(plan, ev)
+                refined, note = induction.refine(plan, ev, trace.success and not trace.rejected)
                 if refined is not None:
                     self._put(refined, changes)
                     plan = refined

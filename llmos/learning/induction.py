@@ -124,9 +124,11 @@ def merge(plan: Plan, ev: Evidence) -> tuple[Plan | None, str]:
     return merged, "merged"
 
 
-def refine(plan: Plan, ev: Evidence) -> tuple[Plan | None, str]:
+def refine(plan: Plan, ev: Evidence, answer_from_model: bool = False) -> tuple[Plan | None, str]:
     """The plan with explanations the evidence rules out dropped, its support unchanged (for runs that
-    are not independent: a replay the model finished). (None, why) when nothing explains an argument."""
+    are not independent: a replay the model finished). (None, why) when nothing explains an argument.
+    `answer_from_model`: the run succeeded and its final answer is the model's over these calls, so it
+    also teaches the answer template (a replay that could not state its answer hands it to the model)."""
     if ev.seq != plan.seq or len(ev.tokens) != plan.ntokens:
         return None, "different tool sequence or goal length"
     m = match(plan, ev.tokens)
@@ -141,6 +143,8 @@ def refine(plan: Plan, ev: Evidence) -> tuple[Plan | None, str]:
         if text not in slot.values and len(slot.values) < MAX_VALUES:
             slot.values.append(text)
         slot.span = envelope.widen_span(envelope.slot_span(slot), ev.tokens[pos])
+    if answer_from_model and ev.answer:  # the model answered over this run's results: phrasing evidence
+        refined.answer = answers.learn(plan.answer, ev.answer, ev.env(), [c.arguments for c in ev.calls])
     return refined, "refined"
 
 

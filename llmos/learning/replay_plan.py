@@ -148,8 +148,21 @@ class BoundPlan:
         return ran and self.risk_of(self.plan.steps[stop.step].name) in ("write", "destructive")
 
     def answer(self) -> str:
-        """Rule 5: the plan's verified answer template with this run's values, else a listing of the results."""
-        return answers.final_answer(self.plan.answer, [s.name for s in self.plan.steps], self.env, self.args)
+        """Rule 5: the plan's verified answer template with this run's values, else a listing of the
+        results; but when the supporting answers stated figures the model worked out (no value of the
+        run gives them), a listing would leave out what was asked: Stop, and the model answers."""
+        said = answers.render(self.plan.answer, self.env, self.args)
+        if said is not None:
+            return said
+        figures = answers.unstated_figures(self.plan.example)
+        if figures:
+            raise Stop(
+                f"{envelope.PRECAUTION}: the answer cannot be stated from this run's values (the supporting "
+                f"answers stated figures no value of the run gives: {', '.join(figures[:3])})",
+                len(self.plan.steps) - 1,
+                precaution=True,
+            )
+        return answers.listing([s.name for s in self.plan.steps], self.env, self.args)
 
     def _arguments(self, i: int) -> dict[str, object]:
         step = self.plan.steps[i]

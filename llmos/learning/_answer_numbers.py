@@ -1,0 +1,137 @@
+"""Numbers in replayed answers (the private interior of `llmos.learning.answers`).
+
+A number an answer states that no value of the run gives as text, but that arithmetic over the run's
+values explains (the argument explanations of `explain.generate`), is a *derived* hole: candidates
+`("calc", explanation, format)`. Rule 2 holds as for arguments: a template keeps the candidates that
+fit every run, and a replay states the value only when they agree (written two ways, 25.23 and
+25.230, is one value) and the evidence showed that many decimals (`number_text`). A derived number
+that was the same in every run is phrasing, as a literal is (`constant`). `unstated_figures` names
+the numbers a supporting answer stated that no value of its run gives: what a listing would lose.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from typing import Any
+
+from llmos.learning import explain as ex
+
+MAX_DECIMALS = 6
+# how a derived number is written, and the most decimals the evidence allows: "uN" shortest (44),
+# "pN" like Python's float (44.0), "dN" with exactly N decimals (44.000)
+NUMBER_FORMATS = tuple(f"{kind}{n}" for kind in "dpu" for n in range(MAX_DECIMALS + 1))
+MAX_DERIVED = 4  # derived numbers searched per answer
+NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?!\.?[^\W_])")
+
+
+def number_text(value: Any, fmt: str) -> str:
+    """A computed number as an answer writes it (`NUMBER_FORMATS`). The noise of a scale (x / 60
+    computed as x * 0.01666666667) is dropped at 9 significant digits; a value with more decimals
+    than the format allows is Unavailable: the evidence never showed how it is rounded."""
+    if not ex.is_num(value) or fmt[:1] not in ("d", "p", "u") or not fmt[1:].isdigit():
+        raise ex.Unavailable(f"cannot write {value!r} as {fmt!r}")
+    v = float(value)
+    x = float(f"{v:.9g}")
+    if not math.isclose(x, v, rel_tol=1e-9, abs_tol=1e-12):
+        raise ex.Unavailable(f"{v!r} has more digits than an answer is trusted with")
+    n = int(fmt[1:])
+    text = repr(x)
+    if "e" in text or "n" in text:
+        raise ex.Unavailable(f"{v!r} is not written in plain decimals")
+    decimals = 0 if x.is_integer() else len(text.split(".")[1])
+    if decimals > n:
+        raise ex.Unavailable(f"{x!r} has more than {n} decimals")
+    if fmt[0] == "d":
+        return f"{x:.{n}f}"
+    if x.is_integer():
+        return str(int(x)) if fmt[0] == "u" else text
+    return text
+
+
+def derived(text: str, env: ex.Env) -> list[ex.Cand]:
+    """The `calc` candidates that give the number `text` in this run (none: it stays a literal)."""
+    value = float(text)
+    found: list[ex.Cand] = []
+    arith = False
+    for cand in sorted(ex.generate(value, env, len(env.texts)), key=repr):
+        if cand[0] not in ("arith", "const"):
+            continue
+        try:
+            v = ex.evaluate(cand, env)
+        except (ex.Unavailable, ArithmeticError, ValueError, TypeError):
+            continue
+        for fmt in NUMBER_FORMATS:
+            try:
+                if number_text(v, fmt) == text:
+                    found.append(("calc", cand, fmt))
+                    arith = arith or cand[0] == "arith"
+            except ex.Unavailable:
+                continue
+    return found if arith else []
+
+
+def derive_numbers(parts: list[ex.Cand], env: ex.Env) -> list[ex.Cand]:
+    """`parts` with the numbers left in its literals that arithmetic explains made derived holes."""
+    out: list[ex.Cand] = []
+    budget = MAX_DERIVED
+    for part in parts:
+        if part[0] != "lit" or budget <= 0:
+            out.append(part)
+            continue
+        pos = 0
+        for m in NUMBER.finditer(part[1]):
+            if budget <= 0:
+                break
+            budget -= 1
+            cands = derived(m.group(), env)
+            if not cands:
+                continue
+            if m.start() > pos:
+                out.append(("lit", part[1][pos : m.start()]))
+            out.append(("hole", tuple(cands)))
+            pos = m.end()
+        if pos < len(part[1]):
+            out.append(("lit", part[1][pos:]))
+    return out
+
+
+def constant(hole: ex.Cand) -> str | None:
+    """The text of a derived number that was the same in every run the template fits, else None."""
+    for c in hole[1]:
+        if c[0] == "calc" and c[1][0] == "const":
+            return number_text(json.loads(c[1][1]), c[2])
+    return None
+
+
+def unstated_figures(example: dict[str, Any]) -> list[str]:
+    """The numbers a supporting run's answer stated that no value of that run gives as text (its goal,
+    its calls' arguments and results): figures the model worked out. A listing of a replay's results
+    would leave them out, so a replay that cannot render its template must not answer with one."""
+    answer = str(example.get("answer") or "")
+    if not answer:
+        return []
+    said = [m.group() for m in NUMBER.finditer(answer)]
+    if not said:
+        return []
+    calls = example.get("calls") or []
+    texts = [str(example.get("goal") or ""), str(len(calls))]  # "Done: 2 tool calls": a listing shows them
+    for call in calls:
+        if isinstance(call, dict):
+            texts.append(json.dumps(call.get("arguments"), default=str))
+            texts.append(str(call.get("result") or ""))
+    # unsigned: "D-1" holds 1 wherever it is written (a sign is not what a listing would lose)
+    known = {float(m.group()) for t in texts for m in re.finditer(r"\d+(?:\.\d+)?", t)}
+    return [n for n in said if not any(math.isclose(abs(float(n)), k, rel_tol=1e-9, abs_tol=1e-12) for k in known)]
+
+
+def agree(values: list[str]) -> bool:
+    """One value: the same text, or (derived numbers written two ways: 25.23 and 25.230) one number."""
+    if len(set(values)) == 1:
+        return True
+    try:
+        nums = [float(v) for v in values]
+    except ValueError:
+        return False
+    return all(ex.same(nums[0], x) for x in nums[1:])
