@@ -258,6 +258,20 @@ def refs(cand: Cand) -> Iterator[Cand]:
                 yield r
 
 
+def nested_refs(node: Any) -> Iterator[Cand]:
+    """Every ("tok", i) and ("res", step, path) reference anywhere inside `node` (candidates, lists of
+    them, an answer template), in order."""
+    if not isinstance(node, (tuple, list)):
+        return
+    if len(node) == 2 and node[0] == "tok" and isinstance(node[1], int):
+        yield tuple(node)
+    elif len(node) == 3 and node[0] == "res" and isinstance(node[1], int) and isinstance(node[2], (tuple, list)):
+        yield ("res", node[1], tuple(node[2]))
+    else:
+        for item in node:
+            yield from nested_refs(item)
+
+
 def token_positions(cand: Cand) -> set[int]:
     return {r[1] for r in refs(cand) if r[0] == "tok"}
 

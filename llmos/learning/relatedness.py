@@ -17,22 +17,11 @@ articles never count). Otherwise the plan is not related and the goal goes to th
 
 from __future__ import annotations
 
-from typing import Any
-
+from llmos.learning import explain as ex
 from llmos.learning.goals import Token
 from llmos.learning.plans import Match, Plan
 
 FILLER = frozenset({"a", "an", "the", "please"})  # words whose change never changes the task
-
-
-def _token_refs(node: Any, out: set[int]) -> None:
-    """Every goal position a candidate reads (("tok", i) anywhere inside it)."""
-    if isinstance(node, (tuple, list)):
-        if len(node) == 2 and node[0] == "tok" and isinstance(node[1], int):
-            out.add(node[1])
-            return
-        for item in node:
-            _token_refs(item, out)
 
 
 def value_positions(plan: Plan) -> frozenset[int]:
@@ -43,10 +32,8 @@ def value_positions(plan: Plan) -> frozenset[int]:
     if cached is not None and cached[0] == key:
         return cached[1]  # type: ignore[no-any-return]
     out: set[int] = set(plan.slots)
-    for step in plan.steps:
-        for leaf in step.leaves:
-            _token_refs(leaf.cands, out)
-    _token_refs(plan.answer, out)
+    for node in [*(leaf.cands for step in plan.steps for leaf in step.leaves), plan.answer]:
+        out.update(r[1] for r in ex.nested_refs(node) if r[0] == "tok")
     found = frozenset(out)
     plan.__dict__["_value_positions"] = (key, found)
     return found

@@ -20,7 +20,6 @@ The replays' own findings (`Plan.post_write_checks`, kept by the engine) still a
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from llmos.learning import explain as ex
 from llmos.learning._seen import consumed_paths, excluded
@@ -28,16 +27,6 @@ from llmos.learning.plans import Plan
 from llmos.learning.risk import RiskOf, writes_after
 
 WRITES = ("write", "destructive")
-
-
-def _answer_paths(node: Any, out: dict[int, set[ex.Path]]) -> None:
-    """Every ("res", step, path) reference inside the answer template."""
-    if isinstance(node, (tuple, list)):
-        if len(node) == 3 and node[0] == "res" and isinstance(node[1], int) and isinstance(node[2], (tuple, list)):
-            out.setdefault(node[1], set()).add(tuple(node[2]))
-            return
-        for item in node:
-            _answer_paths(item, out)
 
 
 def _varied(plan: Plan, i: int, passed_on: set[ex.Path], noise_runs: int) -> list[str]:
@@ -67,7 +56,9 @@ def blind_write_checks(plan: Plan, risk_of: RiskOf | None, noise_runs: int = 4) 
     names, groups = [s.name for s in plan.steps], [s.group for s in plan.steps]
     later = consumed_paths(plan)
     in_answer: dict[int, set[ex.Path]] = {}
-    _answer_paths(plan.answer, in_answer)
+    for r in ex.nested_refs(plan.answer):
+        if r[0] == "res":
+            in_answer.setdefault(r[1], set()).add(r[2])
     out = []
     for i, step in enumerate(plan.steps):
         risk = risk_of(step.name) if risk_of is not None else "write"
