@@ -143,11 +143,31 @@ def test_guarded_modes_never_loosen(v: Valence) -> None:
     p = derive_policy(v, mode)
     if mode in GUARDED_MODES:
         assert p.follower_threshold_delta >= 0 and p.mixed_threshold_delta >= 0
-        assert p.orchestration_threshold_delta >= 0 and p.min_support_delta >= 1
-        assert not p.allow_mixed and p.require_well_supported and p.prefer_crystallized
-        assert p.confirm_destructive and p.prefer_dry_run and not p.confirm_shell
+        assert p.orchestration_threshold_delta >= 0 and p.min_support_delta >= 0
+        assert p.prefer_crystallized and p.confirm_destructive and p.prefer_dry_run and not p.confirm_shell
         assert p.block_destructive == (mode is LatentMode.RECOVERY) and not p.confirm_writes
         assert not p.allow_self_modification and not p.allow_exploration
+        if v.safety < 0:  # low safety: more evidence, no merely similar plan
+            assert p.min_support_delta >= 1 and not p.allow_mixed and p.require_well_supported
+        else:  # RECOVERY on energy alone: cheap paths, the usual replay evidence
+            assert mode is LatentMode.RECOVERY and p.prefer_cheap_modes
+            assert p.min_support_delta == 0 and p.allow_mixed and not p.require_well_supported
+            assert p.follower_threshold_delta == 0 and p.mixed_threshold_delta == 0
+
+
+def test_recovery_on_energy_alone_keeps_replay_and_blocks_destruction() -> None:
+    """Spending drained energy, safety is fine: replay (the cheap path) is not made harder."""
+    tired = Valence(energy=-0.8, safety=0.4)
+    assert derive_mode(tired) is LatentMode.RECOVERY
+    p = derive_policy(tired, LatentMode.RECOVERY)
+    assert p.allow_mixed and p.min_support_delta == 0 and not p.require_well_supported
+    assert p.block_destructive and not p.allow_self_modification and not p.allow_exploration
+    assert any("energy" in r for r in p.reasons)
+    unsafe = derive_policy(tired.replace(safety=-0.1), LatentMode.RECOVERY)
+    assert not unsafe.allow_mixed and unsafe.min_support_delta == 2 and unsafe.require_well_supported
+    # the threshold in use decides what "low safety" is
+    strict = derive_policy(tired, LatentMode.RECOVERY, {"cautious_safety": 0.6})
+    assert not strict.allow_mixed and strict.require_well_supported
 
 
 @given(valences, st.floats(0.0, 2.0))
@@ -179,7 +199,7 @@ def test_guarded_suggestion_never_uses_a_merely_similar_plan(
 ) -> None:
     p = derive_policy(v, derive_mode(v))
     s = suggest_mode(p, confidence=confidence, support=support, crystallized=crystallized)
-    if p.mode in GUARDED_MODES:
+    if p.mode in GUARDED_MODES and v.safety < 0:
         assert s.mode != "mixed"
         if s.mode == "follower":
             assert confidence >= 0.92 and support >= 3

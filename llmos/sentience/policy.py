@@ -13,8 +13,14 @@ What reads what:
 - the SentienceHook: `confirm_destructive`, `block_destructive`, `confirm_writes`, `confirm_shell`;
 - evolution: `allow_self_modification`.
 
-Safety only tightens: in CAUTIOUS and RECOVERY every threshold delta is >= 0, mixed mode is off and
-a replay needs a well-supported plan; lowering safety never loosens any field.
+Safety only tightens: in CAUTIOUS and RECOVERY every threshold delta is >= 0; when safety is low (below
+`cautious_safety`) mixed mode is off and a replay needs a well-supported plan; lowering safety never loosens
+any field.
+
+RECOVERY entered on energy alone (spending, timeouts; safety not low) is not a safety event: its remedy is
+cheaper work, and replay is the cheap path. It keeps the safety measures of RECOVERY (destructive operations
+blocked, no exploration or self-modification) but asks no more replay evidence than BALANCED: the replay
+rules decide what is safe to replay, and being tired does not change them.
 
 The state never locks a user out: an "ask" with nobody there to answer (a server run, a script) is a
 denial, so a mode only ever adds friction to destructive operations: CAUTIOUS asks before them,
@@ -26,10 +32,11 @@ callers that want it. Every verdict of the hook names the mode and `llmos state 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from llmos.sentience.modes import LatentMode
+from llmos.sentience.modes import MODE_THRESHOLDS, LatentMode
 from llmos.sentience.valence import Valence
 
 GUARDED_MODES = (LatentMode.CAUTIOUS, LatentMode.RECOVERY)
@@ -74,12 +81,39 @@ def _r(x: float) -> float:
     return round(x, 4)
 
 
-def derive_policy(v: Valence, mode: LatentMode) -> Policy:
-    """The policy for a latent mode, modulated by the valence."""
+def _depleted(deficit: float) -> tuple[str, dict[str, Any]]:
+    """RECOVERY on energy alone: spend less (replay, crystallized tools), risk nothing, evidence as usual."""
+    reason = (
+        "recovering energy: cheap proven paths preferred, usual replay evidence; no exploration or "
+        "self-modification; destructive operations blocked"
+    )
+    return reason, {
+        "prefer_cheap_modes": True,
+        "prefer_safe_modes": True,
+        "allow_exploration": False,
+        "allow_self_modification": False,
+        "follower_threshold_delta": 0.05 * deficit,
+        "mixed_threshold_delta": 0.05 * deficit,
+        "orchestration_threshold_delta": 0.2,
+        "prefer_crystallized": True,
+        "confirm_destructive": True,
+        "block_destructive": True,
+        "prefer_dry_run": True,
+        "exploration_budget_multiplier": 0.5,
+    }
+
+
+def derive_policy(v: Valence, mode: LatentMode, thresholds: Mapping[str, float] | None = None) -> Policy:
+    """The policy for a latent mode, modulated by the valence (`thresholds`: the mode thresholds in use)."""
     deficit = max(0.0, -v.safety)  # how far below zero safety is, 0..1
+    safety_low = v.safety < {**MODE_THRESHOLDS, **(thresholds or {})}["cautious_safety"]
     reasons: list[str] = []
     p: dict[str, Any] = {"mode": mode.value}
-    if mode is LatentMode.RECOVERY:
+    if mode is LatentMode.RECOVERY and not safety_low:
+        reason, fields = _depleted(deficit)
+        reasons.append(reason)
+        p.update(fields)
+    elif mode is LatentMode.RECOVERY:
         reasons.append(
             "recovering: cheap, safe, proven paths only; no exploration or self-modification; "
             "destructive operations blocked"

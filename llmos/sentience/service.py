@@ -131,7 +131,7 @@ class Sentience:
         if not self.enabled:
             return NEUTRAL_POLICY
         v = self.valence()
-        return derive_policy(v, derive_mode(v, self.thresholds))
+        return derive_policy(v, derive_mode(v, self.thresholds), self.thresholds)
 
     def selection_policy(self) -> Policy:
         """The policy mode selection reads (same as `policy()`; neutral when disabled)."""
@@ -142,7 +142,7 @@ class Sentience:
             return ""
         v = self.valence()
         mode = derive_mode(v, self.thresholds)
-        return render_prompt_block(v, mode, derive_policy(v, mode))
+        return render_prompt_block(v, mode, derive_policy(v, mode, self.thresholds))
 
     def history(self, limit: int | None = None) -> list[HistoryEntry]:
         return self.store.history(limit) if self.enabled else []
@@ -321,7 +321,7 @@ class Sentience:
             "homeostatic_cost": round(homeostatic_cost(v, self.params.setpoints), 4),
             "latent_mode": mode.value,
             "updated_at": stored[1] if stored else None,
-            "policy": derive_policy(v, mode).to_dict(),
+            "policy": derive_policy(v, mode, self.thresholds).to_dict(),
             "opportunities": opps,
             "auto_improve": self.config.auto_improve,
             "recent_actions": self.store.actions(10),
