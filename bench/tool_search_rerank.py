@@ -52,11 +52,14 @@ from bench.tool_catalog import catalog
 from bench.tool_search_bench import is_dev, query_sets
 from llmos.ranking import E5Embedder, HybridIndex, embedder, related, stem_words, stems, words
 from llmos.ranking._text import SYNONYM_GROUPS
-from llmos.tools._search_rank import Ranker, RankOptions, _split_name, doc_of
+from llmos.tools._search_rank import Ranker, RankOptions, _split_name, doc_of, doc_text
 
 Queries = list[tuple[str, str]]
 TOP = 20  # candidates a rerank may move
 ACTION_GROUPS = 16  # the first groups of SYNONYM_GROUPS name actions (create ... combine); the rest name things
+# the five coarse classes the brief names (create / delete / read = get+list+search / update / send),
+# as indexes of SYNONYM_GROUPS: group -> class
+COARSE = {0: 0, 1: 1, 2: 2, 3: 2, 4: 2, 5: 3, 6: 4}
 
 
 @dataclass
@@ -111,6 +114,7 @@ class Catalog:
             for s in stem_words(group):
                 self.actions[s].add(g)
         self.tool_action = [self.action_of(n) for n in self.fields["name"]]
+        self.tool_coarse = [self.coarse_of(n) for n in self.fields["name"]]
         self.nouns = [[s for s in n if s not in self.actions] for n in self.fields["name"]]
         self.servers: dict[str, list[int]] = defaultdict(list)
         for i, n in enumerate(self.names):
@@ -119,6 +123,13 @@ class Catalog:
 
     def action_of(self, words: list[str]) -> set[int]:
         return next((set(self.actions[w]) for w in words if w in self.actions), set())
+
+    def coarse_of(self, words: list[str]) -> set[int]:
+        for w in words:
+            classes = {COARSE[g] for g in self.actions.get(w, ()) if g in COARSE}
+            if classes:
+                return classes
+        return set()
 
     def contrast(self, vectors: np.ndarray, alpha: float) -> np.ndarray:
         out = np.array(vectors, dtype="float64")
@@ -141,6 +152,13 @@ def action_feature(cat: Catalog, q: Q) -> np.ndarray:
     if not qa:
         return np.zeros(len(cat.names))
     return np.array([0.0 if not ta else (1.0 if qa & ta else -1.0) for ta in cat.tool_action])
+
+
+def coarse_action_feature(cat: Catalog, q: Q) -> np.ndarray:
+    qa = cat.coarse_of(q.stems)
+    if not qa:
+        return np.zeros(len(cat.names))
+    return np.array([0.0 if not ta else (1.0 if qa & ta else -1.0) for ta in cat.tool_coarse])
 
 
 def noun_feature(cat: Catalog, q: Q) -> np.ndarray:
@@ -288,6 +306,8 @@ def main() -> None:  # noqa: C901  # one flat list of experiments
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cache", type=Path, default=Path("/tmp/llmos-bench-embeddings"))
     parser.add_argument("--latency-queries", type=int, default=40, help="queries per set timed for p50")
+    parser.add_argument("--minilm-onnx", type=Path, default=None, help="model.onnx of all-MiniLM-L6-v2 (int8)")
+    parser.add_argument("--minilm-tokenizer", type=Path, default=None, help="its tokenizer.json")
     args = parser.parse_args()
     docs = [doc_of(n, d, s) for n, d, s in catalog()]
     ranker = Ranker(docs, embedders=[embedder("e5", args.cache), embedder("wordllama")], options=RankOptions())
@@ -318,6 +338,8 @@ def main() -> None:  # noqa: C901  # one flat list of experiments
     rows: dict[str, Variant] = {"shipped": shipped}
     for w in (0.05, 0.1, 0.2):
         rows[f"action rerank w{w}"] = reranked(lambda q: action_feature(cat, q), w)
+    for w in (0.05, 0.1, 0.2):
+        rows[f"action rerank, 5 coarse classes w{w}"] = reranked(lambda q: coarse_action_feature(cat, q), w)
     rows["action rerank, match only (chosen)"] = choose(
         "action match only",
         [(f"w{w}", reranked(lambda q: np.maximum(action_feature(cat, q), 0.0), w)) for w in (0.05, 0.1, 0.2)],
@@ -398,6 +420,16 @@ def main() -> None:  # noqa: C901  # one flat list of experiments
         return out
 
     rows["learned weights (dev)"] = learned
+    if args.minilm_onnx is not None and args.minilm_tokenizer is not None:
+        from bench.minilm_onnx import MiniLMOnnx
+
+        minilm = MiniLMOnnx(args.minilm_onnx, args.minilm_tokenizer)
+        mdocs = minilm.documents([doc_text(d) for d in docs])
+        rows["minilm int8 (onnxruntime) alone"] = lambda q: mdocs @ minilm.query(q.text) + q.extra
+        rows["+ minilm int8 (chosen)"] = choose(
+            "+ minilm int8",
+            [(f"w{w}", lambda q, w=w: shipped(q) + w * unit(mdocs @ minilm.query(q.text))) for w in (0.5, 1.0)],
+        )[1]
     by_text: dict[str, Q] = {}
     typo_row: Variant | None = None
     try:
