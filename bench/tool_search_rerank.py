@@ -31,6 +31,8 @@ count the queries whose top-1 the variant gains and loses against the shipped me
 - `server-local IDF`: query words weighted by their rarity among the tool's siblings only.
 - `server evidence`: every tool gets w times the best score of its server (many tools of the
   right server scoring well is evidence for the server).
+- `wordllama idf/sif-weighted pooling`: the wordllama channel with its token vectors averaged by
+  weight (the catalog's IDF, or SIF a=0.01) instead of the plain mean.
 - `learned weights`: a softmax ranking model over all the features above (the three channels,
   action, nouns, server evidence, name coverage), fit on dev (5-fold cross-validation on dev
   chooses the regularisation), applied to the top 30.
@@ -273,6 +275,36 @@ class TypoFix:
         return "".join(self.word(t) for t in re.findall(r"[A-Za-z]+|[^A-Za-z]+", text))
 
 
+class WeightedWordLlama:
+    """wordllama's token vectors pooled with weights instead of the plain mean: `idf` (log of the
+    catalog's document frequency of the token) or `sif` (a / (a + the token's frequency in the
+    catalog), Arora et al.'s smooth inverse frequency). Same bundled matrix and tokenizer."""
+
+    def __init__(self, texts: list[str], scheme: str, a: float = 0.01) -> None:
+        from llmos.ranking._wordllama import QueryEmbedder
+
+        self.qe = QueryEmbedder()
+        self.matrix = np.asarray(self.qe.matrix, dtype="float32")
+        tokens = [self.qe.tokens(t) for t in texts]
+        self.df = Counter(t for ts in tokens for t in set(ts))
+        self.tf = Counter(t for ts in tokens for t in ts)
+        self.total, self.n, self.scheme, self.a = sum(self.tf.values()), len(texts), scheme, a
+        self.docs = np.array([self.pool(ts) for ts in tokens])
+
+    def pool(self, ids: list[int]) -> np.ndarray:
+        if not ids:
+            return np.zeros(self.matrix.shape[1], dtype="float32")
+        if self.scheme == "idf":
+            w = np.array([math.log((self.n + 1) / (self.df.get(t, 0) + 1)) + 1 for t in ids])
+        else:
+            w = np.array([self.a / (self.a + self.tf.get(t, 0) / self.total) for t in ids])
+        v = (self.matrix[ids] * w[:, None]).sum(0) / w.sum()
+        return np.asarray(v / max(float(np.linalg.norm(v)), 1e-9))
+
+    def cosines(self, text: str) -> np.ndarray:
+        return np.asarray(self.docs @ self.pool(self.qe.tokens(text)))
+
+
 def build_queries(ranker: Ranker, qs: Queries, timed: int) -> list[Q]:
     """Per-query inputs; the first `timed` queries are scored a second time with the query embeddings
     uncached, for the latency of the shipped method."""
@@ -412,6 +444,13 @@ def main() -> None:  # noqa: C901  # one flat list of experiments
         rows[f"server-local IDF w{w}"] = lambda q, w=w: shipped(q) + w * unit(local_idf(cat, q))
     for w in (0.1, 0.25, 0.5):
         rows[f"server evidence w{w}"] = lambda q, w=w: (lambda s: s + w * server_evidence(cat, s - q.extra))(shipped(q))
+
+    texts = [doc_text(d) for d in docs]
+    for scheme in ("idf", "sif"):
+        wwl = WeightedWordLlama(texts, scheme)
+        rows[f"wordllama {scheme}-weighted pooling"] = lambda q, wwl=wwl: (
+            unit(q.lex) + unit(q.e5) + unit(wwl.cosines(q.text)) + q.extra
+        )
 
     feats = {k: [features(cat, q) for q in Qs[k]] for k in sets}
     cands = {k: [np.argsort(-shipped(q), kind="stable")[:30] for q in Qs[k]] for k in sets}
