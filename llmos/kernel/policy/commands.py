@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from llmos.kernel.policy.decision import words
 from llmos.kernel.policy.options import parse_opts
-from llmos.kernel.policy.paths import UNKNOWN
+from llmos.kernel.policy.paths import UNKNOWN, landing
 from llmos.kernel.policy.shell import NONE, UNKNOWN_FLOW, Cmd, Flow, ShellAnalyzer
 
 Check = Callable[[ShellAnalyzer, Cmd], Flow]
@@ -67,9 +67,10 @@ def run(a: ShellAnalyzer, cmd: Cmd) -> Flow:
         for candidate in (arg, arg.rpartition("@")[2], arg.partition("=")[2]):
             if candidate and UNKNOWN not in candidate and (candidate[0] in "/~." or "/" in candidate):
                 a.read_target(candidate, cmd.st, cmd.subject)
-    from llmos.kernel.policy import exfil, families, interp
+    from llmos.kernel.policy import exfil, families, interp, services
 
     exfil.inspect(a, cmd)
+    services.inspect(a, cmd)
     fn = CHECKS.get(name) or interp.lookup(name) or families.lookup(name)
     if "/" in cmd.argv[0]:
         interp.run_script_file(a, cmd, cmd.argv[0])
@@ -124,7 +125,8 @@ def check_mv(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     for s in sources:
         a.write_target(s, cmd.st, "delete_recursive", cmd.subject)
     for d in dest or p.positionals[-1:]:
-        a.write_target(d, cmd.st, "write", cmd.subject)
+        for t in landing(d, sources, bool(dest)):
+            a.write_target(t, cmd.st, "write", cmd.subject)
     return NONE
 
 
@@ -141,8 +143,10 @@ def check_cp(a: ShellAnalyzer, cmd: Cmd) -> Flow:
         dest = [os.path.basename(p.positionals[0].rstrip("/")) or "."]
     elif not dest and len(p.positionals) >= 2 and pos and pos[-1] == p.positionals[-1]:
         dest = [pos[-1]]
+    into = bool(p.values("-t", "--target-directory")) and cmd.name != "ln"
     for d in dest:
-        a.write_target(d, cmd.st, "write", cmd.subject)
+        for t in landing(d, [x for x in pos if x not in dest], into) if cmd.name != "ln" else [d]:
+            a.write_target(t, cmd.st, "write", cmd.subject)
     from llmos.kernel.policy.binaries import record_program_copies
 
     record_program_copies(a, cmd, [x for x in pos if x not in dest], dest)
@@ -408,10 +412,11 @@ def check_crontab(a: ShellAnalyzer, cmd: Cmd) -> Flow:
 
 
 from llmos.kernel.policy import exfil as _exfil  # noqa: E402
+from llmos.kernel.policy import extras as _extras  # noqa: E402
 from llmos.kernel.policy import families as _families  # noqa: E402
 from llmos.kernel.policy import programs as _programs  # noqa: E402  (registers its checks)
 from llmos.kernel.policy import protections as _protections  # noqa: E402
 from llmos.kernel.policy import vcs as _vcs  # noqa: E402
 from llmos.kernel.policy import wrappers as _wrappers  # noqa: E402
 
-_ = (_programs, _wrappers, _vcs, _families, _protections, _exfil)
+_ = (_programs, _wrappers, _vcs, _families, _protections, _exfil, _extras)

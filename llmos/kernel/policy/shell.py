@@ -16,7 +16,7 @@ from typing import Any
 
 import bashlex
 
-from llmos.kernel.policy import arrays
+from llmos.kernel.policy import arrays, heredocs
 from llmos.kernel.policy.decision import Finding
 from llmos.kernel.policy.paths import UNKNOWN, Op, PathContext
 from llmos.kernel.policy.words import SPLIT, expand, shown, split_words
@@ -148,8 +148,8 @@ _ARITH_CMD = re.compile(r"(^|[;&|({]\s*|\b(?:then|do|else|if|while|until)\s+)\(\
 
 
 def _rewrite(source: str, error: str) -> str:
-    if "here-document" in error and re.search(r"<<-?\s*['\"]", source):  # a quoted delimiter: <<'EOF'
-        return re.sub(r"<<(-?)\s*(['\"])(\w+)\2", r"<<\1 \3", source)
+    if "here-document" in error and re.search(r"<<-?\s*['\"\\]", source):  # a quoted delimiter: <<'EOF', <<\EOF
+        return re.sub(r"<<(-?)\s*(?:(['\"])(\w+)\2|\\(\w+))", lambda m: f"<<{m[1]} {m[3] or m[4]}", source)
     if "time" in error:  # the `time` reserved word: parse it as the `time` command
         return re.sub(r"(^|[;&|({]\s*|\b(?:then|do|else)\s+)time(\s)", r"\1\\time\2", source)
     fixed = _ARITH.sub("${__llmos_arith__}", source)
@@ -169,6 +169,7 @@ class ShellAnalyzer:
         self.segments: list[str] = []
         self.executed: list[str] = []  # names of the commands run, in order
         self.calling: set[str] = set()  # functions whose body is being analysed for a call
+        self.literal_docs: set[str] = set()  # here-document delimiters that are quoted (<<'EOF')
 
     # -- entry points ---------------------------------------------------------------------------
 
@@ -198,6 +199,7 @@ class ShellAnalyzer:
             self.add("deny", "shell.parse_error", "could not parse the command: nested too deeply", source[:80])
             return UNKNOWN_FLOW
         source = source.replace(UNKNOWN, UNKNOWN_VAR).replace(SPLIT, " ")
+        self.literal_docs |= heredocs.quoted_delimiters(source)
         if not source.strip():  # `eval ""`, `eval "$@"` with no arguments: nothing runs
             return NONE
         try:
@@ -377,6 +379,9 @@ class ShellAnalyzer:
         rtype = r.type
         if rtype in ("<<", "<<-"):
             text = r.heredoc.value if getattr(r, "heredoc", None) is not None else ""
+            if getattr(r.output, "word", None) not in self.literal_docs:  # <<EOF: $(...) in it runs
+                for code in heredocs.substitutions(text):
+                    self.script(code, st.copy(), depth + 1)
             return Flow("literal", text.rsplit("\n", 1)[0] if "\n" in text else "")
         target = r.output
         if isinstance(target, int) or target is None or getattr(target, "kind", "") != "word":

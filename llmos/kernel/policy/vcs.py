@@ -129,6 +129,8 @@ def _history(a: ShellAnalyzer, cmd: Cmd, sub: str, args: list[str], p: Parsed) -
         a.add("ask", "shell.git_history", "git update-ref -d deletes a ref", cmd.subject)
     elif sub == "branch" and _has(opts, "-D", ""):
         a.add("ask", "shell.git_history", "git branch -D deletes an unmerged branch", cmd.subject)
+    elif sub == "branch" and (_has(opts, "-M", "") or _has(opts, "-C", "") or (_has(opts, "-f", "--force") and pos)):
+        a.add("ask", "shell.git_history", "git branch -M/-C/--force overwrites an existing branch", cmd.subject)
     elif sub == "gc" and any(x.startswith("--prune") and x != "--prune" for x in args):
         a.add("ask", "shell.git_history", "git gc --prune=now drops unreachable commits", cmd.subject)
     elif sub == "submodule" and "foreach" in args:

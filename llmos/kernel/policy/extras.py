@@ -1,0 +1,81 @@
+"""Programs that hand a command to the shell through an option or a script language, and two more
+system tools: the misses of the public corpora (tests/policy_corpus_public.py, issue 10).
+
+- osascript: AppleScript's `do shell script "..."` and JavaScript's `$.system("...")` /
+  `doShellScript("...")` run their string as a shell command (the payload is checked like
+  `sh -c`; a payload that is not a literal string asks).
+- rg --pre PROGRAM / --hostname-bin PROGRAM: ripgrep runs PROGRAM on every file it searches
+  (checked as `PROGRAM PATH...`).
+- setfacl: changes permissions like chmod (recursive ones outside the workspace are denied).
+- diskutil erase*/partition*/zeroDisk/secureErase: wipes a disk (macOS).
+"""
+
+from __future__ import annotations
+
+import re
+
+from llmos.kernel.policy.commands import check, run
+from llmos.kernel.policy.options import parse_opts
+from llmos.kernel.policy.shell import NONE, UNKNOWN_FLOW, Cmd, Flow, ShellAnalyzer
+
+_QUOTED = r"(?:\"((?:[^\"\\]|\\.)*)\"|'((?:[^'\\]|\\.)*)')"
+_APPLESCRIPT = re.compile(r"(?<![\w])do\s+shell\s+script\s+(?:" + _QUOTED + r"|(\S+))", re.IGNORECASE)
+_JXA = re.compile(r"(?:\$\.system|\.doShellScript|\bdoShellScript)\s*\(\s*(?:" + _QUOTED + r"|([^)\s]+))")
+
+
+def shell_payloads(program: str) -> list[str | None]:
+    """The shell commands an AppleScript or JavaScript-for-Automation program runs (None: not a literal)."""
+    out: list[str | None] = []
+    for m in [*_APPLESCRIPT.finditer(program), *_JXA.finditer(program)]:
+        text = m.group(1) if m.group(1) is not None else m.group(2)
+        out.append(text.replace('\\"', '"').replace("\\'", "'") if text is not None else None)
+    return out
+
+
+@check("osascript")
+def check_osascript(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    p = parse_opts(cmd.args, "elis")
+    program = "\n".join(p.values("-e"))
+    for payload in shell_payloads(program):
+        if payload is None:
+            a.add("ask", "shell.unknown_code", "osascript runs a shell command built at run time", cmd.subject)
+        else:
+            a.script(payload, cmd.st.copy(), cmd.depth + 1)
+    return UNKNOWN_FLOW
+
+
+@check("rg", "ripgrep")
+def check_rg(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    p = parse_opts(
+        cmd.args,
+        "eftgTAByCjmMrE",
+        (
+            "--pre", "--hostname-bin", "--regexp", "--file", "--type", "--glob", "--iglob", "--type-not",
+            "--max-count", "--replace", "--encoding", "--context", "--after-context", "--before-context",
+        ),
+    )  # fmt: skip
+    programs = p.values("--pre", "--hostname-bin")
+    if programs:
+        explicit = p.has("-e", "--regexp", "-f", "--file")
+        paths = p.positionals if explicit else p.positionals[1:]
+        for program in programs:
+            run(a, cmd.with_argv([program, *(paths or ["."])]))
+    return UNKNOWN_FLOW
+
+
+@check("setfacl")
+def check_setfacl(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    p = parse_opts(cmd.args, "mxMX", ("--modify", "--remove", "--modify-file", "--remove-file", "--set", "--set-file"))
+    recursive = p.has("-R", "--recursive")
+    for t in p.positionals:
+        a.write_target(t, cmd.st, "chmod_recursive" if recursive else "write", cmd.subject)
+    return NONE
+
+
+@check("diskutil")
+def check_diskutil(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    verb = next((x for x in cmd.args if not x.startswith("-")), "")
+    wipes = re.match(r"(?i)^(erase\w*|zeroDisk|randomDisk|secureErase|partitionDisk|reformat)$", verb)
+    if wipes or (verb == "apfs" and any(x.lower().startswith(("delete", "erase")) for x in cmd.args[1:])):
+        a.add("deny", "shell.disk_wipe", f"diskutil {verb} wipes a disk", cmd.subject)
+    return UNKNOWN_FLOW
