@@ -100,12 +100,14 @@ def _subcommand(a: ShellAnalyzer, cmd: Cmd, sub: str, args: list[str]) -> None:
     opts, pos = p.opts, p.positionals
     if sub == "reset" and _has(opts, "", "--hard"):
         _destroy(a, cmd, "reset --hard")
+    elif sub == "reset" and _has(opts, "", "--merge"):
+        a.add("ask", "shell.git_destructive", "git reset --merge drops staged changes", cmd.subject)
     elif sub == "clean" and _has(opts, "-f", "--force") and not _has(opts, "-n", "--dry-run"):
         _destroy(a, cmd, "clean --force deletes untracked files")
     elif sub == "checkout" and (
         _has(opts, "-f", "--force", "--overwrite-ignore")
         or ("--" in args and args.index("--") < len(args) - 1)
-        or (not _has(opts, "-b", "-B", "--orphan") and any(x in ALL_PATHS for x in pos))
+        or (not _has(opts, "-b", "-B", "--orphan") and (any(x in ALL_PATHS for x in pos) or _restores(args)))
     ):
         _destroy(a, cmd, "checkout --force / checkout -- PATH discards local changes")
     elif sub == "switch" and _has(opts, "-f", "--force", "--discard-changes"):
@@ -116,6 +118,12 @@ def _subcommand(a: ShellAnalyzer, cmd: Cmd, sub: str, args: list[str]) -> None:
         _destroy(a, cmd, "read-tree --reset -u overwrites the working tree")
     else:
         _history(a, cmd, sub, args, p)
+
+
+def _restores(args: list[str]) -> bool:
+    """`git checkout REF PATH...` or `--pathspec-from-file`: files overwritten from REF."""
+    p = parse_opts(args, "bBmoSCcUnpe", ("--conflict", "--pathspec-from-file", "--unified", "--inter-hunk-context"))
+    return p.has("--pathspec-from-file") or len(p.positionals) >= 2
 
 
 def _history(a: ShellAnalyzer, cmd: Cmd, sub: str, args: list[str], p: Parsed) -> None:
