@@ -269,6 +269,9 @@ def check_source_code(a: ShellAnalyzer, cmd: Cmd, lang: str, code: str) -> None:
         ):
             continue  # opened for reading
         a.write_target(target, cmd.st, "write", cmd.subject)
+    from llmos.kernel.policy import transfers
+
+    transfers.check(a, cmd, lang, code)
     if lang.startswith(("python", "pypy")) and _python_calls(a, cmd, code):
         return
     _deletions(a, cmd, code)
@@ -290,7 +293,8 @@ _QW = re.compile(r"(?:system|exec)\s*\(?\s*qw\s*(?:\((.*?)\)|\[(.*?)\]|\{(.*?)\}
 def _embedded_commands(a: ShellAnalyzer, cmd: Cmd, code: str) -> None:
     """Shell commands written inside code of another language, in its usual spellings."""
     for m in _SHELL_STRINGS.finditer(code):
-        a.script(m.group(2), cmd.st.copy(), cmd.depth + 1)
+        if not _method_of_another_object(code, m.start()):
+            a.script(m.group(2), cmd.st.copy(), cmd.depth + 1)
     for m in _QW.finditer(code):  # perl: system qw(rm -rf /)
         run(a, cmd.with_argv(next(g for g in m.groups() if g is not None).split()))
     for m in _ARGV_CALL.finditer(code):  # node: spawnSync('rm', ['-rf', '/']); ruby: system('rm', '-rf', '/')
@@ -298,6 +302,15 @@ def _embedded_commands(a: ShellAnalyzer, cmd: Cmd, code: str) -> None:
         run(a, cmd.with_argv(argv))
     for m in re.finditer(r"`([^`]+)`|%x\{([^}]+)\}", code):
         a.script(m.group(1) or m.group(2), cmd.st.copy(), cmd.depth + 1)
+
+
+def _method_of_another_object(code: str, at: int) -> bool:
+    """`$db->exec(...)`, `/re/.exec(...)`: a method named exec, not a process started."""
+    before = code[max(0, at - 60) : at]
+    if before.endswith("->"):
+        return True
+    recv = re.search(r"([\w$]+|\)|/)\s*\.$", before)
+    return bool(recv) and code[at:].startswith("exec(") and not re.search(r"child_process|\bcp\b|\bproc", before)
 
 
 # file-system deletion calls of Node, Ruby, Perl, PHP, Lua (Python is read through its ast)
@@ -354,6 +367,12 @@ def _python_calls(a: ShellAnalyzer, cmd: Cmd, code: str) -> bool:
             ]
         head = name.split(".")[0]
         if last in _SHELL_CALLS and (head in ("os", "subprocess", "commands", "", last) or last in _ALWAYS_SHELL):
+            shell = last in ("system", "popen", "getoutput", "getstatusoutput") or any(
+                k.arg == "shell" and not (isinstance(k.value, ast.Constant) and not k.value.value)
+                for k in node.keywords
+            )
+            if const is not None and not shell and re.search(r"\s", const):
+                continue  # a program named by the whole string, not a shell command: it cannot start
             if const is not None:
                 a.script(const, cmd.st.copy(), cmd.depth + 1)
             elif items:
