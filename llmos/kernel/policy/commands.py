@@ -67,10 +67,11 @@ def run(a: ShellAnalyzer, cmd: Cmd) -> Flow:
         for candidate in (arg, arg.rpartition("@")[2], arg.partition("=")[2]):
             if candidate and UNKNOWN not in candidate and (candidate[0] in "/~." or "/" in candidate):
                 a.read_target(candidate, cmd.st, cmd.subject)
-    from llmos.kernel.policy import exfil, families, interp, services
+    from llmos.kernel.policy import exfil, extras, families, interp, services
 
     exfil.inspect(a, cmd)
     services.inspect(a, cmd)
+    extras.command_env(a, cmd)
     fn = CHECKS.get(name) or interp.lookup(name) or families.lookup(name)
     if "/" in cmd.argv[0]:
         interp.run_script_file(a, cmd, cmd.argv[0])
@@ -254,10 +255,13 @@ def check_tar(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     args = list(cmd.args)
     if args and not args[0].startswith("-") and re.fullmatch(r"[a-zA-Z]+", args[0]):
         args[0] = "-" + args[0]  # old style: tar xzf file
-    p = parse_opts(args, "fCbTXgHKLNV", ("--file", "--directory", "--to-command", "--use-compress-program"))
+    p = parse_opts(args, "fCbTXgHKLNVI", ("--file", "--directory", "--to-command", "--use-compress-program"))
     for o, v in p.opts:
         if v and (o in ("--to-command", "--use-compress-program", "-I") or "exec=" in v):
-            a.script(v.split("exec=", 1)[-1], cmd.st.copy(), cmd.depth + 1)
+            members = UNKNOWN_FLOW if o == "--to-command" else NONE  # it reads each member on stdin
+            a.script(v.split("exec=", 1)[-1], cmd.st.copy(), cmd.depth + 1, members)
+    if p.has("-x", "--extract", "--get") and p.has("-P", "--absolute-names"):
+        a.add("ask", "shell.unknown_target", "tar -P extracts members at the absolute paths they name", cmd.subject)
     if p.has("-x", "--extract", "--get"):
         for d in p.values("-C", "--directory") or ["."]:
             a.write_target(d.rstrip("/") + "/x", cmd.st, "write", cmd.subject)

@@ -79,3 +79,54 @@ def check_diskutil(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     if wipes or (verb == "apfs" and any(x.lower().startswith(("delete", "erase")) for x in cmd.args[1:])):
         a.add("deny", "shell.disk_wipe", f"diskutil {verb} wipes a disk", cmd.subject)
     return UNKNOWN_FLOW
+
+
+# Environment variables whose value is a command line the program runs (GTFOBins: `PAGER=... git -p`)
+CODE_VARS = (
+    "PAGER",
+    "MANPAGER",
+    "SYSTEMD_PAGER",
+    "EDITOR",
+    "VISUAL",
+    "SUDO_EDITOR",
+    "LESSOPEN",
+    "LESSCLOSE",
+    "BROWSER",
+)
+
+
+def command_env(a: ShellAnalyzer, cmd: Cmd) -> None:
+    """A pager, editor or preprocessor given to this command in its environment is a command it may run."""
+    for var in CODE_VARS:
+        for value in cmd.env.get(var, []):
+            a.script(value.strip().lstrip("|").replace("%s", "x"), cmd.st.copy(), cmd.depth + 1)
+
+
+def make_file_writes(a: ShellAnalyzer, cmd: Cmd, text: str) -> None:
+    """GNU make's `$(file >PATH,TEXT)` writes PATH."""
+    for m in re.finditer(r"\$[({]file\s+>>?\s*([^,)}]+)", text):
+        a.write_target(m.group(1).strip(), cmd.st, "write", cmd.subject)
+
+
+def local_build_code(a: ShellAnalyzer, cmd: Cmd, args: list[str]) -> None:
+    """Installing a local package runs its build code: a setup.py or package.json scripts written
+    earlier in the same command are checked (a project's own files are its own code)."""
+    from llmos.kernel.policy.interp import check_source_code
+
+    if not args or args[0] not in ("install", "i", "add", "ci", "rebuild", "run-script", "run"):
+        p = parse_opts(args, "C", ("--prefix",))
+        if not (p.has("-C", "--prefix") and p.positionals[:1] in (["install"], ["i"], ["ci"])):
+            return
+    p = parse_opts(args, "C", ("--prefix",))
+    dirs = p.values("-C", "--prefix") + [x for x in p.positionals[1:] if "/" in x or x.startswith(".")]
+    for d in dirs or ["."]:
+        base = a.paths.resolve(d, cmd.st.cwd) or ""
+        setup = cmd.st.written.get(base + "/setup.py")
+        if setup is not None and setup.kind == "literal":
+            check_source_code(a, cmd, "python", setup.text)
+        package = cmd.st.written.get(base + "/package.json")
+        if package is not None and package.kind == "literal":
+            for m in re.finditer(
+                r"\"(?:pre|post)?(?:install|prepare|pack)\"\s*:\s*\"((?:[^\"\\]|\\.)*)\"", package.text
+            ):
+                a.script(m.group(1).replace('\\"', '"'), cmd.st.copy(), cmd.depth + 1)

@@ -65,6 +65,8 @@ WRAPPERS: dict[str, tuple[str, tuple[str, ...], int]] = {
     "flatpak-spawn": ("", (), 0),
 }
 ESCALATE = frozenset({"sudo", "doas", "pkexec", "chroot", "su", "runuser"})
+# options whose value is a file the wrapper writes (GTFOBins: `strace -o FILE` writes FILE)
+OUTPUTS = {"strace": ("-o", "--output"), "ltrace": ("-o", "--output"), "time": ("-o", "--output")}
 
 
 def _unwrap(a: ShellAnalyzer, cmd: Cmd) -> Flow:
@@ -79,6 +81,8 @@ def _unwrap(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     if cmd.name == "command" and any(x in ("-v", "-V") for x in cmd.args[:2]):
         return UNKNOWN_FLOW
     p = parse_opts(cmd.args, short, long, stop=True)
+    for out in p.values(*OUTPUTS.get(cmd.name, ())):
+        a.write_target(out, cmd.st, "write", cmd.subject)
     inner = cmd.args[p.rest_index + skip :]
     if cmd.name == "sudo" and p.has("-e", "--edit"):
         for f in p.positionals:
