@@ -153,7 +153,7 @@ def check_cp(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     record_program_copies(a, cmd, [x for x in pos if x not in dest], dest)
     if cmd.name == "ln" and p.has("-s", "--symbolic") and len(dest) == 1 and p.positionals:
         link = a.paths.absolute(dest[0].rstrip("/"), cmd.st.cwd)
-        target = a.paths.absolute(p.positionals[0], cmd.st.cwd if p.positionals[0].startswith("/") else None)
+        target = a.paths.absolute(p.positionals[0], os.path.dirname(link) if link else None)  # relative to the link
         if link and target and UNKNOWN not in link + target:
             cmd.st.links[link] = target
     return NONE
@@ -290,7 +290,13 @@ def check_unzip(a: ShellAnalyzer, cmd: Cmd) -> Flow:
 
 @check(*DISK_TOOLS)
 def check_disk(a: ShellAnalyzer, cmd: Cmd) -> Flow:
-    a.add("deny", "shell.disk_wipe", f"{cmd.name} formats or wipes a disk", cmd.subject)
+    from llmos.kernel.policy.extras import image_files
+
+    images = image_files(cmd) if cmd.name.startswith(("mkfs", "mke2fs", "mkswap", "mkdosfs", "mkntfs")) else None
+    if images is None:
+        a.add("deny", "shell.disk_wipe", f"{cmd.name} formats or wipes a disk", cmd.subject)
+    for image in images or []:  # formatting an image file writes that file
+        a.write_target(image, cmd.st, "write", cmd.subject)
     return NONE
 
 

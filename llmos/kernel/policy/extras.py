@@ -16,6 +16,7 @@ import re
 
 from llmos.kernel.policy.commands import check, run
 from llmos.kernel.policy.options import parse_opts
+from llmos.kernel.policy.paths import UNKNOWN
 from llmos.kernel.policy.shell import NONE, UNKNOWN_FLOW, Cmd, Flow, ShellAnalyzer
 
 _QUOTED = r"(?:\"((?:[^\"\\]|\\.)*)\"|'((?:[^'\\]|\\.)*)')"
@@ -130,3 +131,17 @@ def local_build_code(a: ShellAnalyzer, cmd: Cmd, args: list[str]) -> None:
                 r"\"(?:pre|post)?(?:install|prepare|pack)\"\s*:\s*\"((?:[^\"\\]|\\.)*)\"", package.text
             ):
                 a.script(m.group(1).replace('\\"', '"'), cmd.st.copy(), cmd.depth + 1)
+
+
+def image_files(cmd: Cmd) -> list[str] | None:
+    """The image files `mkfs`/`mkswap` would format, or None when it may format a device.
+
+    `--help`/`--version` format nothing; a device (/dev/...) or a target that cannot be known
+    may be a disk; paths of regular files (`disk.img`, `build/rootfs.img`) are image files.
+    """
+    if any(x in ("--help", "-h", "-V", "--version") for x in cmd.args):
+        return []
+    positionals = [x for x in cmd.args if not x.startswith("-")]
+    if any(x.startswith("/dev/") or UNKNOWN in x for x in positionals):
+        return None
+    return [x for x in positionals if not x.isdigit()]  # a label or size among them is harmless

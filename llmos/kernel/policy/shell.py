@@ -408,7 +408,7 @@ class ShellAnalyzer:
     # -- helpers for the checks -----------------------------------------------------------------------
 
     def write_target(self, value: str, st: State, op: Op, subject: str) -> None:
-        value = self.through_links(value, st)
+        value = self.through_links(value, st, follow_last=op in ("write", "chmod_recursive"))
         finding = self.paths.target(value, st.cwd, op, subject)
         if finding is not None and finding not in self.findings:
             self.findings.append(finding)
@@ -422,12 +422,15 @@ class ShellAnalyzer:
                     subject,
                 )
 
-    def through_links(self, value: str, st: State) -> str:
-        """`value` with a symlink made earlier in this script replaced by its target."""
+    def through_links(self, value: str, st: State, follow_last: bool = False) -> str:
+        """`value` with a symlink made earlier in this script replaced by its target (the link itself
+        too when `follow_last`: a write goes to the target, a deletion removes the link)."""
         if not st.links or UNKNOWN in value:
             return value
         path = self.paths.absolute(value, st.cwd)
         for link, target in st.links.items():
+            if path is not None and follow_last and path == link:
+                return target
             if path is not None and (path == link + "/" or path.startswith(link + "/")):
                 return target.rstrip("/") + path[len(link) :]
         return value
