@@ -1,6 +1,6 @@
 """The shell policy on its corpora, through the real `llmos policy check` command.
 
-    PYTHONPATH=. .venv/bin/python bench/policy_corpus.py [--json] [--corpus all|public]
+    PYTHONPATH=. .venv/bin/python bench/policy_corpus.py [--json] [--corpus all|public] [--policy-root DIR]
 
 Prints the blocked rate (deny or ask) of the dangerous corpora (tests/policy_corpus.py DANGEROUS and
 ASK, tests/policy_corpus_families.py FAMILIES and the held-out rounds) and the allowed rate of the ordinary
@@ -10,7 +10,9 @@ dangerous command blocked, >= 99% of the ordinary ones allowed.
 
 `--corpus public` runs only tests/policy_corpus_public.py: test strings of other agent tools'
 detectors (openai/codex, destructive_command_guard, claude-code-safety-net, goose), each source's
-dangerous cases (expected deny or ask) and safe cases (expected allow), and PUBLIC_PROBES.
+dangerous cases (expected deny or ask) and safe cases (expected allow), and PUBLIC_PROBES, with a
+line per source. `--policy-root DIR` checks with another checkout's `llmos policy check` (e.g. the
+main branch, for a before/after figure) on this checkout's corpora.
 """
 
 from __future__ import annotations
@@ -33,14 +35,14 @@ from tests.policy_corpus_families import FAMILIES, HELD_OUT, HELD_OUT_2, HELD_OU
 from tests.policy_corpus_public import PUBLIC, PUBLIC_PROBES  # noqa: E402
 
 
-def _check(workspace: Path, commands: list[str]) -> list[dict[str, str]]:
+def _check(workspace: Path, commands: list[str], root: Path = ROOT) -> list[dict[str, str]]:
     lines = "".join(json.dumps({"tool": "run_command", "input": {"command": c}}) + "\n" for c in commands)
     proc = subprocess.run(
         [sys.executable, "-m", "llmos", "policy", "check", "--workspace", str(workspace), "--rules"],
         input=lines,
         capture_output=True,
         text=True,
-        cwd=ROOT,
+        cwd=root,
         check=True,
     )
     return [json.loads(line) for line in proc.stdout.splitlines()]
@@ -50,6 +52,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--corpus", choices=("all", "public"), default="all", help="which corpora")
+    parser.add_argument("--policy-root", type=Path, default=ROOT, help="the checkout whose policy is measured")
     args = parser.parse_args()
     public = {
         "public: deny expected (PUBLIC)": [c for c, e, _ in PUBLIC if e == "deny"],
@@ -81,7 +84,7 @@ def main() -> None:
         (ws / ".llmos" / "llmos.db").write_text("")
         everything = [c for cs in groups.values() for c in cs] + benign
         started = time.perf_counter()
-        answers = _check(ws, everything)
+        answers = _check(ws, everything, args.policy_root.resolve())
         elapsed = time.perf_counter() - started
     out: dict[str, object] = {}
     i = 0
@@ -115,7 +118,30 @@ def main() -> None:
     report.append(
         f"{len(everything)} checks in {elapsed:.2f}s through `llmos policy check` ({out['ms_per_check']} ms each)"
     )
+    if args.corpus == "public":
+        verdicts = dict(zip(everything, answers, strict=True))
+        out["by_source"] = _by_source(verdicts, report)
     print(json.dumps(out, indent=2) if args.json else "\n".join(report))
+
+
+def _by_source(verdicts: dict[str, dict[str, str]], report: list[str]) -> dict[str, dict[str, int]]:
+    """Per source repository of PUBLIC: dangerous cases blocked, safe cases allowed."""
+    table: dict[str, dict[str, int]] = {}
+    for command, expected, source in PUBLIC:
+        row = table.setdefault(source.split(" ")[0], {"dangerous": 0, "blocked": 0, "safe": 0, "allowed": 0})
+        got = verdicts[command]["decision"]
+        if expected == "allow":
+            row["safe"] += 1
+            row["allowed"] += got == "allow"
+        else:
+            row["dangerous"] += 1
+            row["blocked"] += got != "allow"
+    for name, row in table.items():
+        report.append(
+            f"  {name:45} dangerous {row['blocked']:3d}/{row['dangerous']:<3d} blocked,"
+            f" safe {row['allowed']:3d}/{row['safe']:<3d} allowed"
+        )
+    return table
 
 
 if __name__ == "__main__":
