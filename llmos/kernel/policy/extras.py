@@ -101,6 +101,14 @@ def command_env(a: ShellAnalyzer, cmd: Cmd) -> None:
     for var in CODE_VARS:
         for value in cmd.env.get(var, []):
             a.script(value.strip().lstrip("|").replace("%s", "x"), cmd.st.copy(), cmd.depth + 1)
+    from llmos.kernel.policy.heredocs import substitutions
+
+    for var in ("PS0", "PS1", "PS2", "PS4"):  # prompts are expanded (bash -x prints PS4 per line)
+        for value in cmd.env.get(var, []):
+            for code in substitutions(value):
+                a.script(code, cmd.st.copy(), cmd.depth + 1)
+    for value in cmd.env.get("PROMPT_COMMAND", []):
+        a.script(value, cmd.st.copy(), cmd.depth + 1)
 
 
 def make_file_writes(a: ShellAnalyzer, cmd: Cmd, text: str) -> None:

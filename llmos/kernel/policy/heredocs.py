@@ -8,6 +8,12 @@ expansion. A quoted delimiter (`<<'EOF'`, `<<"EOF"`, `<<\\EOF`) keeps the body l
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
+
+from llmos.kernel.policy.paths import UNKNOWN
+
+if TYPE_CHECKING:
+    from llmos.kernel.policy.shell import ShellAnalyzer, State
 
 _QUOTED = re.compile(r"<<-?[ \t]*(?:(['\"])(\w+)\1|\\(\w+))")
 _UNQUOTED = re.compile(r"<<-?[ \t]*(\w+)")
@@ -48,3 +54,18 @@ def substitutions(body: str) -> list[str]:
             continue
         i += 1
     return [x for x in out if x.strip()]
+
+
+# `${name@P}` expands the value as a prompt string: the command substitutions in it run.
+_PROMPT = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)@P\}")
+
+
+def evaluated_values(a: ShellAnalyzer, raw: str, st: State, depth: int) -> None:
+    """The substitutions a prompt expansion (`${name@P}`) runs from the value of a variable."""
+    for name in dict.fromkeys(m.group(1) for m in _PROMPT.finditer(raw)):
+        for value in st.vars.get(name, [UNKNOWN]):
+            if UNKNOWN in value:
+                reason = f"${{{name}@P}} runs the substitutions in a value not known here"
+                a.add("ask", "shell.unknown_code", reason, raw)
+            for code in substitutions(value):
+                a.script(code, st.copy(), depth + 1)

@@ -331,6 +331,7 @@ class ShellAnalyzer:
 
         ifs = st.vars.get("IFS", [" \t\n"])
         known = ifs[0] if len(ifs) == 1 and UNKNOWN not in ifs[0] else None
+        heredocs.evaluated_values(self, src[word.pos[0] : word.pos[1]], st, depth)
         return expand(src, word, lambda name: st.lookup(name, self.paths.home), subst, ifs=known)
 
     def command(self, n: Any, src: str, st: State, stdin: Flow, depth: int) -> Flow:
