@@ -44,7 +44,13 @@ _MDE_LOOP = (
 
 
 _ROO_NODE = (  # a long node -e one-liner Roo Code must not flag
-    "n"
+    "node -e \"const fs=require('fs');const p=JSON.parse(fs.readFileSync('prd.json','utf8'));con"
+    "st allowed=new Set(['pending','in-progress','complete','blocked']);const bad=(p.items||[])"
+    ".filter(i=>!allowed.has(i.status));console.log('meta.status',p.meta?.status);console.log('"
+    "workstreams', (p.workstreams||[]).length);console.log('items', (p.items||[]).length);conso"
+    "le.log('statusCounts', (p.items||[]).reduce((a,i)=>(a[i.status]=(a[i.status]||0)+1,a),{}))"
+    ";console.log('invalidStatuses', bad.length);if(bad.length){console.log(bad.map(i=>i.id+':'"
+    "+i.status).join('\\\\\\\\n'));process.exit(2);} \""
 )
 
 
@@ -860,11 +866,7 @@ PUBLIC: list[tuple[str, str, str]] = [
     ("var=(item1 item2)", "allow", ROO),
     ("x=(hello)", "allow", ROO),
     ('files=(a.ts b.ts); for f in "${files[@]}"; do echo "$f"; done', "allow", ROO),
-    (
-        (_ROO_NODE, "allow", ROO),
-        "allow",
-        ROO,
-    ),
+    (_ROO_NODE, "allow", ROO),
     ('node -e "const a=(b)=>b"', "allow", ROO),
     ('node -e "const fn = (x) => x * 2"', "allow", ROO),
     ('node -e "arr.filter(i=>!set.has(i))"', "allow", ROO),
