@@ -247,6 +247,9 @@ def check_chmod(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     recursive = p.has("-R", "--recursive")
     for t in targets:
         a.write_target(t, cmd.st, "chmod_recursive" if recursive else "write", cmd.subject)
+        where = a.paths.resolve(t, cmd.st.cwd) or ""
+        if where.startswith("/dev/") and not where.startswith(("/dev/fd/", "/dev/shm/", "/dev/pts/")):
+            a.add("deny", "shell.root_deletion", f"{cmd.name} changes the device node {where}", cmd.subject)
     return NONE
 
 
@@ -303,7 +306,8 @@ def check_disk(a: ShellAnalyzer, cmd: Cmd) -> Flow:
 @check(*PARTITIONERS)
 def check_partition(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     p = parse_opts(cmd.args)
-    if p.has("-l", "--list", "-s", "--help", "-h", "-v", "--version") or "print" in p.positionals:
+    listing = ("-l", "--list", "--help", "-h", "-v", "--version") + (("-s",) if cmd.name != "parted" else ())
+    if p.has(*listing) or "print" in p.positionals:  # parted -s is script mode, not a listing
         return UNKNOWN_FLOW
     if any(x.startswith("/dev/") for x in p.positionals):
         a.add("deny", "shell.disk_wipe", f"{cmd.name} edits the partition table of a disk", cmd.subject)

@@ -214,10 +214,11 @@ def check_python(a: ShellAnalyzer, cmd: Cmd) -> Flow:
 def check_code(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     flags = CODE_FLAGS[cmd.name]
     long = ("--eval", "--print") if cmd.name.startswith(("node", "bun")) else ()
+    preload = ("--require", "--import", "--loader", "--experimental-loader") if long else ()  # take a module
     p = parse_opts(
         cmd.args,
-        flags + ("IMmrx" if cmd.name in ("perl", "ruby") else ""),
-        long,
+        flags + ("IMmrx" if cmd.name in ("perl", "ruby") else "r" if long else ""),
+        long + preload,
         optional_short="il0" if cmd.name == "perl" else "",
     )
     codes = [v for o, v in p.opts if v is not None and (o[1:] in flags or o in long)]
@@ -298,7 +299,8 @@ def _embedded_commands(a: ShellAnalyzer, cmd: Cmd, code: str) -> None:
     for m in _QW.finditer(code):  # perl: system qw(rm -rf /)
         run(a, cmd.with_argv(next(g for g in m.groups() if g is not None).split()))
     for m in _ARGV_CALL.finditer(code):  # node: spawnSync('rm', ['-rf', '/']); ruby: system('rm', '-rf', '/')
-        argv = [m.group(2), *re.findall(r"['\"]([^'\"]*)['\"]", m.group(3))]
+        words = re.sub(r"(?::?\w+\s*=>|\b\w+:)\s*['\"][^'\"]*['\"]", "", m.group(3))  # ruby options (out: '/dev/null')
+        argv = [m.group(2), *re.findall(r"['\"]([^'\"]*)['\"]", words)]
         run(a, cmd.with_argv(argv))
     for m in re.finditer(r"`([^`]+)`|%x\{([^}]+)\}", code):
         a.script(m.group(1) or m.group(2), cmd.st.copy(), cmd.depth + 1)
@@ -405,10 +407,10 @@ def check_awk(a: ShellAnalyzer, cmd: Cmd) -> Flow:
             a.add("deny", "shell.reverse_shell", "awk opens a network connection (/inet/tcp)", cmd.subject)
         for m in _SHELL_STRINGS.finditer(prog):
             a.script(m.group(2), cmd.st.copy(), cmd.depth + 1)
-        for m in re.finditer(r"\|\s*\"([^\"]+)\"|\"([^\"]+)\"\s*\|\s*getline", prog):
+        for m in re.finditer(r"\|&?\s*\"([^\"]+)\"|\"([^\"]+)\"\s*\|&?\s*getline", prog):
             a.script(m.group(1) or m.group(2), cmd.st.copy(), cmd.depth + 1)
         strings = dict(re.findall(r"\b(\w+)\s*=\s*\"([^\"]*)\"", prog))
-        for m in re.finditer(r"\b(\w+)\s*\|\s*getline|system\s*\(\s*(\w+)\s*\)|\|\s*(\w+)\s*[;}\n]", prog):
+        for m in re.finditer(r"\b(\w+)\s*\|&?\s*getline|system\s*\(\s*(\w+)\s*\)|\|&?\s*(\w+)\s*[;}\n]", prog):
             var = m.group(1) or m.group(2) or m.group(3)
             if var in strings:
                 a.script(strings[var], cmd.st.copy(), cmd.depth + 1)

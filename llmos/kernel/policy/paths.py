@@ -365,8 +365,8 @@ class PathContext:
         return Finding("deny", "shell.outside_workspace", f"{verb} {shown!r}, outside the workspace ({path})", subject)
 
     def _device(self, path: str, op: Op, subject: str, verb: str, shown: str) -> Finding | None:
-        if path in SAFE_DEVICES or path.startswith(("/dev/fd/", "/dev/shm/", "/dev/pts/")):
-            return None
+        if (path in SAFE_DEVICES and op == "write") or path.startswith(("/dev/fd/", "/dev/shm/", "/dev/pts/")):
+            return None  # writing to /dev/null is ordinary; deleting it is not
         if path.startswith(("/dev/tcp/", "/dev/udp/")):
             return Finding("deny", "shell.reverse_shell", f"opens a network connection through {path}", subject)
         if op == "write":

@@ -220,11 +220,11 @@ class ShellAnalyzer:
             return self.command(n, src, st, stdin, depth)
         if kind == "pipeline":
             return self.pipeline(n, src, st, depth)
-        if kind == "list":
+        if kind == "list":  # `x | { a; b; }`: the commands of the group share its stdin
             flow = NONE
             for p in n.parts:
                 if p.kind != "operator":
-                    flow = merge(flow, self.node(p, src, st, NONE, depth))
+                    flow = merge(flow, self.node(p, src, st, stdin, depth))
             return flow
         if kind == "compound":
             inner = st.copy() if n.list and getattr(n.list[0], "word", "") == "(" else st

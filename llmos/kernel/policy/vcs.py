@@ -26,6 +26,7 @@ CODE_KEYS = re.compile(
     r"url\..*\.insteadof|http\..*sslverify|http\.sslverify|hook\..*\.command)$"
 )
 ALL_PATHS = (".", ":/", "*", ":(top)", "./", "/")
+_BOOLEAN = frozenset({"true", "false", "yes", "no", "on", "off", "1", "0"})  # a built-in, no program
 
 
 def _long(opt: str, *names: str) -> bool:
@@ -163,7 +164,9 @@ def _code_settings(a: ShellAnalyzer, cmd: Cmd, p: Parsed) -> None:
     for o, v in p.opts:
         if o == "-c" and v:
             key, _, value = v.partition("=")
-            if CODE_KEYS.match(key.strip()):
+            if key.strip().lower().startswith("alias.") and not value.startswith("!"):
+                a.script("git " + value, cmd.st.copy(), cmd.depth + 1)  # an alias of git subcommands
+            elif CODE_KEYS.match(key.strip()) and value.strip().lower() not in _BOOLEAN:
                 a.add("ask", "shell.git_config", f"git -c {key} can run arbitrary commands", cmd.subject)
                 a.script(value[1:] if value.startswith("!") else value, cmd.st.copy(), cmd.depth + 1)
         if o in ("--git-dir", "--work-tree") and v:
