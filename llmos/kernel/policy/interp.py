@@ -311,8 +311,8 @@ def _method_of_another_object(code: str, at: int) -> bool:
     before = code[max(0, at - 60) : at]
     if before.endswith("->"):
         return True
-    recv = re.search(r"([\w$]+|\)|/)\s*\.$", before)
-    return bool(recv) and code[at:].startswith("exec(") and not re.search(r"child_process|\bcp\b|\bproc", before)
+    recv = re.search(r"([\w$]+|\)|/)\s*\.$", before)  # x.exec( with no child_process in the code at all
+    return bool(recv) and code[at:].startswith("exec(") and not re.search(r"child_process|shelljs|execa", code)
 
 
 # file-system deletion calls of Node, Ruby, Perl, PHP, Lua (Python is read through its ast)

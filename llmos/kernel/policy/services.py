@@ -35,7 +35,9 @@ _VERB = re.compile(
 _HARMLESS = re.compile(r"(?:^| )(--help|help|--dry-run|--dryrun|--version)(?: |$)")
 _DELETE_OPTIONS = ("--delete", "--remove", "--delete-config")
 HTTP_CLIENTS = words("curl wget http https xh httpie")
-_ENDPOINT = re.compile(r"(?i)(delete|destroy|purge|truncate|drop|flush|wipe|_all\b)")
+_ENDPOINT = re.compile(  # a path segment (or a part of one) naming a deletion: /purge, _delete_by_query, doDelete
+    r"(?i)(?:^|[/_.-])(?:do)?(?:delete|destroy|purge|truncate|drop|flush\w*|wipe)(?=$|[/_.?&=-])|/_all(?:$|[/?])"
+)
 
 
 def _positionals(args: list[str]) -> list[str]:
