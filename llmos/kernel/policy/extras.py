@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from llmos.kernel.policy.commands import check, run
+from llmos.kernel.policy.commands import check, run, sed_script
 from llmos.kernel.policy.options import parse_opts
 from llmos.kernel.policy.paths import UNKNOWN
 from llmos.kernel.policy.shell import NONE, UNKNOWN_FLOW, Cmd, Flow, ShellAnalyzer
@@ -153,3 +153,18 @@ def image_files(cmd: Cmd) -> list[str] | None:
     if any(x.startswith("/dev/") or UNKNOWN in x for x in positionals):
         return None
     return [x for x in positionals if not x.isdigit()]  # a label or size among them is harmless
+
+
+def sed_files(a: ShellAnalyzer, cmd: Cmd, files: list[str]) -> None:
+    """`sed -f FILE`: a script written earlier in the same command (or read on stdin) is checked
+    like `-e`; one that cannot be known is asked about only when it comes from stdin."""
+    for f in files:
+        if f in ("-", "/dev/stdin"):
+            if cmd.stdin.kind == "literal":
+                sed_script(a, cmd, cmd.stdin.text)
+            elif cmd.stdin.kind != "none":
+                a.add("ask", "shell.unknown_code", "sed -f - runs a script read from a pipe", cmd.subject)
+            continue
+        written = cmd.st.written.get(a.paths.resolve(f, cmd.st.cwd) or "")
+        if written is not None and written.kind == "literal":
+            sed_script(a, cmd, written.text)
