@@ -6,8 +6,9 @@
     hooks.add(SecurityHook(policy), first=True)                 # every tool call, every mode
 
 Rules are written per family, by what makes a command dangerous (see `vcs.py`, `exfil.py`,
-`families.py`, `protections.py`); the corpora in tests/policy_corpus*.py and
-bench/policy_corpus.py measure them. Files of the command's own under /tmp are ordinary.
+`families.py`, `protections.py`, `services.py`, `transfers.py`, `extras.py`, `heredocs.py`); the
+corpora in tests/policy_corpus*.py (tests/policy_corpus_public.py: other agent tools' public test
+strings) and bench/policy_corpus.py measure them. Files of the command's own under /tmp are ordinary.
 MCP tools get a kind from their annotations (`llmos/tools/mcp/_policy.py`); path rules apply to
 path-like arguments of every file tool (`path`, `file`, `repo_path`, `uri` as file://...).
 
@@ -32,7 +33,8 @@ Rules (the `rule` of a `PolicyDecision`):
   --reset -u), shell.git_force_push (--force, --mirror, +refspec).
 - Built-in asks: shell.git_force_push (--delete), shell.git_history (stash clear, branch -D,
   reflog expire), shell.remote_package (pip/npx from a VCS or raw https URL), shell.cloud_delete
-  (aws s3 rm --recursive, rclone purge, gsutil rm -r, ...), shell.firewall,
+  (aws s3 rm --recursive, rclone purge, gsutil rm -r, vault/op/restic/kafka/... deletions, an HTTP
+  DELETE or delete endpoint), shell.firewall,
   shell.global_install (npm -g, pip --user), shell.pipe_exec (an interpreter reading code from a pipe),
   shell.unknown_code / shell.unknown_command, shell.unknown_target (non-recursive), shell.system_service,
   shell.mount, shell.pkill, shell.git_config, shell.infra_destroy (terraform destroy, kubectl delete),

@@ -224,6 +224,21 @@ def call_function(a: ShellAnalyzer, argv: list[str], st: State, stdin: Flow, dep
         a.calling.add(argv[0])
         a.script(body, child, depth + 1, stdin)
         a.calling.discard(argv[0])
+        _returned(st, child, body)
+
+
+_LOCAL = re.compile(r"(?:^|[;{&|\s])(?:local|declare|typeset)\s+([^;&|\n]*)")
+_POSITIONAL = {"@", "*", "#", *map(str, range(1, 10))}
+
+
+def _returned(st: State, child: State, body: str) -> None:
+    """What a called function leaves to its caller (it runs in the same shell): its cwd, and the
+    variables and functions it set, except its `local` ones and the positional parameters."""
+    st.cwd = child.cwd
+    local = {w.partition("=")[0] for m in _LOCAL.finditer(body) for w in m.group(1).split() if w[:1] != "-"}
+    for name, value in child.vars.items():
+        if name not in _POSITIONAL and name not in local and st.vars.get(name) != value:
+            st.vars[name] = value
 
 
 def glob_bracket(raw: str) -> bool:

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from llmos.kernel.policy.decision import words
 from llmos.kernel.policy.options import parse_opts
-from llmos.kernel.policy.paths import UNKNOWN
+from llmos.kernel.policy.paths import UNKNOWN, landing
 from llmos.kernel.policy.shell import NONE, UNKNOWN_FLOW, Cmd, Flow, ShellAnalyzer
 
 Check = Callable[[ShellAnalyzer, Cmd], Flow]
@@ -67,9 +67,11 @@ def run(a: ShellAnalyzer, cmd: Cmd) -> Flow:
         for candidate in (arg, arg.rpartition("@")[2], arg.partition("=")[2]):
             if candidate and UNKNOWN not in candidate and (candidate[0] in "/~." or "/" in candidate):
                 a.read_target(candidate, cmd.st, cmd.subject)
-    from llmos.kernel.policy import exfil, families, interp
+    from llmos.kernel.policy import exfil, extras, families, interp, services
 
     exfil.inspect(a, cmd)
+    services.inspect(a, cmd)
+    extras.command_env(a, cmd)
     fn = CHECKS.get(name) or interp.lookup(name) or families.lookup(name)
     if "/" in cmd.argv[0]:
         interp.run_script_file(a, cmd, cmd.argv[0])
@@ -124,7 +126,8 @@ def check_mv(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     for s in sources:
         a.write_target(s, cmd.st, "delete_recursive", cmd.subject)
     for d in dest or p.positionals[-1:]:
-        a.write_target(d, cmd.st, "write", cmd.subject)
+        for t in landing(d, sources, bool(dest)):
+            a.write_target(t, cmd.st, "write", cmd.subject)
     return NONE
 
 
@@ -141,14 +144,16 @@ def check_cp(a: ShellAnalyzer, cmd: Cmd) -> Flow:
         dest = [os.path.basename(p.positionals[0].rstrip("/")) or "."]
     elif not dest and len(p.positionals) >= 2 and pos and pos[-1] == p.positionals[-1]:
         dest = [pos[-1]]
+    into = bool(p.values("-t", "--target-directory")) and cmd.name != "ln"
     for d in dest:
-        a.write_target(d, cmd.st, "write", cmd.subject)
+        for t in landing(d, [x for x in pos if x not in dest], into) if cmd.name != "ln" else [d]:
+            a.write_target(t, cmd.st, "write", cmd.subject)
     from llmos.kernel.policy.binaries import record_program_copies
 
     record_program_copies(a, cmd, [x for x in pos if x not in dest], dest)
     if cmd.name == "ln" and p.has("-s", "--symbolic") and len(dest) == 1 and p.positionals:
         link = a.paths.absolute(dest[0].rstrip("/"), cmd.st.cwd)
-        target = a.paths.absolute(p.positionals[0], cmd.st.cwd if p.positionals[0].startswith("/") else None)
+        target = a.paths.absolute(p.positionals[0], os.path.dirname(link) if link else None)  # relative to the link
         if link and target and UNKNOWN not in link + target:
             cmd.st.links[link] = target
     return NONE
@@ -213,6 +218,9 @@ def check_sed(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     files = p.positionals if scripted else p.positionals[1:]
     for script in p.values("-e", "--expression") + ([] if scripted else p.positionals[:1]):
         sed_script(a, cmd, script)
+    from llmos.kernel.policy.extras import sed_files
+
+    sed_files(a, cmd, p.values("-f", "--file"))
     if p.has("-i", "--in-place"):
         for f in files:
             a.write_target(f, cmd.st, "write", cmd.subject)
@@ -242,6 +250,9 @@ def check_chmod(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     recursive = p.has("-R", "--recursive")
     for t in targets:
         a.write_target(t, cmd.st, "chmod_recursive" if recursive else "write", cmd.subject)
+        where = a.paths.resolve(t, cmd.st.cwd) or ""
+        if where.startswith("/dev/") and not where.startswith(("/dev/fd/", "/dev/shm/", "/dev/pts/")):
+            a.add("deny", "shell.root_deletion", f"{cmd.name} changes the device node {where}", cmd.subject)
     return NONE
 
 
@@ -250,10 +261,13 @@ def check_tar(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     args = list(cmd.args)
     if args and not args[0].startswith("-") and re.fullmatch(r"[a-zA-Z]+", args[0]):
         args[0] = "-" + args[0]  # old style: tar xzf file
-    p = parse_opts(args, "fCbTXgHKLNV", ("--file", "--directory", "--to-command", "--use-compress-program"))
+    p = parse_opts(args, "fCbTXgHKLNVI", ("--file", "--directory", "--to-command", "--use-compress-program"))
     for o, v in p.opts:
         if v and (o in ("--to-command", "--use-compress-program", "-I") or "exec=" in v):
-            a.script(v.split("exec=", 1)[-1], cmd.st.copy(), cmd.depth + 1)
+            members = UNKNOWN_FLOW if o == "--to-command" else NONE  # it reads each member on stdin
+            a.script(v.split("exec=", 1)[-1], cmd.st.copy(), cmd.depth + 1, members)
+    if p.has("-x", "--extract", "--get") and p.has("-P", "--absolute-names"):
+        a.add("ask", "shell.unknown_target", "tar -P extracts members at the absolute paths they name", cmd.subject)
     if p.has("-x", "--extract", "--get"):
         for d in p.values("-C", "--directory") or ["."]:
             a.write_target(d.rstrip("/") + "/x", cmd.st, "write", cmd.subject)
@@ -282,14 +296,21 @@ def check_unzip(a: ShellAnalyzer, cmd: Cmd) -> Flow:
 
 @check(*DISK_TOOLS)
 def check_disk(a: ShellAnalyzer, cmd: Cmd) -> Flow:
-    a.add("deny", "shell.disk_wipe", f"{cmd.name} formats or wipes a disk", cmd.subject)
+    from llmos.kernel.policy.extras import image_files
+
+    images = image_files(cmd) if cmd.name.startswith(("mkfs", "mke2fs", "mkswap", "mkdosfs", "mkntfs")) else None
+    if images is None:
+        a.add("deny", "shell.disk_wipe", f"{cmd.name} formats or wipes a disk", cmd.subject)
+    for image in images or []:  # formatting an image file writes that file
+        a.write_target(image, cmd.st, "write", cmd.subject)
     return NONE
 
 
 @check(*PARTITIONERS)
 def check_partition(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     p = parse_opts(cmd.args)
-    if p.has("-l", "--list", "-s", "--help", "-h", "-v", "--version") or "print" in p.positionals:
+    listing = ("-l", "--list", "--help", "-h", "-v", "--version") + (("-s",) if cmd.name != "parted" else ())
+    if p.has(*listing) or "print" in p.positionals:  # parted -s is script mode, not a listing
         return UNKNOWN_FLOW
     if any(x.startswith("/dev/") for x in p.positionals):
         a.add("deny", "shell.disk_wipe", f"{cmd.name} edits the partition table of a disk", cmd.subject)
@@ -408,10 +429,11 @@ def check_crontab(a: ShellAnalyzer, cmd: Cmd) -> Flow:
 
 
 from llmos.kernel.policy import exfil as _exfil  # noqa: E402
+from llmos.kernel.policy import extras as _extras  # noqa: E402
 from llmos.kernel.policy import families as _families  # noqa: E402
 from llmos.kernel.policy import programs as _programs  # noqa: E402  (registers its checks)
 from llmos.kernel.policy import protections as _protections  # noqa: E402
 from llmos.kernel.policy import vcs as _vcs  # noqa: E402
 from llmos.kernel.policy import wrappers as _wrappers  # noqa: E402
 
-_ = (_programs, _wrappers, _vcs, _families, _protections, _exfil)
+_ = (_programs, _wrappers, _vcs, _families, _protections, _exfil, _extras)

@@ -263,6 +263,11 @@ def check_escapes(a: ShellAnalyzer, cmd: Cmd) -> Flow:
             m = re.match(r"^\s*(?:shell|platform shell|!|\\!|system)\s*(.+)$", part)
             if m:
                 run_code(a, cmd, m.group(1), f"{cmd.name} runs a shell command")
+            dump = re.match(
+                r"^\s*(?:dump|append)\s+(?:(?:binary|ihex|srec|tekhex|verilog)\s+)?(?:memory|value)\s+(\S+)", part
+            )
+            if dump:  # gdb writes a file
+                a.write_target(dump.group(1), cmd.st, "write", cmd.subject)
     return UNKNOWN_FLOW
 
 
@@ -343,6 +348,9 @@ def check_make(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     for text in texts:
         for c in makefile_commands(text.replace("\\n", "\n").replace("\\t", "\t")):
             a.script(c, cmd.st.copy(), cmd.depth + 1)
+        from llmos.kernel.policy.extras import make_file_writes
+
+        make_file_writes(a, cmd, text)
     return UNKNOWN_FLOW
 
 

@@ -214,10 +214,11 @@ def check_python(a: ShellAnalyzer, cmd: Cmd) -> Flow:
 def check_code(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     flags = CODE_FLAGS[cmd.name]
     long = ("--eval", "--print") if cmd.name.startswith(("node", "bun")) else ()
+    preload = ("--require", "--import", "--loader", "--experimental-loader") if long else ()  # take a module
     p = parse_opts(
         cmd.args,
-        flags + ("IMmrx" if cmd.name in ("perl", "ruby") else ""),
-        long,
+        flags + ("IMmrx" if cmd.name in ("perl", "ruby") else "r" if long else ""),
+        long + preload,
         optional_short="il0" if cmd.name == "perl" else "",
     )
     codes = [v for o, v in p.opts if v is not None and (o[1:] in flags or o in long)]
@@ -269,6 +270,9 @@ def check_source_code(a: ShellAnalyzer, cmd: Cmd, lang: str, code: str) -> None:
         ):
             continue  # opened for reading
         a.write_target(target, cmd.st, "write", cmd.subject)
+    from llmos.kernel.policy import transfers
+
+    transfers.check(a, cmd, lang, code)
     if lang.startswith(("python", "pypy")) and _python_calls(a, cmd, code):
         return
     _deletions(a, cmd, code)
@@ -290,14 +294,25 @@ _QW = re.compile(r"(?:system|exec)\s*\(?\s*qw\s*(?:\((.*?)\)|\[(.*?)\]|\{(.*?)\}
 def _embedded_commands(a: ShellAnalyzer, cmd: Cmd, code: str) -> None:
     """Shell commands written inside code of another language, in its usual spellings."""
     for m in _SHELL_STRINGS.finditer(code):
-        a.script(m.group(2), cmd.st.copy(), cmd.depth + 1)
+        if not _method_of_another_object(code, m.start()):
+            a.script(m.group(2), cmd.st.copy(), cmd.depth + 1)
     for m in _QW.finditer(code):  # perl: system qw(rm -rf /)
         run(a, cmd.with_argv(next(g for g in m.groups() if g is not None).split()))
     for m in _ARGV_CALL.finditer(code):  # node: spawnSync('rm', ['-rf', '/']); ruby: system('rm', '-rf', '/')
-        argv = [m.group(2), *re.findall(r"['\"]([^'\"]*)['\"]", m.group(3))]
+        words = re.sub(r"(?::?\w+\s*=>|\b\w+:)\s*['\"][^'\"]*['\"]", "", m.group(3))  # ruby options (out: '/dev/null')
+        argv = [m.group(2), *re.findall(r"['\"]([^'\"]*)['\"]", words)]
         run(a, cmd.with_argv(argv))
     for m in re.finditer(r"`([^`]+)`|%x\{([^}]+)\}", code):
         a.script(m.group(1) or m.group(2), cmd.st.copy(), cmd.depth + 1)
+
+
+def _method_of_another_object(code: str, at: int) -> bool:
+    """`$db->exec(...)`, `/re/.exec(...)`: a method named exec, not a process started."""
+    before = code[max(0, at - 60) : at]
+    if before.endswith("->"):
+        return True
+    recv = re.search(r"([\w$]+|\)|/)\s*\.$", before)  # x.exec( with no child_process in the code at all
+    return bool(recv) and code[at:].startswith("exec(") and not re.search(r"child_process|shelljs|execa", code)
 
 
 # file-system deletion calls of Node, Ruby, Perl, PHP, Lua (Python is read through its ast)
@@ -354,6 +369,12 @@ def _python_calls(a: ShellAnalyzer, cmd: Cmd, code: str) -> bool:
             ]
         head = name.split(".")[0]
         if last in _SHELL_CALLS and (head in ("os", "subprocess", "commands", "", last) or last in _ALWAYS_SHELL):
+            shell = last in ("system", "popen", "getoutput", "getstatusoutput") or any(
+                k.arg == "shell" and not (isinstance(k.value, ast.Constant) and not k.value.value)
+                for k in node.keywords
+            )
+            if const is not None and not shell and re.search(r"\s", const):
+                continue  # a program named by the whole string, not a shell command: it cannot start
             if const is not None:
                 a.script(const, cmd.st.copy(), cmd.depth + 1)
             elif items:
@@ -386,10 +407,10 @@ def check_awk(a: ShellAnalyzer, cmd: Cmd) -> Flow:
             a.add("deny", "shell.reverse_shell", "awk opens a network connection (/inet/tcp)", cmd.subject)
         for m in _SHELL_STRINGS.finditer(prog):
             a.script(m.group(2), cmd.st.copy(), cmd.depth + 1)
-        for m in re.finditer(r"\|\s*\"([^\"]+)\"|\"([^\"]+)\"\s*\|\s*getline", prog):
+        for m in re.finditer(r"\|&?\s*\"([^\"]+)\"|\"([^\"]+)\"\s*\|&?\s*getline", prog):
             a.script(m.group(1) or m.group(2), cmd.st.copy(), cmd.depth + 1)
         strings = dict(re.findall(r"\b(\w+)\s*=\s*\"([^\"]*)\"", prog))
-        for m in re.finditer(r"\b(\w+)\s*\|\s*getline|system\s*\(\s*(\w+)\s*\)|\|\s*(\w+)\s*[;}\n]", prog):
+        for m in re.finditer(r"\b(\w+)\s*\|&?\s*getline|system\s*\(\s*(\w+)\s*\)|\|&?\s*(\w+)\s*[;}\n]", prog):
             var = m.group(1) or m.group(2) or m.group(3)
             if var in strings:
                 a.script(strings[var], cmd.st.copy(), cmd.depth + 1)

@@ -76,6 +76,16 @@ _PROC_ALIAS = re.compile(r"^/+proc/+(self|thread-self|\d+)/+(root|cwd)(/.*)?$")
 SCRATCH = "/tmp"  # the command's own scratch space (private inside the sandbox): writes here are ordinary
 
 
+def landing(dest: str, sources: list[str], into: bool) -> list[str]:
+    """Where cp/mv/install write: DEST/NAME for each source when DEST is a directory (`-t`, a
+    trailing slash, `.`, `..`, `~` or the scratch directory itself), else DEST itself."""
+    bare = dest.rstrip("/")
+    if not (into or dest.endswith("/") or bare in (".", "..", "~", SCRATCH) or bare.endswith("/.")):
+        return [dest]
+    names = [os.path.basename(s.rstrip("/")) for s in sources]
+    return [f"{bare}/{n}" for n in names if n and n not in (".", "..")] or [dest]
+
+
 def _glob_match(name: str, pattern: str) -> bool:
     """fnmatch as the shell globs: a leading dot must be matched explicitly."""
     return fnmatch.fnmatchcase(name, pattern) and (pattern.startswith(".") or not name.startswith("."))
@@ -355,8 +365,8 @@ class PathContext:
         return Finding("deny", "shell.outside_workspace", f"{verb} {shown!r}, outside the workspace ({path})", subject)
 
     def _device(self, path: str, op: Op, subject: str, verb: str, shown: str) -> Finding | None:
-        if path in SAFE_DEVICES or path.startswith(("/dev/fd/", "/dev/shm/", "/dev/pts/")):
-            return None
+        if (path in SAFE_DEVICES and op == "write") or path.startswith(("/dev/fd/", "/dev/shm/", "/dev/pts/")):
+            return None  # writing to /dev/null is ordinary; deleting it is not
         if path.startswith(("/dev/tcp/", "/dev/udp/")):
             return Finding("deny", "shell.reverse_shell", f"opens a network connection through {path}", subject)
         if op == "write":

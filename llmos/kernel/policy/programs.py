@@ -207,6 +207,9 @@ def check_packages(a: ShellAnalyzer, cmd: Cmd) -> Flow:
         for index in p.values("-i", "-f", *INDEX_OPTIONS):
             if index.lower().startswith("http://"):  # an index or registry over plain http
                 remote_package(a, cmd, index)
+    from llmos.kernel.policy.extras import local_build_code
+
+    local_build_code(a, cmd, args)
     globally = {"-g", "--global", "--user", "--break-system-packages", "--system"} & set(args)
     if (cmd.name == "yarn" and args[:1] == ["global"]) or globally:
         a.add(

@@ -194,11 +194,14 @@ def check_service(a: ShellAnalyzer, cmd: Cmd) -> Flow:
 # -- cloud data --------------------------------------------------------------------------------------
 
 _CLOUD_DELETE = {
-    "aws": re.compile(r"^(s3 (rm|rb)\b.*|s3api delete-\S+.*|\S+ (delete|terminate|remove|deregister)-\S+.*)$"),
+    "aws": re.compile(
+        r"^(s3 (rm|rb)\b.*|s3 sync .*--delete\b.*|s3api delete-\S+.*"
+        r"|\S+ (delete|terminate|remove|deregister|purge)-\S+.*|secretsmanager (put-secret-value|update-secret)\b.*)$"
+    ),
     "gsutil": re.compile(r"^(-\S+ )*(rm|rb)\b.*$"),
     "gcloud": re.compile(r"^.*\b(delete|remove|rm)\b.*$"),
     "az": re.compile(r"^.*\b(delete|purge|remove)\b.*$"),
-    "rclone": re.compile(r"^(\S+ )?(purge|delete|deletefile|rmdir|rmdirs|cleanup|sync)\b.*$"),
+    "rclone": re.compile(r"^(\S+ )?(purge|delete|deletefile|rmdir|rmdirs|cleanup|sync|move|moveto)\b.*$"),
     "s3cmd": re.compile(r"^(\S+ )?(del|rm|rb|sync)\b.*$"),
     "mc": re.compile(r"^(\S+ )?(rm|rb|mirror --remove)\b.*$"),
     "azcopy": re.compile(r"^(remove|rm|sync)\b.*$"),

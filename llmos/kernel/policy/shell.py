@@ -16,7 +16,7 @@ from typing import Any
 
 import bashlex
 
-from llmos.kernel.policy import arrays
+from llmos.kernel.policy import arrays, heredocs
 from llmos.kernel.policy.decision import Finding
 from llmos.kernel.policy.paths import UNKNOWN, Op, PathContext
 from llmos.kernel.policy.words import SPLIT, expand, shown, split_words
@@ -148,8 +148,8 @@ _ARITH_CMD = re.compile(r"(^|[;&|({]\s*|\b(?:then|do|else|if|while|until)\s+)\(\
 
 
 def _rewrite(source: str, error: str) -> str:
-    if "here-document" in error and re.search(r"<<-?\s*['\"]", source):  # a quoted delimiter: <<'EOF'
-        return re.sub(r"<<(-?)\s*(['\"])(\w+)\2", r"<<\1 \3", source)
+    if "here-document" in error and re.search(r"<<-?\s*['\"\\]", source):  # a quoted delimiter: <<'EOF', <<\EOF
+        return re.sub(r"<<(-?)\s*(?:(['\"])(\w+)\2|\\(\w+))", lambda m: f"<<{m[1]} {m[3] or m[4]}", source)
     if "time" in error:  # the `time` reserved word: parse it as the `time` command
         return re.sub(r"(^|[;&|({]\s*|\b(?:then|do|else)\s+)time(\s)", r"\1\\time\2", source)
     fixed = _ARITH.sub("${__llmos_arith__}", source)
@@ -169,6 +169,7 @@ class ShellAnalyzer:
         self.segments: list[str] = []
         self.executed: list[str] = []  # names of the commands run, in order
         self.calling: set[str] = set()  # functions whose body is being analysed for a call
+        self.literal_docs: set[str] = set()  # here-document delimiters that are quoted (<<'EOF')
 
     # -- entry points ---------------------------------------------------------------------------
 
@@ -198,6 +199,7 @@ class ShellAnalyzer:
             self.add("deny", "shell.parse_error", "could not parse the command: nested too deeply", source[:80])
             return UNKNOWN_FLOW
         source = source.replace(UNKNOWN, UNKNOWN_VAR).replace(SPLIT, " ")
+        self.literal_docs |= heredocs.quoted_delimiters(source)
         if not source.strip():  # `eval ""`, `eval "$@"` with no arguments: nothing runs
             return NONE
         try:
@@ -218,11 +220,11 @@ class ShellAnalyzer:
             return self.command(n, src, st, stdin, depth)
         if kind == "pipeline":
             return self.pipeline(n, src, st, depth)
-        if kind == "list":
+        if kind == "list":  # `x | { a; b; }`: the commands of the group share its stdin
             flow = NONE
             for p in n.parts:
                 if p.kind != "operator":
-                    flow = merge(flow, self.node(p, src, st, NONE, depth))
+                    flow = merge(flow, self.node(p, src, st, stdin, depth))
             return flow
         if kind == "compound":
             inner = st.copy() if n.list and getattr(n.list[0], "word", "") == "(" else st
@@ -329,6 +331,7 @@ class ShellAnalyzer:
 
         ifs = st.vars.get("IFS", [" \t\n"])
         known = ifs[0] if len(ifs) == 1 and UNKNOWN not in ifs[0] else None
+        heredocs.evaluated_values(self, src[word.pos[0] : word.pos[1]], st, depth)
         return expand(src, word, lambda name: st.lookup(name, self.paths.home), subst, ifs=known)
 
     def command(self, n: Any, src: str, st: State, stdin: Flow, depth: int) -> Flow:
@@ -377,6 +380,9 @@ class ShellAnalyzer:
         rtype = r.type
         if rtype in ("<<", "<<-"):
             text = r.heredoc.value if getattr(r, "heredoc", None) is not None else ""
+            if getattr(r.output, "word", None) not in self.literal_docs:  # <<EOF: $(...) in it runs
+                for code in heredocs.substitutions(text):
+                    self.script(code, st.copy(), depth + 1)
             return Flow("literal", text.rsplit("\n", 1)[0] if "\n" in text else "")
         target = r.output
         if isinstance(target, int) or target is None or getattr(target, "kind", "") != "word":
@@ -403,7 +409,7 @@ class ShellAnalyzer:
     # -- helpers for the checks -----------------------------------------------------------------------
 
     def write_target(self, value: str, st: State, op: Op, subject: str) -> None:
-        value = self.through_links(value, st)
+        value = self.through_links(value, st, follow_last=op in ("write", "chmod_recursive"))
         finding = self.paths.target(value, st.cwd, op, subject)
         if finding is not None and finding not in self.findings:
             self.findings.append(finding)
@@ -417,12 +423,15 @@ class ShellAnalyzer:
                     subject,
                 )
 
-    def through_links(self, value: str, st: State) -> str:
-        """`value` with a symlink made earlier in this script replaced by its target."""
+    def through_links(self, value: str, st: State, follow_last: bool = False) -> str:
+        """`value` with a symlink made earlier in this script replaced by its target (the link itself
+        too when `follow_last`: a write goes to the target, a deletion removes the link)."""
         if not st.links or UNKNOWN in value:
             return value
         path = self.paths.absolute(value, st.cwd)
         for link, target in st.links.items():
+            if path is not None and follow_last and path == link:
+                return target
             if path is not None and (path == link + "/" or path.startswith(link + "/")):
                 return target.rstrip("/") + path[len(link) :]
         return value

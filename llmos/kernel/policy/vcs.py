@@ -26,6 +26,7 @@ CODE_KEYS = re.compile(
     r"url\..*\.insteadof|http\..*sslverify|http\.sslverify|hook\..*\.command)$"
 )
 ALL_PATHS = (".", ":/", "*", ":(top)", "./", "/")
+_BOOLEAN = frozenset({"true", "false", "yes", "no", "on", "off", "1", "0"})  # a built-in, no program
 
 
 def _long(opt: str, *names: str) -> bool:
@@ -100,12 +101,14 @@ def _subcommand(a: ShellAnalyzer, cmd: Cmd, sub: str, args: list[str]) -> None:
     opts, pos = p.opts, p.positionals
     if sub == "reset" and _has(opts, "", "--hard"):
         _destroy(a, cmd, "reset --hard")
+    elif sub == "reset" and _has(opts, "", "--merge"):
+        a.add("ask", "shell.git_destructive", "git reset --merge drops staged changes", cmd.subject)
     elif sub == "clean" and _has(opts, "-f", "--force") and not _has(opts, "-n", "--dry-run"):
         _destroy(a, cmd, "clean --force deletes untracked files")
     elif sub == "checkout" and (
         _has(opts, "-f", "--force", "--overwrite-ignore")
         or ("--" in args and args.index("--") < len(args) - 1)
-        or (not _has(opts, "-b", "-B", "--orphan") and any(x in ALL_PATHS for x in pos))
+        or (not _has(opts, "-b", "-B", "--orphan") and (any(x in ALL_PATHS for x in pos) or _restores(args)))
     ):
         _destroy(a, cmd, "checkout --force / checkout -- PATH discards local changes")
     elif sub == "switch" and _has(opts, "-f", "--force", "--discard-changes"):
@@ -116,6 +119,12 @@ def _subcommand(a: ShellAnalyzer, cmd: Cmd, sub: str, args: list[str]) -> None:
         _destroy(a, cmd, "read-tree --reset -u overwrites the working tree")
     else:
         _history(a, cmd, sub, args, p)
+
+
+def _restores(args: list[str]) -> bool:
+    """`git checkout REF PATH...` or `--pathspec-from-file`: files overwritten from REF."""
+    p = parse_opts(args, "bBmoSCcUnpe", ("--conflict", "--pathspec-from-file", "--unified", "--inter-hunk-context"))
+    return p.has("--pathspec-from-file") or len(p.positionals) >= 2
 
 
 def _history(a: ShellAnalyzer, cmd: Cmd, sub: str, args: list[str], p: Parsed) -> None:
@@ -129,6 +138,8 @@ def _history(a: ShellAnalyzer, cmd: Cmd, sub: str, args: list[str], p: Parsed) -
         a.add("ask", "shell.git_history", "git update-ref -d deletes a ref", cmd.subject)
     elif sub == "branch" and _has(opts, "-D", ""):
         a.add("ask", "shell.git_history", "git branch -D deletes an unmerged branch", cmd.subject)
+    elif sub == "branch" and (_has(opts, "-M", "") or _has(opts, "-C", "") or (_has(opts, "-f", "--force") and pos)):
+        a.add("ask", "shell.git_history", "git branch -M/-C/--force overwrites an existing branch", cmd.subject)
     elif sub == "gc" and any(x.startswith("--prune") and x != "--prune" for x in args):
         a.add("ask", "shell.git_history", "git gc --prune=now drops unreachable commits", cmd.subject)
     elif sub == "submodule" and "foreach" in args:
@@ -153,7 +164,9 @@ def _code_settings(a: ShellAnalyzer, cmd: Cmd, p: Parsed) -> None:
     for o, v in p.opts:
         if o == "-c" and v:
             key, _, value = v.partition("=")
-            if CODE_KEYS.match(key.strip()):
+            if key.strip().lower().startswith("alias.") and not value.startswith("!"):
+                a.script("git " + value, cmd.st.copy(), cmd.depth + 1)  # an alias of git subcommands
+            elif CODE_KEYS.match(key.strip()) and value.strip().lower() not in _BOOLEAN:
                 a.add("ask", "shell.git_config", f"git -c {key} can run arbitrary commands", cmd.subject)
                 a.script(value[1:] if value.startswith("!") else value, cmd.st.copy(), cmd.depth + 1)
         if o in ("--git-dir", "--work-tree") and v:

@@ -4,6 +4,7 @@ that change what later commands mean (cd, variables, aliases)."""
 from __future__ import annotations
 
 import re
+import shlex
 
 from llmos.kernel.policy import arrays
 from llmos.kernel.policy.commands import check, run
@@ -64,6 +65,8 @@ WRAPPERS: dict[str, tuple[str, tuple[str, ...], int]] = {
     "flatpak-spawn": ("", (), 0),
 }
 ESCALATE = frozenset({"sudo", "doas", "pkexec", "chroot", "su", "runuser"})
+# options whose value is a file the wrapper writes (GTFOBins: `strace -o FILE` writes FILE)
+OUTPUTS = {"strace": ("-o", "--output"), "ltrace": ("-o", "--output"), "time": ("-o", "--output")}
 
 
 def _unwrap(a: ShellAnalyzer, cmd: Cmd) -> Flow:
@@ -78,6 +81,8 @@ def _unwrap(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     if cmd.name == "command" and any(x in ("-v", "-V") for x in cmd.args[:2]):
         return UNKNOWN_FLOW
     p = parse_opts(cmd.args, short, long, stop=True)
+    for out in p.values(*OUTPUTS.get(cmd.name, ())):
+        a.write_target(out, cmd.st, "write", cmd.subject)
     inner = cmd.args[p.rest_index + skip :]
     if cmd.name == "sudo" and p.has("-e", "--edit"):
         for f in p.positionals:
@@ -99,7 +104,7 @@ def check_env(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     i = 0
     while i < len(args):
         x = args[i]
-        if x in ("-u", "--unset", "-C", "--chdir"):
+        if x in ("-u", "--unset", "-C", "--chdir", "-P"):  # -P ALTPATH: BSD env
             i += 2
         elif x.startswith(("-S", "--split-string")):
             if x in ("-S", "--split-string"):
@@ -153,9 +158,15 @@ def check_watch(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     return a.script(" ".join(inner), cmd.st.copy(), cmd.depth + 1) if inner else NONE
 
 
-def _items(stdin: Flow) -> list[str]:
+def _items(stdin: Flow, lines: bool = False) -> list[str]:
+    """What xargs reads from `stdin`: whole lines with -I/--replace, else words (xargs honours quotes)."""
     if stdin.kind == "literal":
-        return stdin.text.split()[:16] or [UNKNOWN]
+        if lines:
+            return [x for x in stdin.text.splitlines() if x.strip()][:16] or [UNKNOWN]
+        try:
+            return shlex.split(stdin.text)[:16] or [UNKNOWN]
+        except ValueError:
+            return stdin.text.split()[:16] or [UNKNOWN]
     if stdin.kind == "find":
         return list(stdin.paths)
     return [UNKNOWN]
@@ -174,14 +185,13 @@ def check_xargs(a: ShellAnalyzer, cmd: Cmd) -> Flow:
             "--max-chars",
             "--max-lines",
             "--eof",
-            "--replace",
         ),
         stop=True,
         optional_short="ile",
     )
     inner = cmd.args[p.rest_index :] or ["echo"]
-    items = _items(cmd.stdin) if not p.has("-a", "--arg-file") else [UNKNOWN]
     marker = next((v or "{}" for o, v in p.opts if o in ("-I", "-i", "--replace")), None)
+    items = _items(cmd.stdin, marker is not None) if not p.has("-a", "--arg-file") else [UNKNOWN]
     flow: Flow = NONE
     flows = [*cmd.flows, cmd.stdin] if cmd.stdin.kind in ("download", "network", "decoded") else cmd.flows
     if marker is not None:
