@@ -160,13 +160,13 @@ class ProxyPort:
         loop = asyncio.get_running_loop()
         while True:
             try:
-                _msg, fds, _flags, _addr = socket.recv_fds(self._host, 1, 1, socket.MSG_CMSG_CLOEXEC)
+                _msg, fds, flags, _addr = socket.recv_fds(self._host, 1, 1, socket.MSG_CMSG_CLOEXEC)
                 break
             except BlockingIOError:
                 await _readable(loop, self._host.fileno())
             except OSError:
                 return None
-        if len(fds) != 1:
+        if len(fds) != 1 or flags & socket.MSG_CTRUNC:  # more than one sent: the rest were dropped
             for fd in fds:
                 _close_fd(fd)
             return None
