@@ -9,9 +9,13 @@ interleaved: rounds of `--round` calls, each in a fresh worker process, alternat
 two, so both see the same load on a shared machine.
 
 Targets: p50 under 50 ms per sandboxed function call; the sandboxed run_command's p50 overhead
-over the unsandboxed one under 30 ms (with a network allow-list, the proxy and the forwarder
-inside add their own start, shown on its own line). Also prints a bare
+over the unsandboxed one under 30 ms, with or without a network allow-list (its own line: the proxy
+port opened in the sandbox, the relay, the proxy's notes). Also prints a bare
 `python -I -S -c pass` start for reference (the floor any process-per-call sandbox pays).
+
+CPU per call: `cpu` is this process and its waited-for children (rusage); `all-CPU` (as root, with
+a cgroup v1 cpuacct hierarchy) is everything the process started, read from a cpuacct group of its
+own, which also counts the sandbox's processes reaped inside their pid namespace and the proxy.
 """
 
 from __future__ import annotations

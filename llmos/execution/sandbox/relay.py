@@ -256,7 +256,9 @@ def _in_thread(work: Callable[[], T]) -> asyncio.Future[T]:
 
 
 def _settle(done: asyncio.Future[T], value: T | None, error: BaseException | None) -> None:
-    if done.done():
+    if done.done():  # the awaiting coroutine was cancelled (the command ended): nobody takes the value
+        if isinstance(value, socket.socket):
+            value.close()
         return
     if error is not None:
         done.set_exception(error)
