@@ -24,6 +24,7 @@ import argparse
 import asyncio
 import atexit
 import contextlib
+import http.server
 import json
 import logging
 import os
@@ -32,6 +33,7 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -115,7 +117,7 @@ def _worker(name: str, calls: int) -> None:
     json.dump(asyncio.run(_shell(sandbox, calls, weak=weak, raw=True)), sys.stdout)
 
 
-def _interleaved(baseline: Path, calls: int, per_round: int) -> dict[str, Any]:
+def _interleaved(baseline: Path, calls: int, per_round: int, extra: list[str]) -> dict[str, Any]:
     """The shell figures of `baseline` and of this checkout, measured in alternating rounds."""
     here = Path(__file__).resolve().parents[1]
     sides = {"baseline": baseline.resolve(), "this": here}
@@ -126,7 +128,7 @@ def _interleaved(baseline: Path, calls: int, per_round: int) -> dict[str, Any]:
         for name in SHELL_CONFIGS:
             for side, root in sides.items():
                 out = subprocess.run(
-                    [str(root / ".venv/bin/python"), __file__, "--worker", name, "--calls", str(per_round)],
+                    [str(root / ".venv/bin/python"), __file__, "--worker", name, "--calls", str(per_round), *extra],
                     cwd=root,
                     env={**os.environ, "PYTHONPATH": str(root)},
                     capture_output=True,
@@ -210,6 +212,79 @@ def _cpu_s() -> float:
     return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
+def _force_port_inside() -> None:
+    try:
+        from llmos.execution.sandbox import relay
+    except ImportError:  # a checkout from before the relay: its forwarder runs inside anyway
+        return
+    relay.can_enter_netns = lambda: False  # type: ignore[assignment]
+
+
+GET = """import socket, sys, time
+start = time.perf_counter()
+s = socket.create_connection(('127.0.0.1', 3128))  # the proxy port, as HTTPS through http(s)_proxy goes
+s.sendall(f'CONNECT 127.0.0.1:{sys.argv[1]} HTTP/1.1\\r\\n\\r\\n'.encode())
+head = b''
+while b'\\r\\n\\r\\n' not in head:
+    head += s.recv(1)
+s.sendall(b'GET / HTTP/1.0\\r\\n\\r\\n')
+data = bytearray()
+while chunk := s.recv(1 << 20):
+    data += chunk
+print(len(data) - data.index(b'\\r\\n\\r\\n') - 4, time.perf_counter() - start)
+"""
+
+
+async def _download(mb: int, calls: int) -> dict[str, Any]:
+    """`calls` downloads of `mb` MB from a loopback server through the allow-list: a CONNECT tunnel (the
+    HTTPS path) through the proxy port, the relay and the proxy. (Plain-HTTP proxying is much slower
+    in proxy.py itself, which parses every response: about 3 MB/s here.)"""
+    payload = os.urandom(mb << 20)
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    port = httpd.server_address[1]
+    rates, cpu = [], []
+    try:
+        with tempfile.TemporaryDirectory(prefix="llmos-bench-") as ws:
+            (Path(ws) / "get.py").write_text(GET)
+            config = Config.model_validate({"sandbox": {"network_allow": [f"127.0.0.1:{port}"]}})
+            tool = next(
+                t for t in builtin_tools(Path(ws), config, shell_runner(config.sandbox)) if t.name == "run_command"
+            )
+            ctx = ToolContext(workspace=Path(ws))
+            for _ in range(calls):
+                before = _group_cpu_s()
+                out = await tool.call({"command": f"python3 get.py {port}", "timeout_s": 600}, ctx)
+                after = _group_cpu_s()
+                got = next(
+                    (line.split() for line in out.content.splitlines() if line.startswith(str(len(payload)))), None
+                )
+                if out.is_error or got is None:
+                    return {"error": out.content[:300]}
+                rates.append(mb / float(got[1]))
+                if before is not None and after is not None:
+                    cpu.append((after - before) * 1000 / mb)
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+    row: dict[str, Any] = {"mb": mb, "calls": calls, "mb_per_s_p50": round(statistics.median(rates), 1)}
+    if cpu:
+        row["all_cpu_ms_per_mb"] = round(statistics.median(cpu), 2)
+    row["load_avg_1min"] = os.getloadavg()[0]
+    return row
+
+
 def _bare_python(calls: int) -> dict[str, Any]:
     exe = Interpreter.current().executable
     samples = []
@@ -228,13 +303,30 @@ def main() -> None:
     parser.add_argument("--baseline", type=Path, help="another checkout: its shell figures interleaved with these")
     parser.add_argument("--round", type=int, default=10, help="calls per worker process with --baseline")
     parser.add_argument("--worker", choices=sorted(SHELL_CONFIGS), help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--port-inside",
+        action="store_true",
+        help="open the allow-list's proxy port from inside the sandbox (`_listener.py`), the way taken where "
+        "this process may not enter a network namespace (not root)",
+    )
+    parser.add_argument(
+        "--download-mb", type=int, help="instead: N MB downloaded through the allow-list, --calls times"
+    )
     ns = parser.parse_args()
     logging.getLogger("llmos").addHandler(logging.NullHandler())  # the weak-fallback warning, once per call
+    if ns.port_inside:
+        _force_port_inside()
     if ns.worker:
         _worker(ns.worker, ns.calls)
         return
     if ns.baseline is not None:
-        _print_interleaved(_interleaved(ns.baseline, ns.calls, ns.round), as_json=ns.json)
+        extra = ["--port-inside"] if ns.port_inside else []
+        _print_interleaved(_interleaved(ns.baseline, ns.calls, ns.round, extra), as_json=ns.json)
+        return
+    if ns.download_mb:
+        _enter_cpu_group()
+        json.dump(asyncio.run(_download(ns.download_mb, ns.calls)), sys.stdout, indent=2)
+        sys.stdout.write("\n")
         return
     report: dict[str, Any] = {}
     _enter_cpu_group()
