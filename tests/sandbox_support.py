@@ -39,3 +39,17 @@ def processes_with(marker: str) -> list[int]:
         if marker.encode() in cmdline:
             found.append(int(entry))
     return found
+
+
+PORT_MODES = ("host side", "inside")
+
+
+def use_port_mode(mode: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """How a network allow-list's port is opened in the sandbox (`relay`): by this process entering
+    the sandbox's network namespace (needs CAP_SYS_ADMIN, so root), or by `_listener.py` inside."""
+    from llmos.execution.sandbox import relay
+
+    if mode == "inside":
+        monkeypatch.setattr(relay, "can_enter_netns", lambda: False)
+    elif not relay.can_enter_netns():
+        pytest.skip("this process may not enter a network namespace (not root): the inside way runs here")

@@ -68,7 +68,7 @@ async def ask(sock: Path, raw: bytes, *, then: bytes = b"") -> str:
     if then and b" 200 " in first.split(b"\r\n")[0]:
         writer.write(then)
         await writer.drain()
-        out += b"||" + await asyncio.wait_for(reader.read(4096), timeout=10)
+        out += b"||" + await asyncio.wait_for(reader.read(), timeout=10)  # HTTP/1.0: until the tunnel closes
     writer.close()
     return out.decode("latin-1")
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sandbox_support import needs_bwrap
+from sandbox_support import PORT_MODES, needs_bwrap, use_port_mode
 
 from llmos.config import Config
 from llmos.exceptions import ConfigError
@@ -95,7 +95,11 @@ async def run(ws: Path, command: str, **sandbox: Any) -> ToolOutput:
 
 
 @needs_bwrap
-async def test_only_listed_hosts_are_reachable(tmp_path: Path, servers: tuple[Server, Server]) -> None:
+@pytest.mark.parametrize("mode", PORT_MODES)
+async def test_only_listed_hosts_are_reachable(
+    tmp_path: Path, servers: tuple[Server, Server], mode: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    use_port_mode(mode, monkeypatch)
     allowed, other = servers
     (tmp_path / "probe.py").write_text(PROBE)
     out = await run(

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sandbox_support import needs_bwrap
+from sandbox_support import PORT_MODES, needs_bwrap, use_port_mode
 
 from llmos.config import Config
 from llmos.execution.sandbox import seccomp
@@ -44,20 +44,16 @@ a.sendall(b'x')
 print('socketpair', 'works' if b.recv(1) == b'x' else 'broken')
 """
 
-RELAY_PROBE = r"""
+PROCS_PROBE = r"""
 import os
-for pid in filter(str.isdigit, os.listdir('/proc')):
+for pid in sorted(filter(str.isdigit, os.listdir('/proc')), key=int):
     try:
-        cmd = open(f'/proc/{pid}/cmdline', 'rb').read()
+        lines = open(f'/proc/{pid}/status').read().splitlines()
     except OSError:
         continue
-    if b'llmos-forwarder' in cmd and int(pid) != os.getppid() and int(pid) != os.getpid():
-        print('relay found')
-        try:
-            open(f'/proc/{pid}/mem', 'rb').close()
-            print('relay memory: readable')
-        except OSError as e:
-            print('relay memory:', type(e).__name__)
+    status = dict(line.split(':', 1) for line in lines if ':' in line)
+    print('process', pid, status['Name'].strip(), 'seccomp', status['Seccomp'].strip())
+print('unix sockets', len(open('/proc/net/unix').read().splitlines()) - 1)
 """
 
 
@@ -125,13 +121,22 @@ async def test_a_host_unix_socket_is_unreachable(host_dir: tuple[Path, Path, Lis
     assert listener.received == []
 
 
-async def test_with_the_network_allow_list_too(host_dir: tuple[Path, Path, Listener]) -> None:
-    """The forwarder's relay keeps its unix socket to the proxy; the command still has none."""
+@pytest.mark.parametrize("mode", PORT_MODES)
+async def test_with_the_network_allow_list_too(
+    host_dir: tuple[Path, Path, Listener], mode: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every process in the sandbox (bwrap's init too) runs under the filter: nothing inside relays
+    to the proxy (the host does), and no unix socket exists in the sandbox."""
+    use_port_mode(mode, monkeypatch)
     ws, sock, listener = host_dir
-    (ws / "relay.py").write_text(RELAY_PROBE)
-    out = await run(ws, f"python3 probe.py {sock}; python3 relay.py", network_allow=["127.0.0.1:9"])
+    (ws / "procs.py").write_text(PROCS_PROBE)
+    out = await run(ws, f"python3 probe.py {sock}; python3 procs.py", network_allow=["127.0.0.1:9"])
     assert "unix failed: PermissionError 13" in out.content, out.content
-    assert "relay found" in out.content and "relay memory: PermissionError" in out.content, out.content
+    procs = [line.split() for line in out.content.splitlines() if line.startswith("process ")]
+    assert procs[0][1:3] == ["1", "bwrap"], out.content
+    assert {p[2] for p in procs[1:]} <= {"bash", "python3"}, out.content  # no forwarder, no listener left
+    assert all(p[4] == "2" for p in procs), out.content  # SECCOMP_MODE_FILTER
+    assert "unix sockets 0" in out.content, out.content
     listener.close()
     assert listener.received == []
 

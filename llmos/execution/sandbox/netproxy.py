@@ -1,13 +1,14 @@
 """The sandboxed shell's only way out: a filtering HTTP(S) proxy (proxy.py) on a unix socket.
 
     proxy = FilteringProxy(parse_allow_list(["pypi.org", "*.pythonhosted.org", "127.0.0.1:8080"]))
-    sock_dir = await proxy.start()      # bound read-only into the sandbox; holds SOCKET_NAME
+    sock_dir = await proxy.start()      # private to this process; holds SOCKET_NAME
     ...
     await proxy.close()
 
 Why this design truly blocks unlisted destinations: the sandbox has its own network namespace
-with nothing but its own loopback, so no packet can leave it. The one thing bound in is this
-unix socket. Behind it runs the maintained proxy.py library in its own process (`_proxy_main`,
+with nothing but its own loopback, so no packet can leave it. The one way out is its port
+127.0.0.1:3128, whose every connection the host relays to this unix socket (`relay`; the socket
+itself is not bound into the sandbox). Behind it runs the maintained proxy.py library in its own process (`_proxy_main`,
 the `netproxy` extra): it parses the request head (`CONNECT host:port` for HTTPS and any TCP, or
 an absolute `http://host[:port]/...` URI), and its plugin checks the destination proxy.py is
 about to connect to against the allow-list (`_allowlist`) before any connection is made, and
@@ -159,8 +160,6 @@ class FilteringProxy:
         root = Path(tempfile.mkdtemp(prefix="llmos-proxy-"))
         sock_dir = root / "run"
         sock_dir.mkdir()
-        root.chmod(0o755)
-        sock_dir.chmod(0o755)
         sock = sock_dir / self.SOCKET_NAME
         argv = [sys.executable, "-I", str(PROXY_MAIN), encode(self.allow), str(sock), str(root / "data")]
         with (root / "proxy.log").open("wb") as err_file:
@@ -187,7 +186,6 @@ class FilteringProxy:
                 err = (root / "proxy.log").read_text(errors="replace")[-400:]
             self._stop()
             raise SandboxError(f"the network allow-list proxy did not start: {err}")
-        sock.chmod(0o777)  # the sandboxed command may run as another uid
         threading.Thread(target=_read, args=(proc, self._shared), daemon=True).start()
         return sock_dir
 

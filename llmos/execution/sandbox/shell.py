@@ -15,11 +15,13 @@ What the command sees (the argv is built in `shell_argv`, in this order, since l
   command created is renamed to `NAME.rejected-<id>` (nothing deleted) and the result says so;
 - no network at all (`--unshare-net`: not even the host's loopback), unless [sandbox] network_allow
   lists hosts: then a filtering CONNECT proxy on the host (`netproxy`, one per ShellSandbox) listens on a unix socket
-  bound into the sandbox, a tiny forwarder inside (`_forwarder`) exposes it as
-  127.0.0.1:3128, and HTTP(S)_PROXY point there. The sandbox still has no route anywhere else;
+  on the host; 127.0.0.1:3128 is opened in the sandbox's network namespace before the command
+  runs (by this process entering it, or where it may not, by `_listener` as the command's first
+  process), this process relays each connection on it to the proxy (`relay`), and HTTP(S)_PROXY
+  point there. The sandbox still has no route anywhere else;
 - no new unix sockets (`seccomp`: socket(AF_UNIX) fails), so a socket file anywhere on the host
-  (under $HOME, beside the workspace) cannot be connected to; with a network allow-list the
-  forwarder installs the filter on the command side only (its relay needs a unix socket);
+  (under $HOME, beside the workspace) cannot be connected to; the filter covers every process
+  in the sandbox, with or without a network allow-list;
 - no capabilities (`--cap-drop ALL`: as root, bwrap would otherwise keep them all, and
   CAP_SYS_ADMIN remounts a read-only bind read-write);
 - a clean environment (no API keys): PATH, locale, TERM, HOME=/tmp;
@@ -40,24 +42,22 @@ import resource
 import secrets
 import shutil
 import subprocess
-import sys
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from llmos.config import SandboxConfig
-from llmos.execution.sandbox import cgroup, seccomp
+from llmos.execution.sandbox import cgroup, relay, seccomp
 from llmos.execution.sandbox.bwrap import ISOLATION, find_bwrap
 from llmos.execution.sandbox.netproxy import FilteringProxy, parse_allow_list
+from llmos.execution.sandbox.relay import ProxyPort
 from llmos.tools.command import CommandResult, CommandRunner, RefusingRunner, Spawn, WeakRunner, run_argv
 from llmos.tools.control_plane import MODULES, control_paths, module_git_dirs
 
 MB = 1 << 20
-FORWARDER = Path(__file__).with_name("_forwarder.py")
-PROXY_DIR_IN_SANDBOX = "/run/llmos-proxy"
-FORWARDER_IN_SANDBOX = "/run/llmos-forwarder.py"
-SECCOMP_IN_SANDBOX = "/run/llmos-seccomp.bpf"
-PROXY_PORT_IN_SANDBOX = 3128
+LISTENER = Path(__file__).with_name("_listener.py")
+LISTENER_IN_SANDBOX = "/run/llmos-listener.py"
+PROXY_PORT_IN_SANDBOX = relay.PORT
 PINNED_PARENTS = (".git", "tools")  # parents of nested control paths, bound onto themselves
 SECRET_DIRS = (".ssh", ".aws", ".gnupg", ".azure", ".kube", ".docker", ".config/gcloud", ".password-store")
 SECRET_FILES = (".netrc", ".git-credentials", ".pgpass", ".pypirc", ".npmrc")
@@ -106,17 +106,18 @@ def shell_argv(
     command: list[str],
     *,
     tmp_bytes: int,
-    proxy_dir: Path | None = None,
+    proxy: ProxyPort | None = None,
     seccomp_fd: int | None = None,
 ) -> list[str]:
     """The full bwrap argv that runs `command` (e.g. ["bash", "-c", CMD]) in the workspace.
 
-    `seccomp_fd` (readable, at offset 0, passed to bwrap) holds `seccomp.program()`."""
+    `seccomp_fd` (readable, at offset 0, passed to bwrap) holds `seccomp.program()`; `proxy` (its
+    `pass_fds` passed too) opens the network allow-list's port inside."""
     args = [bwrap, *ISOLATION]
     if os.getuid() != 0:
         args += ["--unshare-user"]
     # as root, bwrap keeps every capability for the command unless told: with CAP_SYS_ADMIN it could
-    # remount the read-only binds read-write, with CAP_SYS_PTRACE read the network relay's memory
+    # remount the read-only binds read-write
     args += ["--cap-drop", "ALL"]
     args += ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
     args += ["--perms", "1777", "--size", str(tmp_bytes), "--tmpfs", "/tmp"]
@@ -128,22 +129,16 @@ def shell_argv(
     env = {k: os.environ[k] for k in PASS_ENV if k in os.environ}
     env.setdefault("PATH", "/usr/local/bin:/usr/bin:/bin")
     env.update({"HOME": "/tmp", "TMPDIR": "/tmp", "LLMOS_SANDBOX": "bwrap"})
-    if proxy_dir is not None:
-        args += ["--ro-bind", str(proxy_dir), PROXY_DIR_IN_SANDBOX]
+    if proxy is not None:
         url = f"http://127.0.0.1:{PROXY_PORT_IN_SANDBOX}"
         for key in ("http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"):
             env[key] = url
         env["no_proxy"] = env["NO_PROXY"] = ""
-        sock = f"{PROXY_DIR_IN_SANDBOX}/{FilteringProxy.SOCKET_NAME}"
-        exe = os.path.realpath(sys.executable)
-        # bound under /run (a tmpfs of the sandbox's own): the checkout may sit under the private /tmp
-        args += ["--ro-bind", str(FORWARDER), FORWARDER_IN_SANDBOX]
-        bpf = "-"
-        if seccomp_fd is not None:  # installed by the forwarder, after its relay has forked off
-            args += ["--perms", "0444", "--ro-bind-data", str(seccomp_fd), SECCOMP_IN_SANDBOX]
-            bpf = SECCOMP_IN_SANDBOX
-        command = [exe, "-I", "-S", "-B", FORWARDER_IN_SANDBOX, sock, str(PROXY_PORT_IN_SANDBOX), bpf, "--", *command]
-    elif seccomp_fd is not None:
+        args += proxy.bwrap_options()
+        if not proxy.host_side:  # bound under /run (the sandbox's own tmpfs): the checkout may sit under /tmp
+            args += ["--ro-bind", str(LISTENER), LISTENER_IN_SANDBOX]
+        command = proxy.command(LISTENER_IN_SANDBOX, command)
+    if seccomp_fd is not None:
         args += ["--seccomp", str(seccomp_fd)]
     args += ["--chdir", str(workspace), "--clearenv"]
     for key, value in sorted(env.items()):
@@ -232,15 +227,17 @@ class ShellSandbox:
         proxy = self.proxy
         mark = proxy.mark() if proxy is not None else 0
         fd: int | None = None
+        port: ProxyPort | None = None
         try:
-            proxy_dir = await proxy.start() if proxy is not None else None
+            if proxy is not None:
+                port = ProxyPort(await proxy.start() / FilteringProxy.SOCKET_NAME)
             fd = seccomp.memfd(bpf) if bpf is not None else None
             argv = shell_argv(
                 self.bwrap,
                 ws,
                 ["bash", "-c", command],
                 tmp_bytes=self.config.shell_tmp_mb * MB,
-                proxy_dir=proxy_dir,
+                proxy=port,
                 seccomp_fd=fd,
             )
             launcher = self._launcher(group)
@@ -252,12 +249,18 @@ class ShellSandbox:
                 keep_bytes=keep_bytes,
                 max_output_bytes=self.config.shell_output_mb * MB,
                 preexec=None if launcher else lambda: self._preexec(group),
-                pass_fds=() if fd is None else (fd,),
+                pass_fds=(() if fd is None else (fd,)) + (() if port is None else port.pass_fds),
             )
+            if port is not None:
+                port.start()
             result = await run_argv(spawn)
         finally:
             if fd is not None:
                 os.close(fd)
+            if port is not None:
+                await port.close()
+                if port.error:
+                    notes.append(f"network (allow-list proxy): {port.error}; the command had no network")
             if proxy is not None:
                 await proxy.settle()
                 notes += proxy.summary(mark)
