@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 def register_tools(rt: LLMOS, agent_tools: list[Tool]) -> None:
     """Built-in tools, the agents' self-modification tools, the caller's tools, tool search."""
+    from llmos._search_fast import index_dir as search_index_dir
     from llmos.tools.builtin import builtin_tools
     from llmos.tools.search import ToolSearch
 
@@ -43,7 +44,12 @@ def register_tools(rt: LLMOS, agent_tools: list[Tool]) -> None:
     for t in rt._extra_tools:
         rt.registry.register(t, replace=True)
     embeddings = {"on": True, "off": False}.get(rt.config.execution.search_embeddings)
-    finder = ToolSearch(rt.registry, embeddings=embeddings, cache_dir=rt.workspace / ".llmos" / "cache" / "embeddings")
+    finder = ToolSearch(
+        rt.registry,
+        embeddings=embeddings,
+        cache_dir=rt.workspace / ".llmos" / "cache" / "embeddings",
+        index_dir=search_index_dir(rt.workspace),  # the saved indexes `llmos tools search` uses too
+    )
     rt.registry.register(finder.search_tool(lambda names: None), replace=True)
 
 

@@ -180,12 +180,12 @@ class LLMOS:
         servers = {n: s for n, s in self.config.mcp.servers.items() if s.enabled}
         if not servers or not self._start_mcp_servers:
             return
-        from llmos.storage.db import DB_DIR
         from llmos.tools.mcp import MCPManager, ToolListCache
 
-        # lazy: a server whose tool list is cached starts on first use; a broken one is skipped
+        # lazy: a server whose tool list is cached starts on first use; a broken one is skipped.
+        # The cache is the one `llmos tools search` reads and writes too.
         self._mcp = MCPManager(servers, cwd=self.workspace)
-        for t in await self._mcp.start_lazy(ToolListCache(self.workspace / DB_DIR / "mcp_tools.json")):
+        for t in await self._mcp.start_lazy(ToolListCache.of_workspace(self.workspace)):
             self.registry.register(t, replace=True)
         for warning in self._mcp.warnings:
             logger.info("%s", warning)
