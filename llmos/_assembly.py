@@ -49,8 +49,17 @@ def register_tools(rt: LLMOS, agent_tools: list[Tool]) -> None:
         embeddings=embeddings,
         cache_dir=rt.workspace / ".llmos" / "cache" / "embeddings",
         index_dir=search_index_dir(rt.workspace),  # the saved indexes `llmos tools search` uses too
+        background=True,
     )
+    rt.tool_search = finder
     rt.registry.register(finder.search_tool(lambda names: None), replace=True)
+
+
+def prepare_tool_search(rt: LLMOS) -> None:
+    """Load the saved tool-search index of the registry's tools, or start building it in the
+    background when that needs e5 vectors (the first searches answer from a quick index meanwhile)."""
+    if rt.tool_search is not None:
+        rt.tool_search.prepare()
 
 
 def sync_agent_tools(rt: LLMOS) -> None:

@@ -96,6 +96,7 @@ class LLMOS:
         self.watchdog = Watchdog(self)  # run time limits, MCP servers that stop answering
         self.durable: Any = None  # durable runs on DBOS (llmos.execution.durable), when [durable] enables them
         self.durable_default = False  # `[durable] enabled = "auto"` turns them on (`llmos serve` sets this)
+        self.tool_search: Any = None  # the registry's `tool_search` (llmos.tools.search.ToolSearch)
 
     # ------------------------------------------------------------------ lifecycle
     async def __aenter__(self) -> LLMOS:
@@ -148,6 +149,7 @@ class LLMOS:
 
             self.telemetry = self.telemetry or from_environment(self)
             await self._start_mcp()
+            assembly.prepare_tool_search(self)  # a slow (e5) index starts building now, in the background
         except BaseException:
             await self.close()
             raise
