@@ -57,8 +57,12 @@ def register_tools(rt: LLMOS, agent_tools: list[Tool]) -> None:
 
 def prepare_tool_search(rt: LLMOS) -> None:
     """Load the saved tool-search index of the registry's tools, or start building it in the
-    background when that needs e5 vectors (the first searches answer from a quick index meanwhile)."""
-    if rt.tool_search is not None:
+    background when that needs e5 vectors (the first searches answer from a quick index meanwhile).
+    Not when the provider searches deferred tools itself (Anthropic): a run whose model uses the
+    client-side search after all builds it on its first search, the same way."""
+    ex = rt.config.execution
+    server_search = ex.tool_search == "server" or (ex.tool_search == "auto" and rt.model.provider == "anthropic")
+    if rt.tool_search is not None and not server_search:
         rt.tool_search.prepare()
 
 

@@ -184,3 +184,10 @@ async def test_a_runtime_starts_the_slow_build_and_its_first_search_says_so(tmp_
             assert rt.tool_search.search(QUERY)[0].name == "echo__add" and not rt.tool_search.partial
     finally:
         slow_e5.release.set()
+
+
+async def test_no_early_build_when_the_provider_searches_itself(tmp_path: Path, slow_e5: SlowE5) -> None:
+    ws = _workspace(tmp_path, '\n[execution]\nsearch_embeddings = "on"\ntool_search = "server"\n')
+    async with LLMOS(ws, model=TestModel(script=["hi"])) as rt:
+        assert isinstance(rt.tool_search, ToolSearch) and rt.tool_search.wait(0)  # nothing building
+    assert not (ws / ".llmos" / "cache" / "tool_search").exists()
