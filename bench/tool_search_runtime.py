@@ -127,7 +127,8 @@ def main() -> None:
         return
     print(f"load average before {load_before[0]:.1f}, after {os.getloadavg()[0]:.1f}")
     width = max(len(r["repo"]) for r in rows)
-    print(f"{'case':8} {'checkout':{width}} {'start s':>8} {'1st search s':>12} {'partial':>7} {'full s':>8} {'cpu s':>7}")
+    head = f"{'start s':>8} {'1st search s':>12} {'partial':>7} {'full s':>8} {'cpu s':>7}"
+    print(f"{'case':8} {'checkout':{width}} {head}")
     for r in rows:
         print(
             f"{r['case']:8} {r['repo']:{width}} {r['start_s']:>8.3f} {r['first_search_s']:>12.3f} "
