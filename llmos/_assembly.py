@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 
 def register_tools(rt: LLMOS, agent_tools: list[Tool]) -> None:
     """Built-in tools, the agents' self-modification tools, the caller's tools, tool search."""
+    from llmos._search_fast import index_dir as search_index_dir
     from llmos.tools.builtin import builtin_tools
     from llmos.tools.search import ToolSearch
 
@@ -43,8 +44,26 @@ def register_tools(rt: LLMOS, agent_tools: list[Tool]) -> None:
     for t in rt._extra_tools:
         rt.registry.register(t, replace=True)
     embeddings = {"on": True, "off": False}.get(rt.config.execution.search_embeddings)
-    finder = ToolSearch(rt.registry, embeddings=embeddings, cache_dir=rt.workspace / ".llmos" / "cache" / "embeddings")
+    finder = ToolSearch(
+        rt.registry,
+        embeddings=embeddings,
+        cache_dir=rt.workspace / ".llmos" / "cache" / "embeddings",
+        index_dir=search_index_dir(rt.workspace),  # the saved indexes `llmos tools search` uses too
+        background=True,
+    )
+    rt.tool_search = finder
     rt.registry.register(finder.search_tool(lambda names: None), replace=True)
+
+
+def prepare_tool_search(rt: LLMOS) -> None:
+    """Load the saved tool-search index of the registry's tools, or start building it in the
+    background when that needs e5 vectors (the first searches answer from a quick index meanwhile).
+    Not when the provider searches deferred tools itself (Anthropic): a run whose model uses the
+    client-side search after all builds it on its first search, the same way."""
+    ex = rt.config.execution
+    server_search = ex.tool_search == "server" or (ex.tool_search == "auto" and rt.model.provider == "anthropic")
+    if rt.tool_search is not None and not server_search:
+        rt.tool_search.prepare()
 
 
 def sync_agent_tools(rt: LLMOS) -> None:

@@ -96,6 +96,7 @@ class LLMOS:
         self.watchdog = Watchdog(self)  # run time limits, MCP servers that stop answering
         self.durable: Any = None  # durable runs on DBOS (llmos.execution.durable), when [durable] enables them
         self.durable_default = False  # `[durable] enabled = "auto"` turns them on (`llmos serve` sets this)
+        self.tool_search: Any = None  # the registry's `tool_search` (llmos.tools.search.ToolSearch)
 
     # ------------------------------------------------------------------ lifecycle
     async def __aenter__(self) -> LLMOS:
@@ -148,6 +149,7 @@ class LLMOS:
 
             self.telemetry = self.telemetry or from_environment(self)
             await self._start_mcp()
+            assembly.prepare_tool_search(self)  # a slow (e5) index starts building now, in the background
         except BaseException:
             await self.close()
             raise
@@ -180,12 +182,12 @@ class LLMOS:
         servers = {n: s for n, s in self.config.mcp.servers.items() if s.enabled}
         if not servers or not self._start_mcp_servers:
             return
-        from llmos.storage.db import DB_DIR
         from llmos.tools.mcp import MCPManager, ToolListCache
 
-        # lazy: a server whose tool list is cached starts on first use; a broken one is skipped
+        # lazy: a server whose tool list is cached starts on first use; a broken one is skipped.
+        # The cache is the one `llmos tools search` reads and writes too.
         self._mcp = MCPManager(servers, cwd=self.workspace)
-        for t in await self._mcp.start_lazy(ToolListCache(self.workspace / DB_DIR / "mcp_tools.json")):
+        for t in await self._mcp.start_lazy(ToolListCache.of_workspace(self.workspace)):
             self.registry.register(t, replace=True)
         for warning in self._mcp.warnings:
             logger.info("%s", warning)

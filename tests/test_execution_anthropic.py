@@ -209,7 +209,7 @@ async def test_a_configured_thousand_tool_mcp_server_sends_about_ten_schemas(tmp
     server = Path(__file__).parent / "mcp_servers" / "catalog_server.py"
     cfg = quiet_config(
         mcp={"servers": {"cat": {"command": sys.executable, "args": [str(server)], "timeout_s": 120}}},
-        execution={"code_mode": "off"},
+        execution={"code_mode": "off", "search_embeddings": "off"},  # no e5 index built in the background
     )
     model = TestModel(script=["ok"])
     async with LLMOS(workspace=tmp_path, config=cfg, model=model) as rt:

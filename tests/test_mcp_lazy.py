@@ -59,7 +59,7 @@ async def test_runtime_lists_once_then_starts_on_first_use(tmp_path: Path) -> No
         assert not status["gone"]["running"] and "command not found" in status["gone"]["error"]
         result = await rt.execute("Say hi")
         assert result.success and any("'gone' skipped" in w for w in result.warnings)
-    assert (tmp_path / ".llmos" / "mcp_tools.json").is_file()
+    assert (tmp_path / ".llmos" / "cache" / "mcp_tools.json").is_file()  # the one `llmos tools search` uses
 
     script = [{"tool": "e__add", "args": {"a": 2, "b": 3}}, "done"]
     async with LLMOS(tmp_path, model=TestModel(script=script)) as rt:  # from the cache: not started

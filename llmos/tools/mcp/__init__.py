@@ -27,7 +27,7 @@ from llmos._log import logger
 from llmos.config import MCPServerConfig
 from llmos.exceptions import MCPServerError
 from llmos.tools.base import Tool, ToolContext, ToolOutput
-from llmos.tools.mcp._cache import ToolListCache, cache_key
+from llmos.tools.mcp._cache import ToolListCache, cache_key, server_cwd
 from llmos.tools.mcp._policy import annotations_of, exposed, kind_for
 from llmos.tools.mcp._server import Call, ServerRunner
 from llmos.tools.mcp._util import (
@@ -43,21 +43,13 @@ from llmos.tools.mcp._util import (
 __all__ = ["SEP", "MCPManager", "ToolListCache", "content_text", "tool_name"]
 
 
-def _server_cwd(config: MCPServerConfig, base: Path | None) -> Path | None:
-    """The server's working directory: its own `cwd` (relative to the manager's), else the manager's."""
-    if not config.cwd:
-        return base
-    cwd = Path(config.cwd).expanduser()
-    return base / cwd if base is not None and not cwd.is_absolute() else cwd
-
-
 class MCPManager:
     """Starts the enabled MCP servers, exposes their tools, and ends every server process on close."""
 
     def __init__(self, servers: Mapping[str, MCPServerConfig], *, cwd: Path | None = None) -> None:
         base = Path(cwd).expanduser().resolve() if cwd else None
         self._servers = {
-            name: ServerRunner(name, cfg, _server_cwd(cfg, base)) for name, cfg in servers.items() if cfg.enabled
+            name: ServerRunner(name, cfg, server_cwd(cfg, base)) for name, cfg in servers.items() if cfg.enabled
         }
         self.tools: list[Tool] = []
         self.warnings: list[str] = []  # servers skipped by start_lazy, one line each
@@ -130,9 +122,15 @@ class MCPManager:
                 first = str(res).splitlines()[0] if str(res) else type(res).__name__
                 self.warnings.append(f"MCP server {server.name!r} skipped: {first}")
             elif cache is not None:
-                cache.put(server.name, keys[server.name], server.listing)
+                cache.put(server.name, keys[server.name], server.listing, server.info)
         taken: set[str] = set()
-        self.tools = [self._make_tool(s, t, taken) for s in servers if s.running or s.pending for t in s.listing]
+        self.tools = [
+            self._make_tool(s, t, taken)
+            for s in servers
+            if s.running or s.pending
+            for t in s.listing
+            if exposed(s.config, t.name, annotations_of(t))
+        ]
         return self.tools
 
     def _make_tool(self, server: ServerRunner, remote: Any, taken: set[str]) -> Tool:
@@ -211,7 +209,11 @@ class MCPManager:
             srv.error, srv.gave_up = str(e), True
             return error_output(str(e))
         if self._cache is not None:  # the server may have changed in a way the key cannot see
-            self._cache.put(srv.name, cache_key(srv.config, srv.cwd), srv.listing)
+            key = cache_key(srv.config, srv.cwd)
+            if self._cache.stale_version(srv.name, key, srv.info.get("version")):
+                version = srv.info["version"]
+                logger.info("MCP server %s reports version %s: its tool list is taken again", srv.name, version)
+            self._cache.put(srv.name, key, srv.listing, srv.info)
         logger.info("MCP server %s started on first use", srv.name)
         return None
 

@@ -33,6 +33,13 @@ from llmos.tools.mcp._util import (
 )
 
 
+def _server_info(init: Any) -> dict[str, Any]:
+    """{name, version} of an MCP initialize result's serverInfo (what is there)."""
+    info = field_of(init, "server_info", "serverInfo")
+    found = {k: field_of(info, k, k) for k in ("name", "version")} if info is not None else {}
+    return {k: v for k, v in found.items() if isinstance(v, str)}
+
+
 @dataclass
 class Call:
     tool: str
@@ -60,6 +67,7 @@ class ServerRunner:
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     marker: str = field(default_factory=lambda: uuid.uuid4().hex)
     errlog: IO[str] | None = None
+    info: dict[str, Any] = field(default_factory=dict)  # {name, version} the server reported (serverInfo)
 
     def describe(self) -> str:
         if self.config.url:
@@ -125,7 +133,8 @@ class ServerRunner:
         limit = max(self.config.timeout_s, STARTUP_TIMEOUT_S)
         try:
             with anyio.fail_after(limit):
-                await session.initialize()
+                init = await session.initialize()
+                self.info = _server_info(init)
                 self.listing = await list_tools(session)
         except TimeoutError:
             raise TimeoutError(f"no answer to initialize / tools/list within {limit:g}s") from None
