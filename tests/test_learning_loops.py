@@ -1,0 +1,228 @@
+"""Lists of varying length are ONE plan (issue 9, `llmos/learning/loops/`): a segment of calls repeated
+once per list item, in order, learned only from plans of at least two different list lengths; and the
+probes that must NOT replay (a qualifier, an anchor word as an item, a segment that differs per item,
+one length only, items that feed different tools, a list that does not parse)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from test_learning_world import Calls, Family, Harness, World, nothing, run_ok
+
+from llmos.learning import loops
+from llmos.learning.goals import tokenize
+
+TRAIN_2 = [["Paris", "Oslo"], ["Madrid", "Cairo"], ["Lima", "Tokyo"]]
+TRAIN_3 = [["Berlin", "Dublin", "Quito"], ["Accra", "Rabat", "Lusaka"], ["Sofia", "Riga", "Doha"]]
+
+
+class ShipWorld(World):
+    def __init__(self, seed: int = 0) -> None:
+        super().__init__(seed)
+        self.state.update(shipped=[], batches=[], held=[], labels=[])
+
+    def apply(self, state: dict[str, Any], name: str, a: dict[str, Any]) -> Any:
+        if name == "open_batch":
+            state["batches"].append("open")
+            return {"batch": "B-7", "carrier": "Posta"}
+        if name == "quote_parcel":
+            return {"city": a["city"], "price": 5 + len(a["city"]), "zone": "EU"}
+        if name == "ship_parcel":
+            state["shipped"].append([a["city"], a["price"], a["batch"]])
+            return {"shipped": True, "city": a["city"]}
+        if name == "close_batch":
+            state["batches"].append(f"closed {a['batch']}")
+            return {"closed": True}
+        if name == "hold_parcel":
+            state["held"].append(a["city"])
+            return {"held": True}
+        if name == "print_label":
+            state["labels"].append(a["city"])
+            return {"printed": True}
+        return super().apply(state, name, a)
+
+    def registry(self) -> Any:
+        reg = super().registry()
+        self.register(
+            reg,
+            {
+                "open_batch": [],
+                "quote_parcel": ["city"],
+                "ship_parcel": ["city", "price", "batch"],
+                "close_batch": ["batch"],
+                "hold_parcel": ["city"],
+                "print_label": ["city"],
+            },
+        )
+        return reg
+
+
+def harness(tmp: Path) -> Harness:
+    h = Harness(tmp)
+    h.world = ShipWorld()
+    h.registry = h.world.registry()
+    return h
+
+
+def listed(items: list[str]) -> str:
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
+
+
+def ship(items: list[str], text: str | None = None) -> dict[str, Any]:
+    return {"items": items, "items_text": listed(items) if text is None else text}
+
+
+async def solve_ship(p: dict[str, Any], calls: Calls) -> str:
+    (b,) = await calls([("open_batch", {})])
+    for city in p["items"]:
+        (q,) = await calls([("quote_parcel", {"city": city})])
+        await calls([("ship_parcel", {"city": city, "price": q["price"], "batch": b["batch"]})])
+    await calls([("close_batch", {"batch": b["batch"]})])
+    return f"Shipped to {listed(p['items'])} in batch {b['batch']}."
+
+
+async def solve_ship_first_held(p: dict[str, Any], calls: Calls) -> str:
+    """A segment that differs per item: the first parcel is held, the others shipped."""
+    (b,) = await calls([("open_batch", {})])
+    for n, city in enumerate(p["items"]):
+        (q,) = await calls([("quote_parcel", {"city": city})])
+        if n == 0:
+            await calls([("hold_parcel", {"city": city})])
+        else:
+            await calls([("ship_parcel", {"city": city, "price": q["price"], "batch": b["batch"]})])
+    await calls([("close_batch", {"batch": b["batch"]})])
+    return "Done."
+
+
+async def solve_label_then_ship(p: dict[str, Any], calls: Calls) -> str:
+    """Items that feed different tools: the first item is a label, the rest are shipped."""
+    (b,) = await calls([("open_batch", {})])
+    await calls([("print_label", {"city": p["items"][0]})])
+    for city in p["items"][1:]:
+        (q,) = await calls([("quote_parcel", {"city": city})])
+        await calls([("ship_parcel", {"city": city, "price": q["price"], "batch": b["batch"]})])
+    await calls([("close_batch", {"batch": b["batch"]})])
+    return "Done."
+
+
+SHIP = Family("ship", "Ship the parcels to {items_text}", solve_ship, nothing)
+HELD = Family("held", "Ship the parcels to {items_text}", solve_ship_first_held, nothing)
+LABEL = Family("label", "Label and ship to {items_text}", solve_label_then_ship, nothing)
+
+
+async def train(h: Harness, fam: Family = SHIP, lists: list[list[str]] | None = None) -> None:
+    for items in lists if lists is not None else [*TRAIN_2, *TRAIN_3]:
+        await run_ok(h, fam, ship(items))
+
+
+def shipped(h: Harness, n: int) -> list[list[Any]]:
+    return h.world.state["shipped"][-n:]
+
+
+# ---------------------------------------------------------------- one plan for every length
+async def test_lengths_one_to_six_replay_after_training_on_two_and_three(tmp_path: Path) -> None:
+    h = harness(tmp_path)
+    await train(h)
+    for items in [
+        ["Rome"],
+        ["Kyiv", "Bern"],
+        ["Rome", "Oslo", "Lima"],
+        ["Nice", "Pau", "Metz", "Caen"],
+        ["Turin", "Graz", "Bonn", "Lyon", "Gent"],
+        ["Agra", "Baku", "Cork", "Faro", "Kiel", "Linz"],
+    ]:
+        out = await h.run(SHIP, ship(items))
+        assert out.decision.mode == "follower" and out.correct and out.llm_calls == 0, (items, out.decision.reason)
+        assert shipped(h, len(items)) == [[c, 5 + len(c), "B-7"] for c in items]  # in order, each item bound
+        names = [c.name.split("__")[-1] for c in out.trace.tool_calls]
+        assert names == ["open_batch", *["quote_parcel", "ship_parcel"] * len(items), "close_batch"]
+        assert h.world.state["batches"][-1] == "closed B-7"
+        if len(items) in (2, 3):  # the plan of that very length replays; the loop covers every other length
+            assert out.decision.plan_id is not None and not out.decision.plan_id.startswith("loop:")
+            continue
+        loop = out.decision.reason["loop"]
+        assert loop["items"] == items and loop["lengths_seen"] == [2, 3] and loop["segment"][0].endswith("quote_parcel")
+        assert [b["item"] for b in loop["bound"]] == items
+        for c in items:  # rule 5: the answer states this run's values, never an earlier run's
+            assert c in out.trace.output
+        assert "Paris" not in out.trace.output
+
+
+async def test_training_on_one_length_only_never_replays_another(tmp_path: Path) -> None:
+    h = harness(tmp_path)
+    await train(h, lists=[*TRAIN_3, ["Vaduz", "Minsk", "Tunis"]])
+    for items in [["Kyiv", "Bern"], ["Nice", "Pau", "Metz", "Caen"], ["Rome"]]:
+        out = await h.run(SHIP, ship(items))
+        assert out.decision.mode != "follower" and out.correct, items
+        if len(items) != 3:
+            assert "one length" in " ".join(out.decision.reason["loop"]["why_not"]), out.decision.reason
+
+
+# ---------------------------------------------------------------- must not replay
+async def test_items_with_qualifiers_anchors_repeats_or_bad_lists_do_not_replay(tmp_path: Path) -> None:
+    bad = [
+        "Rome except Sundays, Oslo, Bern and Lima",  # a qualifier
+        "Rome, Oslo, Bern and Lima except Sundays",  # a qualifier after the list
+        "Rome, parcels, Bern and Lima",  # an anchor word as an item
+        "Rome, Oslo and Bern and Lima",  # "and" inside the list
+        "Rome, Oslo, Bern, Lima",  # no final "and"
+        "Rome, (Oslo, Bern and Lima)",  # a nested list
+        "Rome, Rome, Oslo and Lima",  # a repeat
+        "",  # an empty list
+        "New York, Oslo, Bern and Lima",  # an item of two words
+        "Rome, oslo, Bern and Lima",  # an item of a shape never seen
+        "Rome only",  # a qualifier on one item
+        "to",  # an anchor as the only item
+    ]
+    for n, text in enumerate(bad):
+        (tmp_path / str(n)).mkdir()
+        h = harness(tmp_path / str(n))
+        await train(h)
+        assert h.engine.select("Ship the parcels to Rome, Oslo, Bern and Lima").mode == "follower"  # the control
+        goal = f"Ship the parcels to {text}".strip()
+        d = h.engine.select(goal)
+        assert d.mode != "follower", (text, d.reason)
+
+
+async def test_a_segment_that_differs_per_item_is_no_loop(tmp_path: Path) -> None:
+    h = harness(tmp_path)
+    await train(h, HELD)
+    for items in [["Kyiv", "Bern", "Nice", "Metz"], ["Rome"]]:
+        out = await h.run(HELD, ship(items))
+        assert out.decision.mode != "follower" and out.correct, items
+    why = h.engine.select("Ship the parcels to Kyiv, Bern, Nice and Metz").reason["loop"]["why_not"]
+    assert "called" in " ".join(why), why
+
+
+async def test_items_that_feed_different_tools_are_no_loop(tmp_path: Path) -> None:
+    h = harness(tmp_path)
+    await train(h, LABEL)
+    for items in [["Kyiv", "Bern", "Nice", "Metz"], ["Rome", "Oslo"]]:
+        out = await h.run(LABEL, ship(items))
+        assert out.correct
+        if len(items) == 4:
+            assert out.decision.mode != "follower", out.decision.reason
+
+
+async def test_a_branch_at_some_length_stops_the_loop(tmp_path: Path) -> None:
+    h = harness(tmp_path)
+    await train(h, lists=TRAIN_2)
+    await run_ok(h, HELD, ship(["Kyiv", "Bern", "Nice", "Metz"]))  # four items once took another path
+    await train(h, lists=TRAIN_3)
+    out = await h.run(SHIP, ship(["Agra", "Baku", "Cork", "Faro", "Kiel"]))
+    assert out.decision.mode != "follower" and out.correct
+    assert any("branch" in w for w in out.decision.reason["loop"]["why_not"]), out.decision.reason["loop"]
+
+
+# ---------------------------------------------------------------- the pieces
+def test_live_lists_parse_one_way_only() -> None:
+    toks = tokenize("Rome , Oslo and Lima")
+    assert loops.parse(toks, (",",), ("and",)) == [0, 2, 4]
+    assert loops.parse(tokenize("Rome"), (",",), ("and",)) == [0]
+    assert loops.parse(tokenize("Rome and Oslo"), None, ("and",)) == [0, 2]
+    assert loops.parse(tokenize("Rome, Oslo and Lima"), None, ("and",)) is None  # never saw three
+    assert loops.parse(tokenize("Rome and Oslo and Lima"), (",",), ("and",)) is None
+    assert loops.parse(tokenize("Rome, Oslo, and Lima"), (",",), (",", "and")) == [0, 2, 5]
+    assert loops.parse(tokenize("and"), (",",), ("and",)) is None
+    assert loops.contributors("loop:plan_a+plan_b") == ["plan_a", "plan_b"] and loops.contributors("plan_a") == []
