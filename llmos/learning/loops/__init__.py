@@ -33,9 +33,21 @@ supporting answers stated figures no value of this run gives.
 """
 
 from llmos.learning.loops._loop import LOOP_PREFIX, Loop, learn, synthesize
+from llmos.learning.loops._observe import count_replay
 from llmos.learning.loops._shape import MAX_ITEMS, Region, parse, region
 
-__all__ = ["LOOP_PREFIX", "MAX_ITEMS", "Loop", "Region", "contributors", "learn", "parse", "region", "synthesize"]
+__all__ = [
+    "LOOP_PREFIX",
+    "MAX_ITEMS",
+    "Loop",
+    "Region",
+    "contributors",
+    "count_replay",
+    "learn",
+    "parse",
+    "region",
+    "synthesize",
+]
 
 
 def contributors(plan_id: str | None) -> list[str]:
