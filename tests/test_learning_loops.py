@@ -5,6 +5,8 @@ one length only, items that feed different tools, a list that does not parse).""
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,10 @@ from test_learning_world import Calls, Family, Harness, World, nothing, run_ok
 
 from llmos.learning import loops
 from llmos.learning.goals import tokenize
+from llmos.models.base import ModelRequest, ToolCall, ToolResult
+from llmos.models.testmodel import TestModel
+from llmos.runtime import LLMOS
+from llmos.tools.base import tool
 
 TRAIN_2 = [["Paris", "Oslo"], ["Madrid", "Cairo"], ["Lima", "Tokyo"]]
 TRAIN_3 = [["Berlin", "Dublin", "Quito"], ["Accra", "Rabat", "Lusaka"], ["Sofia", "Riga", "Doha"]]
@@ -226,3 +232,61 @@ def test_live_lists_parse_one_way_only() -> None:
     assert loops.parse(tokenize("Rome, Oslo, and Lima"), (",",), (",", "and")) == [0, 2, 5]
     assert loops.parse(tokenize("and"), (",",), ("and",)) is None
     assert loops.contributors("loop:plan_a+plan_b") == ["plan_a", "plan_b"] and loops.contributors("plan_a") == []
+
+
+# ---------------------------------------------------------------- the runtime, --explain and feedback
+PARCEL_PRICES: dict[str, int] = {}
+
+
+def ship_model(request: ModelRequest) -> Any:
+    goal = next(m.text for m in request.messages if m.role == "user" and "Ship the parcels to" in m.text)
+    text = re.findall(r"Ship the parcels to ([^\n]+)", goal)[-1].strip()
+    items = re.split(r", | and ", text)
+    results = [b for m in request.messages for b in m.content if isinstance(b, ToolResult)]
+    k = len(results)
+    if k < 2 * len(items):
+        city = items[k // 2]
+        if k % 2 == 0:
+            return ToolCall("", "quote_parcel", {"city": city})
+        return ToolCall("", "ship_parcel", {"city": city, "price": json.loads(results[-1].content)["price"]})
+    return f"Shipped to {text}."
+
+
+@tool
+def quote_parcel(city: str) -> dict[str, Any]:
+    """The price of sending a parcel to a city."""
+    return {"city": city, "price": 5 + len(city)}
+
+
+@tool
+def ship_parcel(city: str, price: int) -> dict[str, Any]:
+    """Send a parcel to a city at the quoted price."""
+    PARCEL_SHIPPED.append([city, price])
+    return {"shipped": True, "city": city}
+
+
+PARCEL_SHIPPED: list[list[Any]] = []
+
+
+async def test_the_runtime_replays_a_loop_explains_it_and_feedback_demotes_its_plans(tmp_path: Path) -> None:
+    PARCEL_SHIPPED.clear()
+    model = TestModel(script=ship_model)
+    async with LLMOS(workspace=tmp_path, model=model, tools=[quote_parcel, ship_parcel]) as os:
+        for items in [*TRAIN_2, *TRAIN_3]:
+            assert (await os.execute(f"Ship the parcels to {listed(items)}")).success
+        goal = "Ship the parcels to Nice, Pau, Metz and Caen"
+        out = await os.execute(goal)
+        assert out.success and out.mode == "follower" and out.llm_calls == 0, out.to_dict(explain=True)
+        assert PARCEL_SHIPPED[-4:] == [["Nice", 9], ["Pau", 8], ["Metz", 9], ["Caen", 9]]
+        loop = out.to_dict(explain=True)["mode_reason"]["loop"]
+        assert loop["items"] == ["Nice", "Pau", "Metz", "Caen"] and loop["segment"] == ["quote_parcel", "ship_parcel"]
+        assert [b["slot"] for b in loop["bound"]] == ["city_1", "city_2", "city_3", "city_4"]
+        assert all(c in out.output for c in ["Nice", "Pau", "Metz", "Caen"])
+        plans = [p for p in os.learning.plans() if len(p.steps) in (4, 6)]
+        before = {p.id: p.uses for p in plans}
+        assert all(p.id in out.mode_reason["plan"]["id"] for p in plans)
+        await os.feedback(out.run_id, False)  # rule 6: the plans the loop came from are demoted at once
+        assert all(os.learning.plan(p.id).demoted for p in plans), before
+        again = await os.execute("Ship the parcels to Agra, Baku, Cork and Faro")
+        assert again.mode != "follower" and again.success
+        assert any("demoted" in w for w in again.mode_reason["loop"]["why_not"]), again.mode_reason["loop"]
