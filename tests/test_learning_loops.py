@@ -112,6 +112,21 @@ async def solve_label_then_ship(p: dict[str, Any], calls: Calls) -> str:
     return "Done."
 
 
+async def solve_ship_at_once(p: dict[str, Any], calls: Calls) -> str:
+    """Every item at once: all quotes in one turn, then all shipments in one turn."""
+    (b,) = await calls([("open_batch", {})])
+    quotes = await calls([("quote_parcel", {"city": c}) for c in p["items"]])
+    await calls(
+        [
+            ("ship_parcel", {"city": c, "price": q["price"], "batch": b["batch"]})
+            for c, q in zip(p["items"], quotes, strict=True)
+        ]
+    )
+    await calls([("close_batch", {"batch": b["batch"]})])
+    return f"Shipped to {listed(p['items'])} in batch {b['batch']}."
+
+
+AT_ONCE = Family("at_once", "Send the parcels to {items_text}", solve_ship_at_once, nothing)
 SHIP = Family("ship", "Ship the parcels to {items_text}", solve_ship, nothing)
 HELD = Family("held", "Ship the parcels to {items_text}", solve_ship_first_held, nothing)
 LABEL = Family("label", "Label and ship to {items_text}", solve_label_then_ship, nothing)
@@ -153,6 +168,17 @@ async def test_lengths_one_to_six_replay_after_training_on_two_and_three(tmp_pat
         for c in items:  # rule 5: the answer states this run's values, never an earlier run's
             assert c in out.trace.output
         assert "Paris" not in out.trace.output
+
+
+async def test_items_called_side_by_side_replay_side_by_side(tmp_path: Path) -> None:
+    h = harness(tmp_path)
+    await train(h, AT_ONCE)
+    for items in [["Nice", "Pau", "Metz", "Caen"], ["Rome"], ["Agra", "Baku", "Cork", "Faro", "Kiel", "Linz"]]:
+        out = await h.run(AT_ONCE, ship(items))
+        assert out.decision.mode == "follower" and out.correct and out.llm_calls == 0, (items, out.decision.reason)
+        assert sorted(map(tuple, shipped(h, len(items)))) == sorted((c, 5 + len(c), "B-7") for c in items)
+        turns = [c.turn for c in out.trace.tool_calls]
+        assert len(set(turns)) == 4, turns  # open, every quote at once, every shipment at once, close
 
 
 async def test_training_on_one_length_only_never_replays_another(tmp_path: Path) -> None:

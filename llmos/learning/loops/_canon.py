@@ -51,6 +51,30 @@ def try_remap(node: Any, fn: Mapper) -> Any | None:
         return None
 
 
+def seg_index(a: int, m: int, n: int, sizes: tuple[int, ...] | None, j: int, t: int) -> int:
+    """The step index of step t of copy j. `sizes` None: the copies one after the other (each its own
+    turns); else the copies side by side: turn r of the segment holds `sizes[r]` calls of every copy,
+    copy by copy in the list's order (the model called all items at once)."""
+    if sizes is None:
+        return a + j * m + t
+    before, r = 0, 0
+    while t - before >= sizes[r]:
+        before += sizes[r]
+        r += 1
+    return a + n * before + j * sizes[r] + (t - before)
+
+
+def seg_turn(m: int, sizes: tuple[int, ...] | None, t: int) -> int:
+    """Side by side: the turn of the segment that step t is in (one after the other: not used)."""
+    if sizes is None:
+        return t
+    before, r = 0, 0
+    while t - before >= sizes[r]:
+        before += sizes[r]
+        r += 1
+    return r
+
+
 @dataclass(frozen=True)
 class Layout:
     """One plan's list and segment: `a` steps before, `n` copies of `m` steps, the rest after."""
@@ -59,6 +83,7 @@ class Layout:
     items: tuple[int, ...]
     a: int
     m: int
+    sizes: tuple[int, ...] | None = None
 
     @property
     def n(self) -> int:
@@ -68,10 +93,16 @@ class Layout:
     def suffix(self) -> int:
         return self.a + self.n * self.m
 
-    def copy_of(self, step: int) -> int | None:
-        if self.a <= step < self.suffix:
-            return (step - self.a) // self.m
-        return None
+    def index(self, j: int, t: int) -> int:
+        return seg_index(self.a, self.m, self.n, self.sizes, j, t)
+
+    def where(self, step: int) -> tuple[int, int] | None:
+        """(copy, step in the segment) of a step inside the segment."""
+        if not self.a <= step < self.suffix:
+            return None
+        if self.sizes is None:
+            return (step - self.a) // self.m, (step - self.a) % self.m
+        return next((j, t) for j in range(self.n) for t in range(self.m) if self.index(j, t) == step)
 
     def mapper(self, j: int | None) -> Mapper:
         """References of copy j (None: outside the segment) into the item's frame."""
@@ -94,8 +125,9 @@ class Layout:
                 return ("res", ("pre", step), ref[2])
             if step >= self.suffix:
                 return ("res", ("suf", step - self.suffix), ref[2])
-            if j is not None and self.copy_of(step) == j:
-                return ("res", ("seg", step - self.a - j * self.m), ref[2])
+            at = self.where(step)
+            if j is not None and at is not None and at[0] == j:
+                return ("res", ("seg", at[1]), ref[2])
             return None
 
         return fn

@@ -17,7 +17,17 @@ from typing import Any
 
 from llmos.learning import envelope
 from llmos.learning.goals import Token
-from llmos.learning.loops._canon import CStep, Layout, canon_step, group_ranks, join_steps, remap, try_remap
+from llmos.learning.loops._canon import (
+    CStep,
+    Layout,
+    canon_step,
+    group_ranks,
+    join_steps,
+    remap,
+    seg_index,
+    seg_turn,
+    try_remap,
+)
 from llmos.learning.loops._shape import Region
 from llmos.learning.plans import Leaf, Plan, PlanStep, Seq, Slot
 
@@ -46,39 +56,40 @@ class Loop:
     item_slot: Slot
     inner: tuple[str, ...] | None
     last: tuple[str, ...]
+    lengths: list[int]  # the list lengths of the plans it was learned from
+    sizes: tuple[int, ...] | None = None  # the copies side by side (`_canon.seg_index`), else None
 
     @property
     def id(self) -> str:
         return LOOP_PREFIX + "+".join(sorted(p.id for p in self.plans))
 
-    @property
-    def lengths(self) -> list[int]:
-        return sorted({len(_items(p)) for p in self.plans})
+    def index(self, n: int, j: int, t: int) -> int:
+        return seg_index(self.a, self.m, n, self.sizes, j, t)
 
     def seq(self, n: int) -> Seq:
         groups: dict[int, list[str]] = {}
-        for name, g in self._named_groups(n):
-            groups.setdefault(g, []).append(name)
+        for cs, g, _j in self.layout(n):
+            groups.setdefault(g, []).append(cs.name)
         return tuple(tuple(groups[g]) for g in sorted(groups))
 
-    def _named_groups(self, n: int) -> list[tuple[str, int]]:
+    def layout(self, n: int) -> list[tuple[CStep, int, int | None]]:
+        """The steps for a list of n items in order: (step, group, copy or None)."""
         gp = max(self.pre_groups) + 1 if self.pre_groups else 0
         gs = max(self.seg_groups) + 1
-        out = [(s.name, g) for s, g in zip(self.pre, self.pre_groups, strict=True)]
+        out: list[tuple[CStep, int, int | None] | None] = [None] * (self.a + n * self.m + len(self.suf))
+        for i, (cs, g) in enumerate(zip(self.pre, self.pre_groups, strict=True)):
+            out[i] = (cs, g, None)
         for j in range(n):
-            out += [(s.name, gp + j * gs + g) for s, g in zip(self.seg, self.seg_groups, strict=True)]
-        out += [(s.name, gp + n * gs + g) for s, g in zip(self.suf, self.suf_groups, strict=True)]
-        return out
-
-
-def _items(plan: Plan) -> tuple[int, ...]:
-    return tuple(plan.__dict__.get("_loop_items", ()))
+            for t, (cs, g) in enumerate(zip(self.seg, self.seg_groups, strict=True)):
+                out[self.index(n, j, t)] = (cs, gp + g if self.sizes is not None else gp + j * gs + g, j)
+        after = gp + (gs if self.sizes is not None else n * gs)
+        for s_, (cs, g) in enumerate(zip(self.suf, self.suf_groups, strict=True)):
+            out[self.a + n * self.m + s_] = (cs, after + g, None)
+        return [x for x in out if x is not None]
 
 
 def learn(found: list[tuple[Plan, Region]]) -> Loop | str:
     """The one loop these plans (one list each) share, or why there is none."""
-    for plan, reg in found:
-        plan.__dict__["_loop_items"] = reg.items
     lengths = {len(r.items) for _p, r in found}
     if len(lengths) < 2:
         return f"every supporting run had a list of {lengths.pop()} items: no loop is learned from one length"
@@ -95,8 +106,8 @@ def learn(found: list[tuple[Plan, Region]]) -> Loop | str:
         return why
     built: list[Loop] = []
     reasons: list[str] = []
-    for a in range(rest.pop() + 1):
-        got = _build(found, a, m)
+    for a, par in itertools.product(range(rest.pop() + 1), (False, True)):
+        got = _build(found, a, m, par)
         (built if isinstance(got, Loop) else reasons).append(got)  # type: ignore[arg-type]
     if len(built) == 1:
         return built[0]
@@ -129,29 +140,52 @@ def _blocks_ordered(groups: list[int], bounds: list[tuple[int, int]]) -> bool:
     return all(max(x) < min(y) for x, y in itertools.pairwise(blocks))
 
 
-def _build(found: list[tuple[Plan, Region]], a: int, m: int) -> Loop | str:
-    pre: list[CStep] | None = None
-    seg: list[CStep] | None = None
-    suf: list[CStep] | None = None
-    ranks: tuple[list[int], list[int], list[int]] | None = None
-    rels: set[Any] | None = None
-    members: set[Any] | None = None
-    for plan, reg in found:
-        lay = Layout(plan, reg.items, a, m)
-        groups = [s.group for s in plan.steps]
-        bounds = [(0, a)] + [(a + j * m, a + (j + 1) * m) for j in range(lay.n)] + [(lay.suffix, len(plan.steps))]
+def _layout_of(plan: Plan, items: tuple[int, ...], a: int, m: int, par: bool) -> tuple[Layout, tuple[Any, ...]] | str:
+    """The plan's steps read as a list of `len(items)` copies (one after the other, or side by side
+    when `par`), and the turn structure every plan of the loop must share."""
+    n, groups = len(items), [s.group for s in plan.steps]
+    suffix = a + n * m
+    pre_r, suf_r = group_ranks(groups[:a]), group_ranks(groups[suffix:])
+    if not par:
+        bounds = [(0, a)] + [(a + j * m, a + (j + 1) * m) for j in range(n)] + [(suffix, len(groups))]
         if not _blocks_ordered(groups, bounds):
             return "the calls of different items ran together (one turn for several items)"
         copies = [group_ranks(groups[s:e]) for s, e in bounds[1:-1]]
         if any(c != copies[0] for c in copies):
             return "the calls for different items were grouped differently"
-        mine = (group_ranks(groups[:a]), copies[0], group_ranks(groups[lay.suffix :]))
+        return Layout(plan, items, a, m), (pre_r, copies[0], suf_r, None)
+    if not _blocks_ordered(groups, [(0, a), (a, suffix), (suffix, len(groups))]):
+        return "calls before, for and after the list ran in one turn"
+    seg_r = group_ranks(groups[a:suffix])
+    counts = [seg_r.count(r) for r in range(max(seg_r) + 1)]
+    if any(c % n for c in counts) or sum(c // n for c in counts) != m:
+        return "the calls for different items were grouped differently"
+    sizes = tuple(c // n for c in counts)
+    lay = Layout(plan, items, a, m, sizes)
+    turns = [seg_turn(m, sizes, t) for t in range(m)]
+    if any(seg_r[lay.index(j, t) - a] != turns[t] for j in range(n) for t in range(m)):
+        return "the calls for different items were grouped differently"
+    return lay, (pre_r, turns, suf_r, sizes)
+
+
+def _build(found: list[tuple[Plan, Region]], a: int, m: int, par: bool) -> Loop | str:
+    pre: list[CStep] | None = None
+    seg: list[CStep] | None = None
+    suf: list[CStep] | None = None
+    ranks: tuple[Any, ...] | None = None
+    rels: set[Any] | None = None
+    members: set[Any] | None = None
+    for plan, reg in found:
+        got_lay = _layout_of(plan, reg.items, a, m, par)
+        if isinstance(got_lay, str):
+            return got_lay
+        lay, mine = got_lay
         if ranks is not None and mine != ranks:
             return "lists of different lengths grouped their calls differently"
         ranks = mine
         own_seg: list[CStep] | None = None
         for j in range(lay.n):
-            part = [canon_step(plan.steps[a + j * m + t], lay.mapper(j)) for t in range(m)]
+            part = [canon_step(plan.steps[lay.index(j, t)], lay.mapper(j)) for t in range(m)]
             joined = part if own_seg is None else _join_into(own_seg, part, True)
             if isinstance(joined, str):
                 return joined
@@ -197,6 +231,8 @@ def _build(found: list[tuple[Plan, Region]], a: int, m: int) -> Loop | str:
         item_slot=_merged_slots(found, lambda p, r: [(0, i) for i in r.items])[0],
         inner=next((r.inner for _p, r in found if len(r.items) > 2), None),
         last=breg.last,
+        lengths=sorted({len(r.items) for _p, r in found}),
+        sizes=ranks[3],
     )
 
 
@@ -265,14 +301,12 @@ def synthesize(loop: Loop, tokens: list[Token], items: list[int]) -> Plan:
             if where[0] == "suf":
                 return ("res", loop.a + n * loop.m + where[1], ref[2])
             assert j is not None
-            return ("res", loop.a + j * loop.m + where[1], ref[2])
+            return ("res", loop.index(n, j, where[1]), ref[2])
 
         return fn
 
-    groups = [g for _name, g in loop._named_groups(n)]
     steps: list[PlanStep] = []
-    parts = [(s, None) for s in loop.pre] + [(s, j) for j in range(n) for s in loop.seg] + [(s, None) for s in loop.suf]
-    for (cs, j), g in zip(parts, groups, strict=True):
+    for cs, g, j in loop.layout(n):
         fn = frame(j)
         leaves = [Leaf(path, [remap(c, fn) for c in cands], t) for path, cands, t in cs.leaves]
         steps.append(

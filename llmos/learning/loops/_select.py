@@ -198,7 +198,7 @@ def describe(loop: Loop, plan: Plan, items: list[int], tokens: list[Token]) -> d
             {
                 "item": tokens[pos].text,
                 "slot": plan.slots[pos].name,
-                "steps": [loop.a + j * loop.m + t for t in range(loop.m)],
+                "steps": [loop.index(n, j, t) for t in range(loop.m)],
             }
             for j, pos in enumerate(items)
         ],
