@@ -33,7 +33,7 @@ class ShipWorld(World):
             state["batches"].append("open")
             return {"batch": "B-7", "carrier": "Posta"}
         if name == "quote_parcel":
-            return {"city": a["city"], "price": 5 + len(a["city"]), "zone": "EU"}
+            return {"city": a["city"], "price": 5 + len(a["city"]), "zone": "ASIA" if a["city"] == "Lhasa" else "EU"}
         if name == "ship_parcel":
             state["shipped"].append([a["city"], a["price"], a["batch"]])
             return {"shipped": True, "city": a["city"]}
@@ -179,6 +179,23 @@ async def test_items_called_side_by_side_replay_side_by_side(tmp_path: Path) -> 
         assert sorted(map(tuple, shipped(h, len(items)))) == sorted((c, 5 + len(c), "B-7") for c in items)
         turns = [c.turn for c in out.trace.tool_calls]
         assert len(set(turns)) == 4, turns  # open, every quote at once, every shipment at once, close
+
+
+async def test_rule_one_stops_an_iteration_before_its_write(tmp_path: Path) -> None:
+    h = harness(tmp_path)
+    await train(h)
+    out = await h.run(SHIP, ship(["Nice", "Lhasa", "Metz", "Caen"]))  # Lhasa's quote reads a zone never seen
+    assert out.decision.mode == "follower" and out.correct
+    stop = next(e for e in out.trace.events if e.get("kind") == "envelope")
+    assert "zone" in stop["reason"] and "ASIA" in stop["reason"], stop
+    replayed = [(c.name.split("__")[-1], c.arguments.get("city")) for c in out.trace.tool_calls if c.source == "replay"]
+    assert replayed == [
+        ("open_batch", None),
+        ("quote_parcel", "Nice"),
+        ("ship_parcel", "Nice"),
+        ("quote_parcel", "Lhasa"),
+    ]
+    assert shipped(h, 4) == [[c, 5 + len(c), "B-7"] for c in ["Nice", "Lhasa", "Metz", "Caen"]]  # the model finished
 
 
 async def test_training_on_one_length_only_never_replays_another(tmp_path: Path) -> None:
