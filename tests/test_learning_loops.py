@@ -127,6 +127,14 @@ async def solve_ship_at_once(p: dict[str, Any], calls: Calls) -> str:
 
 
 AT_ONCE = Family("at_once", "Send the parcels to {items_text}", solve_ship_at_once, nothing)
+
+
+async def solve_post(p: dict[str, Any], calls: Calls) -> str:
+    await solve_ship(p, calls)
+    return f"Posted {len(p['items'])} parcels."
+
+
+POST = Family("post", "Post the parcels to {items_text}", solve_post, nothing)
 SHIP = Family("ship", "Ship the parcels to {items_text}", solve_ship, nothing)
 HELD = Family("held", "Ship the parcels to {items_text}", solve_ship_first_held, nothing)
 LABEL = Family("label", "Label and ship to {items_text}", solve_label_then_ship, nothing)
@@ -165,9 +173,8 @@ async def test_lengths_one_to_six_replay_after_training_on_two_and_three(tmp_pat
         loop = out.decision.reason["loop"]
         assert loop["items"] == items and loop["lengths_seen"] == [2, 3] and loop["segment"][0].endswith("quote_parcel")
         assert [b["item"] for b in loop["bound"]] == items
-        for c in items:  # rule 5: the answer states this run's values, never an earlier run's
-            assert c in out.trace.output
-        assert "Paris" not in out.trace.output
+        # rule 5: a part per item, repeated per item, with this run's values (never an earlier run's)
+        assert out.trace.output == f"Shipped to {listed(items)} in batch B-7.", out.trace.output
 
 
 async def test_items_called_side_by_side_replay_side_by_side(tmp_path: Path) -> None:
@@ -196,6 +203,15 @@ async def test_rule_one_stops_an_iteration_before_its_write(tmp_path: Path) -> N
         ("quote_parcel", "Lhasa"),
     ]
     assert shipped(h, 4) == [[c, 5 + len(c), "B-7"] for c in ["Nice", "Lhasa", "Metz", "Caen"]]  # the model finished
+
+
+async def test_an_answer_that_is_no_part_per_item_is_the_models(tmp_path: Path) -> None:
+    h = harness(tmp_path)
+    await train(h, POST)  # "Posted 3 parcels.": a count the model worked out, stated by no value of the run
+    out = await h.run(POST, ship(["Nice", "Pau", "Metz", "Caen"]))
+    assert out.decision.mode == "follower" and out.correct and out.llm_calls == 1
+    assert out.trace.output == "Posted 4 parcels."  # the replay's calls stand; the model answers
+    assert next(e["reason"] for e in out.trace.events if e.get("kind") == "fallback").startswith("outside the evidence")
 
 
 async def test_training_on_one_length_only_never_replays_another(tmp_path: Path) -> None:

@@ -32,11 +32,13 @@ class _Unmapped(Exception):
 
 
 def remap(node: Any, fn: Mapper) -> Any:
-    """`node` with every ("tok", x) and ("res", x, path) reference passed through `fn`; raises
-    `_Unmapped` when `fn` has no form for one."""
+    """`node` with every ("tok", x), ("res", x, path) and (answers) ("arg", x, path) reference passed
+    through `fn`; raises `_Unmapped` when `fn` has no form for one."""
     if not isinstance(node, tuple):
         return node
-    if (len(node) == 2 and node[0] == "tok") or (len(node) == 3 and node[0] == "res" and isinstance(node[2], tuple)):
+    if (len(node) == 2 and node[0] == "tok") or (
+        len(node) == 3 and node[0] in ("res", "arg") and isinstance(node[2], tuple)
+    ):
         out = fn(node)
         if out is None:
             raise _Unmapped
@@ -121,13 +123,14 @@ class Layout:
             step = ref[1]
             if not isinstance(step, int):
                 return None
+            kind = ref[0]  # "res" (a result) or "arg" (a call's arguments, in answer templates)
             if step < self.a:
-                return ("res", ("pre", step), ref[2])
+                return (kind, ("pre", step), ref[2])
             if step >= self.suffix:
-                return ("res", ("suf", step - self.suffix), ref[2])
+                return (kind, ("suf", step - self.suffix), ref[2])
             at = self.where(step)
             if j is not None and at is not None and at[0] == j:
-                return ("res", ("seg", at[1]), ref[2])
+                return (kind, ("seg", at[1]), ref[2])
             return None
 
         return fn

@@ -17,6 +17,8 @@ from typing import Any
 
 from llmos.learning import envelope
 from llmos.learning.goals import Token
+from llmos.learning.loops._answer import LoopAnswer, materialize
+from llmos.learning.loops._answer import learn as learn_answer
 from llmos.learning.loops._canon import (
     CStep,
     Layout,
@@ -58,6 +60,7 @@ class Loop:
     last: tuple[str, ...]
     lengths: list[int]  # the list lengths of the plans it was learned from
     sizes: tuple[int, ...] | None = None  # the copies side by side (`_canon.seg_index`), else None
+    answer: LoopAnswer | None = None  # rule 5: a part per item (`_answer`)
 
     @property
     def id(self) -> str:
@@ -175,11 +178,13 @@ def _build(found: list[tuple[Plan, Region]], a: int, m: int, par: bool) -> Loop 
     ranks: tuple[Any, ...] | None = None
     rels: set[Any] | None = None
     members: set[Any] | None = None
+    lays: list[tuple[Plan, Layout]] = []
     for plan, reg in found:
         got_lay = _layout_of(plan, reg.items, a, m, par)
         if isinstance(got_lay, str):
             return got_lay
         lay, mine = got_lay
+        lays.append((plan, lay))
         if ranks is not None and mine != ranks:
             return "lists of different lengths grouped their calls differently"
         ranks = mine
@@ -233,6 +238,7 @@ def _build(found: list[tuple[Plan, Region]], a: int, m: int, par: bool) -> Loop 
         last=breg.last,
         lengths=sorted({len(r.items) for _p, r in found}),
         sizes=ranks[3],
+        answer=learn_answer(lays),
     )
 
 
@@ -297,11 +303,11 @@ def synthesize(loop: Loop, tokens: list[Token], items: list[int]) -> Plan:
                 assert j is not None
                 return ("tok", items[j])
             if where[0] == "pre":
-                return ("res", where[1], ref[2])
+                return (ref[0], where[1], ref[2])
             if where[0] == "suf":
-                return ("res", loop.a + n * loop.m + where[1], ref[2])
+                return (ref[0], loop.a + n * loop.m + where[1], ref[2])
             assert j is not None
-            return ("res", loop.index(n, j, where[1]), ref[2])
+            return (ref[0], loop.index(n, j, where[1]), ref[2])
 
         return fn
 
@@ -331,6 +337,7 @@ def synthesize(loop: Loop, tokens: list[Token], items: list[int]) -> Plan:
     for j, pos in enumerate(items):
         slots[pos] = Slot(pos, f"{it.name}_{j + 1}", list(it.shapes), list(it.values), list(it.span))
     plan = Plan(id=loop.id, agent=loop.base.agent, skeleton=skeleton, slots=slots, steps=steps)
+    plan.answer = materialize(loop.answer, frame, n)
     plan.relations = _expand(loop.relations, frame, n)
     plan.memberships = [(t[1], r[1], int(x)) for t, r, x in _expand(loop.memberships, frame, n)]
     plan.support_count = sum(p.support for p in loop.plans)
