@@ -134,6 +134,23 @@ async def solve_post(p: dict[str, Any], calls: Calls) -> str:
     return f"Posted {len(p['items'])} parcels."
 
 
+async def solve_numbered(p: dict[str, Any], calls: Calls) -> str:
+    """Each item's label carries its place in the list: the segment differs per item."""
+    for n, city in enumerate(p["items"]):
+        await calls([("print_label", {"city": f"{n + 1}. {city}"})])
+    return "Labelled."
+
+
+async def solve_confirm_last(p: dict[str, Any], calls: Calls) -> str:
+    """A step after the list reads the last item: not a per-item segment."""
+    for city in p["items"]:
+        await calls([("hold_parcel", {"city": city})])
+    await calls([("print_label", {"city": p["items"][-1]})])
+    return "Held."
+
+
+NUMBERED = Family("numbered", "Number the labels for {items_text}", solve_numbered, nothing)
+CONFIRM = Family("confirm", "Hold the parcels for {items_text}", solve_confirm_last, nothing)
 POST = Family("post", "Post the parcels to {items_text}", solve_post, nothing)
 SHIP = Family("ship", "Ship the parcels to {items_text}", solve_ship, nothing)
 HELD = Family("held", "Ship the parcels to {items_text}", solve_ship_first_held, nothing)
@@ -268,6 +285,17 @@ async def test_items_that_feed_different_tools_are_no_loop(tmp_path: Path) -> No
         assert out.correct
         if len(items) == 4:
             assert out.decision.mode != "follower", out.decision.reason
+
+
+async def test_arguments_that_depend_on_the_place_or_on_another_item_are_no_loop(tmp_path: Path) -> None:
+    for n, (fam, phrase) in enumerate([(NUMBERED, "Number the labels for"), (CONFIRM, "Hold the parcels for")]):
+        (tmp_path / str(n)).mkdir()
+        h = harness(tmp_path / str(n))
+        await train(h, fam)
+        out = await h.run(fam, ship(["Kyiv", "Bern", "Nice", "Metz"]))
+        assert out.decision.mode != "follower" and out.correct, (phrase, out.decision.reason)
+        why = " ".join(out.decision.reason["loop"]["why_not"])
+        assert "explain" in why, why
 
 
 async def test_a_branch_at_some_length_stops_the_loop(tmp_path: Path) -> None:
