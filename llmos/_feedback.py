@@ -22,6 +22,10 @@ if TYPE_CHECKING:
 def demote_plan(rt: LLMOS, plan_id: str, reason: str, *, who: str = "user") -> list[str]:
     """Demote a plan and its crystallized tool. Returns what was done (for the caller to print).
     UserError when there is neither such a plan nor a crystallized tool for it."""
+    from llmos.learning.loops import contributors
+
+    if contributors(plan_id):  # a loop (`learning/loops`): the plans it was learned from
+        return [line for pid in contributors(plan_id) for line in demote_plan(rt, pid, reason, who=who)]
     done: list[str] = []
     try:
         rt.learning.demote(plan_id, reason)
@@ -50,10 +54,13 @@ def reject_run(rt: LLMOS, run_id: str, why: str) -> Trace:
     if rt.memory is not None:  # facts the rejected run wrote are marked, not trusted
         rt.memory.mark_run_rejected(run_id)
     if is_replay_run(trace) and trace.plan_id:
-        row = rt.evolution.record(trace.plan_id)
-        if row is not None and row.status == "active":
-            with contextlib.suppress(EvolutionError):  # demoted meanwhile
-                rt.evolution.demote(trace.plan_id, f"run {trace.id}: {why}", who="user")
+        from llmos.learning.loops import contributors
+
+        for plan_id in [trace.plan_id, *contributors(trace.plan_id)]:  # a loop: the plans it was learned from
+            row = rt.evolution.record(plan_id)
+            if row is not None and row.status == "active":
+                with contextlib.suppress(EvolutionError):  # demoted meanwhile
+                    rt.evolution.demote(plan_id, f"run {trace.id}: {why}", who="user")
         trace.event("demoted", plan_id=trace.plan_id, reason=why)
         rt.traces.save(trace)
     return trace

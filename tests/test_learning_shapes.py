@@ -2,7 +2,8 @@
 harness: a value of several words of varying length (one plan, `learning/spans.py`), a possessive, a
 `3-qubit` compound, a goal word no argument uses, a write whose acknowledgement feeds nothing; and the
 probes that must NOT replay (an anchor word inside a value, two values, a half match, two adjacent
-variable slots, a list of another length, an empty list).
+variable slots, an empty list). Lists of varying length are one plan once two lengths were seen
+(`learning/loops/`, tests/test_learning_loops.py).
 """
 
 from __future__ import annotations
@@ -237,15 +238,23 @@ async def test_possessive_compound_unused_word_and_unread_acknowledgement_replay
     assert out.decision.mode == "follower" and out.correct and h.world.state["records"][-1] == "DOC-505"
 
 
-# ---------------------------------------------------------------- lists: safe, not yet one plan
-async def test_lists_of_another_length_or_empty_never_replay_wrongly(tmp_path: Path) -> None:
+# ---------------------------------------------------------------- lists: one plan whatever their length
+async def test_lists_of_another_length_replay_once_two_lengths_were_seen(tmp_path: Path) -> None:
     h = harness(tmp_path)
     for items in [["milk", "eggs"], ["tea", "jam"], ["rice", "beans"], ["oil", "flour"]]:
         await run_ok(h, CART, cart(items))
     assert await run_ok(h, CART, cart(["salt", "corn"])) == "follower"
-    for items in [["salt", "corn", "peas"], ["milk"], []]:
+    for items in [["salt", "corn", "peas"], ["milk"], []]:  # one length seen: no loop yet
         out = await h.run(CART, cart(items))
         assert out.decision.mode != "follower" and out.correct, items
+    for items in [["kale", "figs", "nuts"], ["rye", "oats", "plums"]]:  # a second length: the loop
+        await run_ok(h, CART, cart(items))
+    for items in [["pears", "limes", "dates", "leeks"], ["bread"], ["honey", "mint"]]:
+        out = await h.run(CART, cart(items))
+        assert out.decision.mode == "follower" and out.correct and out.llm_calls == 0, (items, out.decision.reason)
+        assert h.world.state["cart"][-len(items) :] == items
+    out = await h.run(CART, cart([]))  # an empty list never replays
+    assert out.decision.mode != "follower" and out.correct
 
 
 # ---------------------------------------------------------------- the pieces

@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from llmos.config import LearningConfig
 from llmos.exceptions import ModeUnavailable, StoreConflict, StoreError, UserError
-from llmos.learning import induction, spans
+from llmos.learning import induction, loops, spans
 from llmos.learning._sync import PlanSync
 from llmos.learning.goals import tokenize
 from llmos.learning.index import PlanIndex
@@ -125,7 +125,7 @@ class LearningEngine:
     def _observe_replay(self, trace: Trace, changes: Changes) -> ObserveReport:
         plan = self.index.plans.get(trace.plan_id or "")
         if plan is None:
-            return ObserveReport(None, 0, False, "replayed plan no longer exists")
+            return self._observe_loop_replay(trace, changes)
         plan.uses += 1
         fell_back = any(e.get("kind") == "fallback" for e in trace.events)
         # a precaution (the replay left the evidence envelope) that the model finished is no failure (an
@@ -171,6 +171,18 @@ class LearningEngine:
                             changes,
                         )
         return ObserveReport(plan.id, plan.support, False, why)
+
+    def _observe_loop_replay(self, trace: Trace, changes: Changes) -> ObserveReport:
+        """A replay of a loop (`learning/loops`): its outcome counts for every plan it was learned from."""
+        plans = [self.index.plans[i] for i in loops.contributors(trace.plan_id) if i in self.index.plans]
+        if not plans:
+            return ObserveReport(None, 0, False, "replayed plan no longer exists")
+        why, rule3 = loops.count_replay(plans, trace, FALLBACK_PENALTY)
+        for plan in plans:
+            if rule3:
+                self._mark(plan, plan.post_write_checks, rule3, changes)
+            changes.touch(plan)
+        return ObserveReport(trace.plan_id, sum(p.support for p in plans), False, why)
 
     def _rule3(self, trace: Trace, plan: Plan, changes: Changes) -> None:
         """Rule 3, strictly: a replay stopped by a check of a non-idempotent write's own result (the
@@ -297,8 +309,11 @@ class LearningEngine:
     def _reject(self, run_id: str, trace: Trace | None, changes: Changes) -> list[str]:
         affected: list[str] = []
         pid = self.store.plan_of_trace(run_id)
-        if trace is not None and is_replay_run(trace) and trace.plan_id in self.index.plans:
-            replayed = self.index.plans[trace.plan_id]  # a person says the replay was wrong
+        replayed_ids = [trace.plan_id, *loops.contributors(trace.plan_id)] if trace is not None else []
+        for replayed_id in replayed_ids if trace is not None and is_replay_run(trace) else []:
+            replayed = self.index.plans.get(replayed_id or "")  # a person says the replay was wrong
+            if replayed is None:
+                continue
             replayed.penalty = min(1.0, replayed.penalty + REJECTED_REPLAY_PENALTY)
             replayed.replay_successes = max(0, replayed.replay_successes - 1)
             _demote(replayed, f"run {run_id} was rejected")

@@ -11,6 +11,7 @@ from typing import Any
 
 from llmos.learning import spans
 from llmos.learning.goals import Token, content_words, jaccard
+from llmos.learning.loops._shape import region as list_region
 from llmos.learning.plans import Plan, Seq
 
 PARAPHRASE_CANDIDATES = 200
@@ -35,6 +36,9 @@ class PlanIndex:
         # skeleton (None where a slot is): aligned with a goal of any length
         self.spanned: dict[tuple[str, Any, Any], dict[str, tuple[Plan, frozenset[tuple[str, str]]]]] = {}
         self._plan_span_key: dict[str, tuple[str, Any, Any]] = {}
+        # plans whose skeleton holds one list of slots (`loops`), by (agent, words before it, words after it)
+        self.lists: dict[tuple[str, int, int], dict[str, Plan]] = {}
+        self._plan_list_key: dict[str, tuple[str, int, int]] = {}
 
     def put(self, plan: Plan) -> None:
         old = self.plans.get(plan.id)
@@ -43,6 +47,9 @@ class PlanIndex:
             for by_id in (self.plans, self.buckets[(plan.agent, n)], self.seqs[(plan.agent, n, seq)]):
                 del by_id[plan.id]  # and it moves to the end, as if removed and added
                 by_id[plan.id] = plan
+            lkey = self._plan_list_key.get(plan.id)
+            if lkey is not None:
+                self.lists[lkey][plan.id] = plan
             return
         self.remove(plan.id)
         self.plans[plan.id] = plan
@@ -68,6 +75,11 @@ class PlanIndex:
             skey = spans.end_keys(plan)
             self._plan_span_key[plan.id] = skey
             self.spanned.setdefault(skey, {})[plan.id] = (plan, spans.constant_keys(plan))
+        reg = list_region(plan)
+        if reg is not None:
+            lkey = (plan.agent, reg.start, plan.ntokens - 1 - reg.end)
+            self._plan_list_key[plan.id] = lkey
+            self.lists.setdefault(lkey, {})[plan.id] = plan
 
     def span_candidates(self, agent: str, tokens: list[Token]) -> list[Plan]:
         """Plans with slots of several words whose first and last skeleton words fit this goal's, and
@@ -140,12 +152,20 @@ class PlanIndex:
             self.spanned.get(skey, {}).pop(plan_id, None)
             if not self.spanned.get(skey, True):
                 del self.spanned[skey]
+        self._unlist(plan_id)
         for w in self._plan_words.pop(plan_id, frozenset()):
             ids = self.words.get((old.agent, w))
             if ids is not None:
                 ids.discard(plan_id)
                 if not ids:
                     del self.words[(old.agent, w)]
+
+    def _unlist(self, plan_id: str) -> None:
+        lkey = self._plan_list_key.pop(plan_id, None)
+        if lkey is not None:
+            self.lists.get(lkey, {}).pop(plan_id, None)
+            if not self.lists.get(lkey, True):
+                del self.lists[lkey]
 
     def bucket(self, agent: str, n: int) -> list[Plan]:
         return list(self.buckets.get((agent, n), {}).values())

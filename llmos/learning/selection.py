@@ -176,6 +176,7 @@ def select(
     if policy.min_support_delta:
         cfg = cfg.model_copy(update={"min_support": cfg.min_support + policy.min_support_delta})
     tokens = tokenize(goal)
+    base_cfg = cfg  # before rule 4 adjusts it to one plan's risk (a loop's plan is judged on its own)
     # a tightened threshold stays reachable: a cautious system still replays very well-supported plans
     # (the policy never lowers the configured threshold; it raises it at most to MAX_FOLLOWER_THRESHOLD)
     f_thr = max(
@@ -208,13 +209,12 @@ def select(
     full = [m for p in index.exact(agent, tokens) if (m := match(p, tokens, limit, shapes)) is not None and m.full]
     full, aligned = spans.full_matches(index, agent, tokens, full)  # slots of several words
     cond = conditional_words(tokens)
-    risk: dict[str, Any] = {}
+    f_conf = 0.0
     if len(full) == 1:
         cfg, risk = risk_config(full[0].plan, cfg, risk_of)
-    blockers = _follower_blockers(full, cond, cfg, policy, risk_of)
-    f_conf = follower_confidence(full[0].plan, cfg) if len(full) == 1 else 0.0
-    if len(full) == 1:
+        f_conf = follower_confidence(full[0].plan, cfg)
         _describe_match(reason, full[0].plan, aligned.get(full[0].plan.id, tokens), f_conf, cfg, risk)
+    blockers = _follower_blockers(full, cond, cfg, policy, risk_of)
     if not blockers and f_conf < f_thr and requested != "follower":
         blockers.append(f"confidence {f_conf} < follower threshold {round(f_thr, 4)}")
     if not blockers:
@@ -230,6 +230,8 @@ def select(
             f"plan {plan.id} matches the skeleton '{plan.skeleton_text()}' with support "
             f"{plan.support} and confidence {f_conf} >= {round(f_thr, 4)}"
         )
+        return decision, []
+    if _loop(index, agent, tokens, base_cfg, policy, risk_of, f_thr, requested, decision, blockers):
         return decision, []
     reason["why_not_follower"] = blockers
     if requested == "follower":
@@ -266,6 +268,42 @@ def select(
     else:
         reason["why"] = f"the closest plan scores {best[0]} < mixed threshold {round(m_thr, 4)}"
     return decision, []
+
+
+def _loop(
+    index: PlanIndex,
+    agent: str,
+    tokens: list[Token],
+    cfg: LearningConfig,
+    policy: SelectionPolicy,
+    risk_of: RiskOf | None,
+    f_thr: float,
+    requested: str,
+    decision: ModeDecision,
+    blockers: list[str],
+) -> bool:
+    """A list of a length no plan of its own covers: the loop learned from other lengths (`loops`);
+    True when it replays (the decision is then FOLLOWER with the loop's plan for this list)."""
+    if requested == "mixed":
+        return False
+    from llmos.learning.loops._select import follow_loop
+
+    reason = decision.reason
+    looped = follow_loop(index, agent, tokens, cfg, policy, risk_of, f_thr, requested, reason)
+    if looped is not None:
+        plan, conf = looped
+        decision.mode, decision.confidence, decision.plan_id, decision.plan = "follower", conf, plan.id, plan
+        decision.slots = slot_values(plan, tokens)
+        reason["why_not_own_plan"] = blockers
+        risk = reason["loop"]["risk"]
+        reason["plan"] = {"id": plan.id, "confidence": conf, "evidence": _evidence(plan, cfg), "risk": risk}
+        reason["slots"] = slot_values(plan, tokens)
+        reason["why"] = (
+            f"loop {plan.id}: the segment {' -> '.join(reason['loop']['segment'])} once per item of "
+            f"{reason['loop']['items']}, learned from lists of {reason['loop']['lengths_seen']} items, "
+            f"support {plan.support}, confidence {conf} >= {round(f_thr, 4)}"
+        )
+    return looped is not None
 
 
 def _near_miss_score(k: int) -> float:

@@ -1,0 +1,137 @@
+"""A loop's answer (rule 5): a part per item, repeated per item, with this run's values only.
+
+Every plan the loop was learned from keeps its own answer template (`answers.py`). Read in the item's
+frame (`_canon`), a template is: a head, then one part per item (each stating values of its own copy
+only: the item, its results, its arguments), joined by the separators the answers used, then a tail.
+The loop keeps a template only when every plan has a usable one and they all read so: the same head,
+tail and per-item part (holes keep the references that explain them in every copy of every plan) and
+the same separators. Written out for N items it is an ordinary template: `answers.render` states it
+with this run's values, or the replay falls back to a listing. Anything else: no template.
+"""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+from llmos.learning import answers
+from llmos.learning.loops._canon import Layout, remap, try_remap
+from llmos.learning.plans import Plan
+
+Part = tuple[Any, ...]  # ("lit", text) | ("G", cands): a value of the whole run | ("I", cands): of this item
+
+
+@dataclass(frozen=True)
+class LoopAnswer:
+    head: tuple[Part, ...]
+    item: tuple[Part, ...]
+    tail: tuple[Part, ...]
+    inner: str | None  # between items but the last two (None: never seen)
+    last: str  # before the last item
+
+
+def learn(found: list[tuple[Plan, Layout]]) -> LoopAnswer | None:
+    """The loop's answer template, when every plan's template reads as a part per item."""
+    out: LoopAnswer | None = None
+    for plan, lay in found:
+        mine = _read(plan, lay)
+        if mine is None:
+            return None
+        out = mine if out is None else _join(out, mine)
+        if out is None:
+            return None
+    return out
+
+
+def _read(plan: Plan, lay: Layout) -> LoopAnswer | None:
+    if not answers.usable(plan.answer):
+        return None
+    mapped: list[tuple[Part, int | None]] = []
+    for p in plan.answer[1:]:
+        if p[0] == "lit":
+            mapped.append((p, None))
+            continue
+        if p[0] != "hole":
+            return None
+        whole = tuple(c for c in (try_remap(c, lay.mapper(None)) for c in p[1]) if c is not None)
+        if whole:
+            mapped.append((("G", whole), None))
+            continue
+        per = [
+            (j, tuple(c for c in (try_remap(c, lay.mapper(j)) for c in p[1]) if c is not None)) for j in range(lay.n)
+        ]
+        hits = [(j, cs) for j, cs in per if cs]
+        if len(hits) != 1:
+            return None
+        mapped.append((("I", hits[0][1]), hits[0][0]))
+    places = [[i for i, (_p, j) in enumerate(mapped) if j == k] for k in range(lay.n)]
+    if any(not x for x in places):
+        return None  # an item the answer does not state
+    spans = [(x[0], x[-1]) for x in places]
+    seps: list[str] = []
+    for (_a0, a1), (b0, _b1) in itertools.pairwise(spans):
+        between = mapped[a1 + 1 : b0]
+        if len(between) != 1 or between[0][0][0] != "lit":
+            return None
+        seps.append(between[0][0][1])
+    chunks = [tuple(p for p, _j in mapped[a : b + 1]) for a, b in spans]
+    if any(j not in (None, k) for k, (a, b) in enumerate(spans) for _p, j in mapped[a : b + 1]):
+        return None
+    item: tuple[Part, ...] | None = chunks[0]
+    for ch in chunks[1:]:
+        item = _same(item, ch) if item is not None else None
+    if item is None or len(set(seps[:-1])) > 1:
+        return None
+    head = tuple(p for p, _j in mapped[: spans[0][0]])
+    tail = tuple(p for p, _j in mapped[spans[-1][1] + 1 :])
+    return LoopAnswer(head, item, tail, seps[0] if len(seps) > 1 else None, seps[-1])
+
+
+def _same(a: tuple[Part, ...], b: tuple[Part, ...]) -> tuple[Part, ...] | None:
+    """Two readings of one run of parts, joined (holes keep the references both kept), or None."""
+    if len(a) != len(b):
+        return None
+    out: list[Part] = []
+    for x, y in zip(a, b, strict=True):
+        if x[0] != y[0]:
+            return None
+        if x[0] == "lit":
+            if x[1] != y[1]:
+                return None
+            out.append(x)
+            continue
+        keep = [c for c in x[1] if c in set(y[1])]
+        if not keep:
+            return None
+        out.append((x[0], tuple(keep)))
+    return tuple(out)
+
+
+def _join(a: LoopAnswer, b: LoopAnswer) -> LoopAnswer | None:
+    head, item, tail = _same(a.head, b.head), _same(a.item, b.item), _same(a.tail, b.tail)
+    if head is None or item is None or tail is None or a.last != b.last:
+        return None
+    if a.inner is not None and b.inner is not None and a.inner != b.inner:
+        return None
+    return LoopAnswer(head, item, tail, a.inner if a.inner is not None else b.inner, a.last)
+
+
+def materialize(ans: LoopAnswer | None, frame: Any, n: int) -> list[Any]:
+    """The template for a list of n items ([] when it cannot be written: no template, or separators
+    between three or more items never seen)."""
+    if ans is None or (n > 2 and ans.inner is None):
+        return []
+
+    def part(p: Part, j: int | None) -> Any:
+        if p[0] == "lit":
+            return p
+        return ("hole", tuple(remap(c, frame(j if p[0] == "I" else None)) for c in p[1]))
+
+    out: list[Any] = [("answer", answers.MIN_FITS), *(part(p, None) for p in ans.head)]
+    for j in range(n):
+        if j:
+            out.append(("lit", ans.last if j == n - 1 else ans.inner))
+        out += [part(p, j) for p in ans.item]
+    out += [part(p, None) for p in ans.tail]
+    return out
