@@ -872,7 +872,8 @@ REVIEWERS = ["Kim", "Ravi", "Olga", "Tomas"]
 
 
 def sample_merge(rng: random.Random, w: State, i: int) -> Params:
-    branch = f"{rng.choice(['feat', 'fix', 'chore'])}/{rng.choice(['login', 'cache', 'ui', 'retry', 'docs'])}-{rng.randint(10, 99)}"
+    kind, topic = rng.choice(["feat", "fix", "chore"]), rng.choice(["login", "cache", "ui", "retry", "docs"])
+    branch = f"{kind}/{topic}-{rng.randint(10, 99)}"
     checks = _mixed(i, rng, "passed", "failed")
     n = rng.randint(8, 40)
     checks_text = f"{checks} ({n}/{n})" if checks == "passed" else f"failed ({n - rng.randint(1, 3)}/{n})"
