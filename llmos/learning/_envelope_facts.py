@@ -59,6 +59,8 @@ def numbers(env: ex.Env, echo_paths: list[list[str]]) -> list[tuple[Operand, flo
                 if n >= MAX_NUMBERS_PER_STEP:
                     break
         for path, text in _texts(env, s):
+            if path and path_key(path) in echo:  # the call's own argument, said back
+                continue
             for k, x in enumerate(text_numbers(text)[: MAX_NUMBERS_PER_STEP - n]):
                 out.append((("tnum", s, path, k), x))
                 n += 1
