@@ -129,3 +129,52 @@ async def test_a_derived_write_argument_keeps_its_order_with_an_unread_limit(tmp
     assert out.correct and stopped_outside_evidence(out.trace)
     assert [lv for lv in h.world.state["levels"] if lv[0] == "T6"] == [["T6", 700]]  # the model capped it
     assert "worked out from this run's values" in str(out.trace.events)
+
+
+# ---------------------------------------------------------------- a goal number against a number in a text
+class DockWorld(World):
+    def __init__(self, seed: int = 0) -> None:
+        super().__init__(seed)
+        self.state.update(docks={}, released=[])
+
+    def apply(self, state: dict[str, Any], name: str, a: dict[str, Any]) -> Any:
+        if name == "dock_board":
+            return f"Dock {a['dock']} - {state['docks'][a['dock']]} pallets waiting, gate open"
+        if name == "release_pallets":
+            state["released"].append([a["dock"], a["pallets"]])
+            state["docks"][a["dock"]] -= a["pallets"]
+            return {"released": a["pallets"]}
+        return super().apply(state, name, a)
+
+    def registry(self) -> Any:
+        reg = super().registry()
+        self.register(reg, {"dock_board": ["dock"], "release_pallets": ["dock", "pallets"]})
+        return reg
+
+
+async def solve_release(p: dict[str, Any], calls: Calls) -> str:
+    (text,) = await calls([("dock_board", {"dock": p["dock"]})])
+    waiting = int(str(text).split(" - ")[1].split()[0])
+    if p["n"] <= waiting:
+        await calls([("release_pallets", {"dock": p["dock"], "pallets": p["n"]})])
+        return f"Released {p['n']} pallets."
+    return f"Only {waiting} pallets are waiting: nothing released."
+
+
+RELEASE = Family("release", "Release {n} pallets from dock {dock}", solve_release, nothing)
+
+
+async def test_a_goal_number_keeps_its_order_with_a_number_in_a_text(tmp_path: Path) -> None:
+    h = Harness(tmp_path)
+    h.world = DockWorld()
+    h.registry = h.world.registry()
+    # asks 2..9 and waiting 5..30 are seen, always ask <= waiting
+    for dock, n, waiting in [("K1", 2, 5), ("K2", 9, 30), ("K3", 4, 12), ("K4", 6, 20)]:
+        h.world.state["docks"][dock] = waiting
+        await run_ok(h, RELEASE, {"dock": dock, "n": n})
+    h.world.state["docks"]["K5"] = 16
+    assert await run_ok(h, RELEASE, {"dock": "K5", "n": 3}) == "follower"
+    h.world.state["docks"]["K6"] = 7  # inside [5, 30]; 9 asked, inside [2, 9]
+    out = await h.run(RELEASE, {"dock": "K6", "n": 9})
+    assert out.correct and stopped_outside_evidence(out.trace)
+    assert h.world.state["released"][-1] == ["K5", 3]  # nothing released at K6
