@@ -32,6 +32,10 @@ In every family the first four goals agree on something a later goal breaks. The
                only if it still points there); a `locked` flag and an unread TTL
 - h2_merge     a git-like merge gated by a plain-text branch status (checks, review); the answer states
                the live merge commit
+- h2_locker    a quota inside a plain-text result ("5 of 5 lockers taken"): both numbers inside the ranges
+               six agreeing goals saw, the seventh is full (no annotations)
+- h2_kiln      a derived setpoint (temperature + raise) against an unread maximum: every number inside its
+               range, the seventh goal passes the maximum (idempotent write)
 
 MCP annotations: some tools declare hints (ANNOTATIONS), others none. Loaded inside `tools_server.py`
 this module wraps `add_tool` to add them (nothing happens in any other process).
@@ -82,6 +86,8 @@ ANNOTATIONS: dict[str, dict[str, bool]] = {
     "h2_dns_get": READ,
     "h2_dns_upsert": IDEMPOTENT,
     "h2_dns_delete": DESTRUCTIVE,
+    "h2_kiln_status": READ,
+    "h2_set_kiln": IDEMPOTENT,
 }
 
 
@@ -928,6 +934,139 @@ merge = Family(
 )
 
 
+# =========================================================================== 13. lockers: a quota inside a text
+def _room_lockers(s: State, a: dict) -> str:
+    row = s.get("lockers", {}).get(a["room"])
+    if row is None:
+        raise ToolFail(f"no room {a['room']}")
+    return f"Room {a['room']}: {row['taken']} of {row['total']} lockers taken"
+
+
+def _assign_locker(s: State, a: dict) -> dict:
+    row = s.get("lockers", {}).get(a["room"])
+    if row is None:
+        raise ToolFail(f"no room {a['room']}")
+    row["taken"] += 1  # an over-full room is not refused: a wrong replay shows as taken > total
+    out = s.setdefault("locker_assignments", [])
+    out.append({"room": a["room"], "member": a["member"]})
+    return {"ok": True, "locker": f"{a['room']}-{row['taken']:02d}"}
+
+
+# (taken, total): the first goals see taken 0..7 and totals 3..9, always taken < total; goal 6 is full
+EARLY_LOCKERS = [(0, 4), (7, 9), (3, 5), (1, 8), (5, 6), (2, 3)]
+FULL_LOCKERS = [(5, 5), (3, 3), (6, 6)]
+
+
+def sample_locker(rng: random.Random, w: State, i: int) -> Params:
+    if i < len(EARLY_LOCKERS):
+        taken, total = EARLY_LOCKERS[i]
+    elif not w["tables"].get("h2_locker_trap"):  # the first goal after them (whatever repeats came between)
+        w["tables"]["h2_locker_trap"] = True
+        taken, total = FULL_LOCKERS[0]
+    else:
+        taken, total = rng.choice([*EARLY_LOCKERS, *FULL_LOCKERS])
+    room = f"R{rng.randint(10, 99)}"
+    w.setdefault("lockers", {})[room] = {"taken": taken, "total": total}
+    return {"room": room, "member": rng.choice(FIRST)}
+
+
+def _free(p: Params, b: State) -> bool:
+    row = b["lockers"][p["room"]]
+    return row["taken"] < row["total"]
+
+
+def _taken_total(text: str) -> tuple[int, int]:
+    m = re.search(r"(\d+) of (\d+) lockers", text)
+    assert m is not None
+    return int(m.group(1)), int(m.group(2))
+
+
+locker = Family(
+    name="h2_locker",
+    templates=["Assign a locker in room {room} to {member}"],
+    fields={"room": fam.Field(r"R\d{2}"), "member": CAPWORD},
+    sample=sample_locker,
+    plan=[
+        Step("h2_room_lockers", lambda p, r: {"room": p["room"]}),
+        Step(
+            "h2_assign_locker",
+            lambda p, r: {"room": p["room"], "member": p["member"]},
+            when=lambda p, r: _taken_total(r["h2_room_lockers"])[0] < _taken_total(r["h2_room_lockers"])[1],
+        ),
+    ],
+    expect=lambda p, b: (
+        {
+            "lockers": {p["room"]: {**b["lockers"][p["room"]], "taken": b["lockers"][p["room"]]["taken"] + 1}},
+            "locker_assignments": [{"room": p["room"], "member": p["member"]}],
+        }
+        if _free(p, b)
+        else {}
+    ),
+    answer=lambda p, b: [p["member"]] if _free(p, b) else ["full"],
+    summary=lambda p, r: (
+        f"{p['member']} has locker {r['h2_assign_locker']['locker']}."
+        if "h2_assign_locker" in r
+        else f"Room {p['room']} is full: no locker assigned."
+    ),
+)
+
+
+# =========================================================================== 14. kiln: a derived setpoint, unread limit
+def _kiln_status(s: State, a: dict) -> dict:
+    row = s.get("kilns", {}).get(a["kiln"])
+    if row is None:
+        raise ToolFail(f"no kiln {a['kiln']}")
+    return {"kiln": a["kiln"], "temp_c": row["temp_c"], "max_c": row["max_c"]}
+
+
+def _set_kiln(s: State, a: dict) -> dict:
+    row = s.get("kilns", {}).get(a["kiln"])
+    if row is None:
+        raise ToolFail(f"no kiln {a['kiln']}")
+    row["temp_c"] = a["temp_c"]  # past max_c is not refused: a wrong replay overheats the kiln
+    return {"kiln": a["kiln"], "temp_c": a["temp_c"]}
+
+
+# (temp, raise, max): temps 600..1000, raises 20..150, maxima 900..1300 seen, always temp + raise < max;
+# goal 6 passes the maximum with every number inside its range
+EARLY_KILNS = [(600, 150, 1300), (1000, 20, 1100), (820, 60, 900), (700, 100, 1000), (900, 80, 1200), (650, 40, 950)]
+HOT_KILNS = [(950, 120, 1000), (880, 140, 950)]
+
+
+def sample_kiln(rng: random.Random, w: State, i: int) -> Params:
+    if i < len(EARLY_KILNS):
+        temp, deg, top = EARLY_KILNS[i]
+    elif not w["tables"].get("h2_kiln_trap"):  # the first goal after them (whatever repeats came between)
+        w["tables"]["h2_kiln_trap"] = True
+        temp, deg, top = HOT_KILNS[0]
+    else:
+        temp, deg, top = rng.choice([*EARLY_KILNS, *HOT_KILNS])
+    kiln = f"K{rng.randint(100, 999)}"
+    w.setdefault("kilns", {})[kiln] = {"temp_c": temp, "max_c": top}
+    return {"kiln": kiln, "deg": deg}
+
+
+def _kiln_target(p: Params, row: dict) -> int:
+    return min(row["temp_c"] + p["deg"], row["max_c"])
+
+
+kiln = Family(
+    name="h2_kiln",
+    templates=["Raise kiln {kiln} by {deg} degrees"],
+    fields={"kiln": fam.Field(r"K\d{3}"), "deg": INT},
+    sample=sample_kiln,
+    plan=[
+        Step("h2_kiln_status", lambda p, r: {"kiln": p["kiln"]}),
+        Step("h2_set_kiln", lambda p, r: {"kiln": p["kiln"], "temp_c": _kiln_target(p, r["h2_kiln_status"])}),
+    ],
+    expect=lambda p, b: {
+        "kilns": {p["kiln"]: {**b["kilns"][p["kiln"]], "temp_c": _kiln_target(p, b["kilns"][p["kiln"]])}}
+    },
+    answer=lambda p, b: [_kiln_target(p, b["kilns"][p["kiln"]])],
+    summary=lambda p, r: f"Kiln {p['kiln']} set to {r['h2_set_kiln']['temp_c']} C.",
+)
+
+
 # =========================================================================== tools and families
 TOOLS: dict[str, Tool] = {
     t.name: t
@@ -1036,7 +1175,16 @@ TOOLS: dict[str, Tool] = {
         Tool("h2_dns_delete", "Delete a host's A record.", {"host": str, "ip": str}, _dns_delete),
         Tool("h2_branch_status", "A branch's status against main (plain text).", {"branch": str}, _branch_status),
         Tool("h2_merge_branch", "Merge a branch into main.", {"branch": str}, _merge),
+        Tool("h2_room_lockers", "How many lockers of a room are taken (plain text).", {"room": str}, _room_lockers),
+        Tool(
+            "h2_assign_locker",
+            "Assign a free locker in a room to a member.",
+            {"room": str, "member": str},
+            _assign_locker,
+        ),
+        Tool("h2_kiln_status", "A kiln's temperature and its maximum, in C.", {"kiln": str}, _kiln_status),
+        Tool("h2_set_kiln", "Set a kiln's temperature in C.", {"kiln": str, "temp_c": int}, _set_kiln),
     ]
 }
 
-FAMILIES = [dose, renew, park, enrol, picklist, payroll, vents, vat, seats, tm, dns, merge]
+FAMILIES = [dose, renew, park, enrol, picklist, payroll, vents, vat, seats, tm, dns, merge, locker, kiln]
