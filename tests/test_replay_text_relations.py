@@ -178,3 +178,10 @@ async def test_a_goal_number_keeps_its_order_with_a_number_in_a_text(tmp_path: P
     out = await h.run(RELEASE, {"dock": "K6", "n": 9})
     assert out.correct and stopped_outside_evidence(out.trace)
     assert h.world.state["released"][-1] == ["K5", 3]  # nothing released at K6
+
+
+def test_the_numbers_of_a_text_leave_out_dates_times_and_identifiers() -> None:
+    from llmos.learning._envelope_facts import text_numbers
+
+    text = "Loan L-4821 due 2026-03-14 at 11:05; renewals 3 of 4, checks (11/12), CO2 410 ppm, air -5.5 C"
+    assert text_numbers(text) == [3, 4, 11, 12, 410, -5.5]

@@ -69,7 +69,7 @@ def numbers(env: ex.Env, echo_paths: list[list[str]]) -> list[tuple[Operand, flo
 
 # numbers inside a text: a date, a clock time or a version is no number ("2026-03-14", "11:05"), nor is
 # the number of an identifier ("L-4821", "CO2"); a fraction's parts are ("11/12")
-_NOT_NUMBERS_RE = re.compile(r"\d+(?:[-:/.T]\d+){2,}|\d+:\d+")
+_NOT_NUMBERS_RE = re.compile(r"(?<!\d)\d+(?:[-:/.T]\d+){2,}|(?<!\d)\d+:\d+")
 _TEXT_NUMBER_RE = re.compile(r"(?<![\w.])(?<!\w-)-?\d+(?:\.\d+)?(?!\w|\.\d)")
 MAX_TEXT_CHARS = 2000
 
