@@ -28,6 +28,7 @@ from typing import Any
 from llmos.execution.replay import TRANSIENT_RE
 from llmos.learning import answers, envelope
 from llmos.learning import explain as ex
+from llmos.learning._arg_relations import argument_problem
 from llmos.learning.goals import Kind, Token
 from llmos.learning.plans import coerce, path_key, result_shape, set_path
 from llmos.tools.base import ToolContext, ToolOutput
@@ -311,6 +312,11 @@ class CrystallizedRun:
         if tool != spec.tool:
             raise self.fail(f"step {step} calls {tool} but the plan says {spec.tool}", step)
         self._check_arguments(step, spec, arguments)
+        if self.plan is not None:  # rule 1 for a derived argument, as FOLLOWER replay checks it
+            risk = self.progress.risk_of(spec.tool) if self.progress is not None and self.progress.risk_of else None
+            why = argument_problem(self.plan, self.env, step, arguments, risk)
+            if why:
+                raise self.fail(f"{envelope.PRECAUTION}: {why}", step, precaution=True)
         self.args[step] = copy.deepcopy(arguments)
         self._check_seen(spec.group)
         out = await self._invoke(step, spec, arguments)

@@ -241,7 +241,7 @@ def member_problem(plan: Plan, env: ex.Env, step: int) -> str | None:
 def broken(rels: list[Relation], env: ex.Env, step: int) -> str | None:
     """A relation involving step `step`'s result that the live values break (its description)."""
     for r in rels:
-        if not any(op[0] == "res" and op[1] == step for op in r[:2]):
+        if not any(op[0] in ("res", "tnum") and op[1] == step for op in r[:2]):
             continue
         s = sign_of(r, env)
         if s is not None and s != r[2]:
@@ -257,4 +257,7 @@ def _describe(op: Operand) -> str:
         return "0"
     if op[0] == "tok":
         return f"goal number #{op[1]}"
+    if op[0] == "tnum":
+        where = f" at {ex.format_path(op[2])}" if op[2] else ""
+        return f"number {op[3] + 1} of the step {op[1]} result's text{where}"
     return f"step {op[1]} result {ex.format_path(op[2])}"

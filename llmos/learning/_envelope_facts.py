@@ -39,7 +39,8 @@ def _sign(x: float) -> int:
 
 def numbers(env: ex.Env, echo_paths: list[list[str]]) -> list[tuple[Operand, float]]:
     """Numeric operands of one run: goal numbers, then numeric result leaves that are not echoes
-    of the call's own arguments (an echo is decided by the plan's explanations, not by the world)."""
+    of the call's own arguments (an echo is decided by the plan's explanations, not by the world),
+    then the numbers inside a result's texts ("3 of 4 passes issued": `text_numbers`)."""
     out: list[tuple[Operand, float]] = []
     for i, t in enumerate(env.tokens):
         if t.kind == "number":
@@ -57,7 +58,48 @@ def numbers(env: ex.Env, echo_paths: list[list[str]]) -> list[tuple[Operand, flo
                 n += 1
                 if n >= MAX_NUMBERS_PER_STEP:
                     break
+        for path, text in _texts(env, s):
+            if path and path_key(path) in echo:  # the call's own argument, said back
+                continue
+            for k, x in enumerate(text_numbers(text)[: MAX_NUMBERS_PER_STEP - n]):
+                out.append((("tnum", s, path, k), x))
+                n += 1
     return out[:MAX_OPERANDS]
+
+
+# numbers inside a text: a date, a clock time or a version is no number ("2026-03-14", "11:05"), nor is
+# the number of an identifier ("L-4821", "CO2"); a fraction's parts are ("11/12")
+_NOT_NUMBERS_RE = re.compile(r"(?<!\d)\d+(?:[-:/.T]\d+){2,}|(?<!\d)\d+:\d+")
+_TEXT_NUMBER_RE = re.compile(r"(?<![\w.])(?<!\w-)-?\d+(?:\.\d+)?(?!\w|\.\d)")
+MAX_TEXT_CHARS = 2000
+
+
+def text_numbers(text: str) -> list[float]:
+    """The numbers of a text, in order."""
+    blanked = _NOT_NUMBERS_RE.sub(lambda m: "#" * len(m.group()), text[:MAX_TEXT_CHARS])
+    return [float(m.group()) for m in _TEXT_NUMBER_RE.finditer(blanked)]
+
+
+def _texts(env: ex.Env, s: int) -> list[tuple[ex.Path, str]]:
+    """Step `s`'s texts: the whole result when it is plain text, else its text leaves."""
+    parsed = env.parsed[s]
+    if parsed is ex.NOT_JSON:
+        text = env.texts[s]
+        return [((), text)] if isinstance(text, str) else []
+    out = [(p, v) for p, v in ex.leaves(parsed) if isinstance(v, str) and any(c.isdigit() for c in v)]
+    return out[:MAX_NUMBERS_PER_STEP]
+
+
+def _text_number(op: Operand, env: ex.Env) -> float | None:
+    """The live value of a ("tnum", step, path, k) operand: the k-th number of that text."""
+    s, path, k = op[1], tuple(op[2]), op[3]
+    if s >= len(env.parsed) or env.texts[s] is None:
+        return None
+    text = dict(_texts(env, s)).get(path)
+    if text is None:
+        return None
+    nums = text_numbers(text)
+    return nums[k] if k < len(nums) else None
 
 
 def relations(env: ex.Env, echo_paths: list[list[str]]) -> list[Relation]:
@@ -65,7 +107,7 @@ def relations(env: ex.Env, echo_paths: list[list[str]]) -> list[Relation]:
     ops = numbers(env, echo_paths)
     out: list[Relation] = []
     for j, (b, y) in enumerate(ops):
-        if b[0] != "res":
+        if b[0] not in ("res", "tnum"):
             continue
         out.append((b, ZERO, _sign(y)))
         for a, x in ops[:j]:
@@ -75,10 +117,15 @@ def relations(env: ex.Env, echo_paths: list[list[str]]) -> list[Relation]:
     return out
 
 
-def value(op: Operand, env: ex.Env) -> float | None:
-    """The operand's live value; None when it is not available (yet) or not a number."""
+def value(op: Operand, env: ex.Env, live: dict[Operand, float] | None = None) -> float | None:
+    """The operand's live value; None when it is not available (yet) or not a number. `live`: the
+    values of operands the results do not hold (a call's derived arguments, `_arg_relations`)."""
     if op[0] == "zero":
         return 0.0
+    if op[0] == "arg":
+        return None if live is None else live.get(op)
+    if op[0] == "tnum":
+        return _text_number(op, env)
     try:
         v = ex.number_of(op, env)
     except (ex.Unavailable, IndexError):
@@ -86,16 +133,16 @@ def value(op: Operand, env: ex.Env) -> float | None:
     return float(v)
 
 
-def sign_of(rel: Relation, env: ex.Env) -> int | None:
-    a, b = value(rel[0], env), value(rel[1], env)
+def sign_of(rel: Relation, env: ex.Env, live: dict[Operand, float] | None = None) -> int | None:
+    a, b = value(rel[0], env, live), value(rel[1], env, live)
     if a is None or b is None:
         return None
     return _sign(a - b)
 
 
-def keep_holding(rels: list[Relation], env: ex.Env) -> list[Relation]:
+def keep_holding(rels: list[Relation], env: ex.Env, live: dict[Operand, float] | None = None) -> list[Relation]:
     """The relations that also hold in this run (a relation it cannot evaluate is dropped)."""
-    return [r for r in rels if sign_of(r, env) == r[2]]
+    return [r for r in rels if sign_of(r, env, live) == r[2]]
 
 
 # ---------------------------------------------------------------- list lengths, categories, membership

@@ -24,6 +24,8 @@ plan). The model's run then teaches the plan: the fact is dropped (same calls) o
 marked as branching (other calls).
 
     Operand  = ("tok", position) | ("res", step, path) | ("zero",)
+             | ("tnum", step, path, k)   the k-th number inside a result text ("3 of 4 passes issued")
+             | ("arg", step, path)       a derived argument, checked before its call (`_arg_relations`)
     Relation = (a, b, sign)          sign of a - b in every supporting run: -1, 0 or 1
 
 Rule 1 (never extrapolate past the evidence) is stricter and general: before a step that is not

@@ -17,6 +17,7 @@ from typing import Any
 
 from llmos.learning import _shortcuts, answers, envelope
 from llmos.learning import explain as ex
+from llmos.learning._arg_relations import arg_relations, live_values
 from llmos.learning._evidence import Call, Evidence, normalise, support_problem, without_repeats
 from llmos.learning.goals import shape
 from llmos.learning.plans import Leaf, Plan, PlanStep, Slot, match, path_key, result_shape, value_type
@@ -100,7 +101,8 @@ def new_plan(ev: Evidence) -> Plan:
         )
     plan = Plan(id=plan_id_for(ev.agent, ev.trace_id), agent=ev.agent, skeleton=list(ev.tokens), slots={}, steps=steps)
     plan.tokens_fresh = True  # rows stored under this id belong to an older plan (a rebuild)
-    plan.relations = envelope.relations(env, [s.echo_paths for s in steps])
+    echo = [s.echo_paths for s in steps]
+    plan.relations = envelope.relations(env, echo) + arg_relations(env, echo, steps, [c.arguments for c in ev.calls])
     plan.memberships = envelope.memberships(env)
     envelope.record_seen(plan, ev.tokens, [c.arguments for c in ev.calls], env.texts, env.parsed, env)
     _add_evidence(plan, ev)
@@ -172,7 +174,9 @@ def _filter(merged: Plan, ev: Evidence) -> str:
         step.ranges = widen(step.ranges, numeric_ranges(parsed, lv))
         step.lengths = envelope.same_lengths(step.lengths, envelope.list_lengths(parsed))
         step.categories = envelope.union_categories(step.categories, envelope.categories(parsed, step.echo_paths, lv))
-    merged.relations = envelope.keep_holding(merged.relations, env)
+    merged.relations = envelope.keep_holding(
+        merged.relations, env, live_values(merged.steps, [c.arguments for c in ev.calls])
+    )
     merged.memberships = envelope.keep_members(merged.memberships, env)
     envelope.record_seen(merged, ev.tokens, [c.arguments for c in ev.calls], env.texts, env.parsed, env)
     return ""

@@ -30,6 +30,7 @@ from typing import Any, Protocol
 
 from llmos.learning import answers, envelope, spans
 from llmos.learning import explain as ex
+from llmos.learning._arg_relations import argument_problem
 from llmos.learning.goals import Token, tokenize
 from llmos.learning.plans import Plan, coerce, match, path_key, result_shape, set_path
 from llmos.learning.risk import RiskOf
@@ -94,6 +95,9 @@ class BoundPlan:
         out = []
         for i in idxs:
             arguments = self._arguments(i)
+            why = argument_problem(self.plan, self.env, i, arguments, self.risk_of(self.plan.steps[i].name))
+            if why:  # rule 1 for a derived argument: before the call
+                raise Stop(f"{envelope.PRECAUTION}: {why}", i, precaution=True)
             self.args[i] = copy.deepcopy(arguments)
             out.append((i, self.plan.steps[i].name, arguments))
         return out

@@ -1,0 +1,107 @@
+"""Rule 1 for a call's derived arguments: a number the plan works out for a write (a new level =
+level + litres, a dose = weight x mg/kg) keeps, against every number of the run that it does not
+read, the order it had in every supporting run.
+
+Each input may stay inside the range the evidence saw, and every result value too, while the derived
+value passes a limit nothing consumed ("capacity_l", "max_single_mg"): a model that capped the value
+or stopped at the limit made the same calls in every supporting run, because the limit was never
+reached. A replay that would now pass it stops before the call and the model decides.
+
+    operand  ("arg", step, path)    the value of an argument leaf explained by arithmetic and by no
+                                    copy of a value (a copied value is already an operand of its own)
+
+The relations are kept in `Plan.relations` with the others; `live` maps these operands to the run's
+values (the recorded arguments of a supporting run, the computed arguments of a replay).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from llmos.learning import explain as ex
+from llmos.learning._envelope_facts import Operand, Relation, numbers, sign_of
+from llmos.learning.plans import Plan, PlanStep
+
+MAX_ARG_RELATIONS = 64
+_READ = "read_only"
+
+
+def _describe(op: Operand) -> str:
+    if op[0] == "tok":
+        return f"goal number #{op[1]}"
+    if op[0] == "tnum":
+        return f"number {op[3] + 1} of the step {op[1]} result's text"
+    if op[0] == "zero":
+        return "0"
+    return f"step {op[1]} result {ex.format_path(op[2])}"
+
+
+def arg_operands(steps: Sequence[PlanStep], arguments: Sequence[Any]) -> list[tuple[Operand, float, set[Any]]]:
+    """(operand, value, the references its explanations read) for every derived numeric argument."""
+    out: list[tuple[Operand, float, set[Any]]] = []
+    for s, step in enumerate(steps):
+        args = arguments[s] if s < len(arguments) else None
+        if not isinstance(args, dict):
+            continue
+        for leaf in step.leaves:
+            kinds = {c[0] for c in leaf.cands}
+            if "arith" not in kinds or kinds & {"val", "tmpl"}:  # a copied value is an operand already
+                continue
+            try:
+                v = ex.walk(args, leaf.path)
+            except ex.Unavailable:
+                continue
+            if ex.is_num(v):
+                used = {r for c in leaf.cands for r in ex.refs(c)}
+                out.append((("arg", s, tuple(leaf.path)), float(v), used))
+    return out
+
+
+def live_values(steps: Sequence[PlanStep], arguments: Sequence[Any]) -> dict[Operand, float]:
+    return {op: v for op, v, _used in arg_operands(steps, arguments)}
+
+
+def arg_relations(
+    env: ex.Env, echo_paths: list[list[str]], steps: Sequence[PlanStep], arguments: Sequence[Any]
+) -> list[Relation]:
+    """The order of each derived argument with every number known before its call (those its explanations
+    read are left out when checked: which ones they are is known only once the evidence narrowed them)."""
+    ops = numbers(env, echo_paths)
+    out: list[Relation] = []
+    for arg, y, _used in arg_operands(steps, arguments):
+        s = arg[1]
+        for a, x in ops:
+            if a[0] in ("res", "tnum") and a[1] >= s:
+                continue
+            out.append((a, arg, (x > y) - (x < y) if abs(x - y) > 1e-9 else 0))
+            if len(out) >= MAX_ARG_RELATIONS:
+                return out
+    return out
+
+
+def argument_problem(plan: Plan, env: ex.Env, step: int, arguments: dict[str, Any], risk: str | None) -> str | None:
+    """Before the call of `step` (not a read): a derived argument whose order with a number of the run
+    differs from every supporting run's."""
+    if risk == _READ or plan.support < 2:
+        return None
+    mine = [r for r in plan.relations if r[1][0] == "arg" and r[1][1] == step]
+    if not mine:
+        return None
+    args: list[Any] = [None] * len(plan.steps)
+    args[step] = arguments
+    ops = arg_operands(plan.steps, args)
+    live = {op: v for op, v, _used in ops}
+    used = {op: u for op, _v, u in ops}  # what the kept explanations read: their order follows from arithmetic
+    for r in mine:
+        if r[0] in used.get(r[1], set()):
+            continue
+        sign = sign_of(r, env, live)
+        if sign is not None and sign != r[2]:
+            cmp = {-1: "<", 0: "=", 1: ">"}[r[2]]
+            name = plan.steps[step].name
+            return (
+                f"{_describe(r[0])} {cmp} {name}.{ex.format_path(r[1][2])} (worked out from this run's values) "
+                "in every supporting run, but not now: the model may have capped it or stopped at that limit"
+            )
+    return None
