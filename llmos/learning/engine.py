@@ -19,6 +19,7 @@ from typing import TypeVar
 from llmos.config import LearningConfig
 from llmos.exceptions import ModeUnavailable, StoreConflict, StoreError, UserError
 from llmos.learning import induction, spans
+from llmos.learning._bulk import YoungOnly
 from llmos.learning._sync import PlanSync
 from llmos.learning.goals import tokenize
 from llmos.learning.index import PlanIndex
@@ -88,8 +89,19 @@ class LearningEngine:
     def observe_many(self, traces: Iterable[Trace]) -> list[ObserveReport]:
         """Observe runs in order and write the changes in one transaction (bulk path for rebuilds)."""
         batch = list(traces)
-        with self._lock:
-            return self._apply(lambda changes: [self._observe(t, changes) for t in batch])
+        if len(batch) < 2:
+            with self._lock:
+                return self._apply(lambda changes: [self._observe(t, changes) for t in batch])
+        with self._lock, YoungOnly() as gc_batch:  # no full scans of the heap while a batch is observed
+
+            def build(changes: Changes) -> list[ObserveReport]:
+                out = []
+                for t in batch:
+                    out.append(self._observe(t, changes))
+                    gc_batch.tick()
+                return out
+
+            return self._apply(build)
 
     def _apply(self, build: Callable[[Changes], T]) -> T:
         """Compute a change from the store's current plans and write it; when another process changed
