@@ -21,13 +21,12 @@ from llmos.exceptions import ModeUnavailable, StoreConflict, StoreError, UserErr
 from llmos.learning import induction, spans
 from llmos.learning._bulk import YoungOnly
 from llmos.learning._sync import PlanSync
-from llmos.learning.goals import tokenize
 from llmos.learning.index import PlanIndex
 from llmos.learning.induction import Evidence
 from llmos.learning.plans import Plan, match
 from llmos.learning.risk import RiskOf, writes_after
 from llmos.learning.selection import MODES, ModeDecision, SelectionPolicy, select
-from llmos.learning.store import Changes, PlanStore
+from llmos.learning.store import Changes, PlanStore, evidence_json
 from llmos.modes import REPLAY_MODES
 from llmos.storage.base import StoreDB
 from llmos.trace import Trace
@@ -215,7 +214,7 @@ class LearningEngine:
         if isinstance(ev, str):
             return ObserveReport(None, 0, False, ev)
         plan, novel, why = self._induce(ev, changes)
-        changes.evidence.append((ev, plan.id))
+        changes.evidence_rows.append((ev.trace_id, plan.id, evidence_json(ev)))
         return ObserveReport(plan.id, plan.support, novel, why)
 
     def _induce(self, ev: Evidence, changes: Changes) -> tuple[Plan, bool, str]:
@@ -258,7 +257,7 @@ class LearningEngine:
     def _same_skeleton(self, ev: Evidence) -> list[Plan]:
         """Plans whose skeleton this run's goal fits (constants equal), a slot of several words included."""
         out = {p.id: p for p in self.index.exact(ev.agent, ev.tokens)}
-        raw = tokenize(ev.goal)
+        raw = ev.raw_tokens()
         for p in self.index.span_candidates(ev.agent, raw):
             if p.id not in out and spans.covers(p, raw):
                 out[p.id] = p

@@ -117,8 +117,8 @@ def merge(plan: Plan, ev: Evidence) -> tuple[Plan | None, str]:
         fitted = _fit_leaves(plan, ev)
         if isinstance(fitted, str):
             return None, fitted
-        _apply(plan, ev, fitted)
-        _add_evidence(plan, ev)
+        narrowed = _apply(plan, ev, fitted)
+        _add_evidence(plan, ev, rename=narrowed)  # slot names follow the explanations: same ones, same names
         return plan, "merged"
     merged = plan.copy()
     problem = _filter(merged, ev)
@@ -198,9 +198,10 @@ def _filter(merged: Plan, ev: Evidence) -> str:
     return ""
 
 
-def _apply(merged: Plan, ev: Evidence, fitted: Fitted) -> None:
+def _apply(merged: Plan, ev: Evidence, fitted: Fitted) -> bool:
     """The plan's explanations narrowed to `fitted` and its envelope widened by this evidence. Every
-    dict is replaced, never changed in place (a replay may be reading the plan)."""
+    dict is replaced, never changed in place (a replay may be reading the plan). Returns whether an
+    argument lost an explanation."""
     env = ev.env()
     narrowed = False
     for i, (step, call, (values, kept)) in enumerate(zip(merged.steps, ev.calls, fitted, strict=True)):
@@ -224,6 +225,7 @@ def _apply(merged: Plan, ev: Evidence, fitted: Fitted) -> None:
     merged.relations = envelope.keep_holding(merged.relations, env)
     merged.memberships = envelope.keep_members(merged.memberships, env)
     envelope.record_seen(merged, ev.tokens, [c.arguments for c in ev.calls], env.texts, env.parsed, env)
+    return narrowed
 
 
 def numeric_ranges(parsed: Any, lv: list[tuple[ex.Path, Any]] | None = None) -> dict[str, list[float]]:
@@ -251,7 +253,7 @@ def _merge_type(kind: str, value: Any) -> str:
     return "mixed"
 
 
-def _add_evidence(plan: Plan, ev: Evidence) -> None:
+def _add_evidence(plan: Plan, ev: Evidence, rename: bool = True) -> None:
     for pos, slot in plan.slots.items():
         tok = ev.tokens[pos]
         sh = ev.shapes()[pos]
@@ -260,7 +262,8 @@ def _add_evidence(plan: Plan, ev: Evidence) -> None:
         if tok.text not in slot.values and len(slot.values) < MAX_VALUES:
             slot.values.append(tok.text)
         slot.span = envelope.widen_span(envelope.slot_span(slot), tok)
-    _name_slots(plan)
+    if rename:
+        _name_slots(plan)
     plan.add_support(ev.trace_id, ev.token_texts())
     plan.answer = answers.learn(plan.answer, ev.answer, ev.env(), [c.arguments for c in ev.calls])
     plan.example = {
