@@ -17,6 +17,7 @@ from typing import Any
 
 from llmos.learning import _shortcuts, answers, envelope, spans
 from llmos.learning import explain as ex
+from llmos.learning._envelope_facts import MAX_CATEGORIES, short_text
 from llmos.learning._evidence import Call, Evidence, normalise, support_problem, without_repeats
 from llmos.learning.goals import shape
 from llmos.learning.plans import Leaf, Plan, PlanStep, Slot, match, path_key, result_shape, value_type
@@ -216,16 +217,48 @@ def _apply(merged: Plan, ev: Evidence, fitted: Fitted) -> bool:
         live = {path_key(p): v for p, v in lv}
         step.const_results = {k: v for k, v in step.const_results.items() if k in live and ex.same(live[k], v)}
         step.arguments = call.arguments
-        step.echo_paths = sorted(set(step.echo_paths) & echoes(call, parsed, lv))
-        step.ranges = widen(step.ranges, numeric_ranges(parsed, lv))
+        if _shortcuts.ON and len(lv) <= ex.MAX_LEAVES:  # what the step keeps, checked path by path
+            _keep_facts(step, list(values.values()), live)
+        else:
+            step.echo_paths = sorted(set(step.echo_paths) & echoes(call, parsed, lv))
+            step.ranges = widen(step.ranges, numeric_ranges(parsed, lv))
+            step.categories = envelope.union_categories(
+                step.categories, envelope.categories(parsed, step.echo_paths, lv)
+            )
         step.lengths = envelope.same_lengths(step.lengths, envelope.list_lengths(parsed))
-        step.categories = envelope.union_categories(step.categories, envelope.categories(parsed, step.echo_paths, lv))
     if narrowed:
         merged.__dict__.pop("_consumed", None)  # derived from the explanations
     merged.relations = envelope.keep_holding(merged.relations, env)
     merged.memberships = envelope.keep_members(merged.memberships, env)
     envelope.record_seen(merged, ev.tokens, [c.arguments for c in ev.calls], env.texts, env.parsed, env)
     return narrowed
+
+
+def _keep_facts(step: PlanStep, args: list[Any], live: dict[str, Any]) -> None:
+    """The step's echoes, numeric ranges and categories that also hold in a result whose leaves (all
+    of them, no more than `ex.MAX_LEAVES`) are `live`: what `echoes`, `numeric_ranges` and
+    `envelope.categories` over the whole result, then intersected with what the step keeps, give; only
+    paths a step keeps can stay, so only those are looked at."""
+    texts = {a for a in args if type(a) is str}
+    echo = []
+    for k in step.echo_paths:
+        if k in live:
+            v = live[k]
+            if v in texts if type(v) is str else any(ex.same(v, a) for a in args):
+                echo.append(k)
+    step.echo_paths = sorted(echo)
+    ranges = {}
+    for k, (lo, hi) in step.ranges.items():
+        if k in live and ex.is_num(v := live[k]):
+            ranges[k] = [min(lo, float(v)), max(hi, float(v))]
+    step.ranges = ranges
+    keep, cats = set(echo), {}
+    for k, vals in step.categories.items():
+        if k in live and k not in keep and short_text(v := live[k]):
+            both = list(dict.fromkeys([*vals, v]))
+            if len(both) <= MAX_CATEGORIES:
+                cats[k] = both
+    step.categories = cats
 
 
 def numeric_ranges(parsed: Any, lv: list[tuple[ex.Path, Any]] | None = None) -> dict[str, list[float]]:
