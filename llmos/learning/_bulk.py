@@ -20,7 +20,7 @@ import gc
 import threading
 from types import TracebackType
 
-EVERY = 200  # runs between two collections of the young generations
+EVERY = 1000  # runs between two collections of the young generations
 
 _lock = threading.Lock()
 _depth = 0
@@ -30,8 +30,8 @@ _restore = False  # whether the automatic collector was on when the outermost ba
 class YoungOnly:
     """`with YoungOnly() as batch:` ... `batch.tick()` after each run."""
 
-    def __init__(self, every: int = EVERY) -> None:
-        self.every = max(1, every)
+    def __init__(self, every: int | None = None) -> None:
+        self.every = max(1, EVERY if every is None else every)
         self.count = 0
 
     def __enter__(self) -> YoungOnly:
