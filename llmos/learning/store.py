@@ -70,7 +70,7 @@ class Changes:
     deleted: set[str] = field(default_factory=set)
     evidence: list[tuple[Evidence, str]] = field(default_factory=list)
     # (trace_id, plan_id, the evidence row's JSON): written out as it is observed, so that a batch does not
-    # keep every run's parsed results alive until its write (`evidence_row`)
+    # keep every run's parsed results alive until its write (`evidence_json`)
     evidence_rows: list[tuple[str, str, str]] = field(default_factory=list)
     reassigned: dict[str, str] = field(default_factory=dict)  # trace_id -> plan_id
     dropped_evidence: set[str] = field(default_factory=set)
