@@ -169,6 +169,9 @@ def _short_text(v: Any) -> bool:
     return isinstance(v, str) and 0 < len(v) <= MAX_PICKED_CHARS and len(v.split()) <= MAX_PICKED_WORDS
 
 
+short_text = _short_text  # whether a result value can be a category (for `induction`'s checks by path)
+
+
 def categories(parsed: Any, echo_paths: list[str], lv: list[tuple[ex.Path, Any]] | None = None) -> dict[str, list[str]]:
     """json(path) -> [value] for every short text leaf of a result that is not an echo of an argument
     (`lv`: the result's leaves, when already listed)."""

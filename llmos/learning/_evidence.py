@@ -44,10 +44,17 @@ class Evidence:
     tokens: list[Token] = field(default_factory=list)
     _env: ex.Env | None = field(default=None, repr=False, compare=False)
     _shapes: list[str] | None = field(default=None, repr=False, compare=False)
+    _raw: list[Token] | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.tokens:  # a value of several words taken verbatim is one token (`spans.collapse`)
-            self.tokens = collapse(tokenize(self.goal), [c.arguments for c in self.calls])
+            self.tokens = collapse(self.raw_tokens(), [c.arguments for c in self.calls])
+
+    def raw_tokens(self) -> list[Token]:
+        """`goals.tokenize(goal)`, every word a token of its own (tokenised once; callers only read it)."""
+        if self._raw is None:
+            self._raw = tokenize(self.goal)
+        return self._raw
 
     @property
     def seq(self) -> tuple[tuple[str, ...], ...]:

@@ -280,22 +280,24 @@ def _full_match(pattern: Sequence[str | list[str]], text: str) -> list[str] | No
         m = re.fullmatch(rx, text, re.DOTALL)
         return None if m is None else list(m.groups())
     said: list[str] = []
+    return said if _match_at(pattern, text, 0, 0, said) else None
 
-    def at(i: int, pos: int) -> bool:
-        if i == len(pattern):
-            return pos == len(text)
-        part = pattern[i]
-        if isinstance(part, str):
-            return text.startswith(part, pos) and at(i + 1, pos + len(part))
-        for v in part:
-            if text.startswith(v, pos):
-                said.append(v)
-                if at(i + 1, pos + len(v)):
-                    return True
-                said.pop()
-        return False
 
-    return said if at(0, 0) else None
+def _match_at(pattern: Sequence[str | list[str]], text: str, i: int, pos: int, said: list[str]) -> bool:
+    """Whether `pattern[i:]` matches `text[pos:]` whole, the holes' values appended to `said` (a
+    function of its own, not a closure: a recursive closure is a reference cycle left for the GC)."""
+    if i == len(pattern):
+        return pos == len(text)
+    part = pattern[i]
+    if isinstance(part, str):
+        return text.startswith(part, pos) and _match_at(pattern, text, i + 1, pos + len(part), said)
+    for v in part:
+        if text.startswith(v, pos):
+            said.append(v)
+            if _match_at(pattern, text, i + 1, pos + len(v), said):
+                return True
+            said.pop()
+    return False
 
 
 def learn(current: Sequence[ex.Cand], answer: str, env: ex.Env, args: Args = ()) -> list[ex.Cand]:

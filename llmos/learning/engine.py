@@ -19,14 +19,14 @@ from typing import TypeVar
 from llmos.config import LearningConfig
 from llmos.exceptions import ModeUnavailable, StoreConflict, StoreError, UserError
 from llmos.learning import induction, loops, spans
+from llmos.learning._bulk import YoungOnly
 from llmos.learning._sync import PlanSync
-from llmos.learning.goals import tokenize
 from llmos.learning.index import PlanIndex
 from llmos.learning.induction import Evidence
 from llmos.learning.plans import Plan, match
 from llmos.learning.risk import RiskOf, writes_after
 from llmos.learning.selection import MODES, ModeDecision, SelectionPolicy, select
-from llmos.learning.store import Changes, PlanStore
+from llmos.learning.store import Changes, PlanStore, evidence_json
 from llmos.modes import REPLAY_MODES
 from llmos.storage.base import StoreDB
 from llmos.trace import Trace
@@ -88,8 +88,19 @@ class LearningEngine:
     def observe_many(self, traces: Iterable[Trace]) -> list[ObserveReport]:
         """Observe runs in order and write the changes in one transaction (bulk path for rebuilds)."""
         batch = list(traces)
-        with self._lock:
-            return self._apply(lambda changes: [self._observe(t, changes) for t in batch])
+        if len(batch) < 2:
+            with self._lock:
+                return self._apply(lambda changes: [self._observe(t, changes) for t in batch])
+        with self._lock, YoungOnly() as gc_batch:  # no full scans of the heap while a batch is observed
+
+            def build(changes: Changes) -> list[ObserveReport]:
+                out = []
+                for t in batch:
+                    out.append(self._observe(t, changes))
+                    gc_batch.tick()
+                return out
+
+            return self._apply(build)
 
     def _apply(self, build: Callable[[Changes], T]) -> T:
         """Compute a change from the store's current plans and write it; when another process changed
@@ -215,7 +226,7 @@ class LearningEngine:
         if isinstance(ev, str):
             return ObserveReport(None, 0, False, ev)
         plan, novel, why = self._induce(ev, changes)
-        changes.evidence.append((ev, plan.id))
+        changes.evidence_rows.append((ev.trace_id, plan.id, evidence_json(ev)))
         return ObserveReport(plan.id, plan.support, novel, why)
 
     def _induce(self, ev: Evidence, changes: Changes) -> tuple[Plan, bool, str]:
@@ -258,7 +269,7 @@ class LearningEngine:
     def _same_skeleton(self, ev: Evidence) -> list[Plan]:
         """Plans whose skeleton this run's goal fits (constants equal), a slot of several words included."""
         out = {p.id: p for p in self.index.exact(ev.agent, ev.tokens)}
-        raw = tokenize(ev.goal)
+        raw = ev.raw_tokens()
         for p in self.index.span_candidates(ev.agent, raw):
             if p.id not in out and spans.covers(p, raw):
                 out[p.id] = p

@@ -207,6 +207,7 @@ def fitting(cands: list[Cand], value: Any, env: Env) -> list[Cand]:
     if not _shortcuts.ON:
         return [c for c in cands if fits(c, value, env, memo)]
     verdicts: dict[Any, bool] = {}
+    refs: dict[Any, Any] = {}
     out = []
     for c in cands:
         if c[0] == "arith" and c[4] and c[4][1] >= 0 and c[4][0] in ROUNDING_MODES:
@@ -217,7 +218,7 @@ def fitting(cands: list[Cand], value: Any, env: Env) -> list[Cand]:
                     try:
                         memo[key] = evaluate(("arith", *key, None), env)
                     except (Unavailable, ArithmeticError, ValueError, TypeError) as e:
-                        memo[key] = e
+                        memo[key] = e.with_traceback(None)  # no frame kept: no reference cycle
                 x = memo[key]
                 if isinstance(x, Exception):
                     ok = verdicts[key] = False
@@ -227,9 +228,33 @@ def fitting(cands: list[Cand], value: Any, env: Env) -> list[Cand]:
                 if ok:
                     out.append(c)
                 continue
+        elif c[0] == "val" and c[2] != "num":  # the texts of one reference: read it once per argument
+            if _val_fits(c, value, env, refs):
+                out.append(c)
+            continue
         if fits(c, value, env, memo):
             out.append(c)
     return out
+
+
+_UNREAD, _MISSING = object(), object()  # a reference not read yet; one that cannot be read in this env
+
+
+def _val_fits(cand: Cand, value: Any, env: Env, refs: dict[Any, Any]) -> bool:
+    """`fits` for ("val", ref, transform) other than "num", the reference's value read once (`refs`)."""
+    got = refs.get(cand[1], _UNREAD)
+    if got is _UNREAD:
+        try:
+            got = ref_value(cand[1], env)
+        except (Unavailable, ArithmeticError, ValueError, TypeError):
+            got = _MISSING
+        refs[cand[1]] = got
+    if got is _MISSING:
+        return False
+    try:
+        return same(transform(cand[2], got), value)
+    except (Unavailable, ArithmeticError, ValueError, TypeError):
+        return False
 
 
 def evaluate_all(cands: list[Cand], env: Env) -> Any:

@@ -42,7 +42,10 @@ class PlanIndex:
 
     def put(self, plan: Plan) -> None:
         old = self.plans.get(plan.id)
-        if old is not None and _same_keys(old, plan):  # a plan that learned more: only its object changes
+        # the same object again (a plan that took a run in place: `induction.merge` keeps its slots):
+        # what `_same_keys(plan, plan)` says, without comparing it with itself
+        same = not spans.has_phrases(plan) if old is plan else old is not None and _same_keys(old, plan)
+        if same:  # a plan that learned more: only its object changes
             n, seq = plan.ntokens, plan.seq
             for by_id in (self.plans, self.buckets[(plan.agent, n)], self.seqs[(plan.agent, n, seq)]):
                 del by_id[plan.id]  # and it moves to the end, as if removed and added

@@ -15,9 +15,10 @@ import hashlib
 import time
 from typing import Any
 
-from llmos.learning import _shortcuts, answers, envelope
+from llmos.learning import _shortcuts, answers, envelope, spans
 from llmos.learning import explain as ex
 from llmos.learning._arg_relations import arg_relations, live_values
+from llmos.learning._envelope_facts import MAX_CATEGORIES, short_text
 from llmos.learning._evidence import Call, Evidence, normalise, support_problem, without_repeats
 from llmos.learning.goals import shape
 from llmos.learning.plans import Leaf, Plan, PlanStep, Slot, match, path_key, result_shape, value_type
@@ -113,6 +114,15 @@ def merge(plan: Plan, ev: Evidence) -> tuple[Plan | None, str]:
     """The plan extended by this evidence, or (None, why not)."""
     if ev.seq != plan.seq or len(ev.tokens) != plan.ntokens:
         return None, "different tool sequence or goal length"
+    if _shortcuts.ON and _in_place(plan, ev):
+        # a run of the plan's own skeleton: checked against what the plan keeps without changing it,
+        # then added to the plan itself (no copy: nothing is refused after this point)
+        fitted = _fit_leaves(plan, ev)
+        if isinstance(fitted, str):
+            return None, fitted
+        narrowed = _apply(plan, ev, fitted)
+        _add_evidence(plan, ev, rename=narrowed)  # slot names follow the explanations: same ones, same names
+        return plan, "merged"
     merged = plan.copy()
     problem = _filter(merged, ev)
     if problem:
@@ -150,19 +160,58 @@ def refine(plan: Plan, ev: Evidence, answer_from_model: bool = False) -> tuple[P
     return refined, "refined"
 
 
-def _filter(merged: Plan, ev: Evidence) -> str:
-    """Keep the explanations that also fit this evidence (in place); the problem, if any."""
+def _in_place(plan: Plan, ev: Evidence) -> bool:
+    """Whether merging `ev` leaves the plan's index keys as they are, so that the plan itself can take
+    it: every constant of the skeleton equal (no new slot) and no value of several words."""
+    slots = plan.slots
+    for pos, (a, b) in enumerate(zip(plan.skeleton, ev.tokens, strict=True)):
+        if pos not in slots and (a.kind != b.kind or a.text != b.text):
+            return False
+    return not spans.has_phrases(plan)
+
+
+Fitted = list[tuple[dict[ex.Path, Any], list[list[ex.Cand]]]]
+
+
+def _fit_leaves(plan: Plan, ev: Evidence) -> Fitted | str:
+    """Per step, the call's argument values and each argument's explanations that also fit this
+    evidence (the plan unchanged); the problem when an argument loses every explanation."""
     env = ev.env()
-    for i, (step, call) in enumerate(zip(merged.steps, ev.calls, strict=True)):
+    out: Fitted = []
+    for step, call in zip(plan.steps, ev.calls, strict=True):
         values = dict(arg_leaves(call.arguments))
         if set(values) - {()} != {lf.path for lf in step.leaves}:
             return f"{step.name} was called with different argument names"
+        kept = []
         for leaf in step.leaves:
-            value = values[leaf.path]
-            leaf.cands = ex.fitting(leaf.cands, value, env)
-            if not leaf.cands:
+            cands = ex.fitting(leaf.cands, values[leaf.path], env)
+            if not cands:
                 return f"nothing explains {step.name}.{ex.format_path(leaf.path)} in every trace"
-            leaf.type = _merge_type(leaf.type, value)
+            kept.append(cands)
+        out.append((values, kept))
+    return out
+
+
+def _filter(merged: Plan, ev: Evidence) -> str:
+    """Keep the explanations that also fit this evidence (in place); the problem, if any."""
+    fitted = _fit_leaves(merged, ev)
+    if isinstance(fitted, str):
+        return fitted
+    _apply(merged, ev, fitted)
+    return ""
+
+
+def _apply(merged: Plan, ev: Evidence, fitted: Fitted) -> bool:
+    """The plan's explanations narrowed to `fitted` and its envelope widened by this evidence. Every
+    dict is replaced, never changed in place (a replay may be reading the plan). Returns whether an
+    argument lost an explanation."""
+    env = ev.env()
+    narrowed = False
+    for i, (step, call, (values, kept)) in enumerate(zip(merged.steps, ev.calls, fitted, strict=True)):
+        for leaf, cands in zip(step.leaves, kept, strict=True):
+            narrowed = narrowed or len(cands) != len(leaf.cands)
+            leaf.cands = cands
+            leaf.type = _merge_type(leaf.type, values[leaf.path])
         parsed, lv = env.parsed[i], env.result_leaves(i)
         shp = result_shape(parsed)
         if shp not in step.result_shapes and len(step.result_shapes) < MAX_SHAPES:
@@ -170,16 +219,50 @@ def _filter(merged: Plan, ev: Evidence) -> str:
         live = {path_key(p): v for p, v in lv}
         step.const_results = {k: v for k, v in step.const_results.items() if k in live and ex.same(live[k], v)}
         step.arguments = call.arguments
-        step.echo_paths = sorted(set(step.echo_paths) & echoes(call, parsed, lv))
-        step.ranges = widen(step.ranges, numeric_ranges(parsed, lv))
+        if _shortcuts.ON and len(lv) <= ex.MAX_LEAVES:  # what the step keeps, checked path by path
+            _keep_facts(step, list(values.values()), live)
+        else:
+            step.echo_paths = sorted(set(step.echo_paths) & echoes(call, parsed, lv))
+            step.ranges = widen(step.ranges, numeric_ranges(parsed, lv))
+            step.categories = envelope.union_categories(
+                step.categories, envelope.categories(parsed, step.echo_paths, lv)
+            )
         step.lengths = envelope.same_lengths(step.lengths, envelope.list_lengths(parsed))
-        step.categories = envelope.union_categories(step.categories, envelope.categories(parsed, step.echo_paths, lv))
+    if narrowed:
+        merged.__dict__.pop("_consumed", None)  # derived from the explanations
     merged.relations = envelope.keep_holding(
         merged.relations, env, live_values(merged.steps, [c.arguments for c in ev.calls])
     )
     merged.memberships = envelope.keep_members(merged.memberships, env)
     envelope.record_seen(merged, ev.tokens, [c.arguments for c in ev.calls], env.texts, env.parsed, env)
-    return ""
+    return narrowed
+
+
+def _keep_facts(step: PlanStep, args: list[Any], live: dict[str, Any]) -> None:
+    """The step's echoes, numeric ranges and categories that also hold in a result whose leaves (all
+    of them, no more than `ex.MAX_LEAVES`) are `live`: what `echoes`, `numeric_ranges` and
+    `envelope.categories` over the whole result, then intersected with what the step keeps, give; only
+    paths a step keeps can stay, so only those are looked at."""
+    texts = {a for a in args if type(a) is str}
+    echo = []
+    for k in step.echo_paths:
+        if k in live:
+            v = live[k]
+            if v in texts if type(v) is str else any(ex.same(v, a) for a in args):
+                echo.append(k)
+    step.echo_paths = sorted(echo)
+    ranges = {}
+    for k, (lo, hi) in step.ranges.items():
+        if k in live and ex.is_num(v := live[k]):
+            ranges[k] = [min(lo, float(v)), max(hi, float(v))]
+    step.ranges = ranges
+    keep, cats = set(echo), {}
+    for k, vals in step.categories.items():
+        if k in live and k not in keep and short_text(v := live[k]):
+            both = list(dict.fromkeys([*vals, v]))
+            if len(both) <= MAX_CATEGORIES:
+                cats[k] = both
+    step.categories = cats
 
 
 def numeric_ranges(parsed: Any, lv: list[tuple[ex.Path, Any]] | None = None) -> dict[str, list[float]]:
@@ -207,7 +290,7 @@ def _merge_type(kind: str, value: Any) -> str:
     return "mixed"
 
 
-def _add_evidence(plan: Plan, ev: Evidence) -> None:
+def _add_evidence(plan: Plan, ev: Evidence, rename: bool = True) -> None:
     for pos, slot in plan.slots.items():
         tok = ev.tokens[pos]
         sh = ev.shapes()[pos]
@@ -216,7 +299,8 @@ def _add_evidence(plan: Plan, ev: Evidence) -> None:
         if tok.text not in slot.values and len(slot.values) < MAX_VALUES:
             slot.values.append(tok.text)
         slot.span = envelope.widen_span(envelope.slot_span(slot), tok)
-    _name_slots(plan)
+    if rename:
+        _name_slots(plan)
     plan.add_support(ev.trace_id, ev.token_texts())
     plan.answer = answers.learn(plan.answer, ev.answer, ev.env(), [c.arguments for c in ev.calls])
     plan.example = {

@@ -104,7 +104,7 @@ def span_slots(plan: Plan) -> set[int]:
         if (pos > 0 and pos - 1 in plan.slots) or (pos < last and pos + 1 in plan.slots):
             continue
         slot = plan.slots[pos]
-        several = any(" " in v for v in slot.values)  # learned from evidence, never assumed
+        several = " " in "".join(slot.values)  # learned from evidence, never assumed
         if several and plan.skeleton[pos].kind == "word" and _consumed_whole(plan, pos):
             out.add(pos)
     return out

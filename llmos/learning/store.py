@@ -69,6 +69,9 @@ class Changes:
     plans: dict[str, Plan] = field(default_factory=dict)
     deleted: set[str] = field(default_factory=set)
     evidence: list[tuple[Evidence, str]] = field(default_factory=list)
+    # (trace_id, plan_id, the evidence row's JSON): written out as it is observed, so that a batch does not
+    # keep every run's parsed results alive until its write (`evidence_json`)
+    evidence_rows: list[tuple[str, str, str]] = field(default_factory=list)
     reassigned: dict[str, str] = field(default_factory=dict)  # trace_id -> plan_id
     dropped_evidence: set[str] = field(default_factory=set)
     seen: list[tuple[str, str | None]] = field(default_factory=list)
@@ -80,6 +83,11 @@ class Changes:
     def delete(self, plan_id: str) -> None:
         self.plans.pop(plan_id, None)
         self.deleted.add(plan_id)
+
+
+def evidence_json(ev: Evidence) -> str:
+    """The stored form of one run's evidence (`Evidence.from_dict` reads it back)."""
+    return json.dumps(ev.to_dict(), default=str)
 
 
 class PlanStore:
@@ -221,7 +229,7 @@ class PlanStore:
                 )
                 conn.executemany(
                     "INSERT OR REPLACE INTO learning_evidence (trace_id, plan_id, data) VALUES (?,?,?)",
-                    [(ev.trace_id, pid, json.dumps(ev.to_dict(), default=str)) for ev, pid in changes.evidence],
+                    [*((ev.trace_id, pid, evidence_json(ev)) for ev, pid in changes.evidence), *changes.evidence_rows],
                 )
                 conn.executemany(
                     "UPDATE learning_evidence SET plan_id = ? WHERE trace_id = ?",
