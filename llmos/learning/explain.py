@@ -25,7 +25,7 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
-from llmos.learning import _shortcuts
+from llmos.learning import _explain_more, _shortcuts
 from llmos.learning._explain_search import (
     MAX_OPERANDS,
     MAX_TEMPLATES,
@@ -156,7 +156,7 @@ def evaluate(cand: Cand, env: Env, memo: dict[Any, Any] | None = None) -> Any:
         return "".join(out)
     if kind == "arith":
         return _arith_value(cand, env)
-    raise Unavailable(f"unknown explanation {kind!r}")
+    return _explain_more.evaluate(cand, env, number_of, ref_value)
 
 
 def _arith_value(cand: Cand, env: Env) -> Any:
@@ -203,6 +203,29 @@ def fitting(cands: list[Cand], value: Any, env: Env) -> list[Cand]:
     """The candidates that explain `value` in this env (each expression computed once; with the
     shortcuts on, the roundings of an expression whose value is an integer are judged once: every
     rounding keeps an integer as it is)."""
+    lines = [c for c in cands if c[0] == "lin"]
+    if lines:
+        others = _fitting([c for c in cands if c[0] != "lin"], value, env)
+        return others or _refit_lines(lines, value, env)
+    return _fitting(cands, value, env)
+
+
+def _refit_lines(lines: list[Cand], value: Any, env: Env) -> list[Cand]:
+    """The line candidates with this run's point: a seed wakes only when nothing else explains the value
+    (the wider family is tried only where the others fail)."""
+    out = []
+    for c in lines:
+        try:
+            x = number_of(c[1], env)
+        except Unavailable:
+            continue
+        refit = _explain_more.refit_line(c, value, x)
+        if refit is not None:
+            out.append(refit)
+    return out
+
+
+def _fitting(cands: list[Cand], value: Any, env: Env) -> list[Cand]:
     memo: dict[Any, Any] = {}
     if not _shortcuts.ON:
         return [c for c in cands if fits(c, value, env, memo)]
@@ -233,7 +256,11 @@ def fitting(cands: list[Cand], value: Any, env: Env) -> list[Cand]:
 
 
 def evaluate_all(cands: list[Cand], env: Env) -> Any:
-    """The one value every candidate agrees on; Disagree or Unavailable otherwise."""
+    """The one value every candidate agrees on; Disagree or Unavailable otherwise. A line seed (one
+    run's point) is dormant while other candidates remain: it explains nothing by itself."""
+    awake = [c for c in cands if c[0] != "lin" or c[3] is not None]
+    if awake:
+        cands = awake
     memo: dict[Any, Any] = {}
     values = [evaluate(c, env, memo) for c in cands]
     first = values[0]
@@ -256,6 +283,8 @@ def refs(cand: Cand) -> Iterator[Cand]:
         for r in (cand[2], cand[3]):
             if r is not None and r[0] != "k":
                 yield r
+    else:
+        yield from _explain_more.refs(cand)
 
 
 def nested_refs(node: Any) -> Iterator[Cand]:
@@ -313,7 +342,7 @@ def describe(cand: Cand, names: dict[int, str] | None = None, steps: list[str] |
         expr = a if cand[1] == "id" else f"{a} {cand[1]} {describe_ref(cand[3], names, steps)}"
         rnd = cand[4]
         return f"{rounding_name(rnd[0])}({expr}, {rnd[1]})" if rnd else expr
-    return repr(cand)
+    return _explain_more.describe(cand, lambda r: describe_ref(r, names, steps))
 
 
 def rounding_name(mode: str) -> str:
