@@ -246,3 +246,33 @@ def test_the_wider_families_run_only_where_the_usual_ones_fail() -> None:
     cands = ex.generate(60.0, env, 1)  # total * rate: a two-operand product
     assert not any(c[0] in ("expr", "lin") for c in cands)
     assert any(c[0] == "expr" for c in ex.generate(23.9, _env("Set it to 75 degrees"), 0))
+
+
+def test_conversions_dates_and_weekdays_are_explained() -> None:
+    said = {ex.describe(c) for c in ex.generate(41.8, _env("Drive 26 miles"), 0)}
+    assert "round_half_up({token1}*1.609344/1.0, 1)" in said
+    said = {ex.describe(c) for c in ex.generate(98.6, _env("Set the bath to 37 degrees"), 0)}
+    assert "32.0+{token4}*1.8" in said
+    env = _env("Move the 2026-02-26T09:30:00 slot by 4 days")
+    cands = ex.generate("2026-03-02T09:30:00", env, 0)
+    assert ("date", ("tok", 2), ("+", ("tok", 5)), "keep") in cands
+    live = _env("Move the 2026-12-30T08:00:00 slot by 3 days")
+    assert ex.evaluate(("date", ("tok", 2), ("+", ("tok", 5)), "keep"), live) == "2027-01-02T08:00:00"
+    cands = ex.generate("Sunday", _env("Which weekday is 3 days after 2026-02-26"), 0)
+    assert ("date", ("tok", 6), ("+", ("tok", 3)), "weekday") in cands
+
+
+def test_a_line_counts_only_new_points() -> None:
+    seed = ("lin", ("tok", 1), (5.0, 27.0), None, 1)
+    pinned = ex.fitting([seed], 39, _env("Dose 8 ml"))
+    assert pinned == [("lin", ("tok", 1), (5.0, 27.0), (8.0, 39.0), 2)]
+    assert ex.fitting(pinned, 39, _env("Dose 8 ml")) == pinned  # the same point again: no more evidence
+    try:
+        ex.evaluate_all(pinned, _env("Dose 11 ml"))
+    except ex.Disagree:
+        pass
+    else:
+        raise AssertionError("a line pinned by two runs must not be used yet")
+    confirmed = ex.fitting(pinned, 15, _env("Dose 2 ml"))
+    assert ex.evaluate_all(confirmed, _env("Dose 11 ml")) == 51
+    assert ex.fitting(pinned, 16, _env("Dose 2 ml")) == []

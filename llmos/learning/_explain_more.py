@@ -49,8 +49,17 @@ FORMS: dict[str, Callable[[float, float, float], float]] = {
 _SYMMETRIC = frozenset({"(a+b)/c", "a*b/c", "(a+b)*c"})
 # constants a person divides or multiplies by without saying so: percent, per mille, time, a week, a year
 CONSTANTS = (100.0, 1000.0, 60.0, 3600.0, 24.0, 7.0, 12.0, 365.0, 1024.0, 10.0, 2.0)
-# unit conversions with two constants: (form, b, c) — Fahrenheit to Celsius, Celsius to Fahrenheit
-CONVERSIONS: tuple[tuple[str, float, float], ...] = (("(a-b)*c", 32.0, 5 / 9), ("a+b*c", 32.0, 1.8))
+# unit conversions: (form, where the value goes, the two constants in order). Temperatures (F to C, C to F,
+# K to C, C to K), then factors both ways: miles, pounds, inches, feet, US gallons, ounces
+_FACTORS = (1.609344, 0.45359237, 2.54, 0.3048, 3.785411784, 28.349523125)
+CONVERSIONS: tuple[tuple[str, int, float, float], ...] = (
+    ("(a-b)*c", 0, 32.0, 5 / 9),
+    ("a+b*c", 1, 32.0, 1.8),
+    ("(a-b)*c", 0, 273.15, 1.0),
+    ("(a+b)*c", 0, 273.15, 1.0),
+    *(("a*b/c", 0, f, 1.0) for f in _FACTORS),
+    *(("a*b/c", 0, 1.0, f) for f in _FACTORS),
+)
 MAX_REFS = 12  # operands tried in the three-reference forms
 LIN_RUNS = 3  # a line with two learned constants: two runs pin it, a third confirms it
 _DATE = re.compile(r"\A(\d{4})-(\d{2})-(\d{2})(?:[T ][\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?\Z")
@@ -84,8 +93,12 @@ def generate_numbers(value: float | int, env: Env, ops: list[tuple[Cand, float |
     found: set[Cand] = set()
     refs = ops[:MAX_REFS]
     for i, (a, x) in enumerate(refs):
-        for form, b, c in CONVERSIONS:
-            _check(found, value, form, (a, ("k", b), ("k", c)), float(x), b, c)
+        for form, at, k1, k2 in CONVERSIONS:
+            ks: list[Cand] = [("k", k1), ("k", k2)]
+            nums = [k1, k2]
+            ks.insert(at, a)
+            nums.insert(at, float(x))
+            _check(found, value, form, (ks[0], ks[1], ks[2]), nums[0], nums[1], nums[2])
         for j in range(len(refs)):
             if i != j:
                 _pair(found, value, refs, i, j)
@@ -139,15 +152,13 @@ def parse_date(v: Any) -> dt.date | None:
 
 
 def generate_dates(value: str, env: Env, step: int, ops: list[tuple[Cand, float | int]]) -> set[Cand]:
-    """A date (ISO) or a weekday name as a date of the goal or of a result moved by some days."""
-    if value in WEEKDAYS:
-        target: dt.date | None = None
-    else:
-        target = parse_date(value)
-        if target is None or value != target.isoformat():
-            return set()
+    """A date (ISO, "iso"; or an ISO date and time, "keep": the source's time kept) or a weekday name as
+    a date of the goal or of a result moved by some days: a constant, or a number of the goal or results."""
+    target = None if value in WEEKDAYS else parse_date(value)
+    if target is None and value not in WEEKDAYS:
+        return set()
     found: set[Cand] = set()
-    for ref, src in _date_sources(env, step):
+    for ref, text, src in _date_sources(env, step):
         if target is None:  # a weekday: of the date itself, or moved by a number of the goal or results
             if WEEKDAYS[src.weekday()] == value:
                 found.add(("date", ref, ("k", 0), "weekday"))
@@ -157,29 +168,31 @@ def generate_dates(value: str, env: Env, step: int, ops: list[tuple[Cand, float 
                     if moved is not None and WEEKDAYS[moved.weekday()] == value:
                         found.add(("date", ref, (sign, r), "weekday"))
             continue
+        fmt = "iso" if value == target.isoformat() else "keep" if value[10:] == text[10:] else ""
+        if not fmt:
+            continue
         days = (target - src).days
-        found.add(("date", ref, ("k", days), "iso"))
+        found.add(("date", ref, ("k", days), fmt))
         for r, n in ops:
-            if is_num(n) and float(n).is_integer() and abs(n) == abs(days) and days != 0:
-                found.add(("date", ref, ("+" if days > 0 else "-", r), "iso"))
-                if n < 0:
-                    found.add(("date", ref, ("-" if days > 0 else "+", r), "iso"))
+            for sign, k in (("+", 1), ("-", -1)):
+                if days != 0 and same(k * n, days):
+                    found.add(("date", ref, (sign, r), fmt))
     return found
 
 
-def _date_sources(env: Env, step: int) -> list[tuple[Cand, dt.date]]:
-    out: list[tuple[Cand, dt.date]] = []
+def _date_sources(env: Env, step: int) -> list[tuple[Cand, str, dt.date]]:
+    out: list[tuple[Cand, str, dt.date]] = []
     for i, t in enumerate(env.tokens):
         d = parse_date(t.text)
         if d is not None:
-            out.append((("tok", i), d))
+            out.append((("tok", i), t.text, d))
     for s in range(min(step, len(env.texts))):
         if env.texts[s] is None:
             continue
         for path, v in leaves(env.parsed[s]):
             d = parse_date(v)
             if d is not None:
-                out.append((("res", s, path), d))
+                out.append((("res", s, path), v, d))
     return out
 
 
@@ -215,7 +228,9 @@ def evaluate(cand: Cand, env: Env, number_of: Callable[[Cand, Env], float | int]
         moved = _moved(src, n)
         if moved is None:
             raise Unavailable(f"cannot move a date by {n!r} days")
-        return WEEKDAYS[moved.weekday()] if cand[3] == "weekday" else moved.isoformat()
+        if cand[3] == "weekday":
+            return WEEKDAYS[moved.weekday()]
+        return moved.isoformat() + (str(ref_value(cand[1], env))[10:] if cand[3] == "keep" else "")
     if kind == "lin":
         return _line(cand, float(number_of(cand[1], env)))
     raise Unavailable(f"unknown explanation {kind!r}")
@@ -248,6 +263,8 @@ def refit_line(cand: Cand, value: Any, x: float | int) -> Cand | None:
     c, b = _slope(x1, y1, p2[0], p2[1])
     if not same(float(f"{c * x + b:.12g}"), float(value)):
         return None
+    if same(float(x), x1) or same(float(x), p2[0]):
+        return cand  # a point it already has: no new evidence for the line
     return (*cand[:4], runs + 1)
 
 
