@@ -70,6 +70,7 @@ __all__ = [
     "Env",
     "Path",
     "Unavailable",
+    "awake",
     "describe",
     "describe_ref",
     "evaluate",
@@ -256,11 +257,8 @@ def _fitting(cands: list[Cand], value: Any, env: Env) -> list[Cand]:
 
 
 def evaluate_all(cands: list[Cand], env: Env) -> Any:
-    """The one value every candidate agrees on; Disagree or Unavailable otherwise. A line seed (one
-    run's point) is dormant while other candidates remain: it explains nothing by itself."""
-    awake = [c for c in cands if c[0] != "lin" or c[3] is not None]
-    if awake:
-        cands = awake
+    """The one value every candidate in use (`awake`) agrees on; Disagree or Unavailable otherwise."""
+    cands = awake(cands) or cands
     memo: dict[Any, Any] = {}
     values = [evaluate(c, env, memo) for c in cands]
     first = values[0]
@@ -268,6 +266,20 @@ def evaluate_all(cands: list[Cand], env: Env) -> Any:
         if not same(first, v):
             raise Disagree(f"{describe(cands[0])} gives {first!r} but {describe(c)} gives {v!r}")
     return first
+
+
+def awake(cands: list[Cand]) -> list[Cand]:
+    """The candidates replay uses. The wider families are tried only where the usual ones fail: while a
+    usual explanation still fits every run, three-operand forms and lines are dormant (kept, filtered,
+    not used); then the forms; a line last, and only once two runs pinned it (a seed explains nothing)."""
+    base = [c for c in cands if c[0] not in _WIDER]
+    if base:
+        return base
+    forms = [c for c in cands if c[0] == "expr"]
+    return forms or [c for c in cands if c[0] == "lin" and c[3] is not None]
+
+
+_WIDER = frozenset({"expr", "lin"})
 
 
 # ---------------------------------------------------------------- inspection
