@@ -139,6 +139,11 @@ def _check(
             pass
 
 
+def is_date(v: str) -> bool:
+    """Whether a text is a weekday name or an ISO date (and time): what `generate_dates` explains."""
+    return v in WEEKDAYS or parse_date(v) is not None
+
+
 def parse_date(v: Any) -> dt.date | None:
     if not isinstance(v, str) or len(v) < 10 or not v[:4].isdigit():
         return None

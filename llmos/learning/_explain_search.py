@@ -205,6 +205,6 @@ def generate(value: Any, env: Env, step: int, wider: bool = True) -> set[Cand]:
             found |= _explain_more.generate_numbers(value, env, _operands(env, step))
     if isinstance(value, str) and len(value) >= 2:
         found |= _templates(value, env, step)
-        if wider and ("val" not in {c[0] for c in found}):
+        if wider and _explain_more.is_date(value) and not any(c[0] == "val" for c in found):
             found |= _explain_more.generate_dates(value, env, step, _operands(env, step))
     return found

@@ -222,16 +222,18 @@ class Plan:
         out = []
         for i, step in enumerate(self.steps):
             for leaf in step.leaves:
-                out.append(
-                    {
-                        "step": i,
-                        "tool": step.name,
-                        "argument": ex.format_path(leaf.path),
-                        "type": leaf.type,
-                        "explanations": [ex.describe(c, names, steps) for c in _ranked(leaf.cands)][:6],
-                        "ambiguous": len(leaf.cands) > 1,
-                    }
-                )
+                used = ex.awake(leaf.cands) or leaf.cands
+                row: dict[str, Any] = {
+                    "step": i,
+                    "tool": step.name,
+                    "argument": ex.format_path(leaf.path),
+                    "type": leaf.type,
+                    "explanations": [ex.describe(c, names, steps) for c in _ranked(used)][:6],
+                    "ambiguous": len(used) > 1,
+                }
+                if len(used) < len(leaf.cands):  # wider families kept for when the usual ones stop fitting
+                    row["dormant"] = len(leaf.cands) - len(used)
+                out.append(row)
         return out
 
     def describe(self) -> dict[str, Any]:
