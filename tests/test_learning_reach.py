@@ -276,3 +276,18 @@ def test_a_line_counts_only_new_points() -> None:
     confirmed = ex.fitting(pinned, 15, _env("Dose 2 ml"))
     assert ex.evaluate_all(confirmed, _env("Dose 11 ml")) == 51
     assert ex.fitting(pinned, 16, _env("Dose 2 ml")) == []
+
+
+async def test_a_three_operand_form_crystallizes(tmp_path: Path) -> None:
+    from llmos.evolution import crystallize as cz
+
+    h = harness(tmp_path)
+    runs = [("CH1001", 15, 1234.56), ("CH1002", 20, 987.65), ("CH1003", 12, 5000.4), ("CH1004", 25, 8123.0)]
+    for account, pct, bal in runs:
+        h.world.state["balances"][account] = bal
+        await run_ok(h, SWEEP, {"pct": pct, "account": account})
+    (plan,) = h.engine.plans()
+    assert cz.problems(plan) == []
+    source = cz.generate(plan, "sweep_savings").source
+    compile(source, "sweep_savings.py", "exec")
+    assert "round_floor(" in source and "div(" in source, source
