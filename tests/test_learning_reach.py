@@ -21,7 +21,7 @@ class ReachWorld(World):
     def __init__(self, seed: int = 0) -> None:
         super().__init__(seed)
         self.state.update(incubators={}, balances={}, transfers=[], reagents={}, orders=[], calendar={}, seats=[])
-        self.state.update(dosing=[])
+        self.state.update(dosing=[], shipments=[])
 
     def apply(self, state: dict[str, Any], name: str, a: dict[str, Any]) -> Any:
         if name == "set_incubator":
@@ -47,6 +47,9 @@ class ReachWorld(World):
         if name == "reserve_seats":
             state["seats"].append([a["flight"], a["seats"]])
             return {"ok": True}
+        if name == "ship":
+            state["shipments"].append([a["city"], a["kg"], a["service"]])
+            return {"ok": True}
         if name == "set_dose":
             state["dosing"].append([a["pump"], a["rate"]])
             return {"ok": True}
@@ -66,6 +69,7 @@ class ReachWorld(World):
                 "move_event": ["event", "date"],
                 "reserve_seats": ["flight", "seats"],
                 "set_dose": ["pump", "rate"],
+                "ship": ["city", "kg", "service"],
             },
         )
         return reg
@@ -120,11 +124,18 @@ async def solve_dose(p: dict[str, Any], calls: Calls) -> str:
     return "Dosing set."
 
 
+async def solve_ship(p: dict[str, Any], calls: Calls) -> str:
+    service = 2 if p["kg"] < 20 else 3  # a threshold on the goal's number picks the service
+    await calls([("ship", {"city": p["city"], "kg": p["kg"], "service": service})])
+    return "Shipped."
+
+
 INCUBATOR = Family("incubator", "Set incubator {unit} to {f} degrees Fahrenheit", solve_incubator, nothing)
 SWEEP = Family("sweep", "Sweep {pct} percent of account {account} into savings", solve_sweep, nothing)
 REAGENT = Family("reagent", "Order reagent to refill analyser {analyser} ({ml} ml bottles)", solve_reagent, nothing)
 POSTPONE = Family("postpone", "Postpone {event} by {days} days", solve_postpone, nothing)
 SEATS = Family("seats", "Reserve {count} seats on flight {flight}", solve_seats, nothing)
+SHIP = Family("ship", "Ship a parcel of {kg} kg to {city}", solve_ship, nothing)
 DOSE = Family("dose", "Dose {ml} ml per hour with pump {pump}", solve_dose, nothing)
 
 
@@ -291,3 +302,22 @@ async def test_a_three_operand_form_crystallizes(tmp_path: Path) -> None:
     source = cz.generate(plan, "sweep_savings").source
     compile(source, "sweep_savings.py", "exec")
     assert "round_floor(" in source and "div(" in source, source
+
+
+async def test_a_dormant_explanation_does_not_hide_a_picked_constant(tmp_path: Path) -> None:
+    from llmos.learning.envelope import goal_problem
+
+    h = harness(tmp_path)
+    for kg, city in [(3, "Paris"), (5, "Lima"), (7, "Oslo"), (4, "Rome")]:
+        await run_ok(h, SHIP, {"kg": kg, "city": city})
+    (plan,) = h.engine.plans()
+    out = await h.run(SHIP, {"kg": 37, "city": "Cairo"})  # outside every run's kg: service 3, not 2
+    assert out.correct and not replayed(out)
+    assert h.world.state["shipments"][-1] == ["Cairo", 37, 3]
+    # a three-operand form that fit every run by chance is dormant: the constant is still a picked one
+    service = next(lf for st in plan.steps for lf in st.leaves if lf.path == ("service",))
+    service.cands.append(("expr", "(a-b)*c", (("tok", 4), ("k", 1.0), ("k", 0.5)), ("floor", 0)))
+    plan.__dict__.pop("_consumed", None)
+    assert ex.awake(service.cands) == [("const", "2")]
+    why = goal_problem(plan, tokenize("Ship a parcel of 37 kg to Cairo"))
+    assert why is not None and "outside" in why, why

@@ -199,7 +199,7 @@ class Plan:
         used: set[int] = set()
         for step in self.steps:
             for leaf in step.leaves:
-                for c in leaf.cands:
+                for c in ex.awake(leaf.cands):
                     for r in ex.refs(c):
                         if (
                             r[0] == "res"
@@ -213,7 +213,10 @@ class Plan:
         """Whether a step after `step` has an argument that depends on neither slots nor results."""
         for s in self.steps[step + 1 :]:
             for leaf in s.leaves:
-                if all(not ex.uses_results(c) and not (ex.token_positions(c) & self.slots.keys()) for c in leaf.cands):
+                if all(
+                    not ex.uses_results(c) and not (ex.token_positions(c) & self.slots.keys())
+                    for c in ex.awake(leaf.cands)
+                ):
                     return True
         return False
 
