@@ -8,6 +8,11 @@ An explanation (a *candidate*) is a small hashable tuple, JSON-able as nested li
     ("arith", op, a, b, rounding)              arithmetic over numbers: op in + - * / id; operands are
                                                refs or ("k", constant); rounding None or (mode, digits)
 
+    ("expr", form, (a, b, c), rounding)        wider families (`_explain_more`): three operands, unit
+    ("date", src, offset, fmt)                 conversions, dates moved by days, and lines learned from
+    ("lin", ref, point, point, runs)           runs; forms and lines are dormant (`awake`) while a usual
+                                               explanation still fits every run
+
     ref = ("tok", position) | ("res", step, path)   path () is the whole result text
 
 `generate` lists every candidate that explains a value in one trace; `fits` checks a candidate on
