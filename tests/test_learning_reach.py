@@ -321,3 +321,11 @@ async def test_a_dormant_explanation_does_not_hide_a_picked_constant(tmp_path: P
     assert ex.awake(service.cands) == [("const", "2")]
     why = goal_problem(plan, tokenize("Ship a parcel of 37 kg to Cairo"))
     assert why is not None and "outside" in why, why
+
+
+def test_a_number_word_fills_a_template_as_digits() -> None:
+    cands = ex.generate("3 seats", _env("Reserve three seats on LH101"), 0)
+    tmpl = ("tmpl", (("val", ("tok", 1), "num"), ("lit", " seats")))
+    assert tmpl in cands
+    assert ex.evaluate(tmpl, _env("Reserve twenty-one seats on LH101")) == "21 seats"
+    assert ex.evaluate(("val", ("tok", 1), "num"), _env("Reserve 7 seats on LH101")) == 7
