@@ -1,12 +1,14 @@
 """The wider hypothesis families: three-operand arithmetic, unit conversions, dates, learned lines.
 
-Tried only where the two-operand families find no explanation free of learned constants (`weak`), and
-computed once per value and run (`Env.memo`). Candidates:
+Numbers: searched only where the two-operand families find no exact explanation free of learned
+constants (`weak`), computed once per value and run (`Env.memo`), and dormant (`explain.awake`) while a
+usual explanation still fits every run. Dates: searched for ISO dates and weekday names. Candidates:
 
     ("expr", form, (a, b, c), rounding)     a FORMS expression over three operands (refs or ("k", constant):
                                             a catalogue constant, never one learned from the evidence)
-    ("date", src, offset, fmt)              the date in `src` moved by offset days, written as fmt ("iso",
-                                            "weekday"); offset ("k", n) | ("+", ref) | ("-", ref)
+    ("date", src, offset, fmt)              the date in `src` moved by offset days, written as fmt ("iso";
+                                            "keep": with the source's time; "weekday"); offset ("k", n) |
+                                            ("+", ref) | ("-", ref)
     ("lin", ref, (x1, y1), (x2, y2) | None, runs)
                                             y = c * x + b with c and b learned from two runs' points. A seed
                                             (one point) is dormant: it wakes only when every other
