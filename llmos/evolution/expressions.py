@@ -168,7 +168,28 @@ class Gen:
             if rnd:
                 return self.call(ex.rounding_name(rnd[0]), (x, Atom(str(int(rnd[1])))))
             return x
+        if kind == "expr":
+            return self._form(c[1], c[2], c[3])
         raise CodegenError(f"unknown explanation {kind!r}")
+
+    def _form(self, form: str, operands: tuple[Any, ...], rnd: Any) -> Node:
+        """A three-operand form of `explain` (the same float operations, in the same order)."""
+        a, b, c = (flat(self.operand(r)) for r in operands)
+        code = {
+            "(a-b)*c": f"({a} - {b}) * {c}",
+            "(a+b)*c": f"({a} + {b}) * {c}",
+            "a-b*c": f"{a} - {b} * {c}",
+            "a+b*c": f"{a} + {b} * {c}",
+        }.get(form)
+        if code is not None:
+            x: Node = Atom(code)
+        elif form in ("(a-b)/c", "(a+b)/c", "a*b/c"):
+            x = self.call("div", (Atom(f"{a} {form[2] if form[0] == '(' else '*'} {b}"), Atom(c)))
+        else:
+            raise CodegenError(f"unknown form {form!r}")
+        if rnd:
+            return self.call(ex.rounding_name(rnd[0]), (x, Atom(str(int(rnd[1])))))
+        return x
 
     def template(self, parts: tuple[Any, ...] | list[Any], *, split: bool = True) -> Node:
         """An f-string (the join of text() parts when an expression would need a quote or backslash)."""

@@ -55,7 +55,7 @@ def derived(text: str, env: ex.Env) -> list[ex.Cand]:
     value = float(text)
     found: list[ex.Cand] = []
     arith = False
-    for cand in sorted(ex.generate(value, env, len(env.texts)), key=repr):
+    for cand in sorted(ex.generate(value, env, len(env.texts), wider=False), key=repr):
         if cand[0] not in ("arith", "const"):
             continue
         try:

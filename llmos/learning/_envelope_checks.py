@@ -69,7 +69,7 @@ def unused_slots(plan: Plan) -> list[int]:
     used: set[int] = set()
     for step in plan.steps:
         for leaf in step.leaves:
-            for c in leaf.cands:
+            for c in ex.awake(leaf.cands):  # a dormant explanation reads nothing (yet)
                 used |= ex.token_positions(c)
     return sorted(set(plan.slots) - used)
 
@@ -153,7 +153,7 @@ def _picked_constant(plan: Plan) -> bool:
     picked from a few choices (a number, a flag or a short name like "DHL"; not boilerplate text)."""
     for step in plan.steps:
         for leaf in step.leaves:
-            if any(ex.uses_results(c) or ex.token_positions(c) for c in leaf.cands):
+            if any(ex.uses_results(c) or ex.token_positions(c) for c in ex.awake(leaf.cands)):
                 continue  # computed from results or slots, or a word of the goal itself: not picked
             for c in leaf.cands:
                 if c[0] != "const":

@@ -12,7 +12,7 @@ from typing import Any
 
 from llmos.learning import _shortcuts
 from llmos.learning import explain as ex
-from llmos.learning.goals import STOPWORDS, Token
+from llmos.learning.goals import STOPWORDS, Token, number_word
 from llmos.learning.plans import Slot, path_key
 
 Operand = tuple[Any, ...]
@@ -275,7 +275,8 @@ def slot_span(slot: Slot) -> list[float]:
     """[min, max] of a numeric slot's values in the evidence ([] when none is known)."""
     if slot.span:
         return slot.span
-    nums = [float(v) for v in slot.values if _NUMBER_RE.fullmatch(v)]
+    raw = [float(v) if _NUMBER_RE.fullmatch(v) else number_word(v) for v in slot.values]
+    nums = [float(n) for n in raw if n is not None]
     return [min(nums), max(nums)] if nums else []
 
 

@@ -12,6 +12,7 @@ import math
 from itertools import product
 from typing import Any
 
+from llmos.learning import _explain_more
 from llmos.learning._explain_values import (
     MAX_LEAVES,
     Cand,
@@ -126,10 +127,12 @@ def _templates(value: str, env: Env, step: int) -> set[Cand]:  # noqa: C901
     spans: dict[tuple[int, int], list[Cand]] = {}
     for ref, _tf, src in _string_sources(env, step):
         transforms: tuple[str, ...] = ("str",) if is_num(src) else TEMPLATE_TRANSFORMS
+        if ref[0] == "tok" and env.tokens[ref[1]].kind == "number" and not is_num(src):
+            transforms = ("num", *transforms)  # a number word ("three") written as digits ("3 seats")
         seen_text: set[str] = set()
         for tf in transforms:
             try:
-                text = transform(tf, src)
+                text = env.tokens[ref[1]].typed() if tf == "num" else transform(tf, src)
             except Unavailable:
                 continue
             if is_num(text):  # the number of a compound ("3-qubit"), as the template shows it
@@ -181,8 +184,10 @@ def _templates(value: str, env: Env, step: int) -> set[Cand]:  # noqa: C901
     return found
 
 
-def generate(value: Any, env: Env, step: int) -> set[Cand]:
-    """Every candidate that explains `value` (an argument leaf of plan step `step`) in this trace."""
+def generate(value: Any, env: Env, step: int, wider: bool = True) -> set[Cand]:
+    """Every candidate that explains `value` (an argument leaf of plan step `step`) in this trace.
+    `wider`: also the families of `_explain_more` (dates; for a number the usual families left
+    without an explanation free of constants, three-operand forms, conversions and line seeds)."""
     found: set[Cand] = {("const", json.dumps(value, sort_keys=True))}
     for ref, _tf, src in _string_sources(env, step):
         for tf in STRING_TRANSFORMS if isinstance(src, str) else ("id", "str"):
@@ -196,6 +201,10 @@ def generate(value: Any, env: Env, step: int) -> set[Cand]:
             found.add(("val", ("tok", i), "num"))
     if is_num(value):
         found |= _arith(value, env, step)
+        if wider and _explain_more.weak(found):
+            found |= _explain_more.generate_numbers(value, env, _operands(env, step))
     if isinstance(value, str) and len(value) >= 2:
         found |= _templates(value, env, step)
+        if wider and _explain_more.is_date(value) and not any(c[0] == "val" for c in found):
+            found |= _explain_more.generate_dates(value, env, step, _operands(env, step))
     return found

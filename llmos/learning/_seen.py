@@ -150,7 +150,7 @@ def consumed_paths(plan: Plan) -> dict[int, set[ex.Path]]:
     out: dict[int, set[ex.Path]] = {}
     for step in plan.steps:
         for leaf in step.leaves:
-            for c in leaf.cands:
+            for c in ex.awake(leaf.cands):  # a dormant explanation reads nothing (yet)
                 for r in ex.refs(c):
                     if r[0] == "res":
                         out.setdefault(int(r[1]), set()).add(tuple(r[2]))

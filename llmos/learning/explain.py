@@ -8,6 +8,11 @@ An explanation (a *candidate*) is a small hashable tuple, JSON-able as nested li
     ("arith", op, a, b, rounding)              arithmetic over numbers: op in + - * / id; operands are
                                                refs or ("k", constant); rounding None or (mode, digits)
 
+    ("expr", form, (a, b, c), rounding)        wider families (`_explain_more`): three operands, unit
+    ("date", src, offset, fmt)                 conversions, dates moved by days, and lines learned from
+    ("lin", ref, point, point, runs)           runs; forms and lines are dormant (`awake`) while a usual
+                                               explanation still fits every run
+
     ref = ("tok", position) | ("res", step, path)   path () is the whole result text
 
 `generate` lists every candidate that explains a value in one trace; `fits` checks a candidate on
@@ -25,7 +30,7 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
-from llmos.learning import _shortcuts
+from llmos.learning import _explain_more, _shortcuts
 from llmos.learning._explain_search import (
     MAX_OPERANDS,
     MAX_TEMPLATES,
@@ -70,6 +75,7 @@ __all__ = [
     "Env",
     "Path",
     "Unavailable",
+    "awake",
     "describe",
     "describe_ref",
     "evaluate",
@@ -156,7 +162,7 @@ def evaluate(cand: Cand, env: Env, memo: dict[Any, Any] | None = None) -> Any:
         return "".join(out)
     if kind == "arith":
         return _arith_value(cand, env)
-    raise Unavailable(f"unknown explanation {kind!r}")
+    return _explain_more.evaluate(cand, env, number_of, ref_value)
 
 
 def _arith_value(cand: Cand, env: Env) -> Any:
@@ -203,6 +209,29 @@ def fitting(cands: list[Cand], value: Any, env: Env) -> list[Cand]:
     """The candidates that explain `value` in this env (each expression computed once; with the
     shortcuts on, the roundings of an expression whose value is an integer are judged once: every
     rounding keeps an integer as it is)."""
+    lines = [c for c in cands if c[0] == "lin"]
+    if lines:
+        others = _fitting([c for c in cands if c[0] != "lin"], value, env)
+        return others or _refit_lines(lines, value, env)
+    return _fitting(cands, value, env)
+
+
+def _refit_lines(lines: list[Cand], value: Any, env: Env) -> list[Cand]:
+    """The line candidates with this run's point: a seed wakes only when nothing else explains the value
+    (the wider family is tried only where the others fail)."""
+    out = []
+    for c in lines:
+        try:
+            x = number_of(c[1], env)
+        except Unavailable:
+            continue
+        refit = _explain_more.refit_line(c, value, x)
+        if refit is not None:
+            out.append(refit)
+    return out
+
+
+def _fitting(cands: list[Cand], value: Any, env: Env) -> list[Cand]:
     memo: dict[Any, Any] = {}
     if not _shortcuts.ON:
         return [c for c in cands if fits(c, value, env, memo)]
@@ -258,7 +287,8 @@ def _val_fits(cand: Cand, value: Any, env: Env, refs: dict[Any, Any]) -> bool:
 
 
 def evaluate_all(cands: list[Cand], env: Env) -> Any:
-    """The one value every candidate agrees on; Disagree or Unavailable otherwise."""
+    """The one value every candidate in use (`awake`) agrees on; Disagree or Unavailable otherwise."""
+    cands = awake(cands) or cands
     memo: dict[Any, Any] = {}
     values = [evaluate(c, env, memo) for c in cands]
     first = values[0]
@@ -266,6 +296,20 @@ def evaluate_all(cands: list[Cand], env: Env) -> Any:
         if not same(first, v):
             raise Disagree(f"{describe(cands[0])} gives {first!r} but {describe(c)} gives {v!r}")
     return first
+
+
+def awake(cands: list[Cand]) -> list[Cand]:
+    """The candidates replay uses. The wider families are tried only where the usual ones fail: while a
+    usual explanation still fits every run, three-operand forms and lines are dormant (kept, filtered,
+    not used); then the forms; a line last, and only once two runs pinned it (a seed explains nothing)."""
+    base = [c for c in cands if c[0] not in _WIDER]
+    if base:
+        return base
+    forms = [c for c in cands if c[0] == "expr"]
+    return forms or [c for c in cands if c[0] == "lin" and c[3] is not None]
+
+
+_WIDER = frozenset({"expr", "lin"})
 
 
 # ---------------------------------------------------------------- inspection
@@ -281,6 +325,8 @@ def refs(cand: Cand) -> Iterator[Cand]:
         for r in (cand[2], cand[3]):
             if r is not None and r[0] != "k":
                 yield r
+    else:
+        yield from _explain_more.refs(cand)
 
 
 def nested_refs(node: Any) -> Iterator[Cand]:
@@ -338,7 +384,7 @@ def describe(cand: Cand, names: dict[int, str] | None = None, steps: list[str] |
         expr = a if cand[1] == "id" else f"{a} {cand[1]} {describe_ref(cand[3], names, steps)}"
         rnd = cand[4]
         return f"{rounding_name(rnd[0])}({expr}, {rnd[1]})" if rnd else expr
-    return repr(cand)
+    return _explain_more.describe(cand, lambda r: describe_ref(r, names, steps))
 
 
 def rounding_name(mode: str) -> str:

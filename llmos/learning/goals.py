@@ -24,6 +24,16 @@ _TOKEN_RE = re.compile(
 )
 _NUMBER_RE = re.compile(r"\d+(?:\.\d+)?")
 
+# numbers written as words ("three seats", "twenty-one", "a dozen"): tokens of kind "number" whose text
+# stays the word, so that "three" and "3" fill one slot and an argument 3 is explained by either
+_UNITS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven"]
+_UNITS += ["twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen"]
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+NUMBER_WORDS: dict[str, int] = {**{w: n for n, w in enumerate(_UNITS)}, **_TENS, "dozen": 12}
+# "one" is a pronoun after these words ("this one", "no one") and before "of" ("one of the files")
+_NOT_ONE_BEFORE = frozenset(["no", "the", "this", "that", "each", "any", "which", "every", "another", "someone"])
+_NOT_ONE_AFTER = frozenset(["of", "another", "by", "at", "or"])
+
 # Conditional wording: a goal with one of these words may take a branch its evidence never showed.
 CONDITIONAL_WORDS = frozenset(
     [
@@ -104,9 +114,13 @@ class Token:
     text: str  # the value: quoted strings without their quotes
 
     def typed(self) -> str | int | float:
-        """The value as the goal means it: numbers parsed (int if all digits, else float)."""
+        """The value as the goal means it: numbers parsed (int if all digits, else float; a number
+        word as its value)."""
         if self.kind == "number":
-            return int(self.text) if self.text.isdigit() else float(self.text)
+            if self.text.isdigit():
+                return int(self.text)
+            word = number_word(self.text)
+            return word if word is not None else float(self.text)
         return self.text
 
     def key(self) -> tuple[str, str]:
@@ -125,6 +139,33 @@ def tokenize(goal: str) -> list[Token]:
             tokens.append(Token("number" if _NUMBER_RE.fullmatch(w) else "word", w))
         else:
             tokens.append(Token("punct", m.group("punct")))
+    return _number_words(tokens)
+
+
+def number_word(text: str) -> int | None:
+    """The value of a number written as a word ("three", "Twelve", "twenty-one", "dozen"), else None."""
+    low = text.lower()
+    if low in NUMBER_WORDS:
+        return NUMBER_WORDS[low]
+    tens, _, unit = low.partition("-")
+    if tens in _TENS and unit in NUMBER_WORDS and 0 < NUMBER_WORDS[unit] < 10:
+        return _TENS[tens] + NUMBER_WORDS[unit]
+    return None
+
+
+def _number_words(tokens: list[Token]) -> list[Token]:
+    """Words that are numbers become number tokens; "one" only where it counts something ("one seat",
+    not "one of the files", "this one"). "a" and "an" are never numbers."""
+    for i, t in enumerate(tokens):
+        if t.kind != "word" or number_word(t.text) is None:
+            continue
+        if t.text.lower() == "one":
+            before = tokens[i - 1].text.lower() if i > 0 else ""
+            after = tokens[i + 1] if i + 1 < len(tokens) else None
+            counts = after is not None and after.kind == "word" and after.text.lower() not in _NOT_ONE_AFTER
+            if before in _NOT_ONE_BEFORE or not counts:
+                continue
+        tokens[i] = Token("number", t.text)
     return tokens
 
 

@@ -199,7 +199,7 @@ class Plan:
         used: set[int] = set()
         for step in self.steps:
             for leaf in step.leaves:
-                for c in leaf.cands:
+                for c in ex.awake(leaf.cands):
                     for r in ex.refs(c):
                         if (
                             r[0] == "res"
@@ -213,7 +213,10 @@ class Plan:
         """Whether a step after `step` has an argument that depends on neither slots nor results."""
         for s in self.steps[step + 1 :]:
             for leaf in s.leaves:
-                if all(not ex.uses_results(c) and not (ex.token_positions(c) & self.slots.keys()) for c in leaf.cands):
+                if all(
+                    not ex.uses_results(c) and not (ex.token_positions(c) & self.slots.keys())
+                    for c in ex.awake(leaf.cands)
+                ):
                     return True
         return False
 
@@ -222,16 +225,18 @@ class Plan:
         out = []
         for i, step in enumerate(self.steps):
             for leaf in step.leaves:
-                out.append(
-                    {
-                        "step": i,
-                        "tool": step.name,
-                        "argument": ex.format_path(leaf.path),
-                        "type": leaf.type,
-                        "explanations": [ex.describe(c, names, steps) for c in _ranked(leaf.cands)][:6],
-                        "ambiguous": len(leaf.cands) > 1,
-                    }
-                )
+                used = ex.awake(leaf.cands) or leaf.cands
+                row: dict[str, Any] = {
+                    "step": i,
+                    "tool": step.name,
+                    "argument": ex.format_path(leaf.path),
+                    "type": leaf.type,
+                    "explanations": [ex.describe(c, names, steps) for c in _ranked(used)][:6],
+                    "ambiguous": len(used) > 1,
+                }
+                if len(used) < len(leaf.cands):  # wider families kept for when the usual ones stop fitting
+                    row["dormant"] = len(leaf.cands) - len(used)
+                out.append(row)
         return out
 
     def describe(self) -> dict[str, Any]:

@@ -121,7 +121,7 @@ def _consumed_whole(plan: Plan, pos: int) -> bool:
                         if p[2] not in _WHOLE_TRANSFORMS:
                             return False
                         verbatim = verbatim or (c[0] == "val" and p[2] == "id")
-                if c[0] == "arith" and pos in ex.token_positions(c):
+                if c[0] not in ("val", "tmpl", "const") and pos in ex.token_positions(c):
                     return False
     return verbatim
 
