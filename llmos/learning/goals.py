@@ -12,6 +12,7 @@ any quoted text -> `quoted`); a new value must have one of those shapes.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Literal
@@ -142,8 +143,10 @@ def tokenize(goal: str) -> list[Token]:
     return _number_words(tokens)
 
 
+@functools.lru_cache(maxsize=8192)
 def number_word(text: str) -> int | None:
-    """The value of a number written as a word ("three", "Twelve", "twenty-one", "dozen"), else None."""
+    """The value of a number written as a word ("three", "Twelve", "twenty-one", "dozen"), else None
+    (memoised: called for every word of every goal and slot value)."""
     low = text.lower()
     if low in NUMBER_WORDS:
         return NUMBER_WORDS[low]
