@@ -275,8 +275,11 @@ def slot_span(slot: Slot) -> list[float]:
     """[min, max] of a numeric slot's values in the evidence ([] when none is known)."""
     if slot.span:
         return slot.span
-    raw = [float(v) if _NUMBER_RE.fullmatch(v) else number_word(v) for v in slot.values]
+    done = slot.__dict__.get("_no_number_upto", 0)  # values only grow: the first `done` hold no number
+    raw = [float(v) if _NUMBER_RE.fullmatch(v) else number_word(v) for v in slot.values[done:]]
     nums = [float(n) for n in raw if n is not None]
+    if not nums:
+        slot.__dict__["_no_number_upto"] = len(slot.values)
     return [min(nums), max(nums)] if nums else []
 
 
