@@ -21,7 +21,12 @@ from llmos.learning import spans
 from llmos.learning.goals import Token, conditional_words, content_words, shape, tokenize
 from llmos.learning.index import PlanIndex
 from llmos.learning.plans import Match, Plan, match
-from llmos.learning.relatedness import not_related_why, task_words_differ
+from llmos.learning.relatedness import (
+    missing_task_words,
+    not_related_why,
+    paraphrase_not_related_why,
+    task_words_differ,
+)
 from llmos.learning.risk import RiskOf, plan_risk, required_support
 from llmos.learning.rule3 import blind_write_checks
 from llmos.modes import LEARNING_MODES
@@ -361,5 +366,11 @@ def _related(
     rejected_ids = {r["plan"] for r in rejected}
     for score, plan in paraphrases:
         if plan.id not in out and plan.id not in rejected_ids:
+            missing = missing_task_words(plan, tokens)
+            if missing:
+                rejected.append(
+                    {"plan": plan.id, "score": round(score * 0.95, 4), "why": paraphrase_not_related_why(plan, missing)}
+                )
+                continue
             out[plan.id] = (round(score * 0.95, 4), "paraphrase", plan)
     return sorted(out.values(), key=lambda x: (-x[0], -x[2].support, x[2].id))
