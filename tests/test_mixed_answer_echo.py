@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 from llmos.learning.goals import tokenize
@@ -60,13 +61,8 @@ async def test_an_answer_echo_does_not_make_a_task_word_a_value(tmp_path: Path) 
 
 
 def test_a_paraphrase_lacking_a_task_word_is_another_task() -> None:
-    class P:  # the parts of a plan `missing_task_words` reads
-        skeleton = tokenize("Please lock door D7 now")
-        slots = {3: None}
-        steps: list[Any] = []
-        answer: list[Any] = []
-        updated_at, support = 1.0, 3
-
-    plan: Any = P()
+    plan: Any = SimpleNamespace(  # the parts of a plan `missing_task_words` reads
+        skeleton=tokenize("Please lock door D7 now"), slots={3: None}, steps=[], answer=[], updated_at=1.0, support=3
+    )
     assert missing_task_words(plan, tokenize("Kindly secure door D9 right now")) == ["lock"]
     assert missing_task_words(plan, tokenize("Please lock the door D9 now, thanks")) == []
