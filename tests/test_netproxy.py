@@ -171,3 +171,19 @@ async def test_the_process_ends_with_its_owner(upstream: tuple[int, list[str]]) 
     assert not sock_dir.exists()
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)
+
+
+async def test_commands_starting_together_each_get_a_listening_socket() -> None:
+    """A second start while the first is still waiting for the proxy to listen waits too: no caller is
+    handed the socket's path before the proxy listens on it (a relay would find no socket there)."""
+    p = FilteringProxy(parse_allow_list(["pypi.org"]))
+    try:
+
+        async def start_and_look() -> bool:
+            sock = await p.start() / FilteringProxy.SOCKET_NAME
+            return sock.exists()  # looked at before anything else runs on the loop
+
+        seen = await asyncio.gather(*(start_and_look() for _ in range(6)))
+        assert seen == [True] * 6
+    finally:
+        await p.close()

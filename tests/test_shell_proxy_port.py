@@ -110,11 +110,6 @@ async def test_data_arrives_intact_both_ways(
 
 @needs_bwrap
 @pytest.mark.parametrize("mode", PORT_MODES)
-@pytest.mark.xfail(
-    strict=False,
-    reason="known defect (issue 10, open): about one run in three, one of three concurrent commands behind "
-    "the allow-list proxy gets 'Remote end closed connection without response'; not yet found",
-)
 async def test_commands_at_the_same_time_each_have_their_own_port(
     tmp_path: Path, blob: BlobServer, mode: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -172,7 +172,6 @@ class FilteringProxy:
                 start_new_session=True,  # its own process group: stopping it ends its acceptor too
             )
         assert proc.stdout is not None
-        self._proc, self._root = proc, root
         self._finalizer = weakref.finalize(self, _kill, proc, root)
         timer = threading.Timer(START_TIMEOUT_S, _kill, (proc, root))  # a hung start ends in EOF
         timer.start()
@@ -186,6 +185,8 @@ class FilteringProxy:
                 err = (root / "proxy.log").read_text(errors="replace")[-400:]
             self._stop()
             raise SandboxError(f"the network allow-list proxy did not start: {err}")
+        with self._lock:  # published only once it listens: `_running` hands its socket to other commands
+            self._proc, self._root = proc, root
         threading.Thread(target=_read, args=(proc, self._shared), daemon=True).start()
         return sock_dir
 
