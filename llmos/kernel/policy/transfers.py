@@ -33,7 +33,7 @@ _COPIERS = (
     r"|FileUtils\.cp|FileUtils\.cp_r|FileUtils\.copy|FileUtils\.copy_file|FileUtils\.install|FileUtils\.ln"
     r"|FileUtils\.ln_s|FileUtils\.ln_sf|IO\.copy_stream|copy"
 )
-_NODE_ALIASES = re.compile(r"\{([^}]*)\}\s*=\s*require\(\s*['\"](?:node:)?fs(?:/promises)?['\"]\s*\)")
+_NODE_ALIASES = re.compile(r"\{([^{}]*)\}\s*=\s*require\(\s*['\"](?:node:)?fs(?:/promises)?['\"]\s*\)")
 _QX = re.compile(r"\bqx\s*(?:\{(.*?)\}|\((.*?)\)|\[(.*?)\]|<(.*?)>|([^\w\s{(\[<])(.*?)\5)", re.DOTALL)
 _SYSTEM_LIST = re.compile(r"\b(?:system|exec)\s+(['\"])([\w./-]+)\1\s*,\s*([^;\n]*)")
 _MULTI_DELETE = re.compile(r"\b(rmtree|remove_tree|rm_rf|rm_r)\s*\(\s*([^)]*)\)")
