@@ -96,13 +96,13 @@ class E5Embedder:
         """How many of `texts` have no cached document vector yet (what `documents` would compute)."""
         if self.cache_dir is None:
             return len(texts)
-        keys = [hashlib.sha256(t.encode("utf-8")).hexdigest()[:32] for t in texts]
+        keys = [_doc_key(t) for t in texts]
         return sum(not (self.cache_dir / f"{k}.npy").is_file() for k in keys)
 
     def documents(self, texts: Sequence[str]) -> np.ndarray:
         import numpy as np
 
-        keys = [hashlib.sha256(t.encode("utf-8")).hexdigest()[:32] for t in texts]
+        keys = [_doc_key(t) for t in texts]
         rows: list[np.ndarray | None] = [self._cached(k) for k in keys]
         missing = [i for i, r in enumerate(rows) if r is None]
         for start in range(0, len(missing), 64):
@@ -213,3 +213,8 @@ class WordLlamaEmbedder:
     def query(self, text: str) -> np.ndarray:
         row: np.ndarray = _normalise(_wordllama_query(text).reshape(1, -1))[0]
         return row
+
+
+def _doc_key(text: str) -> str:
+    """The cache file name of a document's vector (`documents` and `uncached` agree on it)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
