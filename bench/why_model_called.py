@@ -25,7 +25,7 @@ CAUSES: list[tuple[str, str | None]] = [
     (r"^branching|; branching|contradicted", "plan marked branching/contradicted for good (b9cond)"),
     (r"matches \d plans", "goal matches 2+ plans: ambiguous (v9values)"),
     (r"explanations disagree", "rule 2: explanations disagree on a derived argument"),
-    (r"never seen in a supporting run \(seen: 'ARC-", "counted id (ARC-1003) in a write's ack taken as a category"),
+    (r"never seen in a supporting run \(seen: '[A-Z]+-\d+'", "a counted id (ARC-1003) in a write's ack as a category"),
     (r"is outside \[.*may depend", "rule 1 goal check: id/number in the goal outside the range seen (v9values)"),
     (r"was never seen, and an argument", "rule 1 goal check: a goal word never seen, a constant may depend on it"),
     (r"word\d+ = .* no argument uses it", "rule 1: a goal word no argument uses, value never seen"),
