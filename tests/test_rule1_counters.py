@@ -58,21 +58,24 @@ async def learn(h: Harness) -> None:
 async def test_a_growing_counter_in_an_unread_acknowledgement_is_not_a_category(tmp_path: Path) -> None:
     h = harness(tmp_path)
     await learn(h)
-    out = await h.run(FILE, {"doc": "R-55"})
+    out = await h.run(FILE, {"doc": "R-25"})
     assert out.decision.mode == "follower" and out.correct
-    assert h.world.state["statuses"]["R-55"] == "closed"
+    assert out.trace.mode == "follower", out.trace.events  # replayed to the end, no model call
+    assert h.world.state["statuses"]["R-25"] == "closed"
 
 
 async def test_a_counter_of_another_shape_or_gone_back_stops_before_the_next_write(tmp_path: Path) -> None:
     h = harness(tmp_path)
     await learn(h)
     h.world.state["ticket_text"] = "HELD-{n}-REVIEW"  # another text around the number: a new category
-    out = await h.run(FILE, {"doc": "R-66"})
+    out = await h.run(FILE, {"doc": "R-26"})
     assert out.decision.mode == "follower" and out.trace.mode == "learner"  # stopped, handed to the model
     assert any(e.get("kind") == "fallback" for e in out.trace.events) and out.correct
+    assert "never seen in a supporting run" in str(out.trace.events)  # the ticket stopped it, not the goal
 
     h2 = harness(tmp_path / "b")
     await learn(h2)
     h2.world.state["next_ticket"] = 5  # below every ticket seen: not a counter going on
-    out = await h2.run(FILE, {"doc": "R-77"})
+    out = await h2.run(FILE, {"doc": "R-27"})
     assert out.decision.mode == "follower" and out.trace.mode == "learner" and out.correct
+    assert "never seen in a supporting run" in str(out.trace.events)

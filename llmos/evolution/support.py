@@ -415,7 +415,7 @@ class CrystallizedRun:
                         i,
                     )
         if self.plan is not None:
-            why = envelope.result_problem(self.plan, i, parsed)
+            why = envelope.result_problem(self.plan, i, parsed, self.noise_runs)  # noise as in _check_seen
             if why:
                 raise self.fail(why, i, precaution=True, check="result")
             why = envelope.relation_problem(self.plan, self.env, i)

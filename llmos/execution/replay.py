@@ -81,7 +81,10 @@ async def replay(ctx: RunContext, decision: ModeDecision, *, retries: int = 1) -
             ctx.turn = turn  # before any stop: the model's turns come after this group, not inside it
             for i, call, rec in zip(idxs, calls, done, strict=True):
                 rec = await _retry(ctx, call, rec, retries, turn, records)
-                bound.accept(i, rec)
+                try:
+                    bound.accept(i, rec, ctx.config.learning.noise_min_runs)
+                finally:
+                    _note_noise(ctx, bound)
             bound.after_group(idxs)
             previous = idxs
         output = bound.answer()  # rule 5: may stop too (the model then states what only it can)

@@ -26,8 +26,9 @@ from llmos.learning._envelope_facts import (
     sign_of,
     slot_span,
 )
+from llmos.learning._seen import counter_noise
 from llmos.learning.goals import STOPWORDS, Token
-from llmos.learning.plans import Plan, Slot, path_key
+from llmos.learning.plans import Plan, PlanStep, Slot, path_key
 
 PRECAUTION = "outside the evidence"  # the start of every reason this module gives
 
@@ -164,10 +165,15 @@ def _picked_constant(plan: Plan) -> bool:
     return False
 
 
-def result_problem(plan: Plan, i: int, parsed: Any) -> str | None:
+def result_problem(
+    plan: Plan, i: int, parsed: Any, noise_runs: int | None = None, noise: list[str] | None = None
+) -> str | None:
     """After step i returned `parsed`. A value that was the same in every supporting run (two or
     more) changed; or, when a later argument is a constant that may depend on it, a number is
-    outside the range every supporting run saw. Echoes of the call's own arguments are not facts."""
+    outside the range every supporting run saw, or a short text is not among those seen. Echoes of
+    the call's own arguments are not facts. With `noise_runs`, a short text that rule 1's evidence
+    shows to be an identifier counted up by the tool (`_seen.counter_noise`) is noise, not a category:
+    it is described in `noise`."""
     step = plan.steps[i]
     fixed_after = plan.fixed_leaf_after(i)
     if plan.support >= 2 and step.lengths:
@@ -184,14 +190,9 @@ def result_problem(plan: Plan, i: int, parsed: Any) -> str | None:
     live = {path_key(p): v for p, v in ex.leaves(parsed)}
     echo = set(step.echo_paths)
     if fixed_after:
-        for key, seen in step.categories.items():
-            v = live.get(key)
-            if isinstance(v, str) and key not in echo and v not in seen:
-                return (
-                    f"{PRECAUTION}: {step.name} returned {v!r} at {key}, never seen in a supporting run "
-                    f"(seen: {', '.join(map(repr, seen[:4]))}), and a later argument is a constant that may "
-                    "depend on it"
-                )
+        why = _category_problem(step, live, echo, noise_runs, noise)
+        if why:
+            return why
     if check_consts:
         for key, want in step.const_results.items():
             if key in live and key not in echo and not ex.same(live[key], want):
@@ -207,6 +208,27 @@ def result_problem(plan: Plan, i: int, parsed: Any) -> str | None:
                     f"{PRECAUTION}: {step.name} returned {v!r} at {key}, outside [{lo}, {hi}] seen in every "
                     "supporting run, and a later argument is a constant that may depend on it"
                 )
+    return None
+
+
+def _category_problem(
+    step: PlanStep, live: dict[str, Any], echo: set[str], noise_runs: int | None, noise: list[str] | None
+) -> str | None:
+    """A short text result not among those every supporting run saw, while a later argument is a
+    constant that may depend on it; unless rule 1's evidence shows it is a counted identifier."""
+    for key, seen in step.categories.items():
+        v = live.get(key)
+        if isinstance(v, str) and key not in echo and v not in seen:
+            counted = counter_noise(step.seen, key, v, noise_runs) if noise_runs is not None else None
+            if counted is not None:
+                if noise is not None:
+                    noise.append(counted)
+                continue
+            return (
+                f"{PRECAUTION}: {step.name} returned {v!r} at {key}, never seen in a supporting run "
+                f"(seen: {', '.join(map(repr, seen[:4]))}), and a later argument is a constant that may "
+                "depend on it"
+            )
     return None
 
 

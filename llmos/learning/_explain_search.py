@@ -184,10 +184,12 @@ def _templates(value: str, env: Env, step: int) -> set[Cand]:  # noqa: C901
     return found
 
 
-def generate(value: Any, env: Env, step: int, wider: bool = True) -> set[Cand]:
+def generate(value: Any, env: Env, step: int, wider: bool = True, force_wider: bool = False) -> set[Cand]:
     """Every candidate that explains `value` (an argument leaf of plan step `step`) in this trace.
     `wider`: also the families of `_explain_more` (dates; for a number the usual families left
-    without an explanation free of constants, three-operand forms, conversions and line seeds)."""
+    without an explanation free of constants, three-operand forms, conversions and line seeds).
+    `force_wider`: a number's wider families even where a usual one explains it (`_refit`: a later
+    run showed that usual explanation to be a coincidence of this one)."""
     found: set[Cand] = {("const", json.dumps(value, sort_keys=True))}
     for ref, _tf, src in _string_sources(env, step):
         for tf in STRING_TRANSFORMS if isinstance(src, str) else ("id", "str"):
@@ -201,7 +203,7 @@ def generate(value: Any, env: Env, step: int, wider: bool = True) -> set[Cand]:
             found.add(("val", ("tok", i), "num"))
     if is_num(value):
         found |= _arith(value, env, step)
-        if wider and _explain_more.weak(found):
+        if wider and (force_wider or _explain_more.weak(found)):
             found |= _explain_more.generate_numbers(value, env, _operands(env, step))
     if isinstance(value, str) and len(value) >= 2:
         found |= _templates(value, env, step)

@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from llmos.config import LearningConfig
 from llmos.exceptions import ModeUnavailable, StoreConflict, StoreError, UserError
-from llmos.learning import induction, loops, spans
+from llmos.learning import _refit, induction, loops, spans
 from llmos.learning._bulk import YoungOnly
 from llmos.learning._sync import PlanSync
 from llmos.learning.index import PlanIndex
@@ -251,6 +251,8 @@ class LearningEngine:
         notes = []
         for _d, _s, _id, p, m in candidates[:3]:
             merged, why = induction.merge(p, ev)
+            if merged is None and _refit.wants_refit(p, why):  # a coincidence of its first runs
+                merged = self._refit(p, ev, changes)
             if merged is not None:
                 widened = len(merged.slots) > len(p.slots)
                 merged.penalty /= 2  # a later success earns back half of what fallbacks cost
@@ -265,6 +267,15 @@ class LearningEngine:
         self._put(plan, changes)
         self._check_branching(plan, changes)
         return plan, True, "new plan" + (f" ({notes[0]})" if notes else "")
+
+    def _refit(self, plan: Plan, ev: Evidence, changes: Changes) -> Plan | None:
+        rebuilt = _refit.refit(plan, self.store.evidence_for([plan.id]), ev)
+        if rebuilt is not None and rebuilt.id != plan.id:
+            self.index.remove(plan.id)
+            changes.delete(plan.id)
+            for trace_id in plan.trace_ids:
+                changes.reassigned[trace_id] = rebuilt.id
+        return rebuilt
 
     def _same_skeleton(self, ev: Evidence) -> list[Plan]:
         """Plans whose skeleton this run's goal fits (constants equal), a slot of several words included."""

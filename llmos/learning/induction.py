@@ -73,7 +73,8 @@ def plan_id_for(agent: str, trace_id: str) -> str:
     return "plan_" + hashlib.sha1(f"{agent}\0{trace_id}".encode()).hexdigest()[:12]
 
 
-def new_plan(ev: Evidence) -> Plan:
+def new_plan(ev: Evidence, force_wider: bool = False) -> Plan:
+    """The plan of one run. `force_wider`: every number's wider explanations too (`_refit`)."""
     env = ev.env()
     steps: list[PlanStep] = []
     for i, call in enumerate(ev.calls):
@@ -83,7 +84,8 @@ def new_plan(ev: Evidence) -> Plan:
         for path, value in arg_leaves(call.arguments):
             if path == ():
                 continue  # no arguments at all
-            leaves.append(Leaf(path, sorted(ex.generate(value, env, before), key=repr), value_type([value])))
+            cands = ex.generate(value, env, before, force_wider=force_wider)
+            leaves.append(Leaf(path, sorted(cands, key=repr), value_type([value])))
         parsed, lv = env.parsed[i], env.result_leaves(i)
         echo_paths = sorted(echoes(call, parsed, lv))
         steps.append(

@@ -111,9 +111,10 @@ class BoundPlan:
             if why:
                 raise Stop(f"{envelope.PRECAUTION}: {why}", i, precaution=True)
 
-    def accept(self, i: int, rec: Outcome) -> None:
+    def accept(self, i: int, rec: Outcome, noise_runs: int | None = None) -> None:
         """May the replay go on after this result? Stop when not (the call failed, was denied or
-        rewritten, or its result left what every supporting run saw)."""
+        rewritten, or its result left what every supporting run saw). With `noise_runs`, rule 1's
+        noise applies to the result's categories too (a counted identifier; it goes to `noise`)."""
         step = self.plan.steps[i]
         if rec.denied:
             raise Stop(f"{step.name} was denied: {rec.decision_reason}", i)
@@ -135,7 +136,9 @@ class BoundPlan:
                         f"{value!r}, and a later argument is a constant that may depend on it",
                         i,
                     )
-        why = envelope.result_problem(self.plan, i, parsed)
+        noise: list[str] = []
+        why = envelope.result_problem(self.plan, i, parsed, noise_runs, noise)
+        self.noise.extend(f"{step.name}: {n} treated as noise" for n in noise)
         if why:
             raise Stop(why, i, precaution=True, check="result")
 
