@@ -34,12 +34,12 @@ def _inner(a: ShellAnalyzer, cmd: Cmd, argv: list[str]) -> Flow:
     return run(a, cmd.with_argv(argv)) if argv else UNKNOWN_FLOW
 
 
-def run_code(a: ShellAnalyzer, cmd: Cmd, code: str, what: str) -> None:
+def run_code(a: ShellAnalyzer, cmd: Cmd, code: str, what: str) -> Flow:
     if UNKNOWN in code:
         from llmos.kernel.policy.interp import unknown_code
 
         unknown_code(a, cmd, what)
-    a.script(code, cmd.st.copy(), cmd.depth + 1)
+    return a.script(code, cmd.st.copy(), cmd.depth + 1)
 
 
 # -- wrappers ------------------------------------------------------------------------------------
@@ -86,10 +86,14 @@ def check_more_wrappers(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     values = {"prlimit": "p", "numactl": "NmCpPi", "cgexec": "g", "sg": "c", "runcon": "utrl", "daemonize": "aceEloptu"}
     p = parse_opts(cmd.args, values.get(cmd.name, ""), ("--pid", "--groups", "--reuid", "--regid"), stop=True)
     rest = cmd.args[p.rest_index :]
-    if cmd.name == "sg":
+    if cmd.name == "sg":  # sg [-] GROUP [-c] COMMAND: COMMAND is one string run by /bin/sh -c
         for code in p.values("-c"):
             run_code(a, cmd, code, "sg -c runs")
-        rest = rest[1:]
+        rest = rest[2:] if rest[:1] == ["-"] else rest[1:]  # the words after the group
+        if rest[:1] == ["-c"]:
+            rest = rest[1:]
+        if len(rest) == 1:
+            return run_code(a, cmd, rest[0], "sg runs")
     elif cmd.name == "faketime" or (cmd.name == "runcon" and not p.opts):
         rest = rest[1:]
     return _inner(a, cmd, rest)
