@@ -295,6 +295,7 @@ def check_unzip(a: ShellAnalyzer, cmd: Cmd) -> Flow:
 # the checks of system.py first: they were registered here before the others, which may override them (sg)
 from llmos.kernel.policy import system as _system  # noqa: E402, I001
 
+from llmos.kernel.policy import escapes as _escapes  # noqa: E402  (after families: it imports run_code)
 from llmos.kernel.policy import exfil as _exfil  # noqa: E402
 from llmos.kernel.policy import extras as _extras  # noqa: E402
 from llmos.kernel.policy import families as _families  # noqa: E402
@@ -303,4 +304,4 @@ from llmos.kernel.policy import protections as _protections  # noqa: E402
 from llmos.kernel.policy import vcs as _vcs  # noqa: E402
 from llmos.kernel.policy import wrappers as _wrappers  # noqa: E402
 
-_ = (_programs, _wrappers, _vcs, _families, _protections, _exfil, _extras, _system)
+_ = (_programs, _wrappers, _vcs, _families, _protections, _exfil, _extras, _system, _escapes)
