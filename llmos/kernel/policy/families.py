@@ -214,6 +214,10 @@ def check_launchctl(a: ShellAnalyzer, cmd: Cmd) -> Flow:
 @check("ip", "ifconfig", "route", "nmcli")
 def check_network_config(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     words = [x for x in cmd.args if not x.startswith("-")]
+    for i, x in enumerate(cmd.args[:-1] if cmd.name == "ip" else []):  # ip [-all] netns|vrf exec [NAME] CMD
+        if x in ("netns", "vrf") and cmd.args[i + 1] == "exec":
+            every = any(len(o) > 1 and "-all".startswith(o) for o in cmd.args[:i])  # -all: no NAME
+            return _inner(a, cmd, cmd.args[i + (2 if every else 3) :])
     verbs = {"set", "add", "del", "delete", "flush", "change", "replace", "down", "up", "modify", "off"}
     if (cmd.name == "ifconfig" and len(words) > 1) or (cmd.name != "ifconfig" and verbs & set(words[1:])):
         a.add("ask", "shell.network_config", f"{cmd.name} changes the machine's network configuration", cmd.subject)

@@ -56,7 +56,7 @@ def lookup(name: str) -> Callable[[ShellAnalyzer, Cmd], Flow] | None:
 
 def run_script_file(a: ShellAnalyzer, cmd: Cmd, path: str) -> None:
     if path in ("-", "/dev/stdin"):
-        stdin_code(a, cmd, "shell" if cmd.name in SHELLS else "code")
+        stdin_code(a, cmd, "shell" if cmd.name in SHELLS or cmd.name in ("source", ".") else "code")
     elif path.startswith(("/dev/fd/", "/proc/self/fd/")) or UNKNOWN in path:
         unknown_code(a, cmd, f"{cmd.name} runs")
     else:
