@@ -5,7 +5,8 @@
         print(result.to_dict())
 
 Data flows one way: goal → mode selection (learning, sentience) → execution (kernel loop,
-replay, crystallized call) → trace → learning.
+replay, crystallized call) → trace → learning. Starting and closing live in `_lifecycle.py`, what
+follows a run (saving, learning, crystallization) in `_afterrun.py`, the wiring in `_assembly.py`.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from llmos import _afterrun, _lifecycle, _runevents
 from llmos import _assembly as assembly
-from llmos import _runevents
+from llmos._afterrun import SELF_MODIFYING_TOOLS as SELF_MODIFYING_TOOLS
 from llmos._log import logger
 from llmos.config import Config, load_config
 from llmos.events import EventBus
@@ -34,21 +36,24 @@ from llmos.exceptions import (
 from llmos.kernel._owner import current_owner
 from llmos.kernel.context import Asker, EventSink, RunContext
 from llmos.kernel.economy import Ledger
-from llmos.kernel.hooks import Hook
+from llmos.kernel.hooks import Hook, HookChain
 from llmos.kernel.loop import LoopOptions, LoopOutcome, run_loop
 from llmos.models.base import Message, Model
 from llmos.result import MODES, RunResult
 from llmos.storage.base import StoreDB
-from llmos.storage.factory import open_database
 from llmos.storage.traces import TraceStore
 from llmos.tools.base import Tool
 from llmos.tools.registry import ToolRegistry
 from llmos.trace import Trace
 
 if TYPE_CHECKING:
+    from llmos.agents import AgentRegistry
+    from llmos.evolution import Evolution
+    from llmos.learning.engine import LearningEngine
     from llmos.memory import Memory
-
-SELF_MODIFYING_TOOLS = frozenset({"create_agent", "modify_agent", "create_tool"})
+    from llmos.models.pricing import Pricing
+    from llmos.sentience import Sentience
+    from llmos.storage.versions import VersionStore
 
 
 def default_workspace() -> Path:
@@ -58,6 +63,20 @@ def default_workspace() -> Path:
 
 class LLMOS:
     """The LLM OS runtime for one workspace. Use as an async context manager (or start/close)."""
+
+    # built by start() (llmos/_lifecycle.py)
+    traces: TraceStore
+    ledger: Ledger
+    pricing: Pricing
+    model: Model
+    agents: AgentRegistry
+    versions: VersionStore
+    learning: LearningEngine
+    sentience: Sentience
+    registry: ToolRegistry
+    hooks: HookChain
+    evolution: Evolution
+    _known_tools: set[str]
 
     def __init__(
         self,
@@ -107,115 +126,14 @@ class LLMOS:
         await self.close()
 
     async def start(self) -> None:
-        if self._started:
-            return
-        from llmos.agents import AgentRegistry, agent_tools
-        from llmos.learning.engine import LearningEngine
-        from llmos.learning.risk import registry_risk
-        from llmos.models.pricing import Pricing
-        from llmos.sentience import Sentience
-        from llmos.storage.versions import VersionStore
-
-        cfg = self.config
-        self.db = open_database(self.workspace, cfg)
-        try:  # whatever fails while starting (a bad hook path, a missing key...) closes what was opened
-            self.traces = TraceStore(self.db)
-            self.ledger = Ledger(self.db, cfg.budget)
-            self.ledger.settle_abandoned()  # reservations of a killed process: settled now, not in an hour
-            from llmos.ops.interrupted import relabel_interrupted
-
-            if self.resumable is None and cfg.durable.enabled is not False:
-                from llmos.execution.durable import resumable
-
-                self.resumable = resumable(self, default=self.durable_default)
-            self.interrupted = relabel_interrupted(self.traces, resumable=self.resumable)
-            self.pricing = Pricing(cfg.pricing)
-            self.model: Model = self._resolve(self._model_arg)
-            self.agents = AgentRegistry(self.workspace)
-            self.versions = VersionStore(self.db, self.workspace, git=cfg.evolution.git)
-            self.learning = LearningEngine(self.db, cfg.learning)
-            self.sentience = Sentience(self.db, cfg.sentience, traces=self.traces)
-            self.registry = ToolRegistry()
-            from llmos.memory.wiring import start_memory
-
-            self.memory = start_memory(self)
-            self.learning.risk_of = registry_risk(self.registry)  # rule 4: evidence scaled to what tools do
-            assembly.register_tools(self, agent_tools(self.agents, self.versions))
-            assembly.sync_agent_tools(self)
-            self.hooks = assembly.build_hooks(self)
-            self.evolution = assembly.start_evolution(self)
-            self._started = True
-            from llmos.telemetry import from_environment
-
-            self.telemetry = self.telemetry or from_environment(self)
-            await self._start_mcp()
-            assembly.prepare_tool_search(self)  # a slow (e5) index starts building now, in the background
-        except BaseException:
-            await self.close()
-            raise
-        self._known_tools = set(self.registry.names())
-        if self.config.durable.enabled is not False:  # last: DBOS resumes unfinished runs at once
-            from llmos.execution.durable import start_durable
-
-            try:
-                self.durable = start_durable(self, default=self.durable_default)
-            except BaseException:
-                await self.close()
-                raise
+        await _lifecycle.start(self)  # the store, ledger, learning, tools, hooks, MCP servers, durable runs
 
     def _resolve(self, model: Model | str | None) -> Model:
         """A Model object, from the configuration or a spec string (cached: one client per spec)."""
-        from llmos.models import parse_model_spec, resolve_model
-
-        if model is not None and not isinstance(model, str):
-            return model
-        key = model or ""
-        if key not in self._models:
-            cfg = self.config.model
-            if model:
-                provider, name = parse_model_spec(model)
-                cfg = cfg.model_copy(update={"provider": provider, "name": name})
-            self._models[key] = resolve_model(cfg)
-        return self._models[key]
-
-    async def _start_mcp(self) -> None:
-        servers = {n: s for n, s in self.config.mcp.servers.items() if s.enabled}
-        if not servers or not self._start_mcp_servers:
-            return
-        from llmos.tools.mcp import MCPManager, ToolListCache
-
-        # lazy: a server whose tool list is cached starts on first use; a broken one is skipped.
-        # The cache is the one `llmos tools search` reads and writes too.
-        self._mcp = MCPManager(servers, cwd=self.workspace)
-        for t in await self._mcp.start_lazy(ToolListCache.of_workspace(self.workspace)):
-            self.registry.register(t, replace=True)
-        for warning in self._mcp.warnings:
-            logger.info("%s", warning)
-        self.watchdog.watch_mcp(self._mcp)
+        return _lifecycle.model_client(self, model)
 
     async def close(self) -> None:
-        if self.durable is not None:
-            durable, self.durable = self.durable, None
-            await durable.close()
-        if self.telemetry is not None:
-            telemetry, self.telemetry = self.telemetry, None
-            telemetry.close()
-        await self.watchdog.close()
-        if self._mcp is not None:
-            mcp, self._mcp = self._mcp, None
-            await mcp.close()
-        models, self._models = list(self._models.values()), {}
-        for m in models:
-            aclose = getattr(m, "aclose", None)
-            if callable(aclose):
-                try:
-                    await aclose()
-                except Exception:  # closing a client must not hide the real outcome
-                    logger.debug("closing model client failed", exc_info=True)
-        if self.db is not None:
-            self.db.close()
-            self.db = None
-        self._started = False
+        await _lifecycle.close(self)
 
     def _require_started(self) -> None:
         if not self._started:
@@ -408,19 +326,7 @@ class LLMOS:
         return await run_loop(ctx, opts, messages)
 
     def _credit_savings(self, trace: Trace, decision: Any) -> None:
-        """A replay saves what the learner runs it replays cost, on average."""
-        plan = decision.plan
-        ids = list(getattr(plan, "support_run_ids", []) or [])[-5:]
-        usage = self.traces.usage(ids)  # one query on the indexed columns, not five parsed traces
-        costs, tokens = [], []
-        for run_id in ids:
-            calls, cost, used = usage.get(run_id, (0, 0.0, 0))
-            if calls:
-                costs.append(cost)
-                tokens.append(used)
-        if costs:
-            trace.metadata["saved_usd"] = round(sum(costs) / len(costs), 8)
-            trace.metadata["saved_tokens"] = int(sum(tokens) / len(tokens))
+        _afterrun.credit_savings(self, trace, decision)
 
     def _system_prompt(self, agent_def: Any) -> str:
         parts = [agent_def.system_prompt.strip()]
@@ -428,62 +334,12 @@ class LLMOS:
         return "\n\n".join(p for p in parts if p)
 
     async def _finish(self, ctx: RunContext) -> None:
-        trace = ctx.trace
-        if trace.ended_at is None:
-            trace.finish("failed", error=trace.error or "the run ended without an outcome")
-        if self.memory is not None:
-            from llmos.memory.wiring import finish_memory
-
-            finish_memory(self, ctx)
-        try:
-            await self.hooks.stop(ctx, trace)
-        except Exception as e:  # a user hook must not lose the trace
-            trace.event("hook_error", error=f"{type(e).__name__}: {e}")
-        self.traces.save(trace)
-        await _runevents.run_finished(self, trace)
-        report, triggers, change = None, [], None
-        try:
-            report = self.learning.observe(trace)
-            new_tools = sorted(set(self.registry.names()) - self._known_tools)
-            self._known_tools.update(new_tools)
-            if self.sentience:
-                triggers = self.sentience.on_run_end(
-                    trace, repetition_count=report.repetition_count, novel=report.novel, new_tools=new_tools
-                )
-                for call in trace.top_level_calls:
-                    if call.name in SELF_MODIFYING_TOOLS and not call.denied:
-                        self.sentience.on_self_modification(call.name, not call.is_error, run_id=trace.id)
-            change = self._maybe_crystallize(report.plan_id or trace.plan_id)
-            if self.sentience and self.config.sentience.auto_improve:
-                actions = await self.sentience.improve()
-                for action in actions:
-                    trace.event("self_improvement", **action)
-                if actions:
-                    self.traces.save(trace)
-        except Exception:  # learning is derived data: never fail a run over it
-            logger.exception("learning from run %s failed", trace.id)
-        await _runevents.learned(self, trace, report, triggers, change)
-
-    def _maybe_crystallize(self, plan_id: str | None) -> Any:
-        plan = self.learning.index.plans.get(plan_id) if plan_id else None
-        if plan is None or not self.config.evolution.crystallize:
-            return None
-        policy = self.sentience.policy() if self.sentience else None
-        delta = max(0, int(getattr(policy, "min_support_delta", 0) or 0))
-        change = self.evolution.maybe_crystallize(plan, min_uses_delta=delta)
-        if change is not None and self.sentience:
-            self.sentience.on_self_modification("crystallize", True)
-        return change
+        await _afterrun.finish(self, ctx)  # the trace saved, hooks, learning, sentience, crystallization
 
     # ------------------------------------------------------------------ queries
     def health(self) -> dict[str, Any]:
         """Readiness details for GET /healthz: started, tools, MCP servers."""
-        out: dict[str, Any] = {"started": self._started, "tools": len(self.registry) if self._started else 0}
-        if self._mcp is not None:
-            out["mcp_servers"] = self._mcp.status()
-        if self.durable is not None:
-            out["durable"] = self.durable.status()
-        return out
+        return _lifecycle.health(self)
 
     def stats(self) -> dict[str, Any]:
         self._require_started()

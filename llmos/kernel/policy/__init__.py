@@ -6,7 +6,8 @@
     hooks.add(SecurityHook(policy), first=True)                 # every tool call, every mode
 
 Rules are written per family, by what makes a command dangerous (see `vcs.py`, `exfil.py`,
-`families.py`, `protections.py`, `services.py`, `transfers.py`, `extras.py`, `heredocs.py`); the
+`families.py`, `escapes.py`, `system.py`, `sourcecode.py`, `protections.py`, `services.py`,
+`transfers.py`, `extras.py`, `heredocs.py`); the
 corpora in tests/policy_corpus*.py (tests/policy_corpus_public.py: other agent tools' public test
 strings) and bench/policy_corpus.py measure them. Files of the command's own under /tmp are ordinary.
 MCP tools get a kind from their annotations (`llmos/tools/mcp/_policy.py`); path rules apply to

@@ -34,12 +34,12 @@ def _inner(a: ShellAnalyzer, cmd: Cmd, argv: list[str]) -> Flow:
     return run(a, cmd.with_argv(argv)) if argv else UNKNOWN_FLOW
 
 
-def run_code(a: ShellAnalyzer, cmd: Cmd, code: str, what: str) -> None:
+def run_code(a: ShellAnalyzer, cmd: Cmd, code: str, what: str) -> Flow:
     if UNKNOWN in code:
         from llmos.kernel.policy.interp import unknown_code
 
         unknown_code(a, cmd, what)
-    a.script(code, cmd.st.copy(), cmd.depth + 1)
+    return a.script(code, cmd.st.copy(), cmd.depth + 1)
 
 
 # -- wrappers ------------------------------------------------------------------------------------
@@ -86,10 +86,14 @@ def check_more_wrappers(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     values = {"prlimit": "p", "numactl": "NmCpPi", "cgexec": "g", "sg": "c", "runcon": "utrl", "daemonize": "aceEloptu"}
     p = parse_opts(cmd.args, values.get(cmd.name, ""), ("--pid", "--groups", "--reuid", "--regid"), stop=True)
     rest = cmd.args[p.rest_index :]
-    if cmd.name == "sg":
+    if cmd.name == "sg":  # sg [-] GROUP [-c] COMMAND: COMMAND is one string run by /bin/sh -c
         for code in p.values("-c"):
             run_code(a, cmd, code, "sg -c runs")
-        rest = rest[1:]
+        rest = rest[2:] if rest[:1] == ["-"] else rest[1:]  # the words after the group
+        if rest[:1] == ["-c"]:
+            rest = rest[1:]
+        if len(rest) == 1:
+            return run_code(a, cmd, rest[0], "sg runs")
     elif cmd.name == "faketime" or (cmd.name == "runcon" and not p.opts):
         rest = rest[1:]
     return _inner(a, cmd, rest)
@@ -180,97 +184,6 @@ def check_systemd_run(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     return _inner(a, cmd, cmd.args[p.rest_index :])
 
 
-# -- programs with a shell escape ------------------------------------------------------------------
-
-
-@check("sqlite3", "sqlite")
-def check_sqlite(a: ShellAnalyzer, cmd: Cmd) -> Flow:
-    p = parse_opts(cmd.args, "", ("-cmd", "-init", "-separator", "-newline", "-nullvalue", "-vfs"))
-    statements = p.values("-cmd") + p.positionals[1:]
-    if cmd.stdin.kind == "literal":
-        statements.append(cmd.stdin.text)
-    for text in statements:
-        for line in re.split(r"[\n;]", text):
-            m = re.match(r"\s*\.(shell|system)\s+(.*)", line)
-            if m:
-                run_code(a, cmd, m.group(2), f"sqlite3 .{m.group(1)} runs")
-            m = re.match(r"\s*\.(output|once|backup|save|dump)\s+(\S+)", line)
-            if m and m.group(1) != "dump":
-                a.write_target(m.group(2).strip("'\""), cmd.st, "write", cmd.subject)
-            if re.match(r"\s*\.load\b", line):
-                a.add("ask", "shell.unknown_code", "sqlite3 .load loads native code", cmd.subject)
-    db = [x for x in p.positionals[:1] if x != ":memory:"]
-    readonly = cmd.args.count("-readonly") or (
-        statements
-        and all(
-            re.match(
-                r"(?is)\s*(select|pragma\s+\w+\s*;?\s*$|explain|with\b(?!.*\b(insert|update|delete)\b)|\.(schema|tables"
-                r"|indexes|dump|headers|mode|width)\b|$)",
-                s,
-            )
-            for s in statements
-        )
-    )
-    for f in db:
-        if readonly:
-            a.read_target(f, cmd.st, cmd.subject)
-        else:
-            a.write_target(f, cmd.st, "write", cmd.subject)
-    return UNKNOWN_FLOW
-
-
-_VIM_EXEC = re.compile(r"^\s*+:*+\s*+(?:silent!?\s*+|exe(?:cute)?\s++['\"])?(?:r(?:ead)?\s*+|w(?:rite)?\s*+)?!(.*)$")
-
-
-@check("vim", "vi", "nvim", "ex", "view", "vimdiff", "rvim", "gvim")
-def check_vim(a: ShellAnalyzer, cmd: Cmd) -> Flow:
-    commands = [v for o, v in parse_opts(cmd.args, "cSTuUoOdiw", ("--cmd",)).opts if o in ("-c", "--cmd") and v]
-    commands += [x[1:] for x in cmd.args if x.startswith("+") and len(x) > 1]
-    for c in commands:
-        for part in c.split("|") if "!" not in c else [c]:
-            m = _VIM_EXEC.match(part)
-            if m:
-                run_code(a, cmd, m.group(1).rstrip("'\""), f"{cmd.name} runs a shell command")
-        for m in re.finditer(r"system\(\s*(['\"])(.+?)\1", c):
-            run_code(a, cmd, m.group(2), f"{cmd.name} runs a shell command")
-    return UNKNOWN_FLOW
-
-
-@check("gdb", "lldb", "less", "more", "man", "psql", "mysql", "mariadb", "ftp", "sftp-shell")
-def check_escapes(a: ShellAnalyzer, cmd: Cmd) -> Flow:
-    """Programs whose own command language has a shell escape: gdb `shell CMD`, less `+!CMD`, psql `\\! CMD`."""
-    values: list[str] = []
-    args = cmd.args
-    for i, x in enumerate(args):
-        if x in (
-            "-ex",
-            "--eval-command",
-            "-iex",
-            "-o",
-            "--one-line",
-            "-c",
-            "--command",
-            "-e",
-            "--execute",
-        ) and i + 1 < len(args):
-            values.append(args[i + 1])
-        elif x.startswith(("--eval-command=", "--command=", "--execute=")):
-            values.append(x.partition("=")[2])
-        elif x.startswith("+") and len(x) > 1:
-            values.append(x[1:])
-    for v in values:
-        for part in re.split(r"[\n;]", v) if cmd.name in ("gdb", "lldb") else [v]:
-            m = re.match(r"^\s*(?:shell|platform shell|!|\\!|system)\s*(.+)$", part)
-            if m:
-                run_code(a, cmd, m.group(1), f"{cmd.name} runs a shell command")
-            dump = re.match(
-                r"^\s*(?:dump|append)\s+(?:(?:binary|ihex|srec|tekhex|verilog)\s+)?(?:memory|value)\s+(\S+)", part
-            )
-            if dump:  # gdb writes a file
-                a.write_target(dump.group(1), cmd.st, "write", cmd.subject)
-    return UNKNOWN_FLOW
-
-
 @check("parallel")
 def check_parallel(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     args = cmd.args
@@ -301,6 +214,10 @@ def check_launchctl(a: ShellAnalyzer, cmd: Cmd) -> Flow:
 @check("ip", "ifconfig", "route", "nmcli")
 def check_network_config(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     words = [x for x in cmd.args if not x.startswith("-")]
+    for i, x in enumerate(cmd.args[:-1] if cmd.name == "ip" else []):  # ip [-all] netns|vrf exec [NAME] CMD
+        if x in ("netns", "vrf") and cmd.args[i + 1] == "exec":
+            every = any(len(o) > 1 and "-all".startswith(o) for o in cmd.args[:i])  # -all: no NAME
+            return _inner(a, cmd, cmd.args[i + (2 if every else 3) :])
     verbs = {"set", "add", "del", "delete", "flush", "change", "replace", "down", "up", "modify", "off"}
     if (cmd.name == "ifconfig" and len(words) > 1) or (cmd.name != "ifconfig" and verbs & set(words[1:])):
         a.add("ask", "shell.network_config", f"{cmd.name} changes the machine's network configuration", cmd.subject)

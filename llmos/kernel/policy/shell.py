@@ -5,158 +5,29 @@ Every simple command is expanded (quotes, variables assigned earlier in the scri
 handed to the per-command checks in `commands.py`. Data flowing through pipes is tracked
 coarsely (`Flow`): a download piped into an interpreter, `echo 'rm -rf /' | sh`, `nc` feeding a
 shell. Anything the parser cannot read is denied: an unparsed command is never allowed.
+The parsing is in `shellparse.py`, the walk's data (`Flow`, `State`, `Cmd`) in `shellstate.py`.
 """
 
 from __future__ import annotations
 
-import os
-import re
-from dataclasses import dataclass, field, replace
 from typing import Any
-
-import bashlex
 
 from llmos.kernel.policy import arrays, heredocs
 from llmos.kernel.policy.decision import Finding
 from llmos.kernel.policy.paths import UNKNOWN, Op, PathContext
+from llmos.kernel.policy.shellparse import MAX_LENGTH as MAX_LENGTH
+from llmos.kernel.policy.shellparse import ParseFailure as ParseFailure
+from llmos.kernel.policy.shellparse import parse as parse
+from llmos.kernel.policy.shellstate import NONE as NONE
+from llmos.kernel.policy.shellstate import UNKNOWN_FLOW as UNKNOWN_FLOW
+from llmos.kernel.policy.shellstate import UNKNOWN_VAR as UNKNOWN_VAR
+from llmos.kernel.policy.shellstate import Cmd as Cmd
+from llmos.kernel.policy.shellstate import Flow as Flow
+from llmos.kernel.policy.shellstate import State as State
+from llmos.kernel.policy.shellstate import merge as merge
 from llmos.kernel.policy.words import SPLIT, expand, shown, split_words
 
 MAX_DEPTH = 12
-MAX_LENGTH = 100_000
-UNKNOWN_VAR = "${__llmos_unknown__}"
-
-
-@dataclass(frozen=True)
-class Flow:
-    """What a command writes to stdout, as far as the policy cares."""
-
-    kind: str = "none"  # none | literal | download | decoded | network | find | unknown
-    text: str = ""
-    paths: tuple[str, ...] = ()
-    exact: bool = False  # a literal that is the command's whole output, byte for byte (echo, printf %s)
-
-
-NONE = Flow()
-UNKNOWN_FLOW = Flow("unknown")
-_STRONG = ("download", "network", "decoded", "sensitive")
-
-
-def merge(a: Flow, b: Flow) -> Flow:
-    for kind in _STRONG:
-        if a.kind == kind:
-            return a
-        if b.kind == kind:
-            return b
-    return b if b.kind != "none" else a
-
-
-@dataclass
-class State:
-    """What the script has established so far: cwd, variables, functions, downloaded files."""
-
-    cwd: str | None
-    vars: dict[str, list[str]] = field(default_factory=dict)
-    functions: set[str] = field(default_factory=set)
-    downloaded: set[str] = field(default_factory=set)
-    written: dict[str, Flow] = field(default_factory=dict)  # files the script wrote known content to
-    links: dict[str, str] = field(default_factory=dict)  # symlinks the script made: path -> target
-    programs: dict[str, str] = field(default_factory=dict)  # copies of system programs: path -> program
-
-    def copy(self) -> State:
-        return State(
-            self.cwd, dict(self.vars), set(self.functions), self.downloaded, self.written, self.links, self.programs
-        )
-
-    def lookup(self, name: str, home: str) -> list[str]:
-        ref = self.vars.get("__llmos_nameref__" + name)
-        if ref and ref[0] != name:  # declare -n NAME=TARGET
-            return self.lookup(ref[0], home)
-        if name in self.vars:
-            return self.vars[name]
-        if name == "HOME":
-            return [home]
-        if name == "PWD" and self.cwd is not None:
-            return [self.cwd]
-        if name == "IFS":
-            return [" \t\n"]
-        if name in ("TMPDIR", "TMP", "TEMP"):  # the command's scratch space (private in the sandbox)
-            return ["/tmp"]
-        return [UNKNOWN]
-
-
-@dataclass
-class Cmd:
-    """A simple command after expansion, as the checks see it."""
-
-    argv: list[str]
-    st: State
-    stdin: Flow = NONE
-    flows: list[Flow] = field(default_factory=list)
-    env: dict[str, list[str]] = field(default_factory=dict)
-    depth: int = 0
-
-    @property
-    def name(self) -> str:
-        return os.path.basename(self.argv[0]) if self.argv else ""
-
-    @property
-    def args(self) -> list[str]:
-        return self.argv[1:]
-
-    @property
-    def subject(self) -> str:
-        return shown(" ".join([self.name, *self.args]))
-
-    def with_argv(self, argv: list[str]) -> Cmd:
-        return replace(self, argv=argv, depth=self.depth + 1)
-
-    def flow_kinds(self) -> set[str]:
-        return {f.kind for f in self.flows}
-
-
-class ParseFailure(Exception):
-    pass
-
-
-def parse(source: str) -> tuple[list[Any], str]:
-    """bashlex trees for `source` and the text their positions refer to; raises ParseFailure."""
-    if len(source) > MAX_LENGTH:
-        raise ParseFailure(f"the command is longer than {MAX_LENGTH} characters")
-    try:
-        return list(bashlex.parse(source)), source
-    except NotImplementedError as e:
-        fixed = _rewrite(source, str(e))
-        if fixed != source:
-            return parse(fixed)
-        raise ParseFailure(f"unsupported shell construct ({e})") from None
-    except RecursionError:
-        raise ParseFailure("the command is nested too deeply") from None
-    except Exception as e:  # bashlex raises ParsingError, AttributeError, IndexError... on bad input
-        fixed = _rewrite(source, str(e))
-        if fixed != source:
-            return parse(fixed)
-        raise ParseFailure(str(e) or type(e).__name__) from None
-
-
-# Constructs bashlex cannot parse, rewritten into equivalents for the analysis. Only bodies without
-# substitutions are rewritten (they have no side effects but assigning numbers); anything else
-# stays unparsed, and so denied.
-_ARITH = re.compile(r"\$\(\(([^()`$]|\$\{?\w+\}?|\([^()`$]*\))*\)\)|\$\[[^]`$]*\]")
-_TEST = re.compile(r"\[\[ ((?:[^]`$]|\$\{?\w+\}?|\](?!\]))*) \]\]")
-_ARRAY = re.compile(r"(^|[;&|\s])(\w+\+?=)\([^()`$]*\)")
-_ARITH_CMD = re.compile(r"(^|[;&|({]\s*|\b(?:then|do|else|if|while|until)\s+)\(\(([^()`$]|\$\{?\w+\}?)*\)\)")
-
-
-def _rewrite(source: str, error: str) -> str:
-    if "here-document" in error and re.search(r"<<-?\s*['\"\\]", source):  # a quoted delimiter: <<'EOF', <<\EOF
-        return re.sub(r"<<(-?)\s*(?:(['\"])(\w+)\2|\\(\w+))", lambda m: f"<<{m[1]} {m[3] or m[4]}", source)
-    if "time" in error:  # the `time` reserved word: parse it as the `time` command
-        return re.sub(r"(^|[;&|({]\s*|\b(?:then|do|else)\s+)time(\s)", r"\1\\time\2", source)
-    fixed = _ARITH.sub("${__llmos_arith__}", source)
-    fixed = arrays.rewrite(fixed)
-    fixed = _ARRAY.sub(lambda m: m.group(1) + m.group(2) + "${__llmos_array__}", fixed)
-    fixed = _TEST.sub("true", fixed)
-    return _ARITH_CMD.sub(lambda m: m.group(1) + "true", fixed)
 
 
 class ShellAnalyzer:

@@ -63,6 +63,9 @@ WRAPPERS: dict[str, tuple[str, tuple[str, ...], int]] = {
     "dbus-run-session": ("", (), 0),
     "firejail": ("", (), 0),
     "flatpak-spawn": ("", (), 0),
+    "ssh-agent": ("aEPt", (), 0),  # ssh-agent [options] COMMAND: runs COMMAND with the agent set up
+    "valgrind": ("", (), 0),  # its options are --name=value
+    "systemd-inhibit": ("", ("--what", "--who", "--why", "--mode"), 0),
 }
 ESCALATE = frozenset({"sudo", "doas", "pkexec", "chroot", "su", "runuser"})
 # options whose value is a file the wrapper writes (GTFOBins: `strace -o FILE` writes FILE)
