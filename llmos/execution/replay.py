@@ -84,6 +84,10 @@ async def replay(ctx: RunContext, decision: ModeDecision, *, retries: int = 1) -
                 bound.accept(i, rec)
             bound.after_group(idxs)
             previous = idxs
+        try:
+            bound.check_end(previous, ctx.config.learning.noise_min_runs)  # a conditional goal's answer
+        finally:
+            _note_noise(ctx, bound)
         output = bound.answer()  # rule 5: may stop too (the model then states what only it can)
     except Stop as d:
         if d.precaution:
