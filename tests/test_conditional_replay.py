@@ -208,3 +208,25 @@ async def test_a_condition_no_result_shows_is_never_replayed(tmp_path: Path) -> 
     out = await h.run(RING, {"tower": "N9", "day": "Monday", "today": "Tuesday"})
     assert out.correct and out.decision.mode != "follower" and "N9" not in h.world.state["rings"]
     assert any("no result" in b for b in out.decision.reason["why_not_follower"]), out.decision.reason
+
+
+async def test_a_fallback_the_envelope_stopped_before_the_branch_keeps_the_plan(tmp_path: Path) -> None:
+    h = _harness(tmp_path)
+    await _learn_dose(h)
+    out = await h.run(DOSE, {"tank": _tank(h, "T5", 41), "ml": 6, "limit": 44})  # the other side: no dose
+    assert out.correct and stopped_outside_evidence(out.trace)
+    (plan,) = [p for p in h.engine.plans() if len(p.steps) == 2]
+    assert not plan.branching  # the envelope told the run apart before the calls differed
+    doses = len(h.world.state["doses"])
+    out = await h.run(DOSE, {"tank": _tank(h, "T4", 43), "ml": 6, "limit": 47})  # the other side again
+    assert out.correct and out.trace.mode != "follower" and len(h.world.state["doses"]) == doses
+    out = await h.run(DOSE, {"tank": _tank(h, "T3", 88), "ml": 7, "limit": 41})  # the evidence side
+    assert out.trace.mode == "follower" and out.correct and out.llm_calls == 0
+
+
+async def test_a_fallback_after_a_failed_call_still_marks_the_branch(tmp_path: Path) -> None:
+    h = _harness(tmp_path)
+    await _learn_dose(h)
+    h.world.faults["read_tank"] = 3  # not a precaution: the replay fails, the model retries and goes on
+    await h.run(DOSE, {"tank": _tank(h, "T5", 41), "ml": 6, "limit": 44})
+    assert any(p.branching for p in h.engine.plans() if len(p.steps) == 2)
