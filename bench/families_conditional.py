@@ -35,7 +35,7 @@ except ImportError:  # loaded outside the bench processes
     import families as fam
 
 Family, Field, Step, Tool, ToolFail = fam.Family, fam.Field, fam.Step, fam.Tool, fam.ToolFail
-INT, CAPWORD = fam.INT, fam.CAPWORD
+INT = fam.INT
 State = dict[str, Any]
 Params = dict[str, Any]
 
@@ -313,7 +313,7 @@ def sample_badges(rng: random.Random, w: State, i: int) -> Params:
 badges = Family(
     name="cd_badges",
     templates=["Print {n} more badges for the {conf} conference"],
-    fields={"n": INT, "conf": CAPWORD},
+    fields={"n": INT, "conf": fam.Field(r"[A-Z][A-Za-z]+")},
     sample=sample_badges,
     plan=[Step("cd_print_badges", lambda p, r: {"conference": p["conf"], "count": p["n"]})],
     expect=lambda p, b: {"badges": [{"conference": p["conf"], "count": p["n"]}]},

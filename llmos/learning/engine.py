@@ -404,4 +404,3 @@ def _demote(plan: Plan, reason: str) -> None:
 
 def _seq_text(seq: tuple[tuple[str, ...], ...]) -> str:
     return " -> ".join("+".join(g) for g in seq) or "(no calls)"
-

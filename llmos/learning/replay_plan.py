@@ -79,7 +79,7 @@ class BoundPlan:
         bound = cls(plan, tokens, ex.Env(tokens, [None] * len(plan.steps), [ex.NOT_JSON] * len(plan.steps)), risk_of)
         bound.args = [None] * len(plan.steps)
         bound.conditional = bool(conditions.genuine(tokens))
-        why = envelope.goal_problem(plan, tokens)
+        why = envelope.goal_problem(plan, tokens, risk_of)
         if why:
             raise Stop(why, 0, precaution=True)
         return bound

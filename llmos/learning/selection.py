@@ -77,6 +77,7 @@ class ModeDecision:
     example: str | None = None  # MIXED: the text to put before the goal
     tool_names: list[str] | None = None  # MIXED: the tools to offer
     goal: str = ""
+    branches: list[Plan] = field(default_factory=list)  # FOLLOWER over a branch set (`branches.py`)
 
 
 def near_limit(n: int) -> int:
@@ -247,7 +248,9 @@ def select(
             f"{plan.support} and confidence {f_conf} >= {round(f_thr, 4)}"
         )
         return decision, []
-    if _loop(index, agent, tokens, base_cfg, policy, risk_of, f_thr, requested, decision, blockers):
+    if _branch(full, aligned, tokens, cond, base_cfg, policy, risk_of, requested, decision) or _loop(
+        index, agent, tokens, base_cfg, policy, risk_of, f_thr, requested, decision, blockers
+    ):
         return decision, []
     reason["why_not_follower"] = blockers
     if requested == "follower":
@@ -284,6 +287,25 @@ def select(
     else:
         reason["why"] = f"the closest plan scores {best[0]} < mixed threshold {round(m_thr, 4)}"
     return decision, []
+
+
+def _branch(
+    full: list[Match],
+    aligned: dict[str, list[Token]],
+    tokens: list[Token],
+    cond: list[str],
+    cfg: LearningConfig,
+    policy: SelectionPolicy,
+    risk_of: RiskOf | None,
+    requested: str,
+    decision: ModeDecision,
+) -> bool:
+    """Plans of one skeleton with other calls after common reads: FOLLOWER over the set (`branches`)."""
+    if len(full) < 2 or requested == "mixed":
+        return False
+    from llmos.learning._branch_select import branch_decision
+
+    return branch_decision(full, aligned, tokens, cond, cfg, policy, risk_of, decision)
 
 
 def _loop(
