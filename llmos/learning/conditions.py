@@ -35,7 +35,8 @@ from llmos.learning.plans import Plan
 
 _QUANTITY = frozenset(["more", "fewer", "less"])
 _QUESTION_VERBS = frozenset(["is", "are", "was", "were", "does", "do", "did", "will", "can", "should", "would"])
-_CLAUSE_END = frozenset([",", ";", ".", "!", "?", "and", "then", "but"])
+_CLAUSE_END = frozenset([",", ";", ".", "!", "?", "then", "but"])
+_PART_END = frozenset(["and", "or", "nor"])
 # words of a condition that name nothing a result must show
 FILLER = frozenset(
     [
@@ -137,7 +138,7 @@ def words(tokens: list[Token]) -> list[str]:
 
 def clause(tokens: list[Token], start: int) -> list[int]:
     """Positions of the condition a conditional word at `start` states: the tokens after it, up to the
-    end of the clause (a `,` `;` `.` or `and`/`then`/`but`)."""
+    end of the clause (a `,` `;` `.` or `then`/`but`)."""
     out = []
     for j in range(start + 1, len(tokens)):
         t = tokens[j]
@@ -245,7 +246,12 @@ def problem(plan: Plan, tokens: list[Token], risk_of: Callable[[str], str | None
     if not steps:
         return f"{head}: no result comes before the first call that changes the world, so none can decide it"
     positions = sorted({j for w in where for j in clause(tokens, w)})
-    unseen, checked = _unseen(plan, tokens, positions, steps, risk_of)
+    unseen: list[str] = []
+    checked = 0
+    for part in _parts(tokens, positions):
+        missing, seen = _unseen(plan, tokens, part, steps, risk_of)
+        unseen += missing
+        checked += seen
     if unseen:
         return f"{head}: the condition names what no result shows: {'; '.join(unseen[:3])}"
     if not checked:
@@ -253,38 +259,60 @@ def problem(plan: Plan, tokens: list[Token], risk_of: Callable[[str], str | None
     return None
 
 
+def _parts(tokens: list[Token], positions: list[int]) -> list[list[int]]:
+    """The condition's parts, split at `and` / `or` ("the wind is under 58 km/h and visibility is good")."""
+    out: list[list[int]] = [[]]
+    for i in positions:
+        if tokens[i].kind == "word" and tokens[i].text.lower() in _PART_END:
+            out.append([])
+        else:
+            out[-1].append(i)
+    return [p for p in out if p]
+
+
 def _unseen(
-    plan: Plan, tokens: list[Token], positions: list[int], steps: set[int], risk_of: Callable[[str], str | None] | None
+    plan: Plan, tokens: list[Token], part: list[int], steps: set[int], risk_of: Callable[[str], str | None] | None
 ) -> tuple[list[str], int]:
-    """(the parts of the condition no result of `steps` shows, described; how many parts one does)."""
+    """(what of one part of the condition no result of `steps` shows, described; 1 when a result shows it).
+
+    A part with a number: every number kept an order with a result's number in every run (the words
+    around it, a subject or a unit, name what that number is). A part without: every goal value in it
+    is one a result held or a read before any write was about, and at least half of its other words
+    (one at least) were words of those results ("the dog is already boarded": `boarded`); "it is
+    Monday" with no result naming the day is not seen."""
     vocab = vocabulary(plan, steps)
     related = _related_numbers(plan, steps)
     members = {pos for pos, s, present in plan.memberships if present and s in steps}
     reads = _read_arguments(plan, risk_of)
+    numbers = [i for i in part if tokens[i].kind == "number"]
+    if numbers:
+        bad = [tokens[i].text for i in numbers if i not in related]
+        if bad:
+            return [f"the number {bad[0]} (no result number kept an order with it in every run)"], 0
+        return [], 1
     unseen: list[str] = []
-    checked = 0
-    for i in positions:
+    visible = invisible = 0
+    for i in part:
         t = tokens[i]
         if t.kind == "punct" or (t.kind == "word" and t.text.lower() in FILLER):
             continue
-        if t.kind == "number":
-            if i not in related:
-                unseen.append(f"the number {t.text} (no result number kept an order with it in every run)")
-            else:
-                checked += 1
-            continue
         if i in plan.slots:
-            if i in members or i in reads:
-                checked += 1
-            else:
+            if i not in members and i not in reads:
                 unseen.append(f"{t.text!r} (no result held it, and no read before a write was about it)")
             continue
-        parts = [w for w in _split(t.text) if w not in FILLER and len(w) >= 2]
-        if any(not _visible_word(w, vocab) for w in parts):
-            unseen.append(f"{t.text!r} (no result of the evidence showed it)")
-        elif parts:
-            checked += 1
-    return unseen, checked
+        parts = [w for w in [t.text.lower(), *_split(t.text)] if w not in FILLER and len(w) >= 2]
+        if not parts:
+            continue
+        if any(_visible_word(w, vocab) for w in parts):
+            visible += 1
+        else:
+            invisible += 1
+    if unseen:
+        return unseen, 0
+    if not visible or invisible > visible:
+        words = " ".join(tokens[i].text for i in part)
+        return [f"{words!r} (no result of the evidence showed most of it)"], 0
+    return [], 1
 
 
 def _goal_numbers_problem(plan: Plan, tokens: list[Token]) -> str | None:
