@@ -3,7 +3,9 @@
 FOLLOWER needs exactly one plan whose skeleton the goal matches (equal constants, slot values of
 known shapes), that plan safe (no branching, no contradiction, every argument explained), at least
 `min_support` independent successful traces, conditional wording only when the evidence can see the
-condition (`conditions.py`), and a confidence at or above the threshold. Anything less is never replayed.
+condition (`conditions.py`), and a confidence at or above the threshold. Plans of one skeleton that
+branch after common reads replay as a set (`branches.py`, `_branch_select.py`): the live results pick
+the path. Anything less is never replayed.
 
 MIXED needs a related plan (same skeleton but not replayable, a near-miss skeleton, or a
 paraphrase) whose relatedness reaches the MIXED threshold. Otherwise LEARNER. A near-miss that
