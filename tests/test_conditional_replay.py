@@ -230,3 +230,19 @@ async def test_a_fallback_after_a_failed_call_still_marks_the_branch(tmp_path: P
     h.world.faults["read_tank"] = 3  # not a precaution: the replay fails, the model retries and goes on
     await h.run(DOSE, {"tank": _tank(h, "T5", 41), "ml": 6, "limit": 44})
     assert any(p.branching for p in h.engine.plans() if len(p.steps) == 2)
+
+
+DOSE_DAY = Family(
+    "dose_day", "Dose tank {tank} with {ml} ml if nitrate is above {limit} ppm and it is {day}", _dose, _nothing
+)
+
+
+async def test_a_part_of_the_condition_no_result_shows_is_never_replayed(tmp_path: Path) -> None:
+    h = _harness(tmp_path)
+    days = ["Monday", "Tuesday", "Friday", "Sunday"]
+    for i, (nitrate, limit) in enumerate([(70, 40), (85, 45), (62, 50), (90, 42)]):
+        p = {"tank": _tank(h, f"T{i + 1}", nitrate), "ml": 5 + i, "limit": limit, "day": days[i]}
+        assert (await h.run(DOSE_DAY, p)).correct
+    out = await h.run(DOSE_DAY, {"tank": _tank(h, "T9", 77), "ml": 6, "limit": 44, "day": "Monday"})
+    assert out.correct and out.decision.mode != "follower"
+    assert any("'Monday'" in b for b in out.decision.reason["why_not_follower"]), out.decision.reason
