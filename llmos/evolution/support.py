@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from llmos.execution.replay import TRANSIENT_RE
-from llmos.learning import answers, envelope
+from llmos.learning import answers, conditions, envelope
 from llmos.learning import explain as ex
 from llmos.learning._arg_relations import argument_problem
 from llmos.learning.goals import Kind, Token
@@ -295,6 +295,7 @@ class CrystallizedRun:
             self.plan = None  # the module was generated from another version of the plan
         self.checked: set[int] = set()
         self.noise_runs = int(getattr(getattr(config, "learning", None), "noise_min_runs", 4))
+        self.conditional = bool(conditions.genuine(tokens))  # rule 1 before every group and the answer
         if self.plan is not None:
             why = envelope.goal_problem(self.plan, tokens)
             if why:
@@ -332,6 +333,8 @@ class CrystallizedRun:
 
     def answer(self) -> str:
         """The final answer: only this run's values (the checked template, else a listing of results)."""
+        if self.conditional and self.steps:  # the answer says which way the condition went: rule 1 first
+            self._check_seen(max(s.group for s in self.steps) + 1)
         parts = answers.checked(self.checks.get("answer") or [])
         said = answers.render(parts, self.env, self.args)
         if said is not None:
@@ -371,7 +374,9 @@ class CrystallizedRun:
                 continue
             self.checked.add(i)
             risk_of = self.progress.risk_of if self.progress is not None else None
-            why, _noise = envelope.seen_problem(self.plan, self.env, list(self.args), i, self.noise_runs, risk_of)
+            why, _noise = envelope.seen_problem(
+                self.plan, self.env, list(self.args), i, self.noise_runs, risk_of, always=self.conditional
+            )
             if why:
                 raise self.fail(f"{envelope.PRECAUTION}: {why}", i, precaution=True)
 

@@ -63,7 +63,8 @@ def choose_mode(rt: LLMOS, goal: str, requested: str, agent: str, *, nested: boo
 def _crystallized(rt: LLMOS, decision: ModeDecision, requested: Mode) -> None:
     """Step 5: the plan's crystallized tool, when it has one, runs instead of the replay."""
     rt.evolution.refresh()
-    tool = rt.evolution.tool_for(decision.plan_id) if decision.plan_id else None
+    # a branch set replays as FOLLOWER only: a crystallized tool runs one path, without the choice
+    tool = rt.evolution.tool_for(decision.plan_id) if decision.plan_id and not decision.branches else None
     if tool is not None:
         decision.mode = Mode.CRYSTALLIZED
         decision.reason["crystallized_tool"] = tool.name

@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 
 from llmos.kernel.context import RunContext
 from llmos.kernel.toolcall import execute_tool_call, execute_tool_calls
+from llmos.learning import branches, envelope
 from llmos.learning.replay_plan import BoundPlan, Stop
 from llmos.learning.risk import registry_risk
 from llmos.learning.selection import ModeDecision
@@ -65,15 +66,29 @@ async def replay(ctx: RunContext, decision: ModeDecision, *, retries: int = 1) -
     previous: list[int] = []
     try:
         bound = BoundPlan.bind(plan, decision.goal, decision.slots, risk_of)
-        for g_index, idxs in enumerate(bound.groups()):
+        # a branch set (learning/branches.py): the other paths, bound too, until the common calls are done
+        others = [BoundPlan.bind(p, decision.goal, decision.slots, risk_of) for p in decision.branches[1:]]
+        prefix = int(decision.reason.get("branch", {}).get("prefix_groups", 0)) if others else 0
+        fit: dict[str, str] = {}
+        g_index = 0
+        while True:
+            if others and g_index == prefix:  # the calls differ from here: the live results pick the path
+                # (also when the primary path ends with the common calls: the chosen one may go on)
+                bound = _choose(ctx, [bound, *others], fit, [i for g in bound.groups()[:prefix] for i in g])
+                others = []
+            if g_index >= len(bound.groups()):
+                break
+            idxs = bound.groups()[g_index]
             planned = bound.calls(idxs)
+            _same_calls(others, idxs, planned)
             for i, name, _args in planned:
                 if ctx.registry.get(name) is None:
                     raise Stop(f"the tool {name} is not available", i)
-            try:
-                bound.check_before(previous, ctx.config.learning.noise_min_runs)  # rule 1: before the side effects
-            finally:
-                _note_noise(ctx, bound)
+            if not others:
+                try:
+                    bound.check_before(previous, ctx.config.learning.noise_min_runs)  # rule 1: before side effects
+                finally:
+                    _note_noise(ctx, bound)
             calls = [ToolCall("", name, arguments) for _i, name, arguments in planned]
             turn = base_turn + g_index + 1
             done = await execute_tool_calls(ctx, calls, source="replay", turn=turn)
@@ -82,18 +97,76 @@ async def replay(ctx: RunContext, decision: ModeDecision, *, retries: int = 1) -
             for i, call, rec in zip(idxs, calls, done, strict=True):
                 rec = await _retry(ctx, call, rec, retries, turn, records)
                 try:
-                    bound.accept(i, rec, ctx.config.learning.noise_min_runs)
+                    _take(bound, others, i, rec, fit, ctx.config.learning.noise_min_runs)
                 finally:
                     _note_noise(ctx, bound)
-            bound.after_group(idxs)
+            if others:
+                _after_all([bound, *others], idxs, fit)
+            else:
+                bound.after_group(idxs)
             previous = idxs
+            g_index += 1
+        if others:  # a path ended with the common calls: the live results pick it (or nothing does)
+            bound = _choose(ctx, [bound, *others], fit, [i for g in bound.groups() for i in g])
+        try:
+            bound.check_end(previous, ctx.config.learning.noise_min_runs)  # a conditional goal's answer
+        finally:
+            _note_noise(ctx, bound)
         output = bound.answer()  # rule 5: may stop too (the model then states what only it can)
     except Stop as d:
         if d.precaution:
             after = bound.after_write(d) if bound is not None else False
-            ctx.trace.event("envelope", plan_id=plan.id, reason=d.reason, step=d.step, after_write=after, check=d.check)
+            pid = bound.plan.id if bound is not None else plan.id
+            ctx.trace.event("envelope", plan_id=pid, reason=d.reason, step=d.step, after_write=after, check=d.check)
         return ReplayOutcome(False, "", records, d.reason, d.step)
-    return ReplayOutcome(True, output, records, None, len(plan.steps))
+    return ReplayOutcome(True, output, records, None, len(bound.plan.steps))
+
+
+def _same_calls(others: list[BoundPlan], idxs: list[int], planned: list[tuple[int, str, dict[str, object]]]) -> None:
+    """The paths of a branch set make the same common calls, with the same arguments."""
+    for other in others:
+        if [(n, a) for _i, n, a in other.calls(idxs)] != [(n, a) for _i, n, a in planned]:
+            raise Stop(f"{envelope.PRECAUTION}: branch: the paths make other common calls", idxs[0], True)
+
+
+def _take(
+    bound: BoundPlan, others: list[BoundPlan], i: int, rec: ToolCallRecord, fit: dict[str, str], noise_runs: int
+) -> None:
+    """May the replay go on after this result (a failure stops it); before a branch, which paths it fits."""
+    if not others or rec.is_error or rec.denied:
+        bound.accept(i, rec, noise_runs)
+    if others:
+        _accept_all([bound, *others], i, rec, fit, noise_runs)
+
+
+def _accept_all(bounds: list[BoundPlan], i: int, rec: ToolCallRecord, fit: dict[str, str], noise_runs: int) -> None:
+    for b in bounds:
+        if b.plan.id not in fit:
+            try:
+                b.accept(i, rec, noise_runs)
+            except Stop as e:
+                fit[b.plan.id] = e.reason
+
+
+def _after_all(bounds: list[BoundPlan], idxs: list[int], fit: dict[str, str]) -> None:
+    for b in bounds:
+        if b.plan.id not in fit:
+            try:
+                b.after_group(idxs)
+            except Stop as e:
+                fit[b.plan.id] = e.reason
+
+
+def _choose(ctx: RunContext, bounds: list[BoundPlan], fit: dict[str, str], steps: list[int]) -> BoundPlan:
+    """The path whose evidence the live results fit (`branches.choose`), said in the trace."""
+    note: dict[str, object] = {"plans": [b.plan.id for b in bounds], "not_taken": dict(fit)}
+    ctx.trace.mode_reason["branch_taken"] = note
+    chosen = branches.choose(bounds, fit, steps, ctx.config.learning.noise_min_runs)
+    note["taken"] = chosen.plan.id
+    note["not_taken"] = dict(fit)
+    note["why"] = f"the results of the common calls fit plan {chosen.plan.id}'s evidence, and no other path's"
+    ctx.trace.plan_id = chosen.plan.id
+    return chosen
 
 
 def _note_noise(ctx: RunContext, bound: BoundPlan) -> None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import itertools
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from llmos.learning import explain as ex
@@ -33,7 +34,7 @@ from llmos.learning.plans import Plan, PlanStep, Slot, path_key
 PRECAUTION = "outside the evidence"  # the start of every reason this module gives
 
 
-def goal_problem(plan: Plan, tokens: list[Token]) -> str | None:
+def goal_problem(plan: Plan, tokens: list[Token], risk_of: Callable[[str], str] | None = None) -> str | None:
     """Before any call. A constant argument (the same in every supporting run, and short: a name, a
     number, a flag) may depend on a word of the goal (a city picks a carrier): a slot word the
     evidence never showed is outside it.
@@ -44,7 +45,7 @@ def goal_problem(plan: Plan, tokens: list[Token]) -> str | None:
     checked like any word."""
     if not plan.slots:
         return None
-    why = _unused_problem(plan, tokens)
+    why = _unused_problem(plan, tokens, risk_of)
     if why or not _picked_constant(plan):
         return why
     for pos, slot in sorted(plan.slots.items()):
@@ -75,11 +76,13 @@ def unused_slots(plan: Plan) -> list[int]:
     return sorted(set(plan.slots) - used)
 
 
-def _unused_problem(plan: Plan, tokens: list[Token]) -> str | None:
+def _unused_problem(plan: Plan, tokens: list[Token], risk_of: Callable[[str], str] | None = None) -> str | None:
     """A goal word no argument uses took only the values the evidence saw (rule 1 for goal words)."""
     for pos in unused_slots(plan):
         tok = tokens[pos] if pos < len(tokens) else None
         slot = plan.slots[pos]
+        if tok is not None and _compared_number(plan, pos, tok, slot, risk_of):
+            continue
         if tok is None or tok.text not in slot.values:
             seen = ", ".join(map(repr, slot.values[:5]))
             return (
@@ -87,6 +90,28 @@ def _unused_problem(plan: Plan, tokens: list[Token]) -> str | None:
                 "argument uses it: it may decide what the calls should be"
             )
     return None
+
+
+def _compared_number(plan: Plan, pos: int, tok: Token, slot: Slot, risk_of: Callable[[str], str] | None = None) -> bool:
+    """A goal number no argument uses, inside the range the evidence saw, that kept an order with a
+    number of a result in every supporting run ("dose it if nitrate is above 44"): a threshold. The
+    replay checks that order once the result is in, before the group after it (`relation_problem`),
+    so its value need not be one seen. Only when a later group follows that result, or the result is
+    a read's (its order is then checked before the answer)."""
+    if tok.kind != "number" or plan.support < 2 or len(slot.span) != 2:
+        return False
+    v = tok.typed()
+    if isinstance(v, str) or not slot.span[0] - 1e-9 <= v <= slot.span[1] + 1e-9:
+        return False
+    last = max((s.group for s in plan.steps), default=0)
+    for a, b, _sign in plan.relations:
+        for x, y in ((a, b), (b, a)):
+            if x != ("tok", pos) or y[0] not in ("res", "tnum"):
+                continue
+            step = plan.steps[int(y[1])]
+            if step.group < last or (risk_of is not None and risk_of(step.name) == "read_only"):
+                return True
+    return False
 
 
 _DIGITS = re.compile(r"\d+")

@@ -327,15 +327,22 @@ def record(
 
 
 def seen_problem(
-    plan: Plan, env: ex.Env, args: list[Any], i: int, noise_runs: int, risk_of: RiskOf | None
+    plan: Plan,
+    env: ex.Env,
+    args: list[Any],
+    i: int,
+    noise_runs: int,
+    risk_of: RiskOf | None,
+    always: bool = False,
 ) -> tuple[str | None, list[str]]:
     """Before the group after step i's: (why step i's result is outside the evidence, or None; the
     values passed as noise). Only when a step of a later group is not read-only (a side effect is
-    still ahead), and only for plans whose evidence recorded what it saw (`seen_runs`)."""
+    still ahead) or `always` (a conditional goal: the answer states which way it went), and only for
+    plans whose evidence recorded what it saw (`seen_runs`)."""
     names = [s.name for s in plan.steps]
     groups = [s.group for s in plan.steps]
     text = env.texts[i] if i < len(env.texts) else None
-    if not plan.seen_runs or text is None or not writes_after(i, names, groups, risk_of):
+    if not plan.seen_runs or text is None or not (always or writes_after(i, names, groups, risk_of)):
         return None, []
     step = plan.steps[i]
     consumed, echo = consumed_paths(plan).get(i, set()), set(step.echo_paths)

@@ -21,6 +21,7 @@ from llmos.exceptions import ModeUnavailable, StoreConflict, StoreError, UserErr
 from llmos.learning import _refit, induction, loops, spans
 from llmos.learning._bulk import YoungOnly
 from llmos.learning._sync import PlanSync
+from llmos.learning.branches import discriminated as _discriminated
 from llmos.learning.index import PlanIndex
 from llmos.learning.induction import Evidence
 from llmos.learning.plans import Plan, match
@@ -174,6 +175,8 @@ class LearningEngine:
             if not isinstance(ev, str):
                 seq = ev.seq
                 for p in self._same_skeleton(ev):
+                    if p.id == plan.id and _discriminated(trace, plan, seq):
+                        continue  # the evidence envelope stopped the replay before the branch: it decides it
                     if p.seq != seq:
                         self._mark(
                             p,

@@ -35,7 +35,8 @@ NUMBER_WORDS: dict[str, int] = {**{w: n for n, w in enumerate(_UNITS)}, **_TENS,
 _NOT_ONE_BEFORE = frozenset(["no", "the", "this", "that", "each", "any", "which", "every", "another", "someone"])
 _NOT_ONE_AFTER = frozenset(["of", "another", "by", "at", "or"])
 
-# Conditional wording: a goal with one of these words may take a branch its evidence never showed.
+# Conditional wording: a goal with one of these words may take a branch its evidence never showed
+# (`conditions.py` tells quantities apart and replays a condition only when the evidence can see it).
 CONDITIONAL_WORDS = frozenset(
     [
         "if",

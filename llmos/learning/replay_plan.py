@@ -28,7 +28,7 @@ import copy
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from llmos.learning import answers, envelope, spans
+from llmos.learning import answers, conditions, envelope, spans
 from llmos.learning import explain as ex
 from llmos.learning._arg_relations import argument_problem
 from llmos.learning.goals import Token, tokenize
@@ -68,6 +68,7 @@ class BoundPlan:
     risk_of: RiskOf
     args: list[dict[str, object] | None] = field(default_factory=list)  # each step's arguments, as called
     noise: list[str] = field(default_factory=list)  # rule 1's relaxations, for the trace
+    conditional: bool = False  # conditional wording: rule 1 before every group and the answer (`conditions`)
 
     @classmethod
     def bind(cls, plan: Plan, goal: str, slots: dict[str, Any], risk_of: RiskOf) -> BoundPlan:
@@ -77,7 +78,8 @@ class BoundPlan:
             raise Stop("the goal does not match the plan's skeleton", 0)
         bound = cls(plan, tokens, ex.Env(tokens, [None] * len(plan.steps), [ex.NOT_JSON] * len(plan.steps)), risk_of)
         bound.args = [None] * len(plan.steps)
-        why = envelope.goal_problem(plan, tokens)
+        bound.conditional = bool(conditions.genuine(tokens))
+        why = envelope.goal_problem(plan, tokens, risk_of)
         if why:
             raise Stop(why, 0, precaution=True)
         return bound
@@ -106,10 +108,18 @@ class BoundPlan:
         """Rule 1: the results of `previous` (the group before the one about to run) stay inside what the
         evidence saw while a step that changes the world is ahead. Noise let through goes to `noise`."""
         for i in previous:
-            why, noise = envelope.seen_problem(self.plan, self.env, list(self.args), i, noise_runs, self.risk_of)
+            why, noise = envelope.seen_problem(
+                self.plan, self.env, list(self.args), i, noise_runs, self.risk_of, always=self.conditional
+            )
             self.noise.extend(f"{self.plan.steps[i].name}: {n} treated as noise" for n in noise)
             if why:
                 raise Stop(f"{envelope.PRECAUTION}: {why}", i, precaution=True)
+
+    def check_end(self, last: list[int], noise_runs: int) -> None:
+        """Before the answer of a conditional goal: rule 1 on the last group's results too (the answer
+        says which way the condition went; it must be the way the evidence saw)."""
+        if self.conditional:
+            self.check_before(last, noise_runs)
 
     def accept(self, i: int, rec: Outcome, noise_runs: int | None = None) -> None:
         """May the replay go on after this result? Stop when not (the call failed, was denied or

@@ -2,8 +2,10 @@
 
 FOLLOWER needs exactly one plan whose skeleton the goal matches (equal constants, slot values of
 known shapes), that plan safe (no branching, no contradiction, every argument explained), at least
-`min_support` independent successful traces, no conditional wording in the goal, and a confidence
-at or above the threshold. Anything less is never replayed.
+`min_support` independent successful traces, conditional wording only when the evidence can see the
+condition (`conditions.py`), and a confidence at or above the threshold. Plans of one skeleton that
+branch after common reads replay as a set (`branches.py`, `_branch_select.py`): the live results pick
+the path. Anything less is never replayed.
 
 MIXED needs a related plan (same skeleton but not replayable, a near-miss skeleton, or a
 paraphrase) whose relatedness reaches the MIXED threshold. Otherwise LEARNER. A near-miss that
@@ -17,8 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from llmos.config import LearningConfig
-from llmos.learning import spans
-from llmos.learning.goals import Token, conditional_words, content_words, shape, tokenize
+from llmos.learning import conditions, spans
+from llmos.learning.goals import Token, content_words, shape, tokenize
 from llmos.learning.index import PlanIndex
 from llmos.learning.plans import Match, Plan, match
 from llmos.learning.relatedness import (
@@ -77,6 +79,7 @@ class ModeDecision:
     example: str | None = None  # MIXED: the text to put before the goal
     tool_names: list[str] | None = None  # MIXED: the tools to offer
     goal: str = ""
+    branches: list[Plan] = field(default_factory=list)  # FOLLOWER over a branch set (`branches.py`)
 
 
 def near_limit(n: int) -> int:
@@ -133,7 +136,12 @@ def _evidence(plan: Plan, cfg: LearningConfig) -> dict[str, Any]:
 
 
 def _follower_blockers(
-    full: list[Match], cond: list[str], cfg: LearningConfig, policy: SelectionPolicy, risk_of: RiskOf | None = None
+    full: list[Match],
+    cond: list[str],
+    cfg: LearningConfig,
+    policy: SelectionPolicy,
+    risk_of: RiskOf | None = None,
+    tokens: list[Token] | None = None,
 ) -> list[str]:
     if not full:
         return ["no learned plan matches this goal's skeleton"]
@@ -147,8 +155,12 @@ def _follower_blockers(
     demoted = plan.demotion(cfg.min_support)
     if demoted:
         out.append(demoted)
-    if cond:
+    if cond and tokens is None:
         out.append(f"conditional wording ({', '.join(cond)}): a branch the evidence never showed may apply")
+    elif cond and tokens is not None:  # replayed only when the evidence can see the condition
+        why = conditions.problem(plan, tokens, risk_of)
+        if why:
+            out.append(why)
     if not plan.steps:
         out.append("the plan makes no tool calls")
     if policy.require_well_supported and (plan.support < max(cfg.min_support + 1, 3) or plan.penalty > 0):
@@ -213,13 +225,15 @@ def select(
     shapes = [shape(t) for t in tokens]
     full = [m for p in index.exact(agent, tokens) if (m := match(p, tokens, limit, shapes)) is not None and m.full]
     full, aligned = spans.full_matches(index, agent, tokens, full)  # slots of several words
-    cond = conditional_words(tokens)
+    cond = conditions.words(tokens)  # quantities ("3 more chairs") are no condition
     f_conf = 0.0
     if len(full) == 1:
         cfg, risk = risk_config(full[0].plan, cfg, risk_of)
         f_conf = follower_confidence(full[0].plan, cfg)
         _describe_match(reason, full[0].plan, aligned.get(full[0].plan.id, tokens), f_conf, cfg, risk)
-    blockers = _follower_blockers(full, cond, cfg, policy, risk_of)
+    blockers = _follower_blockers(
+        full, cond, cfg, policy, risk_of, aligned.get(full[0].plan.id, tokens) if len(full) == 1 else None
+    )
     if not blockers and f_conf < f_thr and requested != "follower":
         blockers.append(f"confidence {f_conf} < follower threshold {round(f_thr, 4)}")
     if not blockers:
@@ -236,7 +250,9 @@ def select(
             f"{plan.support} and confidence {f_conf} >= {round(f_thr, 4)}"
         )
         return decision, []
-    if _loop(index, agent, tokens, base_cfg, policy, risk_of, f_thr, requested, decision, blockers):
+    if _branch(full, aligned, tokens, cond, base_cfg, policy, risk_of, requested, decision) or _loop(
+        index, agent, tokens, base_cfg, policy, risk_of, f_thr, requested, decision, blockers
+    ):
         return decision, []
     reason["why_not_follower"] = blockers
     if requested == "follower":
@@ -273,6 +289,25 @@ def select(
     else:
         reason["why"] = f"the closest plan scores {best[0]} < mixed threshold {round(m_thr, 4)}"
     return decision, []
+
+
+def _branch(
+    full: list[Match],
+    aligned: dict[str, list[Token]],
+    tokens: list[Token],
+    cond: list[str],
+    cfg: LearningConfig,
+    policy: SelectionPolicy,
+    risk_of: RiskOf | None,
+    requested: str,
+    decision: ModeDecision,
+) -> bool:
+    """Plans of one skeleton with other calls after common reads: FOLLOWER over the set (`branches`)."""
+    if len(full) < 2 or requested == "mixed":
+        return False
+    from llmos.learning._branch_select import branch_decision
+
+    return branch_decision(full, aligned, tokens, cond, cfg, policy, risk_of, decision)
 
 
 def _loop(

@@ -1,0 +1,50 @@
+"""FOLLOWER over a branch set (`branches.py`): the selection side, kept out of `selection.py`."""
+
+from __future__ import annotations
+
+from llmos.config import LearningConfig
+from llmos.learning import branches
+from llmos.learning.goals import Token
+from llmos.learning.plans import Match, Plan
+from llmos.learning.risk import RiskOf
+from llmos.learning.selection import (
+    ModeDecision,
+    SelectionPolicy,
+    _follower_blockers,
+    follower_confidence,
+    risk_config,
+    slot_values,
+)
+
+
+def branch_decision(
+    full: list[Match],
+    aligned: dict[str, list[Token]],
+    tokens: list[Token],
+    cond: list[str],
+    cfg: LearningConfig,
+    policy: SelectionPolicy,
+    risk_of: RiskOf | None,
+    decision: ModeDecision,
+) -> bool:
+    """Plans of one skeleton with other calls after common reads (`branches.py`): FOLLOWER over the set
+    when each is replayable on its own but for the branch, and the reads' evidence tells them apart."""
+
+    def blockers_of(p: Plan) -> list[str]:
+        own = [m for m in full if m.plan is p]
+        return _follower_blockers(
+            own, cond, risk_config(p, cfg, risk_of)[0], policy, risk_of, aligned.get(p.id, tokens)
+        )
+
+    bset, why = branches.branch_set([m.plan for m in full], blockers_of, risk_of)
+    decision.reason["branch"] = {"plans": [m.plan.id for m in full], "why": why}
+    if bset is None:
+        return False
+    plan = bset.plans[0]
+    decision.mode, decision.plan_id, decision.plan, decision.branches = "follower", plan.id, plan, bset.plans
+    decision.confidence = min(follower_confidence(p, risk_config(p, cfg, risk_of)[0]) * 2 for p in bset.plans)
+    decision.confidence = min(1.0, decision.confidence)
+    decision.slots = slot_values(plan, aligned.get(plan.id, tokens))
+    decision.reason["branch"]["prefix_groups"] = bset.prefix
+    decision.reason["why"] = f"branch: {why} ({', '.join(p.id for p in bset.plans)})"
+    return True
