@@ -122,7 +122,9 @@ NAMES = ["Ines", "Tomas", "Yara", "Kofi", "Mireille", "Piet", "Saanvi", "Oskar",
 # =========================================================================== 1. aquarium readings (plain text)
 def sample_tank(rng: random.Random, w: State, i: int) -> Params:
     tank = f"T{rng.randint(10, 99)}"
-    nitrate, ph = (20, 7.4) if _early(i) else (rng.choice([5, 10, 15, 25, 35, 40, 60]), rng.choice([6.6, 6.9, 7.1, 7.8, 8.2]))
+    nitrate, ph = (20, 7.4)
+    if not _early(i):
+        nitrate, ph = rng.choice([5, 10, 15, 25, 35, 40, 60]), rng.choice([6.6, 6.9, 7.1, 7.8, 8.2])
     w["tables"].setdefault("h4_tanks", {}).setdefault(
         tank, f"Tank {tank}: nitrate {nitrate} ppm, pH {ph}, {rng.randint(23, 28)} C at {_clock(rng)}")
     return {"tank": tank, "wording": rng.randrange(2)}
@@ -344,9 +346,11 @@ wells = Family(
 # =========================================================================== 8. lift: yes/no from a result
 def sample_lift(rng: random.Random, w: State, i: int) -> Params:
     lift = f"L{rng.randint(10, 99)}"
-    cap = w["tables"].setdefault("h4_lifts", {}).setdefault(lift, {"cap": rng.choice([630, 800, 1000, 1275, 1600])})["cap"]
+    lifts = w["tables"].setdefault("h4_lifts", {})
+    cap = lifts.setdefault(lift, {"cap": rng.choice([630, 800, 1000, 1275, 1600])})["cap"]
     if lift not in w["tables"].setdefault("h4_lift_text", {}):
-        w["tables"]["h4_lift_text"][lift] = f"Lift {lift}: rated load {cap} kg, last inspected 2026-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"
+        seen = f"2026-0{rng.randint(1, 9)}-1{rng.randint(0, 9)}"
+        w["tables"]["h4_lift_text"][lift] = f"Lift {lift}: rated load {cap} kg, last inspected {seen}"
     kg = rng.randint(100, cap - 50) if _early(i) or rng.random() < 0.5 else rng.randint(cap + 20, cap + 900)
     return {"lift": lift, "kg": kg}
 
@@ -392,7 +396,7 @@ logbook = Family(
     plan=[Step("h4_station_log", lambda p, r: {"station": p["station"]})],
     expect=lambda p, b: {},
     answer=lambda p, b: _log_facts(_t("h4_logs", b, p["station"])),
-    summary=lambda p, r: ("{0} station recorded {1} mm of rain; the observer was {2}.".format(
+    summary=lambda p, r: ("{} station recorded {} mm of rain; the observer was {}.".format(
         p["station"], *_log_facts(r["h4_station_log"]))),
 )
 
@@ -449,7 +453,8 @@ raintotal = Family(
     plan=[Step("h4_rain_gauge", lambda p, r: {"gauge": p["gauge"], "days": p["days"]})],
     expect=lambda p, b: {},
     answer=lambda p, b: [_total(_t("h4_gauges", b, p["gauge"])[-p["days"]:])],
-    summary=lambda p, r: f"Gauge {p['gauge']} measured {_total(r['h4_rain_gauge']['daily_mm'])} mm in {p['days']} days.",
+    summary=lambda p, r: (f"Gauge {p['gauge']} measured {_total(r['h4_rain_gauge']['daily_mm'])} mm "
+                          f"in {p['days']} days."),
 )
 
 
@@ -484,7 +489,7 @@ fuel = Family(
 )
 
 
-# =========================================================================== 13-14. wine cellar: a write and a read of the same stock
+# =========================================================================== 13-14. wine cellar: a write, a read
 WINES = ["Barolo", "Rioja Alta", "Chateau Musar", "Vinho Verde", "Gruner Veltliner", "Priorat", "Tokaji Aszu"]
 
 
