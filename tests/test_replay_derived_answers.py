@@ -81,15 +81,47 @@ def test_a_derived_number_whose_explanations_disagree_is_not_said() -> None:
     assert answers.final_answer(parts, ["pair"], disagree) == 'Done.\n- pair: {"a": 5, "b": 6}'
 
 
-def test_a_number_that_never_changed_stays_phrasing() -> None:
-    # "3 checks" is the same in every run although 3 also equals a result difference: a literal
+def test_a_number_that_never_changed_is_not_taken_for_phrasing() -> None:
+    # "3 checks" was the same in every run, and 3 was also bar - prev in both: which one it is, the
+    # evidence cannot tell (rule 2); a run where bar - prev is 7 states neither (issue 9, rule 5)
     parts = learned(
         ("Inspect valve V-1", "3 checks passed; pressure 7 bar.", ['{"bar": 7, "prev": 4}']),
         ("Inspect valve V-2", "3 checks passed; pressure 9 bar.", ['{"bar": 9, "prev": 6}']),
     )
     assert answers.usable(parts)
-    live = env("Inspect valve V-3", '{"bar": 8, "prev": 1}')
-    assert answers.render(parts, live) == "3 checks passed; pressure 8 bar."
+    assert answers.render(parts, env("Inspect valve V-3", '{"bar": 8, "prev": 1}')) is None
+    same = env("Inspect valve V-4", '{"bar": 8, "prev": 5}')
+    assert answers.render(parts, same) == "3 checks passed; pressure 8 bar."
+
+
+def test_a_constant_conversion_of_a_constant_reading_is_not_repeated() -> None:
+    # held-out h4_cellarf: every supporting run read 12.0 C and said 53.6 F; a run reading 8.4 C
+    parts = learned(
+        ("How warm is the wine cellar crypt in Fahrenheit?", "The crypt cellar is at 53.6 F.",
+         ["Cellar crypt: 12.0 C, humidity 71 %"]),
+        ("How warm is the wine cellar vault in Fahrenheit?", "The vault cellar is at 53.6 F.",
+         ["Cellar vault: 12.0 C, humidity 64 %"]),
+    )
+    live = env("How warm is the wine cellar grotto in Fahrenheit?", "Cellar grotto: 8.4 C, humidity 70 %")
+    assert answers.render(parts, live) is None
+
+
+def test_a_figure_no_value_explains_is_never_phrasing() -> None:
+    # held-out h4_bloom: days between two dates of a plain-text result (no arithmetic of numbers
+    # explains 144); the same in every supporting run, and still never said again
+    parts = learned(
+        ("How many days passed from blossom to harvest in orchard block A1?", "Block A1: 144 days.",
+         ["Block A1 (Gala): blossom 2026-04-12, harvest 2026-09-03, yield 4.2 t"]),
+        ("How many days passed from blossom to harvest in orchard block B2?", "Block B2: 144 days.",
+         ["Block B2 (Cox): blossom 2026-04-12, harvest 2026-09-03, yield 6.1 t"]),
+    )
+    assert not answers.usable(parts) and "144" in str(parts[0][1])
+    # another domain: a count of lines the model made ("2 of the checks") is no value of the run
+    parts = learned(
+        ("Audit server web-1", "2 warnings on web-1.", ["disk ok\nssh weak cipher\nntp drift"]),
+        ("Audit server web-2", "2 warnings on web-2.", ["disk full\nssh ok\nntp drift"]),
+    )
+    assert not answers.usable(parts)
 
 
 def test_the_derived_template_survives_the_json_round_trip_of_generated_code() -> None:

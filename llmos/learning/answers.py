@@ -35,9 +35,9 @@ from typing import Any
 from llmos.learning import _shortcuts
 from llmos.learning import explain as ex
 from llmos.learning._answer_numbers import (
+    NUMBER,
     NUMBER_FORMATS,
     agree,
-    constant,
     derive_numbers,
     number_text,
     unstated_figures,
@@ -53,6 +53,7 @@ __all__ = [
     "fingerprint_parts",
     "learn",
     "listing",
+    "literal_figure",
     "render",
     "template_of",
     "unstated_figures",
@@ -311,10 +312,24 @@ def learn(current: Sequence[ex.Cand], answer: str, env: ex.Env, args: Args = ())
         parts, n = template_of(answer, env, args), 1
         if not parts:
             return [("untraced", "the supporting run gave no final answer")]
-    why = answer_problem(parts, env, args, stated if _shortcuts.ON else None)
+    why = literal_figure(parts) or answer_problem(parts, env, args, stated if _shortcuts.ON else None)
     if why:
         return [("untraced", why)]
     return [("answer", n), *parts]
+
+
+def literal_figure(parts: Sequence[ex.Cand]) -> str:
+    """Why a template's literal text may not be said again ('' when it may): it states a number. A
+    number that no value of the run gives as text and no arithmetic explains (days between two dates,
+    a count the model made) is a figure the model worked out; that every supporting run stated the
+    same one is no evidence that it is phrasing and not this run's value (rule 5: never an earlier
+    run's text)."""
+    for p in parts:
+        if p[0] == "lit":
+            m = NUMBER.search(p[1])
+            if m is not None:
+                return f"the answer states a figure no value of its run gives: {m.group()}"
+    return ""
 
 
 def _header(parts: Sequence[ex.Cand]) -> int:
@@ -345,10 +360,8 @@ def render(parts: Sequence[ex.Cand], env: ex.Env, args: Args = ()) -> str | None
             continue
         if p[0] != "hole":
             return None
-        same_every_run = constant(p)
-        if same_every_run is not None:  # a number no run changed is phrasing, as a literal is
-            out.append(same_every_run)
-            continue
+        # a derived number every supporting run stated alike keeps that constant as one candidate among
+        # the others (rule 2): said only when this run's arithmetic gives the same number
         values = _values(p, env, args)
         if len(values) != len(p[1]) or not agree(values):
             return None  # a candidate is unavailable, or they disagree: do not guess
