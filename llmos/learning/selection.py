@@ -133,7 +133,12 @@ def _evidence(plan: Plan, cfg: LearningConfig) -> dict[str, Any]:
 
 
 def _follower_blockers(
-    full: list[Match], cond: list[str], cfg: LearningConfig, policy: SelectionPolicy, risk_of: RiskOf | None = None
+    full: list[Match],
+    cond: list[str],
+    cfg: LearningConfig,
+    policy: SelectionPolicy,
+    risk_of: RiskOf | None = None,
+    after_demotion: int = 0,
 ) -> list[str]:
     if not full:
         return ["no learned plan matches this goal's skeleton"]
@@ -144,7 +149,9 @@ def _follower_blockers(
     out += blind_write_checks(plan, risk_of, cfg.noise_min_runs)  # rule 3, from the plan itself
     if plan.support < cfg.min_support:
         out.append(f"support {plan.support} < min_support {cfg.min_support}")
-    demoted = plan.demotion(cfg.min_support)
+    # a person's verdict asks for the configured new evidence at least: rule 4 lowers what a read-only
+    # plan needs before its first replay, not what it needs after someone said a replay was wrong
+    demoted = plan.demotion(max(cfg.min_support, after_demotion))
     if demoted:
         out.append(demoted)
     if cond:
@@ -219,7 +226,7 @@ def select(
         cfg, risk = risk_config(full[0].plan, cfg, risk_of)
         f_conf = follower_confidence(full[0].plan, cfg)
         _describe_match(reason, full[0].plan, aligned.get(full[0].plan.id, tokens), f_conf, cfg, risk)
-    blockers = _follower_blockers(full, cond, cfg, policy, risk_of)
+    blockers = _follower_blockers(full, cond, cfg, policy, risk_of, base_cfg.min_support)
     if not blockers and f_conf < f_thr and requested != "follower":
         blockers.append(f"confidence {f_conf} < follower threshold {round(f_thr, 4)}")
     if not blockers:
