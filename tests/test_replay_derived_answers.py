@@ -90,8 +90,27 @@ def test_a_number_that_never_changed_is_not_taken_for_phrasing() -> None:
     )
     assert answers.usable(parts)
     assert answers.render(parts, env("Inspect valve V-3", '{"bar": 8, "prev": 1}')) is None
-    same = env("Inspect valve V-4", '{"bar": 8, "prev": 5}')
-    assert answers.render(parts, same) == "3 checks passed; pressure 8 bar."
+    # nor when bar - prev happens to agree: the arithmetic was never put to the test
+    assert answers.render(parts, env("Inspect valve V-4", '{"bar": 8, "prev": 5}')) is None
+
+
+def test_arithmetic_on_the_goals_fixed_words_is_no_explanation() -> None:
+    # held-out h4_fuel: 32.0 litres over 400 km in every supporting run said "8.0 litres per 100 km";
+    # 100 * 0.08 and 100 - 92 (the goal's own "100") explain 8.0 as well, and agree on every run
+    goal = "What was the fuel use of van {} on its last trip, in litres per 100 km?"
+    parts = learned(
+        (goal.format("V11"), "Van V11 used 8.0 litres per 100 km.", ["Van V11: 400 km, 32.0 litres, driver Ines"]),
+        (goal.format("V23"), "Van V23 used 8.0 litres per 100 km.", ["Van V23: 400 km, 32.0 litres, driver Kofi"]),
+    )
+    live = env(goal.format("V86"), "Van V86: 612 km, 66.7 litres, driver Oskar")
+    assert answers.render(parts, live) is None
+    # another domain: a printer's pages per minute (60 seconds in the goal, the same 120 s job every time)
+    ask = "How many pages per minute did printer {} print, per 60 seconds?"
+    parts = learned(
+        (ask.format("PR-1"), "Printer PR-1: 30 pages per minute.", ['{"pages": 60, "seconds": 120}']),
+        (ask.format("PR-2"), "Printer PR-2: 30 pages per minute.", ['{"pages": 60, "seconds": 120}']),
+    )
+    assert answers.render(parts, env(ask.format("PR-3"), '{"pages": 45, "seconds": 60}')) is None
 
 
 def test_a_constant_conversion_of_a_constant_reading_is_not_repeated() -> None:

@@ -336,6 +336,9 @@ class CrystallizedRun:
         said = answers.render(parts, self.env, self.args)
         if said is not None:
             return said
+        varied = answers.phrasing_varied(self.plan.answer, self.plan.support) if self.plan is not None else ""
+        if varied:  # as a FOLLOWER replay: the supporting answers' own words depend on what only the model judges
+            raise self.fail(f"{envelope.PRECAUTION}: {varied}", len(self.steps) - 1, precaution=True)
         figures = answers.unstated_figures(self.plan.example) if self.plan is not None else []
         if figures:  # as a FOLLOWER replay: a listing would leave out figures only the model works out
             why = (

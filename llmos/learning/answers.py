@@ -35,13 +35,13 @@ from typing import Any
 from llmos.learning import _shortcuts
 from llmos.learning import explain as ex
 from llmos.learning._answer_numbers import (
-    NUMBER,
     NUMBER_FORMATS,
     agree,
     derive_numbers,
     number_text,
     unstated_figures,
 )
+from llmos.learning._answer_rules import literal_figure, with_category
 from llmos.learning.goals import STOPWORDS
 
 __all__ = [
@@ -54,6 +54,7 @@ __all__ = [
     "learn",
     "listing",
     "literal_figure",
+    "phrasing_varied",
     "render",
     "template_of",
     "unstated_figures",
@@ -158,7 +159,7 @@ def template_of(answer: str, env: ex.Env, args: Args = ()) -> list[ex.Cand]:
     for text in sorted(sources, key=lambda s: (-len(s), s)):
         if not any(p[0] == "lit" and text in p[1] for p in parts):  # cheap test before the regex
             continue
-        hole: ex.Cand = ("hole", tuple(sorted(sources[text], key=repr)))
+        hole: ex.Cand = ("hole", tuple(sorted(with_category(text, sources[text]), key=repr)))
         pattern = re.compile(_bounded(text))
         out: list[ex.Cand] = []
         for part in parts:
@@ -318,20 +319,6 @@ def learn(current: Sequence[ex.Cand], answer: str, env: ex.Env, args: Args = ())
     return [("answer", n), *parts]
 
 
-def literal_figure(parts: Sequence[ex.Cand]) -> str:
-    """Why a template's literal text may not be said again ('' when it may): it states a number. A
-    number that no value of the run gives as text and no arithmetic explains (days between two dates,
-    a count the model made) is a figure the model worked out; that every supporting run stated the
-    same one is no evidence that it is phrasing and not this run's value (rule 5: never an earlier
-    run's text)."""
-    for p in parts:
-        if p[0] == "lit":
-            m = NUMBER.search(p[1])
-            if m is not None:
-                return f"the answer states a figure no value of its run gives: {m.group()}"
-    return ""
-
-
 def _header(parts: Sequence[ex.Cand]) -> int:
     """How many consecutive supporting runs a stored template fits (0: none usable)."""
     if parts and parts[0][0] == "answer" and isinstance(parts[0][1], int):
@@ -341,6 +328,20 @@ def _header(parts: Sequence[ex.Cand]) -> int:
 
 def usable(parts: Sequence[ex.Cand]) -> bool:
     return _header(parts) >= MIN_FITS
+
+
+def phrasing_varied(parts: Sequence[ex.Cand], support: int) -> str:
+    """Why a listing would not answer for a plan whose template is unusable ('' when it would): its
+    supporting answers did not share their own words ("can carry" in one, "cannot carry" in another;
+    a misfit starts the template again), so what they said depends on something only the model
+    judges, and a listing of the results leaves that out."""
+    fits = _header(parts)
+    if 0 < fits < MIN_FITS and support > fits:
+        return (
+            "the supporting answers differ in their own words (the last one did not fit the template of "
+            "the runs before it): what they say depends on something a listing of the results leaves out"
+        )
+    return ""
 
 
 def fingerprint_parts(parts: Sequence[ex.Cand]) -> list[Any]:
@@ -360,8 +361,11 @@ def render(parts: Sequence[ex.Cand], env: ex.Env, args: Args = ()) -> str | None
             continue
         if p[0] != "hole":
             return None
-        # a derived number every supporting run stated alike keeps that constant as one candidate among
-        # the others (rule 2): said only when this run's arithmetic gives the same number
+        if any(c[0] == "calc" and c[1][0] == "const" for c in p[1]):
+            # a derived number every supporting run stated alike: the arithmetic that explains it was
+            # never put to the test (its operands never changed, or were the goal's fixed words); the
+            # evidence cannot tell it from the figure this run needs (rule 2): not said
+            return None
         values = _values(p, env, args)
         if len(values) != len(p[1]) or not agree(values):
             return None  # a candidate is unavailable, or they disagree: do not guess

@@ -158,6 +158,9 @@ class BoundPlan:
         said = answers.render(self.plan.answer, self.env, self.args)
         if said is not None:
             return said
+        varied = answers.phrasing_varied(self.plan.answer, self.plan.support)
+        if varied:
+            raise Stop(f"{envelope.PRECAUTION}: {varied}", len(self.plan.steps) - 1, precaution=True)
         figures = answers.unstated_figures(self.plan.example)
         if figures:
             raise Stop(
