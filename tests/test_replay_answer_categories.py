@@ -5,9 +5,18 @@ there. Identifiers (a new address every run) are said as before.
 
 from __future__ import annotations
 
+import json
+import re
+from pathlib import Path
+from typing import Any
+
 from llmos.learning import answers
 from llmos.learning import explain as ex
 from llmos.learning.goals import tokenize
+from llmos.models.base import ModelRequest, ToolCall, ToolResult
+from llmos.models.testmodel import TestModel
+from llmos.runtime import LLMOS
+from llmos.tools.base import tool
 
 
 def env(goal: str, *results: str) -> ex.Env:
@@ -69,3 +78,41 @@ def test_answers_whose_own_words_differ_are_left_to_the_model() -> None:
     # one run is not yet a variation
     one = learned(("Can lift L10 carry 300 kg?", "Lift L10 can carry 300 kg.", "Lift L10: rated load 630 kg"))
     assert not answers.phrasing_varied(one, support=1)
+
+
+# ---------------------------------------------------------------- end to end: rule 1 for a derived answer
+TANKS = {
+    "T-1": (16.0, 50, 21),
+    "T-2": (16.0, 25, 30),
+    "T-3": (16.0, 75, 18),
+    "T-4": (16.0, 40, 25),
+    "T-5": (9.6, 49, 22),
+}
+
+
+async def test_a_factor_every_supporting_run_shared_is_not_folded_into_the_answer(tmp_path: Path) -> None:
+    # held-out h4_battery: four supporting runs of 16 kWh tanks explain "kWh left" as soc x 0.16; a
+    # 9.6 kWh tank is outside what they saw, so its answer is the model's (here: a fuel tank in litres)
+    @tool
+    def tank_status(tank: str) -> dict[str, Any]:
+        """Capacity (litres), fill level (%) and temperature of a fuel tank."""
+        cap, pct, temp = TANKS[tank]
+        return {"tank": tank, "capacity_l": cap, "fill_pct": pct, "temp_c": temp}
+
+    tank_status.metadata["annotations"] = {"readOnlyHint": True}
+
+    def model(request: ModelRequest) -> Any:
+        goal = next(m.text for m in request.messages if m.role == "user" and "fuel is left" in m.text)
+        tank = re.findall(r"tank (T-\d)", goal)[-1]
+        results = [b for m in request.messages for b in m.content if isinstance(b, ToolResult)]
+        if not results:
+            return ToolCall("", "tank_status", {"tank": tank})
+        row = json.loads(results[-1].content)
+        return f"Tank {tank} holds {round(row['capacity_l'] * row['fill_pct'] / 100, 2)} litres."
+
+    async with LLMOS(workspace=tmp_path, model=TestModel(script=model), tools=[tank_status]) as os:
+        for t in ("T-1", "T-2", "T-3", "T-4", "T-1", "T-2"):
+            r = await os.execute(f"How much fuel is left in tank {t}?")
+            assert r.success, r.to_dict()
+        live = await os.execute("How much fuel is left in tank T-5?")
+        assert live.success and "4.7" in live.output and "7.84" not in live.output, live.to_dict()

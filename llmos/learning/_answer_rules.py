@@ -2,6 +2,9 @@
 
 - `literal_figure`: a template whose literal text states a number is not said (a figure the model
   worked out, the same in every supporting run by chance of the evidence);
+- `derived_unproven`, `phrasing_varied`: a template that does not fit every supporting run (its
+  arithmetic, or the answer's own words, changed in the evidence) is not said, nor replaced by a
+  listing when the answers' words differ;
 - `with_category`: a hole filled from a result's text that no goal word gives also keeps the
   hypothesis "always this text", so the words around it are not said with a value the evidence
   never showed there (rule 2 then finds the hypotheses disagree).
@@ -15,7 +18,16 @@ from collections.abc import Sequence
 from llmos.learning import explain as ex
 from llmos.learning._answer_numbers import NUMBER
 
-__all__ = ["is_number", "literal_figure", "with_category"]
+__all__ = ["MIN_FITS", "derived_unproven", "is_number", "literal_figure", "phrasing_varied", "with_category"]
+
+MIN_FITS = 2  # supporting runs that must agree on a template before a replay states it
+
+
+def _header(parts: Sequence[ex.Cand]) -> int:
+    """How many consecutive supporting runs a stored template fits (0: none usable)."""
+    if parts and parts[0][0] == "answer" and isinstance(parts[0][1], int):
+        return int(parts[0][1])
+    return 0
 
 
 def literal_figure(parts: Sequence[ex.Cand]) -> str:
@@ -51,3 +63,32 @@ def is_number(text: str) -> bool:
     except ValueError:
         return False
     return True
+
+
+def derived_unproven(parts: Sequence[ex.Cand], support: int) -> str:
+    """Why a template's derived number is not said although the template fits its last runs ('' when
+    it may be): the template does not fit every supporting run. The arithmetic that explains the
+    last runs then failed on an earlier one: the true computation is outside the hypotheses tried, and
+    the last runs agree on a stand-in by coincidence (a capacity of 16 every time, folded into x 0.16)."""
+    fits = _header(parts)
+    derived = any(p[0] == "hole" and any(c[0] == "calc" for c in p[1]) for p in parts[1:])
+    if derived and MIN_FITS <= fits < support:
+        return (
+            f"the answer's computed number is explained in the last {fits} supporting runs only, not in all "
+            f"{support}: the computation is not one the evidence can name"
+        )
+    return ""
+
+
+def phrasing_varied(parts: Sequence[ex.Cand], support: int) -> str:
+    """Why a listing would not answer for a plan whose template is unusable ('' when it would): its
+    supporting answers did not share their own words ("can carry" in one, "cannot carry" in another;
+    a misfit starts the template again), so what they said depends on something only the model
+    judges, and a listing of the results leaves that out."""
+    fits = _header(parts)
+    if 0 < fits < MIN_FITS and support > fits:
+        return (
+            "the supporting answers differ in their own words (the last one did not fit the template of "
+            "the runs before it): what they say depends on something a listing of the results leaves out"
+        )
+    return ""

@@ -41,7 +41,7 @@ from llmos.learning._answer_numbers import (
     number_text,
     unstated_figures,
 )
-from llmos.learning._answer_rules import literal_figure, with_category
+from llmos.learning._answer_rules import MIN_FITS, derived_unproven, literal_figure, phrasing_varied, with_category
 from llmos.learning.goals import STOPWORDS
 
 __all__ = [
@@ -49,6 +49,7 @@ __all__ = [
     "NUMBER_FORMATS",
     "answer_problem",
     "checked",
+    "derived_unproven",
     "final_answer",
     "fingerprint_parts",
     "learn",
@@ -61,7 +62,6 @@ __all__ = [
     "usable",
 ]
 
-MIN_FITS = 2  # supporting runs that must agree on a template before a replay states it
 MAX_RESULT_CHARS = 2000  # per result, in a listing
 CASES = ("lower", "upper", "title", "capitalize")
 _WORD = re.compile(r"[^\W_]+")
@@ -328,20 +328,6 @@ def _header(parts: Sequence[ex.Cand]) -> int:
 
 def usable(parts: Sequence[ex.Cand]) -> bool:
     return _header(parts) >= MIN_FITS
-
-
-def phrasing_varied(parts: Sequence[ex.Cand], support: int) -> str:
-    """Why a listing would not answer for a plan whose template is unusable ('' when it would): its
-    supporting answers did not share their own words ("can carry" in one, "cannot carry" in another;
-    a misfit starts the template again), so what they said depends on something only the model
-    judges, and a listing of the results leaves that out."""
-    fits = _header(parts)
-    if 0 < fits < MIN_FITS and support > fits:
-        return (
-            "the supporting answers differ in their own words (the last one did not fit the template of "
-            "the runs before it): what they say depends on something a listing of the results leaves out"
-        )
-    return ""
 
 
 def fingerprint_parts(parts: Sequence[ex.Cand]) -> list[Any]:
