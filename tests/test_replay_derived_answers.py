@@ -239,7 +239,7 @@ async def test_a_replay_that_cannot_state_the_asked_figure_lets_the_model_answer
     assert all(o.llm_calls == 1 for o in stopped), [(o.mode, o.llm_calls) for o in stopped]
 
 
-GRAMS = {"K-1": 12345, "K-2": 7250, "K-3": 905, "K-4": 40210, "K-5": 3333}
+GRAMS = {"K-1": 12345, "K-2": 7250, "K-3": 905, "K-4": 40210, "K-5": 3333, "K-6": 2501, "K-7": 880}
 
 
 def crate_model(request: ModelRequest) -> Any:
@@ -261,8 +261,8 @@ def weigh_crate(crate: str) -> dict[str, Any]:
 async def test_the_models_answer_after_a_stop_teaches_the_template(tmp_path: Path) -> None:
     # the two supporting answers are worded differently, so no template fits them both; the answer
     # states a figure the model worked out, so the first replay hands the answer to the model, whose
-    # answer (over the replay's own calls) then completes the template: the next replay states this
-    # run's figure with no model call at all
+    # answer (over the replay's own calls) then completes the template: once it holds over twice the
+    # usual evidence, a replay states this run's figure with no model call at all
     model = TestModel(script=crate_model)
     async with LLMOS(workspace=tmp_path, model=model, tools=[weigh_crate]) as os:
         outs = [await os.execute(f"How heavy is crate {crate} in kg?") for crate in GRAMS]
@@ -270,4 +270,6 @@ async def test_the_models_answer_after_a_stop_teaches_the_template(tmp_path: Pat
         assert out.success and out.output == f"Crate {crate} weighs {GRAMS[crate] / 1000} kg.", (out.mode, out.output)
     modes = [(o.mode, o.llm_calls, bool((o.mode_reason or {}).get("fallback"))) for o in outs]
     assert modes[2][1:] == (1, True), modes  # a replay whose calls stand; the model answers
-    assert all(m[:2] in (("follower", 0), ("crystallized", 0)) for m in modes[3:]), modes
+    # the template started again after K-1, so its arithmetic must hold over 4 runs (K-2 to K-5) first
+    assert all(m[1:] == (1, True) for m in modes[3:5]), modes
+    assert all(m[:2] in (("follower", 0), ("crystallized", 0)) for m in modes[5:]), modes

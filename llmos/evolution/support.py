@@ -337,7 +337,7 @@ class CrystallizedRun:
         if said is not None:
             plan = self.plan
             why = (
-                answers.derived_unproven(plan.answer, plan.support)
+                answers.derived_unproven(plan.answer, plan.support, plan.seen_runs)
                 or envelope.answer_seen_problem(plan, self.env, list(self.args), self.noise_runs, parts)
                 if plan is not None
                 else None

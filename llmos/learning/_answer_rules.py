@@ -65,17 +65,26 @@ def is_number(text: str) -> bool:
     return True
 
 
-def derived_unproven(parts: Sequence[ex.Cand], support: int) -> str:
+def derived_unproven(parts: Sequence[ex.Cand], support: int, seen_runs: int = 0) -> str:
     """Why a template's derived number is not said although the template fits its last runs ('' when
     it may be): the template does not fit every supporting run. The arithmetic that explains the
     last runs then failed on an earlier one: the true computation is outside the hypotheses tried, and
     the last runs agree on a stand-in by coincidence (a capacity of 16 every time, folded into x 0.16)."""
     fits = _header(parts)
     derived = any(p[0] == "hole" and any(c[0] == "calc" for c in p[1]) for p in parts[1:])
-    if derived and MIN_FITS <= fits < support:
+    if not derived or fits < MIN_FITS:
+        return ""
+    if fits < support:
         return (
             f"the answer's computed number is explained in the last {fits} supporting runs only, not in all "
             f"{support}: the computation is not one the evidence can name"
+        )
+    # runs the model finished after a replay stopped teach the template too: when one of them did not
+    # fit (the template started again), the arithmetic must hold over twice the usual evidence
+    if fits < min(seen_runs, 2 * MIN_FITS):
+        return (
+            f"the answer's computed number is explained in the last {fits} of the {seen_runs} runs the plan "
+            f"has seen (the template started again): {2 * MIN_FITS} agreeing runs are needed"
         )
     return ""
 

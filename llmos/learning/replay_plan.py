@@ -157,8 +157,9 @@ class BoundPlan:
         run gives them), a listing would leave out what was asked: Stop, and the model answers."""
         said = answers.render(self.plan.answer, self.env, self.args)
         if said is not None:
-            why = answers.derived_unproven(self.plan.answer, self.plan.support) or envelope.answer_seen_problem(
-                self.plan, self.env, list(self.args), noise_runs, self.plan.answer
+            plan = self.plan
+            why = answers.derived_unproven(plan.answer, plan.support, plan.seen_runs) or envelope.answer_seen_problem(
+                plan, self.env, list(self.args), noise_runs, plan.answer
             )
             if why:
                 raise Stop(f"{envelope.PRECAUTION}: {why}", len(self.plan.steps) - 1, precaution=True)
