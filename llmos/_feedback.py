@@ -2,9 +2,10 @@
 
 `llmos feedback RUN bad`, POST /v1/feedback `bad`, `llmos traces reject RUN` and `llmos evolve
 demote PLAN` all end here. The run is rejected (it never supports a plan), and when it replayed
-a plan (FOLLOWER or CRYSTALLIZED, including one that fell back to the model) that plan is
-demoted at once: its crystallized tool is unregistered and FOLLOWER stays off until
-`min_support` new supporting runs (the model solves the goal meanwhile).
+a plan (FOLLOWER or CRYSTALLIZED, including one that fell back to the model) or was guided by one
+(MIXED: the plan's example misled the model) that plan is demoted at once: its crystallized tool
+is unregistered and FOLLOWER stays off until `min_support` new supporting runs (the model solves
+the goal meanwhile).
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ def demote_plan(rt: LLMOS, plan_id: str, reason: str, *, who: str = "user") -> l
 
 def reject_run(rt: LLMOS, run_id: str, why: str) -> Trace:
     """Reject a run; a replayed run also demotes the plan it replayed and that plan's tool."""
-    from llmos.learning.engine import is_replay_run
+    from llmos.learning.engine import is_guided_run, is_replay_run
 
     trace = rt.traces.require(run_id)
     if not trace.rejected:  # rejecting twice (feedback bad, then `traces reject`) records it once
@@ -53,7 +54,7 @@ def reject_run(rt: LLMOS, run_id: str, why: str) -> Trace:
     rt.learning.reject(run_id, trace)  # never support again; a replayed plan is demoted there
     if rt.memory is not None:  # facts the rejected run wrote are marked, not trusted
         rt.memory.mark_run_rejected(run_id)
-    if is_replay_run(trace) and trace.plan_id:
+    if (is_replay_run(trace) or is_guided_run(trace)) and trace.plan_id:
         from llmos.learning.loops import contributors
 
         for plan_id in [trace.plan_id, *contributors(trace.plan_id)]:  # a loop: the plans it was learned from

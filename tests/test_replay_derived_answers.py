@@ -81,15 +81,66 @@ def test_a_derived_number_whose_explanations_disagree_is_not_said() -> None:
     assert answers.final_answer(parts, ["pair"], disagree) == 'Done.\n- pair: {"a": 5, "b": 6}'
 
 
-def test_a_number_that_never_changed_stays_phrasing() -> None:
-    # "3 checks" is the same in every run although 3 also equals a result difference: a literal
+def test_a_number_that_never_changed_is_not_taken_for_phrasing() -> None:
+    # "3 checks" was the same in every run, and 3 was also bar - prev in both: which one it is, the
+    # evidence cannot tell (rule 2); a run where bar - prev is 7 states neither (issue 9, rule 5)
     parts = learned(
         ("Inspect valve V-1", "3 checks passed; pressure 7 bar.", ['{"bar": 7, "prev": 4}']),
         ("Inspect valve V-2", "3 checks passed; pressure 9 bar.", ['{"bar": 9, "prev": 6}']),
     )
     assert answers.usable(parts)
-    live = env("Inspect valve V-3", '{"bar": 8, "prev": 1}')
-    assert answers.render(parts, live) == "3 checks passed; pressure 8 bar."
+    assert answers.render(parts, env("Inspect valve V-3", '{"bar": 8, "prev": 1}')) is None
+    # nor when bar - prev happens to agree: the arithmetic was never put to the test
+    assert answers.render(parts, env("Inspect valve V-4", '{"bar": 8, "prev": 5}')) is None
+
+
+def test_arithmetic_on_the_goals_fixed_words_is_no_explanation() -> None:
+    # held-out h4_fuel: 32.0 litres over 400 km in every supporting run said "8.0 litres per 100 km";
+    # 100 * 0.08 and 100 - 92 (the goal's own "100") explain 8.0 as well, and agree on every run
+    goal = "What was the fuel use of van {} on its last trip, in litres per 100 km?"
+    parts = learned(
+        (goal.format("V11"), "Van V11 used 8.0 litres per 100 km.", ["Van V11: 400 km, 32.0 litres, driver Ines"]),
+        (goal.format("V23"), "Van V23 used 8.0 litres per 100 km.", ["Van V23: 400 km, 32.0 litres, driver Kofi"]),
+    )
+    live = env(goal.format("V86"), "Van V86: 612 km, 66.7 litres, driver Oskar")
+    assert answers.render(parts, live) is None
+    # another domain: a printer's pages per minute (60 seconds in the goal, the same 120 s job every time)
+    ask = "How many pages per minute did printer {} print, per 60 seconds?"
+    parts = learned(
+        (ask.format("PR-1"), "Printer PR-1: 30 pages per minute.", ['{"pages": 60, "seconds": 120}']),
+        (ask.format("PR-2"), "Printer PR-2: 30 pages per minute.", ['{"pages": 60, "seconds": 120}']),
+    )
+    assert answers.render(parts, env(ask.format("PR-3"), '{"pages": 45, "seconds": 60}')) is None
+
+
+def test_a_constant_conversion_of_a_constant_reading_is_not_repeated() -> None:
+    # held-out h4_cellarf: every supporting run read 12.0 C and said 53.6 F; a run reading 8.4 C
+    parts = learned(
+        ("How warm is the wine cellar crypt in Fahrenheit?", "The crypt cellar is at 53.6 F.",
+         ["Cellar crypt: 12.0 C, humidity 71 %"]),
+        ("How warm is the wine cellar vault in Fahrenheit?", "The vault cellar is at 53.6 F.",
+         ["Cellar vault: 12.0 C, humidity 64 %"]),
+    )
+    live = env("How warm is the wine cellar grotto in Fahrenheit?", "Cellar grotto: 8.4 C, humidity 70 %")
+    assert answers.render(parts, live) is None
+
+
+def test_a_figure_no_value_explains_is_never_phrasing() -> None:
+    # held-out h4_bloom: days between two dates of a plain-text result (no arithmetic of numbers
+    # explains 144); the same in every supporting run, and still never said again
+    parts = learned(
+        ("How many days passed from blossom to harvest in orchard block A1?", "Block A1: 144 days.",
+         ["Block A1 (Gala): blossom 2026-04-12, harvest 2026-09-03, yield 4.2 t"]),
+        ("How many days passed from blossom to harvest in orchard block B2?", "Block B2: 144 days.",
+         ["Block B2 (Cox): blossom 2026-04-12, harvest 2026-09-03, yield 6.1 t"]),
+    )
+    assert not answers.usable(parts) and "144" in str(parts[0][1])
+    # another domain: a count of lines the model made ("2 of the checks") is no value of the run
+    parts = learned(
+        ("Audit server web-1", "2 warnings on web-1.", ["disk ok\nssh weak cipher\nntp drift"]),
+        ("Audit server web-2", "2 warnings on web-2.", ["disk full\nssh ok\nntp drift"]),
+    )
+    assert not answers.usable(parts)
 
 
 def test_the_derived_template_survives_the_json_round_trip_of_generated_code() -> None:
@@ -188,7 +239,7 @@ async def test_a_replay_that_cannot_state_the_asked_figure_lets_the_model_answer
     assert all(o.llm_calls == 1 for o in stopped), [(o.mode, o.llm_calls) for o in stopped]
 
 
-GRAMS = {"K-1": 12345, "K-2": 7250, "K-3": 905, "K-4": 40210, "K-5": 3333}
+GRAMS = {"K-1": 12345, "K-2": 7250, "K-3": 905, "K-4": 40210, "K-5": 3333, "K-6": 2501, "K-7": 880}
 
 
 def crate_model(request: ModelRequest) -> Any:
@@ -210,8 +261,8 @@ def weigh_crate(crate: str) -> dict[str, Any]:
 async def test_the_models_answer_after_a_stop_teaches_the_template(tmp_path: Path) -> None:
     # the two supporting answers are worded differently, so no template fits them both; the answer
     # states a figure the model worked out, so the first replay hands the answer to the model, whose
-    # answer (over the replay's own calls) then completes the template: the next replay states this
-    # run's figure with no model call at all
+    # answer (over the replay's own calls) then completes the template: once it holds over twice the
+    # usual evidence, a replay states this run's figure with no model call at all
     model = TestModel(script=crate_model)
     async with LLMOS(workspace=tmp_path, model=model, tools=[weigh_crate]) as os:
         outs = [await os.execute(f"How heavy is crate {crate} in kg?") for crate in GRAMS]
@@ -219,4 +270,6 @@ async def test_the_models_answer_after_a_stop_teaches_the_template(tmp_path: Pat
         assert out.success and out.output == f"Crate {crate} weighs {GRAMS[crate] / 1000} kg.", (out.mode, out.output)
     modes = [(o.mode, o.llm_calls, bool((o.mode_reason or {}).get("fallback"))) for o in outs]
     assert modes[2][1:] == (1, True), modes  # a replay whose calls stand; the model answers
-    assert all(m[:2] in (("follower", 0), ("crystallized", 0)) for m in modes[3:]), modes
+    # the template started again after K-1, so its arithmetic must hold over 4 runs (K-2 to K-5) first
+    assert all(m[1:] == (1, True) for m in modes[3:5]), modes
+    assert all(m[:2] in (("follower", 0), ("crystallized", 0)) for m in modes[5:]), modes

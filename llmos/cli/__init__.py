@@ -196,17 +196,25 @@ def feedback(
     run_id: Annotated[str, typer.Argument(help="The run to rate.")],
     rating: Annotated[str, typer.Argument(help="good | bad")],
     workspace: WorkspaceOpt = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print exactly one JSON object on stdout.")] = False,
 ) -> None:
     """Tell LLM OS whether a run was good or bad (it moves the internal state)."""
     if rating not in ("good", "bad"):
         fail(f"rating must be 'good' or 'bad', not {rating!r}")
 
-    async def go() -> None:
+    async def go() -> dict[str, Any]:
         async with open_runtime(workspace, None, start_mcp=False, must_exist=True) as rt:
             await rt.feedback(run_id, rating == "good")
+            trace = rt.traces.require(run_id)
+            demoted = [e.get("plan_id") for e in trace.events if e.get("kind") == "demoted"]
+            return {"run_id": trace.id, "rating": rating, "rejected": trace.rejected, "demoted": demoted}
 
-    run_async(go())
-    console.print(f"Recorded {rating} feedback for {run_id}.")
+    data = run_async(go())
+    if json_out:
+        sys.stdout.write(json.dumps(data, ensure_ascii=False) + "\n")
+        return
+    note = f" The plan it followed ({data['demoted'][-1]}) was demoted." if data["demoted"] else ""
+    console.print(f"Recorded {rating} feedback for {run_id}.{note}")
 
 
 def main() -> None:
@@ -219,5 +227,8 @@ def main() -> None:
         err_console.print("interrupted")
         raise SystemExit(130) from None
     except LLMOSError as e:  # a command that did not turn its error into `fail`: still one clear line
+        from llmos.cli._common import json_error
+
+        json_error(str(e))
         err_console.print(f"[red]error:[/red] {esc(e)}", highlight=False)
         raise SystemExit(2) from None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import os
+import sys
 from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -57,7 +59,32 @@ def warn(message: str) -> None:
     err_console.print(f"[yellow]warning:[/yellow] {esc(message)}", highlight=False)
 
 
+_JSON_WRITTEN: list[bool] = []  # a command with --json wrote its one JSON document already
+
+
+def wants_json() -> bool:
+    """Whether this command was asked for JSON (`--json` before any `--`)."""
+    args = sys.argv[1:]
+    return "--json" in (args[: args.index("--")] if "--" in args else args)
+
+
+def json_written() -> None:
+    """Note that the command's one JSON document is on stdout (`fail` then adds none)."""
+    _JSON_WRITTEN.append(True)
+
+
+def json_error(message: str) -> None:
+    """A command asked for JSON prints exactly one JSON document, on errors too: this one, unless it
+    wrote its own already."""
+    if wants_json() and not _JSON_WRITTEN:
+        sys.stdout.write(json.dumps({"success": False, "status": "error", "error": message}, ensure_ascii=False))
+        sys.stdout.write("\n")
+        sys.stdout.flush()
+        json_written()
+
+
 def fail(message: str, code: int = 2) -> NoReturn:
+    json_error(message)
     err_console.print(f"[red]error:[/red] {esc(message)}", highlight=False)
     raise typer.Exit(code)
 

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any, NoReturn
 
-from llmos.cli._common import err_console, esc, fail, open_runtime, warn
+from llmos.cli._common import err_console, esc, fail, json_written, open_runtime, warn
 
 
 def error_result(error: str, *, mode: str = "auto", agent: str | None = None) -> dict[str, Any]:
@@ -40,6 +40,7 @@ def _refuse(error: str, json_out: bool, mode: str, agent: str | None, code: int 
     if json_out:
         sys.stdout.write(json.dumps(error_result(error, mode=mode, agent=agent), ensure_ascii=False) + "\n")
         sys.stdout.flush()
+        json_written()
     fail(error, code)
 
 

@@ -106,15 +106,22 @@ def export(
 
 
 @app.command()
-def reject(run_id: Annotated[str, typer.Argument(help="Run id.")], workspace: WorkspaceOpt = None) -> None:
+def reject(
+    run_id: Annotated[str, typer.Argument(help="Run id.")],
+    workspace: WorkspaceOpt = None,
+    json_out: Annotated[bool, typer.Option("--json", help="Print exactly one JSON object on stdout.")] = False,
+) -> None:
     """Mark a run as wrong: it never supports a learned plan again."""
     from llmos.cli._common import open_runtime, run_async
 
-    async def go() -> tuple[str, str]:
+    async def go() -> tuple[str, list[str]]:
         async with open_runtime(workspace, None, start_mcp=False, must_exist=True) as rt:
             trace = rt.reject(run_id)
-            demoted = [e.get("plan_id") for e in trace.events if e.get("kind") == "demoted"]
-            return trace.id, f" The plan it replayed ({demoted[-1]}) was demoted." if demoted else ""
+            return trace.id, [str(e.get("plan_id")) for e in trace.events if e.get("kind") == "demoted"]
 
-    rid, note = run_async(go())
+    rid, demoted = run_async(go())
+    if json_out:
+        print(json.dumps({"run_id": rid, "rejected": True, "demoted": demoted}, ensure_ascii=False))
+        return
+    note = f" The plan it followed ({demoted[-1]}) was demoted." if demoted else ""
     console.print(f"Rejected {rid}; plans it supported were rebuilt without it.{note}")

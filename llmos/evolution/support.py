@@ -338,7 +338,19 @@ class CrystallizedRun:
         parts = answers.checked(self.checks.get("answer") or [])
         said = answers.render(parts, self.env, self.args)
         if said is not None:
+            plan = self.plan
+            why = (
+                answers.derived_unproven(plan.answer, plan.support, plan.seen_runs)
+                or envelope.answer_seen_problem(plan, self.env, list(self.args), self.noise_runs, parts)
+                if plan is not None
+                else None
+            )
+            if why:  # as a FOLLOWER replay: rule 1 for a number computed from the results
+                raise self.fail(f"{envelope.PRECAUTION}: {why}", len(self.steps) - 1, precaution=True)
             return said
+        varied = answers.phrasing_varied(self.plan.answer, self.plan.support) if self.plan is not None else ""
+        if varied:  # as a FOLLOWER replay: the supporting answers' own words depend on what only the model judges
+            raise self.fail(f"{envelope.PRECAUTION}: {varied}", len(self.steps) - 1, precaution=True)
         figures = answers.unstated_figures(self.plan.example) if self.plan is not None else []
         if figures:  # as a FOLLOWER replay: a listing would leave out figures only the model works out
             why = (

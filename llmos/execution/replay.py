@@ -112,7 +112,7 @@ async def replay(ctx: RunContext, decision: ModeDecision, *, retries: int = 1) -
             bound.check_end(previous, ctx.config.learning.noise_min_runs)  # a conditional goal's answer
         finally:
             _note_noise(ctx, bound)
-        output = bound.answer()  # rule 5: may stop too (the model then states what only it can)
+        output = bound.answer(ctx.config.learning.noise_min_runs)  # rule 5: may stop too (the model answers)
     except Stop as d:
         if d.precaution:
             after = bound.after_write(d) if bound is not None else False

@@ -8,8 +8,12 @@
    (another way to the goal);
 2. **a denied call the run did not get past**: the hook chain (policy, budget, a person) refused
    a call, under the same rule;
-3. **a give-up in words**: the final answer says, in the first person, that the work could not be
-   done ("I could not finish ...", "I was unable to ...", "Unable to ...").
+3. **a give-up in words**: the final answer says that the work could not be done: in the first
+   person ("I could not finish ...", "Unfortunately, I wasn't able to ...", "I have not been able
+   to ..."), in the passive ("the note could not be created", "it was not possible to ..."), or in
+   a few other languages ("ich konnte ... nicht", "je n'ai pas pu", "no pude", "non sono riuscito",
+   "não consegui"). A phrase that this run's successful tool results also contain is data the
+   answer reports, not a give-up.
 
 Calls of every source count (a replay's calls before a fallback, the model's after it); the call
 of a crystallized tool counts through the calls it made, not as one call of its own.
@@ -24,16 +28,46 @@ from llmos.trace import ToolCallRecord, Trace
 __all__ = ["GIVE_UP", "gave_up", "unfinished", "unresolved_calls"]
 
 _NOT = r"(?:n['’]?t|\s+not)"
-GIVE_UP = re.compile(
-    r"(?:^|(?<=[.!?:;\n])\s?|\bbut\s|\bsorry,?\s)"  # linear: callers collapse runs of whitespace first
-    r"(?:"
-    r"(?:I|we)\s+(?:(?:could|can|did|was|were)" + _NOT + r"|cannot|can['’]t)\s+"
+_VERBS = (
     r"(?:finish|complete|do|perform|carry|proceed|continue|get|make|save|send|create|write|update|read|run|"
-    r"access|reach|fulfil|fulfill|manage|accomplish|succeed)"
+    r"access|reach|fulfil|fulfill|manage|accomplish|succeed|book|place|fetch|load|open|connect|compute|"
+    r"calculate|determine|retrieve|process|submit|execute|apply|transfer|delete|remove|obtain|locate|help)"
+)
+_PARTICIPLES = (
+    r"(?:completed|finished|done|created|saved|updated|sent|written|processed|performed|executed|fulfill?ed|"
+    r"carried\s+out|found|read|reached|accessed|retrieved|applied|made|booked|placed|delivered|changed|set|"
+    r"recorded|stored|deleted|removed|moved|added|transferred|submitted|calculated|determined|loaded|opened)"
+)
+# where a first-person give-up may start: a sentence, or after a word of regret ("Unfortunately, I ...")
+_LEAD = (
+    r"(?:^|(?<=[.!?:;\n])\s?|\bbut\s|\bsorry,?\s|\bunfortunately,?\s|\bsadly,?\s|\bregrettably,?\s|"
+    r"\bhowever,?\s|\bafraid,?\s|\bapologi[sz]e,?\s)"
+)
+GIVE_UP = re.compile(
+    r"(?:"
+    + _LEAD  # linear: callers collapse runs of whitespace first
+    + r"(?:"
+    r"(?:I|we)\s+(?:(?:could|can|did|was|were)" + _NOT + r"|cannot|can['’]t)\s+" + _VERBS + r"\b"
     r"|(?:I|we)\s+(?:was|were|am|are|['’]m|['’]re)\s+(?:unable|not\s+able)\s+to"
+    r"|(?:I|we)\s+(?:was|were|are)n['’]?t\s+able\s+to"
+    r"|(?:I|we)\s+(?:have|had|['’]ve)" + _NOT + r"\s+been\s+able\s+to"
+    r"|(?:I|we)\s+(?:have|had|['’]ve)\s+been\s+unable\s+to"
     r"|(?:I|we)\s+(?:gave|give|had\s+to\s+give)\s+up"
     r"|(?:I|we)\s+(?:failed|had\s+to\s+stop)\b"
-    r"|unable\s+to\s+(?:finish|complete|do|proceed|continue)"
+    r"|(?:unable|failed)\s+to\s+" + _VERBS + r"\b"
+    r")"
+    # the work itself, in the passive, anywhere: "the note could not be created", "it was not possible to"
+    r"|\b(?:could|can)(?:n['’]?t|\s*not)\s+be\s+" + _PARTICIPLES + r"\b"
+    r"|\b(?:it|this|that)\s+(?:was|is)" + _NOT + r"\s+possible\s+to\b"
+    # a few other languages: de, fr, es, it, pt
+    r"|\b(?:ich|wir)\s+(?:konnte|konnten|kann|können)\s+(?:\w+\s+){0,6}?nicht\b"
+    r"|\b(?:konnte|konnten|kann|können)\s+(?:ich|wir)\s+(?:\w+\s+){0,6}?nicht\b"
+    r"|\bnicht\s+möglich\b"
+    r"|\b(?:je|nous)\s+n['’](?:ai|avons)\s+pas\s+pu\b|\bje\s+ne\s+(?:peux|pouvais|parviens)\s+pas\b"
+    r"|\bimpossible\s+de\b"
+    r"|\bno\s+(?:pude|pudimos|puedo|he\s+podido|fue\s+posible|se\s+pudo|es\s+posible)\b"
+    r"|\bnon\s+(?:sono|siamo)\s+riuscit[oaie]\b|\bnon\s+(?:ho|abbiamo)\s+potuto\b|\bnon\s+è\s+stato\s+possibile\b"
+    r"|\bn[ãa]o\s+(?:consegui|conseguimos|pude|foi\s+poss[íi]vel)\b"
     r")",
     re.IGNORECASE,
 )
@@ -42,10 +76,26 @@ GIVE_UP = re.compile(
 _SPACES = re.compile(r"\s+")
 
 
-def gave_up(answer: str) -> str:
-    """The give-up phrase in a final answer ('' when there is none)."""
-    m = GIVE_UP.search(_SPACES.sub(" ", answer or "").strip())
-    return m.group(0).strip() if m else ""
+def gave_up(answer: str, quoted: tuple[str, ...] | list[str] = ()) -> str:
+    """The give-up phrase in a final answer ('' when there is none). A phrase that also occurs in
+    `quoted` (the text of this run's successful tool results) reports data, not the run: "the memo
+    says the order could not be delivered" is not a give-up when the memo says so."""
+    text = _SPACES.sub(" ", answer or "").strip()
+    seen = [_SPACES.sub(" ", q).lower() for q in quoted if q]
+    for m in GIVE_UP.finditer(text):
+        phrase = m.group(0).strip()
+        core = _core(phrase)
+        if not any(core in q for q in seen):
+            return phrase
+    return ""
+
+
+_LEAD_RE = re.compile(r"^(?:but|sorry|unfortunately|sadly|regrettably|however|afraid|apologi[sz]e),?\s", re.IGNORECASE)
+
+
+def _core(phrase: str) -> str:
+    """The phrase without its word of regret, lower case (what a quoted result would contain)."""
+    return _LEAD_RE.sub("", phrase).strip().lower()
 
 
 def _work_calls(trace: Trace) -> list[ToolCallRecord]:
@@ -88,7 +138,8 @@ def unfinished(trace: Trace, answer: str) -> str:
     if denied:
         c = denied[-1]
         return f"a denied call was not got past: {c.name} ({c.decision_reason[:200] or 'denied'})"
-    phrase = gave_up(answer)
+    quoted = [c.result for c in trace.tool_calls if not c.is_error and not c.denied]
+    phrase = gave_up(answer, quoted)
     if phrase:
         return f"the model gave up: {phrase!r}"
     return ""

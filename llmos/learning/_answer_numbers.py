@@ -5,7 +5,7 @@ values explains (the argument explanations of `explain.generate`), is a *derived
 `("calc", explanation, format)`. Rule 2 holds as for arguments: a template keeps the candidates that
 fit every run, and a replay states the value only when they agree (written two ways, 25.23 and
 25.230, is one value) and the evidence showed that many decimals (`number_text`). A derived number
-that was the same in every run is phrasing, as a literal is (`constant`). `unstated_figures` names
+that was the same in every run keeps that constant as one more candidate. `unstated_figures` names
 the numbers a supporting answer stated that no value of its run gives: what a listing would lose.
 """
 
@@ -95,14 +95,6 @@ def derive_numbers(parts: list[ex.Cand], env: ex.Env) -> list[ex.Cand]:
         if pos < len(part[1]):
             out.append(("lit", part[1][pos:]))
     return out
-
-
-def constant(hole: ex.Cand) -> str | None:
-    """The text of a derived number that was the same in every run the template fits, else None."""
-    for c in hole[1]:
-        if c[0] == "calc" and c[1][0] == "const":
-            return number_text(json.loads(c[1][1]), c[2])
-    return None
 
 
 def unstated_figures(example: dict[str, Any]) -> list[str]:

@@ -33,7 +33,7 @@ def branch_decision(
     def blockers_of(p: Plan) -> list[str]:
         own = [m for m in full if m.plan is p]
         return _follower_blockers(
-            own, cond, risk_config(p, cfg, risk_of)[0], policy, risk_of, aligned.get(p.id, tokens)
+            own, cond, risk_config(p, cfg, risk_of)[0], policy, risk_of, aligned.get(p.id, tokens), cfg.min_support
         )
 
     bset, why = branches.branch_set([m.plan for m in full], blockers_of, risk_of)

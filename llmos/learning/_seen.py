@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from llmos.learning import _shortcuts
@@ -355,3 +356,41 @@ def seen_problem(
     if why:
         why = f"{step.name} returned a value outside the evidence before a step that changes the world: {why}"
     return why, noise
+
+
+def answer_seen_problem(plan: Plan, env: ex.Env, args: list[Any], noise_runs: int, answer: Sequence[Any]) -> str | None:
+    """Rule 1 for an answer that states a derived number (a `calc` hole of the template): the results
+    the number is computed from stay inside what the supporting runs saw, apart from the values the
+    answer or an argument reads. A factor that was the same in every supporting run (a capacity of
+    16 kWh each time) is what the arithmetic may have folded into a constant (x 0.16)."""
+    steps: set[int] = set()
+    read: dict[int, set[ex.Path]] = {}
+    for part in answer:
+        if part[0] != "hole":
+            continue
+        for cand in part[1]:
+            inner = cand[1] if cand[0] == "calc" else cand
+            for r in ex.refs(inner):
+                if r[0] in ("res", "tnum"):
+                    read.setdefault(int(r[1]), set()).add(tuple(r[2]))
+                    if cand[0] == "calc":
+                        steps.add(int(r[1]))
+    if not plan.seen_runs:
+        return None
+    for i in sorted(steps):
+        text = env.texts[i] if i < len(env.texts) else None
+        if text is None or i >= len(plan.steps):
+            continue
+        step = plan.steps[i]
+        consumed = consumed_paths(plan).get(i, set()) | read.get(i, set())
+        echo = set(step.echo_paths)
+        checked = [(p, v) for p, v in scalars(env.parsed[i], text) if ex.is_num(v) and not excluded(p, consumed, echo)]
+        if not checked:
+            continue
+        why, _noise = problems(step.seen, _observed(checked, []), noise_runs, set(), set())
+        if why:
+            return (
+                f"{step.name} returned a value outside the evidence, and the answer states a number "
+                f"computed from its result: {why}"
+            )
+    return None

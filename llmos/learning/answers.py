@@ -37,11 +37,11 @@ from llmos.learning import explain as ex
 from llmos.learning._answer_numbers import (
     NUMBER_FORMATS,
     agree,
-    constant,
     derive_numbers,
     number_text,
     unstated_figures,
 )
+from llmos.learning._answer_rules import MIN_FITS, derived_unproven, literal_figure, phrasing_varied, with_category
 from llmos.learning.goals import STOPWORDS
 
 __all__ = [
@@ -49,17 +49,19 @@ __all__ = [
     "NUMBER_FORMATS",
     "answer_problem",
     "checked",
+    "derived_unproven",
     "final_answer",
     "fingerprint_parts",
     "learn",
     "listing",
+    "literal_figure",
+    "phrasing_varied",
     "render",
     "template_of",
     "unstated_figures",
     "usable",
 ]
 
-MIN_FITS = 2  # supporting runs that must agree on a template before a replay states it
 MAX_RESULT_CHARS = 2000  # per result, in a listing
 CASES = ("lower", "upper", "title", "capitalize")
 _WORD = re.compile(r"[^\W_]+")
@@ -157,7 +159,7 @@ def template_of(answer: str, env: ex.Env, args: Args = ()) -> list[ex.Cand]:
     for text in sorted(sources, key=lambda s: (-len(s), s)):
         if not any(p[0] == "lit" and text in p[1] for p in parts):  # cheap test before the regex
             continue
-        hole: ex.Cand = ("hole", tuple(sorted(sources[text], key=repr)))
+        hole: ex.Cand = ("hole", tuple(sorted(with_category(text, sources[text]), key=repr)))
         pattern = re.compile(_bounded(text))
         out: list[ex.Cand] = []
         for part in parts:
@@ -311,7 +313,7 @@ def learn(current: Sequence[ex.Cand], answer: str, env: ex.Env, args: Args = ())
         parts, n = template_of(answer, env, args), 1
         if not parts:
             return [("untraced", "the supporting run gave no final answer")]
-    why = answer_problem(parts, env, args, stated if _shortcuts.ON else None)
+    why = literal_figure(parts) or answer_problem(parts, env, args, stated if _shortcuts.ON else None)
     if why:
         return [("untraced", why)]
     return [("answer", n), *parts]
@@ -345,10 +347,11 @@ def render(parts: Sequence[ex.Cand], env: ex.Env, args: Args = ()) -> str | None
             continue
         if p[0] != "hole":
             return None
-        same_every_run = constant(p)
-        if same_every_run is not None:  # a number no run changed is phrasing, as a literal is
-            out.append(same_every_run)
-            continue
+        if any(c[0] == "calc" and c[1][0] == "const" for c in p[1]):
+            # a derived number every supporting run stated alike: the arithmetic that explains it was
+            # never put to the test (its operands never changed, or were the goal's fixed words); the
+            # evidence cannot tell it from the figure this run needs (rule 2): not said
+            return None
         values = _values(p, env, args)
         if len(values) != len(p[1]) or not agree(values):
             return None  # a candidate is unavailable, or they disagree: do not guess

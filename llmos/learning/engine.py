@@ -335,8 +335,9 @@ class LearningEngine:
         affected: list[str] = []
         pid = self.store.plan_of_trace(run_id)
         replayed_ids = [trace.plan_id, *loops.contributors(trace.plan_id)] if trace is not None else []
-        for replayed_id in replayed_ids if trace is not None and is_replay_run(trace) else []:
-            replayed = self.index.plans.get(replayed_id or "")  # a person says the replay was wrong
+        followed = trace is not None and (is_replay_run(trace) or is_guided_run(trace))
+        for replayed_id in replayed_ids if followed else []:
+            replayed = self.index.plans.get(replayed_id or "")  # a person says the replay (or guide) was wrong
             if replayed is None:
                 continue
             replayed.penalty = min(1.0, replayed.penalty + REJECTED_REPLAY_PENALTY)
@@ -405,6 +406,14 @@ def is_replay_run(trace: Trace) -> bool:
     says "learner"): it executes a plan, so it is never independent evidence for one."""
     return trace.mode in REPLAY_MODES or any(
         e.get("kind") == "fallback" and e.get("from_mode", "follower") in REPLAY_MODES for e in trace.events
+    )
+
+
+def is_guided_run(trace: Trace) -> bool:
+    """A MIXED run: the model was guided by a plan's example (`trace.plan_id`), including one that was
+    handed to the model again afterwards. A person who says it was wrong says the guide misled."""
+    return trace.mode == "mixed" or any(
+        e.get("kind") == "fallback" and e.get("from_mode") == "mixed" for e in trace.events
     )
 
 

@@ -78,8 +78,8 @@ from llmos.learning._envelope_facts import (
     value,
     widen_span,
 )
+from llmos.learning._seen import answer_seen_problem, seen_problem
 from llmos.learning._seen import record as record_seen
-from llmos.learning._seen import seen_problem
 
 __all__ = [
     "MAX_CATEGORIES",
@@ -95,6 +95,7 @@ __all__ = [
     "Membership",
     "Operand",
     "Relation",
+    "answer_seen_problem",
     "broken",
     "categories",
     "from_json",

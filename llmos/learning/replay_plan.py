@@ -164,13 +164,22 @@ class BoundPlan:
         ran = stop.step < len(self.env.texts) and self.env.texts[stop.step] is not None
         return ran and self.risk_of(self.plan.steps[stop.step].name) in ("write", "destructive")
 
-    def answer(self) -> str:
+    def answer(self, noise_runs: int = 4) -> str:
         """Rule 5: the plan's verified answer template with this run's values, else a listing of the
         results; but when the supporting answers stated figures the model worked out (no value of the
         run gives them), a listing would leave out what was asked: Stop, and the model answers."""
         said = answers.render(self.plan.answer, self.env, self.args)
         if said is not None:
+            plan = self.plan
+            why = answers.derived_unproven(plan.answer, plan.support, plan.seen_runs) or envelope.answer_seen_problem(
+                plan, self.env, list(self.args), noise_runs, plan.answer
+            )
+            if why:
+                raise Stop(f"{envelope.PRECAUTION}: {why}", len(self.plan.steps) - 1, precaution=True)
             return said
+        varied = answers.phrasing_varied(self.plan.answer, self.plan.support)
+        if varied:
+            raise Stop(f"{envelope.PRECAUTION}: {varied}", len(self.plan.steps) - 1, precaution=True)
         figures = answers.unstated_figures(self.plan.example)
         if figures:
             raise Stop(

@@ -142,6 +142,7 @@ def _follower_blockers(
     policy: SelectionPolicy,
     risk_of: RiskOf | None = None,
     tokens: list[Token] | None = None,
+    after_demotion: int = 0,
 ) -> list[str]:
     if not full:
         return ["no learned plan matches this goal's skeleton"]
@@ -152,7 +153,9 @@ def _follower_blockers(
     out += blind_write_checks(plan, risk_of, cfg.noise_min_runs)  # rule 3, from the plan itself
     if plan.support < cfg.min_support:
         out.append(f"support {plan.support} < min_support {cfg.min_support}")
-    demoted = plan.demotion(cfg.min_support)
+    # a person's verdict asks for the configured new evidence at least: rule 4 lowers what a read-only
+    # plan needs before its first replay, not what it needs after someone said a replay was wrong
+    demoted = plan.demotion(max(cfg.min_support, after_demotion))
     if demoted:
         out.append(demoted)
     if cond and tokens is None:
@@ -232,7 +235,13 @@ def select(
         f_conf = follower_confidence(full[0].plan, cfg)
         _describe_match(reason, full[0].plan, aligned.get(full[0].plan.id, tokens), f_conf, cfg, risk)
     blockers = _follower_blockers(
-        full, cond, cfg, policy, risk_of, aligned.get(full[0].plan.id, tokens) if len(full) == 1 else None
+        full,
+        cond,
+        cfg,
+        policy,
+        risk_of,
+        aligned.get(full[0].plan.id, tokens) if len(full) == 1 else None,
+        base_cfg.min_support,
     )
     if not blockers and f_conf < f_thr and requested != "follower":
         blockers.append(f"confidence {f_conf} < follower threshold {round(f_thr, 4)}")

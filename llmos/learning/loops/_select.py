@@ -162,12 +162,15 @@ def _judge(
 ) -> tuple[Plan, float] | None:
     from llmos.learning.selection import _follower_blockers, follower_confidence, risk_config
 
+    configured = cfg.min_support  # a demotion waits for this much new evidence at least (rule 6)
     cfg, risk = risk_config(plan, cfg, risk_of)
     m = match(plan, tokens)
-    blockers = _follower_blockers([Match(plan, [], [])], conditional_words(tokens), cfg, policy, risk_of)
+    words = conditional_words(tokens)
+    blockers = _follower_blockers([Match(plan, [], [])], words, cfg, policy, risk_of, after_demotion=configured)
     if m is None or not m.full:
         blockers.append("an item (or a word around the list) has a shape the evidence never showed there")
-    blockers += [f"plan {p.id}: {d}" for p in loop.plans if (d := p.demotion(cfg.min_support))]
+    need = max(cfg.min_support, configured)
+    blockers += [f"plan {p.id}: {d}" for p in loop.plans if (d := p.demotion(need))]
     blockers += [f"plan {p.id} alone: {u}" for p in loop.plans for u in p.unsafe_reasons()[:2]]
     dissent = _dissent(index, loop, plan.agent)
     if dissent:
