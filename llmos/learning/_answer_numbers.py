@@ -56,7 +56,7 @@ def derived(text: str, env: ex.Env) -> list[ex.Cand]:
     found: list[ex.Cand] = []
     arith = False
     for cand in sorted(ex.generate(value, env, len(env.texts), wider=False), key=repr):
-        if cand[0] not in ("arith", "const"):
+        if cand[0] not in ("arith", "const", "agg"):
             continue
         try:
             v = ex.evaluate(cand, env)
@@ -66,7 +66,7 @@ def derived(text: str, env: ex.Env) -> list[ex.Cand]:
             try:
                 if number_text(v, fmt) == text:
                     found.append(("calc", cand, fmt))
-                    arith = arith or cand[0] == "arith"
+                    arith = arith or cand[0] in ("arith", "agg")
             except ex.Unavailable:
                 continue
     return found if arith else []
