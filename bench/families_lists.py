@@ -16,6 +16,8 @@ the answer. The traps:
                model decides which)
 - ls_seats     a question: how many seats are free on these flights in total (the answer states the sum)
 - ls_warmest   read each greenhouse, then log the warmest one and its temperature (argmax and max)
+- ls_opening   read each lot's bid, then log the FIRST lot's bid (not the highest: early goals list
+               the highest first, a later one does not): a total must not be guessed from position
 - ls_restock   restock each shelf (a per-item write that returns the new level), then close the round
                with the number of shelves (a count after the loop)
 """
@@ -53,6 +55,7 @@ ANNOTATIONS: dict[str, dict[str, bool]] = {
     "ls_greenhouse": READ,
     "ls_log_warmest": WRITE,
     "ls_restock_shelf": IDEMPOTENT,
+    "ls_lot_bid": READ,
 }
 
 NAMES = [
@@ -310,6 +313,35 @@ restock = Family(
 )
 
 
+# =========================================================================== 6. opening: the first item, not the max
+LOTS = ["Vase", "Clock", "Chair", "Lamp", "Rug", "Desk", "Mirror", "Bench", "Stool", "Chest", "Easel", "Globe"]
+
+
+def sample_opening(rng: random.Random, w: State, i: int) -> Params:
+    lots = rng.sample(LOTS, _size(rng, i))
+    bids = rng.sample(range(50, 900, 5), len(lots))
+    if i < 4:
+        bids.sort(reverse=True)  # the first lot had the highest bid in every early goal
+    t = w["tables"].setdefault("ls_lots", {})
+    for lot, b in zip(lots, bids, strict=True):
+        t[lot] = {"lot": lot, "bid": b}
+    return {"items": listed(lots)}
+
+
+opening = Family(
+    name="ls_opening",
+    templates=["Log the opening bid for the lots {items}"],
+    fields={"items": LIST},
+    sample=sample_opening,
+    plan=[
+        *_per_item("ls_lot_bid", "lot"),
+        Step("ls_log_opening", lambda p, r: {"bid": r["ls_lot_bid0"]["bid"]}),
+    ],
+    expect=lambda p, b: {"openings": [{"bid": b["tables"]["ls_lots"][items_of(p["items"])[0]]["bid"]}]},
+    summary=lambda p, r: "Logged.",
+)
+
+
 TOOLS = {
     t.name: t
     for t in [
@@ -336,8 +368,10 @@ TOOLS = {
             _append("warmest", ["greenhouse", "celsius"]),
         ),
         Tool("ls_restock_shelf", "Restock one shelf to 40 units; returns its level.", {"shelf": str}, _restock),
+        Tool("ls_lot_bid", "The current bid on one auction lot.", {"lot": str}, _row("ls_lots", "lot", "lot")),
+        Tool("ls_log_opening", "Log an auction's opening bid.", {"bid": int}, _append("openings", ["bid"])),
         Tool("ls_close_round", "Close a restocking round.", {"shelves": int}, _append("rounds", ["shelves"])),
     ]
 }
 
-FAMILIES = [haul, ferry, seats, warmest, restock]
+FAMILIES = [haul, ferry, seats, warmest, restock, opening]

@@ -278,6 +278,13 @@ def test_aggregates_and_picks_evaluate_with_rule_two() -> None:
         raise AssertionError("the maximum and the rounded sum disagree on like crates")
     except ex.Disagree:
         pass
+    rows = [{"fare": 40, "id": "F-1"}, {"fare": 25, "id": "F-2"}, {"fare": 31, "id": "F-3"}]
+    by_id = ex.Env(toks, ["{}"] * 3, rows)
+    field = ("pick", "min", ("refs", tuple(("res", s, ("fare",)) for s in range(3))))
+    assert (*field, ("refs", tuple(("res", s, ("id",)) for s in range(3)))) in ex.generate("F-2", by_id, 3)
+    words = ex.Env(tokenize("Compare 12 and seven"), ["{}"] * 2, rows[:2])
+    assert goal_list(words, 2) is None  # items that do not look alike are no list
+    assert not [c for c in ex.generate(65, words, 2) if c[0] == "agg"]  # so two calls are not summed
     lines = {"lines": [{"qty": 2}, {"qty": 5}, {"qty": 4}]}
     one = ex.Env(tokenize("Count pick list 7"), ['{"lines": []}'], [lines])
     agg = ("agg", "sum", ("all", ("res", 0, ("lines", "*", "qty"))), None)
