@@ -142,6 +142,16 @@ async def solve_peak(p: dict[str, Any], calls: Calls) -> str:
     return "Logged."
 
 
+async def solve_which(p: dict[str, Any], calls: Calls) -> str:
+    fares = {}
+    for island in p["items"]:
+        (r,) = await calls([("quote_ferry", {"island": island})])
+        fares[island] = r["fare"]
+    best = min(p["items"], key=lambda i: fares[i])
+    return f"The cheapest is {best} at {fares[best]} euros."
+
+
+WHICH = Family("which", "Which ferry is cheapest among {items_text}", solve_which, nothing)
 LOAD = Family("load", "Weigh the crates {items_text} and log the load", solve_load, nothing)
 MEAN = Family("mean", "What do the crates {items_text} weigh on average", solve_mean, nothing)
 CHEAPEST = Family("cheapest", "Book the cheapest ferry to {items_text}", solve_cheapest, nothing)
@@ -192,6 +202,17 @@ async def test_the_cheapest_of_the_list_is_booked(tmp_path: Path) -> None:
         out = await h.run(CHEAPEST, p_(items))
         assert out.decision.mode == "follower" and out.correct and out.llm_calls == 0, (items, out.decision.reason)
         assert h.world.state["bookings"][-1] == min(items, key=lambda i: FARES[i])
+
+
+async def test_an_answer_that_names_the_cheapest_states_this_runs_pick(tmp_path: Path) -> None:
+    h = harness(tmp_path)
+    await train(h, WHICH, FERRY_TRAIN)
+    items = ["Mljet", "Cres", "Krk", "Hvar"]
+    out = await h.run(WHICH, p_(items))
+    assert out.decision.mode == "follower" and out.llm_calls == 0, out.decision.reason
+    assert out.trace.output == "The cheapest is Krk at 22 euros.", out.trace.output
+    tie = await h.run(WHICH, p_(["Hvar", "Vis", "Susak"]))  # a tie: no template value, the model answers
+    assert tie.llm_calls >= 1 and "Vis" in str(tie.trace.output)
 
 
 # ---------------------------------------------------------------- must NOT replay

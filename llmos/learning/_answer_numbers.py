@@ -16,6 +16,7 @@ import math
 import re
 from typing import Any
 
+from llmos.learning import _explain_agg
 from llmos.learning import explain as ex
 
 MAX_DECIMALS = 6
@@ -135,3 +136,21 @@ def agree(values: list[str]) -> bool:
     except ValueError:
         return False
     return all(ex.same(nums[0], x) for x in nums[1:])
+
+
+def list_cands(text: str, env: ex.Env) -> list[ex.Cand]:
+    """The totals and picks over the run's lists (`_explain_agg`) that state `text` as it is: "Brac"
+    the cheapest of the goal's islands, "31.2" the warmest reading. Rule 2 as for any hole."""
+    try:
+        value: Any = float(text) if NUMBER.fullmatch(text) else text
+    except ValueError:
+        return []
+    out = []
+    for cand in sorted(_explain_agg.generate(value, env, len(env.texts)), key=repr):
+        try:
+            v = ex.evaluate(cand, env)
+        except (ex.Unavailable, ArithmeticError, ValueError, TypeError):
+            continue
+        if (v if isinstance(v, str) else str(v)) == text:
+            out.append(cand)
+    return out
