@@ -22,10 +22,12 @@ the first item) is a disagreement, never a guess. The private interior of `llmos
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import Any
 
 from llmos.learning._explain_values import (
+    MAX_LEAVES,
     NOT_JSON,
     Cand,
     Env,
@@ -145,7 +147,7 @@ def groups(env: Env, step: int) -> list[tuple[Cand, list[Cand], list[Any]]]:
     for s in range(min(step, len(env.texts))):
         if env.texts[s] is None or env.parsed[s] is NOT_JSON:
             continue
-        lv = dict(leaves(env.parsed[s]))
+        lv = dict(itertools.islice(leaves(env.parsed[s]), MAX_LEAVES))
         per_step[s] = lv
         by_shape.setdefault(frozenset(lv), []).append(s)
         inner: dict[Any, list[tuple[Any, Any]]] = {}
@@ -214,14 +216,14 @@ def _value_sources(value: Any, env: Env, src: Cand, rs: list[Cand], at: int) -> 
     step, path = ref[1], ref[2]
     if src[0] == "refs":
         steps = [r[1] for r in rs]
-        lv = dict(leaves(env.parsed[step]))
+        lv = dict(itertools.islice(leaves(env.parsed[step]), MAX_LEAVES))
         for q, v in lv.items():
             if q != path and same(v, value):
                 out.append(("refs", tuple(("res", s, q) for s in steps)))
     else:
         pattern = src[1][2]
         k = pattern.index("*")
-        for q, v in leaves(env.parsed[step]):
+        for q, v in itertools.islice(leaves(env.parsed[step]), MAX_LEAVES):
             if q != path and len(q) == len(pattern) and q[:k] == path[:k] and q[k] == path[k] and same(v, value):
                 out.append(("all", ("res", step, (*q[:k], "*", *q[k + 1 :]))))
     if isinstance(value, str):
