@@ -149,6 +149,12 @@ async def solve_confirm_last(p: dict[str, Any], calls: Calls) -> str:
     return "Held."
 
 
+async def solve_posted_at(p: dict[str, Any], calls: Calls) -> str:
+    await solve_ship(p, calls)
+    return f"Posted at {len(p['items']) + 11} o'clock."
+
+
+POSTED_AT = Family("posted_at", "Post the parcels to {items_text}", solve_posted_at, nothing)
 NUMBERED = Family("numbered", "Number the labels for {items_text}", solve_numbered, nothing)
 CONFIRM = Family("confirm", "Hold the parcels for {items_text}", solve_confirm_last, nothing)
 POST = Family("post", "Post the parcels to {items_text}", solve_post, nothing)
@@ -222,12 +228,19 @@ async def test_rule_one_stops_an_iteration_before_its_write(tmp_path: Path) -> N
     assert shipped(h, 4) == [[c, 5 + len(c), "B-7"] for c in ["Nice", "Lhasa", "Metz", "Caen"]]  # the model finished
 
 
-async def test_an_answer_that_is_no_part_per_item_is_the_models(tmp_path: Path) -> None:
+async def test_an_answer_with_a_count_of_the_items_states_this_runs_count(tmp_path: Path) -> None:
     h = harness(tmp_path)
-    await train(h, POST)  # "Posted 3 parcels.": a count the model worked out, stated by no value of the run
+    await train(h, POST)  # "Posted 3 parcels.": the count of the items (`_explain_agg`: a count of the quotes)
     out = await h.run(POST, ship(["Nice", "Pau", "Metz", "Caen"]))
+    assert out.decision.mode == "follower" and out.correct and out.llm_calls == 0
+    assert out.trace.output == "Posted 4 parcels."  # this run's count, never an earlier run's
+
+
+async def test_an_answer_with_a_figure_no_value_explains_is_the_models(tmp_path: Path) -> None:
+    h = harness(tmp_path)
+    await train(h, POSTED_AT)  # "... at 3 o'clock": a figure the model worked out, stated by no value of the run
+    out = await h.run(POSTED_AT, ship(["Nice", "Pau", "Metz", "Caen"]))
     assert out.decision.mode == "follower" and out.correct and out.llm_calls == 1
-    assert out.trace.output == "Posted 4 parcels."  # the replay's calls stand; the model answers
     assert next(e["reason"] for e in out.trace.events if e.get("kind") == "fallback").startswith("outside the evidence")
 
 
@@ -295,7 +308,7 @@ async def test_arguments_that_depend_on_the_place_or_on_another_item_are_no_loop
         out = await h.run(fam, ship(["Kyiv", "Bern", "Nice", "Metz"]))
         assert out.decision.mode != "follower" and out.correct, (phrase, out.decision.reason)
         why = " ".join(out.decision.reason["loop"]["why_not"])
-        assert "explain" in why, why
+        assert "explain" in why or "one item" in why, why
 
 
 async def test_a_branch_at_some_length_stops_the_loop(tmp_path: Path) -> None:

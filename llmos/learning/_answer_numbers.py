@@ -16,6 +16,7 @@ import math
 import re
 from typing import Any
 
+from llmos.learning import _explain_agg
 from llmos.learning import explain as ex
 
 MAX_DECIMALS = 6
@@ -56,7 +57,7 @@ def derived(text: str, env: ex.Env) -> list[ex.Cand]:
     found: list[ex.Cand] = []
     arith = False
     for cand in sorted(ex.generate(value, env, len(env.texts), wider=False), key=repr):
-        if cand[0] not in ("arith", "const"):
+        if cand[0] not in ("arith", "const", "agg"):
             continue
         try:
             v = ex.evaluate(cand, env)
@@ -66,7 +67,7 @@ def derived(text: str, env: ex.Env) -> list[ex.Cand]:
             try:
                 if number_text(v, fmt) == text:
                     found.append(("calc", cand, fmt))
-                    arith = arith or cand[0] == "arith"
+                    arith = arith or cand[0] in ("arith", "agg")
             except ex.Unavailable:
                 continue
     return found if arith else []
@@ -127,3 +128,21 @@ def agree(values: list[str]) -> bool:
     except ValueError:
         return False
     return all(ex.same(nums[0], x) for x in nums[1:])
+
+
+def list_cands(text: str, env: ex.Env) -> list[ex.Cand]:
+    """The totals and picks over the run's lists (`_explain_agg`) that state `text` as it is: "Brac"
+    the cheapest of the goal's islands, "31.2" the warmest reading. Rule 2 as for any hole."""
+    try:
+        value: Any = float(text) if NUMBER.fullmatch(text) else text
+    except ValueError:
+        return []
+    out = []
+    for cand in sorted(_explain_agg.generate(value, env, len(env.texts)), key=repr):
+        try:
+            v = ex.evaluate(cand, env)
+        except (ex.Unavailable, ArithmeticError, ValueError, TypeError):
+            continue
+        if (v if isinstance(v, str) else str(v)) == text:
+            out.append(cand)
+    return out

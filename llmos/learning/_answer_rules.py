@@ -30,6 +30,11 @@ def _header(parts: Sequence[ex.Cand]) -> int:
     return 0
 
 
+def template_fits(parts: Sequence[ex.Cand]) -> int:
+    """How many consecutive supporting runs a stored template fits (0: none usable)."""
+    return _header(parts)
+
+
 def literal_figure(parts: Sequence[ex.Cand]) -> str:
     """Why a template's literal text may not be said again ('' when it may): it states a number. A
     number that no value of the run gives as text and no arithmetic explains (days between two dates,

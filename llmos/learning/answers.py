@@ -38,6 +38,7 @@ from llmos.learning._answer_numbers import (
     NUMBER_FORMATS,
     agree,
     derive_numbers,
+    list_cands,
     number_text,
     unstated_figures,
 )
@@ -159,7 +160,7 @@ def template_of(answer: str, env: ex.Env, args: Args = ()) -> list[ex.Cand]:
     for text in sorted(sources, key=lambda s: (-len(s), s)):
         if not any(p[0] == "lit" and text in p[1] for p in parts):  # cheap test before the regex
             continue
-        hole: ex.Cand = ("hole", tuple(sorted(with_category(text, sources[text]), key=repr)))
+        hole: ex.Cand = ("hole", tuple(sorted(with_category(text, [*sources[text], *list_cands(text, env)]), key=repr)))
         pattern = re.compile(_bounded(text))
         out: list[ex.Cand] = []
         for part in parts:

@@ -13,6 +13,9 @@ An explanation (a *candidate*) is a small hashable tuple, JSON-able as nested li
     ("lin", ref, point, point, runs)           runs; forms and lines are dormant (`awake`) while a usual
                                                explanation still fits every run
 
+    ("agg", op, src, rounding)                 totals over a list (`_explain_agg`): sum, mean, count,
+    ("pick", op, keys, vals)                   min, max; and the value where a key is least or greatest
+
     ref = ("tok", position) | ("res", step, path)   path () is the whole result text
 
 `generate` lists every candidate that explains a value in one trace; `fits` checks a candidate on
@@ -30,7 +33,7 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
-from llmos.learning import _explain_more, _shortcuts
+from llmos.learning import _explain_agg, _explain_more, _shortcuts
 from llmos.learning._explain_search import (
     MAX_OPERANDS,
     MAX_TEMPLATES,
@@ -162,6 +165,8 @@ def evaluate(cand: Cand, env: Env, memo: dict[Any, Any] | None = None) -> Any:
         return "".join(out)
     if kind == "arith":
         return _arith_value(cand, env)
+    if kind in ("agg", "pick"):
+        return _explain_agg.evaluate(cand, env, number_of, ref_value)
     return _explain_more.evaluate(cand, env, number_of, ref_value)
 
 
@@ -325,6 +330,8 @@ def refs(cand: Cand) -> Iterator[Cand]:
         for r in (cand[2], cand[3]):
             if r is not None and r[0] != "k":
                 yield r
+    elif kind in ("agg", "pick"):
+        yield from _explain_agg.refs(cand)
     else:
         yield from _explain_more.refs(cand)
 
@@ -384,6 +391,8 @@ def describe(cand: Cand, names: dict[int, str] | None = None, steps: list[str] |
         expr = a if cand[1] == "id" else f"{a} {cand[1]} {describe_ref(cand[3], names, steps)}"
         rnd = cand[4]
         return f"{rounding_name(rnd[0])}({expr}, {rnd[1]})" if rnd else expr
+    if kind in ("agg", "pick"):
+        return _explain_agg.describe(cand, lambda r: describe_ref(r, names, steps))
     return _explain_more.describe(cand, lambda r: describe_ref(r, names, steps))
 
 

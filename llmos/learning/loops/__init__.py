@@ -11,7 +11,10 @@ learning (`_loop.learn`, from the plans the index keeps per list length)
   copy of every plan; none left for an argument, no loop), every step before and after the list the
   same, and the calls growing by exactly one segment per item;
 - each copy of the segment takes its own item (an argument explained by the item alone), and reads
-  no other item and no other copy's results; nothing after the list reads a copy's results;
+  no other item and no other copy's results; nothing after the list reads one copy's results: what
+  comes after reads them all at once, as a total or a pick (`_explain_agg`: ("each", ref) in the
+  item's frame), and a hypothesis that reads some items but not all ("the first crate") leaves the
+  step after the list without a loop reading (`_canon.canon_step`);
 - facts about results (rule 1's records, ranges, categories, constant results, relations, memberships)
   are kept per item: what held for every copy of every plan, and what every copy showed, united.
 

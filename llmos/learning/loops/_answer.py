@@ -11,11 +11,13 @@ with this run's values, or the replay falls back to a listing. Anything else: no
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from dataclasses import dataclass
 from typing import Any
 
 from llmos.learning import answers
+from llmos.learning._answer_rules import template_fits
 from llmos.learning.loops._canon import Layout, remap, try_remap
 from llmos.learning.plans import Plan
 
@@ -29,6 +31,7 @@ class LoopAnswer:
     tail: tuple[Part, ...]
     inner: str | None  # between items but the last two (None: never seen)
     last: str  # before the last item
+    fits: int = 0  # supporting runs the plans' templates fit, all plans together (rule 5's evidence)
 
 
 def learn(found: list[tuple[Plan, Layout]]) -> LoopAnswer | None:
@@ -41,7 +44,11 @@ def learn(found: list[tuple[Plan, Layout]]) -> LoopAnswer | None:
         out = mine if out is None else _join(out, mine)
         if out is None:
             return None
-    return out
+    if out is None:
+        return None
+    # the evidence for the loop's template is the runs each plan's template fits: a plan whose template
+    # fits only its last runs leaves the loop's below its support, and a computed number is not said
+    return dataclasses.replace(out, fits=sum(template_fits(plan.answer) for plan, _lay in found))
 
 
 def _read(plan: Plan, lay: Layout) -> LoopAnswer | None:
@@ -49,23 +56,13 @@ def _read(plan: Plan, lay: Layout) -> LoopAnswer | None:
         return None
     mapped: list[tuple[Part, int | None]] = []
     for p in plan.answer[1:]:
-        if p[0] == "lit":
-            mapped.append((p, None))
-            continue
-        if p[0] != "hole":
+        got = _part(p, lay)
+        if got is None:
             return None
-        whole = tuple(c for c in (try_remap(c, lay.mapper(None)) for c in p[1]) if c is not None)
-        if whole:
-            mapped.append((("G", whole), None))
-            continue
-        per = [
-            (j, tuple(c for c in (try_remap(c, lay.mapper(j)) for c in p[1]) if c is not None)) for j in range(lay.n)
-        ]
-        hits = [(j, cs) for j, cs in per if cs]
-        if len(hits) != 1:
-            return None
-        mapped.append((("I", hits[0][1]), hits[0][0]))
+        mapped.append(got)
     places = [[i for i, (_p, j) in enumerate(mapped) if j == k] for k in range(lay.n)]
+    if not any(places):  # the answer states values of the whole run only (a total): no part per item
+        return LoopAnswer(tuple(p for p, _j in mapped), (), (), None, "")
     if any(not x for x in places):
         return None  # an item the answer does not state
     spans = [(x[0], x[-1]) for x in places]
@@ -86,6 +83,33 @@ def _read(plan: Plan, lay: Layout) -> LoopAnswer | None:
     head = tuple(p for p, _j in mapped[: spans[0][0]])
     tail = tuple(p for p, _j in mapped[spans[-1][1] + 1 :])
     return LoopAnswer(head, item, tail, seps[0] if len(seps) > 1 else None, seps[-1])
+
+
+def _part(p: Any, lay: Layout) -> tuple[Part, int | None] | None:
+    """A part of a plan's template in the item's frame, with the copy it states (None: the whole run)."""
+    if p[0] == "lit":
+        return p, None
+    if p[0] != "hole":
+        return None
+    tried = [(c, try_remap(c, lay.mapper(None))) for c in p[1]]
+    whole = tuple(m for _c, m in tried if m is not None)
+    if whole:
+        if any(m is None and not _reads_arguments(c) and not lay.reads_every_copy(c) for c, m in tried):
+            return None  # a value of the whole run that may also be one item's: ambiguous (rule 2)
+        return ("G", whole), None
+    per = [(j, tuple(c for c in (try_remap(c, lay.mapper(j)) for c in p[1]) if c is not None)) for j in range(lay.n)]
+    hits = [(j, cs) for j, cs in per if cs]
+    if len(hits) != 1:
+        return None
+    return ("I", hits[0][1]), hits[0][0]
+
+
+def _reads_arguments(node: Any) -> bool:
+    """A call's arguments (a copy's argument read by the answer is a copy of what explains it, which
+    the hole holds as well: not another hypothesis)."""
+    if isinstance(node, tuple) and len(node) == 3 and node[0] == "arg":
+        return True
+    return isinstance(node, tuple) and any(_reads_arguments(x) for x in node)
 
 
 def _same(a: tuple[Part, ...], b: tuple[Part, ...]) -> tuple[Part, ...] | None:
@@ -120,7 +144,7 @@ def _join(a: LoopAnswer, b: LoopAnswer) -> LoopAnswer | None:
 def materialize(ans: LoopAnswer | None, frame: Any, n: int) -> list[Any]:
     """The template for a list of n items ([] when it cannot be written: no template, or separators
     between three or more items never seen)."""
-    if ans is None or (n > 2 and ans.inner is None):
+    if ans is None or (n > 2 and ans.inner is None and ans.item):
         return []
 
     def part(p: Part, j: int | None) -> Any:
@@ -128,8 +152,8 @@ def materialize(ans: LoopAnswer | None, frame: Any, n: int) -> list[Any]:
             return p
         return ("hole", tuple(remap(c, frame(j if p[0] == "I" else None)) for c in p[1]))
 
-    out: list[Any] = [("answer", answers.MIN_FITS), *(part(p, None) for p in ans.head)]
-    for j in range(n):
+    out: list[Any] = [("answer", ans.fits or answers.MIN_FITS), *(part(p, None) for p in ans.head)]
+    for j in range(n if ans.item else 0):
         if j:
             out.append(("lit", ans.last if j == n - 1 else ans.inner))
         out += [part(p, j) for p in ans.item]

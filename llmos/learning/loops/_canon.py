@@ -36,7 +36,7 @@ def remap(node: Any, fn: Mapper) -> Any:
     through `fn`; raises `_Unmapped` when `fn` has no form for one."""
     if not isinstance(node, tuple):
         return node
-    if (len(node) == 2 and node[0] == "tok") or (
+    if (len(node) == 2 and node[0] == "tok") or is_list_source(node) or (
         len(node) == 3 and node[0] in ("res", "arg") and isinstance(node[2], tuple)
     ):
         out = fn(node)
@@ -44,6 +44,14 @@ def remap(node: Any, fn: Mapper) -> Any:
             raise _Unmapped
         return out
     return tuple(remap(x, fn) for x in node)
+
+
+def is_list_source(node: Any) -> bool:
+    """A list an aggregate or pick reads (`_explain_agg`): ("refs", refs), ("all", ref), or in the
+    item's frame ("each", ref): the ref once per copy of the segment."""
+    return (
+        isinstance(node, tuple) and len(node) == 2 and node[0] in ("refs", "all", "each") and isinstance(node[1], tuple)
+    )
 
 
 def try_remap(node: Any, fn: Mapper) -> Any | None:
@@ -111,6 +119,8 @@ class Layout:
         first, last, ntok = self.items[0], self.items[-1], self.plan.ntokens
 
         def fn(ref: Ref) -> Ref | None:
+            if ref[0] in ("refs", "all", "each"):
+                return self._list_source(ref, j, fn)
             if ref[0] == "tok":
                 pos = ref[1]
                 if not isinstance(pos, int):
@@ -136,6 +146,56 @@ class Layout:
         return fn
 
 
+    def reads_every_copy(self, node: Any) -> bool:
+        """Whether `node` reads every copy of the segment (its item or results), and nothing else that
+        has no form outside the segment."""
+        copies: set[int] = set()
+        for ref in _refs_in(node):
+            if ref[0] == "tok":
+                if ref[1] in self.items:
+                    copies.add(self.items.index(ref[1]))
+                elif self.items[0] < ref[1] < self.items[-1]:
+                    return False  # a separator
+            elif isinstance(ref[1], int) and (at := self.where(ref[1])) is not None:
+                copies.add(at[0])
+        return len(copies) == self.n
+
+    def _list_source(self, src: Ref, j: int | None, fn: Mapper) -> Ref | None:
+        """A list read outside the segment: one value of every copy, in order, is ("each", ref) in the
+        item's frame; any other list maps reference by reference."""
+        if src[0] == "each":
+            return None
+        if src[0] == "all":
+            inner = fn(src[1])
+            return None if inner is None else ("all", inner)
+        rs = src[1]
+        if j is None and len(rs) == self.n and rs:
+            if all(r[0] == "tok" for r in rs) and tuple(r[1] for r in rs) == self.items:
+                return ("each", ("tok", ("item",)))
+            if all(r[0] == "res" and r[2] == rs[0][2] for r in rs):
+                steps = [r[1] for r in rs]
+                for t in range(self.m):
+                    if steps == [self.index(k, t) for k in range(self.n)]:
+                        return ("each", ("res", ("seg", t), rs[0][2]))
+        out = []
+        for r in rs:
+            got = fn(r)
+            if got is None:
+                return None
+            out.append(got)
+        return ("refs", tuple(out))
+
+
+def _refs_in(node: Any) -> list[Ref]:
+    if not isinstance(node, tuple):
+        return []
+    if len(node) == 2 and node[0] == "tok" and isinstance(node[1], int):
+        return [node]
+    if len(node) == 3 and node[0] in ("res", "arg") and isinstance(node[1], int) and isinstance(node[2], tuple):
+        return [node]
+    return [r for x in node for r in _refs_in(x)]
+
+
 @dataclass
 class CStep:
     """One step in the item's frame, agreed by every copy of every plan."""
@@ -152,10 +212,19 @@ class CStep:
     seen: dict[str, Any] = field(default_factory=dict)
 
 
-def canon_step(step: PlanStep, fn: Mapper) -> CStep:
+def canon_step(step: PlanStep, fn: Mapper, strict: Layout | None = None) -> CStep | str:
+    """The step in the item's frame. `strict` (a step before or after the list, in this layout): an
+    explanation with no form there that reads some items but not all (one item, one copy's result) is
+    a hypothesis that has a meaning for any list ("the first crate") which the loop could not check,
+    so the step has no reading at all (rule 2: all hypotheses must agree, and that one is unknown). An
+    explanation of this length only that reads every item (a + b + c) is the aggregate's own form."""
     leaves = []
     for lf in step.leaves:
-        cands = [c for c in (try_remap(c, fn) for c in lf.cands) if c is not None]
+        tried = [(c, try_remap(c, fn)) for c in lf.cands]
+        cands = [m for _c, m in tried if m is not None]
+        if strict is not None and any(m is None and not strict.reads_every_copy(c) for c, m in tried):
+            path = ".".join(map(str, lf.path))
+            return f"{step.name}.{path} may read one item of the list (or one item's result): ambiguous"
         leaves.append((lf.path, cands, lf.type))
     return CStep(
         step.name,

@@ -191,7 +191,8 @@ def _build(found: list[tuple[Plan, Region]], a: int, m: int, par: bool) -> Loop 
         own_seg: list[CStep] | None = None
         for j in range(lay.n):
             part = [canon_step(plan.steps[lay.index(j, t)], lay.mapper(j)) for t in range(m)]
-            joined = part if own_seg is None else _join_into(own_seg, part, True)
+            part_ok = [p for p in part if isinstance(p, CStep)]
+            joined = part_ok if own_seg is None else _join_into(own_seg, part_ok, True)
             if isinstance(joined, str):
                 return joined
             own_seg = joined
@@ -200,9 +201,15 @@ def _build(found: list[tuple[Plan, Region]], a: int, m: int, par: bool) -> Loop 
             mine_m = {x for x in (_member(mb, lay.mapper(j)) for mb in plan.memberships) if x is not None}
             members = mine_m if members is None else members & mine_m
         assert own_seg is not None
-        own_pre = [canon_step(plan.steps[i], lay.mapper(None)) for i in range(a)]
-        own_suf = [canon_step(plan.steps[i], lay.mapper(None)) for i in range(lay.suffix, len(plan.steps))]
-        got = [p if k is None else _join_into(k, p, False) for k, p in ((pre, own_pre), (seg, own_seg), (suf, own_suf))]
+        own_pre = [canon_step(plan.steps[i], lay.mapper(None), lay) for i in range(a)]
+        own_suf = [canon_step(plan.steps[i], lay.mapper(None), lay) for i in range(lay.suffix, len(plan.steps))]
+        why = next((x for x in own_pre + own_suf if isinstance(x, str)), None)
+        if why is not None:
+            return why
+        got = [
+            p if k is None else _join_into(k, p, False)
+            for k, p in ((pre, _steps(own_pre)), (seg, own_seg), (suf, _steps(own_suf)))
+        ]
         for g in got:
             if isinstance(g, str):
                 return g
@@ -240,6 +247,10 @@ def _build(found: list[tuple[Plan, Region]], a: int, m: int, par: bool) -> Loop 
         sizes=ranks[3],
         answer=learn_answer(lays),
     )
+
+
+def _steps(xs: list[CStep | str]) -> list[CStep]:
+    return [x for x in xs if isinstance(x, CStep)]
 
 
 def _join_into(kept: list[CStep], part: list[CStep], same_runs: bool) -> list[CStep] | str:
@@ -286,15 +297,19 @@ def _merged_slots(found: list[tuple[Plan, Region]], where: Any) -> dict[int, Slo
 
 
 # ---------------------------------------------------------------- one live list
-def synthesize(loop: Loop, tokens: list[Token], items: list[int]) -> Plan:
-    """The plan for this goal: the loop's segment once per item, in order, each copy bound to its item."""
-    n, ntok = len(items), len(tokens)
-    region = tokens[len(loop.pre_tokens) : ntok - len(loop.post_tokens)]
-    skeleton = [*loop.pre_tokens, *region, *loop.post_tokens]
+def _framer(loop: Loop, ntok: int, items: list[int]) -> Any:
+    """frame(j): the item's frame of copy j (None: outside the segment) -> this goal's plan."""
+    n = len(items)
 
     def frame(j: int | None) -> Any:
         def fn(ref: tuple[Any, ...]) -> tuple[Any, ...]:
             where = ref[1]
+            if ref[0] == "each":
+                return ("refs", tuple(remap(where, frame(k)) for k in range(n)))
+            if ref[0] == "refs":
+                return ("refs", tuple(fn(r) for r in where))
+            if ref[0] == "all":
+                return ("all", fn(where))
             if ref[0] == "tok":
                 if where[0] == "pre":
                     return ("tok", where[1])
@@ -310,6 +325,17 @@ def synthesize(loop: Loop, tokens: list[Token], items: list[int]) -> Plan:
             return (ref[0], loop.index(n, j, where[1]), ref[2])
 
         return fn
+
+    return frame
+
+
+def synthesize(loop: Loop, tokens: list[Token], items: list[int]) -> Plan:
+    """The plan for this goal: the loop's segment once per item, in order, each copy bound to its item."""
+    n, ntok = len(items), len(tokens)
+    region = tokens[len(loop.pre_tokens) : ntok - len(loop.post_tokens)]
+    skeleton = [*loop.pre_tokens, *region, *loop.post_tokens]
+
+    frame = _framer(loop, ntok, items)
 
     steps: list[PlanStep] = []
     for cs, g, j in loop.layout(n):
