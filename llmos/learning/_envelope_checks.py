@@ -15,6 +15,7 @@ import json
 import re
 from typing import Any
 
+from llmos.learning import _value_kinds as _kinds
 from llmos.learning import explain as ex
 from llmos.learning._envelope_facts import (
     MAX_PICKED_CHARS,
@@ -27,7 +28,7 @@ from llmos.learning._envelope_facts import (
     slot_span,
 )
 from llmos.learning.goals import STOPWORDS, Token
-from llmos.learning.plans import Plan, Slot, path_key
+from llmos.learning.plans import Plan, PlanStep, Slot, path_key
 
 PRECAUTION = "outside the evidence"  # the start of every reason this module gives
 
@@ -186,7 +187,7 @@ def result_problem(plan: Plan, i: int, parsed: Any) -> str | None:
     if fixed_after:
         for key, seen in step.categories.items():
             v = live.get(key)
-            if isinstance(v, str) and key not in echo and v not in seen:
+            if isinstance(v, str) and key not in echo and v not in seen and not _new_identifier(plan, v, seen):
                 return (
                     f"{PRECAUTION}: {step.name} returned {v!r} at {key}, never seen in a supporting run "
                     f"(seen: {', '.join(map(repr, seen[:4]))}), and a later argument is a constant that may "
@@ -199,15 +200,31 @@ def result_problem(plan: Plan, i: int, parsed: Any) -> str | None:
                     f"{PRECAUTION}: {step.name} returned {live[key]!r} at {key} where every supporting "
                     f"run saw {want!r}: the model may have decided on it"
                 )
-    if fixed_after:
-        for key, (lo, hi) in step.ranges.items():
-            v = live.get(key)
-            if isinstance(v, int | float) and key not in echo and not lo - 1e-9 <= v <= hi + 1e-9:
-                return (
-                    f"{PRECAUTION}: {step.name} returned {v!r} at {key}, outside [{lo}, {hi}] seen in every "
-                    "supporting run, and a later argument is a constant that may depend on it"
-                )
+    return _range_problem(step, live, echo) if fixed_after else None
+
+
+def _range_problem(step: PlanStep, live: dict[str, Any], echo: set[str]) -> str | None:
+    for key, (lo, hi) in step.ranges.items():
+        v = live.get(key)
+        if isinstance(v, int | float) and key not in echo and not lo - 1e-9 <= v <= hi + 1e-9:
+            if _kinds.number_id_shape(tuple(json.loads(key)), v) is not None:
+                continue  # a whole number under an identifier's key ("zip", "ticket_id"): a name
+            return (
+                f"{PRECAUTION}: {step.name} returned {v!r} at {key}, outside [{lo}, {hi}] seen in every "
+                "supporting run, and a later argument is a constant that may depend on it"
+            )
     return None
+
+
+def _new_identifier(plan: Plan, v: str, seen: list[str]) -> bool:
+    """Whether a text never seen is one more identifier of a path of identifiers: the value and every
+    value seen have one shape (`_value_kinds`: "INC-n", an IPv4 address), and every supporting run
+    (two or more) showed another one. A name is not picked from a few; a path that repeated a value
+    may be a category, and stays strict."""
+    shape = _kinds.id_shape(v)
+    if shape is None or len(seen) < max(2, min(plan.support, 8)):
+        return False
+    return all(_kinds.id_shape(s) == shape for s in seen)
 
 
 def relation_problem(plan: Plan, env: ex.Env, step: int) -> str | None:
