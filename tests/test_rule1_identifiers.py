@@ -22,6 +22,9 @@ class NetWorld(World):
     def apply(self, state: dict[str, Any], name: str, a: dict[str, Any]) -> Any:
         if name == "lookup_host":
             return dict(state["hosts"][a["host"]])
+        if name == "block":
+            state["opened"].append([a["ip"], a["action"]])
+            return {"ok": True}
         if name == "open_port":
             state["opened"].append([a["host"], a["port"]])
             return {"ok": True}
@@ -29,7 +32,7 @@ class NetWorld(World):
 
     def registry(self) -> Any:
         reg = super().registry()
-        self.register(reg, {"lookup_host": ["host"], "open_port": ["host", "port"]})
+        self.register(reg, {"lookup_host": ["host"], "open_port": ["host", "port"], "block": ["ip", "action"]})
         return reg
 
 
@@ -39,6 +42,12 @@ async def solve_open(p: dict[str, Any], calls: Calls) -> str:
     return f"Opened 443 on {p['host']}."
 
 
+async def solve_block(p: dict[str, Any], calls: Calls) -> str:
+    await calls([("block", {"ip": p["ip"], "action": "deny"})])  # a constant that may depend on the address
+    return f"Blocked {p['ip']}."
+
+
+BLOCK = Family("block", "Block address {ip} at the edge firewall", solve_block, nothing)
 OPEN = Family("open", "Open the https port on host {host}", solve_open, nothing)
 LEARN = [
     ("srv-101", {"ip": "10.0.3.17", "release": "2.14.1", "ticket": "INC-20931", "zip": 94107, "cpu_pct": 41}),
@@ -103,3 +112,15 @@ def test_a_text_keeps_its_quantities_and_shapes_its_identifiers() -> None:
     tmpl, nums = _seen.template("host 10.0.3.17 on port 8080 at 93% disk", [])
     assert nums == [8080.0, 93.0] and "#" in tmpl and "10.0" not in tmpl
     assert _seen.template("host 10.9.9.9 on port 22 at 5% disk", [])[0] == tmpl
+
+
+async def test_a_goal_identifier_of_the_same_shape_replays_another_shape_does_not(tmp_path: Path) -> None:
+    h = Harness(tmp_path)
+    h.world = NetWorld()
+    h.registry = h.world.registry()
+    for ip in ("10.0.3.17", "10.0.9.201", "192.168.4.20"):
+        await run_ok(h, BLOCK, {"ip": ip})
+    out = await h.run(BLOCK, {"ip": "10.44.0.3"})  # outside every number seen, a private address
+    assert out.correct and out.decision.mode == "follower" and out.trace.mode == "follower", out.trace.events
+    out = await h.run(BLOCK, {"ip": "8.8.4.4"})  # a public address: the constant may differ for it
+    assert out.correct and out.trace.mode == "learner", out.trace.events

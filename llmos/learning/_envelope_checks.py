@@ -40,8 +40,9 @@ def goal_problem(plan: Plan, tokens: list[Token]) -> str | None:
     Numbers and quoted text are new in almost every goal: a number is checked against the range the
     evidence saw (`_number_outside`), quoted text is not checked. A word with digits is an identifier
     (an account "AC-104") only when every value seen has its shape, with another number: then its
-    number is checked like a goal number. Otherwise it is a code picked from a few (warehouse "E5"),
-    checked like any word."""
+    number is checked like a goal number; so is one of the identifier shapes of `_value_kinds` (an IP
+    address, a version, a ticket) when every value seen had its shape. Otherwise it is a code picked
+    from a few (warehouse "E5"), checked like any word."""
     if not plan.slots:
         return None
     why = _unused_problem(plan, tokens)
@@ -56,7 +57,9 @@ def goal_problem(plan: Plan, tokens: list[Token]) -> str | None:
             continue
         if tok is None or tok.kind != "word" or tok.text in slot.values:
             continue
-        if any(ch.isdigit() for ch in tok.text) and _identifier_inside(slot, tok.text):
+        if any(ch.isdigit() for ch in tok.text) and (
+            _identifier_inside(slot, tok.text) or _same_identifier_shape(slot, tok.text)
+        ):
             continue
         return (
             f"{PRECAUTION}: {slot.name} = {tok.text!r} was never seen, and an argument that was "
@@ -116,6 +119,15 @@ def _identifier_inside(slot: Slot, text: str) -> bool:
     if min(vals) - 1e-9 <= live <= max(vals) + 1e-9:
         return True
     return _next_identifier(Slot(slot.pos, slot.name, values=nums), live)
+
+
+def _same_identifier_shape(slot: Slot, text: str) -> bool:
+    """Whether a goal word is one more identifier of a slot of identifiers (`_value_kinds`: an IP
+    address of the same scope, a version of the same major, a ticket of the same prefix, a hash):
+    at least two values seen, all of that one shape. Such a word names a thing; it is no measure
+    a threshold could turn into another constant."""
+    shape = _kinds.id_shape(text)
+    return shape is not None and len(slot.values) >= 2 and all(_kinds.id_shape(v) == shape for v in slot.values)
 
 
 def _next_identifier(slot: Slot, v: float) -> bool:

@@ -7,7 +7,8 @@ it with them as a number means nothing. A quantity ("port 8080", "disk 93%", "37
 
 The shape of an identifier is its kind and format: "INC-#" is another shape than "CHG-#"; a version
 keeps its major number ("v2.x.x": 3.0.0 is another shape, a breaking change is not the same kind of
-value); an IPv4 address with a prefix length is another shape than one without. A result value whose
+value); an IPv4 address with a prefix length is another shape than one without, and a private
+address another than a public one (a rule may treat an internal zone apart). A result value whose
 shape changed stops the replay as an unseen text does.
 
 By evidence as well as shape: a whole-number JSON value under an identifier's key ("id", "ticket_id",
@@ -49,7 +50,21 @@ _ID_KEYS = re.compile(
 )
 
 
+def _ip_scope(text: str) -> str:
+    """private, loopback, link-local or public: a rule may treat them apart (an internal zone)."""
+    a, b = (int(x) for x in text.split(".")[:2])
+    if a == 10 or (a == 172 and 16 <= b <= 31) or (a == 192 and b == 168):
+        return "private"
+    if a == 127:
+        return "loopback"
+    if a == 169 and b == 254:
+        return "link-local"
+    return "public"
+
+
 def _shape(kind: str, text: str) -> str:
+    if kind in ("ipv4", "ipv4/"):
+        return f"{_ip_scope(text)} {'ip network' if kind == 'ipv4/' else 'ip address'}"
     if kind == "version":
         major = re.match(r"v?(\d+)", text)
         groups = text.split("-")[0].count(".") + 1
