@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 from llmos.kernel.context import RunContext
 from llmos.kernel.toolcall import execute_tool_call, execute_tool_calls
-from llmos.learning.replay_plan import BoundPlan, Stop
+from llmos.learning.replay_plan import BoundPlan, BoundPlans, Stop
 from llmos.learning.risk import registry_risk
 from llmos.learning.selection import ModeDecision
 from llmos.models.base import ToolCall
@@ -64,7 +64,7 @@ async def replay(ctx: RunContext, decision: ModeDecision, *, retries: int = 1) -
     base_turn = ctx.turn
     previous: list[int] = []
     try:
-        bound = BoundPlan.bind(plan, decision.goal, decision.slots, risk_of)
+        bound = BoundPlans.bind_all(plan, decision.companions, decision.goal, decision.slots, risk_of)
         for g_index, idxs in enumerate(bound.groups()):
             planned = bound.calls(idxs)
             for i, name, _args in planned:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from llmos.config import LearningConfig
-from llmos.learning import spans
+from llmos.learning import _ambiguity, spans
 from llmos.learning.goals import Token, conditional_words, content_words, shape, tokenize
 from llmos.learning.index import PlanIndex
 from llmos.learning.plans import Match, Plan, match
@@ -77,6 +77,7 @@ class ModeDecision:
     example: str | None = None  # MIXED: the text to put before the goal
     tool_names: list[str] | None = None  # MIXED: the tools to offer
     goal: str = ""
+    companions: list[Plan] = field(default_factory=list)  # FOLLOWER: other plans replayed as one (_ambiguity)
 
 
 def near_limit(n: int) -> int:
@@ -137,7 +138,7 @@ def _follower_blockers(
 ) -> list[str]:
     if not full:
         return ["no learned plan matches this goal's skeleton"]
-    if len(full) > 1:
+    if len(full) > 1:  # and `_one_of_many` could not make one of them
         return [f"the goal matches {len(full)} plans ({', '.join(m.plan.id for m in full[:4])}): ambiguous"]
     plan = full[0].plan
     out = list(plan.unsafe_reasons())
@@ -213,13 +214,14 @@ def select(
     shapes = [shape(t) for t in tokens]
     full = [m for p in index.exact(agent, tokens) if (m := match(p, tokens, limit, shapes)) is not None and m.full]
     full, aligned = spans.full_matches(index, agent, tokens, full)  # slots of several words
+    full, companions = _ambiguity.one_of_many(full, tokens, aligned, reason)
     cond = conditional_words(tokens)
     f_conf = 0.0
     if len(full) == 1:
         cfg, risk = risk_config(full[0].plan, cfg, risk_of)
         f_conf = follower_confidence(full[0].plan, cfg)
         _describe_match(reason, full[0].plan, aligned.get(full[0].plan.id, tokens), f_conf, cfg, risk)
-    blockers = _follower_blockers(full, cond, cfg, policy, risk_of)
+    blockers = _follower_blockers(full, cond, cfg, policy, risk_of) + _ambiguity.blockers(companions, cfg, risk_of)
     if not blockers and f_conf < f_thr and requested != "follower":
         blockers.append(f"confidence {f_conf} < follower threshold {round(f_thr, 4)}")
     if not blockers:
@@ -231,9 +233,10 @@ def select(
             plan,
         )
         decision.slots = slot_values(plan, aligned.get(plan.id, tokens))
+        decision.companions = companions
         reason["why"] = (
             f"plan {plan.id} matches the skeleton '{plan.skeleton_text()}' with support "
-            f"{plan.support} and confidence {f_conf} >= {round(f_thr, 4)}"
+            f"{plan.support} and confidence {f_conf} >= {round(f_thr, 4)}{_ambiguity.said(companions)}"
         )
         return decision, []
     if _loop(index, agent, tokens, base_cfg, policy, risk_of, f_thr, requested, decision, blockers):
