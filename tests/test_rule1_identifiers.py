@@ -50,10 +50,50 @@ async def solve_block(p: dict[str, Any], calls: Calls) -> str:
 BLOCK = Family("block", "Block address {ip} at the edge firewall", solve_block, nothing)
 OPEN = Family("open", "Open the https port on host {host}", solve_open, nothing)
 LEARN = [
-    ("srv-101", {"ip": "10.0.3.17", "release": "2.14.1", "ticket": "INC-20931", "zip": 94107, "cpu_pct": 41}),
-    ("srv-104", {"ip": "10.0.3.22", "release": "2.14.3", "ticket": "INC-20940", "zip": 94110, "cpu_pct": 37}),
-    ("srv-107", {"ip": "10.0.4.5", "release": "2.15.0", "ticket": "INC-20977", "zip": 10001, "cpu_pct": 52}),
-    ("srv-110", {"ip": "10.0.4.9", "release": "2.15.2", "ticket": "INC-21003", "zip": 60614, "cpu_pct": 45}),
+    (
+        "srv-101",
+        {
+            "ip": "10.0.3.17",
+            "release": "2.14.1",
+            "ticket": "INC-20931",
+            "zip": 94107,
+            "cpu_pct": 41,
+            "opened": "2026-03-10",
+        },
+    ),
+    (
+        "srv-104",
+        {
+            "ip": "10.0.3.22",
+            "release": "2.14.3",
+            "ticket": "INC-20940",
+            "zip": 94110,
+            "cpu_pct": 37,
+            "opened": "2026-04-11",
+        },
+    ),
+    (
+        "srv-107",
+        {
+            "ip": "10.0.4.5",
+            "release": "2.15.0",
+            "ticket": "INC-20977",
+            "zip": 10001,
+            "cpu_pct": 52,
+            "opened": "2026-05-12",
+        },
+    ),
+    (
+        "srv-110",
+        {
+            "ip": "10.0.4.9",
+            "release": "2.15.2",
+            "ticket": "INC-21003",
+            "zip": 60614,
+            "cpu_pct": 45,
+            "opened": "2026-06-13",
+        },
+    ),
 ]
 
 
@@ -69,6 +109,7 @@ async def learned(tmp: Path) -> Harness:
 
 async def _live(h: Harness, host: str, **row: Any) -> Any:
     base = {"host": host, "state": "up", "ip": "10.0.4.7", "release": "2.15.1", "ticket": "INC-20990"}
+    base["opened"] = "2026-04-20"  # a date never seen, inside the dates seen: a name, not a category
     h.world.state["hosts"][host] = {**base, "zip": 94107, "cpu_pct": 44, **row}
     out = await h.run(OPEN, {"host": host})
     assert out.correct and out.decision.mode == "follower"
@@ -83,7 +124,8 @@ async def test_new_identifiers_outside_the_range_seen_replay(tmp_path: Path) -> 
 
 
 async def test_must_not_replay_an_identifier_whose_shape_changed(tmp_path: Path) -> None:
-    for row in ({"ip": "unassigned"}, {"release": "3.0.0"}, {"ticket": "CHG-20990"}, {"ip": "10.0.4.0/24"}):
+    changed = ({"ip": "unassigned"}, {"release": "3.0.0"}, {"ticket": "CHG-20990"}, {"ip": "10.0.4.0/24"})
+    for row in (*changed, {"opened": "n/a"}, {"opened": "2025-12-01"}):  # the last: before every date seen
         h = await learned(tmp_path / str(len(str(row))) / next(iter(row)))
         out = await _live(h, "srv-106", **row)
         assert out.trace.mode == "learner", (row, out.trace.events)  # stopped, handed to the model
@@ -96,8 +138,17 @@ async def test_must_not_replay_a_quantity_outside_the_range_seen(tmp_path: Path)
 
 
 def test_value_kinds_by_shape() -> None:
-    for ident in ("10.0.3.17", "2.14.1", "v3.0.0-rc1", "INC-20931", "CHG0042", "+1 415-555-0134",
-                  "550e8400-e29b-41d4-a716-446655440000", "3fa9c2e1b", "**** 4242"):
+    for ident in (
+        "10.0.3.17",
+        "2.14.1",
+        "v3.0.0-rc1",
+        "INC-20931",
+        "CHG0042",
+        "+1 415-555-0134",
+        "550e8400-e29b-41d4-a716-446655440000",
+        "3fa9c2e1b",
+        "**** 4242",
+    ):
         assert kinds.id_shape(ident) is not None, ident
     for quantity in ("8080", "93%", "37", "94107", "2026-12-02", "11:05", "12.50", "ERR-404", "E5", "1.5"):
         assert kinds.id_shape(quantity) is None, quantity

@@ -229,14 +229,15 @@ def _range_problem(step: PlanStep, live: dict[str, Any], echo: set[str]) -> str 
 
 
 def _new_identifier(plan: Plan, v: str, seen: list[str]) -> bool:
-    """Whether a text never seen is one more identifier of a path of identifiers: the value and every
-    value seen have one shape (`_value_kinds`: "INC-n", an IPv4 address), and every supporting run
-    (two or more) showed another one. A name is not picked from a few; a path that repeated a value
-    may be a category, and stays strict."""
-    shape = _kinds.id_shape(v)
+    """Whether a text never seen is one more name of a path of names: the value and every value seen
+    have one shape (`_value_kinds.name_shape`: "INC-n", an IPv4 address, a date "#-#-#"), and every
+    supporting run (two or more) showed another one. A name is not picked from a few; a path that
+    repeated a value may be a category, and stays strict; a word without digits too ("open",
+    "closed"). The numbers inside such a text are still rule 1's to range-check (`_seen`)."""
+    shape = _kinds.name_shape(v)
     if shape is None or len(seen) < max(2, min(plan.support, 8)):
         return False
-    return all(_kinds.id_shape(s) == shape for s in seen)
+    return all(_kinds.name_shape(s) == shape for s in seen)
 
 
 def relation_problem(plan: Plan, env: ex.Env, step: int) -> str | None:

@@ -101,6 +101,24 @@ def id_shape(value: Any) -> str | None:
     return None
 
 
+def name_shape(value: Any) -> str | None:
+    """The shape of a short text with digits that may name a thing: its identifier shape, else the text
+    with its digit runs as "#" when it has two of them or one of three digits or more joined to letters
+    ("2026-04-14" -> "#-#-#", "srv-105" -> "srv-#"); None for words, quantities ("93%", "37 C") and
+    short codes ("E5")."""
+    shape = id_shape(value)
+    if shape is not None or not isinstance(value, str) or not any(ch.isdigit() for ch in value):
+        return shape
+    text = value.strip()
+    if any(ch.isspace() for ch in text):
+        return None  # "37 C", "5 of 5 taken": a quantity in words
+    groups = re.findall(r"\d+", text)
+    masked = re.sub(r"\d+", "#", text)
+    if len(groups) >= 2 or (len(groups[0]) >= 3 and re.search(r"[A-Za-z][-_]?#|#[-_]?[A-Za-z]", masked)):
+        return masked
+    return None  # "93%", "E5": a quantity, or a code picked from a few
+
+
 def id_key(path: tuple[Any, ...]) -> bool:
     """Whether a JSON path ends in an identifier's key ("id", "ticket_id", "zip", "customerId")."""
     return bool(path) and isinstance(path[-1], str) and _ID_KEYS.search(path[-1]) is not None
