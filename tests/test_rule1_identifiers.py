@@ -157,6 +157,9 @@ def test_value_kinds_by_shape() -> None:
     assert kinds.number_id_shape(("customer", "zip"), 94107) is not None
     assert kinds.number_id_shape(("customerId",), 7) is not None
     assert kinds.number_id_shape(("port",), 8080) is None and kinds.number_id_shape(("disk_pct",), 93) is None
+    for quantity_key in ("paid", "valid", "PAID", "amount_paid", "humid", "width"):  # end in "id", are no ids
+        assert kinds.number_id_shape((quantity_key,), 120) is None, quantity_key
+    assert kinds.number_id_shape(("order_ID",), 5) is not None and kinds.number_id_shape(("ID",), 5) is not None
 
 
 def test_a_text_keeps_its_quantities_and_shapes_its_identifiers() -> None:

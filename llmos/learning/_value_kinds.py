@@ -44,10 +44,10 @@ _ANY = re.compile(
     r"(?<![\w.:/-])(?:" + "|".join(f"(?P<k{i}>{p})" for i, (_k, p) in enumerate(_KINDS)) + r")(?![\w:/]|\.\d)"
 )
 _ID_KEYS = re.compile(
-    r"(?:^|[_-])(?:id|uid|uuid|zip|zipcode|postcode|postal|phone|msisdn|serial|sku|ean|upc|isbn|ticket|invoice_no)$"
-    r"|(?:[a-z](?:Id|ID))$",
+    r"(?:^|[_-])(?:id|uid|uuid|zip|zipcode|postcode|postal|phone|msisdn|serial|sku|ean|upc|isbn|ticket|invoice_no)$",
     re.IGNORECASE,
 )
+_CAMEL_ID_KEY = re.compile(r"[a-z](?:Id|ID)$")  # customerId; never "paid", "valid" (case matters)
 
 
 def _ip_scope(text: str) -> str:
@@ -121,7 +121,8 @@ def name_shape(value: Any) -> str | None:
 
 def id_key(path: tuple[Any, ...]) -> bool:
     """Whether a JSON path ends in an identifier's key ("id", "ticket_id", "zip", "customerId")."""
-    return bool(path) and isinstance(path[-1], str) and _ID_KEYS.search(path[-1]) is not None
+    key = path[-1] if path else None
+    return isinstance(key, str) and (_ID_KEYS.search(key) is not None or _CAMEL_ID_KEY.search(key) is not None)
 
 
 def number_id_shape(path: tuple[Any, ...], v: Any) -> str | None:
