@@ -154,6 +154,8 @@ def test_value_kinds_by_shape() -> None:
         assert kinds.id_shape(quantity) is None, quantity
     assert kinds.id_shape("2.14.1") == kinds.id_shape("2.99.0") != kinds.id_shape("3.0.0")
     assert kinds.id_shape("INC-20931") == kinds.id_shape("INC-7731209") != kinds.id_shape("CHG-20931")
+    assert kinds.id_shape("+1 415-555-0134") == kinds.id_shape("+1 212-555-0199") != kinds.id_shape("+44 20 7946 0958")
+    assert kinds.id_shape("10.1.2.3") == kinds.id_shape("192.168.9.9") != kinds.id_shape("8.8.8.8")
     assert kinds.number_id_shape(("customer", "zip"), 94107) is not None
     assert kinds.number_id_shape(("customerId",), 7) is not None
     assert kinds.number_id_shape(("port",), 8080) is None and kinds.number_id_shape(("disk_pct",), 93) is None

@@ -70,6 +70,9 @@ def _shape(kind: str, text: str) -> str:
         groups = text.split("-")[0].count(".") + 1
         pre = "-pre" if "-" in text else ""
         return f"v{major.group(1) if major else ''}{'.x' * (groups - 1)}{pre}"
+    if kind == "phone":  # the country code kept: a carrier or a region may follow from it
+        cc = re.match(r"\+(\d{1,3})", text)
+        return f"phone +{cc.group(1)}" if cc else "phone"
     if kind == "ticket":
         return re.sub(r"\d+", "n", text)  # the prefix kept: "INC-n" and "CHG-n" are two kinds
     return kind
