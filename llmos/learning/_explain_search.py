@@ -35,9 +35,6 @@ ROUNDINGS: tuple[tuple[str, int], ...] = tuple(
 MAX_TEMPLATES = 96
 SCALES = (10.0, 100.0, 1000.0, 0.1, 0.01, 0.001, 60.0, 3600.0, 1024.0)
 MAX_OPERANDS = 24
-# whole divisors a count is shared by, rounded (floor(guests / 3)); without them a coincidence of the
-# wider families (round(guests * 0.3048), feet to metres) explained the first runs alone
-SHARES = (2.0, 3.0, 4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 12.0)
 
 
 def _string_sources(env: Env, step: int) -> list[tuple[Cand, str, Any]]:
@@ -101,8 +98,6 @@ def _arith(value: float | int, env: Env, step: int) -> set[Cand]:  # noqa: C901
         check("id", a, None, x)
         for scale in SCALES:  # a unit change, rounded: cents, per mille, kilo
             check("*", a, ("k", scale), x * scale)
-        for k in SHARES:  # a share, rounded: servings of 3 guests, boxes of 6, pairs
-            check("/", a, ("k", k), x / k)
         if x != 0:
             k = _nice(value / x)
             if k not in (0.0, 1.0) and same(x * k, value):
