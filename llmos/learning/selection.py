@@ -145,6 +145,10 @@ def _follower_blockers(
     out += blind_write_checks(plan, risk_of, cfg.noise_min_runs)  # rule 3, from the plan itself
     if plan.support < cfg.min_support:
         out.append(f"support {plan.support} < min_support {cfg.min_support}")
+    elif plan.support < cfg.min_support + 1:
+        learned = _ambiguity.learned_constant(plan)
+        if learned:  # its runs fit the constant; one more run must confirm it (rule 2: a hypothesis, not a fact)
+            out.append(f"{learned} rests on a constant learned from {plan.support} runs: one more run must confirm it")
     demoted = plan.demotion(cfg.min_support)
     if demoted:
         out.append(demoted)
