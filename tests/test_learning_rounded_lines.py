@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 
+import pytest
+
 from llmos.learning import _explain_lines as rl
 from llmos.learning import explain as ex
 from llmos.learning.goals import tokenize
@@ -72,3 +74,12 @@ def test_the_rounding_interval_keeps_the_boundaries_honest() -> None:
     assert rl.feasible(pts, ("floor", 0)) and rl.feasible(pts, ("ceil", 0))
     assert rl.evaluate(("rlin", ("tok", 0), pts, ("floor", 0)), 2.0) == 4.0  # a point seen replays
     assert not rl.feasible(((1.0, 1.0), (2.0, 5.0), (3.0, 1.0)), ("up", 0))
+
+
+@pytest.mark.xfail(strict=True, reason="open: round(guests * 0.3048) fits floor(guests / 3) on every run below 27")
+def test_must_not_replay_a_catalogue_rounding_that_fits_by_coincidence() -> None:
+    def servings(g: float) -> float:
+        return float(math.floor(g / 3))
+
+    cands = _learn("Plan servings for {x} guests", servings, [4, 8, 13, 17, 20, 25, 29])
+    assert _live(cands, "Plan servings for 27 guests") in ("model", servings(27))
