@@ -286,7 +286,9 @@ def test_a_line_counts_only_new_points() -> None:
         raise AssertionError("a line pinned by two runs must not be used yet")
     confirmed = ex.fitting(pinned, 15, _env("Dose 2 ml"))
     assert ex.evaluate_all(confirmed, _env("Dose 11 ml")) == 51
-    assert ex.fitting(pinned, 16, _env("Dose 2 ml")) == []
+    # off the line by one: no exact line fits; only rounded lines (`_explain_lines`) may, and only
+    # where every line they allow rounds to one value
+    assert all(c[0] == "rlin" for c in ex.fitting(pinned, 16, _env("Dose 2 ml")))
 
 
 async def test_a_three_operand_form_crystallizes(tmp_path: Path) -> None:

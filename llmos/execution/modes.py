@@ -63,8 +63,10 @@ def choose_mode(rt: LLMOS, goal: str, requested: str, agent: str, *, nested: boo
 def _crystallized(rt: LLMOS, decision: ModeDecision, requested: Mode) -> None:
     """Step 5: the plan's crystallized tool, when it has one, runs instead of the replay."""
     rt.evolution.refresh()
-    # a branch set replays as FOLLOWER only: a crystallized tool runs one path, without the choice
-    tool = rt.evolution.tool_for(decision.plan_id) if decision.plan_id and not decision.branches else None
+    # a branch set replays as FOLLOWER only: a crystallized tool runs one path, without the choice; plans
+    # replayed as one (`learning/_ambiguity`): their checks run in the replay, not in one plan's tool
+    plain = not decision.branches and not decision.companions
+    tool = rt.evolution.tool_for(decision.plan_id) if decision.plan_id and plain else None
     if tool is not None:
         decision.mode = Mode.CRYSTALLIZED
         decision.reason["crystallized_tool"] = tool.name

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from llmos.kernel.context import RunContext
 from llmos.kernel.toolcall import execute_tool_call, execute_tool_calls
 from llmos.learning import branches, envelope
-from llmos.learning.replay_plan import BoundPlan, Stop
+from llmos.learning.replay_plan import BoundPlan, BoundPlans, Stop
 from llmos.learning.risk import registry_risk
 from llmos.learning.selection import ModeDecision
 from llmos.models.base import ToolCall
@@ -65,7 +65,7 @@ async def replay(ctx: RunContext, decision: ModeDecision, *, retries: int = 1) -
     base_turn = ctx.turn
     previous: list[int] = []
     try:
-        bound = BoundPlan.bind(plan, decision.goal, decision.slots, risk_of)
+        bound = BoundPlans.bind_all(plan, decision.companions, decision.goal, decision.slots, risk_of)
         # a branch set (learning/branches.py): the other paths, bound too, until the common calls are done
         others = [BoundPlan.bind(p, decision.goal, decision.slots, risk_of) for p in decision.branches[1:]]
         prefix = int(decision.reason.get("branch", {}).get("prefix_groups", 0)) if others else 0

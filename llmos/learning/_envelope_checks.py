@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from llmos.learning import _value_kinds as _kinds
 from llmos.learning import explain as ex
 from llmos.learning._envelope_facts import (
     MAX_PICKED_CHARS,
@@ -41,8 +42,9 @@ def goal_problem(plan: Plan, tokens: list[Token], risk_of: Callable[[str], str] 
     Numbers and quoted text are new in almost every goal: a number is checked against the range the
     evidence saw (`_number_outside`), quoted text is not checked. A word with digits is an identifier
     (an account "AC-104") only when every value seen has its shape, with another number: then its
-    number is checked like a goal number. Otherwise it is a code picked from a few (warehouse "E5"),
-    checked like any word."""
+    number is checked like a goal number; so is one of the identifier shapes of `_value_kinds` (an IP
+    address, a version, a ticket) when every value seen had its shape. Otherwise it is a code picked
+    from a few (warehouse "E5"), checked like any word."""
     if not plan.slots:
         return None
     why = _unused_problem(plan, tokens, risk_of)
@@ -57,7 +59,9 @@ def goal_problem(plan: Plan, tokens: list[Token], risk_of: Callable[[str], str] 
             continue
         if tok is None or tok.kind != "word" or tok.text in slot.values:
             continue
-        if any(ch.isdigit() for ch in tok.text) and _identifier_inside(slot, tok.text):
+        if any(ch.isdigit() for ch in tok.text) and (
+            _identifier_inside(slot, tok.text) or _same_identifier_shape(slot, tok.text)
+        ):
             continue
         return (
             f"{PRECAUTION}: {slot.name} = {tok.text!r} was never seen, and an argument that was "
@@ -143,6 +147,15 @@ def _identifier_inside(slot: Slot, text: str) -> bool:
     return _next_identifier(Slot(slot.pos, slot.name, values=nums), live)
 
 
+def _same_identifier_shape(slot: Slot, text: str) -> bool:
+    """Whether a goal word is one more identifier of a slot of identifiers (`_value_kinds`: an IP
+    address of the same scope, a version of the same major, a ticket of the same prefix, a hash):
+    at least two values seen, all of that one shape. Such a word names a thing; it is no measure
+    a threshold could turn into another constant."""
+    shape = _kinds.id_shape(text)
+    return shape is not None and len(slot.values) >= 2 and all(_kinds.id_shape(v) == shape for v in slot.values)
+
+
 def _next_identifier(slot: Slot, v: float) -> bool:
     """Whether the slot looks like a growing identifier (an order or ticket number) and `v` is its next
     value: integers, at least three of them, each larger than the one before, close together for their
@@ -215,7 +228,7 @@ def result_problem(
     live = {path_key(p): v for p, v in ex.leaves(parsed)}
     echo = set(step.echo_paths)
     if fixed_after:
-        why = _category_problem(step, live, echo, noise_runs, noise)
+        why = _category_problem(plan, step, live, echo, noise_runs, noise)
         if why:
             return why
     if check_consts:
@@ -225,18 +238,24 @@ def result_problem(
                     f"{PRECAUTION}: {step.name} returned {live[key]!r} at {key} where every supporting "
                     f"run saw {want!r}: the model may have decided on it"
                 )
-    if fixed_after:
-        for key, (lo, hi) in step.ranges.items():
-            v = live.get(key)
-            if isinstance(v, int | float) and key not in echo and not lo - 1e-9 <= v <= hi + 1e-9:
-                return (
-                    f"{PRECAUTION}: {step.name} returned {v!r} at {key}, outside [{lo}, {hi}] seen in every "
-                    "supporting run, and a later argument is a constant that may depend on it"
-                )
+    return _range_problem(step, live, echo) if fixed_after else None
+
+
+def _range_problem(step: PlanStep, live: dict[str, Any], echo: set[str]) -> str | None:
+    for key, (lo, hi) in step.ranges.items():
+        v = live.get(key)
+        if isinstance(v, int | float) and key not in echo and not lo - 1e-9 <= v <= hi + 1e-9:
+            if _kinds.number_id_shape(tuple(json.loads(key)), v) is not None:
+                continue  # a whole number under an identifier's key ("zip", "ticket_id"): a name
+            return (
+                f"{PRECAUTION}: {step.name} returned {v!r} at {key}, outside [{lo}, {hi}] seen in every "
+                "supporting run, and a later argument is a constant that may depend on it"
+            )
     return None
 
 
 def _category_problem(
+    plan: Plan,
     step: PlanStep, live: dict[str, Any], echo: set[str], noise_runs: int | None, noise: list[str] | None
 ) -> str | None:
     """A short text result not among those every supporting run saw, while a later argument is a
@@ -244,6 +263,10 @@ def _category_problem(
     for key, seen in step.categories.items():
         v = live.get(key)
         if isinstance(v, str) and key not in echo and v not in seen:
+            if _new_identifier(plan, v, seen, noise_runs):
+                if noise is not None:  # said by --explain, like rule 1's other noise
+                    noise.append(f"{key}: {v!r} (a name of the shape every supporting run showed, new in each)")
+                continue
             counted = counter_noise(step.seen, key, v, noise_runs) if noise_runs is not None else None
             if counted is not None:
                 if noise is not None:
@@ -255,6 +278,20 @@ def _category_problem(
                 "depend on it"
             )
     return None
+
+
+def _new_identifier(plan: Plan, v: str, seen: list[str], noise_runs: int | None = None) -> bool:
+    """Whether a text never seen is one more name of a path of names: the value and every value seen
+    have one shape (`_value_kinds.name_shape`: "INC-n", an IPv4 address, a date "#-#-#"), and every
+    supporting run (two or more) showed another one. A name is not picked from a few; a path that
+    repeated a value may be a category, and stays strict; a word without digits too ("open",
+    "closed"). The numbers inside such a text are still rule 1's to range-check (`_seen`)."""
+    shape = _kinds.name_shape(v)
+    # as many names as rule 1's noise needs runs (`noise_min_runs`): a field that differed in every run is
+    # noise only once enough runs showed it (a counter's "SHP-5003" after two runs is still a category)
+    if shape is None or len(seen) < max(2, noise_runs or 0, min(plan.support, 8)):
+        return False
+    return all(_kinds.name_shape(s) == shape for s in seen)
 
 
 def relation_problem(plan: Plan, env: ex.Env, step: int) -> str | None:

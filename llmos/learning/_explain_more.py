@@ -14,6 +14,8 @@ usual explanation still fits every run. Dates: searched for ISO dates and weekda
                                             (one point) is dormant: it wakes only when every other
                                             explanation of its argument failed. With two constants learned it
                                             gives a value only once LIN_RUNS runs fit it; before, it disagrees.
+    ("rlin", ref, points, rounding)         a rounded line (`_explain_lines`), spawned by a line a run's point
+                                            stopped fitting exactly: a value only where the evidence pins it.
 
 Rule 2 holds for all of them as for the rest: a replay uses a value only when every candidate left agrees.
 The private interior of `llmos.learning.explain`.
@@ -27,6 +29,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
+from llmos.learning import _explain_lines
 from llmos.learning._explain_values import (
     ROUNDING_MODES,
     Cand,
@@ -240,6 +243,8 @@ def evaluate(cand: Cand, env: Env, number_of: Callable[[Cand, Env], float | int]
         return moved.isoformat() + (str(ref_value(cand[1], env))[10:] if cand[3] == "keep" else "")
     if kind == "lin":
         return _line(cand, float(number_of(cand[1], env)))
+    if kind == "rlin":
+        return _explain_lines.evaluate(cand, float(number_of(cand[1], env)))
     raise Unavailable(f"unknown explanation {kind!r}")
 
 
@@ -258,8 +263,21 @@ def _slope(x1: float, y1: float, x2: float, y2: float) -> tuple[float, float]:
     return c, y1 - c * x1
 
 
-def refit_line(cand: Cand, value: Any, x: float | int) -> Cand | None:
-    """The line candidate after one more run with point (x, value), or None when it does not fit."""
+def refit_line(cand: Cand, value: Any, x: float | int) -> list[Cand]:
+    """The line candidate after one more run with point (x, value): itself refit, or the rounded lines
+    through its points and this one when it stops fitting exactly; [] when nothing fits."""
+    if cand[0] == "rlin":
+        got = _explain_lines.refit(cand, value, x)
+        return [] if got is None else [got]
+    line = _refit_exact(cand, value, x)
+    if line is not None:
+        return [line]
+    if not is_num(value) or cand[3] is None:
+        return []
+    return _explain_lines.spawn([cand[2], cand[3], (float(x), float(value))], cand[1])
+
+
+def _refit_exact(cand: Cand, value: Any, x: float | int) -> Cand | None:
     if not is_num(value):
         return None
     (x1, y1), p2, runs = cand[2], cand[3], cand[4]
@@ -290,6 +308,8 @@ def describe(cand: Cand, ref_text: Callable[[Cand], str]) -> str:
             return f"line through ({cand[2][0]:g}, {cand[2][1]:g}) of {ref_text(cand[1])} (one run)"
         c, b = _slope(cand[2][0], cand[2][1], cand[3][0], cand[3][1])
         return f"{c:.6g} * {ref_text(cand[1])} + {b:.6g} (fit by {cand[4]} runs)"
+    if kind == "rlin":
+        return _explain_lines.describe(cand, ref_text(cand[1]))
     return repr(cand)
 
 
@@ -299,6 +319,6 @@ def refs(cand: Cand) -> list[Cand]:
         return [r for r in cand[2] if r[0] != "k"]
     if kind == "date":
         return [cand[1]] + ([cand[2][1]] if cand[2][0] != "k" else [])
-    if kind == "lin":
+    if kind in ("lin", "rlin"):
         return [cand[1]]
     return []

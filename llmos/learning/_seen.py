@@ -8,7 +8,10 @@ consumes must lie inside what the supporting runs saw (`PlanStep.seen`, json(pat
              the text with goal values, the calls' own arguments and consumed values masked out (one
              mask for a run of masked words: "New York" and "Paris" mask alike), and its numbers taken
              out as numbers (so "clearance 37 mm" is checked against the clearances seen). The template
-             must be one seen; "already enrolled" and "not enrolled" are two templates.
+             must be one seen; "already enrolled" and "not enrolled" are two templates. Identifiers
+             (an IP address, a version, a ticket "INC-20931", a hash: `_value_kinds`) are replaced by
+             their shape before numbers are taken out: checked for shape, never for range. A whole
+             number under an identifier's key ("id", "zip") is such a shape too.
 
 Booleans and nulls are texts ("true"). A plain-text result is one text at the path [].
 
@@ -27,6 +30,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from llmos.learning import _shortcuts
+from llmos.learning import _value_kinds as _kinds
 from llmos.learning import explain as ex
 from llmos.learning.goals import STOPWORDS, Token
 from llmos.learning.plans import Plan, path_key
@@ -77,7 +81,9 @@ def template(text: str, masks: list[str]) -> tuple[str, list[float]]:
             nums.append(float(mo.group(2)))
         return "#"
 
-    t = _NUM_RE.sub(take, t)
+    # identifiers by shape (kept whole between marks), then the numbers of the rest by range
+    parts = _kinds.shape_ids(t.replace(_kinds.MARK, " ")).split(_kinds.MARK)
+    t = _kinds.MARK.join(p if k % 2 else _NUM_RE.sub(take, p) for k, p in enumerate(parts))
     t = _MASKS_RE.sub(MASK, t)
     return " ".join(t.split()), nums
 
@@ -135,7 +141,10 @@ def observe(parsed: Any, text: str, masks: list[str]) -> dict[str, tuple[str, An
 def _observed(values: list[tuple[ex.Path, Any]], masks: list[str]) -> dict[str, tuple[str, Any]]:
     out: dict[str, tuple[str, Any]] = {}
     for p, v in values:
-        if ex.is_num(v):
+        ident = _kinds.number_id_shape(p, v)
+        if ident is not None:  # a whole number under an identifier's key: its shape, not its range
+            out[path_key(p) + "|t"] = ("t", (ident, []))
+        elif ex.is_num(v):
             out[path_key(p) + "|n"] = ("n", float(v))
         else:
             out[path_key(p) + "|t"] = ("t", template(_text_of(v), masks))
@@ -291,7 +300,7 @@ def counter_noise(seen: Seen, key: str, value: str, noise_runs: int) -> str | No
 
 
 def _readable(tmpl: str) -> str:
-    return tmpl.replace(MASK, "…")[:120]
+    return _kinds.readable(tmpl.replace(MASK, "…"))[:120]
 
 
 def _show(path_json: str) -> str:

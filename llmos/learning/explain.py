@@ -11,7 +11,8 @@ An explanation (a *candidate*) is a small hashable tuple, JSON-able as nested li
     ("expr", form, (a, b, c), rounding)        wider families (`_explain_more`): three operands, unit
     ("date", src, offset, fmt)                 conversions, dates moved by days, and lines learned from
     ("lin", ref, point, point, runs)           runs; forms and lines are dormant (`awake`) while a usual
-                                               explanation still fits every run
+    ("rlin", ref, points, rounding)            explanation still fits every run (rounded lines:
+                                               `_explain_lines`)
 
     ("agg", op, src, rounding)                 totals over a list (`_explain_agg`): sum, mean, count,
     ("pick", op, keys, vals)                   min, max; and the value where a key is least or greatest
@@ -214,9 +215,9 @@ def fitting(cands: list[Cand], value: Any, env: Env) -> list[Cand]:
     """The candidates that explain `value` in this env (each expression computed once; with the
     shortcuts on, the roundings of an expression whose value is an integer are judged once: every
     rounding keeps an integer as it is)."""
-    lines = [c for c in cands if c[0] == "lin"]
+    lines = [c for c in cands if c[0] in _LINES]
     if lines:
-        others = _fitting([c for c in cands if c[0] != "lin"], value, env)
+        others = _fitting([c for c in cands if c[0] not in _LINES], value, env)
         return others or _refit_lines(lines, value, env)
     return _fitting(cands, value, env)
 
@@ -230,9 +231,9 @@ def _refit_lines(lines: list[Cand], value: Any, env: Env) -> list[Cand]:
             x = number_of(c[1], env)
         except Unavailable:
             continue
-        refit = _explain_more.refit_line(c, value, x)
-        if refit is not None:
-            out.append(refit)
+        for refit in _explain_more.refit_line(c, value, x):
+            if refit not in out:
+                out.append(refit)
     return out
 
 
@@ -311,10 +312,11 @@ def awake(cands: list[Cand]) -> list[Cand]:
     if base:
         return base
     forms = [c for c in cands if c[0] == "expr"]
-    return forms or [c for c in cands if c[0] == "lin" and c[3] is not None]
+    return forms or [c for c in cands if (c[0] == "lin" and c[3] is not None) or c[0] == "rlin"]
 
 
-_WIDER = frozenset({"expr", "lin"})
+_LINES = frozenset({"lin", "rlin"})
+_WIDER = frozenset({"expr", "lin", "rlin"})
 
 
 # ---------------------------------------------------------------- inspection

@@ -225,3 +225,78 @@ def _goal_tokens(plan: Plan, goal: str, slots: dict[str, Any]) -> list[Token]:
 
 def goal_tokens(plan: Plan, goal: str, slots: dict[str, Any]) -> list[Token]:
     return _goal_tokens(plan, goal, slots)
+
+
+@dataclass
+class BoundPlans(BoundPlan):
+    """Several plans that match one goal and make the same calls for it (`_ambiguity`), replayed as one:
+    the first makes the calls; every plan binds them too and they must be equal; every plan's evidence
+    checks run on every result (all must pass)."""
+
+    others: list[BoundPlan] = field(default_factory=list)
+
+    @classmethod
+    def bind_all(cls, plan: Plan, others: list[Plan], goal: str, slots: dict[str, Any], risk_of: RiskOf) -> BoundPlan:
+        first = BoundPlan.bind(plan, goal, slots, risk_of)
+        if not others:
+            return first
+        rest = [BoundPlan.bind(p, goal, {}, risk_of) for p in others]
+        return cls(
+            first.plan, first.tokens, first.env, risk_of, first.args, first.noise, first.conditional, others=rest
+        )
+
+    def groups(self) -> list[list[int]]:
+        mine = super().groups()
+        if any(b.groups() != mine for b in self.others):
+            raise Stop("the plans that match this goal group their calls otherwise", 0, precaution=True)
+        return mine
+
+    def calls(self, idxs: list[int]) -> list[tuple[int, str, dict[str, object]]]:
+        mine = super().calls(idxs)
+        for b in self.others:
+            theirs = b.calls(idxs)
+            if [(n, a) for _i, n, a in theirs] != [(n, a) for _i, n, a in mine]:
+                raise Stop(
+                    f"{envelope.PRECAUTION}: plans {self.plan.id} and {b.plan.id} both match this goal but would "
+                    f"make other calls here ({b.plan.steps[idxs[0]].name})",
+                    idxs[0],
+                    precaution=True,
+                )
+        return mine
+
+    def check_before(self, previous: list[int], noise_runs: int) -> None:
+        super().check_before(previous, noise_runs)
+        for b in self.others:
+            try:
+                b.check_before(previous, noise_runs)
+            finally:
+                self.noise.extend(f"{b.plan.id}: {n}" for n in b.noise)
+                b.noise = []
+
+    def check_end(self, last: list[int], noise_runs: int) -> None:
+        super().check_end(last, noise_runs)
+        for b in self.others:
+            try:
+                b.check_end(last, noise_runs)
+            finally:
+                self.noise.extend(f"{b.plan.id}: {n}" for n in b.noise)
+                b.noise = []
+
+    def accept(self, i: int, rec: Outcome, noise_runs: int | None = None) -> None:
+        super().accept(i, rec, noise_runs)
+        for b in self.others:
+            try:
+                b.accept(i, rec, noise_runs)
+            finally:
+                self.noise.extend(f"{b.plan.id}: {n}" for n in b.noise)
+                b.noise = []
+
+    def after_group(self, idxs: list[int]) -> None:
+        super().after_group(idxs)
+        for b in self.others:
+            b.after_group(idxs)
+
+    def answer(self, noise_runs: int = 4) -> str:
+        for b in self.others:
+            b.answer(noise_runs)  # an answer another plan cannot state from this run stops the run too
+        return super().answer(noise_runs)

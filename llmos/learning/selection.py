@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from llmos.config import LearningConfig
-from llmos.learning import conditions, spans
+from llmos.learning import _ambiguity, conditions, spans
 from llmos.learning.goals import Token, content_words, shape, tokenize
 from llmos.learning.index import PlanIndex
 from llmos.learning.plans import Match, Plan, match
@@ -80,6 +80,7 @@ class ModeDecision:
     tool_names: list[str] | None = None  # MIXED: the tools to offer
     goal: str = ""
     branches: list[Plan] = field(default_factory=list)  # FOLLOWER over a branch set (`branches.py`)
+    companions: list[Plan] = field(default_factory=list)  # FOLLOWER: other plans replayed as one (_ambiguity)
 
 
 def near_limit(n: int) -> int:
@@ -146,13 +147,17 @@ def _follower_blockers(
 ) -> list[str]:
     if not full:
         return ["no learned plan matches this goal's skeleton"]
-    if len(full) > 1:
+    if len(full) > 1:  # and `_one_of_many` could not make one of them
         return [f"the goal matches {len(full)} plans ({', '.join(m.plan.id for m in full[:4])}): ambiguous"]
     plan = full[0].plan
     out = list(plan.unsafe_reasons())
     out += blind_write_checks(plan, risk_of, cfg.noise_min_runs)  # rule 3, from the plan itself
     if plan.support < cfg.min_support:
         out.append(f"support {plan.support} < min_support {cfg.min_support}")
+    elif plan.support < cfg.min_support + 1:
+        learned = _ambiguity.learned_constant(plan)
+        if learned:  # its runs fit the constant; one more run must confirm it (rule 2: a hypothesis, not a fact)
+            out.append(f"{learned} rests on a constant learned from {plan.support} runs: one more run must confirm it")
     # a person's verdict asks for the configured new evidence at least: rule 4 lowers what a read-only
     # plan needs before its first replay, not what it needs after someone said a replay was wrong
     demoted = plan.demotion(max(cfg.min_support, after_demotion))
@@ -228,6 +233,7 @@ def select(
     shapes = [shape(t) for t in tokens]
     full = [m for p in index.exact(agent, tokens) if (m := match(p, tokens, limit, shapes)) is not None and m.full]
     full, aligned = spans.full_matches(index, agent, tokens, full)  # slots of several words
+    full, companions = _ambiguity.one_of_many(full, tokens, aligned, reason)
     cond = conditions.words(tokens)  # quantities ("3 more chairs") are no condition
     f_conf = 0.0
     if len(full) == 1:
@@ -242,7 +248,7 @@ def select(
         risk_of,
         aligned.get(full[0].plan.id, tokens) if len(full) == 1 else None,
         base_cfg.min_support,
-    )
+    ) + _ambiguity.blockers(companions, cfg, risk_of)
     if not blockers and f_conf < f_thr and requested != "follower":
         blockers.append(f"confidence {f_conf} < follower threshold {round(f_thr, 4)}")
     if not blockers:
@@ -254,9 +260,10 @@ def select(
             plan,
         )
         decision.slots = slot_values(plan, aligned.get(plan.id, tokens))
+        decision.companions = companions
         reason["why"] = (
             f"plan {plan.id} matches the skeleton '{plan.skeleton_text()}' with support "
-            f"{plan.support} and confidence {f_conf} >= {round(f_thr, 4)}"
+            f"{plan.support} and confidence {f_conf} >= {round(f_thr, 4)}{_ambiguity.said(companions)}"
         )
         return decision, []
     if _branch(full, aligned, tokens, cond, base_cfg, policy, risk_of, requested, decision) or _loop(
