@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from llmos.exceptions import StoreConflict, StoreError
+from llmos.learning._plan_json import plan_json
 from llmos.learning.induction import Evidence
 from llmos.learning.plans import Plan
 from llmos.storage.base import DB_ERRORS, Conn, StoreDB
@@ -218,7 +219,7 @@ class PlanStore:
                             p.ntokens,
                             p.support,
                             p.updated_at,
-                            json.dumps(p.to_dict(), default=str),
+                            plan_json(p),
                         )
                         for p in changes.plans.values()
                     ],
