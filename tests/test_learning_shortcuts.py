@@ -171,3 +171,13 @@ def test_a_plan_row_written_from_kept_fragments_is_the_plain_json_at_every_write
     owner.steps[0].leaves[0].cands = [("const", _plan_json._NONCE + "1."), *owner.steps[0].leaves[0].cands]
     owner.example = {}
     assert _plan_json.plan_json(owner) == json.dumps(owner.to_dict(), default=str)
+
+
+def test_an_evidence_row_is_the_plain_json() -> None:
+    from llmos.learning import induction
+    from llmos.learning.store import evidence_json
+
+    for t in _traces()[:200]:
+        ev = induction.normalise(t)
+        if not isinstance(ev, str):
+            assert evidence_json(ev) == json.dumps(ev.to_dict(), default=str)

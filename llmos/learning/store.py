@@ -88,7 +88,10 @@ class Changes:
 
 def evidence_json(ev: Evidence) -> str:
     """The stored form of one run's evidence (`Evidence.from_dict` reads it back)."""
-    return json.dumps(ev.to_dict(), default=str)
+    return _encode(ev.to_dict())
+
+
+_encode = json.JSONEncoder(default=str).encode  # json.dumps(x, default=str) without an encoder per call
 
 
 class PlanStore:
