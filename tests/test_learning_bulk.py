@@ -156,3 +156,39 @@ def test_concurrent_batches_in_two_threads_restore_the_collector(tmp_path: Path)
         t.join()
     assert gc.isenabled()
     assert all(max(p.support for p in e.plans()) == 40 for e in engines)
+
+
+def test_the_constants_test_of_the_branching_check_is_the_plain_one() -> None:
+    """`engine._constants_test` (constants picked out in C) finds the first goal the plain test finds,
+    for goals of the skeleton's length, longer, shorter (where the plain test may stop early or raise)."""
+    from llmos.learning.engine import _constants_test
+    from llmos.learning.goals import Token
+    from llmos.learning.plans import Slot
+
+    rng = random.Random(4)
+    words = ["Add", "ship", "3", "of", "to", "A1", "B2"]
+    for _ in range(400):
+        n = rng.randint(1, 6)
+        skeleton = [Token("word", rng.choice(words)) for _ in range(n)]
+        slots = {i: Slot(i, f"s{i}") for i in range(n) if rng.random() < 0.3}
+        plan = Plan("p", "a", skeleton, slots, [])
+        goals = [tuple(rng.choice(words) for _ in range(rng.choice([n, n, n, n + 1, max(0, n - 1)]))) for _ in range(4)]
+        goals += [tuple(t.text for t in skeleton)] if rng.random() < 0.3 else []
+
+        try:
+            want: Any = _plain_first(plan, goals)
+        except IndexError:
+            want = IndexError
+        try:
+            got: Any = _constants_test(plan)(goals)
+        except IndexError:
+            got = IndexError
+        assert got == want, (skeleton, slots, goals)
+
+
+def _plain_first(plan: Plan, goals: list[tuple[str, ...]]) -> tuple[str, ...] | None:
+    """The branching check's test as it was written before `_constants_test`."""
+    for texts in goals:
+        if all(i in plan.slots or t.text == texts[i] for i, t in enumerate(plan.skeleton)):
+            return texts
+    return None

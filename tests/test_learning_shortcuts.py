@@ -124,3 +124,60 @@ def test_a_results_leaves_are_listed_again_when_the_result_is_replaced() -> None
     assert env.result_leaves(0) == [(("a",), 1)]
     env.parsed[0] = {"b": 2}  # as a replay fills in a step's result
     assert env.result_leaves(0) == [(("b",), 2)]
+
+
+def test_a_plan_row_written_from_kept_fragments_is_the_plain_json_at_every_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`_plan_json.plan_json` (each leaf's JSON kept while its candidates are the same objects) writes
+    exactly `json.dumps(plan.to_dict())` at every write: batches, single runs, rejections, replays."""
+    from llmos.learning import _plan_json, store
+
+    checked: list[str] = []
+
+    def checking(plan: Any) -> str:
+        fast = _plan_json.plan_json(plan)
+        assert fast == json.dumps(plan.to_dict(), default=str), plan.id
+        checked.append(plan.id)
+        return fast
+
+    monkeypatch.setattr(store, "plan_json", checking)
+    traces = _traces()
+    engine = LearningEngine(Database(tmp_path / "llmos.db"), LearningConfig())
+    engine.observe_many(traces[:100])
+    for t in traces[100:]:
+        engine.observe(t)
+    engine.reject(traces[10].id)
+    plan = engine.plans()[0]
+    replayed = Trace(goal=plan.example["goal"], mode="follower", plan_id=plan.id)
+    replayed.finish("success", "done")
+    engine.observe(replayed)
+    assert len(checked) > len(traces) // 2
+    assert len({pid for pid in checked}) > 25
+    # a leaf whose candidates were narrowed (a new list, or the same list changed in place), or whose type
+    # changed, is encoded again
+    owner, leaf = next((p, lf) for p in engine.plans() for s in p.steps for lf in s.leaves if len(lf.cands) > 2)
+    _plan_json.plan_json(owner)
+    leaf.cands = leaf.cands[1:]
+    assert _plan_json.plan_json(owner) == json.dumps(owner.to_dict(), default=str)
+    del leaf.cands[0]
+    assert _plan_json.plan_json(owner) == json.dumps(owner.to_dict(), default=str)
+    leaf.type = "mixed"
+    assert _plan_json.plan_json(owner) == json.dumps(owner.to_dict(), default=str)
+    # a stored text that holds the marker the leaves stand in for: written the plain way, still the same text
+    owner.steps[0].arguments = {"note": _plan_json._NONCE + "0."}
+    owner.example = {"goal": f'"{_plan_json._NONCE}1."'}
+    assert _plan_json.plan_json(owner) == json.dumps(owner.to_dict(), default=str)
+    owner.steps[0].leaves[0].cands = [("const", _plan_json._NONCE + "1."), *owner.steps[0].leaves[0].cands]
+    owner.example = {}
+    assert _plan_json.plan_json(owner) == json.dumps(owner.to_dict(), default=str)
+
+
+def test_an_evidence_row_is_the_plain_json() -> None:
+    from llmos.learning import induction
+    from llmos.learning.store import evidence_json
+
+    for t in _traces()[:200]:
+        ev = induction.normalise(t)
+        if not isinstance(ev, str):
+            assert evidence_json(ev) == json.dumps(ev.to_dict(), default=str)

@@ -37,8 +37,11 @@ def _describe(op: Operand) -> str:
     return f"step {op[1]} result {ex.format_path(op[2])}"
 
 
-def arg_operands(steps: Sequence[PlanStep], arguments: Sequence[Any]) -> list[tuple[Operand, float, set[Any]]]:
-    """(operand, value, the references its explanations read) for every derived numeric argument."""
+def arg_operands(
+    steps: Sequence[PlanStep], arguments: Sequence[Any], *, refs: bool = True
+) -> list[tuple[Operand, float, set[Any]]]:
+    """(operand, value, the references its explanations read) for every derived numeric argument
+    (`refs=False`: the references are not listed, an empty set stands for them)."""
     out: list[tuple[Operand, float, set[Any]]] = []
     for s, step in enumerate(steps):
         args = arguments[s] if s < len(arguments) else None
@@ -53,13 +56,13 @@ def arg_operands(steps: Sequence[PlanStep], arguments: Sequence[Any]) -> list[tu
             except ex.Unavailable:
                 continue
             if ex.is_num(v):
-                used = {r for c in leaf.cands for r in ex.refs(c)}
+                used = {r for c in leaf.cands for r in ex.refs(c)} if refs else set()
                 out.append((("arg", s, tuple(leaf.path)), float(v), used))
     return out
 
 
 def live_values(steps: Sequence[PlanStep], arguments: Sequence[Any]) -> dict[Operand, float]:
-    return {op: v for op, v, _used in arg_operands(steps, arguments)}
+    return {op: v for op, v, _used in arg_operands(steps, arguments, refs=False)}
 
 
 def arg_relations(
@@ -69,7 +72,7 @@ def arg_relations(
     read are left out when checked: which ones they are is known only once the evidence narrowed them)."""
     ops = numbers(env, echo_paths)
     out: list[Relation] = []
-    for arg, y, _used in arg_operands(steps, arguments):
+    for arg, y, _used in arg_operands(steps, arguments, refs=False):
         s = arg[1]
         for a, x in ops:
             if a[0] in ("res", "tnum") and a[1] >= s:

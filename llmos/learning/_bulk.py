@@ -20,7 +20,12 @@ import gc
 import threading
 from types import TracebackType
 
-EVERY = 1000  # runs between two collections of the young generations
+# runs between two collections of the young generations. Each collection scans what is still alive of
+# what the runs since the last one made, and most of that is a plan's latest records, alive until the
+# plan's next run: over 1,000 plans a collection every 1,000 runs scanned about as much as one every
+# 5,000, five times as often (storing 10,000 runs over 1,000 plans, all collections: 0.72 s of 7.5 s CPU
+# against 0.25 s of 7.1 s; measured with gc.callbacks on a busy machine)
+EVERY = 5000
 
 _lock = threading.Lock()
 _depth = 0

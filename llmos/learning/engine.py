@@ -11,6 +11,7 @@ Several processes (servers) may share the store: see `llmos.learning._sync`.
 
 from __future__ import annotations
 
+import operator
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -304,18 +305,18 @@ class LearningEngine:
                             changes,
                         )
                         return
+        seq, first_holding = plan.seq, _constants_test(plan)
         for other in self.index.bucket(plan.agent, plan.ntokens):
-            if other.id == plan.id or other.seq == plan.seq:
+            if other.id == plan.id or other.seq == seq:
                 continue
-            for texts in other.evidence_tokens:
-                if all(i in plan.slots or t.text == texts[i] for i, t in enumerate(plan.skeleton)):
-                    self._mark(
-                        plan,
-                        plan.branching,
-                        f"plan {other.id} took {_seq_text(other.seq)} for the goal {' '.join(texts)!r}",
-                        changes,
-                    )
-                    break
+            texts = first_holding(other.evidence_tokens)
+            if texts is not None:
+                self._mark(
+                    plan,
+                    plan.branching,
+                    f"plan {other.id} took {_seq_text(other.seq)} for the goal {' '.join(texts)!r}",
+                    changes,
+                )
 
     def _mark(self, plan: Plan, where: list[str], note: str, changes: Changes) -> None:
         if len(where) < 20:
@@ -420,6 +421,30 @@ def is_guided_run(trace: Trace) -> bool:
 def _demote(plan: Plan, reason: str) -> None:
     plan.demoted = reason[:300] or "demoted"
     plan.demoted_at = plan.support
+
+
+def _constants_test(plan: Plan) -> Callable[[list[tuple[str, ...]]], tuple[str, ...] | None]:
+    """The first goal (token texts) of a list that holds every constant of the plan's skeleton at its
+    position (`all(i in plan.slots or t.text == texts[i] for i, t in enumerate(plan.skeleton))`), or
+    None. Whether there is one is asked in C first (the constants picked out of every goal at once)."""
+    fixed = [(i, t.text) for i, t in enumerate(plan.skeleton) if i not in plan.slots]
+
+    def first(goals: list[tuple[str, ...]]) -> tuple[str, ...] | None:
+        return next((texts for texts in goals if all(texts[i] == text for i, text in fixed)), None)
+
+    if len(fixed) < 2:
+        return first
+    pick, want = operator.itemgetter(*(i for i, _t in fixed)), tuple(text for _i, text in fixed)
+
+    def fast(goals: list[tuple[str, ...]]) -> tuple[str, ...] | None:
+        try:
+            if want not in map(pick, goals):
+                return None
+        except IndexError:  # a goal shorter than the skeleton: as the plain test does it
+            pass
+        return first(goals)
+
+    return fast
 
 
 def _seq_text(seq: tuple[tuple[str, ...], ...]) -> str:

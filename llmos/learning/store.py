@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from llmos.exceptions import StoreConflict, StoreError
+from llmos.learning._plan_json import plan_json
 from llmos.learning.induction import Evidence
 from llmos.learning.plans import Plan
 from llmos.storage.base import DB_ERRORS, Conn, StoreDB
@@ -87,7 +88,10 @@ class Changes:
 
 def evidence_json(ev: Evidence) -> str:
     """The stored form of one run's evidence (`Evidence.from_dict` reads it back)."""
-    return json.dumps(ev.to_dict(), default=str)
+    return _encode(ev.to_dict())
+
+
+_encode = json.JSONEncoder(default=str).encode  # json.dumps(x, default=str) without an encoder per call
 
 
 class PlanStore:
@@ -218,7 +222,7 @@ class PlanStore:
                             p.ntokens,
                             p.support,
                             p.updated_at,
-                            json.dumps(p.to_dict(), default=str),
+                            plan_json(p),
                         )
                         for p in changes.plans.values()
                     ],
