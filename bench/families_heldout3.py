@@ -69,6 +69,8 @@ ANNOTATIONS: dict[str, dict[str, bool]] = {
     "h3_garden_zone": READ,
     "h3_set_valve": IDEMPOTENT,
     "h3_standby": READ,
+    "h3_brew_status": READ,
+    "h3_lift_hold": IDEMPOTENT,
 }
 
 
@@ -1196,6 +1198,121 @@ standby = Family(
 )
 
 
+# =========================================================================== 17. brewery QA hold (a decline repeated)
+STYLES = ["IPA", "Stout", "Pilsner", "Saison", "Porter"]
+# per batch, five goals in order: release (on hold: declined), release again (declined), lift the hold,
+# release (now it must happen), release once more (already released: declined by the status text)
+BREW_CYCLE = ["release", "release", "lift", "release", "release"]
+
+
+def _brew_status(s: State, a: dict) -> str:
+    b = s.get("brews", {}).get(a["batch"])
+    if b is None:
+        raise ToolFail(f"no batch {a['batch']}")
+    hold = f"active ({b['reason']})" if b["hold"] else "none"
+    return (
+        f"Batch {a['batch']}: {b['style']}, {b['litres']} L in tank {b['tank']}; QA hold: {hold}; stage: {b['stage']}"
+    )
+
+
+def _release_brew(s: State, a: dict) -> dict:
+    b = s["brews"][a["batch"]]
+    b["stage"] = "bottling"
+    s.setdefault("bottling_queue", []).append(a["batch"])
+    return {"released": a["batch"], "queue_position": len(s["bottling_queue"])}
+
+
+def _lift_hold(s: State, a: dict) -> dict:
+    s["brews"][a["batch"]]["hold"] = False
+    return {"batch": a["batch"], "hold": "none"}
+
+
+def sample_brew(rng: random.Random, w: State, i: int) -> Params:
+    cycle, k = divmod(i, len(BREW_CYCLE))
+    batch = f"BR-{cycle + 1}{rng.randint(10, 99)}" if k == 0 else w["tables"]["_h3_last_brew"]
+    if k == 0:
+        w["tables"]["_h3_last_brew"] = batch
+    w.setdefault("brews", {}).setdefault(
+        batch,
+        {
+            "style": rng.choice(STYLES),
+            "litres": rng.randrange(800, 2400, 100),
+            "tank": f"T{rng.randint(1, 9)}",
+            "hold": True,
+            "reason": rng.choice(["diacetyl test", "gravity check", "micro swab"]),
+            "stage": "conditioning",
+        },
+    )
+    return {"batch": batch, "wording": 0 if BREW_CYCLE[k] == "release" else 1}
+
+
+def _kind(p: Params) -> str:
+    return "release" if p.get("wording", 0) == 0 else "lift"
+
+
+def _brew_row(p: Params, b: State) -> dict:
+    return b["brews"][p["batch"]]
+
+
+def _may_release(row: dict) -> bool:
+    return not row["hold"] and row["stage"] == "conditioning"
+
+
+def _expect_brew(p: Params, b: State) -> dict:
+    row = _brew_row(p, b)
+    if _kind(p) == "lift":
+        return {"brews": {p["batch"]: {**row, "hold": False}}} if row["hold"] else {}
+    if not _may_release(row):
+        return {}
+    return {"brews": {p["batch"]: {**row, "stage": "bottling"}}, "bottling_queue": [p["batch"]]}
+
+
+def _brew_answer(p: Params, b: State) -> list:
+    row = _brew_row(p, b)
+    if _kind(p) == "lift":
+        return ["lifted"]
+    if _may_release(row):
+        return [len(b.get("bottling_queue", [])) + 1]
+    return ["hold"] if row["hold"] else ["already"]
+
+
+def _brew_free(text: str) -> bool:
+    return "QA hold: none" in text and "stage: conditioning" in text
+
+
+brew = Family(
+    name="h3_brew",
+    templates=["Release brew batch {batch} for bottling", "Lift the QA hold on brew batch {batch}"],
+    fields={"batch": Field(r"BR-\d{3}")},
+    sample=sample_brew,
+    plan=[
+        Step("h3_brew_status", lambda p, r: {"batch": p["batch"]}),
+        Step(
+            "h3_release_brew",
+            lambda p, r: {"batch": p["batch"]},
+            when=lambda p, r: _kind(p) == "release" and _brew_free(r["h3_brew_status"]),
+        ),
+        Step(
+            "h3_lift_hold",
+            lambda p, r: {"batch": p["batch"]},
+            when=lambda p, r: _kind(p) == "lift" and "QA hold: active" in r["h3_brew_status"],
+        ),
+    ],
+    expect=_expect_brew,
+    answer=_brew_answer,
+    summary=lambda p, r: (
+        f"Released {p['batch']} for bottling (queue position {r['h3_release_brew']['queue_position']})."
+        if "h3_release_brew" in r
+        else f"The QA hold on {p['batch']} is lifted."
+        if _kind(p) == "lift"
+        else f"Not released: {p['batch']} is on QA hold."
+        if "QA hold: active" in r["h3_brew_status"]
+        else f"Not released: {p['batch']} is already in bottling."
+    ),
+    repeats=False,
+)
+
+
 # =========================================================================== tools
 TOOLS: dict[str, Tool] = {
     t.name: t
@@ -1301,6 +1418,9 @@ TOOLS: dict[str, Tool] = {
             {"zone": str, "litres": int},
             _set_valve,
         ),
+        Tool("h3_brew_status", "A brew batch's tank, QA hold and stage (plain text).", {"batch": str}, _brew_status),
+        Tool("h3_release_brew", "Release a brew batch to the bottling queue.", {"batch": str}, _release_brew),
+        Tool("h3_lift_hold", "Lift the QA hold on a brew batch.", {"batch": str}, _lift_hold),
         Tool("h3_standby", "The pilots on standby at a base today.", {"base": str}, _row("h3_standby", "base", "base")),
     ]
 }
@@ -1322,4 +1442,5 @@ FAMILIES = [
     crew,
     garden,
     standby,
+    brew,
 ]

@@ -333,9 +333,15 @@ class CrystallizedRun:
     def answer(self) -> str:
         """The final answer: only this run's values (the checked template, else a listing of results)."""
         parts = answers.checked(self.checks.get("answer") or [])
+        verdict = answers.unstated_verdict(self.plan.example) if self.plan is not None else []
+        if verdict:  # as a FOLLOWER replay: the supporting runs declined the goal on what their results said
+            self._check_decided()
         said = answers.render(parts, self.env, self.args)
         if said is not None:
             return said
+        if verdict:
+            why = f"{envelope.PRECAUTION}: the supporting answers declined the goal ({', '.join(verdict[:3])})"
+            raise self.fail(why, len(self.steps) - 1, precaution=True)
         figures = answers.unstated_figures(self.plan.example) if self.plan is not None else []
         if figures:  # as a FOLLOWER replay: a listing would leave out figures only the model works out
             why = (
@@ -372,6 +378,16 @@ class CrystallizedRun:
             self.checked.add(i)
             risk_of = self.progress.risk_of if self.progress is not None else None
             why, _noise = envelope.seen_problem(self.plan, self.env, list(self.args), i, self.noise_runs, risk_of)
+            if why:
+                raise self.fail(f"{envelope.PRECAUTION}: {why}", i, precaution=True)
+
+    def _check_decided(self) -> None:
+        """Rule 1 on every result of a plan that changed nothing because of what its results said."""
+        risk_of = self.progress.risk_of if self.progress is not None else None
+        if self.plan is None or risk_of is None or any(risk_of(s.tool) != "read_only" for s in self.steps):
+            return
+        for i in range(len(self.steps)):
+            why, _ = envelope.seen_problem(self.plan, self.env, list(self.args), i, self.noise_runs, risk_of, True)
             if why:
                 raise self.fail(f"{envelope.PRECAUTION}: {why}", i, precaution=True)
 

@@ -84,7 +84,10 @@ async def replay(ctx: RunContext, decision: ModeDecision, *, retries: int = 1) -
                 bound.accept(i, rec)
             bound.after_group(idxs)
             previous = idxs
-        output = bound.answer()  # rule 5: may stop too (the model then states what only it can)
+        try:
+            output = bound.answer(ctx.config.learning.noise_min_runs)  # rule 5: may stop (the model then states it)
+        finally:
+            _note_noise(ctx, bound)
     except Stop as d:
         if d.precaution:
             after = bound.after_write(d) if bound is not None else False

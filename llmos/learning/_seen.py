@@ -307,15 +307,22 @@ def record(
 
 
 def seen_problem(
-    plan: Plan, env: ex.Env, args: list[Any], i: int, noise_runs: int, risk_of: RiskOf | None
+    plan: Plan,
+    env: ex.Env,
+    args: list[Any],
+    i: int,
+    noise_runs: int,
+    risk_of: RiskOf | None,
+    decides: bool = False,
 ) -> tuple[str | None, list[str]]:
     """Before the group after step i's: (why step i's result is outside the evidence, or None; the
     values passed as noise). Only when a step of a later group is not read-only (a side effect is
-    still ahead), and only for plans whose evidence recorded what it saw (`seen_runs`)."""
+    still ahead) or the result `decides` the outcome (the supporting runs declined the goal's action on
+    what their results said), and only for plans whose evidence recorded what it saw (`seen_runs`)."""
     names = [s.name for s in plan.steps]
     groups = [s.group for s in plan.steps]
     text = env.texts[i] if i < len(env.texts) else None
-    if not plan.seen_runs or text is None or not writes_after(i, names, groups, risk_of):
+    if not plan.seen_runs or text is None or not (decides or writes_after(i, names, groups, risk_of)):
         return None, []
     step = plan.steps[i]
     consumed, echo = consumed_paths(plan).get(i, set()), set(step.echo_paths)
@@ -326,5 +333,6 @@ def seen_problem(
     obs = _observed(checked, masks)
     why, noise = problems(step.seen, obs, noise_runs, set(), set())
     if why:
-        why = f"{step.name} returned a value outside the evidence before a step that changes the world: {why}"
+        where = "on which the supporting runs declined the goal" if decides else "before a step that changes the world"
+        why = f"{step.name} returned a value outside the evidence {where}: {why}"
     return why, noise

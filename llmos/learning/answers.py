@@ -41,6 +41,7 @@ from llmos.learning._answer_numbers import (
     derive_numbers,
     number_text,
     unstated_figures,
+    unstated_verdict,
 )
 from llmos.learning.goals import STOPWORDS
 
@@ -56,6 +57,7 @@ __all__ = [
     "render",
     "template_of",
     "unstated_figures",
+    "unstated_verdict",
     "usable",
 ]
 

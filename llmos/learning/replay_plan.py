@@ -80,6 +80,9 @@ class BoundPlan:
         why = envelope.goal_problem(plan, tokens)
         if why:
             raise Stop(why, 0, precaution=True)
+        verdict = answers.unstated_verdict(plan.example)
+        if verdict and not answers.usable(plan.answer):  # rule 3: the answer would stop it; stop before any call
+            raise Stop(_declined(verdict), 0, precaution=True)
         return bound
 
     def groups(self) -> list[list[int]]:
@@ -151,10 +154,16 @@ class BoundPlan:
         ran = stop.step < len(self.env.texts) and self.env.texts[stop.step] is not None
         return ran and self.risk_of(self.plan.steps[stop.step].name) in ("write", "destructive")
 
-    def answer(self) -> str:
+    def answer(self, noise_runs: int = 4) -> str:
         """Rule 5: the plan's verified answer template with this run's values, else a listing of the
         results; but when the supporting answers stated figures the model worked out (no value of the
-        run gives them), a listing would leave out what was asked: Stop, and the model answers."""
+        run gives them), a listing would leave out what was asked: Stop, and the model answers.
+        When the supporting answers declined the goal's action (`answers.unstated_verdict`), that
+        judgement was made on their results: rule 1 holds for every result of this run (a read-only
+        plan included), and a listing (which cannot state the judgement) is no answer."""
+        verdict = answers.unstated_verdict(self.plan.example)
+        if verdict and all(self.risk_of(s.name) == "read_only" for s in self.plan.steps):
+            self.check_decided(noise_runs)  # a plan that changed nothing: its results decided that
         said = answers.render(self.plan.answer, self.env, self.args)
         if said is not None:
             return said
@@ -166,7 +175,20 @@ class BoundPlan:
                 len(self.plan.steps) - 1,
                 precaution=True,
             )
+        if verdict:
+            raise Stop(_declined(verdict), len(self.plan.steps) - 1, precaution=True)
         return answers.listing([s.name for s in self.plan.steps], self.env, self.args)
+
+    def check_decided(self, noise_runs: int) -> None:
+        """Rule 1 for a plan whose supporting runs declined the goal on what their results said: every
+        result of this run stays inside what they saw, or the model judges anew."""
+        for i in range(len(self.plan.steps)):
+            why, noise = envelope.seen_problem(
+                self.plan, self.env, list(self.args), i, noise_runs, self.risk_of, decides=True
+            )
+            self.noise.extend(f"{self.plan.steps[i].name}: {n} treated as noise" for n in noise)
+            if why:
+                raise Stop(f"{envelope.PRECAUTION}: {why}", i, precaution=True)
 
     def _arguments(self, i: int) -> dict[str, object]:
         step = self.plan.steps[i]
@@ -184,6 +206,13 @@ class BoundPlan:
                 raise Stop(f"{step.name}.{ex.format_path(leaf.path)}: {e}", i) from None
             set_path(args, leaf.path, value)
         return args
+
+
+def _declined(verdict: list[str]) -> str:
+    return (
+        f"{envelope.PRECAUTION}: the answer cannot be stated from this run's values (the supporting answers "
+        f"declined the goal ({', '.join(verdict[:3])}), a judgement a listing cannot state)"
+    )
 
 
 def _goal_tokens(plan: Plan, goal: str, slots: dict[str, Any]) -> list[Token]:
