@@ -70,6 +70,8 @@ ANNOTATIONS: dict[str, dict[str, bool]] = {
     "h3_set_valve": IDEMPOTENT,
     "h3_standby": READ,
     "h3_brew_status": READ,
+    "h3_parcel": READ,
+    "h3_courier_rates": READ,
     "h3_lift_hold": IDEMPOTENT,
 }
 
@@ -1313,6 +1315,74 @@ brew = Family(
 )
 
 
+# ==================== 18. courier: a result value picks the price
+# the parcel's size class is passed on as an argument AND names the rate to charge: every early
+# parcel is "small"; later ones are "large", with weights and rates inside the ranges seen
+COURIER_ZONES = ["Nord", "Sud", "Ost", "West", "Mitte", "Kuste", "Alpen", "Rhein"]
+
+
+def _parcel(s: State, a: dict) -> dict:
+    p = s["tables"].get("h3_parcels", {}).get(a["parcel"])
+    if p is None:
+        raise ToolFail(f"no parcel {a['parcel']}")
+    return p
+
+
+def _ship_parcel(s: State, a: dict) -> dict:
+    out = s.setdefault("shipments", [])
+    out.append({"parcel": a["parcel"], "size": a["size"], "price_eur": a["price_eur"]})
+    return {"label": f"SHP-{9100 + len(out)}", "price_eur": a["price_eur"]}
+
+
+def sample_courier(rng: random.Random, w: State, i: int) -> Params:
+    pid = f"PK{rng.randint(100000, 999999)}"
+    zone = _nth(COURIER_ZONES, i)
+    size = "small" if _early(i) else rng.choice(["small", "large"])
+    w["tables"].setdefault("h3_parcels", {})[pid] = {"parcel": pid, "size": size, "kg": round(rng.uniform(0.5, 9.5), 1)}
+    small = round(rng.uniform(4, 9), 2)
+    w["tables"].setdefault("h3_rates", {})[zone] = {
+        "zone": zone,
+        "rates": {"small": small, "large": round(small + rng.uniform(1, 4), 2)},
+    }
+    return {"pid": pid, "zone": zone, "wording": rng.randrange(2)}
+
+
+def _courier_b(p: Params, b: State) -> tuple[str, float]:
+    size = b["tables"]["h3_parcels"][p["pid"]]["size"]
+    return size, b["tables"]["h3_rates"][p["zone"]]["rates"][size]
+
+
+courier = Family(
+    name="h3_courier",
+    templates=[
+        "Ship parcel {pid} with the {zone} courier",
+        "parcel {pid} -> {zone} courier, ship it at the going rate",
+    ],
+    fields={"pid": Field(r"PK\d{6}"), "zone": CAPWORDS},
+    sample=sample_courier,
+    plan=[
+        Step("h3_parcel", lambda p, r: {"parcel": p["pid"]}, group="look"),
+        Step("h3_courier_rates", lambda p, r: {"zone": p["zone"]}, group="look"),
+        Step(
+            "h3_ship_parcel",
+            lambda p, r: {
+                "parcel": p["pid"],
+                "size": r["h3_parcel"]["size"],
+                "price_eur": r["h3_courier_rates"]["rates"][r["h3_parcel"]["size"]],
+            },
+        ),
+    ],
+    expect=lambda p, b: {
+        "shipments": [{"parcel": p["pid"], "size": _courier_b(p, b)[0], "price_eur": _courier_b(p, b)[1]}]
+    },
+    answer=lambda p, b: [_courier_b(p, b)[1]],
+    summary=lambda p, r: (
+        f"Shipped {p['pid']} ({r['h3_parcel']['size']}) for {r['h3_ship_parcel']['price_eur']} EUR, "
+        f"label {r['h3_ship_parcel']['label']}."
+    ),
+)
+
+
 # =========================================================================== tools
 TOOLS: dict[str, Tool] = {
     t.name: t
@@ -1421,6 +1491,19 @@ TOOLS: dict[str, Tool] = {
         Tool("h3_brew_status", "A brew batch's tank, QA hold and stage (plain text).", {"batch": str}, _brew_status),
         Tool("h3_release_brew", "Release a brew batch to the bottling queue.", {"batch": str}, _release_brew),
         Tool("h3_lift_hold", "Lift the QA hold on a brew batch.", {"batch": str}, _lift_hold),
+        Tool("h3_parcel", "A parcel's size class and weight.", {"parcel": str}, _parcel),
+        Tool(
+            "h3_courier_rates",
+            "A courier zone's rates by size class (EUR).",
+            {"zone": str},
+            _row("h3_rates", "zone", "zone"),
+        ),
+        Tool(
+            "h3_ship_parcel",
+            "Ship a parcel: size class and price (EUR).",
+            {"parcel": str, "size": str, "price_eur": float},
+            _ship_parcel,
+        ),
         Tool("h3_standby", "The pilots on standby at a base today.", {"base": str}, _row("h3_standby", "base", "base")),
     ]
 }
@@ -1443,4 +1526,5 @@ FAMILIES = [
     garden,
     standby,
     brew,
+    courier,
 ]
