@@ -18,7 +18,7 @@ import re
 from pathlib import Path
 from typing import Any
 
-from llmos.learning import answers
+from llmos.learning import answers, declined
 from llmos.models.base import ModelRequest, ToolCall, ToolResult
 from llmos.models.testmodel import TestModel
 from llmos.runtime import LLMOS
@@ -95,3 +95,61 @@ async def test_a_declined_goal_is_never_answered_done_nor_replayed_past_what_it_
     assert again.llm_calls >= 1
     assert "a text never seen" in str((again.mode_reason or {}).get("fallback")), again.mode_reason
     assert PUBLISHED == ["a-1"]
+
+
+# ---------------------------------------------------------------- a decline in words of no vocabulary
+DOORS: dict[str, str] = {}
+UNLOCKED: list[str] = []
+
+
+def facilities_model(request: ModelRequest) -> Any:
+    goal = next(m.text for m in request.messages if m.role == "user" and "Unlock door" in m.text)
+    door = re.findall(r"Unlock door (\S+)", goal)[-1]
+    results = [b for m in request.messages for b in m.content if isinstance(b, ToolResult)]
+    if not results:
+        return ToolCall("", "door_panel", {"door": door})
+    text = results[-1].content
+    if text.startswith("Door"):
+        if "lockdown" in text:
+            return f"Door {door} stays locked while the site is in lockdown."  # no word of decline
+        return ToolCall("", "unlock_door", {"door": door})
+    return f"Door {door} is open ({text})."
+
+
+@tool
+def door_panel(door: str) -> str:
+    """A door's panel reading (plain text)."""
+    return f"Door {door}: bolt engaged; site mode: {DOORS[door]}"
+
+
+@tool
+def unlock_door(door: str) -> str:
+    """Release a door's bolt."""
+    UNLOCKED.append(door)
+    return f"released {door}"
+
+
+def test_tool_names_give_their_words() -> None:
+    assert declined.name_words("bench__h3_release_brew") == {"bench", "release", "brew"}
+    assert declined.name_words("unlockDoor") == {"unlockdoor"}
+
+
+async def test_a_read_only_plan_whose_goal_names_a_write_it_never_made_is_judged_on_its_results(
+    tmp_path: Path,
+) -> None:
+    # "Unlock" names unlock_door, which changes the world and which the runs never called: the plan
+    # declined the goal, though its answer says so in words of no list; a replay states no listing,
+    # and once the lockdown is over the model unlocks the door
+    DOORS.clear()
+    UNLOCKED.clear()
+    DOORS["D-7"] = "lockdown"
+    model = TestModel(script=facilities_model)
+    async with LLMOS(workspace=tmp_path, model=model, tools=[_read_only(door_panel), unlock_door]) as os:
+        outs = [await os.execute("Unlock door D-7") for _ in range(4)]
+        for out in outs:
+            assert out.success and "stays locked" in out.output, (out.mode, out.output)
+        assert UNLOCKED == []
+        DOORS["D-7"] = "normal"
+        again = await os.execute("Unlock door D-7")
+    assert again.success and again.output.startswith("Door D-7 is open"), (again.mode, again.output)
+    assert UNLOCKED == ["D-7"]

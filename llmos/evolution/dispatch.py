@@ -63,6 +63,7 @@ async def run_crystallized(ctx: RunContext, decision: Any, tool: Tool) -> Replay
     progress = support.watch(call_id)
     progress.plan = getattr(decision, "plan", None)  # the live plan: its evidence envelope is checked too
     progress.risk_of = registry_risk(ctx.registry)
+    progress.tools = ctx.registry.names()
     try:
         record = await execute_tool_call(
             ctx, ToolCall(call_id, tool.name, arguments), source="crystallized", turn=base_turn + 1

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from llmos.execution.replay import TRANSIENT_RE
-from llmos.learning import answers, envelope
+from llmos.learning import answers, declined, envelope
 from llmos.learning import explain as ex
 from llmos.learning._arg_relations import argument_problem
 from llmos.learning.goals import Kind, Token
@@ -85,6 +85,7 @@ class Progress:
     precaution: bool = False  # the stop was the envelope's, not a failure
     check: str = ""  # "result": the stop was a check of the step's own result (rule 3)
     risk_of: Any = None  # tool name -> risk (llmos.learning.risk): rule 1 checks run before non-read-only steps
+    tools: list[str] = field(default_factory=list)  # the tools available (a declined goal names one unused)
     ran: set[int] = field(default_factory=set)  # plan steps whose call returned
 
     def step_ran(self, step: int) -> bool:
@@ -295,9 +296,15 @@ class CrystallizedRun:
             self.plan = None  # the module was generated from another version of the plan
         self.checked: set[int] = set()
         self.noise_runs = int(getattr(getattr(config, "learning", None), "noise_min_runs", 4))
+        self.declines: list[str] = []
         if self.plan is not None:
             why = envelope.goal_problem(self.plan, tokens)
             if why:
+                raise self.fail(why, 0, precaution=True)
+            assert self.progress is not None
+            self.declines = declined.reasons(self.plan, tokens, self.progress.tools, self.progress.risk_of)
+            if self.declines and not answers.checked(checks.get("answer") or []):  # as FOLLOWER: before any call
+                why = f"{envelope.PRECAUTION}: {self.declines[0]}, a judgement a listing cannot state"
                 raise self.fail(why, 0, precaution=True)
 
     def fail(self, reason: str, step: int, precaution: bool = False, check: str = "") -> Diverged:
@@ -333,14 +340,13 @@ class CrystallizedRun:
     def answer(self) -> str:
         """The final answer: only this run's values (the checked template, else a listing of results)."""
         parts = answers.checked(self.checks.get("answer") or [])
-        verdict = answers.unstated_verdict(self.plan.example) if self.plan is not None else []
-        if verdict:  # as a FOLLOWER replay: the supporting runs declined the goal on what their results said
+        if self.declines:  # as a FOLLOWER replay: the supporting runs declined the goal on what their results said
             self._check_decided()
         said = answers.render(parts, self.env, self.args)
         if said is not None:
             return said
-        if verdict:
-            why = f"{envelope.PRECAUTION}: the supporting answers declined the goal ({', '.join(verdict[:3])})"
+        if self.declines:
+            why = f"{envelope.PRECAUTION}: {self.declines[0]}, a judgement a listing cannot state"
             raise self.fail(why, len(self.steps) - 1, precaution=True)
         figures = answers.unstated_figures(self.plan.example) if self.plan is not None else []
         if figures:  # as a FOLLOWER replay: a listing would leave out figures only the model works out

@@ -64,7 +64,7 @@ async def replay(ctx: RunContext, decision: ModeDecision, *, retries: int = 1) -
     base_turn = ctx.turn
     previous: list[int] = []
     try:
-        bound = BoundPlan.bind(plan, decision.goal, decision.slots, risk_of)
+        bound = BoundPlan.bind(plan, decision.goal, decision.slots, risk_of, ctx.registry.names())
         for g_index, idxs in enumerate(bound.groups()):
             planned = bound.calls(idxs)
             for i, name, _args in planned:

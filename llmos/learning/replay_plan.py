@@ -25,10 +25,11 @@ Rules 4, 6 and 7 decide whether a replay starts at all (selection) and what a ru
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from llmos.learning import answers, envelope, spans
+from llmos.learning import answers, declined, envelope, spans
 from llmos.learning import explain as ex
 from llmos.learning._arg_relations import argument_problem
 from llmos.learning.goals import Token, tokenize
@@ -68,9 +69,12 @@ class BoundPlan:
     risk_of: RiskOf
     args: list[dict[str, object] | None] = field(default_factory=list)  # each step's arguments, as called
     noise: list[str] = field(default_factory=list)  # rule 1's relaxations, for the trace
+    declines: list[str] = field(default_factory=list)  # why the supporting runs declined the goal (`declined`)
 
     @classmethod
-    def bind(cls, plan: Plan, goal: str, slots: dict[str, Any], risk_of: RiskOf) -> BoundPlan:
+    def bind(
+        cls, plan: Plan, goal: str, slots: dict[str, Any], risk_of: RiskOf, tools: Iterable[str] = ()
+    ) -> BoundPlan:
         tokens = _goal_tokens(plan, goal, slots)
         m = match(plan, tokens)
         if m is None or not m.full:
@@ -80,9 +84,9 @@ class BoundPlan:
         why = envelope.goal_problem(plan, tokens)
         if why:
             raise Stop(why, 0, precaution=True)
-        verdict = answers.unstated_verdict(plan.example)
-        if verdict and not answers.usable(plan.answer):  # rule 3: the answer would stop it; stop before any call
-            raise Stop(_declined(verdict), 0, precaution=True)
+        bound.declines = declined.reasons(plan, tokens, tools, risk_of)
+        if bound.declines and not answers.usable(plan.answer):  # rule 3: the answer would stop it: before any call
+            raise Stop(_declined(bound.declines), 0, precaution=True)
         return bound
 
     def groups(self) -> list[list[int]]:
@@ -161,8 +165,7 @@ class BoundPlan:
         When the supporting answers declined the goal's action (`answers.unstated_verdict`), that
         judgement was made on their results: rule 1 holds for every result of this run (a read-only
         plan included), and a listing (which cannot state the judgement) is no answer."""
-        verdict = answers.unstated_verdict(self.plan.example)
-        if verdict and all(self.risk_of(s.name) == "read_only" for s in self.plan.steps):
+        if self.declines and declined.read_only(self.plan, self.risk_of):
             self.check_decided(noise_runs)  # a plan that changed nothing: its results decided that
         said = answers.render(self.plan.answer, self.env, self.args)
         if said is not None:
@@ -175,8 +178,8 @@ class BoundPlan:
                 len(self.plan.steps) - 1,
                 precaution=True,
             )
-        if verdict:
-            raise Stop(_declined(verdict), len(self.plan.steps) - 1, precaution=True)
+        if self.declines:
+            raise Stop(_declined(self.declines), len(self.plan.steps) - 1, precaution=True)
         return answers.listing([s.name for s in self.plan.steps], self.env, self.args)
 
     def check_decided(self, noise_runs: int) -> None:
@@ -208,10 +211,10 @@ class BoundPlan:
         return args
 
 
-def _declined(verdict: list[str]) -> str:
+def _declined(why: list[str]) -> str:
     return (
-        f"{envelope.PRECAUTION}: the answer cannot be stated from this run's values (the supporting answers "
-        f"declined the goal ({', '.join(verdict[:3])}), a judgement a listing cannot state)"
+        f"{envelope.PRECAUTION}: the answer cannot be stated from this run's values ({why[0]}: a judgement "
+        "a listing cannot state)"
     )
 
 
