@@ -72,6 +72,9 @@ ANNOTATIONS: dict[str, dict[str, bool]] = {
     "h3_brew_status": READ,
     "h3_parcel": READ,
     "h3_courier_rates": READ,
+    "h3_slip": READ,
+    "h3_pier_weather": READ,
+    "h3_log_wind": IDEMPOTENT,
     "h3_lift_hold": IDEMPOTENT,
 }
 
@@ -1383,6 +1386,183 @@ courier = Family(
 )
 
 
+# ==================== 19. marina lift and 20. harbour crane: declines repeated after the world changed
+# per boat (per pier), five goals in order: act (blocked: declined), act again (declined), clear the
+# block, act (now it must happen), act once more (already done: declined by the status)
+MARINA_CYCLE = ["launch", "launch", "clear", "launch", "launch"]
+BOATS = ["Sea Breeze", "Blue Heron", "Marlin", "Wind Dancer", "Osprey", "Lady Grace"]
+
+
+def _slip(s: State, a: dict) -> str:
+    b = s.get("slips", {}).get(a["boat"])
+    if b is None:
+        raise ToolFail(f"no slip holds {a['boat']}")
+    lift = "locked out for maintenance" if b["lockout"] else "ready"
+    return f"Slip {b['slip']}: {a['boat']} ({b['length_m']} m) on the lift; lift: {lift}; water: {b['water']}"
+
+
+def _launch(s: State, a: dict) -> dict:
+    b = s["slips"][a["boat"]]
+    b["water"] = "afloat"
+    s.setdefault("launches", []).append(a["boat"])
+    return {"launched": a["boat"], "ticket": f"LN-{400 + len(s['launches'])}"}
+
+
+def _clear_lockout(s: State, a: dict) -> dict:
+    s["slips"][a["boat"]]["lockout"] = False
+    return {"boat": a["boat"], "lift": "ready"}
+
+
+def sample_marina(rng: random.Random, w: State, i: int) -> Params:
+    cycle, k = divmod(i, len(MARINA_CYCLE))
+    boat = BOATS[cycle % len(BOATS)]
+    w.setdefault("slips", {}).setdefault(
+        boat,
+        {"slip": f"S-{rng.randint(1, 40)}", "length_m": round(rng.uniform(6, 14), 1), "lockout": True, "water": "dry"},
+    )
+    return {"boat": boat, "wording": 1 if MARINA_CYCLE[k] == "clear" else rng.choice([0, 2])}
+
+
+def _marina_act(p: Params) -> str:
+    return "clear" if p.get("wording") == 1 else "launch"
+
+
+def _marina_free(text: str) -> bool:
+    return "lift: ready" in text and "water: dry" in text
+
+
+def _expect_marina(p: Params, b: State) -> dict:
+    row = b["slips"][p["boat"]]
+    if _marina_act(p) == "clear":
+        return {"slips": {p["boat"]: {**row, "lockout": False}}} if row["lockout"] else {}
+    if row["lockout"] or row["water"] != "dry":
+        return {}
+    return {"slips": {p["boat"]: {**row, "water": "afloat"}}, "launches": [p["boat"]]}
+
+
+def _marina_answer(p: Params, b: State) -> list:
+    row = b["slips"][p["boat"]]
+    if _marina_act(p) == "clear":
+        return ["ready"]
+    if row["lockout"]:
+        return ["maintenance"]
+    return ["afloat"] if row["water"] != "dry" else [f"LN-{400 + len(b.get('launches', [])) + 1}"]
+
+
+marina = Family(
+    name="h3_marina",
+    templates=[
+        "Launch {boat} from the boat lift",
+        "Clear the maintenance lockout on the lift of {boat}",
+        "Could you launch {boat} this morning?",
+    ],
+    fields={"boat": CAPWORDS},
+    sample=sample_marina,
+    plan=[
+        Step("h3_slip", lambda p, r: {"boat": p["boat"]}),
+        Step(
+            "h3_launch_boat",
+            lambda p, r: {"boat": p["boat"]},
+            when=lambda p, r: _marina_act(p) == "launch" and _marina_free(r["h3_slip"]),
+        ),
+        Step(
+            "h3_clear_lockout",
+            lambda p, r: {"boat": p["boat"]},
+            when=lambda p, r: _marina_act(p) == "clear" and "locked out" in r["h3_slip"],
+        ),
+    ],
+    expect=_expect_marina,
+    answer=_marina_answer,
+    summary=lambda p, r: (
+        f"{p['boat']} is in the water, ticket {r['h3_launch_boat']['ticket']}."
+        if "h3_launch_boat" in r
+        else f"The lift of {p['boat']} is ready again."
+        if _marina_act(p) == "clear"
+        else f"{p['boat']} stays on the lift: maintenance lockout."
+        if "locked out" in r["h3_slip"]
+        else f"{p['boat']} is already afloat."
+    ),
+    repeats=False,
+)
+
+
+CRANE_CYCLE = ["send", "send", "calm", "send", "send"]
+PIERS = ["North Pier", "Pier Seven", "Coal Wharf", "East Mole", "Ferry Quay", "Grain Dock"]
+
+
+def _pier_weather(s: State, a: dict) -> dict:
+    p = s.get("piers", {}).get(a["pier"])
+    if p is None:
+        raise ToolFail(f"no pier {a['pier']}")
+    return {"pier": a["pier"], "wind_kmh": p["wind_kmh"], "crane": p["crane"], "limit_kmh": 40}
+
+
+def _dispatch_crane(s: State, a: dict) -> dict:
+    p = s["piers"][a["pier"]]
+    p["crane"] = "at pier"
+    s.setdefault("crane_moves", []).append(a["pier"])
+    return {"dispatched": a["pier"], "eta_min": 12}
+
+
+def _log_wind(s: State, a: dict) -> dict:
+    s["piers"][a["pier"]]["wind_kmh"] = a["wind_kmh"]
+    return {"pier": a["pier"], "wind_kmh": a["wind_kmh"]}
+
+
+def sample_crane(rng: random.Random, w: State, i: int) -> Params:
+    cycle, k = divmod(i, len(CRANE_CYCLE))
+    pier = PIERS[cycle % len(PIERS)]
+    w.setdefault("piers", {}).setdefault(pier, {"wind_kmh": rng.randint(52, 70), "crane": "in depot"})
+    if CRANE_CYCLE[k] == "calm":
+        return {"pier": pier, "wind": rng.randint(8, 30), "wording": 1}
+    return {"pier": pier, "wording": 0}
+
+
+def _crane_ok(row: dict) -> bool:
+    return row["wind_kmh"] <= 40 and row["crane"] == "in depot"
+
+
+def _expect_crane(p: Params, b: State) -> dict:
+    row = b["piers"][p["pier"]]
+    if p.get("wording") == 1:
+        return {"piers": {p["pier"]: {**row, "wind_kmh": p["wind"]}}}
+    return {"piers": {p["pier"]: {**row, "crane": "at pier"}}, "crane_moves": [p["pier"]]} if _crane_ok(row) else {}
+
+
+crane = Family(
+    name="h3_crane",
+    templates=["Send the mobile crane to {pier}", "Log a wind reading of {wind} km/h at {pier}"],
+    fields={"pier": CAPWORDS, "wind": INT},
+    sample=sample_crane,
+    plan=[
+        Step("h3_pier_weather", lambda p, r: {"pier": p["pier"]}, when=lambda p, r: p.get("wording") == 0),
+        Step(
+            "h3_dispatch_crane",
+            lambda p, r: {"pier": p["pier"]},
+            when=lambda p, r: p.get("wording") == 0 and _crane_ok(r["h3_pier_weather"]),
+        ),
+        Step(
+            "h3_log_wind",
+            lambda p, r: {"pier": p["pier"], "wind_kmh": p["wind"]},
+            when=lambda p, r: p.get("wording") == 1,
+        ),
+    ],
+    expect=_expect_crane,
+    answer=lambda p, b: (
+        [p["wind"]] if p.get("wording") == 1 else [12] if _crane_ok(b["piers"][p["pier"]]) else ["can't"]
+    ),
+    summary=lambda p, r: (
+        f"Logged {p['wind']} km/h at {p['pier']}."
+        if "h3_log_wind" in r
+        else f"The crane is on its way to {p['pier']} (12 minutes)."
+        if "h3_dispatch_crane" in r
+        else f"The crane can't go to {p['pier']}: wind {r['h3_pier_weather']['wind_kmh']} km/h, "
+        f"crane {r['h3_pier_weather']['crane']}."
+    ),
+    repeats=False,
+)
+
+
 # =========================================================================== tools
 TOOLS: dict[str, Tool] = {
     t.name: t
@@ -1504,6 +1684,17 @@ TOOLS: dict[str, Tool] = {
             {"parcel": str, "size": str, "price_eur": float},
             _ship_parcel,
         ),
+        Tool("h3_slip", "A boat's slip and lift status (plain text).", {"boat": str}, _slip),
+        Tool("h3_launch_boat", "Lower a boat from its lift into the water.", {"boat": str}, _launch),
+        Tool("h3_clear_lockout", "Clear the maintenance lockout of a boat's lift.", {"boat": str}, _clear_lockout),
+        Tool(
+            "h3_pier_weather",
+            "Wind at a pier, the wind limit for cranes, and where the crane is.",
+            {"pier": str},
+            _pier_weather,
+        ),
+        Tool("h3_dispatch_crane", "Dispatch the mobile crane to a pier.", {"pier": str}, _dispatch_crane),
+        Tool("h3_log_wind", "Log a wind reading at a pier (km/h).", {"pier": str, "wind_kmh": int}, _log_wind),
         Tool("h3_standby", "The pilots on standby at a base today.", {"base": str}, _row("h3_standby", "base", "base")),
     ]
 }
@@ -1527,4 +1718,6 @@ FAMILIES = [
     standby,
     brew,
     courier,
+    marina,
+    crane,
 ]
