@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from llmos.kernel.context import RunContext
 from llmos.kernel.toolcall import execute_tool_call, execute_tool_calls
@@ -64,7 +65,8 @@ async def replay(ctx: RunContext, decision: ModeDecision, *, retries: int = 1) -
     base_turn = ctx.turn
     previous: list[int] = []
     try:
-        bound = BoundPlan.bind(plan, decision.goal, decision.slots, risk_of, ctx.registry.names())
+        siblings = sibling_tools(ctx.registry, plan.tool_names)
+        bound = BoundPlan.bind(plan, decision.goal, decision.slots, risk_of, siblings)
         for g_index, idxs in enumerate(bound.groups()):
             planned = bound.calls(idxs)
             for i, name, _args in planned:
@@ -94,6 +96,13 @@ async def replay(ctx: RunContext, decision: ModeDecision, *, retries: int = 1) -
             ctx.trace.event("envelope", plan_id=plan.id, reason=d.reason, step=d.step, after_write=after, check=d.check)
         return ReplayOutcome(False, "", records, d.reason, d.step)
     return ReplayOutcome(True, output, records, None, len(plan.steps))
+
+
+def sibling_tools(registry: Any, names: list[str]) -> list[str]:
+    """The tools of the sources (servers) whose tools the plan calls: a declined goal names one of them
+    (generated, built-in and other servers' tools are not the plan's alternatives)."""
+    sources = {t.source for n in names if (t := registry.get(n)) is not None}
+    return [t.name for t in registry if t.source in sources]
 
 
 def _note_noise(ctx: RunContext, bound: BoundPlan) -> None:

@@ -8,7 +8,9 @@ that a listing of the results ("Done." and the reads) cannot state. A plan decli
 - its supporting answer states words of decline that no value of its run gives (`answers.unstated_verdict`:
   "not", "cannot", "no"), or
 - it changes nothing while a goal word names a tool that changes the world and that the plan never
-  calls ("release" of `release_brew`), a word no tool the plan calls is named by.
+  calls ("release" of `release_brew`), a word no tool the plan calls is named by. The tools compared are
+  the plan's siblings (`execution.replay.sibling_tools`: the same server's), not generated tools, whose
+  names are made of goal words.
 
 Such a replay (FOLLOWER or CRYSTALLIZED) stops before any call while no template of the model's own
 answer is learned, and otherwise checks rule 1 on every result, as before a write (`replay_plan`).
