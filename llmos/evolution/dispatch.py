@@ -18,7 +18,7 @@ import uuid
 from typing import Any
 
 from llmos.evolution import support
-from llmos.execution.replay import ReplayOutcome
+from llmos.execution.replay import ReplayOutcome, sibling_tools
 from llmos.kernel.context import RunContext
 from llmos.kernel.toolcall import execute_tool_call
 from llmos.learning.goals import Token, tokenize
@@ -63,6 +63,7 @@ async def run_crystallized(ctx: RunContext, decision: Any, tool: Tool) -> Replay
     progress = support.watch(call_id)
     progress.plan = getattr(decision, "plan", None)  # the live plan: its evidence envelope is checked too
     progress.risk_of = registry_risk(ctx.registry)
+    progress.tools = sibling_tools(ctx.registry, list(getattr(progress.plan, "tool_names", None) or []))
     try:
         record = await execute_tool_call(
             ctx, ToolCall(call_id, tool.name, arguments), source="crystallized", turn=base_turn + 1

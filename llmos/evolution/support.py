@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from llmos.execution.replay import TRANSIENT_RE
-from llmos.learning import answers, conditions, envelope
+from llmos.learning import answers, conditions, declined, envelope
 from llmos.learning import explain as ex
 from llmos.learning._arg_relations import argument_problem
 from llmos.learning.goals import Kind, Token
@@ -85,6 +85,7 @@ class Progress:
     precaution: bool = False  # the stop was the envelope's, not a failure
     check: str = ""  # "result": the stop was a check of the step's own result (rule 3)
     risk_of: Any = None  # tool name -> risk (llmos.learning.risk): rule 1 checks run before non-read-only steps
+    tools: list[str] = field(default_factory=list)  # the tools available (a declined goal names one unused)
     ran: set[int] = field(default_factory=set)  # plan steps whose call returned
 
     def step_ran(self, step: int) -> bool:
@@ -296,9 +297,15 @@ class CrystallizedRun:
         self.checked: set[int] = set()
         self.noise_runs = int(getattr(getattr(config, "learning", None), "noise_min_runs", 4))
         self.conditional = bool(conditions.genuine(tokens))  # rule 1 before every group and the answer
+        self.declines: list[str] = []
         if self.plan is not None:
             why = envelope.goal_problem(self.plan, tokens)
             if why:
+                raise self.fail(why, 0, precaution=True)
+            assert self.progress is not None
+            self.declines = declined.reasons(self.plan, tokens, self.progress.tools, self.progress.risk_of)
+            if self.declines and not answers.checked(checks.get("answer") or []):  # as FOLLOWER: before any call
+                why = f"{envelope.PRECAUTION}: {self.declines[0]}, a judgement a listing cannot state"
                 raise self.fail(why, 0, precaution=True)
 
     def fail(self, reason: str, step: int, precaution: bool = False, check: str = "") -> Diverged:
@@ -336,6 +343,8 @@ class CrystallizedRun:
         if self.conditional and self.steps:  # the answer says which way the condition went: rule 1 first
             self._check_seen(max(s.group for s in self.steps) + 1)
         parts = answers.checked(self.checks.get("answer") or [])
+        if self.declines:  # as a FOLLOWER replay: the supporting runs declined the goal on what their results said
+            self._check_decided()
         said = answers.render(parts, self.env, self.args)
         if said is not None:
             plan = self.plan
@@ -351,6 +360,9 @@ class CrystallizedRun:
         varied = answers.phrasing_varied(self.plan.answer, self.plan.support) if self.plan is not None else ""
         if varied:  # as a FOLLOWER replay: the supporting answers' own words depend on what only the model judges
             raise self.fail(f"{envelope.PRECAUTION}: {varied}", len(self.steps) - 1, precaution=True)
+        if self.declines:
+            why = f"{envelope.PRECAUTION}: {self.declines[0]}, a judgement a listing cannot state"
+            raise self.fail(why, len(self.steps) - 1, precaution=True)
         figures = answers.unstated_figures(self.plan.example) if self.plan is not None else []
         if figures:  # as a FOLLOWER replay: a listing would leave out figures only the model works out
             why = (
@@ -389,6 +401,16 @@ class CrystallizedRun:
             why, _noise = envelope.seen_problem(
                 self.plan, self.env, list(self.args), i, self.noise_runs, risk_of, always=self.conditional
             )
+            if why:
+                raise self.fail(f"{envelope.PRECAUTION}: {why}", i, precaution=True)
+
+    def _check_decided(self) -> None:
+        """Rule 1 on every result of a plan that changed nothing because of what its results said."""
+        risk_of = self.progress.risk_of if self.progress is not None else None
+        if self.plan is None or risk_of is None or any(risk_of(s.tool) != "read_only" for s in self.steps):
+            return
+        for i in range(len(self.steps)):
+            why, _ = envelope.seen_problem(self.plan, self.env, list(self.args), i, self.noise_runs, risk_of, True)
             if why:
                 raise self.fail(f"{envelope.PRECAUTION}: {why}", i, precaution=True)
 

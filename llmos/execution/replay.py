@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from llmos.kernel.context import RunContext
 from llmos.kernel.toolcall import execute_tool_call, execute_tool_calls
@@ -65,9 +66,13 @@ async def replay(ctx: RunContext, decision: ModeDecision, *, retries: int = 1) -
     base_turn = ctx.turn
     previous: list[int] = []
     try:
-        bound = BoundPlans.bind_all(plan, decision.companions, decision.goal, decision.slots, risk_of)
+        siblings = sibling_tools(ctx.registry, plan.tool_names)  # a declined goal names one of them
+        bound = BoundPlans.bind_all(plan, decision.companions, decision.goal, decision.slots, risk_of, siblings)
         # a branch set (learning/branches.py): the other paths, bound too, until the common calls are done
-        others = [BoundPlan.bind(p, decision.goal, decision.slots, risk_of) for p in decision.branches[1:]]
+        others = [
+            BoundPlan.bind(p, decision.goal, decision.slots, risk_of, sibling_tools(ctx.registry, p.tool_names))
+            for p in decision.branches[1:]
+        ]
         prefix = int(decision.reason.get("branch", {}).get("prefix_groups", 0)) if others else 0
         fit: dict[str, str] = {}
         g_index = 0
@@ -110,9 +115,9 @@ async def replay(ctx: RunContext, decision: ModeDecision, *, retries: int = 1) -
             bound = _choose(ctx, [bound, *others], fit, [i for g in bound.groups() for i in g])
         try:
             bound.check_end(previous, ctx.config.learning.noise_min_runs)  # a conditional goal's answer
+            output = bound.answer(ctx.config.learning.noise_min_runs)  # rule 5: may stop (the model then states it)
         finally:
             _note_noise(ctx, bound)
-        output = bound.answer(ctx.config.learning.noise_min_runs)  # rule 5: may stop too (the model answers)
     except Stop as d:
         if d.precaution:
             after = bound.after_write(d) if bound is not None else False
@@ -167,6 +172,13 @@ def _choose(ctx: RunContext, bounds: list[BoundPlan], fit: dict[str, str], steps
     note["why"] = f"the results of the common calls fit plan {chosen.plan.id}'s evidence, and no other path's"
     ctx.trace.plan_id = chosen.plan.id
     return chosen
+
+
+def sibling_tools(registry: Any, names: list[str]) -> list[str]:
+    """The tools of the sources (servers) whose tools the plan calls: a declined goal names one of them
+    (generated, built-in and other servers' tools are not the plan's alternatives)."""
+    sources = {t.source for n in names if (t := registry.get(n)) is not None}
+    return [t.name for t in registry if t.source in sources]
 
 
 def _note_noise(ctx: RunContext, bound: BoundPlan) -> None:

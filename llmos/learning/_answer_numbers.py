@@ -6,7 +6,8 @@ values explains (the argument explanations of `explain.generate`), is a *derived
 fit every run, and a replay states the value only when they agree (written two ways, 25.23 and
 25.230, is one value) and the evidence showed that many decimals (`number_text`). A derived number
 that was the same in every run keeps that constant as one more candidate. `unstated_figures` names
-the numbers a supporting answer stated that no value of its run gives: what a listing would lose.
+the numbers a supporting answer stated that no value of its run gives: what a listing would lose;
+`unstated_verdict` the words by which it declined the goal's action ("not updated", "cannot renew").
 """
 
 from __future__ import annotations
@@ -25,6 +26,10 @@ MAX_DECIMALS = 6
 NUMBER_FORMATS = tuple(f"{kind}{n}" for kind in "dpu" for n in range(MAX_DECIMALS + 1))
 MAX_DERIVED = 4  # derived numbers searched per answer
 NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?!\.?[^\W_])")
+# words by which an answer says that what the goal asked was not (or cannot be) done
+DECLINE = re.compile(
+    r"\b(?:not|no|never|cannot|unable|refused|declined|skipped|instead|\w+n't|nothing|neither|nor)\b", re.IGNORECASE
+)
 
 
 def number_text(value: Any, fmt: str) -> str:
@@ -117,6 +122,29 @@ def unstated_figures(example: dict[str, Any]) -> list[str]:
     # unsigned: "D-1" holds 1 wherever it is written (a sign is not what a listing would lose)
     known = {float(m.group()) for t in texts for m in re.finditer(r"\d+(?:\.\d+)?", t)}
     return [n for n in said if not any(math.isclose(abs(float(n)), k, rel_tol=1e-9, abs_tol=1e-12) for k in known)]
+
+
+def _run_texts(example: dict[str, Any]) -> list[str]:
+    calls = example.get("calls") or []
+    texts = [str(example.get("goal") or "")]
+    for call in calls:
+        if isinstance(call, dict):
+            texts.append(json.dumps(call.get("arguments"), default=str))
+            texts.append(str(call.get("result") or ""))
+    return texts
+
+
+def unstated_verdict(example: dict[str, Any]) -> list[str]:
+    """The words of decline ("not", "cannot", "no") a supporting run's answer stated that neither its goal
+    nor its calls' arguments and results hold: the model judged from the results that what the goal asked
+    must not (or cannot) be done. A listing of a replay's results cannot state that judgement (a bare
+    "Done." would contradict it), and the judgement holds only where the results are those it was made on."""
+    answer = str(example.get("answer") or "")
+    said = {m.group().lower() for m in DECLINE.finditer(answer)}
+    if not said:
+        return []
+    known = {m.group().lower() for t in _run_texts(example) for m in DECLINE.finditer(t)}
+    return sorted(said - known)
 
 
 def agree(values: list[str]) -> bool:

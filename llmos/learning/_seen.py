@@ -344,15 +344,17 @@ def seen_problem(
     noise_runs: int,
     risk_of: RiskOf | None,
     always: bool = False,
+    decides: bool = False,
 ) -> tuple[str | None, list[str]]:
     """Before the group after step i's: (why step i's result is outside the evidence, or None; the
     values passed as noise). Only when a step of a later group is not read-only (a side effect is
-    still ahead) or `always` (a conditional goal: the answer states which way it went), and only for
+    still ahead), or `always` (a conditional goal: the answer states which way it went), or the result
+    `decides` the outcome (the supporting runs declined the goal's action on what their results said); only for
     plans whose evidence recorded what it saw (`seen_runs`)."""
     names = [s.name for s in plan.steps]
     groups = [s.group for s in plan.steps]
     text = env.texts[i] if i < len(env.texts) else None
-    if not plan.seen_runs or text is None or not (always or writes_after(i, names, groups, risk_of)):
+    if not plan.seen_runs or text is None or not (always or decides or writes_after(i, names, groups, risk_of)):
         return None, []
     step = plan.steps[i]
     consumed, echo = consumed_paths(plan).get(i, set()), set(step.echo_paths)
@@ -363,7 +365,8 @@ def seen_problem(
     obs = _observed(checked, masks)
     why, noise = problems(step.seen, obs, noise_runs, set(), set())
     if why:
-        why = f"{step.name} returned a value outside the evidence before a step that changes the world: {why}"
+        where = "on which the supporting runs declined the goal" if decides else "before a step that changes the world"
+        why = f"{step.name} returned a value outside the evidence {where}: {why}"
     return why, noise
 
 

@@ -25,10 +25,11 @@ Rules 4, 6 and 7 decide whether a replay starts at all (selection) and what a ru
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from llmos.learning import answers, conditions, envelope, spans
+from llmos.learning import answers, conditions, declined, envelope, spans
 from llmos.learning import explain as ex
 from llmos.learning._arg_relations import argument_problem
 from llmos.learning.goals import Token, tokenize
@@ -69,9 +70,12 @@ class BoundPlan:
     args: list[dict[str, object] | None] = field(default_factory=list)  # each step's arguments, as called
     noise: list[str] = field(default_factory=list)  # rule 1's relaxations, for the trace
     conditional: bool = False  # conditional wording: rule 1 before every group and the answer (`conditions`)
+    declines: list[str] = field(default_factory=list)  # why the supporting runs declined the goal (`declined`)
 
     @classmethod
-    def bind(cls, plan: Plan, goal: str, slots: dict[str, Any], risk_of: RiskOf) -> BoundPlan:
+    def bind(
+        cls, plan: Plan, goal: str, slots: dict[str, Any], risk_of: RiskOf, tools: Iterable[str] = ()
+    ) -> BoundPlan:
         tokens = _goal_tokens(plan, goal, slots)
         m = match(plan, tokens)
         if m is None or not m.full:
@@ -82,6 +86,9 @@ class BoundPlan:
         why = envelope.goal_problem(plan, tokens, risk_of)
         if why:
             raise Stop(why, 0, precaution=True)
+        bound.declines = declined.reasons(plan, tokens, tools, risk_of)
+        if bound.declines and not answers.usable(plan.answer):  # rule 3: the answer would stop it: before any call
+            raise Stop(_declined(bound.declines), 0, precaution=True)
         return bound
 
     def groups(self) -> list[list[int]]:
@@ -167,7 +174,12 @@ class BoundPlan:
     def answer(self, noise_runs: int = 4) -> str:
         """Rule 5: the plan's verified answer template with this run's values, else a listing of the
         results; but when the supporting answers stated figures the model worked out (no value of the
-        run gives them), a listing would leave out what was asked: Stop, and the model answers."""
+        run gives them), a listing would leave out what was asked: Stop, and the model answers.
+        When the supporting answers declined the goal's action (`answers.unstated_verdict`), that
+        judgement was made on their results: rule 1 holds for every result of this run (a read-only
+        plan included), and a listing (which cannot state the judgement) is no answer."""
+        if self.declines and declined.read_only(self.plan, self.risk_of):
+            self.check_decided(noise_runs)  # a plan that changed nothing: its results decided that
         said = answers.render(self.plan.answer, self.env, self.args)
         if said is not None:
             plan = self.plan
@@ -188,7 +200,20 @@ class BoundPlan:
                 len(self.plan.steps) - 1,
                 precaution=True,
             )
+        if self.declines:
+            raise Stop(_declined(self.declines), len(self.plan.steps) - 1, precaution=True)
         return answers.listing([s.name for s in self.plan.steps], self.env, self.args)
+
+    def check_decided(self, noise_runs: int) -> None:
+        """Rule 1 for a plan whose supporting runs declined the goal on what their results said: every
+        result of this run stays inside what they saw, or the model judges anew."""
+        for i in range(len(self.plan.steps)):
+            why, noise = envelope.seen_problem(
+                self.plan, self.env, list(self.args), i, noise_runs, self.risk_of, decides=True
+            )
+            self.noise.extend(f"{self.plan.steps[i].name}: {n} treated as noise" for n in noise)
+            if why:
+                raise Stop(f"{envelope.PRECAUTION}: {why}", i, precaution=True)
 
     def _arguments(self, i: int) -> dict[str, object]:
         step = self.plan.steps[i]
@@ -206,6 +231,13 @@ class BoundPlan:
                 raise Stop(f"{step.name}.{ex.format_path(leaf.path)}: {e}", i) from None
             set_path(args, leaf.path, value)
         return args
+
+
+def _declined(why: list[str]) -> str:
+    return (
+        f"{envelope.PRECAUTION}: the answer cannot be stated from this run's values ({why[0]}: a judgement "
+        "a listing cannot state)"
+    )
 
 
 def _goal_tokens(plan: Plan, goal: str, slots: dict[str, Any]) -> list[Token]:
@@ -236,13 +268,30 @@ class BoundPlans(BoundPlan):
     others: list[BoundPlan] = field(default_factory=list)
 
     @classmethod
-    def bind_all(cls, plan: Plan, others: list[Plan], goal: str, slots: dict[str, Any], risk_of: RiskOf) -> BoundPlan:
-        first = BoundPlan.bind(plan, goal, slots, risk_of)
+    def bind_all(
+        cls,
+        plan: Plan,
+        others: list[Plan],
+        goal: str,
+        slots: dict[str, Any],
+        risk_of: RiskOf,
+        tools: Iterable[str] = (),
+    ) -> BoundPlan:
+        tools = list(tools)
+        first = BoundPlan.bind(plan, goal, slots, risk_of, tools)
         if not others:
             return first
-        rest = [BoundPlan.bind(p, goal, {}, risk_of) for p in others]
+        rest = [BoundPlan.bind(p, goal, {}, risk_of, tools) for p in others]
         return cls(
-            first.plan, first.tokens, first.env, risk_of, first.args, first.noise, first.conditional, others=rest
+            first.plan,
+            first.tokens,
+            first.env,
+            risk_of,
+            first.args,
+            first.noise,
+            conditional=first.conditional,
+            declines=first.declines,
+            others=rest,
         )
 
     def groups(self) -> list[list[int]]:
