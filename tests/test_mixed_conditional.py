@@ -11,6 +11,9 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from llmos.learning.goals import branch_words, tokenize
 from llmos.models.base import ModelRequest, ToolCall, ToolResult
 from llmos.models.testmodel import TestModel
 from llmos.runtime import LLMOS
@@ -99,3 +102,24 @@ async def test_a_goal_without_conditional_wording_is_still_narrowed_to_the_plan_
         assert "get_loan" in offered and not offered & {"renew_loan", "fine_member"}
         assert "mixed_tools" not in os.traces.require(shown.run_id).mode_reason
     assert not renewed
+
+
+@pytest.mark.parametrize(
+    ("goal", "branches"),
+    [
+        ("Renew loan L-3 when it is due", True),
+        ("Refund order 7 unless it has shipped", True),
+        ("Archive ticket T-9 only if it is closed", True),
+        ("Pay invoice 9 provided the total is below 50 euros", True),
+        ("Page the on-call engineer whenever the queue exceeds 300 jobs", True),
+        ("Book a room with more than 8 seats", True),
+        ("Lower the price of VALVE-24 by 171 cents", False),
+        ("Warehouse A1 received 21 more units of GEAR-24: update its stock", False),
+        ('Store the phrase "only if it rains" under the label wifix', False),
+        ("Move the higher shelf of aisle 4 to zone B", False),
+    ],
+)
+def test_which_wording_may_take_a_branch_the_guide_never_took(goal: str, branches: bool) -> None:
+    """A clause word or a comparison widens a guided run's tools; a comparative that names a task or
+    a thing ("Lower the price", "21 more units"), or quoted text, does not (it would only cost tokens)."""
+    assert bool(branch_words(tokenize(goal))) is branches

@@ -18,7 +18,7 @@ from typing import Any
 
 from llmos.config import LearningConfig
 from llmos.learning import spans
-from llmos.learning.goals import Token, conditional_words, content_words, shape, tokenize
+from llmos.learning.goals import Token, branch_words, conditional_words, content_words, shape, tokenize
 from llmos.learning.index import PlanIndex
 from llmos.learning.plans import Match, Plan, match
 from llmos.learning.relatedness import (
@@ -253,7 +253,7 @@ def select(
         reason["not_related"] = sorted(not_related, key=lambda r: -float(r["score"]))[:RELATED_SHOWN]
     best = related[0] if related else None
     if best is not None and policy.allow_mixed and (best[0] >= m_thr or requested == "mixed"):
-        _mixed(decision, best, m_thr, cond)
+        _mixed(decision, best, m_thr, branch_words(tokens))
         return decision, []
     if requested == "mixed":
         why = "MIXED is disabled by policy" if not policy.allow_mixed else "no related trace"
@@ -272,9 +272,10 @@ def select(
 
 def _mixed(decision: ModeDecision, best: tuple[float, str, Plan], m_thr: float, cond: list[str]) -> None:
     """MIXED: the related plan's run shown as an example, its tools offered. Only its tools, unless
-    the goal's wording is conditional: a branch its runs never took may need tools they never used,
-    and a model narrowed to the plan's tools would give up (issue 9: "Reorder ... if fewer than 20
-    units are left", guided by runs that never had to order). Then every tool is offered too."""
+    the goal's wording branches (`goals.branch_words`): a branch its runs never took may need tools
+    they never used, and a model narrowed to the plan's tools would give up (issue 9: "Reorder ...
+    if fewer than 20 units are left", guided by runs that never had to order). Then every tool is
+    offered too."""
     from llmos.learning.mixed import example_text
 
     score, kind, plan = best
