@@ -274,7 +274,8 @@ class LLMOS:
         elif decision.mode in ("follower", "crystallized"):
             outcome = await self._follow(ctx, decision, opts, messages, goal)
         elif decision.mode == "mixed":
-            opts.tools = decision.tool_names
+            planned = decision.tool_names  # with the agent's other tools too if they may be needed
+            opts.tools = planned if decision.narrow_tools or planned is None else [*planned, *(opts.tools or ["*"])]
             opts.tool_search = True
             guided = [*messages, Message.user(f"{decision.example}\n\n{goal}" if decision.example else goal)]
             outcome = await run_loop(ctx, opts, guided)

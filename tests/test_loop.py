@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -16,9 +17,9 @@ from llmos.models.base import Message, ModelRequest, ToolCall, ToolResult
 from llmos.models.pricing import Pricing
 from llmos.models.testmodel import TestModel
 from llmos.runtime import LLMOS
-from llmos.tools.base import Tool, tool
+from llmos.tools.base import Tool, ToolOutput, function_tool, tool
 from llmos.tools.registry import ToolRegistry
-from llmos.tools.search import ToolSearch
+from llmos.tools.search import PARTIAL_NOTE, ToolSearch
 from llmos.trace import Trace
 
 
@@ -275,3 +276,39 @@ def test_continuation_turns_recorded_calls_into_conversation_turns() -> None:
     assert messages[4].text == "The replay stopped here; continue."
     # nothing recorded: just the goal (a note has nowhere to go)
     assert [m.text for m in continuation("g", [], note="n")] == ["g"]
+
+
+async def test_tools_found_by_a_search_with_a_note_after_its_listing_are_offered(tmp_path: Path) -> None:
+    """A search answered from the quick index (the full one still building) adds a note after its
+    JSON listing: the tools it lists are offered in the next request all the same (issue 9: a guided
+    run whose search found the tool it needed gave up, the tool never being offered)."""
+    @tool
+    def book_room(room: str) -> str:
+        """Book a meeting room."""
+        return f"booked {room}"
+
+    async def tool_search(query: str) -> ToolOutput:
+        """Search for tools.
+
+        Args:
+            query: a tool name or keywords
+        """
+        return ToolOutput(json.dumps([{"name": "book_room", "description": "Book a room."}]) + "\n" + PARTIAL_NOTE)
+
+    model = TestModel(
+        script=[
+            {"tool": "tool_search", "args": {"query": "book room"}},
+            {"tool": "book_room", "args": {"room": "Fjord"}},
+            "Room Fjord is booked.",
+        ]
+    )
+    registry = ToolRegistry([add, book_room])
+    registry.register(function_tool(tool_search, name="tool_search", description="Search for tools."))
+    ctx = RunContext(Trace(goal="g"), tmp_path, registry, HookChain(), quiet_config())
+    opts = LoopOptions(model=model, pricing=Pricing(), tools=["add"], tool_search=True)
+    outcome = await run_loop(ctx, opts, [Message.user("book the Fjord room")])
+    assert outcome.status == "success", outcome
+    offered = [{t.name for t in r.tools} for r in model.requests]
+    assert "book_room" not in offered[0] and "book_room" in offered[1]
+    assert [c.name for c in ctx.trace.tool_calls] == ["tool_search", "book_room"]
+    assert not ctx.trace.tool_calls[1].is_error and ctx.trace.tool_calls[1].result == "booked Fjord"

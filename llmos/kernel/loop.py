@@ -79,9 +79,12 @@ def _offered(ctx: RunContext, opts: LoopOptions, found: set[str]) -> list[ToolSp
 
 
 def _found_by_search(result: str) -> set[str]:
+    """The tool names a `tool_search` result lists. The listing is the JSON array the result starts
+    with: a note after it (a search answered while the full index is still being built says so)
+    must not hide the tools it found, or the model is told a tool is available and never offered it."""
     try:
-        items = json.loads(result)
-    except (json.JSONDecodeError, TypeError):
+        items, _ = json.JSONDecoder().raw_decode(result.lstrip())
+    except (json.JSONDecodeError, TypeError, AttributeError):
         return set()
     if not isinstance(items, list):
         return set()

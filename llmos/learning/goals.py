@@ -187,6 +187,19 @@ def shape(token: Token) -> str:
     return "".join(out)
 
 
+# The conditional words that introduce a condition or compare (a clause word, "than", "below", ...);
+# not the comparatives that also name a task or a thing without a condition ("Lower the price",
+# "21 more units", "under the label"): with one of these, a guide may not cover the goal's branch.
+BRANCH_WORDS = CONDITIONAL_WORDS - frozenset(
+    ["under", "over", "less", "more", "fewer", "greater", "lower", "higher", "least", "most"]
+)
+
+
+def branch_words(tokens: list[Token]) -> list[str]:
+    """The goal's words (quoted text excluded) that make it take a branch on what it reads."""
+    return [w for w in conditional_words(tokens) if w in BRANCH_WORDS]
+
+
 def conditional_words(tokens: list[Token]) -> list[str]:
     """Conditional words in the goal's own wording (quoted text excluded)."""
     return sorted({t.text.lower() for t in tokens if t.kind == "word" and t.text.lower() in CONDITIONAL_WORDS})

@@ -20,7 +20,7 @@ from typing import Any
 
 from llmos.config import LearningConfig
 from llmos.learning import _ambiguity, conditions, spans
-from llmos.learning.goals import Token, content_words, shape, tokenize
+from llmos.learning.goals import Token, branch_words, content_words, shape, tokenize
 from llmos.learning.index import PlanIndex
 from llmos.learning.plans import Match, Plan, match
 from llmos.learning.relatedness import (
@@ -77,7 +77,8 @@ class ModeDecision:
     reason: dict[str, Any] = field(default_factory=dict)
     plan: Plan | None = None
     example: str | None = None  # MIXED: the text to put before the goal
-    tool_names: list[str] | None = None  # MIXED: the tools to offer
+    tool_names: list[str] | None = None  # MIXED: the plan's tools (offered first)
+    narrow_tools: bool = True  # MIXED: offer only `tool_names` (False: every tool of the agent too)
     goal: str = ""
     branches: list[Plan] = field(default_factory=list)  # FOLLOWER over a branch set (`branches.py`)
     companions: list[Plan] = field(default_factory=list)  # FOLLOWER: other plans replayed as one (_ambiguity)
@@ -284,13 +285,7 @@ def select(
         reason["not_related"] = sorted(not_related, key=lambda r: -float(r["score"]))[:RELATED_SHOWN]
     best = related[0] if related else None
     if best is not None and policy.allow_mixed and (best[0] >= m_thr or requested == "mixed"):
-        score, kind, plan = best
-        from llmos.learning.mixed import example_text
-
-        decision.mode, decision.confidence, decision.plan_id, decision.plan = "mixed", score, plan.id, plan
-        decision.example = example_text(plan)
-        decision.tool_names = plan.tool_names
-        reason["why"] = f"a related plan ({kind}, score {score} >= {round(m_thr, 4)}) guides the model"
+        _mixed(decision, best, m_thr, branch_words(tokens))
         return decision, []
     if requested == "mixed":
         why = "MIXED is disabled by policy" if not policy.allow_mixed else "no related trace"
@@ -324,6 +319,27 @@ def _branch(
     from llmos.learning._branch_select import branch_decision
 
     return branch_decision(full, aligned, tokens, cond, cfg, policy, risk_of, decision)
+
+
+def _mixed(decision: ModeDecision, best: tuple[float, str, Plan], m_thr: float, cond: list[str]) -> None:
+    """MIXED: the related plan's run shown as an example, its tools offered. Only its tools, unless
+    the goal's wording branches (`goals.branch_words`): a branch its runs never took may need tools
+    they never used, and a model narrowed to the plan's tools would give up (issue 9: "Reorder ...
+    if fewer than 20 units are left", guided by runs that never had to order). Then every tool is
+    offered too."""
+    from llmos.learning.mixed import example_text
+
+    score, kind, plan = best
+    decision.mode, decision.confidence, decision.plan_id, decision.plan = "mixed", score, plan.id, plan
+    decision.example = example_text(plan)
+    decision.tool_names = plan.tool_names
+    decision.reason["why"] = f"a related plan ({kind}, score {score} >= {round(m_thr, 4)}) guides the model"
+    if cond:
+        decision.narrow_tools = False
+        decision.reason["mixed_tools"] = (
+            f"every tool is offered, the plan's first: the goal's conditional wording ({', '.join(cond)}) "
+            "may take a branch its runs never took, with tools they never used"
+        )
 
 
 def _loop(
