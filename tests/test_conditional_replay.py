@@ -246,3 +246,35 @@ async def test_a_part_of_the_condition_no_result_shows_is_never_replayed(tmp_pat
     out = await h.run(DOSE_DAY, {"tank": _tank(h, "T9", 77), "ml": 6, "limit": 44, "day": "Monday"})
     assert out.correct and out.decision.mode != "follower"
     assert any("'Monday'" in b for b in out.decision.reason["why_not_follower"]), out.decision.reason
+
+
+async def _dose_plain(p: dict[str, Any], calls: Calls) -> str:
+    """As `_dose`, with an answer that has no word of decline when the condition holds."""
+    (t,) = await calls([("read_tank", {"tank": p["tank"]})])
+    if t["nitrate_ppm"] > p["limit"]:
+        await calls([("dose_tank", {"tank": p["tank"], "ml": p["ml"]})])
+        return f"Dosed tank {p['tank']} with {p['ml']} ml (nitrate {t['nitrate_ppm']} ppm)."
+    return f"Tank {p['tank']} is fine at {t['nitrate_ppm']} ppm; conditioner unchanged."
+
+
+DOSE_PLAIN = Family(
+    "treat", "Treat aquarium {tank} with {ml} ml of conditioner if nitrate is above {limit} ppm", _dose_plain, _nothing
+)
+
+
+async def test_a_conditional_goal_repeated_after_one_run_is_not_answered_by_a_listing(tmp_path: Path) -> None:
+    """The held-out markdown goal "... unless it is already on sale", repeated after one run that only
+    read (the condition did not hold; the model's answer has no word of decline): the read-only plan of
+    that one run may replay its calls, but its answer says which way the condition went, and with no
+    template learned yet a listing ("Done." and the results) cannot say it. The model answers."""
+    h = _harness(tmp_path)
+    for i, (nitrate, limit) in enumerate([(70, 40), (85, 45), (62, 50), (90, 42)]):
+        p = {"tank": _tank(h, f"T{i + 1}", nitrate), "ml": 5 + i, "limit": limit}
+        assert (await h.run(DOSE_PLAIN, p)).correct
+    p = {"tank": _tank(h, "T40", 21), "ml": 7, "limit": 44}
+    first = await h.run(DOSE_PLAIN, p, mode="learner")
+    assert first.correct and first.trace.output.endswith("conditioner unchanged.")
+    again = await h.run(DOSE_PLAIN, p)
+    assert again.correct and len(h.world.state["doses"]) == 4
+    assert not again.trace.output.startswith("Done"), again.trace.output
+    assert again.trace.output == first.trace.output or again.llm_calls > 0, again.trace.output

@@ -31,6 +31,7 @@ from llmos.learning import explain as ex
 from llmos.learning._arg_relations import argument_problem
 from llmos.learning.goals import Kind, Token
 from llmos.learning.plans import coerce, path_key, result_shape, set_path
+from llmos.learning.replay_plan import CONDITIONAL_LISTING
 from llmos.tools.base import ToolContext, ToolOutput
 
 __all__ = [
@@ -363,6 +364,8 @@ class CrystallizedRun:
         if self.declines:
             why = f"{envelope.PRECAUTION}: {self.declines[0]}, a judgement a listing cannot state"
             raise self.fail(why, len(self.steps) - 1, precaution=True)
+        if self.conditional:  # as a FOLLOWER replay: the answer says which way the condition went
+            raise self.fail(CONDITIONAL_LISTING, len(self.steps) - 1, precaution=True)
         figures = answers.unstated_figures(self.plan.example) if self.plan is not None else []
         if figures:  # as a FOLLOWER replay: a listing would leave out figures only the model works out
             why = (

@@ -61,6 +61,12 @@ class Outcome(Protocol):
     def original_arguments(self) -> Any: ...
 
 
+CONDITIONAL_LISTING = (
+    f"{envelope.PRECAUTION}: the goal is worded as a condition and its answer says which way it went; "
+    "no answer template is learned yet, and a listing of the results cannot say it"
+)
+
+
 @dataclass
 class BoundPlan:
     plan: Plan
@@ -202,6 +208,8 @@ class BoundPlan:
             )
         if self.declines:
             raise Stop(_declined(self.declines), len(self.plan.steps) - 1, precaution=True)
+        if self.conditional:  # the answer says which way the condition went: a listing cannot
+            raise Stop(CONDITIONAL_LISTING, len(self.plan.steps) - 1, precaution=True)
         return answers.listing([s.name for s in self.plan.steps], self.env, self.args)
 
     def check_decided(self, noise_runs: int) -> None:
