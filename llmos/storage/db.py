@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -39,8 +40,7 @@ class Database:
         self._all: list[sqlite3.Connection] = []
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            conn = self.connection()
-            conn.execute("PRAGMA journal_mode=WAL")
+            _set_wal(self.connection())
         except (OSError, sqlite3.Error) as e:
             raise StoreError(f"cannot open the workspace database {self.path}: {e}") from e
 
@@ -114,3 +114,20 @@ class Database:
                     conn.close()
             self._all.clear()
         self._local = threading.local()
+
+
+def _set_wal(conn: sqlite3.Connection, wait_s: float = 30.0) -> None:
+    """Switch the database to WAL. Two processes opening one new database at once (two servers on one
+    workspace) race for the exclusive lock the switch takes, and SQLite answers the loser "database is
+    locked" at once, without its busy handler: retry until `wait_s`, as the busy timeout would."""
+    deadline = time.monotonic() + wait_s
+    delay = 0.01
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if ("locked" not in str(e) and "busy" not in str(e)) or time.monotonic() >= deadline:
+                raise
+        time.sleep(delay)
+        delay = min(delay * 2, 0.25)
