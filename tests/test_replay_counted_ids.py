@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from test_learning_world import Calls, Family, Harness, World, nothing, run_ok
+from test_learning_world import PREFIX, Calls, Family, Harness, World, nothing, run_ok
 
 
 class DispatchWorld(World):
@@ -78,21 +78,21 @@ async def test_a_counted_identifier_is_noise_after_enough_runs(tmp_path: Path) -
     assert await run_ok(h, SHIP, {"parcel": "PX-33"}) == "follower"
 
 
-async def test_a_label_of_one_shape_that_went_back_is_still_a_name(tmp_path: Path) -> None:
-    # merged with the value kinds (`_value_kinds`): "SHP-5002" after "SHP-5004" is one more name of the
-    # shape "SHP-n" that every supporting run showed a new one of; names carry no order. After fewer runs
-    # than rule 1's noise needs it is a category still (the first test).
+async def test_a_counter_that_once_went_back_stays_a_category(tmp_path: Path) -> None:
     h = harness(tmp_path, numbers=[5001, 5004, 5002, 5006, 5008, 5009, 5010])
     await run_modes(h, 4)
     out = await h.run(SHIP, {"parcel": "PX-55"})
-    assert out.correct and out.trace.mode == "follower", out.trace.events
+    assert out.correct and out.decision.mode == "follower" and out.trace.mode == "learner"
+    assert "never seen in a supporting run" in str(out.trace.events)
 
 
-async def test_a_new_text_around_the_number_stops_before_the_next_write(tmp_path: Path) -> None:
+async def test_a_number_below_every_one_seen_or_a_new_text_stops_before_the_next_write(tmp_path: Path) -> None:
     h = harness(tmp_path, numbers=[5001, 5002, 5003, 5004, 4999])
     await run_modes(h, 4)
     out = await h.run(SHIP, {"parcel": "PX-55"})
-    assert out.correct and out.trace.mode == "follower"  # a name of the shape seen: its digits are no quantity
+    assert out.correct and out.decision.mode == "follower" and out.trace.mode == "learner"
+    calls = [c.name for c in out.trace.tool_calls]
+    assert calls.count(PREFIX + "tell_depot") == 1  # the model's call, not a replayed one before the stop
 
     h2 = harness(tmp_path / "b")
     await run_modes(h2, 4)

@@ -291,7 +291,24 @@ def _new_identifier(plan: Plan, v: str, seen: list[str], noise_runs: int | None 
     # noise only once enough runs showed it (a counter's "SHP-5003" after two runs is still a category)
     if shape is None or len(seen) < max(2, noise_runs or 0, min(plan.support, 8)):
         return False
-    return all(_kinds.name_shape(s) == shape for s in seen)
+    if not all(_kinds.name_shape(s) == shape for s in seen):
+        return False
+    return not _kinds.counted(shape) or _numbers_inside(v, seen)
+
+
+def _numbers_inside(v: str, seen: list[str]) -> bool:
+    """The numbers of a name whose number may mean something ("BX-1234" after BX-2001..2004: a recycled
+    box) stay inside what the evidence saw, or carry on a count that grew in every run."""
+    live = [int(x) for x in re.findall(r"\d+", v)]
+    cols = [[int(x) for x in re.findall(r"\d+", s)] for s in seen]
+    if any(len(c) != len(live) for c in cols):
+        return False
+    for j, x in enumerate(live):
+        col = [c[j] for c in cols]
+        grew = all(a < b for a, b in itertools.pairwise(col))
+        if not (min(col) <= x <= max(col) or (grew and x > max(col))):
+            return False
+    return True
 
 
 def relation_problem(plan: Plan, env: ex.Env, step: int) -> str | None:

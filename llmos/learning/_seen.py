@@ -81,8 +81,9 @@ def template(text: str, masks: list[str]) -> tuple[str, list[float]]:
             nums.append(float(mo.group(2)))
         return "#"
 
-    # identifiers by shape (kept whole between marks), then the numbers of the rest by range
-    parts = _kinds.shape_ids(t.replace(_kinds.MARK, " ")).split(_kinds.MARK)
+    # identifiers by shape (kept whole between marks), then the numbers of the rest by range; a ticket's
+    # number ("BX-1234") stays a number: its size may decide what follows (never extrapolate past it)
+    parts = _kinds.shape_ids(t.replace(_kinds.MARK, " "), keep=("ticket",)).split(_kinds.MARK)
     t = _kinds.MARK.join(p if k % 2 else _NUM_RE.sub(take, p) for k, p in enumerate(parts))
     t = _MASKS_RE.sub(MASK, t)
     return " ".join(t.split()), nums

@@ -78,8 +78,9 @@ def _shape(kind: str, text: str) -> str:
     return kind
 
 
-def shape_ids(text: str) -> str:
-    """`text` with every identifier inside it replaced by its shape between MARKs."""
+def shape_ids(text: str, keep: tuple[str, ...] = ()) -> str:
+    """`text` with every identifier inside it replaced by its shape between MARKs (but the kinds in
+    `keep`, left as they are)."""
     if not any(ch.isdigit() for ch in text):
         return text
 
@@ -87,7 +88,7 @@ def shape_ids(text: str) -> str:
         for i, (kind, _p) in enumerate(_KINDS):
             got = m.group(f"k{i}")
             if got is not None:
-                return f"{MARK}{_shape(kind, got)}{MARK}"
+                return got if kind in keep else f"{MARK}{_shape(kind, got)}{MARK}"
         return m.group()
 
     return _ANY.sub(sub, text)
@@ -137,3 +138,14 @@ def number_id_shape(path: tuple[Any, ...], v: Any) -> str | None:
 
 def readable(text: str) -> str:
     return re.sub(f"{MARK}([^{MARK}]*){MARK}", r"<\1>", text)
+
+
+# shapes whose digits carry no order: an address, a phone number, a card, a hash, a version's minor parts
+_UNORDERED = re.compile(r"ip address|ip network|phone|card|hex|uuid|mac|^\x01?v\d+(?:\.x)+")
+
+
+def counted(shape: str) -> bool:
+    """Whether an identifier shape keeps a number whose size may mean something ("BX-n": a box number
+    below 2000 is a recycled box; "srv-#"): its digits stay range-checked (rule 1), apart from a
+    counter that kept growing."""
+    return _UNORDERED.search(shape) is None
