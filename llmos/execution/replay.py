@@ -111,8 +111,6 @@ async def replay(ctx: RunContext, decision: ModeDecision, *, retries: int = 1) -
                 bound.after_group(idxs)
             previous = idxs
             g_index += 1
-        if others:  # a path ended with the common calls: the live results pick it (or nothing does)
-            bound = _choose(ctx, [bound, *others], fit, [i for g in bound.groups() for i in g])
         try:
             bound.check_end(previous, ctx.config.learning.noise_min_runs)  # a conditional goal's answer
             output = bound.answer(ctx.config.learning.noise_min_runs)  # rule 5: may stop (the model then states it)

@@ -30,9 +30,7 @@ def _header(parts: Sequence[ex.Cand]) -> int:
     return 0
 
 
-def template_fits(parts: Sequence[ex.Cand]) -> int:
-    """How many consecutive supporting runs a stored template fits (0: none usable)."""
-    return _header(parts)
+template_fits = _header  # public name for the loops' answer (`loops/_answer.py`)
 
 
 def literal_figure(parts: Sequence[ex.Cand]) -> str:

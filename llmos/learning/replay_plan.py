@@ -25,7 +25,7 @@ Rules 4, 6 and 7 decide whether a replay starts at all (selection) and what a ru
 from __future__ import annotations
 
 import copy
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
@@ -321,32 +321,26 @@ class BoundPlans(BoundPlan):
                 )
         return mine
 
-    def check_before(self, previous: list[int], noise_runs: int) -> None:
-        super().check_before(previous, noise_runs)
+    def _each(self, check: Callable[[BoundPlan], None]) -> None:
+        """A check on every other plan; the noise they let through is said as this replay's."""
         for b in self.others:
             try:
-                b.check_before(previous, noise_runs)
+                check(b)
             finally:
                 self.noise.extend(f"{b.plan.id}: {n}" for n in b.noise)
                 b.noise = []
+
+    def check_before(self, previous: list[int], noise_runs: int) -> None:
+        super().check_before(previous, noise_runs)
+        self._each(lambda b: b.check_before(previous, noise_runs))
 
     def check_end(self, last: list[int], noise_runs: int) -> None:
         super().check_end(last, noise_runs)
-        for b in self.others:
-            try:
-                b.check_end(last, noise_runs)
-            finally:
-                self.noise.extend(f"{b.plan.id}: {n}" for n in b.noise)
-                b.noise = []
+        self._each(lambda b: b.check_end(last, noise_runs))
 
     def accept(self, i: int, rec: Outcome, noise_runs: int | None = None) -> None:
         super().accept(i, rec, noise_runs)
-        for b in self.others:
-            try:
-                b.accept(i, rec, noise_runs)
-            finally:
-                self.noise.extend(f"{b.plan.id}: {n}" for n in b.noise)
-                b.noise = []
+        self._each(lambda b: b.accept(i, rec, noise_runs))
 
     def after_group(self, idxs: list[int]) -> None:
         super().after_group(idxs)
