@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import re
 
-from llmos.kernel.policy.commands import check
-from llmos.kernel.policy.families import run_code
+from llmos.kernel.policy.commands import check, run_code
 from llmos.kernel.policy.options import parse_opts
 from llmos.kernel.policy.shell import UNKNOWN_FLOW, Cmd, Flow, ShellAnalyzer
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from llmos.kernel.policy.commands import check, run
+from llmos.kernel.policy.commands import check, run, run_code
 from llmos.kernel.policy.options import parse_opts
 from llmos.kernel.policy.paths import UNKNOWN
 from llmos.kernel.policy.shell import NONE, UNKNOWN_FLOW, Cmd, Flow, ShellAnalyzer
@@ -32,14 +32,6 @@ def lookup(name: str) -> Callable[[ShellAnalyzer, Cmd], Flow] | None:
 
 def _inner(a: ShellAnalyzer, cmd: Cmd, argv: list[str]) -> Flow:
     return run(a, cmd.with_argv(argv)) if argv else UNKNOWN_FLOW
-
-
-def run_code(a: ShellAnalyzer, cmd: Cmd, code: str, what: str) -> Flow:
-    if UNKNOWN in code:
-        from llmos.kernel.policy.interp import unknown_code
-
-        unknown_code(a, cmd, what)
-    return a.script(code, cmd.st.copy(), cmd.depth + 1)
 
 
 # -- wrappers ------------------------------------------------------------------------------------
@@ -81,7 +73,8 @@ def check_nsenter(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     return _inner(a, cmd, cmd.args[p.rest_index :])
 
 
-@check("setpriv", "prlimit", "numactl", "cgexec", "chronic", "faketime", "sg", "runcon", "daemonize")
+@check("setpriv", "prlimit", "numactl", "cgexec", "chronic", "faketime", "runcon", "daemonize")
+@check("sg", replaces=True)  # over system.py's PRIVILEGED check: sg runs its command
 def check_more_wrappers(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     values = {"prlimit": "p", "numactl": "NmCpPi", "cgexec": "g", "sg": "c", "runcon": "utrl", "daemonize": "aceEloptu"}
     p = parse_opts(cmd.args, values.get(cmd.name, ""), ("--pid", "--groups", "--reuid", "--regid"), stop=True)
@@ -282,7 +275,7 @@ def check_zip(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     return UNKNOWN_FLOW
 
 
-@check("rsync")
+@check("rsync", replaces=True)  # over commands.check_cp: rsync -e runs a command
 def check_rsync(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     from llmos.kernel.policy.commands import check_cp
 
@@ -292,7 +285,8 @@ def check_rsync(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     return check_cp(a, cmd)
 
 
-@check("ssh", "scp", "sftp")
+@check("ssh", "sftp")
+@check("scp", replaces=True)  # over commands.check_cp: scp -o ProxyCommand runs a command
 def check_ssh(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     p = parse_opts(cmd.args, "bcDEeFIiJLlmOopQRSWwBP")
     for v in p.values("-o"):
