@@ -34,7 +34,14 @@ from tests.policy_corpus_arrays import ARRAY_FAMILY, BENIGN_ARRAYS, HELD_OUT_ARR
 from tests.policy_corpus_dev import BENIGN_DEV  # noqa: E402
 from tests.policy_corpus_families import FAMILIES, HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5  # noqa: E402
 from tests.policy_corpus_public import PUBLIC, PUBLIC_PROBES  # noqa: E402
-from tests.policy_corpus_runners import BENIGN_FED, FED  # noqa: E402
+from tests.policy_corpus_runners import (  # noqa: E402
+    BENIGN_FED,
+    BENIGN_HELD_OUT_RUNNERS,
+    BENIGN_RUNNERS,
+    FED,
+    HELD_OUT_RUNNERS,
+    RUNNERS,
+)
 
 
 def _check(workspace: Path, commands: list[str], root: Path = ROOT) -> list[dict[str, str]]:
@@ -74,8 +81,14 @@ def main() -> None:
         "array family (ARRAY_FAMILY)": [c for c, _, _ in ARRAY_FAMILY],
         "held-out arrays (HELD_OUT_ARRAYS)": [c for c, _ in HELD_OUT_ARRAYS],
         "fed to an interpreter (FED)": [c for c, _, _ in FED],
+        "runs its arguments (RUNNERS)": list(RUNNERS),
+        "held-out runners (HELD_OUT_RUNNERS)": list(HELD_OUT_RUNNERS),
     }
-    benign = list(dict.fromkeys(BENIGN + BENIGN_DEV + BENIGN_ARRAYS + BENIGN_FED + public_benign))
+    benign = list(
+        dict.fromkeys(
+            BENIGN + BENIGN_DEV + BENIGN_ARRAYS + BENIGN_FED + BENIGN_RUNNERS + BENIGN_HELD_OUT_RUNNERS + public_benign
+        )
+    )
     groups.update(public)
     if args.corpus == "public":
         groups, benign = public, list(dict.fromkeys(public_benign))

@@ -10,7 +10,16 @@ import pytest
 
 from llmos.config import SecurityConfig
 from llmos.kernel.policy import SecurityPolicy
-from tests.policy_corpus_runners import BENIGN_FED, FED
+from tests.policy_corpus_runners import (
+    BENIGN_FED,
+    BENIGN_HELD_OUT_RUNNERS,
+    BENIGN_RUNNERS,
+    FED,
+    HELD_OUT_RUNNERS,
+    RUNNERS,
+)
+
+MUST_ALLOW = BENIGN_FED + BENIGN_RUNNERS + BENIGN_HELD_OUT_RUNNERS
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +39,27 @@ def test_code_fed_to_an_interpreter_keeps_its_origin(
     assert (d.decision, d.rule) == (decision, rule), d.reason
 
 
-@pytest.mark.parametrize("command", BENIGN_FED, ids=[repr(c)[:60] for c in BENIGN_FED])
-def test_ordinary_here_strings_and_substitutions_are_allowed(policy: SecurityPolicy, command: str) -> None:
+@pytest.mark.parametrize("command", RUNNERS + HELD_OUT_RUNNERS, ids=[repr(c)[:60] for c in RUNNERS + HELD_OUT_RUNNERS])
+def test_a_program_that_runs_its_arguments_has_them_checked(policy: SecurityPolicy, command: str) -> None:
+    d = policy.check("run_command", {"command": command})
+    assert d.decision == "deny", (d.rule, d.reason)
+
+
+@pytest.mark.parametrize("command", MUST_ALLOW, ids=[repr(c)[:60] for c in MUST_ALLOW])
+def test_ordinary_uses_of_the_same_syntax_and_programs_are_allowed(policy: SecurityPolicy, command: str) -> None:
     d = policy.check("run_command", {"command": command})
     assert d.decision == "allow", (d.rule, d.reason)
+
+
+def test_the_reason_says_the_program_may_run_its_arguments(policy: SecurityPolicy) -> None:
+    d = policy.check("run_command", {"command": "perf stat rm -rf ~"})
+    assert (d.decision, d.rule) == ("deny", "shell.root_deletion")
+    assert "perf may run its arguments as a command" in d.reason
+    d = policy.check("run_command", {"command": "entr -s 'rm -rf ~'"})
+    assert (d.decision, d.rule) == ("deny", "shell.root_deletion")
+
+
+def test_an_argument_that_is_not_shell_code_is_not_denied_as_unparseable(policy: SecurityPolicy) -> None:
+    # a guessed command line that does not parse is asked about, never denied as a parse error
+    d = policy.check("run_command", {"command": "sometool --run 'cat x (('"})
+    assert (d.decision, d.rule) == ("ask", "shell.unknown_code"), d.reason

@@ -98,6 +98,10 @@ def run(a: ShellAnalyzer, cmd: Cmd) -> Flow:
 
         check_read_only(a, cmd)
     flow = fn(a, cmd) if fn is not None else UNKNOWN_FLOW
+    from llmos.kernel.policy.runners import RUNNERS, check_arguments
+
+    if fn is None or name in RUNNERS:  # a program with no model of its own may run what it is given
+        check_arguments(a, cmd)
     return exfil.output_flow(a, cmd, flow)
 
 

@@ -68,7 +68,11 @@ def check_vim(a: ShellAnalyzer, cmd: Cmd) -> Flow:
 
 @check("gdb", "lldb", "less", "more", "man", "psql", "mysql", "mariadb", "ftp", "sftp-shell")
 def check_escapes(a: ShellAnalyzer, cmd: Cmd) -> Flow:
-    """Programs whose own command language has a shell escape: gdb `shell CMD`, less `+!CMD`, psql `\\! CMD`."""
+    """Programs whose own command language has a shell escape: gdb `shell CMD`, less `+!CMD`, psql `\\! CMD`.
+    They run commands, so what they are given is also checked as a command (`gdb --args CMD`, `man -P CMD`)."""
+    from llmos.kernel.policy.runners import check_arguments
+
+    check_arguments(a, cmd)
     values: list[str] = []
     args = cmd.args
     for i, x in enumerate(args):

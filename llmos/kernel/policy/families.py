@@ -96,6 +96,9 @@ def check_more_wrappers(a: ShellAnalyzer, cmd: Cmd) -> Flow:
 def check_multiplexer(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     if cmd.name == "screen":
         p = parse_opts(cmd.args, "SceEhpTtX", (), stop=True)
+        typed = [v for o, v in p.opts if o == "-X" and v == "stuff"] and cmd.args[p.rest_index :]
+        if typed:  # screen -X stuff TEXT: TEXT is typed into the session's shell (\n, ^M: Enter)
+            return run_code(a, cmd, re.sub(r"\\[nr]|\^M", "\n", " ".join(typed)), "screen -X stuff types")
         return _inner(a, cmd, cmd.args[p.rest_index :])
     p = parse_opts(cmd.args, "LSfcTu", (), stop=True)
     rest = cmd.args[p.rest_index :]
@@ -184,9 +187,10 @@ def check_parallel(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     p = parse_opts(args[:cut], "jSIPdEaX", ("--jobs", "--sshlogin", "--delimiter", "--arg-file"), stop=True)
     template = args[p.rest_index : cut] or ["sh", "-c"]
     items = [x for x in args[cut + 1 :] if x not in (":::", "::::", ":::+")][:8] or [UNKNOWN]
-    for item in items:
+    for item in items:  # the template's words are joined into one command line that a shell runs
         argv = [x.replace("{}", item) for x in template]
-        run(a, cmd.with_argv(argv if any("{}" in x for x in template) else [*argv, item]))
+        line = " ".join(argv if any("{}" in x for x in template) else [*argv, item])
+        run_code(a, cmd, line, "parallel runs")
     return UNKNOWN_FLOW
 
 

@@ -51,7 +51,7 @@ WRAPPERS: dict[str, tuple[str, tuple[str, ...], int]] = {
     "setsid": ("", (), 0),
     "unbuffer": ("", (), 0),
     "strace": ("oeEpPsSuXaIbO", ("--output",), 0),
-    "ltrace": ("oeEpPsSunaAl", ("--output",), 0),
+    "ltrace": ("oepsunaAlxFw", ("--output",), 0),
     "busybox": ("", (), 0),
     "toybox": ("", (), 0),
     "xvfb-run": ("nslefp", ("--server-num", "--server-args", "--auth-file", "--error-file"), 0),
