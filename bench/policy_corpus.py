@@ -37,9 +37,11 @@ from tests.policy_corpus_public import PUBLIC, PUBLIC_PROBES  # noqa: E402
 from tests.policy_corpus_runners import (  # noqa: E402
     BENIGN_FED,
     BENIGN_HELD_OUT_RUNNERS,
+    BENIGN_HELD_OUT_RUNNERS_2,
     BENIGN_RUNNERS,
     FED,
     HELD_OUT_RUNNERS,
+    HELD_OUT_RUNNERS_2,
     RUNNERS,
 )
 
@@ -83,10 +85,18 @@ def main() -> None:
         "fed to an interpreter (FED)": [c for c, _, _ in FED],
         "runs its arguments (RUNNERS)": list(RUNNERS),
         "held-out runners (HELD_OUT_RUNNERS)": list(HELD_OUT_RUNNERS),
+        "held-out runners 2 (HELD_OUT_RUNNERS_2)": list(HELD_OUT_RUNNERS_2),
     }
     benign = list(
         dict.fromkeys(
-            BENIGN + BENIGN_DEV + BENIGN_ARRAYS + BENIGN_FED + BENIGN_RUNNERS + BENIGN_HELD_OUT_RUNNERS + public_benign
+            BENIGN
+            + BENIGN_DEV
+            + BENIGN_ARRAYS
+            + BENIGN_FED
+            + BENIGN_RUNNERS
+            + BENIGN_HELD_OUT_RUNNERS
+            + BENIGN_HELD_OUT_RUNNERS_2
+            + public_benign
         )
     )
     groups.update(public)

@@ -13,13 +13,16 @@ from llmos.kernel.policy import SecurityPolicy
 from tests.policy_corpus_runners import (
     BENIGN_FED,
     BENIGN_HELD_OUT_RUNNERS,
+    BENIGN_HELD_OUT_RUNNERS_2,
     BENIGN_RUNNERS,
     FED,
     HELD_OUT_RUNNERS,
+    HELD_OUT_RUNNERS_2,
     RUNNERS,
 )
 
-MUST_ALLOW = BENIGN_FED + BENIGN_RUNNERS + BENIGN_HELD_OUT_RUNNERS
+MUST_ALLOW = BENIGN_FED + BENIGN_RUNNERS + BENIGN_HELD_OUT_RUNNERS + BENIGN_HELD_OUT_RUNNERS_2
+MUST_DENY = RUNNERS + HELD_OUT_RUNNERS + HELD_OUT_RUNNERS_2
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +42,7 @@ def test_code_fed_to_an_interpreter_keeps_its_origin(
     assert (d.decision, d.rule) == (decision, rule), d.reason
 
 
-@pytest.mark.parametrize("command", RUNNERS + HELD_OUT_RUNNERS, ids=[repr(c)[:60] for c in RUNNERS + HELD_OUT_RUNNERS])
+@pytest.mark.parametrize("command", MUST_DENY, ids=[repr(c)[:60] for c in MUST_DENY])
 def test_a_program_that_runs_its_arguments_has_them_checked(policy: SecurityPolicy, command: str) -> None:
     d = policy.check("run_command", {"command": command})
     assert d.decision == "deny", (d.rule, d.reason)

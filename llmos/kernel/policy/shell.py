@@ -125,9 +125,9 @@ class ShellAnalyzer:
             return self.for_loop(n, src, st, depth)
         if kind in ("reservedword", "operator", "pipe"):
             return NONE
-        flow = NONE
+        flow = NONE  # if, while, until, case...: their commands share the stdin they are given
         for child in getattr(n, "parts", None) or getattr(n, "list", None) or []:
-            flow = merge(flow, self.node(child, src, st, NONE, depth))
+            flow = merge(flow, self.node(child, src, st, stdin, depth))
         return flow
 
     def for_loop(self, n: Any, src: str, st: State, depth: int) -> Flow:

@@ -330,6 +330,7 @@ def check_export(a: ShellAnalyzer, cmd: Cmd) -> Flow:
 @check("read", "getopts")
 def check_read(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     parsed = parse_opts(cmd.args, "adnNptu")
+    remember_origin(cmd.st, parsed.positionals + parsed.values("-a"), [cmd.stdin])  # read s < <(curl ...)
     for x in parsed.positionals:
         arrays.assign(cmd.st, x, [UNKNOWN])
     for x in parsed.values("-a"):
