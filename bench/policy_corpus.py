@@ -39,6 +39,7 @@ from tests.policy_corpus_runners import (  # noqa: E402
     BENIGN_HELD_OUT_RUNNERS,
     BENIGN_HELD_OUT_RUNNERS_2,
     BENIGN_RUNNERS,
+    BENIGN_RUNNERS_DEV,
     FED,
     HELD_OUT_RUNNERS,
     HELD_OUT_RUNNERS_2,
@@ -96,6 +97,7 @@ def main() -> None:
             + BENIGN_RUNNERS
             + BENIGN_HELD_OUT_RUNNERS
             + BENIGN_HELD_OUT_RUNNERS_2
+            + BENIGN_RUNNERS_DEV
             + public_benign
         )
     )
