@@ -38,11 +38,13 @@ from tests.policy_corpus_runners import (  # noqa: E402
     BENIGN_FED,
     BENIGN_HELD_OUT_RUNNERS,
     BENIGN_HELD_OUT_RUNNERS_2,
+    BENIGN_HELD_OUT_RUNNERS_3,
     BENIGN_RUNNERS,
     BENIGN_RUNNERS_DEV,
     FED,
     HELD_OUT_RUNNERS,
     HELD_OUT_RUNNERS_2,
+    HELD_OUT_RUNNERS_3,
     RUNNERS,
 )
 
@@ -87,6 +89,7 @@ def main() -> None:
         "runs its arguments (RUNNERS)": list(RUNNERS),
         "held-out runners (HELD_OUT_RUNNERS)": list(HELD_OUT_RUNNERS),
         "held-out runners 2 (HELD_OUT_RUNNERS_2)": list(HELD_OUT_RUNNERS_2),
+        "held-out runners 3 (HELD_OUT_RUNNERS_3)": list(HELD_OUT_RUNNERS_3),
     }
     benign = list(
         dict.fromkeys(
@@ -98,6 +101,7 @@ def main() -> None:
             + BENIGN_HELD_OUT_RUNNERS
             + BENIGN_HELD_OUT_RUNNERS_2
             + BENIGN_RUNNERS_DEV
+            + BENIGN_HELD_OUT_RUNNERS_3
             + public_benign
         )
     )

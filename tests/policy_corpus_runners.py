@@ -493,3 +493,52 @@ BENIGN_RUNNERS_DEV: list[str] = [
     'readarray -t files < <(git ls-files); echo "${#files[@]}"',
     "mapfile -t lines < notes.txt",
 ]
+
+
+# HELD_OUT_RUNNERS_3: a third round on the shell escapes the issue lists (pagers, editors, git config,
+# make, tar, zip, rsync, ssh, awk, sed, interpreters' -e), each spelt through an option, an attached
+# value or the environment. Written after the rules; its misses were `man -H'CMD'` (a short option's
+# attached value: now read as a command line) and `make SHELL=CMD` / `make VAR='$(shell CMD)'` (make's
+# command-line variables). Must be denied.
+HELD_OUT_RUNNERS_3: list[str] = [
+    "LESSOPEN='|rm -rf ~ %s' less f",
+    "MANPAGER='sh -c \"rm -rf ~\"' man ls",
+    "man --pager='rm -rf ~' ls",
+    "man -H'rm -rf ~' ls",
+    "GIT_EDITOR='rm -rf ~' git commit",
+    "EDITOR='rm -rf ~' crontab -e",
+    "vi -c ':silent !rm -rf ~' -c ':q' f",
+    "more +'!rm -rf ~' f",
+    "mysql -e '\\! rm -rf ~'",
+    "psql -c '\\! rm -rf ~'",
+    "gdb -nx -ex 'shell rm -rf ~' -ex quit",
+    "lldb -o 'platform shell rm -rf ~'",
+    "awk 'BEGIN { while ((\"rm -rf ~\" | getline l) > 0) print l }'",
+    "gawk 'BEGIN{c=\"rm -rf ~\"; system(c)}'",
+    "sed -n '1 e rm -rf ~' f",
+    "tar cf /dev/null f --checkpoint=1 --checkpoint-action='exec=rm -rf ~'",
+    "make -f - <<< 'all:; rm -rf ~'",
+    "make SHELL='/bin/sh -c \"rm -rf ~\"' all",
+    "zip z.zip f -T --unzip-command='rm -rf ~'",
+    "ssh -o 'ProxyCommand rm -rf ~' h",
+    "rsync -e 'rm -rf ~' a h:b",
+    "git -c core.fsmonitor='rm -rf ~' status",
+    "git -c alias.st='!rm -rf ~' st",
+    "env -S'sh -c \"rm -rf ~\"'",
+    "sudo -s 'rm -rf ~'",
+    "busybox ash -c 'rm -rf ~'",
+    "toybox sh -c 'rm -rf ~'",
+    "dbus-launch sh -c 'rm -rf ~'",
+    "expect -c 'spawn sh -c \"rm -rf ~\"; expect eof'",
+    "php -r 'passthru(\"rm -rf ~\");'",
+    "lua -e 'os.execute(\"rm -rf ~\")'",
+    'node -e \'require("child_process").exec("rm -rf ~")\'',
+    "make FOO='$(shell rm -rf ~)' all",
+]
+
+BENIGN_HELD_OUT_RUNNERS_3: list[str] = [
+    "make CC=clang CFLAGS='-O2 -g' all",
+    "make test ARGS='-k fast'",
+    "man -Hfirefox ls",
+    "git -c color.ui=always log",
+]

@@ -246,6 +246,11 @@ def makefile_commands(text: str) -> list[str]:
 def check_make(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     p = parse_opts(cmd.args, "fCIjloW", ("--file", "--makefile", "--directory", "--eval", "--include-dir"))
     texts = p.values("--eval")
+    for name, eq, value in (x.partition("=") for x in p.positionals):
+        if eq and name.strip() == "SHELL":  # make SHELL=CMD: CMD runs every recipe line
+            run_code(a, cmd, value, "make SHELL= runs")
+        elif eq:  # make VAR='$(shell CMD)': expanded where VAR is used
+            texts.append(f"{name} = {value}")
     for f in p.values("-f", "--file", "--makefile"):
         known = [fl for fl in cmd.flows if fl.kind == "literal"] if f.startswith(("/dev/fd/", "/proc/")) else []
         written = cmd.st.written.get(a.paths.resolve(f, cmd.st.cwd) or "")

@@ -54,7 +54,10 @@ def starts_command(name: str) -> bool:
 
 def _code(word: str) -> str | None:
     """`word` as shell code, when it looks like a command line: several words, the first a known program."""
-    value = word.partition("=")[2] if word.startswith("-") else word
+    if word.startswith("-") and not word.startswith("--") and "=" not in word[:3]:
+        value = word[2:]  # -Xvalue: a short option with its value attached
+    else:
+        value = word.partition("=")[2] if word.startswith("-") else word
     first = value.strip().split(" ", 1)[0] if value.strip() else ""
     if " " not in value.strip() or not starts_command(os.path.basename(first)):
         return None
