@@ -36,12 +36,14 @@ from tests.policy_corpus_families import FAMILIES, HELD_OUT, HELD_OUT_2, HELD_OU
 from tests.policy_corpus_public import PUBLIC, PUBLIC_PROBES  # noqa: E402
 from tests.policy_corpus_runners import (  # noqa: E402
     BENIGN_FED,
+    BENIGN_HELD_OUT_FED_2,
     BENIGN_HELD_OUT_RUNNERS,
     BENIGN_HELD_OUT_RUNNERS_2,
     BENIGN_HELD_OUT_RUNNERS_3,
     BENIGN_RUNNERS,
     BENIGN_RUNNERS_DEV,
     FED,
+    HELD_OUT_FED_2,
     HELD_OUT_RUNNERS,
     HELD_OUT_RUNNERS_2,
     HELD_OUT_RUNNERS_3,
@@ -90,6 +92,7 @@ def main() -> None:
         "held-out runners (HELD_OUT_RUNNERS)": list(HELD_OUT_RUNNERS),
         "held-out runners 2 (HELD_OUT_RUNNERS_2)": list(HELD_OUT_RUNNERS_2),
         "held-out runners 3 (HELD_OUT_RUNNERS_3)": list(HELD_OUT_RUNNERS_3),
+        "held-out fed 2 (HELD_OUT_FED_2)": list(HELD_OUT_FED_2),
     }
     benign = list(
         dict.fromkeys(
@@ -102,6 +105,7 @@ def main() -> None:
             + BENIGN_HELD_OUT_RUNNERS_2
             + BENIGN_RUNNERS_DEV
             + BENIGN_HELD_OUT_RUNNERS_3
+            + BENIGN_HELD_OUT_FED_2
             + public_benign
         )
     )

@@ -67,7 +67,7 @@ def run(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     from llmos.kernel.policy.arrays import call_function
     from llmos.kernel.policy.binaries import SYSTEM_BIN, probe, really_runs
 
-    call_function(a, cmd.argv, cmd.st, cmd.stdin, cmd.depth)
+    call_function(a, cmd.argv, cmd.st, cmd.stdin, cmd.depth, cmd.flows)
 
     real = really_runs(a, cmd)
     if real is not None:

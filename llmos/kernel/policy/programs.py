@@ -8,7 +8,7 @@ import re
 from llmos.kernel.policy.commands import DOWNLOADERS, FILTERS, NETWORK_TOOLS, check
 from llmos.kernel.policy.options import parse_opts
 from llmos.kernel.policy.paths import UNKNOWN
-from llmos.kernel.policy.shell import NONE, UNKNOWN_FLOW, Cmd, Flow, ShellAnalyzer, strongest
+from llmos.kernel.policy.shell import NONE, UNKNOWN_FLOW, Cmd, Flow, ShellAnalyzer, remember_origin, strongest
 from llmos.kernel.policy.words import ansi_c
 
 # -- network, downloads, pipes ----------------------------------------------------------------------
@@ -41,7 +41,7 @@ def check_download(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     if cmd.name == "curl":
         p = parse_opts(
             cmd.args,
-            "odHXeErsuUxAbcCKmTwFyYzQ",
+            "odHXeEruUxAbcCKmTwFyYzQ",  # -s (silent) takes no value: `curl -so FILE URL`
             ("--output", "--output-dir", "--data", "--header", "--request", "--user", "--url", "--form"),
         )
         urls = [x for x in p.positionals if "://" in x or "." in x]
@@ -133,6 +133,7 @@ def check_echo(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     text, exact = _printf(ansi_c("$'" + args[0].replace("'", "\\'") + "'", 0)[0], args[1:])
     if target is not None:
         cmd.st.vars[target] = [text]
+        remember_origin(cmd.st, [target], cmd.flows)  # printf -v x '%s' "$(curl ...)"
         return NONE
     return Flow("literal", text, exact=exact)
 

@@ -246,8 +246,8 @@ class ShellAnalyzer:
             heredoc = self.redirect(r, src, st, subject, depth, outputs)
             if heredoc is not None:
                 cmd.stdin = heredoc
-        if not argv:
-            return NONE
+        if not argv:  # `$(< FILE)` is the file's content: a download stays one
+            return cmd.stdin if cmd.stdin.kind in STRONG else NONE
         from llmos.kernel.policy.commands import run
 
         flow = run(self, cmd)
@@ -260,7 +260,21 @@ class ShellAnalyzer:
     def redirect(
         self, r: Any, src: str, st: State, subject: str, depth: int, outputs: list[str] | None = None
     ) -> Flow | None:
-        """Check one redirection; returns the stdin it provides for a heredoc or here-string."""
+        """Check one redirection; returns the stdin it provides (a heredoc, a here-string, `< <(...)`).
+        Another descriptor keeps the origin of what it reads: `exec 3< <(curl ...); sh <&3`."""
+        if r.type == "<&" and isinstance(r.output, int):
+            origin = st.vars.get(ORIGIN + f"fd{r.output}")
+            return Flow(origin[0]) if origin else None
+        fed = self._redirect(r, src, st, subject, depth, outputs)
+        fd = getattr(r, "input", None)
+        if r.type in ("<", "<<<", "<<", "<<-") and isinstance(fd, int) and fd != 0:
+            remember_origin(st, [f"fd{fd}"], [fed] if fed is not None else [])
+            return None
+        return fed
+
+    def _redirect(
+        self, r: Any, src: str, st: State, subject: str, depth: int, outputs: list[str] | None
+    ) -> Flow | None:
         rtype = r.type
         if rtype in ("<<", "<<-"):
             text = r.heredoc.value if getattr(r, "heredoc", None) is not None else ""
