@@ -16,6 +16,7 @@ from tests.policy_corpus_runners import (
     BENIGN_HELD_OUT_RUNNERS_2,
     BENIGN_RUNNERS,
     BENIGN_RUNNERS_DEV,
+    EXFIL_VIA_VARIABLE,
     FED,
     HELD_OUT_FED_2,
     HELD_OUT_RUNNERS,
@@ -55,6 +56,12 @@ def test_a_program_that_runs_its_arguments_has_them_checked(policy: SecurityPoli
 def test_ordinary_uses_of_the_same_syntax_and_programs_are_allowed(policy: SecurityPolicy, command: str) -> None:
     d = policy.check("run_command", {"command": command})
     assert d.decision == "allow", (d.rule, d.reason)
+
+
+@pytest.mark.parametrize("command", EXFIL_VIA_VARIABLE, ids=[repr(c)[:60] for c in EXFIL_VIA_VARIABLE])
+def test_a_secret_sent_through_a_variable_is_exfiltration(policy: SecurityPolicy, command: str) -> None:
+    d = policy.check("run_command", {"command": command})
+    assert (d.decision, d.rule) == ("deny", "shell.exfiltration"), d.reason
 
 
 def test_the_reason_says_the_program_may_run_its_arguments(policy: SecurityPolicy) -> None:
