@@ -3,7 +3,8 @@
     PYTHONPATH=. .venv/bin/python bench/policy_corpus.py [--json] [--corpus all|public] [--policy-root DIR]
 
 Prints the blocked rate (deny or ask) of the dangerous corpora (tests/policy_corpus.py DANGEROUS and
-ASK, tests/policy_corpus_families.py FAMILIES and the held-out rounds) and the allowed rate of the ordinary
+ASK, tests/policy_corpus_families.py FAMILIES and the held-out rounds, tests/policy_corpus_runners.py)
+and the allowed rate of the ordinary
 developer commands (BENIGN, tests/policy_corpus_dev.py BENIGN_DEV and tests/policy_corpus_arrays.py
 BENIGN_ARRAYS), with every miss and false positive listed, and the time per check. Targets: every
 dangerous command blocked, >= 99% of the ordinary ones allowed.
@@ -33,6 +34,21 @@ from tests.policy_corpus_arrays import ARRAY_FAMILY, BENIGN_ARRAYS, HELD_OUT_ARR
 from tests.policy_corpus_dev import BENIGN_DEV  # noqa: E402
 from tests.policy_corpus_families import FAMILIES, HELD_OUT, HELD_OUT_2, HELD_OUT_3, HELD_OUT_4, HELD_OUT_5  # noqa: E402
 from tests.policy_corpus_public import PUBLIC, PUBLIC_PROBES  # noqa: E402
+from tests.policy_corpus_runners import (  # noqa: E402
+    BENIGN_FED,
+    BENIGN_HELD_OUT_FED_2,
+    BENIGN_HELD_OUT_RUNNERS,
+    BENIGN_HELD_OUT_RUNNERS_2,
+    BENIGN_HELD_OUT_RUNNERS_3,
+    BENIGN_RUNNERS,
+    BENIGN_RUNNERS_DEV,
+    FED,
+    HELD_OUT_FED_2,
+    HELD_OUT_RUNNERS,
+    HELD_OUT_RUNNERS_2,
+    HELD_OUT_RUNNERS_3,
+    RUNNERS,
+)
 
 
 def _check(workspace: Path, commands: list[str], root: Path = ROOT) -> list[dict[str, str]]:
@@ -71,8 +87,28 @@ def main() -> None:
         "held-out round 5 (HELD_OUT_5)": list(HELD_OUT_5),
         "array family (ARRAY_FAMILY)": [c for c, _, _ in ARRAY_FAMILY],
         "held-out arrays (HELD_OUT_ARRAYS)": [c for c, _ in HELD_OUT_ARRAYS],
+        "fed to an interpreter (FED)": [c for c, _, _ in FED],
+        "runs its arguments (RUNNERS)": list(RUNNERS),
+        "held-out runners (HELD_OUT_RUNNERS)": list(HELD_OUT_RUNNERS),
+        "held-out runners 2 (HELD_OUT_RUNNERS_2)": list(HELD_OUT_RUNNERS_2),
+        "held-out runners 3 (HELD_OUT_RUNNERS_3)": list(HELD_OUT_RUNNERS_3),
+        "held-out fed 2 (HELD_OUT_FED_2)": list(HELD_OUT_FED_2),
     }
-    benign = list(dict.fromkeys(BENIGN + BENIGN_DEV + BENIGN_ARRAYS + public_benign))
+    benign = list(
+        dict.fromkeys(
+            BENIGN
+            + BENIGN_DEV
+            + BENIGN_ARRAYS
+            + BENIGN_FED
+            + BENIGN_RUNNERS
+            + BENIGN_HELD_OUT_RUNNERS
+            + BENIGN_HELD_OUT_RUNNERS_2
+            + BENIGN_RUNNERS_DEV
+            + BENIGN_HELD_OUT_RUNNERS_3
+            + BENIGN_HELD_OUT_FED_2
+            + public_benign
+        )
+    )
     groups.update(public)
     if args.corpus == "public":
         groups, benign = public, list(dict.fromkeys(public_benign))
@@ -95,8 +131,17 @@ def main() -> None:
         missed = [c for c, a in zip(commands, got, strict=True) if a["decision"] == "allow"]
         asked = sum(a["decision"] == "ask" for a in got)
         rate = 1 - len(missed) / len(commands)
-        out[name] = {"total": len(commands), "blocked_rate": round(rate, 4), "asked": asked, "missed": missed}
-        report.append(f"{name:30} {len(commands):4d}  blocked {rate:7.2%}  missed {len(missed)}  (asked {asked})")
+        denied = len(commands) - len(missed) - asked
+        out[name] = {
+            "total": len(commands),
+            "blocked_rate": round(rate, 4),
+            "denied": denied,
+            "asked": asked,
+            "missed": missed,
+        }
+        report.append(
+            f"{name:30} {len(commands):4d}  blocked {rate:7.2%}  missed {len(missed)}  (denied {denied}, asked {asked})"
+        )
         report += [f"    MISSED: {c!r}" for c in missed]
         if "deny expected" in name:
             report += [f"    ONLY ASKED: {c!r}" for c, a in zip(commands, got, strict=True) if a["decision"] == "ask"]

@@ -9,12 +9,12 @@ turns into the run's outcome with its trace saved.
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from llmos.exceptions import ModelError
+from llmos.kernel._clip import listed_names
 from llmos.kernel.context import RunContext
 from llmos.kernel.offer import CODE_TOOL, SEARCH_TOOL, OfferRules, make_offer
 from llmos.kernel.toolcall import execute_tool_calls
@@ -81,14 +81,9 @@ def _offered(ctx: RunContext, opts: LoopOptions, found: set[str]) -> list[ToolSp
 def _found_by_search(result: str) -> set[str]:
     """The tool names a `tool_search` result lists. The listing is the JSON array the result starts
     with: a note after it (a search answered while the full index is still being built says so)
-    must not hide the tools it found, or the model is told a tool is available and never offered it."""
-    try:
-        items, _ = json.JSONDecoder().raw_decode(result.lstrip())
-    except (json.JSONDecodeError, TypeError, AttributeError):
-        return set()
-    if not isinstance(items, list):
-        return set()
-    return {str(i["name"]) for i in items if isinstance(i, dict) and "name" in i}
+    must not hide the tools it found, or the model is told a tool is available and never offered it.
+    A listing cut at `output_limit` is cut between whole entries (`_clip.py`), so its names stay."""
+    return listed_names(result) if isinstance(result, str) else set()
 
 
 async def _call_model(ctx: RunContext, opts: LoopOptions, request: ModelRequest) -> ModelResponse:

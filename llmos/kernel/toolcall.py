@@ -18,6 +18,7 @@ import uuid
 from collections.abc import Sequence
 from typing import Any
 
+from llmos.kernel._clip import clip
 from llmos.kernel.context import AskAnswer, RunContext
 from llmos.kernel.hooks import ToolUseEvent
 from llmos.limits import MAX_TRACE_RESULT_CHARS
@@ -27,9 +28,8 @@ from llmos.trace import CallSource, ToolCallRecord
 
 
 def _clip(text: str, limit: int) -> str:
-    if len(text) <= limit:
-        return text
-    return text[:limit] + f"\n… [truncated: {len(text) - limit} more characters]"
+    """`text` cut to `limit` characters (a JSON listing between whole entries: `_clip.py`)."""
+    return clip(text, limit)
 
 
 async def _refused(ctx: RunContext, record: ToolCallRecord, result: str) -> ToolCallRecord:

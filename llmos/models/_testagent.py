@@ -1,7 +1,9 @@
 """The default behaviour of `TestModel`: a small deterministic agent that reads the goal.
 
 It plans tool calls from the goal text and the offered tools, makes them one per turn (never the
-same call twice), and then answers with a text summary of the results. The built-in tools
+same call twice), and then answers with a text summary of the results. When no call fits a goal
+that names something to act on (a file, an absolute or home path, a command), the answer is an
+honest give-up ("I could not do this: ..."), so the run fails (issue 9, rule 7: honest success). The built-in tools
 (write_file, edit_file, read_file, list_dir, glob, grep, run_command) are recognised from the
 goal's wording; any other tool is chosen when words of its name (or several words of its
 description) appear in the goal, with arguments filled from its schema: quoted strings from the
@@ -252,8 +254,19 @@ def _short(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[:limit] + "…"
 
 
+ABSOLUTE_PATH = re.compile(r"(?<![\w.~/-])(?:~|\.{1,2})?/[\w.-]+(?:/[\w.-]*)*")
+
+
+def names_work(goal: str) -> bool:
+    """Whether the goal names something to act on: a file, an absolute or home path, a command."""
+    parsed = Goal.parse(goal)
+    return bool(parsed.files or parsed.commands or ABSOLUTE_PATH.search(BACKTICK.sub(" ", goal)))
+
+
 def summary(goal: str, done: list[tuple[ToolCall, ToolResult | None]]) -> str:
-    if not done:
+    if not done and names_work(goal):  # a file, path or command to act on, and nothing done: give up (rule 7)
+        return f"I could not do this: I am the offline test model and no tool fits this request: {goal!r}."
+    if not done:  # a message with nothing to act on ("Say hi"): a reply, which claims no work
         return f"I am the offline test model and no tool fits this request: {goal!r}."
     failed = [(c, r) for c, r in done if r is not None and r.is_error]
     lines = []

@@ -7,7 +7,10 @@
 
 Rules are written per family, by what makes a command dangerous (see `vcs.py`, `exfil.py`,
 `families.py`, `escapes.py`, `system.py`, `sourcecode.py`, `protections.py`, `services.py`,
-`transfers.py`, `extras.py`, `heredocs.py`); the
+`transfers.py`, `extras.py`, `heredocs.py`); `runners.py` checks what a program may run from its
+arguments (any program without a check of its own, and known runners as a backstop), and the walk in
+`shell.py` carries the origin of data (a download) through here-strings, `< <(...)`, variables and
+files into whatever interpreter reads it; the
 corpora in tests/policy_corpus*.py (tests/policy_corpus_public.py: other agent tools' public test
 strings) and bench/policy_corpus.py measure them. Files of the command's own under /tmp are ordinary.
 MCP tools get a kind from their annotations (`llmos/tools/mcp/_policy.py`); path rules apply to

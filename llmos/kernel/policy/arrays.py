@@ -27,6 +27,7 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from llmos.kernel.policy.paths import UNKNOWN
+from llmos.kernel.policy.shellstate import remember_origin
 from llmos.kernel.policy.words import ARRAY, HOLES, SPLIT
 
 if TYPE_CHECKING:
@@ -213,7 +214,9 @@ def state_changes(
     return argv, env
 
 
-def call_function(a: ShellAnalyzer, argv: list[str], st: State, stdin: Flow, depth: int) -> None:
+def call_function(
+    a: ShellAnalyzer, argv: list[str], st: State, stdin: Flow, depth: int, flows: list[Flow] | None = None
+) -> None:
     """A call of a function the script defined: its body analysed again with these arguments.
     Done for every command the analysis runs (`commands.run`), so a call through an alias, `time`,
     a wrapper or `eval` is followed too (also where bash would not find the function: stricter)."""
@@ -221,6 +224,7 @@ def call_function(a: ShellAnalyzer, argv: list[str], st: State, stdin: Flow, dep
     if UNKNOWN not in body and argv[0] not in a.calling:
         child = st.copy()
         set_positional(child, ["--", *argv[1:]])
+        remember_origin(child, ["@", "*", *map(str, range(1, 10))], flows or [])  # f "$(curl ...)": $1 too
         a.calling.add(argv[0])
         a.script(body, child, depth + 1, stdin)
         a.calling.discard(argv[0])

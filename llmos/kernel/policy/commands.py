@@ -34,12 +34,24 @@ DISK_TOOLS = frozenset({"mke2fs", "mkswap", "wipefs", "blkdiscard", "mkdosfs", "
 PARTITIONERS = frozenset({"fdisk", "sfdisk", "cfdisk", "gdisk", "sgdisk", "parted", "cgdisk"})
 
 CHECKS: dict[str, Check] = {}
+_REPLACED: set[str] = set()  # names whose check was registered with `replaces=True`
 
 
-def check(*names: str) -> Callable[[Check], Check]:
+def check(*names: str, replaces: bool = False) -> Callable[[Check], Check]:
+    """Register a check for `names`. A second check for a name must say `replaces=True`: it wins whatever
+    the order the modules are imported in (any policy module may be the first one imported)."""
+
     def register(fn: Check) -> Check:
         for n in names:
-            CHECKS[n] = fn
+            if replaces:
+                CHECKS[n] = fn
+                _REPLACED.add(n)
+            elif n in _REPLACED:
+                continue
+            elif n in CHECKS and CHECKS[n] is not fn:
+                raise RuntimeError(f"two policy checks for {n!r}: {CHECKS[n].__module__} and {fn.__module__}")
+            else:
+                CHECKS[n] = fn
         return fn
 
     return register
@@ -55,7 +67,7 @@ def run(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     from llmos.kernel.policy.arrays import call_function
     from llmos.kernel.policy.binaries import SYSTEM_BIN, probe, really_runs
 
-    call_function(a, cmd.argv, cmd.st, cmd.stdin, cmd.depth)
+    call_function(a, cmd.argv, cmd.st, cmd.stdin, cmd.depth, cmd.flows)
 
     real = really_runs(a, cmd)
     if real is not None:
@@ -86,7 +98,20 @@ def run(a: ShellAnalyzer, cmd: Cmd) -> Flow:
 
         check_read_only(a, cmd)
     flow = fn(a, cmd) if fn is not None else UNKNOWN_FLOW
+    from llmos.kernel.policy.runners import RUNNERS, check_arguments
+
+    if fn is None or name in RUNNERS:  # a program with no model of its own may run what it is given
+        check_arguments(a, cmd)
     return exfil.output_flow(a, cmd, flow)
+
+
+def run_code(a: ShellAnalyzer, cmd: Cmd, code: str, what: str) -> Flow:
+    """`cmd` runs `code` (shell code given as one string): it is checked like the command line itself."""
+    if UNKNOWN in code:
+        from llmos.kernel.policy.interp import unknown_code
+
+        unknown_code(a, cmd, what)
+    return a.script(code, cmd.st.copy(), cmd.depth + 1)
 
 
 def unknown_command(a: ShellAnalyzer, cmd: Cmd) -> Flow:
@@ -292,15 +317,14 @@ def check_unzip(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     return NONE
 
 
-# the checks of system.py first: they were registered here before the others, which may override them (sg)
-from llmos.kernel.policy import system as _system  # noqa: E402, I001
-
-from llmos.kernel.policy import escapes as _escapes  # noqa: E402  (after families: it imports run_code)
+# the modules that register checks; a name checked by two of them says which one wins (`replaces`)
+from llmos.kernel.policy import escapes as _escapes  # noqa: E402
 from llmos.kernel.policy import exfil as _exfil  # noqa: E402
 from llmos.kernel.policy import extras as _extras  # noqa: E402
 from llmos.kernel.policy import families as _families  # noqa: E402
 from llmos.kernel.policy import programs as _programs  # noqa: E402  (registers its checks)
 from llmos.kernel.policy import protections as _protections  # noqa: E402
+from llmos.kernel.policy import system as _system  # noqa: E402
 from llmos.kernel.policy import vcs as _vcs  # noqa: E402
 from llmos.kernel.policy import wrappers as _wrappers  # noqa: E402
 

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import re
 
-from llmos.kernel.policy.commands import check
-from llmos.kernel.policy.families import run_code
+from llmos.kernel.policy.commands import check, run_code
 from llmos.kernel.policy.options import parse_opts
 from llmos.kernel.policy.shell import UNKNOWN_FLOW, Cmd, Flow, ShellAnalyzer
 
@@ -69,7 +68,11 @@ def check_vim(a: ShellAnalyzer, cmd: Cmd) -> Flow:
 
 @check("gdb", "lldb", "less", "more", "man", "psql", "mysql", "mariadb", "ftp", "sftp-shell")
 def check_escapes(a: ShellAnalyzer, cmd: Cmd) -> Flow:
-    """Programs whose own command language has a shell escape: gdb `shell CMD`, less `+!CMD`, psql `\\! CMD`."""
+    """Programs whose own command language has a shell escape: gdb `shell CMD`, less `+!CMD`, psql `\\! CMD`.
+    They run commands, so what they are given is also checked as a command (`gdb --args CMD`, `man -P CMD`)."""
+    from llmos.kernel.policy.runners import check_arguments
+
+    check_arguments(a, cmd)
     values: list[str] = []
     args = cmd.args
     for i, x in enumerate(args):

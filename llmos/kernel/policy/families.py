@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from llmos.kernel.policy.commands import check, run
+from llmos.kernel.policy.commands import check, run, run_code
 from llmos.kernel.policy.options import parse_opts
 from llmos.kernel.policy.paths import UNKNOWN
 from llmos.kernel.policy.shell import NONE, UNKNOWN_FLOW, Cmd, Flow, ShellAnalyzer
@@ -32,14 +32,6 @@ def lookup(name: str) -> Callable[[ShellAnalyzer, Cmd], Flow] | None:
 
 def _inner(a: ShellAnalyzer, cmd: Cmd, argv: list[str]) -> Flow:
     return run(a, cmd.with_argv(argv)) if argv else UNKNOWN_FLOW
-
-
-def run_code(a: ShellAnalyzer, cmd: Cmd, code: str, what: str) -> Flow:
-    if UNKNOWN in code:
-        from llmos.kernel.policy.interp import unknown_code
-
-        unknown_code(a, cmd, what)
-    return a.script(code, cmd.st.copy(), cmd.depth + 1)
 
 
 # -- wrappers ------------------------------------------------------------------------------------
@@ -81,7 +73,8 @@ def check_nsenter(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     return _inner(a, cmd, cmd.args[p.rest_index :])
 
 
-@check("setpriv", "prlimit", "numactl", "cgexec", "chronic", "faketime", "sg", "runcon", "daemonize")
+@check("setpriv", "prlimit", "numactl", "cgexec", "chronic", "faketime", "runcon", "daemonize")
+@check("sg", replaces=True)  # over system.py's PRIVILEGED check: sg runs its command
 def check_more_wrappers(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     values = {"prlimit": "p", "numactl": "NmCpPi", "cgexec": "g", "sg": "c", "runcon": "utrl", "daemonize": "aceEloptu"}
     p = parse_opts(cmd.args, values.get(cmd.name, ""), ("--pid", "--groups", "--reuid", "--regid"), stop=True)
@@ -103,6 +96,9 @@ def check_more_wrappers(a: ShellAnalyzer, cmd: Cmd) -> Flow:
 def check_multiplexer(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     if cmd.name == "screen":
         p = parse_opts(cmd.args, "SceEhpTtX", (), stop=True)
+        typed = [v for o, v in p.opts if o == "-X" and v == "stuff"] and cmd.args[p.rest_index :]
+        if typed:  # screen -X stuff TEXT: TEXT is typed into the session's shell (\n, ^M: Enter)
+            return run_code(a, cmd, re.sub(r"\\[nr]|\^M", "\n", " ".join(typed)), "screen -X stuff types")
         return _inner(a, cmd, cmd.args[p.rest_index :])
     p = parse_opts(cmd.args, "LSfcTu", (), stop=True)
     rest = cmd.args[p.rest_index :]
@@ -191,9 +187,10 @@ def check_parallel(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     p = parse_opts(args[:cut], "jSIPdEaX", ("--jobs", "--sshlogin", "--delimiter", "--arg-file"), stop=True)
     template = args[p.rest_index : cut] or ["sh", "-c"]
     items = [x for x in args[cut + 1 :] if x not in (":::", "::::", ":::+")][:8] or [UNKNOWN]
-    for item in items:
+    for item in items:  # the template's words are joined into one command line that a shell runs
         argv = [x.replace("{}", item) for x in template]
-        run(a, cmd.with_argv(argv if any("{}" in x for x in template) else [*argv, item]))
+        line = " ".join(argv if any("{}" in x for x in template) else [*argv, item])
+        run_code(a, cmd, line, "parallel runs")
     return UNKNOWN_FLOW
 
 
@@ -249,6 +246,11 @@ def makefile_commands(text: str) -> list[str]:
 def check_make(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     p = parse_opts(cmd.args, "fCIjloW", ("--file", "--makefile", "--directory", "--eval", "--include-dir"))
     texts = p.values("--eval")
+    for name, eq, value in (x.partition("=") for x in p.positionals):
+        if eq and name.strip() == "SHELL":  # make SHELL=CMD: CMD runs every recipe line
+            run_code(a, cmd, value, "make SHELL= runs")
+        elif eq:  # make VAR='$(shell CMD)': expanded where VAR is used
+            texts.append(f"{name} = {value}")
     for f in p.values("-f", "--file", "--makefile"):
         known = [fl for fl in cmd.flows if fl.kind == "literal"] if f.startswith(("/dev/fd/", "/proc/")) else []
         written = cmd.st.written.get(a.paths.resolve(f, cmd.st.cwd) or "")
@@ -282,7 +284,7 @@ def check_zip(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     return UNKNOWN_FLOW
 
 
-@check("rsync")
+@check("rsync", replaces=True)  # over commands.check_cp: rsync -e runs a command
 def check_rsync(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     from llmos.kernel.policy.commands import check_cp
 
@@ -292,7 +294,8 @@ def check_rsync(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     return check_cp(a, cmd)
 
 
-@check("ssh", "scp", "sftp")
+@check("ssh", "sftp")
+@check("scp", replaces=True)  # over commands.check_cp: scp -o ProxyCommand runs a command
 def check_ssh(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     p = parse_opts(cmd.args, "bcDEeFIiJLlmOopQRSWwBP")
     for v in p.values("-o"):

@@ -152,7 +152,7 @@ class PathContext:
 
     def resolve(self, value: str, cwd: str | None, *, follow_last: bool = True) -> str | None:
         path = self.absolute(value, cwd)
-        if path is None:
+        if path is None or UNKNOWN in path:  # a path with an unknown part is no one path (realpath raises)
             return None
         if follow_last or (path.endswith("/") and path != "/"):
             return os.path.realpath(path)

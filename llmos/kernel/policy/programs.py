@@ -7,7 +7,8 @@ import re
 
 from llmos.kernel.policy.commands import DOWNLOADERS, FILTERS, NETWORK_TOOLS, check
 from llmos.kernel.policy.options import parse_opts
-from llmos.kernel.policy.shell import NONE, UNKNOWN_FLOW, Cmd, Flow, ShellAnalyzer
+from llmos.kernel.policy.paths import UNKNOWN
+from llmos.kernel.policy.shell import NONE, UNKNOWN_FLOW, Cmd, Flow, ShellAnalyzer, remember_origin, strongest
 from llmos.kernel.policy.words import ansi_c
 
 # -- network, downloads, pipes ----------------------------------------------------------------------
@@ -40,7 +41,7 @@ def check_download(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     if cmd.name == "curl":
         p = parse_opts(
             cmd.args,
-            "odHXeErsuUxAbcCKmTwFyYzQ",
+            "odHXeEruUxAbcCKmTwFyYzQ",  # -s (silent) takes no value: `curl -so FILE URL`
             ("--output", "--output-dir", "--data", "--header", "--request", "--user", "--url", "--form"),
         )
         urls = [x for x in p.positionals if "://" in x or "." in x]
@@ -132,6 +133,7 @@ def check_echo(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     text, exact = _printf(ansi_c("$'" + args[0].replace("'", "\\'") + "'", 0)[0], args[1:])
     if target is not None:
         cmd.st.vars[target] = [text]
+        remember_origin(cmd.st, [target], cmd.flows)  # printf -v x '%s' "$(curl ...)"
         return NONE
     return Flow("literal", text, exact=exact)
 
@@ -177,11 +179,30 @@ def check_filter(a: ShellAnalyzer, cmd: Cmd) -> Flow:
             return Flow("find", paths=tuple(x.rstrip("/") + "/*" for x in p.positionals[1:] if x))
     if cmd.stdin.kind in ("download", "decoded", "network"):
         return cmd.stdin
+    read = read_files(a, cmd)  # `cat <(curl ...)`, `head f` after `curl -o f`: the file's origin goes on
+    if read.kind in ("download", "decoded", "network"):
+        return read
     if cmd.name == "cat" and not cmd.args:
         return cmd.stdin
     if cmd.name in ("gunzip", "zcat", "bzcat", "xzcat", "unxz", "bunzip2") or "-d" in cmd.args:
         return Flow("decoded") if cmd.stdin.kind != "none" or cmd.name == "zcat" else UNKNOWN_FLOW
     return UNKNOWN_FLOW
+
+
+def read_files(a: ShellAnalyzer, cmd: Cmd) -> Flow:
+    """What a filter reads from its file arguments, as far as their origin is known: a process
+    substitution (`/dev/fd/N`, the command's substitutions), a file downloaded or written earlier."""
+    out: list[Flow] = []
+    for x in cmd.args:
+        if x.startswith("/dev/fd/"):
+            out.extend(cmd.flows)
+            continue
+        path = a.paths.resolve(x, cmd.st.cwd) if UNKNOWN not in x and not x.startswith("-") else None
+        if path and path in cmd.st.downloaded:
+            out.append(Flow("download"))
+        elif path and path in cmd.st.written:
+            out.append(cmd.st.written[path])
+    return strongest(out)
 
 
 # -- version control and packages -------------------------------------------------------------------

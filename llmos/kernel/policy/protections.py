@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import re
 
-from llmos.kernel.policy.commands import check, run
-from llmos.kernel.policy.families import run_code
+from llmos.kernel.policy.commands import check, run, run_code
 from llmos.kernel.policy.options import parse_opts
 from llmos.kernel.policy.shell import UNKNOWN_FLOW, Cmd, Flow, ShellAnalyzer
 
@@ -58,7 +57,8 @@ def check_go(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     return UNKNOWN_FLOW
 
 
-@check("npx", "pnpx", "bunx", "uvx", "pipx")
+@check("npx", "pnpx", "bunx", "uvx")
+@check("pipx", replaces=True)  # over programs.check_packages: pipx run fetches and runs a package
 def check_npx(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     args = cmd.args[1:] if cmd.name == "pipx" and cmd.args[:1] in (["run"], ["install"]) else cmd.args
     if cmd.name == "pipx" and cmd.args[:1] not in (["run"], ["install"]):

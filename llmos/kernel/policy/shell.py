@@ -19,12 +19,16 @@ from llmos.kernel.policy.shellparse import MAX_LENGTH as MAX_LENGTH
 from llmos.kernel.policy.shellparse import ParseFailure as ParseFailure
 from llmos.kernel.policy.shellparse import parse as parse
 from llmos.kernel.policy.shellstate import NONE as NONE
+from llmos.kernel.policy.shellstate import ORIGIN as ORIGIN
+from llmos.kernel.policy.shellstate import STRONG as STRONG
 from llmos.kernel.policy.shellstate import UNKNOWN_FLOW as UNKNOWN_FLOW
 from llmos.kernel.policy.shellstate import UNKNOWN_VAR as UNKNOWN_VAR
 from llmos.kernel.policy.shellstate import Cmd as Cmd
 from llmos.kernel.policy.shellstate import Flow as Flow
 from llmos.kernel.policy.shellstate import State as State
 from llmos.kernel.policy.shellstate import merge as merge
+from llmos.kernel.policy.shellstate import remember_origin as remember_origin
+from llmos.kernel.policy.shellstate import strongest as strongest
 from llmos.kernel.policy.words import SPLIT, expand, shown, split_words
 
 MAX_DEPTH = 12
@@ -99,11 +103,12 @@ class ShellAnalyzer:
             return flow
         if kind == "compound":
             inner = st.copy() if n.list and getattr(n.list[0], "word", "") == "(" else st
+            for r in getattr(n, "redirects", None) or []:  # `{ sh; } < <(curl ...)`: the group's stdin
+                fed = self.redirect(r, src, st, "compound command", depth)
+                stdin = fed if fed is not None else stdin
             flow = NONE
             for p in n.list:
                 flow = merge(flow, self.node(p, src, inner, stdin, depth))
-            for r in getattr(n, "redirects", None) or []:
-                self.redirect(r, src, st, "compound command", depth)
             return flow
         if kind == "function":
             name = next(p.word for p in n.parts if p.kind == "word")  # `f() {...}` or `function f {...}`
@@ -120,9 +125,9 @@ class ShellAnalyzer:
             return self.for_loop(n, src, st, depth)
         if kind in ("reservedword", "operator", "pipe"):
             return NONE
-        flow = NONE
+        flow = NONE  # if, while, until, case...: their commands share the stdin they are given
         for child in getattr(n, "parts", None) or getattr(n, "list", None) or []:
-            flow = merge(flow, self.node(child, src, st, NONE, depth))
+            flow = merge(flow, self.node(child, src, st, stdin, depth))
         return flow
 
     def for_loop(self, n: Any, src: str, st: State, depth: int) -> Flow:
@@ -203,7 +208,13 @@ class ShellAnalyzer:
         ifs = st.vars.get("IFS", [" \t\n"])
         known = ifs[0] if len(ifs) == 1 and UNKNOWN not in ifs[0] else None
         heredocs.evaluated_values(self, src[word.pos[0] : word.pos[1]], st, depth)
-        return expand(src, word, lambda name: st.lookup(name, self.paths.home), subst, ifs=known)
+        def lookup(name: str) -> list[str]:
+            origin = st.vars.get(ORIGIN + name)
+            if origin:  # x=$(curl ...); ... "$x": the value still comes from the network
+                flows.append(Flow(origin[0]))
+            return st.lookup(name, self.paths.home)
+
+        return expand(src, word, lookup, subst, ifs=known)
 
     def command(self, n: Any, src: str, st: State, stdin: Flow, depth: int) -> Flow:
         flows: list[Flow] = []
@@ -226,6 +237,8 @@ class ShellAnalyzer:
             arrays.assign_array(st, argv)
             return NONE
         argv, env = arrays.state_changes(self, argv, env, st, stdin, depth)
+        if not argv:
+            remember_origin(st, list(env), flows)
         cmd = Cmd(argv, st, stdin, flows, env, depth)
         subject = cmd.subject if argv else "redirection"
         outputs: list[str] = []
@@ -233,8 +246,8 @@ class ShellAnalyzer:
             heredoc = self.redirect(r, src, st, subject, depth, outputs)
             if heredoc is not None:
                 cmd.stdin = heredoc
-        if not argv:
-            return NONE
+        if not argv:  # `$(< FILE)` is the file's content: a download stays one
+            return cmd.stdin if cmd.stdin.kind in STRONG else NONE
         from llmos.kernel.policy.commands import run
 
         flow = run(self, cmd)
@@ -247,7 +260,21 @@ class ShellAnalyzer:
     def redirect(
         self, r: Any, src: str, st: State, subject: str, depth: int, outputs: list[str] | None = None
     ) -> Flow | None:
-        """Check one redirection; returns the stdin it provides for a heredoc or here-string."""
+        """Check one redirection; returns the stdin it provides (a heredoc, a here-string, `< <(...)`).
+        Another descriptor keeps the origin of what it reads: `exec 3< <(curl ...); sh <&3`."""
+        if r.type == "<&" and isinstance(r.output, int):
+            origin = st.vars.get(ORIGIN + f"fd{r.output}")
+            return Flow(origin[0]) if origin else None
+        fed = self._redirect(r, src, st, subject, depth, outputs)
+        fd = getattr(r, "input", None)
+        if r.type in ("<", "<<<", "<<", "<<-") and isinstance(fd, int) and fd != 0:
+            remember_origin(st, [f"fd{fd}"], [fed] if fed is not None else [])
+            return None
+        return fed
+
+    def _redirect(
+        self, r: Any, src: str, st: State, subject: str, depth: int, outputs: list[str] | None
+    ) -> Flow | None:
         rtype = r.type
         if rtype in ("<<", "<<-"):
             text = r.heredoc.value if getattr(r, "heredoc", None) is not None else ""
@@ -260,22 +287,35 @@ class ShellAnalyzer:
             return None
         made: list[Flow] = []
         values = split_words(self.expand(target, src, st, made, depth)) or [""]
+        carried = strongest(made)  # `<<< "$(curl ...)"`, `< <(curl ...)`: the substitution's output is the input
         if rtype == "<<<":
-            return Flow("literal", " ".join(values))
+            return carried if carried.kind in STRONG else Flow("literal", " ".join(values))
         if rtype == "<" and arrays.exact_output(target) and made and made[0].kind == "literal" and made[0].exact:
             return made[0]  # `< <(printf ...)`: what echo or printf with known words prints
+        if rtype == "<" and any(p.kind == "processsubstitution" for p in getattr(target, "parts", None) or []):
+            return carried if carried.kind in STRONG else UNKNOWN_FLOW  # `< <(CMD)`: what CMD prints
+        if rtype == "<" and carried.kind in STRONG:
+            return carried
         for value in values:
             if rtype == "<":
-                self.read_target(value, st, subject)
-                from llmos.kernel.policy.exfil import SENSITIVE, sensitive_path
-
-                if sensitive_path(self, value, st.cwd):
-                    return SENSITIVE
+                return self.input_file(value, st, subject)
             else:
                 self.write_target(value, st, "write", subject)
                 if outputs is not None and rtype in (">", ">>", ">|", "&>") and UNKNOWN not in value:
                     outputs.append(value)
         return None
+
+    def input_file(self, value: str, st: State, subject: str) -> Flow | None:
+        """`< FILE`: checked as a read; what it feeds when its content's origin is known."""
+        self.read_target(value, st, subject)
+        from llmos.kernel.policy.exfil import SENSITIVE, sensitive_path
+
+        if sensitive_path(self, value, st.cwd):
+            return SENSITIVE
+        path = self.paths.resolve(value, st.cwd) if UNKNOWN not in value else None
+        if path and path in st.downloaded:  # `curl -o f URL; sh < f`
+            return Flow("download")
+        return st.written.get(path) if path else None
 
     # -- helpers for the checks -----------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ from llmos.kernel.policy.paths import UNKNOWN
 from llmos.kernel.policy.words import shown
 
 UNKNOWN_VAR = "${__llmos_unknown__}"
+ORIGIN = "__llmos_origin__"  # st.vars key prefix: where a variable's value came from (a strong Flow kind)
 
 
 @dataclass(frozen=True)
@@ -27,16 +28,34 @@ class Flow:
 
 NONE = Flow()
 UNKNOWN_FLOW = Flow("unknown")
-_STRONG = ("download", "network", "decoded", "sensitive")
+STRONG = ("download", "network", "decoded", "sensitive")  # data whose origin matters wherever it goes
 
 
 def merge(a: Flow, b: Flow) -> Flow:
-    for kind in _STRONG:
+    for kind in STRONG:
         if a.kind == kind:
             return a
         if b.kind == kind:
             return b
     return b if b.kind != "none" else a
+
+
+def strongest(flows: list[Flow]) -> Flow:
+    """The flows merged: the strongest origin among them (a download anywhere makes it a download)."""
+    out = NONE
+    for f in flows:
+        out = merge(out, f)
+    return out
+
+
+def remember_origin(st: State, names: list[str], flows: list[Flow]) -> None:
+    """`x=$(curl ...)`: x keeps the origin of what it was set from; set again from known data, it loses it."""
+    kind = strongest(flows).kind
+    for name in names:
+        if kind in STRONG:
+            st.vars[ORIGIN + name] = [kind]
+        else:
+            st.vars.pop(ORIGIN + name, None)
 
 
 @dataclass

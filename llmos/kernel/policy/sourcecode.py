@@ -152,6 +152,8 @@ def _language_specific(a: ShellAnalyzer, cmd: Cmd, lang: str, code: str) -> None
 
 
 _QW = re.compile(r"(?:system|exec)\s*\(?\s*qw\s*(?:\((.*?)\)|\[(.*?)\]|\{(.*?)\}|/(.*?)/)")
+# perl's quote operators as one string: system q(rm -rf /), exec qq{...}, qx(...) / qx{...}
+_PERL_Q = re.compile(r"(?:(?:system|exec)\s*\(?\s*qq?|\bqx)\s*(?:\((.*?)\)|\[(.*?)\]|\{(.*?)\}|([/|!#])(.*?)\5)")
 
 
 def _embedded_commands(a: ShellAnalyzer, cmd: Cmd, code: str) -> None:
@@ -161,6 +163,8 @@ def _embedded_commands(a: ShellAnalyzer, cmd: Cmd, code: str) -> None:
             a.script(m.group(2), cmd.st.copy(), cmd.depth + 1)
     for m in _QW.finditer(code):  # perl: system qw(rm -rf /)
         run(a, cmd.with_argv(next(g for g in m.groups() if g is not None).split()))
+    for m in _PERL_Q.finditer(code):  # perl: system q(rm -rf /), qx{...}
+        a.script(next(g for i, g in enumerate(m.groups()) if g is not None and i != 3), cmd.st.copy(), cmd.depth + 1)
     for m in _ARGV_CALL.finditer(code):  # node: spawnSync('rm', ['-rf', '/']); ruby: system('rm', '-rf', '/')
         words = re.sub(r"(?::?\w+\s*=>|\b\w+:)\s*['\"][^'\"]*['\"]", "", m.group(3))  # ruby options (out: '/dev/null')
         argv = [m.group(2), *re.findall(r"['\"]([^'\"]*)['\"]", words)]

@@ -13,6 +13,7 @@ import re
 from dataclasses import replace
 
 from llmos.kernel.policy.commands import check
+from llmos.kernel.policy.decision import words
 from llmos.kernel.policy.options import Parsed, parse_opts
 from llmos.kernel.policy.shell import UNKNOWN_FLOW, Cmd, Flow, ShellAnalyzer
 
@@ -61,11 +62,7 @@ def _config(a: ShellAnalyzer, cmd: Cmd, args: list[str]) -> None:
         a.add("ask", "shell.git_config", "changes git's global configuration", cmd.subject)
     plain_alias = len(pos) >= 2 and pos[0].lower().startswith("alias.") and not pos[1].lstrip().startswith("!")
     # an ordinary editor or pager (a system program with options, nothing the agent wrote) runs no new code
-    plain_program = (
-        len(pos) >= 2
-        and re.match(r"(?i)^(core\.(editor|pager)|sequence\.editor|pager\.\w+)$", pos[0]) is not None
-        and re.fullmatch(r"[A-Za-z][\w.+-]*( +--?[\w=-]+)*", pos[1].strip()) is not None
-    )
+    plain_program = len(pos) >= 2 and _plain_program(pos[0], pos[1])
     if (
         pos
         and CODE_KEYS.match(pos[0])
@@ -159,6 +156,22 @@ CODE_ENV = (
 )  # fmt: skip
 
 
+_PAGERS_EDITORS = words(
+    "cat less more most bat delta diff-so-fancy head tail true", "vi vim nvim nano emacs code subl micro"
+)
+
+
+def _plain_program(key: str, value: str, *, known: bool = False) -> bool:
+    """An ordinary editor or pager (a program name with options, nothing the agent wrote): `less -R`.
+    With `known`, only one of the usual ones: a shell (`core.pager=sh` runs git's output) or a program
+    the policy cannot know (`sequence.editor=evil`) is not plain."""
+    plain = (
+        re.match(r"(?i)^(core\.(editor|pager)|sequence\.editor|pager\.\w+)$", key.strip()) is not None
+        and re.fullmatch(r"[A-Za-z][\w.+-]*( +--?[\w=-]+)*", value.strip()) is not None
+    )
+    return plain and (not known or value.split()[0] in _PAGERS_EDITORS)
+
+
 def _code_settings(a: ShellAnalyzer, cmd: Cmd, p: Parsed) -> None:
     """`git -c core.sshCommand=...` and `GIT_SSH_COMMAND=... git ...`: code git runs now."""
     for o, v in p.opts:
@@ -167,7 +180,8 @@ def _code_settings(a: ShellAnalyzer, cmd: Cmd, p: Parsed) -> None:
             if key.strip().lower().startswith("alias.") and not value.startswith("!"):
                 a.script("git " + value, cmd.st.copy(), cmd.depth + 1)  # an alias of git subcommands
             elif CODE_KEYS.match(key.strip()) and value.strip().lower() not in _BOOLEAN:
-                a.add("ask", "shell.git_config", f"git -c {key} can run arbitrary commands", cmd.subject)
+                if not _plain_program(key, value, known=True):  # `git -c core.pager=cat log`: checked below
+                    a.add("ask", "shell.git_config", f"git -c {key} can run arbitrary commands", cmd.subject)
                 a.script(value[1:] if value.startswith("!") else value, cmd.st.copy(), cmd.depth + 1)
         if o in ("--git-dir", "--work-tree") and v:
             a.read_target(v, cmd.st, cmd.subject)

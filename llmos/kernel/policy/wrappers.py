@@ -10,7 +10,7 @@ from llmos.kernel.policy import arrays
 from llmos.kernel.policy.commands import check, run
 from llmos.kernel.policy.options import parse_opts
 from llmos.kernel.policy.paths import UNKNOWN
-from llmos.kernel.policy.shell import NONE, UNKNOWN_FLOW, Cmd, Flow, ShellAnalyzer
+from llmos.kernel.policy.shell import NONE, UNKNOWN_FLOW, Cmd, Flow, ShellAnalyzer, remember_origin
 from llmos.kernel.policy.words import SPLIT
 
 ALIAS = "__llmos_alias__"  # st.vars key prefixes: aliases and namerefs defined by the script
@@ -51,7 +51,7 @@ WRAPPERS: dict[str, tuple[str, tuple[str, ...], int]] = {
     "setsid": ("", (), 0),
     "unbuffer": ("", (), 0),
     "strace": ("oeEpPsSuXaIbO", ("--output",), 0),
-    "ltrace": ("oeEpPsSunaAl", ("--output",), 0),
+    "ltrace": ("oepsunaAlxFw", ("--output",), 0),
     "busybox": ("", (), 0),
     "toybox": ("", (), 0),
     "xvfb-run": ("nslefp", ("--server-num", "--server-args", "--auth-file", "--error-file"), 0),
@@ -316,6 +316,7 @@ def check_cd(a: ShellAnalyzer, cmd: Cmd) -> Flow:
 @check("export", "declare", "typeset", "local", "readonly")
 def check_export(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     nameref = any(x.startswith("-") and "n" in x for x in cmd.args)
+    remember_origin(cmd.st, [x.partition("=")[0].rstrip("+") for x in cmd.args if "=" in x], cmd.flows)
     for x in cmd.args:
         if not x.startswith("-") and "=" in x:
             name, _, value = x.partition("=")
@@ -329,6 +330,7 @@ def check_export(a: ShellAnalyzer, cmd: Cmd) -> Flow:
 @check("read", "getopts")
 def check_read(a: ShellAnalyzer, cmd: Cmd) -> Flow:
     parsed = parse_opts(cmd.args, "adnNptu")
+    remember_origin(cmd.st, parsed.positionals + parsed.values("-a"), [cmd.stdin])  # read s < <(curl ...)
     for x in parsed.positionals:
         arrays.assign(cmd.st, x, [UNKNOWN])
     for x in parsed.values("-a"):
