@@ -218,22 +218,93 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b)
 
 
+# Words that change what a value of several words means: a negation, an exception, a quantity or a
+# share ("Not Paris", "All but Oslo", "Half Moon"?). Inside such a value only when the evidence saw that
+# very word (in any case) inside a value of the slot: whether it names a thing or changes the goal is
+# the model's call.
+MEANING_WORDS = frozenset(
+    [
+        "not",
+        "no",
+        "non",
+        "never",
+        "nor",
+        "neither",
+        "none",
+        "without",
+        "except",
+        "excluding",
+        "but",
+        "half",
+        "quarter",
+        "third",
+        "double",
+        "twice",
+        "triple",
+        "all",
+        "both",
+        "each",
+        "every",
+        "any",
+        "some",
+        "few",
+        "several",
+        "many",
+        "minus",
+        "plus",
+        "extra",
+        "instead",
+        *NUMBER_WORDS,
+    ]
+)
+
+
+def possessive(word: str) -> bool:
+    """Whether a word is a possessive ("Bruno's", "Luc’s"): its marker ends the owner's name."""
+    return len(word) > 2 and (word.endswith("'s") or word.endswith("\u2019s"))
+
+
+@functools.lru_cache(maxsize=4096)
+def number_pattern(text: str) -> tuple[str, ...]:
+    """Where the numbers of a value of several words sit: its tokens' kinds, a run of words as one "w"
+    and each number "n" ("Rioja Reserva 2016" -> ("w", "n"), "Gate 2 North" -> ("w", "n", "w"))."""
+    out: list[str] = []
+    for t in tokenize(text):
+        k = "n" if t.kind == "number" else "w"
+        if k == "n" or not out or out[-1] != "w":
+            out.append(k)
+    return tuple(out)
+
+
 def phrase_fits(shapes: list[str], values: list[str], text: str) -> bool:
     """Whether a value of several words fits a slot that saw `shapes` and `values`: every word has the
     shape of a word seen in the slot's values, and a lower-case word, a stopword or a conditional word
     ("de", "and", "if") only when the evidence saw that very word inside a value of this slot. A slot
-    that only ever saw single words takes several only as a name: every word capitalised."""
+    that only ever saw single words takes several only as a name: every word capitalised.
+    Also (`learning/spans.py`): a word that changes the meaning ("not", "half", "all") only when the
+    slot's values held it; numbers only where the values seen of several words had theirs
+    (`number_pattern`); a possessive marker only on the last word, and there whenever every value
+    seen had one."""
     seen_shapes = {part for s in shapes for part in s.split(" ")}
     seen_words = {w for v in values for w in v.split(" ")}
+    seen_low = {w.lower() for w in seen_words}
     several = any(" " in v for v in values)
-    for word in text.split(" "):
+    words = text.split(" ")
+    for word in words:
         if not several and not word[:1].isupper():
             return False  # only single words seen: a name of several words ("Los Angeles"), nothing else
         tok = Token("word", word)
         if shape(tok) not in seen_shapes:
             return False
         low = word.lower()
-        plain = word == low or low in STOPWORDS or low in CONDITIONAL_WORDS
+        # a word without letters ("2016", "07:45") has no case: its shape and place are checked instead
+        plain = any(ch.isalpha() for ch in word) and (word == low or low in STOPWORDS or low in CONDITIONAL_WORDS)
         if plain and word not in seen_words:
             return False
-    return True
+        if low in MEANING_WORDS and low not in seen_low:
+            return False
+    if several and number_pattern(text) not in {number_pattern(v) for v in values if " " in v}:
+        return False
+    marks = [possessive(w) for w in words]
+    owner = bool(values) and all(possessive(v) for v in values)
+    return not any(marks[:-1]) and (marks[-1] or not owner)
