@@ -13,7 +13,7 @@ from typing import Any
 from test_learning_world import Calls, Family, Harness, World, nothing, run_ok, stopped_outside_evidence
 
 from llmos.learning import spans
-from llmos.learning.goals import number_pattern, phrase_fits, tokenize
+from llmos.learning.goals import number_pattern, phrase_fits, tokenize, tokenize_goal
 
 
 class SpanWorld(World):
@@ -209,3 +209,53 @@ def test_phrase_fits_numbers_markers_and_meaning_words() -> None:
     assert not phrase_fits(["Aa Aa", "Aa"], cities, "Not York")
     assert not phrase_fits(["Aa Aa", "Aa"], cities, "All Angeles")
     assert phrase_fits(["Aa Aa", "Aa"], [*cities, "All Saints"], "All Angeles")  # seen in a value
+
+
+async def test_one_word_where_values_of_several_were_seen_is_judged_word_by_word(tmp_path: Path) -> None:
+    h = harness(tmp_path)
+    for n, wine, src, dst in [(2, "Rioja Reserva 2016", "C", "F"), (8, "Sancerre 2021", "A", "C")]:
+        await run_ok(h, MOVE, {"n": n, "wine": wine, "src": src, "dst": dst})
+    await learn_shifts(h)
+    out = await h.run(SHIFT, shift("Ana Sofia", "Monday", "Bruno"))
+    assert out.decision.mode == "follower" and out.correct
+    out = await h.run(MOVE, {"n": 4, "wine": "Priorat 2018", "src": "F", "dst": "E"})
+    assert out.decision.mode == "follower" and out.correct
+    # a single word: the words of the values seen, not a value that never had a vintage
+    out = await h.run(MOVE, {"n": 4, "wine": "Priorat", "src": "F", "dst": "E"})
+    assert out.decision.mode != "follower" and out.correct
+    out = await h.run(SHIFT, shift("Mei", "Friday", "Ada"))  # a possessive of one word, of a seen shape
+    assert out.decision.mode == "follower" and out.correct
+
+
+# ---------------------------------------------------------------- courtesy words
+async def test_a_trailing_please_or_a_leading_please_is_the_same_goal(tmp_path: Path) -> None:
+    h = harness(tmp_path)
+    for n, wine, src, dst in [
+        (2, "Rioja Reserva 2016", "C", "F"),
+        (8, "Sancerre 2021", "A", "C"),
+        (3, "Tokaji 2017", "B", "A"),
+    ]:
+        await run_ok(h, MOVE, {"n": n, "wine": wine, "src": src, "dst": dst})
+    polite = Family(
+        "polite", "Please move {n} bottles of {wine} from rack {src} to rack {dst}, thanks.", solve_move, nothing
+    )
+    out = await h.run(polite, {"n": 4, "wine": "Priorat 2018", "src": "F", "dst": "E"})
+    assert out.decision.mode == "follower" and out.correct, out.decision.reason
+    for tail in [", or not", ", twice", " twice, please", ", half, please"]:  # a word that changes the goal
+        fam = Family("tail", "Move {n} bottles of {wine} from rack {src} to rack {dst}" + tail, solve_move, nothing)
+        out = await h.run(fam, {"n": 5, "wine": "Barolo 2013", "src": "D", "dst": "E"})
+        assert out.decision.mode != "follower" and out.correct, tail
+
+
+def test_courtesy_words_leave_the_tokens() -> None:
+    def texts(goal: str) -> list[str]:
+        return [t.text for t in tokenize_goal(goal)]
+
+    assert texts("Please rebook Mei, thanks!") == ["Rebook", "Mei"]
+    assert texts("Rebook Mei, please?") == ["Rebook", "Mei", "?"]
+    assert texts("Kindly rebook Mei, thank you.") == ["Rebook", "Mei"]
+    assert texts("Please, rebook mei") == ["Rebook", "mei"]
+    assert texts("please rebook Mei") == ["rebook", "Mei"]  # the goal's own case otherwise
+    assert texts("Tell Bob to say please") == ["Tell", "Bob", "to", "say", "please"]  # content, no comma
+    assert texts("Please") == ["Please"]
+    assert texts("Rebook Mei, please don't") == ["Rebook", "Mei", ",", "please", "don't"]

@@ -129,6 +129,50 @@ class Token:
         return (self.kind, self.text)
 
 
+# Courtesy words: "Please ...", "Kindly ...", "..., please", "..., thanks", "..., thank you" say nothing
+# about the task; a goal's final "." or "!" neither. Only these, only at the goal's ends, and a trailing
+# one only after a comma ("Tell Bob to say please" keeps its word): never a negation or a quantity.
+_LEADING_COURTESY = frozenset(["please", "kindly"])
+_TRAILING_COURTESY = (("please",), ("thanks",), ("thank", "you"), ("cheers",))
+
+
+def tokenize_goal(goal: str) -> list[Token]:
+    """A goal's tokens without its courtesy words (`tokenize` for the goal as a whole: the evidence
+    and the live goal alike, so "Please rebook Mei, thanks." is "Rebook Mei")."""
+    return courtesy(tokenize(goal))
+
+
+def courtesy(tokens: list[Token]) -> list[Token]:
+    """`tokens` without the courtesy words at the goal's ends and a final "." or "!"; the word after a
+    leading "Please" takes its capital ("Please move ..." is "Move ...")."""
+    out = list(tokens)
+    if out and out[-1].kind == "punct" and out[-1].text in (".", "!"):
+        out.pop()
+    end = out.pop() if out and out[-1].kind == "punct" and out[-1].text == "?" else None
+    for words in _TRAILING_COURTESY:
+        n = len(words)
+        tail = out[-n - 1 :]
+        if len(out) > n + 1 and tail[0].key() == ("punct", ",") and [t.text.lower() for t in tail[1:]] == list(words):
+            del out[-n - 1 :]
+            break
+    if end is not None:
+        out.append(end)
+    if len(out) > 1 and out[0].kind == "word" and out[0].text.lower() in _LEADING_COURTESY:
+        lead = out.pop(0)
+        if out and out[0].key() == ("punct", ","):
+            out.pop(0)
+        if (
+            out
+            and lead.text[:1].isupper()
+            and out[0].kind == "word"
+            and out[0].text.isascii()
+            and out[0].text.isalpha()
+            and out[0].text.islower()
+        ):
+            out[0] = Token("word", out[0].text.capitalize())
+    return out if any(t.kind != "punct" for t in out) else tokens
+
+
 def tokenize(goal: str) -> list[Token]:
     tokens: list[Token] = []
     for m in _TOKEN_RE.finditer(goal):

@@ -424,6 +424,8 @@ def match(plan: Plan, tokens: list[Token], limit: int | None = None, shapes: lis
         elif t.kind == "word" and " " in t.text:
             if not phrase_fits(slot.shapes, slot.values, t.text):
                 bad.append(i)  # a value of several words (an aligned span, `spans.py`): word by word
-        elif (shapes[i] if shapes is not None else shape(t)) not in slot.shapes:
-            bad.append(i)
+        elif (shapes[i] if shapes is not None else shape(t)) not in slot.shapes and not (
+            t.kind == "word" and " " in "".join(slot.values) and phrase_fits(slot.shapes, slot.values, t.text)
+        ):
+            bad.append(i)  # one word where values of several were seen: judged as one of their words
     return Match(plan, diff, bad)
