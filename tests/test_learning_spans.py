@@ -30,6 +30,12 @@ class SpanWorld(World):
         if name == "move_bottles":
             state["moves"].append([a["wine"], a["from_rack"], a["to_rack"], a["count"]])
             return {"ok": True}
+        if name == "dim":
+            state.setdefault("dim", []).append([a["zone"], a["pct"]])
+            return {"ok": True}
+        if name == "dim_all":
+            state.setdefault("dim_all", []).append(a["pct"])
+            return {"ok": True}
         if name == "ship":
             state["parcels"].append([a["city"], a["kg"]])
             return {"ok": True}
@@ -44,6 +50,8 @@ class SpanWorld(World):
                 "reassign": ["shift_id", "to"],
                 "move_bottles": ["wine", "from_rack", "to_rack", "count"],
                 "ship": ["city", "kg"],
+                "dim": ["zone", "pct"],
+                "dim_all": ["pct"],
             },
         )
         return reg
@@ -73,6 +81,15 @@ async def solve_ship(p: dict[str, Any], calls: Calls) -> str:
     return f"Shipped {kg} kg to {p['city']}."
 
 
+async def solve_dim(p: dict[str, Any], calls: Calls) -> str:
+    if p["zone"].lower() in ("all", "every", "both"):
+        await calls([("dim_all", {"pct": p["pct"]})])
+    else:
+        await calls([("dim", {"zone": p["zone"], "pct": p["pct"]})])
+    return "Dimmed."
+
+
+DIM = Family("dim", "Dim the {zone} lights to {pct} percent", solve_dim, nothing)
 SHIFT = Family("shift", "Give {person}'s {day} shift to {other}", solve_shift, nothing)
 MOVE = Family("move", "Move {n} bottles of {wine} from rack {src} to rack {dst}", solve_move, nothing)
 SHIP = Family("ship", "Ship a {w}{unit} parcel to {city}", solve_ship, nothing)
@@ -259,3 +276,14 @@ def test_courtesy_words_leave_the_tokens() -> None:
     assert texts("Tell Bob to say please") == ["Tell", "Bob", "to", "say", "please"]  # content, no comma
     assert texts("Please") == ["Please"]
     assert texts("Rebook Mei, please don't") == ["Rebook", "Mei", ",", "please", "don't"]
+
+
+async def test_a_single_word_that_changes_the_meaning_does_not_replay(tmp_path: Path) -> None:
+    h = harness(tmp_path)
+    for zone, pct in [("Lobby", 20), ("Atrium", 30), ("Foyer", 40), ("Gallery", 20)]:
+        await run_ok(h, DIM, {"zone": zone, "pct": pct})
+    out = await h.run(DIM, {"zone": "Stage", "pct": 30})
+    assert out.decision.mode == "follower" and out.correct
+    for zone in ["All", "Every", "Both"]:
+        out = await h.run(DIM, {"zone": zone, "pct": 30})
+        assert out.decision.mode != "follower" and out.correct, zone

@@ -303,6 +303,13 @@ MEANING_WORDS = frozenset(
 )
 
 
+def changes_meaning(word: str, values: list[str]) -> bool:
+    """Whether a word of a slot's value is one of `MEANING_WORDS` that no value of the slot held, in any
+    case ("Dim the All lights" where the zones seen were "Lobby" and "Atrium")."""
+    low = word.lower()
+    return low in MEANING_WORDS and low not in {w.lower() for v in values for w in v.split(" ")}
+
+
 def possessive(word: str) -> bool:
     """Whether a word is a possessive ("Bruno's", "Luc’s"): its marker ends the owner's name."""
     return len(word) > 2 and (word.endswith("'s") or word.endswith("\u2019s"))
@@ -331,7 +338,6 @@ def phrase_fits(shapes: list[str], values: list[str], text: str) -> bool:
     seen had one."""
     seen_shapes = {part for s in shapes for part in s.split(" ")}
     seen_words = {w for v in values for w in v.split(" ")}
-    seen_low = {w.lower() for w in seen_words}
     several = any(" " in v for v in values)
     words = text.split(" ")
     for word in words:
@@ -345,7 +351,7 @@ def phrase_fits(shapes: list[str], values: list[str], text: str) -> bool:
         plain = any(ch.isalpha() for ch in word) and (word == low or low in STOPWORDS or low in CONDITIONAL_WORDS)
         if plain and word not in seen_words:
             return False
-        if low in MEANING_WORDS and low not in seen_low:
+        if changes_meaning(word, values):
             return False
     if several and number_pattern(text) not in {number_pattern(v) for v in values if " " in v}:
         return False
