@@ -21,7 +21,7 @@ from llmos.evolution import support
 from llmos.execution.replay import ReplayOutcome, sibling_tools
 from llmos.kernel.context import RunContext
 from llmos.kernel.toolcall import execute_tool_call
-from llmos.learning.goals import Token, tokenize
+from llmos.learning.goals import Token, tokenize_goal
 from llmos.learning.replay_plan import goal_tokens
 from llmos.learning.risk import registry_risk
 from llmos.models.base import ToolCall
@@ -34,7 +34,7 @@ def _tokens(decision: Any) -> list[Token]:
     if plan is not None:  # the goal as the plan reads it (a slot may take several words)
         return goal_tokens(plan, getattr(decision, "goal", ""), getattr(decision, "slots", {}))
     if getattr(decision, "goal", ""):
-        return tokenize(decision.goal)
+        return tokenize_goal(decision.goal)
     return []
 
 

@@ -47,7 +47,7 @@ def goal_problem(plan: Plan, tokens: list[Token], risk_of: Callable[[str], str] 
     from a few (warehouse "E5"), checked like any word."""
     if not plan.slots:
         return None
-    why = _unused_problem(plan, tokens, risk_of)
+    why = _part_problem(plan, tokens) or _unused_problem(plan, tokens, risk_of)
     if why or not _picked_constant(plan):
         return why
     for pos, slot in sorted(plan.slots.items()):
@@ -67,6 +67,28 @@ def goal_problem(plan: Plan, tokens: list[Token], risk_of: Callable[[str], str] 
             f"{PRECAUTION}: {slot.name} = {tok.text!r} was never seen, and an argument that was "
             "the same in every supporting run may depend on it"
         )
+    return None
+
+
+def _part_problem(plan: Plan, tokens: list[Token]) -> str | None:
+    """A goal word of which an argument takes a part (the number of "12kg", the owner of "Bruno's"): the
+    rest of the word is one the evidence saw in that slot. "9lb" after "12kg" and "5kg" is another
+    word, not another number: a unit glued to a number is part of its meaning."""
+    for step in plan.steps:
+        for leaf in step.leaves:
+            for c in ex.awake(leaf.cands):
+                parts = [c] if c[0] == "val" else [p for p in c[1] if p[0] == "val"] if c[0] == "tmpl" else []
+                for p in parts:
+                    slot = plan.slots.get(p[1][1]) if p[2] in ex.PART_TRANSFORMS and p[1][0] == "tok" else None
+                    if slot is None or p[1][1] >= len(tokens):
+                        continue
+                    rest = ex.part_rest(p[2], tokens[p[1][1]].text)
+                    if rest not in {ex.part_rest(p[2], v) for v in slot.values}:
+                        seen = ", ".join(map(repr, slot.values[:5]))
+                        return (
+                            f"{PRECAUTION}: {slot.name} = {tokens[p[1][1]].text!r} keeps {rest!r} around the part an "
+                            f"argument takes, which no supporting run showed (seen: {seen})"
+                        )
     return None
 
 

@@ -17,7 +17,7 @@ from typing import Any
 
 from llmos.learning import _shortcuts
 from llmos.learning import explain as ex
-from llmos.learning.goals import Token, shape, tokenize
+from llmos.learning.goals import Token, shape, tokenize_goal
 from llmos.learning.spans import collapse
 from llmos.trace import ToolCallRecord, Trace
 
@@ -51,9 +51,9 @@ class Evidence:
             self.tokens = collapse(self.raw_tokens(), [c.arguments for c in self.calls])
 
     def raw_tokens(self) -> list[Token]:
-        """`goals.tokenize(goal)`, every word a token of its own (tokenised once; callers only read it)."""
+        """`goals.tokenize_goal(goal)`, every word a token of its own (tokenised once; callers only read it)."""
         if self._raw is None:
-            self._raw = tokenize(self.goal)
+            self._raw = tokenize_goal(self.goal)
         return self._raw
 
     @property

@@ -152,6 +152,16 @@ def _part(name: str, v: str) -> Any:
     return int(m.group(1)) if m.group(1).lstrip("-").isdigit() else float(m.group(1))
 
 
+PART_TRANSFORMS = frozenset(["possessive", "lead_num"])
+
+
+def part_rest(name: str, v: Any) -> str | None:
+    """What a part transform leaves of a word: the marker of a possessive ("'s"), the word of a compound
+    ("kg" of "12kg", "-qubit" of "3-qubit"); None when the word is not of that kind."""
+    m = (_POSSESSIVE if name == "possessive" else _COMPOUND).fullmatch(v) if isinstance(v, str) else None
+    return None if m is None else v[m.end(1) :]
+
+
 def rounded(x: float, mode: str, digits: int) -> float:
     """`x` rounded to `digits` decimals. Directed modes (floor, ceil, trunc) first drop binary noise
     (0.1 * 3 is 0.30000000000000004, whose ceiling at one decimal would be 0.4)."""

@@ -129,6 +129,50 @@ class Token:
         return (self.kind, self.text)
 
 
+# Courtesy words: "Please ...", "Kindly ...", "..., please", "..., thanks", "..., thank you" say nothing
+# about the task; a goal's final "." or "!" neither. Only these, only at the goal's ends, and a trailing
+# one only after a comma ("Tell Bob to say please" keeps its word): never a negation or a quantity.
+_LEADING_COURTESY = frozenset(["please", "kindly"])
+_TRAILING_COURTESY = (("please",), ("thanks",), ("thank", "you"), ("cheers",))
+
+
+def tokenize_goal(goal: str) -> list[Token]:
+    """A goal's tokens without its courtesy words (`tokenize` for the goal as a whole: the evidence
+    and the live goal alike, so "Please rebook Mei, thanks." is "Rebook Mei")."""
+    return courtesy(tokenize(goal))
+
+
+def courtesy(tokens: list[Token]) -> list[Token]:
+    """`tokens` without the courtesy words at the goal's ends and a final "." or "!"; the word after a
+    leading "Please" takes its capital ("Please move ..." is "Move ...")."""
+    out = list(tokens)
+    if out and out[-1].kind == "punct" and out[-1].text in (".", "!"):
+        out.pop()
+    end = out.pop() if out and out[-1].kind == "punct" and out[-1].text == "?" else None
+    for words in _TRAILING_COURTESY:
+        n = len(words)
+        tail = out[-n - 1 :]
+        if len(out) > n + 1 and tail[0].key() == ("punct", ",") and [t.text.lower() for t in tail[1:]] == list(words):
+            del out[-n - 1 :]
+            break
+    if end is not None:
+        out.append(end)
+    if len(out) > 1 and out[0].kind == "word" and out[0].text.lower() in _LEADING_COURTESY:
+        lead = out.pop(0)
+        if out and out[0].key() == ("punct", ","):
+            out.pop(0)
+        if (
+            out
+            and lead.text[:1].isupper()
+            and out[0].kind == "word"
+            and out[0].text.isascii()
+            and out[0].text.isalpha()
+            and out[0].text.islower()
+        ):
+            out[0] = Token("word", out[0].text.capitalize())
+    return out if any(t.kind != "punct" for t in out) else tokens
+
+
 def tokenize(goal: str) -> list[Token]:
     tokens: list[Token] = []
     for m in _TOKEN_RE.finditer(goal):
@@ -218,22 +262,99 @@ def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
     return len(a & b) / len(a | b)
 
 
+# Words that change what a value of several words means: a negation, an exception, a quantity or a
+# share ("Not Paris", "All but Oslo", "Half Moon"?). Inside such a value only when the evidence saw that
+# very word (in any case) inside a value of the slot: whether it names a thing or changes the goal is
+# the model's call.
+MEANING_WORDS = frozenset(
+    [
+        "not",
+        "no",
+        "non",
+        "never",
+        "nor",
+        "neither",
+        "none",
+        "without",
+        "except",
+        "excluding",
+        "but",
+        "half",
+        "quarter",
+        "third",
+        "double",
+        "twice",
+        "triple",
+        "all",
+        "both",
+        "each",
+        "every",
+        "any",
+        "some",
+        "few",
+        "several",
+        "many",
+        "minus",
+        "plus",
+        "extra",
+        "instead",
+        *NUMBER_WORDS,
+    ]
+)
+
+
+def changes_meaning(word: str, values: list[str]) -> bool:
+    """Whether a word of a slot's value is one of `MEANING_WORDS` that no value of the slot held, in any
+    case ("Dim the All lights" where the zones seen were "Lobby" and "Atrium")."""
+    low = word.lower()
+    return low in MEANING_WORDS and low not in {w.lower() for v in values for w in v.split(" ")}
+
+
+def possessive(word: str) -> bool:
+    """Whether a word is a possessive ("Bruno's", "Luc’s"): its marker ends the owner's name."""
+    return len(word) > 2 and (word.endswith("'s") or word.endswith("\u2019s"))
+
+
+@functools.lru_cache(maxsize=4096)
+def number_pattern(text: str) -> tuple[str, ...]:
+    """Where the numbers of a value of several words sit: its tokens' kinds, a run of words as one "w"
+    and each number "n" ("Rioja Reserva 2016" -> ("w", "n"), "Gate 2 North" -> ("w", "n", "w"))."""
+    out: list[str] = []
+    for t in tokenize(text):
+        k = "n" if t.kind == "number" else "w"
+        if k == "n" or not out or out[-1] != "w":
+            out.append(k)
+    return tuple(out)
+
+
 def phrase_fits(shapes: list[str], values: list[str], text: str) -> bool:
     """Whether a value of several words fits a slot that saw `shapes` and `values`: every word has the
     shape of a word seen in the slot's values, and a lower-case word, a stopword or a conditional word
     ("de", "and", "if") only when the evidence saw that very word inside a value of this slot. A slot
-    that only ever saw single words takes several only as a name: every word capitalised."""
+    that only ever saw single words takes several only as a name: every word capitalised.
+    Also (`learning/spans.py`): a word that changes the meaning ("not", "half", "all") only when the
+    slot's values held it; numbers only where the values seen of several words had theirs
+    (`number_pattern`); a possessive marker only on the last word, and there whenever every value
+    seen had one."""
     seen_shapes = {part for s in shapes for part in s.split(" ")}
     seen_words = {w for v in values for w in v.split(" ")}
     several = any(" " in v for v in values)
-    for word in text.split(" "):
+    words = text.split(" ")
+    for word in words:
         if not several and not word[:1].isupper():
             return False  # only single words seen: a name of several words ("Los Angeles"), nothing else
         tok = Token("word", word)
         if shape(tok) not in seen_shapes:
             return False
         low = word.lower()
-        plain = word == low or low in STOPWORDS or low in CONDITIONAL_WORDS
+        # a word without letters ("2016", "07:45") has no case: its shape and place are checked instead
+        plain = any(ch.isalpha() for ch in word) and (word == low or low in STOPWORDS or low in CONDITIONAL_WORDS)
         if plain and word not in seen_words:
             return False
-    return True
+        if changes_meaning(word, values):
+            return False
+    if several and number_pattern(text) not in {number_pattern(v) for v in values if " " in v}:
+        return False
+    marks = [possessive(w) for w in words]
+    owner = bool(values) and all(possessive(v) for v in values)
+    return not any(marks[:-1]) and (marks[-1] or not owner)

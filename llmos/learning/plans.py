@@ -20,7 +20,7 @@ from typing import Any
 
 from llmos.learning import explain as ex
 from llmos.learning._plan_values import coerce, path_key, result_shape, set_path, value_type
-from llmos.learning.goals import Token, phrase_fits, shape
+from llmos.learning.goals import Token, changes_meaning, phrase_fits, shape
 
 __all__ = [
     "Leaf",
@@ -421,9 +421,13 @@ def match(plan: Plan, tokens: list[Token], limit: int | None = None, shapes: lis
                 diff.append(i)
                 if limit is not None and len(diff) > limit:
                     return None
+        elif t.kind == "word" and changes_meaning(t.text, slot.values):
+            bad.append(i)  # "All", "None", "Half" where no value of the slot was: another goal, perhaps
         elif t.kind == "word" and " " in t.text:
             if not phrase_fits(slot.shapes, slot.values, t.text):
                 bad.append(i)  # a value of several words (an aligned span, `spans.py`): word by word
-        elif (shapes[i] if shapes is not None else shape(t)) not in slot.shapes:
-            bad.append(i)
+        elif (shapes[i] if shapes is not None else shape(t)) not in slot.shapes and not (
+            t.kind == "word" and " " in "".join(slot.values) and phrase_fits(slot.shapes, slot.values, t.text)
+        ):
+            bad.append(i)  # one word where values of several were seen: judged as one of their words
     return Match(plan, diff, bad)

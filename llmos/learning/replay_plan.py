@@ -32,7 +32,7 @@ from typing import Any, Protocol
 from llmos.learning import answers, conditions, declined, envelope, spans
 from llmos.learning import explain as ex
 from llmos.learning._arg_relations import argument_problem
-from llmos.learning.goals import Token, tokenize
+from llmos.learning.goals import Token, tokenize_goal
 from llmos.learning.plans import Plan, coerce, match, path_key, result_shape, set_path
 from llmos.learning.risk import RiskOf
 
@@ -251,7 +251,7 @@ def _declined(why: list[str]) -> str:
 def _goal_tokens(plan: Plan, goal: str, slots: dict[str, Any]) -> list[Token]:
     """The goal's tokens (from the goal text, else the skeleton with the slot values)."""
     if goal:
-        raw = tokenize(goal)
+        raw = tokenize_goal(goal)
         if spans.has_phrases(plan):  # aligned when it fits the plan whole (shapes too), else as written
             return spans.matches(plan, raw) or raw
         return raw

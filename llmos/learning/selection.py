@@ -20,7 +20,7 @@ from typing import Any
 
 from llmos.config import LearningConfig
 from llmos.learning import _ambiguity, conditions, spans
-from llmos.learning.goals import Token, branch_words, content_words, shape, tokenize
+from llmos.learning.goals import Token, branch_words, content_words, shape, tokenize_goal
 from llmos.learning.index import PlanIndex
 from llmos.learning.plans import Match, Plan, match
 from llmos.learning.relatedness import (
@@ -201,7 +201,7 @@ def select(
     policy = SelectionPolicy.of(policy)
     if policy.min_support_delta:
         cfg = cfg.model_copy(update={"min_support": cfg.min_support + policy.min_support_delta})
-    tokens = tokenize(goal)
+    tokens = tokenize_goal(goal)
     base_cfg = cfg  # before rule 4 adjusts it to one plan's risk (a loop's plan is judged on its own)
     # a tightened threshold stays reachable: a cautious system still replays very well-supported plans
     # (the policy never lowers the configured threshold; it raises it at most to MAX_FOLLOWER_THRESHOLD)

@@ -11,16 +11,28 @@ align(plan, tokens)           live side. The goal's words are laid over the plan
                               several words only when it is a *span slot*:
                               - a supporting run gave it a value of several words;
                               - both its neighbours are constants or the goal's ends (two adjacent
-                                variable slots cannot be told apart);
+                                variable slots cannot be told apart), or it is a *possessive slot*
+                                (every value seen ends in "'s": "Ken's", "Rosa Maria's"): its marker
+                                ends the value, so a slot may follow it;
                               - every argument that reads it takes it verbatim or by a plain text
-                                transform (case, slug), never a number or a part of it, and at least
-                                one takes it verbatim;
-                              - the words taken are plain words, none of them a word of the skeleton's
-                                constants (an anchor inside a value would make the split a guess);
+                                transform (case, slug, the owner of a possessive), never a number or a
+                                part of it, and at least one takes it verbatim (or its owner whole);
+                              - the words taken start with a word, are words and numbers, and none
+                                of them is a word of the skeleton's constants (an anchor inside a
+                                value would make the split a guess);
                               - each word has the letter shape of a word of the slot's values seen,
                                 and a lower-case word or a stopword ("de", "and") only when the
-                                evidence saw it inside a value of this slot (`goals.phrase_fits`).
+                                evidence saw it inside a value of this slot (`goals.phrase_fits`);
+                                so does a word that changes the meaning ("not", "half", "all", a
+                                number word), in any case; numbers sit where they sat in the values
+                                seen ("Barolo 2013" -> "Priorat 2018", never "6 Priorat 2018"); a
+                                possessive marker only on the last word, and there in a possessive
+                                slot.
                               Exactly one way to lay the goal over the skeleton, or none at all.
+
+On the evidence side a run of words and numbers that starts with a word joins when an argument took it
+verbatim ("Rioja Reserva 2016"), and a run ending in a possessive joins when an argument took its owner
+("Rosa Maria's" for "Rosa Maria"), so that such runs merge with runs of other lengths into one plan.
 
 Everything after alignment (slot shapes, the goal checks of rule 1, the explanations of rule 2, the
 answer of rule 5) sees the aligned tokens, as for any other goal.
@@ -31,7 +43,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from llmos.learning import explain as ex
-from llmos.learning.goals import Token, tokenize
+from llmos.learning.goals import Token, possessive, tokenize
 from llmos.learning.plans import Match, Plan, match
 
 if TYPE_CHECKING:
@@ -54,7 +66,7 @@ __all__ = [
 
 MAX_SPAN_WORDS = 8  # a value longer than this is not a name: the goal goes to the model
 # text transforms that keep a value whole (the explanations must still all agree at replay time)
-_WHOLE_TRANSFORMS = frozenset(["id", "strip", "lower", "upper", "title", "capitalize", "slug_", "slug-"])
+_WHOLE_TRANSFORMS = frozenset(["id", "strip", "lower", "upper", "title", "capitalize", "slug_", "slug-", "possessive"])
 
 
 def _strings(value: Any) -> set[str]:
@@ -68,7 +80,10 @@ def _strings(value: Any) -> set[str]:
 
 
 def collapse(tokens: list[Token], arguments: list[dict[str, Any]]) -> list[Token]:
-    """The tokens with every run of 2+ words that an argument took verbatim as one token (longest first)."""
+    """The tokens with every run of 2+ tokens that an argument took verbatim as one token (longest
+    first): a run starts with a word and holds words and numbers ("Rioja Reserva 2016"); a run whose
+    last word is a possessive counts when an argument took it without its marker ("Rosa Maria's" for
+    "Rosa Maria"), and the token keeps the marker."""
     texts = {s for a in arguments for s in _strings(a) if " " in s}
     if not texts:
         return tokens
@@ -78,9 +93,9 @@ def collapse(tokens: list[Token], arguments: list[dict[str, Any]]) -> list[Token
         best = 0
         if tokens[i].kind == "word":
             j = i
-            while j < len(tokens) and tokens[j].kind == "word" and j - i < MAX_SPAN_WORDS:
+            while j < len(tokens) and tokens[j].kind in ("word", "number") and j - i < MAX_SPAN_WORDS:
                 j += 1
-                if j - i >= 2 and " ".join(t.text for t in tokens[i:j]) in texts:
+                if j - i >= 2 and _taken(" ".join(t.text for t in tokens[i:j]), texts):
                     best = j - i
         if best:
             out.append(Token("word", " ".join(t.text for t in tokens[i : i + best])))
@@ -89,6 +104,10 @@ def collapse(tokens: list[Token], arguments: list[dict[str, Any]]) -> list[Token
             out.append(tokens[i])
             i += 1
     return out
+
+
+def _taken(text: str, texts: set[str]) -> bool:
+    return text in texts or (possessive(text) and text[:-2] in texts)
 
 
 def has_phrases(plan: Plan) -> bool:
@@ -101,13 +120,20 @@ def span_slots(plan: Plan) -> set[int]:
     out: set[int] = set()
     last = len(plan.skeleton) - 1
     for pos in plan.slots:
-        if (pos > 0 and pos - 1 in plan.slots) or (pos < last and pos + 1 in plan.slots):
-            continue
         slot = plan.slots[pos]
+        owner = possessive_slot(plan, pos)  # its marker ends it: a slot may follow it
+        if (pos > 0 and pos - 1 in plan.slots) or (pos < last and pos + 1 in plan.slots and not owner):
+            continue
         several = " " in "".join(slot.values)  # learned from evidence, never assumed
         if several and plan.skeleton[pos].kind == "word" and _consumed_whole(plan, pos):
             out.add(pos)
     return out
+
+
+def possessive_slot(plan: Plan, pos: int) -> bool:
+    """Whether every value the slot saw is a possessive ("Ken's", "Rosa Maria's")."""
+    values = plan.slots[pos].values
+    return bool(values) and all(possessive(v) for v in values)
 
 
 def _consumed_whole(plan: Plan, pos: int) -> bool:
@@ -120,7 +146,8 @@ def _consumed_whole(plan: Plan, pos: int) -> bool:
                     if p[1] == ("tok", pos):
                         if p[2] not in _WHOLE_TRANSFORMS:
                             return False
-                        verbatim = verbatim or (c[0] == "val" and p[2] == "id")
+                        # the owner of a possessive is the value whole, its marker aside
+                        verbatim = verbatim or (c[0] == "val" and p[2] in ("id", "possessive"))
                 if c[0] not in ("val", "tmpl", "const") and pos in ex.token_positions(c):
                     return False
     return verbatim
@@ -150,6 +177,7 @@ def align(plan: Plan, tokens: list[Token]) -> list[Token] | None:
     there is no way, or more than one way, to do it."""
     skel, slots = plan.skeleton, plan.slots
     spans = span_slots(plan)
+    owners = {pos for pos in spans if possessive_slot(plan, pos)}
     anchors = _anchor_words(plan)
     found: list[list[Token]] = []
     acc: list[Token] = []
@@ -172,14 +200,23 @@ def align(plan: Plan, tokens: list[Token]) -> list[Token] | None:
         most = min(MAX_SPAN_WORDS, len(tokens) - ti) if si in spans else min(1, len(tokens) - ti)
         for k in range(1, most + 1):
             seg = tokens[ti : ti + k]
-            if k > 1 and any(x.kind != "word" or x.text.lower() in anchors for x in (seg[0], seg[-1])):
-                break  # several words: plain words only, and never an anchor inside the value
+            if k > 1 and (seg[0].kind != "word" or not all(_inside(x, anchors) for x in (seg[0], seg[-1]))):
+                break  # several tokens: a word first, words and numbers, never an anchor inside the value
+            if si in owners and any(possessive(x.text) for x in seg[:-1]):
+                break  # a possessive's marker ends its value: never inside it
+            if si in owners and not possessive(seg[-1].text):
+                continue
             acc.append(seg[0] if k == 1 else Token("word", " ".join(x.text for x in seg)))
             walk(si + 1, ti + k)
             acc.pop()
 
     walk(0, 0)
     return found[0] if len(found) == 1 else None
+
+
+def _inside(tok: Token, anchors: frozenset[str]) -> bool:
+    """Whether a token may be part of a value of several words: a word or a number, not an anchor."""
+    return tok.kind in ("word", "number") and tok.text.lower() not in anchors
 
 
 def live_tokens(plan: Plan, tokens: list[Token]) -> list[Token] | None:
