@@ -73,6 +73,11 @@ ANNOTATIONS: dict[str, dict[str, bool]] = {
     "h6_restore": DESTRUCTIVE,
     "h6_balance": READ,
     "h6_scores": READ,
+    "h6_marks": READ,
+    "h6_cert": READ,
+    "h6_renew_cert": IDEMPOTENT,
+    "h6_order": READ,
+    "h6_window": READ,
 }
 
 
@@ -1473,6 +1478,275 @@ grade = Family(
 )
 
 
+# =========================================================================== deep families: one wording, a late trap
+# The first DEEP goals of each agree; afterwards a goal breaks a rule that no single number shows: every number
+# stays inside the range the agreeing goals saw, and no two numbers of one result change their order.
+DEEP = 6
+
+
+def _deep(i: int, rng: random.Random, share: float = 0.5) -> bool:
+    return i >= DEEP and rng.random() < share
+
+
+# ---------------------------------------------------------------- 17. a band from a weighted mean (a constant argument)
+def _marks(s: State, a: dict) -> dict:
+    row = s["tables"].get("h6_marks", {}).get(a["student"])
+    if row is None:
+        raise ToolFail(f"no student {a['student']}")
+    return {"student": a["student"], "course": "ECON-201", "marks": row}
+
+
+def _set_band(s: State, a: dict) -> dict:
+    out = s.setdefault("bands", [])
+    out.append({"student": a["student"], "band": a["band"]})
+    return {"student": a["student"], "band": a["band"], "record": f"BR-{len(out):03d}"}
+
+
+def _weighted(m: dict) -> float:
+    return 0.3 * m["coursework"] + 0.2 * m["midterm"] + 0.5 * m["exam"]
+
+
+def _band2(m: dict) -> str:
+    w = _weighted(m)
+    return "Distinction" if w >= 85 else "Merit" if w >= 65 else "Pass"
+
+
+# every mark spans 55..98 across these, orders mixed, every weighted mean in 65..84 (Merit)
+EARLY_MARKS = [(98, 55, 70), (55, 98, 74), (80, 62, 98), (62, 80, 55), (90, 70, 66), (70, 90, 84)]
+
+
+def sample_band(rng: random.Random, w: State, i: int) -> Params:
+    sid = f"S{rng.randint(20000, 29999)}"
+    if i < DEEP:
+        cw, mid, ex = EARLY_MARKS[i]
+    else:
+        while True:
+            cw, mid, ex = (rng.randint(56, 97) for _ in range(3))
+            band = _band2({"coursework": cw, "midterm": mid, "exam": ex})
+            if band != "Merit" or rng.random() < 0.3:
+                break
+    w["tables"].setdefault("h6_marks", {})[sid] = {"coursework": cw, "midterm": mid, "exam": ex}
+    return {"sid": sid, "wording": 0}
+
+
+band = Family(
+    name="h6_band",
+    templates=["Record the ECON-201 band of student {sid}"],
+    fields={"sid": Field(r"S\d{5}")},
+    sample=sample_band,
+    plan=[
+        Step("h6_marks", lambda p, r: {"student": p["sid"]}),
+        Step("h6_set_band", lambda p, r: {"student": p["sid"], "band": _band2(r["h6_marks"]["marks"])}),
+    ],
+    expect=lambda p, b: {"bands": [{"student": p["sid"], "band": _band2(b["tables"]["h6_marks"][p["sid"]])}]},
+    answer=lambda p, b: [_band2(b["tables"]["h6_marks"][p["sid"]])],
+    summary=lambda p, r: f"{p['sid']}: {r['h6_set_band']['band']} (record {r['h6_set_band']['record']}).",
+    count=14,
+)
+
+
+# ---------------------------------------------------------------- 18. certificates: renew when under 30 days left
+def _cert(s: State, a: dict) -> dict:
+    row = s.get("certs", {}).get(a["host"])
+    if row is None:
+        raise ToolFail(f"no certificate for {a['host']}")
+    return {"host": a["host"], "checked_on": row["checked"], "not_after": row["not_after"], "issuer": "R11"}
+
+
+def _renew_cert(s: State, a: dict) -> dict:
+    row = s["certs"][a["host"]]
+    row["not_after"] = (dt.date.fromisoformat(row["not_after"]) + dt.timedelta(days=90)).isoformat()
+    return {"host": a["host"], "not_after": row["not_after"]}
+
+
+EARLY_CERTS = [
+    ("2026-01-10", 5),
+    ("2026-11-02", 25),
+    ("2026-06-20", 12),
+    ("2026-03-15", 20),
+    ("2026-09-01", 8),
+    ("2026-04-28", 17),
+]
+
+
+def sample_cert(rng: random.Random, w: State, i: int) -> Params:
+    name, domain = rng.choice(["api", "shop", "mail", "vpn", "cdn"]), rng.choice(["example.org", "corp.test"])
+    host = f"{name}{rng.randint(1, 99)}.{domain}"
+    if i < DEEP:
+        checked, left = EARLY_CERTS[i]
+    else:
+        checked = dt.date(2026, rng.randint(2, 9), rng.randint(1, 28)).isoformat()
+        left = rng.randint(35, 60) if rng.random() < 0.5 else rng.randint(5, 25)
+    not_after = (dt.date.fromisoformat(checked) + dt.timedelta(days=left)).isoformat()
+    w.setdefault("certs", {})[host] = {"checked": checked, "not_after": not_after}
+    return {"host": host, "wording": 0}
+
+
+def _days_left(row: dict) -> int:
+    return (dt.date.fromisoformat(row["not_after"]) - dt.date.fromisoformat(row["checked"])).days
+
+
+def _renewed(row: dict) -> str:
+    return (dt.date.fromisoformat(row["not_after"]) + dt.timedelta(days=90)).isoformat()
+
+
+cert = Family(
+    name="h6_cert",
+    templates=["Keep the TLS certificate of {host} current (renewal window: 30 days)"],
+    fields={"host": Field(r"[a-z]+\d+\.[a-z]+\.[a-z]+")},
+    sample=sample_cert,
+    plan=[
+        Step("h6_cert", lambda p, r: {"host": p["host"]}),
+        Step(
+            "h6_renew_cert",
+            lambda p, r: {"host": p["host"]},
+            when=lambda p, r: (
+                _days_left({"checked": r["h6_cert"]["checked_on"], "not_after": r["h6_cert"]["not_after"]}) < 30
+            ),
+        ),
+    ],
+    expect=lambda p, b: (
+        {"certs": {p["host"]: {**b["certs"][p["host"]], "not_after": _renewed(b["certs"][p["host"]])}}}
+        if _days_left(b["certs"][p["host"]]) < 30
+        else {}
+    ),
+    answer=lambda p, b: (
+        [_renewed(b["certs"][p["host"]])] if _days_left(b["certs"][p["host"]]) < 30 else ["still valid"]
+    ),
+    summary=lambda p, r: (
+        f"Renewed {p['host']}: valid until {r['h6_renew_cert']['not_after']}."
+        if "h6_renew_cert" in r
+        else f"Not renewed: {p['host']} is still valid until {r['h6_cert']['not_after']}."
+    ),
+    count=14,
+)
+
+
+# ---------------------------------------------------------------- 19. a carrier by total weight (a constant argument)
+def _order(s: State, a: dict) -> dict:
+    row = s["tables"].get("h6_orders", {}).get(a["order"])
+    if row is None:
+        raise ToolFail(f"no order {a['order']}")
+    return {"order": a["order"], "boxes": [{"box": k + 1, "kg": kg} for k, kg in enumerate(row)]}
+
+
+def _dispatch(s: State, a: dict) -> dict:
+    out = s.setdefault("dispatches", [])
+    out.append({"order": a["order"], "carrier": a["carrier"]})
+    return {"order": a["order"], "carrier": a["carrier"], "waybill": f"WB{77000 + len(out)}"}
+
+
+# three boxes each; every weight spans 2..28 kg, orders mixed, every total under 40 kg (PARCEL)
+EARLY_ORDERS = [(28, 2, 6), (2, 28, 5), (9, 4, 24), (4, 9, 2), (12, 14, 3), (14, 12, 11)]
+
+
+def sample_order(rng: random.Random, w: State, i: int) -> Params:
+    oid = f"SO-{rng.randint(100000, 999999)}"
+    if i < DEEP:
+        boxes = EARLY_ORDERS[i]
+    else:
+        heavy = rng.random() < 0.6
+        while True:
+            boxes = tuple(rng.randint(3, 27) for _ in range(3))
+            if (sum(boxes) >= 40) == heavy:
+                break
+    w["tables"].setdefault("h6_orders", {})[oid] = list(boxes)
+    return {"oid": oid, "wording": 0}
+
+
+def _carrier(boxes: list) -> str:
+    return "FREIGHT" if sum(boxes) >= 40 else "PARCEL"
+
+
+dispatch = Family(
+    name="h6_dispatch",
+    templates=["Dispatch order {oid} with the right carrier (parcel under 40 kg in all, freight otherwise)"],
+    fields={"oid": Field(r"SO-\d{6}")},
+    sample=sample_order,
+    plan=[
+        Step("h6_order", lambda p, r: {"order": p["oid"]}),
+        Step(
+            "h6_dispatch",
+            lambda p, r: {"order": p["oid"], "carrier": _carrier([b["kg"] for b in r["h6_order"]["boxes"]])},
+        ),
+    ],
+    expect=lambda p, b: {"dispatches": [{"order": p["oid"], "carrier": _carrier(b["tables"]["h6_orders"][p["oid"]])}]},
+    answer=lambda p, b: [_carrier(b["tables"]["h6_orders"][p["oid"]])],
+    summary=lambda p, r: f"Order {p['oid']} goes {r['h6_dispatch']['carrier']}, waybill {r['h6_dispatch']['waybill']}.",
+    count=14,
+)
+
+
+# ---------------------------------------------------------------- 20. glass by pane area (a product)
+def _window(s: State, a: dict) -> dict:
+    row = s["tables"].get("h6_windows", {}).get(a["window"])
+    if row is None:
+        raise ToolFail(f"no window {a['window']}")
+    return {"window": a["window"], "width_mm": row[0], "height_mm": row[1], "frame": "oak"}
+
+
+def _order_glass(s: State, a: dict) -> dict:
+    out = s.setdefault("glass_orders", [])
+    out.append({"window": a["window"], "glass": a["glass"]})
+    return {"window": a["window"], "glass": a["glass"], "po": f"GL-{len(out):04d}"}
+
+
+# widths and heights span 400..2400 mm, both orders, every pane under 1.5 m2 (annealed)
+EARLY_PANES = [
+    (
+        2400,
+        400,
+    ),
+    (400, 2400),
+    (1000, 1200),
+    (1200, 800),
+    (600, 1800),
+    (1800, 600),
+]
+
+
+def sample_window(rng: random.Random, w: State, i: int) -> Params:
+    wid = f"W{rng.randint(1, 9)}.{rng.randint(10, 99)}"
+    while wid in w["tables"].get("h6_windows", {}):
+        wid = f"W{rng.randint(1, 9)}.{rng.randint(10, 99)}"
+    if i < DEEP:
+        pane = EARLY_PANES[i]
+    else:
+        big = rng.random() < 0.6
+        while True:
+            pane = (rng.randrange(450, 2350, 50), rng.randrange(450, 2350, 50))
+            if (pane[0] * pane[1] >= 1_500_000) == big:
+                break
+    w["tables"].setdefault("h6_windows", {})[wid] = list(pane)
+    return {"wid": wid, "wording": 0}
+
+
+def _glass(pane: list) -> str:
+    return "toughened" if pane[0] * pane[1] >= 1_500_000 else "annealed"
+
+
+glazing = Family(
+    name="h6_glazing",
+    templates=["Order the glass for window {wid} (toughened from 1.5 m2 up)"],
+    fields={"wid": Field(r"W\d\.\d{2}")},
+    sample=sample_window,
+    plan=[
+        Step("h6_window", lambda p, r: {"window": p["wid"]}),
+        Step(
+            "h6_order_glass",
+            lambda p, r: {
+                "window": p["wid"],
+                "glass": _glass([r["h6_window"]["width_mm"], r["h6_window"]["height_mm"]]),
+            },
+        ),
+    ],
+    expect=lambda p, b: {"glass_orders": [{"window": p["wid"], "glass": _glass(b["tables"]["h6_windows"][p["wid"]])}]},
+    answer=lambda p, b: [_glass(b["tables"]["h6_windows"][p["wid"]])],
+    summary=lambda p, r: f"Ordered {r['h6_order_glass']['glass']} glass for {p['wid']} ({r['h6_order_glass']['po']}).",
+    count=14,
+)
+
+
 # =========================================================================== tools and families
 TOOLS: dict[str, Tool] = {
     t.name: t
@@ -1586,6 +1860,34 @@ TOOLS: dict[str, Tool] = {
             {"student": str, "course": str, "grade": str},
             _publish,
         ),
+        Tool(
+            "h6_marks",
+            "A student's ECON-201 marks (coursework 30 %, midterm 20 %, exam 50 %).",
+            {"student": str},
+            _marks,
+        ),
+        Tool(
+            "h6_set_band",
+            "Record a student's band (Distinction from 85, Merit from 65, else Pass).",
+            {"student": str, "band": str},
+            _set_band,
+        ),
+        Tool("h6_cert", "A host's TLS certificate: the day it was checked and its expiry.", {"host": str}, _cert),
+        Tool("h6_renew_cert", "Renew a host's TLS certificate (90 days more).", {"host": str}, _renew_cert),
+        Tool("h6_order", "A sales order's boxes and their weights in kg.", {"order": str}, _order),
+        Tool(
+            "h6_dispatch",
+            "Dispatch an order with a carrier (PARCEL or FREIGHT).",
+            {"order": str, "carrier": str},
+            _dispatch,
+        ),
+        Tool("h6_window", "A window's pane size in mm.", {"window": str}, _window),
+        Tool(
+            "h6_order_glass",
+            "Order the glass for a window (annealed or toughened).",
+            {"window": str, "glass": str},
+            _order_glass,
+        ),
     ]
 }
 
@@ -1606,4 +1908,8 @@ FAMILIES = [
     backup,
     transfer,
     grade,
+    band,
+    cert,
+    dispatch,
+    glazing,
 ]
