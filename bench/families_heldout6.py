@@ -78,6 +78,8 @@ ANNOTATIONS: dict[str, dict[str, bool]] = {
     "h6_renew_cert": IDEMPOTENT,
     "h6_order": READ,
     "h6_window": READ,
+    "h6_appliance": READ,
+    "h6_itinerary": READ,
 }
 
 
@@ -1747,6 +1749,151 @@ glazing = Family(
 )
 
 
+# ---------------------------------------------------------------- 21. warranty by two dates in a text
+def _appliance(s: State, a: dict) -> str:
+    row = s["tables"].get("h6_appliances", {}).get(a["serial"])
+    if row is None:
+        raise ToolFail(f"no appliance {a['serial']}")
+    return (
+        f"Appliance {a['serial']} ({row['model']}): purchased {row['bought']}, checked in {row['in']}, "
+        f"fault: {row['fault']}"
+    )
+
+
+def _log_repair(s: State, a: dict) -> dict:
+    out = s.setdefault("repairs", [])
+    out.append({"serial": a["serial"], "billing": a["billing"]})
+    return {"serial": a["serial"], "billing": a["billing"], "job": f"RJ-{len(out):04d}"}
+
+
+# purchase dates 2024-02..2026-05, check-in dates 2025-01..2026-11, always 60..700 days apart (two-year warranty)
+EARLY_APPLIANCES = [
+    ("2024-02-10", 640),
+    ("2026-05-20", 160),
+    ("2025-03-01", 700),
+    ("2024-11-15", 60),
+    ("2025-09-09", 420),
+    ("2024-08-30", 300),
+]
+
+
+def sample_warranty(rng: random.Random, w: State, i: int) -> Params:
+    serial = f"SN{rng.randint(10, 99)}-{rng.choice('KLMNPQ')}{rng.randint(1000, 9999)}"
+    if i < DEEP:
+        bought, days = EARLY_APPLIANCES[i]
+    else:
+        bought = dt.date(2024, rng.randint(3, 12), rng.randint(1, 28)).isoformat()
+        days = rng.randint(760, 800) if rng.random() < 0.5 else rng.randint(90, 650)
+    checked = (dt.date.fromisoformat(bought) + dt.timedelta(days=days)).isoformat()
+    w["tables"].setdefault("h6_appliances", {})[serial] = {
+        "model": rng.choice(["Dishwasher D5", "Washer W8", "Oven Pro 60"]),
+        "bought": bought,
+        "in": checked,
+        "fault": rng.choice(["no heat", "leaks", "door seal"]),
+    }
+    return {"serial": serial, "wording": 0}
+
+
+def _billing(row: dict) -> str:
+    days = (dt.date.fromisoformat(row["in"]) - dt.date.fromisoformat(row["bought"])).days
+    return "warranty" if days <= 730 else "customer"
+
+
+def _billing_text(text: str) -> str:
+    bought = text.split("purchased ")[1].split(",")[0]
+    checked = text.split("checked in ")[1].split(",")[0]
+    return _billing({"bought": bought, "in": checked})
+
+
+warranty = Family(
+    name="h6_warranty",
+    templates=["Open a repair job for appliance {serial}"],
+    fields={"serial": Field(r"SN\d{2}-[A-Z]\d{4}")},
+    sample=sample_warranty,
+    plan=[
+        Step("h6_appliance", lambda p, r: {"serial": p["serial"]}),
+        Step("h6_log_repair", lambda p, r: {"serial": p["serial"], "billing": _billing_text(r["h6_appliance"])}),
+    ],
+    expect=lambda p, b: {
+        "repairs": [{"serial": p["serial"], "billing": _billing(b["tables"]["h6_appliances"][p["serial"]])}]
+    },
+    answer=lambda p, b: [_billing(b["tables"]["h6_appliances"][p["serial"]])],
+    summary=lambda p, r: f"Repair {r['h6_log_repair']['job']} opened, billed to {r['h6_log_repair']['billing']}.",
+    count=14,
+)
+
+
+# ---------------------------------------------------------------- 22. a trip's legs in all (a constant argument)
+def _itinerary(s: State, a: dict) -> dict:
+    row = s["tables"].get("h6_trips", {}).get(a["trip"])
+    if row is None:
+        raise ToolFail(f"no trip {a['trip']}")
+    return {
+        "trip": a["trip"],
+        "driver": row["driver"],
+        "route": {"legs": [{"leg": k + 1, "km": km} for k, km in enumerate(row["legs"])]},
+    }
+
+
+def _set_allowance(s: State, a: dict) -> dict:
+    out = s.setdefault("allowances", [])
+    out.append({"trip": a["trip"], "allowance": a["allowance"]})
+    return {"trip": a["trip"], "allowance": a["allowance"]}
+
+
+# four legs each; every leg spans 20..310 km in mixed orders, every trip under 500 km in all (a day rate)
+EARLY_TRIPS = [
+    (310, 20, 60, 90),
+    (20, 310, 45, 110),
+    (150, 120, 35, 180),
+    (90, 40, 300, 25),
+    (60, 200, 80, 140),
+    (200, 60, 140, 30),
+]
+
+
+def sample_trip(rng: random.Random, w: State, i: int) -> Params:
+    trip = f"TR-{rng.randint(100000, 999999)}"
+    if i < DEEP:
+        legs = EARLY_TRIPS[i]
+    else:
+        far = rng.random() < 0.6
+        while True:
+            legs = tuple(rng.randrange(25, 305, 5) for _ in range(4))
+            if (sum(legs) >= 500) == far:
+                break
+    w["tables"].setdefault("h6_trips", {})[trip] = {"driver": _person(rng), "legs": list(legs)}
+    return {"trip": trip, "wording": 0}
+
+
+def _allowance(legs: list) -> str:
+    return "overnight" if sum(legs) >= 500 else "day"
+
+
+trip = Family(
+    name="h6_trip",
+    templates=["Set the driver allowance for trip {trip}"],
+    fields={"trip": Field(r"TR-\d{6}")},
+    sample=sample_trip,
+    plan=[
+        Step("h6_itinerary", lambda p, r: {"trip": p["trip"]}),
+        Step(
+            "h6_set_allowance",
+            lambda p, r: {
+                "trip": p["trip"],
+                "allowance": _allowance([x["km"] for x in r["h6_itinerary"]["route"]["legs"]]),
+            },
+        ),
+    ],
+    expect=lambda p, b: {
+        "allowances": [{"trip": p["trip"], "allowance": _allowance(b["tables"]["h6_trips"][p["trip"]]["legs"])}]
+    },
+    answer=lambda p, b: [_allowance(b["tables"]["h6_trips"][p["trip"]]["legs"])],
+    summary=lambda p, r: f"Trip {p['trip']}: {r['h6_set_allowance']['allowance']} allowance.",
+    count=14,
+)
+
+
 # =========================================================================== tools and families
 TOOLS: dict[str, Tool] = {
     t.name: t
@@ -1888,6 +2035,25 @@ TOOLS: dict[str, Tool] = {
             {"window": str, "glass": str},
             _order_glass,
         ),
+        Tool(
+            "h6_appliance",
+            "An appliance's purchase and check-in dates and its fault (plain text).",
+            {"serial": str},
+            _appliance,
+        ),
+        Tool(
+            "h6_log_repair",
+            "Open a repair job, billed to 'warranty' (within two years of purchase) or 'customer'.",
+            {"serial": str, "billing": str},
+            _log_repair,
+        ),
+        Tool("h6_itinerary", "A trip's driver and legs (km).", {"trip": str}, _itinerary),
+        Tool(
+            "h6_set_allowance",
+            "Set a trip's driver allowance: 'overnight' from 500 km in all, else 'day'.",
+            {"trip": str, "allowance": str},
+            _set_allowance,
+        ),
     ]
 }
 
@@ -1912,4 +2078,6 @@ FAMILIES = [
     cert,
     dispatch,
     glazing,
+    warranty,
+    trip,
 ]
