@@ -29,7 +29,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from llmos.learning import _shortcuts
+from llmos.learning import _seen_derived, _shortcuts
 from llmos.learning import _value_kinds as _kinds
 from llmos.learning import explain as ex
 from llmos.learning.goals import STOPWORDS, Token
@@ -332,7 +332,9 @@ def record(
         else:
             step_mask = step_masks(plan, tokens, args, i)
         lv = env.result_leaves(i) if env is not None and env.parsed[i] is parsed[i] else None
-        obs = _observed(scalars(parsed[i], text, lv), step_mask)
+        values = scalars(parsed[i], text, lv)
+        obs = _observed(values, step_mask)
+        obs.update(_seen_derived.observe(values, tokens))  # date differences, list totals
         step.seen = merge(step.seen, obs) if plan.seen_runs else fresh(obs)
     plan.seen_runs += 1
 
@@ -365,6 +367,10 @@ def seen_problem(
     masks = step_masks(plan, env.tokens, args, i) if any(not ex.is_num(v) for _p, v in checked) else []
     obs = _observed(checked, masks)
     why, noise = problems(step.seen, obs, noise_runs, set(), set())
+    if not why:  # what the values imply: the days between two dates, a list's total
+        why = _seen_derived.problem(
+            step.seen, scalars(env.parsed[i], text), env.tokens, lambda p: excluded(p, consumed, echo)
+        )
     if why:
         where = "on which the supporting runs declined the goal" if decides else "before a step that changes the world"
         why = f"{step.name} returned a value outside the evidence {where}: {why}"
