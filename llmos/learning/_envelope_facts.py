@@ -37,6 +37,33 @@ def _sign(x: float) -> int:
     return 1 if x > 0 else -1
 
 
+# A relation's sign is the order its supporting runs saw: -1, 0 or 1 in every run, or a weak order when
+# some runs saw the two numbers equal and the others one strict order: LE (a < b or a = b), GE. A live
+# order no supporting run saw ("a > b" after "<" and "=": a value past the limit the runs only reached)
+# is outside the evidence like any other; only runs that saw both strict orders drop the relation.
+LE, GE = -2, 2
+
+
+def sign_allows(kept: int, live: int) -> bool:
+    """Whether a live order `live` (-1, 0, 1) is one the supporting runs saw (`kept`, weak orders included)."""
+    return live == kept or (kept == LE and live <= 0) or (kept == GE and live >= 0)
+
+
+def sign_set(kept: int) -> frozenset[int]:
+    """The strict orders a kept sign stands for."""
+    return frozenset(s for s in (-1, 0, 1) if sign_allows(kept, s))
+
+
+def merged_sign(kept: int, live: int) -> int | None:
+    """The sign kept once a run with order `live` joins the evidence (None: both strict orders seen)."""
+    seen = sign_set(kept) | {live}
+    if seen <= {-1, 0}:
+        return -1 if seen == {-1} else 0 if seen == {0} else LE
+    if seen <= {0, 1}:
+        return 1 if seen == {1} else GE
+    return None
+
+
 def numbers(env: ex.Env, echo_paths: list[list[str]]) -> list[tuple[Operand, float]]:
     """Numeric operands of one run: goal numbers, then numeric result leaves that are not echoes
     of the call's own arguments (an echo is decided by the plan's explanations, not by the world),
@@ -141,8 +168,15 @@ def sign_of(rel: Relation, env: ex.Env, live: dict[Operand, float] | None = None
 
 
 def keep_holding(rels: list[Relation], env: ex.Env, live: dict[Operand, float] | None = None) -> list[Relation]:
-    """The relations that also hold in this run (a relation it cannot evaluate is dropped)."""
-    return [r for r in rels if sign_of(r, env, live) == r[2]]
+    """The relations that also hold in this run, weakened to LE / GE when it saw the numbers equal and the
+    others one strict order, or the other way round (a relation it cannot evaluate is dropped)."""
+    out: list[Relation] = []
+    for r in rels:
+        s = sign_of(r, env, live)
+        kept = None if s is None else merged_sign(int(r[2]), s)
+        if kept is not None:
+            out.append(r if kept == r[2] else (r[0], r[1], kept))
+    return out
 
 
 # ---------------------------------------------------------------- list lengths, categories, membership
