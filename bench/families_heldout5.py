@@ -33,6 +33,9 @@ are plain text; several plans read twice before one write, and the middle read d
 - h5_loyalty    redeem points (non-idempotent) only when the balance covers them; edges of the balance
 - h5_thermostat set a zone's thermostat from a goal in Fahrenheit (idempotent); the device's unit, read
                 first, decides whether the value is converted
+- h5_fuelup     top a generator up to L litres (non-idempotent: adds target - fuel), never past the tank
+                size in a plain-text read; a target at, past or below the fuel the runs saw (added after
+                h5_dimmer found the "limit only reached" gap: not shaped on it)
 
 MCP annotations: the reads declare `readOnlyHint`; the idempotent writes `idempotentHint`; the deletes
 and voids `destructiveHint`; the other writes none (non-idempotent by default).
@@ -70,7 +73,7 @@ ANNOTATIONS: dict[str, dict[str, bool]] = {
     **{name: READ for name in ("h5_rx_lookup", "h5_invoice_get", "h5_recipe", "h5_bowling_card", "h5_tile_info",
                                "h5_reservation", "h5_room_status", "h5_supplier_quote", "h5_service_record",
                                "h5_order_get", "h5_choir_roster", "h5_room_lights", "h5_user_info", "h5_catalog",
-                               "h5_card_balance", "h5_zone_get")},
+                               "h5_card_balance", "h5_zone_get", "h5_generator")},
     "h5_light_set": IDEMPOTENT,
     "h5_thermostat_set": IDEMPOTENT,
     "h5_invoice_void": DESTRUCTIVE,
@@ -877,6 +880,63 @@ def _thermostat_set(s: State, a: dict) -> dict:
     return {"device": a["device"], "setpoint": float(a["value"])}
 
 
+# =========================================================================== 16. generator top-up: a cap in a text
+def _generator(s: State, a: dict) -> str:
+    g = a["generator"]
+    if g not in s.get("gen_fuel", {}):
+        raise ToolFail(f"no generator {g}")
+    return f"Generator {g}: tank {s['tables']['h5_gen_tanks'][g]} L, fuel {s['gen_fuel'][g]} L, runtime 412 h"
+
+
+def _add_fuel(s: State, a: dict) -> dict:
+    g, litres = a["generator"], int(a["litres"])
+    if litres <= 0:
+        raise ToolFail("litres must be > 0")
+    s["gen_fuel"][g] += litres  # the pump does not stop at the brim: a wrong replay spills diesel
+    return {"generator": g, "fuel_l": s["gen_fuel"][g]}
+
+
+def sample_fuelup(rng: random.Random, w: State, i: int) -> Params:
+    gen = f"G{rng.randint(10, 99)}"
+    while gen in w.get("gen_fuel", {}):
+        gen = f"G{rng.randint(10, 99)}"
+    tank = 200 if _early(i) else rng.choice([120, 200, 250, 400])
+    fuel = rng.randint(10, 60)
+    target = rng.randint(fuel + 20, tank - 10) if _early(i) else rng.choice(
+        [tank, tank + rng.randint(5, 80), rng.randint(fuel + 1, tank), max(fuel - rng.randint(0, 9), 1)])
+    w["tables"].setdefault("h5_gen_tanks", {})[gen] = tank
+    w.setdefault("gen_fuel", {})[gen] = fuel
+    return {"generator": gen, "target": target, "wording": rng.randrange(2)}
+
+
+def _fill_to(p: Params, tank: int, fuel: int) -> int:
+    return min(p["target"], tank) - fuel
+
+
+def _fill_text(text: str) -> tuple[int, int]:
+    return int(_after(text, "tank ")), int(_after(text, "fuel "))
+
+
+fuelup = Family(
+    name="h5_fuelup",
+    templates=["Top up generator {generator} to {target} litres", "Fill {generator}'s tank up to {target} L of diesel"],
+    fields={"generator": Field(r"G\d{2}"), "target": INT},
+    sample=sample_fuelup,
+    plan=[Step("h5_generator", lambda p, r: {"generator": p["generator"]}),
+          Step("h5_add_fuel", lambda p, r: {"generator": p["generator"],
+                                            "litres": _fill_to(p, *_fill_text(r["h5_generator"]))},
+               when=lambda p, r: _fill_to(p, *_fill_text(r["h5_generator"])) > 0)],
+    expect=lambda p, b: ({"gen_fuel": {p["generator"]: min(p["target"], _t("h5_gen_tanks", b, p["generator"]))}}
+                         if _fill_to(p, _t("h5_gen_tanks", b, p["generator"]), b["gen_fuel"][p["generator"]]) > 0
+                         else {}),
+    answer=lambda p, b: [max(min(p["target"], _t("h5_gen_tanks", b, p["generator"])), b["gen_fuel"][p["generator"]])],
+    summary=lambda p, r: (f"Added {_fill_to(p, *_fill_text(r['h5_generator']))} L: generator {p['generator']} holds "
+                          f"{r['h5_add_fuel']['fuel_l']} L." if "h5_add_fuel" in r else
+                          f"Nothing added: generator {p['generator']} already holds "
+                          f"{_fill_text(r['h5_generator'])[1]} L."),
+)
+
+
 TOOLS: dict[str, Tool] = {
     t.name: t
     for t in [
@@ -923,10 +983,14 @@ TOOLS: dict[str, Tool] = {
              _redeem),
         Tool("h5_zone_get", "A building zone's thermostat device, its unit and the current temperature.",
              {"zone": str}, _row("h5_zones", "zone", "zone")),
+        Tool("h5_generator", "A generator's tank size, fuel (litres) and runtime, as plain text.", {"generator": str},
+             _generator),
+        Tool("h5_add_fuel", "Pump litres of diesel into a generator's tank.", {"generator": str, "litres": int},
+             _add_fuel),
         Tool("h5_thermostat_set", "Set a thermostat's setpoint, in the device's own unit.",
              {"device": str, "value": float}, _thermostat_set),
     ]
 }
 
 FAMILIES: list[Family] = [refill, void, batches, bowling, tiles, checkin, quote, odometer, returns, choir, dimmer,
-                          purge, library, loyalty, thermostat]
+                          purge, library, loyalty, thermostat, fuelup]
