@@ -13,7 +13,9 @@ from typing import Any
 
 from test_learning_world import PREFIX, Calls, Family, World, nothing, run_ok, stopped_outside_evidence, world_harness
 
+from llmos.learning._arg_relations import arg_operands
 from llmos.learning._envelope_facts import GE, LE, merged_sign, sign_allows
+from llmos.learning.plans import Leaf, PlanStep
 
 
 class RouterWorld(World):
@@ -83,3 +85,18 @@ def test_weak_orders_merge_and_allow() -> None:
     assert merged_sign(-1, -1) == -1 and merged_sign(0, 0) == 0
     assert sign_allows(LE, 0) and sign_allows(LE, -1) and not sign_allows(LE, 1)
     assert sign_allows(GE, 1) and not sign_allows(GE, -1) and not sign_allows(-1, 0)
+
+
+def test_a_dormant_form_that_reads_the_limit_does_not_excuse_its_order() -> None:
+    # level = pct / 100 (in use); round((pct + limit) / 100, 1) also fit every run, by a rounding coincidence,
+    # and stays dormant: the order of the level with the limit is still checked before the write
+    pct, limit = ("tok", 8), ("res", 0, ("glare_limit",))
+    leaf = Leaf(
+        ("level",),
+        [("arith", "*", pct, ("k", 0.01), None), ("expr", "(a+b)/c", (pct, limit, ("k", 100.0)), ("up", 1))],
+        "float",
+    )
+    steps = [PlanStep("lights", 0, {"room": "A"}, []), PlanStep("set_level", 1, {"level": 0.3}, [leaf])]
+    ((op, value, used),) = arg_operands(steps, [None, {"level": 1.0}])
+    assert op == ("arg", 1, ("level",)) and value == 1.0
+    assert limit not in used and pct in used

@@ -57,7 +57,9 @@ def arg_operands(
             except ex.Unavailable:
                 continue
             if ex.is_num(v):
-                used = {r for c in leaf.cands for r in ex.refs(c)} if refs else set()
+                # only the explanations replay uses: a dormant form that reads the limit by a coincidence
+                # of rounding ("round((pct + limit) / 100, 1)") computes nothing and must not excuse the order
+                used = {r for c in ex.awake(leaf.cands) for r in ex.refs(c)} if refs else set()
                 out.append((("arg", s, tuple(leaf.path)), float(v), used))
     return out
 
