@@ -36,6 +36,8 @@ are plain text; several plans read twice before one write, and the middle read d
 - h5_fuelup     top a generator up to L litres (non-idempotent: adds target - fuel), never past the tank
                 size in a plain-text read; a target at, past or below the fuel the runs saw (added after
                 h5_dimmer found the "limit only reached" gap: not shaped on it)
+- h5_atm        withdraw A (non-idempotent) only while A <= limit - used today (two numbers of one
+                plain-text line): each number alone and each pair's order may stay as the runs saw
 
 MCP annotations: the reads declare `readOnlyHint`; the idempotent writes `idempotentHint`; the deletes
 and voids `destructiveHint`; the other writes none (non-idempotent by default).
@@ -73,7 +75,8 @@ ANNOTATIONS: dict[str, dict[str, bool]] = {
     **{name: READ for name in ("h5_rx_lookup", "h5_invoice_get", "h5_recipe", "h5_bowling_card", "h5_tile_info",
                                "h5_reservation", "h5_room_status", "h5_supplier_quote", "h5_service_record",
                                "h5_order_get", "h5_choir_roster", "h5_room_lights", "h5_user_info", "h5_catalog",
-                               "h5_card_balance", "h5_zone_get", "h5_generator")},
+                               "h5_card_balance", "h5_zone_get", "h5_generator",
+                               "h5_card_limits")},
     "h5_light_set": IDEMPOTENT,
     "h5_thermostat_set": IDEMPOTENT,
     "h5_invoice_void": DESTRUCTIVE,
@@ -937,6 +940,59 @@ fuelup = Family(
 )
 
 
+# =========================================================================== 17. card withdrawal: a sum against a limit
+def _card_limits(s: State, a: dict) -> str:
+    c = a["card"]
+    if c not in s.get("card_used", {}):
+        raise ToolFail(f"no card {c}")
+    return f"Card {c}: daily limit {s['tables']['h5_card_limits'][c]} EUR, used today {s['card_used'][c]} EUR"
+
+
+def _withdraw(s: State, a: dict) -> dict:
+    c, amount = a["card"], int(a["amount"])
+    s["card_used"][c] += amount  # the bank's ledger takes it: a wrong replay overdraws the day's limit
+    s.setdefault("withdrawals", []).append({"card": c, "amount": amount})
+    return {"ok": True, "card": c, "amount": amount}
+
+
+def sample_atm(rng: random.Random, w: State, i: int) -> Params:
+    card = f"C-{rng.randint(1000, 9999)}"
+    while card in w.get("card_used", {}):
+        card = f"C-{rng.randint(1000, 9999)}"
+    limit = rng.choice([1000, 1500]) if _early(i) else rng.choice([1000, 1500, 2000])
+    used = rng.randint(0, 60) * 10 if _early(i) else rng.randint(0, 80) * 10
+    room = limit - used
+    amount = (rng.randint(1, 20) * 10) if _early(i) else rng.choice(
+        [room, room + 10, room + rng.randint(2, 30) * 10, rng.randint(1, 30) * 10, max(room - 10, 10)])
+    w["tables"].setdefault("h5_card_limits", {})[card] = limit
+    w.setdefault("card_used", {})[card] = used
+    return {"card": card, "amount": amount, "wording": rng.randrange(2)}
+
+
+def _room(text: str) -> int:
+    return int(_after(text, "daily limit ")) - int(_after(text, "used today "))
+
+
+atm = Family(
+    name="h5_atm",
+    templates=["Withdraw {amount} EUR with card {card}", "Please take out {amount} EUR on card {card}"],
+    fields={"amount": INT, "card": Field(r"C-\d{4}")},
+    sample=sample_atm,
+    plan=[Step("h5_card_limits", lambda p, r: {"card": p["card"]}),
+          Step("h5_withdraw", lambda p, r: {"card": p["card"], "amount": p["amount"]},
+               when=lambda p, r: p["amount"] <= _room(r["h5_card_limits"]))],
+    expect=lambda p, b: ({"card_used": {p["card"]: b["card_used"][p["card"]] + p["amount"]},
+                          "withdrawals": [{"card": p["card"], "amount": p["amount"]}]}
+                         if p["amount"] <= _t("h5_card_limits", b, p["card"]) - b["card_used"][p["card"]] else {}),
+    answer=lambda p, b: [_t("h5_card_limits", b, p["card"]) - b["card_used"][p["card"]] - p["amount"]
+                         if p["amount"] <= _t("h5_card_limits", b, p["card"]) - b["card_used"][p["card"]]
+                         else _t("h5_card_limits", b, p["card"]) - b["card_used"][p["card"]]],
+    summary=lambda p, r: (f"Withdrew {p['amount']} EUR; {_room(r['h5_card_limits']) - p['amount']} EUR of today's "
+                          f"limit is left." if "h5_withdraw" in r else
+                          f"Not withdrawn: only {_room(r['h5_card_limits'])} EUR of today's limit is left."),
+)
+
+
 TOOLS: dict[str, Tool] = {
     t.name: t
     for t in [
@@ -987,10 +1043,13 @@ TOOLS: dict[str, Tool] = {
              _generator),
         Tool("h5_add_fuel", "Pump litres of diesel into a generator's tank.", {"generator": str, "litres": int},
              _add_fuel),
+        Tool("h5_card_limits", "A bank card's daily limit and what was used today (EUR), as plain text.",
+             {"card": str}, _card_limits),
+        Tool("h5_withdraw", "Withdraw cash with a card.", {"card": str, "amount": int}, _withdraw),
         Tool("h5_thermostat_set", "Set a thermostat's setpoint, in the device's own unit.",
              {"device": str, "value": float}, _thermostat_set),
     ]
 }
 
 FAMILIES: list[Family] = [refill, void, batches, bowling, tiles, checkin, quote, odometer, returns, choir, dimmer,
-                          purge, library, loyalty, thermostat, fuelup]
+                          purge, library, loyalty, thermostat, fuelup, atm]

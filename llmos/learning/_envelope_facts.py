@@ -130,7 +130,8 @@ def _text_number(op: Operand, env: ex.Env) -> float | None:
 
 
 def relations(env: ex.Env, echo_paths: list[list[str]]) -> list[Relation]:
-    """Every relation between a numeric result and another number (or zero) in one run."""
+    """Every relation between a numeric result and another number (or zero) in one run; then every goal
+    number against the difference of two numbers of one result (`differences`)."""
     ops = numbers(env, echo_paths)
     out: list[Relation] = []
     for j, (b, y) in enumerate(ops):
@@ -141,7 +142,44 @@ def relations(env: ex.Env, echo_paths: list[list[str]]) -> list[Relation]:
             out.append((a, b, _sign(x - y)))
             if len(out) >= MAX_RELATIONS:
                 return out
+    goal = [(a, x) for a, x in ops if a[0] == "tok"]
+    for d, y in differences(ops) if goal else []:
+        for a, x in goal:
+            out.append((a, d, _sign(x - y)))
+            if len(out) >= MAX_RELATIONS:
+                return out
     return out
+
+
+MAX_DIFF_NUMBERS = 6  # a result with more numbers gives no differences (a table, not a limit and a use)
+
+
+def differences(ops: list[tuple[Operand, float]]) -> list[tuple[Operand, float]]:
+    """("diff", a, b): two numbers of one result, a - b ("daily limit 2000 EUR, used today 490 EUR": what
+    is left). A goal number that stayed below what was left in every supporting run ("take out 300") kept
+    an order no pair of single numbers shows: each number alone may stay inside what the runs saw, and
+    each pair in its order, while the goal passes what is left."""
+    by_step: dict[int, list[tuple[Operand, float]]] = {}
+    for op, v in ops:
+        if op[0] in ("res", "tnum"):
+            by_step.setdefault(int(op[1]), []).append((op, v))
+    out: list[tuple[Operand, float]] = []
+    for nums in by_step.values():
+        if len(nums) > MAX_DIFF_NUMBERS:
+            continue
+        for i, (a, x) in enumerate(nums):
+            for b, y in nums[i + 1 :]:
+                out.append((("diff", a, b), x - y))
+    return out
+
+
+def result_step(op: Operand) -> int | None:
+    """The step whose result an operand reads (a difference: its two numbers' step); None for the goal."""
+    if op[0] in ("res", "tnum"):
+        return int(op[1])
+    if op[0] == "diff":
+        return result_step(op[1])
+    return None
 
 
 def value(op: Operand, env: ex.Env, live: dict[Operand, float] | None = None) -> float | None:
@@ -149,6 +187,9 @@ def value(op: Operand, env: ex.Env, live: dict[Operand, float] | None = None) ->
     values of operands the results do not hold (a call's derived arguments, `_arg_relations`)."""
     if op[0] == "zero":
         return 0.0
+    if op[0] == "diff":
+        a, b = value(op[1], env, live), value(op[2], env, live)
+        return None if a is None or b is None else a - b
     if op[0] == "arg":
         return None if live is None else live.get(op)
     if op[0] == "tnum":
