@@ -20,7 +20,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from llmos.learning import explain as ex
-from llmos.learning._envelope_facts import Operand, Relation, numbers, sign_of
+from llmos.learning._envelope_checks import CMP
+from llmos.learning._envelope_facts import Operand, Relation, numbers, sign_allows, sign_of
 from llmos.learning.plans import Plan, PlanStep
 
 MAX_ARG_RELATIONS = 64
@@ -56,7 +57,9 @@ def arg_operands(
             except ex.Unavailable:
                 continue
             if ex.is_num(v):
-                used = {r for c in leaf.cands for r in ex.refs(c)} if refs else set()
+                # only the explanations replay uses: a dormant form that reads the limit by a coincidence
+                # of rounding ("round((pct + limit) / 100, 1)") computes nothing and must not excuse the order
+                used = {r for c in ex.awake(leaf.cands) for r in ex.refs(c)} if refs else set()
                 out.append((("arg", s, tuple(leaf.path)), float(v), used))
     return out
 
@@ -100,8 +103,8 @@ def argument_problem(plan: Plan, env: ex.Env, step: int, arguments: dict[str, An
         if r[0] in used.get(r[1], set()):
             continue
         sign = sign_of(r, env, live)
-        if sign is not None and sign != r[2]:
-            cmp = {-1: "<", 0: "=", 1: ">"}[r[2]]
+        if sign is not None and not sign_allows(int(r[2]), sign):
+            cmp = CMP[r[2]]
             name = plan.steps[step].name
             return (
                 f"{_describe(r[0])} {cmp} {name}.{ex.format_path(r[1][2])} (worked out from this run's values) "

@@ -19,12 +19,16 @@ from typing import Any
 from llmos.learning import _value_kinds as _kinds
 from llmos.learning import explain as ex
 from llmos.learning._envelope_facts import (
+    GE,
+    LE,
     MAX_PICKED_CHARS,
     MAX_PICKED_WORDS,
     Operand,
     Relation,
     is_member,
     list_lengths,
+    result_step,
+    sign_allows,
     sign_of,
     slot_span,
 )
@@ -364,20 +368,22 @@ def member_problem(plan: Plan, env: ex.Env, step: int) -> str | None:
 def broken(rels: list[Relation], env: ex.Env, step: int) -> str | None:
     """A relation involving step `step`'s result that the live values break (its description)."""
     for r in rels:
-        if not any(op[0] in ("res", "tnum") and op[1] == step for op in r[:2]):
+        if step not in (result_step(r[0]), result_step(r[1])):
             continue
         s = sign_of(r, env)
-        if s is not None and s != r[2]:
-            return f"{_describe(r[0])} {_CMP[r[2]]} {_describe(r[1])} in every supporting run, but not now"
+        if s is not None and not sign_allows(int(r[2]), s):
+            return f"{_describe(r[0])} {CMP[r[2]]} {_describe(r[1])} in every supporting run, but not now"
     return None
 
 
-_CMP = {-1: "<", 0: "=", 1: ">"}
+CMP = {-1: "<", 0: "=", 1: ">", LE: "<=", GE: ">="}
 
 
 def _describe(op: Operand) -> str:
     if op[0] == "zero":
         return "0"
+    if op[0] == "diff":
+        return f"({_describe(op[1])} - {_describe(op[2])})"
     if op[0] == "tok":
         return f"goal number #{op[1]}"
     if op[0] == "tnum":

@@ -37,6 +37,33 @@ def _sign(x: float) -> int:
     return 1 if x > 0 else -1
 
 
+# A relation's sign is the order its supporting runs saw: -1, 0 or 1 in every run, or a weak order when
+# some runs saw the two numbers equal and the others one strict order: LE (a < b or a = b), GE. A live
+# order no supporting run saw ("a > b" after "<" and "=": a value past the limit the runs only reached)
+# is outside the evidence like any other; only runs that saw both strict orders drop the relation.
+LE, GE = -2, 2
+
+
+def sign_allows(kept: int, live: int) -> bool:
+    """Whether a live order `live` (-1, 0, 1) is one the supporting runs saw (`kept`, weak orders included)."""
+    return live == kept or (kept == LE and live <= 0) or (kept == GE and live >= 0)
+
+
+def sign_set(kept: int) -> frozenset[int]:
+    """The strict orders a kept sign stands for."""
+    return frozenset(s for s in (-1, 0, 1) if sign_allows(kept, s))
+
+
+def merged_sign(kept: int, live: int) -> int | None:
+    """The sign kept once a run with order `live` joins the evidence (None: both strict orders seen)."""
+    seen = sign_set(kept) | {live}
+    if seen <= {-1, 0}:
+        return -1 if seen == {-1} else 0 if seen == {0} else LE
+    if seen <= {0, 1}:
+        return 1 if seen == {1} else GE
+    return None
+
+
 def numbers(env: ex.Env, echo_paths: list[list[str]]) -> list[tuple[Operand, float]]:
     """Numeric operands of one run: goal numbers, then numeric result leaves that are not echoes
     of the call's own arguments (an echo is decided by the plan's explanations, not by the world),
@@ -103,7 +130,8 @@ def _text_number(op: Operand, env: ex.Env) -> float | None:
 
 
 def relations(env: ex.Env, echo_paths: list[list[str]]) -> list[Relation]:
-    """Every relation between a numeric result and another number (or zero) in one run."""
+    """Every relation between a numeric result and another number (or zero) in one run; then every goal
+    number against the difference of two numbers of one result (`differences`)."""
     ops = numbers(env, echo_paths)
     out: list[Relation] = []
     for j, (b, y) in enumerate(ops):
@@ -114,7 +142,44 @@ def relations(env: ex.Env, echo_paths: list[list[str]]) -> list[Relation]:
             out.append((a, b, _sign(x - y)))
             if len(out) >= MAX_RELATIONS:
                 return out
+    goal = [(a, x) for a, x in ops if a[0] == "tok"]
+    for d, y in differences(ops) if goal else []:
+        for a, x in goal:
+            out.append((a, d, _sign(x - y)))
+            if len(out) >= MAX_RELATIONS:
+                return out
     return out
+
+
+MAX_DIFF_NUMBERS = 6  # a result with more numbers gives no differences (a table, not a limit and a use)
+
+
+def differences(ops: list[tuple[Operand, float]]) -> list[tuple[Operand, float]]:
+    """("diff", a, b): two numbers of one result, a - b ("daily limit 2000 EUR, used today 490 EUR": what
+    is left). A goal number that stayed below what was left in every supporting run ("take out 300") kept
+    an order no pair of single numbers shows: each number alone may stay inside what the runs saw, and
+    each pair in its order, while the goal passes what is left."""
+    by_step: dict[int, list[tuple[Operand, float]]] = {}
+    for op, v in ops:
+        if op[0] in ("res", "tnum"):
+            by_step.setdefault(int(op[1]), []).append((op, v))
+    out: list[tuple[Operand, float]] = []
+    for nums in by_step.values():
+        if len(nums) > MAX_DIFF_NUMBERS:
+            continue
+        for i, (a, x) in enumerate(nums):
+            for b, y in nums[i + 1 :]:
+                out.append((("diff", a, b), x - y))
+    return out
+
+
+def result_step(op: Operand) -> int | None:
+    """The step whose result an operand reads (a difference: its two numbers' step); None for the goal."""
+    if op[0] in ("res", "tnum"):
+        return int(op[1])
+    if op[0] == "diff":
+        return result_step(op[1])
+    return None
 
 
 def value(op: Operand, env: ex.Env, live: dict[Operand, float] | None = None) -> float | None:
@@ -122,6 +187,9 @@ def value(op: Operand, env: ex.Env, live: dict[Operand, float] | None = None) ->
     values of operands the results do not hold (a call's derived arguments, `_arg_relations`)."""
     if op[0] == "zero":
         return 0.0
+    if op[0] == "diff":
+        a, b = value(op[1], env, live), value(op[2], env, live)
+        return None if a is None or b is None else a - b
     if op[0] == "arg":
         return None if live is None else live.get(op)
     if op[0] == "tnum":
@@ -141,8 +209,15 @@ def sign_of(rel: Relation, env: ex.Env, live: dict[Operand, float] | None = None
 
 
 def keep_holding(rels: list[Relation], env: ex.Env, live: dict[Operand, float] | None = None) -> list[Relation]:
-    """The relations that also hold in this run (a relation it cannot evaluate is dropped)."""
-    return [r for r in rels if sign_of(r, env, live) == r[2]]
+    """The relations that also hold in this run, weakened to LE / GE when it saw the numbers equal and the
+    others one strict order, or the other way round (a relation it cannot evaluate is dropped)."""
+    out: list[Relation] = []
+    for r in rels:
+        s = sign_of(r, env, live)
+        kept = None if s is None else merged_sign(int(r[2]), s)
+        if kept is not None:
+            out.append(r if kept == r[2] else (r[0], r[1], kept))
+    return out
 
 
 # ---------------------------------------------------------------- list lengths, categories, membership

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from llmos.learning import envelope
+from llmos.learning._envelope_facts import sign_set
 from llmos.learning.plans import Plan, Seq
 from llmos.learning.replay_plan import BoundPlan, Stop
 from llmos.learning.risk import RiskOf
@@ -94,10 +95,16 @@ def _apart(p: Plan, q: Plan, steps: set[int]) -> bool:
                 return True
 
     def inside(op: Any) -> bool:
+        if op[0] == "diff":
+            return inside(op[1]) and inside(op[2])
         return op[0] not in ("res", "tnum", "arg") or int(op[1]) in steps
 
     q_signs = {(r[0], r[1]): r[2] for r in q.relations if inside(r[0]) and inside(r[1])}
-    return any(q_signs.get((a, b), sign) != sign for a, b, sign in p.relations if inside(a) and inside(b))
+    return any(
+        (a, b) in q_signs and not sign_set(q_signs[(a, b)]) & sign_set(sign)
+        for a, b, sign in p.relations
+        if inside(a) and inside(b)
+    )
 
 
 def branch_set(

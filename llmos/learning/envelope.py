@@ -20,13 +20,15 @@ took the same side. What those runs do share are facts about the results they sa
 
 A replay that sees one of these facts broken is outside the evidence: the model's branch may go
 the other way, so the replay stops and the model continues (a *precaution*, not a failure of the
-plan). The model's run then teaches the plan: the fact is dropped (same calls) or the skeleton is
+plan). The model's run then teaches the plan: the fact is dropped or weakened (same calls) or the skeleton is
 marked as branching (other calls).
 
     Operand  = ("tok", position) | ("res", step, path) | ("zero",)
              | ("tnum", step, path, k)   the k-th number inside a result text ("3 of 4 passes issued")
              | ("arg", step, path)       a derived argument, checked before its call (`_arg_relations`)
-    Relation = (a, b, sign)          sign of a - b in every supporting run: -1, 0 or 1
+    Relation = (a, b, sign)          sign of a - b in every supporting run: -1, 0 or 1; or LE (-2) / GE (2)
+                                     when some runs saw a = b and the others one strict order: a live
+                                     order no run saw (a > b after a < b and a = b) is outside the evidence
 
 Rule 1 (never extrapolate past the evidence) is stricter and general: before a step that is not
 read-only, every value of an earlier result that no argument consumes must lie inside what the
