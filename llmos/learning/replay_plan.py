@@ -187,15 +187,18 @@ class BoundPlan:
         if self.declines and declined.read_only(self.plan, self.risk_of):
             self.check_decided(noise_runs)  # a plan that changed nothing: its results decided that
         said = answers.render(self.plan.answer, self.env, self.args)
+        # the runs that taught the answer: a plan's own (evidence a sibling wording lent, `wordings.lend`,
+        # covers its calls and envelope, never its answer)
+        support = self.plan.support - int(self.plan.sibling.get("lent", 0))
         if said is not None:
             plan = self.plan
-            why = answers.derived_unproven(plan.answer, plan.support, plan.seen_runs) or envelope.answer_seen_problem(
+            why = answers.derived_unproven(plan.answer, support, plan.seen_runs) or envelope.answer_seen_problem(
                 plan, self.env, list(self.args), noise_runs, plan.answer
             )
             if why:
                 raise Stop(f"{envelope.PRECAUTION}: {why}", len(self.plan.steps) - 1, precaution=True)
             return said
-        varied = answers.phrasing_varied(self.plan.answer, self.plan.support)
+        varied = answers.phrasing_varied(self.plan.answer, support)
         if varied:
             raise Stop(f"{envelope.PRECAUTION}: {varied}", len(self.plan.steps) - 1, precaution=True)
         figures = answers.unstated_figures(self.plan.example)

@@ -1,0 +1,376 @@
+"""A wording learns from a sibling plan: evidence shared across wordings of one task.
+
+A plan is one goal skeleton, so "Give Rosa's Monday shift to Ada" and "Assign Monday's shift of Rosa
+to Ada" are two plans, and each would need `min_support` model runs of its own before rule 2 can tell
+a slot from a constant. The rule here, checkable against the code below:
+
+A run R of a new wording W (no plan of W took it) is aligned to a plan P of another wording, of the same
+agent, when all of this holds (`borrow`):
+
+- P is replayable on its own evidence: P's own support reaches what rule 4 asks of its riskiest step,
+  P is not unsafe (branching, contradicted, rule 3, unexplained), not demoted, has no recent fallbacks,
+  recorded what its results looked like (rule 1), and lends no evidence it borrowed itself (no chains);
+- R is a clean model run (LEARNER or MIXED, no fallback, no envelope stop) that made exactly P's
+  calls: the same tools in the same groups, the same argument names;
+- every slot of P is used by an argument, and there is exactly one way to place P's slots on W's goal
+  words (each word of a shape the slot saw) such that EVERY hypothesis P still holds for every argument
+  gives R's value (P's slot -> that word of W; P's constant -> the same constant in R; P's derived value
+  -> the same formula; P's data flow from a result -> the same flow in R);
+- each such word occurs once in W's goal, and every other value of W's goal (a number, a quoted text, a
+  name, an identifier) is one of them: a value of W that P has no slot for may mean something P's runs
+  never did;
+- W has no conditional, branch or negation word ("if", "unless", "only", "except", "don't", "not", ...)
+  that P's wording lacks.
+
+Then W's plan is P's plan written on W's skeleton (slots where P's slots sit in W), P's envelope (ranges,
+categories, templates seen) and P's hypotheses, narrowed by R, plus R as W's one supporting run. Its
+answer template is learned from R alone (rule 5: one run never proves a template: a listing until W's
+own runs prove one). `Plan.sibling` records P's id, skeleton, runs and support.
+
+At selection (`lend`), W counts P's support (as it was when lent, at most P's support now) next to its
+own only while P is still what it was: present under the same id (a rejected run of P rebuilds it), safe,
+not demoted, with its support. `--explain` shows `mode_reason.sibling`: the plan, its runs, and why it
+was (not) used. A rejected run of P revokes every loan of it (`revoke`); a rejected replay of W demotes W.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import json
+import time
+from typing import Any
+
+from llmos.config import LearningConfig
+from llmos.learning import explain as ex
+from llmos.learning import induction
+from llmos.learning.goals import CONDITIONAL_WORDS, Token, phrase_fits, shape
+from llmos.learning.index import PlanIndex
+from llmos.learning.plans import Match, Plan, Slot
+from llmos.learning.risk import RiskOf, plan_risk, required_support
+
+__all__ = ["NEGATIONS", "borrow", "lend", "lent_problem", "revoke"]
+
+NEGATIONS = frozenset(
+    [
+        "not",
+        "no",
+        "never",
+        "don't",
+        "dont",
+        "doesn't",
+        "didn't",
+        "won't",
+        "without",
+        "nor",
+        "neither",
+        "skip",
+        "avoid",
+        "instead",
+        "except",
+        "unless",
+        "but",
+    ]
+)
+MAX_ASSIGNMENTS = 512  # ways to place P's slots on W's words tried before giving up (then: no loan)
+MAX_LENGTH = 80  # goal lengths searched for siblings
+MAX_PENALTY = 0.3  # a sibling with more recent fallbacks than this lends nothing
+RUNS_KEPT = 20
+
+
+class _Untranslatable(Exception):
+    pass
+
+
+def own_need(plan: Plan, cfg: LearningConfig, risk_of: RiskOf | None) -> int:
+    """Rule 4: the support this plan's riskiest step asks for."""
+    risk, _steps = plan_risk(plan.tool_names, risk_of)
+    return required_support(cfg.min_support, risk, cfg.extra_support.model_dump())
+
+
+def lender_problem(p: Plan, cfg: LearningConfig, risk_of: RiskOf | None) -> str:
+    """Why plan P may not lend its evidence ('' when it may)."""
+    unsafe = p.unsafe_reasons()
+    if unsafe:
+        return f"plan {p.id} is unsafe ({unsafe[0]})"
+    demoted = p.demotion(cfg.min_support)
+    if demoted:
+        return f"plan {p.id} is {demoted}"
+    if p.penalty > MAX_PENALTY:
+        return f"plan {p.id} fell back recently (penalty {round(p.penalty, 3)})"
+    if not p.seen_runs:
+        return f"plan {p.id} did not record what its results looked like (rule 1)"
+    need = own_need(p, cfg, risk_of)
+    if p.support < need:  # a plan's support is its own runs: what it borrowed is never lent on
+        return f"plan {p.id} has {p.support} run(s) of its own; rule 4 asks {need} before it lends them"
+    return ""
+
+
+def borrow(
+    index: PlanIndex, ev: induction.Evidence, cfg: LearningConfig, risk_of: RiskOf | None, clean: bool
+) -> Plan | None:
+    """W's plan learned from a sibling wording's plan and this run, or None (W then starts on its own)."""
+    if not clean or not ev.calls:
+        return None
+    found: list[Plan] = []
+    seq, tokens = ev.seq, ev.tokens
+    for n in range(1, MAX_LENGTH):
+        for p in list(index.seqs.get((ev.agent, n, seq), {}).values()):
+            if _same_skeleton(p, tokens) or lender_problem(p, cfg, risk_of):
+                continue
+            w = align(p, ev)
+            if w is not None:
+                found.append(w)
+    if not found:
+        return None
+    # several siblings (wordings) fit: the best supported lends (each alignment passed every check)
+    return max(found, key=lambda w: (int(w.sibling["support"]), w.sibling["plan"]))
+
+
+def _same_skeleton(p: Plan, tokens: list[Token]) -> bool:
+    if p.ntokens != len(tokens):
+        return False
+    return all(i in p.slots or t.key() == s.key() for i, (t, s) in enumerate(zip(tokens, p.skeleton, strict=True)))
+
+
+def align(p: Plan, ev: induction.Evidence) -> Plan | None:
+    """P written on R's wording, with R's evidence (None: R does not align to P by the rule above)."""
+    tokens = ev.tokens
+    if not _same_calls(p, ev) or _new_words(p, tokens):
+        return None
+    used = set().union(*(ex.token_positions(c) for s in p.steps for lf in s.leaves for c in ex.awake(lf.cands)))
+    if not set(p.slots) <= used:
+        return None  # a slot no argument uses: where it sits in W nothing tells
+    values = [dict(induction.arg_leaves(c.arguments)) for c in ev.calls]
+    env = ev.env()
+    options = [[k for k, t in enumerate(tokens) if _fits_slot(p.slots[pos], t)] for pos in sorted(p.slots)]
+    fitting: list[tuple[dict[int, int], list[list[list[ex.Cand]]]]] = []
+    for tried, choice in enumerate(itertools.product(*options)):
+        if tried >= MAX_ASSIGNMENTS or len(fitting) > 1:
+            return None
+        if len(set(choice)) != len(choice):
+            continue
+        sigma = dict(zip(sorted(p.slots), choice, strict=True))
+        cands = _translated(p, tokens, sigma, values, env)
+        if cands is not None:
+            fitting.append((sigma, cands))
+    if len(fitting) != 1:
+        return None  # none, or ambiguous between placements
+    sigma, cands = fitting[0]
+    if not _values_placed(tokens, set(sigma.values())):
+        return None
+    return _written(p, ev, sigma, cands)
+
+
+def _same_calls(p: Plan, ev: induction.Evidence) -> bool:
+    if len(p.steps) != len(ev.calls):
+        return False
+    for step, call in zip(p.steps, ev.calls, strict=True):
+        paths = {path for path, _v in induction.arg_leaves(call.arguments)} - {()}
+        if step.name != call.name or step.group != call.group or paths != {lf.path for lf in step.leaves}:
+            return False
+    return True
+
+
+def _new_words(p: Plan, tokens: list[Token]) -> list[str]:
+    """W's conditional, branch or negation words that P's wording lacks."""
+    theirs = {t.text.lower() for t in p.skeleton if t.kind == "word"}
+    watch = CONDITIONAL_WORDS | NEGATIONS
+    return [t.text for t in tokens if t.kind == "word" and t.text.lower() in watch and t.text.lower() not in theirs]
+
+
+def _fits_slot(slot: Slot, t: Token) -> bool:
+    if t.kind == "punct":
+        return False
+    if t.kind == "word" and " " in t.text:
+        return phrase_fits(slot.shapes, slot.values, t.text)
+    return shape(t) in slot.shapes
+
+
+def _is_value(tokens: list[Token], k: int) -> bool:
+    """A value of the goal (a number, a quoted text, several words, an identifier, a name), not a word of
+    the wording ("Give", "shift")."""
+    t = tokens[k]
+    if t.kind in ("number", "quoted") or (t.kind == "word" and " " in t.text):
+        return True
+    if t.kind != "word":
+        return False
+    if any(ch.isdigit() for ch in t.text) or any(ch.isupper() for ch in t.text[1:]):
+        return True
+    sentence_start = k == 0 or tokens[k - 1].text in (".", "!", "?", ":", ";", '"', "(")
+    return t.text[:1].isupper() and not sentence_start
+
+
+def _values_placed(tokens: list[Token], placed: set[int]) -> bool:
+    """Each slot's word once in W's goal, and every value of W's goal one of them."""
+    for k in placed:
+        if sum(1 for t in tokens if t.text.lower() == tokens[k].text.lower()) != 1:
+            return False
+    return all(k in placed for k in range(len(tokens)) if _is_value(tokens, k))
+
+
+def _tr(node: Any, m: dict[int, int]) -> Any:
+    if isinstance(node, tuple):
+        if len(node) == 2 and node[0] == "tok" and isinstance(node[1], int):
+            if node[1] not in m:
+                raise _Untranslatable
+            return ("tok", m[node[1]])
+        if len(node) == 3 and node[0] == "res" and isinstance(node[1], int):
+            return node
+        return tuple(_tr(x, m) for x in node)
+    return node
+
+
+def _positions(p: Plan, tokens: list[Token], sigma: dict[int, int]) -> dict[int, int]:
+    """P's positions in W: slots by `sigma`, a constant word where W has that very word once."""
+    taken = set(sigma.values())
+    m = dict(sigma)
+    for q, t in enumerate(p.skeleton):
+        if q in sigma:
+            continue
+        at = [k for k, w in enumerate(tokens) if k not in taken and w.key() == t.key()]
+        if len(at) == 1:
+            m[q] = at[0]
+    return m
+
+
+def _translated(
+    p: Plan, tokens: list[Token], sigma: dict[int, int], values: list[dict[Any, Any]], env: ex.Env
+) -> list[list[list[ex.Cand]]] | None:
+    """Every leaf's explanations on W's positions, when every one P uses gives R's value; else None."""
+    m = _positions(p, tokens, sigma)
+    p_env = ex.Env(list(p.skeleton), [], [])
+    out: list[list[list[ex.Cand]]] = []
+    for step, vals in zip(p.steps, values, strict=True):
+        leaves: list[list[ex.Cand]] = []
+        for leaf in step.leaves:
+            awake = set(ex.awake(leaf.cands))
+            kept: list[ex.Cand] = []
+            for c in leaf.cands:
+                try:
+                    kept.append(_tr(c, m))
+                except _Untranslatable:
+                    if c not in awake:
+                        continue  # a dormant explanation: dropped (fewer hypotheses later: never looser)
+                    const = _as_constant(c, p_env)
+                    if const is None:
+                        return None
+                    kept.append(const)
+            kept = list(dict.fromkeys(kept))
+            used = ex.awake(kept)
+            if not used or len(ex.fitting(used, vals[leaf.path], env)) != len(used):
+                return None  # some hypothesis P holds does not give R's value
+            leaves.append(kept)
+        out.append(leaves)
+    return out
+
+
+def _as_constant(c: ex.Cand, p_env: ex.Env) -> ex.Cand | None:
+    """An explanation reading only constant words of P's wording is a constant (what it gives there)."""
+    if ex.uses_results(c):
+        return None
+    try:
+        value = ex.evaluate(c, p_env)
+    except (ex.Unavailable, ex.Disagree, ValueError, TypeError, ArithmeticError):
+        return None
+    return ("const", json.dumps(value, sort_keys=True))
+
+
+def _written(p: Plan, ev: induction.Evidence, sigma: dict[int, int], cands: list[list[list[ex.Cand]]]) -> Plan | None:
+    """P on W's skeleton with R joined: W's plan."""
+    m = _positions(p, ev.tokens, sigma)
+    w = p.copy()
+    w.__dict__.pop("_token_set", None)
+    w.id = induction.plan_id_for(ev.agent, ev.trace_id)
+    w.skeleton = list(ev.tokens)
+    w.slots = {
+        sigma[q]: Slot(sigma[q], s.name, list(s.shapes), list(s.values), list(s.span)) for q, s in p.slots.items()
+    }
+    for step, leaves in zip(w.steps, cands, strict=True):
+        for leaf, kept in zip(step.leaves, leaves, strict=True):
+            leaf.cands = kept
+    relations = []
+    for r in p.relations:
+        try:
+            relations.append(_tr(r, m))
+        except _Untranslatable:
+            continue
+    w.relations = relations
+    w.memberships = [(m[a], b, c) for a, b, c in p.memberships if a in m]
+    w.answer, w.example = [], {}
+    w.trace_ids, w.evidence_tokens, w.pending_tokens, w.support_count = [], [], [], 0
+    w.uses, w.replay_successes, w.fallbacks, w.penalty = 0, 0, 0, 0.0
+    w.branching, w.contradicted, w.post_write_checks = [], [], []
+    w.demoted, w.demoted_at = "", 0
+    w.created_at = w.updated_at = time.time()
+    w.tokens_fresh = True
+    if induction.join(w, ev) or w.unsafe_reasons():
+        return None
+    w.sibling = {
+        "plan": p.id,
+        "skeleton": p.skeleton_text(),
+        "runs": p.trace_ids[-RUNS_KEPT:],
+        "support": p.support,
+        "run": ev.trace_id,
+    }
+    return w
+
+
+def lent_problem(w: Plan, index: PlanIndex, cfg: LearningConfig, risk_of: RiskOf | None) -> tuple[str, Plan | None]:
+    """Why W may not count its sibling's evidence now ('' when it may), and the sibling."""
+    sib = w.sibling
+    if sib.get("revoked"):
+        return f"the loan was revoked: {sib['revoked']}", None
+    p = index.plans.get(str(sib.get("plan", "")))
+    if p is None:
+        return f"plan {sib.get('plan')} is gone (rebuilt after a rejected run, or removed)", None
+    if p.seq != w.seq:
+        return f"plan {p.id} makes other calls now", p
+    return lender_problem(p, cfg, risk_of), p
+
+
+def lend(
+    full: list[Match],
+    index: PlanIndex,
+    cfg: LearningConfig,
+    risk_of: RiskOf | None,
+    reason: dict[str, Any],
+    companions: list[Plan],
+) -> list[Match]:
+    """The one matched plan, counting the evidence its sibling wording lent it while the loan holds."""
+    if len(full) != 1 or not full[0].plan.sibling or companions:
+        return full
+    w = full[0].plan
+    sib = w.sibling
+    shown: dict[str, Any] = {
+        "plan": sib.get("plan"),
+        "skeleton": sib.get("skeleton"),
+        "runs": list(sib.get("runs", []))[-5:],
+        "own_runs": w.support,
+    }
+    reason["sibling"] = shown
+    why, p = lent_problem(w, index, cfg, risk_of)
+    if why or p is None:
+        shown["not_used"] = why
+        return full
+    lent = min(int(sib.get("support", 0)), p.support)
+    view = copy.copy(w)
+    view.support_count = w.support + lent
+    view.penalty = max(w.penalty, p.penalty)
+    view.sibling = {**sib, "lent": lent}  # the answer is W's own: `replay_plan.BoundPlan.answer`
+    shown["lent_support"] = lent
+    shown["why"] = (
+        f"learned from the sibling wording '{sib.get('skeleton')}' (plan {p.id}, {lent} run(s)): run "
+        f"{sib.get('run')} of this wording made the same calls, every argument explained as in that plan"
+    )
+    return [Match(view, full[0].diff, full[0].bad_shapes)]
+
+
+def revoke(index: PlanIndex, run_id: str) -> list[Plan]:
+    """Plans that borrowed a run a person rejected: they keep only their own evidence."""
+    out = []
+    for w in index.plans.values():
+        if w.sibling and not w.sibling.get("revoked") and run_id in w.sibling.get("runs", []):
+            w.sibling = {**w.sibling, "revoked": f"run {run_id} of plan {w.sibling.get('plan')} was rejected"}
+            out.append(w)
+    return out
