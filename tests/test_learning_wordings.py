@@ -178,3 +178,24 @@ async def test_rule_4_a_sibling_below_the_support_a_write_needs_lends_nothing(tm
     h = harness(tmp_path, LearningConfig(min_support=3))
     await _learn(h)  # two runs: slots known, but a write needs 3
     await _not_follower(h, CALL_OFF, {"order": 4703}, {"order": 4702})
+
+
+async def test_a_wording_run_before_its_sibling_had_two_runs_learns_when_the_sibling_can_lend(tmp_path: Path) -> None:
+    h = harness(tmp_path)
+    await run_ok(h, CANCEL, {"order": 4701})
+    await run_ok(h, CALL_OFF, {"order": 4703})  # the sibling has one run: nothing to lend yet
+    assert not any(p.sibling for p in h.engine.plans())
+    await run_ok(h, CANCEL, {"order": 4709})  # now it has two: the waiting wording learns from it
+    assert any(p.sibling for p in h.engine.plans())
+    out = await h.run(CALL_OFF, {"order": 4702})
+    assert out.correct and out.trace.mode == "follower", out.decision.reason
+
+
+async def test_a_waiting_wording_that_means_something_else_stays_alone(tmp_path: Path) -> None:
+    h = harness(tmp_path)
+    await run_ok(h, CANCEL, {"order": 4701})
+    await run_ok(h, PAUSE, {"order": 4703})
+    await run_ok(h, CANCEL, {"order": 4709})
+    assert not any(p.sibling for p in h.engine.plans())
+    out = await h.run(PAUSE, {"order": 4702})
+    assert out.correct and out.trace.mode != "follower", out.decision.reason

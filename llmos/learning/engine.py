@@ -266,6 +266,7 @@ class LearningEngine:
                 self._put(merged, changes)
                 if widened:
                     self._check_branching(merged, changes)
+                self._lend(merged, changes)
                 return merged, False, f"supports plan {merged.id}"
             notes.append(why)
             if not m.diff:
@@ -277,6 +278,17 @@ class LearningEngine:
         if lent is not None:
             return plan, True, f"new plan, learned from the sibling wording of plan {lent.sibling['plan']}"
         return plan, True, "new plan" + (f" ({notes[0]})" if notes else "")
+
+    def _lend(self, plan: Plan, changes: Changes) -> None:
+        """A plan that can lend now: one-run plans of other wordings whose run aligns to it learn from it."""
+        for w in wordings.waiting(self.index, plan, self.config, self.risk_of):
+            evs = self.store.evidence_for([w.id])
+            lent = wordings.align(plan, evs[0]) if len(evs) == 1 and evs[0].mode in ("learner", "mixed") else None
+            if lent is not None and lent.id == w.id:
+                lent.uses, lent.fallbacks, lent.penalty = w.uses, w.fallbacks, w.penalty
+                self.index.remove(w.id)
+                self._put(lent, changes)
+                self._check_branching(lent, changes)
 
     def _refit(self, plan: Plan, ev: Evidence, changes: Changes) -> Plan | None:
         rebuilt = _refit.refit(plan, self.store.evidence_for([plan.id]), ev)

@@ -42,14 +42,14 @@ import time
 from typing import Any
 
 from llmos.config import LearningConfig
+from llmos.learning import conditions, induction
 from llmos.learning import explain as ex
-from llmos.learning import induction
-from llmos.learning.goals import CONDITIONAL_WORDS, Token, phrase_fits, shape
+from llmos.learning.goals import Token, branch_words, phrase_fits, shape
 from llmos.learning.index import PlanIndex
 from llmos.learning.plans import Match, Plan, Slot
 from llmos.learning.risk import RiskOf, plan_risk, required_support
 
-__all__ = ["NEGATIONS", "borrow", "lend", "lent_problem", "revoke"]
+__all__ = ["NEGATIONS", "align", "borrow", "lend", "lent_problem", "revoke", "waiting"]
 
 NEGATIONS = frozenset(
     [
@@ -76,6 +76,7 @@ MAX_ASSIGNMENTS = 512  # ways to place P's slots on W's words tried before givin
 MAX_LENGTH = 80  # goal lengths searched for siblings
 MAX_PENALTY = 0.3  # a sibling with more recent fallbacks than this lends nothing
 RUNS_KEPT = 20
+MAX_WAITING = 8  # one-run plans of other wordings re-aligned when a plan becomes able to lend
 
 
 class _Untranslatable(Exception):
@@ -127,6 +128,21 @@ def borrow(
     return max(found, key=lambda w: (int(w.sibling["support"]), w.sibling["plan"]))
 
 
+def waiting(index: PlanIndex, p: Plan, cfg: LearningConfig, risk_of: RiskOf | None) -> list[Plan]:
+    """Plans of one run of another wording with P's calls that no sibling lent to, when P has just
+    become able to lend (its own support reached rule 4's need with this run): the first run of a
+    wording often came before its sibling had its second. At most MAX_WAITING, newest first."""
+    if p.support != own_need(p, cfg, risk_of) or lender_problem(p, cfg, risk_of):
+        return []
+    out = []
+    for n in range(1, MAX_LENGTH):
+        for w in index.seqs.get((p.agent, n, p.seq), {}).values():
+            alone = w.id != p.id and not w.sibling and w.support == 1 and not w.slots and not w.demoted
+            if alone and own_need(w, cfg, risk_of) > 1 and not _same_skeleton(p, w.skeleton):
+                out.append(w)
+    return sorted(out, key=lambda w: -w.updated_at)[:MAX_WAITING]
+
+
 def _same_skeleton(p: Plan, tokens: list[Token]) -> bool:
     if p.ntokens != len(tokens):
         return False
@@ -175,8 +191,9 @@ def _same_calls(p: Plan, ev: induction.Evidence) -> bool:
 def _new_words(p: Plan, tokens: list[Token]) -> list[str]:
     """W's conditional, branch or negation words that P's wording lacks."""
     theirs = {t.text.lower() for t in p.skeleton if t.kind == "word"}
-    watch = CONDITIONAL_WORDS | NEGATIONS
-    return [t.text for t in tokens if t.kind == "word" and t.text.lower() in watch and t.text.lower() not in theirs]
+    ours = set(conditions.words(tokens)) | set(branch_words(tokens))  # a comparative of a quantity is none
+    ours |= {t.text.lower() for t in tokens if t.kind == "word" and t.text.lower() in NEGATIONS}
+    return sorted(ours - theirs)
 
 
 def _fits_slot(slot: Slot, t: Token) -> bool:
