@@ -199,3 +199,12 @@ async def test_a_waiting_wording_that_means_something_else_stays_alone(tmp_path:
     assert not any(p.sibling for p in h.engine.plans())
     out = await h.run(PAUSE, {"order": 4702})
     assert out.correct and out.trace.mode != "follower", out.decision.reason
+
+
+async def test_must_not_replay_when_one_run_cannot_tell_the_siblings_source_from_another(tmp_path: Path) -> None:
+    h = harness(tmp_path)
+    for n, paid in ((4701, 20), (4709, 21)):  # the sibling refunds the total, never what was paid
+        h.world.state["orders"][str(n)]["paid"] = paid
+        await run_ok(h, REFUND, {"order": n})
+    # what was paid equals the total in the new wording's one run: it may mean either
+    await _not_follower(h, PAID_BACK, {"order": 4703}, {"order": 4702})

@@ -16,6 +16,9 @@ agent, when all of this holds (`borrow`):
   words (each word of a shape the slot saw) such that EVERY hypothesis P still holds for every argument
   gives R's value (P's slot -> that word of W; P's constant -> the same constant in R; P's derived value
   -> the same formula; P's data flow from a result -> the same flow in R);
+- R's run tells P's sources apart: no argument of R is also the value of a goal word or a result field
+  that P's explanations do not read (a coincidence of one run between two sources; P's runs settled
+  only which words are constants);
 - each such word occurs once in W's goal, and every other value of W's goal (a number, a quoted text, a
   name, an identifier) is one of them: a value of W that P has no slot for may mean something P's runs
   never did;
@@ -173,9 +176,27 @@ def align(p: Plan, ev: induction.Evidence) -> Plan | None:
     if len(fitting) != 1:
         return None  # none, or ambiguous between placements
     sigma, cands = fitting[0]
-    if not _values_placed(tokens, set(sigma.values())):
+    if not _values_placed(tokens, set(sigma.values())) or not _singles_out(p, ev, values, cands):
         return None
     return _written(p, ev, sigma, cands)
+
+
+def _singles_out(
+    p: Plan, ev: induction.Evidence, values: list[dict[Any, Any]], cands: list[list[list[ex.Cand]]]
+) -> bool:
+    """Whether R tells P's sources apart from the others its one run allows: no argument of R is also
+    the very value of a goal word or result field that P's explanations do not read (P refunds `total`;
+    R's order had `paid` equal to `total`, and W may well have meant `paid`). A constant R cannot tell
+    from a slot is what P's runs settled; a coincidence of one run between two sources is not."""
+    env = ev.env()
+    for i, (call, step, leaves) in enumerate(zip(ev.calls, p.steps, cands, strict=True)):
+        before = next(j for j, c in enumerate(ev.calls) if c.group == call.group)
+        for leaf, kept in zip(step.leaves, leaves, strict=True):
+            read = {r for c in kept for r in ex.refs(c)}
+            own = {c[1] for c in ex.generate(values[i][leaf.path], env, before, wider=False) if c[0] == "val"}
+            if own - read:
+                return False
+    return True
 
 
 def _same_calls(p: Plan, ev: induction.Evidence) -> bool:
