@@ -208,3 +208,15 @@ async def test_must_not_replay_when_one_run_cannot_tell_the_siblings_source_from
         await run_ok(h, REFUND, {"order": n})
     # what was paid equals the total in the new wording's one run: it may mean either
     await _not_follower(h, PAID_BACK, {"order": 4703}, {"order": 4702})
+
+
+async def test_a_rejected_replay_of_the_new_wording_sends_it_back_to_the_model(tmp_path: Path) -> None:
+    h = harness(tmp_path)
+    await _learn(h)
+    await run_ok(h, CALL_OFF, {"order": 4703})
+    out = await h.run(CALL_OFF, {"order": 4702})
+    assert out.trace.mode == "follower"
+    h.engine.reject(out.trace.id, out.trace)
+    again = await h.run(CALL_OFF, {"order": 4701})
+    assert again.correct and again.trace.mode != "follower", again.decision.reason
+    assert "demoted" in again.decision.reason["sibling"]["not_used"]

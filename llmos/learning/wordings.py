@@ -357,6 +357,8 @@ def _written(p: Plan, ev: induction.Evidence, sigma: dict[int, int], cands: list
 def lent_problem(w: Plan, index: PlanIndex, cfg: LearningConfig, risk_of: RiskOf | None) -> tuple[str, Plan | None]:
     """Why W may not count its sibling's evidence now ('' when it may), and the sibling."""
     sib = w.sibling
+    if w.demoted:  # a person said a replay of W was wrong: W earns its own runs again (rule 6)
+        return f"plan {w.id} was demoted ({w.demoted[:120]}): only its own runs count", None
     if sib.get("revoked"):
         return f"the loan was revoked: {sib['revoked']}", None
     p = index.plans.get(str(sib.get("plan", "")))
