@@ -260,6 +260,7 @@ class Plan:
             "explanations": self.explanations(),
             "trace_ids": self.trace_ids[-10:],
             "demoted": self.demoted,
+            "sibling": self.sibling,  # evidence lent by a plan of another wording (`wordings.py`)
         }
 
     # ---- serialisation
