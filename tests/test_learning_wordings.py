@@ -220,3 +220,14 @@ async def test_a_rejected_replay_of_the_new_wording_sends_it_back_to_the_model(t
     again = await h.run(CALL_OFF, {"order": 4701})
     assert again.correct and again.trace.mode != "follower", again.decision.reason
     assert "demoted" in again.decision.reason["sibling"]["not_used"]
+
+
+async def test_the_loan_is_stored_with_the_plan(tmp_path: Path) -> None:
+    from llmos.learning.engine import LearningEngine
+
+    h = harness(tmp_path)
+    await _learn(h)
+    await run_ok(h, CALL_OFF, {"order": 4703})
+    fresh = LearningEngine(h.db, h.config.learning)  # another process reading the same store
+    assert any(p.sibling for p in fresh.plans())
+    assert fresh.select("Please call off order number 4702 now").reason["sibling"]["lent_support"] == 2
