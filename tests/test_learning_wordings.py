@@ -231,3 +231,14 @@ async def test_the_loan_is_stored_with_the_plan(tmp_path: Path) -> None:
     fresh = LearningEngine(h.db, h.config.learning)  # another process reading the same store
     assert any(p.sibling for p in fresh.plans())
     assert fresh.select("Please call off order number 4702 now").reason["sibling"]["lent_support"] == 2
+
+
+async def test_a_run_guided_by_the_siblings_example_does_not_vouch_for_it(tmp_path: Path) -> None:
+    h = harness(tmp_path)
+    await _learn(h)
+    lender = next(p for p in h.engine.plans())
+    guided = await h.run(CALL_OFF, {"order": 4703}, mode="mixed")  # shown the sibling's run as an example
+    assert guided.correct and guided.trace.mode == "mixed" and guided.trace.plan_id == lender.id
+    assert not any(p.sibling for p in h.engine.plans())
+    out = await h.run(CALL_OFF, {"order": 4702})
+    assert out.correct and out.trace.mode != "follower", out.decision.reason

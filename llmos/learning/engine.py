@@ -232,11 +232,14 @@ class LearningEngine:
         clean = trace.mode in ("learner", "mixed") and not any(
             e.get("kind") in ("fallback", "envelope") for e in trace.events
         )  # a model run that no replay began: it may align to a sibling wording's plan (`wordings.py`)
-        plan, novel, why = self._induce(ev, changes, clean)
+        guide = trace.plan_id if is_guided_run(trace) else None  # never vouches for the plan it imitated
+        plan, novel, why = self._induce(ev, changes, clean, guide)
         changes.evidence_rows.append((ev.trace_id, plan.id, evidence_json(ev)))
         return ObserveReport(plan.id, plan.support, novel, why)
 
-    def _induce(self, ev: Evidence, changes: Changes, clean: bool = False) -> tuple[Plan, bool, str]:
+    def _induce(
+        self, ev: Evidence, changes: Changes, clean: bool = False, guide: str | None = None
+    ) -> tuple[Plan, bool, str]:
         n = len(ev.tokens)
         seq = ev.seq
         for p in self._same_skeleton(ev):
@@ -271,7 +274,7 @@ class LearningEngine:
             notes.append(why)
             if not m.diff:
                 self._mark(p, p.contradicted, f"trace {ev.trace_id}: {why}", changes)
-        lent = wordings.borrow(self.index, ev, self.config, self.risk_of, clean)
+        lent = wordings.borrow(self.index, ev, self.config, self.risk_of, clean, guide)
         plan = lent or induction.new_plan(ev)
         self._put(plan, changes)
         self._check_branching(plan, changes)
@@ -283,7 +286,7 @@ class LearningEngine:
         """A plan that can lend now: one-run plans of other wordings whose run aligns to it learn from it."""
         for w in wordings.waiting(self.index, plan, self.config, self.risk_of):
             evs = self.store.evidence_for([w.id])
-            lent = wordings.align(plan, evs[0]) if len(evs) == 1 and evs[0].mode in ("learner", "mixed") else None
+            lent = wordings.align(plan, evs[0]) if len(evs) == 1 and evs[0].mode == "learner" else None
             if lent is not None and lent.id == w.id:
                 lent.uses, lent.fallbacks, lent.penalty = w.uses, w.fallbacks, w.penalty
                 self.index.remove(w.id)

@@ -10,8 +10,9 @@ agent, when all of this holds (`borrow`):
 - P is replayable on its own evidence: P's own support reaches what rule 4 asks of its riskiest step,
   P is not unsafe (branching, contradicted, rule 3, unexplained), not demoted, has no recent fallbacks,
   recorded what its results looked like (rule 1), and lends no evidence it borrowed itself (no chains);
-- R is a clean model run (LEARNER or MIXED, no fallback, no envelope stop) that made exactly P's
-  calls: the same tools in the same groups, the same argument names;
+- R is a clean model run (LEARNER, or MIXED guided by another plan than P: a run shown P's example may
+  have imitated it; no fallback, no envelope stop) that made exactly P's calls: the same tools in the
+  same groups, the same argument names (a run that waited for P to lend: LEARNER only);
 - every slot of P is used by an argument, and there is exactly one way to place P's slots on W's goal
   words (each word of a shape the slot saw) such that EVERY hypothesis P still holds for every argument
   gives R's value (P's slot -> that word of W; P's constant -> the same constant in R; P's derived value
@@ -111,16 +112,23 @@ def lender_problem(p: Plan, cfg: LearningConfig, risk_of: RiskOf | None) -> str:
 
 
 def borrow(
-    index: PlanIndex, ev: induction.Evidence, cfg: LearningConfig, risk_of: RiskOf | None, clean: bool
+    index: PlanIndex,
+    ev: induction.Evidence,
+    cfg: LearningConfig,
+    risk_of: RiskOf | None,
+    clean: bool,
+    guide: str | None = None,
 ) -> Plan | None:
-    """W's plan learned from a sibling wording's plan and this run, or None (W then starts on its own)."""
+    """W's plan learned from a sibling wording's plan and this run, or None (W then starts on its own).
+    `guide`: the plan whose example guided this run (MIXED): the run may have imitated it, so its
+    agreement with that plan says nothing of what W means, and that plan lends it nothing."""
     if not clean or not ev.calls:
         return None
     found: list[Plan] = []
     seq, tokens = ev.seq, ev.tokens
     for n in range(1, MAX_LENGTH):
         for p in list(index.seqs.get((ev.agent, n, seq), {}).values()):
-            if _same_skeleton(p, tokens) or lender_problem(p, cfg, risk_of):
+            if p.id == guide or _same_skeleton(p, tokens) or lender_problem(p, cfg, risk_of):
                 continue
             w = align(p, ev)
             if w is not None:
