@@ -60,6 +60,7 @@ CANCEL = Family("cancel", "Cancel order {order}", _status("cancelled", "Order {o
 CALL_OFF = Family("cancel", "Please call off order number {order} now", _status("cancelled", "Called off."), nothing)
 PAUSE = Family("pause", "Please hold order number {order} now", _status("paused", "Held."), nothing)
 IF_OPEN = Family("cancel", "Call off order {order} only when open", _status("cancelled", "Called off."), nothing)
+ONCE = Family("cancel", "Call off order {order} once it is paid", _status("cancelled", "Called off."), nothing)
 DONT = Family("cancel", "Don't ship order {order}, call it off", _status("cancelled", "Called off."), nothing)
 FOR_WHOM = Family("cancel", "Call off order {order} for {who}", _status("cancelled", "Called off."), nothing)
 TWICE = Family("cancel", "Call off order {order}, yes {order}", _status("cancelled", "Called off."), nothing)
@@ -123,6 +124,7 @@ async def test_must_not_replay_conditional_or_negated_wording_the_sibling_lacks(
     await _learn(h)
     await _not_follower(h, IF_OPEN, {"order": 4703}, {"order": 4702})
     await _not_follower(h, DONT, {"order": 4705}, {"order": 4706})
+    await _not_follower(h, ONCE, {"order": 4707}, {"order": 4708})
 
 
 async def test_must_not_replay_a_goal_value_the_sibling_has_no_slot_for(tmp_path: Path) -> None:

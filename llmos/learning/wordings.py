@@ -74,6 +74,12 @@ NEGATIONS = frozenset(
         "except",
         "unless",
         "but",
+        "once",  # a condition in other words: "Land branch B once it is green", "... after a green run"
+        "after",
+        "before",
+        "while",
+        "until",
+        "assuming",
     ]
 )
 MAX_ASSIGNMENTS = 512  # ways to place P's slots on W's words tried before giving up (then: no loan)
