@@ -24,6 +24,11 @@ class ShopWorld(World):
         if name == "get_order":
             o = state["orders"][str(a["order"])]
             return {"order": a["order"], "total": o["total"], "paid": o.get("paid", o["total"]), "state": "open"}
+        if name == "order_text":  # plain text whose wording varies in every run (kind, date) but the hold
+            o = state["orders"][str(a["order"])]
+            kind = ["parcel", "letter", "crate", "pallet", "tube"][int(a["order"]) % 5]
+            day = f"2026-0{int(a['order']) % 9 + 1}-1{int(a['order']) % 7}"
+            return f"Order {a['order']}: {kind}, placed {day}; hold: {o.get('hold', 'none')}"
         if name == "set_status":
             state["orders"][str(a["order"])]["status"] = a["status"]
             return {"ok": True}
@@ -34,7 +39,8 @@ class ShopWorld(World):
 
     def registry(self) -> Any:
         reg = super().registry()
-        self.register(reg, {"get_order": ["order"], "set_status": ["order", "status"], "refund": ["order", "amount"]})
+        tools = {"get_order": ["order"], "set_status": ["order", "status"], "refund": ["order", "amount"]}
+        self.register(reg, {**tools, "order_text": ["order"]})
         return reg
 
 
@@ -56,6 +62,14 @@ def _refund(share: float, key: str = "total") -> Any:
     return solve
 
 
+async def _void(p: dict[str, Any], calls: Calls) -> str:
+    (text,) = await calls([("order_text", {"order": p["order"]})])
+    if str(text).endswith("hold: none"):
+        await calls([("set_status", {"order": p["order"], "status": "void"})])
+        return "Voided."
+    return "On hold: not voided."
+
+
 CANCEL = Family("cancel", "Cancel order {order}", _status("cancelled", "Order {order} is cancelled."), nothing)
 CALL_OFF = Family("cancel", "Please call off order number {order} now", _status("cancelled", "Called off."), nothing)
 PAUSE = Family("pause", "Please hold order number {order} now", _status("paused", "Held."), nothing)
@@ -65,6 +79,8 @@ DONT = Family("cancel", "Don't ship order {order}, call it off", _status("cancel
 FOR_WHOM = Family("cancel", "Call off order {order} for {who}", _status("cancelled", "Called off."), nothing)
 TWICE = Family("cancel", "Call off order {order}, yes {order}", _status("cancelled", "Called off."), nothing)
 REFUND = Family("refund", "Refund order {order} in full", _refund(1), nothing)
+VOID = Family("void", "Void order {order}", _void, nothing)
+VOID_TOO = Family("void", "Order {order} is stale; please void it", _void, nothing)
 HALF = Family("refund", "Give back half of order {order}", _refund(0.5), nothing)
 PAID_BACK = Family("refund", "Pay back what was paid for order {order}", _refund(1, "paid"), nothing)
 
@@ -244,3 +260,17 @@ async def test_a_run_guided_by_the_siblings_example_does_not_vouch_for_it(tmp_pa
     assert not any(p.sibling for p in h.engine.plans())
     out = await h.run(CALL_OFF, {"order": 4702})
     assert out.correct and out.trace.mode != "follower", out.decision.reason
+
+
+async def test_lent_runs_never_make_a_varying_text_noise(tmp_path: Path) -> None:
+    """Rule 1's noise (a text whose template differed in every run is not checked) needs the plan's own
+    runs: three runs of the sibling and one of this wording do not let a hold through."""
+    h = harness(tmp_path)
+    for n in (4701, 4709, 4712):
+        assert (await h.run(VOID, {"order": n}, mode="learner")).correct
+    await run_ok(h, VOID_TOO, {"order": 4703})
+    assert any(p.sibling for p in h.engine.plans())
+    h.world.state["orders"]["4705"]["hold"] = "audit AU-17 until 2027-01-31"
+    out = await h.run(VOID_TOO, {"order": 4705})
+    assert out.correct, (out.trace.mode, out.trace.events)
+    assert h.world.state["orders"]["4705"]["status"] == "open"

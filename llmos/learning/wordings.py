@@ -190,25 +190,27 @@ def align(p: Plan, ev: induction.Evidence) -> Plan | None:
     if len(fitting) != 1:
         return None  # none, or ambiguous between placements
     sigma, cands = fitting[0]
-    if not _values_placed(tokens, set(sigma.values())) or not _singles_out(p, ev, values, cands):
+    if not _values_placed(tokens, set(sigma.values())) or not _singles_out(p, ev, values, cands, set(sigma.values())):
         return None
     return _written(p, ev, sigma, cands)
 
 
 def _singles_out(
-    p: Plan, ev: induction.Evidence, values: list[dict[Any, Any]], cands: list[list[list[ex.Cand]]]
+    p: Plan, ev: induction.Evidence, values: list[dict[Any, Any]], cands: list[list[list[ex.Cand]]], slots: set[int]
 ) -> bool:
     """Whether R tells P's sources apart from the others its one run allows: no argument of R is also
     the very value of a goal word or result field that P's explanations do not read (P refunds `total`;
     R's order had `paid` equal to `total`, and W may well have meant `paid`). A constant R cannot tell
-    from a slot is what P's runs settled; a coincidence of one run between two sources is not."""
+    from a slot is what P's runs settled; a coincidence of one run between two sources is not. A word of W
+    that is no slot is a constant of W's plan: reading it is reading a constant."""
     env = ev.env()
     for i, (call, step, leaves) in enumerate(zip(ev.calls, p.steps, cands, strict=True)):
         before = next(j for j, c in enumerate(ev.calls) if c.group == call.group)
         for leaf, kept in zip(step.leaves, leaves, strict=True):
             read = {r for c in kept for r in ex.refs(c)}
             own = {c[1] for c in ex.generate(values[i][leaf.path], env, before, wider=False) if c[0] == "val"}
-            if own - read:
+            varying = {r for r in own if r[0] == "res" or r[1] in slots}  # W's other words are constants of W
+            if varying - read:
                 return False
     return True
 
