@@ -188,11 +188,19 @@ async def test_paraphrase_and_one_off_goals_call_the_model(tmp_path: Path) -> No
     para = Family("para", "Please put {qty} more units of {sku} into warehouse {wh}", fam.solve, fam.sample)
     out = await h.run(para, para.sample(rng, h.world))
     assert out.trace.mode != "follower" and out.correct
-    one = Family("one", "Add {qty} units of {sku} to warehouse {wh} today", fam.solve, fam.sample)
+    one = Family("one", "Add {qty} units of {sku} to warehouse {wh} for Bruno", fam.solve, fam.sample)
     p = one.sample(rng, h.world)
     for _ in range(2):  # an exact repeat of a one-off goal: support 1 is not enough
-        out = await h.run(one, p)
+        out = await h.run(one, p)  # (nor its sibling's: "Bruno" is a value no slot of it places)
         assert out.trace.mode != "follower" and out.correct
+    today = Family("today", "Add {qty} units of {sku} to warehouse {wh} today", fam.solve, fam.sample)
+    q = today.sample(rng, h.world)
+    first = await h.run(today, q)
+    assert first.trace.mode != "follower" and first.correct
+    # the same calls, every argument explained as the sibling's plan explains it: that plan's evidence
+    # counts for this wording after its one run (`wordings.py`)
+    out = await h.run(today, q)
+    assert out.trace.mode == "follower" and out.correct and out.decision.reason["sibling"]["lent_support"] >= 2
 
 
 async def test_min_support_one_replays_an_exact_repeat(tmp_path: Path) -> None:

@@ -49,6 +49,8 @@ class Generated:
 def problems(plan: Plan) -> list[str]:
     """Why this plan cannot become a tool ([] when it can)."""
     out = list(plan.unsafe_reasons())
+    if plan.sibling and plan.support < 2:  # `learning/wordings.py`: its evidence is lent while it holds
+        out.append(f"learned from a sibling wording ({plan.support} run of its own): a tool needs its own runs")
     if not plan.steps:
         out.append("the plan makes no tool calls")
     if not out:

@@ -54,6 +54,7 @@ def plan_json(plan: Plan) -> str:
         "post_write_checks": p.post_write_checks,
         "demoted": p.demoted,
         "demoted_at": p.demoted_at,
+        "sibling": p.sibling,
         "created_at": p.created_at,
         "updated_at": p.updated_at,
     }

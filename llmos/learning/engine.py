@@ -19,7 +19,7 @@ from typing import TypeVar
 
 from llmos.config import LearningConfig
 from llmos.exceptions import ModeUnavailable, StoreConflict, StoreError, UserError
-from llmos.learning import _refit, induction, loops, spans
+from llmos.learning import _refit, induction, loops, spans, wordings
 from llmos.learning._bulk import YoungOnly
 from llmos.learning._sync import PlanSync
 from llmos.learning.branches import discriminated as _discriminated
@@ -229,11 +229,17 @@ class LearningEngine:
         ev = induction.normalise(trace, frozenset(self.config.ignore_tools))
         if isinstance(ev, str):
             return ObserveReport(None, 0, False, ev)
-        plan, novel, why = self._induce(ev, changes)
+        clean = trace.mode in ("learner", "mixed") and not any(
+            e.get("kind") in ("fallback", "envelope") for e in trace.events
+        )  # a model run that no replay began: it may align to a sibling wording's plan (`wordings.py`)
+        guide = trace.plan_id if is_guided_run(trace) else None  # never vouches for the plan it imitated
+        plan, novel, why = self._induce(ev, changes, clean, guide)
         changes.evidence_rows.append((ev.trace_id, plan.id, evidence_json(ev)))
         return ObserveReport(plan.id, plan.support, novel, why)
 
-    def _induce(self, ev: Evidence, changes: Changes) -> tuple[Plan, bool, str]:
+    def _induce(
+        self, ev: Evidence, changes: Changes, clean: bool = False, guide: str | None = None
+    ) -> tuple[Plan, bool, str]:
         n = len(ev.tokens)
         seq = ev.seq
         for p in self._same_skeleton(ev):
@@ -263,14 +269,29 @@ class LearningEngine:
                 self._put(merged, changes)
                 if widened:
                     self._check_branching(merged, changes)
+                self._lend(merged, changes)
                 return merged, False, f"supports plan {merged.id}"
             notes.append(why)
             if not m.diff:
                 self._mark(p, p.contradicted, f"trace {ev.trace_id}: {why}", changes)
-        plan = induction.new_plan(ev)
+        lent = wordings.borrow(self.index, ev, self.config, self.risk_of, clean, guide)
+        plan = lent or induction.new_plan(ev)
         self._put(plan, changes)
         self._check_branching(plan, changes)
+        if lent is not None:
+            return plan, True, f"new plan, learned from the sibling wording of plan {lent.sibling['plan']}"
         return plan, True, "new plan" + (f" ({notes[0]})" if notes else "")
+
+    def _lend(self, plan: Plan, changes: Changes) -> None:
+        """A plan that can lend now: one-run plans of other wordings whose run aligns to it learn from it."""
+        for w in wordings.waiting(self.index, plan, self.config, self.risk_of):
+            evs = self.store.evidence_for([w.id])
+            lent = wordings.align(plan, evs[0]) if len(evs) == 1 and evs[0].mode == "learner" else None
+            if lent is not None and lent.id == w.id:
+                lent.uses, lent.fallbacks, lent.penalty = w.uses, w.fallbacks, w.penalty
+                self.index.remove(w.id)
+                self._put(lent, changes)
+                self._check_branching(lent, changes)
 
     def _refit(self, plan: Plan, ev: Evidence, changes: Changes) -> Plan | None:
         rebuilt = _refit.refit(plan, self.store.evidence_for([plan.id]), ev)
@@ -346,6 +367,9 @@ class LearningEngine:
             _demote(replayed, f"run {run_id} was rejected")
             changes.touch(replayed)
             affected.append(replayed.id)
+        for borrower in wordings.revoke(self.index, run_id):  # a rejected run lends nothing any more
+            changes.touch(borrower)
+            affected.append(borrower.id)
         if pid is not None:
             affected.append(pid)
             self._rebuild_plan(pid, run_id, changes)

@@ -31,6 +31,7 @@ __all__ = [
     "Evidence",
     "arg_leaves",
     "echoes",
+    "join",
     "merge",
     "new_plan",
     "normalise",
@@ -136,6 +137,15 @@ def merge(plan: Plan, ev: Evidence) -> tuple[Plan | None, str]:
     # the evidence saw (`envelope.goal_problem`), so it cannot pick a branch nobody has seen
     _add_evidence(merged, ev)
     return merged, "merged"
+
+
+def join(plan: Plan, ev: Evidence) -> str:
+    """Add a run whose goal the plan's skeleton already holds (`wordings.py` built it from the run's
+    goal): explanations narrowed, envelope widened, support counted. The problem, if any."""
+    problem = _filter(plan, ev)
+    if not problem:
+        _add_evidence(plan, ev)
+    return problem
 
 
 def refine(plan: Plan, ev: Evidence, answer_from_model: bool = False) -> tuple[Plan | None, str]:

@@ -106,6 +106,8 @@ class Plan:
     # supporting runs arrive after `demoted_at` (the support when it was demoted)
     demoted: str = ""
     demoted_at: int = 0
+    # evidence lent by a plan of another wording with the same calls (`wordings.py`): its id, runs, support
+    sibling: dict[str, Any] = field(default_factory=dict)
     created_at: float = field(default_factory=time.time)
     updated_at: float = field(default_factory=time.time)
     # goal token texts not yet in learning_goal_tokens; `tokens_fresh`: the stored rows are stale (a new plan)
@@ -258,6 +260,7 @@ class Plan:
             "explanations": self.explanations(),
             "trace_ids": self.trace_ids[-10:],
             "demoted": self.demoted,
+            "sibling": self.sibling,  # evidence lent by a plan of another wording (`wordings.py`)
         }
 
     # ---- serialisation
@@ -299,6 +302,7 @@ class Plan:
             "post_write_checks": self.post_write_checks,
             "demoted": self.demoted,
             "demoted_at": self.demoted_at,
+            "sibling": self.sibling,
             "created_at": self.created_at,
             "updated_at": self.updated_at,
         }
@@ -347,6 +351,7 @@ class Plan:
             post_write_checks=list(d.get("post_write_checks", [])),
             demoted=str(d.get("demoted", "")),
             demoted_at=int(d.get("demoted_at", 0)),
+            sibling=dict(d.get("sibling") or {}),
             created_at=d.get("created_at", time.time()),
             updated_at=d.get("updated_at", time.time()),
         )
@@ -384,6 +389,7 @@ class Plan:
         new.relations = list(self.relations)
         new.memberships = list(self.memberships)
         new.example = dict(self.example)
+        new.sibling = dict(self.sibling)
         return new
 
 

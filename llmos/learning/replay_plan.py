@@ -120,6 +120,7 @@ class BoundPlan:
     def check_before(self, previous: list[int], noise_runs: int) -> None:
         """Rule 1: the results of `previous` (the group before the one about to run) stay inside what the
         evidence saw while a step that changes the world is ahead. Noise let through goes to `noise`."""
+        noise_runs = own_noise(self.plan, noise_runs)
         for i in previous:
             why, noise = envelope.seen_problem(
                 self.plan, self.env, list(self.args), i, noise_runs, self.risk_of, always=self.conditional
@@ -160,6 +161,7 @@ class BoundPlan:
                         i,
                     )
         noise: list[str] = []
+        noise_runs = None if noise_runs is None else own_noise(self.plan, noise_runs)
         why = envelope.result_problem(self.plan, i, parsed, noise_runs, noise)
         self.noise.extend(f"{step.name}: {n} treated as noise" for n in noise)
         if why:
@@ -184,18 +186,22 @@ class BoundPlan:
         When the supporting answers declined the goal's action (`answers.unstated_verdict`), that
         judgement was made on their results: rule 1 holds for every result of this run (a read-only
         plan included), and a listing (which cannot state the judgement) is no answer."""
+        noise_runs = own_noise(self.plan, noise_runs)
         if self.declines and declined.read_only(self.plan, self.risk_of):
             self.check_decided(noise_runs)  # a plan that changed nothing: its results decided that
         said = answers.render(self.plan.answer, self.env, self.args)
+        # the runs that taught the answer: a plan's own (evidence a sibling wording lent, `wordings.lend`,
+        # covers its calls and envelope, never its answer)
+        support = self.plan.support - int(self.plan.sibling.get("lent", 0))
         if said is not None:
             plan = self.plan
-            why = answers.derived_unproven(plan.answer, plan.support, plan.seen_runs) or envelope.answer_seen_problem(
+            why = answers.derived_unproven(plan.answer, support, plan.seen_runs) or envelope.answer_seen_problem(
                 plan, self.env, list(self.args), noise_runs, plan.answer
             )
             if why:
                 raise Stop(f"{envelope.PRECAUTION}: {why}", len(self.plan.steps) - 1, precaution=True)
             return said
-        varied = answers.phrasing_varied(self.plan.answer, self.plan.support)
+        varied = answers.phrasing_varied(self.plan.answer, support)
         if varied:
             raise Stop(f"{envelope.PRECAUTION}: {varied}", len(self.plan.steps) - 1, precaution=True)
         figures = answers.unstated_figures(self.plan.example)
@@ -215,6 +221,7 @@ class BoundPlan:
     def check_decided(self, noise_runs: int) -> None:
         """Rule 1 for a plan whose supporting runs declined the goal on what their results said: every
         result of this run stays inside what they saw, or the model judges anew."""
+        noise_runs = own_noise(self.plan, noise_runs)
         for i in range(len(self.plan.steps)):
             why, noise = envelope.seen_problem(
                 self.plan, self.env, list(self.args), i, noise_runs, self.risk_of, decides=True
@@ -351,3 +358,10 @@ class BoundPlans(BoundPlan):
         for b in self.others:
             b.answer(noise_runs)  # an answer another plan cannot state from this run stops the run too
         return super().answer(noise_runs)
+
+
+def own_noise(plan: Plan, noise_runs: int) -> int:
+    """Rule 1's noise needs `noise_runs` runs of the plan's own: the runs a sibling wording lent
+    (`wordings.lend`) widen its envelope, never what counts as noise (a sample's text that varied in
+    the lender's three runs and this wording's one is no license to stop checking it)."""
+    return noise_runs + int(plan.sibling.get("lent", 0))

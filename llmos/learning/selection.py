@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from llmos.config import LearningConfig
-from llmos.learning import _ambiguity, conditions, spans
+from llmos.learning import _ambiguity, conditions, spans, wordings
 from llmos.learning.goals import Token, branch_words, content_words, shape, tokenize_goal
 from llmos.learning.index import PlanIndex
 from llmos.learning.plans import Match, Plan, match
@@ -235,6 +235,7 @@ def select(
     full = [m for p in index.exact(agent, tokens) if (m := match(p, tokens, limit, shapes)) is not None and m.full]
     full, aligned = spans.full_matches(index, agent, tokens, full)  # slots of several words
     full, companions = _ambiguity.one_of_many(full, tokens, aligned, reason)
+    full = wordings.lend(full, index, cfg, risk_of, reason, companions)  # evidence of a sibling wording
     cond = conditions.words(tokens)  # quantities ("3 more chairs") are no condition
     f_conf = 0.0
     if len(full) == 1:
