@@ -39,6 +39,7 @@ from llmos.learning.risk import RiskOf, writes_after
 MAX_TEMPLATES = 16  # per text path; more distinct templates than this: only noise can explain them
 MAX_TEXT = 1000  # characters of a text that are templated
 MASK = "\x00"
+_PUNCT = "\"'.,;:!?()[]{}<>*_`"
 # a date, a time or a version (digit groups joined by one of -:/.T) is one number; a minus is a sign only
 # where it does not join a word ("ARC-1001" holds 1001, not -1001)
 _NUM_RE = re.compile(r"(?<![\w.])(\d+(?:[-:/.T]\d+){2,})(?![\w])|((?:(?<![\w.])-)?\d+(?:\.\d+)?)")
@@ -262,6 +263,12 @@ def problems(
             continue
         tmpl, nums = v
         if rec["d"] and rec["n"] >= noise_runs:
+            unseen = new_words(tmpl, rec["t"])
+            if unseen:  # noise is what differed, never a word no run showed ("hold", another name)
+                return (
+                    f"{_show(path)} reads {_readable(tmpl)!r}: the word(s) {', '.join(map(repr, unseen))} no "
+                    "supporting run's text had (a text that differed in every run is noise only in words seen)"
+                ), noise
             noise.append(f"{_show(path)} (differed in all {rec['n']} supporting runs)")
             continue
         known = rec["t"].get(tmpl)
@@ -278,6 +285,26 @@ def problems(
             if by_noise:
                 noise.append(f"{_show(path)} number #{k + 1} (grew in all {r[4]} supporting runs)")
     return None, noise
+
+
+def _words(tmpl: str) -> set[str]:
+    """The plain words of a template: its tokens of letters only (an id, a number, a mask or a shape is
+    not a word), lower case, without the punctuation around them."""
+    out = set()
+    for tok in tmpl.split():
+        w = tok.strip(_PUNCT).lower()
+        if w and w.isalpha() and MASK not in w and _kinds.MARK not in w:
+            out.add(w)
+    return out
+
+
+def new_words(tmpl: str, seen_templates: dict[str, Any]) -> list[str]:
+    """The words of `tmpl` that no template seen at this path has (rule 1's noise covers what differed,
+    not words never shown: "The same message with a different name in it is not noise")."""
+    vocab: set[str] = set()
+    for t in seen_templates:
+        vocab |= _words(t)
+    return sorted(_words(tmpl) - vocab)
 
 
 def counter_noise(seen: Seen, key: str, value: str, noise_runs: int) -> str | None:
