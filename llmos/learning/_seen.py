@@ -1,7 +1,8 @@
 """Rule 1, never extrapolate past the evidence: every value the supporting runs' results showed.
 
 Before a step that is not read-only, every value of an earlier result of this run that no argument
-consumes must lie inside what the supporting runs saw (`PlanStep.seen`, json(path)|kind -> record):
+consumes, or that an argument computes with rather than copies (`_derived`), must lie inside what the
+supporting runs saw (`PlanStep.seen`, json(path)|kind -> record):
 
     number   [lo, hi, last, increasing, runs]        inside [lo, hi]
     text     {"n": runs, "d": 1 while every run showed a new template, "t": {template: [number, ...]}}
@@ -32,6 +33,7 @@ from typing import Any
 from llmos.learning import _shortcuts
 from llmos.learning import _value_kinds as _kinds
 from llmos.learning import explain as ex
+from llmos.learning._derived import derived_paths, derived_refs
 from llmos.learning.goals import STOPWORDS, Token
 from llmos.learning.plans import Plan, path_key
 from llmos.learning.risk import RiskOf, writes_after
@@ -359,7 +361,12 @@ def seen_problem(
         return None, []
     step = plan.steps[i]
     consumed, echo = consumed_paths(plan).get(i, set()), set(step.echo_paths)
-    checked = [(p, v) for p, v in scalars(env.parsed[i], text) if not excluded(p, consumed, echo)]
+    derived = derived_paths(plan).get(i, set())  # computed with, not copied: still rule 1's
+    checked = [
+        (p, v)
+        for p, v in scalars(env.parsed[i], text)
+        if not excluded(p, consumed, echo) or (p in derived and path_key(p) not in echo)
+    ]
     if not checked:  # every value is consumed or echoed: the explanations decide them
         return None, []
     masks = step_masks(plan, env.tokens, args, i) if any(not ex.is_num(v) for _p, v in checked) else []
@@ -373,9 +380,10 @@ def seen_problem(
 
 def answer_seen_problem(plan: Plan, env: ex.Env, args: list[Any], noise_runs: int, answer: Sequence[Any]) -> str | None:
     """Rule 1 for an answer that states a derived number (a `calc` hole of the template): the results
-    the number is computed from stay inside what the supporting runs saw, apart from the values the
-    answer or an argument reads. A factor that was the same in every supporting run (a capacity of
-    16 kWh each time) is what the arithmetic may have folded into a constant (x 0.16)."""
+    the number is computed from stay inside what the supporting runs saw (its operands included:
+    `_derived`), apart from the values the answer or an argument copies. A factor that was the same
+    in every supporting run (a capacity of 16 kWh each time) is what the arithmetic may have folded
+    into a constant (x 0.16)."""
     steps: set[int] = set()
     read: dict[int, set[ex.Path]] = {}
     for part in answer:
@@ -383,9 +391,11 @@ def answer_seen_problem(plan: Plan, env: ex.Env, args: list[Any], noise_runs: in
             continue
         for cand in part[1]:
             inner = cand[1] if cand[0] == "calc" else cand
+            computed = derived_refs(inner) if cand[0] == "calc" else []
             for r in ex.refs(inner):
                 if r[0] in ("res", "tnum"):
-                    read.setdefault(int(r[1]), set()).add(tuple(r[2]))
+                    if r not in computed:  # an operand of the arithmetic stays checked (`_derived`)
+                        read.setdefault(int(r[1]), set()).add(tuple(r[2]))
                     if cand[0] == "calc":
                         steps.add(int(r[1]))
     if not plan.seen_runs:
@@ -396,8 +406,12 @@ def answer_seen_problem(plan: Plan, env: ex.Env, args: list[Any], noise_runs: in
             continue
         step = plan.steps[i]
         consumed = consumed_paths(plan).get(i, set()) | read.get(i, set())
-        echo = set(step.echo_paths)
-        checked = [(p, v) for p, v in scalars(env.parsed[i], text) if ex.is_num(v) and not excluded(p, consumed, echo)]
+        echo, derived = set(step.echo_paths), derived_paths(plan).get(i, set()) - read.get(i, set())
+        checked = [
+            (p, v)
+            for p, v in scalars(env.parsed[i], text)
+            if ex.is_num(v) and (not excluded(p, consumed, echo) or (p in derived and path_key(p) not in echo))
+        ]
         if not checked:
             continue
         why, _noise = problems(step.seen, _observed(checked, []), noise_runs, set(), set())
