@@ -147,6 +147,25 @@ def unstated_verdict(example: dict[str, Any]) -> list[str]:
     return sorted(said - known)
 
 
+JUDGEMENT = re.compile(
+    r"\b(?:yes|true|false|allowed|permitted|granted|eligible|approved|qualifies|valid|safe|available|in stock|"
+    r"ok|okay|fine|enough|sufficient|passes|passed)\b",
+    re.IGNORECASE,
+)
+
+
+def unstated_judgement(example: dict[str, Any]) -> list[str]:
+    """The words of a favourable judgement ("yes", "allowed", "eligible", "in stock") a supporting run's
+    answer stated that neither its goal nor its calls' arguments and results hold: the model judged from
+    the results that the goal's condition held. The same words around another result may be wrong."""
+    answer = str(example.get("answer") or "")
+    said = {m.group().lower() for m in JUDGEMENT.finditer(answer)}
+    if not said:
+        return []
+    known = {m.group().lower() for t in _run_texts(example) for m in JUDGEMENT.finditer(t)}
+    return sorted(said - known)
+
+
 def agree(values: list[str]) -> bool:
     """One value: the same text, or (derived numbers written two ways: 25.23 and 25.230) one number."""
     if len(set(values)) == 1:

@@ -373,7 +373,7 @@ def seen_problem(
     obs = _observed(checked, masks)
     why, noise = problems(step.seen, obs, noise_runs, set(), set())
     if why:
-        where = "on which the supporting runs declined the goal" if decides else "before a step that changes the world"
+        where = "on which the supporting runs judged the goal" if decides else "before a step that changes the world"
         why = f"{step.name} returned a value outside the evidence {where}: {why}"
     return why, noise
 
