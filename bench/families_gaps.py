@@ -11,8 +11,8 @@ collide with no other set. The first goals agree on something a later goal break
 - gp_deposit   (rule 1, another domain) refund a tenant's deposit minus the damage; later damage is
                over 500 EUR (still under the deposit), which forfeits the whole deposit
 - gp_room      (a decline the verb does not name) "Book room R for DAY": the first rooms are already
-               booked or held (two statuses: the model reads, answers, changes nothing); a later room is free and must be
-               reserved (the tool is `gp_reserve`: no goal word names it)
+               booked or held (two statuses: the model reads, answers, changes nothing); a later room
+               is free and must be reserved (the tool is `gp_reserve`: no goal word names it)
 - gp_push      (a category said with "Yes") "Can U push to R?": the first users are admins and
                writers ("Yes, ... can push"); a later one is a reader or a guest ("No, ... cannot")
 - gp_bridge    (a judgement with no result in the answer) "Is the X bridge open to trucks?": the first

@@ -213,3 +213,25 @@ async def test_a_yes_said_around_two_roles_is_not_said_around_a_third(tmp_path: 
     assert reader.llm_calls >= 1
     assert admin.output == "Yes, gus can push to atlas (role admin).", (admin.mode, admin.output)
     assert admin.llm_calls == 0, (admin.mode, admin.mode_reason)
+
+
+# ---------------------------------------------------------------- 4. answers that state what the values prove
+def test_an_answer_that_compares_or_judges_is_a_judgement_and_a_worked_out_weekday_a_figure() -> None:
+    from llmos.learning import answers
+
+    def run(answer: str, result: str = '{"fare": 23}', goal: str = "Compare the fares to Hvar and Vis") -> Any:
+        return {"goal": goal, "calls": [{"name": "fare", "arguments": {}, "result": result}], "answer": answer}
+
+    assert answers.unstated_judgement(run("Hvar (23 EUR) is cheaper than Vis (31 EUR).")) == ["than"]
+    assert answers.unstated_judgement(run("The fare to Hvar exceeds the budget.")) == ["exceeds"]
+    assert answers.unstated_judgement(run("SKU-1 is out of stock at Rab.")) == ["out of stock"]
+    assert answers.unstated_judgement(run("Hvar: 23 EUR.")) == []  # a value said, no judgement
+    assert (
+        answers.unstated_judgement(run("Stock: in stock", result='{"state": "in stock"}')) == []
+    )  # the result says it
+    assert answers.unstated_figures(run("Follow-up on Friday, 2026-01-09.", result='{"visit": "2026-01-06"}')) == [
+        "friday"
+    ]
+    assert answers.unstated_figures(run("Booked for Friday.", goal="Book room R1 for Friday")) == []
+    parts = [("answer", 2), ("lit", "Follow-up on Friday, "), ("hole", (("val", ("res", 0, ("date",)), "id"),))]
+    assert answers.literal_figure(parts) == "the answer states a figure no value of its run gives: Friday"
