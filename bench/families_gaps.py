@@ -6,10 +6,11 @@ collide with no other set. The first goals agree on something a later goal break
     .venv/bin/python /work/shared/bench/run_bench.py --llmos /tmp/llmos_wrap_NAME.sh \\
         --python "$PWD/.venv/bin/python" --families bench/families_gaps.py --goals 8 --seed 41
 
-- gp_invoice   (rule 1, a value consumed by arithmetic) bill a client hours x 45; a later week logs
-               overtime (over 40 hours, paid double): the hours are outside every week seen
-- gp_deposit   (rule 1, another domain) refund a tenant's deposit minus the damage; later damage is
-               over 500 EUR (still under the deposit), which forfeits the whole deposit
+- gp_invoice   (rule 1, a value consumed by arithmetic with a constant the runs fit) bill a client
+               hours x 45; a later week logs overtime (over 40 hours, paid double): the hours are
+               outside every week seen
+- gp_deposit   (rule 1, another domain) refund a tenant's deposit minus the damage; later the damage
+               reads negative (a credit noted by mistake): the deposit comes back whole, never more
 - gp_room      (a decline the verb does not name) "Book room R for DAY": the first rooms are already
                booked or held (two statuses: the model reads, answers, changes nothing); a later room
                is free and must be reserved (the tool is `gp_reserve`: no goal word names it)
@@ -145,14 +146,15 @@ TENANTS = ["Ahmed", "Brigid", "Casimir", "Dagny", "Emeka", "Fenna", "Goran", "Hi
 def sample_deposit(rng: random.Random, w: State, i: int) -> Params:
     tenant = TENANTS[i % len(TENANTS)]
     deposit = rng.choice([800, 900, 1000, 1200])
-    damage = rng.randint(0, 400) if i < 5 or rng.random() < 0.5 else rng.randint(600, 780)
+    damage = rng.randint(0, 400) if i < 5 or rng.random() < 0.5 else -rng.randint(50, 300)
     w["tables"].setdefault("gp_leases", {})[tenant] = {"tenant": tenant, "deposit": deposit, "damage": damage}
     return {"tenant": tenant}
 
 
 def _back(row: dict) -> int:
-    """Damage over 500 EUR forfeits the whole deposit (a rule no early inspection reached)."""
-    return 0 if int(row["damage"]) > 500 else int(row["deposit"]) - int(row["damage"])
+    """A negative damage is a credit the inspector noted by mistake: the deposit comes back whole,
+    never more (a case no early inspection showed)."""
+    return int(row["deposit"]) - max(0, int(row["damage"]))
 
 
 deposit = Family(

@@ -17,6 +17,8 @@ collide with no other set. The first goals agree on something a later goal break
                the visit; the first visits fall on one weekday, a later one on another
 - gq_meter     (a value computed with, another domain) "Pay the electricity bill of flat F": kWh x
                0.3; a later meter reads negative (rolled over): the model reports a fault instead
+- gq_pledge    (a value a total computes with, a list) "Record the pledges of donors A, B and C": the
+               sum of the pledges; a later pledge is negative (withdrawn), which counts nothing
 """
 
 from __future__ import annotations
@@ -54,6 +56,8 @@ ANNOTATIONS: dict[str, dict[str, bool]] = {
     "gq_meter": READ,
     "gq_pay": WRITE,
     "gq_report_fault": WRITE,
+    "gq_pledge_of": READ,
+    "gq_record_total": WRITE,
 }
 
 
@@ -302,6 +306,61 @@ meter = Family(
 )
 
 
+# =========================================================================== 6. pledges: a total with a withdrawn one
+DONORS = ["Aria", "Bjorn", "Cleo", "Dmitri", "Esme", "Farah", "Gideon", "Hana", "Idris", "Jonas", "Katya", "Luca"]
+ITEMS = Field(r"[A-Z][a-z]+(?:, [A-Z][a-z]+)*(?: and [A-Z][a-z]+)?")
+
+
+def _listed(items: list[str]) -> str:
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else items[0]
+
+
+def _items(text: str) -> list[str]:
+    return str(text).replace(" and ", ", ").split(", ")
+
+
+def sample_pledge(rng: random.Random, w: State, i: int) -> Params:
+    n = 2 if i < 2 else 3 if i < 4 else rng.randint(2, 4)
+    donors = rng.sample(DONORS, n)
+    t = w["tables"].setdefault("gq_pledges", {})
+    for k, d in enumerate(donors):
+        withdrawn = i >= 6 and k == n - 1 and rng.random() < 0.5
+        t[d] = {"donor": d, "eur": -rng.randint(20, 200) if withdrawn else rng.randint(20, 200)}
+    return {"items": _listed(donors)}
+
+
+def _pledged(p: Params, rows: dict[str, dict]) -> int:
+    return sum(max(0, int(rows[d]["eur"])) for d in _items(p["items"]))  # a withdrawn pledge counts nothing
+
+
+pledge = Family(
+    name="gq_pledge",
+    templates=["Record the pledges of donors {items}"],
+    fields={"items": ITEMS},
+    sample=sample_pledge,
+    plan=[
+        *[
+            Step(
+                "gq_pledge_of",
+                lambda p, r, k=k: {"donor": _items(p["items"])[k]},
+                key=f"pl{k}",
+                when=lambda p, r, k=k: len(_items(p["items"])) > k,
+            )
+            for k in range(4)
+        ],
+        Step(
+            "gq_record_total",
+            lambda p, r: {"eur": sum(max(0, int(r[f"pl{k}"]["eur"])) for k in range(len(_items(p["items"]))))},
+        ),
+    ],
+    expect=lambda p, b: {"totals": [{"eur": _pledged(p, b["tables"]["gq_pledges"])}]},
+    answer=lambda p, b: [_pledged(p, b["tables"]["gq_pledges"])],
+    summary=lambda p, r: (
+        f"Recorded {sum(max(0, int(r[f'pl{k}']['eur'])) for k in range(len(_items(p['items']))))} EUR pledged."
+    ),
+)
+
+
 TOOLS = {
     t.name: t
     for t in [
@@ -340,8 +399,15 @@ TOOLS = {
             {"flat": str, "amount": float},
             _append("payments", ["flat", "amount"]),
         ),
+        Tool(
+            "gq_pledge_of",
+            "One donor's pledge (EUR; negative: withdrawn).",
+            {"donor": str},
+            _row("gq_pledges", "donor", "donor"),
+        ),
+        Tool("gq_record_total", "Record the total pledged (EUR).", {"eur": int}, _append("totals", ["eur"])),
         Tool("gq_report_fault", "Report a faulty meter.", {"flat": str}, _append("faults_reported", ["flat"])),
     ]
 }
 
-FAMILIES = [permit, stock, compare, followup, meter]
+FAMILIES = [permit, stock, compare, followup, meter, pledge]

@@ -30,10 +30,10 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from llmos.learning import _shortcuts
+from llmos.learning import _derived, _shortcuts
 from llmos.learning import _value_kinds as _kinds
 from llmos.learning import explain as ex
-from llmos.learning._derived import derived_paths, derived_refs
+from llmos.learning._derived import derived_paths
 from llmos.learning.goals import STOPWORDS, Token
 from llmos.learning.plans import Plan, path_key
 from llmos.learning.risk import RiskOf, writes_after
@@ -361,17 +361,21 @@ def seen_problem(
         return None, []
     step = plan.steps[i]
     consumed, echo = consumed_paths(plan).get(i, set()), set(step.echo_paths)
-    derived = derived_paths(plan).get(i, set())  # computed with, not copied: still rule 1's
-    checked = [
-        (p, v)
-        for p, v in scalars(env.parsed[i], text)
-        if not excluded(p, consumed, echo) or (p in derived and path_key(p) not in echo)
-    ]
-    if not checked:  # every value is consumed or echoed: the explanations decide them
+    derived = derived_paths(plan).get(i, {})  # computed with, not copied: still rule 1's (`_derived`)
+    checked, loose = [], []
+    for p, v in scalars(env.parsed[i], text):
+        held = derived.get(p) if path_key(p) not in echo else None
+        if not excluded(p, consumed, echo) or held == _derived.STRICT:
+            checked.append((p, v))
+        elif held is not None:
+            loose.append((p, v))
+    if not checked and not loose:  # every value is copied or echoed: the explanations decide them
         return None, []
-    masks = step_masks(plan, env.tokens, args, i) if any(not ex.is_num(v) for _p, v in checked) else []
-    obs = _observed(checked, masks)
-    why, noise = problems(step.seen, obs, noise_runs, set(), set())
+    masks = step_masks(plan, env.tokens, args, i) if any(not ex.is_num(v) for _p, v in checked + loose) else []
+    why, noise = problems(step.seen, _observed(checked, masks), noise_runs, set(), set())
+    if not why and loose:
+        scaled = {path_key(p) + k for p, _v in loose if derived.get(p) == _derived.SCALED for k in ("|n", "|t")}
+        why = _derived.loose_problem(step.seen, _observed(loose, masks), noise_runs, scaled)
     if why:
         where = "on which the supporting runs judged the goal" if decides else "before a step that changes the world"
         why = f"{step.name} returned a value outside the evidence {where}: {why}"
@@ -380,24 +384,11 @@ def seen_problem(
 
 def answer_seen_problem(plan: Plan, env: ex.Env, args: list[Any], noise_runs: int, answer: Sequence[Any]) -> str | None:
     """Rule 1 for an answer that states a derived number (a `calc` hole of the template): the results
-    the number is computed from stay inside what the supporting runs saw (its operands included:
-    `_derived`), apart from the values the answer or an argument copies. A factor that was the same
-    in every supporting run (a capacity of 16 kWh each time) is what the arithmetic may have folded
-    into a constant (x 0.16)."""
-    steps: set[int] = set()
-    read: dict[int, set[ex.Path]] = {}
-    for part in answer:
-        if part[0] != "hole":
-            continue
-        for cand in part[1]:
-            inner = cand[1] if cand[0] == "calc" else cand
-            computed = derived_refs(inner) if cand[0] == "calc" else []
-            for r in ex.refs(inner):
-                if r[0] in ("res", "tnum"):
-                    if r not in computed:  # an operand of the arithmetic stays checked (`_derived`)
-                        read.setdefault(int(r[1]), set()).add(tuple(r[2]))
-                    if cand[0] == "calc":
-                        steps.add(int(r[1]))
+    the number is computed from stay inside what the supporting runs saw, apart from the values the
+    answer or an argument reads; those it computes with keep their sign and scale (`_derived`). A
+    factor that was the same in every supporting run (a capacity of 16 kWh each time) is what the
+    arithmetic may have folded into a constant (x 0.16)."""
+    steps, read, operands = _answer_reads(answer)
     if not plan.seen_runs:
         return None
     for i in sorted(steps):
@@ -406,18 +397,45 @@ def answer_seen_problem(plan: Plan, env: ex.Env, args: list[Any], noise_runs: in
             continue
         step = plan.steps[i]
         consumed = consumed_paths(plan).get(i, set()) | read.get(i, set())
-        echo, derived = set(step.echo_paths), derived_paths(plan).get(i, set()) - read.get(i, set())
-        checked = [
-            (p, v)
-            for p, v in scalars(env.parsed[i], text)
-            if ex.is_num(v) and (not excluded(p, consumed, echo) or (p in derived and path_key(p) not in echo))
-        ]
-        if not checked:
+        echo, derived = set(step.echo_paths), derived_paths(plan).get(i, {})
+        checked, loose = [], []
+        for p, v in scalars(env.parsed[i], text):
+            if not ex.is_num(v) or path_key(p) in echo:
+                continue
+            if not excluded(p, consumed, echo) or derived.get(p) == _derived.STRICT:
+                checked.append((p, v))
+            elif p in derived or p in operands.get(i, set()):
+                loose.append((p, v))
+        if not checked and not loose:
             continue
         why, _noise = problems(step.seen, _observed(checked, []), noise_runs, set(), set())
+        if not why and loose:
+            why = _derived.loose_problem(step.seen, _observed(loose, []), noise_runs, set())
         if why:
             return (
                 f"{step.name} returned a value outside the evidence, and the answer states a number "
                 f"computed from its result: {why}"
             )
     return None
+
+
+def _answer_reads(answer: Sequence[Any]) -> tuple[set[int], dict[int, set[ex.Path]], dict[int, set[ex.Path]]]:
+    """(the steps a computed number of the answer reads; every result path the answer reads; those a
+    computed number computes with)."""
+    steps: set[int] = set()
+    read: dict[int, set[ex.Path]] = {}
+    operands: dict[int, set[ex.Path]] = {}
+    for part in answer:
+        if part[0] != "hole":
+            continue
+        for cand in part[1]:
+            inner = cand[1] if cand[0] == "calc" else cand
+            computed = _derived.derived_refs(inner) if cand[0] == "calc" else []
+            for r in ex.refs(inner):
+                if r[0] in ("res", "tnum"):
+                    read.setdefault(int(r[1]), set()).add(tuple(r[2]))
+                    if r in computed:  # an operand of the arithmetic: its sign and scale (`_derived`)
+                        operands.setdefault(int(r[1]), set()).add(tuple(r[2]))
+                    if cand[0] == "calc":
+                        steps.add(int(r[1]))
+    return steps, read, operands
