@@ -77,6 +77,8 @@ def derived_paths(plan: Plan) -> dict[int, dict[ex.Path, int]]:
     for step in plan.steps:
         for leaf in step.leaves:
             cands = ex.awake(leaf.cands)
+            if any(c[0] != "const" and not derived_refs(c) for c in cands):
+                continue  # a copy explains the leaf too: rule 2 holds every other explanation to it
             # the leaf's weakest explanation decides: a constant the runs fit next to an explanation
             # without one (old + 5 beside old + qty) is a coincidence of the runs, not the rule
             held = min((strength(c) for c in cands), default=SIGNED)
