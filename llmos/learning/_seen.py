@@ -38,6 +38,7 @@ from llmos.learning.goals import STOPWORDS, Token
 from llmos.learning.plans import Plan, path_key
 from llmos.learning.risk import RiskOf, writes_after
 
+NO_NOISE = 1 << 30  # runs of noise no evidence reaches: a check without rule 1's noise
 MAX_TEMPLATES = 16  # per text path; more distinct templates than this: only noise can explain them
 MAX_TEXT = 1000  # characters of a text that are templated
 MASK = "\x00"
@@ -362,17 +363,22 @@ def seen_problem(
     step = plan.steps[i]
     consumed, echo = consumed_paths(plan).get(i, set()), set(step.echo_paths)
     derived = derived_paths(plan).get(i, {})  # computed with, not copied: still rule 1's (`_derived`)
-    checked, loose = [], []
+    checked, strict, loose = [], [], []
     for p, v in scalars(env.parsed[i], text):
         held = derived.get(p) if path_key(p) not in echo else None
-        if not excluded(p, consumed, echo) or held == _derived.STRICT:
+        if not excluded(p, consumed, echo):
             checked.append((p, v))
+        elif held == _derived.STRICT:
+            strict.append((p, v))
         elif held is not None:
             loose.append((p, v))
-    if not checked and not loose:  # every value is copied or echoed: the explanations decide them
+    if not checked and not strict and not loose:  # every value is copied or echoed: the explanations decide
         return None, []
-    masks = step_masks(plan, env.tokens, args, i) if any(not ex.is_num(v) for _p, v in checked + loose) else []
+    every = checked + strict + loose
+    masks = step_masks(plan, env.tokens, args, i) if any(not ex.is_num(v) for _p, v in every) else []
     why, noise = problems(step.seen, _observed(checked, masks), noise_runs, set(), set())
+    if not why and strict:  # a value a learned constant computes with: never noise (4 rising weeks of hours)
+        why, _n = problems(step.seen, _observed(strict, masks), NO_NOISE, set(), set())
     if not why and loose:
         scaled = {path_key(p) + k for p, _v in loose if derived.get(p) == _derived.SCALED for k in ("|n", "|t")}
         why = _derived.loose_problem(step.seen, _observed(loose, masks), noise_runs, scaled)

@@ -34,6 +34,7 @@ import re
 from collections.abc import Iterable
 
 from llmos.learning import answers
+from llmos.learning._answer_rules import template_fits
 from llmos.learning.goals import STOPWORDS, Token
 from llmos.learning.plans import Plan
 from llmos.learning.risk import RiskOf
@@ -45,6 +46,19 @@ _WORDS = re.compile(r"[a-z]+")
 def name_words(name: str) -> set[str]:
     """The words of a tool name: `bench__h3_release_brew` -> {bench, release, brew} (3 letters or more)."""
     return {w for w in _WORDS.findall(name.lower()) if len(w) >= 3}
+
+
+def split(plan: Plan) -> str:
+    """Why a judged plan's results do not decide its answer ('' when they may): its supporting runs did
+    not all answer in the words of its template (one said "Yes", another "No" over the same calls), so
+    what they saw, taken together, is no evidence for either judgement."""
+    fits, runs = template_fits(plan.answer), max(plan.support, plan.seen_runs)
+    if 0 < fits < runs:  # rule 1 checks against what every run the plan recorded saw, whatever it said
+        return (
+            f"the runs of the plan did not all judge it alike (the answer's template fits {fits} of "
+            f"{runs}): what they saw together is no evidence for one judgement"
+        )
+    return ""
 
 
 def read_only(plan: Plan, risk_of: RiskOf | None) -> bool:
