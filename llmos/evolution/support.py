@@ -308,6 +308,9 @@ class CrystallizedRun:
             if self.declines and not answers.checked(checks.get("answer") or []):  # as FOLLOWER: before any call
                 why = f"{envelope.PRECAUTION}: {self.declines[0]}, a judgement a listing cannot state"
                 raise self.fail(why, 0, precaution=True)
+            split = declined.split(self.plan) if self.declines else ""
+            if split:
+                raise self.fail(f"{envelope.PRECAUTION}: {self.declines[0]}; {split}", 0, precaution=True)
 
     def fail(self, reason: str, step: int, precaution: bool = False, check: str = "") -> Diverged:
         if self.progress is not None and self.progress.diverged is None:

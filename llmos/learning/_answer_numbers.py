@@ -111,6 +111,11 @@ def unstated_figures(example: dict[str, Any]) -> list[str]:
     if not answer:
         return []
     said = [m.group() for m in NUMBER.finditer(answer)]
+    days = {m.group().lower() for m in CALENDAR.finditer(answer)}
+    if days:  # a weekday or a month no value of the run gives: a date the model worked out
+        given = {m.group().lower() for t in _run_texts(example) for m in CALENDAR.finditer(t)}
+        if days - given:
+            return sorted(days - given)
     if not said:
         return []
     calls = example.get("calls") or []
@@ -145,6 +150,36 @@ def unstated_verdict(example: dict[str, Any]) -> list[str]:
         return []
     known = {m.group().lower() for t in _run_texts(example) for m in DECLINE.finditer(t)}
     return sorted(said - known)
+
+
+# a judgement either way ("allowed"/"denied", "in stock"/"out of stock"), and a comparison ("cheaper than",
+# "more than", "exceeds"): the answer says which way the run's values went
+JUDGEMENT = re.compile(
+    r"\b(?:yes|true|false|allowed|permitted|granted|eligible|approved|qualifies|valid|safe|available|in stock|"
+    r"ok|okay|fine|enough|sufficient|passes|passed|denied|forbidden|rejected|ineligible|invalid|unsafe|"
+    r"unavailable|out of stock|insufficient|fails|failed|than|exceeds?|exceeded|within|over budget|under budget)\b",
+    re.IGNORECASE,
+)
+
+
+def unstated_judgement(example: dict[str, Any]) -> list[str]:
+    """The words of judgement ("yes", "allowed", "denied", "in stock") or comparison ("cheaper than",
+    "exceeds") a supporting run's answer stated that neither its goal nor its calls' arguments and
+    results hold: the model judged which way the run's values went. The same words around other
+    results may be wrong."""
+    answer = str(example.get("answer") or "")
+    said = {m.group().lower() for m in JUDGEMENT.finditer(answer)}
+    if not said:
+        return []
+    known = {m.group().lower() for t in _run_texts(example) for m in JUDGEMENT.finditer(t)}
+    return sorted(said - known)
+
+
+CALENDAR = re.compile(
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|june|july|"
+    r"august|september|october|november|december)\b",
+    re.IGNORECASE,
+)
 
 
 def agree(values: list[str]) -> bool:

@@ -1,7 +1,7 @@
 """Rules about what a replayed answer may say again (the private interior of `llmos.learning.answers`).
 
-- `literal_figure`: a template whose literal text states a number is not said (a figure the model
-  worked out, the same in every supporting run by chance of the evidence);
+- `literal_figure`: a template whose literal text states a number, a weekday or a month is not said
+  (a figure the model worked out, the same in every supporting run by chance of the evidence);
 - `derived_unproven`, `phrasing_varied`: a template that does not fit every supporting run (its
   arithmetic, or the answer's own words, changed in the evidence) is not said, nor replaced by a
   listing when the answers' words differ;
@@ -16,7 +16,7 @@ import json
 from collections.abc import Sequence
 
 from llmos.learning import explain as ex
-from llmos.learning._answer_numbers import NUMBER
+from llmos.learning._answer_numbers import CALENDAR, NUMBER
 
 __all__ = ["MIN_FITS", "derived_unproven", "is_number", "literal_figure", "phrasing_varied", "with_category"]
 
@@ -41,7 +41,7 @@ def literal_figure(parts: Sequence[ex.Cand]) -> str:
     run's text)."""
     for p in parts:
         if p[0] == "lit":
-            m = NUMBER.search(p[1])
+            m = NUMBER.search(p[1]) or CALENDAR.search(p[1])
             if m is not None:
                 return f"the answer states a figure no value of its run gives: {m.group()}"
     return ""

@@ -1,7 +1,8 @@
 """Rule 1, never extrapolate past the evidence: every value the supporting runs' results showed.
 
 Before a step that is not read-only, every value of an earlier result of this run that no argument
-consumes must lie inside what the supporting runs saw (`PlanStep.seen`, json(path)|kind -> record):
+consumes, or that an argument computes with rather than copies (`_derived`), must lie inside what the
+supporting runs saw (`PlanStep.seen`, json(path)|kind -> record):
 
     number   [lo, hi, last, increasing, runs]        inside [lo, hi]
     text     {"n": runs, "d": 1 while every run showed a new template, "t": {template: [number, ...]}}
@@ -29,13 +30,15 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from llmos.learning import _seen_derived, _shortcuts
+from llmos.learning import _derived, _seen_derived, _shortcuts
 from llmos.learning import _value_kinds as _kinds
 from llmos.learning import explain as ex
+from llmos.learning._derived import derived_paths
 from llmos.learning.goals import STOPWORDS, Token
 from llmos.learning.plans import Plan, path_key
 from llmos.learning.risk import RiskOf, writes_after
 
+NO_NOISE = 1 << 30  # runs of noise no evidence reaches: a check without rule 1's noise
 MAX_TEMPLATES = 16  # per text path; more distinct templates than this: only noise can explain them
 MAX_TEXT = 1000  # characters of a text that are templated
 MASK = "\x00"
@@ -388,18 +391,32 @@ def seen_problem(
         return None, []
     step = plan.steps[i]
     consumed, echo = consumed_paths(plan).get(i, set()), set(step.echo_paths)
-    checked = [(p, v) for p, v in scalars(env.parsed[i], text) if not excluded(p, consumed, echo)]
-    if not checked:  # every value is consumed or echoed: the explanations decide them
+    derived = derived_paths(plan).get(i, {})  # computed with, not copied: still rule 1's (`_derived`)
+    checked, strict, loose = [], [], []
+    for p, v in scalars(env.parsed[i], text):
+        held = derived.get(p) if path_key(p) not in echo else None
+        if not excluded(p, consumed, echo):
+            checked.append((p, v))
+        elif held == _derived.STRICT:
+            strict.append((p, v))
+        elif held is not None:
+            loose.append((p, v))
+    if not checked and not strict and not loose:  # every value is copied or echoed: the explanations decide
         return None, []
-    masks = step_masks(plan, env.tokens, args, i) if any(not ex.is_num(v) for _p, v in checked) else []
-    obs = _observed(checked, masks)
-    why, noise = problems(step.seen, obs, noise_runs, set(), set())
+    every = checked + strict + loose
+    masks = step_masks(plan, env.tokens, args, i) if any(not ex.is_num(v) for _p, v in every) else []
+    why, noise = problems(step.seen, _observed(checked, masks), noise_runs, set(), set())
+    if not why and strict:  # a value a learned constant computes with: never noise (4 rising weeks of hours)
+        why, _n = problems(step.seen, _observed(strict, masks), NO_NOISE, set(), set())
+    if not why and loose:
+        scaled = {path_key(p) + k for p, _v in loose if derived.get(p) == _derived.SCALED for k in ("|n", "|t")}
+        why = _derived.loose_problem(step.seen, _observed(loose, masks), noise_runs, scaled)
     if not why:  # what the values imply: the days between two dates, a list's total
         why = _seen_derived.problem(
             step.seen, scalars(env.parsed[i], text), env.tokens, lambda p: excluded(p, consumed, echo)
         )
     if why:
-        where = "on which the supporting runs declined the goal" if decides else "before a step that changes the world"
+        where = "on which the supporting runs judged the goal" if decides else "before a step that changes the world"
         why = f"{step.name} returned a value outside the evidence {where}: {why}"
     return why, noise
 
@@ -407,20 +424,10 @@ def seen_problem(
 def answer_seen_problem(plan: Plan, env: ex.Env, args: list[Any], noise_runs: int, answer: Sequence[Any]) -> str | None:
     """Rule 1 for an answer that states a derived number (a `calc` hole of the template): the results
     the number is computed from stay inside what the supporting runs saw, apart from the values the
-    answer or an argument reads. A factor that was the same in every supporting run (a capacity of
-    16 kWh each time) is what the arithmetic may have folded into a constant (x 0.16)."""
-    steps: set[int] = set()
-    read: dict[int, set[ex.Path]] = {}
-    for part in answer:
-        if part[0] != "hole":
-            continue
-        for cand in part[1]:
-            inner = cand[1] if cand[0] == "calc" else cand
-            for r in ex.refs(inner):
-                if r[0] in ("res", "tnum"):
-                    read.setdefault(int(r[1]), set()).add(tuple(r[2]))
-                    if cand[0] == "calc":
-                        steps.add(int(r[1]))
+    answer or an argument reads; those it computes with keep their sign and scale (`_derived`). A
+    factor that was the same in every supporting run (a capacity of 16 kWh each time) is what the
+    arithmetic may have folded into a constant (x 0.16)."""
+    steps, read, operands = _answer_reads(answer)
     if not plan.seen_runs:
         return None
     for i in sorted(steps):
@@ -429,14 +436,45 @@ def answer_seen_problem(plan: Plan, env: ex.Env, args: list[Any], noise_runs: in
             continue
         step = plan.steps[i]
         consumed = consumed_paths(plan).get(i, set()) | read.get(i, set())
-        echo = set(step.echo_paths)
-        checked = [(p, v) for p, v in scalars(env.parsed[i], text) if ex.is_num(v) and not excluded(p, consumed, echo)]
-        if not checked:
+        echo, derived = set(step.echo_paths), derived_paths(plan).get(i, {})
+        checked, loose = [], []
+        for p, v in scalars(env.parsed[i], text):
+            if not ex.is_num(v) or path_key(p) in echo:
+                continue
+            if not excluded(p, consumed, echo) or derived.get(p) == _derived.STRICT:
+                checked.append((p, v))
+            elif p in derived or p in operands.get(i, set()):
+                loose.append((p, v))
+        if not checked and not loose:
             continue
         why, _noise = problems(step.seen, _observed(checked, []), noise_runs, set(), set())
+        if not why and loose:
+            why = _derived.loose_problem(step.seen, _observed(loose, []), noise_runs, set())
         if why:
             return (
                 f"{step.name} returned a value outside the evidence, and the answer states a number "
                 f"computed from its result: {why}"
             )
     return None
+
+
+def _answer_reads(answer: Sequence[Any]) -> tuple[set[int], dict[int, set[ex.Path]], dict[int, set[ex.Path]]]:
+    """(the steps a computed number of the answer reads; every result path the answer reads; those a
+    computed number computes with)."""
+    steps: set[int] = set()
+    read: dict[int, set[ex.Path]] = {}
+    operands: dict[int, set[ex.Path]] = {}
+    for part in answer:
+        if part[0] != "hole":
+            continue
+        for cand in part[1]:
+            inner = cand[1] if cand[0] == "calc" else cand
+            computed = _derived.derived_refs(inner) if cand[0] == "calc" else []
+            for r in ex.refs(inner):
+                if r[0] in ("res", "tnum"):
+                    read.setdefault(int(r[1]), set()).add(tuple(r[2]))
+                    if r in computed:  # an operand of the arithmetic: its sign and scale (`_derived`)
+                        operands.setdefault(int(r[1]), set()).add(tuple(r[2]))
+                    if cand[0] == "calc":
+                        steps.add(int(r[1]))
+    return steps, read, operands

@@ -41,6 +41,7 @@ from llmos.learning._answer_numbers import (
     list_cands,
     number_text,
     unstated_figures,
+    unstated_judgement,
     unstated_verdict,
 )
 from llmos.learning._answer_rules import MIN_FITS, derived_unproven, literal_figure, phrasing_varied, with_category
@@ -61,6 +62,7 @@ __all__ = [
     "render",
     "template_of",
     "unstated_figures",
+    "unstated_judgement",
     "unstated_verdict",
     "usable",
 ]

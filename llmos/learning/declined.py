@@ -12,6 +12,18 @@ that a listing of the results ("Done." and the reads) cannot state. A plan decli
   the plan's siblings (`execution.replay.sibling_tools`: the same server's), not generated tools, whose
   names are made of goal words.
 
+A read-only plan also *judged* the goal on its results, whatever its answer's words, when:
+
+- the goal is a yes/no question ("Can ada push to atlas?", "Is the Esk bridge open to trucks?",
+  "... whether ..."): the answer says which way it went, and a "Yes" said after two admins is wrong
+  for a reader, whatever words the answer keeps around the role (`polar`);
+- its supporting answer states words of judgement no value of its run gives ("yes", "allowed",
+  "eligible": `answers.unstated_judgement`);
+- the goal's verb asks for a change ("Book room R119 for Friday") while the plan changes nothing and
+  the same server has tools that change the world, whatever their names (`reserve_room`): the model
+  read, judged ("already booked") and did nothing. A verb of reading ("show", "check", "list", ...),
+  one a called tool is named by, or a question, asks for no change (`change_verb`).
+
 Such a replay (FOLLOWER or CRYSTALLIZED) stops before any call while no template of the model's own
 answer is learned, and otherwise checks rule 1 on every result, as before a write (`replay_plan`).
 """
@@ -22,6 +34,7 @@ import re
 from collections.abc import Iterable
 
 from llmos.learning import answers
+from llmos.learning._answer_rules import template_fits
 from llmos.learning.goals import STOPWORDS, Token
 from llmos.learning.plans import Plan
 from llmos.learning.risk import RiskOf
@@ -35,12 +48,25 @@ def name_words(name: str) -> set[str]:
     return {w for w in _WORDS.findall(name.lower()) if len(w) >= 3}
 
 
+def split(plan: Plan) -> str:
+    """Why a judged plan's results do not decide its answer ('' when they may): its supporting runs did
+    not all answer in the words of its template (one said "Yes", another "No" over the same calls), so
+    what they saw, taken together, is no evidence for either judgement."""
+    fits, runs = template_fits(plan.answer), max(plan.support, plan.seen_runs)
+    if 0 < fits < runs:  # rule 1 checks against what every run the plan recorded saw, whatever it said
+        return (
+            f"the runs of the plan did not all judge it alike (the answer's template fits {fits} of "
+            f"{runs}): what they saw together is no evidence for one judgement"
+        )
+    return ""
+
+
 def read_only(plan: Plan, risk_of: RiskOf | None) -> bool:
     return risk_of is not None and all(risk_of(s.name) == "read_only" for s in plan.steps)
 
 
 def reasons(plan: Plan, tokens: list[Token], tools: Iterable[str], risk_of: RiskOf | None) -> list[str]:
-    """Why the plan's runs declined what the goal asked (empty: they did not)."""
+    """Why the plan's runs declined (or judged) what the goal asked (empty: they did not)."""
     out = []
     verdict = answers.unstated_verdict(plan.example)
     if verdict:
@@ -48,14 +74,26 @@ def reasons(plan: Plan, tokens: list[Token], tools: Iterable[str], risk_of: Risk
     if not read_only(plan, risk_of):
         return out
     assert risk_of is not None
+    tools = list(tools)[:MAX_TOOLS]
     called = {s.name for s in plan.steps}
     used = set().union(*(name_words(n) for n in called))
+    judged = answers.unstated_judgement(plan.example)
+    if polar(tokens):
+        out.append("the goal is a yes/no question, answered on what the results said")
+    elif judged:
+        out.append(f"the supporting answers judged the goal ({', '.join(judged[:3])})")
+    verb = change_verb(tokens, used)
+    if verb:
+        writers = [n for n in tools if n not in called and risk_of(n) != "read_only"]
+        if writers:
+            out.append(
+                f"the goal's verb {verb!r} asks for a change, the plan changes nothing, and the server has tools "
+                f"that do ({writers[0]}): the supporting runs judged it must not be done"
+            )
     goal = {t.text.lower() for t in tokens if t.kind == "word"} - STOPWORDS - used
     if not goal:
         return out
-    for n, name in enumerate(tools):
-        if n >= MAX_TOOLS:
-            break
+    for name in tools:
         if name in called:
             continue
         shared = sorted(goal & name_words(name))
@@ -63,3 +101,120 @@ def reasons(plan: Plan, tokens: list[Token], tools: Iterable[str], risk_of: Risk
             out.append(f"the goal's word {shared[0]!r} names {name}, which changes the world and the plan never calls")
             break
     return out
+
+
+# yes/no questions open with an auxiliary ("Is ...?", "Can ...?"); "whether" asks one inside a sentence
+_AUX = frozenset(
+    [
+        "is",
+        "are",
+        "was",
+        "were",
+        "can",
+        "could",
+        "does",
+        "do",
+        "did",
+        "will",
+        "would",
+        "should",
+        "shall",
+        "may",
+        "might",
+        "must",
+        "has",
+        "have",
+        "had",
+    ]
+)
+# verbs of reading: a goal opened by one asks for no change (a verb a called tool is named by neither)
+READ_VERBS = frozenset(
+    [
+        "show",
+        "list",
+        "get",
+        "find",
+        "look",
+        "lookup",
+        "check",
+        "tell",
+        "give",
+        "report",
+        "read",
+        "fetch",
+        "see",
+        "view",
+        "display",
+        "describe",
+        "count",
+        "compute",
+        "calculate",
+        "estimate",
+        "quote",
+        "compare",
+        "summarize",
+        "summarise",
+        "search",
+        "say",
+        "print",
+        "explain",
+        "name",
+        "identify",
+        "convert",
+        "translate",
+        "what",
+        "which",
+        "who",
+        "how",
+        "when",
+        "where",
+        "why",
+        "whats",
+        "inspect",
+        "query",
+        "measure",
+        "monitor",
+        "locate",
+        "retrieve",
+        "review",
+        "audit",
+        "test",
+        "ping",
+        "trace",
+        "track",
+        "preview",
+        "forecast",
+        "predict",
+    ]
+)
+_POLITE = frozenset({"please", "kindly", "now", "then", "also", "just"})
+
+
+def _first_word(tokens: list[Token]) -> str:
+    for t in tokens:
+        if t.kind != "word":
+            return ""
+        w = t.text.lower()
+        if w not in _POLITE:
+            return w
+    return ""
+
+
+def polar(tokens: list[Token]) -> bool:
+    """Whether the goal is a yes/no question: it opens with an auxiliary and ends with "?", or asks
+    "whether"."""
+    if any(t.kind == "word" and t.text.lower() == "whether" for t in tokens):
+        return True
+    ends = bool(tokens) and tokens[-1].kind == "punct" and tokens[-1].text == "?"
+    return ends and _first_word(tokens) in _AUX
+
+
+def change_verb(tokens: list[Token], called_words: set[str]) -> str:
+    """The goal's opening verb when it asks for a change ('' when it does not: a question, a verb of
+    reading, a verb a called tool is named by, or no word first)."""
+    if any(t.kind == "punct" and t.text == "?" for t in tokens):
+        return ""
+    w = _first_word(tokens)
+    if not w.isalpha() or len(w) < 3 or w in _AUX or w in READ_VERBS or w in called_words or w in STOPWORDS:
+        return ""
+    return w

@@ -242,6 +242,7 @@ def _apply(merged: Plan, ev: Evidence, fitted: Fitted) -> bool:
         step.lengths = envelope.same_lengths(step.lengths, envelope.list_lengths(parsed))
     if narrowed:
         merged.__dict__.pop("_consumed", None)  # derived from the explanations
+        merged.__dict__.pop("_derived", None)
     merged.relations = envelope.keep_holding(
         merged.relations, env, live_values(merged.steps, [c.arguments for c in ev.calls])
     )

@@ -95,6 +95,9 @@ class BoundPlan:
         bound.declines = declined.reasons(plan, tokens, tools, risk_of)
         if bound.declines and not answers.usable(plan.answer):  # rule 3: the answer would stop it: before any call
             raise Stop(_declined(bound.declines), 0, precaution=True)
+        split = declined.split(plan) if bound.declines else ""
+        if split:
+            raise Stop(f"{envelope.PRECAUTION}: {bound.declines[0]}; {split}", 0, precaution=True)
         return bound
 
     def groups(self) -> list[list[int]]:
