@@ -24,7 +24,6 @@ OVER_LIMIT: dict[str, str] = {
     "llmos/learning/engine.py": "TODO: observing a replay (rule 3) and reject/demote apart from the facade",
     "llmos/evolution/support.py": "TODO: the typed value helpers (text, rounding) apart from CrystallizedRun",
     "llmos/learning/selection.py": "TODO: the FOLLOWER blockers and MIXED's related-plan search apart from select",
-    "llmos/learning/_seen.py": "TODO: the noise rules (counters, noise_problems) apart from record/templates",
 }
 
 

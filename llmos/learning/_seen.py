@@ -26,7 +26,6 @@ The private interior of `llmos.learning.envelope`.
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -34,83 +33,15 @@ from llmos.learning import _derived, _seen_derived, _shortcuts
 from llmos.learning import _value_kinds as _kinds
 from llmos.learning import explain as ex
 from llmos.learning._derived import derived_paths
-from llmos.learning.goals import STOPWORDS, Token
+from llmos.learning._seen_text import MASK, mask_values, new_words, template
+from llmos.learning.goals import Token
 from llmos.learning.plans import Plan, path_key
 from llmos.learning.risk import RiskOf, writes_after
 
 NO_NOISE = 1 << 30  # runs of noise no evidence reaches: a check without rule 1's noise
 MAX_TEMPLATES = 16  # per text path; more distinct templates than this: only noise can explain them
-MAX_TEXT = 1000  # characters of a text that are templated
-MASK = "\x00"
-_PUNCT = "\"'.,;:!?()[]{}<>*_`"
-# a date, a time or a version (digit groups joined by one of -:/.T) is one number; a minus is a sign only
-# where it does not join a word ("ARC-1001" holds 1001, not -1001)
-_NUM_RE = re.compile(r"(?<![\w.])(\d+(?:[-:/.T]\d+){2,})(?![\w])|((?:(?<![\w.])-)?\d+(?:\.\d+)?)")
-_MASKS_RE = re.compile(MASK + r"(?:[\s,]+" + MASK + r")+")
 
 Seen = dict[str, Any]
-
-
-def mask_values(tokens: list[Token], arguments: list[Any], consumed: list[Any]) -> list[str]:
-    """The texts masked out of result texts: goal words, numbers and quoted texts, argument values
-    (which carry the consumed result values on) and other values given (longest first)."""
-    out: set[str] = set()
-    for t in tokens:
-        if t.kind in ("word", "number", "quoted") and t.text.lower() not in STOPWORDS and len(t.text) >= 2:
-            out.add(t.text)
-    for v in [*arguments, *consumed]:
-        if isinstance(v, str) and len(v.strip()) >= 2:
-            out.add(v.strip())
-        elif ex.is_num(v) and abs(v) >= 10:  # a digit alone masks too much ("1 item left")
-            out.add(str(v))
-            if float(v).is_integer():
-                out.add(str(int(v)))
-    return sorted(out, key=lambda s: (-len(s), s))
-
-
-def template(text: str, masks: list[str]) -> tuple[str, list[float]]:
-    """(the text with masks and numbers taken out, its numbers in order)."""
-    t = text[:MAX_TEXT]
-    low = t.lower()
-    for m in masks:
-        if m.lower() in low:  # most masks are not in the text: one substring test each
-            t = _mask(t, m)
-            low = t.lower()
-    nums: list[float] = []
-
-    def take(mo: re.Match[str]) -> str:
-        if mo.group(1) is not None:  # a date, a time, a version: one number, its digits in order
-            nums.append(float(re.sub(r"\D", "", mo.group(1))[:15]))
-        else:
-            nums.append(float(mo.group(2)))
-        return "#"
-
-    # identifiers by shape (kept whole between marks), then the numbers of the rest by range; a ticket's
-    # number ("BX-1234") stays a number: its size may decide what follows (never extrapolate past it)
-    parts = _kinds.shape_ids(t.replace(_kinds.MARK, " "), keep=("ticket",)).split(_kinds.MARK)
-    t = _kinds.MARK.join(p if k % 2 else _NUM_RE.sub(take, p) for k, p in enumerate(parts))
-    t = _MASKS_RE.sub(MASK, t)
-    return " ".join(t.split()), nums
-
-
-def _mask(text: str, value: str) -> str:
-    """`text` with every whole-word occurrence of `value` (any case) replaced by MASK (no regex: the
-    values differ in every run, and compiling a pattern for each would dominate observing a run)."""
-    low, want = text.lower(), value.lower()
-    if len(low) != len(text) or want not in low:
-        return text if want not in low else re.sub(re.escape(value), MASK, text, flags=re.IGNORECASE)
-    out, start, n = [], 0, len(want)
-    i = low.find(want)
-    while i != -1:
-        before = low[i - 1] if i > 0 else " "
-        after = low[i + n] if i + n < len(low) else " "
-        if not (before.isascii() and before.isalnum()) and not (after.isascii() and after.isalnum()):
-            out.append(text[start:i])
-            out.append(MASK)
-            start = i + n
-        i = low.find(want, i + n if start == i + n else i + 1)
-    out.append(text[start:])
-    return "".join(out)
 
 
 def _text_of(v: Any) -> str:
@@ -288,26 +219,6 @@ def problems(
             if by_noise:
                 noise.append(f"{_show(path)} number #{k + 1} (grew in all {r[4]} supporting runs)")
     return None, noise
-
-
-def _words(tmpl: str) -> set[str]:
-    """The plain words of a template: its tokens of letters only (an id, a number, a mask or a shape is
-    not a word), lower case, without the punctuation around them."""
-    out = set()
-    for tok in tmpl.split():
-        w = tok.strip(_PUNCT).lower()
-        if w and w.isalpha() and MASK not in w and _kinds.MARK not in w:
-            out.add(w)
-    return out
-
-
-def new_words(tmpl: str, seen_templates: dict[str, Any]) -> list[str]:
-    """The words of `tmpl` that no template seen at this path has (rule 1's noise covers what differed,
-    not words never shown: "The same message with a different name in it is not noise")."""
-    vocab: set[str] = set()
-    for t in seen_templates:
-        vocab |= _words(t)
-    return sorted(_words(tmpl) - vocab)
 
 
 def counter_noise(seen: Seen, key: str, value: str, noise_runs: int) -> str | None:
