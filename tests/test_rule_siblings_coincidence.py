@@ -15,12 +15,18 @@ class PantryWorld(World):
     def __init__(self, seed: int = 0) -> None:
         super().__init__(seed)
         self.state.update(shelves={f"S{n}": {"jars": 10 + (n * 7) % 50} for n in range(10, 60)}, bells=[])
+        self.state.update(rentals={f"R{n}": {"days": 2 + n % 5, "rate": 30 + n % 40} for n in range(10, 60)}, bills=[])
 
     def apply(self, state: dict[str, Any], name: str, a: dict[str, Any]) -> Any:
         if name == "shelf":
             return {"shelf": a["shelf"], "jars": state["shelves"][a["shelf"]]["jars"]}
         if name == "set_shelf":
             state["shelves"][a["shelf"]]["jars"] = a["jars"]
+            return {"ok": True}
+        if name == "rental":
+            return {"rental": a["rental"], **state["rentals"][a["rental"]]}
+        if name == "bill":
+            state["bills"].append([a["rental"], a["amount"]])
             return {"ok": True}
         if name == "tower":
             return {"tower": a["tower"], "bells": 8}
@@ -32,6 +38,7 @@ class PantryWorld(World):
     def registry(self) -> Any:
         reg = super().registry()
         tools = {"shelf": ["shelf"], "set_shelf": ["shelf", "jars"], "tower": ["tower"], "ring": ["tower", "hour"]}
+        tools |= {"rental": ["rental"], "bill": ["rental", "amount"]}
         self.register(reg, tools)
         return reg
 
@@ -58,6 +65,15 @@ def _ring(pm: bool) -> Any:
         hour = p["h"] + 12 if pm and p["h"] < 12 else p["h"]
         await calls([("ring", {"tower": p["tower"], "hour": hour})])
         return "Rung."
+
+    return solve
+
+
+def _bill(every_day: bool) -> Any:
+    async def solve(p: dict[str, Any], calls: Calls) -> str:
+        (r,) = await calls([("rental", {"rental": p["rental"]})])
+        await calls([("bill", {"rental": p["rental"], "amount": r["rate"] * (r["days"] if every_day else 1)})])
+        return "Billed."
 
     return solve
 
@@ -91,6 +107,16 @@ async def test_must_not_lend_across_a_unit_word_the_sibling_lacks(tmp_path: Path
         await run_ok(h, AT_HOUR, {"tower": tower, "h": hour})
     await _not_follower(h, AT_PM, {"tower": "Wye", "h": 12}, {"tower": "Ware", "h": 3})  # 12 pm is hour 12
     assert h.world.state["bells"][-1] == ["Ware", 15]
+
+
+async def test_must_not_lend_when_the_one_run_cannot_tell_the_formula_from_a_plain_value(tmp_path: Path) -> None:
+    h = harness(tmp_path)
+    for rental in ("R11", "R12", "R13"):
+        await run_ok(h, Family("bill", "Bill rental {rental} for every day", _bill(True), nothing), {"rental": rental})
+    first_day = Family("bill", "Charge the first day of car rental {rental} today", _bill(False), nothing)
+    h.world.state["rentals"]["R20"]["days"] = 1  # one day: days x rate is the rate, as "the first day" means
+    await _not_follower(h, first_day, {"rental": "R20"}, {"rental": "R21"})
+    assert h.world.state["bills"][-1] == ["R21", h.world.state["rentals"]["R21"]["rate"]]
 
 
 def test_a_final_mark_or_courtesy_word_that_may_be_part_of_a_value_stays() -> None:
