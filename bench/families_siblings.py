@@ -23,6 +23,8 @@ sibling wordings whose one run agreed by coincidence (must NOT replay W from P's
               W's run: a one-night booking
 - sb_tip      "Add the usual tip to table T's bill" (15%, a constant) vs "Add a N% tip to ..." (N);
               W's run: N = 15
+- sb_kiln     "Heat kiln K to N degrees" (N) vs "Heat kiln K by N degrees more" (current + N); W's
+              run: a cold kiln at 0 C (the reverse of sb_silo: P plain, W a formula; added after the fix)
 should replay (W means what P means; the values come in another order):
 - sb_bunk     "Move camper C from cabin A to cabin B" vs "Move camper C to cabin B from cabin A"
 values that carry punctuation or numbers (one wording; must write the value as written):
@@ -81,6 +83,8 @@ ANNOTATIONS: dict[str, dict[str, bool]] = {
     "sb_set_company": IDEMPOTENT,
     "sb_bay": READ,
     "sb_order_chargers": WRITE,
+    "sb_kiln": READ,
+    "sb_heat": WRITE,
     "sb_door": READ,
     "sb_set_sign": IDEMPOTENT,
 }
@@ -497,6 +501,36 @@ sign = Family(
 )
 
 
+def sample_kiln(rng: random.Random, w: State, i: int) -> Params:
+    wording, same = _phase(i)
+    kiln = _uniq(rng, "K", 10, 99, w["tables"].setdefault("sb_kilns", {}))
+    w["tables"]["sb_kilns"][kiln] = {"kiln": kiln, "celsius": 0 if same else rng.randint(80, 400)}
+    return {"kiln": kiln, "n": rng.randint(100, 900), "wording": wording}
+
+
+def _kiln_target(p: Params, b: State) -> int:
+    return p["n"] if p["wording"] == 0 else b["tables"]["sb_kilns"][p["kiln"]]["celsius"] + p["n"]
+
+
+kiln = Family(
+    name="sb_kiln",
+    templates=["Heat kiln {kiln} to {n} degrees", "Heat kiln {kiln} by {n} degrees more"],
+    fields={"kiln": fam.Field(r"K\d\d"), "n": INT},
+    sample=sample_kiln,
+    plan=[
+        Step("sb_kiln", lambda p, r: {"kiln": p["kiln"]}),
+        Step(
+            "sb_heat",
+            lambda p, r: {"kiln": p["kiln"], "celsius": p["n"] + (r["sb_kiln"]["celsius"] if p["wording"] else 0)},
+        ),
+    ],
+    expect=lambda p, b: {"sb_kiln_heat": [{"kiln": p["kiln"], "celsius": _kiln_target(p, b)}]},
+    answer=lambda p, b: [_kiln_target(p, b)],
+    summary=lambda p, r: f"Kiln {p['kiln']} heating to {r['sb_heat']['celsius']} C.",
+    repeats=False,
+)
+
+
 TOOLS = {
     t.name: t
     for t in [
@@ -550,9 +584,11 @@ TOOLS = {
             {"bay": str, "model": str, "qty": int},
             _log("sb_charger_orders", "EV"),
         ),
+        Tool("sb_kiln", "A kiln's current temperature (C).", {"kiln": str}, _table("sb_kilns", "kiln")),
+        Tool("sb_heat", "Heat a kiln to a temperature (C).", {"kiln": str, "celsius": int}, _log("sb_kiln_heat", "KL")),
         Tool("sb_door", "A door's record.", {"door": str}, _table("sb_doors", "door")),
         Tool("sb_set_sign", "Set the text of a door sign.", {"door": str, "text": str}, _put("sb_signs", "door")),
     ]
 }
 
-FAMILIES = [silo, vat, locker, court, stay, tip, bunk, playlist, firm, charger, sign]
+FAMILIES = [silo, vat, locker, court, stay, tip, bunk, playlist, firm, charger, sign, kiln]
