@@ -131,7 +131,8 @@ class Token:
 
 # Courtesy words: "Please ...", "Kindly ...", "..., please", "..., thanks", "..., thank you" say nothing
 # about the task; a goal's final "." or "!" neither. Only these, only at the goal's ends, and a trailing
-# one only after a comma ("Tell Bob to say please" keeps its word): never a negation or a quantity.
+# one only after a comma ("Tell Bob to say please" keeps its word): never a negation or a quantity. Not
+# when they may be part of a value (`_name_before`): "Rename it to Oklahoma!", "... to Knock, Thanks".
 _LEADING_COURTESY = frozenset(["please", "kindly"])
 _TRAILING_COURTESY = (("please",), ("thanks",), ("thank", "you"), ("cheers",))
 
@@ -146,13 +147,13 @@ def courtesy(tokens: list[Token]) -> list[Token]:
     """`tokens` without the courtesy words at the goal's ends and a final "." or "!"; the word after a
     leading "Please" takes its capital ("Please move ..." is "Move ...")."""
     out = list(tokens)
-    if out and out[-1].kind == "punct" and out[-1].text in (".", "!"):
+    if out and out[-1].kind == "punct" and out[-1].text in (".", "!") and not _name_before(out, len(out) - 1):
         out.pop()
     end = out.pop() if out and out[-1].kind == "punct" and out[-1].text == "?" else None
     for words in _TRAILING_COURTESY:
         n = len(words)
         tail = out[-n - 1 :]
-        if len(out) > n + 1 and tail[0].key() == ("punct", ",") and [t.text.lower() for t in tail[1:]] == list(words):
+        if len(out) > n + 1 and tail[0].key() == ("punct", ",") and [t.text for t in tail[1:]] == list(words):
             del out[-n - 1 :]
             break
     if end is not None:
@@ -171,6 +172,17 @@ def courtesy(tokens: list[Token]) -> list[Token]:
         ):
             out[0] = Token("word", out[0].text.capitalize())
     return out if any(t.kind != "punct" for t in out) else tokens
+
+
+def _name_before(tokens: list[Token], k: int) -> bool:
+    """Whether the token before position k is a name or an identifier ("Oklahoma!", "Acme Inc."): a final
+    "!" or "." right after one may be part of the value, so it stays (the model decides once, then the
+    wording with it is a skeleton of its own). A trailing courtesy word only in lower case: a capitalised
+    "Thanks" after a comma goes on a title ("Knock, Thanks" on a door sign)."""
+    if k < 2 or tokens[k - 1].kind != "word":
+        return False
+    text = tokens[k - 1].text
+    return text[:1].isupper() or any(ch.isdigit() for ch in text)
 
 
 def tokenize(goal: str) -> list[Token]:

@@ -24,7 +24,10 @@ agent, when all of this holds (`borrow`):
   name, an identifier) is one of them: a value of W that P has no slot for may mean something P's runs
   never did;
 - W has no conditional, branch or negation word ("if", "unless", "only", "except", "don't", "not", ...)
-  that P's wording lacks.
+  that P's wording lacks, and no word right after a number slot that P's wording lacks (a unit or
+  reading: "at 4 pm" is not P's "at hour 4", though R's "12 pm" was P's hour 12: `_new_units`);
+- every other formula that gives R's value reads the same sources as one of P's hypotheses (`_singles_out`:
+  R's silo was empty, so P's level + N and W's N agreed on the one run).
 
 Then W's plan is P's plan written on W's skeleton (slots where P's slots sit in W), P's envelope (ranges,
 categories, templates seen) and P's hypotheses, narrowed by R, plus R as W's one supporting run. Its
@@ -48,7 +51,7 @@ from llmos.config import LearningConfig
 from llmos.learning import conditions, induction
 from llmos.learning import explain as ex
 from llmos.learning._lend import lend, lender_problem, lent_problem, own_need, revoke
-from llmos.learning.goals import Token, branch_words, phrase_fits, shape
+from llmos.learning.goals import STOPWORDS, Token, branch_words, phrase_fits, shape
 from llmos.learning.index import PlanIndex
 from llmos.learning.plans import Plan, Slot
 from llmos.learning.risk import RiskOf
@@ -146,6 +149,8 @@ def align(p: Plan, ev: induction.Evidence) -> Plan | None:
     if len(fitting) != 1:
         return None  # none, or ambiguous between placements
     sigma, cands = fitting[0]
+    if _new_units(p, tokens, set(sigma.values())):
+        return None
     if not _values_placed(tokens, set(sigma.values())) or not _singles_out(p, ev, values, cands, set(sigma.values())):
         return None
     return _written(p, ev, sigma, cands)
@@ -164,11 +169,28 @@ def _singles_out(
         before = next(j for j, c in enumerate(ev.calls) if c.group == call.group)
         for leaf, kept in zip(step.leaves, leaves, strict=True):
             read = {r for c in kept for r in ex.refs(c)}
-            own = {c[1] for c in ex.generate(values[i][leaf.path], env, before, wider=False) if c[0] == "val"}
+            found = ex.generate(values[i][leaf.path], env, before, wider=False)
+            own = {c[1] for c in found if c[0] == "val"}
             varying = {r for r in own if r[0] == "res" or r[1] in slots}  # W's other words are constants of W
             if varying - read:
                 return False
+            # every other formula R's value fits reads the sources of one of P's: R's silo was empty, so
+            # "to N tonnes" gave level + N = N; W may mean N itself, and one run cannot tell
+            sources = {_varying(c, slots) for c in ex.awake(kept)}
+            if any(_varying(c, slots) not in sources for c in found if _varying(c, slots) and not _fitted(c)):
+                return False
     return True
+
+
+def _fitted(c: ex.Cand) -> bool:
+    """A formula with a constant fitted to this one value (order + 4622): any one run fits one, so it is
+    no rival reading."""
+    return c[0] == "arith" and any(isinstance(x, tuple) and x[:1] == ("k",) for x in c[2:4])
+
+
+def _varying(c: ex.Cand, slots: set[int]) -> frozenset[ex.Cand]:
+    """The sources an explanation reads that vary between W's goals: results, and W's slots."""
+    return frozenset(r for r in ex.refs(c) if r[0] == "res" or (r[0] == "tok" and r[1] in slots))
 
 
 def _same_calls(p: Plan, ev: induction.Evidence) -> bool:
@@ -187,6 +209,25 @@ def _new_words(p: Plan, tokens: list[Token]) -> list[str]:
     ours = set(conditions.words(tokens)) | set(branch_words(tokens))  # a comparative of a quantity is none
     ours |= {t.text.lower() for t in tokens if t.kind == "word" and t.text.lower() in NEGATIONS}
     return sorted(ours - theirs)
+
+
+# words after a number that say how it is used or how soon, not what it measures ("5 to 8", "4703 now")
+_LINKS = STOPWORDS | {"now", "asap", "immediately", "per", "each"}
+
+
+def _new_units(p: Plan, tokens: list[Token], placed: set[int]) -> list[str]:
+    """The words right after a number slot of W that P's wording never has: a unit or reading of the
+    number ("at 4 pm" from P's "at hour 16"; "52 litres" from P's "52% of capacity"). R's one run may have
+    sat where both readings agree (12 pm is hour 12): W's own runs, or the model, decide."""
+    theirs = {t.text.lower() for t in p.skeleton if t.kind == "word"}
+    out = []
+    for k in sorted(placed):
+        if tokens[k].kind != "number" or k + 1 >= len(tokens) or tokens[k + 1].kind != "word":
+            continue
+        word = tokens[k + 1].text.lower()
+        if word not in theirs and word not in _LINKS:
+            out.append(word)
+    return out
 
 
 def _fits_slot(slot: Slot, t: Token) -> bool:
