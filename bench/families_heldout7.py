@@ -64,6 +64,12 @@ ANNOTATIONS: dict[str, dict[str, bool]] = {
     "h7_logger": READ,
     "h7_set_lot_status": IDEMPOTENT,
     "h7_permit": READ,
+    "h7_vessel": READ,
+    "h7_berth": READ,
+    "h7_moor": IDEMPOTENT,
+    "h7_passenger": READ,
+    "h7_flight": READ,
+    "h7_check_in": IDEMPOTENT,
 }
 
 
@@ -643,6 +649,128 @@ permit = Family(
 )
 
 
+# ======================================== 12. berths: a result's difference against another step's number
+def sample_berth(rng: random.Random, w: State, i: int) -> Params:
+    vessel = _fresh(rng, w, "h7_vessels", lambda r: f"IMO{r.randint(9000000, 9999999)}")
+    berth = _fresh(rng, w, "h7_berths", lambda r: f"Q{r.randint(1, 30)}")
+    # berth 300..420 m long, 40..200 m taken, vessels 90..230 m: the vessel shorter than the berth and
+    # than what is free early; later the free length (berth - taken) is below the vessel's length
+    length, taken = rng.randint(300, 420), rng.randint(40, 200)
+    if i == 0:
+        length, taken, vlen = 420, 40, 90
+    elif i == 1:
+        length, taken, vlen = 300, 60, 230
+    elif not _mixed(i, rng, False, True):
+        vlen = rng.randint(90, min(230, length - taken))
+    else:
+        taken = rng.randint(120, 200)
+        vlen = rng.randint(max(90, length - taken + 3), 230) if length - taken + 3 <= 230 else 230
+        length = min(length, vlen + taken - 3)
+    w.setdefault("h7_vessels", {})[vessel] = {"imo": vessel, "loa_m": vlen, "draught_m": 9.5}
+    w.setdefault("h7_berths", {})[berth] = {"berth": berth, "length_m": length, "occupied_m": taken}
+    return {"vessel": vessel, "berth": berth}
+
+
+def _moor_ok(p: Params, b: State) -> bool:
+    row = b["h7_berths"][p["berth"]]
+    return b["h7_vessels"][p["vessel"]]["loa_m"] <= row["length_m"] - row["occupied_m"]
+
+
+berth = Family(
+    name="h7_berth",
+    templates=["Moor vessel {vessel} at berth {berth}"],
+    fields={"vessel": Field(r"IMO\d{7}"), "berth": Field(r"Q\d{1,2}")},
+    sample=sample_berth,
+    plan=[
+        Step("h7_vessel", lambda p, r: {"imo": p["vessel"]}, group="g"),
+        Step("h7_berth", lambda p, r: {"berth": p["berth"]}, group="g"),
+        Step(
+            "h7_moor",
+            lambda p, r: {"imo": p["vessel"], "berth": p["berth"]},
+            when=lambda p, r: r["h7_vessel"]["loa_m"] <= r["h7_berth"]["length_m"] - r["h7_berth"]["occupied_m"],
+        ),
+    ],
+    expect=lambda p, b: {"h7_moorings": [{"imo": p["vessel"], "berth": p["berth"]}]} if _moor_ok(p, b) else {},
+    answer=lambda p, b: ["moored"] if _moor_ok(p, b) else ["no room"],
+    summary=lambda p, r: (
+        f"Vessel {p['vessel']} moored at {p['berth']}."
+        if "h7_moor" in r
+        else f"Not moored: berth {p['berth']} has no room for {p['vessel']}."
+    ),
+)
+
+
+# ======================================== 13. check-in: a date in a text against another step's date-time
+def _passenger(s: State, a: dict) -> str:
+    row = s.get("h7_passengers", {}).get(a["pnr"])
+    if row is None:
+        raise ToolFail(f"no booking {a['pnr']}")
+    return (
+        f"Booking {a['pnr']}: {row['name']}, passport {row['passport']} valid until {row['expiry']}, "
+        f"seat {row['seat']}."
+    )
+
+
+def sample_checkin(rng: random.Random, w: State, i: int) -> Params:
+    pnr = _fresh(rng, w, "h7_passengers", lambda r: "".join(r.choice("BCDFGHJKLMNPQRSTVWXZ") for _ in range(6)))
+    flight = _fresh(rng, w, "h7_flights", lambda r: f"{r.choice(['QX', 'VL', 'TM'])}{r.randint(100, 999)}")
+    base = dt.date(2026, 12, 1)
+    dep = rng.randint(0, 60)
+    valid = rng.randint(120, 700)
+    if i == 0:
+        dep, valid = 0, 700
+    elif i == 1:
+        dep, valid = 60, 120
+    elif _mixed(i, rng, False, True):
+        valid = rng.randint(10, 85)
+    w.setdefault("h7_passengers", {})[pnr] = {
+        "name": rng.choice(["L. Moreno", "K. Abe", "T. Ferreira", "J. Novak"]),
+        "passport": f"P{rng.randint(1000000, 9999999)}",
+        "expiry": _day(base, dep + valid),
+        "seat": f"{rng.randint(1, 40)}{rng.choice('ABCDEF')}",
+    }
+    w.setdefault("h7_flights", {})[flight] = {
+        "flight": flight,
+        "departs": f"{_day(base, dep)}T{rng.randint(6, 22):02d}:15",
+    }
+    return {"pnr": pnr, "flight": flight}
+
+
+def _valid_days(b: State, p: Params) -> int:
+    exp = dt.date.fromisoformat(b["h7_passengers"][p["pnr"]]["expiry"])
+    return (exp - dt.date.fromisoformat(b["h7_flights"][p["flight"]]["departs"][:10])).days
+
+
+checkin = Family(
+    name="h7_checkin",
+    templates=["Check in booking {pnr} on flight {flight}"],
+    fields={"pnr": Field(r"[B-Z]{6}"), "flight": Field(r"[A-Z]{2}\d{3}")},
+    sample=sample_checkin,
+    plan=[
+        Step("h7_passenger", lambda p, r: {"pnr": p["pnr"]}),
+        Step("h7_flight", lambda p, r: {"flight": p["flight"]}),
+        Step(
+            "h7_check_in",
+            lambda p, r: {"pnr": p["pnr"], "flight": p["flight"]},
+            when=lambda p, r: (
+                (
+                    dt.date.fromisoformat(r["h7_passenger"].split("valid until ")[1][:10])
+                    - dt.date.fromisoformat(r["h7_flight"]["departs"][:10])
+                ).days
+                >= 90
+            ),
+        ),
+    ],
+    expect=lambda p, b: {"h7_checkins": [{"pnr": p["pnr"], "flight": p["flight"]}]} if _valid_days(b, p) >= 90 else {},
+    answer=lambda p, b: ["checked in"] if _valid_days(b, p) >= 90 else ["passport"],
+    summary=lambda p, r: (
+        f"Booking {p['pnr']} checked in on {p['flight']}."
+        if "h7_check_in" in r
+        else f"Not checked in: the passport of {p['pnr']} expires within 90 days of departure."
+    ),
+)
+
+
 TOOLS = {
     t.name: t
     for t in [
@@ -775,6 +903,28 @@ TOOLS = {
             _row("h7_permits", "plate", "plate"),
         ),
         Tool(
+            "h7_vessel", "A vessel's length overall and draught (m).", {"imo": str}, _row("h7_vessels", "vessel", "imo")
+        ),
+        Tool(
+            "h7_berth",
+            "A berth's length and the length already occupied (m).",
+            {"berth": str},
+            _row("h7_berths", "berth", "berth"),
+        ),
+        Tool(
+            "h7_moor", "Moor a vessel at a berth.", {"imo": str, "berth": str}, _append("h7_moorings", "imo", "berth")
+        ),
+        Tool("h7_passenger", "A booking's passenger and passport (plain text).", {"pnr": str}, _passenger),
+        Tool(
+            "h7_flight", "A flight's departure date and time.", {"flight": str}, _row("h7_flights", "flight", "flight")
+        ),
+        Tool(
+            "h7_check_in",
+            "Check a booking in on a flight.",
+            {"pnr": str, "flight": str},
+            _append("h7_checkins", "pnr", "flight"),
+        ),
+        Tool(
             "h7_cancel_fine",
             "Cancel a parking fine for a vehicle in a zone.",
             {"plate": str, "zone": str},
@@ -783,4 +933,18 @@ TOOLS = {
     ]
 }
 
-FAMILIES = [putaway, concrete, aircraft, invoice, shortlist, cover, seeds, manifest, refund, coldchain, permit]
+FAMILIES = [
+    putaway,
+    concrete,
+    aircraft,
+    invoice,
+    shortlist,
+    cover,
+    seeds,
+    manifest,
+    refund,
+    coldchain,
+    permit,
+    berth,
+    checkin,
+]
