@@ -131,7 +131,8 @@ def _text_number(op: Operand, env: ex.Env) -> float | None:
 
 def relations(env: ex.Env, echo_paths: list[list[str]]) -> list[Relation]:
     """Every relation between a numeric result and another number (or zero) in one run; then every goal
-    number against the difference of two numbers of one result (`differences`)."""
+    number, and every number of another step's result, against the difference of two numbers of one
+    result (`differences`)."""
     ops = numbers(env, echo_paths)
     out: list[Relation] = []
     for j, (b, y) in enumerate(ops):
@@ -143,11 +144,20 @@ def relations(env: ex.Env, echo_paths: list[list[str]]) -> list[Relation]:
             if len(out) >= MAX_RELATIONS:
                 return out
     goal = [(a, x) for a, x in ops if a[0] == "tok"]
-    for d, y in differences(ops) if goal else []:
+    diffs = differences(ops)
+    for d, y in diffs if goal else []:
         for a, x in goal:
             out.append((a, d, _sign(x - y)))
             if len(out) >= MAX_RELATIONS:
                 return out
+    # a number of ANOTHER step's result against the difference (a vessel's length against a berth's
+    # length minus what is occupied: each number inside the runs', each pair in its order, yet no room)
+    for d, y in diffs:
+        for a, x in ops:
+            if a[0] in ("res", "tnum") and result_step(a) != result_step(d):
+                out.append((a, d, _sign(x - y)))
+                if len(out) >= MAX_RELATIONS:
+                    return out
     return out
 
 
