@@ -70,6 +70,8 @@ ANNOTATIONS: dict[str, dict[str, bool]] = {
     "h7_passenger": READ,
     "h7_flight": READ,
     "h7_check_in": IDEMPOTENT,
+    "h7_basket": READ,
+    "h7_trade_account": READ,
 }
 
 
@@ -771,6 +773,60 @@ checkin = Family(
 )
 
 
+# ======================================== 14. baskets: a list's total (one read) against a limit (another read)
+def sample_basket(rng: random.Random, w: State, i: int) -> Params:
+    basket = _fresh(rng, w, "h7_baskets", lambda r: f"BK{r.randint(10000, 99999)}")
+    acct = _fresh(rng, w, "h7_trade", lambda r: f"TA-{r.randint(100, 999)}")
+    k = rng.randint(2, 4)
+    items = [{"sku": f"S{rng.randint(100, 999)}", "eur": rng.randint(40, 160)} for _ in range(k)]
+    total = sum(it["eur"] for it in items)
+    if i == 0:
+        items, credit = [{"sku": "S100", "eur": 40}, {"sku": "S101", "eur": 60}], 900
+    elif i == 1:
+        items, credit = [{"sku": "S102", "eur": 160}, {"sku": "S103", "eur": 150}, {"sku": "S104", "eur": 140}], 460
+    elif _mixed(i, rng, False, True):
+        credit = max(300, total - rng.randint(5, 60))
+        if credit >= total:
+            items = [{"sku": "S105", "eur": 150}, {"sku": "S106", "eur": 120}, {"sku": "S107", "eur": 90}]
+            credit = 330
+    else:
+        credit = rng.randint(max(total + 10, 300), 900)
+    w.setdefault("h7_baskets", {})[basket] = {"basket": basket, "items": items}
+    w.setdefault("h7_trade", {})[acct] = {"account": acct, "credit_left_eur": credit}
+    return {"basket": basket, "acct": acct}
+
+
+def _basket_ok(p: Params, b: State) -> bool:
+    total = sum(it["eur"] for it in b["h7_baskets"][p["basket"]]["items"])
+    return total <= b["h7_trade"][p["acct"]]["credit_left_eur"]
+
+
+basket = Family(
+    name="h7_basket",
+    templates=["Release basket {basket} on trade account {acct}"],
+    fields={"basket": Field(r"BK\d{5}"), "acct": Field(r"TA-\d{3}")},
+    sample=sample_basket,
+    plan=[
+        Step("h7_basket", lambda p, r: {"basket": p["basket"]}),
+        Step("h7_trade_account", lambda p, r: {"account": p["acct"]}),
+        Step(
+            "h7_release_basket",
+            lambda p, r: {"basket": p["basket"], "account": p["acct"]},
+            when=lambda p, r: (
+                sum(it["eur"] for it in r["h7_basket"]["items"]) <= r["h7_trade_account"]["credit_left_eur"]
+            ),
+        ),
+    ],
+    expect=lambda p, b: {"h7_released": [{"basket": p["basket"], "account": p["acct"]}]} if _basket_ok(p, b) else {},
+    answer=lambda p, b: ["released"] if _basket_ok(p, b) else ["credit"],
+    summary=lambda p, r: (
+        f"Basket {p['basket']} released."
+        if "h7_release_basket" in r
+        else f"Not released: basket {p['basket']} is over the account's credit."
+    ),
+)
+
+
 TOOLS = {
     t.name: t
     for t in [
@@ -925,6 +981,21 @@ TOOLS = {
             _append("h7_checkins", "pnr", "flight"),
         ),
         Tool(
+            "h7_basket", "A basket's items and prices (EUR).", {"basket": str}, _row("h7_baskets", "basket", "basket")
+        ),
+        Tool(
+            "h7_trade_account",
+            "A trade account's credit left (EUR).",
+            {"account": str},
+            _row("h7_trade", "account", "account"),
+        ),
+        Tool(
+            "h7_release_basket",
+            "Release a basket for delivery on a trade account.",
+            {"basket": str, "account": str},
+            _append("h7_released", "basket", "account"),
+        ),
+        Tool(
             "h7_cancel_fine",
             "Cancel a parking fine for a vehicle in a zone.",
             {"plate": str, "zone": str},
@@ -947,4 +1018,5 @@ FAMILIES = [
     permit,
     berth,
     checkin,
+    basket,
 ]
