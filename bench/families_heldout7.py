@@ -777,11 +777,10 @@ checkin = Family(
 def sample_basket(rng: random.Random, w: State, i: int) -> Params:
     basket = _fresh(rng, w, "h7_baskets", lambda r: f"BK{r.randint(10000, 99999)}")
     acct = _fresh(rng, w, "h7_trade", lambda r: f"TA-{r.randint(100, 999)}")
-    k = rng.randint(2, 4)
-    items = [{"sku": f"S{rng.randint(100, 999)}", "eur": rng.randint(40, 160)} for _ in range(k)]
+    items = [{"sku": f"S{rng.randint(100, 999)}", "eur": rng.randint(40, 160)} for _ in range(3)]
     total = sum(it["eur"] for it in items)
     if i == 0:
-        items, credit = [{"sku": "S100", "eur": 40}, {"sku": "S101", "eur": 60}], 900
+        items, credit = [{"sku": "S100", "eur": 40}, {"sku": "S101", "eur": 60}, {"sku": "S108", "eur": 45}], 900
     elif i == 1:
         items, credit = [{"sku": "S102", "eur": 160}, {"sku": "S103", "eur": 150}, {"sku": "S104", "eur": 140}], 460
     elif _mixed(i, rng, False, True):
