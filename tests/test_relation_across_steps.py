@@ -78,3 +78,63 @@ async def test_a_number_against_another_steps_difference_stays_in_its_order(tmp_
     assert out.decision.mode == "follower"
     assert out.correct and stopped_outside_evidence(out.trace)
     assert ["6B", "B6"] not in h.world.state["trips"]
+
+
+class DepotWorld(World):
+    def __init__(self, seed: int = 0) -> None:
+        super().__init__(seed)
+        self.state.update(tours={}, vans={}, dispatched=[])
+
+    def apply(self, state: dict[str, Any], name: str, a: dict[str, Any]) -> Any:
+        if name == "tour":
+            return {"tour": a["tour"], "stops": [{"parcels": n} for n in state["tours"][a["tour"]]]}
+        if name == "van":
+            return {"van": a["van"], "capacity": state["vans"][a["van"]]}
+        if name == "dispatch":
+            state["dispatched"].append([a["tour"], a["van"]])
+            return {"dispatched": a["tour"]}
+        return super().apply(state, name, a)
+
+    def registry(self) -> Any:
+        reg = super().registry()
+        self.register(reg, {"tour": ["tour"], "van": ["van"], "dispatch": ["tour", "van"]})
+        return reg
+
+
+async def solve_dispatch(p: dict[str, Any], calls: Calls) -> str:
+    t, v = await calls([("tour", {"tour": p["tour"]}), ("van", {"van": p["van"]})])
+    if sum(s["parcels"] for s in t["stops"]) <= v["capacity"]:
+        await calls([("dispatch", {"tour": p["tour"], "van": p["van"]})])
+        return f"Tour {p['tour']} dispatched with {p['van']}."
+    return f"Not dispatched: tour {p['tour']} does not fit van {p['van']}."
+
+
+DISPATCH = Family("dispatch", "Dispatch delivery tour {tour} with van {van}", solve_dispatch, nothing)
+
+
+async def test_a_number_against_another_steps_list_total_stays_in_its_order(tmp_path: Path) -> None:
+    h = Harness(tmp_path)
+    h.world = DepotWorld()
+    h.registry = h.world.registry()
+
+    def goal(tour: str, stops: list[int], van: str, cap: int) -> dict[str, str]:
+        h.world.state["tours"][tour] = stops
+        h.world.state["vans"][van] = cap
+        return {"tour": tour, "van": van}
+
+    # three stops each; totals 23..75, capacities 60..120: every tour fitted its van
+    for tour, stops, van, cap in [
+        ("T1", [10, 20, 15], "V1", 80),
+        ("T2", [30, 25, 20], "V2", 90),
+        ("T3", [12, 30, 28], "V3", 120),
+        ("T4", [5, 8, 10], "V4", 60),
+    ]:
+        await run_ok(h, DISPATCH, goal(tour, stops, van, cap))
+    out = await h.run(DISPATCH, goal("T5", [20, 20, 20], "V5", 100))  # 60 in a van of 100: replays
+    assert out.correct and out.trace.mode == "follower" and out.llm_calls == 0
+    # every stop and the capacity inside the ranges seen, the total (70) among the totals seen, over 65
+    out = await h.run(DISPATCH, goal("T6", [25, 25, 20], "V6", 65))
+    assert out.decision.mode == "follower"
+    assert out.correct and stopped_outside_evidence(out.trace)
+    assert ["T6", "V6"] not in h.world.state["dispatched"]
+    assert "the total of step" in str(out.trace.events)
