@@ -287,8 +287,7 @@ def _range_problem(step: PlanStep, live: dict[str, Any], echo: set[str]) -> str 
 
 
 def _category_problem(
-    plan: Plan,
-    step: PlanStep, live: dict[str, Any], echo: set[str], noise_runs: int | None, noise: list[str] | None
+    plan: Plan, step: PlanStep, live: dict[str, Any], echo: set[str], noise_runs: int | None, noise: list[str] | None
 ) -> str | None:
     """A short text result not among those every supporting run saw, while a later argument is a
     constant that may depend on it; unless rule 1's evidence shows it is a counted identifier."""
@@ -392,6 +391,8 @@ def _describe(op: Operand) -> str:
         return f"({_describe(op[1])} - {_describe(op[2])})"
     if op[0] == "tok":
         return f"goal number #{op[1]}"
+    if op[0] == "tot":
+        return f"the total of step {op[1]} result {'.'.join(str(x) for x in op[2]).replace('.*', '[*]')}"
     if op[0] == "tnum":
         where = f" at {ex.format_path(op[2])}" if op[2] else ""
         return f"number {op[3] + 1} of the step {op[1]} result's text{where}"

@@ -131,7 +131,8 @@ def _text_number(op: Operand, env: ex.Env) -> float | None:
 
 def relations(env: ex.Env, echo_paths: list[list[str]]) -> list[Relation]:
     """Every relation between a numeric result and another number (or zero) in one run; then every goal
-    number against the difference of two numbers of one result (`differences`)."""
+    number, and every number of another step's result, against the difference of two numbers of one
+    result (`differences`)."""
     ops = numbers(env, echo_paths)
     out: list[Relation] = []
     for j, (b, y) in enumerate(ops):
@@ -143,12 +144,53 @@ def relations(env: ex.Env, echo_paths: list[list[str]]) -> list[Relation]:
             if len(out) >= MAX_RELATIONS:
                 return out
     goal = [(a, x) for a, x in ops if a[0] == "tok"]
-    for d, y in differences(ops) if goal else []:
+    diffs = differences(ops)
+    for d, y in diffs if goal else []:
         for a, x in goal:
             out.append((a, d, _sign(x - y)))
             if len(out) >= MAX_RELATIONS:
                 return out
+    # a number of another step's result against a list's total (a basket's prices against the credit
+    # left on the account: each price and the credit inside the runs', the total over the credit), or
+    # against the difference (a vessel's length against a berth's length minus what is occupied)
+    _across(ops, totals(env) + diffs, out)
     return out
+
+
+def _across(ops: list[tuple[Operand, float]], derived: list[tuple[Operand, float]], out: list[Relation]) -> None:
+    """Append each result number's order with each derived quantity of ANOTHER step's result."""
+    for d, y in derived:
+        for a, x in ops:
+            if len(out) >= MAX_RELATIONS:
+                return
+            if a[0] in ("res", "tnum") and result_step(a) != result_step(d):
+                out.append((a, d, _sign(x - y)))
+
+
+MAX_TOTALS = 4  # list totals per run that enter relations
+
+
+def list_totals(parsed: Any) -> dict[tuple[Any, ...], float]:
+    """The sum of each numeric leaf over a JSON result's list items, by its pattern (items[*].eur)."""
+    sums: dict[tuple[Any, ...], float] = {}
+    if parsed is ex.NOT_JSON:
+        return sums
+    for n, (path, v) in enumerate(ex.leaves(parsed)):
+        if n >= ex.MAX_LEAVES:
+            break
+        if ex.is_num(v) and any(isinstance(x, int) for x in path):
+            pattern = tuple("*" if isinstance(x, int) else x for x in path)
+            sums[pattern] = sums.get(pattern, 0.0) + float(v)
+    return sums
+
+
+def totals(env: ex.Env) -> list[tuple[Operand, float]]:
+    """("tot", step, pattern): the totals of the lists of each step's JSON result."""
+    out: list[tuple[Operand, float]] = []
+    for s, parsed in enumerate(env.parsed):
+        if env.texts[s] is not None:
+            out.extend((("tot", s, pattern), v) for pattern, v in list_totals(parsed).items())
+    return out[:MAX_TOTALS]
 
 
 MAX_DIFF_NUMBERS = 6  # a result with more numbers gives no differences (a table, not a limit and a use)
@@ -175,7 +217,7 @@ def differences(ops: list[tuple[Operand, float]]) -> list[tuple[Operand, float]]
 
 def result_step(op: Operand) -> int | None:
     """The step whose result an operand reads (a difference: its two numbers' step); None for the goal."""
-    if op[0] in ("res", "tnum"):
+    if op[0] in ("res", "tnum", "tot"):
         return int(op[1])
     if op[0] == "diff":
         return result_step(op[1])
@@ -194,6 +236,11 @@ def value(op: Operand, env: ex.Env, live: dict[Operand, float] | None = None) ->
         return None if live is None else live.get(op)
     if op[0] == "tnum":
         return _text_number(op, env)
+    if op[0] == "tot":
+        s = int(op[1])
+        if s >= len(env.parsed) or env.texts[s] is None:
+            return None
+        return list_totals(env.parsed[s]).get(tuple(op[2]))
     try:
         v = ex.number_of(op, env)
     except (ex.Unavailable, IndexError):

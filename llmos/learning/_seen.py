@@ -261,6 +261,7 @@ def record(
     """Widen every step's `seen` by one run (in place); `plan.seen_runs` counts the runs recorded.
     `env`: the run's Env (texts and parsed results), whose results' leaves are then listed once."""
     masks: dict[tuple[int, ...], list[str]] = {}  # the masks depend on the steps whose arguments they mask
+    earlier: _seen_derived.Earlier = []  # the dates of the results before: days between two steps' dates
     for i, step in enumerate(plan.steps):
         text = texts[i] if i < len(texts) else None
         if text is None:
@@ -275,7 +276,9 @@ def record(
         lv = env.result_leaves(i) if env is not None and env.parsed[i] is parsed[i] else None
         values = scalars(parsed[i], text, lv)
         obs = _observed(values, step_mask)
-        obs.update(_seen_derived.observe(values, tokens))  # date differences, list totals
+        obs.update(_seen_derived.observe(values, tokens, earlier))  # date differences, list totals
+        if dates := _seen_derived.date_values(values):
+            earlier.append((i, dates))
         step.seen = merge(step.seen, obs) if plan.seen_runs else fresh(obs)
     plan.seen_runs += 1
 
@@ -324,7 +327,11 @@ def seen_problem(
         why = _derived.loose_problem(step.seen, _observed(loose, masks), noise_runs, scaled)
     if not why:  # what the values imply: the days between two dates, a list's total
         why = _seen_derived.problem(
-            step.seen, scalars(env.parsed[i], text), env.tokens, lambda p: excluded(p, consumed, echo)
+            step.seen,
+            scalars(env.parsed[i], text),
+            env.tokens,
+            lambda p: excluded(p, consumed, echo),
+            _seen_derived.earlier_of(env.parsed, env.texts, i, scalars),
         )
     if why:
         where = "on which the supporting runs judged the goal" if decides else "before a step that changes the world"

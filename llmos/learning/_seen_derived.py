@@ -7,8 +7,11 @@ boxes of 14, 19 and 23 kg each weigh what boxes weighed before, yet 56 kg in all
 supporting run shipped under 40 kg by parcel. Such a quantity decides the path or a constant
 argument as surely as a value does, so it is recorded and checked like one (strict: no noise):
 
-    "days between"  for every two dates (and date-times) of one result, and every date of the goal
-                    with every date of the result: the later minus the earlier one, in days
+    "days between"  for every two dates (and date-times) of one result, every date of the goal
+                    with every date of the result, and every date of an EARLIER step's result with
+                    every date of this one: the later minus the earlier one, in days (a claim whose
+                    incident date and policy start both lie among the dates seen, 400 days apart
+                    where every supporting run had under a year, came from two reads)
     "total"         for every list in a JSON result, the sum of one numeric leaf over its items
 
 A quantity is checked before the next step that changes the world whenever one of the values it is
@@ -45,8 +48,31 @@ def _days(m: re.Match[str]) -> float | None:
     return out
 
 
-def _dates(values: list[tuple[ex.Path, Any]], tokens: list[Token]) -> list[tuple[str, float, ex.Path | None]]:
-    """(label, day number, result path or None for the goal) of every date, goal first."""
+Earlier = list[tuple[int, list[tuple[ex.Path, Any]]]]  # (step index, its result's values) of earlier steps
+
+
+def date_values(values: list[tuple[ex.Path, Any]]) -> list[tuple[ex.Path, Any]]:
+    """The values of a result that may hold a date (kept for the steps after it)."""
+    return [(p, v) for p, v in values if isinstance(v, str) and "-" in v and _DATE_RE.search(v[:MAX_TEXT])]
+
+
+def earlier_of(env_parsed: list[Any], env_texts: list[str | None], i: int, scalars: Any) -> Earlier:
+    """The date values of the results of the steps before step i (`scalars(parsed, text)` lists one)."""
+    out: Earlier = []
+    for j in range(min(i, len(env_texts))):
+        text = env_texts[j]
+        if text is not None:
+            vals = date_values(scalars(env_parsed[j], text))
+            if vals:
+                out.append((j, vals))
+    return out
+
+
+def _dates(
+    values: list[tuple[ex.Path, Any]], tokens: list[Token], earlier: Earlier
+) -> list[tuple[str, float, ex.Path | None]]:
+    """(label, day number, result path or None for the goal or an earlier step) of every date, goal
+    first, then the earlier steps' (at most MAX_DATES of them), then this result's."""
     out: list[tuple[str, float, ex.Path | None]] = []
     k = 0
     for t in tokens:
@@ -55,6 +81,15 @@ def _dates(values: list[tuple[ex.Path, Any]], tokens: list[Token]) -> list[tuple
             if d is not None:
                 out.append((f"goal#{k}", d, None))
                 k += 1
+    before = len(out)
+    for j, vals in earlier:
+        for path, v in vals:
+            if not isinstance(v, str) or "-" not in v:
+                continue
+            for n, m in enumerate(_DATE_RE.finditer(v[:MAX_TEXT])):
+                d = _days(m)
+                if d is not None and len(out) - before < MAX_DATES:
+                    out.append((f"{json.dumps(['@step', j, *path])}#{n}", d, None))
     goal_count = len(out)
     for path, v in values:
         if not isinstance(v, str) or "-" not in v:
@@ -66,15 +101,16 @@ def _dates(values: list[tuple[ex.Path, Any]], tokens: list[Token]) -> list[tuple
     return out
 
 
-def derive(values: list[tuple[ex.Path, Any]], tokens: list[Token]) -> Derived:
-    """The quantities one result implies (see the module docstring), by key."""
+def derive(values: list[tuple[ex.Path, Any]], tokens: list[Token], earlier: Earlier | None = None) -> Derived:
+    """The quantities one result implies (see the module docstring), by key; `earlier`: the values of
+    the results of the steps before this one (a date of theirs pairs with each date of this result)."""
     out: Derived = {}
-    dates = _dates(values, tokens)
+    dates = _dates(values, tokens, earlier or [])
     for a in range(len(dates)):
         for b in range(a + 1, len(dates)):
             (la, da, pa), (lb, db, pb) = dates[a], dates[b]
             if pa is None and pb is None:
-                continue  # two goal dates: the goal checks decide them
+                continue  # two goal dates (the goal checks decide them), or none of this result's
             paths = [p for p in (pa, pb) if p is not None]
             out[json.dumps(["~days", la, lb]) + "|n"] = (db - da, paths)
     totals: dict[str, tuple[float, list[ex.Path]]] = {}
@@ -89,9 +125,11 @@ def derive(values: list[tuple[ex.Path, Any]], tokens: list[Token]) -> Derived:
     return out
 
 
-def observe(values: list[tuple[ex.Path, Any]], tokens: list[Token]) -> dict[str, tuple[str, Any]]:
+def observe(
+    values: list[tuple[ex.Path, Any]], tokens: list[Token], earlier: Earlier | None = None
+) -> dict[str, tuple[str, Any]]:
     """The records' form (`_seen.merge`): key -> ("n", value)."""
-    return {key: ("n", v) for key, (v, _paths) in derive(values, tokens).items()}
+    return {key: ("n", v) for key, (v, _paths) in derive(values, tokens, earlier).items()}
 
 
 def problem(
@@ -99,10 +137,11 @@ def problem(
     values: list[tuple[ex.Path, Any]],
     tokens: list[Token],
     unchecked: Any,
+    earlier: Earlier | None = None,
 ) -> str | None:
     """The first implied quantity outside what the supporting runs saw, described; `unchecked(path)`:
     whether a result path is consumed or echoed (a quantity made only of such values is not checked)."""
-    for key, (v, paths) in derive(values, tokens).items():
+    for key, (v, paths) in derive(values, tokens, earlier).items():
         if paths and all(unchecked(p) for p in paths):
             continue
         what = _describe(key)
@@ -127,4 +166,7 @@ def _label(label: str) -> str:
     if where == "goal":
         return f"the goal's date #{int(n) + 1}"
     path = tuple(json.loads(where))
+    if path[:1] == ("@step",):
+        inner = path[2:]
+        return f"the date #{int(n) + 1} of step {int(path[1]) + 1}'s {'result' if not inner else ex.format_path(inner)}"
     return f"the date #{int(n) + 1} of {'the result' if not path else ex.format_path(path)}"

@@ -97,7 +97,7 @@ def _apart(p: Plan, q: Plan, steps: set[int]) -> bool:
     def inside(op: Any) -> bool:
         if op[0] == "diff":
             return inside(op[1]) and inside(op[2])
-        return op[0] not in ("res", "tnum", "arg") or int(op[1]) in steps
+        return op[0] not in ("res", "tnum", "arg", "tot") or int(op[1]) in steps
 
     q_signs = {(r[0], r[1]): r[2] for r in q.relations if inside(r[0]) and inside(r[1])}
     return any(
