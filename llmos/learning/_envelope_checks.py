@@ -18,20 +18,8 @@ from typing import Any
 
 from llmos.learning import _value_kinds as _kinds
 from llmos.learning import explain as ex
-from llmos.learning._envelope_facts import (
-    GE,
-    LE,
-    MAX_PICKED_CHARS,
-    MAX_PICKED_WORDS,
-    Operand,
-    Relation,
-    is_member,
-    list_lengths,
-    result_step,
-    sign_allows,
-    sign_of,
-    slot_span,
-)
+from llmos.learning._envelope_facts import GE, LE, Operand, Relation, result_step, sign_allows, sign_of, slot_span
+from llmos.learning._envelope_lists import MAX_PICKED_CHARS, MAX_PICKED_WORDS, is_member, list_lengths
 from llmos.learning._seen import counter_noise
 from llmos.learning.goals import STOPWORDS, Token
 from llmos.learning.plans import Plan, PlanStep, Slot, path_key

@@ -7,52 +7,12 @@ The private interior of `llmos.learning.envelope`, which re-exports every name h
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import Any
 
+from llmos.learning import _seen_derived
 from llmos.learning import explain as ex
-from llmos.learning._envelope_lists import (  # re-exported: the envelope's lists, categories and memberships
-    MAX_CATEGORIES as MAX_CATEGORIES,
-)
-from llmos.learning._envelope_lists import (
-    MAX_LISTS as MAX_LISTS,
-)
-from llmos.learning._envelope_lists import (
-    MAX_MEMBER_TOKENS as MAX_MEMBER_TOKENS,
-)
-from llmos.learning._envelope_lists import (
-    MAX_PICKED_CHARS as MAX_PICKED_CHARS,
-)
-from llmos.learning._envelope_lists import (
-    MAX_PICKED_WORDS as MAX_PICKED_WORDS,
-)
-from llmos.learning._envelope_lists import (
-    Membership as Membership,
-)
-from llmos.learning._envelope_lists import (
-    categories as categories,
-)
-from llmos.learning._envelope_lists import (
-    is_member as is_member,
-)
-from llmos.learning._envelope_lists import (
-    keep_members as keep_members,
-)
-from llmos.learning._envelope_lists import (
-    list_lengths as list_lengths,
-)
-from llmos.learning._envelope_lists import (
-    memberships as memberships,
-)
-from llmos.learning._envelope_lists import (
-    same_lengths as same_lengths,
-)
-from llmos.learning._envelope_lists import (
-    short_text as short_text,
-)
-from llmos.learning._envelope_lists import (
-    union_categories as union_categories,
-)
 from llmos.learning.goals import Token, number_word
 from llmos.learning.plans import Slot, path_key
 
@@ -207,16 +167,10 @@ MAX_TOTALS = 4  # list totals per run that enter relations
 
 def list_totals(parsed: Any) -> dict[tuple[Any, ...], float]:
     """The sum of each numeric leaf over a JSON result's list items, by its pattern (items[*].eur)."""
-    sums: dict[tuple[Any, ...], float] = {}
     if parsed is ex.NOT_JSON:
-        return sums
-    for n, (path, v) in enumerate(ex.leaves(parsed)):
-        if n >= ex.MAX_LEAVES:
-            break
-        if ex.is_num(v) and any(isinstance(x, int) for x in path):
-            pattern = tuple("*" if isinstance(x, int) else x for x in path)
-            sums[pattern] = sums.get(pattern, 0.0) + float(v)
-    return sums
+        return {}
+    values = list(itertools.islice(ex.leaves(parsed), ex.MAX_LEAVES))
+    return {pattern: total for pattern, (total, _paths) in _seen_derived.leaf_totals(values).items()}
 
 
 def totals(env: ex.Env) -> list[tuple[Operand, float]]:

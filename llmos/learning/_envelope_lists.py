@@ -1,6 +1,6 @@
 """The envelope's lists, categories and memberships: list lengths that must stay equal, the short texts a
 result path took, whether a goal word is among a result's values. The private interior of
-`llmos.learning._envelope_facts`, which re-exports every name here.
+`llmos.learning.envelope`, which re-exports every name here.
 """
 
 from __future__ import annotations

@@ -68,6 +68,18 @@ def earlier_of(env_parsed: list[Any], env_texts: list[str | None], i: int, scala
     return out
 
 
+def _value_dates(values: list[tuple[ex.Path, Any]]) -> list[tuple[ex.Path, int, float]]:
+    """(result path, the date's place in its text, day number) of every date in a result's texts."""
+    out = []
+    for path, v in values:
+        if isinstance(v, str) and "-" in v:
+            for n, m in enumerate(_DATE_RE.finditer(v[:MAX_TEXT])):
+                d = _days(m)
+                if d is not None:
+                    out.append((path, n, d))
+    return out
+
+
 def _dates(
     values: list[tuple[ex.Path, Any]], tokens: list[Token], earlier: Earlier
 ) -> list[tuple[str, float, ex.Path | None]]:
@@ -83,21 +95,13 @@ def _dates(
                 k += 1
     before = len(out)
     for j, vals in earlier:
-        for path, v in vals:
-            if not isinstance(v, str) or "-" not in v:
-                continue
-            for n, m in enumerate(_DATE_RE.finditer(v[:MAX_TEXT])):
-                d = _days(m)
-                if d is not None and len(out) - before < MAX_DATES:
-                    out.append((f"{json.dumps(['@step', j, *path])}#{n}", d, None))
+        for path, n, d in _value_dates(vals):
+            if len(out) - before < MAX_DATES:
+                out.append((f"{json.dumps(['@step', j, *path])}#{n}", d, None))
     goal_count = len(out)
-    for path, v in values:
-        if not isinstance(v, str) or "-" not in v:
-            continue
-        for n, m in enumerate(_DATE_RE.finditer(v[:MAX_TEXT])):
-            d = _days(m)
-            if d is not None and len(out) - goal_count < MAX_DATES:
-                out.append((f"{json.dumps(list(path))}#{n}", d, path))
+    for path, n, d in _value_dates(values):
+        if len(out) - goal_count < MAX_DATES:
+            out.append((f"{json.dumps(list(path))}#{n}", d, path))
     return out
 
 
@@ -113,15 +117,20 @@ def derive(values: list[tuple[ex.Path, Any]], tokens: list[Token], earlier: Earl
                 continue  # two goal dates (the goal checks decide them), or none of this result's
             paths = [p for p in (pa, pb) if p is not None]
             out[json.dumps(["~days", la, lb]) + "|n"] = (db - da, paths)
-    totals: dict[str, tuple[float, list[ex.Path]]] = {}
+    for pattern, (total, paths) in leaf_totals(values).items():
+        out[json.dumps(["~total", list(pattern)]) + "|n"] = (total, paths)
+    return out
+
+
+def leaf_totals(values: list[tuple[ex.Path, Any]]) -> dict[tuple[Any, ...], tuple[float, list[ex.Path]]]:
+    """The sum of each numeric leaf over a result's list items, by its pattern (items[*].eur), with the
+    paths it is made of (also the relations' operands: `_envelope_facts.list_totals`)."""
+    out: dict[tuple[Any, ...], tuple[float, list[ex.Path]]] = {}
     for path, v in values:
-        if not ex.is_num(v) or not any(isinstance(x, int) for x in path):
-            continue
-        pattern = ["*" if isinstance(x, int) else x for x in path]
-        key = json.dumps(["~total", pattern]) + "|n"
-        total, paths = totals.get(key, (0.0, []))
-        totals[key] = (total + float(v), [*paths, path])
-    out.update(totals)
+        if ex.is_num(v) and any(isinstance(x, int) for x in path):
+            pattern = tuple("*" if isinstance(x, int) else x for x in path)
+            total, paths = out.get(pattern, (0.0, []))
+            out[pattern] = (total + float(v), [*paths, path])
     return out
 
 

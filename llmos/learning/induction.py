@@ -18,7 +18,7 @@ from typing import Any
 from llmos.learning import _shortcuts, answers, envelope, spans
 from llmos.learning import explain as ex
 from llmos.learning._arg_relations import arg_relations, live_values
-from llmos.learning._envelope_facts import MAX_CATEGORIES, short_text
+from llmos.learning._envelope_lists import MAX_CATEGORIES, short_text
 from llmos.learning._evidence import Call, Evidence, normalise, support_problem, without_repeats
 from llmos.learning.goals import shape
 from llmos.learning.plans import Leaf, Plan, PlanStep, Slot, match, path_key, result_shape, value_type
