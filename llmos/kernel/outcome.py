@@ -5,7 +5,9 @@
 
 1. **an unresolved tool error**: a call failed and the run never got past it: no later call of
    the same tool succeeded (a retry, corrected arguments) and no call of a later turn succeeded
-   (another way to the goal);
+   (another way to the goal); past a failed write (rule 4's risks, when the caller passes them),
+   only a later call that changes the world is another way: reading a listing after a booking
+   failed and saying "booked" is no success;
 2. **a denied call the run did not get past**: the hook chain (policy, budget, a person) refused
    a call, under the same rule;
 3. **a give-up in words**: the final answer says that the work could not be done: in the first
@@ -22,8 +24,12 @@ of a crystallized tool counts through the calls it made, not as one call of its 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from llmos.trace import ToolCallRecord, Trace
+
+if TYPE_CHECKING:
+    from llmos.learning.risk import RiskOf
 
 __all__ = ["GIVE_UP", "gave_up", "unfinished", "unresolved_calls"]
 
@@ -109,27 +115,36 @@ def _work_calls(trace: Trace) -> list[ToolCallRecord]:
     ]
 
 
-def unresolved_calls(trace: Trace) -> list[ToolCallRecord]:
+def unresolved_calls(trace: Trace, risk_of: RiskOf | None = None) -> list[ToolCallRecord]:
     """Failed or denied calls the run never got past: no later successful call of the same tool
-    (a retry, corrected arguments), and no successful call in a later turn (another way)."""
+    (a retry, corrected arguments), and no successful call in a later turn (another way). With a
+    risk lookup (rule 4), the other way past a failed or denied *write* is a later call that changes
+    the world too: a read after it (a listing, a balance) does not do the work the write did not."""
     calls = _work_calls(trace)
     out = []
     for i, c in enumerate(calls):
         if not (c.is_error or c.denied):
             continue
-        if not any(_gets_past(c, later) for later in calls[i + 1 :]):
+        if not any(_gets_past(c, later, risk_of) for later in calls[i + 1 :]):
             out.append(c)
     return out
 
 
-def _gets_past(failed: ToolCallRecord, later: ToolCallRecord) -> bool:
-    ok = not later.is_error and not later.denied
-    return ok and (later.name == failed.name or later.turn > failed.turn)
+def _gets_past(failed: ToolCallRecord, later: ToolCallRecord, risk_of: RiskOf | None = None) -> bool:
+    if later.is_error or later.denied:
+        return False
+    if later.name == failed.name:
+        return True
+    if later.turn <= failed.turn:
+        return False
+    wrote = risk_of is not None and risk_of(failed.name) != "read_only"
+    return not wrote or risk_of is None or risk_of(later.name) != "read_only"
 
 
-def unfinished(trace: Trace, answer: str) -> str:
-    """Why this run did not finish its work ('' when it did)."""
-    left = unresolved_calls(trace)
+def unfinished(trace: Trace, answer: str, risk_of: RiskOf | None = None) -> str:
+    """Why this run did not finish its work ('' when it did). `risk_of`: the tools' risks (rule 4);
+    without it every tool counts alike."""
+    left = unresolved_calls(trace, risk_of)
     denied = [c for c in left if c.denied]
     failed = [c for c in left if not c.denied]
     if failed:
