@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from llmos.kernel.outcome import unfinished
+from llmos.kernel.outcome import gave_up, unfinished
 from llmos.learning.risk import tool_risk
 from llmos.models.base import ModelRequest, ToolCall, ToolResult
 from llmos.models.testmodel import TestModel
@@ -82,3 +82,42 @@ def test_the_rule_in_another_domain_a_failed_transfer_then_a_balance_read() -> N
     # without a lookup, every tool counts as a write (rule 4: no annotations is no promise)
     assert unfinished(failed_then_read, "Paid.") == ""
     assert tool_risk(None) == "write"
+
+
+# ---------------------------------------------------------------- give-ups in words the rule did not know
+GIVE_UPS_FOUND = [  # the probe: a harbour's berth booking
+    "Couldn't book the berth, the quay is closed.",
+    "Could not book berth B4.",
+    "Sorry, the berth can't be booked today.",
+    "The berth couldn't be reserved.",
+    "I won't be able to book it before Monday.",
+]
+
+
+def test_give_ups_in_other_words_are_failures() -> None:
+    for text in GIVE_UPS_FOUND:
+        assert gave_up(text), text
+
+
+def test_the_rule_in_another_domain_a_pharmacy_refill() -> None:
+    for text in (
+        "Couldn't refill the prescription: it has expired.",
+        "Can't renew it without a new prescription.",
+        "The refill could not be ordered.",
+        "We will not be able to dispatch it today.",
+        "Was unable to process the refill.",
+        "Je n'ai pas réussi à commander le médicament.",
+        "Het is niet gelukt om het recept te verlengen.",
+        "Nie udało się odnowić recepty.",
+        "処方箋を更新できませんでした。",
+    ):
+        assert gave_up(text), text
+    for text in (  # reports of what the results said, and plain answers
+        "Could not find any interaction between the two drugs.",
+        "The refill can be ordered from Monday.",
+        "Refilled: 30 tablets, ready at 4 pm.",
+        "Status: not started.",
+    ):
+        assert not gave_up(text), text
+    quoted = ["pharmacy note: the refill could not be ordered (supplier out of stock)"]
+    assert not gave_up("The pharmacy says the refill could not be ordered.", quoted)

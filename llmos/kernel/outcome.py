@@ -14,7 +14,8 @@
    person ("I could not finish ...", "Unfortunately, I wasn't able to ...", "I have not been able
    to ..."), in the passive ("the note could not be created", "it was not possible to ..."), or in
    a few other languages ("ich konnte ... nicht", "je n'ai pas pu", "no pude", "non sono riuscito",
-   "não consegui"). A phrase that this run's successful tool results also contain is data the
+   "não consegui", "niet gelukt", "nie udało się", "できませんでした"), also with the first person left
+   out at a sentence's start ("Couldn't book the berth.", "Can't complete ..."). A phrase that this run's successful tool results also contain is data the
    answer reports, not a give-up.
 
 Calls of every source count (a replay's calls before a fallback, the model's after it); the call
@@ -37,12 +38,18 @@ _NOT = r"(?:n['’]?t|\s+not)"
 _VERBS = (
     r"(?:finish|complete|do|perform|carry|proceed|continue|get|make|save|send|create|write|update|read|run|"
     r"access|reach|fulfil|fulfill|manage|accomplish|succeed|book|place|fetch|load|open|connect|compute|"
-    r"calculate|determine|retrieve|process|submit|execute|apply|transfer|delete|remove|obtain|locate|help)"
+    r"calculate|determine|retrieve|process|submit|execute|apply|transfer|delete|remove|obtain|locate|help|"
+    r"refill|renew|order|pay|charge|refund|ship|cancel|reserve|schedule|register|enrol|enroll|deploy|install|"
+    r"restart|start|stop|upload|post|publish|approve|assign|issue|dispatch|deliver|move|add|change|set|fix|"
+    r"restore|merge|release|rename|copy|archive|import|export|notify|reach|log|record|store|grant|launch)"
 )
 _PARTICIPLES = (
     r"(?:completed|finished|done|created|saved|updated|sent|written|processed|performed|executed|fulfill?ed|"
     r"carried\s+out|found|read|reached|accessed|retrieved|applied|made|booked|placed|delivered|changed|set|"
-    r"recorded|stored|deleted|removed|moved|added|transferred|submitted|calculated|determined|loaded|opened)"
+    r"recorded|stored|deleted|removed|moved|added|transferred|submitted|calculated|determined|loaded|opened|"
+    r"reserved|scheduled|cancell?ed|paid|charged|refunded|shipped|issued|granted|registered|enrolled|posted|"
+    r"published|uploaded|installed|deployed|restarted|started|stopped|approved|confirmed|assigned|renamed|"
+    r"copied|archived|imported|exported|merged|released|renewed|restored|ordered|dispatched|notified)"
 )
 # where a first-person give-up may start: a sentence, or after a word of regret ("Unfortunately, I ...")
 _LEAD = (
@@ -60,10 +67,15 @@ GIVE_UP = re.compile(
     r"|(?:I|we)\s+(?:have|had|['’]ve)\s+been\s+unable\s+to"
     r"|(?:I|we)\s+(?:gave|give|had\s+to\s+give)\s+up"
     r"|(?:I|we)\s+(?:failed|had\s+to\s+stop)\b"
+    r"|(?:I|we)\s+(?:won['’]t|will\s+not)\s+be\s+able\s+to"
+    # the first person left out at a sentence's start: "Couldn't book the berth.", "Wasn't able to ..."
+    r"|(?:could|can|was|were)" + _NOT + r"\s+(?:(?:be\s+)?able\s+to\s+)?" + _VERBS + r"\b"
+    r"|(?:cannot|can['’]t)\s+" + _VERBS + r"\b"
+    r"|(?:was|were)\s+(?:unable|not\s+able)\s+to\b"
     r"|(?:unable|failed)\s+to\s+" + _VERBS + r"\b"
     r")"
     # the work itself, in the passive, anywhere: "the note could not be created", "it was not possible to"
-    r"|\b(?:could|can)(?:n['’]?t|\s*not)\s+be\s+" + _PARTICIPLES + r"\b"
+    r"|\b(?:couldn['’]t|could\s+not|can['’]t|cannot|can\s+not)\s+be\s+" + _PARTICIPLES + r"\b"
     r"|\b(?:it|this|that)\s+(?:was|is)" + _NOT + r"\s+possible\s+to\b"
     # a few other languages: de, fr, es, it, pt
     r"|\b(?:ich|wir)\s+(?:konnte|konnten|kann|können)\s+(?:\w+\s+){0,6}?nicht\b"
@@ -74,6 +86,11 @@ GIVE_UP = re.compile(
     r"|\bno\s+(?:pude|pudimos|puedo|he\s+podido|fue\s+posible|se\s+pudo|es\s+posible)\b"
     r"|\bnon\s+(?:sono|siamo)\s+riuscit[oaie]\b|\bnon\s+(?:ho|abbiamo)\s+potuto\b|\bnon\s+è\s+stato\s+possibile\b"
     r"|\bn[ãa]o\s+(?:consegui|conseguimos|pude|foi\s+poss[íi]vel)\b"
+    r"|\b(?:je|nous)\s+n['’](?:ai|avons)\s+pas\s+réussi\b"
+    # nl, pl, ja
+    r"|\bniet\s+gelukt\b|\b(?:ik|we|wij)\s+(?:kon|konden|kan|kunnen)\s+(?:\w+\s+){0,6}?niet\b"
+    r"|\bnie\s+udało\s+się\b|\bnie\s+(?:mogłem|mogłam|mogliśmy|mogłyśmy)\b"
+    r"|できませんでした|できなかった"
     r")",
     re.IGNORECASE,
 )
