@@ -15,8 +15,8 @@
    to ..."), in the passive ("the note could not be created", "it was not possible to ..."), or in
    a few other languages ("ich konnte ... nicht", "je n'ai pas pu", "no pude", "non sono riuscito",
    "não consegui", "niet gelukt", "nie udało się", "できませんでした"), also with the first person left
-   out at a sentence's start ("Couldn't book the berth.", "Can't complete ..."). A phrase that this run's successful tool results also contain is data the
-   answer reports, not a give-up.
+   out at a sentence's start ("Couldn't book the berth.", "Can't complete ..."). A phrase that this
+   run's successful tool results also contain is data the answer reports, not a give-up.
 
 Calls of every source count (a replay's calls before a fallback, the model's after it); the call
 of a crystallized tool counts through the calls it made, not as one call of its own.
