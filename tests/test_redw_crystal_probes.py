@@ -123,3 +123,47 @@ async def test_a_rejected_run_leaves_no_crystallized_hypothesis_behind_for_rota_
             explain=True
         )["mode_reason"]
         assert live.llm_calls > 0
+
+
+# ---------------------------------------------------------------- a lent view: the plan's own runs count
+async def test_a_crystallized_run_counts_noise_and_answers_on_the_plans_own_runs(tmp_path: Path) -> None:
+    """A plan of a wording (`learning/wordings.py`) is selected with the support a sibling wording lends
+    it; a FOLLOWER replay then needs `noise_min_runs` runs of the plan's own before a varying text is
+    noise, and counts its own runs for the answer (`replay_plan.own_noise`, `own_support`). Its
+    crystallized tool (built on its own runs) must count the same way: main took the lent runs as its own."""
+    import copy
+    import types
+
+    from llmos.evolution import support
+    from llmos.learning.replay_plan import own_support
+    from llmos.tools.base import ToolContext
+
+    packed: list[int] = []
+    async with LLMOS(
+        workspace=tmp_path,
+        model=TestModel(script=model),
+        tools=packer(packed),
+        overrides={"evolution": {"min_uses": 4}},
+    ) as os:
+        for goal in ("Pack 18 jars in boxes of 6", "Pack 8 jars in boxes of 4", "Pack 12 jars in boxes of 4"):
+            await os.execute(goal, mode="learner")
+        for n, k in ((18, 6), (8, 4), (12, 4), (12, 6)):
+            r = await os.execute(f"Pack {n} jars in boxes of {k}")
+            if r.mode == "crystallized":
+                break
+        assert r.mode == "crystallized" and r.plan_id
+        tool = os.evolution.tool_for(r.plan_id)
+        assert tool is not None
+        module = types.ModuleType("probe")
+        exec(compile(Path(tool.metadata["path"]).read_text(), "probe", "exec"), module.__dict__)
+        view = copy.copy(os.learning.plan(r.plan_id))
+        view.sibling = {"lent": 3, "plan": "plan_lender", "support": 3}  # as `_lend.lend` hands it over
+        progress = support.watch("rec_probe")
+        progress.plan, progress.risk_of, progress.tools = view, (lambda _n: "write"), ["pack"]
+        try:
+            ctx = ToolContext(workspace=tmp_path, extra={"config": os.config, "record_id": "rec_probe"})
+            run = support.CrystallizedRun(ctx, module.CHECKS, [14, 4])
+        finally:
+            support.unwatch("rec_probe")
+        assert run.noise_runs == os.config.learning.noise_min_runs + 3
+        assert own_support(view) == view.support - 3

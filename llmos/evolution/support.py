@@ -55,7 +55,7 @@ from llmos.learning import explain as ex
 from llmos.learning._arg_relations import argument_problem
 from llmos.learning.goals import Kind, Token
 from llmos.learning.plans import coerce, path_key, result_shape, set_path
-from llmos.learning.replay_plan import CONDITIONAL_LISTING
+from llmos.learning.replay_plan import CONDITIONAL_LISTING, own_noise, own_support
 from llmos.tools.base import ToolContext, ToolOutput
 
 __all__ = [
@@ -187,6 +187,8 @@ class CrystallizedRun:
             raise self.fail(f"{envelope.PRECAUTION}: {STALE}", 0, precaution=True)
         self.checked: set[int] = set()
         self.noise_runs = int(getattr(getattr(config, "learning", None), "noise_min_runs", 4))
+        if self.plan is not None:  # as FOLLOWER: noise and the answer on the plan's own runs, never lent ones
+            self.noise_runs = own_noise(self.plan, self.noise_runs)
         self.conditional = bool(conditions.genuine(tokens))  # rule 1 before every group and the answer
         self.declines: list[str] = []
         if self.plan is not None:
@@ -243,7 +245,7 @@ class CrystallizedRun:
         if said is not None:
             plan = self.plan
             why = (
-                answers.derived_unproven(plan.answer, plan.support, plan.seen_runs)
+                answers.derived_unproven(plan.answer, own_support(plan), plan.seen_runs)
                 or envelope.answer_seen_problem(plan, self.env, list(self.args), self.noise_runs, parts)
                 if plan is not None
                 else None
@@ -251,7 +253,7 @@ class CrystallizedRun:
             if why:  # as a FOLLOWER replay: rule 1 for a number computed from the results
                 raise self.fail(f"{envelope.PRECAUTION}: {why}", len(self.steps) - 1, precaution=True)
             return said
-        varied = answers.phrasing_varied(self.plan.answer, self.plan.support) if self.plan is not None else ""
+        varied = answers.phrasing_varied(self.plan.answer, own_support(self.plan)) if self.plan is not None else ""
         if varied:  # as a FOLLOWER replay: the supporting answers' own words depend on what only the model judges
             raise self.fail(f"{envelope.PRECAUTION}: {varied}", len(self.steps) - 1, precaution=True)
         if self.declines:
