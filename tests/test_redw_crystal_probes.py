@@ -126,6 +126,10 @@ async def test_a_rejected_run_leaves_no_crystallized_hypothesis_behind_for_rota_
 
 
 # ---------------------------------------------------------------- a lent view: the plan's own runs count
+def _source(path: str) -> str:
+    return Path(path).read_text()
+
+
 async def test_a_crystallized_run_counts_noise_and_answers_on_the_plans_own_runs(tmp_path: Path) -> None:
     """A plan of a wording (`learning/wordings.py`) is selected with the support a sibling wording lends
     it; a FOLLOWER replay then needs `noise_min_runs` runs of the plan's own before a varying text is
@@ -155,7 +159,7 @@ async def test_a_crystallized_run_counts_noise_and_answers_on_the_plans_own_runs
         tool = os.evolution.tool_for(r.plan_id)
         assert tool is not None
         module = types.ModuleType("probe")
-        exec(compile(Path(tool.metadata["path"]).read_text(), "probe", "exec"), module.__dict__)
+        exec(compile(_source(tool.metadata["path"]), "probe", "exec"), module.__dict__)
         view = copy.copy(os.learning.plan(r.plan_id))
         view.sibling = {"lent": 3, "plan": "plan_lender", "support": 3}  # as `_lend.lend` hands it over
         progress = support.watch("rec_probe")
