@@ -203,11 +203,13 @@ class MCPManager:
 
     async def _first_start(self, srv: ServerRunner) -> ToolOutput | None:
         srv.pending = False
+        cached = {t.name: annotations_of(t) for t in srv.listing}
         try:
             await srv.start()
         except MCPServerError as e:
             srv.error, srv.gave_up = str(e), True
             return error_output(str(e))
+        changed = self._declare_again(srv, cached)
         if self._cache is not None:  # the server may have changed in a way the key cannot see
             key = cache_key(srv.config, srv.cwd)
             if self._cache.stale_version(srv.name, key, srv.info.get("version")):
@@ -215,7 +217,28 @@ class MCPManager:
                 logger.info("MCP server %s reports version %s: its tool list is taken again", srv.name, version)
             self._cache.put(srv.name, key, srv.listing, srv.info)
         logger.info("MCP server %s started on first use", srv.name)
+        if changed:  # rule 4: the call was decided on what the server declared before (a replay's support)
+            return error_output(
+                f"MCP server {srv.name!r} now declares other annotations than its cached tool list for "
+                f"{', '.join(changed[:5])}: the call was not made, so that it is decided again under what "
+                "the server declares now"
+            )
         return None
+
+    def _declare_again(self, srv: ServerRunner, cached: dict[str, dict[str, bool]]) -> list[str]:
+        """The offered tools of `srv` take the annotations its running process declares (they were the
+        cached listing's: an upgrade the cache key could not see). Returns the remote tools whose
+        annotations changed."""
+        live = {t.name: t for t in srv.listing}
+        changed = [n for n, hints in cached.items() if n in live and annotations_of(live[n]) != hints]
+        for tool in self.tools:
+            remote = (
+                live.get(str(tool.metadata.get("mcp_tool"))) if tool.metadata.get("mcp_server") == srv.name else None
+            )
+            if remote is not None:
+                hints = annotations_of(remote)
+                tool.metadata["annotations"], tool.annotations, tool.kind = hints, hints, kind_for(hints)
+        return changed
 
     def started_servers(self) -> list[str]:
         """The servers whose process is up (not pending, not given up): those a watchdog pings."""
