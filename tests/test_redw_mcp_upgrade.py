@@ -123,3 +123,31 @@ async def test_a_cached_listing_whose_hints_the_started_server_no_longer_declare
         assert (await mgr.call("calc", "add", {"a": 1, "b": 2})).content == "3"
     finally:
         await mgr.close()
+
+
+async def test_a_server_upgraded_under_a_running_manager_is_judged_on_its_new_hints(tmp_path: Path) -> None:
+    """The same rule when a server restarts: by the watchdog (its tools take the new hints), or on the
+    call that found it stopped (that call, decided on the old hints, is not made)."""
+    from llmos.config import MCPServerConfig
+    from llmos.learning.risk import tool_risk
+    from llmos.tools.mcp import MCPManager
+
+    folder = tmp_path / "srv"
+    folder.mkdir()
+    _write_server(folder, "1.0", "readOnlyHint=True")
+    cfg = MCPServerConfig(command=sys.executable, args=["-m", "slots_srv"], cwd=str(folder), timeout_s=30)
+    mgr = MCPManager({"h": cfg})
+    try:
+        (tool,) = await mgr.start_lazy(None)
+        assert tool_risk(tool) == "read_only"
+        _write_server(folder, "2.0", "readOnlyHint=False, destructiveHint=True")
+        assert await mgr.restart("h") is None  # the watchdog
+        assert tool_risk(tool) == "destructive"
+        _write_server(folder, "3.0", "readOnlyHint=True")
+        await mgr._servers["h"].stop()  # it died; the next call starts it again
+        refused = await mgr.call("h", "take_slot", {"quay": "Q9"})
+        assert refused.is_error and "other annotations" in refused.content, refused.content
+        assert tool_risk(tool) == "read_only"
+        assert not (folder / "taken.log").exists()
+    finally:
+        await mgr.close()

@@ -192,6 +192,7 @@ class MCPManager:
             if srv.gave_up or srv.restarts >= MAX_RESTARTS:
                 return error_output(f"MCP server {srv.name!r} is not running ({srv.error or 'stopped'})")
             srv.restarts += 1
+            declared = {t.name: annotations_of(t) for t in srv.listing}
             await srv.stop()
             try:
                 await srv.start()
@@ -199,7 +200,7 @@ class MCPManager:
                 srv.error, srv.gave_up = str(e), True
                 return error_output(str(e))
             logger.info("MCP server %s restarted", srv.name)
-            return None
+            return self._refused(srv, self._declare_again(srv, declared))
 
     async def _first_start(self, srv: ServerRunner) -> ToolOutput | None:
         srv.pending = False
@@ -217,13 +218,18 @@ class MCPManager:
                 logger.info("MCP server %s reports version %s: its tool list is taken again", srv.name, version)
             self._cache.put(srv.name, key, srv.listing, srv.info)
         logger.info("MCP server %s started on first use", srv.name)
-        if changed:  # rule 4: the call was decided on what the server declared before (a replay's support)
-            return error_output(
-                f"MCP server {srv.name!r} now declares other annotations than its cached tool list for "
-                f"{', '.join(changed[:5])}: the call was not made, so that it is decided again under what "
-                "the server declares now"
-            )
-        return None
+        return self._refused(srv, changed)
+
+    def _refused(self, srv: ServerRunner, changed: list[str]) -> ToolOutput | None:
+        """Rule 4: a call decided on what the server declared before its (re)start (a replay's support,
+        rule 1's checks before writes) is not made when the started process declares otherwise."""
+        if not changed:
+            return None
+        return error_output(
+            f"MCP server {srv.name!r} now declares other annotations than its cached tool list for "
+            f"{', '.join(changed[:5])}: the call was not made, so that it is decided again under what "
+            "the server declares now"
+        )
 
     def _declare_again(self, srv: ServerRunner, cached: dict[str, dict[str, bool]]) -> list[str]:
         """The offered tools of `srv` take the annotations its running process declares (they were the
@@ -265,6 +271,7 @@ class MCPManager:
             if self._closed:
                 return "the MCP manager is closed"
             srv.restarts += 1
+            declared = {t.name: annotations_of(t) for t in srv.listing}
             sweep(srv.marker)  # it does not answer: no graceful shutdown to wait for
             await srv.stop()
             try:
@@ -272,6 +279,7 @@ class MCPManager:
             except MCPServerError as e:
                 srv.error, srv.gave_up = str(e), True
                 return str(e)
+            self._declare_again(srv, declared)  # no call waits on it: the next ones are judged on these
         logger.info("MCP server %s restarted by the watchdog", server)
         return None
 
