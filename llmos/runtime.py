@@ -291,8 +291,9 @@ class LLMOS:
         status, error = outcome.status, outcome.error
         if status == "success":  # honest success: the work finished, nothing unresolved, no give-up
             from llmos.kernel.outcome import unfinished
+            from llmos.learning.risk import registry_risk
 
-            why = unfinished(trace, outcome.output)
+            why = unfinished(trace, outcome.output, registry_risk(ctx.registry))
             if why:
                 status, error = "failed", why
         trace.finish(status, outcome.output, error)

@@ -22,7 +22,6 @@ OVER_LIMIT: dict[str, str] = {
     "llmos/learning/plans.py": "TODO: Plan's serialisation (to_dict/from_dict) and `match` apart from Plan",
     "llmos/learning/explain.py": "TODO: evaluating/fitting candidates apart from describing/serialising them",
     "llmos/learning/engine.py": "TODO: observing a replay (rule 3) and reject/demote apart from the facade",
-    "llmos/evolution/support.py": "TODO: the typed value helpers (text, rounding) apart from CrystallizedRun",
     "llmos/learning/selection.py": "TODO: the FOLLOWER blockers and MIXED's related-plan search apart from select",
 }
 

@@ -25,13 +25,37 @@ from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from llmos.evolution._support_values import (
+    Diverged,
+    Number,
+    Result,
+    as_str,
+    capitalize,
+    concat,
+    div,
+    lead_number,
+    lower,
+    number,
+    possessive,
+    round_ceil,
+    round_floor,
+    round_half_down,
+    round_half_even,
+    round_half_up,
+    round_trunc,
+    slug,
+    strip,
+    text,
+    title,
+    upper,
+)
 from llmos.execution.replay import TRANSIENT_RE
 from llmos.learning import answers, conditions, declined, envelope
 from llmos.learning import explain as ex
 from llmos.learning._arg_relations import argument_problem
 from llmos.learning.goals import Kind, Token
 from llmos.learning.plans import coerce, path_key, result_shape, set_path
-from llmos.learning.replay_plan import CONDITIONAL_LISTING
+from llmos.learning.replay_plan import CONDITIONAL_LISTING, own_noise, own_support
 from llmos.tools.base import ToolContext, ToolOutput
 
 __all__ = [
@@ -60,17 +84,6 @@ __all__ = [
     "title",
     "upper",
 ]
-
-
-Number = int | float  # a numeric goal word (the goal's own 12 stays an int, 12.5 a float)
-
-
-class Diverged(Exception):
-    """The plan does not apply to this call: a tool failed or a result broke an assumption."""
-
-    def __init__(self, reason: str, step: int | None = None) -> None:
-        super().__init__(reason)
-        self.reason, self.step = reason, step
 
 
 # ---------------------------------------------------------------- progress (for the dispatcher)
@@ -105,141 +118,17 @@ def unwatch(record_id: str) -> None:
     _WATCHED.pop(record_id, None)
 
 
-# ---------------------------------------------------------------- values
-class Result:
-    """A tool result: `r["key"][0]` reads parsed JSON (missing paths raise Diverged); `r.text`."""
-
-    __slots__ = ("label", "text", "value")
-
-    def __init__(self, value: Any, text: str, label: str) -> None:
-        self.value, self.text, self.label = value, text, label
-
-    def __getitem__(self, key: str | int) -> Any:
-        found, item = _child(self.value, key)
-        if not found:
-            raise Diverged(f"{self.label}: the result has no {key!r}")
-        if isinstance(item, dict | list):
-            return Result(item, self.text, f"{self.label}[{key!r}]")
-        return item
-
-
-def _child(value: Any, key: str | int) -> tuple[bool, Any]:
-    if isinstance(value, dict):
-        return (True, value[key]) if isinstance(key, str) and key in value else (False, None)
-    if isinstance(value, list) and isinstance(key, int) and not isinstance(key, bool) and 0 <= key < len(value):
-        return True, value[key]
-    return False, None
-
-
-def _unavailable(fn: str, v: Any) -> Diverged:
-    return Diverged(f"{fn}() cannot use {v!r}")
-
-
-def concat(*pieces: str) -> str:
-    """Pieces of one text, joined (generated code cuts long literals so that no line is too long)."""
-    return "".join(pieces)
-
-
-def number(v: Any) -> int | float:
-    """A number (not a bool), else Diverged."""
-    if ex.is_num(v):
-        return v  # type: ignore[no-any-return]
-    raise _unavailable("number", v)
-
-
-def text(v: Any) -> str:
-    """A goal word as text (numbers as the goal wrote them)."""
-    return v if isinstance(v, str) else str(v)
-
-
-def _tf(name: str, v: Any) -> Any:
-    try:
-        return ex.transform(name, v)
-    except ex.Unavailable:
-        raise _unavailable(name, v) from None
-
-
-def as_str(v: Any) -> str:
-    """A number shown as text (`str`); anything else is Diverged."""
-    return str(_tf("str", v))
-
-
-def possessive(v: Any) -> str:
-    return str(_tf("possessive", v))
-
-
-def lead_number(v: Any) -> Any:
-    return _tf("lead_num", v)
-
-
-def lower(v: Any) -> str:
-    return str(_tf("lower", v))
-
-
-def upper(v: Any) -> str:
-    return str(_tf("upper", v))
-
-
-def title(v: Any) -> str:
-    return str(_tf("title", v))
-
-
-def capitalize(v: Any) -> str:
-    return str(_tf("capitalize", v))
-
-
-def strip(v: Any) -> str:
-    return str(_tf("strip", v))
-
-
-def slug(v: Any, sep: str) -> str:
-    return str(_tf("slug" + sep, v))
-
-
-def round_half_up(x: Any, digits: int) -> float:
-    try:
-        return ex.rounded(number(x), "up", digits)
-    except ex.Unavailable as e:
-        raise Diverged(str(e)) from None
-
-
-def round_half_even(x: Any, digits: int) -> float:
-    try:
-        return ex.rounded(number(x), "even", digits)
-    except ex.Unavailable as e:
-        raise Diverged(str(e)) from None
-
-
-def _round(x: Any, mode: str, digits: int) -> float:
-    try:
-        return ex.rounded(number(x), mode, digits)
-    except ex.Unavailable as e:
-        raise Diverged(str(e)) from None
-
-
-def round_half_down(x: Any, digits: int) -> float:
-    return _round(x, "down", digits)
-
-
-def round_floor(x: Any, digits: int) -> float:
-    return _round(x, "floor", digits)
-
-
-def round_ceil(x: Any, digits: int) -> float:
-    return _round(x, "ceil", digits)
-
-
-def round_trunc(x: Any, digits: int) -> float:
-    return _round(x, "trunc", digits)
-
-
-def div(a: Any, b: Any) -> float:
-    if number(b) == 0:
-        raise Diverged("division by zero")
-    return number(a) / b  # type: ignore[no-any-return]
-
-
 # ---------------------------------------------------------------- the verified call
+STALE = "the crystallized tool was compiled from another version of its plan; the plan's rules apply as they are now"
+
+
+def _same_calls(plan: Any, steps: list[_Step]) -> bool:
+    """Whether the live plan makes the module's calls (the same tools, in the same groups)."""
+    return len(plan.steps) == len(steps) and all(
+        p.name == s.tool and p.group == s.group for p, s in zip(plan.steps, steps, strict=True)
+    )
+
+
 @dataclass
 class _Leaf:
     path: ex.Path
@@ -293,10 +182,13 @@ class CrystallizedRun:
         record_id = ctx.extra.get("record_id")
         self.progress = _WATCHED.get(record_id) if isinstance(record_id, str) else None
         self.plan = self.progress.plan if self.progress is not None else None
-        if self.plan is not None and len(self.plan.steps) != n:
-            self.plan = None  # the module was generated from another version of the plan
+        if self.progress is not None and self.plan is not None and not _same_calls(self.plan, self.steps):
+            # the module was generated from another version of the plan: its checks are no longer the plan's
+            raise self.fail(f"{envelope.PRECAUTION}: {STALE}", 0, precaution=True)
         self.checked: set[int] = set()
         self.noise_runs = int(getattr(getattr(config, "learning", None), "noise_min_runs", 4))
+        if self.plan is not None:  # as FOLLOWER: noise and the answer on the plan's own runs, never lent ones
+            self.noise_runs = own_noise(self.plan, self.noise_runs)
         self.conditional = bool(conditions.genuine(tokens))  # rule 1 before every group and the answer
         self.declines: list[str] = []
         if self.plan is not None:
@@ -353,7 +245,7 @@ class CrystallizedRun:
         if said is not None:
             plan = self.plan
             why = (
-                answers.derived_unproven(plan.answer, plan.support, plan.seen_runs)
+                answers.derived_unproven(plan.answer, own_support(plan), plan.seen_runs)
                 or envelope.answer_seen_problem(plan, self.env, list(self.args), self.noise_runs, parts)
                 if plan is not None
                 else None
@@ -361,7 +253,7 @@ class CrystallizedRun:
             if why:  # as a FOLLOWER replay: rule 1 for a number computed from the results
                 raise self.fail(f"{envelope.PRECAUTION}: {why}", len(self.steps) - 1, precaution=True)
             return said
-        varied = answers.phrasing_varied(self.plan.answer, self.plan.support) if self.plan is not None else ""
+        varied = answers.phrasing_varied(self.plan.answer, own_support(self.plan)) if self.plan is not None else ""
         if varied:  # as a FOLLOWER replay: the supporting answers' own words depend on what only the model judges
             raise self.fail(f"{envelope.PRECAUTION}: {varied}", len(self.steps) - 1, precaution=True)
         if self.declines:
@@ -392,6 +284,27 @@ class CrystallizedRun:
             if not ex.same(computed, expected):
                 raise self.fail(f"{where}: the code computed {computed!r} but the plan gives {expected!r}", i)
             set_path(arguments, leaf.path, computed)
+        if self.plan is not None:
+            self._check_live(i, arguments)
+
+    def _check_live(self, i: int, arguments: dict[str, Any]) -> None:
+        """Rule 2 as FOLLOWER replay applies it: every explanation the plan keeps *now* (a rejected run
+        may have been taken out of its evidence since the module was compiled) gives the value."""
+        assert self.plan is not None
+        step = self.plan.steps[i]
+        for leaf in step.leaves:
+            where = f"{step.name}.{ex.format_path(leaf.path)}"
+            try:
+                expected = coerce(ex.evaluate_all(leaf.cands, self.env), leaf.type)
+                computed = coerce(ex.walk(arguments, leaf.path), leaf.type)
+            except ex.Disagree as e:
+                why = f"{envelope.PRECAUTION}: {where}: explanations disagree ({e})"
+                raise self.fail(why, i, precaution=True) from None
+            except (ex.Unavailable, ArithmeticError, ValueError, TypeError) as e:
+                raise self.fail(f"{envelope.PRECAUTION}: {where}: {e} ({STALE})", i, precaution=True) from None
+            if not ex.same(computed, expected):
+                why = f"{where}: the code computed {computed!r} but the plan now gives {expected!r} ({STALE})"
+                raise self.fail(f"{envelope.PRECAUTION}: {why}", i, precaution=True)
 
     def _check_seen(self, group: int) -> None:
         """Rule 1, as FOLLOWER replay checks it: before a call of `group`, the results of the group

@@ -51,8 +51,13 @@ def mixed_retry(ctx: RunContext, outcome: Any, plan_id: str | None) -> str | Non
     repeat the write); the run then fails honestly. The trace gets a `fallback` event from "mixed",
     and such a run is no evidence for a plan (its calls mix two attempts: LearningEngine.observe)."""
     from llmos.kernel.outcome import unfinished
+    from llmos.learning.risk import registry_risk
 
-    why = outcome.error if outcome.status != "success" else unfinished(ctx.trace, outcome.output)
+    why = (
+        outcome.error
+        if outcome.status != "success"
+        else unfinished(ctx.trace, outcome.output, registry_risk(ctx.registry))
+    )
     if not why:
         return None
     writes = writes_done(ctx, ctx.trace.tool_calls)

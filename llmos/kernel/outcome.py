@@ -5,15 +5,18 @@
 
 1. **an unresolved tool error**: a call failed and the run never got past it: no later call of
    the same tool succeeded (a retry, corrected arguments) and no call of a later turn succeeded
-   (another way to the goal);
+   (another way to the goal); past a failed write (rule 4's risks, when the caller passes them),
+   only a later call that changes the world is another way: reading a listing after a booking
+   failed and saying "booked" is no success;
 2. **a denied call the run did not get past**: the hook chain (policy, budget, a person) refused
    a call, under the same rule;
 3. **a give-up in words**: the final answer says that the work could not be done: in the first
    person ("I could not finish ...", "Unfortunately, I wasn't able to ...", "I have not been able
    to ..."), in the passive ("the note could not be created", "it was not possible to ..."), or in
    a few other languages ("ich konnte ... nicht", "je n'ai pas pu", "no pude", "non sono riuscito",
-   "não consegui"). A phrase that this run's successful tool results also contain is data the
-   answer reports, not a give-up.
+   "não consegui", "niet gelukt", "nie udało się", "できませんでした"), also with the first person left
+   out at a sentence's start ("Couldn't book the berth.", "Can't complete ..."). A phrase that this
+   run's successful tool results also contain is data the answer reports, not a give-up.
 
 Calls of every source count (a replay's calls before a fallback, the model's after it); the call
 of a crystallized tool counts through the calls it made, not as one call of its own.
@@ -22,8 +25,12 @@ of a crystallized tool counts through the calls it made, not as one call of its 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from llmos.trace import ToolCallRecord, Trace
+
+if TYPE_CHECKING:
+    from llmos.learning.risk import RiskOf
 
 __all__ = ["GIVE_UP", "gave_up", "unfinished", "unresolved_calls"]
 
@@ -31,12 +38,18 @@ _NOT = r"(?:n['’]?t|\s+not)"
 _VERBS = (
     r"(?:finish|complete|do|perform|carry|proceed|continue|get|make|save|send|create|write|update|read|run|"
     r"access|reach|fulfil|fulfill|manage|accomplish|succeed|book|place|fetch|load|open|connect|compute|"
-    r"calculate|determine|retrieve|process|submit|execute|apply|transfer|delete|remove|obtain|locate|help)"
+    r"calculate|determine|retrieve|process|submit|execute|apply|transfer|delete|remove|obtain|locate|help|"
+    r"refill|renew|order|pay|charge|refund|ship|cancel|reserve|schedule|register|enrol|enroll|deploy|install|"
+    r"restart|start|stop|upload|post|publish|approve|assign|issue|dispatch|deliver|move|add|change|set|fix|"
+    r"restore|merge|release|rename|copy|archive|import|export|notify|reach|log|record|store|grant|launch)"
 )
 _PARTICIPLES = (
     r"(?:completed|finished|done|created|saved|updated|sent|written|processed|performed|executed|fulfill?ed|"
     r"carried\s+out|found|read|reached|accessed|retrieved|applied|made|booked|placed|delivered|changed|set|"
-    r"recorded|stored|deleted|removed|moved|added|transferred|submitted|calculated|determined|loaded|opened)"
+    r"recorded|stored|deleted|removed|moved|added|transferred|submitted|calculated|determined|loaded|opened|"
+    r"reserved|scheduled|cancell?ed|paid|charged|refunded|shipped|issued|granted|registered|enrolled|posted|"
+    r"published|uploaded|installed|deployed|restarted|started|stopped|approved|confirmed|assigned|renamed|"
+    r"copied|archived|imported|exported|merged|released|renewed|restored|ordered|dispatched|notified)"
 )
 # where a first-person give-up may start: a sentence, or after a word of regret ("Unfortunately, I ...")
 _LEAD = (
@@ -54,10 +67,15 @@ GIVE_UP = re.compile(
     r"|(?:I|we)\s+(?:have|had|['’]ve)\s+been\s+unable\s+to"
     r"|(?:I|we)\s+(?:gave|give|had\s+to\s+give)\s+up"
     r"|(?:I|we)\s+(?:failed|had\s+to\s+stop)\b"
+    r"|(?:I|we)\s+(?:won['’]t|will\s+not)\s+be\s+able\s+to"
+    # the first person left out at a sentence's start: "Couldn't book the berth.", "Wasn't able to ..."
+    r"|(?:could|can|was|were)" + _NOT + r"\s+(?:(?:be\s+)?able\s+to\s+)?" + _VERBS + r"\b"
+    r"|(?:cannot|can['’]t)\s+" + _VERBS + r"\b"
+    r"|(?:was|were)\s+(?:unable|not\s+able)\s+to\b"
     r"|(?:unable|failed)\s+to\s+" + _VERBS + r"\b"
     r")"
     # the work itself, in the passive, anywhere: "the note could not be created", "it was not possible to"
-    r"|\b(?:could|can)(?:n['’]?t|\s*not)\s+be\s+" + _PARTICIPLES + r"\b"
+    r"|\b(?:couldn['’]t|could\s+not|can['’]t|cannot|can\s+not)\s+be\s+" + _PARTICIPLES + r"\b"
     r"|\b(?:it|this|that)\s+(?:was|is)" + _NOT + r"\s+possible\s+to\b"
     # a few other languages: de, fr, es, it, pt
     r"|\b(?:ich|wir)\s+(?:konnte|konnten|kann|können)\s+(?:\w+\s+){0,6}?nicht\b"
@@ -68,6 +86,11 @@ GIVE_UP = re.compile(
     r"|\bno\s+(?:pude|pudimos|puedo|he\s+podido|fue\s+posible|se\s+pudo|es\s+posible)\b"
     r"|\bnon\s+(?:sono|siamo)\s+riuscit[oaie]\b|\bnon\s+(?:ho|abbiamo)\s+potuto\b|\bnon\s+è\s+stato\s+possibile\b"
     r"|\bn[ãa]o\s+(?:consegui|conseguimos|pude|foi\s+poss[íi]vel)\b"
+    r"|\b(?:je|nous)\s+n['’](?:ai|avons)\s+pas\s+réussi\b"
+    # nl, pl, ja
+    r"|\bniet\s+gelukt\b|\b(?:ik|we|wij)\s+(?:kon|konden|kan|kunnen)\s+(?:\w+\s+){0,6}?niet\b"
+    r"|\bnie\s+udało\s+się\b|\bnie\s+(?:mogłem|mogłam|mogliśmy|mogłyśmy)\b"
+    r"|できませんでした|できなかった"
     r")",
     re.IGNORECASE,
 )
@@ -109,27 +132,36 @@ def _work_calls(trace: Trace) -> list[ToolCallRecord]:
     ]
 
 
-def unresolved_calls(trace: Trace) -> list[ToolCallRecord]:
+def unresolved_calls(trace: Trace, risk_of: RiskOf | None = None) -> list[ToolCallRecord]:
     """Failed or denied calls the run never got past: no later successful call of the same tool
-    (a retry, corrected arguments), and no successful call in a later turn (another way)."""
+    (a retry, corrected arguments), and no successful call in a later turn (another way). With a
+    risk lookup (rule 4), the other way past a failed or denied *write* is a later call that changes
+    the world too: a read after it (a listing, a balance) does not do the work the write did not."""
     calls = _work_calls(trace)
     out = []
     for i, c in enumerate(calls):
         if not (c.is_error or c.denied):
             continue
-        if not any(_gets_past(c, later) for later in calls[i + 1 :]):
+        if not any(_gets_past(c, later, risk_of) for later in calls[i + 1 :]):
             out.append(c)
     return out
 
 
-def _gets_past(failed: ToolCallRecord, later: ToolCallRecord) -> bool:
-    ok = not later.is_error and not later.denied
-    return ok and (later.name == failed.name or later.turn > failed.turn)
+def _gets_past(failed: ToolCallRecord, later: ToolCallRecord, risk_of: RiskOf | None = None) -> bool:
+    if later.is_error or later.denied:
+        return False
+    if later.name == failed.name:
+        return True
+    if later.turn <= failed.turn:
+        return False
+    wrote = risk_of is not None and risk_of(failed.name) != "read_only"
+    return not wrote or risk_of is None or risk_of(later.name) != "read_only"
 
 
-def unfinished(trace: Trace, answer: str) -> str:
-    """Why this run did not finish its work ('' when it did)."""
-    left = unresolved_calls(trace)
+def unfinished(trace: Trace, answer: str, risk_of: RiskOf | None = None) -> str:
+    """Why this run did not finish its work ('' when it did). `risk_of`: the tools' risks (rule 4);
+    without it every tool counts alike."""
+    left = unresolved_calls(trace, risk_of)
     denied = [c for c in left if c.denied]
     failed = [c for c in left if not c.denied]
     if failed:

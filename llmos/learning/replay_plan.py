@@ -195,7 +195,7 @@ class BoundPlan:
         said = answers.render(self.plan.answer, self.env, self.args)
         # the runs that taught the answer: a plan's own (evidence a sibling wording lent, `wordings.lend`,
         # covers its calls and envelope, never its answer)
-        support = self.plan.support - int(self.plan.sibling.get("lent", 0))
+        support = own_support(self.plan)
         if said is not None:
             plan = self.plan
             why = answers.derived_unproven(plan.answer, support, plan.seen_runs) or envelope.answer_seen_problem(
@@ -368,3 +368,9 @@ def own_noise(plan: Plan, noise_runs: int) -> int:
     (`wordings.lend`) widen its envelope, never what counts as noise (a sample's text that varied in
     the lender's three runs and this wording's one is no license to stop checking it)."""
     return noise_runs + int(plan.sibling.get("lent", 0))
+
+
+def own_support(plan: Plan) -> int:
+    """The runs that taught the plan's answer: its own (evidence a sibling wording lent, `wordings.lend`,
+    covers its calls and envelope, never its answer)."""
+    return plan.support - int(plan.sibling.get("lent", 0))

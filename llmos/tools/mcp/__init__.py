@@ -192,6 +192,7 @@ class MCPManager:
             if srv.gave_up or srv.restarts >= MAX_RESTARTS:
                 return error_output(f"MCP server {srv.name!r} is not running ({srv.error or 'stopped'})")
             srv.restarts += 1
+            declared = {t.name: annotations_of(t) for t in srv.listing}
             await srv.stop()
             try:
                 await srv.start()
@@ -199,15 +200,17 @@ class MCPManager:
                 srv.error, srv.gave_up = str(e), True
                 return error_output(str(e))
             logger.info("MCP server %s restarted", srv.name)
-            return None
+            return self._refused(srv, self._declare_again(srv, declared))
 
     async def _first_start(self, srv: ServerRunner) -> ToolOutput | None:
         srv.pending = False
+        cached = {t.name: annotations_of(t) for t in srv.listing}
         try:
             await srv.start()
         except MCPServerError as e:
             srv.error, srv.gave_up = str(e), True
             return error_output(str(e))
+        changed = self._declare_again(srv, cached)
         if self._cache is not None:  # the server may have changed in a way the key cannot see
             key = cache_key(srv.config, srv.cwd)
             if self._cache.stale_version(srv.name, key, srv.info.get("version")):
@@ -215,7 +218,33 @@ class MCPManager:
                 logger.info("MCP server %s reports version %s: its tool list is taken again", srv.name, version)
             self._cache.put(srv.name, key, srv.listing, srv.info)
         logger.info("MCP server %s started on first use", srv.name)
-        return None
+        return self._refused(srv, changed)
+
+    def _refused(self, srv: ServerRunner, changed: list[str]) -> ToolOutput | None:
+        """Rule 4: a call decided on what the server declared before its (re)start (a replay's support,
+        rule 1's checks before writes) is not made when the started process declares otherwise."""
+        if not changed:
+            return None
+        return error_output(
+            f"MCP server {srv.name!r} now declares other annotations than its cached tool list for "
+            f"{', '.join(changed[:5])}: the call was not made, so that it is decided again under what "
+            "the server declares now"
+        )
+
+    def _declare_again(self, srv: ServerRunner, cached: dict[str, dict[str, bool]]) -> list[str]:
+        """The offered tools of `srv` take the annotations its running process declares (they were the
+        cached listing's: an upgrade the cache key could not see). Returns the remote tools whose
+        annotations changed."""
+        live = {t.name: t for t in srv.listing}
+        changed = [n for n, hints in cached.items() if n in live and annotations_of(live[n]) != hints]
+        for tool in self.tools:
+            remote = (
+                live.get(str(tool.metadata.get("mcp_tool"))) if tool.metadata.get("mcp_server") == srv.name else None
+            )
+            if remote is not None:
+                hints = annotations_of(remote)
+                tool.metadata["annotations"], tool.annotations, tool.kind = hints, hints, kind_for(hints)
+        return changed
 
     def started_servers(self) -> list[str]:
         """The servers whose process is up (not pending, not given up): those a watchdog pings."""
@@ -242,6 +271,7 @@ class MCPManager:
             if self._closed:
                 return "the MCP manager is closed"
             srv.restarts += 1
+            declared = {t.name: annotations_of(t) for t in srv.listing}
             sweep(srv.marker)  # it does not answer: no graceful shutdown to wait for
             await srv.stop()
             try:
@@ -249,6 +279,7 @@ class MCPManager:
             except MCPServerError as e:
                 srv.error, srv.gave_up = str(e), True
                 return str(e)
+            self._declare_again(srv, declared)  # no call waits on it: the next ones are judged on these
         logger.info("MCP server %s restarted by the watchdog", server)
         return None
 
