@@ -27,7 +27,7 @@ class PrintWorld(World):
             w, h = state["sheets"][a["sheet"]]
             return {"sheet": a["sheet"], "width_m": w, "height_m": h, "finish": "matt"}
         if name == "show":
-            return {"show": a["show"], "eur_per_ticket": state["shows"][a["show"]]}
+            return {"show": a["show"], "eur_per_seat": state["shows"][a["show"]]}
         if name == "account":
             return {"account": a["acct"], "balance_eur": state["accounts"][a["acct"]]}
         if name == "shipment":
@@ -96,7 +96,7 @@ async def test_a_records_product_stays_inside_the_products_seen(tmp_path: Path) 
 
 async def solve_tickets(p: dict[str, Any], calls: Calls) -> str:
     s, a = await calls([("show", {"show": p["show"]}), ("account", {"acct": p["acct"]})])
-    if int(p["n"]) * s["eur_per_ticket"] <= a["balance_eur"]:
+    if int(p["n"]) * s["eur_per_seat"] <= a["balance_eur"]:
         await calls([("buy_tickets", {"show": p["show"], "n": int(p["n"]), "acct": p["acct"]})])
         return f"Bought {p['n']} tickets for {p['show']}."
     return f"Not bought: {p['n']} tickets for {p['show']} are over the balance of {p['acct']}."
@@ -128,7 +128,7 @@ async def test_a_goal_number_times_a_result_keeps_its_order_with_another_steps_n
     assert out.decision.mode == "follower"
     assert out.correct and stopped_outside_evidence(out.trace)
     assert not any(d[0] == "buy_tickets" and "AC-16" in d for d in h.world.state["done"])
-    assert "x step 1 result eur_per_ticket) in every supporting run" in str(out.trace.events)
+    assert "x step 1 result eur_per_seat) in every supporting run" in str(out.trace.events)
 
 
 async def solve_send(p: dict[str, Any], calls: Calls) -> str:

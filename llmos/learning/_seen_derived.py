@@ -38,6 +38,7 @@ import json
 import re
 from typing import Any
 
+from llmos.learning import _value_kinds
 from llmos.learning import explain as ex
 from llmos.learning.goals import Token
 
@@ -141,12 +142,17 @@ MAX_FACTORS = 4  # numeric leaves of one record or list item that pair up (more:
 Products = dict[tuple[Any, Any], tuple[float, list[ex.Path]]]
 
 
+def _factor(path: ex.Path, v: Any) -> bool:
+    """A number that may multiply: not an identifier's number ("zip", "customer_id": checked by shape)."""
+    return ex.is_num(v) and bool(path) and not _value_kinds.id_key(path)
+
+
 def records(values: list[tuple[ex.Path, Any]]) -> dict[ex.Path, list[tuple[ex.Path, float]]]:
     """The numeric leaves of each record outside lists (by the record's path), records with at most
     MAX_FACTORS of them."""
     out: dict[ex.Path, list[tuple[ex.Path, float]]] = {}
     for path, v in values:
-        if ex.is_num(v) and path and isinstance(path[-1], str) and not any(isinstance(x, int) for x in path):
+        if _factor(path, v) and isinstance(path[-1], str) and not any(isinstance(x, int) for x in path):
             out.setdefault(path[:-1], []).append((path, float(v)))
     return {k: nums for k, nums in out.items() if len(nums) <= MAX_FACTORS}
 
@@ -166,7 +172,7 @@ def weighted_sums(values: list[tuple[ex.Path, Any]]) -> Products:
     every item of a list has (lines[*].qty x lines[*].unit_eur)."""
     items: dict[tuple[Any, ...], dict[ex.Path, dict[Any, tuple[ex.Path, float]]]] = {}
     for path, v in values:
-        if ex.is_num(v) and len(path) >= 2 and isinstance(path[-2], int):
+        if _factor(path, v) and len(path) >= 2 and isinstance(path[-2], int):
             parent = tuple("*" if isinstance(x, int) else x for x in path[:-1])
             items.setdefault(parent, {}).setdefault(path[:-1], {})[path[-1]] = (path, float(v))
     out: Products = {}
