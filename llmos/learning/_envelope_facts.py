@@ -140,16 +140,56 @@ def relations(env: ex.Env, echo_paths: list[list[str]]) -> list[Relation]:
                 return out
     goal = [(a, x) for a, x in ops if a[0] == "tok"]
     diffs = differences(ops)
-    for d, y in diffs if goal else []:
+    prods = products(env, ops)
+    for d, y in diffs + prods if goal else []:
         for a, x in goal:
+            if d[0] == "prod" and a in d:  # a number against its own multiple
+                continue
             out.append((a, d, _sign(x - y)))
             if len(out) >= MAX_RELATIONS:
                 return out
     # a number of another step's result against a list's total (a basket's prices against the credit
     # left on the account: each price and the credit inside the runs', the total over the credit), or
     # against the difference (a vessel's length against a berth's length minus what is occupied)
-    _across(ops, totals(env) + diffs, out)
+    # or against a product (12 cases x the price per case, a room's length x width against a roll's area
+    # left) or a weighted sum (an order's qty x unit price over its lines against a customer's credit)
+    _across(ops, totals(env) + diffs + prods, out)
     return out
+
+
+MAX_PRODUCTS = 6  # products and weighted sums per run that enter relations
+
+
+def products(env: ex.Env, ops: list[tuple[Operand, float]]) -> list[tuple[Operand, float]]:
+    """("prod", a, b): two numbers of one record of a step's result, or a goal number and such a number
+    (`_seen_derived.record_products`, `goal_products`, of the operands `numbers` kept); ("wsum", step, a,
+    b): the sum over a list's items of the product of two of their leaves (`_seen_derived.weighted_sums`)."""
+    res = {(int(op[1]), tuple(op[2])): v for op, v in ops if op[0] == "res"}
+    goal = [(op, v) for op, v in ops if op[0] == "tok"][: _seen_derived.MAX_FACTORS]
+    out: list[tuple[Operand, float]] = []
+    for s in sorted({k[0] for k in res}):
+        values = [(p, v) for (t, p), v in res.items() if t == s]
+        for pa, pb in _seen_derived.record_products(values):
+            out.append((("prod", ("res", s, pa), ("res", s, pb)), res[(s, pa)] * res[(s, pb)]))
+        leaves = [pv for nums in _seen_derived.records(values).values() for pv in nums][: _seen_derived.MAX_FACTORS]
+        for g, x in goal:
+            out.extend((("prod", g, ("res", s, p)), x * y) for p, y in leaves)
+    for s, parsed in enumerate(env.parsed):
+        if env.texts[s] is not None and parsed is not ex.NOT_JSON:
+            values = list(itertools.islice(ex.leaves(parsed), ex.MAX_LEAVES))
+            for (pa, pb), (v, _paths) in _seen_derived.weighted_sums(values).items():
+                out.append((("wsum", s, pa, pb), v))
+    return out[:MAX_PRODUCTS]
+
+
+def weighted_sum(op: Operand, env: ex.Env) -> float | None:
+    """The live value of a ("wsum", step, pattern a, pattern b) operand."""
+    s = int(op[1])
+    if s >= len(env.parsed) or env.texts[s] is None or env.parsed[s] is ex.NOT_JSON:
+        return None
+    values = list(itertools.islice(ex.leaves(env.parsed[s]), ex.MAX_LEAVES))
+    got = _seen_derived.weighted_sums(values).get((tuple(op[2]), tuple(op[3])))
+    return None if got is None else got[0]
 
 
 def _across(ops: list[tuple[Operand, float]], derived: list[tuple[Operand, float]], out: list[Relation]) -> None:
@@ -208,8 +248,10 @@ def result_step(op: Operand) -> int | None:
     """The step whose result an operand reads (a difference: its two numbers' step); None for the goal."""
     if op[0] in ("res", "tnum", "tot"):
         return int(op[1])
-    if op[0] == "diff":
-        return result_step(op[1])
+    if op[0] in ("diff", "prod"):
+        return result_step(op[1]) if op[1][0] != "tok" else result_step(op[2])
+    if op[0] == "wsum":
+        return int(op[1])
     return None
 
 
@@ -218,9 +260,11 @@ def value(op: Operand, env: ex.Env, live: dict[Operand, float] | None = None) ->
     values of operands the results do not hold (a call's derived arguments, `_arg_relations`)."""
     if op[0] == "zero":
         return 0.0
-    if op[0] == "diff":
+    if op[0] in ("diff", "prod"):
         a, b = value(op[1], env, live), value(op[2], env, live)
-        return None if a is None or b is None else a - b
+        return None if a is None or b is None else a - b if op[0] == "diff" else a * b
+    if op[0] == "wsum":
+        return weighted_sum(op, env)
     if op[0] == "arg":
         return None if live is None else live.get(op)
     if op[0] == "tnum":

@@ -1,4 +1,4 @@
-"""Rule 1 for what a result implies, not only for what it shows: date differences and list totals.
+"""Rule 1 for what a result implies, not only for what it shows: date differences, list totals, products.
 
 Every number of a result may lie inside the range the supporting runs saw while a quantity the model
 read from them does not: a certificate checked on 2026-01-10 that expires on 2026-04-15 has both dates
@@ -13,6 +13,17 @@ argument as surely as a value does, so it is recorded and checked like one (stri
                     incident date and policy start both lie among the dates seen, 400 days apart
                     where every supporting run had under a year, came from two reads)
     "total"         for every list in a JSON result, the sum of one numeric leaf over its items
+    "product"       of two numeric leaves of one record (a pane's width x height): a pane whose sides
+                    each lie inside the sides seen may have an area past every area seen
+    "weighted sum"  for every list, the sum over its items of the product of two numeric leaves of one
+                    item (an order's lines: qty x unit price)
+
+Products are kept small (`MAX_FACTORS`): a record (or list item) with more numeric leaves is a table.
+A product or weighted sum is checked only while NONE of its factors is consumed (a factor an argument
+takes is the call's business: the quantity ordered times the stock on hand is no quantity of the world).
+A goal number times a result number is no range of its own (every "top up by N" would stop on N x the
+stock); it enters the relations instead (`_envelope_facts.products`: 12 cases x the price per case
+against a store's budget).
 
 A quantity is checked before the next step that changes the world whenever one of the values it is
 made of is not consumed by an argument (as rule 1's values are): one the supporting runs never showed
@@ -27,6 +38,7 @@ import json
 import re
 from typing import Any
 
+from llmos.learning import _value_kinds
 from llmos.learning import explain as ex
 from llmos.learning.goals import Token
 
@@ -119,6 +131,61 @@ def derive(values: list[tuple[ex.Path, Any]], tokens: list[Token], earlier: Earl
             out[json.dumps(["~days", la, lb]) + "|n"] = (db - da, paths)
     for pattern, (total, paths) in leaf_totals(values).items():
         out[json.dumps(["~total", list(pattern)]) + "|n"] = (total, paths)
+    for (pa, pb), (v, paths) in record_products(values).items():
+        out[json.dumps(["~prod", list(pa), list(pb)]) + "|n"] = (v, paths)
+    for (pa, pb), (v, paths) in weighted_sums(values).items():
+        out[json.dumps(["~wsum", list(pa), list(pb)]) + "|n"] = (v, paths)
+    return out
+
+
+MAX_FACTORS = 4  # numeric leaves of one record or list item that pair up (more: a table); also goal numbers
+Products = dict[tuple[Any, Any], tuple[float, list[ex.Path]]]
+
+
+def _factor(path: ex.Path, v: Any) -> bool:
+    """A number that may multiply: not an identifier's number ("zip", "customer_id": checked by shape)."""
+    return ex.is_num(v) and bool(path) and not _value_kinds.id_key(path)
+
+
+def records(values: list[tuple[ex.Path, Any]]) -> dict[ex.Path, list[tuple[ex.Path, float]]]:
+    """The numeric leaves of each record outside lists (by the record's path), records with at most
+    MAX_FACTORS of them."""
+    out: dict[ex.Path, list[tuple[ex.Path, float]]] = {}
+    for path, v in values:
+        if _factor(path, v) and isinstance(path[-1], str) and not any(isinstance(x, int) for x in path):
+            out.setdefault(path[:-1], []).append((path, float(v)))
+    return {k: nums for k, nums in out.items() if len(nums) <= MAX_FACTORS}
+
+
+def record_products(values: list[tuple[ex.Path, Any]]) -> Products:
+    """(path a, path b) -> (a x b, [a, b]) for every two numeric leaves of one record."""
+    out: Products = {}
+    for nums in records(values).values():
+        for i, (pa, x) in enumerate(nums):
+            for pb, y in nums[i + 1 :]:
+                out[(pa, pb)] = (x * y, [pa, pb])
+    return out
+
+
+def weighted_sums(values: list[tuple[ex.Path, Any]]) -> Products:
+    """(pattern a, pattern b) -> (sum over the items of a x b, the paths) for every two numeric leaves that
+    every item of a list has (lines[*].qty x lines[*].unit_eur)."""
+    items: dict[tuple[Any, ...], dict[ex.Path, dict[Any, tuple[ex.Path, float]]]] = {}
+    for path, v in values:
+        if _factor(path, v) and len(path) >= 2 and isinstance(path[-2], int):
+            parent = tuple("*" if isinstance(x, int) else x for x in path[:-1])
+            items.setdefault(parent, {}).setdefault(path[:-1], {})[path[-1]] = (path, float(v))
+    out: Products = {}
+    for parent, by_item in items.items():
+        keys = sorted({k for leaves in by_item.values() for k in leaves}, key=str)
+        if len(keys) > MAX_FACTORS:
+            continue
+        for i, ka in enumerate(keys):
+            for kb in keys[i + 1 :]:
+                if all(ka in leaves and kb in leaves for leaves in by_item.values()):
+                    pairs = [(leaves[ka], leaves[kb]) for leaves in by_item.values()]
+                    total = sum(a[1] * b[1] for a, b in pairs)
+                    out[((*parent, ka), (*parent, kb))] = (total, [p for a, b in pairs for p in (a[0], b[0])])
     return out
 
 
@@ -151,7 +218,8 @@ def problem(
     """The first implied quantity outside what the supporting runs saw, described; `unchecked(path)`:
     whether a result path is consumed or echoed (a quantity made only of such values is not checked)."""
     for key, (v, paths) in derive(values, tokens, earlier).items():
-        if paths and all(unchecked(p) for p in paths):
+        factors = key.startswith(('["~prod"', '["~wsum"'))  # checked while no factor is consumed
+        if paths and (any if factors else all)(unchecked(p) for p in paths):
             continue
         what = _describe(key)
         rec = seen.get(key)
@@ -167,6 +235,11 @@ def _describe(key: str) -> str:
     parts = json.loads(key.rsplit("|", 1)[0])
     if parts[0] == "~days":
         return f"the days between {_label(parts[1])} and {_label(parts[2])}"
+    if parts[0] == "~prod":
+        return f"the product {ex.format_path(tuple(parts[1]))} x {ex.format_path(tuple(parts[2]))}"
+    if parts[0] == "~wsum":
+        a, b = (ex.format_path(tuple(x)).replace(".*", "[*]") for x in parts[1:3])
+        return f"the sum of {a} x {b}"
     return f"the total of {ex.format_path(tuple(parts[1])).replace('.*', '[*]')}"
 
 

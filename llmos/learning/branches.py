@@ -95,9 +95,9 @@ def _apart(p: Plan, q: Plan, steps: set[int]) -> bool:
                 return True
 
     def inside(op: Any) -> bool:
-        if op[0] == "diff":
+        if op[0] in ("diff", "prod"):
             return inside(op[1]) and inside(op[2])
-        return op[0] not in ("res", "tnum", "arg", "tot") or int(op[1]) in steps
+        return op[0] not in ("res", "tnum", "arg", "tot", "wsum") or int(op[1]) in steps
 
     q_signs = {(r[0], r[1]): r[2] for r in q.relations if inside(r[0]) and inside(r[1])}
     return any(
