@@ -61,6 +61,9 @@ ANNOTATIONS: dict[str, dict[str, bool]] = {
     "h10_loan_value": READ,
     "h10_box_check": READ,
     "h10_work": READ,
+    "h10_group": READ,
+    "h10_set_share": IDEMPOTENT,
+    "h10_courier_quotes": READ,
 }
 
 
@@ -200,8 +203,7 @@ details = Family(
     expect=lambda p, b: {"h10_sent": [{"listing": p["lid"], "to": _details_to(p, b)}]},
     answer=lambda p, b: [_details_to(p, b)],
     summary=lambda p, r: (
-        f"Sent the details of {p['lid']} to "
-        f"{r['h10_client']['solicitor'] if 'h10_client' in r else p['who']}."
+        f"Sent the details of {p['lid']} to {r['h10_client']['solicitor'] if 'h10_client' in r else p['who']}."
     ),
 )
 
@@ -342,9 +344,7 @@ exhibits = Family(
         Step("h10_lodge", lambda p, r: {"docket": p["docket"], "pages": _pages(_results(p, r, "h10_exhibit"))}),
     ],
     expect=lambda p, b: {
-        "h10_lodged": [
-            {"docket": p["docket"], "pages": _pages([b["h10_exhibits"][x] for x in items_of(p["items"])])}
-        ]
+        "h10_lodged": [{"docket": p["docket"], "pages": _pages([b["h10_exhibits"][x] for x in items_of(p["items"])])}]
     },
     answer=lambda p, b: [_pages([b["h10_exhibits"][x] for x in items_of(p["items"])])],
     summary=lambda p, r: f"Lodged {_pages(_results(p, r, 'h10_exhibit'))} pages on {p['docket']}.",
@@ -390,12 +390,20 @@ restock = Family(
 )
 
 
-# ======================================== 7. seats: "4-seat", "Row 12B", a section of two words, a quoted title (replay)
-SHOWS = ["Translations", "Juno and the Paycock", "O'Casey's Plough", "The Playboy of the Western World", "Dancing at Lughnasa"]
+# ======================================== 7. seats: "4-seat", "Row 12B", a section of two words, a quoted title
+SHOWS = [
+    "Translations",
+    "Juno and the Paycock",
+    "O'Casey's Plough",
+    "The Playboy of the Western World",
+    "Dancing at Lughnasa",
+]
 
 
 def sample_seats(rng: random.Random, w: State, i: int) -> Params:
-    section = "Upper Circle" if i == 0 else "Stalls" if i == 1 else rng.choice(["Stalls", "Dress Circle", "Upper Circle"])
+    section = (
+        "Upper Circle" if i == 0 else "Stalls" if i == 1 else rng.choice(["Stalls", "Dress Circle", "Upper Circle"])
+    )
     row = f"{rng.randint(1, 19)}{rng.choice('ABCDEF')}"
     show = "Translations" if i == 0 else "Dancing at Lughnasa" if i == 1 else rng.choice(SHOWS)
     return {"n": 4 if i == 0 else 6 if i == 1 else rng.randint(2, 8), "row": row, "section": section, "show": show}
@@ -412,9 +420,7 @@ seats = Family(
             lambda p, r: {"show": p["show"], "section": p["section"], "row": p["row"], "seats": p["n"]},
         )
     ],
-    expect=lambda p, b: {
-        "h10_holds": [{"show": p["show"], "section": p["section"], "row": p["row"], "seats": p["n"]}]
-    },
+    expect=lambda p, b: {"h10_holds": [{"show": p["show"], "section": p["section"], "row": p["row"], "seats": p["n"]}]},
     answer=lambda p, b: [p["row"]],
     summary=lambda p, r: f"Held {p['n']} seats in Row {p['row']} of the {p['section']} for '{p['show']}'.",
 )
@@ -440,8 +446,11 @@ party = Family(
     sample=sample_party,
     plan=[
         Step("h10_box_check", lambda p, r: {"party": p["party"]}, when=lambda p, r: _box(p)),
-        Step("h10_seat_box", lambda p, r: {"party": p["party"], "host": r["h10_box_check"]["host"]},
-             when=lambda p, r: _box(p)),
+        Step(
+            "h10_seat_box",
+            lambda p, r: {"party": p["party"], "host": r["h10_box_check"]["host"]},
+            when=lambda p, r: _box(p),
+        ),
         Step("h10_seat", lambda p, r: {"party": p["party"], "section": p["section"]}, when=lambda p, r: not _box(p)),
     ],
     expect=lambda p, b: (
@@ -617,6 +626,94 @@ transit = Family(
 )
 
 
+# ======================================== 13. deposits: "rounding up" / "rounding down" (same sources)
+def _phase(i: int, rng: random.Random) -> tuple[int, bool]:
+    """(wording, coincidence): P for 0-3, W where both readings agree at 4 and 5 (two runs of the word:
+    rule 1's "a goal word no argument uses" takes a value seen in two runs), then W (mostly) or P."""
+    if i < 4:
+        return 0, False
+    if i in (4, 5):
+        return 1, True
+    return (1 if rng.random() < 0.7 else 0), False
+
+
+def sample_split(rng: random.Random, w: State, i: int) -> Params:
+    grp = _fresh(rng, w, "h10_groups", lambda r: f"GRP-{r.randint(100, 999)}")
+    wording, same = _phase(i, rng)
+    n = rng.randint(3, 9)
+    if same:
+        deposit = n * rng.randint(30, 120)
+    else:
+        deposit = n * rng.randint(30, 120) + rng.randint(1, max(1, (n - 1) // 2))  # a fraction under one half
+    w.setdefault("h10_groups", {})[grp] = {"group": grp, "deposit_eur": deposit}
+    return {"grp": grp, "n": n, "wording": wording}
+
+
+def _share(p: Params, deposit: int) -> int:
+    return -(-deposit // p["n"]) if p["wording"] == 0 else deposit // p["n"]
+
+
+split = Family(
+    name="h10_split",
+    templates=[
+        "Split the deposit of group {grp} between {n} guests, rounding up",
+        "Split the deposit of group {grp} between {n} guests, rounding down",
+    ],
+    fields={"grp": Field(r"GRP-\d{3}"), "n": INT},
+    sample=sample_split,
+    plan=[
+        Step("h10_group", lambda p, r: {"group": p["grp"]}),
+        Step("h10_set_share", lambda p, r: {"group": p["grp"], "each_eur": _share(p, r["h10_group"]["deposit_eur"])}),
+    ],
+    expect=lambda p, b: {
+        "h10_shares": {p["grp"]: {"group": p["grp"], "each_eur": _share(p, b["h10_groups"][p["grp"]]["deposit_eur"])}}
+    },
+    answer=lambda p, b: [_share(p, b["h10_groups"][p["grp"]]["deposit_eur"])],
+    summary=lambda p, r: f"Each guest of {p['grp']} pays {_share(p, r['h10_group']['deposit_eur'])} EUR.",
+    repeats=False,
+)
+
+
+# ======================================== 14. couriers: "cheapest" / "fastest" (a pick over one list, same sources)
+COURIERS = ["Momart", "Hasenkamp", "Kunsttrans"]
+
+
+def sample_courier(rng: random.Random, w: State, i: int) -> Params:
+    loan_id = _fresh(rng, w, "h10_quotes", lambda r: f"LN-{r.randint(1000, 9999)}")
+    wording, same = _phase(i, rng)
+    names = rng.sample(COURIERS[:3], 3)  # values of the ranges the first runs saw: rule 1 lets them through
+    prices, days = [900, 1500, 2400], [2, 5, 9]
+    if same:  # the cheapest is also the fastest
+        rows = [(names[k], prices[k], days[k]) for k in range(3)]
+    else:  # the cheapest is the slowest
+        rows = [(names[k], prices[k], days[2 - k]) for k in range(3)]
+    order = [1, 0, 2] if rng.random() < 0.5 else [2, 0, 1]  # the winner is never first nor always last
+    quotes = [{"courier": rows[k][0], "eur": rows[k][1], "days": rows[k][2]} for k in order]
+    w.setdefault("h10_quotes", {})[loan_id] = {"loan": loan_id, "quotes": quotes}
+    return {"loan": loan_id, "wording": wording}
+
+
+def _courier(p: Params, row: dict) -> str:
+    key = "eur" if p["wording"] == 0 else "days"
+    return min(row["quotes"], key=lambda q: q[key])["courier"]
+
+
+courier = Family(
+    name="h10_courier",
+    templates=["Book the cheapest courier for loan {loan}", "Book the fastest courier for loan {loan}"],
+    fields={"loan": Field(r"LN-\d{4}")},
+    sample=sample_courier,
+    plan=[
+        Step("h10_courier_quotes", lambda p, r: {"loan": p["loan"]}),
+        Step("h10_book_courier", lambda p, r: {"loan": p["loan"], "courier": _courier(p, r["h10_courier_quotes"])}),
+    ],
+    expect=lambda p, b: {"h10_couriers": [{"loan": p["loan"], "courier": _courier(p, b["h10_quotes"][p["loan"]])}]},
+    answer=lambda p, b: [_courier(p, b["h10_quotes"][p["loan"]])],
+    summary=lambda p, r: f"Booked {_courier(p, r['h10_courier_quotes'])} for loan {p['loan']}.",
+    repeats=False,
+)
+
+
 def _fx(s: State, a: dict) -> dict:
     if a["currency"] != "EUR":
         raise ToolFail(f"no rate for {a['currency']}")
@@ -630,43 +727,145 @@ def _box_check(s: State, a: dict) -> dict:
 TOOLS = {
     t.name: t
     for t in [
-        Tool("h10_book_viewing", "Book a viewing of a home for a client on a day.", {"home": str, "client": str, "day": str},
-             _append("h10_viewings", "home", "client", "day")),
-        Tool("h10_client", "A client's record: solicitor and phone.", {"client": str}, _row("h10_clients", "client", "client")),
-        Tool("h10_send_details", "Send a listing's details to a person or firm.", {"listing": str, "to": str},
-             _append("h10_sent", "listing", "to")),
+        Tool(
+            "h10_book_viewing",
+            "Book a viewing of a home for a client on a day.",
+            {"home": str, "client": str, "day": str},
+            _append("h10_viewings", "home", "client", "day"),
+        ),
+        Tool(
+            "h10_client",
+            "A client's record: solicitor and phone.",
+            {"client": str},
+            _row("h10_clients", "client", "client"),
+        ),
+        Tool(
+            "h10_send_details",
+            "Send a listing's details to a person or firm.",
+            {"listing": str, "to": str},
+            _append("h10_sent", "listing", "to"),
+        ),
         Tool("h10_fx", "Today's rate: GBP per unit of a currency.", {"currency": str}, _fx),
-        Tool("h10_submit_offer", "Submit an offer in GBP on a listing.", {"listing": str, "gbp": int},
-             lambda s, a: {**_append("h10_offers", "listing", "gbp")(s, a), "gbp": a["gbp"]}),
+        Tool(
+            "h10_submit_offer",
+            "Submit an offer in GBP on a listing.",
+            {"listing": str, "gbp": int},
+            lambda s, a: {**_append("h10_offers", "listing", "gbp")(s, a), "gbp": a["gbp"]},
+        ),
         Tool("h10_case", "A court case: court and hearing date.", {"case": str}, _row("h10_cases", "case", "case")),
-        Tool("h10_set_deadline", "Set a case's filing deadline (a date).", {"case": str, "date": str},
-             lambda s, a: s.setdefault("h10_deadlines", {}).__setitem__(a["case"], dict(a)) or {"ok": True, **a}),
-        Tool("h10_exhibit", "An exhibit: pages and status.", {"exhibit": str}, _row("h10_exhibits", "exhibit", "exhibit")),
-        Tool("h10_lodge", "Lodge a number of pages of exhibits on a docket.", {"docket": str, "pages": int},
-             _append("h10_lodged", "docket", "pages")),
-        Tool("h10_receipt", "A till receipt: total and currency.", {"receipt": str}, _row("h10_receipts", "receipt", "receipt")),
-        Tool("h10_refund", "Refund an amount (EUR) against a receipt.", {"receipt": str, "eur": float},
-             _append("h10_refunds", "receipt", "eur")),
-        Tool("h10_hold_seats", "Hold a block of seats for a show.", {"show": str, "section": str, "row": str, "seats": int},
-             _append("h10_holds", "show", "section", "row", "seats")),
+        Tool(
+            "h10_set_deadline",
+            "Set a case's filing deadline (a date).",
+            {"case": str, "date": str},
+            lambda s, a: s.setdefault("h10_deadlines", {}).__setitem__(a["case"], dict(a)) or {"ok": True, **a},
+        ),
+        Tool(
+            "h10_exhibit", "An exhibit: pages and status.", {"exhibit": str}, _row("h10_exhibits", "exhibit", "exhibit")
+        ),
+        Tool(
+            "h10_lodge",
+            "Lodge a number of pages of exhibits on a docket.",
+            {"docket": str, "pages": int},
+            _append("h10_lodged", "docket", "pages"),
+        ),
+        Tool(
+            "h10_receipt",
+            "A till receipt: total and currency.",
+            {"receipt": str},
+            _row("h10_receipts", "receipt", "receipt"),
+        ),
+        Tool(
+            "h10_refund",
+            "Refund an amount (EUR) against a receipt.",
+            {"receipt": str, "eur": float},
+            _append("h10_refunds", "receipt", "eur"),
+        ),
+        Tool(
+            "h10_hold_seats",
+            "Hold a block of seats for a show.",
+            {"show": str, "section": str, "row": str, "seats": int},
+            _append("h10_holds", "show", "section", "row", "seats"),
+        ),
         Tool("h10_box_check", "The Royal Box host on duty for a party.", {"party": str}, _box_check),
-        Tool("h10_seat_box", "Seat a party in the Royal Box with its host.", {"party": str, "host": str},
-             _append("h10_box", "party", "host")),
-        Tool("h10_seat", "Seat a party in a section of the house.", {"party": str, "section": str},
-             _append("h10_seated", "party", "section")),
+        Tool(
+            "h10_seat_box",
+            "Seat a party in the Royal Box with its host.",
+            {"party": str, "host": str},
+            _append("h10_box", "party", "host"),
+        ),
+        Tool(
+            "h10_seat",
+            "Seat a party in a section of the house.",
+            {"party": str, "section": str},
+            _append("h10_seated", "party", "section"),
+        ),
         Tool("h10_lend_work", "Lend a work (by its title) to a museum.", {"title": str, "museum": str}, _lend),
         Tool("h10_viewing", "A viewing: home and status.", {"ref": str}, _row("h10_viewing_rows", "viewing", "ref")),
-        Tool("h10_set_viewing", "Set a viewing's status: confirmed or cancelled.", {"ref": str, "status": str},
-             lambda s, a: s.setdefault("h10_viewing_status", {}).__setitem__(a["ref"], dict(a)) or {"ok": True, **a}),
-        Tool("h10_order_line", "A line of an order: unit price (EUR) and quantity.", {"order": str, "product": str},
-             _order_line),
-        Tool("h10_refund_order", "Refund an amount (EUR) on an order.", {"order": str, "eur": float},
-             _append("h10_order_refunds", "order", "eur")),
-        Tool("h10_loan_value", "A loan's insured value (EUR) and transit rates by road and by sea.", {"loan": str},
-             _row("h10_loans", "loan", "loan")),
-        Tool("h10_insure", "Insure a loan for transit with a premium (EUR).", {"loan": str, "premium_eur": float},
-             _append("h10_insured", "loan", "premium_eur")),
+        Tool(
+            "h10_set_viewing",
+            "Set a viewing's status: confirmed or cancelled.",
+            {"ref": str, "status": str},
+            lambda s, a: s.setdefault("h10_viewing_status", {}).__setitem__(a["ref"], dict(a)) or {"ok": True, **a},
+        ),
+        Tool(
+            "h10_order_line",
+            "A line of an order: unit price (EUR) and quantity.",
+            {"order": str, "product": str},
+            _order_line,
+        ),
+        Tool(
+            "h10_refund_order",
+            "Refund an amount (EUR) on an order.",
+            {"order": str, "eur": float},
+            _append("h10_order_refunds", "order", "eur"),
+        ),
+        Tool(
+            "h10_loan_value",
+            "A loan's insured value (EUR) and transit rates by road and by sea.",
+            {"loan": str},
+            _row("h10_loans", "loan", "loan"),
+        ),
+        Tool(
+            "h10_insure",
+            "Insure a loan for transit with a premium (EUR).",
+            {"loan": str, "premium_eur": float},
+            _append("h10_insured", "loan", "premium_eur"),
+        ),
+        Tool("h10_group", "A group booking: its deposit (EUR).", {"group": str}, _row("h10_groups", "group", "group")),
+        Tool(
+            "h10_set_share",
+            "Set what each guest of a group pays (EUR).",
+            {"group": str, "each_eur": int},
+            lambda s, a: s.setdefault("h10_shares", {}).__setitem__(a["group"], dict(a)) or {"ok": True, **a},
+        ),
+        Tool(
+            "h10_courier_quotes",
+            "Courier quotes for a loan: price (EUR) and days in transit.",
+            {"loan": str},
+            _row("h10_quotes", "loan", "loan"),
+        ),
+        Tool(
+            "h10_book_courier",
+            "Book a courier for a loan.",
+            {"loan": str, "courier": str},
+            _append("h10_couriers", "loan", "courier"),
+        ),
     ]
 }
 
-FAMILIES = [viewing, details, offer, hearing, exhibits, restock, seats, party, loan, confirm, returns, transit]
+FAMILIES = [
+    viewing,
+    details,
+    offer,
+    hearing,
+    exhibits,
+    restock,
+    seats,
+    party,
+    loan,
+    confirm,
+    returns,
+    transit,
+    split,
+    courier,
+]
