@@ -64,6 +64,7 @@ ANNOTATIONS: dict[str, dict[str, bool]] = {
     "h10_group": READ,
     "h10_set_share": IDEMPOTENT,
     "h10_courier_quotes": READ,
+    "h10_vat_order": READ,
 }
 
 
@@ -714,6 +715,49 @@ courier = Family(
 )
 
 
+# ======================================== 15. invoices: "including VAT" / "excluding VAT" / "net of VAT"
+# written after the fix of 13-14 (`_coincidence.py`), not shaped on it: a zero-rated order (books) has the
+# same total with and without VAT, as the first runs of the other wordings happen to be
+def sample_vat(rng: random.Random, w: State, i: int) -> Params:
+    order = _fresh(rng, w, "h10_vat_orders", lambda r: f"SO-{r.randint(10000, 99999)}")
+    wording = 0 if i < 4 else 2 if i == 4 else 1 if i in (5, 6) else rng.choice([0, 1, 1, 2])
+    zero = 4 <= i <= 6
+    w.setdefault("h10_vat_orders", {})[order] = {
+        "order": order,
+        "net_eur": round(rng.uniform(40, 900), 2),
+        "vat_rate": 0 if zero else rng.choice([23, 13.5]),
+        "goods": "books" if zero else rng.choice(["furniture", "lighting"]),
+    }
+    return {"order": order, "wording": wording}
+
+
+def _invoice_total(p: Params, row: dict) -> float:
+    net = row["net_eur"]
+    return round_half_up(net * (1 + row["vat_rate"] / 100), 2) if p["wording"] == 0 else net
+
+
+vat = Family(
+    name="h10_vat",
+    templates=[
+        "Invoice order {order} including VAT",
+        "Invoice order {order} excluding VAT",
+        "Invoice order {order} net of VAT",
+    ],
+    fields={"order": Field(r"SO-\d{5}")},
+    sample=sample_vat,
+    plan=[
+        Step("h10_vat_order", lambda p, r: {"order": p["order"]}),
+        Step("h10_invoice", lambda p, r: {"order": p["order"], "eur": _invoice_total(p, r["h10_vat_order"])}),
+    ],
+    expect=lambda p, b: {
+        "h10_invoices": [{"order": p["order"], "eur": _invoice_total(p, b["h10_vat_orders"][p["order"]])}]
+    },
+    answer=lambda p, b: [_invoice_total(p, b["h10_vat_orders"][p["order"]])],
+    summary=lambda p, r: f"Invoiced {_invoice_total(p, r['h10_vat_order'])} EUR for {p['order']}.",
+    repeats=False,
+)
+
+
 def _fx(s: State, a: dict) -> dict:
     if a["currency"] != "EUR":
         raise ToolFail(f"no rate for {a['currency']}")
@@ -845,6 +889,18 @@ TOOLS = {
             _row("h10_quotes", "loan", "loan"),
         ),
         Tool(
+            "h10_vat_order",
+            "A sales order: net amount (EUR), VAT rate (%) and goods.",
+            {"order": str},
+            _row("h10_vat_orders", "order", "order"),
+        ),
+        Tool(
+            "h10_invoice",
+            "Invoice an order for an amount (EUR).",
+            {"order": str, "eur": float},
+            _append("h10_invoices", "order", "eur"),
+        ),
+        Tool(
             "h10_book_courier",
             "Book a courier for a loan.",
             {"loan": str, "courier": str},
@@ -868,4 +924,5 @@ FAMILIES = [
     transit,
     split,
     courier,
+    vat,
 ]
