@@ -1,7 +1,7 @@
 """Whether one run tells a plan's explanations apart from the formulas the other runs ruled out.
 
-    rivals(plan, ev, slots)       formulas this run's arguments also fit that the plan does not hold
-    coincident(plan, ev)          whether the run sits where such a rival agrees (it then proves no value
+    rivals(held, ev, slots)       formulas this run's arguments also fit that the plan does not hold
+    coincident(plan, ev, values)  whether the run sits where such a rival agrees (it then proves no value
                                   of a goal word no argument uses: `_envelope_checks._unused_problem`)
 
 A run whose deposit divides evenly between the guests gives the same share rounded up and rounded down:
