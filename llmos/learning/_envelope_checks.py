@@ -107,11 +107,14 @@ def _unused_problem(plan: Plan, tokens: list[Token], risk_of: Callable[[str], st
                 f"{PRECAUTION}: {slot.name} = {tok.text if tok else ''!r} was never seen (seen: {seen}), and no "
                 "argument uses it: it may decide what the calls should be"
             )
-        runs = sum(1 for t in plan.evidence_tokens if pos < len(t) and t[pos] == tok.text)
-        if plan.evidence_tokens and tok.kind == "word" and runs < 2:
+        # a run where a formula the plan does not hold agreed with it proves nothing of the word
+        # (`_coincidence.py`: "rounding down" on a deposit that divides evenly is "rounding up")
+        told = [t for t in plan.evidence_tokens if pos < len(t) and t[pos] == tok.text and t not in plan.coincident]
+        if plan.evidence_tokens and tok.kind == "word" and len(told) < 2:
             return (
-                f"{PRECAUTION}: {slot.name} = {tok.text!r} was seen in one run only, and no argument uses it: "
-                "that run may have agreed by chance ('to 30 jars' on an empty shelf is 'by 30 jars')"
+                f"{PRECAUTION}: {slot.name} = {tok.text!r} was seen in {len(told)} run(s) that tell the plan's "
+                "formulas from others, and no argument uses it: a run may have agreed by chance ('to 30 jars' "
+                "on an empty shelf is 'by 30 jars'; 'rounding down' of an even share is 'rounding up')"
             )
     return None
 

@@ -49,6 +49,7 @@ def plan_json(plan: Plan) -> str:
         "contradicted": p.contradicted,
         "relations": p.relations,
         "memberships": p.memberships,
+        "coincident": p.coincident,
         "example": p.example,
         "seen_runs": p.seen_runs,
         "post_write_checks": p.post_write_checks,

@@ -18,6 +18,7 @@ from typing import Any
 from llmos.learning import _shortcuts, answers, envelope, spans
 from llmos.learning import explain as ex
 from llmos.learning._arg_relations import arg_relations, live_values
+from llmos.learning._coincidence import coincident
 from llmos.learning._envelope_lists import MAX_CATEGORIES, short_text
 from llmos.learning._evidence import Call, Evidence, normalise, support_problem, without_repeats
 from llmos.learning.goals import shape
@@ -125,6 +126,7 @@ def merge(plan: Plan, ev: Evidence) -> tuple[Plan | None, str]:
             return None, fitted
         narrowed = _apply(plan, ev, fitted)
         _add_evidence(plan, ev, rename=narrowed)  # slot names follow the explanations: same ones, same names
+        _note_coincidence(plan, ev)
         return plan, "merged"
     merged = plan.copy()
     problem = _filter(merged, ev)
@@ -136,6 +138,7 @@ def merge(plan: Plan, ev: Evidence) -> tuple[Plan | None, str]:
     # a goal word that varies while no argument uses it is a slot too: replay takes it only with a value
     # the evidence saw (`envelope.goal_problem`), so it cannot pick a branch nobody has seen
     _add_evidence(merged, ev)
+    _note_coincidence(merged, ev)
     return merged, "merged"
 
 
@@ -145,7 +148,15 @@ def join(plan: Plan, ev: Evidence) -> str:
     problem = _filter(plan, ev)
     if not problem:
         _add_evidence(plan, ev)
+        _note_coincidence(plan, ev)
     return problem
+
+
+def _note_coincidence(plan: Plan, ev: Evidence) -> None:
+    """Mark a run that proves no value of a goal word no argument uses (`_coincidence.coincident`)."""
+    texts = ev.token_texts()
+    if texts not in plan.coincident and coincident(plan, ev, [dict(arg_leaves(c.arguments)) for c in ev.calls]):
+        plan.coincident.append(texts)
 
 
 def refine(plan: Plan, ev: Evidence, answer_from_model: bool = False) -> tuple[Plan | None, str]:

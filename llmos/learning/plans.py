@@ -86,6 +86,9 @@ class Plan:
     # distinct goals' token texts: kept in memory, stored in their own rows (learning_goal_tokens), so
     # that the plan row does not grow with its support
     evidence_tokens: list[tuple[str, ...]] = field(default_factory=list)
+    # runs (their goal token texts) that sat where a formula the plan does not hold agreed with it: they
+    # prove no value of a goal word no argument uses (`_coincidence.py`, `_envelope_checks._unused_problem`)
+    coincident: list[tuple[str, ...]] = field(default_factory=list)
     support_count: int = 0  # independent supporting runs (trace_ids keeps only the latest)
     uses: int = 0  # FOLLOWER replays started
     replay_successes: int = 0
@@ -297,6 +300,7 @@ class Plan:
             "contradicted": self.contradicted,
             "relations": [ex.to_json(r) for r in self.relations],
             "memberships": [list(m) for m in self.memberships],
+            "coincident": [list(t) for t in self.coincident],
             "example": self.example,
             "seen_runs": self.seen_runs,
             "post_write_checks": self.post_write_checks,
@@ -346,6 +350,7 @@ class Plan:
             contradicted=list(d.get("contradicted", [])),
             relations=[ex.from_json(r) for r in d.get("relations", [])],
             memberships=[(int(a), int(b), int(c)) for a, b, c in d.get("memberships", [])],
+            coincident=[tuple(t) for t in d.get("coincident", [])],
             example=d.get("example", {}),
             seen_runs=int(d.get("seen_runs", 0)),
             post_write_checks=list(d.get("post_write_checks", [])),
@@ -389,6 +394,7 @@ class Plan:
         new.post_write_checks = list(self.post_write_checks)
         new.relations = list(self.relations)
         new.memberships = list(self.memberships)
+        new.coincident = list(self.coincident)
         new.example = dict(self.example)
         new.sibling = dict(self.sibling)
         return new

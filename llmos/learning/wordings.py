@@ -174,10 +174,11 @@ def _singles_out(
             varying = {r for r in own if r[0] == "res" or r[1] in slots}  # W's other words are constants of W
             if varying - read:
                 return False
-            # every other formula R's value fits reads the sources of one of P's: R's silo was empty, so
-            # "to N tonnes" gave level + N = N; W may mean N itself, and one run cannot tell
-            sources = {_varying(c, slots) for c in ex.awake(kept)}
-            if any(_varying(c, slots) not in sources for c in found if _varying(c, slots) and not _fitted(c)):
+            # every other formula R's value fits is one of P's: R's silo was empty, so "to N tonnes" gave
+            # level + N = N (W may mean N itself); R's deposit divided evenly, so "rounding down" gave what
+            # P's ceiling gives (the same sources, another formula: `_coincidence.py`). One run cannot tell
+            held = set(kept)
+            if any(c not in held for c in found if _varying(c, slots) and not _fitted(c)):
                 return False
     return True
 

@@ -1,0 +1,74 @@
+"""Whether one run tells a plan's explanations apart from the formulas the other runs ruled out.
+
+    rivals(held, ev, slots)       formulas this run's arguments also fit that the plan does not hold
+    coincident(plan, ev, values)  whether the run sits where such a rival agrees (it then proves no value
+                                  of a goal word no argument uses: `_envelope_checks._unused_problem`)
+
+A run whose deposit divides evenly between the guests gives the same share rounded up and rounded down:
+"..., rounding down" agreed with a plan of "..., rounding up" on that run, and on a second such run, and
+the goal word "down" joined the plan as a slot seen in two runs (rule 1's "a goal word no argument uses").
+Neither run said what "down" means: both sat where the plan's formula and another one over the same
+values agree. A run proves a value of a word no argument uses only when every formula its arguments fit
+(but constants fitted to that one value and formulas over constant words) is one the plan still holds.
+`wordings._singles_out` asks the same of a sibling wording's one run (issue 9, helper redZ: found by
+`bench/families_heldout10.py`, h10_split and h10_courier: "cheapest" / "fastest" of one list of quotes).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from llmos.learning import explain as ex
+from llmos.learning._evidence import Evidence
+from llmos.learning.plans import Plan
+
+# per call: each argument leaf's path, its value in the run, and the explanations kept for it
+Held = list[list[tuple[ex.Path, Any, list[ex.Cand]]]]
+
+
+def fitted(c: ex.Cand) -> bool:
+    """A formula with a constant fitted to this one value (order + 4622): any one run fits one, so it is
+    no rival reading."""
+    return c[0] == "arith" and any(isinstance(x, tuple) and x[:1] == ("k",) for x in c[2:4])
+
+
+def varying(c: ex.Cand, slots: set[int]) -> frozenset[ex.Cand]:
+    """The sources an explanation reads that vary between goals: results, and slots."""
+    return frozenset(r for r in ex.refs(c) if r[0] == "res" or (r[0] == "tok" and r[1] in slots))
+
+
+def rivals(held: Held, ev: Evidence, slots: set[int]) -> list[ex.Cand]:
+    """Formulas over varying sources that the run's argument values fit and `held` does not hold."""
+    env = ev.env()
+    out: list[ex.Cand] = []
+    for call, leaves in zip(ev.calls, held, strict=True):
+        before = next(j for j, c in enumerate(ev.calls) if c.group == call.group)
+        for _path, value, kept in leaves:
+            keep = set(kept)
+            for c in ex.generate(value, env, before, wider=False):
+                if c not in keep and not fitted(c) and varying(c, slots):
+                    out.append(c)
+    return out
+
+
+def unused(plan: Plan) -> set[int]:
+    """Slot positions no awake explanation of any argument reads."""
+    used: set[int] = set()
+    for step in plan.steps:
+        for leaf in step.leaves:
+            for c in ex.awake(leaf.cands):
+                used |= ex.token_positions(c)
+    return set(plan.slots) - used
+
+
+def coincident(plan: Plan, ev: Evidence, values: list[dict[ex.Path, Any]]) -> bool:
+    """Whether this run (merged into `plan`, whose explanations it narrowed; `values`: its argument
+    leaves per call) also fits a formula the plan does not hold, while the plan has a goal word no
+    argument uses: then the run proves no value of that word."""
+    if not unused(plan) or len(plan.steps) != len(ev.calls):
+        return False
+    held = [
+        [(lf.path, vals[lf.path], list(lf.cands)) for lf in step.leaves]
+        for step, vals in zip(plan.steps, values, strict=True)
+    ]
+    return bool(rivals(held, ev, set(plan.slots)))
