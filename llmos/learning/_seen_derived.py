@@ -13,6 +13,15 @@ argument as surely as a value does, so it is recorded and checked like one (stri
                     incident date and policy start both lie among the dates seen, 400 days apart
                     where every supporting run had under a year, came from two reads)
     "total"         for every list in a JSON result, the sum of one numeric leaf over its items
+    "product",      of every goal number with every numeric leaf of a result (not inside a list):
+    "ratio"         qty x unit price (a cost over a hidden approval limit), a new salary over the
+                    current one (a raise over a hidden share). Checked only while the goal number
+                    lies inside the range the supporting runs showed, and while the result's number
+                    is not copied into an argument (an operand an argument computes with is checked:
+                    the cost IS that argument): a goal number seen, with a result in a combination
+                    whose product or ratio no supporting run came near, is outside the evidence. A
+                    goal number outside its range is the goal asking for something new, left to the
+                    explanations as before (`_derived`).
 
 A quantity is checked before the next step that changes the world whenever one of the values it is
 made of is not consumed by an argument (as rule 1's values are): one the supporting runs never showed
@@ -119,7 +128,137 @@ def derive(values: list[tuple[ex.Path, Any]], tokens: list[Token], earlier: Earl
             out[json.dumps(["~days", la, lb]) + "|n"] = (db - da, paths)
     for pattern, (total, paths) in leaf_totals(values).items():
         out[json.dumps(["~total", list(pattern)]) + "|n"] = (total, paths)
+    out.update(_goal_pairs(values, tokens))
+    out.update(_ranks(values))
     return out
+
+
+def _ranks(values: list[tuple[ex.Path, Any]]) -> Derived:
+    """The least, second least, greatest and second greatest value of each numeric leaf over a
+    list's items (`~rank`: checked only for a pick that reads the list, `pick_problem`)."""
+    groups: dict[tuple[Any, ...], list[tuple[float, ex.Path]]] = {}
+    for path, v in values:
+        if ex.is_num(v) and any(isinstance(x, int) for x in path):
+            groups.setdefault(tuple("*" if isinstance(x, int) else x for x in path), []).append((float(v), path))
+    out: Derived = {}
+    for pattern, items in list(groups.items())[:MAX_RANKED]:
+        if len(items) < 2:
+            continue
+        low, high = sorted(items, key=lambda t: t[0]), sorted(items, key=lambda t: -t[0])
+        for name, (v, path) in (("min1", low[0]), ("min2", low[1]), ("max1", high[0]), ("max2", high[1])):
+            out[json.dumps(["~rank", list(pattern), name]) + "|n"] = (v, [path])
+    return out
+
+
+MAX_RANKED = 4  # list patterns per result whose order statistics are recorded
+
+
+def pick_problem(
+    seen: dict[str, Any], values: list[tuple[ex.Path, Any]], pattern: tuple[Any, ...], op: str
+) -> str | None:
+    """Rule 1 for a pick ("the item where `pattern` is least") that the supporting runs cannot tell from
+    a threshold: in every run the picked key lay apart from all the others (the least tread always
+    under 3 mm, every other over 3.5). Any threshold in that gap explains the runs as well as the pick
+    does, so the live list must keep the gap: the picked key no further from it than a run's picked key
+    was, every other key no nearer than a run's runner-up. Otherwise (two items under the gap, or none)
+    the model decides. A pick whose runs overlapped (the cheapest of one run dearer than the second
+    cheapest of another) is a pick only, and not checked here."""
+    first, second = ("min1", "min2") if op == "min" else ("max1", "max2")
+    live = _ranks(values)
+    recs = [seen.get(json.dumps(["~rank", list(pattern), k]) + "|n") for k in (first, second)]
+    vals = [live.get(json.dumps(["~rank", list(pattern), k]) + "|n") for k in (first, second)]
+    r1, r2 = recs
+    if not isinstance(r1, list) or not isinstance(r2, list):
+        return None
+    lo1, hi1, lo2, hi2 = float(r1[0]), float(r1[1]), float(r2[0]), float(r2[1])
+    apart = hi1 < lo2 if op == "min" else lo1 > hi2
+    if not apart:
+        return None
+    where = ex.format_path(pattern).replace(".*", "[*]")
+    if vals[0] is None or vals[1] is None:
+        return f"the list of {where} has fewer than two items, where every supporting run's pick stood apart"
+    v1, v2 = vals[0][0], vals[1][0]
+    if (op == "min" and (v1 > hi1 or v2 < lo2)) or (op == "max" and (v1 < lo1 or v2 > hi2)):
+        return (
+            f"the {op}imum of {where} ({v1:g}) and the next ({v2:g}) do not keep the gap every supporting run "
+            f"showed (picked [{lo1:g}, {hi1:g}], the next [{lo2:g}, {hi2:g}]): a threshold explains the runs as "
+            "well as the pick"
+        )
+    return None
+
+
+def picks_problem(steps: Any, env: ex.Env, answer: Any, scalars: Any) -> str | None:
+    """`pick_problem` for every pick an answer's holes state (the plan's `steps`; `scalars(parsed, text)`)."""
+    for i, pattern, op in pick_sources([c for part in answer if part[0] == "hole" for c in part[1]]):
+        text = env.texts[i] if i < len(env.texts) else None
+        if text is not None and i < len(steps):
+            why = pick_problem(steps[i].seen, scalars(env.parsed[i], text), pattern, op)
+            if why:
+                return f"{steps[i].name}: {why}"
+    return None
+
+
+def pick_sources(cands: Any) -> list[tuple[int, tuple[Any, ...], str]]:
+    """(step, list pattern, "min" | "max") of every pick among `cands` that reads a list of one result."""
+    out: list[tuple[int, tuple[Any, ...], str]] = []
+    for cand in cands:
+        inner = cand[1] if cand[0] == "calc" else cand
+        if inner[0] == "pick" and inner[2][0] == "all" and inner[2][1][0] == "res":
+            ref = inner[2][1]
+            out.append((int(ref[1]), tuple(ref[2]), str(inner[1])))
+    return out
+
+
+MAX_PAIRS = 24  # goal number x result number pairs per result
+
+
+def _goal_numbers(tokens: list[Token]) -> list[tuple[str, float]]:
+    out: list[tuple[str, float]] = []
+    for t in tokens:
+        if t.kind == "number":
+            v = t.typed()
+            if not isinstance(v, str):
+                out.append((f"goal#{len(out)}", float(v)))
+    return out
+
+
+def _goal_pairs(values: list[tuple[ex.Path, Any]], tokens: list[Token]) -> Derived:
+    """The product and the ratio of every goal number with every numeric leaf outside a list, and
+    each goal number itself (`~goal`: the range the check needs, never checked on its own)."""
+    goal = _goal_numbers(tokens)
+    if not goal:
+        return {}
+    out: Derived = {json.dumps(["~goal", label]) + "|n": (g, []) for label, g in goal}
+    n = 0
+    for path, v in values:
+        if not ex.is_num(v) or any(isinstance(x, int) for x in path):
+            continue
+        for label, g in goal:
+            if n >= MAX_PAIRS:
+                return out
+            out[json.dumps(["~product", label, list(path)]) + "|n"] = (g * float(v), [path])
+            if float(v) != 0:
+                out[json.dumps(["~ratio", label, list(path)]) + "|n"] = (g / float(v), [path])
+            n += 1
+    return out
+
+
+def _inside(rec: Any, v: float) -> bool:
+    if not isinstance(rec, list):
+        return False
+    lo, hi = float(rec[0]), float(rec[1])
+    tol = 1e-9 * max(1.0, abs(lo), abs(hi))
+    return lo - tol <= v <= hi + tol
+
+
+def _pair_skipped(seen: dict[str, Any], key: str, tokens: list[Token]) -> bool:
+    """Whether a goal number x result number quantity is not checked: the goal number outside its own
+    range (the goal asks for something new), or a pair no run recorded."""
+    parts = json.loads(key.rsplit("|", 1)[0])
+    goal = dict(_goal_numbers(tokens))
+    if seen.get(key) is None or parts[1] not in goal:
+        return True
+    return not _inside(seen.get(json.dumps(["~goal", parts[1]]) + "|n"), goal[parts[1]])
 
 
 def leaf_totals(values: list[tuple[ex.Path, Any]]) -> dict[tuple[Any, ...], tuple[float, list[ex.Path]]]:
@@ -147,11 +286,20 @@ def problem(
     tokens: list[Token],
     unchecked: Any,
     earlier: Earlier | None = None,
+    copied: Any = None,
 ) -> str | None:
     """The first implied quantity outside what the supporting runs saw, described; `unchecked(path)`:
-    whether a result path is consumed or echoed (a quantity made only of such values is not checked)."""
+    whether a result path is consumed or echoed (a quantity made only of such values is not checked);
+    `copied(path)`: whether it is copied or echoed (a product or a ratio of a value an argument only
+    computes with is still checked; default: `unchecked`)."""
+    copied = copied or unchecked
     for key, (v, paths) in derive(values, tokens, earlier).items():
-        if paths and all(unchecked(p) for p in paths):
+        if key.startswith(('["~goal"', '["~rank"')):
+            continue
+        if key.startswith(('["~product"', '["~ratio"')):
+            if copied(paths[0]) or _pair_skipped(seen, key, tokens):
+                continue
+        elif paths and all(unchecked(p) for p in paths):
             continue
         what = _describe(key)
         rec = seen.get(key)
@@ -167,6 +315,10 @@ def _describe(key: str) -> str:
     parts = json.loads(key.rsplit("|", 1)[0])
     if parts[0] == "~days":
         return f"the days between {_label(parts[1])} and {_label(parts[2])}"
+    if parts[0] in ("~product", "~ratio"):
+        of = ex.format_path(tuple(parts[2])) or "the result"
+        word = "product" if parts[0] == "~product" else "ratio"
+        return f"the {word} of the goal's number #{int(parts[1].split('#')[1]) + 1} and {of}"
     return f"the total of {ex.format_path(tuple(parts[1])).replace('.*', '[*]')}"
 
 
