@@ -112,3 +112,58 @@ async def test_a_product_an_argument_computes_stays_inside_the_evidence(tmp_path
     assert out.decision.mode == "follower"
     assert out.correct and stopped_outside_evidence(out.trace)
     assert "product of the goal's number" in str(out.trace.events)
+
+
+class FarmWorld(World):
+    def __init__(self, seed: int = 0) -> None:
+        super().__init__(seed)
+        self.state.update(fields={}, products={}, spread=[])
+
+    def apply(self, state: dict[str, Any], name: str, a: dict[str, Any]) -> Any:
+        if name == "field":
+            return {"field": a["field"], "hectares": state["fields"][a["field"]], "crop": "barley"}
+        if name == "fertiliser":
+            return {"product": a["product"], "n_share": state["products"][a["product"]]}
+        if name == "spread":
+            state["spread"].append([a["field"], a["kg"]])
+            return {"spread": a["field"]}
+        return super().apply(state, name, a)
+
+    def registry(self) -> Any:
+        reg = super().registry()
+        self.register(reg, {"field": ["field"], "fertiliser": ["product"], "spread": ["field", "kg"]})
+        return reg
+
+
+async def solve_spread(p: dict[str, Any], calls: Calls) -> str:
+    field, prod = await calls([("field", {"field": p["field"]}), ("fertiliser", {"product": p["product"]})])
+    if p["kg"] * prod["n_share"] / field["hectares"] <= 170:  # kg of nitrogen per hectare
+        await calls([("spread", {"field": p["field"], "kg": p["kg"]})])
+        return f"Spread {p['kg']} kg on {p['field']}."
+    return f"Not spread: over 170 kg N/ha on {p['field']}."
+
+
+SPREAD = Family("spread", "Spread {kg} kg of {product} on field {field}", solve_spread, nothing)
+
+
+async def test_a_goal_number_times_one_result_over_another_stays_inside_the_evidence(tmp_path: Path) -> None:
+    h = Harness(tmp_path)
+    h.world = FarmWorld()
+    h.registry = h.world.registry()
+
+    def goal(field: str, ha: float, product: str, share: float, kg: int) -> dict[str, Any]:
+        h.world.state["fields"][field] = ha
+        h.world.state["products"][product] = share
+        return {"field": field, "product": product, "kg": kg}
+
+    # 200..900 kg, 0.2..0.46 N, 2..6 ha: 30..120 kg N/ha
+    for args in [("F1", 2.0, "CAN", 0.27, 200), ("F2", 6.0, "UREA", 0.46, 900), ("F3", 4.0, "AS", 0.2, 600)]:
+        await run_ok(h, SPREAD, goal(*args))
+    await run_ok(h, SPREAD, goal("F4", 3.0, "CAN", 0.27, 500))
+    out = await h.run(SPREAD, goal("F5", 5.0, "UREA", 0.46, 700))  # 64 kg N/ha: replays
+    assert out.correct and out.trace.mode == "follower" and out.llm_calls == 0
+    # 850 kg, 0.46 N and 2.2 ha each inside what the runs saw: 178 kg N/ha, the model before the write
+    out = await h.run(SPREAD, goal("F6", 2.2, "UREA", 0.46, 850))
+    assert out.decision.mode == "follower"
+    assert out.correct and stopped_outside_evidence(out.trace)
+    assert ["F6", 850] not in h.world.state["spread"]

@@ -13,15 +13,18 @@ argument as surely as a value does, so it is recorded and checked like one (stri
                     incident date and policy start both lie among the dates seen, 400 days apart
                     where every supporting run had under a year, came from two reads)
     "total"         for every list in a JSON result, the sum of one numeric leaf over its items
-    "product",      of every goal number with every numeric leaf of a result (not inside a list):
+    "product",      of every goal number with every numeric leaf of a result (not inside a list),
+                    and that product over each number of an earlier step's result, or the goal
+                    number times that number over this one (ml/h x units/ml / kg: a dose per kg):
     "ratio"         qty x unit price (a cost over a hidden approval limit), a new salary over the
-                    current one (a raise over a hidden share). Checked only while the goal number
-                    lies inside the range the supporting runs showed, and while the result's number
-                    is not copied into an argument (an operand an argument computes with is checked:
-                    the cost IS that argument): a goal number seen, with a result in a combination
-                    whose product or ratio no supporting run came near, is outside the evidence. A
-                    goal number outside its range is the goal asking for something new, left to the
-                    explanations as before (`_derived`).
+                    current one (a raise over a hidden share; a ratio only between numbers of one
+                    scale: within 1/2 and 2 of each other in every supporting run). Checked only
+                    while the goal number lies inside the range the supporting runs showed, and
+                    while the result's number is not copied into an argument (an operand an argument
+                    computes with is checked: the cost IS that argument): a goal number seen, with
+                    a result in a combination whose product or ratio no supporting run came near, is
+                    outside the evidence. A goal number outside its range is the goal asking for
+                    something new, left to the explanations as before (`_derived`).
 
 A quantity is checked before the next step that changes the world whenever one of the values it is
 made of is not consumed by an argument (as rule 1's values are): one the supporting runs never showed
@@ -61,8 +64,13 @@ Earlier = list[tuple[int, list[tuple[ex.Path, Any]]]]  # (step index, its result
 
 
 def date_values(values: list[tuple[ex.Path, Any]]) -> list[tuple[ex.Path, Any]]:
-    """The values of a result that may hold a date (kept for the steps after it)."""
-    return [(p, v) for p, v in values if isinstance(v, str) and "-" in v and _DATE_RE.search(v[:MAX_TEXT])]
+    """The values of a result kept for the steps after it: those that may hold a date, and its numbers
+    outside lists (a patient's weight, for a dose read from the next result)."""
+    nums = [(p, v) for p, v in values if ex.is_num(v) and not any(isinstance(x, int) for x in p)][:MAX_EARLIER]
+    return [(p, v) for p, v in values if isinstance(v, str) and "-" in v and _DATE_RE.search(v[:MAX_TEXT])] + nums
+
+
+MAX_EARLIER = 6  # numbers of an earlier step's result in goal x result x earlier-result quantities
 
 
 def earlier_of(env_parsed: list[Any], env_texts: list[str | None], i: int, scalars: Any) -> Earlier:
@@ -128,7 +136,7 @@ def derive(values: list[tuple[ex.Path, Any]], tokens: list[Token], earlier: Earl
             out[json.dumps(["~days", la, lb]) + "|n"] = (db - da, paths)
     for pattern, (total, paths) in leaf_totals(values).items():
         out[json.dumps(["~total", list(pattern)]) + "|n"] = (total, paths)
-    out.update(_goal_pairs(values, tokens))
+    out.update(_goal_pairs(values, tokens, earlier or []))
     out.update(_ranks(values))
     return out
 
@@ -222,7 +230,7 @@ def _goal_numbers(tokens: list[Token]) -> list[tuple[str, float]]:
     return out
 
 
-def _goal_pairs(values: list[tuple[ex.Path, Any]], tokens: list[Token]) -> Derived:
+def _goal_pairs(values: list[tuple[ex.Path, Any]], tokens: list[Token], earlier: Earlier) -> Derived:
     """The product and the ratio of every goal number with every numeric leaf outside a list, and
     each goal number itself (`~goal`: the range the check needs, never checked on its own)."""
     goal = _goal_numbers(tokens)
@@ -240,6 +248,12 @@ def _goal_pairs(values: list[tuple[ex.Path, Any]], tokens: list[Token]) -> Deriv
             if float(v) != 0:
                 out[json.dumps(["~ratio", label, list(path)]) + "|n"] = (g / float(v), [path])
             n += 1
+            for j, vals in earlier:  # a goal number x this number / an earlier step's (ml/h x units/ml / kg)
+                for epath, e in vals:
+                    if ex.is_num(e) and float(e) != 0 and float(v) != 0:
+                        where = ["@step", j, *epath]
+                        out[json.dumps(["~product", label, list(path), where]) + "|n"] = (g * float(v) / e, [path])
+                        out[json.dumps(["~product", label, where, list(path)]) + "|n"] = (g * e / float(v), [path])
     return out
 
 
@@ -251,12 +265,19 @@ def _inside(rec: Any, v: float) -> bool:
     return lo - tol <= v <= hi + tol
 
 
+RATIO_SCALE = (0.5, 2.0)  # a ratio is checked only between numbers of one scale in every supporting run
+
+
 def _pair_skipped(seen: dict[str, Any], key: str, tokens: list[Token]) -> bool:
     """Whether a goal number x result number quantity is not checked: the goal number outside its own
-    range (the goal asks for something new), or a pair no run recorded."""
+    range (the goal asks for something new), a pair no run recorded, or a ratio of two numbers of
+    different scales (a share compares like with like: every run's ratio within [1/2, 2])."""
     parts = json.loads(key.rsplit("|", 1)[0])
     goal = dict(_goal_numbers(tokens))
-    if seen.get(key) is None or parts[1] not in goal:
+    rec = seen.get(key)
+    if not isinstance(rec, list) or parts[1] not in goal:
+        return True
+    if parts[0] == "~ratio" and not (RATIO_SCALE[0] <= float(rec[0]) and float(rec[1]) <= RATIO_SCALE[1]):
         return True
     return not _inside(seen.get(json.dumps(["~goal", parts[1]]) + "|n"), goal[parts[1]])
 
