@@ -337,10 +337,18 @@ def _describe(key: str) -> str:
     if parts[0] == "~days":
         return f"the days between {_label(parts[1])} and {_label(parts[2])}"
     if parts[0] in ("~product", "~ratio"):
-        of = ex.format_path(tuple(parts[2])) or "the result"
-        word = "product" if parts[0] == "~product" else "ratio"
-        return f"the {word} of the goal's number #{int(parts[1].split('#')[1]) + 1} and {of}"
+        names = [_operand(x) for x in parts[2:]]
+        n = int(parts[1].split("#")[1]) + 1
+        if len(names) == 2:
+            return f"the goal's number #{n} x {names[0]} / {names[1]}"
+        return f"the {'product' if parts[0] == '~product' else 'ratio'} of the goal's number #{n} and {names[0]}"
     return f"the total of {ex.format_path(tuple(parts[1])).replace('.*', '[*]')}"
+
+
+def _operand(path: list[Any]) -> str:
+    if path[:1] == ["@step"]:
+        return f"step {int(path[1]) + 1}'s {ex.format_path(tuple(path[2:]))}"
+    return ex.format_path(tuple(path))
 
 
 def _label(label: str) -> str:
