@@ -82,6 +82,9 @@ ANNOTATIONS: dict[str, dict[str, bool]] = {
     "h8_request_approval": WRITE,
     "h8_prescription": READ,
     "h8_hand_out": WRITE,
+    "h8_ward_nurses": READ,
+    "h8_assign_on_call": WRITE,
+    "h8_request_agency": WRITE,
 }
 
 
@@ -1033,6 +1036,69 @@ handout = Family(
 )
 
 
+# ======================================== 15. rostering: the nurse with the fewest hours, unless all are at 40
+# written after the fixes of this round, not shaped on them: a pick that feeds a write, and a threshold on
+# the picked value itself (every early pick under 40 hours; later the least is 41 or more: agency instead)
+def sample_oncall(rng: random.Random, w: State, i: int) -> Params:
+    ward = _fresh(rng, w, "h8_wards", lambda r: f"Ward {r.randint(10, 49)}{r.choice('ABC')}")
+    names = rng.sample(["Ines Ruiz", "Tom Becker", "Amara Diallo", "Yuki Mori", "Lars Holm", "Nadia Aziz"], 4)
+    hours = rng.sample(range(22, 47), 4)
+    if i < 4:
+        hours[0] = rng.randint(22, 38)
+    elif _trap(i, rng):
+        hours = rng.sample(range(41, 47), 4)
+    else:
+        hours[0] = rng.randint(22, 38)
+    w.setdefault("h8_wards", {})[ward] = {
+        "ward": ward,
+        "nurses": [{"name": n, "hours_this_week": h} for n, h in zip(names, hours, strict=True)],
+    }
+    return {"ward": ward}
+
+
+def _least(row: dict) -> dict:
+    return min(row["nurses"], key=lambda n: n["hours_this_week"])
+
+
+def _oncall_expect(p: Params, b: State) -> dict:
+    best = _least(b["h8_wards"][p["ward"]])
+    if best["hours_this_week"] < 40:
+        return {"h8_oncall": [{"ward": p["ward"], "nurse": best["name"]}]}
+    return {"h8_agency": [{"ward": p["ward"]}]}
+
+
+oncall = Family(
+    name="h8_oncall",
+    templates=["Put a nurse on call tonight for {ward}"],
+    fields={"ward": Field(r"Ward \d{2}[ABC]")},
+    sample=sample_oncall,
+    plan=[
+        Step("h8_ward_nurses", lambda p, r: {"ward": p["ward"]}),
+        Step(
+            "h8_assign_on_call",
+            lambda p, r: {"ward": p["ward"], "nurse": _least(r["h8_ward_nurses"])["name"]},
+            when=lambda p, r: _least(r["h8_ward_nurses"])["hours_this_week"] < 40,
+        ),
+        Step(
+            "h8_request_agency",
+            lambda p, r: {"ward": p["ward"]},
+            when=lambda p, r: _least(r["h8_ward_nurses"])["hours_this_week"] >= 40,
+        ),
+    ],
+    expect=_oncall_expect,
+    answer=lambda p, b: (
+        [_least(b["h8_wards"][p["ward"]])["name"]]
+        if _least(b["h8_wards"][p["ward"]])["hours_this_week"] < 40
+        else ["agency"]
+    ),
+    summary=lambda p, r: (
+        f"{_least(r['h8_ward_nurses'])['name']} is on call tonight for {p['ward']}."
+        if "h8_assign_on_call" in r
+        else f"Every nurse of {p['ward']} is at 40 hours or more: agency nurse requested."
+    ),
+)
+
+
 TOOLS = {
     t.name: t
     for t in [
@@ -1211,6 +1277,19 @@ TOOLS = {
         ),
         Tool("h8_prescription", "A prescription at the pharmacy counter (plain text).", {"rx": str}, _prescription),
         Tool("h8_hand_out", "Hand a prescription out to the patient.", {"rx": str}, _append("h8_handed_out", "rx")),
+        Tool(
+            "h8_ward_nurses",
+            "The nurses of a ward and their hours this week.",
+            {"ward": str},
+            _row("h8_wards", "ward", "ward"),
+        ),
+        Tool(
+            "h8_assign_on_call",
+            "Put a nurse on call for a ward tonight.",
+            {"ward": str, "nurse": str},
+            _append("h8_oncall", "ward", "nurse"),
+        ),
+        Tool("h8_request_agency", "Request an agency nurse for a ward.", {"ward": str}, _append("h8_agency", "ward")),
     ]
 }
 
@@ -1229,4 +1308,5 @@ FAMILIES = [
     tyres,
     order,
     handout,
+    oncall,
 ]
