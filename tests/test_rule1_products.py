@@ -1,4 +1,4 @@
-"""Rule 1 for products and weighted sums (`_seen_derived.record_products`, `weighted_sums`,
+"""Rule 1 for products and weighted sums (`_seen_products.record_products`, `weighted_sums`,
 `_envelope_facts.products`).
 
 Each number of a result lies inside the range the supporting runs saw, and every pair of numbers keeps

@@ -26,6 +26,8 @@ reads how many items there are, not their values. The private interior of `llmos
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from llmos.learning import _explain_agg
 from llmos.learning import explain as ex
 from llmos.learning._explain_search import SCALES
@@ -89,6 +91,27 @@ def derived_paths(plan: Plan) -> dict[int, dict[ex.Path, int]]:
                         paths[tuple(r[2])] = max(paths.get(tuple(r[2]), SIGNED), held)
     plan.__dict__["_derived"] = out
     return out
+
+
+def product_exempt(plan: Plan, i: int, excluded: Callable[[ex.Path], bool]) -> Callable[[ex.Path], bool]:
+    """For the goal number x result number quantities of `_seen_derived`: whether a value of step i's
+    result is left out, being copied or echoed (`excluded`) and multiplied or divided with a goal
+    number by no explanation in use. A value an argument multiplies (qty x unit price) is checked: the
+    product is that argument; one an argument adds to (odometer + km) is not a product of anything."""
+    cached: dict[int, set[ex.Path]] | None = plan.__dict__.get("_multiplied")
+    if cached is None:
+        cached = {}
+        for step in plan.steps:
+            for leaf in step.leaves:
+                for c in ex.awake(leaf.cands):
+                    ops = [c[2], c[3]] if c[0] == "arith" and c[1] in ("*", "/") else []
+                    if any(isinstance(o, tuple) and o[:1] == ("tok",) for o in ops):
+                        for o in ops:
+                            if isinstance(o, tuple) and o[:1] == ("res",):
+                                cached.setdefault(int(o[1]), set()).add(tuple(o[2]))
+        plan.__dict__["_multiplied"] = cached
+    mult = cached.get(i, set())
+    return lambda p: excluded(p) and p not in mult
 
 
 def number_problem(rec: list[float], v: float, scaled: bool = True) -> str | None:

@@ -11,7 +11,7 @@ import itertools
 import re
 from typing import Any
 
-from llmos.learning import _seen_derived
+from llmos.learning import _seen_derived, _seen_products
 from llmos.learning import explain as ex
 from llmos.learning.goals import Token, number_word
 from llmos.learning.plans import Slot, path_key
@@ -162,22 +162,22 @@ MAX_PRODUCTS = 6  # products and weighted sums per run that enter relations
 
 def products(env: ex.Env, ops: list[tuple[Operand, float]]) -> list[tuple[Operand, float]]:
     """("prod", a, b): two numbers of one record of a step's result, or a goal number and such a number
-    (`_seen_derived.record_products`, `goal_products`, of the operands `numbers` kept); ("wsum", step, a,
-    b): the sum over a list's items of the product of two of their leaves (`_seen_derived.weighted_sums`)."""
+    (`_seen_products.record_products`, `goal_products`, of the operands `numbers` kept); ("wsum", step, a,
+    b): the sum over a list's items of the product of two of their leaves (`_seen_products.weighted_sums`)."""
     res = {(int(op[1]), tuple(op[2])): v for op, v in ops if op[0] == "res"}
-    goal = [(op, v) for op, v in ops if op[0] == "tok"][: _seen_derived.MAX_FACTORS]
+    goal = [(op, v) for op, v in ops if op[0] == "tok"][: _seen_products.MAX_FACTORS]
     out: list[tuple[Operand, float]] = []
     for s in sorted({k[0] for k in res}):
         values = [(p, v) for (t, p), v in res.items() if t == s]
-        for pa, pb in _seen_derived.record_products(values):
+        for pa, pb in _seen_products.record_products(values):
             out.append((("prod", ("res", s, pa), ("res", s, pb)), res[(s, pa)] * res[(s, pb)]))
-        leaves = [pv for nums in _seen_derived.records(values).values() for pv in nums][: _seen_derived.MAX_FACTORS]
+        leaves = [pv for nums in _seen_products.records(values).values() for pv in nums][: _seen_products.MAX_FACTORS]
         for g, x in goal:
             out.extend((("prod", g, ("res", s, p)), x * y) for p, y in leaves)
     for s, parsed in enumerate(env.parsed):
         if env.texts[s] is not None and parsed is not ex.NOT_JSON:
             values = list(itertools.islice(ex.leaves(parsed), ex.MAX_LEAVES))
-            for (pa, pb), (v, _paths) in _seen_derived.weighted_sums(values).items():
+            for (pa, pb), (v, _paths) in _seen_products.weighted_sums(values).items():
                 out.append((("wsum", s, pa, pb), v))
     return out[:MAX_PRODUCTS]
 
@@ -188,7 +188,7 @@ def weighted_sum(op: Operand, env: ex.Env) -> float | None:
     if s >= len(env.parsed) or env.texts[s] is None or env.parsed[s] is ex.NOT_JSON:
         return None
     values = list(itertools.islice(ex.leaves(env.parsed[s]), ex.MAX_LEAVES))
-    got = _seen_derived.weighted_sums(values).get((tuple(op[2]), tuple(op[3])))
+    got = _seen_products.weighted_sums(values).get((tuple(op[2]), tuple(op[3])))
     return None if got is None else got[0]
 
 

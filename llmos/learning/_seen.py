@@ -332,6 +332,7 @@ def seen_problem(
             env.tokens,
             lambda p: excluded(p, consumed, echo),
             _seen_derived.earlier_of(env.parsed, env.texts, i, scalars),
+            _derived.product_exempt(plan, i, lambda p: excluded(p, consumed, echo)),
         )
     if why:
         where = "on which the supporting runs judged the goal" if decides else "before a step that changes the world"
@@ -340,14 +341,15 @@ def seen_problem(
 
 
 def answer_seen_problem(plan: Plan, env: ex.Env, args: list[Any], noise_runs: int, answer: Sequence[Any]) -> str | None:
-    """Rule 1 for an answer that states a derived number (a `calc` hole of the template): the results
-    the number is computed from stay inside what the supporting runs saw, apart from the values the
-    answer or an argument reads; those it computes with keep their sign and scale (`_derived`). A
-    factor that was the same in every supporting run (a capacity of 16 kWh each time) is what the
-    arithmetic may have folded into a constant (x 0.16)."""
+    """Rule 1 for an answer that states a derived number (a `calc` hole): the results it is computed from
+    stay inside what the supporting runs saw, apart from the values the answer or an argument reads;
+    those it computes with keep their sign and scale (`_derived`). A factor the same in every supporting
+    run (16 kWh each time) is what the arithmetic may have folded into a constant (x 0.16). A pick: `_seen_derived`."""
     steps, read, operands = _answer_reads(answer)
     if not plan.seen_runs:
         return None
+    if why := _seen_derived.picks_problem(plan.steps, env, answer, scalars):  # a pick or a threshold?
+        return f"the answer states a pick: {why}"
     for i in sorted(steps):
         text = env.texts[i] if i < len(env.texts) else None
         if text is None or i >= len(plan.steps):

@@ -24,6 +24,18 @@ takes is the call's business: the quantity ordered times the stock on hand is no
 A goal number times a result number is no range of its own (every "top up by N" would stop on N x the
 stock); it enters the relations instead (`_envelope_facts.products`: 12 cases x the price per case
 against a store's budget).
+    "product"       of every goal number with every numeric leaf of a result (not inside a list),
+                    and that product over each number of an earlier step's result, or the goal
+                    number times that number over this one (ml/h x units/ml / kg: a dose per kg):
+    "ratio"         qty x unit price (a cost over a hidden approval limit), a new salary over the
+                    current one (a raise over a hidden share; a ratio only between numbers of one
+                    scale: within 1/2 and 2 of each other in every supporting run). Checked only
+                    while the goal number lies inside the range the supporting runs showed, and
+                    while the result's number is not copied into an argument (an operand an argument
+                    computes with is checked: the cost IS that argument): a goal number seen, with
+                    a result in a combination whose product or ratio no supporting run came near, is
+                    outside the evidence. A goal number outside its range is the goal asking for
+                    something new, left to the explanations as before (`_derived`).
 
 A quantity is checked before the next step that changes the world whenever one of the values it is
 made of is not consumed by an argument (as rule 1's values are): one the supporting runs never showed
@@ -38,8 +50,8 @@ import json
 import re
 from typing import Any
 
-from llmos.learning import _value_kinds
 from llmos.learning import explain as ex
+from llmos.learning._seen_products import record_products, weighted_sums
 from llmos.learning.goals import Token
 
 MAX_DATES = 8  # per result: the pairs grow with the square
@@ -64,8 +76,13 @@ Earlier = list[tuple[int, list[tuple[ex.Path, Any]]]]  # (step index, its result
 
 
 def date_values(values: list[tuple[ex.Path, Any]]) -> list[tuple[ex.Path, Any]]:
-    """The values of a result that may hold a date (kept for the steps after it)."""
-    return [(p, v) for p, v in values if isinstance(v, str) and "-" in v and _DATE_RE.search(v[:MAX_TEXT])]
+    """The values of a result kept for the steps after it: those that may hold a date, and its numbers
+    outside lists (a patient's weight, for a dose read from the next result)."""
+    nums = [(p, v) for p, v in values if ex.is_num(v) and not any(isinstance(x, int) for x in p)][:MAX_EARLIER]
+    return [(p, v) for p, v in values if isinstance(v, str) and "-" in v and _DATE_RE.search(v[:MAX_TEXT])] + nums
+
+
+MAX_EARLIER = 6  # numbers of an earlier step's result in goal x result x earlier-result quantities
 
 
 def earlier_of(env_parsed: list[Any], env_texts: list[str | None], i: int, scalars: Any) -> Earlier:
@@ -135,58 +152,150 @@ def derive(values: list[tuple[ex.Path, Any]], tokens: list[Token], earlier: Earl
         out[json.dumps(["~prod", list(pa), list(pb)]) + "|n"] = (v, paths)
     for (pa, pb), (v, paths) in weighted_sums(values).items():
         out[json.dumps(["~wsum", list(pa), list(pb)]) + "|n"] = (v, paths)
+    out.update(_goal_pairs(values, tokens, earlier or []))
+    out.update(_ranks(values))
     return out
 
 
-MAX_FACTORS = 4  # numeric leaves of one record or list item that pair up (more: a table); also goal numbers
-Products = dict[tuple[Any, Any], tuple[float, list[ex.Path]]]
-
-
-def _factor(path: ex.Path, v: Any) -> bool:
-    """A number that may multiply: not an identifier's number ("zip", "customer_id": checked by shape)."""
-    return ex.is_num(v) and bool(path) and not _value_kinds.id_key(path)
-
-
-def records(values: list[tuple[ex.Path, Any]]) -> dict[ex.Path, list[tuple[ex.Path, float]]]:
-    """The numeric leaves of each record outside lists (by the record's path), records with at most
-    MAX_FACTORS of them."""
-    out: dict[ex.Path, list[tuple[ex.Path, float]]] = {}
+def _ranks(values: list[tuple[ex.Path, Any]]) -> Derived:
+    """The least, second least, greatest and second greatest value of each numeric leaf over a
+    list's items (`~rank`: checked only for a pick that reads the list, `pick_problem`)."""
+    groups: dict[tuple[Any, ...], list[tuple[float, ex.Path]]] = {}
     for path, v in values:
-        if _factor(path, v) and isinstance(path[-1], str) and not any(isinstance(x, int) for x in path):
-            out.setdefault(path[:-1], []).append((path, float(v)))
-    return {k: nums for k, nums in out.items() if len(nums) <= MAX_FACTORS}
-
-
-def record_products(values: list[tuple[ex.Path, Any]]) -> Products:
-    """(path a, path b) -> (a x b, [a, b]) for every two numeric leaves of one record."""
-    out: Products = {}
-    for nums in records(values).values():
-        for i, (pa, x) in enumerate(nums):
-            for pb, y in nums[i + 1 :]:
-                out[(pa, pb)] = (x * y, [pa, pb])
-    return out
-
-
-def weighted_sums(values: list[tuple[ex.Path, Any]]) -> Products:
-    """(pattern a, pattern b) -> (sum over the items of a x b, the paths) for every two numeric leaves that
-    every item of a list has (lines[*].qty x lines[*].unit_eur)."""
-    items: dict[tuple[Any, ...], dict[ex.Path, dict[Any, tuple[ex.Path, float]]]] = {}
-    for path, v in values:
-        if _factor(path, v) and len(path) >= 2 and isinstance(path[-2], int):
-            parent = tuple("*" if isinstance(x, int) else x for x in path[:-1])
-            items.setdefault(parent, {}).setdefault(path[:-1], {})[path[-1]] = (path, float(v))
-    out: Products = {}
-    for parent, by_item in items.items():
-        keys = sorted({k for leaves in by_item.values() for k in leaves}, key=str)
-        if len(keys) > MAX_FACTORS:
+        if ex.is_num(v) and any(isinstance(x, int) for x in path):
+            groups.setdefault(tuple("*" if isinstance(x, int) else x for x in path), []).append((float(v), path))
+    out: Derived = {}
+    for pattern, items in list(groups.items())[:MAX_RANKED]:
+        if len(items) < 2:
             continue
-        for i, ka in enumerate(keys):
-            for kb in keys[i + 1 :]:
-                if all(ka in leaves and kb in leaves for leaves in by_item.values()):
-                    pairs = [(leaves[ka], leaves[kb]) for leaves in by_item.values()]
-                    total = sum(a[1] * b[1] for a, b in pairs)
-                    out[((*parent, ka), (*parent, kb))] = (total, [p for a, b in pairs for p in (a[0], b[0])])
+        low, high = sorted(items, key=lambda t: t[0]), sorted(items, key=lambda t: -t[0])
+        for name, (v, path) in (("min1", low[0]), ("min2", low[1]), ("max1", high[0]), ("max2", high[1])):
+            out[json.dumps(["~rank", list(pattern), name]) + "|n"] = (v, [path])
     return out
+
+
+MAX_RANKED = 4  # list patterns per result whose order statistics are recorded
+
+
+def pick_problem(
+    seen: dict[str, Any], values: list[tuple[ex.Path, Any]], pattern: tuple[Any, ...], op: str
+) -> str | None:
+    """Rule 1 for a pick ("the item where `pattern` is least") that the supporting runs cannot tell from
+    a threshold: in every run the picked key lay apart from all the others (the least tread always
+    under 3 mm, every other over 3.5). Any threshold in that gap explains the runs as well as the pick
+    does, so the live list must keep the gap: the picked key no further from it than a run's picked key
+    was, every other key no nearer than a run's runner-up. Otherwise (two items under the gap, or none)
+    the model decides. A pick whose runs overlapped (the cheapest of one run dearer than the second
+    cheapest of another) is a pick only, and not checked here."""
+    first, second = ("min1", "min2") if op == "min" else ("max1", "max2")
+    live = _ranks(values)
+    recs = [seen.get(json.dumps(["~rank", list(pattern), k]) + "|n") for k in (first, second)]
+    vals = [live.get(json.dumps(["~rank", list(pattern), k]) + "|n") for k in (first, second)]
+    r1, r2 = recs
+    if not isinstance(r1, list) or not isinstance(r2, list):
+        return None
+    lo1, hi1, lo2, hi2 = float(r1[0]), float(r1[1]), float(r2[0]), float(r2[1])
+    apart = hi1 < lo2 if op == "min" else lo1 > hi2
+    if not apart:
+        return None
+    where = ex.format_path(pattern).replace(".*", "[*]")
+    if vals[0] is None or vals[1] is None:
+        return f"the list of {where} has fewer than two items, where every supporting run's pick stood apart"
+    v1, v2 = vals[0][0], vals[1][0]
+    if (op == "min" and (v1 > hi1 or v2 < lo2)) or (op == "max" and (v1 < lo1 or v2 > hi2)):
+        return (
+            f"the {op}imum of {where} ({v1:g}) and the next ({v2:g}) do not keep the gap every supporting run "
+            f"showed (picked [{lo1:g}, {hi1:g}], the next [{lo2:g}, {hi2:g}]): a threshold explains the runs as "
+            "well as the pick"
+        )
+    return None
+
+
+def picks_problem(steps: Any, env: ex.Env, answer: Any, scalars: Any) -> str | None:
+    """`pick_problem` for every pick an answer's holes state (the plan's `steps`; `scalars(parsed, text)`)."""
+    for i, pattern, op in pick_sources([c for part in answer if part[0] == "hole" for c in part[1]]):
+        text = env.texts[i] if i < len(env.texts) else None
+        if text is not None and i < len(steps):
+            why = pick_problem(steps[i].seen, scalars(env.parsed[i], text), pattern, op)
+            if why:
+                return f"{steps[i].name}: {why}"
+    return None
+
+
+def pick_sources(cands: Any) -> list[tuple[int, tuple[Any, ...], str]]:
+    """(step, list pattern, "min" | "max") of every pick among `cands` that reads a list of one result."""
+    out: list[tuple[int, tuple[Any, ...], str]] = []
+    for cand in cands:
+        inner = cand[1] if cand[0] == "calc" else cand
+        if inner[0] == "pick" and inner[2][0] == "all" and inner[2][1][0] == "res":
+            ref = inner[2][1]
+            out.append((int(ref[1]), tuple(ref[2]), str(inner[1])))
+    return out
+
+
+MAX_PAIRS = 24  # goal number x result number pairs per result
+
+
+def _goal_numbers(tokens: list[Token]) -> list[tuple[str, float]]:
+    out: list[tuple[str, float]] = []
+    for t in tokens:
+        if t.kind == "number":
+            v = t.typed()
+            if not isinstance(v, str):
+                out.append((f"goal#{len(out)}", float(v)))
+    return out
+
+
+def _goal_pairs(values: list[tuple[ex.Path, Any]], tokens: list[Token], earlier: Earlier) -> Derived:
+    """The product and the ratio of every goal number with every numeric leaf outside a list, and
+    each goal number itself (`~goal`: the range the check needs, never checked on its own)."""
+    goal = _goal_numbers(tokens)
+    if not goal:
+        return {}
+    out: Derived = {json.dumps(["~goal", label]) + "|n": (g, []) for label, g in goal}
+    n = 0
+    for path, v in values:
+        if not ex.is_num(v) or any(isinstance(x, int) for x in path):
+            continue
+        for label, g in goal:
+            if n >= MAX_PAIRS:
+                return out
+            out[json.dumps(["~product", label, list(path)]) + "|n"] = (g * float(v), [path])
+            if float(v) != 0:
+                out[json.dumps(["~ratio", label, list(path)]) + "|n"] = (g / float(v), [path])
+            n += 1
+            for j, vals in earlier:  # a goal number x this number / an earlier step's (ml/h x units/ml / kg)
+                for epath, e in vals:
+                    if ex.is_num(e) and float(e) != 0 and float(v) != 0:
+                        where = ["@step", j, *epath]
+                        out[json.dumps(["~product", label, list(path), where]) + "|n"] = (g * float(v) / e, [path])
+                        out[json.dumps(["~product", label, where, list(path)]) + "|n"] = (g * e / float(v), [path])
+    return out
+
+
+def _inside(rec: Any, v: float) -> bool:
+    if not isinstance(rec, list):
+        return False
+    lo, hi = float(rec[0]), float(rec[1])
+    tol = 1e-9 * max(1.0, abs(lo), abs(hi))
+    return lo - tol <= v <= hi + tol
+
+
+RATIO_SCALE = (0.5, 2.0)  # a ratio is checked only between numbers of one scale in every supporting run
+
+
+def _pair_skipped(seen: dict[str, Any], key: str, tokens: list[Token]) -> bool:
+    """Whether a goal number x result number quantity is not checked: the goal number outside its own
+    range (the goal asks for something new), a pair no run recorded, or a ratio of two numbers of
+    different scales (a share compares like with like: every run's ratio within [1/2, 2])."""
+    parts = json.loads(key.rsplit("|", 1)[0])
+    goal = dict(_goal_numbers(tokens))
+    rec = seen.get(key)
+    if not isinstance(rec, list) or parts[1] not in goal:
+        return True
+    if parts[0] == "~ratio" and not (RATIO_SCALE[0] <= float(rec[0]) and float(rec[1]) <= RATIO_SCALE[1]):
+        return True
+    return not _inside(seen.get(json.dumps(["~goal", parts[1]]) + "|n"), goal[parts[1]])
 
 
 def leaf_totals(values: list[tuple[ex.Path, Any]]) -> dict[tuple[Any, ...], tuple[float, list[ex.Path]]]:
@@ -214,12 +323,23 @@ def problem(
     tokens: list[Token],
     unchecked: Any,
     earlier: Earlier | None = None,
+    copied: Any = None,
 ) -> str | None:
     """The first implied quantity outside what the supporting runs saw, described; `unchecked(path)`:
-    whether a result path is consumed or echoed (a quantity made only of such values is not checked)."""
+    whether a result path is consumed or echoed (a quantity made only of such values is not checked);
+    `copied(path)`: whether it is copied or echoed (a product or a ratio of a value an argument only
+    computes with is still checked; default: `unchecked`)."""
+    copied = copied or unchecked
     for key, (v, paths) in derive(values, tokens, earlier).items():
-        factors = key.startswith(('["~prod"', '["~wsum"'))  # checked while no factor is consumed
-        if paths and (any if factors else all)(unchecked(p) for p in paths):
+        if key.startswith(('["~goal"', '["~rank"')):
+            continue
+        if key.startswith(('["~product"', '["~ratio"')):
+            if copied(paths[0]) or _pair_skipped(seen, key, tokens):
+                continue
+        elif key.startswith(('["~prod"', '["~wsum"')):  # checked while no factor is consumed
+            if paths and any(unchecked(p) for p in paths):
+                continue
+        elif paths and all(unchecked(p) for p in paths):
             continue
         what = _describe(key)
         rec = seen.get(key)
@@ -240,7 +360,19 @@ def _describe(key: str) -> str:
     if parts[0] == "~wsum":
         a, b = (ex.format_path(tuple(x)).replace(".*", "[*]") for x in parts[1:3])
         return f"the sum of {a} x {b}"
+    if parts[0] in ("~product", "~ratio"):
+        names = [_operand(x) for x in parts[2:]]
+        n = int(parts[1].split("#")[1]) + 1
+        if len(names) == 2:
+            return f"the goal's number #{n} x {names[0]} / {names[1]}"
+        return f"the {'product' if parts[0] == '~product' else 'ratio'} of the goal's number #{n} and {names[0]}"
     return f"the total of {ex.format_path(tuple(parts[1])).replace('.*', '[*]')}"
+
+
+def _operand(path: list[Any]) -> str:
+    if path[:1] == ["@step"]:
+        return f"step {int(path[1]) + 1}'s {ex.format_path(tuple(path[2:]))}"
+    return ex.format_path(tuple(path))
 
 
 def _label(label: str) -> str:
