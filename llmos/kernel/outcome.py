@@ -25,12 +25,11 @@ of a crystallized tool counts through the calls it made, not as one call of its 
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Callable
 
 from llmos.trace import ToolCallRecord, Trace
 
-if TYPE_CHECKING:
-    from llmos.learning.risk import RiskOf
+RiskOf = Callable[[str], str]  # tool name -> "read_only" | "idempotent" | "write" | "destructive" (learning.risk)
 
 __all__ = ["GIVE_UP", "gave_up", "unfinished", "unresolved_calls"]
 
