@@ -138,7 +138,10 @@ def sample_gpa(rng: random.Random, w: State, i: int) -> Params:
         credits = [cr] * n
     else:
         credits = [3, 6] + [rng.choice([3, 6]) for _ in range(n - 2)]
-    courses = [{"code": c, "credits": k, "grade_points": rng.choice([2.0, 2.5, 3.0, 3.5, 4.0])} for c, k in zip(codes, credits)]
+    courses = [
+        {"code": c, "credits": k, "grade_points": rng.choice([2.0, 2.5, 3.0, 3.5, 4.0])}
+        for c, k in zip(codes, credits, strict=True)
+    ]
     _t(w, "h9_transcripts")[sid] = {"student": sid, "courses": courses}
     return {"sid": sid}
 
@@ -165,13 +168,22 @@ def _passed(s: State, a: dict) -> str:
     row = s["tables"].get("h9_passed", {}).get(a["student"])
     if row is None:
         raise ToolFail(f"no student {a['student']}")
-    return f"Student {a['student']} has passed: {', '.join(row)}." if row else f"Student {a['student']} has passed no courses yet."
+    return (
+        f"Student {a['student']} has passed: {', '.join(row)}."
+        if row
+        else f"Student {a['student']} has passed no courses yet."
+    )
 
 
 def sample_prereq(rng: random.Random, w: State, i: int) -> Params:
     sid = _fresh(rng, w, "h9_passed", lambda r: f"S{r.randint(300000, 399999)}")
     course = rng.choice(["CS310", "CS320", "EE330", "ME340"])
-    pre = {"CS310": ["CS120", "MATH101"], "CS320": ["CS120", "CS210"], "EE330": ["PHYS110", "MATH101"], "ME340": ["PHYS110", "MATH201"]}
+    pre = {
+        "CS310": ["CS120", "MATH101"],
+        "CS320": ["CS120", "CS210"],
+        "EE330": ["PHYS110", "MATH101"],
+        "ME340": ["PHYS110", "MATH201"],
+    }
     need = pre[course]
     others = rng.sample(["HIST205", "ECON130", "LING210", "BIOL140"], 2)
     ok = _mixed(i, rng, True, False)
@@ -230,7 +242,9 @@ data_left = Family(
     plan=[Step("h9_usage", lambda p, r: {"line": p["line"]})],
     expect=lambda p, b: {},
     answer=lambda p, b: (
-        [_left(b["tables"]["h9_usage"][p["line"]])] if _left(b["tables"]["h9_usage"][p["line"]]) > 0 else ["no data left"]
+        [_left(b["tables"]["h9_usage"][p["line"]])]
+        if _left(b["tables"]["h9_usage"][p["line"]]) > 0
+        else ["no data left"]
     ),
     summary=lambda p, r: (
         f"Line {p['line']} has {_left(r['h9_usage'])} GB left until {r['h9_usage']['period_end']}."
@@ -347,8 +361,10 @@ water = Family(
     plan=[Step("h9_water_use", lambda p, r: {"meter": p["meter"]})],
     expect=lambda p, b: {},
     answer=lambda p, b: [_bill(b["tables"]["h9_water"][p["meter"]])],
-    summary=lambda p, r: f"The water bill for meter {p['meter']} is {_bill(r['h9_water_use'])} EUR "
-    f"for {r['h9_water_use']['used_m3']} m3.",
+    summary=lambda p, r: (
+        f"The water bill for meter {p['meter']} is {_bill(r['h9_water_use'])} EUR "
+        f"for {r['h9_water_use']['used_m3']} m3."
+    ),
 )
 
 
@@ -383,7 +399,9 @@ def sample_frost(rng: random.Random, w: State, i: int) -> Params:
     o = o.replace(" ", "")
     case = _mixed(i, rng, "two", "none", "four")
     k = {"two": 2, "none": 0, "four": 4}[case]
-    temps = [round(rng.uniform(-4.0, -0.5), 1) for _ in range(k)] + [round(rng.uniform(0.5, 6.0), 1) for _ in range(7 - k)]
+    temps = [round(rng.uniform(-4.0, -0.5), 1) for _ in range(k)] + [
+        round(rng.uniform(0.5, 6.0), 1) for _ in range(7 - k)
+    ]
     rng.shuffle(temps)
     nights = [{"date": _day(dt.date(2026, 12, 4), d), "min_c": t} for d, t in enumerate(temps)]
     _t(w, "h9_orchards")[o] = {"orchard": o, "nights": nights}
@@ -402,7 +420,9 @@ frost = Family(
     plan=[Step("h9_forecast", lambda p, r: {"orchard": p["orchard"]})],
     expect=lambda p, b: {},
     answer=lambda p, b: (
-        [_frost(b["tables"]["h9_orchards"][p["orchard"]])] if _frost(b["tables"]["h9_orchards"][p["orchard"]]) else ["none"]
+        [_frost(b["tables"]["h9_orchards"][p["orchard"]])]
+        if _frost(b["tables"]["h9_orchards"][p["orchard"]])
+        else ["none"]
     ),
     summary=lambda p, r: (
         f"{_frost(r['h9_forecast'])} frost nights are forecast for orchard {p['orchard']}: "
@@ -422,7 +442,7 @@ def sample_leader(rng: random.Random, w: State, i: int) -> Params:
     lg = _fresh(rng, w, "h9_leagues", lambda r: f"{r.choice(['North', 'South', 'West', 'East'])}{r.randint(1, 40)}")
     teams = rng.sample(TEAMS, 5)
     pts = sorted(rng.sample(range(20, 60), 5), reverse=True)
-    rows = [{"team": t, "played": 20, "points": p} for t, p in zip(teams, pts)]
+    rows = [{"team": t, "played": 20, "points": p} for t, p in zip(teams, pts, strict=True)]
     if not _mixed(i, rng, True, False):
         rows.sort(key=lambda x: x["team"])
         if rows[0]["points"] == max(r["points"] for r in rows):
@@ -443,8 +463,9 @@ leader = Family(
     plan=[Step("h9_table", lambda p, r: {"league": p["league"]})],
     expect=lambda p, b: {},
     answer=lambda p, b: [_leader(b["tables"]["h9_leagues"][p["league"]])["team"]],
-    summary=lambda p, r: f"{_leader(r['h9_table'])['team']} lead league {p['league']} "
-    f"with {_leader(r['h9_table'])['points']} points.",
+    summary=lambda p, r: (
+        f"{_leader(r['h9_table'])['team']} lead league {p['league']} with {_leader(r['h9_table'])['points']} points."
+    ),
 )
 
 
@@ -482,7 +503,9 @@ overdue = Family(
     plan=[Step("h9_loan", lambda p, r: {"loan": p["loan"]})],
     expect=lambda p, b: {},
     answer=lambda p, b: (
-        ["not overdue"] if b["tables"]["h9_loans"][p["loan"]]["returned"] else [_days_over(b["tables"]["h9_loans"][p["loan"]])]
+        ["not overdue"]
+        if b["tables"]["h9_loans"][p["loan"]]["returned"]
+        else [_days_over(b["tables"]["h9_loans"][p["loan"]])]
     ),
     summary=lambda p, r: (
         f"Loan {p['loan']} is not overdue: it was returned before its due date."
@@ -522,7 +545,9 @@ topup = Family(
     plan=[Step("h9_add_data", lambda p, r: {"line": p["line"], "gb": p["gb"]})],
     expect=lambda p, b: {"h9_data": {p["line"]: _new_balance(p, b)}},
     answer=lambda p, b: [_new_balance(p, b)],
-    summary=lambda p, r: f"Done: line {p['line']} now has {str(r['h9_add_data']).split('Balance now ')[1].split(' GB')[0]} GB.",
+    summary=lambda p, r: (
+        f"Done: line {p['line']} now has {str(r['h9_add_data']).split('Balance now ')[1].split(' GB')[0]} GB."
+    ),
     repeats=False,
 )
 
@@ -609,7 +634,9 @@ rain = Family(
     plan=[Step("h9_gauge", lambda p, r: {"gauge": p["gauge"]})],
     expect=lambda p, b: {},
     answer=lambda p, b: (
-        ["no rain"] if b["tables"]["h9_gauges"][p["gauge"]]["unit"] == "none" else [_inches(b["tables"]["h9_gauges"][p["gauge"]])]
+        ["no rain"]
+        if b["tables"]["h9_gauges"][p["gauge"]]["unit"] == "none"
+        else [_inches(b["tables"]["h9_gauges"][p["gauge"]])]
     ),
     summary=_rain_summary,
 )
@@ -638,34 +665,66 @@ offpeak = Family(
     plan=[Step("h9_power_split", lambda p, r: {"meter": p["meter"]})],
     expect=lambda p, b: {},
     answer=lambda p, b: [_share(b["tables"]["h9_splits"][p["meter"]])],
-    summary=lambda p, r: f"{_share(r['h9_power_split'])}% of meter {p['meter']}'s power was used off-peak "
-    f"in {r['h9_power_split']['month']}.",
+    summary=lambda p, r: (
+        f"{_share(r['h9_power_split'])}% of meter {p['meter']}'s power was used off-peak "
+        f"in {r['h9_power_split']['month']}."
+    ),
 )
 
 
 TOOLS: dict[str, Tool] = {
     t.name: t
     for t in [
-        Tool("h9_transcript", "A student's courses: credits and grade points.", {"student": str},
-             _row("h9_transcripts", "student", "student")),
+        Tool(
+            "h9_transcript",
+            "A student's courses: credits and grade points.",
+            {"student": str},
+            _row("h9_transcripts", "student", "student"),
+        ),
         Tool("h9_passed", "The courses a student has passed (plain text).", {"student": str}, _passed),
         Tool("h9_course", "A course and its prerequisites.", {"course": str}, _row("h9_courses", "course", "course")),
-        Tool("h9_usage", "A mobile line's data cap and use this period (GB).", {"line": str}, _row("h9_usage", "line", "line")),
+        Tool(
+            "h9_usage",
+            "A mobile line's data cap and use this period (GB).",
+            {"line": str},
+            _row("h9_usage", "line", "line"),
+        ),
         Tool("h9_sim", "A SIM card's plan, owner and status (plain text).", {"iccid": str}, _sim),
         Tool("h9_meter_log", "An electricity meter's last reading (plain text).", {"meter": str}, _meter_log),
-        Tool("h9_water_use", "A water meter's use this quarter and its tiered tariff (EUR per m3).", {"meter": str},
-             _row("h9_water", "meter", "meter")),
-        Tool("h9_harvest", "A field's harvest (tonnes) and area (hectares).", {"field": str}, _row("h9_fields", "field", "field")),
-        Tool("h9_forecast", "An orchard's night minimum temperatures for the next 7 nights (C).", {"orchard": str},
-             _row("h9_orchards", "orchard", "orchard")),
-        Tool("h9_table", "A league's table: teams, games played and points.", {"league": str},
-             _row("h9_leagues", "league", "league")),
+        Tool(
+            "h9_water_use",
+            "A water meter's use this quarter and its tiered tariff (EUR per m3).",
+            {"meter": str},
+            _row("h9_water", "meter", "meter"),
+        ),
+        Tool(
+            "h9_harvest",
+            "A field's harvest (tonnes) and area (hectares).",
+            {"field": str},
+            _row("h9_fields", "field", "field"),
+        ),
+        Tool(
+            "h9_forecast",
+            "An orchard's night minimum temperatures for the next 7 nights (C).",
+            {"orchard": str},
+            _row("h9_orchards", "orchard", "orchard"),
+        ),
+        Tool(
+            "h9_table",
+            "A league's table: teams, games played and points.",
+            {"league": str},
+            _row("h9_leagues", "league", "league"),
+        ),
         Tool("h9_loan", "A library loan's title, due date and return (plain text).", {"loan": str}, _loan),
         Tool("h9_add_data", "Add data (GB) to a mobile line's balance.", {"line": str, "gb": int}, _add_data),
         Tool("h9_line", "A mobile line's plan and services (plain text).", {"line": str}, _line),
         Tool("h9_gauge", "A rain gauge's last 24 hours (plain text).", {"gauge": str}, _gauge),
-        Tool("h9_power_split", "An electricity meter's peak and off-peak use last month (kWh).", {"meter": str},
-             _row("h9_splits", "meter", "meter")),
+        Tool(
+            "h9_power_split",
+            "An electricity meter's peak and off-peak use last month (kWh).",
+            {"meter": str},
+            _row("h9_splits", "meter", "meter"),
+        ),
     ]
 }
 
