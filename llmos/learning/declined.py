@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from llmos.learning import answers
 from llmos.learning._answer_rules import template_fits
