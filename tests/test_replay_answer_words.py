@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from llmos.learning import answers
+from llmos.learning import explain as ex
 from llmos.models.base import ModelRequest, ToolCall, ToolResult
 from llmos.models.testmodel import TestModel
 from llmos.runtime import LLMOS
@@ -90,3 +91,13 @@ async def test_words_of_a_template_taught_by_other_runs_are_a_judgement(tmp_path
             assert out.output.startswith(f"{len(late)} late deliveries"), (courier, out.mode, out.output)
         else:
             assert "no delivery ran late" in out.output or out.output.startswith("Done."), (courier, out.output)
+
+
+def test_a_template_that_started_again_is_no_licence_for_a_listing() -> None:
+    # a crop-spraying log: the last two answers share their words, but the plan saw five runs, one of
+    # which answered in other words ("none: every field is dry"): a listing of the results cannot say
+    # which case this run is, until the template has held over twice the usual evidence
+    parts: list[ex.Cand] = [("answer", 2), ("hole", (("val", ("tok", 3), "id"),)), ("lit", " needs spraying.")]
+    assert answers.phrasing_varied(parts, support=2, seen_runs=5)
+    assert not answers.phrasing_varied([("answer", 4), *parts[1:]], support=4, seen_runs=5)
+    assert not answers.phrasing_varied(parts, support=2, seen_runs=2)  # every run fits it

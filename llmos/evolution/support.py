@@ -361,7 +361,11 @@ class CrystallizedRun:
             if why:  # as a FOLLOWER replay: rule 1 for a number computed from the results
                 raise self.fail(f"{envelope.PRECAUTION}: {why}", len(self.steps) - 1, precaution=True)
             return said
-        varied = answers.phrasing_varied(self.plan.answer, self.plan.support) if self.plan is not None else ""
+        varied = (
+            answers.phrasing_varied(self.plan.answer, self.plan.support, self.plan.seen_runs)
+            if self.plan is not None
+            else ""
+        )
         if varied:  # as a FOLLOWER replay: the supporting answers' own words depend on what only the model judges
             raise self.fail(f"{envelope.PRECAUTION}: {varied}", len(self.steps) - 1, precaution=True)
         if self.declines:

@@ -204,7 +204,7 @@ class BoundPlan:
             if why:
                 raise Stop(f"{envelope.PRECAUTION}: {why}", len(self.plan.steps) - 1, precaution=True)
             return said
-        varied = answers.phrasing_varied(self.plan.answer, support)
+        varied = answers.phrasing_varied(self.plan.answer, support, self.plan.seen_runs)
         if varied:
             raise Stop(f"{envelope.PRECAUTION}: {varied}", len(self.plan.steps) - 1, precaution=True)
         figures = answers.unstated_figures(self.plan.example)
