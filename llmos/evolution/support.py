@@ -253,7 +253,10 @@ class CrystallizedRun:
             if why:  # as a FOLLOWER replay: rule 1 for a number computed from the results
                 raise self.fail(f"{envelope.PRECAUTION}: {why}", len(self.steps) - 1, precaution=True)
             return said
-        varied = answers.phrasing_varied(self.plan.answer, own_support(self.plan)) if self.plan is not None else ""
+        varied = ""
+        if self.plan is not None:  # as FOLLOWER: a wording's plan counts its own runs (`seen_runs` holds its sibling's)
+            own_runs = 0 if self.plan.sibling else self.plan.seen_runs
+            varied = answers.phrasing_varied(self.plan.answer, own_support(self.plan), own_runs)
         if varied:  # as a FOLLOWER replay: the supporting answers' own words depend on what only the model judges
             raise self.fail(f"{envelope.PRECAUTION}: {varied}", len(self.steps) - 1, precaution=True)
         if self.declines:

@@ -26,6 +26,8 @@ MAX_DECIMALS = 6
 NUMBER_FORMATS = tuple(f"{kind}{n}" for kind in "dpu" for n in range(MAX_DECIMALS + 1))
 MAX_DERIVED = 4  # derived numbers searched per answer
 NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?!\.?[^\W_])")
+# a date, with its time if any ("2026-11-22", "2026-11-22T08:30", "2026-11-22 08:30:00"): one value
+DATE = re.compile(r"(?<![\w.-])\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?(?![\w-])")
 # words by which an answer says that what the goal asked was not (or cannot be) done
 DECLINE = re.compile(
     r"\b(?:not|no|never|cannot|unable|refused|declined|skipped|instead|\w+n't|nothing|neither|nor)\b", re.IGNORECASE
@@ -110,23 +112,27 @@ def unstated_figures(example: dict[str, Any]) -> list[str]:
     answer = str(example.get("answer") or "")
     if not answer:
         return []
-    said = [m.group() for m in NUMBER.finditer(answer)]
     days = {m.group().lower() for m in CALENDAR.finditer(answer)}
     if days:  # a weekday or a month no value of the run gives: a date the model worked out
         given = {m.group().lower() for t in _run_texts(example) for m in CALENDAR.finditer(t)}
         if days - given:
             return sorted(days - given)
-    if not said:
-        return []
     calls = example.get("calls") or []
     texts = [str(example.get("goal") or ""), str(len(calls))]  # "Done: 2 tool calls": a listing shows them
     for call in calls:
         if isinstance(call, dict):
             texts.append(json.dumps(call.get("arguments"), default=str))
             texts.append(str(call.get("result") or ""))
+    # a date (and a time) is one value: its parts give no number ("11 days overdue" is not the month of
+    # 2026-11-22), and a date the answer states is given only when a text of the run holds it whole
+    dates = {d for t in texts for m in DATE.finditer(t) for d in (m.group(), m.group()[:10])}
+    out = [m.group() for m in DATE.finditer(answer) if m.group() not in dates]
+    said = [m.group() for m in NUMBER.finditer(DATE.sub(" ", answer))]
     # unsigned: "D-1" holds 1 wherever it is written (a sign is not what a listing would lose)
-    known = {float(m.group()) for t in texts for m in re.finditer(r"\d+(?:\.\d+)?", t)}
-    return [n for n in said if not any(math.isclose(abs(float(n)), k, rel_tol=1e-9, abs_tol=1e-12) for k in known)]
+    known = {float(m.group()) for t in texts for m in re.finditer(r"\d+(?:\.\d+)?", DATE.sub(" ", t))}
+    return out + [
+        n for n in said if not any(math.isclose(abs(float(n)), k, rel_tol=1e-9, abs_tol=1e-12) for k in known)
+    ]
 
 
 def _run_texts(example: dict[str, Any]) -> list[str]:

@@ -92,13 +92,16 @@ def derived_unproven(parts: Sequence[ex.Cand], support: int, seen_runs: int = 0)
     return ""
 
 
-def phrasing_varied(parts: Sequence[ex.Cand], support: int) -> str:
+def phrasing_varied(parts: Sequence[ex.Cand], support: int, seen_runs: int = 0) -> str:
     """Why a listing would not answer for a plan whose template is unusable ('' when it would): its
     supporting answers did not share their own words ("can carry" in one, "cannot carry" in another;
     a misfit starts the template again), so what they said depends on something only the model
-    judges, and a listing of the results leaves that out."""
+    judges, and a listing of the results leaves that out. A template that started again among the runs
+    the plan has seen (`seen_runs`: "Rex is due for none: every vaccine is up to date" between runs that
+    named one) needs twice the usual evidence before a listing stands in for it, as its arithmetic does
+    (`derived_unproven`)."""
     fits = _header(parts)
-    if 0 < fits < MIN_FITS and support > fits:
+    if (0 < fits < MIN_FITS and support > fits) or 0 < fits < min(seen_runs, 2 * MIN_FITS):
         return (
             "the supporting answers differ in their own words (the last one did not fit the template of "
             "the runs before it): what they say depends on something a listing of the results leaves out"

@@ -5,8 +5,9 @@ plan. Replaying it is harmless to the world only while the results say what the 
 on; once the hold is lifted, the same goal must release the batch. And its answer is a judgement
 that a listing of the results ("Done." and the reads) cannot state. A plan declined when:
 
-- its supporting answer states words of decline that no value of its run gives (`answers.unstated_verdict`:
-  "not", "cannot", "no"), or
+- its supporting answer, or the literal words of its usable answer template (`_template_said`: the runs
+  that taught the template may not be the example's), states words of decline that no value of its run
+  gives (`answers.unstated_verdict`: "not", "cannot", "no"), or
 - it changes nothing while a goal word names a tool that changes the world and that the plan never
   calls ("release" of `release_brew`), a word no tool the plan calls is named by. The tools compared are
   the plan's siblings (`execution.replay.sibling_tools`: the same server's), not generated tools, whose
@@ -32,6 +33,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
 from llmos.learning import answers
 from llmos.learning._answer_rules import template_fits
@@ -61,6 +63,18 @@ def split(plan: Plan) -> str:
     return ""
 
 
+def _template_said(plan: Plan) -> dict[str, Any]:
+    """The example with the literal words of the plan's usable answer template as its answer: the words a
+    replay would say. The example is the plan's last supporting run; the template may have been taught by
+    other runs (runs the model finished after a replay stopped teach it too), whose answers were in other
+    words ("None: no night below freezing ..." after "2 frost nights ..."): a word of decline or judgement
+    in the template is a judgement whatever the example said."""
+    if not answers.usable(plan.answer):
+        return {}
+    literals = " ".join(str(p[1]) for p in plan.answer[1:] if p[0] == "lit")
+    return {**plan.example, "answer": literals}
+
+
 def read_only(plan: Plan, risk_of: RiskOf | None) -> bool:
     return risk_of is not None and all(risk_of(s.name) == "read_only" for s in plan.steps)
 
@@ -68,7 +82,8 @@ def read_only(plan: Plan, risk_of: RiskOf | None) -> bool:
 def reasons(plan: Plan, tokens: list[Token], tools: Iterable[str], risk_of: RiskOf | None) -> list[str]:
     """Why the plan's runs declined (or judged) what the goal asked (empty: they did not)."""
     out = []
-    verdict = answers.unstated_verdict(plan.example)
+    said = _template_said(plan)
+    verdict = answers.unstated_verdict(plan.example) or answers.unstated_verdict(said)
     if verdict:
         out.append(f"the supporting answers declined the goal ({', '.join(verdict[:3])})")
     if not read_only(plan, risk_of):
@@ -77,7 +92,7 @@ def reasons(plan: Plan, tokens: list[Token], tools: Iterable[str], risk_of: Risk
     tools = list(tools)[:MAX_TOOLS]
     called = {s.name for s in plan.steps}
     used = set().union(*(name_words(n) for n in called))
-    judged = answers.unstated_judgement(plan.example)
+    judged = answers.unstated_judgement(plan.example) or answers.unstated_judgement(said)
     if polar(tokens):
         out.append("the goal is a yes/no question, answered on what the results said")
     elif judged:

@@ -204,7 +204,8 @@ class BoundPlan:
             if why:
                 raise Stop(f"{envelope.PRECAUTION}: {why}", len(self.plan.steps) - 1, precaution=True)
             return said
-        varied = answers.phrasing_varied(self.plan.answer, support)
+        # a wording's plan counts the runs its sibling lent in `seen_runs`, not in its own template's evidence
+        varied = answers.phrasing_varied(self.plan.answer, support, 0 if self.plan.sibling else self.plan.seen_runs)
         if varied:
             raise Stop(f"{envelope.PRECAUTION}: {varied}", len(self.plan.steps) - 1, precaution=True)
         figures = answers.unstated_figures(self.plan.example)
