@@ -68,11 +68,11 @@ def said(companions: list[Plan]) -> str:
     return f", with {', '.join(p.id for p in companions)} (the same calls for this goal: all their checks apply)"
 
 
-def calls_shape(plan: Plan) -> list[tuple[str, int, tuple[str, ...]]]:
+def _calls_shape(plan: Plan) -> list[tuple[str, int, tuple[str, ...]]]:
     return [(s.name, s.group, tuple(sorted(ex.format_path(lf.path) for lf in s.leaves))) for s in plan.steps]
 
 
-def goal_bound(plan: Plan, tokens: list[Token]) -> list[list[Any]] | None:
+def _goal_bound(plan: Plan, tokens: list[Token]) -> list[list[Any]] | None:
     """Each step's arguments, with the leaves the goal alone decides bound for these tokens (leaves read
     from results left as None: compared while replaying); None when a leaf cannot be bound."""
     env = ex.Env(tokens, [None] * len(plan.steps), [ex.NOT_JSON] * len(plan.steps))
@@ -94,23 +94,23 @@ def goal_bound(plan: Plan, tokens: list[Token]) -> list[list[Any]] | None:
 
 def same_calls(plans: list[Plan], tokens: list[Token]) -> str | None:
     """None when every plan would make the same calls for this goal, else why not."""
-    shape = calls_shape(plans[0])
+    shape = _calls_shape(plans[0])
     for p in plans[1:]:
-        if calls_shape(p) != shape:
+        if _calls_shape(p) != shape:
             return f"plans {plans[0].id} and {p.id} call other tools (or the same tools otherwise)"
-    first = goal_bound(plans[0], tokens)
+    first = _goal_bound(plans[0], tokens)
     if first is None:
         return f"plan {plans[0].id} cannot bind its arguments for this goal"
     for p in plans[1:]:
-        got = goal_bound(p, tokens)
+        got = _goal_bound(p, tokens)
         if got is None:
             return f"plan {p.id} cannot bind its arguments for this goal"
-        if not same_rows(first, got):
+        if not _same_rows(first, got):
             return f"plans {plans[0].id} and {p.id} bind other arguments for this goal"
     return None
 
 
-def same_rows(a: list[list[Any]], b: list[list[Any]]) -> bool:
+def _same_rows(a: list[list[Any]], b: list[list[Any]]) -> bool:
     if len(a) != len(b):
         return False
     for ra, rb in zip(a, b, strict=True):

@@ -36,9 +36,7 @@ def branch_decision(
             own, cond, risk_config(p, cfg, risk_of)[0], policy, risk_of, aligned.get(p.id, tokens), cfg.min_support
         )
 
-    read = [aligned.get(m.plan.id, tokens) for m in full]  # a constant chosen by the results: one reading
-    same_reading = read[0] if all(r == read[0] for r in read) else None
-    bset, why = branches.branch_set([m.plan for m in full], blockers_of, risk_of, same_reading)
+    bset, why = branches.branch_set([m.plan for m in full], blockers_of, risk_of)
     decision.reason["branch"] = {"plans": [m.plan.id for m in full], "why": why}
     if bset is None:
         return False

@@ -7,25 +7,16 @@ safe only when the live results are shown to be on its side before the calls dif
 `discriminated`: a replay that the evidence envelope stopped (a precaution, before any write's own
 result) on a result that came before the first call where the model then differed did tell this run
 from the supporting runs before the branch: that fallback does not mark the plan as branching.
-
-A constant chosen by the results: plans of one skeleton that make the same calls but bind another
-constant to an argument after common read-only calls ("parcel" for orders under 40 kg, "freight" for
-the others) are a branch set too: the paths part where their arguments part. A plan contradicted by
-a run (`Plan.contradicted`) joins such a set only when every contradiction is explained within it:
-the contradicting run supports another plan of the set, or it is a replay the evidence stopped as a
-precaution on a result of the common reads (`contradiction`, `_contradictions_explained`).
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from llmos.learning import _ambiguity, envelope
+from llmos.learning import envelope
 from llmos.learning._envelope_facts import sign_set
-from llmos.learning.goals import Token
 from llmos.learning.plans import Plan, Seq
 from llmos.learning.replay_plan import BoundPlan, Stop
 from llmos.learning.risk import RiskOf
@@ -49,67 +40,6 @@ def discriminated(trace: Trace, plan: Plan, seq: Seq) -> bool:
         if 0 <= step < len(plan.steps) and sorted({s.group for s in plan.steps}).index(plan.steps[step].group) < common:
             return True
     return False
-
-
-def stopped_at(trace: Trace) -> int | None:
-    """The step of the result on which the evidence stopped a replay as a precaution before any write
-    (None when it did not, stopped after a write, or stopped before the replay had that step's result:
-    a goal word never seen is no result that told the run apart)."""
-    made = sum(1 for c in trace.top_level_calls if c.source == "replay" and not c.is_error)
-    for e in trace.events:
-        if e.get("kind") == "envelope" and not e.get("after_write"):
-            step = int(e.get("step") or 0)
-            return step if step < made else None
-    return None
-
-
-def contradiction(trace: Trace, note: str) -> str:
-    """The note a replay the model finished leaves on its plan when nothing explains the model's calls."""
-    step = stopped_at(trace)
-    told = "" if step is None else f"; the evidence stopped it at step {step}"
-    return f"run {trace.id} (a replay the model finished{told}): {note}"
-
-
-_BY_RUN = re.compile(r"trace (\S+): ")
-_BY_REPLAY = re.compile(r"run \S+ \(a replay the model finished; the evidence stopped it at step (\d+)\)")
-_MAX_NOTES = 20  # `engine._mark` keeps no more: a full list may have lost a contradiction
-
-
-def _contradictions_explained(p: Plan, plans: list[Plan], steps: set[int]) -> str:
-    """'' when every run that contradicted p is explained within the set: it supports another plan of
-    the set (whose evidence the common reads tell apart from p's), or it was a replay of p that the
-    evidence stopped on a result of the common reads (p's own checks told that run apart)."""
-    if len(p.contradicted) >= _MAX_NOTES:
-        return f"plan {p.id} was contradicted by more runs than it keeps"
-    others = {t for q in plans if q is not p for t in q.trace_ids}
-    for note in p.contradicted:
-        by_run, by_replay = _BY_RUN.match(note), _BY_REPLAY.match(note)
-        if by_run is not None and by_run.group(1) in others:
-            continue
-        if by_replay is not None and int(by_replay.group(1)) in steps:
-            continue
-        return f"plan {p.id} was contradicted by a run no plan of this goal explains ({note[:120]})"
-    return ""
-
-
-def _args_prefix(plans: list[Plan], tokens: list[Token]) -> int | None:
-    """Plans of one tool sequence: the groups in which every plan binds the same arguments for this goal
-    (arguments read from results: the same explanations). None when they call other tools or a plan
-    cannot bind its arguments."""
-    shape = _ambiguity.calls_shape(plans[0])
-    if any(_ambiguity.calls_shape(p) != shape for p in plans[1:]):
-        return None
-    rows = [_ambiguity.goal_bound(p, tokens) for p in plans]
-    first = rows[0]
-    if first is None or any(r is None for r in rows):
-        return None
-    n = 0
-    for g in sorted({s.group for s in plans[0].steps}):
-        idx = [i for i, s in enumerate(plans[0].steps) if s.group == g]
-        if not all(r is not None and _ambiguity.same_rows([first[i] for i in idx], [r[i] for i in idx]) for r in rows):
-            break
-        n += 1
-    return n
 
 
 # ---------------------------------------------------------------- a branch set: replay picks the path
@@ -177,44 +107,23 @@ def _apart(p: Plan, q: Plan, steps: set[int]) -> bool:
     )
 
 
-def _plan_problem(p: Plan, texts: set[str], blockers_of: Callable[[Plan], list[str]], same: bool) -> str:
-    """Why p cannot be a path of the set ('' when it can): replayable on its own but for the branch
-    (and, in a set of one tool sequence, its contradictions: `_contradictions_explained`)."""
-    if not p.seen_runs:
-        return f"plan {p.id}'s evidence did not record what its results showed"
-    if not _notes_explained(p, texts):
-        return f"plan {p.id} branched to a path no plan of this goal takes"
-    blocked = [
-        b
-        for b in blockers_of(p)
-        if not b.startswith("branching:") and "ambiguous" not in b and not (same and b.startswith("contradicted:"))
-    ]
-    return f"plan {p.id}: {blocked[0]}" if blocked else ""
-
-
 def branch_set(
-    full: list[Plan],
-    blockers_of: Callable[[Plan], list[str]],
-    risk_of: RiskOf | None,
-    tokens: list[Token] | None = None,
+    full: list[Plan], blockers_of: Callable[[Plan], list[str]], risk_of: RiskOf | None
 ) -> tuple[BranchSet | None, str]:
-    """The goal's full matches as a branch set, or (None, why not). Plans of one tool sequence (a
-    constant chosen by the results) need `tokens`: the goal as every plan of the set reads it."""
+    """The goal's full matches as a branch set, or (None, why not)."""
     plans = sorted(full, key=lambda p: (-p.support, p.id))
-    seqs = {p.seq for p in plans}
-    same = len(plans) >= 2 and len(seqs) == 1 and tokens is not None
-    if len(plans) < 2 or (len(seqs) != len(plans) and not same):
+    if len(plans) < 2 or len({p.seq for p in plans}) != len(plans):
         return None, "not plans of other calls"
     texts = {seq_text(p.seq) for p in plans}
     for p in plans:
-        why = _plan_problem(p, texts, blockers_of, same)
-        if why:
-            return None, why
-    n = _args_prefix(plans, tokens) if same and tokens is not None else _prefix(plans)
-    if n is None:
-        return None, "the plans call other tools, or one cannot bind its arguments for this goal"
-    if same and n >= len({s.group for s in plans[0].steps}):
-        return None, "the plans make the same calls for this goal"
+        if not p.seen_runs:
+            return None, f"plan {p.id}'s evidence did not record what its results showed"
+        if not _notes_explained(p, texts):
+            return None, f"plan {p.id} branched to a path no plan of this goal takes"
+        blocked = [b for b in blockers_of(p) if not b.startswith("branching:") and "ambiguous" not in b]
+        if blocked:
+            return None, f"plan {p.id}: {blocked[0]}"
+    n = _prefix(plans)
     if n == 0:
         return None, "the paths differ from the first call: no read comes before the branch"
     first = plans[0]
@@ -223,16 +132,11 @@ def branch_set(
     for i in steps:
         if risk_of is None or risk_of(first.steps[i].name) != "read_only":
             return None, f"the common calls before the branch include {first.steps[i].name}, not read-only"
-    for p in plans if same else []:
-        why = _contradictions_explained(p, plans, steps)
-        if why:
-            return None, why
     for k, p in enumerate(plans):
         for q in plans[k + 1 :]:
             if not _apart(p, q, steps):
                 return None, f"no result before the branch told plan {p.id}'s runs from plan {q.id}'s"
-    parts = "bind other arguments" if same else "differ"
-    why = f"{len(plans)} plans share {n} read-only group(s) of calls, then {parts}: the live results pick one"
+    why = f"{len(plans)} plans share {n} read-only group(s) of calls, then differ: the live results pick one"
     return BranchSet(plans, n, why), why
 
 

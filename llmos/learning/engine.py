@@ -20,7 +20,6 @@ from typing import TypeVar
 from llmos.config import LearningConfig
 from llmos.exceptions import ModeUnavailable, StoreConflict, StoreError, UserError
 from llmos.learning import _refit, induction, loops, spans, wordings
-from llmos.learning import branches as _branches
 from llmos.learning._bulk import YoungOnly
 from llmos.learning._sync import PlanSync
 from llmos.learning.branches import discriminated as _discriminated
@@ -168,7 +167,12 @@ class LearningEngine:
                     self._put(refined, changes)
                     plan = refined
                 elif note.startswith("nothing explains"):
-                    self._mark(plan, plan.contradicted, _branches.contradiction(trace, note), changes)
+                    self._mark(
+                        plan,
+                        plan.contradicted,
+                        f"run {trace.id} (a replay the model finished): {note}",
+                        changes,
+                    )
             if not isinstance(ev, str):
                 seq = ev.seq
                 for p in self._same_skeleton(ev):
