@@ -8,7 +8,9 @@ that a listing of the results ("Done." and the reads) cannot state. A plan decli
 - its supporting answer states words of decline that no value of its run gives (`answers.unstated_verdict`:
   "not", "cannot", "no"), or
 - it changes nothing while a goal word names a tool that changes the world and that the plan never
-  calls ("release" of `release_brew`), a word no tool the plan calls is named by. The tools compared are
+  calls ("release" of `release_brew`), a word no tool the plan calls is named by; not when the goal
+  is a question for information (`wh_question`: "How many bottles of Barolo are left?" of
+  `move_bottles`), which asks no tool to change anything. The tools compared are
   the plan's siblings (`execution.replay.sibling_tools`: the same server's), not generated tools, whose
   names are made of goal words.
 
@@ -91,7 +93,7 @@ def reasons(plan: Plan, tokens: list[Token], tools: Iterable[str], risk_of: Risk
                 f"that do ({writers[0]}): the supporting runs judged it must not be done"
             )
     goal = {t.text.lower() for t in tokens if t.kind == "word"} - STOPWORDS - used
-    if not goal:
+    if not goal or wh_question(tokens):  # a question for information asks no tool to change anything
         return out
     for name in tools:
         if name in called:
@@ -207,6 +209,26 @@ def polar(tokens: list[Token]) -> bool:
         return True
     ends = bool(tokens) and tokens[-1].kind == "punct" and tokens[-1].text == "?"
     return ends and _first_word(tokens) in _AUX
+
+
+# a question for information opens with one of these ("why" not: "Why not release batch BR-1?")
+_WH = frozenset(["what", "which", "who", "whom", "whose", "how", "when", "where"])
+_SUGGESTION = frozenset(["about", "if"])  # "How about releasing ...?", "What if we release ...?"
+_SENTENCE_ENDS = frozenset([".", "!", "?", ";"])
+
+
+def wh_question(tokens: list[Token]) -> bool:
+    """Whether the goal asks for information: one sentence, ending with "?", opened by a wh-word that
+    is not a suggestion ("How many bottles of Barolo are left?", not "What about releasing batch
+    BR-1?" nor "Which batch is on hold? Release it!"). Its words name what it asks about: a noun
+    shared with a tool that changes the world ("bottles" of `move_bottles`, "record" of
+    `record_haul`) is no action the runs declined."""
+    if not tokens or tokens[-1].kind != "punct" or tokens[-1].text != "?":
+        return False
+    if any(t.kind == "punct" and t.text in _SENTENCE_ENDS for t in tokens[:-1]):
+        return False
+    words = [t.text.lower() for t in tokens if t.kind == "word" and t.text.lower() not in _POLITE]
+    return len(words) > 1 and words[0] == _first_word(tokens) and words[0] in _WH and words[1] not in _SUGGESTION
 
 
 def change_verb(tokens: list[Token], called_words: set[str]) -> str:
