@@ -65,6 +65,11 @@ def test_questions_for_information_and_the_rest() -> None:
     assert not asks(tokenize_goal("How many seats are left? Book 2 on flight F1?"))
     assert not asks(tokenize_goal("Book 2 seats on flight F1"))
     assert not asks(tokenize_goal("Can you book 2 seats on flight F1?"))  # yes/no: judged (`polar`)
+    assert not asks(tokenize_goal("How many seats are left on flight F1, can you book 2?"))  # addressed
+    assert not asks(tokenize_goal("How many seats are left on flight F1 if I book 2?"))  # conditional
+    ordered = tokenize_goal("How many seats are left on flight F1, and book 2 of them?")
+    assert asks(ordered) and declined._asked_to_do(ordered, {"book", "seats"})  # "book" opens an order
+    assert not declined._asked_to_do(tokenize_goal("How many seats are left on flight F1?"), {"book", "seats"})
 
 
 async def test_a_question_whose_noun_names_a_write_replays_with_this_runs_values(tmp_path: Path) -> None:

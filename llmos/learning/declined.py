@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from llmos.learning import answers
+from llmos.learning import answers, conditions
 from llmos.learning._answer_rules import template_fits
 from llmos.learning.goals import STOPWORDS, Token
 from llmos.learning.plans import Plan
@@ -93,12 +93,15 @@ def reasons(plan: Plan, tokens: list[Token], tools: Iterable[str], risk_of: Risk
                 f"that do ({writers[0]}): the supporting runs judged it must not be done"
             )
     goal = {t.text.lower() for t in tokens if t.kind == "word"} - STOPWORDS - used
-    if not goal or wh_question(tokens):  # a question for information asks no tool to change anything
+    if not goal:
         return out
+    question = wh_question(tokens)
     for name in tools:
         if name in called:
             continue
         shared = sorted(goal & name_words(name))
+        if question and not _asked_to_do(tokens, set(shared)):
+            continue  # a question for information names what it asks about; it asks no tool to act
         if shared and risk_of(name) != "read_only":
             out.append(f"the goal's word {shared[0]!r} names {name}, which changes the world and the plan never calls")
             break
@@ -215,12 +218,25 @@ def polar(tokens: list[Token]) -> bool:
 _WH = frozenset(["what", "which", "who", "whom", "whose", "how", "when", "where"])
 _SUGGESTION = frozenset(["about", "if"])  # "How about releasing ...?", "What if we release ...?"
 _SENTENCE_ENDS = frozenset([".", "!", "?", ";"])
+_PERSONS = frozenset(["you", "your", "we", "us", "our", "i", "me", "my", "let", "lets"])
+_CLAUSE_OPENERS = frozenset(["and", "or", "then", "also", "but", "to"])
+
+
+def _asked_to_do(tokens: list[Token], shared: set[str]) -> bool:
+    """Whether a word a write tool is named by opens a clause of its own inside the question ("How
+    many seats are left, and book 2?"; "... or cancel it?"): an order, not a noun asked about."""
+    for i, t in enumerate(tokens[1:], 1):
+        before = tokens[i - 1].text.lower()
+        if t.text.lower() in shared and (before in _CLAUSE_OPENERS or tokens[i - 1].kind == "punct"):
+            return True
+    return False
 
 
 def wh_question(tokens: list[Token]) -> bool:
     """Whether the goal asks for information: one sentence, ending with "?", opened by a wh-word that
-    is not a suggestion ("How many bottles of Barolo are left?", not "What about releasing batch
-    BR-1?" nor "Which batch is on hold? Release it!"). Its words name what it asks about: a noun
+    is not a suggestion, addressed to no person and conditional on nothing ("How many bottles of
+    Barolo are left?", not "What about releasing batch BR-1?", "Which batch is on hold? Release
+    it!", "How many seats are left, can you book 2?"). Its words name what it asks about: a noun
     shared with a tool that changes the world ("bottles" of `move_bottles`, "record" of
     `record_haul`) is no action the runs declined."""
     if not tokens or tokens[-1].kind != "punct" or tokens[-1].text != "?":
@@ -228,7 +244,10 @@ def wh_question(tokens: list[Token]) -> bool:
     if any(t.kind == "punct" and t.text in _SENTENCE_ENDS for t in tokens[:-1]):
         return False
     words = [t.text.lower() for t in tokens if t.kind == "word" and t.text.lower() not in _POLITE]
-    return len(words) > 1 and words[0] == _first_word(tokens) and words[0] in _WH and words[1] not in _SUGGESTION
+    if len(words) < 2 or words[0] != _first_word(tokens) or words[0] not in _WH or words[1] in _SUGGESTION:
+        return False
+    # addressed to the agent ("... can you book 2?", "How do I release it?") or conditional: no mere question
+    return not (_PERSONS & set(words)) and not conditions.words(tokens)
 
 
 def change_verb(tokens: list[Token], called_words: set[str]) -> str:
