@@ -9,7 +9,9 @@ that a listing of the results ("Done." and the reads) cannot state. A plan decli
   that taught the template may not be the example's), states words of decline that no value of its run
   gives (`answers.unstated_verdict`: "not", "cannot", "no"), or
 - it changes nothing while a goal word names a tool that changes the world and that the plan never
-  calls ("release" of `release_brew`), a word no tool the plan calls is named by. The tools compared are
+  calls ("release" of `release_brew`), a word no tool the plan calls is named by; not when the goal
+  is a question for information (`wh_question`: "How many bottles of Barolo are left?" of
+  `move_bottles`), which asks no tool to change anything. The tools compared are
   the plan's siblings (`execution.replay.sibling_tools`: the same server's), not generated tools, whose
   names are made of goal words.
 
@@ -35,7 +37,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from llmos.learning import answers
+from llmos.learning import answers, conditions
 from llmos.learning._answer_rules import template_fits
 from llmos.learning.goals import STOPWORDS, Token
 from llmos.learning.plans import Plan
@@ -108,10 +110,13 @@ def reasons(plan: Plan, tokens: list[Token], tools: Iterable[str], risk_of: Risk
     goal = {t.text.lower() for t in tokens if t.kind == "word"} - STOPWORDS - used
     if not goal:
         return out
+    question = wh_question(tokens)
     for name in tools:
         if name in called:
             continue
         shared = sorted(goal & name_words(name))
+        if question and not _asked_to_do(tokens, set(shared)):
+            continue  # a question for information names what it asks about; it asks no tool to act
         if shared and risk_of(name) != "read_only":
             out.append(f"the goal's word {shared[0]!r} names {name}, which changes the world and the plan never calls")
             break
@@ -222,6 +227,42 @@ def polar(tokens: list[Token]) -> bool:
         return True
     ends = bool(tokens) and tokens[-1].kind == "punct" and tokens[-1].text == "?"
     return ends and _first_word(tokens) in _AUX
+
+
+# a question for information opens with one of these ("why" not: "Why not release batch BR-1?")
+_WH = frozenset(["what", "which", "who", "whom", "whose", "how", "when", "where"])
+_SUGGESTION = frozenset(["about", "if"])  # "How about releasing ...?", "What if we release ...?"
+_SENTENCE_ENDS = frozenset([".", "!", "?", ";"])
+_PERSONS = frozenset(["you", "your", "we", "us", "our", "i", "me", "my", "let", "lets"])
+_CLAUSE_OPENERS = frozenset(["and", "or", "then", "also", "but", "to"])
+
+
+def _asked_to_do(tokens: list[Token], shared: set[str]) -> bool:
+    """Whether a word a write tool is named by opens a clause of its own inside the question ("How
+    many seats are left, and book 2?"; "... or cancel it?"): an order, not a noun asked about."""
+    for i, t in enumerate(tokens[1:], 1):
+        before = tokens[i - 1].text.lower()
+        if t.text.lower() in shared and (before in _CLAUSE_OPENERS or tokens[i - 1].kind == "punct"):
+            return True
+    return False
+
+
+def wh_question(tokens: list[Token]) -> bool:
+    """Whether the goal asks for information: one sentence, ending with "?", opened by a wh-word that
+    is not a suggestion, addressed to no person and conditional on nothing ("How many bottles of
+    Barolo are left?", not "What about releasing batch BR-1?", "Which batch is on hold? Release
+    it!", "How many seats are left, can you book 2?"). Its words name what it asks about: a noun
+    shared with a tool that changes the world ("bottles" of `move_bottles`, "record" of
+    `record_haul`) is no action the runs declined."""
+    if not tokens or tokens[-1].kind != "punct" or tokens[-1].text != "?":
+        return False
+    if any(t.kind == "punct" and t.text in _SENTENCE_ENDS for t in tokens[:-1]):
+        return False
+    words = [t.text.lower() for t in tokens if t.kind == "word" and t.text.lower() not in _POLITE]
+    if len(words) < 2 or words[0] != _first_word(tokens) or words[0] not in _WH or words[1] in _SUGGESTION:
+        return False
+    # addressed to the agent ("... can you book 2?", "How do I release it?") or conditional: no mere question
+    return not (_PERSONS & set(words)) and not conditions.words(tokens)
 
 
 def change_verb(tokens: list[Token], called_words: set[str]) -> str:
