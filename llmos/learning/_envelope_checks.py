@@ -378,8 +378,9 @@ CMP = {-1: "<", 0: "=", 1: ">", LE: "<=", GE: ">="}
 def _describe(op: Operand) -> str:
     if op[0] == "zero":
         return "0"
-    if op[0] in ("diff", "prod"):
-        return f"({_describe(op[1])} {'-' if op[0] == 'diff' else 'x'} {_describe(op[2])})"
+    if op[0] in ("diff", "prod", "ratio"):
+        sym = {"diff": "-", "prod": "x", "ratio": "/"}[str(op[0])]
+        return f"({_describe(op[1])} {sym} {_describe(op[2])})"
     if op[0] == "wsum":
         a, b = (".".join(str(x) for x in p).replace(".*", "[*]") for p in op[2:4])
         return f"the sum of {a} x {b} of step {op[1]} result"

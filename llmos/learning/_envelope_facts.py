@@ -157,7 +157,8 @@ def relations(env: ex.Env, echo_paths: list[list[str]]) -> list[Relation]:
     return out
 
 
-MAX_PRODUCTS = 6  # products and weighted sums per run that enter relations
+MAX_PRODUCTS = 10  # products and weighted sums per run that enter relations
+MAX_RATIOS = 6  # ratios of two numbers of one record per run that enter relations
 
 
 def products(env: ex.Env, ops: list[tuple[Operand, float]]) -> list[tuple[Operand, float]]:
@@ -167,19 +168,33 @@ def products(env: ex.Env, ops: list[tuple[Operand, float]]) -> list[tuple[Operan
     res = {(int(op[1]), tuple(op[2])): v for op, v in ops if op[0] == "res"}
     goal = [(op, v) for op, v in ops if op[0] == "tok"][: _seen_products.MAX_FACTORS]
     out: list[tuple[Operand, float]] = []
+    leaves_of: dict[int, list[tuple[Any, float]]] = {}
+    ratios: list[tuple[Operand, float]] = []
     for s in sorted({k[0] for k in res}):
         values = [(p, v) for (t, p), v in res.items() if t == s]
         for pa, pb in _seen_products.record_products(values):
-            out.append((("prod", ("res", s, pa), ("res", s, pb)), res[(s, pa)] * res[(s, pb)]))
+            x, y = res[(s, pa)], res[(s, pb)]
+            out.append((("prod", ("res", s, pa), ("res", s, pb)), x * y))
+            # a share of one record (an invoice over its units: a price per unit against a contract's cap)
+            ratios.extend(
+                (("ratio", ("res", s, n), ("res", s, d)), u / v) for n, d, u, v in ((pa, pb, x, y), (pb, pa, y, x)) if v
+            )
         leaves = [pv for nums in _seen_products.records(values).values() for pv in nums][: _seen_products.MAX_FACTORS]
+        leaves_of[s] = leaves
         for g, x in goal:
             out.extend((("prod", g, ("res", s, p)), x * y) for p, y in leaves)
+    # two numbers of two reads (a charger's kW x the hours a bus is parked, against the kWh it needs)
+    steps = sorted(leaves_of)
+    for i, sa in enumerate(steps):
+        for sb in steps[i + 1 :]:
+            for pa, x in leaves_of[sa]:
+                out.extend((("prod", ("res", sa, pa), ("res", sb, pb)), x * y) for pb, y in leaves_of[sb])
     for s, parsed in enumerate(env.parsed):
         if env.texts[s] is not None and parsed is not ex.NOT_JSON:
             values = list(itertools.islice(ex.leaves(parsed), ex.MAX_LEAVES))
             for (pa, pb), (v, _paths) in _seen_products.weighted_sums(values).items():
                 out.append((("wsum", s, pa, pb), v))
-    return out[:MAX_PRODUCTS]
+    return out[:MAX_PRODUCTS] + ratios[:MAX_RATIOS]
 
 
 def weighted_sum(op: Operand, env: ex.Env) -> float | None:
@@ -198,8 +213,15 @@ def _across(ops: list[tuple[Operand, float]], derived: list[tuple[Operand, float
         for a, x in ops:
             if len(out) >= MAX_RELATIONS:
                 return
-            if a[0] in ("res", "tnum") and result_step(a) != result_step(d):
+            if a[0] not in ("res", "tnum") or a in d:  # a number against its own multiple
+                continue
+            if result_step(a) != result_step(d) or _two_steps(d):
                 out.append((a, d, _sign(x - y)))
+
+
+def _two_steps(d: Operand) -> bool:
+    """A product of two reads' numbers: every number of either read is "another" number to it."""
+    return bool(d[0] == "prod" and d[1][0] == "res" and d[2][0] == "res" and d[1][1] != d[2][1])
 
 
 MAX_TOTALS = 4  # list totals per run that enter relations
@@ -248,7 +270,7 @@ def result_step(op: Operand) -> int | None:
     """The step whose result an operand reads (a difference: its two numbers' step); None for the goal."""
     if op[0] in ("res", "tnum", "tot"):
         return int(op[1])
-    if op[0] in ("diff", "prod"):
+    if op[0] in ("diff", "prod", "ratio"):
         return result_step(op[1]) if op[1][0] != "tok" else result_step(op[2])
     if op[0] == "wsum":
         return int(op[1])
@@ -260,9 +282,11 @@ def value(op: Operand, env: ex.Env, live: dict[Operand, float] | None = None) ->
     values of operands the results do not hold (a call's derived arguments, `_arg_relations`)."""
     if op[0] == "zero":
         return 0.0
-    if op[0] in ("diff", "prod"):
+    if op[0] in ("diff", "prod", "ratio"):
         a, b = value(op[1], env, live), value(op[2], env, live)
-        return None if a is None or b is None else a - b if op[0] == "diff" else a * b
+        if a is None or b is None or (op[0] == "ratio" and b == 0):
+            return None
+        return a - b if op[0] == "diff" else a * b if op[0] == "prod" else a / b
     if op[0] == "wsum":
         return weighted_sum(op, env)
     if op[0] == "arg":
