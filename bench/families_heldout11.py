@@ -634,7 +634,7 @@ scene = Family(
     summary=lambda p, r: (
         f"The {p['scene']} scene is set for {p['date']} at {p['loc']}."
         if "h11_schedule_scene" in r
-        else f"Cannot schedule it: the location permit for {p['loc']} runs from "
+        else f"Not scheduled: the location permit for {p['loc']} runs from "
         f"{r['h11_location']['permit_from']} to {r['h11_location']['permit_until']}."
     ),
 )
