@@ -74,6 +74,7 @@ ANNOTATIONS: dict[str, dict[str, bool]] = {
     "h11_hold_for_inspection": WRITE,
 }
 
+
 def _annotate_in_tools_server() -> None:
     """Inside the shared tools server only: give the tools of ANNOTATIONS their MCP hints."""
     main = sys.modules.get("__main__")
@@ -157,8 +158,6 @@ def _mrn(r: random.Random) -> str:
     return f"MRN-{r.randint(10000, 99999)}"
 
 
-
-
 # ======================================== shared name pools
 FIRST = ["Ana", "Tomas", "Keiko", "Lars", "Priya", "Omar", "Greta", "Samuel", "Ines", "Dmitri", "Moana", "Felix"]
 LAST = ["Ruiz", "Okafor", "Lindqvist", "Tanaka", "Moreau", "Haddad", "Novak", "Brennan", "Costa", "Weber"]
@@ -191,7 +190,10 @@ def sample_refuel(rng: random.Random, w: State, i: int) -> Params:
             lambda v: (v[1] + v[2] <= TANKS[v[0]]) == want,
         )
     w.setdefault("h11_flights", {})[flight] = {
-        "flight": flight, "aircraft": typ, "fuel_on_board_kg": fuel, "tank_capacity_kg": TANKS[typ],
+        "flight": flight,
+        "aircraft": typ,
+        "fuel_on_board_kg": fuel,
+        "tank_capacity_kg": TANKS[typ],
         "stand": f"{rng.choice('DEF')}{rng.randint(1, 40)}",
     }
     return {"kg": kg, "flight": flight}
@@ -266,8 +268,11 @@ def sample_gate(rng: random.Random, w: State, i: int) -> Params:
     if _trap(i, rng):
         status = rng.choice(["closed for cleaning until 14:40", "closed: boarding moved to the bus gate"])
     w.setdefault("h11_gates", {})[gate] = {
-        "pier": rng.choice(["North", "South"]), "time": f"{rng.randint(5, 21):02d}:{rng.randrange(0, 60, 5):02d}",
-        "status": status, "bridge": rng.choice(["B1", "B2", "none"]), "seats": rng.randint(80, 220),
+        "pier": rng.choice(["North", "South"]),
+        "time": f"{rng.randint(5, 21):02d}:{rng.randrange(0, 60, 5):02d}",
+        "status": status,
+        "bridge": rng.choice(["B1", "B2", "none"]),
+        "seats": rng.randint(80, 220),
     }
     flight = f"{rng.choice(['KL', 'LH', 'IB', 'SK'])}{rng.randint(100, 9999)}"
     return {"flight": flight, "gate": gate}
@@ -304,8 +309,12 @@ def sample_booster(rng: random.Random, w: State, i: int) -> Params:
         gap = rng.randint(200, 334) if _trap(i, rng) else rng.randint(335, 420)
     as_of = BASE + dt.timedelta(days=rng.randint(-10, 10))
     w.setdefault("h11_pets", {})[key] = {
-        "owner": owner, "pet": pet, "species": "dog", "weight_kg": rng.randint(4, 38),
-        "last_rabies": (as_of - dt.timedelta(days=gap)).isoformat(), "today": as_of.isoformat(),
+        "owner": owner,
+        "pet": pet,
+        "species": "dog",
+        "weight_kg": rng.randint(4, 38),
+        "last_rabies": (as_of - dt.timedelta(days=gap)).isoformat(),
+        "today": as_of.isoformat(),
     }
     return {"owner": owner, "pet": pet}
 
@@ -367,7 +376,10 @@ def sample_serve(rng: random.Random, w: State, i: int) -> Params:
     if _trap(i, rng):
         allergies[rng.randrange(len(allergies))] = rng.choice(DISHES[dish])
     w.setdefault("h11_students", {})[sid] = {
-        "student": sid, "name": _name(rng), "year": rng.randint(1, 6), "allergies": allergies,
+        "student": sid,
+        "name": _name(rng),
+        "year": rng.randint(1, 6),
+        "allergies": allergies,
     }
     for d, al in DISHES.items():
         w.setdefault("h11_dishes", {})[d] = {"dish": d, "allergens": al, "price_eur": 3.2}
@@ -399,7 +411,8 @@ serve = Family(
         else {}
     ),
     answer=lambda p, b: (
-        ["served"] if _allergen(p, b["h11_students"][p["sid"]]) is None
+        ["served"]
+        if _allergen(p, b["h11_students"][p["sid"]]) is None
         else ["refused", _allergen(p, b["h11_students"][p["sid"]])]
     ),
     summary=lambda p, r: (
@@ -494,7 +507,9 @@ def sample_release(rng: random.Random, w: State, i: int) -> Params:
         else:
             col = f"present ({rng.randint(1, 9)} CFU/100 ml)"
     w.setdefault("h11_tanks", {})[tank] = {
-        "ntu": ntu, "chlorine": round(rng.uniform(0.3, 1.2), 1), "coliforms": col,
+        "ntu": ntu,
+        "chlorine": round(rng.uniform(0.3, 1.2), 1),
+        "coliforms": col,
         "sampled": _day(BASE, -rng.randint(0, 2)),
     }
     return {"tank": tank}
@@ -539,7 +554,8 @@ def sample_alum(rng: random.Random, w: State, i: int) -> Params:
     else:
         want = not _trap(i, rng)
         kg, vol = _until(
-            rng, lambda r: (r.randrange(60, 401, 10), r.randrange(2000, 10001, 500)),
+            rng,
+            lambda r: (r.randrange(60, 401, 10), r.randrange(2000, 10001, 500)),
             lambda v: (v[0] * 1000 / v[1] <= 40) == want,
         )
     w.setdefault("h11_basins", {})[basin] = {"basin": basin, "volume_m3": vol, "inflow_m3_h": rng.randint(200, 900)}
@@ -590,12 +606,19 @@ def sample_scene(rng: random.Random, w: State, i: int) -> Params:
     length = rng.randint(6, 20)
     until = start + dt.timedelta(days=length)
     if _trap(i, rng):
-        day = until + dt.timedelta(days=rng.randint(1, 6)) if rng.random() < 0.6 else start - dt.timedelta(days=rng.randint(1, 4))
+        day = (
+            until + dt.timedelta(days=rng.randint(1, 6))
+            if rng.random() < 0.6
+            else start - dt.timedelta(days=rng.randint(1, 4))
+        )
     else:
         day = start + dt.timedelta(days=rng.randint(0, length))
     w.setdefault("h11_locations", {})[loc] = {
-        "location": loc, "permit_from": start.isoformat(), "permit_until": until.isoformat(),
-        "contact": _name(rng), "crew_limit": rng.randint(20, 80),
+        "location": loc,
+        "permit_from": start.isoformat(),
+        "permit_until": until.isoformat(),
+        "contact": _name(rng),
+        "crew_limit": rng.randint(20, 80),
     }
     return {"scene": scene, "loc": loc, "date": day.isoformat()}
 
@@ -628,7 +651,8 @@ scene = Family(
         else {}
     ),
     answer=lambda p, b: (
-        ["set for", p["date"]] if _permit_ok(p, b["h11_locations"][p["loc"]])
+        ["set for", p["date"]]
+        if _permit_ok(p, b["h11_locations"][p["loc"]])
         else ["permit", b["h11_locations"][p["loc"]]["permit_until"]]
     ),
     summary=lambda p, r: (
@@ -649,7 +673,8 @@ def sample_extras(rng: random.Random, w: State, i: int) -> Params:
     else:
         want = not _trap(i, rng)
         n, rate, left = _until(
-            rng, lambda r: (r.randint(10, 30), r.randrange(90, 141, 5), r.randrange(2800, 4001, 100)),
+            rng,
+            lambda r: (r.randint(10, 30), r.randrange(90, 141, 5), r.randrange(2800, 4001, 100)),
             lambda v: (v[0] * v[1] <= v[2]) == want,
         )
     w.setdefault("h11_budgets", {})[sc] = {"scene": sc, "remaining_eur": left, "extra_day_rate_eur": rate}
@@ -691,8 +716,14 @@ extras = Family(
         Step("h11_scene_budget", lambda p, r: {"scene": p["scene"]}),
         Step(
             "h11_book_extras",
-            lambda p, r: {"scene": p["scene"], "extras": p["n"], "cost_eur": p["n"] * r["h11_scene_budget"]["extra_day_rate_eur"]},
-            when=lambda p, r: p["n"] * r["h11_scene_budget"]["extra_day_rate_eur"] <= r["h11_scene_budget"]["remaining_eur"],
+            lambda p, r: {
+                "scene": p["scene"],
+                "extras": p["n"],
+                "cost_eur": p["n"] * r["h11_scene_budget"]["extra_day_rate_eur"],
+            },
+            when=lambda p, r: (
+                p["n"] * r["h11_scene_budget"]["extra_day_rate_eur"] <= r["h11_scene_budget"]["remaining_eur"]
+            ),
         ),
     ],
     expect=_extras_expect,
@@ -771,8 +802,13 @@ recall = Family(
 
 
 # ======================================== 11. port customs: a question, value x tariff rate, waived under 50 EUR
-TARIFFS = {"8471.30": ("laptops", 0), "6403.99": ("leather shoes", 8), "9403.60": ("wooden furniture", 2.7),
-           "6109.10": ("cotton t-shirts", 12), "8516.60": ("electric ovens", 2.2)}
+TARIFFS = {
+    "8471.30": ("laptops", 0),
+    "6403.99": ("leather shoes", 8),
+    "9403.60": ("wooden furniture", 2.7),
+    "6109.10": ("cotton t-shirts", 12),
+    "8516.60": ("electric ovens", 2.2),
+}
 
 
 def _box(r: random.Random) -> str:
@@ -781,7 +817,11 @@ def _box(r: random.Random) -> str:
 
 def _manifest_row(rng: random.Random, w: State, box: str, hs: str, value: int, declared: int) -> None:
     w.setdefault("h11_manifests", {})[box] = {
-        "container": box, "goods": TARIFFS[hs][0], "hs_code": hs, "value_eur": value, "declared_net_kg": declared,
+        "container": box,
+        "goods": TARIFFS[hs][0],
+        "hs_code": hs,
+        "value_eur": value,
+        "declared_net_kg": declared,
         "vessel": rng.choice(["Maersk Elba", "CMA CGM Rhone", "MSC Aurora"]),
     }
     for code, (desc, rate) in TARIFFS.items():
@@ -801,7 +841,8 @@ def sample_duty(rng: random.Random, w: State, i: int) -> Params:
     else:
         want = not _trap(i, rng)
         hs, value = _until(
-            rng, lambda r: (r.choice(codes), r.randrange(2000, 40001, 50)),
+            rng,
+            lambda r: (r.choice(codes), r.randrange(2000, 40001, 50)),
             lambda v: (_duty(v[1], TARIFFS[v[0]][1]) >= 50) == want,
         )
     _manifest_row(rng, w, box, hs, value, rng.randrange(8000, 24001, 100))
@@ -912,47 +953,117 @@ gatecheck = Family(
 TOOLS = {
     t.name: t
     for t in [
-        Tool("h11_flight", "A flight's aircraft, fuel on board and tank capacity (kg).", {"flight": str},
-             _row("h11_flights", "flight", "flight")),
+        Tool(
+            "h11_flight",
+            "A flight's aircraft, fuel on board and tank capacity (kg).",
+            {"flight": str},
+            _row("h11_flights", "flight", "flight"),
+        ),
         Tool("h11_refuel", "Uplift fuel (kg) to a flight's aircraft.", {"flight": str, "kg": int}, _refuel),
         Tool("h11_gate_notice", "The current notice of a boarding gate (plain text).", {"gate": str}, _gate_notice),
         Tool("h11_pet", "A pet's clinic record (last vaccinations, weight).", {"owner": str, "pet": str}, _pet),
-        Tool("h11_book_booster", "Book a rabies booster appointment for a pet.", {"owner": str, "pet": str},
-             _append("h11_boosters", "owner", "pet")),
-        Tool("h11_student", "A student's cafeteria record, with allergies.", {"student": str},
-             _row("h11_students", "student", "student")),
-        Tool("h11_dish", "A cafeteria dish, its allergens and price.", {"dish": str}, _row("h11_dishes", "dish", "dish")),
-        Tool("h11_serve_meal", "Serve a dish to a student and record it.", {"student": str, "dish": str},
-             _append("h11_meals", "student", "dish")),
+        Tool(
+            "h11_book_booster",
+            "Book a rabies booster appointment for a pet.",
+            {"owner": str, "pet": str},
+            _append("h11_boosters", "owner", "pet"),
+        ),
+        Tool(
+            "h11_student",
+            "A student's cafeteria record, with allergies.",
+            {"student": str},
+            _row("h11_students", "student", "student"),
+        ),
+        Tool(
+            "h11_dish", "A cafeteria dish, its allergens and price.", {"dish": str}, _row("h11_dishes", "dish", "dish")
+        ),
+        Tool(
+            "h11_serve_meal",
+            "Serve a dish to a student and record it.",
+            {"student": str, "dish": str},
+            _append("h11_meals", "student", "dish"),
+        ),
         Tool("h11_lunch_card", "A lunch card's balance (EUR).", {"name": str}, _row("h11_cards", "lunch card", "name")),
-        Tool("h11_set_card_balance", "Set a lunch card's balance (EUR).", {"name": str, "balance_eur": float}, _set_card),
-        Tool("h11_lab_report", "The latest lab report of a treated-water tank (plain text).", {"tank": str}, _lab_report),
-        Tool("h11_release_tank", "Release a tank's treated water to the network.", {"tank": str},
-             _append("h11_releases", "tank")),
-        Tool("h11_basin", "A flocculation basin's volume (m3) and inflow.", {"basin": str},
-             _row("h11_basins", "basin", "basin")),
-        Tool("h11_dose_basin", "Dose alum (kg) into a basin.", {"basin": str, "kg": int},
-             _append("h11_doses", "basin", "kg")),
-        Tool("h11_location", "A filming location and its permit dates.", {"location": str},
-             _row("h11_locations", "location", "location")),
-        Tool("h11_schedule_scene", "Set the location and date of a scene in the shooting schedule.",
-             {"scene": str, "location": str, "date": str}, _set_scene),
-        Tool("h11_scene_budget", "A scene's remaining budget and the day rate of an extra (EUR).", {"scene": str},
-             _row("h11_budgets", "scene", "scene")),
-        Tool("h11_book_extras", "Book extras for a scene and charge its budget.",
-             {"scene": str, "extras": int, "cost_eur": float}, _book_extras),
+        Tool(
+            "h11_set_card_balance", "Set a lunch card's balance (EUR).", {"name": str, "balance_eur": float}, _set_card
+        ),
+        Tool(
+            "h11_lab_report", "The latest lab report of a treated-water tank (plain text).", {"tank": str}, _lab_report
+        ),
+        Tool(
+            "h11_release_tank",
+            "Release a tank's treated water to the network.",
+            {"tank": str},
+            _append("h11_releases", "tank"),
+        ),
+        Tool(
+            "h11_basin",
+            "A flocculation basin's volume (m3) and inflow.",
+            {"basin": str},
+            _row("h11_basins", "basin", "basin"),
+        ),
+        Tool(
+            "h11_dose_basin",
+            "Dose alum (kg) into a basin.",
+            {"basin": str, "kg": int},
+            _append("h11_doses", "basin", "kg"),
+        ),
+        Tool(
+            "h11_location",
+            "A filming location and its permit dates.",
+            {"location": str},
+            _row("h11_locations", "location", "location"),
+        ),
+        Tool(
+            "h11_schedule_scene",
+            "Set the location and date of a scene in the shooting schedule.",
+            {"scene": str, "location": str, "date": str},
+            _set_scene,
+        ),
+        Tool(
+            "h11_scene_budget",
+            "A scene's remaining budget and the day rate of an extra (EUR).",
+            {"scene": str},
+            _row("h11_budgets", "scene", "scene"),
+        ),
+        Tool(
+            "h11_book_extras",
+            "Book extras for a scene and charge its budget.",
+            {"scene": str, "extras": int, "cost_eur": float},
+            _book_extras,
+        ),
         Tool("h11_recall_notice", "The current recall notice for a drug (plain text).", {"drug": str}, _recall_notice),
         Tool("h11_quarantine_lot", "Move a lot of a drug to quarantine.", {"lot": str, "drug": str}, _quarantine),
-        Tool("h11_manifest", "A container's manifest: goods, HS code, value, declared net weight.", {"container": str},
-             _row("h11_manifests", "container", "container")),
-        Tool("h11_tariff", "The import duty rate (%) of an HS code.", {"hs_code": str},
-             _row("h11_tariffs", "HS code", "hs_code")),
-        Tool("h11_weigh", "The weighbridge reading of a container: gross and tare (kg).", {"container": str},
-             _row("h11_weighbridge", "container", "container")),
-        Tool("h11_release_container", "Release a container from the terminal.", {"container": str},
-             _append("h11_released", "container")),
-        Tool("h11_hold_for_inspection", "Hold a container for a customs inspection.",
-             {"container": str, "difference_kg": int}, _append("h11_inspections", "container", "difference_kg")),
+        Tool(
+            "h11_manifest",
+            "A container's manifest: goods, HS code, value, declared net weight.",
+            {"container": str},
+            _row("h11_manifests", "container", "container"),
+        ),
+        Tool(
+            "h11_tariff",
+            "The import duty rate (%) of an HS code.",
+            {"hs_code": str},
+            _row("h11_tariffs", "HS code", "hs_code"),
+        ),
+        Tool(
+            "h11_weigh",
+            "The weighbridge reading of a container: gross and tare (kg).",
+            {"container": str},
+            _row("h11_weighbridge", "container", "container"),
+        ),
+        Tool(
+            "h11_release_container",
+            "Release a container from the terminal.",
+            {"container": str},
+            _append("h11_released", "container"),
+        ),
+        Tool(
+            "h11_hold_for_inspection",
+            "Hold a container for a customs inspection.",
+            {"container": str, "difference_kg": int},
+            _append("h11_inspections", "container", "difference_kg"),
+        ),
     ]
 }
 
