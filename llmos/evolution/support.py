@@ -55,7 +55,7 @@ from llmos.learning import explain as ex
 from llmos.learning._arg_relations import argument_problem
 from llmos.learning.goals import Kind, Token
 from llmos.learning.plans import coerce, path_key, result_shape, set_path
-from llmos.learning.replay_plan import CONDITIONAL_LISTING, own_noise, own_support
+from llmos.learning.replay_plan import CONDITIONAL_LISTING, answer_varied, own_noise, own_support
 from llmos.tools.base import ToolContext, ToolOutput
 
 __all__ = [
@@ -253,10 +253,7 @@ class CrystallizedRun:
             if why:  # as a FOLLOWER replay: rule 1 for a number computed from the results
                 raise self.fail(f"{envelope.PRECAUTION}: {why}", len(self.steps) - 1, precaution=True)
             return said
-        varied = ""
-        if self.plan is not None:  # as FOLLOWER: a wording's plan counts its own runs (`seen_runs` holds its sibling's)
-            own_runs = 0 if self.plan.sibling else self.plan.seen_runs
-            varied = answers.phrasing_varied(self.plan.answer, own_support(self.plan), own_runs)
+        varied = answer_varied(self.plan) if self.plan is not None else ""
         if varied:  # as a FOLLOWER replay: the supporting answers' own words depend on what only the model judges
             raise self.fail(f"{envelope.PRECAUTION}: {varied}", len(self.steps) - 1, precaution=True)
         if self.declines:

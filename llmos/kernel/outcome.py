@@ -153,8 +153,9 @@ def _gets_past(failed: ToolCallRecord, later: ToolCallRecord, risk_of: RiskOf | 
         return True
     if later.turn <= failed.turn:
         return False
-    wrote = risk_of is not None and risk_of(failed.name) != "read_only"
-    return not wrote or risk_of is None or risk_of(later.name) != "read_only"
+    if risk_of is None or risk_of(failed.name) == "read_only":
+        return True
+    return risk_of(later.name) != "read_only"  # past a failed write, only another write is another way
 
 
 def unfinished(trace: Trace, answer: str, risk_of: RiskOf | None = None) -> str:

@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from llmos.learning import explain as ex
+from llmos.learning._envelope_checks import unused_slots
 from llmos.learning._evidence import Evidence
 from llmos.learning.plans import Plan
 
@@ -51,21 +52,11 @@ def rivals(held: Held, ev: Evidence, slots: set[int]) -> list[ex.Cand]:
     return out
 
 
-def unused(plan: Plan) -> set[int]:
-    """Slot positions no awake explanation of any argument reads."""
-    used: set[int] = set()
-    for step in plan.steps:
-        for leaf in step.leaves:
-            for c in ex.awake(leaf.cands):
-                used |= ex.token_positions(c)
-    return set(plan.slots) - used
-
-
 def coincident(plan: Plan, ev: Evidence, values: list[dict[ex.Path, Any]]) -> bool:
     """Whether this run (merged into `plan`, whose explanations it narrowed; `values`: its argument
     leaves per call) also fits a formula the plan does not hold, while the plan has a goal word no
     argument uses: then the run proves no value of that word."""
-    if not unused(plan) or len(plan.steps) != len(ev.calls):
+    if not unused_slots(plan) or len(plan.steps) != len(ev.calls):
         return False
     held = [
         [(lf.path, vals[lf.path], list(lf.cands)) for lf in step.leaves]

@@ -204,8 +204,7 @@ class BoundPlan:
             if why:
                 raise Stop(f"{envelope.PRECAUTION}: {why}", len(self.plan.steps) - 1, precaution=True)
             return said
-        # a wording's plan counts the runs its sibling lent in `seen_runs`, not in its own template's evidence
-        varied = answers.phrasing_varied(self.plan.answer, support, 0 if self.plan.sibling else self.plan.seen_runs)
+        varied = answer_varied(self.plan)
         if varied:
             raise Stop(f"{envelope.PRECAUTION}: {varied}", len(self.plan.steps) - 1, precaution=True)
         figures = answers.unstated_figures(self.plan.example)
@@ -375,3 +374,9 @@ def own_support(plan: Plan) -> int:
     """The runs that taught the plan's answer: its own (evidence a sibling wording lent, `wordings.lend`,
     covers its calls and envelope, never its answer)."""
     return plan.support - int(plan.sibling.get("lent", 0))
+
+
+def answer_varied(plan: Plan) -> str:
+    """Why a listing would not answer for the plan (`answers.phrasing_varied`), over its own runs: a
+    wording's plan counts the runs its sibling lent in `seen_runs`, never in its template's evidence."""
+    return answers.phrasing_varied(plan.answer, own_support(plan), 0 if plan.sibling else plan.seen_runs)
