@@ -191,6 +191,7 @@ class LLMOS:
         trace.metadata["owner"] = current_owner()  # a run left `running` by a dead owner becomes `interrupted`
         ctx = RunContext(trace, self.workspace, self.registry, self.hooks, self.config, ask=ask, events=events)
         ctx.bus = self.events
+        ctx.scratch["live_plan"] = self._live_plan  # a crystallized tool the model calls checks its plan as it is now
         if self.durable is not None:
             self.durable.adopt(ctx)  # inside its workflow: the workflow's id, model and tool calls as steps
         cap = self._run_cap(agent_def.budget_usd)
@@ -225,6 +226,12 @@ class LLMOS:
         result.add_subtask_totals(trace)
         result.messages = list(ctx.scratch.get("messages") or [])
         return result
+
+    def _live_plan(self, plan_id: str) -> Any:
+        try:
+            return self.learning.plan(plan_id)
+        except UserError:
+            return None
 
     def _run_cap(self, agent_budget: float | None) -> float | None:
         cap = self.config.budget.per_run_usd

@@ -25,6 +25,7 @@ from collections.abc import Awaitable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from llmos.evolution._direct import GONE, live_plan
 from llmos.evolution._support_values import (
     Diverged,
     Number,
@@ -181,6 +182,12 @@ class CrystallizedRun:
         self.retries = int(getattr(getattr(config, "learning", None), "transient_retries", 1))
         record_id = ctx.extra.get("record_id")
         self.progress = _WATCHED.get(record_id) if isinstance(record_id, str) else None
+        if self.progress is None:  # the model called the tool itself: the live plan's rules apply all the same
+            known, plan, risk_of, tools = live_plan(ctx, self.plan_id)
+            if known and plan is None:
+                raise Diverged(GONE, 0)
+            if known:
+                self.progress = Progress(plan=plan, risk_of=risk_of, tools=tools)
         self.plan = self.progress.plan if self.progress is not None else None
         if self.progress is not None and self.plan is not None and not _same_calls(self.plan, self.steps):
             # the module was generated from another version of the plan: its checks are no longer the plan's
