@@ -191,7 +191,7 @@ class LLMOS:
         trace.metadata["owner"] = current_owner()  # a run left `running` by a dead owner becomes `interrupted`
         ctx = RunContext(trace, self.workspace, self.registry, self.hooks, self.config, ask=ask, events=events)
         ctx.bus = self.events
-        ctx.scratch["live_plan"] = self._live_plan  # a crystallized tool the model calls checks its plan as it is now
+        ctx.scratch["live_plan"] = self.live_plan  # a crystallized tool the model calls checks its plan as it is now
         if self.durable is not None:
             self.durable.adopt(ctx)  # inside its workflow: the workflow's id, model and tool calls as steps
         cap = self._run_cap(agent_def.budget_usd)
@@ -227,7 +227,8 @@ class LLMOS:
         result.messages = list(ctx.scratch.get("messages") or [])
         return result
 
-    def _live_plan(self, plan_id: str) -> Any:
+    def live_plan(self, plan_id: str) -> Any:
+        """The plan as it is now, or None: a crystallized tool checks it before its calls (evolution/_direct.py)."""
         try:
             return self.learning.plan(plan_id)
         except UserError:

@@ -13,6 +13,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+from llmos.mcp_server._calls import call_crystallized
 from llmos.models.base import ModelRequest, ToolCall, ToolResult
 from llmos.models.testmodel import TestModel
 from llmos.runtime import LLMOS
@@ -93,6 +94,12 @@ async def test_a_crystallized_tool_called_by_the_model_stops_before_a_write_past
         assert spread == [] and _written(os, r.run_id, "spread_lime") == []
         ok = await os.execute("Spread 120 kg of lime on field F4", mode="learner")  # inside: the tool still works
         assert spread == [("F4", 120)], ok.to_dict(explain=True)
+        # the same tool called by an MCP client of `llmos mcp serve` (its own run, no model): the same rule
+        spread.clear()
+        via_mcp = await call_crystallized(os, gen[0].name, {"field": "F9", "kg": 110})
+        assert via_mcp.is_error and "outside the evidence" in via_mcp.result and spread == [], via_mcp
+        assert (await call_crystallized(os, gen[0].name, {"field": "F1", "kg": 110})).is_error is False
+        assert spread == [("F1", 110)]
 
 
 async def test_a_crystallized_tool_called_by_the_model_reads_a_text_status_as_the_plan_does(tmp_path: Path) -> None:

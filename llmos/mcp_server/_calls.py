@@ -43,6 +43,7 @@ async def call_crystallized(rt: LLMOS, name: str, arguments: dict[str, Any]) -> 
     trace.metadata["via"] = "mcp"
     ctx = RunContext(trace, rt.workspace, rt.registry, rt.hooks, rt.config, bus=rt.events)
     ctx.scratch["run_cap_usd"] = rt.config.budget.per_run_usd
+    ctx.scratch["live_plan"] = rt.live_plan  # the tool checks the plan as it is now, as CRYSTALLIZED mode does
     await _runevents.run_started(rt, trace)
     try:
         record = await execute_tool_call(ctx, ToolCall("", name, dict(arguments)), source="crystallized")
