@@ -22,7 +22,7 @@ from typing import Any
 
 from llmos.learning import explain as ex
 from llmos.learning._answer_numbers import CALENDAR, NUMBER, number_text
-from llmos.learning._explain_search import fitted_constant
+from llmos.learning._explain_search import PROOF_VALUES, fitted_constant
 
 __all__ = [
     "MIN_FITS",
@@ -38,10 +38,6 @@ __all__ = [
 ]
 
 MIN_FITS = 2  # supporting runs that must agree on a template before a replay states it
-# distinct values a hole of fitted or widened arithmetic must have stated in the runs it fits (a constant
-# fitted to one run and confirmed by one more is one test: 100 kg / 5000 m3 and 400 kg / 10000 m3 both
-# read m3 x 0.004, a workload that scaled kg with the square of the volume)
-PROOF_VALUES = 3
 
 
 def _header(parts: Sequence[ex.Cand]) -> int:

@@ -73,6 +73,12 @@ def _operands(env: Env, step: int) -> list[tuple[Cand, float | int]]:
     return out
 
 
+# distinct values a constant fitted to the runs must be shown on before it is used (a fitted proportion
+# that a second run confirms was tested once: 100 kg / 5000 m3 and 400 kg / 10000 m3 both read m3 x 0.004,
+# a workload that scaled kg with the square of the volume)
+PROOF_VALUES = 3
+
+
 def fitted_constant(c: Cand) -> bool:
     """Whether an explanation adds or multiplies a constant learned from the runs ({weight} + 6, {n} * 1.9:
     fit by the runs, not taken from the catalogue of scales: seconds * 0.01666666667 is seconds / 60). Two
