@@ -117,3 +117,24 @@ async def test_an_argument_of_a_fitted_constant_waits_for_three_distinct_goals(t
     out = await h.run(SHIP, {"n": 8, "site": "Lyon"})  # 16 boxes, not 14
     assert out.correct and out.trace.mode != "follower", out.decision.reason
     assert any("2 distinct goals" in b for b in out.decision.reason["why_not_follower"])
+
+
+# loyalty points: spend x the tier's rate / 100; every run earned 24 to 30.25 points. A basket that earns
+# 4.5 is past every run's figure: the words around it ("credited") may be another rule's (a minimum)
+POINTS = "How many points does order {} earn?"
+
+
+def points_run(order: str, spend: float, rate: float) -> tuple[str, str, str]:
+    result = f'{{"order": "{order}", "spend_eur": {spend}, "rate_pct": {rate}}}'
+    return POINTS.format(order), f"Order {order} earns {round(spend * rate / 100, 2)} points, credited.", result
+
+
+def test_a_computed_number_past_every_stated_one_is_not_said() -> None:
+    runs = [points_run("O-1", 480, 5), points_run("O-2", 1210, 2.5), points_run("O-3", 301.5, 8)]
+    parts = learned(runs)
+    inside = env(POINTS.format("O-4"), '{"order": "O-4", "spend_eur": 550, "rate_pct": 5}')
+    assert answers.render(parts, inside) == "Order O-4 earns 27.5 points, credited."
+    assert answers.derived_unproven(parts, 3, 3, inside) == ""
+    below = env(POINTS.format("O-5"), '{"order": "O-5", "spend_eur": 90, "rate_pct": 5}')
+    assert answers.render(parts, below) == "Order O-5 earns 4.5 points, credited."
+    assert "outside what the supporting runs stated" in answers.derived_unproven(parts, 3, 3, below)

@@ -30,6 +30,7 @@ __all__ = [
     "derived_unproven",
     "is_number",
     "literal_figure",
+    "outside_stated",
     "phrasing_varied",
     "proofs",
     "stated_numbers",
@@ -92,17 +93,46 @@ def _fitted(hole: ex.Cand) -> bool:
 
 
 def proofs(header: ex.Cand | None, parts: Sequence[ex.Cand], stated: dict[int, float]) -> tuple[Any, ...]:
-    """The distinct values each computed hole stated over the runs the template fits (at most
-    `PROOF_VALUES` kept): `header` the stored template's header when this run continued it (None: a new
-    template), `stated` this run's value of each computed hole (`stated_numbers`)."""
-    kept = dict(header[2]) if header is not None and len(header) > 2 else {}
+    """What each computed hole stated over the runs the template fits: its distinct values (at most
+    `PROOF_VALUES` kept) and the least and greatest, `(index, values, (lo, hi))`. `header`: the stored
+    template's header when this run continued it (None: a new template); `stated`: this run's value of
+    each computed hole (`stated_numbers`)."""
+    kept = _shown(header)
     out = []
     for i in sorted(stated):
-        seen = list(kept.get(i, ()))
-        if not any(ex.same(v, stated[i]) for v in seen) and len(seen) < PROOF_VALUES:
-            seen.append(stated[i])
-        out.append((i, tuple(sorted(seen))))
+        v = stated[i]
+        seen, (lo, hi) = kept.get(i, ((), (v, v)))
+        if not any(ex.same(x, v) for x in seen) and len(seen) < PROOF_VALUES:
+            seen = (*seen, v)
+        out.append((i, tuple(sorted(seen)), (min(lo, v), max(hi, v))))
     return tuple(out)
+
+
+def _shown(header: ex.Cand | None) -> dict[int, tuple[tuple[float, ...], tuple[float, float]]]:
+    if header is None or len(header) < 3:
+        return {}
+    return {int(e[0]): (tuple(e[1]), (float(e[2][0]), float(e[2][1]))) for e in header[2] if len(e) == 3}
+
+
+def outside_stated(parts: Sequence[ex.Cand], env: ex.Env) -> str:
+    """Rule 1 for a computed number of the answer whose every explanation carries a fitted constant or
+    comes from the wider search (as `_derived` holds an argument's fitted constant strictly): the value
+    this run states lies inside what the supporting runs stated there ('' when it does). Past it, the
+    words around it may be another rule's (customs duty of 43.20 EUR is waived under a 50 EUR minimum no
+    run reached: "payable" said of it was wrong). Arithmetic of values only (seconds / 60) keeps its sign
+    and template (`_derived`); a template that kept no record (a loop's) is not checked."""
+    shown = _shown(parts[0] if parts else None)
+    if not shown:
+        return ""
+    for i, v in stated_numbers(parts[1:], env).items():
+        if i in shown and i < len(parts) and _fitted(parts[i]):
+            lo, hi = shown[i][1]
+            if v < lo - 1e-9 or v > hi + 1e-9:
+                return (
+                    f"the answer's computed number is {v:g} here, outside what the supporting runs stated "
+                    f"({lo:g} to {hi:g})"
+                )
+    return ""
 
 
 def stated_numbers(parts: Sequence[ex.Cand], env: ex.Env) -> dict[int, float]:
@@ -123,11 +153,10 @@ def unproven_fit(parts: Sequence[ex.Cand]) -> str:
     fitted to the runs or comes from the wider search, and its runs stated fewer than `PROOF_VALUES`
     distinct values. A fitted proportion that two points confirm was tested once; a coincidence of the
     workload passes one test."""
-    header = parts[0] if parts else None
-    shown = dict(header[2]) if header is not None and len(header) > 2 else {}
+    shown = _shown(parts[0] if parts else None)
     for i, p in enumerate(parts[1:], start=1):
         if p[0] == "hole" and _fitted(p):
-            n = len(shown.get(i, ()))
+            n = len(shown[i][0]) if i in shown else 0
             if n < PROOF_VALUES:
                 return (
                     f"the answer's computed number ({ex.describe(p[1][0][1])}) rests on a constant fitted to the "
@@ -136,17 +165,18 @@ def unproven_fit(parts: Sequence[ex.Cand]) -> str:
     return ""
 
 
-def derived_unproven(parts: Sequence[ex.Cand], support: int, seen_runs: int = 0) -> str:
+def derived_unproven(parts: Sequence[ex.Cand], support: int, seen_runs: int = 0, env: ex.Env | None = None) -> str:
     """Why a template's derived number is not said although the template fits its last runs ('' when
     it may be): the template does not fit every supporting run. The arithmetic that explains the
     last runs then failed on an earlier one: the true computation is outside the hypotheses tried, and
     the last runs agree on a stand-in by coincidence (a capacity of 16 every time, folded into x 0.16).
-    Or every explanation of a computed number is a fitted constant shown on too few values (`unproven_fit`)."""
+    Or every explanation of a computed number is a fitted constant shown on too few values (`unproven_fit`),
+    or (`env`: this run) the number this run computes is outside what the runs stated (`outside_stated`)."""
     fits = _header(parts)
     derived = any(p[0] == "hole" and any(c[0] == "calc" for c in p[1]) for p in parts[1:])
     if not derived or fits < MIN_FITS:
         return ""
-    unproven = unproven_fit(parts)
+    unproven = unproven_fit(parts) or (outside_stated(parts, env) if env is not None else "")
     if unproven:
         return unproven
     if fits < support:
