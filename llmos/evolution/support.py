@@ -252,7 +252,7 @@ class CrystallizedRun:
         if said is not None:
             plan = self.plan
             why = (
-                answers.derived_unproven(plan.answer, own_support(plan), plan.seen_runs)
+                answers.derived_unproven(plan.answer, own_support(plan), plan.seen_runs, self.env)
                 or envelope.answer_seen_problem(plan, self.env, list(self.args), self.noise_runs, parts)
                 if plan is not None
                 else None

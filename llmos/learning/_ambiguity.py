@@ -17,7 +17,7 @@ from typing import Any
 
 from llmos.config import LearningConfig
 from llmos.learning import explain as ex
-from llmos.learning._explain_search import SCALES
+from llmos.learning._explain_search import fitted_constant
 from llmos.learning.goals import Token
 from llmos.learning.plans import Match, Plan
 from llmos.learning.risk import RiskOf
@@ -162,12 +162,6 @@ def learned_constant(plan: Plan) -> str | None:
     for step in plan.steps:
         for leaf in step.leaves:
             cands = ex.awake(leaf.cands) or leaf.cands
-            if cands and all(_learned(c) for c in cands):
+            if cands and all(fitted_constant(c) for c in cands):
                 return f"{step.name}.{ex.format_path(leaf.path)} = {ex.describe(cands[0])}"
     return None
-
-
-def _learned(c: Any) -> bool:
-    if c[0] != "arith" or c[4] is not None or c[3] is None or c[3][0] != "k":
-        return False
-    return c[1] in ("+", "-") or (c[1] == "*" and float(c[3][1]) not in SCALES)

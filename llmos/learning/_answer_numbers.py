@@ -19,6 +19,7 @@ from typing import Any
 
 from llmos.learning import _explain_agg
 from llmos.learning import explain as ex
+from llmos.learning._explain_search import scaled_pairs
 
 MAX_DECIMALS = 6
 # how a derived number is written, and the most decimals the evidence allows: "uN" shortest (44),
@@ -59,12 +60,19 @@ def number_text(value: Any, fmt: str) -> str:
 
 
 def derived(text: str, env: ex.Env) -> list[ex.Cand]:
-    """The `calc` candidates that give the number `text` in this run (none: it stays a literal)."""
+    """The `calc` candidates that give the number `text` in this run (none: it stays a literal). Next to
+    the usual families, two operands with a unit scale (`_explain_search.scaled_pairs`: kg / m3 x 1000
+    told in mg/L) are rivals: they make no number derived on their own, but a hole keeps every one that
+    fits, so a fitted proportion (m3 x 0.004) that two runs agreed on by a coincidence of the workload
+    meets the true form and disagrees with it on a run that tells them apart."""
     value = float(text)
     found: list[ex.Cand] = []
     arith = False
-    for cand in sorted(ex.generate(value, env, len(env.texts), wider=False), key=repr):
-        if cand[0] not in ("arith", "const", "agg"):
+    n = len(env.texts)
+    usual = ex.generate(value, env, n, wider=False)
+    rivals = scaled_pairs(value, env, n) if any(c[0] in ("arith", "agg") for c in usual) else set()
+    for cand in sorted(usual | rivals, key=repr):
+        if cand[0] not in ("arith", "const", "agg", "expr"):
             continue
         try:
             v = ex.evaluate(cand, env)

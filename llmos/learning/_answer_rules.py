@@ -5,6 +5,10 @@
 - `derived_unproven`, `phrasing_varied`: a template that does not fit every supporting run (its
   arithmetic, or the answer's own words, changed in the evidence) is not said, nor replaced by a
   listing when the answers' words differ;
+- `proofs`, `derived_unproven`: a computed number whose every explanation carries a constant fitted to
+  the runs (`{volume} * 0.004`) or comes from the wider search of two operands with a unit scale is
+  said only once its hole stated `PROOF_VALUES` distinct values (two points test a fitted proportion
+  once);
 - `with_category`: a hole filled from a result's text that no goal word gives also keeps the
   hypothesis "always this text", so the words around it are not said with a value the evidence
   never showed there (rule 2 then finds the hypotheses disagree).
@@ -14,11 +18,25 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from typing import Any
 
 from llmos.learning import explain as ex
-from llmos.learning._answer_numbers import CALENDAR, NUMBER
+from llmos.learning._answer_numbers import CALENDAR, NUMBER, number_text
+from llmos.learning._explain_search import PROOF_VALUES, fitted_constant
 
-__all__ = ["MIN_FITS", "derived_unproven", "is_number", "literal_figure", "phrasing_varied", "with_category"]
+__all__ = [
+    "MIN_FITS",
+    "PROOF_VALUES",
+    "derived_unproven",
+    "is_number",
+    "literal_figure",
+    "outside_stated",
+    "phrasing_varied",
+    "proofs",
+    "stated_numbers",
+    "unproven_fit",
+    "with_category",
+]
 
 MIN_FITS = 2  # supporting runs that must agree on a template before a replay states it
 
@@ -68,15 +86,99 @@ def is_number(text: str) -> bool:
     return True
 
 
-def derived_unproven(parts: Sequence[ex.Cand], support: int, seen_runs: int = 0) -> str:
+def _fitted(hole: ex.Cand) -> bool:
+    """Whether every explanation of a hole is arithmetic with a constant fitted to the runs, or a form of
+    the wider search (`_answer_numbers.derived`: two operands with a unit scale)."""
+    return bool(hole[1]) and all(c[0] == "calc" and (fitted_constant(c[1]) or c[1][0] == "expr") for c in hole[1])
+
+
+def proofs(header: ex.Cand | None, parts: Sequence[ex.Cand], stated: dict[int, float]) -> tuple[Any, ...]:
+    """What each computed hole stated over the runs the template fits: its distinct values (at most
+    `PROOF_VALUES` kept) and the least and greatest, `(index, values, (lo, hi))`. `header`: the stored
+    template's header when this run continued it (None: a new template); `stated`: this run's value of
+    each computed hole (`stated_numbers`)."""
+    kept = _shown(header)
+    out = []
+    for i in sorted(stated):
+        v = stated[i]
+        seen, (lo, hi) = kept.get(i, ((), (v, v)))
+        if not any(ex.same(x, v) for x in seen) and len(seen) < PROOF_VALUES:
+            seen = (*seen, v)
+        out.append((i, tuple(sorted(seen)), (min(lo, v), max(hi, v))))
+    return tuple(out)
+
+
+def _shown(header: ex.Cand | None) -> dict[int, tuple[tuple[float, ...], tuple[float, float]]]:
+    if header is None or len(header) < 3:
+        return {}
+    return {int(e[0]): (tuple(e[1]), (float(e[2][0]), float(e[2][1]))) for e in header[2] if len(e) == 3}
+
+
+def outside_stated(parts: Sequence[ex.Cand], env: ex.Env) -> str:
+    """Rule 1 for a computed number of the answer whose every explanation carries a fitted constant or
+    comes from the wider search (as `_derived` holds an argument's fitted constant strictly): the value
+    this run states lies inside what the supporting runs stated there ('' when it does). Past it, the
+    words around it may be another rule's (customs duty of 43.20 EUR is waived under a 50 EUR minimum no
+    run reached: "payable" said of it was wrong). Arithmetic of values only (seconds / 60) keeps its sign
+    and template (`_derived`); a template that kept no record (a loop's) is not checked."""
+    shown = _shown(parts[0] if parts else None)
+    if not shown:
+        return ""
+    for i, v in stated_numbers(parts[1:], env).items():
+        if i in shown and i < len(parts) and _fitted(parts[i]):
+            lo, hi = shown[i][1]
+            if v < lo - 1e-9 or v > hi + 1e-9:
+                return (
+                    f"the answer's computed number is {v:g} here, outside what the supporting runs stated "
+                    f"({lo:g} to {hi:g})"
+                )
+    return ""
+
+
+def stated_numbers(parts: Sequence[ex.Cand], env: ex.Env) -> dict[int, float]:
+    """The number each computed hole of `parts` (a template without its header) states in this run, by
+    its index in the stored template (the header is 0); every candidate a template keeps gives it."""
+    out: dict[int, float] = {}
+    for i, p in enumerate(parts, start=1):
+        if p[0] == "hole" and p[1] and p[1][0][0] == "calc":
+            try:
+                out[i] = float(number_text(ex.evaluate(p[1][0][1], env), p[1][0][2]))
+            except (ex.Unavailable, ArithmeticError, ValueError, TypeError):
+                continue
+    return out
+
+
+def unproven_fit(parts: Sequence[ex.Cand]) -> str:
+    """Why a computed hole is not said ('' when it may be): every explanation of it carries a constant
+    fitted to the runs or comes from the wider search, and its runs stated fewer than `PROOF_VALUES`
+    distinct values. A fitted proportion that two points confirm was tested once; a coincidence of the
+    workload passes one test."""
+    shown = _shown(parts[0] if parts else None)
+    for i, p in enumerate(parts[1:], start=1):
+        if p[0] == "hole" and _fitted(p):
+            n = len(shown[i][0]) if i in shown else 0
+            if n < PROOF_VALUES:
+                return (
+                    f"the answer's computed number ({ex.describe(p[1][0][1])}) rests on a constant fitted to the "
+                    f"runs, shown on {n} distinct value{'s' if n != 1 else ''}: {PROOF_VALUES} are needed"
+                )
+    return ""
+
+
+def derived_unproven(parts: Sequence[ex.Cand], support: int, seen_runs: int = 0, env: ex.Env | None = None) -> str:
     """Why a template's derived number is not said although the template fits its last runs ('' when
     it may be): the template does not fit every supporting run. The arithmetic that explains the
     last runs then failed on an earlier one: the true computation is outside the hypotheses tried, and
-    the last runs agree on a stand-in by coincidence (a capacity of 16 every time, folded into x 0.16)."""
+    the last runs agree on a stand-in by coincidence (a capacity of 16 every time, folded into x 0.16).
+    Or every explanation of a computed number is a fitted constant shown on too few values (`unproven_fit`),
+    or (`env`: this run) the number this run computes is outside what the runs stated (`outside_stated`)."""
     fits = _header(parts)
     derived = any(p[0] == "hole" and any(c[0] == "calc" for c in p[1]) for p in parts[1:])
     if not derived or fits < MIN_FITS:
         return ""
+    unproven = unproven_fit(parts) or (outside_stated(parts, env) if env is not None else "")
+    if unproven:
+        return unproven
     if fits < support:
         return (
             f"the answer's computed number is explained in the last {fits} supporting runs only, not in all "

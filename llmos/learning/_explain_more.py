@@ -125,6 +125,23 @@ def _pair(found: set[Cand], value: float | int, refs: list[tuple[Cand, float | i
                 _check(found, value, form, (a, b, c), float(x), float(y), float(z))
 
 
+def scaled_pairs(value: float | int, ops: list[tuple[Cand, float | int]], scales: tuple[float, ...]) -> set[Cand]:
+    """Two operands with a unit scale, for a number an answer states: a / b * k (kg over m3 told in mg/L,
+    a share told in percent) and a * b / k (a price times a rate in percent), k a catalogue scale, never
+    one fitted to the run; every rounding. Rivals of the usual families (`_answer_numbers.derived`)."""
+    found: set[Cand] = set()
+    refs = ops[:MAX_REFS]
+    for i, (a, x) in enumerate(refs):
+        for j, (b, y) in enumerate(refs):
+            if i == j:
+                continue
+            for k in scales:
+                _check(found, value, "a*b/c", (a, ("k", k), b), float(x), k, float(y))
+                if i < j:
+                    _check(found, value, "a*b/c", (a, b, ("k", k)), float(x), float(y), k)
+    return found
+
+
 def _check(
     found: set[Cand], value: float | int, form: str, operands: tuple[Cand, Cand, Cand], a: float, b: float, c: float
 ) -> None:

@@ -73,6 +73,27 @@ def _operands(env: Env, step: int) -> list[tuple[Cand, float | int]]:
     return out
 
 
+# distinct values a constant fitted to the runs must be shown on before it is used (a fitted proportion
+# that a second run confirms was tested once: 100 kg / 5000 m3 and 400 kg / 10000 m3 both read m3 x 0.004,
+# a workload that scaled kg with the square of the volume)
+PROOF_VALUES = 3
+
+
+def fitted_constant(c: Cand) -> bool:
+    """Whether an explanation adds or multiplies a constant learned from the runs ({weight} + 6, {n} * 1.9:
+    fit by the runs, not taken from the catalogue of scales: seconds * 0.01666666667 is seconds / 60). Two
+    runs test such a constant once."""
+    if c[0] != "arith" or c[4] is not None or c[3] is None or c[3][0] != "k":
+        return False
+    k = float(c[3][1])
+    return c[1] in ("+", "-") or (c[1] == "*" and not any(same(k, s) or same(k * s, 1.0) for s in SCALES))
+
+
+def scaled_pairs(value: float | int, env: Env, step: int) -> set[Cand]:
+    """Two operands of the run with a unit scale (`_explain_more.scaled_pairs`): a / b * k and a * b / k."""
+    return _explain_more.scaled_pairs(value, _operands(env, step), SCALES)
+
+
 def _nice(c: float) -> float:
     return float(f"{c:.10g}")
 

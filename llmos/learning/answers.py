@@ -44,7 +44,15 @@ from llmos.learning._answer_numbers import (
     unstated_judgement,
     unstated_verdict,
 )
-from llmos.learning._answer_rules import MIN_FITS, derived_unproven, literal_figure, phrasing_varied, with_category
+from llmos.learning._answer_rules import (
+    MIN_FITS,
+    derived_unproven,
+    literal_figure,
+    phrasing_varied,
+    proofs,
+    stated_numbers,
+    with_category,
+)
 from llmos.learning.goals import STOPWORDS
 
 __all__ = [
@@ -321,7 +329,8 @@ def learn(current: Sequence[ex.Cand], answer: str, env: ex.Env, args: Args = ())
     why = literal_figure(parts) or answer_problem(parts, env, args, stated if _shortcuts.ON else None)
     if why:
         return [("untraced", why)]
-    return [("answer", n), *parts]
+    shown = proofs(current[0] if narrowed is not None else None, parts, stated_numbers(parts, env))
+    return [("answer", n, shown) if shown else ("answer", n), *parts]
 
 
 def _header(parts: Sequence[ex.Cand]) -> int:

@@ -198,9 +198,9 @@ class BoundPlan:
         support = own_support(self.plan)
         if said is not None:
             plan = self.plan
-            why = answers.derived_unproven(plan.answer, support, plan.seen_runs) or envelope.answer_seen_problem(
-                plan, self.env, list(self.args), noise_runs, plan.answer
-            )
+            why = answers.derived_unproven(
+                plan.answer, support, plan.seen_runs, self.env
+            ) or envelope.answer_seen_problem(plan, self.env, list(self.args), noise_runs, plan.answer)
             if why:
                 raise Stop(f"{envelope.PRECAUTION}: {why}", len(self.plan.steps) - 1, precaution=True)
             return said

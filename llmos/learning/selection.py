@@ -20,6 +20,7 @@ from typing import Any
 
 from llmos.config import LearningConfig
 from llmos.learning import _ambiguity, conditions, spans, wordings
+from llmos.learning._explain_search import PROOF_VALUES
 from llmos.learning.goals import Token, branch_words, content_words, shape, tokenize_goal
 from llmos.learning.index import PlanIndex
 from llmos.learning.plans import Match, Plan, match
@@ -155,10 +156,13 @@ def _follower_blockers(
     out += blind_write_checks(plan, risk_of, cfg.noise_min_runs)  # rule 3, from the plan itself
     if plan.support < cfg.min_support:
         out.append(f"support {plan.support} < min_support {cfg.min_support}")
-    elif plan.support < cfg.min_support + 1:
+    elif plan.support < cfg.min_support + 1 or len(plan.evidence_tokens) < PROOF_VALUES:
         learned = _ambiguity.learned_constant(plan)
-        if learned:  # its runs fit the constant; one more run must confirm it (rule 2: a hypothesis, not a fact)
-            out.append(f"{learned} rests on a constant learned from {plan.support} runs: one more run must confirm it")
+        if learned:  # rule 2: a hypothesis, not a fact; one more run, of a goal not seen, must confirm it
+            out.append(
+                f"{learned} rests on a constant learned from {plan.support} runs of {len(plan.evidence_tokens)} "
+                f"distinct goals: one more run, and {PROOF_VALUES} distinct goals, must confirm it"
+            )
     # a person's verdict asks for the configured new evidence at least: rule 4 lowers what a read-only
     # plan needs before its first replay, not what it needs after someone said a replay was wrong
     demoted = plan.demotion(max(cfg.min_support, after_demotion))
