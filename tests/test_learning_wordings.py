@@ -274,3 +274,20 @@ async def test_lent_runs_never_make_a_varying_text_noise(tmp_path: Path) -> None
     out = await h.run(VOID_TOO, {"order": 4705})
     assert out.correct, (out.trace.mode, out.trace.events)
     assert h.world.state["orders"]["4705"]["status"] == "open"
+
+
+async def test_a_waiting_wording_learns_once_the_sibling_has_slots_though_its_support_passed_the_need(
+    tmp_path: Path,
+) -> None:
+    """The sibling reached rule 4's support with two runs of one goal (no slots: nothing it could lend);
+    the run that gave it its slots came later, past the need. The waiting wording learns then (main only
+    re-aligned waiting wordings when the sibling's support was exactly the need)."""
+    h = harness(tmp_path)
+    await run_ok(h, CANCEL, {"order": 4701})
+    await run_ok(h, CALL_OFF, {"order": 4703})  # the new wording's one run: nothing to learn from yet
+    await run_ok(h, CANCEL, {"order": 4701})  # the sibling: two runs, the same goal, no slot
+    assert not any(p.sibling for p in h.engine.plans())
+    await run_ok(h, CANCEL, {"order": 4709})  # three runs, slots now: it can lend
+    assert any(p.sibling for p in h.engine.plans())
+    out = await h.run(CALL_OFF, {"order": 4702})
+    assert out.correct and out.trace.mode == "follower", out.decision.reason
