@@ -274,3 +274,68 @@ async def test_lent_runs_never_make_a_varying_text_noise(tmp_path: Path) -> None
     out = await h.run(VOID_TOO, {"order": 4705})
     assert out.correct, (out.trace.mode, out.trace.events)
     assert h.world.state["orders"]["4705"]["status"] == "open"
+
+
+async def test_a_waiting_wording_learns_once_the_sibling_has_slots_though_its_support_passed_the_need(
+    tmp_path: Path,
+) -> None:
+    """The sibling reached rule 4's support with two runs of one goal (no slots: nothing it could lend);
+    the run that gave it its slots came later, past the need. The waiting wording learns then (main only
+    re-aligned waiting wordings when the sibling's support was exactly the need)."""
+    h = harness(tmp_path)
+    await run_ok(h, CANCEL, {"order": 4701})
+    await run_ok(h, CALL_OFF, {"order": 4703})  # the new wording's one run: nothing to learn from yet
+    await run_ok(h, CANCEL, {"order": 4701})  # the sibling: two runs, the same goal, no slot
+    assert not any(p.sibling for p in h.engine.plans())
+    await run_ok(h, CANCEL, {"order": 4709})  # three runs, slots now: it can lend
+    assert any(p.sibling for p in h.engine.plans())
+    out = await h.run(CALL_OFF, {"order": 4702})
+    assert out.correct and out.trace.mode == "follower", out.decision.reason
+
+
+async def _total(p: dict[str, Any], calls: Calls) -> str:
+    (o,) = await calls([("get_order", {"order": p["order"]})])
+    return f"Order {p['order']} totals {o['total']} EUR."
+
+
+async def _paid(p: dict[str, Any], calls: Calls) -> str:
+    (o,) = await calls([("get_order", {"order": p["order"]})])
+    return f"{o['paid']} EUR was paid for order {p['order']}."
+
+
+TOTAL = Family("total", "How much is order {order}?", _total, nothing)
+TOTAL_TOO = Family("total", "What is the total of order {order}?", _total, nothing)
+PAID = Family("paid", "How much was paid for order {order}?", _paid, nothing)
+
+
+def _read_only(h: Harness) -> None:
+    h.engine.risk_of = lambda name: "read_only" if name.endswith("get_order") else "write"
+
+
+async def test_a_read_only_wording_that_waited_learns_once_its_sibling_has_slots(tmp_path: Path) -> None:
+    """A read-only sibling reaches rule 4's support (1) at its first run, before it has a slot; the new
+    wording's run that came before its second run learns when it has one (main: never)."""
+    h = harness(tmp_path)
+    _read_only(h)
+    await run_ok(h, TOTAL, {"order": 4701})
+    await run_ok(h, TOTAL_TOO, {"order": 4703})
+    await run_ok(h, TOTAL, {"order": 4709})
+    assert any(p.sibling for p in h.engine.plans())
+    out = await h.run(TOTAL_TOO, {"order": 4702})
+    assert out.correct and out.trace.mode == "follower", out.decision.reason
+    assert str(h.world.state["orders"]["4702"]["total"]) in (out.trace.output or ""), out.trace.output
+
+
+async def test_a_read_only_wording_that_waited_never_states_its_siblings_figure(tmp_path: Path) -> None:
+    """The waiting wording asks what was paid, its sibling the total; in its one run they were equal. It
+    makes the sibling's calls and learns from it, but its answer is its own (one run: `paid` or `total`):
+    what it says for an order paid in part is never the total."""
+    h = harness(tmp_path)
+    _read_only(h)
+    await run_ok(h, TOTAL, {"order": 4701})
+    await run_ok(h, PAID, {"order": 4703})  # paid == total in this run
+    await run_ok(h, TOTAL, {"order": 4709})
+    h.world.state["orders"]["4702"]["paid"] = 5
+    out = await h.run(PAID, {"order": 4702})
+    total = str(h.world.state["orders"]["4702"]["total"])
+    assert out.correct and total not in (out.trace.output or "").split(), out.trace.output

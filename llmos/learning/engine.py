@@ -283,7 +283,8 @@ class LearningEngine:
         return plan, True, "new plan" + (f" ({notes[0]})" if notes else "")
 
     def _lend(self, plan: Plan, changes: Changes) -> None:
-        """A plan that can lend now: one-run plans of other wordings whose run aligns to it learn from it."""
+        """A plan that can lend now (after every run it takes): one-run plans of other wordings whose run
+        aligns to it learn from it."""
         for w in wordings.waiting(self.index, plan, self.config, self.risk_of):
             evs = self.store.evidence_for([w.id])
             lent = wordings.align(plan, evs[0]) if len(evs) == 1 and evs[0].mode == "learner" else None

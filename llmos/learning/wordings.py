@@ -50,7 +50,7 @@ from typing import Any
 from llmos.config import LearningConfig
 from llmos.learning import conditions, induction
 from llmos.learning import explain as ex
-from llmos.learning._lend import lend, lender_problem, lent_problem, own_need, revoke
+from llmos.learning._lend import lend, lender_problem, lent_problem, revoke
 from llmos.learning.goals import STOPWORDS, Token, branch_words, phrase_fits, shape
 from llmos.learning.index import PlanIndex
 from llmos.learning.plans import Plan, Slot
@@ -105,16 +105,19 @@ def borrow(
 
 
 def waiting(index: PlanIndex, p: Plan, cfg: LearningConfig, risk_of: RiskOf | None) -> list[Plan]:
-    """Plans of one run of another wording with P's calls that no sibling lent to, when P has just
-    become able to lend (its own support reached rule 4's need with this run): the first run of a
-    wording often came before its sibling had its second. At most MAX_WAITING, newest first."""
-    if p.support != own_need(p, cfg, risk_of) or lender_problem(p, cfg, risk_of):
+    """Plans of one run of another wording with P's calls that no sibling lent to, whenever P has just
+    taken a run and may lend: the first run of a wording often came before its sibling could lend. Not
+    only when P's support has just reached rule 4's need: P may have reached it before it had a slot
+    (two runs of one goal: nothing to place on W's words), with a recent fallback, or with hypotheses a
+    later run narrowed, and a read-only W needs no more support but has no slot of its own either. The
+    alignment is `borrow`'s, rule for rule. At most MAX_WAITING, newest first."""
+    if not p.slots or lender_problem(p, cfg, risk_of):
         return []
     out = []
     for n in range(1, MAX_LENGTH):
         for w in index.seqs.get((p.agent, n, p.seq), {}).values():
             alone = w.id != p.id and not w.sibling and w.support == 1 and not w.slots and not w.demoted
-            if alone and own_need(w, cfg, risk_of) > 1 and not _same_skeleton(p, w.skeleton):
+            if alone and not _same_skeleton(p, w.skeleton):
                 out.append(w)
     return sorted(out, key=lambda w: -w.updated_at)[:MAX_WAITING]
 
