@@ -39,7 +39,7 @@ def _plain_tokenize(goal: str) -> list[tuple[str, str]]:
 
 def test_tokens_reused_across_goals_are_the_plain_tokens(monkeypatch: pytest.MonkeyPatch) -> None:
     rng = random.Random(4)
-    pieces = list("ab AB 09'\"-._:@+/,!?é€\t") + ["one", "three", "twenty-one", "12.5", "one of", "Please", ", thanks"]
+    pieces = [*"ab AB 09'\"-._:@+/,!?é€\t", "one", "three", "twenty-one", "12.5", "one of", "Please", ", thanks"]
     goals_ = ["Move 'x y' and \"\" '' to B-7, 12.5 three boxes one of them!", "Add one seat", "one"]
     goals_ += ["".join(rng.choice(pieces) for _ in range(rng.randint(0, 30))) for _ in range(3000)]
     monkeypatch.setattr(goals, "_MAX_KNOWN", 50)  # the reused tokens are forgotten now and then
