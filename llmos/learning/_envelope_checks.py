@@ -87,10 +87,15 @@ def _part_problem(plan: Plan, tokens: list[Token]) -> str | None:
 def unused_slots(plan: Plan) -> list[int]:
     """Slot positions no explanation of any argument reads (a goal word that varied for nothing)."""
     used: set[int] = set()
+    slots = plan.slots.keys()
     for step in plan.steps:
         for leaf in step.leaves:
             for c in ex.awake(leaf.cands):  # a dormant explanation reads nothing (yet)
-                used |= ex.token_positions(c)
+                got = ex.token_positions(c)
+                if not got <= used:
+                    used |= got
+                    if used >= slots:  # every slot is read: the rest cannot change the answer
+                        return []
     return sorted(set(plan.slots) - used)
 
 

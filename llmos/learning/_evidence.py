@@ -17,7 +17,7 @@ from typing import Any
 
 from llmos.learning import _shortcuts
 from llmos.learning import explain as ex
-from llmos.learning.goals import Token, shape, tokenize_goal
+from llmos.learning.goals import Kind, Token, shape, tokenize_goal
 from llmos.learning.spans import collapse
 from llmos.trace import ToolCallRecord, Trace
 
@@ -72,7 +72,7 @@ class Evidence:
     def shapes(self) -> list[str]:
         """`goals.shape` of every goal token (the words of a skeleton recur in every run: cached)."""
         if self._shapes is None:
-            self._shapes = [_cached_shape(t) if _shortcuts.ON else shape(t) for t in self.tokens]
+            self._shapes = [_cached_shape(t.kind, t.text) if _shortcuts.ON else shape(t) for t in self.tokens]
         return self._shapes
 
     def token_texts(self) -> tuple[str, ...]:
@@ -102,7 +102,10 @@ class Evidence:
         )
 
 
-_cached_shape = lru_cache(maxsize=1 << 16)(shape)
+@lru_cache(maxsize=1 << 16)
+def _cached_shape(kind: Kind, text: str) -> str:
+    """`shape(Token(kind, text))`, keyed by the two texts (a Token hashes in Python, two texts in C)."""
+    return shape(Token(kind, text))
 
 
 def support_problem(trace: Trace) -> str | None:

@@ -18,7 +18,7 @@ MAX_PENALTY = 0.3  # a sibling with more recent fallbacks than this lends nothin
 def own_need(plan: Plan, cfg: LearningConfig, risk_of: RiskOf | None) -> int:
     """Rule 4: the support this plan's riskiest step asks for."""
     risk, _steps = plan_risk(plan.tool_names, risk_of)
-    return required_support(cfg.min_support, risk, cfg.extra_support.model_dump())
+    return required_support(cfg.min_support, risk, dict(cfg.extra_support))  # model_dump() of flat ints, cheaper
 
 
 def lender_problem(p: Plan, cfg: LearningConfig, risk_of: RiskOf | None) -> str:

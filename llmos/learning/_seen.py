@@ -144,7 +144,7 @@ def merge(kept: Seen, obs: dict[str, tuple[str, Any]]) -> Seen:
         if got is None:
             out[key] = rec
         elif got[0] == "n":
-            out[key] = _num_add(list(rec), got[1])
+            out[key] = _num_add(rec, got[1])
         else:
             out[key] = _text_add(rec, *got[1])
     for key, got in obs.items():
@@ -161,7 +161,7 @@ def _text_add(rec: dict[str, Any], tmpl: str, nums: list[float]) -> dict[str, An
             tmpls[tmpl] = [_num_new(x) for x in nums]
     else:
         old = tmpls[tmpl]
-        tmpls[tmpl] = [_num_add(list(r), x) for r, x in zip(old, nums, strict=True)]
+        tmpls[tmpl] = [_num_add(r, x) for r, x in zip(old, nums, strict=True)]
     return {"n": rec["n"] + 1, "d": int(bool(rec["d"]) and new), "t": tmpls}
 
 

@@ -117,7 +117,7 @@ def _dates(
     out: list[tuple[str, float, ex.Path | None]] = []
     k = 0
     for t in tokens:
-        for m in _DATE_RE.finditer(t.text):
+        for m in _DATE_RE.finditer(t.text) if "-" in t.text else ():  # a date holds a "-"
             d = _days(m)
             if d is not None:
                 out.append((f"goal#{k}", d, None))

@@ -18,6 +18,7 @@ By evidence as well as shape: a whole-number JSON value under an identifier's ke
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -126,7 +127,12 @@ def name_shape(value: Any) -> str | None:
 def id_key(path: tuple[Any, ...]) -> bool:
     """Whether a JSON path ends in an identifier's key ("id", "ticket_id", "zip", "customerId")."""
     key = path[-1] if path else None
-    return isinstance(key, str) and (_ID_KEYS.search(key) is not None or _CAMEL_ID_KEY.search(key) is not None)
+    return isinstance(key, str) and _id_name(key)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _id_name(key: str) -> bool:  # a result's keys recur in every run: each is judged once
+    return _ID_KEYS.search(key) is not None or _CAMEL_ID_KEY.search(key) is not None
 
 
 def number_id_shape(path: tuple[Any, ...], v: Any) -> str | None:

@@ -356,8 +356,23 @@ def nested_refs(node: Any) -> Iterator[Cand]:
             yield from nested_refs(item)
 
 
-def token_positions(cand: Cand) -> set[int]:
-    return {r[1] for r in refs(cand) if r[0] == "tok"}
+def token_positions(cand: Cand) -> frozenset[int]:
+    """The goal positions a candidate reads (candidates are immutable: with the shortcuts on, each
+    distinct one is walked once; those that cannot be hashed every time)."""
+    if not _shortcuts.ON:
+        return frozenset(r[1] for r in refs(cand) if r[0] == "tok")
+    try:
+        got = _TOKEN_POSITIONS.get(cand)
+    except TypeError:
+        return frozenset(r[1] for r in refs(cand) if r[0] == "tok")
+    if got is None:
+        if len(_TOKEN_POSITIONS) >= 1 << 16:
+            _TOKEN_POSITIONS.clear()
+        got = _TOKEN_POSITIONS[cand] = frozenset(r[1] for r in refs(cand) if r[0] == "tok")
+    return got
+
+
+_TOKEN_POSITIONS: dict[Cand, frozenset[int]] = {}
 
 
 def uses_results(cand: Cand) -> bool:

@@ -187,17 +187,25 @@ def _name_before(tokens: list[Token], k: int) -> bool:
 
 def tokenize(goal: str) -> list[Token]:
     tokens: list[Token] = []
+    known = _KNOWN
     for m in _TOKEN_RE.finditer(goal):
-        if m.group("sq") is not None:
-            tokens.append(Token("quoted", m.group("sq")))
-        elif m.group("dq") is not None:
-            tokens.append(Token("quoted", m.group("dq")))
-        elif m.group("word") is not None:
-            w = m.group("word")
-            tokens.append(Token("number" if _NUMBER_RE.fullmatch(w) else "word", w))
-        else:
-            tokens.append(Token("punct", m.group("punct")))
+        group = m.lastgroup  # the one alternative that matched (no group nests in another)
+        text = m.group(m.lastindex or 0)
+        tok = known.get((group, text))
+        if tok is None:  # Tokens are immutable values: one object serves every goal that holds the word
+            if group == "word":
+                tok = Token("number" if _NUMBER_RE.fullmatch(text) else "word", text)
+            else:
+                tok = Token("punct" if group == "punct" else "quoted", text)
+            if len(known) >= _MAX_KNOWN:
+                known.clear()
+            known[(group, text)] = tok
+        tokens.append(tok)
     return _number_words(tokens)
+
+
+_KNOWN: dict[tuple[str | None, str], Token] = {}  # (group of `_TOKEN_RE`, text) -> its token
+_MAX_KNOWN = 1 << 16
 
 
 @functools.lru_cache(maxsize=8192)

@@ -119,13 +119,13 @@ def span_slots(plan: Plan) -> set[int]:
     """Slot positions that may take several words (see the module's rules)."""
     out: set[int] = set()
     last = len(plan.skeleton) - 1
-    for pos in plan.slots:
-        slot = plan.slots[pos]
+    for pos, slot in plan.slots.items():
+        if " " not in "".join(slot.values):  # several words: learned from evidence, never assumed
+            continue
         owner = possessive_slot(plan, pos)  # its marker ends it: a slot may follow it
         if (pos > 0 and pos - 1 in plan.slots) or (pos < last and pos + 1 in plan.slots and not owner):
             continue
-        several = " " in "".join(slot.values)  # learned from evidence, never assumed
-        if several and plan.skeleton[pos].kind == "word" and _consumed_whole(plan, pos):
+        if plan.skeleton[pos].kind == "word" and _consumed_whole(plan, pos):
             out.add(pos)
     return out
 
