@@ -21,10 +21,13 @@ business, `_derived`), and while the result's number is not copied into an argum
 Which pairs mean something: a product always (a quantity times a price, of any two units). A ratio,
 a difference and a sum of a goal number that is an *amount*, one an argument of a step that changes
 the world reads (verbatim or computed: what is written, dosed, charged, booked), or any goal number of
-a plan whose runs judged the goal on their results (`decides`: the amount they declined): the amount
-lands in what the result describes, so the amount per unit of it (kg per m3, kg per hectare, a raise
-per current salary) and the amount with it (the top-up over a balance, the hours over those worked)
-are what a hidden limit reads, whatever the two scales. A goal number that is no amount (a key a read
+a plan whose runs judged the goal on their results (`decides`: the amount they declined), with a
+result number no argument consumes: the amount lands in what the result describes, so the amount per
+unit of it (kg per m3, kg per hectare, a raise per current salary) and the amount with it (the top-up
+over a balance, the hours over those worked) are what a hidden limit reads, whatever the two scales.
+A result number an argument computes with the amount (amount x rate) is combined by that argument
+already: its product is checked, its ratio only under the older gate below (250 USD at a rate never
+met with 250 before is no limit's business). A goal number that is no amount (a key a read
 takes, a threshold, a word no argument uses) keeps the older gate: its ratio only between numbers
 within 1/2 and 2 of each other in every supporting run (a share compares like with like), no
 difference or sum at all (a threshold's margin is its order, `_envelope_facts`). A result number an
@@ -126,7 +129,7 @@ def skipped(seen: dict[str, Any], key: str, tokens: list[Token], path: ex.Path, 
     kind, (g, pos) = parts[0], goal[parts[1]]
     if scope.copied(path) or (kind in ("~diff", "~sum") and scope.plain(path)):
         return True
-    amount = (scope.amounts is None or pos in scope.amounts) and not _value_kinds.id_key(path)
+    amount = (scope.amounts is None or pos in scope.amounts) and not scope.plain(path) and not _value_kinds.id_key(path)
     if kind in ("~diff", "~sum") and not amount:
         return True
     if kind == "~ratio" and not amount and not (RATIO_SCALE[0] <= float(rec[0]) and float(rec[1]) <= RATIO_SCALE[1]):
