@@ -31,7 +31,9 @@ from collections.abc import Callable
 from llmos.learning import _explain_agg
 from llmos.learning import explain as ex
 from llmos.learning._explain_search import SCALES
+from llmos.learning._seen_pairs import PairScope
 from llmos.learning.plans import Plan
+from llmos.learning.risk import RiskOf
 
 _COPIES = frozenset({"val", "tmpl", "const", "date"})
 SCALE = 10.0  # a computed-with value more than this many times the largest seen is an outlier
@@ -112,6 +114,27 @@ def product_exempt(plan: Plan, i: int, excluded: Callable[[ex.Path], bool]) -> C
         plan.__dict__["_multiplied"] = cached
     mult = cached.get(i, set())
     return lambda p: excluded(p) and p not in mult
+
+
+def pair_scope(
+    plan: Plan, i: int, excluded: Callable[[ex.Path], bool], risk_of: RiskOf | None, decides: bool
+) -> PairScope:
+    """What `_seen_pairs` needs to check step i's goal number x result number quantities: the values
+    left out (`product_exempt`; a difference or sum: every consumed or echoed value), and the goal's
+    amounts: the token positions an argument of a step that is not read-only reads by an explanation
+    in use (every goal number when the runs judged the goal on their results, `decides`)."""
+    if decides:
+        return PairScope(product_exempt(plan, i, excluded), excluded, None)
+    amounts = {
+        int(r[1])
+        for step in plan.steps
+        if risk_of is None or risk_of(step.name) != "read_only"
+        for leaf in step.leaves
+        for c in ex.awake(leaf.cands)
+        for r in ex.nested_refs(c)
+        if r[0] == "tok"
+    }
+    return PairScope(product_exempt(plan, i, excluded), excluded, frozenset(amounts))
 
 
 def number_problem(rec: list[float], v: float, scaled: bool = True) -> str | None:

@@ -154,6 +154,16 @@ def relations(env: ex.Env, echo_paths: list[list[str]]) -> list[Relation]:
     # or against a product (12 cases x the price per case, a room's length x width against a roll's area
     # left) or a weighted sum (an order's qty x unit price over its lines against a customer's credit)
     _across(ops, totals(env) + diffs + prods, out)
+    # the same differences the other way round, last (the cap drops them first): which of two numbers a
+    # result lists first says nothing of which is the limit ("poured today 100, pump capacity 210": what
+    # is left is the second minus the first; the goal's 125 m3 against 100 - 210 tells nothing)
+    flipped = [(("diff", d[2], d[1]), -y) for d, y in diffs]
+    for d, y in flipped if goal else []:
+        for a, x in goal:
+            if len(out) >= MAX_RELATIONS:
+                return out
+            out.append((a, d, _sign(x - y)))
+    _across(ops, flipped, out)
     return out
 
 
@@ -249,9 +259,9 @@ MAX_DIFF_NUMBERS = 6  # a result with more numbers gives no differences (a table
 
 def differences(ops: list[tuple[Operand, float]]) -> list[tuple[Operand, float]]:
     """("diff", a, b): two numbers of one result, a - b ("daily limit 2000 EUR, used today 490 EUR": what
-    is left). A goal number that stayed below what was left in every supporting run ("take out 300") kept
-    an order no pair of single numbers shows: each number alone may stay inside what the runs saw, and
-    each pair in its order, while the goal passes what is left."""
+    is left; `relations` also takes b - a). A goal number that stayed below what was left in every
+    supporting run ("take out 300") kept an order no pair of single numbers shows: each number alone may
+    stay inside what the runs saw, and each pair in its order, while the goal passes what is left."""
     by_step: dict[int, list[tuple[Operand, float]]] = {}
     for op, v in ops:
         if op[0] in ("res", "tnum"):

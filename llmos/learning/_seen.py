@@ -332,7 +332,7 @@ def seen_problem(
             env.tokens,
             lambda p: excluded(p, consumed, echo),
             _seen_derived.earlier_of(env.parsed, env.texts, i, scalars),
-            _derived.product_exempt(plan, i, lambda p: excluded(p, consumed, echo)),
+            _derived.pair_scope(plan, i, lambda p: excluded(p, consumed, echo), risk_of, decides),
         )
     if why:
         where = "on which the supporting runs judged the goal" if decides else "before a step that changes the world"

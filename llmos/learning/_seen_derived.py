@@ -21,21 +21,8 @@ argument as surely as a value does, so it is recorded and checked like one (stri
 Products are kept small (`MAX_FACTORS`): a record (or list item) with more numeric leaves is a table.
 A product or weighted sum is checked only while NONE of its factors is consumed (a factor an argument
 takes is the call's business: the quantity ordered times the stock on hand is no quantity of the world).
-A goal number times a result number is no range of its own (every "top up by N" would stop on N x the
-stock); it enters the relations instead (`_envelope_facts.products`: 12 cases x the price per case
-against a store's budget).
-    "product"       of every goal number with every numeric leaf of a result (not inside a list),
-                    and that product over each number of an earlier step's result, or the goal
-                    number times that number over this one (ml/h x units/ml / kg: a dose per kg):
-    "ratio"         qty x unit price (a cost over a hidden approval limit), a new salary over the
-                    current one (a raise over a hidden share; a ratio only between numbers of one
-                    scale: within 1/2 and 2 of each other in every supporting run). Checked only
-                    while the goal number lies inside the range the supporting runs showed, and
-                    while the result's number is not copied into an argument (an operand an argument
-                    computes with is checked: the cost IS that argument): a goal number seen, with
-                    a result in a combination whose product or ratio no supporting run came near, is
-                    outside the evidence. A goal number outside its range is the goal asking for
-                    something new, left to the explanations as before (`_derived`).
+Goal numbers with result numbers (product, ratio, difference, sum: qty x unit price, kg of alum per
+m3, a top-up over the balance) are recorded here too, and checked by the rules of `_seen_pairs`.
 
 A quantity is checked before the next step that changes the world whenever one of the values it is
 made of is not consumed by an argument (as rule 1's values are): one the supporting runs never showed
@@ -50,6 +37,7 @@ import json
 import re
 from typing import Any
 
+from llmos.learning import _seen_pairs
 from llmos.learning import explain as ex
 from llmos.learning._seen_products import record_products, weighted_sums
 from llmos.learning.goals import Token
@@ -152,7 +140,7 @@ def derive(values: list[tuple[ex.Path, Any]], tokens: list[Token], earlier: Earl
         out[json.dumps(["~prod", list(pa), list(pb)]) + "|n"] = (v, paths)
     for (pa, pb), (v, paths) in weighted_sums(values).items():
         out[json.dumps(["~wsum", list(pa), list(pb)]) + "|n"] = (v, paths)
-    out.update(_goal_pairs(values, tokens, earlier or []))
+    out.update(_seen_pairs.goal_pairs(values, tokens, earlier or []))
     out.update(_ranks(values))
     return out
 
@@ -233,71 +221,6 @@ def pick_sources(cands: Any) -> list[tuple[int, tuple[Any, ...], str]]:
     return out
 
 
-MAX_PAIRS = 24  # goal number x result number pairs per result
-
-
-def _goal_numbers(tokens: list[Token]) -> list[tuple[str, float]]:
-    out: list[tuple[str, float]] = []
-    for t in tokens:
-        if t.kind == "number":
-            v = t.typed()
-            if not isinstance(v, str):
-                out.append((f"goal#{len(out)}", float(v)))
-    return out
-
-
-def _goal_pairs(values: list[tuple[ex.Path, Any]], tokens: list[Token], earlier: Earlier) -> Derived:
-    """The product and the ratio of every goal number with every numeric leaf outside a list, and
-    each goal number itself (`~goal`: the range the check needs, never checked on its own)."""
-    goal = _goal_numbers(tokens)
-    if not goal:
-        return {}
-    out: Derived = {json.dumps(["~goal", label]) + "|n": (g, []) for label, g in goal}
-    n = 0
-    for path, v in values:
-        if not ex.is_num(v) or any(isinstance(x, int) for x in path):
-            continue
-        for label, g in goal:
-            if n >= MAX_PAIRS:
-                return out
-            out[json.dumps(["~product", label, list(path)]) + "|n"] = (g * float(v), [path])
-            if float(v) != 0:
-                out[json.dumps(["~ratio", label, list(path)]) + "|n"] = (g / float(v), [path])
-            n += 1
-            for j, vals in earlier:  # a goal number x this number / an earlier step's (ml/h x units/ml / kg)
-                for epath, e in vals:
-                    if ex.is_num(e) and float(e) != 0 and float(v) != 0:
-                        where = ["@step", j, *epath]
-                        out[json.dumps(["~product", label, list(path), where]) + "|n"] = (g * float(v) / e, [path])
-                        out[json.dumps(["~product", label, where, list(path)]) + "|n"] = (g * e / float(v), [path])
-    return out
-
-
-def _inside(rec: Any, v: float) -> bool:
-    if not isinstance(rec, list):
-        return False
-    lo, hi = float(rec[0]), float(rec[1])
-    tol = 1e-9 * max(1.0, abs(lo), abs(hi))
-    return lo - tol <= v <= hi + tol
-
-
-RATIO_SCALE = (0.5, 2.0)  # a ratio is checked only between numbers of one scale in every supporting run
-
-
-def _pair_skipped(seen: dict[str, Any], key: str, tokens: list[Token]) -> bool:
-    """Whether a goal number x result number quantity is not checked: the goal number outside its own
-    range (the goal asks for something new), a pair no run recorded, or a ratio of two numbers of
-    different scales (a share compares like with like: every run's ratio within [1/2, 2])."""
-    parts = json.loads(key.rsplit("|", 1)[0])
-    goal = dict(_goal_numbers(tokens))
-    rec = seen.get(key)
-    if not isinstance(rec, list) or parts[1] not in goal:
-        return True
-    if parts[0] == "~ratio" and not (RATIO_SCALE[0] <= float(rec[0]) and float(rec[1]) <= RATIO_SCALE[1]):
-        return True
-    return not _inside(seen.get(json.dumps(["~goal", parts[1]]) + "|n"), goal[parts[1]])
-
-
 def leaf_totals(values: list[tuple[ex.Path, Any]]) -> dict[tuple[Any, ...], tuple[float, list[ex.Path]]]:
     """The sum of each numeric leaf over a result's list items, by its pattern (items[*].eur), with the
     paths it is made of (also the relations' operands: `_envelope_facts.list_totals`)."""
@@ -323,18 +246,18 @@ def problem(
     tokens: list[Token],
     unchecked: Any,
     earlier: Earlier | None = None,
-    copied: Any = None,
+    scope: _seen_pairs.PairScope | None = None,
 ) -> str | None:
     """The first implied quantity outside what the supporting runs saw, described; `unchecked(path)`:
     whether a result path is consumed or echoed (a quantity made only of such values is not checked);
-    `copied(path)`: whether it is copied or echoed (a product or a ratio of a value an argument only
-    computes with is still checked; default: `unchecked`)."""
-    copied = copied or unchecked
+    `scope`: what the goal number x result number quantities need of the plan (`_seen_pairs`; default:
+    `unchecked` leaves a value out, no goal number is an amount)."""
+    scope = scope or _seen_pairs.PairScope(unchecked, unchecked, frozenset())
     for key, (v, paths) in derive(values, tokens, earlier).items():
         if key.startswith(('["~goal"', '["~rank"')):
             continue
-        if key.startswith(('["~product"', '["~ratio"')):
-            if copied(paths[0]) or _pair_skipped(seen, key, tokens):
+        if key.startswith(tuple(f'["{k}"' for k in _seen_pairs.KINDS)):
+            if _seen_pairs.skipped(seen, key, tokens, paths[0], scope):
                 continue
         elif key.startswith(('["~prod"', '["~wsum"')):  # checked while no factor is consumed
             if paths and any(unchecked(p) for p in paths):
@@ -360,19 +283,9 @@ def _describe(key: str) -> str:
     if parts[0] == "~wsum":
         a, b = (ex.format_path(tuple(x)).replace(".*", "[*]") for x in parts[1:3])
         return f"the sum of {a} x {b}"
-    if parts[0] in ("~product", "~ratio"):
-        names = [_operand(x) for x in parts[2:]]
-        n = int(parts[1].split("#")[1]) + 1
-        if len(names) == 2:
-            return f"the goal's number #{n} x {names[0]} / {names[1]}"
-        return f"the {'product' if parts[0] == '~product' else 'ratio'} of the goal's number #{n} and {names[0]}"
+    if parts[0] in _seen_pairs.KINDS:
+        return _seen_pairs.describe(parts)
     return f"the total of {ex.format_path(tuple(parts[1])).replace('.*', '[*]')}"
-
-
-def _operand(path: list[Any]) -> str:
-    if path[:1] == ["@step"]:
-        return f"step {int(path[1]) + 1}'s {ex.format_path(tuple(path[2:]))}"
-    return ex.format_path(tuple(path))
 
 
 def _label(label: str) -> str:

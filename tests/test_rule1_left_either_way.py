@@ -1,0 +1,70 @@
+"""Rule 1, what is left: the goal's order with the difference of two numbers of one result, either way round.
+
+A garage admits a coach party while there are spaces left: spaces - occupied. Its record lists what is
+occupied BEFORE how many spaces there are, so the difference the relations took (occupied - spaces,
+negative in every run) told nothing: a party of 60, more than any run asked for (so no goal x result
+quantity is checked: the goal asks for something new) with 50 spaces left was admitted. Each single
+number kept its order (60 under the spaces, under what is occupied); only what is left says no.
+(`families_amounts.py` am_pour found it: poured today listed before the pump's daily capacity.)
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from test_learning_world import Calls, Family, Harness, World, nothing, run_ok, stopped_outside_evidence
+
+
+class GarageWorld(World):
+    def __init__(self, seed: int = 0) -> None:
+        super().__init__(seed)
+        self.state.update(garages={}, admitted=[])
+
+    def apply(self, state: dict[str, Any], name: str, a: dict[str, Any]) -> Any:
+        if name == "garage":
+            occupied, spaces = state["garages"][a["garage"]]
+            return {"garage": a["garage"], "occupied": occupied, "spaces": spaces, "operator": "ParkCo"}
+        if name == "admit":
+            state["admitted"].append([a["garage"], a["cars"]])
+            return {"garage": a["garage"], "status": "admitted"}
+        return super().apply(state, name, a)
+
+    def registry(self) -> Any:
+        reg = super().registry()
+        self.register(reg, {"garage": ["garage"], "admit": ["garage", "cars"]})
+        return reg
+
+
+async def solve_admit(p: dict[str, Any], calls: Calls) -> str:
+    (garage,) = await calls([("garage", {"garage": p["garage"]})])
+    if p["cars"] <= garage["spaces"] - garage["occupied"]:
+        await calls([("admit", {"garage": p["garage"], "cars": p["cars"]})])
+        return f"Admitted {p['cars']} cars to {p['garage']}."
+    return f"Not admitted: {p['garage']} has too few spaces left."
+
+
+ADMIT = Family("admit", "Admit {cars} cars to garage {garage}", solve_admit, nothing)
+
+
+async def test_a_goal_number_keeps_its_order_with_what_is_left_whichever_number_comes_first(tmp_path: Path) -> None:
+    h = Harness(tmp_path)
+    h.world = GarageWorld()
+    h.registry = h.world.registry()
+
+    def goal(garage: str, occupied: int, spaces: int, cars: int) -> dict[str, Any]:
+        h.world.state["garages"][garage] = (occupied, spaces)
+        return {"garage": garage, "cars": cars}
+
+    # 10..30 cars, 70..100 spaces left every time
+    for args in [("Quay", 100, 200, 10), ("Forum", 150, 250, 30), ("Depot", 50, 120, 20), ("Mill", 120, 220, 25)]:
+        await run_ok(h, ADMIT, goal(*args))
+    out = await h.run(ADMIT, goal("Arena", 90, 200, 15))  # 110 left: replays
+    assert out.correct and out.trace.mode == "follower" and out.llm_calls == 0
+    # 60 cars (more than ever asked: no goal x result quantity is checked), 140 occupied and 190 spaces
+    # each inside what the runs saw, 60 under both: 50 spaces left, the model before the write
+    out = await h.run(ADMIT, goal("Pier", 140, 190, 60))
+    assert out.decision.mode == "follower"
+    assert out.correct and stopped_outside_evidence(out.trace)
+    assert ["Pier", 60] not in h.world.state["admitted"]
+    assert "(step 0 result spaces - step 0 result occupied)" in str(out.trace.events)
