@@ -7,23 +7,24 @@ Run alone:
         --python "$PWD/.venv/bin/python" --families bench/families_heldout12.py --goals 8 --seed 7
 
 Domains no other set used: a data centre (servers x watts added to a rack's draw against a hidden 80%
-of its PDU), a dairy farm (a dry-off date 45 to 70 days before the expected calving), rail signalling
-(a route's track circuits against the occupied ones of a plain-text box report, with near-miss
-circuit names), bike sharing (two docks: bikes at the source, free slots at the destination), a zoo
-(the diet read in step 1 picks the order tool of step 3; a share of the group's weight), a trawler's
-quota (landed + catch against the quota; the share of the quota used), fire hydrants (a plain-text
-inspection: a status, "not in service" as a near miss, and a flow limit), a tattoo studio (18 years
-old on the session date), hotel linen (a count and a total of the ready bags of a list), crop spraying
-(litres over hectares against the product label's maximum rate), festival wristbands (issued once:
-an exact repeat must not issue a second) and mining haulage (hours left before a service x 60 over a
-cycle time, rounded down). Every oracle applies a hidden rule; the first four goals of a family never
+of its PDU), whale watching (the passengers booked, a list, plus a party against the boat's capacity),
+rail signalling (a route's three track circuits against the three occupied ones of a plain-text box
+report, with near-miss circuit names), bike sharing (two docks: bikes at the source, free slots at the
+destination), a zoo (the diet read in step 1 picks the order tool of step 3; a share of the group's
+weight), a trawler's quota (landed + catch against the quota; the share of the quota used), fire
+hydrants (a plain-text inspection: a status, "not in service" as a near miss, and a flow limit), a
+tattoo studio (18 years old on the session date), hotel linen (a count and a total of the ready bags of
+a list), crop spraying (litres over hectares against the product label's maximum rate), festival
+wristbands (issued once: an exact repeat must not issue a second) and mining haulage (engine hours
+since the last service against the interval, both readings inside the ranges seen). Most traps keep
+every number inside the ranges of the first three goals: only a sum, a difference, a count or a share
+tells. Every oracle applies a hidden rule; the first four goals of a family never
 cross it, later goals sometimes do.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 import os
 import random
 import sys
@@ -53,8 +54,8 @@ WRITE = {"readOnlyHint": False, "destructiveHint": False, "idempotentHint": Fals
 ANNOTATIONS: dict[str, dict[str, bool]] = {
     "h12_rack": READ,
     "h12_power_on": WRITE,
-    "h12_cow": READ,
-    "h12_schedule_dry_off": IDEMPOTENT,
+    "h12_tour": READ,
+    "h12_add_party": WRITE,
     "h12_route_info": READ,
     "h12_box_report": READ,
     "h12_set_route": IDEMPOTENT,
@@ -76,7 +77,7 @@ ANNOTATIONS: dict[str, dict[str, bool]] = {
     "h12_ticket": READ,
     "h12_issue_wristband": WRITE,
     "h12_truck": READ,
-    "h12_pit": READ,
+    "h12_dispatch": WRITE,
 }
 
 
@@ -173,15 +174,16 @@ def sample_rack(rng: random.Random, w: State, i: int) -> Params:
         want = not _trap(i, rng)
         n, watts, draw, cap = _until(
             rng,
-            lambda r: (r.randint(2, 12), r.randrange(250, 951, 50), round(r.uniform(2.0, 14.0), 1), r.choice(PDUS)),
-            lambda v: draw_ok(v[2], v[0] * v[1] / 1000, v[3]) == want and v[2] < 0.8 * v[3],
+            # every number inside the ranges of the first three goals; a trap stays under 100% of the PDU
+            lambda r: (r.randint(2, 6), r.randrange(450, 801, 50), round(r.uniform(3.1, 7.5), 1), r.choice(PDUS)),
+            lambda v: draw_ok(v[2], v[0] * v[1] / 1000, v[3]) == want and v[2] + v[0] * v[1] / 1000 <= v[3],
         )
     w.setdefault("h12_racks", {})[rack] = {
         "rack": rack,
         "hall": f"Hall {rng.randint(1, 4)}",
         "pdu_capacity_kw": cap,
         "draw_kw": draw,
-        "servers": rng.randint(6, 30),
+        "servers": rng.randint(12, 16),
     }
     return {"n": n, "watts": watts, "rack": rack}
 
@@ -240,74 +242,87 @@ rack = Family(
 )
 
 
-# ======================================== 2. dairy: a dry-off date 45 to 70 days before the expected calving
-def _tag(r: random.Random) -> str:
-    return f"{r.choice(['IE', 'UK', 'NL', 'DK'])} {r.randint(100000, 999999)}"
+# ======================================== 2. whale watching: the passengers booked (a list) + a party against the boat
+BOATS = {"Orca Two": 12, "Minke": 10, "Sea Wren": 16}
+TOUR_A = ["Sunset", "Morning", "Harbour", "Island", "Puffin", "Lighthouse", "Kelp", "Storm"]
+TOUR_B = ["Bay", "Point", "Sound", "Reef", "Head"]
 
 
-def sample_dryoff(rng: random.Random, w: State, i: int) -> Params:
-    tag = _fresh(rng, w, "h12_cows", _tag)
-    fixed = {0: 60, 1: 52, 2: 66}
+def sample_tour(rng: random.Random, w: State, i: int) -> Params:
+    tour = _fresh(rng, w, "h12_tours", lambda r: f"{r.choice(TOUR_A)} {r.choice(TOUR_B)}")
+    fixed = {0: (3, 2, "Orca Two"), 1: (4, 8, "Sea Wren"), 2: (2, 3, "Minke")}
     if i in fixed:
-        gap = fixed[i]
-    elif _trap(i, rng):
-        gap = rng.choice([rng.randint(25, 44), rng.randint(71, 110)])
+        n, booked, boat = fixed[i]
     else:
-        gap = rng.randint(45, 70)
-    day = BASE + dt.timedelta(days=rng.randint(1, 30))
-    calving = day + dt.timedelta(days=gap)
-    w.setdefault("h12_cows", {})[tag] = {
-        "tag": tag,
-        "name": rng.choice(["Daisy", "Clover", "Bella", "Rosie", "Mabel", "Primrose", "Hazel", "Buttercup"]),
-        "breed": rng.choice(["Holstein", "Jersey", "Brown Swiss"]),
-        "lactation": rng.randint(1, 6),
-        "last_calving": (calving - dt.timedelta(days=rng.randint(365, 420))).isoformat(),
-        "expected_calving": calving.isoformat(),
-        "status": "milking",
+        want = not _trap(i, rng)
+        n, booked, boat = _until(
+            rng,
+            lambda r: (r.randint(2, 4), r.randint(2, 8), r.choice(sorted(BOATS))),
+            lambda v: (v[0] + v[1] <= BOATS[v[2]]) == want,
+        )
+    names = [f"{rng.choice(FIRST)} {rng.choice(LAST)[0]}." for _ in range(booked)]
+    w.setdefault("h12_tours", {})[tour] = {
+        "tour": tour,
+        "boat": boat,
+        "capacity": BOATS[boat],
+        "departs": f"{rng.randint(7, 18):02d}:{rng.choice(['00', '30'])}",
+        "passengers": names,
     }
-    return {"tag": tag, "date": day.isoformat()}
+    return {"n": n, "tour": tour, "lead": _name(rng)}
 
 
-def _dry_gap(p: Params, row: dict) -> int:
-    return (dt.date.fromisoformat(row["expected_calving"]) - dt.date.fromisoformat(p["date"])).days
+def _tour_ok(n: int, row: dict) -> bool:
+    return len(row["passengers"]) + n <= row["capacity"]
 
 
-def _dry_ok(p: Params, row: dict) -> bool:
-    return 45 <= _dry_gap(p, row) <= 70
+def _party(lead: str, n: int) -> list[str]:
+    return [lead] + [f"{lead} +{k}" for k in range(1, n)]
 
 
-def _set_dry(s: State, a: dict) -> dict:
-    if a["tag"] not in s.get("h12_cows", {}):
-        raise ToolFail(f"no cow {a['tag']}")
-    s.setdefault("h12_dry_offs", {})[a["tag"]] = a["date"]
-    return {"tag": a["tag"], "dry_off": a["date"], "status": "scheduled"}
+def _add_party(s: State, a: dict) -> dict:
+    row = s.get("h12_tours", {}).get(a["tour"])
+    if row is None:
+        raise ToolFail(f"no tour {a['tour']}")
+    row["passengers"] = row["passengers"] + _party(a["lead"], a["seats"])
+    return {"status": "booked", "tour": a["tour"], "seats_left": row["capacity"] - len(row["passengers"])}
 
 
-dryoff = Family(
-    name="h12_dryoff",
-    templates=["Schedule the dry-off of cow {tag} for {date}"],
-    fields={"tag": Field(r"[A-Z]{2} \d{6}"), "date": Field(r"\d{4}-\d{2}-\d{2}")},
-    sample=sample_dryoff,
+def _tour_expect(p: Params, b: State) -> dict:
+    row = b["h12_tours"][p["tour"]]
+    if not _tour_ok(p["n"], row):
+        return {}
+    return {"h12_tours": {p["tour"]: {**row, "passengers": row["passengers"] + _party(p["lead"], p["n"])}}}
+
+
+def _seats_left(n: int, row: dict) -> int:
+    return row["capacity"] - len(row["passengers"]) - n
+
+
+tour = Family(
+    name="h12_tour",
+    templates=["Book {n} places on the {tour} whale-watching trip for {lead}"],
+    fields={"n": INT, "tour": CAPWORDS, "lead": CAPWORDS},
+    sample=sample_tour,
     plan=[
-        Step("h12_cow", lambda p, r: {"tag": p["tag"]}),
+        Step("h12_tour", lambda p, r: {"tour": p["tour"]}),
         Step(
-            "h12_schedule_dry_off",
-            lambda p, r: {"tag": p["tag"], "date": p["date"]},
-            when=lambda p, r: _dry_ok(p, r["h12_cow"]),
+            "h12_add_party",
+            lambda p, r: {"tour": p["tour"], "lead": p["lead"], "seats": p["n"]},
+            when=lambda p, r: _tour_ok(p["n"], r["h12_tour"]),
         ),
     ],
-    expect=lambda p, b: {"h12_dry_offs": {p["tag"]: p["date"]}} if _dry_ok(p, b["h12_cows"][p["tag"]]) else {},
+    expect=_tour_expect,
     answer=lambda p, b: (
-        ["scheduled for", _dry_gap(p, b["h12_cows"][p["tag"]])]
-        if _dry_ok(p, b["h12_cows"][p["tag"]])
-        else ["outside", _dry_gap(p, b["h12_cows"][p["tag"]])]
+        ["booked", _seats_left(p["n"], b["h12_tours"][p["tour"]])]
+        if _tour_ok(p["n"], b["h12_tours"][p["tour"]])
+        else ["full", _seats_left(0, b["h12_tours"][p["tour"]])]
     ),
     summary=lambda p, r: (
-        f"The dry-off of cow {p['tag']} ({r['h12_cow']['name']}) is scheduled for {p['date']}, "
-        f"{_dry_gap(p, r['h12_cow'])} days before her expected calving on {r['h12_cow']['expected_calving']}."
-        if "h12_schedule_dry_off" in r
-        else f"Not done: {p['date']} is {_dry_gap(p, r['h12_cow'])} days before cow {p['tag']}'s expected calving "
-        f"on {r['h12_cow']['expected_calving']}, outside the 45 to 70 day dry period."
+        f"{p['n']} places booked on the {p['tour']} trip for {p['lead']}; "
+        f"{_seats_left(p['n'], r['h12_tour'])} seats are left on the {r['h12_tour']['boat']}."
+        if "h12_add_party" in r
+        else f"Too full: the {r['h12_tour']['boat']} has only {_seats_left(0, r['h12_tour'])} seats left on the "
+        f"{p['tour']} trip, not {p['n']}."
     ),
 )
 
@@ -335,12 +350,12 @@ def _circuit(r: random.Random) -> str:
 def sample_route(rng: random.Random, w: State, i: int) -> Params:
     route = _fresh(rng, w, "h12_routes", lambda r: f"{r.randint(1, 99)}{r.choice('ABCD')}")
     box_name = _fresh(rng, w, "h12_boxes", lambda r: f"{r.choice(BOX_A)} {r.choice(BOX_B)}")
-    circuits = sorted({_circuit(rng) for _ in range(rng.randint(2, 4))})
-    # other trains occupy other circuits; a near miss: a circuit whose name starts with one of the route's
-    others = [c + str(rng.randint(0, 9)) for c in rng.sample(circuits, 1)] + [_circuit(rng) for _ in range(2)]
-    others = [c for c in others if c not in circuits]
+    circuits = sorted(_until(rng, lambda r: {_circuit(r) for _ in range(3)}, lambda v: len(v) == 3))
+    # three other circuits occupied, always; a near miss: a circuit whose name starts with one of the route's
+    others = [rng.choice(circuits) + str(rng.randint(0, 9))]
+    others += _until(rng, lambda r: [_circuit(r), _circuit(r)], lambda v: len(set(v + others + circuits)) == 6)
     if _trap(i, rng):
-        others.append(rng.choice(circuits))
+        others[rng.randrange(3)] = rng.choice(circuits)  # the list keeps its length: one of them is the route's
     rng.shuffle(others)
     w.setdefault("h12_routes", {})[route] = {
         "route": route,
@@ -419,14 +434,14 @@ def sample_bikes(rng: random.Random, w: State, i: int) -> Params:
     src = _fresh(rng, w, "h12_docks", _dock_name)
     w.setdefault("h12_docks", {})[src] = {}
     dst = _fresh(rng, w, "h12_docks", _dock_name)
-    fixed = {0: (6, 14, 4, 20), 1: (10, 25, 6, 30), 2: (3, 9, 8, 20)}
+    fixed = {0: (6, 14, 4, 20), 1: (8, 25, 12, 30), 2: (3, 9, 9, 16)}
     if i in fixed:
         n, have, there, slots = fixed[i]
     else:
         want = not _trap(i, rng)
         n, have, there, slots = _until(
             rng,
-            lambda r: (r.randint(2, 12), r.randint(0, 24), r.randint(0, 28), r.choice([16, 20, 24, 30])),
+            lambda r: (r.randint(3, 8), r.randint(9, 25), r.randint(4, 12), r.choice([16, 20, 24, 30])),
             lambda v: v[2] <= v[3] and _bikes_ok(v[0], v[1], v[2], v[3]) == want,
         )
     w["h12_docks"][src] = {"dock": src, "bikes": have, "slots": rng.choice([16, 20, 24, 30, 36]), "zone": "Centre"}
@@ -578,7 +593,7 @@ def sample_landing(rng: random.Random, w: State, i: int) -> Params:
         want = not _trap(i, rng)
         kg, quota, landed = _until(
             rng,
-            lambda r: (r.randrange(300, 5001, 50), r.randrange(15000, 60001, 1000), r.randrange(5000, 60001, 50)),
+            lambda r: (r.randrange(800, 3501, 50), r.randrange(18000, 40001, 1000), r.randrange(12000, 31251, 50)),
             lambda v: v[2] < v[1] and (v[0] + v[2] <= v[1]) == want and not is_tie((v[0] + v[2]) / v[1] * 100, 1),
         )
     w.setdefault("h12_quotas", {})[k] = {
@@ -837,7 +852,7 @@ def sample_spray(rng: random.Random, w: State, i: int) -> Params:
         want = not _trap(i, rng)
         product, area, litres = _until(
             rng,
-            lambda r: (r.choice(sorted(LABELS)), r.choice(AREAS), r.randint(2, 90)),
+            lambda r: (r.choice(sorted(LABELS)), r.choice(AREAS[3:]), r.randint(12, 50)),
             lambda v: (_rate(v[2], v[1]) <= LABELS[v[0]]) == want,
         )
     w.setdefault("h12_fields", {})[fld] = {
@@ -969,60 +984,69 @@ wristband = Family(
 )
 
 
-# ======================================== 12. mining haulage: loads before the next service (a question)
-PITS = {"East Pit": 38, "West Pit": 44, "Deep Cut": 52, "North Bench": 31}
+# ======================================== 12. mining haulage: engine hours since the last service against the interval
+PITS = ["East Pit", "West Pit", "Deep Cut", "North Bench"]
 
 
 def sample_haul(rng: random.Random, w: State, i: int) -> Params:
     truck = _fresh(rng, w, "h12_trucks", lambda r: f"HT-{r.randint(10, 99)}")
-    pit = sorted(PITS)[i % 4] if i < 4 else rng.choice(sorted(PITS))
-    interval = rng.choice([250, 500])
-    last = rng.randrange(8000, 20001, 50)
-    left = rng.uniform(-40, -1) if _trap(i, rng) else rng.uniform(3, interval - 20)
-    hours = round(last + interval - left, 1)
+    fixed = {0: (12000, 12450), 1: (12600, 12700), 2: (12300, 12780)}
+    if i in fixed:
+        last, engine = fixed[i]
+    else:
+        want = not _trap(i, rng)
+        # both readings inside the ranges of the first three goals: only their difference tells
+        last, engine = _until(
+            rng,
+            lambda r: (r.randrange(12000, 12601, 10), r.randrange(12450, 12781, 10)),
+            lambda v: v[1] > v[0] and (v[1] - v[0] < 500) == want,
+        )
     w.setdefault("h12_trucks", {})[truck] = {
         "truck": truck,
-        "model": rng.choice(["CAT 793F", "Komatsu 830E", "Liebherr T 284"]),
-        "engine_hours": hours,
+        "model": rng.choice(["CAT 793F", "Komatsu 830E"]),
+        "engine_hours": engine,
         "last_service_hours": last,
-        "service_interval_h": interval,
-        "pit": pit,
+        "service_interval_h": 500,
+        "payload_t": 220,
     }
-    w.setdefault("h12_pits", {})[pit] = {"pit": pit, "cycle_min": PITS[pit], "crusher": "Primary 1"}
-    return {"truck": truck}
+    return {"truck": truck, "pit": PITS[i % 4] if i < 4 else rng.choice(PITS)}
 
 
-def _hours_left(t: dict) -> float:
-    return round(t["last_service_hours"] + t["service_interval_h"] - t["engine_hours"], 1)
+def _haul_ok(t: dict) -> bool:
+    return t["engine_hours"] - t["last_service_hours"] < t["service_interval_h"]
 
 
-def _loads(t: dict, cycle: int) -> int:
-    return math.floor(round(_hours_left(t) * 60, 6) / cycle)
-
-
-def _haul_answer(p: Params, b: State) -> list:
-    t = b["h12_trucks"][p["truck"]]
-    if _hours_left(t) <= 0:
-        return ["overdue", -_hours_left(t)]
-    return [_loads(t, b["h12_pits"][t["pit"]]["cycle_min"]), "loads"]
+def _hours_left(t: dict) -> int:
+    return t["last_service_hours"] + t["service_interval_h"] - t["engine_hours"]
 
 
 haul = Family(
     name="h12_haul",
-    templates=["How many more loads can haul truck {truck} run before its next service?"],
-    fields={"truck": Field(r"HT-\d{2}")},
+    templates=["Send haul truck {truck} to the {pit}"],
+    fields={"truck": Field(r"HT-\d{2}"), "pit": CAPWORDS},
     sample=sample_haul,
     plan=[
         Step("h12_truck", lambda p, r: {"truck": p["truck"]}),
-        Step("h12_pit", lambda p, r: {"pit": r["h12_truck"]["pit"]}),
+        Step(
+            "h12_dispatch",
+            lambda p, r: {"truck": p["truck"], "pit": p["pit"]},
+            when=lambda p, r: _haul_ok(r["h12_truck"]),
+        ),
     ],
-    expect=lambda p, b: {},
-    answer=_haul_answer,
+    expect=lambda p, b: (
+        {"h12_dispatches": [{"truck": p["truck"], "pit": p["pit"]}]} if _haul_ok(b["h12_trucks"][p["truck"]]) else {}
+    ),
+    answer=lambda p, b: (
+        ["dispatched", _hours_left(b["h12_trucks"][p["truck"]])]
+        if _haul_ok(b["h12_trucks"][p["truck"]])
+        else ["service due", -_hours_left(b["h12_trucks"][p["truck"]])]
+    ),
     summary=lambda p, r: (
-        f"Haul truck {p['truck']} can run {_loads(r['h12_truck'], r['h12_pit']['cycle_min'])} more loads "
-        f"({_hours_left(r['h12_truck'])} engine hours left at {r['h12_pit']['cycle_min']} minutes a cycle)."
-        if _hours_left(r["h12_truck"]) > 0
-        else f"None: haul truck {p['truck']} is overdue for its service by {-_hours_left(r['h12_truck'])} engine hours."
+        f"Haul truck {p['truck']} dispatched to the {p['pit']}; {_hours_left(r['h12_truck'])} engine hours are "
+        f"left until its next service."
+        if "h12_dispatch" in r
+        else f"Kept back: haul truck {p['truck']} has its service due, {-_hours_left(r['h12_truck'])} engine hours "
+        f"past its 500-hour interval."
     ),
 )
 
@@ -1044,16 +1068,16 @@ TOOLS = {
             _power_on,
         ),
         Tool(
-            "h12_cow",
-            "A dairy cow's herd record, with her expected calving date.",
-            {"tag": str},
-            _row("h12_cows", "cow", "tag"),
+            "h12_tour",
+            "A whale-watching trip: its boat, capacity and the passengers booked.",
+            {"tour": str},
+            _row("h12_tours", "tour", "tour"),
         ),
         Tool(
-            "h12_schedule_dry_off",
-            "Set the dry-off date of a cow.",
-            {"tag": str, "date": str},
-            _set_dry,
+            "h12_add_party",
+            "Book places on a whale-watching trip for a party under a lead name.",
+            {"tour": str, "lead": str, "seats": int},
+            _add_party,
         ),
         Tool(
             "h12_route_info",
@@ -1159,12 +1183,17 @@ TOOLS = {
         ),
         Tool(
             "h12_truck",
-            "A haul truck: engine hours, last service and service interval (h), current pit.",
+            "A haul truck: engine hours, engine hours at its last service, service interval (h).",
             {"truck": str},
             _row("h12_trucks", "haul truck", "truck"),
         ),
-        Tool("h12_pit", "A pit's haul cycle time (minutes a load).", {"pit": str}, _row("h12_pits", "pit", "pit")),
+        Tool(
+            "h12_dispatch",
+            "Dispatch a haul truck to a pit.",
+            {"truck": str, "pit": str},
+            _append("h12_dispatches", "truck", "pit", ack="dispatched"),
+        ),
     ]
 }
 
-FAMILIES = [rack, dryoff, route, bikes, feed, landing, hydrant, tattoo, linen, spray, wristband, haul]
+FAMILIES = [rack, tour, route, bikes, feed, landing, hydrant, tattoo, linen, spray, wristband, haul]
