@@ -1,5 +1,5 @@
-"""Rule 1's products: two numeric leaves of one record, and weighted sums over a list's items (the
-quantities `_seen_derived` records under "~prod" and "~wsum", and `_envelope_facts` relates to goal
+"""Rule 1's products: two numeric leaves of one record (and their difference), and weighted sums over a
+list's items (the quantities `_seen_derived` records under "~prod", "~diff" and "~wsum", and `_envelope_facts` relates to goal
 numbers; see `_seen_derived`'s docstring)."""
 
 from __future__ import annotations
@@ -35,6 +35,19 @@ def record_products(values: list[tuple[ex.Path, Any]]) -> Products:
         for i, (pa, x) in enumerate(nums):
             for pb, y in nums[i + 1 :]:
                 out[(pa, pb)] = (x * y, [pa, pb])
+    return out
+
+
+def record_differences(values: list[tuple[ex.Path, Any]]) -> Products:
+    """(path a, path b) -> (b - a, [a, b]) for every two numeric leaves of one record, a before b in
+    path order: engine hours now minus engine hours at the last service, each inside the hours seen,
+    may be past every interval a supporting run showed (`families_heldout12.py` h12_haul)."""
+    out: Products = {}
+    for nums in records(values).values():
+        ordered = sorted(nums, key=lambda pv: repr(pv[0]))
+        for i, (pa, x) in enumerate(ordered):
+            for pb, y in ordered[i + 1 :]:
+                out[(pa, pb)] = (y - x, [pa, pb])
     return out
 
 
