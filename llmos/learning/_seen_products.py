@@ -1,6 +1,6 @@
 """Rule 1's products: two numeric leaves of one record (and their difference), and weighted sums over a
-list's items (the quantities `_seen_derived` records under "~prod", "~diff" and "~wsum", and `_envelope_facts` relates to goal
-numbers; see `_seen_derived`'s docstring)."""
+list's items (the quantities `_seen_derived` records under "~prod", "~diff" and "~wsum"; `_envelope_facts`
+relates the products to goal numbers; see `_seen_derived`'s docstring)."""
 
 from __future__ import annotations
 
