@@ -153,7 +153,7 @@ def derive(values: list[tuple[ex.Path, Any]], tokens: list[Token], earlier: Earl
         out[json.dumps(["~total", list(pattern)]) + "|n"] = (total, paths)
     for (pa, pb), (v, paths) in record_products(values).items():
         out[json.dumps(["~prod", list(pa), list(pb)]) + "|n"] = (v, paths)
-    for (pa, pb), (v, paths) in record_differences(values).items():
+    for (pa, pb), (v, paths) in record_differences(values, earlier or []).items():
         out[json.dumps(["~diff", list(pa), list(pb)]) + "|n"] = (v, paths)
     for (pa, pb), (v, paths) in weighted_sums(values).items():
         out[json.dumps(["~wsum", list(pa), list(pb)]) + "|n"] = (v, paths)
@@ -363,7 +363,7 @@ def _describe(key: str) -> str:
     if parts[0] == "~prod":
         return f"the product {ex.format_path(tuple(parts[1]))} x {ex.format_path(tuple(parts[2]))}"
     if parts[0] == "~diff":
-        return f"the difference {ex.format_path(tuple(parts[2]))} - {ex.format_path(tuple(parts[1]))}"
+        return f"the difference {_operand(parts[2])} - {_operand(parts[1])}"
     if parts[0] == "~wsum":
         a, b = (ex.format_path(tuple(x)).replace(".*", "[*]") for x in parts[1:3])
         return f"the sum of {a} x {b}"

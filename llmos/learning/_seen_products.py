@@ -38,16 +38,49 @@ def record_products(values: list[tuple[ex.Path, Any]]) -> Products:
     return out
 
 
-def record_differences(values: list[tuple[ex.Path, Any]]) -> Products:
-    """(path a, path b) -> (b - a, [a, b]) for every two numeric leaves of one record, a before b in
-    path order: engine hours now minus engine hours at the last service, each inside the hours seen,
-    may be past every interval a supporting run showed (`families_heldout12.py` h12_haul)."""
+MAX_DIFF_LEAVES = 6  # numeric leaves of one record that pair up in differences (more: a table)
+MAX_DIFF_PAIRS = 24  # differences per result (the pairs grow with the square)
+
+
+def _record_leaves(values: list[tuple[ex.Path, Any]], most: int) -> list[list[tuple[ex.Path, float]]]:
+    out: dict[ex.Path, list[tuple[ex.Path, float]]] = {}
+    for path, v in values:
+        if _factor(path, v) and isinstance(path[-1], str) and not any(isinstance(x, int) for x in path):
+            out.setdefault(path[:-1], []).append((path, float(v)))
+    return [sorted(nums, key=lambda pv: repr(pv[0])) for nums in out.values() if len(nums) <= most]
+
+
+def record_differences(values: list[tuple[ex.Path, Any]], earlier: Any = ()) -> Products:
+    """(a, b) -> (b - a, [the paths of this result]) for every two numbers of one record (a before b in
+    path order), of one plain text of the result (a and b: (path, "#k") by place), and for each number
+    of an EARLIER step's result (`_seen_derived.Earlier`, a: ("@step", j, *path)) with each number of a
+    record of this one. Engine hours now minus engine hours at the last service, each inside the hours
+    seen, may be past every interval a supporting run showed (`families_heldout12.py` h12_haul); so may a
+    gauge's pressure under a rated maximum another read gave, or two hour counts in a log line
+    (`families_heldout12b.py`)."""
+    from llmos.learning._envelope_facts import text_numbers  # a cycle at import time: it imports this module
+
     out: Products = {}
-    for nums in records(values).values():
-        ordered = sorted(nums, key=lambda pv: repr(pv[0]))
-        for i, (pa, x) in enumerate(ordered):
-            for pb, y in ordered[i + 1 :]:
-                out[(pa, pb)] = (y - x, [pa, pb])
+    groups: list[tuple[ex.Path | None, list[tuple[ex.Path, float]]]] = [
+        (None, nums) for nums in _record_leaves(values, MAX_DIFF_LEAVES)
+    ]
+    for path, v in values:
+        if isinstance(v, str) and not (path and _value_kinds.id_key(path)):
+            found = text_numbers(v)
+            if 2 <= len(found) <= MAX_DIFF_LEAVES:
+                groups.append((path, [((*path, f"#{k}"), x) for k, x in enumerate(found)]))
+    for text_path, nums in groups:
+        for i, (pa, x) in enumerate(nums):
+            for pb, y in nums[i + 1 :]:
+                if len(out) < MAX_DIFF_PAIRS:
+                    out[(pa, pb)] = (y - x, [text_path] if text_path is not None else [pa, pb])
+    mine = [pv for nums in _record_leaves(values, MAX_DIFF_LEAVES) for pv in nums]
+    for j, vals in earlier:
+        for epath, e in vals:
+            if _factor(epath, e):
+                for pb, y in mine:
+                    if len(out) < MAX_DIFF_PAIRS:
+                        out[(("@step", j, *epath), pb)] = (y - float(e), [pb])
     return out
 
 
