@@ -153,7 +153,7 @@ def derive(values: list[tuple[ex.Path, Any]], tokens: list[Token], earlier: Earl
         out[json.dumps(["~total", list(pattern)]) + "|n"] = (total, paths)
     for (pa, pb), (v, paths) in record_products(values).items():
         out[json.dumps(["~prod", list(pa), list(pb)]) + "|n"] = (v, paths)
-    for (pa, pb), (v, paths) in record_differences(values, earlier or []).items():
+    for (pa, pb), (v, paths) in record_differences(values).items():
         out[json.dumps(["~diff", list(pa), list(pb)]) + "|n"] = (v, paths)
     for (pa, pb), (v, paths) in weighted_sums(values).items():
         out[json.dumps(["~wsum", list(pa), list(pb)]) + "|n"] = (v, paths)

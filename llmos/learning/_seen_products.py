@@ -50,14 +50,14 @@ def _record_leaves(values: list[tuple[ex.Path, Any]], most: int) -> list[list[tu
     return [sorted(nums, key=lambda pv: repr(pv[0])) for nums in out.values() if len(nums) <= most]
 
 
-def record_differences(values: list[tuple[ex.Path, Any]], earlier: Any = ()) -> Products:
+def record_differences(values: list[tuple[ex.Path, Any]]) -> Products:
     """(a, b) -> (b - a, [the paths of this result]) for every two numbers of one record (a before b in
-    path order), of one plain text of the result (a and b: (path, "#k") by place), and for each number
-    of an EARLIER step's result (`_seen_derived.Earlier`, a: ("@step", j, *path)) with each number of a
-    record of this one. Engine hours now minus engine hours at the last service, each inside the hours
-    seen, may be past every interval a supporting run showed (`families_heldout12.py` h12_haul); so may a
-    gauge's pressure under a rated maximum another read gave, or two hour counts in a log line
-    (`families_heldout12b.py`)."""
+    path order) and of one plain text of the result (a and b: (path, "#k") by place). Engine hours now
+    minus engine hours at the last service, each inside the hours seen, may be past every interval a
+    supporting run showed (`families_heldout12.py` h12_haul); so may two hour counts in a log line
+    (`families_heldout12b.py`). Not across two reads: a loop's items (crate 1's weight, crate 4's) have
+    no difference to keep, and a list of a new length would stop on pairs no run showed; a gauge's
+    pressure under a rated maximum from another read (h12b_boiler) stays open."""
     from llmos.learning._envelope_facts import text_numbers  # a cycle at import time: it imports this module
 
     out: Products = {}
@@ -74,13 +74,6 @@ def record_differences(values: list[tuple[ex.Path, Any]], earlier: Any = ()) -> 
             for pb, y in nums[i + 1 :]:
                 if len(out) < MAX_DIFF_PAIRS:
                     out[(pa, pb)] = (y - x, [text_path] if text_path is not None else [pa, pb])
-    mine = [pv for nums in _record_leaves(values, MAX_DIFF_LEAVES) for pv in nums]
-    for j, vals in earlier:
-        for epath, e in vals:
-            if _factor(epath, e):
-                for pb, y in mine:
-                    if len(out) < MAX_DIFF_PAIRS:
-                        out[(("@step", j, *epath), pb)] = (y - float(e), [pb])
     return out
 
 
