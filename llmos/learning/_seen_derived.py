@@ -15,11 +15,14 @@ argument as surely as a value does, so it is recorded and checked like one (stri
     "total"         for every list in a JSON result, the sum of one numeric leaf over its items
     "product"       of two numeric leaves of one record (a pane's width x height): a pane whose sides
                     each lie inside the sides seen may have an area past every area seen
+    "difference"    of two numeric leaves of one record (engine hours now minus engine hours at the
+                    last service: each inside the hours seen, 530 h since the service where every
+                    supporting run had under 500 and dispatched the truck)
     "weighted sum"  for every list, the sum over its items of the product of two numeric leaves of one
                     item (an order's lines: qty x unit price)
 
-Products are kept small (`MAX_FACTORS`): a record (or list item) with more numeric leaves is a table.
-A product or weighted sum is checked only while NONE of its factors is consumed (a factor an argument
+Products and differences are kept small (`MAX_FACTORS`): a record (or list item) with more numeric leaves is a table.
+A product, difference or weighted sum is checked only while NONE of its operands is consumed (a factor an argument
 takes is the call's business: the quantity ordered times the stock on hand is no quantity of the world).
 Goal numbers with result numbers (product, ratio, difference, sum: qty x unit price, kg of alum per
 m3, a top-up over the balance) are recorded here too, and checked by the rules of `_seen_pairs`.
@@ -39,7 +42,7 @@ from typing import Any
 
 from llmos.learning import _seen_pairs
 from llmos.learning import explain as ex
-from llmos.learning._seen_products import record_products, weighted_sums
+from llmos.learning._seen_products import record_differences, record_products, weighted_sums
 from llmos.learning.goals import Token
 
 MAX_DATES = 8  # per result: the pairs grow with the square
@@ -138,6 +141,8 @@ def derive(values: list[tuple[ex.Path, Any]], tokens: list[Token], earlier: Earl
         out[json.dumps(["~total", list(pattern)]) + "|n"] = (total, paths)
     for (pa, pb), (v, paths) in record_products(values).items():
         out[json.dumps(["~prod", list(pa), list(pb)]) + "|n"] = (v, paths)
+    for (pa, pb), (v, paths) in record_differences(values).items():
+        out[json.dumps(["~rdiff", list(pa), list(pb)]) + "|n"] = (v, paths)  # not `_seen_pairs`' "~diff"
     for (pa, pb), (v, paths) in weighted_sums(values).items():
         out[json.dumps(["~wsum", list(pa), list(pb)]) + "|n"] = (v, paths)
     out.update(_seen_pairs.goal_pairs(values, tokens, earlier or []))
@@ -259,7 +264,7 @@ def problem(
         if key.startswith(tuple(f'["{k}"' for k in _seen_pairs.KINDS)):
             if _seen_pairs.skipped(seen, key, tokens, paths[0], scope):
                 continue
-        elif key.startswith(('["~prod"', '["~wsum"')):  # checked while no factor is consumed
+        elif key.startswith(('["~prod"', '["~rdiff"', '["~wsum"')):  # checked while no operand is consumed
             if paths and any(unchecked(p) for p in paths):
                 continue
         elif paths and all(unchecked(p) for p in paths):
@@ -280,6 +285,8 @@ def _describe(key: str) -> str:
         return f"the days between {_label(parts[1])} and {_label(parts[2])}"
     if parts[0] == "~prod":
         return f"the product {ex.format_path(tuple(parts[1]))} x {ex.format_path(tuple(parts[2]))}"
+    if parts[0] == "~rdiff":
+        return f"the difference {_seen_pairs.operand(parts[2])} - {_seen_pairs.operand(parts[1])}"
     if parts[0] == "~wsum":
         a, b = (ex.format_path(tuple(x)).replace(".*", "[*]") for x in parts[1:3])
         return f"the sum of {a} x {b}"

@@ -138,7 +138,7 @@ def skipped(seen: dict[str, Any], key: str, tokens: list[Token], path: ex.Path, 
 
 
 def describe(parts: list[Any]) -> str:
-    names = [_operand(x) for x in parts[2:]]
+    names = [operand(x) for x in parts[2:]]
     n = int(parts[1].split("#")[1]) + 1
     if len(names) == 2:
         return f"the goal's number #{n} x {names[0]} / {names[1]}"
@@ -147,7 +147,7 @@ def describe(parts: list[Any]) -> str:
     return f"the {'product' if parts[0] == '~product' else 'ratio'} of the goal's number #{n} and {names[0]}"
 
 
-def _operand(path: list[Any]) -> str:
+def operand(path: list[Any]) -> str:
     if path[:1] == ["@step"]:
         return f"step {int(path[1]) + 1}'s {ex.format_path(tuple(path[2:]))}"
     return ex.format_path(tuple(path))

@@ -1,6 +1,6 @@
-"""Rule 1's products: two numeric leaves of one record, and weighted sums over a list's items (the
-quantities `_seen_derived` records under "~prod" and "~wsum", and `_envelope_facts` relates to goal
-numbers; see `_seen_derived`'s docstring)."""
+"""Rule 1's products: two numeric leaves of one record (and their difference), and weighted sums over a
+list's items (the quantities `_seen_derived` records under "~prod", "~rdiff" and "~wsum"; `_envelope_facts`
+relates the products to goal numbers; see `_seen_derived`'s docstring)."""
 
 from __future__ import annotations
 
@@ -35,6 +35,45 @@ def record_products(values: list[tuple[ex.Path, Any]]) -> Products:
         for i, (pa, x) in enumerate(nums):
             for pb, y in nums[i + 1 :]:
                 out[(pa, pb)] = (x * y, [pa, pb])
+    return out
+
+
+MAX_DIFF_LEAVES = 6  # numeric leaves of one record that pair up in differences (more: a table)
+MAX_DIFF_PAIRS = 24  # differences per result (the pairs grow with the square)
+
+
+def _record_leaves(values: list[tuple[ex.Path, Any]], most: int) -> list[list[tuple[ex.Path, float]]]:
+    out: dict[ex.Path, list[tuple[ex.Path, float]]] = {}
+    for path, v in values:
+        if _factor(path, v) and isinstance(path[-1], str) and not any(isinstance(x, int) for x in path):
+            out.setdefault(path[:-1], []).append((path, float(v)))
+    return [sorted(nums, key=lambda pv: repr(pv[0])) for nums in out.values() if len(nums) <= most]
+
+
+def record_differences(values: list[tuple[ex.Path, Any]]) -> Products:
+    """(a, b) -> (b - a, [the paths of this result]) for every two numbers of one record (a before b in
+    path order) and of one plain text of the result (a and b: (path, "#k") by place). Engine hours now
+    minus engine hours at the last service, each inside the hours seen, may be past every interval a
+    supporting run showed (`families_heldout12.py` h12_haul); so may two hour counts in a log line
+    (`families_heldout12b.py`). Not across two reads: a loop's items (crate 1's weight, crate 4's) have
+    no difference to keep, and a list of a new length would stop on pairs no run showed; a gauge's
+    pressure under a rated maximum from another read (h12b_boiler) stays open."""
+    from llmos.learning._envelope_facts import text_numbers  # a cycle at import time: it imports this module
+
+    out: Products = {}
+    groups: list[tuple[ex.Path | None, list[tuple[ex.Path, float]]]] = [
+        (None, nums) for nums in _record_leaves(values, MAX_DIFF_LEAVES)
+    ]
+    for path, v in values:
+        if isinstance(v, str) and not (path and _value_kinds.id_key(path)):
+            found = text_numbers(v)
+            if 2 <= len(found) <= MAX_DIFF_LEAVES:
+                groups.append((path, [((*path, f"#{k}"), x) for k, x in enumerate(found)]))
+    for text_path, nums in groups:
+        for i, (pa, x) in enumerate(nums):
+            for pb, y in nums[i + 1 :]:
+                if len(out) < MAX_DIFF_PAIRS:
+                    out[(pa, pb)] = (y - x, [text_path] if text_path is not None else [pa, pb])
     return out
 
 
