@@ -40,7 +40,7 @@ CLERKS = ["Ana", "Ben", "Cleo", "Dev", "Eli", "Fay", "Gus", "Hal"]
 class ParkingWorld(World):
     def __init__(self, seed: int = 0) -> None:
         super().__init__(seed)
-        self.state.update(listed=[], renewed=[], guests=[], admitted=[], reads=0)
+        self.state.update(listed=[], renewed=[], guests=[], admitted=[], cleared=[], shipped=[], reads=0)
 
     def apply(self, state: dict[str, Any], name: str, a: dict[str, Any]) -> Any:
         if name in ("permit_list", "guest_list"):
@@ -49,6 +49,11 @@ class ParkingWorld(World):
             key = "listed" if name == "permit_list" else "guests"
             what = "plates due for renewal" if name == "permit_list" else "guests on the list"
             return f"List ref R{n}X{n * 7}, kept by {CLERKS[n % 3]}: {what} {', '.join(state[key])}."
+        if name == "clearance":
+            return f"Cleared for {' '.join([a['city'], *state['cleared']])}."
+        if name == "ship_crate":
+            state["shipped"].append(a["crate"])
+            return {"ok": True}
         if name == "renew_permit":
             state["renewed"].append(a["plate"])
             return {"ok": True}
@@ -59,9 +64,16 @@ class ParkingWorld(World):
 
     def registry(self) -> Any:
         reg = super().registry()
-        tools = {"permit_list": ["zone"], "renew_permit": ["plate"], "guest_list": ["event"], "admit_guest": ["name"]}
+        tools = {
+            "permit_list": ["zone"],
+            "renew_permit": ["plate"],
+            "guest_list": ["event"],
+            "admit_guest": ["name"],
+            "clearance": ["city"],
+            "ship_crate": ["crate", "city"],
+        }
         for name, names in tools.items():
-            ann = READ if name.endswith("_list") else WRITE
+            ann = READ if name.endswith("_list") or name == "clearance" else WRITE
             reg.register(
                 Tool(
                     PREFIX + name,
@@ -91,6 +103,15 @@ async def solve_admit(p: dict[str, Any], calls: Calls) -> str:
     return f"{p['name']} is not on the list."
 
 
+async def solve_ship(p: dict[str, Any], calls: Calls) -> str:
+    (text,) = await calls([("clearance", {"city": p["city"]})])
+    if p["crate"] in str(text).rstrip(".").split():
+        await calls([("ship_crate", {"crate": p["crate"], "city": p["city"]})])
+        return f"Shipped {p['crate']} to {p['city']}."
+    return f"{p['crate']} is not cleared for {p['city']}."
+
+
+SHIP = Family("ship", "Ship crate {crate} to {city}", solve_ship, nothing)
 RENEW = Family("renew", "Renew the parking permit for plate {plate} if it is listed", solve_renew, nothing)
 ADMIT = Family("admit", "Admit guest {name} to the gala", solve_admit, nothing)  # no conditional word
 NAMES = ["Maya", "Noor", "Olek", "Pia", "Quin", "Rhea", "Saul", "Tove", "Uma", "Vik", "Wes", "Xan"]
@@ -151,3 +172,17 @@ def test_presence_is_a_whole_token_in_any_case() -> None:
     got = _seen_mentions.observe([((), "guests: zoe ann, Bo; 12 seats; gala2")], src)["[]|t"]
     assert got["g2"] == 1 and got["g3"] == 1 and got['a0:["n"]'] == 1
     assert got["g1"] == 0 and got["g6"] == 0  # "guest" only inside "guests", "gala" inside "gala2"
+
+
+async def test_without_noise_a_run_of_masked_words_is_one_mask(tmp_path: Path) -> None:
+    """The same template in every run ("Cleared for \\0.": the city and the crate, side by side, one mask)
+    and live ("Cleared for Oslo.": the city alone): only the crate's absence tells them apart."""
+    h = harness(tmp_path)
+    cities = ["Lima", "Oslo", "Rome", "Kyiv", "Bern", "Riga"]
+    for i, city in enumerate(cities):
+        h.world.state["cleared"] = [f"CR{4411 + 13 * i}"]
+        await run_ok(h, SHIP, {"crate": f"CR{4411 + 13 * i}", "city": city})
+    h.world.state["cleared"] = []
+    out = await h.run(SHIP, {"crate": "CR5000", "city": "Oslo"})
+    assert out.correct and stopped_outside_evidence(out.trace), (out.decision.mode, out.trace.events)
+    assert "CR5000" not in h.world.state["shipped"]
