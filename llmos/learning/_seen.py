@@ -18,7 +18,9 @@ Booleans and nulls are texts ("true"). A plain-text result is one text at the pa
 
 Noise, on evidence only and after masking, once `noise_min_runs` runs show it: a text whose template
 differed in every run (a request id), or a number that grew in every run (a counter, a timestamp;
-a value at or above the least seen passes). Everything else is strict.
+a value at or above the least seen passes). Everything else is strict. Noise never drops a goal
+value's presence: whether each goal value and argument occurs in a text, the same in every run, is
+checked with every text (`_seen_mentions`).
 
 The private interior of `llmos.learning.envelope`.
 """
