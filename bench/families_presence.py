@@ -8,11 +8,12 @@ Same interface as the public `families.py` (TOOLS and FAMILIES); tool names are 
     .venv/bin/python /work/shared/bench/run_bench.py --llmos /tmp/llmos_wrap_NAME.sh \
         --python "$PWD/.venv/bin/python" --families bench/families_presence.py --goals 8 --seed 7
 
-| family | goal | hidden rule |
-|---|---|---|
-| pr_board | `Ship pallet {pallet} if it is cleared` | the pallet is on the customs board in every run; its status word ("cleared" / "held") decides, and both words are on every board (other pallets) |
-| pr_roster | `Put {name} on the waitlist for {course}` | declined when the name is already enrolled (a name that other runs showed enrolled) |
-| pr_batch | `Destroy batch {batch} if it failed QA` | the QA list names a sub-batch of the goal's ("B41233-2": the goal's token inside another) instead of it |
+- pr_board `Ship pallet {pallet} if it is cleared`: the pallet is on the customs board in every run;
+  its status word ("cleared" / "held") decides, and both words are on every board (other pallets).
+- pr_roster `Put {name} on the waitlist for {course}`: declined when the name is already enrolled (a
+  name earlier rosters showed).
+- pr_batch `Destroy batch {batch} if it failed QA`: the QA list names a sub-batch of the goal's
+  ("B41233-2": the goal's token inside another) instead of it.
 """
 
 from __future__ import annotations
@@ -186,8 +187,9 @@ roster = Family(
         Step(
             "pr_add_waitlist",
             lambda p, r: {"name": p["name"], "course": p["course"]},
-            when=lambda p, r: f" {p['name']}," not in r["pr_course_roster"]
-            and f" {p['name']}." not in r["pr_course_roster"],
+            when=lambda p, r: (
+                f" {p['name']}," not in r["pr_course_roster"] and f" {p['name']}." not in r["pr_course_roster"]
+            ),
         ),
     ],
     expect=lambda p, b: {} if _is_enrolled(p, b) else {"pr_waitlist": [{"name": p["name"], "course": p["course"]}]},
