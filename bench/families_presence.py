@@ -94,7 +94,8 @@ def _fresh(rng: random.Random, w: State, table: str, make) -> str:
 
 
 def _rev(s: State) -> tuple[int, str]:
-    n = s["pr_reads"] = s.get("pr_reads", 0) + 1
+    meta = s.setdefault("pr_meta", {})
+    n = meta["reads"] = meta.get("reads", 0) + 1
     return n, CLERKS[n % len(CLERKS)]
 
 
