@@ -93,10 +93,10 @@ def _fresh(rng: random.Random, w: State, table: str, make) -> str:
     return key
 
 
-def _rev(s: State) -> tuple[int, str]:
-    meta = s.setdefault("pr_meta", {})
-    n = meta["reads"] = meta.get("reads", 0) + 1
-    return n, CLERKS[n % len(CLERKS)]
+def _rev(s: State, section: str) -> tuple[int, str]:
+    """A revision and a clerk that change as the list grows (a read changes nothing)."""
+    n = len(s.get(section, []))
+    return 100 + n, CLERKS[n % len(CLERKS)]
 
 
 def _append(section: str, *keys: str):
@@ -110,7 +110,7 @@ def _append(section: str, *keys: str):
 
 # ======================================== 1. customs board: the status word next to the goal's pallet
 def _board(s: State, a: dict) -> str:
-    n, clerk = _rev(s)
+    n, clerk = _rev(s, "pr_board")
     rows = ", ".join(f"{p} {st}" for p, st in s.get("pr_board", []))
     return f"Customs board rev {n} (clerk {clerk}): {rows}."
 
@@ -158,7 +158,7 @@ COURSES = ["Pottery", "Welding", "Astronomy"]
 
 
 def _roster(s: State, a: dict) -> str:
-    n, clerk = _rev(s)
+    n, clerk = _rev(s, "pr_waitlist")
     enrolled = s.get("pr_enrolled", {}).get(a["course"], [])
     return f"Course {a['course']} roster rev {n} (clerk {clerk}): enrolled {', '.join(enrolled) or 'nobody'}."
 
@@ -205,7 +205,7 @@ roster = Family(
 
 # ======================================== 3. QA failures: a sub-batch of the goal's batch
 def _qa(s: State, a: dict) -> str:
-    n, clerk = _rev(s)
+    n, clerk = _rev(s, "pr_failed")
     return f"QA failures rev {n} (clerk {clerk}): {', '.join(s.get('pr_failed', []))}."
 
 
