@@ -186,3 +186,12 @@ async def test_without_noise_a_run_of_masked_words_is_one_mask(tmp_path: Path) -
     out = await h.run(SHIP, {"crate": "CR5000", "city": "Oslo"})
     assert out.correct and stopped_outside_evidence(out.trace), (out.decision.mode, out.trace.events)
     assert "CR5000" not in h.world.state["shipped"]
+
+
+def test_a_value_joined_to_more_is_another_token() -> None:
+    """ "B79932-2" is a sub-batch, not batch B79932 (`families_presence.py` pr_batch destroyed B79932 on main)."""
+    from llmos.learning._seen_text import occurs
+
+    assert occurs("QA failures: B79932, B1.", "B79932") and occurs("QA failures: B79932.", "b79932")
+    assert not occurs("QA failures: B79932-2, B1.", "B79932") and not occurs("lot 2026/B79932", "B79932")
+    assert not occurs("batch_B79932 kept", "B79932") and occurs("(B79932) kept", "B79932")

@@ -105,9 +105,21 @@ def new_words(tmpl: str, seen_templates: dict[str, Any]) -> list[str]:
     return sorted(_words(tmpl) - vocab)
 
 
+_JOINED = re.compile(r"[-/._][^\W_]|[^\W_][-/._]$")  # "B79932-2", "2026/B79932": one token, not B79932
+
+
 def occurs(text: str, value: str) -> bool:
-    """Whether `value` is a whole token (any case) of `text`: what masking would mask (`_mask`)."""
-    return value.lower() in text.lower() and _mask(text, value) != text
+    """Whether `value` is a whole token (any case) of `text`: what masking would mask (`_mask`), but not
+    joined to more letters or digits by - / . _ ("B79932-2" is another batch than B79932; "B79932." ends
+    a sentence)."""
+    low, want = text.lower(), value.lower()
+    i = low.find(want)
+    while i != -1:
+        before, after = low[max(0, i - 2) : i], low[i + len(want) : i + len(want) + 2]
+        if not (before[-1:].isalnum() or after[:1].isalnum() or _JOINED.match(after) or _JOINED.search(before)):
+            return True
+        i = low.find(want, i + 1)
+    return False
 
 
 def counter_noise(seen: dict[str, Any], key: str, value: str, noise_runs: int) -> str | None:
