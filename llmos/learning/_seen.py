@@ -18,7 +18,9 @@ Booleans and nulls are texts ("true"). A plain-text result is one text at the pa
 
 Noise, on evidence only and after masking, once `noise_min_runs` runs show it: a text whose template
 differed in every run (a request id), or a number that grew in every run (a counter, a timestamp;
-a value at or above the least seen passes). Everything else is strict.
+a value at or above the least seen passes). Everything else is strict. Noise never drops a goal
+value's presence: whether each goal value and argument occurs in a text, the same in every run, is
+checked with every text (`_seen_mentions`).
 
 The private interior of `llmos.learning.envelope`.
 """
@@ -30,10 +32,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from llmos.learning import _derived, _seen_derived, _shortcuts
+from llmos.learning import _seen_mentions as _mentions
 from llmos.learning import _value_kinds as _kinds
 from llmos.learning import explain as ex
 from llmos.learning._derived import derived_paths
-from llmos.learning._seen_text import MASK, mask_values, new_words, template
+from llmos.learning._seen_text import counter_noise as counter_noise
+from llmos.learning._seen_text import mask_values, new_words, template
+from llmos.learning._seen_text import readable as _readable
+from llmos.learning._seen_text import show as _show
 from llmos.learning.goals import Token
 from llmos.learning.plans import Plan, path_key
 from llmos.learning.risk import RiskOf, writes_after
@@ -221,35 +227,6 @@ def problems(
     return None, noise
 
 
-def counter_noise(seen: Seen, key: str, value: str, noise_runs: int) -> str | None:
-    """Whether a short text result is an identifier counted up by the tool ("ARC-7003" after "ARC-7001",
-    "ARC-7002"): the one template every supporting run showed, unmasked, with every number in it grown
-    in each of at least `noise_runs` runs, and this value's numbers at or above the least seen. Rule 1's
-    noise, on evidence only; the description when it is (for `--explain`), else None. A text of another
-    template ("gold" after "silver"), a number that once fell, or fewer runs: not noise."""
-    rec = seen.get(key + "|t")
-    if not isinstance(rec, dict) or rec.get("n", 0) < noise_runs or len(rec.get("t", {})) != 1:
-        return None
-    tmpl, nums = template(value, [])
-    known = rec["t"].get(tmpl)
-    if known is None or not nums or MASK in tmpl or len(known) != len(nums):
-        return None
-    for r, x in zip(known, nums, strict=True):
-        lo, _hi, _last, inc, n = r
-        if not inc or n < noise_runs or x < lo:
-            return None
-    return f"{_show(key)} (an identifier that grew in all {rec['n']} supporting runs)"
-
-
-def _readable(tmpl: str) -> str:
-    return _kinds.readable(tmpl.replace(MASK, "…"))[:120]
-
-
-def _show(path_json: str) -> str:
-    path = tuple(json.loads(path_json))
-    return "the result" if not path else ex.format_path(path)
-
-
 def record(
     plan: Plan,
     tokens: list[Token],
@@ -279,7 +256,9 @@ def record(
         obs.update(_seen_derived.observe(values, tokens, earlier))  # date differences, list totals
         if dates := _seen_derived.date_values(values):
             earlier.append((i, dates))
-        step.seen = merge(step.seen, obs) if plan.seen_runs else fresh(obs)
+        new = merge(step.seen, obs) if plan.seen_runs else fresh(obs)
+        src = _mentions.sources(plan, tokens, args, i)  # which goal values and arguments the texts hold
+        step.seen = _mentions.attach(step.seen if plan.seen_runs else {}, new, _mentions.observe(values, src))
     plan.seen_runs += 1
 
 
@@ -320,6 +299,8 @@ def seen_problem(
     every = checked + strict + loose
     masks = step_masks(plan, env.tokens, args, i) if any(not ex.is_num(v) for _p, v in every) else []
     why, noise = problems(step.seen, _observed(checked, masks), noise_runs, set(), set())
+    if not why:  # noise may not drop a goal value's presence (nor a text that was not noise, its absence)
+        why = _mentions.problem(plan, step.seen, every, _mentions.sources(plan, env.tokens, args, i))
     if not why and strict:  # a value a learned constant computes with: never noise (4 rising weeks of hours)
         why, _n = problems(step.seen, _observed(strict, masks), NO_NOISE, set(), set())
     if not why and loose:

@@ -6,6 +6,7 @@ out, identifiers by shape, numbers taken out to be range-checked) and the plain 
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -102,3 +103,49 @@ def new_words(tmpl: str, seen_templates: dict[str, Any]) -> list[str]:
     for t in seen_templates:
         vocab |= _words(t)
     return sorted(_words(tmpl) - vocab)
+
+
+_JOINED = re.compile(r"[-/._][^\W_]|[^\W_][-/._]$")  # "B79932-2", "2026/B79932": one token, not B79932
+
+
+def occurs(text: str, value: str) -> bool:
+    """Whether `value` is a whole token (any case) of `text`: what masking would mask (`_mask`), but not
+    joined to more letters or digits by - / . _ ("B79932-2" is another batch than B79932; "B79932." ends
+    a sentence)."""
+    low, want = text.lower(), value.lower()
+    i = low.find(want)
+    while i != -1:
+        before, after = low[max(0, i - 2) : i], low[i + len(want) : i + len(want) + 2]
+        if not (before[-1:].isalnum() or after[:1].isalnum() or _JOINED.match(after) or _JOINED.search(before)):
+            return True
+        i = low.find(want, i + 1)
+    return False
+
+
+def counter_noise(seen: dict[str, Any], key: str, value: str, noise_runs: int) -> str | None:
+    """Whether a short text result is an identifier counted up by the tool ("ARC-7003" after "ARC-7001",
+    "ARC-7002"): the one template every supporting run showed, unmasked, with every number in it grown
+    in each of at least `noise_runs` runs, and this value's numbers at or above the least seen. Rule 1's
+    noise, on evidence only; the description when it is (for `--explain`), else None. A text of another
+    template ("gold" after "silver"), a number that once fell, or fewer runs: not noise."""
+    rec = seen.get(key + "|t")
+    if not isinstance(rec, dict) or rec.get("n", 0) < noise_runs or len(rec.get("t", {})) != 1:
+        return None
+    tmpl, nums = template(value, [])
+    known = rec["t"].get(tmpl)
+    if known is None or not nums or MASK in tmpl or len(known) != len(nums):
+        return None
+    for r, x in zip(known, nums, strict=True):
+        lo, _hi, _last, inc, n = r
+        if not inc or n < noise_runs or x < lo:
+            return None
+    return f"{show(key)} (an identifier that grew in all {rec['n']} supporting runs)"
+
+
+def readable(tmpl: str) -> str:
+    return _kinds.readable(tmpl.replace(MASK, "…"))[:120]
+
+
+def show(path_json: str) -> str:
+    path = tuple(json.loads(path_json))
+    return "the result" if not path else ex.format_path(path)

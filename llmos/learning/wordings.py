@@ -48,6 +48,7 @@ import time
 from typing import Any
 
 from llmos.config import LearningConfig
+from llmos.learning import _seen_mentions as _mentions
 from llmos.learning import conditions, induction
 from llmos.learning import explain as ex
 from llmos.learning._lend import lend, lender_problem, lent_problem, revoke
@@ -352,6 +353,8 @@ def _written(p: Plan, ev: induction.Evidence, sigma: dict[int, int], cands: list
             continue
     w.relations = relations
     w.memberships = [(m[a], b, c) for a, b, c in p.memberships if a in m]
+    for step in w.steps:  # rule 1's presence of goal values: at W's positions
+        step.seen = _mentions.remap(step.seen, m)
     w.answer, w.example = [], {}
     w.trace_ids, w.evidence_tokens, w.pending_tokens, w.support_count = [], [], [], 0
     w.uses, w.replay_successes, w.fallbacks, w.penalty = 0, 0, 0, 0.0

@@ -20,6 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from llmos.learning import _seen_mentions as _mentions
 from llmos.learning import envelope
 from llmos.learning.plans import Plan, PlanStep
 
@@ -236,7 +237,7 @@ def canon_step(step: PlanStep, fn: Mapper, strict: Layout | None = None) -> CSte
         {k: list(v) for k, v in step.ranges.items()},
         dict(step.lengths),
         {k: list(v) for k, v in step.categories.items()},
-        dict(step.seen),
+        _mentions.strip(step.seen),  # a goal value's presence: positions and offsets differ per item
     )
 
 
