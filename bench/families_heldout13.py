@@ -540,25 +540,30 @@ def sample_lifts_down(rng: random.Random, w: State, i: int) -> Params:
     return {"building": rng.choice(pool), "wording": _wording(rng, i, 3)}
 
 
+def _lifts_answer(p: Params, b: State) -> list:
+    down = _down(b, p["building"])
+    if p.get("wording", 0) == 2:  # "which": the units (a count was not asked)
+        return down or ["none"]
+    return [len(down)]
+
+
 lifts_down = Family(
     name="h13_lifts_down",
     templates=[
+        "How many lifts at {building} are out of service?",
+        "Count the lifts that are down at {building}",
         "Which lifts at {building} are out of service?",
-        "List the lifts that are down at {building}",
-        "Are any lifts out of service at {building}?",
     ],
     fields={"building": _one_of(BUILDINGS)},
     sample=sample_lifts_down,
     plan=[Step("h13_building_lifts", lambda p, r: {"building": p["building"]})],
     expect=lambda p, b: {},
-    answer=lambda p, b: (
-        [len(_down(b, p["building"])), *_down(b, p["building"])] if _down(b, p["building"]) else ["none"]
-    ),
+    answer=_lifts_answer,
     summary=lambda p, r: (
         f"{len(_down_r(r['h13_building_lifts']))} lifts out of service at {p['building']}: "
         f"{', '.join(_down_r(r['h13_building_lifts']))}."
         if _down_r(r["h13_building_lifts"])
-        else f"None: every lift at {p['building']} is in service."
+        else f"None: 0 lifts are out of service at {p['building']}, every lift is in service."
     ),
 )
 
