@@ -31,6 +31,8 @@ DATE = re.compile(r"(?<![\w.-])\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?(
 # an identifier: a word that starts with a letter and holds a digit ("L2", "B-101", "SO-4821", "TS-KR113"):
 # one value, like a date; its digits give no figure ("2 lifts are down" is not the 2 of lift "L2")
 IDENT = re.compile(r"(?<![\w.-])[^\W\d_]\w*(?:-\w+)*(?![\w-])")
+# a count of the run's tool calls, as an answer states it
+CALLS = re.compile(r"(?<![\w.])(\d+) (?:tool )?calls?\b", re.IGNORECASE)
 # words by which an answer says that what the goal asked was not (or cannot be) done
 DECLINE = re.compile(
     r"\b(?:not|no|never|cannot|unable|refused|declined|skipped|instead|\w+n't|nothing|neither|nor)\b", re.IGNORECASE
@@ -121,7 +123,7 @@ def unstated_figures(example: dict[str, Any]) -> list[str]:
         if days - given:
             return sorted(days - given)
     calls = example.get("calls") or []
-    texts = [str(example.get("goal") or ""), str(len(calls))]  # "Done: 2 tool calls": a listing shows them
+    texts = [str(example.get("goal") or "")]
     for call in calls:
         if isinstance(call, dict):
             texts.append(json.dumps(call.get("arguments"), default=str))
@@ -134,7 +136,10 @@ def unstated_figures(example: dict[str, Any]) -> list[str]:
     # shows the lifts, never how many are down), and "B-101" only by a text that holds "B-101"
     idents = {i.lower() for t in texts for i in _identifiers(DATE.sub(" ", t))}
     out += [i for i in _identifiers(DATE.sub(" ", answer)) if i.lower() not in idents]
-    said = [m.group() for m in NUMBER.finditer(_without_identifiers(DATE.sub(" ", answer)))]
+    # the count of calls is given where the answer counts calls ("Done: 2 tool calls": a listing shows
+    # them), not as any figure that equals it ("1 lift is down" after one call to the lift board)
+    rest = CALLS.sub(lambda m: " " if int(m.group(1)) == len(calls) else m.group(), answer)
+    said = [m.group() for m in NUMBER.finditer(_without_identifiers(DATE.sub(" ", rest)))]
     # unsigned: a number is given wherever it is written ("-4" by a 4; a sign is not what a listing would lose)
     known = {
         float(m.group()) for t in texts for m in re.finditer(r"\d+(?:\.\d+)?", _without_identifiers(DATE.sub(" ", t)))
