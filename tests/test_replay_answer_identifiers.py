@@ -89,3 +89,45 @@ async def test_a_count_is_not_replaced_by_a_listing(tmp_path: Path, workload: li
         free = WARDS[ward].count("free")
         assert out.success, out.to_dict()
         assert out.output.startswith(f"{free} beds free on ward {ward}"), (ward, out.mode, out.output)
+
+
+# ---------------------------------------------------------------- a proven template this run cannot fill
+# (found by bench/families_heldout13b.py, h13b_exam: "19 candidates registered, 3 absent with notice"
+# where every supporting run read "no absences notified"; the template "{n} candidates will sit" could
+# not be filled, and a crystallized replay listed the results, never the 16 who sit)
+TABLES = {"T3": (8, 0), "T5": (10, 0), "T6": (12, 0), "T8": (9, 0), "T9": (11, 3)}
+
+
+@tool
+def table_guests(table: str) -> str:
+    """A dinner table's guest list (plain text)."""
+    invited, declined = TABLES[table]
+    note = f"{declined} declined" if declined else "no one declined"
+    return f"Table {table}: {invited} guests invited, {note}. Host: Ms Abara."
+
+
+table_guests.metadata["annotations"] = {"readOnlyHint": True}
+
+
+def table_model(request: ModelRequest) -> Any:
+    goal = next(m.text for m in request.messages if m.role == "user" and "will dine" in m.text)
+    table = re.findall(r"at table (T\d)", goal)[-1]
+    results = [b for m in request.messages for b in m.content if isinstance(b, ToolResult)]
+    if not results:
+        return ToolCall("", "table_guests", {"table": table})
+    text = str(results[-1].content)
+    invited = int(re.search(r"(\d+) guests invited", text).group(1))  # type: ignore[union-attr]
+    declined = re.search(r"(\d+) declined", text)
+    return f"{invited - (int(declined.group(1)) if declined else 0)} guests will dine at table {table}."
+
+
+async def test_a_listing_stands_in_only_on_results_like_the_runs(tmp_path: Path) -> None:
+    goals = ["T3", "T5", "T6", "T8", "T9"]
+    async with LLMOS(workspace=tmp_path, model=TestModel(script=table_model), tools=[table_guests]) as os:
+        outs = [await os.execute(f"How many guests will dine at table {t}?") for t in goals]
+    for table, out in zip(goals, outs, strict=True):
+        invited, declined = TABLES[table]
+        assert out.success, out.to_dict()
+        # the model's answer, or a listing that states the figure (a result like the runs': "12 invited, no one
+        # declined"); never a listing of "11 guests invited, 3 declined" for the 8 who dine
+        assert re.search(rf"(?<![\d.]){invited - declined}(?![\d.])", out.output), (table, out.mode, out.output)

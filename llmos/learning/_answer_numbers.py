@@ -149,6 +149,15 @@ def unstated_figures(example: dict[str, Any]) -> list[str]:
     ]
 
 
+def states_figures(example: dict[str, Any]) -> bool:
+    """Whether a supporting run's answer stated a number (not the count of its calls, nor a date or an
+    identifier): a figure whose meaning a listing leaves to the reader."""
+    answer = str(example.get("answer") or "")
+    calls = example.get("calls") or []
+    rest = CALLS.sub(lambda m: " " if int(m.group(1)) == len(calls) else m.group(), answer)
+    return bool(NUMBER.search(_without_identifiers(DATE.sub(" ", rest))))
+
+
 def _identifiers(text: str) -> list[str]:
     return [m.group() for m in IDENT.finditer(text) if any(c.isdigit() for c in m.group())]
 
