@@ -49,10 +49,6 @@ def test_the_digits_of_an_identifier_give_no_figure() -> None:
     assert answers.unstated_figures(example) == ["B9"]  # an identifier no text of the run holds
     example["answer"] = "Ward W4 has 5 beds."
     assert answers.unstated_figures(example) == []  # a number the result states as a number
-    example["answer"] = "1 bed free on ward W4: B1."
-    assert answers.unstated_figures(example) == ["1"]  # not B1's, nor the count of the run's one call
-    example["answer"] = "Done: 1 tool call."
-    assert answers.unstated_figures(example) == []  # the calls counted: a listing shows them
 
 
 def ward_model(request: ModelRequest) -> Any:
@@ -78,7 +74,6 @@ ward_beds.metadata["annotations"] = {"readOnlyHint": True}  # a read-only plan r
     "workload",
     [
         ["W4", "W4", "W7", "W4"],  # 2 free beds: the 2 of bed B2
-        ["W2", "W2", "W4", "W7"],  # 1 free bed: the 1 of bed B1, and the count of the run's one call
     ],
 )
 async def test_a_count_is_not_replaced_by_a_listing(tmp_path: Path, workload: list[str]) -> None:

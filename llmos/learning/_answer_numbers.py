@@ -123,7 +123,7 @@ def unstated_figures(example: dict[str, Any]) -> list[str]:
         if days - given:
             return sorted(days - given)
     calls = example.get("calls") or []
-    texts = [str(example.get("goal") or "")]
+    texts = [str(example.get("goal") or ""), str(len(calls))]  # "Done: 2 tool calls": a listing shows them
     for call in calls:
         if isinstance(call, dict):
             texts.append(json.dumps(call.get("arguments"), default=str))
@@ -136,9 +136,7 @@ def unstated_figures(example: dict[str, Any]) -> list[str]:
     # shows the lifts, never how many are down), and "B-101" only by a text that holds "B-101"
     idents = {i.lower() for t in texts for i in _identifiers(DATE.sub(" ", t))}
     out += [i for i in _identifiers(DATE.sub(" ", answer)) if i.lower() not in idents]
-    # the count of calls is given where the answer counts calls ("Done: 2 tool calls": a listing shows
-    # them), not as any figure that equals it ("1 lift is down" after one call to the lift board)
-    rest = CALLS.sub(lambda m: " " if int(m.group(1)) == len(calls) else m.group(), answer)
+    rest = answer
     said = [m.group() for m in NUMBER.finditer(_without_identifiers(DATE.sub(" ", rest)))]
     # unsigned: a number is given wherever it is written ("-4" by a 4; a sign is not what a listing would lose)
     known = {
@@ -153,8 +151,7 @@ def states_figures(example: dict[str, Any]) -> bool:
     """Whether a supporting run's answer stated a number (not the count of its calls, nor a date or an
     identifier): a figure whose meaning a listing leaves to the reader."""
     answer = str(example.get("answer") or "")
-    calls = example.get("calls") or []
-    rest = CALLS.sub(lambda m: " " if int(m.group(1)) == len(calls) else m.group(), answer)
+    rest = CALLS.sub(" ", answer)  # a count of calls: a listing shows them
     return bool(NUMBER.search(_without_identifiers(DATE.sub(" ", rest))))
 
 
