@@ -39,8 +39,10 @@ def test_the_parts_of_a_date_give_no_figure() -> None:
     assert answers.unstated_figures(example) == []  # a date the result holds whole
     example["answer"] = "The permit of stall S-3 must be renewed by 2026-12-21."
     assert answers.unstated_figures(example) == ["2026-12-21"]  # a date the model worked out
+    example["answer"] = "Stall S-3: last checked on 2026-11-11."
+    assert answers.unstated_figures(example) == []  # the stall's identifier, held whole by the result
     example["answer"] = "Stall S-3: 3 checks, last on 2026-11-11."
-    assert answers.unstated_figures(example) == []  # 3 is the stall's number
+    assert answers.unstated_figures(example) == ["3"]  # a count: the "3" of "S-3" is the stall's, not a figure
 
 
 # ---------------------------------------------------------------- a template's own words judge

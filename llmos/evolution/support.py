@@ -260,6 +260,8 @@ class CrystallizedRun:
             if why:  # as a FOLLOWER replay: rule 1 for a number computed from the results
                 raise self.fail(f"{envelope.PRECAUTION}: {why}", len(self.steps) - 1, precaution=True)
             return said
+        if self.plan is not None and answers.states_figures(self.plan.example):  # as a FOLLOWER replay
+            self._check_decided()
         varied = answer_varied(self.plan) if self.plan is not None else ""
         if varied:  # as a FOLLOWER replay: the supporting answers' own words depend on what only the model judges
             raise self.fail(f"{envelope.PRECAUTION}: {varied}", len(self.steps) - 1, precaution=True)

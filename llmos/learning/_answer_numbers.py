@@ -29,6 +29,11 @@ MAX_DERIVED = 4  # derived numbers searched per answer
 NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?(?!\.?[^\W_])")
 # a date, with its time if any ("2026-11-22", "2026-11-22T08:30", "2026-11-22 08:30:00"): one value
 DATE = re.compile(r"(?<![\w.-])\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?(?![\w-])")
+# an identifier: a word that starts with a letter and holds a digit ("L2", "B-101", "SO-4821", "TS-KR113"):
+# one value, like a date; its digits give no figure ("2 lifts are down" is not the 2 of lift "L2")
+IDENT = re.compile(r"(?<![\w.-])[^\W\d_]\w*(?:-\w+)*(?![\w-])")
+# a count of the run's tool calls, as an answer states it
+CALLS = re.compile(r"(?<![\w.])(\d+) (?:tool )?calls?\b", re.IGNORECASE)
 # words by which an answer says that what the goal asked was not (or cannot be) done
 DECLINE = re.compile(
     r"\b(?:not|no|never|cannot|unable|refused|declined|skipped|instead|\w+n't|nothing|neither|nor)\b", re.IGNORECASE
@@ -135,12 +140,35 @@ def unstated_figures(example: dict[str, Any]) -> list[str]:
     # 2026-11-22), and a date the answer states is given only when a text of the run holds it whole
     dates = {d for t in texts for m in DATE.finditer(t) for d in (m.group(), m.group()[:10])}
     out = [m.group() for m in DATE.finditer(answer) if m.group() not in dates]
-    said = [m.group() for m in NUMBER.finditer(DATE.sub(" ", answer))]
-    # unsigned: "D-1" holds 1 wherever it is written (a sign is not what a listing would lose)
-    known = {float(m.group()) for t in texts for m in re.finditer(r"\d+(?:\.\d+)?", DATE.sub(" ", t))}
+    # so is an identifier: "2 lifts out of service" is not given by lift "L2" of the result (a listing
+    # shows the lifts, never how many are down), and "B-101" only by a text that holds "B-101"
+    idents = {i.lower() for t in texts for i in _identifiers(DATE.sub(" ", t))}
+    out += [i for i in _identifiers(DATE.sub(" ", answer)) if i.lower() not in idents]
+    rest = answer
+    said = [m.group() for m in NUMBER.finditer(_without_identifiers(DATE.sub(" ", rest)))]
+    # unsigned: a number is given wherever it is written ("-4" by a 4; a sign is not what a listing would lose)
+    known = {
+        float(m.group()) for t in texts for m in re.finditer(r"\d+(?:\.\d+)?", _without_identifiers(DATE.sub(" ", t)))
+    }
     return out + [
         n for n in said if not any(math.isclose(abs(float(n)), k, rel_tol=1e-9, abs_tol=1e-12) for k in known)
     ]
+
+
+def states_figures(example: dict[str, Any]) -> bool:
+    """Whether a supporting run's answer stated a number (not the count of its calls, nor a date or an
+    identifier): a figure whose meaning a listing leaves to the reader."""
+    answer = str(example.get("answer") or "")
+    rest = CALLS.sub(" ", answer)  # a count of calls: a listing shows them
+    return bool(NUMBER.search(_without_identifiers(DATE.sub(" ", rest))))
+
+
+def _identifiers(text: str) -> list[str]:
+    return [m.group() for m in IDENT.finditer(text) if any(c.isdigit() for c in m.group())]
+
+
+def _without_identifiers(text: str) -> str:
+    return IDENT.sub(lambda m: " " if any(c.isdigit() for c in m.group()) else m.group(), text)
 
 
 def _run_texts(example: dict[str, Any]) -> list[str]:
