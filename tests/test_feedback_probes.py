@@ -37,11 +37,17 @@ def one_json(stdout: str) -> Any:
     return data
 
 
+# tonnes lifted by crane i: inside the first two files' tonnes, and so is tonnes - i (rule 1 checks the
+# difference of two numbers of one text; a crane number that grows in every run passes as a counter,
+# the tonnes and what they imply must not: 17 x i grew past every difference seen)
+TONNES = {1: 61, 2: 100, 3: 83, 4: 74, 5: 95, 6: 71, 7: 92, 8: 83, 9: 97}
+
+
 def workspace(tmp: Path, n: int = 9) -> Path:
     ws = tmp / "ws"
     ws.mkdir()
     for i in range(1, n + 1):
-        (ws / f"log{i}.txt").write_text(f"harbour crane {i} lifted {17 * i} tonnes\n")
+        (ws / f"log{i}.txt").write_text(f"harbour crane {i} lifted {TONNES[i]} tonnes\n")
     return ws
 
 
@@ -60,7 +66,7 @@ def until_follower(ws: Path, start: int, limit: int = 6) -> tuple[dict[str, Any]
     for i in range(start, start + limit):
         data = run(ws, goal(i))
         assert data["success"], data
-        assert f"lifted {17 * i} tonnes" in data["output"], data  # rule 5: this run's file, whatever the mode
+        assert f"lifted {TONNES[i]} tonnes" in data["output"], data  # rule 5: this run's file, whatever the mode
         if data["mode"] == "follower":
             return data, i + 1
     raise AssertionError("no FOLLOWER run")
@@ -141,7 +147,7 @@ def test_http_feedback_on_loopback_sends_the_goals_back_to_the_model(tmp_path: P
             r = client.post("/v1/execute", json={"goal": goal(i)})
             assert r.status_code == 200, r.text
             data = r.json()
-            assert data["success"] and f"lifted {17 * i} tonnes" in data["output"], data
+            assert data["success"] and f"lifted {TONNES[i]} tonnes" in data["output"], data
             return dict(data)
 
         modes = []
