@@ -49,6 +49,17 @@ def test_the_digits_of_an_identifier_give_no_figure() -> None:
     assert answers.unstated_figures(example) == ["B9"]  # an identifier no text of the run holds
     example["answer"] = "Ward W4 has 5 beds."
     assert answers.unstated_figures(example) == []  # a number the result states as a number
+    one = {**example, "goal": "How many beds are free on ward W2?", "answer": "1 bed free on ward W2: B2."}
+    one["calls"] = [{"name": "ward_beds", "arguments": {"ward": "W2"}, "result": _board("W2")}]
+    assert answers.unstated_figures(one) == ["1"]  # not given by the run's one call
+    one["answer"] = "Done: 1 tool call."
+    assert answers.unstated_figures(one) == []  # a count of calls, as the listing states it
+    loop = {
+        "goal": "Check the beds of ward W7",
+        "answer": "Checked 3 beds.",
+        "calls": [{"name": "bed", "arguments": {"bed": b}, "result": "free"} for b in ("B1", "B2", "B3")],
+    }
+    assert answers.unstated_figures(loop) == []  # a loop's items: one line of the listing each
 
 
 def ward_model(request: ModelRequest) -> Any:
@@ -74,6 +85,7 @@ ward_beds.metadata["annotations"] = {"readOnlyHint": True}  # a read-only plan r
     "workload",
     [
         ["W4", "W4", "W7", "W4"],  # 2 free beds: the 2 of bed B2
+        ["W2", "W2", "W7", "W2"],  # 1 free bed: the run's one call
     ],
 )
 async def test_a_count_is_not_replaced_by_a_listing(tmp_path: Path, workload: list[str]) -> None:
