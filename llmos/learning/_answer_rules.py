@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -209,3 +210,34 @@ def phrasing_varied(parts: Sequence[ex.Cand], support: int, seen_runs: int = 0) 
             "the runs before it): what they say depends on something a listing of the results leaves out"
         )
     return ""
+
+
+MAX_PARTS_MATCHED = 200
+
+
+def full_match(pattern: Sequence[str | list[str]], text: str) -> list[str] | None:
+    """The values the holes take when `text` is the literals with one of each hole's values in between
+    (tried in order, backtracking: what a regular expression of literal alternatives finds), or None."""
+    if len(pattern) > MAX_PARTS_MATCHED:  # the recursion below is one level per part
+        rx = "".join(re.escape(p) if isinstance(p, str) else "(" + "|".join(map(re.escape, p)) + ")" for p in pattern)
+        m = re.fullmatch(rx, text, re.DOTALL)
+        return None if m is None else list(m.groups())
+    said: list[str] = []
+    return said if _match_at(pattern, text, 0, 0, said) else None
+
+
+def _match_at(pattern: Sequence[str | list[str]], text: str, i: int, pos: int, said: list[str]) -> bool:
+    """Whether `pattern[i:]` matches `text[pos:]` whole, the holes' values appended to `said` (a
+    function of its own, not a closure: a recursive closure is a reference cycle left for the GC)."""
+    if i == len(pattern):
+        return pos == len(text)
+    part = pattern[i]
+    if isinstance(part, str):
+        return text.startswith(part, pos) and _match_at(pattern, text, i + 1, pos + len(part), said)
+    for v in part:
+        if text.startswith(v, pos):
+            said.append(v)
+            if _match_at(pattern, text, i + 1, pos + len(v), said):
+                return True
+            said.pop()
+    return False
