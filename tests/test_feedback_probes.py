@@ -40,7 +40,7 @@ def one_json(stdout: str) -> Any:
 # tonnes lifted by crane i: inside the first two files' tonnes, and so is tonnes - i (rule 1 checks the
 # difference of two numbers of one text; a crane number that grows in every run passes as a counter,
 # the tonnes and what they imply must not: 17 x i grew past every difference seen)
-TONNES = {1: 61, 2: 100, 3: 83, 4: 74, 5: 95, 6: 71, 7: 92, 8: 83, 9: 97}
+TONNES = {i: 61 if i == 1 else 100 if i == 2 else 100 - (i * 7) % (40 - i) for i in range(1, 31)}
 
 
 def workspace(tmp: Path, n: int = 9) -> Path:

@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 from runtime_support import llmos_cli
 from server_support import cli_server
-from test_feedback_probes import REPLAY, goal, one_json, workspace
+from test_feedback_probes import REPLAY, TONNES, goal, one_json, workspace
 
 
 def _executor(client: httpx.Client) -> Callable[[int], dict[str, Any]]:
@@ -24,7 +24,7 @@ def _executor(client: httpx.Client) -> Callable[[int], dict[str, Any]]:
         r = client.post("/v1/execute", json={"goal": goal(i)})
         assert r.status_code == 200, r.text
         data = dict(r.json())
-        assert data["success"] and f"lifted {17 * i} tonnes" in data["output"], data
+        assert data["success"] and f"lifted {TONNES[i]} tonnes" in data["output"], data
         return data
 
     return execute
