@@ -112,7 +112,7 @@ def waiting(index: PlanIndex, p: Plan, cfg: LearningConfig, risk_of: RiskOf | No
     (two runs of one goal: nothing to place on W's words), with a recent fallback, or with hypotheses a
     later run narrowed, and a read-only W needs no more support but has no slot of its own either. The
     alignment is `borrow`'s, rule for rule. At most MAX_WAITING, newest first."""
-    if not p.slots or lender_problem(p, cfg, risk_of):
+    if not p.slots:
         return []
     out = []
     for n in range(1, MAX_LENGTH):
@@ -120,6 +120,8 @@ def waiting(index: PlanIndex, p: Plan, cfg: LearningConfig, risk_of: RiskOf | No
             alone = w.id != p.id and not w.sibling and w.support == 1 and not w.slots and not w.demoted
             if alone and not _same_skeleton(p, w.skeleton):
                 out.append(w)
+    if not out or lender_problem(p, cfg, risk_of):  # the dearer test only when a wording waits
+        return []
     return sorted(out, key=lambda w: -w.updated_at)[:MAX_WAITING]
 
 
