@@ -31,6 +31,10 @@ def live_plan(ctx: ToolContext, plan_id: str) -> tuple[bool, Any, Any, list[str]
     if lookup is None or run is None:
         return False, None, None, []
     plan = lookup(plan_id)
-    registry = run.registry
-    tools = sibling_tools(registry, list(getattr(plan, "tool_names", None) or [])) if plan is not None else []
-    return True, plan, registry_risk(registry), tools
+    return (True, plan, *checks_for(run.registry, plan))
+
+
+def checks_for(registry: Any, plan: Any) -> tuple[Any, list[str]]:
+    """(risk_of, tools): what a crystallized call needs beside the live plan to check it, whoever
+    called the tool (the CRYSTALLIZED dispatcher or the model)."""
+    return registry_risk(registry), sibling_tools(registry, list(getattr(plan, "tool_names", None) or []))

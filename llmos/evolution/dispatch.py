@@ -18,12 +18,12 @@ import uuid
 from typing import Any
 
 from llmos.evolution import support
-from llmos.execution.replay import ReplayOutcome, sibling_tools
+from llmos.evolution._direct import checks_for
+from llmos.execution.replay import ReplayOutcome
 from llmos.kernel.context import RunContext
 from llmos.kernel.toolcall import execute_tool_call
 from llmos.learning.goals import Token, tokenize_goal
 from llmos.learning.replay_plan import goal_tokens
-from llmos.learning.risk import registry_risk
 from llmos.models.base import ToolCall
 from llmos.tools.base import Tool
 from llmos.trace import ToolCallRecord
@@ -62,8 +62,7 @@ async def run_crystallized(ctx: RunContext, decision: Any, tool: Tool) -> Replay
     base_turn = ctx.turn
     progress = support.watch(call_id)
     progress.plan = getattr(decision, "plan", None)  # the live plan: its evidence envelope is checked too
-    progress.risk_of = registry_risk(ctx.registry)
-    progress.tools = sibling_tools(ctx.registry, list(getattr(progress.plan, "tool_names", None) or []))
+    progress.risk_of, progress.tools = checks_for(ctx.registry, progress.plan)
     try:
         record = await execute_tool_call(
             ctx, ToolCall(call_id, tool.name, arguments), source="crystallized", turn=base_turn + 1
