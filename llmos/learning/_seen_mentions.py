@@ -28,7 +28,7 @@ from typing import Any
 
 from llmos.learning import explain as ex
 from llmos.learning._plan_values import path_key
-from llmos.learning._seen_text import occurs, show
+from llmos.learning._seen_text import occurs_lower, show
 from llmos.learning.goals import STOPWORDS, Token
 from llmos.learning.plans import Plan
 
@@ -64,8 +64,9 @@ def sources(plan: Plan, tokens: list[Token], args: list[Any], i: int) -> Sources
     return out
 
 
-def _present(text: str, vals: list[str]) -> int:
-    return int(any(occurs(text, v) for v in vals))
+def _present(low: str, vals: list[str]) -> int:
+    """Whether one of `vals` is a whole token of `low` (a text in lower case, lowered once per text)."""
+    return int(any(occurs_lower(low, v.lower()) for v in vals))
 
 
 def observe(values: list[tuple[ex.Path, Any]], src: Sources) -> dict[str, dict[str, int]]:
@@ -73,7 +74,7 @@ def observe(values: list[tuple[ex.Path, Any]], src: Sources) -> dict[str, dict[s
     out: dict[str, dict[str, int]] = {}
     for p, v in values:
         if isinstance(v, str):
-            text = v[:MAX_CHARS]
+            text = v[:MAX_CHARS].lower()
             out[path_key(p) + "|t"] = {s: _present(text, vals) for s, vals in src.items()}
     return out
 
@@ -102,7 +103,7 @@ def problem(plan: Plan, seen: dict[str, Any], values: list[tuple[ex.Path, Any]],
         rec = seen.get(path_key(p) + "|t")
         if not isinstance(rec, dict) or not rec.get("m"):
             continue
-        text = v[:MAX_CHARS]
+        text = v[:MAX_CHARS].lower()
         for s, was in sorted(rec["m"].items()):
             vals = src.get(s)
             if vals is None or (s[0] == "g" and int(s[1:]) not in plan.slots):

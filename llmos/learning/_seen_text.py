@@ -112,7 +112,11 @@ def occurs(text: str, value: str) -> bool:
     """Whether `value` is a whole token (any case) of `text`: what masking would mask (`_mask`), but not
     joined to more letters or digits by - / . _ ("B79932-2" is another batch than B79932; "B79932." ends
     a sentence)."""
-    low, want = text.lower(), value.lower()
+    return occurs_lower(text.lower(), value.lower())
+
+
+def occurs_lower(low: str, want: str) -> bool:
+    """`occurs` on a text and a value already in lower case (a text searched for many values)."""
     i = low.find(want)
     while i != -1:
         before, after = low[max(0, i - 2) : i], low[i + len(want) : i + len(want) + 2]
