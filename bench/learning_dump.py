@@ -35,10 +35,26 @@ from llmos.storage.db import Database
 from llmos.trace import Trace
 
 
+def list_trace(k: int, rng: random.Random) -> Trace:
+    """A read of a list with dates and amounts, then a write of its total (rule 1's dates, totals, ranks)."""
+    vendor, day, n = f"V{rng.randint(100, 140)}", rng.randint(1, 28), rng.randint(1, 4)
+    items = [{"eur": round(rng.uniform(5, 90), 2), "qty": rng.randint(1, 9)} for _ in range(n)]
+    total = round(sum(i["eur"] * i["qty"] for i in items), 2)
+    due = f"2026-03-{rng.randint(1, 28):02d}"
+    t = Trace(goal=f"Pay the invoices of vendor {vendor} due by 2026-04-{day:02d} batch{k}")
+    t.tool_calls = [
+        ToolCallRecord("a", f"invoices_{k}", {"vendor": vendor}, json.dumps({"items": items, "due": due}), turn=1),
+        ToolCallRecord("b", f"pay_{k}", {"vendor": vendor, "eur": total}, json.dumps({"paid": total}), turn=2),
+    ]
+    t.finish("success", f"Paid {total} EUR to {vendor} ({n} invoices, due {due})")
+    return t
+
+
 def traces(bench: int) -> list[Trace]:
     rng = random.Random(5)
     out = corpus(0) + corpus(1, per_family=8)
     extra = [make_trace(rng.randrange(40), rng) for _ in range(bench)]
+    extra += [list_trace(rng.randrange(3), rng) for _ in range(bench // 10)]
     for i, t in enumerate(extra):  # interleave: plans of both kinds grow together
         out.insert((i * 7) % (len(out) + 1), t)
     for i, t in enumerate(out):

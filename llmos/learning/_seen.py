@@ -51,7 +51,11 @@ Seen = dict[str, Any]
 
 
 def _text_of(v: Any) -> str:
-    return v if isinstance(v, str) else json.dumps(v)
+    if isinstance(v, str):
+        return v
+    if v is True or v is False or v is None:  # most results' flags: json.dumps's words, without the call
+        return "true" if v is True else "false" if v is False else "null"
+    return json.dumps(v)
 
 
 def scalars(parsed: Any, text: str, lv: list[tuple[ex.Path, Any]] | None = None) -> list[tuple[ex.Path, Any]]:
@@ -150,7 +154,9 @@ def merge(kept: Seen, obs: dict[str, tuple[str, Any]]) -> Seen:
         if got is None:
             out[key] = rec
         elif got[0] == "n":
-            out[key] = _num_add(rec, got[1])
+            lo, hi, last, inc, n = rec  # `_num_add`, inline (every number of every run)
+            v = got[1]
+            out[key] = [min(lo, v), max(hi, v), v, int(bool(inc) and v > last), n + 1]
         else:
             out[key] = _text_add(rec, *got[1])
     for key, got in obs.items():
@@ -239,6 +245,7 @@ def record(
     `env`: the run's Env (texts and parsed results), whose results' leaves are then listed once."""
     masks: dict[tuple[int, ...], list[str]] = {}  # the masks depend on the steps whose arguments they mask
     earlier: _seen_derived.Earlier = []  # the dates of the results before: days between two steps' dates
+    goal_src = _mentions.goal_sources(tokens)  # the goal's part of every step's sources
     for i, step in enumerate(plan.steps):
         text = texts[i] if i < len(texts) else None
         if text is None:
@@ -257,7 +264,7 @@ def record(
         if dates := _seen_derived.date_values(values):
             earlier.append((i, dates))
         new = merge(step.seen, obs) if plan.seen_runs else fresh(obs)
-        src = _mentions.sources(plan, tokens, args, i)  # which goal values and arguments the texts hold
+        src = _mentions.sources(plan, tokens, args, i, goal_src)  # which goal values and arguments the texts hold
         step.seen = _mentions.attach(step.seen if plan.seen_runs else {}, new, _mentions.observe(values, src))
     plan.seen_runs += 1
 

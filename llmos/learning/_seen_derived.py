@@ -45,6 +45,8 @@ from llmos.learning import explain as ex
 from llmos.learning._seen_products import record_differences, record_products, weighted_sums
 from llmos.learning.goals import Token
 
+_key = _seen_pairs.record_key  # json(parts) + "|n", made once per key
+
 MAX_DATES = 8  # per result: the pairs grow with the square
 MAX_TEXT = 1000
 _DATE_RE = re.compile(r"(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?(?![\d])")
@@ -136,15 +138,15 @@ def derive(values: list[tuple[ex.Path, Any]], tokens: list[Token], earlier: Earl
             if pa is None and pb is None:
                 continue  # two goal dates (the goal checks decide them), or none of this result's
             paths = [p for p in (pa, pb) if p is not None]
-            out[json.dumps(["~days", la, lb]) + "|n"] = (db - da, paths)
+            out[_key(("~days", la, lb))] = (db - da, paths)
     for pattern, (total, paths) in leaf_totals(values).items():
-        out[json.dumps(["~total", list(pattern)]) + "|n"] = (total, paths)
+        out[_key(("~total", pattern))] = (total, paths)
     for (pa, pb), (v, paths) in record_products(values).items():
-        out[json.dumps(["~prod", list(pa), list(pb)]) + "|n"] = (v, paths)
+        out[_key(("~prod", pa, pb))] = (v, paths)
     for (pa, pb), (v, paths) in record_differences(values).items():
-        out[json.dumps(["~rdiff", list(pa), list(pb)]) + "|n"] = (v, paths)  # not `_seen_pairs`' "~diff"
+        out[_key(("~rdiff", pa, pb))] = (v, paths)  # not `_seen_pairs`' "~diff"
     for (pa, pb), (v, paths) in weighted_sums(values).items():
-        out[json.dumps(["~wsum", list(pa), list(pb)]) + "|n"] = (v, paths)
+        out[_key(("~wsum", pa, pb))] = (v, paths)
     out.update(_seen_pairs.goal_pairs(values, tokens, earlier or []))
     out.update(_ranks(values))
     return out

@@ -47,14 +47,21 @@ def _values(v: Any) -> list[str]:
     return []
 
 
-def sources(plan: Plan, tokens: list[Token], args: list[Any], i: int) -> Sources:
-    """Step i's sources: the goal's tokens and the argument leaves masking masks for its result."""
+def goal_sources(tokens: list[Token]) -> Sources:
+    """The goal's sources (the same for every step of a run)."""
     out: Sources = {}
     for pos, t in enumerate(tokens):
         if len(out) >= MAX_SOURCE_TOKENS:
             break
         if t.kind in ("word", "number", "quoted") and t.text.lower() not in STOPWORDS and len(t.text) >= 2:
             out[f"g{pos}"] = [t.text]
+    return out
+
+
+def sources(plan: Plan, tokens: list[Token], args: list[Any], i: int, goal: Sources | None = None) -> Sources:
+    """Step i's sources: the goal's tokens and the argument leaves masking masks for its result (`goal`:
+    `goal_sources(tokens)`, when already made for another step of the run; never changed)."""
+    out = goal_sources(tokens) if goal is None else dict(goal)
     g = plan.steps[i].group
     for k, step in enumerate(plan.steps):
         if step.group <= g + 1 and k < len(args) and args[k] is not None:
@@ -72,10 +79,19 @@ def _present(low: str, vals: list[str]) -> int:
 def observe(values: list[tuple[ex.Path, Any]], src: Sources) -> dict[str, dict[str, int]]:
     """json(path)|t -> {source: 1 if its value is in that text, else 0} for one run's text values."""
     out: dict[str, dict[str, int]] = {}
+    low: list[tuple[str, list[str]]] | None = None  # each source's texts in lower case, lowered once
     for p, v in values:
         if isinstance(v, str):
             text = v[:MAX_CHARS].lower()
-            out[path_key(p) + "|t"] = {s: _present(text, vals) for s, vals in src.items()}
+            if low is None:
+                low = [(s, [x.lower() for x in vals]) for s, vals in src.items()]
+            flags = dict.fromkeys(src, 0)  # `_present` per source, in the sources' order
+            for s, ws in low:
+                for w in ws:
+                    if w in text and occurs_lower(text, w):  # most values are in no text: no call then
+                        flags[s] = 1
+                        break
+            out[path_key(p) + "|t"] = flags
     return out
 
 

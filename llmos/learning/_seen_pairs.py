@@ -40,9 +40,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any, NamedTuple
 
-from llmos.learning import _value_kinds
+from llmos.learning import _shortcuts, _value_kinds
 from llmos.learning import explain as ex
 from llmos.learning.goals import Token
 
@@ -83,7 +84,7 @@ def goal_pairs(values: list[tuple[ex.Path, Any]], tokens: list[Token], earlier: 
     goal = goal_numbers(tokens)
     if not goal:
         return {}
-    out: Derived = {json.dumps(["~goal", label]) + "|n": (g, []) for label, g, _pos in goal}
+    out: Derived = {record_key(("~goal", label)): (g, []) for label, g, _pos in goal}
     n = 0
     for path, v in values:
         if not ex.is_num(v) or any(isinstance(x, int) for x in path):
@@ -92,20 +93,49 @@ def goal_pairs(values: list[tuple[ex.Path, Any]], tokens: list[Token], earlier: 
         for label, g, _pos in goal:
             if n >= MAX_PAIRS:
                 return out
-            out[json.dumps(["~product", label, list(path)]) + "|n"] = (g * float(v), [path])
+            product, ratio, diff, total = _pair_keys(label, path)
+            out[product] = (g * float(v), [path])
             if float(v) != 0:
-                out[json.dumps(["~ratio", label, list(path)]) + "|n"] = (g / float(v), [path])
+                out[ratio] = (g / float(v), [path])
             if quantity:
-                out[json.dumps(["~diff", label, list(path)]) + "|n"] = (g - float(v), [path])
-                out[json.dumps(["~sum", label, list(path)]) + "|n"] = (g + float(v), [path])
+                out[diff] = (g - float(v), [path])
+                out[total] = (g + float(v), [path])
             n += 1
             for j, vals in earlier:  # a goal number x this number / an earlier step's (ml/h x units/ml / kg)
                 for epath, e in vals:
                     if ex.is_num(e) and float(e) != 0 and float(v) != 0:
-                        where = ["@step", j, *epath]
-                        out[json.dumps(["~product", label, list(path), where]) + "|n"] = (g * float(v) / e, [path])
-                        out[json.dumps(["~product", label, where, list(path)]) + "|n"] = (g * e / float(v), [path])
+                        where = ("@step", j, *epath)
+                        out[record_key(("~product", label, path, where))] = (g * float(v) / e, [path])
+                        out[record_key(("~product", label, where, path))] = (g * e / float(v), [path])
     return out
+
+
+def _pair_keys(label: str, path: ex.Path) -> tuple[str, ...]:
+    """The keys of the product, ratio, difference and sum of a goal number and a result path."""
+    if _shortcuts.ON and type(path) is tuple:
+        return _cached_pair_keys(label, path)
+    return tuple(json.dumps((kind, label, path)) + "|n" for kind in KINDS)
+
+
+@lru_cache(maxsize=1 << 15)
+def _cached_pair_keys(label: str, path: ex.Path) -> tuple[str, ...]:
+    return tuple(json.dumps((kind, label, path)) + "|n" for kind in KINDS)
+
+
+def record_key(parts: tuple[Any, ...]) -> str:
+    """json(parts) + "|n" (a tuple reads as a list): a record's key. With the shortcuts on, each is made
+    once (the same goal labels and result paths come back in every run of a plan)."""
+    if _shortcuts.ON:
+        try:
+            return _cached_key(parts)
+        except TypeError:  # a path as a list (unhashable)
+            pass
+    return json.dumps(parts) + "|n"
+
+
+@lru_cache(maxsize=1 << 16)
+def _cached_key(parts: tuple[Any, ...]) -> str:
+    return json.dumps(parts) + "|n"
 
 
 def _inside(rec: Any, v: float) -> bool:

@@ -69,6 +69,7 @@ NEGATIONS = frozenset([
 # fmt: on
 MAX_ASSIGNMENTS = 512  # ways to place P's slots on W's words tried before giving up (then: no loan)
 MAX_LENGTH = 80  # goal lengths searched for siblings
+_NONE: dict[str, Plan] = {}  # no plans (read only)
 RUNS_KEPT = 20
 MAX_WAITING = 8  # one-run plans of other wordings re-aligned when a plan becomes able to lend
 
@@ -114,9 +115,9 @@ def waiting(index: PlanIndex, p: Plan, cfg: LearningConfig, risk_of: RiskOf | No
     alignment is `borrow`'s, rule for rule. At most MAX_WAITING, newest first."""
     if not p.slots:
         return []
-    out = []
+    out, seqs, agent, seq = [], index.seqs, p.agent, p.seq  # after every run: look-ups read once
     for n in range(1, MAX_LENGTH):
-        for w in index.seqs.get((p.agent, n, p.seq), {}).values():
+        for w in seqs.get((agent, n, seq), _NONE).values():
             alone = w.id != p.id and not w.sibling and w.support == 1 and not w.slots and not w.demoted
             if alone and not _same_skeleton(p, w.skeleton):
                 out.append(w)
