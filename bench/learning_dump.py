@@ -29,17 +29,18 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from learning_bench import make_trace, skeleton
 from learning_corpus import corpus
 
+import llmos
 from llmos.config import LearningConfig
 from llmos.learning.engine import LearningEngine
 from llmos.storage.db import Database
-from llmos.trace import Trace
+from llmos.trace import ToolCallRecord, Trace
 
 
 def list_trace(k: int, rng: random.Random) -> Trace:
     """A read of a list with dates and amounts, then a write of its total (rule 1's dates, totals, ranks)."""
     vendor, day, n = f"V{rng.randint(100, 140)}", rng.randint(1, 28), rng.randint(1, 4)
     items = [{"eur": round(rng.uniform(5, 90), 2), "qty": rng.randint(1, 9)} for _ in range(n)]
-    total = round(sum(i["eur"] * i["qty"] for i in items), 2)
+    total = round(sum(i["eur"] for i in items), 2)
     due = f"2026-03-{rng.randint(1, 28):02d}"
     t = Trace(goal=f"Pay the invoices of vendor {vendor} due by 2026-04-{day:02d} batch{k}")
     t.tool_calls = [
@@ -137,6 +138,7 @@ def main() -> None:
     Path(a.out).write_text(text)
     rows = out["rows"]
     print(
+        f"llmos from {Path(llmos.__file__).parent}: "
         f"{out['traces']} traces -> {len(rows['plans'])} plans, {len(rows['evidence'])} evidence rows, "
         f"{len(out['decisions'])} decisions; sha256 {hashlib.sha256(text.encode()).hexdigest()[:16]}"
     )
