@@ -137,10 +137,11 @@ def memberships(env: ex.Env) -> list[Membership]:
 def keep_members(kept: list[Membership], env: ex.Env) -> list[Membership]:
     """The memberships that also hold in this run."""
     out = []
-    for pos, s, present in kept:
-        live = pos < len(env.tokens) and s < len(env.parsed) and env.texts[s] is not None
-        if live and int(_env_member(env, pos, s)) == present:
-            out.append((pos, s, present))
+    ntokens, nsteps, texts = len(env.tokens), len(env.parsed), env.texts
+    for m in kept:
+        pos, s, present = m
+        if pos < ntokens and s < nsteps and texts[s] is not None and int(_env_member(env, pos, s)) == present:
+            out.append(m if type(m) is tuple else (pos, s, present))
     return out
 
 

@@ -83,6 +83,9 @@ def parse_result(text: str) -> Any:
 
 # ---------------------------------------------------------------- value helpers
 def is_num(v: Any) -> bool:
+    t = type(v)
+    if t is float or t is int:  # the common cases, without the isinstance calls
+        return True
     return isinstance(v, int | float) and not isinstance(v, bool)
 
 

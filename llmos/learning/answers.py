@@ -202,6 +202,8 @@ def answer_problem(parts: Sequence[ex.Cand], env: ex.Env, args: Args = (), state
     for text in _free_texts(env):
         if text not in stated:
             said |= _content_words(text)
+    if not said:  # no free text's words: no literal can repeat one
+        return ""
     goal_words = {w for t in env.tokens for w in _content_words(t.text)}
     literal = set().union(*(_content_words(p[1]) for p in parts if p[0] == "lit")) - goal_words
     common = sorted(literal & said)
