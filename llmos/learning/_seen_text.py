@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from typing import Any
 
+from llmos.learning import _shortcuts
 from llmos.learning import _value_kinds as _kinds
 from llmos.learning import explain as ex
 from llmos.learning.goals import STOPWORDS, Token
@@ -43,6 +45,25 @@ def mask_values(tokens: list[Token], arguments: list[Any], consumed: list[Any]) 
 def template(text: str, masks: list[str]) -> tuple[str, list[float]]:
     """(the text with masks and numbers taken out, its numbers in order)."""
     t = text[:MAX_TEXT]
+    if _shortcuts.ON and t.isascii():
+        # Only the masks in the text can mask: masking an ASCII text replaces parts of it by MASK, so a
+        # text without MASK found in it afterwards was in it before. The same text with the same masks
+        # in it gives the same template (flags, names, states recur in every run): made once.
+        low = t.lower()
+        hits = tuple(m for m in masks if m.lower() in low)
+        if not any(MASK in m for m in hits):
+            tmpl, nums = _cached_template(t, hits)
+            return tmpl, list(nums)
+    return _template(t, masks)
+
+
+@lru_cache(maxsize=1 << 12)
+def _cached_template(t: str, masks: tuple[str, ...]) -> tuple[str, tuple[float, ...]]:
+    tmpl, nums = _template(t, list(masks))
+    return tmpl, tuple(nums)
+
+
+def _template(t: str, masks: list[str]) -> tuple[str, list[float]]:
     low = t.lower()
     for m in masks:
         if m.lower() in low:  # most masks are not in the text: one substring test each
