@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from llmos.learning import _seen, _seen_derived, _seen_pairs, _seen_text, _shortcuts
+from llmos.learning import _envelope_facts, _seen, _seen_derived, _seen_pairs, _seen_text, _shortcuts
 from llmos.learning import _seen_mentions as mentions
 from llmos.learning import explain as ex
 from llmos.learning.goals import tokenize_goal
@@ -59,7 +59,7 @@ def test_presence_flags_are_the_plain_flags(seed: int) -> None:
         values: list[tuple[ex.Path, Any]] = [((f"k{i}",), _text(rng)) for i in range(rng.randint(0, 4))]
         values += [(("n",), rng.randint(0, 99)), (("b",), True)]
         src = {f"g{i}": [rng.choice(WORDS)] for i in range(rng.randint(0, 6))}
-        src |= {f"a0:[\"x{i}\"]": [rng.choice(WORDS), str(rng.randint(10, 99))] for i in range(rng.randint(0, 3))}
+        src |= {f'a0:["x{i}"]': [rng.choice(WORDS), str(rng.randint(10, 99))] for i in range(rng.randint(0, 3))}
         got = mentions.observe(values, src)
         assert got == _plain_observe(values, src)
         assert [list(f) for f in got.values()] == [list(src)] * len(got)  # the sources' order
@@ -67,13 +67,30 @@ def test_presence_flags_are_the_plain_flags(seed: int) -> None:
 
 def test_a_goals_sources_made_once_per_run_are_each_steps_sources() -> None:
     tokens = tokenize_goal("Ship 24 crates of SKU-35 to depot0 B8 now")
-    plan = Plan(id="p", agent="a", skeleton=tokens, slots={}, steps=[PlanStep("get", 0, {}, []), PlanStep("set", 1, {}, [])])
+    plan = Plan(
+        id="p", agent="a", skeleton=tokens, slots={}, steps=[PlanStep("get", 0, {}, []), PlanStep("set", 1, {}, [])]
+    )
     args = [{"sku": "SKU-35", "warehouse": "B8"}, {"sku": "SKU-35", "quantity": 110}]
-    goal = mentions.goal_sources(tokens)
-    for i in range(2):
-        assert mentions.sources(plan, tokens, args, i, goal) == mentions.sources(plan, tokens, args, i)
-        assert list(mentions.sources(plan, tokens, args, i, goal)) == list(mentions.sources(plan, tokens, args, i))
+    goal, known = mentions.goal_sources(tokens), mentions.ArgValues()
+    for i in (0, 1, 1, 0):
+        fast = mentions.sources(plan, tokens, args, i, goal, known)
+        assert fast == mentions.sources(plan, tokens, args, i)
+        assert list(fast) == list(mentions.sources(plan, tokens, args, i))  # the same order
     assert mentions.goal_sources(tokens) == goal  # never changed
+    assert sorted(known) == [0, 1]
+
+
+@pytest.mark.parametrize("seed", range(2))
+def test_a_texts_numbers_found_once_are_its_numbers(seed: int) -> None:
+    rng = random.Random(seed)
+    for _ in range(300):
+        text = _text(rng) + rng.choice(["", " 3.5 kg", " at 10:30", " v2", " -4 C", " 1,200"])
+        fast = [_envelope_facts.text_numbers(text) for _ in range(2)]
+        with _shortcuts.off():
+            plain = _envelope_facts.text_numbers(text)
+        assert fast[0] == plain and fast[1] == plain
+        fast[0].append(0.0)  # a caller's list is its own
+        assert _envelope_facts.text_numbers(text) == plain
 
 
 @pytest.mark.parametrize("seed", range(3))

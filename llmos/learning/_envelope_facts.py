@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import itertools
 import re
+from functools import lru_cache
 from typing import Any
 
-from llmos.learning import _seen_derived, _seen_products
+from llmos.learning import _seen_derived, _seen_products, _shortcuts
 from llmos.learning import explain as ex
 from llmos.learning.goals import Token, number_word
 from llmos.learning.plans import Slot, path_key
@@ -97,7 +98,18 @@ MAX_TEXT_CHARS = 2000
 
 
 def text_numbers(text: str) -> list[float]:
-    """The numbers of a text, in order."""
+    """The numbers of a text, in order (with the shortcuts on, found once per text: result texts recur)."""
+    if _shortcuts.ON:
+        return list(_cached_text_numbers(text[:MAX_TEXT_CHARS]))
+    return _text_numbers(text)
+
+
+@lru_cache(maxsize=1 << 12)
+def _cached_text_numbers(text: str) -> tuple[float, ...]:
+    return tuple(_text_numbers(text))
+
+
+def _text_numbers(text: str) -> list[float]:
     blanked = _NOT_NUMBERS_RE.sub(lambda m: "#" * len(m.group()), text[:MAX_TEXT_CHARS])
     return [float(m.group()) for m in _TEXT_NUMBER_RE.finditer(blanked)]
 

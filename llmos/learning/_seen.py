@@ -246,6 +246,7 @@ def record(
     masks: dict[tuple[int, ...], list[str]] = {}  # the masks depend on the steps whose arguments they mask
     earlier: _seen_derived.Earlier = []  # the dates of the results before: days between two steps' dates
     goal_src = _mentions.goal_sources(tokens)  # the goal's part of every step's sources
+    arg_src: _mentions.ArgValues = {}  # and the calls' argument texts, listed once per run
     for i, step in enumerate(plan.steps):
         text = texts[i] if i < len(texts) else None
         if text is None:
@@ -264,7 +265,7 @@ def record(
         if dates := _seen_derived.date_values(values):
             earlier.append((i, dates))
         new = merge(step.seen, obs) if plan.seen_runs else fresh(obs)
-        src = _mentions.sources(plan, tokens, args, i, goal_src)  # which goal values and arguments the texts hold
+        src = _mentions.sources(plan, tokens, args, i, goal_src, arg_src)  # goal values, arguments a text may hold
         step.seen = _mentions.attach(step.seen if plan.seen_runs else {}, new, _mentions.observe(values, src))
     plan.seen_runs += 1
 

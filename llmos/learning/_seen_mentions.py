@@ -58,16 +58,31 @@ def goal_sources(tokens: list[Token]) -> Sources:
     return out
 
 
-def sources(plan: Plan, tokens: list[Token], args: list[Any], i: int, goal: Sources | None = None) -> Sources:
+ArgValues = dict[int, list[tuple[str, list[str]]]]  # call k -> (json(path), texts) of its argument leaves
+
+
+def sources(
+    plan: Plan,
+    tokens: list[Token],
+    args: list[Any],
+    i: int,
+    goal: Sources | None = None,
+    known: ArgValues | None = None,
+) -> Sources:
     """Step i's sources: the goal's tokens and the argument leaves masking masks for its result (`goal`:
-    `goal_sources(tokens)`, when already made for another step of the run; never changed)."""
+    `goal_sources(tokens)`, when already made for another step of the run; `known`: the calls' argument
+    texts listed for another step of the run, filled as they are listed; neither is changed otherwise)."""
     out = goal_sources(tokens) if goal is None else dict(goal)
     g = plan.steps[i].group
     for k, step in enumerate(plan.steps):
         if step.group <= g + 1 and k < len(args) and args[k] is not None:
-            for p, v in ex.leaves(args[k]):
-                if vals := _values(v):
-                    out[f"a{k - i}:{path_key(p)}"] = vals
+            listed = known.get(k) if known is not None else None
+            if listed is None:
+                listed = [(path_key(p), vals) for p, v in ex.leaves(args[k]) if (vals := _values(v))]
+                if known is not None:
+                    known[k] = listed
+            for key, vals in listed:
+                out[f"a{k - i}:{key}"] = vals
     return out
 
 
