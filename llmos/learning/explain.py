@@ -248,10 +248,14 @@ def _fitting(cands: list[Cand], value: Any, env: Env) -> list[Cand]:
     verdicts: dict[Any, bool] = {}
     refs: dict[Any, Any] = {}
     out = []
+    # the roundings of one expression come one after another: the verdict on the last key is kept (the
+    # same as `verdicts.get(key)` then), and a key equal to it is compared, not hashed
+    last: Any = None
+    last_ok: bool | None = None
     for c in cands:
         if c[0] == "arith" and c[4] and c[4][1] >= 0 and c[4][0] in ROUNDING_MODES:
             key = c[1:4]
-            ok = verdicts.get(key)
+            ok = last_ok if last is not None and key == last else verdicts.get(key)
             if ok is None:
                 if key not in memo:
                     try:
@@ -263,6 +267,7 @@ def _fitting(cands: list[Cand], value: Any, env: Env) -> list[Cand]:
                     ok = verdicts[key] = False
                 elif _integral(x):
                     ok = verdicts[key] = same(float(x), value)
+            last, last_ok = key, ok
             if ok is not None:
                 if ok:
                     out.append(c)
