@@ -103,7 +103,7 @@ def test_derived_record_keys_made_once_are_the_plain_keys(seed: int) -> None:
         result["price"] = rng.choice([0, 1.5, 12])
         values = list(ex.leaves(result))
         tokens = tokenize_goal(f"Pay {rng.randint(2, 90)} of V{rng.randint(1, 9)} by 2026-04-0{rng.randint(1, 9)}")
-        earlier = [(0, [(("stock",), rng.randint(0, 50)), (("rate",), 2.5)])]
+        earlier: _seen_derived.Earlier = [(0, [(("stock",), rng.randint(0, 50)), (("rate",), 2.5)])]
         fast = [_seen_derived.derive(values, tokens, earlier) for _ in range(2)]
         with _shortcuts.off():
             plain = _seen_derived.derive(values, tokens, earlier)
@@ -131,7 +131,8 @@ def test_a_flags_text_is_its_json(v: Any) -> None:
 
 
 def test_widening_a_number_record_inline_is_num_add() -> None:
-    kept = {"a|n": [1.0, 5.0, 3.0, 1, 2], "b|n": [2.0, 2.0, 2.0, 0, 4], "c|t": {"n": 1, "d": 1, "t": {"x": []}}}
+    kept: dict[str, Any] = {"a|n": [1.0, 5.0, 3.0, 1, 2], "b|n": [2.0, 2.0, 2.0, 0, 4]}
+    kept["c|t"] = {"n": 1, "d": 1, "t": {"x": []}}
     obs = {"a|n": ("n", 4.0), "b|n": ("n", 9.0), "c|t": ("t", ("x", [])), "d|n": ("n", 1.0)}
     got = _seen.merge(kept, obs)
     assert got["a|n"] == _seen._num_add(kept["a|n"], 4.0) and got["b|n"] == _seen._num_add(kept["b|n"], 9.0)
