@@ -239,6 +239,8 @@ def record(
     `env`: the run's Env (texts and parsed results), whose results' leaves are then listed once."""
     masks: dict[tuple[int, ...], list[str]] = {}  # the masks depend on the steps whose arguments they mask
     earlier: _seen_derived.Earlier = []  # the dates of the results before: days between two steps' dates
+    reads: _seen_derived.Reads = []  # the numbers of the results before: differences across reads
+    once = _seen_derived.called_once([s.name for s in plan.steps])
     for i, step in enumerate(plan.steps):
         text = texts[i] if i < len(texts) else None
         if text is None:
@@ -253,9 +255,12 @@ def record(
         lv = env.result_leaves(i) if env is not None and env.parsed[i] is parsed[i] else None
         values = scalars(parsed[i], text, lv)
         obs = _observed(values, step_mask)
-        obs.update(_seen_derived.observe(values, tokens, earlier))  # date differences, list totals
+        single = once[i]  # a tool the plan calls once: differences across two such reads
+        obs.update(_seen_derived.observe(values, tokens, earlier, reads if single else None))  # dates, totals
         if dates := _seen_derived.date_values(values):
             earlier.append((i, dates))
+        if single and (nums := _seen_derived.read_numbers(values)):
+            reads.append((i, nums))
         new = merge(step.seen, obs) if plan.seen_runs else fresh(obs)
         src = _mentions.sources(plan, tokens, args, i)  # which goal values and arguments the texts hold
         step.seen = _mentions.attach(step.seen if plan.seen_runs else {}, new, _mentions.observe(values, src))
@@ -311,14 +316,24 @@ def seen_problem(
             step.seen,
             scalars(env.parsed[i], text),
             env.tokens,
-            lambda p: excluded(p, consumed, echo),
+            lambda p: _unchecked(plan, p, consumed, echo),
             _seen_derived.earlier_of(env.parsed, env.texts, i, scalars),
             _derived.pair_scope(plan, i, lambda p: excluded(p, consumed, echo), risk_of, decides),
+            _seen_derived.reads_of(names, env.parsed, env.texts, i, scalars),
         )
     if why:
         where = "on which the supporting runs judged the goal" if decides else "before a step that changes the world"
         why = f"{step.name} returned a value outside the evidence {where}: {why}"
     return why, noise
+
+
+def _unchecked(plan: Plan, path: ex.Path, consumed: set[ex.Path], echo: set[str]) -> bool:
+    """Whether a derived quantity's operand is left out: consumed or echoed; ("@step", j, *path) is
+    step j's (an earlier read's number in a difference across two reads)."""
+    if path[:1] == ("@step",):
+        j = int(path[1])
+        return excluded(path[2:], consumed_paths(plan).get(j, set()), set(plan.steps[j].echo_paths))
+    return excluded(path, consumed, echo)
 
 
 def answer_seen_problem(plan: Plan, env: ex.Env, args: list[Any], noise_runs: int, answer: Sequence[Any]) -> str | None:

@@ -42,7 +42,9 @@ from typing import Any
 
 from llmos.learning import _seen_pairs
 from llmos.learning import explain as ex
-from llmos.learning._seen_products import record_differences, record_products, weighted_sums
+from llmos.learning._seen_products import Reads as Reads
+from llmos.learning._seen_products import read_differences, record_differences, record_products, weighted_sums
+from llmos.learning._seen_products import read_numbers as read_numbers
 from llmos.learning.goals import Token
 
 MAX_DATES = 8  # per result: the pairs grow with the square
@@ -125,9 +127,12 @@ def _dates(
     return out
 
 
-def derive(values: list[tuple[ex.Path, Any]], tokens: list[Token], earlier: Earlier | None = None) -> Derived:
+def derive(
+    values: list[tuple[ex.Path, Any]], tokens: list[Token], earlier: Earlier | None = None, reads: Reads | None = None
+) -> Derived:
     """The quantities one result implies (see the module docstring), by key; `earlier`: the values of
-    the results of the steps before this one (a date of theirs pairs with each date of this result)."""
+    the results of the steps before this one (a date of theirs pairs with each date of this result);
+    `reads`: the numbers of the earlier steps of other tools (`reads_of`: differences across reads)."""
     out: Derived = {}
     dates = _dates(values, tokens, earlier or [])
     for a in range(len(dates)):
@@ -143,6 +148,8 @@ def derive(values: list[tuple[ex.Path, Any]], tokens: list[Token], earlier: Earl
         out[json.dumps(["~prod", list(pa), list(pb)]) + "|n"] = (v, paths)
     for (pa, pb), (v, paths) in record_differences(values).items():
         out[json.dumps(["~rdiff", list(pa), list(pb)]) + "|n"] = (v, paths)  # not `_seen_pairs`' "~diff"
+    for (pa, pb), (v, paths) in read_differences(values, reads or []).items():
+        out[json.dumps(["~xdiff", list(pa), list(pb)]) + "|n"] = (v, paths)
     for (pa, pb), (v, paths) in weighted_sums(values).items():
         out[json.dumps(["~wsum", list(pa), list(pb)]) + "|n"] = (v, paths)
     out.update(_seen_pairs.goal_pairs(values, tokens, earlier or []))
@@ -239,10 +246,34 @@ def leaf_totals(values: list[tuple[ex.Path, Any]]) -> dict[tuple[Any, ...], tupl
 
 
 def observe(
-    values: list[tuple[ex.Path, Any]], tokens: list[Token], earlier: Earlier | None = None
+    values: list[tuple[ex.Path, Any]], tokens: list[Token], earlier: Earlier | None = None, reads: Reads | None = None
 ) -> dict[str, tuple[str, Any]]:
     """The records' form (`_seen.merge`): key -> ("n", value)."""
-    return {key: ("n", v) for key, (v, _paths) in derive(values, tokens, earlier).items()}
+    return {key: ("n", v) for key, (v, _paths) in derive(values, tokens, earlier, reads).items()}
+
+
+def called_once(names: list[str]) -> list[bool]:
+    """Per step: whether the plan calls its tool once only. Differences across two reads pair such
+    steps only: a gauge and a spec sheet; not crate 1 and crate 4 of one tool, nor crate 4's load and
+    bay 1's maximum (a list's items, in a plan of one length or a loop: no difference to keep, and a
+    list of a new length pairs steps no run paired; a loop keeps none, `_seen_mentions.strip`)."""
+    return [names.count(n) == 1 for n in names]
+
+
+def reads_of(names: list[str], env_parsed: list[Any], env_texts: list[str | None], i: int, scalars: Any) -> Reads:
+    """The numbers (`read_numbers`) of the results of the steps before step i, while step i and each of
+    them call a tool the plan calls once (`names`: the plan's tools; `called_once`)."""
+    out: Reads = []
+    once = called_once(names)
+    if i >= len(names) or not once[i]:
+        return out
+    for j in range(min(i, len(env_texts))):
+        text = env_texts[j]
+        if text is not None and once[j]:
+            nums = read_numbers(scalars(env_parsed[j], text))
+            if nums:
+                out.append((j, nums))
+    return out
 
 
 def problem(
@@ -252,13 +283,16 @@ def problem(
     unchecked: Any,
     earlier: Earlier | None = None,
     scope: _seen_pairs.PairScope | None = None,
+    reads: Reads | None = None,
 ) -> str | None:
     """The first implied quantity outside what the supporting runs saw, described; `unchecked(path)`:
     whether a result path is consumed or echoed (a quantity made only of such values is not checked);
     `scope`: what the goal number x result number quantities need of the plan (`_seen_pairs`; default:
-    `unchecked` leaves a value out, no goal number is an amount)."""
+    `unchecked` leaves a value out, no goal number is an amount); `reads`: the numbers of earlier reads
+    of other tools (a difference across two reads: checked only where recorded, and while neither
+    operand is consumed: `unchecked(("@step", j, *path))` for the earlier one)."""
     scope = scope or _seen_pairs.PairScope(unchecked, unchecked, frozenset())
-    for key, (v, paths) in derive(values, tokens, earlier).items():
+    for key, (v, paths) in derive(values, tokens, earlier, reads).items():
         if key.startswith(('["~goal"', '["~rank"')):
             continue
         if key.startswith(tuple(f'["{k}"' for k in _seen_pairs.KINDS)):
@@ -266,6 +300,9 @@ def problem(
                 continue
         elif key.startswith(('["~prod"', '["~rdiff"', '["~wsum"')):  # checked while no operand is consumed
             if paths and any(unchecked(p) for p in paths):
+                continue
+        elif key.startswith('["~xdiff"'):  # across two reads: only a pair the runs recorded (each operand is
+            if key not in seen or any(unchecked(p) for p in paths):  # rule 1's value, its presence checked)
                 continue
         elif paths and all(unchecked(p) for p in paths):
             continue
@@ -285,7 +322,7 @@ def _describe(key: str) -> str:
         return f"the days between {_label(parts[1])} and {_label(parts[2])}"
     if parts[0] == "~prod":
         return f"the product {ex.format_path(tuple(parts[1]))} x {ex.format_path(tuple(parts[2]))}"
-    if parts[0] == "~rdiff":
+    if parts[0] in ("~rdiff", "~xdiff"):
         return f"the difference {_seen_pairs.operand(parts[2])} - {_seen_pairs.operand(parts[1])}"
     if parts[0] == "~wsum":
         a, b = (ex.format_path(tuple(x)).replace(".*", "[*]") for x in parts[1:3])
