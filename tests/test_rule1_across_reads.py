@@ -121,12 +121,13 @@ async def test_a_loop_of_two_reads_per_item_keeps_replaying_on_new_lengths(tmp_p
         h.world.state["pallets"][f"P{n}"], h.world.state["racks"][f"P{n}"] = k, r
 
     def goal(items: list[str]) -> dict[str, Any]:
-        return {"items": items, "items_text": ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else items[0]}
+        return {"items": items, "items_text": ", ".join(items[:-1]) + " and " + items[-1]}
 
     for items in [["P1", "P2"], ["P3", "P4"], ["P5", "P6"], ["P7", "P8", "P9"], ["P2", "P4", "P6"], ["P1", "P3", "P5"]]:
         await run_ok(h, STORE, goal(items))
     # new lengths, and pallets whose weights and racks pair other ways than any run's
-    for items in [["P10", "P11", "P12", "P13"], ["P14", "P15", "P16", "P17", "P18"], ["P18", "P17", "P16", "P12", "P11", "P10"]]:
+    longer = [["P10", "P11", "P12", "P13"], ["P14", "P15", "P16", "P17", "P18"], ["P18", "P17", "P16", "P12", "P11"]]
+    for items in longer:
         out = await h.run(STORE, goal(items))
         assert out.decision.mode == "follower" and out.correct and out.llm_calls == 0, (items, out.trace.events)
         assert h.world.state["stored"][-len(items) :] == items

@@ -239,7 +239,7 @@ def record(
     `env`: the run's Env (texts and parsed results), whose results' leaves are then listed once."""
     masks: dict[tuple[int, ...], list[str]] = {}  # the masks depend on the steps whose arguments they mask
     earlier: _seen_derived.Earlier = []  # the dates of the results before: days between two steps' dates
-    reads: _seen_derived.Reads = []  # the numbers of the results before: differences across reads
+    reads: list[tuple[int, _seen_derived.Numbers]] = []  # the numbers of the reads before: across reads
     once = _seen_derived.called_once([s.name for s in plan.steps])
     for i, step in enumerate(plan.steps):
         text = texts[i] if i < len(texts) else None
@@ -255,12 +255,12 @@ def record(
         lv = env.result_leaves(i) if env is not None and env.parsed[i] is parsed[i] else None
         values = scalars(parsed[i], text, lv)
         obs = _observed(values, step_mask)
-        single = once[i]  # a tool the plan calls once: differences across two such reads
-        obs.update(_seen_derived.observe(values, tokens, earlier, reads if single else None))  # dates, totals
+        mine = _seen_derived.read_numbers(values, step_mask) if once[i] else []  # a tool called once
+        obs.update(_seen_derived.observe(values, tokens, earlier, (reads, mine) if once[i] else None))
         if dates := _seen_derived.date_values(values):
             earlier.append((i, dates))
-        if single and (nums := _seen_derived.read_numbers(values)):
-            reads.append((i, nums))
+        if mine:
+            reads.append((i, mine))
         new = merge(step.seen, obs) if plan.seen_runs else fresh(obs)
         src = _mentions.sources(plan, tokens, args, i)  # which goal values and arguments the texts hold
         step.seen = _mentions.attach(step.seen if plan.seen_runs else {}, new, _mentions.observe(values, src))
@@ -319,7 +319,7 @@ def seen_problem(
             lambda p: _unchecked(plan, p, consumed, echo),
             _seen_derived.earlier_of(env.parsed, env.texts, i, scalars),
             _derived.pair_scope(plan, i, lambda p: excluded(p, consumed, echo), risk_of, decides),
-            _seen_derived.reads_of(names, env.parsed, env.texts, i, scalars),
+            _seen_derived.across_of(names, env, i, scalars, lambda j: step_masks(plan, env.tokens, args, j)),
         )
     if why:
         where = "on which the supporting runs judged the goal" if decides else "before a step that changes the world"

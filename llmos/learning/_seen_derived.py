@@ -45,8 +45,8 @@ from typing import Any
 
 from llmos.learning import _seen_pairs
 from llmos.learning import explain as ex
-from llmos.learning._seen_products import Reads as Reads
-from llmos.learning._seen_products import read_differences, record_differences, record_products, weighted_sums
+from llmos.learning._seen_products import Across, read_differences, record_differences, record_products, weighted_sums
+from llmos.learning._seen_products import Numbers as Numbers
 from llmos.learning._seen_products import read_numbers as read_numbers
 from llmos.learning.goals import Token
 
@@ -131,11 +131,11 @@ def _dates(
 
 
 def derive(
-    values: list[tuple[ex.Path, Any]], tokens: list[Token], earlier: Earlier | None = None, reads: Reads | None = None
+    values: list[tuple[ex.Path, Any]], tokens: list[Token], earlier: Earlier | None = None, across: Across | None = None
 ) -> Derived:
     """The quantities one result implies (see the module docstring), by key; `earlier`: the values of
     the results of the steps before this one (a date of theirs pairs with each date of this result);
-    `reads`: the numbers of the earlier steps of other tools (`reads_of`: differences across reads)."""
+    `across`: the numbers of the earlier reads and of this one (`across_of`: differences across reads)."""
     out: Derived = {}
     dates = _dates(values, tokens, earlier or [])
     for a in range(len(dates)):
@@ -151,7 +151,7 @@ def derive(
         out[json.dumps(["~prod", list(pa), list(pb)]) + "|n"] = (v, paths)
     for (pa, pb), (v, paths) in record_differences(values).items():
         out[json.dumps(["~rdiff", list(pa), list(pb)]) + "|n"] = (v, paths)  # not `_seen_pairs`' "~diff"
-    for (pa, pb), (v, paths) in read_differences(values, reads or []).items():
+    for (pa, pb), (v, paths) in read_differences(across or ([], [])).items():
         out[json.dumps(["~xdiff", list(pa), list(pb)]) + "|n"] = (v, paths)
     for (pa, pb), (v, paths) in weighted_sums(values).items():
         out[json.dumps(["~wsum", list(pa), list(pb)]) + "|n"] = (v, paths)
@@ -249,10 +249,10 @@ def leaf_totals(values: list[tuple[ex.Path, Any]]) -> dict[tuple[Any, ...], tupl
 
 
 def observe(
-    values: list[tuple[ex.Path, Any]], tokens: list[Token], earlier: Earlier | None = None, reads: Reads | None = None
+    values: list[tuple[ex.Path, Any]], tokens: list[Token], earlier: Earlier | None = None, across: Across | None = None
 ) -> dict[str, tuple[str, Any]]:
     """The records' form (`_seen.merge`): key -> ("n", value)."""
-    return {key: ("n", v) for key, (v, _paths) in derive(values, tokens, earlier, reads).items()}
+    return {key: ("n", v) for key, (v, _paths) in derive(values, tokens, earlier, across).items()}
 
 
 def called_once(names: list[str]) -> list[bool]:
@@ -263,20 +263,27 @@ def called_once(names: list[str]) -> list[bool]:
     return [names.count(n) == 1 for n in names]
 
 
-def reads_of(names: list[str], env_parsed: list[Any], env_texts: list[str | None], i: int, scalars: Any) -> Reads:
-    """The numbers (`read_numbers`) of the results of the steps before step i, while step i and each of
-    them call a tool the plan calls once (`names`: the plan's tools; `called_once`)."""
-    out: Reads = []
+def across_of(names: list[str], env: Any, i: int, scalars: Any, masks_of: Any) -> Across | None:
+    """The numbers (`read_numbers`) of the results of the steps before step i and of step i's, while
+    step i and each of them call a tool the plan calls once (`names`: the plan's tools; `called_once`;
+    `env`: the run's texts and parsed results; `masks_of(j)`: rule 1's masks for step j's result)."""
     once = called_once(names)
-    if i >= len(names) or not once[i]:
-        return out
-    for j in range(min(i, len(env_texts))):
-        text = env_texts[j]
+    if i >= len(names) or i >= len(env.texts) or env.texts[i] is None or not once[i]:
+        return None
+    reads: list[tuple[int, Numbers]] = []
+    for j in range(i):
+        text = env.texts[j]
         if text is not None and once[j]:
-            nums = read_numbers(scalars(env_parsed[j], text))
+            values = scalars(env.parsed[j], text)
+            nums = read_numbers(values, masks_of(j) if _plain(values) else [])
             if nums:
-                out.append((j, nums))
-    return out
+                reads.append((j, nums))
+    values = scalars(env.parsed[i], env.texts[i])
+    return reads, read_numbers(values, masks_of(i) if _plain(values) else [])
+
+
+def _plain(values: list[tuple[ex.Path, Any]]) -> bool:
+    return len(values) == 1 and values[0][0] == () and isinstance(values[0][1], str)
 
 
 def problem(
@@ -286,16 +293,16 @@ def problem(
     unchecked: Any,
     earlier: Earlier | None = None,
     scope: _seen_pairs.PairScope | None = None,
-    reads: Reads | None = None,
+    across: Across | None = None,
 ) -> str | None:
     """The first implied quantity outside what the supporting runs saw, described; `unchecked(path)`:
     whether a result path is consumed or echoed (a quantity made only of such values is not checked);
     `scope`: what the goal number x result number quantities need of the plan (`_seen_pairs`; default:
-    `unchecked` leaves a value out, no goal number is an amount); `reads`: the numbers of earlier reads
-    of other tools (a difference across two reads: checked only where recorded, and while neither
+    `unchecked` leaves a value out, no goal number is an amount); `across`: the numbers of earlier reads
+    and of this one (a difference across two reads: checked only where recorded, and while neither
     operand is consumed: `unchecked(("@step", j, *path))` for the earlier one)."""
     scope = scope or _seen_pairs.PairScope(unchecked, unchecked, frozenset())
-    for key, (v, paths) in derive(values, tokens, earlier, reads).items():
+    for key, (v, paths) in derive(values, tokens, earlier, across).items():
         if key.startswith(('["~goal"', '["~rank"')):
             continue
         if key.startswith(tuple(f'["{k}"' for k in _seen_pairs.KINDS)):
@@ -325,7 +332,9 @@ def _describe(key: str) -> str:
         return f"the days between {_label(parts[1])} and {_label(parts[2])}"
     if parts[0] == "~prod":
         return f"the product {ex.format_path(tuple(parts[1]))} x {ex.format_path(tuple(parts[2]))}"
-    if parts[0] in ("~rdiff", "~xdiff"):
+    if parts[0] == "~xdiff":
+        return f"the difference {_read_operand(parts[2])} - {_read_operand(parts[1])}"
+    if parts[0] == "~rdiff":
         return f"the difference {_seen_pairs.operand(parts[2])} - {_seen_pairs.operand(parts[1])}"
     if parts[0] == "~wsum":
         a, b = (ex.format_path(tuple(x)).replace(".*", "[*]") for x in parts[1:3])
@@ -333,6 +342,15 @@ def _describe(key: str) -> str:
     if parts[0] in _seen_pairs.KINDS:
         return _seen_pairs.describe(parts)
     return f"the total of {ex.format_path(tuple(parts[1])).replace('.*', '[*]')}"
+
+
+def _read_operand(path: list[Any]) -> str:
+    """A read's number: a leaf ("step 1's level_l") or the k-th number of a plain text ("number #2 of
+    step 1's result")."""
+    step, inner = (f"step {int(path[1]) + 1}'s ", path[2:]) if path[:1] == ["@step"] else ("", path)
+    if inner and isinstance(inner[-1], str) and inner[-1].startswith("#"):
+        return f"number #{int(inner[-1][1:]) + 1} of {step or 'this '}result"
+    return step + ex.format_path(tuple(inner))
 
 
 def _label(label: str) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 
 from llmos.learning import _value_kinds
 from llmos.learning import explain as ex
+from llmos.learning._seen_text import masked
 
 MAX_FACTORS = 4  # numeric leaves of one record or list item that pair up (more: a table); also goal numbers
 Products = dict[tuple[Any, Any], tuple[float, list[ex.Path]]]
@@ -77,19 +78,21 @@ def record_differences(values: list[tuple[ex.Path, Any]]) -> Products:
 
 
 MAX_READ_NUMBERS = 6  # numbers of one read that pair with another read's (more: a table)
-Reads = list[tuple[int, list[tuple[ex.Path, ex.Path, float]]]]  # (step, [(path, operand's path, number)])
+Numbers = list[tuple[ex.Path, ex.Path, float]]  # (path, the operand's path, number) of one read
+Across = tuple[list[tuple[int, Numbers]], Numbers]  # (the earlier reads' numbers by step, this read's)
 
 
-def read_numbers(values: list[tuple[ex.Path, Any]]) -> list[tuple[ex.Path, ex.Path, float]]:
+def read_numbers(values: list[tuple[ex.Path, Any]], masks: list[str]) -> Numbers:
     """(path, the path whose consumption decides, number) of the numbers of one read that pair with
     another read's (`read_differences`): its numeric leaves outside lists (not an identifier's), or the
-    numbers of a plain-text result ("Tank T4 holds 3200 L": (("#0",), (), 3200)); none when there are
+    numbers of a plain-text result once rule 1's masks (goal values, the calls' arguments) are out
+    ("Type 657: capacity 5000 L" read for the type "Type 657": (("#0",), (), 5000)); none when there are
     more than MAX_READ_NUMBERS (a table)."""
     from llmos.learning._envelope_facts import text_numbers  # a cycle at import time
 
-    out: list[tuple[ex.Path, ex.Path, float]]
+    out: Numbers
     if len(values) == 1 and values[0][0] == () and isinstance(values[0][1], str):
-        found = text_numbers(values[0][1])
+        found = text_numbers(masked(values[0][1], masks))
         out = [((f"#{k}",), (), x) for k, x in enumerate(found)]
     else:
         leaves = [(p, float(v)) for p, v in values if _factor(p, v) and not any(isinstance(x, int) for x in p)]
@@ -97,15 +100,15 @@ def read_numbers(values: list[tuple[ex.Path, Any]]) -> list[tuple[ex.Path, ex.Pa
     return out if len(out) <= MAX_READ_NUMBERS else []
 
 
-def read_differences(values: list[tuple[ex.Path, Any]], reads: Reads) -> Products:
+def read_differences(across: Across) -> Products:
     """(("@step", j, *a), b) -> (b - a, [the operands' paths]) for each number a of an earlier read j
-    (`reads`: the earlier steps whose tool the plan calls once, as it calls this one's:
+    (`across`: the earlier steps whose tool the plan calls once, as it calls this one's:
     `_seen_derived.called_once`) and each number b of this result (`read_numbers`), at most
     MAX_DIFF_PAIRS: a boiler's rated maximum (one read) minus its gauge's pressure (another read), each
     inside what the supporting runs saw, 0.2 bar apart where every supporting run had 0.5 bar or more
     and fired it (`families_heldout12b.py` h12b_boiler)."""
     out: Products = {}
-    mine = read_numbers(values)
+    reads, mine = across
     for j, nums in reads:
         for pa, ca, x in nums:
             for pb, cb, y in mine:

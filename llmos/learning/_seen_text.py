@@ -40,14 +40,20 @@ def mask_values(tokens: list[Token], arguments: list[Any], consumed: list[Any]) 
     return sorted(out, key=lambda s: (-len(s), s))
 
 
-def template(text: str, masks: list[str]) -> tuple[str, list[float]]:
-    """(the text with masks and numbers taken out, its numbers in order)."""
+def masked(text: str, masks: list[str]) -> str:
+    """The text (its first MAX_TEXT characters) with every mask's whole-word occurrences masked."""
     t = text[:MAX_TEXT]
     low = t.lower()
     for m in masks:
         if m.lower() in low:  # most masks are not in the text: one substring test each
             t = _mask(t, m)
             low = t.lower()
+    return t
+
+
+def template(text: str, masks: list[str]) -> tuple[str, list[float]]:
+    """(the text with masks and numbers taken out, its numbers in order)."""
+    t = masked(text, masks)
     nums: list[float] = []
 
     def take(mo: re.Match[str]) -> str:
