@@ -233,12 +233,19 @@ def items_of(text: str) -> list[str]:
 
 
 def sample_shelve(rng: random.Random, w: State, i: int) -> Params:
-    n = 2 if i < 2 else 3 if i < 4 else rng.randint(1, MAX)
+    n = 2 if i < 2 else 3 if i < 4 else rng.choice([1, 4, 5])  # then lengths no run showed: the loop's
     books = rng.sample(BOOKS, n)
     for b in books:  # every book fits its slot: nothing to hold back, the loop must keep replaying
         w.setdefault("xr_books", {}).setdefault(b, {"book": b, "thick_mm": rng.choice([20, 30, 40, 50])})
         w.setdefault("xr_slots", {}).setdefault(b, {"book": b, "slot_mm": rng.choice([80, 100, 120])})
     return {"items": listed(books)}
+
+
+def _shelve(s: State, a: dict) -> dict:
+    if a["book"] not in s.get("xr_slots", {}):
+        raise ToolFail(f"no book {a['book']}")
+    s.setdefault("xr_shelved", []).append({"book": a["book"]})
+    return {"status": "shelved", "book": a["book"]}  # no counted reference: rule 1 would stop on it
 
 
 def _shelve_plan() -> list[object]:
@@ -297,7 +304,7 @@ TOOLS = {
         ),
         Tool("xr_book", "A book's thickness (mm).", {"book": str}, _row("xr_books", "book", "book")),
         Tool("xr_slot", "The width (mm) of a book's shelf slot.", {"book": str}, _row("xr_slots", "book", "book")),
-        Tool("xr_shelve", "Put a book on its shelf.", {"book": str}, _append("xr_shelved", "book")),
+        Tool("xr_shelve", "Put a book on its shelf.", {"book": str}, _shelve),
     ]
 }
 
