@@ -123,7 +123,7 @@ def sample_banquet(rng: random.Random, w: State, i: int) -> Params:
             lambda r: (r.randrange(60, 101, 5), r.randrange(80, 121, 5)),
             lambda v: v[0] < v[1] and (v[1] - v[0] >= 10) == want,
         )
-    w.setdefault("xr_bookings", {})[bk] = {"booking": bk, "guests": guests, "room": room, "host": _name(rng)}
+    w.setdefault("xr_bookings", {})[bk] = {"booking": bk, "guests": guests, "room": room}
     w.setdefault("xr_rooms", {})[room] = {"room": room, "seats": seats, "floor": rng.randint(1, 4)}
     return {"bk": bk}
 
@@ -171,7 +171,7 @@ def sample_settle(rng: random.Random, w: State, i: int) -> Params:
             lambda r: (float(r.randrange(1000, 2401, 50)), round(r.uniform(1000, 2400), 1)),
             lambda v: (abs(v[1] - v[0]) <= 5) == want,
         )
-    w.setdefault("xr_invoices", {})[inv] = {"invoice": inv, "amount_eur": due, "customer": _name(rng)}
+    w.setdefault("xr_invoices", {})[inv] = {"invoice": inv, "amount_eur": due, "terms": "30 days"}
     w.setdefault("xr_payments", {})[pay] = paid
     return {"inv": inv, "pay": pay}
 
@@ -272,6 +272,7 @@ shelve = Family(
     expect=lambda p, b: {"xr_shelved": [{"book": x} for x in items_of(p["items"])]},
     answer=lambda p, b: items_of(p["items"]),
     summary=lambda p, r: f"Shelved {p['items']}.",
+    repeats=False,  # lists of new lengths, not an earlier list again
 )
 
 
@@ -283,7 +284,7 @@ TOOLS = {
         Tool("xr_deliver", "Deliver a 1500 L tanker load to a tank.", {"tank": str}, _append("xr_deliveries", "tank")),
         Tool(
             "xr_booking",
-            "A banquet booking: head count, room, host.",
+            "A banquet booking: head count, room.",
             {"booking": str},
             _row("xr_bookings", "booking", "booking"),
         ),
@@ -292,7 +293,7 @@ TOOLS = {
         Tool("xr_payment", "A payment received (plain text).", {"payment": str}, _payment),
         Tool(
             "xr_invoice",
-            "An invoice: amount due (EUR), customer.",
+            "An invoice: amount due (EUR), terms.",
             {"invoice": str},
             _row("xr_invoices", "invoice", "invoice"),
         ),
