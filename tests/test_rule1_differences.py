@@ -1,5 +1,5 @@
 """Rule 1 for the difference of two numbers of one record or of one plain text
-(`_seen_products.record_differences`; across two reads: open, the test is an expected failure).
+(`_seen_products.record_differences`) and of two numbers of two reads (`read_differences`).
 
 Each of two meter readings lies inside the readings the supporting runs saw, and so does their product
 and every order between them, while the consumption since the last bill (the reading now minus the
@@ -14,7 +14,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import pytest
 from test_learning_world import Calls, Family, Harness, World, nothing, run_ok, stopped_outside_evidence
 
 
@@ -106,7 +105,6 @@ async def solve_accept(p: dict[str, Any], calls: Calls) -> str:
 ACCEPT = Family("accept", "Accept the load of truck {truck}", solve_accept, nothing)
 
 
-@pytest.mark.xfail(strict=True, reason="open: differences across two reads (a loop's items would stop on them)")
 async def test_a_difference_of_two_reads_stays_inside_the_differences_seen(tmp_path: Path) -> None:
     h = harness(tmp_path)
 

@@ -20,9 +20,7 @@ Noise, on evidence only and after masking, once `noise_min_runs` runs show it: a
 differed in every run (a request id), or a number that grew in every run (a counter, a timestamp;
 a value at or above the least seen passes). Everything else is strict. Noise never drops a goal
 value's presence: whether each goal value and argument occurs in a text, the same in every run, is
-checked with every text (`_seen_mentions`).
-
-The private interior of `llmos.learning.envelope`.
+checked with every text (`_seen_mentions`). The private interior of `llmos.learning.envelope`.
 """
 
 from __future__ import annotations
@@ -247,6 +245,8 @@ def record(
     earlier: _seen_derived.Earlier = []  # the dates of the results before: days between two steps' dates
     goal_src = _mentions.goal_sources(tokens)  # the goal's part of every step's sources
     arg_src: _mentions.ArgValues = {}  # and the calls' argument texts, listed once per run
+    reads: list[tuple[int, _seen_derived.Numbers]] = []  # the numbers of the reads before: across reads
+    once = _seen_derived.called_once([s.name for s in plan.steps])
     for i, step in enumerate(plan.steps):
         text = texts[i] if i < len(texts) else None
         if text is None:
@@ -261,9 +261,11 @@ def record(
         lv = env.result_leaves(i) if env is not None and env.parsed[i] is parsed[i] else None
         values = scalars(parsed[i], text, lv)
         obs = _observed(values, step_mask)
-        obs.update(_seen_derived.observe(values, tokens, earlier))  # date differences, list totals
+        mine = _seen_derived.read_numbers(values, step_mask) if once[i] else []  # a tool called once
+        obs.update(_seen_derived.observe(values, tokens, earlier, (reads, mine) if once[i] else None))
         if dates := _seen_derived.date_values(values):
             earlier.append((i, dates))
+        reads.append((i, mine))  # none: pairs with nothing
         new = merge(step.seen, obs) if plan.seen_runs else fresh(obs)
         src = _mentions.sources(plan, tokens, args, i, goal_src, arg_src)  # goal values, arguments a text may hold
         step.seen = _mentions.attach(step.seen if plan.seen_runs else {}, new, _mentions.observe(values, src))
@@ -319,14 +321,22 @@ def seen_problem(
             step.seen,
             scalars(env.parsed[i], text),
             env.tokens,
-            lambda p: excluded(p, consumed, echo),
+            lambda p: _unchecked(plan, p, consumed, echo),
             _seen_derived.earlier_of(env.parsed, env.texts, i, scalars),
             _derived.pair_scope(plan, i, lambda p: excluded(p, consumed, echo), risk_of, decides),
+            _seen_derived.across_of(names, env, i, scalars, lambda j: step_masks(plan, env.tokens, args, j)),
         )
     if why:
         where = "on which the supporting runs judged the goal" if decides else "before a step that changes the world"
         why = f"{step.name} returned a value outside the evidence {where}: {why}"
     return why, noise
+
+
+def _unchecked(plan: Plan, path: ex.Path, consumed: set[ex.Path], echo: set[str]) -> bool:
+    """An operand consumed or echoed; ("@step", j, *path): step j's (a difference across two reads)."""
+    if path[:1] != ("@step",):
+        return excluded(path, consumed, echo)
+    return excluded(path[2:], consumed_paths(plan).get(int(path[1]), set()), set(plan.steps[int(path[1])].echo_paths))
 
 
 def answer_seen_problem(plan: Plan, env: ex.Env, args: list[Any], noise_runs: int, answer: Sequence[Any]) -> str | None:

@@ -20,6 +20,9 @@ argument as surely as a value does, so it is recorded and checked like one (stri
                     supporting run had under 500 and dispatched the truck)
     "weighted sum"  for every list, the sum over its items of the product of two numeric leaves of one
                     item (an order's lines: qty x unit price)
+    "across reads"  a number of this result minus a number of an earlier read, while the plan calls both
+                    tools once (a boiler's rated maximum, from its model's spec, minus its gauge's pressure:
+                    `_seen_products.read_differences`, `called_once`; checked only where recorded)
 
 Products and differences are kept small (`MAX_FACTORS`): a record (or list item) with more numeric leaves is a table.
 A product, difference or weighted sum is checked only while NONE of its operands is consumed (a factor an argument
@@ -42,7 +45,9 @@ from typing import Any
 
 from llmos.learning import _seen_pairs
 from llmos.learning import explain as ex
-from llmos.learning._seen_products import record_differences, record_products, weighted_sums
+from llmos.learning._seen_products import Across, read_differences, record_differences, record_products, weighted_sums
+from llmos.learning._seen_products import Numbers as Numbers
+from llmos.learning._seen_products import read_numbers as read_numbers
 from llmos.learning.goals import Token
 
 _key = _seen_pairs.record_key  # json(parts) + "|n", made once per key
@@ -127,9 +132,12 @@ def _dates(
     return out
 
 
-def derive(values: list[tuple[ex.Path, Any]], tokens: list[Token], earlier: Earlier | None = None) -> Derived:
+def derive(
+    values: list[tuple[ex.Path, Any]], tokens: list[Token], earlier: Earlier | None = None, across: Across | None = None
+) -> Derived:
     """The quantities one result implies (see the module docstring), by key; `earlier`: the values of
-    the results of the steps before this one (a date of theirs pairs with each date of this result)."""
+    the results of the steps before this one (a date of theirs pairs with each date of this result);
+    `across`: the numbers of the earlier reads and of this one (`across_of`: differences across reads)."""
     out: Derived = {}
     dates = _dates(values, tokens, earlier or [])
     for a in range(len(dates)):
@@ -145,6 +153,8 @@ def derive(values: list[tuple[ex.Path, Any]], tokens: list[Token], earlier: Earl
         out[_key(("~prod", pa, pb))] = (v, paths)
     for (pa, pb), (v, paths) in record_differences(values).items():
         out[_key(("~rdiff", pa, pb))] = (v, paths)  # not `_seen_pairs`' "~diff"
+    for (pa, pb), (v, paths) in read_differences(across or ([], [])).items():
+        out[_key(("~xdiff", pa, pb))] = (v, paths)
     for (pa, pb), (v, paths) in weighted_sums(values).items():
         out[_key(("~wsum", pa, pb))] = (v, paths)
     out.update(_seen_pairs.goal_pairs(values, tokens, earlier or []))
@@ -241,10 +251,41 @@ def leaf_totals(values: list[tuple[ex.Path, Any]]) -> dict[tuple[Any, ...], tupl
 
 
 def observe(
-    values: list[tuple[ex.Path, Any]], tokens: list[Token], earlier: Earlier | None = None
+    values: list[tuple[ex.Path, Any]], tokens: list[Token], earlier: Earlier | None = None, across: Across | None = None
 ) -> dict[str, tuple[str, Any]]:
     """The records' form (`_seen.merge`): key -> ("n", value)."""
-    return {key: ("n", v) for key, (v, _paths) in derive(values, tokens, earlier).items()}
+    return {key: ("n", v) for key, (v, _paths) in derive(values, tokens, earlier, across).items()}
+
+
+def called_once(names: list[str]) -> list[bool]:
+    """Per step: whether the plan calls its tool once only. Differences across two reads pair such
+    steps only: a gauge and a spec sheet; not crate 1 and crate 4 of one tool, nor crate 4's load and
+    bay 1's maximum (a list's items, in a plan of one length or a loop: no difference to keep, and a
+    list of a new length pairs steps no run paired; a loop keeps none, `_seen_mentions.strip`)."""
+    return [names.count(n) == 1 for n in names]
+
+
+def across_of(names: list[str], env: Any, i: int, scalars: Any, masks_of: Any) -> Across | None:
+    """The numbers (`read_numbers`) of the results of the steps before step i and of step i's, while
+    step i and each of them call a tool the plan calls once (`names`: the plan's tools; `called_once`;
+    `env`: the run's texts and parsed results; `masks_of(j)`: rule 1's masks for step j's result)."""
+    once = called_once(names)
+    if i >= len(names) or i >= len(env.texts) or env.texts[i] is None or not once[i]:
+        return None
+    reads: list[tuple[int, Numbers]] = []
+    for j in range(i):
+        text = env.texts[j]
+        if text is not None and once[j]:
+            values = scalars(env.parsed[j], text)
+            nums = read_numbers(values, masks_of(j) if _plain(values) else [])
+            if nums:
+                reads.append((j, nums))
+    values = scalars(env.parsed[i], env.texts[i])
+    return reads, read_numbers(values, masks_of(i) if _plain(values) else [])
+
+
+def _plain(values: list[tuple[ex.Path, Any]]) -> bool:
+    return len(values) == 1 and values[0][0] == () and isinstance(values[0][1], str)
 
 
 def problem(
@@ -254,13 +295,16 @@ def problem(
     unchecked: Any,
     earlier: Earlier | None = None,
     scope: _seen_pairs.PairScope | None = None,
+    across: Across | None = None,
 ) -> str | None:
     """The first implied quantity outside what the supporting runs saw, described; `unchecked(path)`:
     whether a result path is consumed or echoed (a quantity made only of such values is not checked);
     `scope`: what the goal number x result number quantities need of the plan (`_seen_pairs`; default:
-    `unchecked` leaves a value out, no goal number is an amount)."""
+    `unchecked` leaves a value out, no goal number is an amount); `across`: the numbers of earlier reads
+    and of this one (a difference across two reads: checked only where recorded, and while neither
+    operand is consumed: `unchecked(("@step", j, *path))` for the earlier one)."""
     scope = scope or _seen_pairs.PairScope(unchecked, unchecked, frozenset())
-    for key, (v, paths) in derive(values, tokens, earlier).items():
+    for key, (v, paths) in derive(values, tokens, earlier, across).items():
         if key.startswith(('["~goal"', '["~rank"')):
             continue
         if key.startswith(tuple(f'["{k}"' for k in _seen_pairs.KINDS)):
@@ -268,6 +312,9 @@ def problem(
                 continue
         elif key.startswith(('["~prod"', '["~rdiff"', '["~wsum"')):  # checked while no operand is consumed
             if paths and any(unchecked(p) for p in paths):
+                continue
+        elif key.startswith('["~xdiff"'):  # across two reads: only a pair the runs recorded (each operand is
+            if key not in seen or any(unchecked(p) for p in paths):  # rule 1's value, its presence checked)
                 continue
         elif paths and all(unchecked(p) for p in paths):
             continue
@@ -287,6 +334,8 @@ def _describe(key: str) -> str:
         return f"the days between {_label(parts[1])} and {_label(parts[2])}"
     if parts[0] == "~prod":
         return f"the product {ex.format_path(tuple(parts[1]))} x {ex.format_path(tuple(parts[2]))}"
+    if parts[0] == "~xdiff":
+        return f"the difference {_read_operand(parts[2])} - {_read_operand(parts[1])}"
     if parts[0] == "~rdiff":
         return f"the difference {_seen_pairs.operand(parts[2])} - {_seen_pairs.operand(parts[1])}"
     if parts[0] == "~wsum":
@@ -295,6 +344,15 @@ def _describe(key: str) -> str:
     if parts[0] in _seen_pairs.KINDS:
         return _seen_pairs.describe(parts)
     return f"the total of {ex.format_path(tuple(parts[1])).replace('.*', '[*]')}"
+
+
+def _read_operand(path: list[Any]) -> str:
+    """A read's number: a leaf ("step 1's level_l") or the k-th number of a plain text ("number #2 of
+    step 1's result")."""
+    step, inner = (f"step {int(path[1]) + 1}'s ", path[2:]) if path[:1] == ["@step"] else ("", path)
+    if inner and isinstance(inner[-1], str) and inner[-1].startswith("#"):
+        return f"number #{int(inner[-1][1:]) + 1} of {step or 'this '}result"
+    return step + ex.format_path(tuple(inner))
 
 
 def _label(label: str) -> str:

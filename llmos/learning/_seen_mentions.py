@@ -166,5 +166,11 @@ def remap(seen: dict[str, Any], m: dict[int, int]) -> dict[str, Any]:
 
 
 def strip(seen: dict[str, Any]) -> dict[str, Any]:
-    """The records without presence flags (a loop's segment: positions and offsets differ per item)."""
-    return {k: ({kk: vv for kk, vv in r.items() if kk != "m"} if isinstance(r, dict) else r) for k, r in seen.items()}
+    """The records without presence flags (a loop's segment: positions and offsets differ per item), nor
+    differences across two reads (`_seen_products.read_differences`: crate 4's load minus bay 1's maximum
+    means nothing, and a list of a new length pairs steps no run paired)."""
+    return {
+        k: ({kk: vv for kk, vv in r.items() if kk != "m"} if isinstance(r, dict) else r)
+        for k, r in seen.items()
+        if not k.startswith('["~xdiff"')
+    }

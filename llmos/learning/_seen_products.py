@@ -1,6 +1,7 @@
-"""Rule 1's products: two numeric leaves of one record (and their difference), and weighted sums over a
-list's items (the quantities `_seen_derived` records under "~prod", "~rdiff" and "~wsum"; `_envelope_facts`
-relates the products to goal numbers; see `_seen_derived`'s docstring)."""
+"""Rule 1's products: two numeric leaves of one record (and their difference), the difference of two
+numbers of two reads, and weighted sums over a list's items (the quantities `_seen_derived` records under
+"~prod", "~rdiff", "~xdiff" and "~wsum"; `_envelope_facts` relates the products to goal numbers; see
+`_seen_derived`'s docstring)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 from llmos.learning import _value_kinds
 from llmos.learning import explain as ex
+from llmos.learning._seen_text import masked
 
 MAX_FACTORS = 4  # numeric leaves of one record or list item that pair up (more: a table); also goal numbers
 Products = dict[tuple[Any, Any], tuple[float, list[ex.Path]]]
@@ -55,9 +57,7 @@ def record_differences(values: list[tuple[ex.Path, Any]]) -> Products:
     path order) and of one plain text of the result (a and b: (path, "#k") by place). Engine hours now
     minus engine hours at the last service, each inside the hours seen, may be past every interval a
     supporting run showed (`families_heldout12.py` h12_haul); so may two hour counts in a log line
-    (`families_heldout12b.py`). Not across two reads: a loop's items (crate 1's weight, crate 4's) have
-    no difference to keep, and a list of a new length would stop on pairs no run showed; a gauge's
-    pressure under a rated maximum from another read (h12b_boiler) stays open."""
+    (`families_heldout12b.py`). Across two reads: `read_differences`."""
     from llmos.learning._envelope_facts import text_numbers  # a cycle at import time: it imports this module
 
     out: Products = {}
@@ -74,6 +74,47 @@ def record_differences(values: list[tuple[ex.Path, Any]]) -> Products:
             for pb, y in nums[i + 1 :]:
                 if len(out) < MAX_DIFF_PAIRS:
                     out[(pa, pb)] = (y - x, [text_path] if text_path is not None else [pa, pb])
+    return out
+
+
+MAX_READ_NUMBERS = 6  # numbers of one read that pair with another read's (more: a table)
+Numbers = list[tuple[ex.Path, ex.Path, float]]  # (path, the operand's path, number) of one read
+Across = tuple[list[tuple[int, Numbers]], Numbers]  # (the earlier reads' numbers by step, this read's)
+
+
+def read_numbers(values: list[tuple[ex.Path, Any]], masks: list[str]) -> Numbers:
+    """(path, the path whose consumption decides, number) of the numbers of one read that pair with
+    another read's (`read_differences`): its numeric leaves outside lists (not an identifier's), or the
+    numbers of a plain-text result once rule 1's masks (goal values, the calls' arguments) are out
+    ("Type 657: capacity 5000 L" read for the type "Type 657": (("#0",), (), 5000)); none when there are
+    more than MAX_READ_NUMBERS (a table)."""
+    from llmos.learning._envelope_facts import text_numbers  # a cycle at import time
+
+    out: Numbers
+    if len(values) == 1 and values[0][0] == () and isinstance(values[0][1], str):
+        found = text_numbers(masked(values[0][1], masks))
+        out = [((f"#{k}",), (), x) for k, x in enumerate(found)]
+    else:
+        leaves = [(p, float(v)) for p, v in values if _factor(p, v) and not any(isinstance(x, int) for x in p)]
+        out = [(p, p, x) for p, x in leaves[: MAX_READ_NUMBERS + 1]]
+    return out if len(out) <= MAX_READ_NUMBERS else []
+
+
+def read_differences(across: Across) -> Products:
+    """(("@step", j, *a), b) -> (b - a, [the operands' paths]) for each number a of an earlier read j
+    (`across`: the earlier steps whose tool the plan calls once, as it calls this one's:
+    `_seen_derived.called_once`) and each number b of this result (`read_numbers`), at most
+    MAX_DIFF_PAIRS: a boiler's rated maximum (one read) minus its gauge's pressure (another read), each
+    inside what the supporting runs saw, 0.2 bar apart where every supporting run had 0.5 bar or more
+    and fired it (`families_heldout12b.py` h12b_boiler)."""
+    out: Products = {}
+    reads, mine = across
+    for j, nums in reads:
+        for pa, ca, x in nums:
+            for pb, cb, y in mine:
+                if len(out) >= MAX_DIFF_PAIRS:
+                    return out
+                out[(("@step", j, *pa), pb)] = (y - x, [("@step", j, *ca), cb])
     return out
 
 

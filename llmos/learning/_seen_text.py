@@ -42,6 +42,20 @@ def mask_values(tokens: list[Token], arguments: list[Any], consumed: list[Any]) 
     return sorted(out, key=lambda s: (-len(s), s))
 
 
+def masked(text: str, masks: list[str]) -> str:
+    """The text (its first MAX_TEXT characters) with every mask's whole-word occurrences masked."""
+    return _masked(text[:MAX_TEXT], masks)
+
+
+def _masked(t: str, masks: list[str]) -> str:
+    low = t.lower()
+    for m in masks:
+        if m.lower() in low:  # most masks are not in the text: one substring test each
+            t = _mask(t, m)
+            low = t.lower()
+    return t
+
+
 def template(text: str, masks: list[str]) -> tuple[str, list[float]]:
     """(the text with masks and numbers taken out, its numbers in order)."""
     t = text[:MAX_TEXT]
@@ -64,11 +78,7 @@ def _cached_template(t: str, masks: tuple[str, ...]) -> tuple[str, tuple[float, 
 
 
 def _template(t: str, masks: list[str]) -> tuple[str, list[float]]:
-    low = t.lower()
-    for m in masks:
-        if m.lower() in low:  # most masks are not in the text: one substring test each
-            t = _mask(t, m)
-            low = t.lower()
+    t = _masked(t, masks)
     nums: list[float] = []
 
     def take(mo: re.Match[str]) -> str:

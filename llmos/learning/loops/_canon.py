@@ -237,7 +237,7 @@ def canon_step(step: PlanStep, fn: Mapper, strict: Layout | None = None) -> CSte
         {k: list(v) for k, v in step.ranges.items()},
         dict(step.lengths),
         {k: list(v) for k, v in step.categories.items()},
-        _mentions.strip(step.seen),  # a goal value's presence: positions and offsets differ per item
+        _mentions.strip(step.seen),  # a goal value's presence, differences across reads: they differ per item
     )
 
 
