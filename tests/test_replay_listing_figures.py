@@ -1,15 +1,16 @@
-"""Rule 5 with rule 1: when a listing of the results stands in for supporting answers that stated a figure.
+"""Rule 5: the goal's own number is no figure a listing leaves out.
 
-Found by bench/families_heldout9.py (h9_sim, h9_meter) and families_heldout9b.py (h9b_route): after the
-rule that a listing stands in for a stated figure only on results like the runs' (heldout13b h13b_exam),
-main checked every number of a read-only plan's results against the ranges the runs saw, and counted the
-goal's own number ("SIM 8944...", "route 395") as a stated figure: "Route 55 to Old Town: on time." and a
-reading dated a day no run saw were answered by the model, where the listing states what was asked.
+Found by bench/families_heldout9.py (h9_sim) and families_heldout9b.py (h9b_route): after the rule that
+a listing stands in for supporting answers that stated a figure only on results like the runs'
+(heldout13b h13b_exam: rule 1 on every result), main counted the goal's own number as a stated figure
+("SIM 8944... is active", "Route 395 is on time" of "... bus route 395?"), so a result with a word no
+run showed ("Route 55 to Old Town: on time.") went to the model, where the answers stated no figure at
+all and a listing states what was asked. A number of the answer written after the word the goal wrote
+it after ("route 395") is the goal's value; any other number stays a figure (once more than the goal
+wrote it, or after another word).
 
-- the goal's number, written after the word the goal wrote it after, is no figure the model worked out;
-- a number that differed among the runs is not range-checked for a listing (the listing shows it), but a
-  text of a template no run showed, or a number every run saw alike that changed, still stops it
-  ("0 failed" in every run: "40 will be planted out" may be 40 - 0).
+The check itself is not narrowed: a number outside the range the runs saw, or a date no run saw, still
+stops a listing that stands in for a stated figure (a copied figure may hide a cap no run reached).
 Tested here in other domains: parcel lockers, seedling trays.
 """
 
@@ -74,12 +75,12 @@ async def test_a_listing_of_a_goal_number_answer_on_a_new_word(tmp_path: Path) -
     assert outs[-1].mode == "follower", (outs[-1].mode, outs[-1].output)
 
 
-# ---------------------------------------------------------------- numbers of a listing
+# ---------------------------------------------------------------- a listing for a stated figure
 TRAYS = {
     "T1": (40, 0, "2026-11-03"),
     "T2": (36, 0, "2026-11-03"),
-    "T3": (44, 0, "2026-11-03"),
-    "T4": (62, 0, "2026-11-09"),  # more sown than any run saw, on a day no run saw: a listing shows it
+    "T3": (38, 0, "2026-11-03"),
+    "T4": (62, 0, "2026-11-09"),  # more sown than any run saw: a cap of 50 a tray no run reached?
     "T5": (50, 6, "2026-11-09"),  # 6 failed where every run saw 0: 44 are planted out, never 50
 }
 
@@ -105,7 +106,7 @@ def tray_model(request: ModelRequest) -> Any:
     return f"{sown - failed} seedlings of tray {tray} will be planted out."
 
 
-async def test_a_listing_stands_in_on_a_template_seen_with_its_constants(tmp_path: Path) -> None:
+async def test_a_listing_stands_in_for_a_figure_only_inside_what_the_runs_saw(tmp_path: Path) -> None:
     goals = list(TRAYS)
     async with LLMOS(workspace=tmp_path, model=TestModel(script=tray_model), tools=[tray_log]) as os:
         outs = [await os.execute(f"How many seedlings of tray {t} will be planted out?") for t in goals]
@@ -113,5 +114,5 @@ async def test_a_listing_stands_in_on_a_template_seen_with_its_constants(tmp_pat
         sown, failed, _day = TRAYS[tray]
         assert out.success, out.to_dict()
         assert re.search(rf"(?<![\d.]){sown - failed}(?![\d.])", out.output), (tray, out.mode, out.output)
-    assert outs[3].mode == "follower", (outs[3].mode, outs[3].output)  # main: the model (62 outside [36, 44])
-    assert outs[4].mode != "follower", (outs[4].mode, outs[4].output)
+    assert outs[2].mode == "follower", (outs[2].mode, outs[2].output)  # a result like the runs': listed
+    assert outs[3].mode != "follower" and outs[4].mode != "follower", [(o.mode, o.output) for o in outs[3:]]

@@ -261,7 +261,7 @@ class CrystallizedRun:
                 raise self.fail(f"{envelope.PRECAUTION}: {why}", len(self.steps) - 1, precaution=True)
             return said
         if self.plan is not None and answers.states_figures(self.plan.example):  # as a FOLLOWER replay
-            self._check_decided(listing=True)
+            self._check_decided()
         varied = answer_varied(self.plan) if self.plan is not None else ""
         if varied:  # as a FOLLOWER replay: the supporting answers' own words depend on what only the model judges
             raise self.fail(f"{envelope.PRECAUTION}: {varied}", len(self.steps) - 1, precaution=True)
@@ -332,19 +332,13 @@ class CrystallizedRun:
             if why:
                 raise self.fail(f"{envelope.PRECAUTION}: {why}", i, precaution=True)
 
-    def _check_decided(self, listing: bool = False) -> None:
-        """Rule 1 on every result of a plan that changed nothing because of what its results said
-        (`listing`: a listing stands in for a stated figure, `envelope.listing_problem`)."""
+    def _check_decided(self) -> None:
+        """Rule 1 on every result of a plan that changed nothing because of what its results said."""
         risk_of = self.progress.risk_of if self.progress is not None else None
         if self.plan is None or risk_of is None or any(risk_of(s.tool) != "read_only" for s in self.steps):
             return
         for i in range(len(self.steps)):
-            args = list(self.args)
-            why, _ = (
-                envelope.listing_problem(self.plan, self.env, args, i, self.noise_runs)
-                if listing
-                else envelope.seen_problem(self.plan, self.env, args, i, self.noise_runs, risk_of, True)
-            )
+            why, _ = envelope.seen_problem(self.plan, self.env, list(self.args), i, self.noise_runs, risk_of, True)
             if why:
                 raise self.fail(f"{envelope.PRECAUTION}: {why}", i, precaution=True)
 

@@ -42,18 +42,6 @@ def mask_values(tokens: list[Token], arguments: list[Any], consumed: list[Any]) 
 
 def template(text: str, masks: list[str]) -> tuple[str, list[float]]:
     """(the text with masks and numbers taken out, its numbers in order)."""
-    return _template(text, masks, [])
-
-
-def joined_numbers(text: str, masks: list[str]) -> set[int]:
-    """The positions, among the numbers `template` takes out of `text`, of those written as digit groups
-    joined by - : / . T (a date, a time, a version): one value each, never a count or an amount."""
-    joined: list[int] = []
-    _template(text, masks, joined)
-    return set(joined)
-
-
-def _template(text: str, masks: list[str], joined: list[int]) -> tuple[str, list[float]]:
     t = text[:MAX_TEXT]
     low = t.lower()
     for m in masks:
@@ -64,7 +52,6 @@ def _template(text: str, masks: list[str], joined: list[int]) -> tuple[str, list
 
     def take(mo: re.Match[str]) -> str:
         if mo.group(1) is not None:  # a date, a time, a version: one number, its digits in order
-            joined.append(len(nums))
             nums.append(float(re.sub(r"\D", "", mo.group(1))[:15]))
         else:
             nums.append(float(mo.group(2)))

@@ -84,7 +84,6 @@ from llmos.learning._envelope_lists import (
 )
 from llmos.learning._seen import answer_seen_problem, seen_problem
 from llmos.learning._seen import record as record_seen
-from llmos.learning._seen_listing import listing_problem
 
 __all__ = [
     "MAX_CATEGORIES",
@@ -109,7 +108,6 @@ __all__ = [
     "keep_holding",
     "keep_members",
     "list_lengths",
-    "listing_problem",
     "member_problem",
     "memberships",
     "numbers",

@@ -207,7 +207,7 @@ class BoundPlan:
         if answers.states_figures(self.plan.example) and declined.read_only(self.plan, self.risk_of):
             # the supporting answers stated figures: a listing stands in for them only on results like
             # theirs ("19 registered, 3 absent" where every run read "no absences": 16 sit, not 19)
-            self.check_decided(noise_runs, listing=True)
+            self.check_decided(noise_runs)
         varied = answer_varied(self.plan)
         if varied:
             raise Stop(f"{envelope.PRECAUTION}: {varied}", len(self.plan.steps) - 1, precaution=True)
@@ -225,17 +225,13 @@ class BoundPlan:
             raise Stop(CONDITIONAL_LISTING, len(self.plan.steps) - 1, precaution=True)
         return answers.listing([s.name for s in self.plan.steps], self.env, self.args)
 
-    def check_decided(self, noise_runs: int, listing: bool = False) -> None:
+    def check_decided(self, noise_runs: int) -> None:
         """Rule 1 for a plan whose supporting runs declined the goal on what their results said: every
-        result of this run stays inside what they saw, or the model judges anew. `listing`: a listing
-        stands in for a stated figure, on results like the runs' (`envelope.listing_problem`)."""
+        result of this run stays inside what they saw, or the model judges anew."""
         noise_runs = own_noise(self.plan, noise_runs)
-        args = list(self.args)
         for i in range(len(self.plan.steps)):
-            why, noise = (
-                envelope.listing_problem(self.plan, self.env, args, i, noise_runs)
-                if listing
-                else envelope.seen_problem(self.plan, self.env, args, i, noise_runs, self.risk_of, decides=True)
+            why, noise = envelope.seen_problem(
+                self.plan, self.env, list(self.args), i, noise_runs, self.risk_of, decides=True
             )
             self.noise.extend(f"{self.plan.steps[i].name}: {n} treated as noise" for n in noise)
             if why:
