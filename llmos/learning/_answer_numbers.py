@@ -33,6 +33,8 @@ DATE = re.compile(r"(?<![\w.-])\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?(
 # an identifier: a word that starts with a letter and holds a digit ("L2", "B-101", "SO-4821", "TS-KR113"):
 # one value, like a date; its digits give no figure ("2 lifts are down" is not the 2 of lift "L2")
 IDENT = re.compile(r"(?<![\w.-])[^\W\d_]\w*(?:-\w+)*(?![\w-])")
+# the word written right before a number ("route 395"), one space apart
+WORD_BEFORE = re.compile(r"(?<![\w-])([^\W\d_]+) $")
 # a count of the run's tool calls, as an answer states it
 CALLS = re.compile(r"(?<![\w.])(\d+) (?:tool )?calls?\b", re.IGNORECASE)
 # words by which an answer says that what the goal asked was not (or cannot be) done
@@ -165,10 +167,28 @@ def unstated_figures(example: dict[str, Any]) -> list[str]:
 
 def states_figures(example: dict[str, Any]) -> bool:
     """Whether a supporting run's answer stated a number (not the count of its calls, nor a date or an
-    identifier): a figure whose meaning a listing leaves to the reader."""
+    identifier, nor the goal's own number as the goal wrote it): a figure whose meaning a listing leaves
+    to the reader."""
     answer = str(example.get("answer") or "")
     rest = CALLS.sub(" ", answer)  # a count of calls: a listing shows them
-    return bool(NUMBER.search(_without_identifiers(DATE.sub(" ", rest))))
+    goal = Counter(n for n in _named_numbers(str(example.get("goal") or "")) if n[0])
+    for named in _named_numbers(rest):
+        if goal[named] > 0:  # "Route 395 is on time" of "... bus route 395?": the goal's value, not a figure
+            goal[named] -= 1
+            continue
+        return True
+    return False
+
+
+def _named_numbers(text: str) -> list[tuple[str, str]]:
+    """The numbers of `text` (not dates nor identifiers), each with the word written right before it, in
+    lower case ("" at the start): "route 395" is the route, "12 min" is not a number after "route"."""
+    text = _without_identifiers(DATE.sub(" ", text))
+    out = []
+    for m in NUMBER.finditer(text):
+        word = WORD_BEFORE.search(text[max(0, m.start() - 40) : m.start()])
+        out.append((word.group(1).lower() if word else "", m.group()))
+    return out
 
 
 def _identifiers(text: str) -> list[str]:
