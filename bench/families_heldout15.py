@@ -32,9 +32,9 @@ Written as a demanding new user, before reading the learning code. Domains no ot
 - h15_milk       milk round: each farm's tank (litres with thousands separators, temperature in a
                  sentence); tanks over 6.0 C are rejected; the round's litres and rejections are logged
 
-Every oracle applies a hidden rule; the first four goals of a family never cross it, later goals sometimes
-do. Several wordings per family; exact repeats after the world changed (stale answers) in rota, release,
-waiting, studio, studio_hours.
+Workloads up to `--goals 16`. Every oracle applies a hidden rule; the first four goals of a family never cross
+it, later goals sometimes do. Several wordings per family; exact repeats after the world changed (stale
+answers) in rota, release, waiting, studio, studio_hours.
 """
 
 from __future__ import annotations
@@ -232,6 +232,14 @@ ROUTES = [
     "B9176 Struie",
     "A95 Grantown",
     "A86 Laggan",
+    "A887 Bunloit",
+    "B846 Schiehallion",
+    "A924 Pitlochry Hill",
+    "A827 Loch Tay",
+    "B851 Strathnairn",
+    "A97 Glenkindie",
+    "A944 Alford",
+    "B9154 Moy",
 ]
 GRIT_DEPOTS = ["Aviemore", "Braemar", "Dingwall"]
 
@@ -754,34 +762,12 @@ waiting = Family(
 
 # ======================================== 6-7. blood-pressure telemonitoring: the last 7 days up to the upload day
 # (older readings in the text are left out); alert at a mean systolic of 135 or more; the week's peak
-PATIENTS_A = [
-    "Agnieszka Wróbel",
-    "Tomás Ó Briain",
-    "Søren Kjær",
-    "Hélène Marchand",
-    "Dmitri Volkov",
-    "Aisling Nic Giolla",
-    "Björn Ekström",
-    "Lucía Benítez",
-    "Yusuf Demir",
-    "Margit Szabó",
-    "Paulo Ferreira",
-    "Ingeborg Dahl",
-]
-PATIENTS_B = [
-    "Zofia Nowak",
-    "Rhys Llewelyn",
-    "Maëlle Le Goff",
-    "Giorgos Papadakis",
-    "Oona Virtanen",
-    "Nnamdi Eze",
-    "Catalina Ruiz",
-    "Henrik Lund",
-    "Sinéad Byrne",
-    "Mateusz Kowal",
-    "Ilse Vermeulen",
-    "Tariq Haddad",
-]
+_FIRST_A = ["Agnieszka", "Tomás", "Søren", "Hélène", "Dmitri", "Aisling", "Björn", "Lucía", "Yusuf", "Margit"]
+_LAST_A = ["Wróbel", "Ó Briain", "Kjær", "Marchand", "Volkov", "Benítez", "Demir", "Szabó"]
+_FIRST_B = ["Zofia", "Rhys", "Maëlle", "Giorgos", "Oona", "Nnamdi", "Catalina", "Henrik", "Sinéad", "Mateusz"]
+_LAST_B = ["Nowak", "Llewelyn", "Le Goff", "Papadakis", "Virtanen", "Eze", "Ruiz", "Lund"]
+PATIENTS_A = [f"{f} {la}" for f in _FIRST_A for la in _LAST_A]
+PATIENTS_B = [f"{f} {la}" for f in _FIRST_B for la in _LAST_B]
 SHORT_MONTHS = [m[:3] for m in MONTHS]
 
 
@@ -1067,7 +1053,7 @@ felling = Family(
 # ======================================== 9-10. recording studio: book the first free block of the goal's hours
 # (cancelled sessions are free, open 10:00-22:00); hours booked on a day (cancelled not counted)
 ROOMS = {"Live Room": 65, "Mix Suite": 48, "Booth Três": 35}
-STUDIO_DAYS = [BASE + dt.timedelta(days=d) for d in (4, 5, 7, 8, 11, 12)]
+STUDIO_DAYS = [BASE + dt.timedelta(days=d) for d in (4, 5, 7, 8, 11, 12, 14, 15, 18, 19)]
 ARTISTS = [
     "The Velvet Foxes",
     "Orla Ní Dhuibhir",
@@ -1293,22 +1279,9 @@ studio_hours = Family(
 
 # ======================================== 11. ski rental: the skier's level picks the length (height minus 15/10/5 cm;
 # heights in cm or ft/in); the longest free pair not over it is reserved and leaves the stock
-SKIERS = [
-    "Ingrid Ødegaard",
-    "Matteo Bianchi",
-    "Camille Rousseau",
-    "Jakub Novák",
-    "Freya Sinclair",
-    "Álvaro Gil",
-    "Hanna Koskinen",
-    "Luca Moretti",
-    "Émile Gagnon",
-    "Nora Haugen",
-    "Pádraig Walsh",
-    "Wiktoria Zając",
-    "Sven Åberg",
-    "Anouk Jansen",
-]
+_SKI_FIRST = ["Ingrid", "Matteo", "Camille", "Jakub", "Freya", "Álvaro", "Hanna", "Émile", "Nora", "Pádraig"]
+_SKI_LAST = ["Ødegaard", "Bianchi", "Rousseau", "Novák", "Sinclair", "Koskinen", "Zając", "Åberg"]
+SKIERS = [f"{f} {la}" for f in _SKI_FIRST for la in _SKI_LAST]
 OFFSET = {"beginner": 15, "intermediate": 10, "expert": 5}
 SHOPS = ["Verbier Centre", "Zermatt Bahnhof"]
 
