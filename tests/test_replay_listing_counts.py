@@ -62,10 +62,11 @@ def _count(n: int, text: str) -> bool:
 async def test_a_listing_states_the_count_a_supporting_answer_stated(tmp_path: Path) -> None:
     REFILLED.clear()
     goals = [("Kitchen", "Library"), ("Cellar", "Attic"), ("Studio", "Garage")]
-    async with LLMOS(workspace=tmp_path, model=TestModel(script=model), tools=[extinguisher, refill_extinguisher]) as os:
+    tools = [extinguisher, refill_extinguisher]
+    async with LLMOS(workspace=tmp_path, model=TestModel(script=model), tools=tools) as os:
         outs = [await os.execute(f"Check the extinguishers of {a} and {b}") for a, b in goals]
     assert all(out.success for out in outs), [out.to_dict() for out in outs]
-    assert REFILLED == [r for pair in goals for r in pair]
+    assert [r for pair in goals for r in pair] == REFILLED
     last = outs[-1]
     assert last.mode == "follower" and last.llm_calls == 0, last.to_dict()
     # the model said "2 refilled"; the listing says it too, never only one line per call
