@@ -539,8 +539,7 @@ interloan = Family(
         f"Requested '{p['title']}' for patron {p['card']}, who now has {_active(r['h14_patron']) + 1} active "
         "interloans."
         if "h14_request_interloan" in r
-        else f"Not requested: patron {p['card']} already has {_active(r['h14_patron'])} active interloans, the "
-        "limit."
+        else f"Not requested: patron {p['card']} already has {_active(r['h14_patron'])} active interloans, the limit."
     ),
 )
 
@@ -746,15 +745,12 @@ vibration = Family(
         ),
     ],
     expect=_vibration_expect,
-    answer=lambda p, b: (
-        ["logged", "stopped"] if _over(p, b["h14_turbines"][p["turbine"]]) else ["logged", "within"]
-    ),
+    answer=lambda p, b: ["logged", "stopped"] if _over(p, b["h14_turbines"][p["turbine"]]) else ["logged", "within"],
     summary=lambda p, r: (
         f"Logged {p['v']} mm/s on {p['turbine']}: above its alarm limit of {r['h14_turbine']['alarm_mm_s']} mm/s, "
         "so the turbine is stopped."
         if "h14_stop_turbine" in r
-        else f"Logged {p['v']} mm/s on {p['turbine']}: within its alarm limit of "
-        f"{r['h14_turbine']['alarm_mm_s']} mm/s."
+        else f"Logged {p['v']} mm/s on {p['turbine']}: within its alarm limit of {r['h14_turbine']['alarm_mm_s']} mm/s."
     ),
 )
 
@@ -819,7 +815,9 @@ def _sample_id(rng: random.Random, w: State) -> str:
 
 def _near(rng: random.Random, sid: str, w: State) -> list[str]:
     digits = sid[2:]
-    swapped = digits[:3] + digits[4] + digits[3] if digits[3] != digits[4] else digits[:4] + str((int(digits[4]) + 1) % 10)
+    swapped = (
+        digits[:3] + digits[4] + digits[3] if digits[3] != digits[4] else digits[:4] + str((int(digits[4]) + 1) % 10)
+    )
     cands = [f"{sid}-B", f"S-{swapped}", f"{sid}A", f"S-{digits[1:]}{digits[0]}"]
     taken = _picked(w, "sample_ids")
     return [c for c in cands if c != sid and c not in taken]
@@ -911,7 +909,11 @@ def sample_coldchain(rng: random.Random, w: State, i: int) -> Params:
         return out
 
     entries = _until(rng, make, lambda es: not is_tie(max(_celsius(e) for e in es), 1))
-    w.setdefault("h14_custody", {})[sid] = {"sample": sid, "matrix": rng.choice(["serum", "plasma"]), "entries": entries}
+    w.setdefault("h14_custody", {})[sid] = {
+        "sample": sid,
+        "matrix": rng.choice(["serum", "plasma"]),
+        "entries": entries,
+    }
     return {"sample": sid, "wording": _wording(rng, i, 2)}
 
 
@@ -1101,7 +1103,9 @@ TOOLS = {
             {"patient": str},
             _row("h14_patients", "patient", "patient"),
         ),
-        Tool("h14_drug", "A drug's dosing: mg per kg of body weight.", {"drug": str}, _row("h14_drugs", "drug", "drug")),
+        Tool(
+            "h14_drug", "A drug's dosing: mg per kg of body weight.", {"drug": str}, _row("h14_drugs", "drug", "drug")
+        ),
         Tool(
             "h14_vaccinations",
             "A pet's vaccination record, as of the clinic's current date.",
@@ -1133,7 +1137,9 @@ TOOLS = {
             {"card": str, "title": str},
             _request_interloan,
         ),
-        Tool("h14_bus", "A school bus: seats, wheelchair places, depot.", {"bus": str}, _row("h14_buses", "bus", "bus")),
+        Tool(
+            "h14_bus", "A school bus: seats, wheelchair places, depot.", {"bus": str}, _row("h14_buses", "bus", "bus")
+        ),
         Tool(
             "h14_route",
             "A school bus route: its stops and the pupils boarding at each.",
