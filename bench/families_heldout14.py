@@ -1087,7 +1087,7 @@ book_seats = Family(
         f"Booked {p['n']} seats for {p['show']} on {p['date']} under {p['name']} "
         f"(ref {r['h14_book_seats']['ref']}); {_left(r['h14_performance']) - p['n']} seats remain."
         if "h14_book_seats" in r
-        else f"Could not book: not enough seats, only {_left(r['h14_performance'])} are left for {p['show']} on "
+        else f"Not booked: not enough seats, only {_left(r['h14_performance'])} are left for {p['show']} on "
         f"{p['date']}."
     ),
 )
