@@ -60,6 +60,8 @@ ANNOTATIONS: dict[str, dict[str, bool]] = {
     "h14_book_boarding": WRITE,
     "h14_runway_status": READ,
     "h14_assign_runway": WRITE,
+    "h14_atis": READ,
+    "h14_clear_to_land": WRITE,
     "h14_patron": READ,
     "h14_request_interloan": WRITE,
     "h14_bus": READ,
@@ -431,6 +433,122 @@ runway = Family(
         if "h14_assign_runway" in r
         else f"Flight {p['flight']} was not put on runway {p['runway']}: the runway is "
         f"{_rwy_status(r['h14_runway_status'])}."
+    ),
+)
+
+
+# ======================================== 3b. air-traffic control, the whole board: an airport's ATIS lists every
+# runway with its status; a flight is cleared to land only on a runway that is itself "cleared for arrivals"
+BOARD_AIRPORTS = [
+    "Bergen Flesland",
+    "Sevilla",
+    "Poznań",
+    "Göteborg Landvetter",
+    "Bordeaux Mérignac",
+    "Innsbruck",
+    "Faro",
+    "Brno",
+    "Luleå",
+    "Cork",
+    "Genève",
+    "Bilbao",
+    "Wrocław",
+    "Aalborg",
+    "Nantes",
+    "Graz",
+]
+BOARD_RUNWAYS = ["04", "22", "16", "34", "09", "27"]
+BOARD_STATUS = {
+    "cleared for arrivals": "",
+    "cleared for departures only": "departures only",
+    "closed (snow clearance)": "closed",
+    "cleared pending a friction test": "pending",
+}
+
+
+def sample_atis(rng: random.Random, w: State, i: int) -> Params:
+    boards = w.setdefault("h14_atis", {})
+    airport = _until(rng, lambda r: r.choice(BOARD_AIRPORTS), lambda a: a not in boards)
+    rwys = rng.sample(BOARD_RUNWAYS, 3)
+    goal = rng.choice(rwys)
+    trap = _trap(i, rng)
+    statuses = {}
+    for rw in rwys:
+        if rw == goal:
+            statuses[rw] = rng.choice(sorted(BOARD_STATUS)[1:]) if trap else "cleared for arrivals"
+        else:
+            statuses[rw] = rng.choice(sorted(BOARD_STATUS))
+    if trap and "cleared for arrivals" not in statuses.values():
+        statuses[next(rw for rw in rwys if rw != goal)] = "cleared for arrivals"
+    boards[airport] = {
+        "info": rng.choice("ABCDEFGHKLMP"),
+        "time": f"{rng.randint(0, 23):02d}{rng.choice(['20', '50'])}",
+        "runways": [{"runway": rw, "status": statuses[rw]} for rw in rwys],
+        "wind": f"{rng.randrange(10, 360, 10):03d}/{rng.randint(3, 25):02d}KT",
+        "qnh": rng.randint(992, 1032),
+    }
+    flight = f"{rng.choice(['SK', 'VY', 'LO', 'EI', 'AF', 'OS'])}{rng.randint(100, 9999)}"
+    return {"flight": flight, "runway": goal, "airport": airport, "wording": 0 if rng.random() < 0.85 else 1}
+
+
+def _atis(s: State, a: dict) -> str:
+    row = s.get("h14_atis", {}).get(a["airport"])
+    if row is None:
+        raise ToolFail(f"no ATIS for {a['airport']}")
+    board = "; ".join(f"Runway {x['runway']}: {x['status']}" for x in row["runways"])
+    return (
+        f"{a['airport']} ATIS information {row['info']} at {row['time']}Z. {board}. Wind {row['wind']}, "
+        f"QNH {row['qnh']}."
+    )
+
+
+def _board_status(p: Params, b: State) -> str:
+    return next(x["status"] for x in b["h14_atis"][p["airport"]]["runways"] if x["runway"] == p["runway"])
+
+
+def _board_status_r(p: Params, text: str) -> str:
+    m = re.search(rf"Runway {p['runway']}: ([^;.]*)[;.]", text)
+    return m.group(1) if m else ""
+
+
+def _clear_to_land(s: State, a: dict) -> dict:
+    if a["airport"] not in s.get("h14_atis", {}):
+        raise ToolFail(f"no airport {a['airport']}")
+    s.setdefault("h14_landings", []).append({"flight": a["flight"], "airport": a["airport"], "runway": a["runway"]})
+    return {"flight": a["flight"], "runway": a["runway"], "status": "cleared to land"}
+
+
+atis = Family(
+    name="h14_atis",
+    templates=[
+        "Clear {flight} to land on runway {runway} at {airport}",
+        "Flight {flight} wants runway {runway} at {airport}: clear it to land",
+    ],
+    fields={"flight": Field(r"[A-Z]{2}\d{3,4}"), "runway": _one_of(BOARD_RUNWAYS), "airport": _one_of(BOARD_AIRPORTS)},
+    sample=sample_atis,
+    plan=[
+        Step("h14_atis", lambda p, r: {"airport": p["airport"]}),
+        Step(
+            "h14_clear_to_land",
+            lambda p, r: {"flight": p["flight"], "airport": p["airport"], "runway": p["runway"]},
+            when=lambda p, r: _board_status_r(p, r["h14_atis"]) == "cleared for arrivals",
+        ),
+    ],
+    expect=lambda p, b: (
+        {"h14_landings": [{"flight": p["flight"], "airport": p["airport"], "runway": p["runway"]}]}
+        if _board_status(p, b) == "cleared for arrivals"
+        else {}
+    ),
+    answer=lambda p, b: (
+        ["cleared to land", p["flight"]]
+        if _board_status(p, b) == "cleared for arrivals"
+        else ["refused", BOARD_STATUS[_board_status(p, b)]]
+    ),
+    summary=lambda p, r: (
+        f"Flight {p['flight']} is cleared to land on runway {p['runway']} at {p['airport']}."
+        if "h14_clear_to_land" in r
+        else f"Refused: runway {p['runway']} at {p['airport']} is {_board_status_r(p, r['h14_atis'])}, so "
+        f"{p['flight']} must use another runway."
     ),
 )
 
@@ -1126,6 +1244,18 @@ TOOLS = {
             _assign_runway,
         ),
         Tool(
+            "h14_atis",
+            "The current ATIS of an airport: every runway and its status (plain text).",
+            {"airport": str},
+            _atis,
+        ),
+        Tool(
+            "h14_clear_to_land",
+            "Clear an arriving flight to land on a runway.",
+            {"flight": str, "airport": str, "runway": str},
+            _clear_to_land,
+        ),
+        Tool(
             "h14_patron",
             "A library patron's interloans: title, status, fee and whether it is paid.",
             {"card": str},
@@ -1203,6 +1333,7 @@ FAMILIES = [
     dose,
     boarding,
     runway,
+    atis,
     interloan,
     fees,
     bus,
