@@ -47,6 +47,7 @@ from llmos.learning._answer_numbers import (
 )
 from llmos.learning._answer_rules import (
     MIN_FITS,
+    computed,
     derived_unproven,
     full_match,
     literal_figure,
@@ -72,6 +73,7 @@ __all__ = [
     "render",
     "states_figures",
     "template_of",
+    "unsaid_computed",
     "unstated_figures",
     "unstated_judgement",
     "unstated_verdict",
@@ -343,6 +345,26 @@ def render(parts: Sequence[ex.Cand], env: ex.Env, args: Args = ()) -> str | None
             return None  # a candidate is unavailable, or they disagree: do not guess
         out.append(values[0])
     return "".join(out)
+
+
+def unsaid_computed(parts: Sequence[ex.Cand], env: ex.Env, args: Args = ()) -> str:
+    """Why a usable template that `render` cannot say this run may not give way to a listing ('' when
+    it may): a computed hole (arithmetic, a total or a pick over a list: `computed`) whose explanations
+    disagree here or are unavailable. Every run the template fits stated that figure, worked out by the
+    model; a listing of the results would leave it out (a count of active loans "explained" by the
+    floor of two fees' product in three runs, which parted from the true count live). The model answers."""
+    if not usable(parts):
+        return ""
+    for p in parts[1:]:
+        if not computed(p) or any(c[0] == "calc" and c[1][0] == "const" for c in p[1]):
+            continue
+        values = _values(p, env, args)
+        if len(values) != len(p[1]) or not agree(values):
+            return (
+                "the supporting answers stated a number worked out from their results, which this run "
+                "cannot state (its explanations disagree here) and a listing would leave out"
+            )
+    return ""
 
 
 def listing(names: Sequence[str], env: ex.Env, args: Args = ()) -> str:
