@@ -260,6 +260,9 @@ class CrystallizedRun:
             if why:  # as a FOLLOWER replay: rule 1 for a number computed from the results
                 raise self.fail(f"{envelope.PRECAUTION}: {why}", len(self.steps) - 1, precaution=True)
             return said
+        unsaid = answers.unsaid_computed(self.plan.answer, self.env, self.args) if self.plan is not None else ""
+        if unsaid:  # as a FOLLOWER replay: a figure the runs stated, which a listing would leave out
+            raise self.fail(f"{envelope.PRECAUTION}: {unsaid}", len(self.steps) - 1, precaution=True)
         if self.plan is not None and answers.states_figures(self.plan.example):  # as a FOLLOWER replay
             self._check_decided()
         varied = answer_varied(self.plan) if self.plan is not None else ""

@@ -26,8 +26,10 @@ from llmos.learning._answer_numbers import CALENDAR, NUMBER, number_text
 from llmos.learning._explain_search import PROOF_VALUES, fitted_constant
 
 __all__ = [
+    "COMPUTED",
     "MIN_FITS",
     "PROOF_VALUES",
+    "computed",
     "derived_unproven",
     "is_number",
     "literal_figure",
@@ -166,6 +168,16 @@ def unproven_fit(parts: Sequence[ex.Cand]) -> str:
     return ""
 
 
+COMPUTED = ("calc", "agg", "pick")  # a hole's number (or pick) worked out from the run's values
+
+
+def computed(part: ex.Cand) -> bool:
+    """Whether a template part is a hole some explanation of which computes its value: arithmetic
+    (`calc`), or a total or pick over a list's items (`agg`, `pick`: "the warmest reading", the sum of
+    the unpaid fees), which a template holds as a hole's candidates directly (`list_cands`)."""
+    return part[0] == "hole" and any(c[0] in COMPUTED for c in part[1])
+
+
 def derived_unproven(parts: Sequence[ex.Cand], support: int, seen_runs: int = 0, env: ex.Env | None = None) -> str:
     """Why a template's derived number is not said although the template fits its last runs ('' when
     it may be): the template does not fit every supporting run. The arithmetic that explains the
@@ -174,7 +186,7 @@ def derived_unproven(parts: Sequence[ex.Cand], support: int, seen_runs: int = 0,
     Or every explanation of a computed number is a fitted constant shown on too few values (`unproven_fit`),
     or (`env`: this run) the number this run computes is outside what the runs stated (`outside_stated`)."""
     fits = _header(parts)
-    derived = any(p[0] == "hole" and any(c[0] == "calc" for c in p[1]) for p in parts[1:])
+    derived = any(computed(p) for p in parts[1:])
     if not derived or fits < MIN_FITS:
         return ""
     unproven = unproven_fit(parts) or (outside_stated(parts, env) if env is not None else "")

@@ -26,15 +26,15 @@ listing of this run's results instead. An earlier run's answer text is never ret
 
 from __future__ import annotations
 
-import json
 import re
-from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any
 
 from llmos.learning import _shortcuts
 from llmos.learning import explain as ex
+from llmos.learning._answer_listing import MAX_RESULT_CHARS as MAX_RESULT_CHARS
+from llmos.learning._answer_listing import listing
 from llmos.learning._answer_numbers import (
     NUMBER_FORMATS,
     agree,
@@ -48,6 +48,7 @@ from llmos.learning._answer_numbers import (
 )
 from llmos.learning._answer_rules import (
     MIN_FITS,
+    computed,
     derived_unproven,
     full_match,
     literal_figure,
@@ -73,13 +74,13 @@ __all__ = [
     "render",
     "states_figures",
     "template_of",
+    "unsaid_computed",
     "unstated_figures",
     "unstated_judgement",
     "unstated_verdict",
     "usable",
 ]
 
-MAX_RESULT_CHARS = 2000  # per result, in a listing
 CASES = ("lower", "upper", "title", "capitalize")
 _WORD = re.compile(r"[^\W_]+")
 
@@ -348,27 +349,24 @@ def render(parts: Sequence[ex.Cand], env: ex.Env, args: Args = ()) -> str | None
     return "".join(out)
 
 
-def listing(names: Sequence[str], env: ex.Env, args: Args = ()) -> str:
-    """A short listing of this run's calls and results, one line per call; after two calls or more, a
-    last line that counts them (in all, and per tool called twice or more). `unstated_figures` takes
-    those counts as given ("Checked 2 trams: 2 booked for the lathe" over two reads and two bookings),
-    so a listing standing in for such an answer writes them: one line per call is not a number stated
-    (`families_heldout15b.py` h15b_wheels)."""
-    lines = []
-    made = Counter(name for name, text in zip(names, env.texts, strict=False) if text is not None)
-    for step, (name, text) in enumerate(zip(names, env.texts, strict=False)):
-        if text is None:
+def unsaid_computed(parts: Sequence[ex.Cand], env: ex.Env, args: Args = ()) -> str:
+    """Why a usable template that `render` cannot say this run may not give way to a listing ('' when
+    it may): a computed hole (arithmetic, a total or a pick over a list: `computed`) whose explanations
+    disagree here or are unavailable. Every run the template fits stated that figure, worked out by the
+    model; a listing of the results would leave it out (a count of active loans "explained" by the
+    floor of two fees' product in three runs, which parted from the true count live). The model answers."""
+    if not usable(parts):
+        return ""
+    for p in parts[1:]:
+        if not computed(p) or any(c[0] == "calc" and c[1][0] == "const" for c in p[1]):
             continue
-        body = text.strip()
-        if len(body) > MAX_RESULT_CHARS:
-            body = body[:MAX_RESULT_CHARS] + "…"
-        arguments = args[step] if step < len(args) else None
-        call = f"{name}({json.dumps(arguments, ensure_ascii=False, default=str)[:300]})" if arguments else name
-        lines.append(f"- {call}: {body}")
-    if len(lines) >= 2:
-        each = [f"{name} {n} times" for name, n in made.items() if n >= 2]
-        lines.append(f"{len(lines)} calls in all" + (f": {', '.join(each)}." if each else "."))
-    return "Done.\n" + "\n".join(lines) if lines else "Done."
+        values = _values(p, env, args)
+        if len(values) != len(p[1]) or not agree(values):
+            return (
+                "the supporting answers stated a number worked out from their results, which this run "
+                "cannot state (its explanations disagree here) and a listing would leave out"
+            )
+    return ""
 
 
 def checked(body: Sequence[Any]) -> list[ex.Cand]:

@@ -204,6 +204,9 @@ class BoundPlan:
             if why:
                 raise Stop(f"{envelope.PRECAUTION}: {why}", len(self.plan.steps) - 1, precaution=True)
             return said
+        unsaid = answers.unsaid_computed(self.plan.answer, self.env, self.args)
+        if unsaid:
+            raise Stop(f"{envelope.PRECAUTION}: {unsaid}", len(self.plan.steps) - 1, precaution=True)
         if answers.states_figures(self.plan.example) and declined.read_only(self.plan, self.risk_of):
             # the supporting answers stated figures: a listing stands in for them only on results like
             # theirs ("19 registered, 3 absent" where every run read "no absences": 16 sit, not 19)
