@@ -7,8 +7,8 @@ fallbacks), what makes it unsafe (branching, contradictions) and what a code gen
 (`steps`, `slots`, `describe()`), so the evolution layer can crystallize it later.
 
 Plans are derived data: `induction.py` builds them from traces; `store.py` keeps them in SQLite.
-The helpers for live values (`coerce`, `result_shape`, `path_key`, ...) live in `_plan_values` and
-are re-exported here.
+The helpers for live values (`coerce`, `result_shape`, `path_key`, ...) live in `_plan_values`, the
+parts (`Slot`, `Leaf`, `PlanStep`) in `_plan_parts`, all re-exported here; a plan's row in `_plan_codec`.
 """
 
 from __future__ import annotations
@@ -18,7 +18,9 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
+from llmos.learning import _plan_codec
 from llmos.learning import explain as ex
+from llmos.learning._plan_parts import Leaf, PlanStep, Slot
 from llmos.learning._plan_values import coerce, path_key, result_shape, set_path, value_type
 from llmos.learning.goals import Token, changes_meaning, phrase_fits, shape
 
@@ -39,39 +41,6 @@ __all__ = [
 
 Seq = tuple[tuple[str, ...], ...]
 RECENT_RUNS = 20  # supporting run ids kept on the plan (for display and savings)
-
-
-@dataclass
-class Slot:
-    pos: int
-    name: str
-    shapes: list[str] = field(default_factory=list)
-    values: list[str] = field(default_factory=list)  # a few observed values, for display
-    span: list[float] = field(default_factory=list)  # [min, max] of a numeric slot's values (all evidence)
-
-
-@dataclass
-class Leaf:
-    """One argument leaf (JSON path inside the arguments) and the explanations that fit all evidence."""
-
-    path: ex.Path
-    cands: list[ex.Cand]
-    type: str  # int | float | number | str | bool | null | mixed
-
-
-@dataclass
-class PlanStep:
-    name: str
-    group: int
-    arguments: dict[str, Any]  # the arguments of the latest supporting trace (structure for replay)
-    leaves: list[Leaf]
-    result_shapes: list[Any] = field(default_factory=list)
-    const_results: dict[str, Any] = field(default_factory=dict)  # json(path) -> value equal in all evidence
-    echo_paths: list[str] = field(default_factory=list)  # result paths that repeat one of the call's arguments
-    ranges: dict[str, list[float]] = field(default_factory=dict)  # json(path) -> [min, max] of numbers
-    lengths: dict[str, int] = field(default_factory=dict)  # json(path) -> length of a list, equal in all evidence
-    categories: dict[str, list[str]] = field(default_factory=dict)  # json(path) -> the few short texts seen
-    seen: dict[str, Any] = field(default_factory=dict)  # json(path)|kind -> what the evidence saw (_seen.py)
 
 
 @dataclass
@@ -266,100 +235,13 @@ class Plan:
             "sibling": self.sibling,  # evidence lent by a plan of another wording (`wordings.py`)
         }
 
-    # ---- serialisation
+    # ---- serialisation (`_plan_codec`: the row's JSON form)
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "agent": self.agent,
-            "skeleton": [[t.kind, t.text] for t in self.skeleton],
-            "slots": [[p, s.name, s.shapes, s.values, s.span] for p, s in sorted(self.slots.items())],
-            "steps": [
-                {
-                    "name": s.name,
-                    "group": s.group,
-                    "arguments": s.arguments,
-                    "leaves": [[list(lf.path), list(lf.cands), lf.type] for lf in s.leaves],  # JSON: tuples as lists
-                    "result_shapes": s.result_shapes,
-                    "const_results": s.const_results,
-                    "echo_paths": s.echo_paths,
-                    "ranges": s.ranges,
-                    "lengths": s.lengths,
-                    "categories": s.categories,
-                    "seen": s.seen,
-                }
-                for s in self.steps
-            ],
-            "answer": [ex.to_json(p) for p in self.answer],
-            "trace_ids": self.trace_ids,
-            "support_count": self.support,
-            "uses": self.uses,
-            "replay_successes": self.replay_successes,
-            "fallbacks": self.fallbacks,
-            "penalty": self.penalty,
-            "branching": self.branching,
-            "contradicted": self.contradicted,
-            "relations": [ex.to_json(r) for r in self.relations],
-            "memberships": [list(m) for m in self.memberships],
-            "coincident": [list(t) for t in self.coincident],
-            "example": self.example,
-            "seen_runs": self.seen_runs,
-            "post_write_checks": self.post_write_checks,
-            "demoted": self.demoted,
-            "demoted_at": self.demoted_at,
-            "sibling": self.sibling,
-            "created_at": self.created_at,
-            "updated_at": self.updated_at,
-        }
+        return _plan_codec.to_dict(self)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Plan:
-        return cls(
-            id=d["id"],
-            agent=d["agent"],
-            skeleton=[Token(k, t) for k, t in d["skeleton"]],
-            slots={
-                s[0]: Slot(s[0], s[1], list(s[2]), list(s[3]), list(s[4]) if len(s) > 4 else []) for s in d["slots"]
-            },
-            steps=[
-                PlanStep(
-                    name=s["name"],
-                    group=s["group"],
-                    arguments=s["arguments"],
-                    leaves=[Leaf(tuple(p), [ex.from_json(c) for c in cs], t) for p, cs, t in s["leaves"]],
-                    result_shapes=s.get("result_shapes", []),
-                    const_results=s.get("const_results", {}),
-                    echo_paths=list(s.get("echo_paths", [])),
-                    ranges={k: list(v) for k, v in s.get("ranges", {}).items()},
-                    lengths=dict(s.get("lengths", {})),
-                    categories={k: list(v) for k, v in s.get("categories", {}).items()},
-                    seen=dict(s.get("seen", {})),
-                )
-                for s in d["steps"]
-            ],
-            answer=[ex.from_json(p) for p in d.get("answer", [])],
-            trace_ids=list(d.get("trace_ids", [])),
-            # a plan row from before learning_goal_tokens keeps its tokens in the row: written out once
-            evidence_tokens=[tuple(t) for t in d.get("evidence_tokens", [])],
-            pending_tokens=[tuple(t) for t in d.get("evidence_tokens", [])],
-            support_count=int(d.get("support_count", len(d.get("trace_ids", [])))),
-            uses=d.get("uses", 0),
-            replay_successes=d.get("replay_successes", 0),
-            fallbacks=d.get("fallbacks", 0),
-            penalty=d.get("penalty", 0.0),
-            branching=list(d.get("branching", [])),
-            contradicted=list(d.get("contradicted", [])),
-            relations=[ex.from_json(r) for r in d.get("relations", [])],
-            memberships=[(int(a), int(b), int(c)) for a, b, c in d.get("memberships", [])],
-            coincident=[tuple(t) for t in d.get("coincident", [])],
-            example=d.get("example", {}),
-            seen_runs=int(d.get("seen_runs", 0)),
-            post_write_checks=list(d.get("post_write_checks", [])),
-            demoted=str(d.get("demoted", "")),
-            demoted_at=int(d.get("demoted_at", 0)),
-            sibling=dict(d.get("sibling") or {}),
-            created_at=d.get("created_at", time.time()),
-            updated_at=d.get("updated_at", time.time()),
-        )
+        return _plan_codec.from_dict(cls, d)
 
     def copy(self) -> Plan:
         """A copy safe to change (explanations are immutable tuples and are shared)."""
