@@ -251,6 +251,8 @@ class CrystallizedRun:
         said = answers.render(parts, self.env, self.args)
         if said is not None:
             plan = self.plan
+            if any(map(answers.computed, parts)):  # as a FOLLOWER replay: rule 1 on every result
+                self._check_decided()
             why = (
                 answers.derived_unproven(plan.answer, own_support(plan), plan.seen_runs, self.env)
                 or envelope.answer_seen_problem(plan, self.env, list(self.args), self.noise_runs, parts)

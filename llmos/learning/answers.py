@@ -64,6 +64,7 @@ __all__ = [
     "NUMBER_FORMATS",
     "answer_problem",
     "checked",
+    "computed",
     "derived_unproven",
     "final_answer",
     "fingerprint_parts",

@@ -198,6 +198,8 @@ class BoundPlan:
         support = own_support(self.plan)
         if said is not None:
             plan = self.plan
+            if any(map(answers.computed, plan.answer)) and declined.read_only(plan, self.risk_of):
+                self.check_decided(noise_runs)  # a figure worked out from the results: rule 1 on them all
             why = answers.derived_unproven(
                 plan.answer, support, plan.seen_runs, self.env
             ) or envelope.answer_seen_problem(plan, self.env, list(self.args), noise_runs, plan.answer)
