@@ -45,7 +45,14 @@ from typing import Any
 
 from llmos.learning import _seen_pairs
 from llmos.learning import explain as ex
-from llmos.learning._seen_products import Across, read_differences, record_differences, record_products, weighted_sums
+from llmos.learning._seen_products import (
+    Across,
+    plain_text,
+    read_differences,
+    record_differences,
+    record_products,
+    weighted_sums,
+)
 from llmos.learning._seen_products import Numbers as Numbers
 from llmos.learning._seen_products import read_numbers as read_numbers
 from llmos.learning.goals import Token
@@ -277,15 +284,11 @@ def across_of(names: list[str], env: Any, i: int, scalars: Any, masks_of: Any) -
         text = env.texts[j]
         if text is not None and once[j]:
             values = scalars(env.parsed[j], text)
-            nums = read_numbers(values, masks_of(j) if _plain(values) else [])
+            nums = read_numbers(values, masks_of(j) if plain_text(values) else [])
             if nums:
                 reads.append((j, nums))
     values = scalars(env.parsed[i], env.texts[i])
-    return reads, read_numbers(values, masks_of(i) if _plain(values) else [])
-
-
-def _plain(values: list[tuple[ex.Path, Any]]) -> bool:
-    return len(values) == 1 and values[0][0] == () and isinstance(values[0][1], str)
+    return reads, read_numbers(values, masks_of(i) if plain_text(values) else [])
 
 
 def problem(

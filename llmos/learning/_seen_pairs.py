@@ -114,12 +114,14 @@ def _pair_keys(label: str, path: ex.Path) -> tuple[str, ...]:
     """The keys of the product, ratio, difference and sum of a goal number and a result path."""
     if _shortcuts.ON and type(path) is tuple:
         return _cached_pair_keys(label, path)
+    return _plain_pair_keys(label, path)
+
+
+def _plain_pair_keys(label: str, path: ex.Path) -> tuple[str, ...]:
     return tuple(json.dumps((kind, label, path)) + "|n" for kind in KINDS)
 
 
-@lru_cache(maxsize=1 << 15)
-def _cached_pair_keys(label: str, path: ex.Path) -> tuple[str, ...]:
-    return tuple(json.dumps((kind, label, path)) + "|n" for kind in KINDS)
+_cached_pair_keys = lru_cache(maxsize=1 << 15)(_plain_pair_keys)
 
 
 def record_key(parts: tuple[Any, ...]) -> str:

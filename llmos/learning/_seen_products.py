@@ -82,6 +82,11 @@ Numbers = list[tuple[ex.Path, ex.Path, float]]  # (path, the operand's path, num
 Across = tuple[list[tuple[int, Numbers]], Numbers]  # (the earlier reads' numbers by step, this read's)
 
 
+def plain_text(values: list[tuple[ex.Path, Any]]) -> bool:
+    """Whether a result's values are one plain text (at the path [])."""
+    return len(values) == 1 and values[0][0] == () and isinstance(values[0][1], str)
+
+
 def read_numbers(values: list[tuple[ex.Path, Any]], masks: list[str]) -> Numbers:
     """(path, the path whose consumption decides, number) of the numbers of one read that pair with
     another read's (`read_differences`): its numeric leaves outside lists (not an identifier's), or the
@@ -91,7 +96,7 @@ def read_numbers(values: list[tuple[ex.Path, Any]], masks: list[str]) -> Numbers
     from llmos.learning._envelope_facts import text_numbers  # a cycle at import time
 
     out: Numbers
-    if len(values) == 1 and values[0][0] == () and isinstance(values[0][1], str):
+    if plain_text(values):
         found = text_numbers(masked(values[0][1], masks))
         out = [((f"#{k}",), (), x) for k, x in enumerate(found)]
     else:

@@ -336,18 +336,26 @@ def render(parts: Sequence[ex.Cand], env: ex.Env, args: Args = ()) -> str | None
         if p[0] == "lit":
             out.append(p[1])
             continue
-        if p[0] != "hole":
+        if p[0] != "hole" or _folded(p):
             return None
-        if any(c[0] == "calc" and c[1][0] == "const" for c in p[1]):
-            # a derived number every supporting run stated alike: the arithmetic that explains it was
-            # never put to the test (its operands never changed, or were the goal's fixed words); the
-            # evidence cannot tell it from the figure this run needs (rule 2): not said
-            return None
-        values = _values(p, env, args)
-        if len(values) != len(p[1]) or not agree(values):
+        value = _agreed(p, env, args)
+        if value is None:
             return None  # a candidate is unavailable, or they disagree: do not guess
-        out.append(values[0])
+        out.append(value)
     return "".join(out)
+
+
+def _folded(hole: ex.Cand) -> bool:
+    """A derived number every supporting run stated alike: the arithmetic that explains it was never put
+    to the test (its operands never changed, or were the goal's fixed words); the evidence cannot tell
+    it from the figure this run needs (rule 2): not said."""
+    return any(c[0] == "calc" and c[1][0] == "const" for c in hole[1])
+
+
+def _agreed(hole: ex.Cand, env: ex.Env, args: Args) -> str | None:
+    """The hole's value this run when every candidate gives it and they agree, else None."""
+    values = _values(hole, env, args)
+    return values[0] if len(values) == len(hole[1]) and agree(values) else None
 
 
 def unsaid_computed(parts: Sequence[ex.Cand], env: ex.Env, args: Args = ()) -> str:
@@ -358,15 +366,11 @@ def unsaid_computed(parts: Sequence[ex.Cand], env: ex.Env, args: Args = ()) -> s
     floor of two fees' product in three runs, which parted from the true count live). The model answers."""
     if not usable(parts):
         return ""
-    for p in parts[1:]:
-        if not computed(p) or any(c[0] == "calc" and c[1][0] == "const" for c in p[1]):
-            continue
-        values = _values(p, env, args)
-        if len(values) != len(p[1]) or not agree(values):
-            return (
-                "the supporting answers stated a number worked out from their results, which this run "
-                "cannot state (its explanations disagree here) and a listing would leave out"
-            )
+    if any(computed(p) and not _folded(p) and _agreed(p, env, args) is None for p in parts[1:]):
+        return (
+            "the supporting answers stated a number worked out from their results, which this run "
+            "cannot state (its explanations disagree here) and a listing would leave out"
+        )
     return ""
 
 
