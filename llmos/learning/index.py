@@ -32,6 +32,7 @@ class PlanIndex:
         # (agent, length) -> slot positions -> the constants' (kind, text) -> plans with that skeleton
         self.skeletons: dict[tuple[str, int], dict[tuple[int, ...], dict[tuple[Any, ...], set[str]]]] = {}
         self.seqs: dict[tuple[str, int, Seq], dict[str, Plan]] = {}  # (agent, length, tool sequence) -> plans
+        self._seq_lengths: dict[tuple[str, Seq], set[int]] = {}  # (agent, tool sequence) -> the lengths in `seqs`
         # plans whose slots may take several words (`spans.py`), by (agent, first word, last word) of the
         # skeleton (None where a slot is): aligned with a goal of any length
         self.spanned: dict[tuple[str, Any, Any], dict[str, tuple[Plan, frozenset[tuple[str, str]]]]] = {}
@@ -74,6 +75,7 @@ class PlanIndex:
             plan.id
         )
         self.seqs.setdefault((plan.agent, plan.ntokens, plan.seq), {})[plan.id] = plan
+        self._seq_lengths.setdefault((plan.agent, plan.seq), set()).add(plan.ntokens)
         if spans.has_phrases(plan):
             skey = spans.end_keys(plan)
             self._plan_span_key[plan.id] = skey
@@ -109,6 +111,12 @@ class PlanIndex:
     def same_seq(self, agent: str, n: int, seq: Seq) -> list[Plan]:
         """Plans of this goal length and tool sequence."""
         return list(self.seqs.get((agent, n, seq), {}).values())
+
+    def seq_buckets(self, agent: str, seq: Seq, below: int) -> list[dict[str, Plan]]:
+        """`seqs` of this tool sequence for every goal length from 1 to `below` - 1, shortest first (only
+        the lengths that hold a plan of it are looked up: not one look-up per length)."""
+        seqs = self.seqs
+        return [seqs[(agent, n, seq)] for n in sorted(self._seq_lengths.get((agent, seq), ())) if 1 <= n < below]
 
     def near(self, agent: str, tokens: list[Token], limit: int) -> list[Plan]:
         """Plans of this length whose constants differ from the goal in at most `limit` positions."""

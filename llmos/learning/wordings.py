@@ -69,7 +69,6 @@ NEGATIONS = frozenset([
 # fmt: on
 MAX_ASSIGNMENTS = 512  # ways to place P's slots on W's words tried before giving up (then: no loan)
 MAX_LENGTH = 80  # goal lengths searched for siblings
-_NONE: dict[str, Plan] = {}  # no plans (read only)
 RUNS_KEPT = 20
 MAX_WAITING = 8  # one-run plans of other wordings re-aligned when a plan becomes able to lend
 
@@ -93,8 +92,8 @@ def borrow(
         return None
     found: list[Plan] = []
     seq, tokens = ev.seq, ev.tokens
-    for n in range(1, MAX_LENGTH):
-        for p in list(index.seqs.get((ev.agent, n, seq), {}).values()):
+    for by_id in index.seq_buckets(ev.agent, seq, MAX_LENGTH):
+        for p in list(by_id.values()):
             if p.id == guide or _same_skeleton(p, tokens) or lender_problem(p, cfg, risk_of):
                 continue
             w = align(p, ev)
@@ -115,9 +114,9 @@ def waiting(index: PlanIndex, p: Plan, cfg: LearningConfig, risk_of: RiskOf | No
     alignment is `borrow`'s, rule for rule. At most MAX_WAITING, newest first."""
     if not p.slots:
         return []
-    out, seqs, agent, seq = [], index.seqs, p.agent, p.seq  # after every run: look-ups read once
-    for n in range(1, MAX_LENGTH):
-        for w in seqs.get((agent, n, seq), _NONE).values():
+    out: list[Plan] = []
+    for by_id in index.seq_buckets(p.agent, p.seq, MAX_LENGTH):  # after every run: the lengths it has only
+        for w in by_id.values():
             alone = w.id != p.id and not w.sibling and w.support == 1 and not w.slots and not w.demoted
             if alone and not _same_skeleton(p, w.skeleton):
                 out.append(w)
