@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from llmos.learning import _shortcuts
 from llmos.learning import explain as ex
 from llmos.learning._envelope_checks import unused_slots
 from llmos.learning._evidence import Evidence
@@ -56,10 +57,28 @@ def coincident(plan: Plan, ev: Evidence, values: list[dict[ex.Path, Any]]) -> bo
     """Whether this run (merged into `plan`, whose explanations it narrowed; `values`: its argument
     leaves per call) also fits a formula the plan does not hold, while the plan has a goal word no
     argument uses: then the run proves no value of that word."""
-    if not unused_slots(plan) or len(plan.steps) != len(ev.calls):
+    if not _unused(plan) or len(plan.steps) != len(ev.calls):
         return False
     held = [
         [(lf.path, vals[lf.path], list(lf.cands)) for lf in step.leaves]
         for step, vals in zip(plan.steps, values, strict=True)
     ]
     return bool(rivals(held, ev, set(plan.slots)))
+
+
+def _unused(plan: Plan) -> list[int]:
+    """`unused_slots(plan)`, asked after every run a plan takes: with the shortcuts on, kept on the plan
+    with the slot positions and every leaf's candidates it came from, and given again while they are the
+    same objects (candidates are immutable tuples; a run that narrows none keeps every one:
+    `induction._apply`)."""
+    if not _shortcuts.ON:
+        return unused_slots(plan)
+    cands = [lf.cands for step in plan.steps for lf in step.leaves]
+    slots = tuple(plan.slots)
+    cached: tuple[tuple[int, ...], list[list[ex.Cand]], list[int]] | None = plan.__dict__.get("_unused")
+    if cached is not None and cached[0] == slots and len(cached[1]) == len(cands):
+        if all(len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True)) for a, b in zip(cached[1], cands)):
+            return list(cached[2])
+    out = unused_slots(plan)
+    plan.__dict__["_unused"] = (slots, [list(c) for c in cands], out)
+    return list(out)

@@ -232,8 +232,10 @@ def _apply(merged: Plan, ev: Evidence, fitted: Fitted) -> bool:
     narrowed = False
     for i, (step, call, (values, kept)) in enumerate(zip(merged.steps, ev.calls, fitted, strict=True)):
         for leaf, cands in zip(step.leaves, kept, strict=True):
-            narrowed = narrowed or len(cands) != len(leaf.cands)
-            leaf.cands = cands
+            old = leaf.cands
+            narrowed = narrowed or len(cands) != len(old)
+            if len(cands) != len(old) or any(a is not b for a, b in zip(cands, old, strict=True)):
+                leaf.cands = cands  # the same candidates: the list kept (`_coincidence._unused`)
             leaf.type = _merge_type(leaf.type, values[leaf.path])
         parsed, lv = env.parsed[i], env.result_leaves(i)
         shp = result_shape(parsed)
