@@ -66,6 +66,11 @@ def coincident(plan: Plan, ev: Evidence, values: list[dict[ex.Path, Any]]) -> bo
     return bool(rivals(held, ev, set(plan.slots)))
 
 
+def has_unused(plan: Plan) -> bool:
+    """Whether the plan has a goal word no argument uses (`coincident` asks nothing else then)."""
+    return bool(_unused(plan))
+
+
 def _unused(plan: Plan) -> list[int]:
     """`unused_slots(plan)`, asked after every run a plan takes: with the shortcuts on, kept on the plan
     with the slot positions and every leaf's candidates it came from, and given again while they are the

@@ -96,6 +96,16 @@ def _env_member(env: ex.Env, pos: int, step: int) -> bool:
     tok, parsed = env.tokens[pos], env.parsed[step]
     if not _shortcuts.ON:
         return is_member(tok, parsed)
+    texts, nums = _listed(env, step)
+    want = _token_value(tok)
+    if isinstance(want, str):
+        return want.casefold() in texts
+    return any(ex.same(v, want) for v in nums)
+
+
+def _listed(env: ex.Env, step: int) -> tuple[set[str], list[Any]]:
+    """The texts (case-folded) and numbers of a result's values, listed once per run."""
+    parsed = env.parsed[step]
     hit = env.memo.get(("members", step))
     if hit is None or hit[0] is not parsed:
         texts, nums = set(), []
@@ -107,11 +117,7 @@ def _env_member(env: ex.Env, pos: int, step: int) -> bool:
             elif ex.is_num(v):
                 nums.append(v)
         hit = env.memo[("members", step)] = (parsed, (texts, nums))
-    texts, nums = hit[1]
-    want = _token_value(tok)
-    if isinstance(want, str):
-        return want.casefold() in texts
-    return any(ex.same(v, want) for v in nums)
+    return hit[1]  # type: ignore[no-any-return]
 
 
 def _member_tokens(tokens: list[Token]) -> list[int]:
@@ -138,9 +144,30 @@ def keep_members(kept: list[Membership], env: ex.Env) -> list[Membership]:
     """The memberships that also hold in this run."""
     out = []
     ntokens, nsteps, texts = len(env.tokens), len(env.parsed), env.texts
+    if not _shortcuts.ON:
+        for m in kept:
+            pos, s, present = m
+            if pos < ntokens and s < nsteps and texts[s] is not None and int(_env_member(env, pos, s)) == present:
+                out.append(m if type(m) is tuple else (pos, s, present))
+        return out
+    # `_env_member`, inline: each step's values and each goal token's value looked up once per run
+    listed: dict[int, tuple[set[str], list[Any]]] = {}
+    wants: dict[int, Any] = {}
+    tokens = env.tokens
     for m in kept:
         pos, s, present = m
-        if pos < ntokens and s < nsteps and texts[s] is not None and int(_env_member(env, pos, s)) == present:
+        if pos >= ntokens or s >= nsteps or texts[s] is None:
+            continue
+        got = listed.get(s)
+        if got is None:
+            got = listed[s] = _listed(env, s)
+        if pos in wants:
+            want = wants[pos]
+        else:
+            want = _token_value(tokens[pos])
+            want = wants[pos] = want.casefold() if isinstance(want, str) else want
+        member = want in got[0] if isinstance(want, str) else any(ex.same(v, want) for v in got[1])
+        if int(member) == present:
             out.append(m if type(m) is tuple else (pos, s, present))
     return out
 

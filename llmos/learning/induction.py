@@ -18,7 +18,7 @@ from typing import Any
 from llmos.learning import _shortcuts, answers, envelope, spans
 from llmos.learning import explain as ex
 from llmos.learning._arg_relations import arg_relations, live_values
-from llmos.learning._coincidence import coincident
+from llmos.learning._coincidence import coincident, has_unused
 from llmos.learning._envelope_lists import MAX_CATEGORIES, short_text
 from llmos.learning._evidence import Call, Evidence, normalise, support_problem, without_repeats
 from llmos.learning.goals import shape
@@ -155,7 +155,11 @@ def join(plan: Plan, ev: Evidence) -> str:
 def _note_coincidence(plan: Plan, ev: Evidence) -> None:
     """Mark a run that proves no value of a goal word no argument uses (`_coincidence.coincident`)."""
     texts = ev.token_texts()
-    if texts not in plan.coincident and coincident(plan, ev, [dict(arg_leaves(c.arguments)) for c in ev.calls]):
+    if (
+        texts not in plan.coincident
+        and has_unused(plan)  # else no run is coincident: the arguments' leaves are not listed
+        and coincident(plan, ev, [dict(arg_leaves(c.arguments)) for c in ev.calls])
+    ):
         plan.coincident.append(texts)
 
 
@@ -252,7 +256,8 @@ def _apply(merged: Plan, ev: Evidence, fitted: Fitted) -> bool:
             step.categories = envelope.union_categories(
                 step.categories, envelope.categories(parsed, step.echo_paths, lv)
             )
-        step.lengths = envelope.same_lengths(step.lengths, envelope.list_lengths(parsed))
+        # a step that keeps no list length keeps none after any run: the result's lists are not listed
+        step.lengths = envelope.same_lengths(step.lengths, envelope.list_lengths(parsed)) if step.lengths else {}
     if narrowed:
         merged.__dict__.pop("_consumed", None)  # derived from the explanations
         merged.__dict__.pop("_derived", None)
@@ -307,8 +312,11 @@ def widen(ranges: dict[str, list[float]], live: dict[str, list[float]]) -> dict[
     return {k: [min(lo, live[k][0]), max(hi, live[k][1])] for k, (lo, hi) in ranges.items() if k in live}
 
 
+_TYPE_NAMES = {bool: "bool", int: "int", float: "float", str: "str", type(None): "null"}  # `value_type` of one value
+
+
 def _merge_type(kind: str, value: Any) -> str:
-    new = value_type([value])
+    new = _TYPE_NAMES.get(type(value)) or value_type([value])
     if new == kind:
         return kind
     if {kind, new} <= {"int", "float", "number"}:
