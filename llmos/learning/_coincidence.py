@@ -16,6 +16,7 @@ values agree. A run proves a value of a word no argument uses only when every fo
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 from llmos.learning import _shortcuts
@@ -81,9 +82,13 @@ def _unused(plan: Plan) -> list[int]:
     cands = [lf.cands for step in plan.steps for lf in step.leaves]
     slots = tuple(plan.slots)
     cached: tuple[tuple[int, ...], list[list[ex.Cand]], list[int]] | None = plan.__dict__.get("_unused")
-    if cached is not None and cached[0] == slots and len(cached[1]) == len(cands):
-        if all(len(a) == len(b) and all(x is y for x, y in zip(a, b, strict=True)) for a, b in zip(cached[1], cands)):
-            return list(cached[2])
+    if (
+        cached is not None
+        and cached[0] == slots
+        and len(cached[1]) == len(cands)
+        and all(len(a) == len(b) and all(map(operator.is_, a, b)) for a, b in zip(cached[1], cands, strict=True))
+    ):
+        return list(cached[2])
     out = unused_slots(plan)
     plan.__dict__["_unused"] = (slots, [list(c) for c in cands], out)
     return list(out)

@@ -12,6 +12,7 @@ merge(plan, evidence) slots := slots ∪ differing positions; explanations filte
 from __future__ import annotations
 
 import hashlib
+import operator
 import time
 from typing import Any
 
@@ -238,7 +239,7 @@ def _apply(merged: Plan, ev: Evidence, fitted: Fitted) -> bool:
         for leaf, cands in zip(step.leaves, kept, strict=True):
             old = leaf.cands
             narrowed = narrowed or len(cands) != len(old)
-            if len(cands) != len(old) or any(a is not b for a, b in zip(cands, old, strict=True)):
+            if len(cands) != len(old) or not all(map(operator.is_, cands, old)):
                 leaf.cands = cands  # the same candidates: the list kept (`_coincidence._unused`)
             leaf.type = _merge_type(leaf.type, values[leaf.path])
         parsed, lv = env.parsed[i], env.result_leaves(i)
