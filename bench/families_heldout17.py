@@ -175,8 +175,20 @@ def _money(x: float) -> str:
 
 
 BASE = dt.date(2026, 12, 3)
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December"]  # fmt: skip
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 def _words(d: dt.date) -> str:
@@ -250,8 +262,12 @@ def _wheel_r(text: str) -> dict:
     m = re.search(r"made (\d{1,2} [A-Z][a-z]+ \d{4}), ([\d.]+) kg, cave ([^,]+), shelf \w+; status: (.+)\.$", text)
     if m is None:
         raise ValueError("wheel text")
-    return {"made": _parse_words(m.group(1)).isoformat(), "kg": float(m.group(2)), "cave": m.group(3),
-            "status": m.group(4)}  # fmt: skip
+    return {
+        "made": _parse_words(m.group(1)).isoformat(),
+        "kg": float(m.group(2)),
+        "cave": m.group(3),
+        "status": m.group(4),
+    }
 
 
 def _cheese_answer(p: Params, b: State) -> list:
@@ -317,8 +333,16 @@ cheese = Family(
 # ======================================== 2. ambulance dispatch: the "available" unit with the shortest ETA
 STATIONS = ["Northgate", "Riverside", "Hill Top"]
 INCIDENTS = [f"INC-{n}" for n in range(70311, 70411, 4)]
-ADDRESSES = ["12 Mill Lane", "4 Quay Street", "88 Station Road", "Flat 3, 9 Kings Court", "21 Orchard Way",
-             "7 Church Walk", "The Old Forge", "15 Harbour View"]  # fmt: skip
+ADDRESSES = [
+    "12 Mill Lane",
+    "4 Quay Street",
+    "88 Station Road",
+    "Flat 3, 9 Kings Court",
+    "21 Orchard Way",
+    "7 Church Walk",
+    "The Old Forge",
+    "15 Harbour View",
+]
 
 
 def _seed_units(rng: random.Random, w: State) -> None:
@@ -329,16 +353,22 @@ def _seed_units(rng: random.Random, w: State) -> None:
         units = []
         for _ in range(10):
             n += rng.randint(1, 4)
-            units.append({"unit": f"A{n}", "status": rng.choice(["available", "available", "available", "at hospital",
-                                                                  "off duty"]),
-                          "eta": rng.randint(3, 15)})  # fmt: skip
+            units.append(
+                {
+                    "unit": f"A{n}",
+                    "status": rng.choice(["available", "available", "available", "at hospital", "off duty"]),
+                    "eta": rng.randint(3, 15),
+                }
+            )
         w.setdefault("h17_units", {})[st] = {"station": st, "units": units}
         w.setdefault("h17_calls", {})[st] = {
             "station": st,
             "week": "2026-W49",
-            "calls": [{"incident": f"INC-{rng.randint(60000, 69999)}", "minutes": rng.randint(4, 12)}
-                      for _ in range(rng.choice([0, 3, 5, 6]))],
-        }  # fmt: skip
+            "calls": [
+                {"incident": f"INC-{rng.randint(60000, 69999)}", "minutes": rng.randint(4, 12)}
+                for _ in range(rng.choice([0, 3, 5, 6]))
+            ],
+        }
 
 
 def _units_text(s: State, a: dict) -> str:
@@ -435,8 +465,10 @@ def _dispatch_expect(p: Params, b: State) -> dict:
     best = _best_unit(b["h17_units"][st]["units"])
     if best is None:
         return {"h17_mutual_aid": [{"incident": p["incident"]}]}
-    units = [{**u, "status": f"en route to {p['incident']}"} if u["unit"] == best["unit"] else u
-             for u in b["h17_units"][st]["units"]]  # fmt: skip
+    units = [
+        {**u, "status": f"en route to {p['incident']}"} if u["unit"] == best["unit"] else u
+        for u in b["h17_units"][st]["units"]
+    ]
     calls = b["h17_calls"][st]
     return {
         "h17_units": {st: {"station": st, "units": units}},
@@ -459,7 +491,10 @@ def _dispatch_summary(p: Params, r: dict) -> str:
         return f"{p['incident']} already has unit {inc['assigned_unit']} assigned; nothing dispatched."
     if "h17_dispatch_unit" in r:
         d = r["h17_dispatch_unit"]
-        return f"Dispatched {d['unit']} from {inc['station']} to {p['incident']} ({inc['address']}), ETA {d['eta_min']} min."
+        return (
+            f"Dispatched {d['unit']} from {inc['station']} to {p['incident']} ({inc['address']}), "
+            f"ETA {d['eta_min']} min."
+        )
     return f"No unit is available at {inc['station']}: mutual aid requested for {p['incident']}."
 
 
@@ -539,7 +574,7 @@ target = Family(
 )
 
 
-# ======================================== 4. custody withdrawal: request -> account -> price -> allowlist -> approve/reject
+# ======================================== 4. custody withdrawal: request, account, price, allowlist; approve or reject
 ACCOUNTS = ["ACC-Lumen", "ACC-Borealis", "ACC-Tidewater", "ACC-Kestrel", "ACC-Quarry"]
 REQUESTS = [f"WR-{n}" for n in range(5501, 5601, 3)]
 PRICES = {"BTC": 81234.57, "ETH": 3412.89, "SOL": 187.41}
@@ -643,7 +678,9 @@ def _custody_expect(p: Params, b: State) -> dict:
         eur = _eur(req, price)
         return {
             "h17_requests": {p["request"]: {**req, "status": "approved"}},
-            "h17_accounts": {acc["account"]: {**acc, "withdrawn_today_eur": round(acc["withdrawn_today_eur"] + eur, 2)}},
+            "h17_accounts": {
+                acc["account"]: {**acc, "withdrawn_today_eur": round(acc["withdrawn_today_eur"] + eur, 2)}
+            },
             "h17_approvals": [{"request": p["request"], "eur": eur}],
         }
     return {"h17_requests": {p["request"]: {**req, "status": "rejected: " + _custody_reason(req, allow)}}}
@@ -729,8 +766,20 @@ custody = Family(
 
 
 # ======================================== 5. drone permit: metres -> feet against the zone ceiling; date optional
-SITES = ["Hollow Farm", "Quarry Rim", "Marsh End", "Beacon Hill", "Old Airfield", "Weir Meadow", "Ridge Barn",
-         "Saltings", "Cliff Top", "Mill Pond", "Heath Gate", "Long Acre"]  # fmt: skip
+SITES = [
+    "Hollow Farm",
+    "Quarry Rim",
+    "Marsh End",
+    "Beacon Hill",
+    "Old Airfield",
+    "Weir Meadow",
+    "Ridge Barn",
+    "Saltings",
+    "Cliff Top",
+    "Mill Pond",
+    "Heath Gate",
+    "Long Acre",
+]
 ZONES = {"FRZ-Bravo": 150, "CTR-Delta": 250, "Open-Kilo": 400, "CTR-Echo": 200}
 FT = 3.28084
 
@@ -752,8 +801,9 @@ def sample_drone(rng: random.Random, w: State, i: int) -> Params:
     site = rng.choice(SITES)
     ceiling = ZONES[w["h17_sites"][site]["zone"]]
     if _trap(i, rng):
-        alt = _until(rng, lambda r: r.randint(int(ceiling / FT) - 2, int(ceiling / FT) + 9),
-                     lambda x: not is_tie(x * FT, 0))  # fmt: skip
+        alt = _until(
+            rng, lambda r: r.randint(int(ceiling / FT) - 2, int(ceiling / FT) + 9), lambda x: not is_tie(x * FT, 0)
+        )
     else:
         alt = _until(rng, lambda r: r.randint(20, int(ceiling / FT) - 8), lambda x: not is_tie(x * FT, 0))
     p: Params = {"site": site, "alt": alt}
@@ -851,8 +901,20 @@ def _clearance(s: State, a: dict) -> dict:
 
 # ======================================== 6. attachment of earnings: a percentage of net pay, capped by protected
 # earnings; suspended orders do nothing; a posted period is not posted again; the period is optional
-EMPLOYEES = ["Aoife Brennan", "Tomasz Wolski", "Grace Okafor", "Lars Nyberg", "Priya Raman", "Owen Pritchard",
-             "Mei Lin", "Rafael Costa", "Sven Larsen", "Nadia Haddad", "Ian McLeod", "Zofia Krol"]  # fmt: skip
+EMPLOYEES = [
+    "Aoife Brennan",
+    "Tomasz Wolski",
+    "Grace Okafor",
+    "Lars Nyberg",
+    "Priya Raman",
+    "Owen Pritchard",
+    "Mei Lin",
+    "Rafael Costa",
+    "Sven Larsen",
+    "Nadia Haddad",
+    "Ian McLeod",
+    "Zofia Krol",
+]
 PERIODS = ["2026-11", "2026-12"]
 THIS_PERIOD = "2026-12"
 
@@ -887,8 +949,10 @@ def _deduction(slip: dict, order: dict | None) -> float:
 
 def sample_garnish(rng: random.Random, w: State, i: int) -> Params:
     _seed_pay(rng, w)
-    e = _fresh(rng, w, "employees", EMPLOYEES) if len(_picked(w, "employees")) < len(EMPLOYEES) else rng.choice(
-        EMPLOYEES
+    e = (
+        _fresh(rng, w, "employees", EMPLOYEES)
+        if len(_picked(w, "employees")) < len(EMPLOYEES)
+        else rng.choice(EMPLOYEES)
     )
     per = THIS_PERIOD if i < 2 or rng.random() < 0.5 else "2026-11"
     slip = w["h17_payslips"][f"{e}|{per}"]
@@ -901,12 +965,16 @@ def sample_garnish(rng: random.Random, w: State, i: int) -> Params:
         protected = round(rng.uniform(400, net * 0.6), -1)
         if kind == "capped":
             protected = round(net - rng.uniform(20, net * pct / 100 - 5), 2)
-        orders[e] = None if kind == "none" else {
-            "order": f"AE-{rng.randint(1000, 9999)}",
-            "pct": pct,
-            "protected": protected,
-            "state": "suspended pending review" if kind == "suspended" else "active",
-        }
+        orders[e] = (
+            None
+            if kind == "none"
+            else {
+                "order": f"AE-{rng.randint(1000, 9999)}",
+                "pct": pct,
+                "protected": protected,
+                "state": "suspended pending review" if kind == "suspended" else "active",
+            }
+        )
     if not _until_ok(slip, orders[e]):
         slip["gross"] = round(slip["gross"] + 0.01, 2)
     p: Params = {"employee": e}
@@ -1036,8 +1104,15 @@ def _seed_passes(rng: random.Random, w: State, key: str, clean: bool, elev: int)
     for _ in range(rng.randint(3, 6)):
         dur = rng.randint(6, 15)
         e = rng.randint(elev + 2, 85) if clean or rng.random() < 0.6 else rng.choice([elev - 1, elev - 3, elev // 2])
-        rows.append({"start": f"{minute // 60:02d}:{minute % 60:02d}", "minutes": dur, "sat": rng.choice(SATS),
-                     "elev": e, "booked_by": None})  # fmt: skip
+        rows.append(
+            {
+                "start": f"{minute // 60:02d}:{minute % 60:02d}",
+                "minutes": dur,
+                "sat": rng.choice(SATS),
+                "elev": e,
+                "booked_by": None,
+            }
+        )
         minute += dur + rng.randint(25, 140)
     if not clean and rng.random() < 0.5:
         rows[rng.randrange(len(rows))]["booked_by"] = rng.choice(MISSIONS)
@@ -1061,8 +1136,14 @@ def _passes_r(text: str) -> list[dict]:
     for m in re.finditer(r"(\d{2}):(\d{2})-(\d{2}):(\d{2}) (\S+) max (\d+)°(, booked by [^;.]+)?", text):
         start = int(m.group(1)) * 60 + int(m.group(2))
         end = int(m.group(3)) * 60 + int(m.group(4))
-        out.append({"start": f"{m.group(1)}:{m.group(2)}", "minutes": end - start, "elev": int(m.group(6)),
-                    "booked_by": m.group(7)})  # fmt: skip
+        out.append(
+            {
+                "start": f"{m.group(1)}:{m.group(2)}",
+                "minutes": end - start,
+                "elev": int(m.group(6)),
+                "booked_by": m.group(7),
+            }
+        )
     return out
 
 
@@ -1123,8 +1204,7 @@ def sample_book_pass(rng: random.Random, w: State, i: int) -> Params:
     st, day = rng.choice(GROUND), rng.choice(PASS_DATES)
     elev = rng.choice([15, 20, 25, 30])
     _seed_passes(rng, w, f"{st}|{day}", not _trap(i, rng), elev)
-    return {"station": st, "date": day, "elev": elev, "mission": rng.choice(MISSIONS),
-            "wording": _wording(rng, i, 2)}  # fmt: skip
+    return {"station": st, "date": day, "elev": elev, "mission": rng.choice(MISSIONS), "wording": _wording(rng, i, 2)}
 
 
 def _book_pass(s: State, a: dict) -> dict:
@@ -1180,15 +1260,35 @@ book_pass = Family(
         f"({_longest(_passes_r(r['h17_pass_schedule']), p['elev'])['minutes']} minutes) at {p['station']} on "  # type: ignore[index]
         f"{p['date']} for {p['mission']}."
         if "h17_book_pass" in r
-        else f"No free pass at or above {p['elev']}° at {p['station']} on {p['date']}: nothing booked for {p['mission']}."
+        else f"No free pass at or above {p['elev']}° at {p['station']} on {p['date']}: "
+        f"nothing booked for {p['mission']}."
     ),
 )
 
 
 # ======================================== 9. wildfire lookout: "smoke confirmed" only -> engines by the danger index
-TOWERS = ["Baldy Peak", "Cedar Knob", "Eagle Rock", "Fox Ridge", "Granite Dome", "Hawk Hill", "Indian Head",
-          "Juniper Butte", "Kettle Top", "Lone Pine", "Mica Point", "Nob Hill", "Owl Crest", "Pilot Knob",
-          "Quartz Mountain", "Red Mesa", "Sugarloaf", "Table Rock", "Umber Peak", "Vista Ridge"]  # fmt: skip
+TOWERS = [
+    "Baldy Peak",
+    "Cedar Knob",
+    "Eagle Rock",
+    "Fox Ridge",
+    "Granite Dome",
+    "Hawk Hill",
+    "Indian Head",
+    "Juniper Butte",
+    "Kettle Top",
+    "Lone Pine",
+    "Mica Point",
+    "Nob Hill",
+    "Owl Crest",
+    "Pilot Knob",
+    "Quartz Mountain",
+    "Red Mesa",
+    "Sugarloaf",
+    "Table Rock",
+    "Umber Peak",
+    "Vista Ridge",
+]
 DISTRICTS = ["Ashby", "Burnt Fork", "Clearwater"]
 
 
@@ -1335,8 +1435,11 @@ def sample_ferment(rng: random.Random, w: State, i: int) -> Params:
         tail = [fg, fg] if stable else [fg + r.randint(1, 2), fg]
         return og, [*gs, *tail]
 
-    og, gs = _until(rng, make, lambda v: not is_tie((v[0] - v[1][-1]) * 0.13125, 1) and not is_tie(
-        100 * (v[0] - v[1][-1]) / v[0], 0))  # fmt: skip
+    og, gs = _until(
+        rng,
+        make,
+        lambda v: not is_tie((v[0] - v[1][-1]) * 0.13125, 1) and not is_tie(100 * (v[0] - v[1][-1]) / v[0], 0),
+    )
     w.setdefault("h17_tanks", {})[tank] = {
         "tank": tank,
         "beer": rng.choice(BEERS),
@@ -1388,7 +1491,10 @@ def _ferment_summary(p: Params, r: dict) -> str:
         return f"{p['tank']} is already cold crashing; ABV {abv}% (attenuation {att}%)."
     if "h17_cold_crash" in r:
         return f"{p['tank']} is stable at {_grav(gs[-1])}: cold crash started. ABV {abv}%, apparent attenuation {att}%."
-    return f"{p['tank']} is still fermenting ({_grav(gs[-2])} then {_grav(gs[-1])}): ABV so far {abv}%, attenuation {att}%."
+    return (
+        f"{p['tank']} is still fermenting ({_grav(gs[-2])} then {_grav(gs[-1])}): ABV so far {abv}%, "
+        f"attenuation {att}%."
+    )
 
 
 def _cold_crash(s: State, a: dict) -> dict:
@@ -1418,10 +1524,13 @@ ferment = Family(
     ],
     expect=lambda p, b: (
         {"h17_tanks": {p["tank"]: {**b["h17_tanks"][p["tank"]], "crashing": True}}}
-        if _ferment_go(b["h17_tanks"][p["tank"]]["og"], b["h17_tanks"][p["tank"]]["readings"],
-                       b["h17_tanks"][p["tank"]]["crashing"])
+        if _ferment_go(
+            b["h17_tanks"][p["tank"]]["og"],
+            b["h17_tanks"][p["tank"]]["readings"],
+            b["h17_tanks"][p["tank"]]["crashing"],
+        )
         else {}
-    ),  # fmt: skip
+    ),
     answer=_ferment_answer,
     summary=_ferment_summary,
 )
@@ -1586,12 +1695,24 @@ TOOLS = {
             {"wheel": str, "cave": str},
             _release_wheel,
         ),
-        Tool("h17_incident", "An emergency incident: priority, address, station, assigned unit.", {"incident": str},
-             _get("h17_incidents", "incident", "incident")),  # fmt: skip
-        Tool("h17_station_units", "An ambulance station's units and their status (plain text).", {"station": str},
-             _units_text),  # fmt: skip
-        Tool("h17_dispatch_unit", "Dispatch an ambulance unit to an incident.", {"incident": str, "unit": str},
-             _dispatch_unit),  # fmt: skip
+        Tool(
+            "h17_incident",
+            "An emergency incident: priority, address, station, assigned unit.",
+            {"incident": str},
+            _get("h17_incidents", "incident", "incident"),
+        ),
+        Tool(
+            "h17_station_units",
+            "An ambulance station's units and their status (plain text).",
+            {"station": str},
+            _units_text,
+        ),
+        Tool(
+            "h17_dispatch_unit",
+            "Dispatch an ambulance unit to an incident.",
+            {"incident": str, "unit": str},
+            _dispatch_unit,
+        ),
         Tool(
             "h17_request_mutual_aid",
             "Ask a neighbouring service for an ambulance for an incident.",
@@ -1601,20 +1722,36 @@ TOOLS = {
                 {"incident": a["incident"], "status": "mutual aid requested"},
             )[1],
         ),
-        Tool("h17_response_log", "This week's calls of an ambulance station with response minutes.",
-             {"station": str}, _get("h17_calls", "station", "station")),  # fmt: skip
-        Tool("h17_withdrawal", "A custody withdrawal request.", {"request": str},
-             _get("h17_requests", "request", "withdrawal request")),  # fmt: skip
-        Tool("h17_account", "A custody account: policy, daily limit and today's withdrawals in EUR.",
-             {"account": str}, _get("h17_accounts", "account", "account")),  # fmt: skip
+        Tool(
+            "h17_response_log",
+            "This week's calls of an ambulance station with response minutes.",
+            {"station": str},
+            _get("h17_calls", "station", "station"),
+        ),
+        Tool(
+            "h17_withdrawal",
+            "A custody withdrawal request.",
+            {"request": str},
+            _get("h17_requests", "request", "withdrawal request"),
+        ),
+        Tool(
+            "h17_account",
+            "A custody account: policy, daily limit and today's withdrawals in EUR.",
+            {"account": str},
+            _get("h17_accounts", "account", "account"),
+        ),
         Tool(
             "h17_price",
             "The current EUR price of a crypto asset.",
             {"asset": str},
             _price,
         ),
-        Tool("h17_allowlist", "The withdrawal address allowlist of a custody policy (plain text).", {"policy": str},
-             _allow_text),  # fmt: skip
+        Tool(
+            "h17_allowlist",
+            "The withdrawal address allowlist of a custody policy (plain text).",
+            {"policy": str},
+            _allow_text,
+        ),
         Tool("h17_approve_withdrawal", "Approve and broadcast a pending withdrawal.", {"request": str}, _approve),
         Tool(
             "h17_reject_withdrawal",
@@ -1622,10 +1759,18 @@ TOOLS = {
             {"request": str, "reason": str},
             _reject,
         ),
-        Tool("h17_drone_site", "A drone flying site: airspace zone, landowner consent, grid reference.",
-             {"site": str}, _get("h17_sites", "site", "site")),  # fmt: skip
-        Tool("h17_airspace", "The rules of an airspace zone for unmanned aircraft (plain text).", {"zone": str},
-             _airspace_text),  # fmt: skip
+        Tool(
+            "h17_drone_site",
+            "A drone flying site: airspace zone, landowner consent, grid reference.",
+            {"site": str},
+            _get("h17_sites", "site", "site"),
+        ),
+        Tool(
+            "h17_airspace",
+            "The rules of an airspace zone for unmanned aircraft (plain text).",
+            {"zone": str},
+            _airspace_text,
+        ),
         Tool(
             "h17_file_permit",
             "File a drone flight permit (altitude in metres, date YYYY-MM-DD).",
@@ -1638,28 +1783,48 @@ TOOLS = {
             {"site": str, "date": str, "altitude_ft": int},
             _clearance,
         ),
-        Tool("h17_payslip", "An employee's payslip for a pay period (YYYY-MM).", {"employee": str, "period": str},
-             _payslip),  # fmt: skip
-        Tool("h17_earnings_orders", "Attachment of earnings orders on file for an employee (plain text).",
-             {"employee": str}, _orders_text),  # fmt: skip
+        Tool(
+            "h17_payslip",
+            "An employee's payslip for a pay period (YYYY-MM).",
+            {"employee": str, "period": str},
+            _payslip,
+        ),
+        Tool(
+            "h17_earnings_orders",
+            "Attachment of earnings orders on file for an employee (plain text).",
+            {"employee": str},
+            _orders_text,
+        ),
         Tool(
             "h17_post_deduction",
             "Post an attachment of earnings deduction to a payslip.",
             {"employee": str, "period": str, "amount": float},
             _post_deduction,
         ),
-        Tool("h17_pass_schedule", "A ground station's satellite passes on a day (plain text).",
-             {"station": str, "date": str}, _passes_text),  # fmt: skip
+        Tool(
+            "h17_pass_schedule",
+            "A ground station's satellite passes on a day (plain text).",
+            {"station": str, "date": str},
+            _passes_text,
+        ),
         Tool(
             "h17_book_pass",
             "Book a satellite pass at a ground station for a mission (start HH:MM).",
             {"station": str, "date": str, "start": str, "mission": str},
             _book_pass,
         ),
-        Tool("h17_lookout_report", "The latest report of a fire lookout tower (plain text).", {"tower": str},
-             _report_text),  # fmt: skip
-        Tool("h17_fire_danger", "A district's fire danger index (0-100).", {"district": str},
-             _get("h17_danger", "district", "district")),  # fmt: skip
+        Tool(
+            "h17_lookout_report",
+            "The latest report of a fire lookout tower (plain text).",
+            {"tower": str},
+            _report_text,
+        ),
+        Tool(
+            "h17_fire_danger",
+            "A district's fire danger index (0-100).",
+            {"district": str},
+            _get("h17_danger", "district", "district"),
+        ),
         Tool(
             "h17_send_engines",
             "Send fire engines toward a lookout's smoke bearing.",
@@ -1668,10 +1833,18 @@ TOOLS = {
         ),
         Tool("h17_gravity_log", "A fermenter's gravity log (plain text).", {"tank": str}, _gravity_text),
         Tool("h17_cold_crash", "Start (or keep) a fermenter's cold crash.", {"tank": str}, _cold_crash),
-        Tool("h17_box", "A records box: series, closing date, location, status.", {"box": str},
-             _get("h17_boxes", "box", "box")),  # fmt: skip
-        Tool("h17_retention", "A records series' retention rule and legal hold (plain text).", {"series": str},
-             _retention_text),  # fmt: skip
+        Tool(
+            "h17_box",
+            "A records box: series, closing date, location, status.",
+            {"box": str},
+            _get("h17_boxes", "box", "box"),
+        ),
+        Tool(
+            "h17_retention",
+            "A records series' retention rule and legal hold (plain text).",
+            {"series": str},
+            _retention_text,
+        ),
         Tool("h17_shred_box", "Shred a records box (irreversible).", {"box": str}, _shred_box),
     ]
 }
