@@ -7,7 +7,10 @@ Run alone:
     .venv/bin/python /work/shared/bench/run_bench.py --llmos /tmp/llmos_wrap_NAME.sh \
         --python "$PWD/.venv/bin/python" --families bench/families_heldout17b.py --goals 8 --seed 7
 
-Written before the first probe's results were read, with another emphasis than `families_heldout17.py`:
+Written before the first probe's results were read, with another emphasis than `families_heldout17.py`.
+Unlike the first probe, a family's hidden rule is crossed rarely (never in the first six goals, then one goal in
+four): the product sees long consistent streaks before the first trap.
+
 
 - h17b_climb     climbing gym: check a member in (not idempotent: a visit is counted) only when the card is on the
                  plain-text roster exactly (near-miss card numbers) and the waiver was signed within 365 days
@@ -106,7 +109,8 @@ _annotate_in_tools_server()
 
 
 def _trap(i: int, rng: random.Random) -> bool:
-    return i >= 4 and rng.random() < 0.5
+    """Long streaks, then a rare trap: never for the first six goals, then one in four."""
+    return i >= 6 and rng.random() < 0.25
 
 
 def _until(rng: random.Random, make: Callable[[random.Random], Any], ok: Callable[[Any], bool]) -> Any:
