@@ -265,7 +265,7 @@ class CrystallizedRun:
         unsaid = answers.unsaid_computed(self.plan.answer, self.env, self.args) if self.plan is not None else ""
         if unsaid:  # as a FOLLOWER replay: a figure the runs stated, which a listing would leave out
             raise self.fail(f"{envelope.PRECAUTION}: {unsaid}", len(self.steps) - 1, precaution=True)
-        if self.plan is not None and answers.states_figures(self.plan.example):  # as a FOLLOWER replay
+        if self.plan is not None and answers.plan_states_figures(self.plan.example):  # as a FOLLOWER replay
             self._check_decided()
         varied = answer_varied(self.plan) if self.plan is not None else ""
         if varied:  # as a FOLLOWER replay: the supporting answers' own words depend on what only the model judges
@@ -275,7 +275,7 @@ class CrystallizedRun:
             raise self.fail(why, len(self.steps) - 1, precaution=True)
         if self.conditional:  # as a FOLLOWER replay: the answer says which way the condition went
             raise self.fail(CONDITIONAL_LISTING, len(self.steps) - 1, precaution=True)
-        figures = answers.unstated_figures(self.plan.example) if self.plan is not None else []
+        figures = answers.plan_figures(self.plan.example) if self.plan is not None else []
         if figures:  # as a FOLLOWER replay: a listing would leave out figures only the model works out
             why = (
                 f"{envelope.PRECAUTION}: the answer cannot be stated from this run's values (the supporting "

@@ -165,6 +165,37 @@ def unstated_figures(example: dict[str, Any]) -> list[str]:
     ]
 
 
+MAX_FIGURES_BEFORE = 3  # figures of earlier supporting answers kept on the plan's example
+
+
+def earlier_figures(previous: dict[str, Any]) -> dict[str, Any]:
+    """What the supporting answers up to `previous` (the example a new run replaces) stated, for the new
+    example: `figures_before`, figures one of them worked out (no value of its run gave them), and
+    `stated_before`, whether one stated a figure at all. Nothing when none did (the example unchanged)."""
+    if not previous:
+        return {}
+    figures = list(previous.get("figures_before") or [])
+    figures += [f for f in unstated_figures(previous) if f not in figures]
+    stated = bool(previous.get("stated_before")) or states_figures(previous)
+    out: dict[str, Any] = {}
+    if figures:
+        out["figures_before"] = figures[:MAX_FIGURES_BEFORE]
+    if stated:
+        out["stated_before"] = True
+    return out
+
+
+def plan_figures(example: dict[str, Any]) -> list[str]:
+    """The figures a listing would leave out: the example's own, else those an earlier supporting answer
+    stated (a count of parcels said by one run is still asked when two runs with none came last)."""
+    return unstated_figures(example) or list(example.get("figures_before") or [])
+
+
+def plan_states_figures(example: dict[str, Any]) -> bool:
+    """Whether some supporting answer of the plan, the example's or an earlier one, stated a figure."""
+    return states_figures(example) or bool(example.get("stated_before"))
+
+
 def states_figures(example: dict[str, Any]) -> bool:
     """Whether a supporting run's answer stated a number (not the count of its calls, nor a date or an
     identifier, nor the goal's own number as the goal wrote it): a figure whose meaning a listing leaves

@@ -350,6 +350,7 @@ def _add_evidence(plan: Plan, ev: Evidence, rename: bool = True) -> None:
             for c in ev.calls
         ],
         "answer": ev.answer[:EXAMPLE_RESULT_CHARS],
+        **answers.earlier_figures(plan.example),  # rule 5: what earlier supporting answers stated
     }
     plan.updated_at = time.time()
 

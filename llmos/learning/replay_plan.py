@@ -209,14 +209,14 @@ class BoundPlan:
         unsaid = answers.unsaid_computed(self.plan.answer, self.env, self.args)
         if unsaid:
             raise Stop(f"{envelope.PRECAUTION}: {unsaid}", len(self.plan.steps) - 1, precaution=True)
-        if answers.states_figures(self.plan.example) and declined.read_only(self.plan, self.risk_of):
+        if answers.plan_states_figures(self.plan.example) and declined.read_only(self.plan, self.risk_of):
             # the supporting answers stated figures: a listing stands in for them only on results like
             # theirs ("19 registered, 3 absent" where every run read "no absences": 16 sit, not 19)
             self.check_decided(noise_runs)
         varied = answer_varied(self.plan)
         if varied:
             raise Stop(f"{envelope.PRECAUTION}: {varied}", len(self.plan.steps) - 1, precaution=True)
-        figures = answers.unstated_figures(self.plan.example)
+        figures = answers.plan_figures(self.plan.example)
         if figures:
             raise Stop(
                 f"{envelope.PRECAUTION}: the answer cannot be stated from this run's values (the supporting "
