@@ -192,6 +192,7 @@ crate = Family(
     expect=lambda p, b: {"w2_pallets": {p["pallet"]: {"pallet": p["pallet"], "rack": _crate_to(p)}}},
     answer=lambda p, b: [_crate_to(p)],
     summary=lambda p, r: f"Pallet {p['pallet']} now stands on rack {_crate_to(p)}.",
+    repeats=False,  # a pallet moved is no longer where the goal says it stands
 )
 
 
