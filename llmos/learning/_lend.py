@@ -77,6 +77,8 @@ def lend(
         "runs": list(sib.get("runs", []))[-5:],
         "own_runs": w.support,
     }
+    if sib.get("pooled"):  # the lender's runs and this wording's own were pooled (`_pool.py`)
+        shown["pooled"] = True
     reason["sibling"] = shown
     why, p = lent_problem(w, index, cfg, risk_of)
     if why or p is None:
