@@ -49,6 +49,7 @@ from llmos.learning.risk import RiskOf
 __all__ = ["pool"]
 
 MAX_READINGS = 64  # readings of R into P's wording tried before giving up (then: no pool)
+MAX_POOLED = 8  # slot-less plans of other wordings tried per run, newest first (each reads its evidence)
 
 Align = Callable[[Plan, induction.Evidence], Plan | None]
 IsValue = Callable[[list[Token], int], bool]
@@ -66,8 +67,9 @@ def pool(
     """W's plan learned from R and the one-wording runs of a slot-less plan P (None: no pool)."""
     found: list[Plan] = []
     shape = None
-    for p in candidates:
-        if p.slots or p.sibling or lender_problem(p, cfg, risk_of, pooled=True):
+    alone = [p for p in candidates if not p.slots and not p.sibling]
+    for p in sorted(alone, key=lambda p: -p.updated_at)[:MAX_POOLED]:
+        if lender_problem(p, cfg, risk_of, pooled=True):
             continue
         evs = evidence_for([p.id])
         if not evs or len(evs) != p.support or any(e.mode != "learner" for e in evs):
