@@ -87,16 +87,20 @@ def pool(
 
 
 def _answer_shape(ev: induction.Evidence, is_value: IsValue) -> str:
-    """The run's final answer with its values masked and its numbers taken out ('' without one)."""
+    """The run's final answer with its values masked and its numbers taken out, one mark for both (a
+    number one run's goal gave and another's result gave is a value either way); '' without one."""
     if not ev.answer.strip():
         return ""
     tokens = [t for k, t in enumerate(ev.tokens) if is_value(ev.tokens, k)]
-    args = [v for c in ev.calls for _p, v in induction.arg_leaves(c.arguments)]
+    owners = [t.text[:-2] for t in tokens if t.text.endswith("'s")]  # "Lund's": the owner is the value
+    args = [*owners, *(v for c in ev.calls for _p, v in induction.arg_leaves(c.arguments))]
     results: list[Any] = []
     for parsed, text in zip(ev.env().parsed, ev.env().texts, strict=True):
         leaves = [v for _p, v in ex.leaves(parsed)] if isinstance(parsed, dict | list) else []
         results.extend(leaves or [text])
-    return _seen_text.template(ev.answer, _seen_text.mask_values(tokens, args, results))[0]
+    tokens = [t for t in tokens if not t.text.endswith("'s")]
+    shape = _seen_text.template(ev.answer, _seen_text.mask_values(tokens, args, results))[0]
+    return shape.replace(_seen_text.MASK, "#")  # a value masked or a number taken out: one mark
 
 
 def _valueish(tokens: list[Token], k: int, is_value: IsValue) -> bool:
