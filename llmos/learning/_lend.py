@@ -21,8 +21,10 @@ def own_need(plan: Plan, cfg: LearningConfig, risk_of: RiskOf | None) -> int:
     return required_support(cfg.min_support, risk, dict(cfg.extra_support))  # model_dump() of flat ints, cheaper
 
 
-def lender_problem(p: Plan, cfg: LearningConfig, risk_of: RiskOf | None) -> str:
-    """Why plan P may not lend its evidence ('' when it may)."""
+def lender_problem(p: Plan, cfg: LearningConfig, risk_of: RiskOf | None, pooled: bool = False) -> str:
+    """Why plan P may not lend its evidence ('' when it may). `pooled`: P's runs are pooled with the
+    borrower's own run (`_pool.py`): together they are the evidence, so P's own support need not reach
+    rule 4's need alone."""
     unsafe = p.unsafe_reasons()
     if unsafe:
         return f"plan {p.id} is unsafe ({unsafe[0]})"
@@ -33,6 +35,8 @@ def lender_problem(p: Plan, cfg: LearningConfig, risk_of: RiskOf | None) -> str:
         return f"plan {p.id} fell back recently (penalty {round(p.penalty, 3)})"
     if not p.seen_runs:
         return f"plan {p.id} did not record what its results looked like (rule 1)"
+    if pooled:
+        return ""
     need = own_need(p, cfg, risk_of)
     if p.support < need:  # a plan's support is its own runs: what it borrowed is never lent on
         return f"plan {p.id} has {p.support} run(s) of its own; rule 4 asks {need} before it lends them"
@@ -51,7 +55,7 @@ def lent_problem(w: Plan, index: PlanIndex, cfg: LearningConfig, risk_of: RiskOf
         return f"plan {sib.get('plan')} is gone (rebuilt after a rejected run, or removed)", None
     if p.seq != w.seq:
         return f"plan {p.id} makes other calls now", p
-    return lender_problem(p, cfg, risk_of), p
+    return lender_problem(p, cfg, risk_of, pooled=bool(sib.get("pooled"))), p
 
 
 def lend(
@@ -73,6 +77,8 @@ def lend(
         "runs": list(sib.get("runs", []))[-5:],
         "own_runs": w.support,
     }
+    if sib.get("pooled"):  # the lender's runs and this wording's own were pooled (`_pool.py`)
+        shown["pooled"] = True
     reason["sibling"] = shown
     why, p = lent_problem(w, index, cfg, risk_of)
     if why or p is None:

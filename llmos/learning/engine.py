@@ -274,7 +274,7 @@ class LearningEngine:
             notes.append(why)
             if not m.diff:
                 self._mark(p, p.contradicted, f"trace {ev.trace_id}: {why}", changes)
-        lent = wordings.borrow(self.index, ev, self.config, self.risk_of, clean, guide)
+        lent = wordings.borrow(self.index, ev, self.config, self.risk_of, clean, guide, self.store.evidence_for)
         plan = lent or induction.new_plan(ev)
         self._put(plan, changes)
         self._check_branching(plan, changes)

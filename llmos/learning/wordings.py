@@ -45,11 +45,12 @@ from __future__ import annotations
 import itertools
 import json
 import time
+from collections.abc import Callable
 from typing import Any
 
 from llmos.config import LearningConfig
+from llmos.learning import _pool, conditions, induction
 from llmos.learning import _seen_mentions as _mentions
-from llmos.learning import conditions, induction
 from llmos.learning import explain as ex
 from llmos.learning._lend import lend, lender_problem, lent_problem, revoke
 from llmos.learning.goals import STOPWORDS, Token, branch_words, phrase_fits, shape
@@ -84,6 +85,7 @@ def borrow(
     risk_of: RiskOf | None,
     clean: bool,
     guide: str | None = None,
+    evidence_for: Callable[[list[str]], list[induction.Evidence]] | None = None,
 ) -> Plan | None:
     """W's plan learned from a sibling wording's plan and this run, or None (W then starts on its own).
     `guide`: the plan whose example guided this run (MIXED): the run may have imitated it, so its
@@ -92,15 +94,19 @@ def borrow(
         return None
     found: list[Plan] = []
     seq, tokens = ev.seq, ev.tokens
+    others: list[Plan] = []
     for by_id in index.seq_buckets(ev.agent, seq, MAX_LENGTH):
         for p in list(by_id.values()):
-            if p.id == guide or _same_skeleton(p, tokens) or lender_problem(p, cfg, risk_of):
+            if p.id == guide or _same_skeleton(p, tokens):
+                continue
+            others.append(p)
+            if lender_problem(p, cfg, risk_of):
                 continue
             w = align(p, ev)
             if w is not None:
                 found.append(w)
-    if not found:
-        return None
+    if not found:  # no sibling with slots of its own: pooled with a slot-less one (`_pool.py`)
+        return None if evidence_for is None else _pool.pool(others, ev, cfg, risk_of, evidence_for, align, _is_value)
     # several siblings (wordings) fit: the best supported lends (each alignment passed every check)
     return max(found, key=lambda w: (int(w.sibling["support"]), w.sibling["plan"]))
 
