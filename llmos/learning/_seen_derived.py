@@ -149,7 +149,7 @@ def derive(
     for a in range(len(dates)):
         for b in range(a + 1, len(dates)):
             (la, da, pa), (lb, db, pb) = dates[a], dates[b]
-            if not pa and not pb or _seen_periods.own(pa, pb):
+            if (not pa and not pb) or _seen_periods.own(pa, pb):
                 continue  # two goal dates (the goal checks decide them), none of this result's, a period's own
             out[_key(("~days", la, lb))] = (db - da, [*pa, *pb])
     for pattern, (total, paths) in leaf_totals(values).items():

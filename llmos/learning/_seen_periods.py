@@ -87,7 +87,7 @@ def period_dates(values: list[tuple[ex.Path, Any]]) -> list[Dated]:
 
 def own(pa: list[ex.Path], pb: list[ex.Path]) -> bool:
     """Whether one of two dates is the other plus a period (their difference is the period itself)."""
-    return len(pa) == 2 and pb == pa[:1] or len(pb) == 2 and pa == pb[:1]
+    return (len(pa) == 2 and pb == pa[:1]) or (len(pb) == 2 and pa == pb[:1])
 
 
 def label(where: list[Any]) -> str:
