@@ -11,10 +11,10 @@ date with every other date (the goal's, an earlier step's, this result's) like a
 ("~days", strict), made of the date, the period and the other date.
 
 A period is a numeric leaf beside the date (same parent: one record, or one item of a list) whose key
-names its unit as a word of the key ("valid_months", "interval_months", "loan_period_days",
-"warranty_years", "weeks"): months and years by calendar (the day of month kept, or the month's last
-day), days and weeks by count. Whole numbers only for months and years. A date inside a longer text is
-no record's date.
+ends with its unit ("valid_months", "interval_months", "loan_period_days", "warranty_years", "weeks";
+not a rate or a count of the unit: "max_mg_per_kg_day", "hours_this_week"): months and years by
+calendar (the day of month kept, or the month's last day), days and weeks by count. Whole numbers only
+for months and years. A date inside a longer text is no record's date.
 """
 
 from __future__ import annotations
@@ -27,7 +27,8 @@ from typing import Any
 from llmos.learning import explain as ex
 
 MAX_PERIODS = 4  # derived dates per result
-_UNIT_RE = re.compile(r"(?:^|[_\W])(day|week|month|year)s?(?:$|[_\W])", re.IGNORECASE)
+_UNIT_RE = re.compile(r"(?:^|_)(day|week|month|year)s?$", re.IGNORECASE)
+_NOT_PERIOD = {"per", "this", "last", "next", "a", "each", "every"}
 _WHOLE_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 Dated = tuple[str, float, list[ex.Path]]  # (label, day number, the result paths it is made of)
 
@@ -37,7 +38,8 @@ def unit(key: Any) -> str | None:
     if not isinstance(key, str):
         return None
     m = _UNIT_RE.search(key)
-    return m.group(1).lower() if m else None
+    words = key.lower().split("_")
+    return m.group(1).lower() if m and not _NOT_PERIOD & set(words[-3:-1]) else None
 
 
 def _add_months(d: dt.date, months: int) -> dt.date | None:
