@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from llmos.learning import _seen_derived, _seen_products, _shortcuts
+from llmos.learning import _envelope_scaled, _seen_derived, _seen_products, _shortcuts
 from llmos.learning import explain as ex
 from llmos.learning.goals import Token, number_word
 from llmos.learning.plans import Slot, path_key
@@ -176,6 +176,7 @@ def relations(env: ex.Env, echo_paths: list[list[str]]) -> list[Relation]:
                 return out
             out.append((a, d, _sign(x - y)))
     _across(ops, flipped, out)
+    _across(ops, _envelope_scaled.scaled(prods), out)  # last: a product of two reads at a unit scale
     return out
 
 
@@ -235,15 +236,15 @@ def _across(ops: list[tuple[Operand, float]], derived: list[tuple[Operand, float
         for a, x in ops:
             if len(out) >= MAX_RELATIONS:
                 return
-            if a[0] not in ("res", "tnum") or a in d:  # a number against its own multiple
+            if a[0] not in ("res", "tnum") or _envelope_scaled.factor_of(a, d):  # against its own multiple
                 continue
             if result_step(a) != result_step(d) or _two_steps(d):
                 out.append((a, d, _sign(x - y)))
 
 
 def _two_steps(d: Operand) -> bool:
-    """A product of two reads' numbers: every number of either read is "another" number to it."""
-    return bool(d[0] == "prod" and d[1][0] == "res" and d[2][0] == "res" and d[1][1] != d[2][1])
+    """A product of two reads' numbers (at a scale too): every number of either read is "another" to it."""
+    return _envelope_scaled.two_reads(d[1] if d[0] == "prod" and d[2][:1] == ("const",) else d)
 
 
 MAX_TOTALS = 4  # list totals per run that enter relations
@@ -302,8 +303,8 @@ def result_step(op: Operand) -> int | None:
 def value(op: Operand, env: ex.Env, live: dict[Operand, float] | None = None) -> float | None:
     """The operand's live value; None when it is not available (yet) or not a number. `live`: the
     values of operands the results do not hold (a call's derived arguments, `_arg_relations`)."""
-    if op[0] == "zero":
-        return 0.0
+    if op[0] in ("zero", "const"):
+        return 0.0 if op[0] == "zero" else float(op[1])
     if op[0] in ("diff", "prod", "ratio"):
         a, b = value(op[1], env, live), value(op[2], env, live)
         if a is None or b is None or (op[0] == "ratio" and b == 0):

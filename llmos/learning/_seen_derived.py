@@ -43,7 +43,7 @@ import json
 import re
 from typing import Any
 
-from llmos.learning import _seen_pairs
+from llmos.learning import _seen_pairs, _seen_periods
 from llmos.learning import explain as ex
 from llmos.learning._seen_products import (
     Across,
@@ -114,29 +114,28 @@ def _value_dates(values: list[tuple[ex.Path, Any]]) -> list[tuple[ex.Path, int, 
     return out
 
 
-def _dates(
-    values: list[tuple[ex.Path, Any]], tokens: list[Token], earlier: Earlier
-) -> list[tuple[str, float, ex.Path | None]]:
-    """(label, day number, result path or None for the goal or an earlier step) of every date, goal
-    first, then the earlier steps' (at most MAX_DATES of them), then this result's."""
-    out: list[tuple[str, float, ex.Path | None]] = []
+def _dates(values: list[tuple[ex.Path, Any]], tokens: list[Token], earlier: Earlier) -> list[_seen_periods.Dated]:
+    """(label, day number, this result's paths it is made of: none for the goal or an earlier step) of
+    every date, goal first, then the earlier steps' (at most MAX_DATES of them), then this result's,
+    then the dates a date and a period of one record imply (`_seen_periods`)."""
+    out: list[_seen_periods.Dated] = []
     k = 0
     for t in tokens:
         for m in _DATE_RE.finditer(t.text) if "-" in t.text else ():  # a date holds a "-"
             d = _days(m)
             if d is not None:
-                out.append((f"goal#{k}", d, None))
+                out.append((f"goal#{k}", d, []))
                 k += 1
     before = len(out)
     for j, vals in earlier:
         for path, n, d in _value_dates(vals):
             if len(out) - before < MAX_DATES:
-                out.append((f"{json.dumps(['@step', j, *path])}#{n}", d, None))
+                out.append((f"{json.dumps(['@step', j, *path])}#{n}", d, []))
     goal_count = len(out)
     for path, n, d in _value_dates(values):
         if len(out) - goal_count < MAX_DATES:
-            out.append((f"{json.dumps(list(path))}#{n}", d, path))
-    return out
+            out.append((f"{json.dumps(list(path))}#{n}", d, [path]))
+    return out + _seen_periods.period_dates(values)
 
 
 def derive(
@@ -150,10 +149,9 @@ def derive(
     for a in range(len(dates)):
         for b in range(a + 1, len(dates)):
             (la, da, pa), (lb, db, pb) = dates[a], dates[b]
-            if pa is None and pb is None:
-                continue  # two goal dates (the goal checks decide them), or none of this result's
-            paths = [p for p in (pa, pb) if p is not None]
-            out[_key(("~days", la, lb))] = (db - da, paths)
+            if (not pa and not pb) or _seen_periods.own(pa, pb):
+                continue  # two goal dates (the goal checks decide them), none of this result's, a period's own
+            out[_key(("~days", la, lb))] = (db - da, [*pa, *pb])
     for pattern, (total, paths) in leaf_totals(values).items():
         out[_key(("~total", pattern))] = (total, paths)
     for (pa, pb), (v, paths) in record_products(values).items():
@@ -363,6 +361,8 @@ def _label(label: str) -> str:
     if where == "goal":
         return f"the goal's date #{int(n) + 1}"
     path = tuple(json.loads(where))
+    if path[:1] == ("@plus",):
+        return f"the date {_seen_periods.label(list(path))}"
     if path[:1] == ("@step",):
         inner = path[2:]
         return f"the date #{int(n) + 1} of step {int(path[1]) + 1}'s {'result' if not inner else ex.format_path(inner)}"

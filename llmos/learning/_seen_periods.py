@@ -1,0 +1,97 @@
+"""Rule 1 for a date a result implies: a date plus a period of the same record.
+
+A record that holds a date and a period of time ("last_check": "2025-12-20", "valid_months": 12;
+"borrowed": ..., "loan_days": 21) implies a third date, the end of that period, which no leaf shows.
+Each value may lie inside what the supporting runs saw, and the days between the record's dates too,
+while the date the period ends falls where no run's did: a gas certificate checked 350 days ago and
+valid 12 months (ends in 15 days) where every supporting run's certificate (12 months checked 100 or
+200 days ago, 24 months checked 300 to 650 days ago) ran for 80 days or more and no check was booked
+(`families_heldout16b.py` h16b_gascert: main declined four bookings). `_seen_derived` pairs each such
+date with every other date (the goal's, an earlier step's, this result's) like a date the result shows
+("~days", strict), made of the date, the period and the other date.
+
+A period is a numeric leaf beside the date (same parent: one record, or one item of a list) whose key
+ends with its unit ("valid_months", "interval_months", "loan_period_days", "warranty_years", "weeks";
+not a rate or a count of the unit: "max_mg_per_kg_day", "hours_this_week"): months and years by
+calendar (the day of month kept, or the month's last day), days and weeks by count. Whole numbers only
+for months and years. A date inside a longer text is no record's date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import Any
+
+from llmos.learning import explain as ex
+
+MAX_PERIODS = 4  # derived dates per result
+_UNIT_RE = re.compile(r"(?:^|_)(day|week|month|year)s?$", re.IGNORECASE)
+_NOT_PERIOD = {"per", "this", "last", "next", "a", "each", "every"}
+_WHOLE_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+Dated = tuple[str, float, list[ex.Path]]  # (label, day number, the result paths it is made of)
+
+
+def unit(key: Any) -> str | None:
+    """The unit of time a key names ("valid_months" -> "month"), or None."""
+    if not isinstance(key, str):
+        return None
+    m = _UNIT_RE.search(key)
+    words = key.lower().split("_")
+    return m.group(1).lower() if m and not _NOT_PERIOD & set(words[-3:-1]) else None
+
+
+def _add_months(d: dt.date, months: int) -> dt.date | None:
+    y, m = divmod(d.month - 1 + months, 12)
+    year, month = d.year + y, m + 1
+    if not 1 <= year <= 9998:
+        return None
+    last = (dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)).day
+    return dt.date(year, month, min(d.day, last))
+
+
+def _end(d: dt.date, n: float, what: str) -> float | None:
+    """The day number of d plus n units of `what`."""
+    if what in ("day", "week"):
+        return d.toordinal() + n * (7 if what == "week" else 1)
+    if n != int(n) or abs(n) > 1200:
+        return None
+    end = _add_months(d, int(n) * (12 if what == "year" else 1))
+    return None if end is None else float(end.toordinal())
+
+
+def period_dates(values: list[tuple[ex.Path, Any]]) -> list[Dated]:
+    """Every date leaf of a result plus every period leaf of the same record (module docstring)."""
+    periods = [
+        (path, float(v), u)
+        for path, v in values
+        if path and ex.is_num(v) and not isinstance(v, bool) and (u := unit(path[-1])) is not None
+    ]
+    out: list[Dated] = []
+    if not periods:
+        return out
+    for path, v in values:
+        if not (path and isinstance(v, str) and (m := _WHOLE_DATE.fullmatch(v.strip()))):
+            continue
+        try:
+            d = dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            continue
+        for ppath, n, u in periods:
+            if ppath[:-1] != path[:-1] or len(out) >= MAX_PERIODS:
+                continue
+            end = _end(d, n, u)
+            if end is not None:
+                out.append((f"{json.dumps(['@plus', list(path), list(ppath)])}#0", end, [path, ppath]))
+    return out
+
+
+def own(pa: list[ex.Path], pb: list[ex.Path]) -> bool:
+    """Whether one of two dates is the other plus a period (their difference is the period itself)."""
+    return (len(pa) == 2 and pb == pa[:1]) or (len(pb) == 2 and pa == pb[:1])
+
+
+def label(where: list[Any]) -> str:
+    """How `_seen_derived._label` names such a date."""
+    return f"{ex.format_path(tuple(where[1]))} + {ex.format_path(tuple(where[2]))}"
