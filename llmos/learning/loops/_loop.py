@@ -23,13 +23,12 @@ from llmos.learning.loops._canon import (
     CStep,
     Layout,
     canon_step,
-    group_ranks,
     join_steps,
     remap,
     seg_index,
-    seg_turn,
     try_remap,
 )
+from llmos.learning.loops._layouts import PHASES, layout_of
 from llmos.learning.loops._shape import Region
 from llmos.learning.plans import Leaf, Plan, PlanStep, Seq, Slot
 
@@ -61,6 +60,7 @@ class Loop:
     lengths: list[int]  # the list lengths of the plans it was learned from
     sizes: tuple[int, ...] | None = None  # the copies side by side (`_canon.seg_index`), else None
     answer: LoopAnswer | None = None  # rule 5: a part per item (`_answer`)
+    phases: bool = False  # step t of every copy, then step t+1 of every copy, each call its own turn
 
     @property
     def id(self) -> str:
@@ -84,8 +84,12 @@ class Loop:
             out[i] = (cs, g, None)
         for j in range(n):
             for t, (cs, g) in enumerate(zip(self.seg, self.seg_groups, strict=True)):
-                out[self.index(n, j, t)] = (cs, gp + g if self.sizes is not None else gp + j * gs + g, j)
-        after = gp + (gs if self.sizes is not None else n * gs)
+                at = self.index(n, j, t)
+                if self.phases:
+                    out[at] = (cs, gp + at - self.a, j)
+                else:
+                    out[at] = (cs, gp + g if self.sizes is not None else gp + j * gs + g, j)
+        after = gp + (n * self.m if self.phases else gs if self.sizes is not None else n * gs)
         for s_, (cs, g) in enumerate(zip(self.suf, self.suf_groups, strict=True)):
             out[self.a + n * self.m + s_] = (cs, after + g, None)
         return [x for x in out if x is not None]
@@ -109,7 +113,8 @@ def learn(found: list[tuple[Plan, Region]]) -> Loop | str:
         return why
     built: list[Loop] = []
     reasons: list[str] = []
-    for a, par in itertools.product(range(rest.pop() + 1), (False, True)):
+    kinds: tuple[bool | str, ...] = (False, True, PHASES)
+    for a, par in itertools.product(range(rest.pop() + 1), kinds):
         got = _build(found, a, m, par)
         (built if isinstance(got, Loop) else reasons).append(got)  # type: ignore[arg-type]
     if len(built) == 1:
@@ -138,40 +143,7 @@ def _same_frame(found: list[tuple[Plan, Region]]) -> str:
     return ""
 
 
-def _blocks_ordered(groups: list[int], bounds: list[tuple[int, int]]) -> bool:
-    blocks = [groups[s:e] for s, e in bounds if e > s]
-    return all(max(x) < min(y) for x, y in itertools.pairwise(blocks))
-
-
-def _layout_of(plan: Plan, items: tuple[int, ...], a: int, m: int, par: bool) -> tuple[Layout, tuple[Any, ...]] | str:
-    """The plan's steps read as a list of `len(items)` copies (one after the other, or side by side
-    when `par`), and the turn structure every plan of the loop must share."""
-    n, groups = len(items), [s.group for s in plan.steps]
-    suffix = a + n * m
-    pre_r, suf_r = group_ranks(groups[:a]), group_ranks(groups[suffix:])
-    if not par:
-        bounds = [(0, a)] + [(a + j * m, a + (j + 1) * m) for j in range(n)] + [(suffix, len(groups))]
-        if not _blocks_ordered(groups, bounds):
-            return "the calls of different items ran together (one turn for several items)"
-        copies = [group_ranks(groups[s:e]) for s, e in bounds[1:-1]]
-        if any(c != copies[0] for c in copies):
-            return "the calls for different items were grouped differently"
-        return Layout(plan, items, a, m), (pre_r, copies[0], suf_r, None)
-    if not _blocks_ordered(groups, [(0, a), (a, suffix), (suffix, len(groups))]):
-        return "calls before, for and after the list ran in one turn"
-    seg_r = group_ranks(groups[a:suffix])
-    counts = [seg_r.count(r) for r in range(max(seg_r) + 1)]
-    if any(c % n for c in counts) or sum(c // n for c in counts) != m:
-        return "the calls for different items were grouped differently"
-    sizes = tuple(c // n for c in counts)
-    lay = Layout(plan, items, a, m, sizes)
-    turns = [seg_turn(m, sizes, t) for t in range(m)]
-    if any(seg_r[lay.index(j, t) - a] != turns[t] for j in range(n) for t in range(m)):
-        return "the calls for different items were grouped differently"
-    return lay, (pre_r, turns, suf_r, sizes)
-
-
-def _build(found: list[tuple[Plan, Region]], a: int, m: int, par: bool) -> Loop | str:
+def _build(found: list[tuple[Plan, Region]], a: int, m: int, par: bool | str) -> Loop | str:
     pre: list[CStep] | None = None
     seg: list[CStep] | None = None
     suf: list[CStep] | None = None
@@ -180,7 +152,7 @@ def _build(found: list[tuple[Plan, Region]], a: int, m: int, par: bool) -> Loop 
     members: set[Any] | None = None
     lays: list[tuple[Plan, Layout]] = []
     for plan, reg in found:
-        got_lay = _layout_of(plan, reg.items, a, m, par)
+        got_lay = layout_of(plan, reg.items, a, m, par)
         if isinstance(got_lay, str):
             return got_lay
         lay, mine = got_lay
@@ -232,7 +204,7 @@ def _build(found: list[tuple[Plan, Region]], a: int, m: int, par: bool) -> Loop 
         seg=seg,
         suf=suf,
         pre_groups=ranks[0],
-        seg_groups=ranks[1],
+        seg_groups=list(range(m)) if ranks[1] == PHASES else ranks[1],
         suf_groups=ranks[2],
         relations=sorted(rels or set(), key=repr),
         memberships=sorted(members or set(), key=repr),
@@ -246,6 +218,7 @@ def _build(found: list[tuple[Plan, Region]], a: int, m: int, par: bool) -> Loop 
         lengths=sorted({len(r.items) for _p, r in found}),
         sizes=ranks[3],
         answer=learn_answer(lays),
+        phases=ranks[1] == PHASES,
     )
 
 
