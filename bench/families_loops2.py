@@ -176,9 +176,7 @@ vials = Family(
 
 def _seal(s: State, a: dict) -> dict:
     _row("l2_vials", "vial", "vial")(s, a)
-    sealed = s.setdefault("sealed", [])
-    if {"vial": str(a["vial"])} not in sealed:
-        sealed.append({"vial": str(a["vial"])})
+    s.setdefault("sealed", []).append({"vial": str(a["vial"])})  # sealing twice changes nothing but the log
     return {"vial": str(a["vial"]), "sealed": True}
 
 
