@@ -11,6 +11,7 @@ before each iteration's writes; rule 2 per argument of every iteration; rule 3 o
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +30,7 @@ from llmos.learning.loops._canon import (
     try_remap,
 )
 from llmos.learning.loops._layouts import PHASES, layout_of
+from llmos.learning.loops._pairs import localize, to_frame
 from llmos.learning.loops._shape import Region
 from llmos.learning.plans import Leaf, Plan, PlanStep, Seq, Slot
 
@@ -163,7 +165,7 @@ def _build(found: list[tuple[Plan, Region]], a: int, m: int, par: bool | str) ->
         own_seg: list[CStep] | None = None
         for j in range(lay.n):
             part = [canon_step(plan.steps[lay.index(j, t)], lay.mapper(j)) for t in range(m)]
-            part_ok = [p for p in part if isinstance(p, CStep)]
+            part_ok = [_framed(p, plan, lay.mapper(j)) for p in part if isinstance(p, CStep)]
             joined = part_ok if own_seg is None else _join_into(own_seg, part_ok, True)
             if isinstance(joined, str):
                 return joined
@@ -178,6 +180,8 @@ def _build(found: list[tuple[Plan, Region]], a: int, m: int, par: bool | str) ->
         why = next((x for x in own_pre + own_suf if isinstance(x, str)), None)
         if why is not None:
             return why
+        own_pre = [_framed(x, plan, lay.mapper(None)) for x in own_pre if isinstance(x, CStep)]
+        own_suf = [_framed(x, plan, lay.mapper(None)) for x in own_suf if isinstance(x, CStep)]
         got = [
             p if k is None else _join_into(k, p, False)
             for k, p in ((pre, _steps(own_pre)), (seg, own_seg), (suf, _steps(own_suf)))
@@ -222,7 +226,13 @@ def _build(found: list[tuple[Plan, Region]], a: int, m: int, par: bool | str) ->
     )
 
 
-def _steps(xs: list[CStep | str]) -> list[CStep]:
+def _framed(cs: CStep, plan: Plan, fn: Any) -> CStep:
+    """The step with rule 1's goal-number pairs in the item's frame (`_pairs.to_frame`)."""
+    cs.seen = to_frame(cs.seen, plan.skeleton, fn)
+    return cs
+
+
+def _steps(xs: list[Any]) -> list[CStep]:
     return [x for x in xs if isinstance(x, CStep)]
 
 
@@ -313,6 +323,7 @@ def synthesize(loop: Loop, tokens: list[Token], items: list[int]) -> Plan:
     steps: list[PlanStep] = []
     for cs, g, j in loop.layout(n):
         fn = frame(j)
+        seen = localize(cs.seen, tokens, None if j is None else items[j], functools.partial(_step_of, loop, n, j))
         leaves = [Leaf(path, [remap(c, fn) for c in cands], t) for path, cands, t in cs.leaves]
         steps.append(
             PlanStep(
@@ -326,7 +337,7 @@ def synthesize(loop: Loop, tokens: list[Token], items: list[int]) -> Plan:
                 {k: list(v) for k, v in cs.ranges.items()},
                 dict(cs.lengths),
                 {k: list(v) for k, v in cs.categories.items()},
-                dict(cs.seen),
+                seen,
             )
         )
     slots = {p: Slot(p, s.name, list(s.shapes), list(s.values), list(s.span)) for p, s in loop.pre_slots.items()}
@@ -352,6 +363,14 @@ def synthesize(loop: Loop, tokens: list[Token], items: list[int]) -> Plan:
         plan.replay_successes += p.replay_successes
         plan.fallbacks += p.fallbacks
     return plan
+
+
+def _step_of(loop: Loop, n: int, j: int | None, kind: str, i: int) -> int:
+    """The live plan's step index of step i before the list ("pre"), of copy j ("seg"), after it ("suf")."""
+    if kind == "seg":
+        assert j is not None
+        return loop.index(n, j, i)
+    return i if kind == "pre" else loop.a + n * loop.m + i
 
 
 def _expand(canon: list[Any], frame: Any, n: int) -> list[Any]:
