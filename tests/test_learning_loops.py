@@ -129,19 +129,6 @@ async def solve_ship_at_once(p: dict[str, Any], calls: Calls) -> str:
 AT_ONCE = Family("at_once", "Send the parcels to {items_text}", solve_ship_at_once, nothing)
 
 
-async def solve_ship_by_phases(p: dict[str, Any], calls: Calls) -> str:
-    """Every item's quote first, one call a turn, then every item's shipment, one call a turn."""
-    (b,) = await calls([("open_batch", {})])
-    quotes = [(await calls([("quote_parcel", {"city": c})]))[0] for c in p["items"]]
-    for c, q in zip(p["items"], quotes, strict=True):
-        await calls([("ship_parcel", {"city": c, "price": q["price"], "batch": b["batch"]})])
-    await calls([("close_batch", {"batch": b["batch"]})])
-    return f"Shipped to {listed(p['items'])} in batch {b['batch']}."
-
-
-BY_PHASES = Family("by_phases", "Dispatch the parcels to {items_text}", solve_ship_by_phases, nothing)
-
-
 async def solve_post(p: dict[str, Any], calls: Calls) -> str:
     await solve_ship(p, calls)
     return f"Posted {len(p['items'])} parcels."
@@ -222,25 +209,6 @@ async def test_items_called_side_by_side_replay_side_by_side(tmp_path: Path) -> 
         assert sorted(map(tuple, shipped(h, len(items)))) == sorted((c, 5 + len(c), "B-7") for c in items)
         turns = [c.turn for c in out.trace.tool_calls]
         assert len(set(turns)) == 4, turns  # open, every quote at once, every shipment at once, close
-
-
-async def test_every_item_read_before_any_write_replays_by_phases(tmp_path: Path) -> None:
-    """A model that quotes every parcel, then ships every parcel (one call a turn) is one loop too: the
-    same per-item segment in another order. Rule 1 sees every quote before the first shipment."""
-    h = harness(tmp_path)
-    await train(h, BY_PHASES)
-    for items in [["Nice", "Pau", "Metz", "Caen"], ["Rome"], ["Agra", "Baku", "Cork", "Faro", "Kiel", "Linz"]]:
-        out = await h.run(BY_PHASES, ship(items))
-        assert out.decision.mode == "follower" and out.correct and out.llm_calls == 0, (items, out.decision.reason)
-        assert out.decision.plan_id is not None and out.decision.plan_id.startswith("loop:")
-        assert shipped(h, len(items)) == [[c, 5 + len(c), "B-7"] for c in items]
-        names = [c.name.split("__")[-1] for c in out.trace.tool_calls]
-        assert names == ["open_batch", *["quote_parcel"] * len(items), *["ship_parcel"] * len(items), "close_batch"]
-        assert len({c.turn for c in out.trace.tool_calls}) == 2 + 2 * len(items)
-    out = await h.run(BY_PHASES, ship(["Nice", "Lhasa", "Metz", "Caen"]))  # Lhasa's quote: a zone never seen
-    assert out.decision.mode == "follower" and out.correct
-    replayed = [(c.name.split("__")[-1], c.arguments.get("city")) for c in out.trace.tool_calls if c.source == "replay"]
-    assert replayed == [("open_batch", None), ("quote_parcel", "Nice"), ("quote_parcel", "Lhasa")], replayed
 
 
 async def test_rule_one_stops_an_iteration_before_its_write(tmp_path: Path) -> None:

@@ -2,9 +2,10 @@
 
 - one after the other: copy j's m calls, then copy j+1's (each copy its own turns, the same in every copy);
 - side by side (`par`): turn r of the segment holds `sizes[r]` calls of every copy (the model called
-  every item at once);
-- by phases (`PHASES`): step 0 of every copy, in the list's order, then step 1 of every copy, each call
-  in a turn of its own.
+  every item at once).
+
+Not learned: by phases (step 0 of every copy, then step 1 of every copy, each call a turn of its own): a
+first version replayed it, and its answer (a listing, "Done.") left out the count the runs stated.
 
 Every layout gives the turn structure (`ranks`) that every plan of one loop must share.
 """
@@ -17,25 +18,18 @@ from typing import Any
 from llmos.learning.loops._canon import Layout, group_ranks, seg_turn
 from llmos.learning.plans import Plan
 
-PHASES = "phases"
-
 
 def _blocks_ordered(groups: list[int], bounds: list[tuple[int, int]]) -> bool:
     blocks = [groups[s:e] for s, e in bounds if e > s]
     return all(max(x) < min(y) for x, y in itertools.pairwise(blocks))
 
 
-def layout_of(
-    plan: Plan, items: tuple[int, ...], a: int, m: int, par: bool | str
-) -> tuple[Layout, tuple[Any, ...]] | str:
-    """The plan's steps read as a list of `len(items)` copies (one after the other, side by side
-    when `par`, or by phases when `par` is PHASES), and the turn structure every plan of the loop
-    must share."""
+def layout_of(plan: Plan, items: tuple[int, ...], a: int, m: int, par: bool) -> tuple[Layout, tuple[Any, ...]] | str:
+    """The plan's steps read as a list of `len(items)` copies (one after the other, or side by side
+    when `par`), and the turn structure every plan of the loop must share."""
     n, groups = len(items), [s.group for s in plan.steps]
     suffix = a + n * m
     pre_r, suf_r = group_ranks(groups[:a]), group_ranks(groups[suffix:])
-    if par == PHASES:
-        return _phases_of(plan, items, a, m, groups, (pre_r, suf_r))
     if not par:
         bounds = [(0, a)] + [(a + j * m, a + (j + 1) * m) for j in range(n)] + [(suffix, len(groups))]
         if not _blocks_ordered(groups, bounds):
@@ -56,23 +50,3 @@ def layout_of(
     if any(seg_r[lay.index(j, t) - a] != turns[t] for j in range(n) for t in range(m)):
         return "the calls for different items were grouped differently"
     return lay, (pre_r, turns, suf_r, sizes)
-
-
-def _phases_of(
-    plan: Plan, items: tuple[int, ...], a: int, m: int, groups: list[int], ranks: tuple[list[int], list[int]]
-) -> tuple[Layout, tuple[Any, ...]] | str:
-    """By phases: step 0 of every copy, in the list's order, then step 1 of every copy, ... each call
-    in a turn of its own (a model that reads every item before it writes for any, one call at a time).
-    The same per-item segment as one after the other, only in another order: every copy still takes its
-    own item and reads only its own copy's results (`_canon`), so rule 1 runs before each call, and
-    before the first write every item's reads are in. Only for a segment of two calls or more (with one
-    it is the same order as one after the other)."""
-    n, suffix = len(items), a + len(items) * m
-    if m < 2:
-        return "a segment of one call has no phases"
-    if not _blocks_ordered(groups, [(0, a), (a, suffix), (suffix, len(groups))]):
-        return "calls before, for and after the list ran in one turn"
-    if group_ranks(groups[a:suffix]) != list(range(n * m)):
-        return "the calls for different items were grouped differently"
-    sizes = (1,) * m
-    return Layout(plan, items, a, m, sizes), (ranks[0], PHASES, ranks[1], sizes)

@@ -29,7 +29,7 @@ from llmos.learning.loops._canon import (
     seg_index,
     try_remap,
 )
-from llmos.learning.loops._layouts import PHASES, layout_of
+from llmos.learning.loops._layouts import layout_of
 from llmos.learning.loops._pairs import localize, to_frame
 from llmos.learning.loops._shape import Region
 from llmos.learning.plans import Leaf, Plan, PlanStep, Seq, Slot
@@ -62,7 +62,6 @@ class Loop:
     lengths: list[int]  # the list lengths of the plans it was learned from
     sizes: tuple[int, ...] | None = None  # the copies side by side (`_canon.seg_index`), else None
     answer: LoopAnswer | None = None  # rule 5: a part per item (`_answer`)
-    phases: bool = False  # step t of every copy, then step t+1 of every copy, each call its own turn
 
     @property
     def id(self) -> str:
@@ -86,12 +85,8 @@ class Loop:
             out[i] = (cs, g, None)
         for j in range(n):
             for t, (cs, g) in enumerate(zip(self.seg, self.seg_groups, strict=True)):
-                at = self.index(n, j, t)
-                if self.phases:
-                    out[at] = (cs, gp + at - self.a, j)
-                else:
-                    out[at] = (cs, gp + g if self.sizes is not None else gp + j * gs + g, j)
-        after = gp + (n * self.m if self.phases else gs if self.sizes is not None else n * gs)
+                out[self.index(n, j, t)] = (cs, gp + g if self.sizes is not None else gp + j * gs + g, j)
+        after = gp + (gs if self.sizes is not None else n * gs)
         for s_, (cs, g) in enumerate(zip(self.suf, self.suf_groups, strict=True)):
             out[self.a + n * self.m + s_] = (cs, after + g, None)
         return [x for x in out if x is not None]
@@ -115,8 +110,7 @@ def learn(found: list[tuple[Plan, Region]]) -> Loop | str:
         return why
     built: list[Loop] = []
     reasons: list[str] = []
-    kinds: tuple[bool | str, ...] = (False, True, PHASES)
-    for a, par in itertools.product(range(rest.pop() + 1), kinds):
+    for a, par in itertools.product(range(rest.pop() + 1), (False, True)):
         got = _build(found, a, m, par)
         (built if isinstance(got, Loop) else reasons).append(got)  # type: ignore[arg-type]
     if len(built) == 1:
@@ -145,7 +139,7 @@ def _same_frame(found: list[tuple[Plan, Region]]) -> str:
     return ""
 
 
-def _build(found: list[tuple[Plan, Region]], a: int, m: int, par: bool | str) -> Loop | str:
+def _build(found: list[tuple[Plan, Region]], a: int, m: int, par: bool) -> Loop | str:
     pre: list[CStep] | None = None
     seg: list[CStep] | None = None
     suf: list[CStep] | None = None
@@ -208,7 +202,7 @@ def _build(found: list[tuple[Plan, Region]], a: int, m: int, par: bool | str) ->
         seg=seg,
         suf=suf,
         pre_groups=ranks[0],
-        seg_groups=list(range(m)) if ranks[1] == PHASES else ranks[1],
+        seg_groups=ranks[1],
         suf_groups=ranks[2],
         relations=sorted(rels or set(), key=repr),
         memberships=sorted(members or set(), key=repr),
@@ -222,7 +216,6 @@ def _build(found: list[tuple[Plan, Region]], a: int, m: int, par: bool | str) ->
         lengths=sorted({len(r.items) for _p, r in found}),
         sizes=ranks[3],
         answer=learn_answer(lays),
-        phases=ranks[1] == PHASES,
     )
 
 
