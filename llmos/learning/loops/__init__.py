@@ -9,7 +9,8 @@ learning (`_loop.learn`, from the plans the index keeps per list length)
   across its runs and is a slot), show the same per-item segment: the same tools in the same turns,
   every argument explained the same way relative to the item (explanations kept: those that fit every
   copy of every plan; none left for an argument, no loop), every step before and after the list the
-  same, and the calls growing by exactly one segment per item;
+  same, and the calls growing by exactly one segment per item; the copies one after the other or side
+  by side (every item's step in one turn), read the same way in every plan (`_layouts`);
 - each copy of the segment takes its own item (an argument explained by the item alone), and reads
   no other item and no other copy's results; nothing after the list reads one copy's results: what
   comes after reads them all at once, as a total or a pick (`_explain_agg`: ("each", ref) in the

@@ -11,6 +11,7 @@ before each iteration's writes; rule 2 per argument of every iteration; rule 3 o
 
 from __future__ import annotations
 
+import functools
 import itertools
 from dataclasses import dataclass
 from typing import Any
@@ -23,13 +24,13 @@ from llmos.learning.loops._canon import (
     CStep,
     Layout,
     canon_step,
-    group_ranks,
     join_steps,
     remap,
     seg_index,
-    seg_turn,
     try_remap,
 )
+from llmos.learning.loops._layouts import layout_of
+from llmos.learning.loops._pairs import localize, to_frame
 from llmos.learning.loops._shape import Region
 from llmos.learning.plans import Leaf, Plan, PlanStep, Seq, Slot
 
@@ -138,39 +139,6 @@ def _same_frame(found: list[tuple[Plan, Region]]) -> str:
     return ""
 
 
-def _blocks_ordered(groups: list[int], bounds: list[tuple[int, int]]) -> bool:
-    blocks = [groups[s:e] for s, e in bounds if e > s]
-    return all(max(x) < min(y) for x, y in itertools.pairwise(blocks))
-
-
-def _layout_of(plan: Plan, items: tuple[int, ...], a: int, m: int, par: bool) -> tuple[Layout, tuple[Any, ...]] | str:
-    """The plan's steps read as a list of `len(items)` copies (one after the other, or side by side
-    when `par`), and the turn structure every plan of the loop must share."""
-    n, groups = len(items), [s.group for s in plan.steps]
-    suffix = a + n * m
-    pre_r, suf_r = group_ranks(groups[:a]), group_ranks(groups[suffix:])
-    if not par:
-        bounds = [(0, a)] + [(a + j * m, a + (j + 1) * m) for j in range(n)] + [(suffix, len(groups))]
-        if not _blocks_ordered(groups, bounds):
-            return "the calls of different items ran together (one turn for several items)"
-        copies = [group_ranks(groups[s:e]) for s, e in bounds[1:-1]]
-        if any(c != copies[0] for c in copies):
-            return "the calls for different items were grouped differently"
-        return Layout(plan, items, a, m), (pre_r, copies[0], suf_r, None)
-    if not _blocks_ordered(groups, [(0, a), (a, suffix), (suffix, len(groups))]):
-        return "calls before, for and after the list ran in one turn"
-    seg_r = group_ranks(groups[a:suffix])
-    counts = [seg_r.count(r) for r in range(max(seg_r) + 1)]
-    if any(c % n for c in counts) or sum(c // n for c in counts) != m:
-        return "the calls for different items were grouped differently"
-    sizes = tuple(c // n for c in counts)
-    lay = Layout(plan, items, a, m, sizes)
-    turns = [seg_turn(m, sizes, t) for t in range(m)]
-    if any(seg_r[lay.index(j, t) - a] != turns[t] for j in range(n) for t in range(m)):
-        return "the calls for different items were grouped differently"
-    return lay, (pre_r, turns, suf_r, sizes)
-
-
 def _build(found: list[tuple[Plan, Region]], a: int, m: int, par: bool) -> Loop | str:
     pre: list[CStep] | None = None
     seg: list[CStep] | None = None
@@ -180,7 +148,7 @@ def _build(found: list[tuple[Plan, Region]], a: int, m: int, par: bool) -> Loop 
     members: set[Any] | None = None
     lays: list[tuple[Plan, Layout]] = []
     for plan, reg in found:
-        got_lay = _layout_of(plan, reg.items, a, m, par)
+        got_lay = layout_of(plan, reg.items, a, m, par)
         if isinstance(got_lay, str):
             return got_lay
         lay, mine = got_lay
@@ -191,7 +159,7 @@ def _build(found: list[tuple[Plan, Region]], a: int, m: int, par: bool) -> Loop 
         own_seg: list[CStep] | None = None
         for j in range(lay.n):
             part = [canon_step(plan.steps[lay.index(j, t)], lay.mapper(j)) for t in range(m)]
-            part_ok = [p for p in part if isinstance(p, CStep)]
+            part_ok = [_framed(p, plan, lay.mapper(j)) for p in part if isinstance(p, CStep)]
             joined = part_ok if own_seg is None else _join_into(own_seg, part_ok, True)
             if isinstance(joined, str):
                 return joined
@@ -206,6 +174,8 @@ def _build(found: list[tuple[Plan, Region]], a: int, m: int, par: bool) -> Loop 
         why = next((x for x in own_pre + own_suf if isinstance(x, str)), None)
         if why is not None:
             return why
+        own_pre = [_framed(x, plan, lay.mapper(None)) for x in own_pre if isinstance(x, CStep)]
+        own_suf = [_framed(x, plan, lay.mapper(None)) for x in own_suf if isinstance(x, CStep)]
         got = [
             p if k is None else _join_into(k, p, False)
             for k, p in ((pre, _steps(own_pre)), (seg, own_seg), (suf, _steps(own_suf)))
@@ -249,7 +219,13 @@ def _build(found: list[tuple[Plan, Region]], a: int, m: int, par: bool) -> Loop 
     )
 
 
-def _steps(xs: list[CStep | str]) -> list[CStep]:
+def _framed(cs: CStep, plan: Plan, fn: Any) -> CStep:
+    """The step with rule 1's goal-number pairs in the item's frame (`_pairs.to_frame`)."""
+    cs.seen = to_frame(cs.seen, plan.skeleton, fn)
+    return cs
+
+
+def _steps(xs: list[Any]) -> list[CStep]:
     return [x for x in xs if isinstance(x, CStep)]
 
 
@@ -340,6 +316,7 @@ def synthesize(loop: Loop, tokens: list[Token], items: list[int]) -> Plan:
     steps: list[PlanStep] = []
     for cs, g, j in loop.layout(n):
         fn = frame(j)
+        seen = localize(cs.seen, tokens, None if j is None else items[j], functools.partial(_step_of, loop, n, j))
         leaves = [Leaf(path, [remap(c, fn) for c in cands], t) for path, cands, t in cs.leaves]
         steps.append(
             PlanStep(
@@ -353,7 +330,7 @@ def synthesize(loop: Loop, tokens: list[Token], items: list[int]) -> Plan:
                 {k: list(v) for k, v in cs.ranges.items()},
                 dict(cs.lengths),
                 {k: list(v) for k, v in cs.categories.items()},
-                dict(cs.seen),
+                seen,
             )
         )
     slots = {p: Slot(p, s.name, list(s.shapes), list(s.values), list(s.span)) for p, s in loop.pre_slots.items()}
@@ -379,6 +356,14 @@ def synthesize(loop: Loop, tokens: list[Token], items: list[int]) -> Plan:
         plan.replay_successes += p.replay_successes
         plan.fallbacks += p.fallbacks
     return plan
+
+
+def _step_of(loop: Loop, n: int, j: int | None, kind: str, i: int) -> int:
+    """The live plan's step index of step i before the list ("pre"), of copy j ("seg"), after it ("suf")."""
+    if kind == "seg":
+        assert j is not None
+        return loop.index(n, j, i)
+    return i if kind == "pre" else loop.a + n * loop.m + i
 
 
 def _expand(canon: list[Any], frame: Any, n: int) -> list[Any]:
