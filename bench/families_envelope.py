@@ -85,6 +85,19 @@ def _odd(i: int) -> bool:
     return i == 1 or i >= 6
 
 
+N = 3  # items per list: one plan, no list of another length
+
+
+def _val(r: random.Random, i: int, k: int, lo: float, hi: float) -> float:
+    """A value for item k of goal i: goal 0 low and rising, goal 2 high and falling (the ranges and the
+    orders between items are seen early), every other goal inside them."""
+    if i == 0:
+        return lo + (hi - lo) * (0.02 + 0.04 * k)
+    if i == 2:
+        return hi - (hi - lo) * (0.02 + 0.04 * k)
+    return lo + (hi - lo) * r.uniform(0.3, 0.7)
+
+
 def _until(rng: random.Random, make: Callable[[random.Random], Any], ok: Callable[[Any], bool]) -> Any:
     for _ in range(10000):
         v = make(rng)
@@ -124,14 +137,13 @@ def sample_parcels(rng: random.Random, w: State, i: int) -> Params:
     cid = _new_id(rng, w, "env_consignments", "CN")
 
     def make(r: random.Random) -> list:
-        n = r.randint(3, 5) if _odd(i) else r.randint(2, 5)
-        out = [{"parcel": f"P{k + 1}", "weight": round(r.uniform(1.5, 18.0), 1), "unit": "kg"} for k in range(n)]
+        out = [{"parcel": f"P{k + 1}", "weight": round(_val(r, i, k, 1.5, 18.0), 1), "unit": "kg"} for k in range(N)]
         if _odd(i):
-            out[1]["weight"], out[1]["unit"] = round(r.uniform(4.0, 30.0), 1), "lb"
+            out[1]["unit"] = "lb"
         return out
 
     parcels = _until(rng, make, lambda ps: not is_tie(sum(_parcel_kg(p) for p in ps), 1))
-    w["env_consignments"][cid] = {"consignment": cid, "carrier": rng.choice(["DHL", "GLS", "DPD"]), "parcels": parcels}
+    w["env_consignments"][cid] = {"consignment": cid, "carrier": "GLS", "parcels": parcels}
     return {"consignment": cid}
 
 
@@ -161,10 +173,9 @@ def sample_rain(rng: random.Random, w: State, i: int) -> Params:
     sid = _new_id(rng, w, "env_rain", "RS")
 
     def make(r: random.Random) -> list:
-        n = r.randint(3, 4) if _odd(i) else r.randint(2, 4)
-        out = [{"gauge": f"G{k + 1}", "rain": round(r.uniform(0.5, 24.0), 1), "unit": "mm"} for k in range(n)]
+        out = [{"gauge": f"G{k + 1}", "rain": round(_val(r, i, k, 0.2, 4.0), 1), "unit": "mm"} for k in range(N)]
         if _odd(i):
-            out[1]["rain"], out[1]["unit"] = round(r.uniform(0.1, 0.9), 2), "in"
+            out[1]["unit"] = "in"
         return out
 
     gauges = _until(rng, make, lambda gs: not is_tie(sum(_gauge_mm(g) for g in gs), 1))
@@ -185,12 +196,12 @@ rain = Family(
 )
 
 
-# ======================================== 3. a timesheet's hours (one shift entered in minutes)
+# ======================================== 3. a timesheet's hours (one entry in days of 7.5 hours)
 PEOPLE = ["Ines Duarte", "Tomasz Wolak", "Amara Okafor", "Lukas Brandt", "Saoirse Byrne", "Kenji Mori", "Noor Haddad"]
 
 
 def _shift_h(s: dict) -> float:
-    return s["length"] / 60 if s["unit"] == "min" else s["length"]
+    return s["length"] * 7.5 if s["unit"] == "d" else s["length"]
 
 
 def _hours(row: dict) -> float:
@@ -201,11 +212,10 @@ def sample_timesheet(rng: random.Random, w: State, i: int) -> Params:
     tid = _new_id(rng, w, "env_timesheets", "TS")
 
     def make(r: random.Random) -> list:
-        n = r.randint(3, 5) if _odd(i) else r.randint(2, 5)
-        days = ["Mon", "Tue", "Wed", "Thu", "Fri"]
-        out = [{"day": days[k], "length": round(r.uniform(3.0, 9.5) * 4) / 4, "unit": "h"} for k in range(n)]
+        days = ["Mon", "Tue", "Wed"]
+        out = [{"day": days[k], "length": round(_val(r, i, k, 0.5, 9.5) * 4) / 4, "unit": "h"} for k in range(N)]
         if _odd(i):
-            out[1]["length"], out[1]["unit"] = r.choice([90, 120, 150, 195, 240, 285]), "min"
+            out[1]["length"], out[1]["unit"] = r.choice([2, 3, 4]), "d"  # days of 7.5 hours
         return out
 
     shifts = _until(rng, make, lambda ss: not is_tie(sum(_shift_h(s) for s in ss), 2))
@@ -233,10 +243,9 @@ def _open_orders(row: dict) -> int:
 
 def sample_orders(rng: random.Random, w: State, i: int) -> Params:
     cid = _new_id(rng, w, "env_customers", "CU")
-    n = rng.randint(3, 5) if _odd(i) else rng.randint(2, 5)
     orders = [
-        {"order": f"SO-{rng.randint(1000, 9999)}", "status": rng.choice(["open", "packing", "shipped"])}
-        for _ in range(n)
+        {"order": f"SO-{rng.randint(1000, 9999)}", "lines": round(_val(rng, i, k, 1, 9)), "status": "open"}
+        for k in range(N)
     ]
     if _odd(i):
         orders[1]["status"] = "cancelled"
@@ -272,12 +281,13 @@ def sample_quotes(rng: random.Random, w: State, i: int) -> Params:
     pid = _new_id(rng, w, "env_parts", "PT")
 
     def make(r: random.Random) -> list:
-        n = r.randint(3, 4) if _odd(i) else r.randint(2, 4)
-        names = r.sample(SUPPLIERS, n)
-        out = [{"supplier": s, "price": round(r.uniform(40, 400), 2), "status": "valid"} for s in names]
+        names = r.sample(SUPPLIERS, N)
+        out = [
+            {"supplier": s, "price": round(_val(r, i, k, 40, 400), 2), "status": "valid"} for k, s in enumerate(names)
+        ]
         if _odd(i):
             out[1]["status"] = "expired"
-            out[1]["price"] = round(min(q["price"] for q in out) * r.uniform(0.6, 0.95), 2)
+            out[1]["price"] = round(min(q["price"] for q in out) * r.uniform(0.9, 0.98), 2)
         return out
 
     def ok(qs: list) -> bool:
@@ -313,10 +323,9 @@ def sample_marks(rng: random.Random, w: State, i: int) -> Params:
     sid = _new_id(rng, w, "env_students", "ST")
 
     def make(r: random.Random) -> list:
-        n = r.randint(3, 5) if _odd(i) else r.randint(2, 5)
-        out = [{"test": f"T{k + 1}", "mark": r.randint(45, 98), "status": "sat"} for k in range(n)]
+        out = [{"test": f"T{k + 1}", "mark": round(_val(r, i, k, 0, 98)), "status": "sat"} for k in range(N)]
         if _odd(i):
-            out[1]["mark"], out[1]["status"] = 0, "excused"
+            out[1]["status"] = "excused"
         return out
 
     def ok(ms: list) -> bool:
@@ -348,9 +357,8 @@ def _first_free(row: dict) -> str:
 
 def sample_slots(rng: random.Random, w: State, i: int) -> Params:
     cid = _new_id(rng, w, "env_clinics", "CL")
-    n = rng.randint(3, 5)
-    start = rng.randint(8, 11)
-    times = [f"{start + k // 2:02d}:{30 * (k % 2):02d}" for k in range(n)]
+    start = 8 if i == 0 else 11 if i == 2 else rng.randint(9, 10)
+    times = [f"{start + k // 2:02d}:{30 * (k % 2):02d}" for k in range(N)]
     slots = [{"time": t, "status": "free"} for t in times]
     if _odd(i):
         slots[0]["status"] = "booked"
