@@ -80,9 +80,12 @@ def _annotate_in_tools_server() -> None:
 _annotate_in_tools_server()
 
 
+COUNT = 12  # goals per family, whatever --goals: a contradiction, enough agreeing runs, the shape again
+
+
 def _odd(i: int) -> bool:
-    """Goal 1 contradicts; goals 2-5 agree; goals 6 and 7 (and later) contradict again."""
-    return i == 1 or i >= 6
+    """Goal 1 contradicts; goals 2-8 agree; goals 9-11 contradict again."""
+    return i == 1 or i >= 9
 
 
 N = 3  # items per list: one plan, no list of another length
@@ -157,6 +160,7 @@ parcels = Family(
     answer=lambda p, b: [_total_kg(b["env_consignments"][p["consignment"]])],
     summary=lambda p, r: f"Consignment {p['consignment']} weighs {_total_kg(r['env_consignment'])} kg in total.",
     repeats=False,
+    count=COUNT,
 )
 
 
@@ -193,6 +197,7 @@ rain = Family(
     answer=lambda p, b: [_rain_mm(b["env_rain"][p["station"]])],
     summary=lambda p, r: f"Station {p['station']} recorded {_rain_mm(r['env_rain_gauges'])} mm of rain this week.",
     repeats=False,
+    count=COUNT,
 )
 
 
@@ -233,6 +238,7 @@ timesheet = Family(
     answer=lambda p, b: [_hours(b["env_timesheets"][p["timesheet"]])],
     summary=lambda p, r: f"Timesheet {p['timesheet']} has {_hours(r['env_timesheet'])} hours in total.",
     repeats=False,
+    count=COUNT,
 )
 
 
@@ -265,6 +271,7 @@ orders = Family(
         f"Customer {p['customer']} has {_open_orders(r['env_customer_orders'])} orders that are not cancelled."
     ),
     repeats=True,
+    count=COUNT,
 )
 
 
@@ -310,6 +317,7 @@ quotes = Family(
     answer=lambda p, b: [_cheapest(b["env_parts"][p["part"]])],
     summary=lambda p, r: f"The cheapest valid quote for part {p['part']} is from {_cheapest(r['env_quotes'])}.",
     repeats=True,
+    count=COUNT,
 )
 
 
@@ -347,6 +355,7 @@ marks = Family(
     answer=lambda p, b: [_mean(b["env_students"][p["student"]])],
     summary=lambda p, r: f"The mean mark of student {p['student']} this term is {_mean(r['env_marks'])}.",
     repeats=False,
+    count=COUNT,
 )
 
 
@@ -378,6 +387,7 @@ slots = Family(
         f"The first free slot at clinic {p['clinic']} tomorrow is at {_first_free(r['env_clinic_slots'])}."
     ),
     repeats=False,
+    count=COUNT,
 )
 
 
