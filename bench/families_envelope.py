@@ -6,16 +6,18 @@ Run alone:
     .venv/bin/python /work/shared/bench/run_bench.py --llmos /tmp/llmos_wrap_NAME.sh \
         --python "$PWD/.venv/bin/python" --families bench/families_envelope.py --goals 8 --seed 7
 
-Written before the fix. Every family is a read-only question whose answer states a figure computed
-over a list's items (a sum, a count, a mean, a pick). One item of some lists carries another unit or
-another status, which the oracle's answer takes into account (it converts, or leaves the item out), so
-the raw figure over the list is not the answer. The shape: goal 0 clean, goal 1 *contradicting* (the
-odd item at position 1), goals 2-5 clean (the runs that agree with a template of the raw figure),
-goals 6 and 7 the contradicting shape again (the odd item at position 1, new values). Some families
-may repeat a goal verbatim (the contradicting one among them). Domains: a consignment of parcels (kg,
-one in lb), a rain gauge network (mm, one gauge in inches), a timesheet (hours, one shift in minutes),
-a customer's open orders (a count, one cancelled), quotes for a part (the cheapest, one expired), a
-student's marks (the mean, one excused), and a clinic's slots (the first free one, one booked).
+Written before the fix (the values were tuned afterwards to reach replays: 3 items a list, goals 0
+and 2 show the extremes and both orders of the items, 12 goals a family). Every family is a read-only
+question whose answer states a figure computed over a list's items (a sum, a count, a mean, a pick).
+One item of some lists carries another unit or another status, which the oracle's answer takes into
+account (it converts, or leaves the item out), so the raw figure over the list is not the answer; its
+raw value lies inside the values the other goals show. The shape: goal 0 clean, goal 1 *contradicting*
+(the odd item at position 1, or 0 for the slots), goals 2-8 clean (the runs that agree with a template
+of the raw figure), goals 9-11 the contradicting shape again (new values). Two families may repeat a
+goal verbatim (the contradicting one among them). Domains: a consignment of parcels (kg, one in lb), a
+rain gauge network (mm, one gauge in inches), a timesheet (hours, one entry in days of 7.5 h), a
+customer's orders (a count, one cancelled), quotes for a part (the cheapest, one expired), a student's
+marks (the mean, one excused), and a clinic's slots (the first free one, one booked).
 """
 
 from __future__ import annotations
