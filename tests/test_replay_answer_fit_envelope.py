@@ -12,11 +12,15 @@ lockers (a count, a read-only plan) and a consignment shipped by a write whose a
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 from test_learning_world import PREFIX, Calls, Family, Harness, World, nothing, round_half_up, world_harness
 
+from llmos.learning._plan_json import plan_json
+from llmos.learning.engine import LearningEngine
+from llmos.learning.plans import Plan
 from llmos.learning.risk import registry_risk
 
 LB = 0.45359237
@@ -131,3 +135,30 @@ async def test_a_written_consignments_weight_is_not_said_of_a_parcel_in_pounds(t
     assert out.correct and w.state["shipped"][-1] == "C-210"  # the write is right either way
     # without the rule: follower, "... 25.5 kilograms in all." (the raw sum; 'lb' at parcels[1] was seen)
     assert out.trace.output == "Consignment C-210 is booked: 17.9 kilograms in all.", (out.trace.mode, out.trace.output)
+
+
+async def test_the_envelope_of_the_runs_a_template_fits_is_stored_with_the_plan(tmp_path: Path) -> None:
+    w = DepotWorld()
+    h = world_harness(tmp_path, w)
+    h.engine.risk_of = registry_risk(h.registry)
+    runs = [
+        ("B-31", lockers("waiting", "waiting", "waiting")),
+        ("B-32", lockers("waiting", "waiting")),
+        ("B-33", lockers("waiting", "collected", "waiting")),
+        *[(f"B-3{k}", lockers("waiting", "waiting", "waiting")[: 2 + k % 2]) for k in range(4, 9)],
+    ]
+    await _learn(h, w, WAITING, "bank", "banks", runs)
+    (plan,) = [p for p in h.engine.index.plans.values() if p.fit_runs]
+    text = plan_json(plan)
+    assert text == json.dumps(plan.to_dict(), default=str)  # the stored row, character for character
+    back = Plan.from_dict(json.loads(text))
+    assert (back.fit_runs, back.fit_ref) == (plan.fit_runs, plan.fit_ref)
+    assert [s.fit_seen for s in back.steps] == json.loads(json.dumps([s.fit_seen for s in plan.steps]))
+    h.engine = LearningEngine(h.db, h.config.learning)  # a new process: the plans as stored
+    h.engine.risk_of = registry_risk(h.registry)
+    w.state["banks"]["B-41"] = lockers("waiting", "collected", "waiting")
+    out = await h.run(WAITING, {"bank": "B-41"})
+    assert out.trace.output == "2 parcels are ready for pick-up at locker bank B-41.", (
+        out.trace.mode,
+        out.trace.output,
+    )
