@@ -251,8 +251,7 @@ class CrystallizedRun:
         said = answers.render(parts, self.env, self.args)
         if said is not None:
             plan = self.plan
-            if any(map(answers.computed, parts)) or (plan is not None and plan.fit_runs):  # as a FOLLOWER replay
-                self._check_decided(fitted=True)  # rule 1 on every result: the runs the template fits (`_seen_answer`)
+            self._check_decided(fitted=True)  # as a FOLLOWER replay: the runs the template fits (`_seen_answer`)
             why = (
                 answers.derived_unproven(plan.answer, own_support(plan), plan.seen_runs, self.env)
                 or envelope.answer_seen_problem(plan, self.env, list(self.args), self.noise_runs, parts)

@@ -29,7 +29,7 @@ from typing import Any
 from llmos.learning import _derived, _seen_derived
 from llmos.learning import _seen_mentions as _mentions
 from llmos.learning import explain as ex
-from llmos.learning._answer_rules import template_fits
+from llmos.learning._answer_rules import computed, template_fits
 from llmos.learning._derived import derived_paths
 from llmos.learning._seen import (
     Seen,
@@ -136,15 +136,22 @@ def decided_problem(
     plan: Plan | None, env: ex.Env, args: list[Any], noise_runs: int, risk_of: RiskOf | None, fitted: bool = False
 ) -> tuple[int, str] | None:
     """(step, why) for the first result of this run outside what the supporting runs saw, for a plan whose
-    every step is read-only (its answer decided on its results); `fitted`: before an answer template's
-    figure, against the runs that template fits, and for any plan once the template started again."""
+    every step is read-only (its answer decided on its results). `fitted`: before an answer template's
+    figure, against the runs that template fits (`view`): every result of a read-only plan whose answer
+    states a computed number; for any other plan once its template started again, a value only the runs
+    the template does not fit made seen (one outside every run's evidence is rule 1's before a write, as
+    before: this check did not run there)."""
     if plan is None or risk_of is None:
         return None
-    if any(risk_of(s.name) != "read_only" for s in plan.steps) and not (fitted and plan.fit_runs):
+    read_only = all(risk_of(s.name) == "read_only" for s in plan.steps)
+    strict = not fitted or (read_only and any(map(computed, plan.answer)))
+    if not (strict and read_only) and not (fitted and plan.fit_runs):
         return None
     judged = view(plan) if fitted else plan
     for i in range(len(plan.steps)):
         why, _noise = seen_problem(judged, env, args, i, noise_runs, risk_of, decides=True)
+        if why and not strict and seen_problem(plan, env, args, i, noise_runs, risk_of, decides=True)[0]:
+            continue  # outside all the evidence, not only the runs the template fits: not this check's
         if why:
             return i, why
     return None

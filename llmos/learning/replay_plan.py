@@ -198,10 +198,11 @@ class BoundPlan:
         support = own_support(self.plan)
         if said is not None:
             plan = self.plan
-            if plan.fit_runs or (any(map(answers.computed, plan.answer)) and declined.read_only(plan, self.risk_of)):
-                # a figure worked out from the results, or a template that started again: rule 1 on every
-                # result, against what the runs the template fits saw (`_seen_answer`)
-                self.check_decided(noise_runs, envelope.answer_view(plan))
+            # a figure worked out from the results, or a template that started again: rule 1 on every result,
+            # against what the runs the template fits saw (`_seen_answer`)
+            got = envelope.decided_problem(plan, self.env, list(self.args), noise_runs, self.risk_of, fitted=True)
+            if got is not None:
+                raise Stop(f"{envelope.PRECAUTION}: {got[1]}", got[0], precaution=True)
             why = answers.derived_unproven(
                 plan.answer, support, plan.seen_runs, self.env
             ) or envelope.answer_seen_problem(plan, self.env, list(self.args), noise_runs, plan.answer)
@@ -232,14 +233,13 @@ class BoundPlan:
             raise Stop(CONDITIONAL_LISTING, len(self.plan.steps) - 1, precaution=True)
         return answers.listing([s.name for s in self.plan.steps], self.env, self.args)
 
-    def check_decided(self, noise_runs: int, plan: Plan | None = None) -> None:
+    def check_decided(self, noise_runs: int) -> None:
         """Rule 1 for a plan whose supporting runs declined the goal on what their results said: every
-        result of this run stays inside what they saw, or the model judges anew. `plan`: the plan as
-        the answer is judged (`envelope.answer_view`: the runs its template fits)."""
+        result of this run stays inside what they saw, or the model judges anew."""
         noise_runs = own_noise(self.plan, noise_runs)
         for i in range(len(self.plan.steps)):
             why, noise = envelope.seen_problem(
-                plan or self.plan, self.env, list(self.args), i, noise_runs, self.risk_of, decides=True
+                self.plan, self.env, list(self.args), i, noise_runs, self.risk_of, decides=True
             )
             self.noise.extend(f"{self.plan.steps[i].name}: {n} treated as noise" for n in noise)
             if why:

@@ -37,10 +37,8 @@ def remap(node: Any, fn: Mapper) -> Any:
     through `fn`; raises `_Unmapped` when `fn` has no form for one."""
     if not isinstance(node, tuple):
         return node
-    if (
-        (len(node) == 2 and node[0] == "tok")
-        or is_list_source(node)
-        or (len(node) == 3 and node[0] in ("res", "arg") and isinstance(node[2], tuple))
+    if (len(node) == 2 and node[0] == "tok") or is_list_source(node) or (
+        len(node) == 3 and node[0] in ("res", "arg") and isinstance(node[2], tuple)
     ):
         out = fn(node)
         if out is None:
@@ -147,6 +145,7 @@ class Layout:
             return None
 
         return fn
+
 
     def reads_every_copy(self, node: Any) -> bool:
         """Whether `node` reads every copy of the segment (its item or results), and nothing else that
