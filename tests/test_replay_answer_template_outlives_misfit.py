@@ -101,36 +101,30 @@ async def test_after_the_template_started_again_a_celsius_log_replays(tmp_path: 
     # replays with the right maximum
     w, h, modes = await learned(tmp_path)
     assert modes[2] == "learner", modes  # the last agreeing logs may stop on rule 1 (a reading past the range)
-    w.state["pools"]["PL-110"] = log((26.7, "C"), (27.4, "C"), (25.3, "C"))
+    # every reading inside what the runs the template fits saw (`_seen_answer`): a third reading of 25.3 is
+    # not, its range down to 25.0 came from the contradicting run (PL-103) alone, and the model answers it
+    w.state["pools"]["PL-110"] = log((26.7, "C"), (27.4, "C"), (25.6, "C"))
     out = await h.run(WARMEST, {"pool": "PL-110"})
     assert out.trace.mode == "follower", out.trace.events
     assert out.trace.output == "The warmest reading in pool PL-110 was 27.4 degrees Celsius."
 
 
-OPEN = (
-    "open (holeA): the answer's `max(readings[*].temp)` template started again on the Fahrenheit run and fits "
-    "the last 4+ runs (all Celsius), so `derived_unproven` passes; rule 1's envelope was widened by the "
-    "contradicting run and the runs the model finished after a stop (unit 'F', temps up to 81.5), and "
-    "`answer_seen_problem` checks the results of `calc` holes only, not an `agg` hole's list (nor bounds "
-    "its value: 84.2, past every temperature seen, is said too): the replay states the raw Fahrenheit "
-    "maximum as degrees Celsius. Missing rule: an answer envelope of the runs the template fits."
-)
-# Rule 1 on every result before a read-only plan's computed answer (`replay_plan.BoundPlan.answer`) now stops
-# a unit or a temperature at a position no run saw ('F' last, 84.2): still open where the contradicting run
-# itself put 'F' and 81.5 at readings[1] into the envelope
-STILL_OPEN = pytest.mark.xfail(strict=True, reason=OPEN)
+# Closed (envA): rule 1 on every result before a read-only plan's computed answer (`replay_plan.BoundPlan.answer`)
+# stops a unit or a temperature at a position no run saw ('F' last, 84.2); and the answer is judged against
+# the runs its template fits only (`_seen_answer`: `PlanStep.fit_seen`), so the 'F' and 81.5 the contradicting
+# run put at readings[1] are no evidence for it (PL-109, and the repeat of PL-103 itself)
 
 
 @pytest.mark.parametrize(
     ("pool", "readings", "warmest"),
     [
         # a new log: 78.8 F is 26.0 C, the warmest is 26.2 C; the raw maximum 78.8 is inside what runs saw
-        pytest.param("PL-109", log((25.1, "C"), (78.8, "F"), (26.2, "C")), 26.2, marks=STILL_OPEN),
+        ("PL-109", log((25.1, "C"), (78.8, "F"), (26.2, "C")), 26.2),
         # the Fahrenheit reading last (no run saw 'F' there), and one past every temperature a run saw (84.2 F)
         ("PL-111", log((25.1, "C"), (26.2, "C"), (78.8, "F")), 26.2),
         ("PL-112", log((25.1, "C"), (84.2, "F"), (26.2, "C")), 29.0),
         # an exact repeat of the contradicting run, on the same log (h14_coldchain #150's shape)
-        pytest.param(CONTRADICTING[0], CONTRADICTING[1], 27.5, marks=STILL_OPEN),
+        (CONTRADICTING[0], CONTRADICTING[1], 27.5),
     ],
     ids=["new_log", "f_last", "past_every_seen_temp", "repeat_of_the_contradicting_run"],
 )

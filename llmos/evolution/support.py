@@ -251,8 +251,7 @@ class CrystallizedRun:
         said = answers.render(parts, self.env, self.args)
         if said is not None:
             plan = self.plan
-            if any(map(answers.computed, parts)):  # as a FOLLOWER replay: rule 1 on every result
-                self._check_decided()
+            self._check_decided(fitted=True)  # as a FOLLOWER replay: the runs the template fits (`_seen_answer`)
             why = (
                 answers.derived_unproven(plan.answer, own_support(plan), plan.seen_runs, self.env)
                 or envelope.answer_seen_problem(plan, self.env, list(self.args), self.noise_runs, parts)
@@ -337,15 +336,13 @@ class CrystallizedRun:
             if why:
                 raise self.fail(f"{envelope.PRECAUTION}: {why}", i, precaution=True)
 
-    def _check_decided(self) -> None:
-        """Rule 1 on every result of a plan that changed nothing because of what its results said."""
+    def _check_decided(self, fitted: bool = False) -> None:
+        """Rule 1 on every result of a plan that changed nothing because of what its results said (`fitted`:
+        before a template's answer, against the runs it fits; any plan once that template started again)."""
         risk_of = self.progress.risk_of if self.progress is not None else None
-        if self.plan is None or risk_of is None or any(risk_of(s.tool) != "read_only" for s in self.steps):
-            return
-        for i in range(len(self.steps)):
-            why, _ = envelope.seen_problem(self.plan, self.env, list(self.args), i, self.noise_runs, risk_of, True)
-            if why:
-                raise self.fail(f"{envelope.PRECAUTION}: {why}", i, precaution=True)
+        got = envelope.decided_problem(self.plan, self.env, list(self.args), self.noise_runs, risk_of, fitted)
+        if got is not None:
+            raise self.fail(f"{envelope.PRECAUTION}: {got[1]}", got[0], precaution=True)
 
     async def _invoke(self, i: int, spec: _Step, arguments: dict[str, Any]) -> ToolOutput:
         call_tool = self.ctx.call_tool

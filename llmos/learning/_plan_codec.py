@@ -34,6 +34,7 @@ def to_dict(plan: Plan) -> dict[str, Any]:
                 "lengths": s.lengths,
                 "categories": s.categories,
                 "seen": s.seen,
+                **({"fit_seen": s.fit_seen} if plan.fit_runs else {}),
             }
             for s in plan.steps
         ],
@@ -51,6 +52,7 @@ def to_dict(plan: Plan) -> dict[str, Any]:
         "coincident": [list(t) for t in plan.coincident],
         "example": plan.example,
         "seen_runs": plan.seen_runs,
+        **({"fit_runs": plan.fit_runs, "fit_ref": [ex.to_json(p) for p in plan.fit_ref]} if plan.fit_runs else {}),
         "post_write_checks": plan.post_write_checks,
         "demoted": plan.demoted,
         "demoted_at": plan.demoted_at,
@@ -80,6 +82,7 @@ def from_dict(cls: type[Plan], d: dict[str, Any]) -> Plan:
                 lengths=dict(s.get("lengths", {})),
                 categories={k: list(v) for k, v in s.get("categories", {}).items()},
                 seen=dict(s.get("seen", {})),
+                fit_seen=dict(s.get("fit_seen", {})),
             )
             for s in d["steps"]
         ],
@@ -100,6 +103,8 @@ def from_dict(cls: type[Plan], d: dict[str, Any]) -> Plan:
         coincident=[tuple(t) for t in d.get("coincident", [])],
         example=d.get("example", {}),
         seen_runs=int(d.get("seen_runs", 0)),
+        fit_runs=int(d.get("fit_runs", 0)),
+        fit_ref=[ex.from_json(p) for p in d.get("fit_ref", [])],
         post_write_checks=list(d.get("post_write_checks", [])),
         demoted=str(d.get("demoted", "")),
         demoted_at=int(d.get("demoted_at", 0)),

@@ -37,7 +37,7 @@ def plan_json(plan: Plan) -> str:
         "agent": p.agent,
         "skeleton": [[t.kind, t.text] for t in p.skeleton],
         "slots": [[pos, s.name, s.shapes, s.values, s.span] for pos, s in sorted(p.slots.items())],
-        "steps": [_step(s, f"{_NONCE}{i}.") for i, s in enumerate(p.steps)],
+        "steps": [_step(s, f"{_NONCE}{i}.", p.fit_runs) for i, s in enumerate(p.steps)],
         "answer": p.answer,  # tuples are written as lists: what `ex.to_json` makes of them
         "trace_ids": p.trace_ids,
         "support_count": p.support,
@@ -52,6 +52,7 @@ def plan_json(plan: Plan) -> str:
         "coincident": p.coincident,
         "example": p.example,
         "seen_runs": p.seen_runs,
+        **({"fit_runs": p.fit_runs, "fit_ref": p.fit_ref} if p.fit_runs else {}),
         "post_write_checks": p.post_write_checks,
         "demoted": p.demoted,
         "demoted_at": p.demoted_at,
@@ -68,7 +69,7 @@ def plan_json(plan: Plan) -> str:
     return text
 
 
-def _step(s: PlanStep, mark: str) -> dict[str, Any]:
+def _step(s: PlanStep, mark: str, fit: int) -> dict[str, Any]:
     return {
         "name": s.name,
         "group": s.group,
@@ -81,6 +82,7 @@ def _step(s: PlanStep, mark: str) -> dict[str, Any]:
         "lengths": s.lengths,
         "categories": s.categories,
         "seen": s.seen,
+        **({"fit_seen": s.fit_seen} if fit else {}),
     }
 
 

@@ -40,3 +40,5 @@ class PlanStep:
     lengths: dict[str, int] = field(default_factory=dict)  # json(path) -> length of a list, equal in all evidence
     categories: dict[str, list[str]] = field(default_factory=dict)  # json(path) -> the few short texts seen
     seen: dict[str, Any] = field(default_factory=dict)  # json(path)|kind -> what the evidence saw (_seen.py)
+    # the same over the runs the answer template fits, once it started again (`_seen_fit`; else `seen`)
+    fit_seen: dict[str, Any] = field(default_factory=dict)

@@ -26,7 +26,6 @@ checked with every text (`_seen_mentions`). The private interior of `llmos.learn
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from typing import Any
 
 from llmos.learning import _derived, _seen_derived, _shortcuts
@@ -247,6 +246,7 @@ def record(
     arg_src: _mentions.ArgValues = {}  # and the calls' argument texts, listed once per run
     reads: list[tuple[int, _seen_derived.Numbers]] = []  # the numbers of the reads before: across reads
     once = _seen_derived.called_once([s.name for s in plan.steps])
+    run: list[tuple[int, Seen, dict[str, tuple[str, Any]], dict[str, Any]]] = []  # this run, step by step
     for i, step in enumerate(plan.steps):
         text = texts[i] if i < len(texts) else None
         if text is None:
@@ -268,8 +268,11 @@ def record(
         reads.append((i, mine))  # none: pairs with nothing
         new = merge(step.seen, obs) if plan.seen_runs else fresh(obs)
         src = _mentions.sources(plan, tokens, args, i, goal_src, arg_src)  # goal values, arguments a text may hold
-        step.seen = _mentions.attach(step.seen if plan.seen_runs else {}, new, _mentions.observe(values, src))
+        flags = _mentions.observe(values, src)
+        run.append((i, step.seen if plan.seen_runs else {}, obs, flags))
+        step.seen = _mentions.attach(step.seen if plan.seen_runs else {}, new, flags)
     plan.seen_runs += 1
+    plan.__dict__["_fit_run"] = run  # for the envelope of the runs the answer template fits (`_seen_answer.keep`)
 
 
 def seen_problem(
@@ -337,63 +340,3 @@ def _unchecked(plan: Plan, path: ex.Path, consumed: set[ex.Path], echo: set[str]
     if path[:1] != ("@step",):
         return excluded(path, consumed, echo)
     return excluded(path[2:], consumed_paths(plan).get(int(path[1]), set()), set(plan.steps[int(path[1])].echo_paths))
-
-
-def answer_seen_problem(plan: Plan, env: ex.Env, args: list[Any], noise_runs: int, answer: Sequence[Any]) -> str | None:
-    """Rule 1 for an answer that states a derived number (a `calc` hole): the results it is computed from
-    stay inside what the supporting runs saw, apart from the values the answer or an argument reads;
-    those it computes with keep their sign and scale (`_derived`). A factor the same in every supporting
-    run (16 kWh each time) is what the arithmetic may have folded into a constant (x 0.16). A pick: `_seen_derived`."""
-    steps, read, operands = _answer_reads(answer)
-    if not plan.seen_runs:
-        return None
-    if why := _seen_derived.picks_problem(plan.steps, env, answer, scalars):  # a pick or a threshold?
-        return f"the answer states a pick: {why}"
-    for i in sorted(steps):
-        text = env.texts[i] if i < len(env.texts) else None
-        if text is None or i >= len(plan.steps):
-            continue
-        step = plan.steps[i]
-        consumed = consumed_paths(plan).get(i, set()) | read.get(i, set())
-        echo, derived = set(step.echo_paths), derived_paths(plan).get(i, {})
-        checked, loose = [], []
-        for p, v in scalars(env.parsed[i], text):
-            if not ex.is_num(v) or path_key(p) in echo:
-                continue
-            if not excluded(p, consumed, echo) or derived.get(p) == _derived.STRICT:
-                checked.append((p, v))
-            elif p in derived or p in operands.get(i, set()):
-                loose.append((p, v))
-        if not checked and not loose:
-            continue
-        why, _noise = problems(step.seen, _observed(checked, []), noise_runs, set(), set())
-        if not why and loose:
-            why = _derived.loose_problem(step.seen, _observed(loose, []), noise_runs, set())
-        if why:
-            return (
-                f"{step.name} returned a value outside the evidence, and the answer states a number "
-                f"computed from its result: {why}"
-            )
-    return None
-
-
-def _answer_reads(answer: Sequence[Any]) -> tuple[set[int], dict[int, set[ex.Path]], dict[int, set[ex.Path]]]:
-    """(the steps a computed number of the answer reads; every result path the answer reads; those a
-    computed number computes with)."""
-    steps: set[int] = set()
-    read: dict[int, set[ex.Path]] = {}
-    operands: dict[int, set[ex.Path]] = {}
-    for part in answer:
-        if part[0] != "hole":
-            continue
-        for cand in part[1]:
-            inner = cand[1] if cand[0] == "calc" else cand
-            computed = _derived.derived_refs(inner) if cand[0] == "calc" else []
-            for r in ex.refs(inner):
-                if r[0] in ("res", "tnum"):
-                    read.setdefault(int(r[1]), set()).add(tuple(r[2]))
-                    if r in computed:  # an operand of the arithmetic: its sign and scale (`_derived`)
-                        operands.setdefault(int(r[1]), set()).add(tuple(r[2]))
-                    if cand[0] == "calc":
-                        steps.add(int(r[1]))
-    return steps, read, operands

@@ -82,8 +82,10 @@ from llmos.learning._envelope_lists import (
     same_lengths,
     union_categories,
 )
-from llmos.learning._seen import answer_seen_problem, seen_problem
 from llmos.learning._seen import record as record_seen
+from llmos.learning._seen import seen_problem
+from llmos.learning._seen_answer import answer_seen_problem, decided_problem
+from llmos.learning._seen_answer import view as answer_view
 
 __all__ = [
     "MAX_CATEGORIES",
@@ -100,8 +102,10 @@ __all__ = [
     "Operand",
     "Relation",
     "answer_seen_problem",
+    "answer_view",
     "broken",
     "categories",
+    "decided_problem",
     "from_json",
     "goal_problem",
     "is_member",

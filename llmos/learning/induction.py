@@ -16,7 +16,7 @@ import operator
 import time
 from typing import Any
 
-from llmos.learning import _shortcuts, answers, envelope, spans
+from llmos.learning import _seen_answer, _shortcuts, answers, envelope, spans
 from llmos.learning import explain as ex
 from llmos.learning._arg_relations import arg_relations, live_values
 from llmos.learning._coincidence import coincident, has_unused
@@ -183,8 +183,10 @@ def refine(plan: Plan, ev: Evidence, answer_from_model: bool = False) -> tuple[P
         if text not in slot.values and len(slot.values) < MAX_VALUES:
             slot.values.append(text)
         slot.span = envelope.widen_span(envelope.slot_span(slot), ev.tokens[pos])
-    if answer_from_model and ev.answer:  # the model answered over this run's results: phrasing evidence
+    learned = bool(answer_from_model and ev.answer)
+    if learned:  # the model answered over this run's results: phrasing evidence
         refined.answer = answers.learn(plan.answer, ev.answer, ev.env(), [c.arguments for c in ev.calls])
+    _seen_answer.keep(refined, plan.answer, learned)  # a run that taught no answer is none the template fits
     return refined, "refined"
 
 
@@ -337,7 +339,8 @@ def _add_evidence(plan: Plan, ev: Evidence, rename: bool = True) -> None:
     if rename:
         _name_slots(plan)
     plan.add_support(ev.trace_id, ev.token_texts())
-    plan.answer = answers.learn(plan.answer, ev.answer, ev.env(), [c.arguments for c in ev.calls])
+    before, plan.answer = plan.answer, answers.learn(plan.answer, ev.answer, ev.env(), [c.arguments for c in ev.calls])
+    _seen_answer.keep(plan, before)  # rule 5 with rule 1: the envelope of the runs the template fits
     plan.example = {
         "goal": ev.goal,
         "calls": [

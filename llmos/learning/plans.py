@@ -71,6 +71,8 @@ class Plan:
     memberships: list[tuple[int, int, int]] = field(default_factory=list)
     example: dict[str, Any] = field(default_factory=dict)  # the latest supporting trace, shortened
     seen_runs: int = 0  # runs recorded in the steps' `seen` (0: a plan from before rule 1 was kept)
+    fit_runs: int = 0  # runs in the steps' `fit_seen`: those the answer template fits (0: `seen` is theirs)
+    fit_ref: list[ex.Cand] = field(default_factory=list)  # the template every run in `fit_seen` fits
     # rule 3: replays stopped by a check of a non-idempotent write's own result (the check could only run
     # after the write): such a plan needs a guard that is none, so it is not replayed blind any more
     post_write_checks: list[str] = field(default_factory=list)
@@ -264,6 +266,7 @@ class Plan:
                 dict(st.lengths),
                 {k: list(v) for k, v in st.categories.items()},
                 dict(st.seen),  # records are replaced, never changed in place
+                dict(st.fit_seen),
             )
             for st in self.steps
         ]
@@ -279,6 +282,7 @@ class Plan:
         new.coincident = list(self.coincident)
         new.example = dict(self.example)
         new.sibling = dict(self.sibling)
+        new.fit_ref = list(self.fit_ref)
         return new
 
 

@@ -198,8 +198,11 @@ class BoundPlan:
         support = own_support(self.plan)
         if said is not None:
             plan = self.plan
-            if any(map(answers.computed, plan.answer)) and declined.read_only(plan, self.risk_of):
-                self.check_decided(noise_runs)  # a figure worked out from the results: rule 1 on them all
+            # a figure worked out from the results, or a template that started again: rule 1 on every result,
+            # against what the runs the template fits saw (`_seen_answer`)
+            got = envelope.decided_problem(plan, self.env, list(self.args), noise_runs, self.risk_of, fitted=True)
+            if got is not None:
+                raise Stop(f"{envelope.PRECAUTION}: {got[1]}", got[0], precaution=True)
             why = answers.derived_unproven(
                 plan.answer, support, plan.seen_runs, self.env
             ) or envelope.answer_seen_problem(plan, self.env, list(self.args), noise_runs, plan.answer)

@@ -362,7 +362,7 @@ def _written(p: Plan, ev: induction.Evidence, sigma: dict[int, int], cands: list
     w.relations = relations
     w.memberships = [(m[a], b, c) for a, b, c in p.memberships if a in m]
     for step in w.steps:  # rule 1's presence of goal values: at W's positions
-        step.seen = _mentions.remap(step.seen, m)
+        step.seen, step.fit_seen = _mentions.remap(step.seen, m), _mentions.remap(step.fit_seen, m)
     w.answer, w.example = [], {}
     w.trace_ids, w.evidence_tokens, w.pending_tokens, w.support_count = [], [], [], 0
     w.uses, w.replay_successes, w.fallbacks, w.penalty = 0, 0, 0, 0.0

@@ -1,0 +1,218 @@
+"""Rule 5 with rule 1: an answer is judged only against the runs its template fits.
+
+A run whose final answer the plan's template does not fit contradicts it: the model said something
+else over those results (a reading in Fahrenheit it converted, a cancelled order it did not count), and
+the template starts again (`answers.learn`). Rule 1's envelope (`PlanStep.seen`) still holds what that
+run's results showed, so a later result with the same thing (an 'F' at the same position) looks "seen",
+and a replay would state the template's figure where the model had answered otherwise. The evidence for
+an answer is therefore the runs its template fits, and only those: `PlanStep.fit_seen`, the same records
+as `seen` (`_seen.merge`, `_seen_mentions.attach`) over the last `Plan.fit_runs` runs the template fits.
+While the template fits every run the plan recorded (`fit_runs` 0), that envelope is `seen` itself and
+nothing more is kept. A run recorded without teaching the answer (a replay the model finished that did
+not succeed) is no run the template fits either. A contradiction is never forgotten because later runs
+agreed: what only the contradicting run showed is outside this envelope for good.
+
+`_seen.record` leaves one run's observations on the plan; `keep` (after `answers.learn`) moves them
+into the answer's envelope; `view` is the plan as rule 1 judges the answer against it, for
+`answer_seen_problem` (rule 1 for the numbers a computed answer reads, and its picks) and for rule 1
+on every result before such an answer (`replay_plan.BoundPlan.answer`, `CrystallizedRun.answer`).
+"""
+
+from __future__ import annotations
+
+import copy
+import dataclasses
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from llmos.learning import _derived, _seen_derived
+from llmos.learning import _seen_mentions as _mentions
+from llmos.learning import explain as ex
+from llmos.learning._answer_rules import computed, template_fits
+from llmos.learning._derived import derived_paths
+from llmos.learning._seen import (
+    Seen,
+    _observed,
+    consumed_paths,
+    excluded,
+    fresh,
+    merge,
+    problems,
+    scalars,
+    seen_problem,
+)
+from llmos.learning.plans import Plan, path_key
+from llmos.learning.risk import RiskOf
+
+# one recorded run, per step: (step, its records before the run, the run's observations, its presence flags)
+Run = list[tuple[int, Seen, dict[str, tuple[str, Any]], dict[str, Any]]]
+
+_RUN = "_fit_run"  # the last recorded run, left on the plan's __dict__ by `_seen.record` until `keep` takes it
+
+
+def keep(plan: Plan, before: list[Any], learned: bool = True) -> None:
+    """After a recorded run (`before`: the answer template before it; `learned`: the run taught the answer,
+    which is now `plan.answer`), the envelope of the runs the template fits (`fit_seen`: of the runs on
+    which every explanation of `fit_ref` gave what the answer stated)."""
+    run: Run | None = plan.__dict__.pop(_RUN, None)
+    if run is None:
+        return
+    now, n = plan.answer, template_fits(plan.answer)
+    if learned and n and n == plan.seen_runs:  # the template fits every run recorded: its envelope is `seen`
+        _clear(plan)
+        return
+    if not plan.fit_runs:  # `seen` is the envelope, of the runs the template `before` fits
+        if learned and (not before or (n and template_fits(before) and n == template_fits(before) + 1)):
+            return  # and still is (a template continued; a plan's first template, a wording's on its lender's)
+        if template_fits(before):  # this run is not one of them: the runs before it are
+            _start(plan, [(i, old) for i, old, _obs, _flags in run], max(1, plan.seen_runs - 1), list(before))
+    both = shared(now if not before else plan.fit_ref, now) if learned and n else None
+    if both is not None:  # an explanation of the reference gave this run's answer: the run is one it fits
+        for i, _old, obs, flags in run:
+            step = plan.steps[i]
+            step.fit_seen = _mentions.attach(step.fit_seen, merge(step.fit_seen, obs), flags)
+        plan.fit_runs, plan.fit_ref = plan.fit_runs + 1, both
+    elif learned and n and (n > 1 or not template_fits(plan.fit_ref)):
+        # a template the reference's runs do not fit goes on (or none came before): its runs start again,
+        # from this one (its first run, which contradicted the reference, stays out)
+        _start(plan, [(i, _mentions.attach({}, fresh(obs), flags)) for i, _old, obs, flags in run], 1, list(now))
+    # else: a contradiction (a run the reference does not fit, or one that taught no answer) stays out
+
+
+def _start(plan: Plan, seen: list[tuple[int, Seen]], runs: int, ref: list[Any]) -> None:
+    """The answer's envelope becomes `seen` (per step; a step this run did not record: what `seen` holds
+    before it, when the runs before it are the envelope, else nothing), of `runs` runs that fit `ref`."""
+    given = dict(seen)
+    for i, step in enumerate(plan.steps):
+        step.fit_seen = given.get(i, step.seen if runs > 1 else {})
+    plan.fit_runs, plan.fit_ref = runs, ref
+
+
+def shared(ref: Sequence[Any], now: Sequence[Any]) -> list[Any] | None:
+    """`ref` narrowed to the explanations `now` keeps too, when each hole keeps one (None when not, or when
+    the literal parts differ). Every explanation of `ref` gave the answer of each run it fits, and every
+    one of `now` gave this run's: a run both fit is explained by the shared ones, and a replay that says
+    `now` (only when all of its explanations agree) says what a shared one gives."""
+    if not template_fits(ref) or not template_fits(now) or len(ref) != len(now):
+        return None
+    out = [ref[0]]
+    for p, q in zip(ref[1:], now[1:], strict=True):
+        if p[0] != q[0] or (p[0] != "hole" and p != q):
+            return None
+        if p[0] == "hole":
+            keys = {_key(c) for c in q[1]}
+            kept = tuple(c for c in p[1] if _key(c) in keys)
+            if not kept:
+                return None
+            p = ("hole", kept)
+        out.append(p)
+    return out
+
+
+def _key(cand: Any) -> str:
+    return json.dumps(ex.to_json(cand), sort_keys=True)
+
+
+def _clear(plan: Plan) -> None:
+    if plan.fit_runs:
+        for step in plan.steps:
+            step.fit_seen = {}
+        plan.fit_runs, plan.fit_ref = 0, []
+
+
+def view(plan: Plan) -> Plan:
+    """The plan as rule 1 judges its answer: every step's `seen` the runs the template fits saw (none
+    when the template is not one `fit_ref`'s runs fit: everything is outside)."""
+    if not plan.fit_runs:
+        return plan
+    ok = shared(plan.fit_ref, plan.answer) is not None
+    out = copy.copy(plan)
+    out.steps = [dataclasses.replace(s, seen=s.fit_seen if ok else {}) for s in plan.steps]
+    return out
+
+
+def decided_problem(
+    plan: Plan | None, env: ex.Env, args: list[Any], noise_runs: int, risk_of: RiskOf | None, fitted: bool = False
+) -> tuple[int, str] | None:
+    """(step, why) for the first result of this run outside what the supporting runs saw, for a plan whose
+    every step is read-only (its answer decided on its results). `fitted`: before an answer template's
+    figure, against the runs that template fits (`view`): every result of a read-only plan whose answer
+    states a computed number; for any other plan once its template started again, a value only the runs
+    the template does not fit made seen (one outside every run's evidence is rule 1's before a write, as
+    before: this check did not run there)."""
+    if plan is None or risk_of is None:
+        return None
+    read_only = all(risk_of(s.name) == "read_only" for s in plan.steps)
+    strict = not fitted or (read_only and any(map(computed, plan.answer)))
+    if not (strict and read_only) and not (fitted and plan.fit_runs):
+        return None
+    judged = view(plan) if fitted else plan
+    for i in range(len(plan.steps)):
+        why, _noise = seen_problem(judged, env, args, i, noise_runs, risk_of, decides=True)
+        if why and not strict and seen_problem(plan, env, args, i, noise_runs, risk_of, decides=True)[0]:
+            continue  # outside all the evidence, not only the runs the template fits: not this check's
+        if why:
+            return i, why
+    return None
+
+
+def answer_seen_problem(plan: Plan, env: ex.Env, args: list[Any], noise_runs: int, answer: Sequence[Any]) -> str | None:
+    """Rule 1 for an answer that states a derived number (a `calc` hole): the results it is computed from
+    stay inside what the runs the template fits saw (`view`), apart from the values the answer or an argument reads;
+    those it computes with keep their sign and scale (`_derived`). A factor the same in every supporting
+    run (16 kWh each time) is what the arithmetic may have folded into a constant (x 0.16). A pick: `_seen_derived`."""
+    steps, read, operands = _answer_reads(answer)
+    if not plan.seen_runs:
+        return None
+    plan = view(plan)  # the runs the template fits
+    if why := _seen_derived.picks_problem(plan.steps, env, answer, scalars):  # a pick or a threshold?
+        return f"the answer states a pick: {why}"
+    for i in sorted(steps):
+        text = env.texts[i] if i < len(env.texts) else None
+        if text is None or i >= len(plan.steps):
+            continue
+        step = plan.steps[i]
+        consumed = consumed_paths(plan).get(i, set()) | read.get(i, set())
+        echo, derived = set(step.echo_paths), derived_paths(plan).get(i, {})
+        checked, loose = [], []
+        for p, v in scalars(env.parsed[i], text):
+            if not ex.is_num(v) or path_key(p) in echo:
+                continue
+            if not excluded(p, consumed, echo) or derived.get(p) == _derived.STRICT:
+                checked.append((p, v))
+            elif p in derived or p in operands.get(i, set()):
+                loose.append((p, v))
+        if not checked and not loose:
+            continue
+        why, _noise = problems(step.seen, _observed(checked, []), noise_runs, set(), set())
+        if not why and loose:
+            why = _derived.loose_problem(step.seen, _observed(loose, []), noise_runs, set())
+        if why:
+            return (
+                f"{step.name} returned a value outside the evidence, and the answer states a number "
+                f"computed from its result: {why}"
+            )
+    return None
+
+
+def _answer_reads(answer: Sequence[Any]) -> tuple[set[int], dict[int, set[ex.Path]], dict[int, set[ex.Path]]]:
+    """(the steps a computed number of the answer reads; every result path the answer reads; those a
+    computed number computes with)."""
+    steps: set[int] = set()
+    read: dict[int, set[ex.Path]] = {}
+    operands: dict[int, set[ex.Path]] = {}
+    for part in answer:
+        if part[0] != "hole":
+            continue
+        for cand in part[1]:
+            inner = cand[1] if cand[0] == "calc" else cand
+            computed = _derived.derived_refs(inner) if cand[0] == "calc" else []
+            for r in ex.refs(inner):
+                if r[0] in ("res", "tnum"):
+                    read.setdefault(int(r[1]), set()).add(tuple(r[2]))
+                    if r in computed:  # an operand of the arithmetic: its sign and scale (`_derived`)
+                        operands.setdefault(int(r[1]), set()).add(tuple(r[2]))
+                    if cand[0] == "calc":
+                        steps.add(int(r[1]))
+    return steps, read, operands
