@@ -42,6 +42,7 @@ replay in `_envelope_checks`; this module re-exports both.
 
 from __future__ import annotations
 
+from llmos.learning._answer_text import answer_seen_problem  # rule 1 of _seen, and of plain texts
 from llmos.learning._envelope_checks import (
     PRECAUTION,
     broken,
@@ -82,8 +83,8 @@ from llmos.learning._envelope_lists import (
     same_lengths,
     union_categories,
 )
-from llmos.learning._seen import answer_seen_problem, seen_problem
 from llmos.learning._seen import record as record_seen
+from llmos.learning._seen import seen_problem
 
 __all__ = [
     "MAX_CATEGORIES",
