@@ -125,6 +125,7 @@ def test_a_plain_text_number_is_read_only_in_the_template_it_was_seen_in() -> No
     for other in (
         "Printer PR-3: the tray holds 400 sheets, 90 in it.",
         "Printer PR-3: 1,090 sheets in the tray, which holds 2,000.",
+        "Printer PR-3: 1 090 sheets in the tray, which holds 2 000.",
         "Printer PR-3: -5 sheets in the tray, which holds 400 (estimated).",
         '{"sheets": 90, "holds": 400}',
     ):
@@ -136,5 +137,8 @@ def test_a_plain_text_number_is_read_only_in_the_template_it_was_seen_in() -> No
     # a date is no operand; a table (more than MAX_TEXT_NUMBERS numbers) gives none
     dated = _env("Fill printer PR-2", "Printer PR-2: 340 sheets on 2026-03-14.")
     assert [v for _r, v in _explain_text.operands(dated, 1)] == [340]
+    # digits the template would split: "1,240 of 1,500" is no 240 of 500
+    for split in ("Printer PR-2: 1,240 sheets, holds 1,500.", "Printer PR-2: 12,5 kg at 11:05."):
+        assert _explain_text.operands(_env("Fill printer PR-2", split), 1) == []
     table = _env("Fill printer PR-2", " ".join(f"tray {n}: {n * 10} sheets." for n in range(1, 6)))
     assert _explain_text.operands(table, 1) == []

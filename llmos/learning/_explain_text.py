@@ -13,7 +13,8 @@ every supporting run's text had one template; live, a text of another template (
 "(estimated)" or "of which 40 reserved" added, "1,240" for "980", pounds for kilograms) makes it
 Unavailable, and the model decides: a number's position in one sentence is never taken for its
 position in another. A date, a clock time or a version is no operand; a text with more than
-MAX_TEXT_NUMBERS numbers is a table (none of them). Rule 2 is unchanged: two numbers of one text
+MAX_TEXT_NUMBERS numbers is a table (none of them), and so is a text whose digits rule 1's template
+splits (`_SPLIT_DIGITS`: "1,240", "12,5", "11:05") or cuts (longer than `_seen_text.MAX_TEXT`). Rule 2 is unchanged: two numbers of one text
 equal in every run are two hypotheses, and replay uses a value only when they agree.
 
 Rule 1 keeps checking the text: its template and numbers are range-checked before a write like any
@@ -24,6 +25,7 @@ answer that computes with one of its numbers (`_seen.answer_seen_problem`).
 from __future__ import annotations
 
 import hashlib
+import re
 from functools import lru_cache
 from typing import Any
 
@@ -32,6 +34,10 @@ from llmos.learning.goals import Token
 
 MAX_TEXT_NUMBERS = 8  # numbers of one text that are operands (more: a table, none)
 KIND = "txt"
+# digits grouped or split in ways rule 1's template reads as several numbers: thousands separators
+# ("1,240", "1'240", "1 240"), a decimal comma ("12,5"), a clock time ("11:05"). "1,240 of 1,500" would
+# give 500 - 240 = 260 where every run's thousands agreed; a text with one of them has no operands.
+_SPLIT_DIGITS = re.compile(r"\d[,'\u00a0\u202f:]\d|(?<![\w.,-])\d{1,3}(?: \d{3})+(?![\d.,])")
 
 
 def masks_of(tokens: list[Token]) -> tuple[str, ...]:
@@ -47,6 +53,8 @@ def shape(text: str, masks: tuple[str, ...]) -> tuple[str, tuple[int | float | N
     """(the digest of the text's template, its numbers in order: None for a date, a time or a version)."""
     from llmos.learning._seen_text import MAX_TEXT, _template
 
+    if len(text) > MAX_TEXT or _SPLIT_DIGITS.search(text):  # cut short (a number cut in two), or split digits
+        return "", ()
     kinds: list[str] = []
     tmpl, nums = _template(text[:MAX_TEXT], list(masks), kinds)
     digest = hashlib.blake2b(tmpl.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
@@ -87,7 +95,7 @@ def ref_value(ref: Cand, env: Env) -> Any:
     if text is None:
         raise Unavailable(f"step {ref[1]} has no plain-text result")
     digest, values = shape(text, masks_of(env.tokens))
-    if digest != ref[3]:
+    if not digest or digest != ref[3]:
         raise Unavailable(f"step {ref[1]}'s text has a template its supporting runs did not show")
     k = int(ref[2])
     if not 0 <= k < len(values) or values[k] is None or len(values) > MAX_TEXT_NUMBERS:
