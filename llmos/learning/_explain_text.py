@@ -14,8 +14,9 @@ every supporting run's text had one template; live, a text of another template (
 Unavailable, and the model decides: a number's position in one sentence is never taken for its
 position in another. A date, a clock time or a version is no operand; a text with more than
 MAX_TEXT_NUMBERS numbers is a table (none of them), and so is a text whose digits rule 1's template
-splits (`_SPLIT_DIGITS`: "1,240", "12,5", "11:05") or cuts (longer than `_seen_text.MAX_TEXT`). Rule 2 is unchanged: two numbers of one text
-equal in every run are two hypotheses, and replay uses a value only when they agree.
+splits (`_SPLIT_DIGITS`: "1,240", "12,5", "11:05") or cuts (longer than `_seen_text.MAX_TEXT`).
+Rule 2 is unchanged: two numbers of one text equal in every run are two hypotheses, and replay uses a
+value only when they agree.
 
 Rule 1 keeps checking the text: its template and numbers are range-checked before a write like any
 text's (a number an argument computes with is not excused, as a JSON leaf would be), and before an
