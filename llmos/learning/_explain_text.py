@@ -6,8 +6,8 @@ whose argument (fill 840 L) or answer figure came from one never replayed. A ref
     ("txt", step, k, digest)    the k-th number of step's plain-text result, while that text's template
                                 has this digest
 
-reads it. The template is rule 1's (`_seen_text.template`): the goal's words masked (its numbers are
-left as numbers: they count as positions like any other), identifiers by shape, every number out. A
+reads it. The template is rule 1's (`_seen_text.template`): the goal's values masked (words and
+numbers of two digits or more, as rule 1 masks them), identifiers by shape, every number out. A
 reference fits a run only when that run's text had the same template, so a plan keeps it only when
 every supporting run's text had one template; live, a text of another template (the numbers moved,
 "(estimated)" or "of which 40 reserved" added, "1,240" for "980", pounds for kilograms) makes it
@@ -42,11 +42,12 @@ _SPLIT_DIGITS = re.compile(r"\d[,'\u00a0\u202f:]\d|(?<![\w.,-])\d{1,3}(?: \d{3})
 
 
 def masks_of(tokens: list[Token]) -> tuple[str, ...]:
-    """What the template masks: the goal's words (rule 1's masks, `_seen_text.mask_values`), not its
-    numbers."""
+    """What the template masks: the goal's values (rule 1's masks, `_seen_text.mask_values`): a text that
+    says the goal's order number back ("Order 4703: parcel, ...") gives no operand for it (the goal's
+    number is the goal's), and a number that equals a goal number by chance changes the template."""
     from llmos.learning._seen_text import mask_values  # a cycle at import time: it imports `explain`
 
-    return tuple(mask_values([t for t in tokens if t.kind != "number"], [], []))
+    return tuple(mask_values(tokens, [], []))
 
 
 @lru_cache(maxsize=1 << 12)
