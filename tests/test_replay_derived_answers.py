@@ -134,7 +134,14 @@ def test_a_figure_no_value_explains_is_never_phrasing() -> None:
         ("How many days passed from blossom to harvest in orchard block B2?", "Block B2: 144 days.",
          ["Block B2 (Cox): blossom 2026-04-12, harvest 2026-09-03, yield 6.1 t"]),
     )
-    assert not answers.usable(parts) and "144" in str(parts[0][1])
+    assert "144" in str(parts)
+    # a plain text's numbers are operands (`_explain_text`): 4.2 x 34.29 gave 144 in one run, so the figure
+    # is a hole, as over a JSON result; only the constant fits both runs, and a constant is never stated
+    live = env(
+        "How many days passed from blossom to harvest in orchard block C3?",
+        "Block C3 (Gala): blossom 2026-04-12, harvest 2026-10-03, yield 4.2 t",
+    )
+    assert not answers.usable(parts) or answers.render(parts, live) is None
     # another domain: a count of lines the model made ("2 of the checks") is no value of the run
     parts = learned(
         ("Audit server web-1", "2 warnings on web-1.", ["disk ok\nssh weak cipher\nntp drift"]),

@@ -37,7 +37,7 @@ def fitted(c: ex.Cand) -> bool:
 
 def varying(c: ex.Cand, slots: set[int]) -> frozenset[ex.Cand]:
     """The sources an explanation reads that vary between goals: results, and slots."""
-    return frozenset(r for r in ex.refs(c) if r[0] == "res" or (r[0] == "tok" and r[1] in slots))
+    return frozenset(r for r in ex.refs(c) if r[0] in ("res", "txt") or (r[0] == "tok" and r[1] in slots))
 
 
 def rivals(held: Held, ev: Evidence, slots: set[int]) -> list[ex.Cand]:

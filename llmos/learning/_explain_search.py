@@ -12,7 +12,7 @@ import math
 from itertools import product
 from typing import Any
 
-from llmos.learning import _explain_agg, _explain_more
+from llmos.learning import _explain_agg, _explain_more, _explain_text
 from llmos.learning._explain_values import (
     MAX_LEAVES,
     Cand,
@@ -70,7 +70,8 @@ def _operands(env: Env, step: int) -> list[tuple[Cand, float | int]]:
                 out.append((("res", s, path), v))
             if len(out) >= MAX_OPERANDS:
                 return out
-    return out
+    out.extend(_explain_text.operands(env, step))  # the numbers of plain-text results, by template
+    return out[:MAX_OPERANDS]
 
 
 # distinct values a constant fitted to the runs must be shown on before it is used (a fitted proportion

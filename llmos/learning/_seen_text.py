@@ -77,7 +77,9 @@ def _cached_template(t: str, masks: tuple[str, ...]) -> tuple[str, tuple[float, 
     return tmpl, tuple(nums)
 
 
-def _template(t: str, masks: list[str]) -> tuple[str, list[float]]:
+def _template(t: str, masks: list[str], kinds: list[str] | None = None) -> tuple[str, list[float]]:
+    """`template`'s work; `kinds`, when given, gets each number's kind in order: "date" (a date, a time, a
+    version), "dec" (written with a decimal point) or "int" (`_explain_text`)."""
     t = _masked(t, masks)
     nums: list[float] = []
 
@@ -86,6 +88,8 @@ def _template(t: str, masks: list[str]) -> tuple[str, list[float]]:
             nums.append(float(re.sub(r"\D", "", mo.group(1))[:15]))
         else:
             nums.append(float(mo.group(2)))
+        if kinds is not None:
+            kinds.append("date" if mo.group(1) is not None else "dec" if "." in mo.group(2) else "int")
         return "#"
 
     # identifiers by shape (kept whole between marks), then the numbers of the rest by range; a ticket's

@@ -42,6 +42,7 @@ replay in `_envelope_checks`; this module re-exports both.
 
 from __future__ import annotations
 
+from llmos.learning._answer_text import answer_seen_problem  # rule 1 of _seen, and of plain texts
 from llmos.learning._envelope_checks import (
     PRECAUTION,
     broken,
@@ -84,7 +85,7 @@ from llmos.learning._envelope_lists import (
 )
 from llmos.learning._seen import record as record_seen
 from llmos.learning._seen import seen_problem
-from llmos.learning._seen_answer import answer_seen_problem, decided_problem
+from llmos.learning._seen_answer import decided_problem
 from llmos.learning._seen_answer import view as answer_view
 
 __all__ = [

@@ -17,7 +17,7 @@ An explanation (a *candidate*) is a small hashable tuple, JSON-able as nested li
     ("agg", op, src, rounding)                 totals over a list (`_explain_agg`): sum, mean, count,
     ("pick", op, keys, vals)                   min, max; and the value where a key is least or greatest
 
-    ref = ("tok", position) | ("res", step, path)   path () is the whole result text
+    ref = ("tok", position) | ("res", step, path) | ("txt", step, k, template: `_explain_text`); path () whole text
 
 `generate` lists every candidate that explains a value in one trace; `fits` checks a candidate on
 another trace. A plan keeps, per argument, every candidate that fits ALL its supporting traces;
@@ -34,7 +34,7 @@ import math
 from collections.abc import Iterator
 from typing import Any
 
-from llmos.learning import _explain_agg, _explain_more, _shortcuts
+from llmos.learning import _explain_agg, _explain_more, _explain_text, _shortcuts
 from llmos.learning._explain_search import (
     MAX_OPERANDS,
     MAX_TEMPLATES,
@@ -124,7 +124,7 @@ def ref_value(ref: Cand, env: Env) -> Any:
         if not path:
             return env.texts[step]
         return walk(env.parsed[step], path)
-    raise Unavailable(f"bad reference {ref!r}")
+    return _explain_text.ref_value(ref, env)  # ("txt", step, k, template): a plain text's k-th number
 
 
 def number_of(ref: Cand, env: Env) -> float | int:
@@ -390,7 +390,7 @@ def describe_ref(ref: Cand, names: dict[int, str] | None = None, steps: list[str
     if ref[0] == "res":
         step = steps[ref[1]] if steps and ref[1] < len(steps) else f"step{ref[1]}"
         return f"{step}.result" + ("" if not ref[2] else "." + format_path(ref[2]))
-    return repr(ref[1])
+    return _explain_text.describe(ref, steps) if ref[0] == _explain_text.KIND else repr(ref[1])
 
 
 def describe(cand: Cand, names: dict[int, str] | None = None, steps: list[str] | None = None) -> str:

@@ -177,7 +177,7 @@ class Plan:
             for leaf in step.leaves:
                 for c in ex.awake(leaf.cands):
                     for r in ex.refs(c):
-                        if (
+                        if r[0] == "txt" or (  # a plain text's number (`_explain_text`)
                             r[0] == "res"
                             and r[1] < len(self.steps)
                             and (path_key(r[2]) not in self.steps[r[1]].echo_paths)

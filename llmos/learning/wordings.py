@@ -183,7 +183,7 @@ def _singles_out(
             read = {r for c in kept for r in ex.refs(c)}
             found = ex.generate(values[i][leaf.path], env, before, wider=False)
             own = {c[1] for c in found if c[0] == "val"}
-            varying = {r for r in own if r[0] == "res" or r[1] in slots}  # W's other words are constants of W
+            varying = {r for r in own if r[0] in ("res", "txt") or r[1] in slots}  # W's other words are constants of W
             if varying - read:
                 return False
             # every other formula R's value fits is one of P's: R's silo was empty, so "to N tonnes" gave
@@ -203,7 +203,7 @@ def _fitted(c: ex.Cand) -> bool:
 
 def _varying(c: ex.Cand, slots: set[int]) -> frozenset[ex.Cand]:
     """The sources an explanation reads that vary between W's goals: results, and W's slots."""
-    return frozenset(r for r in ex.refs(c) if r[0] == "res" or (r[0] == "tok" and r[1] in slots))
+    return frozenset(r for r in ex.refs(c) if r[0] in ("res", "txt") or (r[0] == "tok" and r[1] in slots))
 
 
 def _same_calls(p: Plan, ev: induction.Evidence) -> bool:

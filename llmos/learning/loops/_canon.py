@@ -37,6 +37,11 @@ def remap(node: Any, fn: Mapper) -> Any:
     through `fn`; raises `_Unmapped` when `fn` has no form for one."""
     if not isinstance(node, tuple):
         return node
+    if len(node) == 4 and node[0] == "txt":  # a plain text's number: its step maps as the text's would
+        step = fn(("res", node[1], ()))
+        if step is None:
+            raise _Unmapped
+        return ("txt", step[1], node[2], node[3])
     if (len(node) == 2 and node[0] == "tok") or is_list_source(node) or (
         len(node) == 3 and node[0] in ("res", "arg") and isinstance(node[2], tuple)
     ):
@@ -194,6 +199,8 @@ def _refs_in(node: Any) -> list[Ref]:
         return [node]
     if len(node) == 3 and node[0] in ("res", "arg") and isinstance(node[1], int) and isinstance(node[2], tuple):
         return [node]
+    if len(node) == 4 and node[0] == "txt" and isinstance(node[1], int):
+        return [("res", node[1], ())]
     return [r for x in node for r in _refs_in(x)]
 
 

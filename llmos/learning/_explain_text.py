@@ -1,0 +1,130 @@
+"""Numbers inside plain-text results as explanation sources: ("txt", step, k, template).
+
+"Tank T-40: level 660 L of 1500 L." is one text, no JSON leaf: its numbers explained nothing, so a plan
+whose argument (fill 840 L) or answer figure came from one never replayed. A reference
+
+    ("txt", step, k, digest)    the k-th number of step's plain-text result, while that text's template
+                                has this digest
+
+reads it. The template is rule 1's (`_seen_text.template`): the goal's values masked (words and
+numbers of two digits or more, as rule 1 masks them), identifiers by shape, every number out. A
+reference fits a run only when that run's text had the same template, so a plan keeps it only when
+every supporting run's text had one template; live, a text of another template (the numbers moved,
+"(estimated)" or "of which 40 reserved" added, "1,240" for "980", pounds for kilograms) makes it
+Unavailable, and the model decides: a number's position in one sentence is never taken for its
+position in another. A date, a clock time or a version is no operand; a text with more than
+MAX_TEXT_NUMBERS numbers is a table (none of them), and so is a text whose digits rule 1's template
+splits (`_SPLIT_DIGITS`: "1,240", "12,5", "11:05") or cuts (longer than `_seen_text.MAX_TEXT`).
+Rule 2 is unchanged: two numbers of one text equal in every run are two hypotheses, and replay uses a
+value only when they agree.
+
+Rule 1 keeps checking the text: its template and numbers are range-checked before a write like any
+text's (a number an argument computes with is not excused, as a JSON leaf would be), and before an
+answer that computes with one of its numbers (`_seen.answer_seen_problem`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from functools import lru_cache
+from typing import Any
+
+from llmos.learning._explain_values import NOT_JSON, Cand, Env, Unavailable
+from llmos.learning.goals import Token
+
+MAX_TEXT_NUMBERS = 8  # numbers of one text that are operands (more: a table, none)
+KIND = "txt"
+# digits grouped or split in ways rule 1's template reads as several numbers: thousands separators
+# ("1,240", "1'240", "1 240"), a decimal comma ("12,5"), a clock time ("11:05"). "1,240 of 1,500" would
+# give 500 - 240 = 260 where every run's thousands agreed; a text with one of them has no operands.
+_SPLIT_DIGITS = re.compile(r"\d[,'\u00a0\u202f:]\d|(?<![\w.,-])\d{1,3}(?: \d{3})+(?![\d.,])")
+
+
+def masks_of(tokens: list[Token]) -> tuple[str, ...]:
+    """What the template masks: the goal's values (rule 1's masks, `_seen_text.mask_values`): a text that
+    says the goal's order number back ("Order 4703: parcel, ...") gives no operand for it (the goal's
+    number is the goal's), and a number that equals a goal number by chance changes the template."""
+    from llmos.learning._seen_text import mask_values  # a cycle at import time: it imports `explain`
+
+    return tuple(mask_values(tokens, [], []))
+
+
+@lru_cache(maxsize=1 << 12)
+def shape(text: str, masks: tuple[str, ...]) -> tuple[str, tuple[int | float | None, ...]]:
+    """(the digest of the text's template, its numbers in order: None for a date, a time or a version)."""
+    from llmos.learning._seen_text import MAX_TEXT, _template
+
+    if len(text) > MAX_TEXT or _SPLIT_DIGITS.search(text):  # cut short (a number cut in two), or split digits
+        return "", ()
+    kinds: list[str] = []
+    tmpl, nums = _template(text[:MAX_TEXT], list(masks), kinds)
+    digest = hashlib.blake2b(tmpl.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+    values: list[int | float | None] = []
+    for x, kind in zip(nums, kinds, strict=True):
+        values.append(None if kind == "date" else int(x) if kind == "int" and x.is_integer() else x)
+    return digest, tuple(values)
+
+
+def _plain(env: Env, step: int) -> str | None:
+    if step >= len(env.texts) or env.texts[step] is None or env.parsed[step] is not NOT_JSON:
+        return None
+    return env.texts[step]
+
+
+def operands(env: Env, step: int) -> list[tuple[Cand, int | float]]:
+    """(("txt", s, k, digest), number) for the numbers of every plain-text result before `step`."""
+    out: list[tuple[Cand, int | float]] = []
+    masks: tuple[str, ...] | None = None
+    for s in range(min(step, len(env.texts))):
+        text = _plain(env, s)
+        if text is None:
+            continue
+        masks = masks_of(env.tokens) if masks is None else masks
+        digest, values = shape(text, masks)
+        if len(values) > MAX_TEXT_NUMBERS:
+            continue
+        out.extend(((KIND, s, k, digest), v) for k, v in enumerate(values) if v is not None)
+    return out
+
+
+def ref_value(ref: Cand, env: Env) -> Any:
+    """The live value of a ("txt", step, k, digest) reference; Unavailable when the text's template is
+    another one (the number's position means something else there) or it is no plain text."""
+    if ref[0] != KIND or len(ref) != 4:
+        raise Unavailable(f"bad reference {ref!r}")
+    text = _plain(env, int(ref[1]))
+    if text is None:
+        raise Unavailable(f"step {ref[1]} has no plain-text result")
+    digest, values = shape(text, masks_of(env.tokens))
+    if not digest or digest != ref[3]:
+        raise Unavailable(f"step {ref[1]}'s text has a template its supporting runs did not show")
+    k = int(ref[2])
+    if not 0 <= k < len(values) or values[k] is None or len(values) > MAX_TEXT_NUMBERS:
+        raise Unavailable(f"step {ref[1]}'s text has no number {k}")
+    return values[k]
+
+
+def describe(ref: Cand, steps: list[str] | None) -> str:
+    step = steps[ref[1]] if steps and ref[1] < len(steps) else f"step{ref[1]}"
+    return f"{step}.result#number{ref[2]}"
+
+
+def is_ref(node: Any) -> bool:
+    return (
+        isinstance(node, tuple)
+        and len(node) == 4
+        and node[0] == KIND
+        and isinstance(node[1], int)
+        and isinstance(node[2], int)
+        and isinstance(node[3], str)
+    )
+
+
+def steps_read(node: Any) -> set[int]:
+    """The steps whose plain text a "txt" reference anywhere inside `node` reads."""
+    if is_ref(node):
+        return {int(node[1])}
+    if isinstance(node, (tuple, list)):
+        return set().union(*(steps_read(x) for x in node)) if node else set()
+    return set()
