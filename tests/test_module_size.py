@@ -21,7 +21,6 @@ CEILING = 500  # an allow-listed module may not grow past this while it waits to
 OVER_LIMIT: dict[str, str] = {
     "llmos/learning/explain.py": "TODO: evaluating/fitting candidates apart from describing/serialising them",
     "llmos/learning/engine.py": "TODO: observing a replay (rule 3) and reject/demote apart from the facade",
-    "llmos/learning/selection.py": "TODO: the FOLLOWER blockers and MIXED's related-plan search apart from select",
 }
 
 
