@@ -175,14 +175,17 @@ def listing_problem(plan: Plan | None, env: ex.Env, args: list[Any], risk_of: Ri
         return None
     if not all(risk_of(s.name) == "read_only" for s in plan.steps):
         return None
-    judged = view(plan)
-    for i, step in enumerate(judged.steps):
+    # the runs that taught the answer: those its template fits, or the runs of an answer no template
+    # traced while it is the same (the model's own words: a listing stands in for them)
+    taught = shared(plan.fit_ref, plan.answer) is not None or list(plan.fit_ref) == list(plan.answer)
+    for i, step in enumerate(plan.steps):
+        seen = step.fit_seen if taught else {}
         text = env.texts[i] if i < len(env.texts) else None
         if text is None:
             continue
         masks = step_masks(plan, env.tokens, args, i)
         for key, (kind, v) in _observed(scalars(env.parsed[i], text), masks).items():
-            rec = step.seen.get(key)
+            rec = seen.get(key)
             where = key.rsplit("|", 1)[0]
             if rec is None:
                 what = "number" if kind == "n" else "text"
