@@ -64,10 +64,10 @@ def keep(plan: Plan, before: list[Any], learned: bool = True) -> None:
     if learned and n and n == plan.seen_runs:  # the template fits every run recorded: its envelope is `seen`
         _clear(plan)
         return
-    if learned and not before and plan.seen_runs > 1 and (not plan.fit_runs or shared(plan.fit_ref, now)):
+    if learned and not before and plan.seen_runs > 1:
         # a wording's first run of its own, on the runs its sibling lent (`wordings._written`): those runs
-        # taught the lender's answer, never this one; its envelope starts from this run alone (inside the
-        # lender's: a template the lender's fitting runs contradict stays out, below)
+        # taught the lender's answer, never this one; its envelope starts from this run alone (before, this
+        # run joined the lender's envelope: `seen`, or its `fit_seen` below; never narrower than this run)
         _start(plan, [(i, _mentions.attach({}, fresh(obs), flags)) for i, _old, obs, flags in run], 1, list(now))
         return
     if not plan.fit_runs:  # `seen` is the envelope, of the runs the template `before` fits
