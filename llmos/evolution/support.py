@@ -274,6 +274,10 @@ class CrystallizedRun:
             raise self.fail(why, len(self.steps) - 1, precaution=True)
         if self.conditional:  # as a FOLLOWER replay: the answer says which way the condition went
             raise self.fail(CONDITIONAL_LISTING, len(self.steps) - 1, precaution=True)
+        risk_of = self.progress.risk_of if self.progress is not None else None
+        got = envelope.listing_problem(self.plan, self.env, list(self.args), risk_of)
+        if got is not None:  # as a FOLLOWER replay: a listing only on results like those of the runs that taught it
+            raise self.fail(f"{envelope.PRECAUTION}: {got[1]}", got[0], precaution=True)
         figures = answers.plan_figures(self.plan.example) if self.plan is not None else []
         if figures:  # as a FOLLOWER replay: a listing would leave out figures only the model works out
             why = (

@@ -41,7 +41,9 @@ from llmos.learning._seen import (
     problems,
     scalars,
     seen_problem,
+    step_masks,
 )
+from llmos.learning._seen_text import readable, show
 from llmos.learning.plans import Plan, path_key
 from llmos.learning.risk import RiskOf
 
@@ -62,9 +64,15 @@ def keep(plan: Plan, before: list[Any], learned: bool = True) -> None:
     if learned and n and n == plan.seen_runs:  # the template fits every run recorded: its envelope is `seen`
         _clear(plan)
         return
+    if learned and not before and plan.seen_runs > 1:
+        # a wording's first run of its own, on the runs its sibling lent (`wordings._written`): those runs
+        # taught the lender's answer, never this one; its envelope starts from this run alone (before, this
+        # run joined the lender's envelope: `seen`, or its `fit_seen` below; never narrower than this run)
+        _start(plan, [(i, _mentions.attach({}, fresh(obs), flags)) for i, _old, obs, flags in run], 1, list(now))
+        return
     if not plan.fit_runs:  # `seen` is the envelope, of the runs the template `before` fits
         if learned and (not before or (n and template_fits(before) and n == template_fits(before) + 1)):
-            return  # and still is (a template continued; a plan's first template, a wording's on its lender's)
+            return  # and still is (a template continued; a plan's first template)
         if template_fits(before):  # this run is not one of them: the runs before it are
             _start(plan, [(i, old) for i, old, _obs, _flags in run], max(1, plan.seen_runs - 1), list(before))
     both = shared(now if not before else plan.fit_ref, now) if learned and n else None
@@ -154,6 +162,40 @@ def decided_problem(
             continue  # outside all the evidence, not only the runs the template fits: not this check's
         if why:
             return i, why
+    return None
+
+
+def listing_problem(plan: Plan | None, env: ex.Env, args: list[Any], risk_of: RiskOf | None) -> tuple[int, str] | None:
+    """(step, why) before a listing of a read-only plan whose envelope holds runs that did not teach its
+    answer (`fit_runs`: a sibling wording lent them, or the model's answer contradicted the template
+    there): a listing stands in for the answers the model wrote, and only on results like theirs. Every
+    value of this run's results is at a path those runs showed (a list with items where they read none),
+    and every text has a template one of them showed ("pending returns: RT4447 3.5 lb; ..." where they
+    read "no pending returns"); numbers are not held to their range (a listing shows them as they are)."""
+    if plan is None or risk_of is None or not plan.fit_runs:
+        return None
+    if not all(risk_of(s.name) == "read_only" for s in plan.steps):
+        return None
+    # the runs that taught the answer: those its template fits, or the runs of an answer no template
+    # traced while it is the same (the model's own words: a listing stands in for them)
+    taught = shared(plan.fit_ref, plan.answer) is not None or list(plan.fit_ref) == list(plan.answer)
+    for i, step in enumerate(plan.steps):
+        seen = step.fit_seen if taught else {}
+        text = env.texts[i] if i < len(env.texts) else None
+        if text is None:
+            continue
+        masks = step_masks(plan, env.tokens, args, i)
+        for key, (kind, v) in _observed(scalars(env.parsed[i], text), masks).items():
+            rec = seen.get(key)
+            where = key.rsplit("|", 1)[0]
+            if rec is None:
+                what = "number" if kind == "n" else "text"
+                why = f"{show(where)} holds a {what} where none of them had one"
+            elif kind == "t" and v[0] not in rec["t"]:
+                why = f"{show(where)} reads {readable(v[0])!r}, a text none of them showed"
+            else:
+                continue
+            return i, f"{step.name} returned what no run that taught its answer showed: {why}"
     return None
 
 

@@ -85,7 +85,7 @@ from llmos.learning._envelope_lists import (
 )
 from llmos.learning._seen import record as record_seen
 from llmos.learning._seen import seen_problem
-from llmos.learning._seen_answer import decided_problem
+from llmos.learning._seen_answer import decided_problem, listing_problem
 from llmos.learning._seen_answer import view as answer_view
 
 __all__ = [
@@ -113,6 +113,7 @@ __all__ = [
     "keep_holding",
     "keep_members",
     "list_lengths",
+    "listing_problem",
     "member_problem",
     "memberships",
     "numbers",

@@ -219,6 +219,9 @@ class BoundPlan:
         varied = answer_varied(self.plan)
         if varied:
             raise Stop(f"{envelope.PRECAUTION}: {varied}", len(self.plan.steps) - 1, precaution=True)
+        got = envelope.listing_problem(self.plan, self.env, list(self.args), self.risk_of)
+        if got is not None:  # a listing stands in for the answers of the runs that taught it: on results like theirs
+            raise Stop(f"{envelope.PRECAUTION}: {got[1]}", got[0], precaution=True)
         figures = answers.plan_figures(self.plan.example)
         if figures:
             raise Stop(
