@@ -3,10 +3,10 @@
 A goal's limit and a reading may be in two units: "start the chiller if it is warmer than 56 F" against a
 case at 12.8 (Celsius, 55.0 F). The plain order of 56 and 12.8 held in every supporting run and every
 value lay inside what they saw, while the order that decides (56 against 12.8 C in F) flipped, and a
-chiller was started below its limit (`families_heldout16b.py` h16b_chiller). So where the goal or a result
-key names a unit of one of the pairs below (a word of the goal: "F", "fahrenheit", "lb", "miles"; the last
-part of a result key: "temp_c", "weight_kg", "width_in"), each goal number's order with each result number
-converted both ways of that pair also enters the relations (("prod", b, ("const", k)), plus ("const", c)
+chiller was started below its limit (`families_heldout16b.py` h16b_chiller). So where a word of the goal names a
+unit of one of the pairs below ("F", "fahrenheit", "lb", "miles", "gallons"; not "in"), each goal number's order
+with each result number converted into that unit (unless the result key's last part names that unit already:
+"temp_f", "weight_lb") also enters the relations (("prod", b, ("const", k)), plus ("const", c)
 as ("diff", ..., ("const", -c))): an order that held one way in every supporting run and not now stops the
 replay like any other relation; one the runs saw both ways is dropped like any other. At most
 `MAX_CONVERTED` relations a run (goal numbers first, then result numbers, as `numbers` lists them).
@@ -52,13 +52,16 @@ def _converted(b: Operand, factor: float, offset: float) -> Operand:
     return scaled if offset == 0 else ("diff", scaled, ("const", -offset))
 
 
-def _named(tokens: list[Token], keys: set[str]) -> list[tuple[float, float]]:
-    """(factor, offset) of both ways of each pair of units the goal's words or the result keys name."""
+def _named(tokens: list[Token]) -> list[tuple[frozenset[str], float, float]]:
+    """(the units a result number must not be in already, factor, offset) of each conversion into a unit the
+    goal's words name (56 F: a result number in C converted to F)."""
     words = {t.text.strip().lower() for t in tokens if t.kind == "word"} - _GOAL_ONLY_NOT
-    out: list[tuple[float, float]] = []
+    out: list[tuple[frozenset[str], float, float]] = []
     for one, other, factor, offset in _PAIRS:
-        if (one | other) & (words | keys):
-            out.extend(((factor, offset), (1 / factor, -offset / factor)))
+        if other & words:
+            out.append((other, factor, offset))
+        if one & words:
+            out.append((one, 1 / factor, -offset / factor))
     return out
 
 
@@ -73,12 +76,15 @@ def converted(tokens: list[Token], ops: list[tuple[Operand, float]]) -> list[tup
     nums = [(b, y) for b, y in ops if b[0] == "res"]
     if not goal or not nums:
         return []
-    keys = {u for b, _y in nums if (u := _key_unit(b[2])) is not None}
-    ways = _named(tokens, keys)
+    ways = _named(tokens)
+    if not ways:
+        return []
     out: list[tuple[Operand, Operand, int]] = []
     for a, x in goal:
         for b, y in nums:
-            for factor, offset in ways:
+            for units, factor, offset in ways:
+                if _key_unit(b[2]) in units:  # already in the goal's unit
+                    continue
                 if len(out) >= MAX_CONVERTED:
                     return out
                 d = x - (y * factor + offset)
