@@ -115,7 +115,7 @@ def _value_dates(values: list[tuple[ex.Path, Any]]) -> list[tuple[ex.Path, int, 
 
 
 def _dates(
-    values: list[tuple[ex.Path, Any]], tokens: list[Token], earlier: Earlier, roles: _seen_roles.Roles
+    values: list[tuple[ex.Path, Any]], tokens: list[Token], earlier: Earlier, roles: _seen_roles.Roles | None = None
 ) -> list[_seen_periods.Dated]:
     """(label, day number, this result's paths it is made of: none for the goal or an earlier step) of
     every date, goal first, then the earlier steps' (at most MAX_DATES of them), then this result's,
@@ -136,6 +136,7 @@ def _dates(
             if len(out) - before < MAX_DATES:
                 out.append((f"{json.dumps(['@step', j, *_seen_roles.role(path, eroles)])}#{n}", d, []))
     goal_count = len(out)
+    roles = _seen_roles.goal_items(values, tokens) if roles is None else roles
     for path, n, d in _value_dates(values):
         if len(out) - goal_count < MAX_DATES:
             out.append((f"{json.dumps(list(_seen_roles.role(path, roles)))}#{n}", d, [path]))
