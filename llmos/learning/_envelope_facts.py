@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from llmos.learning import _envelope_scaled, _seen_derived, _seen_products, _shortcuts
+from llmos.learning import _envelope_scaled, _envelope_units, _seen_derived, _seen_products, _shortcuts
 from llmos.learning import explain as ex
 from llmos.learning.goals import Token, number_word
 from llmos.learning.plans import Slot, path_key
@@ -169,6 +169,8 @@ def relations(env: ex.Env, echo_paths: list[list[str]]) -> list[Relation]:
     # the same differences the other way round, last (the cap drops them first): which of two numbers a
     # result lists first says nothing of which is the limit ("poured today 100, pump capacity 210": what
     # is left is the second minus the first; the goal's 125 m3 against 100 - 210 tells nothing)
+    # a goal number against a result number in another unit (56 F against 12.8 C: `_envelope_units`)
+    out.extend(_envelope_units.converted(env.tokens, ops)[: MAX_RELATIONS - len(out)])
     flipped = [(("diff", d[2], d[1]), -y) for d, y in diffs]
     for d, y in flipped if goal else []:
         for a, x in goal:

@@ -43,7 +43,7 @@ import json
 import re
 from typing import Any
 
-from llmos.learning import _seen_pairs, _seen_periods
+from llmos.learning import _seen_pairs, _seen_periods, _seen_roles
 from llmos.learning import explain as ex
 from llmos.learning._seen_products import (
     Across,
@@ -114,10 +114,13 @@ def _value_dates(values: list[tuple[ex.Path, Any]]) -> list[tuple[ex.Path, int, 
     return out
 
 
-def _dates(values: list[tuple[ex.Path, Any]], tokens: list[Token], earlier: Earlier) -> list[_seen_periods.Dated]:
+def _dates(
+    values: list[tuple[ex.Path, Any]], tokens: list[Token], earlier: Earlier, roles: _seen_roles.Roles | None = None
+) -> list[_seen_periods.Dated]:
     """(label, day number, this result's paths it is made of: none for the goal or an earlier step) of
     every date, goal first, then the earlier steps' (at most MAX_DATES of them), then this result's,
-    then the dates a date and a period of one record imply (`_seen_periods`)."""
+    then the dates a date and a period of one record imply (`_seen_periods`); a goal item's index is
+    its role in the labels (`_seen_roles`)."""
     out: list[_seen_periods.Dated] = []
     k = 0
     for t in tokens:
@@ -128,14 +131,16 @@ def _dates(values: list[tuple[ex.Path, Any]], tokens: list[Token], earlier: Earl
                 k += 1
     before = len(out)
     for j, vals in earlier:
+        eroles = _seen_roles.goal_items(vals, tokens)
         for path, n, d in _value_dates(vals):
             if len(out) - before < MAX_DATES:
-                out.append((f"{json.dumps(['@step', j, *path])}#{n}", d, []))
+                out.append((f"{json.dumps(['@step', j, *_seen_roles.role(path, eroles)])}#{n}", d, []))
     goal_count = len(out)
+    roles = _seen_roles.goal_items(values, tokens) if roles is None else roles
     for path, n, d in _value_dates(values):
         if len(out) - goal_count < MAX_DATES:
-            out.append((f"{json.dumps(list(path))}#{n}", d, [path]))
-    return out + _seen_periods.period_dates(values)
+            out.append((f"{json.dumps(list(_seen_roles.role(path, roles)))}#{n}", d, [path]))
+    return out + _seen_periods.period_dates(values, roles)
 
 
 def derive(
@@ -145,7 +150,8 @@ def derive(
     the results of the steps before this one (a date of theirs pairs with each date of this result);
     `across`: the numbers of the earlier reads and of this one (`across_of`: differences across reads)."""
     out: Derived = {}
-    dates = _dates(values, tokens, earlier or [])
+    roles = _seen_roles.goal_items(values, tokens)
+    dates = _dates(values, tokens, earlier or [], roles)
     for a in range(len(dates)):
         for b in range(a + 1, len(dates)):
             (la, da, pa), (lb, db, pb) = dates[a], dates[b]
@@ -154,10 +160,11 @@ def derive(
             out[_key(("~days", la, lb))] = (db - da, [*pa, *pb])
     for pattern, (total, paths) in leaf_totals(values).items():
         out[_key(("~total", pattern))] = (total, paths)
+    role = _seen_roles.role
     for (pa, pb), (v, paths) in record_products(values).items():
-        out[_key(("~prod", pa, pb))] = (v, paths)
+        out[_key(("~prod", role(pa, roles), role(pb, roles)))] = (v, paths)
     for (pa, pb), (v, paths) in record_differences(values).items():
-        out[_key(("~rdiff", pa, pb))] = (v, paths)  # not `_seen_pairs`' "~diff"
+        out[_key(("~rdiff", role(pa, roles), role(pb, roles)))] = (v, paths)  # not `_seen_pairs`' "~diff"
     for (pa, pb), (v, paths) in read_differences(across or ([], [])).items():
         out[_key(("~xdiff", pa, pb))] = (v, paths)
     for (pa, pb), (v, paths) in weighted_sums(values).items():

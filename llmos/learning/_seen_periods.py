@@ -25,6 +25,7 @@ import re
 from typing import Any
 
 from llmos.learning import explain as ex
+from llmos.learning._seen_roles import Roles, role
 
 MAX_PERIODS = 4  # derived dates per result
 _UNIT_RE = re.compile(r"(?:^|_)(day|week|month|year)s?$", re.IGNORECASE)
@@ -61,8 +62,9 @@ def _end(d: dt.date, n: float, what: str) -> float | None:
     return None if end is None else float(end.toordinal())
 
 
-def period_dates(values: list[tuple[ex.Path, Any]]) -> list[Dated]:
-    """Every date leaf of a result plus every period leaf of the same record (module docstring)."""
+def period_dates(values: list[tuple[ex.Path, Any]], roles: Roles | None = None) -> list[Dated]:
+    """Every date leaf of a result plus every period leaf of the same record (module docstring), labelled
+    with a goal item's role for its index (`_seen_roles`)."""
     periods = [
         (path, float(v), u)
         for path, v in values
@@ -83,7 +85,8 @@ def period_dates(values: list[tuple[ex.Path, Any]]) -> list[Dated]:
                 continue
             end = _end(d, n, u)
             if end is not None:
-                out.append((f"{json.dumps(['@plus', list(path), list(ppath)])}#0", end, [path, ppath]))
+                where = ["@plus", list(role(path, roles or {})), list(role(ppath, roles or {}))]
+                out.append((f"{json.dumps(where)}#0", end, [path, ppath]))
     return out
 
 

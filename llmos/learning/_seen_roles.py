@@ -1,0 +1,51 @@
+"""Rule 1 for a list item's derived quantities: keyed by the item's role, not by its position.
+
+A quantity made of the leaves of one list item (a date plus its period, the days between two dates, a
+product or a difference of one record) was keyed by the item's index: `appliances[0].bought +
+appliances[0].warranty_years`. The goal's item is not always at the same place: where another item
+held index 0 in the supporting runs (an appliance out of warranty, -83 and -228 days), the range at that
+position held the goal item's trap too, and a repair 92 days out of warranty was claimed
+(`families_heldout16c.py` h16c_warranty, seed 41). So an item holding a goal value (a string leaf equal
+to a goal word, number or quoted text, any case: the appliance's serial) is keyed "@g0", "@g1", ... (in
+list order), and is compared only with the goal's items of the supporting runs; the other items keep
+their index (a goal item's quantity no supporting run showed stops the replay, as any other).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from llmos.learning import explain as ex
+from llmos.learning.goals import STOPWORDS, Token
+
+Roles = dict[tuple[Any, ...], str]  # the path of a list item (ending at its index) -> its role
+
+
+def goal_items(values: list[tuple[ex.Path, Any]], tokens: list[Token]) -> Roles:
+    """The list items of a result that hold a goal value, by their path, with their role."""
+    texts = {
+        t.text.strip().lower()
+        for t in tokens
+        if t.kind in ("word", "number", "quoted") and len(t.text.strip()) >= 2 and t.text.lower() not in STOPWORDS
+    }
+    out: Roles = {}
+    if not texts:
+        return out
+    counts: dict[tuple[Any, ...], int] = {}
+    for path, v in values:
+        if not (isinstance(v, str) and v.strip().lower() in texts):
+            continue
+        for k, x in enumerate(path):
+            item = tuple(path[: k + 1])
+            if isinstance(x, int) and not isinstance(x, bool) and item not in out:
+                n = counts.get(item[:-1], 0)
+                counts[item[:-1]] = n + 1
+                out[item] = f"@g{n}"
+    return out
+
+
+def role(path: ex.Path, roles: Roles) -> ex.Path:
+    """The path with the index of each goal item replaced by its role."""
+    if not roles or not any(isinstance(x, int) for x in path):
+        return path
+    return tuple(roles.get(tuple(path[: k + 1]), x) if isinstance(x, int) else x for k, x in enumerate(path))
