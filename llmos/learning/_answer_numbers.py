@@ -133,6 +133,8 @@ def unstated_figures(example: dict[str, Any]) -> list[str]:
         given = {m.group().lower() for t in _run_texts(example) for m in CALENDAR.finditer(t)}
         if days - given:
             return sorted(days - given)
+    if not any(c.isdigit() for c in answer):  # no date, identifier or number a listing could leave out
+        return []
     calls = example.get("calls") or []
     # the count of the calls is given where the answer counts calls ("Done: 2 tool calls": a listing shows
     # them), and so is the count of a tool called two or more times (a loop: the listing shows one line
@@ -148,21 +150,32 @@ def unstated_figures(example: dict[str, Any]) -> list[str]:
             texts.append(str(call.get("result") or ""))
     # a date (and a time) is one value: its parts give no number ("11 days overdue" is not the month of
     # 2026-11-22), and a date the answer states is given only when a text of the run holds it whole
-    dates = {d for t in texts for m in DATE.finditer(t) for d in (m.group(), m.group()[:10])}
-    out = [m.group() for m in DATE.finditer(answer) if m.group() not in dates]
+    # (each set of the run's values is built only when the answer holds something it would be asked for)
+    answer_dates = [m.group() for m in DATE.finditer(answer)]
+    out: list[str] = []
+    if answer_dates:
+        dates = {d for t in texts for m in DATE.finditer(t) for d in (m.group(), m.group()[:10])}
+        out = [d for d in answer_dates if d not in dates]
     # so is an identifier: "2 lifts out of service" is not given by lift "L2" of the result (a listing
     # shows the lifts, never how many are down), and "B-101" only by a text that holds "B-101"
-    idents = {i.lower() for t in texts for i in _identifiers(DATE.sub(" ", t))}
-    out += [i for i in _identifiers(DATE.sub(" ", answer)) if i.lower() not in idents]
+    answer_idents = _identifiers(DATE.sub(" ", answer))
+    if answer_idents:
+        idents = {i.lower() for t in texts for i in _identifiers(DATE.sub(" ", t))}
+        out += [i for i in answer_idents if i.lower() not in idents]
     rest = CALLS.sub(lambda m: " " if int(m.group(1)) == len(calls) else m.group(), answer)
     said = [m.group() for m in NUMBER.finditer(_without_identifiers(DATE.sub(" ", rest)))]
-    # unsigned: a number is given wherever it is written ("-4" by a 4; a sign is not what a listing would lose)
-    known = {
-        float(m.group()) for t in texts for m in re.finditer(r"\d+(?:\.\d+)?", _without_identifiers(DATE.sub(" ", t)))
-    }
-    return out + [
-        n for n in said if not any(math.isclose(abs(float(n)), k, rel_tol=1e-9, abs_tol=1e-12) for k in known)
-    ]
+    if not said:
+        return out
+    # unsigned: a number is given wherever it is written ("-4" by a 4; a sign is not what a listing would lose);
+    # the run's texts are read until every number said is found in one
+    wanted = {abs(float(n)) for n in said}
+    for t in texts:
+        for m in re.finditer(r"\d+(?:\.\d+)?", _without_identifiers(DATE.sub(" ", t))):
+            k = float(m.group())
+            wanted = {w for w in wanted if not math.isclose(w, k, rel_tol=1e-9, abs_tol=1e-12)}
+        if not wanted:
+            return out
+    return out + [n for n in said if abs(float(n)) in wanted]
 
 
 MAX_FIGURES_BEFORE = 3  # figures of earlier supporting answers kept on the plan's example
@@ -175,7 +188,8 @@ def earlier_figures(previous: dict[str, Any]) -> dict[str, Any]:
     if not previous:
         return {}
     figures = list(previous.get("figures_before") or [])
-    figures += [f for f in unstated_figures(previous) if f not in figures]
+    if len(figures) < MAX_FIGURES_BEFORE:  # a full list keeps its first figures: no new one would be kept
+        figures += [f for f in unstated_figures(previous) if f not in figures]
     stated = bool(previous.get("stated_before")) or states_figures(previous)
     out: dict[str, Any] = {}
     if figures:
