@@ -45,7 +45,7 @@ from llmos.learning._seen import (
 )
 from llmos.learning._seen_text import readable, show
 from llmos.learning.plans import Plan, path_key
-from llmos.learning.risk import RiskOf
+from llmos.learning.risk import RiskOf, all_read_only
 
 # one recorded run, per step: (step, its records before the run, the run's observations, its presence flags)
 Run = list[tuple[int, Seen, dict[str, tuple[str, Any]], dict[str, Any]]]
@@ -151,7 +151,7 @@ def decided_problem(
     before: this check did not run there)."""
     if plan is None or risk_of is None:
         return None
-    read_only = all(risk_of(s.name) == "read_only" for s in plan.steps)
+    read_only = all_read_only((s.name for s in plan.steps), risk_of)
     strict = not fitted or (read_only and any(map(computed, plan.answer)))
     if not (strict and read_only) and not (fitted and plan.fit_runs):
         return None
@@ -174,7 +174,7 @@ def listing_problem(plan: Plan | None, env: ex.Env, args: list[Any], risk_of: Ri
     read "no pending returns"); numbers are not held to their range (a listing shows them as they are)."""
     if plan is None or risk_of is None or not plan.fit_runs:
         return None
-    if not all(risk_of(s.name) == "read_only" for s in plan.steps):
+    if not all_read_only((s.name for s in plan.steps), risk_of):
         return None
     # the runs that taught the answer: those its template fits, or the runs of an answer no template
     # traced while it is the same (the model's own words: a listing stands in for them)

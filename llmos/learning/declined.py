@@ -41,7 +41,7 @@ from llmos.learning import answers, conditions
 from llmos.learning._answer_rules import template_fits
 from llmos.learning.goals import STOPWORDS, Token
 from llmos.learning.plans import Plan
-from llmos.learning.risk import RiskOf
+from llmos.learning.risk import RiskOf, all_read_only
 
 MAX_TOOLS = 500  # tools compared with the goal's words (a registry larger than this is cut)
 _WORDS = re.compile(r"[a-z]+")
@@ -78,7 +78,7 @@ def _template_said(plan: Plan) -> dict[str, Any]:
 
 
 def read_only(plan: Plan, risk_of: RiskOf | None) -> bool:
-    return risk_of is not None and all(risk_of(s.name) == "read_only" for s in plan.steps)
+    return all_read_only((s.name for s in plan.steps), risk_of)
 
 
 def reasons(plan: Plan, tokens: list[Token], tools: Iterable[str], risk_of: RiskOf | None) -> list[str]:

@@ -16,7 +16,7 @@ successful runs (at least one): read-only plans replay sooner, destructive ones 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 RISKS = ("read_only", "idempotent", "write", "destructive")
@@ -64,6 +64,11 @@ def plan_risk(tool_names: list[str], risk_of: RiskOf | None) -> tuple[str, dict[
     risks = {n: (risk_of(n) if risk_of is not None else "write") for n in dict.fromkeys(tool_names)}
     worst = max(risks.values(), key=rank, default="read_only")
     return worst, risks
+
+
+def all_read_only(tool_names: Iterable[str], risk_of: RiskOf | None) -> bool:
+    """Whether every tool is read-only (a plan whose answer is decided on its results). Without a lookup: no."""
+    return risk_of is not None and all(risk_of(n) == "read_only" for n in tool_names)
 
 
 def required_support(min_support: int, risk: str, extra: Mapping[str, int] | None = None) -> int:
