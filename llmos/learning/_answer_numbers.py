@@ -33,6 +33,8 @@ DATE = re.compile(r"(?<![\w.-])\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?)?(
 # an identifier: a word that starts with a letter and holds a digit ("L2", "B-101", "SO-4821", "TS-KR113"):
 # one value, like a date; its digits give no figure ("2 lifts are down" is not the 2 of lift "L2")
 IDENT = re.compile(r"(?<![\w.-])[^\W\d_]\w*(?:-\w+)*(?![\w-])")
+# a number as a run's text gives it (unsigned: `unstated_figures`)
+DIGITS = re.compile(r"\d+(?:\.\d+)?")
 # the word written right before a number ("route 395"), one space apart
 WORD_BEFORE = re.compile(r"(?<![\w-])([^\W\d_]+) $")
 # a count of the run's tool calls, as an answer states it
@@ -170,7 +172,7 @@ def unstated_figures(example: dict[str, Any]) -> list[str]:
     # the run's texts are read until every number said is found in one
     wanted = {abs(float(n)) for n in said}
     for t in texts:
-        for m in re.finditer(r"\d+(?:\.\d+)?", _without_identifiers(DATE.sub(" ", t))):
+        for m in DIGITS.finditer(_without_identifiers(DATE.sub(" ", t))):
             k = float(m.group())
             wanted = {w for w in wanted if not math.isclose(w, k, rel_tol=1e-9, abs_tol=1e-12)}
         if not wanted:
@@ -241,7 +243,15 @@ def _identifiers(text: str) -> list[str]:
 
 
 def _without_identifiers(text: str) -> str:
-    return IDENT.sub(lambda m: " " if any(c.isdigit() for c in m.group()) else m.group(), text)
+    return IDENT.sub(_blank_with_digits, text)
+
+
+def _blank_with_digits(m: re.Match[str]) -> str:
+    """An identifier blanked when it holds a digit (a word of letters only holds none: kept at once)."""
+    word = m.group()
+    if word.isalpha():
+        return word
+    return " " if any(map(str.isdigit, word)) else word
 
 
 def _run_texts(example: dict[str, Any]) -> list[str]:
