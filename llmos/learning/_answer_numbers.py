@@ -169,9 +169,12 @@ def unstated_figures(example: dict[str, Any]) -> list[str]:
     if not said:
         return out
     # unsigned: a number is given wherever it is written ("-4" by a 4; a sign is not what a listing would lose);
-    # the run's texts are read until every number said is found in one
+    # the run's texts are read until every number said is found in one: the results first (what an answer
+    # states is mostly theirs; the order only decides when the reading stops)
     wanted = {abs(float(n)) for n in said}
-    for t in texts:
+    pairs = 2 * sum(1 for c in calls if isinstance(c, dict))  # each call's arguments, then its result
+    head, tail = texts[: len(texts) - pairs], texts[len(texts) - pairs :]
+    for t in tail[1::2] + head + tail[0::2]:
         for m in DIGITS.finditer(_without_identifiers(DATE.sub(" ", t))):
             k = float(m.group())
             wanted = {w for w in wanted if not math.isclose(w, k, rel_tol=1e-9, abs_tol=1e-12)}
