@@ -145,20 +145,17 @@ def fresh(obs: dict[str, tuple[str, Any]]) -> Seen:
 def merge(kept: Seen, obs: dict[str, tuple[str, Any]]) -> Seen:
     """The records widened by one more run. A path of a kind this run did not show keeps its record
     (the live check still needs it); a kind never seen before starts a record."""
-    out: Seen = {}
-    for key, rec in kept.items():
-        got = obs.get(key)
-        if got is None:
-            out[key] = rec
+    out: Seen = dict(kept)  # the keys in their order, each record this run showed replaced below
+    for key, got in obs.items():  # a new key comes after the kept ones, in the run's order
+        rec = kept.get(key)
+        if rec is None:
+            out[key] = fresh({key: got})[key]
         elif got[0] == "n":
             lo, hi, last, inc, n = rec  # `_num_add`, inline (every number of every run)
             v = got[1]
             out[key] = [min(lo, v), max(hi, v), v, int(bool(inc) and v > last), n + 1]
         else:
             out[key] = _text_add(rec, *got[1])
-    for key, got in obs.items():
-        if key not in kept:
-            out[key] = fresh({key: got})[key]
     return out
 
 
