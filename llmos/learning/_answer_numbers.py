@@ -135,7 +135,7 @@ def unstated_figures(example: dict[str, Any]) -> list[str]:
         given = {m.group().lower() for t in _run_texts(example) for m in CALENDAR.finditer(t)}
         if days - given:
             return sorted(days - given)
-    if not any(c.isdigit() for c in answer):  # no date, identifier or number a listing could leave out
+    if not any(map(str.isdigit, answer)):  # no date, identifier or number a listing could leave out
         return []
     calls = example.get("calls") or []
     # the count of the calls is given where the answer counts calls ("Done: 2 tool calls": a listing shows
@@ -242,7 +242,7 @@ def _named_numbers(text: str) -> list[tuple[str, str]]:
 
 
 def _identifiers(text: str) -> list[str]:
-    return [m.group() for m in IDENT.finditer(text) if any(c.isdigit() for c in m.group())]
+    return [m.group() for m in IDENT.finditer(text) if any(map(str.isdigit, m.group()))]
 
 
 def _without_identifiers(text: str) -> str:
