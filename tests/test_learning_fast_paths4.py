@@ -98,3 +98,19 @@ def test_records_widened_by_a_run_keep_their_order_and_values() -> None:
         assert list(got) == list(want) and got == want
         assert all(got[k] is kept[k] for k in kept if k not in obs)  # a record the run did not show: kept
         kept = got
+
+
+def test_the_goal_values_of_a_run_are_listed_again_only_for_other_tokens() -> None:
+    from llmos.learning import _seen_roles
+    from llmos.learning.goals import tokenize_goal
+
+    values: list[tuple[Any, Any]] = [(("rooms", 0, "name"), "Aula"), (("rooms", 1, "name"), "Lab"), (("n",), 2)]
+    first, other = tokenize_goal("Heat the Aula to 21"), tokenize_goal("Heat the Lab to 21")
+    assert _seen_roles.goal_items(values, first) == {("rooms", 0): "@g0"}
+    assert _seen_roles.goal_items(values, first) == {("rooms", 0): "@g0"}  # the same tokens: the same texts
+    assert _seen_roles.goal_items(values, other) == {("rooms", 1): "@g0"}
+    tokens = list(first)
+    assert _seen_roles.goal_items(values, tokens) == {("rooms", 0): "@g0"}
+    tokens[2] = other[2]  # the same list, one token replaced: its texts again
+    assert _seen_roles.goal_items(values, tokens) == {("rooms", 1): "@g0"}
+    assert _seen_roles.goal_items(values, []) == {}

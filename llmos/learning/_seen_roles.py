@@ -13,6 +13,7 @@ their index (a goal item's quantity no supporting run showed stops the replay, a
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 from llmos.learning import explain as ex
@@ -23,11 +24,7 @@ Roles = dict[tuple[Any, ...], str]  # the path of a list item (ending at its ind
 
 def goal_items(values: list[tuple[ex.Path, Any]], tokens: list[Token]) -> Roles:
     """The list items of a result that hold a goal value, by their path, with their role."""
-    texts = {
-        t.text.strip().lower()
-        for t in tokens
-        if t.kind in ("word", "number", "quoted") and len(t.text.strip()) >= 2 and t.text.lower() not in STOPWORDS
-    }
+    texts = _goal_texts(tokens)
     out: Roles = {}
     if not texts:
         return out
@@ -42,6 +39,25 @@ def goal_items(values: list[tuple[ex.Path, Any]], tokens: list[Token]) -> Roles:
                 counts[item[:-1]] = n + 1
                 out[item] = f"@g{n}"
     return out
+
+
+def _goal_texts(tokens: list[Token]) -> frozenset[str]:
+    """The goal values (in lower case) an item may hold. Every step of a run asks with the same tokens
+    (immutable): the last answer is given again while they are the very same objects."""
+    global _last
+    snap, texts = _last
+    if len(snap) == len(tokens) and all(map(operator.is_, snap, tokens)):
+        return texts
+    texts = frozenset(
+        t.text.strip().lower()
+        for t in tokens
+        if t.kind in ("word", "number", "quoted") and len(t.text.strip()) >= 2 and t.text.lower() not in STOPWORDS
+    )
+    _last = (tuple(tokens), texts)
+    return texts
+
+
+_last: tuple[tuple[Token, ...], frozenset[str]] = ((), frozenset())  # the last goal's tokens and their texts
 
 
 def role(path: ex.Path, roles: Roles) -> ex.Path:
