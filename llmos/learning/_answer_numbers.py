@@ -142,13 +142,17 @@ def unstated_figures(example: dict[str, Any]) -> list[str]:
     # them), and so is the count of a tool called two or more times (a loop: the listing shows one line
     # per item), never one call's 1: "1 truck is loaded" after one call to the depot board is a figure
     # the model worked out (`families_heldout13.py` h13_lifts_down, `families_heldout13b.py` h13b_depot)
-    per_tool = Counter(str(c.get("name")) for c in calls if isinstance(c, dict))
+    per_tool: dict[str, int] = {}
+    for c in calls:
+        if isinstance(c, dict):
+            name = str(c.get("name"))
+            per_tool[name] = per_tool.get(name, 0) + 1
     texts = [str(example.get("goal") or "")] + [str(n) for n in sorted(set(per_tool.values())) if n >= 2]
     if len(calls) >= 2:
         texts.append(str(len(calls)))
     for call in calls:
         if isinstance(call, dict):
-            texts.append(json.dumps(call.get("arguments"), default=str))
+            texts.append(_json_text(call.get("arguments")))
             texts.append(str(call.get("result") or ""))
     # a date (and a time) is one value: its parts give no number ("11 days overdue" is not the month of
     # 2026-11-22), and a date the answer states is given only when a text of the run holds it whole
@@ -182,6 +186,8 @@ def unstated_figures(example: dict[str, Any]) -> list[str]:
             return out
     return out + [n for n in said if abs(float(n)) in wanted]
 
+
+_json_text = json.JSONEncoder(default=str).encode  # json.dumps(x, default=str), its encoder made once
 
 MAX_FIGURES_BEFORE = 3  # figures of earlier supporting answers kept on the plan's example
 

@@ -99,7 +99,7 @@ def observe(values: list[tuple[ex.Path, Any]], src: Sources) -> dict[str, dict[s
         if isinstance(v, str):
             text = v[:MAX_CHARS].lower()
             if low is None:
-                low = [(s, [x.lower() for x in vals]) for s, vals in src.items()]
+                low = [(s, list(map(str.lower, vals))) for s, vals in src.items()]
             flags = dict.fromkeys(src, 0)  # `_present` per source, in the sources' order
             for s, ws in low:
                 for w in ws:
