@@ -40,9 +40,7 @@ def _plain_unstated(example: dict[str, Any]) -> list[str]:
     rest = an.CALLS.sub(lambda m: " " if int(m.group(1)) == len(calls) else m.group(), str(example["answer"]))
     said = [m.group() for m in an.NUMBER.finditer(_plain_without_identifiers(an.DATE.sub(" ", rest)))]
     given = [
-        float(m.group())
-        for t in texts
-        for m in an.DIGITS.finditer(_plain_without_identifiers(an.DATE.sub(" ", t)))
+        float(m.group()) for t in texts for m in an.DIGITS.finditer(_plain_without_identifiers(an.DATE.sub(" ", t)))
     ]
     return [n for n in said if not any(math.isclose(abs(float(n)), k, rel_tol=1e-9, abs_tol=1e-12) for k in given)]
 

@@ -142,12 +142,7 @@ def unstated_figures(example: dict[str, Any]) -> list[str]:
     # them), and so is the count of a tool called two or more times (a loop: the listing shows one line
     # per item), never one call's 1: "1 truck is loaded" after one call to the depot board is a figure
     # the model worked out (`families_heldout13.py` h13_lifts_down, `families_heldout13b.py` h13b_depot)
-    per_tool: dict[str, int] = {}
-    for c in calls:
-        if isinstance(c, dict):
-            name = str(c.get("name"))
-            per_tool[name] = per_tool.get(name, 0) + 1
-    texts = [str(example.get("goal") or "")] + [str(n) for n in sorted(set(per_tool.values())) if n >= 2]
+    texts = [str(example.get("goal") or ""), *_repeat_counts(calls)]
     if len(calls) >= 2:
         texts.append(str(len(calls)))
     for call in calls:
@@ -185,6 +180,16 @@ def unstated_figures(example: dict[str, Any]) -> list[str]:
         if not wanted:
             return out
     return out + [n for n in said if abs(float(n)) in wanted]
+
+
+def _repeat_counts(calls: list[Any]) -> list[str]:
+    """How many times each tool called two or more times was called, each count once, as texts."""
+    per_tool: dict[str, int] = {}
+    for c in calls:
+        if isinstance(c, dict):
+            name = str(c.get("name"))
+            per_tool[name] = per_tool.get(name, 0) + 1
+    return [str(n) for n in sorted(set(per_tool.values())) if n >= 2]
 
 
 _json_text = json.JSONEncoder(default=str).encode  # json.dumps(x, default=str), its encoder made once
