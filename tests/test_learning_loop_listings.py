@@ -98,7 +98,7 @@ def test_a_plan_whose_answer_was_contradicted_leaves_the_loops_listing_to_the_mo
     text = '{"book": "B7101", "state": "on loan"}'
     env = ex.Env(tokens=[], texts=[text], parsed=[ex.parse_result(text)])
     risk = lambda name: "read_only"  # noqa: E731
-    live = plan("loop:a+b", 0)
+    live = plan("loop:a+b", 0)  # no template: a listing
     judged_by_every_plan(live, [plan("a", 0), plan("b", 0)])
     assert listing_problem(live, env, [{"book": "B7101"}], risk) is None
     judged_by_every_plan(live, [plan("a", 0), plan("b", 2)])

@@ -165,8 +165,8 @@ def materialize(ans: LoopAnswer | None, frame: Any, n: int) -> list[Any]:
 def judged_by_every_plan(plan: Plan, plans: list[Plan]) -> None:
     """The loop's plan for one live list answers only as every plan it was learned from would: a listing
     never stands in for a figure an answer of any of them stated (the example is the first plan's; the
-    figures of the others join it as earlier figures: `_answer_numbers.plan_figures`), and when one of
-    them holds runs that did not teach its answer (`Plan.fit_runs`: a contradicted template, runs a
+    figures of the others join it as earlier figures: `_answer_numbers.plan_figures`), and when the loop
+    has no template (a listing) and one of them holds runs that did not teach its answer (`Plan.fit_runs`: a contradicted template, runs a
     sibling lent), nothing of this run is a result like those of the runs that taught the loop's answer
     (`_seen_answer.view`, `listing_problem`: the segment's records join every run, and which of them
     taught the answer is not kept per item): the model answers."""
@@ -184,7 +184,7 @@ def judged_by_every_plan(plan: Plan, plans: list[Plan]) -> None:
     if stated:
         example["stated_before"] = True
     plan.example = example
-    if any(p.fit_runs for p in plans):
+    if not plan.answer and any(p.fit_runs for p in plans):  # a listing (a template keeps `LoopAnswer.fits`)
         for step in plan.steps:
             step.fit_seen = {}
         plan.fit_runs, plan.fit_ref = 1, []
