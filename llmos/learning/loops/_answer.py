@@ -165,11 +165,11 @@ def materialize(ans: LoopAnswer | None, frame: Any, n: int) -> list[Any]:
 def judged_by_every_plan(plan: Plan, plans: list[Plan]) -> None:
     """The loop's plan for one live list answers only as every plan it was learned from would: a listing
     never stands in for a figure an answer of any of them stated (the example is the first plan's; the
-    figures of the others join it as earlier figures: `_answer_numbers.plan_figures`), and when the loop
-    has no template (a listing) and one of them holds runs that did not teach its answer (`Plan.fit_runs`: a contradicted template, runs a
-    sibling lent), nothing of this run is a result like those of the runs that taught the loop's answer
-    (`_seen_answer.view`, `listing_problem`: the segment's records join every run, and which of them
-    taught the answer is not kept per item): the model answers."""
+    figures of the others join it as earlier figures: `_answer_numbers.plan_figures`). And when the loop
+    has no template (a listing) and one of them holds runs that did not teach its answer (`Plan.fit_runs`:
+    a contradicted template, runs a sibling lent), no result of this run is one like those of the runs
+    that taught it (`_seen_answer.listing_problem`: the segment's records join every run, and which of
+    them taught the answer is not kept per item): the model answers."""
     example = dict(plan.example)
     figures = list(example.get("figures_before") or [])
     stated = bool(example.get("stated_before"))
