@@ -156,7 +156,8 @@ def _warm(b: State, p: Params) -> list[str]:
 
 
 def _freezers_summary(p: Params, r: dict) -> str:
-    hot = [r[f"l3_freezer{k}"]["freezer"] for k in range(len(items_of(p["items"]))) if r[f"l3_freezer{k}"]["state"] != "cold"]
+    rows = [r[f"l3_freezer{k}"] for k in range(len(items_of(p["items"])))]
+    hot = [x["freezer"] for x in rows if x["state"] != "cold"]
     return "None of them is too warm." if not hot else f"{len(hot)} too warm: {', '.join(hot)}."
 
 
@@ -288,7 +289,7 @@ def _service_boiler(s: State, a: dict) -> dict:
     return {"boiler": str(a["boiler"]), "serviced": True}
 
 
-# =========================================================================== 5. permits: the goal's item moves in a list
+# ======================================================================= 5. permits: the goal's item moves in a list
 def sample_permits(rng: random.Random, w: State, i: int) -> Params:
     t = w["tables"].setdefault("l3_crews", {})
     crew = f"K{rng.randint(10, 99)}"
@@ -318,7 +319,9 @@ permits = Family(
     plan=[
         Step("l3_crew", lambda p, r: {"crew": p["crew"]}),
         Step("l3_renew_permit", lambda p, r: {"worker": p["worker"], "crew": p["crew"]},
-             when=lambda p, r: any(x["worker"] == p["worker"] and x["permit"] == "expired" for x in r["l3_crew"]["workers"])),
+             when=lambda p, r: any(
+                 x["worker"] == p["worker"] and x["permit"] == "expired" for x in r["l3_crew"]["workers"]
+             )),
     ],
     expect=lambda p, b: {"permits": [{"worker": p["worker"]}]} if _permit(b, p) == "expired" else {},
     summary=lambda p, r: "Done.",

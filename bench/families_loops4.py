@@ -129,12 +129,14 @@ def sample_parcels(rng: random.Random, w: State, i: int) -> Params:
     t = w["tables"].setdefault("l4_parcels", {})
     late = set(rng.sample(ps, rng.randint(0, min(2, len(ps))))) if i >= 2 else set()
     for x in ps:
-        t[x] = {"parcel": x, "status": "delayed" if x in late else "on time", "days_late": rng.randint(1, 6) if x in late else 0}
+        days = rng.randint(1, 6) if x in late else 0
+        t[x] = {"parcel": x, "status": "delayed" if x in late else "on time", "days_late": days}
     return {"items": listed(ps)}
 
 
 def _late(b: State, p: Params) -> list[dict]:
-    return [b["tables"]["l4_parcels"][x] for x in items_of(p["items"]) if b["tables"]["l4_parcels"][x]["status"] == "delayed"]
+    rows = [b["tables"]["l4_parcels"][x] for x in items_of(p["items"])]
+    return [x for x in rows if x["status"] == "delayed"]
 
 
 def _parcels_summary(p: Params, r: dict) -> str:
