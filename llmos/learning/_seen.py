@@ -30,6 +30,7 @@ from typing import Any
 
 from llmos.learning import _derived, _seen_derived, _shortcuts
 from llmos.learning import _seen_mentions as _mentions
+from llmos.learning import _seen_roles as _roles
 from llmos.learning import _value_kinds as _kinds
 from llmos.learning import explain as ex
 from llmos.learning._derived import derived_paths
@@ -258,6 +259,7 @@ def record(
         lv = env.result_leaves(i) if env is not None and env.parsed[i] is parsed[i] else None
         values = scalars(parsed[i], text, lv)
         obs = _observed(values, step_mask)
+        obs.update(_observed(_roles.roled(values, _roles.goal_items(values, tokens)), step_mask))  # by role too
         mine = _seen_derived.read_numbers(values, step_mask) if once[i] else []  # a tool called once
         obs.update(_seen_derived.observe(values, tokens, earlier, (reads, mine) if once[i] else None))
         if dates := _seen_derived.date_values(values):
@@ -309,6 +311,9 @@ def seen_problem(
     every = checked + strict + loose
     masks = step_masks(plan, env.tokens, args, i) if any(not ex.is_num(v) for _p, v in every) else []
     why, noise = problems(step.seen, _observed(checked, masks), noise_runs, set(), set())
+    if not why:  # a goal item's plain values against the goal items the supporting runs showed (`_seen_roles`)
+        roles = _roles.goal_items(scalars(env.parsed[i], text), env.tokens)
+        why, _n = problems(step.seen, _observed(_roles.roled(checked, roles), masks), noise_runs, set(), set())
     if not why:  # noise may not drop a goal value's presence (nor a text that was not noise, its absence)
         why = _mentions.problem(plan, step.seen, every, _mentions.sources(plan, env.tokens, args, i))
     if not why and strict:  # a value a learned constant computes with: never noise (4 rising weeks of hours)

@@ -65,3 +65,17 @@ def role(path: ex.Path, roles: Roles) -> ex.Path:
     if not roles or not any(isinstance(x, int) for x in path):
         return path
     return tuple(roles.get(tuple(path[: k + 1]), x) if isinstance(x, int) else x for k, x in enumerate(path))
+
+
+def roled(values: list[tuple[ex.Path, Any]], roles: Roles) -> list[tuple[ex.Path, Any]]:
+    """The values of the goal's items, each at its path with the item's role (none when no item holds a
+    goal value): rule 1's plain values of a goal item, recorded and checked under its role as well as
+    under its position (`_seen.record`, `_seen.seen_problem`)."""
+    if not roles:
+        return []
+    out = []
+    for p, v in values:
+        r = role(p, roles)
+        if r != p:
+            out.append((r, v))
+    return out

@@ -33,7 +33,9 @@ replay (`_loop.synthesize`): the loop written out for the N items is an ordinary
 `BoundPlan` applies rule 1 before every group of calls (hence before each iteration's writes), rule 2
 to every argument of every iteration and rule 3 to the whole; the answer (rule 5) is the listing of
 this run's results, one line per call and so one part per item, or the model answers when the
-supporting answers stated figures no value of this run gives.
+supporting answers of any plan it was learned from stated figures no value of this run gives, or when
+a plan with runs that did not teach its answer leaves a read-only listing unjudged
+(`_answer.judged_by_every_plan`).
 """
 
 from llmos.learning.loops._loop import LOOP_PREFIX, Loop, learn, synthesize

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from llmos.learning import answers
+from llmos.learning._answer_numbers import MAX_FIGURES_BEFORE, earlier_figures
 from llmos.learning._answer_rules import template_fits
 from llmos.learning.loops._canon import Layout, remap, try_remap
 from llmos.learning.plans import Plan
@@ -159,3 +160,31 @@ def materialize(ans: LoopAnswer | None, frame: Any, n: int) -> list[Any]:
         out += [part(p, j) for p in ans.item]
     out += [part(p, None) for p in ans.tail]
     return out
+
+
+def judged_by_every_plan(plan: Plan, plans: list[Plan]) -> None:
+    """The loop's plan for one live list answers only as every plan it was learned from would: a listing
+    never stands in for a figure an answer of any of them stated (the example is the first plan's; the
+    figures of the others join it as earlier figures: `_answer_numbers.plan_figures`). And when the loop
+    has no template (a listing) and one of them holds runs that did not teach its answer (`Plan.fit_runs`:
+    a contradicted template, runs a sibling lent), no result of this run is one like those of the runs
+    that taught it (`_seen_answer.listing_problem`: the segment's records join every run, and which of
+    them taught the answer is not kept per item): the model answers."""
+    example = dict(plan.example)
+    figures = list(example.get("figures_before") or [])
+    stated = bool(example.get("stated_before"))
+    for p in plans:
+        if p.example is plan.example or p.example == example:
+            continue
+        got = earlier_figures(p.example)  # the figures it worked out and whether it stated any
+        figures += [f for f in got.get("figures_before", []) if f not in figures]
+        stated = stated or bool(got.get("stated_before"))
+    if figures:
+        example["figures_before"] = figures[:MAX_FIGURES_BEFORE]
+    if stated:
+        example["stated_before"] = True
+    plan.example = example
+    if not plan.answer and any(p.fit_runs for p in plans):  # a listing (a template keeps `LoopAnswer.fits`)
+        for step in plan.steps:
+            step.fit_seen = {}
+        plan.fit_runs, plan.fit_ref = 1, []

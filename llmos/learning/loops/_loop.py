@@ -18,7 +18,7 @@ from typing import Any
 
 from llmos.learning import envelope
 from llmos.learning.goals import Token
-from llmos.learning.loops._answer import LoopAnswer, materialize
+from llmos.learning.loops._answer import LoopAnswer, judged_by_every_plan, materialize
 from llmos.learning.loops._answer import learn as learn_answer
 from llmos.learning.loops._canon import (
     CStep,
@@ -355,6 +355,7 @@ def synthesize(loop: Loop, tokens: list[Token], items: list[int]) -> Plan:
         plan.uses += p.uses
         plan.replay_successes += p.replay_successes
         plan.fallbacks += p.fallbacks
+    judged_by_every_plan(plan, loop.plans)  # rule 5: as every plan it was learned from would answer
     return plan
 
 
