@@ -25,7 +25,19 @@ from llmos.learning._explain_values import (
     transform,
 )
 
-STRING_TRANSFORMS = ("id", "lower", "upper", "title", "capitalize", "strip", "slug_", "slug-", "possessive", "lead_num")
+STRING_TRANSFORMS = (
+    "id",
+    "lower",
+    "upper",
+    "title",
+    "capitalize",
+    "strip",
+    "slug_",
+    "slug-",
+    "possessive",
+    "lead_num",
+    "hour",
+)
 TEMPLATE_TRANSFORMS = ("id", "lower", "upper", "capitalize", "title", "possessive", "lead_num")
 # every rounding a person or a model may have applied: both half roundings, half-down, floor, ceiling and
 # truncation; a plan keeps all that fit, and replay uses a value only when they all agree (ceil vs round)
