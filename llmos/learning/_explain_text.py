@@ -121,9 +121,10 @@ def describe(ref: Cand, steps: list[str] | None) -> str:
 
 # ---------------------------------------------------------------- words of a plain text
 # ("txt", step, ("w", before, after), digest): the words of step's plain text between the literal text
-# `before` (found exactly once) and the next `after`, while the text's template with those words masked
-# (rule 1's: the goal's values masked, numbers out) has this digest. "Lookout Nob Hill (district Burnt
-# Fork), 12:05: smoke confirmed; ..." gives "Burnt Fork" after " (district " before "), ".
+# `before` (found exactly once) and the next `after`, while the text's template up to them and `after`,
+# with those words masked (rule 1's: the goal's values masked, numbers out), has this digest.
+# "Lookout Nob Hill (district Burnt Fork), 12:05: smoke confirmed; ..." gives "Burnt Fork" after
+# " (district " before "), ".
 WORD = "w"
 MAX_WORD_CHARS = 40  # a name, not a sentence
 MAX_WORD_WORDS = 4
@@ -180,10 +181,14 @@ def _after(text: str, end: int) -> str:
     return text[end:k]
 
 
-def _word_digest(text: str, value: str, masks: tuple[str, ...]) -> str:
+def _word_digest(text: str, value: str, masks: tuple[str, ...], after: str) -> str:
+    """The digest of the text's template up to the end of the words and `after` (the sentence that says what
+    the words are), the words masked. What follows is rule 1's: it checks the whole text before the call
+    that takes the words, as it checks a JSON result's other leaves beside the one an argument takes."""
     from llmos.learning._seen_text import _template
 
-    tmpl, _nums = _template(text, [value, *masks])
+    stop = _occurrences(text, value)[0] + len(value) + len(after)
+    tmpl, _nums = _template(text[:stop], [value, *masks])
     return hashlib.blake2b(tmpl.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
 
 
@@ -210,7 +215,7 @@ def words(value: Any, env: Env, step: int) -> list[Cand]:
             continue
         if _extract(text, before, after) != value:
             continue
-        out.append(("val", (KIND, s, (WORD, before, after), _word_digest(text, value, masks)), "id"))
+        out.append(("val", (KIND, s, (WORD, before, after), _word_digest(text, value, masks, after)), "id"))
     return out
 
 
@@ -232,7 +237,7 @@ def _word_value(ref: Cand, text: str, env: Env) -> str:
     value = _extract(text, str(k[1]), str(k[2]))
     if value is None:
         raise Unavailable(f"step {ref[1]}'s text has no words after {k[1]!r}")
-    if _word_digest(text, value, masks_of(env.tokens)) != ref[3]:
+    if _word_digest(text, value, masks_of(env.tokens), str(k[2])) != ref[3]:
         raise Unavailable(f"step {ref[1]}'s text has a template its supporting runs did not show")
     return value
 
