@@ -241,8 +241,11 @@ def generate(value: Any, env: Env, step: int, wider: bool = True, force_wider: b
             found |= _explain_more.generate_numbers(value, env, _operands(env, step))
     if is_num(value) or isinstance(value, str):
         found |= _explain_agg.generate(value, env, step)
-    if isinstance(value, str):
-        found.update(_explain_text.words(value, env, step))  # words a plain-text result says, by template
+    if isinstance(value, str) and not any(c[0] == "val" for c in found):
+        # words a plain-text result says, by the sentence before them: only where no goal word or result
+        # leaf gives the value (a text that echoes the goal's name would make that name Unavailable when
+        # the sentence changes, where rule 1 should judge the text)
+        found.update(_explain_text.words(value, env, step))
     if isinstance(value, str) and len(value) >= 2:
         found |= _templates(value, env, step)
         if wider and _explain_more.is_date(value) and not any(c[0] == "val" for c in found):
