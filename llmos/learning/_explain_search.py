@@ -25,7 +25,19 @@ from llmos.learning._explain_values import (
     transform,
 )
 
-STRING_TRANSFORMS = ("id", "lower", "upper", "title", "capitalize", "strip", "slug_", "slug-", "possessive", "lead_num")
+STRING_TRANSFORMS = (
+    "id",
+    "lower",
+    "upper",
+    "title",
+    "capitalize",
+    "strip",
+    "slug_",
+    "slug-",
+    "possessive",
+    "lead_num",
+    "hour",
+)
 TEMPLATE_TRANSFORMS = ("id", "lower", "upper", "capitalize", "title", "possessive", "lead_num")
 # every rounding a person or a model may have applied: both half roundings, half-down, floor, ceiling and
 # truncation; a plan keeps all that fit, and replay uses a value only when they all agree (ceil vs round)
@@ -229,6 +241,11 @@ def generate(value: Any, env: Env, step: int, wider: bool = True, force_wider: b
             found |= _explain_more.generate_numbers(value, env, _operands(env, step))
     if is_num(value) or isinstance(value, str):
         found |= _explain_agg.generate(value, env, step)
+    if isinstance(value, str) and not any(c[0] == "val" for c in found):
+        # words a plain-text result says, by the sentence before them: only where no goal word or result
+        # leaf gives the value (a text that echoes the goal's name would make that name Unavailable when
+        # the sentence changes, where rule 1 should judge the text)
+        found.update(_explain_text.words(value, env, step))
     if isinstance(value, str) and len(value) >= 2:
         found |= _templates(value, env, step)
         if wider and _explain_more.is_date(value) and not any(c[0] == "val" for c in found):

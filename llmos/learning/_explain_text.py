@@ -39,6 +39,10 @@ KIND = "txt"
 # ("1,240", "1'240", "1 240"), a decimal comma ("12,5"), a clock time ("11:05"). "1,240 of 1,500" would
 # give 500 - 240 = 260 where every run's thousands agreed; a text with one of them has no operands.
 _SPLIT_DIGITS = re.compile(r"\d[,'\u00a0\u202f:]\d|(?<![\w.,-])\d{1,3}(?: \d{3})+(?![\d.,])")
+# a clock time standing alone ("13:50", not part of a date-time or a range "06:39-06:53"): one time, no
+# operand (rule 1's template reads it as two numbers, "#:#"); written "13-50-00" it is one time for
+# `_template` and no split digits, so the text's other numbers stay operands ("bearing 81°" after "13:50")
+_CLOCK = re.compile(r"(?<![\w.:/-])([01]?\d|2[0-3]):([0-5]\d)(?!\w|[:.,/-]\d)")
 
 
 def masks_of(tokens: list[Token]) -> tuple[str, ...]:
@@ -55,6 +59,7 @@ def shape(text: str, masks: tuple[str, ...]) -> tuple[str, tuple[int | float | N
     """(the digest of the text's template, its numbers in order: None for a date, a time or a version)."""
     from llmos.learning._seen_text import MAX_TEXT, _template
 
+    text = _CLOCK.sub(r"\1-\2-00", text)
     if len(text) > MAX_TEXT or _SPLIT_DIGITS.search(text):  # cut short (a number cut in two), or split digits
         return "", ()
     kinds: list[str] = []
@@ -96,6 +101,8 @@ def ref_value(ref: Cand, env: Env) -> Any:
     text = _plain(env, int(ref[1]))
     if text is None:
         raise Unavailable(f"step {ref[1]} has no plain-text result")
+    if isinstance(ref[2], tuple):
+        return _word_value(ref, text, env)
     digest, values = shape(text, masks_of(env.tokens))
     if not digest or digest != ref[3]:
         raise Unavailable(f"step {ref[1]}'s text has a template its supporting runs did not show")
@@ -107,7 +114,132 @@ def ref_value(ref: Cand, env: Env) -> Any:
 
 def describe(ref: Cand, steps: list[str] | None) -> str:
     step = steps[ref[1]] if steps and ref[1] < len(steps) else f"step{ref[1]}"
+    if isinstance(ref[2], tuple) and len(ref[2]) == 3:
+        return f"{step}.result[after {ref[2][1]!r}, before {ref[2][2]!r}]"
     return f"{step}.result#number{ref[2]}"
+
+
+# ---------------------------------------------------------------- words of a plain text
+# ("txt", step, ("w", before, after), digest): the words of step's plain text between the literal text
+# `before` (found exactly once) and the next `after`, while the text's template up to them and `after`,
+# with those words masked (rule 1's: the goal's values masked, numbers out), has this digest.
+# "Lookout Nob Hill (district Burnt Fork), 12:05: smoke confirmed; ..." gives "Burnt Fork" after
+# " (district " before "), ".
+WORD = "w"
+MAX_WORD_CHARS = 40  # a name, not a sentence
+MAX_WORD_WORDS = 4
+MAX_ANCHOR = 24  # characters of literal text before the words
+
+
+def _word_ok(value: str) -> bool:
+    """A name: letters, digits, single spaces, "-", "'" and "/" inside; no clause ("Frozen, closed": a comma,
+    a semicolon, brackets or a full stop end the value, and a value that holds one is none)."""
+    return (
+        0 < len(value) <= MAX_WORD_CHARS
+        and value == value.strip()
+        and "  " not in value
+        and any(ch.isalpha() for ch in value)
+        and all(ch.isalnum() or ch in " -'/" for ch in value)
+        and len(value.split()) <= MAX_WORD_WORDS
+    )
+
+
+def _occurrences(text: str, value: str) -> list[int]:
+    """Where `value` occurs in `text` as whole words (any case, as rule 1's masks match)."""
+    low, want, out = text.lower(), value.lower(), []
+    i = low.find(want)
+    while i != -1:
+        end = i + len(want)
+        if (i == 0 or not low[i - 1].isalnum()) and (end == len(low) or not low[end].isalnum()):
+            out.append(i)
+        i = low.find(want, i + 1)
+    return out
+
+
+def _before(text: str, start: int, masks: tuple[str, ...]) -> str:
+    """The literal text right before `start`: at most MAX_ANCHOR characters, none a digit, after every
+    goal value, from the start of a word."""
+    a = max(0, start - MAX_ANCHOR)
+    for k in range(start - 1, a - 1, -1):
+        if text[k].isdigit():
+            a = k + 1
+            break
+    low = text[:start].lower()
+    for m in masks:
+        j = low.rfind(m.lower(), max(0, a - len(m) + 1))
+        if j != -1:
+            a = max(a, j + len(m))
+    while a < start and a > 0 and text[a - 1].isalnum() and text[a].isalnum():
+        a += 1  # a word cut in two: its tail is no anchor
+    return text[a:start]
+
+
+def _after(text: str, end: int) -> str:
+    k = end
+    while k < len(text) and k < end + 4 and not text[k].isalnum():
+        k += 1
+    return text[end:k]
+
+
+def _word_digest(text: str, value: str, masks: tuple[str, ...], after: str) -> str:
+    """The digest of the text's template up to the end of the words and `after` (the sentence that says what
+    the words are), the words masked. What follows is rule 1's: it checks the whole text before the call
+    that takes the words, as it checks a JSON result's other leaves beside the one an argument takes."""
+    from llmos.learning._seen_text import _template
+
+    stop = _occurrences(text, value)[0] + len(value) + len(after)
+    tmpl, _nums = _template(text[:stop], [value, *masks])
+    return hashlib.blake2b(tmpl.encode("utf-8", "surrogatepass"), digest_size=8).hexdigest()
+
+
+def words(value: Any, env: Env, step: int) -> list[Cand]:
+    """("val", ("txt", s, ("w", before, after), digest), "id") for every plain-text result before `step`
+    that holds `value` once, as whole words, between literal texts that find it again."""
+    from llmos.learning._seen_text import MAX_TEXT
+
+    if not isinstance(value, str) or not _word_ok(value):
+        return []
+    out: list[Cand] = []
+    masks: tuple[str, ...] | None = None
+    for s in range(min(step, len(env.texts))):
+        text = _plain(env, s)
+        if text is None or len(text) > MAX_TEXT:
+            continue
+        found = _occurrences(text, value)
+        if len(found) != 1 or text[found[0] : found[0] + len(value)] != value:
+            continue
+        masks = masks_of(env.tokens) if masks is None else masks
+        start, end = found[0], found[0] + len(value)
+        before, after = _before(text, start, masks), _after(text, end)
+        if not any(ch.isalpha() for ch in before) or text.count(before) != 1 or (not after and end < len(text)):
+            continue
+        if _extract(text, before, after) != value:
+            continue
+        out.append(("val", (KIND, s, (WORD, before, after), _word_digest(text, value, masks, after)), "id"))
+    return out
+
+
+def _extract(text: str, before: str, after: str) -> str | None:
+    if not before or text.count(before) != 1:
+        return None
+    start = text.index(before) + len(before)
+    end = text.find(after, start) if after else len(text)
+    value = text[start:end] if end != -1 else ""
+    return value if _word_ok(value) and _occurrences(text, value) == [start] else None
+
+
+def _word_value(ref: Cand, text: str, env: Env) -> str:
+    from llmos.learning._seen_text import MAX_TEXT
+
+    k = ref[2]
+    if len(k) != 3 or k[0] != WORD or len(text) > MAX_TEXT:
+        raise Unavailable(f"step {ref[1]}'s text holds no words for {k!r}")
+    value = _extract(text, str(k[1]), str(k[2]))
+    if value is None:
+        raise Unavailable(f"step {ref[1]}'s text has no words after {k[1]!r}")
+    if _word_digest(text, value, masks_of(env.tokens), str(k[2])) != ref[3]:
+        raise Unavailable(f"step {ref[1]}'s text has a template its supporting runs did not show")
+    return value
 
 
 def is_ref(node: Any) -> bool:

@@ -120,7 +120,7 @@ def transform(name: str, v: Any) -> Any:
         return v.capitalize()
     if name == "strip":
         return v.strip()
-    if name in ("possessive", "lead_num"):
+    if name in PART_TRANSFORMS:
         return _part(name, v)
     if name in ("slug_", "slug-"):
         sep = name[-1]
@@ -131,6 +131,9 @@ def transform(name: str, v: Any) -> Any:
 # anchored (\A...\Z) so that even a search stays linear; they are used with fullmatch on one value
 _POSSESSIVE = re.compile(r"\A(.+?)(?:'s|’s|'|’)\Z")
 _COMPOUND = re.compile(r"\A(-?\d++(?:\.\d++)?)-?[A-Za-z][A-Za-z-]*+\Z")
+_HOUR = re.compile(r"\A([01]?\d|2[0-3]):00\Z")  # a whole hour of the clock: "14:00" -> 14; "14:30" is none
+_PARTS = {"possessive": _POSSESSIVE, "lead_num": _COMPOUND, "hour": _HOUR}
+_KIND_OF_PART = {"possessive": "possessive", "lead_num": "number compound", "hour": "whole hour of the clock"}
 
 # rounding mode -> (decimal rounding, the name of the helper a crystallized tool calls)
 ROUNDING_MODES: dict[str, tuple[str, str]] = {
@@ -146,22 +149,22 @@ _DIRECTED = frozenset({"floor", "ceil", "trunc"})
 
 def _part(name: str, v: str) -> Any:
     """A part of a word: the owner of a possessive ("Bruno's" -> "Bruno"), the number of a compound
-    ("3-qubit" -> 3)."""
-    m = (_POSSESSIVE if name == "possessive" else _COMPOUND).fullmatch(v)
+    ("3-qubit" -> 3), the hour of a whole hour of the clock ("14:00" -> 14: "14:30" is no whole hour)."""
+    m = _PARTS[name].fullmatch(v)
     if m is None:
-        raise Unavailable(f"{v!r} is not a {'possessive' if name == 'possessive' else 'number compound'}")
+        raise Unavailable(f"{v!r} is not a {_KIND_OF_PART[name]}")
     if name == "possessive":
         return m.group(1)
     return int(m.group(1)) if m.group(1).lstrip("-").isdigit() else float(m.group(1))
 
 
-PART_TRANSFORMS = frozenset(["possessive", "lead_num"])
+PART_TRANSFORMS = frozenset(["possessive", "lead_num", "hour"])
 
 
 def part_rest(name: str, v: Any) -> str | None:
     """What a part transform leaves of a word: the marker of a possessive ("'s"), the word of a compound
     ("kg" of "12kg", "-qubit" of "3-qubit"); None when the word is not of that kind."""
-    m = (_POSSESSIVE if name == "possessive" else _COMPOUND).fullmatch(v) if isinstance(v, str) else None
+    m = _PARTS[name].fullmatch(v) if isinstance(v, str) and name in _PARTS else None
     return None if m is None else v[m.end(1) :]
 
 
