@@ -266,9 +266,20 @@ def sample_ticket(rng: random.Random, w: State, i: int) -> Params:
     return {"ticket": t}
 
 
+def _ticket_state(s: State, t: str) -> str:
+    if any(c["ticket"] == t for c in s.get("b2_closed", [])):
+        return "closed"
+    return str(s["b2_tickets"][t]["state"])
+
+
+def _ticket_read(s: State, a: dict) -> dict:
+    row = s.get("b2_tickets", {}).get(a["ticket"])
+    if row is None:
+        raise ToolFail(f"no ticket {a['ticket']}")
+    return {**row, "state": _ticket_state(s, a["ticket"])}
+
+
 def _close(s: State, a: dict) -> dict:
-    row = s["b2_tickets"][a["ticket"]]
-    row["state"] = "closed"
     s.setdefault("b2_closed", []).append({"ticket": a["ticket"]})
     return {"status": "ok", "ticket": a["ticket"]}
 
@@ -284,10 +295,8 @@ ticket = Family(
             "b2_close_ticket", lambda p, r: {"ticket": p["ticket"]}, when=lambda p, r: r["b2_ticket"]["state"] == "open"
         ),
     ],
-    expect=lambda p, b: (
-        {"b2_closed": [{"ticket": p["ticket"]}]} if b["b2_tickets"][p["ticket"]]["state"] == "open" else {}
-    ),
-    answer=lambda p, b: ["closed"] if b["b2_tickets"][p["ticket"]]["state"] == "open" else ["already closed"],
+    expect=lambda p, b: {"b2_closed": [{"ticket": p["ticket"]}]} if _ticket_state(b, p["ticket"]) == "open" else {},
+    answer=lambda p, b: ["closed"] if _ticket_state(b, p["ticket"]) == "open" else ["already closed"],
     summary=lambda p, r: (
         f"Ticket {p['ticket']} closed." if "b2_close_ticket" in r else f"Ticket {p['ticket']} was already closed."
     ),
@@ -419,9 +428,7 @@ TOOLS = {
         Tool("b2_mailbox", "A mailbox's summary line (plain text).", {"mailbox": str}, _mailbox_text),
         Tool("b2_purge_mailbox", "Delete every item of a mailbox.", {"mailbox": str}, _append("b2_purged", "mailbox")),
         Tool("b2_flag_mailbox", "Flag a mailbox for legal review.", {"mailbox": str}, _append("b2_flagged", "mailbox")),
-        Tool(
-            "b2_ticket", "A service ticket: state and queue.", {"ticket": str}, _row("b2_tickets", "ticket", "ticket")
-        ),
+        Tool("b2_ticket", "A service ticket: state and queue.", {"ticket": str}, _ticket_read),
         Tool("b2_close_ticket", "Close a service ticket.", {"ticket": str}, _close),
         Tool("b2_crate", "A crate: weight (kg) and destination.", {"crate": str}, _row("b2_crates", "crate", "crate")),
         Tool(
