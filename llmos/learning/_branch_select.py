@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from llmos.config import LearningConfig
-from llmos.learning import branches
+from llmos.learning import branches, conditions
 from llmos.learning.goals import Token
 from llmos.learning.plans import Match, Plan
 from llmos.learning.risk import RiskOf
@@ -30,14 +30,28 @@ def branch_decision(
     """Plans of one skeleton with other calls after common reads (`branches.py`): FOLLOWER over the set
     when each is replayable on its own but for the branch, and the reads' evidence tells them apart."""
 
+    fixed: list[str] = []
+
     def blockers_of(p: Plan) -> list[str]:
         own = [m for m in full if m.plan is p]
+        toks = aligned.get(p.id, tokens)
+        # a condition of constant words only: the set's reads decide it, as for a goal without one
+        if cond and conditions.fixed(p, toks):
+            fixed.append(p.id)
+            own_cond: list[str] = []
+        else:
+            own_cond = cond
         return _follower_blockers(
-            own, cond, risk_config(p, cfg, risk_of)[0], policy, risk_of, aligned.get(p.id, tokens), cfg.min_support
+            own, own_cond, risk_config(p, cfg, risk_of)[0], policy, risk_of, toks, cfg.min_support
         )
 
     bset, why = branches.branch_set([m.plan for m in full], blockers_of, risk_of)
     decision.reason["branch"] = {"plans": [m.plan.id for m in full], "why": why}
+    if fixed:
+        decision.reason["branch"]["condition"] = (
+            f"the condition ({', '.join(cond)}) is the same words in every run of {', '.join(sorted(set(fixed)))}: "
+            "the reads that tell the paths apart decide it"
+        )
     if bset is None:
         return False
     plan = bset.plans[0]

@@ -259,6 +259,15 @@ def problem(plan: Plan, tokens: list[Token], risk_of: Callable[[str], str | None
     return None
 
 
+def fixed(plan: Plan, tokens: list[Token]) -> bool:
+    """Whether every word of the goal's condition is a constant of the plan (no slot in any clause):
+    the same condition in every run of the plan, so whatever decided it was in the runs' results or
+    nowhere. A branch set (`_branch_select`) whose paths' evidence the reads tell apart has seen it
+    decided both ways on those reads; a single plan has seen it one way only and keeps `problem`."""
+    where = genuine(tokens)
+    return bool(where) and not any(j in plan.slots for w in where for j in [w, *clause(tokens, w)])
+
+
 def _parts(tokens: list[Token], positions: list[int]) -> list[list[int]]:
     """The condition's parts, split at `and` / `or` ("the wind is under 58 km/h and visibility is good")."""
     out: list[list[int]] = [[]]
