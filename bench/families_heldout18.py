@@ -296,7 +296,9 @@ def _aligner_answer(p: Params, b: State) -> list:
 def _aligner_summary(p: Params, r: dict) -> str:
     c = _chart_r(r["h18_aligner_chart"])
     if "h18_dispense_tray" in r:
-        return f"Tray {c['tray'] + 1} of {c['of']} dispensed for {p['patient']} (tray {c['tray']} worn {c['days']} days)."
+        return (
+            f"Tray {c['tray'] + 1} of {c['of']} dispensed for {p['patient']} (tray {c['tray']} worn {c['days']} days)."
+        )
     if c["fit"] != "seated":
         return f"Next tray not dispensed for {p['patient']}: the fit is {c['fit']}."
     return f"Next tray not dispensed for {p['patient']}: tray {c['tray']} worn only {c['days']} days (14 needed)."
@@ -409,7 +411,9 @@ def sample_lifts(rng: random.Random, w: State, i: int) -> Params:
     rows = []
     for x, d in zip(ids, due, strict=True):
         days = rng.randint(366, 540) if d else rng.choice([rng.randint(40, 350), rng.randint(355, 365)])
-        rows.append({"id": x, "last_inspected": (BASE - dt.timedelta(days=days)).isoformat(), "inspection_booked": None})
+        rows.append(
+            {"id": x, "last_inspected": (BASE - dt.timedelta(days=days)).isoformat(), "inspection_booked": None}
+        )
     w.setdefault("h18_buildings", {})[building] = {"building": building, "elevators": rows}
     return {"building": building, "wording": _wording(rng, i, 3)}
 
@@ -861,7 +865,10 @@ def _interp_expect(p: Params, b: State) -> dict:
     if x is None:
         return {}
     day = parse_date(p["date"]).isoformat()
-    rows = [{**y, "booked": [*y["booked"], day]} if y["name"] == x["name"] else y for y in b["h18_interpreters"][p["language"]]]
+    rows = [
+        {**y, "booked": [*y["booked"], day]} if y["name"] == x["name"] else y
+        for y in b["h18_interpreters"][p["language"]]
+    ]
     return {
         "h18_interpreters": {p["language"]: rows},
         "h18_interp_bookings": [
@@ -965,7 +972,9 @@ TITLES = [
 
 
 def _ill_id(rng: random.Random, taken: set) -> str:
-    x = _until(rng, lambda r: f"ILL-{r.randint(10 ** (k := r.randint(2, 5)), 10 ** (k + 1) - 1)}", lambda v: v not in taken)
+    x = _until(
+        rng, lambda r: f"ILL-{r.randint(10 ** (k := r.randint(2, 5)), 10 ** (k + 1) - 1)}", lambda v: v not in taken
+    )
     taken.add(x)
     return x
 
@@ -990,7 +999,9 @@ def sample_ill(rng: random.Random, w: State, i: int) -> Params:
         n = 0
     for _ in range(n):
         kind = rng.choice(["ok", "overdue", "later", "none_left"]) if trap else "ok"
-        days = rng.randint(-12, -1) if kind == "overdue" else rng.randint(8, 25) if kind == "later" else rng.randint(0, 7)
+        days = (
+            rng.randint(-12, -1) if kind == "overdue" else rng.randint(8, 25) if kind == "later" else rng.randint(0, 7)
+        )
         loans.append(_loan(rng, taken, days, 0 if kind == "none_left" else rng.randint(1, 2)))
     w.setdefault("h18_loans", {})[patron] = {"patron": patron, "loans": loans}
     return {"patron": patron, "wording": _wording(rng, i, 3)}
@@ -1018,7 +1029,12 @@ def _renew(s: State, a: dict) -> dict:
             if x["request"] == str(a["request"]):
                 row["loans"][k] = y = _renewed(x)
                 s.setdefault("h18_renewals", []).append({"request": x["request"]})
-                return {"request": y["request"], "due": y["due"], "renewals_left": y["renewals_left"], "status": "renewed"}
+                return {
+                    "request": y["request"],
+                    "due": y["due"],
+                    "renewals_left": y["renewals_left"],
+                    "status": "renewed",
+                }
     raise ToolFail(f"no loan {a['request']}")
 
 
@@ -1255,21 +1271,33 @@ wind = Family(
 TOOLS = {
     t.name: t
     for t in [
-        Tool("h18_aligner_chart", "An orthodontic patient's aligner chart (plain text).", {"patient": str}, _chart_text),
+        Tool(
+            "h18_aligner_chart", "An orthodontic patient's aligner chart (plain text).", {"patient": str}, _chart_text
+        ),
         Tool(
             "h18_dispense_tray",
             "Dispense an aligner tray to a patient (the tray number); it is worn from today.",
             {"patient": str, "tray": int},
             _dispense,
         ),
-        Tool("h18_elevators", "A building's elevators with their last inspection and any booked one.", {"building": str}, _elevators),
+        Tool(
+            "h18_elevators",
+            "A building's elevators with their last inspection and any booked one.",
+            {"building": str},
+            _elevators,
+        ),
         Tool(
             "h18_book_inspection",
             "Book the annual inspection of one elevator of a building.",
             {"building": str, "elevator": str},
             _book_inspection,
         ),
-        Tool("h18_patient_group", "A transfusion patient's blood group record (plain text).", {"patient": str}, _patient_text),
+        Tool(
+            "h18_patient_group",
+            "A transfusion patient's blood group record (plain text).",
+            {"patient": str},
+            _patient_text,
+        ),
         Tool("h18_blood_unit", "One blood unit: group, RhD, expiry, status.", {"unit": str}, _unit_get),
         Tool(
             "h18_blood_stock",
@@ -1277,7 +1305,12 @@ TOOLS = {
             {},
             lambda s, a: {"units": list(s.get("h18_units", {}).values())},
         ),
-        Tool("h18_issue_unit", "Issue a blood unit to a patient (it leaves the stock).", {"unit": str, "patient": str}, _issue),
+        Tool(
+            "h18_issue_unit",
+            "Issue a blood unit to a patient (it leaves the stock).",
+            {"unit": str, "patient": str},
+            _issue,
+        ),
         Tool("h18_interpreters", "The court interpreters of a language (plain text).", {"language": str}, _interp_text),
         Tool(
             "h18_book_interpreter",
@@ -1295,7 +1328,9 @@ TOOLS = {
                 "Interlibrary loans: renewals add 21 days. Late fee: 30 cents per day overdue, at most $6.00 per item."
             ),
         ),
-        Tool("h18_anemometer", "The latest wind reading at a ski lift's top station (plain text).", {"lift": str}, _anemo),
+        Tool(
+            "h18_anemometer", "The latest wind reading at a ski lift's top station (plain text).", {"lift": str}, _anemo
+        ),
         Tool("h18_lift_limits", "A ski lift's gust limit (km/h) and status.", {"lift": str}, _limits),
         Tool(
             "h18_set_hold",
