@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from llmos.learning import _derived, _seen_derived, _shortcuts
+from llmos.learning import _derived, _seen_derived, _seen_joint, _shortcuts
 from llmos.learning import _seen_mentions as _mentions
 from llmos.learning import _seen_roles as _roles
 from llmos.learning import _value_kinds as _kinds
@@ -243,6 +243,7 @@ def record(
     goal_src = _mentions.goal_sources(tokens)  # the goal's part of every step's sources
     arg_src: _mentions.ArgValues = {}  # and the calls' argument texts, listed once per run
     reads: list[tuple[int, _seen_derived.Numbers]] = []  # the numbers of the reads before: across reads
+    texts_read: _seen_joint.Reads = []  # and their words
     once = _seen_derived.called_once([s.name for s in plan.steps])
     run: list[tuple[int, Seen, dict[str, tuple[str, Any]], dict[str, Any]]] = []  # this run, step by step
     for i, step in enumerate(plan.steps):
@@ -265,6 +266,10 @@ def record(
         if dates := _seen_derived.date_values(values):
             earlier.append((i, dates))
         reads.append((i, mine))  # none: pairs with nothing
+        if once[i]:  # the words of two reads, pair by pair (`_seen_joint`)
+            words = _seen_joint.read_texts(values, step_mask)
+            obs.update(_seen_joint.observe(texts_read, words))
+            texts_read.append((i, words))
         new = merge(step.seen, obs) if plan.seen_runs else fresh(obs)
         src = _mentions.sources(plan, tokens, args, i, goal_src, arg_src)  # goal values, arguments a text may hold
         flags = _mentions.observe(values, src)
@@ -330,6 +335,13 @@ def seen_problem(
             _seen_derived.earlier_of(env.parsed, env.texts, i, scalars),
             _derived.pair_scope(plan, i, lambda p: excluded(p, consumed, echo), risk_of, decides),
             _seen_derived.across_of(names, env, i, scalars, lambda j: step_masks(plan, env.tokens, args, j)),
+        )
+    if not why:  # two reads' words each seen, never together (`_seen_joint`)
+        masks_of = lambda j: step_masks(plan, env.tokens, args, j)  # noqa: E731
+        why = _seen_joint.problem(
+            step.seen,
+            *_seen_joint.across(names, env, i, scalars, masks_of),
+            lambda p: _unchecked(plan, p, consumed, echo),
         )
     if why:
         where = "on which the supporting runs judged the goal" if decides else "before a step that changes the world"
