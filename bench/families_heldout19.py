@@ -719,7 +719,7 @@ def _rate(src: str, dst: str) -> float:
 
 
 def _fx(s: State, a: dict) -> dict:
-    src, dst = str(a["from"]).upper(), str(a["to"]).upper()
+    src, dst = str(a["from_currency"]).upper(), str(a["to_currency"]).upper()
     if src not in EUR_PER or dst not in EUR_PER:
         raise ToolFail(f"no rate {src}->{dst}")
     return {"from": src, "to": dst, "rate": _rate(src, dst), "as_of": "2026-12-03T09:00Z"}
@@ -849,7 +849,7 @@ licence = Family(
         ),
         Step(
             "h19_fx_rate",
-            lambda p, r: {"from": "CHF", "to": r["h19_licence"]["currency"]},
+            lambda p, r: {"from_currency": "CHF", "to_currency": r["h19_licence"]["currency"]},
             when=lambda p, r: r["h19_licence"]["status"] == "active",
         ),
         Step(
@@ -1750,7 +1750,10 @@ deposit = Family(
         ),
         Step(
             "h19_fx_rate",
-            lambda p, r: {"from": _return_r(r["h19_return_report"])["currency"], "to": r["h19_charter"]["currency"]},  # type: ignore[index]
+            lambda p, r: {
+                "from_currency": _return_r(r["h19_return_report"])["currency"],
+                "to_currency": r["h19_charter"]["currency"],
+            },  # type: ignore[index]
             when=lambda p, r: r["h19_charter"]["status"] == "returned" and _needs_fx(r),
         ),
         Step(
@@ -1842,7 +1845,12 @@ TOOLS = {
             _get("h19_licences", "licence", "licence"),
         ),
         Tool("h19_band_fee", "The licence fee rules of a radio band (plain text).", {"band": str}, _fee_text),
-        Tool("h19_fx_rate", "Exchange rate: units of `to` per unit of `from`.", {"from": str, "to": str}, _fx),
+        Tool(
+            "h19_fx_rate",
+            "Exchange rate: units of to_currency per unit of from_currency.",
+            {"from_currency": str, "to_currency": str},
+            _fx,
+        ),
         Tool(
             "h19_renew_licence",
             "Renew a radio licence for a year and take the payment (amount in the account currency).",
