@@ -257,9 +257,10 @@ def _run_texts(example: dict[str, Any]) -> list[str]:
 def unstated_verdict(example: dict[str, Any]) -> list[str]:
     """The words of decline ("not", "cannot", "no") a supporting run's answer stated that neither its goal
     nor its calls' arguments and results hold, each with the word after it (`_decline_phrases`: "not
-    refilled again" is no restatement of a log's "(not yet collected)"): the model judged from the results that what the goal asked
-    must not (or cannot) be done. A listing of a replay's results cannot state that judgement (a bare
-    "Done." would contradict it), and the judgement holds only where the results are those it was made on."""
+    refilled again" is no restatement of a log's "(not yet collected)"): the model judged from the
+    results that what the goal asked must not (or cannot) be done. A listing of a replay's results
+    cannot state that judgement (a bare "Done." would contradict it), and the judgement holds only where
+    the results are those it was made on."""
     answer = str(example.get("answer") or "")
     said = _decline_phrases(answer)
     if not said:
