@@ -280,15 +280,34 @@ def _run_texts(example: dict[str, Any]) -> list[str]:
 
 def unstated_verdict(example: dict[str, Any]) -> list[str]:
     """The words of decline ("not", "cannot", "no") a supporting run's answer stated that neither its goal
-    nor its calls' arguments and results hold: the model judged from the results that what the goal asked
-    must not (or cannot) be done. A listing of a replay's results cannot state that judgement (a bare
-    "Done." would contradict it), and the judgement holds only where the results are those it was made on."""
+    nor its calls' arguments and results hold, each with the word after it (`_decline_phrases`: "not
+    refilled again" is no restatement of a log's "(not yet collected)"): the model judged from the
+    results that what the goal asked must not (or cannot) be done. A listing of a replay's results
+    cannot state that judgement (a bare "Done." would contradict it), and the judgement holds only where
+    the results are those it was made on."""
     answer = str(example.get("answer") or "")
-    said = {m.group().lower() for m in DECLINE.finditer(answer)}
+    said = _decline_phrases(answer)
     if not said:
         return []
-    known = {m.group().lower() for t in _run_texts(example) for m in DECLINE.finditer(t)}
-    return sorted(said - known)
+    texts = _run_texts(example)
+    known = set().union(*(_decline_phrases(t) for t in texts))
+    words = {m.group().lower() for t in texts for m in DECLINE.finditer(t)}
+    return sorted({p.split()[0] for p in said if p not in known and (" " in p or p not in words)})
+
+
+_NEXT_WORD = re.compile(r"\s+([A-Za-z]+)")
+
+
+def _decline_phrases(text: str) -> set[str]:
+    """Each word of decline of `text` with the word written right after it, in lower case ("not refilled",
+    "not yet"; the bare word before punctuation or a number). A result's "(not yet collected)" says
+    nothing of "not refilled again": the phrase, not the word, is what a result may say back. A bare word
+    of the answer ("No.") is known when the run's texts have the word anywhere."""
+    out = set()
+    for m in DECLINE.finditer(text):
+        after = _NEXT_WORD.match(text, m.end())
+        out.add(m.group().lower() + (f" {after.group(1).lower()}" if after else ""))
+    return out
 
 
 # a judgement either way ("allowed"/"denied", "in stock"/"out of stock"), and a comparison ("cheaper than",
