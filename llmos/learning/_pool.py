@@ -26,6 +26,12 @@ The rule (`pool`), checkable against the code:
   condition, negation or unit word): W's plan is the joined plan written on W's skeleton, with R as its
   one run of its own and its answer learned from R alone (a listing until W's own runs prove one).
 
+The same two runs are P's evidence too (`_mirror`): the joined plan is lent back to P's own run by
+`wordings.align`, rule for rule, and replaces the slot-less P under its id with R's run lent (`sibling`
+with `mirror`: W's plan, R's run, W's own support); its answer is learned from P's run alone. A later
+wording pools with a mirrored P as with a slot-less one (P's own runs count; its loan's runs are listed
+too, so that a rejection of R ends the new loan).
+
 `Plan.sibling` records the loan with `pooled`: the lent support is P's own runs (the joined plan's
 count without R), and at selection P lends while it is still safe, undemoted and without recent
 fallbacks, though its own support is below rule 4's need (`_lend.lender_problem(pooled=True)`): P's
