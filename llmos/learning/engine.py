@@ -191,10 +191,10 @@ class LearningEngine(ReplayObservation):
             if not m.diff:
                 self._mark(p, p.contradicted, f"trace {ev.trace_id}: {why}", changes)
         lent = wordings.borrow(self.index, ev, self.config, self.risk_of, clean, guide, self.store.evidence_for)
+        mirror = _pool.take_mirror(lent) if lent is not None else None
         plan = lent or induction.new_plan(ev)
         self._put(plan, changes)
         self._check_branching(plan, changes)
-        mirror = _pool.take_mirror(plan) if lent is not None else None
         lender = self.index.plans.get(mirror.id) if mirror is not None else None
         if mirror is not None and lender is not None and not lender.slots and not lender.sibling:
             self._put(mirror, changes)  # the slot-less lender learns from the same two runs (`_pool._mirror`)
