@@ -26,6 +26,12 @@ The rule (`pool`), checkable against the code:
   condition, negation or unit word): W's plan is the joined plan written on W's skeleton, with R as its
   one run of its own and its answer learned from R alone (a listing until W's own runs prove one).
 
+The same two runs are P's evidence too (`_mirror`): the joined plan is lent back to P's own run by
+`wordings.align`, rule for rule, and replaces the slot-less P under its id with R's run lent (`sibling`
+with `mirror`: W's plan, R's run, W's own support); its answer is learned from P's run alone. A later
+wording pools with a mirrored P as with a slot-less one (P's own runs count; its loan's runs are listed
+too, so that a rejection of R ends the new loan).
+
 `Plan.sibling` records the loan with `pooled`: the lent support is P's own runs (the joined plan's
 count without R), and at selection P lends while it is still safe, undemoted and without recent
 fallbacks, though its own support is below rule 4's need (`_lend.lender_problem(pooled=True)`): P's
@@ -46,9 +52,10 @@ from llmos.learning.goals import Token
 from llmos.learning.plans import Plan
 from llmos.learning.risk import RiskOf
 
-__all__ = ["pool"]
+__all__ = ["pool", "take_mirror"]
 
 MAX_READINGS = 64  # readings of R into P's wording tried before giving up (then: no pool)
+MIRROR = "_pool_mirror"  # where `_pooled` leaves the lender's own plan of the pool (`take_mirror`)
 MAX_POOLED = 8  # slot-less plans of other wordings tried per run, newest first (each reads its evidence)
 
 Align = Callable[[Plan, induction.Evidence], Plan | None]
@@ -67,7 +74,7 @@ def pool(
     """W's plan learned from R and the one-wording runs of a slot-less plan P (None: no pool)."""
     found: list[Plan] = []
     shape = None
-    alone = [p for p in candidates if not p.slots and not p.sibling]
+    alone = [p for p in candidates if (not p.slots and not p.sibling) or p.sibling.get("mirror")]
     for p in sorted(alone, key=lambda p: -p.updated_at)[:MAX_POOLED]:
         if lender_problem(p, cfg, risk_of, pooled=True):
             continue
@@ -153,7 +160,7 @@ def _pooled(p: Plan, a: induction.Evidence, ev: induction.Evidence, align: Align
     if not options:
         return None
     where = sorted(options)
-    fitting: list[Plan] = []
+    fitting: list[tuple[Plan, Plan]] = []
     for tried, choice in enumerate(itertools.product(*(options[i] for i in where))):
         if tried >= MAX_READINGS or len(fitting) > 1:
             return None
@@ -180,16 +187,47 @@ def _pooled(p: Plan, a: induction.Evidence, ev: induction.Evidence, align: Align
             continue
         w = align(joined, ev)
         if w is not None:
-            fitting.append(w)
+            fitting.append((w, joined))
     if len(fitting) != 1:
         return None  # none, or two readings of R into P's wording: ambiguous
-    w = fitting[0]
+    w, joined = fitting[0]
+    lent_runs = [*p.trace_ids, *(p.sibling.get("runs", []) if p.sibling else [])]  # a mirror's loan too
     w.sibling = {
         "plan": p.id,
         "skeleton": p.skeleton_text(),
-        "runs": p.trace_ids[-20:],
+        "runs": lent_runs[-20:],
         "support": p.support,
         "run": ev.trace_id,
         "pooled": True,
     }
+    if not p.slots and not p.sibling:
+        m = _mirror(p, joined, a, w, align)
+        if m is not None:
+            w.__dict__[MIRROR] = m
     return w
+
+
+def _mirror(p: Plan, joined: Plan, a: induction.Evidence, w: Plan, align: Align) -> Plan | None:
+    """P's plan learned from the same two runs: the joined plan lent back to P's own run by
+    `wordings.align`, rule for rule (P's wording checked as W's was), with P's run as its one run of its
+    own and R's lent (`sibling`: W's plan, R's run, W's own support; `mirror`)."""
+    m = align(joined, a)
+    if m is None or m.id != p.id:
+        return None
+    m.uses, m.fallbacks, m.penalty, m.created_at = p.uses, p.fallbacks, p.penalty, p.created_at
+    m.sibling = {
+        "plan": w.id,
+        "skeleton": w.skeleton_text(),
+        "runs": [w.sibling["run"]],
+        "support": 1,
+        "run": a.trace_id,
+        "pooled": True,
+        "mirror": True,
+    }
+    return m
+
+
+def take_mirror(w: Plan) -> Plan | None:
+    """The lender's plan learned from the pool that made W (`_mirror`), once."""
+    m = w.__dict__.pop(MIRROR, None)
+    return m if isinstance(m, Plan) else None

@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from llmos.config import LearningConfig
 from llmos.exceptions import ModeUnavailable, StoreConflict, StoreError, UserError
-from llmos.learning import _refit, induction, loops, spans, wordings
+from llmos.learning import _pool, _refit, induction, loops, spans, wordings
 from llmos.learning._bulk import YoungOnly
 from llmos.learning._observe_replay import (
     FALLBACK_PENALTY,
@@ -191,9 +191,14 @@ class LearningEngine(ReplayObservation):
             if not m.diff:
                 self._mark(p, p.contradicted, f"trace {ev.trace_id}: {why}", changes)
         lent = wordings.borrow(self.index, ev, self.config, self.risk_of, clean, guide, self.store.evidence_for)
+        mirror = _pool.take_mirror(lent) if lent is not None else None
         plan = lent or induction.new_plan(ev)
         self._put(plan, changes)
         self._check_branching(plan, changes)
+        lender = self.index.plans.get(mirror.id) if mirror is not None else None
+        if mirror is not None and lender is not None and not lender.slots and not lender.sibling:
+            self._put(mirror, changes)  # the slot-less lender learns from the same two runs (`_pool._mirror`)
+            self._check_branching(mirror, changes)
         if lent is not None:
             return plan, True, f"new plan, learned from the sibling wording of plan {lent.sibling['plan']}"
         return plan, True, "new plan" + (f" ({notes[0]})" if notes else "")
