@@ -295,7 +295,7 @@ def unstated_verdict(example: dict[str, Any]) -> list[str]:
     return sorted({p.split()[0] for p in said if p not in known and (" " in p or p not in words)})
 
 
-_NEXT_WORD = re.compile(r"\s+([A-Za-z]+)")
+_NEXT_WORD = re.compile(r"(?<!\s)\s+([A-Za-z]+)")  # only where a run of spaces starts: linear under search too
 
 
 def _decline_phrases(text: str) -> set[str]:
