@@ -303,7 +303,8 @@ def seen_problem(
     consumed, echo = consumed_paths(plan).get(i, set()), set(step.echo_paths)
     derived = derived_paths(plan).get(i, {})  # computed with, not copied: still rule 1's (`_derived`)
     checked, strict, loose = [], [], []
-    for p, v in scalars(env.parsed[i], text):
+    values = scalars(env.parsed[i], text)
+    for p, v in values:
         held = derived.get(p) if path_key(p) not in echo else None
         if not excluded(p, consumed, echo):
             checked.append((p, v))
@@ -317,7 +318,7 @@ def seen_problem(
     masks = step_masks(plan, env.tokens, args, i) if any(not ex.is_num(v) for _p, v in every) else []
     why, noise = problems(step.seen, _observed(checked, masks), noise_runs, set(), set())
     if not why:  # a goal item's plain values against the goal items the supporting runs showed (`_seen_roles`)
-        roles = _roles.goal_items(scalars(env.parsed[i], text), env.tokens)
+        roles = _roles.goal_items(values, env.tokens)
         why, _n = problems(step.seen, _observed(_roles.roled(checked, roles), masks), noise_runs, set(), set())
     if not why:  # noise may not drop a goal value's presence (nor a text that was not noise, its absence)
         why = _mentions.problem(plan, step.seen, every, _mentions.sources(plan, env.tokens, args, i))

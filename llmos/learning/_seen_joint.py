@@ -27,6 +27,7 @@ import json
 from typing import Any
 
 from llmos.learning import explain as ex
+from llmos.learning._seen_derived import called_once
 from llmos.learning._seen_products import plain_text
 from llmos.learning._seen_text import readable, template
 
@@ -72,7 +73,7 @@ def observe(reads: Reads, mine: Texts) -> dict[str, tuple[str, Any]]:
 def across(names: list[str], env: Any, i: int, scalars: Any, masks_of: Any) -> tuple[Reads, Texts]:
     """The text leaves of the reads before step i and of step i's, while each calls a tool the plan
     calls once (`names`)."""
-    once = [names.count(n) == 1 for n in names]
+    once = called_once(names)
     if i >= len(names) or i >= len(env.texts) or env.texts[i] is None or not once[i]:
         return [], []
     reads: Reads = []
