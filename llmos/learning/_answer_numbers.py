@@ -16,6 +16,7 @@ import json
 import math
 import re
 from collections import Counter
+from itertools import chain
 from typing import Any
 
 from llmos.learning import _explain_agg
@@ -142,24 +143,26 @@ def unstated_figures(example: dict[str, Any]) -> list[str]:
     # them), and so is the count of a tool called two or more times (a loop: the listing shows one line
     # per item), never one call's 1: "1 truck is loaded" after one call to the depot board is a figure
     # the model worked out (`families_heldout13.py` h13_lifts_down, `families_heldout13b.py` h13b_depot)
-    texts = [str(example.get("goal") or ""), *_repeat_counts(calls)]
+    head = [str(example.get("goal") or ""), *_repeat_counts(calls)]
     if len(calls) >= 2:
-        texts.append(str(len(calls)))
-    for call in calls:
-        if isinstance(call, dict):
-            texts.append(_json_text(call.get("arguments")))
-            texts.append(str(call.get("result") or ""))
+        head.append(str(len(calls)))
+    made = [c for c in calls if isinstance(c, dict)]
+    results = [str(c.get("result") or "") for c in made]
     # a date (and a time) is one value: its parts give no number ("11 days overdue" is not the month of
     # 2026-11-22), and a date the answer states is given only when a text of the run holds it whole
     # (each set of the run's values is built only when the answer holds something it would be asked for)
     answer_dates = [m.group() for m in DATE.finditer(answer)]
+    # so is an identifier: "2 lifts out of service" is not given by lift "L2" of the result (a listing
+    # shows the lifts, never how many are down), and "B-101" only by a text that holds "B-101"
+    answer_idents = _identifiers(DATE.sub(" ", answer))
+    # each call's arguments as text: made here when a date or an identifier reads every text, else only
+    # when the numbers said are not all found in the results and the goal first (below)
+    args = [_json_text(c.get("arguments")) for c in made] if answer_dates or answer_idents else None
+    texts = head + [t for pair in zip(args, results, strict=True) for t in pair] if args is not None else []
     out: list[str] = []
     if answer_dates:
         dates = {d for t in texts for m in DATE.finditer(t) for d in (m.group(), m.group()[:10])}
         out = [d for d in answer_dates if d not in dates]
-    # so is an identifier: "2 lifts out of service" is not given by lift "L2" of the result (a listing
-    # shows the lifts, never how many are down), and "B-101" only by a text that holds "B-101"
-    answer_idents = _identifiers(DATE.sub(" ", answer))
     if answer_idents:
         idents = {i.lower() for t in texts for i in _identifiers(DATE.sub(" ", t))}
         out += [i for i in answer_idents if i.lower() not in idents]
@@ -171,9 +174,8 @@ def unstated_figures(example: dict[str, Any]) -> list[str]:
     # the run's texts are read until every number said is found in one: the results first (what an answer
     # states is mostly theirs; the order only decides when the reading stops)
     wanted = {abs(float(n)) for n in said}
-    pairs = 2 * sum(1 for c in calls if isinstance(c, dict))  # each call's arguments, then its result
-    head, tail = texts[: len(texts) - pairs], texts[len(texts) - pairs :]
-    for t in tail[1::2] + head + tail[0::2]:
+    later = args if args is not None else (_json_text(c.get("arguments")) for c in made)
+    for t in chain(results, head, later):
         for m in DIGITS.finditer(_without_identifiers(DATE.sub(" ", t))):
             k = float(m.group())
             wanted = {w for w in wanted if not math.isclose(w, k, rel_tol=1e-9, abs_tol=1e-12)}

@@ -19,8 +19,10 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any
 
+from llmos.learning import _shortcuts
 from llmos.learning import explain as ex
 from llmos.learning._answer_numbers import CALENDAR, NUMBER, number_text
 from llmos.learning._explain_search import PROOF_VALUES, fitted_constant
@@ -62,10 +64,20 @@ def literal_figure(parts: Sequence[ex.Cand]) -> str:
     run's text)."""
     for p in parts:
         if p[0] == "lit":
-            m = NUMBER.search(p[1]) or CALENDAR.search(p[1])
-            if m is not None:
-                return f"the answer states a figure no value of its run gives: {m.group()}"
+            figure = _figure(p[1]) if _shortcuts.ON else _plain_figure(p[1])
+            if figure is not None:
+                return f"the answer states a figure no value of its run gives: {figure}"
     return ""
+
+
+def _plain_figure(text: str) -> str | None:
+    """The first number of `text`, else its first weekday or month, else None."""
+    m = NUMBER.search(text) or CALENDAR.search(text)
+    return None if m is None else m.group()
+
+
+# a template's literals are the same texts run after run: each is read once
+_figure = lru_cache(maxsize=1 << 14)(_plain_figure)
 
 
 def with_category(text: str, cands: list[ex.Cand]) -> list[ex.Cand]:

@@ -24,8 +24,10 @@ none (`_seen_mentions.strip`: two items' words pair nothing).
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from typing import Any
 
+from llmos.learning import _shortcuts
 from llmos.learning import explain as ex
 from llmos.learning._seen_derived import called_once
 from llmos.learning._seen_products import plain_text
@@ -33,6 +35,7 @@ from llmos.learning._seen_text import readable, template
 
 MAX_READ_TEXTS = 6  # text leaves of one read that pair up; more: a table, none
 SEP = "\x1f"
+_FLAGS = {True: "true", False: "false", None: "null"}  # json.dumps of a flag, without the call
 KIND = "~xcat"
 
 Texts = list[tuple[ex.Path, ex.Path, str]]  # (path, the path whose consumption decides, template)
@@ -47,7 +50,7 @@ def read_texts(values: list[tuple[ex.Path, Any]], masks: list[str]) -> Texts:
     for p, v in values:
         if ex.is_num(v) or any(isinstance(x, int) for x in p):
             continue
-        text = v if isinstance(v, str) else json.dumps(v)
+        text = v if isinstance(v, str) else _FLAGS[v] if (v is True or v is False or v is None) else json.dumps(v)
         out.append((p, p, template(text, masks)[0]))
         if len(out) > MAX_READ_TEXTS:
             return []
@@ -60,9 +63,26 @@ def pairs(reads: Reads, mine: Texts) -> dict[str, tuple[str, list[ex.Path]]]:
     for j, texts in reads:
         for pa, ca, a in texts:
             for pb, cb, b in mine:
-                key = json.dumps([KIND, ["@step", j, *pa], list(pb)], ensure_ascii=False) + "|x"
-                out[key] = (a + SEP + b, [("@step", j, *ca), cb])
+                out[pair_key(j, pa, pb)] = (a + SEP + b, [("@step", j, *ca), cb])
     return out
+
+
+def pair_key(j: int, pa: ex.Path, pb: ex.Path) -> str:
+    """The record key of step j's leaf `pa` with this step's `pb`. With the shortcuts on, each is made once
+    (the same steps and result paths come back in every run of a plan; paths hold texts and list indices)."""
+    if _shortcuts.ON:
+        try:
+            return _cached_pair_key(j, pa, pb)
+        except TypeError:  # a path as a list (unhashable)
+            pass
+    return _plain_pair_key(j, pa, pb)
+
+
+def _plain_pair_key(j: int, pa: ex.Path, pb: ex.Path) -> str:
+    return json.dumps([KIND, ["@step", j, *pa], list(pb)], ensure_ascii=False) + "|x"
+
+
+_cached_pair_key = lru_cache(maxsize=1 << 15)(_plain_pair_key)
 
 
 def observe(reads: Reads, mine: Texts) -> dict[str, tuple[str, Any]]:

@@ -231,11 +231,11 @@ def fitting(cands: list[Cand], value: Any, env: Env) -> list[Cand]:
     """The candidates that explain `value` in this env (each expression computed once; with the
     shortcuts on, the roundings of an expression whose value is an integer are judged once: every
     rounding keeps an integer as it is)."""
-    lines = [c for c in cands if c[0] in _LINES]
+    lines: list[Cand] = []  # the line candidates, listed while the others are judged
+    others = (_fitting if _shortcuts.ON else _plain_fitting)(cands, value, env, lines)
     if lines:
-        others = _fitting([c for c in cands if c[0] not in _LINES], value, env)
         return others or _refit_lines(lines, value, env)
-    return _fitting(cands, value, env)
+    return others
 
 
 def _refit_lines(lines: list[Cand], value: Any, env: Env) -> list[Cand]:
@@ -253,10 +253,10 @@ def _refit_lines(lines: list[Cand], value: Any, env: Env) -> list[Cand]:
     return out
 
 
-def _fitting(cands: list[Cand], value: Any, env: Env) -> list[Cand]:
+def _fitting(cands: list[Cand], value: Any, env: Env, lines: list[Cand]) -> list[Cand]:
+    """The candidates other than lines that fit, in order (the lines are put in `lines`, unjudged), with
+    the shortcuts (`_plain_fitting` without them)."""
     memo: dict[Any, Any] = {}
-    if not _shortcuts.ON:
-        return [c for c in cands if fits(c, value, env, memo)]
     verdicts: dict[Any, bool] = {}
     refs: dict[Any, Any] = {}
     out = []
@@ -288,9 +288,19 @@ def _fitting(cands: list[Cand], value: Any, env: Env) -> list[Cand]:
             if _val_fits(c, value, env, refs):
                 out.append(c)
             continue
+        elif c[0] in _LINES:  # judged apart (`fitting`), as if not in the list
+            lines.append(c)
+            continue
         if fits(c, value, env, memo):
             out.append(c)
     return out
+
+
+def _plain_fitting(cands: list[Cand], value: Any, env: Env, lines: list[Cand]) -> list[Cand]:
+    """`_fitting` without the shortcuts."""
+    memo: dict[Any, Any] = {}
+    lines.extend(c for c in cands if c[0] in _LINES)
+    return [c for c in cands if c[0] not in _LINES and fits(c, value, env, memo)]
 
 
 _UNREAD, _MISSING = object(), object()  # a reference not read yet; one that cannot be read in this env
