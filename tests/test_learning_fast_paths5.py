@@ -134,3 +134,13 @@ def test_explanations_with_lines_among_them_fit_as_the_plain_computation_fits() 
             others = [c for c in cands if c[0] not in ("lin", "rlin") and ex.fits(c, v2, live)]
             assert fast == (others or ex._refit_lines(plain_lines, v2, live) if plain_lines else others)
     assert seen_lines  # the lines were among the candidates
+
+
+def test_the_numbers_of_a_text_come_from_the_envelope_facts_function_imported_once() -> None:
+    from llmos.learning import _envelope_facts, _seen_products
+
+    assert _seen_products._text_numbers() is _envelope_facts.text_numbers
+    values: list[tuple[Any, Any]] = [(("log",), "engine 1200 h, serviced at 950 h")]
+    assert _seen_products.record_differences(values)  # the two hour counts of the text pair up
+    plain = [((), "Type 657: capacity 5000 L")]
+    assert _seen_products.read_numbers(plain, []) == [(("#0",), (), 657.0), (("#1",), (), 5000.0)]

@@ -5,11 +5,26 @@ numbers of two reads, and weighted sums over a list's items (the quantities `_se
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from llmos.learning import _value_kinds
 from llmos.learning import explain as ex
 from llmos.learning._seen_text import masked
+
+_LATE: dict[str, Callable[[str], list[float]]] = {}
+
+
+def _text_numbers() -> Callable[[str], list[float]]:
+    """`_envelope_facts.text_numbers`, imported on first use (a cycle at import time: it imports this
+    module) and kept (an import statement in a function costs microseconds at every call)."""
+    f = _LATE.get("text_numbers")
+    if f is None:
+        from llmos.learning._envelope_facts import text_numbers as f
+
+        _LATE["text_numbers"] = f
+    return f
+
 
 MAX_FACTORS = 4  # numeric leaves of one record or list item that pair up (more: a table); also goal numbers
 Products = dict[tuple[Any, Any], tuple[float, list[ex.Path]]]
@@ -58,8 +73,7 @@ def record_differences(values: list[tuple[ex.Path, Any]]) -> Products:
     minus engine hours at the last service, each inside the hours seen, may be past every interval a
     supporting run showed (`families_heldout12.py` h12_haul); so may two hour counts in a log line
     (`families_heldout12b.py`). Across two reads: `read_differences`."""
-    from llmos.learning._envelope_facts import text_numbers  # a cycle at import time: it imports this module
-
+    text_numbers = _text_numbers()
     out: Products = {}
     groups: list[tuple[ex.Path | None, list[tuple[ex.Path, float]]]] = [
         (None, nums) for nums in _record_leaves(values, MAX_DIFF_LEAVES)
@@ -93,11 +107,9 @@ def read_numbers(values: list[tuple[ex.Path, Any]], masks: list[str]) -> Numbers
     numbers of a plain-text result once rule 1's masks (goal values, the calls' arguments) are out
     ("Type 657: capacity 5000 L" read for the type "Type 657": (("#0",), (), 5000)); none when there are
     more than MAX_READ_NUMBERS (a table)."""
-    from llmos.learning._envelope_facts import text_numbers  # a cycle at import time
-
     out: Numbers
     if plain_text(values):
-        found = text_numbers(masked(values[0][1], masks))
+        found = _text_numbers()(masked(values[0][1], masks))
         out = [((f"#{k}",), (), x) for k, x in enumerate(found)]
     else:
         leaves = [(p, float(v)) for p, v in values if _factor(p, v) and not any(isinstance(x, int) for x in p)]
