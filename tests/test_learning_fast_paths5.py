@@ -144,3 +144,22 @@ def test_the_numbers_of_a_text_come_from_the_envelope_facts_function_imported_on
     assert _seen_products.record_differences(values)  # the two hour counts of the text pair up
     plain = [((), "Type 657: capacity 5000 L")]
     assert _seen_products.read_numbers(plain, []) == [(("#0",), (), 657.0), (("#1",), (), 5000.0)]
+
+
+def test_unused_slots_are_asked_again_when_candidates_move_between_leaves() -> None:
+    from llmos.learning import _coincidence
+    from llmos.learning._envelope_checks import unused_slots
+    from llmos.learning.goals import Token
+    from llmos.learning.plans import Leaf, Plan, PlanStep, Slot
+
+    tok1, tok3 = ("val", ("tok", 1), "id"), ("val", ("tok", 3), "id")
+    plan = Plan(id="p", agent="a", skeleton=[Token("word", f"w{i}") for i in range(5)], slots={}, steps=[])
+    plan.slots = {pos: Slot(pos, f"s{pos}", ["word"], ["x"], [1, 1]) for pos in (1, 3)}
+    leaves = [Leaf(("a",), [tok1, tok3], "str"), Leaf(("b",), [], "str")]
+    step = PlanStep(name="t", group=0, arguments={}, leaves=leaves)
+    plan.steps = [step]
+    assert _coincidence._unused(plan) == unused_slots(plan) == []
+    step.leaves[0].cands, step.leaves[1].cands = [tok1], [tok3]  # the same candidates in order, other leaves
+    assert _coincidence._unused(plan) == unused_slots(plan)
+    step.leaves[0].cands, step.leaves[1].cands = [], [tok1]
+    assert _coincidence._unused(plan) == unused_slots(plan) == [3]

@@ -17,6 +17,7 @@ values agree. A run proves a value of a word no argument uses only when every fo
 from __future__ import annotations
 
 import operator
+from itertools import chain
 from typing import Any
 
 from llmos.learning import _shortcuts
@@ -85,8 +86,8 @@ def _unused(plan: Plan) -> list[int]:
     if (
         cached is not None
         and cached[0] == slots
-        and len(cached[1]) == len(cands)
-        and all(len(a) == len(b) and all(map(operator.is_, a, b)) for a, b in zip(cached[1], cands, strict=True))
+        and list(map(len, cached[1])) == list(map(len, cands))  # each leaf's as many, then the very same ones
+        and all(map(operator.is_, chain.from_iterable(cached[1]), chain.from_iterable(cands)))
     ):
         return list(cached[2])
     out = unused_slots(plan)

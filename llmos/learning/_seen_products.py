@@ -18,12 +18,12 @@ _LATE: dict[str, Callable[[str], list[float]]] = {}
 def _text_numbers() -> Callable[[str], list[float]]:
     """`_envelope_facts.text_numbers`, imported on first use (a cycle at import time: it imports this
     module) and kept (an import statement in a function costs microseconds at every call)."""
-    f = _LATE.get("text_numbers")
-    if f is None:
-        from llmos.learning._envelope_facts import text_numbers as f
+    got = _LATE.get("text_numbers")
+    if got is None:
+        from llmos.learning._envelope_facts import text_numbers
 
-        _LATE["text_numbers"] = f
-    return f
+        got = _LATE["text_numbers"] = text_numbers
+    return got
 
 
 MAX_FACTORS = 4  # numeric leaves of one record or list item that pair up (more: a table); also goal numbers
