@@ -1,0 +1,40 @@
+"""Instructions spent storing runs, for comparing two heads on a loaded machine (CPU time varies 10-30% there).
+
+    for n in 0 1200; do PYTHONPATH=<tree> valgrind --tool=cachegrind --cache-sim=no \
+        --cachegrind-out-file=/dev/null .venv/bin/python bench/learning_ir.py $n 2>&1 | grep "I *refs"; done
+
+Stores 600 runs of `learning_bench.py`'s shape over 300 skeletons (every plan made and merged once), then `n`
+more in one batch (merges: the steady state of the 100k run). The difference of the two counts (n=1200 minus
+n=0) is the instructions of the 1,200 merges; valgrind counts them the same however busy the machine is.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from learning_bench import make_trace
+
+from llmos.config import LearningConfig
+from llmos.learning.engine import LearningEngine
+from llmos.storage.db import Database
+
+SKELETONS, WARM = 300, 600
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1200
+    with tempfile.TemporaryDirectory() as d:
+        engine = LearningEngine(Database(Path(d) / "llmos.db"), LearningConfig())
+        rng = random.Random(1)
+        engine.observe_many([make_trace(i % SKELETONS, rng) for i in range(WARM)])
+        if n:
+            engine.observe_many([make_trace(i % SKELETONS, rng) for i in range(WARM, WARM + n)])
+
+
+if __name__ == "__main__":
+    main()
