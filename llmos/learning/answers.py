@@ -39,16 +39,15 @@ from llmos.learning._answer_numbers import (
     NUMBER_FORMATS,
     agree,
     derive_numbers,
-    earlier_figures,
     list_cands,
     number_text,
-    plan_figures,
     plan_states_figures,
     states_figures,
     unstated_figures,
     unstated_judgement,
     unstated_verdict,
 )
+from llmos.learning._answer_picks import earlier_figures, plan_figures
 from llmos.learning._answer_rules import (
     MIN_FITS,
     computed,

@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from llmos.learning import answers
-from llmos.learning._answer_numbers import MAX_FIGURES_BEFORE, earlier_figures
+from llmos.learning._answer_numbers import MAX_FIGURES_BEFORE
+from llmos.learning._answer_picks import earlier_figures
 from llmos.learning._answer_rules import template_fits
 from llmos.learning.loops._canon import Layout, remap, try_remap
 from llmos.learning.plans import Plan
