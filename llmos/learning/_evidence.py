@@ -45,6 +45,9 @@ class Evidence:
     _env: ex.Env | None = field(default=None, repr=False, compare=False)
     _shapes: list[str] | None = field(default=None, repr=False, compare=False)
     _raw: list[Token] | None = field(default=None, repr=False, compare=False)
+    # a model run no replay began (`engine._observe_support`): its answer is the model's on these calls alone
+    # (`_same_run`); not stored, so a rebuilt plan forgets it
+    clean: bool = field(default=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.tokens:  # a value of several words taken verbatim is one token (`spans.collapse`)
