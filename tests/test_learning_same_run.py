@@ -107,20 +107,41 @@ async def test_only_a_run_the_model_answered_alone_is_kept(tmp_path: Path) -> No
     first = await h.run(SHARE, {"kitchen": "North"})
     ev = normalise(first.trace)
     assert not isinstance(ev, str)
-    assert _same_run.record(ev) == {}  # not marked clean: the engine marks it
+    assert _same_run.record(ev, {}) == {}  # not marked clean: the engine marks it
     ev.clean = True
-    kept = _same_run.record(ev)[_same_run.KEY]
-    assert kept["answer"] == first.trace.output
+    (kept,) = _same_run.record(ev, {})[_same_run.KEY]
+    assert kept["answer"] == first.trace.output and kept["run"] == first.trace.id
     ev.mode = "follower"  # a replay's own answer is no model's answer
-    assert _same_run.record(ev) == {}
+    assert _same_run.record(ev, {}) == {}
     plan = h.engine.plans()[0]
-    assert plan.example[_same_run.KEY]["digest"] == kept["digest"]
-    args = [{"kitchen": "North"}]
-    same = [first.trace.top_level_calls[0].result]
-    assert _same_run.answer(plan, SHARE.goal({"kitchen": "North"}), args, same) == first.trace.output
-    assert _same_run.answer(plan, SHARE.goal({"kitchen": "North"}), args, [same[0].replace("9.0", "9.5")]) is None
-    assert _same_run.answer(plan, SHARE.goal({"kitchen": "North"}), [{"kitchen": "north"}], same) is None
-    assert (
-        _same_run.answer(plan, "What share of the fridge checks at kitchen North were in range today?", args, same)
-        is None
-    )
+    assert plan.example[_same_run.KEY][0]["digest"] == kept["digest"]
+    goal, args, same = SHARE.goal({"kitchen": "North"}), [{"kitchen": "North"}], [first.trace.top_level_calls[0].result]
+    assert _same_run.answer(plan, goal, args, same) == first.trace.output
+    assert _same_run.answer(plan, goal, args, [same[0].replace("9.0", "9.5")]) is None
+    assert _same_run.answer(plan, goal, [{"kitchen": "north"}], same) is None
+    assert _same_run.answer(plan, goal.replace("this week", "today"), args, same) is None
+    plan.trace_ids = [t for t in plan.trace_ids if t != first.trace.id]  # no longer a supporting run (rule 6)
+    assert _same_run.answer(plan, goal, args, same) is None
+
+
+async def test_an_earlier_run_of_the_day_answers_too_and_a_rejected_one_does_not(tmp_path: Path) -> None:
+    h = harness(tmp_path)
+    east = await h.run(SHARE, {"kitchen": "East"})
+    north = await h.run(SHARE, {"kitchen": "North"})  # the plan's example now; East's run is kept too
+    assert north.llm_calls > 0
+    out = await h.run(SHARE, {"kitchen": "East"})
+    assert out.decision.mode == "follower" and out.llm_calls == 0 and out.trace.output == east.trace.output
+    h.engine.reject(east.trace.id, east.trace)
+    out = await h.run(SHARE, {"kitchen": "East"})
+    assert out.llm_calls > 0 and out.trace.output == east.trace.output
+
+
+async def test_a_replayed_answer_a_person_rejects_is_not_repeated(tmp_path: Path) -> None:
+    h = harness(tmp_path)
+    await h.run(SHARE, {"kitchen": "East"})
+    out = await h.run(SHARE, {"kitchen": "East"})
+    assert out.decision.mode == "follower" and out.llm_calls == 0
+    h.engine.reject(out.trace.id, out.trace)  # rule 6: the replay was wrong
+    assert all(_same_run.KEY not in p.example for p in h.engine.plans())
+    again = await h.run(SHARE, {"kitchen": "East"})
+    assert again.llm_calls > 0

@@ -1,20 +1,22 @@
-"""Rule 5 on identical evidence: a replay whose every input is its plan's example run's is answered as that run was.
+"""Rule 5 on identical evidence: a replay whose every input is a supporting run's is answered as that run was.
 
-The model's answer is a function of what it saw: the goal's words, its calls' results and the day. The plan's
-example is its latest supporting run. When that run was answered by the model (a LEARNER or MIXED run), a replay
-whose goal has the same words, whose calls are that run's calls with equal arguments, whose every result is the
-same text, and which runs on the same day (UTC and local), saw nothing that run did not see: that run's answer is
-this run's answer, every value of it a value of this run (rule 5), every result exactly one a supporting run saw
-(rule 1). One character of one result, another word of the goal, another day, and the usual rules apply: a
-template, a listing, or the model.
+The model's answer is a function of what it saw: the goal's words, its calls' results and the day. When a supporting
+run of the plan was answered by the model alone (a LEARNER or MIXED run no replay began), a replay whose goal has
+the same words, whose calls are that run's calls with equal arguments, whose every result is the same text, and
+which runs on the same day (UTC and local), saw nothing that run did not see: that run's answer is this run's
+answer, every value of it a value of this run (rule 5), every result exactly one a supporting run saw (rule 1). One
+character of one result, another word of the goal, another day, and the usual rules apply: a template, a listing,
+or the model.
 
 This is what lets an exact repeat of a question be replayed when its answer is a judgement no template or listing
 states ("Riverside has no calls logged this week, so there is no share to report"; "6 free passes ..., 60 minutes
 in all" where the passes were counted by the model): before, such a plan went to the model on every repeat, also on
 a world that had not changed (`families_heldout17.py` h17_target, h17_passes).
 
-The example keeps a digest of the run's inputs (`record`, at `KEY`), not its results: what is compared is whether
-this run's inputs are the same, not what they were.
+The example keeps, at `KEY`, the last `MAX_KEPT` such runs of the day (`record`): each run's id, goal, answer and a
+digest of its inputs (not its results: what is compared is whether this run's inputs are the same, not what they
+were). A run counts only while it is one of the plan's latest supporting runs (`Plan.trace_ids`): a rejected run
+(rule 6: the plan is rebuilt without it), or one a copied example brought from another plan, answers nothing.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ if TYPE_CHECKING:
 KEY = "same_run"
 MODEL_MODES = ("learner", "mixed")  # runs whose answer the model wrote
 MAX_ANSWER = 2000  # a longer answer is not kept (the example keeps 300 characters of it)
+MAX_KEPT = 4  # runs of the day kept a plan
 
 
 def _day(at: float) -> str:
@@ -53,44 +56,54 @@ def _plain(value: Any) -> Any:
     return value
 
 
+def _words(goal: str) -> list[str]:
+    return [t.text for t in tokenize_goal(goal)]
+
+
 def digest(goal: str, calls: Sequence[tuple[str, Any, str]]) -> str:
     """The inputs of a run: the goal's words and every call (tool, arguments, result text), in any order."""
-    words = [t.text for t in tokenize_goal(goal)]
     rows = sorted(json.dumps([n, _plain(a), r], sort_keys=True, default=str) for n, a, r in calls)
-    return hashlib.sha256(json.dumps([words, rows]).encode()).hexdigest()
+    return hashlib.sha256(json.dumps([_words(goal), rows]).encode()).hexdigest()
 
 
-def record(ev: Evidence) -> dict[str, Any]:
-    """What the example keeps of its run (nothing when the model did not write its answer)."""
-    if not ev.clean or ev.mode not in MODEL_MODES or not ev.answer.strip() or len(ev.answer) > MAX_ANSWER:
-        return {}
-    calls = [(c.name, c.arguments, c.result) for c in ev.calls]
-    return {KEY: {"digest": digest(ev.goal, calls), "day": _day(ev.at), "answer": ev.answer}}
+def record(ev: Evidence, previous: dict[str, Any]) -> dict[str, Any]:
+    """What the new example keeps (`previous`: the example it replaces): this run when the model answered it
+    alone, and the earlier runs of the same day."""
+    day = _day(ev.at)
+    kept = [r for r in previous.get(KEY) or [] if isinstance(r, dict) and r.get("day") == day]
+    if ev.clean and ev.mode in MODEL_MODES and ev.answer.strip() and len(ev.answer) <= MAX_ANSWER:
+        calls = [(c.name, c.arguments, c.result) for c in ev.calls]
+        run = {"run": ev.trace_id, "goal": ev.goal, "digest": digest(ev.goal, calls), "day": day, "answer": ev.answer}
+        kept = [run, *kept]
+    return {KEY: kept[:MAX_KEPT]} if kept else {}
 
 
-def _kept(plan: Plan, goal: str) -> dict[str, Any] | None:
-    rec = plan.example.get(KEY)
-    if not goal or not isinstance(rec, dict) or rec.get("day") != _day(time.time()):
-        return None
-    example_goal = str(plan.example.get("goal") or "")
-    if [t.text for t in tokenize_goal(goal)] != [t.text for t in tokenize_goal(example_goal)]:
-        return None
-    return rec
+def _kept(plan: Plan, goal: str) -> list[dict[str, Any]]:
+    """The runs kept whose goal has this goal's words, today, while they still support the plan."""
+    if not goal:
+        return []
+    day, words, runs = _day(time.time()), _words(goal), set(plan.trace_ids)
+    return [
+        r
+        for r in plan.example.get(KEY) or []
+        if isinstance(r, dict) and r.get("day") == day and r.get("run") in runs and _words(str(r.get("goal"))) == words
+    ]
 
 
 def may_answer(plan: Plan, goal: str) -> bool:
-    """Whether a replay of this goal may still be answered as the example run was (its results decide)."""
-    return _kept(plan, goal) is not None
+    """Whether a replay of this goal may still be answered as a kept run was (its results decide)."""
+    return bool(_kept(plan, goal))
 
 
 def answer(plan: Plan, goal: str, args: Sequence[dict[str, object] | None], texts: Sequence[str | None]) -> str | None:
-    """The example run's answer when this run's inputs are that run's, else None."""
-    rec = _kept(plan, goal)
-    if rec is None or len(args) != len(plan.steps) or len(texts) != len(plan.steps):
+    """The answer of the kept run whose inputs are this run's, else None."""
+    kept = _kept(plan, goal)
+    if not kept or len(args) != len(plan.steps) or len(texts) != len(plan.steps):
         return None
     calls: list[tuple[str, Any, str]] = []
     for step, a, t in zip(plan.steps, args, texts, strict=True):
         if a is None or t is None:
             return None
         calls.append((step.name, a, t))
-    return str(rec["answer"]) if digest(goal, calls) == rec.get("digest") else None
+    mine = digest(goal, calls)
+    return next((str(r["answer"]) for r in kept if r.get("digest") == mine), None)

@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from llmos.config import LearningConfig
 from llmos.exceptions import ModeUnavailable, StoreConflict, StoreError, UserError
-from llmos.learning import _pool, _refit, induction, loops, spans, wordings
+from llmos.learning import _pool, _refit, _same_run, induction, loops, spans, wordings
 from llmos.learning._bulk import YoungOnly
 from llmos.learning._observe_replay import (
     FALLBACK_PENALTY,
@@ -334,6 +334,7 @@ class LearningEngine(ReplayObservation):
 def _demote(plan: Plan, reason: str) -> None:
     plan.demoted = reason[:300] or "demoted"
     plan.demoted_at = plan.support
+    plan.example.pop(_same_run.KEY, None)  # rule 6: no answer of a run before the verdict is repeated as it was
 
 
 def _constants_test(plan: Plan) -> Callable[[list[tuple[str, ...]]], tuple[str, ...] | None]:

@@ -354,7 +354,7 @@ def _add_evidence(plan: Plan, ev: Evidence, rename: bool = True) -> None:
         ],
         "answer": ev.answer[:EXAMPLE_RESULT_CHARS],
         **answers.earlier_figures(plan.example),  # rule 5: what earlier supporting answers stated
-        **_same_run.record(ev),  # rule 5: the inputs of a run the model answered alone
+        **_same_run.record(ev, plan.example),  # rule 5: the inputs of runs the model answered alone
     }
     plan.updated_at = time.time()
 
