@@ -145,3 +145,13 @@ async def test_a_replayed_answer_a_person_rejects_is_not_repeated(tmp_path: Path
     assert all(_same_run.KEY not in p.example for p in h.engine.plans())
     again = await h.run(SHARE, {"kitchen": "East"})
     assert again.llm_calls > 0
+
+
+async def test_the_stored_run_says_the_model_answered_it_alone(tmp_path: Path) -> None:
+    h = harness(tmp_path)
+    east = await h.run(SHARE, {"kitchen": "East"})
+    await h.run(SHARE, {"kitchen": "East"})  # a replay: no evidence of its own
+    (plan,) = h.engine.plans()
+    (stored,) = h.engine.store.evidence_for([plan.id])  # what a rebuild or a pooled wording reads back
+    assert stored.trace_id == east.trace.id and stored.clean
+    assert _same_run.record(stored, {})[_same_run.KEY][0]["digest"] == plan.example[_same_run.KEY][0]["digest"]

@@ -46,7 +46,7 @@ class Evidence:
     _shapes: list[str] | None = field(default=None, repr=False, compare=False)
     _raw: list[Token] | None = field(default=None, repr=False, compare=False)
     # a model run no replay began (`engine._observe_support`): its answer is the model's on these calls alone
-    # (`_same_run`); not stored, so a rebuilt plan forgets it
+    # (`_same_run`); stored with the run (not with a copy that reads it in another wording, `_pool`)
     clean: bool = field(default=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -90,6 +90,7 @@ class Evidence:
             "mode": self.mode,
             "at": self.at,
             "calls": [[c.name, c.group, c.arguments, c.result] for c in self.calls],
+            **({"clean": True} if self.clean else {}),
         }
 
     @classmethod
@@ -102,6 +103,7 @@ class Evidence:
             d.get("answer", ""),
             d.get("mode", "learner"),
             d.get("at", 0.0),
+            clean=bool(d.get("clean", False)),
         )
 
 
