@@ -107,8 +107,8 @@ async def test_only_a_run_the_model_answered_alone_is_kept(tmp_path: Path) -> No
     first = await h.run(SHARE, {"kitchen": "North"})
     ev = normalise(first.trace)
     assert not isinstance(ev, str)
-    assert _same_run.record(ev, {}) == {}  # not marked clean: the engine marks it
-    ev.clean = True
+    assert _same_run.record(ev, {}) == {}  # not marked whole: the engine marks it
+    ev.whole_run = True
     (kept,) = _same_run.record(ev, {})[_same_run.KEY]
     assert kept["answer"] == first.trace.output and kept["run"] == first.trace.id
     ev.mode = "follower"  # a replay's own answer is no model's answer
@@ -153,5 +153,5 @@ async def test_the_stored_run_says_the_model_answered_it_alone(tmp_path: Path) -
     await h.run(SHARE, {"kitchen": "East"})  # a replay: no evidence of its own
     (plan,) = h.engine.plans()
     (stored,) = h.engine.store.evidence_for([plan.id])  # what a rebuild or a pooled wording reads back
-    assert stored.trace_id == east.trace.id and stored.clean
+    assert stored.trace_id == east.trace.id and stored.whole_run
     assert _same_run.record(stored, {})[_same_run.KEY][0]["digest"] == plan.example[_same_run.KEY][0]["digest"]

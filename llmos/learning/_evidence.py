@@ -45,9 +45,9 @@ class Evidence:
     _env: ex.Env | None = field(default=None, repr=False, compare=False)
     _shapes: list[str] | None = field(default=None, repr=False, compare=False)
     _raw: list[Token] | None = field(default=None, repr=False, compare=False)
-    # a model run no replay began (`engine._observe_support`): its answer is the model's on these calls alone
-    # (`_same_run`); stored with the run (not with a copy that reads it in another wording, `_pool`)
-    clean: bool = field(default=False, repr=False, compare=False)
+    # every call of the run as made (`engine._observe_support`; not a copy read into another wording, `_pool`, nor
+    # one without repeats, `without_repeats`): a model's answer to it is a function of these calls (`_same_run`)
+    whole_run: bool = field(default=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.tokens:  # a value of several words taken verbatim is one token (`spans.collapse`)
@@ -90,7 +90,7 @@ class Evidence:
             "mode": self.mode,
             "at": self.at,
             "calls": [[c.name, c.group, c.arguments, c.result] for c in self.calls],
-            **({"clean": True} if self.clean else {}),
+            **({"whole": True} if self.whole_run else {}),
         }
 
     @classmethod
@@ -103,7 +103,7 @@ class Evidence:
             d.get("answer", ""),
             d.get("mode", "learner"),
             d.get("at", 0.0),
-            clean=bool(d.get("clean", False)),
+            whole_run=bool(d.get("whole", False)),
         )
 
 

@@ -1,12 +1,13 @@
 """Rule 5 on identical evidence: a replay whose every input is a supporting run's is answered as that run was.
 
 The model's answer is a function of what it saw: the goal's words, its calls' results and the day. When a supporting
-run of the plan was answered by the model alone (a LEARNER or MIXED run no replay began), a replay whose goal has
-the same words, whose calls are that run's calls with equal arguments, whose every result is the same text, and
-which runs on the same day (UTC and local), saw nothing that run did not see: that run's answer is this run's
-answer, every value of it a value of this run (rule 5), every result exactly one a supporting run saw (rule 1). One
-character of one result, another word of the goal, another day, and the usual rules apply: a template, a listing,
-or the model.
+run of the plan was answered by the model alone (a LEARNER or MIXED run no replay began, whose evidence holds every
+call it made, `Evidence.whole_run`; a run the model finished after a replay stopped is not kept), a replay whose
+goal has the same words, whose calls are that run's calls with equal arguments, whose every result is the same
+text, and which runs on the same day (UTC and local), saw nothing that run did not see: that run's answer is this
+run's answer, every value of it a value of this run (rule 5), every result exactly one a supporting run saw (rule
+1). One character of one result, another word of the goal, another day, and the usual rules apply: a template, a
+listing, or the model.
 
 This is what lets an exact repeat of a question be replayed when its answer is a judgement no template or listing
 states ("Riverside has no calls logged this week, so there is no share to report"; "6 free passes ..., 60 minutes
@@ -71,7 +72,7 @@ def record(ev: Evidence, previous: dict[str, Any]) -> dict[str, Any]:
     alone, and the earlier runs of the same day."""
     day = _day(ev.at)
     kept = [r for r in previous.get(KEY) or [] if isinstance(r, dict) and r.get("day") == day]
-    if ev.clean and ev.mode in MODEL_MODES and ev.answer.strip() and len(ev.answer) <= MAX_ANSWER:
+    if ev.whole_run and ev.mode in MODEL_MODES and ev.answer.strip() and len(ev.answer) <= MAX_ANSWER:
         calls = [(c.name, c.arguments, c.result) for c in ev.calls]
         run = {"run": ev.trace_id, "goal": ev.goal, "digest": digest(ev.goal, calls), "day": day, "answer": ev.answer}
         kept = [run, *kept]

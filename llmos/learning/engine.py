@@ -148,7 +148,7 @@ class LearningEngine(ReplayObservation):
         clean = trace.mode in ("learner", "mixed") and not any(
             e.get("kind") in ("fallback", "envelope") for e in trace.events
         )  # a model run that no replay began: it may align to a sibling wording's plan (`wordings.py`)
-        ev.clean = clean
+        ev.whole_run = True  # every call of a run no replay began (`_same_run`)
         guide = trace.plan_id if is_guided_run(trace) else None  # never vouches for the plan it imitated
         plan, novel, why = self._induce(ev, changes, clean, guide)
         changes.evidence_rows.append((ev.trace_id, plan.id, evidence_json(ev)))
