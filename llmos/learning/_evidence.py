@@ -45,6 +45,9 @@ class Evidence:
     _env: ex.Env | None = field(default=None, repr=False, compare=False)
     _shapes: list[str] | None = field(default=None, repr=False, compare=False)
     _raw: list[Token] | None = field(default=None, repr=False, compare=False)
+    # every call of the run as made (`engine._observe_support`; not a copy read into another wording, `_pool`, nor
+    # one without repeats, `without_repeats`): a model's answer to it is a function of these calls (`_same_run`)
+    whole_run: bool = field(default=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.tokens:  # a value of several words taken verbatim is one token (`spans.collapse`)
@@ -87,6 +90,7 @@ class Evidence:
             "mode": self.mode,
             "at": self.at,
             "calls": [[c.name, c.group, c.arguments, c.result] for c in self.calls],
+            **({"whole": True} if self.whole_run else {}),
         }
 
     @classmethod
@@ -99,6 +103,7 @@ class Evidence:
             d.get("answer", ""),
             d.get("mode", "learner"),
             d.get("at", 0.0),
+            whole_run=bool(d.get("whole", False)),
         )
 
 

@@ -39,6 +39,7 @@ from typing import Any
 
 from llmos.learning import answers, conditions
 from llmos.learning._answer_rules import template_fits
+from llmos.learning._envelope_checks import PRECAUTION
 from llmos.learning.goals import STOPWORDS, Token
 from llmos.learning.plans import Plan
 from llmos.learning.risk import RiskOf, all_read_only
@@ -75,6 +76,14 @@ def _template_said(plan: Plan) -> dict[str, Any]:
         return {}
     literals = " ".join(str(p[1]) for p in plan.answer[1:] if p[0] == "lit")
     return {**plan.example, "answer": literals}
+
+
+def unstated(why: list[str]) -> str:
+    """Why a replay stops where its answer would state a judgement (`why`: `reasons`)."""
+    return (
+        f"{PRECAUTION}: the answer cannot be stated from this run's values ({why[0]}: a judgement "
+        "a listing cannot state)"
+    )
 
 
 def read_only(plan: Plan, risk_of: RiskOf | None) -> bool:

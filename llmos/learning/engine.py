@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from llmos.config import LearningConfig
 from llmos.exceptions import ModeUnavailable, StoreConflict, StoreError, UserError
-from llmos.learning import _pool, _refit, induction, loops, spans, wordings
+from llmos.learning import _pool, _refit, _same_run, induction, loops, spans, wordings
 from llmos.learning._bulk import YoungOnly
 from llmos.learning._observe_replay import (
     FALLBACK_PENALTY,
@@ -148,6 +148,7 @@ class LearningEngine(ReplayObservation):
         clean = trace.mode in ("learner", "mixed") and not any(
             e.get("kind") in ("fallback", "envelope") for e in trace.events
         )  # a model run that no replay began: it may align to a sibling wording's plan (`wordings.py`)
+        ev.whole_run = True  # every call of a run no replay began (`_same_run`)
         guide = trace.plan_id if is_guided_run(trace) else None  # never vouches for the plan it imitated
         plan, novel, why = self._induce(ev, changes, clean, guide)
         changes.evidence_rows.append((ev.trace_id, plan.id, evidence_json(ev)))
@@ -333,6 +334,7 @@ class LearningEngine(ReplayObservation):
 def _demote(plan: Plan, reason: str) -> None:
     plan.demoted = reason[:300] or "demoted"
     plan.demoted_at = plan.support
+    plan.example.pop(_same_run.KEY, None)  # rule 6: no answer of a run before the verdict is repeated as it was
 
 
 def _constants_test(plan: Plan) -> Callable[[list[tuple[str, ...]]], tuple[str, ...] | None]:

@@ -16,7 +16,7 @@ import operator
 import time
 from typing import Any
 
-from llmos.learning import _seen_answer, _shortcuts, answers, envelope, spans
+from llmos.learning import _same_run, _seen_answer, _shortcuts, answers, envelope, spans
 from llmos.learning import explain as ex
 from llmos.learning._arg_relations import arg_relations, live_values
 from llmos.learning._coincidence import coincident, has_unused
@@ -354,6 +354,7 @@ def _add_evidence(plan: Plan, ev: Evidence, rename: bool = True) -> None:
         ],
         "answer": ev.answer[:EXAMPLE_RESULT_CHARS],
         **answers.earlier_figures(plan.example),  # rule 5: what earlier supporting answers stated
+        **_same_run.record(ev, plan.example),  # rule 5: the inputs of runs the model answered alone
     }
     plan.updated_at = time.time()
 

@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from llmos.learning import answers, conditions, declined, envelope, spans
+from llmos.learning import _same_run, answers, conditions, declined, envelope, spans
 from llmos.learning import explain as ex
 from llmos.learning._arg_relations import argument_problem
 from llmos.learning.goals import Token, tokenize_goal
@@ -77,6 +77,7 @@ class BoundPlan:
     noise: list[str] = field(default_factory=list)  # rule 1's relaxations, for the trace
     conditional: bool = False  # conditional wording: rule 1 before every group and the answer (`conditions`)
     declines: list[str] = field(default_factory=list)  # why the supporting runs declined the goal (`declined`)
+    goal: str = ""  # the goal as written (`_same_run`)
 
     @classmethod
     def bind(
@@ -92,9 +93,10 @@ class BoundPlan:
         why = envelope.goal_problem(plan, tokens, risk_of)
         if why:
             raise Stop(why, 0, precaution=True)
-        bound.declines = declined.reasons(plan, tokens, tools, risk_of)
-        if bound.declines and not answers.usable(plan.answer):  # rule 3: the answer would stop it: before any call
-            raise Stop(_declined(bound.declines), 0, precaution=True)
+        bound.goal, bound.declines = goal, declined.reasons(plan, tokens, tools, risk_of)
+        same = _same_run.may_answer(plan, goal) and declined.read_only(plan, risk_of)  # its results may decide
+        if bound.declines and not answers.usable(plan.answer) and not same:  # rule 3: the answer would stop it
+            raise Stop(declined.unstated(bound.declines), 0, precaution=True)
         split = declined.split(plan) if bound.declines else ""
         if split:
             raise Stop(f"{envelope.PRECAUTION}: {bound.declines[0]}; {split}", 0, precaution=True)
@@ -189,6 +191,8 @@ class BoundPlan:
         When the supporting answers declined the goal's action (`answers.unstated_verdict`), that
         judgement was made on their results: rule 1 holds for every result of this run (a read-only
         plan included), and a listing (which cannot state the judgement) is no answer."""
+        if (same := _same_run.answer(self.plan, self.goal, self.args, self.env.texts)) is not None:
+            return same  # every input is the example run's: its answer (rule 5) on its results (rule 1)
         noise_runs = own_noise(self.plan, noise_runs)
         if self.declines and declined.read_only(self.plan, self.risk_of):
             self.check_decided(noise_runs)  # a plan that changed nothing: its results decided that
@@ -231,7 +235,7 @@ class BoundPlan:
                 precaution=True,
             )
         if self.declines:
-            raise Stop(_declined(self.declines), len(self.plan.steps) - 1, precaution=True)
+            raise Stop(declined.unstated(self.declines), len(self.plan.steps) - 1, precaution=True)
         if self.conditional:  # the answer says which way the condition went: a listing cannot
             raise Stop(CONDITIONAL_LISTING, len(self.plan.steps) - 1, precaution=True)
         return answers.listing([s.name for s in self.plan.steps], self.env, self.args)
@@ -264,13 +268,6 @@ class BoundPlan:
                 raise Stop(f"{step.name}.{ex.format_path(leaf.path)}: {e}", i) from None
             set_path(args, leaf.path, value)
         return args
-
-
-def _declined(why: list[str]) -> str:
-    return (
-        f"{envelope.PRECAUTION}: the answer cannot be stated from this run's values ({why[0]}: a judgement "
-        "a listing cannot state)"
-    )
 
 
 def _goal_tokens(plan: Plan, goal: str, slots: dict[str, Any]) -> list[Token]:
@@ -324,6 +321,7 @@ class BoundPlans(BoundPlan):
             first.noise,
             conditional=first.conditional,
             declines=first.declines,
+            goal=first.goal,
             others=rest,
         )
 
