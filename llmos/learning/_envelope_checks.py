@@ -20,15 +20,15 @@ from llmos.learning import _value_kinds as _kinds
 from llmos.learning import explain as ex
 from llmos.learning._envelope_facts import GE, LE, Operand, Relation, result_step, sign_allows, sign_of, slot_span
 from llmos.learning._envelope_lists import MAX_PICKED_CHARS, MAX_PICKED_WORDS, is_member, list_lengths
+from llmos.learning._goal_quantities import PRECAUTION, is_measure, quantity_problem
 from llmos.learning._seen import counter_noise
-from llmos.learning.goals import STOPWORDS, Token
+from llmos.learning.goals import Token
 from llmos.learning.plans import Plan, PlanStep, Slot, path_key
-
-PRECAUTION = "outside the evidence"  # the start of every reason this module gives
 
 
 def goal_problem(plan: Plan, tokens: list[Token], risk_of: Callable[[str], str] | None = None) -> str | None:
-    """Before any call. A constant argument (the same in every supporting run, and short: a name, a
+    """Before any call. A goal amount a write takes lies inside the range every supporting run showed
+    (`_goal_quantities`). A constant argument (the same in every supporting run, and short: a name, a
     number, a flag) may depend on a word of the goal (a city picks a carrier): a slot word the
     evidence never showed is outside it.
     Numbers and quoted text are new in almost every goal: a number is checked against the range the
@@ -39,13 +39,15 @@ def goal_problem(plan: Plan, tokens: list[Token], risk_of: Callable[[str], str] 
     from a few (warehouse "E5"), checked like any word."""
     if not plan.slots:
         return None
-    why = _part_problem(plan, tokens) or _unused_problem(plan, tokens, risk_of)
+    why = (
+        _part_problem(plan, tokens) or quantity_problem(plan, tokens, risk_of) or _unused_problem(plan, tokens, risk_of)
+    )
     if why or not _picked_constant(plan):
         return why
     for pos, slot in sorted(plan.slots.items()):
         tok = tokens[pos] if pos < len(tokens) else None
         if tok is not None and tok.kind == "number":
-            why = _number_outside(slot, tok, _is_measure(tokens, pos))
+            why = _number_outside(slot, tok, is_measure(tokens, pos))
             if why:
                 return why
             continue
@@ -147,13 +149,6 @@ def _compared_number(plan: Plan, pos: int, tok: Token, slot: Slot, risk_of: Call
 
 
 _DIGITS = re.compile(r"\d+")
-
-
-def _is_measure(tokens: list[Token], pos: int) -> bool:
-    """Whether the goal number at `pos` is a quantity of something: directly followed by a word that is
-    not a stopword (a unit: "23 kg", "12 units", "in 7 days"). An identifier is not ("order 5026 from")."""
-    nxt = tokens[pos + 1] if pos + 1 < len(tokens) else None
-    return nxt is not None and nxt.kind == "word" and nxt.text.lower() not in STOPWORDS
 
 
 def _identifier_inside(slot: Slot, text: str) -> bool:
