@@ -14,7 +14,10 @@ shape, elsewhere, not for its range:
   identifier's key (`_value_kinds.id_key`: "order_id", "zip");
 - a read-only step takes it too, verbatim, and no explanation in use computes with it, and it is
   not followed by a unit ("order 5026", "room 412": the read looks the thing up by it). "40 units"
-  keeps its unit word: a quantity whatever reads it.
+  keeps its unit word: a quantity whatever reads it;
+- past the range, the goal names it by the argument's key ("order 903" into `order`), no unit
+  follows it, and it is the next value of a number that grew in every supporting run (an order
+  number counted up: `next_identifier`). A limit named so that grew run after run ("limit 530" after 500, 510, 520) would pass: a gap.
 
 Pure functions (a calculator's `multiply`) do not change the world: a tool that says so (MCP
 `readOnlyHint`, `@tool(kind="pure")`) is read-only for rule 4 and this rule alike. A tool that says
@@ -26,6 +29,8 @@ private interior of `llmos.learning.envelope` (`goal_problem` calls `quantity_pr
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -37,7 +42,12 @@ from llmos.learning.goals import STOPWORDS, Token
 from llmos.learning.plans import Plan, Slot
 
 PRECAUTION = "outside the evidence"  # the start of every reason rule 1's envelope checks give
-_PARTS = ("lead_num", "hour")  # part transforms that read a number out of a word ("12kg", "18:00")
+_PARTS = ("lead_num", "hour")
+_COPY = (
+    "id",
+    "num",
+    "str",
+)  # transforms that take a goal number as it is  # part transforms that read a number out of a word ("12kg", "18:00")
 
 
 @dataclass(frozen=True)
@@ -61,12 +71,17 @@ def quantities(plan: Plan, tokens: list[Token], risk_of: Callable[[str], str] | 
     for step in plan.steps:
         write = risk_of is None or risk_of(step.name) != "read_only"
         for leaf in step.leaves:
-            for c in ex.awake(leaf.cands):
+            cands = ex.awake(leaf.cands)
+            copied = {int(c[1][1]) for c in cands if c[0] == "val" and c[1][0] == "tok" and c[2] in _COPY}
+            for c in cands:
                 toks = [r for r in ex.nested_refs(c) if r[0] == "tok"]
                 if not toks:
                     continue
-                if not (c[0] == "arith" and c[1] == "id"):  # a number rounded is the number: a copy
-                    computed |= {int(r[1]) for r in derived_refs(c) if r[0] == "tok"}
+                # a rounding of a number the leaf also copies (every run's was whole) computes nothing
+                rounds_copy = c[0] == "arith" and c[1] == "id"
+                computed |= {
+                    int(r[1]) for r in derived_refs(c) if r[0] == "tok" and not (rounds_copy and r[1] in copied)
+                }
                 if not write:
                     reads |= {int(r[1]) for r in toks}
                     continue
@@ -96,6 +111,36 @@ def is_measure(tokens: list[Token], pos: int) -> bool:
     return nxt is not None and nxt.kind == "word" and nxt.text.lower() not in STOPWORDS
 
 
+def next_identifier(slot: Slot, v: float) -> bool:
+    """Whether the slot looks like a growing identifier (an order or ticket number) and `v` is its next
+    value: integers, at least three of them, each larger than the one before, close together for their
+    size, and `v` a little above the largest. Such numbers name things; they are not measures that a
+    threshold could turn into another constant."""
+    nums = [float(t) for t in slot.values if t.isdigit()]
+    if len(nums) < 3 or len(nums) != len(slot.values) or not v.is_integer():
+        return False
+    if any(b <= a for a, b in itertools.pairwise(nums)):
+        return False
+    lo, hi = min(nums), max(nums)
+    return hi > 0 and hi - lo < 0.5 * hi and hi < v <= hi + (hi - lo)
+
+
+def _named(tokens: list[Token], pos: int, path: ex.Path) -> bool:
+    """Whether the goal names the number by the argument that takes it: the word before it is a word of
+    the argument's key ("order 903" into `order`, "ticket 5512" into `ticket_no`)."""
+    prev = tokens[pos - 1] if pos > 0 else None
+    key = path[-1] if path else None
+    if prev is None or prev.kind != "word" or not isinstance(key, str):
+        return False
+    return prev.text.lower() in re.split(r"[^a-z0-9]+", key.lower())
+
+
+def _growing_name(tokens: list[Token], q: Quantity, slot: Slot, v: float) -> bool:
+    """An order number: the goal names it by the argument's key, no unit follows it, and it is the next
+    value of a number that grew in every supporting run (`next_identifier`)."""
+    return not is_measure(tokens, q.pos) and _named(tokens, q.pos, q.path) and next_identifier(slot, v)
+
+
 def _value(tok: Token, part: str) -> float | None:
     try:
         v = ex.transform(part, tok.text) if part else tok.typed() if tok.kind == "number" else None
@@ -120,8 +165,11 @@ def quantity_problem(plan: Plan, tokens: list[Token], risk_of: Callable[[str], s
         v = _value(tok, q.part) if tok.kind == "number" or q.part else None
         if v is None and tok.kind != "number" and not q.part:
             continue  # a word a write takes whole (a name): the goal check's business
-        span = _span(plan.slots[q.pos], q.part)
+        slot = plan.slots[q.pos]
+        span = _span(slot, q.part)
         if v is not None and span and span[0] - 1e-9 <= v <= span[1] + 1e-9:
+            continue
+        if v is not None and not q.part and _growing_name(tokens, q, slot, v):
             continue
         seen = f"{span[0]:g}..{span[1]:g}" if span else "no number"
         where = f"{q.tool} {ex.format_path(q.path)}".rstrip()
