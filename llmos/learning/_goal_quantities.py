@@ -17,7 +17,8 @@ shape, elsewhere, not for its range:
   keeps its unit word: a quantity whatever reads it;
 - past the range, the goal names it by the argument's key ("order 903" into `order`), no unit
   follows it, and it is the next value of a number that grew in every supporting run (an order
-  number counted up: `next_identifier`). A limit named so that grew run after run ("limit 530" after 500, 510, 520) would pass: a gap.
+  number counted up: `next_identifier`). A limit named so that grew run after run ("limit 530"
+  after 500, 510, 520) would pass: a gap.
 
 Pure functions (a calculator's `multiply`) do not change the world: a tool that says so (MCP
 `readOnlyHint`, `@tool(kind="pure")`) is read-only for rule 4 and this rule alike. A tool that says
