@@ -22,6 +22,9 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 WHS = ["A1", "B2", "C3", "D4"]
+# amounts in no order, the first two the extremes: a replay sets only amounts inside the range the
+# supporting runs showed (rule 1: a write's amount past it goes to the model)
+QTY = [2, 9, 5, 3, 7, 4, 8, 6]
 
 
 def new_stock() -> dict[str, int]:
@@ -37,8 +40,8 @@ def populate(workspace: Path, stock: dict[str, int]) -> None:
 
     async def go() -> None:
         async with make_runtime(workspace, stock) as rt:
-            for i in range(8):
-                await rt.execute(f"Add {i + 2} units of BOLT-{10 + i} to warehouse {WHS[i % 4]}")
+            for i, qty in enumerate(QTY):
+                await rt.execute(f"Add {qty} units of BOLT-{10 + i} to warehouse {WHS[i % 4]}")
             await rt.execute("Add 3 units of BAD-77 to warehouse A1")
 
     asyncio.run(go())

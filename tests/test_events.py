@@ -108,8 +108,8 @@ async def test_a_real_run_publishes_typed_events(tmp_path: Path) -> None:
         assert finished.success and finished.run_id == first.run_id and finished.mode == "learner"
         assert any(isinstance(e, PlanLearned) for e in events)
         assert {"cost", "state"} <= set(kinds)
-        for i in range(1, 8):
-            await os.execute(f"Add {i + 2} units of BOLT-{10 + i} to warehouse {whs[i % 4]}")
+        for i, qty in enumerate([9, 5, 3, 7, 4, 8, 6], 1):  # inside 2..9 after the second: replays (rule 1)
+            await os.execute(f"Add {qty} units of BOLT-{10 + i} to warehouse {whs[i % 4]}")
         crystal = [e for e in events if isinstance(e, Crystallized)]
         assert crystal and crystal[0].tool == "add_units_warehouse"
         # every event is plain JSON

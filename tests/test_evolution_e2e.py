@@ -68,7 +68,8 @@ async def runtime(tmp: Path, stock: dict[str, int]) -> AsyncIterator[LLMOS]:
 async def test_learner_follower_crystallized_and_fallback(tmp_path: Path) -> None:
     whs = ["A1", "B2", "C3", "D4"]
     stock = {f"BOLT-{10 + i}@{whs[i % 4]}": 10 * i for i in range(10)}
-    goals = [f"Add {i + 2} units of BOLT-{10 + i} to warehouse {whs[i % 4]}" for i in range(8)]
+    qty = [2, 9, 5, 3, 7, 4, 8, 6]  # in no order, the extremes first: replays add amounts inside them (rule 1)
+    goals = [f"Add {qty[i]} units of BOLT-{10 + i} to warehouse {whs[i % 4]}" for i in range(8)]
     async with runtime(tmp_path, stock) as os:
         results = [await os.execute(g) for g in goals]
         modes = [r.mode for r in results]
@@ -79,7 +80,7 @@ async def test_learner_follower_crystallized_and_fallback(tmp_path: Path) -> Non
         for r in results[first:]:
             assert r.success and r.llm_calls == 0
             assert r.to_dict()["tool_calls"][0]["name"] == "add_units_warehouse"
-        assert all(stock[f"BOLT-{10 + i}@{whs[i % 4]}"] == 10 * i + i + 2 for i in range(8))
+        assert all(stock[f"BOLT-{10 + i}@{whs[i % 4]}"] == 10 * i + qty[i] for i in range(8))
         trace = os.traces.require(results[-1].run_id)
         top, *inner = trace.tool_calls
         assert top.source == "crystallized" and [c.name for c in inner] == ["get_stock", "set_stock"]

@@ -118,7 +118,8 @@ async def test_failure_diverges_with_top_level_records_and_repeated_failures_dem
     plan = await s.learn(5)
     change = s.evo.crystallize(plan.id)
     s.h.world.faults["multiply"] = 10  # transient errors, more than the retries
-    out, trace, _ = await s.crystallized({"amount": 10, "src": "USD", "dst": "GBP", "label": "rent_gbp_2"})
+    # an amount inside those the runs converted (rule 1 stops one outside before any call)
+    out, trace, _ = await s.crystallized({"amount": 500, "src": "USD", "dst": "GBP", "label": "rent_gbp_2"})
     assert not out.success and out.step == 1 and "bench__multiply failed" in (out.diverged or "")
     assert [(r.name, r.turn, r.parent_id) for r in out.records] == [
         ("bench__get_exchange_rate", 1, None),
@@ -129,7 +130,7 @@ async def test_failure_diverges_with_top_level_records_and_repeated_failures_dem
     assert [m.role for m in messages] == ["user", "assistant", "user", "assistant", "user"]
     assert isinstance(messages[1].content[0], ToolCall) and isinstance(messages[4].content[0], ToolResult)
     assert trace.tool_calls[0].is_error and s.evo.tool_for(plan.id) is not None  # one failure: kept
-    out, _, _ = await s.crystallized({"amount": 11, "src": "USD", "dst": "GBP", "label": "rent_gbp_3"})
+    out, _, _ = await s.crystallized({"amount": 600, "src": "USD", "dst": "GBP", "label": "rent_gbp_3"})
     assert not out.success
     assert s.evo.tool_for(plan.id) is None and s.h.registry.get("convert_save") is None
     assert not (tmp_path / "tools/generated/convert_save.py").exists()

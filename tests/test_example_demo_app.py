@@ -37,8 +37,8 @@ async def test_the_tour_reaches_every_mode_with_real_costs(tmp_path: Path) -> No
     assert by_mode["crystallized"]["cost_usd"] == 0 and by_mode["crystallized"]["saved_usd"] > 0
     assert stats["saved_usd"] > stats["cost_usd"]
     assert played["stock"] == {
-        "BOLT-10@A1": 5, "BOLT-11@B2": 3, "NUT-12@C3": 4, "NUT-13@D4": 6, "GEAR-14@A1": 7,
-        "GEAR-15@B2": 8, "PIN-16@C3": 9, "PIN-17@D4": 2, "CAP-18@A1": 3,
+        "BOLT-10@A1": 9, "BOLT-11@B2": 2, "NUT-12@C3": 4, "NUT-13@D4": 6, "GEAR-14@A1": 7,
+        "GEAR-15@B2": 8, "PIN-16@C3": 5, "PIN-17@D4": 2, "CAP-18@A1": 3,
     }  # fmt: skip
     text = out.getvalue()
     assert "What it cost" in text and "% saved" in text and "subtask t1 · agent stock-clerk" in text

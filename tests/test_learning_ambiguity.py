@@ -62,7 +62,7 @@ def harness(tmp: Path) -> Harness:
 async def two_plans(h: Harness, general_sites: tuple[str, ...] = ("Lyon", "Nice", "Lille")) -> None:
     for n in (1, 5, 7):
         await run_ok(h, ORDER, {"n": n, "site": "Paris"})
-    for n, site in zip((4, 6, 8), general_sites, strict=True):
+    for n, site in zip((1, 6, 8), general_sites, strict=True):  # 1..8: the general plan saw 2 crates (rule 1)
         await run_ok(h, ORDER, {"n": n, "site": site})
     assert len(h.engine.plans()) == 2, [p.skeleton_text() for p in h.engine.plans()]
 

@@ -15,7 +15,7 @@ async def test_family_learns_and_replays_correctly(tmp_path: Path, name: str) ->
     fam = FAMILIES[name]
     rng = random.Random(7)
     modes = []
-    for _ in range(10):
+    for _ in range(14):  # random amounts: a write's amount replays only inside the range seen (rule 1)
         out = await h.run(fam, fam.sample(rng, h.world))
         assert out.correct, (out.decision.mode, out.trace.goal, out.decision.reason)
         assert out.trace.success
@@ -24,7 +24,7 @@ async def test_family_learns_and_replays_correctly(tmp_path: Path, name: str) ->
             assert out.llm_calls == 0
             assert all(c.source == "replay" for c in out.trace.tool_calls)
     assert modes[0] == "learner"
-    assert modes.count("follower") >= 6, modes
+    assert modes.count("follower") >= 8, modes
 
 
 async def test_email_lookups_replay_in_one_turn(tmp_path: Path) -> None:

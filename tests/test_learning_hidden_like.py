@@ -118,7 +118,7 @@ async def test_order_of_a_result_and_a_goal_number_guards_a_hidden_branch(tmp_pa
         modes.append(await run_ok(h, CAP, {"dept": dept, "cap": 4000 + 100 * i}))
     assert modes[-1] == "follower"  # the note is a template of the result: the result is used
     budgets["Hr"] = 2000  # under the cap: the correct effect is nothing
-    out = await h.run(CAP, {"dept": "Hr", "cap": 5000})
+    out = await h.run(CAP, {"dept": "Hr", "cap": 4150})  # inside the caps seen (rule 1's goal amounts)
     assert out.decision.mode == "follower" and out.correct and stopped_outside_evidence(out.trace)
     assert h.world.state["budget_log"][-1]["dept"] == "Ops"
     plan = h.engine.plan(out.decision.plan_id or "")
@@ -189,12 +189,12 @@ async def test_a_coincidental_fact_costs_one_model_turn_and_is_then_forgotten(tm
         stock[f"BOLT-{n}@A1"] = 100 + n
         await run_ok(h, fam, {"qty": 10 + n, "sku": f"BOLT-{n}", "wh": "A1"})
     stock["BOLT-9@A1"] = 2
-    out = await h.run(fam, {"qty": 40, "sku": "BOLT-9", "wh": "A1"})
+    out = await h.run(fam, {"qty": 11, "sku": "BOLT-9", "wh": "A1"})  # inside 10..12 (rule 1's goal amounts)
     assert out.correct and stopped_outside_evidence(out.trace) and out.llm_calls == 2
     plan = h.engine.plan(out.decision.plan_id or "")
     assert plan.penalty == 0 and not plan.unsafe_reasons()
     stock["BOLT-8@A1"] = 1
-    out = await h.run(fam, {"qty": 30, "sku": "BOLT-8", "wh": "A1"})
+    out = await h.run(fam, {"qty": 12, "sku": "BOLT-8", "wh": "A1"})
     assert out.correct and out.trace.mode == "follower" and out.llm_calls == 0
 
 

@@ -34,5 +34,5 @@ async def test_a_learned_constant_confirmed_by_one_more_run_replays(tmp_path: Pa
     h = harness(tmp_path)
     for n in (3, 4, 9):
         await run_ok(h, PLUS, {"n": n, "site": "Lyon"})
-    out = await h.run(PLUS, {"n": 20, "site": "Lyon"})
+    out = await h.run(PLUS, {"n": 7, "site": "Lyon"})  # new, inside the 3..9 the runs saw (rule 1)
     assert out.correct and out.trace.mode == "follower", out.decision.reason

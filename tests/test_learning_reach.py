@@ -147,9 +147,10 @@ async def test_fahrenheit_to_celsius_replays_on_new_values(tmp_path: Path) -> No
     h = harness(tmp_path)
     for unit, f in [("INC-A1", 98), ("INC-B2", 75), ("INC-C3", 86), ("INC-D4", 102)]:
         await run_ok(h, INCUBATOR, {"unit": unit, "f": f})
-    out = await h.run(INCUBATOR, {"unit": "INC-A7", "f": 71})  # 21.666..: 21.7, never seen in training
+    # 26.666..: 26.7, never seen in training (80 F inside the 75..102 F the runs set: rule 1's goal amounts)
+    out = await h.run(INCUBATOR, {"unit": "INC-A7", "f": 80})
     assert out.correct and replayed(out), out.trace.events
-    assert h.world.state["incubators"]["INC-A7"] == 21.7
+    assert h.world.state["incubators"]["INC-A7"] == 26.7
 
 
 async def test_a_percentage_of_a_balance_floored_replays(tmp_path: Path) -> None:
@@ -158,10 +159,10 @@ async def test_a_percentage_of_a_balance_floored_replays(tmp_path: Path) -> None
     for account, pct, bal in runs:
         h.world.state["balances"][account] = bal
         await run_ok(h, SWEEP, {"pct": pct, "account": account})
-    h.world.state["balances"]["CH2000"] = 3333.99  # 10 %: 333.399 -> 333
-    out = await h.run(SWEEP, {"pct": 10, "account": "CH2000"})
+    h.world.state["balances"]["CH2000"] = 3333.99  # 18 %: 600.1182 -> 600
+    out = await h.run(SWEEP, {"pct": 18, "account": "CH2000"})
     assert out.correct and replayed(out), out.trace.events
-    assert h.world.state["transfers"][-1] == ["CH2000", 333]
+    assert h.world.state["transfers"][-1] == ["CH2000", 600]
 
 
 async def test_a_difference_divided_and_rounded_up_replays(tmp_path: Path) -> None:
@@ -188,7 +189,7 @@ async def test_a_date_moved_by_the_goals_days_replays_across_month_ends(tmp_path
 
 async def test_numbers_written_as_words_share_one_plan_with_digits(tmp_path: Path) -> None:
     h = harness(tmp_path)
-    for count, flight in [("three", "LH101"), (5, "AF202"), ("two", "KL303"), ("four", "IB404")]:
+    for count, flight in [("three", "LH101"), (15, "AF202"), ("two", "KL303"), ("four", "IB404")]:
         await run_ok(h, SEATS, {"count": count, "flight": flight})
     out = await h.run(SEATS, {"count": "twelve", "flight": "LH555"})
     assert out.correct and replayed(out), out.trace.events
@@ -209,15 +210,15 @@ async def test_a_line_with_two_learned_constants_needs_three_runs(tmp_path: Path
     h = harness(tmp_path)
     await run_ok(h, DOSE, {"ml": 5, "pump": "P1"})
     await run_ok(h, DOSE, {"ml": 8, "pump": "P2"})
-    out = await h.run(DOSE, {"ml": 11, "pump": "P3"})  # two runs pin the line but do not confirm it
+    out = await h.run(DOSE, {"ml": 6, "pump": "P3"})  # two runs pin the line but do not confirm it
     assert out.correct and not replayed(out)
     await run_ok(h, DOSE, {"ml": 3, "pump": "P4"})
-    out = await h.run(DOSE, {"ml": 20, "pump": "P5"})
+    out = await h.run(DOSE, {"ml": 7, "pump": "P5"})  # inside the 3..8 ml the runs dosed (rule 1)
     assert out.correct and replayed(out), out.trace.events
-    assert h.world.state["dosing"][-1] == ["P5", 87]
+    assert h.world.state["dosing"][-1] == ["P5", 35]
     (plan,) = h.engine.plans()
     said = [e for row in plan.explanations() for e in row["explanations"]]
-    assert any(re.fullmatch(r"4 \* \{\w+\} \+ 7 \(fit by 3 runs\)", e) for e in said), said
+    assert any(re.fullmatch(r"4 \* \{\w+\} \+ 7 \(fit by 4 runs\)", e) for e in said), said
 
 
 async def test_floor_learned_where_round_agreed_stops_where_they_differ(tmp_path: Path) -> None:
@@ -226,10 +227,10 @@ async def test_floor_learned_where_round_agreed_stops_where_they_differ(tmp_path
     for account, pct, bal in runs:  # every fraction below one half: floor == round
         h.world.state["balances"][account] = bal
         await run_ok(h, SWEEP, {"pct": pct, "account": account})
-    h.world.state["balances"]["CH2000"] = 3336.99  # 10 %: 333.699, floor 333 but round 334
-    out = await h.run(SWEEP, {"pct": 10, "account": "CH2000"})
+    h.world.state["balances"]["CH2000"] = 3336.99  # 15 %: 500.5485, floor 500 but round 501
+    out = await h.run(SWEEP, {"pct": 15, "account": "CH2000"})
     assert out.correct and out.decision.mode == "follower" and not replayed(out)
-    assert h.world.state["transfers"][-1] == ["CH2000", 333]
+    assert h.world.state["transfers"][-1] == ["CH2000", 500]
     assert "disagree" in str(out.trace.events)
 
 

@@ -23,6 +23,10 @@ ROOT = Path(__file__).resolve().parents[1]
 WHS = ["A1", "B2", "C3", "D4"]
 TOOL = "add_units_warehouse"
 
+# amounts in no order, the first two the extremes: a replay adds only amounts inside the range the
+# supporting runs showed (rule 1: a goal amount a write takes)
+QTY = [2, 9, 5, 3, 7, 4, 8, 6, 5, 7]
+
 
 class Lock(Hook):
     """Denies set_stock for one SKU (stands for any policy: the MCP path passes the same hooks)."""
@@ -42,7 +46,7 @@ def _free_port() -> int:
 
 async def _crystallize(rt: LLMOS) -> None:
     for i in range(8):
-        r = await rt.execute(f"Add {i + 2} units of BOLT-{10 + i} to warehouse {WHS[i % 4]}")
+        r = await rt.execute(f"Add {QTY[i]} units of BOLT-{10 + i} to warehouse {WHS[i % 4]}")
         assert r.success
     assert rt.registry.get(TOOL) is not None
 
@@ -84,7 +88,7 @@ async def test_http_execute_and_crystallized_tools_through_the_seam(tmp_path: Pa
                 args = {name: _value(p) for name, p in schema["properties"].items()}  # slot names are induced
                 called = await client.call_tool(TOOL, args)
                 assert not called.is_error, _text(called)
-                assert stock["BOLT-13@D4"] == 30 + 5 + 5  # 30 + 5 (the run) + 5 (this call)
+                assert stock["BOLT-13@D4"] == 30 + QTY[3] + 5  # 30 + 3 (the run) + 5 (this call)
                 run_id = called.structured_content["run_id"]
                 trace = rt.traces.require(run_id)
                 assert trace.mode == "crystallized" and trace.metadata["via"] == "mcp" and trace.success
@@ -94,7 +98,7 @@ async def test_http_execute_and_crystallized_tools_through_the_seam(tmp_path: Pa
                 assert denied.is_error and "frozen" in _text(denied)
                 assert "LOCK-1@D4" not in stock
 
-                ran = await client.call_tool("execute", {"goal": "Add 1 units of BOLT-14 to warehouse A1"})
+                ran = await client.call_tool("execute", {"goal": "Add 6 units of BOLT-14 to warehouse A1"})
                 data = json.loads(_text(ran))
                 assert data["success"] and data["mode"] == "crystallized" and data["llm_calls"] == 0
                 assert ran.structured_content["run_id"] == data["run_id"]

@@ -13,10 +13,14 @@ from llmos.sentience.policy import Policy
 
 WHS = ["A1", "B2", "C3", "D4"]
 
+# amounts in no order, the first two the extremes: a replay adds only amounts inside the range the
+# supporting runs showed (rule 1: a goal amount a write takes)
+QTY = [2, 9, 5, 3, 7, 4, 8, 6, 5, 7]
+
 
 async def test_prefer_crystallized_waives_the_policy_tightening_for_a_crystallized_plan(tmp_path: Path) -> None:
     stock = {f"BOLT-{10 + i}@{WHS[i % 4]}": 10 * i for i in range(12)}
-    goals = [f"Add {i + 2} units of BOLT-{10 + i} to warehouse {WHS[i % 4]}" for i in range(10)]
+    goals = [f"Add {QTY[i]} units of BOLT-{10 + i} to warehouse {WHS[i % 4]}" for i in range(10)]
     async with LLMOS(tmp_path, model=TestModel(script=oracle), tools=make_tools(stock)) as os:
         modes = [(await os.execute(g)).mode for g in goals[:8]]
         assert modes[-1] == "crystallized", modes

@@ -37,8 +37,11 @@ def model(request: ModelRequest) -> Any:
     return "Done."
 
 
+TEMPS = [18, 20, 19]  # the first two the extremes: a replay sets only degrees inside those seen (rule 1)
+
+
 def goal(i: int) -> str:
-    return f"Set the {ROOMS[i % len(ROOMS)]} thermostat to {18 + i % 3} degrees"
+    return f"Set the {ROOMS[i % len(ROOMS)]} thermostat to {TEMPS[i % 3]} degrees"
 
 
 async def test_annotations_changed_by_an_upgrade_are_read_now(tmp_path: Path) -> None:

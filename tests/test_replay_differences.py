@@ -49,7 +49,10 @@ RESERVE = Family("reserve", "Reserve {count} spaces in garage {garage}", solve_r
 
 async def _learned(tmp: Path) -> Any:
     h = world_harness(tmp, GarageWorld())
-    for garage, count, row in [("G1", 5, [100, 60]), ("G2", 10, [120, 50]), ("G3", 8, [150, 90]), ("G4", 6, [110, 70])]:
+    # 5..70 spaces reserved, always fewer than the 40..150 left (a count past every count seen would go to
+    # the model before any call: a goal amount a write takes, `_goal_quantities`)
+    rows = [("G1", 5, [100, 60]), ("G2", 70, [200, 50]), ("G3", 8, [150, 90]), ("G4", 30, [110, 70])]
+    for garage, count, row in rows:
         h.world.state["garages"][garage] = row
         await run_ok(h, RESERVE, {"garage": garage, "count": count})
     return h

@@ -124,12 +124,13 @@ async def test_a_derived_write_argument_keeps_its_order_with_an_unread_limit(tmp
         await run_ok(h, FILL, {"tank": tank, "add": add})
     h.world.state["tanks"]["T5"] = [200, 900]
     assert await run_ok(h, FILL, {"tank": "T5", "add": 80}) == "follower"
-    h.world.state["tanks"]["T6"] = [600, 700]  # both inside their ranges: 600 + 250 passes the capacity
-    out = await h.run(FILL, {"tank": "T6", "add": 250})
+    # both inside their ranges, and 180 inside the 30..200 litres added: 600 + 180 passes the capacity
+    h.world.state["tanks"]["T6"] = [600, 700]
+    out = await h.run(FILL, {"tank": "T6", "add": 180})
     assert out.correct and stopped_outside_evidence(out.trace)
     assert [lv for lv in h.world.state["levels"] if lv[0] == "T6"] == [["T6", 700]]  # the model capped it
     # the new level's order with the capacity (a derived argument), or, checked first since the goal's
-    # order with what is left is taken either way round (`_envelope_facts.relations`), 250 against
+    # order with what is left is taken either way round (`_envelope_facts.relations`), 180 against
     # capacity - litres: the same limit
     events = str(out.trace.events)
     left = "(step 0 result capacity_l - step 0 result litres)"

@@ -49,7 +49,7 @@ LIMIT = Family("limit", "Raise the upload limit of router {router} to {mbps} Mbp
 
 async def _learned(tmp: Path) -> Any:
     h = world_harness(tmp, RouterWorld())
-    for router, mbps, cap in [("R1", 100, 500), ("R2", 200, 1000), ("R3", 300, 400), ("R4", 50, 600)]:
+    for router, mbps, cap in [("R1", 100, 500), ("R2", 900, 1000), ("R3", 300, 400), ("R4", 50, 600)]:
         h.world.state["routers"][router] = cap
         await run_ok(h, LIMIT, {"router": router, "mbps": mbps})
     h.world.state["routers"]["R5"] = 700
@@ -62,8 +62,8 @@ async def _learned(tmp: Path) -> Any:
 
 async def test_an_order_seen_strict_and_equal_still_stops_a_value_past_the_limit(tmp_path: Path) -> None:
     h = await _learned(tmp_path)
-    h.world.state["routers"]["R7"] = 800  # each number inside what the runs saw; 900 passes the maximum
-    out = await h.run(LIMIT, {"router": "R7", "mbps": 900})
+    h.world.state["routers"]["R7"] = 800  # each number inside what the runs saw; 850 passes the maximum
+    out = await h.run(LIMIT, {"router": "R7", "mbps": 850})
     assert out.correct and stopped_outside_evidence(out.trace)
     assert [c.name for c in out.trace.tool_calls][:1] == [PREFIX + "router_plan"]
     assert [lim for lim in h.world.state["limits"] if lim[0] == "R7"] == [["R7", 800]]  # the model capped it

@@ -28,6 +28,10 @@ def _provider() -> tuple[TracerProvider, InMemorySpanExporter]:
 def _by_name(spans: Any, prefix: str) -> list[Any]:
     return [s for s in spans if s.name.startswith(prefix)]
 
+# amounts in no order, the first two the extremes: a replay adds only amounts inside the range the
+# supporting runs showed (rule 1: a goal amount a write takes)
+QTY = [2, 9, 5, 3, 7, 4, 8, 6, 5, 7]
+
 
 async def test_run_model_and_tool_spans_with_genai_attributes(tmp_path: Path) -> None:
     provider, exporter = _provider()
@@ -36,8 +40,8 @@ async def test_run_model_and_tool_spans_with_genai_attributes(tmp_path: Path) ->
     async with runtime(tmp_path, stock) as os:
         telemetry = instrument(os, provider)
         first = await os.execute("Add 2 units of BOLT-10 to warehouse A1")
-        for i in range(1, 8):
-            await os.execute(f"Add {i + 2} units of BOLT-{10 + i} to warehouse {whs[i % 4]}")
+        for i in range(1, 8):  # amounts inside the 2..9 of the first two runs (rule 1: a goal amount a write takes)
+            await os.execute(f"Add {QTY[i]} units of BOLT-{10 + i} to warehouse {whs[i % 4]}")
         bad = await os.execute("Add 3 units of BAD-77 to warehouse A1")
         telemetry.close()
     spans = exporter.get_finished_spans()

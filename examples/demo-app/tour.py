@@ -98,14 +98,14 @@ You keep the warehouse stock. To add units, read the current stock, then set it 
 
 SCENES: list[tuple[str, str, list[str]]] = [
     ("LEARNER", "A task never seen before: nothing to replay, so the model works it out (and it is recorded).",
-     ["Add 5 units of BOLT-10 to warehouse A1"]),
+     ["Add 9 units of BOLT-10 to warehouse A1"]),
     ("MIXED", "The same kind of task once more: one example is not proof, so the plan guides a cheaper model call.",
-     ["Add 3 units of BOLT-11 to warehouse B2"]),
-    ("FOLLOWER", "Now the plan is supported: new parameters, replayed without the model.",
+     ["Add 2 units of BOLT-11 to warehouse B2"]),
+    ("FOLLOWER", "Now the plan is supported: new parameters (amounts inside those seen), replayed without the model.",
      ["Add 4 units of NUT-12 to warehouse C3", "Add 6 units of NUT-13 to warehouse D4",
       "Add 7 units of GEAR-14 to warehouse A1"]),
     ("CRYSTALLIZED", "A plan that keeps succeeding is compiled into a typed Python tool: no model, no replay engine.",
-     ["Add 8 units of GEAR-15 to warehouse B2", "Add 9 units of PIN-16 to warehouse C3"]),
+     ["Add 8 units of GEAR-15 to warehouse B2", "Add 5 units of PIN-16 to warehouse C3"]),
     ("ORCHESTRATOR", "A goal with independent parts: a rule marks it multi-part, a plan splits it across agents, "
      "each subtask is a run of its own (so it replays what was learned), and the results are combined.",
      ["Add 2 units of PIN-17 to warehouse D4; add 3 units of CAP-18 to warehouse A1"]),

@@ -16,17 +16,20 @@ from llmos.cli._common import console
 from llmos.cli.demo_world import currency_agent, demo_tools
 from llmos.cli.render import MODE_COLOURS
 
+# the first two runs see the smallest and the largest amount: a replay writes only amounts inside the range
+# its supporting runs saw (rule 1); the last goal asks for more than any run converted, and goes to the model
 CURRENCY_GOALS = [
+    "Convert 15.25 AUD to USD and save it as 'lunch_usd'",
+    "Convert 7300 GBP to JPY and save it as 'tour_jpy'",
     "Convert 120 USD to EUR and save it as 'trip_eur'",
     "Convert 75.5 GBP to JPY and save it as 'gift_jpy'",
     "Convert 300 USD to CHF and save it as 'rent_chf'",
     "Convert 42 EUR to GBP and save it as 'books_gbp'",
     "Convert 980 USD to INR and save it as 'fees_inr'",
-    "Convert 15.25 AUD to USD and save it as 'lunch_usd'",
     "Convert 2500 CAD to USD and save it as 'car_usd'",
     "Convert 64 EUR to USD and save it as 'dinner_usd'",
     "Convert 19.99 USD to EUR and save it as 'book_eur'",
-    "Convert 7300 GBP to JPY and save it as 'tour_jpy'",
+    "Convert 25000 USD to CHF and save it as 'boat_chf'",
 ]
 
 
@@ -83,6 +86,7 @@ async def _learning(os: Any) -> None:
     for col, width in (("mode", 22), ("calls", 5), ("tokens", 6), ("cost", 9), ("saved", 9), ("ms", 5)):
         table.add_column(col, no_wrap=True, min_width=width)
     learner_cost = 0.0
+    stopped: list[str] = []
     for i, goal in enumerate(CURRENCY_GOALS, 1):
         r = await os.execute(goal)
         if r.mode == "learner":
@@ -92,6 +96,7 @@ async def _learning(os: Any) -> None:
         fell = [e for e in os.traces.require(r.run_id).events if e.get("kind") == "fallback"]
         if fell:  # the replay met something its plan did not foresee: the model took over
             ok += f" [dim]← {fell[0]['from_mode']}[/dim]"
+            stopped.append(f"#{i} {fell[0].get('reason', '')}")
         table.add_row(
             str(i),
             goal,
@@ -103,6 +108,8 @@ async def _learning(os: Any) -> None:
             f"{r.duration_s * 1000:.1f}",
         )
     console.print(table)
+    for why in stopped[:4]:  # what `llmos run --explain` shows as the fallback's reason
+        console.print(f"  [dim]replay handed to the model: {why}[/dim]")
     values = json.loads((os.workspace / "values.json").read_text())
     console.print(f"  values.json holds {len(values)} saved conversions, e.g. trip_eur = {values.get('trip_eur')}")
     plans = os.learning.plans()

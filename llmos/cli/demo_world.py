@@ -50,7 +50,7 @@ def demo_tools(workspace: Path) -> list[Tool]:
             raise ValueError(f"no exchange rate for {src}/{dst}")
         return {"src": src, "dst": dst, "rate": rate}
 
-    @tool
+    @tool(kind="pure")  # changes nothing: replay treats it as read-only (rule 4), its inputs as no write's
     def multiply(a: float, b: float) -> dict[str, float]:
         """Multiply two numbers a and b."""
         return {"result": a * b}

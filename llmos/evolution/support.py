@@ -199,10 +199,10 @@ class CrystallizedRun:
         self.conditional = bool(conditions.genuine(tokens))  # rule 1 before every group and the answer
         self.declines: list[str] = []
         if self.plan is not None:
-            why = envelope.goal_problem(self.plan, tokens)
+            assert self.progress is not None
+            why = envelope.goal_problem(self.plan, tokens, self.progress.risk_of)
             if why:
                 raise self.fail(why, 0, precaution=True)
-            assert self.progress is not None
             self.declines = declined.reasons(self.plan, tokens, self.progress.tools, self.progress.risk_of)
             if self.declines and not answers.checked(checks.get("answer") or []):  # as FOLLOWER: before any call
                 why = f"{envelope.PRECAUTION}: {self.declines[0]}, a judgement a listing cannot state"

@@ -20,15 +20,15 @@ from llmos.learning import _value_kinds as _kinds
 from llmos.learning import explain as ex
 from llmos.learning._envelope_facts import GE, LE, Operand, Relation, result_step, sign_allows, sign_of, slot_span
 from llmos.learning._envelope_lists import MAX_PICKED_CHARS, MAX_PICKED_WORDS, is_member, list_lengths
+from llmos.learning._goal_quantities import PRECAUTION, is_measure, next_identifier, quantity_problem
 from llmos.learning._seen import counter_noise
-from llmos.learning.goals import STOPWORDS, Token
+from llmos.learning.goals import Token
 from llmos.learning.plans import Plan, PlanStep, Slot, path_key
-
-PRECAUTION = "outside the evidence"  # the start of every reason this module gives
 
 
 def goal_problem(plan: Plan, tokens: list[Token], risk_of: Callable[[str], str] | None = None) -> str | None:
-    """Before any call. A constant argument (the same in every supporting run, and short: a name, a
+    """Before any call. A goal amount a write takes lies inside the range every supporting run showed
+    (`_goal_quantities`). A constant argument (the same in every supporting run, and short: a name, a
     number, a flag) may depend on a word of the goal (a city picks a carrier): a slot word the
     evidence never showed is outside it.
     Numbers and quoted text are new in almost every goal: a number is checked against the range the
@@ -39,13 +39,15 @@ def goal_problem(plan: Plan, tokens: list[Token], risk_of: Callable[[str], str] 
     from a few (warehouse "E5"), checked like any word."""
     if not plan.slots:
         return None
-    why = _part_problem(plan, tokens) or _unused_problem(plan, tokens, risk_of)
+    why = (
+        _part_problem(plan, tokens) or quantity_problem(plan, tokens, risk_of) or _unused_problem(plan, tokens, risk_of)
+    )
     if why or not _picked_constant(plan):
         return why
     for pos, slot in sorted(plan.slots.items()):
         tok = tokens[pos] if pos < len(tokens) else None
         if tok is not None and tok.kind == "number":
-            why = _number_outside(slot, tok, _is_measure(tokens, pos))
+            why = _number_outside(slot, tok, is_measure(tokens, pos))
             if why:
                 return why
             continue
@@ -149,13 +151,6 @@ def _compared_number(plan: Plan, pos: int, tok: Token, slot: Slot, risk_of: Call
 _DIGITS = re.compile(r"\d+")
 
 
-def _is_measure(tokens: list[Token], pos: int) -> bool:
-    """Whether the goal number at `pos` is a quantity of something: directly followed by a word that is
-    not a stopword (a unit: "23 kg", "12 units", "in 7 days"). An identifier is not ("order 5026 from")."""
-    nxt = tokens[pos + 1] if pos + 1 < len(tokens) else None
-    return nxt is not None and nxt.kind == "word" and nxt.text.lower() not in STOPWORDS
-
-
 def _identifier_inside(slot: Slot, text: str) -> bool:
     """Whether a word with digits is a new value of an identifier slot: every value seen and this one
     have one number in the same place of the same text ("AC-100", "AC-107" -> "AC-114"), and that
@@ -172,7 +167,7 @@ def _identifier_inside(slot: Slot, text: str) -> bool:
     vals = [float(n) for n in nums]
     if min(vals) - 1e-9 <= live <= max(vals) + 1e-9:
         return True
-    return _next_identifier(Slot(slot.pos, slot.name, values=nums), live)
+    return next_identifier(Slot(slot.pos, slot.name, values=nums), live)
 
 
 def _same_identifier_shape(slot: Slot, text: str) -> bool:
@@ -184,20 +179,6 @@ def _same_identifier_shape(slot: Slot, text: str) -> bool:
     return shape is not None and len(slot.values) >= 2 and all(_kinds.id_shape(v) == shape for v in slot.values)
 
 
-def _next_identifier(slot: Slot, v: float) -> bool:
-    """Whether the slot looks like a growing identifier (an order or ticket number) and `v` is its next
-    value: integers, at least three of them, each larger than the one before, close together for their
-    size, and `v` a little above the largest. Such numbers name things; they are not measures that a
-    threshold could turn into another constant."""
-    nums = [float(t) for t in slot.values if t.isdigit()]
-    if len(nums) < 3 or len(nums) != len(slot.values) or not v.is_integer():
-        return False
-    if any(b <= a for a, b in itertools.pairwise(nums)):
-        return False
-    lo, hi = min(nums), max(nums)
-    return hi > 0 and hi - lo < 0.5 * hi and hi < v <= hi + (hi - lo)
-
-
 def _number_outside(slot: Slot, tok: Token, measure: bool = False) -> str | None:
     """A goal number outside the range every supporting run saw, while a constant argument may have
     been picked by a threshold on it (a weight picks a service). A measure (a number with a unit) is
@@ -206,7 +187,7 @@ def _number_outside(slot: Slot, tok: Token, measure: bool = False) -> str | None
     v = float(tok.typed())
     if span and span[0] - 1e-9 <= v <= span[1] + 1e-9:
         return None
-    if not measure and _next_identifier(slot, v):
+    if not measure and next_identifier(slot, v):
         return None
     seen = f"[{span[0]:g}, {span[1]:g}]" if span else "no number"
     return (

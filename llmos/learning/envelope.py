@@ -36,6 +36,9 @@ supporting runs saw (`PlanStep.seen`, recorded and checked in `_seen`): numbers 
 texts matching a template seen once goal values and arguments are masked out. Noise (a request id,
 a timestamp) is relaxed only on evidence.
 
+Before any call, a goal amount a write takes lies inside the range every supporting run showed
+(`_goal_quantities`: a limit no run reached may hold past it).
+
 Recording the facts (and merging them across runs) lives in `_envelope_facts`, checking them at
 replay in `_envelope_checks`; this module re-exports both.
 """
@@ -44,7 +47,6 @@ from __future__ import annotations
 
 from llmos.learning._answer_text import answer_seen_problem  # rule 1 of _seen, and of plain texts
 from llmos.learning._envelope_checks import (
-    PRECAUTION,
     broken,
     goal_problem,
     member_problem,
@@ -83,6 +85,7 @@ from llmos.learning._envelope_lists import (
     same_lengths,
     union_categories,
 )
+from llmos.learning._goal_quantities import PRECAUTION, quantities, quantity_problem
 from llmos.learning._seen import record as record_seen
 from llmos.learning._seen import seen_problem
 from llmos.learning._seen_answer import decided_problem, listing_problem
@@ -117,6 +120,8 @@ __all__ = [
     "member_problem",
     "memberships",
     "numbers",
+    "quantities",
+    "quantity_problem",
     "record_seen",
     "relation_problem",
     "relations",

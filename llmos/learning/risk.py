@@ -3,7 +3,8 @@
 Every tool gets one of four risks, from the MCP annotations its server declared (kept raw on the
 tool as `metadata["annotations"]`) or, for the built-in tools, from `Tool.kind`:
 
-    read_only    readOnlyHint, or a built-in file_read tool
+    read_only    readOnlyHint, a built-in file_read tool, or a tool that says it is a pure function
+                 (`@tool(kind="pure")`: its result depends on its arguments only, it changes nothing)
     idempotent   a write whose repetition changes nothing more (idempotentHint, destructiveHint false)
     write        a non-idempotent write: every tool that says nothing (rule 4: no hint is no promise)
     destructive  destructiveHint (the MCP default once a server annotates a tool that is not read-only),
@@ -21,7 +22,13 @@ from typing import Any
 
 RISKS = ("read_only", "idempotent", "write", "destructive")
 DEFAULT_EXTRA_SUPPORT: dict[str, int] = {"read_only": -1, "idempotent": 0, "write": 0, "destructive": 1}
-_KIND_RISK = {"file_read": "read_only", "file_write": "write", "shell": "destructive", "network": "write"}
+_KIND_RISK = {
+    "pure": "read_only",
+    "file_read": "read_only",
+    "file_write": "write",
+    "shell": "destructive",
+    "network": "write",
+}
 
 RiskOf = Callable[[str], str]  # tool name -> risk
 

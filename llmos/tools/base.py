@@ -69,7 +69,10 @@ class Tool:
 
     `invoke` takes already-validated arguments; use `Tool.call` from outside, which validates
     and turns exceptions into error outputs. `kind` tells the security policy what the tool
-    touches: "function", "file_read", "file_write", "shell" or "network".
+    touches: "function", "file_read", "file_write", "shell" or "network"; "pure" says the tool is a
+    pure function (its result depends on its arguments only; it reads and changes nothing, like a
+    calculator), which replay treats as read-only (`llmos.learning.risk`). A "function" says nothing
+    and counts as a write.
     """
 
     name: str

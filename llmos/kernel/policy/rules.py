@@ -107,7 +107,7 @@ class SecurityPolicy:
                 "deny", f"arguments must be a JSON object, got {type(arguments).__name__}", "policy.invalid"
             )
         inferred = infer_kind(tool)
-        if not kind or (kind == "function" and inferred != "function"):
+        if not kind or (kind in ("function", "pure") and inferred != "function"):  # "pure" is no exemption
             kind = inferred
         if kind == "shell":
             return self.check_command(arguments)
