@@ -42,6 +42,26 @@ def discriminated(trace: Trace, plan: Plan, seq: Seq) -> bool:
     return False
 
 
+def continued(trace: Trace) -> bool:
+    """A replay of a branch set that stopped at the branch (the live results of the common reads fit no
+    path, or several: `choose`), before any write, and that the model finished with success. The calls
+    before the stop are the set's common reads, read-only, with the arguments every path's own
+    independent runs agree on; the path after them is the model's own choice, over results it saw. The
+    run is evidence for the path the model took, as a model run would be (the paths learn the results
+    on which the model decided them; a replay that a path's plan finished is never evidence)."""
+    note = trace.mode_reason.get("branch_taken")
+    if not isinstance(note, dict) or "taken" in note or trace.rejected or not trace.success:
+        return False
+    falls = [e for e in trace.events if e.get("kind") == "fallback"]
+    return (
+        len(falls) == 1
+        and falls[0].get("from_mode") == "follower"
+        and not falls[0].get("after_write")
+        and str(falls[0].get("reason") or "").startswith(f"{envelope.PRECAUTION}: branch: the live results fit")
+        and not trace.metadata.get("context_dependent")
+    )
+
+
 # ---------------------------------------------------------------- a branch set: replay picks the path
 def seq_text(seq: Seq) -> str:
     return " -> ".join("+".join(g) for g in seq) or "(no calls)"
