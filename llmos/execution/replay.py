@@ -73,14 +73,16 @@ async def replay(ctx: RunContext, decision: ModeDecision, *, retries: int = 1) -
             BoundPlan.bind(p, decision.goal, decision.slots, risk_of, sibling_tools(ctx.registry, p.tool_names))
             for p in decision.branches[1:]
         ]
-        prefix = int(decision.reason.get("branch", {}).get("prefix_groups", 0)) if others else 0
+        # a set of one path (the others' plans do not match this goal) still has its path picked
+        pick = bool(decision.branches)
+        prefix = int(decision.reason.get("branch", {}).get("prefix_groups", 0)) if pick else 0
         fit: dict[str, str] = {}
         g_index = 0
         while True:
-            if others and g_index == prefix:  # the calls differ from here: the live results pick the path
+            if pick and g_index == prefix:  # the calls differ from here: the live results pick the path
                 # (also when the primary path ends with the common calls: the chosen one may go on)
                 bound = _choose(ctx, [bound, *others], fit, [i for g in bound.groups()[:prefix] for i in g])
-                others = []
+                others, pick = [], False
             if g_index >= len(bound.groups()):
                 break
             idxs = bound.groups()[g_index]
