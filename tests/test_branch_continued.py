@@ -142,3 +142,44 @@ def test_only_a_stop_at_the_branch_that_the_model_finished_counts() -> None:
     t = trace(False, stop)
     t.rejected = True
     assert not branches.continued(t)
+
+
+async def _restock(p: dict[str, Any], calls: Calls) -> str:
+    (c,) = await calls([("read_printer", {"printer": p["printer"]})])
+    if c["toner_pct"] < 30:
+        await calls([("order_toner", {"printer": p["printer"], "supplier": p["supplier"]})])
+        return f"Ordered toner for {p['printer']} from {p['supplier']}."
+    return f"Printer {p['printer']} has {c['toner_pct']}% toner: nothing ordered."
+
+
+RESTOCK = Family("restock", "Check printer {printer} and order toner from {supplier} if low", _restock, nothing)
+
+
+async def test_a_path_whose_plan_kept_a_goal_word_learns_from_the_stop(tmp_path: Path) -> None:
+    """Every run that ordered nothing named Inkwell: that plan keeps "Inkwell" (no argument of its path
+    uses the supplier) and does not match a goal for Tonerco. The order plan alone matches, its one
+    other path ruled out by the read; a full printer stops at the branch, and the model's run (nothing
+    ordered, for Tonerco) is the no-order path's evidence."""
+    h = _harness(tmp_path)
+    h.world.registry = lambda: _with_supplier(Office.registry(h.world))  # type: ignore[method-assign]
+    h.registry = h.world.registry()
+    h.engine.risk_of = registry_risk(h.registry)
+    for pct, supplier in [(6, "Tonerco"), (70, "Inkwell"), (12, "PaperCo"), (88, "Inkwell"), (9, "Inkwell")]:
+        assert (await h.run(RESTOCK, {**_printer(h, pct), "supplier": supplier}, mode="learner")).correct
+    for pct, supplier in [(62, "Inkwell"), (8, "Tonerco"), (75, "Inkwell")]:
+        assert (await h.run(RESTOCK, {**_printer(h, pct), "supplier": supplier}, mode="learner")).correct
+    before = _support(h)
+    orders = len(h.world.state["orders"])
+    out = await h.run(RESTOCK, {**_printer(h, 80), "supplier": "Tonerco"})
+    assert out.correct and out.llm_calls > 0 and len(h.world.state["orders"]) == orders
+    assert out.decision.mode == "follower" and "rule out" in out.decision.reason["branch"]["why"]
+    assert branches.continued(out.trace)
+    after = _support(h)
+    assert sum(n for s, n in after.items() if len(s) == 1) == sum(n for s, n in before.items() if len(s) == 1) + 1
+
+
+def _with_supplier(reg: ToolRegistry) -> ToolRegistry:
+    tool = reg.get(PREFIX + "order_toner")
+    assert tool is not None
+    tool.input_schema = {"type": "object", "properties": {"printer": {}, "supplier": {}}, "required": ["printer"]}
+    return reg

@@ -321,8 +321,9 @@ def _branch(
         return False
     from llmos.learning._branch_select import branch_decision
 
-    def paths_of(took: str) -> list[Plan]:
-        return [q for n in sorted({m.plan.ntokens for m in full}) for q in index.bucket(agent, n)]
+    def paths_of(took: str) -> list[Plan]:  # the agent's plans of that tool sequence, of any goal length
+        seq = () if took == "(no calls)" else tuple(tuple(g.split("+")) for g in took.split(" -> "))
+        return [q for by_id in index.seq_buckets(agent, seq, 1 << 30) for q in by_id.values()]
 
     return branch_decision(full, aligned, tokens, cond, cfg, policy, risk_of, decision, paths_of)
 
