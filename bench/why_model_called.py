@@ -6,8 +6,10 @@ although its family had at least two earlier goals, with the reason its trace re
 
 Prints a Markdown table: cause | goals | learner/mixed | an example goal. The workspaces must still be
 there (the report's `config.workdir`). Causes are matched on the reasons' text (see `CAUSES`); a reason
-none matches is listed as "other". "no plan" is split by whether at least two earlier goals of the
-family began with the same two words (a rough test of "the same wording").
+none matches is listed as "other". A goal that matched plans of several paths says why they formed no
+branch set (`mode_reason.branch.why`), or why the set's replay stopped at the branch. "no plan" is split
+by whether at least two earlier goals of the family began with the same two words (a rough test of "the
+same wording").
 """
 
 from __future__ import annotations
@@ -20,8 +22,16 @@ from collections import Counter, defaultdict
 from typing import Any
 
 CAUSES: list[tuple[str, str | None]] = [
+    (r"^branch set not formed: .*branched to a path no plan", "no branch set: a path's plan does not match the goal"),
+    (r"^branch set not formed: .*support \d+ < min_support", "no branch set: a path's support below rule 4's need"),
+    (r"^branch set not formed: .*no result before the branch told", "no branch set: no read tells two paths apart"),
+    (r"^branch set not formed: .*not read-only", "no branch set: a call before the branch is not read-only"),
+    (r"^branch set not formed", "no branch set: other"),
+    (r"branch: the live results fit the evidence of no path", "branch set: the live results fit no path (rule 1)"),
+    (r"branch: the live results fit the evidence of \d+ paths", "branch set: the live results fit several paths"),
     (r"no learned plan matches", None),
     (r"conditional wording", "conditional wording in the goal (b9cond)"),
+    (r"^branching: plan \S+ took", "one path's plan matches; another's kept a goal word as a constant (branching)"),
     (r"^branching|; branching|contradicted", "plan marked branching/contradicted for good (b9cond)"),
     (r"matches \d plans", "goal matches 2+ plans: ambiguous (v9values)"),
     (r"explanations disagree", "rule 2: explanations disagree on a derived argument"),
@@ -35,6 +45,8 @@ CAUSES: list[tuple[str, str | None]] = [
     (r"was never a value of|was a value of", "envelope: a goal value's membership in a result changed"),
     (r"where every supporting run saw", "envelope: a result value constant in every run changed"),
     (r"in every supporting run, but not now", "envelope: the order of two numbers flipped"),
+    (r"answer cannot be stated.*declined the goal", "answer: the supporting answers declined the goal"),
+    (r"answer cannot be stated.*asks for a change", "answer: the goal's verb asks for a change the plan does not make"),
     (r"answer cannot be stated", "answer: a total no value of the run gives (l9total)"),
     (r"policy requires", "sentience policy: a well-supported plan required"),
     (r"support \d+ < min_support", "support below rule 4's need (a 1-run plan repeated, or risk +1)"),
@@ -60,6 +72,9 @@ def reasons(report: dict[str, Any]) -> list[dict[str, Any]]:
         fallback = why.get("fallback") or {}
         blockers = why.get("why_not_follower") or []
         reason = fallback.get("reason") or "; ".join(blockers) or why.get("why", "")
+        branch = why.get("branch") or {}
+        if not fallback and branch.get("why") and "prefix_groups" not in branch:  # 2+ plans, no set
+            reason = f"branch set not formed: {branch['why']}; {reason}"
         out.append(
             {
                 "family": res["family"],

@@ -73,14 +73,16 @@ async def replay(ctx: RunContext, decision: ModeDecision, *, retries: int = 1) -
             BoundPlan.bind(p, decision.goal, decision.slots, risk_of, sibling_tools(ctx.registry, p.tool_names))
             for p in decision.branches[1:]
         ]
-        prefix = int(decision.reason.get("branch", {}).get("prefix_groups", 0)) if others else 0
+        # a set of one path (the others' plans do not match this goal) still has its path picked
+        pick = bool(decision.branches)
+        prefix = int(decision.reason.get("branch", {}).get("prefix_groups", 0)) if pick else 0
         fit: dict[str, str] = {}
         g_index = 0
         while True:
-            if others and g_index == prefix:  # the calls differ from here: the live results pick the path
+            if pick and g_index == prefix:  # the calls differ from here: the live results pick the path
                 # (also when the primary path ends with the common calls: the chosen one may go on)
                 bound = _choose(ctx, [bound, *others], fit, [i for g in bound.groups()[:prefix] for i in g])
-                others = []
+                others, pick = [], False
             if g_index >= len(bound.groups()):
                 break
             idxs = bound.groups()[g_index]
@@ -89,7 +91,7 @@ async def replay(ctx: RunContext, decision: ModeDecision, *, retries: int = 1) -
             for i, name, _args in planned:
                 if ctx.registry.get(name) is None:
                     raise Stop(f"the tool {name} is not available", i)
-            if not others:
+            if not pick:  # (before the branch: the paths' common reads, checked at the branch by `choose`)
                 try:
                     bound.check_before(previous, ctx.config.learning.noise_min_runs)  # rule 1: before side effects
                 finally:
@@ -102,10 +104,10 @@ async def replay(ctx: RunContext, decision: ModeDecision, *, retries: int = 1) -
             for i, call, rec in zip(idxs, calls, done, strict=True):
                 rec = await _retry(ctx, call, rec, retries, turn, records)
                 try:
-                    _take(bound, others, i, rec, fit, ctx.config.learning.noise_min_runs)
+                    _take(bound, others, i, rec, fit, ctx.config.learning.noise_min_runs, pick)
                 finally:
                     _note_noise(ctx, bound)
-            if others:
+            if pick:
                 _after_all([bound, *others], idxs, fit)
             else:
                 bound.after_group(idxs)
@@ -133,12 +135,19 @@ def _same_calls(others: list[BoundPlan], idxs: list[int], planned: list[tuple[in
 
 
 def _take(
-    bound: BoundPlan, others: list[BoundPlan], i: int, rec: ToolCallRecord, fit: dict[str, str], noise_runs: int
+    bound: BoundPlan,
+    others: list[BoundPlan],
+    i: int,
+    rec: ToolCallRecord,
+    fit: dict[str, str],
+    noise_runs: int,
+    pick: bool = False,
 ) -> None:
-    """May the replay go on after this result (a failure stops it); before a branch, which paths it fits."""
-    if not others or rec.is_error or rec.denied:
+    """May the replay go on after this result (a failure stops it); before a branch (`pick`, also for a
+    set of one path), which paths it fits: the branch (`choose`) stops when none does."""
+    if not pick or rec.is_error or rec.denied:
         bound.accept(i, rec, noise_runs)
-    if others:
+    if pick:
         _accept_all([bound, *others], i, rec, fit, noise_runs)
 
 
@@ -164,9 +173,11 @@ def _choose(ctx: RunContext, bounds: list[BoundPlan], fit: dict[str, str], steps
     """The path whose evidence the live results fit (`branches.choose`), said in the trace."""
     note: dict[str, object] = {"plans": [b.plan.id for b in bounds], "not_taken": dict(fit)}
     ctx.trace.mode_reason["branch_taken"] = note
-    chosen = branches.choose(bounds, fit, steps, ctx.config.learning.noise_min_runs)
+    try:
+        chosen = branches.choose(bounds, fit, steps, ctx.config.learning.noise_min_runs)
+    finally:  # why each path was not taken, also when none was (the model then decides)
+        note["not_taken"] = dict(fit)
     note["taken"] = chosen.plan.id
-    note["not_taken"] = dict(fit)
     note["why"] = f"the results of the common calls fit plan {chosen.plan.id}'s evidence, and no other path's"
     ctx.trace.plan_id = chosen.plan.id
     return chosen

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from llmos.config import LearningConfig
 from llmos.learning import branches, conditions
 from llmos.learning.goals import Token
@@ -26,6 +28,7 @@ def branch_decision(
     policy: SelectionPolicy,
     risk_of: RiskOf | None,
     decision: ModeDecision,
+    paths_of: Callable[[str], list[Plan]] | None = None,
 ) -> bool:
     """Plans of one skeleton with other calls after common reads (`branches.py`): FOLLOWER over the set
     when each is replayable on its own but for the branch, and the reads' evidence tells them apart."""
@@ -45,7 +48,7 @@ def branch_decision(
             own, own_cond, risk_config(p, cfg, risk_of)[0], policy, risk_of, toks, cfg.min_support
         )
 
-    bset, why = branches.branch_set([m.plan for m in full], blockers_of, risk_of)
+    bset, why = branches.branch_set([m.plan for m in full], blockers_of, risk_of, paths_of)
     decision.reason["branch"] = {"plans": [m.plan.id for m in full], "why": why}
     if fixed:
         decision.reason["branch"]["condition"] = (

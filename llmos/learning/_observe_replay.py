@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from llmos.config import LearningConfig
 from llmos.learning import induction, loops, spans
+from llmos.learning.branches import continued as _continued
 from llmos.learning.branches import discriminated as _discriminated
 from llmos.learning.index import PlanIndex
 from llmos.learning.induction import Evidence
@@ -61,7 +62,9 @@ class ReplayObservation:
             why = "replay succeeded"
         changes.touch(plan)
         self._rule3(trace, plan, changes)
-        if fell_back:  # what the model did after the replay stopped refines the plan or reveals a branch
+        # what the model did after the replay stopped refines the plan or reveals a branch (after a branch
+        # set's stop at the branch, the engine takes the run as evidence for the path the model took)
+        if fell_back and not _continued(trace):
             ev = induction.normalise(trace, frozenset(self.config.ignore_tools))
             if not isinstance(ev, str):  # a model may repeat a call the replay already made
                 ev = induction.without_repeats(ev)

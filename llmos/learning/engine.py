@@ -18,7 +18,7 @@ from typing import TypeVar
 
 from llmos.config import LearningConfig
 from llmos.exceptions import ModeUnavailable, StoreConflict, StoreError, UserError
-from llmos.learning import _pool, _refit, _same_run, induction, loops, spans, wordings
+from llmos.learning import _pool, _refit, _same_run, branches, induction, loops, spans, wordings
 from llmos.learning._bulk import YoungOnly
 from llmos.learning._observe_replay import (
     FALLBACK_PENALTY,
@@ -133,18 +133,22 @@ class LearningEngine(ReplayObservation):
             report = ObserveReport(None, 0, False, "a MIXED attempt retried as LEARNER: its calls mix two attempts")
         elif is_replay_run(trace):
             report = self._observe_replay(trace, changes)
+            if branches.continued(trace):  # the model chose the path after the set's common reads
+                report = self._observe_support(trace, changes, repeats=False)
         else:
             report = self._observe_support(trace, changes)
         self._seen[trace.id] = report.plan_id
         changes.seen.append((trace.id, report.plan_id))
         return report
 
-    def _observe_support(self, trace: Trace, changes: Changes) -> ObserveReport:
+    def _observe_support(self, trace: Trace, changes: Changes, repeats: bool = True) -> ObserveReport:
         if trace.metadata.get("context_dependent"):  # memory never loosens replay
             return ObserveReport(None, 0, False, "the run used recalled facts or session history, not only its goal")
         ev = induction.normalise(trace, frozenset(self.config.ignore_tools))
         if isinstance(ev, str):
             return ObserveReport(None, 0, False, ev)
+        if not repeats:  # a model that took over from a replay may redo a look-up the replay made
+            ev = induction.without_repeats(ev)
         clean = trace.mode in ("learner", "mixed") and not any(
             e.get("kind") in ("fallback", "envelope") for e in trace.events
         )  # a model run that no replay began: it may align to a sibling wording's plan (`wordings.py`)

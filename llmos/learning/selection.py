@@ -268,7 +268,7 @@ def select(
             f"{plan.support} and confidence {f_conf} >= {round(f_thr, 4)}{_ambiguity.said(companions)}"
         )
         return decision, []
-    if _branch(full, aligned, tokens, cond, base_cfg, policy, risk_of, requested, decision) or _loop(
+    if _branch(full, aligned, tokens, cond, base_cfg, policy, risk_of, requested, decision, index, agent) or _loop(
         index, agent, tokens, base_cfg, policy, risk_of, f_thr, requested, decision, blockers
     ):
         return decision, []
@@ -313,13 +313,19 @@ def _branch(
     risk_of: RiskOf | None,
     requested: str,
     decision: ModeDecision,
+    index: PlanIndex,
+    agent: str,
 ) -> bool:
     """Plans of one skeleton with other calls after common reads: FOLLOWER over the set (`branches`)."""
-    if len(full) < 2 or requested == "mixed":
+    if not full or (len(full) < 2 and not full[0].plan.branching) or requested == "mixed":
         return False
     from llmos.learning._branch_select import branch_decision
 
-    return branch_decision(full, aligned, tokens, cond, cfg, policy, risk_of, decision)
+    def paths_of(took: str) -> list[Plan]:  # the agent's plans of that tool sequence, of any goal length
+        seq = () if took == "(no calls)" else tuple(tuple(g.split("+")) for g in took.split(" -> "))
+        return [q for by_id in index.seq_buckets(agent, seq, 1 << 30) for q in by_id.values()]
+
+    return branch_decision(full, aligned, tokens, cond, cfg, policy, risk_of, decision, paths_of)
 
 
 def _mixed(decision: ModeDecision, best: tuple[float, str, Plan], m_thr: float, cond: list[str]) -> None:
