@@ -39,7 +39,7 @@ from typing import Any
 
 from llmos.learning import answers, conditions
 from llmos.learning._answer_rules import template_fits
-from llmos.learning._envelope_checks import PRECAUTION
+from llmos.learning._goal_quantities import PRECAUTION
 from llmos.learning.goals import STOPWORDS, Token
 from llmos.learning.plans import Plan
 from llmos.learning.risk import RiskOf, all_read_only
