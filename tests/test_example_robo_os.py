@@ -17,10 +17,13 @@ from robo_os.safety import check_move, check_tool
 from llmos import LLMOS, RunResult
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "robo-os"
-SAFE = [((23, 31, 12), (52, 30, 36)), ((52, 30, 36), (79, 23, 34)), ((79, 23, 34), (85, 18, 43)),
-        ((85, 18, 43), (38, 15, 16)), ((38, 15, 16), (26, 39, 48)), ((26, 39, 48), (61, 17, 25)),
-        ((61, 17, 25), (16, 82, 19)), ((16, 82, 19), (24, 85, 47))]  # fmt: skip
-DANGER_PLACE = (88, 91, 33)  # in the operator station (a prohibited zone)
+# the first two runs span the cell (rule 1: a goal amount a write takes lies inside the range the supporting
+# runs showed), so the third replays; every point is clear of the pillar and the operator station
+SAFE = [((75, 20, 12), (22, 74, 35)), ((22, 74, 35), (73, 23, 14)),
+        ((73, 23, 14), (45, 41, 26)), ((45, 41, 26), (31, 62, 17)),
+        ((31, 62, 17), (58, 33, 29)), ((58, 33, 29), (27, 52, 21)),
+        ((27, 52, 21), (66, 47, 32)), ((66, 47, 32), (39, 28, 15))]  # fmt: skip
+DANGER_PLACE = (72, 72, 20)  # in the operator station (a prohibited zone), inside the places seen
 
 
 def in_zone(arm: Arm, p: list[float]) -> bool:
@@ -65,19 +68,19 @@ async def attempt_danger(os: LLMOS, arm: Arm, hook: PositionSafetyHook, mode: st
 
 
 async def test_pick_and_place_replays_then_crystallizes(tmp_path: Path) -> None:
-    arm = Arm(parts={"bolt": (23.0, 31.0, 12.0)})
+    arm = Arm(parts={"bolt": (75.0, 20.0, 12.0)})
     runtime, hook = open_robo(tmp_path, arm)
     async with runtime as os:
         results = await train(os, len(SAFE))
         modes = [r.mode for r in results]
         assert modes[:2] == ["learner", "learner"] and modes[2] == "follower" and modes[-1] == "crystallized", modes
         assert results[2].llm_calls == 0 and results[-1].llm_calls == 0 and results[-1].cost_usd == 0
-        assert arm.parts["bolt"] == (24.0, 85.0, 47.0)  # carried through every sequence
+        assert arm.parts["bolt"] == (39.0, 28.0, 15.0)  # carried through every sequence
         assert hook.denials == []
 
 
 async def test_a_dangerous_move_is_blocked_in_every_mode(tmp_path: Path) -> None:
-    arm = Arm(parts={"bolt": (23.0, 31.0, 12.0)})
+    arm = Arm(parts={"bolt": (75.0, 20.0, 12.0)})
     visited: list[list[float]] = []
     arm.listeners.append(lambda snap: visited.append(snap["position"]))
     # FOLLOWER: a plan learned from two runs is replayed with the dangerous place; the replayed move
@@ -90,7 +93,7 @@ async def test_a_dangerous_move_is_blocked_in_every_mode(tmp_path: Path) -> None
         assert any(e.get("kind") == "fallback" and e.get("from_mode") == "follower" for e in fell.events)
         assert [d["source"] for d in hook.denials] == ["replay"]  # the model, told why, stops
     # CRYSTALLIZED: the generated tool's inner move is denied; LEARNER: the model's move is denied
-    arm = Arm(parts={"bolt": (23.0, 31.0, 12.0)}, listeners=arm.listeners)
+    arm = Arm(parts={"bolt": (75.0, 20.0, 12.0)}, listeners=arm.listeners)
     runtime, hook = open_robo(tmp_path / "crystal", arm)
     async with runtime as os:
         assert (await train(os, len(SAFE)))[-1].mode == "crystallized"
