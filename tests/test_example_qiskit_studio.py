@@ -44,7 +44,9 @@ def test_circuit_templates_are_checked() -> None:
 
 def test_chat_learns_replays_and_crystallizes(client: TestClient) -> None:
     modes = []
-    for n, shots in [(3, 1000), (4, 2000), (5, 500), (6, 800), (7, 300), (8, 600)]:
+    # the first two goals span the qubits and shots (rule 1: a goal amount a write takes lies inside the range
+    # seen), and the outcomes seen differ (the most frequent is all 0s at 7 qubits and 500 shots, else all 1s)
+    for n, shots in [(3, 2000), (8, 300), (7, 500), (5, 800), (4, 1000), (6, 600)]:
         r = client.post("/chat", json={"message": f"Simulate a GHZ state on {n} qubits with {shots} shots"}).json()
         assert r["success"], r
         assert f"Simulated {n} qubits" in r["output"] and f"{shots} shots" in r["output"]
