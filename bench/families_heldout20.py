@@ -207,7 +207,7 @@ def _start_print(s: State, a: dict) -> dict:
     f = _table(s, "h20_files", a["file"], "print file")
     spool["grams_left"] = max(0, spool["grams_left"] - f["grams"])
     s.setdefault("h20_jobs", []).append({"printer": a["printer"], "file": a["file"]})
-    return {"job": f"J-{len(s['h20_jobs']) + 700}", "printer": a["printer"], "file": a["file"], "status": "printing"}
+    return {"job": f"J-{len(s['h20_jobs']) + 700}", "printer": a["printer"], "file": a["file"], "status": "started"}
 
 
 def _print_expect(p: Params, b: State) -> dict:
@@ -292,7 +292,7 @@ def _fly_out(s: State, a: dict) -> dict:
     row = _table(s, "h20_bars", a["bar"], "fly bar")
     row["position"] = "out"
     s.setdefault("h20_cues", []).append({"bar": a["bar"], "cue": "fly out"})
-    return {"bar": a["bar"], "position": "out"}
+    return {"bar": a["bar"], "position": "out", "status": "flown out"}
 
 
 def _fly_expect(p: Params, b: State) -> dict:
@@ -366,7 +366,7 @@ def _certify(s: State, a: dict) -> dict:
     row = _table(s, "h20_reports", a["well"], "well")
     row["certified"] = True
     s.setdefault("h20_certificates", []).append({"well": a["well"]})
-    return {"well": a["well"], "certificate": f"PW-{len(s['h20_certificates']) + 300}"}
+    return {"well": a["well"], "certificate": f"PW-{len(s['h20_certificates']) + 300}", "status": "certified"}
 
 
 def _well_expect(p: Params, b: State) -> dict:

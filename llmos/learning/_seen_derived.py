@@ -47,8 +47,10 @@ from llmos.learning import _seen_pairs, _seen_periods, _seen_roles
 from llmos.learning import explain as ex
 from llmos.learning._seen_products import (
     Across,
+    digit_fields,
     plain_text,
     read_differences,
+    read_ratios,
     record_differences,
     record_products,
     weighted_sums,
@@ -144,7 +146,11 @@ def _dates(
 
 
 def derive(
-    values: list[tuple[ex.Path, Any]], tokens: list[Token], earlier: Earlier | None = None, across: Across | None = None
+    values: list[tuple[ex.Path, Any]],
+    tokens: list[Token],
+    earlier: Earlier | None = None,
+    across: Across | None = None,
+    periods_from: Earlier | None = None,
 ) -> Derived:
     """The quantities one result implies (see the module docstring), by key; `earlier`: the values of
     the results of the steps before this one (a date of theirs pairs with each date of this result);
@@ -158,6 +164,11 @@ def derive(
             if (not pa and not pb) or _seen_periods.own(pa, pb):
                 continue  # two goal dates (the goal checks decide them), none of this result's, a period's own
             out[_key(("~days", la, lb))] = (db - da, [*pa, *pb])
+    for label, day, paths in dates:  # a date a period implies is a date like those a result shows: range-checked
+        if label.startswith('["@plus"'):
+            out[_key(("~end", label))] = (day, paths)
+    for label, day, paths in _seen_periods.across_reads(values, periods_from or []):  # its period in another read
+        out[_key(("~xend", label))] = (day, paths)
     for pattern, (total, paths) in leaf_totals(values).items():
         out[_key(("~total", pattern))] = (total, paths)
     role = _seen_roles.role
@@ -167,6 +178,10 @@ def derive(
         out[_key(("~rdiff", role(pa, roles), role(pb, roles)))] = (v, paths)  # not `_seen_pairs`' "~diff"
     for (pa, pb), (v, paths) in read_differences(across or ([], [])).items():
         out[_key(("~xdiff", pa, pb))] = (v, paths)
+    for (pa, pb), (v, paths) in read_ratios(across or ([], [])).items():
+        out[_key(("~xratio", pa, pb))] = (v, paths)
+    for ((path, width, half), _), (v, paths) in digit_fields(values).items():
+        out[_key(("~digits", role(path, roles), width, half))] = (v, paths)
     for (pa, pb), (v, paths) in weighted_sums(values).items():
         out[_key(("~wsum", pa, pb))] = (v, paths)
     out.update(_seen_pairs.goal_pairs(values, tokens, earlier or []))
@@ -263,10 +278,14 @@ def leaf_totals(values: list[tuple[ex.Path, Any]]) -> dict[tuple[Any, ...], tupl
 
 
 def observe(
-    values: list[tuple[ex.Path, Any]], tokens: list[Token], earlier: Earlier | None = None, across: Across | None = None
+    values: list[tuple[ex.Path, Any]],
+    tokens: list[Token],
+    earlier: Earlier | None = None,
+    across: Across | None = None,
+    periods_from: Earlier | None = None,
 ) -> dict[str, tuple[str, Any]]:
     """The records' form (`_seen.merge`): key -> ("n", value)."""
-    return {key: ("n", v) for key, (v, _paths) in derive(values, tokens, earlier, across).items()}
+    return {key: ("n", v) for key, (v, _paths) in derive(values, tokens, earlier, across, periods_from).items()}
 
 
 def called_once(names: list[str]) -> list[bool]:
@@ -296,6 +315,16 @@ def across_of(names: list[str], env: Any, i: int, scalars: Any, masks_of: Any) -
     return reads, read_numbers(values, masks_of(i) if plain_text(values) else [])
 
 
+def periods_of(names: list[str], env: Any, i: int, scalars: Any) -> Earlier:
+    """The date values and numbers (`date_values`) of the steps before step i whose tool the plan calls
+    once, as it calls step i's (none otherwise): where a period of one read meets a date of another
+    (`_seen_periods.across_reads`)."""
+    once = called_once(names)
+    if i >= len(names) or not once[i]:
+        return []
+    return [(j, vals) for j, vals in earlier_of(env.parsed, env.texts, i, scalars) if once[j]]
+
+
 def problem(
     seen: dict[str, Any],
     values: list[tuple[ex.Path, Any]],
@@ -304,6 +333,7 @@ def problem(
     earlier: Earlier | None = None,
     scope: _seen_pairs.PairScope | None = None,
     across: Across | None = None,
+    periods_from: Earlier | None = None,
 ) -> str | None:
     """The first implied quantity outside what the supporting runs saw, described; `unchecked(path)`:
     whether a result path is consumed or echoed (a quantity made only of such values is not checked);
@@ -312,7 +342,7 @@ def problem(
     and of this one (a difference across two reads: checked only where recorded, and while neither
     operand is consumed: `unchecked(("@step", j, *path))` for the earlier one)."""
     scope = scope or _seen_pairs.PairScope(unchecked, unchecked, frozenset())
-    for key, (v, paths) in derive(values, tokens, earlier, across).items():
+    for key, (v, paths) in derive(values, tokens, earlier, across, periods_from).items():
         if key.startswith(('["~goal"', '["~rank"')):
             continue
         if key.startswith(tuple(f'["{k}"' for k in _seen_pairs.KINDS)):
@@ -321,8 +351,8 @@ def problem(
         elif key.startswith(('["~prod"', '["~rdiff"', '["~wsum"')):  # checked while no operand is consumed
             if paths and any(unchecked(p) for p in paths):
                 continue
-        elif key.startswith('["~xdiff"'):  # across two reads: only a pair the runs recorded (each operand is
-            if key not in seen or any(unchecked(p) for p in paths):  # rule 1's value, its presence checked)
+        elif key.startswith(('["~xdiff"', '["~xratio"', '["~xend"')):  # across two reads: only what the runs
+            if key not in seen or any(unchecked(p) for p in paths):  # recorded (each operand is rule 1's value)
                 continue
         elif paths and all(unchecked(p) for p in paths):
             continue
@@ -344,6 +374,12 @@ def _describe(key: str) -> str:
         return f"the product {ex.format_path(tuple(parts[1]))} x {ex.format_path(tuple(parts[2]))}"
     if parts[0] == "~xdiff":
         return f"the difference {_read_operand(parts[2])} - {_read_operand(parts[1])}"
+    if parts[0] == "~xratio":
+        return f"the ratio {_read_operand(parts[2])} / {_read_operand(parts[1])}"
+    if parts[0] in ("~end", "~xend"):
+        return f"the date {_label(parts[1])}"
+    if parts[0] == "~digits":
+        return f"the {parts[3]} half of the {parts[2]} digits of {ex.format_path(tuple(parts[1]))}"
     if parts[0] == "~rdiff":
         return f"the difference {_seen_pairs.operand(parts[2])} - {_seen_pairs.operand(parts[1])}"
     if parts[0] == "~wsum":
