@@ -67,4 +67,4 @@ async def test_the_halves_of_a_date_code_stay_inside_the_halves_seen(tmp_path: P
     assert out.decision.mode == "follower"
     assert out.correct and stopped_outside_evidence(out.trace)
     assert "B6" not in h.world.state["installed"]
-    assert "second half" in str(out.trace.events)
+    assert "the digits 3-4 of the 4 of date_code" in str(out.trace.events)

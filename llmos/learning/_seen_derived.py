@@ -180,8 +180,8 @@ def derive(
         out[_key(("~xdiff", pa, pb))] = (v, paths)
     for (pa, pb), (v, paths) in read_ratios(across or ([], [])).items():
         out[_key(("~xratio", pa, pb))] = (v, paths)
-    for ((path, width, half), _), (v, paths) in digit_fields(values).items():
-        out[_key(("~digits", role(path, roles), width, half))] = (v, paths)
+    for ((path, width, k), _), (v, paths) in digit_fields(values).items():
+        out[_key(("~digits", role(path, roles), width, k))] = (v, paths)
     for (pa, pb), (v, paths) in weighted_sums(values).items():
         out[_key(("~wsum", pa, pb))] = (v, paths)
     out.update(_seen_pairs.goal_pairs(values, tokens, earlier or []))
@@ -379,7 +379,8 @@ def _describe(key: str) -> str:
     if parts[0] in ("~end", "~xend"):
         return f"the date {_label(parts[1])}"
     if parts[0] == "~digits":
-        return f"the {parts[3]} half of the {parts[2]} digits of {ex.format_path(tuple(parts[1]))}"
+        where = ex.format_path(tuple(parts[1]))
+        return f"the digits {2 * parts[3] + 1}-{2 * parts[3] + 2} of the {parts[2]} of {where}"
     if parts[0] == "~rdiff":
         return f"the difference {_seen_pairs.operand(parts[2])} - {_seen_pairs.operand(parts[1])}"
     if parts[0] == "~wsum":

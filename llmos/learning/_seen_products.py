@@ -144,13 +144,14 @@ def read_ratios(across: Across) -> Products:
 
 
 def digit_fields(values: list[tuple[ex.Path, Any]]) -> Products:
-    """((path, width, "first" | "second"), ()) -> (the half's number, [path]) for every text leaf that is
-    a string of 4, 6 or 8 digits (not an identifier's key): a number written as fixed-width digits is
-    often fields written together (a tyre's DOT code "4018": week 40 of 2018; "HHMM"; "YYMMDD"), whose
-    whole number may lie inside the range the supporting runs saw ("0824" .. "4521") while a field does
-    not (the year 18 where every run's was 21..24: a tyre of eight years fitted, `families_heldout20.py`
-    h20_tyre). Each half is range-checked as well as the whole; a width no run showed is a key none of
-    them recorded."""
+    """((path, width, k), ()) -> (the k-th pair of digits as a number, [path]) for every text leaf that is a
+    string of 4, 6 or 8 digits (not an identifier's key): a number written as fixed-width digits is often
+    fields written together (a tyre's DOT code "4018": week 40 of 2018; "HHMM"; "MMDDYY"; "YYYYMMDD"),
+    whose whole number may lie inside the range the supporting runs saw ("0824" .. "4521") while a field
+    does not (the year 18 where every run's was 21..24: a tyre of eight years fitted,
+    `families_heldout20.py` h20_tyre). Each pair of digits is range-checked as well as the whole (pairs:
+    the fields of such codes are two digits wide, a year of four is two pairs); a width no run showed is
+    a key none of them recorded."""
     out: Products = {}
     for path, v in values:
         if (
@@ -160,11 +161,10 @@ def digit_fields(values: list[tuple[ex.Path, Any]]) -> Products:
             and v.isdigit()
             and path
             and not _value_kinds.id_key(path)
-            and len(out) < 2 * MAX_FACTORS
+            and len(out) < 4 * MAX_FACTORS
         ):
-            half = len(v) // 2
-            out[((path, len(v), "first"), ())] = (float(v[:half]), [path])
-            out[((path, len(v), "second"), ())] = (float(v[half:]), [path])
+            for k in range(len(v) // 2):
+                out[((path, len(v), k), ())] = (float(v[2 * k : 2 * k + 2]), [path])
     return out
 
 
