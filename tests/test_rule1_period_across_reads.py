@@ -90,3 +90,64 @@ async def test_a_period_of_another_read_keeps_its_end_inside_the_ends_seen(tmp_p
     assert out.correct and stopped_outside_evidence(out.trace)
     assert "H6" not in h.world.state["lent"]
     assert "inspection_interval_days" in str(out.trace.events)
+
+
+class RopeWorld(World):
+    def __init__(self, seed: int = 0) -> None:
+        super().__init__(seed)
+        self.state.update(ropes={}, used=[])
+
+    def apply(self, state: dict[str, Any], name: str, a: dict[str, Any]) -> Any:
+        if name == "rope_record":
+            maker, bought = state["ropes"][a["rope"]]
+            return {"rope": a["rope"], "maker": maker, "first_used": bought}
+        if name == "maker_notice":
+            years = {"Edelrid": 5, "Beal": 10}[a["maker"]]
+            return f"{a['maker']} dynamic ropes: retire after {years} years of use, however little."
+        if name == "use_rope":
+            state["used"].append(a["rope"])
+            return {"status": "in use"}
+        return super().apply(state, name, a)
+
+    def registry(self) -> Any:
+        reg = super().registry()
+        self.register(reg, {"rope_record": ["rope"], "maker_notice": ["maker"], "use_rope": ["rope"]})
+        return reg
+
+
+async def solve_use(p: dict[str, Any], calls: Calls) -> str:
+    import datetime as dt
+
+    (r,) = await calls([("rope_record", {"rope": p["rope"]})])
+    (notice,) = await calls([("maker_notice", {"maker": r["maker"]})])
+    years = int(notice.split("after ")[1].split(" ")[0])
+    first = dt.date.fromisoformat(r["first_used"])
+    if dt.date(first.year + years, first.month, first.day) >= dt.date(2026, 12, 3):
+        await calls([("use_rope", {"rope": p["rope"]})])
+        return f"Rope {p['rope']} in use."
+    return f"Rope {p['rope']} retired: past its maker's limit."
+
+
+USE = Family("use", "Put rope {rope} into use", solve_use, nothing)
+
+
+async def test_a_period_a_text_of_another_read_states(tmp_path: Path) -> None:
+    h = Harness(tmp_path)
+    h.world = RopeWorld()
+    h.registry = h.world.registry()
+
+    def goal(n: int, maker: str, first: str) -> dict[str, str]:
+        h.world.state["ropes"][f"R{n}"] = [maker, first]
+        return {"rope": f"R{n}"}
+
+    # first used 2018-05-01 .. 2024-03-10, retiring 2028-01-15 .. 2029-03-10: every rope used
+    for n, maker, first in [(1, "Edelrid", "2024-03-10"), (2, "Beal", "2018-05-01"), (3, "Edelrid", "2023-01-15")]:
+        await run_ok(h, USE, goal(n, maker, first))
+    await run_ok(h, USE, goal(4, "Beal", "2019-02-01"))
+    out = await h.run(USE, goal(5, "Edelrid", "2023-09-01"))  # retires 2028-09-01: replays
+    assert out.correct and out.trace.mode == "follower" and out.llm_calls == 0, out.decision.reason
+    # an Edelrid first used 2020-06-01 (a date inside those seen, a maker seen): retired 2025-06-01
+    out = await h.run(USE, goal(6, "Edelrid", "2020-06-01"))
+    assert out.decision.mode == "follower"
+    assert out.correct and stopped_outside_evidence(out.trace)
+    assert "R6" not in h.world.state["used"]

@@ -31,6 +31,7 @@ MAX_PERIODS = 4  # derived dates per result
 _UNIT_RE = re.compile(r"(?:^|_)(day|week|month|year)s?$", re.IGNORECASE)
 _NOT_PERIOD = {"per", "this", "last", "next", "a", "each", "every"}
 _WHOLE_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_TEXT_PERIOD = re.compile(r"(?<![\w.,-])(\d{1,4}) (day|week|month|year)s?\b", re.IGNORECASE)
 Dated = tuple[str, float, list[ex.Path]]  # (label, day number, the result paths it is made of)
 
 
@@ -96,7 +97,8 @@ def across_reads(
     """The dates a period of one read and a date of an earlier read imply, and the other way round
     (`earlier`: the date values and numbers of the earlier steps whose tool the plan calls once, as it
     calls this one's): a pipette's last calibration (one read) plus its model's
-    "calibration_interval_days" (the spec sheet, another read). Labelled ["@plus", date, period] with
+    "calibration_interval_days" (the spec sheet, another read), or a period a text of it states ("protection
+    lasts 3 years": whole numbers before a unit of time, by place, `#period0`). Labelled ["@plus", date, period] with
     the earlier operand as ("@step", j, *path), whose paths are those operands too; outside lists only,
     at most MAX_PERIODS."""
     out: list[Dated] = []
@@ -114,11 +116,16 @@ def across_reads(
         return found
 
     def periods(vals: list[tuple[ex.Path, Any]]) -> list[tuple[ex.Path, float, str]]:
-        return [
+        found = [
             (path, float(v), u)
             for path, v in vals
             if path and not any(isinstance(x, int) for x in path) and ex.is_num(v) and (u := unit(path[-1])) is not None
         ]
+        for path, v in vals:  # a period a text states: "protection lasts 3 years"
+            if isinstance(v, str) and not any(isinstance(x, int) for x in path):
+                for k, m in enumerate(_TEXT_PERIOD.finditer(v[:1000])):
+                    found.append(((*path, f"#period{k}"), float(m.group(1)), m.group(2).lower()))
+        return found
 
     here_dates, here_periods = dates(values), periods(values)
     for j, vals in earlier:
