@@ -144,5 +144,5 @@ def own(pa: list[ex.Path], pb: list[ex.Path]) -> bool:
 
 
 def label(where: list[Any]) -> str:
-    """How `_seen_derived._label` names such a date."""
+    """How `_seen_describe._label` names such a date."""
     return f"{ex.format_path(tuple(where[1]))} + {ex.format_path(tuple(where[2]))}"
