@@ -262,7 +262,8 @@ def record(
         obs = _observed(values, step_mask)
         obs.update(_observed(_roles.roled(values, _roles.goal_items(values, tokens)), step_mask))  # by role too
         mine = _seen_derived.read_numbers(values, step_mask) if once[i] else []  # a tool called once
-        obs.update(_seen_derived.observe(values, tokens, earlier, (reads, mine) if once[i] else None))
+        periods_from = [(j, v) for j, v in earlier if once[j]] if once[i] else []  # a period in another read
+        obs.update(_seen_derived.observe(values, tokens, earlier, (reads, mine) if once[i] else None, periods_from))
         if dates := _seen_derived.date_values(values):
             earlier.append((i, dates))
         reads.append((i, mine))  # none: pairs with nothing
@@ -336,6 +337,7 @@ def seen_problem(
             _seen_derived.earlier_of(env.parsed, env.texts, i, scalars),
             _derived.pair_scope(plan, i, lambda p: excluded(p, consumed, echo), risk_of, decides),
             _seen_derived.across_of(names, env, i, scalars, lambda j: step_masks(plan, env.tokens, args, j)),
+            _seen_derived.periods_of(names, env, i, scalars),
         )
     if not why:  # two reads' words each seen, never together (`_seen_joint`)
         masks_of = lambda j: step_masks(plan, env.tokens, args, j)  # noqa: E731

@@ -45,10 +45,13 @@ from typing import Any
 
 from llmos.learning import _seen_pairs, _seen_periods, _seen_roles
 from llmos.learning import explain as ex
+from llmos.learning._seen_describe import describe
 from llmos.learning._seen_products import (
     Across,
+    digit_fields,
     plain_text,
     read_differences,
+    read_ratios,
     record_differences,
     record_products,
     weighted_sums,
@@ -144,7 +147,11 @@ def _dates(
 
 
 def derive(
-    values: list[tuple[ex.Path, Any]], tokens: list[Token], earlier: Earlier | None = None, across: Across | None = None
+    values: list[tuple[ex.Path, Any]],
+    tokens: list[Token],
+    earlier: Earlier | None = None,
+    across: Across | None = None,
+    periods_from: Earlier | None = None,
 ) -> Derived:
     """The quantities one result implies (see the module docstring), by key; `earlier`: the values of
     the results of the steps before this one (a date of theirs pairs with each date of this result);
@@ -158,6 +165,11 @@ def derive(
             if (not pa and not pb) or _seen_periods.own(pa, pb):
                 continue  # two goal dates (the goal checks decide them), none of this result's, a period's own
             out[_key(("~days", la, lb))] = (db - da, [*pa, *pb])
+    for label, day, paths in dates:  # a date a period implies is a date like those a result shows: range-checked
+        if label.startswith('["@plus"'):
+            out[_key(("~end", label))] = (day, paths)
+    for label, day, paths in _seen_periods.across_reads(values, periods_from or []):  # its period in another read
+        out[_key(("~xend", label))] = (day, paths)
     for pattern, (total, paths) in leaf_totals(values).items():
         out[_key(("~total", pattern))] = (total, paths)
     role = _seen_roles.role
@@ -167,6 +179,10 @@ def derive(
         out[_key(("~rdiff", role(pa, roles), role(pb, roles)))] = (v, paths)  # not `_seen_pairs`' "~diff"
     for (pa, pb), (v, paths) in read_differences(across or ([], [])).items():
         out[_key(("~xdiff", pa, pb))] = (v, paths)
+    for (pa, pb), (v, paths) in read_ratios(across or ([], [])).items():
+        out[_key(("~xratio", pa, pb))] = (v, paths)
+    for ((path, width, k), _), (v, paths) in digit_fields(values).items():
+        out[_key(("~digits", role(path, roles), width, k))] = (v, paths)
     for (pa, pb), (v, paths) in weighted_sums(values).items():
         out[_key(("~wsum", pa, pb))] = (v, paths)
     out.update(_seen_pairs.goal_pairs(values, tokens, earlier or []))
@@ -263,10 +279,14 @@ def leaf_totals(values: list[tuple[ex.Path, Any]]) -> dict[tuple[Any, ...], tupl
 
 
 def observe(
-    values: list[tuple[ex.Path, Any]], tokens: list[Token], earlier: Earlier | None = None, across: Across | None = None
+    values: list[tuple[ex.Path, Any]],
+    tokens: list[Token],
+    earlier: Earlier | None = None,
+    across: Across | None = None,
+    periods_from: Earlier | None = None,
 ) -> dict[str, tuple[str, Any]]:
     """The records' form (`_seen.merge`): key -> ("n", value)."""
-    return {key: ("n", v) for key, (v, _paths) in derive(values, tokens, earlier, across).items()}
+    return {key: ("n", v) for key, (v, _paths) in derive(values, tokens, earlier, across, periods_from).items()}
 
 
 def called_once(names: list[str]) -> list[bool]:
@@ -296,6 +316,16 @@ def across_of(names: list[str], env: Any, i: int, scalars: Any, masks_of: Any) -
     return reads, read_numbers(values, masks_of(i) if plain_text(values) else [])
 
 
+def periods_of(names: list[str], env: Any, i: int, scalars: Any) -> Earlier:
+    """The date values and numbers (`date_values`) of the steps before step i whose tool the plan calls
+    once, as it calls step i's (none otherwise): where a period of one read meets a date of another
+    (`_seen_periods.across_reads`)."""
+    once = called_once(names)
+    if i >= len(names) or not once[i]:
+        return []
+    return [(j, vals) for j, vals in earlier_of(env.parsed, env.texts, i, scalars) if once[j]]
+
+
 def problem(
     seen: dict[str, Any],
     values: list[tuple[ex.Path, Any]],
@@ -304,6 +334,7 @@ def problem(
     earlier: Earlier | None = None,
     scope: _seen_pairs.PairScope | None = None,
     across: Across | None = None,
+    periods_from: Earlier | None = None,
 ) -> str | None:
     """The first implied quantity outside what the supporting runs saw, described; `unchecked(path)`:
     whether a result path is consumed or echoed (a quantity made only of such values is not checked);
@@ -312,7 +343,7 @@ def problem(
     and of this one (a difference across two reads: checked only where recorded, and while neither
     operand is consumed: `unchecked(("@step", j, *path))` for the earlier one)."""
     scope = scope or _seen_pairs.PairScope(unchecked, unchecked, frozenset())
-    for key, (v, paths) in derive(values, tokens, earlier, across).items():
+    for key, (v, paths) in derive(values, tokens, earlier, across, periods_from).items():
         if key.startswith(('["~goal"', '["~rank"')):
             continue
         if key.startswith(tuple(f'["{k}"' for k in _seen_pairs.KINDS)):
@@ -321,12 +352,12 @@ def problem(
         elif key.startswith(('["~prod"', '["~rdiff"', '["~wsum"')):  # checked while no operand is consumed
             if paths and any(unchecked(p) for p in paths):
                 continue
-        elif key.startswith('["~xdiff"'):  # across two reads: only a pair the runs recorded (each operand is
-            if key not in seen or any(unchecked(p) for p in paths):  # rule 1's value, its presence checked)
+        elif key.startswith(('["~xdiff"', '["~xratio"', '["~xend"')):  # across two reads: only what the runs
+            if key not in seen or any(unchecked(p) for p in paths):  # recorded (each operand is rule 1's value)
                 continue
         elif paths and all(unchecked(p) for p in paths):
             continue
-        what = _describe(key)
+        what = describe(key)
         rec = seen.get(key)
         if not isinstance(rec, list):
             return f"{what} = {v:g}, a quantity no supporting run showed"
@@ -334,43 +365,3 @@ def problem(
         if not lo - 1e-9 <= v <= hi + 1e-9:
             return f"{what} = {v:g} is outside [{lo:g}, {hi:g}] seen in the supporting runs"
     return None
-
-
-def _describe(key: str) -> str:
-    parts = json.loads(key.rsplit("|", 1)[0])
-    if parts[0] == "~days":
-        return f"the days between {_label(parts[1])} and {_label(parts[2])}"
-    if parts[0] == "~prod":
-        return f"the product {ex.format_path(tuple(parts[1]))} x {ex.format_path(tuple(parts[2]))}"
-    if parts[0] == "~xdiff":
-        return f"the difference {_read_operand(parts[2])} - {_read_operand(parts[1])}"
-    if parts[0] == "~rdiff":
-        return f"the difference {_seen_pairs.operand(parts[2])} - {_seen_pairs.operand(parts[1])}"
-    if parts[0] == "~wsum":
-        a, b = (ex.format_path(tuple(x)).replace(".*", "[*]") for x in parts[1:3])
-        return f"the sum of {a} x {b}"
-    if parts[0] in _seen_pairs.KINDS:
-        return _seen_pairs.describe(parts)
-    return f"the total of {ex.format_path(tuple(parts[1])).replace('.*', '[*]')}"
-
-
-def _read_operand(path: list[Any]) -> str:
-    """A read's number: a leaf ("step 1's level_l") or the k-th number of a plain text ("number #2 of
-    step 1's result")."""
-    step, inner = (f"step {int(path[1]) + 1}'s ", path[2:]) if path[:1] == ["@step"] else ("", path)
-    if inner and isinstance(inner[-1], str) and inner[-1].startswith("#"):
-        return f"number #{int(inner[-1][1:]) + 1} of {step or 'this '}result"
-    return step + ex.format_path(tuple(inner))
-
-
-def _label(label: str) -> str:
-    where, _, n = label.rpartition("#")
-    if where == "goal":
-        return f"the goal's date #{int(n) + 1}"
-    path = tuple(json.loads(where))
-    if path[:1] == ("@plus",):
-        return f"the date {_seen_periods.label(list(path))}"
-    if path[:1] == ("@step",):
-        inner = path[2:]
-        return f"the date #{int(n) + 1} of step {int(path[1]) + 1}'s {'result' if not inner else ex.format_path(inner)}"
-    return f"the date #{int(n) + 1} of {'the result' if not path else ex.format_path(path)}"

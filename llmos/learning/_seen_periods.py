@@ -31,6 +31,7 @@ MAX_PERIODS = 4  # derived dates per result
 _UNIT_RE = re.compile(r"(?:^|_)(day|week|month|year)s?$", re.IGNORECASE)
 _NOT_PERIOD = {"per", "this", "last", "next", "a", "each", "every"}
 _WHOLE_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+_TEXT_PERIOD = re.compile(r"(?<![\w.,-])(\d{1,4}) (day|week|month|year)s?\b", re.IGNORECASE)
 Dated = tuple[str, float, list[ex.Path]]  # (label, day number, the result paths it is made of)
 
 
@@ -90,11 +91,58 @@ def period_dates(values: list[tuple[ex.Path, Any]], roles: Roles | None = None) 
     return out
 
 
+def across_reads(
+    values: list[tuple[ex.Path, Any]], earlier: list[tuple[int, list[tuple[ex.Path, Any]]]]
+) -> list[Dated]:
+    """The dates a period of one read and a date of an earlier read imply, and the other way round
+    (`earlier`: the date values and numbers of the earlier steps whose tool the plan calls once, as it
+    calls this one's): a pipette's last calibration (one read) plus its model's
+    "calibration_interval_days" (the spec sheet, another read), or a period a text of it states ("protection
+    lasts 3 years": whole numbers before a unit of time, by place, `#period0`). Labelled ["@plus", date, period] with
+    the earlier operand as ("@step", j, *path), whose paths are those operands too; outside lists only,
+    at most MAX_PERIODS."""
+    out: list[Dated] = []
+
+    def dates(vals: list[tuple[ex.Path, Any]]) -> list[tuple[ex.Path, dt.date]]:
+        found = []
+        for path, v in vals:
+            if path and not any(isinstance(x, int) for x in path) and isinstance(v, str):
+                m = _WHOLE_DATE.fullmatch(v.strip())
+                if m:
+                    try:
+                        found.append((path, dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))))
+                    except ValueError:
+                        continue
+        return found
+
+    def periods(vals: list[tuple[ex.Path, Any]]) -> list[tuple[ex.Path, float, str]]:
+        found = [
+            (path, float(v), u)
+            for path, v in vals
+            if path and not any(isinstance(x, int) for x in path) and ex.is_num(v) and (u := unit(path[-1])) is not None
+        ]
+        for path, v in vals:  # a period a text states: "protection lasts 3 years"
+            if isinstance(v, str) and not any(isinstance(x, int) for x in path):
+                for k, m in enumerate(_TEXT_PERIOD.finditer(v[:1000])):
+                    found.append(((*path, f"#period{k}"), float(m.group(1)), m.group(2).lower()))
+        return found
+
+    here_dates, here_periods = dates(values), periods(values)
+    for j, vals in earlier:
+        pairs = [(("@step", j, *dp), d, pp, n, u) for dp, d in dates(vals) for pp, n, u in here_periods]
+        pairs += [(dp, d, ("@step", j, *pp), n, u) for dp, d in here_dates for pp, n, u in periods(vals)]
+        for dpath, d, ppath, n, u in pairs:
+            end = _end(d, n, u)
+            if end is not None and len(out) < MAX_PERIODS:
+                out.append((f"{json.dumps(['@plus', list(dpath), list(ppath)])}#0", end, [dpath, ppath]))
+    return out
+
+
 def own(pa: list[ex.Path], pb: list[ex.Path]) -> bool:
     """Whether one of two dates is the other plus a period (their difference is the period itself)."""
     return (len(pa) == 2 and pb == pa[:1]) or (len(pb) == 2 and pa == pb[:1])
 
 
 def label(where: list[Any]) -> str:
-    """How `_seen_derived._label` names such a date."""
+    """How `_seen_describe._label` names such a date."""
     return f"{ex.format_path(tuple(where[1]))} + {ex.format_path(tuple(where[2]))}"

