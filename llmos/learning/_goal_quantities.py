@@ -43,12 +43,8 @@ from llmos.learning.goals import STOPWORDS, Token
 from llmos.learning.plans import Plan, Slot
 
 PRECAUTION = "outside the evidence"  # the start of every reason rule 1's envelope checks give
-_PARTS = ("lead_num", "hour")
-_COPY = (
-    "id",
-    "num",
-    "str",
-)  # transforms that take a goal number as it is  # part transforms that read a number out of a word ("12kg", "18:00")
+_PARTS = ("lead_num", "hour")  # part transforms that read a number out of a word ("12kg", "18:00")
+_COPY = ("id", "num", "str")  # transforms that take a goal number as it is
 
 
 @dataclass(frozen=True)
