@@ -25,7 +25,8 @@ from llmos.learning import _answer_numbers as num
 
 # a number as text writes it, thousands grouped or not ("1,954", "2.40", "17")
 FIGURE = re.compile(r"(?<![\w.,])(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?(?![^\W_]|[.,]\d)")
-WORD_AFTER = re.compile(r"[\s:;,()%/]*([^\W\d_]+)")
+# separators only where a run of them starts: linear under search (in use it is matched at a figure's end)
+WORD_AFTER = re.compile(r"(?<![\s:;,()%/])[\s:;,()%/]*([^\W\d_]+)")
 WORD_BEFORE = re.compile(r"([^\W\d_]+)[\s:;,()#/]*$")
 MAX_TEXT = 20_000  # a longer result is not read for roles
 MAX_WORDS = 6  # a JSON text of more words is free text, not a value an answer picks
