@@ -61,10 +61,10 @@ def _words(goal: str) -> list[str]:
     return [t.text for t in tokenize_goal(goal)]
 
 
-def digest(goal: str, calls: Sequence[tuple[str, Any, str]]) -> str:
+def digest(words: list[str], calls: Sequence[tuple[str, Any, str]]) -> str:
     """The inputs of a run: the goal's words and every call (tool, arguments, result text), in any order."""
     rows = sorted(json.dumps([n, _plain(a), r], sort_keys=True, default=str) for n, a, r in calls)
-    return hashlib.sha256(json.dumps([_words(goal), rows]).encode()).hexdigest()
+    return hashlib.sha256(json.dumps([words, rows]).encode()).hexdigest()
 
 
 def record(ev: Evidence, previous: dict[str, Any]) -> dict[str, Any]:
@@ -74,7 +74,8 @@ def record(ev: Evidence, previous: dict[str, Any]) -> dict[str, Any]:
     kept = [r for r in previous.get(KEY) or [] if isinstance(r, dict) and r.get("day") == day]
     if ev.whole_run and ev.mode in MODEL_MODES and ev.answer.strip() and len(ev.answer) <= MAX_ANSWER:
         calls = [(c.name, c.arguments, c.result) for c in ev.calls]
-        run = {"run": ev.trace_id, "goal": ev.goal, "digest": digest(ev.goal, calls), "day": day, "answer": ev.answer}
+        words = [t.text for t in ev.raw_tokens()]  # the goal as the evidence tokenised it once
+        run = {"run": ev.trace_id, "goal": ev.goal, "digest": digest(words, calls), "day": day, "answer": ev.answer}
         kept = [run, *kept]
     return {KEY: kept[:MAX_KEPT]} if kept else {}
 
@@ -106,5 +107,5 @@ def answer(plan: Plan, goal: str, args: Sequence[dict[str, object] | None], text
         if a is None or t is None:
             return None
         calls.append((step.name, a, t))
-    mine = digest(goal, calls)
+    mine = digest(_words(goal), calls)
     return next((str(r["answer"]) for r in kept if r.get("digest") == mine), None)
