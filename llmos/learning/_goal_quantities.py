@@ -159,7 +159,7 @@ def quantity_problem(plan: Plan, tokens: list[Token], risk_of: Callable[[str], s
     """Before any call: a goal amount a write takes outside the range every supporting run showed."""
     for q in quantities(plan, tokens, risk_of):
         tok = tokens[q.pos]
-        v = _value(tok, q.part) if tok.kind == "number" or q.part else None
+        v = _value(tok, q.part)
         if v is None and tok.kind != "number" and not q.part:
             continue  # a word a write takes whole (a name): the goal check's business
         slot = plan.slots[q.pos]
