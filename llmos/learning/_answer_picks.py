@@ -37,7 +37,7 @@ def picked_figures(example: dict[str, Any]) -> list[str]:
     values of the same role: a choice a listing would not show."""
     answer = str(example.get("answer") or "")
     goal = str(example.get("goal") or "")
-    said = _figures(num.CALLS.sub(" ", answer)) - _figures(goal)  # the goal's own number is the goal's
+    said: set[float] | None = None  # the answer's figures, read when a role holds two values or more
     out: set[float | str] = set()
     for call in example.get("calls") or []:
         if not isinstance(call, dict):
@@ -45,6 +45,8 @@ def picked_figures(example: dict[str, Any]) -> list[str]:
         for values in _roles(call.get("result")).values():
             if len(values) < 2:
                 continue
+            if said is None:
+                said = _figures(num.CALLS.sub(" ", answer)) - _figures(goal)  # the goal's own number is the goal's
             stated: set[float | str] = {v for v in values if isinstance(v, float) and v in said}
             stated |= {v for v in values if isinstance(v, str) and _says(answer, v) and not _says(goal, v)}
             if stated and stated != values:

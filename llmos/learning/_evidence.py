@@ -186,7 +186,7 @@ def without_repeats(ev: Evidence) -> Evidence:
     seen: set[str] = set()
     kept: list[Call] = []
     for c in ev.calls:
-        key = json.dumps([c.name, _plain(c.arguments)], sort_keys=True, default=str)
+        key = _sorted_json([c.name, _plain(c.arguments)])
         if key not in seen:
             seen.add(key)
             kept.append(c)
@@ -209,7 +209,10 @@ def _plain(value: Any) -> Any:
 
 
 def _canon(arguments: dict[str, Any]) -> str:
-    return json.dumps(arguments, sort_keys=True, default=str)
+    return _sorted_json(arguments)
+
+
+_sorted_json = json.JSONEncoder(sort_keys=True, default=str).encode  # json.dumps(x, sort_keys=True, default=str)
 
 
 def _with_turn(rec: ToolCallRecord, turn: int) -> ToolCallRecord:

@@ -25,10 +25,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import math
 import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from llmos.learning import _shortcuts
 from llmos.learning.goals import tokenize_goal
 
 if TYPE_CHECKING:
@@ -42,8 +44,25 @@ MAX_KEPT = 4  # runs of the day kept a plan
 
 
 def _day(at: float) -> str:
-    """The day of `at`, UTC and local: a goal's "today", "this week" or "this month" is the same."""
+    """The day of `at`, UTC and local: a goal's "today", "this week" or "this month" is the same. Both
+    dates change only on a whole second (a time zone's offset is whole seconds), so with the shortcuts
+    on the last second's answer is given again for any time within that second."""
+    if not _shortcuts.ON:
+        return _plain_day(at)
+    second = math.floor(at)
+    last = _LAST_DAY[0]
+    if last is not None and last[0] == second:
+        return last[1]
+    day = _plain_day(at)
+    _LAST_DAY[0] = (second, day)
+    return day
+
+
+def _plain_day(at: float) -> str:
     return f"{dt.datetime.fromtimestamp(at, dt.UTC).date()}/{dt.datetime.fromtimestamp(at).date()}"
+
+
+_LAST_DAY: list[tuple[int, str] | None] = [None]  # (the second, its day) last asked
 
 
 def _plain(value: Any) -> Any:
@@ -61,9 +80,12 @@ def _words(goal: str) -> list[str]:
     return [t.text for t in tokenize_goal(goal)]
 
 
+_sorted_json = json.JSONEncoder(sort_keys=True, default=str).encode  # json.dumps(x, sort_keys=True, default=str)
+
+
 def digest(words: list[str], calls: Sequence[tuple[str, Any, str]]) -> str:
     """The inputs of a run: the goal's words and every call (tool, arguments, result text), in any order."""
-    rows = sorted(json.dumps([n, _plain(a), r], sort_keys=True, default=str) for n, a, r in calls)
+    rows = sorted(_sorted_json([n, _plain(a), r]) for n, a, r in calls)
     return hashlib.sha256(json.dumps([words, rows]).encode()).hexdigest()
 
 

@@ -260,10 +260,12 @@ def record(
         lv = env.result_leaves(i) if env is not None and env.parsed[i] is parsed[i] else None
         values = scalars(parsed[i], text, lv)
         obs = _observed(values, step_mask)
-        obs.update(_observed(_roles.roled(values, _roles.goal_items(values, tokens)), step_mask))  # by role too
+        roles = _roles.goal_items(values, tokens)  # a goal item's role, for the records by role and derived
+        obs.update(_observed(_roles.roled(values, roles), step_mask))  # by role too
         mine = _seen_derived.read_numbers(values, step_mask) if once[i] else []  # a tool called once
         periods_from = [(j, v) for j, v in earlier if once[j]] if once[i] else []  # a period in another read
-        obs.update(_seen_derived.observe(values, tokens, earlier, (reads, mine) if once[i] else None, periods_from))
+        across = (reads, mine) if once[i] else None
+        obs.update(_seen_derived.observe(values, tokens, earlier, across, periods_from, roles))
         if dates := _seen_derived.date_values(values):
             earlier.append((i, dates))
         reads.append((i, mine))  # none: pairs with nothing

@@ -43,7 +43,7 @@ import json
 import re
 from typing import Any
 
-from llmos.learning import _seen_pairs, _seen_periods, _seen_roles
+from llmos.learning import _seen_pairs, _seen_periods, _seen_roles, _shortcuts
 from llmos.learning import explain as ex
 from llmos.learning._seen_describe import describe
 from llmos.learning._seen_products import (
@@ -152,12 +152,14 @@ def derive(
     earlier: Earlier | None = None,
     across: Across | None = None,
     periods_from: Earlier | None = None,
+    roles: _seen_roles.Roles | None = None,
 ) -> Derived:
     """The quantities one result implies (see the module docstring), by key; `earlier`: the values of
     the results of the steps before this one (a date of theirs pairs with each date of this result);
-    `across`: the numbers of the earlier reads and of this one (`across_of`: differences across reads)."""
+    `across`: the numbers of the earlier reads and of this one (`across_of`: differences across reads);
+    `roles`: `_seen_roles.goal_items(values, tokens)` when the caller has it already."""
     out: Derived = {}
-    roles = _seen_roles.goal_items(values, tokens)
+    roles = _seen_roles.goal_items(values, tokens) if roles is None else roles
     dates = _dates(values, tokens, earlier or [], roles)
     for a in range(len(dates)):
         for b in range(a + 1, len(dates)):
@@ -170,7 +172,9 @@ def derive(
             out[_key(("~end", label))] = (day, paths)
     for label, day, paths in _seen_periods.across_reads(values, periods_from or []):  # its period in another read
         out[_key(("~xend", label))] = (day, paths)
-    for pattern, (total, paths) in leaf_totals(values).items():
+    # the quantities of a list's items (totals, weighted sums, ranks): none in a result without a list
+    items = values if not _shortcuts.ON or any(isinstance(x, int) for path, _v in values for x in path) else []
+    for pattern, (total, paths) in leaf_totals(items).items():
         out[_key(("~total", pattern))] = (total, paths)
     role = _seen_roles.role
     for (pa, pb), (v, paths) in record_products(values).items():
@@ -183,10 +187,10 @@ def derive(
         out[_key(("~xratio", pa, pb))] = (v, paths)
     for ((path, width, k), _), (v, paths) in digit_fields(values).items():
         out[_key(("~digits", role(path, roles), width, k))] = (v, paths)
-    for (pa, pb), (v, paths) in weighted_sums(values).items():
+    for (pa, pb), (v, paths) in weighted_sums(items).items():
         out[_key(("~wsum", pa, pb))] = (v, paths)
     out.update(_seen_pairs.goal_pairs(values, tokens, earlier or []))
-    out.update(_ranks(values))
+    out.update(_ranks(items))
     return out
 
 
@@ -284,9 +288,11 @@ def observe(
     earlier: Earlier | None = None,
     across: Across | None = None,
     periods_from: Earlier | None = None,
+    roles: _seen_roles.Roles | None = None,
 ) -> dict[str, tuple[str, Any]]:
     """The records' form (`_seen.merge`): key -> ("n", value)."""
-    return {key: ("n", v) for key, (v, _paths) in derive(values, tokens, earlier, across, periods_from).items()}
+    derived = derive(values, tokens, earlier, across, periods_from, roles)
+    return {key: ("n", v) for key, (v, _paths) in derived.items()}
 
 
 def called_once(names: list[str]) -> list[bool]:

@@ -22,8 +22,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from functools import lru_cache
 from typing import Any
 
+from llmos.learning import _shortcuts
 from llmos.learning import explain as ex
 from llmos.learning._seen_roles import Roles, role
 
@@ -36,12 +38,22 @@ Dated = tuple[str, float, list[ex.Path]]  # (label, day number, the result paths
 
 
 def unit(key: Any) -> str | None:
-    """The unit of time a key names ("valid_months" -> "month"), or None."""
+    """The unit of time a key names ("valid_months" -> "month"), or None (with the shortcuts on, read once
+    per key: the same keys come back in every run)."""
     if not isinstance(key, str):
         return None
+    if _shortcuts.ON and type(key) is str:
+        return _cached_unit(key)
+    return _unit(key)
+
+
+def _unit(key: str) -> str | None:
     m = _UNIT_RE.search(key)
     words = key.lower().split("_")
     return m.group(1).lower() if m and not _NOT_PERIOD & set(words[-3:-1]) else None
+
+
+_cached_unit = lru_cache(maxsize=1 << 12)(_unit)
 
 
 def _add_months(d: dt.date, months: int) -> dt.date | None:
@@ -102,6 +114,8 @@ def across_reads(
     the earlier operand as ("@step", j, *path), whose paths are those operands too; outside lists only,
     at most MAX_PERIODS."""
     out: list[Dated] = []
+    if not earlier and _shortcuts.ON:  # no earlier read: nothing to pair (the reads below find nothing to use)
+        return out
 
     def dates(vals: list[tuple[ex.Path, Any]]) -> list[tuple[ex.Path, dt.date]]:
         found = []
