@@ -82,7 +82,11 @@ def observe(parsed: Any, text: str, masks: list[str]) -> dict[str, tuple[str, An
     return _observed(scalars(parsed, text), masks)
 
 
-def _observed(values: list[tuple[ex.Path, Any]], masks: list[str]) -> dict[str, tuple[str, Any]]:
+def _observed(
+    values: list[tuple[ex.Path, Any]], masks: list[str], known: Templates | None = None
+) -> dict[str, tuple[str, Any]]:
+    """`known`: text -> its template under these `masks`, shared by the readings of one result in a run
+    (by path, by role, two reads' words: `record`); read and filled here."""
     out: dict[str, tuple[str, Any]] = {}
     for p, v in values:
         ident = _kinds.number_id_shape(p, v)
@@ -90,9 +94,23 @@ def _observed(values: list[tuple[ex.Path, Any]], masks: list[str]) -> dict[str, 
             out[path_key(p) + "|t"] = ("t", (ident, []))
         elif ex.is_num(v):
             out[path_key(p) + "|n"] = ("n", float(v))
-        else:
+        elif known is None:
             out[path_key(p) + "|t"] = ("t", template(_text_of(v), masks))
+        else:
+            out[path_key(p) + "|t"] = ("t", _template_of(_text_of(v), masks, known))
     return out
+
+
+Templates = dict[str, tuple[str, tuple[float, ...]]]
+
+
+def _template_of(text: str, masks: list[str], known: Templates) -> tuple[str, list[float]]:
+    """`template(text, masks)`, made once per text in `known` (the numbers handed out as a new list)."""
+    got = known.get(text)
+    if got is None:
+        tmpl, nums = template(text, masks)
+        got = known[text] = (tmpl, tuple(nums))
+    return got[0], list(got[1])
 
 
 def consumed_paths(plan: Plan) -> dict[int, set[ex.Path]]:
@@ -259,9 +277,10 @@ def record(
             step_mask = step_masks(plan, tokens, args, i)
         lv = env.result_leaves(i) if env is not None and env.parsed[i] is parsed[i] else None
         values = scalars(parsed[i], text, lv)
-        obs = _observed(values, step_mask)
+        known: Templates | None = {} if _shortcuts.ON else None  # each text's template, made once here
+        obs = _observed(values, step_mask, known)
         roles = _roles.goal_items(values, tokens)  # a goal item's role, for the records by role and derived
-        obs.update(_observed(_roles.roled(values, roles), step_mask))  # by role too
+        obs.update(_observed(_roles.roled(values, roles), step_mask, known))  # by role too
         mine = _seen_derived.read_numbers(values, step_mask) if once[i] else []  # a tool called once
         periods_from = [(j, v) for j, v in earlier if once[j]] if once[i] else []  # a period in another read
         across = (reads, mine) if once[i] else None
@@ -270,7 +289,7 @@ def record(
             earlier.append((i, dates))
         reads.append((i, mine))  # none: pairs with nothing
         if once[i]:  # the words of two reads, pair by pair (`_seen_joint`)
-            words = _seen_joint.read_texts(values, step_mask)
+            words = _seen_joint.read_texts(values, step_mask, known)
             obs.update(_seen_joint.observe(texts_read, words))
             texts_read.append((i, words))
         new = merge(step.seen, obs) if plan.seen_runs else fresh(obs)

@@ -42,19 +42,27 @@ Texts = list[tuple[ex.Path, ex.Path, str]]  # (path, the path whose consumption 
 Reads = list[tuple[int, Texts]]
 
 
-def read_texts(values: list[tuple[ex.Path, Any]], masks: list[str]) -> Texts:
-    """The text leaves of one read outside lists, as templates (a plain text: one, at ("#t",))."""
+def read_texts(
+    values: list[tuple[ex.Path, Any]], masks: list[str], known: dict[str, tuple[str, Any]] | None = None
+) -> Texts:
+    """The text leaves of one read outside lists, as templates (a plain text: one, at ("#t",)); `known`:
+    text -> (its template under these `masks`, ...) already made for this result (`_seen.record`)."""
     if plain_text(values):
-        return [(("#t",), (), template(str(values[0][1]), masks)[0])]
+        return [(("#t",), (), _template(str(values[0][1]), masks, known))]
     out: Texts = []
     for p, v in values:
         if ex.is_num(v) or any(isinstance(x, int) for x in p):
             continue
         text = v if isinstance(v, str) else _FLAGS[v] if (v is True or v is False or v is None) else json.dumps(v)
-        out.append((p, p, template(text, masks)[0]))
+        out.append((p, p, _template(text, masks, known)))
         if len(out) > MAX_READ_TEXTS:
             return []
     return out
+
+
+def _template(text: str, masks: list[str], known: dict[str, tuple[str, Any]] | None) -> str:
+    got = known.get(text) if known is not None else None
+    return got[0] if got is not None else template(text, masks)[0]
 
 
 def pairs(reads: Reads, mine: Texts) -> dict[str, tuple[str, list[ex.Path]]]:
