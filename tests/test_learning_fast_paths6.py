@@ -152,12 +152,14 @@ def test_the_sorted_keys_encoder_writes_what_json_dumps_writes() -> None:
 def test_the_day_of_a_run_is_the_plain_day_within_and_across_seconds() -> None:
     base = dt.datetime(2026, 12, 4, 23, 59, 58, tzinfo=dt.UTC).timestamp()
     times = [base + k * 0.25 for k in range(16)] + [0.5, -0.5, -1.0, 86399.999, 86400.0, base, base + 1e-6]
+    times += [86399.2, 86399.9999996, 86399.9999994, base + 1.9999996, -0.0000004]  # rounded up to the next second
     for at in times:
         fast = _same_run._day(at)
         assert _same_run._day(at) == fast
         with _shortcuts.off():
             assert _same_run._day(at) == fast == _same_run._plain_day(at)
     assert _same_run._day(base + 2.5).startswith("2026-12-05/")
+    assert _same_run._day(86399.2).startswith("1970-01-01/") and _same_run._day(86399.9999996).startswith("1970-01-02/")
 
 
 def test_a_stored_run_is_the_same_with_and_without_the_shortcuts() -> None:

@@ -46,10 +46,13 @@ MAX_KEPT = 4  # runs of the day kept a plan
 def _day(at: float) -> str:
     """The day of `at`, UTC and local: a goal's "today", "this week" or "this month" is the same. Both
     dates change only on a whole second (a time zone's offset is whole seconds), so with the shortcuts
-    on the last second's answer is given again for any time within that second."""
+    on the last second's answer is given again for any time within that second; not in its last
+    microsecond, which `fromtimestamp` may round up to the next second."""
     if not _shortcuts.ON:
         return _plain_day(at)
     second = math.floor(at)
+    if at - second >= 0.999999:
+        return _plain_day(at)
     last = _LAST_DAY[0]
     if last is not None and last[0] == second:
         return last[1]
