@@ -54,6 +54,7 @@ from llmos.learning._seen_products import (
     read_ratios,
     record_differences,
     record_products,
+    record_triples,
     weighted_sums,
 )
 from llmos.learning._seen_products import Numbers as Numbers
@@ -173,8 +174,9 @@ def derive(
     for pattern, (total, paths) in leaf_totals(values).items():
         out[_key(("~total", pattern))] = (total, paths)
     role = _seen_roles.role
-    for (pa, pb), (v, paths) in record_products(values).items():
-        out[_key(("~prod", role(pa, roles), role(pb, roles)))] = (v, paths)
+    products = [*record_products(values).items(), *record_triples(values).items()]  # two or three: a volume
+    for factors, (v, paths) in products:
+        out[_key(("~prod", *(role(p, roles) for p in factors)))] = (v, paths)
     for (pa, pb), (v, paths) in record_differences(values).items():
         out[_key(("~rdiff", role(pa, roles), role(pb, roles)))] = (v, paths)  # not `_seen_pairs`' "~diff"
     for (pa, pb), (v, paths) in read_differences(across or ([], [])).items():
