@@ -290,7 +290,7 @@ def record(
         reads.append((i, mine))  # none: pairs with nothing
         if once[i]:  # the words of two reads, pair by pair (`_seen_joint`)
             words = _seen_joint.read_texts(values, step_mask, known)
-            obs.update(_seen_joint.observe(texts_read, words))
+            obs.update(_seen_joint.observe(texts_read, words, i))
             texts_read.append((i, words))
         new = merge(step.seen, obs) if plan.seen_runs else fresh(obs)
         src = _mentions.sources(plan, tokens, args, i, goal_src, arg_src)  # goal values, arguments a text may hold
@@ -366,6 +366,7 @@ def seen_problem(
             step.seen,
             *_seen_joint.across(names, env, i, scalars, masks_of),
             lambda p: _unchecked(plan, p, consumed, echo),
+            i,
         )
     if why:
         where = "on which the supporting runs judged the goal" if decides else "before a step that changes the world"

@@ -54,6 +54,8 @@ from llmos.learning._seen_products import (
     read_ratios,
     record_differences,
     record_products,
+    record_ratios,
+    record_triples,
     weighted_sums,
 )
 from llmos.learning._seen_products import Numbers as Numbers
@@ -177,10 +179,14 @@ def derive(
     for pattern, (total, paths) in leaf_totals(items).items():
         out[_key(("~total", pattern))] = (total, paths)
     role = _seen_roles.role
-    for (pa, pb), (v, paths) in record_products(values).items():
-        out[_key(("~prod", role(pa, roles), role(pb, roles)))] = (v, paths)
-    for (pa, pb), (v, paths) in record_differences(values).items():
-        out[_key(("~rdiff", role(pa, roles), role(pb, roles)))] = (v, paths)  # not `_seen_pairs`' "~diff"
+    of_record = (  # two or three numbers of one record: a volume, a share (rooms booked / rooms), a difference
+        ("~prod", [*record_products(values).items(), *record_triples(values).items()]),
+        ("~rdiff", list(record_differences(values).items())),  # not `_seen_pairs`' "~diff"
+        ("~rratio", list(record_ratios(values).items())),
+    )
+    for kind, found in of_record:
+        for factors, (v, paths) in found:
+            out[_key((kind, *(role(p, roles) for p in factors)))] = (v, paths)
     for (pa, pb), (v, paths) in read_differences(across or ([], [])).items():
         out[_key(("~xdiff", pa, pb))] = (v, paths)
     for (pa, pb), (v, paths) in read_ratios(across or ([], [])).items():
@@ -355,7 +361,7 @@ def problem(
         if key.startswith(tuple(f'["{k}"' for k in _seen_pairs.KINDS)):
             if _seen_pairs.skipped(seen, key, tokens, paths[0], scope):
                 continue
-        elif key.startswith(('["~prod"', '["~rdiff"', '["~wsum"')):  # checked while no operand is consumed
+        elif key.startswith(('["~prod"', '["~rdiff"', '["~rratio"', '["~wsum"')):  # while no operand is consumed
             if paths and any(unchecked(p) for p in paths):
                 continue
         elif key.startswith(('["~xdiff"', '["~xratio"', '["~xend"')):  # across two reads: only what the runs

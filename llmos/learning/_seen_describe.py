@@ -15,7 +15,9 @@ def describe(key: str) -> str:
     if parts[0] == "~days":
         return f"the days between {_label(parts[1])} and {_label(parts[2])}"
     if parts[0] == "~prod":
-        return f"the product {ex.format_path(tuple(parts[1]))} x {ex.format_path(tuple(parts[2]))}"
+        return "the product " + " x ".join(ex.format_path(tuple(x)) for x in parts[1:])
+    if parts[0] == "~rratio":
+        return f"the ratio {ex.format_path(tuple(parts[1]))} / {ex.format_path(tuple(parts[2]))}"
     if parts[0] == "~xdiff":
         return f"the difference {_read_operand(parts[2])} - {_read_operand(parts[1])}"
     if parts[0] == "~xratio":

@@ -65,13 +65,18 @@ def _template(text: str, masks: list[str], known: dict[str, tuple[str, Any]] | N
     return got[0] if got is not None else template(text, masks)[0]
 
 
-def pairs(reads: Reads, mine: Texts) -> dict[str, tuple[str, list[ex.Path]]]:
-    """key -> (the pair's template, [the earlier leaf's consumption path, this one's])."""
+def pairs(reads: Reads, mine: Texts, i: int | None = None) -> dict[str, tuple[str, list[ex.Path]]]:
+    """key -> (the pair's template, [the earlier leaf's consumption path, this one's]). With `i` (this
+    step's index), also every two text leaves of this read itself, keyed as step i's leaf with this one's."""
     out: dict[str, tuple[str, list[ex.Path]]] = {}
     for j, texts in reads:
         for pa, ca, a in texts:
             for pb, cb, b in mine:
                 out[pair_key(j, pa, pb)] = (a + SEP + b, [("@step", j, *ca), cb])
+    if i is not None:  # one read's two leaves: a fuel and a deck of one vehicle's record
+        for x, (pa, ca, a) in enumerate(mine):
+            for pb, cb, b in mine[x + 1 :]:
+                out[pair_key(i, pa, pb)] = (a + SEP + b, [("@step", i, *ca), cb])
     return out
 
 
@@ -93,9 +98,9 @@ def _plain_pair_key(j: int, pa: ex.Path, pb: ex.Path) -> str:
 _cached_pair_key = lru_cache(maxsize=1 << 15)(_plain_pair_key)
 
 
-def observe(reads: Reads, mine: Texts) -> dict[str, tuple[str, Any]]:
+def observe(reads: Reads, mine: Texts, i: int | None = None) -> dict[str, tuple[str, Any]]:
     """The records' form (`_seen.merge`): key -> ("t", (template, no numbers))."""
-    return {key: ("t", (t, [])) for key, (t, _paths) in pairs(reads, mine).items()}
+    return {key: ("t", (t, [])) for key, (t, _paths) in pairs(reads, mine, i).items()}
 
 
 def across(names: list[str], env: Any, i: int, scalars: Any, masks_of: Any) -> tuple[Reads, Texts]:
@@ -113,9 +118,10 @@ def across(names: list[str], env: Any, i: int, scalars: Any, masks_of: Any) -> t
     return reads, read_texts(scalars(env.parsed[i], env.texts[i]), masks_of(i))
 
 
-def problem(seen: dict[str, Any], reads: Reads, mine: Texts, unchecked: Any) -> str | None:
-    """The first pair of two reads' values each seen, never seen together (see the module docstring)."""
-    for key, (live, paths) in pairs(reads, mine).items():
+def problem(seen: dict[str, Any], reads: Reads, mine: Texts, unchecked: Any, i: int | None = None) -> str | None:
+    """The first pair of two reads' values (with `i`: or of two leaves of this read) each seen, never seen
+    together (see the module docstring)."""
+    for key, (live, paths) in pairs(reads, mine, i).items():
         rec = seen.get(key)
         if not isinstance(rec, dict) or live in rec["t"] or any(unchecked(p) for p in paths):
             continue
@@ -126,8 +132,9 @@ def problem(seen: dict[str, Any], reads: Reads, mine: Texts, unchecked: Any) -> 
             continue
         parts = json.loads(key.rsplit("|", 1)[0])
         j, pa, pb = int(parts[1][1]), tuple(parts[1][2:]), tuple(parts[2])
+        first = f"this result's {_name(pa)}" if j == i else f"step {j + 1}'s {_name(pa)}"
         return (
-            f"step {j + 1}'s {_name(pa)} {readable(a)!r} with this result's {_name(pb)} {readable(b)!r}: each seen, "
+            f"{first} {readable(a)!r} with this result's {_name(pb)} {readable(b)!r}: each seen, "
             f"never together in the supporting runs ({len(joint)} of the {len(firsts) * len(seconds)} pairs seen)"
         )
     return None

@@ -120,14 +120,37 @@ def _mask(text: str, value: str) -> str:
     return "".join(out)
 
 
+# words that turn the next word's meaning round: "no leak found" is not "leak found" (`_words`)
+NEGATIONS = frozenset(
+    {"no", "not", "never", "none", "nor", "without", "cannot", "nothing", "neither", "nobody", "nowhere", "non"}
+)
+
+
+def _negation(w: str) -> bool:
+    """A negation word, or a contraction of one ("isn't", "don't", "can't", "won't")."""
+    return w in NEGATIONS or w.endswith(("n't", "n’t"))
+
+
 def _words(tmpl: str) -> set[str]:
     """The plain words of a template: its tokens of letters only (an id, a number, a mask or a shape is
-    not a word), lower case, without the punctuation around them."""
+    not a word), lower case, without the punctuation around them. A plain word right after a negation
+    (in one clause: no punctuation between) is a word of its own, "no leak": a run's "no leak found at the
+    regulator" shows neither "leak" alone nor the phrase without its "no" (rule 1's noise is what differed,
+    never a negation dropped or added: `families_heldout22.py` h22_meter, main signed off a meter whose
+    notes read "leak found at the regulator"); the negation itself stays a word."""
     out = set()
+    negated = False
     for tok in tmpl.split():
         w = tok.strip(_PUNCT).lower()
-        if w and w.isalpha() and MASK not in w and _kinds.MARK not in w:
-            out.add(w)
+        plain = bool(w) and w.replace("'", "").replace("’", "").isalpha() and MASK not in w
+        plain = plain and _kinds.MARK not in w
+        if plain and _negation(w):
+            out.add("not" if "'" in w or "’" in w else w)
+            negated = tok.rstrip(_PUNCT) == tok or not tok.strip()  # a clause's end closes the negation
+            continue
+        if plain and w.isalpha():
+            out.add(f"no {w}" if negated else w)
+        negated = negated and tok.rstrip(_PUNCT) == tok and not plain
     return out
 
 
