@@ -9,7 +9,8 @@ range-checked on its own, but its order with the goal's numbers is not: "store 4
 stored fewer boxes than the fridge's vacant slots, the 43 and the 40 vacant slots each inside what the
 runs saw, replayed the write (`bench/families_heldout23b.py`: 13 wrong on main at seed 7).
 
-So, before a later step, a number of the live result that the relations cannot reach stops the replay
+So, before a later step, a number of the live result whose orders with the goal's numbers the relations
+cannot reach (past the per-result or total caps of `numbers`, or past `MAX_RELATIONS`) stops the replay
 unless it was the same value in every supporting run (a constant of the result: `const_results`, whose
 change `result_problem` already stops; its orders with the goal's numbers follow from the goal
 numbers' own ranges). The model decides what the unrecorded order would have meant.
@@ -47,16 +48,20 @@ def _step_numbers(env: ex.Env, echo_paths: list[list[str]], s: int) -> list[tupl
 
 
 def related(env: ex.Env, echo_paths: list[list[str]]) -> set[Operand]:
-    """The operands whose order against every earlier operand `relations` records in full."""
+    """The result operands whose orders against zero and against every goal number `relations` records
+    (the goal's numbers come first among the operands, so their orders come first for each number; the
+    relations cap may cut the orders with the other results' numbers after them)."""
+    ops = numbers(env, echo_paths)
+    goal = sum(1 for op, _v in ops if op[0] == "tok")
     out: set[Operand] = set()
     count = 0
-    for j, (op, _v) in enumerate(numbers(env, echo_paths)):
+    for j, (op, _v) in enumerate(ops):
         if op[0] not in ("res", "tnum"):
             continue
-        count += 1 + j
-        if count > MAX_RELATIONS:
+        if count + 1 + min(j, goal) > MAX_RELATIONS:
             break
         out.add(op)
+        count += 1 + j
     return out
 
 
