@@ -20,6 +20,7 @@ from llmos.learning import _value_kinds as _kinds
 from llmos.learning import explain as ex
 from llmos.learning._envelope_facts import GE, LE, Operand, Relation, result_step, sign_allows, sign_of, slot_span
 from llmos.learning._envelope_lists import MAX_PICKED_CHARS, MAX_PICKED_WORDS, is_member, list_lengths
+from llmos.learning._envelope_unrelated import unrelated_problem
 from llmos.learning._goal_quantities import PRECAUTION, is_measure, next_identifier, quantity_problem
 from llmos.learning._seen import counter_noise
 from llmos.learning.goals import Token
@@ -321,10 +322,14 @@ def _numbers_inside(v: str, seen: list[str]) -> bool:
 
 def relation_problem(plan: Plan, env: ex.Env, step: int) -> str | None:
     """After step `step`'s result is in `env`: a relation (an order of numbers, a membership of a goal
-    value) of the plan that its live values break."""
+    value) of the plan that its live values break; or, before a later step, a number of the result that
+    varied in the supporting runs and that no recorded order reached (`_envelope_unrelated`)."""
     why = broken(plan.relations, env, step)
     if why:
         return f"{PRECAUTION}: {why}"
+    why = unrelated_problem(plan, env, step)
+    if why:
+        return why
     return member_problem(plan, env, step)
 
 

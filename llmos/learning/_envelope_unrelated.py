@@ -1,0 +1,88 @@
+"""Rule 1 for the numbers the recorded orders never reached.
+
+`_envelope_facts.relations` records the order of every number of a run against every other (and the
+goal's), but only over the operands `numbers` keeps: at most `MAX_NUMBERS_PER_STEP` numbers of one
+result, `MAX_OPERANDS` in all, and no more than `MAX_RELATIONS` relations. A result with more numbers (a
+spec sheet, a year of monthly figures, a day of hourly readings; the keys of a JSON result come back
+sorted, so the one that decides may well come last) leaves the rest out. Each such number is still
+range-checked on its own, but its order with the goal's numbers is not: "store 43 boxes" where every run
+stored fewer boxes than the fridge's vacant slots, the 43 and the 40 vacant slots each inside what the
+runs saw, replayed the write (`bench/families_heldout23b.py`: 13 wrong on main at seed 7).
+
+So, before a later step, a number of the live result whose orders with the goal's numbers the relations
+cannot reach (past the per-result or total caps of `numbers`, or past `MAX_RELATIONS`) stops the replay
+unless it was the same value in every supporting run (a constant of the result: `const_results`, whose
+change `result_problem` already stops; its orders with the goal's numbers follow from the goal
+numbers' own ranges). The model decides what the unrecorded order would have meant.
+"""
+
+from __future__ import annotations
+
+from llmos.learning import explain as ex
+from llmos.learning._envelope_facts import (
+    MAX_NUMBERS_PER_STEP,
+    MAX_RELATIONS,
+    Operand,
+    _texts,
+    numbers,
+    text_numbers,
+)
+from llmos.learning._goal_quantities import PRECAUTION
+from llmos.learning.plans import Plan, path_key
+
+
+def _step_numbers(env: ex.Env, echo_paths: list[list[str]], s: int) -> list[tuple[Operand, float]]:
+    """Every numeric operand of step `s`'s result, as `numbers` names them, without its caps."""
+    if s >= len(env.parsed) or env.texts[s] is None:
+        return []
+    echo = set(echo_paths[s]) if s < len(echo_paths) else set()
+    out: list[tuple[Operand, float]] = []
+    for path, v in ex.leaves(env.parsed[s]):
+        if ex.is_num(v) and path_key(path) not in echo:
+            out.append((("res", s, path), float(v)))
+    for path, text in _texts(env, s):
+        if path and path_key(path) in echo:
+            continue
+        out.extend((("tnum", s, path, k), x) for k, x in enumerate(text_numbers(text)))
+    return out
+
+
+def related(env: ex.Env, echo_paths: list[list[str]]) -> set[Operand]:
+    """The result operands whose orders against zero and against every goal number `relations` records
+    (the goal's numbers come first among the operands, so their orders come first for each number; the
+    relations cap may cut the orders with the other results' numbers after them)."""
+    ops = numbers(env, echo_paths)
+    goal = sum(1 for op, _v in ops if op[0] == "tok")
+    out: set[Operand] = set()
+    count = 0
+    for j, (op, _v) in enumerate(ops):
+        if op[0] not in ("res", "tnum"):
+            continue
+        if count + 1 + min(j, goal) > MAX_RELATIONS:
+            break
+        out.add(op)
+        count += 1 + j
+    return out
+
+
+def unrelated_problem(plan: Plan, env: ex.Env, step: int) -> str | None:
+    """After step `step`, before a later one: a number of its result whose orders were never recorded
+    and that was not the same in every supporting run."""
+    if plan.support < 2 or step >= len(plan.steps) - 1:
+        return None
+    echo = [s.echo_paths for s in plan.steps]
+    numbers_here = _step_numbers(env, echo, step)
+    if len(numbers_here) <= 1:
+        return None
+    reached = related(env, echo)
+    consts = plan.steps[step].const_results
+    for op, v in numbers_here:
+        if op in reached or path_key(op[2]) in consts:
+            continue
+        where = ex.format_path(op[2]) if op[0] == "res" else f"number {op[3] + 1} of its text"
+        return (
+            f"{PRECAUTION}: {plan.steps[step].name} returned {v:g} at {where}, a number past the "
+            f"{MAX_NUMBERS_PER_STEP} per result whose orders rule 1 records, and not the same in every supporting "
+            "run: its order with the goal's numbers was never checked"
+        )
+    return None

@@ -1,0 +1,90 @@
+"""Rule 1 for the numbers past the ones whose orders are recorded (`_envelope_unrelated`).
+
+The orders of a run's numbers are recorded over at most `MAX_NUMBERS_PER_STEP` numbers of a result: a
+fridge that reports 24 hourly readings before its vacant slots left the slots out, and a replay stored
+43 boxes in a fridge with 40 slots vacant, each number inside what the runs saw
+(`bench/families_heldout23b.py`). A number out of reach that varied in the runs now stops the replay
+before the write; numbers out of reach that were the same in every run do not.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from test_learning_world import PREFIX, Calls, Family, Harness, World, nothing, run_ok, stopped_outside_evidence
+
+from llmos.learning._envelope_facts import MAX_NUMBERS_PER_STEP
+
+
+class FridgeWorld(World):
+    def __init__(self, seed: int = 0, slots_first: bool = False) -> None:
+        super().__init__(seed)
+        self.slots_first = slots_first
+        self.state.update(fridges={}, stored=[])
+
+    def apply(self, state: dict[str, Any], name: str, a: dict[str, Any]) -> Any:
+        if name == "fridge_status":
+            row: dict[str, Any] = {"fridge": a["fridge"]}
+            if self.slots_first:
+                row["vacant_slots"] = state["fridges"][a["fridge"]]
+            row.update({f"t{h:02d}": 4.0 for h in range(24)})  # the same readings in every run
+            row["vacant_slots"] = state["fridges"][a["fridge"]]
+            return row
+        if name == "store_boxes":  # the fridge does not refuse: a wrong replay overfills it
+            state["stored"].append([a["fridge"], a["boxes"]])
+            return {"stored": a["boxes"]}
+        return super().apply(state, name, a)
+
+    def registry(self) -> Any:
+        reg = super().registry()
+        self.register(reg, {"fridge_status": ["fridge"], "store_boxes": ["fridge", "boxes"]})
+        return reg
+
+
+async def solve_store(p: dict[str, Any], calls: Calls) -> str:
+    (row,) = await calls([("fridge_status", {"fridge": p["fridge"]})])
+    if p["boxes"] <= row["vacant_slots"]:
+        await calls([("store_boxes", {"fridge": p["fridge"], "boxes": p["boxes"]})])
+        return f"Stored {p['boxes']} boxes in {p['fridge']}."
+    return f"No room in {p['fridge']}: {row['vacant_slots']} slots vacant."
+
+
+STORE = Family("store", "Store {boxes} boxes in fridge {fridge}", solve_store, nothing)
+
+
+def harness(tmp: Path, slots_first: bool = False) -> Harness:
+    h = Harness(tmp)
+    h.world = FridgeWorld(slots_first=slots_first)
+    h.registry = h.world.registry()
+    return h
+
+
+async def _learn(h: Harness) -> None:
+    # boxes 15..54 and vacant slots 23..60 are seen, always boxes <= slots
+    for fridge, boxes, vacant in [("F1", 15, 23), ("F2", 54, 60), ("F3", 32, 46), ("F4", 40, 54)]:
+        h.world.state["fridges"][fridge] = vacant
+        await run_ok(h, STORE, {"fridge": fridge, "boxes": boxes})
+
+
+async def test_a_number_past_the_recorded_orders_that_varied_stops_before_the_write(tmp_path: Path) -> None:
+    assert MAX_NUMBERS_PER_STEP < 24
+    h = harness(tmp_path)
+    await _learn(h)
+    h.world.state["fridges"]["F5"] = 40  # inside [23, 60]; 43 boxes inside [15, 54]; 43 > 40
+    out = await h.run(STORE, {"fridge": "F5", "boxes": 43})
+    assert out.correct and stopped_outside_evidence(out.trace)
+    assert next(c.name for c in out.trace.tool_calls) == PREFIX + "fridge_status"
+    assert ["F5", 43] not in h.world.state["stored"]
+    assert "whose orders rule 1 records" in str(out.trace.events)
+
+
+async def test_numbers_past_the_recorded_orders_that_never_changed_leave_the_replay(tmp_path: Path) -> None:
+    h = harness(tmp_path, slots_first=True)  # the slots come first: their order with the goal is recorded
+    await _learn(h)
+    h.world.state["fridges"]["F5"] = 50
+    assert await run_ok(h, STORE, {"fridge": "F5", "boxes": 20}) == "follower"
+    h.world.state["fridges"]["F6"] = 40  # the recorded order stops this one, as before
+    out = await h.run(STORE, {"fridge": "F6", "boxes": 43})
+    assert out.correct and stopped_outside_evidence(out.trace)
+    assert "in every supporting run, but not now" in str(out.trace.events)
