@@ -19,6 +19,9 @@ shape, elsewhere, not for its range:
   follows it, and it is the next value of a number that grew in every supporting run (an order
   number counted up: `next_identifier`). A limit named so that grew run after run ("limit 530"
   after 500, 510, 520) would pass: a gap.
+- past the range, the goal names a record by it ("invoice 3019" into `invoice`: a record's noun
+  before it that the argument's key repeats, no unit after it, copied, digits like the runs':
+  `_record_names`). "ceiling 5200", "Order 90 of feed" into `qty` stay amounts.
 
 Pure functions (a calculator's `multiply`) do not change the world: a tool that says so (MCP
 `readOnlyHint`, `@tool(kind="pure")`) is read-only for rule 4 and this rule alike. A tool that says
@@ -33,12 +36,13 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from llmos.learning import _value_kinds as _kinds
 from llmos.learning import explain as ex
 from llmos.learning._derived import derived_refs
 from llmos.learning._envelope_facts import slot_span
+from llmos.learning._record_names import digits_seen, names_record
 from llmos.learning.goals import STOPWORDS, Token
 from llmos.learning.plans import Plan, Slot
 
@@ -56,6 +60,7 @@ class Quantity:
     tool: str
     path: ex.Path
     part: str = ""
+    computed: bool = False  # an explanation in use computes with it (anywhere): never a record's name
 
 
 def quantities(plan: Plan, tokens: list[Token], risk_of: Callable[[str], str] | None) -> list[Quantity]:
@@ -89,7 +94,7 @@ def quantities(plan: Plan, tokens: list[Token], risk_of: Callable[[str], str] | 
                     if pos < len(tokens) and pos in plan.slots and pos not in taken:
                         taken[pos] = Quantity(pos, step.name, tuple(leaf.path), _part_of(c, pos))
     keys = {pos for pos in reads - computed if not is_measure(tokens, pos)}  # looked up by a read: names
-    return [q for pos, q in sorted(taken.items()) if pos not in keys or q.part]
+    return [replace(q, computed=pos in computed) for pos, q in sorted(taken.items()) if pos not in keys or q.part]
 
 
 def _part_of(cand: ex.Cand, pos: int) -> str:
@@ -138,6 +143,24 @@ def _growing_name(tokens: list[Token], q: Quantity, slot: Slot, v: float) -> boo
     return not is_measure(tokens, q.pos) and _named(tokens, q.pos, q.path) and next_identifier(slot, v)
 
 
+def record_name(tokens: list[Token], q: Quantity, slot: Slot) -> bool:
+    """A record's number ("invoice 3019" into `invoice`): named by a record's noun and the argument's
+    key, no unit after it, copied and never computed with, digits like the runs' (`_record_names`)."""
+    return (
+        not q.computed
+        and not is_measure(tokens, q.pos)
+        and names_record(tokens, q.pos, q.path)
+        and digits_seen(slot, tokens[q.pos].text)
+    )
+
+
+def record_named(plan: Plan, tokens: list[Token], pos: int) -> bool:
+    """Whether the goal number at `pos` names a record (`record_name`) for the first argument that
+    takes it, whatever the step's risk: a constant argument is never picked by a threshold on it."""
+    got = [q for q in quantities(plan, tokens, None) if q.pos == pos]
+    return bool(got) and record_name(tokens, got[0], plan.slots[pos])
+
+
 def _value(tok: Token, part: str) -> float | None:
     try:
         v = ex.transform(part, tok.text) if part else tok.typed() if tok.kind == "number" else None
@@ -166,7 +189,7 @@ def quantity_problem(plan: Plan, tokens: list[Token], risk_of: Callable[[str], s
         span = _span(slot, q.part)
         if v is not None and span and span[0] - 1e-9 <= v <= span[1] + 1e-9:
             continue
-        if v is not None and not q.part and _growing_name(tokens, q, slot, v):
+        if v is not None and not q.part and (_growing_name(tokens, q, slot, v) or record_name(tokens, q, slot)):
             continue
         seen = f"{span[0]:g}..{span[1]:g}" if span else "no number"
         where = f"{q.tool} {ex.format_path(q.path)}".rstrip()
