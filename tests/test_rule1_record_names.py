@@ -14,7 +14,7 @@ from typing import Any
 
 from test_learning_world import Calls, Family, Harness, World, nothing, run_ok, stopped_outside_evidence
 
-from llmos.learning._goal_quantities import is_measure
+from llmos.learning._goal_quantities import Quantity, is_measure, record_name
 from llmos.learning._record_names import digits_seen, names_record
 from llmos.learning.goals import tokenize_goal
 from llmos.learning.plans import Slot
@@ -179,3 +179,14 @@ def test_digits_seen_wants_whole_numbers_of_a_length_the_runs_had() -> None:
     assert digits_seen(mixed, "77") and digits_seen(mixed, "908") and not digits_seen(mixed, "1200")
     assert not digits_seen(Slot(2, "x", ["number"], ["3012"], [3012.0, 3012.0]), "3013")  # one value: no names
     assert not digits_seen(Slot(2, "x", ["number"], ["12.5", "14"], [12.5, 14.0]), "15")  # not whole
+
+
+def test_every_write_that_takes_it_must_name_the_record() -> None:
+    toks = tokenize_goal("Send invoice 3040 to acme")
+    slot = Slot(2, "invoice", ["number"], ["3012", "3005"], [3005.0, 3012.0])
+    named = Quantity(2, "send", ("invoice",), paths=(("invoice",),))
+    assert record_name(toks, named, slot)
+    also_an_amount = Quantity(2, "send", ("invoice",), paths=(("invoice",), ("qty",)))
+    assert not record_name(toks, also_an_amount, slot)  # a second write takes it as a quantity
+    computed = Quantity(2, "send", ("invoice",), computed=True, paths=(("invoice",),))
+    assert not record_name(toks, computed, slot)  # an explanation computes with it: a number, not a name

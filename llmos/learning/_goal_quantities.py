@@ -61,6 +61,7 @@ class Quantity:
     path: ex.Path
     part: str = ""
     computed: bool = False  # an explanation in use computes with it (anywhere): never a record's name
+    paths: tuple[ex.Path, ...] = ()  # every argument of a write that takes it as a number (a record's name: each)
 
 
 def quantities(plan: Plan, tokens: list[Token], risk_of: Callable[[str], str] | None) -> list[Quantity]:
@@ -70,6 +71,7 @@ def quantities(plan: Plan, tokens: list[Token], risk_of: Callable[[str], str] | 
     reads: set[int] = set()  # positions a read-only step takes verbatim
     computed: set[int] = set()  # positions an explanation in use computes with (anywhere)
     taken: dict[int, Quantity] = {}
+    paths: dict[int, list[ex.Path]] = {}
     for step in plan.steps:
         write = risk_of is None or risk_of(step.name) != "read_only"
         for leaf in step.leaves:
@@ -91,10 +93,15 @@ def quantities(plan: Plan, tokens: list[Token], risk_of: Callable[[str], str] | 
                     continue  # the write takes it as text, or as an identifier: a name, not an amount
                 for r in toks:
                     pos = int(r[1])
-                    if pos < len(tokens) and pos in plan.slots and pos not in taken:
-                        taken[pos] = Quantity(pos, step.name, tuple(leaf.path), _part_of(c, pos))
+                    if pos < len(tokens) and pos in plan.slots:
+                        paths.setdefault(pos, []).append(tuple(leaf.path))
+                        taken.setdefault(pos, Quantity(pos, step.name, tuple(leaf.path), _part_of(c, pos)))
     keys = {pos for pos in reads - computed if not is_measure(tokens, pos)}  # looked up by a read: names
-    return [replace(q, computed=pos in computed) for pos, q in sorted(taken.items()) if pos not in keys or q.part]
+    return [
+        replace(q, computed=pos in computed, paths=tuple(paths[pos]))
+        for pos, q in sorted(taken.items())
+        if pos not in keys or q.part
+    ]
 
 
 def _part_of(cand: ex.Cand, pos: int) -> str:
@@ -149,7 +156,7 @@ def record_name(tokens: list[Token], q: Quantity, slot: Slot) -> bool:
     return (
         not q.computed
         and not is_measure(tokens, q.pos)
-        and names_record(tokens, q.pos, q.path)
+        and all(names_record(tokens, q.pos, path) for path in q.paths or (q.path,))
         and digits_seen(slot, tokens[q.pos].text)
     )
 
