@@ -20,7 +20,7 @@ from llmos.learning.goals import tokenize_goal
 from llmos.learning.plans import Slot
 from llmos.learning.risk import registry_risk
 
-CARD_CAP = 600  # EUR: the model refuses a limit past it; no tool result shows it
+CARD_CAP = 525  # EUR: the model refuses a limit past it; no tool result shows it
 
 
 class OfficeWorld(World):
@@ -121,11 +121,20 @@ async def test_a_limit_named_by_its_key_stays_an_amount(tmp_path: Path) -> None:
         await run_ok(h, LIMIT, {"card": card, "limit": limit})
     out = await h.run(LIMIT, {"card": 4490, "limit": 400})  # a new card (a record), a limit inside
     assert out.correct and out.trace.mode == "follower"
-    out = await h.run(LIMIT, {"card": 4420, "limit": 650})  # "limit" names a measure: past the cap
+    out = await h.run(LIMIT, {"card": 4420, "limit": 650})  # "limit" names a measure: past the cap (525)
     assert out.correct and stopped_outside_evidence(out.trace)
     assert 4420 not in h.world.state["limits"]
     fell = [e for e in out.trace.events if e.get("kind") == "fallback"]
     assert "goal number 650 outside the range seen 300..450 taken by a write" in fell[0]["reason"]
+
+
+async def test_a_limit_that_grew_in_every_run_is_no_counted_name(tmp_path: Path) -> None:
+    h = harness(tmp_path)
+    for card, limit in [(4411, 500), (4417, 510), (4402, 520)]:  # counted up, as an order number would be
+        await run_ok(h, LIMIT, {"card": card, "limit": limit})
+    out = await h.run(LIMIT, {"card": 4430, "limit": 530})  # the next value, but "limit" names a measure
+    assert out.correct and stopped_outside_evidence(out.trace)
+    assert 4430 not in h.world.state["limits"]
 
 
 async def test_a_number_after_order_into_a_quantity_key_stays_an_amount(tmp_path: Path) -> None:

@@ -17,8 +17,8 @@ shape, elsewhere, not for its range:
   keeps its unit word: a quantity whatever reads it;
 - past the range, the goal names it by the argument's key ("order 903" into `order`), no unit
   follows it, and it is the next value of a number that grew in every supporting run (an order
-  number counted up: `next_identifier`). A limit named so that grew run after run ("limit 530"
-  after 500, 510, 520) would pass: a gap.
+  number counted up: `next_identifier`), the word before it a record's noun: a limit named so
+  that grew run after run ("limit 530" after 500, 510, 520) stays an amount.
 - past the range, the goal names a record by it ("invoice 3019" into `invoice`: a record's noun
   before it that the argument's key repeats, no unit after it, copied, digits like the runs':
   `_record_names`). "ceiling 5200", "Order 90 of feed" into `qty` stay amounts.
@@ -42,7 +42,7 @@ from llmos.learning import _value_kinds as _kinds
 from llmos.learning import explain as ex
 from llmos.learning._derived import derived_refs
 from llmos.learning._envelope_facts import slot_span
-from llmos.learning._record_names import digits_seen, names_record
+from llmos.learning._record_names import RECORD_NOUNS, digits_seen, names_record
 from llmos.learning.goals import STOPWORDS, Token
 from llmos.learning.plans import Plan, Slot
 
@@ -135,11 +135,12 @@ def next_identifier(slot: Slot, v: float) -> bool:
 
 
 def _named(tokens: list[Token], pos: int, path: ex.Path) -> bool:
-    """Whether the goal names the number by the argument that takes it: the word before it is a word of
-    the argument's key ("order 903" into `order`, "ticket 5512" into `ticket_no`)."""
+    """Whether the goal names the number by the argument that takes it: the word before it is a record's
+    noun (`RECORD_NOUNS`) and a word of the argument's key ("order 903" into `order`, "ticket 5512" into
+    `ticket_no`). "limit 530" into `limit` is no name, however the limits grew."""
     prev = tokens[pos - 1] if pos > 0 else None
     key = path[-1] if path else None
-    if prev is None or prev.kind != "word" or not isinstance(key, str):
+    if prev is None or prev.kind != "word" or not isinstance(key, str) or prev.text.lower() not in RECORD_NOUNS:
         return False
     return prev.text.lower() in re.split(r"[^a-z0-9]+", key.lower())
 
