@@ -22,6 +22,7 @@ from llmos.learning._envelope_facts import GE, LE, Operand, Relation, result_ste
 from llmos.learning._envelope_lists import MAX_PICKED_CHARS, MAX_PICKED_WORDS, is_member, list_lengths
 from llmos.learning._envelope_unrelated import unrelated_problem
 from llmos.learning._goal_quantities import PRECAUTION, is_measure, next_identifier, quantity_problem
+from llmos.learning._goal_quantities import PRECAUTION, is_measure, next_identifier, quantity_problem, record_named
 from llmos.learning._seen import counter_noise
 from llmos.learning.goals import Token
 from llmos.learning.plans import Plan, PlanStep, Slot, path_key
@@ -48,6 +49,8 @@ def goal_problem(plan: Plan, tokens: list[Token], risk_of: Callable[[str], str] 
     for pos, slot in sorted(plan.slots.items()):
         tok = tokens[pos] if pos < len(tokens) else None
         if tok is not None and tok.kind == "number":
+            if record_named(plan, tokens, pos):
+                continue  # a record's name ("order 6007"): no threshold on it picks a constant
             why = _number_outside(slot, tok, is_measure(tokens, pos))
             if why:
                 return why

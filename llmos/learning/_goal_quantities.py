@@ -17,8 +17,11 @@ shape, elsewhere, not for its range:
   keeps its unit word: a quantity whatever reads it;
 - past the range, the goal names it by the argument's key ("order 903" into `order`), no unit
   follows it, and it is the next value of a number that grew in every supporting run (an order
-  number counted up: `next_identifier`). A limit named so that grew run after run ("limit 530"
-  after 500, 510, 520) would pass: a gap.
+  number counted up: `next_identifier`), the word before it a record's noun: a limit named so
+  that grew run after run ("limit 530" after 500, 510, 520) stays an amount.
+- past the range, the goal names a record by it ("invoice 3019" into `invoice`: a record's noun
+  before it that the argument's key repeats, no unit after it, copied, digits like the runs':
+  `_record_names`). "ceiling 5200", "Order 90 of feed" into `qty` stay amounts.
 
 Pure functions (a calculator's `multiply`) do not change the world: a tool that says so (MCP
 `readOnlyHint`, `@tool(kind="pure")`) is read-only for rule 4 and this rule alike. A tool that says
@@ -33,12 +36,13 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from llmos.learning import _value_kinds as _kinds
 from llmos.learning import explain as ex
 from llmos.learning._derived import derived_refs
 from llmos.learning._envelope_facts import slot_span
+from llmos.learning._record_names import RECORD_NOUNS, digits_seen, names_record
 from llmos.learning.goals import STOPWORDS, Token
 from llmos.learning.plans import Plan, Slot
 
@@ -56,6 +60,8 @@ class Quantity:
     tool: str
     path: ex.Path
     part: str = ""
+    computed: bool = False  # an explanation in use computes with it (anywhere): never a record's name
+    paths: tuple[ex.Path, ...] = ()  # every argument of a write that takes it as a number (a record's name: each)
 
 
 def quantities(plan: Plan, tokens: list[Token], risk_of: Callable[[str], str] | None) -> list[Quantity]:
@@ -65,6 +71,7 @@ def quantities(plan: Plan, tokens: list[Token], risk_of: Callable[[str], str] | 
     reads: set[int] = set()  # positions a read-only step takes verbatim
     computed: set[int] = set()  # positions an explanation in use computes with (anywhere)
     taken: dict[int, Quantity] = {}
+    paths: dict[int, list[ex.Path]] = {}
     for step in plan.steps:
         write = risk_of is None or risk_of(step.name) != "read_only"
         for leaf in step.leaves:
@@ -86,10 +93,15 @@ def quantities(plan: Plan, tokens: list[Token], risk_of: Callable[[str], str] | 
                     continue  # the write takes it as text, or as an identifier: a name, not an amount
                 for r in toks:
                     pos = int(r[1])
-                    if pos < len(tokens) and pos in plan.slots and pos not in taken:
-                        taken[pos] = Quantity(pos, step.name, tuple(leaf.path), _part_of(c, pos))
+                    if pos < len(tokens) and pos in plan.slots:
+                        paths.setdefault(pos, []).append(tuple(leaf.path))
+                        taken.setdefault(pos, Quantity(pos, step.name, tuple(leaf.path), _part_of(c, pos)))
     keys = {pos for pos in reads - computed if not is_measure(tokens, pos)}  # looked up by a read: names
-    return [q for pos, q in sorted(taken.items()) if pos not in keys or q.part]
+    return [
+        replace(q, computed=pos in computed, paths=tuple(paths[pos]))
+        for pos, q in sorted(taken.items())
+        if pos not in keys or q.part
+    ]
 
 
 def _part_of(cand: ex.Cand, pos: int) -> str:
@@ -123,11 +135,12 @@ def next_identifier(slot: Slot, v: float) -> bool:
 
 
 def _named(tokens: list[Token], pos: int, path: ex.Path) -> bool:
-    """Whether the goal names the number by the argument that takes it: the word before it is a word of
-    the argument's key ("order 903" into `order`, "ticket 5512" into `ticket_no`)."""
+    """Whether the goal names the number by the argument that takes it: the word before it is a record's
+    noun (`RECORD_NOUNS`) and a word of the argument's key ("order 903" into `order`, "ticket 5512" into
+    `ticket_no`). "limit 530" into `limit` is no name, however the limits grew."""
     prev = tokens[pos - 1] if pos > 0 else None
     key = path[-1] if path else None
-    if prev is None or prev.kind != "word" or not isinstance(key, str):
+    if prev is None or prev.kind != "word" or not isinstance(key, str) or prev.text.lower() not in RECORD_NOUNS:
         return False
     return prev.text.lower() in re.split(r"[^a-z0-9]+", key.lower())
 
@@ -136,6 +149,24 @@ def _growing_name(tokens: list[Token], q: Quantity, slot: Slot, v: float) -> boo
     """An order number: the goal names it by the argument's key, no unit follows it, and it is the next
     value of a number that grew in every supporting run (`next_identifier`)."""
     return not is_measure(tokens, q.pos) and _named(tokens, q.pos, q.path) and next_identifier(slot, v)
+
+
+def record_name(tokens: list[Token], q: Quantity, slot: Slot) -> bool:
+    """A record's number ("invoice 3019" into `invoice`): named by a record's noun and the argument's
+    key, no unit after it, copied and never computed with, digits like the runs' (`_record_names`)."""
+    return (
+        not q.computed
+        and not is_measure(tokens, q.pos)
+        and all(names_record(tokens, q.pos, path) for path in q.paths or (q.path,))
+        and digits_seen(slot, tokens[q.pos].text)
+    )
+
+
+def record_named(plan: Plan, tokens: list[Token], pos: int) -> bool:
+    """Whether the goal number at `pos` names a record (`record_name`) for the first argument that
+    takes it, whatever the step's risk: a constant argument is never picked by a threshold on it."""
+    got = [q for q in quantities(plan, tokens, None) if q.pos == pos]
+    return bool(got) and record_name(tokens, got[0], plan.slots[pos])
 
 
 def _value(tok: Token, part: str) -> float | None:
@@ -166,7 +197,7 @@ def quantity_problem(plan: Plan, tokens: list[Token], risk_of: Callable[[str], s
         span = _span(slot, q.part)
         if v is not None and span and span[0] - 1e-9 <= v <= span[1] + 1e-9:
             continue
-        if v is not None and not q.part and _growing_name(tokens, q, slot, v):
+        if v is not None and not q.part and (_growing_name(tokens, q, slot, v) or record_name(tokens, q, slot)):
             continue
         seen = f"{span[0]:g}..{span[1]:g}" if span else "no number"
         where = f"{q.tool} {ex.format_path(q.path)}".rstrip()
