@@ -210,12 +210,27 @@ def words(value: Any, env: Env, step: int) -> list[Cand]:
             continue
         masks = masks_of(env.tokens) if masks is None else masks
         start, end = found[0], found[0] + len(value)
-        before, after = _before(text, start, masks), _after(text, end)
-        if not any(ch.isalpha() for ch in before) or text.count(before) != 1 or (not after and end < len(text)):
+        after = _after(text, end)
+        if not after and end < len(text):
             continue
-        if _extract(text, before, after) != value:
-            continue
-        out.append(("val", (KIND, s, (WORD, before, after), _word_digest(text, value, masks, after)), "id"))
+        for before in _anchors(text, start, masks):
+            if _extract(text, before, after) == value:
+                digest = _word_digest(text, value, masks, after)
+                out.append(("val", (KIND, s, (WORD, before, after), digest), "id"))
+                break
+    return out
+
+
+def _anchors(text: str, start: int, masks: tuple[str, ...]) -> list[str]:
+    """The literal texts before the words that may name them, found once: first the one after every goal
+    word; where that is none (no letter left: "on segment SEG-26" after a goal "... its segment" masks
+    "segment"), the one that keeps goal words. A goal word in it is a literal like any other: every
+    supporting run's text must hold the same anchor (a slot's value in it differs between runs, and the
+    explanation is dropped), and live it must be found again, once, before the words."""
+    out = []
+    for before in dict.fromkeys((_before(text, start, masks), _before(text, start, ()))):
+        if any(ch.isalpha() for ch in before) and text.count(before) == 1:
+            out.append(before)
     return out
 
 
