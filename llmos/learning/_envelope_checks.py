@@ -21,7 +21,6 @@ from llmos.learning import explain as ex
 from llmos.learning._envelope_facts import GE, LE, Operand, Relation, result_step, sign_allows, sign_of, slot_span
 from llmos.learning._envelope_lists import MAX_PICKED_CHARS, MAX_PICKED_WORDS, is_member, list_lengths
 from llmos.learning._envelope_unrelated import unrelated_problem
-from llmos.learning._goal_quantities import PRECAUTION, is_measure, next_identifier, quantity_problem
 from llmos.learning._goal_quantities import PRECAUTION, is_measure, next_identifier, quantity_problem, record_named
 from llmos.learning._seen import counter_noise
 from llmos.learning.goals import Token
