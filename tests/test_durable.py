@@ -64,7 +64,7 @@ def _env(slow_s: float) -> dict[str, str]:
 
 def _wait_for(path: Path, proc: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
     deadline = time.monotonic() + timeout
-    while not path.exists():
+    while not (path.exists() and path.read_text(encoding="utf-8").endswith("\n")):  # a whole line, not only the file
         if proc.poll() is not None:
             out, err = proc.communicate()
             pytest.fail(f"the driver ended early ({proc.returncode}): {out.decode()} {err.decode()[-3000:]}")
