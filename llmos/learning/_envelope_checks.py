@@ -48,10 +48,8 @@ def goal_problem(plan: Plan, tokens: list[Token], risk_of: Callable[[str], str] 
     for pos, slot in sorted(plan.slots.items()):
         tok = tokens[pos] if pos < len(tokens) else None
         if tok is not None and tok.kind == "number":
-            if record_named(plan, tokens, pos):
-                continue  # a record's name ("order 6007"): no threshold on it picks a constant
             why = _number_outside(slot, tok, is_measure(tokens, pos))
-            if why:
+            if why and not record_named(plan, tokens, pos):  # a record's name ("order 6007") picks no constant
                 return why
             continue
         if tok is None or tok.kind != "word" or tok.text in slot.values:
