@@ -70,24 +70,31 @@ def numbers(env: ex.Env, echo_paths: list[list[str]]) -> list[tuple[Operand, flo
             v = t.typed()
             assert not isinstance(v, str)
             out.append((("tok", i), float(v)))
-    for s, parsed in enumerate(env.parsed):
-        if env.texts[s] is None:
-            continue
-        echo = set(echo_paths[s]) if s < len(echo_paths) else set()
-        n = 0
-        for path, v in ex.leaves(parsed):
-            if ex.is_num(v) and path_key(path) not in echo:
-                out.append((("res", s, path), float(v)))
-                n += 1
-                if n >= MAX_NUMBERS_PER_STEP:
-                    break
-        for path, text in _texts(env, s):
-            if path and path_key(path) in echo:  # the call's own argument, said back
-                continue
-            for k, x in enumerate(text_numbers(text)[: MAX_NUMBERS_PER_STEP - n]):
-                out.append((("tnum", s, path, k), x))
-                n += 1
+    for s in range(len(env.parsed)):
+        out.extend(step_numbers(env, echo_paths, s))
     return out[:MAX_OPERANDS]
+
+
+def step_numbers(
+    env: ex.Env, echo_paths: list[list[str]], s: int, cap: int | None = MAX_NUMBERS_PER_STEP
+) -> list[tuple[Operand, float]]:
+    """Step `s`'s numeric operands (`numbers`): its numeric leaves that are not echoes, then the numbers of
+    its texts; at most `cap` of them (None: every one)."""
+    if s >= len(env.parsed) or env.texts[s] is None:
+        return []
+    echo = set(echo_paths[s]) if s < len(echo_paths) else set()
+    out: list[tuple[Operand, float]] = []
+    for path, v in ex.leaves(env.parsed[s]):
+        if ex.is_num(v) and path_key(path) not in echo:
+            out.append((("res", s, path), float(v)))
+            if cap is not None and len(out) >= cap:
+                break
+    for path, text in _texts(env, s):
+        if path and path_key(path) in echo:  # the call's own argument, said back
+            continue
+        nums = text_numbers(text)
+        out.extend((("tnum", s, path, k), x) for k, x in enumerate(nums if cap is None else nums[: cap - len(out)]))
+    return out
 
 
 # numbers inside a text: a date, a clock time or a version is no number ("2026-03-14", "11:05"), nor is

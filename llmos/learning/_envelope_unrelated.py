@@ -19,32 +19,9 @@ numbers' own ranges). The model decides what the unrecorded order would have mea
 from __future__ import annotations
 
 from llmos.learning import explain as ex
-from llmos.learning._envelope_facts import (
-    MAX_NUMBERS_PER_STEP,
-    MAX_RELATIONS,
-    Operand,
-    _texts,
-    numbers,
-    text_numbers,
-)
+from llmos.learning._envelope_facts import MAX_NUMBERS_PER_STEP, MAX_RELATIONS, Operand, numbers, step_numbers
 from llmos.learning._goal_quantities import PRECAUTION
 from llmos.learning.plans import Plan, path_key
-
-
-def _step_numbers(env: ex.Env, echo_paths: list[list[str]], s: int) -> list[tuple[Operand, float]]:
-    """Every numeric operand of step `s`'s result, as `numbers` names them, without its caps."""
-    if s >= len(env.parsed) or env.texts[s] is None:
-        return []
-    echo = set(echo_paths[s]) if s < len(echo_paths) else set()
-    out: list[tuple[Operand, float]] = []
-    for path, v in ex.leaves(env.parsed[s]):
-        if ex.is_num(v) and path_key(path) not in echo:
-            out.append((("res", s, path), float(v)))
-    for path, text in _texts(env, s):
-        if path and path_key(path) in echo:
-            continue
-        out.extend((("tnum", s, path, k), x) for k, x in enumerate(text_numbers(text)))
-    return out
 
 
 def related(env: ex.Env, echo_paths: list[list[str]]) -> set[Operand]:
@@ -71,7 +48,7 @@ def unrelated_problem(plan: Plan, env: ex.Env, step: int) -> str | None:
     if plan.support < 2 or step >= len(plan.steps) - 1:
         return None
     echo = [s.echo_paths for s in plan.steps]
-    numbers_here = _step_numbers(env, echo, step)
+    numbers_here = step_numbers(env, echo, step, cap=None)
     if len(numbers_here) <= 1:
         return None
     reached = related(env, echo)
