@@ -34,10 +34,11 @@ from llmos.learning import _seen_roles as _roles
 from llmos.learning import _value_kinds as _kinds
 from llmos.learning import explain as ex
 from llmos.learning._derived import derived_paths
+from llmos.learning._seen_text import Templates, mask_values, new_words, template_in
 from llmos.learning._seen_text import counter_noise as counter_noise
-from llmos.learning._seen_text import mask_values, new_words, template
 from llmos.learning._seen_text import readable as _readable
 from llmos.learning._seen_text import show as _show
+from llmos.learning._seen_text import template as template
 from llmos.learning.goals import Token
 from llmos.learning.plans import Plan, path_key
 from llmos.learning.risk import RiskOf, writes_after
@@ -94,23 +95,9 @@ def _observed(
             out[path_key(p) + "|t"] = ("t", (ident, []))
         elif ex.is_num(v):
             out[path_key(p) + "|n"] = ("n", float(v))
-        elif known is None:
-            out[path_key(p) + "|t"] = ("t", template(_text_of(v), masks))
         else:
-            out[path_key(p) + "|t"] = ("t", _template_of(_text_of(v), masks, known))
+            out[path_key(p) + "|t"] = ("t", template_in(_text_of(v), masks, known))
     return out
-
-
-Templates = dict[str, tuple[str, tuple[float, ...]]]
-
-
-def _template_of(text: str, masks: list[str], known: Templates) -> tuple[str, list[float]]:
-    """`template(text, masks)`, made once per text in `known` (the numbers handed out as a new list)."""
-    got = known.get(text)
-    if got is None:
-        tmpl, nums = template(text, masks)
-        got = known[text] = (tmpl, tuple(nums))
-    return got[0], list(got[1])
 
 
 def consumed_paths(plan: Plan) -> dict[int, set[ex.Path]]:

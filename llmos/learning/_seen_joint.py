@@ -31,7 +31,7 @@ from llmos.learning import _shortcuts
 from llmos.learning import explain as ex
 from llmos.learning._seen_derived import called_once
 from llmos.learning._seen_products import plain_text
-from llmos.learning._seen_text import readable, template
+from llmos.learning._seen_text import Templates, readable, template_in
 
 MAX_READ_TEXTS = 6  # text leaves of one read that pair up; more: a table, none
 SEP = "\x1f"
@@ -43,26 +43,21 @@ Reads = list[tuple[int, Texts]]
 
 
 def read_texts(
-    values: list[tuple[ex.Path, Any]], masks: list[str], known: dict[str, tuple[str, Any]] | None = None
+    values: list[tuple[ex.Path, Any]], masks: list[str], known: Templates | None = None
 ) -> Texts:
     """The text leaves of one read outside lists, as templates (a plain text: one, at ("#t",)); `known`:
     text -> (its template under these `masks`, ...) already made for this result (`_seen.record`)."""
     if plain_text(values):
-        return [(("#t",), (), _template(str(values[0][1]), masks, known))]
+        return [(("#t",), (), template_in(str(values[0][1]), masks, known)[0])]
     out: Texts = []
     for p, v in values:
         if ex.is_num(v) or any(isinstance(x, int) for x in p):
             continue
         text = v if isinstance(v, str) else _FLAGS[v] if (v is True or v is False or v is None) else json.dumps(v)
-        out.append((p, p, _template(text, masks, known)))
+        out.append((p, p, template_in(text, masks, known)[0]))
         if len(out) > MAX_READ_TEXTS:
             return []
     return out
-
-
-def _template(text: str, masks: list[str], known: dict[str, tuple[str, Any]] | None) -> str:
-    got = known.get(text) if known is not None else None
-    return got[0] if got is not None else template(text, masks)[0]
 
 
 def pairs(reads: Reads, mine: Texts, i: int | None = None) -> dict[str, tuple[str, list[ex.Path]]]:

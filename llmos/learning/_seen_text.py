@@ -71,6 +71,21 @@ def template(text: str, masks: list[str]) -> tuple[str, list[float]]:
     return _template(t, masks)
 
 
+Templates = dict[str, tuple[str, tuple[float, ...]]]  # text -> its template under one result's masks
+
+
+def template_in(text: str, masks: list[str], known: Templates | None) -> tuple[str, list[float]]:
+    """`template(text, masks)`, made once per text in `known` (the readings of one result in a run share it:
+    `_seen.record`); the numbers are handed out as a new list."""
+    if known is None:
+        return template(text, masks)
+    got = known.get(text)
+    if got is None:
+        tmpl, nums = template(text, masks)
+        got = known[text] = (tmpl, tuple(nums))
+    return got[0], list(got[1])
+
+
 @lru_cache(maxsize=1 << 12)
 def _cached_template(t: str, masks: tuple[str, ...]) -> tuple[str, tuple[float, ...]]:
     tmpl, nums = _template(t, list(masks))
