@@ -31,6 +31,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from llmos.learning import _shortcuts
+from llmos.learning._evidence import _sorted_json
 from llmos.learning.goals import tokenize_goal
 
 if TYPE_CHECKING:
@@ -81,9 +82,6 @@ def _plain(value: Any) -> Any:
 
 def _words(goal: str) -> list[str]:
     return [t.text for t in tokenize_goal(goal)]
-
-
-_sorted_json = json.JSONEncoder(sort_keys=True, default=str).encode  # json.dumps(x, sort_keys=True, default=str)
 
 
 def digest(words: list[str], calls: Sequence[tuple[str, Any, str]]) -> str:
