@@ -161,7 +161,7 @@ def _words(tmpl: str) -> set[str]:
         plain = plain and _kinds.MARK not in w
         if plain and _negation(w):
             out.add("not" if "'" in w or "’" in w else w)
-            negated = tok.rstrip(_PUNCT) == tok or not tok.strip()  # a clause's end closes the negation
+            negated = tok.rstrip(_PUNCT) == tok  # a clause's end closes the negation
             continue
         if plain and w.isalpha():
             out.add(f"no {w}" if negated else w)
