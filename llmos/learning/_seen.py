@@ -28,12 +28,13 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from llmos.learning import _derived, _seen_derived, _seen_joint, _shortcuts
+from llmos.learning import _derived, _run_facts, _seen_derived, _seen_joint, _shortcuts
 from llmos.learning import _seen_mentions as _mentions
 from llmos.learning import _seen_roles as _roles
 from llmos.learning import _value_kinds as _kinds
 from llmos.learning import explain as ex
 from llmos.learning._derived import derived_paths
+from llmos.learning._run_facts import RunFacts
 from llmos.learning._seen_text import Templates, mask_values, new_words, template_in
 from llmos.learning._seen_text import counter_noise as counter_noise
 from llmos.learning._seen_text import readable as _readable
@@ -117,14 +118,15 @@ def consumed_paths(plan: Plan) -> dict[int, set[ex.Path]]:
     return out
 
 
-def step_masks(plan: Plan, tokens: list[Token], args: list[Any], i: int) -> list[str]:
+def step_masks(plan: Plan, tokens: list[Token], args: list[Any], i: int, facts: RunFacts | None = None) -> list[str]:
     """The masks for step i's result: goal values and the arguments of the calls of its own group,
-    earlier groups and the next group (computed before that group runs, which is when i is checked)."""
+    earlier groups and the next group (computed before that group runs, which is when i is checked;
+    `facts`: the run's, whose argument leaves are listed once)."""
     g = plan.steps[i].group
     values: list[Any] = []
     for k, step in enumerate(plan.steps):
         if step.group <= g + 1 and k < len(args) and args[k] is not None:
-            values.extend(v for _p, v in ex.leaves(args[k]))
+            values.extend(v for _p, v in (ex.leaves(args[k]) if facts is None else facts.arg_leaves(k)))
     return mask_values(tokens, values, [])
 
 
@@ -242,11 +244,13 @@ def record(
     env: ex.Env | None = None,
 ) -> None:
     """Widen every step's `seen` by one run (in place); `plan.seen_runs` counts the runs recorded.
-    `env`: the run's Env (texts and parsed results), whose results' leaves are then listed once."""
-    masks: dict[tuple[int, ...], list[str]] = {}  # the masks depend on the steps whose arguments they mask
+    `env`: the run's Env (texts and parsed results), whose results' leaves are then listed once, and
+    which keeps the run's facts (`_run_facts`: made once per run, shared by every recorder below)."""
+    facts = _run_facts.of(env, tokens, args)
+    masks = facts.masks  # the masks depend on the steps whose arguments they mask
     earlier: _seen_derived.Earlier = []  # the dates of the results before: days between two steps' dates
-    goal_src = _mentions.goal_sources(tokens)  # the goal's part of every step's sources
-    arg_src: _mentions.ArgValues = {}  # and the calls' argument texts, listed once per run
+    goal_src = facts.goal_sources()  # the goal's part of every step's sources
+    arg_src = facts.arg_texts  # and the calls' argument texts, listed once per run
     reads: list[tuple[int, _seen_derived.Numbers]] = []  # the numbers of the reads before: across reads
     texts_read: _seen_joint.Reads = []  # and their words
     once = _seen_derived.called_once([s.name for s in plan.steps])
@@ -258,12 +262,13 @@ def record(
         if _shortcuts.ON:
             key = tuple(k for k, s in enumerate(plan.steps) if s.group <= step.group + 1)
             if key not in masks:
-                masks[key] = step_masks(plan, tokens, args, i)
+                masks[key] = step_masks(plan, tokens, args, i, facts)
             step_mask = masks[key]
         else:
             step_mask = step_masks(plan, tokens, args, i)
         lv = env.result_leaves(i) if env is not None and env.parsed[i] is parsed[i] else None
         values = scalars(parsed[i], text, lv)
+        here = facts.step(values) if _shortcuts.ON else None  # this result's facts, for the quantities
         known: Templates | None = {} if _shortcuts.ON else None  # each text's template, made once here
         obs = _observed(values, step_mask, known)
         roles = _roles.goal_items(values, tokens)  # a goal item's role, for the records by role and derived
@@ -271,7 +276,7 @@ def record(
         mine = _seen_derived.read_numbers(values, step_mask) if once[i] else []  # a tool called once
         periods_from = [(j, v) for j, v in earlier if once[j]] if once[i] else []  # a period in another read
         across = (reads, mine) if once[i] else None
-        obs.update(_seen_derived.observe(values, tokens, earlier, across, periods_from, roles))
+        obs.update(_seen_derived.observe(values, tokens, earlier, across, periods_from, roles, here))
         if dates := _seen_derived.date_values(values):
             earlier.append((i, dates))
         reads.append((i, mine))  # none: pairs with nothing
@@ -280,7 +285,7 @@ def record(
             obs.update(_seen_joint.observe(texts_read, words, i))
             texts_read.append((i, words))
         new = merge(step.seen, obs) if plan.seen_runs else fresh(obs)
-        src = _mentions.sources(plan, tokens, args, i, goal_src, arg_src)  # goal values, arguments a text may hold
+        src = _mentions.sources(plan, tokens, args, i, goal_src, arg_src, facts.arg_leaves)  # what a text may hold
         flags = _mentions.observe(values, src)
         run.append((i, step.seen if plan.seen_runs else {}, obs, flags))
         step.seen = _mentions.attach(step.seen if plan.seen_runs else {}, new, flags)

@@ -41,7 +41,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from llmos.learning import _seen_pairs, _seen_periods, _seen_roles, _shortcuts
 from llmos.learning import explain as ex
@@ -61,6 +61,9 @@ from llmos.learning._seen_products import (
 from llmos.learning._seen_products import Numbers as Numbers
 from llmos.learning._seen_products import read_numbers as read_numbers
 from llmos.learning.goals import Token
+
+if TYPE_CHECKING:
+    from llmos.learning._run_facts import StepFacts
 
 _key = _seen_pairs.record_key  # json(parts) + "|n", made once per key
 
@@ -119,21 +122,29 @@ def _value_dates(values: list[tuple[ex.Path, Any]]) -> list[tuple[ex.Path, int, 
     return out
 
 
-def _dates(
-    values: list[tuple[ex.Path, Any]], tokens: list[Token], earlier: Earlier, roles: _seen_roles.Roles | None = None
-) -> list[_seen_periods.Dated]:
-    """(label, day number, this result's paths it is made of: none for the goal or an earlier step) of
-    every date, goal first, then the earlier steps' (at most MAX_DATES of them), then this result's,
-    then the dates a date and a period of one record imply (`_seen_periods`); a goal item's index is
-    its role in the labels (`_seen_roles`)."""
+def goal_dates(tokens: list[Token]) -> list[_seen_periods.Dated]:
+    """("goal#k", day number, no path) of every date of the goal (the same for every step of a run)."""
     out: list[_seen_periods.Dated] = []
-    k = 0
     for t in tokens:
         for m in _DATE_RE.finditer(t.text) if "-" in t.text else ():  # a date holds a "-"
             d = _days(m)
             if d is not None:
-                out.append((f"goal#{k}", d, []))
-                k += 1
+                out.append((f"goal#{len(out)}", d, []))
+    return out
+
+
+def _dates(
+    values: list[tuple[ex.Path, Any]],
+    tokens: list[Token],
+    earlier: Earlier,
+    roles: _seen_roles.Roles | None = None,
+    goal: list[_seen_periods.Dated] | None = None,
+) -> list[_seen_periods.Dated]:
+    """(label, day number, this result's paths it is made of: none for the goal or an earlier step) of
+    every date, goal first, then the earlier steps' (at most MAX_DATES of them), then this result's,
+    then the dates a date and a period of one record imply (`_seen_periods`); a goal item's index is
+    its role in the labels (`_seen_roles`); `goal`: `goal_dates(tokens)`, when already made for the run."""
+    out: list[_seen_periods.Dated] = goal_dates(tokens) if goal is None else list(goal)
     before = len(out)
     for j, vals in earlier:
         eroles = _seen_roles.goal_items(vals, tokens)
@@ -155,14 +166,16 @@ def derive(
     across: Across | None = None,
     periods_from: Earlier | None = None,
     roles: _seen_roles.Roles | None = None,
+    facts: StepFacts | None = None,
 ) -> Derived:
     """The quantities one result implies (see the module docstring), by key; `earlier`: the values of
     the results of the steps before this one (a date of theirs pairs with each date of this result);
     `across`: the numbers of the earlier reads and of this one (`across_of`: differences across reads);
-    `roles`: `_seen_roles.goal_items(values, tokens)` when the caller has it already."""
+    `roles`: `_seen_roles.goal_items(values, tokens)` when the caller has it already; `facts`: the
+    result's facts made once for the run (`_run_facts`: the goal's dates and numbers, the records)."""
     out: Derived = {}
     roles = _seen_roles.goal_items(values, tokens) if roles is None else roles
-    dates = _dates(values, tokens, earlier or [], roles)
+    dates = _dates(values, tokens, earlier or [], roles, None if facts is None else facts.run.goal_dates())
     for a in range(len(dates)):
         for b in range(a + 1, len(dates)):
             (la, da, pa), (lb, db, pb) = dates[a], dates[b]
@@ -179,10 +192,11 @@ def derive(
     for pattern, (total, paths) in leaf_totals(items).items():
         out[_key(("~total", pattern))] = (total, paths)
     role = _seen_roles.role
+    groups = None if facts is None else facts.groups()  # each record's numeric leaves, listed once
     of_record = (  # two or three numbers of one record: a volume, a share (rooms booked / rooms), a difference
-        ("~prod", [*record_products(values).items(), *record_triples(values).items()]),
-        ("~rdiff", list(record_differences(values).items())),  # not `_seen_pairs`' "~diff"
-        ("~rratio", list(record_ratios(values).items())),
+        ("~prod", [*record_products(values, groups).items(), *record_triples(values, groups).items()]),
+        ("~rdiff", list(record_differences(values, groups).items())),  # not `_seen_pairs`' "~diff"
+        ("~rratio", list(record_ratios(values, groups).items())),
     )
     for kind, found in of_record:
         for factors, (v, paths) in found:
@@ -195,7 +209,8 @@ def derive(
         out[_key(("~digits", role(path, roles), width, k))] = (v, paths)
     for (pa, pb), (v, paths) in weighted_sums(items).items():
         out[_key(("~wsum", pa, pb))] = (v, paths)
-    out.update(_seen_pairs.goal_pairs(values, tokens, earlier or []))
+    numbers = None if facts is None else facts.run.goal_numbers()
+    out.update(_seen_pairs.goal_pairs(values, tokens, earlier or [], numbers))
     out.update(_ranks(items))
     return out
 
@@ -295,9 +310,10 @@ def observe(
     across: Across | None = None,
     periods_from: Earlier | None = None,
     roles: _seen_roles.Roles | None = None,
+    facts: StepFacts | None = None,
 ) -> dict[str, tuple[str, Any]]:
     """The records' form (`_seen.merge`): key -> ("n", value)."""
-    derived = derive(values, tokens, earlier, across, periods_from, roles)
+    derived = derive(values, tokens, earlier, across, periods_from, roles, facts)
     return {key: ("n", v) for key, (v, _paths) in derived.items()}
 
 

@@ -24,6 +24,7 @@ offsets differ per item).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from llmos.learning import explain as ex
@@ -68,17 +69,20 @@ def sources(
     i: int,
     goal: Sources | None = None,
     known: ArgValues | None = None,
+    leaves_of: Callable[[int], list[tuple[ex.Path, Any]]] | None = None,
 ) -> Sources:
     """Step i's sources: the goal's tokens and the argument leaves masking masks for its result (`goal`:
     `goal_sources(tokens)`, when already made for another step of the run; `known`: the calls' argument
-    texts listed for another step of the run, filled as they are listed; neither is changed otherwise)."""
+    texts listed for another step of the run, filled as they are listed; neither is changed otherwise;
+    `leaves_of(k)`: `explain.leaves(args[k])`, listed once for the run: `_run_facts.RunFacts.arg_leaves`)."""
     out = goal_sources(tokens) if goal is None else dict(goal)
     g = plan.steps[i].group
     for k, step in enumerate(plan.steps):
         if step.group <= g + 1 and k < len(args) and args[k] is not None:
             listed = known.get(k) if known is not None else None
             if listed is None:
-                listed = [(path_key(p), vals) for p, v in ex.leaves(args[k]) if (vals := _values(v))]
+                arg_leaves = ex.leaves(args[k]) if leaves_of is None else leaves_of(k)
+                listed = [(path_key(p), vals) for p, v in arg_leaves if (vals := _values(v))]
                 if known is not None:
                     known[k] = listed
             for key, vals in listed:

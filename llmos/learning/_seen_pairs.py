@@ -78,10 +78,16 @@ def goal_numbers(tokens: list[Token]) -> list[tuple[str, float, int]]:
     return out
 
 
-def goal_pairs(values: list[tuple[ex.Path, Any]], tokens: list[Token], earlier: Earlier) -> Derived:
+def goal_pairs(
+    values: list[tuple[ex.Path, Any]],
+    tokens: list[Token],
+    earlier: Earlier,
+    numbers: list[tuple[str, float, int]] | None = None,
+) -> Derived:
     """The product, ratio, difference and sum of every goal number with every numeric leaf outside a
-    list, and each goal number itself (`~goal`: the range the check needs, never checked on its own)."""
-    goal = goal_numbers(tokens)
+    list, and each goal number itself (`~goal`: the range the check needs, never checked on its own;
+    `numbers`: `goal_numbers(tokens)`, when already made for the run: `_run_facts`)."""
+    goal = goal_numbers(tokens) if numbers is None else numbers
     if not goal:
         return {}
     out: Derived = {record_key(("~goal", label)): (g, []) for label, g, _pos in goal}

@@ -35,33 +35,43 @@ def _factor(path: ex.Path, v: Any) -> bool:
     return ex.is_num(v) and bool(path) and not _value_kinds.id_key(path)
 
 
-def records(values: list[tuple[ex.Path, Any]]) -> dict[ex.Path, list[tuple[ex.Path, float]]]:
-    """The numeric leaves of each record outside lists (by the record's path), records with at most
-    MAX_FACTORS of them."""
-    out: dict[ex.Path, list[tuple[ex.Path, float]]] = {}
+Groups = dict[ex.Path, list[tuple[ex.Path, float]]]  # a record's path -> its numeric leaves (path, number)
+
+
+def record_groups(values: list[tuple[ex.Path, Any]]) -> Groups:
+    """The numeric leaves of each record outside lists (by the record's path), however many: what
+    `records` and `record_differences` keep of a result (`_run_facts.StepFacts.groups`: once per result)."""
+    out: Groups = {}
     for path, v in values:
         if _factor(path, v) and isinstance(path[-1], str) and not any(isinstance(x, int) for x in path):
             out.setdefault(path[:-1], []).append((path, float(v)))
-    return {k: nums for k, nums in out.items() if len(nums) <= MAX_FACTORS}
+    return out
 
 
-def record_products(values: list[tuple[ex.Path, Any]]) -> Products:
+def records(values: list[tuple[ex.Path, Any]], groups: Groups | None = None) -> Groups:
+    """The numeric leaves of each record outside lists (by the record's path), records with at most
+    MAX_FACTORS of them (`groups`: `record_groups(values)`, when already made)."""
+    grouped = record_groups(values) if groups is None else groups
+    return {k: nums for k, nums in grouped.items() if len(nums) <= MAX_FACTORS}
+
+
+def record_products(values: list[tuple[ex.Path, Any]], groups: Groups | None = None) -> Products:
     """(path a, path b) -> (a x b, [a, b]) for every two numeric leaves of one record."""
     out: Products = {}
-    for nums in records(values).values():
+    for nums in records(values, groups).values():
         for i, (pa, x) in enumerate(nums):
             for pb, y in nums[i + 1 :]:
                 out[(pa, pb)] = (x * y, [pa, pb])
     return out
 
 
-def record_ratios(values: list[tuple[ex.Path, Any]]) -> Products:
+def record_ratios(values: list[tuple[ex.Path, Any]], groups: Groups | None = None) -> Products:
     """(path a, path b) -> (a / b, [a, b]) for every two numeric leaves of one record (b not 0). A hotel's
     rooms booked and its rooms, each inside what the supporting runs saw and so is their difference, may
     hold a share no run had: 355 of 390 rooms (91%) after runs of 50% to 76%, where a peak rate starts at
     90% (main booked the standard rate, `families_heldout22b.py` h22b_hotel, seed 7)."""
     out: Products = {}
-    for nums in records(values).values():
+    for nums in records(values, groups).values():
         for i, (pa, x) in enumerate(nums):
             for pb, y in nums[i + 1 :]:
                 if y:
@@ -69,14 +79,16 @@ def record_ratios(values: list[tuple[ex.Path, Any]]) -> Products:
     return out
 
 
-def record_triples(values: list[tuple[ex.Path, Any]]) -> dict[tuple[Any, ...], tuple[float, list[ex.Path]]]:
+def record_triples(
+    values: list[tuple[ex.Path, Any]], groups: Groups | None = None
+) -> dict[tuple[Any, ...], tuple[float, list[ex.Path]]]:
     """(a, b, c) -> (a x b x c, [a, b, c]) for every three numeric leaves of one record (of at most
     MAX_FACTORS). A slab's length, width and depth, each inside what the supporting runs saw and so is
     every product of two of them, hold a volume past every volume seen (6 x 6 x 0.3 m = 10.8 m3 after
     12 x 3 x 0.15, 3 x 12 x 0.15 and 3 x 3 x 0.6, 5.4 m3 each): main booked the small pump
     (`families_heldout22.py` h22_slab, seed 41)."""
     out: dict[tuple[Any, ...], tuple[float, list[ex.Path]]] = {}
-    for nums in records(values).values():
+    for nums in records(values, groups).values():
         for i, (pa, x) in enumerate(nums):
             for j, (pb, y) in enumerate(nums[i + 1 :], i + 1):
                 for pc, z in nums[j + 1 :]:
@@ -88,15 +100,14 @@ MAX_DIFF_LEAVES = 6  # numeric leaves of one record that pair up in differences 
 MAX_DIFF_PAIRS = 24  # differences per result (the pairs grow with the square)
 
 
-def _record_leaves(values: list[tuple[ex.Path, Any]], most: int) -> list[list[tuple[ex.Path, float]]]:
-    out: dict[ex.Path, list[tuple[ex.Path, float]]] = {}
-    for path, v in values:
-        if _factor(path, v) and isinstance(path[-1], str) and not any(isinstance(x, int) for x in path):
-            out.setdefault(path[:-1], []).append((path, float(v)))
-    return [sorted(nums, key=lambda pv: repr(pv[0])) for nums in out.values() if len(nums) <= most]
+def _record_leaves(
+    values: list[tuple[ex.Path, Any]], most: int, groups: Groups | None = None
+) -> list[list[tuple[ex.Path, float]]]:
+    grouped = record_groups(values) if groups is None else groups
+    return [sorted(nums, key=lambda pv: repr(pv[0])) for nums in grouped.values() if len(nums) <= most]
 
 
-def record_differences(values: list[tuple[ex.Path, Any]]) -> Products:
+def record_differences(values: list[tuple[ex.Path, Any]], groups: Groups | None = None) -> Products:
     """(a, b) -> (b - a, [the paths of this result]) for every two numbers of one record (a before b in
     path order) and of one plain text of the result (a and b: (path, "#k") by place). Engine hours now
     minus engine hours at the last service, each inside the hours seen, may be past every interval a
@@ -104,15 +115,15 @@ def record_differences(values: list[tuple[ex.Path, Any]]) -> Products:
     (`families_heldout12b.py`). Across two reads: `read_differences`."""
     text_numbers = _text_numbers()
     out: Products = {}
-    groups: list[tuple[ex.Path | None, list[tuple[ex.Path, float]]]] = [
-        (None, nums) for nums in _record_leaves(values, MAX_DIFF_LEAVES)
+    parts: list[tuple[ex.Path | None, list[tuple[ex.Path, float]]]] = [
+        (None, nums) for nums in _record_leaves(values, MAX_DIFF_LEAVES, groups)
     ]
     for path, v in values:
         if isinstance(v, str) and not (path and _value_kinds.id_key(path)):
             found = text_numbers(v)
             if 2 <= len(found) <= MAX_DIFF_LEAVES:
-                groups.append((path, [((*path, f"#{k}"), x) for k, x in enumerate(found)]))
-    for text_path, nums in groups:
+                parts.append((path, [((*path, f"#{k}"), x) for k, x in enumerate(found)]))
+    for text_path, nums in parts:
         for i, (pa, x) in enumerate(nums):
             for pb, y in nums[i + 1 :]:
                 if len(out) < MAX_DIFF_PAIRS:
