@@ -108,6 +108,9 @@ class GCTime:
     def __exit__(self, *exc: object) -> None:
         self.active = False
 
+    def close(self) -> None:
+        gc.callbacks.remove(self._cb)
+
 
 def store_traces(engine: LearningEngine, n: int, k: int, batch: int) -> float:
     rng = random.Random(1)
@@ -229,6 +232,7 @@ def observe_growth(tmp: Path, sizes: tuple[int, ...], window: int) -> dict[str, 
         CPU["observe_ms"][str(size)] = round((time.process_time() - c0) / window * 1000, 3)
         CPU["gc"][str(size)] = {"runs": list(gc_time.runs), "ms": [round(m, 1) for m in gc_time.ms]}
         done += window
+    gc_time.close()
     if len(sizes) >= 2:
         CPU["paired"] = paired(engine, rng, sizes[0], window)
     return out
