@@ -8,12 +8,16 @@
    goals; prints p50 / p99 (targets: p50 <= 5 ms, p99 <= 20 ms).
 3. Replay overhead per step, excluding tool time: FOLLOWER replays of a 3-step plan through
    `execute_tool_calls` with a trivial registry tool and an empty hook chain (target <= 1 ms).
+4. `observe` as one plan's support grows (`--growth`), in a database of its own: one window at each
+   support (wall, CPU, and the collector's runs within it), then the grown plan against a new plan in
+   alternating slices (`paired`: the machine's load cancels out of that ratio).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import random
 import tempfile
@@ -76,7 +80,36 @@ def pct(values: list[float], p: float) -> float:
 
 
 # this process's CPU time: load-independent on a shared machine
-CPU: dict[str, Any] = {"store_s": 0.0, "observe_ms": {}}
+CPU: dict[str, Any] = {"store_s": 0.0, "observe_ms": {}, "gc": {}}
+
+
+class GCTime:
+    """CPU time of the collector's runs per generation while active (`gc.callbacks`): a full collection
+    scans every tracked object of the process, so its cost is that of the whole heap, not of one observe."""
+
+    def __init__(self) -> None:
+        self.active, self.start = False, 0.0
+        self.ms, self.runs = [0.0, 0.0, 0.0], [0, 0, 0]
+        gc.callbacks.append(self._cb)
+
+    def _cb(self, phase: str, info: dict[str, int]) -> None:
+        if not self.active:
+            return
+        if phase == "start":
+            self.start = time.process_time()
+        else:
+            self.ms[info["generation"]] += (time.process_time() - self.start) * 1000
+            self.runs[info["generation"]] += 1
+
+    def __enter__(self) -> GCTime:
+        self.ms, self.runs, self.active = [0.0, 0.0, 0.0], [0, 0, 0], True
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.active = False
+
+    def close(self) -> None:
+        gc.callbacks.remove(self._cb)
 
 
 def store_traces(engine: LearningEngine, n: int, k: int, batch: int) -> float:
@@ -183,6 +216,7 @@ def observe_growth(tmp: Path, sizes: tuple[int, ...], window: int) -> dict[str, 
     engine = LearningEngine(Database(tmp / "growth.db"), LearningConfig())
     rng = random.Random(3)
     out: dict[str, float] = {}
+    gc_time = GCTime()
     done = 0
     for size in sizes:
         while done < size:  # grow the plan in bulk (one transaction per batch)
@@ -191,12 +225,44 @@ def observe_growth(tmp: Path, sizes: tuple[int, ...], window: int) -> dict[str, 
             done += n
         traces = [make_trace(7, rng) for _ in range(window)]
         t0, c0 = time.perf_counter(), time.process_time()
-        for t in traces:
-            engine.observe(t)
+        with gc_time:
+            for t in traces:
+                engine.observe(t)
         out[str(size)] = round((time.perf_counter() - t0) / window * 1000, 3)
         CPU["observe_ms"][str(size)] = round((time.process_time() - c0) / window * 1000, 3)
+        CPU["gc"][str(size)] = {"runs": list(gc_time.runs), "ms": [round(m, 1) for m in gc_time.ms]}
         done += window
+    gc_time.close()
+    if len(sizes) >= 2:
+        CPU["paired"] = paired(engine, rng, sizes[0], window)
     return out
+
+
+def paired(engine: LearningEngine, rng: random.Random, small: int, window: int, rounds: int = 5) -> dict[str, Any]:
+    """The grown plan against a new plan of another skeleton grown to `small` runs, observed in alternating
+    slices of window/rounds runs in the same process and database: both sides see the same moment of the
+    machine, so its load, which moves by tens of percent within seconds on a shared machine, cancels out of
+    their ratio (the timings above are one window each, taken seconds apart). Medians over the slices."""
+    engine.observe_many([make_trace(8, rng) for _ in range(small)])
+    per = max(1, window // rounds)
+    sides: dict[int, tuple[list[float], list[float]]] = {7: ([], []), 8: ([], [])}
+    supports = {k: max(p.support for p in engine.plans() if p.steps[0].name == f"get_{k}") for k in sides}
+    for _ in range(rounds):
+        for k in (7, 8):
+            traces = [make_trace(k, rng) for _ in range(per)]
+            t0, c0 = time.perf_counter(), time.process_time()
+            for t in traces:
+                engine.observe(t)
+            sides[k][0].append((time.perf_counter() - t0) / per * 1000)
+            sides[k][1].append((time.process_time() - c0) / per * 1000)
+    grown, fresh = ([round(pct(v, 50), 3) for v in sides[k]] for k in (7, 8))
+    return {
+        "supports": [supports[7], supports[8]],
+        "wall_ms": [grown[0], fresh[0]],
+        "cpu_ms": [grown[1], fresh[1]],
+        "wall_ratio": round(grown[0] / fresh[0], 2) if fresh[0] else 1.0,
+        "cpu_ratio": round(grown[1] / fresh[1], 2) if fresh[1] else 1.0,
+    }
 
 
 def main() -> None:
@@ -237,6 +303,14 @@ def main() -> None:
         cpu = CPU["observe_ms"]  # the wall time above includes SQLite's I/O and, on a busy machine, waiting
         cpu_ratio = round(cpu[str(sizes[-1])] / cpu[str(sizes[0])], 2) if len(cpu) >= 2 and cpu[str(sizes[0])] else 1.0
         print(f"  CPU per observe: {', '.join(f'{k} -> {v} ms' for k, v in cpu.items())}; {cpu_ratio}x")
+        print(f"  collector in each window (runs, ms CPU per generation 0/1/2): {CPU['gc']}")
+        if "paired" in CPU:
+            pr = CPU["paired"]
+            print(
+                f"  paired, alternating slices: support {pr['supports'][0]} vs {pr['supports'][1]}: wall "
+                f"{pr['wall_ms'][0]} vs {pr['wall_ms'][1]} ms ({pr['wall_ratio']}x), CPU {pr['cpu_ms'][0]} vs "
+                f"{pr['cpu_ms'][1]} ms ({pr['cpu_ratio']}x) per observe"
+            )
     print(f"storing: {a.traces} traces in {stored:.1f}s, CPU {CPU['store_s']:.1f}s (target <= 60 s at 100k)")
     ok = sel["p50_ms"] <= 5 and sel["p99_ms"] <= 20 and rep["overhead_ms_per_step"] <= 1 and ratio <= 1.5
     ok = ok and (a.traces < 100_000 or stored <= 60)
@@ -244,6 +318,7 @@ def main() -> None:
     summary["store_s"] = round(stored, 1)
     summary["store_cpu_s"] = round(CPU["store_s"], 1)
     summary["observe_cpu_ms"] = CPU["observe_ms"]
+    summary["observe_paired"] = CPU.get("paired", {})
     print("RESULT", "ok" if ok else "over target", json.dumps(summary))
 
 
