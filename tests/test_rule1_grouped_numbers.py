@@ -1,4 +1,4 @@
-"""Rule 1 reads a number written in groups or with a magnitude as one value (`_seen_text._GROUPED`).
+"""Rule 1 reads a number written in groups or with a magnitude as one value (`_seen_text.GROUPED`).
 
 "VGM 24,380 kg" was two numbers to rule 1's template, 24 and 380, each range-checked alone: after runs of
 14,950, 19,050, 16,300 and 17,800 kg (all stowed on the upper tier), 19,600 kg is 19 and 600, each inside
@@ -14,6 +14,7 @@ from typing import Any
 
 from test_learning_world import PREFIX, Calls, Family, Harness, World, nothing, run_ok, stopped_outside_evidence
 
+from llmos.learning._envelope_facts import text_numbers
 from llmos.learning._seen_text import template
 from llmos.learning.risk import registry_risk
 
@@ -101,3 +102,11 @@ def test_the_whole_value_is_read_after_its_pieces() -> None:
         "#,# kg; #,#,#; #km; #,#; #:#",
         [12, 5, 1, 2, 3, 12, 0, 875, 11, 5],
     )
+
+
+def test_the_orders_read_the_whole_value_too() -> None:
+    """`_envelope_facts.text_numbers` (the operands of rule 1's orders) reads the whole value right after
+    its pieces, so its order with a goal number ("a tier limit of 19500") is recorded and checked."""
+    assert text_numbers("VGM 19,600 kg (SOLAS method 2), 2026-12-04 11:05") == [19.0, 600.0, 19600.0, 2.0]
+    assert text_numbers("Bestand 1.250 Packungen; 980 in Kassel; reach 840k") == [1.25, 1250.0, 980.0, 840000.0]
+    assert text_numbers("12,5 kg and 1,2,3") == [12.0, 5.0, 1.0, 2.0, 3.0]

@@ -27,9 +27,9 @@ _MASKS_RE = re.compile(MASK + r"(?:[\s,]+" + MASK + r")+")
 # "1 250,5", "12k", "3.4M") names one value. `_NUM_RE` reads its pieces (24 and 380; 12): each piece inside
 # the range seen is no proof of the whole ("19,600" after 14,950..19,050: 19 and 600 each seen), and a
 # piece's order with another number is not the value's. The pieces are kept, and the whole value is read
-# as one more number right after them (`_whole`; the template marks it "=#"): rule 1 checks both. "1.250"
+# as one more number right after them (`whole`; the template marks it "=#"): rule 1 checks both. "1.250"
 # alone may be 1250 or 1.25: both readings, so "1.250 kg" is never the template of "980 kg".
-_GROUPED = re.compile(
+GROUPED = re.compile(
     r"(?<![\w.,'\u00a0\u202f])(?:"
     r"(?P<dot>[1-9]\d{0,2}(?:\.\d{3})+,\d+|[1-9]\d{0,2}(?:\.\d{3}){2,}|[1-9]\d{0,2}\.\d{3})"
     r"|(?P<sp>[1-9]\d{0,2}(?:[ \u00a0\u202f]\d{3})+,\d+)"
@@ -40,16 +40,16 @@ _GROUPED = re.compile(
 _MAGNITUDE = {"k": 1e3, "K": 1e3, "M": 1e6, "bn": 1e9}
 
 
-def _whole(mo: re.Match[str]) -> float:
-    """The value a grouped or scaled number names (`_GROUPED`)."""
+def whole(mo: re.Match[str]) -> float:
+    """The value a grouped or scaled number names (`GROUPED`)."""
     if mo.group("mag") is not None:
         return float(mo.group("mag")) * _MAGNITUDE[mo.group("unit")]
     if mo.group("dot") is not None:
-        whole, _, frac = mo.group("dot").partition(",")
-        return float(whole.replace(".", "") + ("." + frac if frac else ""))
+        head, _, frac = mo.group("dot").partition(",")
+        return float(head.replace(".", "") + ("." + frac if frac else ""))
     if mo.group("sp") is not None:
-        whole, _, frac = mo.group("sp").partition(",")
-        return float(re.sub(r"\D", "", whole) + "." + frac)
+        head, _, frac = mo.group("sp").partition(",")
+        return float(re.sub(r"\D", "", head) + "." + frac)
     return float(re.sub(r"[,'\u00a0\u202f ]", "", mo.group("grp")))
 
 
@@ -138,7 +138,7 @@ def _template(t: str, masks: list[str], kinds: list[str] | None = None) -> tuple
     def pieces(mo: re.Match[str]) -> str:
         """The pieces as `_NUM_RE` reads them, then the whole value ("#,#=#")."""
         out = _NUM_RE.sub(take, mo.group())
-        value = _whole(mo)
+        value = whole(mo)
         nums.append(value)
         if kinds is not None:
             kinds.append("int" if value.is_integer() else "dec")
@@ -148,7 +148,7 @@ def _template(t: str, masks: list[str], kinds: list[str] | None = None) -> tuple
         if not any(ch.isdigit() for ch in part):
             return part
         out, start = [], 0
-        for mo in _GROUPED.finditer(part):
+        for mo in GROUPED.finditer(part):
             out.append(_NUM_RE.sub(take, part[start : mo.start()]))
             out.append(pieces(mo))
             start = mo.end()
