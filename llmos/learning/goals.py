@@ -267,13 +267,8 @@ def branch_words(tokens: list[Token]) -> list[str]:
 def conditional_words(tokens: list[Token]) -> list[str]:
     """Conditional words in the goal's own wording (quoted text excluded; a record's noun is none:
     `names_record`)."""
-    return sorted(
-        {
-            t.text.lower()
-            for i, t in enumerate(tokens)
-            if t.kind == "word" and t.text.lower() in CONDITIONAL_WORDS and not names_record(tokens, i)
-        }
-    )
+    words = (t.text.lower() for i, t in enumerate(tokens) if t.kind == "word" and not names_record(tokens, i))
+    return sorted({w for w in words if w in CONDITIONAL_WORDS})
 
 
 # the conditional words that are also a record's noun ("in case of rain" / "in case CV-26-3301")
