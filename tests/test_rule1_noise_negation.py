@@ -91,11 +91,31 @@ async def test_a_noise_text_keeping_its_negations_still_replays(tmp_path: Path) 
     assert h.world.state["released"][-1] == "L-41"
 
 
-def test_a_word_after_a_negation_is_a_word_of_its_own() -> None:
+def test_a_word_a_negation_governs_is_a_word_of_its_own() -> None:
     seen = {"Job #: no leak found at the regulator; seals tight.": [], "Job #: the flue isn't blocked.": []}
     assert _seen.new_words("Job #: seals tight; no leak found at the regulator.", seen) == []
-    assert _seen.new_words("Job #: leak found at the regulator; seals tight.", seen) == ["leak"]
+    # the negation governed its whole clause: "found" and "regulator" were never seen outside it
+    assert _seen.new_words("Job #: leak found at the regulator; seals tight.", seen) == ["found", "leak", "regulator"]
     assert _seen.new_words("Job #: seals not tight.", seen) == ["no tight"]
     assert _seen.new_words("Job #: the flue is not blocked.", seen) == ["is"]
     assert _seen.new_words("Job #: the flue is blocked; no leak.", seen) == ["blocked", "is"]
-    assert _seen.new_words("Job #: no, leak found.", seen) == ["leak"]  # a clause's end closes the negation
+    # a clause's end closes the negation ("found" was only ever seen inside one)
+    assert _seen.new_words("Job #: no, leak found.", seen) == ["found", "leak"]
+
+
+def test_a_negation_governs_every_word_of_its_clause() -> None:
+    """ "no evidence of foulbrood in the brood frames": "foulbrood" is denied as much as "evidence", and a
+    note that drops the "no" has a word no run showed even when another note said "evidence of fresh
+    nectar" and "brood pattern solid" (`families_heldout26.py` h26_hive)."""
+    seen = {
+        "Visit #: no evidence of foulbrood in the brood frames; evidence of fresh nectar; brood pattern solid.": [],
+        "Visit #: queen seen; no evidence of foulbrood in the brood frames.": [],
+    }
+    assert _seen.new_words("Visit #: brood pattern solid; no evidence of foulbrood in the brood frames.", seen) == []
+    assert _seen.new_words("Visit #: evidence of foulbrood in the brood frames; queen seen.", seen) == [
+        "foulbrood",
+        "frames",
+    ]
+    # a word that opens another clause closes the negation, as punctuation does
+    assert _seen.new_words("Visit #: no evidence of foulbrood but queen seen.", seen) == ["but"]
+    assert _seen.new_words("Visit #: no evidence of foulbrood, queen seen.", seen) == []

@@ -23,6 +23,34 @@ _PUNCT = "\"'.,;:!?()[]{}<>*_`"
 # where it does not join a word ("ARC-1001" holds 1001, not -1001)
 _NUM_RE = re.compile(r"(?<![\w.])(\d+(?:[-:/.T]\d+){2,})(?![\w])|((?:(?<![\w.])-)?\d+(?:\.\d+)?)")
 _MASKS_RE = re.compile(MASK + r"(?:[\s,]+" + MASK + r")+")
+# A number written in groups or with a magnitude ("24,380", "1'250.5", "12 500", "1.250,5", "1.250.000",
+# "1 250,5", "12k", "3.4M") names one value. `_NUM_RE` reads its pieces (24 and 380; 12): each piece inside
+# the range seen is no proof of the whole ("19,600" after 14,950..19,050: 19 and 600 each seen), and a
+# piece's order with another number is not the value's. The pieces are kept, and the whole value is read
+# as one more number right after them (`whole`; the template marks it "=#"): rule 1 checks both. "1.250"
+# alone may be 1250 or 1.25: both readings, so "1.250 kg" is never the template of "980 kg".
+GROUPED = re.compile(
+    r"(?<![\w.,'\u00a0\u202f])(?:"
+    r"(?P<dot>[1-9]\d{0,2}(?:\.\d{3})+,\d+|[1-9]\d{0,2}(?:\.\d{3}){2,}|[1-9]\d{0,2}\.\d{3})"
+    r"|(?P<sp>[1-9]\d{0,2}(?:[ \u00a0\u202f]\d{3})+,\d+)"
+    r"|(?P<grp>[1-9]\d{0,2}(?P<sep>[,'\u00a0\u202f ])\d{3}(?:(?P=sep)\d{3})*(?:\.\d+)?)"
+    r")(?![\d]|[,.'\u00a0\u202f]\d)"
+    r"|(?<![\w.])(?P<mag>\d+(?:\.\d+)?)(?P<unit>k|K|M|bn)(?![A-Za-z0-9])"
+)
+_MAGNITUDE = {"k": 1e3, "K": 1e3, "M": 1e6, "bn": 1e9}
+
+
+def whole(mo: re.Match[str]) -> float:
+    """The value a grouped or scaled number names (`GROUPED`)."""
+    if mo.group("mag") is not None:
+        return float(mo.group("mag")) * _MAGNITUDE[mo.group("unit")]
+    if mo.group("dot") is not None:
+        head, _, frac = mo.group("dot").partition(",")
+        return float(head.replace(".", "") + ("." + frac if frac else ""))
+    if mo.group("sp") is not None:
+        head, _, frac = mo.group("sp").partition(",")
+        return float(re.sub(r"\D", "", head) + "." + frac)
+    return float(re.sub(r"[,'\u00a0\u202f ]", "", mo.group("grp")))
 
 
 def mask_values(tokens: list[Token], arguments: list[Any], consumed: list[Any]) -> list[str]:
@@ -107,10 +135,30 @@ def _template(t: str, masks: list[str], kinds: list[str] | None = None) -> tuple
             kinds.append("date" if mo.group(1) is not None else "dec" if "." in mo.group(2) else "int")
         return "#"
 
+    def pieces(mo: re.Match[str]) -> str:
+        """The pieces as `_NUM_RE` reads them, then the whole value ("#,#=#")."""
+        out = _NUM_RE.sub(take, mo.group())
+        value = whole(mo)
+        nums.append(value)
+        if kinds is not None:
+            kinds.append("int" if value.is_integer() else "dec")
+        return out + "=#"
+
+    def read(part: str) -> str:
+        if not any(ch.isdigit() for ch in part):
+            return part
+        out, start = [], 0
+        for mo in GROUPED.finditer(part):
+            out.append(_NUM_RE.sub(take, part[start : mo.start()]))
+            out.append(pieces(mo))
+            start = mo.end()
+        out.append(_NUM_RE.sub(take, part[start:]))
+        return "".join(out)
+
     # identifiers by shape (kept whole between marks), then the numbers of the rest by range; a ticket's
     # number ("BX-1234") stays a number: its size may decide what follows (never extrapolate past it)
     parts = _kinds.shape_ids(t.replace(_kinds.MARK, " "), keep=("ticket",)).split(_kinds.MARK)
-    t = _kinds.MARK.join(p if k % 2 else _NUM_RE.sub(take, p) for k, p in enumerate(parts))
+    t = _kinds.MARK.join(p if k % 2 else read(p) for k, p in enumerate(parts))
     t = _MASKS_RE.sub(MASK, t)
     return " ".join(t.split()), nums
 
@@ -146,26 +194,38 @@ def _negation(w: str) -> bool:
     return w in NEGATIONS or w.endswith(("n't", "n’t"))
 
 
+# words that close a negation's clause as punctuation does: "no leak but corrosion at the valve"
+CLAUSE_WORDS = frozenset({"but", "however", "although", "though", "whereas", "yet"})
+
+
 def _words(tmpl: str) -> set[str]:
     """The plain words of a template: its tokens of letters only (an id, a number, a mask or a shape is
-    not a word), lower case, without the punctuation around them. A plain word right after a negation
-    (in one clause: no punctuation between) is a word of its own, "no leak": a run's "no leak found at the
-    regulator" shows neither "leak" alone nor the phrase without its "no" (rule 1's noise is what differed,
-    never a negation dropped or added: `families_heldout22.py` h22_meter, main signed off a meter whose
-    notes read "leak found at the regulator"); the negation itself stays a word."""
+    not a word), lower case, without the punctuation around them. A plain word a negation governs is a
+    word of its own, "no leak": a run's "no leak found at the regulator" shows neither "leak" alone nor
+    the phrase without its "no" (rule 1's noise is what differed, never a negation dropped or added:
+    `families_heldout22.py` h22_meter, main signed off a meter whose notes read "leak found at the
+    regulator"); the negation itself stays a word. A negation governs every plain word after it in its
+    clause, not only the next one: punctuation or a word that opens another clause (`CLAUSE_WORDS`, "but")
+    closes it. "no evidence of foulbrood in the brood frames" negates "foulbrood" as much as "evidence":
+    with the scope one word long, "evidence of foulbrood in the brood frames" had only words seen when
+    another note showed "evidence of fresh nectar" (`families_heldout26.py` h26_hive). A stopword ("of",
+    "the") keeps its one form: it names nothing a negation could deny."""
     out = set()
     negated = False
     for tok in tmpl.split():
         w = tok.strip(_PUNCT).lower()
         plain = bool(w) and w.replace("'", "").replace("’", "").isalpha() and MASK not in w
         plain = plain and _kinds.MARK not in w
+        ends = tok.rstrip(_PUNCT) != tok  # a clause's end closes the negation
         if plain and _negation(w):
             out.add("not" if "'" in w or "’" in w else w)
-            negated = tok.rstrip(_PUNCT) == tok  # a clause's end closes the negation
+            negated = not ends
             continue
+        if plain and w in CLAUSE_WORDS:
+            negated = False
         if plain and w.isalpha():
-            out.add(f"no {w}" if negated else w)
-        negated = negated and tok.rstrip(_PUNCT) == tok and not plain
+            out.add(f"no {w}" if negated and w not in STOPWORDS else w)
+        negated = negated and not ends
     return out
 
 

@@ -30,7 +30,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from llmos.learning import explain as ex
-from llmos.learning.goals import CONDITIONAL_WORDS, STOPWORDS, Token
+from llmos.learning.goals import CONDITIONAL_WORDS, STOPWORDS, Token, names_record
 from llmos.learning.plans import Plan
 
 _QUANTITY = frozenset(["more", "fewer", "less"])
@@ -116,8 +116,8 @@ def genuine(tokens: list[Token]) -> list[int]:
     out = []
     for i, t in enumerate(tokens):
         low = t.text.lower()
-        if t.kind != "word" or low not in CONDITIONAL_WORDS:
-            continue
+        if t.kind != "word" or low not in CONDITIONAL_WORDS or names_record(tokens, i):
+            continue  # not a conditional word, or the noun of a record ("in case CV-26-3301")
         after = tokens[i + 1] if i + 1 < len(tokens) else None
         before = tokens[i - 1] if i > 0 else None
         nxt = after.text.lower() if after is not None else ""

@@ -265,8 +265,25 @@ def branch_words(tokens: list[Token]) -> list[str]:
 
 
 def conditional_words(tokens: list[Token]) -> list[str]:
-    """Conditional words in the goal's own wording (quoted text excluded)."""
-    return sorted({t.text.lower() for t in tokens if t.kind == "word" and t.text.lower() in CONDITIONAL_WORDS})
+    """Conditional words in the goal's own wording (quoted text excluded; a record's noun is none:
+    `names_record`)."""
+    words = (t.text.lower() for i, t in enumerate(tokens) if t.kind == "word" and not names_record(tokens, i))
+    return sorted({w for w in words if w in CONDITIONAL_WORDS})
+
+
+# the conditional words that are also a record's noun ("in case of rain" / "in case CV-26-3301")
+RECORD_NOUN_WORDS = frozenset(["case"])
+
+
+def names_record(tokens: list[Token], i: int) -> bool:
+    """Whether the conditional word at `i` is the noun of the record the next token names: a noun of
+    `RECORD_NOUN_WORDS` right before a number, an identifier (a word with a digit) or quoted text ("File
+    the motion in case CV-26-3301", "Open case 4471"). "in case of fire", "in case it rains" keep their
+    condition: a value of the goal never follows a condition's "case" directly."""
+    if tokens[i].text.lower() not in RECORD_NOUN_WORDS or i + 1 >= len(tokens):
+        return False
+    nxt = tokens[i + 1]
+    return nxt.kind in ("number", "quoted") or (nxt.kind == "word" and any(ch.isdigit() for ch in nxt.text))
 
 
 def content_words(tokens: list[Token]) -> frozenset[str]:
