@@ -5,6 +5,11 @@ fridge that reports 24 hourly readings before its vacant slots left the slots ou
 43 boxes in a fridge with 40 slots vacant, each number inside what the runs saw
 (`bench/families_heldout23b.py`). A number out of reach that varied in the runs now stops the replay
 before the write; numbers out of reach that were the same in every run do not.
+
+(rate13) The orders of the numbers past the cap are now recorded too, on a budget of their own
+(`_envelope_unrelated.late_relations`): the slots after 24 readings are checked by their recorded order
+with the goal's boxes, and a fridge with room replays. Only a number whose orders do not fit the budget
+(a result of many more numbers) still stops the replay whenever it varied.
 """
 
 from __future__ import annotations
@@ -15,12 +20,14 @@ from typing import Any
 from test_learning_world import PREFIX, Calls, Family, Harness, World, nothing, run_ok, stopped_outside_evidence
 
 from llmos.learning._envelope_facts import MAX_NUMBERS_PER_STEP
+from llmos.learning._envelope_unrelated import MAX_LATE_RELATIONS
 
 
 class FridgeWorld(World):
-    def __init__(self, seed: int = 0, slots_first: bool = False) -> None:
+    def __init__(self, seed: int = 0, slots_first: bool = False, readings: int = 24) -> None:
         super().__init__(seed)
         self.slots_first = slots_first
+        self.readings = readings
         self.state.update(fridges={}, stored=[])
 
     def apply(self, state: dict[str, Any], name: str, a: dict[str, Any]) -> Any:
@@ -28,7 +35,7 @@ class FridgeWorld(World):
             row: dict[str, Any] = {"fridge": a["fridge"]}
             if self.slots_first:
                 row["vacant_slots"] = state["fridges"][a["fridge"]]
-            row.update({f"t{h:02d}": 4.0 for h in range(24)})  # the same readings in every run
+            row.update({f"t{h:03d}": 4.0 for h in range(self.readings)})  # the same readings in every run
             row["vacant_slots"] = state["fridges"][a["fridge"]]
             return row
         if name == "store_boxes":  # the fridge does not refuse: a wrong replay overfills it
@@ -53,9 +60,9 @@ async def solve_store(p: dict[str, Any], calls: Calls) -> str:
 STORE = Family("store", "Store {boxes} boxes in fridge {fridge}", solve_store, nothing)
 
 
-def harness(tmp: Path, slots_first: bool = False) -> Harness:
+def harness(tmp: Path, slots_first: bool = False, readings: int = 24) -> Harness:
     h = Harness(tmp)
-    h.world = FridgeWorld(slots_first=slots_first)
+    h.world = FridgeWorld(slots_first=slots_first, readings=readings)
     h.registry = h.world.registry()
     return h
 
@@ -67,16 +74,31 @@ async def _learn(h: Harness) -> None:
         await run_ok(h, STORE, {"fridge": fridge, "boxes": boxes})
 
 
-async def test_a_number_past_the_recorded_orders_that_varied_stops_before_the_write(tmp_path: Path) -> None:
+async def test_a_number_past_the_cap_keeps_its_recorded_order_with_the_goal(tmp_path: Path) -> None:
     assert MAX_NUMBERS_PER_STEP < 24
     h = harness(tmp_path)
     await _learn(h)
-    h.world.state["fridges"]["F5"] = 40  # inside [23, 60]; 43 boxes inside [15, 54]; 43 > 40
-    out = await h.run(STORE, {"fridge": "F5", "boxes": 43})
+    h.world.state["fridges"]["F5"] = 50  # room for 20 boxes: the order every run saw (boxes <= slots)
+    assert await run_ok(h, STORE, {"fridge": "F5", "boxes": 20}) == "follower"
+    assert ["F5", 20] in h.world.state["stored"]
+    h.world.state["fridges"]["F6"] = 40  # inside [23, 60]; 43 boxes inside [15, 54]; 43 > 40
+    out = await h.run(STORE, {"fridge": "F6", "boxes": 43})
     assert out.correct and stopped_outside_evidence(out.trace)
     assert next(c.name for c in out.trace.tool_calls) == PREFIX + "fridge_status"
-    assert ["F5", 43] not in h.world.state["stored"]
+    assert ["F6", 43] not in h.world.state["stored"]
+    assert "goal number #1 < step 0 result vacant_slots in every supporting run, but not now" in str(out.trace.events)
+
+
+async def test_a_number_whose_orders_do_not_fit_the_budget_stops_before_the_write(tmp_path: Path) -> None:
+    readings = 40  # 41 numbers: the slots' orders with the 40 readings before them do not all fit the budget
+    assert sum(2 + j for j in range(MAX_NUMBERS_PER_STEP, readings + 1)) > MAX_LATE_RELATIONS
+    h = harness(tmp_path, readings=readings)
+    await _learn(h)
+    h.world.state["fridges"]["F5"] = 50  # room, but the slots' order with the boxes was never recorded
+    out = await h.run(STORE, {"fridge": "F5", "boxes": 20})
+    assert out.correct and stopped_outside_evidence(out.trace)
     assert "whose orders rule 1 records" in str(out.trace.events)
+    assert ["F5", 20] in h.world.state["stored"]  # the model stored them
 
 
 async def test_numbers_past_the_recorded_orders_that_never_changed_leave_the_replay(tmp_path: Path) -> None:

@@ -27,7 +27,7 @@ ZERO: Operand = ("zero",)
 _NUMBER_RE = re.compile(r"-?\d+(?:\.\d+)?")
 
 
-def _sign(x: float) -> int:
+def sign(x: float) -> int:
     if abs(x) <= 1e-9:
         return 0
     return 1 if x > 0 else -1
@@ -159,9 +159,9 @@ def relations(env: ex.Env, echo_paths: list[list[str]]) -> list[Relation]:
     for j, (b, y) in enumerate(ops):
         if b[0] not in ("res", "tnum"):
             continue
-        out.append((b, ZERO, _sign(y)))
+        out.append((b, ZERO, sign(y)))
         for a, x in ops[:j]:
-            out.append((a, b, _sign(x - y)))
+            out.append((a, b, sign(x - y)))
             if len(out) >= MAX_RELATIONS:
                 return out
     goal = [(a, x) for a, x in ops if a[0] == "tok"]
@@ -171,7 +171,7 @@ def relations(env: ex.Env, echo_paths: list[list[str]]) -> list[Relation]:
         for a, x in goal:
             if d[0] == "prod" and a in d:  # a number against its own multiple
                 continue
-            out.append((a, d, _sign(x - y)))
+            out.append((a, d, sign(x - y)))
             if len(out) >= MAX_RELATIONS:
                 return out
     # a number of another step's result against a list's total (a basket's prices against the credit
@@ -190,7 +190,7 @@ def relations(env: ex.Env, echo_paths: list[list[str]]) -> list[Relation]:
         for a, x in goal:
             if len(out) >= MAX_RELATIONS:
                 return out
-            out.append((a, d, _sign(x - y)))
+            out.append((a, d, sign(x - y)))
     _across(ops, flipped, out)
     _across(ops, _envelope_scaled.scaled(prods), out)  # last: a product of two reads at a unit scale
     return out
@@ -255,7 +255,7 @@ def _across(ops: list[tuple[Operand, float]], derived: list[tuple[Operand, float
             if a[0] not in ("res", "tnum") or _envelope_scaled.factor_of(a, d):  # against its own multiple
                 continue
             if result_step(a) != result_step(d) or _two_steps(d):
-                out.append((a, d, _sign(x - y)))
+                out.append((a, d, sign(x - y)))
 
 
 def _two_steps(d: Operand) -> bool:
@@ -348,7 +348,7 @@ def sign_of(rel: Relation, env: ex.Env, live: dict[Operand, float] | None = None
     a, b = value(rel[0], env, live), value(rel[1], env, live)
     if a is None or b is None:
         return None
-    return _sign(a - b)
+    return sign(a - b)
 
 
 def keep_holding(rels: list[Relation], env: ex.Env, live: dict[Operand, float] | None = None) -> list[Relation]:

@@ -14,21 +14,42 @@ cannot reach (past the per-result or total caps of `numbers`, or past `MAX_RELAT
 unless it was the same value in every supporting run (a constant of the result: `const_results`, whose
 change `result_problem` already stops; its orders with the goal's numbers follow from the goal
 numbers' own ranges). The model decides what the unrecorded order would have meant.
+
+(rate13) Which numbers of a long result vary is not known when the plan is built (its first run), so the
+cap kept the first numbers by path order, and a number that decides often came after a spec sheet of
+constants: every replay of such a plan stopped. The numbers past the cap now get their orders recorded
+too (`late_relations`, with a budget of their own, `MAX_LATE_RELATIONS`, after the relations `relations`
+records): each one against zero, every goal number and every other number of the run's results (the
+orders a number inside the cap gets; a result of more than `MAX_DIFF_NUMBERS` numbers gives no
+differences, and one of more than `MAX_FACTORS` numbers a record no products, cap or not). A number
+whose orders all fit the budget is reached, and its orders are checked like any other
+(`_envelope_checks.broken`); one past the budget stops the replay as before.
 """
 
 from __future__ import annotations
 
 from llmos.learning import explain as ex
-from llmos.learning._envelope_facts import MAX_NUMBERS_PER_STEP, MAX_RELATIONS, Operand, numbers, step_numbers
+from llmos.learning._envelope_facts import (
+    MAX_NUMBERS_PER_STEP,
+    MAX_RELATIONS,
+    ZERO,
+    Operand,
+    Relation,
+    numbers,
+    sign,
+    step_numbers,
+)
 from llmos.learning._goal_quantities import PRECAUTION
 from llmos.learning.plans import Plan, path_key
 
 
-def related(env: ex.Env, echo_paths: list[list[str]]) -> set[Operand]:
+def related(
+    env: ex.Env, echo_paths: list[list[str]], ops: list[tuple[Operand, float]] | None = None
+) -> set[Operand]:
     """The result operands whose orders against zero and against every goal number `relations` records
     (the goal's numbers come first among the operands, so their orders come first for each number; the
     relations cap may cut the orders with the other results' numbers after them)."""
-    ops = numbers(env, echo_paths)
+    ops = numbers(env, echo_paths) if ops is None else ops
     goal = sum(1 for op, _v in ops if op[0] == "tok")
     out: set[Operand] = set()
     count = 0
@@ -42,6 +63,35 @@ def related(env: ex.Env, echo_paths: list[list[str]]) -> set[Operand]:
     return out
 
 
+MAX_LATE_RELATIONS = 480  # orders recorded a run for the numbers `related` leaves out
+
+
+def late_relations(env: ex.Env, echo_paths: list[list[str]]) -> tuple[list[Relation], set[Operand]]:
+    """The orders of the run's numbers that `related` leaves out (past the caps of `numbers` or of
+    `MAX_RELATIONS`), and those numbers: each against zero, every goal number and every other number of
+    the results (one relation a pair), in order, while the whole of a number's orders fits in
+    `MAX_LATE_RELATIONS`."""
+    ops = numbers(env, echo_paths)
+    reached = related(env, echo_paths, ops)
+    every = [nv for s in range(len(env.parsed)) for nv in step_numbers(env, echo_paths, s, cap=None)]
+    if all(op in reached for op, _v in every):
+        return [], set()
+    goal = [(op, v) for op, v in ops if op[0] == "tok"]
+    out: list[Relation] = []
+    done: set[Operand] = set()
+    for j, (b, y) in enumerate(every):
+        if b in reached:
+            continue
+        later = [(c, z) for c, z in every[j + 1 :] if c in reached]  # a later unreached number pairs with b itself
+        if len(out) + 1 + len(goal) + j + len(later) > MAX_LATE_RELATIONS:
+            break
+        out.append((b, ZERO, sign(y)))
+        out.extend((a, b, sign(x - y)) for a, x in goal + every[:j])
+        out.extend((b, c, sign(y - z)) for c, z in later)
+        done.add(b)
+    return out, done
+
+
 def unrelated_problem(plan: Plan, env: ex.Env, step: int) -> str | None:
     """After step `step`, before a later one: a number of its result whose orders were never recorded
     and that was not the same in every supporting run."""
@@ -51,7 +101,7 @@ def unrelated_problem(plan: Plan, env: ex.Env, step: int) -> str | None:
     numbers_here = step_numbers(env, echo, step, cap=None)
     if len(numbers_here) <= 1:
         return None
-    reached = related(env, echo)
+    reached = related(env, echo) | late_relations(env, echo)[1]
     consts = plan.steps[step].const_results
     for op, v in numbers_here:
         if op in reached or path_key(op[2]) in consts:
@@ -59,7 +109,8 @@ def unrelated_problem(plan: Plan, env: ex.Env, step: int) -> str | None:
         where = ex.format_path(op[2]) if op[0] == "res" else f"number {op[3] + 1} of its text"
         return (
             f"{PRECAUTION}: {plan.steps[step].name} returned {v:g} at {where}, a number past the "
-            f"{MAX_NUMBERS_PER_STEP} per result whose orders rule 1 records, and not the same in every supporting "
+            f"{MAX_NUMBERS_PER_STEP} per result (and past the {MAX_LATE_RELATIONS} later orders) whose orders rule 1 "
+            "records, and not the same in every supporting "
             "run: its order with the goal's numbers was never checked"
         )
     return None

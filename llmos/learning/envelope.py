@@ -85,6 +85,7 @@ from llmos.learning._envelope_lists import (
     same_lengths,
     union_categories,
 )
+from llmos.learning._envelope_unrelated import MAX_LATE_RELATIONS, late_relations
 from llmos.learning._goal_quantities import PRECAUTION, quantities, quantity_problem
 from llmos.learning._seen import record as record_seen
 from llmos.learning._seen import seen_problem
@@ -93,6 +94,7 @@ from llmos.learning._seen_answer import view as answer_view
 
 __all__ = [
     "MAX_CATEGORIES",
+    "MAX_LATE_RELATIONS",
     "MAX_LISTS",
     "MAX_MEMBER_TOKENS",
     "MAX_NUMBERS_PER_STEP",
@@ -115,6 +117,7 @@ __all__ = [
     "is_member",
     "keep_holding",
     "keep_members",
+    "late_relations",
     "list_lengths",
     "listing_problem",
     "member_problem",

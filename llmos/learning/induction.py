@@ -108,7 +108,9 @@ def new_plan(ev: Evidence, force_wider: bool = False) -> Plan:
     plan = Plan(id=plan_id_for(ev.agent, ev.trace_id), agent=ev.agent, skeleton=list(ev.tokens), slots={}, steps=steps)
     plan.tokens_fresh = True  # rows stored under this id belong to an older plan (a rebuild)
     echo = [s.echo_paths for s in steps]
-    plan.relations = envelope.relations(env, echo) + arg_relations(env, echo, steps, [c.arguments for c in ev.calls])
+    late = envelope.late_relations(env, echo)[0]  # the orders of numbers past the caps of `relations`
+    args = [c.arguments for c in ev.calls]
+    plan.relations = envelope.relations(env, echo) + late + arg_relations(env, echo, steps, args)
     plan.memberships = envelope.memberships(env)
     envelope.record_seen(plan, ev.tokens, [c.arguments for c in ev.calls], env.texts, env.parsed, env)
     _add_evidence(plan, ev)
