@@ -22,6 +22,7 @@ from llmos.learning._envelope_facts import GE, LE, Operand, Relation, result_ste
 from llmos.learning._envelope_lists import MAX_PICKED_CHARS, MAX_PICKED_WORDS, is_member, list_lengths
 from llmos.learning._envelope_unrelated import unrelated_problem
 from llmos.learning._goal_quantities import PRECAUTION, is_measure, next_identifier, quantity_problem, record_named
+from llmos.learning._goal_weekdays import weekday_problem
 from llmos.learning._seen import counter_noise
 from llmos.learning.goals import Token
 from llmos.learning.plans import Plan, PlanStep, Slot, path_key
@@ -41,7 +42,10 @@ def goal_problem(plan: Plan, tokens: list[Token], risk_of: Callable[[str], str] 
     if not plan.slots:
         return None
     why = (
-        _part_problem(plan, tokens) or quantity_problem(plan, tokens, risk_of) or _unused_problem(plan, tokens, risk_of)
+        _part_problem(plan, tokens)
+        or weekday_problem(plan, tokens, PRECAUTION)
+        or quantity_problem(plan, tokens, risk_of)
+        or _unused_problem(plan, tokens, risk_of)
     )
     if why or not _picked_constant(plan):
         return why
@@ -49,7 +53,7 @@ def goal_problem(plan: Plan, tokens: list[Token], risk_of: Callable[[str], str] 
         tok = tokens[pos] if pos < len(tokens) else None
         if tok is not None and tok.kind == "number":
             why = _number_outside(slot, tok, is_measure(tokens, pos))
-            if why and not record_named(plan, tokens, pos):  # a record's name ("order 6007") picks no constant
+            if why and not record_named(plan, tokens, pos, risk_of):  # a record's name ("order 6007") picks no constant
                 return why
             continue
         if tok is None or tok.kind != "word" or tok.text in slot.values:

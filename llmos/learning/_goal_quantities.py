@@ -42,9 +42,10 @@ from llmos.learning import _value_kinds as _kinds
 from llmos.learning import explain as ex
 from llmos.learning._derived import derived_refs
 from llmos.learning._envelope_facts import slot_span
-from llmos.learning._record_names import RECORD_NOUNS, digits_seen, names_record
+from llmos.learning._record_names import RECORD_NOUNS, digits_seen, limit_stated, names_record
 from llmos.learning.goals import STOPWORDS, Token
 from llmos.learning.plans import Plan, Slot
+from llmos.learning.risk import describe
 
 PRECAUTION = "outside the evidence"  # the start of every reason rule 1's envelope checks give
 _PARTS = ("lead_num", "hour")  # part transforms that read a number out of a word ("12kg", "18:00")
@@ -151,22 +152,24 @@ def _growing_name(tokens: list[Token], q: Quantity, slot: Slot, v: float) -> boo
     return not is_measure(tokens, q.pos) and _named(tokens, q.pos, q.path) and next_identifier(slot, v)
 
 
-def record_name(tokens: list[Token], q: Quantity, slot: Slot) -> bool:
+def record_name(tokens: list[Token], q: Quantity, slot: Slot, risk_of: Callable[[str], str] | None = None) -> bool:
     """A record's number ("invoice 3019" into `invoice`): named by a record's noun and the argument's
-    key, no unit after it, copied and never computed with, digits like the runs' (`_record_names`)."""
+    key, no unit after it, copied and never computed with, digits like the runs', and no number of
+    those digits in the words of the tool that takes it (`_record_names`)."""
     return (
         not q.computed
         and not is_measure(tokens, q.pos)
         and all(names_record(tokens, q.pos, path) for path in q.paths or (q.path,))
         and digits_seen(slot, tokens[q.pos].text)
+        and not limit_stated(describe(risk_of, q.tool), slot)
     )
 
 
-def record_named(plan: Plan, tokens: list[Token], pos: int) -> bool:
+def record_named(plan: Plan, tokens: list[Token], pos: int, risk_of: Callable[[str], str] | None = None) -> bool:
     """Whether the goal number at `pos` names a record (`record_name`) for the first argument that
     takes it, whatever the step's risk: a constant argument is never picked by a threshold on it."""
     got = [q for q in quantities(plan, tokens, None) if q.pos == pos]
-    return bool(got) and record_name(tokens, got[0], plan.slots[pos])
+    return bool(got) and record_name(tokens, got[0], plan.slots[pos], risk_of)
 
 
 def _value(tok: Token, part: str) -> float | None:
@@ -197,7 +200,11 @@ def quantity_problem(plan: Plan, tokens: list[Token], risk_of: Callable[[str], s
         span = _span(slot, q.part)
         if v is not None and span and span[0] - 1e-9 <= v <= span[1] + 1e-9:
             continue
-        if v is not None and not q.part and (_growing_name(tokens, q, slot, v) or record_name(tokens, q, slot)):
+        if (
+            v is not None
+            and not q.part
+            and (_growing_name(tokens, q, slot, v) or record_name(tokens, q, slot, risk_of))
+        ):
             continue
         seen = f"{span[0]:g}..{span[1]:g}" if span else "no number"
         where = f"{q.tool} {ex.format_path(q.path)}".rstrip()

@@ -28,7 +28,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from llmos.learning import _derived, _seen_derived, _seen_joint, _shortcuts
+from llmos.learning import _derived, _seen_derived, _seen_groups, _seen_joint, _shortcuts
 from llmos.learning import _seen_mentions as _mentions
 from llmos.learning import _seen_roles as _roles
 from llmos.learning import _value_kinds as _kinds
@@ -279,6 +279,7 @@ def record(
             words = _seen_joint.read_texts(values, step_mask, known)
             obs.update(_seen_joint.observe(texts_read, words, i))
             texts_read.append((i, words))
+        obs.update(_seen_groups.observe(values, step_mask, known))  # a list's items by their kind
         new = merge(step.seen, obs) if plan.seen_runs else fresh(obs)
         src = _mentions.sources(plan, tokens, args, i, goal_src, arg_src)  # goal values, arguments a text may hold
         flags = _mentions.observe(values, src)
@@ -347,18 +348,31 @@ def seen_problem(
             _seen_derived.across_of(names, env, i, scalars, lambda j: step_masks(plan, env.tokens, args, j)),
             _seen_derived.periods_of(names, env, i, scalars),
         )
-    if not why:  # two reads' words each seen, never together (`_seen_joint`)
-        masks_of = lambda j: step_masks(plan, env.tokens, args, j)  # noqa: E731
-        why = _seen_joint.problem(
-            step.seen,
-            *_seen_joint.across(names, env, i, scalars, masks_of),
-            lambda p: _unchecked(plan, p, consumed, echo),
-            i,
-        )
+    if not why:  # two reads' words each seen, never together; a list's items by their kind
+        why = _pairs_problem(plan, env, args, i, values, masks, lambda p: _unchecked(plan, p, consumed, echo))
     if why:
         where = "on which the supporting runs judged the goal" if decides else "before a step that changes the world"
         why = f"{step.name} returned a value outside the evidence {where}: {why}"
     return why, noise
+
+
+def _pairs_problem(
+    plan: Plan,
+    env: ex.Env,
+    args: list[Any],
+    i: int,
+    values: list[tuple[ex.Path, Any]],
+    masks: list[str],
+    unchecked: Any,
+) -> str | None:
+    """Two reads' words each seen, never together (`_seen_joint`); a list item's values against the
+    items of its kind (`_seen_groups`)."""
+    masks_of = lambda j: step_masks(plan, env.tokens, args, j)  # noqa: E731
+    names = [s.name for s in plan.steps]
+    why = _seen_joint.problem(plan.steps[i].seen, *_seen_joint.across(names, env, i, scalars, masks_of), unchecked, i)
+    if not why:
+        why = _seen_groups.problem(plan.steps[i].seen, values, masks, unchecked)
+    return why
 
 
 def _unchecked(plan: Plan, path: ex.Path, consumed: set[ex.Path], echo: set[str]) -> bool:
