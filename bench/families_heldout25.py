@@ -112,18 +112,18 @@ _annotate_in_tools_server()
 TODAY = dt.date(2026, 12, 4)
 
 
-FIRST_DAYS = [0, 27, 9, 18, 4]  # the first five goals' days after 2026-12-01: the dates' range
+FIRST_WEEKS = [1, 26, 9, 18, 4]  # the first five goals' weeks: the weeks' range
 
 
-def _day(rng: random.Random, w: State, i: int, key: str, names: list[str]) -> tuple[str, str]:
-    """(a name of a small pool, a date in December) never drawn together before: the record's key."""
+def _day(rng: random.Random, w: State, i: int, key: str, names: list[str]) -> tuple[str, int]:
+    """(a name of a small pool, a week number) never drawn together before: the record's key."""
     used = w.setdefault("h25_used", {}).setdefault(key, [])
     while True:
         name = names[i % len(names)] if i < 5 else rng.choice(names)
-        d = dt.date(2026, 12, 1) + dt.timedelta(days=FIRST_DAYS[i] if i < 5 else rng.randint(1, 26))
-        if f"{name}|{d}" not in used:
-            used.append(f"{name}|{d}")
-            return name, d.isoformat()
+        week = FIRST_WEEKS[i] if i < 5 else rng.randint(2, 25)
+        if f"{name}|{week}" not in used:
+            used.append(f"{name}|{week}")
+            return name, week
 
 
 def _trap(i: int, rng: random.Random, share: float = 0.45) -> bool:
@@ -281,8 +281,8 @@ def _chair_open(gusts: list) -> bool:
 
 chair = Family(
     name="h25_chair",
-    templates=["Set chairlift {lift} for the morning session of {date}"],
-    fields={"lift": _one_of(LIFTS), "date": Field(r"\d{4}-\d{2}-\d{2}")},
+    templates=["Set chairlift {lift} for the morning session of week {date}"],
+    fields={"lift": _one_of(LIFTS), "date": fam.INT},
     sample=sample_chair,
     plan=[
         Step("h25_gust_log", lambda p, r: {"lift": p["lift"], "date": p["date"]}),
@@ -304,7 +304,7 @@ chair = Family(
     answer=lambda p, b: ["open" if _chair_open(b["h25_gusts"][f"{p['lift']}|{p['date']}"]["gusts_kmh"]) else "closed"],
     summary=lambda p, r: (
         f"Chairlift {p['lift']} set {'open' if _chair_open(r['h25_gust_log']['gusts_kmh']) else 'closed'} "
-        f"for the morning of {p['date']}."
+        f"for the morning of week {p['date']}."
     ),
     repeats=False,
 )
@@ -460,7 +460,7 @@ def sample_hose(rng: random.Random, w: State, i: int) -> Params:
                 break
     w.setdefault("h25_water", {})[f"{plot}|{date}"] = {
         "plot": plot,
-        "week_of": date,
+        "week": date,
         "entries": [{"use": k, "litres": x} for k, x in rows],
     }
     return {"plot": plot, "date": date}
@@ -472,8 +472,8 @@ def _band(entries: list) -> str:
 
 hose = Family(
     name="h25_hose",
-    templates=["Bill the water of allotment {plot} for the week of {date}"],
-    fields={"plot": _one_of(PLOTS), "date": Field(r"\d{4}-\d{2}-\d{2}")},
+    templates=["Bill the water of allotment {plot} for week {date}"],
+    fields={"plot": _one_of(PLOTS), "date": fam.INT},
     sample=sample_hose,
     plan=[
         Step("h25_water_use", lambda p, r: {"plot": p["plot"], "date": p["date"]}),
@@ -577,8 +577,8 @@ def _gallery_expect(p: Params, b: State) -> dict:
 
 gallery = Family(
     name="h25_gallery",
-    templates=["Record the humidity check of {wing} for {date}"],
-    fields={"wing": _one_of(WINGS), "date": Field(r"\d{4}-\d{2}-\d{2}")},
+    templates=["Record the humidity check of {wing} for week {date}"],
+    fields={"wing": _one_of(WINGS), "date": fam.INT},
     sample=sample_gallery,
     plan=[
         Step("h25_gallery_rh", lambda p, r: {"wing": p["wing"], "date": p["date"]}),
@@ -633,8 +633,8 @@ def _hive_action(row: dict) -> str:
 
 hive = Family(
     name="h25_hive",
-    templates=["Log the varroa inspection of hive {hive} on {date}"],
-    fields={"hive": _one_of(HIVES), "date": Field(r"\d{4}-\d{2}-\d{2}")},
+    templates=["Log the varroa inspection of hive {hive} in week {date}"],
+    fields={"hive": _one_of(HIVES), "date": fam.INT},
     sample=sample_hive,
     plan=[
         Step("h25_hive", lambda p, r: {"hive": p["hive"], "date": p["date"]}),
@@ -716,7 +716,7 @@ ballot = Family(
 
 # ======================================== tools
 def _log_inspection(s: State, a: dict) -> dict:
-    row = {"hive": str(a["hive"]), "date": str(a["date"]), "action": str(a["action"])}
+    row = {"hive": str(a["hive"]), "date": int(a["date"]), "action": str(a["action"])}
     s.setdefault("h25_inspections", []).append(row)
     return {**row, "logged": True}
 
@@ -758,15 +758,15 @@ TOOLS = {
         ),
         Tool(
             "h25_gust_log",
-            "A chairlift's gust readings this morning (km/h), oldest first.",
-            {"lift": str, "date": str},
+            "A chairlift's gust readings on the morning of a week's session (km/h), oldest first.",
+            {"lift": str, "date": int},
             _keyed("h25_gusts", "lift", "date"),
         ),
         Tool(
             "h25_set_chair",
             "Set a chairlift open or closed for a session. A lift opens only when each of its three latest gusts "
             "is under 60 km/h.",
-            {"lift": str, "date": str, "status": str},
+            {"lift": str, "date": int, "status": str},
             _logger("h25_chair_status", "lift", "date", "status"),
         ),
         Tool(
@@ -804,14 +804,14 @@ TOOLS = {
         Tool(
             "h25_water_use",
             "An allotment plot's water entries this week (use: hose or tap; litres).",
-            {"plot": str, "date": str},
+            {"plot": str, "date": int},
             _keyed("h25_water", "plot", "date"),
         ),
         Tool(
             "h25_bill_plot",
             "Bill a plot's water for the week at a band: standard, or surcharge when the hose entries total more "
             "than 300 litres (tap water does not count).",
-            {"plot": str, "date": str, "band": str},
+            {"plot": str, "date": int, "band": str},
             _logger("h25_bills", "plot", "date", "band"),
         ),
         Tool(
@@ -823,31 +823,31 @@ TOOLS = {
         Tool(
             "h25_gallery_rh",
             "Today's relative humidity (%) of each room of a gallery wing, with the room's collection.",
-            {"wing": str, "date": str},
+            {"wing": str, "date": int},
             _keyed("h25_galleries", "wing", "date"),
         ),
         Tool(
             "h25_log_rh",
             "Record a wing's humidity check as within limits (textiles rooms at most 50% RH, stone rooms 60%).",
-            {"wing": str, "date": str, "status": str},
+            {"wing": str, "date": int, "status": str},
             _logger("h25_rh_checks", "wing", "date", "status"),
         ),
         Tool(
             "h25_rh_alert",
             "Raise a humidity alert for a room of a wing over its collection's limit.",
-            {"wing": str, "date": str, "room": str},
+            {"wing": str, "date": int, "room": str},
             _logger("h25_rh_alerts", "wing", "date", "room"),
         ),
         Tool(
             "h25_hive",
             "A hive's latest inspection: mites per 100 bees, queen seen.",
-            {"hive": str, "date": str},
+            {"hive": str, "date": int},
             _keyed("h25_hives", "hive", "date"),
         ),
         Tool(
             "h25_log_inspection",
             "Log a hive's varroa inspection with its action: treat (more than 3 mites per 100 bees) or no treatment.",
-            {"hive": str, "date": str, "action": str},
+            {"hive": str, "date": int, "action": str},
             _log_inspection,
         ),
         Tool(

@@ -52,6 +52,7 @@ from llmos.learning._seen_products import (
     plain_text,
     read_differences,
     read_ratios,
+    read_triples,
     record_differences,
     record_products,
     record_ratios,
@@ -64,6 +65,7 @@ from llmos.learning.goals import Token
 
 _key = _seen_pairs.record_key  # json(parts) + "|n", made once per key
 
+_ACROSS = ('["~xdiff"', '["~xratio"', '["~xend"', '["~xprod"')
 MAX_DATES = 8  # per result: the pairs grow with the square
 MAX_TEXT = 1000
 _DATE_RE = re.compile(r"(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?(?![\d])")
@@ -187,10 +189,14 @@ def derive(
     for kind, found in of_record:
         for factors, (v, paths) in found:
             out[_key((kind, *(role(p, roles) for p in factors)))] = (v, paths)
-    for (pa, pb), (v, paths) in read_differences(across or ([], [])).items():
-        out[_key(("~xdiff", pa, pb))] = (v, paths)
-    for (pa, pb), (v, paths) in read_ratios(across or ([], [])).items():
-        out[_key(("~xratio", pa, pb))] = (v, paths)
+    across_reads: list[tuple[str, list[Any]]] = [
+        ("~xdiff", list(read_differences(across or ([], [])).items())),
+        ("~xratio", list(read_ratios(across or ([], [])).items())),
+        ("~xprod", list(read_triples(across or ([], [])).items())),  # two of one read x one of another
+    ]
+    for kind, got in across_reads:
+        for operands, (v, paths) in got:
+            out[_key((kind, *operands))] = (v, paths)
     for ((path, width, k), _), (v, paths) in digit_fields(values).items():
         out[_key(("~digits", role(path, roles), width, k))] = (v, paths)
     for (pa, pb), (v, paths) in weighted_sums(items).items():
@@ -364,8 +370,8 @@ def problem(
         elif key.startswith(('["~prod"', '["~rdiff"', '["~rratio"', '["~wsum"')):  # while no operand is consumed
             if paths and any(unchecked(p) for p in paths):
                 continue
-        elif key.startswith(('["~xdiff"', '["~xratio"', '["~xend"')):  # across two reads: only what the runs
-            if key not in seen or any(unchecked(p) for p in paths):  # recorded (each operand is rule 1's value)
+        elif key.startswith(_ACROSS):  # across two reads: only what the runs recorded (each operand is rule 1's)
+            if key not in seen or any(unchecked(p) for p in paths):
                 continue
         elif paths and all(unchecked(p) for p in paths):
             continue
