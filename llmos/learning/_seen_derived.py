@@ -23,6 +23,8 @@ argument as surely as a value does, so it is recorded and checked like one (stri
     "across reads"  a number of this result minus a number of an earlier read, while the plan calls both
                     tools once (a boiler's rated maximum, from its model's spec, minus its gauge's pressure:
                     `_seen_products.read_differences`, `called_once`; checked only where recorded)
+    "three across"  two numbers of one read times one of the other (a loan's value x months x an insurer's
+                    rate: `_seen_products.read_triples`, `~xprod`; checked only where recorded)
 
 Products and differences are kept small (`MAX_FACTORS`): a record (or list item) with more numeric leaves is a table.
 A product, difference or weighted sum is checked only while NONE of its operands is consumed (a factor an argument
