@@ -268,6 +268,7 @@ def record(
         obs = _observed(values, step_mask, known)
         roles = _roles.goal_items(values, tokens)  # a goal item's role, for the records by role and derived
         obs.update(_observed(_roles.roled(values, roles), step_mask, known))  # by role too
+        obs.update(_observed(_roles.from_end(values, _roles.lengths(values)), step_mask, known))  # from the end
         mine = _seen_derived.read_numbers(values, step_mask) if once[i] else []  # a tool called once
         periods_from = [(j, v) for j, v in earlier if once[j]] if once[i] else []  # a period in another read
         across = (reads, mine) if once[i] else None
@@ -327,9 +328,8 @@ def seen_problem(
     every = checked + strict + loose
     masks = step_masks(plan, env.tokens, args, i) if any(not ex.is_num(v) for _p, v in every) else []
     why, noise = problems(step.seen, _observed(checked, masks), noise_runs, set(), set())
-    if not why:  # a goal item's plain values against the goal items the supporting runs showed (`_seen_roles`)
-        roles = _roles.goal_items(values, env.tokens)
-        why, _n = problems(step.seen, _observed(_roles.roled(checked, roles), masks), noise_runs, set(), set())
+    if not why:  # a goal item's values by its role; the last items of a list by their place from the end
+        why = _placed_problem(step.seen, checked, values, env.tokens, masks, noise_runs)
     if not why:  # noise may not drop a goal value's presence (nor a text that was not noise, its absence)
         why = _mentions.problem(plan, step.seen, every, _mentions.sources(plan, env.tokens, args, i))
     if not why and strict:  # a value a learned constant computes with: never noise (4 rising weeks of hours)
@@ -354,6 +354,24 @@ def seen_problem(
         where = "on which the supporting runs judged the goal" if decides else "before a step that changes the world"
         why = f"{step.name} returned a value outside the evidence {where}: {why}"
     return why, noise
+
+
+def _placed_problem(
+    seen: Seen,
+    checked: list[tuple[ex.Path, Any]],
+    values: list[tuple[ex.Path, Any]],
+    tokens: list[Token],
+    masks: list[str],
+    noise_runs: int,
+) -> str | None:
+    """A goal item's plain values against the goal items the supporting runs showed (`_seen_roles`); the
+    last items of a list against the items at that place from the end, where the runs recorded it."""
+    roles = _roles.goal_items(values, tokens)
+    why, _n = problems(seen, _observed(_roles.roled(checked, roles), masks), noise_runs, set(), set())
+    if not why:
+        ends = _observed(_roles.from_end(checked, _roles.lengths(values)), masks)
+        why, _n = problems(seen, {k: o for k, o in ends.items() if k in seen}, noise_runs, set(), set())
+    return why
 
 
 def _pairs_problem(
