@@ -53,7 +53,7 @@ def goal_problem(plan: Plan, tokens: list[Token], risk_of: Callable[[str], str] 
         tok = tokens[pos] if pos < len(tokens) else None
         if tok is not None and tok.kind == "number":
             why = _number_outside(slot, tok, is_measure(tokens, pos))
-            if why and not record_named(plan, tokens, pos):  # a record's name ("order 6007") picks no constant
+            if why and not record_named(plan, tokens, pos, risk_of):  # a record's name ("order 6007") picks no constant
                 return why
             continue
         if tok is None or tok.kind != "word" or tok.text in slot.values:

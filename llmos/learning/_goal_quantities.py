@@ -11,7 +11,9 @@ Not every goal number a write takes is a quantity. A number that names a thing i
 shape, elsewhere, not for its range:
 
 - the write takes it as text (a string schema type: room "412", a label "Q3") or under an
-  identifier's key (`_value_kinds.id_key`: "order_id", "zip");
+  identifier's key (`_value_kinds.id_key`: "order_id", "zip"), unless the tool that takes it states a
+  number of the digits its values had (`_record_names.limit_stated`: `refund(ticket=...)` whose ticket
+  is the sum refunded, "refunds above 500 EUR need a supervisor", `families_heldout25b.py` h25b_refund);
 - a read-only step takes it too, verbatim, and no explanation in use computes with it, and it is
   not followed by a unit ("order 5026", "room 412": the read looks the thing up by it). "40 units"
   keeps its unit word: a quantity whatever reads it;
@@ -42,9 +44,10 @@ from llmos.learning import _value_kinds as _kinds
 from llmos.learning import explain as ex
 from llmos.learning._derived import derived_refs
 from llmos.learning._envelope_facts import slot_span
-from llmos.learning._record_names import RECORD_NOUNS, digits_seen, names_record
+from llmos.learning._record_names import RECORD_NOUNS, digits_seen, limit_stated, names_record
 from llmos.learning.goals import STOPWORDS, Token
 from llmos.learning.plans import Plan, Slot
+from llmos.learning.risk import describe
 
 PRECAUTION = "outside the evidence"  # the start of every reason rule 1's envelope checks give
 _PARTS = ("lead_num", "hour")  # part transforms that read a number out of a word ("12kg", "18:00")
@@ -89,10 +92,15 @@ def quantities(plan: Plan, tokens: list[Token], risk_of: Callable[[str], str] | 
                 if not write:
                     reads |= {int(r[1]) for r in toks}
                     continue
-                if leaf.type == "str" or _kinds.id_key(leaf.path):
-                    continue  # the write takes it as text, or as an identifier: a name, not an amount
+                if leaf.type == "str":
+                    continue  # the write takes it as text: a name, not an amount
+                named = _kinds.id_key(leaf.path)  # an identifier's key: a name, unless its tool states a limit
                 for r in toks:
                     pos = int(r[1])
+                    if named and not (
+                        pos in plan.slots and limit_stated(describe(risk_of, step.name), plan.slots[pos])
+                    ):
+                        continue
                     if pos < len(tokens) and pos in plan.slots:
                         paths.setdefault(pos, []).append(tuple(leaf.path))
                         taken.setdefault(pos, Quantity(pos, step.name, tuple(leaf.path), _part_of(c, pos)))
@@ -151,22 +159,24 @@ def _growing_name(tokens: list[Token], q: Quantity, slot: Slot, v: float) -> boo
     return not is_measure(tokens, q.pos) and _named(tokens, q.pos, q.path) and next_identifier(slot, v)
 
 
-def record_name(tokens: list[Token], q: Quantity, slot: Slot) -> bool:
+def record_name(tokens: list[Token], q: Quantity, slot: Slot, risk_of: Callable[[str], str] | None = None) -> bool:
     """A record's number ("invoice 3019" into `invoice`): named by a record's noun and the argument's
-    key, no unit after it, copied and never computed with, digits like the runs' (`_record_names`)."""
+    key, no unit after it, copied and never computed with, digits like the runs', and no number of
+    those digits in the words of the tool that takes it (`_record_names`)."""
     return (
         not q.computed
         and not is_measure(tokens, q.pos)
         and all(names_record(tokens, q.pos, path) for path in q.paths or (q.path,))
         and digits_seen(slot, tokens[q.pos].text)
+        and not limit_stated(describe(risk_of, q.tool), slot)
     )
 
 
-def record_named(plan: Plan, tokens: list[Token], pos: int) -> bool:
+def record_named(plan: Plan, tokens: list[Token], pos: int, risk_of: Callable[[str], str] | None = None) -> bool:
     """Whether the goal number at `pos` names a record (`record_name`) for the first argument that
     takes it, whatever the step's risk: a constant argument is never picked by a threshold on it."""
     got = [q for q in quantities(plan, tokens, None) if q.pos == pos]
-    return bool(got) and record_name(tokens, got[0], plan.slots[pos])
+    return bool(got) and record_name(tokens, got[0], plan.slots[pos], risk_of)
 
 
 def _value(tok: Token, part: str) -> float | None:
@@ -197,7 +207,11 @@ def quantity_problem(plan: Plan, tokens: list[Token], risk_of: Callable[[str], s
         span = _span(slot, q.part)
         if v is not None and span and span[0] - 1e-9 <= v <= span[1] + 1e-9:
             continue
-        if v is not None and not q.part and (_growing_name(tokens, q, slot, v) or record_name(tokens, q, slot)):
+        if (
+            v is not None
+            and not q.part
+            and (_growing_name(tokens, q, slot, v) or record_name(tokens, q, slot, risk_of))
+        ):
             continue
         seen = f"{span[0]:g}..{span[1]:g}" if span else "no number"
         where = f"{q.tool} {ex.format_path(q.path)}".rstrip()

@@ -20,6 +20,13 @@ amount by what the goal and the call say together, each checkable on the live go
 "Order 40 of SKU-7" is no record name: "order" is a verb there and the argument (`qty`) is not named
 by it. A threshold on a record's number (orders above 9000 belong to a marketplace) that no result
 shows would pass: not covered.
+
+- the tool that takes it states no number of as many digits as the runs' values in its own words
+  (its description and input schema: `limit_stated`). A noun of the list may name a quantity: a
+  `submit_claim(claim=...)` whose `claim` is the sum claimed, "claims above 2000 EUR go to a loss
+  adjuster", and main submitted "claim 2527" as a record's name (`families_heldout25.py` h25_claim,
+  six wrong at seed 7). A number the tool states as long as the values it took may be a limit on them:
+  the argument stays an amount, range-checked. Without the tool's words (no registry), as before.
 """
 
 from __future__ import annotations
@@ -62,6 +69,23 @@ def names_record(tokens: list[Token], pos: int, path: ex.Path) -> bool:
     words = _key_words(path)
     noun = prev.text.lower()
     return noun in words and all(w == noun or w in _NUMBER_SUFFIXES for w in words)
+
+
+_NUMBER = re.compile(r"(?<![\w.])(\d[\d,]*)(?:\.\d+)?(?!\w)")
+
+
+def limit_stated(text: str | None, slot: Slot) -> bool:
+    """Whether a tool's own words (`text`) state a number with as many digits as a number between the
+    slot's two ends ("above 2000 EUR" where the runs took 1050..1980): a limit may hold on the values."""
+    span = slot_span(slot)
+    if not text or len(span) != 2:
+        return False
+    lo, hi = (len(str(int(abs(x)))) for x in span)
+    for m in _NUMBER.finditer(text):
+        d = m.group(1).replace(",", "")
+        if d.isdigit() and lo <= len(str(int(d))) <= hi:
+            return True
+    return False
 
 
 def digits_seen(slot: Slot, text: str) -> bool:

@@ -28,13 +28,21 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from llmos.learning import _derived, _run_facts, _seen_derived, _seen_joint, _shortcuts
+from llmos.learning import _derived, _run_facts, _seen_derived, _seen_groups, _seen_joint, _shortcuts
 from llmos.learning import _seen_mentions as _mentions
 from llmos.learning import _seen_roles as _roles
 from llmos.learning import _value_kinds as _kinds
 from llmos.learning import explain as ex
 from llmos.learning._derived import derived_paths
 from llmos.learning._run_facts import RunFacts
+from llmos.learning._seen_records import MAX_TEMPLATES as MAX_TEMPLATES
+from llmos.learning._seen_records import Seen as Seen
+from llmos.learning._seen_records import _num_add as _num_add
+from llmos.learning._seen_records import _num_new as _num_new
+from llmos.learning._seen_records import _number_ok
+from llmos.learning._seen_records import _text_add as _text_add
+from llmos.learning._seen_records import fresh as fresh
+from llmos.learning._seen_records import merge as merge
 from llmos.learning._seen_text import Templates, mask_values, new_words, template_in
 from llmos.learning._seen_text import counter_noise as counter_noise
 from llmos.learning._seen_text import readable as _readable
@@ -45,9 +53,6 @@ from llmos.learning.plans import Plan, path_key
 from llmos.learning.risk import RiskOf, writes_after
 
 NO_NOISE = 1 << 30  # runs of noise no evidence reaches: a check without rule 1's noise
-MAX_TEMPLATES = 16  # per text path; more distinct templates than this: only noise can explain them
-
-Seen = dict[str, Any]
 
 
 def _text_of(v: Any) -> str:
@@ -128,65 +133,6 @@ def step_masks(plan: Plan, tokens: list[Token], args: list[Any], i: int, facts: 
         if step.group <= g + 1 and k < len(args) and args[k] is not None:
             values.extend(v for _p, v in (ex.leaves(args[k]) if facts is None else facts.arg_leaves(k)))
     return mask_values(tokens, values, [])
-
-
-def _num_new(v: float) -> list[Any]:
-    return [v, v, v, 1, 1]
-
-
-def _num_add(rec: list[Any], v: float) -> list[Any]:
-    lo, hi, last, inc, n = rec
-    return [min(lo, v), max(hi, v), v, int(bool(inc) and v > last), n + 1]
-
-
-def fresh(obs: dict[str, tuple[str, Any]]) -> Seen:
-    out: Seen = {}
-    for key, (kind, v) in obs.items():
-        if kind == "n":
-            out[key] = _num_new(v)
-        else:
-            tmpl, nums = v
-            out[key] = {"n": 1, "d": 1, "t": {tmpl: [_num_new(x) for x in nums]}}
-    return out
-
-
-def merge(kept: Seen, obs: dict[str, tuple[str, Any]]) -> Seen:
-    """The records widened by one more run. A path of a kind this run did not show keeps its record
-    (the live check still needs it); a kind never seen before starts a record."""
-    out: Seen = dict(kept)  # the keys in their order, each record this run showed replaced below
-    for key, got in obs.items():  # a new key comes after the kept ones, in the run's order
-        rec = kept.get(key)
-        if rec is None:
-            out[key] = fresh({key: got})[key]
-        elif got[0] == "n":
-            lo, hi, last, inc, n = rec  # `_num_add`, inline (every number of every run)
-            v = got[1]
-            out[key] = [min(lo, v), max(hi, v), v, int(bool(inc) and v > last), n + 1]
-        else:
-            out[key] = _text_add(rec, *got[1])
-    return out
-
-
-def _text_add(rec: dict[str, Any], tmpl: str, nums: list[float]) -> dict[str, Any]:
-    tmpls: dict[str, list[Any]] = dict(rec["t"])
-    new = tmpl not in tmpls
-    if new:
-        if len(tmpls) < MAX_TEMPLATES:
-            tmpls[tmpl] = [_num_new(x) for x in nums]
-    else:
-        old = tmpls[tmpl]
-        tmpls[tmpl] = [_num_add(r, x) for r, x in zip(old, nums, strict=True)]
-    return {"n": rec["n"] + 1, "d": int(bool(rec["d"]) and new), "t": tmpls}
-
-
-def _number_ok(rec: list[Any], v: float, noise_runs: int) -> tuple[bool, bool]:
-    """(inside, by noise)."""
-    lo, hi, _last, inc, n = rec
-    if lo - 1e-9 <= v <= hi + 1e-9:
-        return True, False
-    if inc and n >= noise_runs and v >= lo:
-        return True, True
-    return False, False
 
 
 def problems(
@@ -273,6 +219,7 @@ def record(
         obs = _observed(values, step_mask, known)
         roles = _roles.goal_items(values, tokens)  # a goal item's role, for the records by role and derived
         obs.update(_observed(_roles.roled(values, roles), step_mask, known))  # by role too
+        obs.update(_observed(_roles.from_end(values, _roles.lengths(values)), step_mask, known))  # from the end
         mine = _seen_derived.read_numbers(values, step_mask) if once[i] else []  # a tool called once
         periods_from = [(j, v) for j, v in earlier if once[j]] if once[i] else []  # a period in another read
         across = (reads, mine) if once[i] else None
@@ -284,6 +231,7 @@ def record(
             words = _seen_joint.read_texts(values, step_mask, known)
             obs.update(_seen_joint.observe(texts_read, words, i))
             texts_read.append((i, words))
+        obs.update(_seen_groups.observe(values, step_mask, known))  # a list's items by their kind
         new = merge(step.seen, obs) if plan.seen_runs else fresh(obs)
         src = _mentions.sources(plan, tokens, args, i, goal_src, arg_src, facts.arg_leaves)  # what a text may hold
         flags = _mentions.observe(values, src)
@@ -331,9 +279,8 @@ def seen_problem(
     every = checked + strict + loose
     masks = step_masks(plan, env.tokens, args, i) if any(not ex.is_num(v) for _p, v in every) else []
     why, noise = problems(step.seen, _observed(checked, masks), noise_runs, set(), set())
-    if not why:  # a goal item's plain values against the goal items the supporting runs showed (`_seen_roles`)
-        roles = _roles.goal_items(values, env.tokens)
-        why, _n = problems(step.seen, _observed(_roles.roled(checked, roles), masks), noise_runs, set(), set())
+    if not why:  # a goal item's values by its role; the last items of a list by their place from the end
+        why = _placed_problem(step.seen, checked, values, env.tokens, masks, noise_runs)
     if not why:  # noise may not drop a goal value's presence (nor a text that was not noise, its absence)
         why = _mentions.problem(plan, step.seen, every, _mentions.sources(plan, env.tokens, args, i))
     if not why and strict:  # a value a learned constant computes with: never noise (4 rising weeks of hours)
@@ -352,18 +299,49 @@ def seen_problem(
             _seen_derived.across_of(names, env, i, scalars, lambda j: step_masks(plan, env.tokens, args, j)),
             _seen_derived.periods_of(names, env, i, scalars),
         )
-    if not why:  # two reads' words each seen, never together (`_seen_joint`)
-        masks_of = lambda j: step_masks(plan, env.tokens, args, j)  # noqa: E731
-        why = _seen_joint.problem(
-            step.seen,
-            *_seen_joint.across(names, env, i, scalars, masks_of),
-            lambda p: _unchecked(plan, p, consumed, echo),
-            i,
-        )
+    if not why:  # two reads' words each seen, never together; a list's items by their kind
+        why = _pairs_problem(plan, env, args, i, values, masks, lambda p: _unchecked(plan, p, consumed, echo))
     if why:
         where = "on which the supporting runs judged the goal" if decides else "before a step that changes the world"
         why = f"{step.name} returned a value outside the evidence {where}: {why}"
     return why, noise
+
+
+def _placed_problem(
+    seen: Seen,
+    checked: list[tuple[ex.Path, Any]],
+    values: list[tuple[ex.Path, Any]],
+    tokens: list[Token],
+    masks: list[str],
+    noise_runs: int,
+) -> str | None:
+    """A goal item's plain values against the goal items the supporting runs showed (`_seen_roles`); the
+    last items of a list against the items at that place from the end, where the runs recorded it."""
+    roles = _roles.goal_items(values, tokens)
+    why, _n = problems(seen, _observed(_roles.roled(checked, roles), masks), noise_runs, set(), set())
+    if not why:
+        ends = _observed(_roles.from_end(checked, _roles.lengths(values)), masks)
+        why, _n = problems(seen, {k: o for k, o in ends.items() if k in seen}, noise_runs, set(), set())
+    return why
+
+
+def _pairs_problem(
+    plan: Plan,
+    env: ex.Env,
+    args: list[Any],
+    i: int,
+    values: list[tuple[ex.Path, Any]],
+    masks: list[str],
+    unchecked: Any,
+) -> str | None:
+    """Two reads' words each seen, never together (`_seen_joint`); a list item's values against the
+    items of its kind (`_seen_groups`)."""
+    masks_of = lambda j: step_masks(plan, env.tokens, args, j)  # noqa: E731
+    names = [s.name for s in plan.steps]
+    why = _seen_joint.problem(plan.steps[i].seen, *_seen_joint.across(names, env, i, scalars, masks_of), unchecked, i)
+    if not why:
+        why = _seen_groups.problem(plan.steps[i].seen, values, masks, unchecked)
+    return why
 
 
 def _unchecked(plan: Plan, path: ex.Path, consumed: set[ex.Path], echo: set[str]) -> bool:

@@ -26,7 +26,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from llmos.learning import _derived, _seen_derived
+from llmos.learning import _derived, _seen_picks
 from llmos.learning import _seen_mentions as _mentions
 from llmos.learning import explain as ex
 from llmos.learning._answer_rules import computed, template_fits
@@ -203,12 +203,12 @@ def answer_seen_problem(plan: Plan, env: ex.Env, args: list[Any], noise_runs: in
     """Rule 1 for an answer that states a derived number (a `calc` hole): the results it is computed from
     stay inside what the runs the template fits saw (`view`), apart from the values the answer or an argument reads;
     those it computes with keep their sign and scale (`_derived`). A factor the same in every supporting
-    run (16 kWh each time) is what the arithmetic may have folded into a constant (x 0.16). A pick: `_seen_derived`."""
+    run (16 kWh each time) is what the arithmetic may have folded into a constant (x 0.16). A pick: `_seen_picks`."""
     steps, read, operands = _answer_reads(answer)
     if not plan.seen_runs:
         return None
     plan = view(plan)  # the runs the template fits
-    if why := _seen_derived.picks_problem(plan.steps, env, answer, scalars):  # a pick or a threshold?
+    if why := _seen_picks.picks_problem(plan.steps, env, answer, scalars):  # a pick or a threshold?
         return f"the answer states a pick: {why}"
     for i in sorted(steps):
         text = env.texts[i] if i < len(env.texts) else None

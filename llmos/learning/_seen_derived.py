@@ -23,6 +23,8 @@ argument as surely as a value does, so it is recorded and checked like one (stri
     "across reads"  a number of this result minus a number of an earlier read, while the plan calls both
                     tools once (a boiler's rated maximum, from its model's spec, minus its gauge's pressure:
                     `_seen_products.read_differences`, `called_once`; checked only where recorded)
+    "three across"  two numbers of one read times one of the other (a loan's value x months x an insurer's
+                    rate: `_seen_products.read_triples`, `~xprod`; checked only where recorded)
 
 Products and differences are kept small (`MAX_FACTORS`): a record (or list item) with more numeric leaves is a table.
 A product, difference or weighted sum is checked only while NONE of its operands is consumed (a factor an argument
@@ -52,6 +54,7 @@ from llmos.learning._seen_products import (
     plain_text,
     read_differences,
     read_ratios,
+    read_triples,
     record_differences,
     record_products,
     record_ratios,
@@ -67,6 +70,7 @@ if TYPE_CHECKING:
 
 _key = _seen_pairs.record_key  # json(parts) + "|n", made once per key
 
+_ACROSS = ('["~xdiff"', '["~xratio"', '["~xend"', '["~xprod"')
 MAX_DATES = 8  # per result: the pairs grow with the square
 MAX_TEXT = 1000
 _DATE_RE = re.compile(r"(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?(?![\d])")
@@ -201,10 +205,14 @@ def derive(
     for kind, found in of_record:
         for factors, (v, paths) in found:
             out[_key((kind, *(role(p, roles) for p in factors)))] = (v, paths)
-    for (pa, pb), (v, paths) in read_differences(across or ([], [])).items():
-        out[_key(("~xdiff", pa, pb))] = (v, paths)
-    for (pa, pb), (v, paths) in read_ratios(across or ([], [])).items():
-        out[_key(("~xratio", pa, pb))] = (v, paths)
+    across_reads: list[tuple[str, list[Any]]] = [
+        ("~xdiff", list(read_differences(across or ([], [])).items())),
+        ("~xratio", list(read_ratios(across or ([], [])).items())),
+        ("~xprod", list(read_triples(across or ([], [])).items())),  # two of one read x one of another
+    ]
+    for kind, got in across_reads:
+        for operands, (v, paths) in got:
+            out[_key((kind, *operands))] = (v, paths)
     for ((path, width, k), _), (v, paths) in digit_fields(values).items():
         out[_key(("~digits", role(path, roles), width, k))] = (v, paths)
     for (pa, pb), (v, paths) in weighted_sums(items).items():
@@ -217,7 +225,7 @@ def derive(
 
 def _ranks(values: list[tuple[ex.Path, Any]]) -> Derived:
     """The least, second least, greatest and second greatest value of each numeric leaf over a
-    list's items (`~rank`: checked only for a pick that reads the list, `pick_problem`)."""
+    list's items (`~rank`: checked only for a pick that reads the list, `_seen_picks.pick_problem`)."""
     groups: dict[tuple[Any, ...], list[tuple[float, ex.Path]]] = {}
     for path, v in values:
         if ex.is_num(v) and any(isinstance(x, int) for x in path):
@@ -233,62 +241,6 @@ def _ranks(values: list[tuple[ex.Path, Any]]) -> Derived:
 
 
 MAX_RANKED = 4  # list patterns per result whose order statistics are recorded
-
-
-def pick_problem(
-    seen: dict[str, Any], values: list[tuple[ex.Path, Any]], pattern: tuple[Any, ...], op: str
-) -> str | None:
-    """Rule 1 for a pick ("the item where `pattern` is least") that the supporting runs cannot tell from
-    a threshold: in every run the picked key lay apart from all the others (the least tread always
-    under 3 mm, every other over 3.5). Any threshold in that gap explains the runs as well as the pick
-    does, so the live list must keep the gap: the picked key no further from it than a run's picked key
-    was, every other key no nearer than a run's runner-up. Otherwise (two items under the gap, or none)
-    the model decides. A pick whose runs overlapped (the cheapest of one run dearer than the second
-    cheapest of another) is a pick only, and not checked here."""
-    first, second = ("min1", "min2") if op == "min" else ("max1", "max2")
-    live = _ranks(values)
-    recs = [seen.get(json.dumps(["~rank", list(pattern), k]) + "|n") for k in (first, second)]
-    vals = [live.get(json.dumps(["~rank", list(pattern), k]) + "|n") for k in (first, second)]
-    r1, r2 = recs
-    if not isinstance(r1, list) or not isinstance(r2, list):
-        return None
-    lo1, hi1, lo2, hi2 = float(r1[0]), float(r1[1]), float(r2[0]), float(r2[1])
-    apart = hi1 < lo2 if op == "min" else lo1 > hi2
-    if not apart:
-        return None
-    where = ex.format_path(pattern).replace(".*", "[*]")
-    if vals[0] is None or vals[1] is None:
-        return f"the list of {where} has fewer than two items, where every supporting run's pick stood apart"
-    v1, v2 = vals[0][0], vals[1][0]
-    if (op == "min" and (v1 > hi1 or v2 < lo2)) or (op == "max" and (v1 < lo1 or v2 > hi2)):
-        return (
-            f"the {op}imum of {where} ({v1:g}) and the next ({v2:g}) do not keep the gap every supporting run "
-            f"showed (picked [{lo1:g}, {hi1:g}], the next [{lo2:g}, {hi2:g}]): a threshold explains the runs as "
-            "well as the pick"
-        )
-    return None
-
-
-def picks_problem(steps: Any, env: ex.Env, answer: Any, scalars: Any) -> str | None:
-    """`pick_problem` for every pick an answer's holes state (the plan's `steps`; `scalars(parsed, text)`)."""
-    for i, pattern, op in pick_sources([c for part in answer if part[0] == "hole" for c in part[1]]):
-        text = env.texts[i] if i < len(env.texts) else None
-        if text is not None and i < len(steps):
-            why = pick_problem(steps[i].seen, scalars(env.parsed[i], text), pattern, op)
-            if why:
-                return f"{steps[i].name}: {why}"
-    return None
-
-
-def pick_sources(cands: Any) -> list[tuple[int, tuple[Any, ...], str]]:
-    """(step, list pattern, "min" | "max") of every pick among `cands` that reads a list of one result."""
-    out: list[tuple[int, tuple[Any, ...], str]] = []
-    for cand in cands:
-        inner = cand[1] if cand[0] == "calc" else cand
-        if inner[0] == "pick" and inner[2][0] == "all" and inner[2][1][0] == "res":
-            ref = inner[2][1]
-            out.append((int(ref[1]), tuple(ref[2]), str(inner[1])))
-    return out
 
 
 def leaf_totals(values: list[tuple[ex.Path, Any]]) -> dict[tuple[Any, ...], tuple[float, list[ex.Path]]]:
@@ -380,8 +332,8 @@ def problem(
         elif key.startswith(('["~prod"', '["~rdiff"', '["~rratio"', '["~wsum"')):  # while no operand is consumed
             if paths and any(unchecked(p) for p in paths):
                 continue
-        elif key.startswith(('["~xdiff"', '["~xratio"', '["~xend"')):  # across two reads: only what the runs
-            if key not in seen or any(unchecked(p) for p in paths):  # recorded (each operand is rule 1's value)
+        elif key.startswith(_ACROSS):  # across two reads: only what the runs recorded (each operand is rule 1's)
+            if key not in seen or any(unchecked(p) for p in paths):
                 continue
         elif paths and all(unchecked(p) for p in paths):
             continue

@@ -176,5 +176,5 @@ def strip(seen: dict[str, Any]) -> dict[str, Any]:
     return {
         k: ({kk: vv for kk, vv in r.items() if kk != "m"} if isinstance(r, dict) else r)
         for k, r in seen.items()
-        if not k.startswith(('["~xdiff"', '["~xratio"', '["~xend"', '["~xcat"'))
+        if not k.startswith(('["~xdiff"', '["~xratio"', '["~xend"', '["~xcat"', '["~xprod"'))
     }

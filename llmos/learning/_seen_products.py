@@ -195,6 +195,26 @@ def read_ratios(across: Across) -> Products:
     return out
 
 
+def read_triples(across: Across) -> dict[tuple[Any, ...], tuple[float, list[ex.Path]]]:
+    """(a, b, c) -> (a x b x c, [the operands' paths]) for two numbers of one read and one of the other, of
+    an earlier read j and this one (as `read_differences` pairs them), at most MAX_DIFF_PAIRS: a museum
+    loan's value and months (one read) and the insurer's rate per month (another), each pair's product
+    inside what the supporting runs saw, the premium past every premium seen and past the 5000 EUR the
+    board must approve (`families_heldout25.py` h25_artloan, main bound the cover three times at seed 7)."""
+    out: dict[tuple[Any, ...], tuple[float, list[ex.Path]]] = {}
+    reads, mine = across
+    for j, nums in reads:
+        theirs = [(("@step", j, *pa), ("@step", j, *ca), x) for pa, ca, x in nums]
+        for one, two in ((theirs, mine), (mine, theirs)):
+            for k, (pa, ca, x) in enumerate(two):
+                for pb, cb, y in two[k + 1 :]:
+                    for pc, cc, z in one:
+                        if len(out) >= MAX_DIFF_PAIRS:
+                            return out
+                        out[(pa, pb, pc)] = (x * y * z, [ca, cb, cc])
+    return out
+
+
 def digit_fields(values: list[tuple[ex.Path, Any]]) -> Products:
     """((path, width, k), ()) -> (the k-th pair of digits as a number, [path]) for every text leaf that is a
     string of 4, 6 or 8 digits (not an identifier's key): a number written as fixed-width digits is often

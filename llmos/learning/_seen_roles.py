@@ -79,3 +79,37 @@ def roled(values: list[tuple[ex.Path, Any]], roles: Roles) -> list[tuple[ex.Path
         if r != p:
             out.append((r, v))
     return out
+
+
+MAX_FROM_END = 3  # the last items of a list, keyed by their place from the end too
+
+
+def lengths(values: list[tuple[ex.Path, Any]]) -> dict[ex.Path, int]:
+    """The number of items of each list of a result (its path, outer indices kept -> its length)."""
+    out: dict[ex.Path, int] = {}
+    for p, _v in values:
+        for k, x in enumerate(p):
+            if isinstance(x, int) and not isinstance(x, bool):
+                key = tuple(p[:k])
+                if out.get(key, 0) <= x:
+                    out[key] = x + 1
+    return out
+
+
+def from_end(values: list[tuple[ex.Path, Any]], sizes: dict[ex.Path, int]) -> list[tuple[ex.Path, Any]]:
+    """The values of the last MAX_FROM_END items of every list of two items or more, each at its path with
+    the item's place from the end ("@-1": the last) in place of its index. A log read oldest first has
+    its latest readings at the end, whatever its length: a chairlift's three latest gusts (the lift opens
+    only when each is under 60 km/h) at indices that earlier, longer logs filled with older gusts of 85
+    km/h, so each index's range held a latest gust of 63 (`families_heldout25.py` h25_chair, seed 41).
+    `sizes`: the lists' lengths (`lengths`) of the whole result (`values` may be a part of it)."""
+    out = []
+    for p, v in values:
+        k = max((n for n, x in enumerate(p) if isinstance(x, int) and not isinstance(x, bool)), default=-1)
+        if k < 0:
+            continue
+        size = sizes.get(tuple(p[:k]), 0)
+        back = size - int(p[k])
+        if size >= 2 and 1 <= back <= MAX_FROM_END:
+            out.append(((*p[:k], f"@-{back}", *p[k + 1 :]), v))
+    return out

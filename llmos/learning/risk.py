@@ -17,6 +17,7 @@ successful runs (at least one): read-only plans replay sooner, destructive ones 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
@@ -53,13 +54,33 @@ def tool_risk(tool: Any) -> str:
     return _KIND_RISK.get(str(getattr(tool, "kind", "")), "write")
 
 
+class _RegistryRisk:
+    """A risk lookup over a tool registry (read at call time: tools may be registered later), which also
+    tells what a tool says of itself (`describe`: its description and its input schema, as text)."""
+
+    def __init__(self, registry: Any) -> None:
+        self.registry = registry
+
+    def __call__(self, name: str) -> str:
+        return tool_risk(self.registry.get(name))
+
+    def describe(self, name: str) -> str:
+        tool = self.registry.get(name)
+        if tool is None:
+            return ""
+        schema = getattr(tool, "input_schema", None)
+        return f"{getattr(tool, 'description', '') or ''}\n{json.dumps(schema, default=str) if schema else ''}"
+
+
 def registry_risk(registry: Any) -> RiskOf:
     """A risk lookup over a tool registry (read at call time: tools may be registered later)."""
+    return _RegistryRisk(registry)
 
-    def risk_of(name: str) -> str:
-        return tool_risk(registry.get(name))
 
-    return risk_of
+def describe(risk_of: RiskOf | None, name: str) -> str | None:
+    """What tool `name` says of itself, when the risk lookup knows (None: nothing to read)."""
+    fn = getattr(risk_of, "describe", None)
+    return str(fn(name)) if callable(fn) else None
 
 
 def rank(risk: str) -> int:
