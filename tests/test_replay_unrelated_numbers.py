@@ -110,3 +110,36 @@ async def test_numbers_past_the_recorded_orders_that_never_changed_leave_the_rep
     out = await h.run(STORE, {"fridge": "F6", "boxes": 43})
     assert out.correct and stopped_outside_evidence(out.trace)
     assert "in every supporting run, but not now" in str(out.trace.events)
+
+
+class ListFridgeWorld(FridgeWorld):
+    """The readings come as a list whose length varies from run to run, before the vacant slots."""
+
+    def apply(self, state: dict[str, Any], name: str, a: dict[str, Any]) -> Any:
+        if name == "fridge_status":
+            vacant = state["fridges"][a["fridge"]]
+            readings = [4.0 + h % 3 for h in range(self.readings)]
+            return {"fridge": a["fridge"], "readings": readings, "vacant_slots": vacant}
+        return super().apply(state, name, a)
+
+
+async def test_a_late_number_whose_orders_the_first_run_did_not_record_is_still_checked(tmp_path: Path) -> None:
+    # The plan's relations come from its first run: 40 readings, where the slots' orders do not fit the
+    # budget. Later runs show 16 readings, where they would: the live run's budget reaches the slots
+    # (`late_relations`), though no order of theirs was recorded. The goal's ratio with the slots
+    # (`_seen_pairs`, a range on every goal number against every result number) is what stops 43 boxes
+    # for 40 slots; this test holds that some rule does (the lead's probe of a possible hole, stop 31).
+    h = Harness(tmp_path)
+    h.world = ListFridgeWorld(readings=40)
+    h.registry = h.world.registry()
+    runs = [("F1", 15, 23, 40), ("F2", 54, 60, 16), ("F3", 32, 46, 16), ("F4", 40, 54, 40), ("F7", 20, 33, 16)]
+    for fridge, boxes, vacant, n in runs:
+        h.world.state["fridges"][fridge] = vacant
+        assert isinstance(h.world, ListFridgeWorld)
+        h.world.readings = n
+        await run_ok(h, STORE, {"fridge": fridge, "boxes": boxes})
+    h.world.readings = 16
+    h.world.state["fridges"]["F6"] = 40  # inside [23, 60]; 43 boxes inside [15, 54]; 43 > 40
+    out = await h.run(STORE, {"fridge": "F6", "boxes": 43})
+    assert out.correct and stopped_outside_evidence(out.trace)
+    assert ["F6", 43] not in h.world.state["stored"]
