@@ -14,13 +14,17 @@ with the goal's boxes, and a fridge with room replays. Only a number whose order
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 from test_learning_world import PREFIX, Calls, Family, Harness, World, nothing, run_ok, stopped_outside_evidence
 
+from llmos.learning import _plan_codec
+from llmos.learning import explain as ex
 from llmos.learning._envelope_facts import MAX_NUMBERS_PER_STEP
-from llmos.learning._envelope_unrelated import MAX_LATE_RELATIONS
+from llmos.learning._envelope_unrelated import MAX_LATE_RELATIONS, late_relations, recorded_late, unrelated_problem
+from llmos.learning.goals import tokenize
 
 
 class FridgeWorld(World):
@@ -143,3 +147,26 @@ async def test_a_late_number_whose_orders_the_first_run_did_not_record_is_still_
     out = await h.run(STORE, {"fridge": "F6", "boxes": 43})
     assert out.correct and stopped_outside_evidence(out.trace)
     assert ["F6", 43] not in h.world.state["stored"]
+
+
+async def test_the_late_numbers_reached_are_those_whose_orders_the_plan_recorded(tmp_path: Path) -> None:
+    # The same plan as above, checked directly: with 16 live readings the live budget reaches the slots
+    # (`late_relations`), but the plan's orders come from its first run (40 readings), whose budget did not:
+    # the slots are not reached (`recorded_late`), and, varying, they stop the replay before the write.
+    h = Harness(tmp_path)
+    h.world = ListFridgeWorld(readings=40)
+    h.registry = h.world.registry()
+    for fridge, boxes, vacant, n in [("F1", 15, 23, 40), ("F2", 54, 60, 16), ("F3", 32, 46, 16)]:
+        h.world.state["fridges"][fridge] = vacant
+        assert isinstance(h.world, ListFridgeWorld)
+        h.world.readings = n
+        await run_ok(h, STORE, {"fridge": fridge, "boxes": boxes})
+    (plan,) = [p for p in h.engine.plans() if p.steps and p.steps[0].name == PREFIX + "fridge_status"]
+    plan = _plan_codec.from_dict(type(plan), _plan_codec.to_dict(plan))  # as a server reads it back
+    row = {"fridge": "F6", "readings": [4.0 + k % 3 for k in range(16)], "vacant_slots": 40}
+    env = ex.Env(tokenize("Store 20 boxes in fridge F6"), [json.dumps(row)], [row])
+    slots = ("res", 0, ("vacant_slots",))
+    assert slots in late_relations(env, [s.echo_paths for s in plan.steps])[1]  # the live budget reaches it
+    assert slots not in recorded_late(plan, {slots})  # no order of it was recorded
+    why = unrelated_problem(plan, env, 0)
+    assert why is not None and "vacant_slots" in why

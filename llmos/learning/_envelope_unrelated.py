@@ -23,7 +23,8 @@ records): each one against zero, every goal number and every other number of the
 orders a number inside the cap gets; a result of more than `MAX_DIFF_NUMBERS` numbers gives no
 differences, and one of more than `MAX_FACTORS` numbers a record no products, cap or not). A number
 whose orders all fit the budget is reached, and its orders are checked like any other
-(`_envelope_checks.broken`); one past the budget stops the replay as before.
+(`_envelope_checks.broken`); one past the budget stops the replay as before, and so does one the live
+budget reaches but whose orders the plan never recorded (`recorded_late`: its first run's budget did not).
 """
 
 from __future__ import annotations
@@ -43,9 +44,7 @@ from llmos.learning._goal_quantities import PRECAUTION
 from llmos.learning.plans import Plan, path_key
 
 
-def related(
-    env: ex.Env, echo_paths: list[list[str]], ops: list[tuple[Operand, float]] | None = None
-) -> set[Operand]:
+def related(env: ex.Env, echo_paths: list[list[str]], ops: list[tuple[Operand, float]] | None = None) -> set[Operand]:
     """The result operands whose orders against zero and against every goal number `relations` records
     (the goal's numbers come first among the operands, so their orders come first for each number; the
     relations cap may cut the orders with the other results' numbers after them)."""
@@ -92,6 +91,17 @@ def late_relations(env: ex.Env, echo_paths: list[list[str]]) -> tuple[list[Relat
     return out, done
 
 
+def recorded_late(plan: Plan, late: set[Operand]) -> set[Operand]:
+    """The numbers past the caps that the live run's budget reaches (`late_relations`) AND whose orders the
+    plan recorded. The plan's orders come from its first run (`induction`) and are only kept or weakened
+    after: a number its first run's budget did not reach (a longer list before it) has no recorded order,
+    though a shorter live list brings it within the live budget. Such a number is not reached."""
+    if not late:
+        return late
+    known = {r[0] for r in plan.relations} | {r[1] for r in plan.relations}
+    return {op for op in late if op in known}
+
+
 def unrelated_problem(plan: Plan, env: ex.Env, step: int) -> str | None:
     """After step `step`, before a later one: a number of its result whose orders were never recorded
     and that was not the same in every supporting run."""
@@ -101,7 +111,7 @@ def unrelated_problem(plan: Plan, env: ex.Env, step: int) -> str | None:
     numbers_here = step_numbers(env, echo, step, cap=None)
     if len(numbers_here) <= 1:
         return None
-    reached = related(env, echo) | late_relations(env, echo)[1]
+    reached = related(env, echo) | recorded_late(plan, late_relations(env, echo)[1])
     consts = plan.steps[step].const_results
     for op, v in numbers_here:
         if op in reached or path_key(op[2]) in consts:
