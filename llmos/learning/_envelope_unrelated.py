@@ -65,13 +65,18 @@ def related(env: ex.Env, echo_paths: list[list[str]], ops: list[tuple[Operand, f
 MAX_LATE_RELATIONS = 480  # orders recorded a run for the numbers `related` leaves out
 
 
-def late_relations(env: ex.Env, echo_paths: list[list[str]]) -> tuple[list[Relation], set[Operand]]:
+def late_relations(
+    env: ex.Env,
+    echo_paths: list[list[str]],
+    ops: list[tuple[Operand, float]] | None = None,
+    reached: set[Operand] | None = None,
+) -> tuple[list[Relation], set[Operand]]:
     """The orders of the run's numbers that `related` leaves out (past the caps of `numbers` or of
     `MAX_RELATIONS`), and those numbers: each against zero, every goal number and every other number of
     the results (one relation a pair), in order, while the whole of a number's orders fits in
-    `MAX_LATE_RELATIONS`."""
-    ops = numbers(env, echo_paths)
-    reached = related(env, echo_paths, ops)
+    `MAX_LATE_RELATIONS` (`ops`, `reached`: `numbers` and `related` of the run, when already made)."""
+    ops = numbers(env, echo_paths) if ops is None else ops
+    reached = related(env, echo_paths, ops) if reached is None else reached
     every = [nv for s in range(len(env.parsed)) for nv in step_numbers(env, echo_paths, s, cap=None)]
     if all(op in reached for op, _v in every):
         return [], set()
@@ -111,7 +116,9 @@ def unrelated_problem(plan: Plan, env: ex.Env, step: int) -> str | None:
     numbers_here = step_numbers(env, echo, step, cap=None)
     if len(numbers_here) <= 1:
         return None
-    reached = related(env, echo) | recorded_late(plan, late_relations(env, echo)[1])
+    ops = numbers(env, echo)
+    inside = related(env, echo, ops)
+    reached = inside | recorded_late(plan, late_relations(env, echo, ops, inside)[1])
     consts = plan.steps[step].const_results
     for op, v in numbers_here:
         if op in reached or path_key(op[2]) in consts:
