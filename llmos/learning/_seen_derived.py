@@ -49,6 +49,7 @@ from llmos.learning import _seen_pairs, _seen_periods, _seen_roles, _shortcuts
 from llmos.learning import explain as ex
 from llmos.learning._seen_describe import describe
 from llmos.learning._seen_products import (
+    ACROSS_KEYS,
     Across,
     digit_fields,
     plain_text,
@@ -70,7 +71,6 @@ if TYPE_CHECKING:
 
 _key = _seen_pairs.record_key  # json(parts) + "|n", made once per key
 
-_ACROSS = ('["~xdiff"', '["~xratio"', '["~xend"', '["~xprod"')
 MAX_DATES = 8  # per result: the pairs grow with the square
 MAX_TEXT = 1000
 _DATE_RE = re.compile(r"(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2}))?)?(?![\d])")
@@ -332,7 +332,7 @@ def problem(
         elif key.startswith(('["~prod"', '["~rdiff"', '["~rratio"', '["~wsum"')):  # while no operand is consumed
             if paths and any(unchecked(p) for p in paths):
                 continue
-        elif key.startswith(_ACROSS):  # across two reads: only what the runs recorded (each operand is rule 1's)
+        elif key.startswith(ACROSS_KEYS):  # across two reads: only what the runs recorded (each operand is rule 1's)
             if key not in seen or any(unchecked(p) for p in paths):
                 continue
         elif paths and all(unchecked(p) for p in paths):

@@ -29,6 +29,7 @@ from typing import Any
 
 from llmos.learning import explain as ex
 from llmos.learning._plan_values import path_key
+from llmos.learning._seen_products import ACROSS_KEYS
 from llmos.learning._seen_text import occurs_lower, show
 from llmos.learning.goals import STOPWORDS, Token
 from llmos.learning.plans import Plan
@@ -176,5 +177,5 @@ def strip(seen: dict[str, Any]) -> dict[str, Any]:
     return {
         k: ({kk: vv for kk, vv in r.items() if kk != "m"} if isinstance(r, dict) else r)
         for k, r in seen.items()
-        if not k.startswith(('["~xdiff"', '["~xratio"', '["~xend"', '["~xcat"', '["~xprod"'))
+        if not k.startswith((*ACROSS_KEYS, '["~xcat"'))  # and two reads' words (`_seen_joint`)
     }
