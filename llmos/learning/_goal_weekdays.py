@@ -15,27 +15,18 @@ their own: one the runs never showed stops the replay, and the model decides.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from collections.abc import Callable
 
+from llmos.learning._explain_more import WEEKDAYS, parse_date
 from llmos.learning._goal_quantities import PRECAUTION
 from llmos.learning.goals import Token
 from llmos.learning.plans import Plan
 
-_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2})?)?")
-_DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
-
 
 def weekday(text: str) -> int | None:
-    """The day of the week of a date word (0 = Monday), None for anything else."""
-    m = _DATE.fullmatch(text.strip())
-    if m is None:
-        return None
-    try:
-        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3))).weekday()
-    except ValueError:
-        return None
+    """The day of the week of a date word (0 = Monday; `_explain_more.parse_date`), None for anything else."""
+    d = parse_date(text.strip())
+    return None if d is None else d.weekday()
 
 
 def weekday_problem(plan: Plan, tokens: list[Token], risk_of: Callable[[str], str] | None = None) -> str | None:
@@ -53,9 +44,9 @@ def weekday_problem(plan: Plan, tokens: list[Token], risk_of: Callable[[str], st
         working = {d for d in days if d < 5}
         if live in days or (live < 5 and len(working) >= 2):
             continue
-        shown = ", ".join(_DAYS[d] for d in sorted(days))
+        shown = ", ".join(WEEKDAYS[d] for d in sorted(days))
         return (
-            f"{PRECAUTION}: {slot.name} = {tokens[pos].text} falls on a {_DAYS[live]}, and the "
+            f"{PRECAUTION}: {slot.name} = {tokens[pos].text} falls on a {WEEKDAYS[live]}, and the "
             f"supporting runs' dates fell on {shown}: a rule of the tools may turn on the day of the week"
         )
     return None
