@@ -26,6 +26,7 @@ checked with every text (`_seen_mentions`). The private interior of `llmos.learn
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from llmos.learning import _derived, _run_facts, _seen_derived, _seen_groups, _seen_joint, _shortcuts
@@ -291,7 +292,7 @@ def seen_problem(
     if not why:  # what the values imply: the days between two dates, a list's total
         why = _seen_derived.problem(
             step.seen,
-            scalars(env.parsed[i], text),
+            values,
             env.tokens,
             lambda p: _unchecked(plan, p, consumed, echo),
             _seen_derived.earlier_of(env.parsed, env.texts, i, scalars),
@@ -300,7 +301,7 @@ def seen_problem(
             _seen_derived.periods_of(names, env, i, scalars),
         )
     if not why:  # two reads' words each seen, never together; a list's items by their kind
-        why = _pairs_problem(plan, env, args, i, values, masks, lambda p: _unchecked(plan, p, consumed, echo))
+        why = _pairs_problem(plan, env, args, i, names, values, masks, lambda p: _unchecked(plan, p, consumed, echo))
     if why:
         where = "on which the supporting runs judged the goal" if decides else "before a step that changes the world"
         why = f"{step.name} returned a value outside the evidence {where}: {why}"
@@ -330,14 +331,14 @@ def _pairs_problem(
     env: ex.Env,
     args: list[Any],
     i: int,
+    names: list[str],
     values: list[tuple[ex.Path, Any]],
     masks: list[str],
-    unchecked: Any,
+    unchecked: Callable[[ex.Path], bool],
 ) -> str | None:
     """Two reads' words each seen, never together (`_seen_joint`); a list item's values against the
     items of its kind (`_seen_groups`)."""
     masks_of = lambda j: step_masks(plan, env.tokens, args, j)  # noqa: E731
-    names = [s.name for s in plan.steps]
     why = _seen_joint.problem(plan.steps[i].seen, *_seen_joint.across(names, env, i, scalars, masks_of), unchecked, i)
     if not why:
         why = _seen_groups.problem(plan.steps[i].seen, values, masks, unchecked)
