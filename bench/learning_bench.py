@@ -312,13 +312,17 @@ def main() -> None:
                 f"{pr['cpu_ms'][1]} ms ({pr['cpu_ratio']}x) per observe"
             )
     print(f"storing: {a.traces} traces in {stored:.1f}s, CPU {CPU['store_s']:.1f}s (target <= 60 s at 100k)")
-    ok = sel["p50_ms"] <= 5 and sel["p99_ms"] <= 20 and rep["overhead_ms_per_step"] <= 1 and ratio <= 1.5
+    # flat is judged on the paired ratio when there is one: the single windows are taken seconds apart, and the
+    # machine's load between them moves their ratio by tens of percent (obs2's section of bench/README.md)
+    flat = CPU["paired"]["wall_ratio"] if "paired" in CPU else ratio
+    ok = sel["p50_ms"] <= 5 and sel["p99_ms"] <= 20 and rep["overhead_ms_per_step"] <= 1 and flat <= 1.5
     ok = ok and (a.traces < 100_000 or stored <= 60)
     summary = {"selection": sel, "replay": rep, "observe_ms": growth, "growth_ratio": ratio}
     summary["store_s"] = round(stored, 1)
     summary["store_cpu_s"] = round(CPU["store_s"], 1)
     summary["observe_cpu_ms"] = CPU["observe_ms"]
     summary["observe_paired"] = CPU.get("paired", {})
+    summary["flat_ratio"] = flat
     print("RESULT", "ok" if ok else "over target", json.dumps(summary))
 
 
