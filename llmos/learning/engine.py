@@ -16,6 +16,7 @@ import threading
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
+from llmos import _log
 from llmos.config import LearningConfig
 from llmos.exceptions import ModeUnavailable, StoreConflict, StoreError, UserError
 from llmos.learning import _pool, _refit, _same_run, branches, induction, loops, spans, wordings
@@ -28,6 +29,8 @@ from llmos.learning._observe_replay import (
     is_replay_run,
 )
 from llmos.learning._observe_replay import seq_text as _seq_text
+from llmos.learning._relearn import carry_history
+from llmos.learning._rules_version import rules_version
 from llmos.learning._sync import PlanSync
 from llmos.learning.index import PlanIndex
 from llmos.learning.induction import Evidence
@@ -63,6 +66,7 @@ class LearningEngine(ReplayObservation):
         self._seen = self.store.seen()
         self._sync = PlanSync(self.store, self.index, self._seen)  # plans other processes learn too
         self.risk_of: RiskOf | None = None  # tool name -> risk (rule 4); the runtime sets it from its registry
+        self._rules_ok = False  # the stored plans are known to be this code's (`_rules_version`, `relearn`)
 
     # ---------------------------------------------------------------- selection
     def select(
@@ -77,7 +81,7 @@ class LearningEngine(ReplayObservation):
         if requested_mode not in MODES:
             raise UserError(f"unknown mode {requested_mode!r}: choose one of {', '.join(MODES)}")
         with self._lock:
-            self._sync.catch_up()
+            self._ensure_rules()  # and catches up
             if not self.config.enabled and requested_mode in ("auto",):
                 return ModeDecision("learner", 1.0, reason={"why": "learning is disabled"}, goal=goal)
             decision, blockers = select(self.index, goal, self.config, requested_mode, agent, policy, self.risk_of)
@@ -112,6 +116,7 @@ class LearningEngine(ReplayObservation):
         """Compute a change from the store's current plans and write it; when another process changed
         plans in between, forget it, catch up and compute it again."""
         with self._lock:
+            self._ensure_rules()
             for _ in range(MAX_CONFLICTS):
                 self._sync.catch_up()
                 changes = Changes()
@@ -312,6 +317,36 @@ class LearningEngine(ReplayObservation):
                 plan.demoted, plan.demoted_at = old.demoted, old.demoted_at
                 plan.post_write_checks = list(old.post_write_checks)
 
+    def _ensure_rules(self) -> None:
+        """Catch up; at the first use, plans another version of the learning rules made are relearned (`relearn`)."""
+        self._sync.catch_up()
+        if not self._rules_ok:
+            self._rules_ok = True  # first: `_apply` below comes back here
+            if self.store.rules() != rules_version():
+                self._apply(lambda changes: self._relearn(changes, force=False))
+
+    def relearn(self) -> int:
+        """Every plan learned again by this code's rules from its runs' stored evidence, in order, keeping what
+        replays and people taught it (`_relearn`); done at first use where other rules made them. Plan count."""
+        with self._lock:
+            self._rules_ok = True
+            return self._apply(lambda changes: self._relearn(changes, force=True))
+
+    def _relearn(self, changes: Changes, force: bool) -> int:
+        changes.rules = rules_version()
+        old = dict(self.index.plans)
+        if not old or (not force and self.store.rules() == changes.rules):  # none, or another process did it
+            return len(old)
+        evidence = self.store.all_evidence()
+        _log.logger.info("relearning %d plans from %d runs: the learning rules changed", len(old), len(evidence))
+        for pid in old:
+            self.index.remove(pid)
+            changes.delete(pid)
+        changes.reassigned.update({ev.trace_id: self._induce(ev, changes)[0].id for ev, _pid in evidence})
+        for plan in carry_history(self.index.plans, old, changes.reassigned, {ev.trace_id: p for ev, p in evidence}):
+            changes.touch(plan)
+        return len(self.index.plans)
+
     def rebuild(self, traces: Iterable[Trace]) -> int:
         """Forget every plan and learn again from these traces (in order). Returns the plan count."""
         with self._lock:
@@ -323,12 +358,12 @@ class LearningEngine(ReplayObservation):
     # ---------------------------------------------------------------- inspection
     def plans(self) -> list[Plan]:
         with self._lock:
-            self._sync.catch_up()
+            self._ensure_rules()  # and catches up
             return sorted(self.index.plans.values(), key=lambda p: (-p.support, p.id))
 
     def plan(self, plan_id: str) -> Plan:
         with self._lock:
-            self._sync.catch_up()
+            self._ensure_rules()  # and catches up
             plan = self.index.plans.get(plan_id)
         if plan is None:
             raise UserError(f"no plan {plan_id!r}: `llmos plans list` shows the learned plans")

@@ -50,6 +50,10 @@ CREATE TABLE IF NOT EXISTS learning_generation (
     gen INTEGER NOT NULL
 );
 INSERT INTO learning_generation (id, gen) VALUES (1, 0) ON CONFLICT (id) DO NOTHING;
+CREATE TABLE IF NOT EXISTS learning_rules (
+    id INTEGER PRIMARY KEY,
+    version TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS learning_changes (
     gen INTEGER NOT NULL,
     plan_id TEXT NOT NULL,
@@ -76,6 +80,7 @@ class Changes:
     reassigned: dict[str, str] = field(default_factory=dict)  # trace_id -> plan_id
     dropped_evidence: set[str] = field(default_factory=set)
     seen: list[tuple[str, str | None]] = field(default_factory=list)
+    rules: str | None = None  # the rules that made the plans (`_rules_version`), when they changed
 
     def touch(self, plan: Plan) -> None:
         self.plans[plan.id] = plan
@@ -183,6 +188,22 @@ class PlanStore:
         )
         return [Evidence.from_dict(json.loads(r["data"])) for r in rows]
 
+    def all_evidence(self) -> list[tuple[Evidence, str]]:
+        """Every stored run's evidence with the plan it supports, in the order the runs were observed."""
+        try:
+            rows = self.db.connection().execute("SELECT plan_id, data FROM learning_evidence ORDER BY n").fetchall()
+        except DB_ERRORS as e:
+            raise StoreError(f"cannot read the evidence from {self.db.label}: {e}") from e
+        return [(Evidence.from_dict(json.loads(r["data"])), str(r["plan_id"])) for r in rows]
+
+    def rules(self) -> str | None:
+        """The rules that made the stored plans (`_rules_version`), or None for a store from before they were kept."""
+        try:
+            row = self.db.connection().execute("SELECT version FROM learning_rules WHERE id = 1").fetchone()
+        except DB_ERRORS as e:
+            raise StoreError(f"cannot read the learning rules' version from {self.db.label}: {e}") from e
+        return None if row is None else str(row["version"])
+
     def plan_of_trace(self, trace_id: str) -> str | None:
         row = (
             self.db.connection()
@@ -243,6 +264,12 @@ class PlanStore:
                     "INSERT OR REPLACE INTO learning_seen (trace_id, plan_id, at) VALUES (?,?,?)",
                     [(tid, pid, now) for tid, pid in changes.seen],
                 )
+                if changes.rules is not None:
+                    conn.execute(
+                        "INSERT INTO learning_rules (id, version) VALUES (1, ?) "
+                        "ON CONFLICT (id) DO UPDATE SET version = excluded.version",
+                        (changes.rules,),
+                    )
         except DB_ERRORS as e:
             raise StoreError(f"cannot save plans in {self.db.label}: {e}") from e
         return self.generation() if gen is None else gen
