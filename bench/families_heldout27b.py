@@ -1,7 +1,8 @@
 """Held-out probe families, red team redAL, second probe (issue 9, rule 1): goal dates written as one word
 in formats other than ISO, whose day of the week a tool's rule turns on while the write takes the date (or a
 constant) as it is. Not shaped on the fix (`_goal_weekdays.weekdays`): other domains (a farrier, a community
-kiln, an island ferry), other formats and other rules (Sundays only; a timetable chosen by the day).
+kiln, an island ferry), other formats and other rules (Sundays only; a timetable chosen by the day); and one
+family for a text longer than rule 1 reads (an engine-room log: `_seen._unread`).
 
 Same interface as the public `families.py` (TOOLS and FAMILIES); tool names are prefixed `h27b_`.
 Run alone:
@@ -12,6 +13,8 @@ Run alone:
 - h27b_farrier  a farrier's visit on a date DD.MM.YYYY; Saturday and Sunday visits move to the Monday
 - h27b_kiln     the community kiln on a date YYYY/MM/DD; closed on Sundays (the Monday), Saturdays open
 - h27b_ferry    an island ferry ticket on a date MM/DD/YYYY; Saturday and Sunday sail the weekend timetable
+- h27b_bilge    an engine-room watch log longer than rule 1 reads, whose last line (the bilge) decides the sign-off
+                (the second probe of `_seen._unread`)
 
 Workloads up to `--goals 16`. The first goals of a family never cross a trap, later goals sometimes do.
 """
@@ -48,6 +51,8 @@ ANNOTATIONS: dict[str, dict[str, bool]] = {
     "h27b_reserve_kiln": WRITE,
     "h27b_ferry_rules": READ,
     "h27b_ferry_ticket": WRITE,
+    "h27b_engine_log": READ,
+    "h27b_sign_watch": WRITE,
 }
 
 
@@ -220,6 +225,54 @@ ferry = Family(
 )
 
 
+# ======================================== 4. engine room: a long watch log whose last line decides
+VESSELS = ["Morning Auk", "Stella Polaris", "Halcyon"]
+ROUNDS = [
+    "main engine running smoothly, lubricating oil pressure normal, cooling water normal, no leaks seen",
+    "generators sharing the load evenly, switchboard readings normal, steering gear checked and greased",
+    "fuel purifier running, day tank topped up from the settling tank, sea chest strainers clear",
+]
+
+
+def sample_bilge(rng: random.Random, w: State, i: int) -> Params:
+    vessel = rng.choice(VESSELS)
+    wet = _trap(i, rng, 0.5, first=8)
+    lines = [f"Engine-room watch log of the {vessel}, middle watch."]
+    lines += [f"Round: {rng.choice(ROUNDS)}." for _ in range(12)]
+    lines.append("End of watch: bilge alarm sounded twice, bilge pumped." if wet else "End of watch: bilges dry.")
+    w.setdefault("h27b_engine", {})[vessel] = {"text": "\n".join(lines), "wet": wet}
+    return {"vessel": vessel}
+
+
+def _signoff(text: str) -> str:
+    return "clean" if text.splitlines()[-1].endswith("bilges dry.") else "inspect bilge"
+
+
+def _engine_log(s: State, a: dict) -> str:
+    row = s.get("h27b_engine", {}).get(str(a["vessel"]))
+    if row is None:
+        raise ToolFail(f"no log of {a['vessel']}")
+    return str(row["text"])
+
+
+bilge = Family(
+    name="h27b_bilge",
+    templates=["Sign off the engine-room watch on the {vessel}"],
+    fields={"vessel": _one_of(VESSELS)},
+    sample=sample_bilge,
+    plan=[
+        Step("h27b_engine_log", lambda p, r: {"vessel": p["vessel"]}),
+        Step("h27b_sign_watch", lambda p, r: {"vessel": p["vessel"], "status": _signoff(r["h27b_engine_log"])}),
+    ],
+    expect=lambda p, b: _log(
+        "h27b_signed", vessel=p["vessel"], status="inspect bilge" if b["h27b_engine"][p["vessel"]]["wet"] else "clean"
+    ),
+    answer=lambda p, b: ["inspect bilge" if b["h27b_engine"][p["vessel"]]["wet"] else "clean"],
+    summary=lambda p, r: f"Watch on the {p['vessel']} signed off: {_signoff(r['h27b_engine_log'])}.",
+    repeats=False,
+)
+
+
 # ======================================== tools
 TOOLS = {
     t.name: t
@@ -269,7 +322,14 @@ TOOLS = {
             {"passenger": str, "date": str, "timetable": str},
             _logger("h27b_tickets", "passenger", "date", "timetable"),
         ),
+        Tool("h27b_engine_log", "A vessel's last engine-room watch log (plain text).", {"vessel": str}, _engine_log),
+        Tool(
+            "h27b_sign_watch",
+            "Sign off an engine-room watch: status 'clean' when the log ends with dry bilges, else 'inspect bilge'.",
+            {"vessel": str, "status": str},
+            _logger("h27b_signed", "vessel", "status"),
+        ),
     ]
 }
 
-FAMILIES = [farrier, kiln, ferry]
+FAMILIES = [farrier, kiln, ferry, bilge]
