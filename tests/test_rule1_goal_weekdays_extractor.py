@@ -62,4 +62,5 @@ async def test_a_goal_date_on_a_day_no_supporting_run_had_goes_to_the_model(tmp_
 
 def test_dates_that_are_no_day() -> None:
     assert weekday("2026-12-13") == 6 and weekday("2026-12-12") == 5 and weekday("2026-12-07") == 0
-    assert weekday("2026-02-30") is None and weekday("13/12/2026") is None
+    assert weekday("2026-02-30") is None and weekday("13/13/2026") is None
+    assert weekday("13/12/2026") == 6  # day/month, the one reading that fits (tests/test_rule1_goal_date_formats.py)

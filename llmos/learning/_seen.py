@@ -44,7 +44,7 @@ from llmos.learning._seen_records import _number_ok
 from llmos.learning._seen_records import _text_add as _text_add
 from llmos.learning._seen_records import fresh as fresh
 from llmos.learning._seen_records import merge as merge
-from llmos.learning._seen_text import Templates, mask_values, new_words, template_in
+from llmos.learning._seen_text import MAX_TEXT, Templates, mask_values, new_words, template_in
 from llmos.learning._seen_text import counter_noise as counter_noise
 from llmos.learning._seen_text import readable as _readable
 from llmos.learning._seen_text import show as _show
@@ -242,6 +242,19 @@ def record(
     plan.__dict__["_fit_run"] = run  # for the envelope of the runs the answer template fits (`_seen_answer.keep`)
 
 
+def _unread(checked: list[tuple[ex.Path, Any]]) -> str | None:
+    """A text past what rule 1 reads (its first `MAX_TEXT` characters are templated): the rest is no
+    evidence, and a watch log's last line ("bulb two failed") may decide the write (`families_heldout27.py`
+    h27_lamp). Only a text no argument consumes; the model decides."""
+    for p, v in checked:
+        if isinstance(v, str) and len(v) > MAX_TEXT:
+            return (
+                f"{_show(path_key(p))} is a text of {len(v)} characters, and rule 1 reads its first {MAX_TEXT}: "
+                "what the rest says is no evidence"
+            )
+    return None
+
+
 def seen_problem(
     plan: Plan,
     env: ex.Env,
@@ -280,6 +293,7 @@ def seen_problem(
     every = checked + strict + loose
     masks = step_masks(plan, env.tokens, args, i) if any(not ex.is_num(v) for _p, v in every) else []
     why, noise = problems(step.seen, _observed(checked, masks), noise_runs, set(), set())
+    why = _unread(checked) or why  # a text past what rule 1 reads: the rest is no evidence
     if not why:  # a goal item's values by its role; the last items of a list by their place from the end
         why = _placed_problem(step.seen, checked, values, env.tokens, masks, noise_runs)
     if not why:  # noise may not drop a goal value's presence (nor a text that was not noise, its absence)
