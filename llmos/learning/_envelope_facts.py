@@ -14,6 +14,7 @@ from typing import Any
 
 from llmos.learning import _envelope_scaled, _envelope_units, _seen_derived, _seen_products, _seen_text, _shortcuts
 from llmos.learning import explain as ex
+from llmos.learning._named_dates import iso as iso_dates
 from llmos.learning.goals import Token, number_word
 from llmos.learning.plans import Slot, path_key
 
@@ -119,7 +120,8 @@ def _cached_text_numbers(text: str) -> tuple[float, ...]:
 def _text_numbers(text: str) -> list[float]:
     """The numbers of a text in order; a number in groups or with a magnitude ("24,380", "840k") also as
     the whole value, right after its pieces (rule 1 orders both: `_seen_text._GROUPED`)."""
-    blanked = _NOT_NUMBERS_RE.sub(lambda m: "#" * len(m.group()), text[:MAX_TEXT_CHARS])
+    text = iso_dates(text[:MAX_TEXT_CHARS])  # "2 December 2026" is a date: no number, as 2026-12-02
+    blanked = _NOT_NUMBERS_RE.sub(lambda m: "#" * len(m.group()), text)
     found = [(m.start(), float(m.group())) for m in _TEXT_NUMBER_RE.finditer(blanked)]
     if any(ch in blanked for ch in ",.'kMb \u00a0\u202f"):
         wholes = [(g.end(), _seen_text.whole(g)) for g in _seen_text.GROUPED.finditer(blanked)]

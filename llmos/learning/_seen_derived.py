@@ -45,7 +45,7 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
-from llmos.learning import _seen_pairs, _seen_periods, _seen_roles, _shortcuts
+from llmos.learning import _named_dates, _seen_pairs, _seen_periods, _seen_roles, _shortcuts
 from llmos.learning import explain as ex
 from llmos.learning._seen_describe import describe
 from llmos.learning._seen_products import (
@@ -96,7 +96,14 @@ def date_values(values: list[tuple[ex.Path, Any]]) -> list[tuple[ex.Path, Any]]:
     """The values of a result kept for the steps after it: those that may hold a date, and its numbers
     outside lists (a patient's weight, for a dose read from the next result)."""
     nums = [(p, v) for p, v in values if ex.is_num(v) and not any(isinstance(x, int) for x in p)][:MAX_EARLIER]
-    return [(p, v) for p, v in values if isinstance(v, str) and "-" in v and _DATE_RE.search(v[:MAX_TEXT])] + nums
+    return [(p, v) for p, v in values if isinstance(v, str) and _DATE_RE.search(_text_dates(v))] + nums
+
+
+def _text_dates(v: str) -> str:
+    """The text (its first MAX_TEXT characters) as `_DATE_RE` reads it: a date written with its month's
+    name is the ISO date it names (`_named_dates`); "" when it holds no date to read."""
+    t = _named_dates.iso(v[:MAX_TEXT])
+    return t if "-" in t else ""
 
 
 MAX_EARLIER = 6  # numbers of an earlier step's result in goal x result x earlier-result quantities
@@ -118,8 +125,8 @@ def _value_dates(values: list[tuple[ex.Path, Any]]) -> list[tuple[ex.Path, int, 
     """(result path, the date's place in its text, day number) of every date in a result's texts."""
     out = []
     for path, v in values:
-        if isinstance(v, str) and "-" in v:
-            for n, m in enumerate(_DATE_RE.finditer(v[:MAX_TEXT])):
+        if isinstance(v, str) and (t := _text_dates(v)):
+            for n, m in enumerate(_DATE_RE.finditer(t)):
                 d = _days(m)
                 if d is not None:
                     out.append((path, n, d))

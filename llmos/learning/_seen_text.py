@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 from typing import Any
 
-from llmos.learning import _shortcuts
+from llmos.learning import _named_dates, _shortcuts
 from llmos.learning import _value_kinds as _kinds
 from llmos.learning import explain as ex
 from llmos.learning.goals import STOPWORDS, Token
@@ -123,7 +123,7 @@ def _cached_template(t: str, masks: tuple[str, ...]) -> tuple[str, tuple[float, 
 def _template(t: str, masks: list[str], kinds: list[str] | None = None) -> tuple[str, list[float]]:
     """`template`'s work; `kinds`, when given, gets each number's kind in order: "date" (a date, a time, a
     version), "dec" (written with a decimal point) or "int" (`_explain_text`)."""
-    t = _masked(t, masks)
+    t = _named_dates.iso(_masked(t, masks))  # "2 December 2026" is the date 2026-12-02: one number
     nums: list[float] = []
 
     def take(mo: re.Match[str]) -> str:
