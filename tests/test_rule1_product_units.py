@@ -104,7 +104,8 @@ async def test_an_operand_outside_its_range_still_stops(tmp_path: Path) -> None:
 def test_units_of_keys() -> None:
     assert unit_of(("hours_this_week",)) == ("time", "h")
     assert unit_of(("@step", 0, "block_hours")) == ("time", "h")
-    assert unit_of(("length_cm",)) == ("length", "cm") and unit_of(("heightM",)) == ("length", "m")
+    assert unit_of(("length_cm",)) == ("length", "cm") and unit_of(("heightMm",)) == ("length", "mm")
+    assert unit_of(("height_m",)) is None and unit_of(("volume_l",)) is None  # one letter: metres or minutes
     assert unit_of(("rooms",)) is None and unit_of(("value",)) is None  # no unit word: a count, a price
     for rate in ("litres_per_m2", "rate_permille_month", "daily_hours", "eur_per_guest_hour", "rent_eur"):
         assert unit_of((rate,)) is None, rate  # a rate exists to be multiplied

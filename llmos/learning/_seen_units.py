@@ -49,7 +49,6 @@ for _dim, _names in (
         {
             "mm": "mm",
             "cm": "cm",
-            "m": "m",
             "km": "km",
             "metres": "m",
             "meters": "m",
@@ -65,7 +64,6 @@ for _dim, _names in (
     (
         "volume",
         {
-            "l": "l",
             "litres": "l",
             "liters": "l",
             "litre": "l",
@@ -76,17 +74,15 @@ for _dim, _names in (
             "gallons": "gal",
         },
     ),
-    ("mass", {"g": "g", "kg": "kg", "t": "t", "tonnes": "t", "tons": "t", "lb": "lb", "lbs": "lb", "grams": "g"}),
+    ("mass", {"kg": "kg", "tonnes": "t", "tons": "t", "lb": "lb", "lbs": "lb", "grams": "g"}),
     (
         "time",
         {
-            "s": "s",
             "sec": "s",
             "secs": "s",
             "seconds": "s",
             "mins": "min",
             "minutes": "min",
-            "h": "h",
             "hr": "h",
             "hrs": "h",
             "hours": "h",
@@ -172,8 +168,10 @@ def _key_unit(key: str) -> tuple[str, str] | None:
     words = _WORD.findall(re.sub(r"(?<=[a-z])(?=[A-Z])", "_", key).lower())
     if any(w in _RATE_WORDS or w.startswith("per") for w in words):
         return None
-    for k, w in enumerate(words):
-        if w in _UNITS and (k or len(w) > 1):  # one letter names a unit after a word only ("height_m")
+    for w in words:
+        if (
+            w in _UNITS
+        ):  # no one-letter word: "_l" is litres or a length, "_h" hours or a height, "_m" metres or minutes
             return _UNITS[w]
     return None
 
