@@ -110,6 +110,9 @@ def test_units_of_keys() -> None:
     for rate in ("litres_per_m2", "rate_permille_month", "daily_hours", "eur_per_guest_hour", "rent_eur"):
         assert unit_of((rate,)) is None, rate  # a rate exists to be multiplied
     assert unit_of(("h",)) is None and unit_of(("#0",)) is None and unit_of(()) is None
+    for rate in ("inflow_m3_h", "alarm_mm_s", "deck_load_t_m2", "inflow_ml_day", "out_of_hours_multiplier"):
+        assert unit_of((rate,)) is None, rate  # a unit per another unit, a multiplier
+    assert unit_of(("meter",)) is None  # a water meter, not metres
 
 
 def test_which_products_mean_nothing() -> None:

@@ -36,6 +36,7 @@ where its units say no quantity exists, never for what the runs happened to show
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from typing import Any
 
@@ -51,9 +52,6 @@ for _dim, _names in (
             "cm": "cm",
             "km": "km",
             "metres": "m",
-            "meters": "m",
-            "metre": "m",
-            "meter": "m",
             "ft": "ft",
             "feet": "ft",
             "inches": "in",
@@ -114,6 +112,8 @@ _RATE_WORDS = frozenset(
     [
         "per",
         "rate",
+        "multiplier",
+        "multiple",
         "rates",
         "permille",
         "percent",
@@ -157,6 +157,9 @@ _RATE_WORDS = frozenset(
     ]
 )
 # a quantity with no sense squared (a length's square is an area)
+# a word that names a unit after another unit word (a rate's denominator): every unit word, the one-letter
+# ones and the singular times
+_UNIT_WORDS = frozenset([*_UNITS, "m", "l", "g", "t", "s", "h", "d", "day", "week", "month", "year", "hour", "min"])
 _NO_SQUARE = frozenset({"area", "volume", "mass", "time", "money"})
 _SIZES = frozenset({"length", "area", "volume"})
 _WORD = re.compile(r"[a-z]+\d?|\d+")
@@ -164,14 +167,16 @@ _WORD = re.compile(r"[a-z]+\d?|\d+")
 
 @functools.lru_cache(maxsize=1 << 12)
 def _key_unit(key: str) -> tuple[str, str] | None:
-    """(dimension, unit) of a key that names a plain unit ("block_hours" -> ("time", "h")), else None."""
+    """(dimension, unit) of a key that names a plain unit ("block_hours" -> ("time", "h")), else None: no
+    rate word, no unit word followed by another ("inflow_m3_h", "alarm_mm_s", "deck_load_t_m2": a rate),
+    and no one-letter word taken for a unit ("_l" is litres or a length, "_h" hours or a height)."""
     words = _WORD.findall(re.sub(r"(?<=[a-z])(?=[A-Z])", "_", key).lower())
     if any(w in _RATE_WORDS or w.startswith("per") for w in words):
         return None
+    if any(a in _UNIT_WORDS and b in _UNIT_WORDS for a, b in itertools.pairwise(words)):
+        return None
     for w in words:
-        if (
-            w in _UNITS
-        ):  # no one-letter word: "_l" is litres or a length, "_h" hours or a height, "_m" metres or minutes
+        if w in _UNITS:
             return _UNITS[w]
     return None
 
