@@ -124,6 +124,29 @@ def consumed_paths(plan: Plan) -> dict[int, set[ex.Path]]:
     return out
 
 
+def varying_consumed(plan: Plan) -> dict[int, set[ex.Path]]:
+    """Step -> the result paths an argument reads by an explanation of a leaf no constant explains too
+    (`consumed_paths` without them): a truck count of 1 in every supporting run, explained as well by
+    ceil(area x 0.01) as by the constant 1, shows no dependence on the area; the area does not decide that
+    argument, so the quantities made of it (area x thickness) stay rule 1's (`families_heldout28.py`
+    h28_pour: main ordered one truck for 8.5 m3). Cached on the plan, as `consumed_paths` is."""
+    cached: dict[int, set[ex.Path]] | None = plan.__dict__.get("_consumed_varying")
+    if cached is not None:
+        return cached
+    out: dict[int, set[ex.Path]] = {}
+    for step in plan.steps:
+        for leaf in step.leaves:
+            cands = ex.awake(leaf.cands)
+            if any(c[0] == "const" for c in cands):
+                continue
+            for c in cands:
+                for r in ex.refs(c):
+                    if r[0] == "res":
+                        out.setdefault(int(r[1]), set()).add(tuple(r[2]))
+    plan.__dict__["_consumed_varying"] = out
+    return out
+
+
 def step_masks(plan: Plan, tokens: list[Token], args: list[Any], i: int, facts: RunFacts | None = None) -> list[str]:
     """The masks for step i's result: goal values and the arguments of the calls of its own group,
     earlier groups and the next group (computed before that group runs, which is when i is checked;
@@ -308,7 +331,7 @@ def seen_problem(
             step.seen,
             values,
             env.tokens,
-            lambda p: _unchecked(plan, p, consumed, echo),
+            lambda p: _unchecked(plan, p, varying_consumed(plan).get(i, set()), echo, varying_consumed),
             _seen_derived.earlier_of(env.parsed, env.texts, i, scalars),
             _derived.pair_scope(plan, i, lambda p: excluded(p, consumed, echo), risk_of, decides),
             _seen_derived.across_of(names, env, i, scalars, lambda j: step_masks(plan, env.tokens, args, j)),
@@ -359,8 +382,15 @@ def _pairs_problem(
     return why
 
 
-def _unchecked(plan: Plan, path: ex.Path, consumed: set[ex.Path], echo: set[str]) -> bool:
-    """An operand consumed or echoed; ("@step", j, *path): step j's (a difference across two reads)."""
+def _unchecked(
+    plan: Plan,
+    path: ex.Path,
+    consumed: set[ex.Path],
+    echo: set[str],
+    table: Callable[[Plan], dict[int, set[ex.Path]]] = consumed_paths,
+) -> bool:
+    """An operand consumed or echoed; ("@step", j, *path): step j's (a difference across two reads);
+    `table`: which paths count as consumed (`varying_consumed` for the implied quantities)."""
     if path[:1] != ("@step",):
         return excluded(path, consumed, echo)
-    return excluded(path[2:], consumed_paths(plan).get(int(path[1]), set()), set(plan.steps[int(path[1])].echo_paths))
+    return excluded(path[2:], table(plan).get(int(path[1]), set()), set(plan.steps[int(path[1])].echo_paths))

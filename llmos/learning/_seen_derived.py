@@ -46,10 +46,12 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from llmos.learning import _named_dates, _seen_pairs, _seen_periods, _seen_roles, _shortcuts
+from llmos.learning import _seen_pairs, _seen_periods, _seen_roles, _seen_units, _shortcuts
 from llmos.learning import explain as ex
 from llmos.learning._seen_describe import describe
 from llmos.learning._seen_products import (
     ACROSS_KEYS,
+    MAX_DIFF_PAIRS,
     Across,
     digit_fields,
     plain_text,
@@ -60,6 +62,7 @@ from llmos.learning._seen_products import (
     record_products,
     record_ratios,
     record_triples,
+    records,
     weighted_sums,
 )
 from llmos.learning._seen_products import Numbers as Numbers
@@ -208,6 +211,7 @@ def derive(
         ("~prod", [*record_products(values, groups).items(), *record_triples(values, groups).items()]),
         ("~rdiff", list(record_differences(values, groups).items())),  # not `_seen_pairs`' "~diff"
         ("~rratio", list(record_ratios(values, groups).items())),
+        ("~rsum", list(_seen_units.record_sums(records(values, groups)).items())),  # of one unit (`_seen_units`)
     )
     for kind, found in of_record:
         for factors, (v, paths) in found:
@@ -216,6 +220,7 @@ def derive(
         ("~xdiff", list(read_differences(across or ([], [])).items())),
         ("~xratio", list(read_ratios(across or ([], [])).items())),
         ("~xprod", list(read_triples(across or ([], [])).items())),  # two of one read x one of another
+        ("~xsum", list(_seen_units.read_sums(across or ([], []), MAX_DIFF_PAIRS).items())),  # one unit
     ]
     for kind, got in across_reads:
         for operands, (v, paths) in got:
@@ -313,6 +318,9 @@ def periods_of(names: list[str], env: Any, i: int, scalars: Any) -> Earlier:
     return [(j, vals) for j, vals in earlier_of(env.parsed, env.texts, i, scalars) if once[j]]
 
 
+_OF_RECORD = ('["~prod"', '["~rdiff"', '["~rratio"', '["~rsum"', '["~wsum"')  # a record's (a list's) numbers
+
+
 def problem(
     seen: dict[str, Any],
     values: list[tuple[ex.Path, Any]],
@@ -333,10 +341,12 @@ def problem(
     for key, (v, paths) in derive(values, tokens, earlier, across, periods_from).items():
         if key.startswith(('["~goal"', '["~rank"')):
             continue
+        if key.startswith(('["~prod"', '["~xprod"')) and _seen_units.meaningless(paths):
+            continue  # a product whose units say no quantity exists (hours x hours): no decision turns on it
         if key.startswith(tuple(f'["{k}"' for k in _seen_pairs.KINDS)):
             if _seen_pairs.skipped(seen, key, tokens, paths[0], scope):
                 continue
-        elif key.startswith(('["~prod"', '["~rdiff"', '["~rratio"', '["~wsum"')):  # while no operand is consumed
+        elif key.startswith(_OF_RECORD):  # while no operand is consumed
             if paths and any(unchecked(p) for p in paths):
                 continue
         elif key.startswith(ACROSS_KEYS):  # across two reads: only what the runs recorded (each operand is rule 1's)

@@ -22,6 +22,10 @@ def describe(key: str) -> str:
         return f"the difference {_read_operand(parts[2])} - {_read_operand(parts[1])}"
     if parts[0] == "~xratio":
         return f"the ratio {_read_operand(parts[2])} / {_read_operand(parts[1])}"
+    if parts[0] == "~xsum":
+        return f"the sum {_read_operand(parts[1])} + {_read_operand(parts[2])}"
+    if parts[0] == "~rsum":
+        return f"the sum {_seen_pairs.operand(parts[1])} + {_seen_pairs.operand(parts[2])}"
     if parts[0] == "~xprod":
         return "the product " + " x ".join(_read_operand(x) for x in parts[1:])
     if parts[0] in ("~end", "~xend"):

@@ -99,8 +99,8 @@ def record_triples(
 MAX_DIFF_LEAVES = 6  # numeric leaves of one record that pair up in differences (more: a table)
 MAX_DIFF_PAIRS = 24  # differences per result (the pairs grow with the square)
 # the starts of the record keys that pair two reads' numbers: `read_differences`, `read_ratios`, `read_triples`,
-# and `_seen_derived`'s dates of two reads ("~xend")
-ACROSS_KEYS = ('["~xdiff"', '["~xratio"', '["~xend"', '["~xprod"')
+# and `_seen_derived`'s dates of two reads ("~xend"), `_seen_units.read_sums` ("~xsum")
+ACROSS_KEYS = ('["~xdiff"', '["~xratio"', '["~xend"', '["~xprod"', '["~xsum"')
 
 
 def _record_leaves(

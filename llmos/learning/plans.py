@@ -250,6 +250,7 @@ class Plan:
         new = copy.copy(self)
         new.__dict__.pop("_consumed", None)  # derived from the explanations, which a copy may change
         new.__dict__.pop("_derived", None)
+        new.__dict__.pop("_consumed_varying", None)
         new.slots = {
             p: Slot(s.pos, s.name, list(s.shapes), list(s.values), list(s.span)) for p, s in self.slots.items()
         }
