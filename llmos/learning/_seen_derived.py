@@ -45,8 +45,7 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
-from llmos.learning import _named_dates, _seen_pairs, _seen_periods, _seen_roles, _shortcuts
-from llmos.learning import _seen_pairs, _seen_periods, _seen_roles, _seen_units, _shortcuts
+from llmos.learning import _named_dates, _seen_pairs, _seen_periods, _seen_roles, _seen_units, _shortcuts
 from llmos.learning import explain as ex
 from llmos.learning._seen_describe import describe
 from llmos.learning._seen_products import (
