@@ -54,6 +54,19 @@ def derived_refs(cand: ex.Cand) -> list[ex.Cand]:
     return list(ex.refs(cand))  # three-operand forms, lines, rounded lines
 
 
+def fit_formula(cand: ex.Cand) -> bool:
+    """Whether `cand` is a step function the runs chose rather than a law they show: a rounded form over two
+    or more result values and a constant (floor(area x thickness / 365): any constant of a band fits a few
+    runs' counts; the runs pin it only over the values they showed). Its operands decide the argument only
+    where their quantities lie inside what the runs saw (`_seen.varying_consumed`). Exact arithmetic of
+    values (ceil(items / per box), amount x rate / 100 unrounded) and a form reading a goal number are not."""
+    if cand[0] != "expr" or cand[3] is None:
+        return False
+    ops = cand[2]
+    values = {o for o in ops if o[0] != "k"}  # result values (a JSON leaf, a text's number)
+    return any(o[0] == "k" for o in ops) and len(values) >= 2 and not any(o[0] == "tok" for o in values)
+
+
 STRICT, SCALED, SIGNED = 2, 1, 0  # how a computed-with value is held (the strongest explanation wins)
 
 

@@ -129,7 +129,9 @@ def varying_consumed(plan: Plan) -> dict[int, set[ex.Path]]:
     (`consumed_paths` without them): a truck count of 1 in every supporting run, explained as well by
     ceil(area x 0.01) as by the constant 1, shows no dependence on the area; the area does not decide that
     argument, so the quantities made of it (area x thickness) stay rule 1's (`families_heldout28.py`
-    h28_pour: main ordered one truck for 8.5 m3). Cached on the plan, as `consumed_paths` is."""
+    h28_pour: main ordered one truck for 8.5 m3). Nor does a rounded form with a constant the runs chose
+    (`_derived.fit_formula`: floor(area x thickness / 365) read 1, 1, 2 trucks and gave 3 for a volume past
+    every volume seen, where the rule is a threshold). Cached on the plan, as `consumed_paths` is."""
     cached: dict[int, set[ex.Path]] | None = plan.__dict__.get("_consumed_varying")
     if cached is not None:
         return cached
@@ -140,6 +142,8 @@ def varying_consumed(plan: Plan) -> dict[int, set[ex.Path]]:
             if any(c[0] == "const" for c in cands):
                 continue
             for c in cands:
+                if _derived.fit_formula(c):  # a step function the runs chose: its operands' quantities stay
+                    continue
                 for r in ex.refs(c):
                     if r[0] == "res":
                         out.setdefault(int(r[1]), set()).add(tuple(r[2]))
