@@ -38,6 +38,8 @@ for _k, _name in enumerate(_NAMES, 1):
     MONTHS[_name] = MONTHS[_name[:3]] = MONTHS[_name.upper()] = MONTHS[_name[:3].upper()] = _k
 MONTHS["Sept"] = MONTHS["SEPT"] = 9
 
+# every name above starts with one of these: a text without any holds no date to rewrite (a cheap test first)
+_HINT = re.compile("|".join(sorted({name[:3] for name in MONTHS})))
 _MONTH = r"(" + "|".join(sorted(MONTHS, key=lambda s: (-len(s), s))) + r")\.?"
 _DAY = r"(\d{1,2})(?:st|nd|rd|th)?"
 _YEAR = r"(\d{4})"
@@ -62,6 +64,6 @@ def _iso(mo: re.Match[str]) -> str:
 
 def iso(text: str) -> str:
     """`text` with every date written with its month's name written as the ISO date it names."""
-    if not any(ch.isdigit() for ch in text) or not _NAMED.search(text):
+    if _HINT.search(text) is None:
         return text
     return _NAMED.sub(_iso, text)
