@@ -110,18 +110,7 @@ def _observed(
 def consumed_paths(plan: Plan) -> dict[int, set[ex.Path]]:
     """Step -> the result paths an argument of a later step reads (by any explanation kept). Cached on
     the plan (`Plan.copy` drops the cache: a copy's explanations change)."""
-    cached: dict[int, set[ex.Path]] | None = plan.__dict__.get("_consumed")
-    if cached is not None:
-        return cached
-    out: dict[int, set[ex.Path]] = {}
-    for step in plan.steps:
-        for leaf in step.leaves:
-            for c in ex.awake(leaf.cands):  # a dormant explanation reads nothing (yet)
-                for r in ex.refs(c):
-                    if r[0] == "res":
-                        out.setdefault(int(r[1]), set()).add(tuple(r[2]))
-    plan.__dict__["_consumed"] = out
-    return out
+    return _reads(plan, "_consumed", varying=False)
 
 
 def varying_consumed(plan: Plan) -> dict[int, set[ex.Path]]:
@@ -132,22 +121,27 @@ def varying_consumed(plan: Plan) -> dict[int, set[ex.Path]]:
     h28_pour: main ordered one truck for 8.5 m3). Nor does a rounded form with a constant the runs chose
     (`_derived.fit_formula`: floor(area x thickness / 365) read 1, 1, 2 trucks and gave 3 for a volume past
     every volume seen, where the rule is a threshold). Cached on the plan, as `consumed_paths` is."""
-    cached: dict[int, set[ex.Path]] | None = plan.__dict__.get("_consumed_varying")
+    return _reads(plan, "_consumed_varying", varying=True)
+
+
+def _reads(plan: Plan, cache: str, varying: bool) -> dict[int, set[ex.Path]]:
+    """Step -> the result paths the plan's kept explanations read (`varying`: see `varying_consumed`)."""
+    cached: dict[int, set[ex.Path]] | None = plan.__dict__.get(cache)
     if cached is not None:
         return cached
     out: dict[int, set[ex.Path]] = {}
     for step in plan.steps:
         for leaf in step.leaves:
-            cands = ex.awake(leaf.cands)
-            if any(c[0] == "const" for c in cands):
+            cands = ex.awake(leaf.cands)  # a dormant explanation reads nothing (yet)
+            if varying and any(c[0] == "const" for c in cands):
                 continue
             for c in cands:
-                if _derived.fit_formula(c):  # a step function the runs chose: its operands' quantities stay
+                if varying and _derived.fit_formula(c):  # a step function the runs chose: its operands' quantities stay
                     continue
                 for r in ex.refs(c):
                     if r[0] == "res":
                         out.setdefault(int(r[1]), set()).add(tuple(r[2]))
-    plan.__dict__["_consumed_varying"] = out
+    plan.__dict__[cache] = out
     return out
 
 
