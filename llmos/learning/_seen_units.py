@@ -188,14 +188,6 @@ def unit_of(path: ex.Path) -> tuple[str, str] | None:
     return _key_unit(key) if isinstance(key, str) and not key.startswith("#") else None
 
 
-def _no_quantity(a: tuple[str, str], b: tuple[str, str]) -> bool:
-    """The same unit twice (not a length), or a mass and a size."""
-    if a == b:
-        return a[0] in _NO_SQUARE
-    dims = {a[0], b[0]}
-    return "mass" in dims and bool(dims & _SIZES)
-
-
 def meaningless(paths: list[Any]) -> bool:
     """Whether a product of the numbers at `paths` (its operands) has no unit (see the module docstring):
     every operand names a plain unit and two of them are the same unit (not a length), or a mass and a
@@ -204,10 +196,10 @@ def meaningless(paths: list[Any]) -> bool:
     known = [u for u in units if u is not None]
     if len(known) < 2 or len(known) < len(units):
         return False
-    pairs = [(a, b) for k, a in enumerate(known) for b in known[k + 1 :]]
-    if any(a == b and a[0] in _NO_SQUARE for a, b in pairs):
-        return True
-    return not any(u[0] in ("time", "money") for u in known) and any(_no_quantity(a, b) for a, b in pairs)
+    if any(a[0] in _NO_SQUARE and a in known[k + 1 :] for k, a in enumerate(known)):
+        return True  # the same unit twice, not a length
+    dims = {u[0] for u in known}
+    return not dims & {"time", "money"} and "mass" in dims and bool(dims & _SIZES)  # a mass and a size
 
 
 Sums = dict[tuple[Any, ...], tuple[float, list[ex.Path]]]
