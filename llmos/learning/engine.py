@@ -116,9 +116,8 @@ class LearningEngine(ReplayObservation):
         """Compute a change from the store's current plans and write it; when another process changed
         plans in between, forget it, catch up and compute it again."""
         with self._lock:
-            self._ensure_rules()
             for _ in range(MAX_CONFLICTS):
-                self._sync.catch_up()
+                self._ensure_rules()  # catches up (and relearns first, at the first use)
                 changes = Changes()
                 out = build(changes)
                 try:
