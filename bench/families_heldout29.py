@@ -368,7 +368,7 @@ def _request_scan(s: State, a: dict) -> dict:
     n = len(s.setdefault("h29_requests", []))
     ticket = f"T-{row['folio']}-{n + 1}"
     s["h29_requests"].append({"folio": row["folio"]})
-    s.setdefault("h29_tickets", {})[ticket] = {
+    s["tables"].setdefault("h29_tickets", {})[ticket] = {
         "ticket": ticket,
         "folio": row["folio"],
         "pages": row["pages"],
@@ -705,7 +705,7 @@ TOOLS = {
             "h29_ticket",
             "A scan ticket: the folio's pages and the pages scanned.",
             {"ticket": str},
-            _get("h29_tickets", "ticket", "ticket"),
+            lambda s, a: _get("x", "ticket", "ticket")({"x": s["tables"].get("h29_tickets", {})}, a),
         ),
         Tool(
             "h29_notify_reader",

@@ -19,6 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from llmos.learning import _arg_dates
 from llmos.learning import explain as ex
 from llmos.learning._envelope_checks import CMP
 from llmos.learning._envelope_facts import Operand, Relation, numbers, sign_allows, sign_of
@@ -89,8 +90,11 @@ def arg_relations(
 def argument_problem(plan: Plan, env: ex.Env, step: int, arguments: dict[str, Any], risk: str | None) -> str | None:
     """Before the call of `step` (not a read): a derived argument whose order with a number of the run
     differs from every supporting run's."""
-    if risk == _READ or plan.support < 2:
+    if risk == _READ:
         return None
+    why = _arg_dates.problem(plan, env, step, arguments)  # a computed date: its weekday, a date a result lists
+    if why or plan.support < 2:
+        return why
     mine = [r for r in plan.relations if r[1][0] == "arg" and r[1][1] == step]
     if not mine:
         return None

@@ -85,11 +85,46 @@ def evaluate(cand: Cand, env: Env, number_of: Callable[[Cand, Env], Any], ref_va
         xs = [float(x) if isinstance(x, float) else x for x in expand(cand[2], env, number_of)]
         x = _apply(op, xs)
         return rounded(x, rnd[0], rnd[1]) if rnd else x
-    keys = expand(cand[2], env, number_of)
+    op, _, order = str(cand[1]).partition("@")
+    keys = expand(cand[2], env, ref_value if order else number_of)
+    if order:
+        keys = _ordered(keys, order)
     vals = expand(cand[3], env, ref_value)
     if len(keys) != len(vals):
         raise Unavailable("the values picked from do not line up with the keys")
-    return vals[_arg(cand[1], keys)]
+    return vals[_arg(op, keys)]
+
+
+def _ordered(vals: list[Any], order: str) -> list[Any]:
+    """Texts with an order of their own as numbers: ISO dates ("date": their ordinal) or weekday names
+    ("day": Monday 0); Unavailable when one is not."""
+    from llmos.learning._explain_more import WEEKDAYS, parse_date
+
+    out: list[Any] = []
+    for v in vals:
+        if order == "day" and v in WEEKDAYS:
+            out.append(WEEKDAYS.index(v))
+            continue
+        d = parse_date(v) if order == "date" and isinstance(v, str) and len(v) == 10 else None
+        if d is None:
+            raise Unavailable(f"{v!r} has no {order} order")
+        out.append(d.toordinal())
+    return out
+
+
+def _order_of(vals: list[Any]) -> tuple[str, list[Any]] | None:
+    """("", the numbers), or ("date" | "day", the texts in their order) for a group of ISO dates or weekday
+    names (a pick over them: "the cask filled first", "the tower that practises first in the week")."""
+    if all(is_num(x) for x in vals):
+        return "", vals
+    if not all(isinstance(x, str) for x in vals):
+        return None
+    for order in ("date", "day"):
+        try:
+            return order, _ordered(vals, order)
+        except Unavailable:
+            continue
+    return None
 
 
 def _apply(op: str, xs: list[Any]) -> Any:
@@ -174,13 +209,14 @@ def generate(value: Any, env: Env, step: int) -> set[Cand]:
     found: set[Cand] = set()
     tried = 0
     for src, rs, vals in groups(env, step):
-        nums = [x for x in vals if is_num(x)]
-        if len(nums) != len(vals):
+        ordered = _order_of(vals)
+        if ordered is None:
             continue
+        order, nums = ordered
         tried += 1
         if tried > MAX_GROUPS:
             break
-        if is_num(value):
+        if is_num(value) and not order:
             _aggregates(found, value, src, nums)
         for op in ("min", "max"):
             try:
@@ -188,7 +224,7 @@ def generate(value: Any, env: Env, step: int) -> set[Cand]:
             except Unavailable:
                 continue
             for vsrc in _value_sources(value, env, src, rs, at):
-                found.add(("pick", op, src, vsrc))
+                found.add(("pick", f"{op}@{order}" if order else op, src, vsrc))
     return found
 
 

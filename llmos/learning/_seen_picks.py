@@ -62,7 +62,8 @@ def pick_sources(cands: Any) -> list[tuple[int, tuple[Any, ...], str]]:
     out: list[tuple[int, tuple[Any, ...], str]] = []
     for cand in cands:
         inner = cand[1] if cand[0] == "calc" else cand
-        if inner[0] == "pick" and inner[2][0] == "all" and inner[2][1][0] == "res":
+        # a pick over dates or weekday names ("min@date") has no ranks of numbers to keep a gap of
+        if inner[0] == "pick" and inner[2][0] == "all" and inner[2][1][0] == "res" and "@" not in str(inner[1]):
             ref = inner[2][1]
             out.append((int(ref[1]), tuple(ref[2]), str(inner[1])))
     return out

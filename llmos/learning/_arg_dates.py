@@ -1,0 +1,102 @@
+"""Rule 1 for a date the plan works out for a write: its day of the week, and whether a result lists it.
+
+A goal date's weekday is checked (`_goal_weekdays`), and the days between dates (`_seen_derived`). A date
+the plan computes (`_explain_more`: a date of the goal or of a result moved by some days) was not: "the
+next working day after 2027-05-21" explained as the goal date + 1 day by runs on Mondays to Thursdays
+gave a Saturday for a Friday goal, and a kiln's next firing (its last firing + its interval, both read)
+fell on a Sunday where the tool moves a weekend to the Monday; every value a rule checked was inside
+what the runs saw, and main booked both (`bench/families_heldout29.py` h29_turning, h29_firing).
+
+So every supporting run records, for each argument leaf a date explanation computes (its key in the
+step's `seen`: `["~argday", *path]|w`), the days of the week the computed dates fell on, and whether the
+date was one a result of that run showed (a public holiday on a calendar, a closed day on a list). Before
+the call, live: the computed date must fall on a day of the week some run's did, or, for a working day
+(Monday to Friday), the runs showed two working days at least (`_goal_weekdays._reading_problem`); and
+a date that a result of this run shows, where no supporting run's was one, stops the replay too. A plan
+learned before this record was kept (no record for such a leaf) stops: the model decides.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from llmos.learning import explain as ex
+from llmos.learning._explain_more import WEEKDAYS
+from llmos.learning._goal_weekdays import _reading_problem, weekday
+from llmos.learning.plans import Plan, PlanStep
+
+__all__ = ["KEY", "problem", "record"]
+
+KEY = "~argday"
+
+
+def _key(path: ex.Path) -> str:
+    return json.dumps([KEY, *path]) + "|w"
+
+
+def _dated(step: PlanStep) -> list[ex.Path]:
+    """The argument leaves a date explanation computes."""
+    return [lf.path for lf in step.leaves if any(c[0] == "date" for c in lf.cands)]
+
+
+def _parse(rec: Any) -> tuple[set[int], bool]:
+    days, _, hit = str(rec).partition(";")
+    return {int(d) for d in days if d.isdigit()}, hit == "1"
+
+
+def _shown(date: str, texts: Sequence[str | None], before: int) -> bool:
+    """Whether a result before step `before` shows the date (its ISO day: the first 10 characters)."""
+    day = date[:10]
+    return any(t is not None and day in t for t in texts[:before])
+
+
+def record(plan: Plan, args: Sequence[Any], texts: Sequence[str | None]) -> None:
+    """Widen each step's record of its computed dates by one run (in place)."""
+    for i, step in enumerate(plan.steps):
+        a = args[i] if i < len(args) else None
+        if not isinstance(a, dict):
+            continue
+        for path in _dated(step):
+            try:
+                v = ex.walk(a, path)
+            except ex.Unavailable:
+                continue
+            day = weekday(str(v)) if isinstance(v, str) else None
+            if day is None:
+                continue
+            key = _key(path)
+            old = step.seen.get(key)
+            days, hit = _parse(old) if isinstance(old, str) else (set(), False)
+            days.add(day)
+            hit = hit or _shown(str(v), texts, i)
+            step.seen = {**step.seen, key: "".join(str(d) for d in sorted(days)) + (";1" if hit else ";0")}
+
+
+def problem(plan: Plan, env: ex.Env, step: int, arguments: dict[str, Any]) -> str | None:
+    """Before the call of `step` (not a read): a computed date on a day of the week no supporting run's
+    fell on, or one a result of this run shows where no run's was (the module's rule), else None."""
+    st = plan.steps[step]
+    for path in _dated(st):
+        try:
+            v = ex.walk(arguments, path)
+        except ex.Unavailable:
+            continue
+        day = weekday(str(v)) if isinstance(v, str) else None
+        if day is None:
+            continue
+        where = f"{st.name}.{ex.format_path(path)} = {v} (worked out from this run's values)"
+        rec = st.seen.get(_key(path))
+        if not isinstance(rec, str):
+            return f"{where}: the supporting runs recorded no day of the week for it"
+        days, hit = _parse(rec)
+        if _reading_problem(day, sorted(days)):
+            shown = ", ".join(WEEKDAYS[d] for d in sorted(days))
+            return (
+                f"{where} falls on a {WEEKDAYS[day]}, and the supporting runs' fell on {shown}: a rule of the "
+                "tools may turn on the day of the week"
+            )
+        if not hit and _shown(str(v), env.texts, step):
+            return f"{where} is a date a result of this run shows, and no supporting run's was one"
+    return None
