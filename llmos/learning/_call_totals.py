@@ -1,0 +1,101 @@
+"""Rule 1 for the total of a leaf over the calls of one tool, one call per item of the goal's list.
+
+A list's total inside one result is range-checked (`_seen_derived`, `~total`). A goal that lists its
+items ("Book a trailer for the sheep in pens B9, J1 and A5") reads each with one call of a tool, and the
+total over those calls was not: each pen's head count inside what the supporting runs saw, the flock 55
+head where every run of the plan carried 67 to 75 (two trailers), and main booked two trailers for one
+trailer's load (`bench/families_heldout29.py` h29_trailer, seed 41).
+
+So every supporting run records, before each step that is not a read, the sum of every numeric leaf over
+such a group of calls (`_explain_agg.groups`: calls of one tool with results of one shape, as many as the
+goal's list has items), under `["~ctotal", first step, path]|n` in the step's `seen` (a number record,
+`_seen_records`). Live, before that step: a total outside [lo, hi] stops the replay, unless an argument
+computes with the group (`_derived.derived_paths`: the total is then the call's business, as a consumed
+value is). A plan kept before this record has none: nothing is checked.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from llmos.learning import explain as ex
+from llmos.learning._explain_agg import groups
+from llmos.learning._explain_values import is_num
+from llmos.learning.plans import Plan
+
+__all__ = ["problem", "record"]
+
+_TOL = 1e-9
+
+
+def _totals(env: ex.Env, step: int) -> dict[str, float]:
+    """key -> the total of each numeric group of calls before `step`."""
+    out: dict[str, float] = {}
+    for src, rs, vals in groups(env, step):
+        if src[0] != "refs" or not vals or not all(is_num(v) and not isinstance(v, bool) for v in vals):
+            continue
+        first = rs[0]
+        out[json.dumps(["~ctotal", int(first[1]), list(first[2])]) + "|n"] = float(sum(vals))
+    return out
+
+
+def _writes(plan: Plan, risk_of: Any) -> list[int]:
+    if risk_of is None:
+        return list(range(len(plan.steps)))
+    return [i for i, s in enumerate(plan.steps) if risk_of(s.name) != "read_only"]
+
+
+def record(plan: Plan, env: ex.Env, risk_of: Any = None) -> None:
+    """Widen the records of the totals before each step that is not a read by one run (in place)."""
+    names = [s.name for s in plan.steps]
+    for i in _writes(plan, risk_of):
+        if len(set(names[:i])) == i:  # no tool called twice before it: no group
+            continue
+        totals = _totals(env, i)
+        if not totals:
+            continue
+        step = plan.steps[i]
+        seen = dict(step.seen)
+        for key, v in totals.items():
+            rec = seen.get(key)
+            if isinstance(rec, list) and len(rec) == 5:
+                lo, hi, last, inc, n = rec
+                seen[key] = [min(lo, v), max(hi, v), v, int(bool(inc) and v > last), n + 1]
+            else:
+                seen[key] = [v, v, v, 1, 1]
+        step.seen = seen
+
+
+def _consumed(plan: Plan, step: int, first: int, path: list[Any]) -> bool:
+    """Whether an argument of a step up to `step` computes with the group's leaf (any of its calls)."""
+    for s in plan.steps[: step + 1]:
+        for lf in s.leaves:
+            for c in ex.awake(lf.cands):
+                if c[0] in ("agg", "pick") or c[0] == "arith":
+                    for r in ex.refs(c):
+                        if r[0] == "res" and list(r[2]) == path and int(r[1]) >= first:
+                            return True
+    return False
+
+
+def problem(plan: Plan, env: ex.Env, step: int) -> str | None:
+    """Before the call of `step` (not a read): a total over the goal list's calls outside what the runs saw."""
+    recs = plan.steps[step].seen
+    if not any(k.startswith('["~ctotal"') for k in recs):
+        return None
+    for key, v in _totals(env, step).items():
+        rec = recs.get(key)
+        if not isinstance(rec, list) or len(rec) != 5:
+            continue
+        lo, hi = float(rec[0]), float(rec[1])
+        if lo - _TOL <= v <= hi + _TOL:
+            continue
+        _kind, first, path = json.loads(key[:-2])
+        if _consumed(plan, step, int(first), path):
+            continue
+        return (
+            f"the total of {ex.format_path(tuple(path))} over the calls of the goal's list is {v:g}, where every "
+            f"supporting run's was in [{lo:g}, {hi:g}]: a limit may turn on the total"
+        )
+    return None
