@@ -11,7 +11,8 @@ such a group of calls (`_explain_agg.groups`: calls of one tool with results of 
 goal's list has items), under `["~ctotal", first step, path]|n` in the step's `seen` (a number record,
 `_seen_records`). Live, before that step: a total outside [lo, hi] stops the replay, unless an argument
 computes with the group (`_derived.derived_paths`: the total is then the call's business, as a consumed
-value is). A plan kept before this record has none: nothing is checked.
+value is). A plan kept before this record has none: nothing is checked. Nor is a loop's plan (`loops/`): a list of
+another length has another total, and the loop's rules are per item.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ from llmos.learning import explain as ex
 from llmos.learning._explain_agg import groups
 from llmos.learning._explain_values import is_num
 from llmos.learning.plans import Plan
+
+LOOP_PREFIX = "loop:"  # `loops._loop.LOOP_PREFIX` (imported there from here would be a cycle)
 
 __all__ = ["problem", "record"]
 
@@ -82,7 +85,7 @@ def _consumed(plan: Plan, step: int, first: int, path: list[Any]) -> bool:
 def problem(plan: Plan, env: ex.Env, step: int) -> str | None:
     """Before the call of `step` (not a read): a total over the goal list's calls outside what the runs saw."""
     recs = plan.steps[step].seen
-    if not any(k.startswith('["~ctotal"') for k in recs):
+    if plan.id.startswith(LOOP_PREFIX) or not any(k.startswith('["~ctotal"') for k in recs):
         return None
     for key, v in _totals(env, step).items():
         rec = recs.get(key)
