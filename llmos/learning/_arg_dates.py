@@ -22,12 +22,13 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from llmos.learning import _call_totals
 from llmos.learning import explain as ex
 from llmos.learning._explain_more import WEEKDAYS
 from llmos.learning._goal_weekdays import _reading_problem, weekday
 from llmos.learning.plans import Plan, PlanStep
 
-__all__ = ["KEY", "problem", "record"]
+__all__ = ["KEY", "problem", "record", "record_run"]
 
 KEY = "~argday"
 
@@ -72,6 +73,13 @@ def record(plan: Plan, args: Sequence[Any], texts: Sequence[str | None]) -> None
             days.add(day)
             hit = hit or _shown(str(v), texts, i)
             step.seen = {**step.seen, key: "".join(str(d) for d in sorted(days)) + (";1" if hit else ";0")}
+
+
+def record_run(plan: Plan, args: Sequence[Any], texts: Sequence[str | None], env: ex.Env) -> None:
+    """What `_seen.record` adds for the calls' arguments: the computed dates (`record`) and the totals over
+    the goal list's calls (`_call_totals.record`)."""
+    record(plan, args, texts)
+    _call_totals.record(plan, env)
 
 
 def problem(plan: Plan, env: ex.Env, step: int, arguments: dict[str, Any]) -> str | None:

@@ -29,16 +29,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from llmos.learning import (
-    _arg_dates,
-    _call_totals,
-    _derived,
-    _run_facts,
-    _seen_derived,
-    _seen_groups,
-    _seen_joint,
-    _shortcuts,
-)
+from llmos.learning import _arg_dates, _derived, _run_facts, _seen_derived, _seen_groups, _seen_joint, _shortcuts
 from llmos.learning import _seen_mentions as _mentions
 from llmos.learning import _seen_roles as _roles
 from llmos.learning import _value_kinds as _kinds
@@ -268,8 +259,8 @@ def record(
         flags = _mentions.observe(values, src)
         run.append((i, step.seen if plan.seen_runs else {}, obs, flags))
         step.seen = _mentions.attach(step.seen if plan.seen_runs else {}, new, flags)
-    _arg_dates.record(plan, args, texts)  # the weekdays of the dates the plan works out for its calls
-    _call_totals.record(plan, env if env is not None else ex.Env(tokens, list(texts), list(parsed)))
+    # the weekdays of the dates the plan works out for its calls, the totals over the goal list's calls
+    _arg_dates.record_run(plan, args, texts, env if env is not None else ex.Env(tokens, list(texts), list(parsed)))
     plan.seen_runs += 1
     plan.__dict__["_fit_run"] = run  # for the envelope of the runs the answer template fits (`_seen_answer.keep`)
 
