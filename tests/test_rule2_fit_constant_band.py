@@ -187,3 +187,19 @@ async def test_a_whole_number_of_a_value_times_a_constant_is_held_to_its_band(tm
     out = await h.run(CRATE, {"piece": "P-3"})
     assert out.correct and ["P-3", 3] in h.world.state["crates"], (out.decision, out.trace.events)
     assert "the runs fit" in str(out.trace.events), out.trace.events
+
+
+def test_which_explanations_are_step_functions_the_bands_hold() -> None:
+    g, s, tok = ("res", 0, ("guests",)), ("res", 1, ("staff",)), ("tok", 2)
+    oz = ("expr", "a*b/c", (g, ("k", 1.0), ("k", 28.349523125)), ("up", 0))  # guests in ounces, rounded
+    assert _explain_bands.constant_step(oz) and _explain_bands.step_function(oz)
+    assert not _explain_bands.constant_step(("expr", "a*b/c", (g, ("k", 1.0), ("k", 28.349523125)), ("up", 2)))
+    assert _explain_bands.constant_step(("arith", "*", g, ("k", 0.01), ("ceil", 0)))
+    assert not _explain_bands.constant_step(("arith", "*", tok, ("k", 0.01), ("ceil", 0)))  # the user states it
+    assert not _explain_bands.constant_step(("arith", "/", g, s, ("ceil", 0)))  # data alone: a law
+    assert _explain_bands.step_function(("rlin", g, ((30.0, 1.0), (60.0, 2.0), (90.0, 3.0)), ("floor", 0)))
+    assert not _explain_bands.step_function(("rlin", g, ((30.0, 1.5), (60.0, 2.5), (90.0, 3.5)), ("floor", 1)))
+    fit = ("expr", "(a+b)/c", (g, s, ("k", 24.0)), ("floor", 0))
+    band = next(iter(_explain_bands.generate(1, {fit}, {g: 30, s: 6})))
+    assert _explain_bands.rivals([oz, band], [oz]) == [band]
+    assert _explain_bands.rivals([("arith", "/", g, s, ("ceil", 0)), band], [("arith", "/", g, s, ("ceil", 0))]) == []

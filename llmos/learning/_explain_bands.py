@@ -3,10 +3,11 @@
     ("band", form, (a, b), (lo, hi), (mode, 0))
 
 A rounded form with a catalogue constant over two result values (floor((kg + cartons) / 24), floor(area x
-thickness / 365): `fit_form`), or a result value times a constant rounded to a whole number (ceil(length x
-0.01): `constant_step`), is one point of a family the runs cannot tell apart: any constant of a band fits
-their few counts as well, and so does another quantity of the same two values with its own band (ceil(kg x
-cartons / 500), the real rule, which no catalogue constant spells). A band candidate is one such rival:
+thickness / 365): `fit_form`), a result value through constants rounded to a whole number (ceil(length x
+0.01), round(guests / 28.35): `constant_step`), or a rounded line the runs fit (`_explain_lines`), is one
+point of a family the runs cannot tell apart: any constant of a band fits their few counts as well, and so
+does another quantity of the same values with its own band (ceil(kg x cartons / 500), the real rule, which
+no catalogue constant spells). A band candidate is one such rival:
 
     value = R(u + v * t)   for every t in [lo, hi] (None: unbounded), R = `rounded(., mode, 0)`
 
@@ -60,15 +61,29 @@ def fit_form(cand: Cand) -> bool:
 
 
 def constant_step(cand: Cand) -> bool:
-    """A result value times or over a constant, rounded to a whole number (ceil(length x 0.01))."""
-    if cand[0] != "arith" or cand[1] not in ("*", "/") or not cand[4] or int(cand[4][1]) != 0:
+    """A result value through constants, rounded to a whole number: times or over a constant (ceil(length x
+    0.01)), or a conversion (round(guests / 28.35), ounces: `_explain_more.CONVERSIONS`)."""
+    if cand[0] == "arith":
+        if cand[1] not in ("*", "/") or not cand[4] or int(cand[4][1]) != 0:
+            return False
+        return cand[3] is not None and cand[3][0] == "k" and cand[2][0] in ("res", "txt")
+    if cand[0] != "expr" or not cand[3] or int(cand[3][1]) != 0:
         return False
-    a, b = cand[2], cand[3]
-    return b is not None and b[0] == "k" and a[0] in ("res", "txt")
+    values = [o for o in cand[2] if o[0] != "k"]
+    return len(values) == 1 and values[0][0] in ("res", "txt")
+
+
+def _value_of(cand: Cand) -> Cand:
+    """The one result value a constant step reads."""
+    return cand[2] if cand[0] == "arith" else next(o for o in cand[2] if o[0] != "k")
 
 
 def step_function(cand: Cand) -> bool:
-    """A step function the runs chose: a fit form or a constant step. Its band rivals hold it (`rivals`)."""
+    """A step function the runs chose: a fit form, a constant step, or a line learned from the runs rounded
+    to a whole number (`_explain_lines`: its own two constants pinned, not the quantity it reads). Its band
+    rivals hold it (`rivals`)."""
+    if cand[0] == "rlin":
+        return int(cand[3][1]) == 0
     return fit_form(cand) or constant_step(cand)
 
 
@@ -129,8 +144,8 @@ def _operands(fits: set[Cand], values: dict[Cand, float | int]) -> tuple[set[tup
             a, b = (o for o in c[2] if o[0] != "k")
             if a in values and b in values:
                 pairs |= {(a, b), (b, a)}
-        elif constant_step(c) and c[2] in values:
-            ones.add(c[2])
+        elif constant_step(c) and _value_of(c) in values:
+            ones.add(_value_of(c))
     return pairs, ones
 
 
