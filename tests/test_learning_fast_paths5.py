@@ -131,8 +131,10 @@ def test_explanations_with_lines_among_them_fit_as_the_plain_computation_fits() 
             with _shortcuts.off():
                 assert ex.fitting(cands, v2, live) == fast
             plain_lines = [c for c in cands if c[0] in ("lin", "rlin")]
-            others = [c for c in cands if c[0] not in ("lin", "rlin") and ex.fits(c, v2, live)]
-            assert fast == (others or ex._refit_lines(plain_lines, v2, live) if plain_lines else others)
+            others = [c for c in cands if c[0] not in ("lin", "rlin", "band") and ex.fits(c, v2, live)]
+            others = others or ex._refit_lines(plain_lines, v2, live) if plain_lines else others
+            bands = ex._refit_bands([c for c in cands if c[0] == "band"], v2, live)  # rivals beside the others
+            assert fast == (others + bands if others else others)
     assert seen_lines  # the lines were among the candidates
 
 

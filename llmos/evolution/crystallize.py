@@ -143,7 +143,7 @@ def generate(plan: Plan, name: str, version: int = 1) -> Generated:
             if not leaf.cands:
                 raise CodegenError(f"{step.name}.{ex.format_path(leaf.path)} is unexplained")
             # the code computes one explanation in use; the run's checks compare it with all of them
-            usable = [c for c in ex.awake(leaf.cands) if c[0] not in ("lin", "rlin")]
+            usable = [c for c in ex.awake(leaf.cands) if c[0] not in ("lin", "rlin", "band")]
             best = sorted(usable or leaf.cands, key=lambda c: _rank(c, plan.slots))[0]
             leaves[tuple(leaf.path)] = g.cand(best)
             said.append(f"{ex.format_path(leaf.path)}={ex.describe(best, names, steps)}")

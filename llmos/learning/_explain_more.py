@@ -16,6 +16,9 @@ usual explanation still fits every run. Dates: searched for ISO dates and weekda
                                             gives a value only once LIN_RUNS runs fit it; before, it disagrees.
     ("rlin", ref, points, rounding)         a rounded line (`_explain_lines`), spawned by a line a run's point
                                             stopped fitting exactly: a value only where the evidence pins it.
+    ("band", form, (a, b), (lo, hi), rounding)
+                                            a rival of a rounded form with a constant over two result values:
+                                            a quantity of them at every constant the runs fit (`_explain_bands`)
 
 Rule 2 holds for all of them as for the rest: a replay uses a value only when every candidate left agrees.
 The private interior of `llmos.learning.explain`.
@@ -29,7 +32,7 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from llmos.learning import _explain_lines
+from llmos.learning import _explain_bands, _explain_lines
 from llmos.learning._explain_values import (
     ROUNDING_MODES,
     Cand,
@@ -262,6 +265,9 @@ def evaluate(cand: Cand, env: Env, number_of: Callable[[Cand, Env], float | int]
         return _line(cand, float(number_of(cand[1], env)))
     if kind == "rlin":
         return _explain_lines.evaluate(cand, float(number_of(cand[1], env)))
+    if kind == "band":
+        x, y = (float(number_of(r, env)) for r in cand[2])
+        return _explain_bands.evaluate(cand, x, y)
     raise Unavailable(f"unknown explanation {kind!r}")
 
 
@@ -327,6 +333,8 @@ def describe(cand: Cand, ref_text: Callable[[Cand], str]) -> str:
         return f"{c:.6g} * {ref_text(cand[1])} + {b:.6g} (fit by {cand[4]} runs)"
     if kind == "rlin":
         return _explain_lines.describe(cand, ref_text(cand[1]))
+    if kind == "band":
+        return _explain_bands.describe(cand, ref_text)
     return repr(cand)
 
 
@@ -338,4 +346,6 @@ def refs(cand: Cand) -> list[Cand]:
         return [cand[1]] + ([cand[2][1]] if cand[2][0] != "k" else [])
     if kind in ("lin", "rlin"):
         return [cand[1]]
+    if kind == "band":
+        return list(cand[2])
     return []

@@ -12,7 +12,7 @@ import math
 from itertools import product
 from typing import Any
 
-from llmos.learning import _explain_agg, _explain_more, _explain_text
+from llmos.learning import _explain_agg, _explain_bands, _explain_more, _explain_text
 from llmos.learning._explain_values import (
     MAX_LEAVES,
     Cand,
@@ -239,6 +239,8 @@ def generate(value: Any, env: Env, step: int, wider: bool = True, force_wider: b
         found |= _arith(value, env, step)
         if wider and (force_wider or _explain_more.weak(found)):
             found |= _explain_more.generate_numbers(value, env, _operands(env, step))
+        if wider and any(_explain_bands.step_function(c) for c in found):
+            found |= _explain_bands.generate(value, found, dict(_operands(env, step)))
     if is_num(value) or isinstance(value, str):
         found |= _explain_agg.generate(value, env, step)
     if isinstance(value, str) and not any(c[0] == "val" for c in found):

@@ -34,7 +34,7 @@ import json
 import math
 from typing import Any
 
-from llmos.learning import _explain_agg, _explain_more, _explain_text, _shortcuts
+from llmos.learning import _explain_agg, _explain_bands, _explain_more, _explain_text, _shortcuts
 from llmos.learning._explain_describe import (
     describe,
     describe_ref,
@@ -231,11 +231,30 @@ def fitting(cands: list[Cand], value: Any, env: Env) -> list[Cand]:
     """The candidates that explain `value` in this env (each expression computed once; with the
     shortcuts on, the roundings of an expression whose value is an integer are judged once: every
     rounding keeps an integer as it is)."""
-    lines: list[Cand] = []  # the line candidates, listed while the others are judged
-    others = (_fitting if _shortcuts.ON else _plain_fitting)(cands, value, env, lines)
-    if lines:
-        return others or _refit_lines(lines, value, env)
-    return others
+    learned: list[Cand] = []  # the line and band candidates, listed while the others are judged
+    others = (_fitting if _shortcuts.ON else _plain_fitting)(cands, value, env, learned)
+    if not learned:
+        return others
+    lines = [c for c in learned if c[0] != "band"]
+    if lines and not others:
+        others = _refit_lines(lines, value, env)
+    if not others:  # a band is a rival of the explanations, never one by itself
+        return others
+    return others + _refit_bands([c for c in learned if c[0] == "band"], value, env)
+
+
+def _refit_bands(bands: list[Cand], value: Any, env: Env) -> list[Cand]:
+    """The band rivals narrowed by this run (`_explain_bands`): kept beside the forms whatever else fits."""
+    out = []
+    for c in bands:
+        try:
+            x, y = (number_of(r, env) for r in c[2])
+        except Unavailable:
+            continue
+        got = _explain_bands.refit(c, value, x, y)
+        if got is not None and got not in out:
+            out.append(got)
+    return out
 
 
 def _refit_lines(lines: list[Cand], value: Any, env: Env) -> list[Cand]:
@@ -288,7 +307,7 @@ def _fitting(cands: list[Cand], value: Any, env: Env, lines: list[Cand]) -> list
             if _val_fits(c, value, env, refs):
                 out.append(c)
             continue
-        elif c[0] in _LINES:  # judged apart (`fitting`), as if not in the list
+        elif c[0] in _LEARNED:  # judged apart (`fitting`), as if not in the list
             lines.append(c)
             continue
         if fits(c, value, env, memo):
@@ -299,8 +318,8 @@ def _fitting(cands: list[Cand], value: Any, env: Env, lines: list[Cand]) -> list
 def _plain_fitting(cands: list[Cand], value: Any, env: Env, lines: list[Cand]) -> list[Cand]:
     """`_fitting` without the shortcuts."""
     memo: dict[Any, Any] = {}
-    lines.extend(c for c in cands if c[0] in _LINES)
-    return [c for c in cands if c[0] not in _LINES and fits(c, value, env, memo)]
+    lines.extend(c for c in cands if c[0] in _LEARNED)
+    return [c for c in cands if c[0] not in _LEARNED and fits(c, value, env, memo)]
 
 
 _UNREAD, _MISSING = object(), object()  # a reference not read yet; one that cannot be read in this env
@@ -324,21 +343,30 @@ def _val_fits(cand: Cand, value: Any, env: Env, refs: dict[Any, Any]) -> bool:
 
 
 def evaluate_all(cands: list[Cand], env: Env) -> Any:
-    """The one value every candidate in use (`awake`) agrees on; Disagree or Unavailable otherwise."""
-    cands = awake(cands) or cands
+    """The one value every candidate in use (`awake`) agrees on, and every band rival of a step function
+    among them (`_explain_bands.rivals`); Disagree or Unavailable otherwise."""
+    used = awake(cands) or [c for c in cands if c[0] != "band"]
     memo: dict[Any, Any] = {}
-    values = [evaluate(c, env, memo) for c in cands]
+    values = [evaluate(c, env, memo) for c in used]
     first = values[0]
-    for c, v in zip(cands[1:], values[1:], strict=True):
+    for c, v in zip(used[1:], values[1:], strict=True):
         if not same(first, v):
-            raise Disagree(f"{describe(cands[0])} gives {first!r} but {describe(c)} gives {v!r}")
+            raise Disagree(f"{describe(used[0])} gives {first!r} but {describe(c)} gives {v!r}")
+    for c in _explain_bands.rivals(cands, used):
+        try:
+            v = evaluate(c, env, memo)
+        except Unavailable as e:  # a rival that cannot be computed live is not ruled out
+            raise Disagree(f"{describe(c)}: {e}") from None
+        if not same(first, v):
+            raise Disagree(f"{describe(used[0])} gives {first!r} but {describe(c)} gives {v!r}")
     return first
 
 
 def awake(cands: list[Cand]) -> list[Cand]:
     """The candidates replay uses. The wider families are tried only where the usual ones fail: while a
     usual explanation still fits every run, three-operand forms and lines are dormant (kept, filtered,
-    not used); then the forms; a line last, and only once two runs pinned it (a seed explains nothing)."""
+    not used); then the forms; a line last, and only once two runs pinned it (a seed explains nothing).
+    The band rivals (`_explain_bands`) are never among them: `evaluate_all` holds the explanations to them."""
     base = [c for c in cands if c[0] not in _WIDER]
     if base:
         return base
@@ -346,5 +374,5 @@ def awake(cands: list[Cand]) -> list[Cand]:
     return forms or [c for c in cands if (c[0] == "lin" and c[3] is not None) or c[0] == "rlin"]
 
 
-_LINES = frozenset({"lin", "rlin"})
-_WIDER = frozenset({"expr", "lin", "rlin"})
+_LEARNED = frozenset({"lin", "rlin", "band"})
+_WIDER = frozenset({"expr", "lin", "rlin", "band"})
