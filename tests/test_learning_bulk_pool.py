@@ -123,11 +123,11 @@ def test_recording_a_kept_extraction_is_recording_afresh() -> None:
 
 
 def test_a_small_batch_or_one_core_starts_no_workers(monkeypatch: pytest.MonkeyPatch) -> None:
-    pool = _bulk_pool.Pool(frozenset())
-    assert pool.ahead([_run(random.Random(1)) for _ in range(3)]) is None  # below MIN_BATCH
+    pool = _bulk_pool.Pool()
+    assert pool.ahead([_run(random.Random(1)) for _ in range(3)], frozenset()) is None  # below MIN_BATCH
     monkeypatch.setattr(_bulk_pool, "MIN_BATCH", 2)
     monkeypatch.setattr(_bulk_pool, "workers", lambda: 0)
-    assert pool.ahead([_run(random.Random(1)) for _ in range(3)]) is None
+    assert pool.ahead([_run(random.Random(1)) for _ in range(3)], frozenset()) is None
     assert pool._executor is None
     pool.close()
 
@@ -136,8 +136,8 @@ def test_a_run_a_worker_cannot_extract_is_extracted_here() -> None:
     bad = Trace(goal="Ship 3 crates")  # no tool calls: no evidence
     bad.finish("success", "done")
     assert _bulk_pool._extract(frozenset(), [bad]) == [None]
-    ahead = _bulk_pool.Ahead(iter([[b"x", None]]))
-    assert ahead.get(0) == b"x" and ahead.get(1) is None and ahead.get(5) is None  # past the end: None
+    ahead = _bulk_pool.Ahead(None, frozenset(), [[bad]])  # no pool (broken): every run extracted here
+    assert ahead.get(0) is None and ahead.get(5) is None
 
 
 def test_close_stops_the_workers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

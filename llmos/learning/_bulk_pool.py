@@ -13,7 +13,7 @@ that fails, gives None: that run is extracted on the engine's process, as before
 
 The pool is the engine's, made on the first large batch and closed by `LearningEngine.close` (and at the
 interpreter's exit). Its workers start from a fork server (`forkserver`: never a fork of a process that
-runs threads, as a server does), each with the engine's `ignore_tools`.
+runs threads, as a server does); each chunk carries the engine's `ignore_tools` of the batch.
 """
 
 from __future__ import annotations
@@ -22,9 +22,7 @@ import marshal
 import multiprocessing
 import os
 import threading
-from collections.abc import Iterator
-from concurrent.futures import ProcessPoolExecutor
-from functools import partial
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 
 from llmos.learning import _seen_extract, induction
 from llmos.learning._seen_extract import Step
@@ -33,6 +31,7 @@ from llmos.trace import Trace
 MIN_BATCH = 2000  # runs: below this a batch is observed as before (starting workers costs ~1 s the first time)
 CHUNK = 250  # runs sent to a worker at once
 MAX_WORKERS = 4
+WINDOW = 4  # chunks asked for ahead of the one the engine is at
 
 
 def workers() -> int:
@@ -59,20 +58,33 @@ def _extract(ignore: frozenset[str], traces: list[Trace]) -> list[bytes | None]:
 
 
 class Ahead:
-    """The extractions of one batch's runs, by position, pulled from the workers in order as the engine
-    reaches each run (kept for the batch: a conflicting write observes the batch again)."""
+    """The extractions of one batch's runs, by position, asked of the workers a few chunks ahead of the run the
+    engine reaches (`WINDOW`: what waits in memory stays small however large the batch) and handed out once;
+    a run asked again (a conflicting write observes the batch again), or past a broken pool, gets None."""
 
-    def __init__(self, results: Iterator[list[bytes | None]] | None) -> None:
-        self._results = results
-        self._got: list[bytes | None] = []
+    def __init__(self, executor: Executor | None, ignore: frozenset[str], chunks: list[list[Trace]]) -> None:
+        self._executor, self._ignore, self._chunks = executor, ignore, chunks
+        self._futures: dict[int, Future[list[bytes | None]]] = {}
+        self._sent = 0  # chunks asked for so far
+        self._current: tuple[int, list[bytes | None]] = (-1, [])
+
+    def _send(self, upto: int) -> None:
+        while self._executor is not None and self._sent < min(upto, len(self._chunks)):
+            self._futures[self._sent] = self._executor.submit(_extract, self._ignore, self._chunks[self._sent])
+            self._sent += 1
 
     def get(self, k: int) -> bytes | None:
-        while self._results is not None and len(self._got) <= k:
-            try:
-                self._got.extend(next(self._results))
-            except Exception:  # exhausted, or the pool broke: the rest is extracted on this process
-                self._results = None
-        return self._got[k] if k < len(self._got) else None
+        c, j = divmod(k, CHUNK)
+        try:
+            if self._current[0] != c:
+                self._send(c + 1 + WINDOW)
+                fut = self._futures.pop(c, None)
+                self._current = (c, fut.result() if fut is not None else [])
+            got = self._current[1]
+            return got[j] if j < len(got) else None
+        except Exception:  # the pool broke: the rest is extracted on this process
+            self._executor, self._current = None, (c, [])
+            return None
 
 
 def give(ev: induction.Evidence, data: bytes | None) -> None:
@@ -88,12 +100,11 @@ def give(ev: induction.Evidence, data: bytes | None) -> None:
 class Pool:
     """The engine's workers, made on first use."""
 
-    def __init__(self, ignore: frozenset[str]) -> None:
-        self.ignore = ignore
+    def __init__(self) -> None:
         self._executor: ProcessPoolExecutor | None = None
         self._lock = threading.Lock()
 
-    def ahead(self, batch: list[Trace]) -> Ahead | None:
+    def ahead(self, batch: list[Trace], ignore: frozenset[str]) -> Ahead | None:
         """The batch's extractions made ahead, or None (a small batch, one core, or no pool to be had)."""
         n = workers()
         if len(batch) < MIN_BATCH or n < 1 or multiprocessing.current_process().daemon:  # a worker has none
@@ -105,7 +116,7 @@ class Pool:
                     ctx = multiprocessing.get_context("forkserver")
                     self._executor = ProcessPoolExecutor(max_workers=n, mp_context=ctx)
                 executor = self._executor
-            return Ahead(executor.map(partial(_extract, self.ignore), chunks))
+            return Ahead(executor, ignore, chunks)
         except Exception:  # no pool to be had, or it could not take the work: observe as before
             return None
 

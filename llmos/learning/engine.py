@@ -67,7 +67,7 @@ class LearningEngine(ReplayObservation):
         self._sync = PlanSync(self.store, self.index, self._seen)  # plans other processes learn too
         self.risk_of: RiskOf | None = None  # tool name -> risk (rule 4); the runtime sets it from its registry
         self._rules_ok = False  # the stored plans are known to be this code's (`_rules_version`, `relearn`)
-        self._pool = _bulk_pool.Pool(frozenset(config.ignore_tools))  # a large batch's extraction, ahead
+        self._pool = _bulk_pool.Pool()  # workers extracting a large batch's runs ahead
 
     def close(self) -> None:
         """Stop the workers of large batches, if any started (`_bulk_pool`); the engine stays usable."""
@@ -107,7 +107,7 @@ class LearningEngine(ReplayObservation):
             with self._lock:
                 return self._apply(lambda changes: [self._observe(t, changes) for t in batch])
         with self._lock, YoungOnly() as gc_batch:  # no full scans of the heap while a batch is observed
-            ahead = self._pool.ahead(batch)  # rule 1's extraction, in workers (a large batch only)
+            ahead = self._pool.ahead(batch, frozenset(self.config.ignore_tools))  # rule 1's extraction (large batch)
 
             def build(changes: Changes) -> list[ObserveReport]:
                 out = []
