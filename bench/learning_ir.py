@@ -20,6 +20,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from learning_bench import make_trace
 
 from llmos.config import LearningConfig
+from llmos.learning import _bulk_pool
 from llmos.learning.engine import LearningEngine
 from llmos.storage.db import Database
 
@@ -28,6 +29,9 @@ SKELETONS, WARM = 300, 600
 
 def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 1200
+    if sys.argv[2:] == ["workers"]:  # every batch's extraction made ahead by one worker (`_bulk_pool`; valgrind
+        _bulk_pool.MIN_BATCH = 2  # does not follow the fork server: the count is the engine's process only)
+        _bulk_pool.workers = lambda: 1
     with tempfile.TemporaryDirectory() as d:
         engine = LearningEngine(Database(Path(d) / "llmos.db"), LearningConfig())
         rng = random.Random(1)

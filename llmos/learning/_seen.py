@@ -29,13 +29,23 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from llmos.learning import _arg_dates, _derived, _run_facts, _seen_derived, _seen_groups, _seen_joint, _shortcuts
+from llmos.learning import (
+    _arg_dates,
+    _derived,
+    _seen_derived,
+    _seen_extract,
+    _seen_groups,
+    _seen_joint,
+)
 from llmos.learning import _seen_mentions as _mentions
 from llmos.learning import _seen_roles as _roles
-from llmos.learning import _value_kinds as _kinds
 from llmos.learning import explain as ex
 from llmos.learning._derived import derived_paths
 from llmos.learning._run_facts import RunFacts
+from llmos.learning._seen_extract import _observed as _observed
+from llmos.learning._seen_extract import _text_of as _text_of
+from llmos.learning._seen_extract import masks_of
+from llmos.learning._seen_extract import scalars as scalars
 from llmos.learning._seen_records import MAX_TEMPLATES as MAX_TEMPLATES
 from llmos.learning._seen_records import Seen as Seen
 from llmos.learning._seen_records import _num_add as _num_add
@@ -44,8 +54,9 @@ from llmos.learning._seen_records import _number_ok
 from llmos.learning._seen_records import _text_add as _text_add
 from llmos.learning._seen_records import fresh as fresh
 from llmos.learning._seen_records import merge as merge
-from llmos.learning._seen_text import MAX_TEXT, Templates, mask_values, new_words, template_in
+from llmos.learning._seen_text import MAX_TEXT, new_words
 from llmos.learning._seen_text import counter_noise as counter_noise
+from llmos.learning._seen_text import mask_values as mask_values
 from llmos.learning._seen_text import readable as _readable
 from llmos.learning._seen_text import show as _show
 from llmos.learning._seen_text import template as template
@@ -54,27 +65,6 @@ from llmos.learning.plans import Plan, path_key
 from llmos.learning.risk import RiskOf, writes_after
 
 NO_NOISE = 1 << 30  # runs of noise no evidence reaches: a check without rule 1's noise
-
-
-def _text_of(v: Any) -> str:
-    if isinstance(v, str):
-        return v
-    if v is True or v is False or v is None:  # most results' flags: json.dumps's words, without the call
-        return "true" if v is True else "false" if v is False else "null"
-    return json.dumps(v)
-
-
-def scalars(parsed: Any, text: str, lv: list[tuple[ex.Path, Any]] | None = None) -> list[tuple[ex.Path, Any]]:
-    """The scalar values of a result (a plain-text result is one text at []; `lv`: its leaves, when
-    already listed)."""
-    if parsed is ex.NOT_JSON:
-        return [((), text)]
-    out = []
-    for n, (p, v) in enumerate(ex.leaves(parsed) if lv is None else lv):
-        if n >= ex.MAX_LEAVES:
-            break
-        out.append((p, v))
-    return out
 
 
 def excluded(path: ex.Path, consumed: set[ex.Path], echo: set[str]) -> bool:
@@ -88,23 +78,6 @@ def observe(parsed: Any, text: str, masks: list[str]) -> dict[str, tuple[str, An
     """json(path)|kind -> ("n", number) or ("t", (template, numbers)) for one run's result: every
     scalar (what is consumed or echoed is decided when checking, by the plan as it is then)."""
     return _observed(scalars(parsed, text), masks)
-
-
-def _observed(
-    values: list[tuple[ex.Path, Any]], masks: list[str], known: Templates | None = None
-) -> dict[str, tuple[str, Any]]:
-    """`known`: text -> its template under these `masks`, shared by the readings of one result in a run
-    (by path, by role, two reads' words: `record`); read and filled here."""
-    out: dict[str, tuple[str, Any]] = {}
-    for p, v in values:
-        ident = _kinds.number_id_shape(p, v)
-        if ident is not None:  # a whole number under an identifier's key: its shape, not its range
-            out[path_key(p) + "|t"] = ("t", (ident, []))
-        elif ex.is_num(v):
-            out[path_key(p) + "|n"] = ("n", float(v))
-        else:
-            out[path_key(p) + "|t"] = ("t", template_in(_text_of(v), masks, known))
-    return out
 
 
 def consumed_paths(plan: Plan) -> dict[int, set[ex.Path]]:
@@ -146,15 +119,8 @@ def _reads(plan: Plan, cache: str, varying: bool) -> dict[int, set[ex.Path]]:
 
 
 def step_masks(plan: Plan, tokens: list[Token], args: list[Any], i: int, facts: RunFacts | None = None) -> list[str]:
-    """The masks for step i's result: goal values and the arguments of the calls of its own group,
-    earlier groups and the next group (computed before that group runs, which is when i is checked;
-    `facts`: the run's, whose argument leaves are listed once)."""
-    g = plan.steps[i].group
-    values: list[Any] = []
-    for k, step in enumerate(plan.steps):
-        if step.group <= g + 1 and k < len(args) and args[k] is not None:
-            values.extend(v for _p, v in (ex.leaves(args[k]) if facts is None else facts.arg_leaves(k)))
-    return mask_values(tokens, values, [])
+    """The masks for step i's result (`_seen_extract.masks_of`, by the plan's step groups)."""
+    return masks_of([s.group for s in plan.steps], tokens, args, i, facts)
 
 
 def problems(
@@ -213,50 +179,16 @@ def record(
 ) -> None:
     """Widen every step's `seen` by one run (in place); `plan.seen_runs` counts the runs recorded.
     `env`: the run's Env (texts and parsed results), whose results' leaves are then listed once, and
-    which keeps the run's facts (`_run_facts`: made once per run, shared by every recorder below)."""
-    facts = _run_facts.of(env, tokens, args)
-    masks = facts.masks  # the masks depend on the steps whose arguments they mask
-    earlier: _seen_derived.Earlier = []  # the dates of the results before: days between two steps' dates
-    goal_src = facts.goal_sources()  # the goal's part of every step's sources
-    arg_src = facts.arg_texts  # and the calls' argument texts, listed once per run
-    reads: list[tuple[int, _seen_derived.Numbers]] = []  # the numbers of the reads before: across reads
-    texts_read: _seen_joint.Reads = []  # and their words
-    once = _seen_derived.called_once([s.name for s in plan.steps])
+    which keeps the run's facts (`_run_facts`) and, in a bulk observe, what a worker extracted from the
+    run ahead (`_seen_extract.taken`: the very values `extract` gives for these inputs)."""
+    groups, names = [s.group for s in plan.steps], [s.name for s in plan.steps]
+    got = _seen_extract.taken(env, groups, names, tokens, args, texts, parsed)
+    if got is None:
+        got = _seen_extract.extract(groups, names, tokens, args, texts, parsed, env)
     run: list[tuple[int, Seen, dict[str, tuple[str, Any]], dict[str, Any]]] = []  # this run, step by step
-    for i, step in enumerate(plan.steps):
-        text = texts[i] if i < len(texts) else None
-        if text is None:
-            continue
-        if _shortcuts.ON:
-            key = tuple(k for k, s in enumerate(plan.steps) if s.group <= step.group + 1)
-            if key not in masks:
-                masks[key] = step_masks(plan, tokens, args, i, facts)
-            step_mask = masks[key]
-        else:
-            step_mask = step_masks(plan, tokens, args, i)
-        lv = env.result_leaves(i) if env is not None and env.parsed[i] is parsed[i] else None
-        values = scalars(parsed[i], text, lv)
-        here = facts.step(values) if _shortcuts.ON else None  # this result's facts, for the quantities
-        known: Templates | None = {} if _shortcuts.ON else None  # each text's template, made once here
-        obs = _observed(values, step_mask, known)
-        roles = _roles.goal_items(values, tokens)  # a goal item's role, for the records by role and derived
-        obs.update(_observed(_roles.roled(values, roles), step_mask, known))  # by role too
-        obs.update(_observed(_roles.from_end(values, _roles.lengths(values)), step_mask, known))  # from the end
-        mine = _seen_derived.read_numbers(values, step_mask) if once[i] else []  # a tool called once
-        periods_from = [(j, v) for j, v in earlier if once[j]] if once[i] else []  # a period in another read
-        across = (reads, mine) if once[i] else None
-        obs.update(_seen_derived.observe(values, tokens, earlier, across, periods_from, roles, here))
-        if dates := _seen_derived.date_values(values):
-            earlier.append((i, dates))
-        reads.append((i, mine))  # none: pairs with nothing
-        if once[i]:  # the words of two reads, pair by pair (`_seen_joint`)
-            words = _seen_joint.read_texts(values, step_mask, known)
-            obs.update(_seen_joint.observe(texts_read, words, i))
-            texts_read.append((i, words))
-        obs.update(_seen_groups.observe(values, step_mask, known))  # a list's items by their kind
+    for i, obs, flags in got:
+        step = plan.steps[i]
         new = merge(step.seen, obs) if plan.seen_runs else fresh(obs)
-        src = _mentions.sources(plan, tokens, args, i, goal_src, arg_src, facts.arg_leaves)  # what a text may hold
-        flags = _mentions.observe(values, src)
         run.append((i, step.seen if plan.seen_runs else {}, obs, flags))
         step.seen = _mentions.attach(step.seen if plan.seen_runs else {}, new, flags)
     # the weekdays of the dates the plan works out for its calls, the totals over the goal list's calls

@@ -76,10 +76,23 @@ def sources(
     `goal_sources(tokens)`, when already made for another step of the run; `known`: the calls' argument
     texts listed for another step of the run, filled as they are listed; neither is changed otherwise;
     `leaves_of(k)`: `explain.leaves(args[k])`, listed once for the run: `_run_facts.RunFacts.arg_leaves`)."""
+    return sources_of([s.group for s in plan.steps], tokens, args, i, goal, known, leaves_of)
+
+
+def sources_of(
+    groups: list[int],
+    tokens: list[Token],
+    args: list[Any],
+    i: int,
+    goal: Sources | None = None,
+    known: ArgValues | None = None,
+    leaves_of: Callable[[int], list[tuple[ex.Path, Any]]] | None = None,
+) -> Sources:
+    """`sources`, by the plan's step groups (`groups`: each step's; `_seen_extract`: without the plan)."""
     out = goal_sources(tokens) if goal is None else dict(goal)
-    g = plan.steps[i].group
-    for k, step in enumerate(plan.steps):
-        if step.group <= g + 1 and k < len(args) and args[k] is not None:
+    g = groups[i]
+    for k, group in enumerate(groups):
+        if group <= g + 1 and k < len(args) and args[k] is not None:
             listed = known.get(k) if known is not None else None
             if listed is None:
                 arg_leaves = ex.leaves(args[k]) if leaves_of is None else leaves_of(k)

@@ -11,7 +11,6 @@ Several processes (servers) may share the store: see `llmos.learning._sync`.
 
 from __future__ import annotations
 
-import operator
 import threading
 from collections.abc import Callable, Iterable
 from typing import TypeVar
@@ -19,8 +18,9 @@ from typing import TypeVar
 from llmos import _log
 from llmos.config import LearningConfig
 from llmos.exceptions import ModeUnavailable, StoreConflict, StoreError, UserError
-from llmos.learning import _pool, _refit, _same_run, branches, induction, loops, spans, wordings
+from llmos.learning import _bulk_pool, _pool, _refit, _same_run, branches, induction, loops, spans, wordings
 from llmos.learning._bulk import YoungOnly
+from llmos.learning._constants_test import constants_test as _constants_test
 from llmos.learning._observe_replay import (
     FALLBACK_PENALTY,
     ObserveReport,
@@ -67,6 +67,11 @@ class LearningEngine(ReplayObservation):
         self._sync = PlanSync(self.store, self.index, self._seen)  # plans other processes learn too
         self.risk_of: RiskOf | None = None  # tool name -> risk (rule 4); the runtime sets it from its registry
         self._rules_ok = False  # the stored plans are known to be this code's (`_rules_version`, `relearn`)
+        self._pool = _bulk_pool.Pool()  # workers extracting a large batch's runs ahead
+
+    def close(self) -> None:
+        """Stop the workers of large batches, if any started (`_bulk_pool`); the engine stays usable."""
+        self._pool.close()
 
     # ---------------------------------------------------------------- selection
     def select(
@@ -102,11 +107,12 @@ class LearningEngine(ReplayObservation):
             with self._lock:
                 return self._apply(lambda changes: [self._observe(t, changes) for t in batch])
         with self._lock, YoungOnly() as gc_batch:  # no full scans of the heap while a batch is observed
+            ahead = self._pool.ahead(batch, frozenset(self.config.ignore_tools))  # rule 1's extraction (large batch)
 
             def build(changes: Changes) -> list[ObserveReport]:
                 out = []
-                for t in batch:
-                    out.append(self._observe(t, changes))
+                for k, t in enumerate(batch):
+                    out.append(self._observe(t, changes, ahead.get(k) if ahead is not None else None))
                     gc_batch.tick()
                 return out
 
@@ -128,7 +134,7 @@ class LearningEngine(ReplayObservation):
                 return out
         raise StoreError(f"the plans kept changing under this process ({MAX_CONFLICTS} attempts to save)")
 
-    def _observe(self, trace: Trace, changes: Changes) -> ObserveReport:
+    def _observe(self, trace: Trace, changes: Changes, ahead: bytes | None = None) -> ObserveReport:
         if trace.id in self._seen:
             pid = self._seen[trace.id]
             plan = self.index.plans.get(pid) if pid else None
@@ -140,12 +146,14 @@ class LearningEngine(ReplayObservation):
             if branches.continued(trace):  # the model chose the path after the set's common reads
                 report = self._observe_support(trace, changes, repeats=False)
         else:
-            report = self._observe_support(trace, changes)
+            report = self._observe_support(trace, changes, ahead=ahead)
         self._seen[trace.id] = report.plan_id
         changes.seen.append((trace.id, report.plan_id))
         return report
 
-    def _observe_support(self, trace: Trace, changes: Changes, repeats: bool = True) -> ObserveReport:
+    def _observe_support(
+        self, trace: Trace, changes: Changes, repeats: bool = True, ahead: bytes | None = None
+    ) -> ObserveReport:
         if trace.metadata.get("context_dependent"):  # memory never loosens replay
             return ObserveReport(None, 0, False, "the run used recalled facts or session history, not only its goal")
         ev = induction.normalise(trace, frozenset(self.config.ignore_tools))
@@ -153,6 +161,8 @@ class LearningEngine(ReplayObservation):
             return ObserveReport(None, 0, False, ev)
         if not repeats:  # a model that took over from a replay may redo a look-up the replay made
             ev = induction.without_repeats(ev)
+        else:
+            _bulk_pool.give(ev, ahead)  # what a worker extracted from this very run (`_seen_extract.taken`)
         clean = trace.mode in ("learner", "mixed") and not any(
             e.get("kind") in ("fallback", "envelope") for e in trace.events
         )  # a model run that no replay began: it may align to a sibling wording's plan (`wordings.py`)
@@ -373,27 +383,3 @@ def _demote(plan: Plan, reason: str) -> None:
     plan.demoted = reason[:300] or "demoted"
     plan.demoted_at = plan.support
     plan.example.pop(_same_run.KEY, None)  # rule 6: no answer of a run before the verdict is repeated as it was
-
-
-def _constants_test(plan: Plan) -> Callable[[list[tuple[str, ...]]], tuple[str, ...] | None]:
-    """The first goal (token texts) of a list that holds every constant of the plan's skeleton at its
-    position (`all(i in plan.slots or t.text == texts[i] for i, t in enumerate(plan.skeleton))`), or
-    None. Whether there is one is asked in C first (the constants picked out of every goal at once)."""
-    fixed = [(i, t.text) for i, t in enumerate(plan.skeleton) if i not in plan.slots]
-
-    def first(goals: list[tuple[str, ...]]) -> tuple[str, ...] | None:
-        return next((texts for texts in goals if all(texts[i] == text for i, text in fixed)), None)
-
-    if len(fixed) < 2:
-        return first
-    pick, want = operator.itemgetter(*(i for i, _t in fixed)), tuple(text for _i, text in fixed)
-
-    def fast(goals: list[tuple[str, ...]]) -> tuple[str, ...] | None:
-        try:
-            if want not in map(pick, goals):
-                return None
-        except IndexError:  # a goal shorter than the skeleton: as the plain test does it
-            pass
-        return first(goals)
-
-    return fast
