@@ -35,8 +35,10 @@ WINDOW = 4  # chunks asked for ahead of the one the engine is at
 
 
 def workers() -> int:
-    """How many workers a large batch gets: the cores but one (the engine's), at most `MAX_WORKERS`."""
-    return max(0, min((os.cpu_count() or 1) - 1, MAX_WORKERS))
+    """How many workers a large batch gets: the cores this process may run on but one (the engine's), at
+    most `MAX_WORKERS` (a container's CPU set, not the host's count, where the platform says it)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return max(0, min(cores - 1, MAX_WORKERS))
 
 
 def _extract(ignore: frozenset[str], traces: list[Trace]) -> list[bytes | None]:
