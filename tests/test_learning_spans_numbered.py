@@ -81,6 +81,8 @@ async def test_a_numbered_name_past_the_evidence_or_of_another_form_does_not_rep
 def test_a_quantity_and_its_unit_stay_two_tokens() -> None:
     tokens = tokenize_goal("Grit the road at 10 g/m2 with 40 crates")
     assert spans.collapse(tokens, [{"rate": "10 g/m2", "load": "40 crates"}]) == tokens
+    tokens = tokenize_goal("Pay 1320 EUR from grant GR-7")  # a currency in capitals is a unit, not a name
+    assert spans.collapse(tokens, [{"amount": "1320 EUR"}]) == tokens
     tokens = tokenize_goal("Log a call-out at 4 Quarry Lane")
     assert [t.text for t in spans.collapse(tokens, [{"address": "4 Quarry Lane"}])][-1] == "4 Quarry Lane"
 

@@ -121,12 +121,12 @@ def _joins(t: Token) -> bool:
 def _numbered(tokens: list[Token], i: int) -> bool:
     """Whether a run may start with the number at `i`: a number in digits followed by a capitalised word,
     the start of a numbered name ("4 Quarry Lane", "88 Ropewalk"); never a quantity and its unit
-    ("10 g/m2", "40 crates", "3 Boxes" taken as one text stays two tokens only if the word is lower case)."""
+    ("10 g/m2", "40 crates", "1320 EUR": a lower-case word or one in capitals stays a token of its own)."""
     t = tokens[i]
     if t.kind != "number" or not t.text.isdigit() or i + 1 >= len(tokens):
         return False
     nxt = tokens[i + 1]
-    return nxt.kind == "word" and nxt.text[:1].isupper() and any(ch.isalpha() for ch in nxt.text)
+    return nxt.kind == "word" and nxt.text[:1].isupper() and any(ch.islower() for ch in nxt.text)
 
 
 def numbered_slot(plan: Plan, pos: int) -> bool:
