@@ -83,6 +83,8 @@ def test_a_quantity_and_its_unit_stay_two_tokens() -> None:
     assert spans.collapse(tokens, [{"rate": "10 g/m2", "load": "40 crates"}]) == tokens
     tokens = tokenize_goal("Pay 1320 EUR from grant GR-7")  # a currency in capitals is a unit, not a name
     assert spans.collapse(tokens, [{"amount": "1320 EUR"}]) == tokens
+    tokens = tokenize_goal("Book the booth on 7 December 2026")  # a date with its month's name: its own tokens
+    assert spans.collapse(tokens, [{"date": "7 December 2026"}]) == tokens
     tokens = tokenize_goal("Log a call-out at 4 Quarry Lane")
     assert [t.text for t in spans.collapse(tokens, [{"address": "4 Quarry Lane"}])][-1] == "4 Quarry Lane"
 

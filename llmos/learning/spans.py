@@ -48,6 +48,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from llmos.learning import explain as ex
+from llmos.learning._named_dates import MONTHS
 from llmos.learning.goals import Token, number_pattern, possessive, tokenize
 from llmos.learning.plans import Match, Plan, match
 
@@ -126,7 +127,9 @@ def _numbered(tokens: list[Token], i: int) -> bool:
     if t.kind != "number" or not t.text.isdigit() or i + 1 >= len(tokens):
         return False
     nxt = tokens[i + 1]
-    return nxt.kind == "word" and nxt.text[:1].isupper() and any(ch.islower() for ch in nxt.text)
+    if nxt.kind != "word" or nxt.text in MONTHS:  # "7 December 2026" is a date, no name: its own tokens
+        return False
+    return nxt.text[:1].isupper() and any(ch.islower() for ch in nxt.text)
 
 
 def numbered_slot(plan: Plan, pos: int) -> bool:
