@@ -19,11 +19,14 @@ class CallWorld(World):
         if name == "log_callout":
             state.setdefault("callouts", []).append([a["address"], a["minutes"]])
             return {"ok": True, "address": a["address"]}
+        if name == "log_firm":
+            state.setdefault("firms", []).append([a["firm"], a["minutes"]])
+            return {"ok": True, "firm": a["firm"]}
         return super().apply(state, name, a)
 
     def registry(self) -> Any:
         reg = super().registry()
-        self.register(reg, {"log_callout": ["address", "minutes"]})
+        self.register(reg, {"log_callout": ["address", "minutes"], "log_firm": ["firm", "minutes"]})
         return reg
 
 
@@ -39,6 +42,12 @@ async def solve_callout(p: dict[str, Any], calls: Calls) -> str:
     return f"Logged {p['m']} minutes at {p['address']}."
 
 
+async def solve_firm(p: dict[str, Any], calls: Calls) -> str:
+    await calls([("log_firm", {"firm": p["firm"], "minutes": p["m"]})])
+    return f"Logged {p['m']} minutes for {p['firm']}."
+
+
+FIRM = Family("firm", "Log {m} minutes for locksmith {firm} today", solve_firm, nothing)
 CALLOUT = Family("callout", "Log a {m} minute call-out at {address}", solve_callout, nothing)
 LEARNED = [(30, "4 Quarry Lane"), (75, "88 Ropewalk"), (45, "12 Mill Road"), (60, "7 Harbour Street")]
 
@@ -106,3 +115,22 @@ def test_a_firm_with_an_ampersand_is_one_token_and_needs_one_seen() -> None:
     assert spans.collapse(tokenize_goal("Keyhole & Co"), [{"firm": "Keyhole"}]) == tokenize_goal("Keyhole & Co")
     assert phrase_fits(["Aa & Aa", "Aa Aa"], ["Keyhole & Co", "Brass Tumbler"], "Smith & Sons")
     assert not phrase_fits(["Aa Aa", "Aa"], ["Brass Tumbler", "Lockfast"], "Smith & Sons")  # no "&" seen
+
+
+async def test_a_firm_with_an_ampersand_replays_once_one_was_seen(tmp_path: Path) -> None:
+    h = harness(tmp_path)
+    for m, firm in [(30, "Keyhole & Co"), (40, "Lockfast"), (50, "Brass Tumbler")]:
+        await run_ok(h, FIRM, {"m": m, "firm": firm})
+    assert len(h.engine.index.plans) == 1
+    for m, firm in [(35, "Keyhole & Co"), (45, "Smith & Sons"), (38, "Lockfast")]:
+        out = await h.run(FIRM, {"m": m, "firm": firm})
+        assert out.decision.mode == "follower" and out.correct and out.llm_calls == 0, (firm, out.decision.reason)
+        assert h.world.state["firms"][-1] == [firm, m]
+
+
+async def test_an_ampersand_where_none_was_seen_goes_to_the_model(tmp_path: Path) -> None:
+    h = harness(tmp_path)
+    for m, firm in [(30, "Brass Tumbler"), (40, "Lockfast"), (50, "Iron Key")]:
+        await run_ok(h, FIRM, {"m": m, "firm": firm})
+    out = await h.run(FIRM, {"m": 35, "firm": "Smith & Sons"})
+    assert out.decision.mode != "follower" and out.correct

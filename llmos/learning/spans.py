@@ -232,9 +232,14 @@ def align(plan: Plan, tokens: list[Token]) -> list[Token] | None:
         most = min(MAX_SPAN_WORDS, len(tokens) - ti) if si in spans else min(1, len(tokens) - ti)
         for k in range(1, most + 1):
             seg = tokens[ti : ti + k]
-            first_ok = seg[0].kind == "word" or (si in numbered and _numbered(seg, 0))
-            if k > 1 and (not first_ok or not all(_inside(x, anchors) for x in (seg[0], seg[-1]))):
-                break  # several tokens: a word first (a number where the slot saw one), never an anchor inside
+            if k > 1:  # several tokens: a word first (a number where the slot saw one), never an anchor inside
+                first = seg[0].kind == "word" or (si in numbered and _numbered(seg, 0))
+                if not first or not _inside(seg[0], anchors):
+                    break
+                if seg[-1] == _AMP:
+                    continue  # an "&" inside a name ("Keyhole & Co"): the value goes on
+                if not _inside(seg[-1], anchors):
+                    break
             if si in owners and any(possessive(x.text) for x in seg[:-1]):
                 break  # a possessive's marker ends its value: never inside it
             if si in owners and not possessive(seg[-1].text):
