@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from llmos.learning._lead_numbers import lead_inside
+
 Kind = Literal["word", "number", "quoted", "punct"]
 
 _TOKEN_RE = re.compile(
@@ -371,8 +373,8 @@ def phrase_fits(shapes: list[str], values: list[str], text: str) -> bool:
     that only ever saw single words takes several only as a name: every word capitalised.
     Also (`learning/spans.py`): a word that changes the meaning ("not", "half", "all") only when the
     slot's values held it; numbers only where the values seen of several words had theirs
-    (`number_pattern`); a possessive marker only on the last word, and there whenever every value
-    seen had one."""
+    (`number_pattern`), a number a value starts with inside the range they started with (`lead_inside`);
+    a possessive marker only on the last word, and there whenever every value seen had one."""
     seen_shapes = {part for s in shapes for part in s.split(" ")}
     seen_words = {w for v in values for w in v.split(" ")}
     several = any(" " in v for v in values)
@@ -390,7 +392,8 @@ def phrase_fits(shapes: list[str], values: list[str], text: str) -> bool:
             return False
         if changes_meaning(word, values):
             return False
-    if several and number_pattern(text) not in {number_pattern(v) for v in values if " " in v}:
+    patterns = {number_pattern(v) for v in values if " " in v} if several else set()
+    if several and (number_pattern(text) not in patterns or not lead_inside(text, values)):
         return False
     marks = [possessive(w) for w in words]
     owner = bool(values) and all(possessive(v) for v in values)

@@ -32,7 +32,12 @@ align(plan, tokens)           live side. The goal's words are laid over the plan
 
 On the evidence side a run of words and numbers that starts with a word joins when an argument took it
 verbatim ("Rioja Reserva 2016"), and a run ending in a possessive joins when an argument took its owner
-("Rosa Maria's" for "Rosa Maria"), so that such runs merge with runs of other lengths into one plan.
+("Rosa Maria's" for "Rosa Maria"), so that such runs merge with runs of other lengths into one plan. So
+does a run that starts with a number in digits before a capitalised word ("4 Quarry Lane", a numbered
+name: never "10 g/m2" or "40 crates"), and a run with an "&" inside ("Keyhole & Co"). Live, a slot takes
+a value that starts with a number only when a value it saw did (`numbered_slot`), with the numbers where
+that value had them and the first inside the range of the numbers the values seen started with
+(`goals.phrase_fits`); an "&" only when a value seen held one (its shape).
 
 Everything after alignment (slot shapes, the goal checks of rule 1, the explanations of rule 2, the
 answer of rule 5) sees the aligned tokens, as for any other goal.
@@ -43,7 +48,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from llmos.learning import explain as ex
-from llmos.learning.goals import Token, possessive, tokenize
+from llmos.learning._named_dates import MONTHS
+from llmos.learning.goals import Token, number_pattern, possessive, tokenize
 from llmos.learning.plans import Match, Plan, match
 
 if TYPE_CHECKING:
@@ -91,9 +97,9 @@ def collapse(tokens: list[Token], arguments: list[dict[str, Any]]) -> list[Token
     i = 0
     while i < len(tokens):
         best = 0
-        if tokens[i].kind == "word":
+        if tokens[i].kind == "word" or _numbered(tokens, i):
             j = i
-            while j < len(tokens) and tokens[j].kind in ("word", "number") and j - i < MAX_SPAN_WORDS:
+            while j < len(tokens) and (_joins(tokens[j]) or (j > i and tokens[j] == _AMP)) and j - i < MAX_SPAN_WORDS:
                 j += 1
                 if j - i >= 2 and _taken(" ".join(t.text for t in tokens[i:j]), texts):
                     best = j - i
@@ -104,6 +110,31 @@ def collapse(tokens: list[Token], arguments: list[dict[str, Any]]) -> list[Token
             out.append(tokens[i])
             i += 1
     return out
+
+
+_AMP = Token("punct", "&")  # inside a name ("Keyhole & Co", "Marks & Spencer"): the "and" of a firm's name
+
+
+def _joins(t: Token) -> bool:
+    return t.kind in ("word", "number")
+
+
+def _numbered(tokens: list[Token], i: int) -> bool:
+    """Whether a run may start with the number at `i`: a number in digits followed by a capitalised word,
+    the start of a numbered name ("4 Quarry Lane", "88 Ropewalk"); never a quantity and its unit
+    ("10 g/m2", "40 crates", "1320 EUR": a lower-case word or one in capitals stays a token of its own)."""
+    t = tokens[i]
+    if t.kind != "number" or not t.text.isdigit() or i + 1 >= len(tokens):
+        return False
+    nxt = tokens[i + 1]
+    if nxt.kind != "word" or nxt.text in MONTHS:  # "7 December 2026" is a date, no name: its own tokens
+        return False
+    return nxt.text[:1].isupper() and any(ch.islower() for ch in nxt.text)
+
+
+def numbered_slot(plan: Plan, pos: int) -> bool:
+    """Whether the slot saw a value of several words that starts with a number ("4 Quarry Lane")."""
+    return any(" " in v and number_pattern(v)[:1] == ("n",) for v in plan.slots[pos].values)
 
 
 def _taken(text: str, texts: set[str]) -> bool:
@@ -178,6 +209,7 @@ def align(plan: Plan, tokens: list[Token]) -> list[Token] | None:
     skel, slots = plan.skeleton, plan.slots
     spans = span_slots(plan)
     owners = {pos for pos in spans if possessive_slot(plan, pos)}
+    numbered = {pos for pos in spans if numbered_slot(plan, pos)}
     anchors = _anchor_words(plan)
     found: list[list[Token]] = []
     acc: list[Token] = []
@@ -200,8 +232,14 @@ def align(plan: Plan, tokens: list[Token]) -> list[Token] | None:
         most = min(MAX_SPAN_WORDS, len(tokens) - ti) if si in spans else min(1, len(tokens) - ti)
         for k in range(1, most + 1):
             seg = tokens[ti : ti + k]
-            if k > 1 and (seg[0].kind != "word" or not all(_inside(x, anchors) for x in (seg[0], seg[-1]))):
-                break  # several tokens: a word first, words and numbers, never an anchor inside the value
+            if k > 1:  # several tokens: a word first (a number where the slot saw one), never an anchor inside
+                first = seg[0].kind == "word" or (si in numbered and _numbered(seg, 0))
+                if not first or not _inside(seg[0], anchors):
+                    break
+                if seg[-1] == _AMP:
+                    continue  # an "&" inside a name ("Keyhole & Co"): the value goes on
+                if not _inside(seg[-1], anchors):
+                    break
             if si in owners and any(possessive(x.text) for x in seg[:-1]):
                 break  # a possessive's marker ends its value: never inside it
             if si in owners and not possessive(seg[-1].text):
@@ -295,12 +333,13 @@ def full_matches(
 
 
 def tokens_of(texts: tuple[str, ...]) -> list[Token]:
-    """A stored goal's token texts as a goal shows them (a token of several words split again)."""
+    """A stored goal's token texts as a goal shows them (a token of several words and numbers split again:
+    "Rioja Reserva 2016", "4 Quarry Lane")."""
     out: list[Token] = []
     for text in texts:
         toks = tokenize(text)
         whole = len(toks) == 1 and toks[0].text == text
-        if whole or (len(toks) > 1 and all(t.kind == "word" for t in toks)):
+        if whole or (len(toks) > 1 and all(_joins(t) or t == _AMP for t in toks)):
             out += toks
         else:
             out.append(Token("quoted", text))
