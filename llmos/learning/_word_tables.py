@@ -37,7 +37,7 @@ from llmos.learning._plan_parts import Leaf
 from llmos.learning.goals import Token
 from llmos.learning.plans import Plan, PlanStep
 
-__all__ = ["KEY", "problem", "record"]
+__all__ = ["KEY", "problem", "record", "remap"]
 
 KEY = "~wtab"
 DEAD = "x"
@@ -111,6 +111,19 @@ def _add(step: PlanStep, key: str, word: str, value: str, v: Any) -> None:
     elif row[1] != value:
         table[word] = [got, "+"]
     step.seen = {**step.seen, key: json.dumps(table, sort_keys=True)}
+
+
+def remap(seen: dict[str, Any], m: dict[int, int]) -> dict[str, Any]:
+    """The records with their goal positions moved to another wording's (`m`; one it lacks is dropped)."""
+    out: dict[str, Any] = {}
+    for key, rec in seen.items():
+        if key.startswith(f'["{KEY}"'):
+            parts = json.loads(key.rpartition("|")[0])
+            if int(parts[1]) not in m:
+                continue
+            key = _key(m[int(parts[1])], int(parts[2]), tuple(parts[3:]))
+        out[key] = rec
+    return out
 
 
 def _rival(table: dict[str, list[str]]) -> bool:
