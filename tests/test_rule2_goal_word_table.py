@@ -17,7 +17,7 @@ from test_learning_world import PREFIX, Calls, Family, Harness, World, nothing, 
 
 from llmos.learning.risk import registry_risk
 
-CONE = {"Earthenware": 4, "Stoneware": 6, "Porcelain": 10}
+CONE = {"Earthenware": 4, "Stoneware": 6, "Porcelain": 10, "Raku": 6}
 KILNS = {"Alder": 6, "Birch": 10, "Cedar": 6, "Dogwood": 10, "Elm": 4}
 
 
@@ -99,3 +99,34 @@ async def test_an_unseen_word_where_a_word_decided_goes_to_the_model(tmp_path: P
     assert out.correct, out.trace.events
     assert h.world.state["firings"][-1] == ["Cedar", "Ash Satin Earthenware", 4]
     assert out.trace.mode != "follower" or stopped_outside_evidence(out.trace), out.trace.events
+
+
+async def test_a_new_glaze_of_seen_words_replays(tmp_path: Path) -> None:
+    h = harness(tmp_path)
+    await _runs(h, RUNS)
+    out = await h.run(FIRE, {"glaze": "Shino Satin Porcelain", "kiln": "Dogwood"})  # a new value, seen words
+    assert out.correct and out.trace.mode == "follower" and out.llm_calls == 0, out.trace.events
+
+
+async def test_a_value_whose_words_never_recurred_is_a_key_not_a_table(tmp_path: Path) -> None:
+    h = harness(tmp_path)
+    # each last word in one glaze only: the word went with the cone no more than the whole value did
+    await _runs(
+        h,
+        [
+            ("Celadon Gloss Stoneware", "Alder"),
+            ("Tenmoku Satin Porcelain", "Birch"),
+            ("Celadon Gloss Stoneware", "Cedar"),
+            ("Tenmoku Satin Porcelain", "Dogwood"),
+        ],
+    )
+    out = await h.run(FIRE, {"glaze": "Ash Matte Raku", "kiln": "Cedar"})  # top cone 6, body 6
+    assert out.correct and out.trace.mode == "follower" and out.llm_calls == 0, out.trace.events
+
+
+async def test_the_same_new_word_stops_where_a_word_decided(tmp_path: Path) -> None:
+    h = harness(tmp_path)
+    await _runs(h, RUNS)
+    out = await h.run(FIRE, {"glaze": "Ash Matte Raku", "kiln": "Cedar"})  # right by luck: the model decides
+    assert out.correct and stopped_outside_evidence(out.trace), out.trace.events
+    assert "a word none had there" in str(out.trace.events)
