@@ -22,7 +22,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from llmos.learning import _call_totals
+from llmos.learning import _call_totals, _word_tables
 from llmos.learning import explain as ex
 from llmos.learning._explain_more import WEEKDAYS
 from llmos.learning._goal_weekdays import _reading_problem, weekday
@@ -76,9 +76,10 @@ def record(plan: Plan, args: Sequence[Any], texts: Sequence[str | None]) -> None
 
 
 def record_run(plan: Plan, args: Sequence[Any], texts: Sequence[str | None], env: ex.Env) -> None:
-    """What `_seen.record` adds for the calls' arguments: the computed dates (`record`) and the totals over
-    the goal list's calls (`_call_totals.record`)."""
+    """What `_seen.record` adds for the calls' arguments: the computed dates (`record`), the totals over
+    the goal list's calls (`_call_totals.record`) and the goal words' tables (`_word_tables.record`)."""
     record(plan, args, texts)
+    _word_tables.record(plan, args, env.tokens)
     _call_totals.record(plan, env)
 
 

@@ -49,7 +49,7 @@ from collections.abc import Callable
 from typing import Any
 
 from llmos.config import LearningConfig
-from llmos.learning import _pool, conditions, induction
+from llmos.learning import _pool, _word_tables, conditions, induction
 from llmos.learning import _seen_mentions as _mentions
 from llmos.learning import explain as ex
 from llmos.learning._lend import lend, lender_problem, lent_problem, revoke
@@ -363,6 +363,7 @@ def _written(p: Plan, ev: induction.Evidence, sigma: dict[int, int], cands: list
     w.memberships = [(m[a], b, c) for a, b, c in p.memberships if a in m]
     for step in w.steps:  # rule 1's presence of goal values: at W's positions
         step.seen, step.fit_seen = _mentions.remap(step.seen, m), _mentions.remap(step.fit_seen, m)
+        step.seen, step.fit_seen = _word_tables.remap(step.seen, m), _word_tables.remap(step.fit_seen, m)
     w.answer, w.example = [], {}
     w.trace_ids, w.evidence_tokens, w.pending_tokens, w.support_count = [], [], [], 0
     w.uses, w.replay_successes, w.fallbacks, w.penalty = 0, 0, 0, 0.0
