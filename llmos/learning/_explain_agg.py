@@ -10,7 +10,8 @@
                                    one "*" where the list's index goes ("lines", "*", "qty")
 
 Lists are only these: calls of one tool with results of one shape, as many as the goal's one list
-has items, and lists of records inside a result. Numbers repeated for any other reason (the moves of
+has items ("A, B and C", or the alternatives of a choice, "A or B": "which has more, A or B" is a pick),
+and lists of records inside a result. Numbers repeated for any other reason (the moves of
 an arm, the three coordinates of a point) are not summed: spurious hypotheses would only disagree.
 
 A tie in `keys` is no value (`Unavailable`): which of two equal prices to book is the model's call.
@@ -43,7 +44,7 @@ OPS = ("sum", "mean", "min", "max", "count")
 MAX_GROUPS = 12  # groups of repeated values tried per argument
 MAX_GROUP = 50  # elements of one group
 _ROUNDED = ("sum", "mean")
-_SEPS = frozenset([",", "and", "&"])
+_SEPS = frozenset([",", "and", "&", "or"])
 
 
 def _roundings() -> tuple[tuple[str, int], ...]:
@@ -271,7 +272,7 @@ def _value_sources(value: Any, env: Env, src: Cand, rs: list[Cand], at: int) -> 
 
 def goal_list(env: Env, n: int) -> list[int] | None:
     """The positions of the items of the goal's one list of `n` plain words that look alike ("A, B
-    and C"), or None."""
+    and C"; "A or B", the alternatives a question picks among), or None."""
     found: list[list[int]] = []
     toks = env.tokens
     i = 0
