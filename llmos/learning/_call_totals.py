@@ -6,13 +6,14 @@ total over those calls was not: each pen's head count inside what the supporting
 head where every run of the plan carried 67 to 75 (two trailers), and main booked two trailers for one
 trailer's load (`bench/families_heldout29.py` h29_trailer, seed 41).
 
-So every supporting run records, before each step that is not a read, the sum of every numeric leaf over
-such a group of calls (`_explain_agg.groups`: calls of one tool with results of one shape, as many as the
-goal's list has items), under `["~ctotal", first step, path]|n` in the step's `seen` (a number record,
-`_seen_records`). Live, before that step: a total outside [lo, hi] stops the replay, unless an argument
-computes with the group (`_derived.derived_paths`: the total is then the call's business, as a consumed
-value is). A plan kept before this record has none: nothing is checked. Nor is a loop's plan (`loops/`): a list of
-another length has another total, and the loop's rules are per item.
+So every supporting run records, before each step (a step that is not a read checks it), the sum of every
+numeric leaf over such a group of calls (`_explain_agg.groups`: calls of one tool with results of one shape,
+as many as the goal's list has items), under `["~ctotal", first step, path]|n` in the step's `seen` (a number
+record, `_seen_records`). Live, before that step: a total outside [lo, hi] stops the replay, unless an
+argument computes with the group (an aggregate, a pick or arithmetic reading that leaf of one of its calls,
+`_consumed`: the total is then the call's business, as a consumed value is). A plan kept before this record
+has none: nothing is checked. Nor is a loop's plan (`loops/`): a list of another length has another total, and
+the loop's rules are per item.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from typing import Any
 from llmos.learning import explain as ex
 from llmos.learning._explain_agg import groups
 from llmos.learning._explain_values import is_num
+from llmos.learning._seen_records import _num_add, _num_new
 from llmos.learning.plans import Plan
 
 LOOP_PREFIX = "loop:"  # `loops._loop.LOOP_PREFIX` (imported there from here would be a cycle)
@@ -43,16 +45,11 @@ def _totals(env: ex.Env, step: int) -> dict[str, float]:
     return out
 
 
-def _writes(plan: Plan, risk_of: Any) -> list[int]:
-    if risk_of is None:
-        return list(range(len(plan.steps)))
-    return [i for i, s in enumerate(plan.steps) if risk_of(s.name) != "read_only"]
-
-
-def record(plan: Plan, env: ex.Env, risk_of: Any = None) -> None:
-    """Widen the records of the totals before each step that is not a read by one run (in place)."""
+def record(plan: Plan, env: ex.Env) -> None:
+    """Widen the records of the totals before each step by one run (in place; only a step that is not a
+    read checks them, and learning does not know the tools' risks)."""
     names = [s.name for s in plan.steps]
-    for i in _writes(plan, risk_of):
+    for i in range(len(plan.steps)):
         if len(set(names[:i])) == i:  # no tool called twice before it: no group
             continue
         totals = _totals(env, i)
@@ -62,11 +59,7 @@ def record(plan: Plan, env: ex.Env, risk_of: Any = None) -> None:
         seen = dict(step.seen)
         for key, v in totals.items():
             rec = seen.get(key)
-            if isinstance(rec, list) and len(rec) == 5:
-                lo, hi, last, inc, n = rec
-                seen[key] = [min(lo, v), max(hi, v), v, int(bool(inc) and v > last), n + 1]
-            else:
-                seen[key] = [v, v, v, 1, 1]
+            seen[key] = _num_add(rec, v) if isinstance(rec, list) and len(rec) == 5 else _num_new(v)
         step.seen = seen
 
 
