@@ -19,6 +19,7 @@ learned before this record was kept (no record for such a leaf) stops: the model
 from __future__ import annotations
 
 import json
+import operator
 from collections.abc import Sequence
 from typing import Any
 
@@ -31,6 +32,7 @@ from llmos.learning.plans import Plan, PlanStep
 __all__ = ["KEY", "problem", "record", "record_run"]
 
 KEY = "~argday"
+_kind = operator.itemgetter(0)  # a candidate's kind
 
 
 def _key(path: ex.Path) -> str:
@@ -39,7 +41,7 @@ def _key(path: ex.Path) -> str:
 
 def _dated(step: PlanStep) -> list[ex.Path]:
     """The argument leaves a date explanation computes."""
-    return [lf.path for lf in step.leaves if any(c[0] == "date" for c in lf.cands)]
+    return [lf.path for lf in step.leaves if "date" in map(_kind, lf.cands)]  # `any(c[0] == "date" ...)`
 
 
 def _parse(rec: Any) -> tuple[set[int], bool]:

@@ -58,7 +58,7 @@ class Env:
         if hit is not None and hit[0] is parsed:
             cached: list[tuple[Path, Any]] = hit[1]
             return cached  # shared: callers read it, never change it
-        out = list(leaves(parsed))
+        out = leaf_list(parsed)
         self.memo[("leaves", step)] = (parsed, out)
         return out
 
@@ -200,6 +200,28 @@ def leaves(value: Any, path: Path = (), depth: int = 0) -> Iterator[tuple[Path, 
                 yield from leaves(v, (*path, i), depth + 1)
     elif value is not NOT_JSON:
         yield path, value
+
+
+def leaf_list(value: Any) -> list[tuple[Path, Any]]:
+    """`list(leaves(value))`, made without a generator per container (the same leaves in the same order)."""
+    out: list[tuple[Path, Any]] = []
+    if value is not NOT_JSON:
+        _leaf_into(value, (), 0, out)
+    return out
+
+
+def _leaf_into(value: Any, path: Path, depth: int, out: list[tuple[Path, Any]]) -> None:
+    t = type(value)
+    if t is dict or (t is not list and isinstance(value, dict)):
+        if depth < 6:
+            for k, v in value.items():
+                _leaf_into(v, (*path, str(k)), depth + 1, out)
+    elif t is list or isinstance(value, list):
+        if depth < 6:
+            for i, v in enumerate(value):
+                _leaf_into(v, (*path, i), depth + 1, out)
+    elif value is not NOT_JSON:
+        out.append((path, value))
 
 
 def walk(value: Any, path: Path) -> Any:

@@ -68,7 +68,7 @@ class RunFacts:
         """`explain.leaves` of call k's arguments (callers only read it)."""
         got = self._arg_leaves.get(k)
         if got is None:
-            got = self._arg_leaves[k] = list(ex.leaves(self.args[k]))
+            got = self._arg_leaves[k] = ex.leaf_list(self.args[k])
         return got
 
     def step(self, values: Values) -> StepFacts:

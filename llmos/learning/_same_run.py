@@ -71,6 +71,8 @@ _LAST_DAY: list[tuple[int, str] | None] = [None]  # (the second, its day) last a
 
 def _plain(value: Any) -> Any:
     """Integral floats as ints (the model's 1881 and a replay's 1881.0 are one argument)."""
+    if type(value) is str:  # the common leaf: kept as it is (what the checks below give a text)
+        return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
     if isinstance(value, dict):

@@ -137,6 +137,8 @@ def _id_name(key: str) -> bool:  # a result's keys recur in every run: each is j
 
 def number_id_shape(path: tuple[Any, ...], v: Any) -> str | None:
     """The shape of a whole number under an identifier's key (its digit count kept loose), else None."""
+    if type(v) is str:  # most leaves: not a number (what the test below gives a text)
+        return None
     if isinstance(v, bool) or not isinstance(v, int | float) or not float(v).is_integer() or not id_key(path):
         return None
     return f"{MARK}int id{MARK}" if v >= 0 else None

@@ -68,6 +68,7 @@ from llmos.learning._explain_values import (
     _integral,
     format_path,
     is_num,
+    leaf_list,
     leaves,
     parse_result,
     part_rest,
@@ -104,6 +105,7 @@ __all__ = [
     "from_json",
     "generate",
     "is_num",
+    "leaf_list",
     "leaves",
     "nested_refs",
     "number_of",
@@ -336,6 +338,8 @@ def _val_fits(cand: Cand, value: Any, env: Env, refs: dict[Any, Any]) -> bool:
         refs[cand[1]] = got
     if got is _MISSING:
         return False
+    if cand[2] == "id" and type(got) is str:  # `same(transform("id", got), value)` for a text, inline
+        return type(value) is str and bool(got == value)
     try:
         return same(transform(cand[2], got), value)
     except (Unavailable, ArithmeticError, ValueError, TypeError):
