@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import (
     ROUND_CEILING,
@@ -82,6 +82,10 @@ def parse_result(text: str) -> Any:
 
 
 # ---------------------------------------------------------------- value helpers
+# isinstance(x, int), a builtin: `any(map(is_int, path))` (a path through a list) runs without a generator
+is_int: Callable[[Any], bool] = int.__instancecheck__
+
+
 def is_num(v: Any) -> bool:
     t = type(v)
     if t is float or t is int:  # the common cases, without the isinstance calls

@@ -97,7 +97,7 @@ Earlier = list[tuple[int, list[tuple[ex.Path, Any]]]]  # (step index, its result
 def date_values(values: list[tuple[ex.Path, Any]]) -> list[tuple[ex.Path, Any]]:
     """The values of a result kept for the steps after it: those that may hold a date, and its numbers
     outside lists (a patient's weight, for a dose read from the next result)."""
-    nums = [(p, v) for p, v in values if ex.is_num(v) and not any(isinstance(x, int) for x in p)][:MAX_EARLIER]
+    nums = [(p, v) for p, v in values if ex.is_num(v) and not any(map(ex.is_int, p))][:MAX_EARLIER]
     return [(p, v) for p, v in values if isinstance(v, str) and _DATE_RE.search(_text_dates(v))] + nums
 
 
@@ -239,7 +239,7 @@ def _ranks(values: list[tuple[ex.Path, Any]]) -> Derived:
     list's items (`~rank`: checked only for a pick that reads the list, `_seen_picks.pick_problem`)."""
     groups: dict[tuple[Any, ...], list[tuple[float, ex.Path]]] = {}
     for path, v in values:
-        if ex.is_num(v) and any(isinstance(x, int) for x in path):
+        if ex.is_num(v) and any(map(ex.is_int, path)):
             groups.setdefault(tuple("*" if isinstance(x, int) else x for x in path), []).append((float(v), path))
     out: Derived = {}
     for pattern, items in list(groups.items())[:MAX_RANKED]:
@@ -259,7 +259,7 @@ def leaf_totals(values: list[tuple[ex.Path, Any]]) -> dict[tuple[Any, ...], tupl
     paths it is made of (also the relations' operands: `_envelope_facts.list_totals`)."""
     out: dict[tuple[Any, ...], tuple[float, list[ex.Path]]] = {}
     for path, v in values:
-        if ex.is_num(v) and any(isinstance(x, int) for x in path):
+        if ex.is_num(v) and any(map(ex.is_int, path)):
             pattern = tuple("*" if isinstance(x, int) else x for x in path)
             total, paths = out.get(pattern, (0.0, []))
             out[pattern] = (total + float(v), [*paths, path])

@@ -51,7 +51,7 @@ def read_texts(
         return [(("#t",), (), template_in(str(values[0][1]), masks, known)[0])]
     out: Texts = []
     for p, v in values:
-        if ex.is_num(v) or any(isinstance(x, int) for x in p):
+        if ex.is_num(v) or any(map(ex.is_int, p)):
             continue
         text = v if isinstance(v, str) else _FLAGS[v] if (v is True or v is False or v is None) else json.dumps(v)
         out.append((p, p, template_in(text, masks, known)[0]))

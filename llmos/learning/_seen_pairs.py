@@ -93,7 +93,7 @@ def goal_pairs(
     out: Derived = {record_key(("~goal", label)): (g, []) for label, g, _pos in goal}
     n = 0
     for path, v in values:
-        if not ex.is_num(v) or any(isinstance(x, int) for x in path):
+        if not ex.is_num(v) or any(map(ex.is_int, path)):
             continue
         quantity = not _value_kinds.id_key(path)
         for label, g, _pos in goal:
@@ -125,7 +125,7 @@ def _with_totals(values: list[tuple[ex.Path, Any]], goal: list[tuple[str, float,
     (main logged it, `families_heldout22b.py` h22b_overtime, seed 7)."""
     totals: dict[tuple[Any, ...], tuple[float, ex.Path]] = {}
     for path, v in values:
-        if ex.is_num(v) and any(isinstance(x, int) for x in path) and not _value_kinds.id_key(path):
+        if ex.is_num(v) and any(map(ex.is_int, path)) and not _value_kinds.id_key(path):
             pattern = tuple("*" if isinstance(x, int) else x for x in path)
             total, first = totals.get(pattern, (0.0, path))
             totals[pattern] = (total + float(v), first)

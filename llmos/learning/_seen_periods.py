@@ -120,7 +120,7 @@ def across_reads(
     def dates(vals: list[tuple[ex.Path, Any]]) -> list[tuple[ex.Path, dt.date]]:
         found = []
         for path, v in vals:
-            if path and not any(isinstance(x, int) for x in path) and isinstance(v, str):
+            if path and not any(map(ex.is_int, path)) and isinstance(v, str):
                 m = _WHOLE_DATE.fullmatch(v.strip())
                 if m:
                     try:
@@ -133,10 +133,10 @@ def across_reads(
         found = [
             (path, float(v), u)
             for path, v in vals
-            if path and not any(isinstance(x, int) for x in path) and ex.is_num(v) and (u := unit(path[-1])) is not None
+            if path and not any(map(ex.is_int, path)) and ex.is_num(v) and (u := unit(path[-1])) is not None
         ]
         for path, v in vals:  # a period a text states: "protection lasts 3 years"
-            if isinstance(v, str) and not any(isinstance(x, int) for x in path):
+            if isinstance(v, str) and not any(map(ex.is_int, path)):
                 for k, m in enumerate(_TEXT_PERIOD.finditer(v[:1000])):
                     found.append(((*path, f"#period{k}"), float(m.group(1)), m.group(2).lower()))
         return found

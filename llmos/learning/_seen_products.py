@@ -43,7 +43,7 @@ def record_groups(values: list[tuple[ex.Path, Any]]) -> Groups:
     `records` and `record_differences` keep of a result (`_run_facts.StepFacts.groups`: once per result)."""
     out: Groups = {}
     for path, v in values:
-        if _factor(path, v) and isinstance(path[-1], str) and not any(isinstance(x, int) for x in path):
+        if _factor(path, v) and isinstance(path[-1], str) and not any(map(ex.is_int, path)):
             out.setdefault(path[:-1], []).append((path, float(v)))
     return out
 
@@ -155,7 +155,7 @@ def read_numbers(values: list[tuple[ex.Path, Any]], masks: list[str]) -> Numbers
         found = _text_numbers()(masked(values[0][1], masks))
         out = [((f"#{k}",), (), x) for k, x in enumerate(found)]
     else:
-        leaves = [(p, float(v)) for p, v in values if _factor(p, v) and not any(isinstance(x, int) for x in p)]
+        leaves = [(p, float(v)) for p, v in values if _factor(p, v) and not any(map(ex.is_int, p))]
         out = [(p, p, x) for p, x in leaves[: MAX_READ_NUMBERS + 1]]
     return out if len(out) <= MAX_READ_NUMBERS else []
 

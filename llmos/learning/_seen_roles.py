@@ -62,7 +62,7 @@ _last: tuple[tuple[Token, ...], frozenset[str]] = ((), frozenset())  # the last 
 
 def role(path: ex.Path, roles: Roles) -> ex.Path:
     """The path with the index of each goal item replaced by its role."""
-    if not roles or not any(isinstance(x, int) for x in path):
+    if not roles or not any(map(ex.is_int, path)):
         return path
     return tuple(roles.get(tuple(path[: k + 1]), x) if isinstance(x, int) else x for k, x in enumerate(path))
 
