@@ -24,6 +24,7 @@ from llmos.learning.plans import Plan
 
 REFIT_MAX_SUPPORT = 3  # a coincidence shows early; older plans are not relearned (observe stays flat)
 NOTHING_EXPLAINS = "nothing explains"  # the start of `induction.merge`'s reason this rule answers
+WIDER_SEARCHED = "_wider_searched"  # marks a plan learned again here (a goal word's table may then explain)
 
 
 def wants_refit(plan: Plan, why: str) -> bool:
@@ -37,6 +38,7 @@ def refit(plan: Plan, evidence: list[Evidence], ev: Evidence) -> Plan | None:
     if not evidence or {e.trace_id for e in evidence} != set(plan.trace_ids) or len(evidence) != plan.support:
         return None  # runs of this plan not stored yet (a bulk batch) or dropped: no guess
     rebuilt = induction.new_plan(evidence[0], force_wider=True)
+    rebuilt.__dict__[WIDER_SEARCHED] = True
     for e in [*evidence[1:], ev]:
         merged, _why = induction.merge(rebuilt, e)
         if merged is None:

@@ -32,12 +32,13 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from llmos.learning import _explain_tables
 from llmos.learning import explain as ex
 from llmos.learning._plan_parts import Leaf
 from llmos.learning.goals import Token
 from llmos.learning.plans import Plan, PlanStep
 
-__all__ = ["KEY", "problem", "record", "remap"]
+__all__ = ["KEY", "explain", "problem", "record", "remap"]
 
 KEY = "~wtab"
 DEAD = "x"
@@ -57,6 +58,8 @@ def _phrases(tokens: Sequence[Token]) -> list[tuple[int, str, list[str]]]:
 def _goal_stated(leaf: Leaf) -> bool:
     """Whether some explanation kept reads the goal's own values only (the goal states the value)."""
     for c in ex.awake(leaf.cands):
+        if c[0] == _explain_tables.KIND:
+            continue  # the table itself: a word's value, not the goal's
         rs = list(ex.refs(c))
         if rs and all(r[0] == "tok" for r in rs):
             return True
@@ -174,3 +177,23 @@ def problem(plan: Plan, env: ex.Env, step: int, arguments: dict[str, Any]) -> st
 
 def _show(table: dict[str, list[str]]) -> str:
     return ", ".join(f"{w} {row[0]}" for w, row in sorted(table.items())[:4]) + (", ..." if len(table) > 4 else "")
+
+
+def explain(step: PlanStep, path: ex.Path, value: Any, env: ex.Env) -> list[ex.Cand]:
+    """When this run leaves the argument at `path` with no explanation: each goal word's table every
+    earlier run recorded (`record`) that this run's value fits too and that is a rival (`_rival`), as an
+    explanation (`_explain_tables`); [] when none is."""
+    out: list[ex.Cand] = []
+    for key, rec in step.seen.items():
+        if not key.startswith(f'["{KEY}"') or not isinstance(rec, str) or rec == DEAD:
+            continue
+        parts = json.loads(key.rpartition("|")[0])
+        if tuple(parts[3:]) != tuple(path):
+            continue
+        table: dict[str, list[str]] = json.loads(rec)
+        rows = tuple(sorted((w, row[0], row[1]) for w, row in table.items()))
+        cand: ex.Cand = (_explain_tables.KIND, ("tok", int(parts[1])), int(parts[2]), rows)
+        got = _explain_tables.refit(cand, value, env)
+        if got is not None and _explain_tables.rival(got[3]) and got not in out:
+            out.append(got)
+    return out

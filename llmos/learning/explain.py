@@ -16,6 +16,7 @@ An explanation (a *candidate*) is a small hashable tuple, JSON-able as nested li
 
     ("agg", op, src, rounding)                 totals over a list (`_explain_agg`): sum, mean, count,
     ("pick", op, keys, vals)                   min, max; and the value where a key is least or greatest
+    ("wtab", ("tok", position), end, rows)     a goal word's lookup table, the last one used (`_explain_tables`)
 
     ref = ("tok", position) | ("res", step, path) | ("txt", step, k, template: `_explain_text`); path () whole text
 
@@ -34,7 +35,7 @@ import json
 import math
 from typing import Any
 
-from llmos.learning import _explain_agg, _explain_bands, _explain_more, _explain_text, _shortcuts
+from llmos.learning import _explain_agg, _explain_bands, _explain_more, _explain_tables, _explain_text, _shortcuts
 from llmos.learning._explain_describe import (
     describe,
     describe_ref,
@@ -188,6 +189,8 @@ def evaluate(cand: Cand, env: Env, memo: dict[Any, Any] | None = None) -> Any:
         return _arith_value(cand, env)
     if kind in ("agg", "pick"):
         return _explain_agg.evaluate(cand, env, number_of, ref_value)
+    if kind == _explain_tables.KIND:
+        return _explain_tables.evaluate(cand, env)
     return _explain_more.evaluate(cand, env, number_of, ref_value)
 
 
@@ -235,16 +238,27 @@ def fitting(cands: list[Cand], value: Any, env: Env) -> list[Cand]:
     """The candidates that explain `value` in this env (each expression computed once; with the
     shortcuts on, the roundings of an expression whose value is an integer are judged once: every
     rounding keeps an integer as it is)."""
-    learned: list[Cand] = []  # the line and band candidates, listed while the others are judged
+    learned: list[Cand] = []  # the line, band and table candidates, listed while the others are judged
     others = (_fitting if _shortcuts.ON else _plain_fitting)(cands, value, env, learned)
     if not learned:
         return others
-    lines = [c for c in learned if c[0] != "band"]
+    lines = [c for c in learned if c[0] not in ("band", _explain_tables.KIND)]
     if lines and not others:
         others = _refit_lines(lines, value, env)
-    if not others:  # a band is a rival of the explanations, never one by itself
-        return others
-    return others + _refit_bands([c for c in learned if c[0] == "band"], value, env)
+    tables = _refit_tables([c for c in learned if c[0] == _explain_tables.KIND], value, env)
+    if not others:  # a band is a rival of the explanations, never one by itself; a table may be the last one
+        return tables
+    return others + _refit_bands([c for c in learned if c[0] == "band"], value, env) + tables
+
+
+def _refit_tables(tables: list[Cand], value: Any, env: Env) -> list[Cand]:
+    """The goal words' tables widened by this run (`_explain_tables`): kept beside the others, dormant."""
+    out = []
+    for c in tables:
+        got = _explain_tables.refit(c, value, env)
+        if got is not None and got not in out:
+            out.append(got)
+    return out
 
 
 def _refit_bands(bands: list[Cand], value: Any, env: Env) -> list[Cand]:
@@ -377,8 +391,10 @@ def awake(cands: list[Cand]) -> list[Cand]:
     if base:
         return base
     forms = [c for c in cands if c[0] == "expr"]
-    return forms or [c for c in cands if (c[0] == "lin" and c[3] is not None) or c[0] == "rlin"]
+    lines = forms or [c for c in cands if (c[0] == "lin" and c[3] is not None) or c[0] == "rlin"]
+    # a goal word's table last, when nothing else is left (`_explain_tables`)
+    return lines or [c for c in cands if c[0] == _explain_tables.KIND and _explain_tables.rival(c[3])]
 
 
-_LEARNED = frozenset({"lin", "rlin", "band"})
-_WIDER = frozenset({"expr", "lin", "rlin", "band"})
+_LEARNED = frozenset({"lin", "rlin", "band", _explain_tables.KIND})
+_WIDER = frozenset({"expr", "lin", "rlin", "band", _explain_tables.KIND})

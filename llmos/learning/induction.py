@@ -16,7 +16,7 @@ import operator
 import time
 from typing import Any
 
-from llmos.learning import _same_run, _seen_answer, _shortcuts, answers, envelope, spans
+from llmos.learning import _same_run, _seen_answer, _shortcuts, _word_tables, answers, envelope, spans
 from llmos.learning import explain as ex
 from llmos.learning._arg_relations import arg_relations, live_values
 from llmos.learning._coincidence import coincident, has_unused
@@ -124,7 +124,7 @@ def merge(plan: Plan, ev: Evidence) -> tuple[Plan | None, str]:
     if _shortcuts.ON and _in_place(plan, ev):
         # a run of the plan's own skeleton: checked against what the plan keeps without changing it,
         # then added to the plan itself (no copy: nothing is refused after this point)
-        fitted = _fit_leaves(plan, ev)
+        fitted = _fit_leaves(plan, ev, merging=True)
         if isinstance(fitted, str):
             return None, fitted
         narrowed = _apply(plan, ev, fitted)
@@ -132,7 +132,7 @@ def merge(plan: Plan, ev: Evidence) -> tuple[Plan | None, str]:
         _note_coincidence(plan, ev)
         return plan, "merged"
     merged = plan.copy()
-    problem = _filter(merged, ev)
+    problem = _filter(merged, ev, merging=True)
     if problem:
         return None, problem
     for pos, (a, b) in enumerate(zip(merged.skeleton, ev.tokens, strict=True)):
@@ -205,9 +205,10 @@ def _in_place(plan: Plan, ev: Evidence) -> bool:
 Fitted = list[tuple[dict[ex.Path, Any], list[list[ex.Cand]]]]
 
 
-def _fit_leaves(plan: Plan, ev: Evidence) -> Fitted | str:
+def _fit_leaves(plan: Plan, ev: Evidence, merging: bool = False) -> Fitted | str:
     """Per step, the call's argument values and each argument's explanations that also fit this
-    evidence (the plan unchanged); the problem when an argument loses every explanation."""
+    evidence (the plan unchanged); the problem when an argument loses every explanation. `merging`: a
+    failed merge may be answered by `_refit` (`_tables_may_explain`)."""
     env = ev.env()
     out: Fitted = []
     for step, call in zip(plan.steps, ev.calls, strict=True):
@@ -217,6 +218,8 @@ def _fit_leaves(plan: Plan, ev: Evidence) -> Fitted | str:
         kept = []
         for leaf in step.leaves:
             cands = ex.fitting(leaf.cands, values[leaf.path], env)
+            if not cands and leaf.cands and _tables_may_explain(plan, values[leaf.path], merging):
+                cands = _word_tables.explain(step, leaf.path, values[leaf.path], env)  # the one hypothesis left
             if not cands:
                 return f"nothing explains {step.name}.{ex.format_path(leaf.path)} in every trace"
             kept.append(cands)
@@ -224,9 +227,20 @@ def _fit_leaves(plan: Plan, ev: Evidence) -> Fitted | str:
     return out
 
 
-def _filter(merged: Plan, ev: Evidence) -> str:
+def _tables_may_explain(plan: Plan, value: Any, merging: bool) -> bool:
+    """Whether a goal word's table may be the explanation left (`_word_tables.explain`): not in a merge
+    `_refit` answers (a number of a young plan) before it searched the runs' wider forms, which would be
+    rivals the table must be held to."""
+    from llmos.learning._refit import REFIT_MAX_SUPPORT, WIDER_SEARCHED
+
+    if not merging or not ex.is_num(value) or plan.__dict__.get(WIDER_SEARCHED):
+        return True
+    return not 0 < plan.support <= REFIT_MAX_SUPPORT
+
+
+def _filter(merged: Plan, ev: Evidence, merging: bool = False) -> str:
     """Keep the explanations that also fit this evidence (in place); the problem, if any."""
-    fitted = _fit_leaves(merged, ev)
+    fitted = _fit_leaves(merged, ev, merging)
     if isinstance(fitted, str):
         return fitted
     _apply(merged, ev, fitted)

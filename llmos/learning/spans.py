@@ -179,7 +179,8 @@ def _consumed_whole(plan: Plan, pos: int) -> bool:
                             return False
                         # the owner of a possessive is the value whole, its marker aside
                         verbatim = verbatim or (c[0] == "val" and p[2] in ("id", "possessive"))
-                if c[0] not in ("val", "tmpl", "const") and pos in ex.token_positions(c):
+                # a goal word's table (`_explain_tables`) reads a word of the value taken whole
+                if c[0] not in ("val", "tmpl", "const", "wtab") and pos in ex.token_positions(c):
                     return False
     return verbatim
 
