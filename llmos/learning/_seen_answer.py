@@ -141,23 +141,30 @@ def view(plan: Plan) -> Plan:
 
 
 def decided_problem(
-    plan: Plan | None, env: ex.Env, args: list[Any], noise_runs: int, risk_of: RiskOf | None, fitted: bool = False
+    plan: Plan | None,
+    env: ex.Env,
+    args: list[Any],
+    noise_runs: int,
+    risk_of: RiskOf | None,
+    fitted: bool = False,
+    judged: bool = False,
 ) -> tuple[int, str] | None:
     """(step, why) for the first result of this run outside what the supporting runs saw, for a plan whose
     every step is read-only (its answer decided on its results). `fitted`: before an answer template's
     figure, against the runs that template fits (`view`): every result of a read-only plan whose answer
     states a computed number; for any other plan once its template started again, a value only the runs
     the template does not fit made seen (one outside every run's evidence is rule 1's before a write, as
-    before: this check did not run there)."""
+    before: this check did not run there). `judged`: the goal is a yes/no question, answered on the
+    results whatever the tools' risk (`declined.judged_on_every_result`): judged as a read-only plan."""
     if plan is None or risk_of is None:
         return None
-    read_only = all_read_only((s.name for s in plan.steps), risk_of)
+    read_only = judged or all_read_only((s.name for s in plan.steps), risk_of)
     strict = not fitted or (read_only and any(map(computed, plan.answer)))
     if not (strict and read_only) and not (fitted and plan.fit_runs):
         return None
-    judged = view(plan) if fitted else plan
+    against = view(plan) if fitted else plan
     for i in range(len(plan.steps)):
-        why, _noise = seen_problem(judged, env, args, i, noise_runs, risk_of, decides=True)
+        why, _noise = seen_problem(against, env, args, i, noise_runs, risk_of, decides=True)
         if why and not strict and seen_problem(plan, env, args, i, noise_runs, risk_of, decides=True)[0]:
             continue  # outside all the evidence, not only the runs the template fits: not this check's
         if why:
