@@ -166,9 +166,32 @@ def decided_problem(
     for i in range(len(plan.steps)):
         why, _noise = seen_problem(against, env, args, i, noise_runs, risk_of, decides=True)
         if why and not strict and seen_problem(plan, env, args, i, noise_runs, risk_of, decides=True)[0]:
-            continue  # outside all the evidence, not only the runs the template fits: not this check's
+            # outside all the evidence, not only the runs the template fits: not this check's; but the
+            # first problem says nothing of the rest (a bed's new number hid a state only they showed)
+            why = _contradicted_word(plan, against, env, args, i)
         if why:
             return i, why
+    return None
+
+
+def _contradicted_word(plan: Plan, against: Plan, env: ex.Env, args: list[Any], i: int) -> str | None:
+    """A text of step i's result that the runs the template fits never showed at its path while other runs
+    of the plan did (`against`: the runs it fits): the case only runs that contradicted the template saw."""
+    text = env.texts[i] if i < len(env.texts) else None
+    if text is None:
+        return None
+    fits, every = against.steps[i].seen, plan.steps[i].seen
+    masks = step_masks(plan, env.tokens, args, i)
+    for key, (kind, v) in _observed(scalars(env.parsed[i], text), masks).items():
+        mine, all_runs = fits.get(key), every.get(key)
+        if kind != "t" or not isinstance(mine, dict) or not isinstance(all_runs, dict):
+            continue
+        if v[0] not in mine.get("t", {}) and v[0] in all_runs.get("t", {}):
+            where = show(key.rsplit("|", 1)[0])
+            return (
+                f"{plan.steps[i].name} returned at {where} {readable(v[0])!r}, a text only runs whose answers the "
+                "template does not fit showed"
+            )
     return None
 
 

@@ -1,13 +1,16 @@
-"""OPEN (redAN, not fixed): a "none" answer replayed over a list whose item now matches the question.
+"""Rules 1 and 5: a word only the runs that contradicted the answer's template showed is no case it speaks for.
 
 "Which beds of mushroom house MH-16 are ready to pick?" The first runs answered with the ready beds,
-the next four "None of the beds of MH-1x is ready to pick." (a template that starts again: `fit_runs`).
-The follower then says "None ..." over a list with bed C1 "ready" at an index where the runs the
-template fits saw only "spent" and "pinning"; `_seen_answer.decided_problem(fitted=True)` finds nothing.
-Not the goal word's mask: with the state "ripe" (no goal word) the follower says "None ..." too.
-Found by
-`bench/families_heldout30a.py` h30_beds (main 71420ec, seed 7: 3 wrong). Kept as a strict xfail: it
-passes once the class is fixed.
+the next four "None of the beds of MH-1x is ready to pick." (the template started again: `fit_runs`).
+Main's follower then said "None ..." over a list with bed C1 "ready" where the runs the template fits
+saw only "spent" and "pinning" (`bench/families_heldout30a.py` h30_beds, 3 wrong at seed 7).
+`_seen_answer.decided_problem(fitted=True)` judges each step against the runs the template fits, and
+skipped the step whenever the whole evidence flagged it too ("outside all the evidence: not this
+check's"), comparing the first problem only: bed "A8"'s number 8 lay outside every run's range, so the
+state "ready" was never looked at. Now such a step still stops on a text the runs the template fits
+never showed at its path while other runs of the plan did (`_seen_answer._contradicted_word`).
+
+Domain: mushroom houses.
 """
 
 from __future__ import annotations
@@ -16,8 +19,6 @@ import json
 import re
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from llmos.models.base import ModelRequest, ToolCall, ToolResult
 from llmos.models.testmodel import TestModel
@@ -52,7 +53,6 @@ def model(request: ModelRequest) -> Any:
     return f"None of the beds of {house} is ready to pick."
 
 
-@pytest.mark.xfail(strict=True, reason="open: a 'none' template replayed over a list with a ready bed")
 async def test_a_none_answer_is_not_said_over_a_ready_bed(tmp_path: Path) -> None:
     seq = [
         [("A1", "ready"), ("B2", "spent"), ("C3", "pinning")],
@@ -74,3 +74,4 @@ async def test_a_none_answer_is_not_said_over_a_ready_bed(tmp_path: Path) -> Non
     assert all(o.success for o in outs)
     assert "C1" in outs[6].output, (outs[6].mode, outs[6].output)
     assert "A5" in outs[7].output, (outs[7].mode, outs[7].output)
+    assert outs[6].llm_calls >= 1 and outs[7].llm_calls >= 1, [(o.mode, o.llm_calls) for o in outs]
