@@ -141,27 +141,57 @@ def view(plan: Plan) -> Plan:
 
 
 def decided_problem(
-    plan: Plan | None, env: ex.Env, args: list[Any], noise_runs: int, risk_of: RiskOf | None, fitted: bool = False
+    plan: Plan | None,
+    env: ex.Env,
+    args: list[Any],
+    noise_runs: int,
+    risk_of: RiskOf | None,
+    fitted: bool = False,
+    judged: bool = False,
 ) -> tuple[int, str] | None:
     """(step, why) for the first result of this run outside what the supporting runs saw, for a plan whose
     every step is read-only (its answer decided on its results). `fitted`: before an answer template's
     figure, against the runs that template fits (`view`): every result of a read-only plan whose answer
     states a computed number; for any other plan once its template started again, a value only the runs
     the template does not fit made seen (one outside every run's evidence is rule 1's before a write, as
-    before: this check did not run there)."""
+    before: this check did not run there). `judged`: the goal is a yes/no question, answered on the
+    results whatever the tools' risk (`declined.judged_on_every_result`): judged as a read-only plan."""
     if plan is None or risk_of is None:
         return None
-    read_only = all_read_only((s.name for s in plan.steps), risk_of)
+    read_only = judged or all_read_only((s.name for s in plan.steps), risk_of)
     strict = not fitted or (read_only and any(map(computed, plan.answer)))
     if not (strict and read_only) and not (fitted and plan.fit_runs):
         return None
-    judged = view(plan) if fitted else plan
+    against = view(plan) if fitted else plan
     for i in range(len(plan.steps)):
-        why, _noise = seen_problem(judged, env, args, i, noise_runs, risk_of, decides=True)
+        why, _noise = seen_problem(against, env, args, i, noise_runs, risk_of, decides=True)
         if why and not strict and seen_problem(plan, env, args, i, noise_runs, risk_of, decides=True)[0]:
-            continue  # outside all the evidence, not only the runs the template fits: not this check's
+            # outside all the evidence, not only the runs the template fits: not this check's; but the
+            # first problem says nothing of the rest (a bed's new number hid a state only they showed)
+            why = _contradicted_word(plan, against, env, args, i)
         if why:
             return i, why
+    return None
+
+
+def _contradicted_word(plan: Plan, against: Plan, env: ex.Env, args: list[Any], i: int) -> str | None:
+    """A text of step i's result that the runs the template fits never showed at its path while other runs
+    of the plan did (`against`: the runs it fits): the case only runs that contradicted the template saw."""
+    text = env.texts[i] if i < len(env.texts) else None
+    if text is None:
+        return None
+    fits, every = against.steps[i].seen, plan.steps[i].seen
+    masks = step_masks(plan, env.tokens, args, i)
+    for key, (kind, v) in _observed(scalars(env.parsed[i], text), masks).items():
+        mine, all_runs = fits.get(key), every.get(key)
+        if kind != "t" or not isinstance(mine, dict) or not isinstance(all_runs, dict):
+            continue
+        if v[0] not in mine.get("t", {}) and v[0] in all_runs.get("t", {}):
+            where = show(key.rsplit("|", 1)[0])
+            return (
+                f"{plan.steps[i].name} returned at {where} {readable(v[0])!r}, a text only runs whose answers the "
+                "template does not fit showed"
+            )
     return None
 
 

@@ -19,7 +19,10 @@ A read-only plan also *judged* the goal on its results, whatever its answer's wo
 
 - the goal is a yes/no question ("Can ada push to atlas?", "Is the Esk bridge open to trucks?",
   "... whether ..."): the answer says which way it went, and a "Yes" said after two admins is wrong
-  for a reader, whatever words the answer keeps around the role (`polar`);
+  for a reader, whatever words the answer keeps around the role (`polar`). This holds for a plan
+  whose tools are not annotated read-only too (`judged_on_every_result`): an MCP server that says
+  nothing of its tools makes every tool a write, and the last call's result, which the answer judges,
+  has no later step for rule 1 to check it before;
 - its supporting answer states words of judgement no value of its run gives ("yes", "allowed",
   "eligible": `answers.unstated_judgement`);
 - the goal's verb asks for a change ("Book room R119 for Friday") while the plan changes nothing and
@@ -78,6 +81,19 @@ def _template_said(plan: Plan) -> dict[str, Any]:
     return {**plan.example, "answer": literals}
 
 
+POLAR = "the goal is a yes/no question, answered on what the results said"
+
+
+def judged_on_every_result(plan: Plan, tokens: list[Token], risk_of: RiskOf | None) -> bool:
+    """Whether rule 1 holds for every result of a replay whose runs declined or judged its goal: a
+    read-only plan's (its results decided that nothing changes), and any plan's answer to a yes/no
+    question ("Can boats pass lock LK-35 today?": a "Yes" said over "open" and "staffed" is no evidence
+    for "drained"). The plan's tools may say nothing of their risk (an MCP server without annotations:
+    every tool counts as a write), and no step after the last one is ahead for rule 1 to check before:
+    its result, which the answer judges, would go unchecked."""
+    return read_only(plan, risk_of) or polar(tokens)
+
+
 def unstated(why: list[str]) -> str:
     """Why a replay stops where its answer would state a judgement (`why`: `reasons`)."""
     return (
@@ -98,6 +114,8 @@ def reasons(plan: Plan, tokens: list[Token], tools: Iterable[str], risk_of: Risk
     if verdict:
         out.append(f"the supporting answers declined the goal ({', '.join(verdict[:3])})")
     if not read_only(plan, risk_of):
+        if polar(tokens):  # whatever the tools' risk: a tool that says nothing of itself counts as a write
+            out.append(POLAR)
         return out
     assert risk_of is not None
     tools = list(tools)[:MAX_TOOLS]
@@ -105,7 +123,7 @@ def reasons(plan: Plan, tokens: list[Token], tools: Iterable[str], risk_of: Risk
     used = set().union(*(name_words(n) for n in called))
     judged = answers.unstated_judgement(plan.example) or answers.unstated_judgement(said)
     if polar(tokens):
-        out.append("the goal is a yes/no question, answered on what the results said")
+        out.append(POLAR)
     elif judged:
         out.append(f"the supporting answers judged the goal ({', '.join(judged[:3])})")
     verb = change_verb(tokens, used)

@@ -194,8 +194,8 @@ class BoundPlan:
         if (same := _same_run.answer(self.plan, self.goal, self.args, self.env.texts)) is not None:
             return same  # every input is the example run's: its answer (rule 5) on its results (rule 1)
         noise_runs = own_noise(self.plan, noise_runs)
-        if self.declines and declined.read_only(self.plan, self.risk_of):
-            self.check_decided(noise_runs)  # a plan that changed nothing: its results decided that
+        if self.declines and declined.judged_on_every_result(self.plan, self.env.tokens, self.risk_of):
+            self.check_decided(noise_runs)  # a plan that changed nothing, or a yes/no: its results decided that
         said = answers.render(self.plan.answer, self.env, self.args)
         # the runs that taught the answer: a plan's own (evidence a sibling wording lent, `wordings.lend`,
         # covers its calls and envelope, never its answer)
@@ -204,7 +204,8 @@ class BoundPlan:
             plan = self.plan
             # a figure worked out from the results, or a template that started again: rule 1 on every result,
             # against what the runs the template fits saw (`_seen_answer`)
-            got = envelope.decided_problem(plan, self.env, list(self.args), noise_runs, self.risk_of, fitted=True)
+            judged = bool(self.declines) and declined.polar(self.env.tokens)  # a yes/no: as a read-only plan
+            got = envelope.decided_problem(plan, self.env, list(self.args), noise_runs, self.risk_of, True, judged)
             if got is not None:
                 raise Stop(f"{envelope.PRECAUTION}: {got[1]}", got[0], precaution=True)
             why = answers.derived_unproven(
