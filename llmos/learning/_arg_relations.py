@@ -87,12 +87,16 @@ def arg_relations(
     return out
 
 
-def argument_problem(plan: Plan, env: ex.Env, step: int, arguments: dict[str, Any], risk: str | None) -> str | None:
+def argument_problem(
+    plan: Plan, env: ex.Env, step: int, arguments: dict[str, Any], risk: str | None, described: str | None = None
+) -> str | None:
     """Before the call of `step` (not a read): a derived argument whose order with a number of the run
-    differs from every supporting run's."""
+    differs from every supporting run's. `described`: what the step's tool says of itself (its days)."""
     if risk == _READ:
         return None
-    why = _arg_dates.problem(plan, env, step, arguments)  # a computed date: its weekday, a date a result lists
+    why = _arg_dates.problem(
+        plan, env, step, arguments, described
+    )  # a computed date: its weekday, a date a result lists
     why = why or _call_totals.problem(plan, env, step)  # a total over the calls of the goal's list
     why = why or _word_tables.problem(plan, env, step, arguments)  # a goal word's table: a rival (rule 2)
     if why or plan.support < 2:
