@@ -10,13 +10,15 @@ So every supporting run records, before each step (a step that is not a read che
 numeric leaf over such a group of calls (`_explain_agg.groups`: calls of one tool with results of one shape,
 as many as the goal's list has items), under `["~ctotal", first step, path]|n` in the step's `seen` (a number
 record, `_seen_records`). Live, before that step: a total outside [lo, hi] stops the replay, unless an
-argument computes with the group exactly (an aggregate, a pick or arithmetic reading that leaf of one of its
-calls, `_consumed`: the total is then the call's business, as a consumed value is). A count of the calls
-reads none of their values, and a rounding to a whole number is a step function the runs fitted: an
-argument that reads the group only so does not make the total its business (`_computes`). The skips for a
-house's rooms, 2 in every run of two rooms, were explained by a constant and by the count of the rooms; the
-count "consumed" the rubbish of each room, the total of 6 m3 (one skip) where every run had 9.5 to 10 was
-left unchecked, and main ordered two skips (`bench/families_hint2.py` hn_skips, seed 41: wrong 5).
+argument computes with the group's sum exactly (a total or a mean, or arithmetic, reading that leaf of one of
+its calls, `_consumed`: the total is then the call's business, as a consumed value is). A count of the calls
+reads none of their values, a least or greatest value or a pick compares them (their order, not their sum),
+and a rounding to a whole number is a step function the runs fitted: an argument that reads the group only
+so does not make the total its business (`_computes`). The skips for a house's rooms, 2 in every run of two
+rooms, were explained by a constant and by the count of the rooms, and the house (the same in each room's
+result) by the house of the room with the most rubbish; the count and the pick "consumed" the rubbish of
+each room, the total of 7.5 m3 (one skip) where every run had 9.5 was left unchecked, and main ordered two
+skips (`bench/families_hint2.py` hn_skips, seed 41: wrong 5).
 A plan kept before this record has none: nothing is checked. Nor is a loop's plan (`loops/`): a list of
 another length has another total, and the loop's rules are per item.
 """
@@ -69,13 +71,13 @@ def record(plan: Plan, env: ex.Env) -> None:
 
 
 def _computes(cand: ex.Cand) -> bool:
-    """Whether a candidate computes with the values it reads, exactly: a count reads none of them, and a
-    rounding to a whole number (or coarser) is a step function the runs fitted (`_explain_bands`: one trailer
-    up to some total, two past it), which says nothing of a total past the ones they showed."""
-    if cand[0] == "pick":
-        return True
+    """Whether a candidate computes with the sum of the values it reads: a total or a mean, or arithmetic,
+    exactly. A count reads none of the values; a least or greatest value, or a pick, compares them (its own
+    order, not their sum); a rounding to a whole number (or coarser) is a step function the runs fitted
+    (`_explain_bands`: one trailer up to some total, two past it), which says nothing of a total past the
+    ones they showed."""
     if cand[0] == "agg":
-        return cand[1] != "count" and _exact(cand[3])
+        return cand[1] in ("sum", "mean") and _exact(cand[3])
     return cand[0] == "arith" and _exact(cand[4])
 
 

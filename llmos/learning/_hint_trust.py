@@ -12,8 +12,8 @@ the tool says or did contradicts it (`contradiction`):
 - its name holds a verb that writes (`WRITE_WORDS`: send, book, create, delete, reserve, ...; the words
   of `snake_case`, `camelCase` or `kebab-case`), or, for `idempotentHint`, a word that adds something each
   time it is called (`ADDING_WORDS`: send, create, append, log, ...), unless it also holds a verb that reads
-  (`READ_VERBS`: "get_booking", "list_orders"). Words that are as often nouns ("log", "order", "record",
-  "schedule") are not read in a name;
+  (`READ_VERBS`: "get_booking", "list_orders"). A word that is as often a noun ("book", "order", "log",
+  "register") counts only before another word ("book_firing", not "library_book" or "key_register");
 - its description starts with such a verb ("Reserve tonight's mooring", "Sends a letter"), or with "log",
   "record", "add", "order", "schedule", ... (a verb there; a plural, "Orders of a customer", is a noun);
 - a result of it was a receipt (`note_result`): a JSON object with an identifier none of the call's
@@ -42,12 +42,12 @@ WRITE_WORDS = frozenset(
         "send", "book", "create", "delete", "remove", "cancel", "submit", "reserve", "publish", "pay", "insert",
         "append", "write", "upload", "dispatch", "notify", "refund", "approve", "revoke", "rename", "save",
         "enqueue", "purge", "erase", "modify", "edit", "deploy", "install", "kill", "restart", "reboot", "enrol",
-        "enroll", "subscribe", "unsubscribe", "invite", "assign", "register", "allocate",
+        "enroll", "subscribe", "unsubscribe", "invite", "assign", "allocate",
     }
 )  # fmt: skip
 ADDING_WORDS = frozenset(
     {"send", "create", "append", "post", "publish", "pay", "insert", "enqueue", "log", "add", "charge",
-     "dispatch", "notify", "book", "submit", "invite", "register", "issue", "order"}
+     "dispatch", "notify", "book", "submit", "invite", "register", "order"}
 )  # fmt: skip
 # a name with one of these says it reads, whatever noun follows ("get_booking", "list_orders", "check_updates")
 READ_VERBS = frozenset(
@@ -62,7 +62,8 @@ _DESCRIPTION_VERBS = WRITE_WORDS | {
 # a plural noun reads like a verb's third person: "Records of ...", "Orders of ..." describe a read
 _NOUNS = frozenset(
     {"record", "log", "order", "post", "book", "update", "transfer", "charge", "grant", "issue", "set", "mark",
-     "patch", "drop", "email", "store", "hire", "schedule", "edit", "invite", "save", "install", "payment"}
+     "patch", "drop", "email", "store", "hire", "schedule", "edit", "invite", "save", "install", "payment",
+     "register"}
 )  # fmt: skip
 RECEIPT_WORDS = frozenset(
     {
@@ -99,8 +100,9 @@ def contradiction(tool: Any, hint: str = "readOnlyHint") -> str | None:
     words = WRITE_WORDS if hint == "readOnlyHint" else ADDING_WORDS
     said = name_words(name)
     if not READ_VERBS.intersection(said):
-        for w in said:
-            if w in words:
+        for k, w in enumerate(said):
+            # a word that is as often a noun names the thing when it ends the name ("library_book")
+            if w in words and not (w in _NOUNS and k == len(said) - 1):
                 return f"its name {name!r} says {w!r}"
     verb = _first_verb(str(getattr(tool, "description", "") or ""))
     if verb in (_DESCRIPTION_VERBS if hint == "readOnlyHint" else ADDING_WORDS):
