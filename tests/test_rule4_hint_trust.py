@@ -1,4 +1,4 @@
-"""Rule 4: a tool's hint may only raise caution unless its name, description and results agree (`_hint_trust`).
+"""Rule 4: a tool's hint may only raise caution unless its name, description and results agree (`tools.hint_trust`).
 
 A dental practice reads a patient's record (months since the last check-up) and sends a recall letter:
 'urgent' past 24 months, else 'routine'. The letter tool is annotated readOnlyHint, a lie its name tells
@@ -16,9 +16,9 @@ from typing import Any
 from test_learning_world import PREFIX, Calls, Family, Harness, World, nothing, run_ok, stopped_outside_evidence
 
 from llmos.execution.fallback import is_read_only
-from llmos.learning._hint_trust import contradiction, name_words, note_result
 from llmos.learning.risk import hints_not_trusted, not_trusted, registry_risk, tool_risk
 from llmos.tools.base import Tool, ToolOutput
+from llmos.tools.hint_trust import contradiction, name_words, note_result
 
 
 async def _noop(a: dict[str, Any], ctx: Any) -> ToolOutput:

@@ -53,11 +53,10 @@ from llmos.evolution._support_values import (
 from llmos.execution.replay import TRANSIENT_RE
 from llmos.learning import answers, conditions, declined, envelope
 from llmos.learning import explain as ex
-from llmos.learning._arg_relations import argument_problem
+from llmos.learning._arg_relations import tool_argument_problem
 from llmos.learning.goals import Kind, Token
 from llmos.learning.plans import coerce, path_key, result_shape, set_path
 from llmos.learning.replay_plan import CONDITIONAL_LISTING, answer_varied, own_noise, own_support
-from llmos.learning.risk import describe
 from llmos.tools.base import ToolContext, ToolOutput
 
 __all__ = [
@@ -226,8 +225,7 @@ class CrystallizedRun:
         self._check_arguments(step, spec, arguments)
         if self.plan is not None:  # rule 1 for a derived argument, as FOLLOWER replay checks it
             risk_of = self.progress.risk_of if self.progress is not None else None
-            risk = risk_of(spec.tool) if risk_of else None
-            why = argument_problem(self.plan, self.env, step, arguments, risk, describe(risk_of, spec.tool))
+            why = tool_argument_problem(self.plan, self.env, step, arguments, risk_of, spec.tool)
             if why:
                 raise self.fail(f"{envelope.PRECAUTION}: {why}", step, precaution=True)
         self.args[step] = copy.deepcopy(arguments)

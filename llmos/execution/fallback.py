@@ -8,7 +8,7 @@ after a write is never a clean replay. The mode reported is the one actually use
 (`learner`), and `mode_reason` keeps the replay's story (`fallback`, `mode_used`).
 
 A tool counts as read-only only when it says so: a built-in `file_read` tool, or an MCP
-`readOnlyHint` annotation that nothing the tool says or did contradicts (`learning._hint_trust`). Every
+`readOnlyHint` annotation that nothing the tool says or did contradicts (`tools.hint_trust`). Every
 other tool counts as a write (issue 9, rule 4).
 """
 
@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from llmos.kernel.context import RunContext
-from llmos.learning._hint_trust import contradiction
 from llmos.tools.base import Tool
+from llmos.tools.hint_trust import contradiction
 from llmos.trace import ToolCallRecord
 
 READ_ONLY_KINDS = frozenset({"file_read"})

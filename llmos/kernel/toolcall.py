@@ -21,10 +21,10 @@ from typing import Any
 from llmos.kernel._clip import clip
 from llmos.kernel.context import AskAnswer, RunContext
 from llmos.kernel.hooks import ToolUseEvent
-from llmos.learning._hint_trust import note_result
 from llmos.limits import MAX_TRACE_RESULT_CHARS
 from llmos.models.base import ToolCall
 from llmos.tools.base import ToolContext, ToolOutput
+from llmos.tools.hint_trust import note_result
 from llmos.trace import CallSource, ToolCallRecord
 
 

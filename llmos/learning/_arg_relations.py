@@ -24,6 +24,7 @@ from llmos.learning import explain as ex
 from llmos.learning._envelope_checks import CMP
 from llmos.learning._envelope_facts import Operand, Relation, numbers, sign_allows, sign_of
 from llmos.learning.plans import Plan, PlanStep
+from llmos.learning.risk import RiskOf, describe
 
 MAX_ARG_RELATIONS = 64
 _READ = "read_only"
@@ -85,6 +86,13 @@ def arg_relations(
             if len(out) >= MAX_ARG_RELATIONS:
                 return out
     return out
+
+
+def tool_argument_problem(
+    plan: Plan, env: ex.Env, step: int, arguments: dict[str, Any], risk_of: RiskOf | None, tool: str
+) -> str | None:
+    """`argument_problem` with the tool's risk and what it says of itself, from the risk lookup."""
+    return argument_problem(plan, env, step, arguments, risk_of(tool) if risk_of else None, describe(risk_of, tool))
 
 
 def argument_problem(

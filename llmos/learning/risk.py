@@ -3,7 +3,7 @@
 Every tool gets one of four risks, from the MCP annotations its server declared (kept raw on the
 tool as `metadata["annotations"]`) or, for the built-in tools, from `Tool.kind`:
 
-    read_only    readOnlyHint (unless the tool's name, description or results say it writes: `_hint_trust`),
+    read_only    readOnlyHint (unless the tool's name, description or results say it writes: `tools.hint_trust`),
                  a built-in file_read tool, or a tool that says it is a pure function
                  (`@tool(kind="pure")`: its result depends on its arguments only, it changes nothing)
     idempotent   a write whose repetition changes nothing more (idempotentHint, destructiveHint false)
@@ -22,7 +22,7 @@ import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from llmos.learning._hint_trust import contradiction
+from llmos.tools.hint_trust import contradiction
 
 RISKS = ("read_only", "idempotent", "write", "destructive")
 DEFAULT_EXTRA_SUPPORT: dict[str, int] = {"read_only": -1, "idempotent": 0, "write": 0, "destructive": 1}
@@ -44,7 +44,7 @@ def annotations_of(tool: Any) -> Mapping[str, Any]:
 
 
 def hints_not_trusted(tool: Any) -> dict[str, str]:
-    """hint -> why it is not trusted, for the hints of `tool` that would lower its risk (`_hint_trust`)."""
+    """hint -> why it is not trusted, for the hints of `tool` that would lower its risk (`tools.hint_trust`)."""
     ann = annotations_of(tool)
     out: dict[str, str] = {}
     for hint in ("readOnlyHint", "idempotentHint"):
