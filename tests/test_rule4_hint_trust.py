@@ -153,3 +153,6 @@ async def test_a_lying_read_only_write_is_checked_by_rule_1(tmp_path: Path) -> N
     assert out.correct and stopped_outside_evidence(out.trace), out.trace.events
     assert h.world.state["letters"][-1] == ["PT-2318", "urgent"]
 
+
+def test_a_calculator_that_adds_keeps_its_hint() -> None:
+    assert contradiction(_tool("calc__add", "Add two numbers.", readOnlyHint=True)) is None

@@ -15,7 +15,8 @@ the tool says or did contradicts it (`contradiction`):
   (`READ_VERBS`: "get_booking", "list_orders"). A word that is as often a noun ("book", "order", "log",
   "register") counts only before another word ("book_firing", not "library_book" or "key_register");
 - its description starts with such a verb ("Reserve tonight's mooring", "Sends a letter"), or with "log",
-  "record", "add", "order", "schedule", ... (a verb there; a plural, "Orders of a customer", is a noun);
+  "record", "order", "schedule", ... (a verb there; a plural, "Orders of a customer", is a noun). Not "add":
+  a calculator's "Add two numbers" reads;
 - a result of it was a receipt (`note_result`): a JSON object with an identifier none of the call's
   arguments gave (a key "id" or ending in "_id", "ticket", "receipt", "confirmation", "reference") and a
   status that says something was done (`RECEIPT_WORDS`: "recorded", "booked", "sent", ...). Noted on the
@@ -56,7 +57,7 @@ READ_VERBS = frozenset(
 )  # fmt: skip
 # the first word of a description that is a verb that writes ("Reserve tonight's mooring", "Sends a letter")
 _DESCRIPTION_VERBS = WRITE_WORDS | {
-    "log", "record", "add", "issue", "set", "post", "order", "schedule", "update", "transfer", "charge",
+    "log", "record", "issue", "set", "post", "order", "schedule", "update", "transfer", "charge",
     "grant", "mark", "store", "hire", "email", "patch", "put", "drop",
 }  # fmt: skip
 # a plural noun reads like a verb's third person: "Records of ...", "Orders of ..." describe a read
