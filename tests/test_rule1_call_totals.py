@@ -94,3 +94,32 @@ async def test_a_total_over_the_list_outside_what_the_runs_saw_stops_before_the_
     assert out.correct and stopped_outside_evidence(out.trace), out.trace.events
     assert h.world.state["decks"][-1] == 1
     assert "over the calls of the goal's list" in str(out.trace.events)
+
+
+async def solve_two(p: dict[str, Any], calls: Calls) -> str:
+    rows = await calls([("coach", {"coach": n}) for n in (p["a"], p["b"])])
+    total = sum(float(r["length_m"]) for r in rows)
+    decks = 1 if total <= DECK_M else 2
+    await calls([("book_decks", {"decks": decks})])
+    return f"Booked {decks} deck(s)."
+
+
+BOARD_TWO = Family("board2", "Board the coaches {a} and {b}", solve_two, nothing)
+
+
+async def test_a_count_of_the_list_does_not_consume_its_total(tmp_path: Path) -> None:
+    """Two coaches, two decks in every run: a constant and the count of the coaches both explain the decks.
+    The count reads no length: the total of 29 m (one deck), where every run's was 42..45, stops the replay
+    (main took the count as computing with the lengths and booked two decks)."""
+    h = harness(tmp_path)
+    for a, la, b, lb in [("Alder", 10.0, "Birch", 32.0), ("Cedar", 30.0, "Dogwood", 12.0), ("Elm", 20.0, "Fir", 25.0)]:
+        h.world.state["coaches"].update({a: la, b: lb})
+        await run_ok(h, BOARD_TWO, {"a": a, "b": b})
+    h.world.state["coaches"].update({"Gorse": 25.0, "Hazel": 18.0})  # 43 m: inside
+    out = await h.run(BOARD_TWO, {"a": "Gorse", "b": "Hazel"})
+    assert out.correct and out.trace.mode == "follower" and out.llm_calls == 0, out.trace.events
+    h.world.state["coaches"].update({"Ivy": 15.0, "Juniper": 14.0})  # each length inside, 29 m in all
+    out = await h.run(BOARD_TWO, {"a": "Ivy", "b": "Juniper"})
+    assert out.correct and stopped_outside_evidence(out.trace), out.trace.events
+    assert h.world.state["decks"][-1] == 1
+    assert "over the calls of the goal's list" in str(out.trace.events)

@@ -53,7 +53,7 @@ from llmos.evolution._support_values import (
 from llmos.execution.replay import TRANSIENT_RE
 from llmos.learning import answers, conditions, declined, envelope
 from llmos.learning import explain as ex
-from llmos.learning._arg_relations import argument_problem
+from llmos.learning._arg_relations import tool_argument_problem
 from llmos.learning.goals import Kind, Token
 from llmos.learning.plans import coerce, path_key, result_shape, set_path
 from llmos.learning.replay_plan import CONDITIONAL_LISTING, answer_varied, own_noise, own_support
@@ -224,8 +224,8 @@ class CrystallizedRun:
             raise self.fail(f"step {step} calls {tool} but the plan says {spec.tool}", step)
         self._check_arguments(step, spec, arguments)
         if self.plan is not None:  # rule 1 for a derived argument, as FOLLOWER replay checks it
-            risk = self.progress.risk_of(spec.tool) if self.progress is not None and self.progress.risk_of else None
-            why = argument_problem(self.plan, self.env, step, arguments, risk)
+            risk_of = self.progress.risk_of if self.progress is not None else None
+            why = tool_argument_problem(self.plan, self.env, step, arguments, risk_of, spec.tool)
             if why:
                 raise self.fail(f"{envelope.PRECAUTION}: {why}", step, precaution=True)
         self.args[step] = copy.deepcopy(arguments)

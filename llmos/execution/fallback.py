@@ -8,7 +8,8 @@ after a write is never a clean replay. The mode reported is the one actually use
 (`learner`), and `mode_reason` keeps the replay's story (`fallback`, `mode_used`).
 
 A tool counts as read-only only when it says so: a built-in `file_read` tool, or an MCP
-`readOnlyHint` annotation. Every other tool counts as a write (issue 9, rule 4).
+`readOnlyHint` annotation that nothing the tool says or did contradicts (`tools.hint_trust`). Every
+other tool counts as a write (issue 9, rule 4).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from typing import Any
 
 from llmos.kernel.context import RunContext
 from llmos.tools.base import Tool
+from llmos.tools.hint_trust import contradiction
 from llmos.trace import ToolCallRecord
 
 READ_ONLY_KINDS = frozenset({"file_read"})
@@ -31,7 +33,7 @@ def is_read_only(tool: Tool | None) -> bool:
     meta = tool.metadata or {}
     hints = meta.get("annotations")
     if isinstance(hints, dict) and hints.get("readOnlyHint") is True:
-        return True
+        return contradiction(tool) is None  # a hint its name, description or results contradict: a write
     return meta.get("readOnlyHint") is True or meta.get("read_only") is True
 
 

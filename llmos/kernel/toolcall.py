@@ -24,6 +24,7 @@ from llmos.kernel.hooks import ToolUseEvent
 from llmos.limits import MAX_TRACE_RESULT_CHARS
 from llmos.models.base import ToolCall
 from llmos.tools.base import ToolContext, ToolOutput
+from llmos.tools.hint_trust import note_result
 from llmos.trace import CallSource, ToolCallRecord
 
 
@@ -165,6 +166,8 @@ async def _execute_tool_call(
     if len(output.content) > limit:  # the trace keeps the size of what the tool returned
         record.result_chars = len(output.content)
     record.is_error = output.is_error
+    if not record.is_error:  # a tool that claims to read and returned a receipt is no longer trusted to
+        note_result(tool, record.arguments, record.result)
     if record.is_error:
         await ctx.hooks.post_tool_use_failure(ctx, record)
     else:

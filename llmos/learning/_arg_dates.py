@@ -5,34 +5,40 @@ the plan computes (`_explain_more`: a date of the goal or of a result moved by s
 next working day after 2027-05-21" explained as the goal date + 1 day by runs on Mondays to Thursdays
 gave a Saturday for a Friday goal, and a kiln's next firing (its last firing + its interval, both read)
 fell on a Sunday where the tool moves a weekend to the Monday; every value a rule checked was inside
-what the runs saw, and main booked both (`bench/families_heldout29.py` h29_turning, h29_firing).
+what the runs saw, and main booked both (`bench/families_heldout29.py` h29_turning, h29_firing). A date
+copied verbatim from a result was not checked at all (the call's business, as any value an argument
+consumes): a binding booked on an order's ready date, a Sunday or 25 December where the tool's description
+says the bindery is closed then, was booked by main's crystallized replay (`bench/families_hint2.py`
+hn_bindery, seed 7: wrong 6).
 
 So every supporting run records, for each argument leaf a date explanation computes (its key in the
 step's `seen`: `["~argday", *path]|w`), the days of the week the computed dates fell on, and whether the
 date was one a result of that run showed (a public holiday on a calendar, a closed day on a list). Before
 the call, live: the computed date must fall on a day of the week some run's did, or, for a working day
 (Monday to Friday), the runs showed two working days at least (`_goal_weekdays._reading_problem`); and
-a date that a result of this run shows, where no supporting run's was one, stops the replay too. A plan
-learned before this record was kept (no record for such a leaf) stops: the model decides.
+a date that a result of this run shows, where no supporting run's was one, stops the replay too. The same
+holds for an argument that copies a result's value, when the value is a date (`_dating`), and a date whose
+day and month the tool's description names ("closed on 25 and 26 December", "not on 1 January":
+`_described_dates`) stops whatever the runs saw. A plan learned before this record was kept (no record for
+such a leaf) stops: the model decides.
 """
 
 from __future__ import annotations
 
 import json
-import operator
 from collections.abc import Sequence
 from typing import Any
 
 from llmos.learning import _call_totals, _word_tables
 from llmos.learning import explain as ex
-from llmos.learning._explain_more import WEEKDAYS
+from llmos.learning._described_dates import named_days
+from llmos.learning._explain_more import WEEKDAYS, parse_date
 from llmos.learning._goal_weekdays import _reading_problem, weekday
 from llmos.learning.plans import Plan, PlanStep
 
 __all__ = ["KEY", "problem", "record", "record_run"]
 
 KEY = "~argday"
-_kind = operator.itemgetter(0)  # a candidate's kind
 
 
 def _key(path: ex.Path) -> str:
@@ -40,8 +46,13 @@ def _key(path: ex.Path) -> str:
 
 
 def _dated(step: PlanStep) -> list[ex.Path]:
-    """The argument leaves a date explanation computes."""
-    return [lf.path for lf in step.leaves if "date" in map(_kind, lf.cands)]  # `any(c[0] == "date" ...)`
+    """The argument leaves a date explanation computes, or that copy a result's value (a date or not: only
+    a value that is a date is recorded and checked)."""
+    return [lf.path for lf in step.leaves if any(_dating(c) for c in lf.cands)]
+
+
+def _dating(cand: ex.Cand) -> bool:
+    return bool(cand[0] == "date" or (cand[0] == "val" and cand[1][0] == "res"))
 
 
 def _parse(rec: Any) -> tuple[set[int], bool]:
@@ -85,10 +96,12 @@ def record_run(plan: Plan, args: Sequence[Any], texts: Sequence[str | None], env
     _call_totals.record(plan, env)
 
 
-def problem(plan: Plan, env: ex.Env, step: int, arguments: dict[str, Any]) -> str | None:
-    """Before the call of `step` (not a read): a computed date on a day of the week no supporting run's
-    fell on, or one a result of this run shows where no run's was (the module's rule), else None."""
+def problem(plan: Plan, env: ex.Env, step: int, arguments: dict[str, Any], described: str | None = None) -> str | None:
+    """Before the call of `step` (not a read): a computed or copied date on a day of the week no supporting
+    run's fell on, one a result of this run shows where no run's was, or one the tool's description names
+    (`described`: a closed day, a holiday), else None (the module's rule)."""
     st = plan.steps[step]
+    named = named_days(described or "")
     for path in _dated(st):
         try:
             v = ex.walk(arguments, path)
@@ -98,6 +111,9 @@ def problem(plan: Plan, env: ex.Env, step: int, arguments: dict[str, Any]) -> st
         if day is None:
             continue
         where = f"{st.name}.{ex.format_path(path)} = {v} (worked out from this run's values)"
+        d = parse_date(str(v).strip()) if named else None
+        if d is not None and (d.month, d.day) in named:
+            return f"{where} is a day the tool's description names: a rule of the tool may turn on it"
         rec = st.seen.get(_key(path))
         if not isinstance(rec, str):
             return f"{where}: the supporting runs recorded no day of the week for it"

@@ -24,6 +24,7 @@ from llmos.learning import explain as ex
 from llmos.learning._envelope_checks import CMP
 from llmos.learning._envelope_facts import Operand, Relation, numbers, sign_allows, sign_of
 from llmos.learning.plans import Plan, PlanStep
+from llmos.learning.risk import RiskOf, describe
 
 MAX_ARG_RELATIONS = 64
 _READ = "read_only"
@@ -87,12 +88,23 @@ def arg_relations(
     return out
 
 
-def argument_problem(plan: Plan, env: ex.Env, step: int, arguments: dict[str, Any], risk: str | None) -> str | None:
+def tool_argument_problem(
+    plan: Plan, env: ex.Env, step: int, arguments: dict[str, Any], risk_of: RiskOf | None, tool: str
+) -> str | None:
+    """`argument_problem` with the tool's risk and what it says of itself, from the risk lookup."""
+    return argument_problem(plan, env, step, arguments, risk_of(tool) if risk_of else None, describe(risk_of, tool))
+
+
+def argument_problem(
+    plan: Plan, env: ex.Env, step: int, arguments: dict[str, Any], risk: str | None, described: str | None = None
+) -> str | None:
     """Before the call of `step` (not a read): a derived argument whose order with a number of the run
-    differs from every supporting run's."""
+    differs from every supporting run's. `described`: what the step's tool says of itself (its days)."""
     if risk == _READ:
         return None
-    why = _arg_dates.problem(plan, env, step, arguments)  # a computed date: its weekday, a date a result lists
+    why = _arg_dates.problem(
+        plan, env, step, arguments, described
+    )  # a computed date: its weekday, a date a result lists
     why = why or _call_totals.problem(plan, env, step)  # a total over the calls of the goal's list
     why = why or _word_tables.problem(plan, env, step, arguments)  # a goal word's table: a rival (rule 2)
     if why or plan.support < 2:

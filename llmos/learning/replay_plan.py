@@ -34,7 +34,7 @@ from llmos.learning import explain as ex
 from llmos.learning._arg_relations import argument_problem
 from llmos.learning.goals import Token, tokenize_goal
 from llmos.learning.plans import Plan, coerce, match, path_key, result_shape, set_path
-from llmos.learning.risk import RiskOf
+from llmos.learning.risk import RiskOf, describe
 
 
 class Stop(Exception):
@@ -115,7 +115,8 @@ class BoundPlan:
         out = []
         for i in idxs:
             arguments = self._arguments(i)
-            why = argument_problem(self.plan, self.env, i, arguments, self.risk_of(self.plan.steps[i].name))
+            name = self.plan.steps[i].name
+            why = argument_problem(self.plan, self.env, i, arguments, self.risk_of(name), describe(self.risk_of, name))
             if why:  # rule 1 for a derived argument: before the call
                 raise Stop(f"{envelope.PRECAUTION}: {why}", i, precaution=True)
             self.args[i] = copy.deepcopy(arguments)

@@ -3,7 +3,8 @@
 Every tool gets one of four risks, from the MCP annotations its server declared (kept raw on the
 tool as `metadata["annotations"]`) or, for the built-in tools, from `Tool.kind`:
 
-    read_only    readOnlyHint, a built-in file_read tool, or a tool that says it is a pure function
+    read_only    readOnlyHint (unless the tool's name, description or results say it writes: `tools.hint_trust`),
+                 a built-in file_read tool, or a tool that says it is a pure function
                  (`@tool(kind="pure")`: its result depends on its arguments only, it changes nothing)
     idempotent   a write whose repetition changes nothing more (idempotentHint, destructiveHint false)
     write        a non-idempotent write: every tool that says nothing (rule 4: no hint is no promise)
@@ -20,6 +21,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
+
+from llmos.tools.hint_trust import contradiction
 
 RISKS = ("read_only", "idempotent", "write", "destructive")
 DEFAULT_EXTRA_SUPPORT: dict[str, int] = {"read_only": -1, "idempotent": 0, "write": 0, "destructive": 1}
@@ -40,17 +43,33 @@ def annotations_of(tool: Any) -> Mapping[str, Any]:
     return ann if isinstance(ann, Mapping) else {}
 
 
+def hints_not_trusted(tool: Any) -> dict[str, str]:
+    """hint -> why it is not trusted, for the hints of `tool` that would lower its risk (`tools.hint_trust`)."""
+    ann = annotations_of(tool)
+    out: dict[str, str] = {}
+    for hint in ("readOnlyHint", "idempotentHint"):
+        why = contradiction(tool, hint) if ann.get(hint) is True else None
+        if why is not None:
+            out[hint] = why
+    return out
+
+
 def tool_risk(tool: Any) -> str:
     """The risk of one tool (`None`, a tool that is not registered, counts as a write)."""
     if tool is None:
         return "write"
     ann = annotations_of(tool)
     if ann:
-        if ann.get("readOnlyHint") is True:
+        # a hint that lowers the risk counts only while the tool's name, description and results agree
+        if ann.get("readOnlyHint") is True and contradiction(tool) is None:
             return "read_only"
         if ann.get("destructiveHint", True) is not False:  # the MCP default is destructive
             return "destructive"
-        return "idempotent" if ann.get("idempotentHint") is True else "write"
+        return (
+            "idempotent"
+            if ann.get("idempotentHint") is True and contradiction(tool, "idempotentHint") is None
+            else "write"
+        )
     return _KIND_RISK.get(str(getattr(tool, "kind", "")), "write")
 
 
@@ -63,6 +82,10 @@ class _RegistryRisk:
 
     def __call__(self, name: str) -> str:
         return tool_risk(self.registry.get(name))
+
+    def not_trusted(self, name: str) -> dict[str, str]:
+        tool = self.registry.get(name)
+        return hints_not_trusted(tool) if tool is not None else {}
 
     def describe(self, name: str) -> str:
         tool = self.registry.get(name)
@@ -81,6 +104,19 @@ def describe(risk_of: RiskOf | None, name: str) -> str | None:
     """What tool `name` says of itself, when the risk lookup knows (None: nothing to read)."""
     fn = getattr(risk_of, "describe", None)
     return str(fn(name)) if callable(fn) else None
+
+
+def not_trusted(risk_of: RiskOf | None, names: Iterable[str]) -> dict[str, dict[str, str]]:
+    """tool -> (hint -> why it is not trusted), for `--explain`; empty when the lookup cannot tell."""
+    fn = getattr(risk_of, "not_trusted", None)
+    if not callable(fn):
+        return {}
+    out: dict[str, dict[str, str]] = {}
+    for n in dict.fromkeys(names):
+        why = fn(n)
+        if why:
+            out[n] = dict(why)
+    return out
 
 
 def rank(risk: str) -> int:

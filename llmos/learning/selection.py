@@ -26,7 +26,7 @@ from llmos.learning._related_search import related as _related
 from llmos.learning.goals import Token, branch_words, shape, tokenize_goal
 from llmos.learning.index import PlanIndex
 from llmos.learning.plans import Match, Plan, match
-from llmos.learning.risk import RiskOf, plan_risk, required_support
+from llmos.learning.risk import RiskOf, not_trusted, plan_risk, required_support
 from llmos.learning.rule3 import blind_write_checks
 from llmos.modes import LEARNING_MODES
 
@@ -116,6 +116,9 @@ def risk_config(plan: Plan, cfg: LearningConfig, risk_of: RiskOf | None) -> tupl
         f"(min_support {cfg.min_support} {'+' if need >= cfg.min_support else '-'} "
         f"{abs(need - cfg.min_support)}; [learning.extra_support])",
     }
+    untrusted = not_trusted(risk_of, plan.tool_names)
+    if untrusted:
+        why["hints_not_trusted"] = untrusted
     return (cfg if need == cfg.min_support else cfg.model_copy(update={"min_support": need})), why
 
 
