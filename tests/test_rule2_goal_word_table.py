@@ -130,3 +130,30 @@ async def test_the_same_new_word_stops_where_a_word_decided(tmp_path: Path) -> N
     out = await h.run(FIRE, {"glaze": "Ash Matte Raku", "kiln": "Cedar"})  # right by luck: the model decides
     assert out.correct and stopped_outside_evidence(out.trace), out.trace.events
     assert "a word none had there" in str(out.trace.events)
+
+
+# each last word in one glaze only (the runs cannot tell the word from the whole value), one kiln per body
+KEYS = [
+    ("Celadon Gloss Stoneware", "Alder"),
+    ("Tenmoku Satin Porcelain", "Birch"),
+    ("Celadon Gloss Stoneware", "Cedar"),
+    ("Tenmoku Satin Porcelain", "Dogwood"),
+]
+
+
+async def test_a_word_seen_in_another_value_with_another_value_goes_to_the_model(tmp_path: Path) -> None:
+    # the table is no rival, but it has a value for "Stoneware" (6) that is not the kiln's (10): they disagree
+    h = harness(tmp_path)
+    await _runs(h, KEYS)
+    out = await h.run(FIRE, {"glaze": "Ash Matte Stoneware", "kiln": "Birch"})
+    assert out.correct, out.trace.events
+    assert h.world.state["firings"][-1] == ["Birch", "Ash Matte Stoneware", 6]
+    assert out.trace.mode != "follower" or stopped_outside_evidence(out.trace), out.trace.events
+
+
+async def test_the_same_value_with_the_kilns_value_replays_as_a_key(tmp_path: Path) -> None:
+    # the first word agrees with its table ("Ash" is new); the last word's table agrees: a replay
+    h = harness(tmp_path)
+    await _runs(h, KEYS)
+    out = await h.run(FIRE, {"glaze": "Ash Matte Stoneware", "kiln": "Cedar"})
+    assert out.correct and out.trace.mode == "follower" and out.llm_calls == 0, out.trace.events

@@ -21,6 +21,12 @@ Surprise Major"). Live, before a call that is not a read, when the table is a ri
   by its own explanation only, where the runs showed a word deciding that very value (rule 1 as well:
   no evidence for a word the runs never had there). The model decides. A new goal value of seen words
   ("Kent Treble Bob Major" after "Plain Bob Major") replays when the table agrees.
+A table that is not a rival still predicts a value for a word the runs saw in ANOTHER goal value ("Leach
+Stoneware" 30, live "Cardew Stoneware"): a key lookup of the whole value has no value for the live one, the
+word's table has one, and when it is not the replay's the hypotheses disagree (rule 2): the model decides
+(`bench/families_wtab.py` wt_kiln: every run's kiln matched its body until a Stoneware went into a 25 cm
+kiln, and a crystallized replay loaded it on the kiln's shelves). The same goal value, or a word the runs
+never had, is what a key lookup explains as well: it replays as before.
 A leaf an explanation copies or computes from the goal's own values alone is not checked (the goal states
 it), nor a plan whose runs recorded nothing (a plan from before this record): a table is a hypothesis the
 runs must show, not a default.
@@ -157,11 +163,12 @@ def problem(plan: Plan, env: ex.Env, step: int, arguments: dict[str, Any]) -> st
                 if not isinstance(rec, str) or rec == DEAD:
                     continue
                 table: dict[str, list[str]] = json.loads(rec)
-                if not _rival(table):
-                    continue
                 word = words[end]
-                where = f"{st.name}.{ex.format_path(leaf.path)} = {json.dumps(v)}"
                 row = table.get(word)
+                rival = _rival(table)
+                if not rival and (row is None or row[1] == value):
+                    continue  # a key lookup: no value for a new word, the same as the runs' for the same value
+                where = f"{st.name}.{ex.format_path(leaf.path)} = {json.dumps(v)}"
                 if row is None:
                     return (
                         f"{where}: in every supporting run the {'first' if end == 0 else 'last'} word of a goal "
