@@ -48,8 +48,8 @@ __all__ = ["KEY", "explain", "problem", "record", "remap"]
 
 KEY = "~wtab"
 DEAD = "x"
-MAX_WORDS = 32
-_ENDS = (0, -1)
+MAX_WORDS = _explain_tables.MAX_WORDS
+_ENDS = _explain_tables.ENDS
 
 
 def _key(pos: int, end: int, path: ex.Path) -> str:
@@ -72,18 +72,6 @@ def _goal_stated(leaf: Leaf) -> bool:
     return False
 
 
-def _scalar(v: Any) -> bool:
-    return isinstance(v, str) or ex.is_num(v)
-
-
-def _copies(word: str, v: Any) -> bool:
-    """A text value with the word in it, or in the word: a copy, not a lookup."""
-    if not isinstance(v, str):
-        return False
-    a, b = word.lower(), v.strip().lower()
-    return bool(b) and (a in b or b in a)
-
-
 def record(plan: Plan, args: Sequence[Any], tokens: Sequence[Token]) -> None:
     """Widen each step's tables by one run (in place)."""
     phrases = _phrases(tokens)
@@ -98,7 +86,7 @@ def record(plan: Plan, args: Sequence[Any], tokens: Sequence[Token]) -> None:
                 v = ex.walk(a, leaf.path)
             except ex.Unavailable:
                 continue
-            if not _scalar(v):
+            if not _explain_tables.scalar(v):
                 continue
             for pos, value, words in phrases:
                 for end in _ENDS:
@@ -112,7 +100,8 @@ def _add(step: PlanStep, key: str, word: str, value: str, v: Any) -> None:
     table: dict[str, list[str]] = json.loads(old) if isinstance(old, str) else {}
     got = json.dumps(v)
     row = table.get(word)
-    if _copies(word, v) or (row is not None and row[0] != got) or (row is None and len(table) >= MAX_WORDS):
+    full = row is None and len(table) >= MAX_WORDS
+    if _explain_tables.copies(word, v) or (row is not None and row[0] != got) or full:
         step.seen = {**step.seen, key: DEAD}
         return
     if row is None:
@@ -136,9 +125,8 @@ def remap(seen: dict[str, Any], m: dict[int, int]) -> dict[str, Any]:
 
 
 def _rival(table: dict[str, list[str]]) -> bool:
-    """Two words, two values, and a word that went with its value in two different goal values."""
-    values = {row[0] for row in table.values()}
-    return len(table) >= 2 and len(values) >= 2 and any(row[1] == "+" for row in table.values())
+    """`_explain_tables.rival` of the recorded table (word -> [value, goal value or "+"])."""
+    return _explain_tables.rival(tuple((w, row[0], row[1]) for w, row in table.items()))
 
 
 def problem(plan: Plan, env: ex.Env, step: int, arguments: dict[str, Any]) -> str | None:
@@ -155,7 +143,7 @@ def problem(plan: Plan, env: ex.Env, step: int, arguments: dict[str, Any]) -> st
             v = ex.walk(arguments, leaf.path)
         except ex.Unavailable:
             continue
-        if not _scalar(v):
+        if not _explain_tables.scalar(v):
             continue
         for pos, value, words in phrases:
             for end in _ENDS:
