@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import signal
@@ -180,10 +181,22 @@ async def test_several_runtimes_in_one_process_share_dbos_or_fail_clearly(tmp_pa
 async def test_a_queue_limit_of_two_keeps_at_most_two_runs_in_flight(
     tmp_path: Path, limits: dict[str, int], expected_peak: int
 ) -> None:
+    napping = 0
+    all_in = asyncio.Event()
+
     @make_tool
     async def nap() -> str:
         """Wait a moment."""
+        nonlocal napping
+        napping += 1
+        if napping >= expected_peak:
+            all_in.set()
+        # the runs the limit lets in meet here (a slow start under load no longer hides the overlap), then
+        # nap on: a run the limit should have held back would start meanwhile and be counted
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(all_in.wait(), timeout=30)
         await asyncio.sleep(0.3)
+        napping -= 1
         return "rested"
 
     def responder(request: ModelRequest) -> Any:
