@@ -19,6 +19,7 @@ from llmos.tools.registry import ToolRegistry
 if TYPE_CHECKING:
     from llmos.models.base import Model
     from llmos.runtime import LLMOS
+    from llmos.storage.base import StoreDB
 
 
 async def start(rt: LLMOS) -> None:
@@ -51,6 +52,7 @@ async def start(rt: LLMOS) -> None:
         rt.learning = LearningEngine(rt.db, cfg.learning)
         rt.sentience = Sentience(rt.db, cfg.sentience, traces=rt.traces)
         rt.registry = ToolRegistry()
+        keep_tool_notes(rt.registry, rt.db)  # rule 4: a hint a tool contradicted stays untrusted
         from llmos.memory.wiring import start_memory
 
         rt.memory = start_memory(rt)
@@ -93,6 +95,19 @@ def model_client(rt: LLMOS, model: Model | str | None) -> Model:
             cfg = cfg.model_copy(update={"provider": provider, "name": name})
         rt._models[key] = resolve_model(cfg)
     return rt._models[key]
+
+
+def keep_tool_notes(registry: ToolRegistry, db: StoreDB) -> None:
+    """The registry applies the stored notes on tools (`storage.tool_notes`) and stores new ones."""
+    from llmos.storage.tool_notes import ToolNoteStore
+    from llmos.tools.hint_trust import NOTE
+
+    store = ToolNoteStore(db)
+
+    def save(source: str, name: str, why: str) -> None:
+        store.save(source, name, NOTE, why)
+
+    registry.keep_notes(store.load(NOTE), save)
 
 
 async def start_mcp(rt: LLMOS) -> None:

@@ -163,6 +163,27 @@ def show_tool(
         console.print("example: " + json.dumps(example, ensure_ascii=False), markup=False, highlight=False)
 
 
+@app.command("trust")
+def trust_tool(
+    name: Annotated[str, typer.Argument(help="The tool's name, as `llmos tools list` shows it.")],
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Forget that a tool contradicted its hints (a result that was a receipt from a tool annotated
+    read-only): after the tool was fixed, its hints count again (rule 4, `tools.hint_trust`)."""
+    from llmos.cli._db import open_db
+    from llmos.storage.tool_notes import ToolNoteStore
+
+    _, db = open_db(workspace_path(workspace))
+    try:
+        dropped = ToolNoteStore(db).forget_name(name)
+    finally:
+        db.close()
+    if not dropped:
+        console.print(f"no note on a tool named {esc(name)}: its hints were not distrusted for what it did")
+        return
+    console.print(f"forgot {plural(dropped, 'note')} on {esc(name)}: its hints count again", highlight=False)
+
+
 async def _mcp_status(workspace: WorkspaceOpt) -> dict[str, dict[str, Any]]:
     from llmos.config import load_config
     from llmos.tools.mcp import MCPManager

@@ -88,4 +88,16 @@ def tool_details(rt: LLMOS, name: str) -> dict[str, Any]:
         "calls": stats.calls.get(name, 0),
         "success_rate": round(stats.success_rate(name), 4),
         "input_examples": examples if ex.tool_examples else [],
+        # rule 4: why a hint that lowers its risk is not trusted (`tools.hint_trust`), or null
+        "hints_not_trusted": _hints_not_trusted(t),
     }
+
+
+def _hints_not_trusted(tool: Any) -> dict[str, str] | None:
+    from llmos.tools.hint_trust import contradiction
+
+    ann = tool.metadata.get("annotations") if isinstance(tool.metadata, dict) else None
+    if not isinstance(ann, dict):
+        return None
+    out = {h: why for h in ("readOnlyHint", "idempotentHint") if ann.get(h) is True and (why := contradiction(tool, h))}
+    return out or None

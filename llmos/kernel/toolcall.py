@@ -13,11 +13,13 @@ The learner loop, FOLLOWER replay, crystallized tools and sandboxed code all cal
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 import uuid
 from collections.abc import Sequence
 from typing import Any
 
+from llmos.exceptions import StoreError
 from llmos.kernel._clip import clip
 from llmos.kernel.context import AskAnswer, RunContext
 from llmos.kernel.hooks import ToolUseEvent
@@ -167,7 +169,10 @@ async def _execute_tool_call(
         record.result_chars = len(output.content)
     record.is_error = output.is_error
     if not record.is_error:  # a tool that claims to read and returned a receipt is no longer trusted to
-        note_result(tool, record.arguments, record.result)
+        why = note_result(tool, record.arguments, record.result)
+        if why is not None:  # ... in this process and the next ones (the registry stores the note)
+            with contextlib.suppress(StoreError):  # unsaved, it still holds in this process
+                ctx.registry.note(tool, why)
     if record.is_error:
         await ctx.hooks.post_tool_use_failure(ctx, record)
     else:

@@ -20,8 +20,9 @@ the tool says or did contradicts it (`contradiction`):
 - a result of it was a receipt (`note_result`): a JSON object with an identifier none of the call's
   arguments gave (a key "id" or ending in "_id", "ticket", "receipt", "confirmation", "reference") and a
   status that says something was done (`RECEIPT_WORDS`: "recorded", "booked", "sent", ...). Noted on the
-  tool itself (`metadata["hint_contradicted"]`), in this process: after a restart the hint is trusted again
-  until such a result comes back.
+  tool itself (`metadata["hint_contradicted"]`) and, through the registry, in the workspace's store
+  (`storage.tool_notes`): a new process (`llmos run`, a restarted server) applies the note again whenever
+  the tool is registered, so the hint is never trusted again (`llmos tools trust NAME` forgets it).
 
 Then the tool's risk is what the other hints say (`risk.tool_risk`: the MCP default `destructiveHint` is
 true), and `--explain` says why (`mode_reason.risk.hints_not_trusted`). A hint that raises caution
@@ -36,7 +37,10 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-__all__ = ["ADDING_WORDS", "READ_VERBS", "RECEIPT_WORDS", "WRITE_WORDS", "contradiction", "name_words", "note_result"]
+__all__ = [
+    "ADDING_WORDS", "NOTE", "READ_VERBS", "RECEIPT_WORDS", "WRITE_WORDS", "apply_note", "contradiction", "name_words",
+    "note_result",
+]  # fmt: skip
 
 WRITE_WORDS = frozenset(
     {
@@ -75,7 +79,7 @@ RECEIPT_WORDS = frozenset(
 )  # fmt: skip
 _ID_KEYS = ("ticket", "receipt", "confirmation", "reference")
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])")
-_NOTE = "hint_contradicted"
+NOTE = "hint_contradicted"
 
 
 def name_words(name: str) -> list[str]:
@@ -109,7 +113,7 @@ def contradiction(tool: Any, hint: str = "readOnlyHint") -> str | None:
     if verb in (_DESCRIPTION_VERBS if hint == "readOnlyHint" else ADDING_WORDS):
         return f"its description starts with {verb!r}"
     meta = getattr(tool, "metadata", None)
-    noted = meta.get(_NOTE) if isinstance(meta, dict) else None
+    noted = meta.get(NOTE) if isinstance(meta, dict) else None
     return str(noted) if noted else None
 
 
@@ -137,18 +141,28 @@ def _receipt(data: Any, arguments: Mapping[str, Any]) -> str | None:
     return f"a result of it was a receipt (a new {new_id!r}, {done!r})" if done is not None else None
 
 
-def note_result(tool: Any, arguments: Mapping[str, Any], result: str) -> None:
-    """After a call: a tool that claims to read (or to be idempotent) and returned a receipt is noted."""
+def apply_note(tool: Any, why: str) -> None:
+    """Mark `tool` as contradicting its hints (a stored note, applied when the tool is registered again)."""
+    meta = getattr(tool, "metadata", None)
+    if isinstance(meta, dict) and not meta.get(NOTE):
+        meta[NOTE] = why
+
+
+def note_result(tool: Any, arguments: Mapping[str, Any], result: str) -> str | None:
+    """After a call: a tool that claims to read (or to be idempotent) and returned a receipt is noted.
+
+    Returns why when this result is the one that took the trust away (the caller stores it), else None."""
     meta = getattr(tool, "metadata", None)
     ann = meta.get("annotations") if isinstance(meta, dict) else None
-    if not isinstance(ann, Mapping) or meta is None or meta.get(_NOTE):
-        return
+    if not isinstance(ann, Mapping) or meta is None or meta.get(NOTE):
+        return None
     if ann.get("readOnlyHint") is not True and ann.get("idempotentHint") is not True:
-        return
+        return None
     try:
         data = json.loads(result)
     except (ValueError, TypeError):
-        return
+        return None
     why = _receipt(data, arguments)
     if why is not None:
-        meta[_NOTE] = why
+        meta[NOTE] = why
+    return why

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import fnmatch
 import threading
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from llmos.exceptions import ToolDefinitionError
 from llmos.models.base import ToolSpec
 from llmos.tools.base import Tool
+from llmos.tools.hint_trust import apply_note
+
+# (source, name, why) -> None: stores a note that a tool contradicted its hints (`storage.tool_notes`)
+NoteSaver = Callable[[str, str, str], None]
 
 
 class ToolRegistry:
@@ -18,6 +22,8 @@ class ToolRegistry:
     def __init__(self, tools: Iterable[Tool] = ()) -> None:
         self._tools: dict[str, Tool] = {}
         self._lock = threading.RLock()
+        self._notes: dict[tuple[str, str], str] = {}  # (source, name) -> why its hints are not trusted
+        self._save_note: NoteSaver | None = None
         for t in tools:
             self.register(t)
 
@@ -28,7 +34,32 @@ class ToolRegistry:
                     f"a tool named {tool.name!r} is already registered (from {self._tools[tool.name].source})"
                 )
             self._tools[tool.name] = tool
+            why = self._notes.get((tool.source, tool.name))
+        if why is not None:  # it contradicted its hints in an earlier process: never trusted again
+            apply_note(tool, why)
         return tool
+
+    def keep_notes(self, notes: dict[tuple[str, str], str], save: NoteSaver | None) -> None:
+        """Notes stored earlier ((source, name) -> why) apply to those tools now and whenever registered
+        again; `save` stores each new one (`note`)."""
+        with self._lock:
+            self._notes.update(notes)
+            self._save_note = save
+            tools = [t for t in self._tools.values() if (t.source, t.name) in self._notes]
+        for t in tools:
+            apply_note(t, self._notes[(t.source, t.name)])
+
+    def note(self, tool: Tool, why: str) -> None:
+        """`tool` contradicted its hints (`hint_trust.note_result`): remembered here and stored."""
+        with self._lock:
+            key = (tool.source, tool.name)
+            if key in self._notes:
+                return
+            self._notes[key] = why
+            save = self._save_note
+        apply_note(tool, why)
+        if save is not None:
+            save(tool.source, tool.name, why)
 
     def remove(self, name: str) -> Tool | None:
         with self._lock:
