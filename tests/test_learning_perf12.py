@@ -1,16 +1,18 @@
 """perf12's speed-ups give what the forms they replace gave (speed only: no rule changed).
 
 `_arg_dates._dated` and `spans.has_phrases` without a generator; `_seen_roles.lengths`, `from_end` and
-`goal_items` skip what cannot count; `explain.same` compares two plain numbers inline. Each is checked
+`goal_items` skip what cannot count; `explain.same` compares two plain numbers inline; `_answer_picks._roles`
+skips the walk of a JSON result without a list for `picked_figures` (no role there holds two values). Each is checked
 against the form it replaced, kept here, on edge cases and random inputs."""
 
 from __future__ import annotations
 
+import json
 import math
 import random
 from typing import Any
 
-from llmos.learning import _arg_dates, _seen_roles, induction, spans
+from llmos.learning import _answer_picks, _arg_dates, _seen_roles, induction, spans
 from llmos.learning import explain as ex
 from llmos.learning._evidence import Call, Evidence
 from llmos.learning.goals import Token
@@ -165,3 +167,22 @@ def test_same_is_the_form_it_replaced() -> None:
     for a in pool:
         for b in pool:
             assert ex.same(a, b) == _same_before(a, b), (a, b)
+
+
+def _several(roles: dict[tuple[Any, ...], set[float | str]]) -> dict[tuple[Any, ...], set[float | str]]:
+    return {k: v for k, v in roles.items() if len(v) >= 2}
+
+
+def test_roles_of_a_result_without_a_list_hold_one_value_each() -> None:
+    rng = random.Random(8)
+    texts: list[Any] = [
+        "1,892 kg and 1,954 kg",
+        '{"a": 1, "b": {"c": 2}}',
+        '{"a": "x [y]", "b": 3}',
+        "{broken 2 kg 3 kg",
+    ]
+    texts += ['"4 kg, 5 kg"', "[1, 2]", '{"a": 1, "a": 2}', None, {"a": [1, 2]}, {"a": {"b": 1}}, "NaN"]
+    texts += [json.dumps(_random_json(rng)) for _ in range(400)]
+    for result in texts:
+        assert _several(_answer_picks._roles(result, many=True)) == _several(_answer_picks._roles(result)), result
+    assert _answer_picks._roles('{"a": 1, "b": 2}', many=True) == {}
