@@ -42,7 +42,7 @@ def picked_figures(example: dict[str, Any]) -> list[str]:
     for call in example.get("calls") or []:
         if not isinstance(call, dict):
             continue
-        for values in _roles(call.get("result")).values():
+        for values in _roles(call.get("result"), many=True).values():
             if len(values) < 2:
                 continue
             if said is None:
@@ -89,8 +89,9 @@ def _says(text: str, value: str) -> bool:
     return re.search(rf"(?<![^\W_]){re.escape(value)}(?![^\W_])", text, re.IGNORECASE) is not None
 
 
-def _roles(result: Any) -> dict[tuple[Any, ...], set[float | str]]:
-    """Role -> the distinct numbers of one result in it."""
+def _roles(result: Any, many: bool = False) -> dict[tuple[Any, ...], set[float | str]]:
+    """Role -> the distinct numbers of one result in it (`many`: only the roles that may hold two values or
+    more, which `picked_figures` reads: none in a JSON result without a list)."""
     if result is None:
         return {}
     raw = result if isinstance(result, str) else json.dumps(result, default=str)
@@ -102,6 +103,8 @@ def _roles(result: Any) -> dict[tuple[Any, ...], set[float | str]]:
         return _text_roles(raw)
     if isinstance(parsed, str):
         return _text_roles(parsed)
+    if many and "[" not in raw:  # no list: each path holds one leaf, so each role one value
+        return {}
     out: dict[tuple[Any, ...], set[float | str]] = {}
     _walk(parsed, (), out)
     return out

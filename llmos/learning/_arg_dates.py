@@ -48,7 +48,14 @@ def _key(path: ex.Path) -> str:
 def _dated(step: PlanStep) -> list[ex.Path]:
     """The argument leaves a date explanation computes, or that copy a result's value (a date or not: only
     a value that is a date is recorded and checked)."""
-    return [lf.path for lf in step.leaves if any(_dating(c) for c in lf.cands)]
+    out = []
+    for lf in step.leaves:  # `any(_dating(c) for c in lf.cands)`, inline: no generator nor call per candidate
+        for c in lf.cands:
+            kind = c[0]
+            if kind == "date" or (kind == "val" and c[1][0] == "res"):
+                out.append(lf.path)
+                break
+    return out
 
 
 def _dating(cand: ex.Cand) -> bool:

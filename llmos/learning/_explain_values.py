@@ -98,6 +98,8 @@ def same(a: Any, b: Any) -> bool:
     ta, tb = type(a), type(b)
     if ta is str or tb is str:  # the common case first (what the general rule below gives for texts)
         return ta is tb and bool(a == b)
+    if (ta is float or ta is int) and (tb is float or tb is int):  # `is_num` of both, inline (the common case)
+        return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
     if is_num(a) and is_num(b):
         return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
     if isinstance(a, bool) or isinstance(b, bool):

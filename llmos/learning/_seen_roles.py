@@ -33,8 +33,10 @@ def goal_items(values: list[tuple[ex.Path, Any]], tokens: list[Token]) -> Roles:
         if not (isinstance(v, str) and v.strip().lower() in texts):
             continue
         for k, x in enumerate(path):
+            if not isinstance(x, int) or isinstance(x, bool):  # a key: no item ends here
+                continue
             item = tuple(path[: k + 1])
-            if isinstance(x, int) and not isinstance(x, bool) and item not in out:
+            if item not in out:
                 n = counts.get(item[:-1], 0)
                 counts[item[:-1]] = n + 1
                 out[item] = f"@g{n}"
@@ -88,6 +90,8 @@ def lengths(values: list[tuple[ex.Path, Any]]) -> dict[ex.Path, int]:
     """The number of items of each list of a result (its path, outer indices kept -> its length)."""
     out: dict[ex.Path, int] = {}
     for p, _v in values:
+        if not any(map(ex.is_int, p)):  # a path through no list (most values): nothing to count
+            continue
         for k, x in enumerate(p):
             if isinstance(x, int) and not isinstance(x, bool):
                 key = tuple(p[:k])
@@ -105,6 +109,8 @@ def from_end(values: list[tuple[ex.Path, Any]], sizes: dict[ex.Path, int]) -> li
     `sizes`: the lists' lengths (`lengths`) of the whole result (`values` may be a part of it)."""
     out = []
     for p, v in values:
+        if not any(map(ex.is_int, p)):  # a path through no list (most values): k would be -1
+            continue
         k = max((n for n, x in enumerate(p) if isinstance(x, int) and not isinstance(x, bool)), default=-1)
         if k < 0:
             continue

@@ -143,7 +143,10 @@ def _taken(text: str, texts: set[str]) -> bool:
 
 def has_phrases(plan: Plan) -> bool:
     """Whether the plan's skeleton holds a token of several words (a constant or a slot's value)."""
-    return any(t.kind == "word" and " " in t.text for t in plan.skeleton) or bool(span_slots(plan))
+    for t in plan.skeleton:  # `any(...)` over the skeleton, inline: no generator per call (twice per run)
+        if t.kind == "word" and " " in t.text:
+            return True
+    return bool(span_slots(plan))
 
 
 def span_slots(plan: Plan) -> set[int]:
