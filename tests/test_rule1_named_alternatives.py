@@ -6,8 +6,10 @@ cracked)." copies the ice's word and judges it with "open". The rink's tool says
 (every tool counts as a write), its one call is the plan's last step, and no step is ahead for rule 1 to
 check its result before: main replayed "open" over "cracked" and "slushy", crystallized
 (`bench/families_heldout31.py` h31_rink: 7 wrong over seeds 7 and 41 at 16 goals), and "enough" for a seed
-lot short of seed (h31_seedlot). Two plain words joined by "or" name the judgement's alternatives
-(`declined.alternatives`); such a goal is judged like a yes/no question (`declined.polar`).
+lot short of seed (h31_seedlot); the second probe's "open / closed" showed the slash
+(`bench/families_heldout31b.py` h31b_slope). Two plain words joined by "or" or by a slash name the
+judgement's alternatives (`declined.alternatives`); such a goal is judged like a yes/no question
+(`declined.polar`).
 
 Domain: ski jumps (the wind on the hill decides whether the round goes ahead or is postponed).
 """
@@ -58,6 +60,8 @@ def test_two_plain_words_joined_by_or_name_a_judgement() -> None:
         "State the ice at rink RK-46 tonight: open or closed for skating.",
         "Seed bank lot SB-293: enough or short for 17 rows?",
         "Report the round on hill HL-3 this morning: ahead or postponed.",
+        "Avalanche slope AV-32: open / closed today.",  # a slash joins them too
+        "Give the result of autoclave cycle AC-47: pass/fail.",
     ]
     for goal in named:
         assert declined.alternatives(tokenize_goal(goal)), goal
@@ -66,6 +70,8 @@ def test_two_plain_words_joined_by_or_name_a_judgement() -> None:
         "Tell me which choir has more singers, Bramley or Garth",  # names: a pick, not a judgement
         "Book 2 or 3 seats on the Oban ferry",  # numbers
         "Report the wind on hill HL-3 this morning.",  # no alternatives
+        "Book 2 / 3 seats on the Oban ferry",
+        "Read the file a/b",
     ]
     for goal in values:
         assert not declined.alternatives(tokenize_goal(goal)), goal

@@ -260,21 +260,35 @@ def polar(tokens: list[Token]) -> bool:
 
 
 def alternatives(tokens: list[Token]) -> bool:
-    """Whether the goal names two alternatives of a judgement, two plain words joined by "or" ("open or
-    closed", "enough or short", "running or cancelled"): the answer states which one holds, a judgement on
-    the results, whatever the sentence's form. A value is no alternative of a judgement: a number, a
-    quoted text, a capitalised name ("Bramley or Garth": the choice is a pick, `_explain_agg`)."""
+    """Whether the goal names two alternatives of a judgement, two plain words joined by "or" or by a slash
+    ("open or closed", "enough or short", "running or cancelled", "open / closed", "pass/fail"): the
+    answer states which one holds, a judgement on the results, whatever the sentence's form. A value is no
+    alternative of a judgement: a number, a quoted text, a capitalised name ("Bramley or Garth": the
+    choice is a pick, `_explain_agg`)."""
     for i in range(1, len(tokens) - 1):
-        if tokens[i].kind != "word" or tokens[i].text.lower() != "or":
+        joint = tokens[i].text.lower()
+        if (tokens[i].kind, joint) not in (("word", "or"), ("punct", "/")):
             continue
-        pair = (tokens[i - 1], tokens[i + 1])
-        if all(_judgement_word(t) for t in pair) and pair[0].text != pair[1].text:
+        pair = (tokens[i - 1].text, tokens[i + 1].text)
+        if all(_judgement_word(t) for t in (tokens[i - 1], tokens[i + 1])) and pair[0] != pair[1]:
             return True
-    return False
+    return any(_slashed(t) for t in tokens)
 
 
 def _judgement_word(t: Token) -> bool:
-    return t.kind == "word" and t.text.isalpha() and t.text.islower() and t.text not in STOPWORDS
+    return t.kind == "word" and _plain(t.text)
+
+
+def _plain(text: str) -> bool:
+    return text.isalpha() and text.islower() and text not in STOPWORDS
+
+
+def _slashed(t: Token) -> bool:
+    """ "pass/fail": one token of two plain words (of 3 letters or more) around one slash."""
+    parts = t.text.split("/")
+    return (
+        t.kind == "word" and len(parts) == 2 and parts[0] != parts[1] and all(len(w) >= 3 and _plain(w) for w in parts)
+    )
 
 
 # a question for information opens with one of these ("why" not: "Why not release batch BR-1?")
