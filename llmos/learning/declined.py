@@ -22,7 +22,9 @@ A read-only plan also *judged* the goal on its results, whatever its answer's wo
   for a reader, whatever words the answer keeps around the role (`polar`). This holds for a plan
   whose tools are not annotated read-only too (`judged_on_every_result`): an MCP server that says
   nothing of its tools makes every tool a write, and the last call's result, which the answer judges,
-  has no later step for rule 1 to check it before;
+  has no later step for rule 1 to check it before. A goal that names the judgement's alternatives, two
+  plain words joined by "or", is one whatever its form ("State the ice at rink RK-46: open or closed.",
+  `alternatives`);
 - its supporting answer states words of judgement no value of its run gives ("yes", "allowed",
   "eligible": `answers.unstated_judgement`);
 - the goal's verb asks for a change ("Book room R119 for Friday") while the plan changes nothing and
@@ -81,7 +83,7 @@ def _template_said(plan: Plan) -> dict[str, Any]:
     return {**plan.example, "answer": literals}
 
 
-POLAR = "the goal is a yes/no question, answered on what the results said"
+POLAR = "the goal is a yes/no question (or names the alternatives it asks between), answered on what the results said"
 
 
 def judged_on_every_result(plan: Plan, tokens: list[Token], risk_of: RiskOf | None) -> bool:
@@ -248,12 +250,45 @@ def _first_word(tokens: list[Token]) -> str:
 
 
 def polar(tokens: list[Token]) -> bool:
-    """Whether the goal is a yes/no question: it opens with an auxiliary and ends with "?", or asks
-    "whether"."""
+    """Whether the goal asks for a judgement: a yes/no question (it opens with an auxiliary and ends with
+    "?", or asks "whether"), or a goal that names the judgement's alternatives, in any form (`alternatives`:
+    "State the ice at rink RK-46 tonight: open or closed for skating.")."""
     if any(t.kind == "word" and t.text.lower() == "whether" for t in tokens):
         return True
     ends = bool(tokens) and tokens[-1].kind == "punct" and tokens[-1].text == "?"
-    return ends and _first_word(tokens) in _AUX
+    return (ends and _first_word(tokens) in _AUX) or alternatives(tokens)
+
+
+def alternatives(tokens: list[Token]) -> bool:
+    """Whether the goal names two alternatives of a judgement, two plain words joined by "or" or by a slash
+    ("open or closed", "enough or short", "running or cancelled", "open / closed", "pass/fail"): the
+    answer states which one holds, a judgement on the results, whatever the sentence's form. A value is no
+    alternative of a judgement: a number, a quoted text, a capitalised name ("Bramley or Garth": the
+    choice is a pick, `_explain_agg`)."""
+    for i in range(1, len(tokens) - 1):
+        joint = tokens[i].text.lower()
+        if (tokens[i].kind, joint) not in (("word", "or"), ("punct", "/")):
+            continue
+        pair = (tokens[i - 1].text, tokens[i + 1].text)
+        if all(_judgement_word(t) for t in (tokens[i - 1], tokens[i + 1])) and pair[0] != pair[1]:
+            return True
+    return any(_slashed(t) for t in tokens)
+
+
+def _judgement_word(t: Token) -> bool:
+    return t.kind == "word" and _plain(t.text)
+
+
+def _plain(text: str) -> bool:
+    return text.isalpha() and text.islower() and text not in STOPWORDS
+
+
+def _slashed(t: Token) -> bool:
+    """ "pass/fail": one token of two plain words (of 3 letters or more) around one slash."""
+    parts = t.text.split("/")
+    return (
+        t.kind == "word" and len(parts) == 2 and parts[0] != parts[1] and all(len(w) >= 3 and _plain(w) for w in parts)
+    )
 
 
 # a question for information opens with one of these ("why" not: "Why not release batch BR-1?")
