@@ -1,0 +1,136 @@
+"""A replay the model finished after rule 1 told the run apart is no contradiction (`_told_apart`).
+
+A vet gives a dog its booster: 'half' up to 20 kg, 'full' above. Every learning run had a dog of
+6..18 kg, so the plan keeps 'half' as a constant. A dog of 31.5 kg: rule 1 stops the replay on the
+weight before the booster call, the model gives 'full', and nothing of the plan explains 'full'. That run
+was outside the plan's evidence by a check every replay makes again before the same call, so the plan
+is not contradicted: a later dog of 12 kg replays ('half', right), a later dog of 33 kg stops again.
+A stop that came after the call whose argument differs (the write's own result) still marks it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from test_conditional_replay import READ, WRITE
+from test_learning_world import PREFIX, Calls, Family, Harness, World, nothing, stopped_outside_evidence, world_harness
+
+from llmos.learning._told_apart import told_apart
+from llmos.learning.risk import registry_risk
+from llmos.tools.base import Tool
+from llmos.tools.registry import ToolRegistry
+from llmos.trace import Trace
+
+
+class Vet(World):
+    def __init__(self) -> None:
+        super().__init__(0)
+        self.state.update({"dogs": {}, "boosters": []})
+
+    def apply(self, state: dict[str, Any], name: str, a: dict[str, Any]) -> Any:
+        if name == "read_dog":
+            return {"dog": a["dog"], "weight_kg": state["dogs"][a["dog"]], "breed": "mixed"}
+        if name == "give_booster":
+            state["boosters"].append((a["dog"], a["dose"]))
+            return {"ok": True, "dog": a["dog"]}
+        return super().apply(state, name, a)
+
+    def registry(self) -> ToolRegistry:
+        reg = super().registry()
+        for name, ann in {"read_dog": READ, "give_booster": WRITE}.items():
+            reg.register(
+                Tool(
+                    PREFIX + name,
+                    f"the {name} tool",
+                    {"type": "object", "properties": {"dog": {}, "dose": {}}, "required": ["dog"]},
+                    self._invoker(name),
+                    source="mcp:bench",
+                    metadata={"annotations": ann},
+                )
+            )
+        return reg
+
+
+async def _booster(p: dict[str, Any], calls: Calls) -> str:
+    (d,) = await calls([("read_dog", {"dog": p["dog"]})])
+    dose = "full" if d["weight_kg"] > 20 else "half"
+    await calls([("give_booster", {"dog": p["dog"], "dose": dose})])
+    return f"Dog {p['dog']} had a {dose} booster."
+
+
+BOOSTER = Family("booster", "Give dog {dog} its booster", _booster, nothing)
+
+
+def _harness(tmp: Path) -> Harness:
+    h = world_harness(tmp, Vet())
+    h.engine.risk_of = registry_risk(h.registry)
+    return h
+
+
+def _dog(h: Harness, kg: float) -> dict[str, Any]:
+    name = f"DG-{len(h.world.state['dogs']) + 301}"
+    h.world.state["dogs"][name] = kg
+    return {"dog": name}
+
+
+async def _learn(h: Harness) -> None:
+    for kg in (6.0, 18.0, 11.5, 9.0, 14.0, 7.5):
+        assert (await h.run(BOOSTER, _dog(h, kg), mode="learner")).correct
+
+
+def _plan(h: Harness) -> Any:
+    (plan,) = [p for p in h.engine.index.plans.values() if p.support >= 3]
+    return plan
+
+
+async def test_a_stop_before_the_call_leaves_the_plan_replaying_inside_its_evidence(tmp_path: Path) -> None:
+    h = _harness(tmp_path)
+    await _learn(h)
+    out = await h.run(BOOSTER, _dog(h, 12.0))
+    assert out.trace.mode == "follower" and out.correct and out.llm_calls == 0, out.decision.reason
+    out = await h.run(BOOSTER, _dog(h, 31.5))  # outside 6..18: rule 1 stops before the booster call
+    assert out.correct and out.llm_calls > 0 and stopped_outside_evidence(out.trace)
+    assert h.world.state["boosters"][-1][1] == "full"
+    assert not _plan(h).contradicted
+    out = await h.run(BOOSTER, _dog(h, 10.0))  # inside the evidence: the plan replays, and is right
+    assert out.trace.mode == "follower" and out.correct and out.llm_calls == 0, out.decision.reason
+    assert h.world.state["boosters"][-1][1] == "half"
+    out = await h.run(BOOSTER, _dog(h, 33.0))  # the same check stops it again: the model decides
+    assert out.correct and out.llm_calls > 0 and stopped_outside_evidence(out.trace)
+    assert h.world.state["boosters"][-1][1] == "full"
+
+
+def _trace(plan_id: str, step: int, check: str, after_write: bool = False, status: str = "success") -> Trace:
+    t = Trace(goal="Give dog DG-9 its booster", mode="learner", plan_id=plan_id)
+    t.event("envelope", plan_id=plan_id, reason="outside the evidence", step=step, after_write=after_write, check=check)
+    t.event(
+        "fallback",
+        from_mode="follower",
+        reason="outside the evidence",
+        step=step,
+        after_write=after_write,
+        writes=["give_booster"] if after_write else [],
+    )
+    t.finish(status, "done")  # type: ignore[arg-type]
+    return t
+
+
+async def test_only_a_stop_before_the_differing_call_tells_the_run_apart(tmp_path: Path) -> None:
+    h = _harness(tmp_path)
+    await _learn(h)
+    plan = _plan(h)
+    note = f"nothing explains {PREFIX}give_booster.dose in every trace"
+    assert told_apart(_trace(plan.id, 0, "result"), plan, note)  # the read's weight, a group earlier
+    assert told_apart(_trace(plan.id, 1, ""), plan, note)  # a check of the call's arguments, before it
+    assert not told_apart(_trace(plan.id, 1, "result"), plan, note)  # the booster's own result: after it
+    assert not told_apart(_trace(plan.id, 1, "result", after_write=True), plan, note)
+    assert not told_apart(_trace(plan.id, 0, "result", status="failed"), plan, note)
+    assert not told_apart(_trace("plan_other", 0, "result"), plan, note)
+    assert not told_apart(_trace(plan.id, 0, "result"), plan, f"nothing explains {PREFIX}read_dog.dog in every trace")
+    rejected = _trace(plan.id, 0, "result")
+    rejected.rejected = True
+    assert not told_apart(rejected, plan, note)
+    no_stop = Trace(goal="g", mode="learner", plan_id=plan.id)
+    no_stop.finish("success", "done")
+    assert not told_apart(no_stop, plan, note)
