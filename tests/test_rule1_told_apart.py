@@ -101,9 +101,12 @@ async def test_a_stop_before_the_call_leaves_the_plan_replaying_inside_its_evide
     assert h.world.state["boosters"][-1][1] == "full"
 
 
-def _trace(plan_id: str, step: int, check: str, after_write: bool = False, status: str = "success") -> Trace:
+def _trace(
+    plan_id: str, step: int, check: str, after_write: bool = False, status: str = "success", why: str = ""
+) -> Trace:
     t = Trace(goal="Give dog DG-9 its booster", mode="learner", plan_id=plan_id)
-    t.event("envelope", plan_id=plan_id, reason="outside the evidence", step=step, after_write=after_write, check=check)
+    reason = f"outside the evidence: {why}"
+    t.event("envelope", plan_id=plan_id, reason=reason, step=step, after_write=after_write, check=check)
     t.event(
         "fallback",
         from_mode="follower",
@@ -122,7 +125,10 @@ async def test_only_a_stop_before_the_differing_call_tells_the_run_apart(tmp_pat
     plan = _plan(h)
     note = f"nothing explains {PREFIX}give_booster.dose in every trace"
     assert told_apart(_trace(plan.id, 0, "result"), plan, note)  # the read's weight, a group earlier
-    assert told_apart(_trace(plan.id, 1, ""), plan, note)  # a check of the call's arguments, before it
+    arg = f"{PREFIX}give_booster.dose = 'half' falls outside"
+    assert told_apart(_trace(plan.id, 1, "", why=arg), plan, note)  # a check of the call's arguments, before it
+    # a goal word never seen, while the weight varied too: two things the dose may depend on
+    assert not told_apart(_trace(plan.id, 0, "", why="dog = 'DG-9' was never seen"), plan, note)
     assert not told_apart(_trace(plan.id, 1, "result"), plan, note)  # the booster's own result: after it
     assert not told_apart(_trace(plan.id, 1, "result", after_write=True), plan, note)
     assert not told_apart(_trace(plan.id, 0, "result", status="failed"), plan, note)
@@ -134,3 +140,67 @@ async def test_only_a_stop_before_the_differing_call_tells_the_run_apart(tmp_pat
     no_stop = Trace(goal="g", mode="learner", plan_id=plan.id)
     no_stop.finish("success", "done")
     assert not told_apart(no_stop, plan, note)
+
+
+class Crane(World):
+    """A crane lift: 'hold' when the gust (one read) is over 80% of the site's wind limit (another read)."""
+
+    def __init__(self) -> None:
+        super().__init__(0)
+        self.state.update({"sites": {}, "lifts": []})
+
+    def apply(self, state: dict[str, Any], name: str, a: dict[str, Any]) -> Any:
+        if name == "read_site":
+            return {"site": a["site"], "wind_limit_ms": state["sites"][a["site"]][0]}
+        if name == "read_gusts":
+            return {"site": a["site"], "gust_ms": state["sites"][a["site"]][1]}
+        if name == "book_lift":
+            state["lifts"].append((a["site"], a["mode"]))
+            return {"ok": True}
+        return super().apply(state, name, a)
+
+    def registry(self) -> ToolRegistry:
+        reg = super().registry()
+        for name, ann in {"read_site": READ, "read_gusts": READ, "book_lift": WRITE}.items():
+            reg.register(
+                Tool(
+                    PREFIX + name,
+                    f"the {name} tool",
+                    {"type": "object", "properties": {"site": {}, "mode": {}}, "required": ["site"]},
+                    self._invoker(name),
+                    source="mcp:bench",
+                    metadata={"annotations": ann},
+                )
+            )
+        return reg
+
+
+async def _lift(p: dict[str, Any], calls: Calls) -> str:
+    s, g = await calls([("read_site", {"site": p["site"]}), ("read_gusts", {"site": p["site"]})])
+    mode = "hold" if g["gust_ms"] > 0.8 * s["wind_limit_ms"] else "go"
+    await calls([("book_lift", {"site": p["site"], "mode": mode})])
+    return f"Site {p['site']}: lift booked as {mode}."
+
+
+LIFT = Family("lift", "Book today's crane lift at site {site}", _lift, nothing)
+
+
+async def test_a_stop_on_one_of_two_varying_reads_still_contradicts(tmp_path: Path) -> None:
+    """The limit of the first trap was past every limit seen, but the gust varied too: the model's 'hold'
+    may turn on both (their ratio), and a later trap inside both ranges would replay 'go'. Marked."""
+    h = world_harness(tmp_path, Crane())
+    h.engine.risk_of = registry_risk(h.registry)
+
+    def site(limit: float, gust: float) -> dict[str, Any]:
+        name = f"CS-{len(h.world.state['sites']) + 41}"
+        h.world.state["sites"][name] = (limit, gust)
+        return {"site": name}
+
+    for limit, gust in [(20.0, 9.0), (12.0, 4.5), (16.0, 12.0), (10.0, 7.5), (18.0, 8.0), (14.0, 6.0)]:
+        assert (await h.run(LIFT, site(limit, gust), mode="learner")).correct
+    out = await h.run(LIFT, site(26.0, 23.5))  # the limit is outside: rule 1 stops, the model holds
+    assert out.correct and out.llm_calls > 0 and stopped_outside_evidence(out.trace)
+    (plan,) = [p for p in h.engine.index.plans.values() if p.support >= 3]
+    assert plan.contradicted
+    out = await h.run(LIFT, site(15.0, 12.5))  # inside both ranges, over 80%: never a replay of 'go'
+    assert out.correct and out.llm_calls > 0

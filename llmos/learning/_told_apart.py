@@ -34,6 +34,26 @@ def _step_of(plan: Plan, note: str) -> int | None:
     return None
 
 
+def varying(plan: Plan, j: int) -> int:
+    """How many quantities the results before step `j`'s group showed varying across the supporting runs
+    (a number over a range, a text of several templates or with numbers in it), derived ones (`~`) and
+    values every run masked (goal values, copies into arguments) left out. The plan's constant can depend
+    on nothing else its runs showed changing."""
+    n = 0
+    for step in plan.steps:
+        if step.group >= plan.steps[j].group:
+            continue
+        for key, rec in step.seen.items():
+            if key.startswith('["~'):
+                continue
+            if isinstance(rec, list) and len(rec) >= 2:
+                n += int(bool(rec[0] < rec[1]))
+            elif isinstance(rec, dict):
+                t = rec.get("t") or {}
+                n += int(len(t) > 1 or any(v for v in t.values()))
+    return n
+
+
 def told_apart(trace: Trace, plan: Plan, note: str) -> str:
     """Why the run that left an argument of `plan` unexplained (`note`) contradicts nothing inside the
     plan's evidence ('' when it may: mark the plan). The run must have succeeded, unrejected, after a
@@ -55,7 +75,12 @@ def told_apart(trace: Trace, plan: Plan, note: str) -> str:
             continue
         if not 0 <= s < len(plan.steps):
             continue
-        before = groups[s] < groups[j] if e.get("check") == "result" else s <= j and groups[s] <= groups[j]
-        if before:
-            return f"rule 1 told this run apart before {plan.steps[j].name} ({str(e.get('reason') or '')[:160]})"
+        reason = str(e.get("reason") or "")
+        if e.get("check") == "result":
+            before, most = groups[s] < groups[j], 1  # the one quantity that varied is the one outside
+        else:  # a check before the call: of an argument the plan works out, or of a goal word
+            before = s <= j and groups[s] <= groups[j]
+            most = 1 if any(f"{st.name}." in reason for st in plan.steps) else 0
+        if before and varying(plan, j) <= most:
+            return f"rule 1 told this run apart before {plan.steps[j].name} ({reason[:160]})"
     return ""
