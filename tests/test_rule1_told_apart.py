@@ -127,7 +127,7 @@ async def test_only_a_stop_before_the_differing_call_tells_the_run_apart(tmp_pat
     assert told_apart(_trace(plan.id, 0, "result"), plan, note)  # the read's weight, a group earlier
     arg = f"{PREFIX}give_booster.dose = 'half' falls outside"
     assert told_apart(_trace(plan.id, 1, "", why=arg), plan, note)  # a check of the call's arguments, before it
-    # a goal word never seen, while the weight varied too: two things the dose may depend on
+    # a goal word never seen: a check of no argument, which stops nearly every later goal
     assert not told_apart(_trace(plan.id, 0, "", why="dog = 'DG-9' was never seen"), plan, note)
     assert not told_apart(_trace(plan.id, 1, "result"), plan, note)  # the booster's own result: after it
     assert not told_apart(_trace(plan.id, 1, "result", after_write=True), plan, note)

@@ -12,7 +12,9 @@ before the same call: the plan's hypotheses are not contradicted inside its evid
 place it replays (the branching twin: `branches.discriminated`). So the contradiction is not marked; a
 later run like this one stops at the same check and goes to the model. A stop on a write's own result, a
 stop after the call whose argument differs (or in its group, for a check of a result), a failed or
-rejected run, a run with no precaution: marked as before.
+rejected run, a run with no precaution: marked as before. So is a stop on a goal word never seen (a time,
+a name): that check admits only words the runs had, it stops nearly every later goal, and each stop
+hands the whole goal to the model (a contradicted plan guides it, MIXED, for fewer tokens).
 """
 
 from __future__ import annotations
@@ -58,7 +60,8 @@ def told_apart(trace: Trace, plan: Plan, note: str) -> str:
     """Why the run that left an argument of `plan` unexplained (`note`) contradicts nothing inside the
     plan's evidence ('' when it may: mark the plan). The run must have succeeded, unrejected, after a
     precaution that stopped the replay of this plan before any write and before the call at that
-    argument's step (a check of a result: in an earlier group)."""
+    argument's step (a check of a result: in an earlier group; of an argument: at or before the call),
+    while the results before that call showed at most one quantity varying (`varying`)."""
     j = _step_of(plan, note)
     if j is None or not trace.success or trace.rejected or trace.plan_id != plan.id:
         return ""
@@ -78,9 +81,9 @@ def told_apart(trace: Trace, plan: Plan, note: str) -> str:
         reason = str(e.get("reason") or "")
         if e.get("check") == "result":
             before, most = groups[s] < groups[j], 1  # the one quantity that varied is the one outside
-        else:  # a check before the call: of an argument the plan works out, or of a goal word
-            before = s <= j and groups[s] <= groups[j]
-            most = 1 if any(f"{st.name}." in reason for st in plan.steps) else 0
+        else:  # a check before the call of an argument the plan works out (not a goal word's: below)
+            before = s <= j and groups[s] <= groups[j] and any(f"{st.name}." in reason for st in plan.steps)
+            most = 1
         if before and varying(plan, j) <= most:
             return f"rule 1 told this run apart before {plan.steps[j].name} ({reason[:160]})"
     return ""
