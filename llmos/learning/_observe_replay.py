@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from llmos.config import LearningConfig
 from llmos.learning import induction, loops, spans
+from llmos.learning._told_apart import told_apart
 from llmos.learning.branches import continued as _continued
 from llmos.learning.branches import discriminated as _discriminated
 from llmos.learning.index import PlanIndex
@@ -73,6 +74,8 @@ class ReplayObservation:
                 if refined is not None:
                     self._put(refined, changes)
                     plan = refined
+                elif note.startswith("nothing explains") and (apart := told_apart(trace, plan, note)):
+                    why += f"; {note}, but {apart}: not a contradiction of its evidence"
                 elif note.startswith("nothing explains"):
                     self._mark(
                         plan,
