@@ -39,59 +39,23 @@ DEAD = "x"
 FULL = "~+"  # the record met MAX_WORDS words: a later word was not recorded
 MAX_WORDS = 64
 MAX_TEXT = 24  # a text value longer than this is no table's value
-_STOP = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "for",
-        "to",
-        "in",
-        "on",
-        "at",
-        "by",
-        "is",
-        "are",
-        "be",
-        "it",
-        "its",
-        "it's",
-        "and",
-        "or",
-        "not",
-        "no",
-        "with",
-        "from",
-        "as",
-        "per",
-        "this",
-        "that",
-        "each",
-        "any",
-        "all",
-        "if",
-        "then",
-        "else",
-        "when",
-        "use",
-        "uses",
-        "used",
-        "set",
-        "sets",
-        "value",
-        "values",
-    ]
+_STOP_WORDS = (
+    "a an the of for to in on at by is are be it its it's and or not no with from as per this that each any all if "
+    "then else when use uses used set sets value values"
 )
+_STOP = frozenset(_STOP_WORDS.split())
 _WORD = r"[A-Za-z][A-Za-z'\-]*[A-Za-z]"
 _NUM = r"[-+]?\d+(?:\.\d+)?"
 _UNIT = r"(?:\s*(?:°\s*[CF]|%|[A-Za-z]{1,4}\.?))?"
-_SEP = r"\s*(?::|=|->|→|is)?\s*"
-_NUM_AFTER = re.compile(rf"(?:^|[\s:])({_WORD}){_SEP}({_NUM}){_UNIT}$")
+_SEP = r"(?:\s*(?::|=|->|→)\s*|\s+)"  # a separator, or a space at least
+_NUM_END = re.compile(rf"(?<![\w.])({_NUM}){_UNIT}$")
 _NUM_FOR = re.compile(rf"^({_NUM}){_UNIT}\s+for\s+({_WORD})$")
-_TEXT_AFTER = re.compile(rf"^(?:.*:\s*)?({_WORD})\s*(?::|=|->|→)?\s*({_WORD})$")
+_NUM_AFTER = re.compile(rf"(?:^|[\s:])({_WORD}){_SEP}({_NUM}){_UNIT}$")
+_TEXT_AFTER = re.compile(rf"^(?:.*:\s*)?({_WORD}){_SEP}({_WORD})$")
 _TEXT_FOR = re.compile(rf"^({_WORD})\s+for\s+({_WORD})$")
-_ITEMS = re.compile(r"\s*(?:[,;()\[\]\n]|\.(?:\s|$)|\s+and\s+|\s+or\s+|\s/\s)\s*")
+_PAREN = re.compile(rf"({_WORD})\s*\(\s*({_NUM}{_UNIT})\s*\)")  # "Fedora (58)": "Fedora 58"
+_ITEMS = re.compile(r"\s*(?:[,;()\[\]\n]|\.(?:\s|$)|\s+and\s+|\s+or\s+|\s[/\-–—]\s)\s*")
+MAX_LEAD = 3  # words before a value: "Nigiri takes 120", "Stoneware is 30"
 
 
 def _pair(item: str) -> tuple[str, str, str] | None:
@@ -100,8 +64,13 @@ def _pair(item: str) -> tuple[str, str, str] | None:
     m = _NUM_FOR.match(tail)
     if m:
         return "n", m.group(2), m.group(1)
+    m = _NUM_END.search(tail)
+    if m:  # the first word of a short item before its number: "Green 80", "Nigiri takes 120"
+        lead = [w for w in tail[: m.start()].split() if re.fullmatch(_WORD, w)]
+        if len(tail[: m.start()].split()) <= MAX_LEAD and lead and lead[0].lower() not in _STOP:
+            return "n", lead[0], m.group(1)
     m = _NUM_AFTER.search(item)
-    if m:
+    if m:  # the word before the number: "Gold: 3 kg"
         return "n", m.group(1), m.group(2)
     m = _TEXT_FOR.match(tail)
     if m and m.group(1).lower() not in _STOP:
@@ -140,6 +109,7 @@ def tables(described: str) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...
     after the other; a word given two values in one table is dropped."""
     out: list[tuple[str, tuple[tuple[str, str], ...]]] = []
     for text in _texts(described or ""):
+        text = _PAREN.sub(r"\1 \2", text)
         run: list[tuple[str, str, str]] = []
         for item in [*_ITEMS.split(text), ""]:
             got = _pair(item.strip()) if item.strip() else None
