@@ -32,10 +32,11 @@ from llmos.learning import explain as ex
 from llmos.learning.goals import Token
 from llmos.learning.plans import Plan, PlanStep
 
-__all__ = ["KEY", "problem", "record", "tables"]
+__all__ = ["KEY", "SUFFIX", "problem", "record", "tables", "union"]
 
 KEY = "~dtab"
 DEAD = "x"
+SUFFIX = "|d"
 FULL = "~+"  # the record met MAX_WORDS words: a later word was not recorded
 MAX_WORDS = 64
 MAX_TEXT = 24  # a text value longer than this is no table's value
@@ -162,7 +163,7 @@ def _words(tokens: Sequence[Token]) -> list[str]:
 
 
 def _key(path: ex.Path) -> str:
-    return json.dumps([KEY, *path]) + "|d"
+    return json.dumps([KEY, *path]) + SUFFIX
 
 
 def _copies(v: Any, tokens: Sequence[Token]) -> bool:
@@ -201,6 +202,16 @@ def _add(step: PlanStep, key: str, words: list[str], v: Any) -> None:
         elif row != got:
             rec[w] = DEAD
     step.seen = {**step.seen, key: json.dumps(rec, sort_keys=True)}
+
+
+def union(a: Any, b: Any) -> str:
+    """The records of two readings of one step's runs, united (a word with two values: "x")."""
+    ra: dict[str, str] = json.loads(a) if isinstance(a, str) else {}
+    rb: dict[str, str] = json.loads(b) if isinstance(b, str) else {}
+    out = dict(ra)
+    for w, got in rb.items():
+        out[w] = got if out.get(w, got) == got else DEAD
+    return json.dumps(out, sort_keys=True)
 
 
 def _agrees(kind: str, rows: tuple[tuple[str, str], ...], rec: dict[str, str]) -> bool:
