@@ -46,6 +46,7 @@ _STOP_WORDS = (
 )
 _STOP = frozenset(_STOP_WORDS.split())
 _WORD = r"[A-Za-z][A-Za-z'\-]*[A-Za-z]"
+_WORD_RE = re.compile(_WORD)
 _NUM = r"[-+]?\d+(?:\.\d+)?"
 _UNIT = r"(?:\s*(?:°\s*[CF]|%|[A-Za-z]{1,4}\.?))?"
 _SEP = r"(?:\s*(?::|=|->|→)\s*|\s+)"  # a separator, or a space at least
@@ -135,6 +136,8 @@ def _close(run: list[tuple[str, str, str]], out: list[tuple[str, tuple[tuple[str
 
 
 def _kind(v: Any) -> str | None:
+    if v.__class__ is int or v.__class__ is float:
+        return "n"
     if isinstance(v, bool):
         return None
     if isinstance(v, (int, float)):
@@ -156,12 +159,16 @@ def _same(kind: str, table_value: str, v: Any) -> bool:
 def _words(tokens: Sequence[Token]) -> list[str]:
     out: dict[str, None] = {}
     for t in tokens:
-        if t.kind in ("word", "quoted"):
-            for w in re.findall(_WORD, t.text):
-                out[w.lower()] = None
+        if t.kind == "word" or t.kind == "quoted":
+            if t.text.isalpha() and len(t.text) > 1:
+                out[t.text.lower()] = None
+            else:
+                for w in _WORD_RE.findall(t.text):
+                    out[w.lower()] = None
     return list(out)
 
 
+@functools.lru_cache(maxsize=4096)
 def _key(path: ex.Path) -> str:
     return json.dumps([KEY, *path]) + SUFFIX
 
@@ -172,9 +179,8 @@ def _copies(v: Any, tokens: Sequence[Token]) -> bool:
 
 def record(plan: Plan, args: Sequence[Any], tokens: Sequence[Token]) -> None:
     """Widen each step's record of the goal's words against its argument leaves by one run (in place)."""
-    words = _words(tokens)
-    if not words:
-        return
+    stated = {t.text for t in tokens}
+    todo: list[tuple[PlanStep, str, Any]] = []
     for i, step in enumerate(plan.steps):
         a = args[i] if i < len(args) else None
         if not isinstance(a, dict):
@@ -184,24 +190,43 @@ def record(plan: Plan, args: Sequence[Any], tokens: Sequence[Token]) -> None:
                 v = ex.walk(a, leaf.path)
             except ex.Unavailable:
                 continue
-            if _kind(v) is not None and not _copies(v, tokens):
-                _add(step, _key(leaf.path), words, v)
+            if isinstance(v, str) and v in stated:
+                continue  # the goal states it
+            if _kind(v) is not None:
+                todo.append((step, _key(tuple(leaf.path)), v))
+    if not todo:
+        return
+    words = _words(tokens)
+    for step, key, v in todo:
+        _add(step, key, words, v)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(rec: str) -> dict[str, str]:
+    """A record read once (never changed in place: `_add` copies it)."""
+    out: dict[str, str] = json.loads(rec)
+    return out
 
 
 def _add(step: PlanStep, key: str, words: list[str], v: Any) -> None:
     old = step.seen.get(key)
-    rec: dict[str, str] = json.loads(old) if isinstance(old, str) else {}
-    got = json.dumps(v)
+    rec = _parsed(old) if isinstance(old, str) else {}
+    got = str(v) if v.__class__ is int else json.dumps(v)
+    new: dict[str, str] = {}
+    size = len(rec)
     for w in words:
         row = rec.get(w)
         if row is None:
-            if len(rec) >= MAX_WORDS:
-                rec[FULL] = "1"
+            if size >= MAX_WORDS:
+                if FULL not in rec:
+                    new[FULL] = "1"
                 continue
-            rec[w] = got
-        elif row != got:
-            rec[w] = DEAD
-    step.seen = {**step.seen, key: json.dumps(rec, sort_keys=True)}
+            new[w] = got
+            size += 1
+        elif row != got and row != DEAD:
+            new[w] = DEAD
+    if new or not isinstance(old, str):  # a run that changes nothing leaves the record as it is
+        step.seen = {**step.seen, key: json.dumps({**rec, **new}, sort_keys=True)}
 
 
 def union(a: Any, b: Any) -> str:
@@ -248,7 +273,7 @@ def problem(plan: Plan, env: ex.Env, step: int, arguments: dict[str, Any], descr
         kind = _kind(v)
         if kind is None or _copies(v, env.tokens):
             continue
-        rec: dict[str, str] = json.loads(rec_s)
+        rec = _parsed(rec_s)
         for tkind, rows in found:
             if tkind != kind or not _agrees(tkind, rows, rec):
                 continue
