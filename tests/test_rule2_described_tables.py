@@ -154,3 +154,15 @@ def test_the_shapes_of_a_described_table() -> None:
     assert tables("Closed on 25 and 26 December.") == ()
     assert tables("Gold 3, Gold 4") == ()
     assert tables("Gold 3, Silver 3") == ()
+
+
+def test_two_readings_of_a_loop_step_unite_their_records() -> None:
+    from llmos.learning._described_tables import union
+    from llmos.learning.loops._canon import union_seen
+
+    a = {'["~dtab", "shelf_cm"]|d': '{"porcelain": "25", "rie": "25"}'}
+    b = {'["~dtab", "shelf_cm"]|d': '{"porcelain": "30", "coper": "35"}', '["~wtab", 1, -1, "x"]|g': "{}"}
+    out = union_seen(a, b, same_runs=False)
+    assert out == {'["~dtab", "shelf_cm"]|d': union(a['["~dtab", "shelf_cm"]|d'], b['["~dtab", "shelf_cm"]|d'])}
+    assert union('{"porcelain": "25"}', '{"porcelain": "30", "coper": "35"}') == '{"coper": "35", "porcelain": "x"}'
+    assert union(None, '{"coper": "35"}') == '{"coper": "35"}'
