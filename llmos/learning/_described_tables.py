@@ -48,15 +48,15 @@ _STOP = frozenset(_STOP_WORDS.split())
 _WORD = r"[A-Za-z][A-Za-z'\-]*[A-Za-z]"
 _WORD_RE = re.compile(_WORD)
 _NUM = r"[-+]?\d+(?:\.\d+)?"
-_UNIT = r"(?:\s*(?:°\s*[CF]|%|[A-Za-z]{1,4}\.?))?"
-_SEP = r"(?:\s*(?::|=|->|→)\s*|\s+)"  # a separator, or a space at least
+_UNIT = r"(?:\s?(?:°\s?[CF]|%|[A-Za-z]{1,4}\.?))?"
+_SEP = r"(?:\s?(?::|=|->|→)\s?|\s)"  # a separator, or a space (an item's spaces are single)
 _NUM_END = re.compile(rf"(?<![\w.])({_NUM}){_UNIT}$")
 _NUM_FOR = re.compile(rf"^({_NUM}){_UNIT}\s+for\s+({_WORD})$")
 _NUM_AFTER = re.compile(rf"(?:^|[\s:])({_WORD}){_SEP}({_NUM}){_UNIT}$")
 _TEXT_AFTER = re.compile(rf"^(?:.*:\s*)?({_WORD}){_SEP}({_WORD})$")
 _TEXT_FOR = re.compile(rf"^({_WORD})\s+for\s+({_WORD})$")
-_PAREN = re.compile(rf"({_WORD})\s*\(\s*({_NUM}{_UNIT})\s*\)")  # "Fedora (58)": "Fedora 58"
-_ITEMS = re.compile(r"\s*(?:[,;()\[\]\n]|\.(?:\s|$)|\s+and\s+|\s+or\s+|\s[/\-–—]\s)\s*")
+_PAREN = re.compile(rf"\(\s?({_NUM}{_UNIT})\s?\)")  # "Fedora (58)": "Fedora  58"
+_ITEMS = re.compile(r"[,;()\[\]\n]|\.(?=\s|$)|\s(?:and|or)\s|\s[/\-–—]\s")  # linear: items are stripped
 MAX_LEAD = 3  # words before a value: "Nigiri takes 120", "Stoneware is 30"
 
 
@@ -111,10 +111,11 @@ def tables(described: str) -> tuple[tuple[str, tuple[tuple[str, str], ...]], ...
     after the other; a word given two values in one table is dropped."""
     out: list[tuple[str, tuple[tuple[str, str], ...]]] = []
     for text in _texts(described or ""):
-        text = _PAREN.sub(r"\1 \2", text)
+        text = _PAREN.sub(r" \1", text)
         run: list[tuple[str, str, str]] = []
         for item in [*_ITEMS.split(text), ""]:
-            got = _pair(item.strip()) if item.strip() else None
+            item = " ".join(item.split())
+            got = _pair(item) if item else None
             if got is not None and got[1].lower() not in _STOP and (not run or run[0][0] == got[0]):
                 run.append(got)
                 continue
