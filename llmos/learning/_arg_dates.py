@@ -29,7 +29,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from llmos.learning import _call_totals, _word_tables
+from llmos.learning import _call_totals, _described_tables, _word_tables
 from llmos.learning import explain as ex
 from llmos.learning._described_dates import named_days
 from llmos.learning._explain_more import WEEKDAYS, parse_date
@@ -97,9 +97,11 @@ def record(plan: Plan, args: Sequence[Any], texts: Sequence[str | None]) -> None
 
 def record_run(plan: Plan, args: Sequence[Any], texts: Sequence[str | None], env: ex.Env) -> None:
     """What `_seen.record` adds for the calls' arguments: the computed dates (`record`), the totals over
-    the goal list's calls (`_call_totals.record`) and the goal words' tables (`_word_tables.record`)."""
+    the goal list's calls (`_call_totals.record`), the goal words' tables (`_word_tables.record`) and the
+    goal's words against each argument (`_described_tables.record`, for a table a description states)."""
     record(plan, args, texts)
     _word_tables.record(plan, args, env.tokens)
+    _described_tables.record(plan, args, env.tokens)
     _call_totals.record(plan, env)
 
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from llmos.learning import _arg_dates, _call_totals, _word_tables
+from llmos.learning import _arg_dates, _call_totals, _described_tables, _word_tables
 from llmos.learning import explain as ex
 from llmos.learning._envelope_checks import CMP
 from llmos.learning._envelope_facts import Operand, Relation, numbers, sign_allows, sign_of
@@ -107,6 +107,7 @@ def argument_problem(
     )  # a computed date: its weekday, a date a result lists
     why = why or _call_totals.problem(plan, env, step)  # a total over the calls of the goal's list
     why = why or _word_tables.problem(plan, env, step, arguments)  # a goal word's table: a rival (rule 2)
+    why = why or _described_tables.problem(plan, env, step, arguments, described)  # a described table (rule 2)
     if why or plan.support < 2:
         return why
     mine = [r for r in plan.relations if r[1][0] == "arg" and r[1][1] == step]

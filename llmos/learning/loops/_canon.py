@@ -20,8 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from llmos.learning import _described_tables, envelope
 from llmos.learning import _seen_mentions as _mentions
-from llmos.learning import envelope
 from llmos.learning.plans import Plan, PlanStep
 
 Ref = tuple[Any, ...]
@@ -285,6 +285,12 @@ def union_seen(a: dict[str, Any], b: dict[str, Any], same_runs: bool) -> dict[st
     out: dict[str, Any] = {}
     for key in a.keys() | b.keys():
         ra, rb = a.get(key), b.get(key)
+        if isinstance(ra, str) or isinstance(rb, str):  # a table of words (`_word_tables`, `_described_tables`)
+            if key.endswith(_described_tables.SUFFIX):
+                out[key] = _described_tables.union(ra, rb)
+            elif ra == rb:
+                out[key] = ra
+            continue  # a table one reading lacks, or two tables: no record
         if ra is None or rb is None:
             out[key] = _strict(ra if rb is None else rb)
         elif isinstance(ra, list) and isinstance(rb, list):
