@@ -52,7 +52,7 @@ def jump_model(request: ModelRequest) -> Any:
 
 
 def _plan() -> Plan:
-    return cast(Plan, SimpleNamespace(steps=[SimpleNamespace(name="jump_wind")]))
+    return cast(Plan, SimpleNamespace(steps=[SimpleNamespace(name="jump_wind")], answer=[], example={}))
 
 
 def test_two_plain_words_joined_by_or_name_a_judgement() -> None:

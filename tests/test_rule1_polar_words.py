@@ -73,7 +73,7 @@ def test_the_rule_names_yes_no_questions_whatever_the_risk() -> None:
 
 
 def _plan() -> Plan:
-    return cast(Plan, SimpleNamespace(steps=[SimpleNamespace(name="canal_lock")]))
+    return cast(Plan, SimpleNamespace(steps=[SimpleNamespace(name="canal_lock")], answer=[], example={}))
 
 
 async def test_a_yes_over_a_status_no_run_showed_goes_to_the_model_for_a_tool_that_says_nothing(

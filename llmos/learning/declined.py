@@ -42,7 +42,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from llmos.learning import answers, conditions
+from llmos.learning import _answer_words, answers, conditions
 from llmos.learning._answer_rules import template_fits
 from llmos.learning._goal_quantities import PRECAUTION
 from llmos.learning.goals import STOPWORDS, Token
@@ -93,7 +93,20 @@ def judged_on_every_result(plan: Plan, tokens: list[Token], risk_of: RiskOf | No
     for "drained"). The plan's tools may say nothing of their risk (an MCP server without annotations:
     every tool counts as a write), and no step after the last one is ahead for rule 1 to check before:
     its result, which the answer judges, would go unchecked."""
-    return read_only(plan, risk_of) or polar(tokens)
+    return read_only(plan, risk_of) or polar(tokens) or bool(own_words(plan))
+
+
+OWN_WORDS = "the supporting answers judged the results in words no value of their run gives"
+
+
+def own_words(plan: Plan) -> list[str]:
+    """The words of the plan's answer template no value of its example run gives, when that run's answer
+    copies a category from a result (`_answer_words`): a judgement the model made on that run's results
+    ("open" over "water": "clear")."""
+    said = _template_said(plan)
+    if not said or not _answer_words.copied_categories(plan.example):
+        return []
+    return _answer_words.unstated_words(said)
 
 
 def unstated(why: list[str]) -> str:
@@ -115,9 +128,12 @@ def reasons(plan: Plan, tokens: list[Token], tools: Iterable[str], risk_of: Risk
     verdict = answers.unstated_verdict(plan.example) or answers.unstated_verdict(said)
     if verdict:
         out.append(f"the supporting answers declined the goal ({', '.join(verdict[:3])})")
+    own = own_words(plan)
+    own_said = f"{OWN_WORDS} ({', '.join(own[:3])})"
     if not read_only(plan, risk_of):
-        if polar(tokens):  # whatever the tools' risk: a tool that says nothing of itself counts as a write
-            out.append(POLAR)
+        # whatever the tools' risk: a tool that says nothing of itself counts as a write
+        if polar(tokens) or own:  # the same for a judgement in the answer's own words (`_answer_words`)
+            out.append(POLAR if polar(tokens) else own_said)
         return out
     assert risk_of is not None
     tools = list(tools)[:MAX_TOOLS]
@@ -126,8 +142,8 @@ def reasons(plan: Plan, tokens: list[Token], tools: Iterable[str], risk_of: Risk
     judged = answers.unstated_judgement(plan.example) or answers.unstated_judgement(said)
     if polar(tokens):
         out.append(POLAR)
-    elif judged:
-        out.append(f"the supporting answers judged the goal ({', '.join(judged[:3])})")
+    elif judged or own:  # a judgement word, or one in words of its own (`_answer_words`)
+        out.append(f"the supporting answers judged the goal ({', '.join(judged[:3])})" if judged else own_said)
     verb = change_verb(tokens, used)
     if verb:
         writers = [n for n in tools if n not in called and risk_of(n) != "read_only"]

@@ -236,8 +236,9 @@ class BoundPlan:
                 len(self.plan.steps) - 1,
                 precaution=True,
             )
-        if self.declines:
-            raise Stop(declined.unstated(self.declines), len(self.plan.steps) - 1, precaution=True)
+        declines = [d for d in self.declines if not d.startswith(declined.OWN_WORDS)]
+        if declines:  # a listing states the copied category and no word of its own: as before that rule
+            raise Stop(declined.unstated(declines), len(self.plan.steps) - 1, precaution=True)
         if self.conditional:  # the answer says which way the condition went: a listing cannot
             raise Stop(CONDITIONAL_LISTING, len(self.plan.steps) - 1, precaution=True)
         return answers.listing([s.name for s in self.plan.steps], self.env, self.args)
