@@ -6,8 +6,8 @@ result is a list of rows, and the judgement comes before or after the copied val
 
 - l35b_surf    "Report the surf at beach {beach}." (read-only): small/flat/gentle -> "safe to swim";
                big/dumping -> "red flag"
-- l35b_boiler  "Report on boiler {boiler}." (unannotated): copies the flame ("blue"); the pressure decides: normal/low ->
-               "safe", high -> "shut down"
+- l35b_boiler  "Report on boiler {boiler}." (unannotated): copies the flame ("blue"); the pressure decides:
+               normal/low -> "safe", high -> "shut down"
 - l35b_field   "What is the outlook for field {field}?" (unannotated): soil "well drained"/"firm dry" ->
                "sow now"; "water logged"/"frozen hard" -> "wait"
 - l35b_lights  "Give the state of the runway lights at airfield {airfield}." (unannotated): a list of lamps, each
