@@ -26,7 +26,7 @@ from llmos.runtime import LLMOS
 from llmos.tools.base import tool
 
 WEIRS: dict[str, str] = {}
-GENTLE = ("calm", "gentle", "steady")
+GENTLE = ("calm", "gentle", "steady", "gentle flow")
 
 
 @tool
@@ -39,7 +39,7 @@ weir_flow.metadata["annotations"] = {"readOnlyHint": False}  # an MCP server tha
 
 
 def weir_model(request: ModelRequest) -> Any:
-    goal = next(m.text for m in request.messages if m.role == "user" and "weir" in m.text)
+    goal = next(m.text for m in request.messages if m.role == "user" and "weir WR" in m.text)
     weir = re.findall(r"weir (WR-\d+)", goal)[-1]
     results = [b for m in request.messages for b in m.content if isinstance(b, ToolResult)]
     if not results:
@@ -83,3 +83,23 @@ async def test_a_category_no_run_showed_goes_to_the_model(tmp_path: Path) -> Non
     assert surging.llm_calls >= 1, (surging.mode, surging.output)
     assert surging.output == "The towpath at weir WR-14 is shut (flow surging).", surging.output
     assert "outside the evidence" in str(surging.mode_reason.get("fallback_reason")), surging.mode_reason
+
+
+async def test_a_crystallized_tool_judges_every_result_too(tmp_path: Path) -> None:
+    # two-word categories, a question: the shape of `bench/families_lead35b.py` l35b_field, which the
+    # crystallized tool still replayed wrong once FOLLOWER stopped (`evolution/support._check_decided`)
+    seq = ["calm", "gentle flow", "steady", "calm", "gentle flow", "steady", "calm", "high water", "calm"]
+    WEIRS.clear()
+    WEIRS.update({f"WR-{10 + k}": f for k, f in enumerate(seq)})
+    runs = []
+    overrides = {"evolution": {"min_uses": 3}}
+    model = TestModel(script=weir_model)
+    async with LLMOS(workspace=tmp_path, model=model, tools=[weir_flow], overrides=overrides) as os:
+        for k in range(len(seq)):
+            runs.append(await os.execute(f"What is the towpath like at weir WR-{10 + k}?"))
+    modes = [(o.mode, o.llm_calls) for o in runs]
+    assert all(o.success for o in runs), modes
+    assert any(o.mode == "crystallized" for o in runs[:7]), modes
+    high = runs[7]
+    assert high.llm_calls >= 1, (high.mode, high.output, modes)
+    assert high.output == "The towpath at weir WR-17 is shut (flow high water).", high.output
