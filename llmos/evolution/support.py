@@ -269,8 +269,7 @@ class CrystallizedRun:
         varied = answer_varied(self.plan) if self.plan is not None else ""
         if varied:  # as a FOLLOWER replay: the supporting answers' own words depend on what only the model judges
             raise self.fail(f"{envelope.PRECAUTION}: {varied}", len(self.steps) - 1, precaution=True)
-        declines = [d for d in self.declines if not d.startswith(declined.OWN_WORDS)]  # as FOLLOWER's
-        if declines:
+        if declines := declined.unlistable(self.declines):  # as FOLLOWER's
             why = f"{envelope.PRECAUTION}: {declines[0]}, a judgement a listing cannot state"
             raise self.fail(why, len(self.steps) - 1, precaution=True)
         if self.conditional:  # as a FOLLOWER replay: the answer says which way the condition went
@@ -345,12 +344,7 @@ class CrystallizedRun:
         """Rule 1 on every result of a plan that changed nothing because of what its results said (`fitted`:
         before a template's answer, against the runs it fits; any plan once that template started again)."""
         risk_of = self.progress.risk_of if self.progress is not None else None
-        # a yes/no, or a judgement in the answer's own words (`declined.own_words`): as a read-only plan,
-        # as FOLLOWER's `check_decided` (`declined.judged_on_every_result`)
-        judged = bool(self.declines) and (
-            declined.polar(self.env.tokens)
-            or (self.plan is not None and bool(declined.own_words(self.plan)))
-        )
+        judged = declined.judged(self.declines, self.plan, self.env.tokens)  # a yes/no, own words: as FOLLOWER
         got = envelope.decided_problem(self.plan, self.env, list(self.args), self.noise_runs, risk_of, fitted, judged)
         if got is not None:
             raise self.fail(f"{envelope.PRECAUTION}: {got[1]}", got[0], precaution=True)

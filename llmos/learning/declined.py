@@ -109,6 +109,19 @@ def own_words(plan: Plan) -> list[str]:
     return _answer_words.unstated_words(said)
 
 
+def judged(declines: list[str], plan: Plan | None, tokens: list[Token]) -> bool:
+    """Whether a replay whose runs declined or judged its goal (`declines`: `reasons`) is judged on every
+    result whatever the tools' risk, before the answer: a yes/no question, or a judgement in the answer's
+    own words (the crystallized tool's `_check_decided`, as FOLLOWER's `check_decided`)."""
+    return bool(declines) and (polar(tokens) or (plan is not None and bool(own_words(plan))))
+
+
+def unlistable(declines: list[str]) -> list[str]:
+    """The reasons a listing cannot stand in for the answer: all but a judgement in the answer's own words
+    (a listing states the copied category and no word of its own)."""
+    return [d for d in declines if not d.startswith(OWN_WORDS)]
+
+
 def unstated(why: list[str]) -> str:
     """Why a replay stops where its answer would state a judgement (`why`: `reasons`)."""
     return (

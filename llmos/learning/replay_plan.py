@@ -236,8 +236,7 @@ class BoundPlan:
                 len(self.plan.steps) - 1,
                 precaution=True,
             )
-        declines = [d for d in self.declines if not d.startswith(declined.OWN_WORDS)]
-        if declines:  # a listing states the copied category and no word of its own: as before that rule
+        if declines := declined.unlistable(self.declines):
             raise Stop(declined.unstated(declines), len(self.plan.steps) - 1, precaution=True)
         if self.conditional:  # the answer says which way the condition went: a listing cannot
             raise Stop(CONDITIONAL_LISTING, len(self.plan.steps) - 1, precaution=True)
