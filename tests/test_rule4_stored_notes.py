@@ -19,7 +19,7 @@ from runtime_support import llmos_cli
 
 from llmos import LLMOS
 from llmos.learning.risk import hints_not_trusted, tool_risk
-from llmos.models.base import ModelRequest
+from llmos.models.base import ModelRequest, ToolResult
 from llmos.models.testmodel import TestModel
 from llmos.storage.tool_notes import ToolNoteStore
 from llmos.tools.base import Tool, ToolOutput
@@ -38,7 +38,7 @@ def _workspace(ws: Path) -> Path:
 
 
 def _till_then_done(request: ModelRequest) -> Any:
-    said = [b for m in request.messages for b in m.content if type(b).__name__ == "ToolResult"]
+    said = [b for m in request.messages for b in m.content if isinstance(b, ToolResult)]
     return "Recorded." if said else {"tool": TILL, "args": {"sale": "S-12", "amount": 30}}
 
 

@@ -344,7 +344,7 @@ class CrystallizedRun:
         """Rule 1 on every result of a plan that changed nothing because of what its results said (`fitted`:
         before a template's answer, against the runs it fits; any plan once that template started again)."""
         risk_of = self.progress.risk_of if self.progress is not None else None
-        judged = declined.judged(self.declines, self.plan, self.env.tokens)  # a yes/no, own words: as FOLLOWER
+        judged = declined.judged(self.declines, self.env.tokens)  # a yes/no, own words: as FOLLOWER
         got = envelope.decided_problem(self.plan, self.env, list(self.args), self.noise_runs, risk_of, fitted, judged)
         if got is not None:
             raise self.fail(f"{envelope.PRECAUTION}: {got[1]}", got[0], precaution=True)

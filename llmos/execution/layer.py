@@ -72,6 +72,7 @@ def tool_details(rt: LLMOS, name: str) -> dict[str, Any]:
     """What `llmos tools show NAME` prints: the tool, its schema, its use, and its examples."""
     from llmos.exceptions import UserError
     from llmos.execution.examples import ToolStats
+    from llmos.learning.risk import hints_not_trusted
 
     t = rt.registry.get(name)
     if t is None:
@@ -89,15 +90,5 @@ def tool_details(rt: LLMOS, name: str) -> dict[str, Any]:
         "success_rate": round(stats.success_rate(name), 4),
         "input_examples": examples if ex.tool_examples else [],
         # rule 4: why a hint that lowers its risk is not trusted (`tools.hint_trust`), or null
-        "hints_not_trusted": _hints_not_trusted(t),
+        "hints_not_trusted": hints_not_trusted(t) or None,
     }
-
-
-def _hints_not_trusted(tool: Any) -> dict[str, str] | None:
-    from llmos.tools.hint_trust import contradiction
-
-    ann = tool.metadata.get("annotations") if isinstance(tool.metadata, dict) else None
-    if not isinstance(ann, dict):
-        return None
-    out = {h: why for h in ("readOnlyHint", "idempotentHint") if ann.get(h) is True and (why := contradiction(tool, h))}
-    return out or None

@@ -109,11 +109,12 @@ def own_words(plan: Plan) -> list[str]:
     return _answer_words.unstated_words(said)
 
 
-def judged(declines: list[str], plan: Plan | None, tokens: list[Token]) -> bool:
+def judged(declines: list[str], tokens: list[Token]) -> bool:
     """Whether a replay whose runs declined or judged its goal (`declines`: `reasons`) is judged on every
     result whatever the tools' risk, before the answer: a yes/no question, or a judgement in the answer's
-    own words (the crystallized tool's `_check_decided`, as FOLLOWER's `check_decided`)."""
-    return bool(declines) and (polar(tokens) or (plan is not None and bool(own_words(plan))))
+    own words (the crystallized tool's `_check_decided`, as FOLLOWER's `check_decided`). `reasons` said
+    the latter for a plan that is not read-only; a read-only plan is judged on every result anyway."""
+    return bool(declines) and (polar(tokens) or any(d.startswith(OWN_WORDS) for d in declines))
 
 
 def unlistable(declines: list[str]) -> list[str]:
@@ -143,17 +144,18 @@ def reasons(plan: Plan, tokens: list[Token], tools: Iterable[str], risk_of: Risk
         out.append(f"the supporting answers declined the goal ({', '.join(verdict[:3])})")
     own = own_words(plan)
     own_said = f"{OWN_WORDS} ({', '.join(own[:3])})"
+    asks = polar(tokens)
     if not read_only(plan, risk_of):
         # whatever the tools' risk: a tool that says nothing of itself counts as a write
-        if polar(tokens) or own:  # the same for a judgement in the answer's own words (`_answer_words`)
-            out.append(POLAR if polar(tokens) else own_said)
+        if asks or own:  # the same for a judgement in the answer's own words (`_answer_words`)
+            out.append(POLAR if asks else own_said)
         return out
     assert risk_of is not None
     tools = list(tools)[:MAX_TOOLS]
     called = {s.name for s in plan.steps}
     used = set().union(*(name_words(n) for n in called))
     judged = answers.unstated_judgement(plan.example) or answers.unstated_judgement(said)
-    if polar(tokens):
+    if asks:
         out.append(POLAR)
     elif judged or own:  # a judgement word, or one in words of its own (`_answer_words`)
         out.append(f"the supporting answers judged the goal ({', '.join(judged[:3])})" if judged else own_said)

@@ -24,7 +24,6 @@ CREATE TABLE IF NOT EXISTS tool_notes (
     name TEXT NOT NULL,
     note TEXT NOT NULL,
     why TEXT NOT NULL,
-    run_id TEXT,
     noted_at REAL NOT NULL,
     PRIMARY KEY (source, name, note)
 );
@@ -38,13 +37,13 @@ class ToolNoteStore:
         self.db = db
         db.ensure_schema("tool_notes", SCHEMA)
 
-    def save(self, source: str, name: str, note: str, why: str, run_id: str | None = None) -> None:
+    def save(self, source: str, name: str, note: str, why: str) -> None:
         try:
             with self.db.transaction() as conn:
                 conn.execute(
-                    "INSERT INTO tool_notes (source, name, note, why, run_id, noted_at) VALUES (?, ?, ?, ?, ?, ?)"
+                    "INSERT INTO tool_notes (source, name, note, why, noted_at) VALUES (?, ?, ?, ?, ?)"
                     " ON CONFLICT (source, name, note) DO NOTHING",
-                    (source, name, note, why, run_id, time.time()),
+                    (source, name, note, why, time.time()),
                 )
         except DB_ERRORS as e:
             raise StoreError(f"cannot save the note on tool {name!r}: {e}") from e
