@@ -14,7 +14,7 @@ from typing import Any
 
 from test_learning_world import PREFIX, Calls, Family, Harness, World, nothing, run_ok, stopped_outside_evidence
 
-from llmos.learning._seen_groups import groups, problem
+from llmos.learning._seen_kinds import keyed, problem
 from llmos.learning.risk import registry_risk
 
 PSI = 14.5038
@@ -81,24 +81,30 @@ async def test_a_number_outside_what_its_unit_showed_stops_though_every_unit_tog
     assert "seen with 'psi'" in str(out.trace.events)
 
 
-def test_a_record_s_numbers_are_keyed_by_each_category_of_the_same_record() -> None:
+def test_a_record_s_numbers_are_keyed_by_each_category_of_the_same_record_and_of_earlier_reads() -> None:
     values: list[tuple[Any, Any]] = [
         (("tyre",), "T-1"),
         (("pressure",), 36),
         (("unit",), "psi"),
         (("valve",), "ok"),
+        (("warm",), False),
         (("axle", "load_kg"), 700),
         (("axle", "side"), "front"),
     ]
-    got = groups(values, [])
-    assert got['["~rnum", [], ["unit"], "psi", ["pressure"]]|n'][1] == 36
-    assert got['["~rnum", [], ["valve"], "ok", ["pressure"]]|n'][1] == 36
-    assert got['["~rnum", ["axle"], ["side"], "front", ["load_kg"]]|n'][1] == 700
+    got = keyed(values, [], None, [(0, [(("gauge", "scale"), "imperial")])])
+    assert got['["~rnum", [], ["unit"], "psi", ["pressure"]]|n'][0] == 36
+    assert got['["~rnum", [], ["valve"], "ok", ["pressure"]]|n'][0] == 36
+    assert got['["~rnum", [], ["warm"], "false", ["pressure"]]|n'][0] == 36  # a flag is a category
+    assert got['["~rnum", ["axle"], ["side"], "front", ["load_kg"]]|n'][0] == 700
+    assert got['["~xrnum", 0, ["gauge", "scale"], "imperial", ["pressure"]]|n'][0] == 36  # an earlier read's
     assert not any('"T-1"' in k for k in got)  # a name with a digit is no category
     assert not any('["axle"], ["side"], "front", ["pressure"]' in k for k in got)  # another record's
-    seen: dict[str, Any] = {k: [v, v, v, 1, 1] for k, (_kind, v, _p) in got.items()}
+    seen: dict[str, Any] = {k: [v, v, v, 1, 1] for k, (v, _p) in got.items()}
     live = [(("pressure",), 30), (("unit",), "psi")]
-    assert problem(seen, live, [], lambda p: False) is None  # seen in one run only: not checked
+    assert "seen with 'psi' in 1 supporting run" in str(problem(seen, live, [], [], lambda p: False))
     seen = {k: [35, 39, 35, 0, 3] for k in seen}
-    assert "seen with 'psi'" in str(problem(seen, live, [], lambda p: False))
-    assert problem(seen, live, [], lambda p: p == ("pressure",)) is None  # consumed: the call's business
+    assert problem(seen, [(("pressure",), 37), (("unit",), "psi")], [], [], lambda p: False) is None
+    assert problem(seen, live, [], [], lambda p: p == ("pressure",)) is None  # consumed: the call's business
+    across = [(("pressure",), 30)]
+    why = problem(seen, across, [], [(0, [(("gauge", "scale"), "imperial")])], lambda p: False)
+    assert "step 1's gauge.scale 'imperial'" in str(why)

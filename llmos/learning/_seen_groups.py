@@ -10,13 +10,6 @@ and the whole week's total inside what the runs saw (`families_heldout25.py` h25
 h25_hose). The pairs of two words of one read (`_seen_joint`) and the sums of a list (`~total`) take
 no list item's kind.
 
-A record outside lists is read the same way, as one item of its own (`["~rnum", record, category leaf,
-category, leaf]|n`: its number, keyed by each category leaf of the same record; helper redAP): a number whose
-meaning another field of its record gives ("sill_depth": 4.2 with "unit": "ft", a "rise" in "times" or in
-"percent", a deviation "below" or "above" the target) was checked against the range of every unit at once:
-4.2 ft lay inside 1.9 m .. 7.9 ft, and main booked a boat of 1.4 m draft over a sill of 1.28 m
-(`families_heldout32.py` h32_lock, h32_starter, h32_bell: 11 wrong of 160 at seed 7).
-
 Recorded (`_seen.record`) for every list of records in a result: each item's *category* leaves (a short
 text of at most three words, no digit, no goal value or argument: `_category`; at most MAX_CATS an item)
 key the item's other leaves: of a number, the least, the greatest and the sum over the items of that
@@ -36,7 +29,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from llmos.learning import _value_kinds as _kinds
 from llmos.learning import explain as ex
 from llmos.learning._seen_text import Templates, template_in
 
@@ -44,7 +36,7 @@ MAX_CATS = 3  # category leaves of one item that key its other leaves
 MAX_ITEM_LEAVES = 8  # leaves of one item (more: a table, none)
 MAX_CAT_LEN = 24
 SEP = "\x1f"
-NUM, CAT, REC = "~inum", "~icat", "~rnum"
+NUM, CAT = "~inum", "~icat"
 
 Groups = dict[str, tuple[str, Any, list[ex.Path]]]  # key -> ("n", number | "t", texts joined, the leaves' paths)
 
@@ -68,30 +60,6 @@ def _items(values: list[tuple[ex.Path, Any]]) -> dict[ex.Path, list[tuple[ex.Pat
             continue
         item = tuple(p[: k + 1])
         out.setdefault(item, []).append((tuple(p[k + 1 :]), tuple(p), v))
-    return out
-
-
-def _records(values: list[tuple[ex.Path, Any]]) -> dict[ex.Path, list[tuple[ex.Path, ex.Path, Any]]]:
-    """record path -> [(the leaf's key, its whole path, value)], for the leaves outside lists."""
-    out: dict[ex.Path, list[tuple[ex.Path, ex.Path, Any]]] = {}
-    for p, v in values:
-        if p and not any(isinstance(x, int) for x in p):
-            out.setdefault(tuple(p[:-1]), []).append((tuple(p[-1:]), tuple(p), v))
-    return out
-
-
-def _by_category(values: list[tuple[ex.Path, Any]], masks: list[str], known: Templates | None) -> Groups:
-    """A record's numbers keyed by each category leaf of the same record (`REC`, module docstring)."""
-    out: Groups = {}
-    for record, leaves in _records(values).items():
-        if len(leaves) > MAX_ITEM_LEAVES:
-            continue
-        cats = [(leaf, full, c) for leaf, full, v in leaves if (c := _category(v, masks, known)) is not None]
-        for cleaf, cfull, c in cats[:MAX_CATS]:
-            for leaf, full, v in leaves:
-                if ex.is_num(v) and _kinds.number_id_shape(full, v) is None:
-                    key = json.dumps([REC, list(record), list(cleaf), c, list(leaf)], ensure_ascii=False)
-                    out[key + "|n"] = ("n", float(v), [full, cfull])
     return out
 
 
@@ -120,7 +88,6 @@ def groups(values: list[tuple[ex.Path, Any]], masks: list[str], known: Templates
     for base, gt in texts.items():
         paths = [p for _v, full, cfull in gt for p in (full, cfull)]
         out[f'["{CAT}", {base}]|x'] = ("t", SEP.join(sorted({t for t, _f, _c in gt})), paths)
-    out.update(_by_category(values, masks, known))
     return out
 
 
@@ -136,14 +103,6 @@ def problem(seen: dict[str, Any], values: list[tuple[ex.Path, Any]], masks: list
         if rec is None or any(unchecked(p) for p in paths):
             continue
         parts = json.loads(key.rsplit("|", 1)[0])
-        if parts[0] == REC:
-            if rec[4] >= 2 and not rec[0] - 1e-9 <= v <= rec[1] + 1e-9:
-                return (
-                    f"{ex.format_path((*parts[1], *parts[4]))} = {v:g} with {ex.format_path((*parts[1], *parts[2]))} "
-                    f"{parts[3]!r} is outside [{rec[0]:g}, {rec[1]:g}] seen with {parts[3]!r} in {rec[4]} supporting "
-                    "runs (the range of every value of that field together is no evidence for this one)"
-                )
-            continue
         where = f"{ex.format_path(tuple(parts[1]))}[*] of {ex.format_path(tuple(parts[2]))} {parts[3]!r}"
         leaf = ex.format_path(tuple(parts[4]))
         if kind == "n":
