@@ -7,8 +7,10 @@ of every unit at once. 4.2 ft lay inside 1.9 m .. 7.9 ft, the unit was one seen,
 at seed 7). A list item's numbers have their kind (`_seen_groups`); a record's had none.
 
 Recorded (`_seen.record`) for every number outside lists (not an identifier's) against each *category* beside
-it: a short text of at most three words, no digit, no goal value or argument (`_seen_groups._category`), or a
-flag (true, false), outside lists, at most MAX_CATS a record:
+it: a short text of at most three words, no digit, no goal value or argument (`_seen_groups._category`), and
+no capitalised word (a name: a hawk "Ash", a supplier "Kato"; one run per name is no kind, and a name that
+comes back with another weight is no new meaning; "EUR", "km/h", "ft" are kinds), or a flag (true, false),
+outside lists, at most MAX_CATS a record:
 - of the same record (`["~rnum", record, category leaf, category, leaf]|n`), a record of at most
   MAX_RECORD_LEAVES leaves;
 - of an earlier read, while both tools are called once by the plan (`["~xrnum", j, category path, category,
@@ -24,6 +26,7 @@ check of that leaf. A loop's segment keeps no `~xrnum` (`_seen_mentions.strip`).
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from llmos.learning import _value_kinds as _kinds
@@ -42,10 +45,14 @@ Reads = list[tuple[int, Cats]]  # an earlier read's index and its categories
 Keyed = dict[str, tuple[float, list[ex.Path]]]  # key -> (the number, the paths whose consumption decides)
 
 
+_NAME = re.compile(r"(?<![A-Za-z])[A-Z][a-z]")  # a capitalised word: a name ("Ash", "Kato"), no kind
+
+
 def _cat(v: Any, masks: list[str], known: Templates | None) -> str | None:
     if v is True or v is False:
         return "true" if v else "false"
-    return _category(v, masks, known)
+    c = _category(v, masks, known)
+    return None if c is None or _NAME.search(c) else c
 
 
 def _records(values: list[tuple[ex.Path, Any]]) -> dict[ex.Path, list[tuple[ex.Path, Any]]]:
