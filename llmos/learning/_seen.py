@@ -36,6 +36,7 @@ from llmos.learning import (
     _seen_extract,
     _seen_groups,
     _seen_joint,
+    _seen_kinds,
 )
 from llmos.learning import _seen_mentions as _mentions
 from llmos.learning import _seen_roles as _roles
@@ -311,6 +312,9 @@ def _pairs_problem(
     why = _seen_joint.problem(plan.steps[i].seen, *_seen_joint.across(names, env, i, scalars, masks_of), unchecked, i)
     if not why:
         why = _seen_groups.problem(plan.steps[i].seen, values, masks, unchecked)
+    if not why:  # a number against what its unit, its side, its flag showed
+        reads = _seen_kinds.across(names, env, i, scalars, masks_of, _seen_derived.called_once(names))
+        why = _seen_kinds.problem(plan.steps[i].seen, values, masks, reads, unchecked)
     return why
 
 

@@ -20,7 +20,7 @@ import json
 import operator
 from typing import Any
 
-from llmos.learning import _run_facts, _seen_derived, _seen_groups, _seen_joint, _shortcuts
+from llmos.learning import _run_facts, _seen_derived, _seen_groups, _seen_joint, _seen_kinds, _shortcuts
 from llmos.learning import _seen_mentions as _mentions
 from llmos.learning import _seen_roles as _roles
 from llmos.learning import _value_kinds as _kinds
@@ -107,6 +107,7 @@ def extract(
     arg_src = facts.arg_texts  # and the calls' argument texts, listed once per run
     reads: list[tuple[int, _seen_derived.Numbers]] = []  # the numbers of the reads before: across reads
     texts_read: _seen_joint.Reads = []  # and their words
+    cats_read: _seen_kinds.Reads = []  # and their categories
     once = _seen_derived.called_once(names)
     out: list[Step] = []
     for i, group in enumerate(groups):
@@ -140,6 +141,9 @@ def extract(
             obs.update(_seen_joint.observe(texts_read, words, i))
             texts_read.append((i, words))
         obs.update(_seen_groups.observe(values, step_mask, known))  # a list's items by their kind
+        obs.update(_seen_kinds.observe(values, step_mask, known, cats_read if once[i] else []))  # numbers by kind
+        if once[i] and (cats := _seen_kinds.read_categories(values, step_mask, known)):
+            cats_read.append((i, cats))
         src = _mentions.sources_of(groups, tokens, args, i, goal_src, arg_src, facts.arg_leaves)  # what a text may hold
         out.append((i, obs, _mentions.observe(values, src)))
     return out

@@ -190,5 +190,5 @@ def strip(seen: dict[str, Any]) -> dict[str, Any]:
     return {
         k: ({kk: vv for kk, vv in r.items() if kk != "m"} if isinstance(r, dict) else r)
         for k, r in seen.items()
-        if not k.startswith((*ACROSS_KEYS, '["~xcat"'))  # and two reads' words (`_seen_joint`)
+        if not k.startswith((*ACROSS_KEYS, '["~xcat"', '["~xrnum"'))  # two reads' words (`_seen_joint`), kinds
     }
