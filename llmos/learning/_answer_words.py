@@ -25,15 +25,7 @@ word is the tool's own verb (`acknowledges`: a word of the tool's name begins it
 "rig" -> "rigged", "accept" -> "accepted"). The result says the write was done; no read's result is judged.
 Such a plan keeps rule 1 as a write plan (every read before the write). The reads in disguise stay judged:
 a tool that says nothing of itself, or a declared write whose value is no word of its name ("calm" of
-`weir_flow`).
-
-A result that feeds nothing is judged too (helper words2): "Report on the ice at rink RK-46 tonight." answered
-"Rink RK-46 is open tonight." over a result `{"ice": "cracked"}` copies no category, and no value of the
-result reaches the answer or a later call (`unread_results`): the model called the tool to judge what it
-said, and "open" is that judgement, in the earlier run's words (rule 5). Rule 3 leaves a write whose
-acknowledgement feeds nothing replayable (a tool that says nothing of itself is one), so stop 35's head
-replayed "open" over cracked ice, crystallized (`bench/families_words2.py`). A declared write whose result
-states no category but its own verb ("shipped") is an acknowledgement, not such a read.
+`weir_flow`). A result that fed nothing: `_answer_unread`.
 """
 
 from __future__ import annotations
@@ -46,7 +38,7 @@ from typing import Any
 from llmos.learning._answer_numbers import _run_texts
 from llmos.learning.goals import STOPWORDS
 
-__all__ = ["acknowledges", "copied_categories", "unread_results", "unstated_words"]
+__all__ = ["acknowledges", "copied_categories", "unstated_words"]
 
 _WORD = re.compile(r"[A-Za-z]{3,}")
 _CATEGORY = re.compile(r"[a-z]{3,}(?:[ -][a-z]{2,})?")
@@ -113,60 +105,4 @@ def copied_categories(example: dict[str, Any], declares_write: Callable[[str], b
                 continue  # the write's own verb: it says the write was done, it judges no read
             if fresh and re.search(rf"\b{re.escape(v)}\b", answer):
                 out.append(v)
-    return out
-
-
-def _leaves(data: Any, depth: int = 0) -> list[str]:
-    """The values of a JSON result (texts and numbers, as text), at most 200."""
-    if isinstance(data, dict):
-        data = list(data.values())
-    if isinstance(data, list):
-        out: list[str] = []
-        for v in data[:50]:
-            out.extend(_leaves(v, depth + 1) if depth < 4 else [])
-        return out[:200]
-    if isinstance(data, bool) or data is None:
-        return []
-    return [str(data)]
-
-
-def _values(result: str) -> list[str]:
-    """A result's values: a JSON result's leaves, a plain text's words of three letters or more and numbers."""
-    try:
-        return _leaves(json.loads(result))
-    except ValueError:
-        return re.findall(r"[A-Za-z]{3,}|\d+(?:\.\d+)?", result)
-
-
-def _said(value: str, text: str) -> bool:
-    return bool(re.search(rf"(?<![\w.]){re.escape(value)}(?![\w]|\.\d)", text, re.IGNORECASE))
-
-
-def unread_results(
-    example: dict[str, Any],
-    declares_write: Callable[[str], bool] | None = None,
-    read_only: Callable[[str], bool] | None = None,
-) -> list[int]:
-    """The calls of the example run whose result fed nothing: it has a value neither the goal nor the call's
-    arguments hold, no such value is in the answer or a later call's arguments, and one of them is a
-    category (a text of one or two lower-case words: "cracked"), or any value of a tool declared read-only
-    (`read_only`: a number too). A read the answer can only have judged. A number alone of a tool that may
-    write is an acknowledgement ("logged": 3, an id); so is a declared write's (`declares_write`) result
-    whose categories are all its own verb ("shipped")."""
-    answer = str(example.get("answer") or "")
-    calls = [c for c in example.get("calls") or [] if isinstance(c, dict)]
-    goal = str(example.get("goal") or "")
-    out = []
-    for i, call in enumerate(calls):
-        given = goal + " " + json.dumps(call.get("arguments"), default=str)
-        fresh = {v for v in _values(str(call.get("result") or "")) if v.strip() and not _said(v, given)}
-        later = " ".join(json.dumps(c.get("arguments"), default=str) for c in calls[i + 1 :])
-        if not fresh or any(_said(v, answer) or _said(v, later) for v in fresh):
-            continue
-        name = str(call.get("name") or "")
-        categories = [v for v in fresh if _CATEGORY.fullmatch(v)]
-        if declares_write is not None and bool(name) and declares_write(name):
-            categories = [v for v in categories if not acknowledges(v, name)]
-        if categories or (read_only is not None and bool(name) and read_only(name)):
-            out.append(i)
     return out

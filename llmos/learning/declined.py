@@ -42,12 +42,12 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from llmos.learning import _answer_words, answers, conditions
+from llmos.learning import _answer_unread, _answer_words, answers, conditions
 from llmos.learning._answer_rules import template_fits
 from llmos.learning._goal_quantities import PRECAUTION
 from llmos.learning.goals import STOPWORDS, Token
 from llmos.learning.plans import Plan
-from llmos.learning.risk import RiskOf, all_read_only, declares_write, writes_after
+from llmos.learning.risk import RiskOf, all_read_only, declares_write
 
 MAX_TOOLS = 500  # tools compared with the goal's words (a registry larger than this is cut)
 _WORDS = re.compile(r"[a-z]+")
@@ -108,27 +108,9 @@ def own_words(plan: Plan, risk_of: RiskOf | None = None) -> list[str]:
     writes = (lambda name: declares_write(risk_of, name)) if risk_of is not None else None
     if not said:
         return []
-    if not _answer_words.copied_categories(plan.example, writes) and not _unchecked_unread(plan, risk_of):
+    if not _answer_words.copied_categories(plan.example, writes) and not _answer_unread.unchecked(plan, risk_of):
         return []
     return _answer_words.unstated_words(said)
-
-
-def _unchecked_unread(plan: Plan, risk_of: RiskOf | None) -> list[int]:
-    """The example run's calls whose result fed nothing (`_answer_words.unread_results`) and that no later
-    step that is not read-only follows: rule 1 checks no such result before a write, so only the answer
-    judged it."""
-    calls = [c for c in plan.example.get("calls") or [] if isinstance(c, dict)]
-    names = [str(c.get("name") or "") for c in calls]
-    groups = [g if isinstance(g := c.get("group"), int) else i for i, c in enumerate(calls)]
-    if risk_of is None:
-        unread = _answer_words.unread_results(plan.example)
-    else:
-        reads = risk_of  # a lookup over the registry, read at call time
-
-        unread = _answer_words.unread_results(
-            plan.example, lambda n: declares_write(reads, n), lambda n: reads(n) == "read_only"
-        )
-    return [i for i in unread if not writes_after(i, names, groups, risk_of)]
 
 
 def judged(declines: list[str], tokens: list[Token]) -> bool:
