@@ -91,7 +91,7 @@ def test_which_results_fed_nothing() -> None:
         "calls": [{"name": "ship_lot", "arguments": {"lot": "CL-1"}, "result": json.dumps({"status": "shipped"})}],
         "answer": "Done.",
     }
-    assert unread_results(shipped, lambda n: True, lambda n: False) == []  # a declared write's own verb
+    assert unread_results(shipped, lambda n: True, lambda n: False) == []  # a declared write's result
     assert unread_results(shipped, lambda n: False, lambda n: False) == [0]  # a tool that says nothing
 
 

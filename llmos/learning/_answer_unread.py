@@ -5,8 +5,8 @@ A result that feeds nothing is judged too (helper words2): "Report on the ice at
 result reaches the answer or a later call (`unread_results`): the model called the tool to judge what it
 said, and "open" is that judgement, in the earlier run's words (rule 5). Rule 3 leaves a write whose
 acknowledgement feeds nothing replayable (a tool that says nothing of itself is one), so stop 35's head
-replayed "open" over cracked ice, crystallized (`bench/families_words2.py`). A declared write whose result
-states no category but its own verb ("shipped") is an acknowledgement, not such a read.
+replayed "open" over cracked ice, crystallized (`bench/families_words2.py`). A declared write's result
+(annotated `readOnlyHint: false`, or a built-in file write) is its acknowledgement, not such a read.
 
 `unread_results` finds such calls in the example run (its values reach neither the answer nor a later
 call), `unchecked` keeps those no later step that may write follows (rule 1 checks the others before
@@ -21,7 +21,7 @@ from collections.abc import Callable
 from typing import Any
 
 from llmos.learning import explain as ex
-from llmos.learning._answer_words import _CATEGORY, acknowledges
+from llmos.learning._answer_words import _CATEGORY
 from llmos.learning.plans import Plan, path_key
 from llmos.learning.risk import RiskOf, declares_write, writes_after
 
@@ -64,8 +64,8 @@ def unread_results(
     category (a text of one or two lower-case words: "cracked"), or a number of a call no earlier call may
     have written before (`read_only` of each earlier tool: "nitrate_mg_l": 31 of the plan's one call). A
     read the answer can only have judged. A number alone of a call after a possible write is taken for an
-    acknowledgement ("logged": 3 after `set_stock`); so is a declared write's (`declares_write`) result
-    whose categories are all its own verb ("shipped", and numbers: an id)."""
+    acknowledgement ("logged": 3 after `set_stock`); so is any result of a declared write
+    (`declares_write`: "created one.txt (5 bytes)" of the built-in `write_file`)."""
     answer = str(example.get("answer") or "")
     calls = [c for c in example.get("calls") or [] if isinstance(c, dict)]
     goal = str(example.get("goal") or "")
@@ -78,9 +78,8 @@ def unread_results(
             continue
         name = str(call.get("name") or "")
         categories = [v for v in fresh if _CATEGORY.fullmatch(v)]
-        writes = declares_write is not None and bool(name) and declares_write(name)
-        if writes and all(acknowledges(v, name) for v in categories):
-            continue  # the write's acknowledgement: its own verb, ids, numbers
+        if declares_write is not None and bool(name) and declares_write(name):
+            continue  # a declared write's result that nothing reads: its acknowledgement (rule 3's view)
         first = read_only is not None and all(read_only(str(c.get("name") or "")) for c in calls[:i])
         if categories or first:
             out.append(i)

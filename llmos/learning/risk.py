@@ -89,7 +89,10 @@ class _RegistryRisk:
 
     def declares_write(self, name: str) -> bool:
         tool = self.registry.get(name)
-        return tool is not None and annotations_of(tool).get("readOnlyHint") is False
+        if tool is None:
+            return False
+        ann = annotations_of(tool)
+        return ann.get("readOnlyHint") is False if ann else str(getattr(tool, "kind", "")) == "file_write"
 
     def describe(self, name: str) -> str:
         tool = self.registry.get(name)
@@ -111,7 +114,8 @@ def describe(risk_of: RiskOf | None, name: str) -> str | None:
 
 
 def declares_write(risk_of: RiskOf | None, name: str) -> bool:
-    """Whether tool `name`'s server declared it a write (`readOnlyHint: false`), when the lookup can tell."""
+    """Whether tool `name` is declared a write: its server's `readOnlyHint: false`, or a built-in file write
+    (`Tool.kind` "file_write"), when the lookup can tell. A tool that says nothing is no declared write."""
     fn = getattr(risk_of, "declares_write", None)
     return bool(fn(name)) if callable(fn) else False
 
