@@ -18,18 +18,27 @@ for each, copied into the answer or not, whatever the tools' risk, and a value n
 saw goes to the model. An answer that copies no category keeps its labels ("The sum is 8", "The memo
 says: ...", "reference B-7"): a word there names a value, it judges none, and requiring every result
 inside the evidence there would stop every such replay (measured: 13 tests of the replay rules).
+
+A write's acknowledgement is no category (helper words2): "Done: shipped (CL-211, Deli Nord)." copies
+"shipped" from the result of `ship_lot`, a tool its server declares a write (`risk.declares_write`), and the
+word is the tool's own verb (`acknowledges`: a word of the tool's name begins it, "ship" -> "shipped",
+"rig" -> "rigged", "accept" -> "accepted"). The result says the write was done; no read's result is judged.
+Such a plan keeps rule 1 as a write plan (every read before the write). The reads in disguise stay judged:
+a tool that says nothing of itself, or a declared write whose value is no word of its name ("calm" of
+`weir_flow`). A result that fed nothing: `_answer_unread`.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from llmos.learning._answer_numbers import _run_texts
 from llmos.learning.goals import STOPWORDS
 
-__all__ = ["copied_categories", "unstated_words"]
+__all__ = ["acknowledges", "copied_categories", "unstated_words"]
 
 _WORD = re.compile(r"[A-Za-z]{3,}")
 _CATEGORY = re.compile(r"[a-z]{3,}(?:[ -][a-z]{2,})?")
@@ -63,9 +72,18 @@ def _fields(data: Any) -> list[str]:
     return [v for row in rows[:50] if isinstance(row, dict) for v in row.values() if isinstance(v, str)]
 
 
-def copied_categories(example: dict[str, Any]) -> list[str]:
+def acknowledges(value: str, tool: str) -> bool:
+    """Whether a category of a write's result is the tool's own verb: its first word begins with a word of
+    the tool's name of three letters or more ("shipped" of `bench__h20b_ship_lot`, "rigged" of `rig_route`)."""
+    first = value.split()[0].split("-")[0] if value.split() else ""
+    names = {w for w in re.findall(r"[a-z]+", tool.lower()) if len(w) >= 3}
+    return any(first.startswith(w) for w in names)
+
+
+def copied_categories(example: dict[str, Any], declares_write: Callable[[str], bool] | None = None) -> list[str]:
     """The categories (a field's value of one or two lower-case words) of the example run's JSON results
-    that its answer states and neither its goal nor its calls' arguments hold."""
+    that its answer states and neither its goal nor its calls' arguments hold; not a write's acknowledgement
+    (`acknowledges`) of a tool `declares_write` says is one (its server declared it: not read-only)."""
     answer = str(example.get("answer") or "")
     if not answer:
         return []
@@ -79,8 +97,12 @@ def copied_categories(example: dict[str, Any]) -> list[str]:
         except ValueError:
             continue
         given = json.dumps(call.get("arguments"), default=str).lower()
+        name = str(call.get("name") or "")
+        writes = declares_write is not None and bool(name) and declares_write(name)
         for v in _fields(data):
             fresh = _CATEGORY.fullmatch(v) and v not in goal and v not in given
+            if fresh and writes and acknowledges(v, name):
+                continue  # the write's own verb: it says the write was done, it judges no read
             if fresh and re.search(rf"\b{re.escape(v)}\b", answer):
                 out.append(v)
     return out

@@ -42,12 +42,12 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from llmos.learning import _answer_words, answers, conditions
+from llmos.learning import _answer_unread, _answer_words, answers, conditions
 from llmos.learning._answer_rules import template_fits
 from llmos.learning._goal_quantities import PRECAUTION
 from llmos.learning.goals import STOPWORDS, Token
 from llmos.learning.plans import Plan
-from llmos.learning.risk import RiskOf, all_read_only
+from llmos.learning.risk import RiskOf, all_read_only, declares_write
 
 MAX_TOOLS = 500  # tools compared with the goal's words (a registry larger than this is cut)
 _WORDS = re.compile(r"[a-z]+")
@@ -93,18 +93,22 @@ def judged_on_every_result(plan: Plan, tokens: list[Token], risk_of: RiskOf | No
     for "drained"). The plan's tools may say nothing of their risk (an MCP server without annotations:
     every tool counts as a write), and no step after the last one is ahead for rule 1 to check before:
     its result, which the answer judges, would go unchecked."""
-    return read_only(plan, risk_of) or polar(tokens) or bool(own_words(plan))
+    return read_only(plan, risk_of) or polar(tokens) or bool(own_words(plan, risk_of))
 
 
 OWN_WORDS = "the supporting answers judged the results in words no value of their run gives"
 
 
-def own_words(plan: Plan) -> list[str]:
+def own_words(plan: Plan, risk_of: RiskOf | None = None) -> list[str]:
     """The words of the plan's answer template no value of its example run gives, when that run's answer
     copies a category from a result (`_answer_words`): a judgement the model made on that run's results
-    ("open" over "water": "clear")."""
+    ("open" over "water": "clear"), or has a result that fed nothing ("Rink RK-46 is open tonight." over
+    `{"ice": "smooth"}`). A declared write's acknowledgement ("shipped" of `ship_lot`) is neither."""
     said = _template_said(plan)
-    if not said or not _answer_words.copied_categories(plan.example):
+    writes = (lambda name: declares_write(risk_of, name)) if risk_of is not None else None
+    if not said:
+        return []
+    if not _answer_words.copied_categories(plan.example, writes) and not _answer_unread.unchecked(plan, risk_of):
         return []
     return _answer_words.unstated_words(said)
 
@@ -142,7 +146,7 @@ def reasons(plan: Plan, tokens: list[Token], tools: Iterable[str], risk_of: Risk
     verdict = answers.unstated_verdict(plan.example) or answers.unstated_verdict(said)
     if verdict:
         out.append(f"the supporting answers declined the goal ({', '.join(verdict[:3])})")
-    own = own_words(plan)
+    own = own_words(plan, risk_of)
     own_said = f"{OWN_WORDS} ({', '.join(own[:3])})"
     asks = polar(tokens)
     if not read_only(plan, risk_of):

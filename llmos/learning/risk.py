@@ -87,6 +87,13 @@ class _RegistryRisk:
         tool = self.registry.get(name)
         return hints_not_trusted(tool) if tool is not None else {}
 
+    def declares_write(self, name: str) -> bool:
+        tool = self.registry.get(name)
+        if tool is None:
+            return False
+        ann = annotations_of(tool)
+        return ann.get("readOnlyHint") is False if ann else str(getattr(tool, "kind", "")) == "file_write"
+
     def describe(self, name: str) -> str:
         tool = self.registry.get(name)
         if tool is None:
@@ -104,6 +111,13 @@ def describe(risk_of: RiskOf | None, name: str) -> str | None:
     """What tool `name` says of itself, when the risk lookup knows (None: nothing to read)."""
     fn = getattr(risk_of, "describe", None)
     return str(fn(name)) if callable(fn) else None
+
+
+def declares_write(risk_of: RiskOf | None, name: str) -> bool:
+    """Whether tool `name` is declared a write: its server's `readOnlyHint: false`, or a built-in file write
+    (`Tool.kind` "file_write"), when the lookup can tell. A tool that says nothing is no declared write."""
+    fn = getattr(risk_of, "declares_write", None)
+    return bool(fn(name)) if callable(fn) else False
 
 
 def not_trusted(risk_of: RiskOf | None, names: Iterable[str]) -> dict[str, dict[str, str]]:
