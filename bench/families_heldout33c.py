@@ -304,7 +304,7 @@ def sample_tanks(rng: random.Random, w: State, i: int) -> Params:
         a, b = rng.randint(5, 7) * 100, rng.randint(5, 6) * 100
     else:
         n = rng.randint(8, 14) * 100
-        a = rng.randint(3, 12) * 100
+        a = rng.randint(max(3, n // 100 - 10), 12) * 100
         b = rng.randint(max(4, (n - a) // 100 + 1), 11) * 100
     ta, tb = f"TK-{100 + 2 * i}", f"TK-{101 + 2 * i}"
     w["tables"].setdefault("h33c_tanks", {}).update({ta: {"tank": ta, "litres": a}, tb: {"tank": tb, "litres": b}})

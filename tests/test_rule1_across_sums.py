@@ -86,8 +86,13 @@ def test_a_sum_pairs_a_later_reads_number_with_an_earlier_ones() -> None:
     ops = [(("tok", 0), 5.0), (("res", 0, ("kg",)), 400.0), (("res", 1, ("kg",)), 390.0), (("res", 2, ("l",)), 720.0)]
     got = dict(_envelope_sums.sums(ops))
     assert got[("sum", ("res", 1, ("kg",)), ("res", 0, ("kg",)))] == 790.0
-    assert all(d[1][1] > d[2][1] for d in got)  # the later read first: checked once it has answered
-    assert ("sum", ("res", 1, ("kg",)), ("res", 0, ("kg",))) in {d for d in got}
+    # the later read first (checked once it has answered); a goal number last
+    assert all(d[1][0] == "res" and (d[2][0] == "tok" or d[1][1] >= d[2][1]) for d in got)
+    # two numbers of one read (boxes and crates against a van) and a read's number plus a goal number
+    ops2 = [(("tok", 1), 12.0), (("res", 0, ("box",)), 300.0), (("res", 0, ("crate",)), 360.0)]
+    got2 = dict(_envelope_sums.sums(ops2))
+    assert got2[("sum", ("res", 0, ("box",)), ("res", 0, ("crate",)))] == 660.0
+    assert got2[("sum", ("res", 0, ("box",)), ("tok", 1))] == 312.0
     assert value(("sum", ("const", 2.0), ("const", 3.0)), None) == 5.0  # type: ignore[arg-type]
 
 

@@ -10,7 +10,10 @@ answered "Yes" to "Do pallets A and B fit together in goods lift L?" over 370 kg
 720 kg load, 7 times of 16 (`bench/families_heldout33b.py`, h33b_lift; h33b_balloon and h33b_ferryw too).
 
 So each sum of two numbers of two different reads, ("sum", the later read's number, the earlier
-read's number), enters the relations against every number of a THIRD read and every goal number. A read
+read's number), enters the relations against every number of a THIRD read and every goal number; then
+each sum of two numbers of ONE read (a parcel order's kg in boxes and kg in crates against a van's
+payload) and each sum of a read's number and a goal number (12 guests more on a tour's 30 booked against
+its boat's 40 seats), against the numbers of the other reads (and the goal's other numbers). A read
 with more than `MAX_SUM_NUMBERS` numbers gives no sums (a table, not a quantity); at most `MAX_SUMS` sums
 and `MAX_SUM_RELATIONS` orders a run. An order that held one way in every supporting run and not now
 stops the replay like any other relation (`_envelope_checks.broken`); one the runs saw both ways is
@@ -19,37 +22,51 @@ dropped when they merge.
 
 from __future__ import annotations
 
+from typing import Any
+
 from llmos.learning import explain as ex
 from llmos.learning._envelope_facts import Operand, Relation, numbers, sign
 
 MAX_SUM_NUMBERS = 4  # numbers of one read that enter sums
-MAX_SUMS = 12  # sums a run
-MAX_SUM_RELATIONS = 48  # their orders a run
+MAX_SUMS = 16  # sums a run
+MAX_SUM_RELATIONS = 64  # their orders a run
 
 
 def sums(ops: list[tuple[Operand, float]]) -> list[tuple[Operand, float]]:
-    """("sum", a, b): a number of a read plus a number of an EARLIER read (a first, so that the
-    relation is checked once the later read has answered)."""
+    """("sum", a, b): a number of a read plus a number of an EARLIER read (a first, so that the relation is
+    checked once the later read has answered); then plus another number of the same read; then plus a
+    goal number."""
     by_step: dict[int, list[tuple[Operand, float]]] = {}
     for op, v in ops:
         if op[0] == "res":
             by_step.setdefault(int(op[1]), []).append((op, v))
+    goal = [(op, v) for op, v in ops if op[0] == "tok"][:MAX_SUM_NUMBERS]
     steps = sorted(s for s, nums in by_step.items() if len(nums) <= MAX_SUM_NUMBERS)
-    out: list[tuple[Operand, float]] = []
+    across: list[tuple[Operand, float]] = []
+    within: list[tuple[Operand, float]] = []
+    with_goal: list[tuple[Operand, float]] = []
     for i, late in enumerate(steps):
+        nums = by_step[late]
         for early in steps[:i]:
-            out.extend((("sum", a, b), x + y) for a, x in by_step[late] for b, y in by_step[early])
-    return out[:MAX_SUMS]
+            across.extend((("sum", a, b), x + y) for a, x in nums for b, y in by_step[early])
+        within.extend((("sum", a, b), x + y) for k, (a, x) in enumerate(nums) for b, y in nums[k + 1 :])
+        with_goal.extend((("sum", a, b), x + y) for a, x in nums for b, y in goal)
+    return (across + within + with_goal)[:MAX_SUMS]
+
+
+def _sources(d: Operand) -> set[Any]:
+    return {int(op[1]) if op[0] == "res" else op for op in (d[1], d[2])}
 
 
 def sum_relations(env: ex.Env, echo_paths: list[list[str]]) -> list[Relation]:
-    """Each sum's order against every goal number and every number of a third read."""
+    """Each sum's order against every number of another source: a goal number that is not in the sum,
+    and a number of a read none of the sum's numbers comes from."""
     ops = numbers(env, echo_paths)
     out: list[Relation] = []
     for d, y in sums(ops):
-        own = {int(d[1][1]), int(d[2][1])}
+        own = _sources(d)
         for a, x in ops:
-            if a[0] == "tok" or (a[0] in ("res", "tnum") and int(a[1]) not in own):
+            if (a[0] == "tok" and a not in own) or (a[0] in ("res", "tnum") and int(a[1]) not in own):
                 out.append((a, d, sign(x - y)))
                 if len(out) >= MAX_SUM_RELATIONS:
                     return out
