@@ -93,6 +93,10 @@ def test_a_sum_pairs_a_later_reads_number_with_an_earlier_ones() -> None:
     got2 = dict(_envelope_sums.sums(ops2))
     assert got2[("sum", ("res", 0, ("box",)), ("res", 0, ("crate",)))] == 660.0
     assert got2[("sum", ("res", 0, ("box",)), ("tok", 1))] == 312.0
+    # one path of three reads (three crates) is summed over all three, the latest read first
+    ops3 = [(("res", k, ("kg",)), 90.0 + k) for k in range(3)] + [(("res", 3, ("limit",)), 265.0)]
+    total = ("sum", ("res", 2, ("kg",)), ("sum", ("res", 1, ("kg",)), ("res", 0, ("kg",))))
+    assert dict(_envelope_sums.sums(ops3))[total] == 273.0
     assert value(("sum", ("const", 2.0), ("const", 3.0)), None) == 5.0  # type: ignore[arg-type]
 
 
@@ -119,3 +123,38 @@ async def test_a_write_made_only_under_the_limit_stops_before_a_sum_past_it(tmp_
     assert out.decision.mode == "follower"
     assert out.correct and stopped_outside_evidence(out.trace)
     assert not any(d[0] == "lift_crates" and p["first"] in d for d in h.world.state["done"])
+
+
+async def solve_three(p: dict[str, Any], calls: Calls) -> str:
+    kg = [(await calls([("crate", {"crate": p[k]})]))[0]["kg"] for k in ("first", "second", "third")]
+    (h,) = await calls([("hoist", {"hoist": p["hoist"]})])
+    return "Yes, all three at once." if sum(kg) <= h["limit_kg"] else "No, not all three."
+
+
+THREE = Family("three", "Can hoist {hoist} take crates {first}, {second} and {third} at once?", solve_three, nothing)
+
+
+async def test_three_reads_summed_past_the_limit_are_not_replayed(tmp_path: Path) -> None:
+    h = harness(tmp_path)
+
+    def goal(k: int, kg: tuple[int, int, int], limit: int) -> dict[str, str]:
+        p = {**_goal(h, k, kg[0], kg[1], limit), "third": f"CR-{500 + k}"}
+        h.world.state["crates"][p["third"]] = kg[2]
+        return p
+
+    # crates 60..100 kg, limits 260..340 kg, 225..300 kg together: every three went up
+    seen = [
+        ((95, 60, 70), 300),
+        ((60, 100, 90), 260),
+        ((80, 95, 60), 320),
+        ((100, 100, 100), 340),
+        ((70, 90, 100), 340),
+    ]
+    for k, (kg, limit) in enumerate(seen):
+        await run_ok(h, THREE, goal(k, kg, limit))
+    out = await h.run(THREE, goal(7, (70, 80, 90), 300))
+    assert out.trace.mode == "follower" and out.llm_calls == 0 and "Yes" in str(out.trace.output)
+    # 95 + 92 + 90 = 277 kg over 265: each inside, every pair (and every two summed) under the limit
+    out = await h.run(THREE, goal(8, (95, 92, 90), 265))
+    assert out.decision.mode == "follower" and stopped_outside_evidence(out.trace)
+    assert out.llm_calls > 0 and "No" in str(out.trace.output)

@@ -13,7 +13,9 @@ So each sum of two numbers of two different reads, ("sum", the later read's numb
 read's number), enters the relations against every number of a THIRD read and every goal number; then
 each sum of two numbers of ONE read (a parcel order's kg in boxes and kg in crates against a van's
 payload) and each sum of a read's number and a goal number (12 guests more on a tour's 30 booked against
-its boat's 40 seats), against the numbers of the other reads (and the goal's other numbers). A read
+its boat's 40 seats), against the numbers of the other reads (and the goal's other numbers). First of
+all, the number at one path of three or more reads (three kayakers' weights: `heldout33c` h33c_raft, 6
+wrong on main) is summed over them, nested ("sum", third, ("sum", second, first)). A read
 with more than `MAX_SUM_NUMBERS` numbers gives no sums (a table, not a quantity); at most `MAX_SUMS` sums
 and `MAX_SUM_RELATIONS` orders a run. An order that held one way in every supporting run and not now
 stops the replay like any other relation (`_envelope_checks.broken`); one the runs saw both ways is
@@ -51,11 +53,31 @@ def sums(ops: list[tuple[Operand, float]]) -> list[tuple[Operand, float]]:
             across.extend((("sum", a, b), x + y) for a, x in nums for b, y in by_step[early])
         within.extend((("sum", a, b), x + y) for k, (a, x) in enumerate(nums) for b, y in nums[k + 1 :])
         with_goal.extend((("sum", a, b), x + y) for a, x in nums for b, y in goal)
-    return (across + within + with_goal)[:MAX_SUMS]
+    return (calls_total(by_step, steps) + across + within + with_goal)[:MAX_SUMS]
+
+
+def calls_total(by_step: dict[int, list[tuple[Operand, float]]], steps: list[int]) -> list[tuple[Operand, float]]:
+    """The number at one path of three or more reads summed (three kayakers' weights against a raft's
+    limit, every two of them under it): nested sums, the latest read first."""
+    at: dict[Any, list[tuple[Operand, float]]] = {}
+    for s in steps:
+        for op, v in by_step[s]:
+            at.setdefault(tuple(op[2]), []).append((op, v))
+    out: list[tuple[Operand, float]] = []
+    for nums in at.values():
+        if len(nums) >= 3:
+            d, y = nums[0]
+            for op, v in nums[1:]:
+                d, y = ("sum", op, d), y + v
+            out.append((d, y))
+    return out
 
 
 def _sources(d: Operand) -> set[Any]:
-    return {int(op[1]) if op[0] == "res" else op for op in (d[1], d[2])}
+    out: set[Any] = set()
+    for op in (d[1], d[2]):
+        out |= _sources(op) if op[0] == "sum" else {int(op[1]) if op[0] == "res" else op}
+    return out
 
 
 def sum_relations(env: ex.Env, echo_paths: list[list[str]]) -> list[Relation]:
