@@ -373,8 +373,8 @@ CMP = {-1: "<", 0: "=", 1: ">", LE: "<=", GE: ">="}
 def _describe(op: Operand) -> str:
     if op[0] in ("zero", "const"):
         return "0" if op[0] == "zero" else f"{op[1]:g}"
-    if op[0] in ("diff", "prod", "ratio"):
-        sym = {"diff": "-", "prod": "x", "ratio": "/"}[str(op[0])]
+    if op[0] in ("diff", "prod", "ratio", "sum"):
+        sym = {"diff": "-", "prod": "x", "ratio": "/", "sum": "+"}[str(op[0])]
         return f"({_describe(op[1])} {sym} {_describe(op[2])})"
     if op[0] == "wsum":
         a, b = (".".join(str(x) for x in p).replace(".*", "[*]") for p in op[2:4])

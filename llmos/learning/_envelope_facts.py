@@ -311,7 +311,7 @@ def result_step(op: Operand) -> int | None:
     """The step whose result an operand reads (a difference: its two numbers' step); None for the goal."""
     if op[0] in ("res", "tnum", "tot"):
         return int(op[1])
-    if op[0] in ("diff", "prod", "ratio"):
+    if op[0] in ("diff", "prod", "ratio", "sum"):  # a sum's first number is its later read's
         return result_step(op[1]) if op[1][0] != "tok" else result_step(op[2])
     if op[0] == "wsum":
         return int(op[1])
@@ -323,11 +323,11 @@ def value(op: Operand, env: ex.Env, live: dict[Operand, float] | None = None) ->
     values of operands the results do not hold (a call's derived arguments, `_arg_relations`)."""
     if op[0] in ("zero", "const"):
         return 0.0 if op[0] == "zero" else float(op[1])
-    if op[0] in ("diff", "prod", "ratio"):
+    if op[0] in ("diff", "prod", "ratio", "sum"):
         a, b = value(op[1], env, live), value(op[2], env, live)
         if a is None or b is None or (op[0] == "ratio" and b == 0):
             return None
-        return a - b if op[0] == "diff" else a * b if op[0] == "prod" else a / b
+        return a - b if op[0] == "diff" else a * b if op[0] == "prod" else a + b if op[0] == "sum" else a / b
     if op[0] == "wsum":
         return weighted_sum(op, env)
     if op[0] == "arg":

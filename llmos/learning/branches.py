@@ -115,7 +115,7 @@ def _apart(p: Plan, q: Plan, steps: set[int], strict: bool = False) -> bool:
                 return True
 
     def inside(op: Any) -> bool:
-        if op[0] in ("diff", "prod", "ratio"):
+        if op[0] in ("diff", "prod", "ratio", "sum"):
             return inside(op[1]) and inside(op[2])
         return op[0] not in ("res", "tnum", "arg", "tot", "wsum") or int(op[1]) in steps
 

@@ -21,6 +21,7 @@ from llmos.learning import explain as ex
 from llmos.learning._arg_relations import arg_relations, live_values
 from llmos.learning._coincidence import coincident, has_unused
 from llmos.learning._envelope_lists import MAX_CATEGORIES, short_text
+from llmos.learning._envelope_sums import sum_relations
 from llmos.learning._evidence import Call, Evidence, normalise, support_problem, without_repeats
 from llmos.learning.goals import shape
 from llmos.learning.plans import Leaf, Plan, PlanStep, Slot, match, path_key, result_shape, value_type
@@ -111,6 +112,7 @@ def new_plan(ev: Evidence, force_wider: bool = False) -> Plan:
     late = envelope.late_relations(env, echo)[0]  # the orders of numbers past the caps of `relations`
     args = [c.arguments for c in ev.calls]
     plan.relations = envelope.relations(env, echo) + late + arg_relations(env, echo, steps, args)
+    plan.relations += sum_relations(env, echo)  # two reads' numbers summed against a third (`_envelope_sums`)
     plan.memberships = envelope.memberships(env)
     envelope.record_seen(plan, ev.tokens, [c.arguments for c in ev.calls], env.texts, env.parsed, env)
     _add_evidence(plan, ev)
