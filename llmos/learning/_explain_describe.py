@@ -9,7 +9,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from llmos.learning import _explain_agg, _explain_more, _explain_tables, _explain_text, _shortcuts
+from llmos.learning import _explain_agg, _explain_described, _explain_more, _explain_tables, _explain_text, _shortcuts
 from llmos.learning._explain_values import ROUNDING_MODES, Cand, format_path
 
 
@@ -107,6 +107,8 @@ def describe(cand: Cand, names: dict[int, str] | None = None, steps: list[str] |
         return _explain_agg.describe(cand, lambda r: describe_ref(r, names, steps))
     if kind == _explain_tables.KIND:
         return _explain_tables.describe(cand, describe_ref(cand[1], names, steps))
+    if kind == _explain_described.KIND:
+        return _explain_described.describe(cand)
     return _explain_more.describe(cand, lambda r: describe_ref(r, names, steps))
 
 
