@@ -102,12 +102,14 @@ def _env(goal: str) -> Env:
 
 def test_the_explanation_reads_one_seen_word_and_one_value() -> None:
     rows = (("porcelain", "25"), ("raku", "40"), ("stoneware", "30"))
-    cand = (_explain_described.KIND, "n", rows, (("porcelain", "25"), ("stoneware", "30")))
-    assert _explain_described.evaluate(cand, _env("Load Rie Porcelain pots into kiln K9")) == 25
-    for goal in ("Load Rie Raku pots into kiln K9", "Load Porcelain Stoneware pots into kiln K9", "Load pots"):
+    cand = (_explain_described.KIND, ("tok", 1), "n", rows, (("porcelain", "25"), ("stoneware", "30")))
+    assert _explain_described.evaluate(cand, _env("Load 'Rie Porcelain' pots into kiln K9")) == 25
+    for goal in ("Load 'Rie Raku' pots", "Load 'Porcelain Stoneware' pots", "Load 'Rie Shino' pots", "Load pots"):
         with pytest.raises(Unavailable):
             _explain_described.evaluate(cand, _env(goal))
-    assert _explain_described.refit(cand, 30, _env("Load Rie Porcelain pots")) is None  # another value
-    assert _explain_described.refit(cand, 30, _env("Load Rie Shino pots")) is None  # no described word
-    got: Any = _explain_described.refit(cand, 40, _env("Load Rie Raku pots"))
-    assert got is not None and dict(got[3])["raku"] == "40"
+    with pytest.raises(Unavailable):  # a described word, but not in the goal value the table reads
+        _explain_described.evaluate(cand, _env("Load 'Rie Shino' Porcelain pots"))
+    assert _explain_described.refit(cand, 30, _env("Load 'Rie Porcelain' pots")) is None  # another value
+    assert _explain_described.refit(cand, 30, _env("Load 'Rie Shino' pots")) is None  # no described word
+    got: Any = _explain_described.refit(cand, 40, _env("Load 'Rie Raku' pots"))
+    assert got is not None and dict(got[4])["raku"] == "40"

@@ -303,17 +303,21 @@ def explain(plan: Plan, step: PlanStep, path: ex.Path, value: Any, env: ex.Env, 
     if FULL in rec:
         return []
     live = _explain_described.words((t.kind, t.text) for t in env.tokens)
-    runs = [_explain_described.words(("word", t) for t in texts) for texts in plan.evidence_tokens]
     out: list[ex.Cand] = []
     for tkind, rows in tables(described):
         if tkind != kind:
             continue
         table = dict(rows)
         now = [w for w in table if w in live]
-        if not now or not all(_explain_described.same(kind, table[w], value) for w in now):
-            continue
-        if not all(any(w in table for w in run) for run in runs):
-            continue  # a run the table does not explain: its goal held no described word
+        at = [p for p, t in enumerate(env.tokens) if _explain_described.words([(t.kind, t.text)]) & table.keys()]
+        if len(at) != 1 or not all(_explain_described.same(kind, table[w], value) for w in now):
+            continue  # the described words in one goal value, of this run's value
+        pos = at[0]
+        runs = [_explain_described.words(("word", t) for t in texts) for texts in plan.evidence_tokens]
+        if not all(
+            len(t) > pos and _explain_described.words([("word", t[pos])]) & table.keys() for t in plan.evidence_tokens
+        ):
+            continue  # a run the table does not explain: its goal value held no described word
         seen = {w: rec[w] for w in table if w in rec}
         if any(v == DEAD or not _explain_described.same(kind, table[w], json.loads(v)) for w, v in seen.items()):
             continue
@@ -322,5 +326,5 @@ def explain(plan: Plan, step: PlanStep, path: ex.Path, value: Any, env: ex.Env, 
         got = json.dumps(value)
         if any(seen.setdefault(w, got) != got for w in now):
             continue
-        out.append((_explain_described.KIND, kind, rows, tuple(sorted(seen.items()))))
+        out.append((_explain_described.KIND, ("tok", pos), kind, rows, tuple(sorted(seen.items()))))
     return out

@@ -27,7 +27,7 @@ def refs(cand: Cand) -> Iterator[Cand]:
                 yield r
     elif kind in ("agg", "pick"):
         yield from _explain_agg.refs(cand)
-    elif kind == _explain_tables.KIND:
+    elif kind in _explain_tables.KINDS:
         yield cand[1]
     else:
         yield from _explain_more.refs(cand)
@@ -108,7 +108,7 @@ def describe(cand: Cand, names: dict[int, str] | None = None, steps: list[str] |
     if kind == _explain_tables.KIND:
         return _explain_tables.describe(cand, describe_ref(cand[1], names, steps))
     if kind == _explain_described.KIND:
-        return _explain_described.describe(cand)
+        return _explain_described.describe(cand, describe_ref(cand[1], names, steps))
     return _explain_more.describe(cand, lambda r: describe_ref(r, names, steps))
 
 
