@@ -28,11 +28,12 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from llmos.learning import _explain_described
 from llmos.learning import explain as ex
 from llmos.learning.goals import Token
 from llmos.learning.plans import Plan, PlanStep
 
-__all__ = ["KEY", "SUFFIX", "problem", "record", "tables", "union"]
+__all__ = ["KEY", "SUFFIX", "explain", "problem", "record", "tables", "union"]
 
 KEY = "~dtab"
 DEAD = "x"
@@ -287,3 +288,43 @@ def problem(plan: Plan, env: ex.Env, step: int, arguments: dict[str, Any], descr
                         "in the goal: the hypotheses disagree"
                     )
     return None
+
+
+def explain(plan: Plan, step: PlanStep, path: ex.Path, value: Any, env: ex.Env, described: str | None) -> list[ex.Cand]:
+    """When this run leaves the argument at `path` with no explanation: each table the tool's description
+    states that explains every supporting run and this one (`_explain_described`), as an explanation; []
+    when none does. A supporting run whose goal held no described word, a described word that came with
+    another value (or with two), or a record that missed a word (`FULL`), and it explains nothing."""
+    kind = _kind(value)
+    rec_s = step.seen.get(_key(tuple(path)))
+    if not described or kind is None or not isinstance(rec_s, str) or not plan.evidence_tokens:
+        return []
+    rec = _parsed(rec_s)
+    if FULL in rec:
+        return []
+    live = _explain_described.words((t.kind, t.text) for t in env.tokens)
+    out: list[ex.Cand] = []
+    for tkind, rows in tables(described):
+        if tkind != kind:
+            continue
+        table = dict(rows)
+        now = [w for w in table if w in live]
+        at = [p for p, t in enumerate(env.tokens) if _explain_described.words([(t.kind, t.text)]) & table.keys()]
+        if len(at) != 1 or not all(_explain_described.same(kind, table[w], value) for w in now):
+            continue  # the described words in one goal value, of this run's value
+        pos = at[0]
+        runs = [_explain_described.words(("word", t) for t in texts) for texts in plan.evidence_tokens]
+        if not all(
+            len(t) > pos and _explain_described.words([("word", t[pos])]) & table.keys() for t in plan.evidence_tokens
+        ):
+            continue  # a run the table does not explain: its goal value held no described word
+        seen = {w: rec[w] for w in table if w in rec}
+        if any(v == DEAD or not _explain_described.same(kind, table[w], json.loads(v)) for w, v in seen.items()):
+            continue
+        if any(w in table and w not in seen for run in runs for w in run):
+            continue  # a word a run held that the record does not have (a token of another kind)
+        got = json.dumps(value)
+        if any(seen.setdefault(w, got) != got for w in now):
+            continue
+        out.append((_explain_described.KIND, ("tok", pos), kind, rows, tuple(sorted(seen.items()))))
+    return out

@@ -9,7 +9,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from llmos.learning import _explain_agg, _explain_more, _explain_tables, _explain_text, _shortcuts
+from llmos.learning import _explain_agg, _explain_described, _explain_more, _explain_tables, _explain_text, _shortcuts
 from llmos.learning._explain_values import ROUNDING_MODES, Cand, format_path
 
 
@@ -27,7 +27,7 @@ def refs(cand: Cand) -> Iterator[Cand]:
                 yield r
     elif kind in ("agg", "pick"):
         yield from _explain_agg.refs(cand)
-    elif kind == _explain_tables.KIND:
+    elif kind in _explain_tables.KINDS:
         yield cand[1]
     else:
         yield from _explain_more.refs(cand)
@@ -107,6 +107,8 @@ def describe(cand: Cand, names: dict[int, str] | None = None, steps: list[str] |
         return _explain_agg.describe(cand, lambda r: describe_ref(r, names, steps))
     if kind == _explain_tables.KIND:
         return _explain_tables.describe(cand, describe_ref(cand[1], names, steps))
+    if kind == _explain_described.KIND:
+        return _explain_described.describe(cand, describe_ref(cand[1], names, steps))
     return _explain_more.describe(cand, lambda r: describe_ref(r, names, steps))
 
 

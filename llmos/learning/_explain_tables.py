@@ -23,9 +23,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from llmos.learning import _explain_described
 from llmos.learning._explain_values import Cand, Env, Unavailable, is_num
 
 KIND = "wtab"
+KINDS = frozenset({KIND, _explain_described.KIND})  # a described table (`_explain_described`) is judged alike
 MAX_WORDS = 32
 ENDS = (0, -1)
 
@@ -79,8 +81,15 @@ def widen(rows: tuple[Row, ...], word: str, value: str, v: Any) -> tuple[Row, ..
     return tuple(sorted([*rows, (word, got, value)]))
 
 
+def usable(cand: Cand) -> bool:
+    """Whether replay may use the table (`explain.awake`: when nothing else is left)."""
+    return cand[0] == _explain_described.KIND or rival(cand[3])
+
+
 def refit(cand: Cand, value: Any, env: Env) -> Cand | None:
     """The table candidate after one more run whose argument is `value`; None when it no longer fits."""
+    if cand[0] == _explain_described.KIND:
+        return _explain_described.refit(cand, value, env)
     got = words_of(env, cand[1][1])
     if got is None:
         return None
@@ -90,6 +99,8 @@ def refit(cand: Cand, value: Any, env: Env) -> Cand | None:
 
 
 def evaluate(cand: Cand, env: Env) -> Any:
+    if cand[0] == _explain_described.KIND:
+        return _explain_described.evaluate(cand, env)
     rows: tuple[Row, ...] = cand[3]
     if not rival(rows):
         raise Unavailable("a word table the runs cannot yet tell from a key lookup or a constant explains nothing")

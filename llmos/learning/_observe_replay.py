@@ -10,6 +10,7 @@ the write (rule 3: not replayed blind any more).
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from llmos.config import LearningConfig
@@ -20,7 +21,7 @@ from llmos.learning.branches import discriminated as _discriminated
 from llmos.learning.index import PlanIndex
 from llmos.learning.induction import Evidence
 from llmos.learning.plans import Plan
-from llmos.learning.risk import RiskOf, writes_after
+from llmos.learning.risk import RiskOf, describe, writes_after
 from llmos.learning.store import Changes
 from llmos.modes import REPLAY_MODES
 from llmos.trace import Trace
@@ -70,7 +71,8 @@ class ReplayObservation:
             if not isinstance(ev, str):  # a model may repeat a call the replay already made
                 ev = induction.without_repeats(ev)
             if not isinstance(ev, str) and ev.seq == plan.seq:
-                refined, note = induction.refine(plan, ev, trace.success and not trace.rejected)
+                told = functools.partial(describe, self.risk_of)  # a table a tool states (`_described_tables`)
+                refined, note = induction.refine(plan, ev, trace.success and not trace.rejected, told)
                 if refined is not None:
                     self._put(refined, changes)
                     plan = refined

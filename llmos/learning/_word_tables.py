@@ -64,8 +64,8 @@ def _phrases(tokens: Sequence[Token]) -> list[tuple[int, str, list[str]]]:
 def _goal_stated(leaf: Leaf) -> bool:
     """Whether some explanation kept reads the goal's own values only (the goal states the value)."""
     for c in ex.awake(leaf.cands):
-        if c[0] == _explain_tables.KIND:
-            continue  # the table itself: a word's value, not the goal's
+        if c[0] in _explain_tables.KINDS:
+            continue  # a table itself (a goal word's, a described one): a word's value, not the goal's
         rs = list(ex.refs(c))
         if rs and all(r[0] == "tok" for r in rs):
             return True

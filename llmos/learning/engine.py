@@ -35,7 +35,7 @@ from llmos.learning._sync import PlanSync
 from llmos.learning.index import PlanIndex
 from llmos.learning.induction import Evidence
 from llmos.learning.plans import Plan, match
-from llmos.learning.risk import RiskOf
+from llmos.learning.risk import RiskOf, describe
 from llmos.learning.selection import MODES, ModeDecision, SelectionPolicy, select
 from llmos.learning.store import Changes, PlanStore, evidence_json
 from llmos.storage.base import StoreDB
@@ -195,7 +195,7 @@ class LearningEngine(ReplayObservation):
         candidates.sort(key=lambda c: c[:3])
         notes = []
         for _d, _s, _id, p, m in candidates[:3]:
-            merged, why = induction.merge(p, ev)
+            merged, why = induction.merge(p, ev, self._described)
             if merged is None and _refit.wants_refit(p, why):  # a coincidence of its first runs
                 merged = self._refit(p, ev, changes)
             if merged is not None:
@@ -221,6 +221,10 @@ class LearningEngine(ReplayObservation):
         if lent is not None:
             return plan, True, f"new plan, learned from the sibling wording of plan {lent.sibling['plan']}"
         return plan, True, "new plan" + (f" ({notes[0]})" if notes else "")
+
+    def _described(self, name: str) -> str | None:
+        """What tool `name` says of itself (`_described_tables.explain`), when the runtime's lookup knows."""
+        return describe(self.risk_of, name)
 
     def _lend(self, plan: Plan, changes: Changes) -> None:
         """A plan that can lend now (after every run it takes): one-run plans of other wordings whose run

@@ -189,7 +189,7 @@ def evaluate(cand: Cand, env: Env, memo: dict[Any, Any] | None = None) -> Any:
         return _arith_value(cand, env)
     if kind in ("agg", "pick"):
         return _explain_agg.evaluate(cand, env, number_of, ref_value)
-    if kind == _explain_tables.KIND:
+    if kind in _explain_tables.KINDS:
         return _explain_tables.evaluate(cand, env)
     return _explain_more.evaluate(cand, env, number_of, ref_value)
 
@@ -242,10 +242,10 @@ def fitting(cands: list[Cand], value: Any, env: Env) -> list[Cand]:
     others = (_fitting if _shortcuts.ON else _plain_fitting)(cands, value, env, learned)
     if not learned:
         return others
-    lines = [c for c in learned if c[0] not in ("band", _explain_tables.KIND)]
+    lines = [c for c in learned if c[0] != "band" and c[0] not in _explain_tables.KINDS]
     if lines and not others:
         others = _refit_lines(lines, value, env)
-    tables = _refit_tables([c for c in learned if c[0] == _explain_tables.KIND], value, env)
+    tables = _refit_tables([c for c in learned if c[0] in _explain_tables.KINDS], value, env)
     if not others:  # a band is a rival of the explanations, never one by itself; a table may be the last one
         return tables
     return others + _refit_bands([c for c in learned if c[0] == "band"], value, env) + tables
@@ -393,8 +393,8 @@ def awake(cands: list[Cand]) -> list[Cand]:
     forms = [c for c in cands if c[0] == "expr"]
     lines = forms or [c for c in cands if (c[0] == "lin" and c[3] is not None) or c[0] == "rlin"]
     # a goal word's table last, when nothing else is left (`_explain_tables`)
-    return lines or [c for c in cands if c[0] == _explain_tables.KIND and _explain_tables.rival(c[3])]
+    return lines or [c for c in cands if c[0] in _explain_tables.KINDS and _explain_tables.usable(c)]
 
 
-_LEARNED = frozenset({"lin", "rlin", "band", _explain_tables.KIND})
-_WIDER = frozenset({"expr", "lin", "rlin", "band", _explain_tables.KIND})
+_LEARNED = frozenset({"lin", "rlin", "band", *_explain_tables.KINDS})
+_WIDER = frozenset({"expr", "lin", "rlin", "band", *_explain_tables.KINDS})

@@ -14,12 +14,14 @@ from __future__ import annotations
 import hashlib
 import operator
 import time
+from collections.abc import Callable
 from typing import Any
 
 from llmos.learning import _same_run, _seen_answer, _shortcuts, _word_tables, answers, envelope, spans
 from llmos.learning import explain as ex
 from llmos.learning._arg_relations import arg_relations, live_values
 from llmos.learning._coincidence import coincident, has_unused
+from llmos.learning._described_tables import explain as described_table
 from llmos.learning._envelope_lists import MAX_CATEGORIES, short_text
 from llmos.learning._envelope_sums import sum_relations
 from llmos.learning._evidence import Call, Evidence, normalise, support_problem, without_repeats
@@ -119,14 +121,14 @@ def new_plan(ev: Evidence, force_wider: bool = False) -> Plan:
     return plan
 
 
-def merge(plan: Plan, ev: Evidence) -> tuple[Plan | None, str]:
-    """The plan extended by this evidence, or (None, why not)."""
+def merge(plan: Plan, ev: Evidence, described: Described | None = None) -> tuple[Plan | None, str]:
+    """The plan extended by this evidence, or (None, why not); `described`: tool -> what it says of itself."""
     if ev.seq != plan.seq or len(ev.tokens) != plan.ntokens:
         return None, "different tool sequence or goal length"
     if _shortcuts.ON and _in_place(plan, ev):
         # a run of the plan's own skeleton: checked against what the plan keeps without changing it,
         # then added to the plan itself (no copy: nothing is refused after this point)
-        fitted = _fit_leaves(plan, ev, merging=True)
+        fitted = _fit_leaves(plan, ev, merging=True, described=described)
         if isinstance(fitted, str):
             return None, fitted
         narrowed = _apply(plan, ev, fitted)
@@ -134,7 +136,7 @@ def merge(plan: Plan, ev: Evidence) -> tuple[Plan | None, str]:
         _note_coincidence(plan, ev)
         return plan, "merged"
     merged = plan.copy()
-    problem = _filter(merged, ev, merging=True)
+    problem = _filter(merged, ev, merging=True, described=described)
     if problem:
         return None, problem
     for pos, (a, b) in enumerate(zip(merged.skeleton, ev.tokens, strict=True)):
@@ -168,7 +170,9 @@ def _note_coincidence(plan: Plan, ev: Evidence) -> None:
         plan.coincident.append(texts)
 
 
-def refine(plan: Plan, ev: Evidence, answer_from_model: bool = False) -> tuple[Plan | None, str]:
+def refine(
+    plan: Plan, ev: Evidence, answer_from_model: bool = False, described: Described | None = None
+) -> tuple[Plan | None, str]:
     """The plan with explanations the evidence rules out dropped, its support unchanged (for runs that
     are not independent: a replay the model finished). (None, why) when nothing explains an argument.
     `answer_from_model`: the run succeeded and its final answer is the model's over these calls, so it
@@ -179,7 +183,7 @@ def refine(plan: Plan, ev: Evidence, answer_from_model: bool = False) -> tuple[P
     if m is None or not m.full:
         return None, "the goal does not match the plan's skeleton"
     refined = plan.copy()
-    problem = _filter(refined, ev)
+    problem = _filter(refined, ev, described=described)
     if problem:
         return None, problem
     for pos, slot in refined.slots.items():  # slot values the model has now handled with this plan's calls
@@ -204,10 +208,11 @@ def _in_place(plan: Plan, ev: Evidence) -> bool:
     return not spans.has_phrases(plan)
 
 
+Described = Callable[[str], str | None]  # a tool's name -> what it says of itself (`risk.describe`)
 Fitted = list[tuple[dict[ex.Path, Any], list[list[ex.Cand]]]]
 
 
-def _fit_leaves(plan: Plan, ev: Evidence, merging: bool = False) -> Fitted | str:
+def _fit_leaves(plan: Plan, ev: Evidence, merging: bool = False, described: Described | None = None) -> Fitted | str:
     """Per step, the call's argument values and each argument's explanations that also fit this
     evidence (the plan unchanged); the problem when an argument loses every explanation. `merging`: a
     failed merge may be answered by `_refit` (`_tables_may_explain`)."""
@@ -222,6 +227,8 @@ def _fit_leaves(plan: Plan, ev: Evidence, merging: bool = False) -> Fitted | str
             cands = ex.fitting(leaf.cands, values[leaf.path], env)
             if not cands and leaf.cands and _tables_may_explain(plan, values[leaf.path], merging):
                 cands = _word_tables.explain(step, leaf.path, values[leaf.path], env)  # the one hypothesis left
+                if not cands and described is not None:  # a table the tool's description states
+                    cands = described_table(plan, step, leaf.path, values[leaf.path], env, described(step.name))
             if not cands:
                 return f"nothing explains {step.name}.{ex.format_path(leaf.path)} in every trace"
             kept.append(cands)
@@ -240,9 +247,9 @@ def _tables_may_explain(plan: Plan, value: Any, merging: bool) -> bool:
     return not 0 < plan.support <= REFIT_MAX_SUPPORT
 
 
-def _filter(merged: Plan, ev: Evidence, merging: bool = False) -> str:
+def _filter(merged: Plan, ev: Evidence, merging: bool = False, described: Described | None = None) -> str:
     """Keep the explanations that also fit this evidence (in place); the problem, if any."""
-    fitted = _fit_leaves(merged, ev, merging)
+    fitted = _fit_leaves(merged, ev, merging, described)
     if isinstance(fitted, str):
         return fitted
     _apply(merged, ev, fitted)

@@ -183,7 +183,7 @@ def _consumed_whole(plan: Plan, pos: int) -> bool:
                         # the owner of a possessive is the value whole, its marker aside
                         verbatim = verbatim or (c[0] == "val" and p[2] in ("id", "possessive"))
                 # a goal word's table (`_explain_tables`) reads a word of the value taken whole
-                if c[0] not in ("val", "tmpl", "const", "wtab") and pos in ex.token_positions(c):
+                if c[0] not in ("val", "tmpl", "const", "wtab", "dtab") and pos in ex.token_positions(c):
                     return False
     return verbatim
 
