@@ -4,9 +4,7 @@ normalise(trace)      top-level calls, retried errors folded away, grouped by tu
 new_plan(evidence)    every explanation of every argument leaf in this one trace
 merge(plan, evidence) slots := slots ∪ differing positions; explanations filtered by the new
                       trace; refused (with the reason) when an argument loses every explanation
-                      or a varying slot is used by nothing
-
-`normalise` and `Evidence` live in `_evidence` and are re-exported here.
+                      or a varying slot is used by nothing (`normalise`, `Evidence`: re-exported from `_evidence`)
 """
 
 from __future__ import annotations
@@ -170,9 +168,7 @@ def _note_coincidence(plan: Plan, ev: Evidence) -> None:
         plan.coincident.append(texts)
 
 
-def refine(
-    plan: Plan, ev: Evidence, answer_from_model: bool = False, described: Described | None = None
-) -> tuple[Plan | None, str]:
+def refine(plan: Plan, ev: Evidence, answer_from_model: bool = False, described: Described | None = None) -> Merged:
     """The plan with explanations the evidence rules out dropped, its support unchanged (for runs that
     are not independent: a replay the model finished). (None, why) when nothing explains an argument.
     `answer_from_model`: the run succeeded and its final answer is the model's over these calls, so it
@@ -208,6 +204,7 @@ def _in_place(plan: Plan, ev: Evidence) -> bool:
     return not spans.has_phrases(plan)
 
 
+Merged = tuple[Plan | None, str]
 Described = Callable[[str], str | None]  # a tool's name -> what it says of itself (`risk.describe`)
 Fitted = list[tuple[dict[ex.Path, Any], list[list[ex.Cand]]]]
 
