@@ -25,7 +25,7 @@ from llmos.learning._answer_words import _CATEGORY
 from llmos.learning.plans import Plan, path_key
 from llmos.learning.risk import RiskOf, declares_write, writes_after
 
-__all__ = ["unchecked", "unread_results"]
+__all__ = ["labels", "unchecked", "unread_results"]
 
 
 def _leaves(data: Any, depth: int = 0) -> list[str]:
@@ -58,6 +58,8 @@ def unread_results(
     example: dict[str, Any],
     declares_write: Callable[[str], bool] | None = None,
     read_only: Callable[[str], bool] | None = None,
+    partly: bool = False,
+    reads: Callable[[int], list[ex.Path]] | None = None,
 ) -> list[int]:
     """The calls of the example run whose result fed nothing: it has a value neither the goal nor the call's
     arguments hold, no such value is in the answer or a later call's arguments, and one of them is a
@@ -65,7 +67,10 @@ def unread_results(
     have written before (`read_only` of each earlier tool: "nitrate_mg_l": 31 of the plan's one call). A
     read the answer can only have judged. A number alone of a call after a possible write is taken for an
     acknowledgement ("logged": 3 after `set_stock`); so is any result of a declared write
-    (`declares_write`: "created one.txt (5 bytes)" of the built-in `write_file`)."""
+    (`declares_write`: "created one.txt (5 bytes)" of the built-in `write_file`). `partly` (helper words3):
+    instead the calls the answer or a later call read only in part, a value of such a kind beside what it
+    copied fed nothing ("passable from 07:20" over `{"low_tide": "07:20", "height_m": 0.4}`), at a path
+    none of `reads(i)` holds (the result paths the answer template reads of call i; without: all of it)."""
     answer = str(example.get("answer") or "")
     calls = [c for c in example.get("calls") or [] if isinstance(c, dict)]
     goal = str(example.get("goal") or "")
@@ -74,35 +79,75 @@ def unread_results(
         given = goal + " " + json.dumps(call.get("arguments"), default=str)
         fresh = {v for v in _values(str(call.get("result") or "")) if v.strip() and not _said(v, given)}
         later = " ".join(json.dumps(c.get("arguments"), default=str) for c in calls[i + 1 :])
-        if not fresh or any(_said(v, answer) or _said(v, later) for v in fresh):
+        unread = {v for v in fresh if not (_said(v, answer) or _said(v, later))}
+        if not unread or (unread != fresh) != partly:
             continue
         name = str(call.get("name") or "")
-        categories = [v for v in fresh if _CATEGORY.fullmatch(v)]
+        if partly:  # only a value no path the answer reads holds ("parcels" read whole by a count: all of it)
+            unread = _beside(str(call.get("result") or ""), unread, reads(i) if reads is not None else [()])
+        categories = [v for v in unread if _CATEGORY.fullmatch(v)]
         if declares_write is not None and bool(name) and declares_write(name):
             continue  # a declared write's result that nothing reads: its acknowledgement (rule 3's view)
         first = read_only is not None and all(read_only(str(c.get("name") or "")) for c in calls[:i])
-        if categories or first:
+        if categories or (first and unread):
             out.append(i)
     return out
 
 
-def unchecked(plan: Plan, risk_of: RiskOf | None) -> list[int]:
+def _beside(result: str, unread: set[str], read: list[ex.Path]) -> set[str]:
+    """The values of `unread` at a leaf of the JSON result no path in `read` holds (a plain text: none). A
+    path through a list's items ("parcels", "*", "days": a count of them) reads the whole list."""
+    try:
+        data = json.loads(result)
+    except ValueError:
+        return set()
+    read = [p[: p.index("*")] if "*" in p else p for p in read]
+    return {
+        str(v)
+        for path, v in ex.leaves(data)
+        if not isinstance(v, bool) and v is not None and str(v) in unread and not any(path[: len(p)] == p for p in read)
+    }
+
+
+def unchecked(plan: Plan, risk_of: RiskOf | None, partly: bool = False) -> list[int]:
     """The example run's calls whose result fed nothing (`_answer_words.unread_results`) and that no later
     step that is not read-only follows: rule 1 checks no such result before a write, so only the answer
-    judged it."""
+    judged it. `partly` (helper words3): the calls the answer read in part instead ("Causeway CW-48 is
+    passable from 07:20." over a height of 0.4 m beside the time): the copied value feeds the answer, the
+    value beside it is still only the answer's to judge."""
     calls = [c for c in plan.example.get("calls") or [] if isinstance(c, dict)]
     names = [str(c.get("name") or "") for c in calls]
-    fed = _fed(plan) if len(plan.steps) == len(calls) else set()
+    fed = set() if partly or len(plan.steps) != len(calls) else _fed(plan)
     groups = [g if isinstance(g := c.get("group"), int) else i for i, c in enumerate(calls)]
-    if risk_of is None:
-        unread = unread_results(plan.example)
-    else:
+    writes: Callable[[str], bool] | None = None
+    first: Callable[[str], bool] | None = None
+    if risk_of is not None:
         reads = risk_of  # a lookup over the registry, read at call time
-
-        unread = unread_results(
-            plan.example, lambda n: declares_write(reads, n), lambda n: reads(n) == "read_only"
-        )
+        writes, first = (lambda n: declares_write(reads, n)), (lambda n: reads(n) == "read_only")
+    refs = [r for r in ex.nested_refs(plan.answer) if r[0] == "res"]
+    unread = unread_results(plan.example, writes, first, partly, lambda i: [tuple(r[2]) for r in refs if r[1] == i])
     return [i for i in unread if i not in fed and not writes_after(i, names, groups, risk_of)]
+
+
+def labels(answer: list[Any]) -> set[str]:
+    """The words of an answer template that name a value it copies, next to it with nothing but a space, a
+    colon or a sign between ("reference R-103", "42 seats"): a label, no judgement."""
+    out: set[str] = set()
+    for k, part in enumerate(answer):
+        if not (isinstance(part, (list, tuple)) and part and part[0] == "lit" and len(part) > 1):
+            continue
+        text = str(part[1])
+        before = k > 0 and not _lit(answer[k - 1])
+        after = k + 1 < len(answer) and not _lit(answer[k + 1])
+        if after and (m := re.search(r"([A-Za-z]{3,})[\s:=#]*$", text)):
+            out.add(m.group(1).lower())
+        if before and (m := re.match(r"\s*([A-Za-z]{3,})", text)):
+            out.add(m.group(1).lower())
+    return out
+
+
+def _lit(part: Any) -> bool:
+    return isinstance(part, (list, tuple)) and bool(part) and part[0] == "lit"
 
 
 def _fed(plan: Plan) -> set[int]:

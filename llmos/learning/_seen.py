@@ -125,11 +125,18 @@ def step_masks(plan: Plan, tokens: list[Token], args: list[Any], i: int, facts: 
 
 
 def problems(
-    seen: Seen, obs: dict[str, tuple[str, Any]], noise_runs: int, consumed: set[ex.Path], echo: set[str]
+    seen: Seen,
+    obs: dict[str, tuple[str, Any]],
+    noise_runs: int,
+    consumed: set[ex.Path],
+    echo: set[str],
+    counters: bool = True,
 ) -> tuple[str | None, list[str]]:
     """(the first value outside what was seen, described; the paths passed as noise). Consumed and
-    echoed values are not checked: the plan's explanations decide them."""
+    echoed values are not checked: the plan's explanations decide them. Not `counters`: no number is
+    noise, however it grew (a result that decided the answer: `seen_problem`'s `decides`)."""
     noise: list[str] = []
+    counted = noise_runs if counters else NO_NOISE
     for key, (kind, v) in obs.items():
         path = key.rsplit("|", 1)[0]
         if excluded(tuple(json.loads(path)), consumed, echo):
@@ -138,7 +145,7 @@ def problems(
         if rec is None:
             return f"{_show(path)} holds a {'number' if kind == 'n' else 'text'} where no supporting run had one", noise
         if kind == "n":
-            ok, by_noise = _number_ok(rec, v, noise_runs)
+            ok, by_noise = _number_ok(rec, v, counted)
             if not ok:
                 return f"{_show(path)} = {v:g} is outside [{rec[0]:g}, {rec[1]:g}] seen in the supporting runs", noise
             if by_noise:
@@ -159,7 +166,7 @@ def problems(
             seen_t = ", ".join(repr(_readable(t)) for t in list(rec["t"])[:3])
             return f"{_show(path)} reads {_readable(tmpl)!r}, a text never seen (seen: {seen_t})", noise
         for k, (r, x) in enumerate(zip(known, nums, strict=True)):
-            ok, by_noise = _number_ok(r, x, noise_runs)
+            ok, by_noise = _number_ok(r, x, counted)
             if not ok:
                 return (
                     f"{_show(path)}: its number #{k + 1} = {x:g} is outside [{r[0]:g}, {r[1]:g}] seen in the "
@@ -248,7 +255,10 @@ def seen_problem(
         return None, []
     every = checked + strict + loose
     masks = step_masks(plan, env.tokens, args, i) if any(not ex.is_num(v) for _p, v in every) else []
-    why, noise = problems(step.seen, _observed(checked, masks), noise_runs, set(), set())
+    # a result that decided the answer (`decides`): a number that grew in every run is no noise there, since
+    # the answer judged it (words3: a cell count that grew in 4 runs by chance let 900,000 cells pass as
+    # "milk to the vat"); rule 1 relaxes only on evidence that a value does not change the path
+    why, noise = problems(step.seen, _observed(checked, masks), noise_runs, set(), set(), counters=not decides)
     why = _unread(checked) or why  # a text past what rule 1 reads: the rest is no evidence
     if not why:  # a goal item's values by its role; the last items of a list by their place from the end
         why = _placed_problem(step.seen, checked, values, env.tokens, masks, noise_runs)

@@ -108,9 +108,12 @@ def own_words(plan: Plan, risk_of: RiskOf | None = None) -> list[str]:
     writes = (lambda name: declares_write(risk_of, name)) if risk_of is not None else None
     if not said:
         return []
-    if not _answer_words.copied_categories(plan.example, writes) and not _answer_unread.unchecked(plan, risk_of):
+    if _answer_words.copied_categories(plan.example, writes) or _answer_unread.unchecked(plan, risk_of):
+        return _answer_words.unstated_words(said)
+    if not _answer_unread.unchecked(plan, risk_of, partly=True):
         return []
-    return _answer_words.unstated_words(said)
+    labels = _answer_unread.labels(plan.answer)  # "reference R-103" names what it copies, judges nothing
+    return [w for w in _answer_words.unstated_words(said) if w not in labels]
 
 
 def judged(declines: list[str], tokens: list[Token]) -> bool:

@@ -92,7 +92,14 @@ class _RegistryRisk:
         if tool is None:
             return False
         ann = annotations_of(tool)
-        return ann.get("readOnlyHint") is False if ann else str(getattr(tool, "kind", "")) == "file_write"
+        if ann:
+            return ann.get("readOnlyHint") is False
+        # a built-in file write declares itself by its kind; an MCP tool without hints has the kind
+        # "file_write" too (`kind_for`: the policy's default), but says nothing of itself (helper words3:
+        # every unannotated MCP tool counted as a declared write, and its unread result went unjudged)
+        meta = getattr(tool, "metadata", None)
+        mcp = isinstance(meta, dict) and "mcp_server" in meta
+        return not mcp and str(getattr(tool, "kind", "")) == "file_write"
 
     def describe(self, name: str) -> str:
         tool = self.registry.get(name)
