@@ -227,12 +227,14 @@ def seen_problem(
     risk_of: RiskOf | None,
     always: bool = False,
     decides: bool = False,
+    counters: bool = True,
 ) -> tuple[str | None, list[str]]:
     """Before the group after step i's: (why step i's result is outside the evidence, or None; the
     values passed as noise). Only when a step of a later group is not read-only (a side effect is
     still ahead), or `always` (a conditional goal: the answer states which way it went), or the result
     `decides` the outcome (the supporting runs declined the goal's action on what their results said); only for
-    plans whose evidence recorded what it saw (`seen_runs`)."""
+    plans whose evidence recorded what it saw (`seen_runs`). Not `counters`: no number passes as a counter
+    (an answer that judged the results: a yes/no, the answer's own words, a declined goal)."""
     names = [s.name for s in plan.steps]
     groups = [s.group for s in plan.steps]
     text = env.texts[i] if i < len(env.texts) else None
@@ -255,10 +257,11 @@ def seen_problem(
         return None, []
     every = checked + strict + loose
     masks = step_masks(plan, env.tokens, args, i) if any(not ex.is_num(v) for _p, v in every) else []
-    # a result that decided the answer (`decides`): a number that grew in every run is no noise there, since
-    # the answer judged it (words3: a cell count that grew in 4 runs by chance let 900,000 cells pass as
-    # "milk to the vat"); rule 1 relaxes only on evidence that a value does not change the path
-    why, noise = problems(step.seen, _observed(checked, masks), noise_runs, set(), set(), counters=not decides)
+    # an answer that judged the results (not `counters`): a number that grew in every run is no noise there
+    # (words3: a cell count that grew in 4 runs by chance let 900,000 cells pass as "milk to the vat"); rule 1
+    # relaxes only on evidence that a value does not change the path. A read-only plan's answer that states
+    # its results ("harbour crane 4 lifted 72 tonnes") judges nothing: a crane number stays a counter there
+    why, noise = problems(step.seen, _observed(checked, masks), noise_runs, set(), set(), counters=counters)
     why = _unread(checked) or why  # a text past what rule 1 reads: the rest is no evidence
     if not why:  # a goal item's values by its role; the last items of a list by their place from the end
         why = _placed_problem(step.seen, checked, values, env.tokens, masks, noise_runs)

@@ -164,8 +164,13 @@ def decided_problem(
         return None
     against = view(plan) if fitted else plan
     for i in range(len(plan.steps)):
-        why, _noise = seen_problem(against, env, args, i, noise_runs, risk_of, decides=True)
-        if why and not strict and seen_problem(plan, env, args, i, noise_runs, risk_of, decides=True)[0]:
+        counters = not judged  # an answer that judged the results: no number passes as a counter
+        why, _noise = seen_problem(against, env, args, i, noise_runs, risk_of, decides=True, counters=counters)
+        if (
+            why
+            and not strict
+            and seen_problem(plan, env, args, i, noise_runs, risk_of, decides=True, counters=counters)[0]
+        ):
             # outside all the evidence, not only the runs the template fits: not this check's; but the
             # first problem says nothing of the rest (a bed's new number hid a state only they showed)
             why = _contradicted_word(plan, against, env, args, i)

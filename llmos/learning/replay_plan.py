@@ -196,7 +196,7 @@ class BoundPlan:
             return same  # every input is the example run's: its answer (rule 5) on its results (rule 1)
         noise_runs = own_noise(self.plan, noise_runs)
         if self.declines and declined.judged_on_every_result(self.plan, self.env.tokens, self.risk_of):
-            self.check_decided(noise_runs)  # a plan that changed nothing, or a yes/no: its results decided that
+            self.check_decided(noise_runs, judged=True)  # a plan that changed nothing, or a yes/no: its results decided
         said = answers.render(self.plan.answer, self.env, self.args)
         # the runs that taught the answer: a plan's own (evidence a sibling wording lent, `wordings.lend`,
         # covers its calls and envelope, never its answer)
@@ -242,13 +242,14 @@ class BoundPlan:
             raise Stop(CONDITIONAL_LISTING, len(self.plan.steps) - 1, precaution=True)
         return answers.listing([s.name for s in self.plan.steps], self.env, self.args)
 
-    def check_decided(self, noise_runs: int) -> None:
+    def check_decided(self, noise_runs: int, judged: bool = False) -> None:
         """Rule 1 for a plan whose supporting runs declined the goal on what their results said: every
-        result of this run stays inside what they saw, or the model judges anew."""
+        result of this run stays inside what they saw, or the model judges anew. `judged`: the answer judged
+        the results (no number passes as a counter); not for a listing standing in for stated figures."""
         noise_runs = own_noise(self.plan, noise_runs)
         for i in range(len(self.plan.steps)):
             why, noise = envelope.seen_problem(
-                self.plan, self.env, list(self.args), i, noise_runs, self.risk_of, decides=True
+                self.plan, self.env, list(self.args), i, noise_runs, self.risk_of, decides=True, counters=not judged
             )
             self.noise.extend(f"{self.plan.steps[i].name}: {n} treated as noise" for n in noise)
             if why:
