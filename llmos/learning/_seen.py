@@ -133,8 +133,8 @@ def problems(
     counters: bool = True,
 ) -> tuple[str | None, list[str]]:
     """(the first value outside what was seen, described; the paths passed as noise). Consumed and
-    echoed values are not checked: the plan's explanations decide them. Not `counters`: no number is
-    noise, however it grew (a result that decided the answer: `seen_problem`'s `decides`)."""
+    echoed values are not checked: the plan's explanations decide them. Not `counters`: no bare number is
+    noise, however it grew (an answer that judged the results); a number inside a text still may."""
     noise: list[str] = []
     counted = noise_runs if counters else NO_NOISE
     for key, (kind, v) in obs.items():
@@ -165,8 +165,8 @@ def problems(
         if known is None:
             seen_t = ", ".join(repr(_readable(t)) for t in list(rec["t"])[:3])
             return f"{_show(path)} reads {_readable(tmpl)!r}, a text never seen (seen: {seen_t})", noise
-        for k, (r, x) in enumerate(zip(known, nums, strict=True)):
-            ok, by_noise = _number_ok(r, x, counted)
+        for k, (r, x) in enumerate(zip(known, nums, strict=True)):  # a number inside a text ("HS-7003"): a
+            ok, by_noise = _number_ok(r, x, noise_runs)  # reference that counts up stays a counter, judged or not
             if not ok:
                 return (
                     f"{_show(path)}: its number #{k + 1} = {x:g} is outside [{r[0]:g}, {r[1]:g}] seen in the "
