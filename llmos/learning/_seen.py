@@ -284,7 +284,10 @@ def seen_problem(
             _seen_derived.periods_of(names, env, i, scalars),
         )
     if not why:  # two reads' words each seen, never together; a list's items by their kind
-        why = _pairs_problem(plan, env, args, i, names, values, masks, lambda p: _unchecked(plan, p, consumed, echo))
+        counted = noise_runs if counters else NO_NOISE  # a number by its kind may count up as its field does
+        why = _pairs_problem(
+            plan, env, args, i, names, values, masks, lambda p: _unchecked(plan, p, consumed, echo), counted
+        )
     if why:
         where = "on which the supporting runs judged the goal" if decides else "before a step that changes the world"
         why = f"{step.name} returned a value outside the evidence {where}: {why}"
@@ -318,16 +321,17 @@ def _pairs_problem(
     values: list[tuple[ex.Path, Any]],
     masks: list[str],
     unchecked: Callable[[ex.Path], bool],
+    noise_runs: int = NO_NOISE,
 ) -> str | None:
     """Two reads' words each seen, never together (`_seen_joint`); a list item's values against the
-    items of its kind (`_seen_groups`)."""
+    items of its kind (`_seen_groups`); a number against what its kind showed (`_seen_kinds`)."""
     masks_of = lambda j: step_masks(plan, env.tokens, args, j)  # noqa: E731
     why = _seen_joint.problem(plan.steps[i].seen, *_seen_joint.across(names, env, i, scalars, masks_of), unchecked, i)
     if not why:
         why = _seen_groups.problem(plan.steps[i].seen, values, masks, unchecked)
     if not why:  # a number against what its unit, its side, its flag showed
         reads = _seen_kinds.across(names, env, i, scalars, masks_of, _seen_derived.called_once(names))
-        why = _seen_kinds.problem(plan.steps[i].seen, values, masks, reads, unchecked)
+        why = _seen_kinds.problem(plan.steps[i].seen, values, masks, reads, unchecked, noise_runs)
     return why
 
 
