@@ -156,6 +156,6 @@ def _fed(plan: Plan) -> set[int]:
     steps = plan.steps
     used = plan.essential_results()
     for r in ex.nested_refs(plan.answer):
-        if r[0] == "txt" or (r[0] == "res" and r[1] < len(steps) and path_key(r[2]) not in steps[r[1]].echo_paths):
+        if r[0] == "res" and r[1] < len(steps) and path_key(r[2]) not in steps[r[1]].echo_paths:
             used.add(int(r[1]))
     return used

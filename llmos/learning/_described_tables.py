@@ -159,15 +159,7 @@ def _same(kind: str, table_value: str, v: Any) -> bool:
 
 
 def _words(tokens: Sequence[Token]) -> list[str]:
-    out: dict[str, None] = {}
-    for t in tokens:
-        if t.kind == "word" or t.kind == "quoted":
-            if t.text.isalpha() and len(t.text) > 1:
-                out[t.text.lower()] = None
-            else:
-                for w in _WORD_RE.findall(t.text):
-                    out[w.lower()] = None
-    return list(out)
+    return _explain_described.ordered_words((t.kind, t.text) for t in tokens)
 
 
 @functools.lru_cache(maxsize=4096)

@@ -36,16 +36,23 @@ _WORD_RE = re.compile(r"[A-Za-z][A-Za-z'\-]*[A-Za-z]")
 Rows = tuple[tuple[str, str], ...]
 
 
-def words(texts: Iterable[tuple[str, str]]) -> set[str]:
-    """The lowercased words of a goal's (kind, text) tokens, as `_described_tables` records them."""
-    out: set[str] = set()
+def ordered_words(texts: Iterable[tuple[str, str]]) -> list[str]:
+    """The lowercased words of a goal's (kind, text) tokens, in order, once each (`_described_tables` records
+    them so)."""
+    out: dict[str, None] = {}
     for kind, text in texts:
         if kind == "word" or kind == "quoted":
             if text.isalpha() and len(text) > 1:
-                out.add(text.lower())
+                out[text.lower()] = None
             else:
-                out.update(w.lower() for w in _WORD_RE.findall(text))
-    return out
+                for w in _WORD_RE.findall(text):
+                    out[w.lower()] = None
+    return list(out)
+
+
+def words(texts: Iterable[tuple[str, str]]) -> set[str]:
+    """`ordered_words` as a set."""
+    return set(ordered_words(texts))
 
 
 def same(kind: str, table_value: str, v: Any) -> bool:
